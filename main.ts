@@ -1,0 +1,108 @@
+/**
+ * twitch-osint: the command-line entry. Dispatches to a subcommand handler in `src/cli/`
+ * (imported lazily so start-up stays fast) and is the one place where errors become messages
+ * and exit codes: 0 success, 2 usage error, 1 failure.
+ *
+ * @module
+ */
+import { errorMessage, OsintError } from "./src/errors.ts";
+import { loadEnv } from "./src/config.ts";
+import { type CliIO, type Handler, writerFor } from "./src/cli/io.ts";
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Handler> }> = {
+  subjects: {
+    summary: "load, enrich, report on subjects (emails, usernames, phones)",
+    load: async () => (await import("./src/cli/subjects.ts")).run,
+  },
+  chat: {
+    summary: "monitor channels live or replay fixtures offline",
+    load: async () => (await import("./src/cli/chat.ts")).run,
+  },
+  search: {
+    summary: "search collected messages",
+    load: async () => (await import("./src/cli/search.ts")).run,
+  },
+  profiles: {
+    summary: "show, list and rebuild user and channel profiles",
+    load: async () => (await import("./src/cli/profiles.ts")).run,
+  },
+  index: {
+    summary: "rebuild or inspect the search index",
+    load: async () => (await import("./src/cli/index_cmd.ts")).run,
+  },
+  providers: {
+    summary: "list enrichment providers",
+    load: async () => (await import("./src/cli/providers.ts")).run,
+  },
+  signals: {
+    summary: "explain the relationship-signal analyzer on a text",
+    load: async () => (await import("./src/cli/signals.ts")).run,
+  },
+  privacy: {
+    summary: "manage the opt-out list",
+    load: async () => (await import("./src/cli/privacy.ts")).run,
+  },
+  forget: {
+    summary: "remove every trace of a user or channel",
+    load: async () => (await import("./src/cli/forget.ts")).run,
+  },
+};
+
+const USAGE = `twitch-osint: watch public Twitch chat, build profiles, enrich subjects
+
+Usage: twitch-osint <command> [options]     (each command has --help)
+
+Commands:
+${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`).join("\n")}
+
+Example:
+  twitch-osint chat run --channels example_channel --duration-seconds 15 --offline
+`;
+
+/** Runs one command line; returns the exit code. */
+export async function main(argv: string[], io?: Partial<CliIO>): Promise<number> {
+  const controller = new AbortController();
+  const full: CliIO = {
+    out: io?.out ?? writerFor(Deno.stdout),
+    err: io?.err ?? writerFor(Deno.stderr),
+    errIsTerminal: io?.errIsTerminal ?? Deno.stderr.isTerminal(),
+    env: io?.env ?? loadEnv(),
+    signal: io?.signal ?? controller.signal,
+  };
+  const debug = argv.includes("--debug");
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    (name === undefined ? full.err : full.out)(USAGE);
+    return name === undefined ? 2 : 0;
+  }
+  if (name === "--version") {
+    full.out("twitch-osint 0.1.0\n");
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    full.err(`error: unknown command "${name}" (see --help)\n`);
+    return 2;
+  }
+  const onSignal = () => controller.abort();
+  const listen = io?.signal === undefined;
+  if (listen) {
+    Deno.addSignalListener("SIGINT", onSignal);
+    if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", onSignal);
+  }
+  try {
+    const handler = await command.load();
+    return await handler(rest, full);
+  } catch (e) {
+    full.err(`error: ${errorMessage(e)}\n`);
+    if (debug && e instanceof Error && e.stack) full.err(`${e.stack}\n`);
+    return e instanceof OsintError ? e.exitCode : 1;
+  } finally {
+    if (listen) {
+      Deno.removeSignalListener("SIGINT", onSignal);
+      if (Deno.build.os !== "windows") Deno.removeSignalListener("SIGTERM", onSignal);
+    }
+  }
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -1,0 +1,32 @@
+/**
+ * What every chat source (live Twitch, fixture replay, importers) yields: messages before
+ * analysis, moderation/notice events, connection status and input problems. Sources know
+ * nothing of storage; the runner (`runner.ts`) joins one to the pipeline.
+ *
+ * @module
+ */
+import type { ChatEvent, Message } from "../schemas.ts";
+
+/**
+ * A message as a source knows it, before analysis fills mentions, URLs, signals, hits and
+ * redaction. `emotes` is present only when the source knows them exactly (Twitch's `emotes`
+ * tag); otherwise the analyzer finds emotes by name.
+ */
+export type MessageDraft =
+  & Omit<Message, "mentions" | "urls" | "emotes" | "signals" | "hits" | "redacted">
+  & { emotes?: string[] };
+
+/** One item from a source. */
+export type ChatItem =
+  | { kind: "message"; draft: MessageDraft }
+  | { kind: "event"; event: ChatEvent }
+  /** A line or record that could not be used; `where` is `file:line` or `server:line`. */
+  | { kind: "problem"; where: string; reason: string }
+  /** Connection news for the progress line and the log (never contains secrets). */
+  | { kind: "status"; text: string };
+
+/**
+ * A source: yields items until it ends or `signal` aborts. On abort it must stop promptly
+ * (within a second), releasing sockets and files.
+ */
+export type ChatSource = (signal: AbortSignal) => AsyncIterable<ChatItem>;

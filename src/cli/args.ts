@@ -1,0 +1,113 @@
+/**
+ * Flag parsing for every subcommand, over `node:util`'s `parseArgs`, with the options they all
+ * share and parse failures turned into {@link UsageError} (exit code 2).
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { UsageError } from "../errors.ts";
+import { commonOptions, type CommonOptions, type Env } from "../config.ts";
+
+/** A flag definition as `parseArgs` takes it. */
+export type FlagSpec = Record<
+  string,
+  { type: "string" | "boolean"; short?: string; multiple?: boolean; default?: string | boolean }
+>;
+
+/** The flags every subcommand accepts. */
+export const COMMON_FLAGS: FlagSpec = {
+  "data-dir": { type: "string" },
+  "fixtures-dir": { type: "string" },
+  debug: { type: "boolean" },
+  quiet: { type: "boolean", short: "q" },
+  help: { type: "boolean", short: "h" },
+};
+
+/** The common help lines appended to every subcommand's help. */
+export const COMMON_HELP = `Common options:
+  --data-dir DIR       where data is written (env OSINT_DATA_DIR, default ./data)
+  --fixtures-dir DIR   replay fixtures and lookup data (env OSINT_FIXTURES_DIR, default ./fixtures)
+  --quiet, -q          no progress or summary on stderr
+  --debug              stack traces on errors
+  --help, -h           this help`;
+
+/** Parsed flags: string/boolean values by name, and positionals. */
+export interface Parsed {
+  values: Record<string, string | boolean | string[] | undefined>;
+  positionals: string[];
+  common: CommonOptions;
+  help: boolean;
+}
+
+/** Parses `args` against `spec` plus the common flags. Unknown flags are usage errors. */
+export function parseFlags(args: string[], spec: FlagSpec, env: Env): Parsed {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: { ...COMMON_FLAGS, ...spec },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (e) {
+    // parseArgs messages are long and mention the API; keep the part that names the flag.
+    const msg = e instanceof Error ? e.message.split(". ")[0]! : String(e);
+    throw new UsageError(msg.replace(/^Option '(.*?)' /, "option $1 "), { cause: e });
+  }
+  const values = parsed.values as Parsed["values"];
+  const common = commonOptions(
+    {
+      ...(typeof values["data-dir"] === "string" ? { "data-dir": values["data-dir"] } : {}),
+      ...(typeof values["fixtures-dir"] === "string"
+        ? { "fixtures-dir": values["fixtures-dir"] }
+        : {}),
+      debug: values.debug === true,
+      quiet: values.quiet === true,
+    },
+    env,
+  );
+  return { values, positionals: parsed.positionals, common, help: values.help === true };
+}
+
+/** A string flag's value, or undefined. */
+export function str(p: Parsed, name: string): string | undefined {
+  const v = p.values[name];
+  return typeof v === "string" ? v : undefined;
+}
+
+/** A string flag that must be present. */
+export function required(p: Parsed, name: string): string {
+  const v = str(p, name);
+  if (v === undefined || v.trim() === "") throw new UsageError(`--${name} is required`);
+  return v;
+}
+
+/** An integer flag within bounds. */
+export function intFlag(
+  p: Parsed,
+  name: string,
+  options: { min?: number; max?: number; default?: number } = {},
+): number | undefined {
+  const v = str(p, name);
+  if (v === undefined) return options.default;
+  if (!/^-?\d+$/.test(v.trim())) throw new UsageError(`--${name} must be a whole number, got "${v}"`);
+  const n = Number(v);
+  if (options.min !== undefined && n < options.min) {
+    throw new UsageError(`--${name} must be at least ${options.min}, got ${n}`);
+  }
+  if (options.max !== undefined && n > options.max) {
+    throw new UsageError(`--${name} must be at most ${options.max}, got ${n}`);
+  }
+  return n;
+}
+
+/** A non-negative decimal flag. */
+export function numberFlag(p: Parsed, name: string, fallback: number): number {
+  const v = str(p, name);
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (v.trim() === "" || !Number.isFinite(n) || n < 0) {
+    throw new UsageError(`--${name} must be a number >= 0, got "${v}"`);
+  }
+  return n;
+}

@@ -1,0 +1,36 @@
+/**
+ * What a subcommand handler may touch of the outside world: its output streams, whether they
+ * are terminals, and the environment. `main.ts` passes the real ones; tests pass fakes and read
+ * back what was printed.
+ *
+ * @module
+ */
+import type { Env } from "../config.ts";
+
+/** The I/O a handler uses. */
+export interface CliIO {
+  /** Writes to standard output (the command's result). */
+  out(text: string): void;
+  /** Writes to standard error (progress, warnings, errors). */
+  err(text: string): void;
+  /** True when stderr is a terminal: live progress lines are shown only then. */
+  errIsTerminal: boolean;
+  env: Env;
+  /** Aborted on SIGINT/SIGTERM: long commands flush and return. */
+  signal: AbortSignal;
+}
+
+/** A subcommand handler: argv after the subcommand name in, exit code out. */
+export type Handler = (args: string[], io: CliIO) => Promise<number>;
+
+/** Encodes and writes synchronously, so output is never lost at exit. */
+export function writerFor(fd: { writeSync(p: Uint8Array): number }): (text: string) => void {
+  const enc = new TextEncoder();
+  return (text) => {
+    let bytes = enc.encode(text);
+    while (bytes.length > 0) {
+      const n = fd.writeSync(bytes);
+      bytes = bytes.subarray(n);
+    }
+  };
+}

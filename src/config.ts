@@ -1,0 +1,73 @@
+/**
+ * Configuration: the options every subcommand shares, from flags, the environment and `.env`.
+ * Flags win over the environment, which wins over `.env`, which wins over defaults.
+ *
+ * @module
+ */
+import { UsageError } from "./errors.ts";
+
+/** Options shared by every subcommand. */
+export interface CommonOptions {
+  /** `--data-dir`, env `OSINT_DATA_DIR`. @default "./data" */
+  dataDir: string;
+  /** `--fixtures-dir`, env `OSINT_FIXTURES_DIR`. @default "./fixtures" */
+  fixturesDir: string;
+  /** `--debug`: stack traces and internal detail on stderr. */
+  debug: boolean;
+  /** `--quiet`: no progress and no summary, only errors and requested output. */
+  quiet: boolean;
+}
+
+/** Reads the environment: the real one merged over a `.env` file in the working directory. */
+export type Env = (name: string) => string | undefined;
+
+/** Parses `.env` text: `KEY=value` lines, `#` comments, optional quotes; no interpolation. */
+export function parseDotEnv(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (!line || line.startsWith("#")) continue;
+    const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
+    if (!m) continue;
+    let value = m[2] ?? "";
+    const q = value[0];
+    if ((q === '"' || q === "'") && value.endsWith(q) && value.length >= 2) {
+      value = value.slice(1, -1);
+    } else {
+      value = value.replace(/\s+#.*$/, "");
+    }
+    out.set(m[1]!, value);
+  }
+  return out;
+}
+
+/** The process environment over `.env` (when readable). Empty values count as unset. */
+export function loadEnv(dotEnvPath = ".env"): Env {
+  let fileVars = new Map<string, string>();
+  try {
+    fileVars = parseDotEnv(Deno.readTextFileSync(dotEnvPath));
+  } catch {
+    // No .env (or no permission to read it): the environment alone.
+  }
+  return (name) => {
+    let v: string | undefined;
+    try {
+      v = Deno.env.get(name);
+    } catch {
+      v = undefined;
+    }
+    if (v === undefined || v === "") v = fileVars.get(name);
+    return v === "" ? undefined : v;
+  };
+}
+
+/** Resolves the common options from parsed flags and the environment. */
+export function commonOptions(
+  flags: { "data-dir"?: string; "fixtures-dir"?: string; debug?: boolean; quiet?: boolean },
+  env: Env,
+): CommonOptions {
+  const dataDir = flags["data-dir"] ?? env("OSINT_DATA_DIR") ?? "./data";
+  const fixturesDir = flags["fixtures-dir"] ?? env("OSINT_FIXTURES_DIR") ?? "./fixtures";
+  if (!dataDir.trim()) throw new UsageError("--data-dir must not be empty");
+  return { dataDir, fixturesDir, debug: flags.debug ?? false, quiet: flags.quiet ?? false };
+}

@@ -1,0 +1,134 @@
+/**
+ * Normalization of the values twitch-osint stores: Twitch logins, channels, emails, phone
+ * numbers and timestamps. Pure functions; each returns a result rather than throwing, because a
+ * bad value is reported where it was read (file:line) by the caller.
+ *
+ * @module
+ */
+import { parsePhoneNumberFromString } from "libphonenumber-js/max";
+import type { CountryCode } from "libphonenumber-js/max";
+
+/** A normalized value, or why the input could not be normalized. */
+export type Normalized = { ok: true; value: string } | { ok: false; reason: string };
+
+const ok = (value: string): Normalized => ({ ok: true, value });
+const fail = (reason: string): Normalized => ({ ok: false, reason });
+
+/**
+ * Twitch's login rule: 1 to 25 characters of ASCII letters, digits and underscore. New accounts
+ * need 4+ characters and cannot start with `_`, but older logins (e.g. 3-letter ones) exist in
+ * chat, so only the wire-level rule is enforced.
+ */
+export const LOGIN_RE: RegExp = /^[a-z0-9_]{1,25}$/;
+
+/**
+ * Normalizes a Twitch login or channel: trims, strips one leading `@` or `#`, lowercases, and
+ * checks Twitch's login rule.
+ *
+ * @example
+ * ```ts
+ * import { normalizeLogin } from "./normalize.ts";
+ * console.assert(normalizeLogin("#Example_Channel").ok);
+ * ```
+ */
+export function normalizeLogin(input: string): Normalized {
+  let s = input.trim();
+  if (s.startsWith("@") || s.startsWith("#")) s = s.slice(1);
+  s = s.toLowerCase();
+  if (s.length === 0) return fail("empty login");
+  if (s.length > 25) return fail(`login ${JSON.stringify(s)} is longer than 25 characters`);
+  if (!LOGIN_RE.test(s)) {
+    return fail(`login ${JSON.stringify(s)} may only hold letters, digits and _`);
+  }
+  return ok(s);
+}
+
+// Practical offline email syntax check (RFC 5321 sizes, dot-atom local part, LDH domain with a
+// TLD of letters). Quoted local parts and IP-literal domains are rejected: they do not occur in
+// the lists analysts load, and accepting them would make every string with an @ an "email".
+const EMAIL_LOCAL = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
+const EMAIL_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** Normalizes an email address: trim, lowercase, syntax check (offline, no DNS). */
+export function normalizeEmail(input: string): Normalized {
+  const s = input.trim().toLowerCase();
+  if (s.length === 0) return fail("empty email");
+  if (s.length > 254) return fail("email longer than 254 characters");
+  const at = s.lastIndexOf("@");
+  if (at <= 0 || at === s.length - 1) return fail(`email ${JSON.stringify(s)} has no local@domain`);
+  const local = s.slice(0, at);
+  const domain = s.slice(at + 1);
+  if (local.length > 64 || !EMAIL_LOCAL.test(local)) {
+    return fail(`email ${JSON.stringify(s)} has an invalid local part`);
+  }
+  const labels = domain.split(".");
+  const tld = labels[labels.length - 1] ?? "";
+  if (
+    labels.length < 2 || !labels.every((l) => EMAIL_LABEL.test(l)) || !/^[a-z]{2,63}$/.test(tld)
+  ) {
+    return fail(`email ${JSON.stringify(s)} has an invalid domain`);
+  }
+  return ok(s);
+}
+
+/** Default region for national phone forms such as `(202) 555-0123`. */
+export const DEFAULT_REGION = "US";
+
+/**
+ * Normalizes a phone number to E.164 with libphonenumber-js. National forms are read in
+ * `region`. A number must be *possible* (right length for its country); validity against the
+ * numbering plan is reported by the `phone_info` provider rather than enforced here, since
+ * fiction ranges such as 555-01xx are legitimate test subjects.
+ */
+export function normalizePhone(input: string, region: string = DEFAULT_REGION): Normalized {
+  const s = input.trim();
+  if (s.length === 0) return fail("empty phone");
+  if (!/^[+\d(][\d\s().\-/]*\d(?:\s*(?:x|ext\.?)\s*\d+)?$/i.test(s)) {
+    return fail(`phone ${JSON.stringify(s)} holds characters other than digits and separators`);
+  }
+  const parsed = parsePhoneNumberFromString(s, region.toUpperCase() as CountryCode);
+  if (!parsed || !parsed.isPossible()) {
+    return fail(`phone ${JSON.stringify(s)} is not a possible number (region ${region})`);
+  }
+  return ok(parsed.number);
+}
+
+/** Formats epoch milliseconds in the one timestamp form used everywhere. */
+export function isoFromMs(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+const ISO_RE =
+  /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
+
+/**
+ * Normalizes a timestamp to UTC ISO 8601 with milliseconds (`2025-09-02T12:34:56.000Z`), which
+ * sorts as a string. Accepts ISO 8601 (with or without offset; no offset means UTC) and epoch
+ * milliseconds as a number or a string of digits.
+ */
+export function normalizeTimestamp(input: unknown): Normalized {
+  let ms: number;
+  if (typeof input === "number") {
+    ms = input;
+  } else if (typeof input === "string") {
+    const s = input.trim();
+    if (/^\d{10,16}$/.test(s)) {
+      ms = Number(s);
+    } else if (ISO_RE.test(s)) {
+      let t = s.replace(" ", "T").replace(",", ".");
+      // Date.parse reads a date-time without offset as local time: pin it to UTC.
+      if (t.length > 10 && !/(?:Z|[+-]\d{2}(?::?\d{2})?)$/i.test(t)) t += "Z";
+      // Date.parse keeps only milliseconds; trim longer fractions so it accepts them.
+      t = t.replace(/(\.\d{3})\d+/, "$1");
+      ms = Date.parse(t);
+    } else {
+      return fail(`timestamp ${JSON.stringify(s.slice(0, 40))} is neither ISO 8601 nor epoch ms`);
+    }
+  } else {
+    return fail("timestamp is missing or not a string/number");
+  }
+  if (!Number.isFinite(ms) || ms < 0 || ms > 8.64e15) {
+    return fail(`timestamp ${JSON.stringify(String(input).slice(0, 40))} is out of range`);
+  }
+  return ok(isoFromMs(ms));
+}
