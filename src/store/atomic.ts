@@ -1,0 +1,51 @@
+/**
+ * Crash-safe file replacement: write a temporary file beside the target, fsync it, rename it
+ * over the target. A reader sees the old file or the new one, never a torn one.
+ *
+ * @module
+ */
+import { StoreError } from "../errors.ts";
+
+let counter = 0;
+
+/** Writes `data` to `path` atomically, creating parent folders. Returns false if unchanged. */
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  options: { skipIfUnchanged?: boolean } = {},
+): Promise<boolean> {
+  const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
+  if (options.skipIfUnchanged) {
+    try {
+      const old = await Deno.readFile(path);
+      if (old.length === bytes.length && old.every((b, i) => b === bytes[i])) return false;
+    } catch {
+      // Missing or unreadable: write it.
+    }
+  }
+  const dir = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : ".";
+  const tmp = `${path}.tmp-${Deno.pid}-${++counter}`;
+  try {
+    await Deno.mkdir(dir, { recursive: true });
+    const f = await Deno.open(tmp, { write: true, create: true, truncate: true });
+    try {
+      let off = 0;
+      while (off < bytes.length) off += await f.write(bytes.subarray(off));
+      await f.syncData();
+    } finally {
+      f.close();
+    }
+    await Deno.rename(tmp, path);
+    return true;
+  } catch (e) {
+    await Deno.remove(tmp).catch(() => {});
+    throw new StoreError(`cannot write ${path}: ${e instanceof Error ? e.message : e}`, {
+      cause: e,
+    });
+  }
+}
+
+/** Serializes a value as pretty JSON with a final newline: the form of every JSON file. */
+export function jsonText(value: unknown): string {
+  return JSON.stringify(value, null, 2) + "\n";
+}
