@@ -1,0 +1,27 @@
+/**
+ * Deterministic message ids for messages that arrive without Twitch's `id` tag (fixtures, plain
+ * IRC servers, imports): a hash of (channel, ts, user_name, text), so that replaying the same
+ * input twice yields the same ids and stores nothing new.
+ *
+ * @module
+ */
+import { createHash } from "node:crypto";
+
+/**
+ * The id of a message without a Twitch id: `h_` and the first 32 hex digits (128 bits) of the
+ * SHA-256 of the normalized fields joined by NUL (a byte none of them can hold).
+ *
+ * @example
+ * ```ts
+ * import { messageIdFor } from "./message_id.ts";
+ * const id = messageIdFor("example_channel", "2025-09-02T12:00:00.000Z", "someuser", "hi");
+ * console.assert(id === messageIdFor("example_channel", "2025-09-02T12:00:00.000Z", "someuser", "hi"));
+ * ```
+ */
+export function messageIdFor(channel: string, ts: string, userName: string, text: string): string {
+  return "h_" +
+    createHash("sha256").update(`${channel}\0${ts}\0${userName}\0${text}`).digest("hex").slice(
+      0,
+      32,
+    );
+}
