@@ -83,7 +83,7 @@ export function parseSubjectsCsv(
       relax_column_count: true,
       skip_empty_lines: true,
       relax_quotes: true,
-    }) as Array<{ record: string[]; info: { lines: number } }>;
+    }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
   } catch (e) {
     const line = (e as { lines?: number }).lines ?? 1;
     problems.push(new InputError(`${name}:${line}`, `unreadable CSV (${(e as Error).message})`));
