@@ -6,7 +6,7 @@
  */
 import { parseArgs } from "node:util";
 import { UsageError } from "../errors.ts";
-import { commonOptions, type CommonOptions, type Env } from "../config.ts";
+import { type CommonOptions, commonOptions, type Env } from "../config.ts";
 
 /** A flag definition as `parseArgs` takes it. */
 export type FlagSpec = Record<
@@ -90,7 +90,9 @@ export function intFlag(
 ): number | undefined {
   const v = str(p, name);
   if (v === undefined) return options.default;
-  if (!/^-?\d+$/.test(v.trim())) throw new UsageError(`--${name} must be a whole number, got "${v}"`);
+  if (!/^-?\d+$/.test(v.trim())) {
+    throw new UsageError(`--${name} must be a whole number, got "${v}"`);
+  }
   const n = Number(v);
   if (options.min !== undefined && n < options.min) {
     throw new UsageError(`--${name} must be at least ${options.min}, got ${n}`);

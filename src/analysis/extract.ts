@@ -1,0 +1,108 @@
+/**
+ * Extraction of mentions, URLs and emotes from chat text. Pure and allocation-light: these run
+ * on every message at ingest.
+ *
+ * @module
+ */
+
+// `@name` not glued to a word, an email or another @ before it, and not longer than a login.
+const MENTION_RE = /(?<![\w.@])@([A-Za-z0-9_]{1,25})(?![A-Za-z0-9_@])/g;
+
+/**
+ * `@name` mentions: lowercased, valid Twitch logins only, in order, without repeats.
+ *
+ * @example
+ * ```ts
+ * import { extractMentions } from "./extract.ts";
+ * console.assert(extractMentions("hey @Mod and @mod, mail a@b.com").join() === "mod");
+ * ```
+ */
+export function extractMentions(text: string): string[] {
+  if (text.indexOf("@") === -1) return [];
+  const out: string[] = [];
+  for (const m of text.matchAll(MENTION_RE)) {
+    const name = m[1]!.toLowerCase();
+    if (!out.includes(name)) out.push(name);
+  }
+  return out;
+}
+
+const URL_RE = /\b(?:https?:\/\/|www\.)[^\s<>"'`]+/gi;
+const TRAILING_PUNCT = /[.,;:!?'"*~]+$/;
+
+function trimUrl(raw: string): string {
+  let url = raw.replace(TRAILING_PUNCT, "");
+  // A closing bracket ends the URL unless the URL itself opened one (wikipedia-style links).
+  for (const [open, close] of [["(", ")"], ["[", "]"], ["{", "}"]] as const) {
+    while (url.endsWith(close) && url.split(open).length < url.split(close).length) {
+      url = url.slice(0, -1).replace(TRAILING_PUNCT, "");
+    }
+  }
+  return url;
+}
+
+/**
+ * http(s) and bare `www.` URLs, in order, without trailing punctuation; repeats kept once.
+ *
+ * @example
+ * ```ts
+ * import { extractUrls } from "./extract.ts";
+ * console.assert(extractUrls("see (https://example.com/a).").join() === "https://example.com/a");
+ * ```
+ */
+export function extractUrls(text: string): string[] {
+  const lower = text.indexOf("http") === -1 && text.indexOf("www.") === -1 &&
+    text.indexOf("HTTP") === -1 && text.indexOf("WWW.") === -1;
+  if (lower) return [];
+  const out: string[] = [];
+  for (const m of text.matchAll(URL_RE)) {
+    const url = trimUrl(m[0]);
+    // "https://" alone, or "www." with nothing after, is not a link.
+    if (/^(?:https?:\/\/|www\.)$/i.test(url) || !/[a-z0-9]/i.test(url.replace(/^\w+:\/\//, ""))) {
+      continue;
+    }
+    if (!out.includes(url)) out.push(url);
+  }
+  return out;
+}
+
+/** The host of a URL (lowercase, without `www.`), or null when it has none. */
+export function urlDomain(url: string): string | null {
+  try {
+    const host = new URL(/^https?:\/\//i.test(url) ? url : `http://${url}`).hostname.toLowerCase();
+    return host.startsWith("www.") ? host.slice(4) : host || null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Emote names found by name when the source gave no emote ranges: whitespace-separated tokens
+ * that are known emote names (case-sensitive, as Twitch emotes are), and `:name:` tokens
+ * (recorded as `name`). One entry per occurrence, in order.
+ */
+export function extractEmoteNames(text: string, known: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    while (i < n && isSpace(text.charCodeAt(i))) i++;
+    const start = i;
+    while (i < n && !isSpace(text.charCodeAt(i))) i++;
+    if (i === start) break;
+    const token = text.slice(start, i);
+    if (known.has(token)) {
+      out.push(token);
+    } else if (
+      token.length > 2 && token.charCodeAt(0) === 58 && token.charCodeAt(token.length - 1) === 58
+    ) {
+      const inner = token.slice(1, -1);
+      if (/^[A-Za-z0-9_]{1,40}$/.test(inner)) out.push(inner);
+    }
+  }
+  return out;
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x3000;
+}

@@ -1,0 +1,190 @@
+/**
+ * The offline source: replays `<fixtures>/chat/<channel>.jsonl` files, the channels interleaved
+ * by timestamp, at the pace of the fixtures' own gaps divided by `speed`.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { FixtureLine } from "../schemas.ts";
+import { normalizeLogin, normalizeTimestamp } from "../normalize.ts";
+import { messageIdFor } from "../analysis/message_id.ts";
+import { emoteNamesFromTag } from "../analysis/emote_ranges.ts";
+import { openLines } from "../store/lines.ts";
+import type { ChatItem, ChatSource, MessageDraft } from "./source.ts";
+
+/** Options of {@link replaySource}. */
+export interface ReplayOptions {
+  /** Normalized channel logins. */
+  channels: string[];
+  fixturesDir: string;
+  /** Pace divisor: 2 plays twice as fast; 0 means no delay. @default 1 */
+  speed?: number;
+  /** Longest wait between two messages, so a demo keeps moving. @default 3000 */
+  maxGapMs?: number;
+  /** Injected for tests. @default setTimeout-based */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Injected clock. @default Date.now */
+  now?: () => number;
+}
+
+/** The fixture file of a channel. */
+export function fixturePath(fixturesDir: string, channel: string): string {
+  return join(fixturesDir, "chat", `${channel}.jsonl`);
+}
+
+type Parsed = { draft: MessageDraft; ms: number } | { where: string; reason: string };
+
+/**
+ * Turns one fixture line into a draft, or says why it cannot be used. Pure.
+ * `where` is the `file:line` used in problem reports.
+ */
+export function parseFixtureLine(text: string, channel: string, where: string): Parsed {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    return { where, reason: `bad JSON (${(e as Error).message.split("\n")[0]})` };
+  }
+  const r = FixtureLine.safeParse(json);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    const field = issue.path.length ? issue.path.join(".") : "line";
+    return { where: `${where}: ${field}`, reason: issue.message };
+  }
+  const line = r.data;
+  const ch = normalizeLogin(line.channel);
+  if (!ch.ok) return { where: `${where}: channel`, reason: ch.reason };
+  if (ch.value !== channel) {
+    return { where: `${where}: channel`, reason: `"${ch.value}" does not match file ${channel}` };
+  }
+  const user = normalizeLogin(line.user_name);
+  if (!user.ok) return { where: `${where}: user_name`, reason: user.reason };
+  const ts = normalizeTimestamp(line.ts);
+  if (!ts.ok) return { where: `${where}: ts`, reason: ts.reason };
+  if (line.text.length > 2000) {
+    return { where: `${where}: text`, reason: `longer than 2000 characters` };
+  }
+  const draft: MessageDraft = {
+    ts: ts.value,
+    channel,
+    message_id: line.message_id ?? messageIdFor(channel, ts.value, user.value, line.text),
+    user_id: line.user_id === undefined || line.user_id === null ? null : String(line.user_id),
+    user_name: user.value,
+    text: line.text,
+    source: "fixture",
+  };
+  if (line.display_name !== undefined) draft.display_name = line.display_name;
+  if (line.emotes !== undefined) draft.emotes = emoteNamesFromTag(line.emotes, line.text);
+  return { draft, ms: Date.parse(ts.value) };
+}
+
+async function* channelItems(
+  fixturesDir: string,
+  channel: string,
+): AsyncGenerator<Parsed> {
+  const path = fixturePath(fixturesDir, channel);
+  let lines;
+  try {
+    lines = await openLines(path);
+  } catch (e) {
+    const why = e instanceof Deno.errors.NotFound
+      ? "no such fixture file"
+      : `cannot read (${(e as Error).message})`;
+    yield { where: path, reason: why };
+    return;
+  }
+  for await (const item of lines) {
+    const where = `${path}:${item.line}`;
+    if ("error" in item) {
+      yield { where, reason: item.error };
+      continue;
+    }
+    if (item.text.trim() === "") continue;
+    yield parseFixtureLine(item.text, channel, where);
+  }
+}
+
+function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
+
+/**
+ * A replay source over the fixture files of `channels`. Malformed lines come out as
+ * `problem` items (`file:line: field: reason`) and the replay goes on.
+ */
+export function replaySource(options: ReplayOptions): ChatSource {
+  const speed = options.speed ?? 1;
+  const maxGap = options.maxGapMs ?? 3000;
+  const sleep = options.sleep ?? defaultSleep;
+  const now = options.now ?? Date.now;
+  return async function* (signal: AbortSignal): AsyncGenerator<ChatItem> {
+    const iters = options.channels.map((c) => channelItems(options.fixturesDir, c));
+    const heads: Array<{ draft: MessageDraft; ms: number } | null> = [];
+    const problems: ChatItem[] = [];
+    // Advances one channel to its next usable message, collecting problems on the way.
+    const advance = async (i: number): Promise<void> => {
+      for (;;) {
+        const r = await iters[i]!.next();
+        if (r.done) {
+          heads[i] = null;
+          return;
+        }
+        if ("draft" in r.value) {
+          heads[i] = r.value;
+          return;
+        }
+        problems.push({ kind: "problem", where: r.value.where, reason: r.value.reason });
+      }
+    };
+    try {
+      for (let i = 0; i < iters.length; i++) await advance(i);
+      let prevMs: number | null = null;
+      let due = now();
+      while (!signal.aborted) {
+        while (problems.length) yield problems.shift()!;
+        let best = -1;
+        for (let i = 0; i < heads.length; i++) {
+          const h = heads[i];
+          if (h && (best === -1 || h.ms < heads[best]!.ms)) best = i;
+        }
+        if (best === -1) break;
+        const head = heads[best]!;
+        if (speed > 0 && prevMs !== null) {
+          // Schedule against an absolute deadline so that many short sleeps do not drift.
+          due += Math.min(Math.max(0, head.ms - prevMs) / speed, maxGap);
+          const wait = due - now();
+          if (wait > 1) await sleep(wait, signal);
+          if (signal.aborted) break;
+        }
+        prevMs = head.ms;
+        yield { kind: "message", draft: head.draft };
+        await advance(best);
+      }
+      while (problems.length) yield problems.shift()!;
+    } finally {
+      await Promise.all(iters.map((it) => it.return(undefined)));
+    }
+  };
+}
+
+/** Channels that have a fixture file, for help and error messages. */
+export async function availableFixtureChannels(fixturesDir: string): Promise<string[]> {
+  const out: string[] = [];
+  try {
+    for await (const e of Deno.readDir(join(fixturesDir, "chat"))) {
+      if (e.isFile && e.name.endsWith(".jsonl")) out.push(e.name.slice(0, -6));
+    }
+  } catch {
+    // No fixtures folder: none available.
+  }
+  return out.sort();
+}

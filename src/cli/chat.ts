@@ -1,0 +1,158 @@
+/**
+ * `chat run`: monitor channels live (Twitch chat over WebSocket) or replay fixtures offline,
+ * into the message log, the index and the profiles.
+ *
+ * @module
+ */
+import { UsageError } from "../errors.ts";
+import { normalizeLogin } from "../normalize.ts";
+import { COMMON_HELP, numberFlag, parseFlags, required, str } from "./args.ts";
+import type { CliIO } from "./io.ts";
+import { rate, StatusLine } from "./progress.ts";
+import { runChat, type RunProgress } from "../chat/runner.ts";
+import { availableFixtureChannels, replaySource } from "../chat/replay.ts";
+import { loadKnownEmotes } from "../analysis/emotes.ts";
+import type { ChatSource } from "../chat/source.ts";
+
+const HELP =
+  `Usage: twitch-osint chat run --channels c1,c2 [--duration-seconds N] [--offline] [options]
+
+Monitors Twitch channels and appends every new message to <data>/logs/messages.jsonl.
+
+Options:
+  --channels LIST          channels to watch, comma-separated (required)
+  --duration-seconds N     stop after N seconds (default: until the fixtures end, or Ctrl-C live)
+  --offline                replay <fixtures>/chat/<channel>.jsonl instead of connecting
+  --speed X                replay pace: 1 real time, 10 ten times faster, 0 no delay (default 1)
+  --server URL             live server (env TWITCH_IRC_SERVER, default wss://irc-ws.chat.twitch.tv:443)
+  --batch-size N           messages per durable write (default 5000)
+  --flush-ms N             longest wait before pending messages are written (default 200)
+
+Live credentials come from the environment or .env: TWITCH_OAUTH_TOKEN and TWITCH_NICK. Without
+them the monitor logs in anonymously, read-only, which is enough for public chat.
+
+${COMMON_HELP}
+
+Example:
+  twitch-osint chat run --channels example_channel,devchat --duration-seconds 15 --offline
+`;
+
+/** Parses `--channels`: comma-separated logins, normalized, without repeats. */
+export function parseChannels(list: string): string[] {
+  const out: string[] = [];
+  for (const raw of list.split(",")) {
+    if (raw.trim() === "") continue;
+    const n = normalizeLogin(raw);
+    if (!n.ok) throw new UsageError(`--channels: ${n.reason}`);
+    if (!out.includes(n.value)) out.push(n.value);
+  }
+  if (out.length === 0) throw new UsageError("--channels needs at least one channel");
+  return out;
+}
+
+function progressText(p: RunProgress): string {
+  const channels = Object.entries(p.perChannel)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 4)
+    .map(([c, n]) => `${c} ${n}`)
+    .join(", ");
+  return `chat: ${p.received} messages (${p.written} new, ${p.duplicates} dup, ${p.rejected} rejected) ` +
+    `${rate(p.received, p.elapsedMs)}${channels ? ` | ${channels}` : ""}`;
+}
+
+/** `chat <subcommand>`. */
+export async function run(args: string[], io: CliIO): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub === undefined || sub === "--help" || sub === "-h") {
+    (sub ? io.out : io.err)(HELP);
+    return sub ? 0 : 2;
+  }
+  if (sub !== "run") throw new UsageError(`unknown chat subcommand "${sub}" (expected run)`);
+  const p = parseFlags(rest, {
+    channels: { type: "string" },
+    "duration-seconds": { type: "string" },
+    offline: { type: "boolean" },
+    speed: { type: "string" },
+    server: { type: "string" },
+    "batch-size": { type: "string" },
+    "flush-ms": { type: "string" },
+  }, io.env);
+  if (p.help) {
+    io.out(HELP);
+    return 0;
+  }
+  if (p.positionals.length) throw new UsageError(`unexpected argument "${p.positionals[0]}"`);
+  const channels = parseChannels(required(p, "channels"));
+  const durationRaw = str(p, "duration-seconds");
+  const duration = durationRaw === undefined ? undefined : numberFlag(p, "duration-seconds", 0);
+  const speed = numberFlag(p, "speed", 1);
+  const batchSize = Math.max(1, Math.floor(numberFlag(p, "batch-size", 5000)));
+  const flushMs = numberFlag(p, "flush-ms", 200);
+  const offline = p.values.offline === true;
+  const { dataDir, fixturesDir, quiet } = p.common;
+  const status = new StatusLine(io, quiet);
+
+  let source: ChatSource;
+  if (offline) {
+    // Least privilege: a replay never needs the network.
+    await Deno.permissions.revoke({ name: "net" });
+    const available = await availableFixtureChannels(fixturesDir);
+    const missing = channels.filter((c) => !available.includes(c));
+    if (missing.length === channels.length) {
+      throw new UsageError(
+        `no fixture for ${missing.join(", ")} in ${fixturesDir}/chat (available: ${
+          available.join(", ") || "none"
+        })`,
+      );
+    }
+    source = replaySource({ channels, fixturesDir, speed });
+  } else {
+    const { liveSource } = await import("../chat/live.ts");
+    const server = str(p, "server") ?? io.env("TWITCH_IRC_SERVER");
+    const token = io.env("TWITCH_OAUTH_TOKEN");
+    const nick = io.env("TWITCH_NICK");
+    if (token && !nick) throw new UsageError("TWITCH_OAUTH_TOKEN is set but TWITCH_NICK is not");
+    source = liveSource({
+      channels,
+      ...(server ? { server } : {}),
+      ...(token ? { token } : {}),
+      ...(nick ? { nick } : {}),
+    });
+  }
+
+  const knownEmotes = await loadKnownEmotes(fixturesDir);
+  const summary = await runChat(source, {
+    dataDir,
+    analysis: { knownEmotes },
+    ...(duration !== undefined ? { durationSeconds: duration } : {}),
+    signal: io.signal,
+    batchSize,
+    flushIntervalMs: flushMs,
+    onProgress: (pr) => status.update(progressText(pr)),
+    onProblem: (where, reason) => {
+      if (!quiet) status.line(`warning: ${where}: ${reason}`);
+    },
+    onStatus: (text) => {
+      if (!quiet) status.line(`chat: ${text}`);
+    },
+  });
+  status.done();
+  for (const r of summary.repairs) io.err(`warning: ${r}\n`);
+  if (!quiet) {
+    const secs = (summary.elapsedMs / 1000).toFixed(1);
+    const why = summary.stoppedBy === "end"
+      ? "end of input"
+      : summary.stoppedBy === "duration"
+      ? "duration reached"
+      : "interrupted";
+    io.err(
+      `chat: ${summary.received} messages from ${channels.length} channel(s) in ${secs}s ` +
+        `(${rate(summary.received, summary.elapsedMs)}): ${summary.written} new, ` +
+        `${summary.duplicates} duplicate, ${summary.rejected} rejected` +
+        (summary.events ? `, ${summary.eventsWritten} new events` : "") +
+        `; stopped: ${why}\n` +
+        `chat: log at ${dataDir}/logs/messages.jsonl\n`,
+    );
+  }
+  return 0;
+}

@@ -1,0 +1,91 @@
+/**
+ * `subjects load | enrich | hits | report`: the analyst's list of subjects.
+ *
+ * @module
+ */
+import { UsageError } from "../errors.ts";
+import { COMMON_HELP, parseFlags, required, str } from "./args.ts";
+import type { CliIO } from "./io.ts";
+import { loadSubjectsFile } from "../subjects.ts";
+import { DEFAULT_REGION } from "../normalize.ts";
+
+const HELP = `Usage: twitch-osint subjects <load|enrich> [options]
+
+  load --path FILE [--replace] [--no-enrich] [--region CC]
+        Reads a CSV with columns type,value (type: email, username or phone), normalizes each
+        value (emails lowercased, usernames as Twitch logins, phones to E.164 with CC as the
+        region of national forms, default US or env OSINT_DEFAULT_REGION) and merges them into
+        <data>/subjects.json. Bad rows are reported as FILE:LINE: reason; good rows still load.
+        --replace drops subjects not in FILE. New or changed subjects are enriched unless
+        --no-enrich.
+  enrich [--providers a,b] [--type t] [--network]
+        Re-runs the enrichment providers (see: twitch-osint providers list).
+
+${COMMON_HELP}
+
+Example:
+  twitch-osint subjects load --path subjects.csv
+`;
+
+/** `subjects <subcommand>`. */
+export async function run(args: string[], io: CliIO): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub === undefined || sub === "--help" || sub === "-h") {
+    (sub ? io.out : io.err)(HELP);
+    return sub ? 0 : 2;
+  }
+  switch (sub) {
+    case "load":
+      return await load(rest, io);
+    case "enrich": {
+      const { enrichCommand } = await import("./subjects_enrich.ts");
+      return await enrichCommand(rest, io);
+    }
+    default:
+      throw new UsageError(`unknown subjects subcommand "${sub}" (expected load or enrich)`);
+  }
+}
+
+async function load(args: string[], io: CliIO): Promise<number> {
+  const p = parseFlags(args, {
+    path: { type: "string" },
+    replace: { type: "boolean" },
+    "no-enrich": { type: "boolean" },
+    network: { type: "boolean" },
+    region: { type: "string" },
+  }, io.env);
+  if (p.help) {
+    io.out(HELP);
+    return 0;
+  }
+  const path = required(p, "path");
+  const region = str(p, "region") ?? io.env("OSINT_DEFAULT_REGION") ?? DEFAULT_REGION;
+  if (!/^[A-Za-z]{2}$/.test(region)) {
+    throw new UsageError(`--region must be a two-letter country code, got "${region}"`);
+  }
+  if (p.values.network !== true) await Deno.permissions.revoke({ name: "net" });
+  const { quiet, dataDir } = p.common;
+  const result = await loadSubjectsFile(path, dataDir, {
+    replace: p.values.replace === true,
+    region,
+  });
+  for (const problem of result.problems) io.err(`${problem.message}\n`);
+  if (result.read === 0) {
+    io.err(`error: no subject could be loaded from ${path}\n`);
+    return 1;
+  }
+  if (!quiet) {
+    io.err(
+      `subjects: ${result.read} read, ${result.added.length} new or changed, ` +
+        `${result.unchanged} already loaded, ${result.problems.length} rejected; ` +
+        `${result.subjects.length} in ${dataDir}/subjects.json\n`,
+    );
+  }
+  if (p.values["no-enrich"] !== true && result.added.length > 0) {
+    const mod = await import("./subjects_enrich.ts").catch(() => null);
+    if (mod) {
+      await mod.enrichAfterLoad(result.added, p.common, io, { network: p.values.network === true });
+    }
+  }
+  return 0;
+}

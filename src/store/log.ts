@@ -1,0 +1,230 @@
+/**
+ * The append-only JSONL logs (`data/logs/messages.jsonl`, `data/logs/events.jsonl`): the
+ * canonical record everything else is derived from.
+ *
+ * Guarantees, for any number of processes sharing a data dir:
+ * - No id is written twice. Before each append the writer takes an exclusive lock on
+ *   `<log>.lock`, reads whatever other writers appended since its last look (or the whole log
+ *   after a rewrite such as `forget`), and drops records whose id is already there.
+ * - Lines never interleave: a batch goes out under the lock as whole lines.
+ * - An acknowledged batch is on disk: `append` resolves after `fdatasync`.
+ * - A torn last line (a crash mid-write) is moved to `<log>.corrupt` with its offset, the log
+ *   is cut back to its last whole line, and the caller is told; it never counts as a record.
+ *
+ * @module
+ */
+import { dirname } from "node:path";
+import { StoreError } from "../errors.ts";
+import { openLines } from "./lines.ts";
+
+/** What one append did. */
+export interface AppendResult<T> {
+  /** Records written now, in order. */
+  written: T[];
+  /** Records dropped because their id was already in the log (or earlier in the batch). */
+  duplicates: number;
+  /** Repairs made before writing (a torn tail set aside), for the caller to report. */
+  repairs: string[];
+}
+
+/** Options of a {@link JsonlLog}. */
+export interface JsonlLogOptions<T> {
+  /** The JSON key holding each record's id (written first-level by `serialize`). */
+  idKey: string;
+  idOf: (record: T) => string;
+  /** One record as one line of JSON, without the newline. */
+  serialize: (record: T) => string;
+}
+
+const encoder = new TextEncoder();
+
+/** Reads the id of a log line cheaply; falls back to JSON.parse for escaped or odd lines. */
+export function idFromLine(line: string, idKey: string): string | null {
+  const marker = `"${idKey}":"`;
+  const at = line.indexOf(marker);
+  if (at !== -1) {
+    const start = at + marker.length;
+    const end = line.indexOf('"', start);
+    if (end !== -1) {
+      const id = line.slice(start, end);
+      if (!id.includes("\\")) return id;
+    }
+  }
+  try {
+    const v = (JSON.parse(line) as Record<string, unknown>)[idKey];
+    return typeof v === "string" ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+/** An append-only JSONL file with idempotent, locked, crash-safe appends. */
+export class JsonlLog<T> {
+  readonly path: string;
+  readonly lockPath: string;
+  #options: JsonlLogOptions<T>;
+  #ids = new Set<string>();
+  #offset = 0;
+  #ino: number | null = null;
+
+  constructor(path: string, options: JsonlLogOptions<T>) {
+    this.path = path;
+    this.lockPath = `${path}.lock`;
+    this.#options = options;
+  }
+
+  /** Number of distinct ids known in the log (after the last append or refresh). */
+  get size(): number {
+    return this.#ids.size;
+  }
+
+  /** True when the id is in the log as of the last append or refresh. */
+  has(id: string): boolean {
+    return this.#ids.has(id);
+  }
+
+  /** Runs `fn` holding the log's exclusive lock (blocks while another process holds it). */
+  async withLock<R>(fn: () => Promise<R>): Promise<R> {
+    await Deno.mkdir(dirname(this.path), { recursive: true });
+    const lock = await Deno.open(this.lockPath, { read: true, write: true, create: true });
+    try {
+      await lock.lock(true);
+      return await fn();
+    } finally {
+      lock.close(); // closing releases the lock
+    }
+  }
+
+  /** Brings the in-memory id set up to date with the file. Call only under the lock. */
+  async #catchUp(repairs: string[]): Promise<void> {
+    let stat: Deno.FileInfo;
+    try {
+      stat = await Deno.stat(this.path);
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound) {
+        this.#ids.clear();
+        this.#offset = 0;
+        this.#ino = null;
+        return;
+      }
+      throw e;
+    }
+    if (stat.ino !== this.#ino || stat.size < this.#offset) {
+      // The log was replaced (forget, retention) or cut: start over.
+      this.#ids.clear();
+      this.#offset = 0;
+      this.#ino = stat.ino;
+    }
+    if (stat.size === this.#offset) return;
+    const lines = await openLines(this.path, { start: this.#offset });
+    let end = this.#offset;
+    for await (const item of lines) {
+      if (item.partial) {
+        await this.#setAsideTail(item.offset, stat.size, repairs);
+        break;
+      }
+      end = item.offset + item.bytes;
+      if ("text" in item) {
+        const id = idFromLine(item.text, this.#options.idKey);
+        if (id !== null) this.#ids.add(id);
+      }
+    }
+    this.#offset = end;
+  }
+
+  async #setAsideTail(from: number, size: number, repairs: string[]): Promise<void> {
+    const f = await Deno.open(this.path, { read: true, write: true });
+    try {
+      await f.seek(from, Deno.SeekMode.Start);
+      const torn = new Uint8Array(size - from);
+      let got = 0;
+      while (got < torn.length) {
+        const n = await f.read(torn.subarray(got));
+        if (n === null) break;
+        got += n;
+      }
+      const corrupt = await Deno.open(`${this.path}.corrupt`, {
+        append: true,
+        create: true,
+      });
+      try {
+        const header = encoder.encode(
+          `# torn line set aside from offset ${from} at ${new Date().toISOString()}\n`,
+        );
+        await corrupt.write(header);
+        let w = 0;
+        while (w < got) w += await corrupt.write(torn.subarray(w, got));
+        await corrupt.write(encoder.encode("\n"));
+        await corrupt.syncData();
+      } finally {
+        corrupt.close();
+      }
+      await f.truncate(from);
+      await f.syncData();
+    } finally {
+      f.close();
+    }
+    repairs.push(
+      `${this.path}: torn last line (${
+        size - from
+      } bytes at offset ${from}) moved to ${this.path}.corrupt`,
+    );
+  }
+
+  /** Reads the whole log's ids (under the lock), repairing a torn tail. */
+  async refresh(): Promise<string[]> {
+    const repairs: string[] = [];
+    await this.withLock(() => this.#catchUp(repairs));
+    return repairs;
+  }
+
+  /**
+   * Appends the records whose id is not in the log yet, as one locked, fsynced write.
+   * Resolves once they are durable.
+   */
+  async append(records: readonly T[]): Promise<AppendResult<T>> {
+    const repairs: string[] = [];
+    try {
+      return await this.withLock(async () => {
+        await this.#catchUp(repairs);
+        const written: T[] = [];
+        const parts: string[] = [];
+        let duplicates = 0;
+        for (const r of records) {
+          const id = this.#options.idOf(r);
+          if (this.#ids.has(id)) {
+            duplicates++;
+            continue;
+          }
+          this.#ids.add(id);
+          written.push(r);
+          parts.push(this.#options.serialize(r));
+        }
+        if (parts.length === 0) return { written, duplicates, repairs };
+        const bytes = encoder.encode(parts.join("\n") + "\n");
+        const f = await Deno.open(this.path, { append: true, create: true });
+        try {
+          let off = 0;
+          while (off < bytes.length) off += await f.write(bytes.subarray(off));
+          await f.syncData();
+          const st = await f.stat();
+          this.#ino = st.ino;
+          this.#offset = st.size;
+        } catch (e) {
+          // Not durable: forget these ids so a retry writes them (the tail check repairs any
+          // partial line before that).
+          for (const r of written) this.#ids.delete(this.#options.idOf(r));
+          throw e;
+        } finally {
+          f.close();
+        }
+        return { written, duplicates, repairs };
+      });
+    } catch (e) {
+      if (e instanceof StoreError) throw e;
+      throw new StoreError(`cannot append to ${this.path}: ${(e as Error).message}`, {
+        cause: e,
+      });
+    }
+  }
+}
