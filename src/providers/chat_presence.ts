@@ -22,6 +22,8 @@ function unseen(reason: string): Record<string, unknown> {
     first_seen: null,
     last_seen: null,
     profile: null,
+    display_name: null,
+    user_id: null,
     reason,
   };
 }

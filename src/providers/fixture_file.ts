@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { z } from "zod";
+import type { z } from "zod";
 import { InputError } from "../errors.ts";
 
 /** Line and column (1-based) of a character offset in `text`. */
