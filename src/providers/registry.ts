@@ -48,6 +48,8 @@ export interface Registry {
   options: Record<string, Record<string, unknown>>;
   /** The config file read, or null when there was none. */
   configPath: string | null;
+  /** Where each provider came from: `built-in`, or the module as written in the config. */
+  origins: Record<string, string>;
 }
 
 /** A provider name: the key of its results, so it must be a plain identifier. */
@@ -99,6 +101,9 @@ export async function loadRegistry(
   options: { dataDir: string; configPath?: string | undefined },
 ): Promise<Registry> {
   const providers = builtinProviders();
+  const origins: Record<string, string> = Object.fromEntries(
+    providers.map((p) => [p.name, "built-in"]),
+  );
   let path = options.configPath;
   if (path === undefined) {
     const candidate = joinPath(options.dataDir, "providers.json");
@@ -106,7 +111,7 @@ export async function loadRegistry(
       await Deno.stat(candidate);
       path = candidate;
     } catch {
-      return { providers, options: {}, configPath: null };
+      return { providers, options: {}, configPath: null, origins };
     }
   }
   const config = await readJsonFile(path, ProvidersConfig);
@@ -142,6 +147,7 @@ export async function loadRegistry(
         throw new InputError(path, `${where}: a provider named "${p.name}" is already registered`);
       }
       providers.push(p);
+      origins[p.name] = module;
     }
   }
   for (const [name, opts] of Object.entries(config.options)) {
@@ -155,5 +161,5 @@ export async function loadRegistry(
       });
     }
   }
-  return { providers, options: config.options, configPath: path };
+  return { providers, options: config.options, configPath: path, origins };
 }

@@ -1,0 +1,95 @@
+/**
+ * `providers list`: the enrichment providers this installation has (built-in and those named
+ * in the providers config), what subject types each supports, and whether it needs the network
+ * or an API key.
+ *
+ * @module
+ */
+import { UsageError } from "../errors.ts";
+import { COMMON_HELP, parseFlags, str } from "./args.ts";
+import type { CliIO, Handler } from "./io.ts";
+import { loadRegistry } from "../providers/registry.ts";
+import { networkUse } from "../providers/provider.ts";
+
+const HELP = `Usage: twitch-osint providers list [--format table|json] [--providers-config FILE]
+
+Lists the enrichment providers: built-in ones, then third-party ones loaded from the modules
+named in the providers config (<data>/providers.json, or FILE; see docs/providers.md).
+
+Columns: name, subject types, network (no / optional: only with --network / required),
+key (the environment variable holding it), where it comes from, description.
+
+Options:
+  --format table|json      output format (default table)
+  --providers-config FILE  providers config instead of <data>/providers.json
+
+${COMMON_HELP}
+
+Example:
+  twitch-osint providers list --format json
+`;
+
+/** One row of `providers list`. */
+export interface ProviderRow {
+  name: string;
+  supports: string[];
+  network: "no" | "optional" | "required";
+  key: string | null;
+  origin: string;
+  description: string;
+}
+
+function table(rows: ProviderRow[]): string {
+  const head = ["NAME", "TYPES", "NETWORK", "KEY", "ORIGIN", "DESCRIPTION"];
+  const cells = rows.map((r) => [
+    r.name,
+    r.supports.join(","),
+    r.network,
+    r.key ?? "no",
+    r.origin,
+    r.description,
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const line = (c: string[]) =>
+    c.map((v, i) => (i === c.length - 1 ? v : v.padEnd(widths[i]!))).join("  ") + "\n";
+  return line(head) + cells.map(line).join("");
+}
+
+/** `providers <subcommand>`. */
+export const run: Handler = async (args: string[], io: CliIO): Promise<number> => {
+  const [sub, ...rest] = args;
+  if (sub === undefined || sub === "--help" || sub === "-h") {
+    (sub ? io.out : io.err)(HELP);
+    return sub ? 0 : 2;
+  }
+  if (sub !== "list") throw new UsageError(`unknown providers subcommand "${sub}" (expected list)`);
+  const p = parseFlags(rest, {
+    format: { type: "string" },
+    "providers-config": { type: "string" },
+  }, io.env);
+  if (p.help) {
+    io.out(HELP);
+    return 0;
+  }
+  const format = str(p, "format") ?? "table";
+  if (format !== "table" && format !== "json") {
+    throw new UsageError(`--format must be table or json, got "${format}"`);
+  }
+  if (p.positionals.length > 0) {
+    throw new UsageError(`unexpected argument "${p.positionals[0]}"`);
+  }
+  const registry = await loadRegistry({
+    dataDir: p.common.dataDir,
+    configPath: str(p, "providers-config"),
+  });
+  const rows: ProviderRow[] = registry.providers.map((q) => ({
+    name: q.name,
+    supports: [...q.supports],
+    network: networkUse(q),
+    key: q.needsKey ? (q.keyEnv ?? "yes") : null,
+    origin: registry.origins[q.name] ?? "built-in",
+    description: q.description,
+  }));
+  io.out(format === "json" ? JSON.stringify(rows, null, 2) + "\n" : table(rows));
+  return 0;
+};
