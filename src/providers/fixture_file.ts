@@ -23,25 +23,106 @@ export function lineColumn(text: string, offset: number): { line: number; column
 }
 
 /**
- * Parses JSON text; a syntax error becomes an {@link InputError} at `file:line:column` (when
- * the engine reports a position) with the engine's reason.
+ * The offset of the first JSON syntax error in `text`, or -1 when it parses. Used for messages
+ * only (after `JSON.parse` failed), because V8 no longer puts the position in its message.
+ */
+export function jsonErrorOffset(text: string): number {
+  let i = 0;
+  const ws = () => {
+    while (i < text.length && " \t\n\r".includes(text[i]!)) i++;
+  };
+  const fail = (): never => {
+    throw i;
+  };
+  const literal = (word: string) => {
+    for (const ch of word) if (text[i++] !== ch) (i--, fail());
+  };
+  const string = () => {
+    i++; // opening quote
+    for (;;) {
+      if (i >= text.length) fail();
+      const c = text.charCodeAt(i);
+      if (c === 34) return void i++;
+      if (c < 32) fail();
+      if (c === 92) {
+        i++;
+        const e = text[i];
+        if (e === "u") {
+          for (let k = 1; k <= 4; k++) if (!/[0-9a-fA-F]/.test(text[i + k] ?? "")) (i += k, fail());
+          i += 5;
+        } else if (e !== undefined && '"\\/bfnrt'.includes(e)) i++;
+        else fail();
+      } else i++;
+    }
+  };
+  const number = () => {
+    const m = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
+    if (!m || m[0] === "-" || m[0] === "") fail();
+    i += m![0].length;
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === "{") {
+      i++;
+      ws();
+      if (text[i] === "}") return void i++;
+      for (;;) {
+        ws();
+        if (text[i] !== '"') fail();
+        string();
+        ws();
+        if (text[i] !== ":") fail();
+        i++;
+        value();
+        ws();
+        if (text[i] === ",") i++;
+        else if (text[i] === "}") return void i++;
+        else fail();
+      }
+    } else if (c === "[") {
+      i++;
+      ws();
+      if (text[i] === "]") return void i++;
+      for (;;) {
+        value();
+        ws();
+        if (text[i] === ",") i++;
+        else if (text[i] === "]") return void i++;
+        else fail();
+      }
+    } else if (c === '"') string();
+    else if (c === "t") literal("true");
+    else if (c === "f") literal("false");
+    else if (c === "n") literal("null");
+    else if (c === "-" || (c !== undefined && c >= "0" && c <= "9")) number();
+    else fail();
+  };
+  try {
+    value();
+    ws();
+    if (i < text.length) fail();
+    return -1;
+  } catch (at) {
+    if (typeof at === "number") return at;
+    throw at;
+  }
+}
+
+/**
+ * Parses JSON text; a syntax error becomes an {@link InputError} at `file:line:column` with the
+ * engine's reason.
  */
 export function parseJsonText(text: string, file: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
-    // V8 says "... in JSON at position N" (sometimes followed by "(line L column C)").
-    const m = /at position (\d+)/.exec(msg);
-    const reason = msg.replace(/\s*\(line \d+ column \d+\)\s*$/, "").replace(
-      / in JSON at position \d+/,
-      "",
-    );
-    if (m) {
-      const { line, column } = lineColumn(text, Number(m[1]));
-      throw new InputError(`${file}:${line}:${column}`, `invalid JSON: ${reason}`, { cause: e });
-    }
-    throw new InputError(file, `invalid JSON: ${reason}`, { cause: e });
+    // V8's message quotes a slice of the text; keep only its first clause.
+    const reason = msg.split(/,\s*(?:\.\.\.)?"|\s+(?:in JSON )?at position|\s+is not valid JSON/)[0]!.trim();
+    const at = jsonErrorOffset(text);
+    const { line, column } = lineColumn(text, at < 0 ? text.length : at);
+    throw new InputError(`${file}:${line}:${column}`, `invalid JSON: ${reason}`, { cause: e });
   }
 }
 
