@@ -12,7 +12,7 @@ import type { CountryCode } from "libphonenumber-js/max";
 export type Normalized = { ok: true; value: string } | { ok: false; reason: string };
 
 const ok = (value: string): Normalized => ({ ok: true, value });
-const fail = (reason: string): Normalized => ({ ok: false, reason });
+const fail = (reason: string): { ok: false; reason: string } => ({ ok: false, reason });
 
 /**
  * Twitch's login rule: 1 to 25 characters of ASCII letters, digits and underscore. New accounts
@@ -107,6 +107,62 @@ const ISO_RE =
  * milliseconds as a number or a string of digits.
  */
 export function normalizeTimestamp(input: unknown): Normalized {
+  const r = parseTimestamp(input);
+  return r.ok ? ok(r.value) : r;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function digits(s: string, at: number, n: number): number {
+  let v = 0;
+  for (let i = at; i < at + n; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+/**
+ * Epoch ms of a UTC timestamp already in the stored form (`YYYY-MM-DDTHH:MM:SS[.mmm]Z`), or -1.
+ * Arithmetic only: ingest reads hundreds of thousands a second, and most are in this form.
+ */
+function canonicalMs(s: string): number {
+  const len = s.length;
+  if ((len !== 24 && len !== 20) || s.charCodeAt(len - 1) !== 90 /* Z */) return -1;
+  if (s[4] !== "-" || s[7] !== "-" || s[10] !== "T" || s[13] !== ":" || s[16] !== ":") return -1;
+  if (len === 24 && s[19] !== ".") return -1;
+  const y = digits(s, 0, 4), mo = digits(s, 5, 2), d = digits(s, 8, 2);
+  const h = digits(s, 11, 2), mi = digits(s, 14, 2), sec = digits(s, 17, 2);
+  const ms = len === 24 ? digits(s, 20, 3) : 0;
+  if (y < 1970 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59) return -1;
+  if (sec < 0 || sec > 59 || ms < 0) return -1;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  if (d > DAYS_IN_MONTH[mo - 1]! + (mo === 2 && leap ? 1 : 0)) return -1;
+  // Days from the civil date (Howard Hinnant's algorithm).
+  const yy = mo <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  const days = era * 146097 + doe - 719468;
+  return days * 86400000 + h * 3600000 + mi * 60000 + sec * 1000 + ms;
+}
+
+/** {@link normalizeTimestamp}, also giving epoch milliseconds. */
+export function parseTimestamp(
+  input: unknown,
+): { ok: true; value: string; ms: number } | { ok: false; reason: string } {
+  if (typeof input === "string") {
+    const fast = canonicalMs(input);
+    if (fast >= 0) {
+      return {
+        ok: true,
+        value: input.length === 24 ? input : `${input.slice(0, 19)}.000Z`,
+        ms: fast,
+      };
+    }
+  }
   let ms: number;
   if (typeof input === "number") {
     ms = input;
@@ -130,5 +186,5 @@ export function normalizeTimestamp(input: unknown): Normalized {
   if (!Number.isFinite(ms) || ms < 0 || ms > 8.64e15) {
     return fail(`timestamp ${JSON.stringify(String(input).slice(0, 40))} is out of range`);
   }
-  return ok(isoFromMs(ms));
+  return { ok: true, value: isoFromMs(ms), ms };
 }

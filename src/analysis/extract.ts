@@ -82,6 +82,7 @@ export function urlDomain(url: string): string | null {
  * (recorded as `name`). One entry per occurrence, in order.
  */
 export function extractEmoteNames(text: string, known: ReadonlySet<string>): string[] {
+  const filter = filterFor(known);
   const out: string[] = [];
   let i = 0;
   const n = text.length;
@@ -90,17 +91,39 @@ export function extractEmoteNames(text: string, known: ReadonlySet<string>): str
     const start = i;
     while (i < n && !isSpace(text.charCodeAt(i))) i++;
     if (i === start) break;
-    const token = text.slice(start, i);
-    if (known.has(token)) {
-      out.push(token);
-    } else if (
-      token.length > 2 && token.charCodeAt(0) === 58 && token.charCodeAt(token.length - 1) === 58
-    ) {
-      const inner = token.slice(1, -1);
+    const first = text.charCodeAt(start);
+    const len = i - start;
+    // Most words are not emotes: only slice a token whose first character and length match
+    // some known emote, or that may be a :name: token.
+    if (first >= 128 || len >= 64 || filter[first * 64 + len] === 1) {
+      const token = text.slice(start, i);
+      if (known.has(token)) {
+        out.push(token);
+        continue;
+      }
+    }
+    if (first === 58 && len > 2 && text.charCodeAt(i - 1) === 58) {
+      const inner = text.slice(start + 1, i - 1);
       if (/^[A-Za-z0-9_]{1,40}$/.test(inner)) out.push(inner);
     }
   }
   return out;
+}
+
+const filters = new WeakMap<ReadonlySet<string>, Uint8Array>();
+
+/** A (first character, length) table of the known names, built once per set. */
+function filterFor(known: ReadonlySet<string>): Uint8Array {
+  let f = filters.get(known);
+  if (!f) {
+    f = new Uint8Array(128 * 64);
+    for (const name of known) {
+      const c = name.charCodeAt(0);
+      if (c < 128 && name.length < 64) f[c * 64 + name.length] = 1;
+    }
+    filters.set(known, f);
+  }
+  return f;
 }
 
 function isSpace(c: number): boolean {

@@ -157,8 +157,13 @@ export async function runChat(source: ChatSource, options: RunOptions): Promise<
           const m = analyzeMessage(item.draft, options.analysis);
           if (admit && !admit(m)) break;
           pending.push(m);
-          if (pending.length >= batchSize) await flush();
-          else scheduleFlush();
+          if (pending.length >= batchSize) {
+            // Double buffering: the next batch fills while this one is written; wait only if
+            // the write before it is still going.
+            const previous = chain;
+            void flush();
+            await previous;
+          } else scheduleFlush();
           break;
         }
         case "event":

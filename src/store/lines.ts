@@ -15,6 +15,55 @@ export const MAX_LINE_BYTES = 64 * 1024;
 
 const fatalDecoder = new TextDecoder("utf-8", { fatal: true });
 
+function countNewlines(chunk: Uint8Array, from: number, to: number): number {
+  let n = 0;
+  for (let i = chunk.indexOf(10, from); i !== -1 && i < to; i = chunk.indexOf(10, i + 1)) n++;
+  return n;
+}
+
+/**
+ * Pushes the whole lines of `chunk` from `pos` when they are all valid UTF-8 and short enough,
+ * decoded in one call; returns the position after the last newline taken, or `pos` when the
+ * slow path must handle them (one bad line, or none whole).
+ */
+function bulkLines(
+  chunk: Uint8Array,
+  pos: number,
+  max: number,
+  lineNo: number,
+  offset: number,
+  out: LineItem[],
+): number {
+  const last = chunk.lastIndexOf(10);
+  if (last < pos) return pos;
+  const ends: number[] = [];
+  for (
+    let i = chunk.indexOf(10, pos), start = pos;
+    i !== -1 && i <= last;
+    i = chunk.indexOf(10, i + 1)
+  ) {
+    if (i - start > max) return pos;
+    ends.push(i);
+    start = i + 1;
+  }
+  let text: string;
+  try {
+    text = fatalDecoder.decode(chunk.subarray(pos, last));
+  } catch {
+    return pos;
+  }
+  const parts = text.split("\n");
+  let start = pos;
+  for (let k = 0; k < parts.length; k++) {
+    let t = parts[k]!;
+    if (t.endsWith("\r")) t = t.slice(0, -1);
+    const bytes = ends[k]! - start + 1;
+    out.push({ line: lineNo + k + 1, text: t, offset: offset + (start - pos), bytes });
+    start = ends[k]! + 1;
+  }
+  return last + 1;
+}
+
 /**
  * Yields the lines of a byte stream with their byte offsets. A last line without a final
  * newline is yielded with `partial: true` (its `bytes` then count no newline): a fixture may
@@ -24,6 +73,17 @@ export async function* readLines(
   stream: ReadableStream<Uint8Array>,
   options: { maxLineBytes?: number; startOffset?: number } = {},
 ): AsyncGenerator<LineItem> {
+  for await (const batch of readLineBatches(stream, options)) yield* batch;
+}
+
+/**
+ * Like {@link readLines}, but yields the lines of each chunk read as one array: one await per
+ * chunk instead of one per line, which matters at hundreds of thousands of lines a second.
+ */
+export async function* readLineBatches(
+  stream: ReadableStream<Uint8Array>,
+  options: { maxLineBytes?: number; startOffset?: number } = {},
+): AsyncGenerator<LineItem[]> {
   const max = options.maxLineBytes ?? MAX_LINE_BYTES;
   let carry: Uint8Array | null = null; // start of a line that continues in the next chunk
   let carryLen = 0;
@@ -32,8 +92,19 @@ export async function* readLines(
   let lineNo = 0;
   let offset = options.startOffset ?? 0; // file offset of the current line's first byte
   for await (const chunk of stream) {
+    const out: LineItem[] = [];
     let pos = 0;
     while (pos < chunk.length) {
+      if (carryLen === 0 && !skipping) {
+        // Fast path: decode every whole line left in the chunk with one call, then split.
+        const bulk = bulkLines(chunk, pos, max, lineNo, offset, out);
+        if (bulk > pos) {
+          lineNo += countNewlines(chunk, pos, bulk);
+          offset += bulk - pos;
+          pos = bulk;
+          continue;
+        }
+      }
       const nl = chunk.indexOf(10, pos);
       const end = nl === -1 ? chunk.length : nl;
       if (skipping) {
@@ -57,7 +128,7 @@ export async function* readLines(
       lineNo++;
       if (skipping) {
         const bytes = skippedBytes + 1;
-        yield { line: lineNo, error: `line longer than ${max} bytes`, offset, bytes };
+        out.push({ line: lineNo, error: `line longer than ${max} bytes`, offset, bytes });
         offset += bytes;
         skipping = false;
         skippedBytes = 0;
@@ -77,33 +148,34 @@ export async function* readLines(
         try {
           text = fatalDecoder.decode(bytesOfLine);
         } catch {
-          yield { line: lineNo, error: "invalid UTF-8", offset, bytes };
+          out.push({ line: lineNo, error: "invalid UTF-8", offset, bytes });
         }
         if (text !== null) {
           if (text.endsWith("\r")) text = text.slice(0, -1);
-          yield { line: lineNo, text, offset, bytes };
+          out.push({ line: lineNo, text, offset, bytes });
         }
         offset += bytes;
       }
       pos = nl + 1;
     }
+    if (out.length) yield out;
   }
   if (skipping) {
-    yield {
+    yield [{
       line: lineNo + 1,
       error: `line longer than ${max} bytes`,
       offset,
       bytes: skippedBytes,
       partial: true,
-    };
+    }];
   } else if (carryLen > 0) {
     const bytesOfLine = carry!.subarray(0, carryLen);
     try {
       let text = fatalDecoder.decode(bytesOfLine);
       if (text.endsWith("\r")) text = text.slice(0, -1);
-      yield { line: lineNo + 1, text, offset, bytes: carryLen, partial: true };
+      yield [{ line: lineNo + 1, text, offset, bytes: carryLen, partial: true }];
     } catch {
-      yield { line: lineNo + 1, error: "invalid UTF-8", offset, bytes: carryLen, partial: true };
+      yield [{ line: lineNo + 1, error: "invalid UTF-8", offset, bytes: carryLen, partial: true }];
     }
   }
 }
@@ -116,6 +188,42 @@ export async function openLines(
   const file = await Deno.open(path, { read: true });
   if (options.start) await file.seek(options.start, Deno.SeekMode.Start);
   return readLines(file.readable, {
+    ...(options.maxLineBytes ? { maxLineBytes: options.maxLineBytes } : {}),
+    startOffset: options.start ?? 0,
+  });
+}
+
+/** Reads a file in large chunks (1 MiB): fewer awaits than a stream's 64 KiB pieces. */
+export function bigChunks(file: Deno.FsFile, size = 1 << 20): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const buf = new Uint8Array(size);
+      let got = 0;
+      while (got < size) {
+        const n = await file.read(buf.subarray(got));
+        if (n === null) break;
+        got += n;
+      }
+      if (got > 0) controller.enqueue(buf.subarray(0, got));
+      if (got < size) {
+        file.close();
+        controller.close();
+      }
+    },
+    cancel() {
+      file.close();
+    },
+  });
+}
+
+/** Opens a file for batched line reading from `start` (see {@link readLineBatches}). */
+export async function openLineBatches(
+  path: string,
+  options: { start?: number; maxLineBytes?: number } = {},
+): Promise<AsyncGenerator<LineItem[]>> {
+  const file = await Deno.open(path, { read: true });
+  if (options.start) await file.seek(options.start, Deno.SeekMode.Start);
+  return readLineBatches(bigChunks(file), {
     ...(options.maxLineBytes ? { maxLineBytes: options.maxLineBytes } : {}),
     startOffset: options.start ?? 0,
   });

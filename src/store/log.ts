@@ -15,7 +15,8 @@
  */
 import { dirname } from "node:path";
 import { StoreError } from "../errors.ts";
-import { openLines } from "./lines.ts";
+import { openLineBatches } from "./lines.ts";
+import { IdSet } from "./id_set.ts";
 
 /** What one append did. */
 export interface AppendResult<T> {
@@ -58,12 +59,34 @@ export function idFromLine(line: string, idKey: string): string | null {
   }
 }
 
+/** The id of the line starting at `offset`, read synchronously from an open log. */
+function idAt(file: Deno.FsFile, offset: number, idKey: string): string | null {
+  file.seekSync(offset, Deno.SeekMode.Start);
+  let size = 512;
+  for (;;) {
+    const buf = new Uint8Array(size);
+    let got = 0;
+    while (got < size) {
+      const n = file.readSync(buf.subarray(got));
+      if (n === null) break;
+      got += n;
+    }
+    const nl = buf.subarray(0, got).indexOf(10);
+    if (nl !== -1 || got < size || size >= 1 << 20) {
+      const text = new TextDecoder().decode(buf.subarray(0, nl === -1 ? got : nl));
+      return idFromLine(text, idKey);
+    }
+    size *= 8;
+    file.seekSync(offset, Deno.SeekMode.Start);
+  }
+}
+
 /** An append-only JSONL file with idempotent, locked, crash-safe appends. */
 export class JsonlLog<T> {
   readonly path: string;
   readonly lockPath: string;
   #options: JsonlLogOptions<T>;
-  #ids = new Set<string>();
+  #ids = new IdSet();
   #offset = 0;
   #ino: number | null = null;
 
@@ -78,9 +101,15 @@ export class JsonlLog<T> {
     return this.#ids.size;
   }
 
-  /** True when the id is in the log as of the last append or refresh. */
-  has(id: string): boolean {
-    return this.#ids.has(id);
+  /** True when `id` is in the log at one of the candidate offsets; reads those lines. */
+  #confirm(id: string, file: Deno.FsFile | null): boolean {
+    const offsets = this.#ids.candidates(id);
+    if (offsets.length === 0) return false;
+    if (file === null) return true;
+    for (const off of offsets) {
+      if (idAt(file, off, this.#options.idKey) === id) return true;
+    }
+    return false;
   }
 
   /** Runs `fn` holding the log's exclusive lock (blocks while another process holds it). */
@@ -116,17 +145,19 @@ export class JsonlLog<T> {
       this.#ino = stat.ino;
     }
     if (stat.size === this.#offset) return;
-    const lines = await openLines(this.path, { start: this.#offset });
+    const batches = await openLineBatches(this.path, { start: this.#offset });
     let end = this.#offset;
-    for await (const item of lines) {
-      if (item.partial) {
-        await this.#setAsideTail(item.offset, stat.size, repairs);
-        break;
-      }
-      end = item.offset + item.bytes;
-      if ("text" in item) {
-        const id = idFromLine(item.text, this.#options.idKey);
-        if (id !== null) this.#ids.add(id);
+    outer: for await (const batch of batches) {
+      for (const item of batch) {
+        if (item.partial) {
+          await this.#setAsideTail(item.offset, stat.size, repairs);
+          break outer;
+        }
+        end = item.offset + item.bytes;
+        if ("text" in item) {
+          const id = idFromLine(item.text, this.#options.idKey);
+          if (id !== null) this.#ids.add(id, item.offset);
+        }
       }
     }
     this.#offset = end;
@@ -188,33 +219,52 @@ export class JsonlLog<T> {
       return await this.withLock(async () => {
         await this.#catchUp(repairs);
         const written: T[] = [];
-        const parts: string[] = [];
+        const lines: string[] = [];
+        const inBatch = new Set<string>();
         let duplicates = 0;
-        for (const r of records) {
-          const id = this.#options.idOf(r);
-          if (this.#ids.has(id)) {
-            duplicates++;
-            continue;
+        let reader: Deno.FsFile | null = null;
+        try {
+          for (const r of records) {
+            const id = this.#options.idOf(r);
+            if (inBatch.has(id)) {
+              duplicates++;
+              continue;
+            }
+            if (this.#ids.mayHave(id)) {
+              reader ??= await Deno.open(this.path, { read: true });
+              if (this.#confirm(id, reader)) {
+                duplicates++;
+                continue;
+              }
+            }
+            inBatch.add(id);
+            written.push(r);
+            lines.push(this.#options.serialize(r));
           }
-          this.#ids.add(id);
-          written.push(r);
-          parts.push(this.#options.serialize(r));
+        } finally {
+          reader?.close();
         }
-        if (parts.length === 0) return { written, duplicates, repairs };
-        const bytes = encoder.encode(parts.join("\n") + "\n");
+        if (lines.length === 0) return { written, duplicates, repairs };
+        const bytes = encoder.encode(lines.join("\n") + "\n");
         const f = await Deno.open(this.path, { append: true, create: true });
         try {
           let off = 0;
           while (off < bytes.length) off += await f.write(bytes.subarray(off));
           await f.syncData();
           const st = await f.stat();
+          // Offsets of the new lines: the file ended at #offset before this write (we hold
+          // the lock and caught up), and each line is its UTF-8 length plus the newline.
+          // JSON never holds a raw newline, so the encoded batch's newline bytes end the lines.
+          let at = this.#offset;
+          let start = 0;
+          for (let i = 0; i < lines.length; i++) {
+            const nl = bytes.indexOf(10, start);
+            this.#ids.add(this.#options.idOf(written[i]!), at);
+            at += nl - start + 1;
+            start = nl + 1;
+          }
           this.#ino = st.ino;
           this.#offset = st.size;
-        } catch (e) {
-          // Not durable: forget these ids so a retry writes them (the tail check repairs any
-          // partial line before that).
-          for (const r of written) this.#ids.delete(this.#options.idOf(r));
-          throw e;
         } finally {
           f.close();
         }

@@ -1,0 +1,131 @@
+/**
+ * Ingest benchmark: generates N realistic messages into a fixture and replays them through the
+ * whole CLI (`chat run --offline --speed 0`) into a fresh data dir, beside a baseline process
+ * that only reads and JSON-parses the same file. Prints rates, the ratio, and peak RSS at two
+ * sizes (to show whether memory stays flat).
+ *
+ *   deno run -A bench/ingest.ts [--count 1000000] [--channels 4] [-- extra chat run flags]
+ */
+import { parseArgs } from "node:util";
+import { join } from "node:path";
+import { generateChat } from "../scripts/chatgen.ts";
+import { DENO, measure, perSecond } from "./_proc.ts";
+
+const { values, positionals } = parseArgs({
+  args: Deno.args,
+  options: {
+    count: { type: "string", default: "1000000" },
+    channels: { type: "string", default: "4" },
+    keep: { type: "boolean", default: false },
+  },
+  allowPositionals: true,
+});
+const count = Number(values.count);
+const nChannels = Number(values.channels);
+const extra = positionals;
+const root = new URL("..", import.meta.url).pathname;
+const tmp = await Deno.makeTempDir({ prefix: "osint-ingest-" });
+
+async function makeFixture(n: number): Promise<{ dir: string; channels: string[] }> {
+  const dir = join(tmp, `fx-${n}`);
+  await Deno.mkdir(join(dir, "chat"), { recursive: true });
+  const channels = Array.from({ length: nChannels }, (_, i) => `bench_channel_${i}`);
+  const files = new Map<string, Deno.FsFile>();
+  for (const c of channels) {
+    files.set(c, await Deno.open(join(dir, "chat", `${c}.jsonl`), { write: true, create: true }));
+  }
+  const enc = new TextEncoder();
+  const bufs = new Map<string, string[]>(channels.map((c) => [c, []]));
+  for (
+    const l of generateChat({
+      seed: 42,
+      channels,
+      users: 20000,
+      count: n,
+      startMs: Date.parse("2025-09-01T00:00:00Z"),
+      meanGapMs: 50,
+      ids: true,
+    })
+  ) {
+    const b = bufs.get(l.channel)!;
+    b.push(JSON.stringify(l));
+    if (b.length >= 10000) {
+      await files.get(l.channel)!.write(enc.encode(b.join("\n") + "\n"));
+      b.length = 0;
+    }
+  }
+  for (const [c, b] of bufs) {
+    if (b.length) await files.get(c)!.write(enc.encode(b.join("\n") + "\n"));
+    files.get(c)!.close();
+  }
+  await Deno.copyFile(join(root, "fixtures", "emotes.json"), join(dir, "emotes.json"));
+  return { dir, channels };
+}
+
+const BASELINE = `
+const dir = Deno.args[0];
+let n = 0;
+for await (const e of Deno.readDir(dir + "/chat")) {
+  const f = await Deno.open(dir + "/chat/" + e.name);
+  let carry = "";
+  for await (const chunk of f.readable.pipeThrough(new TextDecoderStream())) {
+    const parts = (carry + chunk).split("\\n");
+    carry = parts.pop() ?? "";
+    for (const p of parts) if (p) { JSON.parse(p); n++; }
+  }
+  if (carry) { JSON.parse(carry); n++; }
+}
+console.log(n);
+`;
+
+async function runOnce(n: number) {
+  const fx = await makeFixture(n);
+  const bytes =
+    (await Promise.all(fx.channels.map((c) => Deno.stat(join(fx.dir, "chat", `${c}.jsonl`)))))
+      .reduce((s, st) => s + st.size, 0);
+  const base = await measure(DENO, ["eval", BASELINE, fx.dir]);
+  const dataDir = join(tmp, `data-${n}`);
+  const run = await measure(DENO, [
+    "run",
+    "--allow-read",
+    "--allow-write",
+    "--allow-env",
+    join(root, "main.ts"),
+    "chat",
+    "run",
+    "--offline",
+    "--speed",
+    "0",
+    "--quiet",
+    "--channels",
+    fx.channels.join(","),
+    "--fixtures-dir",
+    fx.dir,
+    "--data-dir",
+    dataDir,
+    ...extra,
+  ], { cwd: root });
+  if (run.code !== 0) throw new Error(`chat run failed: ${run.stderr}`);
+  const lines = (await Deno.readTextFile(join(dataDir, "logs", "messages.jsonl"))).split("\n")
+    .length - 1;
+  if (lines !== n) throw new Error(`expected ${n} stored messages, found ${lines}`);
+  return { n, bytes, base, run };
+}
+
+const sizes = count >= 200000 ? [Math.round(count / 5), count] : [count];
+console.log(`ingest benchmark: ${nChannels} channels, sizes ${sizes.join(", ")}`);
+for (const n of sizes) {
+  const r = await runOnce(n);
+  console.log(
+    `  ${n.toLocaleString("en-US")} messages (${(r.bytes / 1e6).toFixed(0)} MB fixture):\n` +
+      `    baseline read+JSON.parse: ${perSecond(n, r.base.wallMs)} (${
+        (r.base.wallMs / 1000).toFixed(2)
+      }s, peak RSS ${r.base.peakRssMb} MB)\n` +
+      `    chat run --offline --speed 0 ${extra.join(" ")}: ${perSecond(n, r.run.wallMs)} (${
+        (r.run.wallMs / 1000).toFixed(2)
+      }s, peak RSS ${r.run.peakRssMb} MB)\n` +
+      `    ratio pipeline/baseline: ${(r.base.wallMs / r.run.wallMs).toFixed(2)}`,
+  );
+}
+if (!values.keep) await Deno.remove(tmp, { recursive: true });
+else console.log(`kept ${tmp}`);
