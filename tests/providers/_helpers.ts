@@ -3,7 +3,7 @@
  * builder over the shipped fixtures and a temporary data dir.
  */
 import type { Clock, ProviderContext } from "../../src/providers/provider.ts";
-import type { Subject, SubjectType } from "../../src/schemas.ts";
+import type { Subject, SubjectType, UserProfile } from "../../src/schemas.ts";
 import { subjectKey } from "../../src/subjects.ts";
 
 /** The repository's fixtures folder, whatever the working directory. */
@@ -56,5 +56,48 @@ export async function tempDir(): Promise<{ path: string } & AsyncDisposable> {
   return {
     path,
     [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }),
+  };
+}
+
+/** A provider as a JS object literal. */
+export function providerLiteral(name: string, extra = ""): string {
+  return `{
+  name: ${JSON.stringify(name)},
+  description: "test provider",
+  supports: ["username"],
+  needsNetwork: false,
+  needsKey: false,
+  ${extra}
+  enrich(subject) { return Promise.resolve({ echoed: subject.value }); },
+}`;
+}
+
+/** Source of a third-party provider module exporting `provider`. */
+export function moduleSource(name: string, extra = ""): string {
+  return `export const provider = ${providerLiteral(name, extra)};\n`;
+}
+
+/** A valid profile as the profile code writes it. */
+export function profile(user: string): UserProfile {
+  return {
+    user_name: user,
+    user_id: "1234",
+    display_name: "SomeUser",
+    channels_participated: ["devchat", "example_channel"],
+    per_channel: { devchat: 3, example_channel: 2 },
+    message_count: 5,
+    first_seen: "2025-09-01T10:00:00.000Z",
+    last_seen: "2025-09-02T12:34:56.000Z",
+    top_keywords: [],
+    keyword_counts: [],
+    top_mentions: [],
+    top_emotes: [],
+    url_domains: [],
+    activity: { by_hour: Array(24).fill(0), by_day: {} },
+    facts: {
+      asked_about_streamer_relationship: false,
+      suspected_relationship_targets: [],
+      evidence: [],
+    },
   };
 }

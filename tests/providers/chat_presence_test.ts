@@ -1,33 +1,7 @@
 import { assert, assertEquals, assertRejects } from "./_assert.ts";
 import { createChatPresence } from "../../src/providers/chat_presence.ts";
 import { InputError } from "../../src/errors.ts";
-import type { UserProfile } from "../../src/schemas.ts";
-import { context, subject, tempDir } from "./_helpers.ts";
-
-/** A valid profile as the profile code writes it. */
-export function profile(user: string): UserProfile {
-  return {
-    user_name: user,
-    user_id: "1234",
-    display_name: "SomeUser",
-    channels_participated: ["devchat", "example_channel"],
-    per_channel: { devchat: 3, example_channel: 2 },
-    message_count: 5,
-    first_seen: "2025-09-01T10:00:00.000Z",
-    last_seen: "2025-09-02T12:34:56.000Z",
-    top_keywords: [],
-    keyword_counts: [],
-    top_mentions: [],
-    top_emotes: [],
-    url_domains: [],
-    activity: { by_hour: Array(24).fill(0), by_day: {} },
-    facts: {
-      asked_about_streamer_relationship: false,
-      suspected_relationship_targets: [],
-      evidence: [],
-    },
-  };
-}
+import { context, profile, subject, tempDir } from "./_helpers.ts";
 
 Deno.test("chat_presence: a user with a profile is seen, with counts, channels and a pointer", async () => {
   await using dir = await tempDir();

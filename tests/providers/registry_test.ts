@@ -1,25 +1,7 @@
 import { assert, assertEquals, assertRejects, assertThrows } from "./_assert.ts";
 import { assertProvider, builtinProviders, loadRegistry } from "../../src/providers/registry.ts";
 import { InputError } from "../../src/errors.ts";
-import { tempDir } from "./_helpers.ts";
-
-/** A provider as a JS object literal. */
-function providerLiteral(name: string, extra = ""): string {
-  return `{
-  name: ${JSON.stringify(name)},
-  description: "test provider",
-  supports: ["username"],
-  needsNetwork: false,
-  needsKey: false,
-  ${extra}
-  enrich(subject) { return Promise.resolve({ echoed: subject.value }); },
-}`;
-}
-
-/** Source of a third-party provider module exporting `provider`. */
-export function moduleSource(name: string, extra = ""): string {
-  return `export const provider = ${providerLiteral(name, extra)};\n`;
-}
+import { moduleSource, providerLiteral, tempDir } from "./_helpers.ts";
 
 Deno.test("builtinProviders() lists the four built-ins in order, each a valid provider", () => {
   const ps = builtinProviders();
