@@ -4,13 +4,28 @@
  *
  * @module
  */
+import { fileURLToPath } from "node:url";
 import { UsageError } from "./errors.ts";
+
+/**
+ * `./fixtures` when the working directory has one; otherwise the fixtures shipped beside the
+ * program (inside the compiled executable, where `deno compile --include fixtures` puts them).
+ */
+export function defaultFixturesDir(): string {
+  try {
+    if (Deno.statSync("./fixtures").isDirectory) return "./fixtures";
+  } catch {
+    // Not here (or not readable): use the shipped copy.
+  }
+  const shipped = new URL("../fixtures", import.meta.url);
+  return shipped.protocol === "file:" ? fileURLToPath(shipped) : "./fixtures";
+}
 
 /** Options shared by every subcommand. */
 export interface CommonOptions {
   /** `--data-dir`, env `OSINT_DATA_DIR`. @default "./data" */
   dataDir: string;
-  /** `--fixtures-dir`, env `OSINT_FIXTURES_DIR`. @default "./fixtures" */
+  /** `--fixtures-dir`, env `OSINT_FIXTURES_DIR`. @default "./fixtures", else the shipped ones */
   fixturesDir: string;
   /** `--debug`: stack traces and internal detail on stderr. */
   debug: boolean;
@@ -67,7 +82,7 @@ export function commonOptions(
   env: Env,
 ): CommonOptions {
   const dataDir = flags["data-dir"] ?? env("OSINT_DATA_DIR") ?? "./data";
-  const fixturesDir = flags["fixtures-dir"] ?? env("OSINT_FIXTURES_DIR") ?? "./fixtures";
+  const fixturesDir = flags["fixtures-dir"] ?? env("OSINT_FIXTURES_DIR") ?? defaultFixturesDir();
   if (!dataDir.trim()) throw new UsageError("--data-dir must not be empty");
   return { dataDir, fixturesDir, debug: flags.debug ?? false, quiet: flags.quiet ?? false };
 }
