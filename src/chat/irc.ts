@@ -60,36 +60,42 @@ export class IrcTags {
  */
 export class TagPicker {
   readonly names: readonly string[];
-  // Candidate indexes by name length: a tag name is compared only with names as long as it.
-  readonly #byLength: number[][] = [];
+  // Candidate indexes by the first character of their name: most tags are rejected by one
+  // comparison, and the `=` is never searched for.
+  readonly #byFirst: (number[] | undefined)[] = [];
 
   /** `names`: the tags to read, in the order `pick()` returns their values. */
   constructor(names: readonly string[]) {
     this.names = [...names];
-    this.names.forEach((name, i) => (this.#byLength[name.length] ??= []).push(i));
+    this.names.forEach((name, i) => {
+      if (name.length > 0) (this.#byFirst[name.charCodeAt(0) & 127] ??= []).push(i);
+    });
   }
 
   /** The unescaped values of the names given to the constructor (undefined when absent). */
   pick(tags: IrcTags): (string | undefined)[] {
-    const out = new Array<string | undefined>(this.names.length).fill(undefined);
+    const names = this.names;
+    const out = new Array<string | undefined>(names.length).fill(undefined);
     const raw = tags.raw;
     const n = raw.length;
     let pos = 0;
     while (pos < n) {
       let semi = raw.indexOf(";", pos);
       if (semi < 0) semi = n;
-      let eq = raw.indexOf("=", pos);
-      if (eq < 0 || eq > semi) eq = semi;
-      const candidates = this.#byLength[eq - pos];
+      const first = raw.charCodeAt(pos);
+      const candidates = first < 128 ? this.#byFirst[first] : undefined;
       if (candidates !== undefined) {
         for (let j = 0; j < candidates.length; j++) {
           const index = candidates[j]!;
-          if (raw.startsWith(this.names[index]!, pos)) {
-            const value = eq < semi ? raw.slice(eq + 1, semi) : "";
-            // A repeated tag keeps its last value, as in IrcTags.
-            out[index] = value.indexOf("\\") < 0 ? value : unescapeTagValue(value);
-            break;
-          }
+          const name = names[index]!;
+          const after = pos + name.length;
+          if (after > semi) continue;
+          const next = after < semi ? raw.charCodeAt(after) : 61;
+          if (next !== 61 || !raw.startsWith(name, pos)) continue;
+          const value = after < semi ? raw.slice(after + 1, semi) : "";
+          // A repeated tag keeps its last value, as in IrcTags.
+          out[index] = value.indexOf("\\") < 0 ? value : unescapeTagValue(value);
+          break;
         }
       }
       pos = semi + 1;

@@ -1,0 +1,280 @@
+/**
+ * The Twitch meaning of a parsed IRC line: a chat message (PRIVMSG) or a moderation/notice
+ * event (USERNOTICE, CLEARMSG, CLEARCHAT). Everything else (PING, JOIN, ROOMSTATE, NOTICE,
+ * numerics, unknown commands) has no meaning here and yields `undefined`; the connection
+ * (`live.ts`) handles the few it needs itself. Unknown tags are ignored.
+ *
+ * Without Twitch's tags (a plain IRC server, or a server that refused the capability) a
+ * PRIVMSG still becomes a message: the time is the receive time and the id a deterministic
+ * hash (`messageIdFor`), so a message delivered twice gets the same id.
+ *
+ * @module
+ */
+import { createHash } from "node:crypto";
+import type { ChatEvent } from "../schemas.ts";
+import { emoteNamesFromTag } from "../analysis/emote_ranges.ts";
+import { messageIdFor } from "../analysis/message_id.ts";
+import type { MessageDraft } from "./source.ts";
+import { type IrcLine, prefixNick, TagPicker } from "./irc.ts";
+
+/** What a line means to a chat monitor, or why a line that should mean something cannot be used. */
+export type TwitchMeaning =
+  | { kind: "message"; draft: MessageDraft }
+  | { kind: "event"; event: ChatEvent }
+  | { kind: "invalid"; reason: string };
+
+const PRIVMSG_TAGS = new TagPicker([
+  "id",
+  "tmi-sent-ts",
+  "user-id",
+  "display-name",
+  "emotes",
+  "badges",
+  "bits",
+  "first-msg",
+  "reply-parent-msg-id",
+  "reply-parent-user-login",
+]);
+
+const ACTION_START = "\x01ACTION ";
+
+/**
+ * The meaning of one parsed line; `receivedAtMs` (epoch ms) stands in for the send time when
+ * the line has no `tmi-sent-ts` tag. Never throws.
+ *
+ * @example
+ * ```ts
+ * import { parseIrcLine } from "./irc.ts";
+ * import { twitchMeaning } from "./twitch.ts";
+ * const line = parseIrcLine("@id=m1;tmi-sent-ts=1700000000000 :ann!ann@ann.tmi.twitch.tv PRIVMSG #Chan :hello");
+ * const meaning = line.ok ? twitchMeaning(line, Date.now()) : undefined;
+ * console.assert(meaning?.kind === "message" && meaning.draft.channel === "chan");
+ * ```
+ */
+export function twitchMeaning(line: IrcLine, receivedAtMs: number): TwitchMeaning | undefined {
+  switch (line.command) {
+    case "PRIVMSG":
+      return privmsg(line, receivedAtMs);
+    case "USERNOTICE":
+      return usernotice(line, receivedAtMs);
+    case "CLEARMSG":
+      return clearmsg(line, receivedAtMs);
+    case "CLEARCHAT":
+      return clearchat(line, receivedAtMs);
+    default:
+      return undefined;
+  }
+}
+
+function invalid(reason: string): TwitchMeaning {
+  return { kind: "invalid", reason };
+}
+
+function privmsg(line: IrcLine, receivedAtMs: number): TwitchMeaning {
+  const channel = channelOf(line.params[0]);
+  if (channel === undefined) {
+    return invalid(`PRIVMSG to an invalid channel ${quote(line.params[0])}`);
+  }
+  const nick = prefixNick(line.prefix);
+  const userName = nick === undefined ? undefined : loginOf(nick);
+  if (userName === undefined) return invalid(`PRIVMSG from an invalid user ${quote(line.prefix)}`);
+  let text = line.params.length > 1 ? line.params[line.params.length - 1]! : "";
+  let action = false;
+  if (text.startsWith(ACTION_START)) {
+    action = true;
+    text = text.slice(ACTION_START.length, text.endsWith("\x01") ? -1 : text.length);
+  } else if (text === "\x01ACTION\x01") {
+    action = true;
+    text = "";
+  }
+
+  const [id, sentTs, userId, displayName, emotes, badges, bits, firstMsg, replyId, replyLogin] =
+    PRIVMSG_TAGS.pick(line.tags);
+  const ts = isoTime(sentTs, receivedAtMs);
+  const messageId = id ? id.slice(0, 128) : messageIdFor(channel, ts, userName, text);
+  // Keys in the order of the Message schema, which is the order they are written to disk.
+  const draft: MessageDraft = emotes === undefined
+    ? {
+      ts,
+      channel,
+      message_id: messageId,
+      user_id: userId || null,
+      user_name: userName,
+      text,
+      source: "twitch-irc",
+    }
+    : {
+      ts,
+      channel,
+      message_id: messageId,
+      user_id: userId || null,
+      user_name: userName,
+      text,
+      emotes: emoteNamesFromTag(emotes, text),
+      source: "twitch-irc",
+    };
+  if (displayName) draft.display_name = displayName;
+  if (action) draft.action = true;
+  if (replyId) draft.reply_to = { message_id: replyId, user_name: replyLogin?.toLowerCase() ?? "" };
+  if (bits) {
+    const n = Number(bits);
+    if (Number.isSafeInteger(n) && n > 0) draft.bits = n;
+  }
+  if (badges) draft.badges = badges.split(",").filter((b) => b.length > 0);
+  if (firstMsg === "1") draft.first_msg = true;
+  return { kind: "message", draft };
+}
+
+function usernotice(line: IrcLine, receivedAtMs: number): TwitchMeaning {
+  const channel = channelOf(line.params[0]);
+  if (channel === undefined) {
+    return invalid(`USERNOTICE to an invalid channel ${quote(line.params[0])}`);
+  }
+  const tags = line.tags;
+  const ts = isoTime(tags.get("tmi-sent-ts"), receivedAtMs);
+  const notice = tags.get("msg-id") ?? "";
+  const login = tags.get("login");
+  const userName = login ? login.toLowerCase() : null;
+  const text = stripAction(line.params[1] ?? "");
+  const params: Record<string, string> = {};
+  for (const [name, value] of tags.entries()) {
+    if (name.startsWith("msg-param-")) params[name.slice("msg-param-".length)] = value;
+  }
+  return {
+    kind: "event",
+    event: {
+      kind: "usernotice",
+      ts,
+      channel,
+      event_id: tags.get("id") ||
+        eventIdFor(["usernotice", channel, ts, notice, userName ?? "", text]),
+      notice,
+      user_name: userName,
+      user_id: tags.get("user-id") || null,
+      text,
+      system_text: tags.get("system-msg") ?? "",
+      params,
+      source: "twitch-irc",
+    },
+  };
+}
+
+function clearmsg(line: IrcLine, receivedAtMs: number): TwitchMeaning {
+  const channel = channelOf(line.params[0]);
+  if (channel === undefined) {
+    return invalid(`CLEARMSG in an invalid channel ${quote(line.params[0])}`);
+  }
+  const tags = line.tags;
+  const target = tags.get("target-msg-id");
+  if (!target) return invalid("CLEARMSG without a target-msg-id tag");
+  const login = tags.get("login");
+  return {
+    kind: "event",
+    event: {
+      kind: "clearmsg",
+      ts: isoTime(tags.get("tmi-sent-ts"), receivedAtMs),
+      channel,
+      // One message is deleted once: its id names the deletion, however often it is delivered.
+      event_id: tags.get("id") || eventIdFor(["clearmsg", channel, target]),
+      target_message_id: target,
+      user_name: login ? login.toLowerCase() : null,
+      text: stripAction(line.params[1] ?? ""),
+      source: "twitch-irc",
+    },
+  };
+}
+
+function clearchat(line: IrcLine, receivedAtMs: number): TwitchMeaning {
+  const channel = channelOf(line.params[0]);
+  if (channel === undefined) {
+    return invalid(`CLEARCHAT in an invalid channel ${quote(line.params[0])}`);
+  }
+  const tags = line.tags;
+  const ts = isoTime(tags.get("tmi-sent-ts"), receivedAtMs);
+  const target = line.params[1];
+  const userName = target ? target.trim().toLowerCase() || null : null;
+  const duration = tags.get("ban-duration");
+  const seconds = duration ? Number(duration) : NaN;
+  const durationSeconds = Number.isSafeInteger(seconds) ? seconds : null;
+  return {
+    kind: "event",
+    event: {
+      kind: "clearchat",
+      ts,
+      channel,
+      event_id: tags.get("id") ||
+        eventIdFor(["clearchat", channel, ts, userName ?? "", String(durationSeconds)]),
+      user_name: userName,
+      user_id: tags.get("target-user-id") || null,
+      duration_seconds: durationSeconds,
+      source: "twitch-irc",
+    },
+  };
+}
+
+/** `#Some_Channel` to `some_channel`; undefined when it is not a Twitch login. */
+export function channelOf(param: string | undefined): string | undefined {
+  if (param === undefined) return undefined;
+  return loginOf(param.charCodeAt(0) === 35 ? param.slice(1) : param);
+}
+
+/** Lowercased `name` when it is a Twitch login (1-25 of a-z, 0-9, _), else undefined. */
+function loginOf(name: string): string | undefined {
+  const n = name.length;
+  if (n === 0 || n > 25) return undefined;
+  let lower = true;
+  for (let i = 0; i < n; i++) {
+    const c = name.charCodeAt(i);
+    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95) continue;
+    if (c >= 65 && c <= 90) {
+      lower = false;
+      continue;
+    }
+    return undefined;
+  }
+  return lower ? name : name.toLowerCase();
+}
+
+function stripAction(text: string): string {
+  if (!text.startsWith(ACTION_START)) return text;
+  return text.slice(ACTION_START.length, text.endsWith("\x01") ? -1 : text.length);
+}
+
+// Twitch's tmi-sent-ts is epoch milliseconds; anything else (absent, garbage, absurd) falls
+// back to the receive time rather than dropping the message.
+const MAX_MS = 8.64e15;
+const DAY_MS = 86_400_000;
+const PAD2 = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, "0"));
+const PAD3 = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, "0"));
+let dayStart = NaN;
+let dayPrefix = "";
+
+function isoTime(sentTs: string | undefined, receivedAtMs: number): string {
+  let ms = Number.isFinite(receivedAtMs) && receivedAtMs >= 0 && receivedAtMs <= MAX_MS
+    ? Math.floor(receivedAtMs)
+    : Date.now();
+  if (sentTs) {
+    const n = Number(sentTs);
+    if (Number.isSafeInteger(n) && n >= 0 && n <= MAX_MS) ms = n;
+  }
+  // Date#toISOString costs about half a microsecond, as much as parsing the whole line; lines
+  // of one day share the date part, so only the time of day is formatted here.
+  let rest = ms - dayStart;
+  if (!(rest >= 0 && rest < DAY_MS)) {
+    dayStart = ms - (ms % DAY_MS);
+    dayPrefix = new Date(dayStart).toISOString().slice(0, 11);
+    rest = ms - dayStart;
+  }
+  const h = Math.floor(rest / 3_600_000);
+  const m = Math.floor(rest / 60_000) % 60;
+  const s = Math.floor(rest / 1000) % 60;
+  return `${dayPrefix}${PAD2[h]}:${PAD2[m]}:${PAD2[s]}.${PAD3[rest % 1000]}Z`;
+}
+
+function eventIdFor(parts: string[]): string {
+  return "h_" + createHash("sha256").update(parts.join("\0")).digest("hex").slice(0, 32);
+}
+
+function quote(value: string | undefined): string {
+  return value === undefined ? "(none)" : JSON.stringify(value.slice(0, 60));
+}
