@@ -236,7 +236,8 @@ Deno.test("enrichmentPath() stays inside <data>/enrichment for every subject key
       fc.constantFrom<SubjectType>("email", "username", "phone"),
       fc.string({ unit: "binary", maxLength: 15 }),
       (type, value) => {
-        // Any value of up to 15 code points (at most 180 encoded bytes): its subjectKey is safe, and the path is a direct child of the folder.
+        // Up to 15 code points (at most 180 encoded bytes): the key is safe and the file is a
+        // direct child of the folder. Longer values can exceed the 200-byte name limit.
         const key = subjectKey(type, value);
         assert(SAFE_KEY_RE.test(key), key);
         const path = enrichmentPath("/d", key);
