@@ -30,9 +30,7 @@ Deno.test("loadRegistry() imports third-party modules named in <data>/providers.
   await Deno.writeTextFile(`${dir.path}/mods/echo.ts`, moduleSource("echo"));
   await Deno.writeTextFile(
     `${dir.path}/mods/two.js`,
-    `export default [${moduleSource("one_a").slice(24, -2)}, ${
-      moduleSource("one_b").slice(24, -2)
-    }];`,
+    `export default [${providerLiteral("one_a")}, ${providerLiteral("one_b")}];\n`,
   );
   await Deno.writeTextFile(
     `${dir.path}/providers.json`,
