@@ -119,7 +119,9 @@ export function parseJsonText(text: string, file: string): unknown {
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     // V8's message quotes a slice of the text; keep only its first clause.
-    const reason = msg.split(/,\s*(?:\.\.\.)?"|\s+(?:in JSON )?at position|\s+is not valid JSON/)[0]!.trim();
+    const reason = msg.split(
+      /,\s*(?:\.\.\.)?"|\s+(?:in JSON )?at position|\s+is not valid JSON/,
+    )[0]!.trim();
     const at = jsonErrorOffset(text);
     const { line, column } = lineColumn(text, at < 0 ? text.length : at);
     throw new InputError(`${file}:${line}:${column}`, `invalid JSON: ${reason}`, { cause: e });
