@@ -385,3 +385,62 @@ Deno.test("liveSource() rejects bad options at once", () => {
     );
   }
 });
+
+Deno.test("liveSource() speaks raw IRC over TCP (irc://) to a plain server", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const received: string[] = [];
+  const encoder = new TextEncoder();
+  const serving = (async () => {
+    const conn = await listener.accept();
+    const decoder = new TextDecoder();
+    const buffer = new Uint8Array(4096);
+    let pending = "";
+    let welcomed = false;
+    try {
+      while (true) {
+        const n = await conn.read(buffer);
+        if (n === null) break;
+        pending += decoder.decode(buffer.subarray(0, n), { stream: true });
+        const lines = pending.split("\r\n");
+        pending = lines.pop()!;
+        for (const line of lines) {
+          received.push(line);
+          if (line.startsWith("CAP REQ")) {
+            await conn.write(encoder.encode(":irc.local 421 * CAP :Unknown command\r\n"));
+          }
+          if (line.startsWith("USER") && !welcomed) {
+            welcomed = true;
+            await conn.write(encoder.encode(":irc.local 001 x :Welcome\r\n"));
+          }
+          if (line === "JOIN #alpha") {
+            const nick = received.find((l) => l.startsWith("NICK "))!.slice(5);
+            await conn.write(
+              encoder.encode(`:${nick}!u@h JOIN #alpha\r\n:ann!u@h PRIVMSG #alpha :split `),
+            );
+            await new Promise((r) => setTimeout(r, 20));
+            // The rest of the line in another TCP segment, with a byte that is not UTF-8.
+            await conn.write(
+              new Uint8Array([...encoder.encode("acr"), 0xfe, ...encoder.encode("ss reads\r\n")]),
+            );
+          }
+        }
+      }
+    } catch {
+      // The client went away.
+    }
+    conn.close();
+  })();
+  const port = (listener.addr as Deno.NetAddr).port;
+  const client = startClient({
+    channels: ["alpha"],
+    server: `irc://127.0.0.1:${port}`,
+    backoffBaseMs: 20,
+  });
+  await client.waitFor(() => client.messages().length === 1, "message over TCP");
+  await client.stop();
+  listener.close();
+  await serving;
+  assert(received.some((l) => /^USER justinfan\d+ /.test(l)), "USER sent for plain IRC");
+  assertEquals(client.messages()[0]!.text, "split acr\uFFFDss reads");
+  assertEquals(client.messages()[0]!.user_name, "ann");
+});
