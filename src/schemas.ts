@@ -254,6 +254,16 @@ export const FixtureLine = z.object({
 });
 export type FixtureLine = z.infer<typeof FixtureLine>;
 
+/** `data/privacy.json`: users and channels that are never stored nor served. */
+export const PrivacyFile = z.object({
+  version: z.literal(1),
+  optout: z.object({
+    users: z.array(Login),
+    channels: z.array(Login),
+  }),
+});
+export type PrivacyFile = z.infer<typeof PrivacyFile>;
+
 /** Every schema that is part of the on-disk contract, by file name in `docs/schemas/`. */
 export const CONTRACT: Readonly<Record<string, z.ZodType>> = {
   "subjects.schema.json": SubjectsFile,
@@ -263,6 +273,7 @@ export const CONTRACT: Readonly<Record<string, z.ZodType>> = {
   "channel_profile.schema.json": ChannelProfile,
   "enrichment.schema.json": Enrichment,
   "fixture_line.schema.json": FixtureLine,
+  "privacy.schema.json": PrivacyFile,
 };
 
 /** The JSON Schema text of each contract schema, as written to `docs/schemas/`. */

@@ -6,6 +6,7 @@
  * @module
  */
 import { parse } from "csv-parse/sync";
+import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { type Normalized, normalizeEmail, normalizeLogin, normalizePhone } from "./normalize.ts";
 import { type Subject, SubjectsFile, SubjectType } from "./schemas.ts";
@@ -28,6 +29,11 @@ export function subjectKey(type: SubjectType, value: string): string {
   for (const byte of new TextEncoder().encode(value)) {
     const c = String.fromCharCode(byte);
     out += /[a-z0-9._+@-]/.test(c) ? c : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+  }
+  // File names stop at 255 bytes: shorten long keys, keeping them unique with a hash. "%%"
+  // never occurs in the encoding above, so it marks a shortened key.
+  if (out.length > 200) {
+    out = `${out.slice(0, 180)}%%${createHash("sha256").update(out).digest("hex").slice(0, 16)}`;
   }
   return out;
 }

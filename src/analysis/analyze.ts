@@ -1,17 +1,28 @@
 /**
- * From a source's draft to the stored Message: extraction, and later the per-message analyses
- * (signals, watchlist hits, redaction). Pure: the context carries everything it needs.
+ * From a source's draft to the stored Message: personal data found, watchlist hits recorded,
+ * personal data redacted (all before anything is written), then extraction and signals on the
+ * redacted text. Pure: the context carries everything it needs.
  *
  * @module
  */
-import type { Message } from "../schemas.ts";
+import type { Message, Signal } from "../schemas.ts";
 import type { MessageDraft } from "../chat/source.ts";
 import { extractEmoteNames, extractMentions, extractUrls } from "./extract.ts";
+import { findPii, redactSpans } from "./pii.ts";
+import { findHits, isSubjectValue, type Watchlist } from "./hits.ts";
 
 /** What analysis needs besides the message. */
 export interface AnalysisContext {
   /** Emote names recognized in text when the source gave no emote ranges. */
   knownEmotes: ReadonlySet<string>;
+  /** Loaded subjects to match. @default none */
+  watchlist?: Watchlist;
+  /** Replace emails and phone numbers (not a subject's) by markers. @default true */
+  redact?: boolean;
+  /** Region for national phone forms. @default "US" */
+  region?: string;
+  /** The soft-fact detector (relationship signals). @default none */
+  detectSignals?: (text: string, channel: string) => Signal[];
 }
 
 /**
@@ -19,7 +30,18 @@ export interface AnalysisContext {
  * of the same input is always the same bytes.
  */
 export function analyzeMessage(draft: MessageDraft, ctx: AnalysisContext): Message {
-  const text = draft.text;
+  const original = draft.text;
+  const watch = ctx.watchlist;
+  const redact = ctx.redact ?? true;
+  const pii = redact || watch ? findPii(original, ctx.region) : [];
+  const mentions = extractMentions(original);
+  let text = original;
+  let redacted: Array<"email" | "phone"> = [];
+  if (redact && pii.length) {
+    const r = redactSpans(original, pii, (s) => watch !== undefined && isSubjectValue(watch, s));
+    text = r.text;
+    redacted = r.kinds;
+  }
   const m: Message = {
     ts: draft.ts,
     channel: draft.channel,
@@ -27,7 +49,7 @@ export function analyzeMessage(draft: MessageDraft, ctx: AnalysisContext): Messa
     user_id: draft.user_id,
     user_name: draft.user_name,
     text,
-    mentions: extractMentions(text),
+    mentions,
     urls: extractUrls(text),
     emotes: draft.emotes ?? extractEmoteNames(text, ctx.knownEmotes),
     source: draft.source,
@@ -38,5 +60,14 @@ export function analyzeMessage(draft: MessageDraft, ctx: AnalysisContext): Messa
   if (draft.bits !== undefined) m.bits = draft.bits;
   if (draft.badges !== undefined) m.badges = draft.badges;
   if (draft.first_msg) m.first_msg = true;
+  if (redacted.length) m.redacted = redacted;
+  if (ctx.detectSignals) {
+    const signals = ctx.detectSignals(text, draft.channel);
+    if (signals.length) m.signals = signals;
+  }
+  if (watch) {
+    const hits = findHits(watch, draft.user_name, mentions, pii);
+    if (hits.length) m.hits = hits;
+  }
   return m;
 }

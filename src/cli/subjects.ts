@@ -11,15 +11,15 @@ import { DEFAULT_REGION } from "../normalize.ts";
 
 const HELP = `Usage: twitch-osint subjects <load|enrich> [options]
 
-  load --path FILE [--replace] [--no-enrich] [--region CC]
+  load --path FILE [--replace] [--no-enrich] [--region CC] [--network] [--providers-config F]
         Reads a CSV with columns type,value (type: email, username or phone), normalizes each
         value (emails lowercased, usernames as Twitch logins, phones to E.164 with CC as the
         region of national forms, default US or env OSINT_DEFAULT_REGION) and merges them into
         <data>/subjects.json. Bad rows are reported as FILE:LINE: reason; good rows still load.
         --replace drops subjects not in FILE. New or changed subjects are enriched unless
         --no-enrich.
-  enrich [--providers a,b] [--type t] [--network]
-        Re-runs the enrichment providers (see: twitch-osint providers list).
+  enrich [--providers a,b] [--type t] [--network] [--timeout-ms N] [--providers-config F]
+        Re-runs the enrichment providers (see: twitch-osint providers list, docs/providers.md).
 
 ${COMMON_HELP}
 
@@ -53,6 +53,7 @@ async function load(args: string[], io: CliIO): Promise<number> {
     "no-enrich": { type: "boolean" },
     network: { type: "boolean" },
     region: { type: "string" },
+    "providers-config": { type: "string" },
   }, io.env);
   if (p.help) {
     io.out(HELP);
@@ -82,10 +83,12 @@ async function load(args: string[], io: CliIO): Promise<number> {
     );
   }
   if (p.values["no-enrich"] !== true && result.added.length > 0) {
-    const mod = await import("./subjects_enrich.ts").catch(() => null);
-    if (mod) {
-      await mod.enrichAfterLoad(result.added, p.common, io, { network: p.values.network === true });
-    }
+    const { enrichAfterLoad } = await import("./subjects_enrich.ts");
+    const cfg = str(p, "providers-config");
+    await enrichAfterLoad(result.added, p.common, io, {
+      network: p.values.network === true,
+      ...(cfg ? { providersConfig: cfg } : {}),
+    });
   }
   return 0;
 }

@@ -1,0 +1,103 @@
+/**
+ * The opt-out list (`data/privacy.json`): users and channels whose messages are neither stored
+ * nor served, by every source and every command, from the moment they are added.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { PrivacyFile } from "./schemas.ts";
+import { StoreError } from "./errors.ts";
+import { jsonText, writeFileAtomic } from "./store/atomic.ts";
+
+/** Path of the opt-out list in a data dir. */
+export function privacyPath(dataDir: string): string {
+  return join(dataDir, "privacy.json");
+}
+
+const EMPTY: PrivacyFile = { version: 1, optout: { users: [], channels: [] } };
+
+/** Reads the opt-out list; absent means empty. */
+export async function readPrivacy(dataDir: string): Promise<PrivacyFile> {
+  const path = privacyPath(dataDir);
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return structuredClone(EMPTY);
+    throw new StoreError(`cannot read ${path}: ${(e as Error).message}`, { cause: e });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new StoreError(`${path}: not valid JSON (${(e as Error).message})`, { cause: e });
+  }
+  const r = PrivacyFile.safeParse(json);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    throw new StoreError(`${path}: ${issue.path.join(".")}: ${issue.message}`);
+  }
+  return r.data;
+}
+
+/** Adds or removes names; returns what changed. Names must already be normalized logins. */
+export async function updatePrivacy(
+  dataDir: string,
+  change: { add?: boolean; users?: string[]; channels?: string[] },
+): Promise<{ file: PrivacyFile; changed: string[] }> {
+  const file = await readPrivacy(dataDir);
+  const changed: string[] = [];
+  const apply = (list: string[], names: string[] | undefined, label: string) => {
+    for (const n of names ?? []) {
+      const has = list.includes(n);
+      if (change.add !== false && !has) {
+        list.push(n);
+        changed.push(`${label} ${n}`);
+      } else if (change.add === false && has) {
+        list.splice(list.indexOf(n), 1);
+        changed.push(`${label} ${n}`);
+      }
+    }
+    list.sort();
+  };
+  apply(file.optout.users, change.users, "user");
+  apply(file.optout.channels, change.channels, "channel");
+  if (changed.length) {
+    await writeFileAtomic(privacyPath(dataDir), jsonText(file), { skipIfUnchanged: true });
+  }
+  return { file, changed };
+}
+
+/** A filter over messages (or any record with a user and a channel) from the opt-out list. */
+export interface PrivacyFilter {
+  /** True when a record of this user in this channel may be stored and served. */
+  allows(userName: string | null, channel: string): boolean;
+  /** Re-reads the list if the file changed since the last read. */
+  refresh(): Promise<void>;
+}
+
+/** A filter over the data dir's opt-out list, refreshed on demand. */
+export async function privacyFilter(dataDir: string): Promise<PrivacyFilter> {
+  let users = new Set<string>();
+  let channels = new Set<string>();
+  let stamp = "";
+  const load = async () => {
+    let next = "";
+    try {
+      const st = await Deno.stat(privacyPath(dataDir));
+      next = `${st.mtime?.getTime()}:${st.size}:${st.ino}`;
+    } catch {
+      next = "absent";
+    }
+    if (next === stamp) return;
+    const f = await readPrivacy(dataDir);
+    users = new Set(f.optout.users);
+    channels = new Set(f.optout.channels);
+    stamp = next;
+  };
+  await load();
+  return {
+    allows: (u, c) => !channels.has(c) && (u === null || !users.has(u)),
+    refresh: load,
+  };
+}
