@@ -140,6 +140,13 @@ const TEMPLATES: Array<[number, Template]> = [
 ];
 const TOTAL = TEMPLATES.reduce((s, [w]) => s + w, 0);
 
+/** A stable numeric id for a login, like Twitch's user ids. */
+export function stableUserId(login: string): string {
+  let h = 2166136261;
+  for (let i = 0; i < login.length; i++) h = Math.imul(h ^ login.charCodeAt(i), 16777619);
+  return String(100000000 + ((h >>> 0) % 900000000));
+}
+
 /** One generated line as a fixture object (the spec's four fields, optionally more). */
 export interface GenLine {
   ts: string;
@@ -190,7 +197,7 @@ export function* generateChat(o: GenOptions): Generator<GenLine> {
       line.message_id = `${(i * 2654435761 >>> 0).toString(16).padStart(8, "0")}-${
         i.toString(16).padStart(12, "0")
       }`;
-      line.user_id = String(100000 + u);
+      line.user_id = stableUserId(user);
     }
     yield line;
   }

@@ -13,6 +13,11 @@ import { runChat, type RunProgress } from "../chat/runner.ts";
 import { availableFixtureChannels, replaySource } from "../chat/replay.ts";
 import { loadKnownEmotes } from "../analysis/emotes.ts";
 import type { ChatSource } from "../chat/source.ts";
+import { readSubjects } from "../subjects.ts";
+import { compileWatchlist } from "../analysis/hits.ts";
+import { detectSignals } from "../analysis/signals.ts";
+import { privacyFilter } from "../privacy.ts";
+import { DEFAULT_REGION } from "../normalize.ts";
 
 const HELP =
   `Usage: twitch-osint chat run --channels c1,c2 [--duration-seconds N] [--offline] [options]
@@ -27,6 +32,9 @@ Options:
   --server URL             live server (env TWITCH_IRC_SERVER, default wss://irc-ws.chat.twitch.tv:443)
   --batch-size N           messages per durable write (default 5000)
   --flush-ms N             longest wait before pending messages are written (default 200)
+  --keep-pii               store emails and phone numbers found in chat as written (default:
+                           replaced by [redacted:email] / [redacted:phone] unless a subject's)
+  --region CC              region for national phone forms (env OSINT_DEFAULT_REGION, default US)
 
 Live credentials come from the environment or .env: TWITCH_OAUTH_TOKEN and TWITCH_NICK. Without
 them the monitor logs in anonymously, read-only, which is enough for public chat.
@@ -76,6 +84,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     server: { type: "string" },
     "batch-size": { type: "string" },
     "flush-ms": { type: "string" },
+    "keep-pii": { type: "boolean" },
+    region: { type: "string" },
   }, io.env);
   if (p.help) {
     io.out(HELP);
@@ -120,10 +130,22 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     });
   }
 
+  const region = str(p, "region") ?? io.env("OSINT_DEFAULT_REGION") ?? DEFAULT_REGION;
   const knownEmotes = await loadKnownEmotes(fixturesDir);
+  const subjects = await readSubjects(dataDir);
+  const privacy = await privacyFilter(dataDir);
+  // An opt-out added while a monitor runs takes effect within seconds.
+  const privacyTimer = setInterval(() => void privacy.refresh().catch(() => {}), 2000);
   const summary = await runChat(source, {
     dataDir,
-    analysis: { knownEmotes },
+    analysis: {
+      knownEmotes,
+      watchlist: compileWatchlist(subjects),
+      redact: p.values["keep-pii"] !== true,
+      region,
+      detectSignals: (text, channel) => detectSignals(text, { channel }),
+    },
+    admit: (m) => privacy.allows(m.user_name, m.channel),
     ...(duration !== undefined ? { durationSeconds: duration } : {}),
     signal: io.signal,
     batchSize,
@@ -136,6 +158,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       if (!quiet) status.line(`chat: ${text}`);
     },
   });
+  clearInterval(privacyTimer);
   status.done();
   for (const r of summary.repairs) io.err(`warning: ${r}\n`);
   if (!quiet) {
