@@ -97,7 +97,10 @@ export async function privacyFilter(dataDir: string): Promise<PrivacyFilter> {
   };
   await load();
   return {
-    allows: (u, c) => !channels.has(c) && (u === null || !users.has(u)),
+    // Nearly every data dir has an empty list: skip the lookups then (this runs per message).
+    allows: (u, c) =>
+      (channels.size === 0 || !channels.has(c)) &&
+      (u === null || users.size === 0 || !users.has(u)),
     refresh: load,
   };
 }
