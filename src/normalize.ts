@@ -171,6 +171,14 @@ export function parseTimestamp(
     if (/^\d{10,16}$/.test(s)) {
       ms = Number(s);
     } else if (ISO_RE.test(s)) {
+      // Date.parse rolls impossible days over (2025-02-29 becomes March 1): refuse them.
+      const y = digits(s, 0, 4), mo = digits(s, 5, 2), d = digits(s, 8, 2);
+      const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+      if (
+        mo >= 1 && mo <= 12 && (d < 1 || d > DAYS_IN_MONTH[mo - 1]! + (mo === 2 && leap ? 1 : 0))
+      ) {
+        return fail(`timestamp ${JSON.stringify(s.slice(0, 40))} is not a calendar date`);
+      }
       let t = s.replace(" ", "T").replace(",", ".");
       // Date.parse reads a date-time without offset as local time: pin it to UTC.
       if (t.length > 10 && !/(?:Z|[+-]\d{2}(?::?\d{2})?)$/i.test(t)) t += "Z";
