@@ -1,0 +1,40 @@
+/**
+ * `deno task bench`: runs every benchmark in turn and prints its figures. Each benchmark prints
+ * its own baseline from the same run, so the ratios hold on a shared, noisy machine. Sizes are
+ * the issues' defaults; pass `--quick` for a smaller, faster pass.
+ */
+import { DENO } from "./_proc.ts";
+
+const quick = Deno.args.includes("--quick");
+const root = new URL("..", import.meta.url).pathname;
+
+const steps: Array<[string, string[]]> = [
+  ["ingest (log, analysis, index, profiles)", [
+    "run",
+    "-A",
+    "bench/ingest.ts",
+    "--count",
+    quick ? "100000" : "1000000",
+  ]],
+  ["search", ["run", "-A", "bench/search.ts", ...(quick ? ["--count", "100000"] : [])]],
+  ["IRC parser", ["bench", "-A", "bench/irc_bench.ts"]],
+  ["live pipeline", ["run", "-A", "bench/live.ts", "--seconds", quick ? "5" : "20"]],
+  ["signals: precision/recall and cost", ["run", "-A", "bench/signals_eval.ts"]],
+];
+
+let failed = 0;
+for (const [name, args] of steps) {
+  console.log(`\n== ${name}: deno ${args.join(" ")}`);
+  const { code } = await new Deno.Command(DENO, {
+    args,
+    cwd: root,
+    stdout: "inherit",
+    stderr: "inherit",
+  })
+    .output();
+  if (code !== 0) {
+    failed++;
+    console.log(`(${name} exited with ${code})`);
+  }
+}
+Deno.exit(failed ? 1 : 0);
