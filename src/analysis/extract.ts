@@ -51,9 +51,8 @@ function trimUrl(raw: string): string {
  * ```
  */
 export function extractUrls(text: string): string[] {
-  const lower = text.indexOf("http") === -1 && text.indexOf("www.") === -1 &&
-    text.indexOf("HTTP") === -1 && text.indexOf("WWW.") === -1;
-  if (lower) return [];
+  // Case-insensitive like URL_RE: "Www.example.com" at a sentence start is a link too.
+  if (!/http|www\./i.test(text)) return [];
   const out: string[] = [];
   for (const m of text.matchAll(URL_RE)) {
     const url = trimUrl(m[0]);
