@@ -56,10 +56,9 @@ export function extractUrls(text: string): string[] {
   const out: string[] = [];
   for (const m of text.matchAll(URL_RE)) {
     const url = trimUrl(m[0]);
-    // "https://" alone, or "www." with nothing after, is not a link.
-    if (/^(?:https?:\/\/|www\.)$/i.test(url) || !/[a-z0-9]/i.test(url.replace(/^\w+:\/\//, ""))) {
-      continue;
-    }
+    // "https://" alone, or "www." with nothing after, is not a link; trimming may have eaten
+    // the dot of "www..." too, so check what is left.
+    if (!/^(?:https?:\/\/|www\.).*[a-z0-9]/is.test(url)) continue;
     if (!out.includes(url)) out.push(url);
   }
   return out;
