@@ -1,0 +1,74 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { emoteNamesFromTag } from "../../src/analysis/emote_ranges.ts";
+
+Deno.test("emoteNamesFromTag() reads ranges of several emotes, ordered by position", () => {
+  const text = "Kappa PogChamp Kappa";
+  assert.deepEqual(emoteNamesFromTag("25:0-4,15-19/88:6-13", text), ["Kappa", "PogChamp", "Kappa"]);
+  assert.deepEqual(emoteNamesFromTag("88:6-13/25:15-19,0-4", text), ["Kappa", "PogChamp", "Kappa"]);
+});
+
+Deno.test("emoteNamesFromTag() counts code points, so emoji before an emote do not shift it", () => {
+  assert.deepEqual(emoteNamesFromTag("25:2-6", "👉 Kappa nice one"), ["Kappa"]);
+  assert.deepEqual(emoteNamesFromTag("25:6-10", "👨‍👩‍👧 Kappa"), ["Kappa"]); // ZWJ family: 5 code points
+  assert.deepEqual(emoteNamesFromTag("1:0-1,3-4", "🐸🐸 🐸🐸"), ["🐸🐸", "🐸🐸"]);
+});
+
+Deno.test("emoteNamesFromTag() survives Twitch's known faults", async (t) => {
+  await t.step("empty tag and empty text", () => {
+    assert.deepEqual(emoteNamesFromTag("", "Kappa"), []);
+    assert.deepEqual(emoteNamesFromTag("25:0-4", ""), []);
+  });
+  await t.step("range past the end is clamped; a range starting past it is skipped", () => {
+    assert.deepEqual(emoteNamesFromTag("25:0-40", "Kappa"), ["Kappa"]);
+    assert.deepEqual(emoteNamesFromTag("25:10-14", "Kappa"), []);
+  });
+  await t.step("ids with suffixes, and a `/` inside an id splitting a bogus group", () => {
+    assert.deepEqual(emoteNamesFromTag("300196486_TK:0-4", "Kappa"), ["Kappa"]);
+    assert.deepEqual(emoteNamesFromTag("80481_/3:0-4", "Kappa"), ["Kappa"]);
+  });
+  await t.step("reversed, malformed and whitespace-only ranges are skipped", () => {
+    assert.deepEqual(emoteNamesFromTag("25:4-0", "Kappa"), []);
+    assert.deepEqual(emoteNamesFromTag("25:a-b,1,-3,2-", "Kappa"), []);
+    assert.deepEqual(emoteNamesFromTag("25:5-5,0-4", "Kappa  "), ["Kappa"]);
+    assert.deepEqual(emoteNamesFromTag(":0-4/25", "Kappa"), []);
+  });
+});
+
+Deno.test("emoteNamesFromTag() never throws and returns pieces of the text in order", () => {
+  fc.assert(
+    fc.property(
+      fc.string({ maxLength: 40 }),
+      fc.string({ maxLength: 20, unit: "grapheme" }),
+      (tag, text) => {
+        const names = emoteNamesFromTag(tag, text);
+        for (const n of names) assert.ok(text.includes(n));
+      },
+    ),
+  );
+});
+
+Deno.test("emoteNamesFromTag() inverts a tag built from known positions", () => {
+  const word = fc.constantFrom("Kappa", "LUL", "🐸", "héllo", "👉", "x");
+  fc.assert(
+    fc.property(
+      fc.array(word, { minLength: 1, maxLength: 8 }),
+      fc.array(fc.boolean()),
+      (words, pick) => {
+        let pos = 0;
+        const ranges: string[] = [];
+        const expected: string[] = [];
+        words.forEach((w, i) => {
+          const len = Array.from(w).length;
+          if (pick[i]) {
+            ranges.push(`${pos}-${pos + len - 1}`);
+            expected.push(w);
+          }
+          pos += len + 1;
+        });
+        const tag = ranges.length ? `1:${ranges.reverse().join(",")}` : "";
+        assert.deepEqual(emoteNamesFromTag(tag, words.join(" ")), expected);
+      },
+    ),
+  );
+});
