@@ -4,13 +4,13 @@
  *
  * @module
  */
-import { fromFileUrl } from "node:url";
+import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { main } from "../../main.ts";
 import type { Env } from "../../src/config.ts";
 
 /** The repository root (where main.ts and deno.json live). */
-export const REPO: string = fromFileUrl(new URL("../../", import.meta.url)).replace(/\/$/, "");
+export const REPO: string = fileURLToPath(new URL("../..", import.meta.url));
 
 /** main.ts, as an absolute path. */
 export const MAIN: string = join(REPO, "main.ts");
