@@ -245,6 +245,9 @@ class RecentIds {
   /** Adds `id`; false when it was seen already. */
   add(id: string): boolean {
     if (this.#set.has(id)) return false;
+    // An id sliced from a WebSocket message would keep that whole message (hundreds of lines)
+    // alive for as long as the id is remembered: keep a copy of its own instead.
+    id = (" " + id).slice(1);
     const old = this.#ring[this.#next]!;
     if (old) this.#set.delete(old);
     this.#ring[this.#next] = id;
