@@ -89,6 +89,14 @@ export function parseSubjectsCsv(
       relax_column_count: true,
       skip_empty_lines: true,
       relax_quotes: true,
+      // An unreadable record (an unterminated quote runs to the end of the file) is reported;
+      // the rows before it still load.
+      skip_records_with_error: true,
+      on_skip: (e) => {
+        const line = (e as { lines?: number } | undefined)?.lines ?? 1;
+        problems.push(new InputError(`${name}:${line}`, `unreadable CSV (${e?.message})`));
+        return undefined;
+      },
     }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
   } catch (e) {
     const line = (e as { lines?: number }).lines ?? 1;
