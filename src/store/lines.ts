@@ -94,8 +94,11 @@ export async function* readLineBatches(
   for await (const chunk of stream) {
     const out: LineItem[] = [];
     let pos = 0;
+    // Once the fast path has refused this chunk (a bad or over-long line in it), the rest of
+    // the chunk goes line by line: retrying after every line would rescan it each time.
+    let bulkRefused = false;
     while (pos < chunk.length) {
-      if (carryLen === 0 && !skipping) {
+      if (carryLen === 0 && !skipping && !bulkRefused) {
         // Fast path: decode every whole line left in the chunk with one call, then split.
         const bulk = bulkLines(chunk, pos, max, lineNo, offset, out);
         if (bulk > pos) {
@@ -104,6 +107,7 @@ export async function* readLineBatches(
           pos = bulk;
           continue;
         }
+        bulkRefused = true;
       }
       const nl = chunk.indexOf(10, pos);
       const end = nl === -1 ? chunk.length : nl;
