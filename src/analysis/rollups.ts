@@ -1,0 +1,397 @@
+/**
+ * Rollups: the aggregates behind user and channel profiles, and the pure functions from them to
+ * the profile JSON.
+ *
+ * Every aggregate is a function of the SET of messages folded into it, not of their order or of
+ * how they were batched: counts are sums, first/last seen are min/max, "latest" values and
+ * bounded evidence lists are chosen by a total order on (ts, message_id). So folding the same
+ * messages in any batches, or rebuilding from the log, gives the same state, and
+ * {@link userProfile} / {@link channelProfile} then give the same bytes. Top-K lists stay exact
+ * because the full count maps are kept (the store persists them, see `src/profiles.ts`).
+ *
+ * @module
+ */
+import type {
+  ChannelProfile,
+  Counted,
+  Evidence,
+  Message,
+  RelationshipMention,
+  UserProfile,
+} from "../schemas.ts";
+import { urlDomain } from "./extract.ts";
+import { extractKeywords } from "./keywords.ts";
+
+/** How many names the `top_*` string lists hold. */
+export const TOP_NAMES = 10;
+/** How many entries the `*_counts`, `top_mentions`, `top_emotes`, `url_domains` lists hold. */
+export const TOP_COUNTED = 25;
+/** How many evidence items a user's facts keep (the latest). */
+export const MAX_EVIDENCE = 10;
+/** How many example snippets a relationship mention keeps (the latest distinct ones). */
+export const MAX_EXAMPLES = 5;
+
+/** A point in the total order of messages: newer first, then smaller message_id first. */
+interface Stamp {
+  ts: string;
+  mid: string;
+}
+
+/** True when `a` comes before `b` in "newest first, ties by message_id" order. */
+function before(a: Stamp, b: Stamp): boolean {
+  return a.ts > b.ts || (a.ts === b.ts && a.mid < b.mid);
+}
+
+/** Aggregates shared by users and channels. */
+interface CommonState {
+  message_count: number;
+  first_seen: string;
+  last_seen: string;
+  keywords: Map<string, number>;
+  mentions: Map<string, number>;
+  emotes: Map<string, number>;
+  domains: Map<string, number>;
+  by_hour: number[];
+  by_day: Map<string, number>;
+}
+
+/** The rollup of one user. */
+export interface UserState extends CommonState {
+  user_name: string;
+  /** Latest non-null user_id and display_name, with the message they came from. */
+  user_id: { value: string; at: Stamp } | null;
+  display_name: { value: string; at: Stamp } | null;
+  per_channel: Map<string, number>;
+  asked: boolean;
+  targets: Map<string, number>;
+  /** The latest evidence items, newest first, at most {@link MAX_EVIDENCE}. */
+  evidence: Array<Evidence>;
+}
+
+/** What the channel keeps per suspected partner of its streamer. */
+export interface TargetState {
+  count: number;
+  users: Set<string>;
+  first_seen: string;
+  last_seen: string;
+  /** Distinct snippets with their latest occurrence, newest first, at most MAX_EXAMPLES. */
+  examples: Array<{ snippet: string; at: Stamp }>;
+}
+
+/** The rollup of one channel. */
+export interface ChannelState extends CommonState {
+  channel: string;
+  users: Map<string, number>;
+  targets: Map<string, TargetState>;
+}
+
+function newCommon(ts: string): CommonState {
+  return {
+    message_count: 0,
+    first_seen: ts,
+    last_seen: ts,
+    keywords: new Map(),
+    mentions: new Map(),
+    emotes: new Map(),
+    domains: new Map(),
+    by_hour: new Array<number>(24).fill(0),
+    by_day: new Map(),
+  };
+}
+
+/** An empty user rollup. */
+export function newUserState(userName: string, firstTs: string): UserState {
+  return {
+    user_name: userName,
+    ...newCommon(firstTs),
+    user_id: null,
+    display_name: null,
+    per_channel: new Map(),
+    asked: false,
+    targets: new Map(),
+    evidence: [],
+  };
+}
+
+/** An empty channel rollup. */
+export function newChannelState(channel: string, firstTs: string): ChannelState {
+  return { channel, ...newCommon(firstTs), users: new Map(), targets: new Map() };
+}
+
+function bump(map: Map<string, number>, key: string, by = 1): void {
+  map.set(key, (map.get(key) ?? 0) + by);
+}
+
+/** What folding needs from a message, computed once for its user and its channel. */
+export interface Facets {
+  keywords: string[];
+  domains: string[];
+  hour: number;
+  day: string;
+}
+
+/** Derives the facets of a message (keywords, URL domains, UTC hour and day). */
+export function facetsOf(m: Message): Facets {
+  const domains: string[] = [];
+  for (const u of m.urls) {
+    const d = urlDomain(u);
+    if (d !== null) domains.push(d);
+  }
+  return {
+    keywords: extractKeywords(m.text, m.emotes),
+    domains,
+    hour: Number(m.ts.slice(11, 13)),
+    day: m.ts.slice(0, 10),
+  };
+}
+
+function foldCommon(s: CommonState, m: Message, f: Facets): void {
+  s.message_count++;
+  if (m.ts < s.first_seen) s.first_seen = m.ts;
+  if (m.ts > s.last_seen) s.last_seen = m.ts;
+  for (const k of f.keywords) bump(s.keywords, k);
+  for (const x of m.mentions) bump(s.mentions, x);
+  for (const x of m.emotes) bump(s.emotes, x);
+  for (const d of f.domains) bump(s.domains, d);
+  if (f.hour >= 0 && f.hour < 24) s.by_hour[f.hour] = (s.by_hour[f.hour] ?? 0) + 1;
+  bump(s.by_day, f.day);
+}
+
+/** Folds one message (by this user) into a user rollup. */
+export function foldUser(s: UserState, m: Message, f: Facets): void {
+  foldCommon(s, m, f);
+  const at = { ts: m.ts, mid: m.message_id };
+  bump(s.per_channel, m.channel);
+  if (m.user_id !== null && (s.user_id === null || before(at, s.user_id.at))) {
+    s.user_id = { value: m.user_id, at };
+  }
+  if (
+    m.display_name !== undefined && (s.display_name === null || before(at, s.display_name.at))
+  ) {
+    s.display_name = { value: m.display_name, at };
+  }
+  for (const sig of m.signals ?? []) {
+    if (sig.kind !== "relationship") continue;
+    s.asked = true;
+    if (sig.target !== null) bump(s.targets, sig.target);
+    const ev: Evidence = {
+      ts: m.ts,
+      channel: m.channel,
+      message_id: m.message_id,
+      snippet: sig.snippet,
+    };
+    // Several signals of one message give one evidence item (the first signal's snippet).
+    if (s.evidence.some((e) => e.message_id === m.message_id && e.ts === m.ts)) continue;
+    insertBounded(s.evidence, ev, (a, b) => before(stampOf(a), stampOf(b)), MAX_EVIDENCE);
+  }
+}
+
+function stampOf(e: Evidence): Stamp {
+  return { ts: e.ts, mid: e.message_id };
+}
+
+/** Inserts into a list kept sorted by `first`, cut to `max`. */
+function insertBounded<T>(list: T[], item: T, first: (a: T, b: T) => boolean, max: number): void {
+  let i = list.length;
+  while (i > 0 && first(item, list[i - 1]!)) i--;
+  if (i >= max) return;
+  list.splice(i, 0, item);
+  if (list.length > max) list.length = max;
+}
+
+/** Folds one message (in this channel) into a channel rollup. */
+export function foldChannel(s: ChannelState, m: Message, f: Facets): void {
+  foldCommon(s, m, f);
+  bump(s.users, m.user_name);
+  const at = { ts: m.ts, mid: m.message_id };
+  const seen = new Set<string>();
+  for (const sig of m.signals ?? []) {
+    if (sig.kind !== "relationship" || sig.target === null) continue;
+    // One message is one piece of evidence per target, however many rules fired.
+    if (seen.has(sig.target)) continue;
+    seen.add(sig.target);
+    let t = s.targets.get(sig.target);
+    if (!t) {
+      t = { count: 0, users: new Set(), first_seen: m.ts, last_seen: m.ts, examples: [] };
+      s.targets.set(sig.target, t);
+    }
+    t.count++;
+    t.users.add(m.user_name);
+    if (m.ts < t.first_seen) t.first_seen = m.ts;
+    if (m.ts > t.last_seen) t.last_seen = m.ts;
+    // Keep the latest occurrence of each distinct snippet; the bounded list stays exact
+    // because a snippet that fell out can only come back with a newer occurrence.
+    const i = t.examples.findIndex((e) => e.snippet === sig.snippet);
+    if (i !== -1) {
+      if (!before(at, t.examples[i]!.at)) continue;
+      t.examples.splice(i, 1);
+    }
+    insertBounded(
+      t.examples,
+      { snippet: sig.snippet, at },
+      (a, b) => before(a.at, b.at),
+      MAX_EXAMPLES,
+    );
+  }
+}
+
+/** Counted entries, by count descending then name ascending (code unit order), cut to `max`. */
+export function topCounted(map: ReadonlyMap<string, number>, max: number): Counted[] {
+  const entries = [...map];
+  entries.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return entries.slice(0, max).map(([name, count]) => ({ name, count }));
+}
+
+function sortedRecord(map: ReadonlyMap<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of [...map.keys()].sort()) out[k] = map.get(k)!;
+  return out;
+}
+
+/** The profile JSON of a user rollup (keys in the schema's order). */
+export function userProfile(s: UserState): UserProfile {
+  const keywordCounts = topCounted(s.keywords, TOP_COUNTED);
+  return {
+    user_name: s.user_name,
+    user_id: s.user_id?.value ?? null,
+    display_name: s.display_name?.value ?? null,
+    channels_participated: [...s.per_channel.keys()].sort(),
+    per_channel: sortedRecord(s.per_channel),
+    message_count: s.message_count,
+    first_seen: s.first_seen,
+    last_seen: s.last_seen,
+    top_keywords: keywordCounts.slice(0, TOP_NAMES).map((c) => c.name),
+    keyword_counts: keywordCounts,
+    top_mentions: topCounted(s.mentions, TOP_COUNTED),
+    top_emotes: topCounted(s.emotes, TOP_COUNTED),
+    url_domains: topCounted(s.domains, TOP_COUNTED),
+    activity: { by_hour: [...s.by_hour], by_day: sortedRecord(s.by_day) },
+    facts: {
+      asked_about_streamer_relationship: s.asked,
+      suspected_relationship_targets: topCounted(s.targets, Infinity).map((c) => c.name),
+      evidence: s.evidence.map((e) => ({ ...e })),
+    },
+  };
+}
+
+/** The profile JSON of a channel rollup (keys in the schema's order). */
+export function channelProfile(s: ChannelState): ChannelProfile {
+  const keywordCounts = topCounted(s.keywords, TOP_COUNTED);
+  const userCounts = topCounted(s.users, TOP_COUNTED);
+  const mentions: RelationshipMention[] = [...s.targets].map(([target, t]) => ({
+    target,
+    evidence_count: t.count,
+    distinct_users: t.users.size,
+    first_seen: t.first_seen,
+    last_seen: t.last_seen,
+    examples: t.examples.map((e) => e.snippet),
+  }));
+  mentions.sort((a, b) =>
+    b.evidence_count - a.evidence_count || (a.target < b.target ? -1 : a.target > b.target ? 1 : 0)
+  );
+  return {
+    channel: s.channel,
+    unique_users: s.users.size,
+    message_count: s.message_count,
+    first_seen: s.first_seen,
+    last_seen: s.last_seen,
+    top_users: userCounts.slice(0, TOP_NAMES).map((c) => c.name),
+    user_counts: userCounts,
+    top_keywords: keywordCounts.slice(0, TOP_NAMES).map((c) => c.name),
+    keyword_counts: keywordCounts,
+    top_mentions: topCounted(s.mentions, TOP_COUNTED),
+    top_emotes: topCounted(s.emotes, TOP_COUNTED),
+    url_domains: topCounted(s.domains, TOP_COUNTED),
+    activity: { by_hour: [...s.by_hour], by_day: sortedRecord(s.by_day) },
+    streamer_signals: { relationship_mentions: mentions },
+  };
+}
+
+// ---- Persistence: rollups as JSON text (Maps and Sets as arrays). ----
+
+type Json = unknown;
+
+function encodeCommon(s: CommonState): Record<string, Json> {
+  return {
+    message_count: s.message_count,
+    first_seen: s.first_seen,
+    last_seen: s.last_seen,
+    keywords: [...s.keywords],
+    mentions: [...s.mentions],
+    emotes: [...s.emotes],
+    domains: [...s.domains],
+    by_hour: s.by_hour,
+    by_day: [...s.by_day],
+  };
+}
+
+// deno-lint-ignore no-explicit-any -- decoding our own JSON written by encode*(); shape is ours
+type Raw = any;
+
+function decodeCommon(r: Raw): CommonState {
+  return {
+    message_count: r.message_count,
+    first_seen: r.first_seen,
+    last_seen: r.last_seen,
+    keywords: new Map(r.keywords),
+    mentions: new Map(r.mentions),
+    emotes: new Map(r.emotes),
+    domains: new Map(r.domains),
+    by_hour: r.by_hour,
+    by_day: new Map(r.by_day),
+  };
+}
+
+/** A user rollup as JSON text, for the store. */
+export function encodeUserState(s: UserState): string {
+  return JSON.stringify({
+    v: 1,
+    user_name: s.user_name,
+    ...encodeCommon(s),
+    user_id: s.user_id,
+    display_name: s.display_name,
+    per_channel: [...s.per_channel],
+    asked: s.asked,
+    targets: [...s.targets],
+    evidence: s.evidence,
+  });
+}
+
+/** Reads a user rollup written by {@link encodeUserState}. */
+export function decodeUserState(text: string): UserState {
+  const r: Raw = JSON.parse(text);
+  return {
+    user_name: r.user_name,
+    ...decodeCommon(r),
+    user_id: r.user_id,
+    display_name: r.display_name,
+    per_channel: new Map(r.per_channel),
+    asked: r.asked,
+    targets: new Map(r.targets),
+    evidence: r.evidence,
+  };
+}
+
+/** A channel rollup as JSON text, for the store. */
+export function encodeChannelState(s: ChannelState): string {
+  return JSON.stringify({
+    v: 1,
+    channel: s.channel,
+    ...encodeCommon(s),
+    users: [...s.users],
+    targets: [...s.targets].map(([k, t]) => [k, { ...t, users: [...t.users] }]),
+  });
+}
+
+/** Reads a channel rollup written by {@link encodeChannelState}. */
+export function decodeChannelState(text: string): ChannelState {
+  const r: Raw = JSON.parse(text);
+  return {
+    channel: r.channel,
+    ...decodeCommon(r),
+    users: new Map(r.users),
+    targets: new Map(
+      (r.targets as Array<[string, Raw]>).map(([k, t]) => [k, { ...t, users: new Set(t.users) }]),
+    ),
+  };
+}

@@ -1,0 +1,318 @@
+/**
+ * Profile state and profile files.
+ *
+ * The rollups (`src/analysis/rollups.ts`) of every user and channel live in the index database
+ * (`profile_state`, one JSON row per entity), so that top-K lists stay exact across runs. The
+ * store folds messages into an in-memory cache of the entities they touch and, on
+ * {@link ProfileStore.flush}, persists the touched states with the log mark they correspond to
+ * (one transaction), then rewrites exactly the touched profile files, each atomically
+ * (temporary file + rename). The names of touched entities are persisted in `profile_dirty`
+ * in the same transaction and cleared once their files are written, so a crash between the two
+ * leaves files that the next open rewrites.
+ *
+ * Profile files are derived data: they are renamed into place without fsync (an fsync per file
+ * would triple the cost of a flush); `profiles rebuild` regenerates them from the log.
+ *
+ * @module
+ */
+import { createHash } from "node:crypto";
+import { join } from "node:path";
+import type { Message } from "./schemas.ts";
+import {
+  channelProfile,
+  type ChannelState,
+  decodeChannelState,
+  decodeUserState,
+  encodeChannelState,
+  encodeUserState,
+  facetsOf,
+  foldChannel,
+  foldUser,
+  newChannelState,
+  newUserState,
+  userProfile,
+  type UserState,
+} from "./analysis/rollups.ts";
+import { EMPTY_MARK, type LogMark, type MessageIndex } from "./store/index.ts";
+import { jsonText } from "./store/atomic.ts";
+import { layout } from "./store/layout.ts";
+import { StoreError } from "./errors.ts";
+
+/** The two kinds of profile. */
+export type ProfileKind = "user" | "channel";
+
+const SAFE_NAME = /^[a-z0-9_]{1,25}$/;
+
+/**
+ * The file name of a profile: `<name>.json` for a valid login, otherwise `~<sha256>.json`
+ * (`~` never occurs in a login, so the two cannot collide). Whatever the name, the result is a
+ * plain file name that cannot leave its folder.
+ *
+ * @example
+ * ```ts
+ * import { profileFileName } from "./profiles.ts";
+ * console.assert(profileFileName("someuser") === "someuser.json");
+ * console.assert(!profileFileName("../etc/passwd").includes("/"));
+ * ```
+ */
+export function profileFileName(name: string): string {
+  if (SAFE_NAME.test(name)) return `${name}.json`;
+  return `~${createHash("sha256").update(name).digest("hex").slice(0, 40)}.json`;
+}
+
+/** The folder of one kind of profile in a data dir. */
+export function profileDir(dataDir: string, kind: ProfileKind): string {
+  const l = layout(dataDir);
+  return kind === "user" ? l.userProfiles : l.channelProfiles;
+}
+
+/** The path of one profile file. */
+export function profilePath(dataDir: string, kind: ProfileKind, name: string): string {
+  return join(profileDir(dataDir, kind), profileFileName(name));
+}
+
+const KIND_CODE: Record<ProfileKind, number> = { user: 0, channel: 1 };
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS profile_state(
+  kind INTEGER NOT NULL, name TEXT NOT NULL, state TEXT NOT NULL, PRIMARY KEY(kind, name)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS profile_dirty(
+  kind INTEGER NOT NULL, name TEXT NOT NULL, PRIMARY KEY(kind, name)
+) WITHOUT ROWID;
+`;
+
+let tmpCounter = 0;
+
+/** Writes a derived file atomically (temporary file + rename), without fsync. */
+function writeDerivedFile(path: string, text: string): void {
+  const tmp = `${path}.tmp-${Deno.pid}-${++tmpCounter}`;
+  try {
+    Deno.writeTextFileSync(tmp, text);
+    Deno.renameSync(tmp, path);
+  } catch (e) {
+    try {
+      Deno.removeSync(tmp);
+    } catch {
+      // Never created.
+    }
+    throw new StoreError(`cannot write ${path}: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+/** What one flush did. */
+export interface FlushResult {
+  users: number;
+  channels: number;
+  removed: number;
+}
+
+/** Rollup state of every user and channel, in the index database. */
+export class ProfileStore {
+  readonly dataDir: string;
+  #ix: MessageIndex;
+  #users = new Map<string, UserState>();
+  #channels = new Map<string, ChannelState>();
+  #dirtyUsers = new Set<string>();
+  #dirtyChannels = new Set<string>();
+  #mark: LogMark;
+
+  /** Opens the store on a writable index (creates its tables). */
+  constructor(ix: MessageIndex, dataDir: string) {
+    this.#ix = ix;
+    this.dataDir = dataDir;
+    ix.db.exec(SCHEMA);
+    this.#mark = this.#storedMark();
+  }
+
+  #storedMark(): LogMark {
+    const raw = this.#ix.meta("rollup_mark");
+    return raw === undefined ? EMPTY_MARK : JSON.parse(raw) as LogMark;
+  }
+
+  /** The part of the log folded so far (including what is not flushed yet). */
+  get mark(): LogMark {
+    return this.#mark;
+  }
+
+  /** Records that everything up to `mark` is folded (persisted at the next flush). */
+  advance(mark: LogMark): void {
+    this.#mark = mark;
+  }
+
+  /** Number of entities touched since the last flush. */
+  get pending(): number {
+    return this.#dirtyUsers.size + this.#dirtyChannels.size;
+  }
+
+  /**
+   * Forgets all rollups (a rebuild follows). Profile files stay until the rebuild reaches the
+   * end of the log; then files of entities that no longer exist are removed.
+   */
+  reset(): void {
+    this.#ix.transaction(() => {
+      this.#ix.db.exec("DELETE FROM profile_state; DELETE FROM profile_dirty;");
+      this.#ix.setMeta("rollup_mark", JSON.stringify(EMPTY_MARK));
+      this.#ix.setMeta("profiles_sweep", "1");
+    });
+    this.#users.clear();
+    this.#channels.clear();
+    this.#dirtyUsers.clear();
+    this.#dirtyChannels.clear();
+    this.#mark = EMPTY_MARK;
+  }
+
+  #load(kind: ProfileKind, name: string): string | undefined {
+    const row = this.#ix.db.prepare("SELECT state FROM profile_state WHERE kind = ? AND name = ?")
+      .get(KIND_CODE[kind], name) as { state: string } | undefined;
+    return row?.state;
+  }
+
+  #user(name: string, ts: string): UserState {
+    let s = this.#users.get(name);
+    if (!s) {
+      const raw = this.#load("user", name);
+      s = raw === undefined ? newUserState(name, ts) : decodeUserState(raw);
+      this.#users.set(name, s);
+    }
+    return s;
+  }
+
+  #channel(name: string, ts: string): ChannelState {
+    let s = this.#channels.get(name);
+    if (!s) {
+      const raw = this.#load("channel", name);
+      s = raw === undefined ? newChannelState(name, ts) : decodeChannelState(raw);
+      this.#channels.set(name, s);
+    }
+    return s;
+  }
+
+  /** Folds one message into its user's and its channel's rollups. */
+  fold(m: Message): void {
+    const f = facetsOf(m);
+    foldUser(this.#user(m.user_name, m.ts), m, f);
+    foldChannel(this.#channel(m.channel, m.ts), m, f);
+    this.#dirtyUsers.add(m.user_name);
+    this.#dirtyChannels.add(m.channel);
+  }
+
+  /**
+   * Persists the touched rollups with the mark, then rewrites their profile files. With
+   * `atEnd` (the fold reached the end of the log), also removes files of entities that a
+   * rebuild no longer found.
+   */
+  flush(options: { atEnd?: boolean } = {}): FlushResult {
+    const users = [...this.#dirtyUsers];
+    const channels = [...this.#dirtyChannels];
+    const db = this.#ix.db;
+    const stored = this.#storedMark();
+    if (
+      users.length || channels.length || stored.offset !== this.#mark.offset ||
+      stored.tail !== this.#mark.tail
+    ) {
+      this.#ix.transaction(() => {
+        const put = db.prepare(
+          "INSERT INTO profile_state(kind, name, state) VALUES (?, ?, ?) " +
+            "ON CONFLICT(kind, name) DO UPDATE SET state = excluded.state",
+        );
+        const dirty = db.prepare("INSERT OR IGNORE INTO profile_dirty(kind, name) VALUES (?, ?)");
+        for (const u of users) {
+          put.run(0, u, encodeUserState(this.#users.get(u)!));
+          dirty.run(0, u);
+        }
+        for (const c of channels) {
+          put.run(1, c, encodeChannelState(this.#channels.get(c)!));
+          dirty.run(1, c);
+        }
+        this.#ix.setMeta("rollup_mark", JSON.stringify(this.#mark));
+      });
+    }
+    this.#dirtyUsers.clear();
+    this.#dirtyChannels.clear();
+    const written = this.writePendingFiles();
+    let removed = 0;
+    if (options.atEnd && this.#ix.meta("profiles_sweep") === "1") {
+      removed = this.#sweep();
+      this.#ix.transaction(() => this.#ix.setMeta("profiles_sweep", "0"));
+    }
+    // Bound memory on long runs: everything is persisted now, so the cache can go.
+    if (this.#users.size + this.#channels.size > 200_000) {
+      this.#users.clear();
+      this.#channels.clear();
+    }
+    return { ...written, removed };
+  }
+
+  /** Writes the files of entities marked dirty in the database (after a flush or a crash). */
+  writePendingFiles(): { users: number; channels: number } {
+    const db = this.#ix.db;
+    const rows = db.prepare("SELECT kind, name FROM profile_dirty").all() as Array<
+      { kind: number; name: string }
+    >;
+    if (rows.length === 0) return { users: 0, channels: 0 };
+    const userDir = profileDir(this.dataDir, "user");
+    const channelDir = profileDir(this.dataDir, "channel");
+    Deno.mkdirSync(userDir, { recursive: true });
+    Deno.mkdirSync(channelDir, { recursive: true });
+    let users = 0;
+    let channels = 0;
+    for (const r of rows) {
+      if (Number(r.kind) === 0) {
+        const s = this.#users.get(r.name) ?? this.#decoded("user", r.name);
+        if (!s) continue;
+        writeDerivedFile(
+          join(userDir, profileFileName(r.name)),
+          jsonText(userProfile(s as UserState)),
+        );
+        users++;
+      } else {
+        const s = this.#channels.get(r.name) ?? this.#decoded("channel", r.name);
+        if (!s) continue;
+        writeDerivedFile(
+          join(channelDir, profileFileName(r.name)),
+          jsonText(channelProfile(s as ChannelState)),
+        );
+        channels++;
+      }
+    }
+    this.#ix.transaction(() => db.exec("DELETE FROM profile_dirty"));
+    return { users, channels };
+  }
+
+  #decoded(kind: ProfileKind, name: string): UserState | ChannelState | undefined {
+    const raw = this.#load(kind, name);
+    if (raw === undefined) return undefined;
+    return kind === "user" ? decodeUserState(raw) : decodeChannelState(raw);
+  }
+
+  /** Removes profile files (and stray temporary files) of entities that have no state. */
+  #sweep(): number {
+    let removed = 0;
+    for (const kind of ["user", "channel"] as const) {
+      const dir = profileDir(this.dataDir, kind);
+      const keep = new Set(
+        (this.#ix.db.prepare("SELECT name FROM profile_state WHERE kind = ?").all(
+          KIND_CODE[kind],
+        ) as Array<{ name: string }>).map((r) => profileFileName(r.name)),
+      );
+      let entries: Deno.DirEntry[];
+      try {
+        entries = [...Deno.readDirSync(dir)];
+      } catch {
+        continue;
+      }
+      for (const e of entries) {
+        if (!e.isFile || keep.has(e.name)) continue;
+        if (!e.name.endsWith(".json") && !e.name.includes(".json.tmp-")) continue;
+        try {
+          Deno.removeSync(join(dir, e.name));
+          removed++;
+        } catch {
+          // Gone already.
+        }
+      }
+    }
+    return removed;
+  }
+}

@@ -1,0 +1,489 @@
+/**
+ * The one write path of derived data: it reads `messages.jsonl` from where each consumer left
+ * off (the index, the rollups) and brings them up to date, rebuilding a consumer whose part of
+ * the log no longer holds (the log was replaced or rewritten). Lines are always read from the
+ * log itself, never trusted from the caller, so the result is the same whoever appended them
+ * (this monitor, another one, an import) and however the appends were batched.
+ *
+ * Only one process writes at a time: the writer holds an exclusive lock on
+ * `index.sqlite.lock` (`tryLock`, never waiting). Readers (search) never take it to read.
+ *
+ * `chat run` uses {@link openDerived}: by default the writer runs in a worker thread, so that
+ * indexing and rollups overlap with the monitor's own work instead of adding to it.
+ *
+ * @module
+ */
+import type { Message } from "../schemas.ts";
+import { StoreError } from "../errors.ts";
+import { layout } from "./layout.ts";
+import { openLines } from "./lines.ts";
+import {
+  EMPTY_MARK,
+  type IndexRow,
+  markHolds,
+  markOf,
+  MessageIndex,
+  parseLogRecord,
+} from "./index.ts";
+import { ProfileStore } from "../profiles.ts";
+
+/** Takes the writer lock of a data dir, or returns null when another writer holds it. */
+export async function tryWriterLock(dataDir: string): Promise<Deno.FsFile | null> {
+  const path = `${layout(dataDir).index}.lock`;
+  await Deno.mkdir(dataDir, { recursive: true });
+  const f = await Deno.open(path, { read: true, write: true, create: true });
+  try {
+    if (await f.tryLock(true)) return f;
+  } catch (e) {
+    f.close();
+    throw new StoreError(`cannot lock ${path}: ${(e as Error).message}`, { cause: e });
+  }
+  f.close();
+  return null;
+}
+
+/** What a catch-up did. */
+export interface CatchUpResult {
+  /** Lines read from the log. */
+  lines: number;
+  /** Messages added to the index. */
+  indexed: number;
+  /** Messages folded into rollups. */
+  folded: number;
+  /** Lines that are not message records (skipped, as search skips them). */
+  skipped: number;
+  /** True when a consumer was rebuilt from the start because the log had changed. */
+  rebuilt: boolean;
+  /** Bytes of the log now covered by the index. */
+  offset: number;
+}
+
+/** Options of {@link DerivedWriter.open}. */
+export interface DerivedWriterOptions {
+  /** Maintain rollups and profile files too (not only the index). @default true */
+  profiles?: boolean;
+}
+
+/** Lines per index transaction during a catch-up. */
+const CHUNK_LINES = 8192;
+
+/** The writer of the index and the rollups of one data dir. Hold the writer lock to use it. */
+export class DerivedWriter {
+  readonly dataDir: string;
+  readonly index: MessageIndex;
+  readonly profiles: ProfileStore | null;
+  #logPath: string;
+
+  private constructor(dataDir: string, index: MessageIndex, profiles: ProfileStore | null) {
+    this.dataDir = dataDir;
+    this.index = index;
+    this.profiles = profiles;
+    this.#logPath = layout(dataDir).messages;
+  }
+
+  /** Opens the index for writing (creating it), and the rollups unless told not to. */
+  static open(dataDir: string, options: DerivedWriterOptions = {}): DerivedWriter {
+    Deno.mkdirSync(dataDir, { recursive: true });
+    const ix = MessageIndex.open(layout(dataDir).index);
+    try {
+      const profiles = options.profiles === false ? null : new ProfileStore(ix, dataDir);
+      // Files a crash left unwritten.
+      profiles?.writePendingFiles();
+      return new DerivedWriter(dataDir, ix, profiles);
+    } catch (e) {
+      ix.close();
+      throw e;
+    }
+  }
+
+  /** Forgets everything derived (index and rollups): the next catch-up rebuilds from the log. */
+  reset(): void {
+    this.index.transaction(() => this.index.clear());
+    this.profiles?.reset();
+  }
+
+  /**
+   * Reads the log from where the index and the rollups left off to its last whole line and
+   * applies it. A consumer whose mark no longer holds is reset first (full rebuild).
+   */
+  async catchUp(): Promise<CatchUpResult> {
+    const result: CatchUpResult = {
+      lines: 0,
+      indexed: 0,
+      folded: 0,
+      skipped: 0,
+      rebuilt: false,
+      offset: 0,
+    };
+    let file: Deno.FsFile;
+    try {
+      file = await Deno.open(this.#logPath, { read: true });
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+      // No log: nothing derived may remain.
+      if (this.index.mark.offset > 0 || (this.profiles && this.profiles.mark.offset > 0)) {
+        this.reset();
+        result.rebuilt = true;
+      }
+      return result;
+    }
+    try {
+      const size = (await file.stat()).size;
+      let ixMark = this.index.mark;
+      if (!markHolds(file, size, ixMark)) {
+        this.index.transaction(() => this.index.clear());
+        ixMark = EMPTY_MARK;
+        result.rebuilt = true;
+      }
+      const profiles = this.profiles;
+      let rollMark = profiles?.mark ?? EMPTY_MARK;
+      if (profiles && !markHolds(file, size, rollMark)) {
+        profiles.reset();
+        rollMark = EMPTY_MARK;
+        result.rebuilt = true;
+      }
+      const start = profiles ? Math.min(ixMark.offset, rollMark.offset) : ixMark.offset;
+      result.offset = ixMark.offset;
+      if (start >= size) return result;
+
+      const lines = await openLines(this.#logPath, { start });
+      let rows: IndexRow[] = [];
+      let end = start;
+      const commit = () => {
+        const mark = markOf(file, end);
+        if (end > ixMark.offset) {
+          const fresh = rows.filter((r) => r.offset >= ixMark.offset);
+          this.index.transaction(() => this.index.append(fresh, mark));
+          result.indexed += fresh.length;
+          ixMark = mark;
+        }
+        if (profiles && end > rollMark.offset) {
+          profiles.advance(mark);
+          rollMark = mark;
+        }
+        result.offset = ixMark.offset;
+        rows = [];
+      };
+      for await (const item of lines) {
+        // An incomplete last line is being written (or torn): leave it for the next time.
+        if (item.partial) break;
+        result.lines++;
+        const lineEnd = item.offset + item.bytes;
+        const m = "text" in item ? parseLogRecord(item.text) : null;
+        if (m === null) {
+          result.skipped++;
+        } else {
+          if (item.offset >= ixMark.offset) {
+            rows.push({ message: m, offset: item.offset, length: item.bytes - 1 });
+          }
+          if (profiles && item.offset >= rollMark.offset) {
+            profiles.fold(m);
+            result.folded++;
+          }
+        }
+        end = lineEnd;
+        if (result.lines % CHUNK_LINES === 0) commit();
+      }
+      if (end > start) commit();
+      return result;
+    } finally {
+      file.close();
+    }
+  }
+
+  /** Persists rollups and rewrites touched profile files (see {@link ProfileStore.flush}). */
+  flushProfiles(atEnd = false): { users: number; channels: number; removed: number } {
+    if (!this.profiles) return { users: 0, channels: 0, removed: 0 };
+    return this.profiles.flush({ atEnd });
+  }
+
+  /** Closes the database. */
+  close(): void {
+    this.index.close();
+  }
+}
+
+/** What to rebuild. */
+export interface RebuildOptions {
+  /** Rebuild the search index. @default true */
+  index?: boolean;
+  /** Rebuild rollups and rewrite every profile file (removing stale ones). @default true */
+  profiles?: boolean;
+}
+
+/**
+ * Rebuilds derived data from the log: the index, the rollups and profile files, or both.
+ * Throws StoreError when another process holds the writer lock.
+ */
+export async function rebuildDerived(
+  dataDir: string,
+  options: RebuildOptions = {},
+): Promise<CatchUpResult & { profiles: { users: number; channels: number; removed: number } }> {
+  const lock = await tryWriterLock(dataDir);
+  if (!lock) {
+    throw new StoreError(
+      `another process (a running "chat run"?) is writing ${
+        layout(dataDir).index
+      }; try again when it ends`,
+    );
+  }
+  try {
+    const withProfiles = options.profiles !== false;
+    const w = DerivedWriter.open(dataDir, { profiles: withProfiles });
+    try {
+      if (options.index !== false) w.index.transaction(() => w.index.clear());
+      if (withProfiles) w.profiles?.reset();
+      const r = await w.catchUp();
+      const p = w.flushProfiles(true);
+      return { ...r, rebuilt: true, profiles: p };
+    } finally {
+      w.close();
+    }
+  } finally {
+    lock.close();
+  }
+}
+
+/**
+ * Brings derived data up to date if no other writer is at work; returns null when one is (it
+ * will catch up by itself).
+ */
+export async function catchUpDerived(
+  dataDir: string,
+  options: DerivedWriterOptions = {},
+): Promise<CatchUpResult | null> {
+  const lock = await tryWriterLock(dataDir);
+  if (!lock) return null;
+  try {
+    const w = DerivedWriter.open(dataDir, options);
+    try {
+      const r = await w.catchUp();
+      w.flushProfiles(true);
+      return r;
+    } finally {
+      w.close();
+    }
+  } finally {
+    lock.close();
+  }
+}
+
+/** What the derived writer of a run did, for the run's summary. */
+export interface DerivedSummary {
+  /** `worker` or `inline`: where the writer ran; `passive`: another process was the writer. */
+  mode: "worker" | "inline" | "passive";
+  indexed: number;
+  folded: number;
+  skipped: number;
+  profilesWritten: number;
+  /** Problems met (the log stays complete; the index or profiles may lag). */
+  problems: string[];
+}
+
+/** The derived data of a monitor: fed after each durable append, closed at the end. */
+export interface Derived {
+  /** Call after each durable append (the runner's `afterFlush`); returns without waiting. */
+  afterFlush(written: readonly Message[]): Promise<void>;
+  /** Catches up to the end of the log, writes the last profiles, and stops. */
+  close(): Promise<DerivedSummary>;
+}
+
+/** Options of {@link openDerived}. */
+export interface OpenDerivedOptions {
+  /** Run the writer in a worker thread (falls back to inline if it cannot start). @default true */
+  worker?: boolean;
+  /** Least time between two profile flushes, in ms. @default 2000 */
+  flushIntervalMs?: number;
+}
+
+/** Messages between {@link openDerived} and its worker. */
+export type ToWorker =
+  | { type: "start"; dataDir: string; flushIntervalMs: number }
+  | { type: "poke" }
+  | { type: "close" };
+/** Messages from the worker. */
+export type FromWorker =
+  | { type: "started" }
+  | { type: "closed"; summary: DerivedSummary }
+  | { type: "failed"; error: string };
+
+/**
+ * The writer loop shared by the worker and the inline mode: catch up when poked, flush
+ * profiles at most every `flushIntervalMs` (longer when flushing itself takes long, so that
+ * writing files never takes more than about a third of the time), and finish on close.
+ */
+export class DerivedLoop {
+  #dataDir: string;
+  #flushMs: number;
+  #writer: DerivedWriter | null = null;
+  #lock: Deno.FsFile | null = null;
+  #running: Promise<void> | null = null;
+  #again = false;
+  #lastFlushEnd = 0;
+  #lastFlushCost = 0;
+  #summary: DerivedSummary;
+
+  constructor(dataDir: string, flushIntervalMs: number, mode: "worker" | "inline") {
+    this.#dataDir = dataDir;
+    this.#flushMs = flushIntervalMs;
+    this.#summary = {
+      mode,
+      indexed: 0,
+      folded: 0,
+      skipped: 0,
+      profilesWritten: 0,
+      problems: [],
+    };
+    this.#lastFlushEnd = performance.now();
+  }
+
+  async #ensureWriter(): Promise<DerivedWriter | null> {
+    if (this.#writer) return this.#writer;
+    this.#lock = await tryWriterLock(this.#dataDir);
+    if (!this.#lock) return null;
+    try {
+      this.#writer = DerivedWriter.open(this.#dataDir);
+    } catch (e) {
+      this.#lock.close();
+      this.#lock = null;
+      throw e;
+    }
+    return this.#writer;
+  }
+
+  async #step(final: boolean): Promise<void> {
+    try {
+      const w = await this.#ensureWriter();
+      if (!w) return;
+      const r = await w.catchUp();
+      this.#summary.indexed += r.indexed;
+      this.#summary.folded += r.folded;
+      this.#summary.skipped += r.skipped;
+      const now = performance.now();
+      const wait = Math.max(this.#flushMs, 2 * this.#lastFlushCost);
+      if (final || now - this.#lastFlushEnd >= wait) {
+        const t0 = performance.now();
+        const f = w.flushProfiles(final);
+        this.#summary.profilesWritten += f.users + f.channels;
+        this.#lastFlushEnd = performance.now();
+        this.#lastFlushCost = this.#lastFlushEnd - t0;
+      }
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      if (this.#summary.problems.length < 20) this.#summary.problems.push(msg);
+    }
+  }
+
+  /** Asks for a catch-up; runs at most one at a time, coalescing requests. */
+  poke(): Promise<void> {
+    if (this.#running) {
+      this.#again = true;
+      return this.#running;
+    }
+    this.#running = (async () => {
+      do {
+        this.#again = false;
+        await this.#step(false);
+        // Let queued messages (more pokes, close) arrive between rounds.
+        await new Promise((r) => setTimeout(r, 0));
+      } while (this.#again);
+      this.#running = null;
+    })();
+    return this.#running;
+  }
+
+  /** Final catch-up and flush; releases the lock. */
+  async close(): Promise<DerivedSummary> {
+    while (this.#running) await this.#running;
+    await this.#step(true);
+    if (!this.#writer) this.#summary.mode = "passive";
+    this.#writer?.close();
+    this.#writer = null;
+    this.#lock?.close();
+    this.#lock = null;
+    return this.#summary;
+  }
+}
+
+/**
+ * Opens the derived data of a data dir for a monitor. Wire it into `runChat` as
+ * `afterFlush: derived.afterFlush` and `await derived.close()` after the run.
+ *
+ * @example
+ * ```ts ignore
+ * const derived = await openDerived(dataDir);
+ * try {
+ *   await runChat(source, { dataDir, analysis, afterFlush: derived.afterFlush });
+ * } finally {
+ *   const s = await derived.close();
+ *   for (const p of s.problems) io.err(`warning: index/profiles: ${p}\n`);
+ * }
+ * ```
+ */
+export function openDerived(dataDir: string, options: OpenDerivedOptions = {}): Promise<Derived> {
+  const flushMs = options.flushIntervalMs ?? 2000;
+  if (options.worker === false) return Promise.resolve(inlineDerived(dataDir, flushMs));
+  return workerDerived(dataDir, flushMs).catch(() => inlineDerived(dataDir, flushMs));
+}
+
+function inlineDerived(dataDir: string, flushMs: number): Derived {
+  const loop = new DerivedLoop(dataDir, flushMs, "inline");
+  return {
+    afterFlush: async () => {
+      await loop.poke();
+    },
+    close: () => loop.close(),
+  };
+}
+
+async function workerDerived(dataDir: string, flushMs: number): Promise<Derived> {
+  const worker = new Worker(new URL("./derived_worker.ts", import.meta.url).href, {
+    type: "module",
+  });
+  let onMessage: (m: FromWorker) => void = () => {};
+  let onError: (e: string) => void = () => {};
+  worker.onmessage = (e: MessageEvent<FromWorker>) => onMessage(e.data);
+  worker.onerror = (e: ErrorEvent) => {
+    e.preventDefault();
+    onError(e.message);
+  };
+  const next = () =>
+    new Promise<FromWorker>((resolve) => {
+      onMessage = resolve;
+      onError = (error) => resolve({ type: "failed", error });
+    });
+  const started = next();
+  worker.postMessage({ type: "start", dataDir, flushIntervalMs: flushMs } satisfies ToWorker);
+  const first = await started;
+  if (first.type !== "started") {
+    worker.terminate();
+    throw new StoreError(
+      `derived worker did not start: ${first.type === "failed" ? first.error : first.type}`,
+    );
+  }
+  let closed: Promise<DerivedSummary> | null = null;
+  return {
+    afterFlush: () => {
+      if (!closed) worker.postMessage({ type: "poke" } satisfies ToWorker);
+      return Promise.resolve();
+    },
+    close: () => {
+      closed ??= (async () => {
+        const done = next();
+        worker.postMessage({ type: "close" } satisfies ToWorker);
+        const m = await done;
+        worker.terminate();
+        if (m.type === "closed") return m.summary;
+        return {
+          mode: "worker",
+          indexed: 0,
+          folded: 0,
+          skipped: 0,
+          profilesWritten: 0,
+          problems: [m.type === "failed" ? m.error : "derived worker stopped unexpectedly"],
+        };
+      })();
+      return closed;
+    },
+  };
+}
