@@ -18,6 +18,7 @@ import { compileWatchlist } from "../analysis/hits.ts";
 import { detectSignals } from "../analysis/signals.ts";
 import { privacyFilter } from "../privacy.ts";
 import { DEFAULT_REGION } from "../normalize.ts";
+import { openDerived } from "../store/derived.ts";
 
 const HELP =
   `Usage: twitch-osint chat run --channels c1,c2 [--duration-seconds N] [--offline] [options]
@@ -136,8 +137,11 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const privacy = await privacyFilter(dataDir);
   // An opt-out added while a monitor runs takes effect within seconds.
   const privacyTimer = setInterval(() => void privacy.refresh().catch(() => {}), 2000);
+  // Index and profiles follow the log (in a worker thread, so ingest does not wait for them).
+  const derived = await openDerived(dataDir);
   const summary = await runChat(source, {
     dataDir,
+    afterFlush: derived.afterFlush,
     analysis: {
       knownEmotes,
       watchlist: compileWatchlist(subjects),
@@ -157,6 +161,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     onStatus: (text) => {
       if (!quiet) status.line(`chat: ${text}`);
     },
+  }).finally(async () => {
+    for (const w of (await derived.close()).problems) io.err(`warning: index/profiles: ${w}\n`);
   });
   clearInterval(privacyTimer);
   status.done();
