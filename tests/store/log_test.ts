@@ -1,0 +1,225 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { join } from "node:path";
+import { idFromLine, JsonlLog } from "../../src/store/log.ts";
+import { StoreError } from "../../src/errors.ts";
+import { tempDir } from "../support/cli.ts";
+
+interface Rec {
+  id: string;
+  text: string;
+}
+
+const openLog = (path: string) =>
+  new JsonlLog<Rec>(path, {
+    idKey: "id",
+    idOf: (r) => r.id,
+    serialize: (r) => JSON.stringify({ id: r.id, text: r.text }),
+  });
+
+/** Records with multi-byte and long texts, so that byte offsets differ from string indexes. */
+function recs(from: number, to: number): Rec[] {
+  const out: Rec[] = [];
+  for (let i = from; i < to; i++) {
+    const text = i % 7 === 0 ? "é👉".repeat(1500 + i) : `msg ${i} héllo 👉 ${"x".repeat(i % 50)}`;
+    out.push({ id: `id-${i}`, text });
+  }
+  return out;
+}
+
+async function linesOf(path: string): Promise<Rec[]> {
+  const text = await Deno.readTextFile(path);
+  assert.ok(text === "" || text.endsWith("\n"), "log ends with a newline");
+  return text === "" ? [] : text.slice(0, -1).split("\n").map((l) => JSON.parse(l) as Rec);
+}
+
+const ids = (rs: Rec[]) => rs.map((r) => r.id);
+
+Deno.test("JsonlLog.append() writes new records as lines and drops repeats in the batch", async () => {
+  await using dir = await tempDir();
+  const path = join(dir.path, "logs", "m.jsonl");
+  const log = openLog(path);
+  const batch = recs(0, 10);
+  const r = await log.append([...batch, batch[3]!, batch[0]!]);
+  assert.deepEqual(ids(r.written), ids(batch));
+  assert.equal(r.duplicates, 2);
+  assert.deepEqual(r.repairs, []);
+  assert.deepEqual(await linesOf(path), batch);
+  assert.equal(log.size, 10);
+});
+
+Deno.test("JsonlLog.append() is idempotent in the same instance and in a new one", async () => {
+  await using dir = await tempDir();
+  const path = join(dir.path, "m.jsonl");
+  const first = openLog(path);
+  await first.append(recs(0, 30));
+  const again = await first.append(recs(0, 30));
+  assert.deepEqual(again.written, []);
+  assert.equal(again.duplicates, 30);
+
+  // A new instance (as after a restart) learns the ids by reading the file, and confirms
+  // each fingerprint match by reading the line at its recorded byte offset.
+  const restarted = openLog(path);
+  const r = await restarted.append(recs(20, 40));
+  assert.deepEqual(ids(r.written), ids(recs(30, 40)));
+  assert.equal(r.duplicates, 10);
+  assert.deepEqual(ids(await linesOf(path)), ids(recs(0, 40)));
+  assert.equal(restarted.size, 40);
+});
+
+Deno.test("JsonlLog sees what another writer appended since its last look", async () => {
+  await using dir = await tempDir();
+  const path = join(dir.path, "m.jsonl");
+  const a = openLog(path), b = openLog(path);
+  await a.append(recs(0, 5));
+  assert.deepEqual(ids((await b.append(recs(3, 8))).written), ["id-5", "id-6", "id-7"]);
+  assert.deepEqual(ids((await a.append(recs(6, 10))).written), ["id-8", "id-9"]);
+  assert.deepEqual(ids((await b.append(recs(0, 12))).written), ["id-10", "id-11"]);
+  assert.deepEqual(ids(await linesOf(path)), ids(recs(0, 12)));
+});
+
+Deno.test("JsonlLog appends from concurrent writers never duplicate or interleave", async () => {
+  await using dir = await tempDir();
+  const path = join(dir.path, "m.jsonl");
+  const writers = [openLog(path), openLog(path), openLog(path)];
+  const all = recs(0, 120);
+  // Each writer sends overlapping batches at the same time.
+  const results = await Promise.all(
+    writers.flatMap((w, k) =>
+      [0, 1, 2, 3].map((j) =>
+        w.append(all.slice((k * 10 + j * 25) % 100, (k * 10 + j * 25) % 100 + 30))
+      )
+    ),
+  );
+  const stored = await linesOf(path);
+  const storedIds = ids(stored);
+  assert.equal(new Set(storedIds).size, storedIds.length, "an id was written twice");
+  const written = results.reduce((n, r) => n + r.written.length, 0);
+  assert.equal(written, storedIds.length);
+  const expected = new Set(
+    writers.flatMap((_, k) =>
+      [0, 1, 2, 3].flatMap((j) =>
+        ids(all.slice((k * 10 + j * 25) % 100, (k * 10 + j * 25) % 100 + 30))
+      )
+    ),
+  );
+  assert.deepEqual(new Set(storedIds), expected);
+  for (const r of stored) assert.deepEqual(r, all[Number(r.id.slice(3))]);
+});
+
+Deno.test("JsonlLog sets a torn last line aside into .corrupt and never counts it", async () => {
+  await using dir = await tempDir();
+  const path = join(dir.path, "m.jsonl");
+  const good = recs(0, 3);
+  const torn = '{"id":"id-3","text":"half a li';
+  await Deno.writeTextFile(path, good.map((r) => JSON.stringify(r)).join("\n") + "\n" + torn);
+  const log = openLog(path);
+  const r = await log.append(recs(2, 5));
+  assert.equal(r.repairs.length, 1);
+  assert.match(
+    r.repairs[0]!,
+    /torn last line \(\d+ bytes at offset \d+\) moved to .*m\.jsonl\.corrupt/,
+  );
+  // id-3 was only in the torn line, so it is new.
+  assert.deepEqual(ids(r.written), ["id-3", "id-4"]);
+  assert.equal(r.duplicates, 1);
+  assert.deepEqual(await linesOf(path), recs(0, 5));
+  const corrupt = await Deno.readTextFile(`${path}.corrupt`);
+  assert.ok(corrupt.includes(torn), "the torn bytes are kept");
+  assert.match(corrupt, /^# torn line set aside from offset \d+ at \d{4}-/);
+  // Nothing left to repair.
+  assert.deepEqual(await openLog(path).refresh(), []);
+});
+
+Deno.test("JsonlLog.refresh() repairs a torn tail holding multi-byte text and invalid bytes", async () => {
+  await using dir = await tempDir();
+  const path = join(dir.path, "m.jsonl");
+  const head = new TextEncoder().encode(JSON.stringify(recs(0, 1)[0]) + "\n");
+  const tail = new Uint8Array([...new TextEncoder().encode('{"id":"x","text":"👉'), 0xf0, 0x9f]);
+  await Deno.writeFile(path, new Uint8Array([...head, ...tail]));
+  const log = openLog(path);
+  const repairs = await log.refresh();
+  assert.equal(repairs.length, 1);
+  assert.equal(log.size, 1);
+  assert.deepEqual(await Deno.readFile(path), head);
+  const corrupt = await Deno.readFile(`${path}.corrupt`);
+  const at = corrupt.indexOf(10) + 1;
+  assert.deepEqual(corrupt.subarray(at, at + tail.length), tail);
+});
+
+Deno.test("JsonlLog skips unreadable whole lines but keeps reading past them", async () => {
+  await using dir = await tempDir();
+  const path = join(dir.path, "m.jsonl");
+  const enc = new TextEncoder();
+  await Deno.writeFile(
+    path,
+    new Uint8Array([
+      ...enc.encode('{"id":"a","text":"1"}\nnot json\n'),
+      0xff,
+      10,
+      ...enc.encode('{"id":"b","text":"2"}\n'),
+    ]),
+  );
+  const r = await openLog(path).append([{ id: "a", text: "1" }, { id: "b", text: "2" }, {
+    id: "c",
+    text: "3",
+  }]);
+  assert.deepEqual(ids(r.written), ["c"]);
+  assert.deepEqual(r.repairs, []);
+});
+
+Deno.test("JsonlLog starts over when the file is replaced or cut", async () => {
+  await using dir = await tempDir();
+  const path = join(dir.path, "m.jsonl");
+  const log = openLog(path);
+  await log.append(recs(0, 10));
+  // A rewrite (as `forget` would do): a new file renamed over the log, without id-0..id-4.
+  const tmp = `${path}.tmp`;
+  await Deno.writeTextFile(tmp, recs(5, 10).map((r) => JSON.stringify(r)).join("\n") + "\n");
+  await Deno.rename(tmp, path);
+  const r = await log.append(recs(0, 10));
+  assert.deepEqual(ids(r.written), ids(recs(0, 5)));
+  // Cut in place (same inode, smaller).
+  await Deno.truncate(path, 0);
+  const r2 = await log.append(recs(0, 2));
+  assert.deepEqual(ids(r2.written), ["id-0", "id-1"]);
+  assert.deepEqual(ids(await linesOf(path)), ["id-0", "id-1"]);
+});
+
+Deno.test("JsonlLog.append() wraps file-system failures in StoreError", async () => {
+  await using dir = await tempDir();
+  await Deno.writeTextFile(join(dir.path, "file"), "");
+  const log = openLog(join(dir.path, "file", "m.jsonl"));
+  await assert.rejects(log.append(recs(0, 1)), StoreError);
+});
+
+Deno.test("idFromLine() reads the id, with or without escapes, and null otherwise", () => {
+  assert.equal(idFromLine('{"ts":"x","message_id":"abc","text":"t"}', "message_id"), "abc");
+  assert.equal(idFromLine('{"message_id":"a\\"b"}', "message_id"), 'a"b');
+  assert.equal(idFromLine('{"message_id":"a\\\\b"}', "message_id"), "a\\b");
+  assert.equal(idFromLine('{"message_id":"\\u00e9"}', "message_id"), "é");
+  assert.equal(idFromLine('{"message_id":7}', "message_id"), null);
+  assert.equal(idFromLine('{"other":"x"}', "message_id"), null);
+  assert.equal(idFromLine("not json", "message_id"), null);
+  assert.equal(idFromLine('{"target_message_id":"t","event_id":"e"}', "event_id"), "e");
+});
+
+Deno.test("idFromLine() finds the top-level id whatever the other string fields hold", () => {
+  fc.assert(
+    fc.property(
+      fc.string(),
+      fc.dictionary(fc.string({ maxLength: 12 }), fc.string()),
+      fc.nat(),
+      (id, others, pos) => {
+        delete others.message_id;
+        // Values may hold "message_id":"... themselves; the id key may come anywhere.
+        const entries: Array<[string, string]> = Object.entries(others).map((
+          [k, v],
+        ) => [k, v + '"message_id":"fake']);
+        entries.splice(pos % (entries.length + 1), 0, ["message_id", id]);
+        const line = JSON.stringify(Object.fromEntries(entries));
+        assert.equal(idFromLine(line, "message_id"), id);
+      },
+    ),
+  );
+});
