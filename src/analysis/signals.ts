@@ -259,6 +259,9 @@ const GENERIC_LOGIN_PARTS = new Set([
 /** Words that may sit between a subject and its relationship word. */
 const MID_WORDS =
   "is|are|was|were|am|'s|been|be|has|have|had|do|does|did|still|currently|now|def|definitely|defo|deff|prob|probably|prolly|totally|lowkey|highkey|low key|high key|literally|actually|really|secretly|officially|apparently|already|like|just|so|also|fr|deadass|clearly|obviously|kinda|sorta|finally|ever|even|not|never|no longer|back|rumored to be|said to be|supposedly|allegedly|reportedly|gonna|going to|will|should|would|could|might|may|wants to|want to|wanna|needs to|need to|ought to|got|get|gets|getting|used to|always|for sure|for real";
+/** What may sit between "X" and "his gf": "X is still his gf", "is X really his gf". */
+const LINK_MID =
+  "still|now|currently|really|actually|literally|def|definitely|prob|probably|totally|not|never|no longer|officially|like|lowkey|so";
 const MID = `(?<mid>(?: (?:${MID_WORDS}))*)`;
 const NEGATION = /(?:^| )(?:not|never|no longer)(?= |$)/;
 const MODAL =
@@ -311,7 +314,8 @@ const COMMON_VERB = new Set(
     "say says said think thinks want wants do does did go goes went come comes get gets got " +
     "make makes made look looks seem seems sound sounds stream streams cook cooks live lives " +
     "work works know need needs use uses see sees saw feel feels call calls tell told ever " +
-    "still also even just really always never"
+    "still also even just really always never tell say ask give send let show bring meet " +
+    "kiss hug greet thank"
   ).split(" "),
 );
 /** Words that may open a sentence before its subject: "wait so sara is his gf". */
@@ -356,10 +360,15 @@ const EMOTES = new Set(
 // Sentence-wide guards, over the canonical text.
 const DENIAL =
   /(?:^| )(?:fake|fake news|lie|lies|lying|not true|untrue|false|debunked|no way|stop asking|quit asking|stop saying|do not ask|nobody cares|who cares|nobody asked|asking if|asking about|asking whether|delulu|in your dreams|as if|rumou?rs? (?:is|are) (?:fake|false))(?= |$)|(?<!no) cap(?= |$)/;
+/** "he is not", "she does not", "you never": the message denies something about the streamer. */
+const SUBJECT_DENIES =
+  /(?:^| )(?:he|she|you|STREAMER|they) (?:(?:is|are|was|were|does|do|did|has|have) not(?! single)|never|is no longer)(?= |$)/;
+const INDIRECT_QUESTION =
+  /(?:^| )(?:wonder|wondering|know|knows|idk|curious|sure|unsure|tell us|ask|asked) (?:if|whether)(?= |$)/;
 const HYPOTHETICAL =
   /(?:^| )(?:imagine|pretend|hope|hopefully|wish|wishes|wished|i ship|ship|shipping|would be|could be|dream|dreams)(?= |$)/;
 const IF_WORD =
-  /(?:^| )(?:(?<ind>wonder|wondering|know|knows|idk|curious|tell us|ask|asked) )?if(?= |$)/;
+  /(?:^| )(?:(?<ind>wonder|wondering|know|knows|idk|curious|tell us|ask|asked|sure|unsure|see|check) )?if(?= |$)/;
 const FICTION =
   /(?:^| )(?:in (?:the )?(?:game|sim|story|rp|movie|anime|series|book|novel|lore)|ingame|npc|npcs|character|characters|waifu|husbando|stardew|sims|bg3|baldurs|baldur|persona|romanced|romance|romanceable|playthrough|save file|rp|roleplay|nopixel|gta|skyrim|mass effect|fire emblem|dragon age|witcher|cyberpunk|harvest moon|otome|visual novel|fanfic|episode|movie|anime|manga|film)(?= |$)/;
 const SPONSOR =
@@ -380,6 +389,9 @@ const ACTIVITY_NEXT = new Set(
     "duos vc ranked to into collab"
   ).split(" "),
 );
+/** In a message, these make "with X" company rather than a partner. */
+const WITH_ACTIVITY =
+  /(?:^| )(?:collab|duo|duos|vc|lobby|match|squad|team|ranked|raid|event|tournament|scrim|scrims|irl stream)(?= |$)/;
 /** What may follow "single" or "taken" in the relationship sense. */
 const STATUS_NEXT = new Set(
   (
@@ -463,13 +475,13 @@ const RULES: readonly Rule[] = [
     "partner-name",
     0.85,
     PARTNER_WORDS + " girl bae",
-    `${START}(?<p>${POSS})${MOD} (?<rel>${PARTNER_LOOSE})(?: (?:is|'s|=|named|called|aka))? ${TGT}(?= |$)`,
+    `${START}(?<p>${POSS})${MOD} (?<rel>${PARTNER_LOOSE})(?: (?:is|=|named|called|aka))? ${TGT}(?= |$)`,
   ),
   rule(
     "name-partner",
     0.85,
     PARTNER_WORDS + " girl bae",
-    `${START}(?:(?<aux>is|was)(?: not)? )?${TGT}(?<mid>(?: (?:is|'s|was|be|=)(?: (?:${MID_WORDS}))*)?) (?<p>${POSS}|the STREAMER 's)${MOD} (?<rel>${PARTNER_LOOSE})(?= |$)`,
+    `${START}(?:(?<aux>is|was)(?: not)? )?${TGT}(?<mid>(?: (?:is|'s|was|be|=|${LINK_MID}))*) (?<p>${POSS}|the STREAMER 's)${MOD} (?<rel>${PARTNER_LOOSE})(?= |$)`,
   ),
   rule("partner", 0.55, PARTNER_WORDS, `${START}(?<p>${POSS})${MOD} (?<rel>${PARTNER})(?= |$)`),
   rule(
@@ -615,7 +627,9 @@ function canonicalize(text: string, ctx: SignalContext): Canon {
       continue;
     }
     if (low === "streamer") {
-      if (takeDeterminer(pieces) || pieces.length === 0) {
+      // "the streamer", "is streamer dating": the streamer; "a streamer", "my fav streamer": not.
+      const prev = pieces[pieces.length - 1]?.w ?? "";
+      if (takeDeterminer(pieces) || !NOT_THE_STREAMER.test(prev)) {
         push("STREAMER", m);
         continue;
       }
@@ -629,16 +643,22 @@ function canonicalize(text: string, ctx: SignalContext): Canon {
       for (const w of rw.split(" ")) push(w, m);
       continue;
     }
+    const here = m;
+    const word = (w: string) => {
+      const r = REWRITE.get(w);
+      if (r === undefined) push(w, here);
+      else for (const x of r.split(" ")) push(x, here);
+    };
     if (low.endsWith("n't")) {
-      push(low.slice(0, -3), m);
+      word(low.slice(0, -3));
       push("not", m);
     } else if (low.endsWith("'s")) {
-      push(low.slice(0, -2), m);
+      word(low.slice(0, -2));
       push("'s", m);
     } else {
       const apos = low.indexOf("'");
       if (apos > 0) {
-        push(low.slice(0, apos), m);
+        word(low.slice(0, apos));
         const tail = CONTRACTION_TAIL[low.slice(apos)];
         if (tail) push(tail, m);
       } else {
@@ -681,6 +701,10 @@ function canonicalize(text: string, ctx: SignalContext): Canon {
   }
   return { pieces, text: text2, starts, addressed };
 }
+
+/** Before "streamer", these make it some streamer rather than this channel's. */
+const NOT_THE_STREAMER =
+  /^(?:a|an|another|other|any|some|every|my|your|ur|his|her|their|fav|favorite|favourite|one|no|big|small|female|male|girl|guy|new|old|best|that|fellow|same)$/;
 
 /** After "@x is", these make "is" the verb of a question to @x: "@x is he dating sara". */
 const ADDRESS_AFTER_IS = new Set(
@@ -741,6 +765,31 @@ function sentenceBefore(canon: Canon, i: number): string {
   let a = i;
   while (a > 0 && canon.pieces[a - 1]!.w !== "?" && canon.pieces[a - 1]!.w !== ".") a--;
   return canon.pieces.slice(a, i).map((p) => p.w).join(" ");
+}
+
+/** Is chat addressed ("chat are you...", "...anyone chat?") in the sentence holding piece `i`? */
+function chatAddressed(canon: Canon, i: number): boolean {
+  let a = i;
+  while (a > 0 && canon.pieces[a - 1]!.w !== "?" && canon.pieces[a - 1]!.w !== ".") a--;
+  let b = i;
+  while (b < canon.pieces.length && canon.pieces[b]!.w !== "?" && canon.pieces[b]!.w !== ".") b++;
+  for (let k = a; k < b; k++) {
+    if (canon.pieces[k]!.w !== "chat") continue;
+    if (atSentenceStart(canon, k)) return true;
+    const prev = canon.pieces[k - 1]?.w ?? "";
+    if ((k === b - 1 || canon.pieces[k + 1]!.w === ",") && !PREPOSITION.has(prev)) return true;
+  }
+  return false;
+}
+const PREPOSITION = new Set(["in", "to", "from", "on", "at", "with", "for", "about", "of", "by"]);
+
+/** The canonical words of the whole sentence holding piece `i`. */
+function sentenceOf(canon: Canon, i: number): string {
+  let a = i;
+  while (a > 0 && canon.pieces[a - 1]!.w !== "?" && canon.pieces[a - 1]!.w !== ".") a--;
+  let b = i;
+  while (b < canon.pieces.length && canon.pieces[b]!.w !== "?" && canon.pieces[b]!.w !== ".") b++;
+  return canon.pieces.slice(a, b).map((p) => p.w).join(" ");
 }
 
 /** Is the sentence holding pieces [i, j) a question from piece i on? */
@@ -812,9 +861,9 @@ function isEmote(run: Run, p: Piece): boolean {
   const raw = p.raw.replace(/^@/, "");
   const low = raw.toLowerCase();
   if (EMOTES.has(low) || run.emotes.has(low)) return true;
-  // Emote names are CamelCase or shouty (monkaS, catJAM, KEKW); names are not.
-  if (/[a-z][A-Z]/.test(raw)) return true;
-  return run.hasLower && raw.length >= 3 && /^[A-Z0-9]+$/.test(raw) && /[A-Z]/.test(raw);
+  // Emote names are often camelCase (monkaS, catJAM, peepoHappy); names are not. Shouting a
+  // name in capitals is common, so all-caps words count as emotes only when known.
+  return /[a-z][A-Z]/.test(raw);
 }
 
 const SUBJECT_WEIGHT: Record<string, number> = {
@@ -861,10 +910,10 @@ function evaluate(rule: Rule, m: RegExpExecArray, run: Run): Outcome {
   if (rule.name === "partner" || rule.name === "partner-name") {
     const prev = canon.pieces[first - 1]?.w;
     const prev2 = canon.pieces[first - 2];
-    if ((prev === "and" || prev === "with") && prev2 && !(prev2.w in SUBJECT_WEIGHT)) {
+    if (prev === "and" && prev2 && !(prev2.w in SUBJECT_WEIGHT) && !OPENER.has(prev2.w)) {
       return no("antecedent", `"${prev2.w} ${prev} ${g.p}" is someone else's partner`);
     }
-    if (/(?:^| )(?:i|me|we) (?:am|is|are|was|'s)(?: not)?$/.test(before)) {
+    if (/(?:^| )(?:i|me|we) (?:am|is|are|was|'s|will be|would be)(?: [a-z]+){0,2}$/.test(before)) {
       return no("self", "the speaker says they are the partner");
     }
   }
@@ -884,18 +933,26 @@ function evaluate(rule: Rule, m: RegExpExecArray, run: Run): Outcome {
     if (!g.aux && !atSentenceStart(canon, k)) {
       return no("not-subject", `"${canon.pieces[k]!.w}" is not the subject of the sentence`);
     }
+    if (!g.aux && mid === "" && COMMON_VERB.has(canon.pieces[k]!.w)) {
+      return no("not-subject", `"${canon.pieces[k]!.w} ${g.p} ..." is an instruction, not a name`);
+    }
   }
 
   // -- negation, denial, hypotheticals
+  const isQuestion = Boolean(g.aux) ||
+    /^(?:who|whos|is|are|does|do|did|was|were|has|will)(?= |$)/.test(before) ||
+    INDIRECT_QUESTION.test(before) || questionAfter(canon, first);
   const negHere = NEGATION.exec(mid);
-  if (negHere) return no("negation", `"${negHere[0].trim()}" denies it`);
+  if (negHere && rule.name === "status" && rel === "single") {
+    // "he's not single": a claim that there is someone. Handled below as a claim.
+  } else if (negHere) return no("negation", `"${negHere[0].trim()}" denies it`);
   if (
     (rule.name === "partner" || rule.name === "partner-name" || rule.name === "name-partner" ||
       rule.name === "elliptic") && NEGATION.test(before)
   ) {
     return no("negation", "a negation comes before it");
   }
-  if (rule.name === "status" && rel === "single" && !g.aux && !questionAfter(canon, first)) {
+  if (rule.name === "status" && rel === "single" && !negHere && !isQuestion) {
     return no("denial", `"single" as a statement says there is no relationship`);
   }
   run.wide ??= {
@@ -905,9 +962,15 @@ function evaluate(rule: Rule, m: RegExpExecArray, run: Run): Outcome {
   };
   const { denial, fiction, ad } = run.wide;
   if (denial) return no("denial", `"${denial}" disputes or shuts down the topic`);
+  if (SUBJECT_DENIES.test(whole)) {
+    return no("denial", 'elsewhere the message says the streamer is not ("he is not"...)');
+  }
+  if (second && chatAddressed(canon, first)) {
+    return no("addressed", `"you" here is chat, not the streamer`);
+  }
   const modal = MODAL.exec(mid);
   if (modal) return no("hypothetical", `"${modal[0].trim()}" makes it a wish, not a fact`);
-  const hypo = HYPOTHETICAL.exec(before);
+  const hypo = HYPOTHETICAL.exec(sentenceOf(canon, first));
   if (hypo) return no("hypothetical", `"${hypo[0].trim()}" makes it imagined`);
   const ifw = IF_WORD.exec(before);
   if (ifw && !ifw.groups?.ind) return no("hypothetical", `"if" makes it conditional`);
@@ -924,7 +987,7 @@ function evaluate(rule: Rule, m: RegExpExecArray, run: Run): Outcome {
     if (BEFORE_DATING_OTHER.has(pre)) return no("other-sense", `"${pre} ${rel}"`);
     if (DATING_OTHER.has(afterRel)) return no("other-sense", `"${rel} ${afterRel}"`);
   }
-  if (rel === "married" && g.prep === "to" && !g.t) {
+  if (rel === "married" && g.prep === "to" && !g.t && afterRelTo(canon, relEnd)) {
     return no("other-sense", `"married to ${canon.pieces[relEnd + 2]?.w ?? ""}" is not a person`);
   }
   if (rel === "engaged" && /^(?:in|with|by|af|as|on|into)$/.test(afterRel)) {
@@ -942,6 +1005,16 @@ function evaluate(rule: Rule, m: RegExpExecArray, run: Run): Outcome {
     if (rel.endsWith("together") && ACTIVITY_NEXT.has(afterRel)) {
       return no("other-sense", `"together ${afterRel}" is an activity`);
     }
+  }
+
+  if (afterRel === "STREAMER" && SINGLE_SUBJECT_RULES.has(rule.name) && rule.name !== "status") {
+    return no("not-streamer", "the streamer is the partner here, so the subject is someone else");
+  }
+  if (/^(?:nobody|noone|no)$/.test(afterRel) && /^(?:dating|seeing|dated|dates|date)$/.test(rel)) {
+    return no("negation", `"${rel} ${afterRel} ..." says there is nobody`);
+  }
+  if ((rel === "with" || rel === "w") && WITH_ACTIVITY.test(whole)) {
+    return no("other-sense", `"${WITH_ACTIVITY.exec(whole)![0].trim()}": "with" is company here`);
   }
 
   // -- the target
@@ -963,13 +1036,16 @@ function evaluate(rule: Rule, m: RegExpExecArray, run: Run): Outcome {
       const linked = canon.pieces[k - 1]?.w !== g.rel;
       if (
         !linked &&
-        (COMMON_VERB.has(word) || /(?:^| )(?:does|do|did|can|will|would|is|was|has)$/.test(before))
+        (COMMON_VERB.has(word) || /(?:^| )(?:does|do|did|can|will|would|has)$/.test(before))
       ) {
         return no("not-a-name", `"${g.p} ${g.rel} ${word}": "${word}" is what they do, not a name`);
       }
     }
-    if (rel === "seeing" && tc.kind === "none" && !SEEING_OK.has(word)) {
-      return no("other-sense", `"seeing ${word}" is looking, not dating`);
+    if (rel === "seeing" && tc.kind === "none") {
+      const noun = canon.pieces[k + 1]?.w ?? "";
+      const ok = SEEING_OK.has(word) &&
+        (word !== "a" && word !== "some" || PERSON_NOUN.has(noun) && noun !== "one");
+      if (!ok) return no("other-sense", `"seeing ${word}" is looking or visiting, not dating`);
     }
     if (tc.kind === "name") {
       if (canon.pieces[k]!.w === "STREAMER") {
@@ -1009,10 +1085,6 @@ function evaluate(rule: Rule, m: RegExpExecArray, run: Run): Outcome {
   }
 
   // -- the signal
-  const isQuestion = Boolean(g.aux) ||
-    /^(?:who|whos|is|are|does|do|did|was|were|has|will)(?= |$)/.test(before) ||
-    /(?:^| )(?:wonder|wondering|know|idk|curious) if(?= |$)/.test(before) ||
-    questionAfter(canon, first);
   let confidence = rule.base * (SUBJECT_WEIGHT[s] ?? 0.9);
   if (rel === "with" || rel === "w") confidence *= 0.8;
   if (g.mod === "new" || g.mod === "current") confidence *= 1;
@@ -1038,6 +1110,12 @@ function evaluate(rule: Rule, m: RegExpExecArray, run: Run): Outcome {
 
 /** What "seeing" may take when it means dating: a name or someone unnamed. */
 const SEEING_OK = new Set(["someone", "somebody", "anyone", "anybody", "her", "him", "a", "some"]);
+
+/** "married to X" with X a word (not the end of the sentence, as in "who is he married to?"). */
+function afterRelTo(canon: Canon, relEnd: number): boolean {
+  const w = canon.pieces[relEnd + 2]?.w;
+  return w !== undefined && w !== "?" && w !== "." && w !== ",";
+}
 
 /** Rules whose subject is the streamer alone. */
 const SINGLE_SUBJECT_RULES = new Set<RuleName>([
