@@ -366,7 +366,7 @@ const SUBJECT_DENIES =
 const INDIRECT_QUESTION =
   /(?:^| )(?:wonder|wondering|know|knows|idk|curious|sure|unsure|tell us|ask|asked) (?:if|whether)(?= |$)/;
 const HYPOTHETICAL =
-  /(?:^| )(?:imagine|pretend|hope|hopefully|wish|wishes|wished|i ship|ship|shipping|would be|could be|dream|dreams)(?= |$)/;
+  /(?:^| )(?:imagine|pretend|hope|hopefully|wish|wishes|wished|i ship|ship|shipping|would be|could be|dream|dreams|want|wants|wanted|wanna)(?= |$)/;
 const IF_WORD =
   /(?:^| )(?:(?<ind>wonder|wondering|know|knows|idk|curious|tell us|ask|asked|sure|unsure|see|check) )?if(?= |$)/;
 const FICTION =
@@ -1013,7 +1013,7 @@ function evaluate(rule: Rule, m: RegExpExecArray, run: Run): Outcome {
   if (/^(?:nobody|noone|no)$/.test(afterRel) && /^(?:dating|seeing|dated|dates|date)$/.test(rel)) {
     return no("negation", `"${rel} ${afterRel} ..." says there is nobody`);
   }
-  if ((rel === "with" || rel === "w") && WITH_ACTIVITY.test(whole)) {
+  if ((rel === "with" || rel === "w" || rel === "together with") && WITH_ACTIVITY.test(whole)) {
     return no("other-sense", `"${WITH_ACTIVITY.exec(whole)![0].trim()}": "with" is company here`);
   }
 
@@ -1060,8 +1060,11 @@ function evaluate(rule: Rule, m: RegExpExecArray, run: Run): Outcome {
         NO_TARGET.has(word.replace(/^@/, ""));
       if (NAMING_RULES.has(rule.name) && !pronounOk) return no("no-name", tc.why);
     }
+    const after = canon.pieces[k + 1]?.w ?? "";
+    if (rel.endsWith("with") && ACTIVITY_NEXT.has(after)) {
+      return no("other-sense", `"${rel} ${word} ${after}" is an activity`);
+    }
     if (rel === "with" || rel === "w" || rel === "seeing") {
-      const after = canon.pieces[k + 1]?.w ?? "";
       if (target === null && rel !== "seeing") {
         return no("other-sense", `"with ${word}" is company, not a partner`);
       }
