@@ -1,0 +1,83 @@
+/**
+ * `signals explain "TEXT" --channel C`: runs the relationship-signal analyzer on one text and
+ * prints what fired and why (the rule, the words it matched, the target), or that nothing did
+ * and which guard stopped it. Pure: no files, no network.
+ *
+ * @module
+ */
+import { UsageError } from "../errors.ts";
+import { explainSignals } from "../analysis/signals.ts";
+import { COMMON_HELP, parseFlags, required, str } from "./args.ts";
+import type { CliIO, Handler } from "./io.ts";
+
+const HELP =
+  `Usage: twitch-osint signals explain "TEXT" --channel C [--streamer-name NAME]... [--format text|json]
+
+Runs the relationship-signal analyzer on TEXT as if it were said in channel C, and prints
+what fired (type, target, confidence, rule, evidence snippet) and every step of its reasoning:
+which rule matched which words, or which guard stopped it (negation, denial, hypothetical,
+other sense, fiction, sponsor, self, addressed, antecedent...).
+
+Options:
+  --channel C            the channel (its login is the streamer's); required
+  --streamer-name NAME   another name for the streamer (display name, nickname); repeatable
+  --format text|json     output format (default text); json prints {"fired": [...], "steps": [...]}
+
+${COMMON_HELP}
+
+Example:
+  twitch-osint signals explain "hey @mod is he still dating sara?" --channel example_channel
+`;
+
+/** `signals <subcommand>`. */
+export const run: Handler = (args: string[], io: CliIO): Promise<number> => {
+  const [sub, ...rest] = args;
+  if (sub === undefined || sub === "--help" || sub === "-h") {
+    (sub ? io.out : io.err)(HELP);
+    return Promise.resolve(sub ? 0 : 2);
+  }
+  if (sub !== "explain") {
+    throw new UsageError(`unknown signals subcommand "${sub}" (expected explain)`);
+  }
+  const p = parseFlags(rest, {
+    channel: { type: "string" },
+    "streamer-name": { type: "string", multiple: true },
+    format: { type: "string" },
+  }, io.env);
+  if (p.help) {
+    io.out(HELP);
+    return Promise.resolve(0);
+  }
+  const format = str(p, "format") ?? "text";
+  if (format !== "text" && format !== "json") {
+    throw new UsageError(`--format must be text or json, got "${format}"`);
+  }
+  if (p.positionals.length === 0) throw new UsageError(`signals explain needs the TEXT to explain`);
+  if (p.positionals.length > 1) {
+    throw new UsageError(
+      `signals explain takes one TEXT, got ${p.positionals.length} (quote the message)`,
+    );
+  }
+  const text = p.positionals[0]!;
+  const channel = required(p, "channel").trim().toLowerCase().replace(/^[#@]/, "");
+  const names = p.values["streamer-name"];
+  const streamerNames = Array.isArray(names) ? names : [];
+  const e = explainSignals(text, { channel, streamerNames });
+  if (format === "json") {
+    io.out(JSON.stringify({ text, channel, fired: e.fired, steps: e.steps }, null, 2) + "\n");
+    return Promise.resolve(0);
+  }
+  let out = `text:    ${JSON.stringify(text)}\nchannel: ${channel}\n`;
+  if (e.fired.length === 0) {
+    out += "result:  nothing fired\n";
+  } else {
+    out += `result:  ${e.fired.length} signal${e.fired.length === 1 ? "" : "s"}\n`;
+    for (const s of e.fired) {
+      out += `  - ${s.type}, target ${s.target ?? "(none named)"}, confidence ${s.confidence}, ` +
+        `rule ${s.rule}\n    evidence: ${JSON.stringify(s.snippet)}\n`;
+    }
+  }
+  out += "steps:\n" + e.steps.map((s) => `  ${s}\n`).join("");
+  io.out(out);
+  return Promise.resolve(0);
+};
