@@ -43,7 +43,8 @@ type Parsed = { draft: MessageDraft; ms: number } | { where: string; reason: str
 export function isPlainFixtureLine(v: unknown): v is FixtureLine {
   if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
   const o = v as Record<string, unknown>;
-  if (typeof o.ts !== "string" && typeof o.ts !== "number") return false;
+  // Numbers must be finite, as z.number() requires: JSON.parse reads 1e400 as Infinity.
+  if (typeof o.ts !== "string" && !Number.isFinite(o.ts)) return false;
   if (typeof o.channel !== "string" || typeof o.user_name !== "string") return false;
   if (typeof o.text !== "string") return false;
   const id = o.message_id;
@@ -51,7 +52,7 @@ export function isPlainFixtureLine(v: unknown): v is FixtureLine {
     return false;
   }
   const uid = o.user_id;
-  if (uid !== undefined && uid !== null && typeof uid !== "string" && typeof uid !== "number") {
+  if (uid !== undefined && uid !== null && typeof uid !== "string" && !Number.isFinite(uid)) {
     return false;
   }
   if (o.display_name !== undefined && typeof o.display_name !== "string") return false;
