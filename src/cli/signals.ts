@@ -29,12 +29,15 @@ Example:
   twitch-osint signals explain "hey @mod is he still dating sara?" --channel example_channel
 `;
 
-/** `signals <subcommand>`. */
-export const run: Handler = (args: string[], io: CliIO): Promise<number> => {
+/** `signals <subcommand>`: usage errors reject the promise, as from every handler. */
+export const run: Handler = (args: string[], io: CliIO): Promise<number> =>
+  Promise.resolve().then(() => signals(args, io));
+
+function signals(args: string[], io: CliIO): number {
   const [sub, ...rest] = args;
   if (sub === undefined || sub === "--help" || sub === "-h") {
     (sub ? io.out : io.err)(HELP);
-    return Promise.resolve(sub ? 0 : 2);
+    return sub ? 0 : 2;
   }
   if (sub !== "explain") {
     throw new UsageError(`unknown signals subcommand "${sub}" (expected explain)`);
@@ -46,7 +49,7 @@ export const run: Handler = (args: string[], io: CliIO): Promise<number> => {
   }, io.env);
   if (p.help) {
     io.out(HELP);
-    return Promise.resolve(0);
+    return 0;
   }
   const format = str(p, "format") ?? "text";
   if (format !== "text" && format !== "json") {
@@ -65,7 +68,7 @@ export const run: Handler = (args: string[], io: CliIO): Promise<number> => {
   const e = explainSignals(text, { channel, streamerNames });
   if (format === "json") {
     io.out(JSON.stringify({ text, channel, fired: e.fired, steps: e.steps }, null, 2) + "\n");
-    return Promise.resolve(0);
+    return 0;
   }
   let out = `text:    ${JSON.stringify(text)}\nchannel: ${channel}\n`;
   if (e.fired.length === 0) {
@@ -79,5 +82,5 @@ export const run: Handler = (args: string[], io: CliIO): Promise<number> => {
   }
   out += "steps:\n" + e.steps.map((s) => `  ${s}\n`).join("");
   io.out(out);
-  return Promise.resolve(0);
-};
+  return 0;
+}
