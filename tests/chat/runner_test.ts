@@ -1,0 +1,258 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { runChat, type RunOptions, type RunProgress } from "../../src/chat/runner.ts";
+import { replaySource } from "../../src/chat/replay.ts";
+import type { ChatItem, ChatSource, MessageDraft } from "../../src/chat/source.ts";
+import type { ChatEvent, Message } from "../../src/schemas.ts";
+import { Message as MessageSchema } from "../../src/schemas.ts";
+import { StoreError } from "../../src/errors.ts";
+import { readMessages, tempDir, writeFixture } from "../support/cli.ts";
+
+const T0 = Date.UTC(2025, 8, 2, 12);
+
+function draft(i: number, channel = "c"): MessageDraft {
+  return {
+    ts: new Date(T0 + i * 1000).toISOString(),
+    channel,
+    message_id: `m${i}`,
+    user_id: null,
+    user_name: `user${i % 3}`,
+    text: `hello @friend ${i} https://example.com/${i} Kappa`,
+    source: "fixture",
+  };
+}
+
+const item = (d: MessageDraft): ChatItem => ({ kind: "message", draft: d });
+
+/** A source from a list of items, then (optionally) waiting until aborted. */
+function listSource(items: ChatItem[], options: { thenWait?: boolean } = {}): ChatSource {
+  return async function* (signal) {
+    for (const it of items) {
+      if (signal.aborted) return;
+      yield it;
+    }
+    if (options.thenWait && !signal.aborted) {
+      await new Promise<void>((resolve) =>
+        signal.addEventListener("abort", () => resolve(), { once: true })
+      );
+    }
+  };
+}
+
+const base = (dataDir: string, extra: Partial<RunOptions> = {}): RunOptions => ({
+  dataDir,
+  analysis: { knownEmotes: new Set(["Kappa"]) },
+  ...extra,
+});
+
+Deno.test("runChat() analyzes and stores every message, then reports duplicates on a rerun", async () => {
+  await using dir = await tempDir();
+  const items = Array.from({ length: 25 }, (_, i) => item(draft(i, i % 2 ? "a" : "b")));
+  const first = await runChat(listSource(items), base(dir.path));
+  assert.equal(first.received, 25);
+  assert.equal(first.written, 25);
+  assert.equal(first.duplicates, 0);
+  assert.equal(first.stoppedBy, "end");
+  assert.deepEqual(first.perChannel, { a: 12, b: 13 });
+  const stored = await readMessages(dir.path);
+  assert.equal(stored.length, 25);
+  for (const m of stored) assert.ok(MessageSchema.safeParse(m).success, JSON.stringify(m));
+  assert.deepEqual(stored[0]!.mentions, ["friend"]);
+  assert.deepEqual(stored[0]!.urls, ["https://example.com/0"]);
+  assert.deepEqual(stored[0]!.emotes, ["Kappa"]);
+
+  const second = await runChat(listSource(items), base(dir.path));
+  assert.equal(second.written, 0);
+  assert.equal(second.duplicates, 25);
+  assert.equal((await readMessages(dir.path)).length, 25);
+});
+
+Deno.test("runChat() writes in batches of at most batchSize, in arrival order", async () => {
+  await using dir = await tempDir();
+  const batches: string[][] = [];
+  const items = Array.from({ length: 7 }, (_, i) => item(draft(i)));
+  await runChat(
+    listSource(items),
+    base(dir.path, {
+      batchSize: 3,
+      flushIntervalMs: 60_000,
+      afterFlush: (written: Message[]) => {
+        batches.push(written.map((m) => m.message_id));
+        return Promise.resolve();
+      },
+    }),
+  );
+  assert.deepEqual(batches, [["m0", "m1", "m2"], ["m3", "m4", "m5"], ["m6"]]);
+});
+
+Deno.test("runChat() flushes pending messages after flushIntervalMs while the source is idle", async () => {
+  await using dir = await tempDir();
+  let seenOnDisk = -1;
+  const source: ChatSource = async function* () {
+    yield item(draft(0));
+    yield item(draft(1));
+    // The source goes quiet; the two messages must reach the disk without waiting for more.
+    for (let i = 0; i < 100 && seenOnDisk < 2; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      seenOnDisk = (await readMessages(dir.path)).length;
+    }
+  };
+  await runChat(source, base(dir.path, { batchSize: 1000, flushIntervalMs: 30 }));
+  assert.equal(seenOnDisk, 2);
+});
+
+Deno.test("runChat() stops at durationSeconds and flushes what it received", async () => {
+  await using dir = await tempDir();
+  const source: ChatSource = async function* (signal) {
+    for (let i = 0; !signal.aborted; i++) {
+      yield item(draft(i));
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  };
+  const t0 = performance.now();
+  const s = await runChat(
+    source,
+    base(dir.path, { durationSeconds: 0.15, batchSize: 1000, flushIntervalMs: 60_000 }),
+  );
+  const ms = performance.now() - t0;
+  assert.equal(s.stoppedBy, "duration");
+  assert.ok(ms >= 140 && ms < 2000, `ran ${ms.toFixed(0)} ms`);
+  assert.ok(s.received > 0);
+  assert.equal(s.written, s.received);
+  assert.equal((await readMessages(dir.path)).length, s.received);
+});
+
+Deno.test("runChat() on abort (SIGINT) flushes everything received and says so", async () => {
+  await using dir = await tempDir();
+  const controller = new AbortController();
+  const items = Array.from({ length: 500 }, (_, i) => item(draft(i)));
+  const source: ChatSource = async function* (signal) {
+    yield* listSource(items)(signal);
+    controller.abort(); // the user presses Ctrl-C while nothing has been written yet
+    await new Promise((r) => setTimeout(r, 10));
+  };
+  const s = await runChat(
+    source,
+    base(dir.path, {
+      signal: controller.signal,
+      batchSize: 10_000,
+      flushIntervalMs: 60_000,
+    }),
+  );
+  assert.equal(s.stoppedBy, "signal");
+  assert.equal(s.written, 500);
+  assert.equal((await readMessages(dir.path)).length, 500);
+});
+
+Deno.test("runChat() with an already aborted signal stores nothing and returns", async () => {
+  await using dir = await tempDir();
+  const controller = new AbortController();
+  controller.abort();
+  const s = await runChat(
+    listSource([item(draft(0))], { thenWait: true }),
+    base(dir.path, { signal: controller.signal }),
+  );
+  assert.equal(s.stoppedBy, "signal");
+  assert.equal(s.received, 0);
+  assert.deepEqual(await readMessages(dir.path), []);
+});
+
+Deno.test("runChat() counts problems, passes status, stores events and drops what admit refuses", async () => {
+  await using dir = await tempDir();
+  const problems: string[] = [];
+  const statuses: string[] = [];
+  const event: ChatEvent = {
+    kind: "clearchat",
+    ts: "2025-09-02T12:00:00.000Z",
+    channel: "c",
+    event_id: "e1",
+    user_name: "user1",
+    user_id: null,
+    duration_seconds: 600,
+    source: "fixture",
+  };
+  const s = await runChat(
+    listSource([
+      { kind: "status", text: "connected" },
+      item(draft(0)),
+      { kind: "problem", where: "f.jsonl:2", reason: "bad JSON" },
+      item(draft(1)),
+      { kind: "event", event },
+      item(draft(2)),
+    ]),
+    base(dir.path, {
+      onProblem: (where, reason) => problems.push(`${where}: ${reason}`),
+      onStatus: (t) => statuses.push(t),
+      admit: (m) => m.user_name !== "user1",
+    }),
+  );
+  assert.deepEqual(problems, ["f.jsonl:2: bad JSON"]);
+  assert.deepEqual(statuses, ["connected"]);
+  assert.equal(s.rejected, 1);
+  assert.equal(s.received, 3);
+  assert.equal(s.written, 2);
+  assert.equal(s.events, 1);
+  assert.equal(s.eventsWritten, 1);
+  assert.deepEqual((await readMessages(dir.path)).map((m) => m.message_id), ["m0", "m2"]);
+  const events = (await Deno.readTextFile(join(dir.path, "logs", "events.jsonl"))).trim().split(
+    "\n",
+  );
+  assert.deepEqual(events.map((l) => JSON.parse(l)), [event]);
+});
+
+Deno.test("runChat() reports progress with per-channel counts and a final report", async () => {
+  await using dir = await tempDir();
+  const reports: RunProgress[] = [];
+  let t = 0;
+  await runChat(
+    listSource(Array.from({ length: 5 }, (_, i) => item(draft(i, i < 3 ? "a" : "b")))),
+    base(dir.path, {
+      progressIntervalMs: 0,
+      now: () => (t += 10),
+      onProgress: (p) => reports.push(p),
+    }),
+  );
+  assert.ok(reports.length >= 5);
+  const last = reports.at(-1)!;
+  assert.deepEqual(last.perChannel, { a: 3, b: 2 });
+  assert.equal(last.received, 5);
+  assert.equal(last.written, 5);
+  assert.ok(last.elapsedMs > 0);
+  // Earlier reports are snapshots, not the live object.
+  assert.equal(reports[0]!.received, 1);
+});
+
+Deno.test("runChat() throws StoreError when the data dir cannot be written", async () => {
+  await using dir = await tempDir();
+  const blocker = join(dir.path, "not_a_dir");
+  await Deno.writeTextFile(blocker, "");
+  await assert.rejects(runChat(listSource([item(draft(0))]), base(blocker)), StoreError);
+});
+
+Deno.test("runChat() over a replay: same fixture twice stores nothing new", async () => {
+  await using dir = await tempDir();
+  const fixtures = join(dir.path, "fx");
+  await writeFixture(
+    fixtures,
+    "c",
+    Array.from({ length: 50 }, (_, i) => ({
+      ts: new Date(T0 + i * 100).toISOString(),
+      channel: "c",
+      user_name: `u${i % 4}`,
+      text: i % 10 ? `line ${i}` : "same text",
+    })),
+  );
+  const data = join(dir.path, "data");
+  const run = () =>
+    runChat(
+      replaySource({ channels: ["c"], fixturesDir: fixtures, speed: 0 }),
+      base(data, { batchSize: 7 }),
+    );
+  const a = await run();
+  const b = await run();
+  assert.equal(a.written, 50);
+  assert.equal(b.written, 0);
+  assert.equal(b.duplicates, 50);
+  const ids = (await readMessages(data)).map((m) => m.message_id);
+  assert.equal(new Set(ids).size, 50);
+});
