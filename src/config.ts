@@ -45,9 +45,10 @@ export function parseDotEnv(text: string): Map<string, string> {
     const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
     if (!m) continue;
     let value = m[2] ?? "";
-    const q = value[0];
-    if ((q === '"' || q === "'") && value.endsWith(q) && value.length >= 2) {
-      value = value.slice(1, -1);
+    // A quoted value may be followed by a comment: `TOKEN="oauth:abc" # bot`.
+    const quoted = /^(["'])(.*?)\1\s*(?:#.*)?$/.exec(value);
+    if (quoted) {
+      value = quoted[2]!;
     } else {
       value = value.replace(/\s+#.*$/, "");
     }
