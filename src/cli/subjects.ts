@@ -9,7 +9,7 @@ import type { CliIO } from "./io.ts";
 import { loadSubjectsFile } from "../subjects.ts";
 import { DEFAULT_REGION } from "../normalize.ts";
 
-const HELP = `Usage: twitch-osint subjects <load|enrich> [options]
+const HELP = `Usage: twitch-osint subjects <load|enrich|hits|report> [options]
 
   load --path FILE [--replace] [--no-enrich] [--region CC] [--network] [--providers-config F]
         Reads a CSV with columns type,value (type: email, username or phone), normalizes each
@@ -20,6 +20,10 @@ const HELP = `Usage: twitch-osint subjects <load|enrich> [options]
         --no-enrich.
   enrich [--providers a,b] [--type t] [--network] [--timeout-ms N] [--providers-config F]
         Re-runs the enrichment providers (see: twitch-osint providers list, docs/providers.md).
+  hits [--subject KEY] [--since T] [--limit N] [--format json|jsonl|table]
+        Watchlist hits recorded at ingest, newest first, with message and channel.
+  report KEY [--format md|html|json] [--out FILE] [--all]
+        Writes a readable report of a subject to <data>/reports/<key>.<format>.
 
 ${COMMON_HELP}
 
@@ -41,8 +45,14 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       const { enrichCommand } = await import("./subjects_enrich.ts");
       return await enrichCommand(rest, io);
     }
+    case "hits":
+      return await (await import("./subjects_hits.ts")).hitsCommand(rest, io);
+    case "report":
+      return await (await import("./subjects_report.ts")).reportCommand(rest, io);
     default:
-      throw new UsageError(`unknown subjects subcommand "${sub}" (expected load or enrich)`);
+      throw new UsageError(
+        `unknown subjects subcommand "${sub}" (expected load, enrich, hits or report)`,
+      );
   }
 }
 

@@ -1,0 +1,169 @@
+/**
+ * `forget --user X | --channel Y | --older-than-days N | --retention [--dry-run]`: removes every
+ * trace of a user or a channel, or messages older than a retention period, from the data dir
+ * (see `src/forget.ts` for what is touched and how).
+ *
+ * @module
+ */
+import { UsageError } from "../errors.ts";
+import { normalizeLogin } from "../normalize.ts";
+import {
+  defaultForgetHooks,
+  forget,
+  type ForgetSelector,
+  type ForgetSummary,
+  retentionCutoff,
+} from "../forget.ts";
+import { COMMON_HELP, numberFlag, parseFlags, str } from "./args.ts";
+import type { CliIO, Handler } from "./io.ts";
+
+const HELP =
+  `Usage: twitch-osint forget (--user X | --channel Y | --older-than-days N | --retention) [--dry-run]
+
+Removes every trace of a user or a channel from the data dir, or messages older than N days:
+  - their lines in logs/messages.jsonl, logs/events.jsonl and the .corrupt files beside them,
+    rewritten atomically under each log's lock (a monitor running meanwhile loses nothing);
+  - for a user, their name in other people's messages and events too ("@someuser" becomes
+    "@[forgotten]"; mentions, signals naming them and hits of their subject are dropped);
+  - the index and the profiles, rebuilt from the rewritten log (theirs deleted, every other
+    one recomputed); a running monitor rebuilds them itself instead;
+  - a username subject equal to the user, with its enrichment and report files; chat presence
+    in other enrichment files; remaining reports are regenerated.
+Then every file of the data dir is searched for the name, and what is left is reported.
+Running it again removes nothing and says so.
+
+Options:
+  --user X              a user to forget (repeat for several)
+  --channel Y           a channel to forget (repeat for several)
+  --older-than-days N   retention: drop messages and events older than N days (decimals allowed)
+  --retention           the same with N from OSINT_RETAIN_DAYS (environment or .env)
+  --dry-run             count what would be removed; change nothing
+
+To keep them from being stored again, add them to the opt-out list first:
+  twitch-osint privacy optout add --user X
+
+${COMMON_HELP}
+
+Examples:
+  twitch-osint forget --user someuser
+  OSINT_RETAIN_DAYS=30 twitch-osint forget --retention
+`;
+
+function loginList(v: unknown, flag: string): string[] {
+  const list = Array.isArray(v) ? v : v === undefined ? [] : [v];
+  const out: string[] = [];
+  for (const raw of list) {
+    const n = normalizeLogin(String(raw));
+    if (!n.ok) throw new UsageError(`--${flag}: ${n.reason}`);
+    if (!out.includes(n.value)) out.push(n.value);
+  }
+  return out;
+}
+
+function describe(sel: ForgetSelector, days: number | null): string {
+  const parts = [
+    ...(sel.users ?? []).map((u) => `user ${u}`),
+    ...(sel.channels ?? []).map((c) => `channel ${c}`),
+  ];
+  if (sel.before !== undefined) {
+    parts.push(`messages older than ${days} day(s) (before ${sel.before})`);
+  }
+  return parts.join(", ");
+}
+
+/** The human summary of a forget run. */
+export function formatSummary(s: ForgetSummary, what: string, dataDir: string): string {
+  const L: string[] = [];
+  const verb = s.dryRun ? "would remove" : "removed";
+  if (s.nothing) {
+    L.push(`forget: nothing to remove for ${what}${s.dryRun ? "" : " (already forgotten)"}`);
+  } else {
+    L.push(`forget: ${what}${s.dryRun ? " (dry run: nothing changed)" : ""}`);
+    const width = Math.max(...s.files.map((f) => f.file.length), 10);
+    for (const f of s.files) {
+      if (f.removed === 0 && f.scrubbed === 0 && !f.file.startsWith("logs/messages.jsonl")) {
+        continue;
+      }
+      L.push(
+        `  ${f.file.padEnd(width)}  ${verb} ${f.removed} line(s), scrubbed ${f.scrubbed}`,
+      );
+    }
+    for (const k of s.subjects) L.push(`  subjects.json: ${verb} subject ${k}`);
+    for (const d of s.deleted) L.push(`  ${s.dryRun ? "would delete" : "deleted"} ${d}`);
+    if (!s.dryRun) {
+      const derived = {
+        rebuilt: "index and profiles: rebuilt from the rewritten log (fresh index files)",
+        monitor: "index and profiles: a running monitor holds them and rebuilds them itself",
+        none: "index and profiles: unchanged",
+        skipped: "index and profiles: not rebuilt",
+      }[s.derived];
+      L.push(`  ${derived}`);
+      if (s.reports.length) L.push(`  reports regenerated: ${s.reports.join(", ")}`);
+    }
+  }
+  for (const n of s.notes) L.push(`  note: ${n}`);
+  if (!s.dryRun && !s.nothing) {
+    if (s.remaining.length === 0) {
+      L.push(`  check: no file under ${dataDir} holds the name any more`);
+    }
+  }
+  for (const r of s.remaining) {
+    L.push(`  check: ${r.file} still holds the name ${r.count} time(s)`);
+  }
+  if (s.optoutKeeps.length) {
+    L.push(
+      `  check: privacy.json keeps ${s.optoutKeeps.join(", ")} on the opt-out list, on purpose`,
+    );
+  }
+  return L.join("\n") + "\n";
+}
+
+/** `forget`. */
+export const run: Handler = async (args: string[], io: CliIO): Promise<number> => {
+  const p = parseFlags(args, {
+    user: { type: "string", multiple: true },
+    channel: { type: "string", multiple: true },
+    "older-than-days": { type: "string" },
+    retention: { type: "boolean" },
+    "dry-run": { type: "boolean" },
+  }, io.env);
+  if (p.help) {
+    io.out(HELP);
+    return 0;
+  }
+  if (p.positionals.length) throw new UsageError(`unexpected argument "${p.positionals[0]}"`);
+  const users = loginList(p.values.user, "user");
+  const channels = loginList(p.values.channel, "channel");
+  let days: number | null = null;
+  if (str(p, "older-than-days") !== undefined) {
+    if (p.values.retention === true) {
+      throw new UsageError("give either --older-than-days or --retention, not both");
+    }
+    days = numberFlag(p, "older-than-days", 0);
+  } else if (p.values.retention === true) {
+    const raw = io.env("OSINT_RETAIN_DAYS");
+    if (raw === undefined || raw.trim() === "") {
+      throw new UsageError("--retention needs OSINT_RETAIN_DAYS (days of messages to keep)");
+    }
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n < 0) {
+      throw new UsageError(`OSINT_RETAIN_DAYS must be a number of days >= 0, got "${raw}"`);
+    }
+    days = n;
+  }
+  if (users.length + channels.length === 0 && days === null) {
+    throw new UsageError("forget needs --user, --channel, --older-than-days or --retention");
+  }
+  const selector: ForgetSelector = {
+    users,
+    channels,
+    ...(days !== null ? { before: retentionCutoff(days, Date.now()) } : {}),
+  };
+  const { dataDir, fixturesDir } = p.common;
+  const summary = await forget(dataDir, selector, {
+    dryRun: p.values["dry-run"] === true,
+    hooks: defaultForgetHooks(fixturesDir),
+  });
+  io.out(formatSummary(summary, describe(selector, days), dataDir));
+  return 0;
+};

@@ -1,0 +1,97 @@
+/**
+ * `subjects hits`: the watchlist hits recorded at ingest, newest first, with their message and
+ * channel.
+ *
+ * @module
+ */
+import { UsageError } from "../errors.ts";
+import { readSubjects } from "../subjects.ts";
+import { type HitRow, readHits, resolveSubject } from "../subject_hits.ts";
+import { parseTimeBound } from "../search.ts";
+import { COMMON_HELP, intFlag, parseFlags, str } from "./args.ts";
+import type { CliIO } from "./io.ts";
+
+/** Help of `subjects hits`. */
+export const HITS_HELP =
+  `Usage: twitch-osint subjects hits [--subject KEY] [--since T] [--limit N] [--format json|jsonl|table]
+
+Lists watchlist hits: messages where a loaded subject chatted (author), was @mentioned
+(mention), or whose email/phone value appeared in the text (text). Hits are recorded when a
+message is ingested, before personal data is redacted. Newest first.
+
+Options:
+  --subject KEY      one subject: its key (e.g. username_someuser), or its value (someuser,
+                     alice@example.com, +12025550123)
+  --since T          from this time on: ISO 8601, a date, or relative (2h, 7d)
+  --limit N          at most N hits (default 50)
+  --format F         table (default), json (array) or jsonl
+
+${COMMON_HELP}
+
+Example:
+  twitch-osint subjects hits --subject someuser --since 7d
+`;
+
+function table(rows: HitRow[]): string {
+  const head = ["TIME (UTC)", "SUBJECT", "HOW", "CHANNEL", "USER", "MESSAGE"];
+  const cells = rows.map((r) => [
+    r.ts,
+    r.subject_key,
+    r.how,
+    r.channel,
+    r.user_name,
+    r.text.replace(/[\r\n\t]+/g, " "),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const line = (c: string[]) =>
+    c.map((v, i) => (i === c.length - 1 ? v : v.padEnd(widths[i]!))).join("  ") + "\n";
+  return line(head) + cells.map(line).join("");
+}
+
+/** `subjects hits`. */
+export async function hitsCommand(args: string[], io: CliIO): Promise<number> {
+  const p = parseFlags(args, {
+    subject: { type: "string" },
+    since: { type: "string" },
+    limit: { type: "string" },
+    format: { type: "string" },
+  }, io.env);
+  if (p.help) {
+    io.out(HITS_HELP);
+    return 0;
+  }
+  if (p.positionals.length) throw new UsageError(`unexpected argument "${p.positionals[0]}"`);
+  const format = str(p, "format") ?? "table";
+  if (format !== "table" && format !== "json" && format !== "jsonl") {
+    throw new UsageError(`--format must be table, json or jsonl, got "${format}"`);
+  }
+  const limit = intFlag(p, "limit", { min: 1, default: 50 })!;
+  const sinceRaw = str(p, "since");
+  const since = sinceRaw === undefined
+    ? undefined
+    : new Date(parseTimeBound(sinceRaw, "--since", Date.now())).toISOString();
+  const { dataDir, quiet } = p.common;
+  let subject: string | undefined;
+  const ref = str(p, "subject");
+  if (ref !== undefined) {
+    const subjects = await readSubjects(dataDir);
+    const found = resolveSubject(subjects, ref);
+    if (!found) {
+      throw new UsageError(
+        `--subject: no loaded subject "${ref}" (${subjects.length} loaded; keys look like ` +
+          `${subjects[0]?.key ?? "username_someuser"})`,
+      );
+    }
+    subject = found.key;
+  }
+  const rows = await readHits(dataDir, {
+    ...(subject !== undefined ? { subject } : {}),
+    ...(since !== undefined ? { since } : {}),
+    limit,
+  });
+  if (format === "json") io.out(JSON.stringify(rows, null, 2) + "\n");
+  else if (format === "jsonl") io.out(rows.map((r) => JSON.stringify(r) + "\n").join(""));
+  else if (rows.length) io.out(table(rows));
+  if (!quiet && format === "table" && rows.length === 0) io.err("subjects: no hits\n");
+  return 0;
+}

@@ -1,0 +1,81 @@
+/**
+ * `subjects report KEY`: writes one readable report of a subject to
+ * `<data>/reports/<key>.<md|html|json>` (or `--out FILE`) and prints its path.
+ *
+ * @module
+ */
+import { UsageError } from "../errors.ts";
+import { readSubjects } from "../subjects.ts";
+import { resolveSubject } from "../subject_hits.ts";
+import { REPORT_FORMATS, type ReportFormat, writeReport } from "../reports.ts";
+import { COMMON_HELP, parseFlags, str } from "./args.ts";
+import type { CliIO } from "./io.ts";
+
+/** Help of `subjects report`. */
+export const REPORT_HELP =
+  `Usage: twitch-osint subjects report KEY [--format md|html|json] [--out FILE] [--all]
+
+Writes a readable report of one subject (or of every loaded subject with --all) to
+<data>/reports/<key>.<format> and prints its path. The report gives the normalized subject,
+each provider's enrichment, chat presence (channels, counts, first/last seen, activity),
+watchlist hits with their messages, and relationship signals with their evidence, and says
+what each fact rests on. Inferred facts are marked unverified.
+
+KEY is the subject key (username_someuser) or its value (someuser, alice@example.com).
+
+Options:
+  --format F    md (default), html or json
+  --out FILE    write here instead of <data>/reports/<key>.<format> (one subject only)
+  --all         a report for every loaded subject
+
+${COMMON_HELP}
+
+Example:
+  twitch-osint subjects report username_someuser --format html
+`;
+
+/** `subjects report`. */
+export async function reportCommand(args: string[], io: CliIO): Promise<number> {
+  const p = parseFlags(args, {
+    format: { type: "string" },
+    out: { type: "string" },
+    all: { type: "boolean" },
+  }, io.env);
+  if (p.help) {
+    io.out(REPORT_HELP);
+    return 0;
+  }
+  const format = (str(p, "format") ?? "md") as ReportFormat;
+  if (!REPORT_FORMATS.includes(format)) {
+    throw new UsageError(`--format must be md, html or json, got "${format}"`);
+  }
+  const all = p.values.all === true;
+  const out = str(p, "out");
+  if (all && (p.positionals.length || out !== undefined)) {
+    throw new UsageError("--all takes no KEY and no --out");
+  }
+  if (!all && p.positionals.length !== 1) {
+    throw new UsageError("subjects report needs one subject KEY (or --all)");
+  }
+  const { dataDir } = p.common;
+  const subjects = await readSubjects(dataDir);
+  let keys: string[];
+  if (all) {
+    keys = subjects.map((s) => s.key);
+    if (keys.length === 0) throw new UsageError(`no subjects loaded in ${dataDir}`);
+  } else {
+    const ref = p.positionals[0]!;
+    const found = resolveSubject(subjects, ref);
+    if (!found) {
+      throw new UsageError(
+        `no loaded subject "${ref}" (keys: ${subjects.map((s) => s.key).join(", ") || "none"})`,
+      );
+    }
+    keys = [found.key];
+  }
+  for (const key of keys) {
+    const path = await writeReport(dataDir, key, format, out !== undefined ? { out } : {});
+    io.out(`${path}\n`);
+  }
+  return 0;
+}
