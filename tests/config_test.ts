@@ -46,6 +46,8 @@ Deno.test("parseDotEnv() drops a comment after a quoted value, keeping what the 
   const env = parseDotEnv(`TOKEN="oauth:abc123" # my bot\nNICK='bot_nick'   # lower case`);
   assert.equal(env.get("TOKEN"), "oauth:abc123");
   assert.equal(env.get("NICK"), "bot_nick");
+  assert.equal(parseDotEnv('Q="a" # say "hi"').get("Q"), "a");
+  assert.equal(parseDotEnv('R="a"b"').get("R"), 'a"b');
 });
 
 Deno.test("parseDotEnv() keeps an unterminated quote as written, with no interpolation", () => {
