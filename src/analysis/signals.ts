@@ -423,7 +423,9 @@ type RuleName =
 
 interface Rule {
   name: RuleName;
+  /** Finds matches; `indexed` re-reads a match with group offsets (the `d` flag costs). */
   re: RegExp;
+  indexed: RegExp;
   /** Base confidence before subject and word adjustments. */
   base: number;
   /** Canonical words of which the rule needs one; it is skipped when none is present. */
@@ -435,7 +437,8 @@ const rule = (name: RuleName, base: number, needs: string, source: string): Rule
   name,
   base,
   needs: new Set(needs.split(" ")),
-  re: new RegExp(source, "gd"),
+  re: new RegExp(source, "g"),
+  indexed: new RegExp(source, "gd"),
 });
 const PARTNER_WORDS = "gf bf wife husband fiance";
 const PAIR_WORDS = "together couple dating thing married engaged";
@@ -574,13 +577,22 @@ function aliasesFor(ctx: SignalContext): Aliases {
     if (n && !n.includes(" ")) exact.add(n);
   }
   const compact = login.replace(/[_\d]+/g, "");
+  const memo = new Map<string, boolean>();
   const aliases: Aliases = {
-    // A bare prefix or suffix of a one-word login ("toast" for bigtoast) counts too.
-    has: (w) =>
-      exact.has(w) ||
-      (w.length >= 4 && compact.length > w.length && !GENERIC_LOGIN_PARTS.has(w) &&
-        !NO_TARGET.has(w) && (compact.startsWith(w) || compact.endsWith(w))),
+    has: (w) => {
+      let v = memo.get(w);
+      if (v === undefined) {
+        v = isAlias(w);
+        if (memo.size < 4096) memo.set(w, v);
+      }
+      return v;
+    },
   };
+  // A bare prefix or suffix of a one-word login ("toast" for bigtoast) counts too.
+  const isAlias = (w: string): boolean =>
+    exact.has(w) ||
+    (w.length >= 4 && compact.length > w.length && !GENERIC_LOGIN_PARTS.has(w) &&
+      !NO_TARGET.has(w) && (compact.startsWith(w) || compact.endsWith(w)));
   if (aliasCache.size > 256) aliasCache.clear();
   aliasCache.set(key, aliases);
   return aliases;
@@ -1219,7 +1231,8 @@ function analyze(text: string, ctx: SignalContext, trace: string[] | null): Sign
     let m: RegExpExecArray | null;
     while ((m = r.re.exec(canon.text)) !== null) {
       matched++;
-      const out = evaluate(r, m, run);
+      r.indexed.lastIndex = m.index;
+      const out = evaluate(r, r.indexed.exec(canon.text) ?? m, run);
       const span = m[0].trim();
       if (out.ok) {
         found.push({ at: out.at, signal: out.signal });
