@@ -129,16 +129,21 @@ const TEMPLATES: Array<[number, Template]> = [
   [4, (_r, c) => `${c.word} ${c.word2} hype PogChamp`],
   [3, (_r, c) => `first time here, love the ${c.word}`],
   [3, (r) => `www.${pick(r, DOMAINS)} has the vod`],
-  [2, () => `is he still dating sara?`],
-  [1, () => `does he have a gf`],
-  [1, () => `he's not dating sara, they broke up ages ago`],
-  [1, () => `my brother is dating a girl from the chat lol`],
-  [1, () => `carbon dating this meme KEKW`],
-  [1, (_r, c) => `is the streamer married? asking for @${c.other}`],
-  [1, () => `i think he's dating jessica now`],
-  [1, () => `save the date for the charity stream`],
 ];
 const TOTAL = TEMPLATES.reduce((s, [w]) => s + w, 0);
+
+// Talk about relationships (and its look-alikes), drawn with its own share: rare in real chat,
+// denser in the shipped fixtures so that the demo shows the analyzer at work.
+const RELATIONSHIP: Template[] = [
+  () => `is he still dating sara?`,
+  () => `does he have a gf`,
+  () => `he's not dating sara, they broke up ages ago`,
+  () => `my brother is dating a girl from the chat lol`,
+  () => `carbon dating this meme KEKW`,
+  (_r, c) => `is the streamer married? asking for @${c.other}`,
+  () => `i think he's dating jessica now`,
+  () => `save the date for the charity stream`,
+];
 
 /** A stable numeric id for a login, like Twitch's user ids. */
 export function stableUserId(login: string): string {
@@ -170,6 +175,8 @@ export interface GenOptions {
   ids?: boolean;
   /** Extra users who chat often (the subjects of the demo). */
   regulars?: string[];
+  /** Share of lines about relationships or their look-alikes. @default 0.01 */
+  relationshipShare?: number;
 }
 
 /** Yields `count` chat lines, timestamps increasing. */
@@ -190,6 +197,7 @@ export function* generateChat(o: GenOptions): Generator<GenLine> {
         break;
       }
     }
+    if (r() < (o.relationshipShare ?? 0.01)) tpl = pick(r, RELATIONSHIP);
     const text = tpl(r, { other, word: pick(r, WORDS), word2: pick(r, WORDS) });
     const channel = o.channels[Math.floor(Math.pow(r(), 2) * o.channels.length)]!;
     const line: GenLine = { ts: new Date(t).toISOString(), channel, user_name: user, text };

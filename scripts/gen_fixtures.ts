@@ -63,6 +63,7 @@ for (
     startMs: Date.parse("2025-09-02T12:00:40Z"),
     meanGapMs: 1500,
     regulars: ["someuser", "mod123", "fan88"],
+    relationshipShare: 0.08,
   })
 ) example.push(JSON.stringify(l));
 await write(new URL("../fixtures/chat/example_channel.jsonl", import.meta.url).pathname, example);
@@ -78,6 +79,7 @@ for (
     meanGapMs: 2000,
     ids: true,
     regulars: ["someuser", "mod123"],
+    relationshipShare: 0.08,
   })
 ) dev.push(JSON.stringify(l));
 await write(new URL("../fixtures/chat/devchat.jsonl", import.meta.url).pathname, dev);

@@ -22,7 +22,7 @@ export interface AnalysisContext {
   /** Region for national phone forms. @default "US" */
   region?: string;
   /** The soft-fact detector (relationship signals). @default none */
-  detectSignals?: (text: string, channel: string) => Signal[];
+  detectSignals?: (text: string, channel: string, emotes: readonly string[]) => Signal[];
 }
 
 /**
@@ -62,7 +62,7 @@ export function analyzeMessage(draft: MessageDraft, ctx: AnalysisContext): Messa
   if (draft.first_msg) m.first_msg = true;
   if (redacted.length) m.redacted = redacted;
   if (ctx.detectSignals) {
-    const signals = ctx.detectSignals(text, draft.channel);
+    const signals = ctx.detectSignals(text, draft.channel, m.emotes);
     if (signals.length) m.signals = signals;
   }
   if (watch) {

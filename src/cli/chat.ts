@@ -147,7 +147,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       watchlist: compileWatchlist(subjects),
       redact: p.values["keep-pii"] !== true,
       region,
-      detectSignals: (text, channel) => detectSignals(text, { channel }),
+      detectSignals: (text, channel, emotes) => detectSignals(text, { channel, emotes }),
     },
     admit: (m) => privacy.allows(m.user_name, m.channel),
     ...(duration !== undefined ? { durationSeconds: duration } : {}),
