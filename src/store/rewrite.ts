@@ -160,7 +160,10 @@ export async function rewriteLines(
   }
 }
 
-/** The original bytes of a kept line. Lines of valid UTF-8 are re-encoded (same bytes). */
+/**
+ * The original bytes of a kept line. A valid UTF-8 line re-encodes to the same bytes unless the
+ * reader took a `\r` off its end: the length tells, and then the bytes are read back.
+ */
 function readRawOrEncode(
   raw: Deno.FsFile,
   offset: number,
@@ -168,8 +171,9 @@ function readRawOrEncode(
   view: LineView,
   partial: boolean,
 ): Uint8Array {
-  if (view.utf8 && !view.text.includes("\r")) {
-    return encoder.encode(partial ? view.text : view.text + "\n");
+  if (view.utf8) {
+    const b = encoder.encode(partial ? view.text : view.text + "\n");
+    if (b.length === bytes) return b;
   }
   return readRaw(raw, offset, bytes).slice();
 }
