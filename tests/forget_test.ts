@@ -12,12 +12,79 @@ import {
   scrubEnrichment,
   scrubText,
 } from "../src/forget.ts";
-import { type ChatEvent, Message, type Subject } from "../src/schemas.ts";
+import { type ChatEvent, Message, type Signal, type Subject } from "../src/schemas.ts";
 import { eventLog, messageLog } from "../src/store/layout.ts";
 import { writeSubjects } from "../src/subjects.ts";
 import { jsonText } from "../src/store/atomic.ts";
-import { messageArb, msg, relSignal, withIds } from "./support/messages.ts";
 import { tempDir } from "./support/cli.ts";
+
+function msg(over: Partial<Message> & { text: string }): Message {
+  return {
+    ts: over.ts ?? "2025-09-02T12:00:00.000Z",
+    channel: over.channel ?? "example_channel",
+    message_id: over.message_id ?? crypto.randomUUID(),
+    user_id: over.user_id ?? null,
+    user_name: over.user_name ?? "someuser",
+    text: over.text,
+    mentions: over.mentions ?? [],
+    urls: over.urls ?? [],
+    emotes: over.emotes ?? [],
+    source: "fixture",
+    ...(over.display_name !== undefined ? { display_name: over.display_name } : {}),
+  };
+}
+
+function relSignal(target: string | null, snippet: string): Signal {
+  return { kind: "relationship", type: "question", target, snippet, confidence: 0.8, rule: "test" };
+}
+
+function withIds(messages: Message[], prefix = "m"): Message[] {
+  return messages.map((m, i) => ({ ...m, message_id: `${prefix}${String(i).padStart(5, "0")}` }));
+}
+
+const WORDS = [
+  "someuser",
+  "SomeUser",
+  "@someuser",
+  "someuser123",
+  "x_someuser",
+  "sara",
+  "dating",
+  "ü",
+  "\\",
+  '"',
+  "😀",
+];
+const messageArb: fc.Arbitrary<Message> = fc.record({
+  user: fc.constantFrom("someuser", "fan88", "mod123"),
+  channel: fc.constantFrom("example_channel", "devchat"),
+  words: fc.array(fc.oneof(fc.constantFrom(...WORDS), fc.string({ maxLength: 6 })), {
+    maxLength: 8,
+  }),
+  mentions: fc.subarray(["someuser", "mod123", "sara"]),
+  display: fc.option(fc.constantFrom("SomeUser", "Fan88"), { nil: undefined }),
+  reply: fc.option(fc.constantFrom("someuser", "fan88"), { nil: undefined }),
+  signals: fc.array(
+    fc.record({
+      target: fc.option(fc.constantFrom("someuser", "sara"), { nil: null }),
+      snippet: fc.constantFrom("is he dating someuser", "dating sara"),
+    }),
+    { maxLength: 2 },
+  ),
+  hits: fc.subarray(["username_someuser", "username_mod123"]),
+}).map((r) => {
+  const m = msg({
+    user_name: r.user,
+    channel: r.channel,
+    text: r.words.join(" "),
+    mentions: r.mentions,
+  });
+  if (r.display !== undefined) m.display_name = r.display;
+  if (r.reply !== undefined) m.reply_to = { message_id: "r1", user_name: r.reply };
+  if (r.signals.length) m.signals = r.signals.map((s) => relSignal(s.target, s.snippet));
+  if (r.hits.length) m.hits = r.hits.map((k) => ({ subject_key: k, how: "mention" as const }));
+  return m;
+});
 import { grepTree } from "./support/grep_tree.ts";
 
 const RULE = () => compileRule({ users: ["someuser"] });
