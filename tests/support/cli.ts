@@ -83,6 +83,8 @@ export interface SpawnOptions {
   env?: Record<string, string>;
   /** The script to run. @default main.ts of the repository */
   entry?: string;
+  /** Run without the repository's deno.json (a self-contained bundle). @default false */
+  noConfig?: boolean;
 }
 
 /** The environment a child deno needs to find its cache, and nothing of ours. */
@@ -102,8 +104,7 @@ export function spawnCli(args: string[], options: SpawnOptions): Deno.ChildProce
     args: [
       "run",
       "--quiet",
-      "--config",
-      join(REPO, "deno.json"),
+      ...(options.noConfig ? ["--no-config"] : ["--config", join(REPO, "deno.json")]),
       ...permissions,
       options.entry ?? MAIN,
       ...args,
