@@ -20,7 +20,9 @@ Deno.test("normalizeLogin() lowercases, trims and strips one @ or #", () => {
 });
 
 Deno.test("normalizeLogin() reports what breaks Twitch's login rule", () => {
-  for (const bad of ["", "  ", "@", "a".repeat(26), "bad name", "bad-name", "émile", "@#x", "a.b"]) {
+  for (
+    const bad of ["", "  ", "@", "a".repeat(26), "bad name", "bad-name", "émile", "@#x", "a.b"]
+  ) {
     const r = normalizeLogin(bad);
     assert.equal(r.ok, false, `accepted ${JSON.stringify(bad)}`);
     if (!r.ok) assert.ok(r.reason.length > 0);
@@ -40,7 +42,10 @@ Deno.test("normalizeLogin() is idempotent and its output matches the login rule"
 
 Deno.test("normalizeEmail() trims and lowercases valid addresses", () => {
   assert.equal(value(normalizeEmail("  Alice@Example.COM ")), "alice@example.com");
-  assert.equal(value(normalizeEmail("first.last+tag@sub.example.co.uk")), "first.last+tag@sub.example.co.uk");
+  assert.equal(
+    value(normalizeEmail("first.last+tag@sub.example.co.uk")),
+    "first.last+tag@sub.example.co.uk",
+  );
   assert.equal(value(normalizeEmail("o'brien@example.ie")), "o'brien@example.ie");
 });
 
