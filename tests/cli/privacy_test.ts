@@ -1,0 +1,206 @@
+import { assert, assertEquals, assertMatch } from "../providers/_assert.ts";
+import { join } from "node:path";
+import { collect, readMessages, REPO, runMain, spawnCli, tempDir } from "../support/cli.ts";
+import { generatedRows, writeFixtures } from "../support/chat_fixture.ts";
+import { readPrivacy, takeAllowed } from "../../src/privacy.ts";
+import { privacyFilter } from "../../src/privacy.ts";
+import { buildQuery, search } from "../../src/search.ts";
+
+Deno.test("privacy optout add/remove/list normalizes names and says what stays on disk", async () => {
+  await using dir = await tempDir();
+  const d = ["--data-dir", dir.path];
+  const add = await runMain([
+    "privacy",
+    "optout",
+    "add",
+    "--user",
+    "@SomeUser",
+    "--user",
+    "fan88",
+    "--channel",
+    "#DevChat",
+    ...d,
+  ]);
+  assertEquals(add.code, 0, add.stderr);
+  assertEquals(add.stdout, "added user someuser\nadded user fan88\nadded channel devchat\n");
+  assertMatch(
+    add.stderr,
+    /stays on disk until you run: twitch-osint forget --user someuser --user fan88 --channel devchat/,
+  );
+  assertEquals((await readPrivacy(dir.path)).optout, {
+    users: ["fan88", "someuser"],
+    channels: ["devchat"],
+  });
+  const again = await runMain(["privacy", "optout", "add", "--user", "someuser", ...d]);
+  assertEquals([again.code, again.stdout], [0, ""]);
+  assertMatch(again.stderr, /user someuser was already on the list/);
+  const list = await runMain(["privacy", "optout", "list", "--format", "json", ...d]);
+  assertEquals(JSON.parse(list.stdout), { users: ["fan88", "someuser"], channels: ["devchat"] });
+  const rm = await runMain(["privacy", "optout", "remove", "--user", "fan88", ...d]);
+  assertEquals(rm.stdout, "removed user fan88\n");
+  const table = await runMain(["privacy", "optout", "list", ...d]);
+  assertEquals(table.stdout, "user     someuser\nchannel  devchat\n");
+  for (
+    const args of [["add"], ["add", "--user", "bad name"], ["list", "--format", "xml"], ["nope"], [
+      "add",
+      "x",
+    ]]
+  ) {
+    const u = await runMain(["privacy", "optout", ...args, ...d]);
+    assertEquals(u.code, 2, args.join(" "));
+  }
+  assertEquals((await runMain(["privacy", "other", ...d])).code, 2);
+});
+
+Deno.test("an opted-out user added before a run is never stored; others are", async () => {
+  await using dir = await tempDir();
+  const d = ["--data-dir", dir.path];
+  assertEquals(
+    (await runMain([
+      "privacy",
+      "optout",
+      "add",
+      "--user",
+      "someuser",
+      "--channel",
+      "devchat",
+      ...d,
+    ])).code,
+    0,
+  );
+  const run = await runMain([
+    "chat",
+    "run",
+    "--channels",
+    "example_channel,devchat",
+    "--offline",
+    "--speed",
+    "0",
+    ...d,
+  ]);
+  assertEquals(run.code, 0, run.stderr);
+  const stored = await readMessages(dir.path);
+  assert(stored.length > 100);
+  assertEquals(
+    stored.filter((m) => m.user_name === "someuser" || m.channel === "devchat").length,
+    0,
+  );
+  const fixture = (await Deno.readTextFile(join(REPO, "fixtures", "chat", "example_channel.jsonl")))
+    .trim().split("\n").map((l) => JSON.parse(l) as { user_name: string });
+  assertEquals(
+    stored.length,
+    fixture.filter((m) => m.user_name.toLowerCase() !== "someuser").length,
+  );
+});
+
+Deno.test("an opt-out added during a run stops the user being stored from then on", async () => {
+  await using dir = await tempDir();
+  const dataDir = join(dir.path, "data");
+  // About 6 s of replay: the monitor re-reads the opt-out list every 2 s.
+  const rows = generatedRows({
+    seed: 11,
+    channels: ["c1"],
+    users: 200,
+    count: 3000,
+    startMs: Date.parse("2025-09-02T00:00:00.000Z"),
+    meanGapMs: 40,
+    regulars: ["someuser"],
+  });
+  const fixtures = await writeFixtures(join(dir.path, "fx"), rows);
+  const spanMs = Date.parse(rows.at(-1)!.ts) - Date.parse(rows[0]!.ts);
+  const speed = String(spanMs / 6000);
+  const monitor = spawnCli([
+    "chat",
+    "run",
+    "--channels",
+    "c1",
+    "--offline",
+    "--speed",
+    speed,
+    "--flush-ms",
+    "20",
+    "--quiet",
+    "--data-dir",
+    dataDir,
+    "--fixtures-dir",
+    fixtures,
+  ], { cwd: dir.path });
+  const logPath = join(dataDir, "logs", "messages.jsonl");
+  for (let i = 0; i < 500; i++) {
+    const text = await Deno.readTextFile(logPath).catch(() => "");
+    if ((text.match(/"user_name":"someuser"/g)?.length ?? 0) >= 5) break;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  const add = await runMain([
+    "privacy",
+    "optout",
+    "add",
+    "--user",
+    "someuser",
+    "--data-dir",
+    dataDir,
+  ]);
+  assertEquals(add.code, 0);
+  const out = await collect(monitor);
+  assertEquals(out.code, 0, out.stderr);
+  const stored = await readMessages(dataDir);
+  const theirs = rows.filter((r) => r.user_name === "someuser").map((r) => r.message_id);
+  const kept = stored.filter((m) => m.user_name === "someuser").map((m) => m.message_id);
+  // Stored until the monitor saw the list, never after: a strict, non-empty prefix of theirs.
+  assert(
+    kept.length >= 5 && kept.length < theirs.length * 0.8,
+    `${kept.length} of ${theirs.length}`,
+  );
+  assertEquals(kept, theirs.slice(0, kept.length));
+  assertEquals(stored.length - kept.length, rows.length - theirs.length);
+});
+
+Deno.test("opted-out users are not served: search through takeAllowed, subjects hits, subjects report", async () => {
+  await using dir = await tempDir();
+  const d = ["--data-dir", dir.path];
+  assertEquals(
+    (await runMain(["subjects", "load", "--path", join(REPO, "subjects.csv"), "--no-enrich", ...d]))
+      .code,
+    0,
+  );
+  assertEquals(
+    (await runMain([
+      "chat",
+      "run",
+      "--channels",
+      "example_channel,devchat",
+      "--offline",
+      "--speed",
+      "0",
+      ...d,
+    ])).code,
+    0,
+  );
+  const q = buildQuery({ limit: 30 });
+  const served = async () => {
+    const filter = await privacyFilter(dir.path);
+    return await takeAllowed(
+      async (limit) => (await search(dir.path, { ...q, limit })).messages,
+      q.limit,
+      (m) => filter.allows(m.user_name, m.channel),
+    );
+  };
+  const before = await served();
+  assert(before.some((m) => m.user_name === "someuser"));
+  assertEquals((await runMain(["privacy", "optout", "add", "--user", "someuser", ...d])).code, 0);
+  const after = await served();
+  assertEquals(after.length, 30);
+  assertEquals(after.filter((m) => m.user_name === "someuser").length, 0);
+  // The same as the newest 30 of everyone else.
+  const all = (await search(dir.path, { ...q, limit: 10_000 })).messages;
+  assertEquals(after, all.filter((m) => m.user_name !== "someuser").slice(0, 30));
+
+  const hits = await runMain(["subjects", "hits", "--format", "json", "--limit", "1000", ...d]);
+  const rows = JSON.parse(hits.stdout) as Array<{ user_name: string; subject_key: string }>;
+  assert(rows.length > 0);
+  assertEquals(rows.filter((r) => r.user_name === "someuser").length, 0);
+  const rep = await runMain(["subjects", "report", "someuser", "--format", "json", ...d]);
+  assertEquals(rep.code, 0, rep.stderr);
+  const report = JSON.parse(await Deno.readTextFile(rep.stdout.trim()));
+  assertEquals([report.opted_out, report.hits.total, report.presence.seen], [true, 0, false]);
+});
