@@ -176,7 +176,7 @@ Deno.test("opted-out users are not served: search through takeAllowed, subjects 
     ])).code,
     0,
   );
-  const q = buildQuery({ limit: 30 });
+  const q = buildQuery({ limit: 200 });
   const served = async () => {
     const filter = await privacyFilter(dir.path);
     return await takeAllowed(
@@ -189,11 +189,11 @@ Deno.test("opted-out users are not served: search through takeAllowed, subjects 
   assert(before.some((m) => m.user_name === "someuser"));
   assertEquals((await runMain(["privacy", "optout", "add", "--user", "someuser", ...d])).code, 0);
   const after = await served();
-  assertEquals(after.length, 30);
+  assertEquals(after.length, 200);
   assertEquals(after.filter((m) => m.user_name === "someuser").length, 0);
-  // The same as the newest 30 of everyone else.
+  // The same as the newest 200 of everyone else.
   const all = (await search(dir.path, { ...q, limit: 10_000 })).messages;
-  assertEquals(after, all.filter((m) => m.user_name !== "someuser").slice(0, 30));
+  assertEquals(after, all.filter((m) => m.user_name !== "someuser").slice(0, 200));
 
   const hits = await runMain(["subjects", "hits", "--format", "json", "--limit", "1000", ...d]);
   const rows = JSON.parse(hits.stdout) as Array<{ user_name: string; subject_key: string }>;
