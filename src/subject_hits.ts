@@ -10,6 +10,7 @@ import type { Hit, Message, Subject } from "./schemas.ts";
 import { layout } from "./store/layout.ts";
 import { openLineBatches } from "./store/lines.ts";
 import { privacyFilter } from "./privacy.ts";
+import { DEFAULT_REGION, normalizeEmail, normalizePhone } from "./normalize.ts";
 
 /** One watchlist hit with its message. */
 export interface HitRow {
@@ -108,15 +109,26 @@ export async function readHits(dataDir: string, q: HitQuery = {}): Promise<HitRo
 
 /**
  * Finds a loaded subject by key, or else by value (`someuser`, `alice@example.com`, a phone in
- * E.164), or else by `type:value`. Returns undefined when none matches.
+ * E.164 or as people write it, normalized with `region`), or else by `type:value`. Returns
+ * undefined when none matches.
  */
-export function resolveSubject(subjects: readonly Subject[], ref: string): Subject | undefined {
+export function resolveSubject(
+  subjects: readonly Subject[],
+  ref: string,
+  region = DEFAULT_REGION,
+): Subject | undefined {
   const r = ref.trim();
   const byKey = subjects.find((s) => s.key === r);
   if (byKey) return byKey;
   const lower = r.toLowerCase().replace(/^@/, "");
   const byValue = subjects.filter((s) => s.value === lower || s.value === r);
   if (byValue.length === 1) return byValue[0];
+  // A phone or email as written ("(202) 555-0123", "Alice@Example.com").
+  for (const n of [normalizePhone(r, region), normalizeEmail(r)]) {
+    if (!n.ok) continue;
+    const hit = subjects.find((s) => s.value === n.value);
+    if (hit) return hit;
+  }
   const colon = r.indexOf(":");
   if (colon > 0) {
     const type = r.slice(0, colon).toLowerCase();
