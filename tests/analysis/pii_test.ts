@@ -1,6 +1,10 @@
 import { assert, assertEquals } from "../providers/_assert.ts";
 import fc from "fast-check";
+import { join } from "node:path";
 import { findPii, redactSpans } from "../../src/analysis/pii.ts";
+import { runMain, tempDir } from "../support/cli.ts";
+import { grepTree } from "../support/grep_tree.ts";
+import { writeFixtures } from "../support/chat_fixture.ts";
 
 const PHONE_FORMS = [
   "(202) 555-0123",
@@ -94,4 +98,65 @@ Deno.test("redactSpans() leaves no digit of a redacted phone and no part of a re
     ),
     { numRuns: 200 },
   );
+});
+
+// End to end: what is redacted at ingest never reaches any file of the data dir (log, index,
+// profiles, reports), while a subject's own value is kept; --keep-pii stores the text as written.
+const PRIVATE_EMAIL = "bob.private@example.org";
+const PRIVATE_PHONES = ["(202) 555-0199", "202.555.0199", "+1 202 555 0199", "2025550199"];
+const TRACES = ["bob.private", "private@example", "555-0199", "555.0199", "555 0199", "5550199"];
+
+async function ingest(dir: string, keepPii: boolean): Promise<string> {
+  const rows = [
+    ...PRIVATE_PHONES.map((p, i) => `call me on ${p} pls ${i}`),
+    `write ${PRIVATE_EMAIL} or BOB.PRIVATE@EXAMPLE.ORG`,
+    "the subject's number is (202) 555-0123",
+  ].map((text, i) => ({
+    ts: `2025-09-02T12:00:0${i}.000Z`,
+    channel: "c1",
+    user_name: i % 2 ? "fan88" : "gossip",
+    text,
+  }));
+  const fixtures = await writeFixtures(join(dir, "fx"), rows);
+  await Deno.writeTextFile(join(dir, "subjects.csv"), "type,value\nphone,202-555-0123\n");
+  const dataDir = join(dir, "data");
+  const d = ["--data-dir", dataDir, "--fixtures-dir", fixtures];
+  assertEquals(
+    (await runMain(["subjects", "load", "--path", join(dir, "subjects.csv"), ...d])).code,
+    0,
+  );
+  const run = await runMain([
+    "chat",
+    "run",
+    "--channels",
+    "c1",
+    "--offline",
+    "--speed",
+    "0",
+    ...(keepPii ? ["--keep-pii"] : []),
+    ...d,
+  ]);
+  assertEquals(run.code, 0, run.stderr);
+  assertEquals((await runMain(["subjects", "report", "--all", ...d])).code, 0);
+  assertEquals((await runMain(["subjects", "report", "--all", "--format", "html", ...d])).code, 0);
+  return dataDir;
+}
+
+Deno.test("redaction at ingest leaves no trace of a redacted value anywhere in the data dir", async () => {
+  await using dir = await tempDir();
+  const dataDir = await ingest(dir.path, false);
+  for (const t of TRACES) assertEquals(await grepTree(dataDir, t, { ignoreCase: true }), [], t);
+  const log = await Deno.readTextFile(join(dataDir, "logs", "messages.jsonl"));
+  assertEquals(log.match(/\[redacted:phone\]/g)?.length, 4);
+  assertEquals(log.match(/\[redacted:email\]/g)?.length, 2);
+  // The subject's own number stays, and is a hit.
+  assert(log.includes("(202) 555-0123"));
+  const report = await Deno.readTextFile(join(dataDir, "reports", "phone_+12025550123.md"));
+  assert(report.includes("1 hit(s): 0 as author, 0 as @mention, 1 in text"));
+});
+
+Deno.test("--keep-pii stores the values as written (the same search finds them)", async () => {
+  await using dir = await tempDir();
+  const dataDir = await ingest(dir.path, true);
+  for (const t of TRACES) assert((await grepTree(dataDir, t, { ignoreCase: true })).length > 0, t);
 });
