@@ -39,8 +39,13 @@ async function fixtureLineCount(channel: string): Promise<number> {
   return text.split("\n").filter((l) => l.trim() !== "").length;
 }
 
-/** Writes a generated fixture of `count` lines for one channel; returns its distinct ids. */
-async function bigFixture(fixturesDir: string, channel: string, count: number): Promise<void> {
+/** Writes a generated fixture of `count` lines for one channel (optionally in reverse order). */
+async function bigFixture(
+  fixturesDir: string,
+  channel: string,
+  count: number,
+  options: { reverse?: boolean } = {},
+): Promise<void> {
   const lines = [];
   for (
     const l of generateChat({
@@ -53,6 +58,7 @@ async function bigFixture(fixturesDir: string, channel: string, count: number): 
       ids: true,
     })
   ) lines.push(l as unknown as Record<string, unknown>);
+  if (options.reverse) lines.reverse();
   await writeFixture(fixturesDir, channel, lines);
 }
 
@@ -331,7 +337,7 @@ Deno.test("chat run killed with SIGKILL mid-run, plus a torn line: the next run 
   const fx = join(dir.path, "fx");
   const data = join(dir.path, "data");
   const log = join(data, "logs", "messages.jsonl");
-  const count = 40_000;
+  const count = 30_000;
   await bigFixture(fx, "big", count);
   const args = [
     "chat",
@@ -437,11 +443,13 @@ Deno.test("chat run interrupted with SIGINT flushes what it received and exits 0
 
 Deno.test("two concurrent chat run processes on one data dir: whole lines, no duplicates, union complete", async () => {
   await using dir = await tempDir();
-  const fx = join(dir.path, "fx");
   const data = join(dir.path, "data");
-  const count = 12_000;
-  await bigFixture(fx, "shared", count);
-  const args = [
+  const count = 8_000;
+  // The same messages, one process from the first, the other from the last: they meet in the
+  // middle, so both write, and each must skip what the other already wrote.
+  await bigFixture(join(dir.path, "fwd"), "shared", count);
+  await bigFixture(join(dir.path, "rev"), "shared", count, { reverse: true });
+  const args = (fx: string) => [
     "chat",
     "run",
     "--offline",
@@ -454,11 +462,11 @@ Deno.test("two concurrent chat run processes on one data dir: whole lines, no du
     "--data-dir",
     data,
     "--fixtures-dir",
-    fx,
+    join(dir.path, fx),
   ];
   const [a, b] = await Promise.all([
-    runCli(args, { cwd: dir.path }),
-    runCli(args, { cwd: dir.path }),
+    runCli(args("fwd"), { cwd: dir.path }),
+    runCli(args("rev"), { cwd: dir.path }),
   ]);
   assert.equal(a.code, 0, a.stderr);
   assert.equal(b.code, 0, b.stderr);
@@ -472,7 +480,7 @@ Deno.test("two concurrent chat run processes on one data dir: whole lines, no du
     return [Number(m[1]), Number(m[2])];
   };
   const [newA, dupA] = figures(a.stderr), [newB, dupB] = figures(b.stderr);
-  // Both wrote part of it: the runs really overlapped (each takes seconds; they start together).
+  // Both wrote part of it: the runs overlapped (each takes a second or more; they start together).
   assert.ok(newA! > 0 && newB! > 0, `no overlap: ${newA} and ${newB} new`);
   assert.equal(newA! + newB!, count, "each message written by exactly one process");
   assert.equal(dupA! + dupB!, count);
