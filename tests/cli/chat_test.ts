@@ -234,7 +234,8 @@ Deno.test("chat run --duration-seconds stops the replay in time and keeps what c
   ]);
   const ms = performance.now() - t0;
   assert.equal(r.code, 0, r.stderr);
-  assert.ok(ms >= 450 && ms < 2500, `took ${ms.toFixed(0)} ms`);
+  // Without the limit the run would last over 6 s (two capped 3 s gaps).
+  assert.ok(ms >= 450 && ms < 4000, `took ${ms.toFixed(0)} ms`);
   assert.match(r.stderr, /stopped: duration reached/);
   assert.deepEqual((await readMessages(data)).map((m) => m.text), ["m0", "m1"]);
 });
@@ -401,16 +402,13 @@ Deno.test("chat run interrupted with SIGINT flushes what it received and exits 0
   const fx = join(dir.path, "fx");
   const data = join(dir.path, "data");
   const at = (s: number) => new Date(Date.UTC(2025, 8, 2, 12) + s * 1000).toISOString();
-  // Ten quick messages, then one an hour later (the replay waits the capped gap).
+  // Fifteen quick messages, then one an hour later (the replay waits the capped gap). With
+  // --batch-size 10 the first ten are written at once; the other five only by the final flush.
+  const times = [...Array.from({ length: 15 }, (_, i) => at(i / 100)), at(3600)];
   await writeFixture(
     fx,
     "c",
-    [...Array.from({ length: 10 }, (_, i) => at(i / 100)), at(3600)].map((ts, i) => ({
-      ts,
-      channel: "c",
-      user_name: "u",
-      text: `m${i}`,
-    })),
+    times.map((ts, i) => ({ ts, channel: "c", user_name: "u", text: `m${i}` })),
   );
   const child = spawnCli(
     [
@@ -421,6 +419,8 @@ Deno.test("chat run interrupted with SIGINT flushes what it received and exits 0
       "c",
       "--speed",
       "1",
+      "--batch-size",
+      "10",
       "--flush-ms",
       "60000",
       "--data-dir",
@@ -430,14 +430,20 @@ Deno.test("chat run interrupted with SIGINT flushes what it received and exits 0
     ],
     { cwd: dir.path },
   );
-  await new Promise((r) => setTimeout(r, 1200));
+  // The first batch on disk says the run (and its signal handling) is under way.
+  const deadline = Date.now() + 20_000;
+  while ((await readMessages(data)).length < 10 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.equal((await readMessages(data)).length, 10);
+  await new Promise((r) => setTimeout(r, 500)); // the next five arrive 50 ms later
   child.kill("SIGINT");
   const r = await collect(child);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, /stopped: interrupted/);
+  assert.match(r.stderr, /: 15 new, 0 duplicate, 0 rejected; stopped: interrupted/);
   assert.deepEqual(
     (await readMessages(data)).map((m) => m.text),
-    Array.from({ length: 10 }, (_, i) => `m${i}`),
+    Array.from({ length: 15 }, (_, i) => `m${i}`),
   );
 });
 
