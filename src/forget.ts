@@ -27,7 +27,7 @@
  *
  * @module
  */
-import { join, relative } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
 import type { Subject } from "./schemas.ts";
 import { idFromLine, type JsonlLog } from "./store/log.ts";
 import { eventLog, layout, messageLog } from "./store/layout.ts";
@@ -285,6 +285,7 @@ async function rewriteLog<T>(
   files: FileChange[],
 ): Promise<void> {
   await log.withLock(async () => {
+    if (!dryRun) await removeStaleRewrites(log.path);
     const main = await rewriteLines(log.path, (l) => forgetLine(l, kind, rule), { dryRun });
     files.push({
       file: relative(dataDir, log.path),
@@ -295,6 +296,24 @@ async function rewriteLog<T>(
     const c = await rewriteCorrupt(corruptPath, rule, dryRun);
     if (c !== null) files.push({ file: relative(dataDir, corruptPath), ...c });
   });
+}
+
+/**
+ * Removes temporary files a killed rewrite left beside a log (`<log>.rewrite-*`): they may hold
+ * the very lines being forgotten. Called under the log's lock, so none is in use.
+ */
+async function removeStaleRewrites(logPath: string): Promise<void> {
+  const dir = dirname(logPath);
+  const prefix = `${basename(logPath)}.rewrite-`;
+  try {
+    for await (const e of Deno.readDir(dir)) {
+      if (e.isFile && e.name.startsWith(prefix)) {
+        await Deno.remove(join(dir, e.name)).catch(() => {});
+      }
+    }
+  } catch {
+    // No folder yet: nothing left over.
+  }
 }
 
 /** Rewrites a `.corrupt` file, dropping whole entries (header and body) that concern the rule. */

@@ -444,3 +444,14 @@ Deno.test("forget() under concurrent appends loses nothing and writes no torn li
   assertEquals(old.filter((m) => m.user_name === "fan88" && !have.has(m.message_id)).length, 0);
   assert(!/"user_name":"someuser"/.test(text));
 });
+
+Deno.test("forget() removes temporary files a killed rewrite left beside the log", async () => {
+  await using dir = await tempDir();
+  await seed(dir.path);
+  const stale = join(dir.path, "logs", "messages.jsonl.rewrite-99999-1");
+  await Deno.writeTextFile(stale, '{"user_name":"someuser"}\n');
+  await forget(dir.path, { users: ["someuser"] });
+  let gone = false;
+  await Deno.stat(stale).catch(() => (gone = true));
+  assert(gone);
+});
