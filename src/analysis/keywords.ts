@@ -23,7 +23,7 @@ export const STOPWORDS: ReadonlySet<string> = new Set(
     "theirs them themselves then there there's these they they'd they'll they're they've this " +
     "those through to too under until up very was wasn't we we'd we'll we're we've were weren't " +
     "what what's when when's where where's which while who who's whom why why's with won't " +
-    "would wouldn't you you'd you'll you're you've your yours yourself yourselves also just " +
+    "would wouldn't us you you'd you'll you're you've your yours yourself yourselves also just " +
     "like get got go going gonna wanna gotta yeah yes yep nope ok okay oh ah uh um hmm well " +
     "still now really much many one thing things know think see say said make way even back " +
     "any anyone someone something anything everyone everything will shall may might must " +

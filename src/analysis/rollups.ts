@@ -85,11 +85,12 @@ export interface ChannelState extends CommonState {
   targets: Map<string, TargetState>;
 }
 
-function newCommon(ts: string): CommonState {
+function newCommon(): CommonState {
   return {
     message_count: 0,
-    first_seen: ts,
-    last_seen: ts,
+    // Empty until the first message is folded in.
+    first_seen: "",
+    last_seen: "",
     keywords: new Map(),
     mentions: new Map(),
     emotes: new Map(),
@@ -100,10 +101,10 @@ function newCommon(ts: string): CommonState {
 }
 
 /** An empty user rollup. */
-export function newUserState(userName: string, firstTs: string): UserState {
+export function newUserState(userName: string): UserState {
   return {
     user_name: userName,
-    ...newCommon(firstTs),
+    ...newCommon(),
     user_id: null,
     display_name: null,
     per_channel: new Map(),
@@ -114,8 +115,8 @@ export function newUserState(userName: string, firstTs: string): UserState {
 }
 
 /** An empty channel rollup. */
-export function newChannelState(channel: string, firstTs: string): ChannelState {
-  return { channel, ...newCommon(firstTs), users: new Map(), targets: new Map() };
+export function newChannelState(channel: string): ChannelState {
+  return { channel, ...newCommon(), users: new Map(), targets: new Map() };
 }
 
 function bump(map: Map<string, number>, key: string, by = 1): void {
@@ -147,7 +148,7 @@ export function facetsOf(m: Message): Facets {
 
 function foldCommon(s: CommonState, m: Message, f: Facets): void {
   s.message_count++;
-  if (m.ts < s.first_seen) s.first_seen = m.ts;
+  if (s.first_seen === "" || m.ts < s.first_seen) s.first_seen = m.ts;
   if (m.ts > s.last_seen) s.last_seen = m.ts;
   for (const k of f.keywords) bump(s.keywords, k);
   for (const x of m.mentions) bump(s.mentions, x);

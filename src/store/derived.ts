@@ -60,7 +60,9 @@ export interface CatchUpResult {
 
 /** Options of {@link DerivedWriter.open}. */
 export interface DerivedWriterOptions {
-  /** Maintain rollups and profile files too (not only the index). @default true */
+  /** Maintain the search index. @default true */
+  index?: boolean;
+  /** Maintain rollups and profile files. @default true */
   profiles?: boolean;
 }
 
@@ -72,24 +74,32 @@ export class DerivedWriter {
   readonly dataDir: string;
   readonly index: MessageIndex;
   readonly profiles: ProfileStore | null;
+  /** False when this writer leaves the index to another one (it still opens the database). */
+  readonly indexing: boolean;
   #logPath: string;
 
-  private constructor(dataDir: string, index: MessageIndex, profiles: ProfileStore | null) {
+  private constructor(
+    dataDir: string,
+    index: MessageIndex,
+    profiles: ProfileStore | null,
+    indexing: boolean,
+  ) {
     this.dataDir = dataDir;
     this.index = index;
     this.profiles = profiles;
+    this.indexing = indexing;
     this.#logPath = layout(dataDir).messages;
   }
 
-  /** Opens the index for writing (creating it), and the rollups unless told not to. */
-  static open(dataDir: string, options: DerivedWriterOptions = {}): DerivedWriter {
-    Deno.mkdirSync(dataDir, { recursive: true });
+  /** Opens the database for writing (creating it), maintaining what `options` asks for. */
+  static async open(dataDir: string, options: DerivedWriterOptions = {}): Promise<DerivedWriter> {
+    await Deno.mkdir(dataDir, { recursive: true });
     const ix = MessageIndex.open(layout(dataDir).index);
     try {
       const profiles = options.profiles === false ? null : new ProfileStore(ix, dataDir);
       // Files a crash left unwritten.
-      profiles?.writePendingFiles();
-      return new DerivedWriter(dataDir, ix, profiles);
+      await profiles?.writePendingFiles();
+      return new DerivedWriter(dataDir, ix, profiles, options.index !== false);
     } catch (e) {
       ix.close();
       throw e;
@@ -98,7 +108,7 @@ export class DerivedWriter {
 
   /** Forgets everything derived (index and rollups): the next catch-up rebuilds from the log. */
   reset(): void {
-    this.index.transaction(() => this.index.clear());
+    if (this.indexing) this.index.transaction(() => this.index.clear());
     this.profiles?.reset();
   }
 
@@ -121,7 +131,10 @@ export class DerivedWriter {
     } catch (e) {
       if (!(e instanceof Deno.errors.NotFound)) throw e;
       // No log: nothing derived may remain.
-      if (this.index.mark.offset > 0 || (this.profiles && this.profiles.mark.offset > 0)) {
+      if (
+        (this.indexing && this.index.mark.offset > 0) ||
+        (this.profiles && this.profiles.mark.offset > 0)
+      ) {
         this.reset();
         result.rebuilt = true;
       }
@@ -129,8 +142,9 @@ export class DerivedWriter {
     }
     try {
       const size = (await file.stat()).size;
+      const indexing = this.indexing;
       let ixMark = this.index.mark;
-      if (!markHolds(file, size, ixMark)) {
+      if (indexing && !markHolds(file, size, ixMark)) {
         this.index.transaction(() => this.index.clear());
         ixMark = EMPTY_MARK;
         result.rebuilt = true;
@@ -142,7 +156,11 @@ export class DerivedWriter {
         rollMark = EMPTY_MARK;
         result.rebuilt = true;
       }
-      const start = profiles ? Math.min(ixMark.offset, rollMark.offset) : ixMark.offset;
+      const start = !indexing
+        ? rollMark.offset
+        : profiles
+        ? Math.min(ixMark.offset, rollMark.offset)
+        : ixMark.offset;
       result.offset = ixMark.offset;
       if (start >= size) return result;
 
@@ -151,7 +169,7 @@ export class DerivedWriter {
       let end = start;
       const commit = () => {
         const mark = markOf(file, end);
-        if (end > ixMark.offset) {
+        if (indexing && end > ixMark.offset) {
           const fresh = rows.filter((r) => r.offset >= ixMark.offset);
           this.index.transaction(() => this.index.append(fresh, mark));
           result.indexed += fresh.length;
@@ -173,7 +191,7 @@ export class DerivedWriter {
         if (m === null) {
           result.skipped++;
         } else {
-          if (item.offset >= ixMark.offset) {
+          if (indexing && item.offset >= ixMark.offset) {
             rows.push({ message: m, offset: item.offset, length: item.bytes - 1 });
           }
           if (profiles && item.offset >= rollMark.offset) {
@@ -192,8 +210,10 @@ export class DerivedWriter {
   }
 
   /** Persists rollups and rewrites touched profile files (see {@link ProfileStore.flush}). */
-  flushProfiles(atEnd = false): { users: number; channels: number; removed: number } {
-    if (!this.profiles) return { users: 0, channels: 0, removed: 0 };
+  flushProfiles(
+    atEnd = false,
+  ): Promise<{ users: number; channels: number; removed: number }> {
+    if (!this.profiles) return Promise.resolve({ users: 0, channels: 0, removed: 0 });
     return this.profiles.flush({ atEnd });
   }
 
@@ -229,12 +249,12 @@ export async function rebuildDerived(
   }
   try {
     const withProfiles = options.profiles !== false;
-    const w = DerivedWriter.open(dataDir, { profiles: withProfiles });
+    const w = await DerivedWriter.open(dataDir, { profiles: withProfiles });
     try {
       if (options.index !== false) w.index.transaction(() => w.index.clear());
       if (withProfiles) w.profiles?.reset();
       const r = await w.catchUp();
-      const p = w.flushProfiles(true);
+      const p = await w.flushProfiles(true);
       return { ...r, rebuilt: true, profiles: p };
     } finally {
       w.close();
@@ -255,10 +275,10 @@ export async function catchUpDerived(
   const lock = await tryWriterLock(dataDir);
   if (!lock) return null;
   try {
-    const w = DerivedWriter.open(dataDir, options);
+    const w = await DerivedWriter.open(dataDir, options);
     try {
       const r = await w.catchUp();
-      w.flushProfiles(true);
+      await w.flushProfiles(true);
       return r;
     } finally {
       w.close();
@@ -270,7 +290,7 @@ export async function catchUpDerived(
 
 /** What the derived writer of a run did, for the run's summary. */
 export interface DerivedSummary {
-  /** `worker` or `inline`: where the writer ran; `passive`: another process was the writer. */
+  /** `worker` or `inline`: where the writers ran; `passive`: another process was the writer. */
   mode: "worker" | "inline" | "passive";
   indexed: number;
   folded: number;
@@ -290,80 +310,74 @@ export interface Derived {
 
 /** Options of {@link openDerived}. */
 export interface OpenDerivedOptions {
-  /** Run the writer in a worker thread (falls back to inline if it cannot start). @default true */
+  /**
+   * Run the writers in worker threads, one for the index and one for the rollups (falls back
+   * to inline if workers cannot start). @default true
+   */
   worker?: boolean;
   /** Least time between two profile flushes, in ms. @default 2000 */
   flushIntervalMs?: number;
 }
 
-/** Messages between {@link openDerived} and its worker. */
+/** What a writer loop maintains. */
+export interface LoopPart {
+  index: boolean;
+  profiles: boolean;
+}
+
+/** Messages between {@link openDerived} and its workers. */
 export type ToWorker =
-  | { type: "start"; dataDir: string; flushIntervalMs: number }
+  | { type: "start"; dataDir: string; flushIntervalMs: number; part: LoopPart }
   | { type: "poke" }
   | { type: "close" };
-/** Messages from the worker. */
+/** Messages from a worker. */
 export type FromWorker =
   | { type: "started" }
   | { type: "closed"; summary: DerivedSummary }
   | { type: "failed"; error: string };
 
+function emptySummary(mode: DerivedSummary["mode"]): DerivedSummary {
+  return { mode, indexed: 0, folded: 0, skipped: 0, profilesWritten: 0, problems: [] };
+}
+
 /**
- * The writer loop shared by the worker and the inline mode: catch up when poked, flush
- * profiles at most every `flushIntervalMs` (longer when flushing itself takes long, so that
- * writing files never takes more than about a third of the time), and finish on close.
+ * A writer loop (in a worker or inline): catches up when poked, flushes profiles at most every
+ * `flushIntervalMs` (longer when a flush itself takes long, so that writing files takes at most
+ * about a third of the time), and finishes on close. The caller holds the writer lock.
  */
 export class DerivedLoop {
   #dataDir: string;
   #flushMs: number;
+  #part: LoopPart;
   #writer: DerivedWriter | null = null;
-  #lock: Deno.FsFile | null = null;
   #running: Promise<void> | null = null;
   #again = false;
   #lastFlushEnd = 0;
   #lastFlushCost = 0;
   #summary: DerivedSummary;
 
-  constructor(dataDir: string, flushIntervalMs: number, mode: "worker" | "inline") {
+  constructor(dataDir: string, flushIntervalMs: number, part: LoopPart, mode: "worker" | "inline") {
     this.#dataDir = dataDir;
     this.#flushMs = flushIntervalMs;
-    this.#summary = {
-      mode,
-      indexed: 0,
-      folded: 0,
-      skipped: 0,
-      profilesWritten: 0,
-      problems: [],
-    };
+    this.#part = part;
+    this.#summary = emptySummary(mode);
     this.#lastFlushEnd = performance.now();
-  }
-
-  async #ensureWriter(): Promise<DerivedWriter | null> {
-    if (this.#writer) return this.#writer;
-    this.#lock = await tryWriterLock(this.#dataDir);
-    if (!this.#lock) return null;
-    try {
-      this.#writer = DerivedWriter.open(this.#dataDir);
-    } catch (e) {
-      this.#lock.close();
-      this.#lock = null;
-      throw e;
-    }
-    return this.#writer;
   }
 
   async #step(final: boolean): Promise<void> {
     try {
-      const w = await this.#ensureWriter();
-      if (!w) return;
+      this.#writer ??= await DerivedWriter.open(this.#dataDir, this.#part);
+      const w = this.#writer;
       const r = await w.catchUp();
       this.#summary.indexed += r.indexed;
       this.#summary.folded += r.folded;
       this.#summary.skipped += r.skipped;
+      if (!this.#part.profiles) return;
       const now = performance.now();
       const wait = Math.max(this.#flushMs, 2 * this.#lastFlushCost);
       if (final || now - this.#lastFlushEnd >= wait) {
         const t0 = performance.now();
-        const f = w.flushProfiles(final);
+        const f = await w.flushProfiles(final);
         this.#summary.profilesWritten += f.users + f.channels;
         this.#lastFlushEnd = performance.now();
         this.#lastFlushCost = this.#lastFlushEnd - t0;
@@ -392,51 +406,132 @@ export class DerivedLoop {
     return this.#running;
   }
 
-  /** Final catch-up and flush; releases the lock. */
+  /** Final catch-up and flush; closes the database. */
   async close(): Promise<DerivedSummary> {
     while (this.#running) await this.#running;
     await this.#step(true);
-    if (!this.#writer) this.#summary.mode = "passive";
     this.#writer?.close();
     this.#writer = null;
-    this.#lock?.close();
-    this.#lock = null;
     return this.#summary;
   }
 }
 
+function mergeSummaries(mode: DerivedSummary["mode"], parts: DerivedSummary[]): DerivedSummary {
+  const out = emptySummary(mode);
+  for (const p of parts) {
+    out.indexed += p.indexed;
+    out.folded += p.folded;
+    out.skipped = Math.max(out.skipped, p.skipped);
+    out.profilesWritten += p.profilesWritten;
+    out.problems.push(...p.problems);
+  }
+  return out;
+}
+
+/** One running writer part: a worker thread or an inline loop. */
+interface Part {
+  poke(): void;
+  close(): Promise<DerivedSummary>;
+}
+
+const INDEX_ONLY: LoopPart = { index: true, profiles: false };
+const PROFILES_ONLY: LoopPart = { index: false, profiles: true };
+
 /**
- * Opens the derived data of a data dir for a monitor. Wire it into `runChat` as
- * `afterFlush: derived.afterFlush` and `await derived.close()` after the run.
+ * Opens the derived data of a data dir for a monitor: takes the writer lock (or, when another
+ * process holds it, stays passive and tries again at each append) and keeps the index and the
+ * profiles following the log. Wire it into `runChat` as `afterFlush: derived.afterFlush` and
+ * `await derived.close()` after the run.
  *
  * @example
  * ```ts ignore
  * const derived = await openDerived(dataDir);
- * try {
- *   await runChat(source, { dataDir, analysis, afterFlush: derived.afterFlush });
- * } finally {
- *   const s = await derived.close();
- *   for (const p of s.problems) io.err(`warning: index/profiles: ${p}\n`);
- * }
+ * const summary = await runChat(source, { dataDir, analysis, afterFlush: derived.afterFlush })
+ *   .finally(async () => {
+ *     for (const w of (await derived.close()).problems) io.err(`warning: ${w}\n`);
+ *   });
  * ```
  */
-export function openDerived(dataDir: string, options: OpenDerivedOptions = {}): Promise<Derived> {
+export async function openDerived(
+  dataDir: string,
+  options: OpenDerivedOptions = {},
+): Promise<Derived> {
   const flushMs = options.flushIntervalMs ?? 2000;
-  if (options.worker === false) return Promise.resolve(inlineDerived(dataDir, flushMs));
-  return workerDerived(dataDir, flushMs).catch(() => inlineDerived(dataDir, flushMs));
-}
+  const useWorkers = options.worker !== false;
+  let lock: Deno.FsFile | null = null;
+  let parts: Part[] | null = null;
+  let mode: DerivedSummary["mode"] = "passive";
+  const problems: string[] = [];
 
-function inlineDerived(dataDir: string, flushMs: number): Derived {
-  const loop = new DerivedLoop(dataDir, flushMs, "inline");
+  const start = async (): Promise<boolean> => {
+    if (parts) return true;
+    lock = await tryWriterLock(dataDir);
+    if (!lock) return false;
+    if (useWorkers) {
+      try {
+        parts = await Promise.all([
+          workerPart(dataDir, flushMs, INDEX_ONLY),
+          workerPart(dataDir, flushMs, PROFILES_ONLY),
+        ]);
+        mode = "worker";
+        return true;
+      } catch {
+        // No workers here (e.g. a bundled build without the worker module): run inline.
+      }
+    }
+    parts = [inlinePart(dataDir, flushMs, { index: true, profiles: true })];
+    mode = "inline";
+    return true;
+  };
+  try {
+    await start();
+  } catch (e) {
+    problems.push(e instanceof Error ? e.message : String(e));
+  }
+
+  let closed: Promise<DerivedSummary> | null = null;
   return {
     afterFlush: async () => {
-      await loop.poke();
+      if (closed) return;
+      if (!parts) {
+        // Passive: another process was writing; it may have finished since.
+        try {
+          if (!(await start())) return;
+        } catch {
+          return;
+        }
+      }
+      for (const p of parts!) p.poke();
     },
-    close: () => loop.close(),
+    close: () => {
+      closed ??= (async () => {
+        try {
+          if (!parts) {
+            try {
+              await start();
+            } catch (e) {
+              problems.push(e instanceof Error ? e.message : String(e));
+            }
+          }
+          const sums = parts ? await Promise.all(parts.map((p) => p.close())) : [];
+          const s = mergeSummaries(mode, sums);
+          s.problems.unshift(...problems);
+          return s;
+        } finally {
+          (lock as Deno.FsFile | null)?.close();
+        }
+      })();
+      return closed;
+    },
   };
 }
 
-async function workerDerived(dataDir: string, flushMs: number): Promise<Derived> {
+function inlinePart(dataDir: string, flushMs: number, part: LoopPart): Part {
+  const loop = new DerivedLoop(dataDir, flushMs, part, "inline");
+  return { poke: () => void loop.poke(), close: () => loop.close() };
+}
+
+async function workerPart(dataDir: string, flushMs: number, part: LoopPart): Promise<Part> {
   const worker = new Worker(new URL("./derived_worker.ts", import.meta.url).href, {
     type: "module",
   });
@@ -453,7 +548,7 @@ async function workerDerived(dataDir: string, flushMs: number): Promise<Derived>
       onError = (error) => resolve({ type: "failed", error });
     });
   const started = next();
-  worker.postMessage({ type: "start", dataDir, flushIntervalMs: flushMs } satisfies ToWorker);
+  worker.postMessage({ type: "start", dataDir, flushIntervalMs: flushMs, part } satisfies ToWorker);
   const first = await started;
   if (first.type !== "started") {
     worker.terminate();
@@ -461,29 +556,17 @@ async function workerDerived(dataDir: string, flushMs: number): Promise<Derived>
       `derived worker did not start: ${first.type === "failed" ? first.error : first.type}`,
     );
   }
-  let closed: Promise<DerivedSummary> | null = null;
   return {
-    afterFlush: () => {
-      if (!closed) worker.postMessage({ type: "poke" } satisfies ToWorker);
-      return Promise.resolve();
-    },
-    close: () => {
-      closed ??= (async () => {
-        const done = next();
-        worker.postMessage({ type: "close" } satisfies ToWorker);
-        const m = await done;
-        worker.terminate();
-        if (m.type === "closed") return m.summary;
-        return {
-          mode: "worker",
-          indexed: 0,
-          folded: 0,
-          skipped: 0,
-          profilesWritten: 0,
-          problems: [m.type === "failed" ? m.error : "derived worker stopped unexpectedly"],
-        };
-      })();
-      return closed;
+    poke: () => worker.postMessage({ type: "poke" } satisfies ToWorker),
+    close: async () => {
+      const done = next();
+      worker.postMessage({ type: "close" } satisfies ToWorker);
+      const m = await done;
+      worker.terminate();
+      if (m.type === "closed") return m.summary;
+      const s = emptySummary("worker");
+      s.problems.push(m.type === "failed" ? m.error : "derived worker stopped unexpectedly");
+      return s;
     },
   };
 }

@@ -18,7 +18,7 @@ self.onmessage = async (e: MessageEvent<ToWorker>) => {
   try {
     switch (m.type) {
       case "start":
-        loop = new DerivedLoop(m.dataDir, m.flushIntervalMs, "worker");
+        loop = new DerivedLoop(m.dataDir, m.flushIntervalMs, m.part, "worker");
         send({ type: "started" });
         break;
       case "poke":

@@ -75,11 +75,13 @@ export function parseLogRecord(text: string): Message | null {
 }
 
 /**
- * The case folding of `--contains`: lowercase, with lone surrogates replaced by U+FFFD (what
- * SQLite stores for them). A message matches a needle when `fold(text).includes(fold(needle))`.
+ * The case folding of `--contains`: lowercase, with lone surrogates and NUL replaced by U+FFFD
+ * (SQLite cannot hold the former and cuts text at the latter; neither occurs in real chat).
+ * A message matches a needle when `fold(text).includes(fold(needle))`.
  */
 export function fold(s: string): string {
-  return s.toLowerCase().toWellFormed();
+  const f = s.toLowerCase().toWellFormed();
+  return f.includes("\0") ? f.replaceAll("\0", "\uFFFD") : f;
 }
 
 /** Which part of the log the index covers, and fingerprints of it. */
@@ -173,9 +175,9 @@ function trigramsOf(term: string): string[] {
   return [...out];
 }
 
-/** A needle FTS can narrow: 3+ code points and nothing SQLite strings cannot carry. */
+/** A needle FTS can narrow: 3+ code points (folded, so no NUL). */
 function ftsable(term: string): boolean {
-  return [...term].length >= 3 && !term.includes("\0");
+  return [...term].length >= 3;
 }
 
 /**
@@ -256,7 +258,8 @@ export class MessageIndex {
     }
     const ix = new MessageIndex(db, path, readOnly);
     try {
-      if (!readOnly) ix.#migrate();
+      // Two writers of one process (index and rollups) may open at once: migrate in turn.
+      if (!readOnly) ix.transaction(() => ix.#migrate());
       else if (ix.meta("version") !== INDEX_VERSION) throw new Error("not a current index");
     } catch (e) {
       db.close();
