@@ -527,8 +527,19 @@ export async function forget(
     summary.files.push({ file: relative(dataDir, p), removed: 0, scrubbed: 1 });
   }
 
-  const changed = logsChanged || gone.length > 0 || summary.deleted.length > 0 ||
+  let changed = logsChanged || gone.length > 0 || summary.deleted.length > 0 ||
     enrichmentChanged > 0;
+  if (!dryRun && !changed && rule.word !== null) {
+    // Nothing left in the logs, but an earlier run may have failed before the rebuild: derived
+    // files that still hold the name are rebuilt all the same.
+    const stale = (await findRemaining(dataDir, rule)).filter((f) => DERIVED.test(f.file));
+    if (stale.length) {
+      changed = true;
+      summary.notes.push(
+        `derived files still held the name (${stale.map((f) => f.file).join(", ")}): rebuilt`,
+      );
+    }
+  }
   summary.nothing = !changed;
 
   // 3. Derived data, presence and reports, only when something changed.
@@ -561,6 +572,9 @@ export async function forget(
   }
   return summary;
 }
+
+/** Files derived from the log (rebuilt, never edited in place). */
+const DERIVED = /^(?:index\.sqlite|profiles\/|reports\/)/;
 
 /** The UTC cutoff of a retention of `days` days at `nowMs`. */
 export function retentionCutoff(days: number, nowMs: number): string {

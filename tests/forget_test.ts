@@ -1,4 +1,4 @@
-import { assert, assertEquals } from "./providers/_assert.ts";
+import { assert, assertEquals, assertMatch } from "./providers/_assert.ts";
 import fc from "fast-check";
 import { join } from "node:path";
 import {
@@ -454,4 +454,27 @@ Deno.test("forget() removes temporary files a killed rewrite left beside the log
   let gone = false;
   await Deno.stat(stale).catch(() => (gone = true));
   assert(gone);
+});
+
+Deno.test("forget() rebuilds derived files that still hold the name after an interrupted run", async () => {
+  await using dir = await tempDir();
+  await seed(dir.path);
+  await forget(dir.path, { users: ["someuser"] });
+  // As if the rebuild had failed: a profile still names them.
+  await Deno.writeTextFile(
+    join(dir.path, "profiles", "users", "fan88.json"),
+    '{"top_mentions":["someuser"]}\n',
+  );
+  let rebuilt = 0;
+  const s = await forget(dir.path, { users: ["someuser"] }, {
+    hooks: {
+      rebuildDerived: async (d) => {
+        rebuilt++;
+        await Deno.writeTextFile(join(d, "profiles", "users", "fan88.json"), "{}\n");
+        return "rebuilt";
+      },
+    },
+  });
+  assertEquals([rebuilt, s.nothing, s.derived, s.remaining], [1, false, "rebuilt", []]);
+  assertMatch(s.notes.join(), /profiles\/users\/fan88\.json/);
 });
