@@ -162,9 +162,9 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       if (!quiet) status.line(`chat: ${text}`);
     },
   }).finally(async () => {
+    clearInterval(privacyTimer);
     for (const w of (await derived.close()).problems) io.err(`warning: index/profiles: ${w}\n`);
   });
-  clearInterval(privacyTimer);
   status.done();
   for (const r of summary.repairs) io.err(`warning: ${r}\n`);
   if (!quiet) {
