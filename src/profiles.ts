@@ -100,16 +100,22 @@ async function writeDerivedFile(path: string, text: string): Promise<void> {
 /** Files written at once: the kernel work of one overlaps the next one's. */
 const WRITE_CONCURRENCY = 16;
 
-/** Writes many files, `WRITE_CONCURRENCY` at a time; rejects with the first failure. */
+/** Writes many files, `WRITE_CONCURRENCY` at a time; throws the first failure after all end. */
 async function writeAll(files: Array<[string, string]>): Promise<void> {
   let next = 0;
+  let failure: unknown = null;
   const worker = async () => {
-    while (next < files.length) {
+    while (next < files.length && failure === null) {
       const [path, text] = files[next++]!;
-      await writeDerivedFile(path, text);
+      try {
+        await writeDerivedFile(path, text);
+      } catch (e) {
+        failure ??= e;
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(WRITE_CONCURRENCY, files.length) }, worker));
+  if (failure !== null) throw failure;
 }
 
 /** What one flush did. */
@@ -272,25 +278,25 @@ export class ProfileStore {
     Deno.mkdirSync(channelDir, { recursive: true });
     let users = 0;
     let channels = 0;
+    // Render every file first (states must not change while writes are in flight), then write.
+    const files: Array<[string, string]> = [];
     for (const r of rows) {
       if (Number(r.kind) === 0) {
         const s = this.#users.get(r.name) ?? this.#decoded("user", r.name);
         if (!s) continue;
-        writeDerivedFile(
-          join(userDir, profileFileName(r.name)),
-          jsonText(userProfile(s as UserState)),
-        );
+        files.push([join(userDir, profileFileName(r.name)), jsonText(userProfile(s as UserState))]);
         users++;
       } else {
         const s = this.#channels.get(r.name) ?? this.#decoded("channel", r.name);
         if (!s) continue;
-        writeDerivedFile(
+        files.push([
           join(channelDir, profileFileName(r.name)),
           jsonText(channelProfile(s as ChannelState)),
-        );
+        ]);
         channels++;
       }
     }
+    await writeAll(files);
     this.#ix.transaction(() => db.exec("DELETE FROM profile_dirty"));
     return { users, channels };
   }

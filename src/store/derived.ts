@@ -428,9 +428,9 @@ function mergeSummaries(mode: DerivedSummary["mode"], parts: DerivedSummary[]): 
   return out;
 }
 
-/** One running writer part: a worker thread or an inline loop. */
+/** One running writer part: a worker thread or an inline loop (which is awaited). */
 interface Part {
-  poke(): void;
+  poke(): Promise<void> | void;
   close(): Promise<DerivedSummary>;
 }
 
@@ -501,7 +501,7 @@ export async function openDerived(
           return;
         }
       }
-      for (const p of parts!) p.poke();
+      await Promise.all(parts!.map((p) => p.poke()));
     },
     close: () => {
       closed ??= (async () => {
@@ -528,7 +528,7 @@ export async function openDerived(
 
 function inlinePart(dataDir: string, flushMs: number, part: LoopPart): Part {
   const loop = new DerivedLoop(dataDir, flushMs, part, "inline");
-  return { poke: () => void loop.poke(), close: () => loop.close() };
+  return { poke: () => loop.poke(), close: () => loop.close() };
 }
 
 async function workerPart(dataDir: string, flushMs: number, part: LoopPart): Promise<Part> {

@@ -243,6 +243,20 @@ export class MessageIndex {
    * cannot be opened; callers that only read fall back to scanning the log.
    */
   static open(path: string, options: OpenIndexOptions = {}): MessageIndex {
+    // Switching a new database to WAL needs a moment of exclusive access, which the busy
+    // handler does not wait for: retry briefly when another connection is opening it too.
+    for (let attempt = 0;; attempt++) {
+      try {
+        return MessageIndex.#open(path, options);
+      } catch (e) {
+        const busy = /locked|busy/i.test((e as Error).message);
+        if (!busy || attempt >= 100) throw e;
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+      }
+    }
+  }
+
+  static #open(path: string, options: OpenIndexOptions): MessageIndex {
     const readOnly = options.readOnly ?? false;
     let db: DatabaseSync;
     try {
@@ -254,6 +268,12 @@ export class MessageIndex {
       }
       db.exec("PRAGMA cache_size = -32768");
     } catch (e) {
+      try {
+        // deno-lint-ignore no-explicit-any -- db may be unassigned when the constructor threw
+        (db! as any)?.close();
+      } catch {
+        // Not open.
+      }
       throw new StoreError(`cannot open index ${path}: ${(e as Error).message}`, { cause: e });
     }
     const ix = new MessageIndex(db, path, readOnly);
