@@ -1,0 +1,125 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { FIXTURES, runMain, tempDir } from "../support/cli.ts";
+import { ChannelProfile, UserProfile } from "../../src/schemas.ts";
+import { readTree } from "../support/messages.ts";
+
+async function replay(dataDir: string): Promise<void> {
+  const r = await runMain([
+    "chat",
+    "run",
+    "--channels",
+    "example_channel,devchat",
+    "--offline",
+    "--speed",
+    "0",
+    "--quiet",
+    "--data-dir",
+    dataDir,
+    "--fixtures-dir",
+    FIXTURES,
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+}
+
+Deno.test("profiles show prints the profiles chat run wrote, with the relationship facts", async () => {
+  await using dir = await tempDir();
+  await replay(dir.path);
+  const u = await runMain(["profiles", "show", "--user", "@SomeUser", "--data-dir", dir.path]);
+  assert.equal(u.code, 0, u.stderr);
+  const user = UserProfile.parse(JSON.parse(u.stdout));
+  assert.equal(user.user_name, "someuser");
+  assert.ok(user.channels_participated.includes("example_channel"));
+  assert.equal(user.facts.asked_about_streamer_relationship, true);
+  assert.ok(user.facts.suspected_relationship_targets.includes("sara"));
+  assert.ok(user.facts.evidence.some((e) => /dating sara/.test(e.snippet)));
+
+  const c = await runMain([
+    "profiles",
+    "show",
+    "--channel",
+    "example_channel",
+    "--data-dir",
+    dir.path,
+  ]);
+  assert.equal(c.code, 0, c.stderr);
+  const ch = ChannelProfile.parse(JSON.parse(c.stdout));
+  assert.equal(ch.message_count, 408);
+  assert.ok(ch.top_users.includes("someuser"));
+  const sara = ch.streamer_signals.relationship_mentions.find((m) => m.target === "sara");
+  assert.ok(sara && sara.evidence_count >= 1 && sara.examples.length >= 1);
+});
+
+Deno.test("profiles rebuild rewrites byte-identical files; list lists them", async () => {
+  await using dir = await tempDir();
+  await replay(dir.path);
+  const before = await readTree(join(dir.path, "profiles"));
+  const r = await runMain(["profiles", "rebuild", "--data-dir", dir.path]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /profiles: rebuilt from 708 messages/);
+  assert.deepEqual(await readTree(join(dir.path, "profiles")), before);
+  const l = await runMain(["profiles", "list", "--channels", "--data-dir", dir.path]);
+  assert.equal(l.stdout, "devchat\nexample_channel\n");
+  const all = await runMain(["profiles", "list", "--data-dir", dir.path]);
+  assert.ok(all.stdout.startsWith("channel devchat\nchannel example_channel\nuser "));
+  assert.equal(all.stdout.trimEnd().split("\n").length, before.size);
+});
+
+Deno.test("profiles show builds profiles from a log that has none yet", async () => {
+  await using dir = await tempDir();
+  await replay(dir.path);
+  await Deno.remove(join(dir.path, "profiles"), { recursive: true });
+  await Deno.remove(join(dir.path, "index.sqlite"));
+  const u = await runMain(["profiles", "show", "--user", "fan88", "--data-dir", dir.path]);
+  assert.equal(u.code, 0, u.stderr);
+  assert.equal(UserProfile.parse(JSON.parse(u.stdout)).user_name, "fan88");
+});
+
+Deno.test("profiles: unknown names fail with exit 1, bad flags with exit 2", async () => {
+  await using dir = await tempDir();
+  await replay(dir.path);
+  const missing = await runMain([
+    "profiles",
+    "show",
+    "--user",
+    "nobody_here",
+    "--data-dir",
+    dir.path,
+  ]);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /no profile for user "nobody_here"/);
+  for (
+    const args of [
+      ["show"],
+      ["show", "--user", "a", "--channel", "b"],
+      ["show", "--user", "../etc"],
+      ["list", "--users", "--channels"],
+      ["frobnicate"],
+    ]
+  ) {
+    const r = await runMain(["profiles", ...args, "--data-dir", dir.path]);
+    assert.equal(r.code, 2, args.join(" "));
+  }
+});
+
+Deno.test("index status and rebuild report the index against the log", async () => {
+  await using dir = await tempDir();
+  await replay(dir.path);
+  const s = await runMain(["index", "status", "--data-dir", dir.path]);
+  assert.equal(s.code, 0, s.stderr);
+  const st = JSON.parse(s.stdout);
+  assert.equal(st.state, "current");
+  assert.equal(st.indexed_messages, 708);
+  await Deno.remove(join(dir.path, "index.sqlite"));
+  assert.equal(
+    JSON.parse((await runMain(["index", "status", "--data-dir", dir.path])).stdout).state,
+    "missing",
+  );
+  const r = await runMain(["index", "rebuild", "--data-dir", dir.path]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /index: 708 messages indexed/);
+  assert.equal(
+    JSON.parse((await runMain(["index", "status", "--data-dir", dir.path])).stdout).state,
+    "current",
+  );
+});

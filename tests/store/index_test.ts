@@ -1,0 +1,141 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import {
+  fold,
+  ftsExpression,
+  markHolds,
+  markOf,
+  MessageIndex,
+  parseLogRecord,
+} from "../../src/store/index.ts";
+import { catchUpDerived, DerivedWriter, tryWriterLock } from "../../src/store/derived.ts";
+import { layout, messageLog } from "../../src/store/layout.ts";
+import { buildQuery, search } from "../../src/search.ts";
+import { msg, withIds } from "../support/messages.ts";
+import { tempDir } from "../support/cli.ts";
+
+Deno.test("ftsExpression() quotes every trigram, so FTS syntax in needles is literal", () => {
+  assert.equal(ftsExpression(["ab"]), null);
+  assert.equal(ftsExpression(['a"b']), '"a""b"');
+  assert.equal(ftsExpression(["near*"]), '"nea" AND "ear" AND "ar*"');
+  assert.equal(ftsExpression(["(x)", "😀😀😀"]), '"(x)" AND "😀😀😀"');
+  const long = ftsExpression(["abcdefghijklmnopqrstuvwxyz0123456789"])!;
+  assert.equal(long.split(" AND ").length, 24);
+});
+
+Deno.test("fold() lowercases and makes text storable", () => {
+  assert.equal(fold("Straße İ DATING"), "straße i̇ dating");
+  assert.equal(fold("a\0b\ud800"), "a\uFFFDb\uFFFD");
+});
+
+Deno.test("parseLogRecord() accepts message records and rejects anything else", () => {
+  const m = msg({ text: "hi" });
+  assert.deepEqual(parseLogRecord(JSON.stringify(m)), m);
+  for (
+    const bad of [
+      "",
+      "{",
+      "[]",
+      "null",
+      JSON.stringify({ ...m, ts: "2025-09-02T12:00:00Z" }),
+      JSON.stringify({ ...m, text: 5 }),
+      JSON.stringify({ ...m, mentions: "x" }),
+    ]
+  ) assert.equal(parseLogRecord(bad), null, bad);
+});
+
+Deno.test("markHolds() notices a log that was cut, replaced or rewritten before the mark", async () => {
+  await using dir = await tempDir();
+  const path = join(dir.path, "log");
+  const line = (i: number) => `{"n":${i},"pad":"${"x".repeat(100)}"}\n`;
+  await Deno.writeTextFile(path, Array.from({ length: 100 }, (_, i) => line(i)).join(""));
+  const check = <T>(fn: (f: Deno.FsFile, size: number) => T): T => {
+    const f = Deno.openSync(path);
+    try {
+      return fn(f, f.statSync().size);
+    } finally {
+      f.close();
+    }
+  };
+  const mark = check((f, size) => markOf(f, size));
+  assert.ok(check((f, size) => markHolds(f, size, mark)));
+  await Deno.writeTextFile(path, line(100), { append: true }); // growth keeps the mark
+  assert.ok(check((f, size) => markHolds(f, size, mark)));
+  // A line removed from the middle (forget), then growth to the same size or more.
+  const lines = Array.from({ length: 101 }, (_, i) => line(i));
+  lines.splice(50, 1);
+  await Deno.writeTextFile(path, lines.join("") + line(101) + line(102));
+  assert.ok(!check((f, size) => markHolds(f, size, mark)));
+  await Deno.writeTextFile(path, line(0)); // cut
+  assert.ok(!check((f, size) => markHolds(f, size, mark)));
+});
+
+Deno.test("the index catches up with growth and rebuilds after a rewrite; deleting it loses nothing", async () => {
+  await using dir = await tempDir();
+  const log = messageLog(dir.path);
+  const all = withIds(
+    Array.from({ length: 50 }, (_, i) =>
+      msg({
+        ts: new Date(Date.UTC(2025, 8, 2, 12, 0, i)).toISOString(),
+        text: `word${i} common`,
+      })),
+  );
+  await log.append(all.slice(0, 30));
+  let r = await catchUpDerived(dir.path);
+  assert.equal(r?.indexed, 30);
+  await log.append(all.slice(30));
+  r = await catchUpDerived(dir.path);
+  assert.equal(r?.indexed, 20);
+  assert.equal(r?.rebuilt, false);
+  // Rewrite (as forget does): drop the first 10 lines.
+  const l = layout(dir.path);
+  const text = await Deno.readTextFile(l.messages);
+  await Deno.writeTextFile(l.messages + ".tmp", text.split("\n").slice(10).join("\n"));
+  await Deno.rename(l.messages + ".tmp", l.messages);
+  r = await catchUpDerived(dir.path);
+  assert.equal(r?.rebuilt, true);
+  assert.equal(r?.indexed, 40);
+  const ix = MessageIndex.open(l.index, { readOnly: true });
+  assert.equal(ix.count(), 40);
+  ix.close();
+  // Deleting the index: the next search still answers, by scan or by a new index.
+  await Deno.remove(l.index);
+  const s = await search(dir.path, buildQuery({ contains: "word4", limit: "50" }));
+  assert.deepEqual(s.messages.map((m) => m.text).sort(), [
+    "word40 common",
+    "word41 common",
+    "word42 common",
+    "word43 common",
+    "word44 common",
+    "word45 common",
+    "word46 common",
+    "word47 common",
+    "word48 common",
+    "word49 common",
+  ]);
+});
+
+Deno.test("a search reads while the writer holds an open write transaction (WAL)", async () => {
+  await using dir = await tempDir();
+  const log = messageLog(dir.path);
+  await log.append(withIds([msg({ text: "before the write" })]));
+  const lock = await tryWriterLock(dir.path);
+  assert.ok(lock);
+  // Only one writer: a second lock attempt fails at once instead of waiting.
+  assert.equal(await tryWriterLock(dir.path), null);
+  const w = await DerivedWriter.open(dir.path);
+  try {
+    await w.catchUp();
+    w.index.db.exec("BEGIN IMMEDIATE");
+    w.index.db.exec("DELETE FROM messages");
+    const t0 = performance.now();
+    const r = await search(dir.path, buildQuery({ contains: "before" }));
+    assert.ok(performance.now() - t0 < 1000);
+    assert.equal(r.via, "index");
+    assert.equal(r.messages.length, 1);
+    w.index.db.exec("ROLLBACK");
+  } finally {
+    w.close();
+    lock.close();
+  }
+});
