@@ -8,8 +8,9 @@
  *   channel as ids from `names`, the `message_id`, the FOLDED text (see {@link fold}) and the
  *   line's byte offset and length in the log. Records are read back from the log itself, so
  *   the index stays small and never disagrees with the canonical file about a record.
- * - B-tree indexes on (user, ts), (channel, ts) and (ts): a user's or channel's messages, or a
- *   time window, newest first, without sorting.
+ * - B-tree indexes on (user, ts, text), (channel, ts, text) and (ts): a user's or channel's
+ *   messages, or a time window, newest first, without sorting; the text in the first two lets
+ *   "user + word" skip non-matching rows without visiting the table (10 ms -> 0.4 ms).
  * - `fts`: FTS5 over the folded text with the trigram tokenizer (`case_sensitive 1`, since the
  *   text is folded already; `detail=none` keeps it 2.5x smaller and twice as fast to build).
  *   With detail=none FTS5 cannot match phrases, so a needle is looked up as the AND of its
@@ -36,13 +37,13 @@ import type { Message } from "../schemas.ts";
 import { StoreError } from "../errors.ts";
 
 /** Bumped when the layout changes: an index of another version is dropped and rebuilt. */
-export const INDEX_VERSION = "1";
+export const INDEX_VERSION = "2";
 
 /** How many bytes at each end of the indexed prefix are hashed into the log mark. */
 export const MARK_BYTES = 4096;
 
 /** Above this many FTS candidates a needle counts as common (walk by time instead). */
-export const FTS_CAP = 4000;
+export const FTS_CAP = 1000;
 
 const TIMESTAMP_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
@@ -210,8 +211,8 @@ CREATE TABLE IF NOT EXISTS messages(
   off INTEGER NOT NULL,
   len INTEGER NOT NULL
 );
-CREATE INDEX IF NOT EXISTS messages_user ON messages(uid, ts);
-CREATE INDEX IF NOT EXISTS messages_channel ON messages(cid, ts);
+CREATE INDEX IF NOT EXISTS messages_user ON messages(uid, ts, text);
+CREATE INDEX IF NOT EXISTS messages_channel ON messages(cid, ts, text);
 CREATE INDEX IF NOT EXISTS messages_ts ON messages(ts);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
   text, content='messages', content_rowid='rid', tokenize='trigram case_sensitive 1', detail=none
@@ -461,57 +462,48 @@ export class MessageIndex {
       params.push(q.untilMs);
     }
     const terms = q.terms;
-    const check = (text: string) => {
-      for (const t of terms) if (!text.includes(t)) return false;
-      return true;
-    };
+    // Needles are checked inside SQLite: instr() over the folded text (well-formed UTF-8, so a
+    // byte substring is exactly a character substring), bound as parameters, never as syntax.
+    const textConds = terms.map(() => "instr(text, ?) > 0");
+    const allConds = [...conds, ...textConds];
+    const allParams = [...params, ...terms];
+    type Row = { ts: number; mid: string; off: number; len: number };
+    const toCandidate = (r: Row): Candidate => ({
+      ts: Number(r.ts),
+      mid: r.mid,
+      offset: Number(r.off),
+      length: Number(r.len),
+    });
     const expr = ftsExpression(terms);
     if (expr !== null) {
       const n = Number(
         (this.#stmt(
           `SELECT count(*) AS n FROM (SELECT 1 FROM fts WHERE fts MATCH ? LIMIT ${FTS_CAP})`,
-        )
-          .get(expr) as { n: number }).n,
+        ).get(expr) as { n: number }).n,
       );
       if (n < FTS_CAP) {
-        const where = ["rid IN (SELECT rowid FROM fts WHERE fts MATCH ?)", ...conds].join(" AND ");
+        // Rare needles: the few rows FTS names, checked and sorted.
+        const where = ["rid IN (SELECT rowid FROM fts WHERE fts MATCH ?)", ...allConds];
         const rows = this.#stmt(
-          `SELECT ts, mid, text, off, len FROM messages WHERE ${where}`,
-        ).all(expr, ...params) as Array<
-          { ts: number; mid: string; text: string; off: number; len: number }
-        >;
-        const out: Candidate[] = [];
-        for (const r of rows) {
-          if (check(r.text)) {
-            out.push({
-              ts: Number(r.ts),
-              mid: r.mid,
-              offset: Number(r.off),
-              length: Number(r.len),
-            });
-          }
-        }
+          `SELECT ts, mid, off, len FROM messages WHERE ${where.join(" AND ")}`,
+        ).all(expr, ...allParams) as Row[];
+        const out = rows.map(toCandidate);
         out.sort(compareCandidates);
         return cutWithTies(out, q.limit);
       }
     }
-    // Walk newest first through the B-tree, checking needles, until the top `limit` is sure.
-    const where = conds.length ? `WHERE ${conds.join(" AND ")}` : "";
-    const cols = terms.length ? "ts, mid, text, off, len" : "ts, mid, off, len";
+    // Common needles, short ones, or none: walk newest first through the B-tree; SQLite skips
+    // non-matching rows, and the walk stops once the top `limit` is certain.
+    const where = allConds.length ? `WHERE ${allConds.join(" AND ")}` : "";
     const stmt = this.#stmt(
-      `SELECT ${cols} FROM messages INDEXED BY ${indexName} ${where} ORDER BY ts DESC`,
+      `SELECT ts, mid, off, len FROM messages INDEXED BY ${indexName} ${where} ORDER BY ts DESC`,
     );
     const out: Candidate[] = [];
     let kth = -Infinity;
-    for (
-      const r of stmt.iterate(...params) as Iterable<
-        { ts: number; mid: string; text?: string; off: number; len: number }
-      >
-    ) {
+    for (const r of stmt.iterate(...allParams) as Iterable<Row>) {
       const ts = Number(r.ts);
       if (out.length >= q.limit && ts < kth) break;
-      if (terms.length && !check(r.text!)) continue;
-      out.push({ ts, mid: r.mid, offset: Number(r.off), length: Number(r.len) });
+      out.push(toCandidate(r));
       if (out.length === q.limit) kth = ts;
     }
     out.sort(compareCandidates);
