@@ -85,36 +85,36 @@ CREATE TABLE IF NOT EXISTS profile_dirty(
 
 let tmpCounter = 0;
 
-/** Writes a derived file atomically (temporary file + rename), without fsync. */
-async function writeDerivedFile(path: string, text: string): Promise<void> {
+/**
+ * Writes a derived file atomically (temporary file + rename), without fsync. Synchronous on
+ * purpose: Deno's async file ops cost several times more per small file (measured 265 us vs
+ * 70 us per profile), and the writer runs in its own thread anyway.
+ */
+function writeDerivedFile(path: string, text: string): void {
   const tmp = `${path}.tmp-${Deno.pid}-${++tmpCounter}`;
   try {
-    await Deno.writeTextFile(tmp, text);
-    await Deno.rename(tmp, path);
+    Deno.writeTextFileSync(tmp, text);
+    Deno.renameSync(tmp, path);
   } catch (e) {
-    await Deno.remove(tmp).catch(() => {});
+    try {
+      Deno.removeSync(tmp);
+    } catch {
+      // Never created.
+    }
     throw new StoreError(`cannot write ${path}: ${(e as Error).message}`, { cause: e });
   }
 }
 
-/** Files written at once: the kernel work of one overlaps the next one's. */
-const WRITE_CONCURRENCY = 16;
-
-/** Writes many files, `WRITE_CONCURRENCY` at a time; throws the first failure after all end. */
-async function writeAll(files: Array<[string, string]>): Promise<void> {
-  let next = 0;
+/** Writes many files; throws the first failure after trying them all. */
+function writeAll(files: Array<[string, string]>): void {
   let failure: unknown = null;
-  const worker = async () => {
-    while (next < files.length && failure === null) {
-      const [path, text] = files[next++]!;
-      try {
-        await writeDerivedFile(path, text);
-      } catch (e) {
-        failure ??= e;
-      }
+  for (const [path, text] of files) {
+    try {
+      writeDerivedFile(path, text);
+    } catch (e) {
+      failure ??= e;
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(WRITE_CONCURRENCY, files.length) }, worker));
+  }
   if (failure !== null) throw failure;
 }
 
@@ -223,7 +223,7 @@ export class ProfileStore {
    * `atEnd` (the fold reached the end of the log), also removes files of entities that a
    * rebuild no longer found.
    */
-  async flush(options: { atEnd?: boolean } = {}): Promise<FlushResult> {
+  flush(options: { atEnd?: boolean } = {}): FlushResult {
     const users = [...this.#dirtyUsers];
     const channels = [...this.#dirtyChannels];
     const db = this.#ix.db;
@@ -251,7 +251,7 @@ export class ProfileStore {
     }
     this.#dirtyUsers.clear();
     this.#dirtyChannels.clear();
-    const written = await this.writePendingFiles();
+    const written = this.writePendingFiles();
     let removed = 0;
     if (options.atEnd && this.#ix.meta("profiles_sweep") === "1") {
       removed = this.#sweep();
@@ -266,7 +266,7 @@ export class ProfileStore {
   }
 
   /** Writes the files of entities marked dirty in the database (after a flush or a crash). */
-  async writePendingFiles(): Promise<{ users: number; channels: number }> {
+  writePendingFiles(): { users: number; channels: number } {
     const db = this.#ix.db;
     const rows = db.prepare("SELECT kind, name FROM profile_dirty").all() as Array<
       { kind: number; name: string }
@@ -296,7 +296,7 @@ export class ProfileStore {
         channels++;
       }
     }
-    await writeAll(files);
+    writeAll(files);
     this.#ix.transaction(() => db.exec("DELETE FROM profile_dirty"));
     return { users, channels };
   }

@@ -98,7 +98,7 @@ export class DerivedWriter {
     try {
       const profiles = options.profiles === false ? null : new ProfileStore(ix, dataDir);
       // Files a crash left unwritten.
-      await profiles?.writePendingFiles();
+      profiles?.writePendingFiles();
       return new DerivedWriter(dataDir, ix, profiles, options.index !== false);
     } catch (e) {
       ix.close();
@@ -214,7 +214,7 @@ export class DerivedWriter {
     atEnd = false,
   ): Promise<{ users: number; channels: number; removed: number }> {
     if (!this.profiles) return Promise.resolve({ users: 0, channels: 0, removed: 0 });
-    return this.profiles.flush({ atEnd });
+    return Promise.resolve(this.profiles.flush({ atEnd }));
   }
 
   /** Closes the database. */
@@ -343,7 +343,7 @@ function emptySummary(mode: DerivedSummary["mode"]): DerivedSummary {
 /**
  * A writer loop (in a worker or inline): catches up when poked, flushes profiles at most every
  * `flushIntervalMs` (longer when a flush itself takes long, so that writing files takes at most
- * about a third of the time), and finishes on close. The caller holds the writer lock.
+ * about a quarter of the time), and finishes on close. The caller holds the writer lock.
  */
 export class DerivedLoop {
   #dataDir: string;
@@ -374,7 +374,7 @@ export class DerivedLoop {
       this.#summary.skipped += r.skipped;
       if (!this.#part.profiles) return;
       const now = performance.now();
-      const wait = Math.max(this.#flushMs, 2 * this.#lastFlushCost);
+      const wait = Math.max(this.#flushMs, 3 * this.#lastFlushCost);
       if (final || now - this.#lastFlushEnd >= wait) {
         const t0 = performance.now();
         const f = await w.flushProfiles(final);
