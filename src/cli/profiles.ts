@@ -10,6 +10,7 @@ import { UsageError } from "../errors.ts";
 import { normalizeLogin } from "../normalize.ts";
 import { profileDir, type ProfileKind, profilePath } from "../profiles.ts";
 import { catchUpDerived, rebuildDerived } from "../store/derived.ts";
+import { privacyFilter } from "../privacy.ts";
 import { COMMON_HELP, parseFlags, str } from "./args.ts";
 import type { CliIO } from "./io.ts";
 
@@ -85,6 +86,11 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       const kind: ProfileKind = user !== undefined ? "user" : "channel";
       const n = normalizeLogin((user ?? channel)!);
       if (!n.ok) throw new UsageError(`--${kind}: ${n.reason}`);
+      const privacy = await privacyFilter(dataDir);
+      if (kind === "user" ? !privacy.allows(n.value, "") : !privacy.allows(null, n.value)) {
+        io.err(`error: ${kind} "${n.value}" is on the opt-out list: its profile is not served\n`);
+        return 1;
+      }
       await catchUpDerived(dataDir);
       const path = profilePath(dataDir, kind, n.value);
       let text: string;
@@ -103,14 +109,17 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       const onlyChannels = p.values.channels === true;
       if (onlyUsers && onlyChannels) throw new UsageError("give --users or --channels, not both");
       await catchUpDerived(dataDir);
+      const privacy = await privacyFilter(dataDir);
       const out: string[] = [];
       if (!onlyUsers) {
         for (const c of await listNames(profileDir(dataDir, "channel"))) {
+          if (!privacy.allows(null, c)) continue;
           out.push(onlyChannels ? c : `channel ${c}`);
         }
       }
       if (!onlyChannels) {
         for (const u of await listNames(profileDir(dataDir, "user"))) {
+          if (!privacy.allows(u, "")) continue;
           out.push(onlyUsers ? u : `user ${u}`);
         }
       }

@@ -6,7 +6,8 @@
  */
 import type { Message } from "../schemas.ts";
 import { UsageError } from "../errors.ts";
-import { buildQuery, search } from "../search.ts";
+import { buildQuery, search, type SearchResult } from "../search.ts";
+import { privacyFilter, takeAllowed } from "../privacy.ts";
 import { COMMON_HELP, parseFlags, str } from "./args.ts";
 import type { CliIO } from "./io.ts";
 
@@ -99,16 +100,26 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     ...opt("contains"),
     ...opt("limit"),
   });
-  const r = await search(p.common.dataDir, q, { scan: p.values.scan === true });
+  // Opted-out users and channels are never served: ask for more until `limit` allowed ones.
+  const privacy = await privacyFilter(p.common.dataDir);
+  let r!: SearchResult;
+  const messages = await takeAllowed(
+    async (limit) => {
+      r = await search(p.common.dataDir, { ...q, limit }, { scan: p.values.scan === true });
+      return r.messages;
+    },
+    q.limit,
+    (m) => privacy.allows(m.user_name, m.channel),
+  );
   if (p.common.debug) {
     io.err(
-      `search: ${r.messages.length} message(s) via ${r.via}` +
+      `search: ${messages.length} message(s) via ${r.via}` +
         (r.via === "index" ? ` (+${r.tailBytes} unindexed bytes scanned)` : "") +
         (r.note ? `; ${r.note}` : "") + "\n",
     );
   }
-  if (format === "json") io.out(JSON.stringify(r.messages, null, 2) + "\n");
-  else if (format === "jsonl") io.out(r.messages.map((m) => JSON.stringify(m) + "\n").join(""));
-  else io.out(renderTable(r.messages));
+  if (format === "json") io.out(JSON.stringify(messages, null, 2) + "\n");
+  else if (format === "jsonl") io.out(messages.map((m) => JSON.stringify(m) + "\n").join(""));
+  else io.out(renderTable(messages));
   return 0;
 }

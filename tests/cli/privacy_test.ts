@@ -155,7 +155,7 @@ Deno.test("an opt-out added during a run stops the user being stored from then o
   assertEquals(stored.length - kept.length, rows.length - theirs.length);
 });
 
-Deno.test("opted-out users are not served: search through takeAllowed, subjects hits, subjects report", async () => {
+Deno.test("opted-out users are not served: search (library and CLI), profiles, subjects hits, subjects report", async () => {
   await using dir = await tempDir();
   const d = ["--data-dir", dir.path];
   assertEquals(
@@ -194,6 +194,20 @@ Deno.test("opted-out users are not served: search through takeAllowed, subjects 
   // The same as the newest 200 of everyone else.
   const all = (await search(dir.path, { ...q, limit: 10_000 })).messages;
   assertEquals(after, all.filter((m) => m.user_name !== "someuser").slice(0, 200));
+
+  // The search and profiles commands serve nothing of them either.
+  const cli = await runMain(["search", "messages", "--limit", "200", "--format", "jsonl", ...d]);
+  assertEquals(cli.code, 0, cli.stderr);
+  const cliRows = cli.stdout.trim().split("\n").map((l) => JSON.parse(l) as { message_id: string });
+  assertEquals(cliRows.map((m) => m.message_id), after.map((m) => m.message_id));
+  const byUser = await runMain(["search", "messages", "--by", "user", "--value", "someuser", ...d]);
+  assertEquals([byUser.code, JSON.parse(byUser.stdout)], [0, []]);
+  const prof = await runMain(["profiles", "show", "--user", "someuser", ...d]);
+  assertEquals(prof.code, 1);
+  assertMatch(prof.stderr, /opt-out list/);
+  const listed = await runMain(["profiles", "list", "--users", ...d]);
+  assert(!listed.stdout.split("\n").includes("someuser"));
+  assert(listed.stdout.split("\n").includes("mod123"));
 
   const hits = await runMain(["subjects", "hits", "--format", "json", "--limit", "1000", ...d]);
   const rows = JSON.parse(hits.stdout) as Array<{ user_name: string; subject_key: string }>;
