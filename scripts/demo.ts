@@ -46,6 +46,17 @@ await step([
   "table",
 ]);
 await step(["profiles", "show", "--user", "someuser"]);
+// Chat presence is part of enrichment: refresh it now that the monitor has seen the subjects.
+await step(["subjects", "enrich", "--providers", "chat_presence"]);
+await step(["subjects", "hits", "--limit", "8"]);
+await step(["subjects", "report", "username_someuser", "--format", "md"]);
+await step([
+  "signals",
+  "explain",
+  "hey @mod is he still dating sara?",
+  "--channel",
+  "example_channel",
+]);
 
 console.log(`
 Done. Outputs (all plain files, safe to delete and rebuild):
@@ -54,5 +65,6 @@ Done. Outputs (all plain files, safe to delete and rebuild):
   ${dataDir}/logs/messages.jsonl           the append-only message log
   ${dataDir}/profiles/users/<user>.json    per-user profiles
   ${dataDir}/profiles/channels/<c>.json    per-channel profiles (streamer signals)
+  ${dataDir}/reports/<subject>.md          subject reports
   ${dataDir}/index.sqlite                  the search index (derived from the log)
 Next: deno task cli search messages --help`);
