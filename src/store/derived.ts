@@ -146,6 +146,8 @@ export class DerivedWriter {
       let ixMark = this.index.mark;
       if (indexing && !markHolds(file, size, ixMark)) {
         this.index.transaction(() => this.index.clear());
+        // The log was rewritten (forget, retention): no byte of the old text may linger.
+        this.index.compact();
         ixMark = EMPTY_MARK;
         result.rebuilt = true;
       }
@@ -153,6 +155,7 @@ export class DerivedWriter {
       let rollMark = profiles?.mark ?? EMPTY_MARK;
       if (profiles && !markHolds(file, size, rollMark)) {
         profiles.reset();
+        this.index.compact();
         rollMark = EMPTY_MARK;
         result.rebuilt = true;
       }
@@ -532,9 +535,17 @@ function inlinePart(dataDir: string, flushMs: number, part: LoopPart): Part {
 }
 
 async function workerPart(dataDir: string, flushMs: number, part: LoopPart): Promise<Part> {
-  const worker = new Worker(new URL("./derived_worker.ts", import.meta.url).href, {
-    type: "module",
-  });
+  const url = new URL("./derived_worker.ts", import.meta.url);
+  if (url.protocol === "file:") {
+    // A bundle (deno bundle of main.ts) does not carry the worker module: Deno would print an
+    // uncaught "Module not found" from the worker before failing. Check first, run inline.
+    try {
+      await Deno.stat(url);
+    } catch (e) {
+      throw new StoreError(`derived worker module ${url.href} is missing`, { cause: e });
+    }
+  }
+  const worker = new Worker(url.href, { type: "module" });
   let onMessage: (m: FromWorker) => void = () => {};
   let onError: (e: string) => void = () => {};
   worker.onmessage = (e: MessageEvent<FromWorker>) => onMessage(e.data);
