@@ -33,7 +33,9 @@ export const STOPWORDS: ReadonlySet<string> = new Set(
     "lol lool lmao lmfao rofl lul lulw kek kekw xd xdd pls plz plzz please ty thx thanks tyvm " +
     "np gg ggs wp glhf gl hf omg omfg wtf wth ffs smh ez pog poggers hype hi hey hello yo sup " +
     "bye cya gn gm haha hahaha hehe heh lel kk mhm ye yea yah nah naw bruh bro dude fr ngl " +
-    "af asf ok okk lmk nvm wow woah whoa ayy ayo ooh ooo"
+    "af asf ok okk lmk nvm wow woah whoa ayy ayo ooh ooo " +
+    // the marker `forget` writes in place of a forgotten login
+    "forgotten"
   ).split(" "),
 );
 

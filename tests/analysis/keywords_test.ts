@@ -45,3 +45,7 @@ Deno.test("extractKeywords() never yields stopwords, digits, @, or URLs, whateve
     }),
   );
 });
+
+Deno.test("extractKeywords() drops the [forgotten] marker that forget writes", () => {
+  assertEquals(extractKeywords("hi @[forgotten] and [forgotten], Forgotten lore"), ["lore"]);
+});

@@ -115,6 +115,45 @@ Deno.test("the index catches up with growth and rebuilds after a rewrite; deleti
   ]);
 });
 
+Deno.test("a rebuild after a rewrite leaves no byte of the dropped lines in the index files", async () => {
+  await using dir = await tempDir();
+  const log = messageLog(dir.path);
+  const secret = withIds(
+    Array.from({ length: 40 }, (_, i) =>
+      msg({
+        ts: new Date(Date.UTC(2025, 8, 2, 12, 0, i)).toISOString(),
+        user_name: "secretuser",
+        text: `zebracorn sighting number ${i}`,
+      })),
+  );
+  const kept = withIds([msg({ text: "nothing to see" })]);
+  await log.append([...secret, ...kept]);
+  // A long-lived writer (as a monitor holds), so the old pages sit in its WAL and free list.
+  const lock = await tryWriterLock(dir.path);
+  assert.ok(lock);
+  const w = await DerivedWriter.open(dir.path);
+  try {
+    await w.catchUp();
+    await w.flushProfiles(true);
+    const l = layout(dir.path);
+    const text = await Deno.readTextFile(l.messages);
+    await Deno.writeTextFile(l.messages + ".tmp", text.split("\n").slice(40).join("\n"));
+    await Deno.rename(l.messages + ".tmp", l.messages);
+    const r = await w.catchUp();
+    assert.equal(r.rebuilt, true);
+    await w.flushProfiles(true);
+    for (const suffix of ["", "-wal", "-shm"]) {
+      const bytes = await Deno.readFile(l.index + suffix).catch(() => new Uint8Array());
+      const raw = new TextDecoder("latin1").decode(bytes).toLowerCase();
+      assert.ok(!raw.includes("zebracorn"), `index.sqlite${suffix} still holds the text`);
+      assert.ok(!raw.includes("secretuser"), `index.sqlite${suffix} still holds the user`);
+    }
+  } finally {
+    w.close();
+    lock.close();
+  }
+});
+
 Deno.test("a search reads while the writer holds an open write transaction (WAL)", async () => {
   await using dir = await tempDir();
   const log = messageLog(dir.path);
