@@ -48,6 +48,20 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Handler> }
   },
 };
 
+/**
+ * Least privilege: what each command drops before it reads any input, whatever the launcher
+ * granted. `chat` and `subjects` decide for themselves (live mode and `--network` need the net).
+ */
+const DROPS: Readonly<Record<string, Deno.PermissionName[]>> = {
+  search: ["net"],
+  profiles: ["net"],
+  index: ["net"],
+  privacy: ["net"],
+  forget: ["net"],
+  signals: ["net"],
+  providers: ["net"],
+};
+
 const USAGE = `twitch-osint: watch public Twitch chat, build profiles, enrich subjects
 
 Usage: twitch-osint <command> [options]     (each command has --help)
@@ -91,6 +105,9 @@ export async function main(argv: string[], io?: Partial<CliIO>): Promise<number>
     if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", onSignal);
   }
   try {
+    for (const permission of DROPS[name] ?? []) {
+      await Deno.permissions.revoke({ name: permission });
+    }
     const handler = await command.load();
     return await handler(rest, full);
   } catch (e) {
