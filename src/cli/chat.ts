@@ -36,6 +36,8 @@ Options:
   --keep-pii               store emails and phone numbers found in chat as written (default:
                            replaced by [redacted:email] / [redacted:phone] unless a subject's)
   --region CC              region for national phone forms (env OSINT_DEFAULT_REGION, default US)
+  --log-only               write only the log; the index and profiles catch up later (the next
+                           search, profiles or index command does it), for bulk imports
 
 Live credentials come from the environment or .env: TWITCH_OAUTH_TOKEN and TWITCH_NICK. Without
 them the monitor logs in anonymously, read-only, which is enough for public chat.
@@ -87,6 +89,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     "flush-ms": { type: "string" },
     "keep-pii": { type: "boolean" },
     region: { type: "string" },
+    "log-only": { type: "boolean" },
   }, io.env);
   if (p.help) {
     io.out(HELP);
@@ -138,10 +141,10 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   // An opt-out added while a monitor runs takes effect within seconds.
   const privacyTimer = setInterval(() => void privacy.refresh().catch(() => {}), 2000);
   // Index and profiles follow the log (in a worker thread, so ingest does not wait for them).
-  const derived = await openDerived(dataDir);
+  const derived = p.values["log-only"] === true ? null : await openDerived(dataDir);
   const summary = await runChat(source, {
     dataDir,
-    afterFlush: derived.afterFlush,
+    ...(derived ? { afterFlush: derived.afterFlush } : {}),
     analysis: {
       knownEmotes,
       watchlist: compileWatchlist(subjects),
@@ -163,7 +166,9 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     },
   }).finally(async () => {
     clearInterval(privacyTimer);
-    for (const w of (await derived.close()).problems) io.err(`warning: index/profiles: ${w}\n`);
+    for (const w of (await derived?.close())?.problems ?? []) {
+      io.err(`warning: index/profiles: ${w}\n`);
+    }
   });
   status.done();
   for (const r of summary.repairs) io.err(`warning: ${r}\n`);
