@@ -24,6 +24,7 @@ import { JoinPacer } from "./join_pacer.ts";
 import { openTransport, SCHEMES, type Transport } from "./transport.ts";
 import { errorMessage, NetworkError, UsageError } from "../errors.ts";
 import { normalizeLogin } from "../normalize.ts";
+import { abortableSleep } from "./sleep.ts";
 
 /** Options of {@link liveSource}. */
 export interface LiveOptions {
@@ -347,21 +348,8 @@ async function connectionLoop(shared: Shared, index: number, channels: string[])
         `${label}: ${outcome.reason}; reconnecting in ${duration(delay)} (attempt ${attempt})`,
       ),
     });
-    await sleep(delay, signal);
+    await abortableSleep(delay, signal);
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-  });
 }
 
 interface Outcome {
@@ -434,7 +422,7 @@ function runSession(
         if (finished) return;
         const at = shared.pacer.reserve(Date.now());
         const wait = at - Date.now();
-        if (wait > 0) await sleep(wait, signal);
+        if (wait > 0) await abortableSleep(wait, signal);
         if (finished) return;
         send(`JOIN #${channel}`);
       }

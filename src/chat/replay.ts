@@ -11,6 +11,7 @@ import { messageIdFor } from "../analysis/message_id.ts";
 import { emoteNamesFromTag } from "../analysis/emote_ranges.ts";
 import { openLineBatches } from "../store/lines.ts";
 import type { ChatItem, ChatSource, MessageDraft } from "./source.ts";
+import { abortableSleep } from "./sleep.ts";
 
 /** Options of {@link replaySource}. */
 export interface ReplayOptions {
@@ -144,19 +145,6 @@ interface Cursor {
   head: { draft: MessageDraft; ms: number } | null;
 }
 
-function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-  });
-}
-
 /**
  * A replay source over the fixture files of `channels`. Malformed lines come out as
  * `problem` items (`file:line: field: reason`) and the replay goes on.
@@ -164,7 +152,7 @@ function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
 export function replaySource(options: ReplayOptions): ChatSource {
   const speed = options.speed ?? 1;
   const maxGap = options.maxGapMs ?? 3000;
-  const sleep = options.sleep ?? defaultSleep;
+  const sleep = options.sleep ?? abortableSleep;
   const now = options.now ?? Date.now;
   return async function* (signal: AbortSignal): AsyncGenerator<ChatItem> {
     const cursors: Cursor[] = options.channels.map((c) => ({
