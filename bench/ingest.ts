@@ -1,8 +1,10 @@
 /**
  * Ingest benchmark: generates N realistic messages into a fixture and replays them through the
  * whole CLI (`chat run --offline --speed 0`) into a fresh data dir, beside a baseline process
- * that only reads and JSON-parses the same file. Prints rates, the ratio, and peak RSS at two
- * sizes (to show whether memory stays flat).
+ * that only reads and JSON-parses the same file, and beside the same CLI run with the index
+ * and profiles held off ("log only": the bench holds the index writer lock, so the run's derived
+ * writer stays passive, as when another monitor writes the index). Prints rates, ratios, and
+ * peak RSS at three sizes (to show whether memory stays flat as the count grows).
  *
  *   deno run -A bench/ingest.ts [--count 1000000] [--channels 4] [-- extra chat run flags]
  */
@@ -10,6 +12,7 @@ import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { generateChat } from "../scripts/chatgen.ts";
 import { DENO, measure, perSecond } from "./_proc.ts";
+import { tryWriterLock } from "../src/store/derived.ts";
 
 const { values, positionals } = parseArgs({
   args: Deno.args,
@@ -84,7 +87,20 @@ async function runOnce(n: number) {
     (await Promise.all(fx.channels.map((c) => Deno.stat(join(fx.dir, "chat", `${c}.jsonl`)))))
       .reduce((s, st) => s + st.size, 0);
   const base = await measure(DENO, ["eval", BASELINE, fx.dir]);
-  const dataDir = join(tmp, `data-${n}`);
+  const logOnly = await chatRun(fx, join(tmp, `log-only-${n}`), n, true);
+  const run = await chatRun(fx, join(tmp, `data-${n}`), n, false);
+  return { n, bytes, base, logOnly, run };
+}
+
+async function chatRun(
+  fx: { dir: string; channels: string[] },
+  dataDir: string,
+  n: number,
+  logOnly: boolean,
+) {
+  // Holding the writer lock keeps the run's index and profile writers passive.
+  const lock = logOnly ? await tryWriterLock(dataDir) : null;
+  if (logOnly && !lock) throw new Error(`cannot lock ${dataDir}`);
   const run = await measure(DENO, [
     "run",
     "--allow-read",
@@ -104,16 +120,22 @@ async function runOnce(n: number) {
     "--data-dir",
     dataDir,
     ...extra,
-  ], { cwd: root });
+  ], { cwd: root }).finally(() => lock?.close());
   if (run.code !== 0) throw new Error(`chat run failed: ${run.stderr}`);
   const lines = (await Deno.readTextFile(join(dataDir, "logs", "messages.jsonl"))).split("\n")
     .length - 1;
   if (lines !== n) throw new Error(`expected ${n} stored messages, found ${lines}`);
-  return { n, bytes, base, run };
+  if (!logOnly) {
+    const users = [...Deno.readDirSync(join(dataDir, "profiles", "users"))].length;
+    if (users === 0) throw new Error("no user profile written");
+  }
+  await Deno.remove(dataDir, { recursive: true });
+  return run;
 }
 
-const sizes = count >= 200000 ? [Math.round(count / 5), count] : [count];
+const sizes = count >= 100000 ? [Math.round(count / 10), Math.round(count / 3), count] : [count];
 console.log(`ingest benchmark: ${nChannels} channels, sizes ${sizes.join(", ")}`);
+const peaks: Array<[number, number | null]> = [];
 for (const n of sizes) {
   const r = await runOnce(n);
   console.log(
@@ -121,11 +143,21 @@ for (const n of sizes) {
       `    baseline read+JSON.parse: ${perSecond(n, r.base.wallMs)} (${
         (r.base.wallMs / 1000).toFixed(2)
       }s, peak RSS ${r.base.peakRssMb} MB)\n` +
+      `    chat run, log only (index and profiles passive): ${perSecond(n, r.logOnly.wallMs)} (${
+        (r.logOnly.wallMs / 1000).toFixed(2)
+      }s, peak RSS ${r.logOnly.peakRssMb} MB)\n` +
       `    chat run --offline --speed 0 ${extra.join(" ")}: ${perSecond(n, r.run.wallMs)} (${
         (r.run.wallMs / 1000).toFixed(2)
       }s, peak RSS ${r.run.peakRssMb} MB)\n` +
-      `    ratio pipeline/baseline: ${(r.base.wallMs / r.run.wallMs).toFixed(2)}`,
+      `    ratio pipeline/baseline: ${(r.base.wallMs / r.run.wallMs).toFixed(2)}, ` +
+      `pipeline/log only: ${(r.logOnly.wallMs / r.run.wallMs).toFixed(2)}`,
   );
+  peaks.push([n, r.run.peakRssMb]);
 }
+console.log(
+  `  peak RSS by size (index + profiles): ${
+    peaks.map(([n, mb]) => `${n.toLocaleString("en-US")}: ${mb} MB`).join(", ")
+  }`,
+);
 if (!values.keep) await Deno.remove(tmp, { recursive: true });
 else console.log(`kept ${tmp}`);

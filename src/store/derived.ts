@@ -20,6 +20,7 @@ import { openLines } from "./lines.ts";
 import {
   EMPTY_MARK,
   type IndexRow,
+  indexRowOf,
   markHolds,
   markOf,
   MessageIndex,
@@ -66,8 +67,13 @@ export interface DerivedWriterOptions {
   profiles?: boolean;
 }
 
-/** Lines per index transaction during a catch-up. */
-const CHUNK_LINES = 8192;
+/**
+ * Lines per index transaction during a catch-up. Large: each commit writes every page the
+ * batch dirtied, and the (user, ts) index spreads a batch over thousands of pages, so bigger
+ * batches write each page fewer times (8192 -> 32768 lines: commits ~40% cheaper). A commit
+ * then holds the write lock for about a second, well within the other writer's busy timeout.
+ */
+const CHUNK_LINES = 32768;
 
 /** The writer of the index and the rollups of one data dir. Hold the writer lock to use it. */
 export class DerivedWriter {
@@ -195,7 +201,7 @@ export class DerivedWriter {
           result.skipped++;
         } else {
           if (indexing && item.offset >= ixMark.offset) {
-            rows.push({ message: m, offset: item.offset, length: item.bytes - 1 });
+            rows.push(indexRowOf(m, item.offset, item.bytes - 1));
           }
           if (profiles && item.offset >= rollMark.offset) {
             profiles.fold(m);
@@ -344,9 +350,20 @@ function emptySummary(mode: DerivedSummary["mode"]): DerivedSummary {
 }
 
 /**
+ * How many times the expected cost of a profile flush the loop waits before it: writing files
+ * then takes at most about 1/(1 + FLUSH_SPACING) of the writer's time under heavy load.
+ */
+const FLUSH_SPACING = 8;
+/** The first guess of the cost of writing one profile file (then learned), in ms. */
+const FIRST_FILE_MS = 0.15;
+
+/**
  * A writer loop (in a worker or inline): catches up when poked, flushes profiles at most every
- * `flushIntervalMs` (longer when a flush itself takes long, so that writing files takes at most
- * about a quarter of the time), and finishes on close. The caller holds the writer lock.
+ * `flushIntervalMs`, and finishes on close (always with a last flush). Under heavy load the
+ * interval grows with the expected cost of the next flush (the number of dirty profiles times
+ * the cost per file the last flush measured), so that rewriting files takes at most about a
+ * ninth of the time: a burst touching 20,000 users would otherwise rewrite 20,000 files
+ * (~200 us each on ext4) every few seconds. The caller holds the writer lock.
  */
 export class DerivedLoop {
   #dataDir: string;
@@ -356,7 +373,7 @@ export class DerivedLoop {
   #running: Promise<void> | null = null;
   #again = false;
   #lastFlushEnd = 0;
-  #lastFlushCost = 0;
+  #fileMs = FIRST_FILE_MS;
   #summary: DerivedSummary;
 
   constructor(dataDir: string, flushIntervalMs: number, part: LoopPart, mode: "worker" | "inline") {
@@ -377,13 +394,15 @@ export class DerivedLoop {
       this.#summary.skipped += r.skipped;
       if (!this.#part.profiles) return;
       const now = performance.now();
-      const wait = Math.max(this.#flushMs, 3 * this.#lastFlushCost);
+      const expected = (w.profiles?.pending ?? 0) * this.#fileMs;
+      const wait = Math.max(this.#flushMs, FLUSH_SPACING * expected);
       if (final || now - this.#lastFlushEnd >= wait) {
         const t0 = performance.now();
         const f = await w.flushProfiles(final);
-        this.#summary.profilesWritten += f.users + f.channels;
+        const files = f.users + f.channels;
+        this.#summary.profilesWritten += files;
         this.#lastFlushEnd = performance.now();
-        this.#lastFlushCost = this.#lastFlushEnd - t0;
+        if (files >= 100) this.#fileMs = (this.#lastFlushEnd - t0) / files;
       }
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
