@@ -4,7 +4,8 @@
  *
  * @module
  */
-import type { Message } from "../schemas.ts";
+import type { ChatEvent } from "../schemas.ts";
+import { deletions, markDeleted, searchEvents, type ShownMessage } from "../events.ts";
 import { UsageError } from "../errors.ts";
 import { buildQuery, search, type SearchResult } from "../search.ts";
 import { privacyFilter, takeAllowed } from "../privacy.ts";
@@ -14,8 +15,12 @@ import type { CliIO } from "./io.ts";
 const HELP =
   `Usage: twitch-osint search messages [--by user|channel --value NAME] [--since T] [--until T]
                                    [--contains TEXT] [--limit N] [--format json|jsonl|table] [--scan]
+       twitch-osint search events [--kind usernotice|clearmsg|clearchat] [same filters]
 
 Searches the collected messages (<data>/logs/messages.jsonl), newest first (ties by message_id).
+A message a moderator deleted in chat stays in the log and comes out with "deleted_at".
+"search events" searches subs, raids and announcements (usernotice), deleted messages (clearmsg:
+the user is the deleted message's author) and timeouts, bans and clears (clearchat).
 
 Options:
   --by user|channel    what --value names (without --by: every message)
@@ -33,13 +38,19 @@ ${COMMON_HELP}
 
 Examples:
   twitch-osint search messages --by user --value someuser --contains dating --limit 20
+  twitch-osint search events --kind clearchat --by channel --value example_channel
   twitch-osint search messages --by channel --value example_channel --since 2025-09-02T12:00:00Z
 `;
 
 /** Renders messages as a fixed-width table for people. */
-export function renderTable(messages: readonly Message[]): string {
+export function renderTable(messages: readonly ShownMessage[]): string {
   if (messages.length === 0) return "(no messages)\n";
-  const rows = messages.map((m) => [m.ts, m.channel, m.user_name, oneLine(m.text)]);
+  const rows = messages.map((m) => [
+    m.ts,
+    m.channel,
+    m.user_name,
+    (m.deleted_at ? "[deleted] " : "") + oneLine(m.text),
+  ]);
   const head = ["ts", "channel", "user", "text"];
   const w = [0, 1, 2].map((i) => Math.max(head[i]!.length, ...rows.map((r) => r[i]!.length)));
   const fmt = (r: string[]) =>
@@ -66,8 +77,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     (sub ? io.out : io.err)(HELP);
     return sub ? 0 : 2;
   }
-  if (sub !== "messages") {
-    throw new UsageError(`unknown search subcommand "${sub}" (expected messages)`);
+  if (sub !== "messages" && sub !== "events") {
+    throw new UsageError(`unknown search subcommand "${sub}" (expected messages or events)`);
   }
   const p = parseFlags(rest, {
     by: { type: "string" },
@@ -78,6 +89,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     limit: { type: "string" },
     format: { type: "string" },
     scan: { type: "boolean" },
+    kind: { type: "string" },
   }, io.env);
   if (p.help) {
     io.out(HELP);
@@ -100,8 +112,26 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     ...opt("contains"),
     ...opt("limit"),
   });
-  // Opted-out users and channels are never served: ask for more until `limit` allowed ones.
   const privacy = await privacyFilter(p.common.dataDir);
+  if (sub === "events") {
+    const kind = str(p, "kind");
+    if (
+      kind !== undefined && kind !== "usernotice" && kind !== "clearmsg" && kind !== "clearchat"
+    ) {
+      throw new UsageError(`--kind must be usernotice, clearmsg or clearchat, got "${kind}"`);
+    }
+    const events = await takeAllowed(
+      (limit) => searchEvents(p.common.dataDir, { ...q, limit, ...(kind ? { kind } : {}) }),
+      q.limit,
+      (e) => privacy.allows(e.user_name, e.channel),
+    );
+    if (format === "json") io.out(JSON.stringify(events, null, 2) + "\n");
+    else if (format === "jsonl") io.out(events.map((e) => JSON.stringify(e) + "\n").join(""));
+    else io.out(renderEventTable(events));
+    return 0;
+  }
+  if (str(p, "kind") !== undefined) throw new UsageError("--kind applies to search events only");
+  // Opted-out users and channels are never served: ask for more until `limit` allowed ones.
   let r!: SearchResult;
   const messages = await takeAllowed(
     async (limit) => {
@@ -118,8 +148,34 @@ export async function run(args: string[], io: CliIO): Promise<number> {
         (r.note ? `; ${r.note}` : "") + "\n",
     );
   }
-  if (format === "json") io.out(JSON.stringify(messages, null, 2) + "\n");
-  else if (format === "jsonl") io.out(messages.map((m) => JSON.stringify(m) + "\n").join(""));
-  else io.out(renderTable(messages));
+  const shown = markDeleted(messages, await deletions(p.common.dataDir));
+  if (format === "json") io.out(JSON.stringify(shown, null, 2) + "\n");
+  else if (format === "jsonl") io.out(shown.map((m) => JSON.stringify(m) + "\n").join(""));
+  else io.out(renderTable(shown));
   return 0;
+}
+
+/** Renders events as a fixed-width table for people. */
+export function renderEventTable(events: readonly ChatEvent[]): string {
+  if (events.length === 0) return "(no events)\n";
+  const rows = events.map((e) => [
+    e.ts,
+    e.channel,
+    e.kind === "usernotice" ? e.notice : e.kind,
+    e.user_name ?? "(everyone)",
+    oneLine(
+      e.kind === "usernotice"
+        ? [e.system_text, e.text].filter(Boolean).join(" | ")
+        : e.kind === "clearmsg"
+        ? `deleted: ${e.text}`
+        : e.duration_seconds === null
+        ? (e.user_name ? "banned" : "chat cleared")
+        : `timed out for ${e.duration_seconds}s`,
+    ),
+  ]);
+  const head = ["ts", "channel", "kind", "user", "detail"];
+  const w = [0, 1, 2, 3].map((i) => Math.max(head[i]!.length, ...rows.map((r) => r[i]!.length)));
+  const fmt = (r: string[]) =>
+    [0, 1, 2, 3].map((i) => r[i]!.padEnd(w[i]!)).join("  ") + `  ${r[4]}`.trimEnd();
+  return [fmt(head), ...rows.map(fmt)].join("\n") + "\n";
 }
