@@ -1,7 +1,15 @@
 import { assert, assertEquals, assertMatch } from "../providers/_assert.ts";
 import { join } from "node:path";
 import { Message } from "../../src/schemas.ts";
-import { collect, readMessages, REPO, runMain, spawnCli, tempDir } from "../support/cli.ts";
+import {
+  collect,
+  readMessages,
+  replayShipped,
+  REPO,
+  runMain,
+  spawnCli,
+  tempDir,
+} from "../support/cli.ts";
 import { grepTree } from "../support/grep_tree.ts";
 import { generatedRows, writeFixtures } from "../support/chat_fixture.ts";
 
@@ -11,17 +19,7 @@ const SUBJECTS_CSV = join(REPO, "subjects.csv");
 async function quickStart(dataDir: string): Promise<void> {
   const d = ["--data-dir", dataDir];
   assertEquals((await runMain(["subjects", "load", "--path", SUBJECTS_CSV, ...d])).code, 0);
-  const run = await runMain([
-    "chat",
-    "run",
-    "--channels",
-    "example_channel,devchat",
-    "--offline",
-    "--speed",
-    "0",
-    ...d,
-  ]);
-  assertEquals(run.code, 0, run.stderr);
+  await replayShipped(d);
   assertEquals((await runMain(["subjects", "enrich", ...d])).code, 0);
   for (const f of ["md", "html"]) {
     assertEquals(

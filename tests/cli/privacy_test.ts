@@ -1,6 +1,14 @@
 import { assert, assertEquals, assertMatch } from "../providers/_assert.ts";
 import { join } from "node:path";
-import { collect, readMessages, REPO, runMain, spawnCli, tempDir } from "../support/cli.ts";
+import {
+  collect,
+  readMessages,
+  replayShipped,
+  REPO,
+  runMain,
+  spawnCli,
+  tempDir,
+} from "../support/cli.ts";
 import { generatedRows, writeFixtures } from "../support/chat_fixture.ts";
 import { readPrivacy, takeAllowed } from "../../src/privacy.ts";
 import { privacyFilter } from "../../src/privacy.ts";
@@ -68,17 +76,7 @@ Deno.test("an opted-out user added before a run is never stored; others are", as
     ])).code,
     0,
   );
-  const run = await runMain([
-    "chat",
-    "run",
-    "--channels",
-    "example_channel,devchat",
-    "--offline",
-    "--speed",
-    "0",
-    ...d,
-  ]);
-  assertEquals(run.code, 0, run.stderr);
+  await replayShipped(d);
   const stored = await readMessages(dir.path);
   assert(stored.length > 100);
   assertEquals(

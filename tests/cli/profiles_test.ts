@@ -1,26 +1,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { FIXTURES, runMain, tempDir } from "../support/cli.ts";
+import { replayShipped, runMain, tempDir } from "../support/cli.ts";
 import { ChannelProfile, UserProfile } from "../../src/schemas.ts";
 import { readTree } from "../support/messages.ts";
 
-async function replay(dataDir: string): Promise<void> {
-  const r = await runMain([
-    "chat",
-    "run",
-    "--channels",
-    "example_channel,devchat",
-    "--offline",
-    "--speed",
-    "0",
-    "--quiet",
-    "--data-dir",
-    dataDir,
-    "--fixtures-dir",
-    FIXTURES,
-  ]);
-  assert.equal(r.code, 0, r.stderr);
-}
+const replay = (dataDir: string) => replayShipped(["--quiet", "--data-dir", dataDir]);
 
 Deno.test("profiles show prints the profiles chat run wrote, with the relationship facts", async () => {
   await using dir = await tempDir();

@@ -1,24 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { FIXTURES, runCli, runMain, tempDir } from "../support/cli.ts";
+import { replayShipped, runCli, runMain, tempDir } from "../support/cli.ts";
 
-async function replayFixtures(dataDir: string): Promise<void> {
-  const r = await runMain([
-    "chat",
-    "run",
-    "--channels",
-    "example_channel,devchat",
-    "--offline",
-    "--speed",
-    "0",
-    "--quiet",
-    "--data-dir",
-    dataDir,
-    "--fixtures-dir",
-    FIXTURES,
-  ]);
-  assert.equal(r.code, 0, r.stderr);
-}
+const replayFixtures = (dataDir: string) => replayShipped(["--quiet", "--data-dir", dataDir]);
 
 Deno.test("search messages answers the spec's two examples on the offline fixtures", async () => {
   await using dir = await tempDir();

@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertMatch } from "../providers/_assert.ts";
 import { join } from "node:path";
-import { readMessages, REPO, runMain, tempDir } from "../support/cli.ts";
+import { readMessages, replayShipped, REPO, runMain, tempDir } from "../support/cli.ts";
 
 async function quickStart(dataDir: string): Promise<string[]> {
   const d = ["--data-dir", dataDir];
@@ -8,17 +8,7 @@ async function quickStart(dataDir: string): Promise<string[]> {
     (await runMain(["subjects", "load", "--path", join(REPO, "subjects.csv"), ...d])).code,
     0,
   );
-  const run = await runMain([
-    "chat",
-    "run",
-    "--channels",
-    "example_channel,devchat",
-    "--offline",
-    "--speed",
-    "0",
-    ...d,
-  ]);
-  assertEquals(run.code, 0, run.stderr);
+  await replayShipped(d);
   // Enrichment again, now that chat_presence has profiles to read.
   assertEquals((await runMain(["subjects", "enrich", ...d])).code, 0);
   return d;

@@ -169,3 +169,24 @@ export async function writeFixture(
   );
   return path;
 }
+
+/**
+ * Replays the shipped fixtures of both channels with no delay, in-process, with `args` added
+ * (at least `--data-dir`); fails with the command's stderr unless it exits 0.
+ */
+export async function replayShipped(args: string[]): Promise<CliResult> {
+  const r = await runMain([
+    "chat",
+    "run",
+    "--channels",
+    "example_channel,devchat",
+    "--offline",
+    "--speed",
+    "0",
+    "--fixtures-dir",
+    FIXTURES,
+    ...args,
+  ]);
+  if (r.code !== 0) throw new Error(`chat run exited ${r.code}: ${r.stderr}`);
+  return r;
+}
