@@ -71,6 +71,17 @@ export function extractKeywords(text: string, emotes: readonly string[] = []): s
     while (i < n && !isSpace(text.charCodeAt(i))) i++;
     if (i === start) break;
     const token = text.slice(start, i);
+    if (isAsciiLetters(text, start, i)) {
+      // The common case, a plain ASCII word: it cannot be a URL, a mention, a `:emote:` or a
+      // number, and is one word as a whole, so the regular expressions below are not needed.
+      if (emotes.length > 0 && emotes.includes(token)) continue;
+      const len = i - start;
+      if (len < 2 || len > 40) continue;
+      const w = token.toLowerCase();
+      if (STOPWORDS.has(w) || NOISE_RE.test(w)) continue;
+      out.push(intern(w));
+      continue;
+    }
     const c0 = token.charCodeAt(0);
     if (c0 === 64 /* @ */) continue;
     if (isUrlToken(token)) continue;
@@ -84,10 +95,26 @@ export function extractKeywords(text: string, emotes: readonly string[] = []): s
       const w = m[0].replaceAll("’", "'");
       if (w.length < 2 || w.length > 40) continue;
       if (STOPWORDS.has(w) || NOISE_RE.test(w)) continue;
-      out.push(w);
+      out.push(intern(w));
     }
   }
   return out;
+}
+
+/** Most distinct words {@link intern} shares; later new words are returned as they are. */
+const MAX_INTERNED = 200_000;
+const interned = new Map<string, string>();
+
+/**
+ * One shared copy of each word: rollups keep a count map per user and channel, and without
+ * this every map held its own copy of every word (~150 MB over 20,000 users). Lookups in those
+ * maps also get faster, since a shared string's hash is computed once.
+ */
+function intern(w: string): string {
+  const known = interned.get(w);
+  if (known !== undefined) return known;
+  if (interned.size < MAX_INTERNED) interned.set(w, w);
+  return w;
 }
 
 function isUrlToken(token: string): boolean {
@@ -95,6 +122,15 @@ function isUrlToken(token: string): boolean {
   return t.startsWith("http://") || t.startsWith("https://") || t.startsWith("www.") ||
     // Bare domains such as example.com/path count as links too.
     /^[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:\/|$)/i.test(token);
+}
+
+/** True when `text[start, end)` holds only ASCII letters. */
+function isAsciiLetters(text: string, start: number, end: number): boolean {
+  for (let j = start; j < end; j++) {
+    const c = text.charCodeAt(j) | 0x20;
+    if (c < 97 || c > 122) return false;
+  }
+  return true;
 }
 
 function isSpace(c: number): boolean {

@@ -49,3 +49,48 @@ Deno.test("extractKeywords() never yields stopwords, digits, @, or URLs, whateve
 Deno.test("extractKeywords() drops the [forgotten] marker that forget writes", () => {
   assertEquals(extractKeywords("hi @[forgotten] and [forgotten], Forgotten lore"), ["lore"]);
 });
+
+/** The general path of extractKeywords (regular expressions on every token), as a reference. */
+function referenceKeywords(text: string, emotes: readonly string[]): string[] {
+  const noise =
+    /^(?:(?:a?h+a+)+h*|(?:h+e+)+h*|l+o+l+[lo]*|l+m+a+o+|x+d+|k{3,}|w{3,}|z{3,}|e+z+|o+m+g+|a+y+o*)$/;
+  const out: string[] = [];
+  for (const token of text.split(/[ \t\n\v\f\r\u00a0\u3000]+/)) {
+    if (token === "" || token.startsWith("@")) continue;
+    const t = token.slice(0, 12).toLowerCase();
+    if (
+      t.startsWith("http://") || t.startsWith("https://") || t.startsWith("www.") ||
+      /^[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:\/|$)/i.test(token)
+    ) continue;
+    if (emotes.includes(token)) continue;
+    if (token.length > 2 && token.startsWith(":") && token.endsWith(":")) continue;
+    if (/\d/.test(token) && /\p{L}/u.test(token)) continue;
+    for (const m of token.toLowerCase().matchAll(/[\p{L}\p{M}]+(?:['’-][\p{L}\p{M}]+)*/gu)) {
+      const w = m[0].replaceAll("’", "'");
+      if (w.length < 2 || w.length > 40 || STOPWORDS.has(w) || noise.test(w)) continue;
+      out.push(w);
+    }
+  }
+  return out;
+}
+
+Deno.test("extractKeywords() fast path for ASCII words agrees with the general rules", () => {
+  const token = fc.oneof(
+    fc.stringMatching(/^[A-Za-z]{0,45}$/),
+    fc.constantFrom("lol", "Kappa", "hahaha", "the", "LMAO", "x.com", "www.a.b", "4head", "é"),
+    fc.string({ unit: "grapheme", maxLength: 8 }),
+    fc.stringMatching(/^[A-Za-z'’.,!:@-]{1,12}$/),
+  );
+  const sep = fc.constantFrom(" ", "  ", "\t", "\n", "\u00a0", "\u3000");
+  fc.assert(
+    fc.property(
+      fc.array(fc.tuple(token, sep), { maxLength: 12 }),
+      fc.array(fc.constantFrom("Kappa", "lol", "PogChamp", "LUL"), { maxLength: 2 }),
+      (parts, emotes) => {
+        const text = parts.map(([t, s]) => t + s).join("");
+        assertEquals(extractKeywords(text, emotes), referenceKeywords(text, emotes));
+      },
+    ),
+    { numRuns: 2000 },
+  );
+});
