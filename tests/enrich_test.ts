@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertRejects, assertThrows } from "./providers/_assert.ts";
+import { assert, assertEquals, assertRejects, assertThrows } from "./support/assert.ts";
 import fc from "fast-check";
 import {
   canonicalJson,

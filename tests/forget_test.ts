@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertMatch } from "./providers/_assert.ts";
+import { assert, assertEquals, assertMatch } from "./support/assert.ts";
 import fc from "fast-check";
 import { join } from "node:path";
 import {

@@ -1,4 +1,4 @@
-import { assertEquals } from "../providers/_assert.ts";
+import { assertEquals } from "../support/assert.ts";
 import { compileWatchlist, findHits, isSubjectValue } from "../../src/analysis/hits.ts";
 import { findPii } from "../../src/analysis/pii.ts";
 import { analyzeMessage } from "../../src/analysis/analyze.ts";

@@ -1,4 +1,4 @@
-import { assert, assertEquals } from "../providers/_assert.ts";
+import { assert, assertEquals } from "../support/assert.ts";
 import fc from "fast-check";
 import { join } from "node:path";
 import { findPii, redactSpans } from "../../src/analysis/pii.ts";

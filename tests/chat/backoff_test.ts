@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { assert, assertEquals } from "../providers/_assert.ts";
+import { assert, assertEquals } from "../support/assert.ts";
 import { backoffDelay } from "../../src/chat/backoff.ts";
 
 Deno.test("backoffDelay() doubles from the base up to the cap", () => {

@@ -4,7 +4,7 @@
  * skipped and say why. The hand-written lines in irc_test.ts and twitch_test.ts cover the
  * same cases in a fresh clone.
  */
-import { assert, assertEquals } from "../providers/_assert.ts";
+import { assert, assertEquals } from "../support/assert.ts";
 import { parseIrcLine, prefixNick } from "../../src/chat/irc.ts";
 import { twitchMeaning } from "../../src/chat/twitch.ts";
 import { ChatEvent, Message } from "../../src/schemas.ts";

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { assert, assertEquals } from "../providers/_assert.ts";
+import { assert, assertEquals } from "../support/assert.ts";
 import {
   type IrcLine,
   parseIrcLine,

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { assert, assertEquals } from "../providers/_assert.ts";
+import { assert, assertEquals } from "../support/assert.ts";
 import { JoinPacer } from "../../src/chat/join_pacer.ts";
 
 Deno.test("JoinPacer.reserve() lets a burst through, then waits for the window", () => {

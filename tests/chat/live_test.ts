@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertMatch, assertRejects } from "../providers/_assert.ts";
+import { assert, assertEquals, assertMatch, assertRejects } from "../support/assert.ts";
 import { FakeTwitch } from "../support/fake_twitch.ts";
 import { type LiveOptions, liveSource } from "../../src/chat/live.ts";
 import type { ChatItem, MessageDraft } from "../../src/chat/source.ts";

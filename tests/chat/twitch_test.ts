@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { assert, assertEquals, assertMatch } from "../providers/_assert.ts";
+import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import { parseIrcLine } from "../../src/chat/irc.ts";
 import { channelOf, type TwitchMeaning, twitchMeaning } from "../../src/chat/twitch.ts";
 import type { MessageDraft } from "../../src/chat/source.ts";

@@ -1,8 +1,8 @@
-import { assert, assertEquals } from "../providers/_assert.ts";
+import { assert, assertEquals } from "../support/assert.ts";
 import { main } from "../../main.ts";
 import { run } from "../../src/cli/providers.ts";
 import { UsageError } from "../../src/errors.ts";
-import { assertRejects } from "../providers/_assert.ts";
+import { assertRejects } from "../support/assert.ts";
 import { moduleSource, tempDir } from "../providers/_helpers.ts";
 import { fakeIO } from "./_fake_io.ts";
 

@@ -1,4 +1,4 @@
-import { assert, assertEquals } from "../providers/_assert.ts";
+import { assert, assertEquals } from "../support/assert.ts";
 import { main } from "../../main.ts";
 import { enrichAfterLoad } from "../../src/cli/subjects_enrich.ts";
 import { loadSubjectsFile } from "../../src/subjects.ts";

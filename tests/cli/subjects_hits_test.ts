@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertMatch } from "../providers/_assert.ts";
+import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import { join } from "node:path";
 import { runMain, tempDir } from "../support/cli.ts";
 import { writeFixtures } from "../support/chat_fixture.ts";

@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertRejects } from "./_assert.ts";
+import { assert, assertEquals, assertRejects } from "../support/assert.ts";
 import { createChatPresence } from "../../src/providers/chat_presence.ts";
 import { InputError } from "../../src/errors.ts";
 import { context, profile, subject, tempDir } from "./_helpers.ts";

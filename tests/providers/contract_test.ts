@@ -3,7 +3,7 @@
  * third-party module loaded through a providers config): declared `supports` are honoured,
  * output is a deterministic JSON object, and one provider's failure never touches another's.
  */
-import { assert, assertEquals } from "./_assert.ts";
+import { assert, assertEquals } from "../support/assert.ts";
 import { canonicalJson, enrichSubjects } from "../../src/enrich.ts";
 import { loadRegistry } from "../../src/providers/registry.ts";
 import type { Provider } from "../../src/providers/provider.ts";

@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertRejects } from "./_assert.ts";
+import { assert, assertEquals, assertRejects } from "../support/assert.ts";
 import fc from "fast-check";
 import {
   createHandlePresence,

@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertRejects, assertThrows } from "./_assert.ts";
+import { assert, assertEquals, assertRejects, assertThrows } from "../support/assert.ts";
 import fc from "fast-check";
 import { createPhoneInfo, fictionRange, phoneInfo } from "../../src/providers/phone_info.ts";
 import { nanpAreaCode, nanpTableSize } from "../../src/providers/nanp_area_codes.ts";

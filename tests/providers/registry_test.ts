@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertRejects, assertThrows } from "./_assert.ts";
+import { assert, assertEquals, assertRejects, assertThrows } from "../support/assert.ts";
 import { assertProvider, builtinProviders, loadRegistry } from "../../src/providers/registry.ts";
 import { InputError } from "../../src/errors.ts";
 import { moduleSource, providerLiteral, tempDir } from "./_helpers.ts";

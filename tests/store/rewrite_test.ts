@@ -1,4 +1,4 @@
-import { assertEquals } from "../providers/_assert.ts";
+import { assertEquals } from "../support/assert.ts";
 import { join } from "node:path";
 import { rewriteLines } from "../../src/store/rewrite.ts";
 import { tempDir } from "../support/cli.ts";
