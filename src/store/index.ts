@@ -50,6 +50,11 @@ export const MARK_BYTES = 4096;
 /** Above this many FTS candidates a needle counts as common (walk by time instead). */
 export const FTS_CAP = 1000;
 
+/** WAL pages between automatic checkpoints of a writer (SQLite's default is 1000). */
+const WAL_CHECKPOINT_PAGES = 10_000;
+/** Bytes a writer's WAL file is truncated to after a checkpoint. */
+const WAL_SIZE_LIMIT = 64 * 1024 * 1024;
+
 const TIMESTAMP_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /**
@@ -292,6 +297,12 @@ export class MessageIndex {
       if (!readOnly) {
         db.exec("PRAGMA journal_mode = WAL");
         db.exec("PRAGMA synchronous = NORMAL");
+        // Checkpoint every ~40 MB of WAL instead of every 4 MB: a catch-up commit dirties
+        // thousands of scattered index pages, and checkpointing after each one copied the same
+        // pages into the database again and again (index worker at 1M rows: 17.6 s -> 15.5 s).
+        // The WAL file is cut back after a checkpoint, so its disk use stays bounded.
+        db.exec(`PRAGMA wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
+        db.exec(`PRAGMA journal_size_limit = ${WAL_SIZE_LIMIT}`);
       }
       db.exec("PRAGMA cache_size = -32768");
     } catch (e) {
