@@ -100,7 +100,11 @@ export class DerivedWriter {
   /** Opens the database for writing (creating it), maintaining what `options` asks for. */
   static async open(dataDir: string, options: DerivedWriterOptions = {}): Promise<DerivedWriter> {
     await Deno.mkdir(dataDir, { recursive: true });
-    const ix = MessageIndex.open(layout(dataDir).index);
+    // The rollups' writer (no message rows) needs little page cache: ~24 MB less resident.
+    const ix = MessageIndex.open(
+      layout(dataDir).index,
+      options.index === false ? { cacheKiB: 8192 } : {},
+    );
     try {
       const profiles = options.profiles === false ? null : new ProfileStore(ix, dataDir);
       // Files a crash left unwritten.

@@ -252,6 +252,11 @@ CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
 export interface OpenIndexOptions {
   /** Open for reading only (a search): never creates or migrates. @default false */
   readOnly?: boolean;
+  /**
+   * SQLite page cache in KiB. A writer that keeps only rollups (no message rows) needs far
+   * less than one that inserts into the message B-trees. @default 32768
+   */
+  cacheKiB?: number;
 }
 
 /** The SQLite index of one data dir. */
@@ -304,7 +309,7 @@ export class MessageIndex {
         db.exec(`PRAGMA wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
         db.exec(`PRAGMA journal_size_limit = ${WAL_SIZE_LIMIT}`);
       }
-      db.exec("PRAGMA cache_size = -32768");
+      db.exec(`PRAGMA cache_size = -${Math.max(1024, Math.floor(options.cacheKiB ?? 32768))}`);
     } catch (e) {
       try {
         // deno-lint-ignore no-explicit-any -- db may be unassigned when the constructor threw
