@@ -49,6 +49,12 @@ export const MARK_BYTES = 4096;
 
 /** Above this many FTS candidates a needle counts as common (walk by time instead). */
 export const FTS_CAP = 1000;
+/**
+ * The same for a query of one user: walking a user's rows is cheap (the user index holds the
+ * text, so no table lookups), so a needle counts as common sooner and the FTS probe, which
+ * costs about 0.25 ms per 1000 candidates, stops earlier.
+ */
+export const USER_FTS_CAP = 100;
 
 /** WAL pages between automatic checkpoints of a writer (SQLite's default is 1000). */
 const WAL_CHECKPOINT_PAGES = 10_000;
@@ -537,12 +543,13 @@ export class MessageIndex {
     });
     const expr = ftsExpression(terms);
     if (expr !== null) {
+      const cap = q.user !== undefined ? USER_FTS_CAP : FTS_CAP;
       const n = Number(
         (this.#stmt(
-          `SELECT count(*) AS n FROM (SELECT 1 FROM fts WHERE fts MATCH ? LIMIT ${FTS_CAP})`,
+          `SELECT count(*) AS n FROM (SELECT 1 FROM fts WHERE fts MATCH ? LIMIT ${cap})`,
         ).get(expr) as { n: number }).n,
       );
-      if (n < FTS_CAP) {
+      if (n < cap) {
         // Rare needles: the few rows FTS names, checked and sorted.
         const where = ["rid IN (SELECT rowid FROM fts WHERE fts MATCH ?)", ...allConds];
         const rows = this.#stmt(
