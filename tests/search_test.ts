@@ -247,3 +247,30 @@ Deno.test("buildQuery() rejects bad input with usage errors that say what is wro
   // since == until is an empty window, not an error
   assert.doesNotThrow(() => buildQuery({ since: "2025-09-02", until: "2025-09-02" }));
 });
+
+Deno.test("search() keeps its read connection only while the index file is the same", async () => {
+  await using dir = await tempDir();
+  const l = layout(dir.path);
+  const first = withIds(
+    Array.from({ length: 30 }, (_, i) => msg({ text: `alpha speedrun ${i}`, user_name: "u1" })),
+    "a",
+  );
+  await appendBatches(dir.path, [first]);
+  await rebuildDerived(dir.path, { profiles: false });
+  const q: SearchQuery = { by: { kind: "user", value: "u1" }, terms: ["speedrun"], limit: 5 };
+  assert.deepEqual(ids((await search(dir.path, q)).messages), reference(first, q));
+  // As forget does: a new log, the index files deleted and rebuilt (a new inode).
+  const second = withIds(
+    Array.from({ length: 30 }, (_, i) => msg({ text: `beta speedrun ${i}`, user_name: "u1" })),
+    "b",
+  );
+  for (const f of [l.messages, l.index, `${l.index}-wal`, `${l.index}-shm`]) {
+    await Deno.remove(f).catch(() => {});
+  }
+  await appendBatches(dir.path, [second]);
+  await rebuildDerived(dir.path, { profiles: false });
+  const r = await search(dir.path, q);
+  assert.equal(r.via, "index");
+  assert.deepEqual(ids(r.messages), reference(second, q));
+  assert.deepEqual(ids(r.messages), ids(await scanSearch(dir.path, q)));
+});
