@@ -40,6 +40,7 @@ import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { createHash } from "node:crypto";
 import type { Message } from "../schemas.ts";
 import { StoreError } from "../errors.ts";
+import { readRangeSync } from "./lines.ts";
 
 /** Bumped when the layout changes: an index of another version is dropped and rebuilt. */
 export const INDEX_VERSION = "5";
@@ -114,18 +115,6 @@ export interface LogMark {
 /** The empty mark: nothing indexed. */
 export const EMPTY_MARK: LogMark = { offset: 0, head: "", tail: "" };
 
-function readRange(file: Deno.FsFile, start: number, length: number): Uint8Array {
-  const buf = new Uint8Array(length);
-  file.seekSync(start, Deno.SeekMode.Start);
-  let got = 0;
-  while (got < length) {
-    const n = file.readSync(buf.subarray(got));
-    if (n === null) break;
-    got += n;
-  }
-  return buf.subarray(0, got);
-}
-
 function sha1(bytes: Uint8Array): string {
   return createHash("sha1").update(bytes).digest("hex");
 }
@@ -133,9 +122,9 @@ function sha1(bytes: Uint8Array): string {
 /** Computes the mark of the first `offset` bytes of the open log. */
 export function markOf(file: Deno.FsFile, offset: number): LogMark {
   if (offset === 0) return EMPTY_MARK;
-  const head = sha1(readRange(file, 0, Math.min(offset, MARK_BYTES)));
+  const head = sha1(readRangeSync(file, 0, Math.min(offset, MARK_BYTES)));
   const from = Math.max(0, offset - MARK_BYTES);
-  const tail = sha1(readRange(file, from, offset - from));
+  const tail = sha1(readRangeSync(file, from, offset - from));
   return { offset, head, tail };
 }
 
@@ -608,7 +597,7 @@ export function readRecords(logPath: string, cands: readonly Candidate[]): Messa
   try {
     const out: Message[] = [];
     for (const c of cands) {
-      const bytes = readRange(file, c.offset, c.length);
+      const bytes = readRangeSync(file, c.offset, c.length);
       if (bytes.length !== c.length) return null;
       const m = parseLogRecord(dec.decode(bytes));
       if (m === null || m.message_id !== c.mid || Date.parse(m.ts) !== c.ts) return null;

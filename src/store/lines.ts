@@ -197,6 +197,19 @@ export async function openLines(
   });
 }
 
+/** Reads up to `length` bytes at `start` (fewer at the end of the file), synchronously. */
+export function readRangeSync(file: Deno.FsFile, start: number, length: number): Uint8Array {
+  const buf = new Uint8Array(length);
+  file.seekSync(start, Deno.SeekMode.Start);
+  let got = 0;
+  while (got < length) {
+    const n = file.readSync(buf.subarray(got));
+    if (n === null) break;
+    got += n;
+  }
+  return buf.subarray(0, got);
+}
+
 /** Reads a file in large chunks (1 MiB): fewer awaits than a stream's 64 KiB pieces. */
 export function bigChunks(file: Deno.FsFile, size = 1 << 20): ReadableStream<Uint8Array> {
   return new ReadableStream<Uint8Array>({

@@ -15,7 +15,7 @@
  */
 import { dirname } from "node:path";
 import { StoreError } from "../errors.ts";
-import { openLineBatches } from "./lines.ts";
+import { openLineBatches, readRangeSync } from "./lines.ts";
 import { IdSet } from "./id_set.ts";
 
 /** What one append did. */
@@ -61,23 +61,16 @@ export function idFromLine(line: string, idKey: string): string | null {
 
 /** The id of the line starting at `offset`, read synchronously from an open log. */
 function idAt(file: Deno.FsFile, offset: number, idKey: string): string | null {
-  file.seekSync(offset, Deno.SeekMode.Start);
-  let size = 512;
-  for (;;) {
-    const buf = new Uint8Array(size);
-    let got = 0;
-    while (got < size) {
-      const n = file.readSync(buf.subarray(got));
-      if (n === null) break;
-      got += n;
+  // Ids are near the start of a line: read a little, and more only for a long line.
+  for (let size = 512;; size *= 8) {
+    const buf = readRangeSync(file, offset, size);
+    const nl = buf.indexOf(10);
+    if (nl !== -1 || buf.length < size || size >= 1 << 20) {
+      return idFromLine(
+        new TextDecoder().decode(buf.subarray(0, nl === -1 ? buf.length : nl)),
+        idKey,
+      );
     }
-    const nl = buf.subarray(0, got).indexOf(10);
-    if (nl !== -1 || got < size || size >= 1 << 20) {
-      const text = new TextDecoder().decode(buf.subarray(0, nl === -1 ? got : nl));
-      return idFromLine(text, idKey);
-    }
-    size *= 8;
-    file.seekSync(offset, Deno.SeekMode.Start);
   }
 }
 
@@ -166,14 +159,8 @@ export class JsonlLog<T> {
   async #setAsideTail(from: number, size: number, repairs: string[]): Promise<void> {
     const f = await Deno.open(this.path, { read: true, write: true });
     try {
-      await f.seek(from, Deno.SeekMode.Start);
-      const torn = new Uint8Array(size - from);
-      let got = 0;
-      while (got < torn.length) {
-        const n = await f.read(torn.subarray(got));
-        if (n === null) break;
-        got += n;
-      }
+      const torn = readRangeSync(f, from, size - from);
+      const got = torn.length;
       const corrupt = await Deno.open(`${this.path}.corrupt`, {
         append: true,
         create: true,

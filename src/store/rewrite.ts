@@ -11,7 +11,7 @@
  */
 import { dirname } from "node:path";
 import { StoreError } from "../errors.ts";
-import { openLineBatches } from "./lines.ts";
+import { openLineBatches, readRangeSync } from "./lines.ts";
 
 /** What a transform decides for one line. */
 export type LineDecision = "keep" | "drop" | { replace: string };
@@ -43,18 +43,6 @@ export interface RewriteOptions {
 
 const encoder = new TextEncoder();
 let counter = 0;
-
-function readRaw(file: Deno.FsFile, offset: number, length: number): Uint8Array {
-  const buf = new Uint8Array(length);
-  file.seekSync(offset, Deno.SeekMode.Start);
-  let got = 0;
-  while (got < length) {
-    const n = file.readSync(buf.subarray(got));
-    if (n === null) break;
-    got += n;
-  }
-  return buf.subarray(0, got);
-}
 
 /** Latin-1 view of bytes: one char per byte, so byte patterns (ASCII logins) still match. */
 function latin1(bytes: Uint8Array): string {
@@ -122,7 +110,11 @@ export async function rewriteLines(
         if ("text" in item) {
           view = { text: item.text, utf8: true, partial };
         } else {
-          view = { text: latin1(readRaw(raw, item.offset, item.bytes)), utf8: false, partial };
+          view = {
+            text: latin1(readRangeSync(raw, item.offset, item.bytes)),
+            utf8: false,
+            partial,
+          };
         }
         const d = decide(view);
         if (d === "drop") {
@@ -175,7 +167,7 @@ function readRawOrEncode(
     const b = encoder.encode(partial ? view.text : view.text + "\n");
     if (b.length === bytes) return b;
   }
-  return readRaw(raw, offset, bytes).slice();
+  return readRangeSync(raw, offset, bytes).slice();
 }
 
 /** Fsyncs a folder so that a rename in it is durable (best effort where unsupported). */
