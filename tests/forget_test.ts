@@ -12,31 +12,12 @@ import {
   scrubEnrichment,
   scrubText,
 } from "../src/forget.ts";
-import { type ChatEvent, Message, type Signal, type Subject } from "../src/schemas.ts";
+import { type ChatEvent, Message, type Subject } from "../src/schemas.ts";
 import { eventLog, messageLog } from "../src/store/layout.ts";
 import { writeSubjects } from "../src/subjects.ts";
 import { jsonText } from "../src/store/atomic.ts";
 import { tempDir } from "./support/cli.ts";
-
-function msg(over: Partial<Message> & { text: string }): Message {
-  return {
-    ts: over.ts ?? "2025-09-02T12:00:00.000Z",
-    channel: over.channel ?? "example_channel",
-    message_id: over.message_id ?? crypto.randomUUID(),
-    user_id: over.user_id ?? null,
-    user_name: over.user_name ?? "someuser",
-    text: over.text,
-    mentions: over.mentions ?? [],
-    urls: over.urls ?? [],
-    emotes: over.emotes ?? [],
-    source: "fixture",
-    ...(over.display_name !== undefined ? { display_name: over.display_name } : {}),
-  };
-}
-
-function relSignal(target: string | null, snippet: string): Signal {
-  return { kind: "relationship", type: "question", target, snippet, confidence: 0.8, rule: "test" };
-}
+import { msg, relSignal } from "./support/messages.ts";
 
 function withIds(messages: Message[], prefix = "m"): Message[] {
   return messages.map((m, i) => ({ ...m, message_id: `${prefix}${String(i).padStart(5, "0")}` }));
