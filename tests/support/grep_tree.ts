@@ -6,6 +6,25 @@
  */
 import { join } from "node:path";
 
+/** Every file under `dir`, recursively: its path and its path relative to `dir` (with `/`). */
+export async function* filesUnder(
+  dir: string,
+  rel = "",
+): AsyncGenerator<{ path: string; rel: string }> {
+  let entries: Deno.DirEntry[];
+  try {
+    entries = await Array.fromAsync(Deno.readDir(dir));
+  } catch {
+    return; // gone meanwhile, or not a folder
+  }
+  for (const e of entries) {
+    const path = join(dir, e.name);
+    const r = rel ? `${rel}/${e.name}` : e.name;
+    if (e.isDirectory) yield* filesUnder(path, r);
+    else yield { path, rel: r };
+  }
+}
+
 /** Index of `needle` in `hay`, or -1 (plain byte search). */
 export function indexOfBytes(hay: Uint8Array, needle: Uint8Array): number {
   if (needle.length === 0) return 0;
@@ -35,36 +54,21 @@ export async function grepTree(
   const lower = (b: Uint8Array) => b.map((c) => (c >= 65 && c <= 90 ? c + 32 : c));
   const enc = new TextEncoder().encode(options.ignoreCase ? needle.toLowerCase() : needle);
   const out: Array<{ file: string; context: string }> = [];
-  async function walk(d: string, rel: string): Promise<void> {
-    let entries: Deno.DirEntry[];
+  for await (const { path, rel } of filesUnder(dir)) {
+    let bytes: Uint8Array;
     try {
-      entries = await Array.fromAsync(Deno.readDir(d));
+      bytes = await Deno.readFile(path);
     } catch {
-      return;
+      continue; // removed meanwhile
     }
-    for (const e of entries) {
-      const p = join(d, e.name);
-      const r = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory) {
-        await walk(p, r);
-        continue;
-      }
-      let bytes: Uint8Array;
-      try {
-        bytes = await Deno.readFile(p);
-      } catch {
-        continue; // removed meanwhile
-      }
-      const hay = options.ignoreCase ? lower(bytes) : bytes;
-      const at = indexOfBytes(hay, enc);
-      if (at !== -1) {
-        const ctx = new TextDecoder().decode(
-          bytes.subarray(Math.max(0, at - 40), at + enc.length + 40),
-        );
-        out.push({ file: r, context: ctx });
-      }
+    const hay = options.ignoreCase ? lower(bytes) : bytes;
+    const at = indexOfBytes(hay, enc);
+    if (at !== -1) {
+      const ctx = new TextDecoder().decode(
+        bytes.subarray(Math.max(0, at - 40), at + enc.length + 40),
+      );
+      out.push({ file: rel, context: ctx });
     }
   }
-  await walk(dir, "");
   return out;
 }

@@ -5,9 +5,9 @@
  * @module
  */
 import fc from "fast-check";
-import { join } from "node:path";
 import type { Message, Signal } from "../../src/schemas.ts";
 import { messageLog } from "../../src/store/layout.ts";
+import { filesUnder } from "./grep_tree.ts";
 
 /** A message with defaults for what a test does not care about. */
 export function msg(over: Partial<Message> & { text: string }): Message {
@@ -164,20 +164,6 @@ export function splitAt<T>(items: T[], cuts: number[]): T[][] {
 /** Reads every file under a folder as `relative path -> bytes as text`. */
 export async function readTree(dir: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  async function walk(d: string, rel: string): Promise<void> {
-    let entries: Deno.DirEntry[];
-    try {
-      entries = await Array.fromAsync(Deno.readDir(d));
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      const p = join(d, e.name);
-      const r = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory) await walk(p, r);
-      else out.set(r, await Deno.readTextFile(p));
-    }
-  }
-  await walk(dir, "");
+  for await (const { path, rel } of filesUnder(dir)) out.set(rel, await Deno.readTextFile(path));
   return out;
 }
