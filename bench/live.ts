@@ -292,25 +292,22 @@ const window = Number(values.window);
 const results: PhaseResult[] = [];
 const only = values.only;
 
+// The first two phases run this script again as a bare client of one kind.
+const selfClient = (kind: string) => (url: string) =>
+  childWithCounter([
+    "run",
+    "-A",
+    self,
+    "--client",
+    kind,
+    "--url",
+    url,
+    "--channels",
+    values.channels!,
+  ]);
 if (!only || only === "baseline") {
   results.push(
-    await phase(
-      "baseline: bare WebSocket, count lines",
-      phaseSeconds,
-      window,
-      (url) =>
-        childWithCounter([
-          "run",
-          "-A",
-          self,
-          "--client",
-          "raw",
-          "--url",
-          url,
-          "--channels",
-          values.channels!,
-        ]),
-    ),
+    await phase("baseline: bare WebSocket, count lines", phaseSeconds, window, selfClient("raw")),
   );
 }
 if (!only || only === "source") {
@@ -319,18 +316,7 @@ if (!only || only === "source") {
       "liveSource: parse + Twitch meaning + dedup",
       phaseSeconds,
       window,
-      (url) =>
-        childWithCounter([
-          "run",
-          "-A",
-          self,
-          "--client",
-          "source",
-          "--url",
-          url,
-          "--channels",
-          values.channels!,
-        ]),
+      selfClient("source"),
     ),
   );
 }
