@@ -49,8 +49,9 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Handler> }
 };
 
 /**
- * Least privilege: what each command drops before it reads any input, whatever the launcher
- * granted. `chat` and `subjects` decide for themselves (live mode and `--network` need the net).
+ * Least privilege, in one place: what each command drops before it reads any input, whatever
+ * the launcher granted. `chat` and `subjects` decide in their handlers, since only their flags
+ * say whether they need the net (live mode, `--network`).
  */
 const DROPS: Readonly<Record<string, Deno.PermissionName[]>> = {
   search: ["net"],

@@ -77,8 +77,6 @@ async function status(dataDir: string): Promise<IndexStatus> {
 
 /** `index <subcommand>`. */
 export async function run(args: string[], io: CliIO): Promise<number> {
-  // Least privilege: the index never needs the network.
-  await Deno.permissions.revoke({ name: "net" });
   const [sub, ...rest] = args;
   if (sub === undefined || sub === "--help" || sub === "-h") {
     (sub ? io.out : io.err)(HELP);

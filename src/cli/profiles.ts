@@ -57,8 +57,6 @@ async function listNames(dir: string): Promise<string[]> {
 
 /** `profiles <subcommand>`. */
 export async function run(args: string[], io: CliIO): Promise<number> {
-  // Least privilege: profiles never need the network.
-  await Deno.permissions.revoke({ name: "net" });
   const [sub, ...rest] = args;
   if (sub === undefined || sub === "--help" || sub === "-h") {
     (sub ? io.out : io.err)(HELP);

@@ -70,8 +70,6 @@ function oneLine(text: string): string {
 
 /** `search <subcommand>`. */
 export async function run(args: string[], io: CliIO): Promise<number> {
-  // Least privilege: searching never needs the network.
-  await Deno.permissions.revoke({ name: "net" });
   const [sub, ...rest] = args;
   if (sub === undefined || sub === "--help" || sub === "-h") {
     (sub ? io.out : io.err)(HELP);
