@@ -49,15 +49,23 @@ export class IdSet {
 
   /** Records `id` at `offset` (its line's first byte in the log). */
   add(id: string, offset: number): void {
+    this.addFingerprint(fingerprint(id), offset);
+  }
+
+  /** {@link add} with the id's fingerprint already computed. */
+  addFingerprint([h, l]: readonly [number, number], offset: number): void {
     if ((this.#count + 1) * 2 > this.#off.length) this.#grow();
-    const [h, l] = fingerprint(id);
     this.#put(h, l, offset);
     this.#count++;
   }
 
   /** False when `id` is surely absent; true when a line with the same fingerprint exists. */
   mayHave(id: string): boolean {
-    const [h, l] = fingerprint(id);
+    return this.mayHaveFingerprint(fingerprint(id));
+  }
+
+  /** {@link mayHave} with the id's fingerprint already computed. */
+  mayHaveFingerprint([h, l]: readonly [number, number]): boolean {
     for (let i = h & this.#mask;; i = (i + 1) & this.#mask) {
       const off = this.#off[i]!;
       if (off < 0) return false;

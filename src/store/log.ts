@@ -16,7 +16,7 @@
 import { dirname } from "node:path";
 import { StoreError } from "../errors.ts";
 import { openLineBatches, readRangeSync } from "./lines.ts";
-import { IdSet } from "./id_set.ts";
+import { fingerprint, IdSet } from "./id_set.ts";
 
 /** What one append did. */
 export interface AppendResult<T> {
@@ -207,6 +207,8 @@ export class JsonlLog<T> {
         await this.#catchUp(repairs);
         const written: T[] = [];
         const lines: string[] = [];
+        // Each id is hashed once: to test the table now, and to enter it after the write.
+        const prints: Array<readonly [number, number]> = [];
         const inBatch = new Set<string>();
         let duplicates = 0;
         let reader: Deno.FsFile | null = null;
@@ -217,7 +219,8 @@ export class JsonlLog<T> {
               duplicates++;
               continue;
             }
-            if (this.#ids.mayHave(id)) {
+            const print = fingerprint(id);
+            if (this.#ids.mayHaveFingerprint(print)) {
               reader ??= await Deno.open(this.path, { read: true });
               if (this.#confirm(id, reader)) {
                 duplicates++;
@@ -225,6 +228,7 @@ export class JsonlLog<T> {
               }
             }
             inBatch.add(id);
+            prints.push(print);
             written.push(r);
             lines.push(this.#options.serialize(r));
           }
@@ -246,7 +250,7 @@ export class JsonlLog<T> {
           let start = 0;
           for (let i = 0; i < lines.length; i++) {
             const nl = bytes.indexOf(10, start);
-            this.#ids.add(this.#options.idOf(written[i]!), at);
+            this.#ids.addFingerprint(prints[i]!, at);
             at += nl - start + 1;
             start = nl + 1;
           }
