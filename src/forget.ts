@@ -13,8 +13,9 @@
  *      `@someuser` becomes `@[forgotten]`), the login leaves `mentions`, relationship signals
  *      naming them as target and watchlist hits of their username subject are dropped, and
  *      their Twitch user ids (read from their own dropped records) leave event parameters.
- * 2. The index and the profiles (derived): when no monitor holds the index, the index files
- *    (`index.sqlite`, `-wal`, `-shm`) are deleted, so that no freed SQLite page keeps old text,
+ * 2. The index and the profiles (derived): when no monitor holds the index, the database files
+ *    (`index.sqlite`, `profiles.sqlite`, their `-wal`, `-shm`) are deleted, so that no freed
+ *    SQLite page keeps old text,
  *    and rebuilt from the rewritten log with every profile (files of users and channels that
  *    no longer occur are removed). When a monitor holds it, that monitor notices the rewritten
  *    log and rebuilds both by itself.
@@ -574,7 +575,7 @@ export async function forget(
 }
 
 /** Files derived from the log (rebuilt, never edited in place). */
-const DERIVED = /^(?:index\.sqlite|profiles\/|reports\/)/;
+const DERIVED = /^(?:index\.sqlite|profiles\.sqlite|profiles\/|reports\/)/;
 
 /** The UTC cutoff of a retention of `days` days at `nowMs`. */
 export function retentionCutoff(days: number, nowMs: number): string {
@@ -590,10 +591,12 @@ export async function rebuildDerivedFresh(dataDir: string): Promise<"rebuilt" | 
   const lock = await tryWriterLock(dataDir);
   if (!lock) return "monitor";
   try {
-    // A fresh file: SQLite keeps deleted rows in free pages and the WAL until they are reused.
-    const index = layout(dataDir).index;
-    for (const suffix of ["", "-wal", "-shm", "-journal"]) {
-      await Deno.remove(index + suffix).catch(() => {});
+    // Fresh files: SQLite keeps deleted rows in free pages and the WAL until they are reused.
+    const l = layout(dataDir);
+    for (const db of [l.index, l.profileState]) {
+      for (const suffix of ["", "-wal", "-shm", "-journal"]) {
+        await Deno.remove(db + suffix).catch(() => {});
+      }
     }
   } finally {
     lock.close();

@@ -122,6 +122,40 @@ Deno.test("search() is exact on the index for common and rare needles over many 
   }
 });
 
+Deno.test("search() is exact on the index when the log is out of time order (old chat imported late)", async () => {
+  await using dir = await tempDir();
+  // Rows of many needles' matches (past the FTS probe), in time order but for two blocks: the
+  // newest second of chat written first, and an old hour written last. The newest candidates
+  // by log position are then not the newest in time, which the index must notice.
+  const make = (i: number, sec: number) =>
+    msg({
+      ts: new Date(BASE + sec * 1000).toISOString(),
+      user_name: `u${i % 40}`,
+      channel: i % 3 ? "devchat" : "example_channel",
+      text: i % 5 === 0 ? `clutch and insane play ${i}` : `speedrun clutch ${i % 11}`,
+    });
+  const inOrder = Array.from({ length: 3000 }, (_, i) => make(i, 100 + Math.floor(i / 2)));
+  const newestFirst = Array.from({ length: 40 }, (_, i) => make(5000 + i, 5000));
+  const oldLast = Array.from({ length: 300 }, (_, i) => make(7000 + i, Math.floor(i / 4)));
+  const all = withIds([...newestFirst, ...inOrder, ...oldLast]);
+  await appendBatches(dir.path, [all]);
+  await rebuildDerived(dir.path, { profiles: false });
+  const queries: SearchQuery[] = [
+    { terms: ["clutch"], limit: 20 },
+    { terms: ["clutch"], limit: 60 },
+    { terms: ["clutch", "insane"], limit: 20 },
+    { terms: ["speedrun"], limit: 10 },
+    { terms: ["clutch"], untilMs: BASE + 1_000_000, limit: 20 },
+    { terms: ["clutch"], untilMs: BASE + 60_000, limit: 20 },
+    { terms: ["insane"], sinceMs: BASE + 500_000, limit: 30 },
+  ];
+  for (const q of queries) {
+    const r = await search(dir.path, q);
+    assert.equal(r.via, "index");
+    assert.deepEqual(ids(r.messages), reference(all, q), JSON.stringify(q));
+  }
+});
+
 Deno.test("search() treats FTS syntax in needles as literal text", async () => {
   await using dir = await tempDir();
   const all = withIds([

@@ -15,7 +15,9 @@
  *   ingest cost. The channel index holds no text: a channel has far more rows than a user, so
  *   the copy costs ingest more than it saves the rarer "channel + word".
  * - `fts`: FTS5 over the folded text with the trigram tokenizer (`case_sensitive 1`, since the
- *   text is folded already; `detail=none` keeps it 2.5x smaller and twice as fast to build),
+ *   text is folded already; `detail=none` keeps it 2.5x smaller and twice as fast to build;
+ *   `columnsize=0` drops the per-row size table, which only ranking reads: FTS inserts ~30%
+ *   cheaper),
  *   filled by one INSERT ... SELECT per committed batch, with `automerge` 16 (segments merged
  *   less eagerly while ingesting: about a third less FTS work per row).
  *   With detail=none FTS5 cannot match phrases, so a needle is looked up as the AND of its
@@ -24,43 +26,54 @@
  *   hashes of the first and of the last 4 KiB of that prefix, so that a log that was replaced
  *   or rewritten (forget, retention) is noticed and the index rebuilt.
  *
- * Query plan (see {@link MessageIndex.candidates}): needles of 3+ characters first ask FTS how
- * many rows hold their trigrams, up to a cap. Rare needles: fetch exactly those rows, check,
- * sort. Common needles (or only short ones, or none): walk the matching B-tree index newest
- * first and check each row until `limit` results are certain; a common needle matches often,
- * so the walk is short. This avoids sorting every match of a common word by time, the slow
- * case (160 ms over 1M rows) noted in the issue.
+ * Query plan (see {@link MessageIndex.candidates}): needles of 3+ characters first ask FTS for
+ * their newest candidates, each needle alone and then all together, up to a small cap.
+ * - A rare needle (fewer candidates than the cap): those rows are all there is; check, sort.
+ * - Common needles, no user or channel: the newest candidates by log position are checked; if
+ *   `limit` of them match and one index probe shows that no row older in the log is as new in
+ *   time as the k-th (always so unless old chat was imported late), they are the answer
+ *   ("two words" over 1M rows: 3.7 -> 1.2 ms).
+ * - Otherwise walk the matching B-tree index newest first and check each row until `limit`
+ *   results are certain (a common needle matches often, so the walk is short), unless the
+ *   candidates' density says that fetching them all is cheaper. This avoids sorting every
+ *   match of a common word by time, the slow case (160 ms over 1M rows) noted in the issue.
  *
  * One writer at a time (the derived writer holds `index.sqlite.lock`); WAL lets searches read
  * while it writes.
  *
  * @module
  */
-import { DatabaseSync, type StatementSync } from "node:sqlite";
+import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { createHash } from "node:crypto";
 import type { Message } from "../schemas.ts";
-import { StoreError } from "../errors.ts";
 import { readRangeSync } from "./lines.ts";
+import { SqliteFile } from "./sqlite.ts";
 
 /** Bumped when the layout changes: an index of another version is dropped and rebuilt. */
-export const INDEX_VERSION = "5";
+export const INDEX_VERSION = "6";
 
 /** How many bytes at each end of the indexed prefix are hashed into the log mark. */
 export const MARK_BYTES = 4096;
 
-/** Above this many FTS candidates a needle counts as common (walk by time instead). */
-export const FTS_CAP = 1000;
+/**
+ * How many of the newest FTS candidates a query of no user first asks for. Fewer: the needles
+ * are rare and these are all the candidates. Otherwise the row span they cover estimates how
+ * dense the matches are among the newest rows, which decides the plan (see
+ * {@link MessageIndex.candidates}).
+ */
+export const FTS_PROBE = 64;
 /**
  * The same for a query of one user: walking a user's rows is cheap (the user index holds the
- * text, so no table lookups), so a needle counts as common sooner and the FTS probe, which
- * costs about 0.25 ms per 1000 candidates, stops earlier.
+ * text, so no table lookups), so the walk is taken as soon as the needle is not rare.
  */
 export const USER_FTS_CAP = 100;
-
-/** WAL pages between automatic checkpoints of a writer (SQLite's default is 1000). */
-const WAL_CHECKPOINT_PAGES = 10_000;
-/** Bytes a writer's WAL file is truncated to after a checkpoint. */
-const WAL_SIZE_LIMIT = 64 * 1024 * 1024;
+/**
+ * Relative costs behind the plan of a query of no user, measured over 1M rows: visiting one
+ * row in time order and checking its text (~0.3 us), against fetching, checking and sorting
+ * one FTS candidate (~1 us).
+ */
+const WALK_ROW_COST = 0.3;
+const FETCH_ROW_COST = 1;
 
 const TIMESTAMP_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
@@ -223,7 +236,6 @@ export function ftsExpression(terms: readonly string[]): string | null {
 }
 
 const SCHEMA = `
-CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS names(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS messages(
   rid INTEGER PRIMARY KEY,
@@ -239,33 +251,52 @@ CREATE INDEX IF NOT EXISTS messages_user ON messages(uid, ts, text);
 CREATE INDEX IF NOT EXISTS messages_channel ON messages(cid, ts);
 CREATE INDEX IF NOT EXISTS messages_ts ON messages(ts);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
-  text, content='messages', content_rowid='rid', tokenize='trigram case_sensitive 1', detail=none
+  text, content='messages', content_rowid='rid', tokenize='trigram case_sensitive 1',
+  detail=none, columnsize=0
 );
 `;
+
+/**
+ * The page size of a new index. 8 KiB pages against the default 4 KiB: a catch-up commit
+ * writes every page its inserts dirtied, and the (user, ts, text) index spreads them over the
+ * whole tree, so half as many pages meant a quarter less commit time (bench/ingest.ts).
+ */
+const PAGE_SIZE = 8192;
 
 /** Options of {@link MessageIndex.open}. */
 export interface OpenIndexOptions {
   /** Open for reading only (a search): never creates or migrates. @default false */
   readOnly?: boolean;
   /**
-   * SQLite page cache in KiB. A writer that keeps only rollups (no message rows) needs far
-   * less than one that inserts into the message B-trees. @default 32768
+   * SQLite page cache in KiB. A writer's catch-up touches pages all over the (user, ts) index;
+   * a cache that holds more of it rereads fewer pages. @default 65536 for writers, 16384 for
+   * readers (a search touches few pages).
    */
   cacheKiB?: number;
 }
 
 /** The SQLite index of one data dir. */
 export class MessageIndex {
-  readonly db: DatabaseSync;
-  readonly path: string;
-  readonly readOnly: boolean;
+  readonly file: SqliteFile;
   #names: Map<string, number> | null = null;
-  #stmts = new Map<string, StatementSync>();
 
-  private constructor(db: DatabaseSync, path: string, readOnly: boolean) {
-    this.db = db;
-    this.path = path;
-    this.readOnly = readOnly;
+  private constructor(file: SqliteFile) {
+    this.file = file;
+  }
+
+  /** The connection (for tests and maintenance). */
+  get db(): DatabaseSync {
+    return this.file.db;
+  }
+
+  /** The path of the database file. */
+  get path(): string {
+    return this.file.path;
+  }
+
+  /** True when opened for reading only. */
+  get readOnly(): boolean {
+    return this.file.readOnly;
   }
 
   /**
@@ -273,102 +304,33 @@ export class MessageIndex {
    * cannot be opened; callers that only read fall back to scanning the log.
    */
   static open(path: string, options: OpenIndexOptions = {}): MessageIndex {
-    // Switching a new database to WAL needs a moment of exclusive access, which the busy
-    // handler does not wait for: retry briefly when another connection is opening it too.
-    for (let attempt = 0;; attempt++) {
-      try {
-        return MessageIndex.#open(path, options);
-      } catch (e) {
-        const busy = /locked|busy/i.test((e as Error).message);
-        if (!busy || attempt >= 100) throw e;
-        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
-      }
-    }
-  }
-
-  static #open(path: string, options: OpenIndexOptions): MessageIndex {
     const readOnly = options.readOnly ?? false;
-    let db: DatabaseSync;
-    try {
-      db = new DatabaseSync(path, { readOnly });
-      // Writers wait longer: the two derived writers (index, rollups) take turns on one file,
-      // and on a loaded machine one commit can hold the lock for seconds.
-      db.exec(`PRAGMA busy_timeout = ${readOnly ? 5000 : 60000}`);
-      if (!readOnly) {
-        db.exec("PRAGMA journal_mode = WAL");
-        db.exec("PRAGMA synchronous = NORMAL");
-        // Checkpoint every ~40 MB of WAL instead of every 4 MB: a catch-up commit dirties
-        // thousands of scattered index pages, and checkpointing after each one copied the same
-        // pages into the database again and again (index worker at 1M rows: 17.6 s -> 15.5 s).
-        // The WAL file is cut back after a checkpoint, so its disk use stays bounded.
-        db.exec(`PRAGMA wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
-        db.exec(`PRAGMA journal_size_limit = ${WAL_SIZE_LIMIT}`);
-      }
-      db.exec(`PRAGMA cache_size = -${Math.max(1024, Math.floor(options.cacheKiB ?? 32768))}`);
-    } catch (e) {
-      try {
-        // deno-lint-ignore no-explicit-any -- db may be unassigned when the constructor threw
-        (db! as any)?.close();
-      } catch {
-        // Not open.
-      }
-      throw new StoreError(`cannot open index ${path}: ${(e as Error).message}`, { cause: e });
-    }
-    const ix = new MessageIndex(db, path, readOnly);
-    try {
-      // Two writers of one process (index and rollups) may open at once: migrate in turn.
-      if (!readOnly) ix.transaction(() => ix.#migrate());
-      else if (ix.meta("version") !== INDEX_VERSION) throw new Error("not a current index");
-    } catch (e) {
-      db.close();
-      throw new StoreError(`cannot use index ${path}: ${(e as Error).message}`, { cause: e });
-    }
-    return ix;
-  }
-
-  #migrate(): void {
-    const hasMeta = this.db.prepare(
-      "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'",
-    ).get();
-    const version = hasMeta ? this.meta("version") : undefined;
-    if (version !== INDEX_VERSION) {
-      // Derived data of another layout: drop it all; the next catch-up rebuilds from the log.
-      const tables = this.db.prepare(
-        "SELECT name, type FROM sqlite_master WHERE type IN ('table') AND name NOT LIKE 'sqlite_%'" +
-          " AND name NOT LIKE 'fts_%'",
-      ).all() as Array<{ name: string }>;
-      for (const t of tables) this.db.exec(`DROP TABLE IF EXISTS "${t.name}"`);
-      this.db.exec(SCHEMA);
-      this.db.exec("INSERT INTO fts(fts, rank) VALUES ('automerge', 16)");
-      this.setMeta("version", INDEX_VERSION);
-    } else {
-      this.db.exec(SCHEMA);
-    }
+    return new MessageIndex(SqliteFile.open(path, {
+      readOnly,
+      cacheKiB: options.cacheKiB ?? (readOnly ? 16384 : 65536),
+      pageSize: PAGE_SIZE,
+      version: INDEX_VERSION,
+      schema: SCHEMA,
+      created: (f) => {
+        f.db.exec("INSERT INTO fts(fts, rank) VALUES ('automerge', 16)");
+        // FTS leaves as large as the database pages (the default, 4050 bytes, suits 4 KiB).
+        f.db.exec("INSERT INTO fts(fts, rank) VALUES ('pgsz', 8000)");
+      },
+    }));
   }
 
   #stmt(sql: string): StatementSync {
-    let s = this.#stmts.get(sql);
-    if (!s) {
-      s = this.db.prepare(sql);
-      this.#stmts.set(sql, s);
-    }
-    return s;
+    return this.file.stmt(sql);
   }
 
   /** A value from the meta table. */
   meta(key: string): string | undefined {
-    const row = this.#stmt("SELECT value FROM meta WHERE key = ?").get(key) as
-      | { value: string }
-      | undefined;
-    return row?.value;
+    return this.file.meta(key);
   }
 
   /** Sets a meta value (inside the caller's transaction, if any). */
   setMeta(key: string, value: string): void {
-    this.#stmt(
-      "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-    )
-      .run(key, value);
+    this.file.setMeta(key, value);
   }
 
   /** The part of the log the index covers. */
@@ -389,19 +351,7 @@ export class MessageIndex {
 
   /** Runs `fn` in one write transaction. */
   transaction<T>(fn: () => T): T {
-    this.db.exec("BEGIN IMMEDIATE");
-    try {
-      const r = fn();
-      this.db.exec("COMMIT");
-      return r;
-    } catch (e) {
-      try {
-        this.db.exec("ROLLBACK");
-      } catch {
-        // The transaction is gone already.
-      }
-      throw e;
-    }
+    return this.file.transaction(fn);
   }
 
   /** Forgets every indexed message (before a rebuild); call inside a transaction. */
@@ -413,13 +363,11 @@ export class MessageIndex {
   }
 
   /**
-   * Rewrites the database without its free pages and empties the WAL, so that deleted rows
-   * (a forgotten user's text) leave no bytes behind. Call outside a transaction, right after
-   * a {@link clear} (cheap then: little is left to copy).
+   * Forgets every indexed message so that no byte of it remains in the files (see
+   * {@link SqliteFile.scrub}): for a log that was rewritten to drop lines (forget, retention).
    */
-  compact(): void {
-    this.db.exec("VACUUM");
-    this.db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  scrub(): void {
+    this.file.scrub(() => this.clear());
   }
 
   /**
@@ -487,6 +435,38 @@ export class MessageIndex {
     return row ? Number(row.id) : null;
   }
 
+  /** The rowids of the newest `n` FTS matches of `expr`, newest first. */
+  #newestMatches(expr: string, n: number): number[] {
+    return (this.#stmt(
+      `SELECT rowid AS r FROM fts WHERE fts MATCH ? ORDER BY rowid DESC LIMIT ${n}`,
+    ).all(expr) as Array<{ r: number }>).map((x) => Number(x.r));
+  }
+
+  /**
+   * The top `q.limit` of the checked `matches` among the newest candidates `ids` (rowids,
+   * newest first), or null when that is not certain: when fewer matched, or when some row
+   * older in the log than the oldest candidate is at least as new in time as the k-th match
+   * (an out-of-order import); one index probe decides the latter.
+   */
+  #topFromNewest(
+    matches: Candidate[],
+    ids: readonly number[],
+    q: IndexQuery,
+  ): Candidate[] | null {
+    if (matches.length < q.limit) return null;
+    const kth = matches[q.limit - 1]!.ts;
+    const conds = ["ts >= ?", "rid < ?"];
+    const params: number[] = [kth, ids[ids.length - 1]!];
+    if (q.untilMs !== undefined) {
+      conds.push("ts < ?");
+      params.push(q.untilMs);
+    }
+    const older = this.#stmt(
+      `SELECT 1 FROM messages INDEXED BY messages_ts WHERE ${conds.join(" AND ")} LIMIT 1`,
+    ).get(...params);
+    return older === undefined ? cutWithTies(matches, q.limit) : null;
+  }
+
   /**
    * The best `q.limit` matches in the indexed prefix, newest first, ties by message_id (more
    * when several rows share the last timestamp: the caller cuts after merging).
@@ -530,23 +510,49 @@ export class MessageIndex {
       offset: Number(r.off),
       length: Number(r.len),
     });
-    const expr = ftsExpression(terms);
-    if (expr !== null) {
-      const cap = q.user !== undefined ? USER_FTS_CAP : FTS_CAP;
-      const n = Number(
-        (this.#stmt(
-          `SELECT count(*) AS n FROM (SELECT 1 FROM fts WHERE fts MATCH ? LIMIT ${cap})`,
-        ).get(expr) as { n: number }).n,
-      );
-      if (n < cap) {
-        // Rare needles: the few rows FTS names, checked and sorted.
-        const where = ["rid IN (SELECT rowid FROM fts WHERE fts MATCH ?)", ...allConds];
-        const rows = this.#stmt(
-          `SELECT ts, mid, off, len FROM messages WHERE ${where.join(" AND ")}`,
-        ).all(expr, ...allParams) as Row[];
-        const out = rows.map(toCandidate);
-        out.sort(compareCandidates);
-        return cutWithTies(out, q.limit);
+    const fetch = (ids: readonly number[] | null, expr = ""): Candidate[] => {
+      // The rows FTS names (given, or all matches of `expr`), checked and sorted.
+      const source = ids === null
+        ? "rid IN (SELECT rowid FROM fts WHERE fts MATCH ?)"
+        : `rid IN (${ids.map(() => "?").join(",")})`;
+      const rows = this.#stmt(
+        `SELECT ts, mid, off, len FROM messages WHERE ${[source, ...allConds].join(" AND ")}`,
+      ).all(...(ids ?? [expr]), ...allParams) as Row[];
+      const out = rows.map(toCandidate);
+      out.sort(compareCandidates);
+      return out;
+    };
+    const ftsTerms = terms.filter(ftsable);
+    if (ftsTerms.length > 0) {
+      const cap = q.user !== undefined ? USER_FTS_CAP : FTS_PROBE;
+      // Each needle alone, then (when all are common) all of them: a rare one decides, and its
+      // few candidates are all there is to check. One needle at a time first, because FTS
+      // pays for every trigram's doclist in an AND: "speedrun zeppelin" took 3.5 ms as one
+      // expression, 0.2 ms as "zeppelin" alone.
+      const probes = ftsTerms.length > 1 ? [...ftsTerms.map((t) => [t]), ftsTerms] : [ftsTerms];
+      let newest: number[] = [];
+      let expr = "";
+      for (const p of probes) {
+        expr = ftsExpression(p)!;
+        newest = this.#newestMatches(expr, cap);
+        if (newest.length < cap) return cutWithTies(fetch(newest), q.limit);
+      }
+      if (q.user === undefined) {
+        // The newest candidates are probably the answer (rowid order is log order, close to
+        // time order): check them, then make sure no older row is newer than the k-th.
+        if (q.channel === undefined) {
+          const top = this.#topFromNewest(fetch(newest), newest, q);
+          if (top !== null) return top;
+        }
+        // Density d of candidates among the newest rows: a walk newest first visits about
+        // limit/d rows; fetching every candidate handles about d * rows. Take the cheaper.
+        const last = Number(
+          (this.#stmt("SELECT coalesce(max(rid), 0) AS r FROM messages").get() as { r: number }).r,
+        );
+        const d = FTS_PROBE / Math.max(FTS_PROBE, last - newest[newest.length - 1]! + 1);
+        if ((q.limit / d) * WALK_ROW_COST > d * last * FETCH_ROW_COST) {
+          return cutWithTies(fetch(null, expr), q.limit);
+        }
       }
     }
     // Common needles, short ones, or none: walk newest first through the B-tree; SQLite skips
@@ -569,15 +575,7 @@ export class MessageIndex {
 
   /** Closes the database. */
   close(): void {
-    for (const s of this.#stmts.values()) {
-      try {
-        (s as unknown as { finalize?: () => void }).finalize?.();
-      } catch {
-        // Already finalized.
-      }
-    }
-    this.#stmts.clear();
-    this.db.close();
+    this.file.close();
   }
 }
 

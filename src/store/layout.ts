@@ -9,7 +9,8 @@
  *   profiles/users/<user>.json
  *   profiles/channels/<channel>.json
  *   enrichment/<subject_key>.json
- *   index.sqlite               derived: search, dedup and rollup state
+ *   index.sqlite               derived: the search index (+ .lock: the derived writer's lock)
+ *   profiles.sqlite            derived: rollup state behind the profile files
  * ```
  *
  * @module
@@ -27,6 +28,7 @@ export function layout(dataDir: string): {
   channelProfiles: string;
   enrichment: string;
   index: string;
+  profileState: string;
 } {
   return {
     messages: join(dataDir, "logs", "messages.jsonl"),
@@ -36,6 +38,7 @@ export function layout(dataDir: string): {
     channelProfiles: join(dataDir, "profiles", "channels"),
     enrichment: join(dataDir, "enrichment"),
     index: join(dataDir, "index.sqlite"),
+    profileState: join(dataDir, "profiles.sqlite"),
   };
 }
 
