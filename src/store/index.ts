@@ -435,10 +435,15 @@ export class MessageIndex {
     return row ? Number(row.id) : null;
   }
 
-  /** The rowids of the newest `n` FTS matches of `expr`, newest first. */
-  #newestMatches(expr: string, n: number): number[] {
+  /**
+   * The rowids of `n` FTS matches of `expr`: the newest, newest first, or (`anyOrder`) the
+   * first FTS finds, which is cheaper (FTS reads its doclists forwards: 0.05 against 0.15 ms
+   * for a common word over 1M rows).
+   */
+  #matches(expr: string, n: number, anyOrder = false): number[] {
     return (this.#stmt(
-      `SELECT rowid AS r FROM fts WHERE fts MATCH ? ORDER BY rowid DESC LIMIT ${n}`,
+      `SELECT rowid AS r FROM fts WHERE fts MATCH ?${anyOrder ? "" : " ORDER BY rowid DESC"} ` +
+        `LIMIT ${n}`,
     ).all(expr) as Array<{ r: number }>).map((x) => Number(x.r));
   }
 
@@ -534,7 +539,8 @@ export class MessageIndex {
       let expr = "";
       for (const p of probes) {
         expr = ftsExpression(p)!;
-        newest = this.#newestMatches(expr, cap);
+        // A user's walk needs no order from the probe: only whether the needle is rare.
+        newest = this.#matches(expr, cap, q.user !== undefined);
         if (newest.length < cap) return cutWithTies(fetch(newest), q.limit);
       }
       if (q.user === undefined) {
