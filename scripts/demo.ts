@@ -67,4 +67,5 @@ Done. Outputs (all plain files, safe to delete and rebuild):
   ${dataDir}/profiles/channels/<c>.json    per-channel profiles (streamer signals)
   ${dataDir}/reports/<subject>.md          subject reports
   ${dataDir}/index.sqlite                  the search index (derived from the log)
+  ${dataDir}/profiles.sqlite               the rollup state behind the profiles (derived)
 Next: deno task cli search messages --help`);
