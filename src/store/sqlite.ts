@@ -97,28 +97,50 @@ export class SqliteFile {
       throw new StoreError(`cannot open ${path}: ${(e as Error).message}`, { cause: e });
     }
     const file = new SqliteFile(db, path, readOnly);
+    let stale = false;
     try {
-      // Two writers of one process may open at once: migrate in turn.
-      if (!readOnly) file.transaction(() => file.#migrate(options));
-      else if (file.meta("version") !== options.version) throw new Error("not a current version");
+      if (readOnly) {
+        if (file.meta("version") !== options.version) throw new Error("not a current version");
+      } else {
+        const version = file.#hasMeta() ? file.meta("version") : undefined;
+        // A file of another layout: start a new one rather than drop its tables, so that it
+        // gets the current page size and keeps no free pages of the old rows.
+        stale = version !== undefined && version !== options.version;
+        if (!stale) file.transaction(() => file.#migrate(options));
+      }
     } catch (e) {
       db.close();
       throw new StoreError(`cannot use ${path}: ${(e as Error).message}`, { cause: e });
     }
-    return file;
+    if (!stale) return file;
+    file.close();
+    for (const suffix of ["", "-wal", "-shm", "-journal"]) {
+      try {
+        Deno.removeSync(path + suffix);
+      } catch (e) {
+        if (!(e instanceof Deno.errors.NotFound)) {
+          throw new StoreError(`cannot replace ${path}: ${(e as Error).message}`, { cause: e });
+        }
+      }
+    }
+    return SqliteFile.#open(path, options);
+  }
+
+  #hasMeta(): boolean {
+    return this.db.prepare(
+      "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'",
+    ).get() !== undefined;
   }
 
   #migrate(options: SqliteOpenOptions): void {
-    const hasMeta = this.db.prepare(
-      "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'",
-    ).get();
-    const version = hasMeta ? this.meta("version") : undefined;
+    const version = this.#hasMeta() ? this.meta("version") : undefined;
     if (version === options.version) {
       this.db.exec(options.schema);
       return;
     }
-    // Derived data of another layout: drop it all; the next catch-up rebuilds from the log.
-    // (FTS shadow tables go with their virtual table.)
+    // New, or tables without a version (not ours, or an interrupted creation): drop whatever
+    // is there; the next catch-up rebuilds from the log. (FTS shadow tables go with their
+    // virtual table.)
     const tables = this.db.prepare(
       "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'" +
         " AND name NOT LIKE 'fts_%'",

@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
 import {
   fold,
   ftsExpression,
+  INDEX_VERSION,
   markHolds,
   markOf,
   MessageIndex,
@@ -227,5 +229,30 @@ Deno.test("MessageIndex.optimize() merges the full-text index without changing a
     assert.ok(before.every((c) => c.length > 0));
   } finally {
     ix.close();
+  }
+});
+
+Deno.test("an index of an older layout is replaced by a new file, not emptied in place", async () => {
+  await using dir = await tempDir();
+  const path = join(dir.path, "index.sqlite");
+  const old = new DatabaseSync(path);
+  old.exec("PRAGMA page_size = 4096; PRAGMA journal_mode = WAL");
+  old.exec("CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID");
+  old.exec("INSERT INTO meta VALUES ('version', '5')");
+  old.exec("CREATE TABLE profile_state(name TEXT, state TEXT)");
+  old.exec("INSERT INTO profile_state VALUES ('oldsecretuser', 'x')");
+  old.close();
+  const ix = MessageIndex.open(path);
+  try {
+    assert.equal(ix.meta("version"), INDEX_VERSION);
+    const page = ix.db.prepare("PRAGMA page_size").get() as { page_size: number };
+    assert.equal(Number(page.page_size), 8192);
+    assert.equal(ix.count(), 0);
+  } finally {
+    ix.close();
+  }
+  for (const suffix of ["", "-wal"]) {
+    const bytes = await Deno.readFile(path + suffix).catch(() => new Uint8Array());
+    assert.ok(!new TextDecoder("latin1").decode(bytes).includes("oldsecretuser"), suffix);
   }
 });
