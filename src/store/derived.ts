@@ -363,6 +363,14 @@ function emptySummary(mode: DerivedSummary["mode"]): DerivedSummary {
 const FLUSH_SPACING = 8;
 /** The first guess of the cost of writing one profile file (then learned), in ms. */
 const FIRST_FILE_MS = 0.15;
+/**
+ * Least time between the starts of two catch-ups of the index while appends keep coming (a
+ * lone append is indexed at once). Each catch-up ends in a commit that writes every page its
+ * rows touched, and the (user, ts, text) index spreads even a small batch over thousands of
+ * pages: back-to-back catch-ups under a live burst committed a few thousand rows at a time.
+ * A search meanwhile scans the unindexed tail, at most about this long of chat.
+ */
+const STEP_SPACING_MS = 1000;
 
 /**
  * A writer loop (in a worker or inline): catches up when poked, flushes profiles at most every
@@ -382,11 +390,26 @@ export class DerivedLoop {
   #lastFlushEnd = 0;
   #fileMs = FIRST_FILE_MS;
   #summary: DerivedSummary;
+  #spacingMs: number;
+  #closing = false;
+  #wake: (() => void) | null = null;
+  #lastStart = -Infinity;
 
-  constructor(dataDir: string, flushIntervalMs: number, part: LoopPart, mode: "worker" | "inline") {
+  /**
+   * `spacingMs`: least time between the starts of two catch-ups. By default STEP_SPACING_MS
+   * for the index in a worker, and none inline, where the monitor waits for each catch-up.
+   */
+  constructor(
+    dataDir: string,
+    flushIntervalMs: number,
+    part: LoopPart,
+    mode: "worker" | "inline",
+    spacingMs = part.index && mode === "worker" ? STEP_SPACING_MS : 0,
+  ) {
     this.#dataDir = dataDir;
     this.#flushMs = flushIntervalMs;
     this.#part = part;
+    this.#spacingMs = spacingMs;
     this.#summary = emptySummary(mode);
     this.#lastFlushEnd = performance.now();
   }
@@ -426,6 +449,19 @@ export class DerivedLoop {
     this.#running = (async () => {
       do {
         this.#again = false;
+        // Rounds start at least #spacingMs apart (see STEP_SPACING_MS); close() cuts it short.
+        const wait = this.#closing ? 0 : this.#lastStart + this.#spacingMs - performance.now();
+        if (wait > 0) {
+          await new Promise<void>((r) => {
+            const t = setTimeout(r, wait);
+            this.#wake = () => {
+              clearTimeout(t);
+              r();
+            };
+          });
+          this.#wake = null;
+        }
+        this.#lastStart = performance.now();
         await this.#step(false);
         // Let queued messages (more pokes, close) arrive between rounds.
         await new Promise((r) => setTimeout(r, 0));
@@ -437,6 +473,8 @@ export class DerivedLoop {
 
   /** Final catch-up and flush; closes the database. */
   async close(): Promise<DerivedSummary> {
+    this.#closing = true;
+    this.#wake?.();
     while (this.#running) await this.#running;
     await this.#step(true);
     this.#writer?.close();
