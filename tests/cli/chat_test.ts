@@ -17,6 +17,7 @@ import {
   tempDir,
   writeFixture,
 } from "../support/cli.ts";
+import { readTree } from "../support/messages.ts";
 
 /** Flags for an offline run of the shipped fixtures into `data`. */
 const offline = (data: string, ...more: string[]) => [
@@ -395,6 +396,18 @@ Deno.test("chat run killed with SIGKILL mid-run, plus a torn line: the next run 
     r.stderr,
     new RegExp(`: ${count - wholeLines} new, ${wholeLines} duplicate, 0 rejected`),
   );
+  // The derived data survived the kill as well: the index covers every message, and the
+  // profiles equal a rebuild from the log, byte for byte.
+  const status = await runCli(["index", "status", "--data-dir", data], { cwd: dir.path });
+  assert.equal(status.code, 0, status.stderr);
+  const st = JSON.parse(status.stdout);
+  assert.equal(st.state, "current");
+  assert.equal(st.indexed_messages, count);
+  const incremental = await readTree(join(data, "profiles"));
+  assert.ok(incremental.size > 1);
+  const rebuilt = await runCli(["profiles", "rebuild", "--data-dir", data], { cwd: dir.path });
+  assert.equal(rebuilt.code, 0, rebuilt.stderr);
+  assert.deepEqual(await readTree(join(data, "profiles")), incremental);
 });
 
 Deno.test("chat run interrupted with SIGINT flushes what it received and exits 0", async () => {
