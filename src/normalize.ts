@@ -1,13 +1,10 @@
 /**
- * Normalization of the values twitch-osint stores: Twitch logins, channels, emails, phone
- * numbers and timestamps. Pure functions; each returns a result rather than throwing, because a
- * bad value is reported where it was read (file:line) by the caller.
+ * Normalization of the values twitch-osint stores: Twitch logins, channels, emails and
+ * timestamps (phone numbers: `phone.ts`). Pure functions; each returns a result rather than
+ * throwing, because a bad value is reported where it was read (file:line) by the caller.
  *
  * @module
  */
-import { parsePhoneNumberFromString } from "libphonenumber-js/max";
-import type { CountryCode } from "libphonenumber-js/max";
-
 /** A normalized value, or why the input could not be normalized. */
 export type Normalized = { ok: true; value: string } | { ok: false; reason: string };
 
@@ -73,25 +70,6 @@ export function normalizeEmail(input: string): Normalized {
 
 /** Default region for national phone forms such as `(202) 555-0123`. */
 export const DEFAULT_REGION = "US";
-
-/**
- * Normalizes a phone number to E.164 with libphonenumber-js. National forms are read in
- * `region`. A number must be *possible* (right length for its country); validity against the
- * numbering plan is reported by the `phone_info` provider rather than enforced here, since
- * fiction ranges such as 555-01xx are legitimate test subjects.
- */
-export function normalizePhone(input: string, region: string = DEFAULT_REGION): Normalized {
-  const s = input.trim();
-  if (s.length === 0) return fail("empty phone");
-  if (!/^[+\d(][\d\s().\-/]*\d(?:\s*(?:x|ext\.?)\s*\d+)?$/i.test(s)) {
-    return fail(`phone ${JSON.stringify(s)} holds characters other than digits and separators`);
-  }
-  const parsed = parsePhoneNumberFromString(s, region.toUpperCase() as CountryCode);
-  if (!parsed || !parsed.isPossible()) {
-    return fail(`phone ${JSON.stringify(s)} is not a possible number (region ${region})`);
-  }
-  return ok(parsed.number);
-}
 
 /** Formats epoch milliseconds in the one timestamp form used everywhere. */
 export function isoFromMs(ms: number): string {

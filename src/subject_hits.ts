@@ -10,7 +10,8 @@ import type { Hit, Message, Subject } from "./schemas.ts";
 import { layout } from "./store/layout.ts";
 import { openLineBatches } from "./store/lines.ts";
 import { privacyFilter } from "./privacy.ts";
-import { DEFAULT_REGION, normalizeEmail, normalizePhone } from "./normalize.ts";
+import { DEFAULT_REGION, normalizeEmail } from "./normalize.ts";
+import { normalizePhone } from "./phone.ts";
 
 /** One watchlist hit with its message. */
 export interface HitRow {

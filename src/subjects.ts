@@ -8,7 +8,8 @@
 import { parse } from "csv-parse/sync";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { type Normalized, normalizeEmail, normalizeLogin, normalizePhone } from "./normalize.ts";
+import { type Normalized, normalizeEmail, normalizeLogin } from "./normalize.ts";
+import { normalizePhone } from "./phone.ts";
 import { type Subject, SubjectsFile, SubjectType } from "./schemas.ts";
 import { InputError, StoreError } from "./errors.ts";
 import { jsonText, writeFileAtomic } from "./store/atomic.ts";

@@ -4,10 +4,10 @@ import {
   isoFromMs,
   normalizeEmail,
   normalizeLogin,
-  normalizePhone,
   normalizeTimestamp,
   parseTimestamp,
 } from "../src/normalize.ts";
+import { normalizePhone } from "../src/phone.ts";
 
 const value = (r: { ok: true; value: string } | { ok: false; reason: string }) =>
   r.ok ? r.value : `FAIL: ${r.reason}`;
