@@ -46,9 +46,10 @@ export async function measure(
     }
   })();
   const out = await child.output();
+  // Before waiting for the sampler: its 50 ms sleep would round every wall time up.
+  const wallMs = performance.now() - t0;
   running = false;
   await sampler;
-  const wallMs = performance.now() - t0;
   return {
     wallMs,
     peakRssMb: peak === null ? null : Math.round(peak / 1024),
