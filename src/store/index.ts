@@ -537,10 +537,12 @@ export class MessageIndex {
       const probes = ftsTerms.length > 1 ? [...ftsTerms.map((t) => [t]), ftsTerms] : [ftsTerms];
       let newest: number[] = [];
       let expr = "";
-      for (const p of probes) {
+      for (const [i, p] of probes.entries()) {
         expr = ftsExpression(p)!;
-        // A user's walk needs no order from the probe: only whether the needle is rare.
-        newest = this.#matches(expr, cap, q.user !== undefined);
+        // Only the last probe's candidates are used when common, and only without a user (a
+        // user's walk needs no order): the others just tell whether a needle is rare.
+        const anyOrder = q.user !== undefined || i < probes.length - 1;
+        newest = this.#matches(expr, cap, anyOrder);
         if (newest.length < cap) return cutWithTies(fetch(newest), q.limit);
       }
       if (q.user === undefined) {
