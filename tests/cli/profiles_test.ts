@@ -107,3 +107,18 @@ Deno.test("index status and rebuild report the index against the log", async () 
     "current",
   );
 });
+
+Deno.test("a deleted profiles.sqlite is rebuilt from the log: same files, stale ones removed", async () => {
+  await using dir = await tempDir();
+  await replay(dir.path);
+  const before = await readTree(join(dir.path, "profiles"));
+  for (const suffix of ["", "-wal", "-shm"]) {
+    await Deno.remove(join(dir.path, `profiles.sqlite${suffix}`)).catch(() => {});
+  }
+  // A file of a user the log does not have (left from an earlier log, say).
+  await Deno.writeTextFile(join(dir.path, "profiles", "users", "ghost_user.json"), "{}\n");
+  const l = await runMain(["profiles", "list", "--users", "--data-dir", dir.path]);
+  assert.equal(l.code, 0, l.stderr);
+  assert.ok(!l.stdout.split("\n").includes("ghost_user"), l.stdout);
+  assert.deepEqual(await readTree(join(dir.path, "profiles")), before);
+});
