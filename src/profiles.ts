@@ -160,6 +160,30 @@ export class ProfileStore {
     this.#db.close();
   }
 
+  /**
+   * The part of the log whose rollups are persisted in a data dir, read without the writer
+   * lock; null when there is no usable state (missing, or of another layout version).
+   */
+  static persistedMark(dataDir: string): LogMark | null {
+    let file: SqliteFile;
+    try {
+      Deno.statSync(layout(dataDir).profileState);
+      file = SqliteFile.open(layout(dataDir).profileState, {
+        readOnly: true,
+        version: STATE_VERSION,
+        schema: SCHEMA,
+      });
+    } catch {
+      return null;
+    }
+    try {
+      const raw = file.meta("rollup_mark");
+      return raw === undefined ? EMPTY_MARK : JSON.parse(raw) as LogMark;
+    } finally {
+      file.close();
+    }
+  }
+
   #storedMark(): LogMark {
     const raw = this.#db.meta("rollup_mark");
     return raw === undefined ? EMPTY_MARK : JSON.parse(raw) as LogMark;

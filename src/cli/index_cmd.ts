@@ -6,7 +6,8 @@
  */
 import { UsageError } from "../errors.ts";
 import { layout } from "../store/layout.ts";
-import { markHolds, MessageIndex } from "../store/index.ts";
+import { type LogMark, markHolds, MessageIndex } from "../store/index.ts";
+import { ProfileStore } from "../profiles.ts";
 import { rebuildDerived, tryWriterLock } from "../store/derived.ts";
 import { COMMON_HELP, parseFlags } from "./args.ts";
 import type { CliIO } from "./io.ts";
@@ -14,62 +15,78 @@ import type { CliIO } from "./io.ts";
 const HELP = `Usage: twitch-osint index rebuild | status
 
   rebuild   rebuilds <data>/index.sqlite from <data>/logs/messages.jsonl
-  status    prints, as JSON, how much of the log the index covers and whether it is current
+  status    prints, as JSON, how much of the log the index covers and whether it is current,
+            and the same for the rollup state behind the profiles (profiles.sqlite)
 
 The index is derived data: deleting it loses nothing, and search catches it up by itself.
 
 ${COMMON_HELP}
 `;
 
-/** The state of the index of a data dir. */
+/** How far a derived store covers the log. */
+type Coverage = "current" | "behind" | "stale" | "missing" | "no-log";
+
+/** The state of the index (and of the rollups behind the profiles) of a data dir. */
 export interface IndexStatus {
   index: string;
   log: string;
-  state: "current" | "behind" | "stale" | "missing" | "no-log";
+  state: Coverage;
   log_bytes: number;
   indexed_bytes: number;
   indexed_messages: number;
+  /** The same for the rollup state behind the profile files (`profiles.sqlite`). */
+  profiles_state: Coverage;
+  profiles_bytes: number;
   /** `busy` while a monitor (or a rebuild) is writing it. */
   writer: "busy" | "free";
 }
 
+/** Where a mark stands against the log (`logBytes` null: there is no log). */
+function coverage(logPath: string, logBytes: number | null, mark: LogMark | null): Coverage {
+  if (logBytes === null) return "no-log";
+  if (mark === null) return "missing";
+  const f = Deno.openSync(logPath, { read: true });
+  try {
+    if (!markHolds(f, logBytes, mark)) return "stale";
+  } finally {
+    f.close();
+  }
+  return mark.offset < logBytes ? "behind" : "current";
+}
+
 async function status(dataDir: string): Promise<IndexStatus> {
   const l = layout(dataDir);
-  let logBytes = 0;
-  let hasLog = true;
+  let logBytes: number | null = null;
   try {
     logBytes = (await Deno.stat(l.messages)).size;
   } catch {
-    hasLog = false;
+    // No log yet.
   }
   const lock = await tryWriterLock(dataDir).catch(() => null);
   const writer = lock ? "free" : "busy";
   lock?.close();
-  const base = { index: l.index, log: l.messages, log_bytes: logBytes, writer } as const;
+  const rollups = ProfileStore.persistedMark(dataDir);
+  const out = (state: Coverage, indexedBytes: number, indexedMessages: number): IndexStatus => ({
+    index: l.index,
+    log: l.messages,
+    log_bytes: logBytes ?? 0,
+    state,
+    indexed_bytes: indexedBytes,
+    indexed_messages: indexedMessages,
+    profiles_state: coverage(l.messages, logBytes, rollups),
+    profiles_bytes: rollups?.offset ?? 0,
+    writer,
+  });
   let ix: MessageIndex;
   try {
     await Deno.stat(l.index);
     ix = MessageIndex.open(l.index, { readOnly: true });
   } catch {
-    return { ...base, state: hasLog ? "missing" : "no-log", indexed_bytes: 0, indexed_messages: 0 };
+    return out(coverage(l.messages, logBytes, null), 0, 0);
   }
   try {
     const mark = ix.mark;
-    let holds = false;
-    if (hasLog) {
-      const f = Deno.openSync(l.messages, { read: true });
-      try {
-        holds = markHolds(f, logBytes, mark);
-      } finally {
-        f.close();
-      }
-    }
-    return {
-      ...base,
-      state: !hasLog ? "no-log" : !holds ? "stale" : mark.offset < logBytes ? "behind" : "current",
-      indexed_bytes: mark.offset,
-      indexed_messages: ix.count(),
-    };
+    return out(coverage(l.messages, logBytes, mark), mark.offset, ix.count());
   } finally {
     ix.close();
   }

@@ -94,6 +94,23 @@ Deno.test("index status and rebuild report the index against the log", async () 
   const st = JSON.parse(s.stdout);
   assert.equal(st.state, "current");
   assert.equal(st.indexed_messages, 708);
+  assert.equal(st.profiles_state, "current");
+  assert.equal(st.profiles_bytes, st.log_bytes);
+  // More log than the rollups have folded: behind; a rewritten log: stale.
+  const log = join(dir.path, "logs", "messages.jsonl");
+  const text = await Deno.readTextFile(log);
+  const first = text.slice(0, text.indexOf("\n") + 1);
+  await Deno.writeTextFile(log, first.replace(/"message_id":"[^"]*"/, '"message_id":"extra-1"'), {
+    append: true,
+  });
+  const behind = JSON.parse((await runMain(["index", "status", "--data-dir", dir.path])).stdout);
+  assert.equal(behind.profiles_state, "behind");
+  assert.equal(behind.state, "behind");
+  await Deno.writeTextFile(log, text.slice(first.length));
+  const stale = JSON.parse((await runMain(["index", "status", "--data-dir", dir.path])).stdout);
+  assert.equal(stale.profiles_state, "stale");
+  assert.equal(stale.state, "stale");
+  await Deno.writeTextFile(log, text);
   await Deno.remove(join(dir.path, "index.sqlite"));
   assert.equal(
     JSON.parse((await runMain(["index", "status", "--data-dir", dir.path])).stdout).state,
