@@ -6,8 +6,8 @@
  */
 import { join } from "node:path";
 import { PrivacyFile } from "./schemas.ts";
-import { StoreError } from "./errors.ts";
 import { jsonText, writeFileAtomic } from "./store/atomic.ts";
+import { readSchemaFile } from "./store/json_file.ts";
 
 /** Path of the opt-out list in a data dir. */
 export function privacyPath(dataDir: string): string {
@@ -18,26 +18,7 @@ const EMPTY: PrivacyFile = { version: 1, optout: { users: [], channels: [] } };
 
 /** Reads the opt-out list; absent means empty. */
 export async function readPrivacy(dataDir: string): Promise<PrivacyFile> {
-  const path = privacyPath(dataDir);
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return structuredClone(EMPTY);
-    throw new StoreError(`cannot read ${path}: ${(e as Error).message}`, { cause: e });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new StoreError(`${path}: not valid JSON (${(e as Error).message})`, { cause: e });
-  }
-  const r = PrivacyFile.safeParse(json);
-  if (!r.success) {
-    const issue = r.error.issues[0]!;
-    throw new StoreError(`${path}: ${issue.path.join(".")}: ${issue.message}`);
-  }
-  return r.data;
+  return (await readSchemaFile(privacyPath(dataDir), PrivacyFile)) ?? structuredClone(EMPTY);
 }
 
 /** Adds or removes names; returns what changed. Names must already be normalized logins. */

@@ -27,6 +27,7 @@ import { privacyFilter, readPrivacy } from "./privacy.ts";
 import { compareHitRows, type HitRow, hitRowsOf, scanMessages } from "./subject_hits.ts";
 import { builtinProviders } from "./providers/registry.ts";
 import { writeFileAtomic } from "./store/atomic.ts";
+import { readJsonFile } from "./store/json_file.ts";
 
 /** Report formats. */
 export type ReportFormat = "md" | "html" | "json";
@@ -111,21 +112,6 @@ export interface BuildReportOptions {
   hitsLimit?: number;
   /** Signals listed. @default 50 */
   signalsLimit?: number;
-}
-
-async function readJsonFile(path: string): Promise<unknown | undefined> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return undefined;
-    throw new StoreError(`cannot read ${path}: ${(e as Error).message}`, { cause: e });
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new StoreError(`${path}: not valid JSON (${(e as Error).message})`, { cause: e });
-  }
 }
 
 const EMPTY_BY_HOUR = (): number[] => new Array<number>(24).fill(0);

@@ -11,8 +11,9 @@ import { join } from "node:path";
 import { type Normalized, normalizeEmail, normalizeLogin } from "./normalize.ts";
 import { normalizePhone } from "./phone.ts";
 import { type Subject, SubjectsFile, SubjectType } from "./schemas.ts";
-import { InputError, StoreError } from "./errors.ts";
+import { InputError } from "./errors.ts";
 import { jsonText, writeFileAtomic } from "./store/atomic.ts";
+import { readSchemaFile } from "./store/json_file.ts";
 
 /**
  * The file-system-safe, deterministic key of a subject: `type_value` with every character
@@ -220,26 +221,7 @@ export function subjectsPath(dataDir: string): string {
 
 /** Reads `data/subjects.json`; an absent file is an empty list. */
 export async function readSubjects(dataDir: string): Promise<Subject[]> {
-  const path = subjectsPath(dataDir);
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return [];
-    throw new StoreError(`cannot read ${path}: ${(e as Error).message}`, { cause: e });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new StoreError(`${path}: not valid JSON (${(e as Error).message})`, { cause: e });
-  }
-  const parsed = SubjectsFile.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new StoreError(`${path}: ${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid"}`);
-  }
-  return parsed.data.subjects;
+  return (await readSchemaFile(subjectsPath(dataDir), SubjectsFile))?.subjects ?? [];
 }
 
 /** Writes `data/subjects.json` atomically; returns false when it was already identical. */

@@ -1,0 +1,40 @@
+/**
+ * Reading the data dir's own JSON files (subjects, the opt-out list, enrichment, profiles): a
+ * missing file is `undefined`, and an unreadable, malformed or invalid one is a StoreError that
+ * names the file (and the field).
+ *
+ * @module
+ */
+import type { z } from "zod";
+import { StoreError } from "../errors.ts";
+
+/** The parsed JSON of `path`, or undefined when the file does not exist. */
+export async function readJsonFile(path: string): Promise<unknown | undefined> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return undefined;
+    throw new StoreError(`cannot read ${path}: ${(e as Error).message}`, { cause: e });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new StoreError(`${path}: not valid JSON (${(e as Error).message})`, { cause: e });
+  }
+}
+
+/** {@link readJsonFile} checked against `schema`; the first issue names the field. */
+export async function readSchemaFile<T>(
+  path: string,
+  schema: z.ZodType<T>,
+): Promise<T | undefined> {
+  const json = await readJsonFile(path);
+  if (json === undefined) return undefined;
+  const r = schema.safeParse(json);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw new StoreError(`${path}: ${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid"}`);
+  }
+  return r.data;
+}
