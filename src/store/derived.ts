@@ -146,9 +146,10 @@ export class DerivedWriter {
       file = await Deno.open(this.#logPath, { read: true });
     } catch (e) {
       if (!(e instanceof Deno.errors.NotFound)) throw e;
-      // No log: nothing derived may remain.
+      // No log (deleted): nothing derived may remain, not even in free pages.
       if ((this.index?.mark.offset ?? 0) > 0 || (this.profiles?.mark.offset ?? 0) > 0) {
-        this.reset();
+        this.index?.scrub();
+        this.profiles?.reset();
         result.rebuilt = true;
       }
       return result;
@@ -171,11 +172,10 @@ export class DerivedWriter {
         rollMark = EMPTY_MARK;
         result.rebuilt = true;
       }
-      const start = !index
-        ? rollMark.offset
-        : profiles
-        ? Math.min(ixMark.offset, rollMark.offset)
-        : ixMark.offset;
+      const start = Math.min(
+        index ? ixMark.offset : Infinity,
+        profiles ? rollMark.offset : Infinity,
+      );
       result.offset = ixMark.offset;
       if (start >= size) return result;
 
