@@ -19,9 +19,13 @@ import { createHash } from "node:crypto";
  * ```
  */
 export function messageIdFor(channel: string, ts: string, userName: string, text: string): string {
-  return "h_" +
-    createHash("sha256").update(`${channel}\0${ts}\0${userName}\0${text}`).digest("hex").slice(
-      0,
-      32,
-    );
+  return hashId([channel, ts, userName, text]);
+}
+
+/**
+ * `h_` and the first 32 hex digits of the SHA-256 of `parts` joined by NUL: the ids of
+ * messages ({@link messageIdFor}) and of chat events that arrive without one.
+ */
+export function hashId(parts: readonly string[]): string {
+  return "h_" + createHash("sha256").update(parts.join("\0")).digest("hex").slice(0, 32);
 }

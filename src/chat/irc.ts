@@ -30,11 +30,6 @@ export class IrcTags {
     return (this.#map ??= parseTags(this.#raw)).get(name);
   }
 
-  /** Whether tag `name` is present (even with an empty value). */
-  has(name: string): boolean {
-    return (this.#map ??= parseTags(this.#raw)).has(name);
-  }
-
   /** The number of distinct tags. */
   get size(): number {
     return (this.#map ??= parseTags(this.#raw)).size;

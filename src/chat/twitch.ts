@@ -10,10 +10,9 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
 import type { ChatEvent } from "../schemas.ts";
 import { emoteNamesFromTag } from "../analysis/emote_ranges.ts";
-import { messageIdFor } from "../analysis/message_id.ts";
+import { hashId, messageIdFor } from "../analysis/message_id.ts";
 import type { MessageDraft } from "./source.ts";
 import { type IrcLine, prefixNick, TagPicker } from "./irc.ts";
 
@@ -78,15 +77,10 @@ function privmsg(line: IrcLine, receivedAtMs: number): TwitchMeaning {
   const nick = prefixNick(line.prefix);
   const userName = nick === undefined ? undefined : loginOf(nick);
   if (userName === undefined) return invalid(`PRIVMSG from an invalid user ${quote(line.prefix)}`);
-  let text = line.params.length > 1 ? line.params[line.params.length - 1]! : "";
-  let action = false;
-  if (text.startsWith(ACTION_START)) {
-    action = true;
-    text = text.slice(ACTION_START.length, text.endsWith("\x01") ? -1 : text.length);
-  } else if (text === "\x01ACTION\x01") {
-    action = true;
-    text = "";
-  }
+  const raw = line.params.length > 1 ? line.params[line.params.length - 1]! : "";
+  const emptyAction = raw === "\x01ACTION\x01";
+  const action = emptyAction || raw.startsWith(ACTION_START);
+  const text = emptyAction ? "" : stripAction(raw);
 
   const [id, sentTs, userId, displayName, emotes, badges, bits, firstMsg, replyId, replyLogin] =
     PRIVMSG_TAGS.pick(line.tags);
@@ -147,7 +141,7 @@ function usernotice(line: IrcLine, receivedAtMs: number): TwitchMeaning {
       ts,
       channel,
       event_id: tags.get("id") ||
-        eventIdFor(["usernotice", channel, ts, notice, userName ?? "", text]),
+        hashId(["usernotice", channel, ts, notice, userName ?? "", text]),
       notice,
       user_name: userName,
       user_id: tags.get("user-id") || null,
@@ -175,7 +169,7 @@ function clearmsg(line: IrcLine, receivedAtMs: number): TwitchMeaning {
       ts: isoTime(tags.get("tmi-sent-ts"), receivedAtMs),
       channel,
       // One message is deleted once: its id names the deletion, however often it is delivered.
-      event_id: tags.get("id") || eventIdFor(["clearmsg", channel, target]),
+      event_id: tags.get("id") || hashId(["clearmsg", channel, target]),
       target_message_id: target,
       user_name: login ? login.toLowerCase() : null,
       text: stripAction(line.params[1] ?? ""),
@@ -203,7 +197,7 @@ function clearchat(line: IrcLine, receivedAtMs: number): TwitchMeaning {
       ts,
       channel,
       event_id: tags.get("id") ||
-        eventIdFor(["clearchat", channel, ts, userName ?? "", String(durationSeconds)]),
+        hashId(["clearchat", channel, ts, userName ?? "", String(durationSeconds)]),
       user_name: userName,
       user_id: tags.get("target-user-id") || null,
       duration_seconds: durationSeconds,
@@ -269,10 +263,6 @@ function isoTime(sentTs: string | undefined, receivedAtMs: number): string {
   const m = Math.floor(rest / 60_000) % 60;
   const s = Math.floor(rest / 1000) % 60;
   return `${dayPrefix}${PAD2[h]}:${PAD2[m]}:${PAD2[s]}.${PAD3[rest % 1000]}Z`;
-}
-
-function eventIdFor(parts: string[]): string {
-  return "h_" + createHash("sha256").update(parts.join("\0")).digest("hex").slice(0, 32);
 }
 
 function quote(value: string | undefined): string {

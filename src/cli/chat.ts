@@ -49,7 +49,7 @@ Example:
 `;
 
 /** Parses `--channels`: comma-separated logins, normalized, without repeats. */
-export function parseChannels(list: string): string[] {
+function parseChannels(list: string): string[] {
   const out: string[] = [];
   for (const raw of list.split(",")) {
     if (raw.trim() === "") continue;
