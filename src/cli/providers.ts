@@ -8,6 +8,7 @@
 import { UsageError } from "../errors.ts";
 import { COMMON_HELP, parseFlags, str } from "./args.ts";
 import type { CliIO, Handler } from "./io.ts";
+import { columns } from "./table.ts";
 import { loadRegistry } from "../providers/registry.ts";
 import { networkUse } from "../providers/provider.ts";
 
@@ -49,10 +50,7 @@ function table(rows: ProviderRow[]): string {
     r.origin,
     r.description,
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (c: string[]) =>
-    c.map((v, i) => (i === c.length - 1 ? v : v.padEnd(widths[i]!))).join("  ") + "\n";
-  return line(head) + cells.map(line).join("");
+  return columns(head, cells);
 }
 
 /** `providers <subcommand>`. */

@@ -11,6 +11,7 @@ import { buildQuery, search, type SearchResult } from "../search.ts";
 import { privacyFilter, takeAllowed } from "../privacy.ts";
 import { COMMON_HELP, parseFlags, str } from "./args.ts";
 import type { CliIO } from "./io.ts";
+import { columns, printable } from "./table.ts";
 
 const HELP =
   `Usage: twitch-osint search messages [--by user|channel --value NAME] [--since T] [--until T]
@@ -49,24 +50,13 @@ export function renderTable(messages: readonly ShownMessage[]): string {
     m.ts,
     m.channel,
     m.user_name,
-    (m.deleted_at ? "[deleted] " : "") + oneLine(m.text),
+    (m.deleted_at ? "[deleted] " : "") + printable(m.text, TEXT_CELL),
   ]);
-  const head = ["ts", "channel", "user", "text"];
-  const w = [0, 1, 2].map((i) => Math.max(head[i]!.length, ...rows.map((r) => r[i]!.length)));
-  const fmt = (r: string[]) =>
-    `${r[0]!.padEnd(w[0]!)}  ${r[1]!.padEnd(w[1]!)}  ${r[2]!.padEnd(w[2]!)}  ${r[3]}`.trimEnd();
-  return [fmt(head), ...rows.map(fmt)].join("\n") + "\n";
+  return columns(["ts", "channel", "user", "text"], rows, true);
 }
 
-function oneLine(text: string): string {
-  // Control characters would break the table (and could drive a terminal): show them escaped.
-  const t = text.replace(
-    // deno-lint-ignore no-control-regex
-    /[\u0000-\u001f\u007f]/g,
-    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
-  );
-  return t.length > 120 ? t.slice(0, 119) + "…" : t;
-}
+/** Longest text shown in a table cell. */
+const TEXT_CELL = 120;
 
 /** `search <subcommand>`. */
 export async function run(args: string[], io: CliIO): Promise<number> {
@@ -161,7 +151,7 @@ export function renderEventTable(events: readonly ChatEvent[]): string {
     e.channel,
     e.kind === "usernotice" ? e.notice : e.kind,
     e.user_name ?? "(everyone)",
-    oneLine(
+    printable(
       e.kind === "usernotice"
         ? [e.system_text, e.text].filter(Boolean).join(" | ")
         : e.kind === "clearmsg"
@@ -169,11 +159,8 @@ export function renderEventTable(events: readonly ChatEvent[]): string {
         : e.duration_seconds === null
         ? (e.user_name ? "banned" : "chat cleared")
         : `timed out for ${e.duration_seconds}s`,
+      TEXT_CELL,
     ),
   ]);
-  const head = ["ts", "channel", "kind", "user", "detail"];
-  const w = [0, 1, 2, 3].map((i) => Math.max(head[i]!.length, ...rows.map((r) => r[i]!.length)));
-  const fmt = (r: string[]) =>
-    [0, 1, 2, 3].map((i) => r[i]!.padEnd(w[i]!)).join("  ") + `  ${r[4]}`.trimEnd();
-  return [fmt(head), ...rows.map(fmt)].join("\n") + "\n";
+  return columns(["ts", "channel", "kind", "user", "detail"], rows, true);
 }

@@ -10,6 +10,7 @@ import { type HitRow, readHits, resolveSubject } from "../subject_hits.ts";
 import { parseTimeBound } from "../search.ts";
 import { COMMON_HELP, intFlag, parseFlags, str } from "./args.ts";
 import type { CliIO } from "./io.ts";
+import { columns, printable } from "./table.ts";
 
 /** Help of `subjects hits`. */
 export const HITS_HELP =
@@ -40,12 +41,10 @@ function table(rows: HitRow[]): string {
     r.how,
     r.channel,
     r.user_name,
-    r.text.replace(/[\r\n\t]+/g, " "),
+    // Line breaks and tabs as one space, other control characters escaped.
+    printable(r.text.replace(/[\r\n\t]+/g, " ")),
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (c: string[]) =>
-    c.map((v, i) => (i === c.length - 1 ? v : v.padEnd(widths[i]!))).join("  ") + "\n";
-  return line(head) + cells.map(line).join("");
+  return columns(head, cells);
 }
 
 /** `subjects hits`. */
