@@ -7,6 +7,7 @@
 import { parseArgs } from "node:util";
 import { UsageError } from "../errors.ts";
 import { type CommonOptions, commonOptions, type Env } from "../config.ts";
+import { DEFAULT_REGION } from "../normalize.ts";
 
 /** A flag definition as `parseArgs` takes it. */
 export type FlagSpec = Record<
@@ -112,4 +113,17 @@ export function numberFlag(p: Parsed, name: string, fallback: number): number {
     throw new UsageError(`--${name} must be a number >= 0, got "${v}"`);
   }
   return n;
+}
+
+/**
+ * The region national phone forms are read in: `--region`, else env `OSINT_DEFAULT_REGION`,
+ * else US. A bad value is a usage error: a region libphonenumber does not know would silently
+ * find no national phone numbers, so none would be redacted.
+ */
+export function regionFlag(p: Parsed, env: Env): string {
+  const region = str(p, "region") ?? env("OSINT_DEFAULT_REGION") ?? DEFAULT_REGION;
+  if (!/^[A-Za-z]{2}$/.test(region)) {
+    throw new UsageError(`--region must be a two-letter country code, got "${region}"`);
+  }
+  return region;
 }

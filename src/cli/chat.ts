@@ -6,7 +6,7 @@
  */
 import { UsageError } from "../errors.ts";
 import { normalizeLogin } from "../normalize.ts";
-import { COMMON_HELP, numberFlag, parseFlags, required, str } from "./args.ts";
+import { COMMON_HELP, numberFlag, parseFlags, regionFlag, required, str } from "./args.ts";
 import type { CliIO } from "./io.ts";
 import { rate, StatusLine } from "./progress.ts";
 import { runChat, type RunProgress } from "../chat/runner.ts";
@@ -17,7 +17,6 @@ import { readSubjects } from "../subjects.ts";
 import { compileWatchlist } from "../analysis/hits.ts";
 import { detectSignals } from "../analysis/signals.ts";
 import { privacyFilter } from "../privacy.ts";
-import { DEFAULT_REGION } from "../normalize.ts";
 import { openDerived } from "../store/derived.ts";
 
 const HELP =
@@ -102,6 +101,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const speed = numberFlag(p, "speed", 1);
   const batchSize = Math.max(1, Math.floor(numberFlag(p, "batch-size", 5000)));
   const flushMs = numberFlag(p, "flush-ms", 200);
+  const region = regionFlag(p, io.env);
   const offline = p.values.offline === true;
   const { dataDir, fixturesDir, quiet } = p.common;
   const status = new StatusLine(io, quiet);
@@ -134,14 +134,13 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     });
   }
 
-  const region = str(p, "region") ?? io.env("OSINT_DEFAULT_REGION") ?? DEFAULT_REGION;
   const knownEmotes = await loadKnownEmotes(fixturesDir);
   const subjects = await readSubjects(dataDir);
   const privacy = await privacyFilter(dataDir);
-  // An opt-out added while a monitor runs takes effect within seconds.
-  const privacyTimer = setInterval(() => void privacy.refresh().catch(() => {}), 2000);
   // Index and profiles follow the log (in a worker thread, so ingest does not wait for them).
   const derived = p.values["log-only"] === true ? null : await openDerived(dataDir);
+  // An opt-out added while a monitor runs takes effect within seconds.
+  const privacyTimer = setInterval(() => void privacy.refresh().catch(() => {}), 2000);
   const summary = await runChat(source, {
     dataDir,
     ...(derived ? { afterFlush: derived.afterFlush } : {}),

@@ -4,10 +4,9 @@
  * @module
  */
 import { UsageError } from "../errors.ts";
-import { COMMON_HELP, parseFlags, required, str } from "./args.ts";
+import { COMMON_HELP, parseFlags, regionFlag, required, str } from "./args.ts";
 import type { CliIO } from "./io.ts";
 import { loadSubjectsFile } from "../subjects.ts";
-import { DEFAULT_REGION } from "../normalize.ts";
 
 const HELP = `Usage: twitch-osint subjects <load|enrich|hits|report> [options]
 
@@ -70,10 +69,7 @@ async function load(args: string[], io: CliIO): Promise<number> {
     return 0;
   }
   const path = required(p, "path");
-  const region = str(p, "region") ?? io.env("OSINT_DEFAULT_REGION") ?? DEFAULT_REGION;
-  if (!/^[A-Za-z]{2}$/.test(region)) {
-    throw new UsageError(`--region must be a two-letter country code, got "${region}"`);
-  }
+  const region = regionFlag(p, io.env);
   if (p.values.network !== true) await Deno.permissions.revoke({ name: "net" });
   const { quiet, dataDir } = p.common;
   const result = await loadSubjectsFile(path, dataDir, {

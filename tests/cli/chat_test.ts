@@ -266,6 +266,12 @@ Deno.test("chat run usage errors exit 2 with one line and no stack", async (t) =
       ["chat", "run", "--offline", "--channels", "devchat", "extra"],
       /unexpected argument "extra"/,
     ],
+    [
+      // A region libphonenumber does not know would leave national phone numbers unredacted.
+      "bad region",
+      ["chat", "run", "--offline", "--channels", "devchat", "--region", "USA"],
+      /--region must be a two-letter country code, got "USA"/,
+    ],
     ["unknown subcommand", ["chat", "frobnicate"], /unknown chat subcommand "frobnicate"/],
     [
       "no fixture",
