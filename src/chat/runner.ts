@@ -49,8 +49,11 @@ export interface RunOptions {
   onStatus?: (text: string) => void;
   /** Called after each durable write with the messages that were new (profiles, index). */
   afterFlush?: (written: Message[]) => Promise<void>;
-  /** Keeps or drops a message before it is stored (opt-out). @default keep all */
-  admit?: (m: Message) => boolean;
+  /**
+   * Keeps or drops a message by its author and channel (opt-out), before it is analysed or
+   * stored: a refused message's text goes through nothing. @default keep all
+   */
+  admit?: (m: { user_name: string; channel: string }) => boolean;
   now?: () => number;
 }
 
@@ -154,8 +157,8 @@ export async function runChat(source: ChatSource, options: RunOptions): Promise<
           p.received++;
           const ch = item.draft.channel;
           p.perChannel[ch] = (p.perChannel[ch] ?? 0) + 1;
+          if (admit && !admit(item.draft)) break;
           const m = analyzeMessage(item.draft, options.analysis);
-          if (admit && !admit(m)) break;
           pending.push(m);
           if (pending.length >= batchSize) {
             // Double buffering: the next batch fills while this one is written; wait only if
