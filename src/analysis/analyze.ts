@@ -31,9 +31,14 @@ export interface AnalysisContext {
  */
 export function analyzeMessage(draft: MessageDraft, ctx: AnalysisContext): Message {
   const original = draft.text;
-  const watch = ctx.watchlist;
+  const w = ctx.watchlist;
+  // An empty watchlist (no subjects loaded) finds nothing: skip its work on every message.
+  const watch = w && (w.usernames.size || w.emails.size || w.phones.size) ? w : undefined;
   const redact = ctx.redact ?? true;
-  const pii = redact || watch ? findPii(original, ctx.region) : [];
+  // Personal data is looked for only to redact it or to match email and phone subjects.
+  const pii = redact || (watch && (watch.emails.size || watch.phones.size))
+    ? findPii(original, ctx.region)
+    : [];
   const mentions = extractMentions(original);
   let text = original;
   let redacted: Array<"email" | "phone"> = [];

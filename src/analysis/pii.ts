@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { DEFAULT_REGION } from "../normalize.ts";
 import { findPhoneNumbersInText } from "libphonenumber-js/max";
 import type { CountryCode } from "libphonenumber-js/max";
 
@@ -22,7 +23,7 @@ const EMAIL_RE = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{
 const MAYBE_PHONE = /\d(?:[\s().\-/]{0,3}\d){6,}/;
 
 /** Emails and phone numbers in `text`, in order of position, spans not overlapping. */
-export function findPii(text: string, region = "US"): PiiSpan[] {
+export function findPii(text: string, region: string = DEFAULT_REGION): PiiSpan[] {
   const out: PiiSpan[] = [];
   if (text.indexOf("@") !== -1) {
     for (const m of text.matchAll(EMAIL_RE)) {
