@@ -18,7 +18,7 @@ import type { Message } from "./schemas.ts";
 import { UsageError } from "./errors.ts";
 import { normalizeLogin, normalizeTimestamp } from "./normalize.ts";
 import { layout } from "./store/layout.ts";
-import { openLines } from "./store/lines.ts";
+import { openLineBatches } from "./store/lines.ts";
 import {
   type Candidate,
   compareCandidates,
@@ -176,24 +176,26 @@ class TopK {
 
 /** Scans the log from byte `start` (a line boundary) to its last whole line. */
 async function scanInto(path: string, start: number, q: SearchQuery, top: TopK): Promise<void> {
-  let lines;
+  let batches;
   try {
-    lines = await openLines(path, { start });
+    batches = await openLineBatches(path, { start });
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return;
     throw e;
   }
   // A login needs no JSON escaping, so a record of this user/channel holds it verbatim.
   const needle = q.by ? q.by.value : null;
-  for await (const item of lines) {
-    if (item.partial) break;
-    if (!("text" in item)) continue;
-    if (needle !== null && !item.text.includes(needle)) continue;
-    const m = parseLogRecord(item.text);
-    if (m === null) continue;
-    const ts = Date.parse(m.ts);
-    if (!top.wants(ts)) continue;
-    if (matches(m, ts, q)) top.add({ ts, mid: m.message_id, message: m });
+  scan: for await (const batch of batches) {
+    for (const item of batch) {
+      if (item.partial) break scan;
+      if (!("text" in item)) continue;
+      if (needle !== null && !item.text.includes(needle)) continue;
+      const m = parseLogRecord(item.text);
+      if (m === null) continue;
+      const ts = Date.parse(m.ts);
+      if (!top.wants(ts)) continue;
+      if (matches(m, ts, q)) top.add({ ts, mid: m.message_id, message: m });
+    }
   }
 }
 

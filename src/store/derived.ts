@@ -16,7 +16,7 @@
 import type { Message } from "../schemas.ts";
 import { StoreError } from "../errors.ts";
 import { layout } from "./layout.ts";
-import { openLines } from "./lines.ts";
+import { openLineBatches } from "./lines.ts";
 import {
   EMPTY_MARK,
   type IndexRow,
@@ -179,15 +179,14 @@ export class DerivedWriter {
       result.offset = ixMark.offset;
       if (start >= size) return result;
 
-      const lines = await openLines(this.#logPath, { start });
+      const batches = await openLineBatches(this.#logPath, { start });
       let rows: IndexRow[] = [];
       let end = start;
       const commit = () => {
         const mark = markOf(file, end);
         if (index && end > ixMark.offset) {
-          const fresh = rows.filter((r) => r.offset >= ixMark.offset);
-          index.transaction(() => index.append(fresh, mark));
-          result.indexed += fresh.length;
+          index.transaction(() => index.append(rows, mark));
+          result.indexed += rows.length;
           ixMark = mark;
         }
         if (profiles && end > rollMark.offset) {
@@ -197,25 +196,26 @@ export class DerivedWriter {
         result.offset = ixMark.offset;
         rows = [];
       };
-      for await (const item of lines) {
-        // An incomplete last line is being written (or torn): leave it for the next time.
-        if (item.partial) break;
-        result.lines++;
-        const lineEnd = item.offset + item.bytes;
-        const m = "text" in item ? parseLogRecord(item.text) : null;
-        if (m === null) {
-          result.skipped++;
-        } else {
-          if (index && item.offset >= ixMark.offset) {
-            rows.push(indexRowOf(m, item.offset, item.bytes - 1));
+      read: for await (const batch of batches) {
+        for (const item of batch) {
+          // An incomplete last line is being written (or torn): leave it for the next time.
+          if (item.partial) break read;
+          result.lines++;
+          const m = "text" in item ? parseLogRecord(item.text) : null;
+          if (m === null) {
+            result.skipped++;
+          } else {
+            if (index && item.offset >= ixMark.offset) {
+              rows.push(indexRowOf(m, item.offset, item.bytes - 1));
+            }
+            if (profiles && item.offset >= rollMark.offset) {
+              profiles.fold(m);
+              result.folded++;
+            }
           }
-          if (profiles && item.offset >= rollMark.offset) {
-            profiles.fold(m);
-            result.folded++;
-          }
+          end = item.offset + item.bytes;
+          if (result.lines % CHUNK_LINES === 0) commit();
         }
-        end = lineEnd;
-        if (result.lines % CHUNK_LINES === 0) commit();
       }
       if (end > start) commit();
       return result;
