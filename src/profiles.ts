@@ -35,7 +35,6 @@ import {
   userProfile,
   type UserState,
 } from "./analysis/rollups.ts";
-import type { StatementSync } from "node:sqlite";
 import { EMPTY_MARK, type LogMark } from "./store/index.ts";
 import { SqliteFile } from "./store/sqlite.ts";
 import { jsonText } from "./store/atomic.ts";
@@ -127,7 +126,6 @@ export class ProfileStore {
   #dirtyUsers = new Set<string>();
   #dirtyChannels = new Set<string>();
   #mark: LogMark;
-  #loadStmt: StatementSync | null = null;
 
   private constructor(file: SqliteFile, dataDir: string) {
     this.#db = file;
@@ -167,7 +165,7 @@ export class ProfileStore {
   static persistedMark(dataDir: string): LogMark | null {
     let file: SqliteFile;
     try {
-      Deno.statSync(layout(dataDir).profileState);
+      // A missing file fails to open read-only: null.
       file = SqliteFile.open(layout(dataDir).profileState, {
         readOnly: true,
         version: STATE_VERSION,
@@ -223,10 +221,8 @@ export class ProfileStore {
   }
 
   #load(kind: ProfileKind, name: string): string | undefined {
-    this.#loadStmt ??= this.#db.db.prepare(
-      "SELECT state FROM profile_state WHERE kind = ? AND name = ?",
-    );
-    const row = this.#loadStmt.get(KIND_CODE[kind], name) as { state: string } | undefined;
+    const row = this.#db.stmt("SELECT state FROM profile_state WHERE kind = ? AND name = ?")
+      .get(KIND_CODE[kind], name) as { state: string } | undefined;
     return row?.state;
   }
 
@@ -267,25 +263,26 @@ export class ProfileStore {
   flush(options: { atEnd?: boolean } = {}): FlushResult {
     const users = [...this.#dirtyUsers];
     const channels = [...this.#dirtyChannels];
-    const db = this.#db.db;
     const stored = this.#storedMark();
     if (
       users.length || channels.length || stored.offset !== this.#mark.offset ||
       stored.tail !== this.#mark.tail
     ) {
       this.#db.transaction(() => {
-        const put = db.prepare(
+        const put = this.#db.stmt(
           "INSERT INTO profile_state(kind, name, state) VALUES (?, ?, ?) " +
             "ON CONFLICT(kind, name) DO UPDATE SET state = excluded.state",
         );
-        const dirty = db.prepare("INSERT OR IGNORE INTO profile_dirty(kind, name) VALUES (?, ?)");
+        const dirty = this.#db.stmt(
+          "INSERT OR IGNORE INTO profile_dirty(kind, name) VALUES (?, ?)",
+        );
         for (const u of users) {
-          put.run(0, u, encodeUserState(this.#users.get(u)!));
-          dirty.run(0, u);
+          put.run(KIND_CODE.user, u, encodeUserState(this.#users.get(u)!));
+          dirty.run(KIND_CODE.user, u);
         }
         for (const c of channels) {
-          put.run(1, c, encodeChannelState(this.#channels.get(c)!));
-          dirty.run(1, c);
+          put.run(KIND_CODE.channel, c, encodeChannelState(this.#channels.get(c)!));
+          dirty.run(KIND_CODE.channel, c);
         }
         this.#db.setMeta("rollup_mark", JSON.stringify(this.#mark));
       });
@@ -329,8 +326,7 @@ export class ProfileStore {
   }
 
   #writeDirty(): { users: number; channels: number } {
-    const db = this.#db.db;
-    const rows = db.prepare("SELECT kind, name FROM profile_dirty").all() as Array<
+    const rows = this.#db.stmt("SELECT kind, name FROM profile_dirty").all() as Array<
       { kind: number; name: string }
     >;
     if (rows.length === 0) return { users: 0, channels: 0 };
@@ -346,7 +342,7 @@ export class ProfileStore {
     for (const r of rows) {
       let path: string;
       let text: string;
-      if (Number(r.kind) === 0) {
+      if (Number(r.kind) === KIND_CODE.user) {
         const s = this.#users.get(r.name) ?? this.#decoded("user", r.name);
         if (!s) continue;
         path = join(userDir, profileFileName(r.name));
@@ -367,7 +363,7 @@ export class ProfileStore {
     }
     // Every file was tried; the first failure leaves the names dirty for the next flush.
     if (failure !== null) throw failure;
-    this.#db.transaction(() => db.exec("DELETE FROM profile_dirty"));
+    this.#db.transaction(() => this.#db.db.exec("DELETE FROM profile_dirty"));
     return { users, channels };
   }
 
@@ -383,7 +379,7 @@ export class ProfileStore {
     for (const kind of ["user", "channel"] as const) {
       const dir = profileDir(this.dataDir, kind);
       const keep = new Set(
-        (this.#db.db.prepare("SELECT name FROM profile_state WHERE kind = ?").all(
+        (this.#db.stmt("SELECT name FROM profile_state WHERE kind = ?").all(
           KIND_CODE[kind],
         ) as Array<{ name: string }>).map((r) => profileFileName(r.name)),
       );

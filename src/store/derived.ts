@@ -26,7 +26,7 @@ import {
   MessageIndex,
   parseLogRecord,
 } from "./index.ts";
-import { ProfileStore } from "../profiles.ts";
+import { type FlushResult, ProfileStore } from "../profiles.ts";
 
 /** Takes the writer lock of a data dir, or returns null when another writer holds it. */
 export async function tryWriterLock(dataDir: string): Promise<Deno.FsFile | null> {
@@ -225,11 +225,8 @@ export class DerivedWriter {
   }
 
   /** Persists rollups and rewrites touched profile files (see {@link ProfileStore.flush}). */
-  flushProfiles(
-    atEnd = false,
-  ): Promise<{ users: number; channels: number; removed: number }> {
-    if (!this.profiles) return Promise.resolve({ users: 0, channels: 0, removed: 0 });
-    return Promise.resolve(this.profiles.flush({ atEnd }));
+  flushProfiles(atEnd = false): FlushResult {
+    return this.profiles?.flush({ atEnd }) ?? { users: 0, channels: 0, removed: 0 };
   }
 
   /** Closes the databases. */
@@ -254,7 +251,7 @@ export interface RebuildOptions {
 export async function rebuildDerived(
   dataDir: string,
   options: RebuildOptions = {},
-): Promise<CatchUpResult & { profiles: { users: number; channels: number; removed: number } }> {
+): Promise<CatchUpResult & { profiles: FlushResult }> {
   const lock = await tryWriterLock(dataDir);
   if (!lock) {
     throw new StoreError(
@@ -268,7 +265,7 @@ export async function rebuildDerived(
     try {
       w.reset();
       const r = await w.catchUp();
-      const p = await w.flushProfiles(true);
+      const p = w.flushProfiles(true);
       if (r.indexed >= OPTIMIZE_ROWS) w.index?.optimize();
       return { ...r, rebuilt: true, profiles: p };
     } finally {
@@ -293,7 +290,7 @@ export async function catchUpDerived(
     const w = await DerivedWriter.open(dataDir, options);
     try {
       const r = await w.catchUp();
-      await w.flushProfiles(true);
+      w.flushProfiles(true);
       if (r.indexed >= OPTIMIZE_ROWS) w.index?.optimize();
       return r;
     } finally {
@@ -428,7 +425,7 @@ export class DerivedLoop {
       const wait = Math.max(this.#flushMs, FLUSH_SPACING * expected);
       if (final || now - this.#lastFlushEnd >= wait) {
         const t0 = performance.now();
-        const f = await w.flushProfiles(final);
+        const f = w.flushProfiles(final);
         const files = f.users + f.channels;
         this.#summary.profilesWritten += files;
         this.#lastFlushEnd = performance.now();

@@ -289,16 +289,6 @@ export class MessageIndex {
     return this.file.db;
   }
 
-  /** The path of the database file. */
-  get path(): string {
-    return this.file.path;
-  }
-
-  /** True when opened for reading only. */
-  get readOnly(): boolean {
-    return this.file.readOnly;
-  }
-
   /**
    * Opens (and for writers creates or migrates) the index at `path`. Throws StoreError when it
    * cannot be opened; callers that only read fall back to scanning the log.

@@ -140,14 +140,14 @@ Deno.test({
   const w = await DerivedWriter.open(dir.path);
   try {
     await w.catchUp();
-    await w.flushProfiles(true);
+    w.flushProfiles(true);
     const l = layout(dir.path);
     const text = await Deno.readTextFile(l.messages);
     await Deno.writeTextFile(l.messages + ".tmp", text.split("\n").slice(40).join("\n"));
     await Deno.rename(l.messages + ".tmp", l.messages);
     const r = await w.catchUp();
     assert.equal(r.rebuilt, true);
-    await w.flushProfiles(true);
+    w.flushProfiles(true);
     for (const db of [l.index, l.profileState]) {
       for (const suffix of ["", "-wal", "-shm"]) {
         const bytes = await Deno.readFile(db + suffix).catch(() => new Uint8Array());
