@@ -407,6 +407,41 @@ export function scrubEnrichment(
   return JSON.stringify(next) === before ? null : next;
 }
 
+/** Bytes the check reads at a time (a whole file in one string fails past 512 MiB). */
+const CHECK_CHUNK = 8 * 1024 * 1024;
+/** Characters a window keeps of the one before: more than a login (25) and its neighbours. */
+const CHECK_OVERLAP = 64;
+
+/**
+ * Whole-word occurrences of `word` in the bytes of a file (latin1, so any file), read in
+ * windows that overlap: a match is counted in the window where it ends, unless it ends at the
+ * window's edge, where the next character (a word boundary or not) is not known yet.
+ */
+async function occurrences(path: string, word: RegExp, any: RegExp): Promise<number> {
+  const file = await Deno.open(path, { read: true });
+  try {
+    const dec = new TextDecoder("latin1");
+    const buf = new Uint8Array(CHECK_CHUNK);
+    let tail = "";
+    let count = 0;
+    for (;;) {
+      const n = await file.read(buf);
+      const last = n === null;
+      const window = last ? tail : tail + dec.decode(buf.subarray(0, n));
+      if (any.test(window)) {
+        for (const m of window.matchAll(word)) {
+          const end = m.index + m[0].length;
+          if (end >= tail.length && (last || end < window.length)) count++;
+        }
+      }
+      if (last) return count;
+      tail = window.slice(-CHECK_OVERLAP);
+    }
+  } finally {
+    file.close();
+  }
+}
+
 /**
  * Counts whole-word, case-insensitive occurrences of any forgotten login in every file under
  * `dataDir` (read as bytes, so SQLite and other binary files are searched too).
@@ -417,7 +452,6 @@ export async function findRemaining(
 ): Promise<Array<{ file: string; count: number }>> {
   const out: Array<{ file: string; count: number }> = [];
   if (rule.word === null) return out;
-  const dec = new TextDecoder("latin1");
   const walk = async (dir: string): Promise<void> => {
     let entries: Deno.DirEntry[];
     try {
@@ -434,15 +468,12 @@ export async function findRemaining(
         continue;
       }
       if (!e.isFile) continue;
-      let text: string;
+      let n: number;
       try {
-        text = dec.decode(await Deno.readFile(p));
+        n = await occurrences(p, rule.word!, rule.anyUser!);
       } catch {
         continue;
       }
-      if (!rule.anyUser!.test(text)) continue;
-      rule.word!.lastIndex = 0;
-      const n = text.match(rule.word!)?.length ?? 0;
       if (n > 0) out.push({ file: relative(dataDir, p), count: n });
     }
   };
@@ -530,12 +561,17 @@ export async function forget(
 
   let changed = logsChanged || gone.length > 0 || summary.deleted.length > 0 ||
     enrichmentChanged > 0;
+  // What the check finds, when nothing was written since it was computed.
+  let found: Array<{ file: string; count: number }> | null = null;
   if (!dryRun && !changed && rule.word !== null) {
     // Nothing left in the logs, but an earlier run may have failed before the rebuild: derived
     // files that still hold the name are rebuilt all the same.
-    const stale = (await findRemaining(dataDir, rule)).filter((f) => DERIVED.test(f.file));
+    found = await findRemaining(dataDir, rule);
+    const stale = found.filter((f) => DERIVED.test(f.file));
     if (stale.length) {
       changed = true;
+      // Rebuilt below: the check looks again.
+      found = null;
       summary.notes.push(
         `derived files still held the name (${stale.map((f) => f.file).join(", ")}): rebuilt`,
       );
@@ -564,7 +600,7 @@ export async function forget(
 
   // 4. The check.
   if (!dryRun) {
-    const found = await findRemaining(dataDir, rule);
+    found ??= await findRemaining(dataDir, rule);
     const optout = relative(dataDir, privacyPath(dataDir));
     for (const f of found) {
       if (f.file === optout) summary.optoutKeeps.push(...rule.users);

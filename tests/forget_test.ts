@@ -17,11 +17,7 @@ import { eventLog, messageLog } from "../src/store/layout.ts";
 import { writeSubjects } from "../src/subjects.ts";
 import { jsonText } from "../src/store/atomic.ts";
 import { tempDir } from "./support/cli.ts";
-import { msg, relSignal } from "./support/messages.ts";
-
-function withIds(messages: Message[], prefix = "m"): Message[] {
-  return messages.map((m, i) => ({ ...m, message_id: `${prefix}${String(i).padStart(5, "0")}` }));
-}
+import { msg, relSignal, withIds } from "./support/messages.ts";
 
 const WORDS = [
   "someuser",
@@ -226,6 +222,27 @@ Deno.test("findRemaining() searches binary files too", async () => {
   );
   await Deno.writeTextFile(join(dir.path, "t.txt"), "someuser123 only");
   assertEquals(await findRemaining(dir.path, RULE()), [{ file: "a/bin", count: 1 }]);
+});
+
+Deno.test("findRemaining() counts whole words across its read windows, in files of any size", async () => {
+  await using dir = await tempDir();
+  const MiB = 1024 * 1024;
+  // Occurrences at the 8 MiB read boundaries and at the end of the file: ending right at a
+  // boundary before a word character (no match) or before a space (a match), straddling one.
+  const size = 24 * MiB + 100;
+  const bytes = new Uint8Array(size).fill(46); // "."
+  const put = (at: number, s: string) => bytes.set(new TextEncoder().encode(s), at);
+  put(8 * MiB - 30, " someuser "); // also in the next window's overlap: counted once
+  put(8 * MiB - 8, "someuserx");
+  put(16 * MiB - 8, "someuser ");
+  put(24 * MiB - 4, "SomeUser");
+  put(12 * MiB, " SOMEUSER xsomeuser someuser_2 ");
+  put(size - 8, "someuser");
+  await Deno.writeFile(join(dir.path, "big"), bytes);
+  const text = new TextDecoder("latin1").decode(bytes);
+  const expected = text.match(RULE().word!)!.length;
+  assertEquals(expected, 5);
+  assertEquals(await findRemaining(dir.path, RULE()), [{ file: "big", count: expected }]);
 });
 
 async function seed(dataDir: string): Promise<void> {
