@@ -751,13 +751,9 @@ type Outcome =
 interface Run {
   text: string;
   canon: Canon;
-  ctx: SignalContext;
   emotes: ReadonlySet<string>;
-  /** True when the original text has lowercase letters (so ALL-CAPS words stand out). */
-  hasLower: boolean;
   /** Message-wide guards, computed on first use: the matched words, or null. */
   wide: { denial: string | null; fiction: string | null; ad: string | null } | undefined;
-  trace: string[] | null;
 }
 
 function pieceAt(canon: Canon, offset: number): number {
@@ -772,19 +768,25 @@ function pieceAt(canon: Canon, offset: number): number {
   return lo;
 }
 
+/** The pieces [a, b) of the sentence holding piece `i` (sentences end at "?" and "."). */
+function sentenceSpan(canon: Canon, i: number): [number, number] {
+  const ends = (k: number) => canon.pieces[k]!.w === "?" || canon.pieces[k]!.w === ".";
+  let a = i;
+  while (a > 0 && !ends(a - 1)) a--;
+  let b = i;
+  while (b < canon.pieces.length && !ends(b)) b++;
+  return [a, b];
+}
+
 /** The canonical words from the start of the sentence holding piece `i` up to it. */
 function sentenceBefore(canon: Canon, i: number): string {
-  let a = i;
-  while (a > 0 && canon.pieces[a - 1]!.w !== "?" && canon.pieces[a - 1]!.w !== ".") a--;
+  const [a] = sentenceSpan(canon, i);
   return canon.pieces.slice(a, i).map((p) => p.w).join(" ");
 }
 
 /** Is chat addressed ("chat are you...", "...anyone chat?") in the sentence holding piece `i`? */
 function chatAddressed(canon: Canon, i: number): boolean {
-  let a = i;
-  while (a > 0 && canon.pieces[a - 1]!.w !== "?" && canon.pieces[a - 1]!.w !== ".") a--;
-  let b = i;
-  while (b < canon.pieces.length && canon.pieces[b]!.w !== "?" && canon.pieces[b]!.w !== ".") b++;
+  const [a, b] = sentenceSpan(canon, i);
   for (let k = a; k < b; k++) {
     if (canon.pieces[k]!.w !== "chat") continue;
     if (atSentenceStart(canon, k)) return true;
@@ -797,10 +799,7 @@ const PREPOSITION = new Set(["in", "to", "from", "on", "at", "with", "for", "abo
 
 /** The canonical words of the whole sentence holding piece `i`. */
 function sentenceOf(canon: Canon, i: number): string {
-  let a = i;
-  while (a > 0 && canon.pieces[a - 1]!.w !== "?" && canon.pieces[a - 1]!.w !== ".") a--;
-  let b = i;
-  while (b < canon.pieces.length && canon.pieces[b]!.w !== "?" && canon.pieces[b]!.w !== ".") b++;
+  const [a, b] = sentenceSpan(canon, i);
   return canon.pieces.slice(a, b).map((p) => p.w).join(" ");
 }
 
@@ -1102,7 +1101,6 @@ function evaluate(rule: Rule, m: RegExpExecArray, run: Run): Outcome {
   // -- the signal
   let confidence = rule.base * (SUBJECT_WEIGHT[s] ?? 0.9);
   if (rel === "with" || rel === "w") confidence *= 0.8;
-  if (g.mod === "new" || g.mod === "current") confidence *= 1;
   if (g.mod && g.mod !== "new" && g.mod !== "current" && g.mod !== "secret") {
     return no("other-sense", `"${g.mod}" ${g.rel} is not a current partner`);
   }
@@ -1201,7 +1199,9 @@ function analyze(text: string, ctx: SignalContext, trace: string[] | null): Sign
   }
   trace?.push("prefilter: a relationship word may be present, rules run");
   const canon = canonicalize(text, ctx);
-  if (!canon.pieces.some((p) => REL_WORDS.has(p.w))) {
+  const present = new Set<string>();
+  for (const p of canon.pieces) if (REL_WORDS.has(p.w)) present.add(p.w);
+  if (present.size === 0) {
     trace?.push(`canonical: ${canon.text}`);
     trace?.push('no relationship word after normalizing (e.g. "update", "data"): nothing fires');
     return [];
@@ -1209,11 +1209,8 @@ function analyze(text: string, ctx: SignalContext, trace: string[] | null): Sign
   const run: Run = {
     text,
     canon,
-    ctx,
     emotes: ctx.emotes?.length ? new Set(ctx.emotes.map((e) => e.toLowerCase())) : NO_EMOTES,
-    hasLower: /[a-z]/.test(text),
     wide: undefined,
-    trace,
   };
   trace?.push(`canonical: ${canon.text}`);
   if (canon.addressed !== null) {
@@ -1221,8 +1218,6 @@ function analyze(text: string, ctx: SignalContext, trace: string[] | null): Sign
   }
   const found: { at: number; signal: Signal }[] = [];
   let matched = 0;
-  const present = new Set<string>();
-  for (const p of canon.pieces) if (REL_WORDS.has(p.w)) present.add(p.w);
   for (const r of RULES) {
     let needed = false;
     for (const w of present) if (r.needs.has(w)) needed = true;
