@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertMatch } from "./support/assert.ts";
+import { assert, assertEquals, assertMatch, assertRejects } from "./support/assert.ts";
 import { join } from "node:path";
 import {
   buildReport,
@@ -212,11 +212,8 @@ Deno.test("buildReport() serves nothing of an opted-out user and refuses unknown
   ]);
   const phone = await buildReport(dir.path, "phone_+12025550123", { now: NOW });
   assertEquals(phone.hits.total, 1); // fan88's message, not someuser's
-  let err: unknown;
-  await buildReport(dir.path, "username_nobody").catch((e) => (err = e));
-  assert(err instanceof UsageError);
-  await buildReport(dir.path, "../escape").catch((e) => (err = e));
-  assert(err instanceof UsageError);
+  await assertRejects(() => buildReport(dir.path, "username_nobody"), UsageError);
+  await assertRejects(() => buildReport(dir.path, "../escape"), UsageError);
 });
 
 Deno.test("renderMarkdown() has every section with what it rests on", async () => {
