@@ -23,7 +23,7 @@ import { Enrichment, UserProfile } from "./schemas.ts";
 import { StoreError, UsageError } from "./errors.ts";
 import { enrichmentPath, SAFE_KEY_RE } from "./enrich.ts";
 import { readSubjects } from "./subjects.ts";
-import { privacyFilter, readPrivacy } from "./privacy.ts";
+import { privacyFilter } from "./privacy.ts";
 import { compareHitRows, type HitRow, hitRowsOf, scanMessages } from "./subject_hits.ts";
 import { builtinProviders } from "./providers/registry.ts";
 import { writeFileAtomic } from "./store/atomic.ts";
@@ -134,8 +134,8 @@ export async function buildReport(
   const hitsLimit = options.hitsLimit ?? 50;
   const signalsLimit = options.signalsLimit ?? 50;
   const privacy = await privacyFilter(dataDir);
-  const optout = await readPrivacy(dataDir);
-  const optedOut = subject.type === "username" && optout.optout.users.includes(subject.value);
+  // No channel is named "": this asks about the user alone.
+  const optedOut = subject.type === "username" && !privacy.allows(subject.value, "");
 
   // Enrichment.
   const providersInfo = new Map(builtinProviders().map((p) => [p.name, p]));

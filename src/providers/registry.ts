@@ -19,7 +19,7 @@
 import { dirname, isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { z } from "zod";
-import { InputError } from "../errors.ts";
+import { errorMessage, InputError } from "../errors.ts";
 import { SubjectType } from "../schemas.ts";
 import type { Provider } from "./provider.ts";
 import { joinPath, readJsonFile } from "./fixture_file.ts";
@@ -124,7 +124,7 @@ export async function loadRegistry(
     } catch (e) {
       throw new InputError(
         path,
-        `${where}: cannot load: ${e instanceof Error ? e.message.split("\n")[0] : e}`,
+        `${where}: cannot load: ${errorMessage(e)}`,
         {
           cause: e,
         },
