@@ -193,13 +193,20 @@ async function runOne(
   }
 }
 
-async function readOld(path: string): Promise<Enrichment | undefined> {
+/** The file's text, and its record when it holds a valid one. */
+async function readOld(path: string): Promise<{ text: string; record?: Enrichment } | undefined> {
+  let text: string;
   try {
-    const r = Enrichment.safeParse(JSON.parse(await Deno.readTextFile(path)));
-    // A damaged file is derived data: it is replaced rather than trusted.
-    return r.success ? r.data : undefined;
+    text = await Deno.readTextFile(path);
   } catch {
     return undefined;
+  }
+  try {
+    const r = Enrichment.safeParse(JSON.parse(text));
+    // A damaged file is derived data: it is replaced rather than trusted.
+    return r.success ? { text, record: r.data } : { text };
+  } catch {
+    return { text };
   }
 }
 
@@ -292,7 +299,8 @@ export async function enrichSubjects(
       ),
     );
     if (options.signal?.aborted) return;
-    const old = await readOld(path);
+    const oldFile = await readOld(path);
+    const old = oldFile?.record;
     const merged: Record<string, ProviderResult> = { ...(old?.providers ?? {}) };
     selected.forEach((p, i) => {
       const r = keepRanAt(results[i]!, old?.providers[p.name]);
@@ -305,9 +313,14 @@ export async function enrichSubjects(
     const providers: Record<string, ProviderResult> = {};
     for (const name of Object.keys(merged).sort()) providers[name] = merged[name]!;
     const record: Enrichment = { subject: orderedSubject(subject), providers };
-    const changed = await writeFileAtomic(path, jsonText(record), { skipIfUnchanged: true });
-    if (changed) summary.written++;
-    else summary.unchanged++;
+    const text = jsonText(record);
+    // Compared with the text read above: the file is read once.
+    if (text === oldFile?.text) {
+      summary.unchanged++;
+    } else {
+      await writeFileAtomic(path, text);
+      summary.written++;
+    }
   };
 
   let next = 0;
