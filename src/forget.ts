@@ -36,7 +36,7 @@ import { type LineDecision, type LineView, rewriteLines } from "./store/rewrite.
 import { readSubjects, subjectKey, writeSubjects } from "./subjects.ts";
 import { privacyPath } from "./privacy.ts";
 import { jsonText, writeFileAtomic } from "./store/atomic.ts";
-import { profilePath } from "./profiles.ts";
+import { profilePath } from "./store/layout.ts";
 import { rebuildDerived, tryWriterLock } from "./store/derived.ts";
 import { StoreError } from "./errors.ts";
 import { enrichSubjects } from "./enrich.ts";

@@ -38,41 +38,8 @@ import {
 import { EMPTY_MARK, type LogMark } from "./store/index.ts";
 import { SqliteFile } from "./store/sqlite.ts";
 import { jsonText } from "./store/atomic.ts";
-import { layout } from "./store/layout.ts";
+import { layout, profileDir, profileFileName, type ProfileKind } from "./store/layout.ts";
 import { StoreError } from "./errors.ts";
-
-/** The two kinds of profile. */
-export type ProfileKind = "user" | "channel";
-
-const SAFE_NAME = /^[a-z0-9_]{1,25}$/;
-
-/**
- * The file name of a profile: `<name>.json` for a valid login, otherwise `~<sha256>.json`
- * (`~` never occurs in a login, so the two cannot collide). Whatever the name, the result is a
- * plain file name that cannot leave its folder.
- *
- * @example
- * ```ts
- * import { profileFileName } from "./profiles.ts";
- * console.assert(profileFileName("someuser") === "someuser.json");
- * console.assert(!profileFileName("../etc/passwd").includes("/"));
- * ```
- */
-export function profileFileName(name: string): string {
-  if (SAFE_NAME.test(name)) return `${name}.json`;
-  return `~${createHash("sha256").update(name).digest("hex").slice(0, 40)}.json`;
-}
-
-/** The folder of one kind of profile in a data dir. */
-export function profileDir(dataDir: string, kind: ProfileKind): string {
-  const l = layout(dataDir);
-  return kind === "user" ? l.userProfiles : l.channelProfiles;
-}
-
-/** The path of one profile file. */
-export function profilePath(dataDir: string, kind: ProfileKind, name: string): string {
-  return join(profileDir(dataDir, kind), profileFileName(name));
-}
 
 const KIND_CODE: Record<ProfileKind, number> = { user: 0, channel: 1 };
 

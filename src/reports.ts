@@ -17,7 +17,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import type { Activity, Message, Signal, Subject } from "./schemas.ts";
 import { Enrichment, UserProfile } from "./schemas.ts";
 import { StoreError, UsageError } from "./errors.ts";
@@ -28,6 +28,7 @@ import { compareHitRows, type HitRow, hitRowsOf, scanMessages } from "./subject_
 import { builtinProviders } from "./providers/registry.ts";
 import { writeFileAtomic } from "./store/atomic.ts";
 import { readJsonFile } from "./store/json_file.ts";
+import { profilePath } from "./store/layout.ts";
 
 /** Report formats. */
 export type ReportFormat = "md" | "html" | "json";
@@ -209,7 +210,7 @@ export async function buildReport(
 
   // Presence.
   let presence: PresenceSection;
-  const profileRel = `profiles/users/${subject.value}.json`;
+  const profileRel = relative(dataDir, profilePath(dataDir, "user", subject.value));
   const profileJson = subject.type === "username" && !optedOut
     ? await readJsonFile(join(dataDir, profileRel))
     : undefined;

@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { join } from "node:path";
 import { openDerived, rebuildDerived } from "../src/store/derived.ts";
 import { layout, messageLog } from "../src/store/layout.ts";
-import { profileFileName, profilePath } from "../src/profiles.ts";
+import { profileFileName, profilePath } from "../src/store/layout.ts";
 import { ChannelProfile, type Message, UserProfile } from "../src/schemas.ts";
 import { messageArb, msg, readTree, relSignal, splitAt, withIds } from "./support/messages.ts";
 import { tempDir } from "./support/cli.ts";

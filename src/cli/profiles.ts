@@ -8,7 +8,7 @@
 import { join } from "node:path";
 import { UsageError } from "../errors.ts";
 import { normalizeLogin } from "../normalize.ts";
-import { profileDir, type ProfileKind, profilePath } from "../profiles.ts";
+import { profileDir, type ProfileKind, profilePath } from "../store/layout.ts";
 import { catchUpDerived, rebuildDerived } from "../store/derived.ts";
 import { privacyFilter } from "../privacy.ts";
 import { COMMON_HELP, parseFlags, str } from "./args.ts";

@@ -6,9 +6,11 @@
  *
  * @module
  */
+import { relative } from "node:path";
 import { InputError } from "../errors.ts";
 import { LOGIN_RE } from "../normalize.ts";
 import { type Subject, UserProfile } from "../schemas.ts";
+import { profilePath } from "../store/layout.ts";
 import type { Provider, ProviderContext } from "./provider.ts";
 import { joinPath, parseJsonText, parseWith } from "./fixture_file.ts";
 
@@ -41,7 +43,7 @@ export function createChatPresence(): Provider {
       const user = subject.value.trim().replace(/^@/, "").toLowerCase();
       // Only a valid login can name a profile file, which also keeps the path inside profiles/.
       if (!LOGIN_RE.test(user)) return unseen("not a Twitch login, so never seen in chat");
-      const rel = `profiles/users/${user}.json`;
+      const rel = relative(ctx.dataDir, profilePath(ctx.dataDir, "user", user));
       const path = joinPath(ctx.dataDir, rel);
       let text: string;
       try {

@@ -15,7 +15,9 @@
  *
  * @module
  */
+import { createHash } from "node:crypto";
 import { join } from "node:path";
+import { LOGIN_RE } from "../normalize.ts";
 import type { ChatEvent, Message } from "../schemas.ts";
 import { JsonlLog } from "./log.ts";
 
@@ -40,6 +42,37 @@ export function layout(dataDir: string): {
     index: join(dataDir, "index.sqlite"),
     profileState: join(dataDir, "profiles.sqlite"),
   };
+}
+
+/** The two kinds of profile. */
+export type ProfileKind = "user" | "channel";
+
+/**
+ * The file name of a profile: `<name>.json` for a valid login, otherwise `~<sha256>.json`
+ * (`~` never occurs in a login, so the two cannot collide). Whatever the name, the result is a
+ * plain file name that cannot leave its folder.
+ *
+ * @example
+ * ```ts
+ * import { profileFileName } from "./layout.ts";
+ * console.assert(profileFileName("someuser") === "someuser.json");
+ * console.assert(!profileFileName("../etc/passwd").includes("/"));
+ * ```
+ */
+export function profileFileName(name: string): string {
+  if (LOGIN_RE.test(name)) return `${name}.json`;
+  return `~${createHash("sha256").update(name).digest("hex").slice(0, 40)}.json`;
+}
+
+/** The folder of one kind of profile in a data dir. */
+export function profileDir(dataDir: string, kind: ProfileKind): string {
+  const l = layout(dataDir);
+  return kind === "user" ? l.userProfiles : l.channelProfiles;
+}
+
+/** The path of one profile file. */
+export function profilePath(dataDir: string, kind: ProfileKind, name: string): string {
+  return join(profileDir(dataDir, kind), profileFileName(name));
 }
 
 /** The message log of a data dir. */
