@@ -20,6 +20,7 @@ const steps: Array<[string, string[]]> = [
   ["IRC parser", ["bench", "-A", "bench/irc_bench.ts"]],
   ["live pipeline", ["run", "-A", "bench/live.ts", "--seconds", quick ? "5" : "20"]],
   ["signals: precision/recall and cost", ["run", "-A", "bench/signals_eval.ts"]],
+  ["forget", ["run", "-A", "bench/forget.ts", "--count", quick ? "20000" : "200000"]],
 ];
 
 let failed = 0;

@@ -2,8 +2,7 @@
  * Ingest benchmark: generates N realistic messages into a fixture and replays them through the
  * whole CLI (`chat run --offline --speed 0`) into a fresh data dir, beside a baseline process
  * that only reads and JSON-parses the same file, and beside the same CLI run with the index
- * and profiles held off ("log only": the bench holds the index writer lock, so the run's derived
- * writer stays passive, as when another monitor writes the index). Prints rates, ratios, and
+ * and profiles off (`chat run --log-only`, the bulk-import mode). Prints rates, ratios, and
  * peak RSS at three sizes (to show whether memory stays flat as the count grows).
  *
  * The pipeline run repeats `--repeat` times per size (median reported). Each size also times
@@ -17,7 +16,6 @@ import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { generateChat } from "../scripts/chatgen.ts";
 import { DENO, measure, perSecond } from "./_proc.ts";
-import { tryWriterLock } from "../src/store/derived.ts";
 
 const { values, positionals } = parseArgs({
   args: Deno.args,
@@ -125,9 +123,6 @@ async function chatRun(
 ) {
   // Each run starts with no writeback of earlier phases pending (the fixture, the other run).
   await new Deno.Command("sync").output().catch(() => {});
-  // Holding the writer lock keeps the run's index and profile writers passive.
-  const lock = logOnly ? await tryWriterLock(dataDir) : null;
-  if (logOnly && !lock) throw new Error(`cannot lock ${dataDir}`);
   const run = await measure(DENO, [
     "run",
     "--allow-read",
@@ -146,8 +141,9 @@ async function chatRun(
     fx.dir,
     "--data-dir",
     dataDir,
+    ...(logOnly ? ["--log-only"] : []),
     ...extra,
-  ], { cwd: root }).finally(() => lock?.close());
+  ], { cwd: root });
   if (run.code !== 0) throw new Error(`chat run failed: ${run.stderr}`);
   const lines = (await Deno.readTextFile(join(dataDir, "logs", "messages.jsonl"))).split("\n")
     .length - 1;
@@ -172,7 +168,7 @@ for (const n of sizes) {
       `    baseline read+JSON.parse: ${perSecond(n, r.base.wallMs)} (${
         (r.base.wallMs / 1000).toFixed(2)
       }s, peak RSS ${r.base.peakRssMb} MB)\n` +
-      `    chat run, log only (index and profiles passive): ${perSecond(n, r.logOnly.wallMs)} (${
+      `    chat run --log-only: ${perSecond(n, r.logOnly.wallMs)} (${
         (r.logOnly.wallMs / 1000).toFixed(2)
       }s, peak RSS ${r.logOnly.peakRssMb} MB)\n` +
       `    chat run --offline --speed 0 ${extra.join(" ")}: ${perSecond(n, r.run.wallMs)} (${

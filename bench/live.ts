@@ -225,7 +225,6 @@ async function phase(
     if (seq % 2000 === 0) await new Promise((r) => setTimeout(r, 0));
   }
   clearTimeout(stopTimer);
-  const sendEnd = performance.now();
   // Drain: wait until the client has consumed everything (or give up after 20 s).
   const drainStart = performance.now();
   while (consumed() < sent && performance.now() - drainStart < 20_000) {
@@ -251,7 +250,7 @@ async function phase(
     rssEndMb: rss[rss.length - 1] ?? 0,
     rssMaxMb: Math.max(...rss),
     samples,
-    note: note + (sendEnd ? "" : ""),
+    note,
   };
 }
 
