@@ -45,8 +45,11 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       return await enrichCommand(rest, io);
     }
     case "hits":
+      // Least privilege: hits and reports read the data dir only.
+      await Deno.permissions.revoke({ name: "net" });
       return await (await import("./subjects_hits.ts")).hitsCommand(rest, io);
     case "report":
+      await Deno.permissions.revoke({ name: "net" });
       return await (await import("./subjects_report.ts")).reportCommand(rest, io);
     default:
       throw new UsageError(
