@@ -8,7 +8,7 @@ import { UsageError } from "../errors.ts";
 import { layout } from "../store/layout.ts";
 import { type LogMark, markHolds, MessageIndex } from "../store/index.ts";
 import { ProfileStore } from "../profiles.ts";
-import { rebuildDerived, tryWriterLock } from "../store/derived.ts";
+import { rebuildDerived, writerBusy } from "../store/derived.ts";
 import { COMMON_HELP, parseFlags } from "./args.ts";
 import type { CliIO } from "./io.ts";
 
@@ -62,9 +62,7 @@ async function status(dataDir: string): Promise<IndexStatus> {
   } catch {
     // No log yet.
   }
-  const lock = await tryWriterLock(dataDir).catch(() => null);
-  const writer = lock ? "free" : "busy";
-  lock?.close();
+  const writer = (await writerBusy(dataDir)) ? "busy" : "free";
   const rollups = ProfileStore.persistedMark(dataDir);
   const out = (state: Coverage, indexedBytes: number, indexedMessages: number): IndexStatus => ({
     index: l.index,

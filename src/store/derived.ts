@@ -43,6 +43,25 @@ export async function tryWriterLock(dataDir: string): Promise<Deno.FsFile | null
   return null;
 }
 
+/**
+ * True while another process holds the writer lock (a monitor, a rebuild). Only looks: never
+ * creates the data dir or the lock file.
+ */
+export async function writerBusy(dataDir: string): Promise<boolean> {
+  let f: Deno.FsFile;
+  try {
+    f = await Deno.open(`${layout(dataDir).index}.lock`, { read: true, write: true });
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return false;
+    throw e;
+  }
+  try {
+    return !(await f.tryLock(true));
+  } finally {
+    f.close();
+  }
+}
+
 /** What a catch-up did. */
 export interface CatchUpResult {
   /** Lines read from the log. */

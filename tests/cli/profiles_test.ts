@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { replayShipped, runMain, tempDir } from "../support/cli.ts";
 import { ChannelProfile, UserProfile } from "../../src/schemas.ts";
 import { readTree } from "../support/messages.ts";
+import { tryWriterLock } from "../../src/store/derived.ts";
 
 const replay = (dataDir: string) => replayShipped(["--quiet", "--data-dir", dataDir]);
 
@@ -138,4 +139,24 @@ Deno.test("a deleted profiles.sqlite is rebuilt from the log: same files, stale 
   assert.equal(l.code, 0, l.stderr);
   assert.ok(!l.stdout.split("\n").includes("ghost_user"), l.stdout);
   assert.deepEqual(await readTree(join(dir.path, "profiles")), before);
+});
+
+Deno.test("index status says when a writer is busy, and only looks (a missing data dir stays missing)", async () => {
+  await using dir = await tempDir();
+  await replay(dir.path);
+  const lock = await tryWriterLock(dir.path);
+  assert.ok(lock);
+  try {
+    const busy = await runMain(["index", "status", "--data-dir", dir.path]);
+    assert.equal(JSON.parse(busy.stdout).writer, "busy");
+  } finally {
+    lock.close();
+  }
+  const free = await runMain(["index", "status", "--data-dir", dir.path]);
+  assert.equal(JSON.parse(free.stdout).writer, "free");
+  const missing = join(dir.path, "nothing-here");
+  const none = await runMain(["index", "status", "--data-dir", missing]);
+  assert.equal(none.code, 0, none.stderr);
+  assert.equal(JSON.parse(none.stdout).state, "no-log");
+  await assert.rejects(() => Deno.stat(missing), Deno.errors.NotFound);
 });
