@@ -232,32 +232,30 @@ export async function search(
   if (options.scan) {
     return { messages: await scanSearch(dataDir, q), via: "scan", tailBytes: 0 };
   }
-  let size: number;
-  try {
-    size = (await Deno.stat(l.messages)).size;
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return { messages: [], via: "scan", tailBytes: 0 };
-    throw e;
-  }
-  for (let attempt = 0; attempt < 2; attempt++) {
+  // At most one catch-up, then answer; the log's size is read again after it (it may have grown).
+  for (let attempt = 0;; attempt++) {
+    let size: number;
+    try {
+      size = (await Deno.stat(l.messages)).size;
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound) return { messages: [], via: "scan", tailBytes: 0 };
+      throw e;
+    }
+    const mayCatchUp = attempt === 0;
+    // Index only (rollups are the monitor's or `profiles rebuild`'s job); null when busy.
+    const catchUp = () => catchUpDerived(dataDir, { profiles: false }).catch(() => null);
     const r = tryIndex(l.messages, l.index, size, q);
     if (r.kind === "ok") {
-      if (r.tailBytes > CATCH_UP_BYTES && attempt === 0) {
-        // Index only (rollups are the monitor's or `profiles rebuild`'s job).
-        if (await catchUpDerived(dataDir, { profiles: false }).catch(() => null)) continue;
-      }
+      if (r.tailBytes > CATCH_UP_BYTES && mayCatchUp && await catchUp()) continue;
       const top = new TopK(q.limit);
       for (const h of r.hits) top.add(h);
       if (r.tailBytes > 0) await scanInto(l.messages, r.offset, q, top);
       return { messages: top.items.map((h) => h.message), via: "index", tailBytes: r.tailBytes };
     }
     // A small log scans faster than it indexes; a big one is worth indexing once.
-    if (r.kind === "stale" && attempt === 0 && size > CATCH_UP_BYTES) {
-      if (await catchUpDerived(dataDir, { profiles: false }).catch(() => null)) continue;
-    }
+    if (r.kind === "stale" && mayCatchUp && size > CATCH_UP_BYTES && await catchUp()) continue;
     return { messages: await scanSearch(dataDir, q), via: "scan", tailBytes: 0, note: r.why };
   }
-  return { messages: await scanSearch(dataDir, q), via: "scan", tailBytes: 0 };
 }
 
 type IndexAnswer =
