@@ -38,9 +38,10 @@ import { privacyPath } from "./privacy.ts";
 import { jsonText, writeFileAtomic } from "./store/atomic.ts";
 import { profilePath } from "./store/layout.ts";
 import { rebuildDerived, tryWriterLock } from "./store/derived.ts";
+import { removeDatabase } from "./store/sqlite.ts";
 import { StoreError } from "./errors.ts";
-import { enrichSubjects } from "./enrich.ts";
-import { regenerateReports } from "./reports.ts";
+import { enrichmentPath, enrichSubjects } from "./enrich.ts";
+import { regenerateReports, REPORT_FORMATS, reportPath } from "./reports.ts";
 
 /** The marker that replaces a forgotten login in other people's records. */
 export const FORGOTTEN = "[forgotten]";
@@ -371,7 +372,7 @@ async function exists(path: string): Promise<boolean> {
 
 /** Reports of a subject key, whatever their format. */
 export function reportFiles(dataDir: string, key: string): string[] {
-  return ["md", "html", "json"].map((ext) => join(dataDir, "reports", `${key}.${ext}`));
+  return REPORT_FORMATS.map((format) => reportPath(dataDir, key, format));
 }
 
 /**
@@ -512,14 +513,13 @@ export async function forget(
   const logsChanged = summary.files.some((f) => f.removed + f.scrubbed > 0);
 
   // 2. Subjects, enrichment and reports of forgotten users.
-  const l = layout(dataDir);
   const subjects = await readSubjects(dataDir);
   const gone = subjects.filter((s) => s.type === "username" && rule.users.has(s.value));
   const remainingSubjects = subjects.filter((s) => !gone.includes(s));
   summary.subjects = gone.map((s) => s.key);
   if (gone.length && !dryRun) await writeSubjects(dataDir, remainingSubjects);
   for (const s of gone) {
-    for (const p of [join(l.enrichment, `${s.key}.json`), ...reportFiles(dataDir, s.key)]) {
+    for (const p of [enrichmentPath(dataDir, s.key), ...reportFiles(dataDir, s.key)]) {
       if (await exists(p)) {
         if (!dryRun) await Deno.remove(p);
         summary.deleted.push(relative(dataDir, p));
@@ -545,7 +545,7 @@ export async function forget(
   // Cross-references in the remaining enrichment files.
   let enrichmentChanged = 0;
   for (const s of remainingSubjects) {
-    const p = join(l.enrichment, `${s.key}.json`);
+    const p = enrichmentPath(dataDir, s.key);
     let json: Record<string, unknown>;
     try {
       json = JSON.parse(await Deno.readTextFile(p));
@@ -629,11 +629,8 @@ export async function rebuildDerivedFresh(dataDir: string): Promise<"rebuilt" | 
   try {
     // Fresh files: SQLite keeps deleted rows in free pages and the WAL until they are reused.
     const l = layout(dataDir);
-    for (const db of [l.index, l.profileState]) {
-      for (const suffix of ["", "-wal", "-shm", "-journal"]) {
-        await Deno.remove(db + suffix).catch(() => {});
-      }
-    }
+    removeDatabase(l.index);
+    removeDatabase(l.profileState);
   } finally {
     lock.close();
   }

@@ -114,15 +114,7 @@ export class SqliteFile {
     }
     if (!stale) return file;
     file.close();
-    for (const suffix of ["", "-wal", "-shm", "-journal"]) {
-      try {
-        Deno.removeSync(path + suffix);
-      } catch (e) {
-        if (!(e instanceof Deno.errors.NotFound)) {
-          throw new StoreError(`cannot replace ${path}: ${(e as Error).message}`, { cause: e });
-        }
-      }
-    }
+    removeDatabase(path);
     return SqliteFile.#open(path, options);
   }
 
@@ -224,5 +216,23 @@ export class SqliteFile {
     }
     this.#stmts.clear();
     this.db.close();
+  }
+}
+
+/**
+ * Deletes a database and its companion files (WAL, shared memory, journal). Missing files are
+ * fine; any other failure is a StoreError.
+ */
+export function removeDatabase(path: string): void {
+  for (const suffix of ["", "-wal", "-shm", "-journal"]) {
+    try {
+      Deno.removeSync(path + suffix);
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) {
+        throw new StoreError(`cannot remove ${path + suffix}: ${(e as Error).message}`, {
+          cause: e,
+        });
+      }
+    }
   }
 }
