@@ -30,7 +30,7 @@
  */
 import { basename, dirname, join, relative } from "node:path";
 import type { Subject } from "./schemas.ts";
-import { idFromLine, type JsonlLog } from "./store/log.ts";
+import { CORRUPT_HEADER, idFromLine, type JsonlLog } from "./store/log.ts";
 import { eventLog, layout, messageLog } from "./store/layout.ts";
 import { type LineDecision, type LineView, rewriteLines } from "./store/rewrite.ts";
 import { readSubjects, subjectKey, writeSubjects } from "./subjects.ts";
@@ -209,8 +209,6 @@ function namesAny(text: string, rule: ForgetRule): boolean {
   }
   return false;
 }
-
-const CORRUPT_HEADER = /^# torn line set aside from offset \d+ at (\S+)$/;
 
 /**
  * Decides one entry of a `.corrupt` file (a header line and the torn bytes after it): true to

@@ -74,6 +74,14 @@ function idAt(file: Deno.FsFile, offset: number, idKey: string): string | null {
   }
 }
 
+/** The line before each torn line in a `.corrupt` file: where it was cut, and when. */
+export function corruptHeader(offset: number, at: string): string {
+  return `# torn line set aside from offset ${offset} at ${at}`;
+}
+
+/** Reads a {@link corruptHeader} back: group 1 is the time it was set aside. */
+export const CORRUPT_HEADER: RegExp = /^# torn line set aside from offset \d+ at (\S+)$/;
+
 /** An append-only JSONL file with idempotent, locked, crash-safe appends. */
 export class JsonlLog<T> {
   readonly path: string;
@@ -166,9 +174,7 @@ export class JsonlLog<T> {
         create: true,
       });
       try {
-        const header = encoder.encode(
-          `# torn line set aside from offset ${from} at ${new Date().toISOString()}\n`,
-        );
+        const header = encoder.encode(corruptHeader(from, new Date().toISOString()) + "\n");
         await corrupt.write(header);
         let w = 0;
         while (w < got) w += await corrupt.write(torn.subarray(w, got));
