@@ -10,6 +10,7 @@ import { ChatEvent, type Message } from "./schemas.ts";
 import type { SearchQuery } from "./search.ts";
 import { layout } from "./store/layout.ts";
 import { openLineBatches } from "./store/lines.ts";
+import { fold } from "./store/index.ts";
 
 /** A query over events: the message query's filters, plus the kind. */
 export interface EventQuery extends SearchQuery {
@@ -58,7 +59,7 @@ export function eventMatches(e: ChatEvent, q: EventQuery): boolean {
   if (q.sinceMs !== undefined && ms < q.sinceMs) return false;
   if (q.untilMs !== undefined && ms >= q.untilMs) return false;
   if (q.terms.length) {
-    const text = eventText(e).toLowerCase();
+    const text = fold(eventText(e));
     if (!q.terms.every((t) => text.includes(t))) return false;
   }
   return true;
