@@ -5,18 +5,11 @@
  * @module
  */
 import { join } from "node:path";
-import { generateChat, type GenOptions } from "../../scripts/chatgen.ts";
+import { type GenLine, generateChat, type GenOptions } from "../../scripts/chatgen.ts";
 import { FIXTURES } from "./cli.ts";
 
-/** A fixture line (the spec's four fields and optional ids). */
-export interface FixtureRow {
-  ts: string;
-  channel: string;
-  user_name: string;
-  text: string;
-  message_id?: string;
-  user_id?: string;
-}
+/** A fixture line (the spec's four fields and optional ids): what the generator writes. */
+export type FixtureRow = GenLine;
 
 /** Writes `rows` as fixtures under `dir/chat/<channel>.jsonl` (plus emotes.json); returns dir. */
 export async function writeFixtures(dir: string, rows: Iterable<FixtureRow>): Promise<string> {

@@ -7,6 +7,7 @@
  * @module
  */
 import { escapeTag } from "./fake_twitch.ts";
+import { prng } from "../../scripts/chatgen.ts";
 
 const WORDS = (
   "the stream is so good today gg wp chat let's go no way that was insane clip it " +
@@ -51,25 +52,22 @@ export interface FakeLine {
 
 /** A seeded generator of chat lines. */
 export class FakeChat {
-  #state: number;
+  #rand: () => number;
   #seq = 0;
   readonly users: string[];
 
   /** `seed` fixes the sequence; `userCount` the size of the audience. */
   constructor(seed = 1, userCount = 500) {
-    this.#state = seed >>> 0 || 1;
+    this.#rand = prng(seed >>> 0 || 1);
     this.users = Array.from(
       { length: userCount },
       (_, i) => `${this.#pick(FIRST)}_${this.#pick(SECOND)}${i}`,
     );
   }
 
-  /** A uniform number in [0, 1) (mulberry32). */
+  /** A uniform number in [0, 1) (the generator's seeded mulberry32). */
   random(): number {
-    let t = (this.#state = (this.#state + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.#rand();
   }
 
   #pick<T>(items: readonly T[]): T {
