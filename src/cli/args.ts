@@ -16,7 +16,7 @@ export type FlagSpec = Record<
 >;
 
 /** The flags every subcommand accepts. */
-export const COMMON_FLAGS: FlagSpec = {
+const COMMON_FLAGS: FlagSpec = {
   "data-dir": { type: "string" },
   "fixtures-dir": { type: "string" },
   debug: { type: "boolean" },

@@ -72,7 +72,7 @@ function describe(sel: ForgetSelector, days: number | null): string {
 }
 
 /** The human summary of a forget run. */
-export function formatSummary(s: ForgetSummary, what: string, dataDir: string): string {
+function formatSummary(s: ForgetSummary, what: string, dataDir: string): string {
   const L: string[] = [];
   const verb = s.dryRun ? "would remove" : "removed";
   if (s.nothing) {

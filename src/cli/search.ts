@@ -44,7 +44,7 @@ Examples:
 `;
 
 /** Renders messages as a fixed-width table for people. */
-export function renderTable(messages: readonly ShownMessage[]): string {
+function renderTable(messages: readonly ShownMessage[]): string {
   if (messages.length === 0) return "(no messages)\n";
   const rows = messages.map((m) => [
     m.ts,
@@ -144,7 +144,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
 }
 
 /** Renders events as a fixed-width table for people. */
-export function renderEventTable(events: readonly ChatEvent[]): string {
+function renderEventTable(events: readonly ChatEvent[]): string {
   if (events.length === 0) return "(no events)\n";
   const rows = events.map((e) => [
     e.ts,

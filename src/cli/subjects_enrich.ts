@@ -50,7 +50,7 @@ export interface EnrichRunOptions {
 }
 
 /** One-line summary and one line per error, as printed by both commands. */
-export function summaryLines(s: EnrichSummary): { summary: string; errors: string[] } {
+function summaryLines(s: EnrichSummary): { summary: string; errors: string[] } {
   const summary = `enrich: ${s.subjects} subject${s.subjects === 1 ? "" : "s"}, ` +
     `${s.written} file${s.written === 1 ? "" : "s"} written, ${s.unchanged} unchanged; ` +
     `ok ${s.counts.ok}, error ${s.counts.error}, skipped ${s.counts.skipped}` +

@@ -13,7 +13,7 @@ import type { CliIO } from "./io.ts";
 import { columns, printable } from "./table.ts";
 
 /** Help of `subjects hits`. */
-export const HITS_HELP =
+const HITS_HELP =
   `Usage: twitch-osint subjects hits [--subject KEY] [--since T] [--limit N] [--format json|jsonl|table]
 
 Lists watchlist hits: messages where a loaded subject chatted (author), was @mentioned

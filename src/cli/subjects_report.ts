@@ -12,7 +12,7 @@ import { COMMON_HELP, parseFlags, str } from "./args.ts";
 import type { CliIO } from "./io.ts";
 
 /** Help of `subjects report`. */
-export const REPORT_HELP =
+const REPORT_HELP =
   `Usage: twitch-osint subjects report KEY [--format md|html|json] [--out FILE] [--all]
 
 Writes a readable report of one subject (or of every loaded subject with --all) to

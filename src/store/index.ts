@@ -53,7 +53,7 @@ import { SqliteFile } from "./sqlite.ts";
 export const INDEX_VERSION = "6";
 
 /** How many bytes at each end of the indexed prefix are hashed into the log mark. */
-export const MARK_BYTES = 4096;
+const MARK_BYTES = 4096;
 
 /**
  * How many of the newest FTS candidates a query of no user first asks for. Fewer: the needles
@@ -61,12 +61,12 @@ export const MARK_BYTES = 4096;
  * dense the matches are among the newest rows, which decides the plan (see
  * {@link MessageIndex.candidates}).
  */
-export const FTS_PROBE = 64;
+const FTS_PROBE = 64;
 /**
  * The same for a query of one user: walking a user's rows is cheap (the user index holds the
  * text, so no table lookups), so the walk is taken as soon as the needle is not rare.
  */
-export const USER_FTS_CAP = 100;
+const USER_FTS_CAP = 100;
 /**
  * Relative costs behind the plan of a query of no user, measured over 1M rows: visiting one
  * row in time order and checking its text (~0.3 us), against fetching, checking and sorting
