@@ -644,6 +644,8 @@ export async function regenerateReports(
     throw e;
   }
   entries = entries.sort((a, b) => (a.name < b.name ? -1 : 1));
+  // One build per subject, whatever the number of formats on disk (each build scans the log).
+  const built = new Map<string, SubjectReport>();
   for (const e of entries) {
     if (!e.isFile) continue;
     const m = /^(.+)\.(md|html|json)$/.exec(e.name);
@@ -655,7 +657,10 @@ export async function regenerateReports(
       await Deno.remove(path).catch(() => {});
       continue;
     }
-    written.push(await writeReport(dataDir, key, format, { ...options, out: path }));
+    let r = built.get(key);
+    if (r === undefined) built.set(key, r = await buildReport(dataDir, key, options));
+    await writeFileAtomic(path, renderReport(r, format));
+    written.push(path);
   }
   return written;
 }
