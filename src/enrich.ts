@@ -19,6 +19,7 @@ import { join } from "node:path";
 import { errorMessage, UsageError } from "./errors.ts";
 import { isoFromMs } from "./normalize.ts";
 import { Enrichment, type ProviderResult, type Subject, type SubjectType } from "./schemas.ts";
+import { layout } from "./store/layout.ts";
 import { jsonText, writeFileAtomic } from "./store/atomic.ts";
 import { normalizeSubjectValue } from "./subjects.ts";
 import type { Env } from "./config.ts";
@@ -101,7 +102,7 @@ export function enrichmentPath(dataDir: string, key: string): string {
         `(allowed: A-Z a-z 0-9 . _ + @ % -, not starting with ".", at most 200 characters)`,
     );
   }
-  return join(dataDir, "enrichment", `${key}.json`);
+  return join(layout(dataDir).enrichment, `${key}.json`);
 }
 
 /** JSON with object keys sorted: equal values give equal strings whatever the key order. */

@@ -14,6 +14,7 @@ import { type Subject, SubjectsFile, SubjectType } from "./schemas.ts";
 import { InputError } from "./errors.ts";
 import { jsonText, writeFileAtomic } from "./store/atomic.ts";
 import { readSchemaFile } from "./store/json_file.ts";
+import { layout } from "./store/layout.ts";
 
 /**
  * The file-system-safe, deterministic key of a subject: `type_value` with every character
@@ -216,7 +217,7 @@ export function mergeSubjects(
 
 /** Path of subjects.json in a data dir. */
 export function subjectsPath(dataDir: string): string {
-  return join(dataDir, "subjects.json");
+  return layout(dataDir).subjects;
 }
 
 /** Reads `data/subjects.json`; an absent file is an empty list. */
