@@ -17,7 +17,6 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
 import { join } from "node:path";
 import type { Message } from "./schemas.ts";
 import {

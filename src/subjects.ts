@@ -7,7 +7,6 @@
  */
 import { parse } from "csv-parse/sync";
 import { createHash } from "node:crypto";
-import { join } from "node:path";
 import { type Normalized, normalizeEmail, normalizeLogin } from "./normalize.ts";
 import { normalizePhone } from "./phone.ts";
 import { type Subject, SubjectsFile, SubjectType } from "./schemas.ts";

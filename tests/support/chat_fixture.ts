@@ -5,7 +5,7 @@
  * @module
  */
 import { join } from "node:path";
-import { type GenLine, generateChat, type GenOptions } from "../../scripts/chatgen.ts";
+import { generateChat, type GenLine, type GenOptions } from "../../scripts/chatgen.ts";
 import { FIXTURES } from "./cli.ts";
 
 /** A fixture line (the spec's four fields and optional ids): what the generator writes. */
