@@ -8,6 +8,7 @@ import { parseArgs } from "node:util";
 import { UsageError } from "../errors.ts";
 import { type CommonOptions, commonOptions, type Env } from "../config.ts";
 import { DEFAULT_REGION } from "../normalize.ts";
+import type { CliIO } from "./io.ts";
 
 /** A flag definition as `parseArgs` takes it. */
 export type FlagSpec = Record<
@@ -126,4 +127,46 @@ export function regionFlag(p: Parsed, env: Env): string {
     throw new UsageError(`--region must be a two-letter country code, got "${region}"`);
   }
   return region;
+}
+
+/**
+ * The help of a command with subcommands when none is given (to stderr, exit 2) or help is
+ * asked for (to stdout, exit 0); null when `sub` names a subcommand to run.
+ */
+export function subcommandHelp(sub: string | undefined, help: string, io: CliIO): number | null {
+  if (sub !== undefined && sub !== "--help" && sub !== "-h") return null;
+  (sub ? io.out : io.err)(help);
+  return sub ? 0 : 2;
+}
+
+/**
+ * {@link parseFlags}, then `--help` (printed: null is returned, exit 0) and stray arguments
+ * (a usage error, unless `positionals` are the command's own).
+ */
+export function parseCommand(
+  args: string[],
+  help: string,
+  io: CliIO,
+  spec: FlagSpec,
+  options: { positionals?: boolean } = {},
+): Parsed | null {
+  const p = parseFlags(args, spec, io.env);
+  if (p.help) {
+    io.out(help);
+    return null;
+  }
+  if (!options.positionals && p.positionals.length) {
+    throw new UsageError(`unexpected argument "${p.positionals[0]}"`);
+  }
+  return p;
+}
+
+/** A flag that must be one of `allowed` (the first is the default when it is absent). */
+export function choice<T extends string>(p: Parsed, name: string, allowed: readonly T[]): T {
+  const v = str(p, name) ?? allowed[0]!;
+  if ((allowed as readonly string[]).includes(v)) return v as T;
+  const list = allowed.length > 1
+    ? `${allowed.slice(0, -1).join(", ")} or ${allowed[allowed.length - 1]}`
+    : allowed[0];
+  throw new UsageError(`--${name} must be ${list}, got "${v}"`);
 }

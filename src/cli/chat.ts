@@ -6,7 +6,15 @@
  */
 import { UsageError } from "../errors.ts";
 import { normalizeLogin } from "../normalize.ts";
-import { COMMON_HELP, numberFlag, parseFlags, regionFlag, required, str } from "./args.ts";
+import {
+  COMMON_HELP,
+  numberFlag,
+  parseCommand,
+  regionFlag,
+  required,
+  str,
+  subcommandHelp,
+} from "./args.ts";
 import type { CliIO } from "./io.ts";
 import { rate, StatusLine } from "./progress.ts";
 import { runChat, type RunProgress } from "../chat/runner.ts";
@@ -73,12 +81,10 @@ function progressText(p: RunProgress): string {
 /** `chat <subcommand>`. */
 export async function run(args: string[], io: CliIO): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub === undefined || sub === "--help" || sub === "-h") {
-    (sub ? io.out : io.err)(HELP);
-    return sub ? 0 : 2;
-  }
+  const helped = subcommandHelp(sub, HELP, io);
+  if (helped !== null) return helped;
   if (sub !== "run") throw new UsageError(`unknown chat subcommand "${sub}" (expected run)`);
-  const p = parseFlags(rest, {
+  const p = parseCommand(rest, HELP, io, {
     channels: { type: "string" },
     "duration-seconds": { type: "string" },
     offline: { type: "boolean" },
@@ -89,12 +95,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     "keep-pii": { type: "boolean" },
     region: { type: "string" },
     "log-only": { type: "boolean" },
-  }, io.env);
-  if (p.help) {
-    io.out(HELP);
-    return 0;
-  }
-  if (p.positionals.length) throw new UsageError(`unexpected argument "${p.positionals[0]}"`);
+  });
+  if (p === null) return 0;
   const channels = parseChannels(required(p, "channels"));
   const durationRaw = str(p, "duration-seconds");
   const duration = durationRaw === undefined ? undefined : numberFlag(p, "duration-seconds", 0);

@@ -14,7 +14,7 @@ import {
   type ForgetSummary,
   retentionCutoff,
 } from "../forget.ts";
-import { COMMON_HELP, numberFlag, parseFlags, str } from "./args.ts";
+import { COMMON_HELP, numberFlag, parseCommand, str } from "./args.ts";
 import type { CliIO, Handler } from "./io.ts";
 
 const HELP =
@@ -120,18 +120,14 @@ function formatSummary(s: ForgetSummary, what: string, dataDir: string): string 
 
 /** `forget`. */
 export const run: Handler = async (args: string[], io: CliIO): Promise<number> => {
-  const p = parseFlags(args, {
+  const p = parseCommand(args, HELP, io, {
     user: { type: "string", multiple: true },
     channel: { type: "string", multiple: true },
     "older-than-days": { type: "string" },
     retention: { type: "boolean" },
     "dry-run": { type: "boolean" },
-  }, io.env);
-  if (p.help) {
-    io.out(HELP);
-    return 0;
-  }
-  if (p.positionals.length) throw new UsageError(`unexpected argument "${p.positionals[0]}"`);
+  });
+  if (p === null) return 0;
   const users = loginList(p.values.user, "user");
   const channels = loginList(p.values.channel, "channel");
   let days: number | null = null;

@@ -9,7 +9,7 @@ import { layout } from "../store/layout.ts";
 import { type LogMark, markHolds, MessageIndex } from "../store/index.ts";
 import { ProfileStore } from "../profiles.ts";
 import { rebuildDerived, writerBusy } from "../store/derived.ts";
-import { COMMON_HELP, parseFlags } from "./args.ts";
+import { COMMON_HELP, parseCommand, subcommandHelp } from "./args.ts";
 import type { CliIO } from "./io.ts";
 
 const HELP = `Usage: twitch-osint index rebuild | status
@@ -93,16 +93,10 @@ async function status(dataDir: string): Promise<IndexStatus> {
 /** `index <subcommand>`. */
 export async function run(args: string[], io: CliIO): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub === undefined || sub === "--help" || sub === "-h") {
-    (sub ? io.out : io.err)(HELP);
-    return sub ? 0 : 2;
-  }
-  const p = parseFlags(rest, {}, io.env);
-  if (p.help) {
-    io.out(HELP);
-    return 0;
-  }
-  if (p.positionals.length) throw new UsageError(`unexpected argument "${p.positionals[0]}"`);
+  const helped = subcommandHelp(sub, HELP, io);
+  if (helped !== null) return helped;
+  const p = parseCommand(rest, HELP, io, {});
+  if (p === null) return 0;
   const { dataDir, quiet } = p.common;
   switch (sub) {
     case "rebuild": {

@@ -7,7 +7,7 @@
 import { UsageError } from "../errors.ts";
 import { normalizeLogin } from "../normalize.ts";
 import { readPrivacy, updatePrivacy } from "../privacy.ts";
-import { COMMON_HELP, parseFlags } from "./args.ts";
+import { choice, COMMON_HELP, parseCommand, subcommandHelp } from "./args.ts";
 import type { CliIO, Handler } from "./io.ts";
 
 const HELP = `Usage: twitch-osint privacy optout <add|remove|list> [--user X]... [--channel Y]...
@@ -53,27 +53,18 @@ export const run: Handler = async (args: string[], io: CliIO): Promise<number> =
   if (group !== "optout") {
     throw new UsageError(`unknown privacy subcommand "${group}" (expected optout)`);
   }
-  if (sub === undefined || sub === "--help" || sub === "-h") {
-    (sub ? io.out : io.err)(HELP);
-    return sub ? 0 : 2;
-  }
-  const p = parseFlags(rest, {
+  const helped = subcommandHelp(sub, HELP, io);
+  if (helped !== null) return helped;
+  const p = parseCommand(rest, HELP, io, {
     user: { type: "string", multiple: true },
     channel: { type: "string", multiple: true },
     format: { type: "string" },
-  }, io.env);
-  if (p.help) {
-    io.out(HELP);
-    return 0;
-  }
-  if (p.positionals.length) throw new UsageError(`unexpected argument "${p.positionals[0]}"`);
+  });
+  if (p === null) return 0;
   const { dataDir, quiet } = p.common;
 
   if (sub === "list") {
-    const format = (p.values.format as string | undefined) ?? "table";
-    if (format !== "table" && format !== "json") {
-      throw new UsageError(`--format must be table or json, got "${format}"`);
-    }
+    const format = choice(p, "format", ["table", "json"]);
     const file = await readPrivacy(dataDir);
     if (format === "json") {
       io.out(JSON.stringify(file.optout, null, 2) + "\n");

@@ -11,7 +11,7 @@ import { normalizeLogin } from "../normalize.ts";
 import { profileDir, type ProfileKind, profilePath } from "../store/layout.ts";
 import { catchUpDerived, rebuildDerived } from "../store/derived.ts";
 import { privacyFilter } from "../privacy.ts";
-import { COMMON_HELP, parseFlags, str } from "./args.ts";
+import { COMMON_HELP, parseCommand, str, subcommandHelp } from "./args.ts";
 import type { CliIO } from "./io.ts";
 
 const HELP = `Usage: twitch-osint profiles show --user NAME | --channel NAME
@@ -58,21 +58,15 @@ async function listNames(dir: string): Promise<string[]> {
 /** `profiles <subcommand>`. */
 export async function run(args: string[], io: CliIO): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub === undefined || sub === "--help" || sub === "-h") {
-    (sub ? io.out : io.err)(HELP);
-    return sub ? 0 : 2;
-  }
-  const p = parseFlags(rest, {
+  const helped = subcommandHelp(sub, HELP, io);
+  if (helped !== null) return helped;
+  const p = parseCommand(rest, HELP, io, {
     user: { type: "string" },
     channel: { type: "string" },
     users: { type: "boolean" },
     channels: { type: "boolean" },
-  }, io.env);
-  if (p.help) {
-    io.out(HELP);
-    return 0;
-  }
-  if (p.positionals.length) throw new UsageError(`unexpected argument "${p.positionals[0]}"`);
+  });
+  if (p === null) return 0;
   const { dataDir, quiet } = p.common;
   switch (sub) {
     case "show": {

@@ -6,7 +6,7 @@
  * @module
  */
 import { UsageError } from "../errors.ts";
-import { COMMON_HELP, parseFlags, str } from "./args.ts";
+import { choice, COMMON_HELP, parseCommand, str, subcommandHelp } from "./args.ts";
 import type { CliIO, Handler } from "./io.ts";
 import { columns } from "./table.ts";
 import { loadRegistry } from "../providers/registry.ts";
@@ -56,26 +56,15 @@ function table(rows: ProviderRow[]): string {
 /** `providers <subcommand>`. */
 export const run: Handler = async (args: string[], io: CliIO): Promise<number> => {
   const [sub, ...rest] = args;
-  if (sub === undefined || sub === "--help" || sub === "-h") {
-    (sub ? io.out : io.err)(HELP);
-    return sub ? 0 : 2;
-  }
+  const helped = subcommandHelp(sub, HELP, io);
+  if (helped !== null) return helped;
   if (sub !== "list") throw new UsageError(`unknown providers subcommand "${sub}" (expected list)`);
-  const p = parseFlags(rest, {
+  const p = parseCommand(rest, HELP, io, {
     format: { type: "string" },
     "providers-config": { type: "string" },
-  }, io.env);
-  if (p.help) {
-    io.out(HELP);
-    return 0;
-  }
-  const format = str(p, "format") ?? "table";
-  if (format !== "table" && format !== "json") {
-    throw new UsageError(`--format must be table or json, got "${format}"`);
-  }
-  if (p.positionals.length > 0) {
-    throw new UsageError(`unexpected argument "${p.positionals[0]}"`);
-  }
+  });
+  if (p === null) return 0;
+  const format = choice(p, "format", ["table", "json"]);
   const registry = await loadRegistry({
     dataDir: p.common.dataDir,
     configPath: str(p, "providers-config"),

@@ -9,7 +9,7 @@ import { deletions, markDeleted, searchEvents, type ShownMessage } from "../even
 import { UsageError } from "../errors.ts";
 import { buildQuery, search, type SearchResult } from "../search.ts";
 import { privacyFilter, takeAllowed } from "../privacy.ts";
-import { COMMON_HELP, parseFlags, str } from "./args.ts";
+import { choice, COMMON_HELP, parseCommand, str, subcommandHelp } from "./args.ts";
 import type { CliIO } from "./io.ts";
 import { columns, printable } from "./table.ts";
 
@@ -61,14 +61,12 @@ const TEXT_CELL = 120;
 /** `search <subcommand>`. */
 export async function run(args: string[], io: CliIO): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub === undefined || sub === "--help" || sub === "-h") {
-    (sub ? io.out : io.err)(HELP);
-    return sub ? 0 : 2;
-  }
+  const helped = subcommandHelp(sub, HELP, io);
+  if (helped !== null) return helped;
   if (sub !== "messages" && sub !== "events") {
     throw new UsageError(`unknown search subcommand "${sub}" (expected messages or events)`);
   }
-  const p = parseFlags(rest, {
+  const p = parseCommand(rest, HELP, io, {
     by: { type: "string" },
     value: { type: "string" },
     since: { type: "string" },
@@ -78,16 +76,9 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     format: { type: "string" },
     scan: { type: "boolean" },
     kind: { type: "string" },
-  }, io.env);
-  if (p.help) {
-    io.out(HELP);
-    return 0;
-  }
-  if (p.positionals.length) throw new UsageError(`unexpected argument "${p.positionals[0]}"`);
-  const format = str(p, "format") ?? "json";
-  if (format !== "json" && format !== "jsonl" && format !== "table") {
-    throw new UsageError(`--format must be json, jsonl or table, got "${format}"`);
-  }
+  });
+  if (p === null) return 0;
+  const format = choice(p, "format", ["json", "jsonl", "table"]);
   const opt = (name: string) => {
     const v = str(p, name);
     return v === undefined ? {} : { [name]: v };

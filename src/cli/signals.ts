@@ -7,7 +7,7 @@
  */
 import { UsageError } from "../errors.ts";
 import { explainSignals } from "../analysis/signals.ts";
-import { COMMON_HELP, parseFlags, required, str } from "./args.ts";
+import { choice, COMMON_HELP, parseCommand, required, subcommandHelp } from "./args.ts";
 import type { CliIO, Handler } from "./io.ts";
 
 const HELP =
@@ -35,26 +35,18 @@ export const run: Handler = (args: string[], io: CliIO): Promise<number> =>
 
 function signals(args: string[], io: CliIO): number {
   const [sub, ...rest] = args;
-  if (sub === undefined || sub === "--help" || sub === "-h") {
-    (sub ? io.out : io.err)(HELP);
-    return sub ? 0 : 2;
-  }
+  const helped = subcommandHelp(sub, HELP, io);
+  if (helped !== null) return helped;
   if (sub !== "explain") {
     throw new UsageError(`unknown signals subcommand "${sub}" (expected explain)`);
   }
-  const p = parseFlags(rest, {
+  const p = parseCommand(rest, HELP, io, {
     channel: { type: "string" },
     "streamer-name": { type: "string", multiple: true },
     format: { type: "string" },
-  }, io.env);
-  if (p.help) {
-    io.out(HELP);
-    return 0;
-  }
-  const format = str(p, "format") ?? "text";
-  if (format !== "text" && format !== "json") {
-    throw new UsageError(`--format must be text or json, got "${format}"`);
-  }
+  }, { positionals: true });
+  if (p === null) return 0;
+  const format = choice(p, "format", ["text", "json"]);
   if (p.positionals.length === 0) throw new UsageError(`signals explain needs the TEXT to explain`);
   if (p.positionals.length > 1) {
     throw new UsageError(

@@ -4,7 +4,7 @@
  * @module
  */
 import { UsageError } from "../errors.ts";
-import { COMMON_HELP, parseFlags, regionFlag, required, str } from "./args.ts";
+import { COMMON_HELP, parseCommand, regionFlag, required, str, subcommandHelp } from "./args.ts";
 import type { CliIO } from "./io.ts";
 import { loadSubjectsFile } from "../subjects.ts";
 
@@ -33,10 +33,8 @@ Example:
 /** `subjects <subcommand>`. */
 export async function run(args: string[], io: CliIO): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub === undefined || sub === "--help" || sub === "-h") {
-    (sub ? io.out : io.err)(HELP);
-    return sub ? 0 : 2;
-  }
+  const helped = subcommandHelp(sub, HELP, io);
+  if (helped !== null) return helped;
   switch (sub) {
     case "load":
       return await load(rest, io);
@@ -59,18 +57,15 @@ export async function run(args: string[], io: CliIO): Promise<number> {
 }
 
 async function load(args: string[], io: CliIO): Promise<number> {
-  const p = parseFlags(args, {
+  const p = parseCommand(args, HELP, io, {
     path: { type: "string" },
     replace: { type: "boolean" },
     "no-enrich": { type: "boolean" },
     network: { type: "boolean" },
     region: { type: "string" },
     "providers-config": { type: "string" },
-  }, io.env);
-  if (p.help) {
-    io.out(HELP);
-    return 0;
-  }
+  });
+  if (p === null) return 0;
   const path = required(p, "path");
   const region = regionFlag(p, io.env);
   if (p.values.network !== true) await Deno.permissions.revoke({ name: "net" });

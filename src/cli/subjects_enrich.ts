@@ -10,7 +10,7 @@ import { type Subject, SubjectType } from "../schemas.ts";
 import { readSubjects } from "../subjects.ts";
 import { DEFAULT_TIMEOUT_MS, enrichSubjects, type EnrichSummary } from "../enrich.ts";
 import { loadRegistry } from "../providers/registry.ts";
-import { COMMON_HELP, intFlag, parseFlags, str } from "./args.ts";
+import { COMMON_HELP, intFlag, parseCommand, str } from "./args.ts";
 import type { CliIO, Handler } from "./io.ts";
 
 const HELP = `Usage: twitch-osint subjects enrich [--providers a,b] [--type t] [--network] [options]
@@ -110,18 +110,14 @@ export function enrichAfterLoad(
  * interrupted, 2 for a usage error.
  */
 export const enrichCommand: Handler = async (args: string[], io: CliIO): Promise<number> => {
-  const p = parseFlags(args, {
+  const p = parseCommand(args, HELP, io, {
     providers: { type: "string" },
     type: { type: "string" },
     network: { type: "boolean" },
     "timeout-ms": { type: "string" },
     "providers-config": { type: "string" },
-  }, io.env);
-  if (p.help) {
-    io.out(HELP);
-    return 0;
-  }
-  if (p.positionals.length > 0) throw new UsageError(`unexpected argument "${p.positionals[0]}"`);
+  });
+  if (p === null) return 0;
   const options: EnrichRunOptions = {
     network: p.values.network === true,
     timeoutMs: intFlag(p, "timeout-ms", { min: 1, max: 600_000, default: DEFAULT_TIMEOUT_MS })!,

@@ -8,7 +8,7 @@ import { UsageError } from "../errors.ts";
 import { readSubjects } from "../subjects.ts";
 import { type HitRow, readHits, resolveSubject } from "../subject_hits.ts";
 import { parseTimeBound } from "../search.ts";
-import { COMMON_HELP, intFlag, parseFlags, str } from "./args.ts";
+import { choice, COMMON_HELP, intFlag, parseCommand, str } from "./args.ts";
 import type { CliIO } from "./io.ts";
 import { columns, printable } from "./table.ts";
 
@@ -49,21 +49,14 @@ function table(rows: HitRow[]): string {
 
 /** `subjects hits`. */
 export async function hitsCommand(args: string[], io: CliIO): Promise<number> {
-  const p = parseFlags(args, {
+  const p = parseCommand(args, HITS_HELP, io, {
     subject: { type: "string" },
     since: { type: "string" },
     limit: { type: "string" },
     format: { type: "string" },
-  }, io.env);
-  if (p.help) {
-    io.out(HITS_HELP);
-    return 0;
-  }
-  if (p.positionals.length) throw new UsageError(`unexpected argument "${p.positionals[0]}"`);
-  const format = str(p, "format") ?? "table";
-  if (format !== "table" && format !== "json" && format !== "jsonl") {
-    throw new UsageError(`--format must be table, json or jsonl, got "${format}"`);
-  }
+  });
+  if (p === null) return 0;
+  const format = choice(p, "format", ["table", "json", "jsonl"]);
   const limit = intFlag(p, "limit", { min: 1, default: 50 })!;
   const sinceRaw = str(p, "since");
   const since = sinceRaw === undefined

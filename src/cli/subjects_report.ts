@@ -7,8 +7,8 @@
 import { UsageError } from "../errors.ts";
 import { readSubjects } from "../subjects.ts";
 import { resolveSubject } from "../subject_hits.ts";
-import { REPORT_FORMATS, type ReportFormat, writeReport } from "../reports.ts";
-import { COMMON_HELP, parseFlags, str } from "./args.ts";
+import { REPORT_FORMATS, writeReport } from "../reports.ts";
+import { choice, COMMON_HELP, parseCommand, str } from "./args.ts";
 import type { CliIO } from "./io.ts";
 
 /** Help of `subjects report`. */
@@ -36,19 +36,13 @@ Example:
 
 /** `subjects report`. */
 export async function reportCommand(args: string[], io: CliIO): Promise<number> {
-  const p = parseFlags(args, {
+  const p = parseCommand(args, REPORT_HELP, io, {
     format: { type: "string" },
     out: { type: "string" },
     all: { type: "boolean" },
-  }, io.env);
-  if (p.help) {
-    io.out(REPORT_HELP);
-    return 0;
-  }
-  const format = (str(p, "format") ?? "md") as ReportFormat;
-  if (!REPORT_FORMATS.includes(format)) {
-    throw new UsageError(`--format must be md, html or json, got "${format}"`);
-  }
+  }, { positionals: true });
+  if (p === null) return 0;
+  const format = choice(p, "format", REPORT_FORMATS);
   const all = p.values.all === true;
   const out = str(p, "out");
   if (all && (p.positionals.length || out !== undefined)) {
