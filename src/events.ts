@@ -9,7 +9,7 @@
 import { ChatEvent, type Message } from "./schemas.ts";
 import type { SearchQuery } from "./search.ts";
 import { layout } from "./store/layout.ts";
-import { openLineBatches } from "./store/lines.ts";
+import { readJsonLines } from "./store/lines.ts";
 import { fold } from "./store/index.ts";
 
 /** A query over events: the message query's filters, plus the kind. */
@@ -19,23 +19,9 @@ export interface EventQuery extends SearchQuery {
 
 /** Every well-formed event of the data dir, in log order (malformed lines are skipped). */
 export async function* readEvents(dataDir: string): AsyncGenerator<ChatEvent> {
-  let batches;
-  try {
-    batches = await openLineBatches(layout(dataDir).events);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return;
-    throw e;
-  }
-  for await (const batch of batches) {
-    for (const item of batch) {
-      if (!("text" in item) || item.partial) continue;
-      let json: unknown;
-      try {
-        json = JSON.parse(item.text);
-      } catch {
-        continue;
-      }
-      const r = ChatEvent.safeParse(json);
+  for await (const values of readJsonLines(layout(dataDir).events)) {
+    for (const v of values) {
+      const r = ChatEvent.safeParse(v);
       if (r.success) yield r.data;
     }
   }

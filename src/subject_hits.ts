@@ -8,7 +8,7 @@
  */
 import type { Hit, Message, Subject } from "./schemas.ts";
 import { layout } from "./store/layout.ts";
-import { openLineBatches } from "./store/lines.ts";
+import { readJsonLines } from "./store/lines.ts";
 import { privacyFilter } from "./privacy.ts";
 import { DEFAULT_REGION, normalizeEmail } from "./normalize.ts";
 import { normalizePhone } from "./phone.ts";
@@ -71,23 +71,9 @@ export async function scanMessages(
   needle: string | null,
   keep: (m: Message) => void,
 ): Promise<void> {
-  let batches;
-  try {
-    batches = await openLineBatches(layout(dataDir).messages);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return;
-    throw e;
-  }
-  for await (const batch of batches) {
-    for (const item of batch) {
-      if (item.partial || !("text" in item)) continue;
-      if (needle !== null && !item.text.includes(needle)) continue;
-      let m: Message;
-      try {
-        m = JSON.parse(item.text) as Message;
-      } catch {
-        continue;
-      }
+  for await (const values of readJsonLines(layout(dataDir).messages, needle)) {
+    for (const v of values) {
+      const m = v as Message;
       if (typeof m !== "object" || m === null || typeof m.ts !== "string") continue;
       keep(m);
     }

@@ -245,3 +245,34 @@ export async function openLineBatches(
     startOffset: options.start ?? 0,
   });
 }
+
+/**
+ * The JSON values of the whole lines of a JSONL file, a batch per chunk read (nothing when the
+ * file does not exist). Lines that are not JSON, or that lack `needle` verbatim (checked before
+ * parsing, to skip most lines cheaply), are left out; so is a torn last line.
+ */
+export async function* readJsonLines(
+  path: string,
+  needle: string | null = null,
+): AsyncGenerator<unknown[]> {
+  let batches;
+  try {
+    batches = await openLineBatches(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return;
+    throw e;
+  }
+  for await (const batch of batches) {
+    const values: unknown[] = [];
+    for (const item of batch) {
+      if (item.partial || !("text" in item)) continue;
+      if (needle !== null && !item.text.includes(needle)) continue;
+      try {
+        values.push(JSON.parse(item.text));
+      } catch {
+        // Not a record: skipped, as every reader of the logs does.
+      }
+    }
+    yield values;
+  }
+}
