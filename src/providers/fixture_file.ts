@@ -181,3 +181,20 @@ export function joinPath(dir: string, name: string): string {
 export function resolveIn(dir: string, path: string): string {
   return path.startsWith("/") || /^[A-Za-z]:[\\/]/.test(path) ? path : joinPath(dir, path);
 }
+
+/**
+ * A cache of one promise per key (fixture files read once per provider instance). A rejected
+ * promise is not kept: the next caller reads again and reports the error itself.
+ */
+export function promiseCache(): <T>(key: string, load: () => Promise<T>) => Promise<T> {
+  const cache = new Map<string, Promise<unknown>>();
+  return <T>(key: string, load: () => Promise<T>): Promise<T> => {
+    let p = cache.get(key) as Promise<T> | undefined;
+    if (!p) {
+      p = load();
+      p.catch(() => cache.delete(key));
+      cache.set(key, p);
+    }
+    return p;
+  };
+}

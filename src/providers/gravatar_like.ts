@@ -16,7 +16,7 @@ import { NetworkError } from "../errors.ts";
 import { normalizeEmail } from "../normalize.ts";
 import type { Subject } from "../schemas.ts";
 import type { Clock, Provider, ProviderContext } from "./provider.ts";
-import { parseWith, readJsonFile, resolveIn } from "./fixture_file.ts";
+import { parseWith, promiseCache, readJsonFile, resolveIn } from "./fixture_file.ts";
 
 /** `fixtures/gravatar.json`: hashes (SHA-256 or legacy MD5, hex) known to have an avatar. */
 export const GravatarFixture = z.object({
@@ -96,18 +96,9 @@ export function retryAfterMs(header: string | null, now: number): number | undef
 /** Creates the provider; each instance has its own rate limiter and fixture cache. */
 export function createGravatarLike(): Provider {
   let limiter: { clock: Clock; interval: number; limiter: HostRateLimiter } | undefined;
-  const fixtures = new Map<string, Promise<Set<string>>>();
-
-  const knownHashes = (path: string): Promise<Set<string>> => {
-    let p = fixtures.get(path);
-    if (!p) {
-      p = readJsonFile(path, GravatarFixture).then((f) => new Set(f.existing));
-      // A failed read is not cached: the next subject reports the same error freshly.
-      p.catch(() => fixtures.delete(path));
-      fixtures.set(path, p);
-    }
-    return p;
-  };
+  const cached = promiseCache();
+  const knownHashes = (path: string): Promise<Set<string>> =>
+    cached(path, () => readJsonFile(path, GravatarFixture).then((f) => new Set(f.existing)));
 
   const limiterFor = (clock: Clock, interval: number): HostRateLimiter => {
     if (!limiter || limiter.clock !== clock || limiter.interval !== interval) {

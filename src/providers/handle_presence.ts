@@ -18,7 +18,7 @@
 import { z } from "zod";
 import type { Subject } from "../schemas.ts";
 import type { Provider, ProviderContext } from "./provider.ts";
-import { parseWith, readJsonFile, resolveIn } from "./fixture_file.ts";
+import { parseWith, promiseCache, readJsonFile, resolveIn } from "./fixture_file.ts";
 
 /** The platforms checked when the config names none. */
 export const DEFAULT_PLATFORMS: readonly string[] = ["twitch", "github", "twitter"];
@@ -137,17 +137,7 @@ export function indexHandles(file: HandlesFixture): Map<string, string[]> {
 
 /** Creates the provider; each instance caches the two files it reads. */
 export function createHandlePresence(): Provider {
-  const cache = new Map<string, Promise<unknown>>();
-  const cached = <T>(key: string, load: () => Promise<T>): Promise<T> => {
-    let p = cache.get(key) as Promise<T> | undefined;
-    if (!p) {
-      p = load();
-      // A failed read is not kept: each subject then reports the error itself.
-      p.catch(() => cache.delete(key));
-      cache.set(key, p);
-    }
-    return p;
-  };
+  const cached = promiseCache();
 
   return {
     name: "handle_presence",
