@@ -75,7 +75,11 @@ export class IdSet {
 
   /** Offsets of lines whose id has the same fingerprint as `id` (usually none or one). */
   candidates(id: string): number[] {
-    const [h, l] = fingerprint(id);
+    return this.candidatesOf(fingerprint(id));
+  }
+
+  /** {@link candidates} with the id's fingerprint already computed. */
+  candidatesOf([h, l]: readonly [number, number]): number[] {
     const out: number[] = [];
     for (let i = h & this.#mask;; i = (i + 1) & this.#mask) {
       const off = this.#off[i]!;

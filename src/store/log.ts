@@ -102,12 +102,9 @@ export class JsonlLog<T> {
     return this.#ids.size;
   }
 
-  /** True when `id` is in the log at one of the candidate offsets; reads those lines. */
-  #confirm(id: string, file: Deno.FsFile | null): boolean {
-    const offsets = this.#ids.candidates(id);
-    if (offsets.length === 0) return false;
-    if (file === null) return true;
-    for (const off of offsets) {
+  /** True when `id` (fingerprint `print`) is in the log at a candidate offset; reads those lines. */
+  #confirm(id: string, print: readonly [number, number], file: Deno.FsFile): boolean {
+    for (const off of this.#ids.candidatesOf(print)) {
       if (idAt(file, off, this.#options.idKey) === id) return true;
     }
     return false;
@@ -228,7 +225,7 @@ export class JsonlLog<T> {
             const print = fingerprint(id);
             if (this.#ids.mayHaveFingerprint(print)) {
               reader ??= await Deno.open(this.path, { read: true });
-              if (this.#confirm(id, reader)) {
+              if (this.#confirm(id, print, reader)) {
                 duplicates++;
                 continue;
               }
