@@ -31,15 +31,13 @@
 import { basename, dirname, join, relative } from "node:path";
 import type { Subject } from "./schemas.ts";
 import { CORRUPT_HEADER, idFromLine, type JsonlLog } from "./store/log.ts";
-import { eventLog, layout, messageLog } from "./store/layout.ts";
+import { eventLog, messageLog } from "./store/layout.ts";
 import { type LineDecision, type LineView, rewriteLines } from "./store/rewrite.ts";
 import { readSubjects, subjectKey, writeSubjects } from "./subjects.ts";
 import { privacyPath } from "./privacy.ts";
 import { jsonText, writeFileAtomic } from "./store/atomic.ts";
 import { profilePath } from "./store/layout.ts";
-import { rebuildDerived, tryWriterLock } from "./store/derived.ts";
-import { removeDatabase } from "./store/sqlite.ts";
-import { StoreError } from "./errors.ts";
+import { tryRebuildDerived } from "./store/derived.ts";
 import { enrichmentPath, enrichSubjects } from "./enrich.ts";
 import { regenerateReports, REPORT_FORMATS, reportPath } from "./reports.ts";
 
@@ -622,33 +620,8 @@ export function retentionCutoff(days: number, nowMs: number): string {
  * it (that monitor notices the rewritten log and rebuilds by itself).
  */
 export async function rebuildDerivedFresh(dataDir: string): Promise<"rebuilt" | "monitor"> {
-  const lock = await tryWriterLock(dataDir);
-  if (!lock) return "monitor";
-  try {
-    // Fresh files: SQLite keeps deleted rows in free pages and the WAL until they are reused.
-    const l = layout(dataDir);
-    removeDatabase(l.index);
-    removeDatabase(l.profileState);
-  } finally {
-    lock.close();
-  }
-  try {
-    await rebuildDerived(dataDir);
-  } catch (e) {
-    // A monitor took the writer lock in between: it builds the fresh index itself.
-    if (e instanceof StoreError && (await tryWriterLock(dataDir).then(release)) === false) {
-      return "monitor";
-    }
-    throw e;
-  }
-  return "rebuilt";
-}
-
-/** Closes a lock if taken; true when it was free. */
-function release(lock: Deno.FsFile | null): boolean {
-  if (lock === null) return false;
-  lock.close();
-  return true;
+  // Fresh files: SQLite keeps deleted rows in free pages and the WAL until they are reused.
+  return (await tryRebuildDerived(dataDir, { fresh: true })) ? "rebuilt" : "monitor";
 }
 
 /** The hooks `forget` uses in the CLI: fresh index and profiles, presence, reports. */

@@ -27,6 +27,7 @@ import {
   parseLogRecord,
 } from "./index.ts";
 import { type FlushResult, ProfileStore } from "../profiles.ts";
+import { removeDatabase } from "./sqlite.ts";
 
 /** Takes the writer lock of a data dir, or returns null when another writer holds it. */
 export async function tryWriterLock(dataDir: string): Promise<Deno.FsFile | null> {
@@ -261,7 +262,15 @@ export interface RebuildOptions {
   index?: boolean;
   /** Rebuild rollups and rewrite every profile file (removing stale ones). @default true */
   profiles?: boolean;
+  /**
+   * Delete both database files first (under the same lock), so that no free page keeps a
+   * deleted row: after `forget`. @default false
+   */
+  fresh?: boolean;
 }
+
+/** What a rebuild did. */
+export type RebuildResult = CatchUpResult & { profiles: FlushResult };
 
 /**
  * Rebuilds derived data from the log: the index, the rollups and profile files, or both.
@@ -270,16 +279,31 @@ export interface RebuildOptions {
 export async function rebuildDerived(
   dataDir: string,
   options: RebuildOptions = {},
-): Promise<CatchUpResult & { profiles: FlushResult }> {
-  const lock = await tryWriterLock(dataDir);
-  if (!lock) {
+): Promise<RebuildResult> {
+  const r = await tryRebuildDerived(dataDir, options);
+  if (r === null) {
     throw new StoreError(
       `another process (a running "chat run"?) is writing ${
         layout(dataDir).index
       }; try again when it ends`,
     );
   }
+  return r;
+}
+
+/** {@link rebuildDerived}, or null (touching nothing) when another process holds the lock. */
+export async function tryRebuildDerived(
+  dataDir: string,
+  options: RebuildOptions = {},
+): Promise<RebuildResult | null> {
+  const lock = await tryWriterLock(dataDir);
+  if (!lock) return null;
   try {
+    if (options.fresh) {
+      const l = layout(dataDir);
+      removeDatabase(l.index);
+      removeDatabase(l.profileState);
+    }
     const w = await DerivedWriter.open(dataDir, options);
     try {
       w.reset();
