@@ -1,0 +1,195 @@
+/**
+ * Who wrote a message: a person is their Twitch `user_id` when one is known (live chat carries
+ * it in the `user-id` tag, most imports too); a message without one keeps its login as identity.
+ * Twitch users rename themselves and Twitch recycles logins, so a login names a person only at a
+ * time: a {@link IdentityDirectory} holds every (person, login) span observed and resolves a
+ * login at a time.
+ *
+ * Pure: no I/O. The spans come from the person rollups (`login_history`), which the store keeps.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { IdentityDirectory, personKey } from "./identity.ts";
+ * const dir = new IdentityDirectory([
+ *   { person: "#1", login: "old", first_seen: "2025-01-01T00:00:00.000Z", last_seen: "2025-01-05T00:00:00.000Z", count: 3 },
+ *   { person: "#1", login: "new", first_seen: "2025-02-01T00:00:00.000Z", last_seen: "2025-02-03T00:00:00.000Z", count: 2 },
+ * ]);
+ * deepStrictEqual(personKey({ user_id: "1", user_name: "new" }), "#1");
+ * deepStrictEqual(dir.resolve("old"), "#1");
+ * deepStrictEqual(dir.currentLogin("#1"), "new");
+ * ```
+ *
+ * @module
+ */
+
+/**
+ * The key of a person: `#<user_id>` when the message carries an id, else its login. `#` never
+ * occurs in a login, so the two kinds cannot collide.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { personKey } from "./identity.ts";
+ * strictEqual(personKey({ user_id: null, user_name: "someuser" }), "someuser");
+ * strictEqual(personKey({ user_id: "42", user_name: "someuser" }), "#42");
+ * ```
+ */
+export function personKey(m: { user_id: string | null; user_name: string }): string {
+  return m.user_id !== null && m.user_id !== "" ? `#${m.user_id}` : m.user_name;
+}
+
+/** The Twitch user id in a person key, or null for a login-only person. */
+export function userIdOfKey(key: string): string | null {
+  return key.startsWith("#") ? key.slice(1) : null;
+}
+
+/** One login as used by one person: when first and last seen and how many messages. */
+export interface LoginSpan {
+  person: string;
+  login: string;
+  first_seen: string;
+  last_seen: string;
+  count: number;
+  /** The message id of the last message under this login (orders spans with equal times). */
+  last_mid?: string;
+}
+
+/** A display name, or other names, attached to a person (for `users find`). */
+export interface PersonNames {
+  display_names?: readonly string[];
+  message_count?: number;
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** True when span `a` was last used after span `b` (ties: the smaller message id, then key). */
+function laterThan(a: LoginSpan, b: LoginSpan): boolean {
+  if (a.last_seen !== b.last_seen) return a.last_seen > b.last_seen;
+  const am = a.last_mid ?? "";
+  const bm = b.last_mid ?? "";
+  if (am !== bm) return am < bm;
+  return a.person < b.person;
+}
+
+/**
+ * The holder of a login at a time among the spans of that login: a span that covers `ts` (the
+ * latest claim when several do), else the last holder before `ts`, else the first one after it.
+ * With no `ts`, the current holder (the latest use). Null when there is no span.
+ */
+export function holderAt(spans: readonly LoginSpan[], ts?: string): LoginSpan | null {
+  let best: LoginSpan | null = null;
+  if (ts === undefined) {
+    for (const s of spans) if (best === null || laterThan(s, best)) best = s;
+    return best;
+  }
+  for (const s of spans) {
+    if (s.first_seen <= ts && ts <= s.last_seen) {
+      if (
+        best === null || s.first_seen > best.first_seen ||
+        (s.first_seen === best.first_seen && s.person < best.person)
+      ) best = s;
+    }
+  }
+  if (best) return best;
+  for (const s of spans) {
+    if (s.last_seen < ts && (best === null || laterThan(s, best))) best = s;
+  }
+  if (best) return best;
+  for (const s of spans) {
+    if (
+      best === null || s.first_seen < best.first_seen ||
+      (s.first_seen === best.first_seen && s.person < best.person)
+    ) best = s;
+  }
+  return best;
+}
+
+/** Every login span observed, indexed both ways. */
+export class IdentityDirectory {
+  #byLogin = new Map<string, LoginSpan[]>();
+  #byPerson = new Map<string, LoginSpan[]>();
+
+  constructor(spans: Iterable<LoginSpan>) {
+    for (const s of spans) this.add(s);
+  }
+
+  /** Adds (or replaces) one span. */
+  add(s: LoginSpan): void {
+    const list = this.#byLogin.get(s.login) ?? [];
+    const i = list.findIndex((x) => x.person === s.person);
+    if (i === -1) list.push(s);
+    else list[i] = s;
+    this.#byLogin.set(s.login, list);
+    const mine = this.#byPerson.get(s.person) ?? [];
+    const j = mine.findIndex((x) => x.login === s.login);
+    if (j === -1) mine.push(s);
+    else mine[j] = s;
+    this.#byPerson.set(s.person, mine);
+  }
+
+  /** Every person key known. */
+  persons(): string[] {
+    return [...this.#byPerson.keys()];
+  }
+
+  /** Every span of a login, oldest first. */
+  holders(login: string): LoginSpan[] {
+    return [...(this.#byLogin.get(login) ?? [])].sort((a, b) =>
+      cmp(a.first_seen, b.first_seen) || cmp(a.person, b.person)
+    );
+  }
+
+  /** A person's logins, oldest first. */
+  history(person: string): LoginSpan[] {
+    return [...(this.#byPerson.get(person) ?? [])].sort((a, b) =>
+      cmp(a.first_seen, b.first_seen) || cmp(a.login, b.login)
+    );
+  }
+
+  /** The login a person used last; for a login-only person, the login itself. */
+  currentLogin(person: string): string | null {
+    const mine = this.#byPerson.get(person);
+    if (!mine || mine.length === 0) return userIdOfKey(person) === null ? person : null;
+    return holderAt(mine)!.login;
+  }
+
+  /** The person holding `login` at `ts` (now when absent); null when the login was never seen. */
+  resolveLogin(login: string, ts?: string): string | null {
+    const spans = this.#byLogin.get(login);
+    if (!spans || spans.length === 0) return null;
+    return holderAt(spans, ts)!.person;
+  }
+
+  /**
+   * A person from what an analyst types: a person key (`#123`), a numeric user id (`123`, when
+   * no login `123` was seen, or written `id:123`), or a login (any they used; resolved at `ts`,
+   * now when absent). Null when nothing matches.
+   */
+  resolve(input: string, ts?: string): string | null {
+    const s = input.trim().replace(/^@/, "").toLowerCase();
+    if (s.startsWith("#") || s.startsWith("id:")) {
+      const key = `#${s.slice(s.startsWith("#") ? 1 : 3)}`;
+      return this.#byPerson.has(key) ? key : null;
+    }
+    const byLogin = this.resolveLogin(s, ts);
+    if (byLogin !== null) return byLogin;
+    if (/^\d+$/.test(s) && this.#byPerson.has(`#${s}`)) return `#${s}`;
+    return null;
+  }
+
+  /** The person of a message (its id, else its login). */
+  personOf(m: { user_id: string | null; user_name: string }): string {
+    return personKey(m);
+  }
+
+  /**
+   * The person an `@login` mention at `ts` names: the holder of the login then, or the login
+   * itself when it was never seen writing (a login-only person without messages).
+   */
+  mentioned(login: string, ts: string): string {
+    return this.resolveLogin(login, ts) ?? login;
+  }
+}
