@@ -32,8 +32,8 @@ export const GRAPH_FORMATS = ["gexf", "graphml", "json", "csv"] as const;
 export type GraphFormat = typeof GRAPH_FORMATS[number];
 
 // XML 1.0 allows tab, LF, CR and U+0020 upwards except surrogates (lone ones) and U+FFFE/F.
-// deno-lint-ignore no-control-regex -- the point is to match control characters
 const XML_INVALID =
+  // deno-lint-ignore no-control-regex -- the point is to match control characters
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Text for an XML attribute or element: escaped, forbidden characters dropped. */
