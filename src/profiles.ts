@@ -15,6 +15,13 @@
  * Profile files are derived data: they are renamed into place without fsync (an fsync per file
  * would triple the cost of a flush); `profiles rebuild` regenerates them from the log.
  *
+ * A user rollup is a person's (`src/analysis/identity.ts`): keyed by `#<user_id>`, or by the
+ * login for messages without an id. Its file is `users/<current login>.json`; the logins of
+ * every person are kept in `person_login` (and in memory while writing) so that a rename moves
+ * the file: an earlier login's file goes away. When two persons last used the same login (a
+ * recycled login whose earlier holder was not seen since), the latest holder gets the file and
+ * the other is written under `~<hash>.json` (`profiles list` and `users find` still show it).
+ *
  * @module
  */
 import { join } from "node:path";
@@ -29,11 +36,13 @@ import {
   facetsOf,
   foldChannel,
   foldUser,
+  loginSpans,
   newChannelState,
   newUserState,
   userProfile,
   type UserState,
 } from "./analysis/rollups.ts";
+import { IdentityDirectory, type LoginSpan, personKey } from "./analysis/identity.ts";
 import { EMPTY_MARK, type LogMark } from "./store/index.ts";
 import { SqliteFile } from "./store/sqlite.ts";
 import { jsonText } from "./store/atomic.ts";
@@ -43,7 +52,7 @@ import { StoreError } from "./errors.ts";
 const KIND_CODE: Record<ProfileKind, number> = { user: 0, channel: 1 };
 
 /** Bumped when the state's layout or encoding changes: the state is then rebuilt from the log. */
-const STATE_VERSION = "1";
+const STATE_VERSION = "2";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS profile_state(
@@ -52,7 +61,116 @@ CREATE TABLE IF NOT EXISTS profile_state(
 CREATE TABLE IF NOT EXISTS profile_dirty(
   kind INTEGER NOT NULL, name TEXT NOT NULL, PRIMARY KEY(kind, name)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS person_login(
+  login TEXT NOT NULL, person TEXT NOT NULL, first_seen TEXT NOT NULL, last_seen TEXT NOT NULL,
+  last_mid TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY(login, person)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS person_login_person ON person_login(person);
 `;
+
+/**
+ * The file a person's profile goes to: their current login when they are that login's latest
+ * holder, else a name that is not a login (hashed into `~<hash>.json`).
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { IdentityDirectory } from "./analysis/identity.ts";
+ * import { personFileName } from "./profiles.ts";
+ * const dir = new IdentityDirectory([
+ *   { person: "#1", login: "name", first_seen: "2025-01-01T00:00:00.000Z", last_seen: "2025-01-02T00:00:00.000Z", count: 1 },
+ *   { person: "#2", login: "name", first_seen: "2025-03-01T00:00:00.000Z", last_seen: "2025-03-02T00:00:00.000Z", count: 1 },
+ * ]);
+ * strictEqual(personFileName("#2", dir), "name");
+ * strictEqual(personFileName("#1", dir), "person:#1");
+ * ```
+ */
+export function personFileName(person: string, dir: IdentityDirectory): string {
+  const login = dir.currentLogin(person);
+  if (login !== null && dir.resolveLogin(login) === person) return login;
+  // A login-only person with no spans yet is its login.
+  if (login !== null && dir.holders(login).length === 0) return login;
+  return `person:${person}`;
+}
+
+interface SpanRow {
+  login: string;
+  person: string;
+  first_seen: string;
+  last_seen: string;
+  last_mid: string;
+  count: number;
+}
+
+function spanOfRow(r: SpanRow): LoginSpan {
+  return {
+    person: r.person,
+    login: r.login,
+    first_seen: r.first_seen,
+    last_seen: r.last_seen,
+    last_mid: r.last_mid,
+    count: Number(r.count),
+  };
+}
+
+/** Every person's logins persisted in a data dir, read without the writer lock. */
+export function readIdentityDirectory(dataDir: string): IdentityDirectory {
+  const file = openReadOnly(dataDir);
+  if (file === null) return new IdentityDirectory([]);
+  try {
+    const rows = file.stmt("SELECT * FROM person_login").all() as unknown as SpanRow[];
+    return new IdentityDirectory(rows.map(spanOfRow));
+  } finally {
+    file.close();
+  }
+}
+
+/**
+ * The spans of the persons that `input` names (a login, any they used, or a user id), read
+ * without the writer lock: a small directory holding just them and every holder of their
+ * logins, enough to resolve `input` and to list their logins.
+ */
+export function readIdentitiesAbout(dataDir: string, inputs: readonly string[]): IdentityDirectory {
+  const file = openReadOnly(dataDir);
+  const dir = new IdentityDirectory([]);
+  if (file === null) return dir;
+  try {
+    const byLogin = file.stmt("SELECT * FROM person_login WHERE login = ?");
+    const byPerson = file.stmt("SELECT * FROM person_login WHERE person = ?");
+    const persons = new Set<string>();
+    for (const raw of inputs) {
+      const s = raw.trim().replace(/^@/, "").toLowerCase();
+      const id = s.startsWith("#") ? s.slice(1) : s.startsWith("id:") ? s.slice(3) : s;
+      for (const r of byLogin.all(s) as unknown as SpanRow[]) persons.add(r.person);
+      if (/^\d+$/.test(id)) persons.add(`#${id}`);
+    }
+    const logins = new Set<string>();
+    for (const p of persons) {
+      for (const r of byPerson.all(p) as unknown as SpanRow[]) {
+        dir.add(spanOfRow(r));
+        logins.add(r.login);
+      }
+    }
+    for (const l of logins) {
+      for (const r of byLogin.all(l) as unknown as SpanRow[]) dir.add(spanOfRow(r));
+    }
+    return dir;
+  } finally {
+    file.close();
+  }
+}
+
+function openReadOnly(dataDir: string): SqliteFile | null {
+  try {
+    return SqliteFile.open(layout(dataDir).profileState, {
+      readOnly: true,
+      version: STATE_VERSION,
+      schema: SCHEMA,
+    });
+  } catch {
+    return null;
+  }
+}
 
 let tmpCounter = 0;
 
@@ -92,11 +210,16 @@ export class ProfileStore {
   #dirtyUsers = new Set<string>();
   #dirtyChannels = new Set<string>();
   #mark: LogMark;
+  /** Every person's logins (the `person_login` table), to place profile files. */
+  #directory: IdentityDirectory;
 
   private constructor(file: SqliteFile, dataDir: string) {
     this.#db = file;
     this.dataDir = dataDir;
     this.#mark = this.#storedMark();
+    this.#directory = new IdentityDirectory(
+      (this.#db.stmt("SELECT * FROM person_login").all() as unknown as SpanRow[]).map(spanOfRow),
+    );
   }
 
   /**
@@ -175,7 +298,9 @@ export class ProfileStore {
    */
   reset(): void {
     this.#db.scrub(() => {
-      this.#db.db.exec("DELETE FROM profile_state; DELETE FROM profile_dirty;");
+      this.#db.db.exec(
+        "DELETE FROM profile_state; DELETE FROM profile_dirty; DELETE FROM person_login;",
+      );
       this.#db.setMeta("rollup_mark", JSON.stringify(EMPTY_MARK));
       this.#db.setMeta("profiles_sweep", "1");
     });
@@ -183,6 +308,7 @@ export class ProfileStore {
     this.#channels.clear();
     this.#dirtyUsers.clear();
     this.#dirtyChannels.clear();
+    this.#directory = new IdentityDirectory([]);
     this.#mark = EMPTY_MARK;
   }
 
@@ -212,12 +338,13 @@ export class ProfileStore {
     return s;
   }
 
-  /** Folds one message into its user's and its channel's rollups. */
+  /** Folds one message into its person's and its channel's rollups. */
   fold(m: Message): void {
     const f = facetsOf(m);
-    foldUser(this.#user(m.user_name), m, f);
+    const person = personKey(m);
+    foldUser(this.#user(person), m, f);
     foldChannel(this.#channel(m.channel), m, f);
-    this.#dirtyUsers.add(m.user_name);
+    this.#dirtyUsers.add(person);
     this.#dirtyChannels.add(m.channel);
   }
 
@@ -242,9 +369,27 @@ export class ProfileStore {
         const dirty = this.#db.stmt(
           "INSERT OR IGNORE INTO profile_dirty(kind, name) VALUES (?, ?)",
         );
+        const span = this.#db.stmt(
+          "INSERT INTO person_login(login, person, first_seen, last_seen, last_mid, count) " +
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(login, person) DO UPDATE SET " +
+            "first_seen = excluded.first_seen, last_seen = excluded.last_seen, " +
+            "last_mid = excluded.last_mid, count = excluded.count",
+        );
         for (const u of users) {
-          put.run(KIND_CODE.user, u, encodeUserState(this.#users.get(u)!));
+          const state = this.#users.get(u)!;
+          put.run(KIND_CODE.user, u, encodeUserState(state));
           dirty.run(KIND_CODE.user, u);
+          for (const x of loginSpans(state)) {
+            span.run(x.login, x.person, x.first_seen, x.last_seen, x.last_mid ?? "", x.count);
+            // Other holders of this login may have to move file: mark them too.
+            for (const h of this.#directory.holders(x.login)) {
+              if (h.person !== u) dirty.run(KIND_CODE.user, h.person);
+            }
+            this.#directory.add(x);
+            for (const h of this.#directory.holders(x.login)) {
+              if (h.person !== u) dirty.run(KIND_CODE.user, h.person);
+            }
+          }
         }
         for (const c of channels) {
           put.run(KIND_CODE.channel, c, encodeChannelState(this.#channels.get(c)!));
@@ -305,14 +450,25 @@ export class ProfileStore {
     // Each file is rendered right before it is written (writes are synchronous, so no state
     // changes in between): holding every rendered file at once cost ~100 MB at 20,000 users.
     let failure: unknown = null;
+    // Files that may have lost their occupant (a rename, a login passed on): removed below
+    // unless some person's file is one of them.
+    const vacated = new Set<string>();
+    const written = new Set<string>();
     for (const r of rows) {
       let path: string;
       let text: string;
       if (Number(r.kind) === KIND_CODE.user) {
         const s = this.#users.get(r.name) ?? this.#decoded("user", r.name);
         if (!s) continue;
-        path = join(userDir, profileFileName(r.name));
+        const name = personFileName(r.name, this.#directory);
+        path = join(userDir, profileFileName(name));
         text = jsonText(userProfile(s as UserState));
+        written.add(path);
+        const logins = (s as UserState).logins;
+        if (logins.size > 1 || name !== r.name || this.#directory.holders(name).length > 1) {
+          for (const l of logins.keys()) vacated.add(join(userDir, profileFileName(l)));
+          vacated.add(join(userDir, profileFileName(`person:${r.name}`)));
+        }
         users++;
       } else {
         const s = this.#channels.get(r.name) ?? this.#decoded("channel", r.name);
@@ -327,10 +483,28 @@ export class ProfileStore {
         failure ??= e;
       }
     }
+    for (const path of vacated) {
+      if (written.has(path) || this.#occupied(path, userDir)) continue;
+      try {
+        Deno.removeSync(path);
+      } catch {
+        // Not there.
+      }
+    }
     // Every file was tried; the first failure leaves the names dirty for the next flush.
     if (failure !== null) throw failure;
     this.#db.transaction(() => this.#db.db.exec("DELETE FROM profile_dirty"));
     return { users, channels };
+  }
+
+  /** True when some person's profile file is `path` (a login file that still has its holder). */
+  #occupied(path: string, userDir: string): boolean {
+    const base = path.slice(userDir.length + 1);
+    if (base.startsWith("~")) return false;
+    const login = base.slice(0, -".json".length);
+    const holder = this.#directory.resolveLogin(login);
+    if (holder === null) return this.#load("user", login) !== undefined;
+    return personFileName(holder, this.#directory) === login;
   }
 
   #decoded(kind: ProfileKind, name: string): UserState | ChannelState | undefined {
@@ -347,7 +521,9 @@ export class ProfileStore {
       const keep = new Set(
         (this.#db.stmt("SELECT name FROM profile_state WHERE kind = ?").all(
           KIND_CODE[kind],
-        ) as Array<{ name: string }>).map((r) => profileFileName(r.name)),
+        ) as Array<{ name: string }>).map((r) =>
+          profileFileName(kind === "user" ? personFileName(r.name, this.#directory) : r.name)
+        ),
       );
       let entries: Deno.DirEntry[];
       try {

@@ -20,6 +20,7 @@ import type {
   UserProfile,
 } from "../schemas.ts";
 import { urlDomain } from "./extract.ts";
+import { holderAt, type LoginSpan } from "./identity.ts";
 import { extractKeywords } from "./keywords.ts";
 
 /** How many names the `top_*` string lists hold. */
@@ -55,9 +56,24 @@ interface CommonState {
   by_day: Map<string, number>;
 }
 
-/** The rollup of one user. */
+/** One login of a person: first seen, last seen (with its message), messages under it. */
+export interface LoginUse {
+  first: string;
+  last: Stamp;
+  count: number;
+}
+
+/**
+ * The rollup of one person (see `src/analysis/identity.ts`): all their messages under every
+ * login. `user_name` holds the person key (`#<user_id>`, or the login of a person without id);
+ * the profile's `user_name` is their current login.
+ */
 export interface UserState extends CommonState {
   user_name: string;
+  /** Every login the person wrote under. */
+  logins: Map<string, LoginUse>;
+  /** Every display name they showed. */
+  display_names: Set<string>;
   /** Latest non-null user_id and display_name, with the message they came from. */
   user_id: { value: string; at: Stamp } | null;
   display_name: { value: string; at: Stamp } | null;
@@ -105,6 +121,8 @@ export function newUserState(userName: string): UserState {
   return {
     user_name: userName,
     ...newCommon(),
+    logins: new Map(),
+    display_names: new Set(),
     user_id: null,
     display_name: null,
     per_channel: new Map(),
@@ -158,11 +176,19 @@ function foldCommon(s: CommonState, m: Message, f: Facets): void {
   bump(s.by_day, f.day);
 }
 
-/** Folds one message (by this user) into a user rollup. */
+/** Folds one message (by this person) into a user rollup. */
 export function foldUser(s: UserState, m: Message, f: Facets): void {
   foldCommon(s, m, f);
   const at = { ts: m.ts, mid: m.message_id };
   bump(s.per_channel, m.channel);
+  const use = s.logins.get(m.user_name);
+  if (!use) s.logins.set(m.user_name, { first: m.ts, last: at, count: 1 });
+  else {
+    use.count++;
+    if (m.ts < use.first) use.first = m.ts;
+    if (before(at, use.last)) use.last = at;
+  }
+  if (m.display_name !== undefined) s.display_names.add(m.display_name);
   if (m.user_id !== null && (s.user_id === null || before(at, s.user_id.at))) {
     s.user_id = { value: m.user_id, at };
   }
@@ -249,13 +275,56 @@ function sortedRecord(map: ReadonlyMap<string, number>): Record<string, number> 
   return out;
 }
 
+/**
+ * The logins of a person rollup as spans (oldest first), for the identity directory.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { facetsOf, foldUser, loginSpans, newUserState } from "./rollups.ts";
+ * const s = newUserState("#7");
+ * for (const [ts, login] of [["2025-01-01T00:00:00.000Z", "old"], ["2025-02-01T00:00:00.000Z", "new"]]) {
+ *   const m = { ts: ts!, channel: "c", message_id: ts!, user_id: "7", user_name: login!, text: "hi",
+ *     mentions: [], urls: [], emotes: [], source: "twitch-irc" as const };
+ *   foldUser(s, m, facetsOf(m));
+ * }
+ * strictEqual(loginSpans(s).map((x) => x.login).join(","), "old,new");
+ * ```
+ */
+export function loginSpans(s: UserState): LoginSpan[] {
+  const out: LoginSpan[] = [...s.logins].map(([login, u]) => ({
+    person: s.user_name,
+    login,
+    first_seen: u.first,
+    last_seen: u.last.ts,
+    count: u.count,
+    last_mid: u.last.mid,
+  }));
+  return out.sort((a, b) =>
+    a.first_seen < b.first_seen ? -1 : a.first_seen > b.first_seen ? 1 : a.login < b.login ? -1 : 1
+  );
+}
+
+/** The login a person rollup used last (its key when it has none yet). */
+export function currentLogin(s: UserState): string {
+  return holderAt(loginSpans(s))?.login ?? s.user_name;
+}
+
 /** The profile JSON of a user rollup (keys in the schema's order). */
 export function userProfile(s: UserState): UserProfile {
   const keywordCounts = topCounted(s.keywords, TOP_COUNTED);
+  const spans = loginSpans(s);
   return {
-    user_name: s.user_name,
+    user_name: holderAt(spans)?.login ?? s.user_name,
     user_id: s.user_id?.value ?? null,
     display_name: s.display_name?.value ?? null,
+    login_history: spans.map((x) => ({
+      login: x.login,
+      first_seen: x.first_seen,
+      last_seen: x.last_seen,
+      message_count: x.count,
+    })),
+    display_names: [...s.display_names].sort(),
     channels_participated: [...s.per_channel.keys()].sort(),
     per_channel: sortedRecord(s.per_channel),
     message_count: s.message_count,
@@ -349,6 +418,8 @@ export function encodeUserState(s: UserState): string {
     v: 1,
     user_name: s.user_name,
     ...encodeCommon(s),
+    logins: [...s.logins],
+    display_names: [...s.display_names],
     user_id: s.user_id,
     display_name: s.display_name,
     per_channel: [...s.per_channel],
@@ -364,6 +435,8 @@ export function decodeUserState(text: string): UserState {
   return {
     user_name: r.user_name,
     ...decodeCommon(r),
+    logins: new Map(r.logins ?? []),
+    display_names: new Set(r.display_names ?? []),
     user_id: r.user_id,
     display_name: r.display_name,
     per_channel: new Map(r.per_channel),
