@@ -66,6 +66,9 @@ CREATE TABLE IF NOT EXISTS person_login(
   last_mid TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY(login, person)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS person_login_person ON person_login(person);
+CREATE TABLE IF NOT EXISTS person_display(
+  person TEXT NOT NULL, name TEXT NOT NULL, PRIMARY KEY(person, name)
+) WITHOUT ROWID;
 `;
 
 /**
@@ -120,6 +123,25 @@ export function readIdentityDirectory(dataDir: string): IdentityDirectory {
   try {
     const rows = file.stmt("SELECT * FROM person_login").all() as unknown as SpanRow[];
     return new IdentityDirectory(rows.map(spanOfRow));
+  } finally {
+    file.close();
+  }
+}
+
+/** Every person's display names, read without the writer lock. */
+export function readDisplayNames(dataDir: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const file = openReadOnly(dataDir);
+  if (file === null) return out;
+  try {
+    const rows = file.stmt("SELECT person, name FROM person_display ORDER BY person, name")
+      .all() as unknown as Array<{ person: string; name: string }>;
+    for (const r of rows) {
+      const list = out.get(r.person);
+      if (list) list.push(r.name);
+      else out.set(r.person, [r.name]);
+    }
+    return out;
   } finally {
     file.close();
   }
@@ -299,7 +321,8 @@ export class ProfileStore {
   reset(): void {
     this.#db.scrub(() => {
       this.#db.db.exec(
-        "DELETE FROM profile_state; DELETE FROM profile_dirty; DELETE FROM person_login;",
+        "DELETE FROM profile_state; DELETE FROM profile_dirty; DELETE FROM person_login; " +
+          "DELETE FROM person_display;",
       );
       this.#db.setMeta("rollup_mark", JSON.stringify(EMPTY_MARK));
       this.#db.setMeta("profiles_sweep", "1");
@@ -375,8 +398,12 @@ export class ProfileStore {
             "first_seen = excluded.first_seen, last_seen = excluded.last_seen, " +
             "last_mid = excluded.last_mid, count = excluded.count",
         );
+        const display = this.#db.stmt(
+          "INSERT OR IGNORE INTO person_display(person, name) VALUES (?, ?)",
+        );
         for (const u of users) {
           const state = this.#users.get(u)!;
+          for (const name of state.display_names) display.run(u, name);
           put.run(KIND_CODE.user, u, encodeUserState(state));
           dirty.run(KIND_CODE.user, u);
           for (const x of loginSpans(state)) {

@@ -30,7 +30,9 @@ export interface InteractionSource {
   user_id: string | null;
   user_name: string;
   mentions: readonly string[];
-  reply_to?: { message_id: string; user_name: string; user_id?: string | null | undefined };
+  reply_to?:
+    | { message_id: string; user_name: string; user_id?: string | null | undefined }
+    | undefined;
 }
 
 /** One directed edge: `source` addressed `target` in `weight` messages. */
