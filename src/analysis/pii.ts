@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { redactionMarker } from "./markers.ts";
 import { DEFAULT_REGION } from "../normalize.ts";
 import { findPhoneNumbersInText } from "libphonenumber-js/max";
 import type { CountryCode } from "libphonenumber-js/max";
@@ -59,7 +60,7 @@ export function redactSpans(
   const kinds = new Set<"email" | "phone">();
   for (const s of spans) {
     if (keep(s)) continue;
-    out += text.slice(at, s.start) + `[redacted:${s.kind}]`;
+    out += text.slice(at, s.start) + redactionMarker(s.kind);
     at = s.end;
     kinds.add(s.kind);
   }
