@@ -25,12 +25,12 @@ import {
 } from "../analysis/interactions.ts";
 import type { Message } from "../schemas.ts";
 import type { GraphData } from "../export/graph_formats.ts";
-import { readIdentityDirectory } from "../profiles.ts";
-import { type PrivacyFilter, privacyFilter } from "../privacy.ts";
-import { search } from "../search.ts";
+import { readIdentityDirectory } from "../store/profile_store.ts";
+import { type PrivacyFilter, privacyFilter } from "../privacy/optout.ts";
+import { search } from "./search.ts";
 import { layout } from "../store/layout.ts";
-import { openLineBatches } from "../store/lines.ts";
-import { parseLogRecord } from "../store/index.ts";
+import { openLineBatches } from "../line_reader.ts";
+import { parseLogRecord } from "../store/log_record.ts";
 import { type Person, personIn, personMessages, personOptedOut } from "./person.ts";
 
 /** What part of the chat a graph covers. */

@@ -15,10 +15,10 @@ import {
   userIdOfKey,
 } from "../analysis/identity.ts";
 import type { Message } from "../schemas.ts";
-import { readIdentitiesAbout } from "../profiles.ts";
-import { search, type SearchQuery } from "../search.ts";
-import { compareCandidates } from "../store/index.ts";
-import type { PrivacyFilter } from "../privacy.ts";
+import { readIdentitiesAbout } from "../store/profile_store.ts";
+import { search, type SearchQuery } from "./search.ts";
+import { compareCandidates } from "../store/message_index.ts";
+import type { PrivacyFilter } from "../privacy/optout.ts";
 
 /** A person resolved from what an analyst typed. */
 export interface Person {

@@ -18,10 +18,10 @@
  */
 import type { IdentityDirectory } from "../analysis/identity.ts";
 import type { ChatEvent, Message } from "../schemas.ts";
-import { deletions, markDeleted, readEvents, type ShownMessage } from "../events.ts";
-import { readIdentitiesAbout } from "../profiles.ts";
-import { type PrivacyFilter, privacyFilter } from "../privacy.ts";
-import { search } from "../search.ts";
+import { deletions, markDeleted, readEvents, type ShownMessage } from "./events.ts";
+import { readIdentitiesAbout } from "../store/profile_store.ts";
+import { type PrivacyFilter, privacyFilter } from "../privacy/optout.ts";
+import { search } from "./search.ts";
 import { belongs, type Person, personIn, personMessages, personOptedOut } from "./person.ts";
 
 /** What a timeline asks. */

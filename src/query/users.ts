@@ -14,8 +14,8 @@
  */
 import { userIdOfKey } from "../analysis/identity.ts";
 import { type FindablePerson, findPersons, type PersonMatch } from "../analysis/name_match.ts";
-import { readDisplayNames, readIdentityDirectory } from "../profiles.ts";
-import { type PrivacyFilter, privacyFilter } from "../privacy.ts";
+import { readDisplayNames, readIdentityDirectory } from "../store/profile_store.ts";
+import { type PrivacyFilter, privacyFilter } from "../privacy/optout.ts";
 
 /** Persons matching `text`, best first, at most `limit` (default 20). */
 export async function findUsers(
