@@ -107,10 +107,16 @@ export function holderAt(spans: readonly LoginSpan[], ts?: string): LoginSpan | 
   return best;
 }
 
-/** Every login span observed, indexed both ways. */
+/**
+ * Every login span observed, indexed both ways. Spans are kept per rollup key (`#<id>`, or a
+ * login for messages without an id); the directory presents persons: a login seen without an
+ * id belongs to the person who holds it with an id (the latest such holder, when Twitch
+ * recycled it), else it stands alone as a login-only person. So fixture lines without ids and
+ * live lines with them are one person.
+ */
 export class IdentityDirectory {
   #byLogin = new Map<string, LoginSpan[]>();
-  #byPerson = new Map<string, LoginSpan[]>();
+  #byKey = new Map<string, LoginSpan[]>();
 
   constructor(spans: Iterable<LoginSpan>) {
     for (const s of spans) this.add(s);
@@ -123,36 +129,78 @@ export class IdentityDirectory {
     if (i === -1) list.push(s);
     else list[i] = s;
     this.#byLogin.set(s.login, list);
-    const mine = this.#byPerson.get(s.person) ?? [];
+    const mine = this.#byKey.get(s.person) ?? [];
     const j = mine.findIndex((x) => x.login === s.login);
     if (j === -1) mine.push(s);
     else mine[j] = s;
-    this.#byPerson.set(s.person, mine);
+    this.#byKey.set(s.person, mine);
   }
 
-  /** Every person key known. */
+  /**
+   * The person a rollup key belongs to: an id key is itself; a login key is the latest holder
+   * of that login with an id, else itself.
+   */
+  canonical(key: string): string {
+    if (key.startsWith("#")) return key;
+    const spans = this.#byLogin.get(key);
+    if (!spans) return key;
+    const withId = spans.filter((x) => x.person.startsWith("#"));
+    return withId.length ? holderAt(withId)!.person : key;
+  }
+
+  /** The rollup keys that make up a person (the person's own key first). */
+  keysOf(person: string): string[] {
+    const out = [person];
+    for (const s of this.#byKey.get(person) ?? []) {
+      if (s.person !== s.login && this.#byKey.has(s.login) && this.canonical(s.login) === person) {
+        out.push(s.login);
+      }
+    }
+    return out;
+  }
+
+  /** Every person known (login keys that belong to an id person are not listed). */
   persons(): string[] {
-    return [...this.#byPerson.keys()];
+    return [...this.#byKey.keys()].filter((k) => this.canonical(k) === k);
   }
 
-  /** Every span of a login, oldest first. */
+  /** Every span of a login, oldest first, by rollup key. */
   holders(login: string): LoginSpan[] {
     return [...(this.#byLogin.get(login) ?? [])].sort((a, b) =>
       cmp(a.first_seen, b.first_seen) || cmp(a.person, b.person)
     );
   }
 
-  /** A person's logins, oldest first. */
+  /** A person's logins, oldest first (the spans of all their keys, merged per login). */
   history(person: string): LoginSpan[] {
-    return [...(this.#byPerson.get(person) ?? [])].sort((a, b) =>
+    const by = new Map<string, LoginSpan>();
+    for (const key of this.keysOf(person)) {
+      for (const s of this.#byKey.get(key) ?? []) {
+        const had = by.get(s.login);
+        if (!had) {
+          by.set(s.login, { ...s, person });
+          continue;
+        }
+        const later = laterThan(s, had) ? s : had;
+        by.set(s.login, {
+          person,
+          login: s.login,
+          first_seen: s.first_seen < had.first_seen ? s.first_seen : had.first_seen,
+          last_seen: later.last_seen,
+          count: had.count + s.count,
+          ...(later.last_mid !== undefined ? { last_mid: later.last_mid } : {}),
+        });
+      }
+    }
+    return [...by.values()].sort((a, b) =>
       cmp(a.first_seen, b.first_seen) || cmp(a.login, b.login)
     );
   }
 
-  /** The login a person used last; for a login-only person, the login itself. */
+  /** The login a person used last; for a login-only person without spans, the login itself. */
   currentLogin(person: string): string | null {
-    const mine = this.#byPerson.get(person);
-    if (!mine || mine.length === 0) return userIdOfKey(person) === null ? person : null;
+    const mine = this.history(person);
+    if (mine.length === 0) return userIdOfKey(person) === null ? person : null;
     return holderAt(mine)!.login;
   }
 
@@ -160,7 +208,7 @@ export class IdentityDirectory {
   resolveLogin(login: string, ts?: string): string | null {
     const spans = this.#byLogin.get(login);
     if (!spans || spans.length === 0) return null;
-    return holderAt(spans, ts)!.person;
+    return this.canonical(holderAt(spans, ts)!.person);
   }
 
   /**
@@ -172,17 +220,17 @@ export class IdentityDirectory {
     const s = input.trim().replace(/^@/, "").toLowerCase();
     if (s.startsWith("#") || s.startsWith("id:")) {
       const key = `#${s.slice(s.startsWith("#") ? 1 : 3)}`;
-      return this.#byPerson.has(key) ? key : null;
+      return this.#byKey.has(key) ? key : null;
     }
     const byLogin = this.resolveLogin(s, ts);
     if (byLogin !== null) return byLogin;
-    if (/^\d+$/.test(s) && this.#byPerson.has(`#${s}`)) return `#${s}`;
+    if (/^\d+$/.test(s) && this.#byKey.has(`#${s}`)) return `#${s}`;
     return null;
   }
 
-  /** The person of a message (its id, else its login). */
+  /** The person of a message: its id, else the person its login belongs to. */
   personOf(m: { user_id: string | null; user_name: string }): string {
-    return personKey(m);
+    return this.canonical(personKey(m));
   }
 
   /**

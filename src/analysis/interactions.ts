@@ -21,7 +21,7 @@
  *
  * @module
  */
-import { type IdentityDirectory, personKey } from "./identity.ts";
+import type { IdentityDirectory } from "./identity.ts";
 
 /** What the graph needs of a message. */
 export interface InteractionSource {
@@ -72,7 +72,7 @@ export function addressees(
   m: InteractionSource,
   dir: IdentityDirectory,
 ): Array<{ person: string; mention: boolean; reply: boolean }> {
-  const from = personKey(m);
+  const from = dir.personOf(m);
   const out = new Map<string, { person: string; mention: boolean; reply: boolean }>();
   if (m.reply_to && m.reply_to.user_name !== "") {
     const id = m.reply_to.user_id;
@@ -101,7 +101,7 @@ export class InteractionGraph {
 
   /** Folds one message in. */
   add(m: InteractionSource): void {
-    const from = personKey(m);
+    const from = this.directory.personOf(m);
     this.#authored.set(from, (this.#authored.get(from) ?? 0) + 1);
     const to = addressees(m, this.directory);
     if (to.length === 0) return;

@@ -226,6 +226,72 @@ function insertBounded<T>(list: T[], item: T, first: (a: T, b: T) => boolean, ma
   if (list.length > max) list.length = max;
 }
 
+function mergeCounts(into: Map<string, number>, from: ReadonlyMap<string, number>): void {
+  for (const [k, v] of from) bump(into, k, v);
+}
+
+/**
+ * One rollup of the messages of several (a person's id rollup and the rollups of their logins
+ * seen without an id): the same state as folding all their messages into one, since every
+ * aggregate is a function of the set of messages. Keeps the first state's key.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { facetsOf, foldUser, mergeUserStates, newUserState } from "./rollups.ts";
+ * const a = newUserState("#7");
+ * const b = newUserState("someuser");
+ * for (const [s, id] of [[a, "7"], [b, null]] as const) {
+ *   const m = { ts: "2025-01-01T00:00:00.000Z", channel: "c", message_id: String(id), user_id: id,
+ *     user_name: "someuser", text: "hi", mentions: [], urls: [], emotes: [], source: "fixture" as const };
+ *   foldUser(s, m, facetsOf(m));
+ * }
+ * strictEqual(mergeUserStates([a, b]).message_count, 2);
+ * ```
+ */
+export function mergeUserStates(states: readonly UserState[]): UserState {
+  const out = newUserState(states[0]!.user_name);
+  for (const s of states) {
+    out.message_count += s.message_count;
+    if (s.first_seen !== "" && (out.first_seen === "" || s.first_seen < out.first_seen)) {
+      out.first_seen = s.first_seen;
+    }
+    if (s.last_seen > out.last_seen) out.last_seen = s.last_seen;
+    mergeCounts(out.keywords, s.keywords);
+    mergeCounts(out.mentions, s.mentions);
+    mergeCounts(out.emotes, s.emotes);
+    mergeCounts(out.domains, s.domains);
+    s.by_hour.forEach((n, h) => out.by_hour[h] = (out.by_hour[h] ?? 0) + n);
+    mergeCounts(out.by_day, s.by_day);
+    for (const [login, u] of s.logins) {
+      const had = out.logins.get(login);
+      if (!had) out.logins.set(login, { first: u.first, last: { ...u.last }, count: u.count });
+      else {
+        had.count += u.count;
+        if (u.first < had.first) had.first = u.first;
+        if (before(u.last, had.last)) had.last = { ...u.last };
+      }
+    }
+    for (const d of s.display_names) out.display_names.add(d);
+    if (s.user_id && (out.user_id === null || before(s.user_id.at, out.user_id.at))) {
+      out.user_id = { ...s.user_id };
+    }
+    if (
+      s.display_name &&
+      (out.display_name === null || before(s.display_name.at, out.display_name.at))
+    ) {
+      out.display_name = { ...s.display_name };
+    }
+    mergeCounts(out.per_channel, s.per_channel);
+    out.asked ||= s.asked;
+    mergeCounts(out.targets, s.targets);
+    for (const e of s.evidence) {
+      insertBounded(out.evidence, { ...e }, (a, b) => before(stampOf(a), stampOf(b)), MAX_EVIDENCE);
+    }
+  }
+  return out;
+}
+
 /** Folds one message (in this channel) into a channel rollup. */
 export function foldChannel(s: ChannelState, m: Message, f: Facets): void {
   foldCommon(s, m, f);

@@ -12,10 +12,12 @@ import { privacyFilter, takeAllowed } from "../privacy/optout.ts";
 import { choice, COMMON_HELP, parseCommand, str, subcommandHelp } from "./args.ts";
 import type { CliIO } from "./io.ts";
 import { columns, printable } from "./table.ts";
+import { EVENT_COLUMNS, MESSAGE_COLUMNS, recordsToCsv } from "../export/csv.ts";
+import { personMessages, personOptedOut, resolvePerson } from "../query/person.ts";
 
 const HELP =
   `Usage: twitch-osint search messages [--by user|channel --value NAME] [--since T] [--until T]
-                                   [--contains TEXT] [--limit N] [--format json|jsonl|table] [--scan]
+                                   [--contains TEXT] [--limit N] [--format json|jsonl|table|csv] [--scan]
        twitch-osint search events [--kind usernotice|clearmsg|clearchat] [same filters]
 
 Searches the collected messages (<data>/logs/messages.jsonl), newest first (ties by message_id).
@@ -25,14 +27,17 @@ the user is the deleted message's author) and timeouts, bans and clears (clearch
 
 Options:
   --by user|channel    what --value names (without --by: every message)
-  --value NAME         the user or channel (a login; @ or # and case are ignored)
+  --value NAME         the user or channel (a login; @ or # and case are ignored). A user is a
+                       person: any login they used or their Twitch user id (123 or id:123)
+                       finds their messages under every login
   --since T            from T, inclusive; --until T: before T, exclusive. T is ISO 8601
                        (2025-09-02T12:00:00Z; no offset means UTC), a date (2025-09-02), epoch ms,
                        or relative to now: 30m, 2h, 7d, 1w
   --contains TEXT      case-insensitive substring; several words must all appear. Characters
                        are literal (quotes, *, parentheses, NEAR have no meaning)
   --limit N            at most N messages (default 20)
-  --format F           json (default: a pretty JSON array), jsonl (one record per line) or table
+  --format F           json (default: a pretty JSON array), jsonl (one record per line), table,
+                       or csv (RFC 4180; cells a spreadsheet would run as formulas neutralised)
   --scan               read the log instead of the index (same results, slower on big logs)
 
 ${COMMON_HELP}
@@ -78,14 +83,17 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     kind: { type: "string" },
   });
   if (p === null) return 0;
-  const format = choice(p, "format", ["json", "jsonl", "table"]);
+  const format = choice(p, "format", ["json", "jsonl", "table", "csv"]);
   const opt = (name: string) => {
     const v = str(p, name);
     return v === undefined ? {} : { [name]: v };
   };
+  // A user id (`id:123`) is not a login: the person is resolved below, the query takes a login.
+  const rawValue = str(p, "value");
+  const byUser = str(p, "by") === "user" && rawValue !== undefined;
   const q = buildQuery({
     ...opt("by"),
-    ...opt("value"),
+    ...(rawValue === undefined ? {} : { value: rawValue.replace(/^id:/i, "") }),
     ...opt("since"),
     ...opt("until"),
     ...opt("contains"),
@@ -106,15 +114,28 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     );
     if (format === "json") io.out(JSON.stringify(events, null, 2) + "\n");
     else if (format === "jsonl") io.out(events.map((e) => JSON.stringify(e) + "\n").join(""));
+    else if (format === "csv") io.out(recordsToCsv(EVENT_COLUMNS, events));
     else io.out(renderEventTable(events));
     return 0;
   }
   if (str(p, "kind") !== undefined) throw new UsageError("--kind applies to search events only");
   // Opted-out users and channels are never served: ask for more until `limit` allowed ones.
   let r!: SearchResult;
+  const scan = p.values.scan === true;
+  const person = byUser && !scan ? resolvePerson(p.common.dataDir, rawValue) : null;
+  if (person && personOptedOut(person, privacy)) {
+    io.err(`error: user "${person.login}" is on the opt-out list: nothing of it is served\n`);
+    return 1;
+  }
   const messages = await takeAllowed(
     async (limit) => {
-      r = await search(p.common.dataDir, { ...q, limit }, { scan: p.values.scan === true });
+      if (person && person.logins.length) {
+        const { by: _by, ...rest } = q;
+        const found = await personMessages(p.common.dataDir, person, { ...rest, limit });
+        r = { messages: found, via: "index", tailBytes: 0 };
+        return found;
+      }
+      r = await search(p.common.dataDir, { ...q, limit }, { scan });
       return r.messages;
     },
     q.limit,
@@ -130,6 +151,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const shown = markDeleted(messages, await deletions(p.common.dataDir));
   if (format === "json") io.out(JSON.stringify(shown, null, 2) + "\n");
   else if (format === "jsonl") io.out(shown.map((m) => JSON.stringify(m) + "\n").join(""));
+  else if (format === "csv") io.out(recordsToCsv(MESSAGE_COLUMNS, shown));
   else io.out(renderTable(shown));
   return 0;
 }

@@ -16,7 +16,6 @@
  * @module
  */
 import type { IdentityDirectory } from "../analysis/identity.ts";
-import { personKey } from "../analysis/identity.ts";
 import {
   addressees,
   type Contact,
@@ -96,7 +95,7 @@ export async function interactionGraph(
       if (q.channel !== undefined && m.channel !== q.channel) continue;
       if (sinceIso !== null && m.ts < sinceIso) continue;
       if (untilIso !== null && m.ts >= untilIso) continue;
-      if (!privacy.allows(m.user_name, m.channel) || hidden.has(personKey(m))) continue;
+      if (!privacy.allows(m.user_name, m.channel) || hidden.has(dir.personOf(m))) continue;
       messages++;
       graph.add(m);
     }
@@ -146,7 +145,7 @@ export async function neighbors(
   }
   const graph = new InteractionGraph(dir);
   for (const m of seen.values()) {
-    if (!privacy.allows(m.user_name, m.channel) || hidden.has(personKey(m))) continue;
+    if (!privacy.allows(m.user_name, m.channel) || hidden.has(dir.personOf(m))) continue;
     graph.add(m);
   }
   const contacts = contactsOf(person.key, graph.edges(), dir).filter((c) =>

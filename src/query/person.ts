@@ -29,6 +29,8 @@ export interface Person {
   login: string;
   /** Every login they wrote under, oldest first (empty when nothing is known of them yet). */
   logins: LoginSpan[];
+  /** The rollup keys whose messages are theirs: their id, and logins seen without an id. */
+  keys: string[];
 }
 
 /**
@@ -46,13 +48,14 @@ export function personIn(dir: IdentityDirectory, input: string, ts?: string): Pe
   const key = dir.resolve(input, ts);
   if (key === null) {
     const login = input.trim().replace(/^[@#]/, "").replace(/^id:/, "").toLowerCase();
-    return { key: login, user_id: null, login, logins: [] };
+    return { key: login, user_id: null, login, logins: [], keys: [login] };
   }
   return {
     key,
     user_id: userIdOfKey(key),
     login: dir.currentLogin(key) ?? key,
     logins: dir.history(key),
+    keys: dir.keysOf(key),
   };
 }
 
@@ -119,7 +122,7 @@ export async function personMessages(
 
 /** True when `m` was written by person `p`. */
 export function belongs(m: Message, p: Person): boolean {
-  return personKey(m) === p.key;
+  return p.keys.includes(personKey(m));
 }
 
 function max(a: number | undefined, b: number | undefined): number | undefined {

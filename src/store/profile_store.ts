@@ -37,6 +37,7 @@ import {
   foldChannel,
   foldUser,
   loginSpans,
+  mergeUserStates,
   newChannelState,
   newUserState,
   userProfile,
@@ -483,20 +484,33 @@ export class ProfileStore {
     // unless some person's file is one of them.
     const vacated = new Set<string>();
     const written = new Set<string>();
+    const persons = new Set<string>();
     for (const r of rows) {
       let path: string;
       let text: string;
       if (Number(r.kind) === KIND_CODE.user) {
-        const s = this.#users.get(r.name) ?? this.#decoded("user", r.name);
-        if (!s) continue;
-        const name = personFileName(r.name, this.#directory);
+        // A login seen without an id is written as part of the person who holds it with one.
+        const person = this.#directory.canonical(r.name);
+        if (persons.has(person)) continue;
+        persons.add(person);
+        const keys = this.#directory.keysOf(person);
+        const states: UserState[] = [];
+        for (const k of keys) {
+          const st = this.#users.get(k) ?? this.#decoded("user", k);
+          if (st) states.push(st as UserState);
+        }
+        if (states.length === 0) continue;
+        const s = states.length === 1 ? states[0]! : mergeUserStates(states);
+        const name = personFileName(person, this.#directory);
         path = join(userDir, profileFileName(name));
-        text = jsonText(userProfile(s as UserState));
+        text = jsonText(userProfile(s));
         written.add(path);
-        const logins = (s as UserState).logins;
-        if (logins.size > 1 || name !== r.name || this.#directory.holders(name).length > 1) {
-          for (const l of logins.keys()) vacated.add(join(userDir, profileFileName(l)));
-          vacated.add(join(userDir, profileFileName(`person:${r.name}`)));
+        if (
+          s.logins.size > 1 || keys.length > 1 || name !== person ||
+          this.#directory.holders(name).length > 1
+        ) {
+          for (const l of s.logins.keys()) vacated.add(join(userDir, profileFileName(l)));
+          for (const k of keys) vacated.add(join(userDir, profileFileName(`person:${k}`)));
         }
         users++;
       } else {
@@ -551,7 +565,11 @@ export class ProfileStore {
         (this.#db.stmt("SELECT name FROM profile_state WHERE kind = ?").all(
           KIND_CODE[kind],
         ) as Array<{ name: string }>).map((r) =>
-          profileFileName(kind === "user" ? personFileName(r.name, this.#directory) : r.name)
+          profileFileName(
+            kind === "user"
+              ? personFileName(this.#directory.canonical(r.name), this.#directory)
+              : r.name,
+          )
         ),
       );
       let entries: Deno.DirEntry[];
