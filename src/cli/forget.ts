@@ -15,6 +15,8 @@ import {
   retentionCutoff,
 } from "../privacy/forget.ts";
 import { COMMON_HELP, numberFlag, parseCommand, str } from "./args.ts";
+import { resolvePerson } from "../query/person.ts";
+import { catchUpDerived } from "../store/derived.ts";
 import type { CliIO, Handler } from "./io.ts";
 
 const HELP =
@@ -150,12 +152,21 @@ export const run: Handler = async (args: string[], io: CliIO): Promise<number> =
   if (users.length + channels.length === 0 && days === null) {
     throw new UsageError("forget needs --user, --channel, --older-than-days or --retention");
   }
+  // A user is a person: forgetting one login forgets every login they used, and their id.
+  const { dataDir, fixturesDir } = p.common;
+  if (users.length) await catchUpDerived(dataDir).catch(() => null);
+  const persons = users.map((u) => resolvePerson(dataDir, u));
+  const allLogins = [
+    ...new Set([...users, ...persons.flatMap((x) => x.logins.map((s) => s.login))]),
+  ]
+    .sort();
+  const userIds = persons.flatMap((x) => x.user_id === null ? [] : [x.user_id]);
   const selector: ForgetSelector = {
-    users,
+    users: allLogins,
+    ...(userIds.length ? { userIds } : {}),
     channels,
     ...(days !== null ? { before: retentionCutoff(days, Date.now()) } : {}),
   };
-  const { dataDir, fixturesDir } = p.common;
   const summary = await forget(dataDir, selector, {
     dryRun: p.values["dry-run"] === true,
     hooks: defaultForgetHooks(fixturesDir),

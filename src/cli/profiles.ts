@@ -10,6 +10,8 @@ import { NotFoundError, UsageError } from "../errors.ts";
 import { normalizeLogin } from "../normalize.ts";
 import { profileDir, type ProfileKind, profilePath } from "../store/layout.ts";
 import { catchUpDerived, rebuildDerived } from "../store/derived.ts";
+import { personFileName, readIdentitiesAbout } from "../store/profile_store.ts";
+import { personIn, personOptedOut } from "../query/person.ts";
 import { privacyFilter } from "../privacy/optout.ts";
 import { COMMON_HELP, parseCommand, str, subcommandHelp } from "./args.ts";
 import type { CliIO } from "./io.ts";
@@ -18,7 +20,9 @@ const HELP = `Usage: twitch-osint profiles show --user NAME | --channel NAME
        twitch-osint profiles list [--users | --channels]
        twitch-osint profiles rebuild
 
-  show      prints one profile (<data>/profiles/users/NAME.json or channels/NAME.json)
+  show      prints one profile (<data>/profiles/users/NAME.json or channels/NAME.json). A
+            user profile is a person's: --user takes any login they used (the file is
+            named after their current one) or their Twitch user id (123, id:123)
   list      lists the profiles: "user NAME" and "channel NAME" lines (names only with
             --users or --channels)
   rebuild   recomputes every profile from <data>/logs/messages.jsonl and rewrites the files
@@ -76,7 +80,11 @@ export async function run(args: string[], io: CliIO): Promise<number> {
         throw new UsageError("profiles show needs exactly one of --user NAME or --channel NAME");
       }
       const kind: ProfileKind = user !== undefined ? "user" : "channel";
-      const n = normalizeLogin((user ?? channel)!);
+      // A user is a person: any login they used, or their Twitch user id (123, id:123).
+      const asId = kind === "user" && /^(id:|#)?\d+$/i.test(user!.trim());
+      const n = asId
+        ? { ok: true as const, value: user!.trim() }
+        : normalizeLogin((user ?? channel)!);
       if (!n.ok) throw new UsageError(`--${kind}: ${n.reason}`);
       const privacy = await privacyFilter(dataDir);
       if (kind === "user" ? !privacy.allows(n.value, "") : !privacy.allows(null, n.value)) {
@@ -84,7 +92,17 @@ export async function run(args: string[], io: CliIO): Promise<number> {
         return 1;
       }
       await catchUpDerived(dataDir);
-      const path = profilePath(dataDir, kind, n.value);
+      let name = n.value;
+      if (kind === "user") {
+        const dir = readIdentitiesAbout(dataDir, [n.value]);
+        const person = personIn(dir, n.value);
+        if (personOptedOut(person, privacy)) {
+          io.err(`error: user "${n.value}" is on the opt-out list: its profile is not served\n`);
+          return 1;
+        }
+        if (person.logins.length) name = personFileName(person.key, dir);
+      }
+      const path = profilePath(dataDir, kind, name);
       let text: string;
       try {
         text = await Deno.readTextFile(path);
