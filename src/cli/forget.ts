@@ -15,7 +15,8 @@ import {
   retentionCutoff,
 } from "../privacy/forget.ts";
 import { COMMON_HELP, numberFlag, parseCommand, str } from "./args.ts";
-import { resolvePerson } from "../query/person.ts";
+import { personIn } from "../query/person.ts";
+import { readIdentitiesAbout } from "../store/profile_store.ts";
 import { catchUpDerived } from "../store/derived.ts";
 import type { CliIO, Handler } from "./io.ts";
 
@@ -155,11 +156,18 @@ export const run: Handler = async (args: string[], io: CliIO): Promise<number> =
   // A user is a person: forgetting one login forgets every login they used, and their id.
   const { dataDir, fixturesDir } = p.common;
   if (users.length) await catchUpDerived(dataDir).catch(() => null);
-  const persons = users.map((u) => resolvePerson(dataDir, u));
+  const dir = readIdentitiesAbout(dataDir, users);
+  const persons = users.map((u) => personIn(dir, u));
+  // Their logins, but not one Twitch gave to someone else too (recycled): their records under
+  // it go by their id.
+  const own = (login: string, key: string) =>
+    dir.holders(login).every((h) => dir.canonical(h.person) === key);
   const allLogins = [
-    ...new Set([...users, ...persons.flatMap((x) => x.logins.map((s) => s.login))]),
-  ]
-    .sort();
+    ...new Set([
+      ...users,
+      ...persons.flatMap((x) => x.logins.map((s) => s.login).filter((l) => own(l, x.key))),
+    ]),
+  ].sort();
   const userIds = persons.flatMap((x) => x.user_id === null ? [] : [x.user_id]);
   const selector: ForgetSelector = {
     users: allLogins,
