@@ -115,8 +115,10 @@ export function holderAt(spans: readonly LoginSpan[], ts?: string): LoginSpan | 
  * live lines with them are one person.
  */
 export class IdentityDirectory {
-  #byLogin = new Map<string, LoginSpan[]>();
-  #byKey = new Map<string, LoginSpan[]>();
+  #byLogin = new Map<string, Map<string, LoginSpan>>();
+  #byKey = new Map<string, Map<string, LoginSpan>>();
+  #canonical = new Map<string, string>();
+  #history = new Map<string, LoginSpan[]>();
 
   constructor(spans: Iterable<LoginSpan>) {
     for (const s of spans) this.add(s);
@@ -124,16 +126,14 @@ export class IdentityDirectory {
 
   /** Adds (or replaces) one span. */
   add(s: LoginSpan): void {
-    const list = this.#byLogin.get(s.login) ?? [];
-    const i = list.findIndex((x) => x.person === s.person);
-    if (i === -1) list.push(s);
-    else list[i] = s;
-    this.#byLogin.set(s.login, list);
-    const mine = this.#byKey.get(s.person) ?? [];
-    const j = mine.findIndex((x) => x.login === s.login);
-    if (j === -1) mine.push(s);
-    else mine[j] = s;
-    this.#byKey.set(s.person, mine);
+    let byPerson = this.#byLogin.get(s.login);
+    if (!byPerson) this.#byLogin.set(s.login, byPerson = new Map());
+    byPerson.set(s.person, s);
+    let mine = this.#byKey.get(s.person);
+    if (!mine) this.#byKey.set(s.person, mine = new Map());
+    mine.set(s.login, s);
+    if (this.#canonical.size) this.#canonical.clear();
+    if (this.#history.size) this.#history.clear();
   }
 
   /**
@@ -142,16 +142,25 @@ export class IdentityDirectory {
    */
   canonical(key: string): string {
     if (key.startsWith("#")) return key;
+    const known = this.#canonical.get(key);
+    if (known !== undefined) return known;
     const spans = this.#byLogin.get(key);
-    if (!spans) return key;
-    const withId = spans.filter((x) => x.person.startsWith("#"));
-    return withId.length ? holderAt(withId)!.person : key;
+    let out = key;
+    if (spans) {
+      let best: LoginSpan | null = null;
+      for (const x of spans.values()) {
+        if (x.person.startsWith("#") && (best === null || laterThan(x, best))) best = x;
+      }
+      if (best) out = best.person;
+    }
+    this.#canonical.set(key, out);
+    return out;
   }
 
   /** The rollup keys that make up a person (the person's own key first). */
   keysOf(person: string): string[] {
     const out = [person];
-    for (const s of this.#byKey.get(person) ?? []) {
+    for (const s of this.#byKey.get(person)?.values() ?? []) {
       if (s.person !== s.login && this.#byKey.has(s.login) && this.canonical(s.login) === person) {
         out.push(s.login);
       }
@@ -166,19 +175,21 @@ export class IdentityDirectory {
 
   /** Every span of a login, oldest first, by rollup key. */
   holders(login: string): LoginSpan[] {
-    return [...(this.#byLogin.get(login) ?? [])].sort((a, b) =>
+    return [...(this.#byLogin.get(login)?.values() ?? [])].sort((a, b) =>
       cmp(a.first_seen, b.first_seen) || cmp(a.person, b.person)
     );
   }
 
   /** A person's logins, oldest first (the spans of all their keys, merged per login). */
   history(person: string): LoginSpan[] {
+    const known = this.#history.get(person);
+    if (known) return known;
     const by = new Map<string, LoginSpan>();
     for (const key of this.keysOf(person)) {
-      for (const s of this.#byKey.get(key) ?? []) {
+      for (const s of this.#byKey.get(key)?.values() ?? []) {
         const had = by.get(s.login);
         if (!had) {
-          by.set(s.login, { ...s, person });
+          by.set(s.login, s.person === person ? s : { ...s, person });
           continue;
         }
         const later = laterThan(s, had) ? s : had;
@@ -192,23 +203,27 @@ export class IdentityDirectory {
         });
       }
     }
-    return [...by.values()].sort((a, b) =>
-      cmp(a.first_seen, b.first_seen) || cmp(a.login, b.login)
-    );
+    const out = [...by.values()];
+    if (out.length > 1) {
+      out.sort((a, b) => cmp(a.first_seen, b.first_seen) || cmp(a.login, b.login));
+    }
+    this.#history.set(person, out);
+    return out;
   }
 
   /** The login a person used last; for a login-only person without spans, the login itself. */
   currentLogin(person: string): string | null {
     const mine = this.history(person);
     if (mine.length === 0) return userIdOfKey(person) === null ? person : null;
-    return holderAt(mine)!.login;
+    return mine.length === 1 ? mine[0]!.login : holderAt(mine)!.login;
   }
 
   /** The person holding `login` at `ts` (now when absent); null when the login was never seen. */
   resolveLogin(login: string, ts?: string): string | null {
     const spans = this.#byLogin.get(login);
-    if (!spans || spans.length === 0) return null;
-    return this.canonical(holderAt(spans, ts)!.person);
+    if (!spans || spans.size === 0) return null;
+    if (spans.size === 1) return this.canonical(spans.values().next().value!.person);
+    return this.canonical(holderAt([...spans.values()], ts)!.person);
   }
 
   /**

@@ -99,6 +99,12 @@ export class InteractionGraph {
     this.directory = directory;
   }
 
+  /** Counts a message that addresses no one (its author's activity only). */
+  count(m: { user_id: string | null; user_name: string }): void {
+    const from = this.directory.personOf(m);
+    this.#authored.set(from, (this.#authored.get(from) ?? 0) + 1);
+  }
+
   /** Folds one message in. */
   add(m: InteractionSource): void {
     const from = this.directory.personOf(m);

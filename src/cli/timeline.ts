@@ -14,7 +14,7 @@ import type { CliIO } from "./io.ts";
 import { columns, printable } from "./table.ts";
 
 const HELP = `Usage: twitch-osint timeline --user NAME|ID [--since T] [--until T] [--context N]
-                         [--format table|json|jsonl|csv]
+                         [--limit N] [--format table|json|jsonl|csv]
 
 Everything about one person, oldest first, across every channel and every login they used:
 their messages, timeouts and bans (CLEARCHAT), their deleted messages (CLEARMSG), their subs,
@@ -28,6 +28,7 @@ Options:
   --since T         from T, inclusive; --until T: before T, exclusive (ISO 8601, a date,
                     epoch ms, or relative: 30m, 2h, 7d)
   --context N       also the N messages before and after each of theirs in that channel
+  --limit N         only the latest N entries (default: all)
   --format F        table (default), json (the person and the entries), jsonl (one entry a
                     line) or csv (RFC 4180, spreadsheet-safe)
 
@@ -60,6 +61,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     since: { type: "string" },
     until: { type: "string" },
     context: { type: "string" },
+    limit: { type: "string" },
     format: { type: "string" },
   });
   if (p === null) return 0;
@@ -74,12 +76,14 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     throw new UsageError("--since is after --until");
   }
   const context = intFlag(p, "context", { min: 0, max: 1000, default: 0 })!;
+  const limit = intFlag(p, "limit", { min: 1 });
   const { dataDir } = p.common;
   // Logins and renames come from the rollups: bring them up to date when no monitor writes.
   await catchUpDerived(dataDir).catch(() => null);
   const t = await timeline(dataDir, {
     user,
     context,
+    ...(limit !== undefined ? { limit } : {}),
     ...(sinceMs !== undefined ? { sinceMs } : {}),
     ...(untilMs !== undefined ? { untilMs } : {}),
   });

@@ -34,6 +34,8 @@ export interface TimelineQuery {
   untilMs?: number;
   /** Messages before and after each of theirs, per channel. @default 0 */
   context?: number;
+  /** Only the latest this many entries (a page): the newest messages are read, no more. @default all */
+  limit?: number;
 }
 
 /** The kinds of timeline entry. */
@@ -161,7 +163,7 @@ export async function timeline(
 
   const window = {
     terms: [],
-    limit: 1_000_000,
+    limit: q.limit ?? 1_000_000,
     ...(q.sinceMs !== undefined ? { sinceMs: q.sinceMs } : {}),
     ...(q.untilMs !== undefined ? { untilMs: q.untilMs } : {}),
   };
@@ -228,7 +230,10 @@ export async function timeline(
     }
   }
   entries.sort(compareEntries);
-  return { person, opted_out: false, entries };
+  const kept = q.limit !== undefined && entries.length > q.limit
+    ? entries.slice(entries.length - q.limit)
+    : entries;
+  return { person, opted_out: false, entries: kept };
 }
 
 function messageEntry(m: ShownMessage, kind: "message" | "context"): TimelineEntry {
