@@ -108,6 +108,30 @@ export function holderAt(spans: readonly LoginSpan[], ts?: string): LoginSpan | 
 }
 
 /**
+ * The name a person's profile is filed under: their current login when they are that login's
+ * latest holder, else `person:<key>` (not a login: the store hashes it into `~<hash>.json`).
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { IdentityDirectory, profileNameOf } from "./identity.ts";
+ * const dir = new IdentityDirectory([
+ *   { person: "#1", login: "name", first_seen: "2025-01-01T00:00:00.000Z", last_seen: "2025-01-02T00:00:00.000Z", count: 1 },
+ *   { person: "#2", login: "name", first_seen: "2025-03-01T00:00:00.000Z", last_seen: "2025-03-02T00:00:00.000Z", count: 1 },
+ * ]);
+ * strictEqual(profileNameOf("#2", dir), "name");
+ * strictEqual(profileNameOf("#1", dir), "person:#1");
+ * ```
+ */
+export function profileNameOf(person: string, dir: IdentityDirectory): string {
+  const login = dir.currentLogin(person);
+  if (login !== null && dir.resolveLogin(login) === person) return login;
+  // A login-only person with no spans yet is its login.
+  if (login !== null && dir.holders(login).length === 0) return login;
+  return `person:${person}`;
+}
+
+/**
  * Every login span observed, indexed both ways. Spans are kept per rollup key (`#<id>`, or a
  * login for messages without an id); the directory presents persons: a login seen without an
  * id belongs to the person who holds it with an id (the latest such holder, when Twitch
@@ -166,6 +190,11 @@ export class IdentityDirectory {
       }
     }
     return out;
+  }
+
+  /** Every span held, as added. */
+  spans(): LoginSpan[] {
+    return [...this.#byKey.values()].flatMap((m) => [...m.values()]);
   }
 
   /** Every person known (login keys that belong to an id person are not listed). */

@@ -7,17 +7,19 @@
  */
 import { UsageError } from "../errors.ts";
 import { normalizeLogin } from "../normalize.ts";
+import type { Subject } from "../schemas.ts";
 import {
-  defaultForgetHooks,
   forget,
+  type ForgetHooks,
   type ForgetSelector,
   type ForgetSummary,
-  retentionCutoff,
 } from "../privacy/forget.ts";
+import { retentionCutoff } from "../privacy/retention.ts";
+import { openStore, type Store } from "../store/store.ts";
+import { directoryAbout, personIn } from "../query/person.ts";
+import { enrichSubjects } from "../subjects/enrichment.ts";
+import { regenerateReports } from "../subjects/reports.ts";
 import { COMMON_HELP, numberFlag, parseCommand, str } from "./args.ts";
-import { personIn } from "../query/person.ts";
-import { readIdentitiesAbout } from "../store/profile_store.ts";
-import { catchUpDerived } from "../store/derived.ts";
 import type { CliIO, Handler } from "./io.ts";
 
 const HELP =
@@ -153,32 +155,60 @@ export const run: Handler = async (args: string[], io: CliIO): Promise<number> =
   if (users.length + channels.length === 0 && days === null) {
     throw new UsageError("forget needs --user, --channel, --older-than-days or --retention");
   }
-  // A user is a person: forgetting one login forgets every login they used, and their id.
   const { dataDir, fixturesDir } = p.common;
-  if (users.length) await catchUpDerived(dataDir).catch(() => null);
-  const dir = readIdentitiesAbout(dataDir, users);
-  const persons = users.map((u) => personIn(dir, u));
-  // Their logins, but not one Twitch gave to someone else too (recycled): their records under
-  // it go by their id.
-  const own = (login: string, key: string) =>
-    dir.holders(login).every((h) => dir.canonical(h.person) === key);
-  const allLogins = [
-    ...new Set([
-      ...users,
-      ...persons.flatMap((x) => x.logins.map((s) => s.login).filter((l) => own(l, x.key))),
-    ]),
-  ].sort();
-  const userIds = persons.flatMap((x) => x.user_id === null ? [] : [x.user_id]);
-  const selector: ForgetSelector = {
-    users: allLogins,
-    ...(userIds.length ? { userIds } : {}),
-    channels,
-    ...(days !== null ? { before: retentionCutoff(days, Date.now()) } : {}),
-  };
-  const summary = await forget(dataDir, selector, {
-    dryRun: p.values["dry-run"] === true,
-    hooks: defaultForgetHooks(fixturesDir),
-  });
-  io.out(formatSummary(summary, describe(selector, days), dataDir));
+  const store = await openStore({ dataDir });
+  try {
+    const selector: ForgetSelector = {
+      ...await personsOf(store, users),
+      channels,
+      ...(days !== null ? { before: retentionCutoff(days, Date.now()) } : {}),
+    };
+    const summary = await forget(store, selector, {
+      dryRun: p.values["dry-run"] === true,
+      hooks: forgetHooks(store, fixturesDir),
+    });
+    io.out(formatSummary(summary, describe(selector, days), dataDir));
+  } finally {
+    await store.close();
+  }
   return 0;
 };
+
+/**
+ * What follows a forget that changed something: the index and every profile rebuilt from
+ * fresh files (SQLite keeps deleted rows in free pages until reused), or left to a running
+ * monitor that holds the writer lock (it notices the rewritten log and rebuilds by itself);
+ * chat presence refreshed; the remaining reports regenerated.
+ */
+export function forgetHooks(store: Store, fixturesDir: string): ForgetHooks {
+  return {
+    rebuildDerived: async () => (await store.tryRebuild({ fresh: true })) ? "rebuilt" : "monitor",
+    refreshPresence: async (dataDir: string, subjects: readonly Subject[]) => {
+      const usernames = subjects.filter((s) => s.type === "username");
+      if (usernames.length === 0) return;
+      await enrichSubjects(usernames, { dataDir, fixturesDir, providers: ["chat_presence"] });
+    },
+    regenerateReports: (_dataDir: string, subjects: readonly Subject[]) =>
+      regenerateReports(store, subjects),
+  };
+}
+
+/**
+ * A user is a person: forgetting one login forgets every login they used (but not one Twitch
+ * gave to someone else too: their records under it go by their id), and their user id.
+ */
+async function personsOf(
+  store: Store,
+  users: readonly string[],
+): Promise<{ users: string[]; userIds?: string[] }> {
+  if (users.length === 0) return { users: [] };
+  await store.catchUp();
+  const dir = await directoryAbout(store, users);
+  const persons = users.map((u) => personIn(dir, u));
+  const own = (login: string, key: string) =>
+    dir.holders(login).every((h) => dir.canonical(h.person) === key);
+  const all = new Set(users);
+  for (const x of persons) for (const s of x.logins) if (own(s.login, x.key)) all.add(s.login);
+  const userIds = persons.flatMap((x) => x.user_id === null ? [] : [x.user_id]);
+  return { users: [...all].sort(), ...(userIds.length ? { userIds } : {}) };
+}

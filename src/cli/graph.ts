@@ -11,7 +11,7 @@ import { normalizeLogin } from "../normalize.ts";
 import { interactionGraph, neighbors } from "../query/graph.ts";
 import { parseTimeBound } from "../query/search.ts";
 import { writeFileAtomic } from "../store/atomic.ts";
-import { catchUpDerived } from "../store/derived.ts";
+import { openStore, type Store } from "../store/store.ts";
 import {
   choice,
   COMMON_HELP,
@@ -85,8 +85,22 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     limit: { type: "string" },
   });
   if (p === null) return 0;
-  const { dataDir, quiet } = p.common;
-  await catchUpDerived(dataDir).catch(() => null);
+  const store = await openStore({ dataDir: p.common.dataDir });
+  try {
+    await store.catchUp();
+    return await answer(store, sub, p, io);
+  } finally {
+    await store.close();
+  }
+}
+
+async function answer(
+  store: Store,
+  sub: "export" | "neighbors",
+  p: Parsed,
+  io: CliIO,
+): Promise<number> {
+  const { quiet } = p.common;
   if (sub === "export") {
     for (const f of ["user", "limit"]) {
       if (str(p, f) !== undefined) throw new UsageError(`--${f} applies to graph neighbors only`);
@@ -104,7 +118,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       channel = n.value;
     }
     const minWeight = intFlag(p, "min-weight", { min: 1, default: 1 })!;
-    const g = await interactionGraph(dataDir, {
+    const g = await interactionGraph(store, {
       ...window(p),
       ...(channel !== undefined ? { channel } : {}),
       minWeight,
@@ -123,7 +137,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   }
   const format = choice(p, "format", ["table", "json", "csv"]);
   const limit = intFlag(p, "limit", { min: 1, default: 20 })!;
-  const r = await neighbors(dataDir, { user: required(p, "user"), ...window(p), limit });
+  const r = await neighbors(store, { user: required(p, "user"), ...window(p), limit });
   if (r.opted_out) {
     io.err(`error: user "${r.person.login}" is on the opt-out list: nothing of it is served\n`);
     return 1;

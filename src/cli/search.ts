@@ -4,16 +4,18 @@
  *
  * @module
  */
-import type { ChatEvent } from "../schemas.ts";
+import type { ChatEvent, Message } from "../schemas.ts";
 import { deletions, markDeleted, searchEvents, type ShownMessage } from "../query/events.ts";
+import { openStore, type Store } from "../store/store.ts";
 import { UsageError } from "../errors.ts";
-import { buildQuery, search, type SearchResult } from "../query/search.ts";
-import { privacyFilter, takeAllowed } from "../privacy/optout.ts";
-import { choice, COMMON_HELP, parseCommand, str, subcommandHelp } from "./args.ts";
+import { buildQuery, searchMessages, type SearchQuery } from "../query/search.ts";
+import { choice, COMMON_HELP, parseCommand, type Parsed, str, subcommandHelp } from "./args.ts";
 import type { CliIO } from "./io.ts";
 import { columns, printable } from "./table.ts";
 import { EVENT_COLUMNS, MESSAGE_COLUMNS, recordsToCsv } from "../export/csv.ts";
 import { personMessages, personOptedOut, resolvePerson } from "../query/person.ts";
+import { privacyFilter, takeAllowed } from "../query/privacy_filter.ts";
+import { NotFoundError } from "../errors.ts";
 
 const HELP =
   `Usage: twitch-osint search messages [--by user|channel --value NAME] [--since T] [--until T]
@@ -88,9 +90,9 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     const v = str(p, name);
     return v === undefined ? {} : { [name]: v };
   };
-  // A user id (`id:123`) is not a login: the person is resolved below, the query takes a login.
+  // A user id (`id:123`) is not a login: the person is resolved in answer(), the query takes a
+  // login.
   const rawValue = str(p, "value");
-  const byUser = str(p, "by") === "user" && rawValue !== undefined;
   const q = buildQuery({
     ...opt("by"),
     ...(rawValue === undefined ? {} : { value: rawValue.replace(/^id:/i, "") }),
@@ -99,7 +101,24 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     ...opt("contains"),
     ...opt("limit"),
   });
-  const privacy = await privacyFilter(p.common.dataDir);
+  const store = await openStore({ dataDir: p.common.dataDir });
+  try {
+    io.out(await answer(store, sub, p, q, format, io));
+  } finally {
+    await store.close();
+  }
+  return 0;
+}
+
+/** Runs the search and renders it. */
+async function answer(
+  store: Store,
+  sub: "messages" | "events",
+  p: Parsed,
+  q: SearchQuery,
+  format: "json" | "jsonl" | "table" | "csv",
+  io: CliIO,
+): Promise<string> {
   if (sub === "events") {
     const kind = str(p, "kind");
     if (
@@ -107,40 +126,18 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     ) {
       throw new UsageError(`--kind must be usernotice, clearmsg or clearchat, got "${kind}"`);
     }
-    const events = await takeAllowed(
-      (limit) => searchEvents(p.common.dataDir, { ...q, limit, ...(kind ? { kind } : {}) }),
-      q.limit,
-      (e) => privacy.allows(e.user_name, e.channel),
-    );
-    if (format === "json") io.out(JSON.stringify(events, null, 2) + "\n");
-    else if (format === "jsonl") io.out(events.map((e) => JSON.stringify(e) + "\n").join(""));
-    else if (format === "csv") io.out(recordsToCsv(EVENT_COLUMNS, events));
-    else io.out(renderEventTable(events));
-    return 0;
+    const events = await searchEvents(store, { ...q, ...(kind ? { kind } : {}) });
+    if (format === "json") return JSON.stringify(events, null, 2) + "\n";
+    if (format === "jsonl") return events.map((e) => JSON.stringify(e) + "\n").join("");
+    if (format === "csv") return recordsToCsv(EVENT_COLUMNS, events);
+    return renderEventTable(events);
   }
   if (str(p, "kind") !== undefined) throw new UsageError("--kind applies to search events only");
-  // Opted-out users and channels are never served: ask for more until `limit` allowed ones.
-  let r!: SearchResult;
-  const scan = p.values.scan === true;
-  const person = byUser && !scan ? resolvePerson(p.common.dataDir, rawValue) : null;
-  if (person && personOptedOut(person, privacy)) {
-    io.err(`error: user "${person.login}" is on the opt-out list: nothing of it is served\n`);
-    return 1;
-  }
-  const messages = await takeAllowed(
-    async (limit) => {
-      if (person && person.logins.length) {
-        const { by: _by, ...rest } = q;
-        const found = await personMessages(p.common.dataDir, person, { ...rest, limit });
-        r = { messages: found, via: "index", tailBytes: 0 };
-        return found;
-      }
-      r = await search(p.common.dataDir, { ...q, limit }, { scan });
-      return r.messages;
-    },
-    q.limit,
-    (m) => privacy.allows(m.user_name, m.channel),
-  );
+  // Opted-out users and channels are never served (the query layer leaves them out).
+  const r = q.by?.kind === "user" && p.values.scan !== true
+    ? await personSearch(store, str(p, "value")!, q)
+    : await searchMessages(store, q, { scan: p.values.scan === true });
+  const messages = r.messages;
   if (p.common.debug) {
     io.err(
       `search: ${messages.length} message(s) via ${r.via}` +
@@ -148,12 +145,40 @@ export async function run(args: string[], io: CliIO): Promise<number> {
         (r.note ? `; ${r.note}` : "") + "\n",
     );
   }
-  const shown = markDeleted(messages, await deletions(p.common.dataDir));
-  if (format === "json") io.out(JSON.stringify(shown, null, 2) + "\n");
-  else if (format === "jsonl") io.out(shown.map((m) => JSON.stringify(m) + "\n").join(""));
-  else if (format === "csv") io.out(recordsToCsv(MESSAGE_COLUMNS, shown));
-  else io.out(renderTable(shown));
-  return 0;
+  const shown = markDeleted(messages, await deletions(store));
+  if (format === "json") return JSON.stringify(shown, null, 2) + "\n";
+  if (format === "jsonl") return shown.map((m) => JSON.stringify(m) + "\n").join("");
+  if (format === "csv") return recordsToCsv(MESSAGE_COLUMNS, shown);
+  return renderTable(shown);
+}
+
+/**
+ * `--by user`: the person any of their logins or their id names, all their messages under every
+ * login (a login never seen with an id searches as before).
+ */
+async function personSearch(
+  store: Store,
+  value: string,
+  q: SearchQuery,
+): Promise<{ messages: Message[]; via: "index"; tailBytes: number; note?: string }> {
+  const privacy = await privacyFilter(store);
+  const person = await resolvePerson(store, value);
+  if (personOptedOut(person, privacy)) {
+    throw new NotFoundError(
+      `user "${person.login}" is on the opt-out list: nothing of it is served`,
+    );
+  }
+  if (person.logins.length === 0) {
+    const r = await searchMessages(store, q, { privacy });
+    return { messages: r.messages, via: "index", tailBytes: r.tailBytes };
+  }
+  const { by: _by, ...rest } = q;
+  const messages = await takeAllowed(
+    (limit) => personMessages(store, person, { ...rest, limit }),
+    q.limit,
+    (m) => privacy.allows(m.user_name, m.channel),
+  );
+  return { messages, via: "index", tailBytes: 0, note: `person ${person.key}` };
 }
 
 /** Renders events as a fixed-width table for people. */

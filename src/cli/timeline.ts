@@ -8,7 +8,7 @@ import { UsageError } from "../errors.ts";
 import { recordsToCsv } from "../export/csv.ts";
 import { parseTimeBound } from "../query/search.ts";
 import { timeline, type TimelineEntry } from "../query/timeline.ts";
-import { catchUpDerived } from "../store/derived.ts";
+import { openStore } from "../store/store.ts";
 import { choice, COMMON_HELP, intFlag, parseCommand, required, str } from "./args.ts";
 import type { CliIO } from "./io.ts";
 import { columns, printable } from "./table.ts";
@@ -78,15 +78,21 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const context = intFlag(p, "context", { min: 0, max: 1000, default: 0 })!;
   const limit = intFlag(p, "limit", { min: 1 });
   const { dataDir } = p.common;
-  // Logins and renames come from the rollups: bring them up to date when no monitor writes.
-  await catchUpDerived(dataDir).catch(() => null);
-  const t = await timeline(dataDir, {
-    user,
-    context,
-    ...(limit !== undefined ? { limit } : {}),
-    ...(sinceMs !== undefined ? { sinceMs } : {}),
-    ...(untilMs !== undefined ? { untilMs } : {}),
-  });
+  const store = await openStore({ dataDir });
+  let t;
+  try {
+    // Logins and renames come from the rollups: bring them up to date when no monitor writes.
+    await store.catchUp();
+    t = await timeline(store, {
+      user,
+      context,
+      ...(limit !== undefined ? { limit } : {}),
+      ...(sinceMs !== undefined ? { sinceMs } : {}),
+      ...(untilMs !== undefined ? { untilMs } : {}),
+    });
+  } finally {
+    await store.close();
+  }
   if (t.opted_out) {
     io.err(`error: user "${t.person.login}" is on the opt-out list: nothing of it is served\n`);
     return 1;

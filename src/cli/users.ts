@@ -7,7 +7,7 @@
 import { UsageError } from "../errors.ts";
 import { toCsv } from "../export/csv.ts";
 import { findUsers } from "../query/users.ts";
-import { catchUpDerived } from "../store/derived.ts";
+import { openStore } from "../store/store.ts";
 import { choice, COMMON_HELP, intFlag, parseCommand, subcommandHelp } from "./args.ts";
 import type { CliIO } from "./io.ts";
 import { columns } from "./table.ts";
@@ -45,8 +45,14 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   }
   const format = choice(p, "format", ["table", "json", "csv"]);
   const limit = intFlag(p, "limit", { min: 1, default: 20 })!;
-  await catchUpDerived(p.common.dataDir).catch(() => null);
-  const found = await findUsers(p.common.dataDir, p.positionals[0]!, { limit });
+  const store = await openStore({ dataDir: p.common.dataDir });
+  let found;
+  try {
+    await store.catchUp();
+    found = await findUsers(store, p.positionals[0]!, { limit });
+  } finally {
+    await store.close();
+  }
   const head = ["login", "user_id", "messages", "how", "matched", "past_logins", "display_names"];
   const rows = found.map((m) => [
     m.login,

@@ -8,9 +8,12 @@
  * @example
  * ```ts
  * import { deepStrictEqual } from "node:assert/strict";
+ * import { openStore } from "../store/store.ts";
  * import { interactionGraph } from "./graph.ts";
- * const g = await interactionGraph(await Deno.makeTempDir(), {});
+ * const store = await openStore({ dataDir: await Deno.makeTempDir() });
+ * const g = await interactionGraph(store, {});
  * deepStrictEqual([g.nodes.length, g.edges.length], [0, 0]);
+ * await store.close();
  * ```
  *
  * @module
@@ -24,13 +27,9 @@ import {
 } from "../analysis/interactions.ts";
 import type { Message } from "../schemas.ts";
 import type { GraphData } from "../export/graph_formats.ts";
-import { readIdentityDirectory } from "../store/profile_store.ts";
-import { type PrivacyFilter, privacyFilter } from "../privacy/optout.ts";
-import { search } from "./search.ts";
-import { layout } from "../store/layout.ts";
-import { openLineBatches } from "../line_reader.ts";
-import { parseLogRecord } from "../store/log_record.ts";
-import { type Person, personIn, personMessages, personOptedOut } from "./person.ts";
+import type { Store } from "../store/store.ts";
+import { type PrivacyFilter, privacyFilter } from "./privacy_filter.ts";
+import { fullDirectory, type Person, personIn, personMessages, personOptedOut } from "./person.ts";
 
 /** What part of the chat a graph covers. */
 export interface GraphQuery {
@@ -43,12 +42,6 @@ export interface GraphQuery {
   minWeight?: number;
 }
 
-/** Where graph queries read from. */
-export interface GraphSource {
-  dataDir: string;
-  privacy?: PrivacyFilter;
-}
-
 /** The persons the opt-out list names through any of their logins. */
 function optedOutPersons(dir: IdentityDirectory, privacy: PrivacyFilter): Set<string> {
   const out = new Set<string>();
@@ -56,35 +49,6 @@ function optedOutPersons(dir: IdentityDirectory, privacy: PrivacyFilter): Set<st
     if (dir.history(p).some((s) => !privacy.allows(s.login, ""))) out.add(p);
   }
   return out;
-}
-
-const NO_MENTIONS = '"mentions":[],';
-const REPLY = '"reply_to":';
-
-/**
- * The fields of a log line that say who wrote it where and when, read with `indexOf`. The
- * values read (`ts`, logins, a numeric id) never need JSON escaping; a line of another shape
- * gives null and is parsed in full instead.
- */
-function authorOf(
-  line: string,
-): { ts: string; channel: string; user_id: string | null; user_name: string } | null {
-  const ts = field(line, '"ts":"');
-  const channel = field(line, '"channel":"');
-  const user_name = field(line, '"user_name":"');
-  if (ts === null || channel === null || user_name === null) return null;
-  const user_id = line.includes('"user_id":null') ? null : field(line, '"user_id":"');
-  return { ts, channel, user_id, user_name };
-}
-
-function field(line: string, key: string): string | null {
-  const i = line.indexOf(key);
-  if (i === -1) return null;
-  const start = i + key.length;
-  const end = line.indexOf('"', start);
-  if (end === -1) return null;
-  const v = line.slice(start, end);
-  return v.includes("\\") ? null : v;
 }
 
 /** A graph of the messages in scope, with how many were read. */
@@ -95,52 +59,25 @@ export interface GraphResult extends GraphData {
 
 /** The interaction graph of the whole log (or one channel, a time window). */
 export async function interactionGraph(
-  source: string | GraphSource,
+  store: Store,
   q: GraphQuery,
+  options: { privacy?: PrivacyFilter } = {},
 ): Promise<GraphResult> {
-  const src = typeof source === "string" ? { dataDir: source } : source;
-  const privacy = src.privacy ?? await privacyFilter(src.dataDir);
-  const dir = readIdentityDirectory(src.dataDir);
+  const privacy = options.privacy ?? await privacyFilter(store);
+  const dir = await fullDirectory(store);
   const hidden = optedOutPersons(dir, privacy);
   const graph = new InteractionGraph(dir);
-  const sinceIso = q.sinceMs === undefined ? null : new Date(q.sinceMs).toISOString();
-  const untilIso = q.untilMs === undefined ? null : new Date(q.untilMs).toISOString();
-  const channelNeedle = q.channel === undefined ? null : `"channel":"${q.channel}"`;
   let messages = 0;
-  let batches;
-  try {
-    batches = await openLineBatches(layout(src.dataDir).messages, { start: 0 });
-  } catch (e) {
-    if (!(e instanceof Deno.errors.NotFound)) throw e;
-    return { nodes: [], edges: [], messages: 0 };
-  }
-  scan: for await (const batch of batches) {
-    for (const item of batch) {
-      if (item.partial) break scan;
-      if (!("text" in item)) continue;
-      const line = item.text;
-      if (channelNeedle !== null && !line.includes(channelNeedle)) continue;
-      // Most lines address no one: only their author counts, read without parsing the line.
-      if (line.includes(NO_MENTIONS) && !line.includes(REPLY)) {
-        const a = authorOf(line);
-        if (a === null) continue;
-        if (sinceIso !== null && a.ts < sinceIso) continue;
-        if (untilIso !== null && a.ts >= untilIso) continue;
-        if (q.channel !== undefined && a.channel !== q.channel) continue;
-        if (!privacy.allows(a.user_name, a.channel) || hidden.has(dir.personOf(a))) continue;
-        messages++;
-        graph.count(a);
-        continue;
-      }
-      const m = parseLogRecord(line);
-      if (m === null) continue;
-      if (q.channel !== undefined && m.channel !== q.channel) continue;
-      if (sinceIso !== null && m.ts < sinceIso) continue;
-      if (untilIso !== null && m.ts >= untilIso) continue;
-      if (!privacy.allows(m.user_name, m.channel) || hidden.has(dir.personOf(m))) continue;
-      messages++;
-      graph.add(m);
-    }
+  const scope = {
+    ...(q.channel !== undefined ? { channel: q.channel } : {}),
+    ...(q.sinceMs !== undefined ? { sinceMs: q.sinceMs } : {}),
+    ...(q.untilMs !== undefined ? { untilMs: q.untilMs } : {}),
+  };
+  for await (const m of store.interactions(scope)) {
+    if (!privacy.allows(m.user_name, m.channel) || hidden.has(dir.personOf(m))) continue;
+    messages++;
+    if (m.mentions.length === 0 && m.reply_to === undefined) graph.count(m);
+    else graph.add(m);
   }
   const edges = graph.edges(q.minWeight ?? 1).filter((e) =>
     !hidden.has(e.target) && privacy.allows(dir.currentLogin(e.target) ?? e.target, "")
@@ -161,12 +98,12 @@ export interface Neighbors {
  * and those whose text names one of their logins with `@`.
  */
 export async function neighbors(
-  source: string | GraphSource,
+  store: Store,
   q: { user: string; sinceMs?: number; untilMs?: number; limit?: number },
+  options: { privacy?: PrivacyFilter } = {},
 ): Promise<Neighbors> {
-  const src = typeof source === "string" ? { dataDir: source } : source;
-  const privacy = src.privacy ?? await privacyFilter(src.dataDir);
-  const dir = readIdentityDirectory(src.dataDir);
+  const privacy = options.privacy ?? await privacyFilter(store);
+  const dir = await fullDirectory(store);
   const person = personIn(dir, q.user);
   if (personOptedOut(person, privacy)) return { person, opted_out: true, contacts: [] };
   const hidden = optedOutPersons(dir, privacy);
@@ -177,10 +114,10 @@ export async function neighbors(
     ...(q.untilMs !== undefined ? { untilMs: q.untilMs } : {}),
   };
   const seen = new Map<string, Message>();
-  for (const m of await personMessages(src.dataDir, person, window)) seen.set(m.message_id, m);
+  for (const m of await personMessages(store, person, window)) seen.set(m.message_id, m);
   const logins = person.logins.length ? person.logins.map((s) => s.login) : [person.login];
   for (const login of logins) {
-    const r = await search(src.dataDir, { ...window, terms: [`@${login}`] });
+    const r = await store.searchMessages({ ...window, terms: [`@${login}`] });
     for (const m of r.messages) {
       if (addressees(m, dir).some((a) => a.person === person.key)) seen.set(m.message_id, m);
     }

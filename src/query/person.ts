@@ -14,11 +14,11 @@ import {
   personKey,
   userIdOfKey,
 } from "../analysis/identity.ts";
+import { IdentityDirectory as Directory, profileNameOf } from "../analysis/identity.ts";
+import { NotFoundError } from "../errors.ts";
 import type { Message } from "../schemas.ts";
-import { readIdentitiesAbout } from "../store/profile_store.ts";
-import { search, type SearchQuery } from "./search.ts";
-import { compareCandidates } from "../store/message_index.ts";
-import type { PrivacyFilter } from "../privacy/optout.ts";
+import type { MessageQuery, Store } from "../store/store.ts";
+import type { PrivacyFilter } from "./privacy_filter.ts";
 
 /** A person resolved from what an analyst typed. */
 export interface Person {
@@ -38,9 +38,39 @@ export interface Person {
  * absent) or a user id (`123`, `#123`, `id:123`) to a person. A login never seen is returned as
  * a login-only person without spans, so a search still runs on it.
  */
-export function resolvePerson(dataDir: string, input: string, ts?: string): Person {
-  const dir = readIdentitiesAbout(dataDir, [input]);
-  return personIn(dir, input, ts);
+export async function resolvePerson(store: Store, input: string, ts?: string): Promise<Person> {
+  return personIn(await directoryAbout(store, [input]), input, ts);
+}
+
+/** The identity directory of the persons `inputs` name (and every holder of their logins). */
+export async function directoryAbout(
+  store: Store,
+  inputs: readonly string[],
+): Promise<IdentityDirectory> {
+  return new Directory(await store.loginSpans(inputs));
+}
+
+/**
+ * The profile name of the person `input` names (any login they used, or their id), or the
+ * input itself when no person is known by it. Throws NotFoundError when the opt-out list names
+ * the person through any of their logins.
+ */
+export async function personProfileName(
+  store: Store,
+  input: string,
+  privacy: PrivacyFilter,
+): Promise<string> {
+  const dir = await directoryAbout(store, [input]);
+  const person = personIn(dir, input);
+  if (personOptedOut(person, privacy)) {
+    throw new NotFoundError(`user "${input}" is on the opt-out list: its profile is not served`);
+  }
+  return person.logins.length ? profileNameOf(person.key, dir) : person.login;
+}
+
+/** The whole identity directory. */
+export async function fullDirectory(store: Store): Promise<IdentityDirectory> {
+  return new Directory(await store.loginSpans());
 }
 
 /** {@link resolvePerson} against a directory already loaded. */
@@ -68,14 +98,15 @@ export function personOptedOut(p: Person, privacy: PrivacyFilter): boolean {
 const DAY_MS = 86_400_000;
 
 /**
- * The person's messages matching `q` (its `by` is ignored): newest first, ties by message_id, at
+ * The person's messages matching `q` (its `by` is ignored), raw (the caller applies the opt-out
+ * list): newest first, ties by message_id, at
  * most `q.limit`. Each login is searched over its use by this person (a day's margin either
  * side), and only messages whose person is theirs are kept.
  */
 export async function personMessages(
-  dataDir: string,
+  store: Store,
   p: Person,
-  q: Omit<SearchQuery, "by">,
+  q: Omit<MessageQuery, "by">,
 ): Promise<Message[]> {
   const spans: Array<{ login: string; since?: number; until?: number }> = p.logins.length
     ? p.logins.map((s, i) => ({
@@ -93,7 +124,7 @@ export async function personMessages(
     if (sinceMs !== undefined && untilMs !== undefined && sinceMs >= untilMs) continue;
     // Ask for more until `limit` of the person's own are found or the login is exhausted.
     for (let ask = q.limit;; ask *= 4) {
-      const r = await search(dataDir, {
+      const r = await store.searchMessages({
         ...q,
         by: { kind: "user", value: s.login },
         ...(sinceMs !== undefined ? { sinceMs } : {}),
@@ -107,8 +138,9 @@ export async function personMessages(
       }
     }
   }
+  // Newest first, ties by message_id (the search order).
   const keyed = all.map((m) => ({ ts: Date.parse(m.ts), mid: m.message_id, m }));
-  keyed.sort(compareCandidates);
+  keyed.sort((a, b) => b.ts - a.ts || (a.mid < b.mid ? -1 : a.mid > b.mid ? 1 : 0));
   const out: Message[] = [];
   let last = "";
   for (const k of keyed) {

@@ -9,20 +9,29 @@
  * @example
  * ```ts
  * import { deepStrictEqual } from "node:assert/strict";
+ * import { openStore } from "../store/store.ts";
  * import { timeline } from "./timeline.ts";
- * const t = await timeline(await Deno.makeTempDir(), { user: "nobody" });
+ * const store = await openStore({ dataDir: await Deno.makeTempDir() });
+ * const t = await timeline(store, { user: "nobody" });
  * deepStrictEqual(t.entries, []);
+ * await store.close();
  * ```
  *
  * @module
  */
 import type { IdentityDirectory } from "../analysis/identity.ts";
 import type { ChatEvent, Message } from "../schemas.ts";
-import { deletions, markDeleted, readEvents, type ShownMessage } from "./events.ts";
-import { readIdentitiesAbout } from "../store/profile_store.ts";
-import { type PrivacyFilter, privacyFilter } from "../privacy/optout.ts";
-import { search } from "./search.ts";
-import { belongs, type Person, personIn, personMessages, personOptedOut } from "./person.ts";
+import { markDeleted, type ShownMessage } from "./events.ts";
+import type { Store } from "../store/store.ts";
+import { type PrivacyFilter, privacyFilter } from "./privacy_filter.ts";
+import {
+  belongs,
+  directoryAbout,
+  type Person,
+  personIn,
+  personMessages,
+  personOptedOut,
+} from "./person.ts";
 
 /** What a timeline asks. */
 export interface TimelineQuery {
@@ -73,13 +82,6 @@ export interface Timeline {
   /** True when the opt-out list names the person: nothing else is served. */
   opted_out: boolean;
   entries: TimelineEntry[];
-}
-
-/** Where the timeline reads from. */
-export interface TimelineSource {
-  dataDir: string;
-  /** The privacy filter (read from the data dir when absent). */
-  privacy?: PrivacyFilter;
 }
 
 const KIND_ORDER: Record<TimelineKind, number> = {
@@ -151,13 +153,12 @@ function eventEntry(e: ChatEvent, theirs: ReadonlySet<string>): TimelineEntry | 
 
 /** A person's timeline, oldest first. */
 export async function timeline(
-  source: string | TimelineSource,
+  store: Store,
   q: TimelineQuery,
+  options: { privacy?: PrivacyFilter } = {},
 ): Promise<Timeline> {
-  const src = typeof source === "string" ? { dataDir: source } : source;
-  const { dataDir } = src;
-  const privacy = src.privacy ?? await privacyFilter(dataDir);
-  const dir = readIdentitiesAbout(dataDir, [q.user]);
+  const privacy = options.privacy ?? await privacyFilter(store);
+  const dir = await directoryAbout(store, [q.user]);
   const person = personIn(dir, q.user);
   if (personOptedOut(person, privacy)) return { person, opted_out: true, entries: [] };
 
@@ -167,9 +168,9 @@ export async function timeline(
     ...(q.sinceMs !== undefined ? { sinceMs: q.sinceMs } : {}),
     ...(q.untilMs !== undefined ? { untilMs: q.untilMs } : {}),
   };
-  const own = (await personMessages(dataDir, person, window))
+  const own = (await personMessages(store, person, window))
     .filter((m) => privacy.allows(m.user_name, m.channel));
-  const deleted = await deletions(dataDir);
+  const deleted = await store.deletions();
   const entries: TimelineEntry[] = [];
   const ids = new Set<string>();
   for (const m of markDeleted(own, deleted)) {
@@ -213,7 +214,13 @@ export async function timeline(
       detail: { from: prev.login, to: next.login, last_seen_as_before: prev.last_seen },
     });
   }
-  for await (const e of readEvents(dataDir)) {
+  const events = await store.searchEvents({
+    terms: [],
+    limit: Number.MAX_SAFE_INTEGER,
+    ...(q.sinceMs !== undefined ? { sinceMs: q.sinceMs } : {}),
+    ...(q.untilMs !== undefined ? { untilMs: q.untilMs } : {}),
+  });
+  for (const e of events) {
     if (!inWindow(e.ts, q) || !privacy.allows(null, e.channel)) continue;
     const aboutThem = eventPerson(e, dir) === person.key ||
       (e.kind === "clearmsg" && ids.has(e.target_message_id));
@@ -223,7 +230,7 @@ export async function timeline(
   }
   const n = q.context ?? 0;
   if (n > 0) {
-    for (const m of await contextOf(dataDir, own, n, privacy, person)) {
+    for (const m of await contextOf(store, own, n, privacy, person)) {
       if (ids.has(m.message_id)) continue;
       ids.add(m.message_id);
       entries.push(messageEntry(markDeleted([m], deleted)[0]!, "context"));
@@ -264,7 +271,7 @@ const MAX_WINDOW = 30 * 86_400_000;
 
 /** The `n` messages before and after each of `own` in its channel (others', allowed ones). */
 async function contextOf(
-  dataDir: string,
+  store: Store,
   own: readonly Message[],
   n: number,
   privacy: PrivacyFilter,
@@ -277,7 +284,7 @@ async function contextOf(
     const ms = Date.parse(m.ts);
     // Before: newest first up to and including this millisecond; the ones after `m` in the
     // ascending order (same millisecond, larger id) are dropped.
-    const before = await search(dataDir, {
+    const before = await store.searchMessages({
       by: { kind: "channel", value: m.channel },
       untilMs: ms + 1,
       terms: [],
@@ -286,7 +293,7 @@ async function contextOf(
     before.messages.filter((x) => ascending(x, m) < 0).slice(0, n).forEach(keep);
     // After: widen a window until it holds n messages or reaches a month.
     for (let w = 10 * MINUTE;; w *= 4) {
-      const after = await search(dataDir, {
+      const after = await store.searchMessages({
         by: { kind: "channel", value: m.channel },
         sinceMs: ms,
         untilMs: ms + w,

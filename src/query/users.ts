@@ -6,27 +6,35 @@
  * @example
  * ```ts
  * import { deepStrictEqual } from "node:assert/strict";
+ * import { openStore } from "../store/store.ts";
  * import { findUsers } from "./users.ts";
- * deepStrictEqual(await findUsers(await Deno.makeTempDir(), "someone"), []);
+ * const store = await openStore({ dataDir: await Deno.makeTempDir() });
+ * deepStrictEqual(await findUsers(store, "someone"), []);
+ * await store.close();
  * ```
  *
  * @module
  */
-import { userIdOfKey } from "../analysis/identity.ts";
+import { IdentityDirectory, userIdOfKey } from "../analysis/identity.ts";
 import { type FindablePerson, findPersons, type PersonMatch } from "../analysis/name_match.ts";
-import { readDisplayNames, readIdentityDirectory } from "../store/profile_store.ts";
-import { type PrivacyFilter, privacyFilter } from "../privacy/optout.ts";
+import type { Store } from "../store/store.ts";
+import { type PrivacyFilter, privacyFilter } from "./privacy_filter.ts";
 
 /** Persons matching `text`, best first, at most `limit` (default 20). */
 export async function findUsers(
-  source: string | { dataDir: string; privacy?: PrivacyFilter },
+  store: Store,
   text: string,
-  options: { limit?: number } = {},
+  options: { limit?: number; privacy?: PrivacyFilter } = {},
 ): Promise<PersonMatch[]> {
-  const src = typeof source === "string" ? { dataDir: source } : source;
-  const privacy = src.privacy ?? await privacyFilter(src.dataDir);
-  const dir = readIdentityDirectory(src.dataDir);
-  const displays = readDisplayNames(src.dataDir);
+  const privacy = options.privacy ?? await privacyFilter(store);
+  const dir = new IdentityDirectory(await store.loginSpans());
+  const rawNames = await store.displayNames();
+  // Display names are kept per rollup key: gather them per person.
+  const displays = new Map<string, string[]>();
+  for (const [key, names] of rawNames) {
+    const p = dir.canonical(key);
+    displays.set(p, [...new Set([...(displays.get(p) ?? []), ...names])].sort());
+  }
   const people: FindablePerson[] = [];
   for (const key of dir.persons()) {
     const spans = dir.history(key);

@@ -43,7 +43,12 @@ import {
   userProfile,
   type UserState,
 } from "../analysis/rollups.ts";
-import { IdentityDirectory, type LoginSpan, personKey } from "../analysis/identity.ts";
+import {
+  IdentityDirectory,
+  type LoginSpan,
+  personKey,
+  profileNameOf,
+} from "../analysis/identity.ts";
 import { EMPTY_MARK, type LogMark } from "./log_mark.ts";
 import { SqliteFile } from "./sqlite.ts";
 import { jsonText } from "./atomic.ts";
@@ -72,30 +77,8 @@ CREATE TABLE IF NOT EXISTS person_display(
 ) WITHOUT ROWID;
 `;
 
-/**
- * The file a person's profile goes to: their current login when they are that login's latest
- * holder, else a name that is not a login (hashed into `~<hash>.json`).
- *
- * @example
- * ```ts
- * import { strictEqual } from "node:assert/strict";
- * import { IdentityDirectory } from "../analysis/identity.ts";
- * import { personFileName } from "./profile_store.ts";
- * const dir = new IdentityDirectory([
- *   { person: "#1", login: "name", first_seen: "2025-01-01T00:00:00.000Z", last_seen: "2025-01-02T00:00:00.000Z", count: 1 },
- *   { person: "#2", login: "name", first_seen: "2025-03-01T00:00:00.000Z", last_seen: "2025-03-02T00:00:00.000Z", count: 1 },
- * ]);
- * strictEqual(personFileName("#2", dir), "name");
- * strictEqual(personFileName("#1", dir), "person:#1");
- * ```
- */
-export function personFileName(person: string, dir: IdentityDirectory): string {
-  const login = dir.currentLogin(person);
-  if (login !== null && dir.resolveLogin(login) === person) return login;
-  // A login-only person with no spans yet is its login.
-  if (login !== null && dir.holders(login).length === 0) return login;
-  return `person:${person}`;
-}
+/** The name a person's profile file is under (see `profileNameOf`). */
+export const personFileName = profileNameOf;
 
 interface SpanRow {
   login: string;
@@ -119,11 +102,16 @@ function spanOfRow(r: SpanRow): LoginSpan {
 
 /** Every person's logins persisted in a data dir, read without the writer lock. */
 export function readIdentityDirectory(dataDir: string): IdentityDirectory {
+  return new IdentityDirectory(readLoginSpans(dataDir));
+}
+
+/** Every login span persisted in a data dir, read without the writer lock. */
+export function readLoginSpans(dataDir: string): LoginSpan[] {
   const file = openReadOnly(dataDir);
-  if (file === null) return new IdentityDirectory([]);
+  if (file === null) return [];
   try {
     const rows = file.stmt("SELECT * FROM person_login").all() as unknown as SpanRow[];
-    return new IdentityDirectory(rows.map(spanOfRow));
+    return rows.map(spanOfRow);
   } finally {
     file.close();
   }
