@@ -70,7 +70,7 @@ async function subcommand(
         throw new UsageError("profiles show needs exactly one of --user NAME or --channel NAME");
       }
       const kind: ProfileKind = user !== undefined ? "user" : "channel";
-      // A user is a person: any login they used, or their Twitch user id (123, id:123).
+      // A user is a person: a login they used, or their Twitch user id (123, id:123).
       const asId = kind === "user" && /^(id:|#)?\d+$/i.test(user!.trim());
       const n = asId
         ? { ok: true as const, value: user!.trim() }

@@ -30,7 +30,7 @@ the user is the deleted message's author) and timeouts, bans and clears (clearch
 Options:
   --by user|channel    what --value names (without --by: every message)
   --value NAME         the user or channel (a login; @ or # and case are ignored). A user is a
-                       person: any login they used or their Twitch user id (123 or id:123)
+                       person: whichever login they used, or their Twitch user id (123 or id:123),
                        finds their messages under every login
   --since T            from T, inclusive; --until T: before T, exclusive. T is ISO 8601
                        (2025-09-02T12:00:00Z; no offset means UTC), a date (2025-09-02), epoch ms,

@@ -129,7 +129,7 @@ Deno.test("profiles: a rename is one person, filed under the current login; an o
   assert.deepEqual(list, ["fixture_fan", "new_name", "old_name", "pal"]);
 });
 
-Deno.test("search --by user: any login or the id finds all their messages, user_name as written", async () => {
+Deno.test("search --by user: each login or the id finds all their messages, user_name as written", async () => {
   await using dir = await tempDir();
   const data = await dataDirWithStory(dir.path);
   await cli(data, "profiles", "rebuild", "--quiet");
