@@ -83,6 +83,11 @@ export async function main(argv: string[], io?: Partial<CliIO>): Promise<number>
     errIsTerminal: io?.errIsTerminal ?? Deno.stderr.isTerminal(),
     env: io?.env ?? loadEnv(),
     signal: io?.signal ?? controller.signal,
+    ...(io?.confirm
+      ? { confirm: io.confirm }
+      : io === undefined && Deno.stdin.isTerminal()
+      ? { confirm: (q: string) => Promise.resolve(globalThis.confirm(q)) }
+      : {}),
   };
   const debug = argv.includes("--debug");
   const [name, ...rest] = argv;
