@@ -63,6 +63,36 @@ export interface ParsedSubjects {
 }
 
 /**
+ * The 1-based line of the first quoted field that does not close on the line it opened on, or
+ * null. A subject value never holds a line break, so such a quote is a mistake, and csv-parse
+ * would read on to the next quote, or the end of the file, swallowing the rows between. Follows
+ * RFC 4180 as csv-parse does with `relax_quotes`: a quote opens a field only at the start of a
+ * field, `""` inside it is a literal quote, and a quote elsewhere is a character.
+ */
+export function unterminatedQuoteLine(text: string): number | null {
+  let line = 1;
+  let inQuote = false;
+  let openedAt = 0;
+  let fieldStart = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inQuote) {
+      if (c === '"') {
+        if (text[i + 1] === '"') i++;
+        else inQuote = false;
+      } else if (c === "\n") return openedAt;
+      continue;
+    }
+    if (c === '"' && fieldStart) {
+      inQuote = true;
+      openedAt = line;
+    } else if (c === "\n") line++;
+    fieldStart = c === "," || c === "\n" || (c === "\r" && text[i + 1] === "\n");
+  }
+  return inQuote ? openedAt : null;
+}
+
+/**
  * Parses subjects CSV bytes. `name` is used in problem locations (`name:LINE: reason`). Never
  * throws on content: a missing header, an unknown type, an empty or invalid value, extra
  * columns and invalid UTF-8 are each a problem, and good rows still come out.
@@ -83,6 +113,21 @@ export function parseSubjectsCsv(
     text = new TextDecoder("utf-8").decode(bytes);
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+
+  // A quote left open would swallow the rows after it (csv-parse reads on to the next quote or
+  // the end of the file, then names the last line). Name the line where it opened, blank that
+  // line, and read the rest.
+  for (let open = unterminatedQuoteLine(text); open !== null; open = unterminatedQuoteLine(text)) {
+    problems.push(
+      new InputError(
+        `${name}:${open}`,
+        "unterminated quote: the quoted value does not close on this line (row skipped)",
+      ),
+    );
+    const lines = text.split("\n");
+    lines[open - 1] = "";
+    text = lines.join("\n");
+  }
 
   let records: Array<{ record: string[]; info: { lines: number } }>;
   try {

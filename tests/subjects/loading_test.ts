@@ -9,6 +9,7 @@ import {
   sortSubjects,
   subjectKey,
   subjectsPath,
+  unterminatedQuoteLine,
   writeSubjects,
 } from "../../src/subjects/loading.ts";
 import { StoreError } from "../../src/errors.ts";
@@ -149,11 +150,26 @@ Deno.test("parseSubjectsCsv() reports rows with invalid UTF-8 and keeps the othe
   assert.deepEqual(messages(r), ["s.csv:3: invalid UTF-8"]);
 });
 
-Deno.test("parseSubjectsCsv() keeps the rows before an unterminated quote", () => {
-  const r = parse('type,value\nemail,alice@example.com\nusername,"bob\nusername,carol\n');
-  assert.deepEqual(keys(r.subjects), ["email_alice@example.com"]);
-  assert.equal(r.problems.length, 1);
-  assert.match(r.problems[0]!.message, /^s\.csv:\d+: /);
+Deno.test("parseSubjectsCsv() names the line where an unterminated quote opened and reads the rows after it", () => {
+  const plain = parse('type,value\nemail,alice@example.com\nusername,"bob\nusername,carol\n');
+  assert.deepEqual(keys(plain.subjects), ["email_alice@example.com", "username_carol"]);
+  assert.deepEqual(messages(plain), [
+    "s.csv:3: unterminated quote: the quoted value does not close on this line (row skipped)",
+  ]);
+  const r = parse(
+    'type,value\nemail,alice@example.com\nusername,"bob\nusername,carol\nusername,"dan"\n',
+  );
+  assert.deepEqual(keys(r.subjects), ["email_alice@example.com", "username_carol", "username_dan"]);
+  assert.deepEqual(messages(r).filter((m) => /quote/.test(m)), [
+    "s.csv:3: unterminated quote: the quoted value does not close on this line (row skipped)",
+  ]);
+});
+
+Deno.test('unterminatedQuoteLine() finds a quote left open at the end of its line, following RFC 4180: quotes open fields, "" escapes, a quote inside a field is a character', () => {
+  assert.equal(unterminatedQuoteLine('a,b\nc,"d\ne,f\n'), 2);
+  assert.equal(unterminatedQuoteLine('a,"multi\nline",b\nc,d\n'), 1);
+  assert.equal(unterminatedQuoteLine('a,"say ""hi"""\nb,x"y\n'), null);
+  assert.equal(unterminatedQuoteLine('a,b\r\n"c\r\n'), 2);
 });
 
 Deno.test("parseSubjectsCsv() never throws on arbitrary bytes", () => {
