@@ -18,9 +18,8 @@
 import { NotFoundError, wrapError } from "../errors.ts";
 import { DEFAULT_REGION } from "../normalize.ts";
 import type { Subject } from "../schemas.ts";
-import { enrichmentPath, REPORT_FORMATS, reportPath } from "./subject_files.ts";
-
 import { readSubjects, resolveSubject, writeSubjects } from "./loading.ts";
+import { enrichmentPath, REPORT_FORMATS, reportPath } from "./subject_files.ts";
 
 /** What {@link removeSubject} did. */
 export interface RemoveResult {
