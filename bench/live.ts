@@ -67,7 +67,9 @@ async function sourceClient(url: string, channels: string[]): Promise<void> {
   const controller = new AbortController();
   Deno.addSignalListener("SIGTERM", () => controller.abort());
   for await (const item of liveSource({ channels, server: url })(controller.signal)) {
-    if (item.kind === "message") count++;
+    if (item.kind === "batch") {
+      for (const i of item.items) if (i.kind === "message") count++;
+    } else if (item.kind === "message") count++;
   }
 }
 

@@ -162,6 +162,9 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     onProblem: (where, reason) => {
       if (!quiet) status.line(`warning: ${where}: ${reason}`);
     },
+    onWarning: (where, reason) => {
+      if (!quiet) status.line(`warning: ${where}: ${reason}`);
+    },
     onStatus: (text) => {
       if (!quiet) status.line(`chat: ${text}`);
     },

@@ -24,7 +24,10 @@ function startClient(options: LiveOptions): Client {
   const items: ChatItem[] = [];
   const source = liveSource(options);
   const done = (async () => {
-    for await (const item of source(controller.signal)) items.push(item);
+    for await (const item of source(controller.signal)) {
+      if (item.kind === "batch") items.push(...item.items);
+      else items.push(item);
+    }
   })();
   // Keep an early failure from being reported as unhandled before a test awaits it.
   done.catch(() => {});
