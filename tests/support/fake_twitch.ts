@@ -206,7 +206,7 @@ export class FakeTwitch implements AsyncDisposable {
   }
 
   /** Resolves when `predicate` holds (checked after every event), or rejects after `timeoutMs`. */
-  waitFor(predicate: () => boolean, timeoutMs = 5000, what = "condition"): Promise<void> {
+  waitFor(predicate: () => boolean, timeoutMs = 20_000, what = "condition"): Promise<void> {
     if (predicate()) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const check = () => {
