@@ -72,6 +72,24 @@ export class ItemQueue {
     wake?.();
   }
 
+  /** Everything queued, in order, at once; undefined when nothing is (never waits). */
+  takeNow(): ChatItem[] | undefined {
+    if (this.#items.length === 0 && this.#shed === 0) return undefined;
+    const batch = this.#items;
+    this.#items = [];
+    this.#held = 0;
+    if (this.#shed > 0) {
+      batch.push({
+        kind: "warning",
+        where: "live",
+        reason: `${this.#shed} item(s) shed: the reader fell ${this.limit} items behind ` +
+          `the server (${this.#shedTotal} shed in all)`,
+      });
+      this.#shed = 0;
+    }
+    return batch;
+  }
+
   /**
    * Everything queued, in order (waiting until there is something), or undefined at the end.
    *
@@ -90,21 +108,8 @@ export class ItemQueue {
    */
   async take(): Promise<ChatItem[] | undefined> {
     while (true) {
-      if (this.#items.length > 0 || this.#shed > 0) {
-        const batch = this.#items;
-        this.#items = [];
-        this.#held = 0;
-        if (this.#shed > 0) {
-          batch.push({
-            kind: "warning",
-            where: "live",
-            reason: `${this.#shed} item(s) shed: the reader fell ${this.limit} items behind ` +
-              `the server (${this.#shedTotal} shed in all)`,
-          });
-          this.#shed = 0;
-        }
-        return batch;
-      }
+      const batch = this.takeNow();
+      if (batch !== undefined) return batch;
       if (this.#failed) throw this.#error;
       if (this.#ended) return undefined;
       await new Promise<void>((r) => (this.#wake = r));
