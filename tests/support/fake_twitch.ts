@@ -301,6 +301,12 @@ export class FakeTwitch implements AsyncDisposable {
     switch (command) {
       case "CAP":
         if (o.capIgnore) return;
+        if (rest.startsWith("LS")) {
+          // Clients that negotiate (IRCv3 `CAP LS 302`, as @twurple/chat does) ask first.
+          conn.send(
+            `:tmi.twitch.tv CAP * LS :twitch.tv/membership twitch.tv/tags twitch.tv/commands`,
+          );
+        }
         if (rest.startsWith("REQ")) {
           const caps = rest.slice(rest.indexOf(":") + 1);
           conn.send(`:tmi.twitch.tv CAP * ${o.capNak ? "NAK" : "ACK"} :${caps}`);
