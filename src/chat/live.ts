@@ -28,7 +28,13 @@ import { type Clock, sleep } from "./clock.ts";
 import { ItemQueue } from "./item_queue.ts";
 import { RecentIds } from "./recent_ids.ts";
 import { type LiveConfig, type LiveOptions, resolveLiveOptions } from "./live_config.ts";
-import { LiveSession, scrubSecrets, secretsOf, type SessionIO } from "./live_session.ts";
+import {
+  LiveSession,
+  scrubSecrets,
+  secretsOf,
+  type SessionIO,
+  type SessionSetup,
+} from "./live_session.ts";
 
 export { DEFAULT_SERVER, type LiveOptions } from "./live_config.ts";
 
@@ -253,6 +259,22 @@ function every(clock: Clock, ms: number, fn: () => void): () => void {
   return () => cancel();
 }
 
+function setupOf(shared: Shared, index: number, label: string, channels: string[]): SessionSetup {
+  const config = shared.config;
+  return {
+    nick: config.nick,
+    pass: config.pass,
+    tcp: config.server.protocol === "irc:" || config.server.protocol === "ircs:",
+    serverLabel: config.serverLabel,
+    where: shared.connections > 1 ? `${config.serverLabel}#${index}` : config.serverLabel,
+    label,
+    channels,
+    pingIntervalMs: config.pingIntervalMs,
+    pongTimeoutMs: config.pongTimeoutMs,
+    recent: shared.recent,
+  };
+}
+
 /**
  * One connection from open to close. Resolves with why it ended; rejects only with a
  * NetworkError for a refused login.
@@ -298,22 +320,7 @@ function runSession(
       join: (list) => void paceJoins(shared, list, send, () => done).catch(() => {}),
       finish,
     };
-    const session = new LiveSession(
-      {
-        nick: config.nick,
-        pass: config.pass,
-        tcp: config.server.protocol === "irc:" || config.server.protocol === "ircs:",
-        serverLabel: config.serverLabel,
-        where: shared.connections > 1 ? `${config.serverLabel}#${index}` : config.serverLabel,
-        label,
-        channels,
-        pingIntervalMs: config.pingIntervalMs,
-        pongTimeoutMs: config.pongTimeoutMs,
-        recent: shared.recent,
-      },
-      io,
-      clock.now(),
-    );
+    const session = new LiveSession(setupOf(shared, index, label, channels), io, clock.now());
     const onAbort = () => finish("stopped");
     signal.addEventListener("abort", onAbort, { once: true });
 

@@ -88,51 +88,11 @@ function positive(name: string, value: number | undefined, fallback: number): nu
  * ```
  */
 export function resolveLiveOptions(options: LiveOptions): LiveConfig {
-  const channels: string[] = [];
-  const seen = new Set<string>();
-  for (const raw of options.channels) {
-    const login = normalizeLogin(raw);
-    if (!login.ok) throw new UsageError(`channel ${JSON.stringify(raw)}: ${login.reason}`);
-    if (!seen.has(login.value)) {
-      seen.add(login.value);
-      channels.push(login.value);
-    }
-  }
-  if (channels.length === 0) throw new UsageError("no channels to join");
-
-  const serverText = options.server ?? DEFAULT_SERVER;
-  let server: URL;
-  try {
-    server = new URL(serverText);
-  } catch {
-    throw new UsageError(`server ${JSON.stringify(serverText)} is not a URL`);
-  }
-  if (!SCHEMES.includes(server.protocol)) {
-    throw new UsageError(
-      `server ${JSON.stringify(serverText)}: expected a wss://, ws://, ircs:// or irc:// URL`,
-    );
-  }
-  if (server.username || server.password) {
-    throw new UsageError("server URL must not hold credentials; use TWITCH_OAUTH_TOKEN");
-  }
-
+  const server = serverUrl(options.server ?? DEFAULT_SERVER);
   const random = options.random ?? Math.random;
-  const token = options.token?.trim();
-  let pass: string | undefined;
-  let nick: string;
-  if (token) {
-    if (!options.nick) throw new UsageError("a token needs the account's login (TWITCH_NICK)");
-    const login = normalizeLogin(options.nick);
-    if (!login.ok) throw new UsageError(`nick: ${login.reason}`);
-    nick = login.value;
-    pass = token.startsWith("oauth:") ? token : `oauth:${token}`;
-  } else {
-    nick = options.nick && !options.token
-      ? anonymousOrGiven(options.nick, random)
-      : `justinfan${anonymousDigits(random)}`;
-  }
+  const { pass, nick } = login(options, random);
   return {
-    channels,
+    channels: channelList(options.channels),
     server,
     serverLabel: `${server.protocol}//${server.host}`,
     pass,
@@ -151,6 +111,55 @@ export function resolveLiveOptions(options: LiveOptions): LiveConfig {
     queueLimit: Math.floor(positive("queueLimit", options.queueLimit, 25_000)),
     random,
   };
+}
+
+/** Channel logins normalized, without repeats; at least one. */
+function channelList(raw: readonly string[]): string[] {
+  const channels: string[] = [];
+  for (const name of raw) {
+    const login = normalizeLogin(name);
+    if (!login.ok) throw new UsageError(`channel ${JSON.stringify(name)}: ${login.reason}`);
+    if (!channels.includes(login.value)) channels.push(login.value);
+  }
+  if (channels.length === 0) throw new UsageError("no channels to join");
+  return channels;
+}
+
+/** The server URL: one of the schemes a transport exists for, without credentials. */
+function serverUrl(text: string): URL {
+  let server: URL;
+  try {
+    server = new URL(text);
+  } catch {
+    throw new UsageError(`server ${JSON.stringify(text)} is not a URL`);
+  }
+  if (!SCHEMES.includes(server.protocol)) {
+    throw new UsageError(
+      `server ${JSON.stringify(text)}: expected a wss://, ws://, ircs:// or irc:// URL`,
+    );
+  }
+  if (server.username || server.password) {
+    throw new UsageError("server URL must not hold credentials; use TWITCH_OAUTH_TOKEN");
+  }
+  return server;
+}
+
+/** PASS and NICK: a token with its account's login, or an anonymous `justinfan` login. */
+function login(
+  options: LiveOptions,
+  random: () => number,
+): { pass: string | undefined; nick: string } {
+  const token = options.token?.trim();
+  if (token) {
+    if (!options.nick) throw new UsageError("a token needs the account's login (TWITCH_NICK)");
+    const nick = normalizeLogin(options.nick);
+    if (!nick.ok) throw new UsageError(`nick: ${nick.reason}`);
+    return { pass: token.startsWith("oauth:") ? token : `oauth:${token}`, nick: nick.value };
+  }
+  const nick = options.nick && !options.token
+    ? anonymousOrGiven(options.nick, random)
+    : `justinfan${anonymousDigits(random)}`;
+  return { pass: undefined, nick };
 }
 
 function anonymousDigits(random: () => number): number {
