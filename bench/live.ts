@@ -19,7 +19,7 @@
  * duplicates. The server keeps at most `--window` messages ahead of what the log holds, so the
  * rate printed is what the pipeline sustains.
  *
- *   deno run -A bench/live.ts [--messages 500000] [--seconds 20] [--channels 8] [--window 40000]
+ *   deno run -A bench/live.ts [--messages 500000] [--seconds 20] [--channels 8] [--window 20000]
  *   deno run -A bench/live.ts --only flood       # the side-by-side comparison alone
  *   deno run -A bench/live.ts --only pipeline --seconds 300   # the 5-minute memory run
  *
@@ -39,7 +39,7 @@ const { values } = parseArgs({
     messages: { type: "string", default: "500000" },
     seconds: { type: "string", default: "20" },
     channels: { type: "string", default: "8" },
-    window: { type: "string", default: "40000" },
+    window: { type: "string", default: "20000" },
     only: { type: "string" },
     clients: { type: "string", default: "baseline,source,tmi,dank,twurple" },
     client: { type: "string" },

@@ -84,6 +84,7 @@ export class ItemQueue {
         where: "live",
         reason: `${this.#shed} item(s) shed: the reader fell ${this.limit} items behind ` +
           `the server (${this.#shedTotal} shed in all)`,
+        shed: this.#shed,
       });
       this.#shed = 0;
     }

@@ -19,6 +19,8 @@ export interface RunProgress {
   duplicates: number;
   rejected: number;
   events: number;
+  /** Items a live source dropped because the pipeline fell behind it (never stored). */
+  shed: number;
   elapsedMs: number;
   /** Messages received per channel. */
   perChannel: Record<string, number>;
@@ -115,6 +117,7 @@ class Run {
     duplicates: 0,
     rejected: 0,
     events: 0,
+    shed: 0,
     eventsWritten: 0,
     elapsedMs: 0,
     perChannel: {},
@@ -190,6 +193,7 @@ class Run {
         options.onProblem?.(item.where, item.reason);
         return;
       case "warning":
+        p.shed += item.shed ?? 0;
         options.onWarning?.(item.where, item.reason);
         return;
       case "status":

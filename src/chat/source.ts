@@ -16,8 +16,11 @@ export type ChatItem =
   | { kind: "event"; event: ChatEvent }
   /** A line or record that could not be used; `where` is `file:line` or `server:line`. */
   | { kind: "problem"; where: string; reason: string }
-  /** Something the reader must hear of that cost no record (a repaired time, shed items). */
-  | { kind: "warning"; where: string; reason: string }
+  /**
+   * Something the reader must hear of: a record kept with a repair (a time), or `shed` items
+   * dropped because the reader fell behind a live server.
+   */
+  | { kind: "warning"; where: string; reason: string; shed?: number }
   /** Connection news for the progress line and the log (never contains secrets). */
   | { kind: "status"; text: string };
 

@@ -187,6 +187,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       `chat: ${summary.received} messages from ${channels.length} channel(s) in ${secs}s ` +
         `(${rate(summary.received, summary.elapsedMs)}): ${summary.written} new, ` +
         `${summary.duplicates} duplicate, ${summary.rejected} rejected` +
+        (summary.shed ? `, ${summary.shed} shed (the pipeline fell behind the server)` : "") +
         (summary.events ? `, ${summary.eventsWritten} new events` : "") +
         `; stopped: ${why}\n` +
         `chat: log at ${dataDir}/logs/messages.jsonl\n`,

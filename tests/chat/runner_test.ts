@@ -219,14 +219,17 @@ Deno.test("runChat() counts problems, passes status, stores events and drops wha
       item(draft(1)),
       { kind: "event", event },
       item(draft(2)),
+      { kind: "warning", where: "live", reason: "3 item(s) shed", shed: 3 },
     ]),
     base(dir.path, {
+      onWarning: (where, reason) => problems.push(`warning ${where}: ${reason}`),
       onProblem: (where, reason) => problems.push(`${where}: ${reason}`),
       onStatus: (t) => statuses.push(t),
       admit: (m) => m.user_name !== "user1",
     }),
   );
-  assert.deepEqual(problems, ["f.jsonl:2: bad JSON"]);
+  assert.deepEqual(problems, ["f.jsonl:2: bad JSON", "warning live: 3 item(s) shed"]);
+  assert.equal(s.shed, 3, "shed items are counted in the summary");
   assert.deepEqual(statuses, ["connected"]);
   assert.equal(s.rejected, 1);
   assert.equal(s.received, 3);
