@@ -1,0 +1,146 @@
+/**
+ * One rule match, start to end: read the match, run the guards in order, read the target, and
+ * build the signal (type, target, snippet, confidence) or say which guard stopped it.
+ *
+ * @module
+ */
+import type { Signal } from "../../schemas.ts";
+import { GUARDS, type Match, readMatch, type Stop } from "./guards.ts";
+import { NAMING_RULES, type Rule } from "./rules.ts";
+import { snippetAround } from "./snippet.ts";
+import { checkTarget, type Run } from "./target.ts";
+import { pieceAt } from "./canonical_form.ts";
+import {
+  ACTIVITY_NEXT,
+  COMMON_VERB,
+  NO_TARGET,
+  PERSON_NOUN,
+  SEEING_OK,
+  SUBJECT_WEIGHT,
+} from "./vocabulary.ts";
+
+/** What became of one rule match. */
+export type Outcome =
+  | { ok: true; signal: Signal; at: number; note: string }
+  | { ok: false; guard: string; why: string };
+
+/** The target of a match that passed the guards: a name, or null with a note why. */
+interface TargetRead {
+  target: string | null;
+  note: string;
+}
+
+/** Reads the target slot of a match; a Stop when what sits there shows another sense. */
+function readTarget(m: Match): TargetRead | Stop {
+  const { canon, rule, rel, g, mid, before } = m;
+  const tGroup = m.gi.t ?? m.gi.t2;
+  if (!tGroup) {
+    if (rel === "with" || rel === "w") return { guard: "other-sense", why: `"with" names nobody` };
+    if (m.s === "they" && rule.name !== "has-partner" && rule.name !== "together-after") {
+      return {
+        guard: "plural",
+        why: `"they" without a named partner likely means two other people`,
+      };
+    }
+    return { target: null, note: "" };
+  }
+  const k = pieceAt(canon, tGroup[0]);
+  const word = canon.pieces[k]!.w;
+  if (
+    rel === "married" && g.prep === "to" &&
+    /^(?:the|his|her|my|this|that|a|an|their|its|your|ur)$/.test(word)
+  ) {
+    return { guard: "other-sense", why: `"married to ${word} ..." is not a person` };
+  }
+  const tc = checkTarget(m.run, k);
+  if (tc.kind === "block") return { guard: tc.guard, why: tc.why };
+  if (rule.name === "partner-name") {
+    const linked = canon.pieces[k - 1]?.w !== g.rel;
+    if (
+      !linked &&
+      (COMMON_VERB.has(word) || /(?:^| )(?:does|do|did|can|will|would|has)$/.test(before))
+    ) {
+      return {
+        guard: "not-a-name",
+        why: `"${g.p} ${g.rel} ${word}": "${word}" is what they do, not a name`,
+      };
+    }
+  }
+  if (rel === "seeing" && tc.kind === "none") {
+    const noun = canon.pieces[k + 1]?.w ?? "";
+    const ok = SEEING_OK.has(word) &&
+      (word !== "a" && word !== "some" || PERSON_NOUN.has(noun) && noun !== "one");
+    if (!ok) {
+      return { guard: "other-sense", why: `"seeing ${word}" is looking or visiting, not dating` };
+    }
+  }
+  let target: string | null = null;
+  let note = "";
+  if (tc.kind === "name") {
+    if (word === "STREAMER") return { guard: "self", why: "the streamer is not their own partner" };
+    target = tc.name;
+  } else {
+    note = tc.why;
+    // These rules exist to name someone: without a name they say nothing reliable, except
+    // "you and her together?", which still asks.
+    const pronounOk = (rule.name === "together" || rule.name === "together-reverse") &&
+      NO_TARGET.has(word.replace(/^@/, ""));
+    if (NAMING_RULES.has(rule.name) && !pronounOk) return { guard: "no-name", why: tc.why };
+  }
+  const after = canon.pieces[k + 1]?.w ?? "";
+  if (rel.endsWith("with") && ACTIVITY_NEXT.has(after)) {
+    return { guard: "other-sense", why: `"${rel} ${word} ${after}" is an activity` };
+  }
+  if (rel === "with" || rel === "w" || rel === "seeing") {
+    if (target === null && rel !== "seeing") {
+      return { guard: "other-sense", why: `"with ${word}" is company, not a partner` };
+    }
+    if (ACTIVITY_NEXT.has(after)) {
+      return { guard: "other-sense", why: `"${rel} ${word} ${after}" is an activity` };
+    }
+    if (
+      rel !== "seeing" && !/(?:^| )(?:still|back|now|currently)(?= |$)/.test(mid) && after &&
+      !/^(?:\?|\.|,|now|rn|still|right|tho|though|fr|or|again|lol|lmao|anymore|STREAMER)$/.test(
+        after,
+      )
+    ) {
+      return {
+        guard: "other-sense",
+        why: `"with ${word} ${after}" reads as company, not a partner`,
+      };
+    }
+  }
+  return { target, note };
+}
+
+/** Runs the guards and the target reader over one rule match. */
+export function evaluate(rule: Rule, re: RegExpExecArray, run: Run): Outcome {
+  const m = readMatch(rule, re, run);
+  for (const guard of GUARDS) {
+    const s = guard(m);
+    if (s) return { ok: false, guard: s.guard, why: s.why };
+  }
+  const t = readTarget(m);
+  if ("guard" in t) return { ok: false, guard: t.guard, why: t.why };
+  const { g, rel } = m;
+  if (g.mod && g.mod !== "new" && g.mod !== "current" && g.mod !== "secret") {
+    return { ok: false, guard: "other-sense", why: `"${g.mod}" ${g.rel} is not a current partner` };
+  }
+  let confidence = rule.base * (SUBJECT_WEIGHT[m.s] ?? 0.9);
+  if (rel === "with" || rel === "w") confidence *= 0.8;
+  const from = run.canon.pieces[m.first]!;
+  const to = run.canon.pieces[m.last]!;
+  return {
+    ok: true,
+    at: m.first,
+    note: t.note,
+    signal: {
+      kind: "relationship",
+      type: m.isQuestion ? "question" : "claim",
+      target: t.target,
+      snippet: snippetAround(run.text, from.s, to.e),
+      confidence: Math.round(Math.min(1, confidence) * 100) / 100,
+      rule: rule.name,
+    },
+  };
+}

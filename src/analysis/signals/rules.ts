@@ -1,0 +1,168 @@
+/**
+ * Step 3 of the relationship-signal analyzer: the rules. Patterns over the canonical text that
+ * tie a relationship word to a streamer reference (`is he (still) dating X`, `X is his gf`,
+ * `you and X together`, `does he have a gf`...). Every rule names the streamer reference `s`
+ * (or uses a possessive `p`), the relationship word `rel`, and optionally a target `t`. A match
+ * is only a candidate: the guards (`guards.ts`) decide whether it stands.
+ *
+ * @module
+ */
+
+/** Words that may sit between a subject and its relationship word. */
+const MID_WORDS =
+  "is|are|was|were|am|'s|been|be|has|have|had|do|does|did|still|currently|now|def|definitely|defo|deff|prob|probably|prolly|totally|lowkey|highkey|low key|high key|literally|actually|really|secretly|officially|apparently|already|like|just|so|also|fr|deadass|clearly|obviously|kinda|sorta|finally|ever|even|not|never|no longer|back|rumored to be|said to be|supposedly|allegedly|reportedly|gonna|going to|will|should|would|could|might|may|wants to|want to|wanna|needs to|need to|ought to|got|get|gets|getting|used to|always|for sure|for real";
+/** What may sit between "X" and "his gf": "X is still his gf", "is X really his gf". */
+const LINK_MID =
+  "still|now|currently|really|actually|literally|def|definitely|prob|probably|totally|not|never|no longer|officially|like|lowkey|so";
+const MID = `(?<mid>(?: (?:${MID_WORDS}))*)`;
+
+/** Words that stand for the streamer as a subject. */
+const SUBJ = "he|she|STREAMER|you|ur|they|bro";
+const AUXQ = "is|are|was|were|does|do|did|has|have|will|can";
+const TGT = "(?<t>@?[a-z0-9_]+)";
+const PARTNER = "gf|bf|wife|husband|fiance";
+const PARTNER_LOOSE = "gf|bf|wife|husband|fiance|girl|bae";
+const POSS = "his|her|ur|your|STREAMER 's";
+const MOD = "(?: (?<mod>new|current|secret|future|ex|former|old|dream))?";
+
+export type RuleName =
+  | "dating"
+  | "date-verb"
+  | "married"
+  | "status"
+  | "has-partner"
+  | "partner-name"
+  | "name-partner"
+  | "partner"
+  | "together"
+  | "together-pair"
+  | "together-reverse"
+  | "together-after"
+  | "reverse-dating"
+  | "elliptic"
+  | "congrats";
+
+export interface Rule {
+  name: RuleName;
+  /** Finds matches; `indexed` re-reads a match with group offsets (the `d` flag costs). */
+  re: RegExp;
+  indexed: RegExp;
+  /** Base confidence before subject and word adjustments. */
+  base: number;
+  /** Canonical words of which the rule needs one; it is skipped when none is present. */
+  needs: ReadonlySet<string>;
+}
+
+const START = "(?<=^| )";
+const rule = (name: RuleName, base: number, needs: string, source: string): Rule => ({
+  name,
+  base,
+  needs: new Set(needs.split(" ")),
+  re: new RegExp(source, "g"),
+  indexed: new RegExp(source, "gd"),
+});
+const PARTNER_WORDS = "gf bf wife husband fiance";
+const PAIR_WORDS = "together couple dating thing married engaged";
+
+export const RULES: readonly Rule[] = [
+  rule(
+    "dating",
+    0.85,
+    "dating seeing with w relationship together",
+    `${START}(?:(?<aux>${AUXQ})(?: not)? )?(?<s>${SUBJ})${MID} (?<rel>dating|seeing|going out with|in a relationship with|together with|with|w)(?: ${TGT})?(?= |$)`,
+  ),
+  rule(
+    "date-verb",
+    0.75,
+    "dated dates date",
+    `${START}(?:(?<aux>${AUXQ})(?: not)? )?(?<s>${SUBJ})${MID} (?<rel>dated|dates|date) ${TGT}(?= |$)`,
+  ),
+  rule(
+    "married",
+    0.85,
+    "married engaged proposed propose marry marrying proposing",
+    `${START}(?:(?<aux>${AUXQ}|when is)(?: not)? )?(?<s>${SUBJ})${MID} (?<rel>married|engaged|proposed|propose|marry|marrying|proposing)(?: (?<prep>to|with))?(?: ${TGT})?(?= |$)`,
+  ),
+  rule(
+    "status",
+    0.7,
+    "single taken relationship",
+    `${START}(?:(?<aux>${AUXQ})(?: not)? )?(?<s>${SUBJ})${MID} (?<rel>single|taken|in a relationship)(?= |$)`,
+  ),
+  rule(
+    "has-partner",
+    0.8,
+    PARTNER_WORDS,
+    `${START}(?:(?<aux>${AUXQ})(?: not)? )?(?<s>${SUBJ})${MID} (?<rel>has|have|got|had|gets|get)(?: a| an)?(?: new| secret)? (?<p>${PARTNER})(?: (?:named|called) ${TGT})?(?= |$)`,
+  ),
+  rule(
+    "partner-name",
+    0.85,
+    PARTNER_WORDS + " girl bae",
+    `${START}(?<p>${POSS})${MOD} (?<rel>${PARTNER_LOOSE})(?: (?:is|=|named|called|aka))? ${TGT}(?= |$)`,
+  ),
+  rule(
+    "name-partner",
+    0.85,
+    PARTNER_WORDS + " girl bae",
+    `${START}(?:(?<aux>is|was)(?: not)? )?${TGT}(?<mid>(?: (?:is|'s|was|be|=|${LINK_MID}))*) (?<p>${POSS}|the STREAMER 's)${MOD} (?<rel>${PARTNER_LOOSE})(?= |$)`,
+  ),
+  rule("partner", 0.55, PARTNER_WORDS, `${START}(?<p>${POSS})${MOD} (?<rel>${PARTNER})(?= |$)`),
+  rule(
+    "together",
+    0.8,
+    PAIR_WORDS,
+    `${START}(?:(?<aux>are|were|is)(?: not)? )?(?<s>you|ur|he|she|STREAMER|him|her) (?:and|with) ${TGT}${MID} (?<rel>together|a couple|dating|a thing|married|engaged|(?:so |really )?(?:cute|adorable|perfect|good) together)(?= |$)`,
+  ),
+  rule(
+    "together-reverse",
+    0.75,
+    PAIR_WORDS,
+    `${START}(?:(?<aux>are|were|is)(?: not)? )?${TGT} and (?<s>you|he|she|STREAMER|him|her|ur)${MID} (?<rel>together|a couple|dating|a thing|married|engaged|(?:so |really )?(?:cute|adorable|perfect|good) together)(?= |$)`,
+  ),
+  rule(
+    "together-pair",
+    0.7,
+    PAIR_WORDS,
+    `${START}(?:(?<aux>are|were)(?: not)? )?(?<s>you|ur) (?:two|2|guys|both)${MID} (?<rel>together|a couple|dating|a thing|married|engaged)(?= |$)`,
+  ),
+  rule(
+    "together-after",
+    0.75,
+    PAIR_WORDS,
+    `${START}(?<aux>are|were) they${MID} (?<rel>together|a couple|dating|a thing|married|engaged)(?: [?.,])* (?:(?<s>STREAMER|him|her|he|she) and ${TGT}|(?<t2>@?[a-z0-9_]+) and (?<s2>STREAMER|him|her|he|she))(?= |$)`,
+  ),
+  rule(
+    "reverse-dating",
+    0.65,
+    "dating married engaged with relationship",
+    `${START}(?:(?<aux>is|was|does|did)(?: not)? )?${TGT}${MID} (?<rel>dating|married to|engaged to|going out with|in a relationship with) (?<s>STREAMER|you)(?= |$)`,
+  ),
+  rule("elliptic", 0.5, "dating", `(?<=^|[?.,] )(?:still )?(?<rel>dating) ${TGT} \\?`),
+  rule(
+    "congrats",
+    0.7,
+    "congrats congratulations congratz grats gratz",
+    `${START}(?:congrats|congratulations|congratz|grats|gratz)(?: on (?:the|your|ur) (?<rel>engagement|wedding|marriage)| (?:to )?(?<s>you|STREAMER) and ${TGT})(?= |$)`,
+  ),
+];
+
+/** Rules whose subject is the streamer alone. */
+export const SINGLE_SUBJECT_RULES = new Set<RuleName>([
+  "dating",
+  "date-verb",
+  "married",
+  "status",
+  "has-partner",
+]);
+
+/** Rules that only fire with a named partner. */
+export const NAMING_RULES = new Set<RuleName>([
+  "partner-name",
+  "together",
+  "together-reverse",
+  "together-after",
+  "reverse-dating",
+  "elliptic",
+  "congrats",
+]);
