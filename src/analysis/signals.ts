@@ -81,13 +81,15 @@ function analyze(text: string, ctx: SignalContext, trace: string[] | null): Sign
       const out = evaluate(r, r.indexed.exec(canon.text) ?? m, run);
       const span = m[0].trim();
       if (out.ok) {
-        found.push({ at: out.at, signal: out.signal });
-        if (trace) {
-          const t = out.signal.target === null ? "no target" : `target ${out.signal.target}`;
-          trace.push(
-            `rule ${r.name}: "${span}" -> ${out.signal.type}, ${t}, confidence ${out.signal.confidence}` +
-              (out.note ? ` (${out.note})` : ""),
-          );
+        for (const signal of out.signals) {
+          found.push({ at: out.at, signal });
+          if (trace) {
+            const t = signal.target === null ? "no target" : `target ${signal.target}`;
+            trace.push(
+              `rule ${r.name}: "${span}" -> ${signal.type}, ${t}, confidence ${signal.confidence}` +
+                (out.note ? ` (${out.note})` : ""),
+            );
+          }
         }
       } else {
         trace?.push(`rule ${r.name}: "${span}" stopped by guard ${out.guard}: ${out.why}`);

@@ -20,6 +20,15 @@ import {
   REWRITE,
   YOURE_NEXT,
 } from "./vocabulary.ts";
+import {
+  ELISION,
+  fold,
+  guessLanguage,
+  type Lang,
+  LEXICON,
+  NAME_ARTICLES,
+  SUBJECTLESS,
+} from "./languages.ts";
 
 /** Who the streamer is, for one message. */
 export interface SignalContext {
@@ -40,6 +49,10 @@ export interface Piece {
   /** The original word, as written (for emote heuristics). */
   raw: string;
   mention: boolean;
+  /** A verb that may open a sentence without its subject ("tiene novia?"). */
+  pro?: true;
+  /** An article that may stand before a name ("a larissa", "die kathi"). */
+  art?: true;
 }
 
 export interface Canon {
@@ -49,12 +62,14 @@ export interface Canon {
   starts: number[];
   /** The person addressed by a leading @mention, when it is not the streamer. */
   addressed: string | null;
+  /** The language the message was read in. */
+  lang: Lang;
 }
 
 // Words are runs of anything but spaces and punctuation (cheaper than \p{L} with /u, and
 // emoji stay words); "w/" is "with"; runs of ?!.;,& are punctuation.
 const TOKEN =
-  /w\/(?=\s|$)|@?[^\s?!.;,&'’"()[\]{}<>*~^|\\/=+#$%@:]+(?:['’][^\s?!.;,&'’"()[\]{}<>*~^|\\/=+#$%@:]+)*|[?!.;,&]+/g;
+  /w\/(?=\s|$)|@?[^\s?!.;,&'’"()[\]{}<>*~^|\\/=+#$%@:¿¡…]+(?:['’][^\s?!.;,&'’"()[\]{}<>*~^|\\/=+#$%@:¿¡…]+)*|[?!.;,&:…]+|[+=]/g;
 
 interface Aliases {
   has(word: string): boolean;
@@ -102,25 +117,62 @@ function aliasesFor(ctx: SignalContext): Aliases {
 export function canonicalize(text: string, ctx: SignalContext): Canon {
   const aliases = aliasesFor(ctx);
   const pieces: Piece[] = [];
-  const push = (w: string, m: RegExpExecArray, mention = false) =>
-    pieces.push({ w, s: m.index, e: m.index + m[0].length, raw: m[0], mention });
+  const tokens: RegExpExecArray[] = [];
+  const lowered: string[] = [];
   TOKEN.lastIndex = 0;
   let m: RegExpExecArray | null;
   while ((m = TOKEN.exec(text)) !== null) {
+    tokens.push(m);
+    lowered.push(m[0].toLowerCase().replace(/’/g, "'"));
+  }
+  const lang = guessLanguage(lowered);
+  const lexicon = lang === "en" ? null : LEXICON[lang];
+  const push = (w: string, m: RegExpExecArray, mention = false, flag?: "pro" | "art") => {
+    const p: Piece = { w, s: m.index, e: m.index + m[0].length, raw: m[0], mention };
+    if (flag) p[flag] = true;
+    pieces.push(p);
+  };
+  /** Looks a word up in the message's language; true when it was rewritten. */
+  const foreign = (low: string, m: RegExpExecArray): boolean => {
+    if (lexicon === null) return false;
+    let key = low;
+    let rw = lexicon.get(key);
+    if (rw === undefined) rw = lexicon.get(key = fold(low));
+    if (rw === undefined) return false;
+    if (rw === "-") return true;
+    const flag = SUBJECTLESS[lang as Exclude<Lang, "en">].has(low) ||
+        SUBJECTLESS[lang as Exclude<Lang, "en">].has(key)
+      ? "pro"
+      : NAME_ARTICLES[lang as Exclude<Lang, "en">].has(key)
+      ? "art"
+      : undefined;
+    const ws = rw.split(" ");
+    ws.forEach((w, k) => push(w, m, false, k === 0 ? flag : undefined));
+    return true;
+  };
+  for (let ti = 0; ti < tokens.length; ti++) {
+    m = tokens[ti]!;
     const tok = m[0];
     const c0 = tok.charCodeAt(0);
     if (tok === "\u{1F9E2}") {
       push("cap", m);
       continue;
     }
-    if (c0 === 63 || c0 === 33 || c0 === 46 || c0 === 59 || c0 === 44 || c0 === 38) {
+    if (
+      c0 === 63 || c0 === 33 || c0 === 46 || c0 === 59 || c0 === 44 || c0 === 38 || c0 === 58 ||
+      c0 === 0x2026
+    ) {
       if (tok.includes("?")) push("?", m);
-      else if (/[.!;]/.test(tok)) push(".", m);
+      else if (/[.!;:\u2026]/.test(tok)) push(".", m);
       else if (tok.includes(",")) push(",", m);
       else push("and", m);
       continue;
     }
-    let low = tok.toLowerCase().replace(/’/g, "'");
+    if (c0 === 43 || c0 === 61) {
+      push(tok[0]!, m);
+      continue;
+    }
+    let low = lowered[ti]!;
     const mention = low.charCodeAt(0) === 64;
     if (mention) low = low.slice(1);
     // The streamer, possibly possessive: "luna", "@luna_plays", "luna's", "lunas".
@@ -151,6 +203,19 @@ export function canonicalize(text: string, ctx: SignalContext): Canon {
       push("@" + low, m, true);
       continue;
     }
+    if (foreign(low, m)) continue;
+    if (lang === "fr") {
+      // "t'es", "c'est", "qu'il", "d'ambre": the elided word, then the rest.
+      const apos = low.indexOf("'");
+      const el = apos > 0 ? ELISION.get(low.slice(0, apos)) : undefined;
+      if (el !== undefined) {
+        if (el !== "-") push(el, m);
+        const rest = low.slice(apos + 1);
+        if (aliases.has(rest)) push("STREAMER", m);
+        else if (!foreign(rest, m)) push(rest, m);
+        continue;
+      }
+    }
     const rw = REWRITE.get(low);
     if (rw !== undefined) {
       for (const w of rw.split(" ")) push(w, m);
@@ -179,6 +244,8 @@ export function canonicalize(text: string, ctx: SignalContext): Canon {
       }
     }
   }
+  rewritePhrases(pieces);
+  if (lang !== "en") addImpliedSubjects(pieces);
   // "your dating emmy": the common typo for "you're".
   for (let i = 0; i + 1 < pieces.length; i++) {
     const p = pieces[i]!;
@@ -212,7 +279,7 @@ export function canonicalize(text: string, ctx: SignalContext): Canon {
     starts.push(text2.length);
     text2 += p.w;
   }
-  return { pieces, text: text2, starts, addressed };
+  return { pieces, text: text2, starts, addressed, lang };
 }
 
 /** "the streamer" / "this streamer": drops the determiner; true when there was one. */
@@ -240,6 +307,19 @@ export function pieceAt(canon: Canon, offset: number): number {
 /** The pieces [a, b) of the sentence holding piece `i` (sentences end at "?" and "."). */
 export function sentenceSpan(canon: Canon, i: number): [number, number] {
   const ends = (k: number) => canon.pieces[k]!.w === "?" || canon.pieces[k]!.w === ".";
+  let a = i;
+  while (a > 0 && !ends(a - 1)) a--;
+  let b = i;
+  while (b < canon.pieces.length && !ends(b)) b++;
+  return [a, b];
+}
+
+/** Words that close a clause: guards bind to the clause of the words they guard. */
+const CLAUSE_END = new Set(["?", ".", ",", "but", "though", "tho"]);
+
+/** The pieces [a, b) of the clause holding piece `i` (clauses end at ? . , "but", "tho"). */
+export function clauseSpan(canon: Canon, i: number): [number, number] {
+  const ends = (k: number) => CLAUSE_END.has(canon.pieces[k]!.w);
   let a = i;
   while (a > 0 && !ends(a - 1)) a--;
   let b = i;
@@ -289,4 +369,86 @@ export function atSentenceStart(canon: Canon, k: number): boolean {
     if (!OPENER.has(w)) return false;
   }
   return true;
+}
+
+/** Partner nouns, as canonical words. */
+const PARTNER_NOUN = new Set(["gf", "bf", "wife", "husband", "fiance", "partner", "ex"]);
+const THIRD = new Set(["him", "her", "he", "she"]);
+
+/** A step of a phrase pattern: a word, or a test on the canonical word. */
+type Step = string | ((w: string) => boolean);
+/** A replacement: a canonical word, or the index of a matched piece to keep as it is. */
+type Put = string | number;
+
+const isPartner = (w: string) => PARTNER_NOUN.has(w);
+const isStreamer = (w: string) => w === "STREAMER";
+const isThird = (w: string) => THIRD.has(w);
+
+/** Phrases rewritten after the words: foreign word order and compounds into the rules' forms. */
+const PHRASES: readonly [Step[], Put[]][] = [
+  // "la novia de pablito", "the gf of the STREAMER" -> "STREAMER 's gf"
+  [["the", isPartner, "of", "the", isStreamer], [4, "'s", 1]],
+  [["the", isPartner, "of", isStreamer], [3, "'s", 1]],
+  [[isPartner, "of", "the", isStreamer], [3, "'s", 0]],
+  [[isPartner, "of", isStreamer], [2, "'s", 0]],
+  [["the", isPartner, "of", isThird], ["his", 1]],
+  [[isPartner, "of", isThird], ["his", 0]],
+  // "a namorada dele" -> "his gf"
+  [["the", isPartner, "HISPOST"], ["his", 1]],
+  [[isPartner, "HISPOST"], ["his", 0]],
+  [["HISPOST"], ["his"]],
+  // "sale con", "sort avec": "dating with X" is "dating X"
+  [["dating", "with"], [0]],
+  [["dated", "with"], [0]],
+  [["married", "with"], [0, "to"]],
+  [["engaged", "with", (w) => w !== "chat"], [0, "to", 2]],
+  [["ex", (w) => w === "gf" || w === "bf" || w === "wife" || w === "husband"], [0]],
+  [["is", "fiance"], [0, "engaged"]],
+  [["are", "fiance"], [0, "engaged"]],
+  [["en", "couple"], ["in", "a", "relationship"]],
+  [["know", "SE"], [0, "if"]],
+  [["SE"], []],
+];
+
+function stepOk(step: Step, w: string): boolean {
+  return typeof step === "string" ? step === w : step(w);
+}
+
+/** Applies {@link PHRASES} left to right. */
+function rewritePhrases(pieces: Piece[]): void {
+  for (let i = 0; i < pieces.length; i++) {
+    for (const [steps, puts] of PHRASES) {
+      if (i + steps.length > pieces.length) continue;
+      let ok = true;
+      for (let k = 0; k < steps.length && ok; k++) ok = stepOk(steps[k]!, pieces[i + k]!.w);
+      if (!ok) continue;
+      const matched = pieces.slice(i, i + steps.length);
+      const at = matched[0]!;
+      const out = puts.map((p): Piece => typeof p === "number" ? matched[p]! : { ...at, w: p });
+      pieces.splice(i, steps.length, ...out);
+      break;
+    }
+  }
+}
+
+/** Words that may come before a subjectless verb in its clause ("ya", "so", "bro"). */
+const BEFORE_VERB = new Set(["so", "and", "but", "already", "now", "still", "also", "bro", "ok"]);
+
+/**
+ * In Spanish, Portuguese (and chat German or French), "tiene novia?", "sale con carla",
+ * "ist mit kathi zusammen" have no subject: the streamer is meant. Puts a "he" before such a
+ * verb when it opens its clause.
+ */
+function addImpliedSubjects(pieces: Piece[]): void {
+  for (let i = 0; i < pieces.length; i++) {
+    if (!pieces[i]!.pro) continue;
+    let k = i - 1;
+    while (k >= 0 && BEFORE_VERB.has(pieces[k]!.w)) k--;
+    const prev = pieces[k]?.w;
+    if (prev === undefined || prev === "?" || prev === "." || prev === "," || prev === "but") {
+      const p = pieces[i]!;
+      pieces.splice(i, 0, { w: "he", s: p.s, e: p.s, raw: "", mention: false });
+      i++;
+    }
+  }
 }

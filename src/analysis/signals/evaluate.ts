@@ -21,18 +21,23 @@ import {
 
 /** What became of one rule match. */
 export type Outcome =
-  | { ok: true; signal: Signal; at: number; note: string }
+  | { ok: true; signals: Signal[]; at: number; note: string }
   | { ok: false; guard: string; why: string };
 
 /** The target of a match that passed the guards: a name, or null with a note why. */
 interface TargetRead {
   target: string | null;
+  /** More names offered in the same breath: "is he seeing @anna_k or mira". */
+  more: string[];
   note: string;
 }
 
 /** Reads the target slot of a match; a Stop when what sits there shows another sense. */
 function readTarget(m: Match): TargetRead | Stop {
   const { canon, rule, rel, g, mid, before } = m;
+  if (m.partnerAddressed) {
+    return { target: canon.addressed, more: [], note: "the person addressed is the partner" };
+  }
   const tGroup = m.gi.t ?? m.gi.t2;
   if (!tGroup) {
     if (rel === "with" || rel === "w") return { guard: "other-sense", why: `"with" names nobody` };
@@ -42,9 +47,11 @@ function readTarget(m: Match): TargetRead | Stop {
         why: `"they" without a named partner likely means two other people`,
       };
     }
-    return { target: null, note: "" };
+    return { target: null, more: [], note: "" };
   }
-  const k = pieceAt(canon, tGroup[0]);
+  let k = pieceAt(canon, tGroup[0]);
+  // "namora a larissa", "hat er die kathi geheiratet": an article before a name.
+  if (canon.pieces[k]!.art && nameLike(canon.pieces[k + 1]?.w)) k++;
   const word = canon.pieces[k]!.w;
   if (
     rel === "married" && g.prep === "to" &&
@@ -100,9 +107,7 @@ function readTarget(m: Match): TargetRead | Stop {
     }
     if (
       rel !== "seeing" && !/(?:^| )(?:still|back|now|currently)(?= |$)/.test(mid) && after &&
-      !/^(?:\?|\.|,|now|rn|still|right|tho|though|fr|or|again|lol|lmao|anymore|STREAMER)$/.test(
-        after,
-      )
+      !WITH_NEXT.test(after)
     ) {
       return {
         guard: "other-sense",
@@ -110,7 +115,33 @@ function readTarget(m: Match): TargetRead | Stop {
       };
     }
   }
-  return { target, note };
+  return { target, more: target === null ? [] : moreNames(m, k), note };
+}
+
+/** After "with X", these keep X a partner: "is he with jana together?", "with sara now". */
+const WITH_NEXT =
+  /^(?:\?|\.|,|now|rn|still|right|tho|though|fr|or|again|lol|lmao|anymore|STREAMER|together|since|for|and|but|not|yet|already|officially|forever|married|engaged|a|years|months)$/;
+
+/** A word that may be a name (the target reader has the last word). */
+function nameLike(w: string | undefined): boolean {
+  return w !== undefined && /^@?\p{L}[\p{L}\p{N}_]{1,24}$/u.test(w) && !NO_TARGET.has(w);
+}
+
+/** "X or Y", "X or with Y", "X oder mit Y": the other names offered after the target. */
+function moreNames(m: Match, k: number): string[] {
+  const p = m.canon.pieces;
+  const out: string[] = [];
+  let i = k + 1;
+  while (p[i]?.w === "or") {
+    i++;
+    while (p[i] && (p[i]!.w === "with" || p[i]!.w === "the" || p[i]!.w === "to")) i++;
+    if (!p[i]) break;
+    const tc = checkTarget(m.run, i);
+    if (tc.kind !== "name" || p[i]!.w === "STREAMER") break;
+    out.push(tc.name);
+    i++;
+  }
+  return out;
 }
 
 /** Runs the guards and the target reader over one rule match. */
@@ -122,25 +153,37 @@ export function evaluate(rule: Rule, re: RegExpExecArray, run: Run): Outcome {
   }
   const t = readTarget(m);
   if ("guard" in t) return { ok: false, guard: t.guard, why: t.why };
+  // The second name of a clipped pair or a "which of" question: "jake with priya or mia now?"
+  if (m.gi.t && m.gi.t2 && t.target !== null) {
+    const k2 = pieceAt(run.canon, m.gi.t2[0]);
+    const tc = checkTarget(run, k2);
+    if (tc.kind === "name" && run.canon.pieces[k2]!.w !== "STREAMER") t.more.push(tc.name);
+  }
   const { g, rel } = m;
   if (g.mod && g.mod !== "new" && g.mod !== "current" && g.mod !== "secret") {
     return { ok: false, guard: "other-sense", why: `"${g.mod}" ${g.rel} is not a current partner` };
   }
   let confidence = rule.base * (SUBJECT_WEIGHT[m.s] ?? 0.9);
   if (rel === "with" || rel === "w") confidence *= 0.8;
-  const from = run.canon.pieces[m.first]!;
-  const to = run.canon.pieces[m.last]!;
-  return {
-    ok: true,
-    at: m.first,
-    note: t.note,
-    signal: {
-      kind: "relationship",
-      type: m.isQuestion ? "question" : "claim",
-      target: t.target,
-      snippet: snippetAround(run.text, from.s, to.e),
-      confidence: Math.round(Math.min(1, confidence) * 100) / 100,
-      rule: rule.name,
-    },
-  };
+  let from = Infinity;
+  let to = 0;
+  for (let i = m.first; i <= m.last; i++) {
+    const p = run.canon.pieces[i]!;
+    if (p.raw === "") continue;
+    from = Math.min(from, p.s);
+    to = Math.max(to, p.e);
+  }
+  if (from === Infinity) from = to = run.canon.pieces[m.first]!.s;
+  const snippet = snippetAround(run.text, from, to);
+  const signal = (target: string | null): Signal => ({
+    kind: "relationship",
+    type: m.isQuestion ? "question" : "claim",
+    target,
+    snippet,
+    confidence: Math.round(Math.min(1, confidence) * 100) / 100,
+    rule: rule.name,
+  });
+  const signals = [signal(t.target)];
+  for (const name of t.more) if (name !== t.target) signals.push(signal(name));
+  return { ok: true, at: m.first, note: t.note, signals };
 }

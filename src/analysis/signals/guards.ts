@@ -12,10 +12,10 @@ import {
   atSentenceStart,
   type Canon,
   chatAddressed,
+  clauseSpan,
   pieceAt,
-  questionAfter,
   sentenceBefore,
-  sentenceOf,
+  sentenceSpan,
 } from "./canonical_form.ts";
 import { type Rule, SINGLE_SUBJECT_RULES } from "./rules.ts";
 import type { Run } from "./target.ts";
@@ -24,7 +24,10 @@ import {
   BEFORE_DATING_OTHER,
   COMMON_VERB,
   DATING_OTHER,
+  NO_TARGET,
+  NON_PERSON,
   OPENER,
+  REL_WORDS,
   STATUS_NEXT,
   SUBJECT_WEIGHT,
 } from "./vocabulary.ts";
@@ -40,11 +43,15 @@ const DENIAL =
 const SUBJECT_DENIES =
   /(?:^| )(?:he|she|you|STREAMER|they) (?:(?:is|are|was|were|does|do|did|has|have) not(?! single)|never|is no longer)(?= |$)/;
 const INDIRECT_QUESTION =
-  /(?:^| )(?:wonder|wondering|know|knows|idk|curious|sure|unsure|tell us|ask|asked) (?:if|whether)(?= |$)/;
+  /(?:^| )(?:(?:wonder|wondering|know|knows|idk|curious|sure|unsure|tell us|ask|asked)(?: who)? (?:if|whether)|true (?:it )?that)(?= |$)/;
+/** A question word before the match in its sentence: "who is his gf", "since when is he". */
+const WH = /(?:^| )(?:who|whom|whos|which|when|how|why|where|what)(?= |$)/;
+/** "..., or not?", "o no", "ou pas", "oder was": a question tag after the match. */
+const OR_TAG = / or (?:not|nah|no|what|that|quoi|something|nothing)(?= |$)/;
 const HYPOTHETICAL =
   /(?:^| )(?:imagine|pretend|hope|hopefully|wish|wishes|wished|i ship|ship|shipping|would be|could be|dream|dreams|want|wants|wanted|wanna)(?= |$)/;
 const IF_WORD =
-  /(?:^| )(?:(?<ind>wonder|wondering|know|knows|idk|curious|tell us|ask|asked|sure|unsure|see|check) )?if(?= |$)/;
+  /(?:^| )(?:(?<ind>wonder|wondering|know|knows|idk|curious|tell us|ask|asked|sure|unsure|see|check|who) )?if(?= |$)/;
 const FICTION =
   /(?:^| )(?:in (?:the )?(?:game|sim|story|rp|movie|anime|series|book|novel|lore)|ingame|npc|npcs|character|characters|waifu|husbando|stardew|sims|bg3|baldurs|baldur|persona|romanced|romance|romanceable|playthrough|save file|rp|roleplay|nopixel|gta|skyrim|mass effect|fire emblem|dragon age|witcher|cyberpunk|harvest moon|otome|visual novel|fanfic|episode|movie|anime|manga|film)(?= |$)/;
 const SPONSOR =
@@ -82,6 +89,10 @@ export interface Match {
   relAt: number;
   relEnd: number;
   afterRel: string;
+  /** The canonical words of the clause (split at ? . , "but") before the match. */
+  clauseBefore: string;
+  /** The person addressed by a leading @mention is the partner ("@mira are you his gf"). */
+  partnerAddressed: boolean;
 }
 
 /** Why a guard stopped a match. */
@@ -107,6 +118,9 @@ export function readMatch(rule: Rule, re: RegExpExecArray, run: Run): Match {
   const before = sentenceBefore(canon, first);
   const relAt = gi.rel ? pieceAt(canon, gi.rel[0]) : first;
   const relEnd = gi.rel ? pieceAt(canon, gi.rel[1] - 1) : last;
+  const [ca] = clauseSpan(canon, first);
+  const clauseBefore = canon.pieces.slice(ca, first).map((p) => p.w).join(" ");
+  const tWord = gi.t ? canon.pieces[pieceAt(canon, gi.t[0])]!.w : "";
   return {
     rule,
     run,
@@ -122,22 +136,72 @@ export function readMatch(rule: Rule, re: RegExpExecArray, run: Run): Match {
     whole: canon.text,
     second: s === "you" || s === "ur" || g.p === "ur" || g.p === "your" ||
       rule.name === "elliptic" || (rule.name === "congrats" && !g.s),
-    isQuestion: Boolean(g.aux) ||
-      /^(?:who|whos|is|are|does|do|did|was|were|has|will)(?= |$)/.test(before) ||
-      INDIRECT_QUESTION.test(before) || questionAfter(canon, first),
+    isQuestion: isQuestion(canon, first, last, before, Boolean(g.aux), tWord),
     relAt,
     relEnd,
     afterRel: canon.pieces[relEnd + 1]?.w ?? "",
+    clauseBefore,
+    partnerAddressed: false,
   };
+}
+
+/** Pieces that make "X now??" a surprised claim rather than a question. */
+const NOW = new Set(["now", "rn", "already"]);
+
+/**
+ * Is the match a question? An auxiliary that opens its clause ("is he dating"), a question
+ * word ("who is his gf"), an indirect question ("anyone know if"), a tag ("or not?"), or a
+ * "?" closing a statement ("sigue con marta?"), except the surprised "he's dating her now??".
+ */
+function isQuestion(
+  canon: Canon,
+  first: number,
+  last: number,
+  before: string,
+  aux: boolean,
+  target: string,
+): boolean {
+  if (aux && (atSentenceStart(canon, first) || WH.test(before))) return true;
+  if (/^(?:is|are|does|do|did|was|were|has|have|will|can)(?= |$)/.test(before)) return true;
+  if (WH.test(before) || INDIRECT_QUESTION.test(before)) return true;
+  if (target === "who" || target === "whos" || target === "which") return true;
+  const [, b] = sentenceSpan(canon, first);
+  const p = canon.pieces;
+  const rest = p.slice(last + 1, b).map((x) => x.w).join(" ");
+  if (OR_TAG.test(" " + rest)) return true;
+  if (p[b]?.w !== "?") return false;
+  // "hes dating sienna now?? since when": surprise, not a question.
+  const surprised = p[b]!.raw.length >= 2 && NOW.has(p[b - 1]?.w ?? "");
+  return !surprised;
 }
 
 // -- Who is meant.
 
-/** "you" in a message to @someone is that person, not the streamer. */
-const youIsAddressed: Guard = (m) =>
-  m.second && m.canon.addressed !== null
-    ? stop("addressed", `"you" here is @${m.canon.addressed}, not the streamer`)
-    : null;
+/**
+ * "you" in a message to @someone is that person, not the streamer; unless the message asks or
+ * says that they are the streamer's partner ("@mira are you and STREAMER a thing", "@mira is
+ * STREAMER ur bf", "@kai tell your gf hi"), which makes the person addressed the target.
+ */
+const youIsAddressed: Guard = (m) => {
+  const { canon, g, gi, rule } = m;
+  if (canon.addressed === null) return null;
+  const tWord = gi.t ? canon.pieces[pieceAt(canon, gi.t[0])]!.w : "";
+  const third = m.s === "he" || m.s === "she" || m.s === "STREAMER" || g.p === "his" ||
+    g.p === "her" || g.p === "STREAMER 's";
+  if (third && (tWord === "you" || tWord === "ur" || tWord === "u")) {
+    m.partnerAddressed = true;
+    return null;
+  }
+  if (!m.second) return null;
+  if (
+    tWord === "STREAMER" || rule.name === "together-pair" ||
+    ((rule.name === "partner" || rule.name === "partner-name") && !gi.t)
+  ) {
+    m.partnerAddressed = true;
+    return null;
+  }
+  return stop("addressed", `"you" here is @${canon.addressed}, not the streamer`);
+};
 
 /** "my brother ... he is dating": the pronoun means the person named first. */
 const pronounAntecedent: Guard = (m) => {
@@ -146,10 +210,44 @@ const pronounAntecedent: Guard = (m) => {
     s === "bro" || g.p === "his" || g.p === "her";
   if (!third) return null;
   const kin = KIN.exec(m.before + " ");
-  return kin
-    ? stop("antecedent", `"${kin[0].trim()}" comes first, so the pronoun means them`)
+  if (kin) return stop("antecedent", `"${kin[0].trim()}" comes first, so the pronoun means them`);
+  const named = namedFirst(m);
+  return named
+    ? stop("antecedent", `"${named}" is named first in the sentence, so the pronoun means them`)
     : null;
 };
+
+/** Words that open a sentence and name no one. */
+const NOT_ANTECEDENT = new Set(
+  "rumor rumour rumors word news chat mods everyone people someone somebody idk imagine yes no true"
+    .split(" "),
+);
+
+/**
+ * "tomas is here with his wife", "the coach brought his wife", "tarik's mod said his wife...":
+ * the sentence opens with someone other than the streamer, so "he"/"his" means them.
+ */
+function namedFirst(m: Match): string | null {
+  const p = m.canon.pieces;
+  const [a] = sentenceSpan(m.canon, m.first);
+  let k = a;
+  while (k < m.first && OPENER.has(p[k]!.w) && p[k]!.w !== "STREAMER") k++;
+  if (k >= m.first) return null;
+  const w = p[k]!.w;
+  const tAt = m.gi.t ? pieceAt(m.canon, m.gi.t[0]) : -1;
+  if (/^(?:the|a|an|my|your|ur|our|their|that|this)$/.test(w) && k + 1 < m.first) {
+    const n = p[k + 1]!.w;
+    if (n === "STREAMER" || REL_WORDS.has(n) || k + 1 === tAt) return null;
+    return `${w} ${n}`;
+  }
+  if (k === tAt || w === "STREAMER" || w.startsWith("@")) return null;
+  if (NO_TARGET.has(w) || NON_PERSON.has(w) || COMMON_VERB.has(w) || REL_WORDS.has(w)) return null;
+  if (NOT_ANTECEDENT.has(w) || !/^\p{L}[\p{L}0-9_]+$/u.test(w)) return null;
+  // The name must act: "tomas is here", "tarik 's mod", "max has".
+  const next = p[k + 1]?.w ?? "";
+  if (!/^(?:is|was|'s|has|had|came|brought|said|says|just|and|with|got)$/.test(next)) return null;
+  return w;
+}
 
 /** "my bro is dating": a brother, not the streamer. */
 const broIsKin: Guard = (m) =>
@@ -206,7 +304,7 @@ const negation: Guard = (m) => {
   const r = m.rule.name;
   if (
     (r === "partner" || r === "partner-name" || r === "name-partner" || r === "elliptic") &&
-    NEGATION.test(m.before)
+    NEGATION.test(m.clauseBefore)
   ) {
     return stop("negation", "a negation comes before it");
   }
@@ -229,17 +327,61 @@ function wide(run: Run): NonNullable<Run["wide"]> {
   };
 }
 
-/** "that's fake", "stop asking if...". */
+/** Words that make a clause refer back to what was said before ("that's fake", "lies"). */
+const ANAPHORIC = new Set(
+  "that it this is 's all lol lmao bro so and but ok nah no yeah its thats total complete pure"
+    .split(" "),
+);
+
+/**
+ * "that's fake", "no way he's dating sara", "stop asking if...": a denial in the clause of the
+ * match, or one that refers back to it ("...? that's fake"). A denial of something else in
+ * another clause ("hes with sienna, the engagement rumor is fake tho") does not count.
+ */
 const denial: Guard = (m) => {
-  const d = wide(m.run).denial;
-  return d ? stop("denial", `"${d}" disputes or shuts down the topic`) : null;
+  if (!wide(m.run).denial) return null;
+  const re = new RegExp(DENIAL.source, "g");
+  let x: RegExpExecArray | null;
+  while ((x = re.exec(m.whole)) !== null) {
+    const k = pieceAt(m.canon, x.index + (x[0].startsWith(" ") ? 1 : 0));
+    if (boundTo(m, k)) return stop("denial", `"${x[0].trim()}" disputes or shuts down the topic`);
+  }
+  return null;
 };
 
-/** "he is not..." elsewhere in the message. */
-const subjectDenies: Guard = (m) =>
-  SUBJECT_DENIES.test(m.whole)
-    ? stop("denial", 'elsewhere the message says the streamer is not ("he is not"...)')
-    : null;
+/** Does the guard word at piece `k` bear on the match: same clause, or a clause referring back? */
+function boundTo(m: Match, k: number): boolean {
+  const [a, b] = clauseSpan(m.canon, m.first);
+  if (k >= a && k < b) return true;
+  const [ka] = clauseSpan(m.canon, k);
+  for (let i = ka; i < k; i++) if (!ANAPHORIC.has(m.canon.pieces[i]!.w)) return false;
+  return true;
+}
+
+/**
+ * "he is not..." in the clause of the match, or alone in another ("he's married? no he isnt");
+ * "she has a bf but she doesnt want him on stream" denies something else.
+ */
+const subjectDenies: Guard = (m) => {
+  const re = new RegExp(SUBJECT_DENIES.source, "g");
+  let x: RegExpExecArray | null;
+  const [a, b] = clauseSpan(m.canon, m.first);
+  while ((x = re.exec(m.whole)) !== null) {
+    const k = pieceAt(m.canon, x.index + (x[0].startsWith(" ") ? 1 : 0));
+    if (k >= a && k < b) return stop("denial", 'the clause says the streamer is not ("he is not")');
+    const [, kb] = clauseSpan(m.canon, k);
+    const end = pieceAt(m.canon, x.index + x[0].length - 1);
+    let bare = true;
+    for (let i = end + 1; i < kb; i++) {
+      if (!ELLIPSIS_TAIL.has(m.canon.pieces[i]!.w)) bare = false;
+    }
+    if (bare) return stop("denial", 'another clause says the streamer is not ("no he isnt")');
+  }
+  return null;
+};
+const ELLIPSIS_TAIL = new Set(
+  "lol lmao bro chat tho though dude man smh kekw omegalul lul xd haha".split(" "),
+);
 
 /** "chat are you dating anyone": "you" is chat. */
 const youIsChat: Guard = (m) =>
@@ -255,7 +397,8 @@ const modal: Guard = (m) => {
 
 /** "imagine if he dated sara", "i ship them". */
 const hypothetical: Guard = (m) => {
-  const x = HYPOTHETICAL.exec(sentenceOf(m.canon, m.first));
+  const [a, b] = clauseSpan(m.canon, m.first);
+  const x = HYPOTHETICAL.exec(m.canon.pieces.slice(a, b).map((p) => p.w).join(" "));
   return x ? stop("hypothetical", `"${x[0].trim()}" makes it imagined`) : null;
 };
 
@@ -329,8 +472,30 @@ const withIsCompany: Guard = (m) => {
   return x ? stop("other-sense", `"${x[0].trim()}": "with" is company here`) : null;
 };
 
+/** Words that make a clipped pair a claim or a question: "confirmed", "real", "💍". */
+const CLIP_MARK =
+  /(?:^| )(?:=|confirmed|official|officially|canon|real|couple|a couple|cutest|together|dating|married|engaged|[0-9]{4}|💍|💕|❤️|❤|💚|😭)(?= |$)/;
+
+/**
+ * "rexx + sienna confirmed", "dax + jess??", "sienna = gf??": clipped forms need a mark that
+ * they speak of a couple (a "=", "confirmed", "?", a ring); "luna and max" alone is nothing.
+ */
+const clippedNeedsMark: Guard = (m) => {
+  const r = m.rule.name;
+  if (r !== "clipped-pair" && r !== "clipped-name") return null;
+  const next = m.canon.pieces[m.last + 1]?.w ?? "";
+  if (r === "clipped-name") {
+    if (m.g.eq === "=" || next === "?") return null;
+    return stop("clipped", `"${m.g.t} ${m.rel}" without "=" or "?" says nothing`);
+  }
+  if (CLIP_MARK.test(m.g.tail ?? "")) return null;
+  if (next === "?" && m.rel !== "and") return null;
+  return stop("clipped", `"${m.rel}" between two names without a mark of a couple`);
+};
+
 /** The guards that run before the target is read, in order. */
 export const GUARDS: readonly Guard[] = [
+  clippedNeedsMark,
   youIsAddressed,
   pronounAntecedent,
   broIsKin,

@@ -10,7 +10,7 @@
 
 /** Words that may sit between a subject and its relationship word. */
 const MID_WORDS =
-  "is|are|was|were|am|'s|been|be|has|have|had|do|does|did|still|currently|now|def|definitely|defo|deff|prob|probably|prolly|totally|lowkey|highkey|low key|high key|literally|actually|really|secretly|officially|apparently|already|like|just|so|also|fr|deadass|clearly|obviously|kinda|sorta|finally|ever|even|not|never|no longer|back|rumored to be|said to be|supposedly|allegedly|reportedly|gonna|going to|will|should|would|could|might|may|wants to|want to|wanna|needs to|need to|ought to|got|get|gets|getting|used to|always|for sure|for real";
+  "is|are|was|were|am|'s|been|be|has|have|had|do|does|did|still|currently|now|def|definitely|defo|deff|prob|probably|prolly|totally|lowkey|highkey|low key|high key|literally|actually|really|secretly|officially|apparently|already|like|just|so|also|fr|deadass|clearly|obviously|kinda|sorta|finally|ever|even|not|never|no longer|back|rumored to be|said to be|supposedly|allegedly|reportedly|gonna|going to|will|should|would|could|might|may|wants to|want to|wanna|needs to|need to|ought to|got|get|gets|getting|used to|always|for sure|for real|since [0-9]+ (?:years|months|weeks)|for [0-9]+ (?:years|months|weeks)|since (?:forever|march|summer)";
 /** What may sit between "X" and "his gf": "X is still his gf", "is X really his gf". */
 const LINK_MID =
   "still|now|currently|really|actually|literally|def|definitely|prob|probably|totally|not|never|no longer|officially|like|lowkey|so";
@@ -19,11 +19,24 @@ const MID = `(?<mid>(?: (?:${MID_WORDS}))*)`;
 /** Words that stand for the streamer as a subject. */
 const SUBJ = "he|she|STREAMER|you|ur|they|bro";
 const AUXQ = "is|are|was|were|does|do|did|has|have|will|can";
-const TGT = "(?<t>@?[a-z0-9_]+)";
-const PARTNER = "gf|bf|wife|husband|fiance";
-const PARTNER_LOOSE = "gf|bf|wife|husband|fiance|girl|bae";
+/** A target slot: any word; the target reader decides what it is. */
+const TGT = "(?<t>@?[^ ?.,'+=]+)";
+const TGT2 = "(?<t2>@?[^ ?.,'+=]+)";
+const PARTNER = "gf|bf|wife|husband|fiance|partner|ex";
+const PARTNER_LOOSE = "gf|bf|wife|husband|fiance|partner|ex|girl|bae|man|lady|boo";
+/** What two people are, or were: "together", "a couple", "broke up". */
+const PAIR =
+  "together|a couple|couple|dating|a thing|married|engaged|in a relationship|broke up|split up|split|divorced|kissed|(?:so |really )?(?:cute|adorable|perfect|good) together";
+/** Words between a pair and what they are: "are still", "have been together for 2 years". */
+const PAIR_MID =
+  `(?<mid>(?: (?:${MID_WORDS}|have|has|had|were|both|each other|last|month|year|week|[0-9]+|years|months|weeks|ago|in|since|for|already|officially))*)`;
+/** Words that close a clipped pair: "rexx + sienna confirmed", "ambre x hugo real??". */
+const CLIP_TAIL =
+  "(?<tail>(?: (?:=|confirmed|official|officially|canon|real|couple|a couple|cutest|together|dating|married|engaged|still|now|rn|fr|forever|[0-9]{4}|💍|💕|❤️|❤|💚|😭))*)";
 const POSS = "his|her|ur|your|STREAMER 's";
-const MOD = "(?: (?<mod>new|current|secret|future|ex|former|old|dream))?";
+const MOD = "(?: (?<mod>new|current|secret|future|former|old|dream))?";
+/** Openers before a clipped form. */
+const CLIP_START = "(?<=^|[?.,] )(?:(?:so|wait|lol|omg|ok|bro|chat|and|yo|fun fact|apparently) )*";
 
 export type RuleName =
   | "dating"
@@ -40,6 +53,11 @@ export type RuleName =
   | "together-after"
   | "reverse-dating"
   | "elliptic"
+  | "has-partner-inverted"
+  | "has-partner-final"
+  | "clipped-pair"
+  | "clipped-name"
+  | "which-of"
   | "congrats";
 
 export interface Rule {
@@ -61,21 +79,22 @@ const rule = (name: RuleName, base: number, needs: string, source: string): Rule
   re: new RegExp(source, "g"),
   indexed: new RegExp(source, "gd"),
 });
-const PARTNER_WORDS = "gf bf wife husband fiance";
-const PAIR_WORDS = "together couple dating thing married engaged";
+const PARTNER_WORDS = "gf bf wife husband fiance partner ex";
+const PAIR_WORDS =
+  "together couple dating thing married engaged relationship broke split divorced kissed";
 
 export const RULES: readonly Rule[] = [
   rule(
     "dating",
     0.85,
     "dating seeing with w relationship together",
-    `${START}(?:(?<aux>${AUXQ})(?: not)? )?(?<s>${SUBJ})${MID} (?<rel>dating|seeing|going out with|in a relationship with|together with|with|w)(?: ${TGT})?(?= |$)`,
+    `${START}(?:(?<aux>${AUXQ})(?: not)? )?(?<s>${SUBJ})${MID} (?<rel>dating|seeing|going out with|in a relationship with|together with|a thing with|something with|hooking up with|with|w)(?: ${TGT})?(?= |$)`,
   ),
   rule(
     "date-verb",
     0.75,
-    "dated dates date",
-    `${START}(?:(?<aux>${AUXQ})(?: not)? )?(?<s>${SUBJ})${MID} (?<rel>dated|dates|date) ${TGT}(?= |$)`,
+    "dated dates date divorced broke split",
+    `${START}(?:(?<aux>${AUXQ})(?: not)? )?(?<s>${SUBJ})${MID} (?<rel>dated|dates|date|divorced|broke up with|split with|split from|split up with) ${TGT}(?= |$)`,
   ),
   rule(
     "married",
@@ -86,14 +105,28 @@ export const RULES: readonly Rule[] = [
   rule(
     "status",
     0.7,
-    "single taken relationship",
-    `${START}(?:(?<aux>${AUXQ})(?: not)? )?(?<s>${SUBJ})${MID} (?<rel>single|taken|in a relationship)(?= |$)`,
+    "single taken relationship divorced broke split",
+    `${START}(?:(?<aux>${AUXQ})(?: not)? )?(?<s>${SUBJ})${MID} (?<rel>single|taken|in a relationship|divorced|broke up|split up)(?= |$)`,
   ),
   rule(
     "has-partner",
     0.8,
     PARTNER_WORDS,
-    `${START}(?:(?<aux>${AUXQ})(?: not)? )?(?<s>${SUBJ})${MID} (?<rel>has|have|got|had|gets|get)(?: a| an)?(?: new| secret)? (?<p>${PARTNER})(?: (?:named|called) ${TGT})?(?= |$)`,
+    `${START}(?:(?<aux>${AUXQ})(?: not)? )?(?<s>${SUBJ})${MID} (?<rel>has|have|got|had|gets|get)(?: a| an)?(?: new| secret)? (?<p>${PARTNER}|man|boo)(?: (?:named|called) ${TGT})?(?= |$)`,
+  ),
+  // "hat er ne freundin", "has STREAMER a gf": the verb first, then the subject.
+  rule(
+    "has-partner-inverted",
+    0.8,
+    PARTNER_WORDS,
+    `${START}(?<aux>has|have) (?<s>${SUBJ})${MID}(?: a| an)?(?: new| secret)? (?<p>${PARTNER})(?= |$)`,
+  ),
+  // "ob hanno ne freundin hat": the verb last.
+  rule(
+    "has-partner-final",
+    0.7,
+    PARTNER_WORDS,
+    `${START}(?<s>he|she|STREAMER)(?: a| an)? (?<p>gf|bf|wife|husband|partner) (?<rel>has)(?= |$)`,
   ),
   rule(
     "partner-name",
@@ -112,19 +145,19 @@ export const RULES: readonly Rule[] = [
     "together",
     0.8,
     PAIR_WORDS,
-    `${START}(?:(?<aux>are|were|is)(?: not)? )?(?<s>you|ur|he|she|STREAMER|him|her) (?:and|with) ${TGT}${MID} (?<rel>together|a couple|dating|a thing|married|engaged|(?:so |really )?(?:cute|adorable|perfect|good) together)(?= |$)`,
+    `${START}(?:(?<aux>are|were|is)(?: not)? )?(?<s>you|ur|he|she|STREAMER|him|her) (?:and|with) ${TGT}${PAIR_MID} (?<rel>${PAIR})(?= |$)`,
   ),
   rule(
     "together-reverse",
     0.75,
     PAIR_WORDS,
-    `${START}(?:(?<aux>are|were|is)(?: not)? )?${TGT} and (?<s>you|he|she|STREAMER|him|her|ur)${MID} (?<rel>together|a couple|dating|a thing|married|engaged|(?:so |really )?(?:cute|adorable|perfect|good) together)(?= |$)`,
+    `${START}(?:(?<aux>are|were|is)(?: not)? )?${TGT} and (?<s>you|he|she|STREAMER|him|her|ur)${PAIR_MID} (?<rel>${PAIR})(?= |$)`,
   ),
   rule(
     "together-pair",
     0.7,
     PAIR_WORDS,
-    `${START}(?:(?<aux>are|were)(?: not)? )?(?<s>you|ur) (?:two|2|guys|both)${MID} (?<rel>together|a couple|dating|a thing|married|engaged)(?= |$)`,
+    `${START}(?:(?<aux>are|were)(?: not)? )?(?<s>you|ur)(?: (?:two|2|guys|both))+${MID} (?<rel>together|a couple|dating|a thing|married|engaged|in a relationship)(?= |$)`,
   ),
   rule(
     "together-after",
@@ -139,6 +172,27 @@ export const RULES: readonly Rule[] = [
     `${START}(?:(?<aux>is|was|does|did)(?: not)? )?${TGT}${MID} (?<rel>dating|married to|engaged to|going out with|in a relationship with) (?<s>STREAMER|you)(?= |$)`,
   ),
   rule("elliptic", 0.5, "dating", `(?<=^|[?.,] )(?:still )?(?<rel>dating) ${TGT} \\?`),
+  // "rexx + sienna confirmed", "ambre x hugo real??", "jake with priya or mia now?"
+  rule(
+    "clipped-pair",
+    0.7,
+    "+ x w with and",
+    `${CLIP_START}(?<s>STREAMER|him|her|he|she) (?<rel>\\+|x|w|with|and) ${TGT}(?: or ${TGT2})?${CLIP_TAIL}(?= |$)`,
+  ),
+  // "sienna = gf??", "aiko gf?", "brenda = wife PogChamp"
+  rule(
+    "clipped-name",
+    0.65,
+    PARTNER_WORDS + " girl bae man",
+    `${CLIP_START}${TGT}(?: (?<eq>=|is))?(?: the)?(?: new)? (?<rel>${PARTNER_LOOSE})(?= |$)`,
+  ),
+  // "tim oder lukas, wer ist sophies freund", "leo or étienne whos her man"
+  rule(
+    "which-of",
+    0.7,
+    PARTNER_WORDS + " girl bae man",
+    `(?<=^|[?.,] )(?:is it )?${TGT} or ${TGT2}(?: ,)? (?<aux>who|which one|which) is (?<p>${POSS}|the STREAMER 's)${MOD} (?<rel>${PARTNER_LOOSE})(?= |$)`,
+  ),
   rule(
     "congrats",
     0.7,
@@ -154,6 +208,8 @@ export const SINGLE_SUBJECT_RULES = new Set<RuleName>([
   "married",
   "status",
   "has-partner",
+  "has-partner-inverted",
+  "has-partner-final",
 ]);
 
 /** Rules that only fire with a named partner. */
@@ -165,4 +221,7 @@ export const NAMING_RULES = new Set<RuleName>([
   "reverse-dating",
   "elliptic",
   "congrats",
+  "clipped-pair",
+  "clipped-name",
+  "which-of",
 ]);

@@ -57,7 +57,7 @@ export function checkTarget(run: Run, k: number): TargetCheck {
     return { kind: "none", why: `"${word}" is the person addressed` };
   }
   if (isEmote(run, p)) return { kind: "none", why: `"${p.raw}" is an emote` };
-  if (!/^[a-z][a-z0-9_]{1,24}$/.test(word) && !(p.mention && /^[a-z0-9_]{2,25}$/.test(word))) {
+  if (!/^\p{L}[\p{L}\p{N}_]{1,24}$/u.test(word) && !(p.mention && /^[a-z0-9_]{2,25}$/.test(word))) {
     return { kind: "none", why: `"${word}" does not look like a name` };
   }
   return { kind: "name", name: word };

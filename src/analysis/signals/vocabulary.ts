@@ -121,7 +121,8 @@ export const REL_WORDS = new Set(
   (
     "dating dated date dates seeing with w married marry marrying engaged proposed propose " +
     "proposing single taken relationship gf bf wife husband fiance girl bae together couple " +
-    "thing congrats congratulations congratz grats gratz"
+    "thing congrats congratulations congratz grats gratz partner ex man boo lady broke split " +
+    "divorced kissed + x and"
   ).split(" "),
 );
 
@@ -196,6 +197,9 @@ export const GENERIC_LOGIN_PARTS = new Set([
 export const NO_TARGET = new Set(
   (
     "her him them you u ya ye me someone somebody anyone anybody one some a an the that this " +
+    "new gg wp ez nice cute best good same wtf hot old ex guy girl man woman chick lady " +
+    "vato tipo tio chico chica cara mina menina gajo miuda typ typen mädel mädchen fille gars " +
+    "something nothing true really apparently HISPOST SE has have is are of " +
     "these those his hers ur your yours their it its another other who whom what which " +
     "again now rn anymore yet already still lately recently too tho though btw fr frfr lol " +
     "lmao lmfao xd omg bro bruh dude chat guys right or and but so since for from in on at " +
@@ -238,7 +242,9 @@ export const COMMON_VERB = new Set(
 export const OPENER = new Set(
   (
     "so wait lol lmao omg bro yo hey ok okay and but like ngl tbh fr btw also nah yeah yes " +
-    "hmm um uh then oh ah , STREAMER"
+    "hmm um uh then oh ah , STREAMER i think heard guess bet lowkey highkey apparently " +
+    "honestly pretty sure rumor rumour fact note newcomers fyi psa reminder obviously clearly " +
+    "literally already ya"
   ).split(" "),
 );
 
@@ -290,7 +296,8 @@ export const ACTIVITY_NEXT = new Set(
 export const STATUS_NEXT = new Set(
   (
     "? . , or rn now tho though fr already chat lol lmao bro btw yet anymore right too af " +
-    "STREAMER yes no"
+    "STREAMER yes no sorry simps ladies boys guys fellas sadly unfortunately haha xd kekw " +
+    "jajaja jaja kkk kkkk mdr ptdr jungs chicas rapazes gars and but since + happily"
   ).split(" "),
 );
 
