@@ -105,10 +105,23 @@ function aliasesFor(ctx: SignalContext): Aliases {
     },
   };
   // A bare prefix or suffix of a one-word login ("toast" for bigtoast) counts too.
-  const isAlias = (w: string): boolean =>
+  // So does a prefix or suffix of one part of it ("fang" for nightfang_tv, "rex" for rexx_valo)
+  // of at least 4 letters, or 3 letters when that is most of the part.
+  const parts = login.split(/[_\d]+/).filter((p) => p.length >= 4 && !GENERIC_LOGIN_PARTS.has(p));
+  const ofPart = (w: string) =>
+    parts.some((p) =>
+      p.length > w.length && (p.startsWith(w) || p.endsWith(w)) &&
+      (w.length >= 4 || w.length * 4 >= p.length * 3)
+    );
+  const plain = (w: string): boolean =>
     exact.has(w) ||
-    (w.length >= 4 && compact.length > w.length && !GENERIC_LOGIN_PARTS.has(w) &&
-      !NO_TARGET.has(w) && (compact.startsWith(w) || compact.endsWith(w)));
+    (w.length >= 3 && !GENERIC_LOGIN_PARTS.has(w) && !NO_TARGET.has(w) && !COMMON.has(w) &&
+      ((w.length >= 4 && compact.length > w.length &&
+        (compact.startsWith(w) || compact.endsWith(w))) || ofPart(w)));
+  // "lunaa", "hoshi-chan": a drawn-out last letter, an honorific.
+  const isAlias = (w: string): boolean =>
+    plain(w) || plain(w.replace(/(.)\1+$/, "$1")) ||
+    plain(w.replace(/-(?:chan|san|kun|sama|senpai|sensei|tan)$/, ""));
   if (aliasCache.size > 256) aliasCache.clear();
   aliasCache.set(key, aliases);
   return aliases;
@@ -270,6 +283,10 @@ export function canonicalize(text: string, ctx: SignalContext): Canon {
       let j = i;
       while (j < pieces.length && (pieces[j]!.mention || pieces[j]!.w === ",")) j++;
       pieces.splice(i, j - i);
+      // Portuguese "sua namorada" to someone addressed is "your gf".
+      if (lang === "pt") {
+        for (const p of pieces) if (/^(?:sua|seu|suas|seus)$/i.test(p.raw)) p.w = "your";
+      }
     }
   }
   const starts: number[] = [];
@@ -365,11 +382,17 @@ export function questionAfter(canon: Canon, i: number): boolean {
 export function atSentenceStart(canon: Canon, k: number): boolean {
   for (let i = k - 1; i >= 0; i--) {
     const w = canon.pieces[i]!.w;
-    if (w === "?" || w === ".") return true;
+    if (w === "?" || w === "." || w === "," || w === "but") return true;
     if (!OPENER.has(w)) return false;
   }
   return true;
 }
+
+/** Words a login part may begin or end with that are words, not the streamer. */
+const COMMON = new Set(
+  "night day the and for you she his her who how why what not all one two big old new man men"
+    .split(" "),
+);
 
 /** Partner nouns, as canonical words. */
 const PARTNER_NOUN = new Set(["gf", "bf", "wife", "husband", "fiance", "partner", "ex"]);
@@ -407,6 +430,8 @@ const PHRASES: readonly [Step[], Put[]][] = [
   [["are", "fiance"], [0, "engaged"]],
   [["en", "couple"], ["in", "a", "relationship"]],
   [["know", "SE"], [0, "if"]],
+  // "la copine de theo c'est manon"
+  [[isPartner, "it", "is"], [0, "is"]],
   [["SE"], []],
 ];
 
@@ -445,7 +470,10 @@ function addImpliedSubjects(pieces: Piece[]): void {
     let k = i - 1;
     while (k >= 0 && BEFORE_VERB.has(pieces[k]!.w)) k--;
     const prev = pieces[k]?.w;
-    if (prev === undefined || prev === "?" || prev === "." || prev === "," || prev === "but") {
+    if (
+      prev === undefined || prev === "?" || prev === "." || prev === "," || prev === "but" ||
+      prev === "that"
+    ) {
       const p = pieces[i]!;
       pieces.splice(i, 0, { w: "he", s: p.s, e: p.s, raw: "", mention: false });
       i++;

@@ -40,7 +40,9 @@ function readTarget(m: Match): TargetRead | Stop {
   }
   const tGroup = m.gi.t ?? m.gi.t2;
   if (!tGroup) {
-    if (rel === "with" || rel === "w") return { guard: "other-sense", why: `"with" names nobody` };
+    if ((rel === "with" || rel === "w") && !/(?:^| )who(?= |$)/.test(before)) {
+      return { guard: "other-sense", why: `"with" names nobody` };
+    }
     if (m.s === "they" && rule.name !== "has-partner" && rule.name !== "together-after") {
       return {
         guard: "plural",
@@ -99,7 +101,7 @@ function readTarget(m: Match): TargetRead | Stop {
     return { guard: "other-sense", why: `"${rel} ${word} ${after}" is an activity` };
   }
   if (rel === "with" || rel === "w" || rel === "seeing") {
-    if (target === null && rel !== "seeing") {
+    if (target === null && rel !== "seeing" && !/(?:^| )who(?= |$)/.test(before)) {
       return { guard: "other-sense", why: `"with ${word}" is company, not a partner` };
     }
     if (ACTIVITY_NEXT.has(after)) {
@@ -134,7 +136,7 @@ function moreNames(m: Match, k: number): string[] {
   let i = k + 1;
   while (p[i]?.w === "or") {
     i++;
-    while (p[i] && (p[i]!.w === "with" || p[i]!.w === "the" || p[i]!.w === "to")) i++;
+    while (p[i] && /^(?:with|w|the|to|still|now|back|is|he|she|dating|seeing)$/.test(p[i]!.w)) i++;
     if (!p[i]) break;
     const tc = checkTarget(m.run, i);
     if (tc.kind !== "name" || p[i]!.w === "STREAMER") break;

@@ -172,7 +172,11 @@ function isQuestion(
   if (p[b]?.w !== "?") return false;
   // "hes dating sienna now?? since when": surprise, not a question.
   const surprised = p[b]!.raw.length >= 2 && NOW.has(p[b - 1]?.w ?? "");
-  return !surprised;
+  // "lena's husband is the editor right?": a tag asks to agree with a statement.
+  const tagged = /^(?:right|innit|ye|yeah|no cap|isnt he|isnt she|is not he|is not she)$/.test(
+    p[b - 1]?.w ?? "",
+  );
+  return !surprised && !tagged;
 }
 
 // -- Who is meant.
@@ -193,10 +197,14 @@ const youIsAddressed: Guard = (m) => {
     return null;
   }
   if (!m.second) return null;
-  if (
-    tWord === "STREAMER" || rule.name === "together-pair" ||
-    ((rule.name === "partner" || rule.name === "partner-name") && !gi.t)
-  ) {
+  if (tWord === "STREAMER" || rule.name === "together-pair") {
+    m.partnerAddressed = true;
+    return null;
+  }
+  // "@kai tell your gf hi" says the streamer is kai's gf; "@kai is your gf watching?" asks
+  // about kai's own partner.
+  if ((rule.name === "partner" || rule.name === "partner-name") && !gi.t) {
+    if (m.isQuestion) return stop("addressed", `"your" here is @${canon.addressed}'s own partner`);
     m.partnerAddressed = true;
     return null;
   }
@@ -235,7 +243,7 @@ function namedFirst(m: Match): string | null {
   if (k >= m.first) return null;
   const w = p[k]!.w;
   const tAt = m.gi.t ? pieceAt(m.canon, m.gi.t[0]) : -1;
-  if (/^(?:the|a|an|my|your|ur|our|their|that|this)$/.test(w) && k + 1 < m.first) {
+  if (/^(?:the|a|an|my|your|ur|our|their)$/.test(w) && k + 1 < m.first) {
     const n = p[k + 1]!.w;
     if (n === "STREAMER" || REL_WORDS.has(n) || k + 1 === tAt) return null;
     return `${w} ${n}`;
@@ -404,7 +412,7 @@ const hypothetical: Guard = (m) => {
 
 /** "if he dated sara" (but "wonder if he is dating sara" asks). */
 const conditional: Guard = (m) => {
-  const x = IF_WORD.exec(m.before);
+  const x = IF_WORD.exec(m.clauseBefore);
   return x && !x.groups?.ind ? stop("hypothetical", `"if" makes it conditional`) : null;
 };
 
@@ -437,10 +445,28 @@ const otherSense: Guard = (m) => {
   if (rel === "engaged" && /^(?:in|with|by|af|as|on|into)$/.test(afterRel)) {
     return stop("other-sense", `"engaged ${afterRel}" is not about a fiancé`);
   }
+  if (
+    rel.startsWith("propos") && g.prep === "to" &&
+    /^(?:the|a|an|my|this|that|every|each)$/.test(canon.pieces[m.relEnd + 2]?.w ?? "")
+  ) {
+    return stop("other-sense", `"${rel} to ${canon.pieces[m.relEnd + 2]!.w} ..." is not a person`);
+  }
+  if (g.rel === "partner" || g.p === "partner") {
+    const x = WITH_ACTIVITY.exec(m.whole);
+    if (x) return stop("other-sense", `"${x[0].trim()}": a partner in a game`);
+    const pre = canon.pieces[m.relAt - 1]?.w ?? "";
+    if (/^(?:duo|twitch|business|coop|trading|stream|gaming|squad|team)$/.test(pre)) {
+      return stop("other-sense", `"${pre} partner" is not a partner in love`);
+    }
+  }
   if (rel.startsWith("propos") && afterRel && g.prep !== "to" && !NO_TARGET_END.has(afterRel)) {
     return stop("other-sense", `"${rel} ${afterRel}" proposes something else`);
   }
-  if ((rel === "single" || rel === "taken") && afterRel && !STATUS_NEXT.has(afterRel)) {
+  if (
+    (rel === "single" || rel === "taken" || rel === "broke up" || rel === "split up" ||
+      rel === "divorced" && m.rule.name === "status") &&
+    afterRel && !STATUS_NEXT.has(afterRel) && /\p{L}/u.test(afterRel)
+  ) {
     if (!isEmote(m.run, canon.pieces[m.relEnd + 1]!)) {
       return stop("other-sense", `"${rel} ${afterRel}" is not about a relationship`);
     }
@@ -455,7 +481,8 @@ const otherSense: Guard = (m) => {
 
 /** "she is dating STREAMER": the streamer is the partner, so the subject is someone else. */
 const streamerIsPartner: Guard = (m) =>
-  m.afterRel === "STREAMER" && SINGLE_SUBJECT_RULES.has(m.rule.name) && m.rule.name !== "status"
+  !m.partnerAddressed && m.afterRel === "STREAMER" && SINGLE_SUBJECT_RULES.has(m.rule.name) &&
+    m.rule.name !== "status"
     ? stop("not-streamer", "the streamer is the partner here, so the subject is someone else")
     : null;
 

@@ -137,11 +137,11 @@ function grouped(stems: readonly string[]): string {
 }
 
 const CORE = grouped(STEM_LIST);
-const STEMS = new RegExp(`${CORE}|\\b(?<w>with\\b|w\\/|w\\b)`, "i");
+const STEMS = new RegExp(`${CORE}|\\b(?<w>with\\b|w\\/|w\\b|con\\b|avec\\b|com\\b|mit\\b)`, "i");
 const STEMS_NO_WITH = new RegExp(CORE, "i");
 const CLIPPED_X = / x \S+ ?(?:\?|real\b|official|confirm|canon)/i;
 const WITH_AFTER_SUBJECT =
-  /(?:\b(?:he|she|hes|shes|is|u|you|ur|are|r|still|back|now|currently|been|was|were|literally|actually|really|def|prob|probably|totally|lowkey|officially|secretly|apparently|already|like|just|so|also|fr)|['’]s) w(?:ith\b|\/|\b)/i;
+  /(?:\b(?:he|she|hes|shes|is|u|you|ur|are|r|still|back|now|currently|been|was|were|literally|actually|really|def|prob|probably|totally|lowkey|officially|secretly|apparently|already|like|just|so|also|fr)|['’]s) w(?:ith\b|\/|\b)|\b(?:est[aá]s?|sigues?|siguen|sale|sal[ií]a|anduvo|ya|todav[ií]a|est|sort|sortait|sorti|toujours|encore|t[aá]|t[aã]o|ainda|andou|j[aá]|ist|bist|war|noch|jetzt|jz|grad)\s+(?:con|avec|com|mit)\b/i;
 
 /**
  * The pre-filter: false when `text` certainly holds no relationship talk, so that the ~99% of

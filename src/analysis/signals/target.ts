@@ -53,6 +53,7 @@ export function checkTarget(run: Run, k: number): TargetCheck {
     return { kind: "block", guard: "other-sense", why: `"${word}" is not a person` };
   }
   if (NO_TARGET.has(word)) return { kind: "none", why: `"${word}" is a pronoun or filler` };
+  if (LAUGHTER.test(word)) return { kind: "none", why: `"${word}" is laughter` };
   if (run.canon.addressed === word) {
     return { kind: "none", why: `"${word}" is the person addressed` };
   }
@@ -62,6 +63,10 @@ export function checkTarget(run: Run, k: number): TargetCheck {
   }
   return { kind: "name", name: word };
 }
+
+/** Laughter in chat: "kkkk", "jajaja", "mdrr", "hahaha", "xddd". */
+const LAUGHTER =
+  /^(?:k{3,}|(?:ja|je|ha|he|ka|rs|hue|js)+[jhaeks]?|(?:mdr|ptdr)r*|x+d+|lo+l|lma+o+|a+h+)$/;
 
 export function isEmote(run: Run, p: Piece): boolean {
   if (p.mention) return false;

@@ -231,6 +231,7 @@ export const NON_PERSON = new Set(
 export const COMMON_VERB = new Set(
   (
     "watch watches watching play plays playing know knows like likes love loves hate hates " +
+    "used making doing getting going macht makes hace faz fait " +
     "say says said think thinks want wants do does did go goes went come comes get gets got " +
     "make makes made look looks seem seems sound sounds stream streams cook cooks live lives " +
     "work works know need needs use uses see sees saw feel feels call calls tell told ever " +
@@ -243,7 +244,7 @@ export const OPENER = new Set(
   (
     "so wait lol lmao omg bro yo hey ok okay and but like ngl tbh fr btw also nah yeah yes " +
     "hmm um uh then oh ah , STREAMER i think heard guess bet lowkey highkey apparently " +
-    "honestly pretty sure rumor rumour fact note newcomers fyi psa reminder obviously clearly " +
+    "honestly pretty sure fact note newcomers fyi psa reminder obviously clearly " +
     "literally already ya"
   ).split(" "),
 );
