@@ -111,7 +111,7 @@ function aliasesFor(ctx: SignalContext): Aliases {
   const ofPart = (w: string) =>
     parts.some((p) =>
       p.length > w.length && (p.startsWith(w) || p.endsWith(w)) &&
-      (w.length >= 4 || w.length * 4 >= p.length * 3)
+      (w.length >= 3)
     );
   const plain = (w: string): boolean =>
     exact.has(w) ||

@@ -171,7 +171,9 @@ function isQuestion(
   if (OR_TAG.test(" " + rest)) return true;
   if (p[b]?.w !== "?") return false;
   // "hes dating sienna now?? since when": surprise, not a question.
-  const surprised = p[b]!.raw.length >= 2 && NOW.has(p[b - 1]?.w ?? "");
+  let now = false;
+  for (let i = first; i < b; i++) if (NOW.has(p[i]!.w)) now = true;
+  const surprised = p[b]!.raw.length >= 2 && now;
   // "lena's husband is the editor right?": a tag asks to agree with a statement.
   const tagged = /^(?:right|innit|ye|yeah|no cap|isnt he|isnt she|is not he|is not she)$/.test(
     p[b - 1]?.w ?? "",
@@ -463,9 +465,14 @@ const otherSense: Guard = (m) => {
     return stop("other-sense", `"${rel} ${afterRel}" proposes something else`);
   }
   if (
-    (rel === "single" || rel === "taken" || rel === "broke up" || rel === "split up" ||
-      rel === "divorced" && m.rule.name === "status") &&
-    afterRel && !STATUS_NEXT.has(afterRel) && /\p{L}/u.test(afterRel)
+    (rel === "broke up" || rel === "split up" || rel === "divorced") &&
+    /^(?:the|a|an|this|that|my|his|her|their|every|each|it|fights?|teams?)$/.test(afterRel)
+  ) {
+    return stop("other-sense", `"${rel} ${afterRel}" is not about a relationship`);
+  }
+  if (
+    (rel === "single" || rel === "taken") && afterRel && !STATUS_NEXT.has(afterRel) &&
+    /\p{L}/u.test(afterRel)
   ) {
     if (!isEmote(m.run, canon.pieces[m.relEnd + 1]!)) {
       return stop("other-sense", `"${rel} ${afterRel}" is not about a relationship`);

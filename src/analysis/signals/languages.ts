@@ -137,7 +137,8 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "divorcio divorció divorciaron= divorced; divorciado divorciada= divorced;" +
       "algo= something; alguien= someone; se= -; usted vos= you; ustedes= you guys; tal= -;" +
       "desde= since; hace= since; antes= before; besaron= kissed; si= if; sabe saben= know;" +
-      "años anos año= years; meses mes= months",
+      "años anos año= years; meses mes= months; pasado pasada= last;" +
+      "confirmado confirmada confirmadisimo confirmadísimo oficial= confirmed",
   ),
   pt: table(
     "tem= has; têm= have; tens= you have; namorada= gf; namorado= bf; namorados= a couple;" +
@@ -153,7 +154,8 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "quem= who; que q= that; vdd verdade= true; terminaram separaram terminou separou= broke up;" +
       "divorciou divorciaram divorciado divorciada= divorced; algo= something; alguem alguém= someone;" +
       "se= SE; faz há ha= since; desde= since; antes= before; beijaram= kissed; pá epá= -;" +
-      "sabe= know; anos= years; meses= months",
+      "sabe= know; anos= years; meses= months; passado passada= last;" +
+      "confirmado confirmada oficial= confirmed",
   ),
   de: table(
     "hat= has; haben= have; hast= have; freundin= gf; freund= bf; partnerin partner= partner;" +
@@ -168,7 +170,8 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "dein deine deinen deiner= your; mein meine meinen meiner= my; von= of; vom= of the;" +
       "getrennt= broke up; geschieden= divorced; was= something; jemanden jemand= someone;" +
       "sich= -; stimmt= true; wirklich= really; eigentlich= -; doch= -; früher= before;" +
-      "ob= if; weiß weiss= know; jahre jahren= years; monate monaten monat= months",
+      "ob= if; weiß weiss= know; jahre jahren= years; monate monaten monat= months;" +
+      "letzten letzte letztes= last; bestätigt bestaetigt offiziell= confirmed",
   ),
   fr: table(
     "il= he; elle= she; ils elles= they; a= has; ont= have; as= have; copine meuf blonde= gf;" +
@@ -183,7 +186,8 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "rompu= broke up; séparés séparé séparée separes separe= broke up; divorcé divorcée divorce= divorced;" +
       "truc= something; quelqu'un quelquun= someone; voit= seeing; vous= you guys; tu toi= you;" +
       "vrai= true; depuis= since; avant= before; se= -; askip= apparently; ex-copine ex-copain= ex;" +
-      "si= if; sait= know; ans= years; mois= months",
+      "si= if; sait= know; ans= years; mois= months; dernier derniere dernière= last;" +
+      "confirmé confirmée confirme officiel officielle= confirmed",
   ),
 };
 

@@ -58,7 +58,7 @@ const STEM_LIST = [
   "casad",
   "cas[oó]\\b",
   "casou",
-  "solter",
+  "solte",
   "noiv",
   "prometid",
   "compromet",

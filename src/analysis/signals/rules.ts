@@ -29,7 +29,7 @@ const PAIR =
   "together|a couple|couple|dating|a thing|married|engaged|in a relationship|broke up|split up|split|divorced|kissed|(?:so |really )?(?:cute|adorable|perfect|good) together";
 /** Words between a pair and what they are: "are still", "have been together for 2 years". */
 const PAIR_MID =
-  `(?<mid>(?: (?:${MID_WORDS}|have|has|had|were|both|each other|last|month|year|week|[0-9]+|years|months|weeks|ago|in|since|for|already|officially))*)`;
+  `(?<mid>(?: (?:${MID_WORDS}|have|has|had|were|both|each other|last|month|year|week|[0-9]+|years|months|weeks|ago|in|since|for|already|officially|last|the last))*)`;
 /** Words that close a clipped pair: "rexx + sienna confirmed", "ambre x hugo real??". */
 const CLIP_TAIL =
   "(?<tail>(?: (?:=|confirmed|official|officially|canon|real|couple|a couple|cutest|together|dating|married|engaged|still|now|rn|fr|forever|[0-9]{4}|💍|💕|❤️|❤|💚|😭))*)";
@@ -88,13 +88,13 @@ export const RULES: readonly Rule[] = [
     "dating",
     0.85,
     "dating seeing with w relationship together",
-    `${START}(?:(?<aux>${AUXQ})(?: not)? )?(?<s>${SUBJ})${MID} (?<rel>dating|seeing|going out with|in a relationship with|together with|a thing with|a thing w|something with|something w|hooking up with|with|w)(?: ${TGT})?(?= |$)`,
+    `${START}(?:(?<aux>${AUXQ})(?: not)? )?(?<s>${SUBJ})${MID} (?<rel>dating|seeing|going out with|in a relationship with|together with|a thing with|a thing w|something with|something w|hooking up with|with|w)(?: (?:now|still|already|rn|currently))?(?: ${TGT})?(?= |$)`,
   ),
   rule(
     "date-verb",
     0.75,
     "dated dates date divorced broke split",
-    `${START}(?:(?<aux>${AUXQ})(?: not)? )?(?<s>${SUBJ})${MID} (?<rel>dated|dates|date|divorced|broke up with|split with|split from|split up with) ${TGT}(?= |$)`,
+    `${START}(?:(?<aux>${AUXQ})(?: not)? )?(?<s>${SUBJ})${MID} (?<rel>dated|dates|date|divorced|broke up with|split with|split from|split up with)(?: (?:now|still|already|rn|currently))? ${TGT}(?= |$)`,
   ),
   rule(
     "married",
