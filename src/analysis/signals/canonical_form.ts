@@ -257,6 +257,17 @@ export function canonicalize(text: string, ctx: SignalContext): Canon {
       }
     }
   }
+  // German "sein Freund" is his friend; "seine Freundin" his girlfriend.
+  if (lang === "de") {
+    for (let k = 1; k < pieces.length; k++) {
+      if (
+        /^freund/i.test(pieces[k]!.raw) &&
+        /^(?:sein|seinem|seinen|bester|besten|ein|einem)$/i.test(pieces[k - 1]!.raw)
+      ) {
+        pieces[k]!.w = "friend";
+      }
+    }
+  }
   rewritePhrases(pieces);
   if (lang !== "en") addImpliedSubjects(pieces);
   // "your dating emmy": the common typo for "you're".
@@ -428,7 +439,7 @@ const PHRASES: readonly [Step[], Put[]][] = [
   [["ex", (w) => w === "gf" || w === "bf" || w === "wife" || w === "husband"], [0]],
   [["is", "fiance"], [0, "engaged"]],
   [["are", "fiance"], [0, "engaged"]],
-  [["en", "couple"], ["in", "a", "relationship"]],
+  [["in", "couple"], ["in", "a", "relationship"]],
   [["know", "SE"], [0, "if"]],
   // "la copine de theo c'est manon"
   [[isPartner, "it", "is"], [0, "is"]],

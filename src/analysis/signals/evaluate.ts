@@ -63,6 +63,9 @@ function readTarget(m: Match): TargetRead | Stop {
   }
   const tc = checkTarget(m.run, k);
   if (tc.kind === "block") return { guard: tc.guard, why: tc.why };
+  if (/^[0-9]/.test(word) && (rel === "dating" || rel === "dated" || rel === "with")) {
+    return { guard: "other-sense", why: `"${rel} ${word}" is about a number, not a person` };
+  }
   if (rule.name === "partner-name") {
     const linked = canon.pieces[k - 1]?.w !== g.rel;
     if (

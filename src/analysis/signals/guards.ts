@@ -253,9 +253,9 @@ function namedFirst(m: Match): string | null {
   if (k === tAt || w === "STREAMER" || w.startsWith("@")) return null;
   if (NO_TARGET.has(w) || NON_PERSON.has(w) || COMMON_VERB.has(w) || REL_WORDS.has(w)) return null;
   if (NOT_ANTECEDENT.has(w) || !/^\p{L}[\p{L}0-9_]+$/u.test(w)) return null;
-  // The name must act: "tomas is here", "tarik 's mod", "max has".
+  // The name must be followed by what it does: "tomas is here", "tarik 's mod", "max has".
   const next = p[k + 1]?.w ?? "";
-  if (!/^(?:is|was|'s|has|had|came|brought|said|says|just|and|with|got)$/.test(next)) return null;
+  if (next === "" || next === "?" || next === "," || next === "." || next === "or") return null;
   return w;
 }
 
@@ -277,6 +277,16 @@ const someoneElsesPartner: Guard = (m) => {
     return stop("self", "the speaker says they are the partner");
   }
   return null;
+};
+
+/** "la hermana de xime tiene novio", "the dog of STREAMER": someone of the streamer's. */
+const someoneOfStreamer: Guard = (m) => {
+  const sAt = m.gi.s ? pieceAt(m.canon, m.gi.s[0]) : -1;
+  if (sAt < 1 || m.canon.pieces[sAt]!.w !== "STREAMER") return null;
+  const prev = m.canon.pieces[sAt - 1]!.w;
+  return prev === "of" || prev === "from"
+    ? stop("not-streamer", `"${m.canon.pieces[sAt - 2]?.w ?? ""} of STREAMER" is someone else`)
+    : null;
 };
 
 /** "theo and pixel are dating": a pair; the together rules read it, with the other as target. */
@@ -307,6 +317,9 @@ const nameIsSubject: Guard = (m) => {
 
 /** "he is not dating", "not his gf". "he's not single" is a claim, read below. */
 const negation: Guard = (m) => {
+  if (m.afterRel === "not" || m.afterRel === "never") {
+    return stop("negation", `"${m.rel} ${m.afterRel}" denies it`);
+  }
   const here = NEGATION.exec(m.mid);
   if (here && !(m.rule.name === "status" && m.rel === "single")) {
     return stop("negation", `"${here[0].trim()}" denies it`);
@@ -478,10 +491,17 @@ const otherSense: Guard = (m) => {
       return stop("other-sense", `"${rel} ${afterRel}" is not about a relationship`);
     }
   }
-  if (m.rule.name === "together" || m.rule.name === "together-reverse") {
+  if (
+    m.rule.name === "together" || m.rule.name === "together-reverse" ||
+    m.rule.name === "together-pair"
+  ) {
     if (rel.endsWith("together") && ACTIVITY_NEXT.has(afterRel)) {
       return stop("other-sense", `"together ${afterRel}" is an activity`);
     }
+    const [a, b] = clauseSpan(canon, m.first);
+    const x = rel.endsWith("together") &&
+      WITH_ACTIVITY.exec(canon.pieces.slice(a, b).map((p) => p.w).join(" "));
+    if (x) return stop("other-sense", `"${x[0].trim()}": together in a game`);
   }
   return null;
 };
@@ -532,6 +552,7 @@ export const GUARDS: readonly Guard[] = [
   clippedNeedsMark,
   youIsAddressed,
   pronounAntecedent,
+  someoneOfStreamer,
   broIsKin,
   someoneElsesPartner,
   subjectOfPair,

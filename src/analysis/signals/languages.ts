@@ -137,6 +137,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "divorcio divorció divorciaron= divorced; divorciado divorciada= divorced;" +
       "algo= something; alguien= someone; se= -; usted vos= you; ustedes= you guys; tal= -;" +
       "desde= since; hace= since; antes= before; besaron= kissed; si= if; sabe saben= know;" +
+      "en= in;" +
       "años anos año= years; meses mes= months; pasado pasada= last;" +
       "confirmado confirmada confirmadisimo confirmadísimo oficial= confirmed",
   ),
@@ -154,7 +155,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "quem= who; que q= that; vdd verdade= true; terminaram separaram terminou separou= broke up;" +
       "divorciou divorciaram divorciado divorciada= divorced; algo= something; alguem alguém= someone;" +
       "se= SE; faz há ha= since; desde= since; antes= before; beijaram= kissed; pá epá= -;" +
-      "sabe= know; anos= years; meses= months; passado passada= last;" +
+      "sabe= know; anos= years; meses= months; passado passada= last; em no na= in;" +
       "confirmado confirmada oficial= confirmed",
   ),
   de: table(
@@ -171,6 +172,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "getrennt= broke up; geschieden= divorced; was= something; jemanden jemand= someone;" +
       "sich= -; stimmt= true; wirklich= really; eigentlich= -; doch= -; früher= before;" +
       "ob= if; weiß weiss= know; jahre jahren= years; monate monaten monat= months;" +
+      "aus= from; im in= in;" +
       "letzten letzte letztes= last; bestätigt bestaetigt offiziell= confirmed",
   ),
   fr: table(
@@ -187,6 +189,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "truc= something; quelqu'un quelquun= someone; voit= seeing; vous= you guys; tu toi= you;" +
       "vrai= true; depuis= since; avant= before; se= -; askip= apparently; ex-copine ex-copain= ex;" +
       "si= if; sait= know; ans= years; mois= months; dernier derniere dernière= last;" +
+      "dans en= in;" +
       "confirmé confirmée confirme officiel officielle= confirmed",
   ),
 };

@@ -199,7 +199,8 @@ export const NO_TARGET = new Set(
     "her him them you u ya ye me someone somebody anyone anybody one some a an the that this " +
     "new gg wp ez nice cute best good same wtf hot old ex guy girl man woman chick lady " +
     "vato tipo tio chico chica cara mina menina gajo miuda typ typen mädel mädchen fille gars " +
-    "something nothing true really apparently HISPOST SE has have is are of " +
+    "something nothing true really apparently HISPOST SE has have is are of en leute gente " +
+    "gens jungs galera mecs chicos pessoal " +
     "these those his hers ur your yours their it its another other who whom what which " +
     "again now rn anymore yet already still lately recently too tho though btw fr frfr lol " +
     "lmao lmfao xd omg bro bruh dude chat guys right or and but so since for from in on at " +
@@ -224,7 +225,10 @@ export const NON_PERSON = new Set(
     "show site things stuff double red stars ghosts clips clip vod vods valorant league lol " +
     "fortnite minecraft overwatch apex cod warzone wow chess poker osu rust tarkov csgo cs " +
     "dota hearthstone gta elden ranked grinding viewers subs youtube tiktok internet phone " +
-    "camera mic controller it this that these those things everything nothing death"
+    "camera mic controller it this that these those things everything nothing death awp fifa " +
+    "sniper meta patch vandal deagle build arma waffe arme juego spiel jeu jogo saturday " +
+    "sunday monday friday samedi dimanche vendredi sabado sábado domingo viernes samstag " +
+    "sonntag freitag sexta"
   ).split(" "),
 );
 /** Verbs that follow "his gf" as a subject and are no name ("does ur gf watch"). */
