@@ -69,7 +69,7 @@ export interface Canon {
 // Words are runs of anything but spaces and punctuation (cheaper than \p{L} with /u, and
 // emoji stay words); "w/" is "with"; runs of ?!.;,& are punctuation.
 const TOKEN =
-  /w\/(?=\s|$)|@?[^\s?!.;,&'’"()[\]{}<>*~^|\\/=+#$%@:¿¡…]+(?:['’][^\s?!.;,&'’"()[\]{}<>*~^|\\/=+#$%@:¿¡…]+)*|[?!.;,&:…]+|[+=]/g;
+  /w\/(?=\s|$)|@?[^\s?!.;,&'’"()[\]{}<>*~^|\\/=+#$%@:¿¡…]+(?:['’][^\s?!.;,&'’"()[\]{}<>*~^|\\/=+#$%@:¿¡…]+)*|[?!.;,&:…()[\]]+|[+=]/g;
 
 interface Aliases {
   has(word: string): boolean;
@@ -173,11 +173,11 @@ export function canonicalize(text: string, ctx: SignalContext): Canon {
     }
     if (
       c0 === 63 || c0 === 33 || c0 === 46 || c0 === 59 || c0 === 44 || c0 === 38 || c0 === 58 ||
-      c0 === 0x2026
+      c0 === 0x2026 || c0 === 40 || c0 === 41 || c0 === 91 || c0 === 93
     ) {
       if (tok.includes("?")) push("?", m);
       else if (/[.!;:\u2026]/.test(tok)) push(".", m);
-      else if (tok.includes(",")) push(",", m);
+      else if (/[,()[\]]/.test(tok)) push(",", m);
       else push("and", m);
       continue;
     }
@@ -394,6 +394,11 @@ export function atSentenceStart(canon: Canon, k: number): boolean {
   for (let i = k - 1; i >= 0; i--) {
     const w = canon.pieces[i]!.w;
     if (w === "?" || w === "." || w === "," || w === "but") return true;
+    // "i think sara is his gf": the speaker's opinion opens the sentence.
+    if (
+      w === "i" &&
+      /^(?:think|heard|guess|bet|swear|believe|feel|mean)$/.test(canon.pieces[i + 1]?.w ?? "")
+    ) continue;
     if (!OPENER.has(w)) return false;
   }
   return true;

@@ -7,7 +7,7 @@
 import type { Signal } from "../../schemas.ts";
 import { GUARDS, type Match, readMatch, type Stop } from "./guards.ts";
 import { NAMING_RULES, type Rule } from "./rules.ts";
-import { snippetAround } from "./snippet.ts";
+import { phraseOf } from "./snippet.ts";
 import { checkTarget, type Run } from "./target.ts";
 import { pieceAt } from "./canonical_form.ts";
 import {
@@ -179,7 +179,7 @@ export function evaluate(rule: Rule, re: RegExpExecArray, run: Run): Outcome {
     to = Math.max(to, p.e);
   }
   if (from === Infinity) from = to = run.canon.pieces[m.first]!.s;
-  const snippet = snippetAround(run.text, from, to);
+  const snippet = phraseOf(run.text, from, to);
   const signal = (target: string | null): Signal => ({
     kind: "relationship",
     type: m.isQuestion ? "question" : "claim",

@@ -199,7 +199,9 @@ const youIsAddressed: Guard = (m) => {
     return null;
   }
   if (!m.second) return null;
-  if (tWord === "STREAMER" || rule.name === "together-pair") {
+  const streamerThere = tWord === "STREAMER" ||
+    (rule.name.startsWith("together") && /^(?:him|her|he|she)$/.test(tWord));
+  if (streamerThere || rule.name === "together-pair") {
     m.partnerAddressed = true;
     return null;
   }
@@ -239,7 +241,7 @@ const NOT_ANTECEDENT = new Set(
  */
 function namedFirst(m: Match): string | null {
   const p = m.canon.pieces;
-  const [a] = sentenceSpan(m.canon, m.first);
+  const [a] = clauseSpan(m.canon, m.first);
   let k = a;
   while (k < m.first && OPENER.has(p[k]!.w) && p[k]!.w !== "STREAMER") k++;
   if (k >= m.first) return null;

@@ -24,6 +24,7 @@ const STEM_LIST = [
   "fianc",
   "wif",
   "husb",
+  "lady",
   "hubb",
   "marr",
   "maried",

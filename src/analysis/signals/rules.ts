@@ -57,6 +57,7 @@ export type RuleName =
   | "has-partner-final"
   | "clipped-pair"
   | "clipped-name"
+  | "clipped-status-pair"
   | "which-of"
   | "congrats";
 
@@ -131,14 +132,14 @@ export const RULES: readonly Rule[] = [
   rule(
     "partner-name",
     0.85,
-    PARTNER_WORDS + " girl bae",
+    PARTNER_WORDS + " girl bae lady man boo",
     `${START}(?<p>${POSS})${MOD} (?<rel>${PARTNER_LOOSE})(?: (?:is|=|named|called|aka))? ${TGT}(?= |$)`,
   ),
   rule(
     "name-partner",
     0.85,
-    PARTNER_WORDS + " girl bae",
-    `${START}(?:(?<aux>is|was|are|were)(?: not)? )?${TGT}(?<mid>(?: (?:is|'s|was|be|=|${LINK_MID}))*) (?<p>${POSS}|the STREAMER 's)${MOD} (?<rel>${PARTNER_LOOSE})(?= |$)`,
+    PARTNER_WORDS + " girl bae lady man boo",
+    `${START}(?:(?<aux>is|was|are|were)(?: not)? )?${TGT}(?<mid>(?: (?:is|'s|was|be|=|,|${LINK_MID}))*) (?<p>${POSS}|the STREAMER 's)${MOD} (?<rel>${PARTNER_LOOSE})(?= |$)`,
   ),
   rule("partner", 0.55, PARTNER_WORDS, `${START}(?<p>${POSS})${MOD} (?<rel>${PARTNER})(?= |$)`),
   rule(
@@ -179,18 +180,25 @@ export const RULES: readonly Rule[] = [
     "+ x w with and",
     `${CLIP_START}(?<s>STREAMER|him|her|he|she) (?<rel>\\+|x|w|with|and) ${TGT}(?: or ${TGT2})?${CLIP_TAIL}(?= |$)`,
   ),
+  // "married?? him and kai???"
+  rule(
+    "clipped-status-pair",
+    0.6,
+    "married dating together engaged couple thing",
+    `(?<=^|[?.,] )(?<rel>married|dating|together|engaged|a couple|a thing) \\? (?<s>STREAMER|him|her|he|she) (?:and|\\+|x|&) ${TGT}(?= |$)`,
+  ),
   // "sienna = gf??", "aiko gf?", "brenda = wife PogChamp"
   rule(
     "clipped-name",
     0.65,
-    PARTNER_WORDS + " girl bae man",
+    PARTNER_WORDS + " girl bae man lady boo",
     `${CLIP_START}${TGT}(?: (?<eq>=|is))?(?: the)?(?: new)? (?<rel>${PARTNER_LOOSE})(?= |$)`,
   ),
   // "tim oder lukas, wer ist sophies freund", "leo or étienne whos her man"
   rule(
     "which-of",
     0.7,
-    PARTNER_WORDS + " girl bae man",
+    PARTNER_WORDS + " girl bae man lady boo",
     `(?<=^|[?.,] )(?:is it )?${TGT} or ${TGT2}(?: ,)? (?<aux>who|which one|which) is (?<p>${POSS}|the STREAMER 's)${MOD} (?<rel>${PARTNER_LOOSE})(?= |$)`,
   ),
   rule(
@@ -223,5 +231,6 @@ export const NAMING_RULES = new Set<RuleName>([
   "congrats",
   "clipped-pair",
   "clipped-name",
+  "clipped-status-pair",
   "which-of",
 ]);

@@ -4,6 +4,26 @@
  * @module
  */
 
+/**
+ * The phrase [start, end) of `text` that carries the fact ("is he still dating sara?"), with
+ * a "?" or "!" run right after it, whitespace collapsed, at most `max` characters.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { phraseOf } from "./snippet.ts";
+ * const text = "hey @mod is he still dating sara? lol";
+ * assert.equal(phraseOf(text, 9, 32), "is he still dating sara?");
+ * ```
+ */
+export function phraseOf(text: string, start: number, end: number, max = 80): string {
+  let e = end;
+  while (e < text.length && (text[e] === "?" || text[e] === "!")) e++;
+  const flat = text.slice(start, e).replace(/\s+/g, " ").trim();
+  if (flat.length <= max) return flat;
+  return flat.slice(0, max - 1).trimEnd() + "…";
+}
+
 /** The words around [start, end) of `text`, at most `max` characters, cut at spaces. */
 export function snippetAround(text: string, start: number, end: number, max = 80): string {
   // Collapse whitespace runs (newlines included) to one space, moving the span with them.

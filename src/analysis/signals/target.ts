@@ -31,7 +31,12 @@ export function checkTarget(run: Run, k: number): TargetCheck {
   const word = p.w.startsWith("@") ? p.w.slice(1) : p.w;
   const next = canon.pieces[k + 1]?.w;
   if (SELF.has(word)) return { kind: "block", guard: "self", why: `"${word}" is the speaker` };
-  if (next === "'s" && !p.mention) {
+  // "mira's his girlfriend": that "'s" is "is"; "mira's bf" is someone else's.
+  const after = canon.pieces[k + 2]?.w ?? "";
+  if (
+    next === "'s" && !p.mention &&
+    !/^(?:his|her|ur|your|STREAMER|the|def|so|literally|totally|not)$/.test(after)
+  ) {
     return { kind: "none", why: `"${word}'s ..." names someone else's person` };
   }
   if (word === "a" || word === "some" || word === "that" || word === "this") {

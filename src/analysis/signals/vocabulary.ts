@@ -247,7 +247,7 @@ export const COMMON_VERB = new Set(
 export const OPENER = new Set(
   (
     "so wait lol lmao omg bro yo hey ok okay and but like ngl tbh fr btw also nah yeah yes " +
-    "hmm um uh then oh ah , STREAMER i think heard guess bet lowkey highkey apparently " +
+    "hmm um uh then oh ah , STREAMER think heard guess bet lowkey highkey apparently " +
     "honestly pretty sure fact note newcomers fyi psa reminder obviously clearly " +
     "literally already ya digga alter oye che parce wey güey mano wsh bon bah epa epá neta " +
     "tio tia hermano gente jungs leute ey eh pues bueno ah"
