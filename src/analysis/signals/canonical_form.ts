@@ -455,9 +455,16 @@ function stepOk(step: Step, w: string): boolean {
   return typeof step === "string" ? step === w : step(w);
 }
 
+/** The words a phrase may start with: a piece that is none of them is passed over at once. */
+const PHRASE_HEADS = new Set<string>([
+  ...PARTNER_NOUN,
+  ...PHRASES.flatMap(([steps]) => typeof steps[0] === "string" ? [steps[0]] : []),
+]);
+
 /** Applies {@link PHRASES} left to right. */
 function rewritePhrases(pieces: Piece[]): void {
   for (let i = 0; i < pieces.length; i++) {
+    if (!PHRASE_HEADS.has(pieces[i]!.w)) continue;
     for (const [steps, puts] of PHRASES) {
       if (i + steps.length > pieces.length) continue;
       let ok = true;
