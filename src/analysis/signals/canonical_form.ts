@@ -24,6 +24,7 @@ import {
   ELISION,
   fold,
   guessLanguage,
+  isFunctionWord,
   type Lang,
   LEXICON,
   NAME_ARTICLES,
@@ -108,14 +109,16 @@ function aliasesFor(ctx: SignalContext): Aliases {
   // So does a prefix or suffix of one part of it ("fang" for nightfang_tv, "rex" for rexx_valo)
   // of at least 4 letters, or 3 letters when that is most of the part.
   const parts = login.split(/[_\d]+/).filter((p) => p.length >= 4 && !GENERIC_LOGIN_PARTS.has(p));
+  // A 2-letter nickname ("ju" for juzinha_tv) counts when it is no word of any language read.
   const ofPart = (w: string) =>
     parts.some((p) =>
-      p.length > w.length && (p.startsWith(w) || p.endsWith(w)) &&
-      (w.length >= 3)
+      p.length > w.length &&
+      (p.startsWith(w) && (w.length >= 3 || !isFunctionWord(w)) || p.endsWith(w) && w.length >= 4)
     );
   const plain = (w: string): boolean =>
     exact.has(w) ||
-    (w.length >= 3 && !GENERIC_LOGIN_PARTS.has(w) && !NO_TARGET.has(w) && !COMMON.has(w) &&
+    (w.length >= 2 && !GENERIC_LOGIN_PARTS.has(w) && !NO_TARGET.has(w) && !COMMON.has(w) &&
+      !isFunctionWord(w) &&
       ((w.length >= 4 && compact.length > w.length &&
         (compact.startsWith(w) || compact.endsWith(w))) || ofPart(w)));
   // "lunaa", "hoshi-chan": a drawn-out last letter, an honorific.

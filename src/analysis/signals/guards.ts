@@ -480,7 +480,7 @@ const otherSense: Guard = (m) => {
     return stop("other-sense", `"${rel} ${afterRel}" proposes something else`);
   }
   if (
-    (rel === "broke up" || rel === "split up" || rel === "divorced") &&
+    (rel === "broke up" || rel === "split up" || rel === "divorced") && m.rule.name === "status" &&
     /^(?:the|a|an|this|that|my|his|her|their|every|each|it|fights?|teams?)$/.test(afterRel)
   ) {
     return stop("other-sense", `"${rel} ${afterRel}" is not about a relationship`);

@@ -194,6 +194,12 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
   ),
 };
 
+/** Is `w` a word of one of the lexicons ("nao", "ma", "tu")? Such a word is never a name. */
+export function isFunctionWord(w: string): boolean {
+  for (const lexicon of Object.values(LEXICON)) if (lexicon.has(w)) return true;
+  return false;
+}
+
 /** French elisions before an apostrophe: "t'es" -> "you" + "es". */
 export const ELISION: ReadonlyMap<string, string> = new Map([
   ["t", "you"],

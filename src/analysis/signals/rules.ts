@@ -89,7 +89,7 @@ export const RULES: readonly Rule[] = [
     "dating",
     0.85,
     "dating seeing with w relationship together",
-    `${START}(?:(?<aux>${AUXQ})(?: not)? )?(?<s>${SUBJ})${MID} (?<rel>dating|seeing|going out with|in a relationship with|together with|a thing with|a thing w|something with|something w|hooking up with|with|w)(?: (?:now|still|already|rn|currently))?(?: ${TGT})?(?= |$)`,
+    `${START}(?:(?<aux>${AUXQ})(?: not)? )?(?<s>${SUBJ})${MID} (?<rel>dating|seeing|going out with|in a relationship with|together with|a thing with|a thing w|something with|something w|a something with|hooking up with|with|w)(?: (?:now|still|already|rn|currently))?(?: ${TGT})?(?= |$)`,
   ),
   rule(
     "date-verb",
@@ -139,7 +139,7 @@ export const RULES: readonly Rule[] = [
     "name-partner",
     0.85,
     PARTNER_WORDS + " girl bae lady man boo",
-    `${START}(?:(?<aux>is|was|are|were)(?: not)? )?${TGT}(?<mid>(?: (?:is|'s|was|be|=|,|${LINK_MID}))*) (?<p>${POSS}|the STREAMER 's)${MOD} (?<rel>${PARTNER_LOOSE})(?= |$)`,
+    `${START}(?:(?<aux>is|was|are|were)(?: not)? )?${TGT}(?<mid>(?: (?:is|'s|was|be|are|were|=|,|${LINK_MID}))*) (?<p>${POSS}|the STREAMER 's)${MOD} (?<rel>${PARTNER_LOOSE})(?= |$)`,
   ),
   rule("partner", 0.55, PARTNER_WORDS, `${START}(?<p>${POSS})${MOD} (?<rel>${PARTNER})(?= |$)`),
   rule(
