@@ -483,7 +483,9 @@ function rewritePhrases(pieces: Piece[]): void {
 }
 
 /** Words that may come before a subjectless verb in its clause ("ya", "so", "bro"). */
-const BEFORE_VERB = new Set(["so", "and", "but", "already", "now", "still", "also", "bro", "ok"]);
+const BEFORE_VERB = new Set(
+  ["so", "and", "but", "already", "now", "still", "also", "bro", "ok", "before", "first"],
+);
 
 /**
  * In Spanish, Portuguese (and chat German or French), "tiene novia?", "sale con carla",

@@ -47,7 +47,7 @@ const INDIRECT_QUESTION =
 /** A question word before the match in its sentence: "who is his gf", "since when is he". */
 const WH = /(?:^| )(?:who|whom|whos|which|when|how|why|where|what)(?= |$)/;
 /** "..., or not?", "o no", "ou pas", "oder was": a question tag after the match. */
-const OR_TAG = / or (?:not|nah|no|what|that|quoi|something|nothing)(?= |$)/;
+const OR_TAG = / or (?:still )?(?:not|nah|no|what|that|quoi|something|nothing)(?= |$)/;
 const HYPOTHETICAL =
   /(?:^| )(?:imagine|pretend|hope|hopefully|wish|wishes|wished|i ship|ship|shipping|would be|could be|dream|dreams|want|wants|wanted|wanna)(?= |$)/;
 const IF_WORD =
@@ -55,7 +55,7 @@ const IF_WORD =
 const FICTION =
   /(?:^| )(?:in (?:the )?(?:game|sim|story|rp|movie|anime|series|book|novel|lore)|ingame|npc|npcs|character|characters|waifu|husbando|stardew|sims|bg3|baldurs|baldur|persona|romanced|romance|romanceable|playthrough|save file|rp|roleplay|nopixel|gta|skyrim|mass effect|fire emblem|dragon age|witcher|cyberpunk|harvest moon|otome|visual novel|fanfic|episode|movie|anime|manga|film)(?= |$)/;
 const SPONSOR =
-  /(?:^| )(?:sponsor|sponsors|sponsored|sponsorship|promo|code|discount|off|download|affiliate|link in bio|ad|ads|advert|app|apps|tinder|hinge|bumble)(?= |$)/;
+  /(?:^| )(?:sponsor|sponsors|sponsored|sponsorship|promo|code|discount|[0-9]+ off|download|affiliate|link in bio|ad|ads|advert|app|apps|tinder|hinge|bumble)(?= |$)/;
 /** In a message, these make "with X" company rather than a partner. */
 const WITH_ACTIVITY =
   /(?:^| )(?:collab|duo|duos|vc|lobby|match|squad|team|ranked|raid|event|tournament|scrim|scrims|irl stream)(?= |$)/;
@@ -393,7 +393,19 @@ const subjectDenies: Guard = (m) => {
   const [a, b] = clauseSpan(m.canon, m.first);
   while ((x = re.exec(m.whole)) !== null) {
     const k = pieceAt(m.canon, x.index + (x[0].startsWith(" ") ? 1 : 0));
-    if (k >= a && k < b) return stop("denial", 'the clause says the streamer is not ("he is not")');
+    if (k >= a && k < b) {
+      // "she's dating him? she is not": the denial bears on a relationship word, or on nothing
+      // ("he's married? no he isnt"); "...her ex, that's why she doesnt talk about him" does not.
+      const end = pieceAt(m.canon, x.index + x[0].length - 1);
+      let bears = true;
+      for (let i = end + 1; i < b; i++) {
+        const w = m.canon.pieces[i]!.w;
+        if (REL_WORDS.has(w)) break;
+        if (!ELLIPSIS_TAIL.has(w)) bears = false;
+      }
+      if (bears) return stop("denial", 'the clause says the streamer is not ("he is not")');
+      continue;
+    }
     const [, kb] = clauseSpan(m.canon, k);
     const end = pieceAt(m.canon, x.index + x[0].length - 1);
     let bare = true;

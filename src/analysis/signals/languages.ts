@@ -136,7 +136,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "cortaron terminaron separaron= broke up; termino terminó corto cortó separo separó= broke up;" +
       "divorcio divorció divorciaron= divorced; divorciado divorciada= divorced;" +
       "algo= something; alguien= someone; se= -; usted vos= you; ustedes= you guys; tal= -;" +
-      "desde= since; hace= since; antes= before; besaron= kissed; si= if; sabe saben= know;" +
+      "desde= since; hace= since; antes= before; primero= first; besaron= kissed; si= if; sabe saben= know;" +
       "en= in;" +
       "años anos año= years; meses mes= months; pasado pasada= last;" +
       "confirmado confirmada confirmadisimo confirmadísimo oficial= confirmed",
@@ -220,11 +220,13 @@ export const ELISION: ReadonlyMap<string, string> = new Map([
 export const SUBJECTLESS: Record<Exclude<Lang, "en">, ReadonlySet<string>> = {
   es: new Set(
     words(
-      "tiene sale sigue esta está es salia salía salio salió anduvo caso casó termino terminó corto cortó separo separó divorcio divorció andaba",
+      "tiene sale sigue esta está es salia salía salio salió anduvo caso casó termino terminó corto cortó separo separó divorcio divorció andaba separaron cortaron terminaron",
     ),
   ),
   pt: new Set(
-    words("tem namora ta tá está esta é casou terminou separou namorava namorou andou divorciou"),
+    words(
+      "tem namora ta tá está esta é casou terminou separou namorava namorou andou divorciou terminaram separaram",
+    ),
   ),
   de: new Set(words("hat ist datet war")),
   fr: new Set(words("a est sort voit sortait")),
