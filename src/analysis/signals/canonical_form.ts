@@ -448,6 +448,8 @@ const PHRASES: readonly [Step[], Put[]][] = [
   [["is", "fiance"], [0, "engaged"]],
   [["are", "fiance"], [0, "engaged"]],
   [["in", "couple"], ["in", "a", "relationship"]],
+  [["petite", "amie"], ["gf"]],
+  [["petit", "ami"], ["bf"]],
   [["know", "SE"], [0, "if"]],
   // "la copine de theo c'est manon"
   [[isPartner, "it", "is"], [0, "is"]],

@@ -119,7 +119,7 @@ function table(entries: string): Map<string, string> {
 export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
   es: table(
     "tiene tiene= has; tienen= have; tienes tenes tenés= you have;" +
-      "novia= gf; novio= bf; novios= a couple; pareja= partner; esposa mujer= wife;" +
+      "novia morra jeva polola enamorada= gf; novio pololo enamorado= bf; chica= girl; chico= man; novios= a couple; pareja= partner; esposa mujer= wife;" +
       "esposo marido= husband; prometido prometida= fiance; exnovia exnovio= ex;" +
       "casado casada casados casadas= married; caso casó casaron= married;" +
       "comprometido comprometida comprometio comprometió= engaged;" +
@@ -142,7 +142,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "confirmado confirmada confirmadisimo confirmadísimo oficial= confirmed",
   ),
   pt: table(
-    "tem= has; têm= have; tens= you have; namorada= gf; namorado= bf; namorados= a couple;" +
+    "tem= has; têm= have; tens= you have; namorada= gf; namorado= bf; mina= girl; boy= man; namorados= a couple;" +
       "namora namoram namorando= dating; namorava namorou andou= dated; ficando= seeing;" +
       "esposa mulher= wife; marido esposo= husband; noivo noiva noivos= engaged; ex-namorada ex-namorado= ex;" +
       "casado casada casados casadas casou= married; parceiro parceira= partner;" +
