@@ -42,6 +42,8 @@ const DENIAL =
 /** "he is not", "she does not", "you never": the message denies something about the streamer. */
 const SUBJECT_DENIES =
   /(?:^| )(?:he|she|you|STREAMER|they) (?:(?:is|are|was|were|does|do|did|has|have) not(?! single)|never|is no longer)(?= |$)/;
+const DENIAL_ALL = new RegExp(DENIAL.source, "g");
+const SUBJECT_DENIES_ALL = new RegExp(SUBJECT_DENIES.source, "g");
 const INDIRECT_QUESTION =
   /(?:^| )(?:(?:wonder|wondering|know|knows|idk|curious|sure|unsure|tell us|ask|asked)(?: who)? (?:if|whether)|true (?:it )?that)(?= |$)/;
 /** A question word before the match in its sentence: "who is his gf", "since when is he". */
@@ -365,7 +367,8 @@ const ANAPHORIC = new Set(
  */
 const denial: Guard = (m) => {
   if (!wide(m.run).denial) return null;
-  const re = new RegExp(DENIAL.source, "g");
+  const re = DENIAL_ALL;
+  re.lastIndex = 0;
   let x: RegExpExecArray | null;
   while ((x = re.exec(m.whole)) !== null) {
     const k = pieceAt(m.canon, x.index + (x[0].startsWith(" ") ? 1 : 0));
@@ -388,7 +391,9 @@ function boundTo(m: Match, k: number): boolean {
  * "she has a bf but she doesnt want him on stream" denies something else.
  */
 const subjectDenies: Guard = (m) => {
-  const re = new RegExp(SUBJECT_DENIES.source, "g");
+  if (!SUBJECT_DENIES.test(m.whole)) return null;
+  const re = SUBJECT_DENIES_ALL;
+  re.lastIndex = 0;
   let x: RegExpExecArray | null;
   const [a, b] = clauseSpan(m.canon, m.first);
   while ((x = re.exec(m.whole)) !== null) {
