@@ -51,6 +51,10 @@ function readTarget(m: Match): TargetRead | Stop {
     }
     return { target: null, more: [], note: "" };
   }
+  // "who is he with now?": asks, and names nobody.
+  if ((rel === "with" || rel === "w") && /(?:^| )who(?= |$)/.test(before)) {
+    return { target: null, more: [], note: "asks who" };
+  }
   let k = pieceAt(canon, tGroup[0]);
   // "namora a larissa", "hat er die kathi geheiratet": an article before a name.
   if (canon.pieces[k]!.art && nameLike(canon.pieces[k + 1]?.w)) k++;
@@ -67,6 +71,9 @@ function readTarget(m: Match): TargetRead | Stop {
     return { guard: "other-sense", why: `"${rel} ${word}" is about a number, not a person` };
   }
   if (rule.name === "partner-name") {
+    if (word.length > 5 && word.endsWith("ing")) {
+      return { guard: "not-a-name", why: `"${g.rel} is ${word}": "${word}" is what they do` };
+    }
     const linked = canon.pieces[k - 1]?.w !== g.rel;
     if (
       !linked &&

@@ -15,7 +15,7 @@ const STEM_LIST = [
   // English
   "dat|gf|bf|bae|girl|going out|g\\w{0,4}fr|b\\w{0,4}fr|fianc|wif|husb|hubb|lady|marr|maried|" +
   "merri|enga|propos|purpos|tog|taken|a thing|2ge|coupl|seein|singl|relations|congrat|cograt|" +
-  "grat|ex\\b|broke|split|divor|used to|partner|kiss|official|confirm|canon",
+  "grat|her man\\b|his man\\b|a man\\b|ex\\b|broke|split|divor|used to|partner|kiss|official|confirm|canon",
   // Spanish, Portuguese
   "novi|namor|chica|chico|morra|jeva|polol|enamorad|mina|cuffed|missus|missis|casad|cas[oó]\\b|casou|solte|noiv|prometid|compromet|junt|espos|mujer|mulher|" +
   "marid|parej|parceir|sale\\b|salen\\b|salia\\b|salio\\b|salí|salió|salien|anduv|andou|ficando|separ|" +
@@ -52,7 +52,7 @@ const STEMS = new RegExp(`${CORE}|\\b(?<w>with\\b|w\\/|w\\b)`, "i");
 const STEMS_NO_WITH = new RegExp(CORE, "i");
 const CLIPPED_X = / x \S+ ?(?:\?|real\b|official|confirm|canon)/i;
 const WITH_AFTER_SUBJECT =
-  /(?:\b(?:he|she|hes|shes|is|u|you|ur|are|r|still|back|now|currently|been|was|were|literally|actually|really|def|prob|probably|totally|lowkey|officially|secretly|apparently|already|like|just|so|also|fr)|['’]s) w(?:ith\b|\/|\b)/i;
+  /(?:\b(?:he|she|hes|shes|is|u|you|ur|are|r|still|back|now|currently|been|was|were|literally|actually|really|def|prob|probably|totally|lowkey|officially|secretly|apparently|already|like|just|so|also|fr|clearly|obviously|definitely|defo|deff|kinda|sorta|highkey|prolly|always|even)|['’]s) w(?:ith\b|\/|\b)/i;
 
 /**
  * The pre-filter: false when `text` certainly holds no relationship talk, so that the ~99% of
