@@ -443,6 +443,8 @@ const PHRASES: readonly [Step[], Put[]][] = [
   [["dating", "with"], [0]],
   [["dated", "with"], [0]],
   [["married", "with"], [0, "to"]],
+  [["marry", "with"], [0]],
+  [["going", "a", "marry"], ["going", "to", "marry"]],
   [["engaged", "with", (w) => w !== "chat"], [0, "to", 2]],
   [["ex", (w) => w === "gf" || w === "bf" || w === "wife" || w === "husband"], [0]],
   [["is", "fiance"], [0, "engaged"]],
@@ -497,6 +499,8 @@ const BEFORE_VERB = new Set(
 function addImpliedSubjects(pieces: Piece[]): void {
   for (let i = 0; i < pieces.length; i++) {
     if (!pieces[i]!.pro) continue;
+    // "el tiene novia?": "el" before a verb is "él".
+    if (pieces[i - 1]?.art && /^el$/i.test(pieces[i - 1]!.raw)) pieces[i - 1]!.w = "he";
     let k = i - 1;
     while (k >= 0 && BEFORE_VERB.has(pieces[k]!.w)) k--;
     const prev = pieces[k]?.w;

@@ -43,7 +43,8 @@ function readTarget(m: Match): TargetRead | Stop {
     if ((rel === "with" || rel === "w") && !/(?:^| )who(?= |$)/.test(before)) {
       return { guard: "other-sense", why: `"with" names nobody` };
     }
-    if (m.s === "they" && rule.name !== "has-partner" && rule.name !== "together-after") {
+    const past = rel === "broke up" || rel === "split up" || rel === "divorced";
+    if (m.s === "they" && rule.name !== "has-partner" && rule.name !== "together-after" && !past) {
       return {
         guard: "plural",
         why: `"they" without a named partner likely means two other people`,

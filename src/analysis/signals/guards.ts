@@ -193,7 +193,9 @@ function isQuestion(
 const youIsAddressed: Guard = (m) => {
   const { canon, g, gi, rule } = m;
   if (canon.addressed === null) return null;
-  const tWord = gi.t ? canon.pieces[pieceAt(canon, gi.t[0])]!.w : "";
+  let tAt = gi.t ? pieceAt(canon, gi.t[0]) : -1;
+  if (tAt >= 0 && canon.pieces[tAt]!.art) tAt++;
+  const tWord = tAt >= 0 ? canon.pieces[tAt]?.w ?? "" : "";
   const third = m.s === "he" || m.s === "she" || m.s === "STREAMER" || g.p === "his" ||
     g.p === "her" || g.p === "STREAMER 's";
   if (third && (tWord === "you" || tWord === "ur" || tWord === "u")) {
@@ -306,8 +308,10 @@ const subjectOfPair: Guard = (m) => {
 /** "X is his gf" and "X is dating him" need X first in its sentence or after the verb. */
 const nameIsSubject: Guard = (m) => {
   if (m.rule.name !== "name-partner" && m.rule.name !== "reverse-dating") return null;
-  const k = pieceAt(m.canon, (m.gi.t ?? [m.canon.starts[m.first]!])[0]);
+  let k = pieceAt(m.canon, (m.gi.t ?? [m.canon.starts[m.first]!])[0]);
   const w = m.canon.pieces[k]!.w;
+  // "a bia é namorada dele": an article before the name.
+  if (m.canon.pieces[k - 1]?.art) k--;
   if (!m.g.aux && !atSentenceStart(m.canon, k)) {
     return stop("not-subject", `"${w}" is not the subject of the sentence`);
   }

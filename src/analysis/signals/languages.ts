@@ -59,7 +59,14 @@ const MARKERS: Record<Exclude<Lang, "en">, [number, string][]> = {
   ],
 };
 
-const MARKER_MAP: Map<string, [Lang, number][]> = (() => {
+let markerMap: Map<string, [Lang, number][]> | null = null;
+
+/**
+ * The markers, and every word of the lexicons below: a word of one language only weighs 2,
+ * a word shared by several weighs 1 for each (built on first use).
+ */
+function markers(): Map<string, [Lang, number][]> {
+  if (markerMap) return markerMap;
   const m = new Map<string, [Lang, number][]>();
   for (const [lang, lists] of Object.entries(MARKERS) as [Lang, [number, string][]][]) {
     for (const [w, list] of lists) {
@@ -70,8 +77,16 @@ const MARKER_MAP: Map<string, [Lang, number][]> = (() => {
       }
     }
   }
-  return m;
-})();
+  const owners = new Map<string, Lang[]>();
+  for (const [lang, lexicon] of Object.entries(LEXICON) as [Lang, Map<string, string>][]) {
+    for (const w of lexicon.keys()) owners.set(w, [...(owners.get(w) ?? []), lang]);
+  }
+  for (const [w, langs] of owners) {
+    if (m.has(w) || ENGLISH.has(w) || w.length < 3) continue;
+    m.set(w, langs.map((l) => [l, langs.length === 1 ? 2 : 1]));
+  }
+  return markerMap = m;
+}
 
 /** English words that outweigh the markers ("is", "the", "he"...). */
 const ENGLISH = new Set(
@@ -86,7 +101,7 @@ export function guessLanguage(lowered: readonly string[]): Lang {
   const score: Record<Lang, number> = { en: 0, es: 0, pt: 0, de: 0, fr: 0 };
   for (const w of lowered) {
     if (ENGLISH.has(w)) score.en += 1.5;
-    const hits = MARKER_MAP.get(w);
+    const hits = markers().get(w);
     if (hits) { for (const [lang, n] of hits) score[lang] += n; }
   }
   let best: Lang = "en";
@@ -123,7 +138,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "esposo marido= husband; prometido prometida= fiance; exnovia exnovio= ex;" +
       "casado casada casados casadas= married; caso casó casaron= married;" +
       "comprometido comprometida comprometio comprometió= engaged;" +
-      "sale salen saliendo= dating; salia salía salio salió anduvo andaba= dated;" +
+      "sale salen saliendo anda andan= dating; casar casarse= marry; va= going; salia salía salio salió anduvo andaba= dated;" +
       "sigue= is still; siguen= are still; sigues= you are still;" +
       "esta está= is; estan están= are; estas estás= you are; es= is; son= are;" +
       "sos eres= you are; era= was; fue= was; eran= were;" +
@@ -145,7 +160,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
     "tem= has; têm= have; tens= you have; namorada= gf; namorado= bf; mina= girl; boy= man; namorados= a couple;" +
       "namora namoram namorando= dating; namorava namorou andou= dated; ficando= seeing;" +
       "esposa mulher= wife; marido esposo= husband; noivo noiva noivos= engaged; ex-namorada ex-namorado= ex;" +
-      "casado casada casados casadas casou= married; parceiro parceira= partner;" +
+      "casado casada casados casadas casou= married; casar= marry; vai= going; parceiro parceira= partner;" +
       "ta tá está esta= is; tao tão estão estao= are; é= is; sao são= are; era= was;" +
       "com= with; e= and; ou= or; mas= but; nao não= not; nunca= never; ninguem ninguém= nobody;" +
       "ainda= still; agora= now; ja já= already; juntos juntas= together;" +
@@ -220,7 +235,7 @@ export const ELISION: ReadonlyMap<string, string> = new Map([
 export const SUBJECTLESS: Record<Exclude<Lang, "en">, ReadonlySet<string>> = {
   es: new Set(
     words(
-      "tiene sale sigue esta está es salia salía salio salió anduvo caso casó termino terminó corto cortó separo separó divorcio divorció andaba separaron cortaron terminaron",
+      "tiene sale sigue esta está es salia salía salio salió anduvo caso casó termino terminó corto cortó separo separó divorcio divorció andaba anda separaron cortaron terminaron",
     ),
   ),
   pt: new Set(

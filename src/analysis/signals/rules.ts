@@ -113,7 +113,7 @@ export const RULES: readonly Rule[] = [
     "has-partner",
     0.8,
     PARTNER_WORDS,
-    `${START}(?:(?<aux>${AUXQ})(?: not)? )?(?<s>${SUBJ})${MID} (?<rel>has|have|got|had|gets|get)(?: a| an)?(?: new| secret)? (?<p>${PARTNER}|man|boo)(?: (?:named|called) ${TGT})?(?= |$)`,
+    `${START}(?:(?<aux>${AUXQ})(?: not)? )?(?<s>${SUBJ})${MID} (?<rel>has|have|got|had|gets|get)(?: a| an)?(?: new| secret)? (?<p>${PARTNER}|man|boo|girl)(?: (?:named|called) ${TGT})?(?= |$)`,
   ),
   // "hat er ne freundin", "has STREAMER a gf": the verb first, then the subject.
   rule(
@@ -139,7 +139,7 @@ export const RULES: readonly Rule[] = [
     "name-partner",
     0.85,
     PARTNER_WORDS + " girl bae lady man boo",
-    `${START}(?:(?<aux>is|was|are|were)(?: not)? )?${TGT}(?<mid>(?: (?:is|'s|was|be|are|were|=|,|[0-9]+|${LINK_MID}))*) (?<p>${POSS}|the STREAMER 's)${MOD} (?<rel>${PARTNER_LOOSE})(?= |$)`,
+    `${START}(?:(?<aux>is|was|are|were)(?: not)? )?${TGT}(?<mid>(?: (?:is|'s|was|be|are|were|=|,|it|[0-9]+|${LINK_MID}))*) (?<p>${POSS}|the STREAMER 's)${MOD} (?<rel>${PARTNER_LOOSE})(?= |$)`,
   ),
   rule("partner", 0.55, PARTNER_WORDS, `${START}(?<p>${POSS})${MOD} (?<rel>${PARTNER})(?= |$)`),
   rule(
