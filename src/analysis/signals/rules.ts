@@ -26,7 +26,7 @@ const PARTNER = "gf|bf|wife|husband|fiance|partner|ex";
 const PARTNER_LOOSE = "gf|bf|wife|husband|fiance|partner|ex|girl|bae|man|lady|boo";
 /** What two people are, or were: "together", "a couple", "broke up". */
 const PAIR =
-  "together|a couple|couple|partner|partners|dating|a thing|married|engaged|in a relationship|broke up|split up|split|divorced|kissed|(?:so |really )?(?:cute|adorable|perfect|good) together";
+  "together|a couple|couple|partner|partners|used to date|used to be together|dated|dating|a thing|married|engaged|in a relationship|broke up|split up|split|divorced|kissed|(?:so |really )?(?:cute|adorable|perfect|good) together";
 /** Words between a pair and what they are: "are still", "have been together for 2 years". */
 const PAIR_MID =
   `(?<mid>(?: (?:${MID_WORDS}|have|has|had|were|both|each other|last|month|year|week|[0-9]+|years|months|weeks|ago|in|since|for|already|officially|last|the last))*)`;
@@ -82,7 +82,8 @@ const rule = (name: RuleName, base: number, needs: string, source: string): Rule
 });
 const PARTNER_WORDS = "gf bf wife husband fiance partner ex";
 const PAIR_WORDS =
-  "together couple dating thing married engaged relationship broke split divorced kissed";
+  "together couple dating thing married engaged relationship broke split divorced kissed date " +
+  "dated partner";
 
 export const RULES: readonly Rule[] = [
   rule(

@@ -228,7 +228,7 @@ export const NON_PERSON = new Set(
     "show site things stuff double red stars ghosts clips clip vod vods valorant league lol " +
     "fortnite minecraft overwatch apex cod warzone wow chess poker osu rust tarkov csgo cs " +
     "dota hearthstone gta elden ranked grinding viewers subs youtube tiktok internet phone " +
-    "camera mic controller it this that these those things everything nothing death awp fifa " +
+    "camera mic controller it this that things everything nothing death awp fifa " +
     "sniper meta patch vandal deagle build arma waffe arme juego spiel jeu jogo saturday " +
     "sunday monday friday samedi dimanche vendredi sabado sábado domingo viernes samstag " +
     "sonntag freitag sexta"
