@@ -271,6 +271,10 @@ export function canonicalize(text: string, ctx: SignalContext): Canon {
       }
     }
   }
+  // "vc e o brunao": no article before the streamer.
+  for (let k = pieces.length - 2; k >= 0; k--) {
+    if (pieces[k]!.art && pieces[k + 1]!.w === "STREAMER") pieces.splice(k, 1);
+  }
   rewritePhrases(pieces);
   if (lang !== "en") addImpliedSubjects(pieces);
   // "your dating emmy": the common typo for "you're".
@@ -481,6 +485,8 @@ function rewritePhrases(pieces: Piece[]): void {
       const at = matched[0]!;
       const out = puts.map((p): Piece => typeof p === "number" ? matched[p]! : { ...at, w: p });
       pieces.splice(i, steps.length, ...out);
+      // Look again from the piece before: "the ex gf his" -> "the ex his" -> "his ex".
+      i = Math.max(-1, i - 2);
       break;
     }
   }

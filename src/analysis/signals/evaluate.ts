@@ -133,7 +133,7 @@ function readTarget(m: Match): TargetRead | Stop {
 
 /** After "with X", these keep X a partner: "is he with jana together?", "with sara now". */
 const WITH_NEXT =
-  /^(?:\?|\.|,|now|rn|still|right|tho|though|fr|or|again|lol|lmao|anymore|STREAMER|together|since|for|and|but|not|yet|already|officially|forever|married|engaged|a|years|months)$/;
+  /^(?:\?|\.|,|now|rn|still|right|tho|though|fr|or|again|lol|lmao|anymore|STREAMER|together|since|for|and|but|not|yet|already|officially|forever|married|engaged|a|years|months|non|nao|não|né|ne|oder|hein|no|right|ou)$/;
 
 /** A word that may be a name (the target reader has the last word). */
 function nameLike(w: string | undefined): boolean {

@@ -17,7 +17,7 @@ const STEM_LIST = [
   "merri|enga|propos|purpos|tog|taken|a thing|2ge|coupl|seein|singl|relations|congrat|cograt|" +
   "grat|her man\\b|his man\\b|a man\\b|ex\\b|broke|split|divor|used to|partner|kiss|official|confirm|canon",
   // Spanish, Portuguese
-  "novi|namor|casar|chica|chico|morra|jeva|polol|enamorad|mina|cuffed|missus|missis|casad|cas[oó]\\b|casou|solte|noiv|prometid|compromet|junt|espos|mujer|mulher|" +
+  "novi|namor|casar|algo com|voit quelqu|chica|chico|morra|jeva|polol|enamorad|mina|cuffed|missus|missis|casad|cas[oó]\\b|casou|solte|noiv|prometid|compromet|junt|espos|mujer|mulher|" +
   "marid|parej|parceir|sale\\b|salen\\b|salia\\b|salio\\b|salí|salió|salien|anduv|andou|ficando|separ|" +
   "cortaron|termin|algo con|bes[oa]ron|beij|esta con|está con|estas con|estás con|estan con|" +
   "están con|sigue con|sigues con|siguen con|anda con|andaba con|ta com|tá com|tao com|" +
