@@ -269,6 +269,8 @@ export function canonicalize(text: string, ctx: SignalContext): Canon {
       ) {
         pieces[k]!.w = "friend";
       }
+      // "seid ihr zwei ein paar?": "ihr" after "seid" is "you".
+      if (/^ihr$/i.test(pieces[k]!.raw) && /^seid$/i.test(pieces[k - 1]!.raw)) pieces[k]!.w = "you";
     }
   }
   // "vc e o brunao": no article before the streamer.
@@ -454,6 +456,9 @@ const PHRASES: readonly [Step[], Put[]][] = [
   [["is", "fiance"], [0, "engaged"]],
   [["are", "fiance"], [0, "engaged"]],
   [["in", "couple"], ["in", "a", "relationship"]],
+  [["in", "ce", "moment"], ["now"]],
+  [["in", "este", "momento"], ["now"]],
+  [["in", "momento"], ["now"]],
   [["petite", "amie"], ["gf"]],
   [["petit", "ami"], ["bf"]],
   [["know", "SE"], [0, "if"]],

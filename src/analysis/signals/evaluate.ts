@@ -5,7 +5,7 @@
  * @module
  */
 import type { Signal } from "../../schemas.ts";
-import { GUARDS, type Match, readMatch, type Stop } from "./guards.ts";
+import { dislocated, GUARDS, type Match, readMatch, type Stop } from "./guards.ts";
 import { NAMING_RULES, type Rule } from "./rules.ts";
 import { phraseOf } from "./snippet.ts";
 import { checkTarget, type Run } from "./target.ts";
@@ -38,7 +38,7 @@ function readTarget(m: Match): TargetRead | Stop {
   if (m.partnerAddressed) {
     return { target: canon.addressed, more: [], note: "the person addressed is the partner" };
   }
-  const tGroup = m.gi.t ?? m.gi.t2;
+  const tGroup = dislocated(m) ? undefined : m.gi.t ?? m.gi.t2;
   if (!tGroup) {
     if ((rel === "with" || rel === "w") && !/(?:^| )who(?= |$)/.test(before)) {
       return { guard: "other-sense", why: `"with" names nobody` };

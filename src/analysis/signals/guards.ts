@@ -532,9 +532,14 @@ const otherSense: Guard = (m) => {
 /** "she is dating STREAMER": the streamer is the partner, so the subject is someone else. */
 const streamerIsPartner: Guard = (m) =>
   !m.partnerAddressed && m.afterRel === "STREAMER" && SINGLE_SUBJECT_RULES.has(m.rule.name) &&
-    m.rule.name !== "status"
+    m.rule.name !== "status" && !dislocated(m)
     ? stop("not-streamer", "the streamer is the partner here, so the subject is someone else")
     : null;
+
+/** "il est marié, le kev": the streamer named again after "married", not as the partner. */
+export function dislocated(m: Match): boolean {
+  return (m.rel === "married" || m.rel === "engaged") && !m.g.prep && m.afterRel === "STREAMER";
+}
 
 /** "he is dating nobody". */
 const datingNobody: Guard = (m) =>

@@ -187,7 +187,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "getrennt= broke up; geschieden= divorced; was= something; jemanden jemand= someone;" +
       "sich= -; stimmt= true; wirklich= really; eigentlich= -; doch= -; früher= before;" +
       "ob= if; weiß weiss= know; jahre jahren= years; monate monaten monat= months;" +
-      "aus= from; im in= in;" +
+      "aus= from; im in= in; paar= couple; schluss= broke up; gemacht= -; geküsst= kissed;" +
       "letzten letzte letztes= last; bestätigt bestaetigt offiziell= confirmed",
   ),
   fr: table(
