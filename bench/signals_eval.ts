@@ -10,7 +10,9 @@
  *    (`scripts/chatgen.ts`, as `bench/ingest.ts` generates it) and a mix with 1% relationship
  *    talk.
  *
- * Run: `deno run -A bench/signals_eval.ts [--set PATH]... [--errors] [--no-cost]`. Without
+ * Run: `deno run -A bench/signals_eval.ts [--set PATH]... [--errors] [--no-cost] [--model]`.
+ * `--model` adds the n-gram second opinion (`src/analysis/signals/ngram_model.ts`, trained on
+ * the dev sets) where the rules find nothing (`--threshold P` overrides its cut). Without
  * `--set` it scores every `tests/data/signals_*.jsonl` (the dev sets). `--errors` lists every
  * wrong line. Prints figures only; pass/fail lives in tests/analysis/signals_test.ts.
  *
@@ -19,7 +21,19 @@
 import { parseArgs } from "node:util";
 import { detectSignals, mayMentionRelationship } from "../src/analysis/signals.ts";
 import { generateChat } from "../scripts/chatgen.ts";
-import { evaluateSet, type Labelled, loadLabelled, type SetScore } from "./_signals_metrics.ts";
+import {
+  type Detector,
+  evaluateSet,
+  type Labelled,
+  loadLabelled,
+  type SetScore,
+} from "./_signals_metrics.ts";
+import {
+  opinion,
+  secondOpinion,
+  type ShippedWeights,
+} from "../src/analysis/signals/ngram_model.ts";
+import type { Signal } from "../src/schemas.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -27,8 +41,38 @@ const { values } = parseArgs({
     set: { type: "string", multiple: true },
     errors: { type: "boolean", default: false },
     "no-cost": { type: "boolean", default: false },
+    model: { type: "boolean", default: false },
+    threshold: { type: "string" },
+    weights: { type: "string" },
   },
 });
+/** With `--model`: the rules, and where they find nothing, the n-gram second opinion. */
+const detector: Detector | undefined = values.model
+  ? await (async () => {
+    const shipped = JSON.parse(
+      await Deno.readTextFile(
+        values.weights ?? new URL("../src/analysis/signals/ngram_weights.json", import.meta.url),
+      ),
+    ) as ShippedWeights;
+    const model = secondOpinion(
+      shipped,
+      values.threshold ? Number(values.threshold) : undefined,
+    );
+    return (text: string, channel: string): Signal[] => {
+      const rules = detectSignals(text, { channel });
+      if (rules.length) return rules;
+      const type = opinion(model, text);
+      return type === null ? [] : [{
+        kind: "relationship",
+        type,
+        target: null,
+        snippet: text.slice(0, 80),
+        confidence: 0.5,
+        rule: "ngram-model",
+      }];
+    };
+  })()
+  : undefined;
 const root = new URL("../tests/data/", import.meta.url);
 
 /** The dev sets: every `tests/data/signals_*.jsonl`, in name order. */
@@ -55,10 +99,10 @@ console.log(`${"".padEnd(24)} lines`);
 for (const path of paths) {
   const lines = await loadLabelled(path);
   everything.push(...lines);
-  console.log(row(path.split("/").pop()!, evaluateSet(lines)));
+  console.log(row(path.split("/").pop()!, evaluateSet(lines, detector)));
 }
 if (everything.length) {
-  const r = evaluateSet(everything);
+  const r = evaluateSet(everything, detector);
   console.log(`all sets (${paths.length} files):`);
   console.log(row("overall", r));
   console.log("per language:");
