@@ -132,9 +132,12 @@ function dedupe(found: { at: number; signal: Signal }[]): Signal[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { detectSignals } from "./signals.ts";
  * const [s] = detectSignals("hey @mod is he still dating sara?", { channel: "example_channel" });
- * if (s?.target !== "sara" || s.type !== "question") throw new Error("unexpected");
+ * assert.equal(s?.target, "sara");
+ * assert.equal(s?.type, "question");
+ * assert.equal(detectSignals("¿tiene novia?", { channel: "pablito_gg" })[0]?.type, "question");
  * ```
  */
 export function detectSignals(text: string, ctx: SignalContext): Signal[] {
@@ -147,9 +150,11 @@ export function detectSignals(text: string, ctx: SignalContext): Signal[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { explainSignals } from "./signals.ts";
  * const e = explainSignals("he's not dating sara", { channel: "example_channel" });
- * if (e.fired.length !== 0 || !e.steps.some((s) => s.includes("negation"))) throw new Error();
+ * assert.deepEqual(e.fired, []);
+ * assert.ok(e.steps.some((s) => s.includes("guard negation")));
  * ```
  */
 export function explainSignals(text: string, ctx: SignalContext): Explanation {

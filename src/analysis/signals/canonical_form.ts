@@ -130,6 +130,20 @@ function aliasesFor(ctx: SignalContext): Aliases {
   return aliases;
 }
 
+/**
+ * The canonical form of `text` for the channel in `ctx`: canonical words with their spans,
+ * the language it was read in, and the person addressed by a leading @mention.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { canonicalize } from "./canonical_form.ts";
+ * assert.equal(canonicalize("¿tiene novia?", { channel: "pablito_gg" }).text, "he has gf ?");
+ * const c = canonicalize("@mod is luna's bf max?", { channel: "luna_plays" });
+ * assert.equal(c.text, "is STREAMER 's bf max ?");
+ * assert.equal(c.addressed, "mod");
+ * ```
+ */
 export function canonicalize(text: string, ctx: SignalContext): Canon {
   const aliases = aliasesFor(ctx);
   const pieces: Piece[] = [];

@@ -157,7 +157,28 @@ function moreNames(m: Match, k: number): string[] {
   return out;
 }
 
-/** Runs the guards and the target reader over one rule match. */
+/**
+ * Runs the guards and the target reader over one rule match: the signals, or the guard that
+ * stopped it and why.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { canonicalize } from "./canonical_form.ts";
+ * import { evaluate } from "./evaluate.ts";
+ * import { RULES } from "./rules.ts";
+ * const canon = canonicalize("he is not dating sara", { channel: "x_tv" });
+ * const rule = RULES.find((r) => r.name === "dating")!;
+ * rule.indexed.lastIndex = 0;
+ * const out = evaluate(rule, rule.indexed.exec(canon.text)!, {
+ *   text: "he is not dating sara",
+ *   canon,
+ *   emotes: new Set(),
+ *   wide: undefined,
+ * });
+ * assert.equal(out.ok ? "fired" : out.guard, "negation");
+ * ```
+ */
 export function evaluate(rule: Rule, re: RegExpExecArray, run: Run): Outcome {
   const m = readMatch(rule, re, run);
   for (const guard of GUARDS) {

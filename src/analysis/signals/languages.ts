@@ -96,7 +96,18 @@ const ENGLISH = new Set(
   ),
 );
 
-/** Guesses the language of a message from its lowercased words. */
+/**
+ * Guesses the language of a message from its lowercased words ("en" when nothing says).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { guessLanguage } from "./languages.ts";
+ * assert.equal(guessLanguage(["tiene", "novia", "?"]), "es");
+ * assert.equal(guessLanguage(["hat", "er", "ne", "freundin"]), "de");
+ * assert.equal(guessLanguage(["is", "he", "dating", "sara"]), "en");
+ * ```
+ */
 export function guessLanguage(lowered: readonly string[]): Lang {
   const score: Record<Lang, number> = { en: 0, es: 0, pt: 0, de: 0, fr: 0 };
   for (const w of lowered) {
