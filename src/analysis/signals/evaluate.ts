@@ -14,6 +14,7 @@ import {
   ACTIVITY_NEXT,
   COMMON_VERB,
   NO_TARGET,
+  NON_PERSON,
   PERSON_NOUN,
   SEEING_OK,
   SUBJECT_WEIGHT,
@@ -58,7 +59,12 @@ function readTarget(m: Match): TargetRead | Stop {
   }
   let k = pieceAt(canon, tGroup[0]);
   // "namora a larissa", "hat er die kathi geheiratet": an article before a name.
-  if (canon.pieces[k]!.art && nameLike(canon.pieces[k + 1]?.w)) k++;
+  // Portuguese and German put articles before names; in Spanish and French "con la X", "avec
+  // le X" is a thing ("sigue con la partida").
+  if (
+    canon.pieces[k]!.art && (canon.lang === "pt" || canon.lang === "de") &&
+    nameLike(canon.pieces[k + 1]?.w)
+  ) k++;
   const word = canon.pieces[k]!.w;
   if (
     rel === "married" && g.prep === "to" &&
@@ -68,6 +74,13 @@ function readTarget(m: Match): TargetRead | Stop {
   }
   const tc = checkTarget(m.run, k);
   if (tc.kind === "block") return { guard: tc.guard, why: tc.why };
+  // "dating the floor", "going out with the boys", "sort avec son squad": a thing or a group.
+  if (/^(?:the|his|her|my|your|ur|their|our)$/.test(word)) {
+    const next = canon.pieces[k + 1]?.w ?? "";
+    if (NON_PERSON.has(next)) {
+      return { guard: "other-sense", why: `"${word} ${next}" is not a partner` };
+    }
+  }
   if (/^[0-9]/.test(word) && (rel === "dating" || rel === "dated" || rel === "with")) {
     return { guard: "other-sense", why: `"${rel} ${word}" is about a number, not a person` };
   }

@@ -55,7 +55,7 @@ const HYPOTHETICAL =
 const IF_WORD =
   /(?:^| )(?:(?<ind>wonder|wondering|know|knows|idk|curious|tell us|ask|asked|sure|unsure|see|check|who) )?if(?= |$)/;
 const FICTION =
-  /(?:^| )(?:in (?:the )?(?:game|sim|story|rp|movie|anime|series|book|novel|lore)|ingame|npc|npcs|character|characters|waifu|husbando|stardew|sims|bg3|baldurs|baldur|persona|romanced|romance|romanceable|playthrough|save file|rp|roleplay|nopixel|gta|skyrim|mass effect|fire emblem|dragon age|witcher|cyberpunk|harvest moon|otome|visual novel|fanfic|episode|movie|anime|manga|film)(?= |$)/;
+  /(?:^| )(?:in (?:the )?(?:game|sim|story|rp|movie|anime|series|book|novel|lore)|ingame|npc|npcs|character|characters|waifu|husbando|stardew|sims|bg3|baldurs|baldur|persona|personaje|personagem|personnage|romanced|romance|romanceable|playthrough|save file|rp|roleplay|nopixel|gta|skyrim|mass effect|fire emblem|dragon age|witcher|cyberpunk|harvest moon|otome|visual novel|fanfic|episode|movie|anime|manga|film)(?= |$)/;
 const SPONSOR =
   /(?:^| )(?:sponsor|sponsors|sponsored|sponsorship|promo|code|discount|[0-9]+ off|download|affiliate|link in bio|ad|ads|advert|app|apps|tinder|hinge|bumble)(?= |$)/;
 /** In a message, these make "with X" company rather than a partner. */

@@ -214,7 +214,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "rompu= broke up; séparés séparé séparée separes separe= broke up; divorcé divorcée divorce= divorced;" +
       "truc= something; quelqu'un quelquun= someone; voit= seeing; vous= you guys; tu toi= you;" +
       "vrai= true; depuis= since; avant= before; se= -; askip= apparently; ex-copine ex-copain= ex;" +
-      "si= if; sait= know; ans= years; mois= months; dernier derniere dernière= last;" +
+      "à= to; si= if; sait= know; ans= years; mois= months; dernier derniere dernière= last;" +
       "dans en= in;" +
       "confirmé confirmée confirme officiel officielle= confirmed",
   ),

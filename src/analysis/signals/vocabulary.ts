@@ -240,7 +240,9 @@ export const NON_PERSON = new Set(
     "camera mic controller it this that things everything nothing death awp fifa " +
     "sniper meta patch vandal deagle build arma waffe arme juego spiel jeu jogo saturday " +
     "sunday monday friday samedi dimanche vendredi sabado sábado domingo viernes samstag " +
-    "sonntag freitag sexta"
+    "sonntag freitag sexta boys floor squad team guys crew homies gang fam todo todos partida " +
+    "fome medo sono vida equipe equipo équipe jeu juego jogo spiel runde ronda rodada game " +
+    "hambre faim hunger miedo peur angst"
   ).split(" "),
 );
 /** Verbs that follow "his gf" as a subject and are no name ("does ur gf watch"). */
