@@ -38,7 +38,7 @@ export const NEGATION = /(?:^| )(?:not|never|no longer)(?= |$)/;
 const MODAL =
   /(?:^| )(?:should|would|could|might|may|wants to|want to|wanna|needs to|need to|ought to)(?= |$)/;
 const DENIAL =
-  /(?:^| )(?:fake|fake news|lie|lies|lying|not true|untrue|false|debunked|no way|stop asking|quit asking|stop saying|do not ask|nobody cares|who cares|nobody asked|asking if|asking about|asking whether|delulu|in your dreams|as if|rumou?rs? (?:is|are) (?:fake|false))(?= |$)|(?<!no) cap(?= |$)/;
+  /(?:^| )(?:fake|fake news|lie|lies|lying|not true|untrue|false|debunked|no way|stop asking|quit asking|stop saying|do not ask|nobody cares|who cares|nobody asked|asking if|asking about|asking whether|delulu|in your dreams|in his dreams|in her dreams|he wishes|she wishes|as if|rumou?rs? (?:is|are) (?:fake|false))(?= |$)|(?<!no) cap(?= |$)/;
 /** "he is not", "she does not", "you never": the message denies something about the streamer. */
 const SUBJECT_DENIES =
   /(?:^| )(?:he|she|you|STREAMER|they) (?:(?:is|are|was|were|does|do|did|has|have) not(?! single)|never|is no longer)(?= |$)/;
@@ -489,6 +489,9 @@ const otherSense: Guard = (m) => {
   ) {
     return stop("other-sense", `"${rel} to ${canon.pieces[m.relEnd + 2]!.w} ..." is not a person`);
   }
+  if (rel === "ex" && EX_WHAT.has(afterRel)) {
+    return stop("other-sense", `"ex ${afterRel}" is a former ${afterRel}, not a partner`);
+  }
   if (g.rel === "partner" || g.p === "partner") {
     const x = WITH_ACTIVITY.exec(m.whole);
     if (x) return stop("other-sense", `"${x[0].trim()}": a partner in a game`);
@@ -540,6 +543,14 @@ const streamerIsPartner: Guard = (m) =>
 export function dislocated(m: Match): boolean {
   return (m.rel === "married" || m.rel === "engaged") && !m.g.prep && m.afterRel === "STREAMER";
 }
+
+/** After "ex", what someone used to be other than a partner ("his ex teammate"). */
+const EX_WHAT = new Set(
+  ("teammate teammates team mate player pro champion champ captain mod moderator coach member " +
+    "boss roommate editor manager employee coworker colleague friend bestie sub viewer " +
+    "streamer org channel duo partner")
+    .split(" "),
+);
 
 /** "he is dating nobody". */
 const datingNobody: Guard = (m) =>
