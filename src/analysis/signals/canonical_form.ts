@@ -284,7 +284,9 @@ export function canonicalize(text: string, ctx: SignalContext): Canon {
         pieces[k]!.w = "friend";
       }
       // "seid ihr zwei ein paar?": "ihr" after "seid" is "you".
-      if (/^ihr$/i.test(pieces[k]!.raw) && /^seid$/i.test(pieces[k - 1]!.raw)) pieces[k]!.w = "you";
+      if (/^ihr$/i.test(pieces[k]!.raw) && /^seid$/i.test(pieces[k - 1]!.raw)) {
+        pieces.splice(k, 1, { ...pieces[k]!, w: "you" }, { ...pieces[k]!, w: "guys" });
+      }
     }
   }
   // "vc e o brunao": no article before the streamer.

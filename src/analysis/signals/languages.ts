@@ -22,10 +22,10 @@ const MARKERS: Record<Exclude<Lang, "en">, [number, string][]> = {
       2,
       "tiene tienes tenes tenés novia novio novios esta está estas estás sale saliendo con pero " +
       "sigue siguen casado casada soltero soltera juntos quien quién del una ya cortaron jaja " +
-      "jajaja jajaj q que es su sus pareja esposa esposo nadie nunca todavia todavía ahora " +
+      "jajaja jajaj q que su sus pareja esposa esposo nadie nunca todavia todavía ahora " +
       "estan están son sos eres usted ustedes vos él ella termino terminó se separaron algo",
     ],
-    [1, "el la los las de y o no un mi tu"],
+    [1, "el la los las de y o no un mi tu es"],
   ],
   pt: [
     [
@@ -55,7 +55,7 @@ const MARKERS: Record<Exclude<Lang, "en">, [number, string][]> = {
       "mdr ptdr célibataire celibataire fiancée fiancé blonde chum pis truc voit quelqu'un " +
       "qu'il encore maintenant avant rompu séparés",
     ],
-    [1, "la un de du des ou ta ton"],
+    [1, "la un de du des ou ta ton es tu en"],
   ],
 };
 
@@ -149,7 +149,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "esposo marido= husband; prometido prometida= fiance; exnovia exnovio= ex;" +
       "casado casada casados casadas= married; caso casó casaron= married;" +
       "comprometido comprometida comprometio comprometió= engaged;" +
-      "sale salen saliendo anda andan= dating; casar casarse= marry; va= going; salia salía salio salió anduvo andaba= dated;" +
+      "sale salen saliendo anda andan= dating; andas andás= you dating; casas= you marry; te= -; casar casarse= marry; va= going; salia salía salio salió anduvo andaba= dated;" +
       "sigue= is still; siguen= are still; sigues= you are still;" +
       "esta está= is; estan están= are; estas estás= you are; es= is; son= are;" +
       "sos eres= you are; era= was; fue= was; eran= were;" +
@@ -192,7 +192,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "du= you; ihr= her; ist= is; sind= are; seid= are; bist= are; war= was; waren= were;" +
       "mit= with; und= and; oder= or; aber= but; sondern= but; nicht= not; nie= never;" +
       "kein keine keinen= no; niemand niemandem= nobody; noch= still; jetzt jz grad gerade= now;" +
-      "schon= already; seit= since; wer= who; dass das= that; der die den dem= the;" +
+      "schon= already; seit= since; wer wem wen= who; dass das= that; der die den dem= the;" +
       "ne nen eine einen ein einem= a; sein seine seiner seinen seinem= his; ihre ihren ihrer= her;" +
       "dein deine deinen deiner= your; mein meine meinen meiner= my; von= of; vom= of the;" +
       "getrennt= broke up; geschieden= divorced; was= something; jemanden jemand= someone;" +
@@ -205,7 +205,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
     "il= he; elle= she; ils elles= they; a= has; ont= have; as= have; copine meuf blonde= gf;" +
       "copain mec chum= bf; femme= wife; mari= husband; fiancé fiancée fiance fiancee= fiance;" +
       "fiancés fiancées fiances= engaged; marié mariée mariés mariées marie mariee= married;" +
-      "sort sortent= dating; sortait= dated; sorti sortie= dated; ensemble= together;" +
+      "sort sortent= dating; sors= you dating; sortait= dated; sorti sortie= dated; ensemble= together;" +
       "célibataire celibataire célibataires= single; pris prise= taken; couple= couple;" +
       "avec= with; et pis= and; ou= or; mais= but; pas= not; jamais= never; personne= nobody;" +
       "rien= nothing; est= is; sont= are; etes êtes= are; es= are; était etait= was;" +

@@ -17,17 +17,17 @@ const STEM_LIST = [
   "merri|enga|propos|purpos|tog|taken|a thing|2ge|coupl|seein|singl|relations|congrat|cograt|" +
   "grat|her man\\b|his man\\b|a man\\b|ex\\b|broke|split|divor|used to|partner|kiss|official|confirm|canon",
   // Spanish, Portuguese
-  "novi|namor|casar|algo com|voit quelqu|chica|chico|morra|jeva|polol|enamorad|mina|cuffed|missus|missis|casad|cas[oó]\\b|casou|solte|noiv|prometid|compromet|junt|espos|mujer|mulher|" +
+  "novi|namor|casar|algo com|voit quelqu|chica|chico|morra|jeva|polol|enamorad|mina|cuffed|missus|missis|casad|caso\\b|casó|te casas|casou|solte|noiv|prometid|compromet|junt|espos|mujer|mulher|" +
   "marid|parej|parceir|sale\\b|salen\\b|salia\\b|salio\\b|salí|salió|salien|anduv|andou|ficando|separ|" +
   "cortaron|termin|algo con|bes[oa]ron|beij|esta con|está con|estas con|estás con|estan con|" +
-  "están con|sigue con|sigues con|siguen con|anda con|andaba con|ta com|tá com|tao com|" +
+  "están con|sigue con|sigues con|siguen con|anda con|andas con|andás con|andaba con|ta com|tá com|tao com|" +
   "tão com|esta com|está com|ainda com",
   // German
   "freund|heirat|geheirat|verheirat|vergeben|zusammen|frau|ehefrau|ehemann|verlob|datet|" +
   "getrennt|geschied|schluss|was mit|küss",
   // French
   "copin|copain|petit ami|petite amie|ensemble|mari[ée]|femme|meuf|mec\\b|blonde|chum\\b|" +
-  "célibat|celibat|sort\\b|sortait|sortent|sorti\\b|sépar|rompu|truc|embrass|est avec|es avec|" +
+  "célibat|celibat|sort\\b|sors\\b|sortait|sortent|sorti\\b|sépar|rompu|truc|embrass|est avec|es avec|" +
   "toujours avec|encore avec|était avec|etait avec",
 ].join("|").split("|");
 

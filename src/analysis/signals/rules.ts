@@ -58,6 +58,7 @@ export type RuleName =
   | "clipped-pair"
   | "clipped-name"
   | "clipped-status-pair"
+  | "with-whom"
   | "which-of"
   | "congrats";
 
@@ -180,6 +181,13 @@ export const RULES: readonly Rule[] = [
     0.7,
     "+ x w with and",
     `${CLIP_START}(?<s>STREAMER|him|her|he|she) (?<rel>\\+|x|w|with|and) ${TGT}(?: or ${TGT2})?${CLIP_TAIL}(?= |$)`,
+  ),
+  // "¿con quién sale?", "mit wem ist er zusammen?", "avec qui il sort?"
+  rule(
+    "with-whom",
+    0.6,
+    "dating together married seeing",
+    `(?<=^|[?.,] )(?<aux>with who|of who)(?: (?:is|are|was|he|she|STREAMER|you))* (?<rel>dating|together|married|seeing)(?= |$)`,
   ),
   // "married?? him and kai???"
   rule(
