@@ -19,7 +19,7 @@ const MID = `(?<mid>(?: (?:${MID_WORDS}))*)`;
 /** Words that stand for the streamer as a subject. */
 const SUBJ = "he|she|STREAMER|you|ur|they|bro";
 const AUXQ = "is|are|was|were|does|do|did|has|have|will|can";
-/** A target slot: any word; the target reader decides what it is. */
+/** A target slot: one word of whatever kind; the target reader decides what it is. */
 const TGT = "(?<t>@?[^ ?.,'+=]+)";
 const TGT2 = "(?<t2>@?[^ ?.,'+=]+)";
 const PARTNER = "gf|bf|wife|husband|fiance|partner|ex";
