@@ -208,7 +208,7 @@ Deno.test("detectSignals() returns schema-valid signals for any text", () => {
       for (const s of detectSignals(text, CH)) {
         assert.ok(Signal.safeParse(s).success, JSON.stringify(s));
         assert.ok(s.snippet.length <= 80);
-        if (s.target !== null) assert.match(s.target, /^[\p{Ll}\p{Lo}\p{N}_]+$/u);
+        if (s.target !== null) assert.match(s.target, /^[\p{Ll}\p{Lo}\p{N}_-]+$/u);
       }
     }),
   );

@@ -63,8 +63,13 @@ export function checkTarget(run: Run, k: number): TargetCheck {
     return { kind: "none", why: `"${word}" is the person addressed` };
   }
   if (isEmote(run, p)) return { kind: "none", why: `"${p.raw}" is an emote` };
-  if (!/^\p{L}[\p{L}\p{N}_]{1,24}$/u.test(word) && !(p.mention && /^[a-z0-9_]{2,25}$/.test(word))) {
-    return { kind: "none", why: `"${word}" does not look like a name` };
+  // Names: letters in any script, digits, "_" in logins, "-" in "anne-marie".
+  if (
+    !/^\p{L}[\p{L}\p{N}_]*(?:-\p{L}+)*$/u.test(word) || word.length < 2 || word.length > 25
+  ) {
+    if (!(p.mention && /^[a-z0-9_]{2,25}$/.test(word))) {
+      return { kind: "none", why: `"${word}" does not look like a name` };
+    }
   }
   return { kind: "name", name: word };
 }
