@@ -53,7 +53,7 @@ function analyze(text: string, ctx: SignalContext, trace: string[] | null): Sign
   const present = new Set<string>();
   for (const p of canon.pieces) if (REL_WORDS.has(p.w)) present.add(p.w);
   if (present.size === 0) {
-    trace?.push(`canonical: ${canon.text}`);
+    trace?.push(`canonical (read as ${canon.lang}): ${canon.text}`);
     trace?.push('no relationship word after normalizing (e.g. "update", "data"): nothing fires');
     return [];
   }
@@ -63,7 +63,7 @@ function analyze(text: string, ctx: SignalContext, trace: string[] | null): Sign
     emotes: ctx.emotes?.length ? new Set(ctx.emotes.map((e) => e.toLowerCase())) : NO_EMOTES,
     wide: undefined,
   };
-  trace?.push(`canonical: ${canon.text}`);
+  trace?.push(`canonical (read as ${canon.lang}): ${canon.text}`);
   if (canon.addressed !== null) {
     trace?.push(`addressed: @${canon.addressed} (so "you" means them, and they are no target)`);
   }
