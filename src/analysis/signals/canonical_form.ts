@@ -88,6 +88,11 @@ function aliasesFor(ctx: SignalContext): Aliases {
   if (login) exact.add(login);
   for (const part of login.split(/[_\d]+/)) {
     if (part.length >= 3 && !GENERIC_LOGIN_PARTS.has(part)) exact.add(part);
+    // A 2-letter part ("lu" of lu_live) when it is no word of any language read.
+    if (
+      part.length === 2 && !GENERIC_LOGIN_PARTS.has(part) && !NO_TARGET.has(part) &&
+      !isFunctionWord(part) && !COMMON.has(part)
+    ) exact.add(part);
   }
   for (const name of ctx.streamerNames ?? []) {
     const n = name.toLowerCase().replace(/^@/, "").trim();
@@ -472,6 +477,8 @@ const PHRASES: readonly [Step[], Put[]][] = [
   [["is", "fiance"], [0, "engaged"]],
   [["are", "fiance"], [0, "engaged"]],
   [["in", "couple"], ["in", "a", "relationship"]],
+  // "está de novia con marcos": is going out with
+  [["is", "of", isPartner], [0, "dating"]],
   [["in", "ce", "moment"], ["now"]],
   [["in", "este", "momento"], ["now"]],
   [["in", "momento"], ["now"]],

@@ -162,7 +162,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "cortaron terminaron separaron= broke up; termino terminó corto cortó separo separó= broke up;" +
       "divorcio divorció divorciaron= divorced; divorciado divorciada= divorced;" +
       "algo= something; alguien= someone; se= -; usted vos= you; ustedes= you guys; tal= -;" +
-      "desde= since; hace= since; antes= before; primero= first; besaron= kissed; si= if; sabe saben= know;" +
+      "desde= since; hace= since; antes= before; primero= first; llama= called; besaron= kissed; si= if; sabe saben= know;" +
       "en= in;" +
       "años anos año= years; meses mes= months; pasado pasada= last;" +
       "confirmado confirmada confirmadisimo confirmadísimo oficial= confirmed",
@@ -171,7 +171,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
     "tem= has; têm= have; tens= you have; namorada= gf; namorado= bf; mina= girl; boy= man; namorados= a couple;" +
       "namora namoram namorando= dating; namorava namorou andou= dated; ficando= seeing;" +
       "esposa mulher= wife; marido esposo= husband; noivo noiva noivos= engaged; ex-namorada ex-namorado= ex;" +
-      "casado casada casados casadas casou= married; casar= marry; vai= going; parceiro parceira= partner;" +
+      "casado casada casados casadas casou casaram= married; chama= called; casar= marry; vai= going; parceiro parceira= partner;" +
       "ta tá está esta= is; tao tão estão estao= are; é= is; sao são= are; era= was;" +
       "com= with; e= and; ou= or; mas= but; nao não= not; nunca= never; ninguem ninguém= nobody;" +
       "ainda= still; agora= now; ja já= already; juntos juntas= together;" +
@@ -197,9 +197,9 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "dein deine deinen deiner= your; mein meine meinen meiner= my; von= of; vom= of the;" +
       "getrennt= broke up; geschieden= divorced; was= something; jemanden jemand= someone;" +
       "sich= -; stimmt= true; wirklich= really; eigentlich= -; doch= -; früher= before;" +
-      "ob= if; weiß weiss= know; jahre jahren= years; monate monaten monat= months;" +
+      "ob= if; weiß weiss= know; jahr jahre jahren= years; monate monaten monat= months;" +
       "aus= from; im in= in; paar= couple; schluss= broke up; gemacht= -; geküsst= kissed;" +
-      "letzten letzte letztes= last; bestätigt bestaetigt offiziell= confirmed",
+      "letzten letzte letztes letztem= last; heißt heisst= called; bestätigt bestaetigt offiziell= confirmed",
   ),
   fr: table(
     "il= he; elle= she; ils elles= they; a= has; ont= have; as= have; copine meuf blonde= gf;" +
@@ -214,7 +214,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "rompu= broke up; séparés séparé séparée separes separe= broke up; divorcé divorcée divorce= divorced;" +
       "truc= something; quelqu'un quelquun= someone; voit= seeing; vous= you guys; tu toi= you;" +
       "vrai= true; depuis= since; avant= before; se= -; askip= apparently; ex-copine ex-copain= ex;" +
-      "à= to; si= if; sait= know; ans= years; mois= months; dernier derniere dernière= last;" +
+      "à= to; appelle= called; si= if; sait= know; ans= years; mois= months; dernier derniere dernière= last;" +
       "dans en= in;" +
       "confirmé confirmée confirme officiel officielle= confirmed",
   ),
