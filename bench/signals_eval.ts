@@ -10,7 +10,8 @@
  *    (`scripts/chatgen.ts`, as `bench/ingest.ts` generates it) and a mix with 1% relationship
  *    talk.
  *
- * Run: `deno run -A bench/signals_eval.ts [--set PATH]... [--errors] [--no-cost] [--model]`.
+ * Run: `deno run -A bench/signals_eval.ts [--set PATH]... [--errors] [--no-cost] [--model]`
+ * (a `--set` directory means every `*.jsonl` in it).
  * `--model` adds the n-gram second opinion (`src/analysis/signals/ngram_model.ts`, trained on
  * the dev sets) where the rules find nothing (`--threshold P` overrides its cut). Without
  * `--set` it scores every `tests/data/signals_*.jsonl` (the dev sets). `--errors` lists every
@@ -84,7 +85,24 @@ export async function devSetPaths(): Promise<string[]> {
   return names.sort().map((n) => new URL(n, root).pathname);
 }
 
-const paths = values.set?.length ? values.set : await devSetPaths();
+/** The files of `--set`: a file as given, a directory as every `*.jsonl` in it (name order). */
+async function setPaths(sets: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const p of sets) {
+    if (!(await Deno.stat(p)).isDirectory) {
+      out.push(p);
+      continue;
+    }
+    const names: string[] = [];
+    for await (const e of Deno.readDir(p)) {
+      if (e.isFile && e.name.endsWith(".jsonl")) names.push(e.name);
+    }
+    out.push(...names.sort().map((n) => `${p.replace(/\/$/, "")}/${n}`));
+  }
+  return out;
+}
+
+const paths = values.set?.length ? await setPaths(values.set) : await devSetPaths();
 const f = (x: number) => x.toFixed(3);
 const row = (label: string, r: SetScore) =>
   `  ${label.padEnd(22)} ${String(r.lines).padStart(5)}  ` +
