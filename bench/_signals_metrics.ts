@@ -17,7 +17,8 @@ export interface Labelled {
   text: string;
   channel: string;
   asked: boolean;
-  claim: boolean;
+  /** Null when the file does not say (then the line counts for targets and asked only). */
+  claim: boolean | null;
   targets: string[];
   /** `en`, `es`, `pt`, `de`, `fr` (`?` when the file does not say). */
   lang: string;
@@ -64,7 +65,7 @@ export async function loadLabelled(url: URL | string): Promise<Labelled[]> {
     if (typeof o.text !== "string") throw bad("text", "a string");
     if (typeof o.channel !== "string") throw bad("channel", "a string");
     if (typeof o.asked !== "boolean") throw bad("asked", "true or false");
-    if (typeof o.claim !== "boolean") throw bad("claim", "true or false");
+    if (o.claim !== undefined && typeof o.claim !== "boolean") throw bad("claim", "true or false");
     if (!Array.isArray(o.targets) || !o.targets.every((t) => typeof t === "string")) {
       throw bad("targets", "an array of strings");
     }
@@ -72,7 +73,7 @@ export async function loadLabelled(url: URL | string): Promise<Labelled[]> {
       text: o.text,
       channel: o.channel,
       asked: o.asked,
-      claim: o.claim,
+      claim: typeof o.claim === "boolean" ? o.claim : null,
       targets: o.targets as string[],
       lang: typeof o.lang === "string" ? o.lang : "?",
       class: typeof o.class === "string" ? o.class : "?",
@@ -167,7 +168,7 @@ export function evaluateSet(
       }
     };
     binary("asked", asked, l.asked, (c) => c.a);
-    binary("claim", claim, l.claim, (c) => c.c);
+    if (l.claim !== null) binary("claim", claim, l.claim, (c) => c.c);
     if (problems.length) {
       errors.push(
         `${l.where} [${l.lang}/${l.class}] ${JSON.stringify(l.text)} (#${l.channel}): ${

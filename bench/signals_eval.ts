@@ -105,7 +105,7 @@ async function setPaths(sets: readonly string[]): Promise<string[]> {
 const paths = values.set?.length ? await setPaths(values.set) : await devSetPaths();
 const f = (x: number) => x.toFixed(3);
 const row = (label: string, r: SetScore) =>
-  `  ${label.padEnd(22)} ${String(r.lines).padStart(5)}  ` +
+  `  ${label.padEnd(30)} ${String(r.lines).padStart(5)}  ` +
   `targets P ${f(r.targets.precision)} R ${
     f(r.targets.recall)
   } (tp ${r.targets.tp} fp ${r.targets.fp} fn ${r.targets.fn})  ` +
