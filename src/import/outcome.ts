@@ -1,0 +1,157 @@
+/**
+ * What one record of an imported file becomes (a message draft, an event, nothing worth keeping,
+ * or a problem), the rule for `--channel`, and the per-file plumbing every format shares: a
+ * format reads one file into batches of outcomes, and {@link fileSource} turns that into a
+ * chat source like the live client and the fixture replay.
+ *
+ * @module
+ */
+import type { ChatEvent } from "../schemas.ts";
+import { InputError } from "../errors.ts";
+import type { ChatItem, ChatSource, MessageDraft } from "../chat/source.ts";
+
+/** The formats an import reads, in the order detection tries them. */
+export const IMPORT_FORMATS = [
+  "twitchdownloader",
+  "chat-downloader",
+  "justlog",
+  "irc",
+  "chatterino",
+] as const;
+/** One of {@link IMPORT_FORMATS}. */
+export type ImportFormat = typeof IMPORT_FORMATS[number];
+
+/** What one record (a line, a JSON element) of an imported file is. */
+export type Outcome =
+  | { kind: "message"; draft: MessageDraft }
+  | { kind: "event"; event: ChatEvent }
+  /** Not chat (server chatter, a system line, a kind of record this import does not keep). */
+  | { kind: "skip" }
+  | { kind: "problem"; reason: string };
+
+/** Skips a record. */
+export const SKIP: Outcome = { kind: "skip" };
+
+/** A problem outcome. */
+export function problem(reason: string): Outcome {
+  return { kind: "problem", reason };
+}
+
+/**
+ * `--channel`: names the channel when a format does not carry it, and must agree with the
+ * channel a format does carry.
+ */
+export class ChannelRule {
+  /** The normalized `--channel`, if given. */
+  readonly given: string | undefined;
+  constructor(given: string | undefined) {
+    this.given = given;
+  }
+
+  /** Throws an {@link InputError} at `where` when `found` disagrees with `--channel`. */
+  check(found: string, where: string): void {
+    if (this.given !== undefined && found !== this.given) {
+      throw new InputError(
+        where,
+        `the file says channel "${found}", but --channel is "${this.given}"`,
+      );
+    }
+  }
+
+  /** The channel of a file that names none: `--channel`, else an error saying `why` at `where`. */
+  require(where: string, why: string): string {
+    if (this.given === undefined) throw new InputError(where, `${why}: pass --channel`);
+    return this.given;
+  }
+}
+
+/** Running figures of an import, read by the progress line and the summary. */
+export interface ImportStats {
+  /** The file being read. */
+  file: string;
+  filesDone: number;
+  filesTotal: number;
+  /** Records read (lines or JSON elements that were not blank). */
+  records: number;
+  /** Records that are not chat (server chatter, system lines). */
+  skipped: number;
+}
+
+/** A fresh {@link ImportStats}. */
+export function newImportStats(filesTotal = 0): ImportStats {
+  return { file: "", filesDone: 0, filesTotal, records: 0, skipped: 0 };
+}
+
+/** What reading one file needs besides its path. */
+export interface FileContext {
+  channel: ChannelRule;
+  /** Minutes to subtract from local clock times (Chatterino) to get UTC. @default 0 */
+  utcOffsetMinutes: number;
+}
+
+/** One outcome with where it came from (`file:line` or `file:record N`). */
+export interface Located {
+  where: string;
+  outcome: Outcome;
+}
+
+/** Reads one file of a format: batches of located outcomes, in file order. */
+export type FileReader = (path: string, ctx: FileContext) => AsyncGenerator<Located[]>;
+
+/** Options of the import sources. */
+export interface ImportOptions {
+  /** `--channel`, normalized. */
+  channel?: string;
+  /** See {@link FileContext.utcOffsetMinutes}. @default 0 */
+  utcOffsetMinutes?: number;
+  /** Filled while the source runs. */
+  stats?: ImportStats;
+}
+
+/**
+ * A chat source over `files`, each read by the reader of its format. Problems become `problem`
+ * items; skipped records are only counted. Stops between batches when aborted.
+ */
+export function fileSource(
+  files: readonly { path: string; reader: FileReader }[],
+  options: ImportOptions = {},
+): ChatSource {
+  const ctx: FileContext = {
+    channel: new ChannelRule(options.channel),
+    utcOffsetMinutes: options.utcOffsetMinutes ?? 0,
+  };
+  const stats = options.stats ?? newImportStats();
+  stats.filesTotal = files.length;
+  return async function* (signal: AbortSignal): AsyncGenerator<ChatItem> {
+    for (const { path, reader } of files) {
+      if (signal.aborted) return;
+      stats.file = path;
+      const batches = reader(path, ctx);
+      try {
+        for await (const batch of batches) {
+          for (const { where, outcome } of batch) {
+            stats.records++;
+            switch (outcome.kind) {
+              case "message":
+                yield { kind: "message", draft: outcome.draft };
+                break;
+              case "event":
+                yield { kind: "event", event: outcome.event };
+                break;
+              case "skip":
+                stats.skipped++;
+                break;
+              case "problem":
+                yield { kind: "problem", where, reason: outcome.reason };
+                break;
+            }
+          }
+          if (signal.aborted) return;
+        }
+      } finally {
+        await batches.return(undefined);
+      }
+      stats.filesDone++;
+    }
+  };
+}
