@@ -18,10 +18,10 @@ import { isoFromMs } from "../normalize.ts";
 import { openBytes } from "./input.ts";
 import { jsonArrayRecords } from "./json_stream.ts";
 import {
+  at,
   type FileContext,
   fileSource,
   type ImportOptions,
-  type Located,
   type Outcome,
   problem,
   SKIP,
@@ -224,14 +224,13 @@ function textMessage(
 export async function* readChatDownloaderFile(
   path: string,
   ctx: FileContext,
-): AsyncGenerator<Located[]> {
+): AsyncGenerator<Outcome[]> {
   const channel = ctx.channel.require(path, "chat-downloader files do not name the channel");
   for await (const batch of jsonArrayRecords(await openBytes(path), { arrayKey: null })) {
     yield batch.map((r) => {
-      const where = `${path}:record ${r.record}`;
-      return "error" in r
-        ? { where, outcome: problem(r.error) }
-        : { where, outcome: parseChatDownloaderItem(r.value, channel) };
+      if ("error" in r) return problem(r.error, `${path}:record ${r.record}`);
+      const o = parseChatDownloaderItem(r.value, channel);
+      return o.kind === "problem" ? at(o, `${path}:record ${r.record}`) : o;
     });
   }
 }

@@ -18,10 +18,10 @@ import type { ChatSource } from "../chat/source.ts";
 import { readLineBatches } from "../store/lines.ts";
 import { openBytes } from "./input.ts";
 import {
+  at,
   type FileContext,
   fileSource,
   type ImportOptions,
-  type Located,
   type Outcome,
   problem,
   SKIP,
@@ -133,7 +133,7 @@ export function parseChatterinoLine(
 export async function* readChatterinoFile(
   path: string,
   ctx: FileContext,
-): AsyncGenerator<Located[]> {
+): AsyncGenerator<Outcome[]> {
   const named = chatterinoChannel(path);
   let channel: string;
   if (named !== undefined) {
@@ -144,15 +144,14 @@ export async function* readChatterinoFile(
   }
   const day: ChatterinoDay = { dayMs: chatterinoFileDay(path), lastMs: 0 };
   for await (const batch of readLineBatches(await openBytes(path))) {
-    const out: Located[] = [];
+    const out: Outcome[] = [];
     for (const item of batch) {
-      const where = `${path}:${item.line}`;
-      out.push({
-        where,
-        outcome: "error" in item
-          ? problem(item.error)
-          : parseChatterinoLine(item.text, day, channel, ctx.utcOffsetMinutes),
-      });
+      if ("error" in item) {
+        out.push(problem(item.error, `${path}:${item.line}`));
+        continue;
+      }
+      const o = parseChatterinoLine(item.text, day, channel, ctx.utcOffsetMinutes);
+      out.push(o.kind === "problem" ? at(o, `${path}:${item.line}`) : o);
     }
     yield out;
   }

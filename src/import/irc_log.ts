@@ -13,10 +13,10 @@ import type { Source } from "../schemas.ts";
 import { openBytes } from "./input.ts";
 import { readLineBatches } from "../store/lines.ts";
 import {
+  at,
   type FileContext,
   fileSource,
   type ImportOptions,
-  type Located,
   type Outcome,
   problem,
   SKIP,
@@ -81,19 +81,25 @@ export function parseIrcLogLine(
 }
 
 /** Reads one file of raw IRC lines. */
-export async function* readIrcFile(path: string, ctx: FileContext): AsyncGenerator<Located[]> {
+export async function* readIrcFile(path: string, ctx: FileContext): AsyncGenerator<Outcome[]> {
+  const given = ctx.channel.given;
   for await (const batch of readLineBatches(await openBytes(path))) {
-    const out: Located[] = [];
-    for (const item of batch) {
-      const where = `${path}:${item.line}`;
+    const out: Outcome[] = new Array(batch.length);
+    for (let k = 0; k < batch.length; k++) {
+      const item = batch[k]!;
       if ("error" in item) {
-        out.push({ where, outcome: problem(item.error) });
+        out[k] = problem(item.error, `${path}:${item.line}`);
         continue;
       }
-      const outcome = parseIrcLogLine(item.text);
-      if (outcome.kind === "message") ctx.channel.check(outcome.draft.channel, where);
-      else if (outcome.kind === "event") ctx.channel.check(outcome.event.channel, where);
-      out.push({ where, outcome });
+      const o = parseIrcLogLine(item.text);
+      if (o.kind === "problem") out[k] = at(o, `${path}:${item.line}`);
+      else {
+        if (given !== undefined) {
+          if (o.kind === "message") ctx.channel.check(o.draft.channel, `${path}:${item.line}`);
+          else if (o.kind === "event") ctx.channel.check(o.event.channel, `${path}:${item.line}`);
+        }
+        out[k] = o;
+      }
     }
     yield out;
   }

@@ -90,15 +90,11 @@ export async function* jsonArrayRecords(
   let keptKey: string | null = null;
   let tail = ""; // unscanned text carried over (a string that did not end in its chunk)
 
-  const finishElement = (s: string, end: number, out: JsonRecord[]) => {
-    const text = captureFrom >= 0 ? captured + s.slice(captureFrom, end) : captured;
-    captured = "";
-    captureFrom = -1;
-    if (oversized) {
-      oversized = false;
-      out.push({ record: ++record, error: `record longer than ${max} characters` });
-      return;
-    }
+  // Whole elements of the text being scanned are parsed together, as one array, in one
+  // JSON.parse call: `runStart` is where the first begins, `runEnds` where each ends.
+  let runStart = -1;
+  const runEnds: number[] = [];
+  const parseOne = (text: string, out: JsonRecord[]) => {
     const trimmed = text.trim();
     if (trimmed === "") return;
     record++;
@@ -107,6 +103,44 @@ export async function* jsonArrayRecords(
     } catch (e) {
       out.push({ record, error: `bad JSON (${(e as Error).message.split("\n")[0]})` });
     }
+  };
+  const flushRun = (s: string, out: JsonRecord[]) => {
+    if (runEnds.length === 0) return;
+    let values: unknown = null;
+    try {
+      values = JSON.parse(`[${s.slice(runStart, runEnds[runEnds.length - 1])}]`);
+    } catch {
+      // A malformed element (or an empty one): each is parsed on its own below.
+    }
+    if (Array.isArray(values) && values.length === runEnds.length) {
+      for (const value of values) out.push({ record: ++record, value });
+    } else {
+      let from = runStart;
+      for (const end of runEnds) {
+        parseOne(s.slice(from, end), out);
+        from = end + 1;
+      }
+    }
+    runStart = -1;
+    runEnds.length = 0;
+  };
+  const finishElement = (s: string, end: number, out: JsonRecord[]) => {
+    if (captured === "" && !oversized && captureFrom >= 0) {
+      if (runStart < 0) runStart = captureFrom;
+      runEnds.push(end);
+      captureFrom = -1;
+      return;
+    }
+    flushRun(s, out);
+    const text = captureFrom >= 0 ? captured + s.slice(captureFrom, end) : captured;
+    captured = "";
+    captureFrom = -1;
+    if (oversized) {
+      oversized = false;
+      out.push({ record: ++record, error: `record longer than ${max} characters` });
+      return;
+    }
+    parseOne(text, out);
   };
   const finishKept = (s: string, end: number) => {
     const text = captureFrom >= 0 ? captured + s.slice(captureFrom, end) : captured;
@@ -146,6 +180,7 @@ export async function* jsonArrayRecords(
           if (final) throw new JsonStreamError("the text ends inside a string");
           if (n - i > MAX_STRING) throw new JsonStreamError(`a string longer than ${MAX_STRING}`);
           // Keep what was captured so far; the string is scanned again with the next chunk.
+          flushRun(s, out);
           if (captureFrom >= 0) {
             captured += s.slice(captureFrom, i);
             captureFrom = 0;
@@ -220,6 +255,7 @@ export async function* jsonArrayRecords(
       }
       i++;
     }
+    flushRun(s, out);
     if (captureFrom >= 0) {
       captured += s.slice(captureFrom);
       captureFrom = 0;

@@ -19,10 +19,10 @@ import { openBytes, readHead } from "./input.ts";
 import { jsonArrayRecords } from "./json_stream.ts";
 import { parseIrcLogLine } from "./irc_log.ts";
 import {
+  at,
   type FileContext,
   fileSource,
   type ImportOptions,
-  type Located,
   type Outcome,
   problem,
   SKIP,
@@ -130,14 +130,14 @@ export function parseJustlogTextLine(line: string): Outcome {
   };
 }
 
-function checked(o: Outcome, ctx: FileContext, where: string): Located {
+function checked(o: Outcome, ctx: FileContext, where: string): Outcome {
   if (o.kind === "message") ctx.channel.check(o.draft.channel, where);
   else if (o.kind === "event") ctx.channel.check(o.event.channel, where);
-  return { where, outcome: o };
+  return at(o, where);
 }
 
 /** Reads one justlog/rustlog answer, whichever of JSON, NDJSON or text it is. */
-export async function* readJustlogFile(path: string, ctx: FileContext): AsyncGenerator<Located[]> {
+export async function* readJustlogFile(path: string, ctx: FileContext): AsyncGenerator<Outcome[]> {
   const head = (await readHead(path)).trimStart();
   const firstLine = head.slice(0, head.indexOf("\n") >>> 0);
   const ndjson = head.startsWith("{") && !/^\{\s*"messages"\s*:/.test(head) &&
@@ -147,25 +147,25 @@ export async function* readJustlogFile(path: string, ctx: FileContext): AsyncGen
       yield batch.map((r) => {
         const where = `${path}:record ${r.record}`;
         return "error" in r
-          ? { where, outcome: problem(r.error) }
+          ? problem(r.error, where)
           : checked(parseJustlogMessage(r.value), ctx, where);
       });
     }
     return;
   }
   for await (const batch of readLineBatches(await openBytes(path))) {
-    const out: Located[] = [];
+    const out: Outcome[] = [];
     for (const item of batch) {
       const where = `${path}:${item.line}`;
-      if ("error" in item) out.push({ where, outcome: problem(item.error) });
+      if ("error" in item) out.push(problem(item.error, where));
       else if (!ndjson) out.push(checked(parseJustlogTextLine(item.text), ctx, where));
-      else if (item.text.trim() === "") out.push({ where, outcome: SKIP });
+      else if (item.text.trim() === "") out.push(SKIP);
       else {
         let value: unknown;
         try {
           value = JSON.parse(item.text);
         } catch (e) {
-          out.push({ where, outcome: problem(`bad JSON (${(e as Error).message})`) });
+          out.push(problem(`bad JSON (${(e as Error).message})`, where));
           continue;
         }
         out.push(checked(parseJustlogMessage(value), ctx, where));

@@ -27,14 +27,15 @@ export type Outcome =
   | { kind: "event"; event: ChatEvent }
   /** Not chat (server chatter, a system line, a kind of record this import does not keep). */
   | { kind: "skip" }
-  | { kind: "problem"; reason: string };
+  /** `where` (`file:line`, `file:record N`) is set by the file reader, not the pure parser. */
+  | { kind: "problem"; reason: string; where?: string };
 
 /** Skips a record. */
 export const SKIP: Outcome = { kind: "skip" };
 
-/** A problem outcome. */
-export function problem(reason: string): Outcome {
-  return { kind: "problem", reason };
+/** A problem outcome, at `where` when the caller knows it. */
+export function problem(reason: string, where?: string): Outcome {
+  return where === undefined ? { kind: "problem", reason } : { kind: "problem", reason, where };
 }
 
 /**
@@ -89,14 +90,13 @@ export interface FileContext {
   utcOffsetMinutes: number;
 }
 
-/** One outcome with where it came from (`file:line` or `file:record N`). */
-export interface Located {
-  where: string;
-  outcome: Outcome;
+/** `o`, with `where` when it is a problem (the only outcome that is reported by place). */
+export function at(o: Outcome, where: string): Outcome {
+  return o.kind === "problem" ? { kind: "problem", reason: o.reason, where } : o;
 }
 
-/** Reads one file of a format: batches of located outcomes, in file order. */
-export type FileReader = (path: string, ctx: FileContext) => AsyncGenerator<Located[]>;
+/** Reads one file of a format: batches of outcomes (problems located), in file order. */
+export type FileReader = (path: string, ctx: FileContext) => AsyncGenerator<Outcome[]>;
 
 /** Options of the import sources. */
 export interface ImportOptions {
@@ -129,22 +129,12 @@ export function fileSource(
       const batches = reader(path, ctx);
       try {
         for await (const batch of batches) {
-          for (const { where, outcome } of batch) {
-            stats.records++;
-            switch (outcome.kind) {
-              case "message":
-                yield { kind: "message", draft: outcome.draft };
-                break;
-              case "event":
-                yield { kind: "event", event: outcome.event };
-                break;
-              case "skip":
-                stats.skipped++;
-                break;
-              case "problem":
-                yield { kind: "problem", where, reason: outcome.reason };
-                break;
-            }
+          stats.records += batch.length;
+          for (const o of batch) {
+            // Messages and events have the shape of chat items: they go out as they are.
+            if (o.kind === "message" || o.kind === "event") yield o;
+            else if (o.kind === "skip") stats.skipped++;
+            else yield { kind: "problem", where: o.where ?? path, reason: o.reason };
           }
           if (signal.aborted) return;
         }

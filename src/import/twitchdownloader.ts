@@ -13,10 +13,10 @@ import type { ChatSource, MessageDraft } from "../chat/source.ts";
 import { openBytes } from "./input.ts";
 import { jsonArrayRecords } from "./json_stream.ts";
 import {
+  at,
   type FileContext,
   fileSource,
   type ImportOptions,
-  type Located,
   type Outcome,
   problem,
 } from "./outcome.ts";
@@ -138,7 +138,7 @@ export function parseTwitchDownloaderComment(v: unknown, channel: string): Outco
 export async function* readTwitchDownloaderFile(
   path: string,
   ctx: FileContext,
-): AsyncGenerator<Located[]> {
+): AsyncGenerator<Outcome[]> {
   const head: Record<string, unknown> = {};
   let channel: string | undefined;
   const records = jsonArrayRecords(await openBytes(path), {
@@ -156,10 +156,9 @@ export async function* readTwitchDownloaderFile(
     }
     const ch = channel;
     yield batch.map((r) => {
-      const where = `${path}:record ${r.record}`;
-      return "error" in r
-        ? { where, outcome: problem(r.error) }
-        : { where, outcome: parseTwitchDownloaderComment(r.value, ch) };
+      if ("error" in r) return problem(r.error, `${path}:record ${r.record}`);
+      const o = parseTwitchDownloaderComment(r.value, ch);
+      return o.kind === "problem" ? at(o, `${path}:record ${r.record}`) : o;
     });
   }
   if (channel === undefined) {
