@@ -184,6 +184,11 @@ export async function* jsonArrayRecords(
           if (captureFrom >= 0) {
             captured += s.slice(captureFrom, i);
             captureFrom = 0;
+            if (captured.length + (n - i) > max) {
+              oversized = true;
+              captured = "";
+              captureFrom = -1;
+            }
           }
           return s.slice(i);
         }
