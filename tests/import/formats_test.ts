@@ -91,7 +91,9 @@ Deno.test("chat-downloader: microseconds truncated, replies, first message, even
   const del = r.events[0]!;
   assert(del.kind === "clearmsg" && del.target_message_id === id(4));
   const ban = r.events[1]!;
-  assert(ban.kind === "clearchat" && ban.user_name === "salty_crab" && ban.duration_seconds === 600);
+  assert(
+    ban.kind === "clearchat" && ban.user_name === "salty_crab" && ban.duration_seconds === 600,
+  );
   assertEquals(r.skipped, 1); // the room_state item
   assertEquals(r.problems.length, 2);
 });
@@ -116,7 +118,10 @@ Deno.test("raw IRC: messages and events as live chat reads them; server chatter 
   assertEquals(m.get(id(2))?.reply_to, { message_id: id(1), user_name: "pixel_fox" });
   assertEquals(m.get(id(3))?.action, true);
   // Odd case in the prefix and the channel: logins are lowercased.
-  assertEquals([m.get(id(5))?.user_name, m.get(id(5))?.channel], ["mega_ninja", "example_streamer"]);
+  assertEquals([m.get(id(5))?.user_name, m.get(id(5))?.channel], [
+    "mega_ninja",
+    "example_streamer",
+  ]);
   assertEquals(r.events.map((e) => e.kind), ["clearmsg", "clearchat", "usernotice"]);
   assert(r.events.every((e) => e.source === "import:irc"));
   assertEquals(r.skipped, 6); // 001, CAP, JOIN, ROOMSTATE, PING, RECONNECT

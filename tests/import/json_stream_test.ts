@@ -1,6 +1,10 @@
 import { assert, assertEquals, assertRejects } from "../support/assert.ts";
 import fc from "fast-check";
-import { type JsonRecord, jsonArrayRecords, JsonStreamError } from "../../src/import/json_stream.ts";
+import {
+  jsonArrayRecords,
+  type JsonRecord,
+  JsonStreamError,
+} from "../../src/import/json_stream.ts";
 
 const enc = new TextEncoder();
 
@@ -40,12 +44,12 @@ Deno.test("jsonArrayRecords() yields the elements under the key and keeps the na
   const text = JSON.stringify({
     FileInfo: { Version: { Major: 1 } },
     streamer: { name: "A", id: 1, login: "a" },
-    comments: [{ x: "a\"b\\c]" }, { x: "{[" }, 3, "s"],
+    comments: [{ x: 'a"b\\c]' }, { x: "{[" }, 3, "s"],
     embeddedData: { big: "x".repeat(10000) },
   });
   const got = await collect(pieces(text), "comments", head);
   assertEquals(got, [
-    { record: 1, value: { x: "a\"b\\c]" } },
+    { record: 1, value: { x: 'a"b\\c]' } },
     { record: 2, value: { x: "{[" } },
     { record: 3, value: 3 },
     { record: 4, value: "s" },
@@ -57,7 +61,7 @@ Deno.test("jsonArrayRecords() gives the same records however the bytes are cut",
   const value = {
     streamer: { login: "ché_✓" },
     comments: [
-      { body: "emoji 👋 and \"quotes\" \\ and \u2028", n: [1, [2, { z: null }]] },
+      { body: 'emoji 👋 and "quotes" \\ and \u2028', n: [1, [2, { z: null }]] },
       { body: "", n: [] },
       { body: "ends with backslash \\", n: {} },
     ],
@@ -101,7 +105,10 @@ Deno.test("jsonArrayRecords() reports an element longer than the limit and goes 
 });
 
 Deno.test("jsonArrayRecords() throws JsonStreamError on a truncated file or a wrong shape", async () => {
-  await assertRejects(() => collect(pieces('{"comments":[{"a":1},{"a"'), "comments"), JsonStreamError);
+  await assertRejects(
+    () => collect(pieces('{"comments":[{"a":1},{"a"'), "comments"),
+    JsonStreamError,
+  );
   await assertRejects(() => collect(pieces('{"comments":["abc'), "comments"), JsonStreamError);
   await assertRejects(() => collect(pieces('[{"a":1}]'), "comments"), JsonStreamError);
   await assertRejects(() => collect(pieces('{"a":1}'), null), JsonStreamError);
