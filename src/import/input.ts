@@ -107,7 +107,10 @@ export async function readHead(path: string): Promise<string> {
       size += r.value.length;
     }
   } catch (e) {
-    throw new InputError(path, `cannot read (${(e as Error).message})`, { cause: e });
+    // A file damaged further on is still told by its head; reading it reports the damage.
+    if (size === 0) {
+      throw new InputError(path, `cannot read (${(e as Error).message})`, { cause: e });
+    }
   } finally {
     await reader.cancel().catch(() => {});
   }

@@ -9,6 +9,7 @@
 import type { ChatEvent } from "../schemas.ts";
 import { InputError } from "../errors.ts";
 import type { ChatItem, ChatSource, MessageDraft } from "../chat/source.ts";
+import { JsonStreamError } from "./json_stream.ts";
 
 /** The formats an import reads, in the order detection tries them. */
 export const IMPORT_FORMATS = [
@@ -138,6 +139,13 @@ export function fileSource(
           }
           if (signal.aborted) return;
         }
+      } catch (e) {
+        // A file that ends early or cannot be decompressed: what came before it is kept, the
+        // file is reported, and the next one is read. Errors of ours (a --channel that
+        // disagrees) stop the import.
+        const corrupt = e instanceof TypeError && /corrupt|gzip|deflate/i.test(e.message);
+        if (!(e instanceof JsonStreamError || corrupt)) throw e;
+        yield { kind: "problem", where: path, reason: e.message };
       } finally {
         await batches.return(undefined);
       }

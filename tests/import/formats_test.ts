@@ -230,3 +230,30 @@ Deno.test("--channel must agree with the channel a file names", async () => {
   const irc = await assertRejects(() => read([IRC], "other_channel"), InputError);
   assert(irc.message.includes("capture.irc.txt:5"), irc.message);
 });
+
+Deno.test("a truncated JSON file and a corrupt gzip file are reported; the other files are read", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const whole = await Deno.readTextFile(TD);
+    const cut = join(dir, "a_cut.json");
+    await Deno.writeTextFile(cut, whole.slice(0, whole.indexOf('"_id": "broken-1"')));
+    // A gzip capture whose end (the checksum) is missing, as a copy cut short leaves it.
+    const gz = join(dir, "b_cut.txt.gz");
+    const file = await Deno.open(IRC);
+    await Deno.writeFile(gz, file.readable.pipeThrough(new CompressionStream("gzip")));
+    const bytes = await Deno.readFile(gz);
+    await Deno.writeFile(gz, bytes.subarray(0, bytes.length - 6));
+    const r = await read([cut, gz, IRC]);
+    // Problems of whole files (without a line number).
+    assertEquals(r.problems.filter((p) => !/:\d+: /.test(p) && !p.includes(":record ")), [
+      `${cut}: the text ends inside the "comments" array`,
+      `${gz}: corrupt gzip stream does not have a matching checksum`,
+    ]);
+    // The four whole comments before the cut, and the whole IRC capture after the bad file.
+    assertEquals(r.messages.filter((m) => m.source === "import:twitchdownloader").length, 4);
+    const irc = r.messages.filter((m) => m.source === "import:irc").map((m) => m.message_id);
+    assertEquals(irc.slice(-5), (await read([IRC])).messages.map((m) => m.message_id));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
