@@ -45,6 +45,10 @@ const OPEN_BRACKET = 91;
 const CLOSE_BRACKET = 93;
 const MAX_STRING = 64 * 1024 * 1024;
 
+function isSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9;
+}
+
 /**
  * The elements of the array, a batch per chunk of input. Throws {@link JsonStreamError} when
  * the text ends inside the array, or the top level is not the expected object or array.
@@ -142,6 +146,43 @@ export async function* jsonArrayRecords(
     }
     parseOne(text, out);
   };
+  /**
+   * The fast path over an array of objects: from `from` (the start of an element, outside any
+   * string), guesses the last element boundary of `s` (a `}` then `,` then `{`) and parses
+   * everything before it as one array. That parse succeeds only if the guess is a real boundary
+   * (a cut inside a string or a nested object leaves the text unbalanced), so nothing is
+   * scanned character by character but the one element that straddles the chunk's end.
+   * Returns the index of the boundary's comma, or -1 (then the scanner goes on as usual).
+   */
+  const leap = (s: string, from: number, out: JsonRecord[]): number => {
+    // Elements of one array start alike (`{"_id":`): a `{` that does not is a nested object.
+    let start = from;
+    while (start < s.length && isSpace(s.charCodeAt(start))) start++;
+    if (s.charCodeAt(start) !== OPEN_BRACE) return -1;
+    const colon = s.indexOf(":", start);
+    if (colon < 0 || colon - start > 200) return -1;
+    const signature = s.slice(start, colon + 1);
+    let open = s.length;
+    for (let tries = 0; tries < 64; tries++) {
+      open = s.lastIndexOf(signature, open - 1);
+      if (open <= from) return -1;
+      let k = open - 1;
+      while (k > from && isSpace(s.charCodeAt(k))) k--;
+      if (s.charCodeAt(k) !== COMMA) continue;
+      const comma = k--;
+      while (k > from && isSpace(s.charCodeAt(k))) k--;
+      if (s.charCodeAt(k) !== CLOSE_BRACE) continue;
+      let values: unknown;
+      try {
+        values = JSON.parse(`[${s.slice(from, k + 1)}]`);
+      } catch {
+        return -1;
+      }
+      for (const value of values as unknown[]) out.push({ record: ++record, value });
+      return comma;
+    }
+    return -1;
+  };
   const finishKept = (s: string, end: number) => {
     const text = captureFrom >= 0 ? captured + s.slice(captureFrom, end) : captured;
     captured = "";
@@ -162,6 +203,7 @@ export async function* jsonArrayRecords(
   const scan = (s: string, final: boolean, out: JsonRecord[]): string => {
     const n = s.length;
     let i = 0;
+    let leapt = false;
     while (i < n) {
       const c = s.charCodeAt(i);
       if (c === QUOTE) {
@@ -240,6 +282,16 @@ export async function* jsonArrayRecords(
           if (inTarget && depth === targetDepth) {
             finishElement(s, i, out);
             captureFrom = i + 1;
+            if (!leapt) {
+              leapt = true;
+              flushRun(s, out);
+              const comma = leap(s, i + 1, out);
+              if (comma > 0) {
+                captureFrom = comma + 1;
+                i = comma + 1;
+                continue;
+              }
+            }
           } else if (depth === 1 && objectMode) {
             if (keptKey !== null) finishKept(s, i);
             expectKey = true;
