@@ -15,7 +15,7 @@ import { normalizeLogin } from "../normalize.ts";
 import { messageIdFor } from "../analysis/message_id.ts";
 import { isoFromMs } from "../normalize.ts";
 import type { ChatSource } from "../chat/source.ts";
-import { readLineBatches } from "../store/lines.ts";
+import { readLineBatches } from "../line_reader.ts";
 import { openBytes } from "./input.ts";
 import {
   at,

@@ -11,7 +11,7 @@ import { parseIrcLine } from "../chat/irc.ts";
 import { twitchMeaning } from "../chat/twitch.ts";
 import type { Source } from "../schemas.ts";
 import { openBytes } from "./input.ts";
-import { readLineBatches } from "../store/lines.ts";
+import { readLineBatches } from "../line_reader.ts";
 import {
   at,
   type FileContext,

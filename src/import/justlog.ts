@@ -14,7 +14,7 @@ import { normalizeLogin, parseTimestamp } from "../normalize.ts";
 import { messageIdFor } from "../analysis/message_id.ts";
 import { emoteNamesFromTag } from "../analysis/emote_ranges.ts";
 import type { ChatSource, MessageDraft } from "../chat/source.ts";
-import { readLineBatches } from "../store/lines.ts";
+import { readLineBatches } from "../line_reader.ts";
 import { openBytes, readHead } from "./input.ts";
 import { jsonArrayRecords } from "./json_stream.ts";
 import { parseIrcLogLine } from "./irc_log.ts";

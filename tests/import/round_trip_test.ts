@@ -100,7 +100,9 @@ const draft: fc.Arbitrary<MessageDraft> = fc.record({
   return d;
 });
 
-const ctx = { knownEmotes: new Set(EMOTES), redact: true };
+// Without redaction: a redacted record's text no longer holds what was redacted, so its
+// `redacted` list cannot come back from the text (redaction is one-way by design).
+const ctx = { knownEmotes: new Set(EMOTES), redact: false };
 
 Deno.test("records written as raw IRC and imported back are equal", () => {
   fc.assert(
