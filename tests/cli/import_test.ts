@@ -148,3 +148,15 @@ Deno.test("import: killed with SIGKILL mid-way, the log holds whole records; imp
   assertEquals(stored.length, 60000);
   assertEquals(new Set(stored.map((m) => m.message_id)).size, 60000);
 });
+
+Deno.test("import runs with read, write and env only (no network)", async () => {
+  await using dir = await tempDir();
+  const child = spawnCli(["import", TD, "--data-dir", join(dir.path, "data"), "--log-only"], {
+    cwd: dir.path,
+    permissions: ["--allow-read", "--allow-write", "--allow-env"],
+  });
+  const out = await child.output();
+  const stderr = new TextDecoder().decode(out.stderr);
+  assertEquals(out.code, 0, stderr);
+  assertMatch(stderr, /5 new, 0 duplicate/);
+});
