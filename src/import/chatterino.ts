@@ -6,7 +6,8 @@
  * skipped. The date comes from the last `# Start logging at` line, else the file name; a clock
  * that goes backwards means midnight passed. Times are the logging machine's local time: read
  * as UTC unless `--utc-offset` says otherwise. No ids: each message gets the deterministic hash
- * id, so importing the same log twice stores it once.
+ * id, so importing the same log twice stores it once. Logs in the `Whispers`, `Mentions`, `Live`
+ * and `AutoMod` folders are not a channel's chat and are skipped.
  *
  * @module
  */
@@ -33,6 +34,7 @@ const USER = /^(?:(\S+) )?([A-Za-z0-9_]{1,25}): /;
 const FILE_DATE = /-(\d{4})-(\d{2})-(\d{2})\.log(?:\.gz)?$/;
 const FILE_CHANNEL = /^([A-Za-z0-9_]{1,25})-.+\.log(?:\.gz)?$/;
 const DAY_MS = 86_400_000;
+const SPECIAL_FOLDERS = new Set(["Whispers", "Mentions", "Live", "AutoMod"]);
 
 /** The channel a Chatterino log's path names: its `Channels/<channel>` folder or file name. */
 export function chatterinoChannel(path: string): string | undefined {
@@ -134,6 +136,14 @@ export async function* readChatterinoFile(
   path: string,
   ctx: FileContext,
 ): AsyncGenerator<Outcome[]> {
+  // Whispers, mentions, live and AutoMod logs are not a channel's chat (mentions repeat lines
+  // of the channel logs): their lines are skipped.
+  if (SPECIAL_FOLDERS.has(basename(dirname(path)))) {
+    for await (const batch of readLineBatches(await openBytes(path))) {
+      yield batch.map(() => SKIP);
+    }
+    return;
+  }
   const named = chatterinoChannel(path);
   let channel: string;
   if (named !== undefined) {

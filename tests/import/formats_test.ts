@@ -257,3 +257,20 @@ Deno.test("a truncated JSON file and a corrupt gzip file are reported; the other
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("Chatterino: logs in the Whispers and Mentions folders are skipped, not imported", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    for (const folder of ["Whispers", "Mentions"]) {
+      await Deno.mkdir(join(dir, "Twitch", folder), { recursive: true });
+      await Deno.writeTextFile(
+        join(dir, "Twitch", folder, `${folder.toLowerCase()}-2024-03-10.log`),
+        "# Start logging at 2024-03-10 17:59:00 UTC\n[18:00:01] pixel_fox: a private word\n",
+      );
+    }
+    const r = await read([dir], "example_streamer");
+    assertEquals([r.messages.length, r.problems.length, r.skipped], [0, 0, 4]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
