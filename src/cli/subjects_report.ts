@@ -4,9 +4,9 @@
  *
  * @module
  */
-import { UsageError } from "../errors.ts";
-import { readSubjects } from "../subjects/loading.ts";
-import { resolveSubject } from "../subjects/hits.ts";
+import { NotFoundError, UsageError } from "../errors.ts";
+import { readSubjects, resolveSubject } from "../subjects/loading.ts";
+import { openStore } from "../store/store.ts";
 import { REPORT_FORMATS, writeReport } from "../subjects/reports.ts";
 import { choice, COMMON_HELP, parseCommand, str } from "./args.ts";
 import type { CliIO } from "./io.ts";
@@ -56,20 +56,25 @@ export async function reportCommand(args: string[], io: CliIO): Promise<number> 
   let keys: string[];
   if (all) {
     keys = subjects.map((s) => s.key);
-    if (keys.length === 0) throw new UsageError(`no subjects loaded in ${dataDir}`);
+    if (keys.length === 0) throw new NotFoundError(`no subjects loaded in ${dataDir}`);
   } else {
     const ref = p.positionals[0]!;
     const found = resolveSubject(subjects, ref);
     if (!found) {
-      throw new UsageError(
+      throw new NotFoundError(
         `no loaded subject "${ref}" (keys: ${subjects.map((s) => s.key).join(", ") || "none"})`,
       );
     }
     keys = [found.key];
   }
-  for (const key of keys) {
-    const path = await writeReport(dataDir, key, format, out !== undefined ? { out } : {});
-    io.out(`${path}\n`);
+  const store = await openStore({ dataDir });
+  try {
+    for (const key of keys) {
+      const path = await writeReport(store, key, format, out !== undefined ? { out } : {});
+      io.out(`${path}\n`);
+    }
+  } finally {
+    await store.close();
   }
   return 0;
 }
