@@ -15,8 +15,8 @@ import { loadKnownEmotes } from "../analysis/emotes.ts";
 import { readSubjects } from "../subjects/loading.ts";
 import { compileWatchlist } from "../analysis/hits.ts";
 import { detectSignals } from "../analysis/signals.ts";
-import { privacyFilter } from "../privacy/optout.ts";
-import { openDerived } from "../store/derived.ts";
+import { privacyFilter } from "../query/privacy_filter.ts";
+import { openStore } from "../store/store.ts";
 import { IMPORT_FORMATS, type ImportStats, newImportStats } from "../import/outcome.ts";
 import { importSource, planImport } from "../import/import_source.ts";
 
@@ -118,8 +118,10 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const status = new StatusLine(io, quiet);
   const knownEmotes = await loadKnownEmotes(fixturesDir);
   const subjects = await readSubjects(dataDir);
-  const privacy = await privacyFilter(dataDir);
-  const derived = p.values["log-only"] === true ? null : await openDerived(dataDir);
+  const store = await openStore({ dataDir });
+  const privacy = await privacyFilter(store);
+  // Index and profiles follow the log as in live chat (unless --log-only: they catch up later).
+  const derived = p.values["log-only"] === true ? null : await store.follow();
   const reasons = new Map<string, number>();
   let shown = 0;
   const summary = await runChat(source, {
@@ -145,6 +147,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     for (const w of (await derived?.close())?.problems ?? []) {
       io.err(`warning: index/profiles: ${w}\n`);
     }
+    await store.close();
   });
   status.done();
   for (const r of summary.repairs) io.err(`warning: ${r}\n`);
