@@ -18,7 +18,6 @@ import type { Message } from "../src/schemas.ts";
 import { timeline } from "../src/query/timeline.ts";
 import { interactionGraph } from "../src/query/graph.ts";
 import { graphText } from "../src/export/graph_formats.ts";
-import { catchUpDerived, rebuildDerived } from "../src/store/derived.ts";
 import { openStore } from "../src/store/store.ts";
 import process from "node:process";
 import { layout } from "../src/store/layout.ts";
@@ -111,7 +110,12 @@ async function ensureDataDir(): Promise<string> {
   await writeLines(layout(dir).messages, jsonLines(count));
   const t1 = performance.now();
   console.log(`  generated ${count.toLocaleString("en-US")} messages in ${secs(t1 - t0)}`);
-  await rebuildDerived(dir);
+  const s = await openStore({ dataDir: dir });
+  try {
+    await s.rebuild();
+  } finally {
+    await s.close();
+  }
   console.log(`  index and profiles rebuilt in ${secs(performance.now() - t1)}`);
   await Deno.writeTextFile(stamp, want);
   return dir;
@@ -235,11 +239,13 @@ if (!values["skip-verify"]) {
   const lines = text.split("\n").filter(Boolean);
   const per = Math.ceil(lines.length / chunks);
   const i0 = performance.now();
+  const incStore = await openStore({ dataDir: inc });
   for (let c = 0; c < chunks; c++) {
     await writeLines(layout(inc).messages, lines.slice(c * per, (c + 1) * per));
-    const r = await catchUpDerived(inc);
+    const r = await incStore.catchUp();
     if (r === null) throw new Error("derived writer busy");
   }
+  await incStore.close();
   const i1 = performance.now();
   const a = await readTree(join(dir, "profiles"));
   const b = await readTree(join(inc, "profiles"));
