@@ -100,7 +100,12 @@ async function ensureDataDir(): Promise<string> {
   const stamp = join(dir, "stamp.json");
   const want = JSON.stringify({ v: GEN_VERSION, n: count });
   try {
-    if (!values.rebuild && (await Deno.readTextFile(stamp)) === want) return dir;
+    if (!values.rebuild && (await Deno.readTextFile(stamp)) === want) {
+      // Derived state of an older layout is rebuilt by a catch-up.
+      const s = await openStore({ dataDir: dir });
+      await s.catchUp().finally(() => s.close());
+      return dir;
+    }
   } catch {
     // Not built yet.
   }
