@@ -171,6 +171,12 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** A graph to write or serve: its nodes and edges. */
+export interface GraphData {
+  nodes: readonly InteractionNode[];
+  edges: readonly InteractionEdge[];
+}
+
 /** A person's contact: both directions of their edges with one other person, summed. */
 export interface Contact {
   person: string;

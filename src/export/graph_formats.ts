@@ -17,14 +17,10 @@
  *
  * @module
  */
-import type { InteractionEdge, InteractionNode } from "../analysis/interactions.ts";
+import type { GraphData } from "../analysis/interactions.ts";
 import { toCsv } from "./csv.ts";
 
-/** A graph to write. */
-export interface GraphData {
-  nodes: readonly InteractionNode[];
-  edges: readonly InteractionEdge[];
-}
+export type { GraphData };
 
 /** The formats `graph export` writes. */
 export const GRAPH_FORMATS = ["gexf", "graphml", "json", "csv"] as const;

@@ -23,10 +23,10 @@ import {
   addressees,
   type Contact,
   contactsOf,
+  type GraphData,
   InteractionGraph,
 } from "../analysis/interactions.ts";
 import type { Message } from "../schemas.ts";
-import type { GraphData } from "../export/graph_formats.ts";
 import type { Store } from "../store/store.ts";
 import { type PrivacyFilter, privacyFilter } from "./privacy_filter.ts";
 import { fullDirectory, type Person, personIn, personMessages, personOptedOut } from "./person.ts";
