@@ -15,7 +15,6 @@ import { columns, printable } from "./table.ts";
 import { EVENT_COLUMNS, MESSAGE_COLUMNS, recordsToCsv } from "../export/csv.ts";
 import { personMessages, personOptedOut, resolvePerson } from "../query/person.ts";
 import { privacyFilter, takeAllowed } from "../query/privacy_filter.ts";
-import { NotFoundError } from "../errors.ts";
 
 const HELP =
   `Usage: twitch-osint search messages [--by user|channel --value NAME] [--since T] [--until T]
@@ -163,11 +162,8 @@ async function personSearch(
 ): Promise<{ messages: Message[]; via: "index"; tailBytes: number; note?: string }> {
   const privacy = await privacyFilter(store);
   const person = await resolvePerson(store, value);
-  if (personOptedOut(person, privacy)) {
-    throw new NotFoundError(
-      `user "${person.login}" is on the opt-out list: nothing of it is served`,
-    );
-  }
+  // Opted out through any of their logins: served as if nothing of them were stored.
+  if (personOptedOut(person, privacy)) return { messages: [], via: "index", tailBytes: 0 };
   if (person.logins.length === 0) {
     const r = await searchMessages(store, q, { privacy });
     return { messages: r.messages, via: "index", tailBytes: r.tailBytes };
