@@ -23,7 +23,7 @@ const STEM_LIST = [
   "están con|sigue con|sigues con|siguen con|anda con|andas con|andás con|andaba con|ta com|tá com|tao com|" +
   "tão com|esta com|está com|ainda com",
   // German
-  "freund|mann\\b|heirat|geheirat|verheirat|vergeben|zusammen|frau|ehefrau|ehemann|verlob|datet|" +
+  "freund|mann\\b|paar\\b|heirat|geheirat|verheirat|vergeben|zusammen|frau|ehefrau|ehemann|verlob|datet|" +
   "getrennt|geschied|schluss|was mit|küss|geküss",
   // French
   "copin|copain|mari\\b|petit ami|petite amie|ensemble|mari[ée]|femme|meuf|mec\\b|blonde|chum\\b|" +
