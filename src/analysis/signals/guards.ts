@@ -560,6 +560,17 @@ const datingNobody: Guard = (m) =>
 
 /** "with X" in a message about a collab or a duo is company. */
 const withIsCompany: Guard = (m) => {
+  // "is sara with him?" asks; "sara is with him at the lan", "...with him rn in vc" do not.
+  if (m.rule.name === "reverse-dating" && m.rel === "with") {
+    const next = m.canon.pieces[m.last + 1]?.w ?? "";
+    if (
+      next &&
+      !/^(?:\?|\.|,|now|rn|still|right|tho|though|fr|or|again|lol|lmao|anymore|officially|together)$/
+        .test(next)
+    ) {
+      return stop("other-sense", `"with ${m.s} ${next}" reads as company, not a partner`);
+    }
+  }
   if (m.rel !== "with" && m.rel !== "w" && m.rel !== "together with") return null;
   const x = WITH_ACTIVITY.exec(m.whole);
   return x ? stop("other-sense", `"${x[0].trim()}": "with" is company here`) : null;

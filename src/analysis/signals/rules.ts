@@ -172,7 +172,7 @@ export const RULES: readonly Rule[] = [
     "reverse-dating",
     0.65,
     "dating married engaged with relationship",
-    `${START}(?:(?<aux>is|was|does|did)(?: not)? )?${TGT}${MID} (?<rel>dating|married to|engaged to|going out with|in a relationship with) (?<s>STREAMER|you)(?= |$)`,
+    `${START}(?:(?<aux>is|was|does|did)(?: not)? )?${TGT}${MID} (?<rel>dating|married to|engaged to|going out with|in a relationship with|with) (?<s>STREAMER|you|him|her)(?= |$)`,
   ),
   rule("elliptic", 0.5, "dating", `(?<=^|[?.,] )(?:still )?(?<rel>dating) ${TGT} \\?`),
   // "rexx + sienna confirmed", "ambre x hugo real??", "jake with priya or mia now?"
