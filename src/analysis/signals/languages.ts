@@ -53,7 +53,7 @@ const MARKERS: Record<Exclude<Lang, "en">, [number, string][]> = {
       "il elle est avec sa son copine copain et pas le les une mec meuf marié mariée ensemble " +
       "qui c'est t'es t'as mais toujours sort sortait jamais personne vous etes êtes sont " +
       "mdr ptdr célibataire celibataire fiancée fiancé blonde chum pis truc voit quelqu'un " +
-      "qu'il encore maintenant avant rompu séparés",
+      "qu'il encore maintenant avant rompu séparés c'était c'etait celle celui",
     ],
     [1, "la un de du des ou ta ton es tu en"],
   ],
