@@ -25,6 +25,7 @@ import { readSubjects } from "../subjects/loading.ts";
 import { compileWatchlist } from "../analysis/hits.ts";
 import { detectSignals } from "../analysis/signals.ts";
 import { privacyFilter } from "../query/privacy_filter.ts";
+import { optOutScrubber } from "../privacy/optout.ts";
 import { openStore } from "../store/store.ts";
 
 const HELP =
@@ -74,7 +75,8 @@ function progressText(p: RunProgress): string {
     .slice(0, 4)
     .map(([c, n]) => `${c} ${n}`)
     .join(", ");
-  return `chat: ${p.received} messages (${p.written} new, ${p.duplicates} dup, ${p.rejected} rejected) ` +
+  return `chat: ${p.received} messages (${p.written} new, ${p.duplicates} dup, ` +
+    `${p.rejected} rejected, ${p.refused} refused) ` +
     `${rate(p.received, p.elapsedMs)}${channels ? ` | ${channels}` : ""}`;
 }
 
@@ -140,6 +142,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const subjects = await readSubjects(dataDir);
   const store = await openStore({ dataDir });
   const privacy = await privacyFilter(store);
+  const scrub = optOutScrubber(() => privacy.exclusion().users);
   // Index and profiles follow the log (in a worker thread, so ingest does not wait for them).
   const derived = p.values["log-only"] === true ? null : await store.follow();
   // An opt-out added while a monitor runs takes effect within seconds.
@@ -155,6 +158,9 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       detectSignals: (text, channel, emotes) => detectSignals(text, { channel, emotes }),
     },
     admit: (m) => privacy.allows(m.user_name, m.channel),
+    // Opt-out is forget going forward: their login leaves other people's records too.
+    scrubMessage: scrub.message,
+    scrubEvent: scrub.event,
     ...(duration !== undefined ? { durationSeconds: duration } : {}),
     signal: io.signal,
     batchSize,
@@ -188,7 +194,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     io.err(
       `chat: ${summary.received} messages from ${channels.length} channel(s) in ${secs}s ` +
         `(${rate(summary.received, summary.elapsedMs)}): ${summary.written} new, ` +
-        `${summary.duplicates} duplicate, ${summary.rejected} rejected` +
+        `${summary.duplicates} duplicate, ${summary.rejected} rejected, ` +
+        `${summary.refused} refused (opted out)` +
         (summary.shed ? `, ${summary.shed} shed (the pipeline fell behind the server)` : "") +
         (summary.events ? `, ${summary.eventsWritten} new events` : "") +
         `; stopped: ${why}\n` +

@@ -16,6 +16,7 @@ import { readSubjects } from "../subjects/loading.ts";
 import { compileWatchlist } from "../analysis/hits.ts";
 import { detectSignals } from "../analysis/signals.ts";
 import { privacyFilter } from "../query/privacy_filter.ts";
+import { optOutScrubber } from "../privacy/optout.ts";
 import { openStore } from "../store/store.ts";
 import { IMPORT_FORMATS, type ImportStats, newImportStats } from "../import/outcome.ts";
 import { importSource, planImport } from "../import/import_source.ts";
@@ -120,6 +121,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const subjects = await readSubjects(dataDir);
   const store = await openStore({ dataDir });
   const privacy = await privacyFilter(store);
+  const scrub = optOutScrubber(() => privacy.exclusion().users);
   // Index and profiles follow the log as in live chat (unless --log-only: they catch up later).
   const derived = p.values["log-only"] === true ? null : await store.follow();
   const reasons = new Map<string, number>();
@@ -135,6 +137,9 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       detectSignals: (text, ch, emotes) => detectSignals(text, { channel: ch, emotes }),
     },
     admit: (m) => privacy.allows(m.user_name, m.channel),
+    // Opt-out is forget going forward: their login leaves other people's records too.
+    scrubMessage: scrub.message,
+    scrubEvent: scrub.event,
     signal: io.signal,
     batchSize,
     onProgress: (pr) => status.update(progressText(stats, pr)),
@@ -153,14 +158,13 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   for (const r of summary.repairs) io.err(`warning: ${r}\n`);
   if (!quiet) {
     const secs = (summary.elapsedMs / 1000).toFixed(1);
-    const optedOut = summary.received - summary.written - summary.duplicates;
     const rejected = [...reasons].sort((a, b) => b[1] - a[1])
       .map(([r, n]) => `${n} ${r}`).join("; ");
     io.err(
       `import: ${stats.records} records from ${stats.filesDone} of ${files.length} file(s) in ` +
         `${secs}s (${rate(stats.records, summary.elapsedMs)}): ${summary.written} new, ` +
         `${summary.duplicates} duplicate, ${stats.skipped} skipped (not chat), ` +
-        `${optedOut} opted out, ${summary.rejected} rejected` +
+        `${summary.refused} refused (opted out), ${summary.rejected} rejected` +
         (rejected ? ` (${rejected})` : "") +
         (summary.events ? `; events: ${summary.eventsWritten} new of ${summary.events}` : "") +
         (summary.stoppedBy === "signal" ? "; interrupted" : "") + "\n" +

@@ -485,7 +485,10 @@ Deno.test("chat run interrupted with SIGINT flushes what it received and exits 0
   const code = (await child.status).code;
   const text = await stderr.all();
   assert.equal(code, 0, text);
-  assert.match(text, /: 15 new, 0 duplicate, 1 rejected; stopped: interrupted/);
+  assert.match(
+    text,
+    /: 15 new, 0 duplicate, 1 rejected, 0 refused \(opted out\); stopped: interrupted/,
+  );
   assert.deepEqual(
     (await readMessages(data)).map((m) => m.text),
     Array.from({ length: 15 }, (_, i) => `m${i}`),
