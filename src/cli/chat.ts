@@ -15,7 +15,7 @@ import {
   str,
   subcommandHelp,
 } from "./args.ts";
-import type { CliIO } from "./io.ts";
+import { type CliIO, derivedFailure } from "./io.ts";
 import { rate, StatusLine } from "./progress.ts";
 import { runChat, type RunProgress } from "../chat/runner.ts";
 import { availableFixtureChannels, replaySource } from "../chat/replay.ts";
@@ -147,6 +147,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const derived = p.values["log-only"] === true ? null : await store.follow();
   // An opt-out added while a monitor runs takes effect within seconds.
   const privacyTimer = setInterval(() => void privacy.refresh().catch(() => {}), 2000);
+  let derivedProblems = 0;
   const summary = await runChat(source, {
     dataDir,
     ...(derived ? { afterFlush: derived.afterFlush } : {}),
@@ -179,6 +180,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     clearInterval(privacyTimer);
     for (const w of (await derived?.close())?.problems ?? []) {
       io.err(`warning: index/profiles: ${w}\n`);
+      derivedProblems++;
     }
     await store.close();
   });
@@ -202,5 +204,6 @@ export async function run(args: string[], io: CliIO): Promise<number> {
         `chat: log at ${dataDir}/logs/messages.jsonl\n`,
     );
   }
+  if (derivedProblems > 0) throw derivedFailure(derivedProblems);
   return 0;
 }

@@ -8,7 +8,7 @@
 import { UsageError } from "../errors.ts";
 import { normalizeLogin } from "../normalize.ts";
 import { choice, COMMON_HELP, numberFlag, parseCommand, regionFlag, str } from "./args.ts";
-import type { CliIO } from "./io.ts";
+import { type CliIO, derivedFailure } from "./io.ts";
 import { rate, StatusLine } from "./progress.ts";
 import { runChat, type RunProgress } from "../chat/runner.ts";
 import { loadKnownEmotes } from "../analysis/emotes.ts";
@@ -126,6 +126,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const derived = p.values["log-only"] === true ? null : await store.follow();
   const reasons = new Map<string, number>();
   let shown = 0;
+  let derivedProblems = 0;
   const summary = await runChat(source, {
     dataDir,
     ...(derived ? { afterFlush: derived.afterFlush } : {}),
@@ -151,6 +152,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   }).finally(async () => {
     for (const w of (await derived?.close())?.problems ?? []) {
       io.err(`warning: index/profiles: ${w}\n`);
+      derivedProblems++;
     }
     await store.close();
   });
@@ -171,5 +173,6 @@ export async function run(args: string[], io: CliIO): Promise<number> {
         `import: log at ${dataDir}/logs/messages.jsonl\n`,
     );
   }
+  if (derivedProblems > 0) throw derivedFailure(derivedProblems);
   return 0;
 }
