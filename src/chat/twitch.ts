@@ -43,11 +43,12 @@ const ACTION_START = "\x01ACTION ";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseIrcLine } from "./irc.ts";
  * import { twitchMeaning } from "./twitch.ts";
  * const line = parseIrcLine("@id=m1;tmi-sent-ts=1700000000000 :ann!ann@ann.tmi.twitch.tv PRIVMSG #Chan :hello");
  * const meaning = line.ok ? twitchMeaning(line, Date.now()) : undefined;
- * console.assert(meaning?.kind === "message" && meaning.draft.channel === "chan");
+ * assert.ok(meaning?.kind === "message" && meaning.draft.channel === "chan");
  * ```
  */
 export function twitchMeaning(line: IrcLine, receivedAtMs: number): TwitchMeaning | undefined {

@@ -211,13 +211,14 @@ function orderedSubject(s: Subject): Subject {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { enrichSubjects } from "./enrichment.ts";
  * const dataDir = await Deno.makeTempDir();
  * const summary = await enrichSubjects(
  *   [{ key: "phone_+12025550123", type: "phone", value: "+12025550123" }],
  *   { dataDir, fixturesDir: "fixtures", providers: ["phone_info"] },
  * );
- * console.assert(summary.counts.ok === 1);
+ * assert.equal(summary.counts.ok, 1);
  * await Deno.remove(dataDir, { recursive: true });
  * ```
  */
