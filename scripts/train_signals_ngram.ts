@@ -60,7 +60,7 @@ function train(label: (d: typeof data[number]) => boolean): Logistic {
 }
 
 const asked = train((d) => d.asked);
-const claim = train((d) => d.claim);
+const claim = train((d) => d.claim === true);
 const out = {
   about: "char 3-5-gram logistic regressions trained on tests/data/signals_*.jsonl " +
     "(dev sets only) by scripts/train_signals_ngram.ts",

@@ -41,7 +41,9 @@ Deno.test({
       assertEquals(detectFormat(lines.join("\n")), "irc");
       const items: ChatItem[] = [];
       const source = importSource([{ path, format: "irc" }]);
-      for await (const item of source(new AbortController().signal)) items.push(item);
+      for await (const item of source(new AbortController().signal)) {
+        items.push(...(item.kind === "batch" ? item.items : [item]));
+      }
       const count = (kind: string) => items.filter((i) => i.kind === kind).length;
       // A line without `tmi-sent-ts` cannot be placed in time: it is reported, not guessed.
       const timed = lines.filter((l) => l.includes("tmi-sent-ts="));

@@ -198,7 +198,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "getrennt= broke up; geschieden= divorced; was= something; jemanden jemand= someone;" +
       "sich= -; stimmt= true; wirklich= really; eigentlich= -; doch= -; früher= before;" +
       "ob= if; weiß weiss= know; jahr jahre jahren= years; monate monaten monat= months;" +
-      "aus= from; im in= in; paar= couple; schluss= broke up; gemacht= -; geküsst= kissed;" +
+      "aus= from; im in= in; auf= on; paar= couple; schluss= broke up; gemacht= -; geküsst= kissed;" +
       "letzten letzte letztes letztem= last; heißt heisst= called; bestätigt bestaetigt offiziell= confirmed",
   ),
   fr: table(
@@ -214,7 +214,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "rompu= broke up; séparés séparé séparée separes separe= broke up; divorcé divorcée divorce= divorced;" +
       "truc= something; quelqu'un quelquun= someone; voit= seeing; vous= you guys; tu toi= you;" +
       "vrai= true; depuis= since; avant= before; se= -; askip= apparently; ex-copine ex-copain= ex;" +
-      "à= to; appelle= called; si= if; sait= know; ans= years; mois= months; dernier derniere dernière= last;" +
+      "à= to; appelle= called; embrassés embrassé embrassée embrassées= kissed; si= if; sait= know; ans= years; mois= months; dernier derniere dernière= last;" +
       "dans en= in;" +
       "confirmé confirmée confirme officiel officielle= confirmed",
   ),

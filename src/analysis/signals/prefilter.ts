@@ -24,7 +24,7 @@ const STEM_LIST = [
   "tão com|esta com|está com|ainda com",
   // German
   "freund|mann\\b|heirat|geheirat|verheirat|vergeben|zusammen|frau|ehefrau|ehemann|verlob|datet|" +
-  "getrennt|geschied|schluss|was mit|küss",
+  "getrennt|geschied|schluss|was mit|küss|geküss",
   // French
   "copin|copain|mari\\b|petit ami|petite amie|ensemble|mari[ée]|femme|meuf|mec\\b|blonde|chum\\b|" +
   "célibat|celibat|sort\\b|sors\\b|sortait|sortent|sorti\\b|sépar|rompu|truc|embrass|est avec|es avec|" +

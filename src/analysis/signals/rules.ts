@@ -29,7 +29,7 @@ const PAIR =
   "together|a couple|couple|partner|partners|used to date|used to be together|dated|dating|a thing|married|engaged|in a relationship|broke up|split up|split|divorced|kissed|(?:so |really )?(?:cute|adorable|perfect|good) together";
 /** Words between a pair and what they are: "are still", "have been together for 2 years". */
 const PAIR_MID =
-  `(?<mid>(?: (?:${MID_WORDS}|have|has|had|were|both|each other|last|month|year|week|[0-9]+|years|months|weeks|ago|since|for|already|officially|last|the last|in [^ ?.,]+))*)`;
+  `(?<mid>(?: (?:${MID_WORDS}|have|has|had|were|both|each other|last|month|year|week|[0-9]+|years|months|weeks|ago|since|for|already|officially|last|the last|(?:in|on|at) (?:the )?[^ ?.,]+))*)`;
 /** Words that close a clipped pair: "rexx + sienna confirmed", "ambre x hugo real??". */
 const CLIP_TAIL =
   "(?<tail>(?: (?:=|confirmed|official|officially|canon|real|couple|a couple|cutest|together|dating|married|engaged|still|now|rn|fr|forever|[0-9]{4}|💍|💕|❤️|❤|💚|😭))*)";
