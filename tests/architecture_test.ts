@@ -148,8 +148,6 @@ Deno.test("doc examples assert with node:assert, never console.assert (which onl
   const offenders: string[] = [];
   for await (const file of sourceFiles(join(root, "src"))) {
     const from = relative(root, file);
-    // analysis/signals.ts is being cut into analysis/signals/ in parallel; it follows then.
-    if (from === "src/analysis/signals.ts") continue;
     if ((await Deno.readTextFile(file)).includes("console.assert(")) offenders.push(from);
   }
   assertEquals(offenders, []);
