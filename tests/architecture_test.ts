@@ -147,3 +147,12 @@ Deno.test("no cycles between the folders of src/", async () => {
   for (const d of [...edges.keys()].sort()) visit(d, []);
   assertEquals(cycles, []);
 });
+
+Deno.test("doc examples assert with node:assert, never console.assert (which only logs)", async () => {
+  const offenders: string[] = [];
+  for await (const file of sourceFiles(join(root, "src"))) {
+    const from = relative(root, file);
+    if ((await Deno.readTextFile(file)).includes("console.assert(")) offenders.push(from);
+  }
+  assertEquals(offenders, []);
+});

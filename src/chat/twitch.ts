@@ -47,10 +47,10 @@ const ACTION_START = "\x01ACTION ";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseIrcLine } from "./irc.ts";
  * import { twitchMeaning } from "./twitch.ts";
  * const line = parseIrcLine("@id=m1;tmi-sent-ts=1700000000000 :ann!ann@ann.tmi.twitch.tv PRIVMSG #Chan :hello");
- * import assert from "node:assert/strict";
  * const meaning = line.ok ? twitchMeaning(line, Date.now()) : undefined;
  * assert.ok(meaning?.kind === "message" && meaning.draft.channel === "chan");
  * ```

@@ -1,14 +1,9 @@
 import { assert, assertEquals, assertMatch, assertRejects } from "../support/assert.ts";
 import { join } from "node:path";
-import {
-  buildReport,
-  escapeHtml,
-  presenceFromMessages,
-  regenerateReports,
-  renderHtml,
-  renderMarkdown,
-  writeReport,
-} from "../../src/subjects/reports.ts";
+import { buildReport, presenceFromMessages } from "../../src/subjects/report_build.ts";
+import { escapeHtml, renderHtml } from "../../src/subjects/report_html.ts";
+import { regenerateReports, writeReport } from "../../src/subjects/reports.ts";
+import { renderMarkdown } from "../../src/subjects/report_markdown.ts";
 import { NotFoundError, UsageError } from "../../src/errors.ts";
 import type { Message, Subject, UserProfile } from "../../src/schemas.ts";
 import { messageLog } from "../../src/store/layout.ts";
