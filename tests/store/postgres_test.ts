@@ -1,0 +1,320 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { join } from "node:path";
+import { PostgresStore } from "../../src/store/postgres/postgres_store.ts";
+import { SCHEMA_VERSION } from "../../src/store/postgres/migrate.ts";
+import { StoreError } from "../../src/errors.ts";
+import { type SearchQuery, searchTerms } from "../../src/search.ts";
+import { search } from "../../src/search.ts";
+import { rebuildDerived } from "../../src/store/derived.ts";
+import { jsonText } from "../../src/store/atomic.ts";
+import { profilePath } from "../../src/store/layout.ts";
+import { compileRule, forgetRecord } from "../../src/forget.ts";
+import type { Message } from "../../src/schemas.ts";
+import {
+  appendBatches,
+  messageArb,
+  msg,
+  needleArb,
+  splitAt,
+  withIds,
+} from "../support/messages.ts";
+import { tempDir } from "../support/cli.ts";
+import { postgresOrSkip } from "../support/postgres.ts";
+
+const pg = await postgresOrSkip();
+const ignore = pg === null;
+const BASE = Date.parse("2025-09-02T12:00:00.000Z");
+
+const queryArb: fc.Arbitrary<SearchQuery> = fc.record({
+  by: fc.option(
+    fc.record({
+      kind: fc.constantFrom("user" as const, "channel" as const),
+      value: fc.constantFrom("someuser", "fan88", "a", "example_channel", "devchat", "nobody"),
+    }),
+    { nil: undefined },
+  ),
+  since: fc.option(fc.integer({ min: -5, max: 65 }), { nil: undefined }),
+  until: fc.option(fc.integer({ min: -5, max: 65 }), { nil: undefined }),
+  needles: fc.array(needleArb, { maxLength: 2 }),
+  limit: fc.integer({ min: 1, max: 30 }),
+}).map((r) => {
+  const q: SearchQuery = { terms: r.needles.flatMap(searchTerms), limit: r.limit };
+  if (r.by) q.by = r.by;
+  if (r.since !== undefined) q.sinceMs = BASE + r.since * 1000;
+  if (r.until !== undefined) q.untilMs = BASE + r.until * 1000;
+  return q;
+});
+
+function pgQuery(q: SearchQuery) {
+  return {
+    ...(q.by?.kind === "user" ? { user: q.by.value } : {}),
+    ...(q.by?.kind === "channel" ? { channel: q.by.value } : {}),
+    ...(q.sinceMs !== undefined ? { sinceMs: q.sinceMs } : {}),
+    ...(q.untilMs !== undefined ? { untilMs: q.untilMs } : {}),
+    terms: q.terms,
+    limit: q.limit,
+  };
+}
+
+async function openFresh(): Promise<PostgresStore> {
+  return await PostgresStore.open(await pg!.database());
+}
+
+/** The profile files the embedded store writes, and the PostgreSQL store's, for every name. */
+async function assertSameProfiles(dataDir: string, store: PostgresStore): Promise<void> {
+  for (const kind of ["user", "channel"] as const) {
+    const names = await store.profileNames(kind);
+    const files: string[] = [];
+    try {
+      for await (const e of Deno.readDir(join(dataDir, "profiles", `${kind}s`))) {
+        if (e.name.endsWith(".json")) files.push(e.name.slice(0, -5));
+      }
+    } catch {
+      // No profiles.
+    }
+    assert.deepEqual(names, files.sort(), `${kind} names`);
+    for (const n of names) {
+      const p = kind === "user" ? await store.userProfile(n) : await store.channelProfile(n);
+      const embedded = await Deno.readTextFile(profilePath(dataDir, kind, n));
+      assert.equal(jsonText(p), embedded, `${kind} ${n}`);
+    }
+  }
+}
+
+Deno.test({
+  name: "PostgresStore answers every search and profile exactly as the embedded store",
+  ignore,
+  async fn() {
+    await using dir = await tempDir();
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(messageArb, { minLength: 0, maxLength: 50, size: "medium" }),
+        fc.array(fc.nat(50), { maxLength: 4 }),
+        fc.array(queryArb, { minLength: 1, maxLength: 6 }),
+        async (raw, cuts, queries) => {
+          const dataDir = join(dir.path, `d${run++}`);
+          const all = withIds(raw, "m", run % 2 === 0);
+          await appendBatches(dataDir, splitAt(all, cuts));
+          await rebuildDerived(dataDir);
+          const store = await openFresh();
+          try {
+            // Batches as cut, then everything again: the second pass stores nothing.
+            for (const b of splitAt(all, cuts)) await store.appendMessages(b);
+            const again = await store.appendMessages(all);
+            assert.equal(again.written.length, 0);
+            for (const q of queries) {
+              const embedded = await search(dataDir, q);
+              const viaPg = await store.searchMessages(pgQuery(q));
+              assert.deepEqual(viaPg, embedded.messages);
+            }
+            await assertSameProfiles(dataDir, store);
+          } finally {
+            await store.close();
+          }
+        },
+      ),
+      { numRuns: 25 },
+    );
+  },
+});
+
+Deno.test({
+  name: "PostgresStore --contains keeps literal substring semantics over the trigram index",
+  ignore,
+  async fn() {
+    const store = await openFresh();
+    try {
+      const texts = [
+        "is he still DATING sara?",
+        "100% legit_name here",
+        "back\\slash and 50%off",
+        "Straße İstanbul 日本語 😀",
+        "ab",
+        "\u0000nul",
+      ];
+      const all = withIds(
+        texts.map((text, i) => msg({ text, ts: new Date(BASE + i).toISOString() })),
+      );
+      await store.appendMessages(all);
+      const hits = async (needle: string) =>
+        (await store.searchMessages({ terms: searchTerms(needle), limit: 50 }))
+          .map((m) => m.text);
+      assert.deepEqual(await hits("dating SARA"), ["is he still DATING sara?"]);
+      assert.deepEqual(await hits("%"), ["back\\slash and 50%off", "100% legit_name here"]);
+      assert.deepEqual(await hits("0%o"), ["back\\slash and 50%off"]);
+      assert.deepEqual(await hits("t_n"), ["100% legit_name here"]);
+      assert.deepEqual(await hits("_"), ["100% legit_name here"]);
+      assert.deepEqual(await hits("\\s"), ["back\\slash and 50%off"]);
+      assert.deepEqual(await hits("straße"), ["Straße İstanbul 日本語 😀"]);
+      assert.deepEqual(await hits("日本"), ["Straße İstanbul 日本語 😀"]);
+      assert.deepEqual(await hits("😀"), ["Straße İstanbul 日本語 😀"]);
+      assert.deepEqual(await hits("\u0000"), ["\u0000nul"]);
+      assert.deepEqual(await hits("ab"), ["ab"]);
+    } finally {
+      await store.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "PostgresStore: two writers hammering one user lose no update and count each message once",
+  ignore,
+  async fn() {
+    const url = await pg!.database();
+    const a = await PostgresStore.open(url);
+    const b = await PostgresStore.open(url);
+    try {
+      const all = withIds(
+        Array.from({ length: 2000 }, (_, i) =>
+          msg({
+            text: `hello number ${i % 17} dating sara`,
+            ts: new Date(BASE + i * 997 % 86_400_000).toISOString(),
+            user_name: "hammered",
+            channel: i % 3 ? "c_one" : "c_two",
+            mentions: i % 5 ? [] : ["fan88"],
+          })),
+      );
+      // Each writer sends every message, in different small batches and orders: overlaps
+      // everywhere, and both fold the same user and channels at once.
+      const writer = async (s: PostgresStore, order: Message[], size: number) => {
+        let written = 0;
+        for (let i = 0; i < order.length; i += size) {
+          written += (await s.appendMessages(order.slice(i, i + size))).written.length;
+        }
+        return written;
+      };
+      const [wa, wb] = await Promise.all([
+        writer(a, all, 37),
+        writer(b, [...all].reverse(), 53),
+      ]);
+      assert.equal(wa + wb, all.length);
+      const p = await a.userProfile("hammered");
+      assert.equal(p?.message_count, all.length);
+      assert.deepEqual(p?.per_channel, {
+        c_one: all.filter((m) => m.channel === "c_one").length,
+        c_two: all.filter((m) => m.channel === "c_two").length,
+      });
+      // The same as one writer alone.
+      const single = await openFresh();
+      try {
+        await single.appendMessages(all);
+        assert.equal(jsonText(await single.userProfile("hammered")), jsonText(p));
+        assert.equal(
+          jsonText(await single.channelProfile("c_one")),
+          jsonText(await b.channelProfile("c_one")),
+        );
+      } finally {
+        await single.close();
+      }
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "PostgresStore migrates once, reports status, and an older program refuses a newer schema",
+  ignore,
+  async fn() {
+    const url = await pg!.database();
+    const first = await PostgresStore.open(url);
+    assert.deepEqual(first.migrated, { from: 0, to: SCHEMA_VERSION, applied: ["001_init.sql"] });
+    await first.appendMessages([msg({ text: "hi" })]);
+    const st = await first.status();
+    assert.equal(st.schemaVersion, SCHEMA_VERSION);
+    assert.equal(st.messages, 1);
+    assert.equal(st.users, 1);
+    assert.equal(st.channels, 1);
+    await first.close();
+    const second = await PostgresStore.open(url);
+    assert.deepEqual(second.migrated?.applied, []);
+    await second.close();
+    // A newer program was here.
+    const db = new URL(url).pathname.slice(1);
+    await pg!.tool("psql", [
+      "-d",
+      db,
+      "-qc",
+      `INSERT INTO osint_schema (version, name) VALUES (${SCHEMA_VERSION + 1}, 'future.sql')`,
+    ]);
+    await assert.rejects(
+      () => PostgresStore.open(url),
+      (e: unknown) =>
+        e instanceof StoreError && /newer than this program/.test(e.message) &&
+        !e.message.includes("\n"),
+    );
+  },
+});
+
+Deno.test({
+  name: "PostgresStore: an unreachable database is one line naming host and port, no password",
+  ignore,
+  async fn() {
+    const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const port = (l.addr as Deno.NetAddr).port;
+    l.close();
+    const url = `postgresql://osint:hunter2secret@127.0.0.1:${port}/fleet`;
+    const err = await PostgresStore.open(url, { connectTimeoutSeconds: 2 }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof StoreError);
+    assert.match(err.message, new RegExp(`127\\.0\\.0\\.1:${port}`));
+    assert.ok(!err.message.includes("\n"));
+    const everything = `${err.message} ${err.stack} ${JSON.stringify(err)} ${
+      String((err.cause as Error)?.message)
+    }`;
+    assert.ok(!everything.includes("hunter2secret"), everything);
+  },
+});
+
+Deno.test({
+  name: "PostgresStore.forget deletes and scrubs like the embedded forget; pg_dump holds no trace",
+  ignore,
+  async fn() {
+    await using dir = await tempDir();
+    const url = await pg!.database();
+    const store = await PostgresStore.open(url);
+    try {
+      const all = withIds([
+        msg({ text: "hi all", user_name: "zed_gone", user_id: "777001" }),
+        msg({ text: "hey @zed_gone how are you", user_name: "fan88", mentions: ["zed_gone"] }),
+        msg({ text: "Zed_Gone is dating sara", user_name: "someuser", channel: "devchat" }),
+        msg({ text: "unrelated chatter", user_name: "fan88", channel: "devchat" }),
+        msg({ text: "in a gone channel", user_name: "fan88", channel: "gone_chan" }),
+      ].map((m, i) => ({ ...m, ts: new Date(BASE + i * 1000).toISOString() })));
+      await appendBatches(dir.path, [all]);
+      await store.appendMessages(all);
+      const rule = compileRule({ users: ["zed_gone"], channels: ["gone_chan"] });
+      const r = await store.forget({
+        users: ["zed_gone"],
+        channels: ["gone_chan"],
+        decide: (rec, kind) => forgetRecord(rec, kind, rule),
+        extraNeedles: () => rule.userIds,
+      });
+      assert.equal(r.messages.removed, 2);
+      assert.equal(r.messages.scrubbed, 2);
+      assert.deepEqual(r.gone, { users: ["zed_gone"], channels: ["gone_chan"] });
+      // The embedded forget of the same selection gives the same messages and profiles.
+      const { forget } = await import("../../src/forget.ts");
+      await forget(dir.path, { users: ["zed_gone"], channels: ["gone_chan"] }, {
+        hooks: {
+          rebuildDerived: async (d) => (await rebuildDerived(d, { fresh: true }), "rebuilt"),
+        },
+      });
+      const q = { terms: [], limit: 100 };
+      assert.deepEqual(await store.searchMessages(q), (await search(dir.path, q)).messages);
+      await assertSameProfiles(dir.path, store);
+      const dump = await pg!.tool("pg_dump", ["--data-only", "-d", new URL(url).pathname.slice(1)]);
+      assert.ok(!/zed_gone/i.test(dump), "login in pg_dump");
+      assert.ok(!dump.includes("777001"), "user id in pg_dump");
+      assert.ok(!dump.includes("gone_chan"), "channel in pg_dump");
+      assert.ok(dump.includes("unrelated chatter"));
+    } finally {
+      await store.close();
+    }
+  },
+});
