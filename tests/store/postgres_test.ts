@@ -4,12 +4,12 @@ import { join } from "node:path";
 import { PostgresStore } from "../../src/store/postgres/postgres_store.ts";
 import { SCHEMA_VERSION } from "../../src/store/postgres/migrate.ts";
 import { StoreError } from "../../src/errors.ts";
-import { type SearchQuery, searchTerms } from "../../src/search.ts";
-import { search } from "../../src/search.ts";
+import { type SearchQuery, searchTerms } from "../../src/query/search.ts";
+import { search } from "../../src/query/search.ts";
 import { rebuildDerived } from "../../src/store/derived.ts";
 import { jsonText } from "../../src/store/atomic.ts";
 import { profilePath } from "../../src/store/layout.ts";
-import { compileRule, forgetRecord } from "../../src/forget.ts";
+import { compileRule, forgetRecord } from "../../src/privacy/forget.ts";
 import type { Message } from "../../src/schemas.ts";
 import {
   appendBatches,
@@ -299,7 +299,7 @@ Deno.test({
       assert.equal(r.messages.scrubbed, 2);
       assert.deepEqual(r.gone, { users: ["zed_gone"], channels: ["gone_chan"] });
       // The embedded forget of the same selection gives the same messages and profiles.
-      const { forget } = await import("../../src/forget.ts");
+      const { forget } = await import("../../src/privacy/forget.ts");
       await forget(dir.path, { users: ["zed_gone"], channels: ["gone_chan"] }, {
         hooks: {
           rebuildDerived: async (d) => (await rebuildDerived(d, { fresh: true }), "rebuilt"),

@@ -8,7 +8,7 @@
  * @module
  */
 import type { ChatEvent } from "../../schemas.ts";
-import { fold } from "../index.ts";
+import { fold } from "../../normalize.ts";
 import type { Sql, TxSql } from "./client.ts";
 import { likeContains } from "./messages.ts";
 

@@ -13,7 +13,7 @@
  * @module
  */
 import type { Message } from "../../schemas.ts";
-import { fold } from "../index.ts";
+import { fold } from "../../normalize.ts";
 import type { Sql } from "./client.ts";
 import { recomputeRollups, type Touched } from "./rollups.ts";
 

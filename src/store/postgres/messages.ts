@@ -14,7 +14,7 @@
  * @module
  */
 import type { Message } from "../../schemas.ts";
-import { fold } from "../index.ts";
+import { fold } from "../../normalize.ts";
 import type { Sql, TxSql } from "./client.ts";
 
 /** A search over stored messages (needles already folded). */
