@@ -46,6 +46,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Handler> }
     summary: "remove every trace of a user or channel",
     load: async () => (await import("./src/cli/forget.ts")).run,
   },
+  db: {
+    summary: "the PostgreSQL database of a fleet: migrate, status, import",
+    load: async () => (await import("./src/cli/db.ts")).run,
+  },
 };
 
 /**

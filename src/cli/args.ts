@@ -20,6 +20,7 @@ export type FlagSpec = Record<
 const COMMON_FLAGS: FlagSpec = {
   "data-dir": { type: "string" },
   "fixtures-dir": { type: "string" },
+  "database-url": { type: "string" },
   debug: { type: "boolean" },
   quiet: { type: "boolean", short: "q" },
   help: { type: "boolean", short: "h" },
@@ -29,6 +30,8 @@ const COMMON_FLAGS: FlagSpec = {
 export const COMMON_HELP = `Common options:
   --data-dir DIR       where data is written (env OSINT_DATA_DIR, default ./data)
   --fixtures-dir DIR   replay fixtures and lookup data (env OSINT_FIXTURES_DIR, default ./fixtures)
+  --database-url URL   a PostgreSQL shared by a fleet of monitors (env OSINT_DATABASE_URL;
+                       default: the embedded store in the data dir)
   --quiet, -q          no progress or summary on stderr
   --debug              stack traces on errors
   --help, -h           this help`;
@@ -63,6 +66,9 @@ export function parseFlags(args: string[], spec: FlagSpec, env: Env): Parsed {
       ...(typeof values["data-dir"] === "string" ? { "data-dir": values["data-dir"] } : {}),
       ...(typeof values["fixtures-dir"] === "string"
         ? { "fixtures-dir": values["fixtures-dir"] }
+        : {}),
+      ...(typeof values["database-url"] === "string"
+        ? { "database-url": values["database-url"] }
         : {}),
       debug: values.debug === true,
       quiet: values.quiet === true,

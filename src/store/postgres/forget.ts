@@ -64,6 +64,7 @@ export async function forgetRows(sql: Sql, req: PgForgetRequest): Promise<PgForg
     const channels = [...req.channels];
     const affectedUsers = new Set<string>(users);
     const affectedChannels = new Set<string>(channels);
+    const learnedIds = new Set<string>();
     for (const table of ["messages", "events"] as const) {
       const kind = table === "messages" ? "message" : "event";
       const counts = res[table];
@@ -76,6 +77,7 @@ export async function forgetRows(sql: Sql, req: PgForgetRequest): Promise<PgForg
       const drop: string[] = [];
       const replace: Array<{ seq: string; rec: Record<string, unknown> }> = [];
       const seen = new Set<string>();
+      const userSet = new Set(users);
       const decideRow = (r: { seq: string; record: string }) => {
         if (seen.has(r.seq)) return;
         seen.add(r.seq);
@@ -84,12 +86,19 @@ export async function forgetRows(sql: Sql, req: PgForgetRequest): Promise<PgForg
         if (d === "keep") return;
         if (typeof rec.user_name === "string") affectedUsers.add(rec.user_name);
         if (typeof rec.channel === "string") affectedChannels.add(rec.channel);
+        // A forgotten user's Twitch id marks others' records too (event parameters).
+        if (
+          d === "drop" && typeof rec.user_name === "string" && userSet.has(rec.user_name) &&
+          typeof rec.user_id === "string" && rec.user_id !== ""
+        ) {
+          learnedIds.add(rec.user_id);
+        }
         if (d === "drop") drop.push(r.seq);
         else replace.push({ seq: r.seq, rec: d.replace });
       };
       for (const r of direct) decideRow(r);
       // Then others' rows naming a forgotten login (any case) or a learned id anywhere.
-      const needles = [...users, ...(req.extraNeedles?.() ?? [])];
+      const needles = [...users, ...learnedIds, ...(req.extraNeedles?.() ?? [])];
       if (needles.length > 0) {
         const pats = needles.map(likeAnywhere);
         const others = await tx<Array<{ seq: string; record: string }>>`

@@ -110,3 +110,57 @@ export async function* messagesOf(
     if (rows.length < batch) return;
   }
 }
+
+/** Every match of `q` (not only a page), leaving out excluded users and channels. */
+export async function countMessages(
+  sql: Sql,
+  q: PgMessageQuery,
+  exclude: { users: readonly string[]; channels: readonly string[] },
+): Promise<number> {
+  const conds = [sql`TRUE`];
+  if (q.user !== undefined) conds.push(sql`user_name = ${q.user}`);
+  if (q.channel !== undefined) conds.push(sql`channel = ${q.channel}`);
+  if (q.sinceMs !== undefined) conds.push(sql`ts_ms >= ${q.sinceMs}`);
+  if (q.untilMs !== undefined) conds.push(sql`ts_ms < ${q.untilMs}`);
+  for (const t of q.terms) {
+    conds.push(
+      [...t].length >= 3 ? sql`folded LIKE ${likeContains(t)}` : sql`strpos(folded, ${t}) > 0`,
+    );
+  }
+  if (exclude.users.length > 0) {
+    conds.push(sql`NOT (user_name = ANY(${exclude.users as string[]}::text[]))`);
+  }
+  if (exclude.channels.length > 0) {
+    conds.push(sql`NOT (channel = ANY(${exclude.channels as string[]}::text[]))`);
+  }
+  const where = conds.reduce((a, c) => sql`${a} AND ${c}`);
+  const [row] = await sql<Array<{ n: string }>>`
+    SELECT count(*)::text AS n FROM messages WHERE ${where}`;
+  return Number(row?.n ?? 0);
+}
+
+/**
+ * Messages whose stored JSON contains one of `needles` (or written by `alsoUser`): a cheap
+ * superset the caller checks exactly, in storage order, a batch at a time.
+ */
+export async function* messagesContaining(
+  sql: Sql,
+  needles: readonly string[],
+  alsoUser?: string,
+  batch = 5_000,
+): AsyncGenerator<Message[]> {
+  let after = 0;
+  const pats = needles.map(likeContains);
+  for (;;) {
+    const cond = alsoUser !== undefined
+      ? sql`(user_name = ${alsoUser} OR record LIKE ANY(${pats}::text[]))`
+      : sql`record LIKE ANY(${pats}::text[])`;
+    const rows = await sql<Array<{ seq: string; record: string }>>`
+      SELECT seq, record FROM messages WHERE ${cond} AND seq > ${after}
+      ORDER BY seq LIMIT ${batch}`;
+    if (rows.length === 0) return;
+    after = Number(rows[rows.length - 1]!.seq);
+    yield rows.map((r) => JSON.parse(r.record) as Message);
+    if (rows.length < batch) return;
+  }
+}

@@ -37,3 +37,30 @@ export async function updateOptout(
   }
   return changed;
 }
+
+/** Replaces both lists in one transaction. */
+export async function replaceOptout(
+  sql: Sql,
+  lists: { users: readonly string[]; channels: readonly string[] },
+): Promise<void> {
+  await sql.begin(async (tx) => {
+    await tx`DELETE FROM optout`;
+    const kinds = [
+      ...lists.users.map(() => KIND.user),
+      ...lists.channels.map(() => KIND.channel),
+    ];
+    const names = [...lists.users, ...lists.channels];
+    if (names.length > 0) {
+      await tx`INSERT INTO optout (kind, name)
+        SELECT * FROM unnest(${kinds}::int2[], ${names}::text[]) ON CONFLICT DO NOTHING`;
+    }
+  });
+}
+
+/** A token that changes whenever the lists change (a digest of their content). */
+export async function optoutStamp(sql: Sql): Promise<string> {
+  const [row] = await sql<Array<{ s: string }>>`
+    SELECT md5(coalesce(string_agg(kind::text || ':' || name, ',' ORDER BY kind, name), ''))
+      AS s FROM optout`;
+  return `pg:${row?.s ?? ""}`;
+}

@@ -246,3 +246,40 @@ export async function recomputeRollups(
   }
   return touched;
 }
+
+/** The stored states of some users or channels (absent names are left out). */
+export async function readStates(
+  sql: Sql,
+  kind: "user" | "channel",
+  names: readonly string[],
+): Promise<Map<string, AnyState>> {
+  const k = kind === "user" ? USER_KIND : CHANNEL_KIND;
+  const out = new Map<string, AnyState>();
+  if (names.length === 0) return out;
+  const rows = await sql<Array<{ name: string; state: string | null }>>`
+    SELECT name, state FROM rollups WHERE kind = ${k} AND name = ANY(${names as string[]}::text[])`;
+  for (const r of rows) {
+    if (r.state === null) continue;
+    out.set(r.name, kind === "user" ? decodeUserState(r.state) : decodeChannelState(r.state));
+  }
+  return out;
+}
+
+/** Deletes the rollups of these names; returns the names that had one. */
+export async function deleteRollups(
+  sql: Sql,
+  kind: "user" | "channel",
+  names: readonly string[],
+): Promise<string[]> {
+  const k = kind === "user" ? USER_KIND : CHANNEL_KIND;
+  if (names.length === 0) return [];
+  const rows = await sql<Array<{ name: string }>>`
+    DELETE FROM rollups WHERE kind = ${k} AND name = ANY(${names as string[]}::text[])
+    RETURNING name`;
+  return rows.map((r) => r.name).sort();
+}
+
+/** The profile JSON of a state. */
+export function profileOf(kind: "user" | "channel", s: AnyState): UserProfile | ChannelProfile {
+  return kind === "user" ? userProfile(s as UserState) : channelProfile(s as ChannelState);
+}

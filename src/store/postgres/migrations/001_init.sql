@@ -53,3 +53,11 @@ CREATE TABLE optout (
   name text COLLATE "C" NOT NULL,
   PRIMARY KEY (kind, name)
 );
+
+-- Facts about this database: `instance`, a random id made once, lets each monitor's journal
+-- tell this database from another one at the same address (recreated empty: push everything).
+CREATE TABLE osint_meta (
+  key text PRIMARY KEY,
+  value text NOT NULL
+);
+INSERT INTO osint_meta (key, value) VALUES ('instance', gen_random_uuid()::text);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { join } from "node:path";
-import { PostgresStore } from "../../src/store/postgres/postgres_store.ts";
+import { PgDatabase } from "../../src/store/postgres/database.ts";
 import { SCHEMA_VERSION } from "../../src/store/postgres/migrate.ts";
 import { StoreError } from "../../src/errors.ts";
 import { type SearchQuery, searchTerms } from "../../src/query/search.ts";
@@ -57,12 +57,12 @@ function pgQuery(q: SearchQuery) {
   };
 }
 
-async function openFresh(): Promise<PostgresStore> {
-  return await PostgresStore.open(await pg!.database());
+async function openFresh(): Promise<PgDatabase> {
+  return await PgDatabase.open(await pg!.database());
 }
 
 /** The profile files the embedded store writes, and the PostgreSQL store's, for every name. */
-async function assertSameProfiles(dataDir: string, store: PostgresStore): Promise<void> {
+async function assertSameProfiles(dataDir: string, store: PgDatabase): Promise<void> {
   for (const kind of ["user", "channel"] as const) {
     const names = await store.profileNames(kind);
     const files: string[] = [];
@@ -83,7 +83,7 @@ async function assertSameProfiles(dataDir: string, store: PostgresStore): Promis
 }
 
 Deno.test({
-  name: "PostgresStore answers every search and profile exactly as the embedded store",
+  name: "PgDatabase answers every search and profile exactly as the embedded store",
   ignore,
   async fn() {
     await using dir = await tempDir();
@@ -121,7 +121,7 @@ Deno.test({
 });
 
 Deno.test({
-  name: "PostgresStore --contains keeps literal substring semantics over the trigram index",
+  name: "PgDatabase --contains keeps literal substring semantics over the trigram index",
   ignore,
   async fn() {
     const store = await openFresh();
@@ -159,12 +159,12 @@ Deno.test({
 });
 
 Deno.test({
-  name: "PostgresStore: two writers hammering one user lose no update and count each message once",
+  name: "PgDatabase: two writers hammering one user lose no update and count each message once",
   ignore,
   async fn() {
     const url = await pg!.database();
-    const a = await PostgresStore.open(url);
-    const b = await PostgresStore.open(url);
+    const a = await PgDatabase.open(url);
+    const b = await PgDatabase.open(url);
     try {
       const all = withIds(
         Array.from({ length: 2000 }, (_, i) =>
@@ -178,7 +178,7 @@ Deno.test({
       );
       // Each writer sends every message, in different small batches and orders: overlaps
       // everywhere, and both fold the same user and channels at once.
-      const writer = async (s: PostgresStore, order: Message[], size: number) => {
+      const writer = async (s: PgDatabase, order: Message[], size: number) => {
         let written = 0;
         for (let i = 0; i < order.length; i += size) {
           written += (await s.appendMessages(order.slice(i, i + size))).written.length;
@@ -216,11 +216,11 @@ Deno.test({
 });
 
 Deno.test({
-  name: "PostgresStore migrates once, reports status, and an older program refuses a newer schema",
+  name: "PgDatabase migrates once, reports status, and an older program refuses a newer schema",
   ignore,
   async fn() {
     const url = await pg!.database();
-    const first = await PostgresStore.open(url);
+    const first = await PgDatabase.open(url);
     assert.deepEqual(first.migrated, { from: 0, to: SCHEMA_VERSION, applied: ["001_init.sql"] });
     await first.appendMessages([msg({ text: "hi" })]);
     const st = await first.status();
@@ -229,7 +229,7 @@ Deno.test({
     assert.equal(st.users, 1);
     assert.equal(st.channels, 1);
     await first.close();
-    const second = await PostgresStore.open(url);
+    const second = await PgDatabase.open(url);
     assert.deepEqual(second.migrated?.applied, []);
     await second.close();
     // A newer program was here.
@@ -241,7 +241,7 @@ Deno.test({
       `INSERT INTO osint_schema (version, name) VALUES (${SCHEMA_VERSION + 1}, 'future.sql')`,
     ]);
     await assert.rejects(
-      () => PostgresStore.open(url),
+      () => PgDatabase.open(url),
       (e: unknown) =>
         e instanceof StoreError && /newer than this program/.test(e.message) &&
         !e.message.includes("\n"),
@@ -250,14 +250,14 @@ Deno.test({
 });
 
 Deno.test({
-  name: "PostgresStore: an unreachable database is one line naming host and port, no password",
+  name: "PgDatabase: an unreachable database is one line naming host and port, no password",
   ignore,
   async fn() {
     const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
     const port = (l.addr as Deno.NetAddr).port;
     l.close();
     const url = `postgresql://osint:hunter2secret@127.0.0.1:${port}/fleet`;
-    const err = await PostgresStore.open(url, { connectTimeoutSeconds: 2 }).then(
+    const err = await PgDatabase.open(url, { connectTimeoutSeconds: 2 }).then(
       () => null,
       (e: unknown) => e,
     );
@@ -272,12 +272,12 @@ Deno.test({
 });
 
 Deno.test({
-  name: "PostgresStore.forget deletes and scrubs like the embedded forget; pg_dump holds no trace",
+  name: "PgDatabase.forget deletes and scrubs like the embedded forget; pg_dump holds no trace",
   ignore,
   async fn() {
     await using dir = await tempDir();
     const url = await pg!.database();
-    const store = await PostgresStore.open(url);
+    const store = await PgDatabase.open(url);
     try {
       const all = withIds([
         msg({ text: "hi all", user_name: "zed_gone", user_id: "777001" }),
