@@ -110,7 +110,11 @@ export async function main(argv: string[], io?: Partial<CliIO>): Promise<number>
     if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", onSignal);
   }
   try {
+    // A PostgreSQL store is reached over the network: keep net then.
+    const database = full.env("OSINT_DATABASE_URL") !== undefined ||
+      rest.some((a) => a === "--database-url" || a.startsWith("--database-url="));
     for (const permission of DROPS[name] ?? []) {
+      if (permission === "net" && database) continue;
       await Deno.permissions.revoke({ name: permission });
     }
     const handler = await command.load();

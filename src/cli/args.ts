@@ -7,6 +7,7 @@
 import { parseArgs } from "node:util";
 import { UsageError } from "../errors.ts";
 import { type CommonOptions, commonOptions, type Env } from "../config.ts";
+import type { StoreConfig } from "../store/store.ts";
 import { DEFAULT_REGION } from "../normalize.ts";
 import type { CliIO } from "./io.ts";
 
@@ -35,6 +36,14 @@ export const COMMON_HELP = `Common options:
   --quiet, -q          no progress or summary on stderr
   --debug              stack traces on errors
   --help, -h           this help`;
+
+/** Which store the common options select: PostgreSQL with a database URL, else embedded. */
+export function storeConfig(common: CommonOptions): StoreConfig {
+  return {
+    dataDir: common.dataDir,
+    ...(common.databaseUrl !== undefined ? { databaseUrl: common.databaseUrl } : {}),
+  };
+}
 
 /** Parsed flags: string/boolean values by name, and positionals. */
 export interface Parsed {

@@ -12,6 +12,7 @@ import {
   parseCommand,
   regionFlag,
   required,
+  storeConfig,
   str,
   subcommandHelp,
 } from "./args.ts";
@@ -110,8 +111,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
 
   let source: ChatSource;
   if (offline) {
-    // Least privilege: a replay never needs the network.
-    await Deno.permissions.revoke({ name: "net" });
+    // Least privilege: a replay never needs the network (but a PostgreSQL store does).
+    if (p.common.databaseUrl === undefined) await Deno.permissions.revoke({ name: "net" });
     const available = await availableFixtureChannels(fixturesDir);
     const missing = channels.filter((c) => !available.includes(c));
     if (missing.length === channels.length) {
@@ -138,7 +139,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
 
   const knownEmotes = await loadKnownEmotes(fixturesDir);
   const subjects = await readSubjects(dataDir);
-  const store = await openStore({ dataDir });
+  const store = await openStore(storeConfig(p.common));
   const privacy = await privacyFilter(store);
   // Index and profiles follow the log (in a worker thread, so ingest does not wait for them).
   const derived = p.values["log-only"] === true ? null : await store.follow();

@@ -18,7 +18,7 @@ import { retentionCutoff } from "../privacy/retention.ts";
 import { openStore, type Store } from "../store/store.ts";
 import { enrichSubjects } from "../subjects/enrichment.ts";
 import { regenerateReports } from "../subjects/reports.ts";
-import { COMMON_HELP, numberFlag, parseCommand, str } from "./args.ts";
+import { COMMON_HELP, numberFlag, parseCommand, storeConfig, str } from "./args.ts";
 import type { CliIO, Handler } from "./io.ts";
 
 const HELP =
@@ -160,7 +160,7 @@ export const run: Handler = async (args: string[], io: CliIO): Promise<number> =
     ...(days !== null ? { before: retentionCutoff(days, Date.now()) } : {}),
   };
   const { dataDir, fixturesDir } = p.common;
-  const store = await openStore({ dataDir });
+  const store = await openStore(storeConfig(p.common));
   try {
     const summary = await forget(store, selector, {
       dryRun: p.values["dry-run"] === true,
