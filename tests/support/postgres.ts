@@ -32,8 +32,11 @@ export interface TestCluster {
   readonly dataDir: string;
   /** Creates a new empty database and returns its URL. */
   database(prefix?: string): Promise<string>;
-  /** Stops the server (fast shutdown); {@link TestCluster.start} starts it again. */
-  stop(): Promise<void>;
+  /**
+   * Stops the server (`immediate`: as if killed, no shutdown checkpoint); a no-op when stopped.
+   * {@link TestCluster.start} starts it again.
+   */
+  stop(mode?: "fast" | "immediate"): Promise<void>;
   /** Starts a stopped server on the same port. */
   start(): Promise<void>;
   /** Runs a bin tool (psql, pg_dump) as the cluster's owner; returns stdout. */
@@ -217,8 +220,17 @@ async function startCluster(): Promise<TestCluster> {
       throw new Error(`pg_ctl ${args[0]} failed: ${(r.stderr || r.stdout).trim()} ${tail}`);
     }
   };
-  const start = () => ctl(["start", "-D", dataDir, "-w", "-t", "60", "-l", log, "-o", opts]);
-  const stop = () => ctl(["stop", "-D", dataDir, "-w", "-m", "fast"]);
+  let running = false;
+  const start = async () => {
+    if (running) return;
+    await ctl(["start", "-D", dataDir, "-w", "-t", "60", "-l", log, "-o", opts]);
+    running = true;
+  };
+  const stop = async (mode: "fast" | "immediate" = "fast") => {
+    if (!running) return;
+    await ctl(["stop", "-D", dataDir, "-w", "-m", mode]);
+    running = false;
+  };
   await start();
   // Stop and delete the cluster when this process ends.
   globalThis.addEventListener("unload", () => {

@@ -113,6 +113,9 @@ export class PgDatabase {
     }
     const r = await guarded(this.pool, "store messages", (sql) =>
       sql.begin(async (tx) => {
+        // The journal moves past these lines once this commit returns: it must be durable
+        // whatever the server's default (a crash loses asynchronous commits).
+        await tx`SET LOCAL synchronous_commit TO on`;
         const written = await insertMessages(tx, messages);
         const touched = options.rollups === false
           ? { users: new Map(), channels: new Map() }
@@ -129,7 +132,11 @@ export class PgDatabase {
     return guarded(
       this.pool,
       "store events",
-      (sql) => sql.begin((tx) => insertEvents(tx, events)) as Promise<ChatEvent[]>,
+      (sql) =>
+        sql.begin(async (tx) => {
+          await tx`SET LOCAL synchronous_commit TO on`;
+          return await insertEvents(tx, events);
+        }) as Promise<ChatEvent[]>,
     );
   }
 

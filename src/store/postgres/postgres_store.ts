@@ -475,10 +475,11 @@ class PgFollower implements Follower {
     this.#done = done;
   }
 
-  afterFlush(_written: readonly Message[]): Promise<void> {
+  /** Kicks a push (bound: the runner passes it on as a plain function). */
+  afterFlush = (_written: readonly Message[]): Promise<void> => {
     if (this.#timer === null) this.#kick();
     return Promise.resolve();
-  }
+  };
 
   #kick(): void {
     if (this.#running !== null) {
