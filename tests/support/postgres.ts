@@ -13,8 +13,9 @@
  * - Clusters left behind by a killed test process (their owner pid is gone) are stopped and
  *   deleted by the next run.
  *
- * In CI (`CI` set) a server that cannot start is an error: {@link postgresOrSkip} throws and the
- * test file fails. Elsewhere the PostgreSQL tests are skipped with one line saying why.
+ * In CI (`CI` or `OSINT_REQUIRE_POSTGRES` set, as `.ci/run` does) a server that cannot start is
+ * an error: {@link postgresOrSkip} throws and the test file fails. Elsewhere the PostgreSQL tests
+ * are skipped with one line saying why.
  *
  * @module
  */
@@ -289,14 +290,14 @@ export function testCluster(): Promise<TestCluster> {
 
 /**
  * The cluster, or null when it cannot start outside CI (the caller skips its tests, and the
- * reason is printed once). In CI (`CI` set) a failure to start throws: PostgreSQL tests fail,
- * never skip.
+ * reason is printed once). In CI (`CI` or `OSINT_REQUIRE_POSTGRES` set) a failure to start
+ * throws: PostgreSQL tests fail, never skip.
  */
 export async function postgresOrSkip(): Promise<TestCluster | null> {
   try {
     return await testCluster();
   } catch (e) {
-    if (Deno.env.get("CI")) throw e;
+    if (Deno.env.get("CI") || Deno.env.get("OSINT_REQUIRE_POSTGRES")) throw e;
     console.error(`skipping PostgreSQL tests: ${e instanceof Error ? e.message : e}`);
     return null;
   }
