@@ -19,7 +19,8 @@ import { join } from "node:path";
 import { generateChat } from "../scripts/chatgen.ts";
 import { extractEmoteNames, extractMentions, extractUrls } from "../src/analysis/extract.ts";
 import type { Message } from "../src/schemas.ts";
-import { buildQuery, search, type SearchOptions } from "../src/query/search.ts";
+import { buildQuery, type SearchOptions } from "../src/query/search.ts";
+import { openStore } from "../src/store/store.ts";
 import { rebuildDerived } from "../src/store/derived.ts";
 import { layout } from "../src/store/layout.ts";
 import { PgDatabase } from "../src/store/postgres/database.ts";
@@ -175,6 +176,7 @@ try {
     ["user + word", { by: "user", value: busyUser, contains: "dating" }],
     ["two words, no filter", { contains: "clutch insane" }],
   ];
+  const embedded = await openStore({ dataDir: one });
   console.log(`\n3. search, medians of ${runs} (library calls; same answers checked)`);
   console.log("  query                     embedded    postgres   pg/embedded");
   for (const [name, o] of cases) {
@@ -187,14 +189,14 @@ try {
       terms: q.terms,
       limit: q.limit,
     };
-    const e = await search(one, q);
+    const e = await embedded.searchMessages(q);
     const p = await db.searchMessages(pq);
     const same = JSON.stringify(e.messages) === JSON.stringify(p);
     const te: number[] = [];
     const tp: number[] = [];
     for (let i = 0; i < runs; i++) {
       let s = performance.now();
-      await search(one, q);
+      await embedded.searchMessages(q);
       te.push(performance.now() - s);
       s = performance.now();
       await db.searchMessages(pq);
