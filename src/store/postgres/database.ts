@@ -5,7 +5,7 @@
  *
  * Writes: {@link PgDatabase.appendMessages} stores the new messages (unique message_id) and
  * folds exactly those into their users' and channels' rollups, in one transaction under row
- * locks: any number of monitors may append the same messages at once and each is stored and
+ * locks, so any number of monitors may append the same messages at once and each is stored and
  * counted once.
  *
  * @module
