@@ -8,6 +8,7 @@
 import { errorMessage, OsintError } from "./src/errors.ts";
 import { loadEnv } from "./src/config.ts";
 import { type CliIO, type Handler, writerFor } from "./src/cli/io.ts";
+import { usesDatabase } from "./src/cli/args.ts";
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Handler> }> = {
   subjects: {
@@ -111,8 +112,7 @@ export async function main(argv: string[], io?: Partial<CliIO>): Promise<number>
   }
   try {
     // A PostgreSQL store is reached over the network: keep net then.
-    const database = full.env("OSINT_DATABASE_URL") !== undefined ||
-      rest.some((a) => a === "--database-url" || a.startsWith("--database-url="));
+    const database = usesDatabase(rest, full.env);
     for (const permission of DROPS[name] ?? []) {
       if (permission === "net" && database) continue;
       await Deno.permissions.revoke({ name: permission });
