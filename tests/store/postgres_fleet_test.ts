@@ -174,3 +174,63 @@ Deno.test({
     );
   },
 });
+
+Deno.test({
+  name: "forget while a monitor writes into the database: the database ends equal to the log",
+  ignore,
+  async fn() {
+    await using dir = await tempDir();
+    const url = await pg!.database("forget");
+    const env = { OSINT_DATABASE_URL: url };
+    const dataDir = join(dir.path, "m");
+    const monitor = collect(spawnCli(
+      [
+        "chat",
+        "run",
+        "--offline",
+        "--speed",
+        "40",
+        "--channels",
+        "example_channel,devchat",
+        "--data-dir",
+        dataDir,
+        "--batch-size",
+        "10",
+        "--flush-ms",
+        "50",
+      ],
+      { cwd: dir.path, permissions: PERMS, env },
+    ));
+    await waitFor("some messages in the database", async () => (await messageCount(url)) > 100);
+    const f = await runCli(["forget", "--user", "salty_fox", "--data-dir", dataDir], {
+      cwd: dir.path,
+      permissions: PERMS,
+      env,
+    });
+    assert.equal(f.code, 0, f.stderr);
+    const r = await monitor;
+    assert.equal(r.code, 0, r.stderr);
+    // Whatever the monitor wrote after the forget is in both; what it wrote before, in neither.
+    const embedded = join(dir.path, "embedded");
+    await Deno.mkdir(join(embedded, "logs"), { recursive: true });
+    await Deno.copyFile(
+      join(dataDir, "logs", "messages.jsonl"),
+      join(embedded, "logs", "messages.jsonl"),
+    );
+    const all = ["search", "messages", "--limit", "100000", "--format", "jsonl"];
+    const fromDb = await runCli([...all, "--data-dir", join(dir.path, "reader")], {
+      cwd: dir.path,
+      permissions: PERMS,
+      env,
+    });
+    const fromLog = await runCli([...all, "--data-dir", embedded], {
+      cwd: dir.path,
+      permissions: PERMS,
+    });
+    assert.equal(fromDb.code, 0, fromDb.stderr);
+    assert.ok(fromLog.stdout.length > 0);
+    assert.equal(fromDb.stdout, fromLog.stdout);
+    const first = (await readMessages(dataDir)).length;
+    assert.ok(first > 0 && first < 708, `the forget removed some messages (${first} left)`);
+  },
+});

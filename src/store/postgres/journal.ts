@@ -66,6 +66,8 @@ export interface PushOptions {
   onProgress?: (done: number, total: number) => void;
   /** Messages only: fold rollups. @default true */
   rollups?: boolean;
+  /** The caller holds the journal lock ({@link withJournalLock}). @default false */
+  locked?: boolean;
 }
 
 async function readState(dataDir: string): Promise<JournalState | null> {
@@ -106,11 +108,9 @@ export async function pushJournal(
   db: PgDatabase,
   options: PushOptions = {},
 ): Promise<PushResult | null> {
-  const lockPath = `${journalPath(dataDir)}.lock`;
-  await Deno.mkdir(dataDir, { recursive: true });
-  const lock = await Deno.open(lockPath, { read: true, write: true, create: true });
+  const lock = options.locked ? null : await openJournalLock(dataDir);
   try {
-    if (!(await lock.tryLock(true))) return null;
+    if (lock !== null && !(await lock.tryLock(true))) return null;
     const instance = await db.instance();
     const stored = await readState(dataDir);
     const state: JournalState = stored !== null && stored.instance === instance
@@ -135,6 +135,27 @@ export async function pushJournal(
     throw new StoreError(`cannot push ${dataDir} into the database: ${(e as Error).message}`, {
       cause: e,
     });
+  } finally {
+    lock?.close();
+  }
+}
+
+async function openJournalLock(dataDir: string): Promise<Deno.FsFile> {
+  await Deno.mkdir(dataDir, { recursive: true });
+  return await Deno.open(`${journalPath(dataDir)}.lock`, { read: true, write: true, create: true });
+}
+
+/**
+ * Runs `fn` holding the journal lock of a data dir (waiting for a push in progress to end), so
+ * that no push of this data dir reads the logs meanwhile: forget rewrites them, and a push
+ * that had read a line before the rewrite must not store it after the database forgot it.
+ * Inside, push with `locked: true`.
+ */
+export async function withJournalLock<T>(dataDir: string, fn: () => Promise<T>): Promise<T> {
+  const lock = await openJournalLock(dataDir);
+  try {
+    await lock.lock(true);
+    return await fn();
   } finally {
     lock.close();
   }

@@ -18,6 +18,7 @@
  *
  * @module
  */
+import { relative } from "node:path";
 import {
   type ChannelProfile,
   type ChatEvent,
@@ -27,7 +28,7 @@ import {
 } from "../../schemas.ts";
 import { StoreError } from "../../errors.ts";
 import { jsonText, writeFileAtomic } from "../atomic.ts";
-import { profileDir, type ProfileKind, profilePath } from "../layout.ts";
+import { layout, profileDir, type ProfileKind, profilePath } from "../layout.ts";
 import type {
   AboutQuery,
   AppendOutcome,
@@ -50,7 +51,7 @@ import type {
 import { isConnectionError } from "./client.ts";
 import { PgDatabase, type PgDatabaseOptions } from "./database.ts";
 import type { PgMessageQuery } from "./messages.ts";
-import { journalBacklog, pushJournal, type PushResult } from "./journal.ts";
+import { journalBacklog, pushJournal, type PushResult, withJournalLock } from "./journal.ts";
 
 /** Options of {@link openPostgresStore}. */
 export interface PostgresStoreOptions extends PgDatabaseOptions {
@@ -126,9 +127,9 @@ export class PostgresStore implements Store {
   }
 
   /** Pushes the logs' backlog into the database (serialized in this process). */
-  push(options: { onProgress?: (done: number, total: number) => void } = {}): Promise<
-    PushResult | null
-  > {
+  push(
+    options: { onProgress?: (done: number, total: number) => void; locked?: boolean } = {},
+  ): Promise<PushResult | null> {
     const run = this.#chain.then(async () => {
       const r = await pushJournal(this.dataDir, this.db, options);
       if (r !== null) {
@@ -381,15 +382,19 @@ export class PostgresStore implements Store {
     options: { dryRun?: boolean } = {},
   ): Promise<ForgetChange[]> {
     const dryRun = options.dryRun === true;
-    // What this data dir's logs hold must be in the database before both are rewritten.
-    if (!dryRun) await this.push();
-    const local = await this.#local.forgetRecords(plan, options);
-    const r = await this.db.forget({
-      users: [...plan.users],
-      channels: [...plan.channels],
-      ...(plan.before !== null ? { beforeMs: Date.parse(plan.before) } : {}),
-      decide: (rec, kind) => plan.record(rec, kind),
-      dryRun,
+    // No push of this data dir runs meanwhile (one that read a line before the rewrite would
+    // store it again after the database forgot it); what the logs hold is pushed first.
+    const [local, r] = await withJournalLock(this.dataDir, async () => {
+      if (!dryRun) await this.push({ locked: true });
+      const local = await this.#local.forgetRecords(plan, options);
+      const r = await this.db.forget({
+        users: [...plan.users],
+        channels: [...plan.channels],
+        ...(plan.before !== null ? { beforeMs: Date.parse(plan.before) } : {}),
+        decide: (rec, kind) => plan.record(rec, kind),
+        dryRun,
+      });
+      return [local, r] as const;
     });
     if (!dryRun) {
       for (const u of r.touched.users.keys()) this.#dirtyUsers.add(u);
@@ -423,7 +428,11 @@ export class PostgresStore implements Store {
     return [
       ...local,
       ...tables.map((t) => ({
-        file: `postgres:${t.table}`,
+        // The opt-out table is the fleet's opt-out list: named as the list is, so forget
+        // reports it as kept on purpose.
+        file: t.table === "optout"
+          ? relative(this.dataDir, layout(this.dataDir).privacy)
+          : `postgres:${t.table}`,
         count: t.count,
         derived: t.table === "rollups",
       })),
