@@ -153,6 +153,8 @@ export interface StoreStatus {
   /** The same for the rollup state behind the profile files. */
   profiles_state: Coverage;
   profiles_bytes: number;
+  /** Profile files folded but not written yet (a run failed to write them): `stale` till then. */
+  profiles_pending_files: number;
   /** `busy` while a monitor (or a rebuild) is writing it. */
   writer: "busy" | "free";
 }
@@ -167,6 +169,8 @@ export interface FollowSummary {
   profilesWritten: number;
   /** Problems met (the log stays complete; the index or profiles may lag). */
   problems: string[];
+  /** What happened and was overcome (a database outage the run caught up from). */
+  notes?: string[];
 }
 
 /** Derived data kept following a monitor's appends. */

@@ -292,6 +292,8 @@ export class PostgresStore implements Store {
       indexed_messages: st.messages,
       profiles_state: state,
       profiles_bytes: pushed,
+      // Profile files of this data dir are rewritten from the database on every push.
+      profiles_pending_files: 0,
       writer: "free",
     };
   }
@@ -463,13 +465,14 @@ class PgFollower implements Follower {
   #lastProfiles = 0;
   #closed = false;
   #down = false;
-  readonly summary: FollowSummary = {
+  readonly summary: FollowSummary & { notes: string[] } = {
     mode: "inline",
     indexed: 0,
     folded: 0,
     skipped: 0,
     profilesWritten: 0,
     problems: [],
+    notes: [],
   };
 
   constructor(
@@ -515,7 +518,7 @@ class PgFollower implements Follower {
       }
       if (this.#down) {
         this.#down = false;
-        this.summary.problems.push("the database is back: the log's backlog was pushed");
+        this.summary.notes.push("the database is back: the log's backlog was pushed into it");
       }
       this.#backoff = 0;
       const now = performance.now();
@@ -528,8 +531,9 @@ class PgFollower implements Follower {
       if (!isConnectionError(e)) {
         this.summary.problems.push(msg);
       } else if (!this.#down) {
+        // A note: it becomes a problem only if the database is still away at the end.
         this.#down = true;
-        this.summary.problems.push(
+        this.summary.notes.push(
           `${msg}; messages are kept in the local log and pushed when it is back`,
         );
       }
