@@ -207,7 +207,12 @@ Deno.test({
       permissions: PERMS,
       env,
     });
-    assert.equal(f.code, 0, f.stderr);
+    // The monitor goes on storing the user's later messages (forget is not an opt-out), so
+    // the check may find those: exit 1 then, saying so.
+    assert.ok(
+      f.code === 0 || (f.code === 1 && /the check found traces/.test(f.stderr)),
+      f.stderr,
+    );
     const r = await monitor;
     assert.equal(r.code, 0, r.stderr);
     // Whatever the monitor wrote after the forget is in both; what it wrote before, in neither.
