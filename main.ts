@@ -8,6 +8,7 @@
 import { errorMessage, OsintError } from "./src/errors.ts";
 import { loadEnv } from "./src/config.ts";
 import { type CliIO, type Handler, writerFor } from "./src/cli/io.ts";
+import { usesDatabase } from "./src/cli/args.ts";
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Handler> }> = {
   subjects: {
@@ -61,6 +62,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Handler> }
   users: {
     summary: "find persons by login, past login, display name or id (typos forgiven)",
     load: async () => (await import("./src/cli/users.ts")).run,
+  },
+  db: {
+    summary: "the PostgreSQL database of a fleet: migrate, status, import",
+    load: async () => (await import("./src/cli/db.ts")).run,
   },
 };
 
@@ -131,7 +136,10 @@ export async function main(argv: string[], io?: Partial<CliIO>): Promise<number>
     if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", onSignal);
   }
   try {
+    // A PostgreSQL store is reached over the network: keep net then.
+    const database = usesDatabase(rest, full.env);
     for (const permission of DROPS[name] ?? []) {
+      if (permission === "net" && database) continue;
       await Deno.permissions.revoke({ name: permission });
     }
     const handler = await command.load();

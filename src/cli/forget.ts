@@ -19,7 +19,7 @@ import { openStore, type Store } from "../store/store.ts";
 import { directoryAbout, personIn } from "../query/person.ts";
 import { enrichSubjects } from "../subjects/enrichment.ts";
 import { regenerateReports } from "../subjects/reports.ts";
-import { COMMON_HELP, numberFlag, parseCommand, str } from "./args.ts";
+import { COMMON_HELP, numberFlag, parseCommand, storeConfig, str } from "./args.ts";
 import type { CliIO, Handler } from "./io.ts";
 
 const HELP =
@@ -177,7 +177,7 @@ export const run: Handler = async (args: string[], io: CliIO): Promise<number> =
   }
   const { dataDir, fixturesDir } = p.common;
   const dryRun = p.values["dry-run"] === true;
-  const store = await openStore({ dataDir });
+  const store = await openStore(storeConfig(p.common));
   try {
     const selector: ForgetSelector = {
       ...await personsOf(store, users),

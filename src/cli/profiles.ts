@@ -13,7 +13,14 @@ import { openStore, type ProfileKind, type Store } from "../store/store.ts";
 import { personProfileName } from "../query/person.ts";
 import { privacyFilter } from "../query/privacy_filter.ts";
 import { listProfiles, readProfile } from "../query/profiles.ts";
-import { COMMON_HELP, parseCommand, type Parsed, str, subcommandHelp } from "./args.ts";
+import {
+  COMMON_HELP,
+  parseCommand,
+  type Parsed,
+  storeConfig,
+  str,
+  subcommandHelp,
+} from "./args.ts";
 import type { CliIO } from "./io.ts";
 
 const HELP = `Usage: twitch-osint profiles show --user NAME | --channel NAME
@@ -47,7 +54,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     channels: { type: "boolean" },
   });
   if (p === null) return 0;
-  const store = await openStore({ dataDir: p.common.dataDir });
+  const store = await openStore(storeConfig(p.common));
   try {
     return await subcommand(store, sub, p, io);
   } finally {

@@ -9,7 +9,15 @@ import { deletions, markDeleted, searchEvents, type ShownMessage } from "../quer
 import { openStore, type Store } from "../store/store.ts";
 import { UsageError } from "../errors.ts";
 import { buildQuery, searchMessages, type SearchQuery } from "../query/search.ts";
-import { choice, COMMON_HELP, parseCommand, type Parsed, str, subcommandHelp } from "./args.ts";
+import {
+  choice,
+  COMMON_HELP,
+  parseCommand,
+  type Parsed,
+  storeConfig,
+  str,
+  subcommandHelp,
+} from "./args.ts";
 import type { CliIO } from "./io.ts";
 import { columns, printable } from "./table.ts";
 import { EVENT_COLUMNS, MESSAGE_COLUMNS, recordsToCsv } from "../export/csv.ts";
@@ -100,7 +108,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     ...opt("contains"),
     ...opt("limit"),
   });
-  const store = await openStore({ dataDir: p.common.dataDir });
+  const store = await openStore(storeConfig(p.common));
   try {
     io.out(await answer(store, sub, p, q, format, io));
   } finally {

@@ -9,7 +9,7 @@ import { readSubjects, resolveSubject } from "../subjects/loading.ts";
 import { type HitRow, readHits } from "../query/hits.ts";
 import { openStore } from "../store/store.ts";
 import { parseTimeBound } from "../query/search.ts";
-import { choice, COMMON_HELP, intFlag, parseCommand, str } from "./args.ts";
+import { choice, COMMON_HELP, intFlag, parseCommand, storeConfig, str } from "./args.ts";
 import type { CliIO } from "./io.ts";
 import { columns, printable } from "./table.ts";
 import { toCsv } from "../export/csv.ts";
@@ -78,7 +78,7 @@ export async function hitsCommand(args: string[], io: CliIO): Promise<number> {
     }
     subject = found.key;
   }
-  const store = await openStore({ dataDir });
+  const store = await openStore(storeConfig(p.common));
   let rows: HitRow[];
   try {
     rows = await readHits(store, {

@@ -12,7 +12,8 @@
  * - `embedded` ({@link EmbeddedStore} in `embedded_store.ts`): `data/logs/messages.jsonl` is the
  *   canonical record; `index.sqlite`, `profiles.sqlite` and the profile files are derived from
  *   it and rebuildable byte for byte.
- * - `postgres`: added by the PostgreSQL issue (see the marked place in {@link openStore}).
+ * - `postgres` (`postgres/postgres_store.ts`): one PostgreSQL database is the system of record
+ *   of a fleet of monitors; each data dir's logs are its journal, pushed into the database.
  *
  * @example
  * ```ts
@@ -33,7 +34,6 @@
  * @module
  */
 import type { ChatEvent, Message, PrivacyFile, UserProfile } from "../schemas.ts";
-import { UsageError } from "../errors.ts";
 import type { ProfileKind } from "./layout.ts";
 import type { LoginSpan } from "../analysis/identity.ts";
 import type { InteractionSource } from "../analysis/interactions.ts";
@@ -57,8 +57,9 @@ export interface StoreConfig {
   /** The data dir. */
   dataDir: string;
   /**
-   * `postgresql://...` selects the PostgreSQL store (not yet available: the PostgreSQL issue
-   * adds it). Absent: the embedded store.
+   * `postgresql://...` selects the PostgreSQL store (`postgres/postgres_store.ts`): the
+   * database of a fleet of monitors; the data dir keeps this monitor's logs (its journal) and
+   * files. Absent: the embedded store.
    */
   databaseUrl?: string;
 }
@@ -184,6 +185,8 @@ export interface FollowSummary {
   profilesWritten: number;
   /** Problems met (the log stays complete; the index or profiles may lag). */
   problems: string[];
+  /** What happened and was overcome (a database outage the run caught up from). */
+  notes?: string[];
 }
 
 /** Derived data kept following a monitor's appends. */
@@ -350,10 +353,10 @@ export interface Store {
  */
 export async function openStore(config: StoreConfig): Promise<Store> {
   if (config.databaseUrl !== undefined && config.databaseUrl !== "") {
-    // The PostgreSQL store goes here:
-    //   const { openPostgresStore } = await import("./postgres/postgres_store.ts");
-    //   return await openPostgresStore(config);
-    throw new UsageError("a database URL was given, but this build has no PostgreSQL store");
+    // The data dir's own logs (the journal) and files go through the embedded store.
+    const { EmbeddedStore } = await import("./embedded_store.ts");
+    const { openPostgresStore } = await import("./postgres/postgres_store.ts");
+    return await openPostgresStore(config, new EmbeddedStore(config.dataDir));
   }
   const { EmbeddedStore } = await import("./embedded_store.ts");
   return new EmbeddedStore(config.dataDir);
