@@ -21,6 +21,7 @@ import {
   str,
   subcommandHelp,
 } from "./args.ts";
+import { requireDataDir } from "./totals.ts";
 import type { CliIO } from "./io.ts";
 
 const HELP = `Usage: twitch-osint profiles show --user NAME | --channel NAME
@@ -54,6 +55,10 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     channels: { type: "boolean" },
   });
   if (p === null) return 0;
+  // Reading a data dir that is not there is an error naming it, not an empty list.
+  if (sub !== "rebuild" && p.common.databaseUrl === undefined) {
+    await requireDataDir(p.common.dataDir);
+  }
   const store = await openStore(storeConfig(p.common));
   try {
     return await subcommand(store, sub, p, io);

@@ -19,6 +19,7 @@ import {
   subcommandHelp,
 } from "./args.ts";
 import type { CliIO } from "./io.ts";
+import { reportCut, requireMessageLog } from "./totals.ts";
 import { columns, printable } from "./table.ts";
 import { EVENT_COLUMNS, MESSAGE_COLUMNS, recordsToCsv } from "../export/csv.ts";
 import { personMessages, personOptedOut, resolvePerson } from "../query/person.ts";
@@ -108,6 +109,10 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     ...opt("contains"),
     ...opt("limit"),
   });
+  // A wrong --data-dir is an error naming it, not an empty answer (a database has no log here).
+  if (p.common.databaseUrl === undefined) {
+    await requireMessageLog(p.common.dataDir, io, p.common.quiet);
+  }
   const store = await openStore(storeConfig(p.common));
   try {
     io.out(await answer(store, sub, p, q, format, io));
@@ -133,7 +138,15 @@ async function answer(
     ) {
       throw new UsageError(`--kind must be usernotice, clearmsg or clearchat, got "${kind}"`);
     }
-    const events = await searchEvents(store, { ...q, ...(kind ? { kind } : {}) });
+    // One more than asked tells whether the page was cut; the event log is small, so the
+    // exact total is read the same way.
+    const all = await searchEvents(store, {
+      ...q,
+      limit: Number.MAX_SAFE_INTEGER,
+      ...(kind ? { kind } : {}),
+    });
+    const events = all.slice(0, q.limit);
+    reportCut(io, { shown: events.length, offset: 0, total: all.length, exact: true });
     if (format === "json") return JSON.stringify(events, null, 2) + "\n";
     if (format === "jsonl") return events.map((e) => JSON.stringify(e) + "\n").join("");
     if (format === "csv") return recordsToCsv(EVENT_COLUMNS, events);
@@ -143,8 +156,14 @@ async function answer(
   // Opted-out users and channels are never served (the query layer leaves them out).
   const r = q.by?.kind === "user" && p.values.scan !== true
     ? await personSearch(store, str(p, "value")!, q)
-    : await searchMessages(store, q, { scan: p.values.scan === true });
+    : await searchMessages(store, q, { scan: p.values.scan === true, total: true });
   const messages = r.messages;
+  if ("total" in r && r.total !== undefined) {
+    reportCut(io, { shown: messages.length, offset: 0, total: r.total, exact: true });
+  } else if (messages.length === q.limit) {
+    // A person's messages come page by page: one more tells whether there are more.
+    io.err(`${messages.length} shown; there may be more (use --limit)\n`);
+  }
   if (p.common.debug) {
     io.err(
       `search: ${messages.length} message(s) via ${r.via}` +

@@ -13,6 +13,7 @@ import { choice, COMMON_HELP, intFlag, parseCommand, storeConfig, str } from "./
 import type { CliIO } from "./io.ts";
 import { columns, printable } from "./table.ts";
 import { toCsv } from "../export/csv.ts";
+import { reportCut, requireMessageLog } from "./totals.ts";
 
 /** Help of `subjects hits`. */
 const HITS_HELP = `Usage: twitch-osint subjects hits [--subject KEY] [--since T] [--limit N]
@@ -78,17 +79,20 @@ export async function hitsCommand(args: string[], io: CliIO): Promise<number> {
     }
     subject = found.key;
   }
+  if (p.common.databaseUrl === undefined) await requireMessageLog(p.common.dataDir, io, quiet);
   const store = await openStore(storeConfig(p.common));
-  let rows: HitRow[];
+  let all: HitRow[];
   try {
-    rows = await readHits(store, {
+    // Every hit is read (the scan finds them all anyway), so the total is exact.
+    all = await readHits(store, {
       ...(subject !== undefined ? { subject } : {}),
       ...(since !== undefined ? { since } : {}),
-      limit,
     });
   } finally {
     await store.close();
   }
+  const rows = all.slice(0, limit);
+  reportCut(io, { shown: rows.length, offset: 0, total: all.length, exact: true });
   if (format === "json") io.out(JSON.stringify(rows, null, 2) + "\n");
   else if (format === "jsonl") io.out(rows.map((r) => JSON.stringify(r) + "\n").join(""));
   else if (format === "csv") {
