@@ -46,6 +46,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Handler> }
     summary: "remove every trace of a user or channel",
     load: async () => (await import("./src/cli/forget.ts")).run,
   },
+  serve: {
+    summary: "the workspace in the browser, and its JSON API",
+    load: async () => (await import("./src/cli/serve.ts")).run,
+  },
 };
 
 /**
