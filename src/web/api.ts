@@ -228,7 +228,6 @@ export function registerApi(app: OpenAPIHono<ApiEnv>): void {
       streamSSE(c, async (stream) => {
         const abort = new AbortController();
         stream.onAbort(() => abort.abort());
-        c.req.raw.signal.addEventListener("abort", () => abort.abort());
         await stream.writeSSE({ event: "ready", data: "{}" });
         for await (const item of c.var.workspace.follow(abort.signal)) {
           await stream.writeSSE({

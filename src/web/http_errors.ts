@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { HTTPException } from "hono/http-exception";
 import { InputError, OsintError, UsageError } from "../errors.ts";
 
 /** A name the workspace does not serve: 404. */
@@ -53,6 +54,8 @@ export function httpError(e: unknown): { status: number; message: string } {
   const declared = (e as { httpStatus?: unknown } | null)?.httpStatus;
   const status = typeof declared === "number"
     ? declared
+    : e instanceof HTTPException
+    ? e.status
     : e instanceof UsageError || e instanceof InputError
     ? 400
     : 500;
