@@ -10,7 +10,7 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
-import { NotFoundError } from "./http_errors.ts";
+import { NotFoundError } from "../errors.ts";
 import { UsageError } from "../errors.ts";
 import * as S from "./api_schemas.ts";
 import { ChannelProfile, UserProfile } from "../schemas.ts";

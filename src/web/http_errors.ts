@@ -1,25 +1,16 @@
 /**
  * How errors become HTTP answers: a status and a one-line JSON body, never a stack trace.
- * Errors from `src/errors.ts` carry their status (`httpStatus`) once the Store seam lands; until
- * then it is read from their class.
+ * Errors from `src/errors.ts` carry their status (`httpStatus`); Hono's own (a body that is not
+ * JSON) carry theirs.
  *
  * @module
  */
 import { HTTPException } from "hono/http-exception";
-import { InputError, OsintError, UsageError } from "../errors.ts";
-
-/** A name the workspace does not serve: 404. */
-export class NotFoundError extends OsintError {
-  readonly httpStatus: number = 404;
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "NotFoundError";
-  }
-}
+import { httpStatusOf, OsintError } from "../errors.ts";
 
 /** A request without the token a route needs: 401. */
 export class UnauthorizedError extends OsintError {
-  readonly httpStatus: number = 401;
+  override readonly httpStatus: number = 401;
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = "UnauthorizedError";
@@ -28,7 +19,7 @@ export class UnauthorizedError extends OsintError {
 
 /** A request the server refuses whoever asks (a write with no token configured): 403. */
 export class ForbiddenError extends OsintError {
-  readonly httpStatus: number = 403;
+  override readonly httpStatus: number = 403;
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = "ForbiddenError";
@@ -51,14 +42,7 @@ export class ForbiddenError extends OsintError {
  * ```
  */
 export function httpError(e: unknown): { status: number; message: string } {
-  const declared = (e as { httpStatus?: unknown } | null)?.httpStatus;
-  const status = typeof declared === "number"
-    ? declared
-    : e instanceof HTTPException
-    ? e.status
-    : e instanceof UsageError || e instanceof InputError
-    ? 400
-    : 500;
+  const status = e instanceof HTTPException ? e.status : httpStatusOf(e);
   if (status >= 500) return { status, message: "internal error (see the server's log)" };
   const text = e instanceof Error ? e.message.split("\n")[0]! : String(e);
   // The library speaks in flags; the API in parameters.

@@ -10,14 +10,15 @@ import { setCookie } from "hono/cookie";
 import type { ApiEnv } from "./api.ts";
 import { profileListOptions, wholeParam } from "./api.ts";
 import { ASSETS } from "./assets.ts";
-import { httpError, NotFoundError } from "./http_errors.ts";
+import { httpError } from "./http_errors.ts";
+import { NotFoundError } from "../errors.ts";
 import { page, type Section } from "./render/layout.ts";
 import type { Html } from "./render/html.ts";
 import { reportBody } from "./render/report.ts";
 import { workspaceLinks } from "./render/links.ts";
 import * as V from "./render/views.ts";
 import { presentedToken, sameOrigin, sameSecret, TOKEN_COOKIE } from "./security.ts";
-import type { ShownMessage } from "../events.ts";
+import type { ShownMessage } from "../query/events.ts";
 import type { Page } from "./workspace.ts";
 
 /** Answers with a page. */

@@ -16,19 +16,19 @@ import {
 } from "../schemas.ts";
 import { UsageError } from "../errors.ts";
 import { normalizeLogin } from "../normalize.ts";
-import { buildQuery, search, type SearchOptions } from "../search.ts";
-import { deletions, markDeleted, searchEvents, type ShownMessage } from "../events.ts";
+import { buildQuery, search, type SearchOptions } from "../query/search.ts";
+import { deletions, markDeleted, searchEvents, type ShownMessage } from "../query/events.ts";
 import {
   type PrivacyFilter,
   privacyFilter,
   readPrivacy,
   takeAllowed,
   updatePrivacy,
-} from "../privacy.ts";
-import { readSubjects } from "../subjects.ts";
-import { type HitRow, readHits, resolveSubject } from "../subject_hits.ts";
-import { buildReport, type SubjectReport } from "../reports.ts";
-import { parseTimeBound } from "../search.ts";
+} from "../privacy/optout.ts";
+import { readSubjects } from "../subjects/loading.ts";
+import { type HitRow, readHits, resolveSubject } from "../subjects/hits.ts";
+import { buildReport, type SubjectReport } from "../subjects/reports.ts";
+import { parseTimeBound } from "../query/search.ts";
 import { profileDir, type ProfileKind, profilePath } from "../store/layout.ts";
 import { catchUpDerived } from "../store/derived.ts";
 import { readJsonFile } from "../store/json_file.ts";

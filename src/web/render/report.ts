@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { SubjectReport } from "../../reports.ts";
+import type { SubjectReport } from "../../subjects/reports.ts";
 import { dayChart, hourChart } from "./chart.ts";
 import { chatLog } from "./chat.ts";
 import { type Html, html } from "./html.ts";

@@ -6,8 +6,8 @@
  * @module
  */
 import type { ChannelProfile, Counted, Evidence, UserProfile } from "../../schemas.ts";
-import type { ShownMessage } from "../../events.ts";
-import type { HitRow } from "../../subject_hits.ts";
+import type { ShownMessage } from "../../query/events.ts";
+import type { HitRow } from "../../subjects/hits.ts";
 import type { Page, ProfileSummary, SubjectSummary } from "../workspace.ts";
 import { dayChart, hourChart } from "./chart.ts";
 import { chatLog } from "./chat.ts";
