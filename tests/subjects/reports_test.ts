@@ -291,3 +291,49 @@ Deno.test("regenerateReports() rewrites reports of loaded subjects and deletes t
   await Deno.stat(html).catch(() => (gone = true));
   assert(gone);
 });
+
+Deno.test("buildReport() recomputes chat presence at report time: never 'unseen' beside messages", async () => {
+  // Issue 11 item 1: enrichment ran before the monitor saw the user; the report showed
+  // "seen: false, never seen in chat" above a presence section listing their messages.
+  await using dir = await tempDir();
+  await seed(dir.path);
+  const path = join(dir.path, "enrichment", "username_someuser.json");
+  const stale = JSON.parse(await Deno.readTextFile(path));
+  stale.providers.chat_presence = {
+    status: "ok",
+    data: { seen: false, message_count: 0, channels: [], reason: "no profile: never seen in chat" },
+    error: null,
+    ran_at: "2025-09-01T00:00:00.000Z",
+  };
+  await Deno.writeTextFile(path, jsonText(stale));
+  const r = await buildReport(dir.path, "username_someuser", { now: NOW });
+  const cp = r.enrichment.providers.find((p) => p.name === "chat_presence")!;
+  assertEquals(cp.status, "ok");
+  assertEquals(cp.kind, "observed");
+  assertEquals(cp.ran_at, "2025-09-03T00:00:00.000Z");
+  assertMatch(cp.rests_on, /recomputed at report time/);
+  assertEquals(cp.data?.seen, true);
+  assertEquals(cp.data?.message_count, r.presence.message_count);
+  assertEquals(cp.data?.channels, ["devchat", "example_channel"]);
+  for (const text of [renderMarkdown(r), renderHtml(r)]) {
+    assert(!/never seen in chat/.test(text), "a fresh report never says 'never seen in chat'");
+  }
+  // Opted out: nothing served, not even the stale answer.
+  await updatePrivacy(dir.path, { users: ["someuser"] });
+  const hidden = await buildReport(dir.path, "username_someuser", { now: NOW });
+  const cp2 = hidden.enrichment.providers.find((p) => p.name === "chat_presence")!;
+  assertEquals([cp2.status, cp2.data?.seen], ["skipped", undefined]);
+});
+
+Deno.test("renderHtml() is the workspace's renderer: summary first, charts, links, skipped folded", async () => {
+  await using dir = await tempDir();
+  await seed(dir.path);
+  const html = renderHtml(await buildReport(dir.path, "username_someuser", { now: NOW }));
+  const summary = html.indexOf('class="summary"');
+  assert(summary > 0 && summary < html.indexOf("<h2>"), "the summary comes before every section");
+  assertMatch(html, /Seen in chat: 3 message\(s\) in 2 channel\(s\)/);
+  assertMatch(html, /<svg [^>]*role="img"/);
+  assertMatch(html, /href="https:\/\/www\.twitch\.tv\/example_channel"/);
+  assertMatch(html, /<details>\s*<summary>1 provider\(s\) skipped: gravatar_like<\/summary>/);
+  assert(!/<script/i.test(html), "a report file runs no script");
+});

@@ -6,7 +6,7 @@
  * @module
  */
 import appCss from "../assets/app.css" with { type: "text" };
-import { type Html, html, trusted } from "./html.ts";
+import { Html, html, trusted } from "./html.ts";
 
 /** The sections of the navigation bar. */
 export type Section = "channels" | "search" | "people" | "subjects" | "optout" | "api";
@@ -22,7 +22,7 @@ const NAV: readonly [Section, string, string][] = [
 
 /** A served page. */
 export function page(o: { title: string; section?: Section; body: Html; charts?: boolean }): Html {
-  return html`
+  return doc(html`
     <!doctype html>
     <html lang="en">
       <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -48,12 +48,12 @@ export function page(o: { title: string; section?: Section; body: Html; charts?:
         <main id="main">${o.body}</main>
       </body>
     </html>
-  `;
+  `);
 }
 
 /** A standalone document (a report file): the style sheet inlined, no script. */
 export function standalone(o: { title: string; body: Html }): Html {
-  return html`
+  return doc(html`
     <!doctype html>
     <html lang="en">
       <head>
@@ -66,5 +66,10 @@ export function standalone(o: { title: string; body: Html }): Html {
         <main id="main">${o.body}</main>
       </body>
     </html>
-  `;
+  `);
+}
+
+/** A document starts with its doctype (the formatter indents the templates). */
+function doc(h: Html): Html {
+  return new Html(h.text.trim() + "\n");
 }
