@@ -9,12 +9,51 @@
 import { join } from "node:path";
 import { FIXTURES, replayShipped, REPO, runMain, tempDir, writeFixture } from "../support/cli.ts";
 import { type RunningServer, startServer } from "../../src/web/server.ts";
+import type { ChatEvent } from "../../src/schemas.ts";
+import { eventLog } from "../../src/store/layout.ts";
 
 /** The hostile lines of `hostile_chan`, by user `evil_user`. */
 export const HOSTILE_TEXTS = [
   "<img src=x onerror=\"document.title='pwned'\">",
   "</script><script>document.title='pwned2'</script>",
   "hello @someuser see https://example.com/<b>x</b> Kappa",
+];
+
+/** Moderation events of the test data (one about the opted-out user). */
+export const EVENTS: ChatEvent[] = [
+  {
+    kind: "clearchat",
+    ts: "2025-09-02T12:11:00.000Z",
+    channel: "example_channel",
+    event_id: "e1",
+    user_name: "grumpy_fox",
+    user_id: null,
+    duration_seconds: 600,
+    source: "twitch-irc",
+  },
+  {
+    kind: "clearchat",
+    ts: "2025-09-02T12:12:00.000Z",
+    channel: "example_channel",
+    event_id: "e2",
+    user_name: "pixel_fox",
+    user_id: null,
+    duration_seconds: null,
+    source: "twitch-irc",
+  },
+  {
+    kind: "usernotice",
+    ts: "2025-09-02T12:13:00.000Z",
+    channel: "devchat",
+    event_id: "e3",
+    notice: "raid",
+    user_name: "raider",
+    user_id: null,
+    text: "",
+    system_text: "5 raiders from raider have joined!",
+    params: {},
+    source: "twitch-irc",
+  },
 ];
 
 /** The user put on the opt-out list after the replay. */
@@ -83,6 +122,8 @@ async function build(root: string): Promise<void> {
   await must(["subjects", "enrich", ...common]);
   await replayShipped(["--data-dir", dataDir, "--fixtures-dir", fixtures, "--quiet"]);
   await must(["chat", "run", "--channels", "hostile_chan", "--offline", "--speed", "0", ...common]);
+  // No moderation in the offline fixtures: a few events as a monitor records them.
+  await eventLog(dataDir).append(EVENTS);
   await must(["privacy", "optout", "add", "--user", OPTED_OUT, ...common]);
   await must(["profiles", "rebuild", ...common]);
 }

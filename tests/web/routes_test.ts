@@ -108,6 +108,11 @@ Deno.test("serve answers every route, and every bad input with a 4xx JSON error"
     assert.equal(r.status, 200);
     const items = z.array(ChatEvent).parse(r.json());
     assert.ok(items.every((e) => e.kind === "clearchat"));
+    assert.deepEqual(
+      items.map((e) => e.user_name),
+      ["grumpy_fox"],
+      "the opted-out user's ban is not served",
+    );
     assert.equal((await get("/events?kind=party")).status, 400);
   });
 
