@@ -228,8 +228,9 @@ export function registerApi(app: OpenAPIHono<ApiEnv>): void {
       streamSSE(c, async (stream) => {
         const abort = new AbortController();
         stream.onAbort(() => abort.abort());
+        const items = await c.var.workspace.follow(abort.signal);
         await stream.writeSSE({ event: "ready", data: "{}" });
-        for await (const item of c.var.workspace.follow(abort.signal)) {
+        for await (const item of items) {
           await stream.writeSSE({
             event: item.type,
             data: JSON.stringify(item.type === "message" ? item.message : item.hit),

@@ -8,6 +8,7 @@
 import appCss from "./assets/app.css" with { type: "text" };
 import appJs from "./assets/app.js" with { type: "text" };
 import segmentsJs from "./assets/segments.js" with { type: "text" };
+import iconSvg from "./assets/icon.svg" with { type: "text" };
 import uplotJs from "uplot/dist/uPlot.esm.js" with { type: "text" };
 import uplotCss from "uplot/dist/uPlot.min.css" with { type: "text" };
 
@@ -37,4 +38,5 @@ export const ASSETS: ReadonlyMap<string, Asset> = new Map([
   ["segments.js", make(segmentsJs, JS)],
   ["uPlot.esm.js", make(uplotJs, JS)],
   ["uPlot.min.css", make(uplotCss, CSS)],
+  ["icon.svg", make(iconSvg, "image/svg+xml")],
 ]);

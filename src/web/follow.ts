@@ -33,6 +33,7 @@ export class Follower {
   #offset: number | null = null;
   #ino: number | null = null;
   #timer: ReturnType<typeof setTimeout> | null = null;
+  #starting: Promise<void> | null = null;
   #closed = false;
 
   constructor(dataDir: string, allowed: () => Promise<PrivacyFilter>, pollMs: number) {
@@ -41,8 +42,11 @@ export class Follower {
     this.#pollMs = pollMs;
   }
 
-  /** New items from now until `signal` aborts. */
-  async *subscribe(signal: AbortSignal): AsyncGenerator<LiveItem> {
+  /**
+   * Subscribes: resolves once following has begun, so that everything stored after that is
+   * delivered; the iterable then yields new items until `signal` aborts.
+   */
+  async subscribe(signal: AbortSignal): Promise<AsyncIterable<LiveItem>> {
     const queue: LiveItem[] = [];
     let wake: (() => void) | null = null;
     const sub: Subscriber = {
@@ -52,25 +56,34 @@ export class Follower {
       },
       wake: () => wake?.(),
     };
+    this.#subscribers.add(sub);
+    this.#starting ??= this.#start();
+    await this.#starting;
     const onAbort = () => wake?.();
     signal.addEventListener("abort", onAbort);
-    if (this.#subscribers.size === 0) await this.#start();
-    this.#subscribers.add(sub);
-    try {
-      while (!signal.aborted && !this.#closed) {
-        const item = queue.shift();
-        if (item !== undefined) {
-          yield item;
-          continue;
-        }
-        await new Promise<void>((resolve) => (wake = resolve));
-        wake = null;
-      }
-    } finally {
+    const leave = () => {
       signal.removeEventListener("abort", onAbort);
       this.#subscribers.delete(sub);
       if (this.#subscribers.size === 0) this.#stop();
-    }
+    };
+    const closed = () => this.#closed;
+    return {
+      async *[Symbol.asyncIterator]() {
+        try {
+          while (!signal.aborted && !closed()) {
+            const item = queue.shift();
+            if (item !== undefined) {
+              yield item;
+              continue;
+            }
+            await new Promise<void>((resolve) => (wake = resolve));
+            wake = null;
+          }
+        } finally {
+          leave();
+        }
+      },
+    };
   }
 
   /** Stops following; open subscriptions end. */
@@ -92,6 +105,7 @@ export class Follower {
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timer = null;
     this.#offset = null;
+    this.#starting = null;
   }
 
   #schedule(): void {

@@ -47,6 +47,9 @@ export function registerPages(app: Hono<ApiEnv>): void {
     return c.body(a.body);
   });
 
+  // Browsers ask for it whatever the page says.
+  app.get("/favicon.ico", (c) => c.redirect("/assets/icon.svg", 301));
+
   app.get("/", async (c) => {
     const ws = c.var.workspace;
     const channels = await ws.listProfiles("channel", {

@@ -72,7 +72,8 @@ export function presentedToken(c: Context, token: string | null): "bearer" | "co
 
 /** Paths open without the token on a non-loopback address. */
 function isPublic(path: string): boolean {
-  return path === "/healthz" || path === "/login" || path.startsWith("/assets/");
+  return path === "/healthz" || path === "/login" || path === "/favicon.ico" ||
+    path.startsWith("/assets/");
 }
 
 /** The headers every answer carries. */
@@ -92,8 +93,8 @@ export function accessControl(host: string, token: string | null): MiddlewareHan
   const loopback = isLoopback(host);
   return async (c, next) => {
     if (loopback) {
-      const h = (c.req.header("host") ?? "").replace(/:\d+$/, "");
-      if (!isLoopback(h)) {
+      // The request's URL carries the Host header the client sent.
+      if (!isLoopback(new URL(c.req.url).hostname)) {
         return c.json({ error: "this server answers only to a loopback host name" }, 421);
       }
     } else if (!isPublic(c.req.path) && presentedToken(c, token) === null) {

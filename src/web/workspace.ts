@@ -100,7 +100,7 @@ export interface Workspace {
     change: { add: boolean; users?: string[]; channels?: string[] },
   ): Promise<{ optout: PrivacyFile["optout"]; changed: string[] }>;
   /** Messages and hits stored from now on, until `signal` aborts. */
-  follow(signal: AbortSignal): AsyncIterable<LiveItem>;
+  follow(signal: AbortSignal): Promise<AsyncIterable<LiveItem>>;
   close(): void;
 }
 

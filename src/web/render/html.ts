@@ -91,3 +91,19 @@ export function trusted(text: string): Html {
 export function jsonAttr(value: unknown): string {
   return JSON.stringify(value);
 }
+
+/**
+ * A stored UTC timestamp as people read it: `2025-09-02 11:58 UTC` (the full value in a
+ * `<time>` element's `datetime`).
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert";
+ * import { when } from "./html.ts";
+ * strictEqual(when("2025-09-02T11:58:24.370Z").text, '<time datetime="2025-09-02T11:58:24.370Z">2025-09-02 11:58 UTC</time>');
+ * ```
+ */
+export function when(ts: string | null | undefined): Html {
+  if (!ts) return new Html("—");
+  return html`<time datetime="${ts}">${ts.slice(0, 16).replace("T", " ")} UTC</time>`;
+}

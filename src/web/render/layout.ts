@@ -27,9 +27,10 @@ export function page(o: { title: string; section?: Section; body: Html; charts?:
     <html lang="en">
       <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
     <title>${o.title} · twitch-osint</title>
-    <link rel="stylesheet" href="/assets/app.css">${o.charts
-      ? html`<link rel="stylesheet" href="/assets/uPlot.min.css">`
-      : ""}
+    <link rel="icon" href="/assets/icon.svg" type="image/svg+xml">
+        <link rel="stylesheet" href="/assets/app.css">${o.charts
+          ? html`<link rel="stylesheet" href="/assets/uPlot.min.css">`
+          : ""}
     <script type="module" src="/assets/app.js"></script>
       </head>
       <body>

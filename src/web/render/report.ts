@@ -10,7 +10,7 @@
 import type { SubjectReport } from "../../subjects/reports.ts";
 import { dayChart, hourChart } from "./chart.ts";
 import { chatLog } from "./chat.ts";
-import { type Html, html } from "./html.ts";
+import { type Html, html, when } from "./html.ts";
 import type { Links } from "./links.ts";
 import { standalone } from "./layout.ts";
 
@@ -103,8 +103,8 @@ export function reportBody(r: SubjectReport, links: Links): Html {
         <ul class="stats">
           <li><b>${p.message_count}</b>messages</li>
           <li><b>${p.channels.length}</b>channels</li>
-          <li><b>${p.first_seen ?? "—"}</b>first seen</li>
-          <li><b>${p.last_seen ?? "—"}</b>last seen</li>
+          <li><b>${when(p.first_seen)}</b>first seen</li>
+          <li><b>${when(p.last_seen)}</b>last seen</li>
         </ul>
         ${s.type === "username"
           ? html`<p><a href="${links.user(s.value)}">Profile of ${s.value}</a>${

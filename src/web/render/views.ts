@@ -11,10 +11,10 @@ import type { HitRow } from "../../subjects/hits.ts";
 import type { Page, ProfileSummary, SubjectSummary } from "../workspace.ts";
 import { dayChart, hourChart } from "./chart.ts";
 import { chatLog } from "./chat.ts";
-import { type Html, html } from "./html.ts";
+import { type Html, html, when } from "./html.ts";
 import { type Links, workspaceLinks as L } from "./links.ts";
 
-function stat(value: string | number, label: string): Html {
+function stat(value: string | number | Html, label: string): Html {
   return html`<li><b>${value}</b>${label}</li>`;
 }
 
@@ -64,7 +64,7 @@ ${
             <section class="card">
               <h3><a href="${L.channel(c.name)}">#${c.name}</a></h3>
               <ul class="stats">${stat(c.message_count, "messages")}${stat(c.related, "users")}</ul>
-              <p class="muted">last message ${c.last_seen}</p>
+              <p class="muted">last message ${when(c.last_seen)}</p>
             </section>
           `
         )
@@ -166,8 +166,8 @@ export function peopleView(p: Page<ProfileSummary>, sort: string, order: string)
               : ""}</td>
             <td class="num">${u.message_count}</td>
             <td class="num">${u.related}</td>
-            <td>${u.first_seen}</td>
-            <td>${u.last_seen}</td>
+            <td>${when(u.first_seen)}</td>
+            <td>${when(u.last_seen)}</td>
           </tr>
         `
       )}</tbody>
@@ -200,7 +200,7 @@ export function userView(
     <ul class="stats">${stat(p.message_count, "messages")}${stat(
       channels.length,
       "channels",
-    )}${stat(p.first_seen, "first seen")}${stat(p.last_seen, "last seen")}${p.user_id
+    )}${stat(when(p.first_seen), "first seen")}${stat(when(p.last_seen), "last seen")}${p.user_id
       ? stat(p.user_id, "Twitch user id")
       : ""}</ul>
     <h2>Channels</h2>${counted(channels, L.channel)}
@@ -231,9 +231,9 @@ export function channelView(p: ChannelProfile, latest: readonly ShownMessage[]):
   return html`
     <h1>#${p.channel}</h1>
     <ul class="stats">${stat(p.message_count, "messages")}${stat(p.unique_users, "users")}${stat(
-      p.first_seen,
+      when(p.first_seen),
       "first seen",
-    )}${stat(p.last_seen, "last seen")}</ul>
+    )}${stat(when(p.last_seen), "last seen")}</ul>
     <h2>Top users</h2>${counted(p.user_counts, L.user)}
     <h2>Activity</h2><div class="cols">${hourChart(p.activity.by_hour)}${dayChart(
       p.activity.by_day,
@@ -265,8 +265,8 @@ export function channelView(p: ChannelProfile, latest: readonly ShownMessage[]):
               )}&amp;contains=${encodeURIComponent(r.target)}">${r.target}</a></td>
               <td class="num">${r.evidence_count}</td>
               <td class="num">${r.distinct_users}</td>
-              <td>${r.first_seen}</td>
-              <td>${r.last_seen}</td>
+              <td>${when(r.first_seen)}</td>
+              <td>${when(r.last_seen)}</td>
               <td>${r.examples.map((x) => html`<div>“${x}”</div>`)}</td>
             </tr>
           `
