@@ -20,7 +20,14 @@
 import { join, relative } from "node:path";
 import type { Activity, Message, Signal, Subject } from "../schemas.ts";
 import { Enrichment, UserProfile } from "../schemas.ts";
-import { errorMessage, NetworkError, StoreError, UsageError, wrapError } from "../errors.ts";
+import {
+  errorMessage,
+  NetworkError,
+  NotFoundError,
+  StoreError,
+  UsageError,
+  wrapError,
+} from "../errors.ts";
 import { enrichmentPath, SAFE_KEY_RE } from "./enrichment.ts";
 import { readSubjects } from "./loading.ts";
 import { privacyFilter } from "../privacy/optout.ts";
@@ -121,7 +128,10 @@ export interface BuildReportOptions {
 
 const EMPTY_BY_HOUR = (): number[] => new Array<number>(24).fill(0);
 
-/** Builds the report of the subject `key` from the data dir. Throws UsageError for an unknown key. */
+/**
+ * Builds the report of the subject `key` from the data dir. Throws UsageError for a malformed
+ * key and NotFoundError for one that is not loaded.
+ */
 export async function buildReport(
   dataDir: string,
   key: string,
@@ -131,7 +141,7 @@ export async function buildReport(
   const subjects = await readSubjects(dataDir);
   const subject = subjects.find((s) => s.key === key);
   if (!subject) {
-    throw new UsageError(
+    throw new NotFoundError(
       `no subject with key "${key}" in ${join(dataDir, "subjects.json")} (see: subjects hits)`,
     );
   }
