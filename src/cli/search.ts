@@ -6,10 +6,10 @@
  */
 import type { ChatEvent } from "../schemas.ts";
 import { deletions, markDeleted, searchEvents, type ShownMessage } from "../query/events.ts";
+import { openStore, type Store } from "../store/store.ts";
 import { UsageError } from "../errors.ts";
-import { buildQuery, search, type SearchResult } from "../query/search.ts";
-import { privacyFilter, takeAllowed } from "../privacy/optout.ts";
-import { choice, COMMON_HELP, parseCommand, str, subcommandHelp } from "./args.ts";
+import { buildQuery, searchMessages, type SearchQuery } from "../query/search.ts";
+import { choice, COMMON_HELP, parseCommand, type Parsed, str, subcommandHelp } from "./args.ts";
 import type { CliIO } from "./io.ts";
 import { columns, printable } from "./table.ts";
 
@@ -91,7 +91,24 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     ...opt("contains"),
     ...opt("limit"),
   });
-  const privacy = await privacyFilter(p.common.dataDir);
+  const store = await openStore({ dataDir: p.common.dataDir });
+  try {
+    io.out(await answer(store, sub, p, q, format, io));
+  } finally {
+    await store.close();
+  }
+  return 0;
+}
+
+/** Runs the search and renders it. */
+async function answer(
+  store: Store,
+  sub: "messages" | "events",
+  p: Parsed,
+  q: SearchQuery,
+  format: "json" | "jsonl" | "table",
+  io: CliIO,
+): Promise<string> {
   if (sub === "events") {
     const kind = str(p, "kind");
     if (
@@ -99,27 +116,15 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     ) {
       throw new UsageError(`--kind must be usernotice, clearmsg or clearchat, got "${kind}"`);
     }
-    const events = await takeAllowed(
-      (limit) => searchEvents(p.common.dataDir, { ...q, limit, ...(kind ? { kind } : {}) }),
-      q.limit,
-      (e) => privacy.allows(e.user_name, e.channel),
-    );
-    if (format === "json") io.out(JSON.stringify(events, null, 2) + "\n");
-    else if (format === "jsonl") io.out(events.map((e) => JSON.stringify(e) + "\n").join(""));
-    else io.out(renderEventTable(events));
-    return 0;
+    const events = await searchEvents(store, { ...q, ...(kind ? { kind } : {}) });
+    if (format === "json") return JSON.stringify(events, null, 2) + "\n";
+    if (format === "jsonl") return events.map((e) => JSON.stringify(e) + "\n").join("");
+    return renderEventTable(events);
   }
   if (str(p, "kind") !== undefined) throw new UsageError("--kind applies to search events only");
-  // Opted-out users and channels are never served: ask for more until `limit` allowed ones.
-  let r!: SearchResult;
-  const messages = await takeAllowed(
-    async (limit) => {
-      r = await search(p.common.dataDir, { ...q, limit }, { scan: p.values.scan === true });
-      return r.messages;
-    },
-    q.limit,
-    (m) => privacy.allows(m.user_name, m.channel),
-  );
+  // Opted-out users and channels are never served (the query layer leaves them out).
+  const r = await searchMessages(store, q, { scan: p.values.scan === true });
+  const messages = r.messages;
   if (p.common.debug) {
     io.err(
       `search: ${messages.length} message(s) via ${r.via}` +
@@ -127,11 +132,10 @@ export async function run(args: string[], io: CliIO): Promise<number> {
         (r.note ? `; ${r.note}` : "") + "\n",
     );
   }
-  const shown = markDeleted(messages, await deletions(p.common.dataDir));
-  if (format === "json") io.out(JSON.stringify(shown, null, 2) + "\n");
-  else if (format === "jsonl") io.out(shown.map((m) => JSON.stringify(m) + "\n").join(""));
-  else io.out(renderTable(shown));
-  return 0;
+  const shown = markDeleted(messages, await deletions(store));
+  if (format === "json") return JSON.stringify(shown, null, 2) + "\n";
+  if (format === "jsonl") return shown.map((m) => JSON.stringify(m) + "\n").join("");
+  return renderTable(shown);
 }
 
 /** Renders events as a fixed-width table for people. */

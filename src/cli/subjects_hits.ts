@@ -4,9 +4,10 @@
  *
  * @module
  */
-import { NotFoundError, UsageError } from "../errors.ts";
-import { readSubjects } from "../subjects/loading.ts";
-import { type HitRow, readHits, resolveSubject } from "../subjects/hits.ts";
+import { NotFoundError } from "../errors.ts";
+import { readSubjects, resolveSubject } from "../subjects/loading.ts";
+import { type HitRow, readHits } from "../query/hits.ts";
+import { openStore } from "../store/store.ts";
 import { parseTimeBound } from "../query/search.ts";
 import { choice, COMMON_HELP, intFlag, parseCommand, str } from "./args.ts";
 import type { CliIO } from "./io.ts";
@@ -76,11 +77,17 @@ export async function hitsCommand(args: string[], io: CliIO): Promise<number> {
     }
     subject = found.key;
   }
-  const rows = await readHits(dataDir, {
-    ...(subject !== undefined ? { subject } : {}),
-    ...(since !== undefined ? { since } : {}),
-    limit,
-  });
+  const store = await openStore({ dataDir });
+  let rows: HitRow[];
+  try {
+    rows = await readHits(store, {
+      ...(subject !== undefined ? { subject } : {}),
+      ...(since !== undefined ? { since } : {}),
+      limit,
+    });
+  } finally {
+    await store.close();
+  }
   if (format === "json") io.out(JSON.stringify(rows, null, 2) + "\n");
   else if (format === "jsonl") io.out(rows.map((r) => JSON.stringify(r) + "\n").join(""));
   else if (rows.length) io.out(table(rows));

@@ -155,7 +155,6 @@ export function registerApi(app: OpenAPIHono<ApiEnv>): void {
         const p = kind === "user"
           ? await c.var.workspace.userProfile(name)
           : await c.var.workspace.channelProfile(name);
-        if (p === null) throw new NotFoundError(noProfile(kind, name));
         return c.json(p, 200);
       },
     );

@@ -8,12 +8,13 @@
  * import { strictEqual } from "node:assert";
  * import { createApp } from "./app.ts";
  * import { openWorkspace } from "./workspace.ts";
+ * import { openStore } from "../store/store.ts";
  * const dir = await Deno.makeTempDir();
- * const workspace = openWorkspace(dir);
+ * const workspace = openWorkspace(await openStore({ dataDir: dir }));
  * const app = createApp({ workspace, host: "127.0.0.1", token: null });
  * const res = await app.request("http://127.0.0.1/healthz");
  * strictEqual(res.status, 200);
- * workspace.close();
+ * await workspace.close();
  * await Deno.remove(dir, { recursive: true });
  * ```
  *

@@ -7,8 +7,8 @@
  * @module
  */
 import type { Message } from "../schemas.ts";
-import type { PrivacyFilter } from "../privacy/optout.ts";
-import { type HitRow, hitRowsOf } from "../subjects/hits.ts";
+import type { PrivacyFilter } from "../query/privacy_filter.ts";
+import { type HitRow, hitRowsOf } from "../query/hits.ts";
 import { layout } from "../store/layout.ts";
 
 /** One item of the live stream. */

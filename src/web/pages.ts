@@ -110,7 +110,6 @@ export function registerPages(app: Hono<ApiEnv>): void {
     const name = c.req.param("name");
     const ws = c.var.workspace;
     const p = await ws.userProfile(name);
-    if (p === null) throw new NotFoundError(`no profile for user "${name}"`);
     const subjects = await ws.subjects();
     const own = subjects.find((s) => s.type === "username" && s.value === p.user_name);
     const hits = own ? await ws.hits({ subject: own.key, limit: 20 }) : [];
@@ -127,7 +126,6 @@ export function registerPages(app: Hono<ApiEnv>): void {
     const name = c.req.param("name");
     const ws = c.var.workspace;
     const p = await ws.channelProfile(name);
-    if (p === null) throw new NotFoundError(`no profile for channel "${name}"`);
     const latest = await ws.searchMessages({ by: "channel", value: p.channel, limit: 20 }, 0);
     return sendPage(c, {
       title: `#${p.channel}`,

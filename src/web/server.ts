@@ -8,10 +8,13 @@ import { UsageError } from "../errors.ts";
 import { createApp } from "./app.ts";
 import { isLoopback } from "./security.ts";
 import { openWorkspace, type Workspace } from "./workspace.ts";
+import { openStore } from "../store/store.ts";
 
 /** Options of {@link startServer}. */
 export interface ServerOptions {
   dataDir: string;
+  /** `OSINT_DATABASE_URL`: the PostgreSQL store instead of the embedded one. */
+  databaseUrl?: string;
   /** @default "127.0.0.1" */
   host?: string;
   /** 0 picks a free port. @default 8080 */
@@ -50,7 +53,13 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
         "the port could read the data otherwise",
     );
   }
-  const workspace = o.workspace ?? openWorkspace(o.dataDir);
+  const workspace = o.workspace ??
+    openWorkspace(
+      await openStore({
+        dataDir: o.dataDir,
+        ...(o.databaseUrl !== undefined ? { databaseUrl: o.databaseUrl } : {}),
+      }),
+    );
   const app = createApp({
     workspace,
     host,
@@ -70,13 +79,13 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       onListen: ({ port }) => listening(port),
     }, app.fetch);
   } catch (e) {
-    if (!o.workspace) workspace.close();
+    if (!o.workspace) await workspace.close();
     throw e instanceof Deno.errors.AddrInUse
       ? new UsageError(`port ${o.port} on ${host} is in use (try --port)`, { cause: e })
       : e;
   }
-  const finished = server.finished.then(() => {
-    if (!o.workspace) workspace.close();
+  const finished = server.finished.then(async () => {
+    if (!o.workspace) await workspace.close();
   });
   const shutdown = async () => {
     controller.abort();

@@ -1,37 +1,30 @@
 /**
  * The workspace's one door to data: every route and every page of `serve` reads through a
- * {@link Workspace}, which asks the same library functions the CLI handlers ask, with the same
- * opt-out rule applied, so that a route's JSON is what the CLI prints for the same question.
- *
- * This is a thin adapter on purpose: when the Store seam's query layer lands (issue 12), its
- * methods switch to it and nothing above changes.
+ * {@link Workspace}, which asks the query layer (`src/query/`) over the Store what the CLI
+ * handlers ask, so the opt-out list is applied below every view and a route's JSON is what the
+ * CLI prints for the same question. Any Store serves it (embedded or PostgreSQL).
  *
  * @module
  */
-import { join } from "node:path";
 import type { ChannelProfile, ChatEvent, PrivacyFile, Subject, UserProfile } from "../schemas.ts";
 import {
   ChannelProfile as ChannelProfileSchema,
+  Enrichment,
   UserProfile as UserProfileSchema,
 } from "../schemas.ts";
-import { UsageError } from "../errors.ts";
+import { NotFoundError, UsageError } from "../errors.ts";
 import { normalizeLogin } from "../normalize.ts";
-import { buildQuery, search, type SearchOptions } from "../query/search.ts";
+import { buildQuery, parseTimeBound, searchMessages, type SearchOptions } from "../query/search.ts";
 import { deletions, markDeleted, searchEvents, type ShownMessage } from "../query/events.ts";
-import {
-  type PrivacyFilter,
-  privacyFilter,
-  readPrivacy,
-  takeAllowed,
-  updatePrivacy,
-} from "../privacy/optout.ts";
-import { readSubjects } from "../subjects/loading.ts";
-import { type HitRow, readHits, resolveSubject } from "../subjects/hits.ts";
+import { type PrivacyFilter, privacyFilter } from "../query/privacy_filter.ts";
+import { listProfiles, readProfile } from "../query/profiles.ts";
+import { type HitRow, readHits } from "../query/hits.ts";
+import { readPrivacy, updatePrivacy } from "../privacy/optout.ts";
+import { readSubjects, resolveSubject } from "../subjects/loading.ts";
+import { enrichmentPath } from "../subjects/subject_files.ts";
 import { buildReport, type SubjectReport } from "../subjects/reports.ts";
-import { parseTimeBound } from "../query/search.ts";
-import { profileDir, type ProfileKind, profilePath } from "../store/layout.ts";
-import { catchUpDerived } from "../store/derived.ts";
 import { readJsonFile } from "../store/json_file.ts";
+import type { ProfileKind, Store } from "../store/store.ts";
 import { Follower, type LiveItem } from "./follow.ts";
 
 /** One page of an ordered result, with how many there are in all. */
@@ -72,8 +65,10 @@ export type EventKind = ChatEvent["kind"];
 
 /** Options of {@link openWorkspace}. */
 export interface WorkspaceOptions {
-  /** Matches counted for a total before it says "at least". @default 500 */
+  /** Events counted for a total before it says "at least". @default 500 */
   countCap?: number;
+  /** How long a list of profile summaries is reused, ms. @default 2000 */
+  listTtlMs?: number;
   /** How often the live stream looks at the log, ms. @default 250 */
   pollMs?: number;
 }
@@ -88,9 +83,9 @@ export interface Workspace {
     kind: ProfileKind,
     o: { sort: ProfileSort; order: "asc" | "desc"; offset: number; limit: number },
   ): Promise<Page<ProfileSummary>>;
-  /** null when there is none, or it is not served (opt-out). Throws UsageError on a bad name. */
-  userProfile(name: string): Promise<UserProfile | null>;
-  channelProfile(name: string): Promise<ChannelProfile | null>;
+  /** Throws NotFoundError when there is none or it is not served (opt-out), UsageError on a bad name. */
+  userProfile(name: string): Promise<UserProfile>;
+  channelProfile(name: string): Promise<ChannelProfile>;
   subjects(): Promise<SubjectSummary[]>;
   /** The report of a subject found by key or value; null when none is loaded. */
   subjectReport(ref: string): Promise<SubjectReport | null>;
@@ -101,46 +96,43 @@ export interface Workspace {
   ): Promise<{ optout: PrivacyFile["optout"]; changed: string[] }>;
   /** Messages and hits stored from now on, until `signal` aborts. */
   follow(signal: AbortSignal): Promise<AsyncIterable<LiveItem>>;
-  close(): void;
+  close(): Promise<void>;
 }
 
 const DEFAULT_COUNT_CAP = 500;
-/** Profiles are brought up to date with the log at most this often (ms). */
-const CATCH_UP_EVERY_MS = 1000;
 
-/** Opens the workspace over a data dir. */
-export function openWorkspace(dataDir: string, options: WorkspaceOptions = {}): Workspace {
+/** Opens the workspace over a Store (which it closes with itself). */
+export function openWorkspace(store: Store, options: WorkspaceOptions = {}): Workspace {
+  const dataDir = store.dataDir;
   const countCap = options.countCap ?? DEFAULT_COUNT_CAP;
+  const listTtl = options.listTtlMs ?? 2000;
   let privacy: Promise<PrivacyFilter> | null = null;
   const allowed = async (): Promise<PrivacyFilter> => {
-    if (privacy === null) privacy = privacyFilter(dataDir);
+    privacy ??= privacyFilter(store);
     const p = await privacy;
     await p.refresh();
     return p;
   };
-  let lastCatchUp = 0;
-  let catching: Promise<unknown> | null = null;
-  const freshProfiles = async (): Promise<void> => {
-    if (catching) return void await catching;
-    if (Date.now() - lastCatchUp < CATCH_UP_EVERY_MS) return;
-    catching = catchUpDerived(dataDir).catch(() => null).finally(() => {
-      lastCatchUp = Date.now();
-      catching = null;
-    });
-    await catching;
-  };
-  const summaries = new Map<ProfileKind, { stamp: string; list: ProfileSummary[] }>();
+  const summaries = new Map<ProfileKind, { at: number; list: Promise<ProfileSummary[]> }>();
   const follower = new Follower(dataDir, allowed, options.pollMs ?? 250);
 
-  async function paged<T>(
-    want: number,
-    offset: number,
-    run: (ask: number) => Promise<T[]>,
-  ): Promise<{ items: T[]; total: number; exact: boolean }> {
-    const ask = Math.max(offset + want, countCap);
-    const all = await run(ask);
-    return { items: all.slice(offset, offset + want), total: all.length, exact: all.length < ask };
-  }
+  /** Every profile summary of a kind the opt-out list allows, reused for a short while. */
+  const summariesOf = (kind: ProfileKind): Promise<ProfileSummary[]> => {
+    const hit = summaries.get(kind);
+    if (hit && Date.now() - hit.at < listTtl) return hit.list;
+    const list = (async () => {
+      const out: ProfileSummary[] = [];
+      for (const name of await listProfiles(store, kind)) {
+        const p = await store.readProfile(kind, name).catch(() => null);
+        const s = p === null ? null : summaryOf(kind, p);
+        if (s !== null) out.push(s);
+      }
+      return out;
+    })();
+    summaries.set(kind, { at: Date.now(), list });
+    list.catch(() => summaries.delete(kind));
+    return list;
+  };
 
   return {
     dataDir,
@@ -148,14 +140,13 @@ export function openWorkspace(dataDir: string, options: WorkspaceOptions = {}): 
     async searchMessages(o, offset) {
       const q = buildQuery(o);
       const p = await allowed();
-      const r = await paged(q.limit, offset, (ask) =>
-        takeAllowed(
-          async (limit) => (await search(dataDir, { ...q, limit })).messages,
-          ask,
-          (m) => p.allows(m.user_name, m.channel),
-        ));
-      const items = markDeleted(r.items, await deletions(dataDir));
-      return { items, offset, limit: q.limit, total: r.total, exact: r.exact };
+      const r = await searchMessages(store, { ...q, limit: offset + q.limit }, {
+        total: true,
+        privacy: p,
+      });
+      const items = markDeleted(r.messages.slice(offset), await deletions(store));
+      const total = r.total ?? r.messages.length;
+      return { items, offset, limit: q.limit, total, exact: true };
     },
     async searchEvents(o, offset) {
       const { kind, ...rest } = o;
@@ -166,20 +157,21 @@ export function openWorkspace(dataDir: string, options: WorkspaceOptions = {}): 
       }
       const q = buildQuery(rest);
       const p = await allowed();
-      const r = await paged(q.limit, offset, (ask) =>
-        takeAllowed(
-          (limit) => searchEvents(dataDir, { ...q, limit, ...(kind ? { kind } : {}) }),
-          ask,
-          (e) => p.allows(e.user_name, e.channel),
-        ));
-      return { items: r.items, offset, limit: q.limit, total: r.total, exact: r.exact };
+      // The event log is small: count up to the cap with the same query.
+      const ask = Math.max(offset + q.limit, countCap);
+      const all = await searchEvents(store, { ...q, limit: ask, ...(kind ? { kind } : {}) }, {
+        privacy: p,
+      });
+      return {
+        items: all.slice(offset, offset + q.limit),
+        offset,
+        limit: q.limit,
+        total: all.length,
+        exact: all.length < ask,
+      };
     },
     async listProfiles(kind, o) {
-      await freshProfiles();
-      const p = await allowed();
-      const list = (await readSummaries(dataDir, kind, summaries)).filter((s) =>
-        kind === "user" ? p.allows(s.name, "") : p.allows(null, s.name)
-      );
+      const list = [...await summariesOf(kind)];
       const key = (s: ProfileSummary): string | number =>
         o.sort === "name"
           ? s.name
@@ -206,35 +198,34 @@ export function openWorkspace(dataDir: string, options: WorkspaceOptions = {}): 
     },
     async userProfile(name) {
       const n = login(name, "user");
-      const p = await allowed();
-      if (!p.allows(n, "")) return null;
-      await freshProfiles();
-      const v = await readProfile(profilePath(dataDir, "user", n));
-      const r = v === undefined ? null : UserProfileSchema.safeParse(v);
-      return r?.success ? r.data : null;
+      // Whether someone opted out is not the web's to tell: not served is not found.
+      if (!(await allowed()).allows(n, "")) throw new NotFoundError(noProfile("user", n));
+      const r = UserProfileSchema.safeParse(await readProfile(store, "user", n));
+      if (!r.success) throw new NotFoundError(`no readable profile for user "${n}"`);
+      return r.data;
     },
     async channelProfile(name) {
       const n = login(name, "channel");
-      const p = await allowed();
-      if (!p.allows(null, n)) return null;
-      await freshProfiles();
-      const v = await readProfile(profilePath(dataDir, "channel", n));
-      const r = v === undefined ? null : ChannelProfileSchema.safeParse(v);
-      return r?.success ? r.data : null;
+      if (!(await allowed()).allows(null, n)) throw new NotFoundError(noProfile("channel", n));
+      const r = ChannelProfileSchema.safeParse(await readProfile(store, "channel", n));
+      if (!r.success) throw new NotFoundError(`no readable profile for channel "${n}"`);
+      return r.data;
     },
     async subjects() {
       const subjects = await readSubjects(dataDir);
       const counts = new Map<string, number>();
-      for (const h of await readHits(dataDir)) {
+      for (const h of await readHits(store)) {
         counts.set(h.subject_key, (counts.get(h.subject_key) ?? 0) + 1);
       }
       const out: SubjectSummary[] = [];
       for (const s of subjects) {
-        const e = await readJsonFile(join(dataDir, "enrichment", `${s.key}.json`)).catch(() =>
-          undefined
-        ) as { providers?: Record<string, { status: "ok" | "error" | "skipped" }> } | undefined;
+        const e = Enrichment.safeParse(
+          await readJsonFile(enrichmentPath(dataDir, s.key)).catch(() => undefined),
+        );
         const providers: SubjectSummary["providers"] = {};
-        for (const [name, r] of Object.entries(e?.providers ?? {})) providers[name] = r.status;
+        for (const [name, r] of Object.entries(e.success ? e.data.providers : {})) {
+          providers[name] = r.status;
+        }
         out.push({
           key: s.key,
           type: s.type,
@@ -248,44 +239,80 @@ export function openWorkspace(dataDir: string, options: WorkspaceOptions = {}): 
     async subjectReport(ref) {
       const found = resolveSubject(await readSubjects(dataDir), ref);
       if (!found) return null;
-      await freshProfiles();
-      return await buildReport(dataDir, found.key);
+      await store.catchUp();
+      return await buildReport(store, found.key);
     },
     async hits(o) {
       let subject: string | undefined;
       if (o.subject !== undefined) {
-        const found = resolveSubject(await readSubjects(dataDir), o.subject);
-        if (!found) throw new UsageError(`--subject: no loaded subject "${o.subject}"`);
+        const subjects = await readSubjects(dataDir);
+        const found = resolveSubject(subjects, o.subject);
+        if (!found) throw new NotFoundError(`subject: no loaded subject "${o.subject}"`);
         subject = found.key;
       }
       const since = o.since === undefined
         ? undefined
         : new Date(parseTimeBound(o.since, "--since", Date.now())).toISOString();
-      return await readHits(dataDir, {
+      return await readHits(store, {
         ...(subject !== undefined ? { subject } : {}),
         ...(since !== undefined ? { since } : {}),
         limit: o.limit ?? 50,
       });
     },
     async optout() {
-      return (await readPrivacy(dataDir)).optout;
+      return (await readPrivacy(store)).optout;
     },
     async setOptout(change) {
       const norm = (names: string[] | undefined, kind: string) =>
         (names ?? []).map((n) => login(n, kind));
-      const r = await updatePrivacy(dataDir, {
+      const r = await updatePrivacy(store, {
         add: change.add,
         users: norm(change.users, "user"),
         channels: norm(change.channels, "channel"),
       });
+      summaries.clear();
       return { optout: r.file.optout, changed: r.changed };
     },
     follow(signal) {
       return follower.subscribe(signal);
     },
-    close() {
+    async close() {
       follower.close();
+      await store.close();
     },
+  };
+}
+
+/** The message of a profile that is not served. */
+function noProfile(kind: ProfileKind, name: string): string {
+  return `no profile for ${kind} "${name}"`;
+}
+
+/** The summary of a profile record, or null when it is not one. */
+function summaryOf(kind: ProfileKind, v: Record<string, unknown>): ProfileSummary | null {
+  if (kind === "user") {
+    const r = UserProfileSchema.safeParse(v);
+    if (!r.success) return null;
+    const p = r.data;
+    return {
+      name: p.user_name,
+      message_count: p.message_count,
+      related: p.channels_participated.length,
+      first_seen: p.first_seen,
+      last_seen: p.last_seen,
+      display_name: p.display_name,
+    };
+  }
+  const r = ChannelProfileSchema.safeParse(v);
+  if (!r.success) return null;
+  const p = r.data;
+  return {
+    name: p.channel,
+    message_count: p.message_count,
+    related: p.unique_users,
+    first_seen: p.first_seen,
+    last_seen: p.last_seen,
+    display_name: null,
   };
 }
 
@@ -294,65 +321,4 @@ function login(name: string, kind: string): string {
   const n = normalizeLogin(name);
   if (!n.ok) throw new UsageError(`${kind}: ${n.reason}`);
   return n.value;
-}
-
-async function readProfile(path: string): Promise<unknown> {
-  try {
-    return JSON.parse(await Deno.readTextFile(path));
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound || e instanceof SyntaxError) return undefined;
-    throw e;
-  }
-}
-
-/** The summaries of every profile of a kind, re-read when the folder changed. */
-async function readSummaries(
-  dataDir: string,
-  kind: ProfileKind,
-  cache: Map<ProfileKind, { stamp: string; list: ProfileSummary[] }>,
-): Promise<ProfileSummary[]> {
-  const dir = profileDir(dataDir, kind);
-  let stamp: string;
-  try {
-    const st = await Deno.stat(dir);
-    stamp = `${st.mtime?.getTime()}:${st.ino}`;
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return [];
-    throw e;
-  }
-  const hit = cache.get(kind);
-  if (hit && hit.stamp === stamp) return [...hit.list];
-  const list: ProfileSummary[] = [];
-  for await (const e of Deno.readDir(dir)) {
-    if (!e.isFile || !e.name.endsWith(".json")) continue;
-    const v = await readProfile(join(dir, e.name)) as Record<string, unknown> | undefined;
-    if (!v || typeof v !== "object") continue;
-    if (kind === "user") {
-      const r = UserProfileSchema.safeParse(v);
-      if (!r.success) continue;
-      const p = r.data;
-      list.push({
-        name: p.user_name,
-        message_count: p.message_count,
-        related: p.channels_participated.length,
-        first_seen: p.first_seen,
-        last_seen: p.last_seen,
-        display_name: p.display_name,
-      });
-    } else {
-      const r = ChannelProfileSchema.safeParse(v);
-      if (!r.success) continue;
-      const p = r.data;
-      list.push({
-        name: p.channel,
-        message_count: p.message_count,
-        related: p.unique_users,
-        first_seen: p.first_seen,
-        last_seen: p.last_seen,
-        display_name: null,
-      });
-    }
-  }
-  cache.set(kind, { stamp, list });
-  return [...list];
 }

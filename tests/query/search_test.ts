@@ -3,13 +3,11 @@ import fc from "fast-check";
 import { join } from "node:path";
 import {
   buildQuery,
-  matches,
   parseTimeBound,
-  scanSearch,
-  search,
   type SearchQuery,
   searchTerms,
 } from "../../src/query/search.ts";
+import { matches, scanSearch, search } from "../../src/store/message_search.ts";
 import { UsageError } from "../../src/errors.ts";
 import { catchUpDerived, rebuildDerived } from "../../src/store/derived.ts";
 import { layout } from "../../src/store/layout.ts";

@@ -184,7 +184,7 @@ Deno.test("serve answers every route, and every bad input with a 4xx JSON error"
     const rows = z.array(HitRow).parse((await get("/hits?subject=someuser&limit=5")).json());
     assert.ok(rows.length > 0 && rows.length <= 5);
     assert.ok(rows.every((h) => h.subject_key === "username_someuser"));
-    assert.equal((await get("/hits?subject=nobody")).status, 400);
+    assert.equal((await get("/hits?subject=nobody")).status, 404);
     assert.equal((await get("/hits?limit=0")).status, 400);
     assert.equal((await get("/hits?since=whenever")).status, 400);
   });
