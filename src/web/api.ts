@@ -215,7 +215,7 @@ export function registerApi(app: OpenAPIHono<ApiEnv>): void {
       path: "/live",
       summary: "Newly stored messages and hits, as server-sent events",
       description: 'Events named "message" (a message record) and "hit" (a hit row), from the ' +
-        "moment of connection, as any monitor appends them to the data dir.",
+        "moment of connection, as monitors append them to the data dir.",
       responses: {
         200: {
           content: { "text/event-stream": { schema: z.string() } },

@@ -1,5 +1,5 @@
 /**
- * The live stream behind `GET /live`: follows the message log as any writer (a monitor in
+ * The live stream behind `GET /live`: follows the message log as each writer (a monitor in
  * another process, on the same data dir) appends to it, and hands each new message, and each
  * watchlist hit it carries, to every subscriber. One follower per server, however many
  * subscribers; it polls only while someone listens. Opted-out people are never handed out.

@@ -12,6 +12,7 @@ import {
   SubjectSummary,
 } from "../../src/web/api_schemas.ts";
 import { z } from "zod";
+import { openStore } from "../../src/store/store.ts";
 
 const TOKEN = "a-test-token-of-32-characters-xx";
 
@@ -293,6 +294,76 @@ Deno.test("serve answers every route, and every bad input with a 4xx JSON error"
     assert.equal((await get("/assets/nope.js")).status, 404);
     assert.equal((await get("/ui/search?limit=-1")).status, 400);
   });
+
+  await t.step(
+    "GET /live streams each stored message and hit, never an opted-out user's",
+    async () => {
+      const abort = new AbortController();
+      const res = await fetch(server.url + "/live", { signal: abort.signal });
+      assert.equal(res.status, 200);
+      assert.match(res.headers.get("content-type") ?? "", /text\/event-stream/);
+      const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+      let buffer = "";
+      const events: { event: string; data: string }[] = [];
+      const until = async (done: () => boolean) => {
+        while (!done()) {
+          const { value, done: end } = await reader.read();
+          if (end) throw new Error(`the stream ended; got ${JSON.stringify(events)}`);
+          buffer += value;
+          let cut;
+          while ((cut = buffer.indexOf("\n\n")) >= 0) {
+            const block = buffer.slice(0, cut);
+            buffer = buffer.slice(cut + 2);
+            const event = /^event: (.*)$/m.exec(block)?.[1] ?? "message";
+            const data = [...block.matchAll(/^data: (.*)$/gm)].map((m) => m[1]).join("\n");
+            events.push({ event, data });
+          }
+        }
+      };
+      await until(() => events.some((e) => e.event === "ready"));
+      const store = await openStore({ dataDir: data.dataDir });
+      try {
+        const base = {
+          channel: "example_channel",
+          user_id: null,
+          mentions: [],
+          urls: [],
+          emotes: [],
+          source: "twitch-irc" as const,
+        };
+        await store.appendMessages([
+          {
+            ...base,
+            ts: "2025-09-03T00:00:00.000Z",
+            message_id: "live-1",
+            user_name: OPTED_OUT,
+            text: "hidden",
+          },
+          {
+            ...base,
+            ts: "2025-09-03T00:00:01.000Z",
+            message_id: "live-2",
+            user_name: "someuser",
+            text: "i am live",
+            hits: [{ subject_key: "username_someuser", how: "author" }],
+          },
+        ]);
+      } finally {
+        await store.close();
+      }
+      await until(() => events.some((e) => e.event === "hit"));
+      abort.abort();
+      await reader.cancel().catch(() => {});
+      const messages = events.filter((e) => e.event === "message").map((e) => JSON.parse(e.data));
+      assert.deepEqual(messages.map((m) => m.message_id), ["live-2"]);
+      const hit = JSON.parse(events.find((e) => e.event === "hit")!.data);
+      assert.deepEqual([hit.subject_key, hit.message_id, hit.how], [
+        "username_someuser",
+        "live-2",
+        "author",
+      ]);
+    },
+  );
 
   await t.step("a request naming another host is refused on loopback (DNS rebinding)", async () => {
     // fetch() sets Host itself: speak HTTP/1.1 over a plain socket instead.
