@@ -69,6 +69,8 @@ export interface WorkspaceOptions {
   countCap?: number;
   /** How long a list of profile summaries is reused, ms. @default 2000 */
   listTtlMs?: number;
+  /** Least time between two catch-ups of derived data, ms. @default 1000 */
+  catchUpMs?: number;
   /** How often the live stream looks at the log, ms. @default 250 */
   pollMs?: number;
 }
@@ -101,8 +103,37 @@ export interface Workspace {
 
 const DEFAULT_COUNT_CAP = 500;
 
+/**
+ * The store as the server uses it: bringing derived data up to date (which the query layer asks
+ * before reading profiles) at most once per `ms`, shared by the requests of that moment, instead
+ * of once per request. A running monitor keeps derived data current by itself meanwhile.
+ */
+export function throttleCatchUp(store: Store, ms: number): Store {
+  let last = -Infinity;
+  let running: Promise<Awaited<ReturnType<Store["catchUp"]>>> | null = null;
+  const catchUp: Store["catchUp"] = (options) => {
+    if (options !== undefined) return store.catchUp(options);
+    if (running) return running;
+    if (performance.now() - last < ms) return Promise.resolve(null);
+    running = store.catchUp().finally(() => {
+      last = performance.now();
+      running = null;
+    });
+    return running;
+  };
+  return new Proxy(store, {
+    get(target, key) {
+      if (key === "catchUp") return catchUp;
+      const v = Reflect.get(target, key, target);
+      // Methods run on the store itself (its private fields are not on the proxy).
+      return typeof v === "function" ? v.bind(target) : v;
+    },
+  });
+}
+
 /** Opens the workspace over a Store (which it closes with itself). */
-export function openWorkspace(store: Store, options: WorkspaceOptions = {}): Workspace {
+export function openWorkspace(raw: Store, options: WorkspaceOptions = {}): Workspace {
+  const store = throttleCatchUp(raw, options.catchUpMs ?? 1000);
   const dataDir = store.dataDir;
   const countCap = options.countCap ?? DEFAULT_COUNT_CAP;
   const listTtl = options.listTtlMs ?? 2000;
