@@ -58,7 +58,7 @@ export function registerPages(app: Hono<ApiEnv>): void {
       offset: 0,
       limit: 100,
     });
-    const latest = await ws.searchMessages({ limit: 30 }, 0);
+    const latest = await ws.searchMessages({ limit: 30 }, 0, { total: false });
     return sendPage(c, {
       title: "Channels",
       section: "channels",
@@ -113,7 +113,9 @@ export function registerPages(app: Hono<ApiEnv>): void {
     const subjects = await ws.subjects();
     const own = subjects.find((s) => s.type === "username" && s.value === p.user_name);
     const hits = own ? await ws.hits({ subject: own.key, limit: 20 }) : [];
-    const latest = await ws.searchMessages({ by: "user", value: p.user_name, limit: 20 }, 0);
+    const latest = await ws.searchMessages({ by: "user", value: p.user_name, limit: 20 }, 0, {
+      total: false,
+    });
     return sendPage(c, {
       title: p.user_name,
       section: "people",
@@ -126,7 +128,9 @@ export function registerPages(app: Hono<ApiEnv>): void {
     const name = c.req.param("name");
     const ws = c.var.workspace;
     const p = await ws.channelProfile(name);
-    const latest = await ws.searchMessages({ by: "channel", value: p.channel, limit: 20 }, 0);
+    const latest = await ws.searchMessages({ by: "channel", value: p.channel, limit: 20 }, 0, {
+      total: false,
+    });
     return sendPage(c, {
       title: `#${p.channel}`,
       section: "channels",

@@ -79,7 +79,15 @@ export interface WorkspaceOptions {
 export interface Workspace {
   readonly dataDir: string;
   readonly countCap: number;
-  searchMessages(o: SearchOptions, offset: number): Promise<Page<ShownMessage>>;
+  /**
+   * A page of a message search. The total is counted (`total: false` skips it: the page then
+   * says only what it holds) and reused for {@link TOTAL_TTL_MS} by the same query.
+   */
+  searchMessages(
+    o: SearchOptions,
+    offset: number,
+    options?: { total?: boolean },
+  ): Promise<Page<ShownMessage>>;
   searchEvents(o: SearchOptions & { kind?: string }, offset: number): Promise<Page<ChatEvent>>;
   listProfiles(
     kind: ProfileKind,
@@ -102,6 +110,12 @@ export interface Workspace {
 }
 
 const DEFAULT_COUNT_CAP = 500;
+
+/**
+ * How long a search's total is reused by the same query, ms: counting every match of a common
+ * word costs far more than the page, and paging or a busy page asks the same again and again.
+ */
+export const TOTAL_TTL_MS = 2000;
 
 /**
  * The store as the server uses it: bringing derived data up to date (which the query layer asks
@@ -145,6 +159,7 @@ export function openWorkspace(raw: Store, options: WorkspaceOptions = {}): Works
     return p;
   };
   const summaries = new Map<ProfileKind, { at: number; list: Promise<ProfileSummary[]> }>();
+  const totals = new Map<string, { at: number; total: number }>();
   const follower = new Follower(dataDir, allowed, options.pollMs ?? 250);
 
   /** Every profile summary of a kind the opt-out list allows, reused for a short while. */
@@ -168,16 +183,27 @@ export function openWorkspace(raw: Store, options: WorkspaceOptions = {}): Works
   return {
     dataDir,
     countCap,
-    async searchMessages(o, offset) {
+    async searchMessages(o, offset, options = {}) {
       const q = buildQuery(o);
       const p = await allowed();
+      const ex = p.exclusion();
+      const key = JSON.stringify([q.by, q.sinceMs, q.untilMs, q.terms, [...ex.users], [
+        ...ex.channels,
+      ]]);
+      const known = totals.get(key);
+      const fresh = known !== undefined && performance.now() - known.at < TOTAL_TTL_MS;
+      const count = options.total !== false && !fresh;
       const r = await searchMessages(store, { ...q, limit: offset + q.limit }, {
-        total: true,
+        total: count,
         privacy: p,
       });
+      if (count && r.total !== undefined) {
+        totals.set(key, { at: performance.now(), total: r.total });
+        if (totals.size > 256) totals.delete(totals.keys().next().value!);
+      }
       const items = markDeleted(r.messages.slice(offset), await deletions(store));
-      const total = r.total ?? r.messages.length;
-      return { items, offset, limit: q.limit, total, exact: true };
+      const total = r.total ?? (fresh ? known.total : offset + items.length);
+      return { items, offset, limit: q.limit, total, exact: options.total !== false };
     },
     async searchEvents(o, offset) {
       const { kind, ...rest } = o;

@@ -1,7 +1,10 @@
 // The workspace page's script: live messages on the landing page (server-sent events), and
 // interactive charts (uPlot) over the server-drawn SVG ones. Chat text is only ever set as a
-// text node: nothing received is parsed as markup.
-import { segments } from "./segments.js";
+// text node: nothing received is parsed as markup. Its modules are loaded by URL, beside it in
+// /assets/ (this file is also text inside the program's bundle, where an import line would be
+// taken for one of the program's own).
+const asset = (name) => new URL(name, import.meta.url).href;
+const { segments } = await import(asset("segments.js"));
 
 const MAX_LIVE = 200;
 
@@ -89,7 +92,7 @@ function startLive() {
 async function drawCharts() {
   const figures = document.querySelectorAll("figure.chart[data-chart]");
   if (figures.length === 0) return;
-  const { default: uPlot } = await import("./uPlot.esm.js");
+  const { default: uPlot } = await import(asset("uPlot.esm.js"));
   for (const fig of figures) {
     let data;
     try {
