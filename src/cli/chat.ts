@@ -163,6 +163,9 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     onProblem: (where, reason) => {
       if (!quiet) status.line(`warning: ${where}: ${reason}`);
     },
+    onWarning: (where, reason) => {
+      if (!quiet) status.line(`warning: ${where}: ${reason}`);
+    },
     onStatus: (text) => {
       if (!quiet) status.line(`chat: ${text}`);
     },
@@ -186,6 +189,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       `chat: ${summary.received} messages from ${channels.length} channel(s) in ${secs}s ` +
         `(${rate(summary.received, summary.elapsedMs)}): ${summary.written} new, ` +
         `${summary.duplicates} duplicate, ${summary.rejected} rejected` +
+        (summary.shed ? `, ${summary.shed} shed (the pipeline fell behind the server)` : "") +
         (summary.events ? `, ${summary.eventsWritten} new events` : "") +
         `; stopped: ${why}\n` +
         `chat: log at ${dataDir}/logs/messages.jsonl\n`,

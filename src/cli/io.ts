@@ -18,6 +18,11 @@ export interface CliIO {
   env: Env;
   /** Aborted on SIGINT/SIGTERM: long commands flush and return. */
   signal: AbortSignal;
+  /**
+   * Asks the person at the terminal a yes/no question; absent when standard input is not a
+   * terminal (piped, CI), where commands that need consent want a flag (`--yes`) instead.
+   */
+  confirm?: (question: string) => Promise<boolean>;
 }
 
 /** A subcommand handler: argv after the subcommand name in, exit code out. */

@@ -26,13 +26,9 @@ import { StoreError, wrapError } from "../errors.ts";
 import { readJsonLines } from "../line_reader.ts";
 import { type ChatEvent, type Message, PrivacyFile, UserProfile } from "../schemas.ts";
 import { jsonText, writeFileAtomic } from "./atomic.ts";
-import {
-  catchUpDerived,
-  openDerived,
-  rebuildDerived,
-  tryRebuildDerived,
-  writerBusy,
-} from "./derived.ts";
+import { catchUpDerived, rebuildDerived, tryRebuildDerived } from "./derived_writer.ts";
+import { openDerived } from "./derived.ts";
+import { writerBusy } from "./writer_lock.ts";
 import { deletions, searchEvents } from "./event_search.ts";
 import { forgetInLogs } from "./forget_rewrite.ts";
 import { readJsonFile, readSchemaFile } from "./json_file.ts";

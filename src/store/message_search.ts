@@ -22,7 +22,7 @@ import { layout } from "./layout.ts";
 import { markHolds } from "./log_mark.ts";
 import { parseLogRecord } from "./log_record.ts";
 import { type Candidate, compareCandidates, MessageIndex, readRecords } from "./message_index.ts";
-import { catchUpDerived } from "./derived.ts";
+import { catchUpDerived } from "./derived_writer.ts";
 import type { Exclusion, MessageQuery } from "./store.ts";
 
 type SearchQuery = MessageQuery;

@@ -43,7 +43,8 @@ import { StoreError, wrapError } from "../errors.ts";
 const KIND_CODE: Record<ProfileKind, number> = { user: 0, channel: 1 };
 
 /** Bumped when the state's layout or encoding changes: the state is then rebuilt from the log. */
-const STATE_VERSION = "1";
+// 2: `asked` is set by questions only (issue 11 item 7), so states folded before are rebuilt.
+const STATE_VERSION = "2";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS profile_state(

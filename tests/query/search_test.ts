@@ -9,7 +9,7 @@ import {
 } from "../../src/query/search.ts";
 import { matches, scanSearch, search } from "../../src/store/message_search.ts";
 import { UsageError } from "../../src/errors.ts";
-import { catchUpDerived, rebuildDerived } from "../../src/store/derived.ts";
+import { catchUpDerived, rebuildDerived } from "../../src/store/derived_writer.ts";
 import { layout } from "../../src/store/layout.ts";
 import type { Message } from "../../src/schemas.ts";
 import {
