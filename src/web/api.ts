@@ -15,7 +15,6 @@ import { UsageError } from "../errors.ts";
 import * as S from "./api_schemas.ts";
 import { ChannelProfile, UserProfile } from "../schemas.ts";
 import type { Page, ProfileSort, Workspace } from "./workspace.ts";
-import type { ProfileKind } from "../store/layout.ts";
 import { requireToken } from "./security.ts";
 
 /** Everything the routes need. */
@@ -303,11 +302,6 @@ export function profileListOptions(
     throw new UsageError(`limit must be between 1 and 1000, got ${limit}`);
   }
   return { sort, order, offset: wholeParam(q.offset, "offset", 0), limit };
-}
-
-/** The message of a missing profile. */
-export function noProfile(kind: ProfileKind, name: string): string {
-  return `no profile for ${kind} "${name}"`;
 }
 
 /** An object without its undefined fields (exactOptionalPropertyTypes). */
