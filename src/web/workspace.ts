@@ -159,7 +159,7 @@ export function openWorkspace(raw: Store, options: WorkspaceOptions = {}): Works
     return p;
   };
   const summaries = new Map<ProfileKind, { at: number; list: Promise<ProfileSummary[]> }>();
-  const totals = new Map<string, { at: number; total: number }>();
+  const totals = new Map<string, { at: number; total: number; counting: boolean }>();
   const follower = new Follower(dataDir, allowed, options.pollMs ?? 250);
 
   /** Every profile summary of a kind the opt-out list allows, reused for a short while. */
@@ -191,18 +191,27 @@ export function openWorkspace(raw: Store, options: WorkspaceOptions = {}): Works
         ...ex.channels,
       ]]);
       const known = totals.get(key);
-      const fresh = known !== undefined && performance.now() - known.at < TOTAL_TTL_MS;
-      const count = options.total !== false && !fresh;
-      const r = await searchMessages(store, { ...q, limit: offset + q.limit }, {
-        total: count,
-        privacy: p,
-      });
+      // A known total serves while it is fresh, and while one request counts it again.
+      const usable = known !== undefined &&
+        (known.counting || performance.now() - known.at < TOTAL_TTL_MS);
+      const count = options.total !== false && !usable;
+      if (count && known) known.counting = true;
+      let r;
+      try {
+        r = await searchMessages(store, { ...q, limit: offset + q.limit }, {
+          total: count,
+          privacy: p,
+        });
+      } finally {
+        if (count && known) known.counting = false;
+      }
       if (count && r.total !== undefined) {
-        totals.set(key, { at: performance.now(), total: r.total });
+        totals.delete(key);
+        totals.set(key, { at: performance.now(), total: r.total, counting: false });
         if (totals.size > 256) totals.delete(totals.keys().next().value!);
       }
       const items = markDeleted(r.messages.slice(offset), await deletions(store));
-      const total = r.total ?? (fresh ? known.total : offset + items.length);
+      const total = r.total ?? (usable ? known.total : offset + items.length);
       return { items, offset, limit: q.limit, total, exact: options.total !== false };
     },
     async searchEvents(o, offset) {
