@@ -164,6 +164,31 @@ Deno.test("the workspace page, used in Chromium", async (t) => {
     await page.getByRole("link", { name: "Log in" }).waitFor();
   });
 
+  await t.step("with the token, the opt-out list is changed from the page", async () => {
+    const token = "a-browser-test-token-0123456789";
+    await using guarded = await serveOn(data.dataDir, { token });
+    await page.goto(guarded.url + "/ui/optout");
+    await page.getByRole("link", { name: "Log in" }).click();
+    await page.getByLabel("Token (OSINT_API_TOKEN)").fill(token);
+    await page.getByRole("button", { name: "Log in" }).click();
+    await page.getByRole("button", { name: "Add to the opt-out list" }).waitFor();
+    await page.getByLabel("Name").fill("Lazy_Fox");
+    await page.getByRole("button", { name: "Add to the opt-out list" }).click();
+    await page.getByText("Added: user lazy_fox.").waitFor();
+    // Not served any more, by the page either.
+    const before = errors.length;
+    const gone = await page.goto(guarded.url + "/ui/users/lazy_fox");
+    assert.equal(gone?.status(), 404);
+    // The browser logs the 404 of that page itself: expected here.
+    errors.splice(before).forEach((e) => assert.match(e, /status of 404/));
+    await page.goto(guarded.url + "/ui/optout");
+    await page.getByRole("button", { name: "Remove user lazy_fox from the opt-out list" }).click();
+    await page.getByText("Removed: user lazy_fox.").waitFor();
+    assert.equal((await page.goto(guarded.url + "/ui/users/lazy_fox"))?.status(), 200);
+    await page.locator("figure.chart.drawn canvas").first().waitFor();
+    await page.goto("about:blank"); // before this server stops
+  });
+
   await t.step("readable on a phone", async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(server.url + "/ui/users/someuser");
