@@ -18,6 +18,8 @@ export interface RunProgress {
   written: number;
   duplicates: number;
   rejected: number;
+  /** Messages refused by `admit` (opted-out users and channels): never stored. */
+  refused: number;
   events: number;
   /** Items a live source dropped because the pipeline fell behind it (never stored). */
   shed: number;
@@ -60,6 +62,13 @@ export interface RunOptions {
    * stored: a refused message's text goes through nothing. @default keep all
    */
   admit?: (m: { user_name: string; channel: string }) => boolean;
+  /**
+   * Applied to each analysed message and each event before it is stored: returns it (changed or
+   * not), or null to refuse it (counted as refused). The opt-out rule uses it to scrub opted-out
+   * logins from other people's records, as `forget` does. @default keep as is
+   */
+  scrubMessage?: (m: Message) => Message | null;
+  scrubEvent?: (e: ChatEvent) => ChatEvent | null;
   /** Time and timers (duration, flush delay, progress). @default the system clock */
   clock?: Clock;
 }
@@ -116,6 +125,7 @@ class Run {
     written: 0,
     duplicates: 0,
     rejected: 0,
+    refused: 0,
     events: 0,
     shed: 0,
     eventsWritten: 0,
@@ -175,8 +185,17 @@ class Run {
         p.received++;
         const ch = item.draft.channel;
         p.perChannel[ch] = (p.perChannel[ch] ?? 0) + 1;
-        if (options.admit && !options.admit(item.draft)) return;
-        this.#pending.push(analyzeMessage(item.draft, options.analysis));
+        if (options.admit && !options.admit(item.draft)) {
+          p.refused++;
+          return;
+        }
+        const analysed = analyzeMessage(item.draft, options.analysis);
+        const kept = options.scrubMessage ? options.scrubMessage(analysed) : analysed;
+        if (kept === null) {
+          p.refused++;
+          return;
+        }
+        this.#pending.push(kept);
         if (this.#pending.length < this.#batchSize) return this.#scheduleFlush();
         // Double buffering: the next batch fills while this one is written; wait only if the
         // write before it is still going.
@@ -184,10 +203,13 @@ class Run {
         void this.#flush();
         return previous;
       }
-      case "event":
+      case "event": {
         p.events++;
-        this.#pendingEvents.push(item.event);
+        const kept = options.scrubEvent ? options.scrubEvent(item.event) : item.event;
+        if (kept === null) return;
+        this.#pendingEvents.push(kept);
         return this.#scheduleFlush();
+      }
       case "problem":
         p.rejected++;
         options.onProblem?.(item.where, item.reason);

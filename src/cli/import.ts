@@ -8,7 +8,7 @@
 import { UsageError } from "../errors.ts";
 import { normalizeLogin } from "../normalize.ts";
 import { choice, COMMON_HELP, numberFlag, parseCommand, regionFlag, str } from "./args.ts";
-import type { CliIO } from "./io.ts";
+import { type CliIO, derivedFailure } from "./io.ts";
 import { rate, StatusLine } from "./progress.ts";
 import { runChat, type RunProgress } from "../chat/runner.ts";
 import { loadKnownEmotes } from "../analysis/emotes.ts";
@@ -16,6 +16,7 @@ import { readSubjects } from "../subjects/loading.ts";
 import { compileWatchlist } from "../analysis/hits.ts";
 import { detectSignals } from "../analysis/signals.ts";
 import { privacyFilter } from "../query/privacy_filter.ts";
+import { optOutScrubber } from "../privacy/optout.ts";
 import { openStore } from "../store/store.ts";
 import { IMPORT_FORMATS, type ImportStats, newImportStats } from "../import/outcome.ts";
 import { importSource, planImport } from "../import/import_source.ts";
@@ -120,10 +121,12 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const subjects = await readSubjects(dataDir);
   const store = await openStore({ dataDir });
   const privacy = await privacyFilter(store);
+  const scrub = optOutScrubber(() => privacy.exclusion().users);
   // Index and profiles follow the log as in live chat (unless --log-only: they catch up later).
   const derived = p.values["log-only"] === true ? null : await store.follow();
   const reasons = new Map<string, number>();
   let shown = 0;
+  let derivedProblems = 0;
   const summary = await runChat(source, {
     dataDir,
     ...(derived ? { afterFlush: derived.afterFlush } : {}),
@@ -135,6 +138,9 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       detectSignals: (text, ch, emotes) => detectSignals(text, { channel: ch, emotes }),
     },
     admit: (m) => privacy.allows(m.user_name, m.channel),
+    // Opt-out is forget going forward: their login leaves other people's records too.
+    scrubMessage: scrub.message,
+    scrubEvent: scrub.event,
     signal: io.signal,
     batchSize,
     onProgress: (pr) => status.update(progressText(stats, pr)),
@@ -146,6 +152,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   }).finally(async () => {
     for (const w of (await derived?.close())?.problems ?? []) {
       io.err(`warning: index/profiles: ${w}\n`);
+      derivedProblems++;
     }
     await store.close();
   });
@@ -153,19 +160,19 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   for (const r of summary.repairs) io.err(`warning: ${r}\n`);
   if (!quiet) {
     const secs = (summary.elapsedMs / 1000).toFixed(1);
-    const optedOut = summary.received - summary.written - summary.duplicates;
     const rejected = [...reasons].sort((a, b) => b[1] - a[1])
       .map(([r, n]) => `${n} ${r}`).join("; ");
     io.err(
       `import: ${stats.records} records from ${stats.filesDone} of ${files.length} file(s) in ` +
         `${secs}s (${rate(stats.records, summary.elapsedMs)}): ${summary.written} new, ` +
         `${summary.duplicates} duplicate, ${stats.skipped} skipped (not chat), ` +
-        `${optedOut} opted out, ${summary.rejected} rejected` +
+        `${summary.refused} refused (opted out), ${summary.rejected} rejected` +
         (rejected ? ` (${rejected})` : "") +
         (summary.events ? `; events: ${summary.eventsWritten} new of ${summary.events}` : "") +
         (summary.stoppedBy === "signal" ? "; interrupted" : "") + "\n" +
         `import: log at ${dataDir}/logs/messages.jsonl\n`,
     );
   }
+  if (derivedProblems > 0) throw derivedFailure(derivedProblems);
   return 0;
 }

@@ -6,6 +6,7 @@
  * @module
  */
 import type { Env } from "../config.ts";
+import { OsintError } from "../errors.ts";
 
 /** The I/O a handler uses. */
 export interface CliIO {
@@ -38,4 +39,16 @@ export function writerFor(fd: { writeSync(p: Uint8Array): number }): (text: stri
       bytes = bytes.subarray(n);
     }
   };
+}
+
+/**
+ * The error that ends a run whose log is complete but whose index or profiles could not be
+ * written (a full disk): the run fails (exit 1), and the state left stale is repaired by the
+ * next command that opens the data dir for writing (or `index rebuild`, `profiles rebuild`).
+ */
+export function derivedFailure(problems: number): OsintError {
+  return new OsintError(
+    `the index or profiles could not be written (${problems} problem(s), see the warnings ` +
+      `above); the log is complete, and the next command repairs them`,
+  );
 }

@@ -281,6 +281,8 @@ async function storeStatus(dataDir: string): Promise<StoreStatus> {
   }
   const writer = (await writerBusy(dataDir)) ? "busy" : "free";
   const rollups = ProfileStore.persistedMark(dataDir);
+  // Folded but not written (a failed run): the files are stale until a writer writes them.
+  const pendingFiles = ProfileStore.pendingFiles(dataDir);
   const out = (state: Coverage, indexedBytes: number, indexedMessages: number): StoreStatus => ({
     index: l.index,
     log: l.messages,
@@ -288,7 +290,8 @@ async function storeStatus(dataDir: string): Promise<StoreStatus> {
     state,
     indexed_bytes: indexedBytes,
     indexed_messages: indexedMessages,
-    profiles_state: coverage(l.messages, logBytes, rollups),
+    profiles_state: pendingFiles > 0 ? "stale" : coverage(l.messages, logBytes, rollups),
+    profiles_pending_files: pendingFiles,
     profiles_bytes: rollups?.offset ?? 0,
     writer,
   });

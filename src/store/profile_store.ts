@@ -149,6 +149,31 @@ export class ProfileStore {
     }
   }
 
+  /**
+   * Profile files whose state is folded but whose file could not be written (a full disk):
+   * they are written by the next writer that opens the data dir. 0 when there is no state.
+   */
+  static pendingFiles(dataDir: string): number {
+    let file: SqliteFile;
+    try {
+      file = SqliteFile.open(layout(dataDir).profileState, {
+        readOnly: true,
+        version: STATE_VERSION,
+        schema: SCHEMA,
+      });
+    } catch {
+      return 0;
+    }
+    try {
+      const row = file.db.prepare("SELECT COUNT(*) AS n FROM profile_dirty").get() as
+        | { n: number }
+        | undefined;
+      return Number(row?.n ?? 0);
+    } finally {
+      file.close();
+    }
+  }
+
   #storedMark(): LogMark {
     const raw = this.#db.meta("rollup_mark");
     return raw === undefined ? EMPTY_MARK : JSON.parse(raw) as LogMark;

@@ -485,7 +485,10 @@ Deno.test("chat run interrupted with SIGINT flushes what it received and exits 0
   const code = (await child.status).code;
   const text = await stderr.all();
   assert.equal(code, 0, text);
-  assert.match(text, /: 15 new, 0 duplicate, 1 rejected; stopped: interrupted/);
+  assert.match(
+    text,
+    /: 15 new, 0 duplicate, 1 rejected, 0 refused \(opted out\); stopped: interrupted/,
+  );
   assert.deepEqual(
     (await readMessages(data)).map((m) => m.text),
     Array.from({ length: 15 }, (_, i) => `m${i}`),
@@ -535,4 +538,35 @@ Deno.test("two concurrent chat run processes on one data dir: whole lines, no du
   assert.ok(newA! > 0 && newB! > 0, `no overlap: ${newA} and ${newB} new`);
   assert.equal(newA! + newB!, count, "each message written by exactly one process");
   assert.equal(dupA! + dupB!, count);
+});
+
+Deno.test("chat run fails (exit 1) when profiles cannot be written, index status says stale, the next command repairs", async () => {
+  await using dir = await tempDir();
+  const dataDir = join(dir.path, "data");
+  // A file where the users' profile folder should be: every profile write fails, as on a
+  // full disk, while the log is written.
+  await Deno.mkdir(join(dataDir, "profiles"), { recursive: true });
+  await Deno.writeTextFile(join(dataDir, "profiles", "users"), "not a folder");
+  const d = ["--data-dir", dataDir];
+  const run = await runMain([
+    "chat",
+    "run",
+    "--channels",
+    "example_channel",
+    "--offline",
+    "--speed",
+    "0",
+    ...d,
+  ]);
+  assert.equal(run.code, 1, run.stderr);
+  assert.match(run.stderr, /error: the index or profiles could not be written/);
+  const status = await runMain(["index", "status", ...d]);
+  const s = JSON.parse(status.stdout) as { profiles_state: string; profiles_pending_files: number };
+  assert.equal(s.profiles_state, "stale");
+  assert.ok(s.profiles_pending_files > 0);
+  await Deno.remove(join(dataDir, "profiles", "users"));
+  const show = await runMain(["profiles", "show", "--user", "someuser", ...d]);
+  assert.equal(show.code, 0, show.stderr);
+  const after = JSON.parse((await runMain(["index", "status", ...d])).stdout) as typeof s;
+  assert.deepEqual([after.profiles_state, after.profiles_pending_files], ["current", 0]);
 });

@@ -21,7 +21,10 @@ Deno.test("import: a VOD's chat is found by search and profiles; importing it ag
   const d = ["--data-dir", dir.path, "--fixtures-dir", FIXTURES];
   const first = await runMain(["import", TD, ...d]);
   assertEquals(first.code, 0, first.stderr);
-  assertMatch(first.stderr, /5 new, 0 duplicate, 0 skipped \(not chat\), 0 opted out, 1 rejected/);
+  assertMatch(
+    first.stderr,
+    /5 new, 0 duplicate, 0 skipped \(not chat\), 0 refused \(opted out\), 1 rejected/,
+  );
   assertMatch(first.stderr, /record 5: created_at/);
 
   const search = await runMain([
@@ -77,7 +80,7 @@ Deno.test("import: an opted-out user's messages are not stored", async () => {
   assertEquals((await runMain(["privacy", "optout", "add", "--user", "cozy_owl", ...d])).code, 0);
   const r = await runMain(["import", TD, "--log-only", ...d]);
   assertEquals(r.code, 0, r.stderr);
-  assertMatch(r.stderr, /4 new, 0 duplicate, 0 skipped \(not chat\), 1 opted out/);
+  assertMatch(r.stderr, /4 new, 0 duplicate, 0 skipped \(not chat\), 1 refused \(opted out\)/);
   const users = (await logLines(dir.path)).map((m) => m.user_name);
   assert(!users.includes("cozy_owl"));
 });
