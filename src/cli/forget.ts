@@ -18,6 +18,7 @@ import { retentionCutoff } from "../privacy/retention.ts";
 import { openStore, type Store } from "../store/store.ts";
 import { enrichSubjects } from "../subjects/enrichment.ts";
 import { regenerateReports } from "../subjects/reports.ts";
+import { renderReportHtml } from "../web/render/report.ts";
 import { COMMON_HELP, numberFlag, parseCommand, str } from "./args.ts";
 import type { CliIO, Handler } from "./io.ts";
 
@@ -228,6 +229,6 @@ export function forgetHooks(store: Store, fixturesDir: string): ForgetHooks {
       await enrichSubjects(usernames, { dataDir, fixturesDir, providers: ["chat_presence"] });
     },
     regenerateReports: (_dataDir: string, subjects: readonly Subject[]) =>
-      regenerateReports(store, subjects),
+      regenerateReports(store, subjects, { html: renderReportHtml }),
   };
 }

@@ -35,9 +35,6 @@ import type { Store } from "../store/store.ts";
 import { compareHitRows, type HitRow, hitRowsOf, messagesAbout } from "../query/hits.ts";
 import { builtinProviders } from "./providers/registry.ts";
 import type { Provider, ProviderContext } from "./providers/provider.ts";
-import { escapeHtml } from "../web/render/html.ts";
-import { reportLinks } from "../web/render/links.ts";
-import { reportDocument } from "../web/render/report.ts";
 import { writeFileAtomic } from "../store/atomic.ts";
 import { readJsonFile } from "../store/json_file.ts";
 import { layout, profilePath } from "../store/layout.ts";
@@ -547,20 +544,20 @@ export function renderMarkdown(r: SubjectReport): string {
   return L.join("\n");
 }
 
-export { escapeHtml };
-
 /**
- * The report as a standalone HTML page: the workspace page's own renderer (`src/web/render/`),
- * with a summary at the top, charts, links, and skipped providers folded away; every value
- * escaped.
+ * Renders a report as HTML. The HTML renderer is the workspace page's own
+ * (`renderReportHtml` in `src/web/render/report.ts`), a view: the views that write reports
+ * (the CLI handlers) hand it in, so this module stays below them.
  */
-export function renderHtml(r: SubjectReport): string {
-  return reportDocument(r, reportLinks);
-}
+export type HtmlRenderer = (r: SubjectReport) => string;
 
-/** Renders a report in a format. */
-export function renderReport(r: SubjectReport, format: ReportFormat): string {
-  return format === "md" ? renderMarkdown(r) : format === "html" ? renderHtml(r) : renderJson(r);
+/** Renders a report in a format (`html` needs the page's renderer, see {@link HtmlRenderer}). */
+export function renderReport(r: SubjectReport, format: ReportFormat, html?: HtmlRenderer): string {
+  if (format === "html") {
+    if (html === undefined) throw new UsageError("an HTML report needs the page's renderer");
+    return html(r);
+  }
+  return format === "md" ? renderMarkdown(r) : renderJson(r);
 }
 
 /** Builds and writes one report; returns its path. */
@@ -568,11 +565,11 @@ export async function writeReport(
   store: Store,
   key: string,
   format: ReportFormat,
-  options: BuildReportOptions & { out?: string } = {},
+  options: BuildReportOptions & { out?: string; html?: HtmlRenderer } = {},
 ): Promise<string> {
   const r = await buildReport(store, key, options);
   const path = options.out ?? reportPath(store.dataDir, key, format);
-  await writeFileAtomic(path, renderReport(r, format));
+  await writeFileAtomic(path, renderReport(r, format, options.html));
   return path;
 }
 
@@ -583,7 +580,7 @@ export async function writeReport(
 export async function regenerateReports(
   store: Store,
   subjects: readonly Subject[],
-  options: BuildReportOptions = {},
+  options: BuildReportOptions & { html?: HtmlRenderer } = {},
 ): Promise<string[]> {
   const dir = layout(store.dataDir).reports;
   const keys = new Set(subjects.map((s) => s.key));
@@ -611,7 +608,7 @@ export async function regenerateReports(
     }
     let r = built.get(key);
     if (r === undefined) built.set(key, r = await buildReport(store, key, options));
-    await writeFileAtomic(path, renderReport(r, format));
+    await writeFileAtomic(path, renderReport(r, format, options.html));
     written.push(path);
   }
   return written;

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { ChannelProfile, ChatEvent, PrivacyFile, Subject, UserProfile } from "../schemas.ts";
+import type { ChannelProfile, ChatEvent, PrivacyFile, UserProfile } from "../schemas.ts";
 import {
   ChannelProfile as ChannelProfileSchema,
   Enrichment,
@@ -26,39 +26,12 @@ import { buildReport, type SubjectReport } from "../subjects/reports.ts";
 import { readJsonFile } from "../store/json_file.ts";
 import type { ProfileKind, Store } from "../store/store.ts";
 import { Follower, type LiveItem } from "./follow.ts";
+import type { Page, ProfileSummary, SubjectSummary } from "./render/view_model.ts";
 
-/** One page of an ordered result, with how many there are in all. */
-export interface Page<T> {
-  items: T[];
-  offset: number;
-  limit: number;
-  /** Matches in all, counted up to {@link Workspace.countCap}; exact when `exact`. */
-  total: number;
-  exact: boolean;
-}
-
-/** A profile in a list. */
-export interface ProfileSummary {
-  name: string;
-  message_count: number;
-  /** Users: channels participated in; channels: distinct users. */
-  related: number;
-  first_seen: string;
-  last_seen: string;
-  display_name: string | null;
-}
+export type { Page, ProfileSummary, SubjectSummary };
 
 /** How a profile list is ordered. */
 export type ProfileSort = "name" | "messages" | "last_seen" | "first_seen" | "related";
-
-/** A loaded subject in the list, with its hit count and enrichment statuses. */
-export interface SubjectSummary {
-  key: string;
-  type: Subject["type"];
-  value: string;
-  hits: number;
-  providers: Record<string, "ok" | "error" | "skipped">;
-}
 
 /** The event kinds search knows. */
 export type EventKind = ChatEvent["kind"];

@@ -2,14 +2,14 @@ import { assert, assertEquals, assertMatch, assertRejects } from "../support/ass
 import { join } from "node:path";
 import {
   buildReport,
-  escapeHtml,
   presenceFromMessages,
   regenerateReports,
-  renderHtml,
   renderMarkdown,
   writeReport,
 } from "../../src/subjects/reports.ts";
 import { NotFoundError, UsageError } from "../../src/errors.ts";
+import { escapeHtml } from "../../src/web/render/html.ts";
+import { renderReportHtml as renderHtml } from "../../src/web/render/report.ts";
 import type { Message, Subject, UserProfile } from "../../src/schemas.ts";
 import { messageLog } from "../../src/store/layout.ts";
 import { writeSubjects } from "../../src/subjects/loading.ts";
@@ -284,10 +284,16 @@ Deno.test("regenerateReports() rewrites reports of loaded subjects and deletes t
   await using dir = await tempDir();
   await seed(dir.path);
   const md = await writeReport(storeAt(dir.path), "username_someuser", "md", { now: NOW });
-  const html = await writeReport(storeAt(dir.path), "phone_+12025550123", "html", { now: NOW });
+  const html = await writeReport(storeAt(dir.path), "phone_+12025550123", "html", {
+    now: NOW,
+    html: renderHtml,
+  });
   assertEquals(md, join(dir.path, "reports", "username_someuser.md"));
   await Deno.writeTextFile(md, "stale");
-  const written = await regenerateReports(storeAt(dir.path), [SUBJECTS[0]!], { now: NOW });
+  const written = await regenerateReports(storeAt(dir.path), [SUBJECTS[0]!], {
+    now: NOW,
+    html: renderHtml,
+  });
   assertEquals(written, [md]);
   assertMatch(await Deno.readTextFile(md), /^# Subject report: someuser/);
   let gone = false;

@@ -11,7 +11,7 @@ import type { SubjectReport } from "../../subjects/reports.ts";
 import { dayChart, hourChart } from "./chart.ts";
 import { chatLog } from "./chat.ts";
 import { type Html, html, when } from "./html.ts";
-import type { Links } from "./links.ts";
+import { type Links, reportLinks } from "./links.ts";
 import { standalone } from "./layout.ts";
 
 /** A data value shown compactly: scalars as they are, objects as short lists. */
@@ -208,4 +208,12 @@ export function reportDocument(r: SubjectReport, links: Links): string {
     title: `Subject report: ${r.subject.value}`,
     body: reportBody(r, links),
   }).text;
+}
+
+/**
+ * The report file of `subjects report --format html`: links to Twitch and within the file.
+ * Handed to `writeReport` and `regenerateReports` by the views that write reports.
+ */
+export function renderReportHtml(r: SubjectReport): string {
+  return reportDocument(r, reportLinks);
 }

@@ -8,7 +8,7 @@
 import type { ChannelProfile, Counted, Evidence, UserProfile } from "../../schemas.ts";
 import type { ShownMessage } from "../../query/events.ts";
 import type { HitRow } from "../../query/hits.ts";
-import type { Page, ProfileSummary, SubjectSummary } from "../workspace.ts";
+import type { Page, ProfileSummary, SubjectSummary } from "./view_model.ts";
 import { dayChart, hourChart } from "./chart.ts";
 import { chatLog } from "./chat.ts";
 import { type Html, html, when } from "./html.ts";
