@@ -50,6 +50,18 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Handler> }
     summary: "remove every trace of a user or channel",
     load: async () => (await import("./src/cli/forget.ts")).run,
   },
+  timeline: {
+    summary: "everything about one person in time order, across renames and channels",
+    load: async () => (await import("./src/cli/timeline.ts")).run,
+  },
+  graph: {
+    summary: "who talks to whom: export the interaction graph, list a person's contacts",
+    load: async () => (await import("./src/cli/graph.ts")).run,
+  },
+  users: {
+    summary: "find persons by login, past login, display name or id (typos forgiven)",
+    load: async () => (await import("./src/cli/users.ts")).run,
+  },
   serve: {
     summary: "the workspace in the browser, and its JSON API",
     load: async () => (await import("./src/cli/serve.ts")).run,
@@ -70,6 +82,9 @@ const DROPS: Readonly<Record<string, Deno.PermissionName[]>> = {
   forget: ["net"],
   signals: ["net"],
   providers: ["net"],
+  timeline: ["net"],
+  graph: ["net"],
+  users: ["net"],
 };
 
 const USAGE = `twitch-osint: watch public Twitch chat, build profiles, enrich subjects

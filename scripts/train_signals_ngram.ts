@@ -72,7 +72,7 @@ const out = {
 const path = values.out
   ? new URL(values.out, `file://${Deno.cwd()}/`)
   : new URL("../src/analysis/signals/ngram_weights.json", import.meta.url);
-await Deno.writeTextFile(path, JSON.stringify(out) + "\n");
+await Deno.writeTextFile(path, JSON.stringify(out, null, 2) + "\n");
 console.log(
   `trained on ${lines.length} lines; wrote ${path.pathname} (${
     (JSON.stringify(out).length / 1024).toFixed(0)

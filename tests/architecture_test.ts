@@ -82,7 +82,11 @@ const ALLOWED: Record<string, readonly string[]> = {
   sources: ["kernel", "analysis"],
   // The store folds messages into profiles with the pure rollups of analysis/.
   store: ["kernel", "analysis"],
-  query: ["kernel", "store"],
+  // The query layer resolves persons and folds the interaction graph with the pure functions
+  // of analysis/ (identity, interactions, name matching) over what the store returns.
+  query: ["kernel", "analysis", "store"],
+  // Writers of export formats (CSV, GEXF, GraphML): pure text from records.
+  export: ["kernel", "analysis"],
   pipeline: ["kernel", "analysis", "sources", "store"],
   subjects: ["kernel", "analysis", "store", "query"],
   privacy: ["kernel", "store", "query", "subjects"],

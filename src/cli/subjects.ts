@@ -17,7 +17,7 @@ import type { CliIO } from "./io.ts";
 import { loadSubjectsFile, readSubjects } from "../subjects/loading.ts";
 import { removeSubject } from "../subjects/removal.ts";
 import { columns } from "./table.ts";
-import { toCsv } from "./csv.ts";
+import { toCsv } from "../export/csv.ts";
 
 const LOAD_SUMMARY =
   `  load --path FILE [--replace] [--no-enrich] [--region CC] [--network] [--providers-config F]

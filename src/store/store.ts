@@ -35,6 +35,22 @@
 import type { ChatEvent, Message, PrivacyFile, UserProfile } from "../schemas.ts";
 import { UsageError } from "../errors.ts";
 import type { ProfileKind } from "./layout.ts";
+import type { LoginSpan } from "../analysis/identity.ts";
+import type { InteractionSource } from "../analysis/interactions.ts";
+
+export type { LoginSpan };
+
+/** What the interaction graph reads of a message: who wrote it, when, where, and to whom. */
+export type InteractionRecord = InteractionSource;
+
+/** Which messages an interaction pass reads. */
+export interface InteractionScope {
+  channel?: string;
+  /** Inclusive, epoch ms. */
+  sinceMs?: number;
+  /** Exclusive, epoch ms. */
+  untilMs?: number;
+}
 
 /** Which store to open: the data dir always (logs, subjects, profile files), a database URL for PostgreSQL. */
 export interface StoreConfig {
@@ -285,6 +301,18 @@ export interface Store {
    * signals naming them), in storage order.
    */
   messagesAbout(q: AboutQuery): AsyncIterable<Message>;
+
+  // --- identity: persons across logins (raw: the query layer applies the opt-out list) ---
+  /**
+   * The login spans of the person rollups (see `src/analysis/identity.ts`), as far as the
+   * rollups have got: all of them, or with `about` (logins or user ids as typed) those of the
+   * persons named and of every holder of their logins (enough to resolve and list them).
+   */
+  loginSpans(about?: readonly string[]): Promise<LoginSpan[]>;
+  /** Every display name seen, by rollup key (`#<user_id>` or login). */
+  displayNames(): Promise<Map<string, string[]>>;
+  /** Every message in scope reduced to who addressed whom (the interaction graph's input). */
+  interactions(q: InteractionScope): AsyncIterable<InteractionRecord>;
 
   // --- the opt-out list ---
   /** The opt-out list; absent means empty. */

@@ -116,6 +116,7 @@ Deno.test({
     assertEquals(draft("5b4f63a9-776f-4fce-bf3c-d9707f52e32d").reply_to, {
       message_id: "6b13e51b-7ecb-43b5-ba5b-2bb5288df696",
       user_name: "retoon",
+      user_id: "37940952",
     });
     assertEquals(draft("405c4ccb-7d69-4a57-ac16-292e72ba288b").bits, 5000);
     assertEquals(draft("bdfa278e-11c4-484f-9491-0a61b16fab60").display_name, "테스트계정420");

@@ -44,6 +44,13 @@ const PROFILE: UserProfile = {
   user_name: "someuser",
   user_id: "424242",
   display_name: "SomeUser",
+  login_history: [{
+    login: "someuser",
+    first_seen: "2025-09-02T11:00:00.000Z",
+    last_seen: "2025-09-02T12:05:00.000Z",
+    message_count: 3,
+  }],
+  display_names: ["SomeUser"],
   channels_participated: ["devchat", "example_channel"],
   per_channel: { devchat: 1, example_channel: 2 },
   message_count: 3,

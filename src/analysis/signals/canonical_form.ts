@@ -469,6 +469,7 @@ const PHRASES: readonly [Step[], Put[]][] = [
   // "sale con", "sort avec": "dating with X" is "dating X"
   [["dating", "with"], [0]],
   [["dated", "with"], [0]],
+  [["seeing", "with"], [0]],
   [["married", "with"], [0, "to"]],
   [["marry", "with"], [0]],
   [["going", "a", "marry"], ["going", "to", "marry"]],

@@ -121,6 +121,8 @@ function readTarget(m: Match): TargetRead | Stop {
     if (NAMING_RULES.has(rule.name) && !pronounOk) return { guard: "no-name", why: tc.why };
   }
   const after = canon.pieces[k + 1]?.w ?? "";
+  // "is sara with him": the name comes first; the guard on what follows "him" has run.
+  if (rule.name === "reverse-dating") return { target, more: [], note };
   if (rel.endsWith("with") && ACTIVITY_NEXT.has(after)) {
     return { guard: "other-sense", why: `"${rel} ${word} ${after}" is an activity` };
   }

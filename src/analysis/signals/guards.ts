@@ -225,13 +225,33 @@ const pronounAntecedent: Guard = (m) => {
   const third = s === "he" || s === "she" || s === "him" || s === "her" || s === "his" ||
     s === "bro" || g.p === "his" || g.p === "her";
   if (!third) return null;
-  const kin = KIN.exec(m.before + " ");
+  const kin = KIN.exec(m.clauseBefore + " ");
   if (kin) return stop("antecedent", `"${kin[0].trim()}" comes first, so the pronoun means them`);
   const named = namedFirst(m);
   return named
     ? stop("antecedent", `"${named}" is named first in the sentence, so the pronoun means them`)
     : null;
 };
+
+/** People someone may be ("the coach", "el invitado", "der gast"), in the languages read. */
+const PERSON_WORDS = new Set(
+  ("coach guest caster host player cameraman camera mod moderator editor cutter monteur " +
+    "invitado invitada gast invité invitée convidado convidada vater padre pai père pere " +
+    "mutter madre mãe mae mère mere bruder hermano irmao irmão frère frere schwester hermana " +
+    "irmã irma soeur sœur cousin cousine primo prima kumpel amigo amiga ami amie friend homie " +
+    "teammate dude guy man woman dad mom uncle aunt boss neighbor neighbour roommate teacher " +
+    "tio tia onkel tante oncle brother sister father mother son daughter kid nephew niece " +
+    "grandpa grandma manager duo modo camarógrafo camara kameramann cadreur")
+    .split(" "),
+);
+
+/** Nouns after "the" that are no one: "the breakup song is about her ex". */
+const NOT_SOMEONE = new Set(
+  ("breakup song video clip clips rumor rumour rumors news tweet post story vod chat stream way " +
+    "thing question truth reason word tea drama lore tiktok insta ring wedding engagement " +
+    "whole real only fact point")
+    .split(" "),
+);
 
 /** Words that open a sentence and name no one. */
 const NOT_ANTECEDENT = new Set(
@@ -253,8 +273,8 @@ function namedFirst(m: Match): string | null {
   const tAt = m.gi.t ? pieceAt(m.canon, m.gi.t[0]) : -1;
   if (/^(?:the|a|an|my|your|ur|our|their)$/.test(w) && k + 1 < m.first) {
     const n = p[k + 1]!.w;
-    if (n === "STREAMER" || REL_WORDS.has(n) || k + 1 === tAt) return null;
-    return `${w} ${n}`;
+    if (k + 1 === tAt || n === "STREAMER" || REL_WORDS.has(n) || NON_PERSON.has(n)) return null;
+    return PERSON_WORDS.has(n) || !NOT_SOMEONE.has(n) ? `${w} ${n}` : null;
   }
   if (k === tAt || w === "STREAMER" || w.startsWith("@")) return null;
   if (NO_TARGET.has(w) || NON_PERSON.has(w) || COMMON_VERB.has(w) || REL_WORDS.has(w)) return null;
@@ -560,6 +580,17 @@ const datingNobody: Guard = (m) =>
 
 /** "with X" in a message about a collab or a duo is company. */
 const withIsCompany: Guard = (m) => {
+  // "is sara with him?" asks; "sara is with him at the lan", "...with him rn in vc" do not.
+  if (m.rule.name === "reverse-dating" && m.rel === "with") {
+    const next = m.canon.pieces[m.last + 1]?.w ?? "";
+    if (
+      next &&
+      !/^(?:\?|\.|,|now|rn|still|right|tho|though|fr|or|again|lol|lmao|anymore|officially|together)$/
+        .test(next)
+    ) {
+      return stop("other-sense", `"with ${m.s} ${next}" reads as company, not a partner`);
+    }
+  }
   if (m.rel !== "with" && m.rel !== "w" && m.rel !== "together with") return null;
   const x = WITH_ACTIVITY.exec(m.whole);
   return x ? stop("other-sense", `"${x[0].trim()}": "with" is company here`) : null;

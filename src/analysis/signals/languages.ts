@@ -53,7 +53,7 @@ const MARKERS: Record<Exclude<Lang, "en">, [number, string][]> = {
       "il elle est avec sa son copine copain et pas le les une mec meuf marié mariée ensemble " +
       "qui c'est t'es t'as mais toujours sort sortait jamais personne vous etes êtes sont " +
       "mdr ptdr célibataire celibataire fiancée fiancé blonde chum pis truc voit quelqu'un " +
-      "qu'il encore maintenant avant rompu séparés",
+      "qu'il encore maintenant avant rompu séparés c'était c'etait celle celui",
     ],
     [1, "la un de du des ou ta ton es tu en"],
   ],
@@ -164,7 +164,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "algo= something; alguien= someone; se= -; usted vos= you; ustedes= you guys; tal= -;" +
       "desde= since; hace= since; antes= before; primero= first; llama= called; besaron= kissed; si= if; sabe saben= know;" +
       "en= in;" +
-      "años anos año= years; meses mes= months; pasado pasada= last;" +
+      "dos= two; años anos año= years; meses mes= months; pasado pasada= last;" +
       "confirmado confirmada confirmadisimo confirmadísimo oficial= confirmed",
   ),
   pt: table(
@@ -181,7 +181,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "quem= who; que q= that; vdd verdade= true; terminaram separaram terminou separou= broke up;" +
       "divorciou divorciaram divorciado divorciada= divorced; algo= something; alguem alguém= someone;" +
       "se= SE; faz há ha= since; desde= since; antes= before; beijaram= kissed; pá epá= -;" +
-      "sabe= know; anos= years; meses= months; passado passada= last; em no na= in;" +
+      "dois duas= two; sabe= know; anos= years; meses= months; passado passada= last; em no na= in;" +
       "confirmado confirmada oficial= confirmed",
   ),
   de: table(
@@ -198,7 +198,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "getrennt= broke up; geschieden= divorced; was= something; jemanden jemand= someone;" +
       "sich= -; stimmt= true; wirklich= really; eigentlich= -; doch= -; früher= before;" +
       "ob= if; weiß weiss= know; jahr jahre jahren= years; monate monaten monat= months;" +
-      "aus= from; im in= in; auf= on; paar= couple; schluss= broke up; gemacht= -; geküsst= kissed;" +
+      "aus= from; im in= in; auf= on; zwei beiden beide= two; paar= couple; schluss= broke up; gemacht= -; geküsst= kissed;" +
       "letzten letzte letztes letztem= last; heißt heisst= called; bestätigt bestaetigt offiziell= confirmed",
   ),
   fr: table(
@@ -214,7 +214,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "rompu= broke up; séparés séparé séparée separes separe= broke up; divorcé divorcée divorce= divorced;" +
       "truc= something; quelqu'un quelquun= someone; voit= seeing; vous= you guys; tu toi= you;" +
       "vrai= true; depuis= since; avant= before; se= -; askip= apparently; ex-copine ex-copain= ex;" +
-      "à= to; appelle= called; embrassés embrassé embrassée embrassées= kissed; si= if; sait= know; ans= years; mois= months; dernier derniere dernière= last;" +
+      "deux= two; à= to; appelle= called; embrassés embrassé embrassée embrassées= kissed; si= if; sait= know; ans= years; mois= months; dernier derniere dernière= last;" +
       "dans en= in;" +
       "confirmé confirmée confirme officiel officielle= confirmed",
   ),

@@ -23,7 +23,7 @@ const STEM_LIST = [
   "están con|sigue con|sigues con|siguen con|anda con|andas con|andás con|andaba con|ta com|tá com|tao com|" +
   "tão com|esta com|está com|ainda com",
   // German
-  "freund|mann\\b|heirat|geheirat|verheirat|vergeben|zusammen|frau|ehefrau|ehemann|verlob|datet|" +
+  "freund|mann\\b|paar\\b|heirat|geheirat|verheirat|vergeben|zusammen|frau|ehefrau|ehemann|verlob|datet|" +
   "getrennt|geschied|schluss|was mit|küss|geküss",
   // French
   "copin|copain|mari\\b|petit ami|petite amie|ensemble|mari[ée]|femme|meuf|mec\\b|blonde|chum\\b|" +
@@ -52,7 +52,7 @@ const STEMS = new RegExp(`${CORE}|\\b(?<w>with\\b|w\\/|w\\b)`, "i");
 const STEMS_NO_WITH = new RegExp(CORE, "i");
 const CLIPPED_X = / x \S+ ?(?:\?|real\b|official|confirm|canon|💕|❤|💍|😍|🥰|💖)/iu;
 const WITH_AFTER_SUBJECT =
-  /(?:\b(?:he|she|hes|shes|is|u|you|ur|are|r|still|back|now|currently|been|was|were|literally|actually|really|def|prob|probably|totally|lowkey|officially|secretly|apparently|already|like|just|so|also|fr|clearly|obviously|definitely|defo|deff|kinda|sorta|highkey|prolly|always|even)|['’]s) w(?:ith\b|\/|\b)/i;
+  /(?:\b(?:he|she|hes|shes|is|u|you|ur|are|r|still|back|now|currently|been|was|were|literally|actually|really|def|prob|probably|totally|lowkey|officially|secretly|apparently|already|like|just|so|also|fr|clearly|obviously|definitely|defo|deff|kinda|sorta|highkey|prolly|always|even)|['’]s) w(?:ith\b|\/|\b)|\bwith (?:him|her)\b/i;
 
 /**
  * The pre-filter: false when `text` certainly holds no relationship talk, so that the ~99% of

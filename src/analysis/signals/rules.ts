@@ -114,7 +114,7 @@ export const RULES: readonly Rule[] = [
   rule(
     "has-partner",
     0.8,
-    PARTNER_WORDS,
+    PARTNER_WORDS + " man boo girl",
     `${START}(?:(?<aux>${AUXQ})(?: not)? )?(?<s>${SUBJ})${MID} (?<rel>has|have|got|had|gets|get)(?: (?:since|for) (?:last )?[^ ?.,]+(?: years| months)?)?(?: a| an)?(?: new| secret)? (?<p>${PARTNER}|man|boo|girl)(?: (?:named|called) ${TGT})?(?= |$)`,
   ),
   // "hat er ne freundin", "has STREAMER a gf": the verb first, then the subject.
@@ -148,7 +148,7 @@ export const RULES: readonly Rule[] = [
     "together",
     0.8,
     PAIR_WORDS,
-    `${START}(?:(?<aux>are|were|is)(?: not)? )?(?<s>you|ur|he|she|STREAMER|him|her) (?:and|with) ${TGT}${PAIR_MID} (?<rel>${PAIR})(?= |$)`,
+    `${START}(?:(?<aux>are|were|is)(?: not)? )?(?<s>you|ur|he|she|STREAMER|him|her) (?:and|with)(?: the)? ${TGT}${PAIR_MID} (?<rel>${PAIR})(?= |$)`,
   ),
   rule(
     "together-reverse",
@@ -172,7 +172,7 @@ export const RULES: readonly Rule[] = [
     "reverse-dating",
     0.65,
     "dating married engaged with relationship",
-    `${START}(?:(?<aux>is|was|does|did)(?: not)? )?${TGT}${MID} (?<rel>dating|married to|engaged to|going out with|in a relationship with) (?<s>STREAMER|you)(?= |$)`,
+    `${START}(?:(?<aux>is|was|does|did)(?: not)? )?${TGT}${MID} (?<rel>dating|married to|engaged to|going out with|in a relationship with|with) (?<s>STREAMER|you|him|her)(?= |$)`,
   ),
   rule("elliptic", 0.5, "dating", `(?<=^|[?.,] )(?:still )?(?<rel>dating) ${TGT} \\?`),
   // "rexx + sienna confirmed", "ambre x hugo real??", "jake with priya or mia now?"

@@ -83,6 +83,13 @@ export function profile(user: string): UserProfile {
     user_name: user,
     user_id: "1234",
     display_name: "SomeUser",
+    login_history: [{
+      login: user,
+      first_seen: "2025-09-01T10:00:00.000Z",
+      last_seen: "2025-09-02T12:34:56.000Z",
+      message_count: 5,
+    }],
+    display_names: ["SomeUser"],
     channels_participated: ["devchat", "example_channel"],
     per_channel: { devchat: 3, example_channel: 2 },
     message_count: 5,
