@@ -67,6 +67,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Handler> }
     summary: "the PostgreSQL database of a fleet: migrate, status, import",
     load: async () => (await import("./src/cli/db.ts")).run,
   },
+  serve: {
+    summary: "the workspace in the browser, and its JSON API",
+    load: async () => (await import("./src/cli/serve.ts")).run,
+  },
 };
 
 /**

@@ -19,6 +19,7 @@ import { openStore, type Store } from "../store/store.ts";
 import { directoryAbout, personIn } from "../query/person.ts";
 import { enrichSubjects } from "../subjects/enrichment.ts";
 import { regenerateReports } from "../subjects/reports.ts";
+import { renderReportHtml } from "../web/render/report.ts";
 import { COMMON_HELP, numberFlag, parseCommand, storeConfig, str } from "./args.ts";
 import type { CliIO, Handler } from "./io.ts";
 
@@ -234,7 +235,7 @@ export function forgetHooks(store: Store, fixturesDir: string): ForgetHooks {
       await enrichSubjects(usernames, { dataDir, fixturesDir, providers: ["chat_presence"] });
     },
     regenerateReports: (_dataDir: string, subjects: readonly Subject[]) =>
-      regenerateReports(store, subjects),
+      regenerateReports(store, subjects, { html: renderReportHtml }),
   };
 }
 

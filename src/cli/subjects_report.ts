@@ -8,6 +8,7 @@ import { NotFoundError, UsageError } from "../errors.ts";
 import { readSubjects, resolveSubject } from "../subjects/loading.ts";
 import { openStore } from "../store/store.ts";
 import { REPORT_FORMATS, writeReport } from "../subjects/reports.ts";
+import { renderReportHtml } from "../web/render/report.ts";
 import { choice, COMMON_HELP, parseCommand, storeConfig, str } from "./args.ts";
 import type { CliIO } from "./io.ts";
 
@@ -70,7 +71,10 @@ export async function reportCommand(args: string[], io: CliIO): Promise<number> 
   const store = await openStore(storeConfig(p.common));
   try {
     for (const key of keys) {
-      const path = await writeReport(store, key, format, out !== undefined ? { out } : {});
+      const path = await writeReport(store, key, format, {
+        html: renderReportHtml,
+        ...(out !== undefined ? { out } : {}),
+      });
       io.out(`${path}\n`);
     }
   } finally {

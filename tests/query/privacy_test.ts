@@ -12,7 +12,7 @@ import { buildQuery, searchMessages } from "../../src/query/search.ts";
 import { deletions, searchEvents } from "../../src/query/events.ts";
 import { listProfiles, readProfile } from "../../src/query/profiles.ts";
 import { messagesAbout, readHits } from "../../src/query/hits.ts";
-import { buildReport } from "../../src/subjects/report_build.ts";
+import { buildReport } from "../../src/subjects/reports.ts";
 import { writeSubjects } from "../../src/subjects/loading.ts";
 import { openStore, type Store } from "../../src/store/store.ts";
 import { tempDir } from "../support/cli.ts";
