@@ -10,7 +10,7 @@ import { ChatEvent, type Message } from "./schemas.ts";
 import type { SearchQuery } from "./search.ts";
 import { layout } from "./store/layout.ts";
 import { readJsonLines } from "./store/lines.ts";
-import { fold } from "./store/index.ts";
+import { matchesEvent } from "./query/message_query.ts";
 
 /** A query over events: the message query's filters, plus the kind. */
 export interface EventQuery extends SearchQuery {
@@ -27,32 +27,23 @@ export async function* readEvents(dataDir: string): AsyncGenerator<ChatEvent> {
   }
 }
 
-function eventText(e: ChatEvent): string {
-  return e.kind === "usernotice"
-    ? `${e.system_text} ${e.text}`
-    : e.kind === "clearmsg"
-    ? e.text
-    : "";
-}
-
 /** True when an event passes the query (the user of a CLEARMSG is the deleted message's author). */
 export function eventMatches(e: ChatEvent, q: EventQuery): boolean {
   if (q.kind && e.kind !== q.kind) return false;
-  if (q.by) {
-    if ((q.by.kind === "user" ? e.user_name : e.channel) !== q.by.value) return false;
-  }
-  const ms = Date.parse(e.ts);
-  if (q.sinceMs !== undefined && ms < q.sinceMs) return false;
-  if (q.untilMs !== undefined && ms >= q.untilMs) return false;
-  if (q.terms.length) {
-    const text = fold(eventText(e));
-    if (!q.terms.every((t) => text.includes(t))) return false;
-  }
-  return true;
+  return matchesEvent(e, q);
 }
 
-/** Events matching the query, newest first, ties by event id; at most `q.limit`. */
-export async function searchEvents(dataDir: string, q: EventQuery): Promise<ChatEvent[]> {
+/** Events of a query: the page asked for, and how many matched in all. */
+export interface EventResult {
+  events: ChatEvent[];
+  total: number;
+}
+
+/**
+ * Events matching the query, newest first, ties by event id: `q.offset` skipped, then at most
+ * `q.limit`, with the number of all matches (the event log is scanned whole anyway).
+ */
+export async function searchEvents(dataDir: string, q: EventQuery): Promise<EventResult> {
   const out: ChatEvent[] = [];
   for await (const e of readEvents(dataDir)) if (eventMatches(e, q)) out.push(e);
   out.sort((a, b) =>
@@ -64,7 +55,8 @@ export async function searchEvents(dataDir: string, q: EventQuery): Promise<Chat
       ? 1
       : 0
   );
-  return out.slice(0, q.limit);
+  const from = q.offset ?? 0;
+  return { events: out.slice(from, from + q.limit), total: out.length };
 }
 
 /** When each deleted message was deleted (CLEARMSG), by message id. */

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { PrivacyFile } from "./schemas.ts";
 import { jsonText, writeFileAtomic } from "./store/atomic.ts";
 import { readSchemaFile } from "./store/json_file.ts";
+import type { Literal } from "./query/message_query.ts";
 
 /** Path of the opt-out list in a data dir. */
 export function privacyPath(dataDir: string): string {
@@ -113,4 +114,17 @@ export async function takeAllowed<T>(
     if (got.length < ask || kept.length >= limit) return kept.slice(0, limit);
     ask = Math.min(ask * 2, Number.MAX_SAFE_INTEGER);
   }
+}
+
+/**
+ * The opt-out list as clauses of a search query (`-from:user`, `-in:channel`): AND'ed to any
+ * query, they keep opted-out records out of its results and its counts alike, through the
+ * index and the scan.
+ */
+export async function optOutClauses(dataDir: string): Promise<Literal[][]> {
+  const f = await readPrivacy(dataDir);
+  return [
+    ...f.optout.users.map((value) => [{ negated: true, term: { field: "from" as const, value } }]),
+    ...f.optout.channels.map((value) => [{ negated: true, term: { field: "in" as const, value } }]),
+  ];
 }

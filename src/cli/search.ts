@@ -7,40 +7,56 @@
 import type { ChatEvent } from "../schemas.ts";
 import { deletions, markDeleted, searchEvents, type ShownMessage } from "../events.ts";
 import { UsageError } from "../errors.ts";
-import { buildQuery, search, type SearchResult } from "../search.ts";
-import { privacyFilter, takeAllowed } from "../privacy.ts";
+import { buildQuery, search } from "../search.ts";
+import { optOutClauses } from "../privacy.ts";
 import { choice, COMMON_HELP, parseCommand, str, subcommandHelp } from "./args.ts";
 import type { CliIO } from "./io.ts";
 import { columns, printable } from "./table.ts";
+import { reportCut, requireMessageLog } from "./totals.ts";
 
 const HELP =
-  `Usage: twitch-osint search messages [--by user|channel --value NAME] [--since T] [--until T]
-                                   [--contains TEXT] [--limit N] [--format json|jsonl|table] [--scan]
+  `Usage: twitch-osint search messages [--query Q] [--by user|channel --value NAME] [--since T]
+                                   [--until T] [--contains TEXT] [--limit N] [--offset N]
+                                   [--count] [--format json|jsonl|table] [--scan]
        twitch-osint search events [--kind usernotice|clearmsg|clearchat] [same filters]
 
 Searches the collected messages (<data>/logs/messages.jsonl), newest first (ties by message_id).
 A message a moderator deleted in chat stays in the log and comes out with "deleted_at".
 "search events" searches subs, raids and announcements (usernotice), deleted messages (clearmsg:
 the user is the deleted message's author) and timeouts, bans and clears (clearchat).
+When the results are cut, stderr says so: "20 of 408 shown (use --limit or --offset)".
 
 Options:
-  --by user|channel    what --value names (without --by: every message)
+  --query Q, -q Q      a query (AND'ed with the flags below):
+                         word "a phrase"     the text contains it (case-insensitive)
+                         a b   a OR b   -a   both, either, not (OR binds tighter than AND)
+                         from:USER in:CHANNEL mentions:USER
+                         has:link|emote|mention|signal|hit   is:deleted|action|first
+                         after:T before:T    as --since and --until
+                         /regex/i            a JavaScript regex over the text (flags i, m, s)
+                       events take words, phrases, regexes, from:, in:, after: and before:
+  --by user|channel    what --value names (without --by: every message); same as from:/in:
   --value NAME         the user or channel (a login; @ or # and case are ignored)
   --since T            from T, inclusive; --until T: before T, exclusive. T is ISO 8601
                        (2025-09-02T12:00:00Z; no offset means UTC), a date (2025-09-02), epoch ms,
                        or relative to now: 30m, 2h, 7d, 1w
   --contains TEXT      case-insensitive substring; several words must all appear. Characters
                        are literal (quotes, *, parentheses, NEAR have no meaning)
-  --limit N            at most N messages (default 20)
+  --limit N            at most N results (default 20)
+  --offset N           skip the first N results (the next page: --offset 20)
+  --count              print only the number of matches
   --format F           json (default: a pretty JSON array), jsonl (one record per line) or table
   --scan               read the log instead of the index (same results, slower on big logs)
 
-${COMMON_HELP}
+${COMMON_HELP.replace("--quiet, -q ", "--quiet     ")}
 
 Examples:
+  twitch-osint search messages -q 'from:someuser dating OR sara -lol' --limit 50
+  twitch-osint search messages -q 'in:example_channel after:2025-09-02 has:link'
+  twitch-osint search messages -q '/\\bis (he|she) dating\\b/i in:example_channel' --count
   twitch-osint search messages --by user --value someuser --contains dating --limit 20
   twitch-osint search events --kind clearchat --by channel --value example_channel
-  twitch-osint search messages --by channel --value example_channel --since 2025-09-02T12:00:00Z
+  twitch-osint search events -q 'raid from:fan88 after:7d'
 `;
 
 /** Renders messages as a fixed-width table for people. */
@@ -58,6 +74,9 @@ function renderTable(messages: readonly ShownMessage[]): string {
 /** Longest text shown in a table cell. */
 const TEXT_CELL = 120;
 
+/** Time spent counting matches beyond the page, for the "N of M shown" line. */
+const COUNT_BUDGET_MS = 150;
+
 /** `search <subcommand>`. */
 export async function run(args: string[], io: CliIO): Promise<number> {
   const [sub, ...rest] = args;
@@ -67,12 +86,17 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     throw new UsageError(`unknown search subcommand "${sub}" (expected messages or events)`);
   }
   const p = parseCommand(rest, HELP, io, {
+    query: { type: "string", short: "q" },
+    // -q is --query here; --quiet is spelt out.
+    quiet: { type: "boolean" },
     by: { type: "string" },
     value: { type: "string" },
     since: { type: "string" },
     until: { type: "string" },
     contains: { type: "string" },
     limit: { type: "string" },
+    offset: { type: "string" },
+    count: { type: "boolean" },
     format: { type: "string" },
     scan: { type: "boolean" },
     kind: { type: "string" },
@@ -83,15 +107,26 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     const v = str(p, name);
     return v === undefined ? {} : { [name]: v };
   };
-  const q = buildQuery({
-    ...opt("by"),
-    ...opt("value"),
-    ...opt("since"),
-    ...opt("until"),
-    ...opt("contains"),
-    ...opt("limit"),
-  });
-  const privacy = await privacyFilter(p.common.dataDir);
+  const q = buildQuery(
+    {
+      ...opt("by"),
+      ...opt("value"),
+      ...opt("since"),
+      ...opt("until"),
+      ...opt("contains"),
+      ...opt("query"),
+      ...opt("limit"),
+      ...opt("offset"),
+    },
+    Date.now(),
+    sub,
+  );
+  const { dataDir, quiet } = p.common;
+  const countOnly = p.values.count === true;
+  await requireMessageLog(dataDir, io, quiet);
+  // Opted-out users and channels are never served nor counted.
+  q.clauses.push(...await optOutClauses(dataDir));
+  const offset = q.offset ?? 0;
   if (sub === "events") {
     const kind = str(p, "kind");
     if (
@@ -99,38 +134,45 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     ) {
       throw new UsageError(`--kind must be usernotice, clearmsg or clearchat, got "${kind}"`);
     }
-    const events = await takeAllowed(
-      (limit) => searchEvents(p.common.dataDir, { ...q, limit, ...(kind ? { kind } : {}) }),
-      q.limit,
-      (e) => privacy.allows(e.user_name, e.channel),
-    );
+    const { events, total } = await searchEvents(dataDir, { ...q, ...(kind ? { kind } : {}) });
+    if (countOnly) {
+      io.out(`${total}\n`);
+      return 0;
+    }
     if (format === "json") io.out(JSON.stringify(events, null, 2) + "\n");
     else if (format === "jsonl") io.out(events.map((e) => JSON.stringify(e) + "\n").join(""));
     else io.out(renderEventTable(events));
+    reportCut(io, { shown: events.length, offset, total, exact: true });
     return 0;
   }
   if (str(p, "kind") !== undefined) throw new UsageError("--kind applies to search events only");
-  // Opted-out users and channels are never served: ask for more until `limit` allowed ones.
-  let r!: SearchResult;
-  const messages = await takeAllowed(
-    async (limit) => {
-      r = await search(p.common.dataDir, { ...q, limit }, { scan: p.values.scan === true });
-      return r.messages;
-    },
-    q.limit,
-    (m) => privacy.allows(m.user_name, m.channel),
-  );
+  const r = await search(dataDir, countOnly ? { ...q, limit: 1, offset: 0 } : q, {
+    scan: p.values.scan === true,
+    count: countOnly ? true : { budgetMs: COUNT_BUDGET_MS },
+  });
   if (p.common.debug) {
     io.err(
-      `search: ${messages.length} message(s) via ${r.via}` +
+      `search: ${r.messages.length} message(s) of ${r.total} via ${r.via}` +
         (r.via === "index" ? ` (+${r.tailBytes} unindexed bytes scanned)` : "") +
         (r.note ? `; ${r.note}` : "") + "\n",
     );
   }
-  const shown = markDeleted(messages, await deletions(p.common.dataDir));
+  if (!r.complete) io.err(`warning: ${r.note}\n`);
+  if (countOnly) {
+    io.out(`${r.total}\n`);
+    return 0;
+  }
+  const shown = markDeleted(r.messages, await deletions(dataDir));
   if (format === "json") io.out(JSON.stringify(shown, null, 2) + "\n");
   else if (format === "jsonl") io.out(shown.map((m) => JSON.stringify(m) + "\n").join(""));
   else io.out(renderTable(shown));
+  reportCut(io, {
+    shown: shown.length,
+    offset,
+    total: r.total ?? shown.length,
+    exact: r.totalExact,
+    why: `counting stopped after ${COUNT_BUDGET_MS} ms`,
+  });
   return 0;
 }
 

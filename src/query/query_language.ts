@@ -357,8 +357,26 @@ function formatTerm(t: Term): string {
       return plain ? t.value : `"${t.value.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`;
     }
     case "regex":
-      return `/${t.source}/${t.flags}`;
+      return `/${escapeSlashes(t.source)}/${t.flags}`;
     default:
       return `${t.field}:${t.value}`;
   }
+}
+
+/** A regex source with its unescaped slashes outside classes escaped (`a/b` -> `a\\/b`). */
+function escapeSlashes(source: string): string {
+  let out = "";
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i]!;
+    if (c === "\\") {
+      out += c + (source[i + 1] ?? "");
+      i++;
+      continue;
+    }
+    if (c === "[") inClass = true;
+    else if (c === "]") inClass = false;
+    out += c === "/" && !inClass ? "\\/" : c;
+  }
+  return out;
 }
