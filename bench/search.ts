@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { generateChat } from "../scripts/chatgen.ts";
 import { extractEmoteNames, extractMentions, extractUrls } from "../src/analysis/extract.ts";
 import type { Message } from "../src/schemas.ts";
-import { buildQuery, scanSearch, search, type SearchOptions } from "../src/search.ts";
+import { buildQuery, scanSearch, search, type SearchOptions } from "../src/query/search.ts";
 import { rebuildDerived } from "../src/store/derived.ts";
 import { layout } from "../src/store/layout.ts";
 import { DENO, measure } from "./_proc.ts";

@@ -1,14 +1,17 @@
 /**
  * Live mode without Twitch: starts the scripted Twitch-like chat server on loopback and streams
  * made-up chat (messages with emotes, replies, /me, cheers, now and then a sub, a deleted
- * message or a timeout) into a few channels, until Ctrl-C or --duration-seconds.
+ * message or a timeout) into a few channels, until Ctrl-C or --duration-seconds (default 60).
+ * The monitor writes into its own data dir, `./data-live-demo` unless --data-dir says otherwise,
+ * so the invented chat never mixes with `./data` (the offline demo's and your own).
  *
  *   deno task live-demo                          # server only; prints the command for a monitor
  *   deno task live-demo --monitor                # also runs `chat run` against it
  *   deno run -A scripts/live_demo.ts --port 6680 --rate 40 --channels a,b --duration-seconds 60
  *
  * Options: --port N (default: a free one), --channels a,b,c, --rate N (messages per second over
- * all channels, default 15), --duration-seconds N, --monitor, --data-dir DIR (for the monitor),
+ * all channels, default 15), --duration-seconds N (default 60; 0 runs until Ctrl-C), --monitor, --data-dir DIR (for the
+ * monitor, default ./data-live-demo),
  * --reconnect-every N (send Twitch's RECONNECT every N seconds, to watch the client recover).
  */
 import { parseArgs } from "node:util";
@@ -21,9 +24,9 @@ const { values } = parseArgs({
     port: { type: "string", default: "0" },
     channels: { type: "string", default: "demo_channel,devchat,speedrun_zone" },
     rate: { type: "string", default: "15" },
-    "duration-seconds": { type: "string" },
+    "duration-seconds": { type: "string", default: "60" },
     monitor: { type: "boolean", default: false },
-    "data-dir": { type: "string" },
+    "data-dir": { type: "string", default: "data-live-demo" },
     "reconnect-every": { type: "string", default: "0" },
     help: { type: "boolean", short: "h", default: false },
   },
@@ -40,15 +43,21 @@ if (values.help) {
 const channels = values.channels!.split(",").map((c) => c.trim().toLowerCase().replace(/^#/, ""))
   .filter((c) => /^[a-z0-9_]{1,25}$/.test(c));
 const rate = Math.max(0.1, Number(values.rate));
+const durationSeconds = Number(values["duration-seconds"]);
 const port = Number(values.port);
-if (channels.length === 0 || !Number.isFinite(rate) || !Number.isInteger(port)) {
-  say("usage: --channels a,b --rate N --port N (see the file header)");
+if (
+  channels.length === 0 || !Number.isFinite(rate) || !Number.isInteger(port) ||
+  !Number.isFinite(durationSeconds) || durationSeconds < 0
+) {
+  say("usage: --channels a,b --rate N --port N --duration-seconds N (see the file header)");
   Deno.exit(2);
 }
 
 const server = await FakeTwitch.start({}, port);
 const chat = new FakeChat(Date.now() % 100_000);
 const root = new URL("..", import.meta.url).pathname;
+// Relative to where the user runs it (`deno task` runs in the project root).
+const dataDir = values["data-dir"]!;
 const monitorArgs = [
   "run",
   "--allow-read",
@@ -63,12 +72,17 @@ const monitorArgs = [
   server.url,
   "--channels",
   channels.join(","),
-  ...(values["duration-seconds"] ? ["--duration-seconds", values["duration-seconds"]] : []),
-  ...(values["data-dir"] ? ["--data-dir", values["data-dir"]] : []),
+  ...(durationSeconds > 0 ? ["--duration-seconds", String(durationSeconds)] : []),
+  "--data-dir",
+  dataDir,
 ];
 
 say(`fake Twitch chat server at ${server.url}`);
-say(`channels: ${channels.join(", ")}; about ${rate} messages/s; Ctrl-C to stop`);
+say(
+  `channels: ${channels.join(", ")}; about ${rate} messages/s; ` +
+    (durationSeconds > 0 ? `for ${durationSeconds}s (or Ctrl-C)` : "until Ctrl-C"),
+);
+if (values.monitor) say(`the monitor writes into ${dataDir}/ (not ./data)`);
 if (!values.monitor) {
   say(`monitor it from another terminal with:\n  deno ${monitorArgs.join(" ")}`);
 }
@@ -78,7 +92,6 @@ let monitor: Deno.ChildProcess | undefined;
 if (values.monitor) {
   monitor = new Deno.Command(Deno.execPath(), {
     args: monitorArgs,
-    cwd: root,
     stdin: "null",
     stdout: "inherit",
     stderr: "inherit",
@@ -89,7 +102,7 @@ if (values.monitor) {
 const onSignal = () => stop.abort();
 Deno.addSignalListener("SIGINT", onSignal);
 if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", onSignal);
-const duration = Number(values["duration-seconds"] ?? 0);
+const duration = durationSeconds;
 // With a monitor, let it stop first at its own --duration-seconds and flush.
 const durationTimer = duration > 0
   ? setTimeout(() => stop.abort(), (duration + (monitor ? 5 : 0)) * 1000)
@@ -162,3 +175,10 @@ if (monitor) {
 }
 await server.close();
 say(`stopped after ${sent} messages`);
+if (monitor) {
+  say(
+    `the monitor's data is in ${dataDir}/; look at it with, e.g.:\n` +
+      `  deno task cli search messages --data-dir ${dataDir} --limit 5\n` +
+      `  deno task cli profiles list --data-dir ${dataDir}`,
+  );
+}

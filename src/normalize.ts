@@ -174,3 +174,13 @@ export function parseTimestamp(
   }
   return { ok: true, value: isoFromMs(ms), ms };
 }
+
+/**
+ * The case folding of `--contains`: lowercase, with lone surrogates and NUL replaced by U+FFFD
+ * (SQLite cannot hold the former and cuts text at the latter; neither occurs in real chat).
+ * A message matches a needle when `fold(text).includes(fold(needle))`.
+ */
+export function fold(s: string): string {
+  const f = s.toLowerCase().toWellFormed();
+  return f.includes("\0") ? f.replaceAll("\0", "\uFFFD") : f;
+}

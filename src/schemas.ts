@@ -284,3 +284,12 @@ export function contractJsonSchemas(): Record<string, string> {
   }
   return out;
 }
+
+/**
+ * A message as a source knows it, before analysis fills mentions, URLs, signals, hits and
+ * redaction. `emotes` is present only when the source knows them exactly (Twitch's `emotes`
+ * tag); otherwise the analyzer finds emotes by name.
+ */
+export type MessageDraft =
+  & Omit<Message, "mentions" | "urls" | "emotes" | "signals" | "hits" | "redacted">
+  & { emotes?: string[] };

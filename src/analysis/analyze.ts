@@ -6,7 +6,7 @@
  * @module
  */
 import type { Message, Signal } from "../schemas.ts";
-import type { MessageDraft } from "../chat/source.ts";
+import type { MessageDraft } from "../schemas.ts";
 import { extractEmoteNames, extractMentions, extractUrls } from "./extract.ts";
 import { findPii, redactSpans } from "./pii.ts";
 import { findHits, isSubjectValue, type Watchlist } from "./hits.ts";

@@ -6,10 +6,22 @@
  * text (Twitch's off-by-one after some characters) is shifted back to end at the last character,
  * so `LUL` comes out rather than `UL`; ids with suffixes such as `300196486_TK` or `80481_/3`
  * (the `/` splits a bogus group, which is skipped when it does not parse); reversed or empty
- * ranges are skipped.
+ * ranges are skipped. A position holds one emote: a range repeated in the tag (a hostile server
+ * can send `25:0-4,0-4,...` thousands of times) counts once, and at most {@link MAX_EMOTES}
+ * names are kept.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { emoteNamesFromTag } from "./emote_ranges.ts";
+ * assert.deepEqual(emoteNamesFromTag("25:0-4,0-4,12-16", "Kappa hello Kappa"), ["Kappa", "Kappa"]);
+ * ```
  *
  * @module
  */
+
+/** Twitch caps a message at 500 characters, so 250 emotes is more than any real message holds. */
+export const MAX_EMOTES = 250;
 
 /** True when the text has a surrogate pair, i.e. code points and UTF-16 units differ. */
 function hasAstral(text: string): boolean {
@@ -24,6 +36,7 @@ function hasAstral(text: string): boolean {
 export function emoteNamesFromTag(tag: string, text: string): string[] {
   if (!tag) return [];
   const found: Array<[number, string]> = [];
+  const starts = new Set<number>();
   // Without surrogate pairs, code-point offsets are string offsets: no array of code points.
   let points: string[] | null | undefined;
   for (const group of tag.split("/")) {
@@ -53,8 +66,13 @@ export function emoteNamesFromTag(tag: string, text: string): string[] {
           name = shifted;
         }
       }
-      if (name.trim()) found.push([start, name]);
+      if (name.trim() && !starts.has(start)) {
+        starts.add(start);
+        found.push([start, name]);
+        if (found.length >= MAX_EMOTES) break;
+      }
     }
+    if (found.length >= MAX_EMOTES) break;
   }
   found.sort((a, b) => a[0] - b[0]);
   return found.map(([, name]) => name);

@@ -29,7 +29,9 @@ export async function loadKnownEmotes(fixturesDir: string): Promise<Set<string>>
   const r = EmotesFile.safeParse(json);
   if (!r.success) {
     const issue = r.error.issues[0]!;
-    throw new InputError(`${path}: ${issue.path.join(".") || "file"}`, issue.message);
+    throw new InputError(`${path}: ${issue.path.join(".") || "file"}`, issue.message, {
+      cause: r.error,
+    });
   }
   return new Set(r.data.emotes);
 }

@@ -9,6 +9,8 @@
  * @module
  */
 
+import { stripMarkers } from "./markers.ts";
+
 /** English stopwords, contractions (with the apostrophe), and chat filler. */
 export const STOPWORDS: ReadonlySet<string> = new Set(
   (
@@ -33,9 +35,7 @@ export const STOPWORDS: ReadonlySet<string> = new Set(
     "lol lool lmao lmfao rofl lul lulw kek kekw xd xdd pls plz plzz please ty thx thanks tyvm " +
     "np gg ggs wp glhf gl hf omg omfg wtf wth ffs smh ez pog poggers hype hi hey hello yo sup " +
     "bye cya gn gm haha hahaha hehe heh lel kk mhm ye yea yah nah naw bruh bro dude fr ngl " +
-    "af asf ok okk lmk nvm wow woah whoa ayy ayo ooh ooo " +
-    // the marker `forget` writes in place of a forgotten login
-    "forgotten"
+    "af asf ok okk lmk nvm wow woah whoa ayy ayo ooh ooo"
   ).split(" "),
 );
 
@@ -56,12 +56,15 @@ const WORD_RE = /[\p{L}\p{M}]+(?:['’-][\p{L}\p{M}]+)*/gu;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { extractKeywords } from "./keywords.ts";
  * const k = extractKeywords("lol the Speedrun was insane https://x.tv @mod Kappa", ["Kappa"]);
- * console.assert(k.join(",") === "speedrun,insane");
+ * assert.equal(k.join(","), "speedrun,insane");
  * ```
  */
-export function extractKeywords(text: string, emotes: readonly string[] = []): string[] {
+export function extractKeywords(input: string, emotes: readonly string[] = []): string[] {
+  // The program's own markers ([redacted:email], [forgotten]) are not words the chatter wrote.
+  const text = stripMarkers(input);
   const out: string[] = [];
   let i = 0;
   const n = text.length;

@@ -9,7 +9,7 @@ import { FixtureLine } from "../schemas.ts";
 import { normalizeLogin, parseTimestamp } from "../normalize.ts";
 import { messageIdFor } from "../analysis/message_id.ts";
 import { emoteNamesFromTag } from "../analysis/emote_ranges.ts";
-import { openLineBatches } from "../store/lines.ts";
+import { openLineBatches } from "../line_reader.ts";
 import type { ChatItem, ChatSource, MessageDraft } from "./source.ts";
 import { abortableSleep } from "./sleep.ts";
 

@@ -5,16 +5,10 @@
  *
  * @module
  */
-import type { ChatEvent, Message } from "../schemas.ts";
+import type { ChatEvent, MessageDraft } from "../schemas.ts";
 
-/**
- * A message as a source knows it, before analysis fills mentions, URLs, signals, hits and
- * redaction. `emotes` is present only when the source knows them exactly (Twitch's `emotes`
- * tag); otherwise the analyzer finds emotes by name.
- */
-export type MessageDraft =
-  & Omit<Message, "mentions" | "urls" | "emotes" | "signals" | "hits" | "redacted">
-  & { emotes?: string[] };
+/** Re-exported from the kernel: a message as a source knows it, before analysis. */
+export type { MessageDraft } from "../schemas.ts";
 
 /** One item from a source. */
 export type ChatItem =

@@ -43,11 +43,12 @@ export interface Parsed {
 
 /** Parses `args` against `spec` plus the common flags. Unknown flags are usage errors. */
 export function parseFlags(args: string[], spec: FlagSpec, env: Env): Parsed {
+  const options = { ...COMMON_FLAGS, ...spec };
   let parsed;
   try {
     parsed = parseArgs({
-      args,
-      options: { ...COMMON_FLAGS, ...spec },
+      args: joinNegativeValues(args, options),
+      options,
       allowPositionals: true,
       strict: true,
     });
@@ -69,6 +70,38 @@ export function parseFlags(args: string[], spec: FlagSpec, env: Env): Parsed {
     env,
   );
   return { values, positionals: parsed.positionals, common, help: values.help === true };
+}
+
+/**
+ * Rewrites `--flag -5` as `--flag=-5` for string flags. `parseArgs` refuses a value that starts
+ * with `-` as "ambiguous", so a negative number never reached the flag's own check
+ * (`--limit must be at least 1, got -1`); joining them lets every flag give its own message.
+ */
+function joinNegativeValues(args: readonly string[], spec: FlagSpec): string[] {
+  const shortToLong = new Map<string, string>();
+  for (const [name, f] of Object.entries(spec)) if (f.short) shortToLong.set(f.short, name);
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === "--") {
+      out.push(...args.slice(i));
+      break;
+    }
+    const next = args[i + 1];
+    const name = a.startsWith("--")
+      ? a.slice(2)
+      : /^-[^-]$/.test(a)
+      ? shortToLong.get(a[1]!)
+      : undefined;
+    if (
+      name !== undefined && !a.includes("=") && spec[name]?.type === "string" &&
+      next !== undefined && /^-(\d|\.\d)/.test(next)
+    ) {
+      out.push(`--${name}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
 }
 
 /** A string flag's value, or undefined. */

@@ -21,10 +21,10 @@ import { runChat, type RunProgress } from "../chat/runner.ts";
 import { availableFixtureChannels, replaySource } from "../chat/replay.ts";
 import { loadKnownEmotes } from "../analysis/emotes.ts";
 import type { ChatSource } from "../chat/source.ts";
-import { readSubjects } from "../subjects.ts";
+import { readSubjects } from "../subjects/loading.ts";
 import { compileWatchlist } from "../analysis/hits.ts";
 import { detectSignals } from "../analysis/signals.ts";
-import { privacyFilter } from "../privacy.ts";
+import { privacyFilter } from "../privacy/optout.ts";
 import { openDerived } from "../store/derived.ts";
 
 const HELP =

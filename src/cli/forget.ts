@@ -13,7 +13,7 @@ import {
   type ForgetSelector,
   type ForgetSummary,
   retentionCutoff,
-} from "../forget.ts";
+} from "../privacy/forget.ts";
 import { COMMON_HELP, numberFlag, parseCommand, str } from "./args.ts";
 import type { CliIO, Handler } from "./io.ts";
 

@@ -6,8 +6,9 @@
  */
 import { UsageError } from "../errors.ts";
 import { layout } from "../store/layout.ts";
-import { type LogMark, markHolds, MessageIndex } from "../store/index.ts";
-import { ProfileStore } from "../profiles.ts";
+import { type LogMark, markHolds } from "../store/log_mark.ts";
+import { MessageIndex } from "../store/message_index.ts";
+import { ProfileStore } from "../store/profile_store.ts";
 import { rebuildDerived, writerBusy } from "../store/derived.ts";
 import { COMMON_HELP, parseCommand, subcommandHelp } from "./args.ts";
 import type { CliIO } from "./io.ts";

@@ -6,7 +6,7 @@
  */
 import { UsageError } from "../errors.ts";
 import { normalizeLogin } from "../normalize.ts";
-import { readPrivacy, updatePrivacy } from "../privacy.ts";
+import { readPrivacy, updatePrivacy } from "../privacy/optout.ts";
 import { choice, COMMON_HELP, parseCommand, subcommandHelp } from "./args.ts";
 import type { CliIO, Handler } from "./io.ts";
 

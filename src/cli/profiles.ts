@@ -10,7 +10,7 @@ import { UsageError } from "../errors.ts";
 import { normalizeLogin } from "../normalize.ts";
 import { profileDir, type ProfileKind, profilePath } from "../store/layout.ts";
 import { catchUpDerived, rebuildDerived } from "../store/derived.ts";
-import { privacyFilter } from "../privacy.ts";
+import { privacyFilter } from "../privacy/optout.ts";
 import { COMMON_HELP, parseCommand, str, subcommandHelp } from "./args.ts";
 import type { CliIO } from "./io.ts";
 

@@ -9,8 +9,8 @@ import { UsageError } from "../errors.ts";
 import { choice, COMMON_HELP, parseCommand, str, subcommandHelp } from "./args.ts";
 import type { CliIO, Handler } from "./io.ts";
 import { columns } from "./table.ts";
-import { loadRegistry } from "../providers/registry.ts";
-import { networkUse } from "../providers/provider.ts";
+import { loadRegistry } from "../subjects/providers/registry.ts";
+import { networkUse } from "../subjects/providers/provider.ts";
 
 const HELP = `Usage: twitch-osint providers list [--format table|json] [--providers-config FILE]
 

@@ -5,10 +5,10 @@
  * @module
  */
 import type { ChatEvent } from "../schemas.ts";
-import { deletions, markDeleted, searchEvents, type ShownMessage } from "../events.ts";
+import { deletions, markDeleted, searchEvents, type ShownMessage } from "../query/events.ts";
 import { UsageError } from "../errors.ts";
-import { buildQuery, search } from "../search.ts";
-import { optOutClauses } from "../privacy.ts";
+import { buildQuery, search } from "../query/search.ts";
+import { optOutClauses } from "../privacy/optout.ts";
 import { choice, COMMON_HELP, parseCommand, str, subcommandHelp } from "./args.ts";
 import type { CliIO } from "./io.ts";
 import { columns, printable } from "./table.ts";

@@ -3,10 +3,10 @@
  *
  * @module
  */
-import { UsageError } from "../errors.ts";
+import { OsintError, UsageError } from "../errors.ts";
 import { COMMON_HELP, parseCommand, regionFlag, required, str, subcommandHelp } from "./args.ts";
 import type { CliIO } from "./io.ts";
-import { loadSubjectsFile } from "../subjects.ts";
+import { loadSubjectsFile } from "../subjects/loading.ts";
 
 const HELP = `Usage: twitch-osint subjects <load|enrich|hits|report> [options]
 
@@ -76,8 +76,7 @@ async function load(args: string[], io: CliIO): Promise<number> {
   });
   for (const problem of result.problems) io.err(`${problem.message}\n`);
   if (result.read === 0) {
-    io.err(`error: no subject could be loaded from ${path}\n`);
-    return 1;
+    throw new OsintError(`no subject could be loaded from ${path}`);
   }
   if (!quiet) {
     io.err(

@@ -5,9 +5,9 @@
  * @module
  */
 import { UsageError } from "../errors.ts";
-import { readSubjects } from "../subjects.ts";
-import { type HitRow, readHits, resolveSubject } from "../subject_hits.ts";
-import { parseTimeBound } from "../search.ts";
+import { readSubjects } from "../subjects/loading.ts";
+import { type HitRow, readHits, resolveSubject } from "../subjects/hits.ts";
+import { parseTimeBound } from "../query/search.ts";
 import { choice, COMMON_HELP, intFlag, parseCommand, str } from "./args.ts";
 import type { CliIO } from "./io.ts";
 import { columns, printable } from "./table.ts";

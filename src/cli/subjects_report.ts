@@ -5,9 +5,9 @@
  * @module
  */
 import { UsageError } from "../errors.ts";
-import { readSubjects } from "../subjects.ts";
-import { resolveSubject } from "../subject_hits.ts";
-import { REPORT_FORMATS, writeReport } from "../reports.ts";
+import { readSubjects } from "../subjects/loading.ts";
+import { resolveSubject } from "../subjects/hits.ts";
+import { REPORT_FORMATS, writeReport } from "../subjects/reports.ts";
 import { choice, COMMON_HELP, parseCommand, str } from "./args.ts";
 import type { CliIO } from "./io.ts";
 

@@ -11,7 +11,7 @@
  * @module
  */
 import type { ChatEvent, Message } from "../schemas.ts";
-import { fold } from "../store/index.ts";
+import { fold } from "../normalize.ts";
 
 /** What `has:` can ask for. */
 export const HAS_VALUES = ["link", "emote", "mention", "signal", "hit"] as const;

@@ -29,8 +29,8 @@
  */
 import { UsageError } from "../errors.ts";
 import { normalizeLogin } from "../normalize.ts";
-import { fold } from "../store/index.ts";
-import { parseTimeBound } from "../search.ts";
+import { fold } from "../normalize.ts";
+import { parseTimeBound } from "./search.ts";
 import {
   EVENT_FIELDS,
   HAS_VALUES,

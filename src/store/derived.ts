@@ -14,19 +14,13 @@
  * @module
  */
 import type { Message } from "../schemas.ts";
-import { StoreError } from "../errors.ts";
+import { ConflictError, StoreError, wrapError } from "../errors.ts";
 import { layout } from "./layout.ts";
-import { openLineBatches } from "./lines.ts";
-import {
-  EMPTY_MARK,
-  type IndexRow,
-  indexRowOf,
-  markHolds,
-  markOf,
-  MessageIndex,
-  parseLogRecord,
-} from "./index.ts";
-import { type FlushResult, ProfileStore } from "../profiles.ts";
+import { openLineBatches } from "../line_reader.ts";
+import { EMPTY_MARK, markHolds, markOf } from "./log_mark.ts";
+import { type IndexRow, indexRowOf, MessageIndex } from "./message_index.ts";
+import { parseLogRecord } from "./log_record.ts";
+import { type FlushResult, ProfileStore } from "./profile_store.ts";
 import { removeDatabase } from "./sqlite.ts";
 
 /** Takes the writer lock of a data dir, or returns null when another writer holds it. */
@@ -54,7 +48,7 @@ export async function writerBusy(dataDir: string): Promise<boolean> {
     f = await Deno.open(`${layout(dataDir).index}.lock`, { read: true, write: true });
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return false;
-    throw e;
+    throw wrapError(e, `open ${layout(dataDir).index}.lock`);
   }
   try {
     return !(await f.tryLock(true));
@@ -165,7 +159,7 @@ export class DerivedWriter {
     try {
       file = await Deno.open(this.#logPath, { read: true });
     } catch (e) {
-      if (!(e instanceof Deno.errors.NotFound)) throw e;
+      if (!(e instanceof Deno.errors.NotFound)) throw wrapError(e, `read ${this.#logPath}`);
       // No log (deleted): nothing derived may remain, not even in free pages.
       if ((this.index?.mark.offset ?? 0) > 0 || (this.profiles?.mark.offset ?? 0) > 0) {
         this.index?.scrub();
@@ -282,7 +276,7 @@ export async function rebuildDerived(
 ): Promise<RebuildResult> {
   const r = await tryRebuildDerived(dataDir, options);
   if (r === null) {
-    throw new StoreError(
+    throw new ConflictError(
       `another process (a running "chat run"?) is writing ${
         layout(dataDir).index
       }; try again when it ends`,

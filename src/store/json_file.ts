@@ -34,7 +34,12 @@ export async function readSchemaFile<T>(
   const r = schema.safeParse(json);
   if (!r.success) {
     const issue = r.error.issues[0];
-    throw new StoreError(`${path}: ${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid"}`);
+    throw new StoreError(
+      `${path}: ${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid"}`,
+      {
+        cause: r.error,
+      },
+    );
   }
   return r.data;
 }

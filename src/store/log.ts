@@ -14,8 +14,8 @@
  * @module
  */
 import { dirname } from "node:path";
-import { StoreError } from "../errors.ts";
-import { openLineBatches, readRangeSync } from "./lines.ts";
+import { StoreError, wrapError } from "../errors.ts";
+import { openLineBatches, readRangeSync } from "../line_reader.ts";
 import { fingerprint, IdSet } from "./id_set.ts";
 
 /** What one append did. */
@@ -134,7 +134,7 @@ export class JsonlLog<T> {
         this.#ino = null;
         return;
       }
-      throw e;
+      throw wrapError(e, `read ${this.path}`);
     }
     if (stat.ino !== this.#ino || stat.size < this.#offset) {
       // The log was replaced (forget, retention) or cut: start over.

@@ -11,7 +11,7 @@
  */
 import { dirname } from "node:path";
 import { StoreError } from "../errors.ts";
-import { openLineBatches, readRangeSync } from "./lines.ts";
+import { openLineBatches, readRangeSync } from "../line_reader.ts";
 
 /** What a transform decides for one line. */
 export type LineDecision = "keep" | "drop" | { replace: string };

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { emoteNamesFromTag } from "../../src/analysis/emote_ranges.ts";
+import { emoteNamesFromTag, MAX_EMOTES } from "../../src/analysis/emote_ranges.ts";
 
 Deno.test("emoteNamesFromTag() reads ranges of several emotes, ordered by position", () => {
   const text = "Kappa PogChamp Kappa";
@@ -71,4 +71,11 @@ Deno.test("emoteNamesFromTag() inverts a tag built from known positions", () => 
       },
     ),
   );
+});
+
+Deno.test("emoteNamesFromTag(): a repeated range counts once and the list is capped", () => {
+  const text = "Kappa " + "x ".repeat(400);
+  assert.deepEqual(emoteNamesFromTag("25:" + Array(5000).fill("0-4").join(","), text), ["Kappa"]);
+  const many = Array.from({ length: 400 }, (_, i) => `${6 + 2 * i}-${6 + 2 * i}`).join(",");
+  assert.equal(emoteNamesFromTag(`1:${many}`, text).length, MAX_EMOTES);
 });

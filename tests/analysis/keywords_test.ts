@@ -46,8 +46,11 @@ Deno.test("extractKeywords() never yields stopwords, digits, @, or URLs, whateve
   );
 });
 
-Deno.test("extractKeywords() drops the [forgotten] marker that forget writes", () => {
-  assertEquals(extractKeywords("hi @[forgotten] and [forgotten], Forgotten lore"), ["lore"]);
+Deno.test("extractKeywords() drops the [forgotten] marker that forget writes, not the word", () => {
+  assertEquals(extractKeywords("hi @[forgotten] and [forgotten], Forgotten lore"), [
+    "forgotten",
+    "lore",
+  ]);
 });
 
 /** The general path of extractKeywords (regular expressions on every token), as a reference. */
@@ -93,4 +96,14 @@ Deno.test("extractKeywords() fast path for ASCII words agrees with the general r
     ),
     { numRuns: 2000 },
   );
+});
+
+Deno.test("extractKeywords() skips the program's markers: [redacted:KIND] and [forgotten]", () => {
+  assertEquals(
+    extractKeywords(
+      "mail me at [redacted:email] or call [redacted:phone], ask @[forgotten] about speedrun",
+    ),
+    ["mail", "call", "ask", "speedrun"],
+  );
+  assertEquals(extractKeywords("forgotten memories"), ["forgotten", "memories"]);
 });

@@ -160,3 +160,46 @@ Deno.test("--keep-pii stores the values as written (the same search finds them)"
   const dataDir = await ingest(dir.path, true);
   for (const t of TRACES) assert((await grepTree(dataDir, t, { ignoreCase: true })).length > 0, t);
 });
+
+Deno.test("findPii() catches the obfuscations people use on purpose", async (t) => {
+  const cases: Array<[string, string]> = [
+    ["write to name(at)gmail.com pls", "name@gmail.com"],
+    ["name [at] gmail [dot] com", "name@gmail.com"],
+    ["its name at example dot com", "name@example.com"],
+    ["dm name @ gmail.com", "name@gmail.com"],
+    ["name%40gmail.com", "name@gmail.com"],
+    ["ｎａｍｅ＠ｇｍａｉｌ．ｃｏｍ", "name@gmail.com"],
+    ["na\u200Bme@gm\u200Bail.com", "name@gmail.com"],
+    ["name {at} proton {dot} me", "name@proton.me"],
+    ["name at gmail.com", "name@gmail.com"],
+    ["call two zero two, five five five, zero one two three", "+12025550123"],
+    ["text me 07911 123456", "+447911123456"],
+    ["ruf an 0151 23456789", "+4915123456789"],
+  ];
+  for (const [text, value] of cases) {
+    await t.step(text, () => {
+      const found = findPii(text);
+      assertEquals(found.map((f) => f.value), [value]);
+      const redacted = redactSpans(text, found, () => false).text;
+      assert(!/gmail|example|proton|07911|0151|five five/i.test(redacted), redacted);
+    });
+  }
+});
+
+Deno.test("findPii() leaves ordinary chat with 'at', 'dot' and number words alone", () => {
+  for (
+    const text of [
+      "look at reddit.com lol",
+      "we meet at noon. gg",
+      "one two three go",
+      "he is at home dot dot dot",
+      "shot at mid. gg wp",
+      "top 10 at twitch.tv/foo",
+      "i have one or two ideas",
+      "@mod hi",
+      "clip at 01:23:45 in vod 123456",
+    ]
+  ) {
+    assertEquals(findPii(text), [], text);
+  }
+});

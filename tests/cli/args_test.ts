@@ -57,3 +57,30 @@ Deno.test("subjects load refuses stray arguments like every other command", asyn
   assert.equal(r.code, 2);
   assert.match(r.stderr, /unexpected argument "extra"/);
 });
+
+Deno.test("parseFlags(): a negative number after a flag reaches the flag's own check, not 'ambiguous'", async (t) => {
+  const cases: Array<[string[], RegExp]> = [
+    [["search", "messages", "--limit", "-1"], /--limit must be at least 1, got -1/],
+    [
+      ["chat", "run", "--channels", "x", "--offline", "--duration-seconds", "-5"],
+      /--duration-seconds must be/,
+    ],
+    [
+      ["chat", "run", "--channels", "x", "--offline", "--speed", "-1"],
+      /--speed must be a number >= 0, got "-1"/,
+    ],
+  ];
+  for (const [args, re] of cases) {
+    await t.step(args.join(" "), async () => {
+      const r = await runMain(args);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, re);
+      assert.doesNotMatch(r.stderr, /ambiguous/);
+    });
+  }
+  assert.throws(
+    () => parseFlags(["--format", "-x"], { format: { type: "string" } }, () => undefined),
+    UsageError,
+    "a value that starts with '-' and is not a number is still refused",
+  );
+});

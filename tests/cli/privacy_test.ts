@@ -10,9 +10,9 @@ import {
   tempDir,
 } from "../support/cli.ts";
 import { generatedRows, writeFixtures } from "../support/chat_fixture.ts";
-import { readPrivacy, takeAllowed } from "../../src/privacy.ts";
-import { privacyFilter } from "../../src/privacy.ts";
-import { buildQuery, search } from "../../src/search.ts";
+import { readPrivacy, takeAllowed } from "../../src/privacy/optout.ts";
+import { privacyFilter } from "../../src/privacy/optout.ts";
+import { buildQuery, search } from "../../src/query/search.ts";
 
 Deno.test("privacy optout add/remove/list normalizes names and says what stays on disk", async () => {
   await using dir = await tempDir();

@@ -3,7 +3,7 @@ import { main } from "../../main.ts";
 import { run } from "../../src/cli/providers.ts";
 import { UsageError } from "../../src/errors.ts";
 import { assertRejects } from "../support/assert.ts";
-import { moduleSource, tempDir } from "../providers/_helpers.ts";
+import { moduleSource, tempDir } from "../subjects/providers/_helpers.ts";
 import { fakeIO } from "./_fake_io.ts";
 
 Deno.test("providers list shows every built-in with types, network and key", async () => {

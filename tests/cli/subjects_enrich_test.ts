@@ -1,9 +1,9 @@
 import { assert, assertEquals } from "../support/assert.ts";
 import { main } from "../../main.ts";
 import { enrichAfterLoad } from "../../src/cli/subjects_enrich.ts";
-import { loadSubjectsFile } from "../../src/subjects.ts";
+import { loadSubjectsFile } from "../../src/subjects/loading.ts";
 import { Enrichment } from "../../src/schemas.ts";
-import { FIXTURES, tempDir } from "../providers/_helpers.ts";
+import { FIXTURES, tempDir } from "../subjects/providers/_helpers.ts";
 import { fakeIO } from "./_fake_io.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname;

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { join } from "node:path";
-import { scanSearch, search, type SearchQuery } from "../../src/search.ts";
+import { scanSearch, search, type SearchQuery } from "../../src/query/search.ts";
 import { formatQuery, parseQuery } from "../../src/query/query_language.ts";
 import { matchesMessage, type MessageQuery, type Term } from "../../src/query/message_query.ts";
 import { regexLiterals } from "../../src/query/regex_literals.ts";
-import { fold } from "../../src/store/index.ts";
+import { fold } from "../../src/normalize.ts";
 import { catchUpDerived } from "../../src/store/derived.ts";
 import { layout } from "../../src/store/layout.ts";
 import type { Message } from "../../src/schemas.ts";

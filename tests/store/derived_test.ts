@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { DerivedLoop, tryWriterLock } from "../../src/store/derived.ts";
 import { layout, messageLog } from "../../src/store/layout.ts";
-import { MessageIndex } from "../../src/store/index.ts";
+import { MessageIndex } from "../../src/store/message_index.ts";
 import { msg, withIds } from "../support/messages.ts";
 import { tempDir } from "../support/cli.ts";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { readPrivacy } from "../../src/privacy.ts";
-import { readSubjects } from "../../src/subjects.ts";
+import { readPrivacy } from "../../src/privacy/optout.ts";
+import { readSubjects } from "../../src/subjects/loading.ts";
 import { StoreError } from "../../src/errors.ts";
 import { tempDir } from "../support/cli.ts";
 

@@ -1,0 +1,309 @@
+/**
+ * Subjects: reading `subjects.csv` (`type,value`), normalizing each value, and merging the result
+ * into `data/subjects.json`. Parsing is pure ({@link parseSubjectsCsv}); file I/O is in
+ * {@link loadSubjectsFile}, {@link readSubjects} and {@link writeSubjects}.
+ *
+ * @module
+ */
+import { parse } from "csv-parse/sync";
+import { createHash } from "node:crypto";
+import { type Normalized, normalizeEmail, normalizeLogin } from "../normalize.ts";
+import { normalizePhone } from "../phone.ts";
+import { type Subject, SubjectsFile, SubjectType } from "../schemas.ts";
+import { InputError } from "../errors.ts";
+import { jsonText, writeFileAtomic } from "../store/atomic.ts";
+import { readSchemaFile } from "../store/json_file.ts";
+import { layout } from "../store/layout.ts";
+
+/**
+ * The file-system-safe, deterministic key of a subject: `type_value` with every character
+ * outside `[a-z0-9._+@-]` percent-encoded (UTF-8), so it is injective, never contains a path
+ * separator and cannot be `.` or `..`.
+ *
+ * @example
+ * ```ts
+ * import { subjectKey } from "./loading.ts";
+ * console.assert(subjectKey("email", "a/b@example.com") === "email_a%2Fb@example.com");
+ * ```
+ */
+export function subjectKey(type: SubjectType, value: string): string {
+  let out = `${type}_`;
+  for (const byte of new TextEncoder().encode(value)) {
+    const c = String.fromCharCode(byte);
+    out += /[a-z0-9._+@-]/.test(c) ? c : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+  }
+  // File names stop at 255 bytes: shorten long keys, keeping them unique with a hash. "%%"
+  // never occurs in the encoding above, so it marks a shortened key.
+  if (out.length > 200) {
+    out = `${out.slice(0, 180)}%%${createHash("sha256").update(out).digest("hex").slice(0, 16)}`;
+  }
+  return out;
+}
+
+/** Normalizes one value of the given type. */
+export function normalizeSubjectValue(
+  type: SubjectType,
+  value: string,
+  region?: string,
+): Normalized {
+  switch (type) {
+    case "email":
+      return normalizeEmail(value);
+    case "username":
+      return normalizeLogin(value);
+    case "phone":
+      return normalizePhone(value, region);
+  }
+}
+
+/** The outcome of parsing a CSV: subjects in file order, and one problem per bad row. */
+export interface ParsedSubjects {
+  subjects: Subject[];
+  problems: InputError[];
+}
+
+/**
+ * The 1-based line of the first quoted field that does not close on the line it opened on, or
+ * null. A subject value never holds a line break, so such a quote is a mistake, and csv-parse
+ * would read on to the next quote, or the end of the file, swallowing the rows between. Follows
+ * RFC 4180 as csv-parse does with `relax_quotes`: a quote opens a field only at the start of a
+ * field, `""` inside it is a literal quote, and a quote elsewhere is a character.
+ */
+export function unterminatedQuoteLine(text: string): number | null {
+  let line = 1;
+  let inQuote = false;
+  let openedAt = 0;
+  let fieldStart = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inQuote) {
+      if (c === '"') {
+        if (text[i + 1] === '"') i++;
+        else inQuote = false;
+      } else if (c === "\n") return openedAt;
+      continue;
+    }
+    if (c === '"' && fieldStart) {
+      inQuote = true;
+      openedAt = line;
+    } else if (c === "\n") line++;
+    fieldStart = c === "," || c === "\n" || (c === "\r" && text[i + 1] === "\n");
+  }
+  return inQuote ? openedAt : null;
+}
+
+/**
+ * Parses subjects CSV bytes. `name` is used in problem locations (`name:LINE: reason`). Never
+ * throws on content: a missing header, an unknown type, an empty or invalid value, extra
+ * columns and invalid UTF-8 are each a problem, and good rows still come out.
+ */
+export function parseSubjectsCsv(
+  bytes: Uint8Array,
+  name: string,
+  options: { region?: string } = {},
+): ParsedSubjects {
+  const problems: InputError[] = [];
+  const subjects: Subject[] = [];
+  let text: string;
+  let utf8Ok = true;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    utf8Ok = false;
+    text = new TextDecoder("utf-8").decode(bytes);
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+
+  // A quote left open would swallow the rows after it (csv-parse reads on to the next quote or
+  // the end of the file, then names the last line). Name the line where it opened, blank that
+  // line, and read the rest.
+  for (let open = unterminatedQuoteLine(text); open !== null; open = unterminatedQuoteLine(text)) {
+    problems.push(
+      new InputError(
+        `${name}:${open}`,
+        "unterminated quote: the quoted value does not close on this line (row skipped)",
+      ),
+    );
+    const lines = text.split("\n");
+    lines[open - 1] = "";
+    text = lines.join("\n");
+  }
+
+  let records: Array<{ record: string[]; info: { lines: number } }>;
+  try {
+    records = parse(text, {
+      info: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      relax_quotes: true,
+      // An unreadable record (an unterminated quote runs to the end of the file) is reported;
+      // the rows before it still load.
+      skip_records_with_error: true,
+      on_skip: (e) => {
+        const line = (e as { lines?: number } | undefined)?.lines ?? 1;
+        problems.push(new InputError(`${name}:${line}`, `unreadable CSV (${e?.message})`));
+        return undefined;
+      },
+    }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
+  } catch (e) {
+    const line = (e as { lines?: number }).lines ?? 1;
+    problems.push(new InputError(`${name}:${line}`, `unreadable CSV (${(e as Error).message})`));
+    return { subjects, problems };
+  }
+
+  let typeCol = 0;
+  let valueCol = 1;
+  let width = 2;
+  let start = 0;
+  const first = records[0]?.record.map((c) => c.trim().toLowerCase());
+  if (first && first.includes("type") && first.includes("value")) {
+    typeCol = first.indexOf("type");
+    valueCol = first.indexOf("value");
+    width = first.length;
+    start = 1;
+  } else if (records.length > 0) {
+    problems.push(
+      new InputError(`${name}:1`, 'missing header "type,value" (rows read as type,value)'),
+    );
+  }
+
+  for (let i = start; i < records.length; i++) {
+    const { record, info } = records[i]!;
+    const where = `${name}:${info.lines}`;
+    if (record.every((c) => c.trim() === "")) continue;
+    if (!utf8Ok && record.some((c) => c.includes("\uFFFD"))) {
+      problems.push(new InputError(where, "invalid UTF-8"));
+      continue;
+    }
+    if (record.length > width) {
+      problems.push(
+        new InputError(
+          where,
+          `${record.length} fields, expected ${width} (quote values that contain commas)`,
+        ),
+      );
+      continue;
+    }
+    const rawType = (record[typeCol] ?? "").trim().toLowerCase();
+    const rawValue = record[valueCol] ?? "";
+    const type = SubjectType.safeParse(rawType);
+    if (!type.success) {
+      problems.push(
+        new InputError(
+          where,
+          rawType === ""
+            ? "empty type (expected email, username or phone)"
+            : `unknown type "${rawType}" (expected email, username or phone)`,
+        ),
+      );
+      continue;
+    }
+    if (rawValue.trim() === "") {
+      problems.push(new InputError(where, `empty value for ${type.data}`));
+      continue;
+    }
+    const norm = normalizeSubjectValue(type.data, rawValue, options.region);
+    if (!norm.ok) {
+      problems.push(new InputError(where, `value: ${norm.reason}`));
+      continue;
+    }
+    const subject: Subject = {
+      key: subjectKey(type.data, norm.value),
+      type: type.data,
+      value: norm.value,
+    };
+    if (rawValue.trim() !== norm.value) subject.raw = rawValue.trim();
+    subjects.push(subject);
+  }
+  return { subjects, problems };
+}
+
+/** Stable order of subjects.json: by type, then value. */
+export function sortSubjects(subjects: Subject[]): Subject[] {
+  return [...subjects].sort((a, b) =>
+    a.type < b.type ? -1 : a.type > b.type ? 1 : a.value < b.value ? -1 : a.value > b.value ? 1 : 0
+  );
+}
+
+/** What merging loaded subjects into the existing set did. */
+export interface MergeResult {
+  subjects: Subject[];
+  /** Subjects that were not there before, or whose record changed. */
+  added: Subject[];
+  /** Subjects that were already there unchanged. */
+  unchanged: number;
+}
+
+/** Merges `incoming` into `existing` keyed by (type, value); `replace` drops the old set. */
+export function mergeSubjects(
+  existing: Subject[],
+  incoming: Subject[],
+  replace = false,
+): MergeResult {
+  const byKey = new Map<string, Subject>();
+  if (!replace) { for (const s of existing) byKey.set(s.key, s); }
+  const before = new Map(existing.map((s) => [s.key, JSON.stringify(s)]));
+  const added: Subject[] = [];
+  let unchanged = 0;
+  const seen = new Set<string>();
+  for (const s of incoming) {
+    if (seen.has(s.key)) continue;
+    seen.add(s.key);
+    const prev = byKey.get(s.key);
+    // The first spelling seen for a subject is kept: merging must not churn the file.
+    const next = prev ?? s;
+    byKey.set(s.key, next);
+    if (before.get(s.key) === JSON.stringify(next)) unchanged++;
+    else added.push(next);
+  }
+  return { subjects: sortSubjects([...byKey.values()]), added, unchanged };
+}
+
+/** Path of subjects.json in a data dir. */
+export function subjectsPath(dataDir: string): string {
+  return layout(dataDir).subjects;
+}
+
+/** Reads `data/subjects.json`; an absent file is an empty list. */
+export async function readSubjects(dataDir: string): Promise<Subject[]> {
+  return (await readSchemaFile(subjectsPath(dataDir), SubjectsFile))?.subjects ?? [];
+}
+
+/** Writes `data/subjects.json` atomically; returns false when it was already identical. */
+export function writeSubjects(dataDir: string, subjects: Subject[]): Promise<boolean> {
+  return writeFileAtomic(
+    subjectsPath(dataDir),
+    jsonText({ version: 1, subjects: sortSubjects(subjects) }),
+    { skipIfUnchanged: true },
+  );
+}
+
+/** The outcome of `subjects load`. */
+export interface LoadResult extends MergeResult {
+  problems: InputError[];
+  /** Good rows read from the CSV. */
+  read: number;
+}
+
+/** Loads a CSV file into the data dir's subjects.json (merge, or replace). */
+export async function loadSubjectsFile(
+  csvPath: string,
+  dataDir: string,
+  options: { replace?: boolean; region?: string; displayName?: string } = {},
+): Promise<LoadResult> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await Deno.readFile(csvPath);
+  } catch (e) {
+    throw new InputError(csvPath, `cannot read (${(e as Error).message})`, { cause: e });
+  }
+  const name = options.displayName ?? csvPath;
+  const parsed = parseSubjectsCsv(bytes, name, options.region ? { region: options.region } : {});
+  if (parsed.subjects.length === 0) {
+    return { subjects: [], added: [], unchanged: 0, problems: parsed.problems, read: 0 };
+  }
+  const existing = await readSubjects(dataDir);
+  const merged = mergeSubjects(existing, parsed.subjects, options.replace ?? false);
+  await writeSubjects(dataDir, merged.subjects);
+  return { ...merged, problems: parsed.problems, read: parsed.subjects.length };
+}

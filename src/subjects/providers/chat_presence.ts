@@ -1,0 +1,71 @@
+/**
+ * `chat_presence` (username): links a subject to what the chat monitor has seen of it, read from
+ * the user's profile (`<data dir>/profiles/users/<user>.json`, the `UserProfile` schema): message
+ * count, channels, first and last seen, and the profile's path relative to the data dir.
+ * A user never seen (no profile file) gives `seen: false` and empty values.
+ *
+ * @module
+ */
+import { relative } from "node:path";
+import { InputError } from "../../errors.ts";
+import { LOGIN_RE } from "../../normalize.ts";
+import { type Subject, UserProfile } from "../../schemas.ts";
+import { profilePath } from "../../store/layout.ts";
+import type { Provider, ProviderContext } from "./provider.ts";
+import { joinPath, parseJsonText, parseWith } from "./fixture_file.ts";
+
+/** What `chat_presence` reports for a user without a profile. */
+function unseen(reason: string): Record<string, unknown> {
+  return {
+    seen: false,
+    message_count: 0,
+    channels: [],
+    per_channel: {},
+    first_seen: null,
+    last_seen: null,
+    profile: null,
+    display_name: null,
+    user_id: null,
+    reason,
+  };
+}
+
+/** Creates the provider (stateless: profiles change while the monitor runs). */
+export function createChatPresence(): Provider {
+  return {
+    name: "chat_presence",
+    description:
+      "username: messages, channels, first/last seen from the monitor's user profile (data/profiles/users)",
+    supports: ["username"],
+    needsNetwork: false,
+    needsKey: false,
+    async enrich(subject: Subject, ctx: ProviderContext): Promise<Record<string, unknown>> {
+      const user = subject.value.trim().replace(/^@/, "").toLowerCase();
+      // Only a valid login can name a profile file, which also keeps the path inside profiles/.
+      if (!LOGIN_RE.test(user)) return unseen("not a Twitch login, so never seen in chat");
+      const rel = relative(ctx.dataDir, profilePath(ctx.dataDir, "user", user));
+      const path = joinPath(ctx.dataDir, rel);
+      let text: string;
+      try {
+        text = await Deno.readTextFile(path);
+      } catch (e) {
+        if (e instanceof Deno.errors.NotFound) return unseen("no profile: never seen in chat");
+        throw new InputError(path, `cannot read: ${e instanceof Error ? e.message : e}`, {
+          cause: e,
+        });
+      }
+      const profile = parseWith(UserProfile, parseJsonText(text, path), path);
+      return {
+        seen: true,
+        message_count: profile.message_count,
+        channels: profile.channels_participated,
+        per_channel: profile.per_channel,
+        first_seen: profile.first_seen,
+        last_seen: profile.last_seen,
+        profile: rel,
+        display_name: profile.display_name,
+        user_id: profile.user_id,
+      };
+    },
+  };
+}

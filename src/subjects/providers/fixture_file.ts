@@ -1,0 +1,200 @@
+/**
+ * Reading the JSON lookup files providers depend on (`handles.json`, `sites.json`,
+ * `gravatar.json`, `providers.json`), with errors that name the file and the place: the line
+ * and column of a JSON syntax error, or the path of the field that breaks the schema.
+ *
+ * @module
+ */
+import type { z } from "zod";
+import { InputError } from "../../errors.ts";
+
+/** Line and column (1-based) of a character offset in `text`. */
+export function lineColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let start = 0;
+  const end = Math.min(Math.max(0, offset), text.length);
+  for (let i = 0; i < end; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      start = i + 1;
+    }
+  }
+  return { line, column: end - start + 1 };
+}
+
+/**
+ * The offset of the first JSON syntax error in `text`, or -1 when it parses. Used for messages
+ * only (after `JSON.parse` failed), because V8 no longer puts the position in its message.
+ */
+export function jsonErrorOffset(text: string): number {
+  let i = 0;
+  const ws = () => {
+    while (i < text.length && " \t\n\r".includes(text[i]!)) i++;
+  };
+  const fail = (): never => {
+    throw i;
+  };
+  const literal = (word: string) => {
+    for (const ch of word) if (text[i++] !== ch) (i--, fail());
+  };
+  const string = () => {
+    i++; // opening quote
+    for (;;) {
+      if (i >= text.length) fail();
+      const c = text.charCodeAt(i);
+      if (c === 34) return void i++;
+      if (c < 32) fail();
+      if (c === 92) {
+        i++;
+        const e = text[i];
+        if (e === "u") {
+          for (let k = 1; k <= 4; k++) if (!/[0-9a-fA-F]/.test(text[i + k] ?? "")) (i += k, fail());
+          i += 5;
+        } else if (e !== undefined && '"\\/bfnrt'.includes(e)) i++;
+        else fail();
+      } else i++;
+    }
+  };
+  const number = () => {
+    const m = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
+    if (!m || m[0] === "-" || m[0] === "") fail();
+    i += m![0].length;
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === "{") {
+      i++;
+      ws();
+      if (text[i] === "}") return void i++;
+      for (;;) {
+        ws();
+        if (text[i] !== '"') fail();
+        string();
+        ws();
+        if (text[i] !== ":") fail();
+        i++;
+        value();
+        ws();
+        if (text[i] === ",") i++;
+        else if (text[i] === "}") return void i++;
+        else fail();
+      }
+    } else if (c === "[") {
+      i++;
+      ws();
+      if (text[i] === "]") return void i++;
+      for (;;) {
+        value();
+        ws();
+        if (text[i] === ",") i++;
+        else if (text[i] === "]") return void i++;
+        else fail();
+      }
+    } else if (c === '"') string();
+    else if (c === "t") literal("true");
+    else if (c === "f") literal("false");
+    else if (c === "n") literal("null");
+    else if (c === "-" || (c !== undefined && c >= "0" && c <= "9")) number();
+    else fail();
+  };
+  try {
+    value();
+    ws();
+    if (i < text.length) fail();
+    return -1;
+  } catch (at) {
+    if (typeof at === "number") return at;
+    throw at;
+  }
+}
+
+/**
+ * Parses JSON text; a syntax error becomes an {@link InputError} at `file:line:column` with the
+ * engine's reason.
+ */
+export function parseJsonText(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    // V8's message quotes a slice of the text; keep only its first clause.
+    const reason = msg.split(
+      /,\s*(?:\.\.\.)?"|\s+(?:in JSON )?at position|\s+is not valid JSON/,
+    )[0]!.trim();
+    const at = jsonErrorOffset(text);
+    const { line, column } = lineColumn(text, at < 0 ? text.length : at);
+    throw new InputError(`${file}:${line}:${column}`, `invalid JSON: ${reason}`, { cause: e });
+  }
+}
+
+/** A zod issue path as `a.b[2].c`, or `(root)`. */
+export function issuePath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const p of path) {
+    if (typeof p === "number") out += `[${p}]`;
+    else {
+      const s = String(p);
+      out += /^[A-Za-z_$][\w$]*$/.test(s) ? (out ? `.${s}` : s) : `[${JSON.stringify(s)}]`;
+    }
+  }
+  return out || "(root)";
+}
+
+/** Validates `value` against `schema`; the first issue becomes an InputError naming its path. */
+export function parseWith<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  file: string,
+): z.output<S> {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  const where = issue ? issuePath(issue.path) : "(root)";
+  const more = r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more)` : "";
+  throw new InputError(file, `${where}: ${issue?.message ?? "invalid"}${more}`, {
+    cause: r.error,
+  });
+}
+
+/** Reads, parses and validates a JSON file. A missing file is an InputError naming it. */
+export async function readJsonFile<S extends z.ZodType>(
+  path: string,
+  schema: S,
+): Promise<z.output<S>> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (e) {
+    const why = e instanceof Deno.errors.NotFound ? "file not found" : `cannot read: ${e}`;
+    throw new InputError(path, why, { cause: e });
+  }
+  return parseWith(schema, parseJsonText(text, path), path);
+}
+
+/** Joins a folder and a file name with `/` (every path here is built this way). */
+export function joinPath(dir: string, name: string): string {
+  return dir.endsWith("/") ? `${dir}${name}` : `${dir}/${name}`;
+}
+
+/** `path` itself when absolute, else `path` inside `dir`. */
+export function resolveIn(dir: string, path: string): string {
+  return path.startsWith("/") || /^[A-Za-z]:[\\/]/.test(path) ? path : joinPath(dir, path);
+}
+
+/**
+ * A cache of one promise per key (fixture files read once per provider instance). A rejected
+ * promise is not kept: the next caller reads again and reports the error itself.
+ */
+export function promiseCache(): <T>(key: string, load: () => Promise<T>) => Promise<T> {
+  const cache = new Map<string, Promise<unknown>>();
+  return <T>(key: string, load: () => Promise<T>): Promise<T> => {
+    let p = cache.get(key) as Promise<T> | undefined;
+    if (!p) {
+      p = load();
+      p.catch(() => cache.delete(key));
+      cache.set(key, p);
+    }
+    return p;
+  };
+}
