@@ -13,6 +13,7 @@ import { catchUpDerived, rebuildDerived } from "../store/derived.ts";
 import { privacyFilter } from "../privacy/optout.ts";
 import { COMMON_HELP, parseCommand, str, subcommandHelp } from "./args.ts";
 import type { CliIO } from "./io.ts";
+import { requireMessageLog } from "./totals.ts";
 
 const HELP = `Usage: twitch-osint profiles show --user NAME | --channel NAME
        twitch-osint profiles list [--users | --channels]
@@ -68,6 +69,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   });
   if (p === null) return 0;
   const { dataDir, quiet } = p.common;
+  // The readers need a data dir with a log: a wrong --data-dir is an error, not "nothing".
+  if (sub === "show" || sub === "list") await requireMessageLog(dataDir, io, quiet);
   switch (sub) {
     case "show": {
       const user = str(p, "user");

@@ -10,11 +10,13 @@ import { type HitRow, readHits, resolveSubject } from "../subjects/hits.ts";
 import { parseTimeBound } from "../query/search.ts";
 import { choice, COMMON_HELP, intFlag, parseCommand, str } from "./args.ts";
 import type { CliIO } from "./io.ts";
+import { reportCut, requireMessageLog } from "./totals.ts";
 import { columns, printable } from "./table.ts";
 
 /** Help of `subjects hits`. */
 const HITS_HELP =
-  `Usage: twitch-osint subjects hits [--subject KEY] [--since T] [--limit N] [--format json|jsonl|table]
+  `Usage: twitch-osint subjects hits [--subject KEY] [--since T] [--limit N] [--offset N] [--count]
+                                  [--format json|jsonl|table]
 
 Lists watchlist hits: messages where a loaded subject chatted (author), was @mentioned
 (mention), or whose email/phone value appeared in the text (text). Hits are recorded when a
@@ -24,7 +26,9 @@ Options:
   --subject KEY      one subject: its key (e.g. username_someuser), or its value (someuser,
                      alice@example.com, +12025550123)
   --since T          from this time on: ISO 8601, a date, or relative (2h, 7d)
-  --limit N          at most N hits (default 50)
+  --limit N          at most N hits (default 50); stderr says when more matched
+  --offset N         skip the first N hits (the next page: --offset 50)
+  --count            print only the number of hits
   --format F         table (default), json (array) or jsonl
 
 ${COMMON_HELP}
@@ -53,16 +57,20 @@ export async function hitsCommand(args: string[], io: CliIO): Promise<number> {
     subject: { type: "string" },
     since: { type: "string" },
     limit: { type: "string" },
+    offset: { type: "string" },
+    count: { type: "boolean" },
     format: { type: "string" },
   });
   if (p === null) return 0;
   const format = choice(p, "format", ["table", "json", "jsonl"]);
   const limit = intFlag(p, "limit", { min: 1, default: 50 })!;
+  const offset = intFlag(p, "offset", { min: 0, default: 0 })!;
   const sinceRaw = str(p, "since");
   const since = sinceRaw === undefined
     ? undefined
     : new Date(parseTimeBound(sinceRaw, "--since", Date.now())).toISOString();
   const { dataDir, quiet } = p.common;
+  await requireMessageLog(dataDir, io, quiet);
   let subject: string | undefined;
   const ref = str(p, "subject");
   if (ref !== undefined) {
@@ -76,14 +84,20 @@ export async function hitsCommand(args: string[], io: CliIO): Promise<number> {
     }
     subject = found.key;
   }
-  const rows = await readHits(dataDir, {
+  // Every hit is read (the scan finds them all anyway), so the total is exact.
+  const all = await readHits(dataDir, {
     ...(subject !== undefined ? { subject } : {}),
     ...(since !== undefined ? { since } : {}),
-    limit,
   });
+  if (p.values.count === true) {
+    io.out(`${all.length}\n`);
+    return 0;
+  }
+  const rows = all.slice(offset, offset + limit);
   if (format === "json") io.out(JSON.stringify(rows, null, 2) + "\n");
   else if (format === "jsonl") io.out(rows.map((r) => JSON.stringify(r) + "\n").join(""));
   else if (rows.length) io.out(table(rows));
-  if (!quiet && format === "table" && rows.length === 0) io.err("subjects: no hits\n");
+  if (!quiet && format === "table" && all.length === 0) io.err("subjects: no hits\n");
+  reportCut(io, { shown: rows.length, offset, total: all.length, exact: true });
   return 0;
 }

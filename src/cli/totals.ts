@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { StoreError } from "../errors.ts";
+import { NotFoundError, StoreError } from "../errors.ts";
 import { layout } from "../store/layout.ts";
 import type { CliIO } from "./io.ts";
 
@@ -51,7 +51,7 @@ export function reportCut(io: CliIO, t: PageTotals): void {
 
 /**
  * Checks that `dataDir` exists and holds a message log before a command reads it. Throws
- * StoreError (exit 1) naming the path when it does not; writes a note on stderr (unless
+ * NotFoundError (exit 1) naming the path when it does not; writes a note on stderr (unless
  * `quiet`) when the log holds nothing yet, and returns false then.
  */
 export async function requireMessageLog(
@@ -59,23 +59,14 @@ export async function requireMessageLog(
   io: CliIO,
   quiet = false,
 ): Promise<boolean> {
+  await requireDataDir(dataDir);
   const log = layout(dataDir).messages;
-  try {
-    const st = await Deno.stat(dataDir);
-    if (!st.isDirectory) throw new StoreError(`data dir ${dataDir} is not a directory`);
-  } catch (e) {
-    if (e instanceof StoreError) throw e;
-    if (!(e instanceof Deno.errors.NotFound)) throw unreadable(dataDir, e);
-    throw new StoreError(
-      `no data dir at ${dataDir} (check --data-dir or OSINT_DATA_DIR; chat run creates it)`,
-    );
-  }
   let size: number;
   try {
     size = (await Deno.stat(log)).size;
   } catch (e) {
     if (!(e instanceof Deno.errors.NotFound)) throw unreadable(log, e);
-    throw new StoreError(
+    throw new NotFoundError(
       `${dataDir} holds no message log (${log} is missing: check --data-dir, or run chat run)`,
     );
   }
@@ -84,6 +75,20 @@ export async function requireMessageLog(
     return false;
   }
   return true;
+}
+
+/** Checks that `dataDir` exists and is a directory; throws NotFoundError (exit 1) naming it. */
+export async function requireDataDir(dataDir: string): Promise<void> {
+  try {
+    const st = await Deno.stat(dataDir);
+    if (!st.isDirectory) throw new NotFoundError(`data dir ${dataDir} is not a directory`);
+  } catch (e) {
+    if (e instanceof NotFoundError) throw e;
+    if (!(e instanceof Deno.errors.NotFound)) throw unreadable(dataDir, e);
+    throw new NotFoundError(
+      `no data dir at ${dataDir} (check --data-dir or OSINT_DATA_DIR; chat run creates it)`,
+    );
+  }
 }
 
 function unreadable(path: string, e: unknown): StoreError {
