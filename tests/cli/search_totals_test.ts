@@ -83,13 +83,29 @@ Deno.test("search events pages and counts like search messages", async () => {
   await using dir = await tempDir();
   await replayFixtures(dir.path);
   const d = ["--data-dir", dir.path];
+  const events = ["a", "b", "c"].map((id, i) =>
+    JSON.stringify({
+      kind: "clearmsg",
+      ts: `2025-09-02T12:0${i}:00.000Z`,
+      channel: "example_channel",
+      event_id: `ev-${id}`,
+      target_message_id: `gone-${id}`,
+      user_name: "fan88",
+      text: `deleted words ${id}`,
+      source: "fixture",
+    }) + "\n"
+  );
+  await Deno.writeTextFile(join(dir.path, "logs", "events.jsonl"), events.join(""));
   const count = await runMain(["search", "events", "--count", ...d]);
   assert.equal(count.code, 0, count.stderr);
-  const total = Number(count.stdout);
-  if (total < 2) return; // the shipped fixtures hold few events; nothing to cut then
-  const one = await runMain(["search", "events", "--limit", "1", ...d]);
-  assert.equal((JSON.parse(one.stdout) as unknown[]).length, 1);
-  assert.equal(one.stderr, `1 of ${total} shown (use --limit or --offset)\n`);
+  assert.equal(count.stdout, "3\n");
+  const one = await runMain(["search", "events", "--limit", "1", "--offset", "1", ...d]);
+  assert.deepEqual((JSON.parse(one.stdout) as Array<{ event_id: string }>).map((e) => e.event_id), [
+    "ev-b",
+  ]);
+  assert.equal(one.stderr, "1 of 3 shown, from number 2 (use --limit or --offset)\n");
+  const q = await runMain(["search", "events", "-q", "words -/ c$/ from:fan88", "--count", ...d]);
+  assert.equal(q.stdout, "2\n");
 });
 
 Deno.test("a data dir that does not exist or holds no log is an error naming the path, for every reader", async () => {
