@@ -6,7 +6,7 @@
  * @module
  */
 import { join } from "node:path";
-import { UsageError } from "../errors.ts";
+import { NotFoundError, UsageError } from "../errors.ts";
 import { normalizeLogin } from "../normalize.ts";
 import { profileDir, type ProfileKind, profilePath } from "../store/layout.ts";
 import { catchUpDerived, rebuildDerived } from "../store/derived.ts";
@@ -93,8 +93,10 @@ export async function run(args: string[], io: CliIO): Promise<number> {
         text = await Deno.readTextFile(path);
       } catch (e) {
         if (!(e instanceof Deno.errors.NotFound)) throw e;
-        io.err(`error: no profile for ${kind} "${n.value}" (no messages from it in ${dataDir})\n`);
-        return 1;
+        throw new NotFoundError(
+          `no profile for ${kind} "${n.value}" (no messages from it in ${dataDir})`,
+          { cause: e },
+        );
       }
       io.out(text);
       return 0;

@@ -1,22 +1,40 @@
 /**
- * `subjects load | enrich | hits | report`: the analyst's list of subjects.
+ * `subjects load | list | remove | enrich | hits | report`: the analyst's list of subjects.
  *
  * @module
  */
 import { OsintError, UsageError } from "../errors.ts";
-import { COMMON_HELP, parseCommand, regionFlag, required, str, subcommandHelp } from "./args.ts";
+import {
+  choice,
+  COMMON_HELP,
+  parseCommand,
+  regionFlag,
+  required,
+  str,
+  subcommandHelp,
+} from "./args.ts";
 import type { CliIO } from "./io.ts";
-import { loadSubjectsFile } from "../subjects/loading.ts";
+import { loadSubjectsFile, readSubjects } from "../subjects/loading.ts";
+import { removeSubject } from "../subjects/removal.ts";
+import { columns } from "./table.ts";
+import { toCsv } from "./csv.ts";
 
-const HELP = `Usage: twitch-osint subjects <load|enrich|hits|report> [options]
-
-  load --path FILE [--replace] [--no-enrich] [--region CC] [--network] [--providers-config F]
+const LOAD_SUMMARY =
+  `  load --path FILE [--replace] [--no-enrich] [--region CC] [--network] [--providers-config F]
         Reads a CSV with columns type,value (type: email, username or phone), normalizes each
         value (emails lowercased, usernames as Twitch logins, phones to E.164 with CC as the
         region of national forms, default US or env OSINT_DEFAULT_REGION) and merges them into
         <data>/subjects.json. Bad rows are reported as FILE:LINE: reason; good rows still load.
         --replace drops subjects not in FILE. New or changed subjects are enriched unless
-        --no-enrich.
+        --no-enrich.`;
+
+const HELP = `Usage: twitch-osint subjects <load|list|remove|enrich|hits|report> [options]
+
+${LOAD_SUMMARY}
+  list [--format table|json|csv]
+        The loaded subjects: key, type, value.
+  remove KEY
+        Takes a subject off the list, with its enrichment record and reports.
   enrich [--providers a,b] [--type t] [--network] [--timeout-ms N] [--providers-config F]
         Re-runs the enrichment providers (see: twitch-osint providers list, docs/providers.md).
   hits [--subject KEY] [--since T] [--limit N] [--format json|jsonl|table]
@@ -30,6 +48,38 @@ Example:
   twitch-osint subjects load --path subjects.csv
 `;
 
+const LOAD_HELP = `Usage: twitch-osint subjects load --path FILE [options]
+
+${LOAD_SUMMARY}
+
+${COMMON_HELP}
+
+Example:
+  twitch-osint subjects load --path subjects.csv --no-enrich
+`;
+
+const LIST_HELP = `Usage: twitch-osint subjects list [--format table|json|csv]
+
+  The loaded subjects (key, type, value), sorted by key. An empty list is not an error.
+
+${COMMON_HELP}
+
+Example:
+  twitch-osint subjects list --format csv > subjects_now.csv
+`;
+
+const REMOVE_HELP = `Usage: twitch-osint subjects remove KEY [--region CC]
+
+  Takes the subject KEY (its key, value or type:value) off the list and deletes its
+  enrichment record and reports. Stored messages keep the hits recorded at ingest; to erase a
+  person's data, use: twitch-osint forget --user LOGIN.
+
+${COMMON_HELP}
+
+Example:
+  twitch-osint subjects remove username_someuser
+`;
+
 /** `subjects <subcommand>`. */
 export async function run(args: string[], io: CliIO): Promise<number> {
   const [sub, ...rest] = args;
@@ -38,6 +88,12 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   switch (sub) {
     case "load":
       return await load(rest, io);
+    case "list":
+      await Deno.permissions.revoke({ name: "net" });
+      return await list(rest, io);
+    case "remove":
+      await Deno.permissions.revoke({ name: "net" });
+      return await remove(rest, io);
     case "enrich": {
       const { enrichCommand } = await import("./subjects_enrich.ts");
       return await enrichCommand(rest, io);
@@ -51,13 +107,13 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       return await (await import("./subjects_report.ts")).reportCommand(rest, io);
     default:
       throw new UsageError(
-        `unknown subjects subcommand "${sub}" (expected load, enrich, hits or report)`,
+        `unknown subjects subcommand "${sub}" (expected load, list, remove, enrich, hits or report)`,
       );
   }
 }
 
 async function load(args: string[], io: CliIO): Promise<number> {
-  const p = parseCommand(args, HELP, io, {
+  const p = parseCommand(args, LOAD_HELP, io, {
     path: { type: "string" },
     replace: { type: "boolean" },
     "no-enrich": { type: "boolean" },
@@ -92,6 +148,47 @@ async function load(args: string[], io: CliIO): Promise<number> {
       network: p.values.network === true,
       ...(cfg ? { providersConfig: cfg } : {}),
     });
+  }
+  return 0;
+}
+
+async function list(args: string[], io: CliIO): Promise<number> {
+  const p = parseCommand(args, LIST_HELP, io, { format: { type: "string" } });
+  if (p === null) return 0;
+  const format = choice(p, "format", ["table", "json", "csv"] as const);
+  const subjects = await readSubjects(p.common.dataDir);
+  const rows = subjects.map((s) => [s.key, s.type, s.value]);
+  if (format === "json") {
+    io.out(
+      `${
+        JSON.stringify(subjects.map(({ key, type, value }) => ({ key, type, value })), null, 2)
+      }\n`,
+    );
+  } else if (format === "csv") {
+    io.out(toCsv(["key", "type", "value"], rows));
+  } else if (subjects.length === 0) {
+    io.err(
+      `no subjects loaded in ${p.common.dataDir} (load some with: subjects load --path FILE)\n`,
+    );
+  } else {
+    io.out(columns(["key", "type", "value"], rows));
+  }
+  return 0;
+}
+
+async function remove(args: string[], io: CliIO): Promise<number> {
+  const p = parseCommand(args, REMOVE_HELP, io, { region: { type: "string" } }, {
+    positionals: true,
+  });
+  if (p === null) return 0;
+  if (p.positionals.length !== 1) throw new UsageError("subjects remove takes exactly one KEY");
+  const r = await removeSubject(p.common.dataDir, p.positionals[0]!, regionFlag(p, io.env));
+  if (!p.common.quiet) {
+    io.err(
+      `removed ${r.subject.key}` +
+        (r.deleted.length ? ` and ${r.deleted.length} derived file(s)` : "") +
+        `; ${r.remaining} subject(s) left\n`,
+    );
   }
   return 0;
 }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { UsageError } from "../errors.ts";
+import { NotFoundError, UsageError } from "../errors.ts";
 import { readSubjects } from "../subjects/loading.ts";
 import { type HitRow, readHits, resolveSubject } from "../subjects/hits.ts";
 import { parseTimeBound } from "../query/search.ts";
@@ -77,7 +77,7 @@ export async function hitsCommand(args: string[], io: CliIO): Promise<number> {
     const subjects = await readSubjects(dataDir);
     const found = resolveSubject(subjects, ref);
     if (!found) {
-      throw new UsageError(
+      throw new NotFoundError(
         `--subject: no loaded subject "${ref}" (${subjects.length} loaded; keys look like ` +
           `${subjects[0]?.key ?? "username_someuser"})`,
       );

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { UsageError } from "../errors.ts";
+import { NotFoundError, UsageError } from "../errors.ts";
 import { readSubjects } from "../subjects/loading.ts";
 import { resolveSubject } from "../subjects/hits.ts";
 import { REPORT_FORMATS, writeReport } from "../subjects/reports.ts";
@@ -58,12 +58,12 @@ export async function reportCommand(args: string[], io: CliIO): Promise<number> 
   let keys: string[];
   if (all) {
     keys = subjects.map((s) => s.key);
-    if (keys.length === 0) throw new UsageError(`no subjects loaded in ${dataDir}`);
+    if (keys.length === 0) throw new NotFoundError(`no subjects loaded in ${dataDir}`);
   } else {
     const ref = p.positionals[0]!;
     const found = resolveSubject(subjects, ref);
     if (!found) {
-      throw new UsageError(
+      throw new NotFoundError(
         `no loaded subject "${ref}" (keys: ${subjects.map((s) => s.key).join(", ") || "none"})`,
       );
     }

@@ -20,7 +20,7 @@
 import { join, relative } from "node:path";
 import type { Activity, Message, Signal, Subject } from "../schemas.ts";
 import { Enrichment, UserProfile } from "../schemas.ts";
-import { StoreError, UsageError, wrapError } from "../errors.ts";
+import { NotFoundError, StoreError, UsageError, wrapError } from "../errors.ts";
 import { enrichmentPath, SAFE_KEY_RE } from "./enrichment.ts";
 import { readSubjects } from "./loading.ts";
 import { privacyFilter } from "../privacy/optout.ts";
@@ -117,7 +117,10 @@ export interface BuildReportOptions {
 
 const EMPTY_BY_HOUR = (): number[] => new Array<number>(24).fill(0);
 
-/** Builds the report of the subject `key` from the data dir. Throws UsageError for an unknown key. */
+/**
+ * Builds the report of the subject `key` from the data dir. Throws UsageError for a malformed
+ * key and NotFoundError for one that is not loaded.
+ */
 export async function buildReport(
   dataDir: string,
   key: string,
@@ -127,7 +130,7 @@ export async function buildReport(
   const subjects = await readSubjects(dataDir);
   const subject = subjects.find((s) => s.key === key);
   if (!subject) {
-    throw new UsageError(
+    throw new NotFoundError(
       `no subject with key "${key}" in ${join(dataDir, "subjects.json")} (see: subjects hits)`,
     );
   }

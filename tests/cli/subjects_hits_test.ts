@@ -133,7 +133,7 @@ Deno.test("subjects hits: usage errors exit 2; no hits prints nothing", async ()
   await using dir = await tempDir();
   const d = await setUp(dir.path);
   for (
-    const args of [["--subject", "nobody"], ["--format", "xml"], ["--limit", "0"], [
+    const args of [["--format", "xml"], ["--limit", "0"], [
       "--since",
       "yesterday-ish",
     ], ["x"]]

@@ -116,7 +116,7 @@ Deno.test("subjects report: usage errors exit 2", async () => {
   await using dir = await tempDir();
   const d = await quickStart(dir.path);
   for (
-    const args of [[], ["nobody"], ["someuser", "--format", "pdf"], ["someuser", "mod123"], [
+    const args of [[], ["someuser", "--format", "pdf"], ["someuser", "mod123"], [
       "--all",
       "someuser",
     ]]
@@ -124,5 +124,22 @@ Deno.test("subjects report: usage errors exit 2", async () => {
     const r = await runMain(["subjects", "report", ...args, ...d]);
     assertEquals(r.code, 2, args.join(" "));
     assertMatch(r.stderr, /^error: /);
+  }
+});
+
+Deno.test("not found is one class of error with one exit code (1) everywhere", async () => {
+  await using dir = await tempDir();
+  const d = await quickStart(dir.path);
+  for (
+    const args of [
+      ["subjects", "report", "nobody"],
+      ["subjects", "hits", "--subject", "nobody"],
+      ["subjects", "remove", "nobody"],
+      ["profiles", "show", "--user", "nobody"],
+    ]
+  ) {
+    const r = await runMain([...args, ...d]);
+    assertEquals(r.code, 1, args.join(" "));
+    assertMatch(r.stderr, /^error: (--subject: )?no /);
   }
 });

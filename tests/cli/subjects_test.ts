@@ -245,3 +245,55 @@ Deno.test("subjects load runs as a real process with --allow-read --allow-write 
   assert.match(r.stderr, /^subjects: 4 read, 4 new or changed/m);
   assert.deepEqual((await subjectKeys(join(dir.path, "data"))).length, 4);
 });
+
+Deno.test("subjects list shows the loaded subjects as table, json and csv; empty says so", async () => {
+  await using dir = await tempDir();
+  const data = join(dir.path, "data");
+  const csv = join(dir.path, "s.csv");
+  await Deno.writeTextFile(csv, "type,value\nusername,someuser\nemail,Alice@Example.com\n");
+  const empty = await runMain(["subjects", "list", "--data-dir", data]);
+  assert.equal(empty.code, 0, empty.stderr);
+  assert.equal(empty.stdout, "");
+  assert.match(empty.stderr, /no subjects loaded/);
+  assert.equal((await load(csv, data, "--no-enrich")).code, 0);
+  const json = await runMain(["subjects", "list", "--format", "json", "--data-dir", data]);
+  assert.deepEqual(JSON.parse(json.stdout), [
+    { key: "email_alice@example.com", type: "email", value: "alice@example.com" },
+    { key: "username_someuser", type: "username", value: "someuser" },
+  ]);
+  const asCsv = await runMain(["subjects", "list", "--format", "csv", "--data-dir", data]);
+  assert.equal(
+    asCsv.stdout,
+    "key,type,value\nemail_alice@example.com,email,alice@example.com\nusername_someuser,username,someuser\n",
+  );
+  const table = await runMain(["subjects", "list", "--data-dir", data]);
+  assert.match(table.stdout, /^key\s+type\s+value\n/);
+  assert.match(table.stdout, /username_someuser\s+username\s+someuser/);
+});
+
+Deno.test("subjects remove takes a subject and its derived files off; an unknown one is not found (exit 1)", async () => {
+  await using dir = await tempDir();
+  const data = join(dir.path, "data");
+  const csv = join(dir.path, "s.csv");
+  await Deno.writeTextFile(csv, "type,value\nusername,someuser\nusername,other\n");
+  assert.equal((await load(csv, data)).code, 0);
+  await Deno.stat(join(data, "enrichment", "username_someuser.json"));
+  const r = await runMain(["subjects", "remove", "someuser", "--data-dir", data]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /removed username_someuser and 1 derived file\(s\); 1 subject\(s\) left/);
+  assert.deepEqual(await subjectKeys(data), ["username_other"]);
+  await assert.rejects(
+    Deno.stat(join(data, "enrichment", "username_someuser.json")),
+    Deno.errors.NotFound,
+  );
+  const again = await runMain(["subjects", "remove", "someuser", "--data-dir", data]);
+  assert.equal(again.code, 1);
+  assert.match(again.stderr, /no loaded subject matches "someuser"/);
+});
+
+Deno.test("subjects load --help shows the help of load, not of every subjects command", async () => {
+  const r = await runMain(["subjects", "load", "--help"]);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /^Usage: twitch-osint subjects load --path FILE/);
+  assert.doesNotMatch(r.stdout, /hits \[--subject/);
+});
