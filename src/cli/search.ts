@@ -5,10 +5,10 @@
  * @module
  */
 import type { ChatEvent } from "../schemas.ts";
-import { deletions, markDeleted, searchEvents, type ShownMessage } from "../query/events.ts";
+import { deletions, markDeleted, type ShownMessage } from "../query/events.ts";
 import { UsageError } from "../errors.ts";
-import { buildQuery, search } from "../query/search.ts";
-import { optOutClauses } from "../privacy/optout.ts";
+import { buildQuery } from "../query/search.ts";
+import { searchEventsServed, searchServed } from "../query/served_search.ts";
 import { choice, COMMON_HELP, parseCommand, str, subcommandHelp } from "./args.ts";
 import type { CliIO } from "./io.ts";
 import { columns, printable } from "./table.ts";
@@ -124,8 +124,6 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const { dataDir, quiet } = p.common;
   const countOnly = p.values.count === true;
   await requireMessageLog(dataDir, io, quiet);
-  // Opted-out users and channels are never served nor counted.
-  q.clauses.push(...await optOutClauses(dataDir));
   const offset = q.offset ?? 0;
   if (sub === "events") {
     const kind = str(p, "kind");
@@ -134,7 +132,11 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     ) {
       throw new UsageError(`--kind must be usernotice, clearmsg or clearchat, got "${kind}"`);
     }
-    const { events, total } = await searchEvents(dataDir, { ...q, ...(kind ? { kind } : {}) });
+    // Opted-out users and channels are never served nor counted.
+    const { events, total } = await searchEventsServed(dataDir, {
+      ...q,
+      ...(kind ? { kind } : {}),
+    });
     if (countOnly) {
       io.out(`${total}\n`);
       return 0;
@@ -146,7 +148,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     return 0;
   }
   if (str(p, "kind") !== undefined) throw new UsageError("--kind applies to search events only");
-  const r = await search(dataDir, countOnly ? { ...q, limit: 1, offset: 0 } : q, {
+  const r = await searchServed(dataDir, countOnly ? { ...q, limit: 1, offset: 0 } : q, {
     scan: p.values.scan === true,
     count: countOnly ? true : { budgetMs: COUNT_BUDGET_MS },
   });

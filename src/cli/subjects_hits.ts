@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { NotFoundError, UsageError } from "../errors.ts";
+import { NotFoundError } from "../errors.ts";
 import { readSubjects } from "../subjects/loading.ts";
 import { type HitRow, readHits, resolveSubject } from "../subjects/hits.ts";
 import { parseTimeBound } from "../query/search.ts";
