@@ -173,4 +173,10 @@ for (const s of shapes) {
   console.log(line);
   rows.push(line);
 }
+const startup = await timeProc(
+  DENO,
+  ["run", "--allow-read", join(root, "main.ts"), "--version"],
+  cliRuns,
+);
+console.log(`  beside them, Deno start-up + main.ts --version: ${fmt(startup).trim()}`);
 console.log(`  queries: ${shapes.map((s) => `${s.name}: ${s.q}`).join(" | ")}`);
