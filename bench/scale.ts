@@ -1,8 +1,8 @@
 /**
  * Query benchmark at scale: builds (once, cached under bench/.out/) a data dir of N generated
  * messages (`bench/_message_log.ts`; 10M is about 2.5 GB of JSONL) and its index, then for each
- * shape of the query language reports the library's median (`search()` in this process, the
- * first page of 20), the whole CLI's median (`search messages -q ...`, start-up and the
+ * shape of the query language reports the library's median (`searchMessages()` of the query
+ * layer through the Store, in this process, the first page of 20), the whole CLI's median (`search messages -q ...`, start-up and the
  * "N of M shown" count included), and `grep -c` over the same log in the same run, with
  * ratios. With `--check`, each shape's indexed answer is compared with `--scan` once (a full
  * read of the log per shape: slow at 10M). Also prints the data dir's size by part.
@@ -12,7 +12,9 @@
 import { parseArgs } from "node:util";
 import { join } from "node:path";
 import type { Message } from "../src/schemas.ts";
-import { buildQuery, scanSearch, search } from "../src/query/search.ts";
+import { buildQuery, searchMessages } from "../src/query/search.ts";
+import { scanSearch } from "../src/store/message_search.ts";
+import { openStore } from "../src/store/store.ts";
 import { rebuildDerived } from "../src/store/derived.ts";
 import { layout } from "../src/store/layout.ts";
 import { DENO, measure } from "./_proc.ts";
@@ -117,12 +119,14 @@ const shapes: Array<{ name: string; q: string; grep: string[] }> = [
   },
 ];
 
+const store = await openStore({ dataDir: dir });
+
 async function timeLibrary(q: ReturnType<typeof buildQuery>): Promise<number> {
-  await search(dir, q);
+  await searchMessages(store, q);
   const t: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
-    await search(dir, q);
+    await searchMessages(store, q);
     t.push(performance.now() - t0);
   }
   return median(t);
@@ -145,7 +149,7 @@ const rows: string[] = [];
 for (const s of shapes) {
   const q = buildQuery({ query: s.q });
   const lib = await timeLibrary(q);
-  const r = await search(dir, q, { count: true });
+  const r = await searchMessages(store, q, { total: true });
   const cli = await timeProc(DENO, [
     "run",
     "--allow-read",
@@ -179,4 +183,5 @@ const startup = await timeProc(
   cliRuns,
 );
 console.log(`  beside them, Deno start-up + main.ts --version: ${fmt(startup).trim()}`);
+await store.close();
 console.log(`  queries: ${shapes.map((s) => `${s.name}: ${s.q}`).join(" | ")}`);

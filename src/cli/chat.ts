@@ -24,8 +24,8 @@ import type { ChatSource } from "../chat/source.ts";
 import { readSubjects } from "../subjects/loading.ts";
 import { compileWatchlist } from "../analysis/hits.ts";
 import { detectSignals } from "../analysis/signals.ts";
-import { privacyFilter } from "../privacy/optout.ts";
-import { openDerived } from "../store/derived.ts";
+import { privacyFilter } from "../query/privacy_filter.ts";
+import { openStore } from "../store/store.ts";
 
 const HELP =
   `Usage: twitch-osint chat run --channels c1,c2 [--duration-seconds N] [--offline] [options]
@@ -138,9 +138,10 @@ export async function run(args: string[], io: CliIO): Promise<number> {
 
   const knownEmotes = await loadKnownEmotes(fixturesDir);
   const subjects = await readSubjects(dataDir);
-  const privacy = await privacyFilter(dataDir);
+  const store = await openStore({ dataDir });
+  const privacy = await privacyFilter(store);
   // Index and profiles follow the log (in a worker thread, so ingest does not wait for them).
-  const derived = p.values["log-only"] === true ? null : await openDerived(dataDir);
+  const derived = p.values["log-only"] === true ? null : await store.follow();
   // An opt-out added while a monitor runs takes effect within seconds.
   const privacyTimer = setInterval(() => void privacy.refresh().catch(() => {}), 2000);
   const summary = await runChat(source, {
@@ -170,6 +171,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     for (const w of (await derived?.close())?.problems ?? []) {
       io.err(`warning: index/profiles: ${w}\n`);
     }
+    await store.close();
   });
   status.done();
   for (const r of summary.repairs) io.err(`warning: ${r}\n`);

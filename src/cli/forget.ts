@@ -7,13 +7,17 @@
  */
 import { UsageError } from "../errors.ts";
 import { normalizeLogin } from "../normalize.ts";
+import type { Subject } from "../schemas.ts";
 import {
-  defaultForgetHooks,
   forget,
+  type ForgetHooks,
   type ForgetSelector,
   type ForgetSummary,
-  retentionCutoff,
 } from "../privacy/forget.ts";
+import { retentionCutoff } from "../privacy/retention.ts";
+import { openStore, type Store } from "../store/store.ts";
+import { enrichSubjects } from "../subjects/enrichment.ts";
+import { regenerateReports } from "../subjects/reports.ts";
 import { COMMON_HELP, numberFlag, parseCommand, str } from "./args.ts";
 import type { CliIO, Handler } from "./io.ts";
 
@@ -156,10 +160,34 @@ export const run: Handler = async (args: string[], io: CliIO): Promise<number> =
     ...(days !== null ? { before: retentionCutoff(days, Date.now()) } : {}),
   };
   const { dataDir, fixturesDir } = p.common;
-  const summary = await forget(dataDir, selector, {
-    dryRun: p.values["dry-run"] === true,
-    hooks: defaultForgetHooks(fixturesDir),
-  });
-  io.out(formatSummary(summary, describe(selector, days), dataDir));
+  const store = await openStore({ dataDir });
+  try {
+    const summary = await forget(store, selector, {
+      dryRun: p.values["dry-run"] === true,
+      hooks: forgetHooks(store, fixturesDir),
+    });
+    io.out(formatSummary(summary, describe(selector, days), dataDir));
+  } finally {
+    await store.close();
+  }
   return 0;
 };
+
+/**
+ * What follows a forget that changed something: the index and every profile rebuilt from
+ * fresh files (SQLite keeps deleted rows in free pages until reused), or left to a running
+ * monitor that holds the writer lock (it notices the rewritten log and rebuilds by itself);
+ * chat presence refreshed; the remaining reports regenerated.
+ */
+export function forgetHooks(store: Store, fixturesDir: string): ForgetHooks {
+  return {
+    rebuildDerived: async () => (await store.tryRebuild({ fresh: true })) ? "rebuilt" : "monitor",
+    refreshPresence: async (dataDir: string, subjects: readonly Subject[]) => {
+      const usernames = subjects.filter((s) => s.type === "username");
+      if (usernames.length === 0) return;
+      await enrichSubjects(usernames, { dataDir, fixturesDir, providers: ["chat_presence"] });
+    },
+    regenerateReports: (_dataDir: string, subjects: readonly Subject[]) =>
+      regenerateReports(store, subjects),
+  };
+}

@@ -6,10 +6,7 @@
  */
 import { UsageError } from "../errors.ts";
 import { layout } from "../store/layout.ts";
-import { type LogMark, markHolds } from "../store/log_mark.ts";
-import { MessageIndex } from "../store/message_index.ts";
-import { ProfileStore } from "../store/profile_store.ts";
-import { rebuildDerived, writerBusy } from "../store/derived.ts";
+import { openStore, type Store, type StoreStatus } from "../store/store.ts";
 import { COMMON_HELP, parseCommand, subcommandHelp } from "./args.ts";
 import type { CliIO } from "./io.ts";
 
@@ -24,72 +21,8 @@ The index is derived data: deleting it loses nothing, and search catches it up b
 ${COMMON_HELP}
 `;
 
-/** How far a derived store covers the log. */
-type Coverage = "current" | "behind" | "stale" | "missing" | "no-log";
-
 /** The state of the index (and of the rollups behind the profiles) of a data dir. */
-export interface IndexStatus {
-  index: string;
-  log: string;
-  state: Coverage;
-  log_bytes: number;
-  indexed_bytes: number;
-  indexed_messages: number;
-  /** The same for the rollup state behind the profile files (`profiles.sqlite`). */
-  profiles_state: Coverage;
-  profiles_bytes: number;
-  /** `busy` while a monitor (or a rebuild) is writing it. */
-  writer: "busy" | "free";
-}
-
-/** Where a mark stands against the log (`logBytes` null: there is no log). */
-function coverage(logPath: string, logBytes: number | null, mark: LogMark | null): Coverage {
-  if (logBytes === null) return "no-log";
-  if (mark === null) return "missing";
-  const f = Deno.openSync(logPath, { read: true });
-  try {
-    if (!markHolds(f, logBytes, mark)) return "stale";
-  } finally {
-    f.close();
-  }
-  return mark.offset < logBytes ? "behind" : "current";
-}
-
-async function status(dataDir: string): Promise<IndexStatus> {
-  const l = layout(dataDir);
-  let logBytes: number | null = null;
-  try {
-    logBytes = (await Deno.stat(l.messages)).size;
-  } catch {
-    // No log yet.
-  }
-  const writer = (await writerBusy(dataDir)) ? "busy" : "free";
-  const rollups = ProfileStore.persistedMark(dataDir);
-  const out = (state: Coverage, indexedBytes: number, indexedMessages: number): IndexStatus => ({
-    index: l.index,
-    log: l.messages,
-    log_bytes: logBytes ?? 0,
-    state,
-    indexed_bytes: indexedBytes,
-    indexed_messages: indexedMessages,
-    profiles_state: coverage(l.messages, logBytes, rollups),
-    profiles_bytes: rollups?.offset ?? 0,
-    writer,
-  });
-  let ix: MessageIndex;
-  try {
-    await Deno.stat(l.index);
-    ix = MessageIndex.open(l.index, { readOnly: true });
-  } catch {
-    return out(coverage(l.messages, logBytes, null), 0, 0);
-  }
-  try {
-    const mark = ix.mark;
-    return out(coverage(l.messages, logBytes, mark), mark.offset, ix.count());
-  } finally {
-    ix.close();
-  }
-}
+export type IndexStatus = StoreStatus;
 
 /** `index <subcommand>`. */
 export async function run(args: string[], io: CliIO): Promise<number> {
@@ -99,10 +32,25 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const p = parseCommand(rest, HELP, io, {});
   if (p === null) return 0;
   const { dataDir, quiet } = p.common;
+  const store = await openStore({ dataDir });
+  try {
+    return await subcommand(store, sub, dataDir, quiet, io);
+  } finally {
+    await store.close();
+  }
+}
+
+async function subcommand(
+  store: Store,
+  sub: string | undefined,
+  dataDir: string,
+  quiet: boolean,
+  io: CliIO,
+): Promise<number> {
   switch (sub) {
     case "rebuild": {
       const t0 = performance.now();
-      const r = await rebuildDerived(dataDir, { profiles: false });
+      const r = await store.rebuild({ profiles: false });
       if (!quiet) {
         io.err(
           `index: ${r.indexed} messages indexed in ${
@@ -115,7 +63,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       return 0;
     }
     case "status":
-      io.out(JSON.stringify(await status(dataDir), null, 2) + "\n");
+      io.out(JSON.stringify(await store.status(), null, 2) + "\n");
       return 0;
     default:
       throw new UsageError(`unknown index subcommand "${sub}" (expected rebuild or status)`);

@@ -7,7 +7,8 @@
 import { UsageError } from "../errors.ts";
 import { normalizeLogin } from "../normalize.ts";
 import { readPrivacy, updatePrivacy } from "../privacy/optout.ts";
-import { choice, COMMON_HELP, parseCommand, subcommandHelp } from "./args.ts";
+import { openStore, type Store } from "../store/store.ts";
+import { choice, COMMON_HELP, parseCommand, type Parsed, subcommandHelp } from "./args.ts";
 import type { CliIO, Handler } from "./io.ts";
 
 const HELP = `Usage: twitch-osint privacy optout <add|remove|list> [--user X]... [--channel Y]...
@@ -62,10 +63,24 @@ export const run: Handler = async (args: string[], io: CliIO): Promise<number> =
   });
   if (p === null) return 0;
   const { dataDir, quiet } = p.common;
+  const store = await openStore({ dataDir });
+  try {
+    return await optout(store, sub, p, io, quiet);
+  } finally {
+    await store.close();
+  }
+};
 
+async function optout(
+  store: Store,
+  sub: string | undefined,
+  p: Parsed,
+  io: CliIO,
+  quiet: boolean,
+): Promise<number> {
   if (sub === "list") {
     const format = choice(p, "format", ["table", "json"]);
-    const file = await readPrivacy(dataDir);
+    const file = await readPrivacy(store);
     if (format === "json") {
       io.out(JSON.stringify(file.optout, null, 2) + "\n");
     } else {
@@ -87,7 +102,7 @@ export const run: Handler = async (args: string[], io: CliIO): Promise<number> =
     throw new UsageError(`optout ${sub} needs --user or --channel`);
   }
   const add = sub === "add";
-  const r = await updatePrivacy(dataDir, { add, users, channels });
+  const r = await updatePrivacy(store, { add, users, channels });
   const verb = add ? "added" : "removed";
   for (const c of r.changed) io.out(`${verb} ${c}\n`);
   const all = [...users.map((u) => `user ${u}`), ...channels.map((c) => `channel ${c}`)];
@@ -103,4 +118,4 @@ export const run: Handler = async (args: string[], io: CliIO): Promise<number> =
     }
   }
   return 0;
-};
+}

@@ -5,13 +5,13 @@
  *
  * @module
  */
-import { join } from "node:path";
-import { NotFoundError, UsageError } from "../errors.ts";
+import { UsageError } from "../errors.ts";
 import { normalizeLogin } from "../normalize.ts";
-import { profileDir, type ProfileKind, profilePath } from "../store/layout.ts";
-import { catchUpDerived, rebuildDerived } from "../store/derived.ts";
-import { privacyFilter } from "../privacy/optout.ts";
-import { COMMON_HELP, parseCommand, str, subcommandHelp } from "./args.ts";
+import { jsonText } from "../store/atomic.ts";
+import { profileDir } from "../store/layout.ts";
+import { openStore, type ProfileKind, type Store } from "../store/store.ts";
+import { listProfiles, readProfile } from "../query/profiles.ts";
+import { COMMON_HELP, parseCommand, type Parsed, str, subcommandHelp } from "./args.ts";
 import type { CliIO } from "./io.ts";
 import { requireMessageLog } from "./totals.ts";
 
@@ -32,30 +32,6 @@ Examples:
   twitch-osint profiles list --channels
 `;
 
-async function listNames(dir: string): Promise<string[]> {
-  const names: string[] = [];
-  try {
-    for await (const e of Deno.readDir(dir)) {
-      if (!e.isFile || !e.name.endsWith(".json")) continue;
-      if (!e.name.startsWith("~")) {
-        names.push(e.name.slice(0, -5));
-        continue;
-      }
-      // A name that is not a login is hashed into the file name: read it from the file.
-      try {
-        const v = JSON.parse(await Deno.readTextFile(join(dir, e.name)));
-        const n = v.user_name ?? v.channel;
-        if (typeof n === "string") names.push(n);
-      } catch {
-        // Being replaced or unreadable: skip.
-      }
-    }
-  } catch (e) {
-    if (!(e instanceof Deno.errors.NotFound)) throw e;
-  }
-  return names.sort();
-}
-
 /** `profiles <subcommand>`. */
 export async function run(args: string[], io: CliIO): Promise<number> {
   const [sub, ...rest] = args;
@@ -68,6 +44,20 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     channels: { type: "boolean" },
   });
   if (p === null) return 0;
+  const store = await openStore({ dataDir: p.common.dataDir });
+  try {
+    return await subcommand(store, sub, p, io);
+  } finally {
+    await store.close();
+  }
+}
+
+async function subcommand(
+  store: Store,
+  sub: string | undefined,
+  p: Parsed,
+  io: CliIO,
+): Promise<number> {
   const { dataDir, quiet } = p.common;
   // The readers need a data dir with a log: a wrong --data-dir is an error, not "nothing".
   if (sub === "show" || sub === "list") await requireMessageLog(dataDir, io, quiet);
@@ -81,51 +71,29 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       const kind: ProfileKind = user !== undefined ? "user" : "channel";
       const n = normalizeLogin((user ?? channel)!);
       if (!n.ok) throw new UsageError(`--${kind}: ${n.reason}`);
-      const privacy = await privacyFilter(dataDir);
-      if (kind === "user" ? !privacy.allows(n.value, "") : !privacy.allows(null, n.value)) {
-        io.err(`error: ${kind} "${n.value}" is on the opt-out list: its profile is not served\n`);
-        return 1;
-      }
-      await catchUpDerived(dataDir);
-      const path = profilePath(dataDir, kind, n.value);
-      let text: string;
-      try {
-        text = await Deno.readTextFile(path);
-      } catch (e) {
-        if (!(e instanceof Deno.errors.NotFound)) throw e;
-        throw new NotFoundError(
-          `no profile for ${kind} "${n.value}" (no messages from it in ${dataDir})`,
-          { cause: e },
-        );
-      }
-      io.out(text);
+      // Opted out or absent: NotFoundError, printed as "error: ..." with exit code 1.
+      io.out(jsonText(await readProfile(store, kind, n.value)));
       return 0;
     }
     case "list": {
       const onlyUsers = p.values.users === true;
       const onlyChannels = p.values.channels === true;
       if (onlyUsers && onlyChannels) throw new UsageError("give --users or --channels, not both");
-      await catchUpDerived(dataDir);
-      const privacy = await privacyFilter(dataDir);
       const out: string[] = [];
       if (!onlyUsers) {
-        for (const c of await listNames(profileDir(dataDir, "channel"))) {
-          if (!privacy.allows(null, c)) continue;
+        for (const c of await listProfiles(store, "channel")) {
           out.push(onlyChannels ? c : `channel ${c}`);
         }
       }
       if (!onlyChannels) {
-        for (const u of await listNames(profileDir(dataDir, "user"))) {
-          if (!privacy.allows(u, "")) continue;
-          out.push(onlyUsers ? u : `user ${u}`);
-        }
+        for (const u of await listProfiles(store, "user")) out.push(onlyUsers ? u : `user ${u}`);
       }
       io.out(out.map((l) => l + "\n").join(""));
       return 0;
     }
     case "rebuild": {
       const t0 = performance.now();
-      const r = await rebuildDerived(dataDir, { index: false });
+      const r = await store.rebuild({ index: false });
       if (!quiet) {
         io.err(
           `profiles: rebuilt from ${r.folded} messages in ${

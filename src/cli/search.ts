@@ -5,11 +5,11 @@
  * @module
  */
 import type { ChatEvent } from "../schemas.ts";
-import { deletions, markDeleted, type ShownMessage } from "../query/events.ts";
+import { deletions, markDeleted, searchEvents, type ShownMessage } from "../query/events.ts";
+import { openStore, type Store } from "../store/store.ts";
 import { UsageError } from "../errors.ts";
-import { buildQuery } from "../query/search.ts";
-import { searchEventsServed, searchServed } from "../query/served_search.ts";
-import { choice, COMMON_HELP, parseCommand, str, subcommandHelp } from "./args.ts";
+import { buildQuery, searchMessages, type SearchQuery } from "../query/search.ts";
+import { choice, COMMON_HELP, parseCommand, type Parsed, str, subcommandHelp } from "./args.ts";
 import type { CliIO } from "./io.ts";
 import { columns, printable } from "./table.ts";
 import { reportCut, requireMessageLog } from "./totals.ts";
@@ -122,8 +122,26 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     sub,
   );
   const { dataDir, quiet } = p.common;
-  const countOnly = p.values.count === true;
   await requireMessageLog(dataDir, io, quiet);
+  const store = await openStore({ dataDir });
+  try {
+    await answer(store, sub, p, q, format, io);
+  } finally {
+    await store.close();
+  }
+  return 0;
+}
+
+/** Runs the search and writes it: the page on stdout, what was cut on stderr. */
+async function answer(
+  store: Store,
+  sub: "messages" | "events",
+  p: Parsed,
+  q: SearchQuery,
+  format: "json" | "jsonl" | "table",
+  io: CliIO,
+): Promise<void> {
+  const countOnly = p.values.count === true;
   const offset = q.offset ?? 0;
   if (sub === "events") {
     const kind = str(p, "kind");
@@ -132,25 +150,19 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     ) {
       throw new UsageError(`--kind must be usernotice, clearmsg or clearchat, got "${kind}"`);
     }
-    // Opted-out users and channels are never served nor counted.
-    const { events, total } = await searchEventsServed(dataDir, {
-      ...q,
-      ...(kind ? { kind } : {}),
-    });
-    if (countOnly) {
-      io.out(`${total}\n`);
-      return 0;
-    }
+    // Opted-out users and channels are neither served nor counted (the query layer leaves them out).
+    const { events, total } = await searchEvents(store, { ...q, ...(kind ? { kind } : {}) });
+    if (countOnly) return io.out(`${total}\n`);
     if (format === "json") io.out(JSON.stringify(events, null, 2) + "\n");
     else if (format === "jsonl") io.out(events.map((e) => JSON.stringify(e) + "\n").join(""));
     else io.out(renderEventTable(events));
     reportCut(io, { shown: events.length, offset, total, exact: true });
-    return 0;
+    return;
   }
   if (str(p, "kind") !== undefined) throw new UsageError("--kind applies to search events only");
-  const r = await searchServed(dataDir, countOnly ? { ...q, limit: 1, offset: 0 } : q, {
+  const r = await searchMessages(store, countOnly ? { ...q, limit: 1, offset: 0 } : q, {
     scan: p.values.scan === true,
-    count: countOnly ? true : { budgetMs: COUNT_BUDGET_MS },
+    total: countOnly ? true : { budgetMs: COUNT_BUDGET_MS },
   });
   if (p.common.debug) {
     io.err(
@@ -160,11 +172,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     );
   }
   if (!r.complete) io.err(`warning: ${r.note}\n`);
-  if (countOnly) {
-    io.out(`${r.total}\n`);
-    return 0;
-  }
-  const shown = markDeleted(r.messages, await deletions(dataDir));
+  if (countOnly) return io.out(`${r.total}\n`);
+  const shown = markDeleted(r.messages, await deletions(store));
   if (format === "json") io.out(JSON.stringify(shown, null, 2) + "\n");
   else if (format === "jsonl") io.out(shown.map((m) => JSON.stringify(m) + "\n").join(""));
   else io.out(renderTable(shown));
@@ -172,10 +181,9 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     shown: shown.length,
     offset,
     total: r.total ?? shown.length,
-    exact: r.totalExact,
+    exact: r.totalExact ?? true,
     why: `counting stopped after ${COUNT_BUDGET_MS} ms`,
   });
-  return 0;
 }
 
 /** Renders events as a fixed-width table for people. */

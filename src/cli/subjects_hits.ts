@@ -5,8 +5,9 @@
  * @module
  */
 import { NotFoundError } from "../errors.ts";
-import { readSubjects } from "../subjects/loading.ts";
-import { type HitRow, readHits, resolveSubject } from "../subjects/hits.ts";
+import { readSubjects, resolveSubject } from "../subjects/loading.ts";
+import { type HitRow, readHits } from "../query/hits.ts";
+import { openStore } from "../store/store.ts";
 import { parseTimeBound } from "../query/search.ts";
 import { choice, COMMON_HELP, intFlag, parseCommand, str } from "./args.ts";
 import type { CliIO } from "./io.ts";
@@ -84,11 +85,17 @@ export async function hitsCommand(args: string[], io: CliIO): Promise<number> {
     }
     subject = found.key;
   }
-  // Every hit is read (the scan finds them all anyway), so the total is exact.
-  const all = await readHits(dataDir, {
-    ...(subject !== undefined ? { subject } : {}),
-    ...(since !== undefined ? { since } : {}),
-  });
+  const store = await openStore({ dataDir });
+  let all: HitRow[];
+  try {
+    // Every hit is read (the scan finds them all anyway), so the total is exact.
+    all = await readHits(store, {
+      ...(subject !== undefined ? { subject } : {}),
+      ...(since !== undefined ? { since } : {}),
+    });
+  } finally {
+    await store.close();
+  }
   if (p.values.count === true) {
     io.out(`${all.length}\n`);
     return 0;

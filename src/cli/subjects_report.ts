@@ -5,8 +5,8 @@
  * @module
  */
 import { NotFoundError, UsageError } from "../errors.ts";
-import { readSubjects } from "../subjects/loading.ts";
-import { resolveSubject } from "../subjects/hits.ts";
+import { readSubjects, resolveSubject } from "../subjects/loading.ts";
+import { openStore } from "../store/store.ts";
 import { REPORT_FORMATS, writeReport } from "../subjects/reports.ts";
 import { choice, COMMON_HELP, parseCommand, str } from "./args.ts";
 import type { CliIO } from "./io.ts";
@@ -69,9 +69,14 @@ export async function reportCommand(args: string[], io: CliIO): Promise<number> 
     }
     keys = [found.key];
   }
-  for (const key of keys) {
-    const path = await writeReport(dataDir, key, format, out !== undefined ? { out } : {});
-    io.out(`${path}\n`);
+  const store = await openStore({ dataDir });
+  try {
+    for (const key of keys) {
+      const path = await writeReport(store, key, format, out !== undefined ? { out } : {});
+      io.out(`${path}\n`);
+    }
+  } finally {
+    await store.close();
   }
   return 0;
 }

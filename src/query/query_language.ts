@@ -36,9 +36,9 @@ import {
   HAS_VALUES,
   IS_VALUES,
   type Literal,
-  type MessageQuery,
+  type QueryFilter,
   type Term,
-} from "./message_query.ts";
+} from "../store/message_query.ts";
 
 /** A malformed query: a usage error that names where (1-based line and column). */
 export class QuerySyntaxError extends UsageError {
@@ -71,7 +71,7 @@ type FieldName = typeof FIELDS[number];
 const REGEX_FLAGS = new Set(["i", "m", "s"]);
 
 /**
- * Parses a query of the language into a {@link MessageQuery}. Throws {@link QuerySyntaxError}
+ * Parses a query of the language into a {@link QueryFilter}. Throws {@link QuerySyntaxError}
  * pointing at the column of the first problem.
  *
  * @example
@@ -91,7 +91,7 @@ const REGEX_FLAGS = new Set(["i", "m", "s"]);
  * assert.throws(() => parseQuery("from: x"), /--query: 1:6: 'from:' needs a value/);
  * ```
  */
-export function parseQuery(text: string, options: ParseQueryOptions = {}): MessageQuery {
+export function parseQuery(text: string, options: ParseQueryOptions = {}): QueryFilter {
   return new Parser(text, options).parse();
 }
 
@@ -126,7 +126,7 @@ class Parser {
     return i >= this.#s.length || /\s/.test(this.#s[i]!);
   }
 
-  parse(): MessageQuery {
+  parse(): QueryFilter {
     const tokens: Token[] = [];
     for (;;) {
       while (this.#i < this.#s.length && /\s/.test(this.#s[this.#i]!)) this.#i++;
@@ -134,7 +134,7 @@ class Parser {
       tokens.push(this.#token());
     }
     if (tokens.length === 0) this.#fail(0, "the query is empty");
-    const q: MessageQuery = { clauses: [] };
+    const q: QueryFilter = { clauses: [] };
     let open: Literal[] | null = null;
     let pendingOr: Token | null = null;
     let since: { at: number; ms: number } | null = null;
@@ -339,7 +339,7 @@ class Parser {
  * assert.equal(formatQuery(parseQuery('FROM:fan88  "Is He" OR /x+/i')), 'from:fan88 "is he" OR /x+/i');
  * ```
  */
-export function formatQuery(q: MessageQuery): string {
+export function formatQuery(q: QueryFilter): string {
   const parts: string[] = [];
   for (const clause of q.clauses) {
     parts.push(clause.map((l) => (l.negated ? "-" : "") + formatTerm(l.term)).join(" OR "));

@@ -1,60 +1,34 @@
 /**
- * `search messages`: the query, its reading from flags and from the query language, and its
- * execution, through the index or by a plain scan of `messages.jsonl`. Both give identical
- * results for every query (a property test compares them): the index answers for the part of
- * the log it covers and the rest (the tail a running monitor has not indexed yet) is scanned,
- * then the two are merged.
+ * `search messages`: the query, its reading from flags and from the query language (the two
+ * produce one typed query, `store/message_query.ts`), and its execution through the Store
+ * with the opt-out list applied below it (see {@link searchMessages}): opted-out users and
+ * channels are neither served nor counted.
  *
- * Semantics, the same on both paths: {@link matchesMessage} decides; newest first, ties by
- * `message_id` ascending; `offset` results skipped, then at most `limit`; lines of the log that
- * are not message records are skipped. The index narrows by user, channel, time and needles
- * (and literals drawn from a regex) and checks in SQLite what it can (text, user and channel
- * terms, negated or OR'ed); the rest (`has:`, `is:`, `mentions:`, regexes) is checked on the
- * records read back from the log.
+ * Semantics, the same in every store: `matchesMessage` in `store/message_query.ts` decides;
+ * newest first, ties by `message_id` ascending; `offset` skipped, then at most `limit`.
  *
  * @module
  */
-import type { Message } from "../schemas.ts";
-import { UsageError, wrapError } from "../errors.ts";
-import { normalizeLogin, normalizeTimestamp } from "../normalize.ts";
-import { layout } from "../store/layout.ts";
-import { openLineBatches } from "../line_reader.ts";
-import {
-  type Candidate,
-  compareCandidates,
-  type IndexLiteral,
-  type IndexQuery,
-  MessageIndex,
-  readRecords,
-} from "../store/message_index.ts";
-import { fold } from "../normalize.ts";
-import { markHolds } from "../store/log_mark.ts";
-import { parseLogRecord } from "../store/log_record.ts";
-import { catchUpDerived } from "../store/derived.ts";
-import {
-  both,
-  type Literal,
-  type MatchContext,
-  matchesMessage,
-  type MessageQuery,
-  only,
-} from "./message_query.ts";
+import { UsageError } from "../errors.ts";
+import { fold, normalizeLogin, normalizeTimestamp } from "../normalize.ts";
+import type {
+  MessagePage,
+  MessageQuery,
+  SearchMessagesOptions as StoreSearchOptions,
+  Store,
+} from "../store/store.ts";
+import { both, only, type QueryFilter } from "../store/message_query.ts";
+import { type PrivacyFilter, privacyFilter, withOptOut } from "./privacy_filter.ts";
 import { parseQuery } from "./query_language.ts";
-import { regexLiterals } from "./regex_literals.ts";
-import { deletions } from "./events.ts";
 
-/** A search: the typed query, and which page of its results. */
-export interface SearchQuery extends MessageQuery {
-  /** At most this many results. */
-  limit: number;
-  /** Skip this many results first. @default 0 */
-  offset?: number;
-}
+/** A search, normalized (the Store's message query: the typed query and its page). */
+export type SearchQuery = MessageQuery;
+
+/** The most results one search returns. */
+export const MAX_LIMIT = 1_000_000;
 
 /** The default number of results. */
 export const DEFAULT_LIMIT = 20;
-/** The most results one search returns. */
-export const MAX_LIMIT = 1_000_000;
 
 const RELATIVE_RE = /^(\d+(?:\.\d+)?)\s*(s|sec|secs|m|min|mins|h|hr|hrs|d|day|days|w|wk|wks)$/i;
 const UNIT_MS: Record<string, number> = { s: 1e3, m: 60e3, h: 3600e3, d: 86400e3, w: 604800e3 };
@@ -66,9 +40,10 @@ const UNIT_MS: Record<string, number> = { s: 1e3, m: 60e3, h: 3600e3, d: 86400e3
  *
  * @example
  * ```ts
- * import assert from "node:assert/strict";
+ * import { deepStrictEqual } from "node:assert/strict";
  * import { parseTimeBound } from "./search.ts";
- * assert.equal(parseTimeBound("2h", "--since", 7_200_000), 0);
+ * deepStrictEqual(parseTimeBound("2h", "--since", 7_200_000), 0);
+ * deepStrictEqual(parseTimeBound("2025-09-02", "--since", 0), Date.parse("2025-09-02T00:00:00Z"));
  * ```
  */
 export function parseTimeBound(input: string, flag: string, now: number): number {
@@ -136,7 +111,7 @@ export function buildQuery(
   now: number = Date.now(),
   target: "messages" | "events" = "messages",
 ): SearchQuery {
-  let mq: MessageQuery = { clauses: [] };
+  let mq: QueryFilter = { clauses: [] };
   if (o.by !== undefined) {
     if (o.by !== "user" && o.by !== "channel") {
       throw new UsageError(`--by must be "user" or "channel", got "${o.by}"`);
@@ -174,485 +149,68 @@ export function buildQuery(
   return q;
 }
 
-/** True when some term of `q` checks which messages were deleted (`is:deleted`). */
-function needsDeletions(q: MessageQuery): boolean {
-  return q.clauses.some((c) => c.some((l) => l.term.field === "is" && l.term.value === "deleted"));
-}
-
-/** True when `q` holds a regex (what the time budget is for). */
-function hasRegex(q: MessageQuery): boolean {
-  return q.clauses.some((c) => c.some((l) => l.term.field === "regex"));
-}
-
-/** What the index can do for a query: narrow it, and whether that is the whole check. */
-interface IndexPlan {
-  /** The query the index runs (without limit). */
-  index: Omit<IndexQuery, "limit">;
-  /** True when the index's answer is exactly the matches (no check on records needed). */
-  exact: boolean;
-  /** A login every match's line holds verbatim (a scan skips lines without it). */
-  lineNeedle: string | null;
-}
-
-/** The index literal of a term, when the index can check it. */
-function indexLiteral(l: Literal): IndexLiteral | null {
-  const t = l.term;
-  if (t.field === "text") return { negated: l.negated, field: "text", value: t.value };
-  if (t.field === "from") return { negated: l.negated, field: "user", value: t.value };
-  if (t.field === "in") return { negated: l.negated, field: "channel", value: t.value };
-  return null;
-}
-
-/** Splits a query into what the index narrows by and checks, and what records must check. */
-export function indexPlan(q: MessageQuery): IndexPlan {
-  const index: Omit<IndexQuery, "limit"> & { terms: string[]; clauses: IndexLiteral[][] } = {
-    terms: [],
-    clauses: [],
-  };
-  if (q.sinceMs !== undefined) index.sinceMs = q.sinceMs;
-  if (q.untilMs !== undefined) index.untilMs = q.untilMs;
-  let exact = true;
-  let lineNeedle: string | null = null;
-  for (const clause of q.clauses) {
-    const one = clause.length === 1 && !clause[0]!.negated ? clause[0]!.term : null;
-    if (one?.field === "from" && index.user === undefined) {
-      index.user = lineNeedle = one.value;
-      continue;
-    }
-    if (one?.field === "in" && index.channel === undefined) {
-      index.channel = one.value;
-      lineNeedle ??= one.value;
-      continue;
-    }
-    if (one?.field === "text") {
-      index.terms.push(one.value);
-      continue;
-    }
-    if (one?.field === "regex") {
-      // A literal every match contains narrows through FTS; the regex itself is checked later.
-      index.terms.push(...regexLiterals(one.source, one.flags));
-      exact = false;
-      continue;
-    }
-    const lits = clause.map(indexLiteral);
-    if (lits.every((l) => l !== null)) index.clauses.push(lits as IndexLiteral[]);
-    else exact = false;
-  }
-  return { index, exact, lineNeedle };
-}
-
-interface Hit {
-  ts: number;
-  mid: string;
-  message: Message;
-}
-
-/** Keeps the best `limit` hits (newest first, ties by message_id) in a sorted array. */
-class TopK {
-  readonly items: Hit[] = [];
-  #limit: number;
-  constructor(limit: number) {
-    this.#limit = limit;
-  }
-  /** True when a hit at `ts` could still enter. */
-  wants(ts: number): boolean {
-    return this.items.length < this.#limit || ts >= this.items[this.items.length - 1]!.ts;
-  }
-  add(h: Hit): void {
-    const items = this.items;
-    if (items.length >= this.#limit && compareCandidates(h, items[items.length - 1]!) >= 0) return;
-    let i = items.length;
-    while (i > 0 && compareCandidates(h, items[i - 1]!) < 0) i--;
-    items.splice(i, 0, h);
-    if (items.length > this.#limit) items.pop();
-  }
-}
-
-/** A clock and the moment a search must stop looking (Infinity: never). */
-interface Budget {
-  now: () => number;
-  deadline: number;
-  /** Set when the deadline passed before the answer was certain. */
-  ranOut: boolean;
-}
-
-function budgetOf(ms: number | undefined, now: () => number): Budget {
-  return { now, deadline: ms === undefined ? Infinity : now() + ms, ranOut: false };
-}
-
-/** One pass over a log range: the best hits, and (when counting) how many matched. */
-interface ScanState {
-  top: TopK;
-  counting: boolean;
-  count: number;
+/** Options of {@link searchMessages}. */
+export interface SearchMessagesOptions extends StoreSearchOptions {
+  /** The opt-out filter to apply (read from the store when absent). */
+  privacy?: PrivacyFilter;
 }
 
 /**
- * Scans the log from byte `start` (a line boundary) to its last whole line. Stops early (and
- * marks the budget as run out) when the budget's deadline passes.
+ * Runs a message search through the Store, leaving out opted-out users and channels: their
+ * messages are neither in the page nor in the total, as if they were not stored (the opt-out
+ * list joins the query as `-from:user` and `-in:channel` clauses).
  */
-async function scanInto(
-  path: string,
-  start: number,
-  q: MessageQuery,
-  plan: IndexPlan,
-  ctx: MatchContext,
-  st: ScanState,
-  budget: Budget,
-): Promise<void> {
-  let batches;
-  try {
-    batches = await openLineBatches(path, { start });
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return;
-    throw wrapError(e, `read ${path}`);
-  }
-  // A login needs no JSON escaping, so a record of this user/channel holds it verbatim.
-  const needle = plan.lineNeedle;
-  scan: for await (const batch of batches) {
-    if (budget.now() > budget.deadline) {
-      budget.ranOut = true;
-      await batches.return?.(undefined);
-      break;
-    }
-    for (const item of batch) {
-      if (item.partial) break scan;
-      if (!("text" in item)) continue;
-      if (needle !== null && !item.text.includes(needle)) continue;
-      const m = parseLogRecord(item.text);
-      if (m === null) continue;
-      const ts = Date.parse(m.ts);
-      if (!st.counting && !st.top.wants(ts)) continue;
-      if (!matchesMessage(m, ts, q, ctx)) continue;
-      st.count++;
-      st.top.add({ ts, mid: m.message_id, message: m });
-    }
-  }
-}
-
-/** Options of {@link search} and {@link scanSearch}. */
-export interface SearchRunOptions {
-  /** Read the log instead of the index (same results, slower on big logs). @default false */
-  scan?: boolean;
-  /**
-   * Also count every match (`total`). `budgetMs` bounds the time spent counting beyond the
-   * page: when it runs out, `total` is a lower bound and `totalExact` false.
-   * @default false
-   */
-  count?: boolean | { budgetMs?: number };
-  /**
-   * How long a query holding a regex may look for results before it answers with what it
-   * found (`complete: false`, and a note saying so). @default 5000
-   */
-  regexBudgetMs?: number;
-  /** The clock of the budgets. @default performance.now */
-  now?: () => number;
-}
-
-/** How a search was answered. */
-export interface SearchResult {
-  messages: Message[];
-  /** Every match (not only the page), when counting was asked; else null. */
-  total: number | null;
-  /** False when `total` is a lower bound (the count's time budget ran out). */
-  totalExact: boolean;
-  /** False when the regex budget ran out: some matches may be missing. */
-  complete: boolean;
-  /** `index` (with `tailBytes` of unindexed log scanned), or `scan`. */
-  via: "index" | "scan";
-  tailBytes: number;
-  /** Why the index was not used, or why the answer is incomplete. */
-  note?: string;
-}
-
-/** The default time budget of a regex. */
-export const REGEX_BUDGET_MS = 5000;
-
-interface Prepared {
-  q: SearchQuery;
-  plan: IndexPlan;
-  ctx: MatchContext;
-  /** Results wanted before the page is cut: offset + limit. */
-  need: number;
-  find: Budget;
-  counting: boolean;
-  countBudgetMs: number | undefined;
-  now: () => number;
-}
-
-async function prepare(
-  dataDir: string,
+export async function searchMessages(
+  store: Store,
   q: SearchQuery,
-  o: SearchRunOptions,
-): Promise<Prepared> {
-  const now = o.now ?? (() => performance.now());
-  const ctx: MatchContext = {
-    deleted: needsDeletions(q) ? await deletions(dataDir) : new Set<string>(),
-  };
-  return {
-    q,
-    plan: indexPlan(q),
-    ctx,
-    need: (q.offset ?? 0) + q.limit,
-    find: budgetOf(hasRegex(q) ? o.regexBudgetMs ?? REGEX_BUDGET_MS : undefined, now),
-    counting: o.count !== undefined && o.count !== false,
-    countBudgetMs: typeof o.count === "object" ? o.count.budgetMs : undefined,
+  options: SearchMessagesOptions = {},
+): Promise<MessagePage> {
+  const { privacy, ...rest } = options;
+  const filter = privacy ?? await privacyFilter(store);
+  return await store.searchMessages(withOptOut(q, filter), rest);
+}
+
+/** A view's search parameters, as strings (`q`, `limit`, `offset`), like an API's. */
+export interface SearchParams {
+  /** A query of the language (`from:fan88 dating OR sara -lol`). */
+  q?: string;
+  limit?: string | number;
+  offset?: string | number;
+}
+
+/**
+ * Reads a view's parameters (an API's `q=`, `limit=`, `offset=`) into a search. A malformed
+ * `q` throws QuerySyntaxError (a UsageError: exit 2, HTTP 400) whose message starts with
+ * `label` and names the column; a bad limit or offset throws UsageError.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { searchFromParams } from "./search.ts";
+ * const q = searchFromParams({ q: "from:fan88 dating", limit: "5" });
+ * assert.equal(q.limit, 5);
+ * assert.equal(q.clauses.length, 2);
+ * assert.throws(() => searchFromParams({ q: "from:" }), { message: "q: 1:6: 'from:' needs a value" });
+ * ```
+ */
+export function searchFromParams(
+  p: SearchParams,
+  options: { label?: string; target?: "messages" | "events"; now?: number } = {},
+): SearchQuery {
+  const now = options.now ?? Date.now();
+  const page = buildQuery({
+    ...(p.limit !== undefined ? { limit: p.limit } : {}),
+    ...(p.offset !== undefined ? { offset: p.offset } : {}),
+  }, now);
+  if (p.q === undefined) return page;
+  const parsed = parseQuery(p.q, {
+    label: options.label ?? "q",
     now,
+    ...(options.target ? { target: options.target } : {}),
+  });
+  return {
+    ...both(page, parsed),
+    limit: page.limit,
+    ...(page.offset ? { offset: page.offset } : {}),
   };
-}
-
-function finish(
-  p: Prepared,
-  st: ScanState,
-  base: Omit<SearchResult, "messages" | "total" | "totalExact" | "complete">,
-  countExact: boolean,
-): SearchResult {
-  const messages = st.top.items.slice(p.q.offset ?? 0).map((h) => h.message);
-  const r: SearchResult = {
-    messages,
-    total: p.counting ? Math.max(st.count, st.top.items.length) : null,
-    totalExact: p.counting ? countExact && !p.find.ranOut : false,
-    complete: !p.find.ranOut,
-    ...base,
-  };
-  if (p.find.ranOut) {
-    const note = `the regex's time budget ran out: results may be incomplete`;
-    r.note = r.note ? `${r.note}; ${note}` : note;
-  }
-  return r;
-}
-
-/** Runs `q` by reading the whole log. */
-export async function scanSearch(
-  dataDir: string,
-  q: SearchQuery,
-  options: SearchRunOptions = {},
-): Promise<Message[]> {
-  return (await scanAnswer(dataDir, await prepare(dataDir, q, options))).messages;
-}
-
-async function scanAnswer(dataDir: string, p: Prepared, note?: string): Promise<SearchResult> {
-  const st: ScanState = { top: new TopK(p.need), counting: p.counting, count: 0 };
-  await scanInto(layout(dataDir).messages, 0, p.q, p.plan, p.ctx, st, p.find);
-  return finish(p, st, { via: "scan", tailBytes: 0, ...(note ? { note } : {}) }, true);
-}
-
-/** Beyond this many unindexed bytes, a search first brings the index up to date (if free). */
-export const CATCH_UP_BYTES = 4 * 1024 * 1024;
-
-/**
- * Runs `q` through the index, catching it up first when it lags far behind and no other writer
- * is at work; falls back to a scan when there is no usable index. `scan: true` forces the scan.
- */
-export async function search(
-  dataDir: string,
-  q: SearchQuery,
-  options: SearchRunOptions = {},
-): Promise<SearchResult> {
-  const l = layout(dataDir);
-  const p = await prepare(dataDir, q, options);
-  if (options.scan) return await scanAnswer(dataDir, p);
-  // At most one catch-up, then answer; the log's size is read again after it (it may have grown).
-  for (let attempt = 0;; attempt++) {
-    let size: number;
-    try {
-      size = (await Deno.stat(l.messages)).size;
-    } catch (e) {
-      if (e instanceof Deno.errors.NotFound) return await scanAnswer(dataDir, p);
-      throw wrapError(e, `read ${l.messages}`);
-    }
-    const mayCatchUp = attempt === 0;
-    // Index only (rollups are the monitor's or `profiles rebuild`'s job); null when busy.
-    const catchUp = () => catchUpDerived(dataDir, { profiles: false }).catch(() => null);
-    const r = tryIndex(l.messages, l.index, size, p);
-    if (r.kind === "ok") {
-      if (r.tailBytes > CATCH_UP_BYTES && mayCatchUp && await catchUp()) continue;
-      const st: ScanState = { top: new TopK(p.need), counting: p.counting, count: r.count };
-      for (const h of r.hits) st.top.add(h);
-      if (r.tailBytes > 0) await scanInto(l.messages, r.offset, q, p.plan, p.ctx, st, p.find);
-      return finish(p, st, { via: "index", tailBytes: r.tailBytes }, r.countExact);
-    }
-    // A small log scans faster than it indexes; a big one is worth indexing once.
-    if (r.kind === "stale" && mayCatchUp && size > CATCH_UP_BYTES && await catchUp()) continue;
-    return await scanAnswer(dataDir, p, r.why);
-  }
-}
-
-type IndexAnswer =
-  | {
-    kind: "ok";
-    hits: Hit[];
-    offset: number;
-    tailBytes: number;
-    /** Matches in the indexed part (when counting). */
-    count: number;
-    countExact: boolean;
-  }
-  | { kind: "stale" | "none"; why: string };
-
-/** Thrown inside a read when the log no longer holds what the index says. */
-class LogMoved extends Error {}
-
-/** Records checked between looks at the clock. */
-const CHECK_STRIDE = 512;
-
-/**
- * The records of candidates that match the query, in the candidates' order. With a `budget`,
- * stops (and marks it run out) when its deadline passes.
- */
-function checked(
-  logPath: string,
-  cands: readonly Candidate[],
-  p: Prepared,
-  budget?: Budget,
-): Hit[] {
-  const out: Hit[] = [];
-  for (let from = 0; from < cands.length; from += CHECK_STRIDE) {
-    if (budget !== undefined && from > 0 && budget.now() > budget.deadline) {
-      budget.ranOut = true;
-      break;
-    }
-    const part = cands.slice(from, from + CHECK_STRIDE);
-    const records = readRecords(logPath, part);
-    if (records === null) throw new LogMoved();
-    for (const [i, m] of records.entries()) {
-      const c = part[i]!;
-      if (p.plan.exact || matchesMessage(m, c.ts, p.q, p.ctx)) {
-        out.push({ ts: c.ts, mid: c.mid, message: m });
-      }
-    }
-  }
-  return out;
-}
-
-/**
- * The best `p.need` matches among the indexed rows: the index's candidates, checked on their
- * records; when the index cannot check everything and too few pass, asks for more (four times
- * as many each round) until enough pass, the candidates run out, or the budget does.
- */
-function indexHits(ix: MessageIndex, logPath: string, p: Prepared): Hit[] {
-  for (let ask = p.need;; ask = Math.min(ask * 4, Number.MAX_SAFE_INTEGER)) {
-    const cands = ix.candidates({ ...p.plan.index, limit: ask });
-    const hits = checked(logPath, cands, p, p.find);
-    if (p.plan.exact || p.find.ranOut || cands.length < ask || hits.length >= p.need) return hits;
-    if (p.find.now() > p.find.deadline) {
-      p.find.ranOut = true;
-      return hits;
-    }
-  }
-}
-
-/** Rows between budget checks while counting. */
-const COUNT_STRIDE = 4096;
-
-/** How many indexed rows match: all of them, or as many as the count's budget allows. */
-function indexCount(
-  ix: MessageIndex,
-  logPath: string,
-  p: Prepared,
-): { count: number; exact: boolean } {
-  const iq: IndexQuery = { ...p.plan.index, limit: 0 };
-  if (p.plan.exact && p.countBudgetMs === undefined) {
-    return { count: ix.countMatching(iq), exact: true };
-  }
-  const budget = budgetOf(p.countBudgetMs, p.now);
-  let count = 0;
-  let batch: Candidate[] = [];
-  const flush = () => {
-    count += p.plan.exact ? batch.length : checked(logPath, batch, p).length;
-    batch = [];
-  };
-  for (const c of ix.matchingRows(iq)) {
-    batch.push(c);
-    if (batch.length < COUNT_STRIDE) continue;
-    flush();
-    if (budget.now() > budget.deadline) return { count, exact: false };
-  }
-  flush();
-  return { count, exact: true };
-}
-
-/** Read connections kept open between searches of one process, by index path (a few). */
-const readers = new Map<string, { ix: MessageIndex; dev: number; ino: number | null }>();
-const MAX_READERS = 4;
-
-/**
- * A read connection to the index at `path`: reused while the file is the same one (same device
- * and inode; `forget` deletes and recreates it), since opening one (loading the schema and the
- * FTS configuration) cost ~0.25 ms, a fifth of a typical indexed search. An idle connection
- * holds no snapshot, so it never holds back the writer.
- */
-function reader(path: string): MessageIndex {
-  const st = Deno.statSync(path);
-  const cached = readers.get(path);
-  if (cached && cached.dev === st.dev && cached.ino === st.ino && st.ino !== null) {
-    // Most recently used last.
-    readers.delete(path);
-    readers.set(path, cached);
-    return cached.ix;
-  }
-  if (cached) dropReader(path);
-  const ix = MessageIndex.open(path, { readOnly: true });
-  readers.set(path, { ix, dev: st.dev, ino: st.ino });
-  while (readers.size > MAX_READERS) dropReader(readers.keys().next().value!);
-  return ix;
-}
-
-function dropReader(path: string): void {
-  const r = readers.get(path);
-  readers.delete(path);
-  try {
-    r?.ix.close();
-  } catch {
-    // Closed already.
-  }
-}
-
-function tryIndex(logPath: string, indexPath: string, size: number, p: Prepared): IndexAnswer {
-  let ix: MessageIndex;
-  try {
-    ix = reader(indexPath);
-  } catch (e) {
-    return { kind: "stale", why: `no usable index (${e instanceof Error ? e.message : e})` };
-  }
-  let ok = false;
-  try {
-    // One read transaction: the mark and the rows it describes are seen together.
-    ix.db.exec("BEGIN");
-    try {
-      const mark = ix.mark;
-      const file = Deno.openSync(logPath, { read: true });
-      let holds: boolean;
-      try {
-        holds = markHolds(file, size, mark);
-      } finally {
-        file.close();
-      }
-      if (!holds) return { kind: "stale", why: "the log changed since it was indexed" };
-      const hits = indexHits(ix, logPath, p);
-      // Fewer hits than asked for: they are every match the index holds (or the budget ran out).
-      const counted = !p.counting
-        ? { count: 0, exact: true }
-        : hits.length < p.need
-        ? { count: hits.length, exact: true }
-        : indexCount(ix, logPath, p);
-      ok = true;
-      return {
-        kind: "ok",
-        hits,
-        offset: mark.offset,
-        tailBytes: size - mark.offset,
-        count: counted.count,
-        countExact: counted.exact,
-      };
-    } finally {
-      ix.db.exec("COMMIT");
-    }
-  } catch (e) {
-    if (e instanceof LogMoved) return { kind: "stale", why: "the log changed while searching" };
-    return { kind: "none", why: `index unusable (${e instanceof Error ? e.message : e})` };
-  } finally {
-    // Anything but a clean answer: open afresh next time.
-    if (!ok) dropReader(indexPath);
-  }
 }

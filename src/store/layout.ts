@@ -8,7 +8,9 @@
  *   logs/events.jsonl          moderation and notice events
  *   profiles/users/<user>.json
  *   profiles/channels/<channel>.json
+ *   privacy.json               the opt-out list
  *   enrichment/<subject_key>.json
+ *   reports/<subject_key>.md|html|json
  *   index.sqlite               derived: the search index (+ .lock: the derived writer's lock)
  *   profiles.sqlite            derived: rollup state behind the profile files
  * ```
@@ -31,6 +33,8 @@ export function layout(dataDir: string): {
   enrichment: string;
   index: string;
   profileState: string;
+  privacy: string;
+  reports: string;
 } {
   return {
     messages: join(dataDir, "logs", "messages.jsonl"),
@@ -41,6 +45,8 @@ export function layout(dataDir: string): {
     enrichment: join(dataDir, "enrichment"),
     index: join(dataDir, "index.sqlite"),
     profileState: join(dataDir, "profiles.sqlite"),
+    privacy: join(dataDir, "privacy.json"),
+    reports: join(dataDir, "reports"),
   };
 }
 

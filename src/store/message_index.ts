@@ -400,6 +400,61 @@ export class MessageIndex {
   }
 
   /**
+   * Counts every match of `q` in the indexed prefix (`limit` ignored), leaving out rows of the
+   * users and channels in `exclude`: the total beside a page of results.
+   */
+  countMatches(
+    q: IndexQuery,
+    exclude?: { users: ReadonlySet<string>; channels: ReadonlySet<string> },
+  ): number {
+    const conds: string[] = [];
+    const params: Array<number | string> = [];
+    for (const [col, name] of [["uid", q.user], ["cid", q.channel]] as const) {
+      if (name === undefined) continue;
+      const id = this.#lookupName(name);
+      if (id === null) return 0;
+      conds.push(`${col} = ?`);
+      params.push(id);
+    }
+    if (q.sinceMs !== undefined) {
+      conds.push("ts >= ?");
+      params.push(q.sinceMs);
+    }
+    if (q.untilMs !== undefined) {
+      conds.push("ts < ?");
+      params.push(q.untilMs);
+    }
+    for (const t of q.terms) {
+      conds.push("instr(text, ?) > 0");
+      params.push(t);
+    }
+    for (const [col, names] of [["uid", exclude?.users], ["cid", exclude?.channels]] as const) {
+      if (!names || names.size === 0) continue;
+      conds.push(
+        `${col} NOT IN (SELECT id FROM names WHERE name IN (${
+          [...names].map(() => "?").join(",")
+        }))`,
+      );
+      params.push(...names);
+    }
+    const where = conds.length ? ` WHERE ${conds.join(" AND ")}` : "";
+    const row = this.#stmt(`SELECT count(*) AS n FROM messages${where}`).get(...params) as {
+      n: number;
+    };
+    return Number(row.n);
+  }
+
+  /** Runs `fn` in one read transaction: what it reads is one consistent snapshot. */
+  read<T>(fn: () => T): T {
+    this.db.exec("BEGIN");
+    try {
+      return fn();
+    } finally {
+      this.db.exec("COMMIT");
+    }
+  }
+
+  /**
    * The best `q.limit` matches in the indexed prefix, newest first, ties by message_id (more
    * when several rows share the last timestamp: the caller cuts after merging).
    */

@@ -15,11 +15,10 @@
  *
  * @module
  */
-import { join } from "node:path";
 import { errorMessage, UsageError } from "../errors.ts";
 import { isoFromMs } from "../normalize.ts";
+import { enrichmentPath } from "./subject_files.ts";
 import { Enrichment, type ProviderResult, type Subject, type SubjectType } from "../schemas.ts";
-import { layout } from "../store/layout.ts";
 import { jsonText, writeFileAtomic } from "../store/atomic.ts";
 import { normalizeSubjectValue } from "./loading.ts";
 import type { Env } from "../config.ts";
@@ -88,22 +87,7 @@ export interface EnrichSummary {
   interrupted: boolean;
 }
 
-/** A subject key usable as a file name: no separators, no leading dot, bounded length. */
-export const SAFE_KEY_RE: RegExp = /^[A-Za-z0-9_+@%-][A-Za-z0-9._+@%-]{0,199}$/;
-
-/**
- * The enrichment file of a subject key, or a thrown UsageError when the key could escape the
- * folder or is not a valid file name (too long, separators, `..`).
- */
-export function enrichmentPath(dataDir: string, key: string): string {
-  if (!SAFE_KEY_RE.test(key)) {
-    throw new UsageError(
-      `subject key ${JSON.stringify(key.slice(0, 60))} is not a safe file name ` +
-        `(allowed: A-Z a-z 0-9 . _ + @ % -, not starting with ".", at most 200 characters)`,
-    );
-  }
-  return join(layout(dataDir).enrichment, `${key}.json`);
-}
+export { enrichmentPath, SAFE_KEY_RE } from "./subject_files.ts";
 
 /** JSON with object keys sorted: equal values give equal strings whatever the key order. */
 export function canonicalJson(value: unknown): string {

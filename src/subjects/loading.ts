@@ -7,7 +7,7 @@
  */
 import { parse } from "csv-parse/sync";
 import { createHash } from "node:crypto";
-import { type Normalized, normalizeEmail, normalizeLogin } from "../normalize.ts";
+import { DEFAULT_REGION, type Normalized, normalizeEmail, normalizeLogin } from "../normalize.ts";
 import { normalizePhone } from "../phone.ts";
 import { type Subject, SubjectsFile, SubjectType } from "../schemas.ts";
 import { InputError } from "../errors.ts";
@@ -306,4 +306,35 @@ export async function loadSubjectsFile(
   const merged = mergeSubjects(existing, parsed.subjects, options.replace ?? false);
   await writeSubjects(dataDir, merged.subjects);
   return { ...merged, problems: parsed.problems, read: parsed.subjects.length };
+}
+
+/**
+ * Finds a loaded subject by key, or else by value (`someuser`, `alice@example.com`, a phone in
+ * E.164 or as people write it, normalized with `region`), or else by `type:value`. Returns
+ * undefined when none matches.
+ */
+export function resolveSubject(
+  subjects: readonly Subject[],
+  ref: string,
+  region = DEFAULT_REGION,
+): Subject | undefined {
+  const r = ref.trim();
+  const byKey = subjects.find((s) => s.key === r);
+  if (byKey) return byKey;
+  const lower = r.toLowerCase().replace(/^@/, "");
+  const byValue = subjects.filter((s) => s.value === lower || s.value === r);
+  if (byValue.length === 1) return byValue[0];
+  // A phone or email as written ("(202) 555-0123", "Alice@Example.com").
+  for (const n of [normalizePhone(r, region), normalizeEmail(r)]) {
+    if (!n.ok) continue;
+    const hit = subjects.find((s) => s.value === n.value);
+    if (hit) return hit;
+  }
+  const colon = r.indexOf(":");
+  if (colon > 0) {
+    const type = r.slice(0, colon).toLowerCase();
+    const value = r.slice(colon + 1).trim().toLowerCase();
+    return subjects.find((s) => s.type === type && s.value === value);
+  }
+  return undefined;
 }

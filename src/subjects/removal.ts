@@ -18,10 +18,8 @@
 import { NotFoundError, wrapError } from "../errors.ts";
 import { DEFAULT_REGION } from "../normalize.ts";
 import type { Subject } from "../schemas.ts";
-import { enrichmentPath } from "./enrichment.ts";
-import { resolveSubject } from "./hits.ts";
-import { readSubjects, writeSubjects } from "./loading.ts";
-import { REPORT_FORMATS, reportPath } from "./reports.ts";
+import { readSubjects, resolveSubject, writeSubjects } from "./loading.ts";
+import { enrichmentPath, REPORT_FORMATS, reportPath } from "./subject_files.ts";
 
 /** What {@link removeSubject} did. */
 export interface RemoveResult {

@@ -19,22 +19,19 @@
  */
 import { join, relative } from "node:path";
 import type { Activity, Message, Signal, Subject } from "../schemas.ts";
-import { Enrichment, UserProfile } from "../schemas.ts";
+import { Enrichment } from "../schemas.ts";
 import { NotFoundError, StoreError, UsageError, wrapError } from "../errors.ts";
-import { enrichmentPath, SAFE_KEY_RE } from "./enrichment.ts";
+import { enrichmentPath, type ReportFormat, reportPath, SAFE_KEY_RE } from "./subject_files.ts";
 import { readSubjects } from "./loading.ts";
-import { privacyFilter } from "../privacy/optout.ts";
-import { compareHitRows, type HitRow, hitRowsOf, scanMessages } from "./hits.ts";
+import { privacyFilter } from "../query/privacy_filter.ts";
+import type { Store } from "../store/store.ts";
+import { compareHitRows, type HitRow, hitRowsOf, messagesAbout } from "../query/hits.ts";
 import { builtinProviders } from "./providers/registry.ts";
 import { writeFileAtomic } from "../store/atomic.ts";
 import { readJsonFile } from "../store/json_file.ts";
-import { profilePath } from "../store/layout.ts";
+import { layout, profilePath } from "../store/layout.ts";
 
-/** Report formats. */
-export type ReportFormat = "md" | "html" | "json";
-
-/** The formats, for flag checking. */
-export const REPORT_FORMATS: readonly ReportFormat[] = ["md", "html", "json"];
+export { REPORT_FORMATS, type ReportFormat, reportPath } from "./subject_files.ts";
 
 /** One provider's part of a report. */
 export interface ProviderSection {
@@ -122,22 +119,23 @@ const EMPTY_BY_HOUR = (): number[] => new Array<number>(24).fill(0);
  * key and NotFoundError for one that is not loaded.
  */
 export async function buildReport(
-  dataDir: string,
+  store: Store,
   key: string,
   options: BuildReportOptions = {},
 ): Promise<SubjectReport> {
   if (!SAFE_KEY_RE.test(key)) throw new UsageError(`not a subject key: ${JSON.stringify(key)}`);
+  const dataDir = store.dataDir;
   const subjects = await readSubjects(dataDir);
   const subject = subjects.find((s) => s.key === key);
   if (!subject) {
     throw new NotFoundError(
-      `no subject with key "${key}" in ${join(dataDir, "subjects.json")} (see: subjects hits)`,
+      `no subject with key "${key}" in ${layout(dataDir).subjects} (see: subjects hits)`,
     );
   }
   const now = options.now ?? Date.now;
   const hitsLimit = options.hitsLimit ?? 50;
   const signalsLimit = options.signalsLimit ?? 50;
-  const privacy = await privacyFilter(dataDir);
+  const privacy = await privacyFilter(store);
   // No channel is named "": this asks about the user alone.
   const optedOut = subject.type === "username" && !privacy.allows(subject.value, "");
 
@@ -174,10 +172,11 @@ export async function buildReport(
   const hitRows: HitRow[] = [];
   const own: Message[] = [];
   const signals: SignalItem[] = [];
-  const needle = subject.type === "username" ? subject.value : `"subject_key":"${key}"`;
+  const about = subject.type === "username"
+    ? { subjectKey: key, user: subject.value }
+    : { subjectKey: key };
   if (!optedOut) {
-    await scanMessages(dataDir, needle, (m) => {
-      if (!privacy.allows(m.user_name, m.channel)) return;
+    for await (const m of messagesAbout(store, about, { privacy })) {
       const rows = hitRowsOf(m, { subject: key });
       hitRows.push(...rows);
       const wrote = subject.type === "username" && m.user_name === subject.value;
@@ -204,7 +203,7 @@ export async function buildReport(
           snippet: s.snippet,
         });
       }
-    });
+    }
   }
   hitRows.sort(compareHitRows);
   signals.sort((a, b) =>
@@ -214,12 +213,10 @@ export async function buildReport(
   // Presence.
   let presence: PresenceSection;
   const profileRel = relative(dataDir, profilePath(dataDir, "user", subject.value));
-  const profileJson = subject.type === "username" && !optedOut
-    ? await readJsonFile(join(dataDir, profileRel))
-    : undefined;
-  const profile = profileJson === undefined ? null : UserProfile.safeParse(profileJson);
-  if (profile && profile.success) {
-    const p = profile.data;
+  const p = subject.type === "username" && !optedOut
+    ? await store.userProfile(subject.value)
+    : null;
+  if (p !== null) {
     const channels = p.channels_participated
       .filter((c) => privacy.allows(null, c))
       .map((c) => ({ channel: c, messages: p.per_channel[c] ?? 0 }))
@@ -608,21 +605,15 @@ export function renderReport(r: SubjectReport, format: ReportFormat): string {
   return format === "md" ? renderMarkdown(r) : format === "html" ? renderHtml(r) : renderJson(r);
 }
 
-/** The default path of a report file (the key was checked to be a safe file name). */
-export function reportPath(dataDir: string, key: string, format: ReportFormat): string {
-  if (!SAFE_KEY_RE.test(key)) throw new UsageError(`not a subject key: ${JSON.stringify(key)}`);
-  return join(dataDir, "reports", `${key}.${format}`);
-}
-
 /** Builds and writes one report; returns its path. */
 export async function writeReport(
-  dataDir: string,
+  store: Store,
   key: string,
   format: ReportFormat,
   options: BuildReportOptions & { out?: string } = {},
 ): Promise<string> {
-  const r = await buildReport(dataDir, key, options);
-  const path = options.out ?? reportPath(dataDir, key, format);
+  const r = await buildReport(store, key, options);
+  const path = options.out ?? reportPath(store.dataDir, key, format);
   await writeFileAtomic(path, renderReport(r, format));
   return path;
 }
@@ -632,11 +623,11 @@ export async function writeReport(
  * those of subjects no longer loaded (after forget or retention). Returns the paths written.
  */
 export async function regenerateReports(
-  dataDir: string,
+  store: Store,
   subjects: readonly Subject[],
   options: BuildReportOptions = {},
 ): Promise<string[]> {
-  const dir = join(dataDir, "reports");
+  const dir = layout(store.dataDir).reports;
   const keys = new Set(subjects.map((s) => s.key));
   const written: string[] = [];
   let entries: Deno.DirEntry[] = [];
@@ -661,7 +652,7 @@ export async function regenerateReports(
       continue;
     }
     let r = built.get(key);
-    if (r === undefined) built.set(key, r = await buildReport(dataDir, key, options));
+    if (r === undefined) built.set(key, r = await buildReport(store, key, options));
     await writeFileAtomic(path, renderReport(r, format));
     written.push(path);
   }

@@ -10,9 +10,11 @@ import {
   tempDir,
 } from "../support/cli.ts";
 import { generatedRows, writeFixtures } from "../support/chat_fixture.ts";
-import { readPrivacy, takeAllowed } from "../../src/privacy/optout.ts";
-import { privacyFilter } from "../../src/privacy/optout.ts";
-import { buildQuery, search } from "../../src/query/search.ts";
+import { readPrivacy } from "../../src/privacy/optout.ts";
+import { privacyFilter, takeAllowed } from "../../src/query/privacy_filter.ts";
+import { buildQuery } from "../../src/query/search.ts";
+import { search } from "../../src/store/message_search.ts";
+import { storeAt } from "../support/store.ts";
 
 Deno.test("privacy optout add/remove/list normalizes names and says what stays on disk", async () => {
   await using dir = await tempDir();
@@ -35,7 +37,7 @@ Deno.test("privacy optout add/remove/list normalizes names and says what stays o
     add.stderr,
     /stays on disk until you run: twitch-osint forget --user someuser --user fan88 --channel devchat/,
   );
-  assertEquals((await readPrivacy(dir.path)).optout, {
+  assertEquals((await readPrivacy(storeAt(dir.path))).optout, {
     users: ["fan88", "someuser"],
     channels: ["devchat"],
   });
@@ -176,7 +178,7 @@ Deno.test("opted-out users are not served: search (library and CLI), profiles, s
   );
   const q = buildQuery({ limit: 200 });
   const served = async () => {
-    const filter = await privacyFilter(dir.path);
+    const filter = await privacyFilter(storeAt(dir.path));
     return await takeAllowed(
       async (limit) => (await search(dir.path, { ...q, limit })).messages,
       q.limit,

@@ -1,17 +1,11 @@
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import fc from "fast-check";
 import { join } from "node:path";
-import {
-  compileRule,
-  dropCorruptEntry,
-  findRemaining,
-  forget,
-  forgetRecord,
-  FORGOTTEN,
-  retentionCutoff,
-  scrubEnrichment,
-  scrubText,
-} from "../../src/privacy/forget.ts";
+import { findRemaining, forget, FORGOTTEN, scrubEnrichment } from "../../src/privacy/forget.ts";
+import { compileRule, scrubText } from "../../src/privacy/forget_rule.ts";
+import { dropCorruptEntry, forgetRecord } from "../../src/privacy/forget_decisions.ts";
+import { retentionCutoff } from "../../src/privacy/retention.ts";
+import { storeAt } from "../support/store.ts";
 import { type ChatEvent, Message, type Subject } from "../../src/schemas.ts";
 import { eventLog, messageLog } from "../../src/store/layout.ts";
 import { writeSubjects } from "../../src/subjects/loading.ts";
@@ -221,7 +215,7 @@ Deno.test("findRemaining() searches binary files too", async () => {
     new Uint8Array([0, 255, ...new TextEncoder().encode("xx SomeUser"), 0]),
   );
   await Deno.writeTextFile(join(dir.path, "t.txt"), "someuser123 only");
-  assertEquals(await findRemaining(dir.path, RULE()), [{ file: "a/bin", count: 1 }]);
+  assertEquals(await findRemaining(storeAt(dir.path), RULE()), [{ file: "a/bin", count: 1 }]);
 });
 
 Deno.test("findRemaining() counts whole words across its read windows, in files of any size", async () => {
@@ -242,7 +236,7 @@ Deno.test("findRemaining() counts whole words across its read windows, in files 
   const text = new TextDecoder("latin1").decode(bytes);
   const expected = text.match(RULE().word!)!.length;
   assertEquals(expected, 5);
-  assertEquals(await findRemaining(dir.path, RULE()), [{ file: "big", count: expected }]);
+  assertEquals(await findRemaining(storeAt(dir.path), RULE()), [{ file: "big", count: expected }]);
 });
 
 async function seed(dataDir: string): Promise<void> {
@@ -321,7 +315,7 @@ Deno.test("forget() removes every byte of a user from the data dir, and a second
   await using dir = await tempDir();
   await seed(dir.path);
   const regenerated: string[][] = [];
-  const s = await forget(dir.path, { users: ["someuser"] }, {
+  const s = await forget(storeAt(dir.path), { users: ["someuser"] }, {
     hooks: {
       regenerateReports: (_d, subjects) => {
         regenerated.push(subjects.map((x) => x.key));
@@ -364,7 +358,7 @@ Deno.test("forget() removes every byte of a user from the data dir, and a second
   });
 
   const ino = (await Deno.stat(join(dir.path, "logs", "messages.jsonl"))).ino;
-  const again = await forget(dir.path, { users: ["someuser"] });
+  const again = await forget(storeAt(dir.path), { users: ["someuser"] });
   assertEquals(again.nothing, true);
   assertEquals(again.files.every((f) => f.removed === 0 && f.scrubbed === 0), true);
   assertEquals((await Deno.stat(join(dir.path, "logs", "messages.jsonl"))).ino, ino);
@@ -374,7 +368,7 @@ Deno.test("forget() with dryRun counts but changes nothing", async () => {
   await using dir = await tempDir();
   await seed(dir.path);
   const before = await grepTree(dir.path, "someuser");
-  const s = await forget(dir.path, { users: ["someuser"] }, { dryRun: true });
+  const s = await forget(storeAt(dir.path), { users: ["someuser"] }, { dryRun: true });
   assertEquals([s.dryRun, s.nothing], [true, false]);
   assertEquals(s.files.find((f) => f.file === "logs/messages.jsonl")?.removed, 2);
   assertEquals((await grepTree(dir.path, "someuser")).length, before.length);
@@ -383,13 +377,13 @@ Deno.test("forget() with dryRun counts but changes nothing", async () => {
 Deno.test("forget() of a channel drops its messages and events; retention drops old ones", async () => {
   await using dir = await tempDir();
   await seed(dir.path);
-  const s = await forget(dir.path, { channels: ["example_channel"] });
+  const s = await forget(storeAt(dir.path), { channels: ["example_channel"] });
   assertEquals(s.files.find((f) => f.file === "logs/messages.jsonl")?.removed, 2);
   assertEquals(s.files.find((f) => f.file === "logs/events.jsonl")?.removed, 2);
   const log = await Deno.readTextFile(join(dir.path, "logs", "messages.jsonl"));
   assert(!log.includes('"channel":"example_channel"'));
 
-  const r = await forget(dir.path, { before: "2025-09-02T12:00:00.001Z" });
+  const r = await forget(storeAt(dir.path), { before: "2025-09-02T12:00:00.001Z" });
   assertEquals(r.files.find((f) => f.file === "logs/messages.jsonl")?.removed, 3);
   assertEquals(await Deno.readTextFile(join(dir.path, "logs", "messages.jsonl")), "");
   assertEquals(
@@ -429,7 +423,7 @@ Deno.test("forget() under concurrent appends loses nothing and writes no torn li
       await new Promise((r) => setTimeout(r, 1));
     }
   })();
-  const s = await forget(dir.path, { users: ["someuser"] });
+  const s = await forget(storeAt(dir.path), { users: ["someuser"] });
   stop = true;
   await writing;
   assertEquals(s.files.find((f) => f.file === "logs/messages.jsonl")?.removed, 6667);
@@ -448,7 +442,7 @@ Deno.test("forget() removes temporary files a killed rewrite left beside the log
   await seed(dir.path);
   const stale = join(dir.path, "logs", "messages.jsonl.rewrite-99999-1");
   await Deno.writeTextFile(stale, '{"user_name":"someuser"}\n');
-  await forget(dir.path, { users: ["someuser"] });
+  await forget(storeAt(dir.path), { users: ["someuser"] });
   let gone = false;
   await Deno.stat(stale).catch(() => (gone = true));
   assert(gone);
@@ -457,14 +451,14 @@ Deno.test("forget() removes temporary files a killed rewrite left beside the log
 Deno.test("forget() rebuilds derived files that still hold the name after an interrupted run", async () => {
   await using dir = await tempDir();
   await seed(dir.path);
-  await forget(dir.path, { users: ["someuser"] });
+  await forget(storeAt(dir.path), { users: ["someuser"] });
   // As if the rebuild had failed: a profile still names them.
   await Deno.writeTextFile(
     join(dir.path, "profiles", "users", "fan88.json"),
     '{"top_mentions":["someuser"]}\n',
   );
   let rebuilt = 0;
-  const s = await forget(dir.path, { users: ["someuser"] }, {
+  const s = await forget(storeAt(dir.path), { users: ["someuser"] }, {
     hooks: {
       rebuildDerived: async (d) => {
         rebuilt++;

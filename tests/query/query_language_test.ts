@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { formatQuery, parseQuery, QuerySyntaxError } from "../../src/query/query_language.ts";
-import type { Literal, MessageQuery, Term } from "../../src/query/message_query.ts";
+import type { Literal, QueryFilter, Term } from "../../src/store/message_query.ts";
 import { UsageError } from "../../src/errors.ts";
 
 const NOW = Date.parse("2025-09-02T12:00:00.000Z");
@@ -9,7 +9,7 @@ const pos = (term: Term): Literal => ({ negated: false, term });
 const neg = (term: Term): Literal => ({ negated: true, term });
 const text = (value: string): Term => ({ field: "text", value });
 
-const TABLE: Array<[string, MessageQuery]> = [
+const TABLE: Array<[string, QueryFilter]> = [
   ["dating", { clauses: [[pos(text("dating"))]] }],
   ["DATING Sara", { clauses: [[pos(text("dating"))], [pos(text("sara"))]] }],
   ["a OR b", { clauses: [[pos(text("a")), pos(text("b"))]] }],
@@ -191,7 +191,7 @@ Deno.test("formatQuery() writes what parseQuery() reads back unchanged", () => {
         },
       ),
       (clauses) => {
-        const q: MessageQuery = JSON.parse(JSON.stringify({ clauses }));
+        const q: QueryFilter = JSON.parse(JSON.stringify({ clauses }));
         const back = parseQuery(formatQuery(q));
         assert.deepEqual(back, q);
       },

@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { join } from "node:path";
-import { scanSearch, search, type SearchQuery } from "../../src/query/search.ts";
+import { scanSearch, search } from "../../src/store/message_search.ts";
+import type { SearchQuery } from "../../src/query/search.ts";
 import { formatQuery, parseQuery } from "../../src/query/query_language.ts";
-import { matchesMessage, type MessageQuery, type Term } from "../../src/query/message_query.ts";
-import { regexLiterals } from "../../src/query/regex_literals.ts";
+import { matchesMessage, type QueryFilter, type Term } from "../../src/store/message_query.ts";
+import { regexLiterals } from "../../src/store/regex_literals.ts";
 import { fold } from "../../src/normalize.ts";
 import { catchUpDerived } from "../../src/store/derived.ts";
 import { layout } from "../../src/store/layout.ts";
@@ -27,7 +28,7 @@ function order(a: Message, b: Message): number {
 }
 
 /** Every match of `q`, in result order, by definition. */
-function reference(all: Message[], q: MessageQuery, deleted: ReadonlySet<string>): string[] {
+function reference(all: Message[], q: QueryFilter, deleted: ReadonlySet<string>): string[] {
   return all.filter((m) => matchesMessage(m, Date.parse(m.ts), q, { deleted })).sort(order)
     .map((m) => m.message_id);
 }
@@ -88,7 +89,7 @@ const languageArb: fc.Arbitrary<SearchQuery> = fc.record({
   limit: fc.integer({ min: 1, max: 25 }),
   offset: fc.option(fc.integer({ min: 1, max: 20 }), { nil: undefined }),
 }).map((r) => {
-  const typed: MessageQuery = JSON.parse(JSON.stringify({ clauses: r.clauses }));
+  const typed: QueryFilter = JSON.parse(JSON.stringify({ clauses: r.clauses }));
   let text = formatQuery(typed);
   if (r.since !== undefined) text += ` after:${new Date(BASE + r.since * 1000).toISOString()}`;
   if (r.until !== undefined && (r.since === undefined || r.until >= r.since)) {
@@ -155,8 +156,8 @@ Deno.test("search() answers every query of the language alike through the index 
         for (const q of queries) {
           const every = reference(all, q, deletedIds);
           const from = q.offset ?? 0;
-          const viaIndex = await search(dataDir, q, { count: true });
-          const viaScan = await search(dataDir, q, { count: true, scan: true });
+          const viaIndex = await search(dataDir, q, { total: true });
+          const viaScan = await search(dataDir, q, { total: true, scan: true });
           const label = formatQuery(q);
           if (all.length > 0) assert.equal(viaIndex.via, "index");
           assert.deepEqual(ids(viaIndex.messages), every.slice(from, from + q.limit), label);
@@ -217,7 +218,7 @@ Deno.test("search() over many rows: every shape through the index equals the ref
     for (const [limit, offset] of [[20, 0], [7, 13], [500, 0]] as const) {
       const q: SearchQuery = { ...parseQuery(text), limit, offset };
       const every = reference(all, q, new Set());
-      const r = await search(dir.path, q, { count: true });
+      const r = await search(dir.path, q, { total: true });
       assert.equal(r.via, "index");
       assert.deepEqual(ids(r.messages), every.slice(offset, offset + limit), text);
       assert.equal(r.total, every.length, text);
@@ -252,11 +253,11 @@ Deno.test("search() counts within a budget and says when the total is a lower bo
   let t = 0;
   const now = () => (t += 1000);
   const q: SearchQuery = { ...parseQuery("kappa"), limit: 20 };
-  const cut = await search(dir.path, q, { count: { budgetMs: 500 }, now });
+  const cut = await search(dir.path, q, { total: { budgetMs: 500 }, now });
   assert.equal(cut.messages.length, 20);
   assert.equal(cut.totalExact, false);
   assert.ok(cut.total! >= 20 && cut.total! < 20000, String(cut.total));
-  const exact = await search(dir.path, q, { count: true });
+  const exact = await search(dir.path, q, { total: true });
   assert.equal(exact.total, 20000);
   assert.equal(exact.totalExact, true);
 });

@@ -4,12 +4,11 @@ import { join } from "node:path";
 import {
   buildQuery,
   parseTimeBound,
-  scanSearch,
-  search,
   type SearchQuery,
   searchTerms,
 } from "../../src/query/search.ts";
-import { matchesMessage } from "../../src/query/message_query.ts";
+import { scanSearch, search } from "../../src/store/message_search.ts";
+import { matchesMessage } from "../../src/store/message_query.ts";
 import { UsageError } from "../../src/errors.ts";
 import { catchUpDerived, rebuildDerived } from "../../src/store/derived.ts";
 import { layout } from "../../src/store/layout.ts";
@@ -25,23 +24,14 @@ import {
 import { tempDir } from "../support/cli.ts";
 
 /** The answer by definition: filter everything, sort newest first then by id, cut. */
-function reference(
-  all: Message[],
-  q: SearchQuery,
-  deleted: ReadonlySet<string> = new Set(),
-): string[] {
-  const from = q.offset ?? 0;
-  return matching(all, q, deleted).slice(from, from + q.limit);
-}
-
-/** Every match of `q` in order. */
-function matching(all: Message[], q: SearchQuery, deleted: ReadonlySet<string>): string[] {
+function reference(all: Message[], q: SearchQuery): string[] {
   return all
-    .filter((m) => matchesMessage(m, Date.parse(m.ts), q, { deleted }))
+    .filter((m) => matchesMessage(m, Date.parse(m.ts), q, { deleted: new Set() }))
     .sort((a, b) =>
       Date.parse(b.ts) - Date.parse(a.ts) ||
       (a.message_id < b.message_id ? -1 : a.message_id > b.message_id ? 1 : 0)
     )
+    .slice(0, q.limit)
     .map((m) => m.message_id);
 }
 

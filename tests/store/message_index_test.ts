@@ -7,7 +7,8 @@ import { markHolds, markOf } from "../../src/store/log_mark.ts";
 import { parseLogRecord } from "../../src/store/log_record.ts";
 import { catchUpDerived, DerivedWriter, tryWriterLock } from "../../src/store/derived.ts";
 import { layout, messageLog } from "../../src/store/layout.ts";
-import { buildQuery, search } from "../../src/query/search.ts";
+import { buildQuery } from "../../src/query/search.ts";
+import { search } from "../../src/store/message_search.ts";
 import { msg, withIds } from "../support/messages.ts";
 import { tempDir } from "../support/cli.ts";
 

@@ -16,6 +16,7 @@ import { writeSubjects } from "../../src/subjects/loading.ts";
 import { jsonText } from "../../src/store/atomic.ts";
 import { updatePrivacy } from "../../src/privacy/optout.ts";
 import { tempDir } from "../support/cli.ts";
+import { storeAt } from "../support/store.ts";
 
 function m(over: Partial<Message> & { text: string; message_id: string }): Message {
   return {
@@ -146,7 +147,7 @@ const NOW = () => Date.parse("2025-09-03T00:00:00.000Z");
 Deno.test("buildReport() gathers a username subject's enrichment, presence, hits and signals", async () => {
   await using dir = await tempDir();
   await seed(dir.path);
-  const r = await buildReport(dir.path, "username_someuser", { now: NOW });
+  const r = await buildReport(storeAt(dir.path), "username_someuser", { now: NOW });
   assertEquals(r.generated_at, "2025-09-03T00:00:00.000Z");
   assertEquals(r.subject, SUBJECTS[0]);
   assertEquals(r.opted_out, false);
@@ -190,7 +191,7 @@ Deno.test("buildReport() gathers a username subject's enrichment, presence, hits
 Deno.test("buildReport() of a phone subject: presence from where its value was seen", async () => {
   await using dir = await tempDir();
   await seed(dir.path);
-  const r = await buildReport(dir.path, "phone_+12025550123", { now: NOW });
+  const r = await buildReport(storeAt(dir.path), "phone_+12025550123", { now: NOW });
   assertEquals(r.enrichment.file, null);
   assertEquals([r.hits.total, r.hits.by_how.text], [1, 1]);
   assertEquals(r.presence.channels, [{ channel: "example_channel", messages: 1 }]);
@@ -202,24 +203,26 @@ Deno.test("buildReport() of a phone subject: presence from where its value was s
 Deno.test("buildReport() serves nothing of an opted-out user and refuses unknown keys", async () => {
   await using dir = await tempDir();
   await seed(dir.path);
-  await updatePrivacy(dir.path, { users: ["someuser"] });
-  const r = await buildReport(dir.path, "username_someuser", { now: NOW });
+  await updatePrivacy(storeAt(dir.path), { users: ["someuser"] });
+  const r = await buildReport(storeAt(dir.path), "username_someuser", { now: NOW });
   assertEquals([r.opted_out, r.hits.total, r.presence.seen, r.signals.items.length], [
     true,
     0,
     false,
     0,
   ]);
-  const phone = await buildReport(dir.path, "phone_+12025550123", { now: NOW });
+  const phone = await buildReport(storeAt(dir.path), "phone_+12025550123", { now: NOW });
   assertEquals(phone.hits.total, 1); // fan88's message, not someuser's
-  await assertRejects(() => buildReport(dir.path, "username_nobody"), UsageError);
-  await assertRejects(() => buildReport(dir.path, "../escape"), UsageError);
+  await assertRejects(() => buildReport(storeAt(dir.path), "username_nobody"), UsageError);
+  await assertRejects(() => buildReport(storeAt(dir.path), "../escape"), UsageError);
 });
 
 Deno.test("renderMarkdown() has every section with what it rests on", async () => {
   await using dir = await tempDir();
   await seed(dir.path);
-  const md = renderMarkdown(await buildReport(dir.path, "username_someuser", { now: NOW }));
+  const md = renderMarkdown(
+    await buildReport(storeAt(dir.path), "username_someuser", { now: NOW }),
+  );
   for (
     const re of [
       /^# Subject report: someuser \(username\)$/m,
@@ -246,7 +249,7 @@ Deno.test("renderMarkdown() has every section with what it rests on", async () =
 Deno.test("renderHtml() escapes every value", async () => {
   await using dir = await tempDir();
   await seed(dir.path);
-  const html = renderHtml(await buildReport(dir.path, "username_someuser", { now: NOW }));
+  const html = renderHtml(await buildReport(storeAt(dir.path), "username_someuser", { now: NOW }));
   assert(!html.includes("<script>"));
   assertMatch(html, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
   assertMatch(html, /<h2>Chat presence<\/h2>/);
@@ -280,11 +283,11 @@ Deno.test("presenceFromMessages() counts per channel, first/last seen and activi
 Deno.test("regenerateReports() rewrites reports of loaded subjects and deletes the others", async () => {
   await using dir = await tempDir();
   await seed(dir.path);
-  const md = await writeReport(dir.path, "username_someuser", "md", { now: NOW });
-  const html = await writeReport(dir.path, "phone_+12025550123", "html", { now: NOW });
+  const md = await writeReport(storeAt(dir.path), "username_someuser", "md", { now: NOW });
+  const html = await writeReport(storeAt(dir.path), "phone_+12025550123", "html", { now: NOW });
   assertEquals(md, join(dir.path, "reports", "username_someuser.md"));
   await Deno.writeTextFile(md, "stale");
-  const written = await regenerateReports(dir.path, [SUBJECTS[0]!], { now: NOW });
+  const written = await regenerateReports(storeAt(dir.path), [SUBJECTS[0]!], { now: NOW });
   assertEquals(written, [md]);
   assertMatch(await Deno.readTextFile(md), /^# Subject report: someuser/);
   let gone = false;

@@ -1,8 +1,9 @@
 /**
- * The typed query of `search messages` and `search events`: what the query language
- * (`--query`, `q=`) and the flags (`--by`, `--value`, `--contains`, `--since`, `--until`) both
- * produce, and the one predicate that defines what matches. The index and the scan of the log
- * answer the same query; both end by checking each candidate with {@link matchesMessage}.
+ * The typed query of `search messages` and `search events`, the Store's query contract: what
+ * the query language (`src/query/query_language.ts`: `--query`, `q=`) and the flags (`--by`,
+ * `--value`, `--contains`, `--since`, `--until`) both produce, and the one predicate that
+ * defines what matches. Every store answers it; the embedded store's index and its scan of the
+ * log both end by checking each candidate with {@link matchesMessage}.
  *
  * A query is a conjunction of clauses, each clause a disjunction of literals (a term, maybe
  * negated), plus a time window: `a b OR c -d after:2025-09-01` is
@@ -40,7 +41,7 @@ export interface Literal {
 }
 
 /** A search, normalized: AND of clauses, each an OR of literals, within a time window. */
-export interface MessageQuery {
+export interface QueryFilter {
   clauses: Literal[][];
   /** Inclusive, epoch ms. */
   sinceMs?: number;
@@ -49,7 +50,7 @@ export interface MessageQuery {
 }
 
 /** The query that matches every message. */
-export function everything(): MessageQuery {
+export function everything(): QueryFilter {
   return { clauses: [] };
 }
 
@@ -68,8 +69,8 @@ export function everything(): MessageQuery {
  * assert.equal(q.clauses.length, 1);
  * ```
  */
-export function both(a: MessageQuery, b: MessageQuery): MessageQuery {
-  const q: MessageQuery = { clauses: [...a.clauses, ...b.clauses] };
+export function both(a: QueryFilter, b: QueryFilter): QueryFilter {
+  const q: QueryFilter = { clauses: [...a.clauses, ...b.clauses] };
   const since = maxDefined(a.sinceMs, b.sinceMs);
   const until = minDefined(a.untilMs, b.untilMs);
   if (since !== undefined) q.sinceMs = since;
@@ -179,7 +180,7 @@ function termHolds(s: Subject, t: Term, ctx: MatchContext): boolean {
 export function matchesMessage(
   m: Message,
   tsMs: number,
-  q: MessageQuery,
+  q: QueryFilter,
   ctx: MatchContext,
 ): boolean {
   if (q.sinceMs !== undefined && tsMs < q.sinceMs) return false;
@@ -215,7 +216,7 @@ export const EVENT_FIELDS: ReadonlySet<Term["field"]> = new Set(["text", "from",
  * that cleared the whole chat has no user. Terms of fields outside {@link EVENT_FIELDS} never
  * hold (the parser refuses them for events).
  */
-export function matchesEvent(e: ChatEvent, q: MessageQuery): boolean {
+export function matchesEvent(e: ChatEvent, q: QueryFilter): boolean {
   const ms = Date.parse(e.ts);
   if (q.sinceMs !== undefined && ms < q.sinceMs) return false;
   if (q.untilMs !== undefined && ms >= q.untilMs) return false;

@@ -1,0 +1,107 @@
+/**
+ * The privacy filter of the query layer: the opt-out list (users and channels whose messages
+ * are neither stored nor served) applied under every read, so that no view can serve what must
+ * not be served. A forgotten user or channel is gone from the store itself (`forget`).
+ *
+ * @module
+ */
+import type { Exclusion, MessageQuery, Store } from "../store/store.ts";
+import type { Literal } from "../store/message_query.ts";
+
+/** A filter over messages (or any record with a user and a channel) from the opt-out list. */
+export interface PrivacyFilter {
+  /** True when a record of this user in this channel may be stored and served. */
+  allows(userName: string | null, channel: string): boolean;
+  /** Re-reads the list if the file changed since the last read. */
+  refresh(): Promise<void>;
+  /** The users and channels left out, as the Store takes them (for totals). */
+  exclusion(): Exclusion;
+}
+
+/** A filter over the store's opt-out list, refreshed on demand. */
+export async function privacyFilter(store: Store): Promise<PrivacyFilter> {
+  let users = new Set<string>();
+  let channels = new Set<string>();
+  let stamp = "";
+  const load = async () => {
+    const next = await store.optOutStamp();
+    if (next === stamp) return;
+    const f = await store.readOptOut();
+    users = new Set(f.optout.users);
+    channels = new Set(f.optout.channels);
+    stamp = next;
+  };
+  await load();
+  return {
+    // Nearly every data dir has an empty list: skip the lookups then (this runs per message).
+    allows: (u, c) =>
+      (channels.size === 0 || !channels.has(c)) &&
+      (u === null || users.size === 0 || !users.has(u)),
+    refresh: load,
+    exclusion: () => ({ users, channels }),
+  };
+}
+
+/**
+ * The first `limit` items of an ordered result that the opt-out list allows, from a query that
+ * returns the first N items of that order for any N (search: newest first). Asks for `limit`,
+ * and while some were filtered out and the query may hold more, asks again for twice as many.
+ * The result is what the query would give if the opted-out records were not in the data.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { takeAllowed } from "./privacy_filter.ts";
+ * const all = [1, 2, 3, 4, 5, 6];
+ * const got = await takeAllowed((n) => Promise.resolve(all.slice(0, n)), 3, (x) => x % 2 === 0);
+ * deepStrictEqual(got, [2, 4, 6]);
+ * ```
+ */
+export async function takeAllowed<T>(
+  query: (limit: number) => Promise<T[]>,
+  limit: number,
+  allows: (item: T) => boolean,
+): Promise<T[]> {
+  let ask = limit;
+  for (;;) {
+    const got = await query(ask);
+    const kept = got.filter(allows);
+    // Fewer than asked: the query is exhausted. Enough kept: they are the first `limit`.
+    if (got.length < ask || kept.length >= limit) return kept.slice(0, limit);
+    ask = Math.min(ask * 2, Number.MAX_SAFE_INTEGER);
+  }
+}
+
+/**
+ * The query with the opt-out list joined as clauses (`-from:user`, `-in:channel`): its page and
+ * its total then leave the opted-out records out, in every store, through the index and the
+ * scan alike.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { withOptOut } from "./privacy_filter.ts";
+ * const filter = { exclusion: () => ({ users: new Set(["fan88"]), channels: new Set<string>() }) };
+ * deepStrictEqual(withOptOut({ clauses: [], limit: 5 }, filter).clauses, [
+ *   [{ negated: true, term: { field: "from", value: "fan88" } }],
+ * ]);
+ * ```
+ */
+export function withOptOut<Q extends MessageQuery>(
+  q: Q,
+  filter: Pick<PrivacyFilter, "exclusion">,
+): Q {
+  const { users, channels } = filter.exclusion();
+  if (users.size === 0 && channels.size === 0) return q;
+  const clauses: Literal[][] = [
+    ...[...users].sort().map((value) => [{
+      negated: true,
+      term: { field: "from" as const, value },
+    }]),
+    ...[...channels].sort().map((value) => [{
+      negated: true,
+      term: { field: "in" as const, value },
+    }]),
+  ];
+  return { ...q, clauses: [...q.clauses, ...clauses] };
+}

@@ -1,0 +1,313 @@
+/**
+ * The embedded store: today's data dir, unchanged on disk. `logs/messages.jsonl` and
+ * `logs/events.jsonl` are the canonical, append-only records (one lock each); the search index
+ * (`index.sqlite`), the rollups (`profiles.sqlite`) and the profile files are derived from the
+ * message log by one writer at a time ({@link openDerived}), and rebuildable byte for byte.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { EmbeddedStore } from "./embedded_store.ts";
+ * const dataDir = await Deno.makeTempDir();
+ * const store = new EmbeddedStore(dataDir);
+ * const m = { ts: "2025-09-02T12:00:00.000Z", channel: "c", message_id: "m1", user_id: null,
+ *   user_name: "someuser", text: "hi", mentions: [], urls: [], emotes: [], source: "fixture" as const };
+ * deepStrictEqual((await store.appendMessages([m, m])).written.length, 1);
+ * deepStrictEqual((await store.appendMessages([m])).duplicates, 1);
+ * deepStrictEqual((await store.searchMessages({ clauses: [[{ negated: false, term: { field: "text", value: "hi" } }]], limit: 5 })).messages, [m]);
+ * await store.close();
+ * await Deno.remove(dataDir, { recursive: true });
+ * ```
+ *
+ * @module
+ */
+import { join, relative } from "node:path";
+import { StoreError, wrapError } from "../errors.ts";
+import { readJsonLines } from "../line_reader.ts";
+import { type ChatEvent, type Message, PrivacyFile, UserProfile } from "../schemas.ts";
+import { jsonText, writeFileAtomic } from "./atomic.ts";
+import {
+  catchUpDerived,
+  openDerived,
+  rebuildDerived,
+  tryRebuildDerived,
+  writerBusy,
+} from "./derived.ts";
+import { deletions, searchEvents } from "./event_search.ts";
+import { forgetInLogs } from "./forget_rewrite.ts";
+import { readJsonFile, readSchemaFile } from "./json_file.ts";
+import {
+  eventLog,
+  layout,
+  messageLog,
+  profileDir,
+  type ProfileKind,
+  profilePath,
+} from "./layout.ts";
+import type { JsonlLog } from "./log.ts";
+import { type LogMark, markHolds } from "./log_mark.ts";
+import { MessageIndex } from "./message_index.ts";
+import { search } from "./message_search.ts";
+import { ProfileStore } from "./profile_store.ts";
+import { findResidue } from "./residue.ts";
+import type {
+  AboutQuery,
+  AppendOutcome,
+  CatchUpSummary,
+  Coverage,
+  EventPage,
+  EventQuery,
+  Follower,
+  ForgetChange,
+  ForgetPlan,
+  MessagePage,
+  MessageQuery,
+  RebuildRequest,
+  RebuildSummary,
+  Residue,
+  SearchMessagesOptions,
+  Store,
+  StoreStatus,
+} from "./store.ts";
+
+const EMPTY_OPTOUT: PrivacyFile = { version: 1, optout: { users: [], channels: [] } };
+
+/** The embedded Store over one data dir. */
+export class EmbeddedStore implements Store {
+  readonly kind = "embedded" as const;
+  readonly dataDir: string;
+  #messages: JsonlLog<Message> | null = null;
+  #events: JsonlLog<ChatEvent> | null = null;
+
+  constructor(dataDir: string) {
+    this.dataDir = dataDir;
+  }
+
+  /** The data dir. */
+  get location(): string {
+    return this.dataDir;
+  }
+
+  appendMessages(messages: readonly Message[]): Promise<AppendOutcome<Message>> {
+    this.#messages ??= messageLog(this.dataDir);
+    return this.#messages.append(messages);
+  }
+
+  appendEvents(events: readonly ChatEvent[]): Promise<AppendOutcome<ChatEvent>> {
+    this.#events ??= eventLog(this.dataDir);
+    return this.#events.append(events);
+  }
+
+  follow(options: { worker?: boolean; flushIntervalMs?: number } = {}): Promise<Follower> {
+    return openDerived(this.dataDir, options);
+  }
+
+  catchUp(
+    options: { index?: boolean; profiles?: boolean } = {},
+  ): Promise<CatchUpSummary | null> {
+    return catchUpDerived(this.dataDir, options);
+  }
+
+  rebuild(request: RebuildRequest = {}): Promise<RebuildSummary> {
+    return rebuildDerived(this.dataDir, request);
+  }
+
+  tryRebuild(request: RebuildRequest = {}): Promise<RebuildSummary | null> {
+    return tryRebuildDerived(this.dataDir, request);
+  }
+
+  status(): Promise<StoreStatus> {
+    return storeStatus(this.dataDir);
+  }
+
+  async searchMessages(
+    q: MessageQuery,
+    options: SearchMessagesOptions = {},
+  ): Promise<MessagePage> {
+    return await search(this.dataDir, q, options);
+  }
+
+  searchEvents(q: EventQuery): Promise<EventPage> {
+    return searchEvents(this.dataDir, q);
+  }
+
+  deletions(): Promise<Map<string, string>> {
+    return deletions(this.dataDir);
+  }
+
+  async readProfile(kind: ProfileKind, name: string): Promise<Record<string, unknown> | null> {
+    const v = await readJsonFile(profilePath(this.dataDir, kind, name));
+    if (v === undefined) return null;
+    if (typeof v !== "object" || v === null || Array.isArray(v)) {
+      throw new StoreError(`${profilePath(this.dataDir, kind, name)}: not a profile`);
+    }
+    return v as Record<string, unknown>;
+  }
+
+  async userProfile(name: string): Promise<UserProfile | null> {
+    const v = await readJsonFile(profilePath(this.dataDir, "user", name));
+    if (v === undefined) return null;
+    const r = UserProfile.safeParse(v);
+    return r.success ? r.data : null;
+  }
+
+  listProfiles(kind: ProfileKind): Promise<string[]> {
+    return listNames(profileDir(this.dataDir, kind));
+  }
+
+  async *messagesAbout(q: AboutQuery): AsyncIterable<Message> {
+    // A login or a subject key needs no JSON escaping: a wanted line holds it verbatim.
+    const needle = q.user !== undefined
+      ? q.user
+      : q.subjectKey !== undefined
+      ? `"subject_key":"${q.subjectKey}"`
+      : '"hits":[';
+    for await (const values of readJsonLines(layout(this.dataDir).messages, needle)) {
+      for (const v of values) {
+        const m = v as Message;
+        if (typeof m !== "object" || m === null || typeof m.ts !== "string") continue;
+        if (concerns(m, q)) yield m;
+      }
+    }
+  }
+
+  async readOptOut(): Promise<PrivacyFile> {
+    return (await readSchemaFile(layout(this.dataDir).privacy, PrivacyFile)) ??
+      structuredClone(EMPTY_OPTOUT);
+  }
+
+  async writeOptOut(file: PrivacyFile): Promise<void> {
+    await writeFileAtomic(layout(this.dataDir).privacy, jsonText(file), { skipIfUnchanged: true });
+  }
+
+  async optOutStamp(): Promise<string> {
+    try {
+      const st = await Deno.stat(layout(this.dataDir).privacy);
+      return `${st.mtime?.getTime()}:${st.size}:${st.ino}`;
+    } catch {
+      return "absent";
+    }
+  }
+
+  forgetRecords(plan: ForgetPlan, options: { dryRun?: boolean } = {}): Promise<ForgetChange[]> {
+    return forgetInLogs(this.dataDir, plan, options.dryRun === true);
+  }
+
+  async removeProfiles(
+    kind: ProfileKind,
+    names: Iterable<string>,
+    options: { dryRun?: boolean } = {},
+  ): Promise<string[]> {
+    // The rebuild that follows forget sweeps them too, but a monitor may hold the writer lock.
+    const deleted: string[] = [];
+    for (const name of names) {
+      const p = profilePath(this.dataDir, kind, name);
+      try {
+        await Deno.lstat(p);
+      } catch {
+        continue;
+      }
+      if (options.dryRun !== true) {
+        try {
+          await Deno.remove(p);
+        } catch (e) {
+          throw wrapError(e, `remove ${p}`);
+        }
+      }
+      deleted.push(relative(this.dataDir, p));
+    }
+    return deleted;
+  }
+
+  residue(word: RegExp, any: RegExp): Promise<Residue[]> {
+    return findResidue(this.dataDir, word, any);
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/** True when a message concerns the subject of `q` (see {@link Store.messagesAbout}). */
+function concerns(m: Message, q: AboutQuery): boolean {
+  const hits = m.hits ?? [];
+  if (q.subjectKey !== undefined ? hits.some((h) => h.subject_key === q.subjectKey) : hits.length) {
+    return true;
+  }
+  if (q.user === undefined) return false;
+  return m.user_name === q.user || (m.signals ?? []).some((s) => s.target === q.user);
+}
+
+/** Names of the profile files in `dir`, sorted (a hashed file name is read for its name). */
+async function listNames(dir: string): Promise<string[]> {
+  const names: string[] = [];
+  try {
+    for await (const e of Deno.readDir(dir)) {
+      if (!e.isFile || !e.name.endsWith(".json")) continue;
+      if (!e.name.startsWith("~")) {
+        names.push(e.name.slice(0, -5));
+        continue;
+      }
+      // A name that is not a login is hashed into the file name: read it from the file.
+      try {
+        const v = JSON.parse(await Deno.readTextFile(join(dir, e.name)));
+        const n = v.user_name ?? v.channel;
+        if (typeof n === "string") names.push(n);
+      } catch {
+        // Being replaced or unreadable: skip.
+      }
+    }
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+  return names.sort();
+}
+
+/** Where a mark stands against the log (`logBytes` null: there is no log). */
+function coverage(logPath: string, logBytes: number | null, mark: LogMark | null): Coverage {
+  if (logBytes === null) return "no-log";
+  if (mark === null) return "missing";
+  const f = Deno.openSync(logPath, { read: true });
+  try {
+    if (!markHolds(f, logBytes, mark)) return "stale";
+  } finally {
+    f.close();
+  }
+  return mark.offset < logBytes ? "behind" : "current";
+}
+
+async function storeStatus(dataDir: string): Promise<StoreStatus> {
+  const l = layout(dataDir);
+  let logBytes: number | null = null;
+  try {
+    logBytes = (await Deno.stat(l.messages)).size;
+  } catch {
+    // No log yet.
+  }
+  const writer = (await writerBusy(dataDir)) ? "busy" : "free";
+  const rollups = ProfileStore.persistedMark(dataDir);
+  const out = (state: Coverage, indexedBytes: number, indexedMessages: number): StoreStatus => ({
+    index: l.index,
+    log: l.messages,
+    log_bytes: logBytes ?? 0,
+    state,
+    indexed_bytes: indexedBytes,
+    indexed_messages: indexedMessages,
+    profiles_state: coverage(l.messages, logBytes, rollups),
+    profiles_bytes: rollups?.offset ?? 0,
+    writer,
+  });
+  let ix: MessageIndex;
+  try {
+    await Deno.stat(l.index);
+    ix = MessageIndex.open(l.index, { readOnly: true });
+  } catch {
+    return out(coverage(l.messages, logBytes, null), 0, 0);
+  }
+  try {
+    const mark = ix.mark;
+    return out(coverage(l.messages, logBytes, mark), mark.offset, ix.count());
+  } finally {
+    ix.close();
+  }
+}
