@@ -101,7 +101,7 @@ function wholeNumber(flag: string, v: string | number, min: number): number {
  * ```ts
  * import assert from "node:assert/strict";
  * import { buildQuery } from "./search.ts";
- * import { parseQuery } from "./query/query_language.ts";
+ * import { parseQuery } from "./query_language.ts";
  * const { limit: _, ...flags } = buildQuery({ by: "user", value: "Fan88", contains: "is he" });
  * assert.deepEqual(flags, parseQuery("from:fan88 is he"));
  * ```
