@@ -18,6 +18,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Handler> }
     summary: "monitor channels live or replay fixtures offline",
     load: async () => (await import("./src/cli/chat.ts")).run,
   },
+  import: {
+    summary: "import chat saved by other tools (TwitchDownloader, justlog, IRC, ...)",
+    load: async () => (await import("./src/cli/import.ts")).run,
+  },
   search: {
     summary: "search collected messages",
     load: async () => (await import("./src/cli/search.ts")).run,
@@ -55,6 +59,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Handler> }
  */
 const DROPS: Readonly<Record<string, Deno.PermissionName[]>> = {
   search: ["net"],
+  import: ["net"],
   profiles: ["net"],
   index: ["net"],
   privacy: ["net"],
@@ -83,6 +88,11 @@ export async function main(argv: string[], io?: Partial<CliIO>): Promise<number>
     errIsTerminal: io?.errIsTerminal ?? Deno.stderr.isTerminal(),
     env: io?.env ?? loadEnv(),
     signal: io?.signal ?? controller.signal,
+    ...(io?.confirm
+      ? { confirm: io.confirm }
+      : io === undefined && Deno.stdin.isTerminal()
+      ? { confirm: (q: string) => Promise.resolve(globalThis.confirm(q)) }
+      : {}),
   };
   const debug = argv.includes("--debug");
   const [name, ...rest] = argv;

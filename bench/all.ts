@@ -18,7 +18,14 @@ const steps: Array<[string, string[]]> = [
   ]],
   ["search", ["run", "-A", "bench/search.ts", ...(quick ? ["--count", "100000"] : [])]],
   ["IRC parser", ["bench", "-A", "bench/irc_bench.ts"]],
-  ["live pipeline", ["run", "-A", "bench/live.ts", "--seconds", quick ? "5" : "20"]],
+  ["live: flood side by side with tmi.js, dank-twitch-irc, @twurple/chat; pipeline", [
+    "run",
+    "-A",
+    "bench/live.ts",
+    "--seconds",
+    quick ? "5" : "20",
+    ...(quick ? ["--messages", "100000"] : []),
+  ]],
   ["signals: precision/recall and cost", ["run", "-A", "bench/signals_eval.ts"]],
   ["forget", ["run", "-A", "bench/forget.ts", "--count", quick ? "20000" : "200000"]],
 ];

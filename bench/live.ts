@@ -1,22 +1,33 @@
 /**
- * Live throughput benchmark. This process runs the scripted Twitch-like server on loopback and
- * pushes generated chat (about 300-character PRIVMSG lines with tags, over several channels) as
- * fast as the client takes it; the client runs in a child process so its CPU and memory are its
- * own. Three clients, one after the other, same server, same lines:
+ * Live benchmark. This process runs the scripted Twitch-like server on loopback; every client
+ * runs in a child process of its own, so its CPU and memory are its own. Two parts:
  *
- * 1. baseline: a bare `WebSocket` that only counts lines (the ceiling of the transport);
- * 2. source: `liveSource` (parse, Twitch meaning, dedup) with the items counted;
- * 3. pipeline: `main.ts chat run --server ws://...` into a temporary data dir (analysis, log,
- *    everything a user runs), stopped with SIGINT; its log is counted for loss and duplicates.
+ * **Flood** (side by side, same server, same lines, same run): the server pushes `--messages`
+ * (500k) tagged PRIVMSG lines of about 300 characters over 8 channels as fast as the socket
+ * takes them (the server waits only on its own send buffer), and each client counts them:
  *
- * Flow control: the server keeps at most `--window` messages ahead of what the client has
- * consumed (reported on its stdout, or lines in the pipeline's log), so buffers stay bounded and
- * the rate printed is what the client sustains. CPU (utime+stime) and RSS come from /proc.
+ * 1. baseline: a bare Deno `WebSocket` that only counts lines (the ceiling of the transport);
+ * 2. liveSource: parse, Twitch meaning, dedup, bounded batch hand-over (shed items counted);
+ * 3. tmi.js, 4. dank-twitch-irc, 5. @twurple/chat: the peer clients, anonymous, counting their
+ *    message events.
  *
- *   deno run -A bench/live.ts [--seconds 20] [--phase-seconds 5] [--channels 8] [--window 40000]
- *   deno run -A bench/live.ts --seconds 300      # the 5-minute memory run
+ * The rate is messages over the time from the first send to the last message counted; the peak
+ * RSS is the kernel's high-water mark (VmHWM) of the client process.
+ *
+ * **Pipeline**: `main.ts chat run --server ws://...` into a temporary data dir (analysis, log,
+ * index, profiles: everything a user runs), stopped with SIGINT, its log checked for loss and
+ * duplicates. The server keeps at most `--window` messages ahead of what the log holds, so the
+ * rate printed is what the pipeline sustains.
+ *
+ *   deno run -A bench/live.ts [--messages 500000] [--seconds 20] [--channels 8] [--window 20000]
+ *   deno run -A bench/live.ts --only flood       # the side-by-side comparison alone
+ *   deno run -A bench/live.ts --only pipeline --seconds 300   # the 5-minute memory run
+ *
+ * @twurple/chat takes no port for a WebSocket (it assumes 80/443): the bench sets the port on
+ * its connection target before connecting, the one place it reaches into a peer's internals.
  */
 import { parseArgs } from "node:util";
+import { Duplex } from "node:stream";
 import { join } from "node:path";
 import { FakeTwitch } from "../tests/support/fake_twitch.ts";
 import { FakeChat } from "../tests/support/fake_chat.ts";
@@ -25,13 +36,15 @@ import { liveSource } from "../src/chat/live.ts";
 const { values } = parseArgs({
   args: Deno.args,
   options: {
+    messages: { type: "string", default: "500000" },
     seconds: { type: "string", default: "20" },
-    "phase-seconds": { type: "string", default: "5" },
     channels: { type: "string", default: "8" },
-    window: { type: "string", default: "40000" },
+    window: { type: "string", default: "20000" },
     only: { type: "string" },
+    clients: { type: "string", default: "baseline,source,tmi,dank,twurple" },
     client: { type: "string" },
     url: { type: "string" },
+    expect: { type: "string", default: "0" },
   },
 });
 
@@ -40,8 +53,26 @@ const encoder = new TextEncoder();
 
 // --- client modes (run in the child) ------------------------------------------------------
 
-async function rawClient(url: string, channels: string[]): Promise<void> {
+/** Prints the count every 50 ms, and at once when `expect` messages are in. */
+function reporter(expect: number): { add(n: number, shed?: number): void } {
   let count = 0;
+  let shed = 0;
+  let done = false;
+  const print = () => Deno.stdout.writeSync(encoder.encode(`consumed ${count} shed ${shed}\n`));
+  setInterval(print, 50);
+  return {
+    add(n, s = 0) {
+      count += n;
+      shed += s;
+      if (!done && expect > 0 && count + shed >= expect) {
+        done = true;
+        print();
+      }
+    },
+  };
+}
+
+async function rawClient(url: string, channels: string[], r: ReturnType<typeof reporter>) {
   const ws = new WebSocket(url);
   ws.onopen = () => {
     ws.send("CAP REQ :twitch.tv/tags twitch.tv/commands\r\nNICK justinfan4242\r\n");
@@ -49,36 +80,110 @@ async function rawClient(url: string, channels: string[]): Promise<void> {
   };
   ws.onmessage = (event) => {
     const text = event.data as string;
+    let n = 0;
     let from = 0;
     while (true) {
       const i = text.indexOf(" PRIVMSG #", from);
       if (i < 0) break;
-      count++;
+      n++;
       from = i + 10;
     }
+    r.add(n);
   };
-  report(() => count);
-  await new Promise((r) => (ws.onclose = r));
+  await new Promise((resolve) => (ws.onclose = resolve));
 }
 
-async function sourceClient(url: string, channels: string[]): Promise<void> {
-  let count = 0;
-  report(() => count);
+async function sourceClient(url: string, channels: string[], r: ReturnType<typeof reporter>) {
   const controller = new AbortController();
   Deno.addSignalListener("SIGTERM", () => controller.abort());
   for await (const item of liveSource({ channels, server: url })(controller.signal)) {
-    if (item.kind === "message") count++;
+    const items = item.kind === "batch" ? item.items : [item];
+    let n = 0;
+    let shed = 0;
+    for (const i of items) {
+      if (i.kind === "message") n++;
+      else if (i.kind === "warning") shed += Number(/^(\d+) item/.exec(i.reason)?.[1] ?? 0);
+    }
+    r.add(n, shed);
   }
 }
 
-function report(count: () => number): void {
-  setInterval(() => Deno.stdout.writeSync(encoder.encode(`consumed ${count()}\n`)), 50);
+async function tmiClient(url: string, channels: string[], r: ReturnType<typeof reporter>) {
+  const { default: tmi } = await import("tmi.js");
+  const u = new URL(url);
+  const client = new tmi.Client({
+    options: { joinInterval: 300, skipMembership: true, skipUpdatingEmotesets: true },
+    connection: { server: u.hostname, port: Number(u.port), secure: false, reconnect: false },
+    channels,
+    logger: { info() {}, warn() {}, error() {} },
+  });
+  client.on("message", () => r.add(1));
+  client.on("cheer", () => r.add(1)); // a PRIVMSG with bits is a "cheer", not a "message"
+  await client.connect();
+  await new Promise(() => {});
+}
+
+async function dankClient(url: string, channels: string[], r: ReturnType<typeof reporter>) {
+  const { ChatClient } = await import("dank-twitch-irc");
+  // dank's own WebSocket transport (simple-websocket) cannot connect under Deno; its duplex
+  // transport over Deno's native WebSocket (the one liveSource uses) measures the same client.
+  const client = new ChatClient({ connection: { type: "duplex", stream: () => wsDuplex(url) } });
+  client.on("PRIVMSG", () => r.add(1));
+  client.on("error", () => {});
+  client.connect();
+  await client.joinAll(channels);
+  await new Promise(() => {});
+}
+
+/** A node stream over Deno's native WebSocket: text frames in, written strings out. */
+function wsDuplex(url: string): Duplex {
+  const ws = new WebSocket(url);
+  const early: string[] = [];
+  const stream = new Duplex({
+    decodeStrings: false,
+    objectMode: true,
+    read() {},
+    write(chunk: unknown, _encoding: string, done: (error?: Error | null) => void) {
+      if (ws.readyState === WebSocket.OPEN) ws.send(String(chunk));
+      else early.push(String(chunk));
+      done();
+    },
+  });
+  ws.onopen = () => early.splice(0).forEach((line) => ws.send(line));
+  ws.onmessage = (event) => stream.push(event.data as string);
+  ws.onclose = () => stream.push(null);
+  return stream;
+}
+
+async function twurpleClient(url: string, channels: string[], r: ReturnType<typeof reporter>) {
+  const { ChatClient } = await import("@twurple/chat");
+  const u = new URL(url);
+  const client = new ChatClient({
+    channels,
+    hostName: u.hostname,
+    ssl: false,
+    webSocket: true,
+    logger: { minLevel: "critical" },
+  });
+  // deno-lint-ignore no-explicit-any -- the port is not an option of @twurple/chat (see above)
+  (client as any)._ircClient._connection._target.port = Number(u.port);
+  client.onMessage(() => r.add(1));
+  client.onAction(() => r.add(1)); // a `/me` line is an action here, not a message
+  client.connect();
+  await new Promise(() => {});
 }
 
 if (values.client) {
   const url = values.url!;
-  if (values.client === "raw") await rawClient(url, CHANNELS);
-  else await sourceClient(url, CHANNELS);
+  const r = reporter(Number(values.expect));
+  const clients: Record<string, typeof rawClient> = {
+    raw: rawClient,
+    source: sourceClient,
+    tmi: tmiClient,
+    dank: dankClient,
+    twurple: twurpleClient,
+  };
+  await clients[values.client]!(url, CHANNELS, r);
   Deno.exit(0);
 }
 
@@ -254,14 +359,54 @@ async function phase(
   };
 }
 
-function childWithCounter(args: string[]) {
+/** Peak RSS (VmHWM) of a process in MB. */
+function peakRssMb(pid: number): number | undefined {
+  try {
+    const status = Deno.readTextFileSync(`/proc/${pid}/status`);
+    return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) / 1024;
+  } catch {
+    return undefined;
+  }
+}
+
+interface FloodResult {
+  name: string;
+  sent: number;
+  consumed: number;
+  shed: number;
+  seconds: number;
+  rate: number;
+  cpuPercent: number;
+  peakRssMb: number;
+  note: string;
+}
+
+/** One client under the flood: `total` messages as fast as the socket takes them. */
+async function flood(name: string, kind: string, total: number): Promise<FloodResult> {
+  await using server = await FakeTwitch.start();
+  const pool = linePool();
   const child = new Deno.Command(Deno.execPath(), {
-    args,
+    args: [
+      "run",
+      "-A",
+      self,
+      "--client",
+      kind,
+      "--url",
+      server.url,
+      "--channels",
+      values.channels!,
+      "--expect",
+      String(total),
+    ],
     stdout: "piped",
-    stderr: "inherit",
+    stderr: "piped",
     stdin: "null",
   }).spawn();
-  let count = 0;
+  let consumed = 0;
+  let shed = 0;
+  let reachedAt = 0;
+  let t0 = 0;
   const reading = (async () => {
     const decoder = new TextDecoder();
     let pending = "";
@@ -269,55 +414,105 @@ function childWithCounter(args: string[]) {
       pending += decoder.decode(chunk, { stream: true });
       const lines = pending.split("\n");
       pending = lines.pop()!;
-      for (const l of lines) if (l.startsWith("consumed ")) count = Number(l.slice(9));
+      for (const l of lines) {
+        const m = /^consumed (\d+) shed (\d+)$/.exec(l);
+        if (!m) continue;
+        consumed = Number(m[1]);
+        shed = Number(m[2]);
+        if (!reachedAt && t0 && consumed + shed >= total) reachedAt = performance.now();
+      }
     }
   })();
-  return {
-    child,
-    consumed: () => count,
-    stop: async () => {
-      child.kill("SIGTERM");
-      await child.status;
-      await reading;
-      return "";
-    },
-  };
+  const stderr = new Response(child.stderr).text();
+  let note = "";
+  try {
+    await server.waitFor(
+      () => server.connections.some((c) => c.joined.size === CHANNELS.length),
+      60_000,
+      `${kind}: every channel joined`,
+    );
+    const conn = server.connections.find((c) => c.joined.size === CHANNELS.length)!;
+    const ticks0 = procStat(child.pid)?.ticks ?? 0;
+    t0 = performance.now();
+    let sent = 0;
+    let seq = 0;
+    while (sent < total && conn.open) {
+      if (conn.socket.bufferedAmount > 4_000_000) {
+        await new Promise((r) => setTimeout(r, 1));
+        continue;
+      }
+      let batch = "";
+      const n = Math.min(200, total - sent);
+      for (let i = 0; i < n; i++) {
+        const [before, after] = pool[seq % pool.length]!;
+        batch += `${before}b${(++seq).toString(36)}${after}\r\n`;
+      }
+      conn.socket.send(batch);
+      sent += n;
+      if (sent % 2000 === 0) await new Promise((r) => setTimeout(r, 0));
+    }
+    // Wait for the client to count everything; give up when it stops moving for 10 s.
+    let last = -1;
+    let still = performance.now();
+    while (!reachedAt) {
+      await new Promise((r) => setTimeout(r, 20));
+      if (consumed + shed !== last) {
+        last = consumed + shed;
+        still = performance.now();
+      } else if (performance.now() - still > 10_000) {
+        note = `stalled at ${consumed + shed} of ${total}`;
+        break;
+      }
+    }
+    const end = reachedAt || performance.now();
+    const seconds = (end - t0) / 1000;
+    const ticks = (procStat(child.pid)?.ticks ?? ticks0) - ticks0;
+    const peak = peakRssMb(child.pid) ?? NaN;
+    return {
+      name,
+      sent,
+      consumed,
+      shed,
+      seconds,
+      rate: consumed / seconds,
+      cpuPercent: (ticks / TICKS_PER_SECOND / seconds) * 100,
+      peakRssMb: peak,
+      note,
+    };
+  } finally {
+    try {
+      child.kill("SIGKILL");
+    } catch {
+      // Gone already.
+    }
+    await child.status;
+    await reading;
+    const err = (await stderr).trim();
+    if (err) console.error(`${kind} stderr: ${err.slice(0, 400)}`);
+  }
 }
 
 const self = new URL(import.meta.url).pathname;
 const root = new URL("..", import.meta.url).pathname;
-const phaseSeconds = Number(values["phase-seconds"]);
 const window = Number(values.window);
 const results: PhaseResult[] = [];
+const floods: FloodResult[] = [];
 const only = values.only;
+const total = Number(values.messages);
 
-// The first two phases run this script again as a bare client of one kind.
-const selfClient = (kind: string) => (url: string) =>
-  childWithCounter([
-    "run",
-    "-A",
-    self,
-    "--client",
-    kind,
-    "--url",
-    url,
-    "--channels",
-    values.channels!,
-  ]);
-if (!only || only === "baseline") {
-  results.push(
-    await phase("baseline: bare WebSocket, count lines", phaseSeconds, window, selfClient("raw")),
-  );
-}
-if (!only || only === "source") {
-  results.push(
-    await phase(
-      "liveSource: parse + Twitch meaning + dedup",
-      phaseSeconds,
-      window,
-      selfClient("source"),
-    ),
-  );
+const CLIENTS: Record<string, string> = {
+  baseline: "baseline: bare Deno WebSocket, count lines",
+  source: "liveSource: parse + Twitch meaning + dedup + bounded hand-over",
+  tmi: "tmi.js 1.8.5",
+  dank: "dank-twitch-irc 4.3.0",
+  twurple: "@twurple/chat 8.2.0",
+};
+if (!only || only === "flood") {
+  for (const kind of values.clients!.split(",")) {
+    const name = CLIENTS[kind];
+    if (!name) throw new Error(`unknown client ${kind} (expected ${Object.keys(CLIENTS)})`);
+    floods.push(await flood(name, kind === "baseline" ? "raw" : kind, total));
+  }
 }
 if (!only || only === "pipeline") {
   const dataDir = await Deno.makeTempDir({ prefix: "osint-live-bench-" });
@@ -393,11 +588,25 @@ if (!only || only === "pipeline") {
 
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 const out: string[] = [];
-out.push(
-  `channels: ${CHANNELS.length}, window: ${
-    fmt(window)
-  } messages in flight, client in a child process`,
-);
+if (floods.length) {
+  out.push(
+    `flood: ${fmt(total)} tagged PRIVMSG lines over ${CHANNELS.length} channels, as fast as the ` +
+      `socket takes them; each client in a child process`,
+  );
+  const base = floods.find((f) => f.name.startsWith("baseline"));
+  const source = floods.find((f) => f.name.startsWith("liveSource"));
+  for (const f of floods) {
+    const lost = f.sent - f.consumed;
+    out.push(
+      `  ${f.name.padEnd(64)} ${fmt(f.rate).padStart(8)} msg/s` +
+        (base ? ` (${(f.rate / base.rate).toFixed(2)}x baseline` : " (") +
+        (source && f !== source ? `, ${(f.rate / source.rate).toFixed(2)}x liveSource)` : ")") +
+        `; peak RSS ${f.peakRssMb.toFixed(0)} MB; CPU ${f.cpuPercent.toFixed(0)}%; ` +
+        (lost === 0 ? "no loss" : `${fmt(lost)} not counted (${fmt(f.shed)} shed)`) +
+        (f.note ? `; ${f.note}` : ""),
+    );
+  }
+}
 for (const r of results) {
   out.push(
     `${r.name}\n  ${fmt(r.rate)} msg/s over ${r.seconds.toFixed(1)} s; sent ${
@@ -419,14 +628,6 @@ for (const r of results) {
         picked.map((s) => `${s.t.toFixed(0)}: ${s.rssMb.toFixed(0)}`).join(", ")
       }`,
     );
-  }
-}
-const base = results.find((r) => r.name.startsWith("baseline"));
-if (base) {
-  for (const r of results) {
-    if (r !== base) {
-      out.push(`${r.name.split(":")[0]}: ${(r.rate / base.rate).toFixed(2)}x the baseline rate`);
-    }
   }
 }
 // deno-lint-ignore no-console -- a benchmark prints its figures

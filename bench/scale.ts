@@ -15,7 +15,7 @@ import type { Message } from "../src/schemas.ts";
 import { buildQuery, searchMessages } from "../src/query/search.ts";
 import { scanSearch } from "../src/store/message_search.ts";
 import { openStore } from "../src/store/store.ts";
-import { rebuildDerived } from "../src/store/derived.ts";
+import { rebuildDerived } from "../src/store/derived_writer.ts";
 import { layout } from "../src/store/layout.ts";
 import { DENO, measure } from "./_proc.ts";
 import { MEAN_GAP_MS, START, writeMessageLog } from "./_message_log.ts";

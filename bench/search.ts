@@ -16,7 +16,7 @@ import { extractEmoteNames, extractMentions, extractUrls } from "../src/analysis
 import type { Message } from "../src/schemas.ts";
 import { buildQuery, type SearchOptions } from "../src/query/search.ts";
 import { scanSearch, search } from "../src/store/message_search.ts";
-import { rebuildDerived } from "../src/store/derived.ts";
+import { rebuildDerived } from "../src/store/derived_writer.ts";
 import { layout } from "../src/store/layout.ts";
 import { DENO, measure } from "./_proc.ts";
 

@@ -81,8 +81,9 @@ const ISO_RE =
 
 /**
  * Normalizes a timestamp to UTC ISO 8601 with milliseconds (`2025-09-02T12:34:56.000Z`), which
- * sorts as a string. Accepts ISO 8601 (with or without offset; no offset means UTC) and epoch
- * milliseconds as a number or a string of digits.
+ * sorts as a string. Accepts ISO 8601 (with or without offset; no offset means UTC; hours
+ * 00-23, never `24:00`) and epoch time as a number or a string of digits (seconds below 10^11,
+ * else milliseconds: see {@link epochMs}).
  */
 export function normalizeTimestamp(input: unknown): Normalized {
   const r = parseTimestamp(input);
@@ -127,6 +128,22 @@ function canonicalMs(s: string): number {
   return days * 86400000 + h * 3600000 + mi * 60000 + sec * 1000 + ms;
 }
 
+/**
+ * Epoch milliseconds of a numeric time: numbers below 10^11 are epoch seconds (10^11 ms is
+ * March 1973, 10^11 s is the year 5138), anything else milliseconds.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { epochMs } from "./normalize.ts";
+ * assert.equal(epochMs(1756814411), 1756814411000);
+ * assert.equal(epochMs(1756814411000), 1756814411000);
+ * ```
+ */
+export function epochMs(n: number): number {
+  return Math.abs(n) < 1e11 ? n * 1000 : n;
+}
+
 /** {@link normalizeTimestamp}, also giving epoch milliseconds. */
 export function parseTimestamp(
   input: unknown,
@@ -143,11 +160,11 @@ export function parseTimestamp(
   }
   let ms: number;
   if (typeof input === "number") {
-    ms = input;
+    ms = epochMs(input);
   } else if (typeof input === "string") {
     const s = input.trim();
     if (/^\d{10,16}$/.test(s)) {
-      ms = Number(s);
+      ms = epochMs(Number(s));
     } else if (ISO_RE.test(s)) {
       // Date.parse rolls impossible days over (2025-02-29 becomes March 1): refuse them.
       const y = digits(s, 0, 4), mo = digits(s, 5, 2), d = digits(s, 8, 2);
@@ -156,6 +173,12 @@ export function parseTimestamp(
         mo >= 1 && mo <= 12 && (d < 1 || d > DAYS_IN_MONTH[mo - 1]! + (mo === 2 && leap ? 1 : 0))
       ) {
         return fail(`timestamp ${JSON.stringify(s.slice(0, 40))} is not a calendar date`);
+      }
+      // Nor is 24:00 (or 23:60, 23:59:60) read as the next day: Date.parse rolls them over.
+      if (
+        s.length > 10 && (digits(s, 11, 2) > 23 || digits(s, 14, 2) > 59 || digits(s, 17, 2) > 59)
+      ) {
+        return fail(`timestamp ${JSON.stringify(s.slice(0, 40))} is not a time of day`);
       }
       let t = s.replace(" ", "T").replace(",", ".");
       // Date.parse reads a date-time without offset as local time: pin it to UTC.

@@ -66,8 +66,17 @@ export const Hit = z.object({
 });
 export type Hit = z.infer<typeof Hit>;
 
-/** Where a message came from. */
-export const Source = z.enum(["fixture", "twitch-irc", "import"]);
+/** Where a message came from; an import names the format it read (`import:twitchdownloader`). */
+export const Source = z.enum([
+  "fixture",
+  "twitch-irc",
+  "import",
+  "import:twitchdownloader",
+  "import:chat-downloader",
+  "import:justlog",
+  "import:irc",
+  "import:chatterino",
+]);
 export type Source = z.infer<typeof Source>;
 
 /** One chat message as stored in `data/logs/messages.jsonl` (one JSON object per line). */

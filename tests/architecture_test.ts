@@ -1,7 +1,9 @@
 /**
  * Boundaries from ARCHITECTURE.md that a type checker cannot see: `src/` never prints and never
- * exits (only main.ts and the CLI handlers turn results into output and exit codes), and no
- * `any` appears without a comment saying why.
+ * exits (only main.ts and the CLI handlers turn results into output and exit codes); no `any`
+ * appears without a comment saying why; the layers (kernel at `src/` root, analysis, sources,
+ * the store, the query layer, features, views) import only what is below them; only the store
+ * touches a database; the folders of `src/` import each other without cycles.
  */
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
 import { join, relative } from "node:path";
@@ -48,4 +50,96 @@ Deno.test("no `any` without a comment saying why", async () => {
     }
   }
   assertEquals(offenders, []);
+});
+
+/** Relative imports of a file (static and dynamic), resolved to paths under the repo. */
+async function importsOf(file: string): Promise<string[]> {
+  const text = await Deno.readTextFile(file);
+  const out: string[] = [];
+  // Code only: JSDoc examples import freely (they are documentation).
+  const code = text.split("\n").filter((l) => !/^\s*\*/.test(l)).join("\n");
+  for (const m of code.matchAll(/(?:from|import)\s*\(?\s*"(\.{1,2}\/[^"]+)"/g)) {
+    out.push(relative(root, join(file, "..", m[1]!)));
+  }
+  return out;
+}
+
+/** The layer of a source file, by where it lives. */
+function layerOf(path: string): string {
+  const parts = path.split("/");
+  if (parts[0] !== "src") return "outside";
+  if (parts.length === 2) return "kernel";
+  const dir = parts[1]!;
+  if (dir === "chat") return path === "src/chat/runner.ts" ? "pipeline" : "sources";
+  if (dir === "import") return "sources";
+  return dir;
+}
+
+/** Which layers each layer may import (itself always). */
+const ALLOWED: Record<string, readonly string[]> = {
+  kernel: [],
+  analysis: ["kernel"],
+  sources: ["kernel", "analysis"],
+  // The store folds messages into profiles with the pure rollups of analysis/.
+  store: ["kernel", "analysis"],
+  query: ["kernel", "store"],
+  pipeline: ["kernel", "analysis", "sources", "store"],
+  subjects: ["kernel", "analysis", "store", "query"],
+  privacy: ["kernel", "store", "query", "subjects"],
+};
+
+Deno.test("layers: each part of src/ imports only the layers below it", async () => {
+  const offenders: string[] = [];
+  for await (const file of sourceFiles(join(root, "src"))) {
+    const from = relative(root, file);
+    const layer = layerOf(from);
+    const allowed = ALLOWED[layer];
+    if (allowed === undefined) continue; // views (cli, web) import anything below them
+    for (const target of await importsOf(file)) {
+      const to = layerOf(target);
+      if (to !== layer && !allowed.includes(to)) offenders.push(`${from} (${layer}) -> ${target}`);
+    }
+  }
+  assertEquals(offenders, []);
+});
+
+Deno.test("nothing outside src/store/ imports node:sqlite or a database client", async () => {
+  const offenders: string[] = [];
+  for await (const file of sourceFiles(join(root, "src"))) {
+    const from = relative(root, file);
+    if (from.startsWith("src/store/")) continue;
+    const code = (await Deno.readTextFile(file)).split("\n").filter((l) => !/^\s*\*/.test(l));
+    if (code.some((l) => /from\s+"(node:sqlite|postgres|npm:postgres[^"]*)"/.test(l))) {
+      offenders.push(from);
+    }
+  }
+  assertEquals(offenders, []);
+});
+
+Deno.test("no cycles between the folders of src/", async () => {
+  const edges = new Map<string, Set<string>>();
+  const dirOf = (p: string) => p.split("/").slice(0, -1).join("/");
+  for await (const file of sourceFiles(join(root, "src"))) {
+    const from = dirOf(relative(root, file));
+    for (const target of await importsOf(file)) {
+      const to = dirOf(target);
+      if (to === from || !to.startsWith("src")) continue;
+      if (!edges.has(from)) edges.set(from, new Set());
+      edges.get(from)!.add(to);
+    }
+  }
+  const cycles: string[] = [];
+  const state = new Map<string, "open" | "done">();
+  const visit = (d: string, path: string[]) => {
+    if (state.get(d) === "done") return;
+    if (state.get(d) === "open") {
+      cycles.push([...path.slice(path.indexOf(d)), d].join(" -> "));
+      return;
+    }
+    state.set(d, "open");
+    for (const n of [...(edges.get(d) ?? [])].sort()) visit(n, [...path, d]);
+    state.set(d, "done");
+  };
+  for (const d of [...edges.keys()].sort()) visit(d, []);
+  assertEquals(cycles, []);
 });

@@ -46,8 +46,9 @@ const NOISE_RE =
 const HAS_DIGIT_RE = /\d/;
 const HAS_LETTER_RE = /\p{L}/u;
 
-// A word: letters (any script) with marks, optionally joined by inner ' or -.
-const WORD_RE = /[\p{L}\p{M}]+(?:['’-][\p{L}\p{M}]+)*/gu;
+// A word: letters (any script) with marks, optionally joined by inner ', - or _ (so a login such
+// as some_user stays one word: split, its parts would read as other logins, even forgotten ones).
+const WORD_RE = /[\p{L}\p{M}]+(?:['’_-][\p{L}\p{M}]+)*/gu;
 
 /**
  * The keywords of one message's text, lowercased, in order of appearance, repeats kept (each

@@ -173,7 +173,9 @@ export function foldUser(s: UserState, m: Message, f: Facets): void {
   }
   for (const sig of m.signals ?? []) {
     if (sig.kind !== "relationship") continue;
-    s.asked = true;
+    // Asked means asked: a claim ("i think he's dating jessica") is evidence and names a
+    // target, but only a question sets `asked_about_streamer_relationship`.
+    if (sig.type === "question") s.asked = true;
     if (sig.target !== null) bump(s.targets, sig.target);
     const ev: Evidence = {
       ts: m.ts,

@@ -22,8 +22,9 @@ export interface BackoffOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { backoffDelay } from "./backoff.ts";
- * console.assert(backoffDelay(3, { baseMs: 100, maxMs: 500, random: () => 0 }) === 250);
+ * assert.equal(backoffDelay(3, { baseMs: 100, maxMs: 500, random: () => 0 }), 250);
  * ```
  */
 export function backoffDelay(attempt: number, options: BackoffOptions = {}): number {

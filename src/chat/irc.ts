@@ -47,10 +47,12 @@ export class IrcTags {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseIrcLine, TagPicker } from "./irc.ts";
  * const picker = new TagPicker(["id", "user-id"]);
  * const line = parseIrcLine("@color=;id=7;user-id=9 PRIVMSG #c :x");
- * if (line.ok) console.assert(picker.pick(line.tags).join() === "7,9");
+ * assert.ok(line.ok);
+ * assert.deepEqual(picker.pick(line.tags), ["7", "9"]);
  * ```
  */
 export class TagPicker {
@@ -136,13 +138,13 @@ function fail(reason: string): IrcParseFailure {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseIrcLine } from "./irc.ts";
  * const line = parseIrcLine("@id=42;display-name=A\\sB :a!a@a.tmi.twitch.tv PRIVMSG #c :hi there");
- * if (line.ok) {
- *   console.assert(line.command === "PRIVMSG");
- *   console.assert(line.tags.get("display-name") === "A B");
- *   console.assert(line.params[1] === "hi there");
- * }
+ * assert.ok(line.ok);
+ * assert.equal(line.command, "PRIVMSG");
+ * assert.equal(line.tags.get("display-name"), "A B");
+ * assert.equal(line.params[1], "hi there");
  * ```
  */
 export function parseIrcLine(line: string): IrcLine | IrcParseFailure {

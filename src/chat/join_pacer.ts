@@ -29,9 +29,10 @@ export class JoinPacer {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { JoinPacer } from "./join_pacer.ts";
    * const pacer = new JoinPacer(2, 1000);
-   * console.assert(pacer.reserve(0) === 0 && pacer.reserve(0) === 0 && pacer.reserve(0) === 1000);
+   * assert.deepEqual([pacer.reserve(0), pacer.reserve(0), pacer.reserve(0)], [0, 0, 1000]);
    * ```
    */
   reserve(now: number): number {

@@ -5,77 +5,38 @@
  *
  * It survives the real world: it answers PING, pings an idle link itself and drops it when the
  * PONG does not come, and on RECONNECT, a closed socket, a reset or a dead link it reconnects
- * with capped exponential backoff and jitter and joins every channel again. Only a refused login
- * is fatal (retrying cannot fix a bad token): the iterator then throws a {@link NetworkError}.
+ * with capped exponential backoff and jitter and joins every channel again. A refused login is
+ * fatal (retrying cannot fix a bad token), and so is a run that ends without ever joining a
+ * channel: the iterator then throws a {@link NetworkError} with the last connection error.
  *
  * Many channels are spread over several connections; one JOIN pacer serves them all, since
  * Twitch's limit is per account. A message seen again (replayed after a reconnect, or sent
- * twice by the server) is yielded once; the store deduplicates by `message_id` as well.
+ * twice by the server) is yielded once; the store deduplicates by `message_id` as well. Items
+ * reach the reader in batches through a bounded queue ({@link ItemQueue}).
  *
- * The token never appears in a status, a problem or an error.
+ * The protocol of one connection is {@link LiveSession}; this module wires it to a transport,
+ * the clock and the pacer. The token never appears in a status, a problem, an error or an item.
  *
  * @module
  */
-import type { ChatItem, ChatSource } from "./source.ts";
-import { parseIrcLine, prefixNick } from "./irc.ts";
-import { channelOf, twitchMeaning } from "./twitch.ts";
+import type { ChatBatch, ChatItem, ChatSource } from "./source.ts";
 import { backoffDelay } from "./backoff.ts";
 import { JoinPacer } from "./join_pacer.ts";
-import { openTransport, SCHEMES, type Transport } from "./transport.ts";
-import { errorMessage, NetworkError, UsageError } from "../errors.ts";
-import { normalizeLogin } from "../normalize.ts";
-import { abortableSleep } from "./sleep.ts";
+import { openTransport, type Transport } from "./transport.ts";
+import { errorMessage, NetworkError } from "../errors.ts";
+import { type Clock, sleep } from "./clock.ts";
+import { ItemQueue } from "./item_queue.ts";
+import { RecentIds } from "./recent_ids.ts";
+import { type LiveConfig, type LiveOptions, resolveLiveOptions } from "./live_config.ts";
+import {
+  LiveSession,
+  scrubSecrets,
+  secretsOf,
+  type SessionIO,
+  type SessionSetup,
+} from "./live_session.ts";
 
-/** Options of {@link liveSource}. */
-export interface LiveOptions {
-  /** Channel logins to monitor (normalized again here: `#Name` becomes `name`). */
-  channels: string[];
-  /** `wss://`, `ws://`, `ircs://` or `irc://` URL. @default "wss://irc-ws.chat.twitch.tv:443" */
-  server?: string;
-  /** An OAuth token (`oauth:` added when missing). Without one the login is anonymous. */
-  token?: string;
-  /** The account's login; required with a token. Anonymous logins use `justinfan<digits>`. */
-  nick?: string;
-  /** JOINs allowed per window (Twitch: 20 for normal accounts). @default 20 */
-  joinsPerWindow?: number;
-  /** The JOIN window in milliseconds. @default 10000 */
-  joinWindowMs?: number;
-  /** Channels per connection. @default 90 */
-  channelsPerConnection?: number;
-  /** Idle time after which we send our own PING. @default 60000 */
-  pingIntervalMs?: number;
-  /** How long to wait for the PONG (and for the welcome after connecting). @default 10000 */
-  pongTimeoutMs?: number;
-  /** First reconnect delay before jitter. @default 1000 */
-  backoffBaseMs?: number;
-  /** Longest reconnect delay. @default 60000 */
-  backoffMaxMs?: number;
-  /** Clock in epoch ms (receive times, ping timing). @default Date.now */
-  now?: () => number;
-  /** Uniform random in [0, 1) (jitter, anonymous nick). @default Math.random */
-  random?: () => number;
-}
-
-/** Twitch's chat server over WebSocket with TLS. */
-export const DEFAULT_SERVER = "wss://irc-ws.chat.twitch.tv:443";
-
-interface Config {
-  channels: string[];
-  server: URL;
-  serverLabel: string;
-  pass: string | undefined;
-  nick: string;
-  anonymous: boolean;
-  joinsPerWindow: number;
-  joinWindowMs: number;
-  channelsPerConnection: number;
-  pingIntervalMs: number;
-  pongTimeoutMs: number;
-  backoffBaseMs: number;
-  backoffMaxMs: number;
-  now: () => number;
-  random: () => number;
-}
+export { DEFAULT_SERVER, type LiveOptions } from "./live_config.ts";
 
 /**
  * A source reading live chat from `options.channels`. Options are checked at once: a bad
@@ -86,245 +47,156 @@ interface Config {
  * import { liveSource } from "./live.ts";
  * const source = liveSource({ channels: ["somechannel"] }); // anonymous, read-only
  * for await (const item of source(AbortSignal.timeout(10_000))) {
- *   if (item.kind === "message") console.log(item.draft.user_name, item.draft.text);
+ *   if (item.kind === "batch") console.log(`${item.items.length} items`);
  * }
  * ```
  */
 export function liveSource(options: LiveOptions): ChatSource {
-  const config = resolve(options);
-  return (signal) => run(config, signal);
+  const config = resolveLiveOptions(options);
+  return (signal) => new LiveRun(config, signal);
 }
 
-function positive(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new UsageError(`${name} must be a positive number (got ${value})`);
-  }
-  return value;
-}
-
-function resolve(options: LiveOptions): Config {
-  const channels: string[] = [];
-  const seen = new Set<string>();
-  for (const raw of options.channels) {
-    const login = normalizeLogin(raw);
-    if (!login.ok) throw new UsageError(`channel ${JSON.stringify(raw)}: ${login.reason}`);
-    if (!seen.has(login.value)) {
-      seen.add(login.value);
-      channels.push(login.value);
-    }
-  }
-  if (channels.length === 0) throw new UsageError("no channels to join");
-
-  const serverText = options.server ?? DEFAULT_SERVER;
-  let server: URL;
-  try {
-    server = new URL(serverText);
-  } catch {
-    throw new UsageError(`server ${JSON.stringify(serverText)} is not a URL`);
-  }
-  if (!SCHEMES.includes(server.protocol)) {
-    throw new UsageError(
-      `server ${JSON.stringify(serverText)}: expected a wss://, ws://, ircs:// or irc:// URL`,
-    );
-  }
-  if (server.username || server.password) {
-    throw new UsageError("server URL must not hold credentials; use TWITCH_OAUTH_TOKEN");
-  }
-
-  const random = options.random ?? Math.random;
-  const token = options.token?.trim();
-  let pass: string | undefined;
-  let nick: string;
-  if (token) {
-    if (!options.nick) throw new UsageError("a token needs the account's login (TWITCH_NICK)");
-    const login = normalizeLogin(options.nick);
-    if (!login.ok) throw new UsageError(`nick: ${login.reason}`);
-    nick = login.value;
-    pass = token.startsWith("oauth:") ? token : `oauth:${token}`;
-  } else {
-    nick = options.nick && !options.token
-      ? anonymousOrGiven(options.nick, random)
-      : `justinfan${anonymousDigits(random)}`;
-  }
-  return {
-    channels,
-    server,
-    serverLabel: `${server.protocol}//${server.host}`,
-    pass,
-    nick,
-    anonymous: pass === undefined,
-    joinsPerWindow: Math.floor(positive("joinsPerWindow", options.joinsPerWindow, 20)),
-    joinWindowMs: positive("joinWindowMs", options.joinWindowMs, 10_000),
-    channelsPerConnection: Math.floor(
-      positive("channelsPerConnection", options.channelsPerConnection, 90),
-    ),
-    pingIntervalMs: positive("pingIntervalMs", options.pingIntervalMs, 60_000),
-    pongTimeoutMs: positive("pongTimeoutMs", options.pongTimeoutMs, 10_000),
-    backoffBaseMs: positive("backoffBaseMs", options.backoffBaseMs, 1000),
-    backoffMaxMs: positive("backoffMaxMs", options.backoffMaxMs, 60_000),
-    now: options.now ?? Date.now,
-    random,
-  };
-}
-
-function anonymousDigits(random: () => number): number {
-  return 10_000 + Math.floor(random() * 89_999);
-}
-
-/** Without a token only `justinfan` logins are accepted by Twitch; keep one given, else make one. */
-function anonymousOrGiven(nick: string, random: () => number): string {
-  const login = normalizeLogin(nick);
-  return login.ok && /^justinfan\d+$/.test(login.value)
-    ? login.value
-    : `justinfan${anonymousDigits(random)}`;
-}
-
-/** Items from every connection, in arrival order; a fatal error is thrown after what came before it. */
-class ItemQueue {
-  #items: ChatItem[] = [];
-  #head = 0;
-  #ended = false;
-  #error: unknown = undefined;
-  #failed = false;
-  #wake: (() => void) | undefined;
-
-  push(item: ChatItem): void {
-    if (this.#ended || this.#failed) return;
-    this.#items.push(item);
-    this.#notify();
-  }
-
-  end(): void {
-    this.#ended = true;
-    this.#notify();
-  }
-
-  fail(error: unknown): void {
-    if (this.#failed) return;
-    this.#failed = true;
-    this.#error = error;
-    this.#notify();
-  }
-
-  #notify(): void {
-    const wake = this.#wake;
-    this.#wake = undefined;
-    wake?.();
-  }
-
-  /** The next item, or undefined at the end. */
-  async next(): Promise<ChatItem | undefined> {
-    while (true) {
-      if (this.#head < this.#items.length) {
-        const item = this.#items[this.#head]!;
-        this.#head++;
-        // Compact now and then so a long run does not keep every item ever read.
-        if (this.#head > 4096 && this.#head * 2 > this.#items.length) {
-          this.#items = this.#items.slice(this.#head);
-          this.#head = 0;
-        }
-        return item;
-      }
-      if (this.#failed) throw this.#error;
-      if (this.#ended) return undefined;
-      await new Promise<void>((r) => (this.#wake = r));
-    }
-  }
-}
-
-/** Recently seen ids, bounded: a replay after a reconnect is seconds old, not hours. */
-class RecentIds {
-  #set = new Set<string>();
-  #ring: string[];
-  #next = 0;
-
-  constructor(capacity: number) {
-    this.#ring = new Array<string>(capacity).fill("");
-  }
-
-  /** Adds `id`; false when it was seen already. */
-  add(id: string): boolean {
-    if (this.#set.has(id)) return false;
-    // An id sliced from a WebSocket message would keep that whole message (hundreds of lines)
-    // alive for as long as the id is remembered: keep a copy of its own instead.
-    id = (" " + id).slice(1);
-    const old = this.#ring[this.#next]!;
-    if (old) this.#set.delete(old);
-    this.#ring[this.#next] = id;
-    this.#next = (this.#next + 1) % this.#ring.length;
-    this.#set.add(id);
-    return true;
-  }
-}
-
+/** What the connections of one source share. */
 interface Shared {
-  config: Config;
+  config: LiveConfig;
   queue: ItemQueue;
   pacer: JoinPacer;
   recent: RecentIds;
   signal: AbortSignal;
   connections: number;
-  /** Removes the token from text meant for people (a server could echo anything). */
-  scrub(text: string): string;
+  secrets: string[];
+  /** Whether any connection joined a channel. */
+  joinedAny: boolean;
+  /** Why the last connection attempt or session ended. */
+  lastFailure: string | undefined;
 }
 
-async function* run(config: Config, outer: AbortSignal): AsyncGenerator<ChatItem> {
-  const controller = new AbortController();
-  const stop = () => controller.abort();
-  if (outer.aborted) return;
-  outer.addEventListener("abort", stop, { once: true });
+/**
+ * One run of the source, as a hand-written async iterator rather than an async generator: when
+ * items are queued, `next()` hands them over at once (one microtask), so under a flood the
+ * reader keeps up with the socket instead of falling a few WebSocket messages behind, and the
+ * items spend less time alive (less garbage promoted, less memory).
+ */
+class LiveRun implements AsyncIterableIterator<ChatBatch> {
+  readonly #config: LiveConfig;
+  readonly #outer: AbortSignal;
+  readonly #controller = new AbortController();
+  readonly #stop = () => this.#controller.abort();
+  #shared: Shared | undefined;
+  #all: Promise<void> = Promise.resolve();
+  #fatal = false;
+  #done = false;
 
-  const groups: string[][] = [];
-  for (let i = 0; i < config.channels.length; i += config.channelsPerConnection) {
-    groups.push(config.channels.slice(i, i + config.channelsPerConnection));
+  constructor(config: LiveConfig, outer: AbortSignal) {
+    this.#config = config;
+    this.#outer = outer;
   }
-  const queue = new ItemQueue();
-  const pass = config.pass;
-  const secrets = pass ? [pass, pass.slice("oauth:".length)].filter((s) => s.length >= 4) : [];
-  const shared: Shared = {
-    config,
-    queue,
-    // A margin keeps us under the limit as the server measures it, after network jitter.
-    pacer: new JoinPacer(
-      config.joinsPerWindow,
-      config.joinWindowMs + Math.min(1000, Math.max(50, config.joinWindowMs * 0.05)),
-    ),
-    recent: new RecentIds(100_000),
-    signal: controller.signal,
-    connections: groups.length,
-    scrub: (text) => secrets.reduce((t, s) => t.split(s).join("[token]"), text),
-  };
 
+  [Symbol.asyncIterator](): AsyncIterableIterator<ChatBatch> {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<ChatBatch, undefined>> {
+    if (this.#done) return Promise.resolve({ done: true, value: undefined });
+    const shared = this.#shared ?? this.#start();
+    if (shared === undefined) return Promise.resolve({ done: true, value: undefined });
+    const items = shared.queue.takeNow();
+    if (items !== undefined) return Promise.resolve({ done: false, value: batch(items) });
+    return this.#wait(shared);
+  }
+
+  async #wait(shared: Shared): Promise<IteratorResult<ChatBatch, undefined>> {
+    let items: ChatItem[] | undefined;
+    try {
+      items = await shared.queue.take();
+    } catch (error) {
+      await this.#finish(true);
+      throw error;
+    }
+    if (items !== undefined) return { done: false, value: batch(items) };
+    await this.#finish(false);
+    return { done: true, value: undefined };
+  }
+
+  /** The reader stopped early (`break`): stop the connections, wait for them, say how it went. */
+  async return(): Promise<IteratorResult<ChatBatch, undefined>> {
+    await this.#finish(false);
+    return { done: true, value: undefined };
+  }
+
+  #start(): Shared | undefined {
+    const config = this.#config;
+    if (this.#outer.aborted) {
+      this.#done = true;
+      return undefined;
+    }
+    this.#outer.addEventListener("abort", this.#stop, { once: true });
+    const groups: string[][] = [];
+    for (let i = 0; i < config.channels.length; i += config.channelsPerConnection) {
+      groups.push(config.channels.slice(i, i + config.channelsPerConnection));
+    }
+    const shared: Shared = {
+      config,
+      queue: new ItemQueue(config.queueLimit),
+      // A margin keeps us under the limit as the server measures it, after network jitter.
+      pacer: new JoinPacer(
+        config.joinsPerWindow,
+        config.joinWindowMs + Math.min(1000, Math.max(50, config.joinWindowMs * 0.05)),
+      ),
+      recent: new RecentIds(100_000),
+      signal: this.#controller.signal,
+      connections: groups.length,
+      secrets: secretsOf(config.pass),
+      joinedAny: false,
+      lastFailure: undefined,
+    };
+    this.#shared = shared;
+    shared.queue.push({ kind: "status", text: loginText(config, groups.length) });
+    const workers = groups.map((channels, i) =>
+      connectionLoop(shared, i + 1, channels).catch((error) => {
+        this.#fatal = true;
+        shared.queue.fail(error);
+        this.#controller.abort();
+      })
+    );
+    this.#all = Promise.all(workers).then(() => shared.queue.end());
+    return shared;
+  }
+
+  /**
+   * Ends the run once. A monitor that never got into a channel has failed, whatever ended it:
+   * unless another error is on its way, that is thrown with the last connection error.
+   */
+  async #finish(failed: boolean): Promise<void> {
+    if (this.#done) return;
+    this.#done = true;
+    this.#controller.abort();
+    this.#outer.removeEventListener("abort", this.#stop);
+    await this.#all;
+    const shared = this.#shared;
+    if (
+      !failed && !this.#fatal && shared !== undefined && !shared.joinedAny &&
+      shared.lastFailure !== undefined
+    ) {
+      throw new NetworkError(
+        `never joined a channel; the last connection error: ${shared.lastFailure}`,
+      );
+    }
+  }
+}
+
+function batch(items: ChatItem[]): ChatBatch {
+  return { kind: "batch", items };
+}
+
+function loginText(config: LiveConfig, connections: number): string {
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
   const spread = `${plural(config.channels.length, "channel")} over ${
-    plural(groups.length, "connection")
+    plural(connections, "connection")
   } to ${config.serverLabel}`;
-  queue.push({
-    kind: "status",
-    text: config.anonymous
-      ? `anonymous read-only login as ${config.nick} (no token): ${spread}`
-      : `logging in as ${config.nick} with a token: ${spread}`,
-  });
-
-  const workers = groups.map((channels, i) =>
-    connectionLoop(shared, i + 1, channels).catch((error) => {
-      queue.fail(error);
-      controller.abort();
-    })
-  );
-  const all = Promise.all(workers).then(() => queue.end());
-  try {
-    while (true) {
-      const item = await queue.next();
-      if (item === undefined) break;
-      yield item;
-    }
-  } finally {
-    controller.abort();
-    outer.removeEventListener("abort", stop);
-    await all;
-  }
+  return config.anonymous
+    ? `anonymous read-only login as ${config.nick} (no token): ${spread}`
+    : `logging in as ${config.nick} with a token: ${spread}`;
 }
 
 /** One connection slot: connect, run, reconnect with backoff, until aborted or refused. */
@@ -334,7 +206,9 @@ async function connectionLoop(shared: Shared, index: number, channels: string[])
   const label = shared.connections > 1 ? `connection ${index}` : "connection";
   while (!signal.aborted) {
     const outcome = await runSession(shared, index, label, channels);
+    if (outcome.joined) shared.joinedAny = true;
     if (signal.aborted) return;
+    shared.lastFailure = outcome.reason;
     if (outcome.welcomed) attempt = 0;
     const delay = backoffDelay(attempt, {
       baseMs: config.backoffBaseMs,
@@ -344,27 +218,62 @@ async function connectionLoop(shared: Shared, index: number, channels: string[])
     attempt++;
     shared.queue.push({
       kind: "status",
-      text: shared.scrub(
-        `${label}: ${outcome.reason}; reconnecting in ${duration(delay)} (attempt ${attempt})`,
-      ),
+      text: `${label}: ${outcome.reason}; reconnecting in ${duration(delay)} (attempt ${attempt})`,
     });
-    await abortableSleep(delay, signal);
+    await sleep(config.clock, delay, signal);
   }
 }
 
 interface Outcome {
-  /** Why the session ended, for the status line. */
+  /** Why the session ended, for the status line (scrubbed). */
   reason: string;
   /** Whether the server welcomed us (login worked), which resets the backoff. */
   welcomed: boolean;
+  /** Whether any channel was joined. */
+  joined: boolean;
 }
 
-const LOGIN_FAILURES = [
-  "login authentication failed",
-  "improperly formatted auth",
-  "invalid nick",
-  "login unsuccessful",
-];
+/** Sends `JOIN`s for `channels` as the shared pacer allows, until `stopped()`. */
+async function paceJoins(
+  shared: Shared,
+  channels: readonly string[],
+  send: (line: string) => void,
+  stopped: () => boolean,
+): Promise<void> {
+  const clock = shared.config.clock;
+  for (const channel of channels) {
+    if (stopped()) return;
+    const wait = shared.pacer.reserve(clock.now()) - clock.now();
+    if (wait > 0) await sleep(clock, wait, shared.signal);
+    if (stopped()) return;
+    send(`JOIN #${channel}`);
+  }
+}
+
+/** Calls `fn` every `ms` on `clock` until the returned function is called. */
+function every(clock: Clock, ms: number, fn: () => void): () => void {
+  let cancel = clock.after(ms, function again() {
+    fn();
+    cancel = clock.after(ms, again);
+  });
+  return () => cancel();
+}
+
+function setupOf(shared: Shared, index: number, label: string, channels: string[]): SessionSetup {
+  const config = shared.config;
+  return {
+    nick: config.nick,
+    pass: config.pass,
+    tcp: config.server.protocol === "irc:" || config.server.protocol === "ircs:",
+    serverLabel: config.serverLabel,
+    where: shared.connections > 1 ? `${config.serverLabel}#${index}` : config.serverLabel,
+    label,
+    channels,
+    pingIntervalMs: config.pingIntervalMs,
+    pongTimeoutMs: config.pongTimeoutMs,
+    recent: shared.recent,
+  };
+}
 
 /**
  * One connection from open to close. Resolves with why it ended; rejects only with a
@@ -377,235 +286,63 @@ function runSession(
   channels: string[],
 ): Promise<Outcome> {
   const { config, queue, signal } = shared;
-  const where = shared.connections > 1 ? `${config.serverLabel}#${index}` : config.serverLabel;
-  const tcp = config.server.protocol === "irc:" || config.server.protocol === "ircs:";
-
+  const clock = config.clock;
+  const scrub = (text: string) => scrubSecrets(text, shared.secrets);
   return new Promise<Outcome>((resolveOutcome, rejectOutcome) => {
     let transport: Transport | undefined;
-    let finished = false;
-    let welcomed = false;
-    let lineNo = 0;
-    let partial = "";
-    const openedAt = config.now();
-    let lastReceived = openedAt;
-    let pingSentAt = -1;
-    const joined = new Set<string>();
-    let announcedJoins = false;
-    let ticker: ReturnType<typeof setInterval> | undefined;
-
-    const status = (text: string) =>
-      queue.push({ kind: "status", text: shared.scrub(`${label}: ${text}`) });
+    let stopTicker: (() => void) | undefined;
+    let done = false;
     const send = (line: string) => transport?.send(line + "\r\n");
-
     const finish = (reason: string, fatal?: NetworkError) => {
-      if (finished) return;
-      finished = true;
-      if (ticker !== undefined) clearInterval(ticker);
+      if (done) return;
+      done = true;
+      session.close();
+      stopTicker?.();
       signal.removeEventListener("abort", onAbort);
-      const t = transport;
       const settle = () => {
         if (fatal) rejectOutcome(fatal);
-        else resolveOutcome({ reason, welcomed });
+        else {
+          resolveOutcome({
+            reason: scrub(reason),
+            welcomed: session.welcomed,
+            joined: session.joined.size > 0,
+          });
+        }
       };
-      if (t) {
-        t.close();
-        t.closed.then(settle, settle);
-      } else {
-        settle();
-      }
+      if (transport) {
+        transport.close();
+        transport.closed.then(settle, settle);
+      } else settle();
     };
+    const io: SessionIO = {
+      send,
+      emit: (item: ChatItem) => void queue.push(item),
+      join: (list) => void paceJoins(shared, list, send, () => done).catch(() => {}),
+      finish,
+    };
+    const session = new LiveSession(setupOf(shared, index, label, channels), io, clock.now());
     const onAbort = () => finish("stopped");
     signal.addEventListener("abort", onAbort, { once: true });
 
-    const joinAll = async () => {
-      for (const channel of channels) {
-        if (finished) return;
-        const at = shared.pacer.reserve(Date.now());
-        const wait = at - Date.now();
-        if (wait > 0) await abortableSleep(wait, signal);
-        if (finished) return;
-        send(`JOIN #${channel}`);
-      }
-    };
-
-    const tick = () => {
-      const t = config.now();
-      if (!welcomed && t - openedAt >= config.pongTimeoutMs) {
-        finish(`no welcome from the server within ${seconds(config.pongTimeoutMs)}`);
-      } else if (pingSentAt >= 0) {
-        if (t - pingSentAt >= config.pongTimeoutMs) {
-          finish(`no PONG within ${seconds(config.pongTimeoutMs)}; the link is dead`);
-        }
-      } else if (t - lastReceived >= config.pingIntervalMs) {
-        pingSentAt = t;
-        send("PING :twitch-osint");
-      }
-    };
-
-    const handleLine = (raw: string) => {
-      lineNo++;
-      const line = parseIrcLine(raw);
-      if (!line.ok) {
-        queue.push({
-          kind: "problem",
-          where: `${where}:${lineNo}`,
-          reason: shared.scrub(`${line.reason}: ${JSON.stringify(raw.slice(0, 120))}`),
-        });
-        return;
-      }
-      switch (line.command) {
-        case "PRIVMSG":
-        case "USERNOTICE":
-        case "CLEARMSG":
-        case "CLEARCHAT": {
-          const meaning = twitchMeaning(line, config.now());
-          if (meaning === undefined) return;
-          if (meaning.kind === "invalid") {
-            queue.push({
-              kind: "problem",
-              where: `${where}:${lineNo}`,
-              reason: shared.scrub(meaning.reason),
-            });
-          } else if (meaning.kind === "message") {
-            if (shared.recent.add(meaning.draft.message_id)) queue.push(meaning);
-          } else if (shared.recent.add(`event ${meaning.event.event_id}`)) {
-            queue.push(meaning);
-          }
-          return;
-        }
-        case "PING":
-          send(line.params.length > 0 ? `PONG :${line.params[line.params.length - 1]}` : "PONG");
-          return;
-        case "PONG":
-          pingSentAt = -1;
-          return;
-        case "RECONNECT":
-          finish("the server asked to reconnect (RECONNECT)");
-          return;
-        case "001":
-          if (!welcomed) {
-            welcomed = true;
-            status(`logged in to ${config.serverLabel}; joining ${channels.length} channel(s)`);
-            joinAll().catch(() => {});
-          }
-          return;
-        case "CAP": {
-          const verb = line.params[1];
-          if (verb === "NAK") {
-            status(
-              "the server refused the Twitch capabilities (CAP NAK); messages lack Twitch tags",
-            );
-          }
-          // A plain IRC server holds registration until CAP END; Twitch ignores it.
-          if (tcp && (verb === "ACK" || verb === "NAK")) send("CAP END");
-          return;
-        }
-        case "464":
-        case "NOTICE": {
-          const text = line.params[line.params.length - 1] ?? "";
-          const target = line.params[0] ?? "";
-          const lower = text.toLowerCase();
-          if (
-            !welcomed &&
-            (line.command === "464" ||
-              target === "*" && LOGIN_FAILURES.some((f) => lower.includes(f)))
-          ) {
-            finish(
-              "login refused",
-              new NetworkError(
-                shared.scrub(
-                  `${config.serverLabel} refused the login as ${config.nick}: ${
-                    text || "password incorrect"
-                  }` +
-                    (config.anonymous ? "" : " (check TWITCH_OAUTH_TOKEN and TWITCH_NICK)"),
-                ),
-              ),
-            );
-          } else if (target.startsWith("#")) {
-            status(`${target}: ${text}`);
-          }
-          return;
-        }
-        case "JOIN": {
-          if (prefixNick(line.prefix)?.toLowerCase() !== config.nick) return;
-          const channel = channelOf(line.params[0]);
-          if (channel === undefined || !channels.includes(channel)) return;
-          joined.add(channel);
-          if (!announcedJoins && joined.size === channels.length) {
-            announcedJoins = true;
-            status(`joined ${joined.size} channel(s)`);
-          }
-          return;
-        }
-        case "PART": {
-          if (prefixNick(line.prefix)?.toLowerCase() !== config.nick) return;
-          const channel = channelOf(line.params[0]);
-          if (channel !== undefined) joined.delete(channel);
-          return;
-        }
-        default:
-          return;
-      }
-    };
-
-    const onData = (text: string, whole: boolean) => {
-      if (finished) return;
-      lastReceived = config.now();
-      let data = partial ? partial + text : text;
-      partial = "";
-      let start = 0;
-      while (!finished) {
-        const nl = data.indexOf("\n", start);
-        if (nl < 0) break;
-        const end = nl > start && data.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-        if (end > start) handleLine(data.slice(start, end));
-        start = nl + 1;
-      }
-      if (finished || start >= data.length) return;
-      data = data.slice(start);
-      if (whole) {
-        const end = data.endsWith("\r") ? data.length - 1 : data.length;
-        if (end > 0) handleLine(data.slice(0, end));
-      } else if (data.length > 1_000_000) {
-        // A TCP peer that never ends its line: report and drop rather than grow forever.
-        queue.push({
-          kind: "problem",
-          where: `${where}:${lineNo + 1}`,
-          reason: "line longer than 1 MB dropped",
-        });
-      } else {
-        partial = data;
-      }
-    };
-
     openTransport(config.server, {
-      onData,
+      onData: (text, whole) => session.data(text, whole, clock.now()),
       onClose: (reason) => finish(`connection lost (${reason})`),
     }, signal).then(
       (t) => {
-        if (finished) {
+        if (done) {
           t.close();
           return;
         }
         transport = t;
-        status(`connected to ${config.serverLabel}`);
-        // Twitch wants CAP before PASS/NICK; a server without CAP answers 421 or nothing.
-        send("CAP REQ :twitch.tv/tags twitch.tv/commands");
-        if (config.pass) send(`PASS ${config.pass}`);
-        send(`NICK ${config.nick}`);
-        if (tcp) send(`USER ${config.nick} 8 * :${config.nick}`);
-        const every = Math.max(10, Math.min(config.pingIntervalMs, config.pongTimeoutMs) / 4);
-        ticker = setInterval(tick, every);
+        session.open();
+        const tickMs = Math.max(10, Math.min(config.pingIntervalMs, config.pongTimeoutMs) / 4);
+        stopTicker = every(clock, tickMs, () => session.tick(clock.now()));
       },
-      (error) => finish(shared.scrub(errorMessage(error))),
+      (error) => finish(errorMessage(error)),
     );
   });
 }
 
 function duration(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)}ms` : `${(ms / 1000).toFixed(1)}s`;
-}
-
-function seconds(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000}s` : `${(ms / 1000).toFixed(1)}s`;
 }

@@ -6,12 +6,14 @@
  */
 import { join } from "node:path";
 import { FixtureLine } from "../schemas.ts";
-import { normalizeLogin, parseTimestamp } from "../normalize.ts";
+import { normalizeLogin } from "../normalize.ts";
 import { messageIdFor } from "../analysis/message_id.ts";
 import { emoteNamesFromTag } from "../analysis/emote_ranges.ts";
 import { openLineBatches } from "../line_reader.ts";
-import type { ChatItem, ChatSource, MessageDraft } from "./source.ts";
-import { abortableSleep } from "./sleep.ts";
+import type { ChatItem, MessageDraft } from "./source.ts";
+import { sleep as clockSleep, systemClock } from "./clock.ts";
+import { parseChatTime } from "./chat_time.ts";
+import { oversizedDraft } from "./draft_limits.ts";
 
 /** Options of {@link replaySource}. */
 export interface ReplayOptions {
@@ -22,9 +24,9 @@ export interface ReplayOptions {
   speed?: number;
   /** Longest wait between two messages, so a demo keeps moving. @default 3000 */
   maxGapMs?: number;
-  /** Injected for tests. @default setTimeout-based */
+  /** Injected for tests. @default a sleep on the system clock */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
-  /** Injected clock. @default Date.now */
+  /** Injected clock (pacing, and the chat time rule's "a day ahead"). @default Date.now */
   now?: () => number;
 }
 
@@ -62,10 +64,16 @@ export function isPlainFixtureLine(v: unknown): v is FixtureLine {
 }
 
 /**
- * Turns one fixture line into a draft, or says why it cannot be used. Pure.
- * `where` is the `file:line` used in problem reports.
+ * Turns one fixture line into a draft, or says why it cannot be used. Pure. `where` is the
+ * `file:line` used in problem reports; `nowMs` the clock for the chat time rule
+ * (`chat_time.ts`). Records over the length rule (`draft_limits.ts`) are refused.
  */
-export function parseFixtureLine(text: string, channel: string, where: string): Parsed {
+export function parseFixtureLine(
+  text: string,
+  channel: string,
+  where: string,
+  nowMs: number = Date.now(),
+): Parsed {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -91,11 +99,8 @@ export function parseFixtureLine(text: string, channel: string, where: string): 
   }
   const user = normalizeLogin(line.user_name);
   if (!user.ok) return { where: `${where}: user_name`, reason: user.reason };
-  const ts = parseTimestamp(line.ts);
+  const ts = parseChatTime(line.ts, nowMs);
   if (!ts.ok) return { where: `${where}: ts`, reason: ts.reason };
-  if (line.text.length > 2000) {
-    return { where: `${where}: text`, reason: `longer than 2000 characters` };
-  }
   const draft: MessageDraft = {
     ts: ts.value,
     channel,
@@ -107,6 +112,8 @@ export function parseFixtureLine(text: string, channel: string, where: string): 
   };
   if (line.display_name !== undefined) draft.display_name = line.display_name;
   if (line.emotes !== undefined) draft.emotes = emoteNamesFromTag(line.emotes, line.text);
+  const tooLong = oversizedDraft(draft);
+  if (tooLong !== undefined) return { where: `${where}: text`, reason: tooLong };
   return { draft, ms: ts.ms };
 }
 
@@ -114,6 +121,7 @@ export function parseFixtureLine(text: string, channel: string, where: string): 
 async function* channelBatches(
   fixturesDir: string,
   channel: string,
+  now: () => number,
 ): AsyncGenerator<Parsed[]> {
   const path = fixturePath(fixturesDir, channel);
   let batches;
@@ -128,10 +136,13 @@ async function* channelBatches(
   }
   for await (const batch of batches) {
     const out: Parsed[] = [];
+    const nowMs = now();
     for (const item of batch) {
       const where = `${path}:${item.line}`;
       if ("error" in item) out.push({ where, reason: item.error });
-      else if (item.text.trim() !== "") out.push(parseFixtureLine(item.text, channel, where));
+      else if (item.text.trim() !== "") {
+        out.push(parseFixtureLine(item.text, channel, where, nowMs));
+      }
     }
     yield out;
   }
@@ -149,14 +160,17 @@ interface Cursor {
  * A replay source over the fixture files of `channels`. Malformed lines come out as
  * `problem` items (`file:line: field: reason`) and the replay goes on.
  */
-export function replaySource(options: ReplayOptions): ChatSource {
+export function replaySource(
+  options: ReplayOptions,
+): (signal: AbortSignal) => AsyncGenerator<ChatItem> {
   const speed = options.speed ?? 1;
   const maxGap = options.maxGapMs ?? 3000;
-  const sleep = options.sleep ?? abortableSleep;
+  const sleep = options.sleep ??
+    ((ms: number, signal: AbortSignal) => clockSleep(systemClock, ms, signal));
   const now = options.now ?? Date.now;
   return async function* (signal: AbortSignal): AsyncGenerator<ChatItem> {
     const cursors: Cursor[] = options.channels.map((c) => ({
-      it: channelBatches(options.fixturesDir, c),
+      it: channelBatches(options.fixturesDir, c, now),
       buf: [],
       pos: 0,
       head: null,

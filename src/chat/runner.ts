@@ -1,14 +1,16 @@
 /**
  * The runner joins one source to the pipeline: analysis, then the store, in batches (by count
  * and by time). It enforces the duration, stops on the caller's signal, flushes everything it
- * acknowledged in every case, and reports progress.
+ * acknowledged in every case, and reports progress. Time comes from an injected {@link Clock},
+ * whose timers take any delay (a 30-day duration is not cut short by the 32-bit timer limit).
  *
  * @module
  */
 import type { ChatEvent, Message } from "../schemas.ts";
 import { type AnalysisContext, analyzeMessage } from "../analysis/analyze.ts";
 import { eventLog, messageLog } from "../store/layout.ts";
-import type { ChatSource } from "./source.ts";
+import type { ChatBatch, ChatItem, ChatSource } from "./source.ts";
+import { type Clock, systemClock } from "./clock.ts";
 
 /** Progress figures, reported at most every `progressIntervalMs`. */
 export interface RunProgress {
@@ -16,7 +18,11 @@ export interface RunProgress {
   written: number;
   duplicates: number;
   rejected: number;
+  /** Messages refused by `admit` (opted-out users and channels): never stored. */
+  refused: number;
   events: number;
+  /** Items a live source dropped because the pipeline fell behind it (never stored). */
+  shed: number;
   elapsedMs: number;
   /** Messages received per channel. */
   perChannel: Record<string, number>;
@@ -46,6 +52,8 @@ export interface RunOptions {
   progressIntervalMs?: number;
   onProgress?: (p: RunProgress) => void;
   onProblem?: (where: string, reason: string) => void;
+  /** Something went wrong that cost no record (a repaired time, shed items). */
+  onWarning?: (where: string, reason: string) => void;
   onStatus?: (text: string) => void;
   /** Called after each durable write with the messages that were new (profiles, index). */
   afterFlush?: (written: Message[]) => Promise<void>;
@@ -54,145 +62,231 @@ export interface RunOptions {
    * stored: a refused message's text goes through nothing. @default keep all
    */
   admit?: (m: { user_name: string; channel: string }) => boolean;
-  now?: () => number;
+  /**
+   * Applied to each analysed message and each event before it is stored: returns it (changed or
+   * not), or null to refuse it (counted as refused). The opt-out rule uses it to scrub opted-out
+   * logins from other people's records, as `forget` does. @default keep as is
+   */
+  scrubMessage?: (m: Message) => Message | null;
+  scrubEvent?: (e: ChatEvent) => ChatEvent | null;
+  /** Time and timers (duration, flush delay, progress). @default the system clock */
+  clock?: Clock;
 }
 
-/** Runs `source` to completion (or duration, or abort) through analysis into the store. */
+/**
+ * Runs `source` to completion (or duration, or abort) through analysis into the store.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { runChat } from "./runner.ts";
+ * const dataDir = await Deno.makeTempDir();
+ * const summary = await runChat(async function* () {
+ *   yield {
+ *     kind: "message",
+ *     draft: {
+ *       ts: "2025-09-02T12:00:00.000Z", channel: "c", message_id: "m1", user_id: null,
+ *       user_name: "ann", text: "hello", source: "fixture",
+ *     },
+ *   };
+ * }, { dataDir, analysis: { knownEmotes: new Set() } });
+ * assert.equal(summary.written, 1);
+ * await Deno.remove(dataDir, { recursive: true });
+ * ```
+ */
 export async function runChat(source: ChatSource, options: RunOptions): Promise<RunSummary> {
-  const now = options.now ?? Date.now;
-  const started = now();
-  const batchSize = options.batchSize ?? 5000;
-  const flushMs = options.flushIntervalMs ?? 200;
-  const progressMs = options.progressIntervalMs ?? 250;
-  const log = messageLog(options.dataDir);
-  const events = eventLog(options.dataDir);
-
-  const stop = new AbortController();
-  let stoppedBy: RunSummary["stoppedBy"] = "end";
-  const onAbort = () => {
-    if (stoppedBy === "end") stoppedBy = "signal";
-    stop.abort();
-  };
-  if (options.signal?.aborted) onAbort();
-  options.signal?.addEventListener("abort", onAbort, { once: true });
-  let durationTimer: ReturnType<typeof setTimeout> | undefined;
-  if (options.durationSeconds !== undefined) {
-    durationTimer = setTimeout(() => {
-      if (stoppedBy === "end") stoppedBy = "duration";
-      stop.abort();
-    }, options.durationSeconds * 1000);
+  const run = new Run(options);
+  try {
+    for await (const item of source(run.stop.signal)) {
+      if (item.kind === "batch") await run.acceptBatch(item);
+      else await run.accept(item);
+      run.report();
+      if (run.stop.signal.aborted) break;
+    }
+  } finally {
+    await run.close();
   }
+  return run.summary();
+}
 
-  const p: RunSummary = {
+/** The state of one run: counters, pending batches, timers. */
+class Run {
+  readonly stop = new AbortController();
+  readonly #options: RunOptions;
+  readonly #clock: Clock;
+  readonly #started: number;
+  readonly #batchSize: number;
+  readonly #flushMs: number;
+  readonly #progressMs: number;
+  readonly #log: ReturnType<typeof messageLog>;
+  readonly #events: ReturnType<typeof eventLog>;
+  readonly #p: RunSummary = {
     received: 0,
     written: 0,
     duplicates: 0,
     rejected: 0,
+    refused: 0,
     events: 0,
+    shed: 0,
     eventsWritten: 0,
     elapsedMs: 0,
     perChannel: {},
     stoppedBy: "end",
     repairs: [],
   };
-  let pending: Message[] = [];
-  let pendingEvents: ChatEvent[] = [];
-  let chain: Promise<void> = Promise.resolve();
-  let failure: unknown = null;
-  let flushTimer: ReturnType<typeof setTimeout> | undefined;
+  #stoppedBy: RunSummary["stoppedBy"] = "end";
+  #pending: Message[] = [];
+  #pendingEvents: ChatEvent[] = [];
+  #chain: Promise<void> = Promise.resolve();
+  #failure: unknown = null;
+  #cancelFlush: (() => void) | undefined;
+  #cancelDuration: (() => void) | undefined;
+  #lastProgress = 0;
+  readonly #onAbort = () => this.#halt("signal");
 
-  const doFlush = async (batch: Message[], evs: ChatEvent[]) => {
+  constructor(options: RunOptions) {
+    this.#options = options;
+    this.#clock = options.clock ?? systemClock;
+    this.#started = this.#clock.now();
+    this.#batchSize = options.batchSize ?? 5000;
+    this.#flushMs = options.flushIntervalMs ?? 200;
+    this.#progressMs = options.progressIntervalMs ?? 250;
+    this.#log = messageLog(options.dataDir);
+    this.#events = eventLog(options.dataDir);
+    if (options.signal?.aborted) this.#onAbort();
+    options.signal?.addEventListener("abort", this.#onAbort, { once: true });
+    if (options.durationSeconds !== undefined) {
+      this.#cancelDuration = this.#clock.after(
+        options.durationSeconds * 1000,
+        () => this.#halt("duration"),
+      );
+    }
+  }
+
+  #halt(why: RunSummary["stoppedBy"]): void {
+    if (this.#stoppedBy === "end") this.#stoppedBy = why;
+    this.stop.abort();
+  }
+
+  /** Takes the items of a batch in order, waiting only where one item would. */
+  async acceptBatch(batch: ChatBatch): Promise<void> {
+    for (const item of batch.items) {
+      const waiting = this.accept(item);
+      if (waiting !== undefined) await waiting;
+    }
+  }
+
+  /** Takes one item; returns a promise only when the caller must wait (the writer is behind). */
+  accept(item: ChatItem): Promise<void> | undefined {
+    const p = this.#p;
+    const options = this.#options;
+    switch (item.kind) {
+      case "message": {
+        p.received++;
+        const ch = item.draft.channel;
+        p.perChannel[ch] = (p.perChannel[ch] ?? 0) + 1;
+        if (options.admit && !options.admit(item.draft)) {
+          p.refused++;
+          return;
+        }
+        const analysed = analyzeMessage(item.draft, options.analysis);
+        const kept = options.scrubMessage ? options.scrubMessage(analysed) : analysed;
+        if (kept === null) {
+          p.refused++;
+          return;
+        }
+        this.#pending.push(kept);
+        if (this.#pending.length < this.#batchSize) return this.#scheduleFlush();
+        // Double buffering: the next batch fills while this one is written; wait only if the
+        // write before it is still going.
+        const previous = this.#chain;
+        void this.#flush();
+        return previous;
+      }
+      case "event": {
+        p.events++;
+        const kept = options.scrubEvent ? options.scrubEvent(item.event) : item.event;
+        if (kept === null) return;
+        this.#pendingEvents.push(kept);
+        return this.#scheduleFlush();
+      }
+      case "problem":
+        p.rejected++;
+        options.onProblem?.(item.where, item.reason);
+        return;
+      case "warning":
+        p.shed += item.shed ?? 0;
+        options.onWarning?.(item.where, item.reason);
+        return;
+      case "status":
+        options.onStatus?.(item.text);
+        return;
+    }
+  }
+
+  async #write(batch: Message[], evs: ChatEvent[]): Promise<void> {
+    const p = this.#p;
     if (batch.length) {
-      const r = await log.append(batch);
+      const r = await this.#log.append(batch);
       p.written += r.written.length;
       p.duplicates += r.duplicates;
       p.repairs.push(...r.repairs);
-      if (r.written.length && options.afterFlush) await options.afterFlush(r.written);
+      if (r.written.length && this.#options.afterFlush) await this.#options.afterFlush(r.written);
     }
     if (evs.length) {
-      const r = await events.append(evs);
+      const r = await this.#events.append(evs);
       p.eventsWritten += r.written.length;
       p.repairs.push(...r.repairs);
     }
-  };
-  // Flushes are serialized on one chain: batches reach the log in arrival order.
-  const flush = (): Promise<void> => {
-    if (flushTimer !== undefined) {
-      clearTimeout(flushTimer);
-      flushTimer = undefined;
-    }
-    const batch = pending;
-    const evs = pendingEvents;
-    pending = [];
-    pendingEvents = [];
-    if (!batch.length && !evs.length) return chain;
-    chain = chain.then(() => doFlush(batch, evs)).catch((e) => {
-      failure ??= e;
-      stop.abort();
-    });
-    return chain;
-  };
-  const scheduleFlush = () => {
-    flushTimer ??= setTimeout(() => {
-      flushTimer = undefined;
-      void flush();
-    }, flushMs);
-  };
-
-  let lastProgress = 0;
-  const report = (force = false) => {
-    if (!options.onProgress) return;
-    const t = now();
-    if (!force && t - lastProgress < progressMs) return;
-    lastProgress = t;
-    p.elapsedMs = t - started;
-    options.onProgress({ ...p, perChannel: { ...p.perChannel } });
-  };
-
-  const admit = options.admit;
-  try {
-    for await (const item of source(stop.signal)) {
-      switch (item.kind) {
-        case "message": {
-          p.received++;
-          const ch = item.draft.channel;
-          p.perChannel[ch] = (p.perChannel[ch] ?? 0) + 1;
-          if (admit && !admit(item.draft)) break;
-          const m = analyzeMessage(item.draft, options.analysis);
-          pending.push(m);
-          if (pending.length >= batchSize) {
-            // Double buffering: the next batch fills while this one is written; wait only if
-            // the write before it is still going.
-            const previous = chain;
-            void flush();
-            await previous;
-          } else scheduleFlush();
-          break;
-        }
-        case "event":
-          p.events++;
-          pendingEvents.push(item.event);
-          scheduleFlush();
-          break;
-        case "problem":
-          p.rejected++;
-          options.onProblem?.(item.where, item.reason);
-          break;
-        case "status":
-          options.onStatus?.(item.text);
-          break;
-      }
-      report();
-      if (stop.signal.aborted) break;
-    }
-  } finally {
-    clearTimeout(durationTimer);
-    options.signal?.removeEventListener("abort", onAbort);
-    await flush();
-    p.elapsedMs = now() - started;
   }
-  if (failure) throw failure;
-  p.stoppedBy = stoppedBy;
-  report(true);
-  return p;
+
+  /** Writes what is pending; writes are serialized on one chain, in arrival order. */
+  #flush(): Promise<void> {
+    this.#cancelFlush?.();
+    this.#cancelFlush = undefined;
+    const batch = this.#pending;
+    const evs = this.#pendingEvents;
+    this.#pending = [];
+    this.#pendingEvents = [];
+    if (!batch.length && !evs.length) return this.#chain;
+    this.#chain = this.#chain.then(() => this.#write(batch, evs)).catch((e) => {
+      this.#failure ??= e;
+      this.stop.abort();
+    });
+    return this.#chain;
+  }
+
+  #scheduleFlush(): undefined {
+    this.#cancelFlush ??= this.#clock.after(this.#flushMs, () => {
+      this.#cancelFlush = undefined;
+      void this.#flush();
+    });
+    return undefined;
+  }
+
+  /** Reports progress, at most every `progressIntervalMs` unless forced. */
+  report(force = false): void {
+    if (!this.#options.onProgress) return;
+    const t = this.#clock.now();
+    if (!force && t - this.#lastProgress < this.#progressMs) return;
+    this.#lastProgress = t;
+    this.#p.elapsedMs = t - this.#started;
+    this.#options.onProgress({ ...this.#p, perChannel: { ...this.#p.perChannel } });
+  }
+
+  /** Stops the timers and writes everything pending. */
+  async close(): Promise<void> {
+    this.#cancelDuration?.();
+    this.#options.signal?.removeEventListener("abort", this.#onAbort);
+    await this.#flush();
+    this.#p.elapsedMs = this.#clock.now() - this.#started;
+  }
+
+  /** The outcome; throws the first write failure. */
+  summary(): RunSummary {
+    if (this.#failure) throw this.#failure;
+    this.#p.stoppedBy = this.#stoppedBy;
+    this.report(true);
+    return this.#p;
+  }
 }

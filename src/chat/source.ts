@@ -16,11 +16,22 @@ export type ChatItem =
   | { kind: "event"; event: ChatEvent }
   /** A line or record that could not be used; `where` is `file:line` or `server:line`. */
   | { kind: "problem"; where: string; reason: string }
+  /**
+   * Something the reader must hear of: a record kept with a repair (a time), or `shed` items
+   * dropped because the reader fell behind a live server.
+   */
+  | { kind: "warning"; where: string; reason: string; shed?: number }
   /** Connection news for the progress line and the log (never contains secrets). */
   | { kind: "status"; text: string };
 
+/** Items handed over together, in order (a source under load yields these to save wake-ups). */
+export interface ChatBatch {
+  kind: "batch";
+  items: ChatItem[];
+}
+
 /**
- * A source: yields items until it ends or `signal` aborts. On abort it must stop promptly
- * (within a second), releasing sockets and files.
+ * A source: yields items (one at a time or in batches) until it ends or `signal` aborts. On
+ * abort it must stop promptly (within a second), releasing sockets and files.
  */
-export type ChatSource = (signal: AbortSignal) => AsyncIterable<ChatItem>;
+export type ChatSource = (signal: AbortSignal) => AsyncIterable<ChatItem | ChatBatch>;

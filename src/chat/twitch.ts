@@ -2,7 +2,7 @@
  * The Twitch meaning of a parsed IRC line: a chat message (PRIVMSG) or a moderation/notice
  * event (USERNOTICE, CLEARMSG, CLEARCHAT). Everything else (PING, JOIN, ROOMSTATE, NOTICE,
  * numerics, unknown commands) has no meaning here and yields `undefined`; the connection
- * (`live.ts`) handles the few it needs itself. Unknown tags are ignored.
+ * (`live_session.ts`) handles the few it needs itself. Unknown tags are ignored.
  *
  * Without Twitch's tags (a plain IRC server, or a server that refused the capability) a
  * PRIVMSG still becomes a message: the time is the receive time and the id a deterministic
@@ -15,11 +15,13 @@ import { emoteNamesFromTag } from "../analysis/emote_ranges.ts";
 import { hashId, messageIdFor } from "../analysis/message_id.ts";
 import type { MessageDraft } from "./source.ts";
 import { type IrcLine, prefixNick, TagPicker } from "./irc.ts";
+import { sentTimeMs } from "./chat_time.ts";
+import { oversizedDraft, oversizedEvent } from "./draft_limits.ts";
 
 /** What a line means to a chat monitor, or why a line that should mean something cannot be used. */
 export type TwitchMeaning =
-  | { kind: "message"; draft: MessageDraft }
-  | { kind: "event"; event: ChatEvent }
+  | { kind: "message"; draft: MessageDraft; warning?: string }
+  | { kind: "event"; event: ChatEvent; warning?: string }
   | { kind: "invalid"; reason: string };
 
 const PRIVMSG_TAGS = new TagPicker([
@@ -39,15 +41,17 @@ const ACTION_START = "\x01ACTION ";
 
 /**
  * The meaning of one parsed line; `receivedAtMs` (epoch ms) stands in for the send time when
- * the line has no `tmi-sent-ts` tag. Never throws.
+ * the line has no `tmi-sent-ts` tag, or one that breaks the chat time rule (`chat_time.ts`: then
+ * with a `warning`). A record over the length rule (`draft_limits.ts`) is invalid. Never throws.
  *
  * @example
  * ```ts
  * import { parseIrcLine } from "./irc.ts";
  * import { twitchMeaning } from "./twitch.ts";
  * const line = parseIrcLine("@id=m1;tmi-sent-ts=1700000000000 :ann!ann@ann.tmi.twitch.tv PRIVMSG #Chan :hello");
+ * import assert from "node:assert/strict";
  * const meaning = line.ok ? twitchMeaning(line, Date.now()) : undefined;
- * console.assert(meaning?.kind === "message" && meaning.draft.channel === "chan");
+ * assert.ok(meaning?.kind === "message" && meaning.draft.channel === "chan");
  * ```
  */
 export function twitchMeaning(line: IrcLine, receivedAtMs: number): TwitchMeaning | undefined {
@@ -84,7 +88,8 @@ function privmsg(line: IrcLine, receivedAtMs: number): TwitchMeaning {
 
   const [id, sentTs, userId, displayName, emotes, badges, bits, firstMsg, replyId, replyLogin] =
     PRIVMSG_TAGS.pick(line.tags);
-  const ts = isoTime(sentTs, receivedAtMs);
+  const time = new SentTime(sentTs, receivedAtMs);
+  const ts = time.iso;
   const messageId = id ? id.slice(0, 128) : messageIdFor(channel, ts, userName, text);
   // Keys in the order of the Message schema, which is the order they are written to disk.
   const draft: MessageDraft = emotes === undefined
@@ -116,7 +121,11 @@ function privmsg(line: IrcLine, receivedAtMs: number): TwitchMeaning {
   }
   if (badges) draft.badges = badges.split(",").filter((b) => b.length > 0);
   if (firstMsg === "1") draft.first_msg = true;
-  return { kind: "message", draft };
+  const tooLong = oversizedDraft(draft);
+  if (tooLong !== undefined) return invalid(`PRIVMSG ${tooLong}: dropped`);
+  return time.warning === undefined
+    ? { kind: "message", draft }
+    : { kind: "message", draft, warning: time.warning };
 }
 
 function usernotice(line: IrcLine, receivedAtMs: number): TwitchMeaning {
@@ -125,7 +134,8 @@ function usernotice(line: IrcLine, receivedAtMs: number): TwitchMeaning {
     return invalid(`USERNOTICE to an invalid channel ${quote(line.params[0])}`);
   }
   const tags = line.tags;
-  const ts = isoTime(tags.get("tmi-sent-ts"), receivedAtMs);
+  const time = new SentTime(tags.get("tmi-sent-ts"), receivedAtMs);
+  const ts = time.iso;
   const notice = tags.get("msg-id") ?? "";
   const login = tags.get("login");
   const userName = login ? login.toLowerCase() : null;
@@ -134,23 +144,20 @@ function usernotice(line: IrcLine, receivedAtMs: number): TwitchMeaning {
   for (const [name, value] of tags.entries()) {
     if (name.startsWith("msg-param-")) params[name.slice("msg-param-".length)] = value;
   }
-  return {
-    kind: "event",
-    event: {
-      kind: "usernotice",
-      ts,
-      channel,
-      event_id: tags.get("id") ||
-        hashId(["usernotice", channel, ts, notice, userName ?? "", text]),
-      notice,
-      user_name: userName,
-      user_id: tags.get("user-id") || null,
-      text,
-      system_text: tags.get("system-msg") ?? "",
-      params,
-      source: "twitch-irc",
-    },
-  };
+  return eventMeaning(time, {
+    kind: "usernotice",
+    ts,
+    channel,
+    event_id: tags.get("id") ||
+      hashId(["usernotice", channel, ts, notice, userName ?? "", text]),
+    notice,
+    user_name: userName,
+    user_id: tags.get("user-id") || null,
+    text,
+    system_text: tags.get("system-msg") ?? "",
+    params,
+    source: "twitch-irc",
+  });
 }
 
 function clearmsg(line: IrcLine, receivedAtMs: number): TwitchMeaning {
@@ -162,20 +169,18 @@ function clearmsg(line: IrcLine, receivedAtMs: number): TwitchMeaning {
   const target = tags.get("target-msg-id");
   if (!target) return invalid("CLEARMSG without a target-msg-id tag");
   const login = tags.get("login");
-  return {
-    kind: "event",
-    event: {
-      kind: "clearmsg",
-      ts: isoTime(tags.get("tmi-sent-ts"), receivedAtMs),
-      channel,
-      // One message is deleted once: its id names the deletion, however often it is delivered.
-      event_id: tags.get("id") || hashId(["clearmsg", channel, target]),
-      target_message_id: target,
-      user_name: login ? login.toLowerCase() : null,
-      text: stripAction(line.params[1] ?? ""),
-      source: "twitch-irc",
-    },
-  };
+  const time = new SentTime(tags.get("tmi-sent-ts"), receivedAtMs);
+  return eventMeaning(time, {
+    kind: "clearmsg",
+    ts: time.iso,
+    channel,
+    // One message is deleted once: its id names the deletion, however often it is delivered.
+    event_id: tags.get("id") || hashId(["clearmsg", channel, target]),
+    target_message_id: target,
+    user_name: login ? login.toLowerCase() : null,
+    text: stripAction(line.params[1] ?? ""),
+    source: "twitch-irc",
+  });
 }
 
 function clearchat(line: IrcLine, receivedAtMs: number): TwitchMeaning {
@@ -184,26 +189,32 @@ function clearchat(line: IrcLine, receivedAtMs: number): TwitchMeaning {
     return invalid(`CLEARCHAT in an invalid channel ${quote(line.params[0])}`);
   }
   const tags = line.tags;
-  const ts = isoTime(tags.get("tmi-sent-ts"), receivedAtMs);
+  const time = new SentTime(tags.get("tmi-sent-ts"), receivedAtMs);
+  const ts = time.iso;
   const target = line.params[1];
   const userName = target ? target.trim().toLowerCase() || null : null;
   const duration = tags.get("ban-duration");
   const seconds = duration ? Number(duration) : NaN;
   const durationSeconds = Number.isSafeInteger(seconds) ? seconds : null;
-  return {
-    kind: "event",
-    event: {
-      kind: "clearchat",
-      ts,
-      channel,
-      event_id: tags.get("id") ||
-        hashId(["clearchat", channel, ts, userName ?? "", String(durationSeconds)]),
-      user_name: userName,
-      user_id: tags.get("target-user-id") || null,
-      duration_seconds: durationSeconds,
-      source: "twitch-irc",
-    },
-  };
+  return eventMeaning(time, {
+    kind: "clearchat",
+    ts,
+    channel,
+    event_id: tags.get("id") ||
+      hashId(["clearchat", channel, ts, userName ?? "", String(durationSeconds)]),
+    user_name: userName,
+    user_id: tags.get("target-user-id") || null,
+    duration_seconds: durationSeconds,
+    source: "twitch-irc",
+  });
+}
+
+function eventMeaning(time: SentTime, event: ChatEvent): TwitchMeaning {
+  const tooLong = oversizedEvent(event);
+  if (tooLong !== undefined) return invalid(`${event.kind.toUpperCase()} ${tooLong}: dropped`);
+  return time.warning === undefined
+    ? { kind: "event", event }
+    : { kind: "event", event, warning: time.warning };
 }
 
 /** `#Some_Channel` to `some_channel`; undefined when it is not a Twitch login. */
@@ -234,8 +245,9 @@ function stripAction(text: string): string {
   return text.slice(ACTION_START.length, text.endsWith("\x01") ? -1 : text.length);
 }
 
-// Twitch's tmi-sent-ts is epoch milliseconds; anything else (absent, garbage, absurd) falls
-// back to the receive time rather than dropping the message.
+// Twitch's tmi-sent-ts is epoch milliseconds; when it is absent the receive time stands in,
+// and when it breaks the chat time rule (garbage, before 2007, a day ahead) as well, with a
+// warning, rather than dropping the message.
 const MAX_MS = 8.64e15;
 const DAY_MS = 86_400_000;
 const PAD2 = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, "0"));
@@ -243,14 +255,27 @@ const PAD3 = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, "0"));
 let dayStart = NaN;
 let dayPrefix = "";
 
-function isoTime(sentTs: string | undefined, receivedAtMs: number): string {
-  let ms = Number.isFinite(receivedAtMs) && receivedAtMs >= 0 && receivedAtMs <= MAX_MS
-    ? Math.floor(receivedAtMs)
-    : Date.now();
-  if (sentTs) {
-    const n = Number(sentTs);
-    if (Number.isSafeInteger(n) && n >= 0 && n <= MAX_MS) ms = n;
+/** The time of a line: the stored form, and why the sent time was not used when it was not. */
+class SentTime {
+  readonly iso: string;
+  readonly warning: string | undefined;
+
+  constructor(sentTs: string | undefined, receivedAtMs: number) {
+    let ms = Number.isFinite(receivedAtMs) && receivedAtMs >= 0 && receivedAtMs <= MAX_MS
+      ? Math.floor(receivedAtMs)
+      : Date.now();
+    let warning: string | undefined;
+    if (sentTs) {
+      const sent = sentTimeMs(sentTs, ms);
+      if (typeof sent === "number") ms = sent;
+      else warning = `${sent}; the receive time is used`;
+    }
+    this.iso = isoTime(ms);
+    this.warning = warning;
   }
+}
+
+function isoTime(ms: number): string {
   // Date#toISOString costs about half a microsecond, as much as parsing the whole line; lines
   // of one day share the date part, so only the time of day is formatted here.
   let rest = ms - dayStart;

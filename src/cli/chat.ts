@@ -15,7 +15,7 @@ import {
   str,
   subcommandHelp,
 } from "./args.ts";
-import type { CliIO } from "./io.ts";
+import { type CliIO, derivedFailure } from "./io.ts";
 import { rate, StatusLine } from "./progress.ts";
 import { runChat, type RunProgress } from "../chat/runner.ts";
 import { availableFixtureChannels, replaySource } from "../chat/replay.ts";
@@ -25,6 +25,7 @@ import { readSubjects } from "../subjects/loading.ts";
 import { compileWatchlist } from "../analysis/hits.ts";
 import { detectSignals } from "../analysis/signals.ts";
 import { privacyFilter } from "../query/privacy_filter.ts";
+import { optOutScrubber } from "../privacy/optout.ts";
 import { openStore } from "../store/store.ts";
 
 const HELP =
@@ -74,7 +75,8 @@ function progressText(p: RunProgress): string {
     .slice(0, 4)
     .map(([c, n]) => `${c} ${n}`)
     .join(", ");
-  return `chat: ${p.received} messages (${p.written} new, ${p.duplicates} dup, ${p.rejected} rejected) ` +
+  return `chat: ${p.received} messages (${p.written} new, ${p.duplicates} dup, ` +
+    `${p.rejected} rejected, ${p.refused} refused) ` +
     `${rate(p.received, p.elapsedMs)}${channels ? ` | ${channels}` : ""}`;
 }
 
@@ -140,10 +142,12 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const subjects = await readSubjects(dataDir);
   const store = await openStore({ dataDir });
   const privacy = await privacyFilter(store);
+  const scrub = optOutScrubber(() => privacy.exclusion().users);
   // Index and profiles follow the log (in a worker thread, so ingest does not wait for them).
   const derived = p.values["log-only"] === true ? null : await store.follow();
   // An opt-out added while a monitor runs takes effect within seconds.
   const privacyTimer = setInterval(() => void privacy.refresh().catch(() => {}), 2000);
+  let derivedProblems = 0;
   const summary = await runChat(source, {
     dataDir,
     ...(derived ? { afterFlush: derived.afterFlush } : {}),
@@ -155,12 +159,18 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       detectSignals: (text, channel, emotes) => detectSignals(text, { channel, emotes }),
     },
     admit: (m) => privacy.allows(m.user_name, m.channel),
+    // Opt-out is forget going forward: their login leaves other people's records too.
+    scrubMessage: scrub.message,
+    scrubEvent: scrub.event,
     ...(duration !== undefined ? { durationSeconds: duration } : {}),
     signal: io.signal,
     batchSize,
     flushIntervalMs: flushMs,
     onProgress: (pr) => status.update(progressText(pr)),
     onProblem: (where, reason) => {
+      if (!quiet) status.line(`warning: ${where}: ${reason}`);
+    },
+    onWarning: (where, reason) => {
       if (!quiet) status.line(`warning: ${where}: ${reason}`);
     },
     onStatus: (text) => {
@@ -170,6 +180,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     clearInterval(privacyTimer);
     for (const w of (await derived?.close())?.problems ?? []) {
       io.err(`warning: index/profiles: ${w}\n`);
+      derivedProblems++;
     }
     await store.close();
   });
@@ -185,11 +196,14 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     io.err(
       `chat: ${summary.received} messages from ${channels.length} channel(s) in ${secs}s ` +
         `(${rate(summary.received, summary.elapsedMs)}): ${summary.written} new, ` +
-        `${summary.duplicates} duplicate, ${summary.rejected} rejected` +
+        `${summary.duplicates} duplicate, ${summary.rejected} rejected, ` +
+        `${summary.refused} refused (opted out)` +
+        (summary.shed ? `, ${summary.shed} shed (the pipeline fell behind the server)` : "") +
         (summary.events ? `, ${summary.eventsWritten} new events` : "") +
         `; stopped: ${why}\n` +
         `chat: log at ${dataDir}/logs/messages.jsonl\n`,
     );
   }
+  if (derivedProblems > 0) throw derivedFailure(derivedProblems);
   return 0;
 }

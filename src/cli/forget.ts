@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { UsageError } from "../errors.ts";
+import { OsintError, UsageError } from "../errors.ts";
 import { normalizeLogin } from "../normalize.ts";
 import type { Subject } from "../schemas.ts";
 import {
@@ -22,7 +22,7 @@ import { COMMON_HELP, numberFlag, parseCommand, str } from "./args.ts";
 import type { CliIO, Handler } from "./io.ts";
 
 const HELP =
-  `Usage: twitch-osint forget (--user X | --channel Y | --older-than-days N | --retention) [--dry-run]
+  `Usage: twitch-osint forget (--user X | --channel Y | --older-than-days N | --retention) [--dry-run] [--yes]
 
 Removes every trace of a user or a channel from the data dir, or messages older than N days:
   - their lines in logs/messages.jsonl, logs/events.jsonl and the .corrupt files beside them,
@@ -33,8 +33,13 @@ Removes every trace of a user or a channel from the data dir, or messages older 
     one recomputed); a running monitor rebuilds them itself instead;
   - a username subject equal to the user, with its enrichment and report files; chat presence
     in other enrichment files; remaining reports are regenerated.
-Then every file of the data dir is searched for the name, and what is left is reported.
-Running it again removes nothing and says so.
+Then every file of the data dir is searched for the name (for retention: the logs for anything
+still older than the cutoff); anything left is reported and the command fails (exit 1).
+Running it again removes nothing and says so. One forget runs at a time on a data dir: a second
+one waits for the first.
+
+Retention (--older-than-days, --retention) first shows what it would remove and asks on a
+terminal; elsewhere (piped, scripts) it needs --yes.
 
 Options:
   --user X              a user to forget (repeat for several)
@@ -42,6 +47,7 @@ Options:
   --older-than-days N   retention: drop messages and events older than N days (decimals allowed)
   --retention           the same with N from OSINT_RETAIN_DAYS (environment or .env)
   --dry-run             count what would be removed; change nothing
+  --yes                 retention without asking (scripts, cron)
 
 To keep them from being stored again, add them to the opt-out list first:
   twitch-osint privacy optout add --user X
@@ -50,7 +56,7 @@ ${COMMON_HELP}
 
 Examples:
   twitch-osint forget --user someuser
-  OSINT_RETAIN_DAYS=30 twitch-osint forget --retention
+  OSINT_RETAIN_DAYS=30 twitch-osint forget --retention --dry-run
 `;
 
 function loginList(v: unknown, flag: string): string[] {
@@ -76,7 +82,12 @@ function describe(sel: ForgetSelector, days: number | null): string {
 }
 
 /** The human summary of a forget run. */
-function formatSummary(s: ForgetSummary, what: string, dataDir: string): string {
+function formatSummary(
+  s: ForgetSummary,
+  what: string,
+  dataDir: string,
+  sel: ForgetSelector,
+): string {
   const L: string[] = [];
   const verb = s.dryRun ? "would remove" : "removed";
   if (s.nothing) {
@@ -106,13 +117,16 @@ function formatSummary(s: ForgetSummary, what: string, dataDir: string): string 
     }
   }
   for (const n of s.notes) L.push(`  note: ${n}`);
-  if (!s.dryRun && !s.nothing) {
-    if (s.remaining.length === 0) {
-      L.push(`  check: no file under ${dataDir} holds the name any more`);
-    }
+  const names = (sel.users?.length ?? 0) + (sel.channels?.length ?? 0) > 0;
+  if (!s.dryRun && !s.nothing && s.remaining.length === 0) {
+    L.push(
+      names
+        ? `  check: no file under ${dataDir} holds the name any more`
+        : `  check: nothing older than ${sel.before} is left in the logs`,
+    );
   }
   for (const r of s.remaining) {
-    L.push(`  check: ${r.file} still holds the name ${r.count} time(s)`);
+    L.push(`  check: ${r.file} still holds ${r.count} trace(s) of what was to be forgotten`);
   }
   if (s.optoutKeeps.length) {
     L.push(
@@ -130,6 +144,7 @@ export const run: Handler = async (args: string[], io: CliIO): Promise<number> =
     "older-than-days": { type: "string" },
     retention: { type: "boolean" },
     "dry-run": { type: "boolean" },
+    yes: { type: "boolean" },
   });
   if (p === null) return 0;
   const users = loginList(p.values.user, "user");
@@ -160,13 +175,38 @@ export const run: Handler = async (args: string[], io: CliIO): Promise<number> =
     ...(days !== null ? { before: retentionCutoff(days, Date.now()) } : {}),
   };
   const { dataDir, fixturesDir } = p.common;
+  const dryRun = p.values["dry-run"] === true;
+  const what = describe(selector, days);
   const store = await openStore({ dataDir });
   try {
+    // Retention removes everything before a date, whoever wrote it: show it, then ask.
+    if (days !== null && !dryRun && p.values.yes !== true) {
+      const preview = await forget(store, selector, { dryRun: true });
+      if (!preview.nothing) {
+        io.err(formatSummary(preview, what, dataDir, selector));
+        if (!io.confirm) {
+          throw new UsageError(
+            `retention would remove the lines above; run again with --yes to remove them ` +
+              `(or --dry-run to only count)`,
+          );
+        }
+        if (!(await io.confirm("forget: remove them?"))) {
+          io.err("forget: nothing changed\n");
+          return 1;
+        }
+      }
+    }
     const summary = await forget(store, selector, {
-      dryRun: p.values["dry-run"] === true,
+      dryRun,
       hooks: forgetHooks(store, fixturesDir),
+      onWait: () => io.err("forget: another forget is running on this data dir; waiting for it\n"),
     });
-    io.out(formatSummary(summary, describe(selector, days), dataDir));
+    io.out(formatSummary(summary, what, dataDir, selector));
+    if (summary.remaining.length > 0) {
+      throw new OsintError(
+        `forget: the check found traces left in ${summary.remaining.length} file(s) (listed above)`,
+      );
+    }
   } finally {
     await store.close();
   }

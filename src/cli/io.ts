@@ -6,6 +6,7 @@
  * @module
  */
 import type { Env } from "../config.ts";
+import { OsintError } from "../errors.ts";
 
 /** The I/O a handler uses. */
 export interface CliIO {
@@ -18,6 +19,11 @@ export interface CliIO {
   env: Env;
   /** Aborted on SIGINT/SIGTERM: long commands flush and return. */
   signal: AbortSignal;
+  /**
+   * Asks the person at the terminal a yes/no question; absent when standard input is not a
+   * terminal (piped, CI), where commands that need consent want a flag (`--yes`) instead.
+   */
+  confirm?: (question: string) => Promise<boolean>;
 }
 
 /** A subcommand handler: argv after the subcommand name in, exit code out. */
@@ -33,4 +39,16 @@ export function writerFor(fd: { writeSync(p: Uint8Array): number }): (text: stri
       bytes = bytes.subarray(n);
     }
   };
+}
+
+/**
+ * The error that ends a run whose log is complete but whose index or profiles could not be
+ * written (a full disk): the run fails (exit 1), and the state left stale is repaired by the
+ * next command that opens the data dir for writing (or `index rebuild`, `profiles rebuild`).
+ */
+export function derivedFailure(problems: number): OsintError {
+  return new OsintError(
+    `the index or profiles could not be written (${problems} problem(s), see the warnings ` +
+      `above); the log is complete, and the next command repairs them`,
+  );
 }

@@ -34,6 +34,7 @@
  * @module
  */
 import { relative } from "node:path";
+import { wrapError } from "../errors.ts";
 import type { Subject } from "../schemas.ts";
 import { jsonText, writeFileAtomic } from "../store/atomic.ts";
 import { layout } from "../store/layout.ts";
@@ -87,6 +88,29 @@ export interface ForgetHooks {
 export interface ForgetOptions {
   dryRun?: boolean;
   hooks?: ForgetHooks;
+  /** Called when another forget holds this data dir: this one waits for it to finish. */
+  onWait?: () => void;
+}
+
+/**
+ * One forget at a time per data dir. Two at once each rewrote the logs, then one rebuilt the
+ * derived files while the other, finding the writer lock taken, left the rebuild to "a running
+ * monitor" that did not exist: the second user's rows stayed in the index and profiles.
+ * The second forget now waits for the first (`onWait` says so) and then runs on its result.
+ */
+async function lockForgets(dataDir: string, onWait?: () => void): Promise<Deno.FsFile> {
+  await Deno.mkdir(dataDir, { recursive: true });
+  const f = await Deno.open(layout(dataDir).forgetLock, { read: true, write: true, create: true });
+  try {
+    if (!(await f.tryLock(true))) {
+      onWait?.();
+      await f.lock(true);
+    }
+    return f;
+  } catch (e) {
+    f.close();
+    throw wrapError(e, `lock ${layout(dataDir).forgetLock}`);
+  }
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -144,6 +168,22 @@ export async function forget(
   store: Store,
   selector: ForgetSelector,
   options: ForgetOptions = {},
+): Promise<ForgetSummary> {
+  const dataDir = store.dataDir;
+  const dryRun = options.dryRun === true;
+  if (dryRun) return await forgetLocked(store, selector, options);
+  const lock = await lockForgets(dataDir, options.onWait);
+  try {
+    return await forgetLocked(store, selector, options);
+  } finally {
+    lock.close();
+  }
+}
+
+async function forgetLocked(
+  store: Store,
+  selector: ForgetSelector,
+  options: ForgetOptions,
 ): Promise<ForgetSummary> {
   const dataDir = store.dataDir;
   const dryRun = options.dryRun === true;
@@ -241,8 +281,14 @@ export async function forget(
     );
   }
 
-  // 4. The check.
+  // 4. The check: the names, and for retention whatever is still older than the cutoff.
   if (!dryRun) {
+    if (rule.before !== null) {
+      const older = forgetPlan(compileRule({ before: rule.before }));
+      for (const f of await store.forgetRecords(older, { dryRun: true })) {
+        if (f.removed > 0) summary.remaining.push({ file: f.file, count: f.removed });
+      }
+    }
     found ??= await findRemaining(store, rule);
     const optout = relative(dataDir, layout(dataDir).privacy);
     for (const f of found) {

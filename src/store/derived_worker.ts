@@ -5,7 +5,8 @@
  * @module
  */
 /// <reference lib="deno.worker" />
-import { DerivedLoop, type FromWorker, type ToWorker } from "./derived.ts";
+import { DerivedLoop } from "./derived_loop.ts";
+import type { FromWorker, ToWorker } from "./derived.ts";
 
 let loop: DerivedLoop | null = null;
 

@@ -26,13 +26,9 @@ import { StoreError, wrapError } from "../errors.ts";
 import { readJsonLines } from "../line_reader.ts";
 import { type ChatEvent, type Message, PrivacyFile, UserProfile } from "../schemas.ts";
 import { jsonText, writeFileAtomic } from "./atomic.ts";
-import {
-  catchUpDerived,
-  openDerived,
-  rebuildDerived,
-  tryRebuildDerived,
-  writerBusy,
-} from "./derived.ts";
+import { catchUpDerived, rebuildDerived, tryRebuildDerived } from "./derived_writer.ts";
+import { openDerived } from "./derived.ts";
+import { writerBusy } from "./writer_lock.ts";
 import { deletions, searchEvents } from "./event_search.ts";
 import { forgetInLogs } from "./forget_rewrite.ts";
 import { readJsonFile, readSchemaFile } from "./json_file.ts";
@@ -286,6 +282,8 @@ async function storeStatus(dataDir: string): Promise<StoreStatus> {
   }
   const writer = (await writerBusy(dataDir)) ? "busy" : "free";
   const rollups = ProfileStore.persistedMark(dataDir);
+  // Folded but not written (a failed run): the files are stale until a writer writes them.
+  const pendingFiles = ProfileStore.pendingFiles(dataDir);
   const out = (state: Coverage, indexedBytes: number, indexedMessages: number): StoreStatus => ({
     index: l.index,
     log: l.messages,
@@ -293,7 +291,8 @@ async function storeStatus(dataDir: string): Promise<StoreStatus> {
     state,
     indexed_bytes: indexedBytes,
     indexed_messages: indexedMessages,
-    profiles_state: coverage(l.messages, logBytes, rollups),
+    profiles_state: pendingFiles > 0 ? "stale" : coverage(l.messages, logBytes, rollups),
+    profiles_pending_files: pendingFiles,
     profiles_bytes: rollups?.offset ?? 0,
     writer,
   });

@@ -35,6 +35,7 @@ export function layout(dataDir: string): {
   profileState: string;
   privacy: string;
   reports: string;
+  forgetLock: string;
 } {
   return {
     messages: join(dataDir, "logs", "messages.jsonl"),
@@ -47,6 +48,7 @@ export function layout(dataDir: string): {
     profileState: join(dataDir, "profiles.sqlite"),
     privacy: join(dataDir, "privacy.json"),
     reports: join(dataDir, "reports"),
+    forgetLock: join(dataDir, "forget.lock"),
   };
 }
 

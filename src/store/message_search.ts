@@ -28,7 +28,7 @@ import {
   MessageIndex,
   readRecords,
 } from "./message_index.ts";
-import { catchUpDerived } from "./derived.ts";
+import { catchUpDerived } from "./derived_writer.ts";
 import {
   type Literal,
   type MatchContext,

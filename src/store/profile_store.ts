@@ -43,7 +43,8 @@ import { StoreError, wrapError } from "../errors.ts";
 const KIND_CODE: Record<ProfileKind, number> = { user: 0, channel: 1 };
 
 /** Bumped when the state's layout or encoding changes: the state is then rebuilt from the log. */
-const STATE_VERSION = "1";
+// 2: `asked` is set by questions only (issue 11 item 7), so states folded before are rebuilt.
+const STATE_VERSION = "2";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS profile_state(
@@ -143,6 +144,31 @@ export class ProfileStore {
     try {
       const raw = file.meta("rollup_mark");
       return raw === undefined ? EMPTY_MARK : JSON.parse(raw) as LogMark;
+    } finally {
+      file.close();
+    }
+  }
+
+  /**
+   * Profile files whose state is folded but whose file could not be written (a full disk):
+   * they are written by the next writer that opens the data dir. 0 when there is no state.
+   */
+  static pendingFiles(dataDir: string): number {
+    let file: SqliteFile;
+    try {
+      file = SqliteFile.open(layout(dataDir).profileState, {
+        readOnly: true,
+        version: STATE_VERSION,
+        schema: SCHEMA,
+      });
+    } catch {
+      return 0;
+    }
+    try {
+      const row = file.db.prepare("SELECT COUNT(*) AS n FROM profile_dirty").get() as
+        | { n: number }
+        | undefined;
+      return Number(row?.n ?? 0);
     } finally {
       file.close();
     }

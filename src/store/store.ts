@@ -169,6 +169,8 @@ export interface StoreStatus {
   /** The same for the rollup state behind the profile files. */
   profiles_state: Coverage;
   profiles_bytes: number;
+  /** Profile files folded but not written yet (a run failed to write them): `stale` till then. */
+  profiles_pending_files: number;
   /** `busy` while a monitor (or a rebuild) is writing it. */
   writer: "busy" | "free";
 }

@@ -68,7 +68,7 @@ function referenceKeywords(text: string, emotes: readonly string[]): string[] {
     if (emotes.includes(token)) continue;
     if (token.length > 2 && token.startsWith(":") && token.endsWith(":")) continue;
     if (/\d/.test(token) && /\p{L}/u.test(token)) continue;
-    for (const m of token.toLowerCase().matchAll(/[\p{L}\p{M}]+(?:['’-][\p{L}\p{M}]+)*/gu)) {
+    for (const m of token.toLowerCase().matchAll(/[\p{L}\p{M}]+(?:['’_-][\p{L}\p{M}]+)*/gu)) {
       const w = m[0].replaceAll("’", "'");
       if (w.length < 2 || w.length > 40 || STOPWORDS.has(w) || noise.test(w)) continue;
       out.push(w);

@@ -239,3 +239,26 @@ Deno.test("encoded rollups decode to states that keep folding to the same profil
     { numRuns: 150 },
   );
 });
+
+Deno.test("userProfile() asked is true only for a question; a claim is evidence and a target", () => {
+  const claim = withIds([
+    msg({
+      ts: "2025-09-02T12:00:00.000Z",
+      text: "i think he's dating jessica now",
+      signals: [relSignal("jessica", "dating jessica now", "claim")],
+    }),
+  ]);
+  const f = userProfile(rollUser(claim)).facts;
+  assert.equal(f.asked_about_streamer_relationship, false);
+  assert.deepEqual(f.suspected_relationship_targets, ["jessica"]);
+  assert.deepEqual(f.evidence.map((e) => e.snippet), ["dating jessica now"]);
+  const asked = withIds([
+    ...claim,
+    msg({
+      ts: "2025-09-02T12:01:00.000Z",
+      text: "is he dating jessica?",
+      signals: [relSignal("jessica", "is he dating jessica?")],
+    }),
+  ]);
+  assert.equal(userProfile(rollUser(asked)).facts.asked_about_streamer_relationship, true);
+});

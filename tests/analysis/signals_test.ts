@@ -8,7 +8,7 @@ import {
   snippetAround,
 } from "../../src/analysis/signals.ts";
 import { Signal } from "../../src/schemas.ts";
-import { evaluateSet, loadLabelled } from "../../bench/_signals_metrics.ts";
+import { evaluateSet, type Labelled, loadLabelled } from "../../bench/_signals_metrics.ts";
 
 const CH: SignalContext = { channel: "example_channel" };
 const targets = (text: string, ctx: SignalContext = CH) =>
@@ -102,7 +102,8 @@ Deno.test("detectSignals() fires nothing for the issue's hard negatives", async 
 
 Deno.test("detectSignals() never names the person addressed", () => {
   assert.deepEqual(targets("@mod is he still dating sara?"), ["sara"]);
-  assert.deepEqual(targets("@sara is he dating you"), [null]);
+  // ...unless the message asks them whether they are the partner: then they are the target.
+  assert.deepEqual(targets("@sara is he dating you"), ["sara"]);
   assert.deepEqual(targets("@jess_fan he's dating jess tho", { channel: "bigtoast" }), ["jess"]);
   // "you" in a message to @someone is that person, not the streamer.
   assert.equal(fires("@mike_d you and sara still together?"), false);
@@ -139,7 +140,7 @@ Deno.test("detectSignals() lowercases targets and drops the @", () => {
   assert.deepEqual(targets("is he dating @Jess_TV ?"), ["jess_tv"]);
 });
 
-Deno.test("detectSignals() keeps snippets to about 80 characters around the match", () => {
+Deno.test("detectSignals() keeps the snippet to the phrase that carries the fact", () => {
   const long = "so anyway chat ".repeat(10) + "i heard he is dating sara from the other stream " +
     "and honestly that explains a lot about the last few weeks of streams";
   const [s] = detectSignals(long, CH);
@@ -147,6 +148,14 @@ Deno.test("detectSignals() keeps snippets to about 80 characters around the matc
   assert.ok(s.snippet.length <= 80, `${s.snippet.length}: ${s.snippet}`);
   assert.match(s.snippet, /he is dating sara/);
   assert.equal(detectSignals("is he dating sara", CH)[0]!.snippet, "is he dating sara");
+  assert.equal(
+    detectSignals("ok so apparently he is still dating sara lol, crazy", CH)[0]!.snippet,
+    "he is still dating sara",
+  );
+  assert.equal(
+    detectSignals("hey @mod is he still dating sara?", CH)[0]!.snippet,
+    "is he still dating sara?",
+  );
 });
 
 Deno.test("snippetAround() stays within max and keeps the span whole", () => {
@@ -199,7 +208,7 @@ Deno.test("detectSignals() returns schema-valid signals for any text", () => {
       for (const s of detectSignals(text, CH)) {
         assert.ok(Signal.safeParse(s).success, JSON.stringify(s));
         assert.ok(s.snippet.length <= 80);
-        if (s.target !== null) assert.match(s.target, /^[a-z0-9_]+$/);
+        if (s.target !== null) assert.match(s.target, /^[\p{Ll}\p{Lo}\p{N}_-]+$/u);
       }
     }),
   );
@@ -314,18 +323,146 @@ Deno.test("explainSignals() names the rule that fired, or the guard that stopped
   );
 });
 
-for (const [file, min] of [["signals_dev.jsonl", 300], ["signals_holdout.jsonl", 50]] as const) {
-  Deno.test(`detectSignals() meets the precision and recall targets on ${file}`, async () => {
-    const lines = await loadLabelled(new URL(`../data/${file}`, import.meta.url));
-    assert.ok(lines.length >= min, `${lines.length} lines`);
-    if (file === "signals_dev.jsonl") {
-      const negatives = lines.filter((l) => !l.asked).length;
-      assert.ok(negatives * 3 >= lines.length, `${negatives} hard negatives`);
-    }
-    const r = evaluateSet(lines);
-    const why = r.errors.join("\n");
-    assert.ok(r.targets.precision >= 0.97, `targets precision ${r.targets.precision}\n${why}`);
-    assert.ok(r.targets.recall >= 0.85, `targets recall ${r.targets.recall}\n${why}`);
-    assert.ok(r.asked.precision >= 0.95, `asked precision ${r.asked.precision}\n${why}`);
-  });
+Deno.test("detectSignals() says whether a message asks or states: asked means asked", async (t) => {
+  const cases: [string, "question" | "claim"][] = [
+    ["i think he's dating jessica now", "claim"],
+    ["is he dating jessica", "question"],
+    ["he's dating sara now??", "claim"],
+    ["he's dating sara?", "question"],
+    ["his wife is the editor right? she's in the credits", "claim"],
+    ["he dating jess or nah", "question"],
+    ["rumor is he's dating jess", "claim"],
+    ["who is his gf", "question"],
+    ["anyone know if he has a gf", "question"],
+    ["sorry if this is rude but is she married", "question"],
+  ];
+  for (const [text, type] of cases) {
+    await t.step(text, () => {
+      const s = detectSignals(text, CH);
+      assert.ok(s.length > 0, "fires");
+      assert.deepEqual([...new Set(s.map((x) => x.type))], [type]);
+    });
+  }
+});
+
+Deno.test("detectSignals() reads Spanish, Portuguese, German and French", async (t) => {
+  const cases: [string, string, string | null, "question" | "claim"][] = [
+    ["¿tiene novia?", "pablito_gg", null, "question"],
+    ["pablito sale con marta desde hace un año", "pablito_gg", "marta", "claim"],
+    ["su novia es valeria la streamer de valo", "donkarlos", "valeria", "claim"],
+    ["es cierto q sale con carla?", "pablito_gg", "carla", "question"],
+    ["ele ainda ta com a larissa?", "brunao_gamer", "larissa", "question"],
+    ["brunao namora a larissa faz 2 anos", "brunao_gamer", "larissa", "claim"],
+    ["hat nico ne freundin?", "nico_zockt", null, "question"],
+    ["ist er noch mit jana zusammen?", "nico_zockt", "jana", "question"],
+    ["nicos freundin ist jana", "nico_zockt", "jana", "claim"],
+    ["il a une copine?", "theo_stream", null, "question"],
+    ["theo est avec manon depuis 2 ans", "theo_stream", "manon", "claim"],
+    ["la copine de theo c'est manon", "theo_stream", "manon", "claim"],
+  ];
+  for (const [text, channel, target, type] of cases) {
+    await t.step(text, () => {
+      const s = detectSignals(text, { channel });
+      assert.equal(s.length, 1, JSON.stringify(s));
+      assert.equal(s[0]!.target, target);
+      assert.equal(s[0]!.type, type);
+    });
+  }
+  for (
+    const [text, channel] of [
+      ["mi novia me dice q quite el stream jaja", "pablito_gg"],
+      ["estoy casado con este juego ya 2000 horas", "pablito_gg"],
+      ["er zockt heute mit seinem besten freund tim", "nico_zockt"],
+      ["meine freundin sagt ich soll den stream ausmachen", "nico_zockt"],
+      ["il sort pas avec manon, ils sont juste potes", "theo_stream"],
+      ["la hermana de xime tiene novio nuevo", "xime_plays"],
+      ["a ju nao tem namorado, parem de perguntar", "juzinha_tv"],
+    ] as const
+  ) {
+    await t.step(`nothing: ${text}`, () => assert.deepEqual(detectSignals(text, { channel }), []));
+  }
+});
+
+Deno.test("detectSignals() reads the issue's classes of phrasing", async (t) => {
+  const cases: [string, string[]][] = [
+    // past relationships
+    ["kaylee is his ex lmao", ["kaylee"]],
+    ["him and kaylee broke up like last year", ["kaylee"]],
+    ["he divorced carla in 2022 its public", ["carla"]],
+    // names: accents, several, lead-ins, possessives, bracketed asides
+    ["is she dating joaquín from the podcast", ["joaquín"]],
+    ["is he seeing @anna_k or mira", ["anna_k", "mira"]],
+    ["quick note for newcomers: lina is his girlfriend", ["lina"]],
+    ["mira's his girlfriend??", ["mira"]],
+    ["kai (her boyfriend) edits the videos", ["kai"]],
+    // the @partner
+    ["@mira_b are you and him still a thing", ["mira_b"]],
+    ["@sienna_gg r u his gf", ["sienna_gg"]],
+    // clipped forms
+    ["lina = gf??", ["lina"]],
+    ["him + tess official???", ["tess"]],
+    ["married?? him and kai???", ["kai"]],
+    ["tess is his lady", ["tess"]],
+    // a guard in another clause does not veto the claim
+    ["hes with sienna, the engagement rumor is fake tho", ["sienna"]],
+    ["hes dating aiko but he's not moving to japan chill", ["aiko"]],
+  ];
+  for (const [text, want] of cases) {
+    await t.step(text, () => assert.deepEqual(targets(text).sort(), [...want].sort()));
+  }
+  // ...but a denial that refers back, or in the same clause, still does.
+  assert.deepEqual(detectSignals("he's dating sara? that's fake", CH), []);
+  assert.deepEqual(detectSignals("no way he's dating sara", CH), []);
+  // "he" meaning someone just named; "your gf" asked of a viewer is the viewer's own.
+  assert.deepEqual(detectSignals("tomas is here with his wife lol", CH), []);
+  assert.deepEqual(detectSignals("the coach brought his wife on stage", CH), []);
+  assert.deepEqual(detectSignals("@modmatt ur wife watching worlds too?", CH), []);
+});
+
+Deno.test("signals explain names the guard bound to the clause", () => {
+  const e = explainSignals("he's dating sara, but he is not streaming tomorrow", CH);
+  assert.deepEqual(e.fired.map((s) => s.target), ["sara"]);
+  const d = explainSignals("he's married? no he isnt", CH);
+  assert.deepEqual(d.fired, []);
+  assert.ok(d.steps.some((s) => s.includes("guard denial")), d.steps.join("\n"));
+});
+
+/** The dev sets: every labelled file in tests/data/. */
+async function devSets(): Promise<Labelled[]> {
+  const dir = new URL("../data/", import.meta.url);
+  const out: Labelled[] = [];
+  for await (const e of Deno.readDir(dir)) {
+    if (/^signals_.*\.jsonl$/.test(e.name)) out.push(...await loadLabelled(new URL(e.name, dir)));
+  }
+  return out;
 }
+
+// Floors under the figures fitted on the dev sets (`deno run -A bench/signals_eval.ts`): a
+// change that loses ground on any language fails here. These are fitted figures, not the
+// result: the blind sets measure that.
+const FLOORS: Record<string, { tp: number; tr: number; ap: number; ar: number }> = {
+  en: { tp: 0.97, tr: 0.90, ap: 0.95, ar: 0.90 },
+  es: { tp: 0.95, tr: 0.85, ap: 0.95, ar: 0.90 },
+  pt: { tp: 0.95, tr: 0.85, ap: 0.95, ar: 0.80 },
+  de: { tp: 0.95, tr: 0.80, ap: 0.95, ar: 0.85 },
+  fr: { tp: 0.95, tr: 0.85, ap: 0.95, ar: 0.90 },
+};
+
+Deno.test("detectSignals() holds its fitted figures on the dev sets, per language", async (t) => {
+  const lines = await devSets();
+  assert.ok(lines.length >= 1500, `${lines.length} labelled lines`);
+  const negatives = lines.filter((l) => !l.asked && l.claim !== true).length;
+  assert.ok(negatives * 3 >= lines.length, `${negatives} negatives`);
+  const r = evaluateSet(lines);
+  for (const [lang, f] of Object.entries(FLOORS)) {
+    await t.step(lang, () => {
+      const s = r.byLang.get(lang);
+      assert.ok(s, `no ${lang} lines`);
+      const why = r.errors.filter((e) => e.includes(`[${lang}/`)).join("\n");
+      assert.ok(s.targets.precision >= f.tp, `targets P ${s.targets.precision}\n${why}`);
+      assert.ok(s.targets.recall >= f.tr, `targets R ${s.targets.recall}\n${why}`);
+      assert.ok(s.asked.precision >= f.ap, `asked P ${s.asked.precision}\n${why}`);
+      assert.ok(s.asked.recall >= f.ar, `asked R ${s.asked.recall}\n${why}`);
+    });
+  }
+});

@@ -48,7 +48,7 @@ Deno.test({
     for (const raw of lines) {
       const line = parseIrcLine(raw);
       if (!line.ok) continue;
-      const meaning = twitchMeaning(line, 0);
+      const meaning = twitchMeaning(line, Date.now());
       if (line.command === "PRIVMSG") {
         assert(meaning?.kind === "message", `PRIVMSG becomes a message: ${raw.slice(0, 80)}`);
         const d = meaning.draft;

@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { FakeClock } from "../support/fake_clock.ts";
+import { sleep } from "../../src/chat/clock.ts";
 import fc from "fast-check";
 import { join } from "node:path";
 import {
@@ -81,7 +83,10 @@ Deno.test("parseFixtureLine() names the line and field of each problem", () => {
     [line({ channel: "other" }), /^c\.jsonl:1: channel: "other" does not match file c/],
     [line({ user_name: "bad name" }), /^c\.jsonl:1: user_name: login "bad name"/],
     [line({ user_name: 7 }), /^c\.jsonl:1: user_name: /],
-    [line({ text: "x".repeat(2001) }), /^c\.jsonl:1: text: longer than 2000/],
+    [
+      line({ text: "x".repeat(2001) }),
+      /^c\.jsonl:1: text: text of 2001 characters is longer than 2000/,
+    ],
     [line({ message_id: "" }), /^c\.jsonl:1: message_id: /],
     [line({ message_id: "m".repeat(129) }), /^c\.jsonl:1: message_id: /],
     [line({ user_id: true }), /^c\.jsonl:1: user_id: /],
@@ -173,7 +178,7 @@ Deno.test("isPlainFixtureLine() accepts the usual shapes, so they skip the schem
 
 /** A fake clock: sleeping advances it (plus `overshoot` ms, as a busy machine would). */
 function fakeClock(overshoot = 0) {
-  let t = 1_000_000;
+  let t = Date.UTC(2026, 0, 1);
   const sleeps: number[] = [];
   return {
     sleeps,
@@ -298,33 +303,39 @@ Deno.test("replaySource() stops promptly when aborted mid-sleep", async () => {
   await using dir = await tempDir();
   await writeFixture(dir.path, "c", [msg("c", 0), msg("c", 3600), msg("c", 7200)]);
   const controller = new AbortController();
+  const clock = new FakeClock(Date.UTC(2026, 0, 1));
   const seen: ChatItem[] = [];
-  const t0 = performance.now();
-  setTimeout(() => controller.abort(), 50);
-  // The real sleep: a one-hour gap capped at 10 s, cut short by the abort.
-  for await (
-    const item of replaySource({
-      channels: ["c"],
-      fixturesDir: dir.path,
-      speed: 1,
-      maxGapMs: 10_000,
-    })(controller.signal)
-  ) {
-    seen.push(item);
-  }
+  const replay = (async () => {
+    // The clock's sleep: a one-hour gap capped at 10 s, cut short by the abort.
+    for await (
+      const item of replaySource({
+        channels: ["c"],
+        fixturesDir: dir.path,
+        speed: 1,
+        maxGapMs: 10_000,
+        now: () => clock.now(),
+        sleep: (ms, signal) => sleep(clock, ms, signal),
+      })(controller.signal)
+    ) {
+      seen.push(item);
+    }
+  })();
+  await clock.waitForTimer((ms) => ms === 10_000);
+  controller.abort();
+  await replay; // ends without the clock moving at all
   assert.equal(seen.length, 1);
-  assert.ok(performance.now() - t0 < 2000);
+  assert.deepEqual(clock.pending, [], "the sleep's timer was cancelled");
 });
 
-Deno.test("replaySource() plays real time at a high speed within bounds", async () => {
+Deno.test("replaySource() plays fixture time divided by the speed", async () => {
   await using dir = await tempDir();
-  // 2 s of fixture time at speed 20: about 100 ms.
+  // 2 s of fixture time at speed 20: 100 ms of sleeping, in 20 steps.
   await writeFixture(dir.path, "c", Array.from({ length: 21 }, (_, i) => msg("c", i / 10)));
-  const t0 = performance.now();
-  const items = await collect({ channels: ["c"], fixturesDir: dir.path, speed: 20 });
-  const ms = performance.now() - t0;
+  const clock = fakeClock();
+  const items = await collect({ channels: ["c"], fixturesDir: dir.path, speed: 20, ...clock });
   assert.equal(items.length, 21);
-  assert.ok(ms >= 90 && ms < 1500, `took ${ms.toFixed(0)} ms`);
+  assert.equal(clock.sleeps.length, 20);
+  assert.ok(Math.abs(clock.sleeps.reduce((a, b) => a + b, 0) - 100) < 1e-6);
 });
 
 Deno.test("replaySource() gives the same ids when the same fixture is replayed", async () => {

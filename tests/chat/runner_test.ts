@@ -7,6 +7,24 @@ import type { ChatEvent, Message } from "../../src/schemas.ts";
 import { Message as MessageSchema } from "../../src/schemas.ts";
 import { StoreError } from "../../src/errors.ts";
 import { readMessages, tempDir, writeFixture } from "../support/cli.ts";
+import { FakeClock, flushMicrotasks } from "../support/fake_clock.ts";
+
+/** Resolves when `cond` holds, checking between turns of the event loop (no fixed sleeps). */
+async function until(what: string, cond: () => boolean | Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 20_000; i++) {
+    if (await cond()) return;
+    await flushMicrotasks();
+  }
+  throw new Error(`never saw ${what}`);
+}
+
+/** Resolves when `signal` aborts. */
+function aborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    signal.addEventListener("abort", () => resolve(), { once: true });
+  });
+}
 
 const T0 = Date.UTC(2025, 8, 2, 12);
 
@@ -87,39 +105,61 @@ Deno.test("runChat() writes in batches of at most batchSize, in arrival order", 
 
 Deno.test("runChat() flushes pending messages after flushIntervalMs while the source is idle", async () => {
   await using dir = await tempDir();
-  let seenOnDisk = -1;
+  const clock = new FakeClock();
+  let onDisk = -1;
   const source: ChatSource = async function* () {
     yield item(draft(0));
     yield item(draft(1));
     // The source goes quiet; the two messages must reach the disk without waiting for more.
-    for (let i = 0; i < 100 && seenOnDisk < 2; i++) {
-      await new Promise((r) => setTimeout(r, 20));
-      seenOnDisk = (await readMessages(dir.path)).length;
-    }
+    await clock.waitForTimer((ms) => ms === 30);
+    onDisk = (await readMessages(dir.path)).length;
+    await clock.advance(30);
+    await until("the flush", async () => (await readMessages(dir.path)).length === 2);
   };
-  await runChat(source, base(dir.path, { batchSize: 1000, flushIntervalMs: 30 }));
-  assert.equal(seenOnDisk, 2);
+  await runChat(source, base(dir.path, { batchSize: 1000, flushIntervalMs: 30, clock }));
+  assert.equal(onDisk, 0, "nothing written before the flush interval");
+  assert.equal((await readMessages(dir.path)).length, 2);
 });
 
-Deno.test("runChat() stops at durationSeconds and flushes what it received", async () => {
+Deno.test("runChat() stops at durationSeconds on its clock and flushes what it received", async () => {
   await using dir = await tempDir();
+  const clock = new FakeClock();
+  let stoppedEarly = false;
   const source: ChatSource = async function* (signal) {
-    for (let i = 0; !signal.aborted; i++) {
-      yield item(draft(i));
-      await new Promise((r) => setTimeout(r, 5));
-    }
+    for (let i = 0; i < 3; i++) yield item(draft(i));
+    await clock.waitForTimer((ms) => ms === 10_000);
+    await clock.advance(9_999);
+    stoppedEarly = signal.aborted;
+    await clock.advance(1);
+    await aborted(signal);
   };
-  const t0 = performance.now();
   const s = await runChat(
     source,
-    base(dir.path, { durationSeconds: 0.15, batchSize: 1000, flushIntervalMs: 60_000 }),
+    base(dir.path, { durationSeconds: 10, batchSize: 1000, flushIntervalMs: 60_000, clock }),
   );
-  const ms = performance.now() - t0;
+  assert.equal(stoppedEarly, false, "not stopped before the duration");
   assert.equal(s.stoppedBy, "duration");
-  assert.ok(ms >= 140 && ms < 2000, `ran ${ms.toFixed(0)} ms`);
-  assert.ok(s.received > 0);
-  assert.equal(s.written, s.received);
-  assert.equal((await readMessages(dir.path)).length, s.received);
+  assert.equal(s.received, 3);
+  assert.equal(s.written, 3);
+  assert.equal((await readMessages(dir.path)).length, 3);
+});
+
+Deno.test("runChat() with a duration past the 32-bit timer limit does not stop at once", async () => {
+  await using dir = await tempDir();
+  // 2,147,484 s is the first whole second past setTimeout's limit of 2^31 - 1 ms: a plain timer
+  // fires at once. The real clock is used here, on purpose.
+  const source: ChatSource = async function* () {
+    yield item(draft(0));
+    await until("the first flush", async () => (await readMessages(dir.path)).length === 1);
+    yield item(draft(1));
+  };
+  const s = await runChat(
+    source,
+    base(dir.path, { durationSeconds: 2_147_484, batchSize: 1000, flushIntervalMs: 1 }),
+  );
+  assert.equal(s.stoppedBy, "end");
+  assert.equal(s.received, 2);
+  assert.equal((await readMessages(dir.path)).length, 2);
 });
 
 Deno.test("runChat() on abort (SIGINT) flushes everything received and says so", async () => {
@@ -129,7 +169,7 @@ Deno.test("runChat() on abort (SIGINT) flushes everything received and says so",
   const source: ChatSource = async function* (signal) {
     yield* listSource(items)(signal);
     controller.abort(); // the user presses Ctrl-C while nothing has been written yet
-    await new Promise((r) => setTimeout(r, 10));
+    await aborted(signal);
   };
   const s = await runChat(
     source,
@@ -179,14 +219,17 @@ Deno.test("runChat() counts problems, passes status, stores events and drops wha
       item(draft(1)),
       { kind: "event", event },
       item(draft(2)),
+      { kind: "warning", where: "live", reason: "3 item(s) shed", shed: 3 },
     ]),
     base(dir.path, {
+      onWarning: (where, reason) => problems.push(`warning ${where}: ${reason}`),
       onProblem: (where, reason) => problems.push(`${where}: ${reason}`),
       onStatus: (t) => statuses.push(t),
       admit: (m) => m.user_name !== "user1",
     }),
   );
-  assert.deepEqual(problems, ["f.jsonl:2: bad JSON"]);
+  assert.deepEqual(problems, ["f.jsonl:2: bad JSON", "warning live: 3 item(s) shed"]);
+  assert.equal(s.shed, 3, "shed items are counted in the summary");
   assert.deepEqual(statuses, ["connected"]);
   assert.equal(s.rejected, 1);
   assert.equal(s.received, 3);
@@ -203,14 +246,16 @@ Deno.test("runChat() counts problems, passes status, stores events and drops wha
 Deno.test("runChat() reports progress with per-channel counts and a final report", async () => {
   await using dir = await tempDir();
   const reports: RunProgress[] = [];
-  let t = 0;
+  const clock = new FakeClock();
+  const source: ChatSource = async function* () {
+    for (let i = 0; i < 5; i++) {
+      await clock.advance(10);
+      yield item(draft(i, i < 3 ? "a" : "b"));
+    }
+  };
   await runChat(
-    listSource(Array.from({ length: 5 }, (_, i) => item(draft(i, i < 3 ? "a" : "b")))),
-    base(dir.path, {
-      progressIntervalMs: 0,
-      now: () => (t += 10),
-      onProgress: (p) => reports.push(p),
-    }),
+    source,
+    base(dir.path, { progressIntervalMs: 0, clock, onProgress: (p) => reports.push(p) }),
   );
   assert.ok(reports.length >= 5);
   const last = reports.at(-1)!;

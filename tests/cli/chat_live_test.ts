@@ -6,9 +6,10 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { FakeTwitch } from "../support/fake_twitch.ts";
 import { collect, readMessages, runMain, spawnCli, tempDir } from "../support/cli.ts";
+import { grepTree } from "../support/grep_tree.ts";
 
 async function until(what: string, cond: () => boolean | Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + 30_000;
   while (!(await cond())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
@@ -54,4 +55,60 @@ Deno.test("chat run refuses a token without a nick, before connecting", async ()
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /TWITCH_OAUTH_TOKEN is set but TWITCH_NICK is not/);
   assert.ok(!r.stderr.includes("notarealtoken123"), "the token never appears");
+});
+
+Deno.test("chat run that never joins a channel exits 1 with the last connection error", async () => {
+  await using dir = await tempDir();
+  // A port nobody listens on: every connection attempt is refused at once.
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  const r = await runMain([
+    "chat",
+    "run",
+    "--server",
+    `ws://127.0.0.1:${port}`,
+    "--channels",
+    "alpha",
+    "--duration-seconds",
+    "1",
+    "--data-dir",
+    join(dir.path, "data"),
+  ]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(
+    r.stderr,
+    /error: never joined a channel; the last connection error: cannot connect to ws:\/\/127\.0\.0\.1:\d+/,
+  );
+  assert.doesNotMatch(r.stderr, /stopped: duration reached/);
+});
+
+Deno.test("chat run scrubs a token the server echoes back before anything is written", async () => {
+  await using dir = await tempDir();
+  const token = "s3cr3tTokenValue42";
+  await using server = await FakeTwitch.start({ acceptToken: token });
+  const data = join(dir.path, "data");
+  const controller = new AbortController();
+  const running = runMain(
+    ["chat", "run", "--server", server.url, "--channels", "alpha", "--data-dir", data],
+    { env: { TWITCH_OAUTH_TOKEN: token, TWITCH_NICK: "mybot" }, signal: controller.signal },
+  );
+  try {
+    await until("the JOIN", () => server.connections.some((c) => c.joined.has("alpha")));
+    server.say("alpha", "ann", `my token is oauth:${token} ${token}`, { "display-name": token });
+    server.sendToChannel(
+      "alpha",
+      `@login=ann;id=e1;system-msg=${token} :tmi.twitch.tv USERNOTICE #alpha :${token}`,
+    );
+    await until("the message and the event", async () =>
+      (await readMessages(data)).length === 1 &&
+      await Deno.stat(join(data, "logs", "events.jsonl")).then(() => true, () => false));
+  } finally {
+    controller.abort();
+  }
+  const r = await running;
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal((await readMessages(data))[0]!.text, "my token is [token] [token]");
+  assert.deepEqual(await grepTree(data, token), [], "the token is nowhere in the data dir");
+  assert.ok(!r.stderr.includes(token));
 });

@@ -11,6 +11,7 @@ import {
   tempDir,
 } from "../support/cli.ts";
 import { grepTree } from "../support/grep_tree.ts";
+import { main } from "../../main.ts";
 import { generatedRows, writeFixtures } from "../support/chat_fixture.ts";
 
 const SUBJECTS_CSV = join(REPO, "subjects.csv");
@@ -155,10 +156,29 @@ Deno.test("forget --retention drops messages older than OSINT_RETAIN_DAYS", asyn
     (await runMain(["chat", "run", "--channels", "c1", "--offline", "--speed", "0", ...d])).code,
     0,
   );
-  const r = await runMain(["forget", "--retention", ...d], { env: { OSINT_RETAIN_DAYS: "3" } });
+  const env = { OSINT_RETAIN_DAYS: "3" };
+  // Not a terminal and no --yes: it shows what it would remove and changes nothing.
+  const refused = await runMain(["forget", "--retention", ...d], { env });
+  assertEquals(refused.code, 2, refused.stderr);
+  assertMatch(refused.stderr, /logs\/messages\.jsonl\s+would remove 1 line/);
+  assertMatch(refused.stderr, /run again with --yes/);
+  assertEquals((await readMessages(join(dataDir, "data"))).length, 3);
+  // At a terminal, a "no" changes nothing either.
+  const questions: string[] = [];
+  const no = await runMain(["forget", "--retention", ...d], {
+    env,
+    confirm: (q) => (questions.push(q), Promise.resolve(false)),
+  });
+  assertEquals([no.code, questions.length], [1, 1]);
+  assertEquals((await readMessages(join(dataDir, "data"))).length, 3);
+  const r = await runMain(["forget", "--retention", ...d], {
+    env,
+    confirm: () => Promise.resolve(true),
+  });
   assertEquals(r.code, 0, r.stderr);
+  assertMatch(r.stdout, /check: nothing older than \S+ is left in the logs/);
   assertEquals((await readMessages(join(dataDir, "data"))).map((m) => m.text), ["mid", "new"]);
-  const r2 = await runMain(["forget", "--older-than-days", "1.5", ...d]);
+  const r2 = await runMain(["forget", "--older-than-days", "1.5", "--yes", ...d]);
   assertEquals(r2.code, 0);
   assertEquals((await readMessages(join(dataDir, "data"))).map((m) => m.text), ["new"]);
   assertEquals(await grepTree(join(dataDir, "data"), "old_one"), []);
@@ -247,4 +267,61 @@ Deno.test("forget under a concurrent monitor: no loss, no duplicate, no torn lin
   const kept = stored.filter((m) => m.user_name === "someuser");
   assertEquals(removed + kept.length, theirs.length);
   assert(kept.length > 0 && removed > 0);
+});
+
+Deno.test("forget waits for another forget on the same data dir, then runs on its result", async () => {
+  await using dir = await tempDir();
+  const dataDir = join(dir.path, "data");
+  await replayShipped(["--quiet", "--data-dir", dataDir]);
+  // Another forget holds the data dir.
+  const other = await Deno.open(join(dataDir, "forget.lock"), { write: true, create: true });
+  await other.lock(true);
+  let stderr = "";
+  let done = false;
+  const running = main(["forget", "--user", "someuser", "--data-dir", dataDir], {
+    out: () => {},
+    err: (t) => void (stderr += t),
+    errIsTerminal: false,
+    env: () => undefined,
+    signal: new AbortController().signal,
+  }).then((code) => {
+    done = true;
+    return code;
+  });
+  // It says it waits, and does not go on while the other holds the lock.
+  while (!/waiting for it/.test(stderr) && !done) await new Promise((r) => setTimeout(r, 20));
+  assertMatch(stderr, /another forget is running on this data dir; waiting for it/);
+  assert(!done, "forget ran while another forget held the data dir");
+  assert((await readMessages(dataDir)).some((m) => m.user_name === "someuser"));
+  other.close();
+  assertEquals(await running, 0, stderr);
+  assertEquals((await readMessages(dataDir)).some((m) => m.user_name === "someuser"), false);
+});
+
+Deno.test("forget fails (exit 1) when its check finds the name left; keywords keep logins whole", async () => {
+  await using dir = await tempDir();
+  const fixtures = await writeFixtures(join(dir.path, "fx"), [
+    { ts: "2025-09-02T12:00:00.000Z", channel: "c1", user_name: "someuser", text: "hello" },
+    {
+      ts: "2025-09-02T12:00:01.000Z",
+      channel: "c1",
+      user_name: "fan2",
+      text: "go someuser go, someuser_fan agrees",
+    },
+  ]);
+  const d = ["--data-dir", join(dir.path, "data"), "--fixtures-dir", fixtures];
+  assertEquals(
+    (await runMain(["chat", "run", "--channels", "c1", "--offline", "--speed", "0", ...d])).code,
+    0,
+  );
+  const ok = await runMain(["forget", "--user", "someuser", ...d]);
+  // "someuser_fan" is another login: as a keyword it stays whole, so no "someuser" is left.
+  assertEquals(ok.code, 0, ok.stdout + ok.stderr);
+  assertMatch(ok.stdout, /check: no file under .* holds the name any more/);
+  // A trace the forget cannot remove (a file it does not manage) fails the command.
+  await Deno.writeTextFile(join(dir.path, "data", "notes.txt"), "met someuser today\n");
+  const failed = await runMain(["forget", "--user", "someuser", ...d]);
+  assertEquals(failed.code, 1, failed.stdout);
+  assertMatch(failed.stdout, /check: notes\.txt still holds 1 trace/);
+  assertMatch(failed.stderr, /error: forget: the check found traces left in 1 file/);
 });

@@ -93,6 +93,36 @@ Deno.test("an opted-out user added before a run is never stored; others are", as
   );
 });
 
+Deno.test("opt-out and forget agree: an opted-out login leaves other people's messages; the summary counts refused ones", async () => {
+  await using dir = await tempDir();
+  const d = ["--data-dir", join(dir.path, "data")];
+  assertEquals((await runMain(["privacy", "optout", "add", "--user", "someuser", ...d])).code, 0);
+  const run = await runMain([
+    "chat",
+    "run",
+    "--channels",
+    "example_channel",
+    "--offline",
+    "--speed",
+    "0",
+    ...d,
+  ]);
+  assertEquals(run.code, 0, run.stderr);
+  const stored = await readMessages(join(dir.path, "data"));
+  const fixture = (await Deno.readTextFile(join(REPO, "fixtures", "chat", "example_channel.jsonl")))
+    .trim().split("\n").map((l) => JSON.parse(l) as { user_name: string });
+  const theirs = fixture.filter((m) => m.user_name.toLowerCase() === "someuser").length;
+  assert(theirs > 0);
+  assertMatch(run.stderr, new RegExp(`, ${theirs} refused \\(opted out\\)`));
+  // As `forget` leaves them: "@someuser" is "@[forgotten]" and no mention names them.
+  const mentioning = stored.filter((m) => /@\[forgotten\]/.test(m.text as string));
+  assert(mentioning.length > 0, "the fixtures mention someuser");
+  for (const m of stored) {
+    assert(!/\bsomeuser\b/i.test(JSON.stringify(m)), JSON.stringify(m));
+    assert(!(m.mentions as string[]).includes("someuser"));
+  }
+});
+
 Deno.test("an opt-out added during a run stops the user being stored from then on", async () => {
   await using dir = await tempDir();
   const dataDir = join(dir.path, "data");

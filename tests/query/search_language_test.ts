@@ -7,7 +7,7 @@ import { formatQuery, parseQuery } from "../../src/query/query_language.ts";
 import { matchesMessage, type QueryFilter, type Term } from "../../src/store/message_query.ts";
 import { regexLiterals } from "../../src/store/regex_literals.ts";
 import { fold } from "../../src/normalize.ts";
-import { catchUpDerived } from "../../src/store/derived.ts";
+import { catchUpDerived } from "../../src/store/derived_writer.ts";
 import { layout } from "../../src/store/layout.ts";
 import type { Message } from "../../src/schemas.ts";
 import {

@@ -10,7 +10,7 @@ import {
 import { scanSearch, search } from "../../src/store/message_search.ts";
 import { matchesMessage } from "../../src/store/message_query.ts";
 import { UsageError } from "../../src/errors.ts";
-import { catchUpDerived, rebuildDerived } from "../../src/store/derived.ts";
+import { catchUpDerived, rebuildDerived } from "../../src/store/derived_writer.ts";
 import { layout } from "../../src/store/layout.ts";
 import type { Message } from "../../src/schemas.ts";
 import {

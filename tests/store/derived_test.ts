@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { DerivedLoop, tryWriterLock } from "../../src/store/derived.ts";
+import { DerivedLoop, type LoopClock } from "../../src/store/derived_loop.ts";
+import { tryWriterLock } from "../../src/store/writer_lock.ts";
 import { layout, messageLog } from "../../src/store/layout.ts";
 import { MessageIndex } from "../../src/store/message_index.ts";
 import { msg, withIds } from "../support/messages.ts";
@@ -23,37 +24,77 @@ function indexed(dataDir: string): number {
   }
 }
 
-Deno.test("the index writer spaces catch-ups while appends keep coming, but not a lone one or close()", async () => {
+/** A clock that stands still until the test moves it; records what the loop waits for. */
+class FakeClock implements LoopClock {
+  t = 0;
+  /** Waits in progress: how long each asked for, and how to end it. */
+  waits: Array<{ ms: number; end: () => void }> = [];
+  /** Every wait asked for, in order. */
+  asked: number[] = [];
+  now(): number {
+    return this.t;
+  }
+  sleep(ms: number, signal: AbortSignal): Promise<void> {
+    this.asked.push(ms);
+    return new Promise((resolve) => {
+      const w = {
+        ms,
+        end: () => {
+          this.waits = this.waits.filter((x) => x !== w);
+          resolve();
+        },
+      };
+      this.waits.push(w);
+      signal.addEventListener("abort", w.end, { once: true });
+    });
+  }
+  /** Moves time on, ending the waits that are due. */
+  advance(ms: number): void {
+    this.t += ms;
+    for (const w of [...this.waits]) if (w.ms <= ms) w.end();
+  }
+}
+
+/** Resolves once `cond` holds (polled on the event loop, never on a timer window). */
+async function until(cond: () => boolean): Promise<void> {
+  while (!cond()) await new Promise((r) => setTimeout(r, 1));
+}
+
+Deno.test("DerivedLoop spaces catch-ups while appends keep coming, but not a lone one or close()", async () => {
   await using dir = await tempDir();
   const lock = await tryWriterLock(dir.path);
   assert.ok(lock);
   const log = messageLog(dir.path);
+  const clock = new FakeClock();
   // The spacing a worker uses (inline it is off, since the monitor awaits each catch-up).
-  const loop = new DerivedLoop(dir.path, 0, INDEX_ONLY, "inline", 1000);
+  const loop = new DerivedLoop(dir.path, 0, INDEX_ONLY, "inline", 1000, clock);
   try {
-    // A lone append is indexed at once.
+    // A lone append is indexed at once: no wait.
     await log.append(batch("a", 5));
-    let t0 = performance.now();
     await loop.poke();
-    assert.ok(performance.now() - t0 < 800, "a lone append waited");
+    assert.deepEqual(clock.asked, []);
     assert.equal(indexed(dir.path), 5);
 
-    // Appends that keep coming: rounds start 1 s apart.
+    // The next round, with no time gone by, waits out the spacing first.
     await log.append(batch("b", 5));
     await log.append(batch("c", 5));
-    await loop.poke();
-    assert.ok(performance.now() - t0 >= 900, "back-to-back rounds were not spaced");
+    const spaced = loop.poke();
+    await until(() => clock.waits.length === 1);
+    assert.deepEqual(clock.asked, [1000]);
+    assert.equal(indexed(dir.path), 5, "indexed before the spacing was over");
+    clock.advance(1000);
+    await spaced;
     assert.equal(indexed(dir.path), 15);
 
     // close() cuts the spacing short and still indexes everything.
     await log.append(batch("d", 5));
     const again = loop.poke();
+    await until(() => clock.waits.length === 1);
     await log.append(batch("e", 5));
     void loop.poke();
-    t0 = performance.now();
     const summary = await loop.close();
-    assert.ok(performance.now() - t0 < 800, "close() waited for the spacing");
     await again;
+    assert.deepEqual(clock.asked, [1000, 1000]);
     assert.deepEqual(summary.problems, []);
     assert.equal(summary.indexed, 25);
     assert.equal(indexed(dir.path), 25);

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { join } from "node:path";
-import { openDerived, rebuildDerived } from "../../src/store/derived.ts";
+import { openDerived } from "../../src/store/derived.ts";
+import { rebuildDerived } from "../../src/store/derived_writer.ts";
 import { layout, messageLog } from "../../src/store/layout.ts";
 import { profileFileName, profilePath } from "../../src/store/layout.ts";
 import { ChannelProfile, type Message, UserProfile } from "../../src/schemas.ts";

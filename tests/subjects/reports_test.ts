@@ -9,7 +9,7 @@ import {
   renderMarkdown,
   writeReport,
 } from "../../src/subjects/reports.ts";
-import { UsageError } from "../../src/errors.ts";
+import { NotFoundError, UsageError } from "../../src/errors.ts";
 import type { Message, Subject, UserProfile } from "../../src/schemas.ts";
 import { messageLog } from "../../src/store/layout.ts";
 import { writeSubjects } from "../../src/subjects/loading.ts";
@@ -213,7 +213,7 @@ Deno.test("buildReport() serves nothing of an opted-out user and refuses unknown
   ]);
   const phone = await buildReport(storeAt(dir.path), "phone_+12025550123", { now: NOW });
   assertEquals(phone.hits.total, 1); // fan88's message, not someuser's
-  await assertRejects(() => buildReport(storeAt(dir.path), "username_nobody"), UsageError);
+  await assertRejects(() => buildReport(storeAt(dir.path), "username_nobody"), NotFoundError);
   await assertRejects(() => buildReport(storeAt(dir.path), "../escape"), UsageError);
 });
 

@@ -53,6 +53,8 @@ export interface RunMainOptions {
   errIsTerminal?: boolean;
   /** Aborts the command as SIGINT would. @default never aborted */
   signal?: AbortSignal;
+  /** Answers yes/no questions as a person at a terminal would. @default not a terminal */
+  confirm?: (question: string) => Promise<boolean>;
 }
 
 /** Runs `main(argv)` in this process with captured output. */
@@ -69,6 +71,7 @@ export async function runMain(argv: string[], options: RunMainOptions = {}): Pro
     errIsTerminal: options.errIsTerminal ?? false,
     env: envOf(options.env),
     signal: options.signal ?? new AbortController().signal,
+    ...(options.confirm ? { confirm: options.confirm } : {}),
   });
   return { code, stdout, stderr };
 }

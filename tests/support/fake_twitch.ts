@@ -206,7 +206,7 @@ export class FakeTwitch implements AsyncDisposable {
   }
 
   /** Resolves when `predicate` holds (checked after every event), or rejects after `timeoutMs`. */
-  waitFor(predicate: () => boolean, timeoutMs = 5000, what = "condition"): Promise<void> {
+  waitFor(predicate: () => boolean, timeoutMs = 20_000, what = "condition"): Promise<void> {
     if (predicate()) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const check = () => {
@@ -301,6 +301,12 @@ export class FakeTwitch implements AsyncDisposable {
     switch (command) {
       case "CAP":
         if (o.capIgnore) return;
+        if (rest.startsWith("LS")) {
+          // Clients that negotiate (IRCv3 `CAP LS 302`, as @twurple/chat does) ask first.
+          conn.send(
+            `:tmi.twitch.tv CAP * LS :twitch.tv/membership twitch.tv/tags twitch.tv/commands`,
+          );
+        }
         if (rest.startsWith("REQ")) {
           const caps = rest.slice(rest.indexOf(":") + 1);
           conn.send(`:tmi.twitch.tv CAP * ${o.capNak ? "NAK" : "ACK"} :${caps}`);

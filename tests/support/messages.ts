@@ -28,9 +28,13 @@ export function msg(over: Partial<Message> & { text: string }): Message {
   return m;
 }
 
-/** A relationship signal as the analyzer would attach it. */
-export function relSignal(target: string | null, snippet: string): Signal {
-  return { kind: "relationship", type: "question", target, snippet, confidence: 0.8, rule: "test" };
+/** A relationship signal as the analyzer would attach it (a question unless told). */
+export function relSignal(
+  target: string | null,
+  snippet: string,
+  type: Signal["type"] = "question",
+): Signal {
+  return { kind: "relationship", type, target, snippet, confidence: 0.8, rule: "test" };
 }
 
 const USERS = ["someuser", "fan88", "mod123", "pixel_fox", "a", "x_1"];

@@ -1,0 +1,241 @@
+/**
+ * Import benchmark: the same generated messages written three ways (replay fixtures, one raw
+ * Twitch IRC capture, one TwitchDownloader chat JSON per channel), then each stored into a fresh
+ * data dir through the whole CLI: `chat run --offline --speed 0` (the baseline) beside
+ * `import --format irc` and `import --format twitchdownloader`, first log-only, then with the
+ * index and profiles on. Prints rates and the ratio of each import to the replay of the same
+ * messages in the same run (targets: >= 100,000 msg/s log-only; within 1.2x of the replay with
+ * derived state on).
+ *
+ *   deno run -A bench/import.ts [--count 1000000] [--channels 4] [--log-only] [--keep]
+ */
+import { parseArgs } from "node:util";
+import { join } from "node:path";
+import { generateChat } from "../scripts/chatgen.ts";
+import { DENO, measure, type Measured, perSecond } from "./_proc.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    count: { type: "string", default: "1000000" },
+    channels: { type: "string", default: "4" },
+    "log-only": { type: "boolean", default: false },
+    keep: { type: "boolean", default: false },
+  },
+});
+const count = Number(values.count);
+const nChannels = Number(values.channels);
+const root = new URL("..", import.meta.url).pathname;
+const tmp = await Deno.makeTempDir({ prefix: "osint-import-" });
+const EMOTES = new Set([
+  "Kappa",
+  "LUL",
+  "PogChamp",
+  "KEKW",
+  "monkaS",
+  "Sadge",
+  "catJAM",
+  "OMEGALUL",
+]);
+
+/** A TwitchDownloader comment as the tool writes it (fragments split at emotes). */
+function tdComment(l: ReturnType<typeof generateChat> extends Generator<infer T> ? T : never) {
+  const fragments: { text: string; emoticon: { emoticon_id: string } | null }[] = [];
+  let plain = "";
+  for (const word of l.text.split(" ")) {
+    if (EMOTES.has(word)) {
+      if (plain) fragments.push({ text: plain, emoticon: null });
+      plain = "";
+      fragments.push({ text: word, emoticon: { emoticon_id: "25" } });
+      plain = " ";
+    } else plain += (plain && plain !== " " ? " " : "") + word;
+  }
+  if (plain.trim()) fragments.push({ text: plain, emoticon: null });
+  return {
+    _id: l.message_id,
+    created_at: l.ts,
+    channel_id: "9001",
+    content_type: "video",
+    content_id: "2001234567",
+    content_offset_seconds: 0,
+    commenter: {
+      display_name: l.user_name,
+      _id: l.user_id,
+      name: l.user_name,
+      type: null,
+      bio: null,
+      created_at: "2019-05-01T10:00:00Z",
+      updated_at: "2024-01-01T10:00:00Z",
+      logo: "https://static-cdn.jtvnw.net/jtv_user_pictures/x-profile_image-300x300.png",
+    },
+    source: "chat",
+    state: "published",
+    message: {
+      body: l.text,
+      bits_spent: 0,
+      fragments,
+      is_action: false,
+      user_badges: [{ _id: "subscriber", version: "12" }],
+      user_color: "#1E90FF",
+      user_notice_params: { msg_id: null },
+      emoticons: [],
+    },
+    more_replies: false,
+  };
+}
+
+/** Writes the fixtures, the IRC capture and the TwitchDownloader files for `n` messages. */
+async function makeInputs(n: number) {
+  const fx = join(tmp, "fixtures");
+  await Deno.mkdir(join(fx, "chat"), { recursive: true });
+  await Deno.copyFile(join(root, "fixtures", "emotes.json"), join(fx, "emotes.json"));
+  const tdDir = join(tmp, "twitchdownloader");
+  await Deno.mkdir(tdDir, { recursive: true });
+  const channels = Array.from({ length: nChannels }, (_, i) => `bench_channel_${i}`);
+  const enc = new TextEncoder();
+  const open = (p: string) => Deno.open(p, { write: true, create: true, truncate: true });
+  const fixtures = new Map<string, Deno.FsFile>();
+  const tds = new Map<string, Deno.FsFile>();
+  for (const c of channels) {
+    fixtures.set(c, await open(join(fx, "chat", `${c}.jsonl`)));
+    const td = await open(join(tdDir, `${c}.json`));
+    await td.write(enc.encode(
+      `{"FileInfo":{"Version":{"Major":1,"Minor":3,"Patch":1}},"streamer":{"name":"${c}",` +
+        `"id":9001,"login":"${c}"},"video":{"title":"bench","id":"1","start":0,"end":1},` +
+        `"comments":[`,
+    ));
+    tds.set(c, td);
+  }
+  const irc = await open(join(tmp, "capture.irc.txt"));
+  // Buffered writes: each file's pending pieces and the separator that ends each piece.
+  const bufs = new Map<Deno.FsFile, { parts: string[]; sep: string }>();
+  const push = async (f: Deno.FsFile, s: string, sep: string) => {
+    let b = bufs.get(f);
+    if (!b) bufs.set(f, b = { parts: [], sep });
+    b.parts.push(s);
+    if (b.parts.length >= 5000) {
+      await f.write(enc.encode(b.parts.join(sep) + sep));
+      b.parts.length = 0;
+    }
+  };
+  const firstTd = new Set<string>(channels);
+  for (
+    const l of generateChat({
+      seed: 42,
+      channels,
+      users: 20000,
+      count: n,
+      startMs: Date.parse("2025-09-01T00:00:00Z"),
+      meanGapMs: 50,
+      ids: true,
+    })
+  ) {
+    await push(fixtures.get(l.channel)!, JSON.stringify(l), "\n");
+    await push(
+      irc,
+      `@badge-info=;badges=subscriber/12;color=#1E90FF;display-name=${l.user_name};first-msg=0;` +
+        `flags=;id=${l.message_id};mod=0;room-id=9001;subscriber=1;tmi-sent-ts=${
+          Date.parse(l.ts)
+        };turbo=0;user-id=${l.user_id};user-type= :${l.user_name}!${l.user_name}@${l.user_name}` +
+        `.tmi.twitch.tv PRIVMSG #${l.channel} :${l.text}`,
+      "\r\n",
+    );
+    const comment = JSON.stringify(tdComment(l));
+    await push(tds.get(l.channel)!, firstTd.delete(l.channel) ? comment : "," + comment, "");
+  }
+  for (const [f, b] of bufs) {
+    if (b.parts.length) await f.write(enc.encode(b.parts.join(b.sep) + b.sep));
+  }
+  for (const f of fixtures.values()) f.close();
+  for (const td of tds.values()) {
+    await td.write(enc.encode(`],"embeddedData":null}`));
+    td.close();
+  }
+  irc.close();
+  const size = async (p: string) => (await Deno.stat(p)).size;
+  let tdBytes = 0;
+  for (const c of channels) tdBytes += await size(join(tdDir, `${c}.json`));
+  return {
+    fx,
+    channels,
+    irc: join(tmp, "capture.irc.txt"),
+    ircBytes: await size(join(tmp, "capture.irc.txt")),
+    tdDir,
+    tdBytes,
+  };
+}
+
+async function cli(args: string[], dataDir: string, n: number): Promise<Measured> {
+  // Each run starts with no writeback of earlier phases pending.
+  await new Deno.Command("sync").output().catch(() => {});
+  const run = await measure(DENO, [
+    "run",
+    "--allow-read",
+    "--allow-write",
+    "--allow-env",
+    join(root, "main.ts"),
+    ...args,
+    "--quiet",
+    "--data-dir",
+    dataDir,
+  ], { cwd: root });
+  if (run.code !== 0) throw new Error(`${args.slice(0, 2).join(" ")} failed: ${run.stderr}`);
+  const text = await Deno.readTextFile(join(dataDir, "logs", "messages.jsonl"));
+  const lines = text.split("\n").length - 1;
+  if (lines !== n) throw new Error(`${args.join(" ")}: expected ${n} messages, found ${lines}`);
+  return run;
+}
+
+const inputs = await makeInputs(count);
+console.log(
+  `import benchmark: ${count.toLocaleString("en-US")} messages, ${nChannels} channels; ` +
+    `IRC capture ${(inputs.ircBytes / 1e6).toFixed(0)} MB, TwitchDownloader JSON ${
+      (inputs.tdBytes / 1e6).toFixed(0)
+    } MB`,
+);
+const modes = values["log-only"] ? [true] : [true, false];
+for (const logOnly of modes) {
+  const flag = logOnly ? ["--log-only"] : [];
+  const label = logOnly ? "log only" : "index and profiles on";
+  const dir = (name: string) => join(tmp, `${name}-${logOnly ? "log" : "full"}`);
+  const replay = await cli(
+    [
+      "chat",
+      "run",
+      "--offline",
+      "--speed",
+      "0",
+      "--channels",
+      inputs.channels.join(","),
+      "--fixtures-dir",
+      inputs.fx,
+      ...flag,
+    ],
+    dir("replay"),
+    count,
+  );
+  const irc = await cli(
+    ["import", inputs.irc, "--format", "irc", "--fixtures-dir", inputs.fx, ...flag],
+    dir("irc"),
+    count,
+  );
+  const td = await cli(
+    ["import", inputs.tdDir, "--format", "twitchdownloader", "--fixtures-dir", inputs.fx, ...flag],
+    dir("td"),
+    count,
+  );
+  const line = (name: string, m: Measured) =>
+    `    ${name.padEnd(44)} ${perSecond(count, m.wallMs).padStart(10)} (${
+      (m.wallMs / 1000).toFixed(2)
+    } s, peak RSS ${m.peakRssMb} MB, ${
+      (replay.wallMs / m.wallMs).toFixed(2)
+    } of the replay's rate)`;
+  console.log(
+    `  ${label}:\n` +
+      line("chat run --offline --speed 0 (baseline)", replay) + "\n" +
+      line("import --format irc", irc) + "\n" +
+      line("import --format twitchdownloader", td),
+  );
+}
+if (!values.keep) await Deno.remove(tmp, { recursive: true });
+else console.log(`kept ${tmp}`);

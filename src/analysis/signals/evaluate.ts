@@ -1,0 +1,236 @@
+/**
+ * One rule match, start to end: read the match, run the guards in order, read the target, and
+ * build the signal (type, target, snippet, confidence) or say which guard stopped it.
+ *
+ * @module
+ */
+import type { Signal } from "../../schemas.ts";
+import { dislocated, GUARDS, type Match, readMatch, type Stop } from "./guards.ts";
+import { NAMING_RULES, type Rule } from "./rules.ts";
+import { phraseOf } from "./snippet.ts";
+import { checkTarget, type Run } from "./target.ts";
+import { pieceAt } from "./canonical_form.ts";
+import {
+  ACTIVITY_NEXT,
+  COMMON_VERB,
+  NO_TARGET,
+  NON_PERSON,
+  PERSON_NOUN,
+  SEEING_OK,
+  SUBJECT_WEIGHT,
+} from "./vocabulary.ts";
+
+/** What became of one rule match. */
+export type Outcome =
+  | { ok: true; signals: Signal[]; at: number; note: string }
+  | { ok: false; guard: string; why: string };
+
+/** The target of a match that passed the guards: a name, or null with a note why. */
+interface TargetRead {
+  target: string | null;
+  /** More names offered in the same breath: "is he seeing @anna_k or mira". */
+  more: string[];
+  note: string;
+}
+
+/** Reads the target slot of a match; a Stop when what sits there shows another sense. */
+function readTarget(m: Match): TargetRead | Stop {
+  const { canon, rule, rel, g, mid, before } = m;
+  if (m.partnerAddressed) {
+    return { target: canon.addressed, more: [], note: "the person addressed is the partner" };
+  }
+  const tGroup = dislocated(m) ? undefined : m.gi.t ?? m.gi.t2;
+  if (!tGroup) {
+    if ((rel === "with" || rel === "w") && !/(?:^| )who(?= |$)/.test(before)) {
+      return { guard: "other-sense", why: `"with" names nobody` };
+    }
+    const past = rel === "broke up" || rel === "split up" || rel === "divorced";
+    if (m.s === "they" && rule.name !== "has-partner" && rule.name !== "together-after" && !past) {
+      return {
+        guard: "plural",
+        why: `"they" without a named partner likely means two other people`,
+      };
+    }
+    return { target: null, more: [], note: "" };
+  }
+  // "who is he with now?": asks, and names nobody.
+  if ((rel === "with" || rel === "w") && /(?:^| )who(?= |$)/.test(before)) {
+    return { target: null, more: [], note: "asks who" };
+  }
+  let k = pieceAt(canon, tGroup[0]);
+  // "namora a larissa", "hat er die kathi geheiratet": an article before a name.
+  // Portuguese and German put articles before names; in Spanish and French "con la X", "avec
+  // le X" is a thing ("sigue con la partida").
+  if (
+    canon.pieces[k]!.art && (canon.lang === "pt" || canon.lang === "de") &&
+    nameLike(canon.pieces[k + 1]?.w)
+  ) k++;
+  const word = canon.pieces[k]!.w;
+  if (
+    rel === "married" && g.prep === "to" &&
+    /^(?:the|his|her|my|this|that|a|an|their|its|your|ur)$/.test(word)
+  ) {
+    return { guard: "other-sense", why: `"married to ${word} ..." is not a person` };
+  }
+  const tc = checkTarget(m.run, k);
+  if (tc.kind === "block") return { guard: tc.guard, why: tc.why };
+  // "dating the floor", "going out with the boys", "sort avec son squad": a thing or a group.
+  if (/^(?:the|his|her|my|your|ur|their|our)$/.test(word)) {
+    const next = canon.pieces[k + 1]?.w ?? "";
+    if (NON_PERSON.has(next)) {
+      return { guard: "other-sense", why: `"${word} ${next}" is not a partner` };
+    }
+  }
+  if (/^[0-9]/.test(word) && (rel === "dating" || rel === "dated" || rel === "with")) {
+    return { guard: "other-sense", why: `"${rel} ${word}" is about a number, not a person` };
+  }
+  if (rule.name === "partner-name") {
+    if (word.length > 5 && word.endsWith("ing")) {
+      return { guard: "not-a-name", why: `"${g.rel} is ${word}": "${word}" is what they do` };
+    }
+    const linked = canon.pieces[k - 1]?.w !== g.rel;
+    if (
+      !linked &&
+      (COMMON_VERB.has(word) || /(?:^| )(?:does|do|did|can|will|would|has)$/.test(before))
+    ) {
+      return {
+        guard: "not-a-name",
+        why: `"${g.p} ${g.rel} ${word}": "${word}" is what they do, not a name`,
+      };
+    }
+  }
+  if (rel === "seeing" && tc.kind === "none") {
+    const noun = canon.pieces[k + 1]?.w ?? "";
+    const ok = SEEING_OK.has(word) &&
+      (word !== "a" && word !== "some" || PERSON_NOUN.has(noun) && noun !== "one");
+    if (!ok) {
+      return { guard: "other-sense", why: `"seeing ${word}" is looking or visiting, not dating` };
+    }
+  }
+  let target: string | null = null;
+  let note = "";
+  if (tc.kind === "name") {
+    if (word === "STREAMER") return { guard: "self", why: "the streamer is not their own partner" };
+    target = tc.name;
+  } else {
+    note = tc.why;
+    // These rules exist to name someone: without a name they say nothing reliable, except
+    // "you and her together?", which still asks.
+    const pronounOk = (rule.name === "together" || rule.name === "together-reverse") &&
+      NO_TARGET.has(word.replace(/^@/, ""));
+    if (NAMING_RULES.has(rule.name) && !pronounOk) return { guard: "no-name", why: tc.why };
+  }
+  const after = canon.pieces[k + 1]?.w ?? "";
+  if (rel.endsWith("with") && ACTIVITY_NEXT.has(after)) {
+    return { guard: "other-sense", why: `"${rel} ${word} ${after}" is an activity` };
+  }
+  if (rel === "with" || rel === "w" || rel === "seeing") {
+    if (target === null && rel !== "seeing" && !/(?:^| )who(?= |$)/.test(before)) {
+      return { guard: "other-sense", why: `"with ${word}" is company, not a partner` };
+    }
+    if (ACTIVITY_NEXT.has(after)) {
+      return { guard: "other-sense", why: `"${rel} ${word} ${after}" is an activity` };
+    }
+    if (
+      rel !== "seeing" && !/(?:^| )(?:still|back|now|currently)(?= |$)/.test(mid) && after &&
+      !WITH_NEXT.test(after)
+    ) {
+      return {
+        guard: "other-sense",
+        why: `"with ${word} ${after}" reads as company, not a partner`,
+      };
+    }
+  }
+  return { target, more: target === null ? [] : moreNames(m, k), note };
+}
+
+/** After "with X", these keep X a partner: "is he with jana together?", "with sara now". */
+const WITH_NEXT =
+  /^(?:\?|\.|,|now|rn|still|right|tho|though|fr|or|again|lol|lmao|anymore|STREAMER|together|since|for|and|but|not|yet|already|officially|forever|married|engaged|a|years|months|non|nao|não|né|ne|oder|hein|no|right|ou)$/;
+
+/** A word that may be a name (the target reader has the last word). */
+function nameLike(w: string | undefined): boolean {
+  return w !== undefined && /^@?\p{L}[\p{L}\p{N}_]{1,24}$/u.test(w) && !NO_TARGET.has(w);
+}
+
+/** "X or Y", "X or with Y", "X oder mit Y": the other names offered after the target. */
+function moreNames(m: Match, k: number): string[] {
+  const p = m.canon.pieces;
+  const out: string[] = [];
+  let i = k + 1;
+  while (p[i]?.w === "or") {
+    i++;
+    while (p[i] && /^(?:with|w|the|to|still|now|back|is|he|she|dating|seeing)$/.test(p[i]!.w)) i++;
+    if (!p[i]) break;
+    const tc = checkTarget(m.run, i);
+    if (tc.kind !== "name" || p[i]!.w === "STREAMER") break;
+    out.push(tc.name);
+    i++;
+  }
+  return out;
+}
+
+/**
+ * Runs the guards and the target reader over one rule match: the signals, or the guard that
+ * stopped it and why.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { canonicalize } from "./canonical_form.ts";
+ * import { evaluate } from "./evaluate.ts";
+ * import { RULES } from "./rules.ts";
+ * const canon = canonicalize("he is not dating sara", { channel: "x_tv" });
+ * const rule = RULES.find((r) => r.name === "dating")!;
+ * rule.indexed.lastIndex = 0;
+ * const out = evaluate(rule, rule.indexed.exec(canon.text)!, {
+ *   text: "he is not dating sara",
+ *   canon,
+ *   emotes: new Set(),
+ *   wide: undefined,
+ * });
+ * assert.equal(out.ok ? "fired" : out.guard, "negation");
+ * ```
+ */
+export function evaluate(rule: Rule, re: RegExpExecArray, run: Run): Outcome {
+  const m = readMatch(rule, re, run);
+  for (const guard of GUARDS) {
+    const s = guard(m);
+    if (s) return { ok: false, guard: s.guard, why: s.why };
+  }
+  const t = readTarget(m);
+  if ("guard" in t) return { ok: false, guard: t.guard, why: t.why };
+  // The second name of a clipped pair or a "which of" question: "jake with priya or mia now?"
+  if (m.gi.t && m.gi.t2 && t.target !== null) {
+    const k2 = pieceAt(run.canon, m.gi.t2[0]);
+    const tc = checkTarget(run, k2);
+    if (tc.kind === "name" && run.canon.pieces[k2]!.w !== "STREAMER") t.more.push(tc.name);
+  }
+  const { g, rel } = m;
+  if (g.mod && g.mod !== "new" && g.mod !== "current" && g.mod !== "secret") {
+    return { ok: false, guard: "other-sense", why: `"${g.mod}" ${g.rel} is not a current partner` };
+  }
+  let confidence = rule.base * (SUBJECT_WEIGHT[m.s] ?? 0.9);
+  if (rel === "with" || rel === "w") confidence *= 0.8;
+  let from = Infinity;
+  let to = 0;
+  for (let i = m.first; i <= m.last; i++) {
+    const p = run.canon.pieces[i]!;
+    if (p.raw === "") continue;
+    from = Math.min(from, p.s);
+    to = Math.max(to, p.e);
+  }
+  if (from === Infinity) from = to = run.canon.pieces[m.first]!.s;
+  const snippet = phraseOf(run.text, from, to);
+  const signal = (target: string | null): Signal => ({
+    kind: "relationship",
+    type: m.isQuestion ? "question" : "claim",
+    target,
+    snippet,
+    confidence: Math.round(Math.min(1, confidence) * 100) / 100,
+    rule: rule.name,
+  });
+  const signals = [signal(t.target)];
+  for (const name of t.more) if (name !== t.target) signals.push(signal(name));
+  return { ok: true, at: m.first, note: t.note, signals };
+}

@@ -1,0 +1,267 @@
+/**
+ * The other languages of the relationship-signal analyzer: Spanish, Portuguese, German and
+ * French words rewritten to the canonical (English) words the rules read, so that
+ * "¿tiene novia?" reads as "has gf ?" and "nico ist mit jana zusammen" as "STREAMER is with
+ * jana together". Words shared between languages with different senses ("es", "e", "a",
+ * "sie") are read by the language of the message, guessed from its function words.
+ *
+ * Only the slow path (a message that passed the pre-filter) comes here.
+ *
+ * @module
+ */
+
+/** A language the analyzer reads. */
+export type Lang = "en" | "es" | "pt" | "de" | "fr";
+
+const words = (s: string): string[] => s.trim().split(/\s+/);
+
+/** Function words that point to a language; the weight is how sure a word is of it. */
+const MARKERS: Record<Exclude<Lang, "en">, [number, string][]> = {
+  es: [
+    [
+      2,
+      "tiene tienes tenes tenés novia novio novios esta está estas estás sale saliendo con pero " +
+      "sigue siguen casado casada soltero soltera juntos quien quién del una ya cortaron jaja " +
+      "jajaja jajaj q que su sus pareja esposa esposo nadie nunca todavia todavía ahora " +
+      "estan están son sos eres usted ustedes vos él ella termino terminó se separaron algo",
+    ],
+    [1, "el la los las de y o no un mi tu es"],
+  ],
+  pt: [
+    [
+      2,
+      "tem tens namorada namorado namora namoram namorando ele ela com é ta tá tao tão " +
+      "vc você voce vcs vocês sao são nao não dele dela sua seu kkk kkkk kkkkk ainda agora " +
+      "casada casado solteiro solteira noivo noiva quem terminaram terminou ficando mas " +
+      "ninguem ninguém mulher marido já uma um pra",
+    ],
+    [1, "o a os as e do da de ou"],
+  ],
+  de: [
+    [
+      2,
+      "hat hast er sie ist mit zusammen freundin freund und nicht der die das ne nen eine " +
+      "einen seine sein ihre ihr verheiratet vergeben oder aber noch wer bist du seid sind " +
+      "datet getrennt geschieden verlobt keine kein keinen niemand jetzt jz grad schon seit " +
+      "digga alter frau mann",
+    ],
+    [1, "war ein"],
+  ],
+  fr: [
+    [
+      2,
+      "il elle est avec sa son copine copain et pas le les une mec meuf marié mariée ensemble " +
+      "qui c'est t'es t'as mais toujours sort sortait jamais personne vous etes êtes sont " +
+      "mdr ptdr célibataire celibataire fiancée fiancé blonde chum pis truc voit quelqu'un " +
+      "qu'il encore maintenant avant rompu séparés",
+    ],
+    [1, "la un de du des ou ta ton es tu en"],
+  ],
+};
+
+let markerMap: Map<string, [Lang, number][]> | null = null;
+
+/**
+ * The markers, and every word of the lexicons below: a word of one language only weighs 2,
+ * a word shared by several weighs 1 for each (built on first use).
+ */
+function markers(): Map<string, [Lang, number][]> {
+  if (markerMap) return markerMap;
+  const m = new Map<string, [Lang, number][]>();
+  for (const [lang, lists] of Object.entries(MARKERS) as [Lang, [number, string][]][]) {
+    for (const [w, list] of lists) {
+      for (const word of words(list)) {
+        const e = m.get(word) ?? [];
+        e.push([lang, w]);
+        m.set(word, e);
+      }
+    }
+  }
+  const owners = new Map<string, Lang[]>();
+  for (const [lang, lexicon] of Object.entries(LEXICON) as [Lang, Map<string, string>][]) {
+    for (const w of lexicon.keys()) owners.set(w, [...(owners.get(w) ?? []), lang]);
+  }
+  for (const [w, langs] of owners) {
+    if (m.has(w) || ENGLISH.has(w) || w.length < 3) continue;
+    m.set(w, langs.map((l) => [l, langs.length === 1 ? 2 : 1]));
+  }
+  return markerMap = m;
+}
+
+/** English words that outweigh the markers ("is", "the", "he"...). */
+const ENGLISH = new Set(
+  words(
+    "is he she the his her and with are you does has have dating gf bf wife husband not " +
+      "who what that this it was were to of a an or still now so lol his married single",
+  ),
+);
+
+/**
+ * Guesses the language of a message from its lowercased words ("en" when nothing says).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { guessLanguage } from "./languages.ts";
+ * assert.equal(guessLanguage(["tiene", "novia", "?"]), "es");
+ * assert.equal(guessLanguage(["hat", "er", "ne", "freundin"]), "de");
+ * assert.equal(guessLanguage(["is", "he", "dating", "sara"]), "en");
+ * ```
+ */
+export function guessLanguage(lowered: readonly string[]): Lang {
+  const score: Record<Lang, number> = { en: 0, es: 0, pt: 0, de: 0, fr: 0 };
+  for (const w of lowered) {
+    if (ENGLISH.has(w)) score.en += 1.5;
+    const hits = markers().get(w);
+    if (hits) { for (const [lang, n] of hits) score[lang] += n; }
+  }
+  let best: Lang = "en";
+  for (const lang of ["es", "pt", "de", "fr"] as const) {
+    if (score[lang] > score[best]) best = lang;
+  }
+  return score[best] >= 2 ? best : "en";
+}
+
+/** Strips accents for lookup ("está" -> "esta"); names keep theirs. */
+export function fold(w: string): string {
+  return w.normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+}
+
+function table(entries: string): Map<string, string> {
+  // "word word2=canonical words; ..." : each `=` entry maps every word before it.
+  const m = new Map<string, string>();
+  for (const entry of entries.split(";")) {
+    const [left, right] = entry.split("=");
+    if (left === undefined || right === undefined) continue;
+    for (const w of words(left)) m.set(w, right.trim());
+  }
+  return m;
+}
+
+/**
+ * Per language: word (accents kept; looked up as written, then without accents) -> canonical
+ * words. `-` drops the word (a reflexive pronoun, a filler).
+ */
+export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
+  es: table(
+    "tiene tiene= has; tienen= have; tienes tenes tenés= you have;" +
+      "novia morra jeva polola enamorada= gf; novio pololo enamorado= bf; chica= girl; chico= man; novios= a couple; pareja= partner; esposa mujer= wife;" +
+      "esposo marido= husband; prometido prometida= fiance; exnovia exnovio= ex;" +
+      "casado casada casados casadas= married; caso casó casaron= married;" +
+      "comprometido comprometida comprometio comprometió= engaged;" +
+      "sale salen saliendo anda andan= dating; andas andás= you dating; casas= you marry; te= -; casar casarse= marry; va= going; salia salía salio salió anduvo andaba= dated;" +
+      "sigue= is still; siguen= are still; sigues= you are still;" +
+      "esta está= is; estan están= are; estas estás= you are; es= is; son= are;" +
+      "sos eres= you are; era= was; fue= was; eran= were;" +
+      "con= with; y= and; e= and; o u= or; pero= but; sino= but; no= not; nunca= never;" +
+      "nadie= nobody; nada= nothing; ya= already; todavia todavía aun aún= still; ahora= now;" +
+      "juntos juntas= together; soltero soltera solteros solteras= single;" +
+      "él= he; ella= she; ellos= they; el la los las lo= the; un una= a;" +
+      "su sus= his; tu tus= your; mi mis= my; de= of; del= of the; al= to the;" +
+      "quien quién quienes= who; que qué q= that; cierto verdad= true; neta= really;" +
+      "cortaron terminaron separaron= broke up; termino terminó corto cortó separo separó= broke up;" +
+      "divorcio divorció divorciaron= divorced; divorciado divorciada= divorced;" +
+      "algo= something; alguien= someone; se= -; usted vos= you; ustedes= you guys; tal= -;" +
+      "desde= since; hace= since; antes= before; primero= first; llama= called; besaron= kissed; si= if; sabe saben= know;" +
+      "en= in;" +
+      "años anos año= years; meses mes= months; pasado pasada= last;" +
+      "confirmado confirmada confirmadisimo confirmadísimo oficial= confirmed",
+  ),
+  pt: table(
+    "tem= has; têm= have; tens= you have; namorada= gf; namorado= bf; mina= girl; boy= man; namorados= a couple;" +
+      "namora namoram namorando= dating; namorava namorou andou= dated; ficando= seeing;" +
+      "esposa mulher= wife; marido esposo= husband; noivo noiva noivos= engaged; ex-namorada ex-namorado= ex;" +
+      "casado casada casados casadas casou casaram= married; chama= called; casar= marry; vai= going; parceiro parceira= partner;" +
+      "ta tá está esta= is; tao tão estão estao= are; é= is; sao são= are; era= was;" +
+      "com= with; e= and; ou= or; mas= but; nao não= not; nunca= never; ninguem ninguém= nobody;" +
+      "ainda= still; agora= now; ja já= already; juntos juntas= together;" +
+      "solteiro solteira solteiros= single; ele= he; ela= she; eles= they;" +
+      "o a os as= the; um uma= a; sua seu suas seus= his; dele dela= HISPOST; teu tua= your;" +
+      "meu minha= my; de do da dos das= of; vc você voce tu= you; vcs vocês voces= you guys;" +
+      "quem= who; que q= that; vdd verdade= true; terminaram separaram terminou separou= broke up;" +
+      "divorciou divorciaram divorciado divorciada= divorced; algo= something; alguem alguém= someone;" +
+      "se= SE; faz há ha= since; desde= since; antes= before; beijaram= kissed; pá epá= -;" +
+      "sabe= know; anos= years; meses= months; passado passada= last; em no na= in;" +
+      "confirmado confirmada oficial= confirmed",
+  ),
+  de: table(
+    "hat= has; haben= have; hast= have; freundin= gf; freund= bf; partnerin partner= partner;" +
+      "frau ehefrau= wife; mann ehemann= husband; verlobte verlobter= fiance; exfreundin ex-freundin exfreund ex-freund= ex;" +
+      "verheiratet geheiratet= married; heiratet heiraten= marry; verlobt= engaged;" +
+      "zusammen= together; vergeben= taken; datet daten= dating; er= he; sie= she; es= it;" +
+      "du= you; ihr= her; ist= is; sind= are; seid= are; bist= are; war= was; waren= were;" +
+      "mit= with; und= and; oder= or; aber= but; sondern= but; nicht= not; nie= never;" +
+      "kein keine keinen= no; niemand niemandem= nobody; noch= still; jetzt jz grad gerade= now;" +
+      "schon= already; seit= since; wer wem wen= who; dass das= that; der die den dem= the;" +
+      "ne nen eine einen ein einem= a; sein seine seiner seinen seinem= his; ihre ihren ihrer= her;" +
+      "dein deine deinen deiner= your; mein meine meinen meiner= my; von= of; vom= of the;" +
+      "getrennt= broke up; geschieden= divorced; was= something; jemanden jemand= someone;" +
+      "sich= -; stimmt= true; wirklich= really; eigentlich= -; doch= -; früher= before;" +
+      "ob= if; weiß weiss= know; jahr jahre jahren= years; monate monaten monat= months;" +
+      "aus= from; im in= in; auf= on; paar= couple; schluss= broke up; gemacht= -; geküsst= kissed;" +
+      "letzten letzte letztes letztem= last; heißt heisst= called; bestätigt bestaetigt offiziell= confirmed",
+  ),
+  fr: table(
+    "il= he; elle= she; ils elles= they; a= has; ont= have; as= have; copine meuf blonde= gf;" +
+      "copain mec chum= bf; femme= wife; mari= husband; fiancé fiancée fiance fiancee= fiance;" +
+      "fiancés fiancées fiances= engaged; marié mariée mariés mariées marie mariee= married;" +
+      "sort sortent= dating; sors= you dating; sortait= dated; sorti sortie= dated; ensemble= together;" +
+      "célibataire celibataire célibataires= single; pris prise= taken; couple= couple;" +
+      "avec= with; et pis= and; ou= or; mais= but; pas= not; jamais= never; personne= nobody;" +
+      "rien= nothing; est= is; sont= are; etes êtes= are; es= are; était etait= was;" +
+      "son sa ses= his; ton ta tes= your; mon ma mes= my; de du des= of; le la les= the;" +
+      "un une= a; qui= who; que= that; toujours encore= still; maintenant= now; déjà deja= already;" +
+      "rompu= broke up; séparés séparé séparée separes separe= broke up; divorcé divorcée divorce= divorced;" +
+      "truc= something; quelqu'un quelquun= someone; voit= seeing; vous= you guys; tu toi= you;" +
+      "vrai= true; depuis= since; avant= before; se= -; askip= apparently; ex-copine ex-copain= ex;" +
+      "à= to; appelle= called; embrassés embrassé embrassée embrassées= kissed; si= if; sait= know; ans= years; mois= months; dernier derniere dernière= last;" +
+      "dans en= in;" +
+      "confirmé confirmée confirme officiel officielle= confirmed",
+  ),
+};
+
+/** Is `w` a word of one of the lexicons ("nao", "ma", "tu")? Such a word is never a name. */
+export function isFunctionWord(w: string): boolean {
+  for (const lexicon of Object.values(LEXICON)) if (lexicon.has(w)) return true;
+  return false;
+}
+
+/** French elisions before an apostrophe: "t'es" -> "you" + "es". */
+export const ELISION: ReadonlyMap<string, string> = new Map([
+  ["t", "you"],
+  ["c", "it"],
+  ["qu", "that"],
+  ["l", "the"],
+  ["d", "of"],
+  ["s", "-"],
+  ["j", "i"],
+  ["n", "-"],
+  ["m", "-"],
+]);
+
+/**
+ * Verbs that open a sentence without a subject in chat ("tiene novia?", "namora a carol",
+ * "ist mit kathi zusammen"): the subject is the streamer, so a "he" is put before them.
+ */
+export const SUBJECTLESS: Record<Exclude<Lang, "en">, ReadonlySet<string>> = {
+  es: new Set(
+    words(
+      "tiene sale sigue esta está es salia salía salio salió anduvo caso casó termino terminó corto cortó separo separó divorcio divorció andaba anda separaron cortaron terminaron",
+    ),
+  ),
+  pt: new Set(
+    words(
+      "tem namora ta tá está esta é casou terminou separou namorava namorou andou divorciou terminaram separaram",
+    ),
+  ),
+  de: new Set(words("hat ist datet war")),
+  fr: new Set(words("a est sort voit sortait")),
+};
+
+/** Articles before a name ("a larissa", "die kathi", "la tal valeria"): skipped in targets. */
+export const NAME_ARTICLES: Record<Exclude<Lang, "en">, ReadonlySet<string>> = {
+  es: new Set(words("la el")),
+  pt: new Set(words("a o")),
+  de: new Set(words("die der den")),
+  fr: new Set(words("la le")),
+};

@@ -1,0 +1,245 @@
+/**
+ * Step 3 of the relationship-signal analyzer: the rules. Patterns over the canonical text that
+ * tie a relationship word to a streamer reference (`is he (still) dating X`, `X is his gf`,
+ * `you and X together`, `does he have a gf`...). Every rule names the streamer reference `s`
+ * (or uses a possessive `p`), the relationship word `rel`, and optionally a target `t`. A match
+ * is only a candidate: the guards (`guards.ts`) decide whether it stands.
+ *
+ * @module
+ */
+
+/** Words that may sit between a subject and its relationship word. */
+const MID_WORDS =
+  "is|are|was|were|am|'s|been|be|has|have|had|do|does|did|still|currently|now|def|definitely|defo|deff|prob|probably|prolly|totally|lowkey|highkey|low key|high key|literally|actually|really|secretly|officially|apparently|already|like|just|so|also|fr|deadass|clearly|obviously|kinda|sorta|finally|ever|even|not|never|no longer|back|rumored to be|said to be|supposedly|allegedly|reportedly|gonna|going to|will|should|would|could|might|may|wants to|want to|wanna|needs to|need to|ought to|got|get|gets|getting|used to|always|for sure|for real|since [0-9]+ (?:years|months|weeks)|for [0-9]+ (?:years|months|weeks)|since (?:last )?[^ ?.,]+|in [0-9]{4}|[0-9]{4}|before|first|once";
+/** What may sit between "X" and "his gf": "X is still his gf", "is X really his gf". */
+const LINK_MID =
+  "still|now|currently|really|actually|literally|def|definitely|prob|probably|totally|not|never|no longer|officially|like|lowkey|so";
+const MID = `(?<mid>(?: (?:${MID_WORDS}))*)`;
+
+/** Words that stand for the streamer as a subject. */
+const SUBJ = "he|she|STREAMER|you|ur|they|bro";
+const AUXQ = "is|are|was|were|does|do|did|has|have|will|can";
+/** A target slot: one word of whatever kind; the target reader decides what it is. */
+const TGT = "(?<t>@?[^ ?.,'+=]+)";
+const TGT2 = "(?<t2>@?[^ ?.,'+=]+)";
+const PARTNER = "gf|bf|wife|husband|fiance|partner|ex";
+const PARTNER_LOOSE = "gf|bf|wife|husband|fiance|partner|ex|girl|bae|man|lady|boo";
+/** What two people are, or were: "together", "a couple", "broke up". */
+const PAIR =
+  "together|a couple|couple|partner|partners|used to date|used to be together|dated|dating|a thing|married|engaged|in a relationship|broke up|split up|split|divorced|kissed|(?:so |really )?(?:cute|adorable|perfect|good) together";
+/** Words between a pair and what they are: "are still", "have been together for 2 years". */
+const PAIR_MID =
+  `(?<mid>(?: (?:${MID_WORDS}|have|has|had|were|both|each other|last|month|year|week|[0-9]+|years|months|weeks|ago|since|for|already|officially|last|the last|(?:in|on|at) (?:the )?[^ ?.,]+))*)`;
+/** Words that close a clipped pair: "rexx + sienna confirmed", "ambre x hugo real??". */
+const CLIP_TAIL =
+  "(?<tail>(?: (?:=|confirmed|official|officially|canon|real|couple|a couple|cutest|together|dating|married|engaged|still|now|rn|fr|forever|[0-9]{4}|💍|💕|❤️|❤|💚|😭))*)";
+const POSS = "his|her|ur|your|STREAMER 's";
+const MOD = "(?: (?<mod>new|current|secret|future|former|old|dream))?";
+/** Openers before a clipped form. */
+const CLIP_START = "(?<=^|[?.,] )(?:(?:so|wait|lol|omg|ok|bro|chat|and|yo|fun fact|apparently) )*";
+
+export type RuleName =
+  | "dating"
+  | "date-verb"
+  | "married"
+  | "status"
+  | "has-partner"
+  | "partner-name"
+  | "name-partner"
+  | "partner"
+  | "together"
+  | "together-pair"
+  | "together-reverse"
+  | "together-after"
+  | "reverse-dating"
+  | "elliptic"
+  | "has-partner-inverted"
+  | "has-partner-final"
+  | "clipped-pair"
+  | "clipped-name"
+  | "clipped-status-pair"
+  | "with-whom"
+  | "which-of"
+  | "congrats";
+
+export interface Rule {
+  name: RuleName;
+  /** Finds matches; `indexed` re-reads a match with group offsets (the `d` flag costs). */
+  re: RegExp;
+  indexed: RegExp;
+  /** Base confidence before subject and word adjustments. */
+  base: number;
+  /** Canonical words of which the rule needs one; it is skipped when none is present. */
+  needs: ReadonlySet<string>;
+}
+
+const START = "(?<=^| )";
+const rule = (name: RuleName, base: number, needs: string, source: string): Rule => ({
+  name,
+  base,
+  needs: new Set(needs.split(" ")),
+  re: new RegExp(source, "g"),
+  indexed: new RegExp(source, "gd"),
+});
+const PARTNER_WORDS = "gf bf wife husband fiance partner ex";
+const PAIR_WORDS =
+  "together couple dating thing married engaged relationship broke split divorced kissed date " +
+  "dated partner";
+
+export const RULES: readonly Rule[] = [
+  rule(
+    "dating",
+    0.85,
+    "dating seeing with w relationship together",
+    `${START}(?:(?<aux>${AUXQ})(?: not)? )?(?<s>${SUBJ})${MID} (?<rel>dating|seeing|going out with|in a relationship with|together with|a thing with|a thing w|something with|something w|a something with|hooking up with|with|w)(?: (?:now|still|already|rn|currently))?(?: ${TGT})?(?= |$)`,
+  ),
+  rule(
+    "date-verb",
+    0.75,
+    "dated dates date divorced broke split",
+    `${START}(?:(?<aux>${AUXQ})(?: not)? )?(?<s>${SUBJ})${MID} (?<rel>dated|dates|date|divorced|broke up with|split with|split from|split up with)(?: (?:now|still|already|rn|currently))? ${TGT}(?= |$)`,
+  ),
+  rule(
+    "married",
+    0.85,
+    "married engaged proposed propose marry marrying proposing",
+    `${START}(?:(?<aux>${AUXQ}|when is)(?: not)? )?(?<s>${SUBJ})${MID} (?<rel>married|engaged|proposed|propose|marry|marrying|proposing)(?: (?<prep>to|with))?(?: ${TGT})?(?= |$)`,
+  ),
+  rule(
+    "status",
+    0.7,
+    "single taken relationship divorced broke split",
+    `${START}(?:(?<aux>${AUXQ})(?: not)? )?(?<s>${SUBJ})${MID} (?<rel>single|taken|in a relationship|divorced|broke up|split up)(?= |$)`,
+  ),
+  rule(
+    "has-partner",
+    0.8,
+    PARTNER_WORDS,
+    `${START}(?:(?<aux>${AUXQ})(?: not)? )?(?<s>${SUBJ})${MID} (?<rel>has|have|got|had|gets|get)(?: (?:since|for) (?:last )?[^ ?.,]+(?: years| months)?)?(?: a| an)?(?: new| secret)? (?<p>${PARTNER}|man|boo|girl)(?: (?:named|called) ${TGT})?(?= |$)`,
+  ),
+  // "hat er ne freundin", "has STREAMER a gf": the verb first, then the subject.
+  rule(
+    "has-partner-inverted",
+    0.8,
+    PARTNER_WORDS,
+    `${START}(?<aux>has|have) (?<s>${SUBJ})${MID}(?: a| an)?(?: new| secret)? (?<p>${PARTNER})(?= |$)`,
+  ),
+  // "ob hanno ne freundin hat": the verb last.
+  rule(
+    "has-partner-final",
+    0.7,
+    PARTNER_WORDS,
+    `${START}(?<s>he|she|STREAMER)(?: a| an)? (?<p>gf|bf|wife|husband|partner) (?<rel>has)(?= |$)`,
+  ),
+  rule(
+    "partner-name",
+    0.85,
+    PARTNER_WORDS + " girl bae lady man boo",
+    `${START}(?<p>${POSS})${MOD} (?<rel>${PARTNER_LOOSE})(?: (?:is|=|named|called|aka))? ${TGT}(?= |$)`,
+  ),
+  rule(
+    "name-partner",
+    0.85,
+    PARTNER_WORDS + " girl bae lady man boo",
+    `${START}(?:(?<aux>is|was|are|were)(?: not)? )?${TGT}(?<mid>(?: (?:is|'s|was|be|are|were|=|,|it|[0-9]+|${LINK_MID}))*) (?<p>${POSS}|the STREAMER 's)${MOD} (?<rel>${PARTNER_LOOSE})(?= |$)`,
+  ),
+  rule("partner", 0.55, PARTNER_WORDS, `${START}(?<p>${POSS})${MOD} (?<rel>${PARTNER})(?= |$)`),
+  rule(
+    "together",
+    0.8,
+    PAIR_WORDS,
+    `${START}(?:(?<aux>are|were|is)(?: not)? )?(?<s>you|ur|he|she|STREAMER|him|her) (?:and|with) ${TGT}${PAIR_MID} (?<rel>${PAIR})(?= |$)`,
+  ),
+  rule(
+    "together-reverse",
+    0.75,
+    PAIR_WORDS,
+    `${START}(?:(?<aux>are|were|is)(?: not)? )?${TGT} and (?<s>you|he|she|STREAMER|him|her|ur)${PAIR_MID} (?<rel>${PAIR})(?= |$)`,
+  ),
+  rule(
+    "together-pair",
+    0.7,
+    PAIR_WORDS,
+    `${START}(?:(?<aux>are|were)(?: not)? )?(?<s>you|ur)(?: (?:two|2|guys|both))+${MID} (?<rel>together|a couple|dating|a thing|married|engaged|in a relationship)(?= |$)`,
+  ),
+  rule(
+    "together-after",
+    0.75,
+    PAIR_WORDS,
+    `${START}(?:(?<aux>are|were) they|they (?:are|were))${MID} (?<rel>together|a couple|dating|a thing|married|engaged)(?: [?.,])* (?:(?<s>STREAMER|him|her|he|she) and ${TGT}|(?<t2>@?[a-z0-9_]+) and (?<s2>STREAMER|him|her|he|she))(?= |$)`,
+  ),
+  rule(
+    "reverse-dating",
+    0.65,
+    "dating married engaged with relationship",
+    `${START}(?:(?<aux>is|was|does|did)(?: not)? )?${TGT}${MID} (?<rel>dating|married to|engaged to|going out with|in a relationship with) (?<s>STREAMER|you)(?= |$)`,
+  ),
+  rule("elliptic", 0.5, "dating", `(?<=^|[?.,] )(?:still )?(?<rel>dating) ${TGT} \\?`),
+  // "rexx + sienna confirmed", "ambre x hugo real??", "jake with priya or mia now?"
+  rule(
+    "clipped-pair",
+    0.7,
+    "+ x w with and",
+    `${CLIP_START}(?<s>STREAMER|him|her|he|she) (?<rel>\\+|x|w|with|and) ${TGT}(?: or ${TGT2})?${CLIP_TAIL}(?= |$)`,
+  ),
+  // "¿con quién sale?", "mit wem ist er zusammen?", "avec qui il sort?"
+  rule(
+    "with-whom",
+    0.6,
+    "dating together married seeing",
+    `(?<=^|[?.,] )(?<aux>with who|of who)(?: (?:is|are|was|he|she|STREAMER|you))* (?<rel>dating|together|married|seeing)(?= |$)`,
+  ),
+  // "married?? him and kai???"
+  rule(
+    "clipped-status-pair",
+    0.6,
+    "married dating together engaged couple thing",
+    `(?<=^|[?.,] )(?<rel>married|dating|together|engaged|a couple|a thing) \\? (?<s>STREAMER|him|her|he|she) (?:and|\\+|x|&) ${TGT}(?= |$)`,
+  ),
+  // "sienna = gf??", "aiko gf?", "brenda = wife PogChamp"
+  rule(
+    "clipped-name",
+    0.65,
+    PARTNER_WORDS + " girl bae man lady boo",
+    `${CLIP_START}${TGT}(?: (?<eq>=|is))?(?: the)?(?: new)? (?<rel>${PARTNER_LOOSE})(?= |$)`,
+  ),
+  // "tim oder lukas, wer ist sophies freund", "leo or étienne whos her man"
+  rule(
+    "which-of",
+    0.7,
+    PARTNER_WORDS + " girl bae man lady boo",
+    `(?<=^|[?.,] )(?:is it )?${TGT} or ${TGT2}(?: ,)? (?<aux>who|which one|which) is (?<p>${POSS}|the STREAMER 's)${MOD} (?<rel>${PARTNER_LOOSE})(?= |$)`,
+  ),
+  rule(
+    "congrats",
+    0.7,
+    "congrats congratulations congratz grats gratz",
+    `${START}(?:congrats|congratulations|congratz|grats|gratz)(?: on (?:the|your|ur) (?<rel>engagement|wedding|marriage)| (?:to )?(?<s>you|STREAMER) and ${TGT})(?= |$)`,
+  ),
+];
+
+/** Rules whose subject is the streamer alone. */
+export const SINGLE_SUBJECT_RULES = new Set<RuleName>([
+  "dating",
+  "date-verb",
+  "married",
+  "status",
+  "has-partner",
+  "has-partner-inverted",
+  "has-partner-final",
+]);
+
+/** Rules that only fire with a named partner. */
+export const NAMING_RULES = new Set<RuleName>([
+  "partner-name",
+  "together",
+  "together-reverse",
+  "together-after",
+  "reverse-dating",
+  "elliptic",
+  "congrats",
+  "clipped-pair",
+  "clipped-name",
+  "clipped-status-pair",
+  "which-of",
+]);

@@ -1,0 +1,89 @@
+/**
+ * Step 4 of the relationship-signal analyzer: the target. Decides whether the word in a rule's
+ * target slot names a person (lowercased, without `@`), names nobody (a pronoun, an indefinite,
+ * an emote: the signal stands without a target), or shows the match is not about a partner at
+ * all (the speaker, a thing).
+ *
+ * @module
+ */
+import type { Canon, Piece } from "./canonical_form.ts";
+import { EMOTES, NO_TARGET, NON_PERSON, PERSON_NOUN, SELF } from "./vocabulary.ts";
+
+/** One message under analysis. */
+export interface Run {
+  text: string;
+  canon: Canon;
+  emotes: ReadonlySet<string>;
+  /** Message-wide guards, computed on first use: the matched words, or null. */
+  wide: { denial: string | null; fiction: string | null; ad: string | null } | undefined;
+}
+
+/** What the word in a target slot is. */
+export type TargetCheck =
+  | { kind: "name"; name: string; note?: string }
+  | { kind: "none"; why: string }
+  | { kind: "block"; guard: string; why: string };
+
+/** Decides what the word in the target slot is. `k` is its piece index. */
+export function checkTarget(run: Run, k: number): TargetCheck {
+  const { canon } = run;
+  const p = canon.pieces[k]!;
+  const word = p.w.startsWith("@") ? p.w.slice(1) : p.w;
+  const next = canon.pieces[k + 1]?.w;
+  if (SELF.has(word)) return { kind: "block", guard: "self", why: `"${word}" is the speaker` };
+  // "mira's his girlfriend": that "'s" is "is"; "mira's bf" is someone else's.
+  const after = canon.pieces[k + 2]?.w ?? "";
+  if (
+    next === "'s" && !p.mention &&
+    !/^(?:his|her|ur|your|STREAMER|the|def|so|literally|totally|not)$/.test(after)
+  ) {
+    return { kind: "none", why: `"${word}'s ..." names someone else's person` };
+  }
+  if (word === "a" || word === "some" || word === "that" || word === "this") {
+    // "a girl named sara", "that sara girl"
+    const n1 = canon.pieces[k + 1]?.w;
+    const n2 = canon.pieces[k + 2]?.w;
+    const n3 = canon.pieces[k + 3];
+    if (n1 && PERSON_NOUN.has(n1) && (n2 === "named" || n2 === "called") && n3) {
+      const sub = checkTarget(run, k + 3);
+      if (sub.kind === "name") return sub;
+    }
+    if (n1 && n2 && PERSON_NOUN.has(n2) && (word === "that" || word === "this")) {
+      const sub = checkTarget(run, k + 1);
+      if (sub.kind === "name") return sub;
+    }
+    return { kind: "none", why: `"${word} ..." is not a name` };
+  }
+  if (NON_PERSON.has(word)) {
+    return { kind: "block", guard: "other-sense", why: `"${word}" is not a person` };
+  }
+  if (NO_TARGET.has(word)) return { kind: "none", why: `"${word}" is a pronoun or filler` };
+  if (LAUGHTER.test(word)) return { kind: "none", why: `"${word}" is laughter` };
+  if (run.canon.addressed === word) {
+    return { kind: "none", why: `"${word}" is the person addressed` };
+  }
+  if (isEmote(run, p)) return { kind: "none", why: `"${p.raw}" is an emote` };
+  // Names: letters in any script, digits, "_" in logins, "-" in "anne-marie".
+  if (
+    !/^\p{L}[\p{L}\p{N}_]*(?:-\p{L}+)*$/u.test(word) || word.length < 2 || word.length > 25
+  ) {
+    if (!(p.mention && /^[a-z0-9_]{2,25}$/.test(word))) {
+      return { kind: "none", why: `"${word}" does not look like a name` };
+    }
+  }
+  return { kind: "name", name: word };
+}
+
+/** Laughter in chat: "kkkk", "jajaja", "mdrr", "hahaha", "xddd". */
+const LAUGHTER =
+  /^(?:k{3,}|(?:ja|je|ha|he|ka|rs|hue|js)+[jhaeks]?|(?:mdr|ptdr)r*|x+d+|lo+l|lma+o+|a+h+)$/;
+
+export function isEmote(run: Run, p: Piece): boolean {
+  if (p.mention) return false;
+  const raw = p.raw.replace(/^@/, "");
+  const low = raw.toLowerCase();
+  if (EMOTES.has(low) || run.emotes.has(low)) return true;
+  // Emote names are often camelCase (monkaS, catJAM, peepoHappy); names are not. Shouting a
+  // name in capitals is common, so all-caps words count as emotes only when known.
+  return /[a-z][A-Z]/.test(raw);
+}
