@@ -126,9 +126,11 @@ Deno.test("a data dir that does not exist or holds no log is an error naming the
     // Nothing was created by looking.
     assert.equal(await Deno.stat(missing).then(() => true, () => false), false);
   }
-  const report = await runMain(["subjects", "report", "someuser", "--data-dir", missing]);
-  assert.equal(report.code, 1);
-  assert.match(report.stderr, /no data dir at/);
+  for (const argv of [["subjects", "report", "someuser"], ["subjects", "list"]]) {
+    const r = await runMain([...argv, "--data-dir", missing]);
+    assert.equal(r.code, 1, argv.join(" "));
+    assert.match(r.stderr, /no data dir at/, argv.join(" "));
+  }
 
   // A directory that is not a data dir (no log).
   const empty = join(dir.path, "empty");
