@@ -601,7 +601,9 @@ if (floods.length) {
       `  ${f.name.padEnd(64)} ${fmt(f.rate).padStart(8)} msg/s` +
         (base ? ` (${(f.rate / base.rate).toFixed(2)}x baseline` : " (") +
         (source && f !== source ? `, ${(f.rate / source.rate).toFixed(2)}x liveSource)` : ")") +
-        `; peak RSS ${f.peakRssMb.toFixed(0)} MB; CPU ${f.cpuPercent.toFixed(0)}%; ` +
+        `; peak RSS ${f.peakRssMb.toFixed(0)} MB; CPU ${f.cpuPercent.toFixed(0)}% ` +
+        // On a shared machine the rate follows the CPU the client got; this does not.
+        `(${fmt(f.rate / Math.max(f.cpuPercent / 100, 0.01))} msg per CPU-second); ` +
         (lost === 0 ? "no loss" : `${fmt(lost)} not counted (${fmt(f.shed)} shed)`) +
         (f.note ? `; ${f.note}` : ""),
     );

@@ -118,7 +118,7 @@ function formatSummary(
   }
   for (const n of s.notes) L.push(`  note: ${n}`);
   const names = (sel.users?.length ?? 0) + (sel.channels?.length ?? 0) > 0;
-  if (!s.dryRun && !s.nothing && s.remaining.length === 0) {
+  if (!s.dryRun && !s.nothing && s.remaining.length + s.awaitingMonitor.length === 0) {
     L.push(
       names
         ? `  check: no file under ${dataDir} holds the name any more`
@@ -127,6 +127,11 @@ function formatSummary(
   }
   for (const r of s.remaining) {
     L.push(`  check: ${r.file} still holds ${r.count} trace(s) of what was to be forgotten`);
+  }
+  for (const r of s.awaitingMonitor) {
+    L.push(
+      `  check: ${r.file} still holds ${r.count} trace(s) until the running monitor rebuilds it`,
+    );
   }
   if (s.optoutKeeps.length) {
     L.push(

@@ -63,6 +63,11 @@ export interface ForgetSummary {
   reports: string[];
   /** Files that still hold a forgotten login as a word (after the change), with counts. */
   remaining: Array<{ file: string; count: number }>;
+  /**
+   * Derived files (index, profiles) that still hold the name because a running monitor holds
+   * them: it rebuilds them from the rewritten log at its next write. Not a failed check.
+   */
+  awaitingMonitor: Array<{ file: string; count: number }>;
   /** The opt-out list names a forgotten user (kept on purpose). */
   optoutKeeps: string[];
   /** Notes for the person running it. */
@@ -197,6 +202,7 @@ async function forgetLocked(
     derived: "none",
     reports: [],
     remaining: [],
+    awaitingMonitor: [],
     optoutKeeps: [],
     notes: [],
     nothing: true,
@@ -244,12 +250,12 @@ async function forgetLocked(
   let changed = logsChanged || gone.length > 0 || summary.deleted.length > 0 ||
     enrichmentChanged > 0;
   // What the check finds, when nothing was written since it was computed.
-  let found: Array<{ file: string; count: number }> | null = null;
+  let found: Array<{ file: string; count: number; derived: boolean }> | null = null;
   if (!dryRun && !changed && rule.word !== null) {
     // Nothing left in the logs, but an earlier run may have failed before the rebuild: derived
     // files that still hold the name are rebuilt all the same.
     const residue = await store.residue(rule.word, rule.anyUser!);
-    found = residue.map(({ file, count }) => ({ file, count }));
+    found = residue;
     const stale = residue.filter((f) => f.derived);
     if (stale.length) {
       changed = true;
@@ -291,9 +297,11 @@ async function forgetLocked(
     }
     found ??= await findRemaining(store, rule);
     const optout = relative(dataDir, layout(dataDir).privacy);
-    for (const f of found) {
-      if (f.file === optout) summary.optoutKeeps.push(...rule.users);
-      else summary.remaining.push(f);
+    for (const { file, count, derived } of found) {
+      if (file === optout) summary.optoutKeeps.push(...rule.users);
+      else if (derived && summary.derived === "monitor") {
+        summary.awaitingMonitor.push({ file, count });
+      } else summary.remaining.push({ file, count });
     }
   }
   return summary;
@@ -306,10 +314,7 @@ async function forgetLocked(
 export async function findRemaining(
   store: Store,
   rule: ForgetRule,
-): Promise<Array<{ file: string; count: number }>> {
+): Promise<Array<{ file: string; count: number; derived: boolean }>> {
   if (rule.word === null) return [];
-  return (await store.residue(rule.word, rule.anyUser!)).map(({ file, count }) => ({
-    file,
-    count,
-  }));
+  return await store.residue(rule.word, rule.anyUser!);
 }

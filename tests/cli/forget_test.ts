@@ -236,7 +236,9 @@ Deno.test("forget under a concurrent monitor: no loss, no duplicate, no torn lin
   const sizeAtForget = await logSize();
   const out = await collect(monitor);
   assertEquals(out.code, 0, out.stderr);
-  assertEquals(f.code, 0, f.stderr);
+  // The user was not opted out, so their messages that arrive after the forget are stored
+  // again, and the check may rightly find the name in them (exit 1, saying where).
+  assert(f.code === 0 || (f.code === 1 && /check: .* still holds/.test(f.stdout)), f.stderr);
   // The monitor rebuilt its index and profiles from the rewritten log without a problem
   // (with the permissions of `chat run`, under which node:sqlite refuses VACUUM).
   assert(!/warning/.test(out.stderr), out.stderr);

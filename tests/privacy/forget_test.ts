@@ -215,7 +215,11 @@ Deno.test("findRemaining() searches binary files too", async () => {
     new Uint8Array([0, 255, ...new TextEncoder().encode("xx SomeUser"), 0]),
   );
   await Deno.writeTextFile(join(dir.path, "t.txt"), "someuser123 only");
-  assertEquals(await findRemaining(storeAt(dir.path), RULE()), [{ file: "a/bin", count: 1 }]);
+  assertEquals(await findRemaining(storeAt(dir.path), RULE()), [{
+    file: "a/bin",
+    count: 1,
+    derived: false,
+  }]);
 });
 
 Deno.test("findRemaining() counts whole words across its read windows, in files of any size", async () => {
@@ -236,7 +240,11 @@ Deno.test("findRemaining() counts whole words across its read windows, in files 
   const text = new TextDecoder("latin1").decode(bytes);
   const expected = text.match(RULE().word!)!.length;
   assertEquals(expected, 5);
-  assertEquals(await findRemaining(storeAt(dir.path), RULE()), [{ file: "big", count: expected }]);
+  assertEquals(await findRemaining(storeAt(dir.path), RULE()), [{
+    file: "big",
+    count: expected,
+    derived: false,
+  }]);
 });
 
 async function seed(dataDir: string): Promise<void> {
