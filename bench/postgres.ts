@@ -25,6 +25,7 @@ import { rebuildDerived } from "../src/store/derived_writer.ts";
 import { layout } from "../src/store/layout.ts";
 import { PgDatabase } from "../src/store/postgres/database.ts";
 import { pushJournal } from "../src/store/postgres/journal.ts";
+import { pgPrefilter } from "../src/store/postgres/postgres_store.ts";
 import { testCluster } from "../tests/support/postgres.ts";
 import { DENO } from "./_proc.ts";
 
@@ -181,14 +182,8 @@ try {
   console.log("  query                     embedded    postgres   pg/embedded");
   for (const [name, o] of cases) {
     const q = buildQuery(o);
-    const pq = {
-      ...(q.by?.kind === "user" ? { user: q.by.value } : {}),
-      ...(q.by?.kind === "channel" ? { channel: q.by.value } : {}),
-      ...(q.sinceMs !== undefined ? { sinceMs: q.sinceMs } : {}),
-      ...(q.untilMs !== undefined ? { untilMs: q.untilMs } : {}),
-      terms: q.terms,
-      limit: q.limit,
-    };
+    // These flag queries are all SQL can narrow by exactly (no check on records needed).
+    const pq = { ...pgPrefilter(q).filter, limit: q.limit };
     const e = await embedded.searchMessages(q);
     const p = await db.searchMessages(pq);
     const same = JSON.stringify(e.messages) === JSON.stringify(p);

@@ -23,6 +23,7 @@ import {
 } from "./args.ts";
 import { requireDataDir } from "./totals.ts";
 import type { CliIO } from "./io.ts";
+import { requireMessageLog } from "./totals.ts";
 
 const HELP = `Usage: twitch-osint profiles show --user NAME | --channel NAME
        twitch-osint profiles list [--users | --channels]
@@ -74,6 +75,8 @@ async function subcommand(
   io: CliIO,
 ): Promise<number> {
   const { dataDir, quiet } = p.common;
+  // The readers need a data dir with a log: a wrong --data-dir is an error, not "nothing".
+  if (sub === "show" || sub === "list") await requireMessageLog(dataDir, io, quiet);
   switch (sub) {
     case "show": {
       const user = str(p, "user");

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { ChatEvent, Message } from "../schemas.ts";
+import type { ChatEvent } from "../schemas.ts";
 import { deletions, markDeleted, searchEvents, type ShownMessage } from "../query/events.ts";
 import { openStore, type Store } from "../store/store.ts";
 import { UsageError } from "../errors.ts";
@@ -18,44 +18,56 @@ import {
   str,
   subcommandHelp,
 } from "./args.ts";
-import type { CliIO } from "./io.ts";
-import { reportCut, requireMessageLog } from "./totals.ts";
-import { columns, printable } from "./table.ts";
 import { EVENT_COLUMNS, MESSAGE_COLUMNS, recordsToCsv } from "../export/csv.ts";
-import { personMessages, personOptedOut, resolvePerson } from "../query/person.ts";
-import { privacyFilter, takeAllowed } from "../query/privacy_filter.ts";
+import { personOptedOut, resolvePerson } from "../query/person.ts";
+import { privacyFilter } from "../query/privacy_filter.ts";
+import type { CliIO } from "./io.ts";
+import { columns, printable } from "./table.ts";
+import { reportCut, requireMessageLog } from "./totals.ts";
 
 const HELP =
-  `Usage: twitch-osint search messages [--by user|channel --value NAME] [--since T] [--until T]
-                                   [--contains TEXT] [--limit N] [--format json|jsonl|table|csv] [--scan]
+  `Usage: twitch-osint search messages [--query Q] [--by user|channel --value NAME] [--since T]
+                                   [--until T] [--contains TEXT] [--limit N] [--offset N]
+                                   [--count] [--format json|jsonl|table|csv] [--scan]
        twitch-osint search events [--kind usernotice|clearmsg|clearchat] [same filters]
 
 Searches the collected messages (<data>/logs/messages.jsonl), newest first (ties by message_id).
 A message a moderator deleted in chat stays in the log and comes out with "deleted_at".
 "search events" searches subs, raids and announcements (usernotice), deleted messages (clearmsg:
 the user is the deleted message's author) and timeouts, bans and clears (clearchat).
+When the results are cut, stderr says so: "20 of 408 shown (use --limit or --offset)".
 
 Options:
-  --by user|channel    what --value names (without --by: every message)
-  --value NAME         the user or channel (a login; @ or # and case are ignored). A user is a
-                       person: whichever login they used, or their Twitch user id (123 or id:123),
-                       finds their messages under every login
+  --query Q, -q Q      a query (AND'ed with the flags below):
+                         word "a phrase"     the text contains it (case-insensitive)
+                         a b   a OR b   -a   both, either, not (OR binds tighter than AND)
+                         from:USER in:CHANNEL mentions:USER
+                         has:link|emote|mention|signal|hit   is:deleted|action|first
+                         after:T before:T    as --since and --until
+                         /regex/i            a JavaScript regex over the text (flags i, m, s)
+                       events take words, phrases, regexes, from:, in:, after: and before:
+  --by user|channel    what --value names (without --by: every message); same as from:/in:
+  --value NAME         the user or channel (a login; @ or # and case are ignored)
   --since T            from T, inclusive; --until T: before T, exclusive. T is ISO 8601
                        (2025-09-02T12:00:00Z; no offset means UTC), a date (2025-09-02), epoch ms,
                        or relative to now: 30m, 2h, 7d, 1w
   --contains TEXT      case-insensitive substring; several words must all appear. Characters
                        are literal (quotes, *, parentheses, NEAR have no meaning)
-  --limit N            at most N messages (default 20)
-  --format F           json (default: a pretty JSON array), jsonl (one record per line), table,
-                       or csv (RFC 4180; cells a spreadsheet would run as formulas neutralised)
+  --limit N            at most N results (default 20)
+  --offset N           skip the first N results (the next page: --offset 20)
+  --count              print only the number of matches
+  --format F           json (default: a pretty JSON array), jsonl (one record per line) or table
   --scan               read the log instead of the index (same results, slower on big logs)
 
-${COMMON_HELP}
+${COMMON_HELP.replace("--quiet, -q ", "--quiet     ")}
 
 Examples:
+  twitch-osint search messages -q 'from:someuser dating OR sara -lol' --limit 50
+  twitch-osint search messages -q 'in:example_channel after:2025-09-02 has:link'
+  twitch-osint search messages -q '/\\bis (he|she) dating\\b/i in:example_channel' --count
   twitch-osint search messages --by user --value someuser --contains dating --limit 20
   twitch-osint search events --kind clearchat --by channel --value example_channel
-  twitch-osint search messages --by channel --value example_channel --since 2025-09-02T12:00:00Z
+  twitch-osint search events -q 'raid from:fan88 after:7d'
 `;
 
 /** Renders messages as a fixed-width table for people. */
@@ -73,6 +85,9 @@ function renderTable(messages: readonly ShownMessage[]): string {
 /** Longest text shown in a table cell. */
 const TEXT_CELL = 120;
 
+/** Time spent counting matches beyond the page, for the "N of M shown" line. */
+const COUNT_BUDGET_MS = 150;
+
 /** `search <subcommand>`. */
 export async function run(args: string[], io: CliIO): Promise<number> {
   const [sub, ...rest] = args;
@@ -82,12 +97,17 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     throw new UsageError(`unknown search subcommand "${sub}" (expected messages or events)`);
   }
   const p = parseCommand(rest, HELP, io, {
+    query: { type: "string", short: "q" },
+    // -q is --query here; --quiet is spelt out.
+    quiet: { type: "boolean" },
     by: { type: "string" },
     value: { type: "string" },
     since: { type: "string" },
     until: { type: "string" },
     contains: { type: "string" },
     limit: { type: "string" },
+    offset: { type: "string" },
+    count: { type: "boolean" },
     format: { type: "string" },
     scan: { type: "boolean" },
     kind: { type: "string" },
@@ -98,31 +118,36 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     const v = str(p, name);
     return v === undefined ? {} : { [name]: v };
   };
-  // A user id (`id:123`) is not a login: the person is resolved in answer(), the query takes a
-  // login.
-  const rawValue = str(p, "value");
-  const q = buildQuery({
-    ...opt("by"),
-    ...(rawValue === undefined ? {} : { value: rawValue.replace(/^id:/i, "") }),
-    ...opt("since"),
-    ...opt("until"),
-    ...opt("contains"),
-    ...opt("limit"),
-  });
-  // A wrong --data-dir is an error naming it, not an empty answer (a database has no log here).
-  if (p.common.databaseUrl === undefined) {
-    await requireMessageLog(p.common.dataDir, io, p.common.quiet);
-  }
+  const q = buildQuery(
+    {
+      ...opt("by"),
+      // A user id (`id:123`) is not a login: the person is resolved below.
+      ...(str(p, "value") === undefined ? {} : { value: str(p, "value")!.replace(/^id:/i, "") }),
+      ...opt("since"),
+      ...opt("until"),
+      ...opt("contains"),
+      ...opt("query"),
+      ...opt("limit"),
+      ...opt("offset"),
+    },
+    Date.now(),
+    sub,
+  );
+  const { dataDir, quiet } = p.common;
+  if (p.common.databaseUrl === undefined) await requireMessageLog(dataDir, io, quiet);
   const store = await openStore(storeConfig(p.common));
   try {
-    io.out(await answer(store, sub, p, q, format, io));
+    const person = sub === "messages" && str(p, "by") === "user"
+      ? await personQuery(store, str(p, "value")!, q)
+      : q;
+    await answer(store, sub, p, person, format, io);
   } finally {
     await store.close();
   }
   return 0;
 }
 
-/** Runs the search and renders it. */
+/** Runs the search and writes it: the page on stdout, what was cut on stderr. */
 async function answer(
   store: Store,
   sub: "messages" | "events",
@@ -130,7 +155,9 @@ async function answer(
   q: SearchQuery,
   format: "json" | "jsonl" | "table" | "csv",
   io: CliIO,
-): Promise<string> {
+): Promise<void> {
+  const countOnly = p.values.count === true;
+  const offset = q.offset ?? 0;
   if (sub === "events") {
     const kind = str(p, "kind");
     if (
@@ -138,70 +165,62 @@ async function answer(
     ) {
       throw new UsageError(`--kind must be usernotice, clearmsg or clearchat, got "${kind}"`);
     }
-    // One more than asked tells whether the page was cut; the event log is small, so the
-    // exact total is read the same way.
-    const all = await searchEvents(store, {
-      ...q,
-      limit: Number.MAX_SAFE_INTEGER,
-      ...(kind ? { kind } : {}),
-    });
-    const events = all.slice(0, q.limit);
-    reportCut(io, { shown: events.length, offset: 0, total: all.length, exact: true });
-    if (format === "json") return JSON.stringify(events, null, 2) + "\n";
-    if (format === "jsonl") return events.map((e) => JSON.stringify(e) + "\n").join("");
-    if (format === "csv") return recordsToCsv(EVENT_COLUMNS, events);
-    return renderEventTable(events);
+    // Opted-out users and channels are neither served nor counted (the query layer leaves them out).
+    const { events, total } = await searchEvents(store, { ...q, ...(kind ? { kind } : {}) });
+    if (countOnly) return io.out(`${total}\n`);
+    if (format === "json") io.out(JSON.stringify(events, null, 2) + "\n");
+    else if (format === "jsonl") io.out(events.map((e) => JSON.stringify(e) + "\n").join(""));
+    else if (format === "csv") io.out(recordsToCsv(EVENT_COLUMNS, events));
+    else io.out(renderEventTable(events));
+    reportCut(io, { shown: events.length, offset, total, exact: true });
+    return;
   }
   if (str(p, "kind") !== undefined) throw new UsageError("--kind applies to search events only");
-  // Opted-out users and channels are never served (the query layer leaves them out).
-  const r = q.by?.kind === "user" && p.values.scan !== true
-    ? await personSearch(store, str(p, "value")!, q)
-    : await searchMessages(store, q, { scan: p.values.scan === true, total: true });
-  const messages = r.messages;
-  if ("total" in r && r.total !== undefined) {
-    reportCut(io, { shown: messages.length, offset: 0, total: r.total, exact: true });
-  } else if (messages.length === q.limit) {
-    // A person's messages come page by page: one more tells whether there are more.
-    io.err(`${messages.length} shown; there may be more (use --limit)\n`);
-  }
+  const r = await searchMessages(store, countOnly ? { ...q, limit: 1, offset: 0 } : q, {
+    scan: p.values.scan === true,
+    total: countOnly ? true : { budgetMs: COUNT_BUDGET_MS },
+  });
   if (p.common.debug) {
     io.err(
-      `search: ${messages.length} message(s) via ${r.via}` +
+      `search: ${r.messages.length} message(s) of ${r.total} via ${r.via}` +
         (r.via === "index" ? ` (+${r.tailBytes} unindexed bytes scanned)` : "") +
         (r.note ? `; ${r.note}` : "") + "\n",
     );
   }
-  const shown = markDeleted(messages, await deletions(store));
-  if (format === "json") return JSON.stringify(shown, null, 2) + "\n";
-  if (format === "jsonl") return shown.map((m) => JSON.stringify(m) + "\n").join("");
-  if (format === "csv") return recordsToCsv(MESSAGE_COLUMNS, shown);
-  return renderTable(shown);
+  if (!r.complete) io.err(`warning: ${r.note}\n`);
+  if (countOnly) return io.out(`${r.total}\n`);
+  const shown = markDeleted(r.messages, await deletions(store));
+  if (format === "json") io.out(JSON.stringify(shown, null, 2) + "\n");
+  else if (format === "jsonl") io.out(shown.map((m) => JSON.stringify(m) + "\n").join(""));
+  else if (format === "csv") io.out(recordsToCsv(MESSAGE_COLUMNS, shown));
+  else io.out(renderTable(shown));
+  reportCut(io, {
+    shown: shown.length,
+    offset,
+    total: r.total ?? shown.length,
+    exact: r.totalExact ?? true,
+    why: `counting stopped after ${COUNT_BUDGET_MS} ms`,
+  });
 }
 
 /**
- * `--by user`: the person any of their logins or their id names, all their messages under every
- * login (a login never seen with an id searches as before).
+ * `--by user`: the person any of their logins or their Twitch id names. Their messages under
+ * every login are found (the `from:` literal becomes one OR'ed literal per login); a person
+ * opted out through any of their logins matches nothing.
  */
-async function personSearch(
-  store: Store,
-  value: string,
-  q: SearchQuery,
-): Promise<{ messages: Message[]; via: "index"; tailBytes: number; note?: string }> {
-  const privacy = await privacyFilter(store);
+async function personQuery(store: Store, value: string, q: SearchQuery): Promise<SearchQuery> {
   const person = await resolvePerson(store, value);
-  // Opted out through any of their logins: served as if nothing of them were stored.
-  if (personOptedOut(person, privacy)) return { messages: [], via: "index", tailBytes: 0 };
-  if (person.logins.length === 0) {
-    const r = await searchMessages(store, q, { privacy });
-    return { messages: r.messages, via: "index", tailBytes: r.tailBytes };
-  }
-  const { by: _by, ...rest } = q;
-  const messages = await takeAllowed(
-    (limit) => personMessages(store, person, { ...rest, limit }),
-    q.limit,
-    (m) => privacy.allows(m.user_name, m.channel),
-  );
-  return { messages, via: "index", tailBytes: 0, note: `person ${person.key}` };
+  const privacy = await privacyFilter(store);
+  const logins = [...new Set(person.logins.map((s) => s.login))];
+  if (personOptedOut(person, privacy)) logins.splice(0, logins.length);
+  if (logins.length === 1 && logins[0] === person.login) return q;
+  const isFrom = (c: SearchQuery["clauses"][number]) =>
+    c.length === 1 && !c[0]!.negated && c[0]!.term.field === "from";
+  const from = logins.length > 0
+    ? logins.map((login) => ({ negated: false, term: { field: "from" as const, value: login } }))
+    // Nobody may be served: a literal no login can match.
+    : [{ negated: false, term: { field: "from" as const, value: "\u0000" } }];
+  return { ...q, clauses: [...q.clauses.filter((c) => !isFrom(c)), from] };
 }
 
 /** Renders events as a fixed-width table for people. */

@@ -15,6 +15,7 @@ import {
   usesDatabase,
 } from "./args.ts";
 import type { CliIO } from "./io.ts";
+import { requireDataDir } from "./totals.ts";
 import { loadSubjectsFile, readSubjects } from "../subjects/loading.ts";
 import { removeSubject } from "../subjects/removal.ts";
 import { columns } from "./table.ts";
@@ -157,6 +158,8 @@ async function list(args: string[], io: CliIO): Promise<number> {
   const p = parseCommand(args, LIST_HELP, io, { format: { type: "string" } });
   if (p === null) return 0;
   const format = choice(p, "format", ["table", "json", "csv"] as const);
+  // A wrong --data-dir is an error naming it, not "no subjects".
+  await requireDataDir(p.common.dataDir);
   const subjects = await readSubjects(p.common.dataDir);
   const rows = subjects.map((s) => [s.key, s.type, s.value]);
   if (format === "json") {

@@ -11,12 +11,13 @@ import { openStore } from "../store/store.ts";
 import { parseTimeBound } from "../query/search.ts";
 import { choice, COMMON_HELP, intFlag, parseCommand, storeConfig, str } from "./args.ts";
 import type { CliIO } from "./io.ts";
+import { reportCut, requireMessageLog } from "./totals.ts";
 import { columns, printable } from "./table.ts";
 import { toCsv } from "../export/csv.ts";
-import { reportCut, requireMessageLog } from "./totals.ts";
 
 /** Help of `subjects hits`. */
-const HITS_HELP = `Usage: twitch-osint subjects hits [--subject KEY] [--since T] [--limit N]
+const HITS_HELP =
+  `Usage: twitch-osint subjects hits [--subject KEY] [--since T] [--limit N] [--offset N] [--count]
                                   [--format json|jsonl|table|csv]
 
 Lists watchlist hits: messages where a loaded subject chatted (author), was @mentioned
@@ -27,7 +28,9 @@ Options:
   --subject KEY      one subject: its key (e.g. username_someuser), or its value (someuser,
                      alice@example.com, +12025550123)
   --since T          from this time on: ISO 8601, a date, or relative (2h, 7d)
-  --limit N          at most N hits (default 50)
+  --limit N          at most N hits (default 50); stderr says when more matched
+  --offset N         skip the first N hits (the next page: --offset 50)
+  --count            print only the number of hits
   --format F         table (default), json (array), jsonl or csv (RFC 4180, spreadsheet-safe)
 
 ${COMMON_HELP}
@@ -56,16 +59,20 @@ export async function hitsCommand(args: string[], io: CliIO): Promise<number> {
     subject: { type: "string" },
     since: { type: "string" },
     limit: { type: "string" },
+    offset: { type: "string" },
+    count: { type: "boolean" },
     format: { type: "string" },
   });
   if (p === null) return 0;
   const format = choice(p, "format", ["table", "json", "jsonl", "csv"]);
   const limit = intFlag(p, "limit", { min: 1, default: 50 })!;
+  const offset = intFlag(p, "offset", { min: 0, default: 0 })!;
   const sinceRaw = str(p, "since");
   const since = sinceRaw === undefined
     ? undefined
     : new Date(parseTimeBound(sinceRaw, "--since", Date.now())).toISOString();
   const { dataDir, quiet } = p.common;
+  if (p.common.databaseUrl === undefined) await requireMessageLog(dataDir, io, quiet);
   let subject: string | undefined;
   const ref = str(p, "subject");
   if (ref !== undefined) {
@@ -79,7 +86,6 @@ export async function hitsCommand(args: string[], io: CliIO): Promise<number> {
     }
     subject = found.key;
   }
-  if (p.common.databaseUrl === undefined) await requireMessageLog(p.common.dataDir, io, quiet);
   const store = await openStore(storeConfig(p.common));
   let all: HitRow[];
   try {
@@ -91,14 +97,18 @@ export async function hitsCommand(args: string[], io: CliIO): Promise<number> {
   } finally {
     await store.close();
   }
-  const rows = all.slice(0, limit);
-  reportCut(io, { shown: rows.length, offset: 0, total: all.length, exact: true });
+  if (p.values.count === true) {
+    io.out(`${all.length}\n`);
+    return 0;
+  }
+  const rows = all.slice(offset, offset + limit);
   if (format === "json") io.out(JSON.stringify(rows, null, 2) + "\n");
   else if (format === "jsonl") io.out(rows.map((r) => JSON.stringify(r) + "\n").join(""));
   else if (format === "csv") {
     const head = ["ts", "subject_key", "how", "channel", "message_id", "user_name", "text"];
     io.out(toCsv(head, rows.map((r) => head.map((k) => r[k as keyof typeof r]))));
   } else if (rows.length) io.out(table(rows));
-  if (!quiet && format === "table" && rows.length === 0) io.err("subjects: no hits\n");
+  if (!quiet && format === "table" && all.length === 0) io.err("subjects: no hits\n");
+  reportCut(io, { shown: rows.length, offset, total: all.length, exact: true });
   return 0;
 }

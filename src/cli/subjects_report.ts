@@ -11,6 +11,7 @@ import { REPORT_FORMATS, writeReport } from "../subjects/reports.ts";
 import { renderReportHtml } from "../web/render/report.ts";
 import { choice, COMMON_HELP, parseCommand, storeConfig, str } from "./args.ts";
 import type { CliIO } from "./io.ts";
+import { requireDataDir } from "./totals.ts";
 
 /** Help of `subjects report`. */
 const REPORT_HELP =
@@ -53,6 +54,7 @@ export async function reportCommand(args: string[], io: CliIO): Promise<number> 
     throw new UsageError("subjects report needs one subject KEY (or --all)");
   }
   const { dataDir } = p.common;
+  await requireDataDir(dataDir);
   const subjects = await readSubjects(dataDir);
   let keys: string[];
   if (all) {

@@ -4,27 +4,23 @@
  *
  * @module
  */
-import type { ChatEvent, Message } from "../schemas.ts";
-import type { EventQuery, Store } from "../store/store.ts";
-import { type PrivacyFilter, privacyFilter, takeAllowed } from "./privacy_filter.ts";
+import type { Message } from "../schemas.ts";
+import type { EventPage, EventQuery, Store } from "../store/store.ts";
+import { type PrivacyFilter, privacyFilter, withOptOut } from "./privacy_filter.ts";
 
 export type { EventQuery };
 
 /**
- * Events matching the query that the opt-out list allows, newest first, ties by event id; at
- * most `q.limit`.
+ * Events matching the query that the opt-out list allows, newest first, ties by event id:
+ * `q.offset` skipped, at most `q.limit`, with the number of every allowed match.
  */
 export async function searchEvents(
   store: Store,
   q: EventQuery,
   options: { privacy?: PrivacyFilter } = {},
-): Promise<ChatEvent[]> {
+): Promise<EventPage> {
   const privacy = options.privacy ?? await privacyFilter(store);
-  return await takeAllowed(
-    (limit) => store.searchEvents({ ...q, limit }),
-    q.limit,
-    (e) => privacy.allows(e.user_name, e.channel),
-  );
+  return await store.searchEvents(withOptOut(q, privacy));
 }
 
 /** When each deleted message was deleted (CLEARMSG), by message id. */

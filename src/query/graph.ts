@@ -28,6 +28,7 @@ import {
 } from "../analysis/interactions.ts";
 import type { Message } from "../schemas.ts";
 import type { Store } from "../store/store.ts";
+import { type Literal, only } from "../store/message_query.ts";
 import { type PrivacyFilter, privacyFilter } from "./privacy_filter.ts";
 import { fullDirectory, type Person, personIn, personMessages, personOptedOut } from "./person.ts";
 
@@ -108,7 +109,7 @@ export async function neighbors(
   if (personOptedOut(person, privacy)) return { person, opted_out: true, contacts: [] };
   const hidden = optedOutPersons(dir, privacy);
   const window = {
-    terms: [] as string[],
+    clauses: [] as Literal[][],
     limit: 1_000_000,
     ...(q.sinceMs !== undefined ? { sinceMs: q.sinceMs } : {}),
     ...(q.untilMs !== undefined ? { untilMs: q.untilMs } : {}),
@@ -117,7 +118,10 @@ export async function neighbors(
   for (const m of await personMessages(store, person, window)) seen.set(m.message_id, m);
   const logins = person.logins.length ? person.logins.map((s) => s.login) : [person.login];
   for (const login of logins) {
-    const r = await store.searchMessages({ ...window, terms: [`@${login}`] });
+    const r = await store.searchMessages({
+      ...window,
+      clauses: [only({ field: "text", value: `@${login}` })],
+    });
     for (const m of r.messages) {
       if (addressees(m, dir).some((a) => a.person === person.key)) seen.set(m.message_id, m);
     }

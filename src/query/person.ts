@@ -18,6 +18,7 @@ import { IdentityDirectory as Directory, profileNameOf } from "../analysis/ident
 import { NotFoundError } from "../errors.ts";
 import type { Message } from "../schemas.ts";
 import type { MessageQuery, Store } from "../store/store.ts";
+import { only } from "../store/message_query.ts";
 import type { PrivacyFilter } from "./privacy_filter.ts";
 
 /** A person resolved from what an analyst typed. */
@@ -106,7 +107,7 @@ const DAY_MS = 86_400_000;
 export async function personMessages(
   store: Store,
   p: Person,
-  q: Omit<MessageQuery, "by">,
+  q: MessageQuery,
 ): Promise<Message[]> {
   const spans: Array<{ login: string; since?: number; until?: number }> = p.logins.length
     ? p.logins.map((s, i) => ({
@@ -126,7 +127,7 @@ export async function personMessages(
     for (let ask = q.limit;; ask *= 4) {
       const r = await store.searchMessages({
         ...q,
-        by: { kind: "user", value: s.login },
+        clauses: [only({ field: "from", value: s.login }), ...q.clauses],
         ...(sinceMs !== undefined ? { sinceMs } : {}),
         ...(untilMs !== undefined ? { untilMs } : {}),
         limit: ask,

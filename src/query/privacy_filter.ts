@@ -5,7 +5,8 @@
  *
  * @module
  */
-import type { Exclusion, Store } from "../store/store.ts";
+import type { Exclusion, MessageQuery, Store } from "../store/store.ts";
+import type { Literal } from "../store/message_query.ts";
 
 /** A filter over messages (or any record with a user and a channel) from the opt-out list. */
 export interface PrivacyFilter {
@@ -69,4 +70,38 @@ export async function takeAllowed<T>(
     if (got.length < ask || kept.length >= limit) return kept.slice(0, limit);
     ask = Math.min(ask * 2, Number.MAX_SAFE_INTEGER);
   }
+}
+
+/**
+ * The query with the opt-out list joined as clauses (`-from:user`, `-in:channel`): its page and
+ * its total then leave the opted-out records out, in every store, through the index and the
+ * scan alike.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { withOptOut } from "./privacy_filter.ts";
+ * const filter = { exclusion: () => ({ users: new Set(["fan88"]), channels: new Set<string>() }) };
+ * deepStrictEqual(withOptOut({ clauses: [], limit: 5 }, filter).clauses, [
+ *   [{ negated: true, term: { field: "from", value: "fan88" } }],
+ * ]);
+ * ```
+ */
+export function withOptOut<Q extends MessageQuery>(
+  q: Q,
+  filter: Pick<PrivacyFilter, "exclusion">,
+): Q {
+  const { users, channels } = filter.exclusion();
+  if (users.size === 0 && channels.size === 0) return q;
+  const clauses: Literal[][] = [
+    ...[...users].sort().map((value) => [{
+      negated: true,
+      term: { field: "from" as const, value },
+    }]),
+    ...[...channels].sort().map((value) => [{
+      negated: true,
+      term: { field: "in" as const, value },
+    }]),
+  ];
+  return { ...q, clauses: [...q.clauses, ...clauses] };
 }

@@ -23,6 +23,7 @@ import type { IdentityDirectory } from "../analysis/identity.ts";
 import type { ChatEvent, Message } from "../schemas.ts";
 import { markDeleted, type ShownMessage } from "./events.ts";
 import type { Store } from "../store/store.ts";
+import { only } from "../store/message_query.ts";
 import { type PrivacyFilter, privacyFilter } from "./privacy_filter.ts";
 import {
   belongs,
@@ -163,7 +164,7 @@ export async function timeline(
   if (personOptedOut(person, privacy)) return { person, opted_out: true, entries: [] };
 
   const window = {
-    terms: [],
+    clauses: [],
     limit: q.limit ?? 1_000_000,
     ...(q.sinceMs !== undefined ? { sinceMs: q.sinceMs } : {}),
     ...(q.untilMs !== undefined ? { untilMs: q.untilMs } : {}),
@@ -214,8 +215,8 @@ export async function timeline(
       detail: { from: prev.login, to: next.login, last_seen_as_before: prev.last_seen },
     });
   }
-  const events = await store.searchEvents({
-    terms: [],
+  const { events } = await store.searchEvents({
+    clauses: [],
     limit: Number.MAX_SAFE_INTEGER,
     ...(q.sinceMs !== undefined ? { sinceMs: q.sinceMs } : {}),
     ...(q.untilMs !== undefined ? { untilMs: q.untilMs } : {}),
@@ -285,19 +286,17 @@ async function contextOf(
     // Before: newest first up to and including this millisecond; the ones after `m` in the
     // ascending order (same millisecond, larger id) are dropped.
     const before = await store.searchMessages({
-      by: { kind: "channel", value: m.channel },
+      clauses: [only({ field: "in", value: m.channel })],
       untilMs: ms + 1,
-      terms: [],
       limit: n + 64,
     });
     before.messages.filter((x) => ascending(x, m) < 0).slice(0, n).forEach(keep);
     // After: widen a window until it holds n messages or reaches a month.
     for (let w = 10 * MINUTE;; w *= 4) {
       const after = await store.searchMessages({
-        by: { kind: "channel", value: m.channel },
+        clauses: [only({ field: "in", value: m.channel })],
         sinceMs: ms,
         untilMs: ms + w,
-        terms: [],
         limit: 100_000,
       });
       const later = after.messages.filter((x) => ascending(x, m) > 0).sort(ascending);

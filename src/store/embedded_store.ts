@@ -14,7 +14,7 @@
  *   user_name: "someuser", text: "hi", mentions: [], urls: [], emotes: [], source: "fixture" as const };
  * deepStrictEqual((await store.appendMessages([m, m])).written.length, 1);
  * deepStrictEqual((await store.appendMessages([m])).duplicates, 1);
- * deepStrictEqual((await store.searchMessages({ terms: ["hi"], limit: 5 })).messages, [m]);
+ * deepStrictEqual((await store.searchMessages({ clauses: [[{ negated: false, term: { field: "text", value: "hi" } }]], limit: 5 })).messages, [m]);
  * await store.close();
  * await Deno.remove(dataDir, { recursive: true });
  * ```
@@ -58,6 +58,7 @@ import type {
   AppendOutcome,
   CatchUpSummary,
   Coverage,
+  EventPage,
   EventQuery,
   Follower,
   ForgetChange,
@@ -131,7 +132,7 @@ export class EmbeddedStore implements Store {
     return await search(this.dataDir, q, options);
   }
 
-  searchEvents(q: EventQuery): Promise<ChatEvent[]> {
+  searchEvents(q: EventQuery): Promise<EventPage> {
     return searchEvents(this.dataDir, q);
   }
 

@@ -8,9 +8,9 @@
  */
 import { ChatEvent } from "../schemas.ts";
 import { readJsonLines } from "../line_reader.ts";
-import { fold } from "../normalize.ts";
 import { layout } from "./layout.ts";
-import type { EventQuery } from "./store.ts";
+import type { EventPage, EventQuery } from "./store.ts";
+import { matchesEvent } from "./message_query.ts";
 
 /** Every well-formed event of the data dir, in log order (malformed lines are skipped). */
 export async function* readEvents(dataDir: string): AsyncGenerator<ChatEvent> {
@@ -22,14 +22,6 @@ export async function* readEvents(dataDir: string): AsyncGenerator<ChatEvent> {
   }
 }
 
-function eventText(e: ChatEvent): string {
-  return e.kind === "usernotice"
-    ? `${e.system_text} ${e.text}`
-    : e.kind === "clearmsg"
-    ? e.text
-    : "";
-}
-
 /**
  * True when an event passes the query (the user of a CLEARMSG is the deleted message's author).
  *
@@ -39,27 +31,20 @@ function eventText(e: ChatEvent): string {
  * import { eventMatches } from "./event_search.ts";
  * const e = { kind: "clearchat" as const, event_id: "e1", ts: "2025-09-02T12:00:00.000Z",
  *   channel: "c", user_name: "someuser", user_id: null, duration_seconds: 600, source: "fixture" as const };
- * deepStrictEqual(eventMatches(e, { kind: "clearchat", terms: [], limit: 5 }), true);
- * deepStrictEqual(eventMatches(e, { kind: "clearmsg", terms: [], limit: 5 }), false);
+ * deepStrictEqual(eventMatches(e, { kind: "clearchat", clauses: [], limit: 5 }), true);
+ * deepStrictEqual(eventMatches(e, { kind: "clearmsg", clauses: [], limit: 5 }), false);
  * ```
  */
 export function eventMatches(e: ChatEvent, q: EventQuery): boolean {
   if (q.kind && e.kind !== q.kind) return false;
-  if (q.by) {
-    if ((q.by.kind === "user" ? e.user_name : e.channel) !== q.by.value) return false;
-  }
-  const ms = Date.parse(e.ts);
-  if (q.sinceMs !== undefined && ms < q.sinceMs) return false;
-  if (q.untilMs !== undefined && ms >= q.untilMs) return false;
-  if (q.terms.length) {
-    const text = fold(eventText(e));
-    if (!q.terms.every((t) => text.includes(t))) return false;
-  }
-  return true;
+  return matchesEvent(e, q);
 }
 
-/** Events matching the query, newest first, ties by event id; at most `q.limit`. */
-export async function searchEvents(dataDir: string, q: EventQuery): Promise<ChatEvent[]> {
+/**
+ * Events matching the query, newest first, ties by event id: `q.offset` skipped, then at most
+ * `q.limit`, with the number of all matches (the event log is scanned whole anyway).
+ */
+export async function searchEvents(dataDir: string, q: EventQuery): Promise<EventPage> {
   const out: ChatEvent[] = [];
   for await (const e of readEvents(dataDir)) if (eventMatches(e, q)) out.push(e);
   out.sort((a, b) =>
@@ -71,7 +56,8 @@ export async function searchEvents(dataDir: string, q: EventQuery): Promise<Chat
       ? 1
       : 0
   );
-  return out.slice(0, q.limit);
+  const from = q.offset ?? 0;
+  return { events: out.slice(from, from + q.limit), total: out.length };
 }
 
 /** When each deleted message was deleted (CLEARMSG), by message id. */

@@ -111,7 +111,19 @@ export interface IndexQuery {
   untilMs?: number;
   /** Folded needles: all must occur in the folded text. */
   terms: readonly string[];
+  /**
+   * Further conditions the index can check: each an OR of literals over the folded text, the
+   * user and the channel (all must hold).
+   */
+  clauses?: readonly (readonly IndexLiteral[])[];
   limit: number;
+}
+
+/** A condition of {@link IndexQuery.clauses}: a folded needle, a user or a channel, maybe negated. */
+export interface IndexLiteral {
+  negated: boolean;
+  field: "text" | "user" | "channel";
+  value: string;
 }
 
 /** A matching row: enough to order results and read the record from the log. */
@@ -496,7 +508,8 @@ export class MessageIndex {
     // byte substring is exactly a character substring), bound as parameters, never as syntax.
     const textConds = terms.map(() => "instr(text, ?) > 0");
     const allConds = [...conds, ...textConds];
-    const allParams = [...params, ...terms];
+    const allParams: Array<number | string> = [...params, ...terms];
+    this.#clauseConditions(q.clauses ?? [], allConds, allParams);
     type Row = { ts: number; mid: string; off: number; len: number };
     const toCandidate = (r: Row): Candidate => ({
       ts: Number(r.ts),
@@ -568,6 +581,94 @@ export class MessageIndex {
     }
     out.sort(compareCandidates);
     return cutWithTies(out, q.limit);
+  }
+
+  /** Appends the SQL of `clauses` (and their parameters) to `conds` and `params`. */
+  #clauseConditions(
+    clauses: readonly (readonly IndexLiteral[])[],
+    conds: string[],
+    params: Array<number | string>,
+  ): void {
+    for (const clause of clauses) {
+      const ors: string[] = [];
+      for (const l of clause) {
+        if (l.field === "text") {
+          ors.push(`instr(text, ?) ${l.negated ? "=" : ">"} 0`);
+          params.push(l.value);
+          continue;
+        }
+        const id = this.#lookupName(l.value);
+        if (id === null) {
+          // No row names it: the literal never holds (or, negated, always does).
+          ors.push(l.negated ? "1" : "0");
+          continue;
+        }
+        ors.push(`${l.field === "user" ? "uid" : "cid"} ${l.negated ? "!=" : "="} ?`);
+        params.push(id);
+      }
+      conds.push(ors.length === 1 ? ors[0]! : `(${ors.join(" OR ")})`);
+    }
+  }
+
+  /** The WHERE clause (and parameters) of every row matching `q`, whatever its limit. */
+  #matchingWhere(q: IndexQuery): { where: string; params: Array<number | string> } | null {
+    const conds: string[] = [];
+    const params: Array<number | string> = [];
+    for (const [col, name] of [["uid", q.user], ["cid", q.channel]] as const) {
+      if (name === undefined) continue;
+      const id = this.#lookupName(name);
+      if (id === null) return null;
+      conds.push(`${col} = ?`);
+      params.push(id);
+    }
+    if (q.sinceMs !== undefined) {
+      conds.push("ts >= ?");
+      params.push(q.sinceMs);
+    }
+    if (q.untilMs !== undefined) {
+      conds.push("ts < ?");
+      params.push(q.untilMs);
+    }
+    // Without a user or channel, FTS narrows to the rows holding every needle's trigrams.
+    const expr = q.user === undefined && q.channel === undefined ? ftsExpression(q.terms) : null;
+    if (expr !== null) {
+      conds.push("rid IN (SELECT rowid FROM fts WHERE fts MATCH ?)");
+      params.push(expr);
+    }
+    for (const t of q.terms) {
+      conds.push("instr(text, ?) > 0");
+      params.push(t);
+    }
+    this.#clauseConditions(q.clauses ?? [], conds, params);
+    return { where: conds.length ? `WHERE ${conds.join(" AND ")}` : "", params };
+  }
+
+  /** How many indexed rows match `q` (its limit ignored), counted inside SQLite. */
+  countMatching(q: IndexQuery): number {
+    const w = this.#matchingWhere(q);
+    if (w === null) return 0;
+    return Number(
+      (this.#stmt(`SELECT count(*) AS n FROM messages ${w.where}`).get(...w.params) as {
+        n: number;
+      }).n,
+    );
+  }
+
+  /**
+   * Every indexed row matching `q` (its limit ignored), in no particular order: for counting
+   * matches a row at a time, so that a count can stop on a time budget.
+   */
+  *matchingRows(q: IndexQuery): Generator<Candidate> {
+    const w = this.#matchingWhere(q);
+    if (w === null) return;
+    const stmt = this.#stmt(`SELECT ts, mid, off, len FROM messages ${w.where}`);
+    for (
+      const r of stmt.iterate(...w.params) as Iterable<
+        { ts: number; mid: string; off: number; len: number }
+      >
+    ) {
+      yield { ts: Number(r.ts), mid: r.mid, offset: Number(r.off), length: Number(r.len) };
+    }
   }
 
   /** Closes the database. */

@@ -1,58 +1,111 @@
 /**
  * The embedded store's message search: through the index (`index.sqlite`) or by a plain scan
- * of `messages.jsonl`. Both give identical results for every query (a property test compares
- * them): the index answers for the part of the log it covers and the rest (the tail a running
- * monitor has not indexed yet) is scanned, then the two are merged.
+ * of `messages.jsonl`. Both give identical results for every query (a property test runs
+ * random queries of the language both ways): the index answers for the part of the log it
+ * covers and the rest (the tail a running monitor has not indexed yet) is scanned, then the
+ * two are merged.
  *
- * Semantics, the same on both paths (and in every store):
- * - `by`: the message's `user_name` or `channel` equals the normalized value.
- * - `sinceMs` inclusive, `untilMs` exclusive, on the message's `ts`.
- * - `terms`: every needle must occur in the text, compared after {@link fold} (lowercase).
- *   Needles are plain substrings: no syntax of any kind.
- * - Newest first, ties by `message_id` ascending; at most `limit` results.
- * - Lines of the log that are not message records are skipped.
+ * Semantics, the same on both paths (and in every store): {@link matchesMessage} decides;
+ * newest first, ties by `message_id` ascending; `offset` results skipped, then at most
+ * `limit`; lines of the log that are not message records are skipped. The index narrows by
+ * user, channel, time and needles (and literals drawn from a regex) and checks in SQLite what
+ * it can (text, user and channel terms, negated or OR'ed); the rest (`has:`, `is:`,
+ * `mentions:`, regexes) is checked on the records read back from the log.
  *
  * @module
  */
 import type { Message } from "../schemas.ts";
 import { wrapError } from "../errors.ts";
-import { fold } from "../normalize.ts";
 import { openLineBatches } from "../line_reader.ts";
 import { layout } from "./layout.ts";
 import { markHolds } from "./log_mark.ts";
 import { parseLogRecord } from "./log_record.ts";
-import { type Candidate, compareCandidates, MessageIndex, readRecords } from "./message_index.ts";
+import {
+  type Candidate,
+  compareCandidates,
+  type IndexLiteral,
+  type IndexQuery,
+  MessageIndex,
+  readRecords,
+} from "./message_index.ts";
 import { catchUpDerived } from "./derived_writer.ts";
-import type { Exclusion, MessageQuery } from "./store.ts";
+import {
+  type Literal,
+  type MatchContext,
+  matchesMessage,
+  type QueryFilter,
+} from "./message_query.ts";
+import { regexLiterals } from "./regex_literals.ts";
+import { deletions } from "./event_search.ts";
+import type { MessagePage, MessageQuery, SearchMessagesOptions } from "./store.ts";
 
 type SearchQuery = MessageQuery;
 
-/**
- * The reference predicate: does message `m` (whose ts is `tsMs`) match `q`?
- *
- * @example
- * ```ts
- * import { deepStrictEqual } from "node:assert/strict";
- * import { matches } from "./message_search.ts";
- * const m = { ts: "2025-09-02T12:00:00.000Z", channel: "c", message_id: "m1", user_id: null,
- *   user_name: "someuser", text: "Hello World", mentions: [], urls: [], emotes: [],
- *   source: "fixture" as const };
- * const q = { by: { kind: "user" as const, value: "someuser" }, terms: ["world"], limit: 1 };
- * deepStrictEqual(matches(m, Date.parse(m.ts), q), true);
- * deepStrictEqual(matches(m, Date.parse(m.ts), { ...q, terms: ["mars"] }), false);
- * ```
- */
-export function matches(m: Message, tsMs: number, q: SearchQuery): boolean {
-  if (q.by) {
-    if ((q.by.kind === "user" ? m.user_name : m.channel) !== q.by.value) return false;
+/** True when some term of `q` checks which messages were deleted (`is:deleted`). */
+function needsDeletions(q: QueryFilter): boolean {
+  return q.clauses.some((c) => c.some((l) => l.term.field === "is" && l.term.value === "deleted"));
+}
+
+/** True when `q` holds a regex (what the time budget is for). */
+function hasRegex(q: QueryFilter): boolean {
+  return q.clauses.some((c) => c.some((l) => l.term.field === "regex"));
+}
+
+/** What the index can do for a query: narrow it, and whether that is the whole check. */
+interface IndexPlan {
+  /** The query the index runs (without limit). */
+  index: Omit<IndexQuery, "limit">;
+  /** True when the index's answer is exactly the matches (no check on records needed). */
+  exact: boolean;
+  /** A login every match's line holds verbatim (a scan skips lines without it). */
+  lineNeedle: string | null;
+}
+
+/** The index literal of a term, when the index can check it. */
+function indexLiteral(l: Literal): IndexLiteral | null {
+  const t = l.term;
+  if (t.field === "text") return { negated: l.negated, field: "text", value: t.value };
+  if (t.field === "from") return { negated: l.negated, field: "user", value: t.value };
+  if (t.field === "in") return { negated: l.negated, field: "channel", value: t.value };
+  return null;
+}
+
+/** Splits a query into what the index narrows by and checks, and what records must check. */
+export function indexPlan(q: QueryFilter): IndexPlan {
+  const index: Omit<IndexQuery, "limit"> & { terms: string[]; clauses: IndexLiteral[][] } = {
+    terms: [],
+    clauses: [],
+  };
+  if (q.sinceMs !== undefined) index.sinceMs = q.sinceMs;
+  if (q.untilMs !== undefined) index.untilMs = q.untilMs;
+  let exact = true;
+  let lineNeedle: string | null = null;
+  for (const clause of q.clauses) {
+    const one = clause.length === 1 && !clause[0]!.negated ? clause[0]!.term : null;
+    if (one?.field === "from" && index.user === undefined) {
+      index.user = lineNeedle = one.value;
+      continue;
+    }
+    if (one?.field === "in" && index.channel === undefined) {
+      index.channel = one.value;
+      lineNeedle ??= one.value;
+      continue;
+    }
+    if (one?.field === "text") {
+      index.terms.push(one.value);
+      continue;
+    }
+    if (one?.field === "regex") {
+      // A literal every match contains narrows through FTS; the regex itself is checked later.
+      index.terms.push(...regexLiterals(one.source, one.flags));
+      exact = false;
+      continue;
+    }
+    const lits = clause.map(indexLiteral);
+    if (lits.every((l) => l !== null)) index.clauses.push(lits as IndexLiteral[]);
+    else exact = false;
   }
-  if (q.sinceMs !== undefined && tsMs < q.sinceMs) return false;
-  if (q.untilMs !== undefined && tsMs >= q.untilMs) return false;
-  if (q.terms.length) {
-    const text = fold(m.text);
-    for (const t of q.terms) if (!text.includes(t)) return false;
-  }
-  return true;
+  return { index, exact, lineNeedle };
 }
 
 interface Hit {
@@ -82,26 +135,37 @@ class TopK {
   }
 }
 
-/** Counts matches not excluded, beside the page (a search asked for its total). */
-interface Counter {
-  n: number;
-  exclude: Exclusion | undefined;
+/** A clock and the moment a search must stop looking (Infinity: never). */
+interface Budget {
+  now: () => number;
+  deadline: number;
+  /** Set when the deadline passed before the answer was certain. */
+  ranOut: boolean;
 }
 
-function excluded(m: { user_name: string; channel: string }, ex: Exclusion | undefined): boolean {
-  return ex !== undefined && (ex.users.has(m.user_name) || ex.channels.has(m.channel));
+function budgetOf(ms: number | undefined, now: () => number): Budget {
+  return { now, deadline: ms === undefined ? Infinity : now() + ms, ranOut: false };
+}
+
+/** One pass over a log range: the best hits, and (when counting) how many matched. */
+interface ScanState {
+  top: TopK;
+  counting: boolean;
+  count: number;
 }
 
 /**
- * Scans the log from byte `start` (a line boundary) to its last whole line; with `count`, also
- * counts every match.
+ * Scans the log from byte `start` (a line boundary) to its last whole line. Stops early (and
+ * marks the budget as run out) when the budget's deadline passes.
  */
 async function scanInto(
   path: string,
   start: number,
-  q: SearchQuery,
-  top: TopK,
-  count: Counter | null = null,
+  q: QueryFilter,
+  plan: IndexPlan,
+  ctx: MatchContext,
+  st: ScanState,
+  budget: Budget,
 ): Promise<void> {
   let batches;
   try {
@@ -111,8 +175,13 @@ async function scanInto(
     throw wrapError(e, `read ${path}`);
   }
   // A login needs no JSON escaping, so a record of this user/channel holds it verbatim.
-  const needle = q.by ? q.by.value : null;
+  const needle = plan.lineNeedle;
   scan: for await (const batch of batches) {
+    if (budget.now() > budget.deadline) {
+      budget.ranOut = true;
+      await batches.return?.(undefined);
+      break;
+    }
     for (const item of batch) {
       if (item.partial) break scan;
       if (!("text" in item)) continue;
@@ -120,49 +189,98 @@ async function scanInto(
       const m = parseLogRecord(item.text);
       if (m === null) continue;
       const ts = Date.parse(m.ts);
-      if (count !== null) {
-        if (!matches(m, ts, q)) continue;
-        if (!excluded(m, count.exclude)) count.n++;
-        if (top.wants(ts)) top.add({ ts, mid: m.message_id, message: m });
-        continue;
-      }
-      if (!top.wants(ts)) continue;
-      if (matches(m, ts, q)) top.add({ ts, mid: m.message_id, message: m });
+      if (!st.counting && !st.top.wants(ts)) continue;
+      if (!matchesMessage(m, ts, q, ctx)) continue;
+      st.count++;
+      st.top.add({ ts, mid: m.message_id, message: m });
     }
   }
 }
 
-/** Runs `q` by reading the whole log. */
-export async function scanSearch(dataDir: string, q: SearchQuery): Promise<Message[]> {
-  const top = new TopK(q.limit);
-  await scanInto(layout(dataDir).messages, 0, q, top);
-  return top.items.map((h) => h.message);
-}
+/** Options of {@link search} and {@link scanSearch}. */
+export type SearchRunOptions = SearchMessagesOptions;
 
 /** How a search was answered. */
-export interface SearchResult {
-  messages: Message[];
-  /** Every match, when asked for; matches of `exclude` not counted. */
-  total?: number;
-  /** `index` (with `tailBytes` of unindexed log scanned), or `scan`. */
-  via: "index" | "scan";
-  tailBytes: number;
-  /** Why the index was not used, when it was not. */
-  note?: string;
+export type SearchResult = MessagePage & { via: "index" | "scan" };
+
+/** The default time budget of a regex. */
+export const REGEX_BUDGET_MS = 5000;
+
+interface Prepared {
+  q: SearchQuery;
+  plan: IndexPlan;
+  ctx: MatchContext;
+  /** Results wanted before the page is cut: offset + limit. */
+  need: number;
+  find: Budget;
+  counting: boolean;
+  countBudgetMs: number | undefined;
+  now: () => number;
+}
+
+async function prepare(
+  dataDir: string,
+  q: SearchQuery,
+  o: SearchRunOptions,
+): Promise<Prepared> {
+  const now = o.now ?? (() => performance.now());
+  const ctx: MatchContext = {
+    deleted: needsDeletions(q) ? await deletions(dataDir) : new Set<string>(),
+  };
+  return {
+    q,
+    plan: indexPlan(q),
+    ctx,
+    need: (q.offset ?? 0) + q.limit,
+    find: budgetOf(hasRegex(q) ? o.regexBudgetMs ?? REGEX_BUDGET_MS : undefined, now),
+    counting: o.total !== undefined && o.total !== false,
+    countBudgetMs: typeof o.total === "object" ? o.total.budgetMs : undefined,
+    now,
+  };
+}
+
+function finish(
+  p: Prepared,
+  st: ScanState,
+  base: { via: "index" | "scan"; tailBytes: number; note?: string },
+  countExact: boolean,
+): SearchResult {
+  const messages = st.top.items.slice(p.q.offset ?? 0).map((h) => h.message);
+  const r: SearchResult = {
+    messages,
+    ...(p.counting
+      ? {
+        total: Math.max(st.count, st.top.items.length),
+        totalExact: countExact && !p.find.ranOut,
+      }
+      : {}),
+    complete: !p.find.ranOut,
+    ...base,
+  };
+  if (p.find.ranOut) {
+    const note = `the regex's time budget ran out: results may be incomplete`;
+    r.note = r.note ? `${r.note}; ${note}` : note;
+  }
+  return r;
+}
+
+/** Runs `q` by reading the whole log. */
+export async function scanSearch(
+  dataDir: string,
+  q: SearchQuery,
+  options: SearchRunOptions = {},
+): Promise<Message[]> {
+  return (await scanAnswer(dataDir, await prepare(dataDir, q, options))).messages;
+}
+
+async function scanAnswer(dataDir: string, p: Prepared, note?: string): Promise<SearchResult> {
+  const st: ScanState = { top: new TopK(p.need), counting: p.counting, count: 0 };
+  await scanInto(layout(dataDir).messages, 0, p.q, p.plan, p.ctx, st, p.find);
+  return finish(p, st, { via: "scan", tailBytes: 0, ...(note ? { note } : {}) }, true);
 }
 
 /** Beyond this many unindexed bytes, a search first brings the index up to date (if free). */
 export const CATCH_UP_BYTES = 4 * 1024 * 1024;
-
-/** Options of {@link search}. */
-export interface SearchOptions {
-  /** Read the whole log instead of the index. @default false */
-  scan?: boolean;
-  /** Also count every match. @default false */
-  total?: boolean;
-  /** Left out of the total. */
-  exclude?: Exclusion;
-}
 
 /**
  * Runs `q` through the index, catching it up first when it lags far behind and no other writer
@@ -171,60 +289,130 @@ export interface SearchOptions {
 export async function search(
   dataDir: string,
   q: SearchQuery,
-  options: SearchOptions = {},
+  options: SearchRunOptions = {},
 ): Promise<SearchResult> {
   const l = layout(dataDir);
-  const counter = (): Counter | null => options.total ? { n: 0, exclude: options.exclude } : null;
-  const scanned = async (note?: string): Promise<SearchResult> => {
-    const top = new TopK(q.limit);
-    const count = counter();
-    await scanInto(l.messages, 0, q, top, count);
-    return {
-      messages: top.items.map((h) => h.message),
-      ...(count ? { total: count.n } : {}),
-      via: "scan",
-      tailBytes: 0,
-      ...(note !== undefined ? { note } : {}),
-    };
-  };
-  if (options.scan) return await scanned();
+  const p = await prepare(dataDir, q, options);
+  if (options.scan) return await scanAnswer(dataDir, p);
   // At most one catch-up, then answer; the log's size is read again after it (it may have grown).
   for (let attempt = 0;; attempt++) {
     let size: number;
     try {
       size = (await Deno.stat(l.messages)).size;
     } catch (e) {
-      if (e instanceof Deno.errors.NotFound) {
-        return { messages: [], ...(options.total ? { total: 0 } : {}), via: "scan", tailBytes: 0 };
-      }
+      if (e instanceof Deno.errors.NotFound) return await scanAnswer(dataDir, p);
       throw wrapError(e, `read ${l.messages}`);
     }
     const mayCatchUp = attempt === 0;
     // Index only (rollups are the monitor's or `profiles rebuild`'s job); null when busy.
     const catchUp = () => catchUpDerived(dataDir, { profiles: false }).catch(() => null);
-    const count = counter();
-    const r = tryIndex(l.messages, l.index, size, q, count);
+    const r = tryIndex(l.messages, l.index, size, p);
     if (r.kind === "ok") {
       if (r.tailBytes > CATCH_UP_BYTES && mayCatchUp && await catchUp()) continue;
-      const top = new TopK(q.limit);
-      for (const h of r.hits) top.add(h);
-      if (r.tailBytes > 0) await scanInto(l.messages, r.offset, q, top, count);
-      return {
-        messages: top.items.map((h) => h.message),
-        ...(count ? { total: count.n } : {}),
-        via: "index",
-        tailBytes: r.tailBytes,
-      };
+      const st: ScanState = { top: new TopK(p.need), counting: p.counting, count: r.count };
+      for (const h of r.hits) st.top.add(h);
+      if (r.tailBytes > 0) await scanInto(l.messages, r.offset, q, p.plan, p.ctx, st, p.find);
+      return finish(p, st, { via: "index", tailBytes: r.tailBytes }, r.countExact);
     }
     // A small log scans faster than it indexes; a big one is worth indexing once.
     if (r.kind === "stale" && mayCatchUp && size > CATCH_UP_BYTES && await catchUp()) continue;
-    return await scanned(r.why);
+    return await scanAnswer(dataDir, p, r.why);
   }
 }
 
 type IndexAnswer =
-  | { kind: "ok"; hits: Hit[]; offset: number; tailBytes: number }
+  | {
+    kind: "ok";
+    hits: Hit[];
+    offset: number;
+    tailBytes: number;
+    /** Matches in the indexed part (when counting). */
+    count: number;
+    countExact: boolean;
+  }
   | { kind: "stale" | "none"; why: string };
+
+/** Thrown inside a read when the log no longer holds what the index says. */
+class LogMoved extends Error {}
+
+/** Records checked between looks at the clock. */
+const CHECK_STRIDE = 512;
+
+/**
+ * The records of candidates that match the query, in the candidates' order. With a `budget`,
+ * stops (and marks it run out) when its deadline passes.
+ */
+function checked(
+  logPath: string,
+  cands: readonly Candidate[],
+  p: Prepared,
+  budget?: Budget,
+): Hit[] {
+  const out: Hit[] = [];
+  for (let from = 0; from < cands.length; from += CHECK_STRIDE) {
+    if (budget !== undefined && from > 0 && budget.now() > budget.deadline) {
+      budget.ranOut = true;
+      break;
+    }
+    const part = cands.slice(from, from + CHECK_STRIDE);
+    const records = readRecords(logPath, part);
+    if (records === null) throw new LogMoved();
+    for (const [i, m] of records.entries()) {
+      const c = part[i]!;
+      if (p.plan.exact || matchesMessage(m, c.ts, p.q, p.ctx)) {
+        out.push({ ts: c.ts, mid: c.mid, message: m });
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The best `p.need` matches among the indexed rows: the index's candidates, checked on their
+ * records; when the index cannot check everything and too few pass, asks for more (four times
+ * as many each round) until enough pass, the candidates run out, or the budget does.
+ */
+function indexHits(ix: MessageIndex, logPath: string, p: Prepared): Hit[] {
+  for (let ask = p.need;; ask = Math.min(ask * 4, Number.MAX_SAFE_INTEGER)) {
+    const cands = ix.candidates({ ...p.plan.index, limit: ask });
+    const hits = checked(logPath, cands, p, p.find);
+    if (p.plan.exact || p.find.ranOut || cands.length < ask || hits.length >= p.need) return hits;
+    if (p.find.now() > p.find.deadline) {
+      p.find.ranOut = true;
+      return hits;
+    }
+  }
+}
+
+/** Rows between budget checks while counting. */
+const COUNT_STRIDE = 4096;
+
+/** How many indexed rows match: all of them, or as many as the count's budget allows. */
+function indexCount(
+  ix: MessageIndex,
+  logPath: string,
+  p: Prepared,
+): { count: number; exact: boolean } {
+  const iq: IndexQuery = { ...p.plan.index, limit: 0 };
+  if (p.plan.exact && p.countBudgetMs === undefined) {
+    return { count: ix.countMatching(iq), exact: true };
+  }
+  const budget = budgetOf(p.countBudgetMs, p.now);
+  let count = 0;
+  let batch: Candidate[] = [];
+  const flush = () => {
+    count += p.plan.exact ? batch.length : checked(logPath, batch, p).length;
+    batch = [];
+  };
+  for (const c of ix.matchingRows(iq)) {
+    batch.push(c);
+    if (batch.length < COUNT_STRIDE) continue;
+    flush();
+    if (budget.now() > budget.deadline) return { count, exact: false };
+  }
+  flush();
+  return { count, exact: true };
+}
 
 /** Read connections kept open between searches of one process, by index path (a few). */
 const readers = new Map<string, { ix: MessageIndex; dev: number; ino: number | null }>();
@@ -262,13 +450,7 @@ function dropReader(path: string): void {
   }
 }
 
-function tryIndex(
-  logPath: string,
-  indexPath: string,
-  size: number,
-  q: SearchQuery,
-  count: Counter | null,
-): IndexAnswer {
+function tryIndex(logPath: string, indexPath: string, size: number, p: Prepared): IndexAnswer {
   let ix: MessageIndex;
   try {
     ix = reader(indexPath);
@@ -288,27 +470,25 @@ function tryIndex(
         file.close();
       }
       if (!holds) return { kind: "stale", why: "the log changed since it was indexed" };
-      const iq = {
-        ...(q.by?.kind === "user" ? { user: q.by.value } : {}),
-        ...(q.by?.kind === "channel" ? { channel: q.by.value } : {}),
-        ...(q.sinceMs !== undefined ? { sinceMs: q.sinceMs } : {}),
-        ...(q.untilMs !== undefined ? { untilMs: q.untilMs } : {}),
-        terms: q.terms,
-        limit: q.limit,
-      };
-      const cands: Candidate[] = ix.candidates(iq);
-      if (count !== null) count.n += ix.countMatches(iq, count.exclude);
-      const records = readRecords(logPath, cands);
-      if (records === null) return { kind: "stale", why: "the log changed while searching" };
-      const hits = records.map((message, i) => ({
-        ts: cands[i]!.ts,
-        mid: cands[i]!.mid,
-        message,
-      }));
+      const hits = indexHits(ix, logPath, p);
+      // Fewer hits than asked for: they are every match the index holds (or the budget ran out).
+      const counted = !p.counting
+        ? { count: 0, exact: true }
+        : hits.length < p.need
+        ? { count: hits.length, exact: true }
+        : indexCount(ix, logPath, p);
       ok = true;
-      return { kind: "ok", hits, offset: mark.offset, tailBytes: size - mark.offset };
+      return {
+        kind: "ok",
+        hits,
+        offset: mark.offset,
+        tailBytes: size - mark.offset,
+        count: counted.count,
+        countExact: counted.exact,
+      };
     });
   } catch (e) {
+    if (e instanceof LogMoved) return { kind: "stale", why: "the log changed while searching" };
     return { kind: "none", why: `index unusable (${e instanceof Error ? e.message : e})` };
   } finally {
     // Anything but a clean answer: open afresh next time.

@@ -22,7 +22,7 @@
  * const dataDir = await Deno.makeTempDir();
  * const store = await openStore({ dataDir });
  * try {
- *   const page = await store.searchMessages({ terms: [], limit: 5 });
+ *   const page = await store.searchMessages({ clauses: [], limit: 5 });
  *   deepStrictEqual(page.messages, []);
  *   deepStrictEqual(await store.listProfiles("user"), []);
  * } finally {
@@ -51,6 +51,7 @@ export interface InteractionScope {
   /** Exclusive, epoch ms. */
   untilMs?: number;
 }
+import type { QueryFilter } from "./message_query.ts";
 
 /** Which store to open: the data dir always (logs, subjects, profile files), a database URL for PostgreSQL. */
 export interface StoreConfig {
@@ -64,23 +65,26 @@ export interface StoreConfig {
   databaseUrl?: string;
 }
 
-/** A message search, normalized (see `src/query/search.ts` for its reading from flags). */
-export interface MessageQuery {
-  /** The message's `user_name` or `channel` equals `value` (a normalized login). */
-  by?: { kind: "user" | "channel"; value: string };
-  /** Inclusive, epoch ms. */
-  sinceMs?: number;
-  /** Exclusive, epoch ms. */
-  untilMs?: number;
-  /** Folded needles (see `fold` in normalize.ts), all required. Empty: no text condition. */
-  terms: string[];
+/**
+ * A message search, normalized: the typed query (see `message_query.ts`; `src/query/` reads
+ * it from flags and from the query language) and which page of its results.
+ */
+export interface MessageQuery extends QueryFilter {
   /** At most this many messages, newest first, ties by message_id ascending. */
   limit: number;
+  /** Skip this many results first. @default 0 */
+  offset?: number;
 }
 
-/** An event search: the message query's filters, plus the kind. */
+/** An event search: the message query's filters (text, from:, in:, regex, time), plus the kind. */
 export interface EventQuery extends MessageQuery {
   kind?: ChatEvent["kind"];
+}
+
+/** One page of an event search, and how many matched in all. */
+export interface EventPage {
+  events: ChatEvent[];
+  total: number;
 }
 
 /** Users and channels a read leaves out (the opt-out list, applied by the query layer). */
@@ -93,21 +97,34 @@ export interface Exclusion {
 export interface SearchMessagesOptions {
   /** Read the whole log instead of the index (embedded; same results). @default false */
   scan?: boolean;
-  /** Also count every match (not only the page), leaving out `exclude`. @default false */
-  total?: boolean;
-  /** Left out of `total` (the page itself is filtered by the caller). */
-  exclude?: Exclusion;
+  /**
+   * Also count every match (not only the page). `budgetMs` bounds the time spent counting
+   * beyond the page: when it runs out, `total` is a lower bound and `totalExact` false.
+   * @default false
+   */
+  total?: boolean | { budgetMs?: number };
+  /**
+   * How long a query holding a regex may look for results before it answers with what it
+   * found (`complete: false`, and a note saying so). @default 5000
+   */
+  regexBudgetMs?: number;
+  /** The clock of the budgets. @default performance.now */
+  now?: () => number;
 }
 
 /** One page of a message search, and how it was answered. */
 export interface MessagePage {
   messages: Message[];
-  /** Every match, when asked for (`total: true`); matches of `exclude` not counted. */
+  /** Every match, when asked for (`total`). */
   total?: number;
+  /** False when `total` is a lower bound (its time budget ran out). */
+  totalExact?: boolean;
+  /** False when a regex's time budget ran out: some matches may be missing. */
+  complete: boolean;
   /** `index` (with `tailBytes` of unindexed log scanned), `scan`, or `database`. */
   via: "index" | "scan" | "database";
   tailBytes: number;
-  /** Why the index was not used, when it was not. */
+  /** Why the index was not used, or why the answer is incomplete. */
   note?: string;
 }
 
@@ -284,10 +301,16 @@ export interface Store {
   status(): Promise<StoreStatus>;
 
   // --- reads (raw: the query layer applies the opt-out list) ---
-  /** Messages matching `q`, newest first (ties by message_id), at most `q.limit`. */
+  /**
+   * Messages matching `q`, newest first (ties by message_id): `q.offset` skipped, at most
+   * `q.limit`.
+   */
   searchMessages(q: MessageQuery, options?: SearchMessagesOptions): Promise<MessagePage>;
-  /** Events matching `q`, newest first (ties by event_id), at most `q.limit`. */
-  searchEvents(q: EventQuery): Promise<ChatEvent[]>;
+  /**
+   * Events matching `q`, newest first (ties by event_id): `q.offset` skipped, at most
+   * `q.limit`, with the number of every match.
+   */
+  searchEvents(q: EventQuery): Promise<EventPage>;
   /** When each message deleted by a moderator (CLEARMSG) was deleted, by message id. */
   deletions(): Promise<Map<string, string>>;
   /**

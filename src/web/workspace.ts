@@ -160,7 +160,7 @@ export function openWorkspace(raw: Store, options: WorkspaceOptions = {}): Works
       const q = buildQuery(o);
       const p = await allowed();
       const ex = p.exclusion();
-      const key = JSON.stringify([q.by, q.sinceMs, q.untilMs, q.terms, [...ex.users], [
+      const key = JSON.stringify([q.clauses, q.sinceMs, q.untilMs, [...ex.users], [
         ...ex.channels,
       ]]);
       const known = totals.get(key);
@@ -196,17 +196,18 @@ export function openWorkspace(raw: Store, options: WorkspaceOptions = {}): Works
       }
       const q = buildQuery(rest);
       const p = await allowed();
-      // The event log is small: count up to the cap with the same query.
-      const ask = Math.max(offset + q.limit, countCap);
-      const all = await searchEvents(store, { ...q, limit: ask, ...(kind ? { kind } : {}) }, {
-        privacy: p,
-      });
+      // The event log is small: the store counts every match.
+      const page = await searchEvents(
+        store,
+        { ...q, ...(offset > 0 ? { offset } : {}), ...(kind ? { kind } : {}) },
+        { privacy: p },
+      );
       return {
-        items: all.slice(offset, offset + q.limit),
+        items: page.events,
         offset,
         limit: q.limit,
-        total: all.length,
-        exact: all.length < ask,
+        total: page.total,
+        exact: true,
       };
     },
     async listProfiles(kind, o) {

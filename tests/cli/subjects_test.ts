@@ -251,6 +251,8 @@ Deno.test("subjects list shows the loaded subjects as table, json and csv; empty
   const data = join(dir.path, "data");
   const csv = join(dir.path, "s.csv");
   await Deno.writeTextFile(csv, "type,value\nusername,someuser\nemail,Alice@Example.com\n");
+  // An existing data dir with no subjects (one that does not exist is an error, see search_totals_test).
+  await Deno.mkdir(data);
   const empty = await runMain(["subjects", "list", "--data-dir", data]);
   assert.equal(empty.code, 0, empty.stderr);
   assert.equal(empty.stdout, "");

@@ -7,7 +7,8 @@ import {
   type SearchQuery,
   searchTerms,
 } from "../../src/query/search.ts";
-import { matches, scanSearch, search } from "../../src/store/message_search.ts";
+import { scanSearch, search } from "../../src/store/message_search.ts";
+import { matchesMessage } from "../../src/store/message_query.ts";
 import { UsageError } from "../../src/errors.ts";
 import { catchUpDerived, rebuildDerived } from "../../src/store/derived_writer.ts";
 import { layout } from "../../src/store/layout.ts";
@@ -25,13 +26,36 @@ import { tempDir } from "../support/cli.ts";
 /** The answer by definition: filter everything, sort newest first then by id, cut. */
 function reference(all: Message[], q: SearchQuery): string[] {
   return all
-    .filter((m) => matches(m, Date.parse(m.ts), q))
+    .filter((m) => matchesMessage(m, Date.parse(m.ts), q, { deleted: new Set() }))
     .sort((a, b) =>
       Date.parse(b.ts) - Date.parse(a.ts) ||
       (a.message_id < b.message_id ? -1 : a.message_id > b.message_id ? 1 : 0)
     )
     .slice(0, q.limit)
     .map((m) => m.message_id);
+}
+
+/** The query of the old flags' shape (`by`, `terms`): as buildQuery makes it from flags. */
+interface Legacy {
+  by?: { kind: "user" | "channel"; value: string };
+  sinceMs?: number;
+  untilMs?: number;
+  terms: string[];
+  limit: number;
+}
+
+function legacy(l: Legacy): SearchQuery {
+  const q: SearchQuery = { clauses: [], limit: l.limit };
+  if (l.by) {
+    q.clauses.push([{
+      negated: false,
+      term: { field: l.by.kind === "user" ? "from" : "in", value: l.by.value },
+    }]);
+  }
+  for (const value of l.terms) q.clauses.push([{ negated: false, term: { field: "text", value } }]);
+  if (l.sinceMs !== undefined) q.sinceMs = l.sinceMs;
+  if (l.untilMs !== undefined) q.untilMs = l.untilMs;
+  return q;
 }
 
 const ids = (ms: Message[]) => ms.map((m) => m.message_id);
@@ -50,11 +74,11 @@ const queryArb: fc.Arbitrary<SearchQuery> = fc.record({
   needles: fc.array(needleArb, { maxLength: 2 }),
   limit: fc.integer({ min: 1, max: 30 }),
 }).map((r) => {
-  const q: SearchQuery = { terms: r.needles.flatMap(searchTerms), limit: r.limit };
+  const q: Legacy = { terms: r.needles.flatMap(searchTerms), limit: r.limit };
   if (r.by) q.by = r.by;
   if (r.since !== undefined) q.sinceMs = BASE + r.since * 1000;
   if (r.until !== undefined) q.untilMs = BASE + r.until * 1000;
-  return q;
+  return legacy(q);
 });
 
 Deno.test("search() through the index equals a scan of the log, for any query and split", async () => {
@@ -103,7 +127,7 @@ Deno.test("search() is exact on the index for common and rare needles over many 
   );
   await appendBatches(dir.path, [all]);
   await rebuildDerived(dir.path, { profiles: false });
-  const queries: SearchQuery[] = [
+  const queries: Legacy[] = [
     { terms: ["speedrun"], limit: 20 },
     { terms: ["dating"], limit: 20 },
     { terms: ["dating", "sara"], limit: 3 },
@@ -120,7 +144,8 @@ Deno.test("search() is exact on the index for common and rare needles over many 
     { sinceMs: BASE + 2_999_000, terms: [], limit: 20 },
     { terms: ["nowhere"], limit: 20 },
   ];
-  for (const q of queries) {
+  for (const l of queries) {
+    const q = legacy(l);
     const r = await search(dir.path, q);
     assert.equal(r.via, "index");
     assert.deepEqual(ids(r.messages), reference(all, q), JSON.stringify(q));
@@ -145,7 +170,7 @@ Deno.test("search() is exact on the index when the log is out of time order (old
   const all = withIds([...newestFirst, ...inOrder, ...oldLast]);
   await appendBatches(dir.path, [all]);
   await rebuildDerived(dir.path, { profiles: false });
-  const queries: SearchQuery[] = [
+  const queries: Legacy[] = [
     { terms: ["clutch"], limit: 20 },
     { terms: ["clutch"], limit: 60 },
     { terms: ["clutch", "insane"], limit: 20 },
@@ -154,7 +179,8 @@ Deno.test("search() is exact on the index when the log is out of time order (old
     { terms: ["clutch"], untilMs: BASE + 60_000, limit: 20 },
     { terms: ["insane"], sinceMs: BASE + 500_000, limit: 30 },
   ];
-  for (const q of queries) {
+  for (const l of queries) {
+    const q = legacy(l);
     const r = await search(dir.path, q);
     assert.equal(r.via, "index");
     assert.deepEqual(ids(r.messages), reference(all, q), JSON.stringify(q));
@@ -277,11 +303,14 @@ Deno.test("buildQuery() rejects bad input with usage errors that say what is wro
     );
   }
   const q = buildQuery({ by: "user", value: "@SomeUser", contains: "Still  DATING", limit: "5" });
-  assert.deepEqual(q, {
-    by: { kind: "user", value: "someuser" },
-    terms: ["still", "dating"],
-    limit: 5,
-  });
+  assert.deepEqual(
+    q,
+    legacy({
+      by: { kind: "user", value: "someuser" },
+      terms: ["still", "dating"],
+      limit: 5,
+    }),
+  );
   assert.equal(buildQuery({}).limit, 20);
   // since == until is an empty window, not an error
   assert.doesNotThrow(() => buildQuery({ since: "2025-09-02", until: "2025-09-02" }));
@@ -296,7 +325,7 @@ Deno.test("search() keeps its read connection only while the index file is the s
   );
   await appendBatches(dir.path, [first]);
   await rebuildDerived(dir.path, { profiles: false });
-  const q: SearchQuery = { by: { kind: "user", value: "u1" }, terms: ["speedrun"], limit: 5 };
+  const q = legacy({ by: { kind: "user", value: "u1" }, terms: ["speedrun"], limit: 5 });
   assert.deepEqual(ids((await search(dir.path, q)).messages), reference(first, q));
   // As forget does: a new log, the index files deleted and rebuilt (a new inode).
   const second = withIds(

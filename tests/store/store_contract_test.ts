@@ -10,6 +10,8 @@ import { openStore, type Store } from "../../src/store/store.ts";
 import type { ChatEvent } from "../../src/schemas.ts";
 import { searchMessages, type SearchQuery, searchTerms } from "../../src/query/search.ts";
 import { searchEvents } from "../../src/query/events.ts";
+import { EVENT_FIELDS, type Literal, only, type Term } from "../../src/store/message_query.ts";
+import { fold } from "../../src/normalize.ts";
 import { listProfiles, readProfile } from "../../src/query/profiles.ts";
 import { readHits } from "../../src/query/hits.ts";
 import { compileRule } from "../../src/privacy/forget_rule.ts";
@@ -45,6 +47,22 @@ const FLAVOURS: Flavour[] = [
   },
 ];
 
+const termArb: fc.Arbitrary<Term> = fc.oneof(
+  { weight: 3, arbitrary: needleArb.map((n) => ({ field: "text" as const, value: fold(n) })) },
+  fc.constantFrom("someuser", "fan88", "a").map((value) => ({ field: "from" as const, value })),
+  fc.constantFrom("example_channel", "devchat").map((value) => ({ field: "in" as const, value })),
+  fc.constantFrom("mod", "sara").map((value) => ({ field: "mentions" as const, value })),
+  fc.constantFrom("link", "emote", "mention" as const).map((value) => ({
+    field: "has" as const,
+    value,
+  })),
+  fc.constantFrom(["(he|she) still", "i"], ["[0-9]+", ""], ["s.r", ""]).map(([source, flags]) => ({
+    field: "regex" as const,
+    source: source!,
+    flags: flags!,
+  })),
+);
+
 const queryArb: fc.Arbitrary<SearchQuery> = fc.record({
   by: fc.option(
     fc.record({
@@ -56,10 +74,22 @@ const queryArb: fc.Arbitrary<SearchQuery> = fc.record({
   since: fc.option(fc.integer({ min: -5, max: 65 }), { nil: undefined }),
   until: fc.option(fc.integer({ min: -5, max: 65 }), { nil: undefined }),
   needles: fc.array(needleArb, { maxLength: 2 }),
+  // Clauses SQL cannot narrow by (checked on each candidate): negations, ORs, other fields.
+  extra: fc.array(
+    fc.array(fc.record({ negated: fc.boolean(), term: termArb }), { minLength: 1, maxLength: 2 }),
+    { maxLength: 2 },
+  ),
   limit: fc.integer({ min: 1, max: 30 }),
+  offset: fc.option(fc.integer({ min: 1, max: 10 }), { nil: undefined }),
 }).map((r) => {
-  const q: SearchQuery = { terms: r.needles.flatMap(searchTerms), limit: r.limit };
-  if (r.by) q.by = r.by;
+  const clauses: Literal[][] = r.needles.flatMap(searchTerms).map((value) =>
+    only({ field: "text", value })
+  );
+  if (r.by) {
+    clauses.unshift(only({ field: r.by.kind === "user" ? "from" : "in", value: r.by.value }));
+  }
+  const q: SearchQuery = { clauses: [...clauses, ...r.extra], limit: r.limit };
+  if (r.offset !== undefined) q.offset = r.offset;
   if (r.since !== undefined) q.sinceMs = BASE + r.since * 1000;
   if (r.until !== undefined) q.untilMs = BASE + r.until * 1000;
   return q;
@@ -94,7 +124,12 @@ async function everything(store: Store, queries: readonly SearchQuery[]): Promis
     out[`${kind}s`] = names;
     for (const n of names) out[`${kind}:${n}`] = await readProfile(store, kind, n);
   }
-  out.events = await searchEvents(store, { terms: [], limit: 1000 });
+  out.events = await searchEvents(store, { clauses: [], limit: 1000 });
+  for (const [i, q] of queries.entries()) {
+    // Events answer the event fields of the same query (text, from:, in:, regex).
+    const clauses = q.clauses.filter((c) => c.every((l) => EVENT_FIELDS.has(l.term.field)));
+    out[`e${i}`] = await searchEvents(store, { ...q, clauses });
+  }
   out.deletions = [...(await store.deletions())].sort();
   out.hits = await readHits(store, {});
   return out;
@@ -117,7 +152,7 @@ for (const f of FLAVOURS) {
         const e1 = await store.appendEvents([event(1), event(2)]);
         const e2 = await store.appendEvents([event(2), event(3)]);
         assert.equal(e1.written.length + e2.written.length, 3);
-        const page = await store.searchMessages({ terms: [], limit: 10 });
+        const page = await store.searchMessages({ clauses: [], limit: 10 });
         assert.equal(page.messages.length, 3);
       } finally {
         await store.close();
@@ -147,10 +182,14 @@ for (const f of FLAVOURS) {
             source: "fixture",
           },
         ]);
-        const hype = await store.searchEvents({ terms: ["hype"], limit: 10 });
-        assert.deepEqual(hype.map((e) => e.event_id), ["e0002"]);
-        const clears = await store.searchEvents({ kind: "clearmsg", terms: [], limit: 10 });
-        assert.deepEqual(clears.map((e) => e.event_id), ["e-clear"]);
+        const hype = await store.searchEvents({
+          clauses: [only({ field: "text", value: "hype" })],
+          limit: 10,
+        });
+        assert.deepEqual(hype.events.map((e) => e.event_id), ["e0002"]);
+        assert.equal(hype.total, 1);
+        const clears = await store.searchEvents({ kind: "clearmsg", clauses: [], limit: 10 });
+        assert.deepEqual(clears.events.map((e) => e.event_id), ["e-clear"]);
         assert.deepEqual([...(await store.deletions())], [[
           "m00000",
           new Date(BASE + 5000).toISOString(),
@@ -195,7 +234,7 @@ for (const f of FLAVOURS) {
         assert.ok(messages.every((c) => c.removed === 1 && c.scrubbed === 2), f.name);
         await store.removeProfiles("user", ["zed_gone"]);
         await store.rebuild({ fresh: true });
-        const all = await store.searchMessages({ terms: [], limit: 10 });
+        const all = await store.searchMessages({ clauses: [], limit: 10 });
         assert.deepEqual(all.messages.map((m) => m.text), [
           "unrelated chatter",
           "is he dating [forgotten]?",
@@ -280,7 +319,7 @@ Deno.test({
       );
       await a.appendMessages(all.slice(0, 25));
       await b.appendMessages(all.slice(15));
-      const page = await reader.searchMessages({ terms: [], limit: 100 }, { total: true });
+      const page = await reader.searchMessages({ clauses: [], limit: 100 }, { total: true });
       assert.equal(page.total, 40);
       assert.equal((await reader.userProfile("someuser"))?.message_count, 40);
     } finally {

@@ -14,10 +14,12 @@ import type { ChannelProfile, ChatEvent, Message, UserProfile } from "../../sche
 import { guarded, openPool, type PgPool, type PoolOptions } from "./client.ts";
 import { checkSchema, migrate, type MigrateResult, SCHEMA_VERSION } from "./migrate.ts";
 import {
+  candidateMessages,
   countMessages,
   insertMessages,
   messagesContaining,
   messagesOf,
+  type PgMessageFilter,
   type PgMessageQuery,
   searchMessages,
 } from "./messages.ts";
@@ -191,12 +193,19 @@ export class PgDatabase {
     return r;
   }
 
-  /** Every match of `q`, leaving out excluded users and channels. */
-  countMessages(
-    q: PgMessageQuery,
-    exclude: { users: readonly string[]; channels: readonly string[] },
-  ): Promise<number> {
-    return guarded(this.pool, "count messages", (sql) => countMessages(sql, q, exclude));
+  /** How many messages match `q`. */
+  countMessages(q: PgMessageFilter): Promise<number> {
+    return guarded(this.pool, "count messages", (sql) => countMessages(sql, q));
+  }
+
+  /** Every message matching `q`, newest first (ties by message_id), a batch at a time. */
+  async *candidateMessages(q: PgMessageFilter): AsyncGenerator<Message[]> {
+    const it = candidateMessages(this.pool.sql, q);
+    for (;;) {
+      const r = await guarded(this.pool, "search messages", () => it.next());
+      if (r.done) return;
+      yield r.value;
+    }
   }
 
   /** Every stored message (of one channel, when given), in storage order, a batch at a time. */

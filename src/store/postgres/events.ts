@@ -55,7 +55,8 @@ export interface PgEventQuery {
   sinceMs?: number;
   untilMs?: number;
   terms: readonly string[];
-  limit: number;
+  /** Absent: every match. */
+  limit?: number;
 }
 
 /** The events matching `q`, newest first, ties by event_id; at most `q.limit`. */
@@ -68,8 +69,11 @@ export async function searchEvents(sql: Sql, q: PgEventQuery): Promise<ChatEvent
   if (q.untilMs !== undefined) conds.push(sql`ts_ms < ${q.untilMs}`);
   for (const t of q.terms) conds.push(sql`folded LIKE ${likeContains(t)}`);
   const where = conds.reduce((a, c) => sql`${a} AND ${c}`);
-  const rows = await sql<Array<{ record: string }>>`
-    SELECT record FROM events WHERE ${where} ORDER BY ts DESC, event_id ASC LIMIT ${q.limit}`;
+  const rows = q.limit === undefined
+    ? await sql<Array<{ record: string }>>`
+      SELECT record FROM events WHERE ${where} ORDER BY ts DESC, event_id ASC`
+    : await sql<Array<{ record: string }>>`
+      SELECT record FROM events WHERE ${where} ORDER BY ts DESC, event_id ASC LIMIT ${q.limit}`;
   return rows.map((r) => JSON.parse(r.record) as ChatEvent);
 }
 

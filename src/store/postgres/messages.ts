@@ -17,14 +17,20 @@ import type { Message } from "../../schemas.ts";
 import { fold } from "../../normalize.ts";
 import type { Sql, TxSql } from "./client.ts";
 
-/** A search over stored messages (needles already folded). */
-export interface PgMessageQuery {
+/** Which stored messages a search reads (needles already folded). */
+export interface PgMessageFilter {
   user?: string;
   channel?: string;
   sinceMs?: number;
   untilMs?: number;
   terms: readonly string[];
+}
+
+/** A page of a search over stored messages. */
+export interface PgMessageQuery extends PgMessageFilter {
   limit: number;
+  /** @default 0 */
+  offset?: number;
 }
 
 /** Rows per INSERT statement (arrays bound as parameters: one round trip per chunk). */
@@ -68,8 +74,8 @@ export function likeContains(needle: string): string {
   return `%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-/** The messages matching `q`, newest first, ties by message_id; at most `q.limit`. */
-export async function searchMessages(sql: Sql, q: PgMessageQuery): Promise<Message[]> {
+/** The SQL conditions of `q` (everything but the page). */
+function conditionsOf(sql: Sql, q: PgMessageFilter) {
   const conds = [sql`TRUE`];
   if (q.user !== undefined) conds.push(sql`user_name = ${q.user}`);
   if (q.channel !== undefined) conds.push(sql`channel = ${q.channel}`);
@@ -80,12 +86,53 @@ export async function searchMessages(sql: Sql, q: PgMessageQuery): Promise<Messa
       [...t].length >= 3 ? sql`folded LIKE ${likeContains(t)}` : sql`strpos(folded, ${t}) > 0`,
     );
   }
-  const where = conds.reduce((a, c) => sql`${a} AND ${c}`);
+  return conds;
+}
+
+/**
+ * The messages matching `q`, newest first, ties by message_id: `q.offset` skipped, at most
+ * `q.limit`.
+ */
+export async function searchMessages(sql: Sql, q: PgMessageQuery): Promise<Message[]> {
+  const where = conditionsOf(sql, q).reduce((a, c) => sql`${a} AND ${c}`);
   const rows = await sql<Array<{ record: string }>>`
     SELECT record FROM messages WHERE ${where}
     ORDER BY ts_ms DESC, message_id ASC
-    LIMIT ${q.limit}`;
+    LIMIT ${q.limit} OFFSET ${q.offset ?? 0}`;
   return rows.map((r) => JSON.parse(r.record) as Message);
+}
+
+/**
+ * Every message matching `q` (a prefilter the caller checks exactly), newest first, ties by
+ * message_id, a batch at a time (keyset pages: each batch starts after the last one's end).
+ */
+export async function* candidateMessages(
+  sql: Sql,
+  q: PgMessageFilter,
+  batch = 2_000,
+): AsyncGenerator<Message[]> {
+  let after: { ts: number; mid: string } | null = null;
+  let size = Math.min(batch, 200);
+  for (;;) {
+    const conds = conditionsOf(sql, q);
+    if (after !== null) {
+      conds.push(
+        sql`(ts_ms < ${after.ts} OR (ts_ms = ${after.ts} AND message_id > ${after.mid}))`,
+      );
+    }
+    const where = conds.reduce((a, c) => sql`${a} AND ${c}`);
+    const rows = await sql<Array<{ ms: number; message_id: string; record: string }>>`
+      SELECT ts_ms::float8 AS ms, message_id, record FROM messages WHERE ${where}
+      ORDER BY ts_ms DESC, message_id ASC
+      LIMIT ${size}`;
+    if (rows.length === 0) return;
+    const messages = rows.map((r) => JSON.parse(r.record) as Message);
+    const last = rows[rows.length - 1]!;
+    after = { ts: Number(last.ms), mid: last.message_id };
+    yield messages;
+    if (rows.length < size) return;
+    size = Math.min(size * 4, batch);
+  }
 }
 
 /** Every stored message of a user or channel, in insertion order (for rollup rebuilds). */
@@ -111,29 +158,9 @@ export async function* messagesOf(
   }
 }
 
-/** Every match of `q` (not only a page), leaving out excluded users and channels. */
-export async function countMessages(
-  sql: Sql,
-  q: PgMessageQuery,
-  exclude: { users: readonly string[]; channels: readonly string[] },
-): Promise<number> {
-  const conds = [sql`TRUE`];
-  if (q.user !== undefined) conds.push(sql`user_name = ${q.user}`);
-  if (q.channel !== undefined) conds.push(sql`channel = ${q.channel}`);
-  if (q.sinceMs !== undefined) conds.push(sql`ts_ms >= ${q.sinceMs}`);
-  if (q.untilMs !== undefined) conds.push(sql`ts_ms < ${q.untilMs}`);
-  for (const t of q.terms) {
-    conds.push(
-      [...t].length >= 3 ? sql`folded LIKE ${likeContains(t)}` : sql`strpos(folded, ${t}) > 0`,
-    );
-  }
-  if (exclude.users.length > 0) {
-    conds.push(sql`NOT (user_name = ANY(${exclude.users as string[]}::text[]))`);
-  }
-  if (exclude.channels.length > 0) {
-    conds.push(sql`NOT (channel = ANY(${exclude.channels as string[]}::text[]))`);
-  }
-  const where = conds.reduce((a, c) => sql`${a} AND ${c}`);
+/** How many messages match `q` (every match, not only a page). */
+export async function countMessages(sql: Sql, q: PgMessageFilter): Promise<number> {
+  const where = conditionsOf(sql, q).reduce((a, c) => sql`${a} AND ${c}`);
   const [row] = await sql<Array<{ n: string }>>`
     SELECT count(*)::text AS n FROM messages WHERE ${where}`;
   return Number(row?.n ?? 0);

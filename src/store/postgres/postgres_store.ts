@@ -41,6 +41,7 @@ import type {
   AboutQuery,
   AppendOutcome,
   CatchUpSummary,
+  EventPage,
   EventQuery,
   Follower,
   FollowSummary,
@@ -60,7 +61,13 @@ import type {
 } from "../store.ts";
 import { isConnectionError } from "./client.ts";
 import { PgDatabase, type PgDatabaseOptions } from "./database.ts";
-import type { PgMessageQuery } from "./messages.ts";
+import type { PgMessageFilter } from "./messages.ts";
+import {
+  type MatchContext,
+  matchesEvent,
+  matchesMessage,
+  type QueryFilter,
+} from "../message_query.ts";
 import { journalBacklog, pushJournal, type PushResult, withJournalLock } from "./journal.ts";
 
 /** Options of {@link openPostgresStore}. */
@@ -74,15 +81,35 @@ export interface PostgresStoreOptions extends PgDatabaseOptions {
   maxBackoffMs?: number;
 }
 
-function pgQuery(q: MessageQuery): PgMessageQuery {
-  return {
-    ...(q.by?.kind === "user" ? { user: q.by.value } : {}),
-    ...(q.by?.kind === "channel" ? { channel: q.by.value } : {}),
-    ...(q.sinceMs !== undefined ? { sinceMs: q.sinceMs } : {}),
-    ...(q.untilMs !== undefined ? { untilMs: q.untilMs } : {}),
-    terms: q.terms,
-    limit: q.limit,
-  };
+/**
+ * What SQL can narrow a query by (a sole positive `from:`/`in:` literal in its own clause, the
+ * time window, positive text literals through the folded text), and whether that is the whole
+ * query (`exact`): otherwise the rest is checked on each candidate.
+ */
+export function pgPrefilter(q: QueryFilter): { filter: PgMessageFilter; exact: boolean } {
+  const terms: string[] = [];
+  const filter: PgMessageFilter = { terms };
+  if (q.sinceMs !== undefined) filter.sinceMs = q.sinceMs;
+  if (q.untilMs !== undefined) filter.untilMs = q.untilMs;
+  let exact = true;
+  for (const clause of q.clauses) {
+    const one = clause.length === 1 && !clause[0]!.negated ? clause[0]!.term : null;
+    if (one?.field === "from" && filter.user === undefined) {
+      filter.user = one.value;
+    } else if (one?.field === "in" && filter.channel === undefined) {
+      filter.channel = one.value;
+    } else if (one?.field === "text") {
+      terms.push(one.value);
+    } else {
+      exact = false;
+    }
+  }
+  return { filter, exact };
+}
+
+/** True when some term of `q` checks which messages were deleted (`is:deleted`). */
+function needsDeletions(q: QueryFilter): boolean {
+  return q.clauses.some((c) => c.some((l) => l.term.field === "is" && l.term.value === "deleted"));
 }
 
 /** True when a message concerns the subject of `q` (as the embedded store decides it). */
@@ -313,23 +340,47 @@ export class PostgresStore implements Store {
     options: SearchMessagesOptions = {},
   ): Promise<MessagePage> {
     await this.#sync();
-    const messages = await this.db.searchMessages(pgQuery(q));
-    const page: MessagePage = { messages, via: "database", tailBytes: 0 };
-    if (options.total) {
-      page.total = await this.db.countMessages(pgQuery(q), {
-        users: [...(options.exclude?.users ?? [])],
-        channels: [...(options.exclude?.channels ?? [])],
-      });
+    const { filter, exact } = pgPrefilter(q);
+    const ctx: MatchContext = {
+      deleted: needsDeletions(q) ? await this.db.deletions() : new Set<string>(),
+    };
+    const offset = q.offset ?? 0;
+    const need = offset + q.limit;
+    const counting = options.total !== undefined && options.total !== false;
+    // SQL narrows; the reference predicate decides on every candidate (in SQL's order).
+    const found: Message[] = [];
+    let count = 0;
+    for await (const batch of this.db.candidateMessages(filter)) {
+      for (const m of batch) {
+        if (!matchesMessage(m, Date.parse(m.ts), q, ctx)) continue;
+        count++;
+        if (found.length < need) found.push(m);
+      }
+      if (found.length >= need && (!counting || exact)) break;
+    }
+    const page: MessagePage = {
+      messages: found.slice(offset),
+      complete: true,
+      via: "database",
+      tailBytes: 0,
+    };
+    if (counting) {
+      page.total = exact && found.length >= need ? await this.db.countMessages(filter) : count;
+      page.totalExact = true;
     }
     return page;
   }
 
-  async searchEvents(q: EventQuery): Promise<ChatEvent[]> {
+  async searchEvents(q: EventQuery): Promise<EventPage> {
     await this.#sync();
-    return await this.db.searchEvents({
-      ...pgQuery(q),
+    const { filter } = pgPrefilter(q);
+    const candidates = await this.db.searchEvents({
+      ...filter,
       ...(q.kind !== undefined ? { kind: q.kind } : {}),
     });
+    const all = candidates.filter((e) => matchesEvent(e, q));
+    const from = q.offset ?? 0;
+    return { events: all.slice(from, from + q.limit), total: all.length };
   }
 
   async deletions(): Promise<Map<string, string>> {
