@@ -61,9 +61,12 @@ function readTarget(m: Match): TargetRead | Stop {
   // "namora a larissa", "hat er die kathi geheiratet": an article before a name.
   // Portuguese and German put articles before names; in Spanish and French "con la X", "avec
   // le X" is a thing ("sigue con la partida").
+  // After a verb that only takes a person ("sale con la lupe", "se casó con la pau") the
+  // Spanish and French article is the colloquial one before a first name too.
   if (
-    canon.pieces[k]!.art && (canon.lang === "pt" || canon.lang === "de") &&
-    nameLike(canon.pieces[k + 1]?.w)
+    canon.pieces[k]!.art && nameLike(canon.pieces[k + 1]?.w) &&
+    (canon.lang === "pt" || canon.lang === "de" ||
+      PERSON_REL.test(rel) && canon.pieces[k + 2]?.w !== "of")
   ) k++;
   const word = canon.pieces[k]!.w;
   if (
@@ -155,6 +158,10 @@ function nameLike(w: string | undefined): boolean {
   return w !== undefined && /^@?\p{L}[\p{L}\p{N}_]{1,24}$/u.test(w) && !NO_TARGET.has(w);
 }
 
+/** Relationship words whose object can only be a person. */
+const PERSON_REL =
+  /^(?:dating|dated|dates|date|seeing|married|engaged|marry|marrying|broke up with|split with|split from|split up with|going out with)$/;
+
 /** "X or Y", "X or with Y", "X oder mit Y": the other names offered after the target. */
 function moreNames(m: Match, k: number): string[] {
   const p = m.canon.pieces;
@@ -162,7 +169,10 @@ function moreNames(m: Match, k: number): string[] {
   let i = k + 1;
   while (p[i]?.w === "or") {
     i++;
-    while (p[i] && /^(?:with|w|the|to|still|now|back|is|he|she|dating|seeing)$/.test(p[i]!.w)) i++;
+    while (
+      p[i] && /^(?:with|w|the|to|still|now|back|is|he|she|dating|seeing)$/.test(p[i]!.w) ||
+      p[i]?.art
+    ) i++;
     if (!p[i]) break;
     const tc = checkTarget(m.run, i);
     if (tc.kind !== "name" || p[i]!.w === "STREAMER") break;

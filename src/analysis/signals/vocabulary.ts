@@ -213,6 +213,9 @@ export const NO_TARGET = new Set(
     "vato tipo tio chico chica cara mina menina gajo miuda typ typen mädel mädchen fille gars " +
     "something nothing true really apparently HISPOST SE has have is are of en leute gente " +
     "gens jungs galera mecs chicos pessoal " +
+    // vocatives, fillers and demonstratives of chat in the other languages
+    "tío wey güey guey boludo boluda che nomás nomas weon weón pana parce loco mano mana " +
+    "manito hermano ese esa este eso aquel aquela esse essa digga alter " +
     "these those his hers ur your yours their it its another other who whom what which " +
     "again now rn anymore yet already still lately recently too tho though btw fr frfr lol " +
     "lmao lmfao xd omg bro bruh dude chat guys right or and but so since for from in on at " +
