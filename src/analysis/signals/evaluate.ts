@@ -65,6 +65,7 @@ function readTarget(m: Match): TargetRead | Stop {
   // Spanish and French article is the colloquial one before a first name too.
   if (
     canon.pieces[k]!.art && nameLike(canon.pieces[k + 1]?.w) &&
+    !(canon.lang === "de" && /^\p{L}{4,}en$/u.test(canon.pieces[k + 1]!.w)) &&
     (canon.lang === "pt" || canon.lang === "de" ||
       PERSON_REL.test(rel) && canon.pieces[k + 2]?.w !== "of")
   ) k++;
@@ -158,7 +159,10 @@ function nameLike(w: string | undefined): boolean {
   return w !== undefined && /^@?\p{L}[\p{L}\p{N}_]{1,24}$/u.test(w) && !NO_TARGET.has(w);
 }
 
-/** Relationship words whose object can only be a person. */
+/**
+ * Relationship words whose object can only be a person. (A German word in "-en" after an
+ * article is a noun, "mit dem gitarristen", not a first name.)
+ */
 const PERSON_REL =
   /^(?:dating|dated|dates|date|seeing|married|engaged|marry|marrying|broke up with|split with|split from|split up with|going out with)$/;
 

@@ -180,7 +180,9 @@ function isQuestion(
   const tagged = /^(?:right|innit|ye|yeah|no cap|isnt he|isnt she|is not he|is not she)$/.test(
     p[b - 1]?.w ?? "",
   );
-  return !surprised && !tagged;
+  // "sale con la vale y nadie dijo nada??": the "?" is an outcry at a second clause.
+  const outcry = /(?:^| )and (?:.* )?(?:nobody|never|nothing|not)(?= |$)/.test(rest);
+  return !surprised && !tagged && !outcry;
 }
 
 // -- Who is meant.

@@ -169,7 +169,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
   ),
   pt: table(
     "tem= has; têm= have; tens= you have; namorada= gf; namorado= bf; mina= girl; boy= man; namorados= a couple;" +
-      "namora namoram namorando= dating; namorava namorou andou= dated; ficando= seeing;" +
+      "namora namoram namorando= dating; namorava namorou andou= dated; ficando ficou fica= seeing; ficante= partner;" +
       "esposa mulher= wife; marido esposo= husband; noivo noiva noivos= engaged; ex-namorada ex-namorado= ex;" +
       "casado casada casados casadas casou casaram= married; chama= called; casar= marry; vai= going; parceiro parceira= partner;" +
       "ta tá está esta= is; tao tão estão estao= are; é= is; sao são= are; era= was;" +
@@ -188,11 +188,11 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
     "hat= has; haben= have; hast= have; freundin= gf; freund= bf; partnerin partner= partner;" +
       "frau ehefrau= wife; mann ehemann= husband; verlobte verlobter= fiance; exfreundin ex-freundin exfreund ex-freund= ex;" +
       "verheiratet geheiratet= married; heiratet heiraten= marry; verlobt= engaged;" +
-      "zusammen= together; vergeben= taken; datet daten= dating; er= he; sie= she; es= it;" +
+      "zusammen zam zsamm= together; vergeben liiert= taken; ledig solo= single; beziehung= relationship; datet daten= dating; er= he; sie= she; es= it;" +
       "du= you; ihr= her; ist= is; sind= are; seid= are; bist= are; war= was; waren= were;" +
       "mit= with; und= and; oder= or; aber= but; sondern= but; nicht= not; nie= never;" +
       "kein keine keinen= no; niemand niemandem= nobody; noch= still; jetzt jz grad gerade= now;" +
-      "schon= already; seit= since; wer wem wen= who; dass das= that; der die den dem= the;" +
+      "schon= already; seit= since; wer wem wen= who; dass das= that; der die den dem da= the;" +
       "ne nen eine einen ein einem= a; sein seine seiner seinen seinem= his; ihre ihren ihrer= her;" +
       "dein deine deinen deiner= your; mein meine meinen meiner= my; von= of; vom= of the;" +
       "getrennt= broke up; geschieden= divorced; was= something; jemanden jemand= someone;" +
@@ -206,11 +206,11 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "copain mec chum= bf; femme= wife; mari= husband; fiancé fiancée fiance fiancee= fiance;" +
       "fiancés fiancées fiances= engaged; marié mariée mariés mariées marie mariee= married;" +
       "sort sortent= dating; sors= you dating; sortait= dated; sorti sortie= dated; ensemble= together;" +
-      "célibataire celibataire célibataires= single; pris prise= taken; couple= couple;" +
+      "célibataire celibataire célibataires= single; pris prise casé casée case casee= taken; couple= couple;" +
       "avec= with; et pis= and; ou= or; mais= but; pas= not; jamais= never; personne= nobody;" +
       "rien= nothing; est= is; sont= are; etes êtes= are; es= are; était etait= was;" +
       "son sa ses= his; ton ta tes= your; mon ma mes= my; de du des= of; le la les= the;" +
-      "un une= a; qui= who; que= that; toujours encore= still; maintenant= now; déjà deja= already;" +
+      "un une= a; pour= for; au aux= to the; ce cet cette= this; ces= these; qui= who; que= that; toujours encore= still; maintenant= now; déjà deja= already;" +
       "rompu= broke up; séparés séparé séparée separes separe= broke up; divorcé divorcée divorce= divorced;" +
       "truc= something; quelqu'un quelquun= someone; voit= seeing; vous= you guys; tu toi= you;" +
       "vrai= true; depuis= since; avant= before; se= -; askip= apparently; ex-copine ex-copain= ex;" +
@@ -262,6 +262,6 @@ export const SUBJECTLESS: Record<Exclude<Lang, "en">, ReadonlySet<string>> = {
 export const NAME_ARTICLES: Record<Exclude<Lang, "en">, ReadonlySet<string>> = {
   es: new Set(words("la el")),
   pt: new Set(words("a o")),
-  de: new Set(words("die der den")),
+  de: new Set(words("die der den dem da")),
   fr: new Set(words("la le")),
 };
