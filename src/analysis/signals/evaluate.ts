@@ -106,7 +106,9 @@ function readTarget(m: Match): TargetRead | Stop {
   if (rel === "seeing" && tc.kind === "none") {
     const noun = canon.pieces[k + 1]?.w ?? "";
     const ok = SEEING_OK.has(word) &&
-      (word !== "a" && word !== "some" || PERSON_NOUN.has(noun) && noun !== "one");
+        (word !== "a" && word !== "some" || PERSON_NOUN.has(noun) && noun !== "one") ||
+      // "seeing that girl from leeds"
+      (word === "that" || word === "this") && PERSON_NOUN.has(noun) && noun !== "one";
     if (!ok) {
       return { guard: "other-sense", why: `"seeing ${word}" is looking or visiting, not dating` };
     }

@@ -163,7 +163,9 @@ function isQuestion(
   aux: boolean,
   target: string,
 ): boolean {
-  if (aux && (atSentenceStart(canon, first) || WH.test(before))) return true;
+  // "rio do u have a bf": the streamer's name calls them before the question.
+  const vocative = before === "STREAMER" || /^@\S+$/.test(before);
+  if (aux && (atSentenceStart(canon, first) || vocative || WH.test(before))) return true;
   if (/^(?:is|are|does|do|did|was|were|has|have|will|can)(?= |$)/.test(before)) return true;
   if (WH.test(before) || INDIRECT_QUESTION.test(before)) return true;
   if (target === "who" || target === "whos" || target === "which") return true;

@@ -40,6 +40,7 @@ const CLIP_START = "(?<=^|[?.,] )(?:(?:so|wait|lol|omg|ok|bro|chat|and|yo|fun fa
 
 export type RuleName =
   | "dating"
+  | "bare-partner"
   | "date-verb"
   | "married"
   | "status"
@@ -175,6 +176,8 @@ export const RULES: readonly Rule[] = [
     `${START}(?:(?<aux>is|was|does|did)(?: not)? )?${TGT}${MID} (?<rel>dating|married to|engaged to|going out with|in a relationship with|with) (?<s>STREAMER|you|him|her)(?= |$)`,
   ),
   rule("elliptic", 0.5, "dating", `(?<=^|[?.,] )(?:still )?(?<rel>dating) ${TGT} \\?`),
+  // "gf?", "novia?? 👀", "namorada?? kkkk": the whole line asks whether there is a partner.
+  rule("bare-partner", 0.45, "gf bf", `^(?<rel>gf|bf) \\?(?: [^ ]+){0,2}$`),
   // "rexx + sienna confirmed", "ambre x hugo real??", "jake with priya or mia now?"
   rule(
     "clipped-pair",
