@@ -521,6 +521,15 @@ function rewritePhrases(pieces: Piece[]): void {
   }
 }
 
+/** "the guy" in chat: with an article before it, the streamer ("o gajo", "el boludo"). */
+const THE_GUY =
+  /^(?:gajo|boludo|tipo|tío|tio|wey|güey|vato|bro|mano|cara|moço|gars|mec|typ|kerl)$/i;
+const PREPOSITION_AFTER = /^(?:in|im|dans|du|de|do|da|del|en|no|na|from|aus|von)$/i;
+/** Laughter before a subjectless verb. */
+const LAUGH = /^(?:k{3,}|(?:ja|je|ha|rs)+[jhaes]?|x+d+)$/;
+/** An opener word (not punctuation, not the streamer) before a subjectless verb. */
+const VOCATIVE = (w: string) => OPENER.has(w) && w !== "," && w !== "STREAMER";
+
 /** Words that may come before a subjectless verb in its clause ("ya", "so", "bro"). */
 const BEFORE_VERB = new Set(
   ["so", "and", "but", "already", "now", "still", "also", "bro", "ok", "before", "first"],
@@ -532,12 +541,30 @@ const BEFORE_VERB = new Set(
  * verb when it opens its clause.
  */
 function addImpliedSubjects(pieces: Piece[]): void {
+  // "el boludo tiene novia", "o gajo namora", "der bro ist vergeben", "le mec est en couple":
+  // "the guy" opening a clause is the streamer.
+  for (let i = 0; i + 1 < pieces.length; i++) {
+    const prev = pieces[i - 1]?.w;
+    if (
+      pieces[i]!.art && pieces[i]!.w === "the" && THE_GUY.test(pieces[i + 1]!.raw) &&
+      // "der typ im chat", "le gars dans le chat": someone else.
+      !PREPOSITION_AFTER.test(pieces[i + 2]?.raw ?? "") &&
+      (prev === undefined || prev === "?" || prev === "." || prev === "," || OPENER.has(prev))
+    ) {
+      const p = pieces[i]!;
+      pieces.splice(i, 2, { w: "he", s: p.s, e: pieces[i + 1]!.e, raw: "", mention: false });
+    }
+  }
   for (let i = 0; i < pieces.length; i++) {
     if (!pieces[i]!.pro) continue;
     // "el tiene novia?": "el" before a verb is "él".
     if (pieces[i - 1]?.art && /^el$/i.test(pieces[i - 1]!.raw)) pieces[i - 1]!.w = "he";
     let k = i - 1;
-    while (k >= 0 && BEFORE_VERB.has(pieces[k]!.w)) k--;
+    // ... and a vocative or laughter: "wey neta anda con", "jajaja anda con la jime".
+    while (
+      k >= 0 &&
+      (BEFORE_VERB.has(pieces[k]!.w) || VOCATIVE(pieces[k]!.w) || LAUGH.test(pieces[k]!.w))
+    ) k--;
     const prev = pieces[k]?.w;
     if (
       prev === undefined || prev === "?" || prev === "." || prev === "," || prev === "but" ||
