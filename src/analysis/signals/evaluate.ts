@@ -63,11 +63,16 @@ function readTarget(m: Match): TargetRead | Stop {
   // le X" is a thing ("sigue con la partida").
   // After a verb that only takes a person ("sale con la lupe", "se casó con la pau") the
   // Spanish and French article is the colloquial one before a first name too.
+  const named = canon.pieces[k + 1]?.w;
+  const afterName = canon.pieces[k + 2]?.w ?? "";
   if (
-    canon.pieces[k]!.art && nameLike(canon.pieces[k + 1]?.w) &&
-    !(canon.lang === "de" && /^\p{L}{4,}en$/u.test(canon.pieces[k + 1]!.w)) &&
+    canon.pieces[k]!.art && nameLike(named) &&
+    !(canon.lang === "de" && /^\p{L}{4,}en$/u.test(named!)) &&
     (canon.lang === "pt" || canon.lang === "de" ||
-      PERSON_REL.test(rel) && canon.pieces[k + 2]?.w !== "of")
+      PERSON_REL.test(rel) && afterName !== "of" ||
+      // "sigue con la cami?": a short clipped first name closing its clause.
+      CLIPPED_NAME.test(named!) && /^(?:\?|\.|,|or|and|)$/.test(afterName) &&
+        !NON_PERSON.has(named!))
   ) k++;
   const word = canon.pieces[k]!.w;
   if (
@@ -168,13 +173,22 @@ function nameLike(w: string | undefined): boolean {
 const PERSON_REL =
   /^(?:dating|dated|dates|date|seeing|married|engaged|marry|marrying|broke up with|split with|split from|split up with|going out with)$/;
 
+/** A clipped first name in chat: "cami", "jime", "flor", "pau". */
+const CLIPPED_NAME = /^\p{L}{3,4}$/u;
+
 /** "X or Y", "X or with Y", "X oder mit Y": the other names offered after the target. */
 function moreNames(m: Match, k: number): string[] {
   const p = m.canon.pieces;
   const out: string[] = [];
   let i = k + 1;
-  while (p[i]?.w === "or") {
+  // "... or Y", and a second "with": "ficou com a bia e com a carol", "with X and before with Y".
+  while (
+    p[i]?.w === "or" ||
+    p[i]?.w === "and" &&
+      (p[i + 1]?.w === "with" || p[i + 2]?.w === "with" && p[i + 1]?.w === "before")
+  ) {
     i++;
+    if (p[i]?.w === "before") i++;
     while (
       p[i] && /^(?:with|w|the|to|still|now|back|is|he|she|dating|seeing)$/.test(p[i]!.w) ||
       p[i]?.art
