@@ -211,7 +211,8 @@ export function canonicalize(text: string, ctx: SignalContext): Canon {
     const mention = low.charCodeAt(0) === 64;
     if (mention) low = low.slice(1);
     // The streamer, possibly possessive: "luna", "@luna_plays", "luna's", "lunas".
-    if (aliases.has(low)) {
+    // "léa" in lea_joue's chat: the login has no accents.
+    if (aliases.has(low) || /[^\x00-\x7f]/.test(low) && aliases.has(fold(low))) {
       push("STREAMER", m);
       continue;
     }

@@ -92,7 +92,7 @@ export const RULES: readonly Rule[] = [
     "dating",
     0.85,
     "dating seeing with w relationship together",
-    `${START}(?:(?<aux>${AUXQ})(?: not)? )?(?<s>${SUBJ})${MID} (?<rel>dating|seeing|going out with|in a relationship with|together with|a thing with|a thing w|something with|something w|a something with|hooking up with|with|w)(?: (?:now|still|already|rn|currently))?(?: ${TGT})?(?= |$)`,
+    `${START}(?:(?<aux>${AUXQ})(?: not)? )?(?<s>${SUBJ})${MID} (?<rel>dating|seeing|going out with|in a relationship with|together with|a thing with|a thing w|something with|something w|a something with|hooking up with|with|w)(?: (?:now|still|already|rn|currently))?(?: with)?(?: ${TGT})?(?= |$)`,
   ),
   rule(
     "date-verb",
