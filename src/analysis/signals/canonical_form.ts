@@ -14,6 +14,7 @@ import {
   GENERIC_LOGIN_PARTS,
   LEAD_FILLER,
   NO_TARGET,
+  NON_PERSON,
   NOT_THE_STREAMER,
   OPENER,
   PREPOSITION,
@@ -489,8 +490,23 @@ const PHRASES: readonly [Step[], Put[]][] = [
   [["know", "SE"], [0, "if"]],
   // "la copine de theo c'est manon"
   [[isPartner, "it", "is"], [0, "is"]],
+  // "er hat sich von der sarah getrennt": he broke up with sarah
+  [["has", "of", "the", isNameish, "broke", "up"], ["broke", "up", "with", 2, 3]],
+  [["has", "of", isNameish, "broke", "up"], ["broke", "up", "with", 2]],
+  [["is", "of", "the", isNameish, "broke", "up"], ["broke", "up", "with", 2, 3]],
+  [["is", "of", isNameish, "broke", "up"], ["broke", "up", "with", 2]],
   [["SE"], []],
 ];
+
+/** Groups one leaves: "vom team getrennt", "de son équipe". */
+const WITH_GROUP =
+  /^(?:team|clan|squad|org|crew|gruppe|verein|club|grupo|time|equipo|équipe|equipe)$/;
+
+/** A word that may be a first name (not a pronoun, a filler or a thing). */
+function isNameish(w: string): boolean {
+  return /^\p{L}[\p{L}\p{N}_]+$/u.test(w) && !NO_TARGET.has(w) && !NON_PERSON.has(w) &&
+    !WITH_GROUP.test(w);
+}
 
 function stepOk(step: Step, w: string): boolean {
   return typeof step === "string" ? step === w : step(w);
