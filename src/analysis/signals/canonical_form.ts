@@ -545,7 +545,8 @@ const PREPOSITION_AFTER = /^(?:in|im|dans|du|de|do|da|del|en|no|na|from|aus|von)
 /** Laughter before a subjectless verb. */
 const LAUGH = /^(?:k{3,}|(?:ja|je|ha|rs)+[jhaes]?|x+d+)$/;
 /** An opener word (not punctuation, not the streamer) before a subjectless verb. */
-const VOCATIVE = (w: string) => OPENER.has(w) && w !== "," && w !== "STREAMER";
+const VOCATIVE = (w: string) =>
+  (OPENER.has(w) || OPENER.has(fold(w))) && w !== "," && w !== "STREAMER";
 
 /** Words that may come before a subjectless verb in its clause ("ya", "so", "bro"). */
 const BEFORE_VERB = new Set(

@@ -31,7 +31,7 @@ import {
   STATUS_NEXT,
   SUBJECT_WEIGHT,
 } from "./vocabulary.ts";
-import { isEmote } from "./target.ts";
+import { isEmote, LAUGHTER } from "./target.ts";
 
 // Guards over the canonical text.
 export const NEGATION = /(?:^| )(?:not|never|no longer)(?= |$)/;
@@ -271,7 +271,9 @@ function namedFirst(m: Match): string | null {
   const p = m.canon.pieces;
   const [a] = clauseSpan(m.canon, m.first);
   let k = a;
-  while (k < m.first && OPENER.has(p[k]!.w) && p[k]!.w !== "STREAMER") k++;
+  while (
+    k < m.first && (OPENER.has(p[k]!.w) && p[k]!.w !== "STREAMER" || LAUGHTER.test(p[k]!.w))
+  ) k++;
   if (k >= m.first) return null;
   const w = p[k]!.w;
   const tAt = m.gi.t ? pieceAt(m.canon, m.gi.t[0]) : -1;
@@ -610,7 +612,7 @@ const CLIP_MARK =
  */
 const clippedNeedsMark: Guard = (m) => {
   const r = m.rule.name;
-  if (r !== "clipped-pair" && r !== "clipped-name") return null;
+  if (r !== "clipped-pair" && r !== "clipped-pair-reverse" && r !== "clipped-name") return null;
   const next = m.canon.pieces[m.last + 1]?.w ?? "";
   if (r === "clipped-name") {
     if (m.g.eq === "=" || next === "?") return null;

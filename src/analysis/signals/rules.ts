@@ -57,6 +57,7 @@ export type RuleName =
   | "has-partner-inverted"
   | "has-partner-final"
   | "clipped-pair"
+  | "clipped-pair-reverse"
   | "clipped-name"
   | "clipped-status-pair"
   | "with-whom"
@@ -185,6 +186,13 @@ export const RULES: readonly Rule[] = [
     "+ x w with and",
     `${CLIP_START}(?<s>STREAMER|him|her|he|she) (?<rel>\\+|x|w|with|and) ${TGT}(?: or ${TGT2})?${CLIP_TAIL}(?= |$)`,
   ),
+  // "vale + memo confirmado", "yuki & ren 💍??": the name first.
+  rule(
+    "clipped-pair-reverse",
+    0.7,
+    "+ x and",
+    `${CLIP_START}${TGT} (?<rel>\\+|x|and) (?<s>STREAMER)${CLIP_TAIL}(?= |$)`,
+  ),
   // "¿con quién sale?", "mit wem ist er zusammen?", "avec qui il sort?"
   rule(
     "with-whom",
@@ -242,6 +250,7 @@ export const NAMING_RULES = new Set<RuleName>([
   "elliptic",
   "congrats",
   "clipped-pair",
+  "clipped-pair-reverse",
   "clipped-name",
   "clipped-status-pair",
   "which-of",
