@@ -137,7 +137,7 @@ export const RULES: readonly Rule[] = [
     "partner-name",
     0.85,
     PARTNER_WORDS + " girl bae lady man boo",
-    `${START}(?<p>${POSS})${MOD} (?<rel>${PARTNER_LOOSE})(?: (?:is|=|named|called|aka))? ${TGT}(?= |$)`,
+    `${START}(?<p>${POSS})${MOD} (?<rel>${PARTNER_LOOSE})(?: (?:is called|is named|is|=|named|called|aka)| was(?= [^ ]+(?: [?.,]|$)))? ${TGT}(?= |$)`,
   ),
   rule(
     "name-partner",
