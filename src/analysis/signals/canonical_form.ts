@@ -95,6 +95,11 @@ function aliasesFor(ctx: SignalContext): Aliases {
       !isFunctionWord(part) && !COMMON.has(part)
     ) exact.add(part);
   }
+  // "reactwithrio", "bobandthebeast": the name after a joining word inside a login part.
+  for (const part of login.split(/[_\d]+/)) {
+    const m = /^([a-z]{3,}?)(?:with|and|the|its)([a-z]{3,})$/.exec(part);
+    if (m && !GENERIC_LOGIN_PARTS.has(m[2]!) && !COMMON.has(m[2]!)) exact.add(m[2]!);
+  }
   for (const name of ctx.streamerNames ?? []) {
     const n = name.toLowerCase().replace(/^@/, "").trim();
     if (n && !n.includes(" ")) exact.add(n);

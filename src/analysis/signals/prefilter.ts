@@ -50,9 +50,9 @@ function grouped(stems: readonly string[]): string {
 const CORE = grouped(STEM_LIST);
 const STEMS = new RegExp(`${CORE}|\\b(?<w>with\\b|w\\/|w\\b)`, "i");
 const STEMS_NO_WITH = new RegExp(CORE, "i");
-const CLIPPED_X = / x \S+ ?(?:\?|real\b|official|confirm|canon|💕|❤|💍|😍|🥰|💖)/iu;
+const CLIPPED_X = / [x&] \S+ ?(?:\?|real\b|official|confirm|canon|💕|❤|💍|😍|🥰|💖)/iu;
 const WITH_AFTER_SUBJECT =
-  /(?:\b(?:he|she|hes|shes|is|u|you|ur|are|r|still|back|now|currently|been|was|were|literally|actually|really|def|prob|probably|totally|lowkey|officially|secretly|apparently|already|like|just|so|also|fr|clearly|obviously|definitely|defo|deff|kinda|sorta|highkey|prolly|always|even)|['’]s) w(?:ith\b|\/|\b)|\bwith (?:him|her)\b/i;
+  /(?:\b(?:he|she|hes|shes|is|u|you|ur|are|r|still|back|now|currently|been|was|were|literally|actually|really|def|prob|probably|totally|lowkey|officially|secretly|apparently|already|like|just|so|also|fr|clearly|obviously|definitely|defo|deff|kinda|sorta|highkey|prolly|always|even)|['’]s) w(?:ith\b|\/|\b)|\bwith (?:him|her)\b|\b(?:is|was|isnt|wasnt) \S+ w(?:ith\b|\/|\b)/i;
 
 /**
  * The pre-filter: false when `text` certainly holds no relationship talk, so that the ~99% of
@@ -71,7 +71,8 @@ export function mayMentionRelationship(text: string): boolean {
   const m = STEMS.exec(text);
   if (m === null) {
     // The clipped forms "rexx + sienna", "ambre x hugo real??" (cheap checks first).
-    return text.includes(" + ") || (text.includes(" x ") && CLIPPED_X.test(text));
+    return text.includes(" + ") ||
+      (text.includes(" x ") || text.includes(" & ")) && CLIPPED_X.test(text);
   }
   if (m.groups?.w === undefined) return true;
   return STEMS_NO_WITH.test(text) || WITH_AFTER_SUBJECT.test(text);
