@@ -572,7 +572,9 @@ function addImpliedSubjects(pieces: Piece[]): void {
       pieces[i]!.art && pieces[i]!.w === "the" && THE_GUY.test(pieces[i + 1]!.raw) &&
       // "der typ im chat", "le gars dans le chat": someone else.
       !PREPOSITION_AFTER.test(pieces[i + 2]?.raw ?? "") &&
-      (prev === undefined || prev === "?" || prev === "." || prev === "," || OPENER.has(prev))
+      (prev === undefined || prev === "?" || prev === "." || prev === "," || OPENER.has(prev) ||
+        // "hat der bro a freundin?": after the verb of a question.
+        /^(?:has|is|was|does)$/.test(prev) && i === 1)
     ) {
       const p = pieces[i]!;
       pieces.splice(i, 2, { w: "he", s: p.s, e: pieces[i + 1]!.e, raw: "", mention: false });

@@ -9,7 +9,7 @@ import { dislocated, GUARDS, type Match, readMatch, type Stop } from "./guards.t
 import { NAMING_RULES, type Rule } from "./rules.ts";
 import { phraseOf } from "./snippet.ts";
 import { checkTarget, type Run } from "./target.ts";
-import { pieceAt } from "./canonical_form.ts";
+import { type Canon, pieceAt } from "./canonical_form.ts";
 import {
   ACTIVITY_NEXT,
   COMMON_VERB,
@@ -146,7 +146,7 @@ function readTarget(m: Match): TargetRead | Stop {
     }
     if (
       rel !== "seeing" && !/(?:^| )(?:still|back|now|currently)(?= |$)/.test(mid) && after &&
-      !WITH_NEXT.test(after)
+      !WITH_NEXT.test(after) && !togetherLater(canon, k)
     ) {
       return {
         guard: "other-sense",
@@ -160,6 +160,16 @@ function readTarget(m: Match): TargetRead | Stop {
 /** After "with X", these keep X a partner: "is he with jana together?", "with sara now". */
 const WITH_NEXT =
   /^(?:\?|\.|,|now|rn|still|right|tho|though|fr|or|again|lol|lmao|anymore|STREAMER|together|since|for|and|but|not|yet|already|officially|forever|married|engaged|a|years|months|non|nao|não|né|ne|oder|hein|no|right|ou|deadass|ngl|tbh|btw|frfr|ong|innit|fs|confirmed|irl|kekw|lul|omegalul|jaja|jajaja|kkk|kkkk|mdr|ptdr)$/;
+
+/** "mit da bärbel aus graz zam": "together" closes the clause of a German "with". */
+function togetherLater(canon: Canon, k: number): boolean {
+  for (let i = k + 1; i < canon.pieces.length && i <= k + 5; i++) {
+    const w = canon.pieces[i]!.w;
+    if (w === "together") return true;
+    if (w === "," || w === "." || w === "?" || w === "and" || w === "but") return false;
+  }
+  return false;
+}
 
 /** A word that may be a name (the target reader has the last word). */
 function nameLike(w: string | undefined): boolean {

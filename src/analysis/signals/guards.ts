@@ -49,7 +49,8 @@ const INDIRECT_QUESTION =
 /** A question word before the match in its sentence: "who is his gf", "since when is he". */
 const WH = /(?:^| )(?:who|whom|whos|which|when|how|why|where|what)(?= |$)/;
 /** "..., or not?", "o no", "ou pas", "oder was": a question tag after the match. */
-const OR_TAG = / or (?:still )?(?:not|nah|no|what|that|quoi|something|nothing)(?= |$)/;
+const OR_TAG =
+  / or (?:(?:still )?(?:not|nah|no|what|that|quoi|something|nothing)|(?:is|are|was|has|does) (?:he|she|STREAMER|you))(?= |$)/;
 const HYPOTHETICAL =
   /(?:^| )(?:imagine|pretend|hope|hopefully|wish|wishes|wished|i ship|ship|shipping|would be|could be|dream|dreams|want|wants|wanted|wanna)(?= |$)/;
 const IF_WORD =

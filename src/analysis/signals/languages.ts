@@ -185,7 +185,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "confirmado confirmada oficial= confirmed",
   ),
   de: table(
-    "hat= has; haben= have; hast= have; freundin= gf; freund= bf; partnerin partner= partner;" +
+    "hat= has; isch= is; heast= -; haben= have; hast= have; freundin= gf; freund= bf; partnerin partner= partner;" +
       "frau ehefrau= wife; mann ehemann= husband; verlobte verlobter= fiance; exfreundin ex-freundin exfreund ex-freund= ex;" +
       "verheiratet geheiratet= married; heiratet heiraten= marry; verlobt= engaged;" +
       "zusammen zam zsamm= together; vergeben liiert= taken; ledig solo= single; beziehung= relationship; datet daten= dating; er= he; sie= she; es= it;" +
@@ -202,7 +202,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "letzten letzte letztes letztem= last; heißt heisst= called; bestätigt bestaetigt offiziell= confirmed",
   ),
   fr: table(
-    "il= he; elle= she; ils elles= they; a= has; ont= have; as= have; copine meuf blonde= gf;" +
+    "il= he; lui= him; elle= she; ils elles= they; a= has; ont= have; as= have; copine meuf blonde= gf;" +
       "copain mec chum= bf; femme= wife; mari= husband; fiancé fiancée fiance fiancee= fiance;" +
       "fiancés fiancées fiances= engaged; marié mariée mariés mariées marie mariee= married;" +
       "sort sortent= dating; sors= you dating; sortait= dated; sorti sortie= dated; ensemble= together;" +

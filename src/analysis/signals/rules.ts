@@ -191,7 +191,7 @@ export const RULES: readonly Rule[] = [
     "clipped-pair-reverse",
     0.7,
     "+ x and",
-    `${CLIP_START}${TGT} (?<rel>\\+|x|and) (?<s>STREAMER)${CLIP_TAIL}(?= |$)`,
+    `${CLIP_START}${TGT} (?<rel>\\+|x|and) (?<s>STREAMER|him|he)${CLIP_TAIL}(?= |$)`,
   ),
   // "¿con quién sale?", "mit wem ist er zusammen?", "avec qui il sort?"
   rule(
