@@ -500,8 +500,16 @@ const PHRASES: readonly [Step[], Put[]][] = [
   [["has", "of", isNameish, "broke", "up"], ["broke", "up", "with", 2]],
   [["is", "of", "the", isNameish, "broke", "up"], ["broke", "up", "with", 2, 3]],
   [["is", "of", isNameish, "broke", "up"], ["broke", "up", "with", 2]],
+  // "se separó del grupo", "separou do time", "s'est séparé de son équipe": left a group.
+  [["broke", "up", "of", "the", isGroup], ["left", 3, 4]],
+  [["broke", "up", "of", "his", isGroup], ["left", 3, 4]],
+  [["broke", "up", "of", isGroup], ["left", 3]],
   [["SE"], []],
 ];
+
+function isGroup(w: string): boolean {
+  return WITH_GROUP.test(w);
+}
 
 /** Groups one leaves: "vom team getrennt", "de son équipe". */
 const WITH_GROUP =

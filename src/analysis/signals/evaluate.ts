@@ -138,6 +138,10 @@ function readTarget(m: Match): TargetRead | Stop {
     return { guard: "other-sense", why: `"${rel} ${word} ${after}" is an activity` };
   }
   if (rel === "with" || rel === "w" || rel === "seeing") {
+    // "volvió con la ex?", "is he back with his ex": a partner, unnamed.
+    if (target === null && /^(?:the|his|her)$/.test(word) && canon.pieces[k + 1]?.w === "ex") {
+      return { target: null, more: [], note: `"with ${word} ex": a former partner, unnamed` };
+    }
     if (target === null && rel !== "seeing" && !/(?:^| )who(?= |$)/.test(before)) {
       return { guard: "other-sense", why: `"with ${word}" is company, not a partner` };
     }

@@ -162,7 +162,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "cortaron terminaron separaron= broke up; termino terminó corto cortó separo separó= broke up;" +
       "divorcio divorció divorciaron= divorced; divorciado divorciada= divorced;" +
       "algo= something; alguien= someone; se= -; usted vos= you; ustedes= you guys; tal= -;" +
-      "desde= since; hace= since; antes= before; primero= first; llama= called; besaron= kissed; si= if; sabe saben= know;" +
+      "desde= since; hace= since; ese esa eso aquel aquella= that; este= this; volvio volvió= is back; antes= before; primero= first; llama= called; besaron= kissed; si= if; sabe saben= know;" +
       "en= in;" +
       "dos= two; años anos año= years; meses mes= months; pasado pasada= last;" +
       "confirmado confirmada confirmadisimo confirmadísimo oficial= confirmed",
@@ -180,7 +180,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "meu minha= my; de do da dos das= of; vc você voce tu= you; vcs vocês voces= you guys;" +
       "quem= who; que q= that; vdd verdade= true; terminaram separaram terminou separou= broke up;" +
       "divorciou divorciaram divorciado divorciada= divorced; algo= something; alguem alguém= someone;" +
-      "se= SE; faz há ha= since; desde= since; antes= before; beijaram= kissed; pá epá= -;" +
+      "se= SE; faz há ha= since; desde= since; antes= before; beijaram= kissed; esse essa aquele aquela= that; voltou= is back; pá epá= -;" +
       "dois duas= two; sabe= know; anos= years; meses= months; passado passada= last; em no na= in;" +
       "confirmado confirmada oficial= confirmed",
   ),
@@ -246,12 +246,12 @@ export const ELISION: ReadonlyMap<string, string> = new Map([
 export const SUBJECTLESS: Record<Exclude<Lang, "en">, ReadonlySet<string>> = {
   es: new Set(
     words(
-      "tiene sale sigue esta está es salia salía salio salió anduvo caso casó termino terminó corto cortó separo separó divorcio divorció andaba anda separaron cortaron terminaron",
+      "volvio volvió tiene sale sigue esta está es salia salía salio salió anduvo caso casó termino terminó corto cortó separo separó divorcio divorció andaba anda separaron cortaron terminaron",
     ),
   ),
   pt: new Set(
     words(
-      "tem namora ta tá está esta é casou terminou separou namorava namorou andou divorciou terminaram separaram",
+      "voltou tem namora ta tá está esta é casou terminou separou namorava namorou andou divorciou terminaram separaram",
     ),
   ),
   de: new Set(words("hat ist datet war")),
