@@ -172,7 +172,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "namora namoram namorando= dating; namorava namorou andou= dated; ficando ficou fica= seeing; ficante= partner;" +
       "esposa mulher= wife; marido esposo= husband; noivo noiva noivos= engaged; ex-namorada ex-namorado= ex;" +
       "casado casada casados casadas casou casaram= married; chama chama-se= called; sim= yes; casar= marry; vai= going; parceiro parceira= partner;" +
-      "ta tá está esta= is; tao tão estão estao= are; é= is; sao são= are; era= was;" +
+      "ta tá está esta= is; és= you are; mesmo= really; tao tão estão estao= are; é= is; sao são= are; era= was;" +
       "com= with; e= and; ou= or; mas= but; nao não= not; nunca= never; ninguem ninguém= nobody;" +
       "ainda= still; agora= now; ja já= already; juntos juntas= together;" +
       "solteiro solteira solteiros= single; ele= he; ela= she; eles= they;" +

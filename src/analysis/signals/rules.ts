@@ -162,7 +162,7 @@ export const RULES: readonly Rule[] = [
     "together-pair",
     0.7,
     PAIR_WORDS,
-    `${START}(?:(?<aux>are|were)(?: not)? )?(?<s>you|ur)(?: (?:two|2|guys|both))+${MID} (?<rel>together|a couple|dating|a thing|married|engaged|in a relationship)(?= |$)`,
+    `${START}(?:(?<aux>are|were)(?: not)? )?(?<s>you|ur)(?: (?:two|2|guys|both))+${MID} (?<rel>together|a couple|dating|seeing|a thing|married|engaged|in a relationship)(?= |$)`,
   ),
   rule(
     "together-after",
