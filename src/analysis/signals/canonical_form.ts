@@ -218,7 +218,7 @@ export function canonicalize(text: string, ctx: SignalContext): Canon {
     if (mention) low = low.slice(1);
     // The streamer, possibly possessive: "luna", "@luna_plays", "luna's", "lunas".
     // "léa" in lea_joue's chat: the login has no accents.
-    if (aliases.has(low) || /[^\x00-\x7f]/.test(low) && aliases.has(fold(low))) {
+    if (aliases.has(low) || /[\u0080-\uffff]/.test(low) && aliases.has(fold(low))) {
       push("STREAMER", m);
       continue;
     }
