@@ -47,7 +47,8 @@ const SUBJECT_DENIES_ALL = new RegExp(SUBJECT_DENIES.source, "g");
 const INDIRECT_QUESTION =
   /(?:^| )(?:(?:wonder|wondering|know|knows|idk|curious|sure|unsure|tell us|ask|asked)(?: who)? (?:if|whether)|true (?:it )?that)(?= |$)/;
 /** A question word before the match in its sentence: "who is his gf", "since when is he". */
-const WH = /(?:^| )(?:who|whom|whos|which|when|how|why|where|what)(?= |$)/;
+const WH =
+  /(?:^| )(?<!(?:from|by|of|for|to) )(?:who|whom|whos|which|when|how|why|where|what)(?= |$)/;
 /** "..., or not?", "o no", "ou pas", "oder was": a question tag after the match. */
 const OR_TAG =
   / or (?:(?:still )?(?:not|nah|no|what|that|quoi|something|nothing)|(?:is|are|was|has|does) (?:he|she|STREAMER|you))(?= |$)/;

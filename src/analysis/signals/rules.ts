@@ -178,7 +178,12 @@ export const RULES: readonly Rule[] = [
   ),
   rule("elliptic", 0.5, "dating", `(?<=^|[?.,] )(?:still )?(?<rel>dating) ${TGT} \\?`),
   // "gf?", "novia?? 👀", "namorada?? kkkk": the whole line asks whether there is a partner.
-  rule("bare-partner", 0.45, "gf bf", `^(?<rel>gf|bf) \\?(?: [^ ]+){0,2}$`),
+  rule(
+    "bare-partner",
+    0.45,
+    "gf bf wife husband",
+    `^(?<rel>gf|bf|wife|husband) \\?(?: [^ ]+){0,2}$`,
+  ),
   // "rexx + sienna confirmed", "ambre x hugo real??", "jake with priya or mia now?"
   rule(
     "clipped-pair",
