@@ -487,6 +487,7 @@ const PHRASES: readonly [Step[], Put[]][] = [
   [["in", "couple"], ["in", "a", "relationship"]],
   // "está de novia con marcos": is going out with
   [["is", "of", isPartner], [0, "dating"]],
+  [["are", "of", isPartner], [0, "dating"]],
   [["in", "ce", "moment"], ["now"]],
   [["in", "este", "momento"], ["now"]],
   [["in", "momento"], ["now"]],

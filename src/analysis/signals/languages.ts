@@ -162,7 +162,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "cortaron terminaron separaron= broke up; termino terminó corto cortó separo separó= broke up;" +
       "divorcio divorció divorciaron= divorced; divorciado divorciada= divorced;" +
       "algo= something; alguien= someone; se= -; usted vos= you; ustedes= you guys; tal= -;" +
-      "desde= since; hace= since; ese esa eso aquel aquella= that; este= this; volvio volvió= is back; antes= before; primero= first; llama= called; besaron= kissed; si= if; sabe saben= know;" +
+      "desde= since; hace= since; decinos dinos decime dime= tell us; ese esa eso aquel aquella= that; este= this; volvio volvió= is back; antes= before; primero= first; llama= called; besaron= kissed; si= if; sabe saben= know;" +
       "en= in;" +
       "dos= two; años anos año= years; meses mes= months; pasado pasada= last;" +
       "confirmado confirmada confirmadisimo confirmadísimo oficial= confirmed",
