@@ -8,6 +8,7 @@
 import { errorMessage, OsintError } from "./src/errors.ts";
 import { loadEnv } from "./src/config.ts";
 import { type CliIO, type Handler, writerFor } from "./src/cli/io.ts";
+import { usesDatabase } from "./src/cli/args.ts";
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Handler> }> = {
   subjects: {
@@ -50,6 +51,26 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Handler> }
     summary: "remove every trace of a user or channel",
     load: async () => (await import("./src/cli/forget.ts")).run,
   },
+  timeline: {
+    summary: "everything about one person in time order, across renames and channels",
+    load: async () => (await import("./src/cli/timeline.ts")).run,
+  },
+  graph: {
+    summary: "who talks to whom: export the interaction graph, list a person's contacts",
+    load: async () => (await import("./src/cli/graph.ts")).run,
+  },
+  users: {
+    summary: "find persons by login, past login, display name or id (typos forgiven)",
+    load: async () => (await import("./src/cli/users.ts")).run,
+  },
+  db: {
+    summary: "the PostgreSQL database of a fleet: migrate, status, import",
+    load: async () => (await import("./src/cli/db.ts")).run,
+  },
+  serve: {
+    summary: "the workspace in the browser, and its JSON API",
+    load: async () => (await import("./src/cli/serve.ts")).run,
+  },
 };
 
 /**
@@ -66,6 +87,9 @@ const DROPS: Readonly<Record<string, Deno.PermissionName[]>> = {
   forget: ["net"],
   signals: ["net"],
   providers: ["net"],
+  timeline: ["net"],
+  graph: ["net"],
+  users: ["net"],
 };
 
 const USAGE = `twitch-osint: watch public Twitch chat, build profiles, enrich subjects
@@ -116,7 +140,10 @@ export async function main(argv: string[], io?: Partial<CliIO>): Promise<number>
     if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", onSignal);
   }
   try {
+    // A PostgreSQL store is reached over the network: keep net then.
+    const database = usesDatabase(rest, full.env);
     for (const permission of DROPS[name] ?? []) {
+      if (permission === "net" && database) continue;
       await Deno.permissions.revoke({ name: permission });
     }
     const handler = await command.load();

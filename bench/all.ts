@@ -28,6 +28,13 @@ const steps: Array<[string, string[]]> = [
   ]],
   ["signals: precision/recall and cost", ["run", "-A", "bench/signals_eval.ts"]],
   ["forget", ["run", "-A", "bench/forget.ts", "--count", quick ? "20000" : "200000"]],
+  ["postgres (beside the embedded store)", [
+    "run",
+    "-A",
+    "bench/postgres.ts",
+    "--count",
+    quick ? "20000" : "200000",
+  ]],
 ];
 
 let failed = 0;

@@ -68,4 +68,8 @@ Done. Outputs (all plain files, safe to delete and rebuild):
   ${dataDir}/reports/<subject>.md          subject reports
   ${dataDir}/index.sqlite                  the search index (derived from the log)
   ${dataDir}/profiles.sqlite               the rollup state behind the profiles (derived)
-Next: deno task cli search messages --help`);
+
+Open the workspace in your browser (channels, search, people, subjects, reports):
+  deno task serve${dataDir === "./data" ? "" : ` --data-dir ${dataDir}`}
+  then open http://127.0.0.1:8080/   (Ctrl-C stops it; --port N picks another port)
+Or keep to the terminal: deno task cli search messages --help`);

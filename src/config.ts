@@ -27,6 +27,11 @@ export interface CommonOptions {
   dataDir: string;
   /** `--fixtures-dir`, env `OSINT_FIXTURES_DIR`. @default "./fixtures", else the shipped ones */
   fixturesDir: string;
+  /**
+   * `--database-url`, env `OSINT_DATABASE_URL`: a `postgresql://` URL selects the PostgreSQL
+   * store (holds a password, maybe: never print it). @default undefined (the embedded store)
+   */
+  databaseUrl?: string;
   /** `--debug`: stack traces and internal detail on stderr. */
   debug: boolean;
   /** `--quiet`: no progress and no summary, only errors and requested output. */
@@ -79,11 +84,24 @@ export function loadEnv(dotEnvPath = ".env"): Env {
 
 /** Resolves the common options from parsed flags and the environment. */
 export function commonOptions(
-  flags: { "data-dir"?: string; "fixtures-dir"?: string; debug?: boolean; quiet?: boolean },
+  flags: {
+    "data-dir"?: string;
+    "fixtures-dir"?: string;
+    "database-url"?: string;
+    debug?: boolean;
+    quiet?: boolean;
+  },
   env: Env,
 ): CommonOptions {
   const dataDir = flags["data-dir"] ?? env("OSINT_DATA_DIR") ?? "./data";
   const fixturesDir = flags["fixtures-dir"] ?? env("OSINT_FIXTURES_DIR") ?? defaultFixturesDir();
   if (!dataDir.trim()) throw new UsageError("--data-dir must not be empty");
-  return { dataDir, fixturesDir, debug: flags.debug ?? false, quiet: flags.quiet ?? false };
+  const databaseUrl = flags["database-url"] ?? env("OSINT_DATABASE_URL");
+  return {
+    dataDir,
+    fixturesDir,
+    ...(databaseUrl !== undefined && databaseUrl.trim() !== "" ? { databaseUrl } : {}),
+    debug: flags.debug ?? false,
+    quiet: flags.quiet ?? false,
+  };
 }

@@ -24,8 +24,9 @@ export const LOGIN_RE: RegExp = /^[a-z0-9_]{1,25}$/;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { normalizeLogin } from "./normalize.ts";
- * console.assert(normalizeLogin("#Example_Channel").ok);
+ * assert.ok(normalizeLogin("#Example_Channel").ok);
  * ```
  */
 export function normalizeLogin(input: string): Normalized {

@@ -98,8 +98,13 @@ export const Message = z.object({
   display_name: z.string().optional(),
   /** A `/me` action (the `\x01ACTION` wrapper removed from `text`). */
   action: z.literal(true).optional(),
-  /** The message this one replies to. */
-  reply_to: z.object({ message_id: z.string(), user_name: z.string() }).optional(),
+  /** The message this one replies to, and its author (Twitch's `reply-parent-*` tags). */
+  reply_to: z.object({
+    message_id: z.string(),
+    user_name: z.string(),
+    /** The author's Twitch user id (`reply-parent-user-id`), when known. */
+    user_id: z.string().optional(),
+  }).optional(),
   bits: z.number().int().nonnegative().optional(),
   badges: z.array(z.string()).optional(),
   /** Twitch's `first-msg` flag: the user's first message in this channel. */
@@ -174,11 +179,29 @@ export const Activity = z.object({
 });
 export type Activity = z.infer<typeof Activity>;
 
-/** `data/profiles/users/<user>.json`. */
+/** One login a person wrote under, with when and how much. */
+export const LoginHistoryEntry = z.object({
+  login: Login,
+  first_seen: Timestamp,
+  last_seen: Timestamp,
+  message_count: z.number().int().positive(),
+});
+export type LoginHistoryEntry = z.infer<typeof LoginHistoryEntry>;
+
+/**
+ * `data/profiles/users/<current login>.json`: one person (their Twitch user id when known,
+ * else their login), all their messages under every login.
+ */
 export const UserProfile = z.object({
+  /** The login they used last. */
   user_name: Login,
   user_id: z.string().nullable(),
+  /** The latest display name. */
   display_name: z.string().nullable(),
+  /** Every login they wrote under, oldest first. */
+  login_history: z.array(LoginHistoryEntry),
+  /** Every display name they showed, sorted. */
+  display_names: z.array(z.string()),
   channels_participated: z.array(Login),
   per_channel: z.record(z.string(), z.number().int().nonnegative()),
   message_count: z.number().int().nonnegative(),

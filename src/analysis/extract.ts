@@ -13,8 +13,9 @@ const MENTION_RE = /(?<![\w.@])@([A-Za-z0-9_]{1,25})(?![A-Za-z0-9_@])/g;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { extractMentions } from "./extract.ts";
- * console.assert(extractMentions("hey @Mod and @mod, mail a@b.com").join() === "mod");
+ * assert.equal(extractMentions("hey @Mod and @mod, mail a@b.com").join(), "mod");
  * ```
  */
 export function extractMentions(text: string): string[] {
@@ -46,8 +47,9 @@ function trimUrl(raw: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { extractUrls } from "./extract.ts";
- * console.assert(extractUrls("see (https://example.com/a).").join() === "https://example.com/a");
+ * assert.equal(extractUrls("see (https://example.com/a).").join(), "https://example.com/a");
  * ```
  */
 export function extractUrls(text: string): string[] {

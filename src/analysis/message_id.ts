@@ -13,9 +13,10 @@ import { createHash } from "node:crypto";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { messageIdFor } from "./message_id.ts";
  * const id = messageIdFor("example_channel", "2025-09-02T12:00:00.000Z", "someuser", "hi");
- * console.assert(id === messageIdFor("example_channel", "2025-09-02T12:00:00.000Z", "someuser", "hi"));
+ * assert.equal(id, messageIdFor("example_channel", "2025-09-02T12:00:00.000Z", "someuser", "hi"));
  * ```
  */
 export function messageIdFor(channel: string, ts: string, userName: string, text: string): string {

@@ -20,6 +20,7 @@ import type {
   UserProfile,
 } from "../schemas.ts";
 import { urlDomain } from "./extract.ts";
+import { holderAt, type LoginSpan } from "./identity.ts";
 import { extractKeywords } from "./keywords.ts";
 
 /** How many names the `top_*` string lists hold. */
@@ -55,9 +56,24 @@ interface CommonState {
   by_day: Map<string, number>;
 }
 
-/** The rollup of one user. */
+/** One login of a person: first seen, last seen (with its message), messages under it. */
+export interface LoginUse {
+  first: string;
+  last: Stamp;
+  count: number;
+}
+
+/**
+ * The rollup of one person (see `src/analysis/identity.ts`): all their messages under every
+ * login. `user_name` holds the person key (`#<user_id>`, or the login of a person without id);
+ * the profile's `user_name` is their current login.
+ */
 export interface UserState extends CommonState {
   user_name: string;
+  /** Every login the person wrote under. */
+  logins: Map<string, LoginUse>;
+  /** Every display name they showed. */
+  display_names: Set<string>;
   /** Latest non-null user_id and display_name, with the message they came from. */
   user_id: { value: string; at: Stamp } | null;
   display_name: { value: string; at: Stamp } | null;
@@ -105,6 +121,8 @@ export function newUserState(userName: string): UserState {
   return {
     user_name: userName,
     ...newCommon(),
+    logins: new Map(),
+    display_names: new Set(),
     user_id: null,
     display_name: null,
     per_channel: new Map(),
@@ -158,11 +176,19 @@ function foldCommon(s: CommonState, m: Message, f: Facets): void {
   bump(s.by_day, f.day);
 }
 
-/** Folds one message (by this user) into a user rollup. */
+/** Folds one message (by this person) into a user rollup. */
 export function foldUser(s: UserState, m: Message, f: Facets): void {
   foldCommon(s, m, f);
   const at = { ts: m.ts, mid: m.message_id };
   bump(s.per_channel, m.channel);
+  const use = s.logins.get(m.user_name);
+  if (!use) s.logins.set(m.user_name, { first: m.ts, last: at, count: 1 });
+  else {
+    use.count++;
+    if (m.ts < use.first) use.first = m.ts;
+    if (before(at, use.last)) use.last = at;
+  }
+  if (m.display_name !== undefined) s.display_names.add(m.display_name);
   if (m.user_id !== null && (s.user_id === null || before(at, s.user_id.at))) {
     s.user_id = { value: m.user_id, at };
   }
@@ -200,6 +226,72 @@ function insertBounded<T>(list: T[], item: T, first: (a: T, b: T) => boolean, ma
   if (i >= max) return;
   list.splice(i, 0, item);
   if (list.length > max) list.length = max;
+}
+
+function mergeCounts(into: Map<string, number>, from: ReadonlyMap<string, number>): void {
+  for (const [k, v] of from) bump(into, k, v);
+}
+
+/**
+ * One rollup of the messages of several (a person's id rollup and the rollups of their logins
+ * seen without an id): the same state as folding all their messages into one, since every
+ * aggregate is a function of the set of messages. Keeps the first state's key.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { facetsOf, foldUser, mergeUserStates, newUserState } from "./rollups.ts";
+ * const a = newUserState("#7");
+ * const b = newUserState("someuser");
+ * for (const [s, id] of [[a, "7"], [b, null]] as const) {
+ *   const m = { ts: "2025-01-01T00:00:00.000Z", channel: "c", message_id: String(id), user_id: id,
+ *     user_name: "someuser", text: "hi", mentions: [], urls: [], emotes: [], source: "fixture" as const };
+ *   foldUser(s, m, facetsOf(m));
+ * }
+ * strictEqual(mergeUserStates([a, b]).message_count, 2);
+ * ```
+ */
+export function mergeUserStates(states: readonly UserState[]): UserState {
+  const out = newUserState(states[0]!.user_name);
+  for (const s of states) {
+    out.message_count += s.message_count;
+    if (s.first_seen !== "" && (out.first_seen === "" || s.first_seen < out.first_seen)) {
+      out.first_seen = s.first_seen;
+    }
+    if (s.last_seen > out.last_seen) out.last_seen = s.last_seen;
+    mergeCounts(out.keywords, s.keywords);
+    mergeCounts(out.mentions, s.mentions);
+    mergeCounts(out.emotes, s.emotes);
+    mergeCounts(out.domains, s.domains);
+    s.by_hour.forEach((n, h) => out.by_hour[h] = (out.by_hour[h] ?? 0) + n);
+    mergeCounts(out.by_day, s.by_day);
+    for (const [login, u] of s.logins) {
+      const had = out.logins.get(login);
+      if (!had) out.logins.set(login, { first: u.first, last: { ...u.last }, count: u.count });
+      else {
+        had.count += u.count;
+        if (u.first < had.first) had.first = u.first;
+        if (before(u.last, had.last)) had.last = { ...u.last };
+      }
+    }
+    for (const d of s.display_names) out.display_names.add(d);
+    if (s.user_id && (out.user_id === null || before(s.user_id.at, out.user_id.at))) {
+      out.user_id = { ...s.user_id };
+    }
+    if (
+      s.display_name &&
+      (out.display_name === null || before(s.display_name.at, out.display_name.at))
+    ) {
+      out.display_name = { ...s.display_name };
+    }
+    mergeCounts(out.per_channel, s.per_channel);
+    out.asked ||= s.asked;
+    mergeCounts(out.targets, s.targets);
+    for (const e of s.evidence) {
+      insertBounded(out.evidence, { ...e }, (a, b) => before(stampOf(a), stampOf(b)), MAX_EVIDENCE);
+    }
+  }
+  return out;
 }
 
 /** Folds one message (in this channel) into a channel rollup. */
@@ -251,13 +343,56 @@ function sortedRecord(map: ReadonlyMap<string, number>): Record<string, number> 
   return out;
 }
 
+/**
+ * The logins of a person rollup as spans (oldest first), for the identity directory.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { facetsOf, foldUser, loginSpans, newUserState } from "./rollups.ts";
+ * const s = newUserState("#7");
+ * for (const [ts, login] of [["2025-01-01T00:00:00.000Z", "old"], ["2025-02-01T00:00:00.000Z", "new"]]) {
+ *   const m = { ts: ts!, channel: "c", message_id: ts!, user_id: "7", user_name: login!, text: "hi",
+ *     mentions: [], urls: [], emotes: [], source: "twitch-irc" as const };
+ *   foldUser(s, m, facetsOf(m));
+ * }
+ * strictEqual(loginSpans(s).map((x) => x.login).join(","), "old,new");
+ * ```
+ */
+export function loginSpans(s: UserState): LoginSpan[] {
+  const out: LoginSpan[] = [...s.logins].map(([login, u]) => ({
+    person: s.user_name,
+    login,
+    first_seen: u.first,
+    last_seen: u.last.ts,
+    count: u.count,
+    last_mid: u.last.mid,
+  }));
+  return out.sort((a, b) =>
+    a.first_seen < b.first_seen ? -1 : a.first_seen > b.first_seen ? 1 : a.login < b.login ? -1 : 1
+  );
+}
+
+/** The login a person rollup used last (its key when it has none yet). */
+export function currentLogin(s: UserState): string {
+  return holderAt(loginSpans(s))?.login ?? s.user_name;
+}
+
 /** The profile JSON of a user rollup (keys in the schema's order). */
 export function userProfile(s: UserState): UserProfile {
   const keywordCounts = topCounted(s.keywords, TOP_COUNTED);
+  const spans = loginSpans(s);
   return {
-    user_name: s.user_name,
+    user_name: holderAt(spans)?.login ?? s.user_name,
     user_id: s.user_id?.value ?? null,
     display_name: s.display_name?.value ?? null,
+    login_history: spans.map((x) => ({
+      login: x.login,
+      first_seen: x.first_seen,
+      last_seen: x.last_seen,
+      message_count: x.count,
+    })),
+    display_names: [...s.display_names].sort(),
     channels_participated: [...s.per_channel.keys()].sort(),
     per_channel: sortedRecord(s.per_channel),
     message_count: s.message_count,
@@ -351,6 +486,8 @@ export function encodeUserState(s: UserState): string {
     v: 1,
     user_name: s.user_name,
     ...encodeCommon(s),
+    logins: [...s.logins],
+    display_names: [...s.display_names],
     user_id: s.user_id,
     display_name: s.display_name,
     per_channel: [...s.per_channel],
@@ -366,6 +503,8 @@ export function decodeUserState(text: string): UserState {
   return {
     user_name: r.user_name,
     ...decodeCommon(r),
+    logins: new Map(r.logins ?? []),
+    display_names: new Set(r.display_names ?? []),
     user_id: r.user_id,
     display_name: r.display_name,
     per_channel: new Map(r.per_channel),

@@ -35,6 +35,7 @@ const PRIVMSG_TAGS = new TagPicker([
   "first-msg",
   "reply-parent-msg-id",
   "reply-parent-user-login",
+  "reply-parent-user-id",
 ]);
 
 const ACTION_START = "\x01ACTION ";
@@ -46,10 +47,10 @@ const ACTION_START = "\x01ACTION ";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseIrcLine } from "./irc.ts";
  * import { twitchMeaning } from "./twitch.ts";
  * const line = parseIrcLine("@id=m1;tmi-sent-ts=1700000000000 :ann!ann@ann.tmi.twitch.tv PRIVMSG #Chan :hello");
- * import assert from "node:assert/strict";
  * const meaning = line.ok ? twitchMeaning(line, Date.now()) : undefined;
  * assert.ok(meaning?.kind === "message" && meaning.draft.channel === "chan");
  * ```
@@ -86,8 +87,19 @@ function privmsg(line: IrcLine, receivedAtMs: number): TwitchMeaning {
   const action = emptyAction || raw.startsWith(ACTION_START);
   const text = emptyAction ? "" : stripAction(raw);
 
-  const [id, sentTs, userId, displayName, emotes, badges, bits, firstMsg, replyId, replyLogin] =
-    PRIVMSG_TAGS.pick(line.tags);
+  const [
+    id,
+    sentTs,
+    userId,
+    displayName,
+    emotes,
+    badges,
+    bits,
+    firstMsg,
+    replyId,
+    replyLogin,
+    replyUserId,
+  ] = PRIVMSG_TAGS.pick(line.tags);
   const time = new SentTime(sentTs, receivedAtMs);
   const ts = time.iso;
   const messageId = id ? id.slice(0, 128) : messageIdFor(channel, ts, userName, text);
@@ -114,7 +126,10 @@ function privmsg(line: IrcLine, receivedAtMs: number): TwitchMeaning {
     };
   if (displayName) draft.display_name = displayName;
   if (action) draft.action = true;
-  if (replyId) draft.reply_to = { message_id: replyId, user_name: replyLogin?.toLowerCase() ?? "" };
+  if (replyId) {
+    draft.reply_to = { message_id: replyId, user_name: replyLogin?.toLowerCase() ?? "" };
+    if (replyUserId) draft.reply_to.user_id = replyUserId;
+  }
   if (bits) {
     const n = Number(bits);
     if (Number.isSafeInteger(n) && n > 0) draft.bits = n;

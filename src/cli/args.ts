@@ -7,6 +7,7 @@
 import { parseArgs } from "node:util";
 import { UsageError } from "../errors.ts";
 import { type CommonOptions, commonOptions, type Env } from "../config.ts";
+import type { StoreConfig } from "../store/store.ts";
 import { DEFAULT_REGION } from "../normalize.ts";
 import type { CliIO } from "./io.ts";
 
@@ -20,6 +21,7 @@ export type FlagSpec = Record<
 const COMMON_FLAGS: FlagSpec = {
   "data-dir": { type: "string" },
   "fixtures-dir": { type: "string" },
+  "database-url": { type: "string" },
   debug: { type: "boolean" },
   quiet: { type: "boolean", short: "q" },
   help: { type: "boolean", short: "h" },
@@ -29,9 +31,28 @@ const COMMON_FLAGS: FlagSpec = {
 export const COMMON_HELP = `Common options:
   --data-dir DIR       where data is written (env OSINT_DATA_DIR, default ./data)
   --fixtures-dir DIR   replay fixtures and lookup data (env OSINT_FIXTURES_DIR, default ./fixtures)
+  --database-url URL   a PostgreSQL shared by a fleet of monitors (env OSINT_DATABASE_URL;
+                       default: the embedded store in the data dir)
   --quiet, -q          no progress or summary on stderr
   --debug              stack traces on errors
   --help, -h           this help`;
+
+/**
+ * True when a command line (or the environment) names a database URL: the command then reaches
+ * PostgreSQL over the network, so it must keep the net permission it would otherwise drop.
+ */
+export function usesDatabase(args: readonly string[], env: Env): boolean {
+  return env("OSINT_DATABASE_URL") !== undefined ||
+    args.some((a) => a === "--database-url" || a.startsWith("--database-url="));
+}
+
+/** Which store the common options select: PostgreSQL with a database URL, else embedded. */
+export function storeConfig(common: CommonOptions): StoreConfig {
+  return {
+    dataDir: common.dataDir,
+    ...(common.databaseUrl !== undefined ? { databaseUrl: common.databaseUrl } : {}),
+  };
+}
 
 /** Parsed flags: string/boolean values by name, and positionals. */
 export interface Parsed {
@@ -63,6 +84,9 @@ export function parseFlags(args: string[], spec: FlagSpec, env: Env): Parsed {
       ...(typeof values["data-dir"] === "string" ? { "data-dir": values["data-dir"] } : {}),
       ...(typeof values["fixtures-dir"] === "string"
         ? { "fixtures-dir": values["fixtures-dir"] }
+        : {}),
+      ...(typeof values["database-url"] === "string"
+        ? { "database-url": values["database-url"] }
         : {}),
       debug: values.debug === true,
       quiet: values.quiet === true,

@@ -12,6 +12,7 @@ import {
   parseCommand,
   regionFlag,
   required,
+  storeConfig,
   str,
   subcommandHelp,
 } from "./args.ts";
@@ -112,8 +113,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
 
   let source: ChatSource;
   if (offline) {
-    // Least privilege: a replay never needs the network.
-    await Deno.permissions.revoke({ name: "net" });
+    // Least privilege: a replay never needs the network (but a PostgreSQL store does).
+    if (p.common.databaseUrl === undefined) await Deno.permissions.revoke({ name: "net" });
     const available = await availableFixtureChannels(fixturesDir);
     const missing = channels.filter((c) => !available.includes(c));
     if (missing.length === channels.length) {
@@ -140,7 +141,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
 
   const knownEmotes = await loadKnownEmotes(fixturesDir);
   const subjects = await readSubjects(dataDir);
-  const store = await openStore({ dataDir });
+  const store = await openStore(storeConfig(p.common));
   const privacy = await privacyFilter(store);
   const scrub = optOutScrubber(() => privacy.exclusion().users);
   // Index and profiles follow the log (in a worker thread, so ingest does not wait for them).
@@ -178,10 +179,12 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     },
   }).finally(async () => {
     clearInterval(privacyTimer);
-    for (const w of (await derived?.close())?.problems ?? []) {
+    const followed = await derived?.close();
+    for (const w of followed?.problems ?? []) {
       io.err(`warning: index/profiles: ${w}\n`);
       derivedProblems++;
     }
+    if (!quiet) { for (const n of followed?.notes ?? []) io.err(`chat: ${n}\n`); }
     await store.close();
   });
   status.done();

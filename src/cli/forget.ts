@@ -16,9 +16,11 @@ import {
 } from "../privacy/forget.ts";
 import { retentionCutoff } from "../privacy/retention.ts";
 import { openStore, type Store } from "../store/store.ts";
+import { directoryAbout, personIn } from "../query/person.ts";
 import { enrichSubjects } from "../subjects/enrichment.ts";
 import { regenerateReports } from "../subjects/reports.ts";
-import { COMMON_HELP, numberFlag, parseCommand, str } from "./args.ts";
+import { renderReportHtml } from "../web/render/report.ts";
+import { COMMON_HELP, numberFlag, parseCommand, storeConfig, str } from "./args.ts";
 import type { CliIO, Handler } from "./io.ts";
 
 const HELP =
@@ -174,16 +176,16 @@ export const run: Handler = async (args: string[], io: CliIO): Promise<number> =
   if (users.length + channels.length === 0 && days === null) {
     throw new UsageError("forget needs --user, --channel, --older-than-days or --retention");
   }
-  const selector: ForgetSelector = {
-    users,
-    channels,
-    ...(days !== null ? { before: retentionCutoff(days, Date.now()) } : {}),
-  };
   const { dataDir, fixturesDir } = p.common;
   const dryRun = p.values["dry-run"] === true;
-  const what = describe(selector, days);
-  const store = await openStore({ dataDir });
+  const store = await openStore(storeConfig(p.common));
   try {
+    const selector: ForgetSelector = {
+      ...await personsOf(store, users),
+      channels,
+      ...(days !== null ? { before: retentionCutoff(days, Date.now()) } : {}),
+    };
+    const what = describe(selector, days);
     // Retention removes everything before a date, whoever wrote it: show it, then ask.
     if (days !== null && !dryRun && p.values.yes !== true) {
       const preview = await forget(store, selector, { dryRun: true });
@@ -233,6 +235,26 @@ export function forgetHooks(store: Store, fixturesDir: string): ForgetHooks {
       await enrichSubjects(usernames, { dataDir, fixturesDir, providers: ["chat_presence"] });
     },
     regenerateReports: (_dataDir: string, subjects: readonly Subject[]) =>
-      regenerateReports(store, subjects),
+      regenerateReports(store, subjects, { html: renderReportHtml }),
   };
+}
+
+/**
+ * A user is a person: forgetting one login forgets every login they used (but not one Twitch
+ * gave to someone else too: their records under it go by their id), and their user id.
+ */
+async function personsOf(
+  store: Store,
+  users: readonly string[],
+): Promise<{ users: string[]; userIds?: string[] }> {
+  if (users.length === 0) return { users: [] };
+  await store.catchUp();
+  const dir = await directoryAbout(store, users);
+  const persons = users.map((u) => personIn(dir, u));
+  const own = (login: string, key: string) =>
+    dir.holders(login).every((h) => dir.canonical(h.person) === key);
+  const all = new Set(users);
+  for (const x of persons) for (const s of x.logins) if (own(s.login, x.key)) all.add(s.login);
+  const userIds = persons.flatMap((x) => x.user_id === null ? [] : [x.user_id]);
+  return { users: [...all].sort(), ...(userIds.length ? { userIds } : {}) };
 }

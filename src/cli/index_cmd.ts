@@ -7,7 +7,7 @@
 import { UsageError } from "../errors.ts";
 import { layout } from "../store/layout.ts";
 import { openStore, type Store, type StoreStatus } from "../store/store.ts";
-import { COMMON_HELP, parseCommand, subcommandHelp } from "./args.ts";
+import { COMMON_HELP, parseCommand, storeConfig, subcommandHelp } from "./args.ts";
 import type { CliIO } from "./io.ts";
 
 const HELP = `Usage: twitch-osint index rebuild | status
@@ -32,7 +32,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const p = parseCommand(rest, HELP, io, {});
   if (p === null) return 0;
   const { dataDir, quiet } = p.common;
-  const store = await openStore({ dataDir });
+  const store = await openStore(storeConfig(p.common));
   try {
     return await subcommand(store, sub, dataDir, quiet, io);
   } finally {

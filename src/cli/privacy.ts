@@ -8,7 +8,14 @@ import { UsageError } from "../errors.ts";
 import { normalizeLogin } from "../normalize.ts";
 import { readPrivacy, updatePrivacy } from "../privacy/optout.ts";
 import { openStore, type Store } from "../store/store.ts";
-import { choice, COMMON_HELP, parseCommand, type Parsed, subcommandHelp } from "./args.ts";
+import {
+  choice,
+  COMMON_HELP,
+  parseCommand,
+  type Parsed,
+  storeConfig,
+  subcommandHelp,
+} from "./args.ts";
 import type { CliIO, Handler } from "./io.ts";
 
 const HELP = `Usage: twitch-osint privacy optout <add|remove|list> [--user X]... [--channel Y]...
@@ -62,8 +69,8 @@ export const run: Handler = async (args: string[], io: CliIO): Promise<number> =
     format: { type: "string" },
   });
   if (p === null) return 0;
-  const { dataDir, quiet } = p.common;
-  const store = await openStore({ dataDir });
+  const { quiet } = p.common;
+  const store = await openStore(storeConfig(p.common));
   try {
     return await optout(store, sub, p, io, quiet);
   } finally {

@@ -10,15 +10,27 @@ import { normalizeLogin } from "../normalize.ts";
 import { jsonText } from "../store/atomic.ts";
 import { profileDir } from "../store/layout.ts";
 import { openStore, type ProfileKind, type Store } from "../store/store.ts";
+import { personProfileName } from "../query/person.ts";
+import { privacyFilter } from "../query/privacy_filter.ts";
 import { listProfiles, readProfile } from "../query/profiles.ts";
-import { COMMON_HELP, parseCommand, type Parsed, str, subcommandHelp } from "./args.ts";
+import {
+  COMMON_HELP,
+  parseCommand,
+  type Parsed,
+  storeConfig,
+  str,
+  subcommandHelp,
+} from "./args.ts";
+import { requireDataDir } from "./totals.ts";
 import type { CliIO } from "./io.ts";
 
 const HELP = `Usage: twitch-osint profiles show --user NAME | --channel NAME
        twitch-osint profiles list [--users | --channels]
        twitch-osint profiles rebuild
 
-  show      prints one profile (<data>/profiles/users/NAME.json or channels/NAME.json)
+  show      prints one profile (<data>/profiles/users/NAME.json or channels/NAME.json). A
+            user profile is a person's: --user takes any login they used (the file is
+            named after their current one) or their Twitch user id (123, id:123)
   list      lists the profiles: "user NAME" and "channel NAME" lines (names only with
             --users or --channels)
   rebuild   recomputes every profile from <data>/logs/messages.jsonl and rewrites the files
@@ -43,7 +55,11 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     channels: { type: "boolean" },
   });
   if (p === null) return 0;
-  const store = await openStore({ dataDir: p.common.dataDir });
+  // Reading a data dir that is not there is an error naming it, not an empty list.
+  if (sub !== "rebuild" && p.common.databaseUrl === undefined) {
+    await requireDataDir(p.common.dataDir);
+  }
+  const store = await openStore(storeConfig(p.common));
   try {
     return await subcommand(store, sub, p, io);
   } finally {
@@ -66,10 +82,19 @@ async function subcommand(
         throw new UsageError("profiles show needs exactly one of --user NAME or --channel NAME");
       }
       const kind: ProfileKind = user !== undefined ? "user" : "channel";
-      const n = normalizeLogin((user ?? channel)!);
+      // A user is a person: a login they used, or their Twitch user id (123, id:123).
+      const asId = kind === "user" && /^(id:|#)?\d+$/i.test(user!.trim());
+      const n = asId
+        ? { ok: true as const, value: user!.trim() }
+        : normalizeLogin((user ?? channel)!);
       if (!n.ok) throw new UsageError(`--${kind}: ${n.reason}`);
+      let name = n.value;
+      if (kind === "user") {
+        await store.catchUp();
+        name = await personProfileName(store, n.value, await privacyFilter(store));
+      }
       // Opted out or absent: NotFoundError, printed as "error: ..." with exit code 1.
-      io.out(jsonText(await readProfile(store, kind, n.value)));
+      io.out(jsonText(await readProfile(store, kind, name)));
       return 0;
     }
     case "list": {

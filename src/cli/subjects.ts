@@ -12,12 +12,13 @@ import {
   required,
   str,
   subcommandHelp,
+  usesDatabase,
 } from "./args.ts";
 import type { CliIO } from "./io.ts";
 import { loadSubjectsFile, readSubjects } from "../subjects/loading.ts";
 import { removeSubject } from "../subjects/removal.ts";
 import { columns } from "./table.ts";
-import { toCsv } from "./csv.ts";
+import { toCsv } from "../export/csv.ts";
 
 const LOAD_SUMMARY =
   `  load --path FILE [--replace] [--no-enrich] [--region CC] [--network] [--providers-config F]
@@ -99,11 +100,11 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       return await enrichCommand(rest, io);
     }
     case "hits":
-      // Least privilege: hits and reports read the data dir only.
-      await Deno.permissions.revoke({ name: "net" });
+      // Least privilege: hits and reports read the data dir only (or a database).
+      if (!usesDatabase(rest, io.env)) await Deno.permissions.revoke({ name: "net" });
       return await (await import("./subjects_hits.ts")).hitsCommand(rest, io);
     case "report":
-      await Deno.permissions.revoke({ name: "net" });
+      if (!usesDatabase(rest, io.env)) await Deno.permissions.revoke({ name: "net" });
       return await (await import("./subjects_report.ts")).reportCommand(rest, io);
     default:
       throw new UsageError(

@@ -9,13 +9,15 @@ import { readSubjects, resolveSubject } from "../subjects/loading.ts";
 import { type HitRow, readHits } from "../query/hits.ts";
 import { openStore } from "../store/store.ts";
 import { parseTimeBound } from "../query/search.ts";
-import { choice, COMMON_HELP, intFlag, parseCommand, str } from "./args.ts";
+import { choice, COMMON_HELP, intFlag, parseCommand, storeConfig, str } from "./args.ts";
 import type { CliIO } from "./io.ts";
 import { columns, printable } from "./table.ts";
+import { toCsv } from "../export/csv.ts";
+import { reportCut, requireMessageLog } from "./totals.ts";
 
 /** Help of `subjects hits`. */
-const HITS_HELP =
-  `Usage: twitch-osint subjects hits [--subject KEY] [--since T] [--limit N] [--format json|jsonl|table]
+const HITS_HELP = `Usage: twitch-osint subjects hits [--subject KEY] [--since T] [--limit N]
+                                  [--format json|jsonl|table|csv]
 
 Lists watchlist hits: messages where a loaded subject chatted (author), was @mentioned
 (mention), or whose email/phone value appeared in the text (text). Hits are recorded when a
@@ -26,7 +28,7 @@ Options:
                      alice@example.com, +12025550123)
   --since T          from this time on: ISO 8601, a date, or relative (2h, 7d)
   --limit N          at most N hits (default 50)
-  --format F         table (default), json (array) or jsonl
+  --format F         table (default), json (array), jsonl or csv (RFC 4180, spreadsheet-safe)
 
 ${COMMON_HELP}
 
@@ -57,7 +59,7 @@ export async function hitsCommand(args: string[], io: CliIO): Promise<number> {
     format: { type: "string" },
   });
   if (p === null) return 0;
-  const format = choice(p, "format", ["table", "json", "jsonl"]);
+  const format = choice(p, "format", ["table", "json", "jsonl", "csv"]);
   const limit = intFlag(p, "limit", { min: 1, default: 50 })!;
   const sinceRaw = str(p, "since");
   const since = sinceRaw === undefined
@@ -77,20 +79,26 @@ export async function hitsCommand(args: string[], io: CliIO): Promise<number> {
     }
     subject = found.key;
   }
-  const store = await openStore({ dataDir });
-  let rows: HitRow[];
+  if (p.common.databaseUrl === undefined) await requireMessageLog(p.common.dataDir, io, quiet);
+  const store = await openStore(storeConfig(p.common));
+  let all: HitRow[];
   try {
-    rows = await readHits(store, {
+    // Every hit is read (the scan finds them all anyway), so the total is exact.
+    all = await readHits(store, {
       ...(subject !== undefined ? { subject } : {}),
       ...(since !== undefined ? { since } : {}),
-      limit,
     });
   } finally {
     await store.close();
   }
+  const rows = all.slice(0, limit);
+  reportCut(io, { shown: rows.length, offset: 0, total: all.length, exact: true });
   if (format === "json") io.out(JSON.stringify(rows, null, 2) + "\n");
   else if (format === "jsonl") io.out(rows.map((r) => JSON.stringify(r) + "\n").join(""));
-  else if (rows.length) io.out(table(rows));
+  else if (format === "csv") {
+    const head = ["ts", "subject_key", "how", "channel", "message_id", "user_name", "text"];
+    io.out(toCsv(head, rows.map((r) => head.map((k) => r[k as keyof typeof r]))));
+  } else if (rows.length) io.out(table(rows));
   if (!quiet && format === "table" && rows.length === 0) io.err("subjects: no hits\n");
   return 0;
 }

@@ -8,7 +8,8 @@ import { NotFoundError, UsageError } from "../errors.ts";
 import { readSubjects, resolveSubject } from "../subjects/loading.ts";
 import { openStore } from "../store/store.ts";
 import { REPORT_FORMATS, writeReport } from "../subjects/reports.ts";
-import { choice, COMMON_HELP, parseCommand, str } from "./args.ts";
+import { renderReportHtml } from "../web/render/report.ts";
+import { choice, COMMON_HELP, parseCommand, storeConfig, str } from "./args.ts";
 import type { CliIO } from "./io.ts";
 
 /** Help of `subjects report`. */
@@ -67,10 +68,13 @@ export async function reportCommand(args: string[], io: CliIO): Promise<number> 
     }
     keys = [found.key];
   }
-  const store = await openStore({ dataDir });
+  const store = await openStore(storeConfig(p.common));
   try {
     for (const key of keys) {
-      const path = await writeReport(store, key, format, out !== undefined ? { out } : {});
+      const path = await writeReport(store, key, format, {
+        html: renderReportHtml,
+        ...(out !== undefined ? { out } : {}),
+      });
       io.out(`${path}\n`);
     }
   } finally {

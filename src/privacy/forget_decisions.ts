@@ -45,6 +45,9 @@ export function forgetRecord(
     if (id !== null && id !== "") rule.userIds.add(id);
     return "drop";
   }
+  // A forgotten person's records under any login (a rename) carry their id.
+  const uid = str(rec.user_id);
+  if (uid !== null && rule.userIds.has(uid)) return "drop";
   if (channel !== null && rule.channels.has(channel)) return "drop";
   if (rule.before !== null && ts !== null && ts < rule.before) return "drop";
   if (rule.users.size === 0) return "keep";

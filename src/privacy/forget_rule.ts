@@ -21,6 +21,8 @@ export const FORGOTTEN = "[forgotten]";
 /** Who or what to forget. Names must be normalized logins. */
 export interface ForgetSelector {
   users?: readonly string[];
+  /** Twitch user ids of the forgotten users, known beforehand (their records go by id too). */
+  userIds?: readonly string[];
   channels?: readonly string[];
   /** Drop records with `ts` strictly before this UTC timestamp (retention). */
   before?: string;
@@ -53,7 +55,7 @@ export function compileRule(sel: ForgetSelector): ForgetRule {
     channels: new Set(sel.channels ?? []),
     before: sel.before ?? null,
     subjectKeys: new Set([...users].map((u) => subjectKey("username", u))),
-    userIds: new Set(),
+    userIds: new Set(sel.userIds ?? []),
     word: users.size ? new RegExp(`(?<![${WORD}])(?:${alternatives})(?![${WORD}])`, "gi") : null,
     anyUser: users.size ? new RegExp(alternatives, "i") : null,
   };

@@ -44,7 +44,14 @@ import type { JsonlLog } from "./log.ts";
 import { type LogMark, markHolds } from "./log_mark.ts";
 import { MessageIndex } from "./message_index.ts";
 import { search } from "./message_search.ts";
-import { ProfileStore } from "./profile_store.ts";
+import {
+  ProfileStore,
+  readDisplayNames,
+  readIdentitiesAbout,
+  readLoginSpans,
+} from "./profile_store.ts";
+import { scanInteractions } from "./interaction_scan.ts";
+import type { LoginSpan } from "../analysis/identity.ts";
 import { findResidue } from "./residue.ts";
 import type {
   AboutQuery,
@@ -55,6 +62,8 @@ import type {
   Follower,
   ForgetChange,
   ForgetPlan,
+  InteractionRecord,
+  InteractionScope,
   MessagePage,
   MessageQuery,
   RebuildRequest,
@@ -164,6 +173,22 @@ export class EmbeddedStore implements Store {
         if (concerns(m, q)) yield m;
       }
     }
+  }
+
+  loginSpans(about?: readonly string[]): Promise<LoginSpan[]> {
+    return Promise.resolve(
+      about === undefined
+        ? readLoginSpans(this.dataDir)
+        : readIdentitiesAbout(this.dataDir, about).spans(),
+    );
+  }
+
+  displayNames(): Promise<Map<string, string[]>> {
+    return Promise.resolve(readDisplayNames(this.dataDir));
+  }
+
+  interactions(q: InteractionScope): AsyncIterable<InteractionRecord> {
+    return scanInteractions(this.dataDir, q);
   }
 
   async readOptOut(): Promise<PrivacyFile> {

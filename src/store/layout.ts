@@ -62,9 +62,10 @@ export type ProfileKind = "user" | "channel";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { profileFileName } from "./layout.ts";
- * console.assert(profileFileName("someuser") === "someuser.json");
- * console.assert(!profileFileName("../etc/passwd").includes("/"));
+ * assert.equal(profileFileName("someuser"), "someuser.json");
+ * assert.ok(!profileFileName("../etc/passwd").includes("/"));
  * ```
  */
 export function profileFileName(name: string): string {

@@ -432,6 +432,25 @@ export class MessageIndex {
     return Number(row.n);
   }
 
+  /**
+   * Opens a write transaction and keeps it open across awaits until `commit` or `rollback`
+   * (a writer's batch; tests use it to show that readers are not blocked).
+   */
+  begin(): { commit(): void; rollback(): void } {
+    this.db.exec("BEGIN IMMEDIATE");
+    return {
+      commit: () => this.db.exec("COMMIT"),
+      rollback: () => this.db.exec("ROLLBACK"),
+    };
+  }
+
+  /** Storage figures: the page size, and the rows of the full-text index's segment data. */
+  stats(): { pageSize: number; ftsDataRows: number } {
+    const page = this.#stmt("PRAGMA page_size").get() as { page_size: number };
+    const fts = this.#stmt("SELECT count(*) AS n FROM fts_data").get() as { n: number };
+    return { pageSize: Number(page.page_size), ftsDataRows: Number(fts.n) };
+  }
+
   /** Runs `fn` in one read transaction: what it reads is one consistent snapshot. */
   read<T>(fn: () => T): T {
     this.db.exec("BEGIN");

@@ -15,6 +15,13 @@
  * Profile files are derived data: they are renamed into place without fsync (an fsync per file
  * would triple the cost of a flush); `profiles rebuild` regenerates them from the log.
  *
+ * A user rollup is a person's (`src/analysis/identity.ts`): keyed by `#<user_id>`, or by the
+ * login for messages without an id. Its file is `users/<current login>.json`; the logins of
+ * every person are kept in `person_login` (and in memory while writing) so that a rename moves
+ * the file: an earlier login's file goes away. When two persons last used the same login (a
+ * recycled login whose earlier holder was not seen since), the latest holder gets the file and
+ * the other is written under `~<hash>.json` (`profiles list` and `users find` still show it).
+ *
  * @module
  */
 import { join } from "node:path";
@@ -29,11 +36,19 @@ import {
   facetsOf,
   foldChannel,
   foldUser,
+  loginSpans,
+  mergeUserStates,
   newChannelState,
   newUserState,
   userProfile,
   type UserState,
 } from "../analysis/rollups.ts";
+import {
+  IdentityDirectory,
+  type LoginSpan,
+  personKey,
+  profileNameOf,
+} from "../analysis/identity.ts";
 import { EMPTY_MARK, type LogMark } from "./log_mark.ts";
 import { SqliteFile } from "./sqlite.ts";
 import { jsonText } from "./atomic.ts";
@@ -44,7 +59,8 @@ const KIND_CODE: Record<ProfileKind, number> = { user: 0, channel: 1 };
 
 /** Bumped when the state's layout or encoding changes: the state is then rebuilt from the log. */
 // 2: `asked` is set by questions only (issue 11 item 7), so states folded before are rebuilt.
-const STATE_VERSION = "2";
+// 3: rollups are persons (keyed by user id), with their logins and display names.
+const STATE_VERSION = "3";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS profile_state(
@@ -53,7 +69,121 @@ CREATE TABLE IF NOT EXISTS profile_state(
 CREATE TABLE IF NOT EXISTS profile_dirty(
   kind INTEGER NOT NULL, name TEXT NOT NULL, PRIMARY KEY(kind, name)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS person_login(
+  login TEXT NOT NULL, person TEXT NOT NULL, first_seen TEXT NOT NULL, last_seen TEXT NOT NULL,
+  last_mid TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY(login, person)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS person_login_person ON person_login(person);
+CREATE TABLE IF NOT EXISTS person_display(
+  person TEXT NOT NULL, name TEXT NOT NULL, PRIMARY KEY(person, name)
+) WITHOUT ROWID;
 `;
+
+/** The name a person's profile file is under (see `profileNameOf`). */
+export const personFileName = profileNameOf;
+
+interface SpanRow {
+  login: string;
+  person: string;
+  first_seen: string;
+  last_seen: string;
+  last_mid: string;
+  count: number;
+}
+
+function spanOfRow(r: SpanRow): LoginSpan {
+  return {
+    person: r.person,
+    login: r.login,
+    first_seen: r.first_seen,
+    last_seen: r.last_seen,
+    last_mid: r.last_mid,
+    count: Number(r.count),
+  };
+}
+
+/** Every person's logins persisted in a data dir, read without the writer lock. */
+export function readIdentityDirectory(dataDir: string): IdentityDirectory {
+  return new IdentityDirectory(readLoginSpans(dataDir));
+}
+
+/** Every login span persisted in a data dir, read without the writer lock. */
+export function readLoginSpans(dataDir: string): LoginSpan[] {
+  const file = openReadOnly(dataDir);
+  if (file === null) return [];
+  try {
+    const rows = file.stmt("SELECT * FROM person_login").all() as unknown as SpanRow[];
+    return rows.map(spanOfRow);
+  } finally {
+    file.close();
+  }
+}
+
+/** Every person's display names, read without the writer lock. */
+export function readDisplayNames(dataDir: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const file = openReadOnly(dataDir);
+  if (file === null) return out;
+  try {
+    const rows = file.stmt("SELECT person, name FROM person_display ORDER BY person, name")
+      .all() as unknown as Array<{ person: string; name: string }>;
+    for (const r of rows) {
+      const list = out.get(r.person);
+      if (list) list.push(r.name);
+      else out.set(r.person, [r.name]);
+    }
+    return out;
+  } finally {
+    file.close();
+  }
+}
+
+/**
+ * The spans of the persons that `input` names (a login, any they used, or a user id), read
+ * without the writer lock: a small directory holding just them and every holder of their
+ * logins, enough to resolve `input` and to list their logins.
+ */
+export function readIdentitiesAbout(dataDir: string, inputs: readonly string[]): IdentityDirectory {
+  const file = openReadOnly(dataDir);
+  const dir = new IdentityDirectory([]);
+  if (file === null) return dir;
+  try {
+    const byLogin = file.stmt("SELECT * FROM person_login WHERE login = ?");
+    const byPerson = file.stmt("SELECT * FROM person_login WHERE person = ?");
+    const persons = new Set<string>();
+    for (const raw of inputs) {
+      const s = raw.trim().replace(/^@/, "").toLowerCase();
+      const id = s.startsWith("#") ? s.slice(1) : s.startsWith("id:") ? s.slice(3) : s;
+      for (const r of byLogin.all(s) as unknown as SpanRow[]) persons.add(r.person);
+      if (/^\d+$/.test(id)) persons.add(`#${id}`);
+    }
+    const logins = new Set<string>();
+    for (const p of persons) {
+      for (const r of byPerson.all(p) as unknown as SpanRow[]) {
+        dir.add(spanOfRow(r));
+        logins.add(r.login);
+      }
+    }
+    for (const l of logins) {
+      for (const r of byLogin.all(l) as unknown as SpanRow[]) dir.add(spanOfRow(r));
+    }
+    return dir;
+  } finally {
+    file.close();
+  }
+}
+
+function openReadOnly(dataDir: string): SqliteFile | null {
+  try {
+    return SqliteFile.open(layout(dataDir).profileState, {
+      readOnly: true,
+      version: STATE_VERSION,
+      schema: SCHEMA,
+    });
+  } catch {
+    return null;
+  }
+}
 
 let tmpCounter = 0;
 
@@ -93,11 +223,16 @@ export class ProfileStore {
   #dirtyUsers = new Set<string>();
   #dirtyChannels = new Set<string>();
   #mark: LogMark;
+  /** Every person's logins (the `person_login` table), to place profile files. */
+  #directory: IdentityDirectory;
 
   private constructor(file: SqliteFile, dataDir: string) {
     this.#db = file;
     this.dataDir = dataDir;
     this.#mark = this.#storedMark();
+    this.#directory = new IdentityDirectory(
+      (this.#db.stmt("SELECT * FROM person_login").all() as unknown as SpanRow[]).map(spanOfRow),
+    );
   }
 
   /**
@@ -201,7 +336,10 @@ export class ProfileStore {
    */
   reset(): void {
     this.#db.scrub(() => {
-      this.#db.db.exec("DELETE FROM profile_state; DELETE FROM profile_dirty;");
+      this.#db.db.exec(
+        "DELETE FROM profile_state; DELETE FROM profile_dirty; DELETE FROM person_login; " +
+          "DELETE FROM person_display;",
+      );
       this.#db.setMeta("rollup_mark", JSON.stringify(EMPTY_MARK));
       this.#db.setMeta("profiles_sweep", "1");
     });
@@ -209,6 +347,7 @@ export class ProfileStore {
     this.#channels.clear();
     this.#dirtyUsers.clear();
     this.#dirtyChannels.clear();
+    this.#directory = new IdentityDirectory([]);
     this.#mark = EMPTY_MARK;
   }
 
@@ -238,12 +377,13 @@ export class ProfileStore {
     return s;
   }
 
-  /** Folds one message into its user's and its channel's rollups. */
+  /** Folds one message into its person's and its channel's rollups. */
   fold(m: Message): void {
     const f = facetsOf(m);
-    foldUser(this.#user(m.user_name), m, f);
+    const person = personKey(m);
+    foldUser(this.#user(person), m, f);
     foldChannel(this.#channel(m.channel), m, f);
-    this.#dirtyUsers.add(m.user_name);
+    this.#dirtyUsers.add(person);
     this.#dirtyChannels.add(m.channel);
   }
 
@@ -268,9 +408,31 @@ export class ProfileStore {
         const dirty = this.#db.stmt(
           "INSERT OR IGNORE INTO profile_dirty(kind, name) VALUES (?, ?)",
         );
+        const span = this.#db.stmt(
+          "INSERT INTO person_login(login, person, first_seen, last_seen, last_mid, count) " +
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(login, person) DO UPDATE SET " +
+            "first_seen = excluded.first_seen, last_seen = excluded.last_seen, " +
+            "last_mid = excluded.last_mid, count = excluded.count",
+        );
+        const display = this.#db.stmt(
+          "INSERT OR IGNORE INTO person_display(person, name) VALUES (?, ?)",
+        );
         for (const u of users) {
-          put.run(KIND_CODE.user, u, encodeUserState(this.#users.get(u)!));
+          const state = this.#users.get(u)!;
+          for (const name of state.display_names) display.run(u, name);
+          put.run(KIND_CODE.user, u, encodeUserState(state));
           dirty.run(KIND_CODE.user, u);
+          for (const x of loginSpans(state)) {
+            span.run(x.login, x.person, x.first_seen, x.last_seen, x.last_mid ?? "", x.count);
+            // Other holders of this login may have to move file: mark them too.
+            for (const h of this.#directory.holders(x.login)) {
+              if (h.person !== u) dirty.run(KIND_CODE.user, h.person);
+            }
+            this.#directory.add(x);
+            for (const h of this.#directory.holders(x.login)) {
+              if (h.person !== u) dirty.run(KIND_CODE.user, h.person);
+            }
+          }
         }
         for (const c of channels) {
           put.run(KIND_CODE.channel, c, encodeChannelState(this.#channels.get(c)!));
@@ -333,14 +495,38 @@ export class ProfileStore {
     // Each file is rendered right before it is written (writes are synchronous, so no state
     // changes in between): holding every rendered file at once cost ~100 MB at 20,000 users.
     let failure: unknown = null;
+    // Files that may have lost their occupant (a rename, a login passed on): removed below
+    // unless some person's file is one of them.
+    const vacated = new Set<string>();
+    const written = new Set<string>();
+    const persons = new Set<string>();
     for (const r of rows) {
       let path: string;
       let text: string;
       if (Number(r.kind) === KIND_CODE.user) {
-        const s = this.#users.get(r.name) ?? this.#decoded("user", r.name);
-        if (!s) continue;
-        path = join(userDir, profileFileName(r.name));
-        text = jsonText(userProfile(s as UserState));
+        // A login seen without an id is written as part of the person who holds it with one.
+        const person = this.#directory.canonical(r.name);
+        if (persons.has(person)) continue;
+        persons.add(person);
+        const keys = this.#directory.keysOf(person);
+        const states: UserState[] = [];
+        for (const k of keys) {
+          const st = this.#users.get(k) ?? this.#decoded("user", k);
+          if (st) states.push(st as UserState);
+        }
+        if (states.length === 0) continue;
+        const s = states.length === 1 ? states[0]! : mergeUserStates(states);
+        const name = personFileName(person, this.#directory);
+        path = join(userDir, profileFileName(name));
+        text = jsonText(userProfile(s));
+        written.add(path);
+        if (
+          s.logins.size > 1 || keys.length > 1 || name !== person ||
+          this.#directory.holders(name).length > 1
+        ) {
+          for (const l of s.logins.keys()) vacated.add(join(userDir, profileFileName(l)));
+          for (const k of keys) vacated.add(join(userDir, profileFileName(`person:${k}`)));
+        }
         users++;
       } else {
         const s = this.#channels.get(r.name) ?? this.#decoded("channel", r.name);
@@ -355,10 +541,28 @@ export class ProfileStore {
         failure ??= e;
       }
     }
+    for (const path of vacated) {
+      if (written.has(path) || this.#occupied(path, userDir)) continue;
+      try {
+        Deno.removeSync(path);
+      } catch {
+        // Not there.
+      }
+    }
     // Every file was tried; the first failure leaves the names dirty for the next flush.
     if (failure !== null) throw failure;
     this.#db.transaction(() => this.#db.db.exec("DELETE FROM profile_dirty"));
     return { users, channels };
+  }
+
+  /** True when some person's profile file is `path` (a login file that still has its holder). */
+  #occupied(path: string, userDir: string): boolean {
+    const base = path.slice(userDir.length + 1);
+    if (base.startsWith("~")) return false;
+    const login = base.slice(0, -".json".length);
+    const holder = this.#directory.resolveLogin(login);
+    if (holder === null) return this.#load("user", login) !== undefined;
+    return personFileName(holder, this.#directory) === login;
   }
 
   #decoded(kind: ProfileKind, name: string): UserState | ChannelState | undefined {
@@ -375,7 +579,13 @@ export class ProfileStore {
       const keep = new Set(
         (this.#db.stmt("SELECT name FROM profile_state WHERE kind = ?").all(
           KIND_CODE[kind],
-        ) as Array<{ name: string }>).map((r) => profileFileName(r.name)),
+        ) as Array<{ name: string }>).map((r) =>
+          profileFileName(
+            kind === "user"
+              ? personFileName(this.#directory.canonical(r.name), this.#directory)
+              : r.name,
+          )
+        ),
       );
       let entries: Deno.DirEntry[];
       try {

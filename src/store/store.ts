@@ -12,7 +12,8 @@
  * - `embedded` ({@link EmbeddedStore} in `embedded_store.ts`): `data/logs/messages.jsonl` is the
  *   canonical record; `index.sqlite`, `profiles.sqlite` and the profile files are derived from
  *   it and rebuildable byte for byte.
- * - `postgres`: added by the PostgreSQL issue (see the marked place in {@link openStore}).
+ * - `postgres` (`postgres/postgres_store.ts`): one PostgreSQL database is the system of record
+ *   of a fleet of monitors; each data dir's logs are its journal, pushed into the database.
  *
  * @example
  * ```ts
@@ -33,16 +34,32 @@
  * @module
  */
 import type { ChatEvent, Message, PrivacyFile, UserProfile } from "../schemas.ts";
-import { UsageError } from "../errors.ts";
 import type { ProfileKind } from "./layout.ts";
+import type { LoginSpan } from "../analysis/identity.ts";
+import type { InteractionSource } from "../analysis/interactions.ts";
+
+export type { LoginSpan };
+
+/** What the interaction graph reads of a message: who wrote it, when, where, and to whom. */
+export type InteractionRecord = InteractionSource;
+
+/** Which messages an interaction pass reads. */
+export interface InteractionScope {
+  channel?: string;
+  /** Inclusive, epoch ms. */
+  sinceMs?: number;
+  /** Exclusive, epoch ms. */
+  untilMs?: number;
+}
 
 /** Which store to open: the data dir always (logs, subjects, profile files), a database URL for PostgreSQL. */
 export interface StoreConfig {
   /** The data dir. */
   dataDir: string;
   /**
-   * `postgresql://...` selects the PostgreSQL store (not yet available: the PostgreSQL issue
-   * adds it). Absent: the embedded store.
+   * `postgresql://...` selects the PostgreSQL store (`postgres/postgres_store.ts`): the
+   * database of a fleet of monitors; the data dir keeps this monitor's logs (its journal) and
+   * files. Absent: the embedded store.
    */
   databaseUrl?: string;
 }
@@ -168,6 +185,8 @@ export interface FollowSummary {
   profilesWritten: number;
   /** Problems met (the log stays complete; the index or profiles may lag). */
   problems: string[];
+  /** What happened and was overcome (a database outage the run caught up from). */
+  notes?: string[];
 }
 
 /** Derived data kept following a monitor's appends. */
@@ -286,6 +305,18 @@ export interface Store {
    */
   messagesAbout(q: AboutQuery): AsyncIterable<Message>;
 
+  // --- identity: persons across logins (raw: the query layer applies the opt-out list) ---
+  /**
+   * The login spans of the person rollups (see `src/analysis/identity.ts`), as far as the
+   * rollups have got: all of them, or with `about` (logins or user ids as typed) those of the
+   * persons named and of every holder of their logins (enough to resolve and list them).
+   */
+  loginSpans(about?: readonly string[]): Promise<LoginSpan[]>;
+  /** Every display name seen, by rollup key (`#<user_id>` or login). */
+  displayNames(): Promise<Map<string, string[]>>;
+  /** Every message in scope reduced to who addressed whom (the interaction graph's input). */
+  interactions(q: InteractionScope): AsyncIterable<InteractionRecord>;
+
   // --- the opt-out list ---
   /** The opt-out list; absent means empty. */
   readOptOut(): Promise<PrivacyFile>;
@@ -322,10 +353,10 @@ export interface Store {
  */
 export async function openStore(config: StoreConfig): Promise<Store> {
   if (config.databaseUrl !== undefined && config.databaseUrl !== "") {
-    // The PostgreSQL store goes here:
-    //   const { openPostgresStore } = await import("./postgres/postgres_store.ts");
-    //   return await openPostgresStore(config);
-    throw new UsageError("a database URL was given, but this build has no PostgreSQL store");
+    // The data dir's own logs (the journal) and files go through the embedded store.
+    const { EmbeddedStore } = await import("./embedded_store.ts");
+    const { openPostgresStore } = await import("./postgres/postgres_store.ts");
+    return await openPostgresStore(config, new EmbeddedStore(config.dataDir));
   }
   const { EmbeddedStore } = await import("./embedded_store.ts");
   return new EmbeddedStore(config.dataDir);

@@ -18,6 +18,7 @@
 import { errorMessage, UsageError } from "../errors.ts";
 import { isoFromMs } from "../normalize.ts";
 import { enrichmentPath } from "./subject_files.ts";
+import { openStore, type Store } from "../store/store.ts";
 import { Enrichment, type ProviderResult, type Subject, type SubjectType } from "../schemas.ts";
 import { jsonText, writeFileAtomic } from "../store/atomic.ts";
 import { normalizeSubjectValue } from "./loading.ts";
@@ -57,6 +58,8 @@ export interface EnrichOptions {
   timeoutMs?: number;
   /** @default the system clock */
   clock?: Clock;
+  /** Where providers read profiles from. @default the store of `dataDir` (opened for the run) */
+  store?: Store;
   /** For providers that need keys. @default nothing set */
   env?: Env;
   /** Aborting stops the run: nothing more is started and unfinished subjects are not written. */
@@ -211,13 +214,14 @@ function orderedSubject(s: Subject): Subject {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { enrichSubjects } from "./enrichment.ts";
  * const dataDir = await Deno.makeTempDir();
  * const summary = await enrichSubjects(
  *   [{ key: "phone_+12025550123", type: "phone", value: "+12025550123" }],
  *   { dataDir, fixturesDir: "fixtures", providers: ["phone_info"] },
  * );
- * console.assert(summary.counts.ok === 1);
+ * assert.equal(summary.counts.ok, 1);
  * await Deno.remove(dataDir, { recursive: true });
  * ```
  */
@@ -226,7 +230,6 @@ export async function enrichSubjects(
   options: EnrichOptions,
 ): Promise<EnrichSummary> {
   const all = options.registry?.providers ?? builtinProviders();
-  const providerOptions = options.registry?.options ?? {};
   let selected: readonly Provider[] = all;
   if (options.providers !== undefined) {
     const names = [...new Set(options.providers)];
@@ -241,10 +244,26 @@ export async function enrichSubjects(
     }
     selected = all.filter((p) => names.includes(p.name));
   }
+  const store = options.store ?? await openStore({ dataDir: options.dataDir });
+  try {
+    return await enrichWith(store, subjects, options, selected);
+  } finally {
+    if (options.store === undefined) await store.close();
+  }
+}
+
+async function enrichWith(
+  store: Store,
+  subjects: readonly Subject[],
+  options: EnrichOptions,
+  selected: readonly Provider[],
+): Promise<EnrichSummary> {
+  const providerOptions = options.registry?.options ?? {};
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const base: Omit<ProviderContext, "signal" | "options"> = {
     fixturesDir: options.fixturesDir,
     dataDir: options.dataDir,
+    readProfile: (kind, name) => store.readProfile(kind, name),
     fetch: options.fetch ?? globalThis.fetch,
     network: options.network ?? false,
     clock: options.clock ?? systemClock,

@@ -22,8 +22,9 @@ import { layout } from "../store/layout.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { subjectKey } from "./loading.ts";
- * console.assert(subjectKey("email", "a/b@example.com") === "email_a%2Fb@example.com");
+ * assert.equal(subjectKey("email", "a/b@example.com"), "email_a%2Fb@example.com");
  * ```
  */
 export function subjectKey(type: SubjectType, value: string): string {

@@ -20,13 +20,21 @@
 import { join, relative } from "node:path";
 import type { Activity, Message, Signal, Subject } from "../schemas.ts";
 import { Enrichment } from "../schemas.ts";
-import { NotFoundError, StoreError, UsageError, wrapError } from "../errors.ts";
+import {
+  errorMessage,
+  NetworkError,
+  NotFoundError,
+  StoreError,
+  UsageError,
+  wrapError,
+} from "../errors.ts";
 import { enrichmentPath, type ReportFormat, reportPath, SAFE_KEY_RE } from "./subject_files.ts";
 import { readSubjects } from "./loading.ts";
 import { privacyFilter } from "../query/privacy_filter.ts";
 import type { Store } from "../store/store.ts";
 import { compareHitRows, type HitRow, hitRowsOf, messagesAbout } from "../query/hits.ts";
 import { builtinProviders } from "./providers/registry.ts";
+import type { Provider, ProviderContext } from "./providers/provider.ts";
 import { writeFileAtomic } from "../store/atomic.ts";
 import { readJsonFile } from "../store/json_file.ts";
 import { layout, profilePath } from "../store/layout.ts";
@@ -152,9 +160,12 @@ export async function buildReport(
     }
     eFile = `enrichment/${key}.json`;
     for (const name of Object.keys(parsed.data.providers).sort()) {
-      const r = parsed.data.providers[name]!;
       const info = providersInfo.get(name);
       const observed = name === "chat_presence";
+      // What chat shows changes with every message stored: never shown from an earlier run.
+      const r = observed && info
+        ? await observeNow(info, subject, store, now, optedOut)
+        : parsed.data.providers[name]!;
       providers.push({
         name,
         status: r.status,
@@ -162,7 +173,8 @@ export async function buildReport(
         data: r.data,
         error: r.error,
         kind: observed ? "observed" : "inferred",
-        rests_on: `provider ${name}${info ? ` (${info.description})` : ""}, run at ${r.ran_at}` +
+        rests_on: `provider ${name}${info ? ` (${info.description})` : ""}, ` +
+          (observed && info ? `recomputed at report time (${r.ran_at})` : `run at ${r.ran_at}`) +
           (info?.needsNetwork ? "; may have used the network" : "; offline data"),
       });
     }
@@ -298,6 +310,61 @@ export async function buildReport(
     },
     caveats,
   };
+}
+
+/**
+ * Runs an observed provider (one that reads the collected chat, such as `chat_presence`) at
+ * report time, offline, so that the report never shows presence from before the latest
+ * messages: the enrichment file keeps what the last `subjects enrich` saw, the report says what
+ * is true now. An opted-out user gets nothing.
+ */
+async function observeNow(
+  provider: Provider,
+  subject: Subject,
+  store: Store,
+  now: () => number,
+  optedOut: boolean,
+): Promise<
+  {
+    status: "ok" | "error" | "skipped";
+    data: Record<string, unknown> | null;
+    error: string | null;
+    ran_at: string;
+  }
+> {
+  const ran_at = new Date(now()).toISOString();
+  if (optedOut) {
+    return {
+      status: "skipped",
+      data: { reason: "on the opt-out list: nothing served" },
+      error: null,
+      ran_at,
+    };
+  }
+  if (!provider.supports.includes(subject.type)) {
+    return {
+      status: "skipped",
+      data: { reason: `not for ${subject.type} subjects` },
+      error: null,
+      ran_at,
+    };
+  }
+  const ctx: ProviderContext = {
+    fixturesDir: "",
+    dataDir: store.dataDir,
+    readProfile: (kind, name) => store.readProfile(kind, name),
+    fetch: () => Promise.reject(new NetworkError("no network while building a report")),
+    signal: new AbortController().signal,
+    network: false,
+    clock: { now, sleep: () => Promise.resolve() },
+    env: () => undefined,
+    options: {},
+  };
+  try {
+    return { status: "ok", data: await provider.enrich(subject, ctx), error: null, ran_at };
+  } catch (e) {
+    return { status: "error", data: null, error: errorMessage(e), ran_at };
+  }
 }
 
 /** Presence computed from a list of messages (pure). */
@@ -478,131 +545,20 @@ export function renderMarkdown(r: SubjectReport): string {
   return L.join("\n");
 }
 
-/** Escapes text for HTML element content and attribute values. */
-export function escapeHtml(s: string): string {
-  return s.replace(
-    /[&<>"']/g,
-    (c) =>
-      c === "&"
-        ? "&amp;"
-        : c === "<"
-        ? "&lt;"
-        : c === ">"
-        ? "&gt;"
-        : c === '"'
-        ? "&quot;"
-        : "&#39;",
-  );
-}
+/**
+ * Renders a report as HTML. The HTML renderer is the workspace page's own
+ * (`renderReportHtml` in `src/web/render/report.ts`), a view: the views that write reports
+ * (the CLI handlers) hand it in, so this module stays below them.
+ */
+export type HtmlRenderer = (r: SubjectReport) => string;
 
-/** The report as a standalone HTML page (every value escaped). */
-export function renderHtml(r: SubjectReport): string {
-  const e = escapeHtml;
-  const s = r.subject;
-  const H: string[] = [];
-  const table = (head: string[], rows: string[][]) => {
-    H.push(
-      "<table><thead><tr>" + head.map((h) => `<th>${e(h)}</th>`).join("") + "</tr></thead><tbody>",
-    );
-    for (const row of rows) H.push("<tr>" + row.map((c) => `<td>${e(c)}</td>`).join("") + "</tr>");
-    H.push("</tbody></table>");
-  };
-  H.push(
-    "<!doctype html>",
-    '<html lang="en"><head><meta charset="utf-8">',
-    `<title>Subject report: ${e(s.value)}</title>`,
-    "<style>body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}" +
-      "table{border-collapse:collapse;margin:.5rem 0 1rem}td,th{border:1px solid #ccc;padding:.2rem .5rem;" +
-      "text-align:left;vertical-align:top}.note{background:#fff8e1;padding:.5rem 1rem}" +
-      ".rests{color:#555;font-size:.9em}</style>",
-    "</head><body>",
-    `<h1>Subject report: ${e(s.value)} (${e(s.type)})</h1>`,
-    `<p>Generated ${e(r.generated_at)} by twitch-osint.</p>`,
-    `<div class="note">${r.caveats.map((c) => `<p>${e(c)}</p>`).join("")}</div>`,
-    "<h2>Subject</h2>",
-  );
-  const subjectRows = [["key", s.key], ["type", s.type], ["normalized value", s.value]];
-  if (s.raw !== undefined) subjectRows.push(["as loaded", s.raw]);
-  if (r.opted_out) subjectRows.push(["on the opt-out list", "yes"]);
-  table(["field", "value"], subjectRows);
-  H.push(`<p class="rests">Rests on: subjects.json (loaded from the analyst's CSV)</p>`);
-
-  H.push("<h2>Enrichment</h2>");
-  if (r.enrichment.providers.length === 0) H.push("<p>No enrichment recorded.</p>");
-  for (const p of r.enrichment.providers) {
-    H.push(
-      `<h3>${e(p.name)}: ${e(p.status)} ${
-        p.kind === "inferred" ? "(inferred, unverified)" : "(observed)"
-      }</h3>`,
-      `<p class="rests">Rests on: ${e(p.rests_on)}; file ${e(r.enrichment.file ?? "—")}.</p>`,
-    );
-    if (p.error !== null) H.push(`<p>Error: ${e(p.error)}</p>`);
-    if (p.status === "skipped") {
-      H.push(`<p>Skipped: ${e(compact(p.data?.reason ?? "not applicable"))}.</p>`);
-    } else if (p.data && Object.keys(p.data).length) {
-      table(["field", "value"], Object.entries(p.data).map(([k, v]) => [k, compact(v)]));
-    }
+/** Renders a report in a format (`html` needs the page's renderer, see {@link HtmlRenderer}). */
+export function renderReport(r: SubjectReport, format: ReportFormat, html?: HtmlRenderer): string {
+  if (format === "html") {
+    if (html === undefined) throw new UsageError("an HTML report needs the page's renderer");
+    return html(r);
   }
-
-  const pr = r.presence;
-  H.push("<h2>Chat presence</h2>", `<p class="rests">Rests on: ${e(pr.rests_on)}.</p>`);
-  if (!pr.seen) H.push("<p>Not seen in the collected chat.</p>");
-  else {
-    const rows = [
-      ["messages", String(pr.message_count)],
-      ["first seen", pr.first_seen ?? "—"],
-      ["last seen", pr.last_seen ?? "—"],
-    ];
-    if (pr.display_name) rows.push(["display name", pr.display_name]);
-    if (pr.user_id) rows.push(["Twitch user id", pr.user_id]);
-    if (pr.activity) rows.push(["activity", hourSummary(pr.activity)]);
-    if (pr.top_keywords.length) rows.push(["top keywords", pr.top_keywords.join(", ")]);
-    table(["field", "value"], rows);
-    table(["channel", "messages"], pr.channels.map((c) => [c.channel, String(c.messages)]));
-  }
-
-  const b = r.hits.by_how;
-  H.push(
-    "<h2>Watchlist hits</h2>",
-    `<p class="rests">Rests on: ${e(r.hits.rests_on)}.</p>`,
-    `<p>${r.hits.total} hit(s): ${b.author} as author, ${b.mention} as @mention, ${b.text} in text${
-      r.hits.total > r.hits.items.length ? ` (newest ${r.hits.items.length} listed)` : ""
-    }.</p>`,
-  );
-  if (r.hits.items.length) {
-    table(
-      ["time (UTC)", "channel", "how", "user", "message"],
-      r.hits.items.map((h) => [h.ts, h.channel, h.how, h.user_name, h.text]),
-    );
-  }
-
-  H.push(
-    "<h2>Relationship signals (inferred, unverified)</h2>",
-    `<p class="rests">Rests on: ${e(r.signals.rests_on)}.</p>`,
-  );
-  if (r.signals.items.length === 0) H.push("<p>None found.</p>");
-  else {
-    table(
-      ["time (UTC)", "channel", "user", "relation", "type", "target", "confidence", "evidence"],
-      r.signals.items.map((x) => [
-        x.ts,
-        x.channel,
-        x.user_name,
-        x.relation,
-        x.type,
-        x.target ?? "—",
-        x.confidence.toFixed(2),
-        `${x.snippet} (rule ${x.rule}, message ${x.message_id})`,
-      ]),
-    );
-  }
-  H.push("</body></html>", "");
-  return H.join("\n");
-}
-
-/** Renders a report in a format. */
-export function renderReport(r: SubjectReport, format: ReportFormat): string {
-  return format === "md" ? renderMarkdown(r) : format === "html" ? renderHtml(r) : renderJson(r);
+  return format === "md" ? renderMarkdown(r) : renderJson(r);
 }
 
 /** Builds and writes one report; returns its path. */
@@ -610,11 +566,11 @@ export async function writeReport(
   store: Store,
   key: string,
   format: ReportFormat,
-  options: BuildReportOptions & { out?: string } = {},
+  options: BuildReportOptions & { out?: string; html?: HtmlRenderer } = {},
 ): Promise<string> {
   const r = await buildReport(store, key, options);
   const path = options.out ?? reportPath(store.dataDir, key, format);
-  await writeFileAtomic(path, renderReport(r, format));
+  await writeFileAtomic(path, renderReport(r, format, options.html));
   return path;
 }
 
@@ -625,7 +581,7 @@ export async function writeReport(
 export async function regenerateReports(
   store: Store,
   subjects: readonly Subject[],
-  options: BuildReportOptions = {},
+  options: BuildReportOptions & { html?: HtmlRenderer } = {},
 ): Promise<string[]> {
   const dir = layout(store.dataDir).reports;
   const keys = new Set(subjects.map((s) => s.key));
@@ -653,7 +609,7 @@ export async function regenerateReports(
     }
     let r = built.get(key);
     if (r === undefined) built.set(key, r = await buildReport(store, key, options));
-    await writeFileAtomic(path, renderReport(r, format));
+    await writeFileAtomic(path, renderReport(r, format, options.html));
     written.push(path);
   }
   return written;

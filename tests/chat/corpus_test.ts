@@ -1,8 +1,8 @@
 /**
  * Real Twitch IRC lines from other projects' test suites. They stay outside this repository
  * (`../shared/corpus/` beside the clone, as in CI); without that folder these tests are
- * skipped and say why. The hand-written lines in irc_test.ts and twitch_test.ts cover the
- * same cases in a fresh clone.
+ * skipped and say why, except when `CI` is set: then they fail. The hand-written lines in
+ * irc_test.ts and twitch_test.ts cover the same cases in a fresh clone.
  */
 import { assert, assertEquals } from "../support/assert.ts";
 import { parseIrcLine, prefixNick } from "../../src/chat/irc.ts";
@@ -21,11 +21,21 @@ function readCorpus(): string | undefined {
 }
 
 const text = readCorpus();
-const skip = text === undefined;
+// In CI the corpus must be there: its absence fails the tests instead of skipping them.
+const ci = Deno.env.get("CI") !== undefined && Deno.env.get("CI") !== "";
+const skip = text === undefined && !ci;
 const why = skip
   ? ` (SKIPPED: ${CORPUS.pathname} is absent; the corpus is kept outside the repository)`
   : "";
 const lines = (text ?? "").split("\n").filter((l) => l.length > 0 && !l.startsWith("#"));
+
+Deno.test({
+  name: "corpus: present when CI is set",
+  ignore: !ci,
+  fn() {
+    assert(text !== undefined, `CI is set but the corpus ${CORPUS.pathname} is missing`);
+  },
+});
 
 Deno.test({
   name: `corpus: every line of twitch-irc-lines.txt parses${why}`,
@@ -116,6 +126,7 @@ Deno.test({
     assertEquals(draft("5b4f63a9-776f-4fce-bf3c-d9707f52e32d").reply_to, {
       message_id: "6b13e51b-7ecb-43b5-ba5b-2bb5288df696",
       user_name: "retoon",
+      user_id: "37940952",
     });
     assertEquals(draft("405c4ccb-7d69-4a57-ac16-292e72ba288b").bits, 5000);
     assertEquals(draft("bdfa278e-11c4-484f-9491-0a61b16fab60").display_name, "테스트계정420");

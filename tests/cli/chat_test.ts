@@ -111,7 +111,9 @@ Deno.test("chat run --offline twice stores every fixture message once", async ()
   for (const m of afterFirst) assert.ok(Message.safeParse(m).success, JSON.stringify(m));
   assert.match(
     first.stderr,
-    new RegExp(`: ${expected} new, 0 duplicate, 0 rejected; stopped: end of input`),
+    new RegExp(
+      `: ${expected} new, 0 duplicate, 0 rejected, 0 refused \\(opted out\\); stopped: end of input`,
+    ),
   );
 
   const second = await runMain(offline(data));
@@ -153,7 +155,7 @@ Deno.test("chat run piped prints no progress line, only the summary", async () =
   assert.equal(lines.length, 2, r.stderr);
   assert.match(
     lines[0]!,
-    /^chat: \d+ messages from 2 channel\(s\) in [\d.]+s \(.*\/s\): \d+ new, \d+ duplicate, \d+ rejected; stopped: end of input$/,
+    /^chat: \d+ messages from 2 channel\(s\) in [\d.]+s \(.*\/s\): \d+ new, \d+ duplicate, \d+ rejected, \d+ refused \(opted out\); stopped: end of input$/,
   );
   assert.match(lines[1]!, /^chat: log at .*logs\/messages\.jsonl$/);
 });
@@ -165,7 +167,7 @@ Deno.test("chat run on a terminal draws a status line with counts and channels",
   assert.match(
     r.stderr,
     // deno-lint-ignore no-control-regex -- the status line is drawn with ESC [2K
-    /\r\x1b\[2Kchat: \d+ messages \(\d+ new, \d+ dup, \d+ rejected\) .*\| (example_channel|devchat) \d+/,
+    /\r\x1b\[2Kchat: \d+ messages \(\d+ new, \d+ dup, \d+ rejected, \d+ refused\) .*\| (example_channel|devchat) \d+/,
   );
   assert.match(r.stderr, /stopped: end of input/);
 });

@@ -97,7 +97,7 @@ Deno.test("search messages: bad input is a usage error (exit 2) that names the p
     [["--since", "last tuesday"], /--since: cannot read "last tuesday"/],
     [["--since", "2025-09-03", "--until", "2025-09-02"], /--since .* is after --until/],
     [["--limit", "0"], /--limit must be at least 1/],
-    [["--format", "xml"], /--format must be json, jsonl or table/],
+    [["--format", "xml"], /--format must be json, jsonl, table or csv/],
     [["--bogus"], /bogus/],
   ];
   for (const [args, re] of cases) {

@@ -74,9 +74,9 @@ Deno.test("subjects report --format html and json; --out; --all; lookup by value
   assertEquals(html.code, 0, html.stderr);
   const page = await Deno.readTextFile(html.stdout.trim());
   assertMatch(page, /^<!doctype html>/);
-  assertMatch(page, /<h1>Subject report: someuser \(username\)<\/h1>/);
-  assertMatch(page, /<h2>Watchlist hits<\/h2>/);
-  assertMatch(page, /<td>example_channel<\/td>/);
+  assertMatch(page, /<h1[^>]*>Subject: someuser <span class="muted">\(username\)<\/span><\/h1>/);
+  assertMatch(page, /<h2 id="hits">Watchlist hits<\/h2>/);
+  assertMatch(page, />#example_channel<\/a><\/td>/);
 
   const out = join(dir.path, "elsewhere.json");
   const json = await runMain([
@@ -125,6 +125,25 @@ Deno.test("subjects report: usage errors exit 2", async () => {
     assertEquals(r.code, 2, args.join(" "));
     assertMatch(r.stderr, /^error: /);
   }
+});
+
+Deno.test("the README's quick start: the HTML report's presence is fresh, never 'unseen' beside messages", async () => {
+  // Issue 11 item 1: load (which enriches, before any chat), run, report. The report said
+  // "seen false ... never seen in chat" in chat_presence and listed 39 messages below it.
+  await using dir = await tempDir();
+  const d = ["--data-dir", dir.path, "--quiet"];
+  assertEquals(
+    (await runMain(["subjects", "load", "--path", join(REPO, "subjects.csv"), ...d])).code,
+    0,
+  );
+  await replayShipped(d);
+  const r = await runMain(["subjects", "report", "username_someuser", "--format", "html", ...d]);
+  assertEquals(r.code, 0, r.stderr);
+  const page = await Deno.readTextFile(r.stdout.trim());
+  assertMatch(page, /Seen in chat: 39 message\(s\) in 2 channel\(s\)/);
+  assert(!/never seen in chat/.test(page), "no stale 'never seen in chat'");
+  assertMatch(page, /<th scope="row">seen<\/th>\s*<td>true<\/td>/);
+  assertMatch(page, /<th scope="row">message_count<\/th>\s*<td>39<\/td>/);
 });
 
 Deno.test("not found is one class of error with one exit code (1) everywhere", async () => {

@@ -264,7 +264,8 @@ Deno.test("subjects list shows the loaded subjects as table, json and csv; empty
   const asCsv = await runMain(["subjects", "list", "--format", "csv", "--data-dir", data]);
   assert.equal(
     asCsv.stdout,
-    "key,type,value\nemail_alice@example.com,email,alice@example.com\nusername_someuser,username,someuser\n",
+    "key,type,value\r\nemail_alice@example.com,email,alice@example.com\r\n" +
+      "username_someuser,username,someuser\r\n",
   );
   const table = await runMain(["subjects", "list", "--data-dir", data]);
   assert.match(table.stdout, /^key\s+type\s+value\n/);

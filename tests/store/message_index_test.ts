@@ -170,14 +170,13 @@ Deno.test("a search reads while the writer holds an open write transaction (WAL)
   const w = await DerivedWriter.open(dir.path);
   try {
     await w.catchUp();
-    w.index!.db.exec("BEGIN IMMEDIATE");
-    w.index!.db.exec("DELETE FROM messages");
-    const t0 = performance.now();
+    // The writer empties the index inside a transaction it has not committed.
+    const tx = w.index!.begin();
+    w.index!.clear();
     const r = await search(dir.path, buildQuery({ contains: "before" }));
-    assert.ok(performance.now() - t0 < 1000);
     assert.equal(r.via, "index");
     assert.equal(r.messages.length, 1);
-    w.index!.db.exec("ROLLBACK");
+    tx.rollback();
   } finally {
     w.close();
     lock.close();
@@ -217,8 +216,7 @@ Deno.test("MessageIndex.optimize() merges the full-text index without changing a
       { terms: ["#99"], limit: 3 },
     ];
     const before = queries.map((q) => ix.candidates(q));
-    const segments = () =>
-      Number((ix.db.prepare("SELECT count(*) AS n FROM fts_data").get() as { n: number }).n);
+    const segments = () => ix.stats().ftsDataRows;
     const dataRowsBefore = segments();
     ix.optimize();
     assert.ok(segments() < dataRowsBefore, "optimize left the FTS data as it was");
@@ -232,6 +230,7 @@ Deno.test("MessageIndex.optimize() merges the full-text index without changing a
 Deno.test("an index of an older layout is replaced by a new file, not emptied in place", async () => {
   await using dir = await tempDir();
   const path = join(dir.path, "index.sqlite");
+  // A file left by an older program (made here with its own SQL, as that program did).
   const old = new DatabaseSync(path);
   old.exec("PRAGMA page_size = 4096; PRAGMA journal_mode = WAL");
   old.exec("CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID");
@@ -242,8 +241,7 @@ Deno.test("an index of an older layout is replaced by a new file, not emptied in
   const ix = MessageIndex.open(path);
   try {
     assert.equal(ix.meta("version"), INDEX_VERSION);
-    const page = ix.db.prepare("PRAGMA page_size").get() as { page_size: number };
-    assert.equal(Number(page.page_size), 8192);
+    assert.equal(ix.stats().pageSize, 8192);
     assert.equal(ix.count(), 0);
   } finally {
     ix.close();

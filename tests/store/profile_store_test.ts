@@ -8,6 +8,22 @@ import { profileFileName, profilePath } from "../../src/store/layout.ts";
 import { ChannelProfile, type Message, UserProfile } from "../../src/schemas.ts";
 import { messageArb, msg, readTree, relSignal, splitAt, withIds } from "../support/messages.ts";
 import { tempDir } from "../support/cli.ts";
+import { IdentityDirectory, personKey } from "../../src/analysis/identity.ts";
+import { facetsOf, foldUser, loginSpans, newUserState } from "../../src/analysis/rollups.ts";
+
+/** The identity directory of a set of messages, as the store would persist it. */
+function directoryOf(all: readonly Message[]): IdentityDirectory {
+  const states = new Map<string, ReturnType<typeof newUserState>>();
+  const seen = new Set<string>();
+  for (const m of all) {
+    if (seen.has(m.message_id)) continue;
+    seen.add(m.message_id);
+    const k = personKey(m);
+    if (!states.has(k)) states.set(k, newUserState(k));
+    foldUser(states.get(k)!, m, facetsOf(m));
+  }
+  return new IdentityDirectory([...states.values()].flatMap(loginSpans));
+}
 
 /** Feeds batches as `chat run` does, closing and reopening the writer at `restarts`. */
 async function incremental(
@@ -56,17 +72,26 @@ Deno.test("profiles written incrementally are byte-identical to a rebuild, whate
         if (all.length) await Deno.copyFile(layout(inc).messages, layout(fresh).messages);
         await rebuildDerived(fresh);
         assert.deepEqual(await readTree(join(fresh, "profiles")), incFiles);
-        // One file per user and per channel seen, each valid against the schema.
-        const users = new Set(all.map((m) => m.user_name));
+        // One file per person (user id, else login) and per channel seen, each valid against
+        // the schema, counting the person's messages under every login.
+        const ids = directoryOf(all);
+        const persons = new Set(all.map((m) => ids.personOf(m)));
         const channels = new Set(all.map((m) => m.channel));
-        assert.equal(incFiles.size, users.size + channels.size);
-        for (const u of users) {
-          const p = UserProfile.parse(JSON.parse(incFiles.get(`users/${profileFileName(u)}`)!));
-          assert.equal(
-            p.message_count,
-            new Set(all.filter((m) => m.user_name === u).map((m) => m.message_id)).size,
+        assert.equal(incFiles.size, persons.size + channels.size);
+        const seen = new Set<string>();
+        for (const [path, text] of incFiles) {
+          if (!path.startsWith("users/")) continue;
+          const p = UserProfile.parse(JSON.parse(text));
+          const key = p.user_id !== null ? `#${p.user_id}` : p.user_name;
+          seen.add(key);
+          const mine = all.filter((m) => ids.personOf(m) === key);
+          assert.equal(p.message_count, new Set(mine.map((m) => m.message_id)).size);
+          assert.deepEqual(
+            p.login_history.map((h) => h.login).sort(),
+            [...new Set(mine.map((m) => m.user_name))].sort(),
           );
         }
+        assert.deepEqual([...seen].sort(), [...persons].sort());
         for (const c of channels) {
           ChannelProfile.parse(JSON.parse(incFiles.get(`channels/${profileFileName(c)}`)!));
         }

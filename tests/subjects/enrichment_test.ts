@@ -44,6 +44,7 @@ const PHONE = subject("phone", "+12025550123");
 Deno.test("enrichSubjects() times out a slow provider and isolates errors per (subject, provider)", async () => {
   await using dir = await tempDir();
   let lateSettled = false;
+  const late = Promise.withResolvers<void>();
   const providers = [
     fake("good", (s) => Promise.resolve({ v: s.value })),
     fake(
@@ -51,24 +52,23 @@ Deno.test("enrichSubjects() times out a slow provider and isolates errors per (s
       (s) =>
         s.type === "email" ? Promise.reject(new Error("bad email\nstack")) : ok({ fine: true })(),
     ),
-    // Ignores its signal on purpose: the runner must not wait for it.
+    // Ignores its signal on purpose, and answers only when the test lets it: the runner must
+    // not wait for it.
     fake("sleeper", () =>
-      new Promise((resolve) =>
-        setTimeout(() => {
-          lateSettled = true;
-          resolve({ late: true });
-        }, 300)
-      )),
+      late.promise.then(() => {
+        lateSettled = true;
+        return { late: true };
+      })),
     fake("liar", () => Promise.resolve([1, 2] as unknown as Record<string, unknown>)),
   ];
-  const started = performance.now();
   const s = await enrichSubjects([ALICE, SOMEUSER], {
     dataDir: dir.path,
     fixturesDir: FIXTURES,
     registry: { providers },
     timeoutMs: 40,
   });
-  assert(performance.now() - started < 250, "the runner waited for a timed-out provider");
+  // The run is over while the timed-out provider has not answered yet.
+  assert(!lateSettled, "the runner waited for a timed-out provider");
   assertEquals(s.counts, { ok: 3, error: 5, skipped: 0 });
   assertEquals(s.errors, [
     { subject_key: ALICE.key, provider: "liar", message: "returned an array, not an object" },
@@ -89,8 +89,10 @@ Deno.test("enrichSubjects() times out a slow provider and isolates errors per (s
   });
   const u = await readEnrichment(dir.path, SOMEUSER.key);
   assertEquals(u.providers.thrower?.data, { fine: true });
-  // Let the ignored timer finish so the test leaks nothing.
-  await new Promise((r) => setTimeout(r, 300));
+  // Let the ignored provider finish so the test leaks nothing.
+  late.resolve();
+  await late.promise;
+  await Promise.resolve();
   assert(lateSettled);
 });
 
@@ -138,7 +140,13 @@ Deno.test("enrichSubjects() re-run with the same inputs leaves files byte-identi
       mtime: (await Deno.stat(path)).mtime!.getTime(),
     });
   }
-  await new Promise((r) => setTimeout(r, 20));
+  // Files set an hour back: a rewrite would give them a new mtime, whatever the clock's grain.
+  for (const s of subjects) {
+    const path = `${dir.path}/enrichment/${s.key}.json`;
+    const past = new Date(before.get(s.key)!.mtime - 3_600_000);
+    await Deno.utime(path, past, past);
+    before.get(s.key)!.mtime = past.getTime();
+  }
   // A later clock: ran_at would differ if it were rewritten.
   const second = await enrichSubjects(subjects, {
     ...opts,
@@ -263,13 +271,13 @@ Deno.test("enrichSubjects() stops on abort and leaves unfinished subjects unwrit
   await using dir = await tempDir();
   const ac = new AbortController();
   const providers = [
+    // Answers only when aborted, and the run is aborted as soon as it is first asked.
     fake("slow", (_s, ctx) =>
-      new Promise((resolve, reject) => {
-        const t = setTimeout(() => resolve({}), 1000);
-        ctx.signal.addEventListener("abort", () => (clearTimeout(t), reject(ctx.signal.reason)));
+      new Promise((_resolve, reject) => {
+        ctx.signal.addEventListener("abort", () => reject(ctx.signal.reason));
+        queueMicrotask(() => ac.abort());
       })),
   ];
-  setTimeout(() => ac.abort(), 20);
   const s = await enrichSubjects([ALICE, SOMEUSER, PHONE], {
     dataDir: dir.path,
     fixturesDir: FIXTURES,

@@ -2,14 +2,14 @@ import { assert, assertEquals, assertMatch, assertRejects } from "../support/ass
 import { join } from "node:path";
 import {
   buildReport,
-  escapeHtml,
   presenceFromMessages,
   regenerateReports,
-  renderHtml,
   renderMarkdown,
   writeReport,
 } from "../../src/subjects/reports.ts";
 import { NotFoundError, UsageError } from "../../src/errors.ts";
+import { escapeHtml } from "../../src/web/render/html.ts";
+import { renderReportHtml as renderHtml } from "../../src/web/render/report.ts";
 import type { Message, Subject, UserProfile } from "../../src/schemas.ts";
 import { messageLog } from "../../src/store/layout.ts";
 import { writeSubjects } from "../../src/subjects/loading.ts";
@@ -44,6 +44,13 @@ const PROFILE: UserProfile = {
   user_name: "someuser",
   user_id: "424242",
   display_name: "SomeUser",
+  login_history: [{
+    login: "someuser",
+    first_seen: "2025-09-02T11:00:00.000Z",
+    last_seen: "2025-09-02T12:05:00.000Z",
+    message_count: 3,
+  }],
+  display_names: ["SomeUser"],
   channels_participated: ["devchat", "example_channel"],
   per_channel: { devchat: 1, example_channel: 2 },
   message_count: 3,
@@ -284,13 +291,65 @@ Deno.test("regenerateReports() rewrites reports of loaded subjects and deletes t
   await using dir = await tempDir();
   await seed(dir.path);
   const md = await writeReport(storeAt(dir.path), "username_someuser", "md", { now: NOW });
-  const html = await writeReport(storeAt(dir.path), "phone_+12025550123", "html", { now: NOW });
+  const html = await writeReport(storeAt(dir.path), "phone_+12025550123", "html", {
+    now: NOW,
+    html: renderHtml,
+  });
   assertEquals(md, join(dir.path, "reports", "username_someuser.md"));
   await Deno.writeTextFile(md, "stale");
-  const written = await regenerateReports(storeAt(dir.path), [SUBJECTS[0]!], { now: NOW });
+  const written = await regenerateReports(storeAt(dir.path), [SUBJECTS[0]!], {
+    now: NOW,
+    html: renderHtml,
+  });
   assertEquals(written, [md]);
   assertMatch(await Deno.readTextFile(md), /^# Subject report: someuser/);
   let gone = false;
   await Deno.stat(html).catch(() => (gone = true));
   assert(gone);
+});
+
+Deno.test("buildReport() recomputes chat presence at report time: never 'unseen' beside messages", async () => {
+  // Issue 11 item 1: enrichment ran before the monitor saw the user; the report showed
+  // "seen: false, never seen in chat" above a presence section listing their messages.
+  await using dir = await tempDir();
+  await seed(dir.path);
+  const path = join(dir.path, "enrichment", "username_someuser.json");
+  const stale = JSON.parse(await Deno.readTextFile(path));
+  stale.providers.chat_presence = {
+    status: "ok",
+    data: { seen: false, message_count: 0, channels: [], reason: "no profile: never seen in chat" },
+    error: null,
+    ran_at: "2025-09-01T00:00:00.000Z",
+  };
+  await Deno.writeTextFile(path, jsonText(stale));
+  const r = await buildReport(storeAt(dir.path), "username_someuser", { now: NOW });
+  const cp = r.enrichment.providers.find((p) => p.name === "chat_presence")!;
+  assertEquals(cp.status, "ok");
+  assertEquals(cp.kind, "observed");
+  assertEquals(cp.ran_at, "2025-09-03T00:00:00.000Z");
+  assertMatch(cp.rests_on, /recomputed at report time/);
+  assertEquals(cp.data?.seen, true);
+  assertEquals(cp.data?.message_count, r.presence.message_count);
+  assertEquals(cp.data?.channels, ["devchat", "example_channel"]);
+  for (const text of [renderMarkdown(r), renderHtml(r)]) {
+    assert(!/never seen in chat/.test(text), "a fresh report never says 'never seen in chat'");
+  }
+  // Opted out: nothing served, not even the stale answer.
+  await updatePrivacy(storeAt(dir.path), { users: ["someuser"] });
+  const hidden = await buildReport(storeAt(dir.path), "username_someuser", { now: NOW });
+  const cp2 = hidden.enrichment.providers.find((p) => p.name === "chat_presence")!;
+  assertEquals([cp2.status, cp2.data?.seen], ["skipped", undefined]);
+});
+
+Deno.test("renderHtml() is the workspace's renderer: summary first, charts, links, skipped folded", async () => {
+  await using dir = await tempDir();
+  await seed(dir.path);
+  const html = renderHtml(await buildReport(storeAt(dir.path), "username_someuser", { now: NOW }));
+  const summary = html.indexOf('class="summary"');
+  assert(summary > 0 && summary < html.indexOf("<h2>"), "the summary comes before every section");
+  assertMatch(html, /Seen in chat: 3 message\(s\) in 2 channel\(s\)/);
+  assertMatch(html, /<svg [^>]*role="img"/);
+  assertMatch(html, /href="https:\/\/www\.twitch\.tv\/example_channel"/);
+  assertMatch(html, /<details>\s*<summary>1 provider\(s\) skipped: gravatar_like<\/summary>/);
+  assert(!/<script/i.test(html), "a report file runs no script");
 });

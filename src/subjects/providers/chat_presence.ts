@@ -1,6 +1,7 @@
 /**
  * `chat_presence` (username): links a subject to what the chat monitor has seen of it, read from
- * the user's profile (`<data dir>/profiles/users/<user>.json`, the `UserProfile` schema): message
+ * the user's profile through the Store (`ctx.readProfile`; in the embedded store the file
+ * `<data dir>/profiles/users/<user>.json`, the `UserProfile` schema): message
  * count, channels, first and last seen, and the profile's path relative to the data dir.
  * A user never seen (no profile file) gives `seen: false` and empty values.
  *
@@ -12,7 +13,7 @@ import { LOGIN_RE } from "../../normalize.ts";
 import { type Subject, UserProfile } from "../../schemas.ts";
 import { profilePath } from "../../store/layout.ts";
 import type { Provider, ProviderContext } from "./provider.ts";
-import { joinPath, parseJsonText, parseWith } from "./fixture_file.ts";
+import { joinPath, parseWith } from "./fixture_file.ts";
 
 /** What `chat_presence` reports for a user without a profile. */
 function unseen(reason: string): Record<string, unknown> {
@@ -45,16 +46,16 @@ export function createChatPresence(): Provider {
       if (!LOGIN_RE.test(user)) return unseen("not a Twitch login, so never seen in chat");
       const rel = relative(ctx.dataDir, profilePath(ctx.dataDir, "user", user));
       const path = joinPath(ctx.dataDir, rel);
-      let text: string;
+      let raw: Record<string, unknown> | null;
       try {
-        text = await Deno.readTextFile(path);
+        raw = await ctx.readProfile("user", user);
       } catch (e) {
-        if (e instanceof Deno.errors.NotFound) return unseen("no profile: never seen in chat");
         throw new InputError(path, `cannot read: ${e instanceof Error ? e.message : e}`, {
           cause: e,
         });
       }
-      const profile = parseWith(UserProfile, parseJsonText(text, path), path);
+      if (raw === null) return unseen("no profile: never seen in chat");
+      const profile = parseWith(UserProfile, raw, path);
       return {
         seen: true,
         message_count: profile.message_count,

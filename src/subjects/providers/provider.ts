@@ -43,8 +43,13 @@ export const systemClock: Clock = {
 export interface ProviderContext {
   /** Lookup data (`handles.json`, `sites.json`, `gravatar.json`). */
   fixturesDir: string;
-  /** The data directory (profiles live under `profiles/`). Read it; never write it. */
+  /** The data directory. Read it; never write it. */
   dataDir: string;
+  /**
+   * Reads a profile (user or channel) through the Store, as in its profile file: null when
+   * there is none; throws when it cannot be read.
+   */
+  readProfile(kind: "user" | "channel", name: string): Promise<Record<string, unknown> | null>;
   /** The only way to reach the network; tests pass a fake. */
   fetch: typeof fetch;
   /** Aborted when the provider's time limit passes or the command is interrupted. */

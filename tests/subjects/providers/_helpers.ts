@@ -5,6 +5,7 @@
 import type { Clock, ProviderContext } from "../../../src/subjects/providers/provider.ts";
 import type { Subject, SubjectType, UserProfile } from "../../../src/schemas.ts";
 import { subjectKey } from "../../../src/subjects/loading.ts";
+import { storeAt } from "../../support/store.ts";
 
 /** The repository's fixtures folder, whatever the working directory. */
 export const FIXTURES: string = new URL("../../../fixtures", import.meta.url).pathname;
@@ -37,9 +38,11 @@ export function subject(type: SubjectType, value: string): Subject {
 
 /** A provider context; fetch throws unless given, so an offline test cannot reach out. */
 export function context(overrides: Partial<ProviderContext> = {}): ProviderContext {
+  const dataDir = overrides.dataDir ?? "/nonexistent-data-dir";
   return {
     fixturesDir: FIXTURES,
-    dataDir: "/nonexistent-data-dir",
+    dataDir,
+    readProfile: (kind, name) => storeAt(dataDir).readProfile(kind, name),
     fetch: () => Promise.reject(new Error("test: network used without a fake fetch")),
     signal: new AbortController().signal,
     network: false,
@@ -83,6 +86,13 @@ export function profile(user: string): UserProfile {
     user_name: user,
     user_id: "1234",
     display_name: "SomeUser",
+    login_history: [{
+      login: user,
+      first_seen: "2025-09-01T10:00:00.000Z",
+      last_seen: "2025-09-02T12:34:56.000Z",
+      message_count: 5,
+    }],
+    display_names: ["SomeUser"],
     channels_participated: ["devchat", "example_channel"],
     per_channel: { devchat: 3, example_channel: 2 },
     message_count: 5,

@@ -1,0 +1,130 @@
+/**
+ * `timeline --user X`: everything about one person in time order across every channel, under
+ * every login they used. Never needs the network.
+ *
+ * @module
+ */
+import { UsageError } from "../errors.ts";
+import { recordsToCsv } from "../export/csv.ts";
+import { parseTimeBound } from "../query/search.ts";
+import { timeline, type TimelineEntry } from "../query/timeline.ts";
+import { openStore } from "../store/store.ts";
+import { choice, COMMON_HELP, intFlag, parseCommand, required, str } from "./args.ts";
+import type { CliIO } from "./io.ts";
+import { columns, printable } from "./table.ts";
+
+const HELP = `Usage: twitch-osint timeline --user NAME|ID [--since T] [--until T] [--context N]
+                         [--limit N] [--format table|json|jsonl|csv]
+
+Everything about one person, oldest first, across every channel and every login they used:
+their messages, timeouts and bans (CLEARCHAT), their deleted messages (CLEARMSG), their subs,
+raids and announcements (USERNOTICE), renames, and the watchlist hits and relationship signals
+their messages carry. A person is their Twitch user id when chat gave one (live chat does);
+messages without an id (plain fixtures) belong to their login.
+
+Options:
+  --user NAME|ID    any login the person used (a login Twitch gave to someone else later is
+                    resolved to its holder now), or their user id (123, id:123)
+  --since T         from T, inclusive; --until T: before T, exclusive (ISO 8601, a date,
+                    epoch ms, or relative: 30m, 2h, 7d)
+  --context N       also the N messages before and after each of theirs in that channel
+  --limit N         only the latest N entries (default: all)
+  --format F        table (default), json (the person and the entries), jsonl (one entry a
+                    line) or csv (RFC 4180, spreadsheet-safe)
+
+${COMMON_HELP}
+
+Examples:
+  twitch-osint timeline --user someuser
+  twitch-osint timeline --user id:123456 --since 7d --context 2 --format csv > someuser.csv
+`;
+
+const TEXT_CELL = 120;
+
+const CSV_COLUMNS = [
+  "ts",
+  "kind",
+  "channel",
+  "user_name",
+  "message_id",
+  "text",
+  "detail",
+].map((name) => ({
+  name,
+  get: (e: TimelineEntry) => e[name as keyof TimelineEntry] ?? null,
+}));
+
+/** `timeline`. */
+export async function run(args: string[], io: CliIO): Promise<number> {
+  const p = parseCommand(args, HELP, io, {
+    user: { type: "string" },
+    since: { type: "string" },
+    until: { type: "string" },
+    context: { type: "string" },
+    limit: { type: "string" },
+    format: { type: "string" },
+  });
+  if (p === null) return 0;
+  const user = required(p, "user");
+  const format = choice(p, "format", ["table", "json", "jsonl", "csv"]);
+  const now = Date.now();
+  const since = str(p, "since");
+  const until = str(p, "until");
+  const sinceMs = since === undefined ? undefined : parseTimeBound(since, "--since", now);
+  const untilMs = until === undefined ? undefined : parseTimeBound(until, "--until", now);
+  if (sinceMs !== undefined && untilMs !== undefined && sinceMs > untilMs) {
+    throw new UsageError("--since is after --until");
+  }
+  const context = intFlag(p, "context", { min: 0, max: 1000, default: 0 })!;
+  const limit = intFlag(p, "limit", { min: 1 });
+  const { dataDir } = p.common;
+  const store = await openStore({ dataDir });
+  let t;
+  try {
+    // Logins and renames come from the rollups: bring them up to date when no monitor writes.
+    await store.catchUp();
+    t = await timeline(store, {
+      user,
+      context,
+      ...(limit !== undefined ? { limit } : {}),
+      ...(sinceMs !== undefined ? { sinceMs } : {}),
+      ...(untilMs !== undefined ? { untilMs } : {}),
+    });
+  } finally {
+    await store.close();
+  }
+  if (t.opted_out) {
+    io.err(`error: user "${t.person.login}" is on the opt-out list: nothing of it is served\n`);
+    return 1;
+  }
+  switch (format) {
+    case "json":
+      io.out(JSON.stringify({ person: t.person, entries: t.entries }, null, 2) + "\n");
+      break;
+    case "jsonl":
+      io.out(t.entries.map((e) => JSON.stringify(e) + "\n").join(""));
+      break;
+    case "csv":
+      io.out(recordsToCsv(CSV_COLUMNS, t.entries));
+      break;
+    default: {
+      const logins = t.person.logins.map((s) => s.login).join(", ") || t.person.login;
+      const id = t.person.user_id === null ? "no user id" : `user id ${t.person.user_id}`;
+      io.out(`${t.person.login} (${id}; logins: ${logins}): ${t.entries.length} entries\n`);
+      if (t.entries.length === 0) break;
+      io.out(columns(
+        ["ts", "kind", "channel", "user", "text"],
+        t.entries.map((e) => [
+          e.ts,
+          e.kind,
+          e.channel ?? "",
+          e.user_name ?? "",
+          (e.message?.deleted_at ? "[deleted] " : "") +
+          printable(e.text.replace(/[\r\n\t]+/g, " "), TEXT_CELL),
+        ]),
+        true,
+      ));
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,213 @@
+import assert from "node:assert/strict";
+import { PgDatabase } from "../../src/store/postgres/database.ts";
+import { SCHEMA_VERSION } from "../../src/store/postgres/migrate.ts";
+import { StoreError } from "../../src/errors.ts";
+import { searchTerms } from "../../src/query/search.ts";
+import { jsonText } from "../../src/store/atomic.ts";
+import { compileRule } from "../../src/privacy/forget_rule.ts";
+import { forgetRecord } from "../../src/privacy/forget_decisions.ts";
+import type { Message } from "../../src/schemas.ts";
+import { msg, withIds } from "../support/messages.ts";
+import { postgresOrSkip } from "../support/postgres.ts";
+
+const pg = await postgresOrSkip();
+const ignore = pg === null;
+const BASE = Date.parse("2025-09-02T12:00:00.000Z");
+
+async function openFresh(): Promise<PgDatabase> {
+  return await PgDatabase.open(await pg!.database());
+}
+
+Deno.test({
+  name: "PgDatabase --contains keeps literal substring semantics over the trigram index",
+  ignore,
+  async fn() {
+    const store = await openFresh();
+    try {
+      const texts = [
+        "is he still DATING sara?",
+        "100% legit_name here",
+        "back\\slash and 50%off",
+        "Straße İstanbul 日本語 😀",
+        "ab",
+        "\u0000nul",
+      ];
+      const all = withIds(
+        texts.map((text, i) => msg({ text, ts: new Date(BASE + i).toISOString() })),
+      );
+      await store.appendMessages(all);
+      const hits = async (needle: string) =>
+        (await store.searchMessages({ terms: searchTerms(needle), limit: 50 }))
+          .map((m) => m.text);
+      assert.deepEqual(await hits("dating SARA"), ["is he still DATING sara?"]);
+      assert.deepEqual(await hits("%"), ["back\\slash and 50%off", "100% legit_name here"]);
+      assert.deepEqual(await hits("0%o"), ["back\\slash and 50%off"]);
+      assert.deepEqual(await hits("t_n"), ["100% legit_name here"]);
+      assert.deepEqual(await hits("_"), ["100% legit_name here"]);
+      assert.deepEqual(await hits("\\s"), ["back\\slash and 50%off"]);
+      assert.deepEqual(await hits("straße"), ["Straße İstanbul 日本語 😀"]);
+      assert.deepEqual(await hits("日本"), ["Straße İstanbul 日本語 😀"]);
+      assert.deepEqual(await hits("😀"), ["Straße İstanbul 日本語 😀"]);
+      assert.deepEqual(await hits("\u0000"), ["\u0000nul"]);
+      assert.deepEqual(await hits("ab"), ["ab"]);
+    } finally {
+      await store.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "PgDatabase: two writers hammering one user lose no update and count each message once",
+  ignore,
+  async fn() {
+    const url = await pg!.database();
+    const a = await PgDatabase.open(url);
+    const b = await PgDatabase.open(url);
+    try {
+      const all = withIds(
+        Array.from({ length: 2000 }, (_, i) =>
+          msg({
+            text: `hello number ${i % 17} dating sara`,
+            ts: new Date(BASE + i * 997 % 86_400_000).toISOString(),
+            user_name: "hammered",
+            channel: i % 3 ? "c_one" : "c_two",
+            mentions: i % 5 ? [] : ["fan88"],
+          })),
+      );
+      // Each writer sends every message, in different small batches and orders: overlaps
+      // everywhere, and both fold the same user and channels at once.
+      const writer = async (s: PgDatabase, order: Message[], size: number) => {
+        let written = 0;
+        for (let i = 0; i < order.length; i += size) {
+          written += (await s.appendMessages(order.slice(i, i + size))).written.length;
+        }
+        return written;
+      };
+      const [wa, wb] = await Promise.all([
+        writer(a, all, 37),
+        writer(b, [...all].reverse(), 53),
+      ]);
+      assert.equal(wa + wb, all.length);
+      const p = await a.userProfile("hammered");
+      assert.equal(p?.message_count, all.length);
+      assert.deepEqual(p?.per_channel, {
+        c_one: all.filter((m) => m.channel === "c_one").length,
+        c_two: all.filter((m) => m.channel === "c_two").length,
+      });
+      // The same as one writer alone.
+      const single = await openFresh();
+      try {
+        await single.appendMessages(all);
+        assert.equal(jsonText(await single.userProfile("hammered")), jsonText(p));
+        assert.equal(
+          jsonText(await single.channelProfile("c_one")),
+          jsonText(await b.channelProfile("c_one")),
+        );
+      } finally {
+        await single.close();
+      }
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "PgDatabase migrates once, reports status, and an older program refuses a newer schema",
+  ignore,
+  async fn() {
+    const url = await pg!.database();
+    const first = await PgDatabase.open(url);
+    assert.deepEqual(first.migrated, { from: 0, to: SCHEMA_VERSION, applied: ["001_init.sql"] });
+    await first.appendMessages([msg({ text: "hi" })]);
+    const st = await first.status();
+    assert.equal(st.schemaVersion, SCHEMA_VERSION);
+    assert.equal(st.messages, 1);
+    assert.equal(st.users, 1);
+    assert.equal(st.channels, 1);
+    await first.close();
+    const second = await PgDatabase.open(url);
+    assert.deepEqual(second.migrated?.applied, []);
+    await second.close();
+    // A newer program was here.
+    const db = new URL(url).pathname.slice(1);
+    await pg!.tool("psql", [
+      "-d",
+      db,
+      "-qc",
+      `INSERT INTO osint_schema (version, name) VALUES (${SCHEMA_VERSION + 1}, 'future.sql')`,
+    ]);
+    await assert.rejects(
+      () => PgDatabase.open(url),
+      (e: unknown) =>
+        e instanceof StoreError && /newer than this program/.test(e.message) &&
+        !e.message.includes("\n"),
+    );
+  },
+});
+
+Deno.test({
+  name: "PgDatabase: an unreachable database is one line naming host and port, no password",
+  ignore,
+  async fn() {
+    const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const port = (l.addr as Deno.NetAddr).port;
+    l.close();
+    const url = `postgresql://osint:hunter2secret@127.0.0.1:${port}/fleet`;
+    const err = await PgDatabase.open(url, { connectTimeoutSeconds: 2 }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof StoreError);
+    assert.match(err.message, new RegExp(`127\\.0\\.0\\.1:${port}`));
+    assert.ok(!err.message.includes("\n"));
+    const everything = `${err.message} ${err.stack} ${JSON.stringify(err)} ${
+      String((err.cause as Error)?.message)
+    }`;
+    assert.ok(!everything.includes("hunter2secret"), everything);
+  },
+});
+
+Deno.test({
+  name: "PgDatabase.forget deletes, scrubs and recomputes rollups; pg_dump holds no trace",
+  ignore,
+  async fn() {
+    const url = await pg!.database();
+    const store = await PgDatabase.open(url);
+    try {
+      const all = withIds([
+        msg({ text: "hi all", user_name: "zed_gone", user_id: "777001" }),
+        msg({ text: "hey @zed_gone how are you", user_name: "fan88", mentions: ["zed_gone"] }),
+        msg({ text: "Zed_Gone is dating sara", user_name: "someuser", channel: "devchat" }),
+        msg({ text: "unrelated chatter", user_name: "fan88", channel: "devchat" }),
+        msg({ text: "in a gone channel", user_name: "fan88", channel: "gone_chan" }),
+      ].map((m, i) => ({ ...m, ts: new Date(BASE + i * 1000).toISOString() })));
+      await store.appendMessages(all);
+      const rule = compileRule({ users: ["zed_gone"], channels: ["gone_chan"] });
+      const r = await store.forget({
+        users: ["zed_gone"],
+        channels: ["gone_chan"],
+        decide: (rec, kind) => forgetRecord(rec, kind, rule),
+      });
+      assert.equal(r.messages.removed, 2);
+      assert.equal(r.messages.scrubbed, 2);
+      assert.deepEqual(r.gone, { users: ["zed_gone"], channels: ["gone_chan"] });
+      const left = await store.searchMessages({ terms: [], limit: 10 });
+      assert.deepEqual(left.map((m) => m.text), [
+        "unrelated chatter",
+        "[forgotten] is dating sara",
+        "hey @[forgotten] how are you",
+      ]);
+      assert.deepEqual(await store.profileNames("user"), ["fan88", "someuser"]);
+      assert.equal((await store.userProfile("fan88"))?.message_count, 2);
+      const dump = await pg!.tool("pg_dump", ["--data-only", "-d", new URL(url).pathname.slice(1)]);
+      assert.ok(!/zed_gone/i.test(dump), "login in pg_dump");
+      assert.ok(!dump.includes("777001"), "user id in pg_dump");
+      assert.ok(!dump.includes("gone_chan"), "channel in pg_dump");
+      assert.ok(dump.includes("unrelated chatter"));
+    } finally {
+      await store.close();
+    }
+  },
+});

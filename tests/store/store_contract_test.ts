@@ -1,0 +1,292 @@
+/**
+ * The Store contract: the same scenarios, with the same expected results, against the
+ * embedded store and the PostgreSQL store (a private PostgreSQL, see support/postgres.ts), and
+ * a parity property: random messages and queries give identical outputs on both.
+ */
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { join } from "node:path";
+import { openStore, type Store } from "../../src/store/store.ts";
+import type { ChatEvent } from "../../src/schemas.ts";
+import { searchMessages, type SearchQuery, searchTerms } from "../../src/query/search.ts";
+import { searchEvents } from "../../src/query/events.ts";
+import { listProfiles, readProfile } from "../../src/query/profiles.ts";
+import { readHits } from "../../src/query/hits.ts";
+import { compileRule } from "../../src/privacy/forget_rule.ts";
+import { forgetPlan } from "../../src/privacy/forget_decisions.ts";
+import {
+  messageArb,
+  msg,
+  needleArb,
+  readTree,
+  relSignal,
+  splitAt,
+  withIds,
+} from "../support/messages.ts";
+import { tempDir } from "../support/cli.ts";
+import { postgresOrSkip } from "../support/postgres.ts";
+
+const pg = await postgresOrSkip();
+const BASE = Date.parse("2025-09-02T12:00:00.000Z");
+
+/** A way to open a Store over a data dir; each call is a fresh, empty store. */
+interface Flavour {
+  name: string;
+  ignore: boolean;
+  open(dataDir: string): Promise<Store>;
+}
+
+const FLAVOURS: Flavour[] = [
+  { name: "embedded", ignore: false, open: (dataDir) => openStore({ dataDir }) },
+  {
+    name: "postgres",
+    ignore: pg === null,
+    open: async (dataDir) => openStore({ dataDir, databaseUrl: await pg!.database("contract") }),
+  },
+];
+
+const queryArb: fc.Arbitrary<SearchQuery> = fc.record({
+  by: fc.option(
+    fc.record({
+      kind: fc.constantFrom("user" as const, "channel" as const),
+      value: fc.constantFrom("someuser", "fan88", "a", "example_channel", "devchat", "nobody"),
+    }),
+    { nil: undefined },
+  ),
+  since: fc.option(fc.integer({ min: -5, max: 65 }), { nil: undefined }),
+  until: fc.option(fc.integer({ min: -5, max: 65 }), { nil: undefined }),
+  needles: fc.array(needleArb, { maxLength: 2 }),
+  limit: fc.integer({ min: 1, max: 30 }),
+}).map((r) => {
+  const q: SearchQuery = { terms: r.needles.flatMap(searchTerms), limit: r.limit };
+  if (r.by) q.by = r.by;
+  if (r.since !== undefined) q.sinceMs = BASE + r.since * 1000;
+  if (r.until !== undefined) q.untilMs = BASE + r.until * 1000;
+  return q;
+});
+
+function event(i: number, over: Partial<ChatEvent> = {}): ChatEvent {
+  return {
+    kind: "usernotice",
+    ts: new Date(BASE + i * 1000).toISOString(),
+    channel: "example_channel",
+    event_id: `e${String(i).padStart(4, "0")}`,
+    notice: "sub",
+    user_name: "fan88",
+    user_id: "2",
+    text: `thanks for the sub number ${i}`,
+    system_text: "fan88 subscribed at Tier 1.",
+    params: {},
+    source: "fixture",
+    ...over,
+  } as ChatEvent;
+}
+
+/** Everything a view can read from a store, as one comparable value. */
+async function everything(store: Store, queries: readonly SearchQuery[]): Promise<unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [i, q] of queries.entries()) {
+    const page = await searchMessages(store, q, { total: true });
+    out[`q${i}`] = { messages: page.messages, total: page.total };
+  }
+  for (const kind of ["user", "channel"] as const) {
+    const names = await listProfiles(store, kind);
+    out[`${kind}s`] = names;
+    for (const n of names) out[`${kind}:${n}`] = await readProfile(store, kind, n);
+  }
+  out.events = await searchEvents(store, { terms: [], limit: 1000 });
+  out.deletions = [...(await store.deletions())].sort();
+  out.hits = await readHits(store, {});
+  return out;
+}
+
+for (const f of FLAVOURS) {
+  Deno.test({
+    name: `Store (${f.name}): appends are idempotent and return only what was new`,
+    ignore: f.ignore,
+    async fn() {
+      await using dir = await tempDir();
+      const store = await f.open(dir.path);
+      try {
+        const all = withIds([msg({ text: "one" }), msg({ text: "two" }), msg({ text: "three" })]);
+        const first = await store.appendMessages(all.slice(0, 2));
+        assert.deepEqual(first.written.map((m) => m.message_id), ["m00000", "m00001"]);
+        const second = await store.appendMessages(all);
+        assert.deepEqual(second.written.map((m) => m.message_id), ["m00002"]);
+        assert.equal(second.duplicates, 2);
+        const e1 = await store.appendEvents([event(1), event(2)]);
+        const e2 = await store.appendEvents([event(2), event(3)]);
+        assert.equal(e1.written.length + e2.written.length, 3);
+        const page = await store.searchMessages({ terms: [], limit: 10 });
+        assert.equal(page.messages.length, 3);
+      } finally {
+        await store.close();
+      }
+    },
+  });
+
+  Deno.test({
+    name: `Store (${f.name}): events, deletions and the opt-out list`,
+    ignore: f.ignore,
+    async fn() {
+      await using dir = await tempDir();
+      const store = await f.open(dir.path);
+      try {
+        await store.appendMessages(withIds([msg({ text: "deleted later" })]));
+        await store.appendEvents([
+          event(1),
+          event(2, { user_name: "someuser", text: "Big HYPE" }),
+          {
+            kind: "clearmsg",
+            ts: new Date(BASE + 5000).toISOString(),
+            channel: "example_channel",
+            event_id: "e-clear",
+            target_message_id: "m00000",
+            user_name: "someuser",
+            text: "deleted later",
+            source: "fixture",
+          },
+        ]);
+        const hype = await store.searchEvents({ terms: ["hype"], limit: 10 });
+        assert.deepEqual(hype.map((e) => e.event_id), ["e0002"]);
+        const clears = await store.searchEvents({ kind: "clearmsg", terms: [], limit: 10 });
+        assert.deepEqual(clears.map((e) => e.event_id), ["e-clear"]);
+        assert.deepEqual([...(await store.deletions())], [[
+          "m00000",
+          new Date(BASE + 5000).toISOString(),
+        ]]);
+        const before = await store.optOutStamp();
+        await store.writeOptOut({
+          version: 1,
+          optout: { users: ["fan88"], channels: ["devchat"] },
+        });
+        assert.notEqual(await store.optOutStamp(), before);
+        assert.deepEqual(await store.readOptOut(), {
+          version: 1,
+          optout: { users: ["fan88"], channels: ["devchat"] },
+        });
+      } finally {
+        await store.close();
+      }
+    },
+  });
+
+  Deno.test({
+    name: `Store (${f.name}): forget removes the user everywhere and scrubs others' records`,
+    ignore: f.ignore,
+    async fn() {
+      await using dir = await tempDir();
+      const store = await f.open(dir.path);
+      try {
+        await store.appendMessages(withIds([
+          msg({ text: "hi all", user_name: "zed_gone", user_id: "777001" }),
+          msg({ text: "hey @zed_gone how are you", user_name: "fan88", mentions: ["zed_gone"] }),
+          msg({
+            text: "is he dating zed_gone?",
+            user_name: "someuser",
+            signals: [relSignal("zed_gone", "dating zed_gone")],
+          }),
+          msg({ text: "unrelated chatter", user_name: "fan88", channel: "devchat" }),
+        ].map((m, i) => ({ ...m, ts: new Date(BASE + i * 1000).toISOString() }))));
+        await store.catchUp();
+        const rule = compileRule({ users: ["zed_gone"] });
+        const changes = await store.forgetRecords(forgetPlan(rule));
+        const messages = changes.filter((c) => /messages/.test(c.file));
+        assert.ok(messages.every((c) => c.removed === 1 && c.scrubbed === 2), f.name);
+        await store.removeProfiles("user", ["zed_gone"]);
+        await store.rebuild({ fresh: true });
+        const all = await store.searchMessages({ terms: [], limit: 10 });
+        assert.deepEqual(all.messages.map((m) => m.text), [
+          "unrelated chatter",
+          "is he dating [forgotten]?",
+          "hey @[forgotten] how are you",
+        ]);
+        assert.deepEqual(await store.listProfiles("user"), ["fan88", "someuser"]);
+        const residue = await store.residue(rule.word!, rule.anyUser!);
+        assert.deepEqual(residue, []);
+      } finally {
+        await store.close();
+      }
+    },
+  });
+}
+
+Deno.test({
+  name: "Store parity: random messages, batches and queries give identical outputs on both stores",
+  ignore: pg === null,
+  async fn() {
+    await using dir = await tempDir();
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(messageArb, { minLength: 0, maxLength: 40, size: "medium" }),
+        fc.array(fc.nat(40), { maxLength: 3 }),
+        fc.array(queryArb, { minLength: 1, maxLength: 5 }),
+        fc.subarray(["someuser", "fan88", "devchat"]),
+        async (raw, cuts, queries, optout) => {
+          run++;
+          const all = withIds(raw, "m", run % 2 === 0);
+          const outs: unknown[] = [];
+          const trees: Array<Map<string, string>> = [];
+          for (const f of FLAVOURS) {
+            const dataDir = join(dir.path, `${f.name}${run}`);
+            const store = await f.open(dataDir);
+            try {
+              for (const b of splitAt(all, cuts)) await store.appendMessages(b);
+              await store.appendMessages(all);
+              await store.appendEvents(
+                all.slice(0, 3).map((m, i) =>
+                  event(i, { user_name: m.user_name, text: m.text, channel: m.channel })
+                ),
+              );
+              await store.writeOptOut({
+                version: 1,
+                optout: {
+                  users: optout.filter((n) => n !== "devchat"),
+                  channels: optout.filter((n) => n === "devchat"),
+                },
+              });
+              outs.push(await everything(store, queries));
+              await store.rebuild();
+              trees.push(await readTree(join(dataDir, "profiles")).catch(() => new Map()));
+            } finally {
+              await store.close();
+            }
+          }
+          assert.deepEqual(outs[1], outs[0]);
+          assert.deepEqual(trees[1], trees[0]);
+        },
+      ),
+      { numRuns: 15 },
+    );
+  },
+});
+
+Deno.test({
+  name: "Store (postgres): a data dir with only the URL reads everything the fleet wrote",
+  ignore: pg === null,
+  async fn() {
+    await using dir = await tempDir();
+    const databaseUrl = await pg!.database("third");
+    const a = await openStore({ dataDir: join(dir.path, "a"), databaseUrl });
+    const b = await openStore({ dataDir: join(dir.path, "b"), databaseUrl });
+    const reader = await openStore({ dataDir: join(dir.path, "reader"), databaseUrl });
+    try {
+      const all = withIds(
+        Array.from(
+          { length: 40 },
+          (_, i) => msg({ text: `m ${i}`, ts: new Date(BASE + i * 1000).toISOString() }),
+        ),
+      );
+      await a.appendMessages(all.slice(0, 25));
+      await b.appendMessages(all.slice(15));
+      const page = await reader.searchMessages({ terms: [], limit: 100 }, { total: true });
+      assert.equal(page.total, 40);
+      assert.equal((await reader.userProfile("someuser"))?.message_count, 40);
+    } finally {
+      await a.close();
+      await b.close();
+      await reader.close();
+    }
+  },
+});
