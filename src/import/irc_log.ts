@@ -69,9 +69,15 @@ export function parseIrcLogLine(
   }
   if (c !== "PRIVMSG" && c !== "USERNOTICE" && c !== "CLEARMSG" && c !== "CLEARCHAT") return SKIP;
   if (fallbackMs === null && line.tags.raw.indexOf("tmi-sent-ts=") < 0) return NO_TIME;
-  const meaning = twitchMeaning(line, fallbackMs ?? 0);
+  // The clock stands in for the receive time only as the chat time rule's "now" (a time more
+  // than a day ahead of it is implausible): an import has no receive time of its own, so a line
+  // whose sent time breaks the rule is refused rather than stored at the time of the import.
+  const meaning = twitchMeaning(line, fallbackMs ?? Date.now());
   if (meaning === undefined) return SKIP;
   if (meaning.kind === "invalid") return problem(meaning.reason);
+  if (fallbackMs === null && meaning.warning !== undefined) {
+    return problem(meaning.warning.replace(/; the receive time is used$/, ""));
+  }
   if (meaning.kind === "message") {
     meaning.draft.source = source;
     return meaning;

@@ -14,6 +14,7 @@ import {
   GENERIC_LOGIN_PARTS,
   LEAD_FILLER,
   NO_TARGET,
+  NON_PERSON,
   NOT_THE_STREAMER,
   OPENER,
   PREPOSITION,
@@ -93,6 +94,11 @@ function aliasesFor(ctx: SignalContext): Aliases {
       part.length === 2 && !GENERIC_LOGIN_PARTS.has(part) && !NO_TARGET.has(part) &&
       !isFunctionWord(part) && !COMMON.has(part)
     ) exact.add(part);
+  }
+  // "reactwithrio", "bobandthebeast": the name after a joining word inside a login part.
+  for (const part of login.split(/[_\d]+/)) {
+    const m = /^([a-z]{3,}?)(?:with|and|the|its)([a-z]{3,})$/.exec(part);
+    if (m && !GENERIC_LOGIN_PARTS.has(m[2]!) && !COMMON.has(m[2]!)) exact.add(m[2]!);
   }
   for (const name of ctx.streamerNames ?? []) {
     const n = name.toLowerCase().replace(/^@/, "").trim();
@@ -211,7 +217,8 @@ export function canonicalize(text: string, ctx: SignalContext): Canon {
     const mention = low.charCodeAt(0) === 64;
     if (mention) low = low.slice(1);
     // The streamer, possibly possessive: "luna", "@luna_plays", "luna's", "lunas".
-    if (aliases.has(low)) {
+    // "léa" in lea_joue's chat: the login has no accents.
+    if (aliases.has(low) || /[\u0080-\uffff]/.test(low) && aliases.has(fold(low))) {
       push("STREAMER", m);
       continue;
     }
@@ -480,6 +487,7 @@ const PHRASES: readonly [Step[], Put[]][] = [
   [["in", "couple"], ["in", "a", "relationship"]],
   // "está de novia con marcos": is going out with
   [["is", "of", isPartner], [0, "dating"]],
+  [["are", "of", isPartner], [0, "dating"]],
   [["in", "ce", "moment"], ["now"]],
   [["in", "este", "momento"], ["now"]],
   [["in", "momento"], ["now"]],
@@ -488,8 +496,31 @@ const PHRASES: readonly [Step[], Put[]][] = [
   [["know", "SE"], [0, "if"]],
   // "la copine de theo c'est manon"
   [[isPartner, "it", "is"], [0, "is"]],
+  // "er hat sich von der sarah getrennt": he broke up with sarah
+  [["has", "of", "the", isNameish, "broke", "up"], ["broke", "up", "with", 2, 3]],
+  [["has", "of", isNameish, "broke", "up"], ["broke", "up", "with", 2]],
+  [["is", "of", "the", isNameish, "broke", "up"], ["broke", "up", "with", 2, 3]],
+  [["is", "of", isNameish, "broke", "up"], ["broke", "up", "with", 2]],
+  // "se separó del grupo", "separou do time", "s'est séparé de son équipe": left a group.
+  [["broke", "up", "of", "the", isGroup], ["left", 3, 4]],
+  [["broke", "up", "of", "his", isGroup], ["left", 3, 4]],
+  [["broke", "up", "of", isGroup], ["left", 3]],
   [["SE"], []],
 ];
+
+function isGroup(w: string): boolean {
+  return WITH_GROUP.test(w);
+}
+
+/** Groups one leaves: "vom team getrennt", "de son équipe". */
+const WITH_GROUP =
+  /^(?:team|clan|squad|org|crew|gruppe|verein|club|grupo|time|equipo|équipe|equipe)$/;
+
+/** A word that may be a first name (not a pronoun, a filler or a thing). */
+function isNameish(w: string): boolean {
+  return /^\p{L}[\p{L}\p{N}_]+$/u.test(w) && !NO_TARGET.has(w) && !NON_PERSON.has(w) &&
+    !WITH_GROUP.test(w);
+}
 
 function stepOk(step: Step, w: string): boolean {
   return typeof step === "string" ? step === w : step(w);
@@ -521,6 +552,16 @@ function rewritePhrases(pieces: Piece[]): void {
   }
 }
 
+/** "the guy" in chat: with an article before it, the streamer ("o gajo", "el boludo"). */
+const THE_GUY =
+  /^(?:gajo|boludo|tipo|tío|tio|wey|güey|vato|bro|mano|cara|moço|gars|mec|typ|kerl)$/i;
+const PREPOSITION_AFTER = /^(?:in|im|dans|du|de|do|da|del|en|no|na|from|aus|von)$/i;
+/** Laughter before a subjectless verb. */
+const LAUGH = /^(?:k{3,}|(?:ja|je|ha|rs)+[jhaes]?|x+d+)$/;
+/** An opener word (not punctuation, not the streamer) before a subjectless verb. */
+const VOCATIVE = (w: string) =>
+  (OPENER.has(w) || OPENER.has(fold(w))) && w !== "," && w !== "STREAMER";
+
 /** Words that may come before a subjectless verb in its clause ("ya", "so", "bro"). */
 const BEFORE_VERB = new Set(
   ["so", "and", "but", "already", "now", "still", "also", "bro", "ok", "before", "first"],
@@ -532,12 +573,32 @@ const BEFORE_VERB = new Set(
  * verb when it opens its clause.
  */
 function addImpliedSubjects(pieces: Piece[]): void {
+  // "el boludo tiene novia", "o gajo namora", "der bro ist vergeben", "le mec est en couple":
+  // "the guy" opening a clause is the streamer.
+  for (let i = 0; i + 1 < pieces.length; i++) {
+    const prev = pieces[i - 1]?.w;
+    if (
+      pieces[i]!.art && pieces[i]!.w === "the" && THE_GUY.test(pieces[i + 1]!.raw) &&
+      // "der typ im chat", "le gars dans le chat": someone else.
+      !PREPOSITION_AFTER.test(pieces[i + 2]?.raw ?? "") &&
+      (prev === undefined || prev === "?" || prev === "." || prev === "," || OPENER.has(prev) ||
+        // "hat der bro a freundin?": after the verb of a question.
+        /^(?:has|is|was|does)$/.test(prev) && i === 1)
+    ) {
+      const p = pieces[i]!;
+      pieces.splice(i, 2, { w: "he", s: p.s, e: pieces[i + 1]!.e, raw: "", mention: false });
+    }
+  }
   for (let i = 0; i < pieces.length; i++) {
     if (!pieces[i]!.pro) continue;
     // "el tiene novia?": "el" before a verb is "él".
     if (pieces[i - 1]?.art && /^el$/i.test(pieces[i - 1]!.raw)) pieces[i - 1]!.w = "he";
     let k = i - 1;
-    while (k >= 0 && BEFORE_VERB.has(pieces[k]!.w)) k--;
+    // ... and a vocative or laughter: "wey neta anda con", "jajaja anda con la jime".
+    while (
+      k >= 0 &&
+      (BEFORE_VERB.has(pieces[k]!.w) || VOCATIVE(pieces[k]!.w) || LAUGH.test(pieces[k]!.w))
+    ) k--;
     const prev = pieces[k]?.w;
     if (
       prev === undefined || prev === "?" || prev === "." || prev === "," || prev === "but" ||

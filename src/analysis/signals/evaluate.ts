@@ -9,7 +9,7 @@ import { dislocated, GUARDS, type Match, readMatch, type Stop } from "./guards.t
 import { NAMING_RULES, type Rule } from "./rules.ts";
 import { phraseOf } from "./snippet.ts";
 import { checkTarget, type Run } from "./target.ts";
-import { pieceAt } from "./canonical_form.ts";
+import { type Canon, pieceAt } from "./canonical_form.ts";
 import {
   ACTIVITY_NEXT,
   COMMON_VERB,
@@ -61,9 +61,18 @@ function readTarget(m: Match): TargetRead | Stop {
   // "namora a larissa", "hat er die kathi geheiratet": an article before a name.
   // Portuguese and German put articles before names; in Spanish and French "con la X", "avec
   // le X" is a thing ("sigue con la partida").
+  // After a verb that only takes a person ("sale con la lupe", "se casó con la pau") the
+  // Spanish and French article is the colloquial one before a first name too.
+  const named = canon.pieces[k + 1]?.w;
+  const afterName = canon.pieces[k + 2]?.w ?? "";
   if (
-    canon.pieces[k]!.art && (canon.lang === "pt" || canon.lang === "de") &&
-    nameLike(canon.pieces[k + 1]?.w)
+    canon.pieces[k]!.art && nameLike(named) &&
+    !(canon.lang === "de" && /^\p{L}{4,}en$/u.test(named!)) &&
+    (canon.lang === "pt" || canon.lang === "de" ||
+      PERSON_REL.test(rel) && afterName !== "of" ||
+      // "sigue con la cami?": a short clipped first name closing its clause.
+      CLIPPED_NAME.test(named!) && /^(?:\?|\.|,|or|and|)$/.test(afterName) &&
+        !NON_PERSON.has(named!))
   ) k++;
   const word = canon.pieces[k]!.w;
   if (
@@ -102,7 +111,9 @@ function readTarget(m: Match): TargetRead | Stop {
   if (rel === "seeing" && tc.kind === "none") {
     const noun = canon.pieces[k + 1]?.w ?? "";
     const ok = SEEING_OK.has(word) &&
-      (word !== "a" && word !== "some" || PERSON_NOUN.has(noun) && noun !== "one");
+        (word !== "a" && word !== "some" || PERSON_NOUN.has(noun) && noun !== "one") ||
+      // "seeing that girl from leeds"
+      (word === "that" || word === "this") && PERSON_NOUN.has(noun) && noun !== "one";
     if (!ok) {
       return { guard: "other-sense", why: `"seeing ${word}" is looking or visiting, not dating` };
     }
@@ -127,6 +138,10 @@ function readTarget(m: Match): TargetRead | Stop {
     return { guard: "other-sense", why: `"${rel} ${word} ${after}" is an activity` };
   }
   if (rel === "with" || rel === "w" || rel === "seeing") {
+    // "volvió con la ex?", "is he back with his ex": a partner, unnamed.
+    if (target === null && /^(?:the|his|her)$/.test(word) && canon.pieces[k + 1]?.w === "ex") {
+      return { target: null, more: [], note: `"with ${word} ex": a former partner, unnamed` };
+    }
     if (target === null && rel !== "seeing" && !/(?:^| )who(?= |$)/.test(before)) {
       return { guard: "other-sense", why: `"with ${word}" is company, not a partner` };
     }
@@ -135,7 +150,7 @@ function readTarget(m: Match): TargetRead | Stop {
     }
     if (
       rel !== "seeing" && !/(?:^| )(?:still|back|now|currently)(?= |$)/.test(mid) && after &&
-      !WITH_NEXT.test(after)
+      !WITH_NEXT.test(after) && !togetherLater(canon, k)
     ) {
       return {
         guard: "other-sense",
@@ -148,21 +163,50 @@ function readTarget(m: Match): TargetRead | Stop {
 
 /** After "with X", these keep X a partner: "is he with jana together?", "with sara now". */
 const WITH_NEXT =
-  /^(?:\?|\.|,|now|rn|still|right|tho|though|fr|or|again|lol|lmao|anymore|STREAMER|together|since|for|and|but|not|yet|already|officially|forever|married|engaged|a|years|months|non|nao|não|né|ne|oder|hein|no|right|ou)$/;
+  /^(?:\?|\.|,|now|rn|still|right|tho|though|fr|or|again|lol|lmao|anymore|STREAMER|together|since|for|and|but|not|yet|already|officially|forever|married|engaged|a|years|months|non|nao|não|né|ne|oder|hein|no|right|ou|before|deadass|ngl|tbh|btw|frfr|ong|innit|fs|confirmed|irl|kekw|lul|omegalul|jaja|jajaja|kkk|kkkk|mdr|ptdr)$/;
+
+/** "mit da bärbel aus graz zam": "together" closes the clause of a German "with". */
+function togetherLater(canon: Canon, k: number): boolean {
+  for (let i = k + 1; i < canon.pieces.length && i <= k + 5; i++) {
+    const w = canon.pieces[i]!.w;
+    if (w === "together") return true;
+    if (w === "," || w === "." || w === "?" || w === "and" || w === "but") return false;
+  }
+  return false;
+}
 
 /** A word that may be a name (the target reader has the last word). */
 function nameLike(w: string | undefined): boolean {
   return w !== undefined && /^@?\p{L}[\p{L}\p{N}_]{1,24}$/u.test(w) && !NO_TARGET.has(w);
 }
 
+/**
+ * Relationship words whose object can only be a person. (A German word in "-en" after an
+ * article is a noun, "mit dem gitarristen", not a first name.)
+ */
+const PERSON_REL =
+  /^(?:dating|dated|dates|date|seeing|married|engaged|marry|marrying|broke up with|split with|split from|split up with|going out with)$/;
+
+/** A clipped first name in chat: "cami", "jime", "flor", "pau". */
+const CLIPPED_NAME = /^\p{L}{3,4}$/u;
+
 /** "X or Y", "X or with Y", "X oder mit Y": the other names offered after the target. */
 function moreNames(m: Match, k: number): string[] {
   const p = m.canon.pieces;
   const out: string[] = [];
   let i = k + 1;
-  while (p[i]?.w === "or") {
+  // "... or Y", and a second "with": "ficou com a bia e com a carol", "with X and before with Y".
+  while (
+    p[i]?.w === "or" ||
+    p[i]?.w === "and" &&
+      (p[i + 1]?.w === "with" || p[i + 2]?.w === "with" && p[i + 1]?.w === "before")
+  ) {
     i++;
-    while (p[i] && /^(?:with|w|the|to|still|now|back|is|he|she|dating|seeing)$/.test(p[i]!.w)) i++;
+    if (p[i]?.w === "before") i++;
+    while (
+      p[i] && /^(?:with|w|the|to|still|now|back|is|he|she|dating|seeing)$/.test(p[i]!.w) ||
+      p[i]?.art
+    ) i++;
     if (!p[i]) break;
     const tc = checkTarget(m.run, i);
     if (tc.kind !== "name" || p[i]!.w === "STREAMER") break;

@@ -31,7 +31,7 @@ import {
   STATUS_NEXT,
   SUBJECT_WEIGHT,
 } from "./vocabulary.ts";
-import { isEmote } from "./target.ts";
+import { isEmote, LAUGHTER } from "./target.ts";
 
 // Guards over the canonical text.
 export const NEGATION = /(?:^| )(?:not|never|no longer)(?= |$)/;
@@ -47,9 +47,11 @@ const SUBJECT_DENIES_ALL = new RegExp(SUBJECT_DENIES.source, "g");
 const INDIRECT_QUESTION =
   /(?:^| )(?:(?:wonder|wondering|know|knows|idk|curious|sure|unsure|tell us|ask|asked)(?: who)? (?:if|whether)|true (?:it )?that)(?= |$)/;
 /** A question word before the match in its sentence: "who is his gf", "since when is he". */
-const WH = /(?:^| )(?:who|whom|whos|which|when|how|why|where|what)(?= |$)/;
+const WH =
+  /(?:^| )(?<!(?:from|by|of|for|to) )(?:who|whom|whos|which|when|how|why|where|what)(?= |$)/;
 /** "..., or not?", "o no", "ou pas", "oder was": a question tag after the match. */
-const OR_TAG = / or (?:still )?(?:not|nah|no|what|that|quoi|something|nothing)(?= |$)/;
+const OR_TAG =
+  / or (?:(?:still )?(?:not|nah|no|what|that|quoi|something|nothing)|(?:is|are|was|has|does) (?:he|she|STREAMER|you))(?= |$)/;
 const HYPOTHETICAL =
   /(?:^| )(?:imagine|pretend|hope|hopefully|wish|wishes|wished|i ship|ship|shipping|would be|could be|dream|dreams|want|wants|wanted|wanna)(?= |$)/;
 const IF_WORD =
@@ -163,7 +165,9 @@ function isQuestion(
   aux: boolean,
   target: string,
 ): boolean {
-  if (aux && (atSentenceStart(canon, first) || WH.test(before))) return true;
+  // "rio do u have a bf": the streamer's name calls them before the question.
+  const vocative = before === "STREAMER" || /^@\S+$/.test(before);
+  if (aux && (atSentenceStart(canon, first) || vocative || WH.test(before))) return true;
   if (/^(?:is|are|does|do|did|was|were|has|have|will|can)(?= |$)/.test(before)) return true;
   if (WH.test(before) || INDIRECT_QUESTION.test(before)) return true;
   if (target === "who" || target === "whos" || target === "which") return true;
@@ -180,7 +184,9 @@ function isQuestion(
   const tagged = /^(?:right|innit|ye|yeah|no cap|isnt he|isnt she|is not he|is not she)$/.test(
     p[b - 1]?.w ?? "",
   );
-  return !surprised && !tagged;
+  // "sale con la vale y nadie dijo nada??": the "?" is an outcry at a second clause.
+  const outcry = /(?:^| )and (?:.* )?(?:nobody|never|nothing|not)(?= |$)/.test(rest);
+  return !surprised && !tagged && !outcry;
 }
 
 // -- Who is meant.
@@ -267,7 +273,9 @@ function namedFirst(m: Match): string | null {
   const p = m.canon.pieces;
   const [a] = clauseSpan(m.canon, m.first);
   let k = a;
-  while (k < m.first && OPENER.has(p[k]!.w) && p[k]!.w !== "STREAMER") k++;
+  while (
+    k < m.first && (OPENER.has(p[k]!.w) && p[k]!.w !== "STREAMER" || LAUGHTER.test(p[k]!.w))
+  ) k++;
   if (k >= m.first) return null;
   const w = p[k]!.w;
   const tAt = m.gi.t ? pieceAt(m.canon, m.gi.t[0]) : -1;
@@ -606,7 +614,7 @@ const CLIP_MARK =
  */
 const clippedNeedsMark: Guard = (m) => {
   const r = m.rule.name;
-  if (r !== "clipped-pair" && r !== "clipped-name") return null;
+  if (r !== "clipped-pair" && r !== "clipped-pair-reverse" && r !== "clipped-name") return null;
   const next = m.canon.pieces[m.last + 1]?.w ?? "";
   if (r === "clipped-name") {
     if (m.g.eq === "=" || next === "?") return null;

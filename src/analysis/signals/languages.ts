@@ -162,17 +162,17 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "cortaron terminaron separaron= broke up; termino terminó corto cortó separo separó= broke up;" +
       "divorcio divorció divorciaron= divorced; divorciado divorciada= divorced;" +
       "algo= something; alguien= someone; se= -; usted vos= you; ustedes= you guys; tal= -;" +
-      "desde= since; hace= since; antes= before; primero= first; llama= called; besaron= kissed; si= if; sabe saben= know;" +
+      "desde= since; hace= since; decinos dinos decime dime= tell us; ese esa eso aquel aquella= that; este= this; volvio volvió= is back; antes= before; primero= first; llama= called; besaron= kissed; si= if; sabe saben= know;" +
       "en= in;" +
       "dos= two; años anos año= years; meses mes= months; pasado pasada= last;" +
       "confirmado confirmada confirmadisimo confirmadísimo oficial= confirmed",
   ),
   pt: table(
     "tem= has; têm= have; tens= you have; namorada= gf; namorado= bf; mina= girl; boy= man; namorados= a couple;" +
-      "namora namoram namorando= dating; namorava namorou andou= dated; ficando= seeing;" +
+      "namora namoram namorando= dating; namorava namorou andou= dated; ficando ficou fica= seeing; ficante= partner;" +
       "esposa mulher= wife; marido esposo= husband; noivo noiva noivos= engaged; ex-namorada ex-namorado= ex;" +
-      "casado casada casados casadas casou casaram= married; chama= called; casar= marry; vai= going; parceiro parceira= partner;" +
-      "ta tá está esta= is; tao tão estão estao= are; é= is; sao são= are; era= was;" +
+      "casado casada casados casadas casou casaram= married; chama chama-se= called; sim= yes; casar= marry; vai= going; parceiro parceira= partner;" +
+      "ta tá está esta= is; és= you are; mesmo= really; tao tão estão estao= are; é= is; sao são= are; era= was;" +
       "com= with; e= and; ou= or; mas= but; nao não= not; nunca= never; ninguem ninguém= nobody;" +
       "ainda= still; agora= now; ja já= already; juntos juntas= together;" +
       "solteiro solteira solteiros= single; ele= he; ela= she; eles= they;" +
@@ -180,19 +180,19 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "meu minha= my; de do da dos das= of; vc você voce tu= you; vcs vocês voces= you guys;" +
       "quem= who; que q= that; vdd verdade= true; terminaram separaram terminou separou= broke up;" +
       "divorciou divorciaram divorciado divorciada= divorced; algo= something; alguem alguém= someone;" +
-      "se= SE; faz há ha= since; desde= since; antes= before; beijaram= kissed; pá epá= -;" +
+      "se= SE; faz há ha= since; desde= since; antes= before; beijaram= kissed; esse essa aquele aquela= that; voltou= is back; pá epá= -;" +
       "dois duas= two; sabe= know; anos= years; meses= months; passado passada= last; em no na= in;" +
       "confirmado confirmada oficial= confirmed",
   ),
   de: table(
-    "hat= has; haben= have; hast= have; freundin= gf; freund= bf; partnerin partner= partner;" +
+    "hat= has; isch= is; heast= -; haben= have; hast= have; freundin= gf; freund= bf; partnerin partner= partner;" +
       "frau ehefrau= wife; mann ehemann= husband; verlobte verlobter= fiance; exfreundin ex-freundin exfreund ex-freund= ex;" +
       "verheiratet geheiratet= married; heiratet heiraten= marry; verlobt= engaged;" +
-      "zusammen= together; vergeben= taken; datet daten= dating; er= he; sie= she; es= it;" +
+      "zusammen zam zsamm= together; vergeben liiert= taken; ledig solo= single; beziehung= relationship; datet daten= dating; er= he; sie= she; es= it;" +
       "du= you; ihr= her; ist= is; sind= are; seid= are; bist= are; war= was; waren= were;" +
       "mit= with; und= and; oder= or; aber= but; sondern= but; nicht= not; nie= never;" +
       "kein keine keinen= no; niemand niemandem= nobody; noch= still; jetzt jz grad gerade= now;" +
-      "schon= already; seit= since; wer wem wen= who; dass das= that; der die den dem= the;" +
+      "schon= already; seit= since; wer wem wen= who; dass das= that; der die den dem da= the;" +
       "ne nen eine einen ein einem= a; sein seine seiner seinen seinem= his; ihre ihren ihrer= her;" +
       "dein deine deinen deiner= your; mein meine meinen meiner= my; von= of; vom= of the;" +
       "getrennt= broke up; geschieden= divorced; was= something; jemanden jemand= someone;" +
@@ -202,15 +202,15 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "letzten letzte letztes letztem= last; heißt heisst= called; bestätigt bestaetigt offiziell= confirmed",
   ),
   fr: table(
-    "il= he; elle= she; ils elles= they; a= has; ont= have; as= have; copine meuf blonde= gf;" +
+    "il= he; lui= him; elle= she; ils elles= they; a= has; ont= have; as= have; copine meuf blonde= gf;" +
       "copain mec chum= bf; femme= wife; mari= husband; fiancé fiancée fiance fiancee= fiance;" +
       "fiancés fiancées fiances= engaged; marié mariée mariés mariées marie mariee= married;" +
       "sort sortent= dating; sors= you dating; sortait= dated; sorti sortie= dated; ensemble= together;" +
-      "célibataire celibataire célibataires= single; pris prise= taken; couple= couple;" +
+      "célibataire celibataire célibataires= single; pris prise casé casée case casee= taken; couple= couple;" +
       "avec= with; et pis= and; ou= or; mais= but; pas= not; jamais= never; personne= nobody;" +
       "rien= nothing; est= is; sont= are; etes êtes= are; es= are; était etait= was;" +
       "son sa ses= his; ton ta tes= your; mon ma mes= my; de du des= of; le la les= the;" +
-      "un une= a; qui= who; que= that; toujours encore= still; maintenant= now; déjà deja= already;" +
+      "un une= a; pour= for; au aux= to the; ce cet cette= this; ces= these; qui= who; que= that; toujours encore= still; maintenant= now; déjà deja= already;" +
       "rompu= broke up; séparés séparé séparée separes separe= broke up; divorcé divorcée divorce= divorced;" +
       "truc= something; quelqu'un quelquun= someone; voit= seeing; vous= you guys; tu toi= you;" +
       "vrai= true; depuis= since; avant= before; se= -; askip= apparently; ex-copine ex-copain= ex;" +
@@ -246,12 +246,12 @@ export const ELISION: ReadonlyMap<string, string> = new Map([
 export const SUBJECTLESS: Record<Exclude<Lang, "en">, ReadonlySet<string>> = {
   es: new Set(
     words(
-      "tiene sale sigue esta está es salia salía salio salió anduvo caso casó termino terminó corto cortó separo separó divorcio divorció andaba anda separaron cortaron terminaron",
+      "volvio volvió tiene sale sigue esta está es salia salía salio salió anduvo caso casó termino terminó corto cortó separo separó divorcio divorció andaba anda separaron cortaron terminaron",
     ),
   ),
   pt: new Set(
     words(
-      "tem namora ta tá está esta é casou terminou separou namorava namorou andou divorciou terminaram separaram",
+      "voltou tem namora ta tá está esta é casou terminou separou namorava namorou andou divorciou terminaram separaram",
     ),
   ),
   de: new Set(words("hat ist datet war")),
@@ -262,6 +262,6 @@ export const SUBJECTLESS: Record<Exclude<Lang, "en">, ReadonlySet<string>> = {
 export const NAME_ARTICLES: Record<Exclude<Lang, "en">, ReadonlySet<string>> = {
   es: new Set(words("la el")),
   pt: new Set(words("a o")),
-  de: new Set(words("die der den")),
+  de: new Set(words("die der den dem da")),
   fr: new Set(words("la le")),
 };

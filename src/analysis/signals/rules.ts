@@ -40,6 +40,7 @@ const CLIP_START = "(?<=^|[?.,] )(?:(?:so|wait|lol|omg|ok|bro|chat|and|yo|fun fa
 
 export type RuleName =
   | "dating"
+  | "bare-partner"
   | "date-verb"
   | "married"
   | "status"
@@ -56,6 +57,7 @@ export type RuleName =
   | "has-partner-inverted"
   | "has-partner-final"
   | "clipped-pair"
+  | "clipped-pair-reverse"
   | "clipped-name"
   | "clipped-status-pair"
   | "with-whom"
@@ -91,7 +93,7 @@ export const RULES: readonly Rule[] = [
     "dating",
     0.85,
     "dating seeing with w relationship together",
-    `${START}(?:(?<aux>${AUXQ})(?: not)? )?(?<s>${SUBJ})${MID} (?<rel>dating|seeing|going out with|in a relationship with|together with|a thing with|a thing w|something with|something w|a something with|hooking up with|with|w)(?: (?:now|still|already|rn|currently))?(?: ${TGT})?(?= |$)`,
+    `${START}(?:(?<aux>${AUXQ})(?: not)? )?(?<s>${SUBJ})${MID} (?<rel>dating|seeing|going out with|in a relationship with|together with|a thing with|a thing w|something with|something w|a something with|hooking up with|with|w)(?: (?:now|still|already|rn|currently))?(?: with)?(?: ${TGT})?(?= |$)`,
   ),
   rule(
     "date-verb",
@@ -115,7 +117,7 @@ export const RULES: readonly Rule[] = [
     "has-partner",
     0.8,
     PARTNER_WORDS + " man boo girl",
-    `${START}(?:(?<aux>${AUXQ})(?: not)? )?(?<s>${SUBJ})${MID} (?<rel>has|have|got|had|gets|get)(?: (?:since|for) (?:last )?[^ ?.,]+(?: years| months)?)?(?: a| an)?(?: new| secret)? (?<p>${PARTNER}|man|boo|girl)(?: (?:named|called) ${TGT})?(?= |$)`,
+    `${START}(?:(?<aux>${AUXQ})(?: not)? )?(?<s>${SUBJ})${MID} (?<rel>has|have|got|had|gets|get)(?: (?:since|for) (?:last )?[^ ?.,]+(?: years| months)?)?(?: a| an)?(?: new| secret)? (?<p>${PARTNER}|man|boo|girl)(?:(?: yes)?(?: ,)? (?:named|called|(?:her|his) name is) ${TGT})?(?= |$)`,
   ),
   // "hat er ne freundin", "has STREAMER a gf": the verb first, then the subject.
   rule(
@@ -135,7 +137,7 @@ export const RULES: readonly Rule[] = [
     "partner-name",
     0.85,
     PARTNER_WORDS + " girl bae lady man boo",
-    `${START}(?<p>${POSS})${MOD} (?<rel>${PARTNER_LOOSE})(?: (?:is|=|named|called|aka))? ${TGT}(?= |$)`,
+    `${START}(?<p>${POSS})${MOD} (?<rel>${PARTNER_LOOSE})(?: (?:is called|is named|is|=|named|called|aka)| was(?= [^ ]+(?: [?.,]|$)))? ${TGT}(?= |$)`,
   ),
   rule(
     "name-partner",
@@ -160,7 +162,7 @@ export const RULES: readonly Rule[] = [
     "together-pair",
     0.7,
     PAIR_WORDS,
-    `${START}(?:(?<aux>are|were)(?: not)? )?(?<s>you|ur)(?: (?:two|2|guys|both))+${MID} (?<rel>together|a couple|dating|a thing|married|engaged|in a relationship)(?= |$)`,
+    `${START}(?:(?<aux>are|were)(?: not)? )?(?<s>you|ur)(?: (?:two|2|guys|both))+${MID} (?<rel>together|a couple|dating|seeing|a thing|married|engaged|in a relationship)(?= |$)`,
   ),
   rule(
     "together-after",
@@ -175,12 +177,26 @@ export const RULES: readonly Rule[] = [
     `${START}(?:(?<aux>is|was|does|did)(?: not)? )?${TGT}${MID} (?<rel>dating|married to|engaged to|going out with|in a relationship with|with) (?<s>STREAMER|you|him|her)(?= |$)`,
   ),
   rule("elliptic", 0.5, "dating", `(?<=^|[?.,] )(?:still )?(?<rel>dating) ${TGT} \\?`),
+  // "gf?", "novia?? 👀", "namorada?? kkkk": the whole line asks whether there is a partner.
+  rule(
+    "bare-partner",
+    0.45,
+    "gf bf wife husband",
+    `^(?<rel>gf|bf|wife|husband) \\?(?: [^ ]+){0,2}$`,
+  ),
   // "rexx + sienna confirmed", "ambre x hugo real??", "jake with priya or mia now?"
   rule(
     "clipped-pair",
     0.7,
     "+ x w with and",
     `${CLIP_START}(?<s>STREAMER|him|her|he|she) (?<rel>\\+|x|w|with|and) ${TGT}(?: or ${TGT2})?${CLIP_TAIL}(?= |$)`,
+  ),
+  // "vale + memo confirmado", "yuki & ren 💍??": the name first.
+  rule(
+    "clipped-pair-reverse",
+    0.7,
+    "+ x and",
+    `${CLIP_START}${TGT} (?<rel>\\+|x|and) (?<s>STREAMER|him|he)${CLIP_TAIL}(?= |$)`,
   ),
   // "¿con quién sale?", "mit wem ist er zusammen?", "avec qui il sort?"
   rule(
@@ -239,6 +255,7 @@ export const NAMING_RULES = new Set<RuleName>([
   "elliptic",
   "congrats",
   "clipped-pair",
+  "clipped-pair-reverse",
   "clipped-name",
   "clipped-status-pair",
   "which-of",

@@ -75,7 +75,7 @@ export function checkTarget(run: Run, k: number): TargetCheck {
 }
 
 /** Laughter in chat: "kkkk", "jajaja", "mdrr", "hahaha", "xddd". */
-const LAUGHTER =
+export const LAUGHTER =
   /^(?:k{3,}|(?:ja|je|ha|he|ka|rs|hue|js)+[jhaeks]?|(?:mdr|ptdr)r*|x+d+|lo+l|lma+o+|a+h+)$/;
 
 export function isEmote(run: Run, p: Piece): boolean {

@@ -86,6 +86,7 @@ export const REWRITE: ReadonlyMap<string, string> = new Map(
     boyfried: "bf",
     wifey: "wife",
     missus: "wife",
+    situationship: "relationship",
     // marks of a couple in any language: "brunao + larissa confirmado"
     confirmado: "confirmed",
     confirmada: "confirmed",
@@ -213,6 +214,9 @@ export const NO_TARGET = new Set(
     "vato tipo tio chico chica cara mina menina gajo miuda typ typen mädel mädchen fille gars " +
     "something nothing true really apparently HISPOST SE has have is are of en leute gente " +
     "gens jungs galera mecs chicos pessoal " +
+    // vocatives, fillers and demonstratives of chat in the other languages
+    "tío wey güey guey boludo boluda che nomás nomas weon weón pana parce loco mano mana " +
+    "manito hermano ese esa este eso aquel aquela esse essa digga alter " +
     "these those his hers ur your yours their it its another other who whom what which " +
     "again now rn anymore yet already still lately recently too tho though btw fr frfr lol " +
     "lmao lmfao xd omg bro bruh dude chat guys right or and but so since for from in on at " +
@@ -224,7 +228,7 @@ export const NO_TARGET = new Set(
     "when where why how if because cuz cause bc until till after before during about " +
     "next last long years months weeks days forever haha hahaha lul kek w l he she they it " +
     "trust confirmed ong icl istg fs tbf af asf lowkey highkey deadass ig prob probably maybe " +
-    "too also either neither each both all"
+    "too also either neither each both all married single taken engaged divorced dating broke split up together innit partner gf bf wife husband"
   ).split(" "),
 );
 /** The speaker: a match naming them is about the speaker's own relationship. */
