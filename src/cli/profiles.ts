@@ -21,7 +21,6 @@ import {
   str,
   subcommandHelp,
 } from "./args.ts";
-import { requireDataDir } from "./totals.ts";
 import type { CliIO } from "./io.ts";
 import { requireMessageLog } from "./totals.ts";
 
@@ -56,10 +55,6 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     channels: { type: "boolean" },
   });
   if (p === null) return 0;
-  // Reading a data dir that is not there is an error naming it, not an empty list.
-  if (sub !== "rebuild" && p.common.databaseUrl === undefined) {
-    await requireDataDir(p.common.dataDir);
-  }
   const store = await openStore(storeConfig(p.common));
   try {
     return await subcommand(store, sub, p, io);
@@ -76,7 +71,9 @@ async function subcommand(
 ): Promise<number> {
   const { dataDir, quiet } = p.common;
   // The readers need a data dir with a log: a wrong --data-dir is an error, not "nothing".
-  if (sub === "show" || sub === "list") await requireMessageLog(dataDir, io, quiet);
+  if ((sub === "show" || sub === "list") && p.common.databaseUrl === undefined) {
+    await requireMessageLog(dataDir, io, quiet);
+  }
   switch (sub) {
     case "show": {
       const user = str(p, "user");

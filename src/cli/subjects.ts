@@ -159,7 +159,7 @@ async function list(args: string[], io: CliIO): Promise<number> {
   if (p === null) return 0;
   const format = choice(p, "format", ["table", "json", "csv"] as const);
   // A wrong --data-dir is an error naming it, not "no subjects".
-  await requireDataDir(p.common.dataDir);
+  if (p.common.databaseUrl === undefined) await requireDataDir(p.common.dataDir);
   const subjects = await readSubjects(p.common.dataDir);
   const rows = subjects.map((s) => [s.key, s.type, s.value]);
   if (format === "json") {

@@ -54,7 +54,7 @@ export async function reportCommand(args: string[], io: CliIO): Promise<number> 
     throw new UsageError("subjects report needs one subject KEY (or --all)");
   }
   const { dataDir } = p.common;
-  await requireDataDir(dataDir);
+  if (p.common.databaseUrl === undefined) await requireDataDir(dataDir);
   const subjects = await readSubjects(dataDir);
   let keys: string[];
   if (all) {
