@@ -6,9 +6,8 @@
  * @module
  */
 import { errorMessage, OsintError } from "./src/errors.ts";
-import { loadEnv } from "./src/config.ts";
+import { loadEnv, usesDatabase } from "./src/config.ts";
 import { type CliIO, type Handler, writerFor } from "./src/cli/io.ts";
-import { usesDatabase } from "./src/cli/args.ts";
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Handler> }> = {
   subjects: {

@@ -105,3 +105,14 @@ export function commonOptions(
     quiet: flags.quiet ?? false,
   };
 }
+
+/**
+ * True when a command line (or the environment) names a database URL: the command then reaches
+ * PostgreSQL over the network, so it must keep the net permission it would otherwise drop. It
+ * lives here, beside the environment, so that `main.ts` can ask it without loading the flag
+ * parser and its imports (libphonenumber's metadata cost every command 35 ms of start-up).
+ */
+export function usesDatabase(args: readonly string[], env: Env): boolean {
+  return env("OSINT_DATABASE_URL") !== undefined ||
+    args.some((a) => a === "--database-url" || a.startsWith("--database-url="));
+}

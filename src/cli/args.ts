@@ -37,14 +37,7 @@ export const COMMON_HELP = `Common options:
   --debug              stack traces on errors
   --help, -h           this help`;
 
-/**
- * True when a command line (or the environment) names a database URL: the command then reaches
- * PostgreSQL over the network, so it must keep the net permission it would otherwise drop.
- */
-export function usesDatabase(args: readonly string[], env: Env): boolean {
-  return env("OSINT_DATABASE_URL") !== undefined ||
-    args.some((a) => a === "--database-url" || a.startsWith("--database-url="));
-}
+export { usesDatabase } from "../config.ts";
 
 /** Which store the common options select: PostgreSQL with a database URL, else embedded. */
 export function storeConfig(common: CommonOptions): StoreConfig {
