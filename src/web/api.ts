@@ -85,9 +85,9 @@ export function registerApi(app: OpenAPIHono<ApiEnv>): void {
       },
     }),
     async (c) => {
-      const { offset, ...q } = c.req.valid("query");
+      const { offset, q: query, ...q } = c.req.valid("query");
       const page = await c.var.workspace.searchMessages(
-        defined(q),
+        defined({ ...q, query }),
         wholeParam(offset, "offset", 0),
       );
       setPaging(c, page);

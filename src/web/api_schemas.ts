@@ -25,10 +25,13 @@ export const SearchParams = z.object({
   contains: z.string().optional().describe("case-insensitive words that must all appear"),
   limit: z.string().optional().describe("results per page (default 20)"),
   offset: z.string().optional().describe("results to skip (paging; default 0)"),
+  q: z.string().optional().describe(
+    "a query of the language, as `search messages -q` (e.g. `from:someuser dating -lol`)",
+  ),
 });
 
 /** The filters of `search events`. */
-export const EventParams = SearchParams.extend({
+export const EventParams = SearchParams.omit({ q: true }).extend({
   kind: z.string().optional().describe("usernotice, clearmsg or clearchat"),
 });
 

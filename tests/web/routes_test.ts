@@ -67,6 +67,20 @@ Deno.test("serve answers every route, and every bad input with a 4xx JSON error"
     assert.ok(items.every((m) => m.user_name === "someuser" && /dating/i.test(m.text)));
   });
 
+  await t.step(
+    "GET /search takes the query language as q=, and a bad q is a 400 naming the column",
+    async () => {
+      const r = await get(`/search?q=${encodeURIComponent("from:someuser dating")}&limit=50`);
+      assert.equal(r.status, 200);
+      const items = z.array(ShownMessage).parse(r.json());
+      assert.ok(items.length > 0);
+      assert.ok(items.every((m) => m.user_name === "someuser" && /dating/i.test(m.text)));
+      const bad = await get(`/search?q=${encodeURIComponent("dating from:")}`);
+      assert.equal(bad.status, 400);
+      assert.match(JSON.stringify(bad.json()), /query: 1:13: 'from:' needs a value/);
+    },
+  );
+
   await t.step("GET /search never serves an opted-out user", async () => {
     const all = z.array(ShownMessage).parse((await get("/search?limit=1000")).json());
     assert.ok(all.length > 100);
