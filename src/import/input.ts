@@ -8,6 +8,7 @@
  */
 import { join } from "node:path";
 import { InputError } from "../errors.ts";
+import { bigChunks } from "../line_reader.ts";
 
 /** Bytes read to tell a file's format. */
 export const HEAD_BYTES = 64 * 1024;
@@ -58,36 +59,13 @@ export async function openBytes(path: string): Promise<ReadableStream<Uint8Array
     got += n;
   }
   await file.seek(0, Deno.SeekMode.Start);
-  const raw = chunked(file);
+  const raw = bigChunks(file);
   if (got === 2 && magic[0] === 0x1f && magic[1] === 0x8b) {
     return raw.pipeThrough(
       new DecompressionStream("gzip") as TransformStream<Uint8Array, Uint8Array>,
     );
   }
   return raw;
-}
-
-/** Reads a file in 1 MiB chunks: fewer awaits than a stream's 64 KiB pieces. */
-function chunked(file: Deno.FsFile, size = 1 << 20): ReadableStream<Uint8Array> {
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const buf = new Uint8Array(size);
-      let got = 0;
-      while (got < size) {
-        const n = await file.read(buf.subarray(got));
-        if (n === null) break;
-        got += n;
-      }
-      if (got > 0) controller.enqueue(buf.subarray(0, got));
-      if (got < size) {
-        file.close();
-        controller.close();
-      }
-    },
-    cancel() {
-      file.close();
-    },
-  });
 }
 
 /**
