@@ -1,22 +1,23 @@
 /**
- * Rollups in PostgreSQL: the state of each user and channel (the encoded state of
- * `src/analysis/rollups.ts`, the very functions the embedded store uses, so the profile JSON is
- * byte for byte the same), in table `rollups`.
+ * Rollups in PostgreSQL: the state of each person (`#<user_id>`, or the login of a person
+ * without id, as `src/analysis/identity.ts` keys them) and of each channel, as the encoded
+ * states of `src/analysis/rollups.ts` (the very functions the embedded store uses, so the
+ * profile JSON is byte for byte the same).
  *
- * The writer that stored new messages folds them into the states of their users and channels
- * inside the same transaction, holding each row's lock (`SELECT ... FOR UPDATE`, in key order
- * so two writers never deadlock): a second writer touching the same user waits, then reads the
- * state the first committed, so no update is lost and each message (stored once, see
- * `messages.ts`) is counted once.
- *
- * Each row carries a version, bumped on every update: a writer keeps the states it wrote in a
- * cache and rereads (and decodes) a state only when someone else changed it since.
+ * - An append folds its new messages (stored once, see `messages.ts`) into fresh states, one
+ *   per person and channel of the batch, and INSERTs them into `rollup_deltas`: no row is
+ *   updated, so two monitors appending at once never wait for each other here, and no update
+ *   can be lost. The batch's login spans and display names are upserted into `person_logins` /
+ *   `person_display` with commutative updates (sums, min, max), in key order.
+ * - {@link compactDeltas} folds deltas into `rollups` (one compactor at a time, under a table
+ *   lock that appends do not take); a read ({@link readStates}) merges a rollup with the deltas
+ *   not compacted yet. Every aggregate is a function of the set of messages, so the merge is
+ *   exact (`rollup_merge.ts`).
  *
  * @module
  */
-import type { ChannelProfile, Message, UserProfile } from "../../schemas.ts";
+import type { Message } from "../../schemas.ts";
 import {
-  channelProfile,
   type ChannelState,
   decodeChannelState,
   decodeUserState,
@@ -25,247 +26,351 @@ import {
   facetsOf,
   foldChannel,
   foldUser,
+  loginSpans,
   newChannelState,
   newUserState,
-  userProfile,
   type UserState,
 } from "../../analysis/rollups.ts";
+import { personKey } from "../../analysis/identity.ts";
 import type { Sql, TxSql } from "./client.ts";
-import { messagesOf } from "./messages.ts";
+import { mergeStates } from "./rollup_merge.ts";
 
-/** `rollups.kind` of a user / a channel. */
+/** `kind` of a user (person) / a channel. */
 export const USER_KIND = 0;
 export const CHANNEL_KIND = 1;
 
-/** The states a fold touched, as committed. */
+/** The persons and channels whose rollups changed. */
 export interface Touched {
-  users: Map<string, UserState>;
-  channels: Map<string, ChannelState>;
+  users: Set<string>;
+  channels: Set<string>;
 }
 
-type AnyState = UserState | ChannelState;
-
-/** States written by this process, with the row version they were written at. */
-export class RollupCache {
-  #map = new Map<string, { version: number; state: AnyState }>();
-  #max: number;
-  constructor(max = 50_000) {
-    this.#max = max;
-  }
-  /**
-   * Takes the state out of the cache when it is still at `version`: the caller folds into it,
-   * and puts it back only after its transaction committed (a rolled-back fold must not stay).
-   */
-  take(kind: number, name: string, version: number): AnyState | undefined {
-    const k = `${kind}:${name}`;
-    const e = this.#map.get(k);
-    this.#map.delete(k);
-    return e !== undefined && e.version === version ? e.state : undefined;
-  }
-  set(kind: number, name: string, version: number, state: AnyState): void {
-    const k = `${kind}:${name}`;
-    this.#map.delete(k);
-    this.#map.set(k, { version, state });
-    if (this.#map.size > this.#max) this.#map.delete(this.#map.keys().next().value!);
-  }
-  clear(): void {
-    this.#map.clear();
-  }
-}
+/** A user or channel rollup state. */
+export type AnyState = UserState | ChannelState;
 
 function compareKeys(a: [number, string], b: [number, string]): number {
   return a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0);
 }
 
-/**
- * Folds `messages` (new ones only: stored by this transaction) into their rollups, under row
- * locks, inside the caller's transaction. Returns the states as they will be committed.
- */
-export async function foldIntoRollups(
-  tx: TxSql,
+const cmp = (a: string, b: string) => a < b ? -1 : a > b ? 1 : 0;
+
+/** The states of `messages` alone, by person and by channel. */
+export function foldBatch(
   messages: readonly Message[],
-  cache: RollupCache,
-): Promise<Touched> {
-  const touched: Touched = { users: new Map(), channels: new Map() };
-  if (messages.length === 0) return touched;
-  const keySet = new Map<string, [number, string]>();
-  for (const m of messages) {
-    keySet.set(`0:${m.user_name}`, [USER_KIND, m.user_name]);
-    keySet.set(`1:${m.channel}`, [CHANNEL_KIND, m.channel]);
-  }
-  const keys = [...keySet.values()].sort(compareKeys);
-  const kinds = keys.map((k) => k[0]);
-  const names = keys.map((k) => k[1]);
-  // Rows first (so there is something to lock), in key order; then lock them in key order.
-  await tx`
-    INSERT INTO rollups (kind, name)
-    SELECT k, n FROM unnest(${kinds}::int2[], ${names}::text[]) WITH ORDINALITY AS t(k, n, o)
-    ORDER BY o
-    ON CONFLICT DO NOTHING`;
-  const locked = await tx<Array<{ kind: number; name: string; version: string }>>`
-    SELECT r.kind, r.name, r.version FROM rollups r
-    JOIN unnest(${kinds}::int2[], ${names}::text[]) AS t(k, n) ON r.kind = t.k AND r.name = t.n
-    ORDER BY r.kind, r.name
-    FOR UPDATE OF r`;
-  const versions = new Map<string, number>();
-  const stale: Array<[number, string]> = [];
-  for (const r of locked) {
-    const v = Number(r.version);
-    versions.set(`${r.kind}:${r.name}`, v);
-    const hit = cache.take(r.kind, r.name, v);
-    if (hit === undefined) stale.push([r.kind, r.name]);
-    else if (r.kind === USER_KIND) touched.users.set(r.name, hit as UserState);
-    else touched.channels.set(r.name, hit as ChannelState);
-  }
-  if (stale.length > 0) {
-    const rows = await tx<Array<{ kind: number; name: string; state: string | null }>>`
-      SELECT r.kind, r.name, r.state FROM rollups r
-      JOIN unnest(${stale.map((s) => s[0])}::int2[], ${stale.map((s) => s[1])}::text[])
-        AS t(k, n) ON r.kind = t.k AND r.name = t.n`;
-    for (const r of rows) {
-      if (r.kind === USER_KIND) {
-        touched.users.set(
-          r.name,
-          r.state === null ? newUserState(r.name) : decodeUserState(r.state),
-        );
-      } else {
-        touched.channels.set(
-          r.name,
-          r.state === null ? newChannelState(r.name) : decodeChannelState(r.state),
-        );
-      }
-    }
-  }
+): { users: Map<string, UserState>; channels: Map<string, ChannelState> } {
+  const users = new Map<string, UserState>();
+  const channels = new Map<string, ChannelState>();
   for (const m of messages) {
     const f = facetsOf(m);
-    foldUser(touched.users.get(m.user_name)!, m, f);
-    foldChannel(touched.channels.get(m.channel)!, m, f);
+    const p = personKey(m);
+    let u = users.get(p);
+    if (u === undefined) users.set(p, u = newUserState(p));
+    foldUser(u, m, f);
+    let c = channels.get(m.channel);
+    if (c === undefined) channels.set(m.channel, c = newChannelState(m.channel));
+    foldChannel(c, m, f);
   }
-  const states = keys.map(([k, n]) =>
-    k === USER_KIND
-      ? encodeUserState(touched.users.get(n)!)
-      : encodeChannelState(touched.channels.get(n)!)
-  );
-  await tx`
-    UPDATE rollups r SET state = t.s, version = r.version + 1
-    FROM unnest(${kinds}::int2[], ${names}::text[], ${states}::text[]) AS t(k, n, s)
-    WHERE r.kind = t.k AND r.name = t.n`;
-  // The cache is only trusted after the commit; the caller calls {@link remember} then.
-  pendingVersions.set(touched, keys.map(([k, n]) => [k, n, (versions.get(`${k}:${n}`) ?? 0) + 1]));
-  return touched;
-}
-
-const pendingVersions = new WeakMap<Touched, Array<[number, string, number]>>();
-
-/** Caches the states of a committed fold (never of one that rolled back). */
-export function remember(cache: RollupCache, touched: Touched): void {
-  for (const [k, n, v] of pendingVersions.get(touched) ?? []) {
-    const s = k === USER_KIND ? touched.users.get(n) : touched.channels.get(n);
-    if (s !== undefined) cache.set(k, n, v, s);
-  }
-}
-
-/** The stored state of one user or channel, or null when it has none. */
-export async function readState(
-  sql: Sql,
-  kind: "user" | "channel",
-  name: string,
-): Promise<AnyState | null> {
-  const k = kind === "user" ? USER_KIND : CHANNEL_KIND;
-  const [row] = await sql<Array<{ state: string | null }>>`
-    SELECT state FROM rollups WHERE kind = ${k} AND name = ${name}`;
-  if (row?.state == null) return null;
-  return kind === "user" ? decodeUserState(row.state) : decodeChannelState(row.state);
-}
-
-/** The profile JSON of one user, or null. */
-export async function readUserProfile(sql: Sql, name: string): Promise<UserProfile | null> {
-  const s = await readState(sql, "user", name);
-  return s === null ? null : userProfile(s as UserState);
-}
-
-/** The profile JSON of one channel, or null. */
-export async function readChannelProfile(sql: Sql, name: string): Promise<ChannelProfile | null> {
-  const s = await readState(sql, "channel", name);
-  return s === null ? null : channelProfile(s as ChannelState);
-}
-
-/** Names with a stored state, sorted (code unit order). */
-export async function listNames(sql: Sql, kind: "user" | "channel"): Promise<string[]> {
-  const k = kind === "user" ? USER_KIND : CHANNEL_KIND;
-  const rows = await sql<Array<{ name: string }>>`
-    SELECT name FROM rollups WHERE kind = ${k} AND state IS NOT NULL ORDER BY name`;
-  return rows.map((r) => r.name);
+  return { users, channels };
 }
 
 /**
- * Recomputes the rollups of the given users and channels from the stored messages (after a
- * forget or retention deleted or changed some), under their row locks; an entity left with no
- * message loses its row.
+ * Adds the rollups of `messages` (new ones only: stored by this transaction) as deltas, and
+ * their persons' login spans and display names, inside the caller's transaction.
  */
-export async function recomputeRollups(
-  tx: TxSql,
-  users: readonly string[],
-  channels: readonly string[],
-): Promise<Touched> {
-  const touched: Touched = { users: new Map(), channels: new Map() };
-  const keys: Array<[number, string]> = [
-    ...users.map((u): [number, string] => [USER_KIND, u]),
-    ...channels.map((c): [number, string] => [CHANNEL_KIND, c]),
-  ].sort(compareKeys);
-  if (keys.length === 0) return touched;
-  await tx`
-    SELECT 1 FROM rollups r
-    JOIN unnest(${keys.map((k) => k[0])}::int2[], ${keys.map((k) => k[1])}::text[]) AS t(k, n)
-      ON r.kind = t.k AND r.name = t.n
-    ORDER BY r.kind, r.name FOR UPDATE OF r`;
-  for (const [k, n] of keys) {
-    const state: AnyState = k === USER_KIND ? newUserState(n) : newChannelState(n);
-    let count = 0;
-    for await (const batch of messagesOf(tx, k === USER_KIND ? { user: n } : { channel: n })) {
-      for (const m of batch) {
-        count++;
-        const f = facetsOf(m);
-        if (k === USER_KIND) foldUser(state as UserState, m, f);
-        else foldChannel(state as ChannelState, m, f);
-      }
-    }
-    if (count === 0) {
-      await tx`DELETE FROM rollups WHERE kind = ${k} AND name = ${n}`;
-      continue;
-    }
-    const text = k === USER_KIND
-      ? encodeUserState(state as UserState)
-      : encodeChannelState(state as ChannelState);
-    await tx`
-      INSERT INTO rollups (kind, name, state, version) VALUES (${k}, ${n}, ${text}, 1)
-      ON CONFLICT (kind, name) DO UPDATE SET state = excluded.state,
-        version = rollups.version + 1`;
-    if (k === USER_KIND) touched.users.set(n, state as UserState);
-    else touched.channels.set(n, state as ChannelState);
+export async function appendDeltas(tx: TxSql, messages: readonly Message[]): Promise<Touched> {
+  const touched: Touched = { users: new Set(), channels: new Set() };
+  if (messages.length === 0) return touched;
+  const { users, channels } = foldBatch(messages);
+  const kinds: number[] = [];
+  const names: string[] = [];
+  const states: string[] = [];
+  for (const [k, s] of users) {
+    kinds.push(USER_KIND);
+    names.push(k);
+    states.push(encodeUserState(s));
+    touched.users.add(k);
   }
+  for (const [k, s] of channels) {
+    kinds.push(CHANNEL_KIND);
+    names.push(k);
+    states.push(encodeChannelState(s));
+    touched.channels.add(k);
+  }
+  await tx`
+    INSERT INTO rollup_deltas (kind, name, state)
+    SELECT * FROM unnest(${kinds}::int2[], ${names}::text[], ${states}::text[])`;
+  await upsertSpans(tx, [...users.values()]);
   return touched;
 }
 
-/** The stored states of some users or channels (absent names are left out). */
+/** Adds the login spans and display names of some person states (sums, min, max). */
+async function upsertSpans(tx: TxSql, states: readonly UserState[]): Promise<void> {
+  const spans = states.flatMap((s) => loginSpans(s))
+    .sort((a, b) => cmp(a.person, b.person) || cmp(a.login, b.login));
+  if (spans.length > 0) {
+    // Rows in key order: two writers lock the same rows in the same order (no deadlock).
+    await tx`
+      INSERT INTO person_logins AS p (person, login, first_seen, last_seen, last_mid, count)
+      SELECT person, login, first_seen, last_seen, last_mid, count FROM unnest(
+        ${spans.map((s) => s.person)}::text[], ${spans.map((s) => s.login)}::text[],
+        ${spans.map((s) => s.first_seen)}::text[], ${spans.map((s) => s.last_seen)}::text[],
+        ${spans.map((s) => s.last_mid ?? "")}::text[], ${spans.map((s) => s.count)}::int8[]
+      ) WITH ORDINALITY AS t(person, login, first_seen, last_seen, last_mid, count, o)
+      ORDER BY o
+      ON CONFLICT (person, login) DO UPDATE SET
+        count = p.count + excluded.count,
+        first_seen = LEAST(p.first_seen, excluded.first_seen),
+        last_seen = CASE WHEN (excluded.last_seen, p.last_mid) > (p.last_seen, excluded.last_mid)
+          THEN excluded.last_seen ELSE p.last_seen END,
+        last_mid = CASE WHEN (excluded.last_seen, p.last_mid) > (p.last_seen, excluded.last_mid)
+          THEN excluded.last_mid ELSE p.last_mid END`;
+  }
+  const display = states.flatMap((s) => [...s.display_names].map((n) => [s.user_name, n]))
+    .sort((a, b) => cmp(a[0]!, b[0]!) || cmp(a[1]!, b[1]!));
+  if (display.length > 0) {
+    await tx`
+      INSERT INTO person_display (person, name)
+      SELECT person, name FROM unnest(${display.map((d) => d[0]!)}::text[], ${display.map((d) => d[1]!)}::text[])
+        WITH ORDINALITY AS t(person, name, o)
+      ORDER BY o
+      ON CONFLICT DO NOTHING`;
+  }
+}
+
+function decode(kind: number, text: string): AnyState {
+  return kind === USER_KIND ? decodeUserState(text) : decodeChannelState(text);
+}
+
+function encode(kind: number, s: AnyState): string {
+  return kind === USER_KIND
+    ? encodeUserState(s as UserState)
+    : encodeChannelState(s as ChannelState);
+}
+
+/** Locks the compacted rollups against other compactors and recomputations (not appends). */
+export async function lockRollups(tx: TxSql): Promise<void> {
+  await tx`LOCK TABLE rollups IN SHARE ROW EXCLUSIVE MODE`;
+}
+
+/**
+ * Folds up to `maxDeltas` of the oldest deltas into their rollups, in one transaction: the
+ * deltas are deleted and their sum written in the same commit. Returns how many were folded.
+ */
+export async function compactDeltas(sql: Sql, maxDeltas = 200_000): Promise<number> {
+  return await sql.begin(async (tx) => {
+    await lockRollups(tx);
+    const rows = await tx<Array<{ kind: number; name: string; state: string }>>`
+      DELETE FROM rollup_deltas WHERE id IN (
+        SELECT id FROM rollup_deltas ORDER BY id LIMIT ${maxDeltas})
+      RETURNING kind, name, state`;
+    if (rows.length === 0) return 0;
+    const parts = new Map<string, { key: [number, string]; states: AnyState[] }>();
+    for (const r of rows) {
+      const k = `${r.kind}:${r.name}`;
+      let e = parts.get(k);
+      if (e === undefined) parts.set(k, e = { key: [r.kind, r.name], states: [] });
+      e.states.push(decode(r.kind, r.state));
+    }
+    const keys = [...parts.values()].map((e) => e.key).sort(compareKeys);
+    const kinds = keys.map((k) => k[0]);
+    const names = keys.map((k) => k[1]);
+    const base = await tx<Array<{ kind: number; name: string; state: string | null }>>`
+      SELECT r.kind, r.name, r.state FROM rollups r
+      JOIN unnest(${kinds}::int2[], ${names}::text[]) AS t(k, n) ON r.kind = t.k AND r.name = t.n`;
+    for (const b of base) {
+      if (b.state !== null) parts.get(`${b.kind}:${b.name}`)!.states.unshift(decode(b.kind, b.state));
+    }
+    const states = keys.map(([k, n]) => encode(k, mergeStates(parts.get(`${k}:${n}`)!.states)));
+    await tx`
+      INSERT INTO rollups (kind, name, state, version)
+      SELECT k, n, s, 1 FROM unnest(${kinds}::int2[], ${names}::text[], ${states}::text[])
+        AS t(k, n, s)
+      ON CONFLICT (kind, name) DO UPDATE SET state = excluded.state,
+        version = rollups.version + 1`;
+    return rows.length;
+  }) as number;
+}
+
+/**
+ * The current states of some persons or channels (rollup merged with its deltas); names with
+ * neither are left out.
+ */
 export async function readStates(
-  sql: Sql,
+  sql: Sql | TxSql,
   kind: "user" | "channel",
   names: readonly string[],
 ): Promise<Map<string, AnyState>> {
   const k = kind === "user" ? USER_KIND : CHANNEL_KIND;
   const out = new Map<string, AnyState>();
   if (names.length === 0) return out;
-  const rows = await sql<Array<{ name: string; state: string | null }>>`
-    SELECT name, state FROM rollups WHERE kind = ${k} AND name = ANY(${names as string[]}::text[])`;
+  const list = names as string[];
+  // One snapshot for both tables, so a compaction in between cannot hide or double deltas.
+  const rows = await sql<Array<{ name: string; state: string; d: number }>>`
+    SELECT name, state, 0 AS d FROM rollups
+    WHERE kind = ${k} AND name = ANY(${list}::text[]) AND state IS NOT NULL
+    UNION ALL
+    SELECT name, state, 1 AS d FROM (
+      SELECT name, state, id FROM rollup_deltas WHERE kind = ${k} AND name = ANY(${list}::text[])
+      ORDER BY id) x`;
+  const parts = new Map<string, AnyState[]>();
   for (const r of rows) {
-    if (r.state === null) continue;
-    out.set(r.name, kind === "user" ? decodeUserState(r.state) : decodeChannelState(r.state));
+    let p = parts.get(r.name);
+    if (p === undefined) parts.set(r.name, p = []);
+    p.push(decode(k, r.state));
   }
+  for (const [n, p] of parts) out.set(n, mergeStates(p));
   return out;
 }
 
-/** Deletes the rollups of these names; returns the names that had one. */
+/** Channels with a rollup, sorted (code unit order). */
+export async function listChannels(sql: Sql): Promise<string[]> {
+  const rows = await sql<Array<{ name: string }>>`
+    SELECT name FROM rollups WHERE kind = ${CHANNEL_KIND} AND state IS NOT NULL
+    UNION SELECT name FROM rollup_deltas WHERE kind = ${CHANNEL_KIND}
+    ORDER BY name`;
+  return rows.map((r) => r.name);
+}
+
+/** How many persons and channels have a rollup. */
+export async function countRollups(sql: Sql): Promise<{ users: number; channels: number }> {
+  const [r] = await sql<Array<{ users: string; channels: string }>>`
+    SELECT (SELECT count(DISTINCT person) FROM person_logins)::text AS users,
+      (SELECT count(*) FROM (SELECT name FROM rollups WHERE kind = ${CHANNEL_KIND}
+        AND state IS NOT NULL UNION SELECT name FROM rollup_deltas
+        WHERE kind = ${CHANNEL_KIND}) c)::text AS channels`;
+  return { users: Number(r?.users ?? 0), channels: Number(r?.channels ?? 0) };
+}
+
+/**
+ * Recomputes the rollups of some persons and channels from the stored messages (after a forget
+ * or retention deleted or changed some) inside the caller's transaction, which must be
+ * REPEATABLE READ and hold {@link lockRollups} from before its first query: the recomputed
+ * state replaces the rollup and every delta of it, all read in one snapshot, so a message
+ * appended meanwhile is counted by its own delta exactly once. An entity left with no message
+ * loses its rows. Returns those that still have messages.
+ */
+export async function recomputeRollups(
+  tx: TxSql,
+  persons: readonly string[],
+  channels: readonly string[],
+): Promise<Touched> {
+  const touched: Touched = { users: new Set(), channels: new Set() };
+  const users = new Map<string, UserState>();
+  const chans = new Map<string, ChannelState>();
+  if (persons.length > 0) {
+    // A person's messages are under the logins they used (and, for a login-only person, its
+    // login): read those, keep the person's own.
+    const rows = await tx<Array<{ login: string }>>`
+      SELECT DISTINCT login FROM person_logins WHERE person = ANY(${persons as string[]}::text[])`;
+    const logins = new Set(rows.map((r) => r.login));
+    for (const p of persons) if (!p.startsWith("#")) logins.add(p);
+    const wanted = new Set(persons);
+    for await (const batch of messagesOfLogins(tx, [...logins])) {
+      for (const m of batch) {
+        const p = personKey(m);
+        if (!wanted.has(p)) continue;
+        let s = users.get(p);
+        if (s === undefined) users.set(p, s = newUserState(p));
+        foldUser(s, m, facetsOf(m));
+      }
+    }
+    await tx`DELETE FROM person_logins WHERE person = ANY(${persons as string[]}::text[])`;
+    await tx`DELETE FROM person_display WHERE person = ANY(${persons as string[]}::text[])`;
+    await upsertSpans(tx, [...users.values()]);
+  }
+  for (const c of channels) {
+    const s = newChannelState(c);
+    let n = 0;
+    for await (const batch of messagesOfLogins(tx, [], c)) {
+      for (const m of batch) {
+        n++;
+        foldChannel(s, m, facetsOf(m));
+      }
+    }
+    if (n > 0) chans.set(c, s);
+  }
+  for (const [kind, names, states] of [
+    [USER_KIND, persons, users],
+    [CHANNEL_KIND, channels, chans],
+  ] as const) {
+    if (names.length === 0) continue;
+    const list = names as string[];
+    await tx`DELETE FROM rollup_deltas WHERE kind = ${kind} AND name = ANY(${list}::text[])`;
+    await tx`DELETE FROM rollups WHERE kind = ${kind} AND name = ANY(${list}::text[])`;
+    const keep = [...states.keys()].sort();
+    if (keep.length === 0) continue;
+    const texts = keep.map((n) => encode(kind, states.get(n)!));
+    await tx`
+      INSERT INTO rollups (kind, name, state, version)
+      SELECT ${kind}::int2, n, s, 1 FROM unnest(${keep}::text[], ${texts}::text[]) AS t(n, s)`;
+    for (const n of keep) (kind === USER_KIND ? touched.users : touched.channels).add(n);
+  }
+  return touched;
+}
+
+/** Messages by any of some logins, or of one channel, in storage order, a batch at a time. */
+async function* messagesOfLogins(
+  tx: TxSql,
+  logins: readonly string[],
+  channel?: string,
+  batch = 10_000,
+): AsyncGenerator<Message[]> {
+  let after = 0;
+  for (;;) {
+    const cond = channel !== undefined
+      ? tx`channel = ${channel}`
+      : tx`user_name = ANY(${logins as string[]}::text[])`;
+    const rows = await tx<Array<{ seq: string; record: string }>>`
+      SELECT seq, record FROM messages WHERE ${cond} AND seq > ${after}
+      ORDER BY seq LIMIT ${batch}`;
+    if (rows.length === 0) return;
+    after = Number(rows[rows.length - 1]!.seq);
+    yield rows.map((r) => JSON.parse(r.record) as Message);
+    if (rows.length < batch) return;
+  }
+}
+
+/**
+ * Rebuilds every person rollup, login span and display name from the stored messages (schema 1
+ * kept rollups by login): run by the program that migrates to schema 2, in its own transaction.
+ */
+export async function rebuildPersons(sql: Sql): Promise<void> {
+  await sql.begin("isolation level repeatable read", async (tx) => {
+    await lockRollups(tx);
+    await tx`DELETE FROM rollups WHERE kind = ${USER_KIND}`;
+    await tx`DELETE FROM rollup_deltas WHERE kind = ${USER_KIND}`;
+    await tx`DELETE FROM person_logins`;
+    await tx`DELETE FROM person_display`;
+    const users = new Map<string, UserState>();
+    let after = 0;
+    for (;;) {
+      const rows = await tx<Array<{ seq: string; record: string }>>`
+        SELECT seq, record FROM messages WHERE seq > ${after} ORDER BY seq LIMIT 10000`;
+      if (rows.length === 0) break;
+      after = Number(rows[rows.length - 1]!.seq);
+      for (const r of rows) {
+        const m = JSON.parse(r.record) as Message;
+        const p = personKey(m);
+        let s = users.get(p);
+        if (s === undefined) users.set(p, s = newUserState(p));
+        foldUser(s, m, facetsOf(m));
+      }
+    }
+    const keys = [...users.keys()].sort();
+    for (let i = 0; i < keys.length; i += 5000) {
+      const chunk = keys.slice(i, i + 5000);
+      const texts = chunk.map((k) => encodeUserState(users.get(k)!));
+      await tx`
+        INSERT INTO rollups (kind, name, state, version)
+        SELECT ${USER_KIND}::int2, n, s, 1 FROM unnest(${chunk}::text[], ${texts}::text[])
+          AS t(n, s)`;
+      await upsertSpans(tx, chunk.map((k) => users.get(k)!));
+    }
+    await tx`DELETE FROM osint_meta WHERE key = 'rebuild_persons'`;
+  });
+}
+
+/** Deletes the rollups (and deltas) of these persons or channels; returns those that had one. */
 export async function deleteRollups(
   sql: Sql,
   kind: "user" | "channel",
@@ -273,13 +378,18 @@ export async function deleteRollups(
 ): Promise<string[]> {
   const k = kind === "user" ? USER_KIND : CHANNEL_KIND;
   if (names.length === 0) return [];
-  const rows = await sql<Array<{ name: string }>>`
-    DELETE FROM rollups WHERE kind = ${k} AND name = ANY(${names as string[]}::text[])
-    RETURNING name`;
-  return rows.map((r) => r.name).sort();
-}
-
-/** The profile JSON of a state. */
-export function profileOf(kind: "user" | "channel", s: AnyState): UserProfile | ChannelProfile {
-  return kind === "user" ? userProfile(s as UserState) : channelProfile(s as ChannelState);
+  const list = names as string[];
+  return await sql.begin(async (tx) => {
+    await lockRollups(tx);
+    const rows = await tx<Array<{ name: string }>>`
+      DELETE FROM rollups WHERE kind = ${k} AND name = ANY(${list}::text[]) RETURNING name`;
+    const d = await tx<Array<{ name: string }>>`
+      DELETE FROM rollup_deltas WHERE kind = ${k} AND name = ANY(${list}::text[])
+      RETURNING name`;
+    if (k === USER_KIND) {
+      await tx`DELETE FROM person_logins WHERE person = ANY(${list}::text[])`;
+      await tx`DELETE FROM person_display WHERE person = ANY(${list}::text[])`;
+    }
+    return [...new Set([...rows, ...d].map((r) => r.name))].sort();
+  }) as string[];
 }
