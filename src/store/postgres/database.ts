@@ -210,12 +210,16 @@ export class PgDatabase {
   spans(
     q: { about?: readonly string[]; around?: { logins: string[]; persons: string[] } } = {},
   ): Promise<LoginSpan[]> {
-    return guarded(this.pool, "read the persons' logins", (sql) =>
-      q.about !== undefined
-        ? spansAbout(sql, q.about)
-        : q.around !== undefined
-        ? spansAround(sql, q.around.logins, q.around.persons)
-        : allSpans(sql));
+    return guarded(
+      this.pool,
+      "read the persons' logins",
+      (sql) =>
+        q.about !== undefined
+          ? spansAbout(sql, q.about)
+          : q.around !== undefined
+          ? spansAround(sql, q.around.logins, q.around.persons)
+          : allSpans(sql),
+    );
   }
 
   /** Every display name seen, by person key. */

@@ -16,6 +16,7 @@
 import type { Message } from "../../schemas.ts";
 import { fold } from "../../normalize.ts";
 import type { Sql, TxSql } from "./client.ts";
+import { copyRows } from "./copy.ts";
 
 /** Which stored messages a search reads (needles already folded). */
 export interface PgMessageFilter {
@@ -33,35 +34,41 @@ export interface PgMessageQuery extends PgMessageFilter {
   offset?: number;
 }
 
-/** Rows per INSERT statement (arrays bound as parameters: one round trip per chunk). */
-const INSERT_CHUNK = 5000;
-
 /**
- * Inserts `messages` (sorted by id, so that two writers lock the same keys in the same order
- * and never deadlock on each other) and returns those that were not stored yet, in the order
- * given. Duplicates inside the batch count once. Runs inside the caller's transaction.
+ * Inserts `messages` and returns those that were not stored yet, in the order given (duplicates
+ * inside the batch count once). They are copied into a temporary staging table, then moved
+ * with `INSERT ... SELECT ... ORDER BY message_id ON CONFLICT DO NOTHING RETURNING`: sorted by
+ * id, so that two writers lock the same keys in the same order and never deadlock on each
+ * other. Runs inside the caller's transaction.
  */
 export async function insertMessages(tx: TxSql, messages: readonly Message[]): Promise<Message[]> {
   const byId = new Map<string, Message>();
   for (const m of messages) if (!byId.has(m.message_id)) byId.set(m.message_id, m);
-  const ids = [...byId.keys()].sort();
-  const fresh = new Set<string>();
-  for (let i = 0; i < ids.length; i += INSERT_CHUNK) {
-    const chunk = ids.slice(i, i + INSERT_CHUNK).map((id) => byId.get(id)!);
-    const rows = await tx<Array<{ message_id: string }>>`
-      INSERT INTO messages (message_id, ts_ms, user_name, channel, folded, record)
-      SELECT * FROM unnest(
-        ${chunk.map((m) => m.message_id)}::text[],
-        ${chunk.map((m) => Date.parse(m.ts))}::int8[],
-        ${chunk.map((m) => m.user_name)}::text[],
-        ${chunk.map((m) => m.channel)}::text[],
-        ${chunk.map((m) => fold(m.text))}::text[],
-        ${chunk.map((m) => JSON.stringify(m))}::text[]
-      )
-      ON CONFLICT (message_id) DO NOTHING
-      RETURNING message_id`;
-    for (const r of rows) fresh.add(r.message_id);
-  }
+  await tx`
+    CREATE TEMPORARY TABLE IF NOT EXISTS stage_messages (
+      message_id text COLLATE "C", ts_ms bigint, user_name text COLLATE "C",
+      channel text COLLATE "C", folded text COLLATE "C", record text
+    ) ON COMMIT DELETE ROWS`;
+  await copyRows(
+    tx,
+    "stage_messages",
+    ["message_id", "ts_ms", "user_name", "channel", "folded", "record"],
+    [...byId.values()].map((m) => [
+      m.message_id,
+      Date.parse(m.ts),
+      m.user_name,
+      m.channel,
+      fold(m.text),
+      JSON.stringify(m),
+    ]),
+  );
+  const rows = await tx<Array<{ message_id: string }>>`
+    INSERT INTO messages (message_id, ts_ms, user_name, channel, folded, record)
+    SELECT message_id, ts_ms, user_name, channel, folded, record FROM stage_messages
+    ORDER BY message_id
+    ON CONFLICT (message_id) DO NOTHING
+    RETURNING message_id`;
+  const fresh = new Set(rows.map((r) => r.message_id));
   const out: Message[] = [];
   for (const m of messages) {
     if (fresh.delete(m.message_id)) out.push(m);

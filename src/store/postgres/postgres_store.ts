@@ -469,4 +469,3 @@ export class PostgresStore implements Store {
     await this.#local.close();
   }
 }
-

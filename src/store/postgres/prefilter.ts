@@ -53,4 +53,3 @@ export function concerns(m: Message, q: AboutQuery): boolean {
   if (q.user === undefined) return false;
   return m.user_name === q.user || (m.signals ?? []).some((s) => s.target === q.user);
 }
-

@@ -34,6 +34,7 @@ import {
 import { personKey } from "../../analysis/identity.ts";
 import type { Sql, TxSql } from "./client.ts";
 import { mergeStates } from "./rollup_merge.ts";
+import { copyRows } from "./copy.ts";
 
 /** `kind` of a user (person) / a channel. */
 export const USER_KIND = 0;
@@ -81,24 +82,16 @@ export async function appendDeltas(tx: TxSql, messages: readonly Message[]): Pro
   const touched: Touched = { users: new Set(), channels: new Set() };
   if (messages.length === 0) return touched;
   const { users, channels } = foldBatch(messages);
-  const kinds: number[] = [];
-  const names: string[] = [];
-  const states: string[] = [];
+  const rows: Array<[number, string, string]> = [];
   for (const [k, s] of users) {
-    kinds.push(USER_KIND);
-    names.push(k);
-    states.push(encodeUserState(s));
+    rows.push([USER_KIND, k, encodeUserState(s)]);
     touched.users.add(k);
   }
   for (const [k, s] of channels) {
-    kinds.push(CHANNEL_KIND);
-    names.push(k);
-    states.push(encodeChannelState(s));
+    rows.push([CHANNEL_KIND, k, encodeChannelState(s)]);
     touched.channels.add(k);
   }
-  await tx`
-    INSERT INTO rollup_deltas (kind, name, state)
-    SELECT * FROM unnest(${kinds}::int2[], ${names}::text[], ${states}::text[])`;
+  await copyRows(tx, "rollup_deltas", ["kind", "name", "state"], rows);
   await upsertSpans(tx, [...users.values()]);
   return touched;
 }
@@ -108,15 +101,22 @@ async function upsertSpans(tx: TxSql, states: readonly UserState[]): Promise<voi
   const spans = states.flatMap((s) => loginSpans(s))
     .sort((a, b) => cmp(a.person, b.person) || cmp(a.login, b.login));
   if (spans.length > 0) {
+    await tx`
+      CREATE TEMPORARY TABLE IF NOT EXISTS stage_logins (
+        person text COLLATE "C", login text COLLATE "C", first_seen text COLLATE "C",
+        last_seen text COLLATE "C", last_mid text COLLATE "C", count bigint
+      ) ON COMMIT DELETE ROWS`;
+    await copyRows(
+      tx,
+      "stage_logins",
+      ["person", "login", "first_seen", "last_seen", "last_mid", "count"],
+      spans.map((s) => [s.person, s.login, s.first_seen, s.last_seen, s.last_mid ?? "", s.count]),
+    );
     // Rows in key order: two writers lock the same rows in the same order (no deadlock).
     await tx`
       INSERT INTO person_logins AS p (person, login, first_seen, last_seen, last_mid, count)
-      SELECT person, login, first_seen, last_seen, last_mid, count FROM unnest(
-        ${spans.map((s) => s.person)}::text[], ${spans.map((s) => s.login)}::text[],
-        ${spans.map((s) => s.first_seen)}::text[], ${spans.map((s) => s.last_seen)}::text[],
-        ${spans.map((s) => s.last_mid ?? "")}::text[], ${spans.map((s) => s.count)}::int8[]
-      ) WITH ORDINALITY AS t(person, login, first_seen, last_seen, last_mid, count, o)
-      ORDER BY o
+      SELECT person, login, first_seen, last_seen, last_mid, count FROM stage_logins
+      ORDER BY person, login
       ON CONFLICT (person, login) DO UPDATE SET
         count = p.count + excluded.count,
         first_seen = LEAST(p.first_seen, excluded.first_seen),
@@ -130,7 +130,9 @@ async function upsertSpans(tx: TxSql, states: readonly UserState[]): Promise<voi
   if (display.length > 0) {
     await tx`
       INSERT INTO person_display (person, name)
-      SELECT person, name FROM unnest(${display.map((d) => d[0]!)}::text[], ${display.map((d) => d[1]!)}::text[])
+      SELECT person, name FROM unnest(${display.map((d) => d[0]!)}::text[], ${
+      display.map((d) => d[1]!)
+    }::text[])
         WITH ORDINALITY AS t(person, name, o)
       ORDER BY o
       ON CONFLICT DO NOTHING`;
@@ -178,13 +180,24 @@ export async function compactDeltas(sql: Sql, maxDeltas = 200_000): Promise<numb
       SELECT r.kind, r.name, r.state FROM rollups r
       JOIN unnest(${kinds}::int2[], ${names}::text[]) AS t(k, n) ON r.kind = t.k AND r.name = t.n`;
     for (const b of base) {
-      if (b.state !== null) parts.get(`${b.kind}:${b.name}`)!.states.unshift(decode(b.kind, b.state));
+      if (b.state !== null) {
+        parts.get(`${b.kind}:${b.name}`)!.states.unshift(decode(b.kind, b.state));
+      }
     }
-    const states = keys.map(([k, n]) => encode(k, mergeStates(parts.get(`${k}:${n}`)!.states)));
+    await tx`
+      CREATE TEMPORARY TABLE IF NOT EXISTS stage_rollups (
+        kind smallint, name text COLLATE "C", state text
+      ) ON COMMIT DELETE ROWS`;
+    await copyRows(
+      tx,
+      "stage_rollups",
+      ["kind", "name", "state"],
+      keys.map(([k, n]) => [k, n, encode(k, mergeStates(parts.get(`${k}:${n}`)!.states))]),
+    );
+    // Only compactors write here, one at a time (the table lock): no deadlock to order for.
     await tx`
       INSERT INTO rollups (kind, name, state, version)
-      SELECT k, n, s, 1 FROM unnest(${kinds}::int2[], ${names}::text[], ${states}::text[])
-        AS t(k, n, s)
+      SELECT kind, name, state, 1 FROM stage_rollups
       ON CONFLICT (kind, name) DO UPDATE SET state = excluded.state,
         version = rollups.version + 1`;
     return rows.length;
@@ -289,10 +302,12 @@ export async function recomputeRollups(
     }
     if (n > 0) chans.set(c, s);
   }
-  for (const [kind, names, states] of [
-    [USER_KIND, persons, users],
-    [CHANNEL_KIND, channels, chans],
-  ] as const) {
+  for (
+    const [kind, names, states] of [
+      [USER_KIND, persons, users],
+      [CHANNEL_KIND, channels, chans],
+    ] as const
+  ) {
     if (names.length === 0) continue;
     const list = names as string[];
     await tx`DELETE FROM rollup_deltas WHERE kind = ${kind} AND name = ANY(${list}::text[])`;
