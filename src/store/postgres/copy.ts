@@ -2,7 +2,7 @@
  * Bulk writes through `COPY ... FROM STDIN` (text format): several times cheaper than rows
  * bound as array parameters (measured 60-85 ms against 240-370 ms for 5,000 rows of JSON on
  * this project's benchmark machine, see the README), because neither side builds or parses
- * array literals. Used for the staging of new messages and for rollup deltas.
+ * array literals. Used for the staging of new messages, the rollup queue and compacted rollups.
  *
  * @module
  */

@@ -4,9 +4,9 @@
  * failure becomes a StoreError that names host and port and never the password.
  *
  * Writes: {@link PgDatabase.appendMessages} stores the new messages (unique message_id) and
- * adds exactly those to their persons' and channels' rollups (as deltas, see `rollups.ts`), in
- * one transaction, so any number of monitors may append the same messages at once and each is
- * stored and counted once; {@link PgDatabase.compact} folds the deltas into the rollups.
+ * queues exactly those for their persons' and channels' rollups (see `rollups.ts`), in one
+ * transaction, so any number of monitors may append the same messages at once and each is
+ * stored and counted once; {@link PgDatabase.compact} folds the queued messages into the rollups.
  *
  * @module
  */
@@ -27,11 +27,11 @@ import {
 import { deletions, insertEvents, type PgEventQuery, searchEvents } from "./events.ts";
 import {
   type AnyState,
-  appendDeltas,
-  compactDeltas,
+  compactPending,
   countRollups,
   deleteRollups,
   listChannels,
+  queueForRollups,
   readStates,
   rebuildPersons,
   type Touched,
@@ -68,8 +68,8 @@ export interface PgAppendResult {
 export class PgDatabase {
   readonly pool: PgPool;
   readonly migrated: MigrateResult | null;
-  /** Deltas this process appended since its last compaction. */
-  deltasSinceCompact = 0;
+  /** Messages this process queued for the rollups since its last compaction. */
+  queuedSinceCompact = 0;
   #compactedAt = performance.now();
 
   private constructor(pool: PgPool, migrated: MigrateResult | null) {
@@ -129,36 +129,37 @@ export class PgDatabase {
         // The journal moves past these lines once this commit returns: it must be durable
         // whatever the server's default (a crash loses asynchronous commits).
         await tx`SET LOCAL synchronous_commit TO on`;
-        const written = await insertMessages(tx, messages);
+        const stored = await insertMessages(tx, messages);
+        const written = stored.map((s) => s.message);
         const touched = options.rollups === false
           ? { users: new Set<string>(), channels: new Set<string>() }
-          : await appendDeltas(tx, written);
+          : await queueForRollups(tx, stored);
         return { written, duplicates: messages.length - written.length, touched };
       }) as Promise<PgAppendResult>);
-    this.deltasSinceCompact += r.touched.users.size + r.touched.channels.size;
+    this.queuedSinceCompact += r.written.length;
     return r;
   }
 
   /**
-   * True when the deltas appended since the last compaction are worth folding now: many of
-   * them, or the last compaction is a while ago (reads merge every delta not folded yet).
+   * True when the messages queued since the last compaction are worth folding now: many of
+   * them, or the last compaction is a while ago (reads fold every queued message of what they read).
    */
   compactDue(): boolean {
-    return this.deltasSinceCompact >= 20_000 || performance.now() - this.#compactedAt >= 10_000;
+    return this.queuedSinceCompact >= 20_000 || performance.now() - this.#compactedAt >= 10_000;
   }
 
   /**
-   * Folds the rollups' deltas into them (all of them, a chunk per transaction; waits for
-   * another compactor). Returns how many deltas were folded.
+   * Folds the queued messages into their rollups (all of them, a chunk per transaction; waits for
+   * another compactor). Returns how many queue rows were folded.
    */
   async compact(): Promise<number> {
     let total = 0;
     for (;;) {
-      const n = await guarded(this.pool, "compact the rollups", (sql) => compactDeltas(sql));
+      const n = await guarded(this.pool, "compact the rollups", (sql) => compactPending(sql));
       total += n;
       if (n === 0) break;
     }
-    this.deltasSinceCompact = 0;
+    this.queuedSinceCompact = 0;
     this.#compactedAt = performance.now();
     return total;
   }

@@ -8,7 +8,7 @@
  *
  * Monitors may keep writing meanwhile: the transaction is REPEATABLE READ and locks the rollups
  * against compaction before its first query, so the recomputed rollups replace exactly the
- * deltas of the messages it saw, and a message appended meanwhile is counted by its own delta
+ * queued messages it saw, and a message appended meanwhile stays queued and is counted once
  * (a conflict with such an append is a serialization failure: the whole forget runs again).
  *
  * @module

@@ -70,7 +70,7 @@ export interface PushOptions {
   locked?: boolean;
 }
 
-/** Deltas appended between two compactions inside one push. */
+/** Messages queued for the rollups between two compactions inside one push. */
 const COMPACT_EVERY = 200_000;
 
 async function readState(dataDir: string): Promise<JournalState | null> {
@@ -132,7 +132,7 @@ export async function pushJournal(
     for (const which of ["messages", "events"] as const) {
       await pushLog(dataDir, which, db, state, result, options);
     }
-    if (db.deltasSinceCompact > 0 && db.compactDue()) await db.compact();
+    if (db.queuedSinceCompact > 0 && db.compactDue()) await db.compact();
     return result;
   } catch (e) {
     if (e instanceof StoreError) throw e;
@@ -204,8 +204,8 @@ async function pushLog(
           result.written += r.written.length;
           for (const u of r.touched.users) result.users.add(u);
           for (const c of r.touched.channels) result.channels.add(c);
-          // A long push folds its deltas as it goes (reads merge fewer of them).
-          if (db.deltasSinceCompact >= COMPACT_EVERY) await db.compact();
+          // A long push folds its queue as it goes (reads fold fewer queued messages).
+          if (db.queuedSinceCompact >= COMPACT_EVERY) await db.compact();
         } else {
           result.events += (await db.appendEvents(records as ChatEvent[])).length;
         }

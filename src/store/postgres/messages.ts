@@ -35,13 +35,16 @@ export interface PgMessageQuery extends PgMessageFilter {
 }
 
 /**
- * Inserts `messages` and returns those that were not stored yet, in the order given (duplicates
- * inside the batch count once). They are copied into a temporary staging table, then moved
+ * Inserts `messages` and returns those that were not stored yet with their `seq`, in the order
+ * given (duplicates inside the batch count once). They are copied into a temporary staging table, then moved
  * with `INSERT ... SELECT ... ORDER BY message_id ON CONFLICT DO NOTHING RETURNING`: sorted by
  * id, so that two writers lock the same keys in the same order and never deadlock on each
  * other. Runs inside the caller's transaction.
  */
-export async function insertMessages(tx: TxSql, messages: readonly Message[]): Promise<Message[]> {
+export async function insertMessages(
+  tx: TxSql,
+  messages: readonly Message[],
+): Promise<Array<{ message: Message; seq: string }>> {
   const byId = new Map<string, Message>();
   for (const m of messages) if (!byId.has(m.message_id)) byId.set(m.message_id, m);
   await tx`
@@ -62,16 +65,19 @@ export async function insertMessages(tx: TxSql, messages: readonly Message[]): P
       JSON.stringify(m),
     ]),
   );
-  const rows = await tx<Array<{ message_id: string }>>`
+  const rows = await tx<Array<{ message_id: string; seq: string }>>`
     INSERT INTO messages (message_id, ts_ms, user_name, channel, folded, record)
     SELECT message_id, ts_ms, user_name, channel, folded, record FROM stage_messages
     ORDER BY message_id
     ON CONFLICT (message_id) DO NOTHING
-    RETURNING message_id`;
-  const fresh = new Set(rows.map((r) => r.message_id));
-  const out: Message[] = [];
+    RETURNING message_id, seq`;
+  const fresh = new Map(rows.map((r) => [r.message_id, r.seq]));
+  const out: Array<{ message: Message; seq: string }> = [];
   for (const m of messages) {
-    if (fresh.delete(m.message_id)) out.push(m);
+    const seq = fresh.get(m.message_id);
+    if (seq === undefined) continue;
+    fresh.delete(m.message_id);
+    out.push({ message: m, seq });
   }
   return out;
 }

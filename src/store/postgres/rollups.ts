@@ -4,15 +4,15 @@
  * states of `src/analysis/rollups.ts` (the very functions the embedded store uses, so the
  * profile JSON is byte for byte the same).
  *
- * - An append folds its new messages (stored once, see `messages.ts`) into fresh states, one
- *   per person and channel of the batch, and INSERTs them into `rollup_deltas`: no row is
- *   updated, so two monitors appending at once never wait for each other here, and no update
- *   can be lost. The batch's login spans and display names are upserted into `person_logins` /
- *   `person_display` with commutative updates (sums, min, max), in key order.
- * - {@link compactDeltas} folds deltas into `rollups` (one compactor at a time, under a table
- *   lock that appends do not take); a read ({@link readStates}) merges a rollup with the deltas
- *   not compacted yet. Every aggregate is a function of the set of messages, so the merge is
- *   exact (`rollup_merge.ts`).
+ * - An append queues its new messages (stored once, see `messages.ts`) for the rollups of their
+ *   person and channel (`rollup_pending`, two small rows per message, by COPY) and upserts its
+ *   persons' login spans and display names (`person_logins` / `person_display`: commutative
+ *   updates, sums, min and max, in key order). No rollup row is touched, so two monitors
+ *   appending at once never wait for each other on a hot user, and no update can be lost.
+ * - {@link compactPending} folds queued messages into `rollups` and deletes their queue rows in
+ *   the same commit (one compactor at a time, under a table lock that appends do not take);
+ *   a read ({@link readStates}) folds a rollup's queued messages into it on the fly. Every
+ *   aggregate is a function of the set of messages, so both give the same state.
  *
  * @module
  */
@@ -31,9 +31,8 @@ import {
   newUserState,
   type UserState,
 } from "../../analysis/rollups.ts";
-import { personKey } from "../../analysis/identity.ts";
+import { type LoginSpan, personKey } from "../../analysis/identity.ts";
 import type { Sql, TxSql } from "./client.ts";
-import { mergeStates } from "./rollup_merge.ts";
 import { copyRows } from "./copy.ts";
 
 /** `kind` of a user (person) / a channel. */
@@ -49,57 +48,59 @@ export interface Touched {
 /** A user or channel rollup state. */
 export type AnyState = UserState | ChannelState;
 
-function compareKeys(a: [number, string], b: [number, string]): number {
-  return a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0);
-}
-
 const cmp = (a: string, b: string) => a < b ? -1 : a > b ? 1 : 0;
 
-/** The states of `messages` alone, by person and by channel. */
-export function foldBatch(
-  messages: readonly Message[],
-): { users: Map<string, UserState>; channels: Map<string, ChannelState> } {
-  const users = new Map<string, UserState>();
-  const channels = new Map<string, ChannelState>();
-  for (const m of messages) {
-    const f = facetsOf(m);
-    const p = personKey(m);
-    let u = users.get(p);
-    if (u === undefined) users.set(p, u = newUserState(p));
-    foldUser(u, m, f);
-    let c = channels.get(m.channel);
-    if (c === undefined) channels.set(m.channel, c = newChannelState(m.channel));
-    foldChannel(c, m, f);
-  }
-  return { users, channels };
-}
-
 /**
- * Adds the rollups of `messages` (new ones only: stored by this transaction) as deltas, and
+ * Queues new messages (with their `seq`) for their person's and channel's rollups, and adds
  * their persons' login spans and display names, inside the caller's transaction.
  */
-export async function appendDeltas(tx: TxSql, messages: readonly Message[]): Promise<Touched> {
+export async function queueForRollups(
+  tx: TxSql,
+  stored: ReadonlyArray<{ message: Message; seq: string }>,
+): Promise<Touched> {
   const touched: Touched = { users: new Set(), channels: new Set() };
-  if (messages.length === 0) return touched;
-  const { users, channels } = foldBatch(messages);
-  const rows: Array<[number, string, string]> = [];
-  for (const [k, s] of users) {
-    rows.push([USER_KIND, k, encodeUserState(s)]);
-    touched.users.add(k);
+  if (stored.length === 0) return touched;
+  const rows: Array<[string, number, string]> = [];
+  const spans = new Map<string, LoginSpan>();
+  const display = new Map<string, [string, string]>();
+  for (const { message: m, seq } of stored) {
+    const p = personKey(m);
+    rows.push([seq, USER_KIND, p], [seq, CHANNEL_KIND, m.channel]);
+    touched.users.add(p);
+    touched.channels.add(m.channel);
+    const k = `${p}\n${m.user_name}`;
+    const s = spans.get(k);
+    if (s === undefined) {
+      spans.set(k, {
+        person: p,
+        login: m.user_name,
+        first_seen: m.ts,
+        last_seen: m.ts,
+        last_mid: m.message_id,
+        count: 1,
+      });
+    } else {
+      s.count++;
+      if (m.ts < s.first_seen) s.first_seen = m.ts;
+      if (m.ts > s.last_seen || (m.ts === s.last_seen && m.message_id < s.last_mid!)) {
+        s.last_seen = m.ts;
+        s.last_mid = m.message_id;
+      }
+    }
+    if (m.display_name !== undefined) display.set(`${p}\n${m.display_name}`, [p, m.display_name]);
   }
-  for (const [k, s] of channels) {
-    rows.push([CHANNEL_KIND, k, encodeChannelState(s)]);
-    touched.channels.add(k);
-  }
-  await copyRows(tx, "rollup_deltas", ["kind", "name", "state"], rows);
-  await upsertSpans(tx, [...users.values()]);
+  await copyRows(tx, "rollup_pending", ["seq", "kind", "name"], rows);
+  await upsertSpans(tx, [...spans.values()], [...display.values()]);
   return touched;
 }
 
-/** Adds the login spans and display names of some person states (sums, min, max). */
-async function upsertSpans(tx: TxSql, states: readonly UserState[]): Promise<void> {
-  const spans = states.flatMap((s) => loginSpans(s))
-    .sort((a, b) => cmp(a.person, b.person) || cmp(a.login, b.login));
+/** Adds login spans and display names (sums, min, max), in key order. */
+async function upsertSpans(
+  tx: TxSql,
+  spanList: readonly LoginSpan[],
+  displayList: ReadonlyArray<readonly [string, string]>,
+): Promise<void> {
+  const spans = [...spanList].sort((a, b) => cmp(a.person, b.person) || cmp(a.login, b.login));
   if (spans.length > 0) {
     await tx`
       CREATE TEMPORARY TABLE IF NOT EXISTS stage_logins (
@@ -125,13 +126,12 @@ async function upsertSpans(tx: TxSql, states: readonly UserState[]): Promise<voi
         last_mid = CASE WHEN (excluded.last_seen, p.last_mid) > (p.last_seen, excluded.last_mid)
           THEN excluded.last_mid ELSE p.last_mid END`;
   }
-  const display = states.flatMap((s) => [...s.display_names].map((n) => [s.user_name, n]))
-    .sort((a, b) => cmp(a[0]!, b[0]!) || cmp(a[1]!, b[1]!));
+  const display = [...displayList].sort((a, b) => cmp(a[0], b[0]) || cmp(a[1], b[1]));
   if (display.length > 0) {
     await tx`
       INSERT INTO person_display (person, name)
-      SELECT person, name FROM unnest(${display.map((d) => d[0]!)}::text[], ${
-      display.map((d) => d[1]!)
+      SELECT person, name FROM unnest(${display.map((d) => d[0])}::text[], ${
+      display.map((d) => d[1])
     }::text[])
         WITH ORDINALITY AS t(person, name, o)
       ORDER BY o
@@ -154,47 +154,67 @@ export async function lockRollups(tx: TxSql): Promise<void> {
   await tx`LOCK TABLE rollups IN SHARE ROW EXCLUSIVE MODE`;
 }
 
+/** The states of some rollups with queued messages folded in (base states decoded first). */
+function foldQueued(
+  base: Map<string, AnyState>,
+  kind: number,
+  name: string,
+  m: Message,
+  f: ReturnType<typeof facetsOf>,
+): void {
+  let s = base.get(name);
+  if (s === undefined) {
+    base.set(name, s = kind === USER_KIND ? newUserState(name) : newChannelState(name));
+  }
+  if (kind === USER_KIND) foldUser(s as UserState, m, f);
+  else foldChannel(s as ChannelState, m, f);
+}
+
 /**
- * Folds up to `maxDeltas` of the oldest deltas into their rollups, in one transaction: the
- * deltas are deleted and their sum written in the same commit. Returns how many were folded.
+ * Folds up to `maxMessages` of the oldest queued messages into their rollups, in one
+ * transaction: their queue rows are deleted and the new states written in the same commit.
+ * Returns how many messages were folded.
  */
-export async function compactDeltas(sql: Sql, maxDeltas = 200_000): Promise<number> {
+export async function compactPending(sql: Sql, maxMessages = 100_000): Promise<number> {
   return await sql.begin(async (tx) => {
     await lockRollups(tx);
-    const rows = await tx<Array<{ kind: number; name: string; state: string }>>`
-      DELETE FROM rollup_deltas WHERE id IN (
-        SELECT id FROM rollup_deltas ORDER BY id LIMIT ${maxDeltas})
-      RETURNING kind, name, state`;
+    const rows = await tx<Array<{ record: string; u: string | null; c: string | null }>>`
+      WITH d AS (
+        DELETE FROM rollup_pending WHERE seq IN (
+          SELECT DISTINCT seq FROM rollup_pending ORDER BY seq LIMIT ${maxMessages})
+        RETURNING seq, kind, name
+      )
+      SELECT m.record, max(d.name) FILTER (WHERE d.kind = 0) AS u,
+        max(d.name) FILTER (WHERE d.kind = 1) AS c
+      FROM d JOIN messages m ON m.seq = d.seq
+      GROUP BY m.seq`;
     if (rows.length === 0) return 0;
-    const parts = new Map<string, { key: [number, string]; states: AnyState[] }>();
+    const users = new Set<string>();
+    const channels = new Set<string>();
     for (const r of rows) {
-      const k = `${r.kind}:${r.name}`;
-      let e = parts.get(k);
-      if (e === undefined) parts.set(k, e = { key: [r.kind, r.name], states: [] });
-      e.states.push(decode(r.kind, r.state));
+      if (r.u !== null) users.add(r.u);
+      if (r.c !== null) channels.add(r.c);
     }
-    const keys = [...parts.values()].map((e) => e.key).sort(compareKeys);
-    const kinds = keys.map((k) => k[0]);
-    const names = keys.map((k) => k[1]);
-    const base = await tx<Array<{ kind: number; name: string; state: string | null }>>`
-      SELECT r.kind, r.name, r.state FROM rollups r
-      JOIN unnest(${kinds}::int2[], ${names}::text[]) AS t(k, n) ON r.kind = t.k AND r.name = t.n`;
-    for (const b of base) {
-      if (b.state !== null) {
-        parts.get(`${b.kind}:${b.name}`)!.states.unshift(decode(b.kind, b.state));
-      }
+    const states = [
+      await baseStates(tx, USER_KIND, [...users]),
+      await baseStates(tx, CHANNEL_KIND, [...channels]),
+    ];
+    for (const r of rows) {
+      const m = JSON.parse(r.record) as Message;
+      const f = facetsOf(m);
+      if (r.u !== null) foldQueued(states[USER_KIND]!, USER_KIND, r.u, m, f);
+      if (r.c !== null) foldQueued(states[CHANNEL_KIND]!, CHANNEL_KIND, r.c, m, f);
     }
     await tx`
       CREATE TEMPORARY TABLE IF NOT EXISTS stage_rollups (
         kind smallint, name text COLLATE "C", state text
       ) ON COMMIT DELETE ROWS`;
-    await copyRows(
-      tx,
-      "stage_rollups",
-      ["kind", "name", "state"],
-      keys.map(([k, n]) => [k, n, encode(k, mergeStates(parts.get(`${k}:${n}`)!.states))]),
-    );
-    // Only compactors write here, one at a time (the table lock): no deadlock to order for.
+    const out: Array<[number, string, string]> = [];
+    for (const kind of [USER_KIND, CHANNEL_KIND]) {
+      for (const [n, s] of states[kind]!) out.push([kind, n, encode(kind, s)]);
+    }
+    await copyRows(tx, "stage_rollups", ["kind", "name", "state"], out);
+    // Only compactors and recomputations write here, one at a time (the table lock).
     await tx`
       INSERT INTO rollups (kind, name, state, version)
       SELECT kind, name, state, 1 FROM stage_rollups
@@ -204,9 +224,23 @@ export async function compactDeltas(sql: Sql, maxDeltas = 200_000): Promise<numb
   }) as number;
 }
 
+async function baseStates(
+  tx: TxSql,
+  kind: number,
+  names: string[],
+): Promise<Map<string, AnyState>> {
+  const out = new Map<string, AnyState>();
+  if (names.length === 0) return out;
+  const rows = await tx<Array<{ name: string; state: string }>>`
+    SELECT name, state FROM rollups
+    WHERE kind = ${kind} AND name = ANY(${names}::text[]) AND state IS NOT NULL`;
+  for (const r of rows) out.set(r.name, decode(kind, r.state));
+  return out;
+}
+
 /**
- * The current states of some persons or channels (rollup merged with its deltas); names with
- * neither are left out.
+ * The current states of some persons or channels (the rollup with its queued messages folded
+ * in); names with neither are left out.
  */
 export async function readStates(
   sql: Sql | TxSql,
@@ -217,21 +251,19 @@ export async function readStates(
   const out = new Map<string, AnyState>();
   if (names.length === 0) return out;
   const list = names as string[];
-  // One snapshot for both tables, so a compaction in between cannot hide or double deltas.
-  const rows = await sql<Array<{ name: string; state: string; d: number }>>`
-    SELECT name, state, 0 AS d FROM rollups
+  // One statement, one snapshot: a compaction in between can neither hide nor double a message.
+  const rows = await sql<Array<{ d: number; name: string; t: string }>>`
+    SELECT 0 AS d, name, state AS t FROM rollups
     WHERE kind = ${k} AND name = ANY(${list}::text[]) AND state IS NOT NULL
     UNION ALL
-    SELECT name, state, 1 AS d FROM (
-      SELECT name, state, id FROM rollup_deltas WHERE kind = ${k} AND name = ANY(${list}::text[])
-      ORDER BY id) x`;
-  const parts = new Map<string, AnyState[]>();
+    SELECT 1 AS d, p.name, m.record AS t FROM rollup_pending p JOIN messages m ON m.seq = p.seq
+    WHERE p.kind = ${k} AND p.name = ANY(${list}::text[])`;
+  for (const r of rows) if (r.d === 0) out.set(r.name, decode(k, r.t));
   for (const r of rows) {
-    let p = parts.get(r.name);
-    if (p === undefined) parts.set(r.name, p = []);
-    p.push(decode(k, r.state));
+    if (r.d !== 1) continue;
+    const m = JSON.parse(r.t) as Message;
+    foldQueued(out, k, r.name, m, facetsOf(m));
   }
-  for (const [n, p] of parts) out.set(n, mergeStates(p));
   return out;
 }
 
@@ -239,7 +271,7 @@ export async function readStates(
 export async function listChannels(sql: Sql): Promise<string[]> {
   const rows = await sql<Array<{ name: string }>>`
     SELECT name FROM rollups WHERE kind = ${CHANNEL_KIND} AND state IS NOT NULL
-    UNION SELECT name FROM rollup_deltas WHERE kind = ${CHANNEL_KIND}
+    UNION SELECT DISTINCT name FROM rollup_pending WHERE kind = ${CHANNEL_KIND}
     ORDER BY name`;
   return rows.map((r) => r.name);
 }
@@ -249,7 +281,7 @@ export async function countRollups(sql: Sql): Promise<{ users: number; channels:
   const [r] = await sql<Array<{ users: string; channels: string }>>`
     SELECT (SELECT count(DISTINCT person) FROM person_logins)::text AS users,
       (SELECT count(*) FROM (SELECT name FROM rollups WHERE kind = ${CHANNEL_KIND}
-        AND state IS NOT NULL UNION SELECT name FROM rollup_deltas
+        AND state IS NOT NULL UNION SELECT name FROM rollup_pending
         WHERE kind = ${CHANNEL_KIND}) c)::text AS channels`;
   return { users: Number(r?.users ?? 0), channels: Number(r?.channels ?? 0) };
 }
@@ -289,7 +321,7 @@ export async function recomputeRollups(
     }
     await tx`DELETE FROM person_logins WHERE person = ANY(${persons as string[]}::text[])`;
     await tx`DELETE FROM person_display WHERE person = ANY(${persons as string[]}::text[])`;
-    await upsertSpans(tx, [...users.values()]);
+    await upsertSpans(tx, [...users.values()].flatMap((s) => loginSpans(s)), displayOf(users));
   }
   for (const c of channels) {
     const s = newChannelState(c);
@@ -310,7 +342,7 @@ export async function recomputeRollups(
   ) {
     if (names.length === 0) continue;
     const list = names as string[];
-    await tx`DELETE FROM rollup_deltas WHERE kind = ${kind} AND name = ANY(${list}::text[])`;
+    await tx`DELETE FROM rollup_pending WHERE kind = ${kind} AND name = ANY(${list}::text[])`;
     await tx`DELETE FROM rollups WHERE kind = ${kind} AND name = ANY(${list}::text[])`;
     const keep = [...states.keys()].sort();
     if (keep.length === 0) continue;
@@ -353,7 +385,7 @@ export async function rebuildPersons(sql: Sql): Promise<void> {
   await sql.begin("isolation level repeatable read", async (tx) => {
     await lockRollups(tx);
     await tx`DELETE FROM rollups WHERE kind = ${USER_KIND}`;
-    await tx`DELETE FROM rollup_deltas WHERE kind = ${USER_KIND}`;
+    await tx`DELETE FROM rollup_pending WHERE kind = ${USER_KIND}`;
     await tx`DELETE FROM person_logins`;
     await tx`DELETE FROM person_display`;
     const users = new Map<string, UserState>();
@@ -379,13 +411,18 @@ export async function rebuildPersons(sql: Sql): Promise<void> {
         INSERT INTO rollups (kind, name, state, version)
         SELECT ${USER_KIND}::int2, n, s, 1 FROM unnest(${chunk}::text[], ${texts}::text[])
           AS t(n, s)`;
-      await upsertSpans(tx, chunk.map((k) => users.get(k)!));
+      const part = new Map(chunk.map((k) => [k, users.get(k)!]));
+      await upsertSpans(tx, [...part.values()].flatMap((s) => loginSpans(s)), displayOf(part));
     }
     await tx`DELETE FROM osint_meta WHERE key = 'rebuild_persons'`;
   });
 }
 
-/** Deletes the rollups (and deltas) of these persons or channels; returns those that had one. */
+function displayOf(states: ReadonlyMap<string, UserState>): Array<[string, string]> {
+  return [...states].flatMap(([p, s]) => [...s.display_names].map((n): [string, string] => [p, n]));
+}
+
+/** Deletes the rollups (and queued messages) of these persons or channels; returns those that had one. */
 export async function deleteRollups(
   sql: Sql,
   kind: "user" | "channel",
@@ -399,7 +436,7 @@ export async function deleteRollups(
     const rows = await tx<Array<{ name: string }>>`
       DELETE FROM rollups WHERE kind = ${k} AND name = ANY(${list}::text[]) RETURNING name`;
     const d = await tx<Array<{ name: string }>>`
-      DELETE FROM rollup_deltas WHERE kind = ${k} AND name = ANY(${list}::text[])
+      DELETE FROM rollup_pending WHERE kind = ${k} AND name = ANY(${list}::text[])
       RETURNING name`;
     if (k === USER_KIND) {
       await tx`DELETE FROM person_logins WHERE person = ANY(${list}::text[])`;

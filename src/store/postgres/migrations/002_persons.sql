@@ -11,22 +11,23 @@ INSERT INTO osint_meta (key, value)
   SELECT 'rebuild_persons', '1' WHERE EXISTS (SELECT 1 FROM messages)
   ON CONFLICT (key) DO UPDATE SET value = excluded.value;
 
--- What each append adds to the rollups of the users and channels of its new messages: the
--- rollup state of just those messages. Appends only insert here (no row is updated by two
--- writers, so no writer waits for another); a compaction folds deltas into `rollups` (one
--- compactor at a time: it takes `LOCK TABLE rollups IN SHARE ROW EXCLUSIVE MODE`), and a read
--- merges a rollup with its remaining deltas. Every aggregate is a function of the set of
--- messages folded in, so the merge is exact.
-CREATE TABLE rollup_deltas (
-  id bigserial PRIMARY KEY,
+-- The rollups each new message has yet to be folded into: one row per (message, person) and
+-- (message, channel), inserted by the append that stored the message, in its transaction.
+-- Appends only insert here (no row is updated by two writers, so no writer waits for another
+-- and no update can be lost); a compaction folds the queued messages into `rollups` and deletes
+-- their rows in one commit (one compactor at a time: `LOCK TABLE rollups IN SHARE ROW
+-- EXCLUSIVE MODE`, which appends never take); a read merges a rollup with its queued messages.
+-- Every aggregate is a function of the set of messages folded in, so either way is exact.
+CREATE TABLE rollup_pending (
+  seq bigint NOT NULL,
   kind smallint NOT NULL,
   name text COLLATE "C" NOT NULL,
-  state text NOT NULL
+  PRIMARY KEY (seq, kind)
 );
-CREATE INDEX rollup_deltas_key ON rollup_deltas (kind, name);
+CREATE INDEX rollup_pending_key ON rollup_pending (kind, name);
 
 -- Every login of every person: first seen, last seen (with the message id, which orders equal
--- times), messages under it. Updated by each append with its batch's sums (INSERT ... ON
+-- times), messages under it. Updated by each append with its new messages' sums (INSERT ... ON
 -- CONFLICT DO UPDATE: commutative, so two writers never lose an update). The identity reads
 -- (`users find`, timeline, renames) come from here, not from the rollups.
 CREATE TABLE person_logins (
