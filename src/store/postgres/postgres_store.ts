@@ -33,7 +33,6 @@ import type {
   EventPage,
   EventQuery,
   Follower,
-  FollowSummary,
   ForgetChange,
   ForgetPlan,
   InteractionRecord,
