@@ -229,3 +229,42 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "PgDatabase migrates a schema 1 database: user rollups are rebuilt by person",
+  ignore,
+  async fn() {
+    const url = await pg!.database();
+    const all = withIds([
+      msg({ text: "a", user_name: "oldname", user_id: "100" }),
+      msg({ text: "b", user_name: "newname", user_id: "100" }),
+      msg({ text: "c", user_name: "fan88" }),
+    ].map((m, i) => ({ ...m, ts: new Date(BASE + i * 1000).toISOString() })));
+    const db = await PgDatabase.open(url);
+    await db.appendMessages(all);
+    await db.compact();
+    const want = jsonText(await userProfileNamed(db, "newname"));
+    const channel = jsonText(await channelProfileNamed(db, "example_channel"));
+    await db.close();
+    // Back to what schema 1 held: user rollups by login, no persons' tables.
+    await pg!.tool("psql", [
+      "-d",
+      new URL(url).pathname.slice(1),
+      "-v",
+      "ON_ERROR_STOP=1",
+      "-qc",
+      `DROP TABLE person_logins, person_display, rollup_pending;
+       DELETE FROM osint_schema WHERE version = 2;
+       UPDATE rollups SET name = 'oldname' WHERE kind = 0 AND name = '#100';`,
+    ]);
+    const again = await PgDatabase.open(url);
+    try {
+      assert.deepEqual(again.migrated?.applied, ["002_persons.sql"]);
+      assert.equal(jsonText(await userProfileNamed(again, "newname")), want);
+      assert.equal(jsonText(await channelProfileNamed(again, "example_channel")), channel);
+      assert.deepEqual(await profileNames(again, "user"), ["fan88", "newname"]);
+    } finally {
+      await again.close();
+    }
+  },
+});
