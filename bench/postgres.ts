@@ -213,8 +213,9 @@ async function ingestAndSearch(): Promise<void> {
   console.log("\n1. ingest with rollups, one monitor");
   console.log(`  embedded (index + rollups + profile files)  ${fmtRate(count, embeddedSecs)}`);
   console.log(
-    `  postgres (insert + rollups under row locks)  ${fmtRate(count, pgSecs)}  ` +
-      `(${(embeddedSecs / pgSecs).toFixed(2)}x embedded; ${pushed?.written} stored)`,
+    `  postgres (insert + queue + compaction)    ${fmtRate(count, pgSecs)}  ` +
+      `(${(embeddedSecs / pgSecs).toFixed(2)}x embedded; ${pushed?.written} stored; ` +
+      `compaction ${(db.compactMs / 1000).toFixed(1)} s of ${pgSecs.toFixed(1)} s)`,
   );
 
   // 2. Two monitors, two processes, one database; 10% of the messages seen by both.
@@ -361,7 +362,8 @@ async function importRate(n: number): Promise<void> {
   const r = await pushJournal(dir, db);
   const secs = (performance.now() - t0) / 1000;
   console.log(
-    `  ${fmtRate(n, secs)}  (${secs.toFixed(0)} s; ${r?.written} stored, rollups folded)`,
+    `  ${fmtRate(n, secs)}  (${secs.toFixed(0)} s; ${r?.written} stored, rollups folded; ` +
+      `compaction ${(db.compactMs / 1000).toFixed(0)} s of it)`,
   );
   await sizes(db, n);
   await db.close();
