@@ -249,9 +249,9 @@ export class PgDatabase {
     return await guarded(this.pool, "forget", (sql) => forgetRows(sql, req));
   }
 
-  /** How many messages match `q`. */
-  countMessages(q: PgMessageFilter): Promise<number> {
-    return guarded(this.pool, "count messages", (sql) => countMessages(sql, q));
+  /** How many messages match `q`; with `budgetMs`, null when counting takes longer. */
+  countMessages(q: PgMessageFilter, budgetMs?: number): Promise<number | null> {
+    return guarded(this.pool, "count messages", (sql) => countMessages(sql, q, budgetMs));
   }
 
   /** Every message matching `q`, newest first (ties by message_id), a batch at a time. */

@@ -88,7 +88,7 @@ export function likeContains(needle: string): string {
 }
 
 /** The SQL conditions of `q` (everything but the page). */
-function conditionsOf(sql: Sql, q: PgMessageFilter) {
+function conditionsOf(sql: Sql | TxSql, q: PgMessageFilter) {
   const conds = [sql`TRUE`];
   if (q.user !== undefined) conds.push(sql`user_name = ${q.user}`);
   if (q.channel !== undefined) conds.push(sql`channel = ${q.channel}`);
@@ -171,12 +171,30 @@ export async function* messagesOf(
   }
 }
 
-/** How many messages match `q` (every match, not only a page). */
-export async function countMessages(sql: Sql, q: PgMessageFilter): Promise<number> {
-  const where = conditionsOf(sql, q).reduce((a, c) => sql`${a} AND ${c}`);
-  const [row] = await sql<Array<{ n: string }>>`
-    SELECT count(*)::text AS n FROM messages WHERE ${where}`;
-  return Number(row?.n ?? 0);
+/**
+ * How many messages match `q` (every match, not only a page); with `budgetMs`, null when
+ * counting would take longer (the server cancels the count: `statement_timeout`).
+ */
+export async function countMessages(
+  sql: Sql,
+  q: PgMessageFilter,
+  budgetMs?: number,
+): Promise<number | null> {
+  try {
+    return await sql.begin(async (tx) => {
+      if (budgetMs !== undefined) {
+        await tx.unsafe(`SET LOCAL statement_timeout = ${Math.max(1, Math.ceil(budgetMs))}`);
+      }
+      const where = conditionsOf(tx, q).reduce((a, c) => tx`${a} AND ${c}`);
+      const [row] = await tx<Array<{ n: string }>>`
+        SELECT count(*)::text AS n FROM messages WHERE ${where}`;
+      return Number(row?.n ?? 0);
+    }) as number;
+  } catch (e) {
+    // query_canceled: the budget ran out.
+    if ((e as { code?: unknown }).code === "57014") return null;
+    throw e;
+  }
 }
 
 /**

@@ -292,8 +292,15 @@ export class PostgresStore implements Store {
       tailBytes: 0,
     };
     if (counting) {
-      page.total = exact && found.length >= need ? await this.db.countMessages(filter) : count;
+      page.total = count;
       page.totalExact = true;
+      if (exact && found.length >= need) {
+        // SQL counts exactly; within the caller's budget, else `count` is a lower bound.
+        const budget = typeof options.total === "object" ? options.total.budgetMs : undefined;
+        const n = await this.db.countMessages(filter, budget);
+        if (n === null) page.totalExact = false;
+        else page.total = n;
+      }
     }
     return page;
   }
