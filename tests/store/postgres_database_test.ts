@@ -55,6 +55,11 @@ Deno.test({
       assert.deepEqual(await hits("😀"), ["Straße İstanbul 日本語 😀"]);
       assert.deepEqual(await hits("\u0000"), ["\u0000nul"]);
       assert.deepEqual(await hits("ab"), ["ab"]);
+      // Counting within a budget (generous: the machine may be loaded) is exact here.
+      assert.deepEqual(await store.countMessages({ terms: searchTerms("a") }, 10_000), {
+        count: (await hits("a")).length,
+        exact: true,
+      });
     } finally {
       await store.close();
     }

@@ -249,8 +249,8 @@ export class PgDatabase {
     return await guarded(this.pool, "forget", (sql) => forgetRows(sql, req));
   }
 
-  /** How many messages match `q`; with `budgetMs`, null when counting takes longer. */
-  countMessages(q: PgMessageFilter, budgetMs?: number): Promise<number | null> {
+  /** How many messages match `q`; with `budgetMs`, a lower bound when counting takes longer. */
+  countMessages(q: PgMessageFilter, budgetMs?: number): Promise<{ count: number; exact: boolean }> {
     return guarded(this.pool, "count messages", (sql) => countMessages(sql, q, budgetMs));
   }
 

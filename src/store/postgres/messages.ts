@@ -172,27 +172,36 @@ export async function* messagesOf(
 }
 
 /**
- * How many messages match `q` (every match, not only a page); with `budgetMs`, null when
- * counting would take longer (the server cancels the count: `statement_timeout`).
+ * How many messages match `q` (every match, not only a page). With `budgetMs`, counted in
+ * passes of 1k, 10k, ... rows (as the embedded index counts) under a `statement_timeout` of the
+ * budget: when it runs out, the last whole pass's count, a lower bound (`exact` false).
  */
 export async function countMessages(
   sql: Sql,
   q: PgMessageFilter,
   budgetMs?: number,
-): Promise<number | null> {
+): Promise<{ count: number; exact: boolean }> {
+  if (budgetMs === undefined) {
+    const where = conditionsOf(sql, q).reduce((a, c) => sql`${a} AND ${c}`);
+    const [row] = await sql<Array<{ n: string }>>`
+      SELECT count(*)::text AS n FROM messages WHERE ${where}`;
+    return { count: Number(row?.n ?? 0), exact: true };
+  }
+  let best = 0;
   try {
     return await sql.begin(async (tx) => {
-      if (budgetMs !== undefined) {
-        await tx.unsafe(`SET LOCAL statement_timeout = ${Math.max(1, Math.ceil(budgetMs))}`);
-      }
+      await tx.unsafe(`SET LOCAL statement_timeout = ${Math.max(1, Math.ceil(budgetMs))}`);
       const where = conditionsOf(tx, q).reduce((a, c) => tx`${a} AND ${c}`);
-      const [row] = await tx<Array<{ n: string }>>`
-        SELECT count(*)::text AS n FROM messages WHERE ${where}`;
-      return Number(row?.n ?? 0);
-    }) as number;
+      for (let cap = 1000;; cap *= 10) {
+        const [row] = await tx<Array<{ n: string }>>`
+          SELECT count(*)::text AS n FROM (SELECT 1 FROM messages WHERE ${where} LIMIT ${cap}) x`;
+        best = Number(row?.n ?? 0);
+        if (best < cap) return { count: best, exact: true };
+      }
+    }) as { count: number; exact: boolean };
   } catch (e) {
     // query_canceled: the budget ran out.
-    if ((e as { code?: unknown }).code === "57014") return null;
+    if ((e as { code?: unknown }).code === "57014") return { count: best, exact: false };
     throw e;
   }
 }

@@ -298,8 +298,8 @@ export class PostgresStore implements Store {
         // SQL counts exactly; within the caller's budget, else `count` is a lower bound.
         const budget = typeof options.total === "object" ? options.total.budgetMs : undefined;
         const n = await this.db.countMessages(filter, budget);
-        if (n === null) page.totalExact = false;
-        else page.total = n;
+        page.total = Math.max(n.count, count);
+        page.totalExact = n.exact;
       }
     }
     return page;
