@@ -50,17 +50,32 @@ const { values } = parseArgs({
     "search-rows": { type: "string", default: "0" },
     import: { type: "string", default: "0" },
     "skip-ingest": { type: "boolean", default: false },
+    // Another tree (e.g. /work/main) whose PostgreSQL push runs beside this one: the baseline.
+    tree: { type: "string" },
     // Internal: one monitor process of step 2.
     push: { type: "string" },
     url: { type: "string" },
   },
 });
 
+/** The PostgreSQL push of this tree, or of `--tree`. */
+async function pusher(tree: string | undefined) {
+  if (tree === undefined) return { open: PgDatabase.open, push: pushJournal };
+  const d = await import(join(tree, "src/store/postgres/database.ts"));
+  const j = await import(join(tree, "src/store/postgres/journal.ts"));
+  return {
+    open: d.PgDatabase.open as (url: string) => Promise<PgDatabase>,
+    push: j.pushJournal as typeof pushJournal,
+  };
+}
+
 if (values.push !== undefined) {
   // A child: push one data dir into the database, print the seconds it took.
-  const db = await PgDatabase.open(values.url!);
+  const p = await pusher(values.tree);
+  const db = await p.open(values.url!);
   const t0 = performance.now();
-  const r = await pushJournal(values.push, db);
+  const r = await p.push(values.push, db);
+  if ("compact" in db) await db.compact();
   console.log(JSON.stringify({ secs: (performance.now() - t0) / 1000, written: r?.written ?? 0 }));
   await db.close();
   Deno.exit(0);
@@ -205,17 +220,36 @@ async function ingestAndSearch(): Promise<void> {
   let t0 = performance.now();
   await rebuildDerived(one);
   const embeddedSecs = (performance.now() - t0) / 1000;
+  let baseSecs = 0;
+  if (values.tree !== undefined) {
+    const base = await pusher(values.tree);
+    const dir = join(work, "one_base");
+    await writeLog(dir, all);
+    const bdb = await base.open(await cluster.database("bench_base"));
+    t0 = performance.now();
+    await base.push(dir, bdb);
+    baseSecs = (performance.now() - t0) / 1000;
+    await bdb.close();
+  }
   const url1 = await cluster.database("bench");
   const db = await PgDatabase.open(url1);
   t0 = performance.now();
   const pushed = await pushJournal(one, db);
+  await db.compact(); // whatever the push left queued: the figure includes every fold
   const pgSecs = (performance.now() - t0) / 1000;
   console.log("\n1. ingest with rollups, one monitor");
   console.log(`  embedded (index + rollups + profile files)  ${fmtRate(count, embeddedSecs)}`);
+  if (values.tree !== undefined) {
+    console.log(
+      `  postgres, ${values.tree} (baseline)   ${fmtRate(count, baseSecs)}  ` +
+        `(${(embeddedSecs / baseSecs).toFixed(2)}x embedded)`,
+    );
+  }
   console.log(
     `  postgres (insert + queue + compaction)    ${fmtRate(count, pgSecs)}  ` +
       `(${(embeddedSecs / pgSecs).toFixed(2)}x embedded; ${pushed?.written} stored; ` +
-      `compaction ${(db.compactMs / 1000).toFixed(1)} s of ${pgSecs.toFixed(1)} s)`,
+      `compaction ${(db.compactMs / 1000).toFixed(1)} s of ${pgSecs.toFixed(1)} s)` +
+      (values.tree !== undefined ? `; ${(baseSecs / pgSecs).toFixed(2)}x the baseline` : ""),
   );
 
   // 2. Two monitors, two processes, one database; 10% of the messages seen by both.
@@ -228,9 +262,9 @@ async function ingestAndSearch(): Promise<void> {
   const url2 = await cluster.database("bench2");
   await (await PgDatabase.open(url2)).close(); // migrate before the clock starts
   const self = new URL(import.meta.url).pathname;
-  const child = (dir: string) =>
+  const child = (dir: string, url = url2, tree?: string) =>
     new Deno.Command(DENO, {
-      args: ["run", "-A", self, "--push", dir, "--url", url2],
+      args: ["run", "-A", self, "--push", dir, "--url", url, ...(tree ? ["--tree", tree] : [])],
       stdout: "piped",
       stderr: "inherit",
     }).output();
@@ -247,6 +281,22 @@ async function ingestAndSearch(): Promise<void> {
     `  together  ${fmtRate(count, twoSecs)}  (${(pgSecs / twoSecs).toFixed(2)}x one monitor; ` +
       `stored ${st.messages} of ${count}, new per monitors' appends ${written})`,
   );
+  if (values.tree !== undefined) {
+    // The same two monitors with the baseline's code (fresh data dirs: the journal is per dir).
+    const url3 = await cluster.database("bench3");
+    await (await (await pusher(values.tree)).open(url3)).close();
+    const a3 = join(work, "a3");
+    const b3 = join(work, "b3");
+    await writeLog(a3, [...all.slice(0, shared), ...rest.filter((_, i) => i % 2 === 0)]);
+    await writeLog(b3, [...all.slice(0, shared), ...rest.filter((_, i) => i % 2 === 1)]);
+    t0 = performance.now();
+    await Promise.all([child(a3, url3, values.tree), child(b3, url3, values.tree)]);
+    const baseTwo = (performance.now() - t0) / 1000;
+    console.log(
+      `  baseline  ${fmtRate(count, baseTwo)}  (${(baseSecs / baseTwo).toFixed(2)}x its one ` +
+        `monitor; this tree ${(baseTwo / twoSecs).toFixed(2)}x the baseline)`,
+    );
+  }
 
   // 3. Search latency by query shape.
   const cases = searchCases(all, count);
@@ -360,6 +410,7 @@ async function importRate(n: number): Promise<void> {
   const db = await PgDatabase.open(await cluster.database("import"));
   const t0 = performance.now();
   const r = await pushJournal(dir, db);
+  await db.compact();
   const secs = (performance.now() - t0) / 1000;
   console.log(
     `  ${fmtRate(n, secs)}  (${secs.toFixed(0)} s; ${r?.written} stored, rollups folded; ` +
