@@ -1,8 +1,9 @@
 /**
- * Merging rollup states: a rollup in PostgreSQL is its compacted state plus the deltas appends
- * added since (see `rollups.ts`). Every aggregate of `src/analysis/rollups.ts` is a function
- * of the set of messages folded in, so merging the states of disjoint sets of messages gives
- * the state of their union: the same state, hence the same profile bytes, as folding them all.
+ * Merging rollup states: a person's profile merges the rollups of all their keys (their id's,
+ * and those of their logins seen without an id, `IdentityDirectory.keysOf`), as the embedded
+ * store merges them. Every aggregate of `src/analysis/rollups.ts` is a function of the set of
+ * messages folded in, so merging the states of disjoint sets of messages gives the state of
+ * their union: the same state, hence the same profile bytes, as folding them all.
  *
  * @module
  */

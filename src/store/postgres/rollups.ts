@@ -290,8 +290,8 @@ export async function countRollups(sql: Sql): Promise<{ users: number; channels:
  * Recomputes the rollups of some persons and channels from the stored messages (after a forget
  * or retention deleted or changed some) inside the caller's transaction, which must be
  * REPEATABLE READ and hold {@link lockRollups} from before its first query: the recomputed
- * state replaces the rollup and every delta of it, all read in one snapshot, so a message
- * appended meanwhile is counted by its own delta exactly once. An entity left with no message
+ * state replaces the rollup and its queued messages, all read in one snapshot, so a message
+ * appended meanwhile stays queued and is counted exactly once. An entity left with no message
  * loses its rows. Returns those that still have messages.
  */
 export async function recomputeRollups(

@@ -1,5 +1,5 @@
--- twitch-osint schema 2: rollups by person (issue 16), appended as deltas, and the persons'
--- logins and display names kept beside them.
+-- twitch-osint schema 2: rollups by person (issue 16), folded from a queue of new messages, and
+-- the persons' logins and display names kept beside them.
 -- Applied by src/store/postgres/migrate.ts in one transaction, under an advisory lock.
 
 -- A user rollup is now a person's: keyed by `#<user_id>` (or the login of a person without
