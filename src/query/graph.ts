@@ -74,11 +74,17 @@ export async function interactionGraph(
     ...(q.sinceMs !== undefined ? { sinceMs: q.sinceMs } : {}),
     ...(q.untilMs !== undefined ? { untilMs: q.untilMs } : {}),
   };
-  for await (const m of store.interactions(scope)) {
+  const input = await store.interactions(scope);
+  for (const a of input.authors) {
+    const p = dir.canonical(a.person);
+    const login = a.person.startsWith("#") ? null : a.person;
+    if (!privacy.allows(login, a.channel) || hidden.has(p)) continue;
+    messages += a.count;
+    graph.count(p, a.count);
+  }
+  for (const m of input.addressing) {
     if (!privacy.allows(m.user_name, m.channel) || hidden.has(dir.personOf(m))) continue;
-    messages++;
-    if (m.mentions.length === 0 && m.reply_to === undefined) graph.count(m);
-    else graph.add(m);
+    graph.address(m);
   }
   const edges = graph.edges(q.minWeight ?? 1).filter((e) =>
     !hidden.has(e.target) && privacy.allows(dir.currentLogin(e.target) ?? e.target, "")

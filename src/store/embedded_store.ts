@@ -50,11 +50,13 @@ import {
   readIdentitiesAbout,
   readLoginSpans,
 } from "./profile_store.ts";
-import { scanInteractions } from "./interaction_scan.ts";
+import { embeddedInteractions } from "./interaction_scan.ts";
+import { aroundBySearch, indexedMessagesAround } from "./message_context.ts";
 import type { LoginSpan } from "../analysis/identity.ts";
 import { findResidue } from "./residue.ts";
 import type {
   AboutQuery,
+  Anchor,
   AppendOutcome,
   CatchUpSummary,
   Coverage,
@@ -63,7 +65,7 @@ import type {
   Follower,
   ForgetChange,
   ForgetPlan,
-  InteractionRecord,
+  InteractionInput,
   InteractionScope,
   MessagePage,
   MessageQuery,
@@ -136,8 +138,13 @@ export class EmbeddedStore implements Store {
     return searchEvents(this.dataDir, q);
   }
 
-  deletions(): Promise<Map<string, string>> {
-    return deletions(this.dataDir);
+  deletions(ids?: readonly string[]): Promise<Map<string, string>> {
+    return deletions(this.dataDir, ids);
+  }
+
+  async around(anchors: readonly Anchor[], n: number): Promise<Message[]> {
+    return await indexedMessagesAround(this.dataDir, anchors, n) ??
+      await aroundBySearch((q) => this.searchMessages(q), anchors, n);
   }
 
   async readProfile(kind: ProfileKind, name: string): Promise<Record<string, unknown> | null> {
@@ -188,8 +195,8 @@ export class EmbeddedStore implements Store {
     return Promise.resolve(readDisplayNames(this.dataDir));
   }
 
-  interactions(q: InteractionScope): AsyncIterable<InteractionRecord> {
-    return scanInteractions(this.dataDir, q);
+  interactions(q: InteractionScope): Promise<InteractionInput> {
+    return embeddedInteractions(this.dataDir, q);
   }
 
   async readOptOut(): Promise<PrivacyFile> {

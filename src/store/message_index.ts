@@ -50,9 +50,13 @@ import { fold } from "../normalize.ts";
 import { EMPTY_MARK, type LogMark } from "./log_mark.ts";
 import { parseLogRecord } from "./log_record.ts";
 import { SqliteFile } from "./sqlite.ts";
+import { personKey } from "../analysis/identity.ts";
+import { EVENT_INDEX_SCHEMA } from "./event_index.ts";
+import { INTERACTION_SCHEMA, type InteractionRow, interactionRowOf } from "./interaction_index.ts";
 
 /** Bumped when the layout changes: an index of another version is dropped and rebuilt. */
-export const INDEX_VERSION = "6";
+// 7: the person of each message (`pid`), the event index and the interactions (issue 16).
+export const INDEX_VERSION = "7";
 
 /**
  * How many of the newest FTS candidates a query of no user first asks for. Fewer: the needles
@@ -79,8 +83,12 @@ export interface IndexRow {
   /** `ts` in epoch ms. */
   ts: number;
   user: string;
+  /** The author's person key (`#<user_id>`, or the login of a message without an id). */
+  person: string;
   channel: string;
   mid: string;
+  /** Whom the message addresses (mentions, reply), or null when no one. */
+  addressed: InteractionRow | null;
   /** The text as in the record (folded when stored). */
   text: string;
   /** Byte offset of the line in the log and its length without the newline. */
@@ -93,8 +101,10 @@ export function indexRowOf(m: Message, offset: number, length: number): IndexRow
   return {
     ts: Date.parse(m.ts),
     user: m.user_name,
+    person: personKey(m),
     channel: m.channel,
     mid: m.message_id,
+    addressed: interactionRowOf(m),
     text: m.text,
     offset,
     length,
@@ -104,6 +114,8 @@ export function indexRowOf(m: Message, offset: number, length: number): IndexRow
 /** A search over the indexed prefix. */
 export interface IndexQuery {
   user?: string;
+  /** Any of these person keys (`#<user_id>`, or a login for messages without an id). */
+  persons?: readonly string[];
   channel?: string;
   /** Inclusive lower bound, epoch ms. */
   sinceMs?: number;
@@ -119,10 +131,10 @@ export interface IndexQuery {
   limit: number;
 }
 
-/** A condition of {@link IndexQuery.clauses}: a folded needle, a user or a channel, maybe negated. */
+/** A condition of {@link IndexQuery.clauses}: a folded needle, a user, a channel or a person, maybe negated. */
 export interface IndexLiteral {
   negated: boolean;
-  field: "text" | "user" | "channel";
+  field: "text" | "user" | "channel" | "person";
   value: string;
 }
 
@@ -178,6 +190,7 @@ CREATE TABLE IF NOT EXISTS messages(
   rid INTEGER PRIMARY KEY,
   ts INTEGER NOT NULL,
   uid INTEGER NOT NULL,
+  pid INTEGER NOT NULL,
   cid INTEGER NOT NULL,
   mid TEXT NOT NULL,
   text TEXT NOT NULL,
@@ -187,10 +200,13 @@ CREATE TABLE IF NOT EXISTS messages(
 CREATE INDEX IF NOT EXISTS messages_user ON messages(uid, ts, text);
 CREATE INDEX IF NOT EXISTS messages_channel ON messages(cid, ts);
 CREATE INDEX IF NOT EXISTS messages_ts ON messages(ts);
+CREATE INDEX IF NOT EXISTS messages_person ON messages(pid, ts, cid);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
   text, content='messages', content_rowid='rid', tokenize='trigram case_sensitive 1',
   detail=none, columnsize=0
 );
+${EVENT_INDEX_SCHEMA}
+${INTERACTION_SCHEMA}
 `;
 
 /**
@@ -271,6 +287,17 @@ export class MessageIndex {
     }
   }
 
+  /** The part of the event log the event index covers (see `event_index.ts`). */
+  get eventMark(): LogMark {
+    const raw = this.meta("event_mark");
+    if (raw === undefined) return EMPTY_MARK;
+    try {
+      return JSON.parse(raw) as LogMark;
+    } catch {
+      return EMPTY_MARK;
+    }
+  }
+
   /** Number of indexed messages. */
   count(): number {
     return Number((this.#stmt("SELECT count(*) AS n FROM messages").get() as { n: number }).n);
@@ -283,9 +310,12 @@ export class MessageIndex {
 
   /** Forgets every indexed message (before a rebuild); call inside a transaction. */
   clear(): void {
-    this.db.exec("DELETE FROM messages; DELETE FROM names;");
+    this.db.exec(
+      "DELETE FROM messages; DELETE FROM names; DELETE FROM events; DELETE FROM interactions;",
+    );
     this.db.exec("INSERT INTO fts(fts) VALUES ('delete-all')");
     this.setMeta("mark", JSON.stringify(EMPTY_MARK));
+    this.setMeta("event_mark", JSON.stringify(EMPTY_MARK));
     this.#names = null;
   }
 
@@ -306,7 +336,8 @@ export class MessageIndex {
     this.transaction(() => this.db.exec("INSERT INTO fts(fts) VALUES ('optimize')"));
   }
 
-  #nameId(name: string): number {
+  /** The id of a name (a login, a channel, a person key), added when new. */
+  nameId(name: string): number {
     if (this.#names === null) {
       this.#names = new Map();
       for (
@@ -335,23 +366,51 @@ export class MessageIndex {
         r: number;
       };
       const ins = this.#stmt(
-        "INSERT INTO messages(ts, uid, cid, mid, text, off, len) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO messages(ts, uid, pid, cid, mid, text, off, len) " +
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      );
+      const addressed = this.#stmt(
+        "INSERT INTO interactions(rid, ts, pid, uid, cid, mentions, reply_login, reply_id) " +
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
       );
       for (const r of rows) {
-        ins.run(
+        const uid = this.nameId(r.user);
+        const pid = this.nameId(r.person);
+        const cid = this.nameId(r.channel);
+        const rid = ins.run(
           r.ts,
-          this.#nameId(r.user),
-          this.#nameId(r.channel),
+          uid,
+          pid,
+          cid,
           r.mid,
           fold(r.text),
           r.offset,
           r.length,
-        );
+        ).lastInsertRowid;
+        const a = r.addressed;
+        if (a !== null) {
+          addressed.run(rid, r.ts, pid, uid, cid, a.mentions, a.reply_login, a.reply_id);
+        }
       }
       this.#stmt("INSERT INTO fts(rowid, text) SELECT rid, text FROM messages WHERE rid > ?")
         .run(last.r);
     }
     this.setMeta("mark", JSON.stringify(mark));
+  }
+
+  /** The ids of the person keys that some row names. */
+  #personIds(persons: readonly string[]): number[] {
+    const out: number[] = [];
+    for (const p of persons) {
+      const id = this.#lookupName(p);
+      if (id !== null) out.push(id);
+    }
+    return out;
+  }
+
+  /** The id of a name, or null when no row names it. */
+  lookupName(name: string): number | null {
+    return this.#lookupName(name);
   }
 
   #lookupName(name: string): number | null {
@@ -415,6 +474,12 @@ export class MessageIndex {
       if (id === null) return 0;
       conds.push(`${col} = ?`);
       params.push(id);
+    }
+    if (q.persons !== undefined) {
+      const ids = this.#personIds(q.persons);
+      if (ids.length === 0) return 0;
+      conds.push(`pid IN (${ids.map(() => "?").join(",")})`);
+      params.push(...ids);
     }
     if (q.sinceMs !== undefined) {
       conds.push("ts >= ?");
@@ -488,12 +553,19 @@ export class MessageIndex {
       params.push(id);
       indexName = "messages_user";
     }
+    if (q.persons !== undefined) {
+      const ids = this.#personIds(q.persons);
+      if (ids.length === 0) return [];
+      conds.push(`pid IN (${ids.map(() => "?").join(",")})`);
+      params.push(...ids);
+      if (q.user === undefined) indexName = "messages_person";
+    }
     if (q.channel !== undefined) {
       const id = this.#lookupName(q.channel);
       if (id === null) return [];
       conds.push("cid = ?");
       params.push(id);
-      indexName = q.user !== undefined ? indexName : "messages_channel";
+      indexName = q.user !== undefined || q.persons !== undefined ? indexName : "messages_channel";
     }
     if (q.sinceMs !== undefined) {
       conds.push("ts >= ?");
@@ -530,8 +602,10 @@ export class MessageIndex {
       return out;
     };
     const ftsTerms = terms.filter(ftsable);
+    // One user's or person's rows are few: walking them is cheap.
+    const narrow = q.user !== undefined || q.persons !== undefined;
     if (ftsTerms.length > 0) {
-      const cap = q.user !== undefined ? USER_FTS_CAP : FTS_PROBE;
+      const cap = narrow ? USER_FTS_CAP : FTS_PROBE;
       // Each needle alone, then (when all are common) all of them: a rare one decides, and its
       // few candidates are all there is to check. One needle at a time first, because FTS
       // pays for every trigram's doclist in an AND: "speedrun zeppelin" took 3.5 ms as one
@@ -543,11 +617,11 @@ export class MessageIndex {
         expr = ftsExpression(p)!;
         // Only the last probe's candidates are used when common, and only without a user (a
         // user's walk needs no order): the others just tell whether a needle is rare.
-        const anyOrder = q.user !== undefined || i < probes.length - 1;
+        const anyOrder = narrow || i < probes.length - 1;
         newest = this.#matches(expr, cap, anyOrder);
         if (newest.length < cap) return cutWithTies(fetch(newest), q.limit);
       }
-      if (q.user === undefined) {
+      if (!narrow) {
         // The newest candidates are probably the answer (rowid order is log order, close to
         // time order): check them, then make sure no older row is newer than the k-th.
         if (q.channel === undefined) {
@@ -603,7 +677,8 @@ export class MessageIndex {
           ors.push(l.negated ? "1" : "0");
           continue;
         }
-        ors.push(`${l.field === "user" ? "uid" : "cid"} ${l.negated ? "!=" : "="} ?`);
+        const col = l.field === "user" ? "uid" : l.field === "person" ? "pid" : "cid";
+        ors.push(`${col} ${l.negated ? "!=" : "="} ?`);
         params.push(id);
       }
       conds.push(ors.length === 1 ? ors[0]! : `(${ors.join(" OR ")})`);
@@ -621,6 +696,12 @@ export class MessageIndex {
       conds.push(`${col} = ?`);
       params.push(id);
     }
+    if (q.persons !== undefined) {
+      const ids = this.#personIds(q.persons);
+      if (ids.length === 0) return null;
+      conds.push(`pid IN (${ids.map(() => "?").join(",")})`);
+      params.push(...ids);
+    }
     if (q.sinceMs !== undefined) {
       conds.push("ts >= ?");
       params.push(q.sinceMs);
@@ -630,7 +711,9 @@ export class MessageIndex {
       params.push(q.untilMs);
     }
     // Without a user or channel, FTS narrows to the rows holding every needle's trigrams.
-    const expr = q.user === undefined && q.channel === undefined ? ftsExpression(q.terms) : null;
+    const expr = q.user === undefined && q.channel === undefined && q.persons === undefined
+      ? ftsExpression(q.terms)
+      : null;
     if (expr !== null) {
       conds.push("rid IN (SELECT rowid FROM fts WHERE fts MATCH ?)");
       params.push(expr);
