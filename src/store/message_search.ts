@@ -25,7 +25,7 @@ import {
   compareCandidates,
   type IndexLiteral,
   type IndexQuery,
-  MessageIndex,
+  type MessageIndex,
   readRecords,
 } from "./message_index.ts";
 import { catchUpDerived } from "./derived_writer.ts";
