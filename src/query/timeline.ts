@@ -189,7 +189,9 @@ export async function timeline(
     )
     : [];
   const deleted = await store.deletions([...ids, ...context.map((m) => m.message_id)]);
-  for (const m of markDeleted(own, deleted)) {
+  // Their messages (newest first) with what each carries, oldest first: already in order but
+  // for messages of one millisecond; the few other entries are sorted and merged in.
+  for (const m of markDeleted(own, deleted).reverse()) {
     entries.push(messageEntry(m, "message"));
     for (const h of m.hits ?? []) {
       entries.push({
@@ -214,6 +216,8 @@ export async function timeline(
       });
     }
   }
+  const mine = nearlySorted(entries);
+  entries.length = 0;
   // Renames: each login after the first, from when it was first seen.
   for (let i = 1; i < person.logins.length; i++) {
     const prev = person.logins[i - 1]!;
@@ -238,11 +242,40 @@ export async function timeline(
     if (entry) entries.push(entry);
   }
   for (const m of markDeleted(context, deleted)) entries.push(messageEntry(m, "context"));
-  entries.sort(compareEntries);
-  const kept = q.limit !== undefined && entries.length > q.limit
-    ? entries.slice(entries.length - q.limit)
-    : entries;
+  const all = merge(mine, entries.sort(compareEntries));
+  const kept = q.limit !== undefined && all.length > q.limit
+    ? all.slice(all.length - q.limit)
+    : all;
   return { person, opted_out: false, entries: kept };
+}
+
+/** Sorts a list that is in order but for a few neighbours (insertion sort: linear then). */
+function nearlySorted(list: TimelineEntry[]): TimelineEntry[] {
+  for (let i = 1; i < list.length; i++) {
+    const x = list[i]!;
+    let j = i - 1;
+    if (compareEntries(list[j]!, x) <= 0) continue;
+    while (j >= 0 && compareEntries(list[j]!, x) > 0) {
+      list[j + 1] = list[j]!;
+      j--;
+    }
+    list[j + 1] = x;
+  }
+  return list;
+}
+
+/** Two sorted lists as one (stable: `a` first on ties). */
+function merge(a: TimelineEntry[], b: TimelineEntry[]): TimelineEntry[] {
+  if (b.length === 0) return a;
+  const out: TimelineEntry[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    out.push(compareEntries(b[j]!, a[i]!) < 0 ? b[j++]! : a[i++]!);
+  }
+  while (i < a.length) out.push(a[i++]!);
+  while (j < b.length) out.push(b[j++]!);
+  return out;
 }
 
 /** The most messages a timeline reads without a limit. */

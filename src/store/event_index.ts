@@ -219,6 +219,7 @@ export function indexedDeletions(
       n: number;
     }).n,
   );
+  if (all === 0) return out;
   if (all <= ids.length * 4) {
     const wanted = new Set(ids);
     for (

@@ -123,13 +123,18 @@ export async function indexedMessagesAround(
   const tail = indexed.offset < indexed.size
     ? await tailOf(logPath, indexed.offset, new Set(anchors.map((a) => a.channel)))
     : new Map<string, Message[]>();
+  // Every anchor's neighbours read from the log at once (in log order), each line once.
+  const spots = new Map<number, Candidate>();
+  for (const list of indexed.value) for (const c of list) spots.set(c.offset, c);
+  const unique = [...spots.values()].sort((a, b) => a.offset - b.offset);
+  const records = readRecords(logPath, unique);
+  if (records === null) return null;
+  const byOffset = new Map<number, Message>(unique.map((c, i) => [c.offset, records[i]!]));
   const out = new Map<string, Message>();
   for (const [i, a] of anchors.entries()) {
-    const records = readRecords(logPath, indexed.value[i]!);
-    if (records === null) return null;
+    const mine = indexed.value[i]!.map((c) => byOffset.get(c.offset)!);
     const extra = tail.get(a.channel);
-    const mine = extra ? nearest([...records, ...extra], a, n) : records;
-    for (const m of mine) out.set(m.message_id, m);
+    for (const m of extra ? nearest([...mine, ...extra], a, n) : mine) out.set(m.message_id, m);
   }
   return [...out.values()].sort(ascending);
 }

@@ -45,10 +45,9 @@
  */
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import type { Message } from "../schemas.ts";
-import { readRangeSync } from "../line_reader.ts";
 import { fold } from "../normalize.ts";
 import { EMPTY_MARK, type LogMark } from "./log_mark.ts";
-import { parseLogRecord } from "./log_record.ts";
+import { logRecordOf } from "./log_record.ts";
 import { SqliteFile } from "./sqlite.ts";
 import { personKey } from "../analysis/identity.ts";
 import { EVENT_INDEX_SCHEMA } from "./event_index.ts";
@@ -200,7 +199,7 @@ CREATE TABLE IF NOT EXISTS messages(
 CREATE INDEX IF NOT EXISTS messages_user ON messages(uid, ts, text);
 CREATE INDEX IF NOT EXISTS messages_channel ON messages(cid, ts);
 CREATE INDEX IF NOT EXISTS messages_ts ON messages(ts);
-CREATE INDEX IF NOT EXISTS messages_person ON messages(pid, ts, cid);
+CREATE INDEX IF NOT EXISTS messages_person ON messages(pid, ts, mid, off, len, cid);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
   text, content='messages', content_rowid='rid', tokenize='trigram case_sensitive 1',
   detail=none, columnsize=0
@@ -642,16 +641,22 @@ export class MessageIndex {
     // Common needles, short ones, or none: walk newest first through the B-tree; SQLite skips
     // non-matching rows, and the walk stops once the top `limit` is certain.
     const where = allConds.length ? `WHERE ${allConds.join(" AND ")}` : "";
-    const stmt = this.#stmt(
-      `SELECT ts, mid, off, len FROM messages INDEXED BY ${indexName} ${where} ORDER BY ts DESC`,
-    );
-    const out: Candidate[] = [];
-    let kth = -Infinity;
-    for (const r of stmt.iterate(...allParams) as Iterable<Row>) {
-      const ts = Number(r.ts);
-      if (out.length >= q.limit && ts < kth) break;
-      out.push(toCandidate(r));
-      if (out.length === q.limit) kth = ts;
+    // One statement with LIMIT, all rows at once (node:sqlite's `all` costs a quarter of
+    // `iterate` per row), then the rows that tie with the last one, which the order by
+    // message id may rank before it.
+    const rows = this.#stmt(
+      `SELECT ts, mid, off, len FROM messages INDEXED BY ${indexName} ${where} ` +
+        `ORDER BY ts DESC LIMIT ?`,
+    ).all(...allParams, q.limit) as Row[];
+    const out = rows.map(toCandidate);
+    if (out.length === q.limit && q.limit > 0) {
+      const kth = out[out.length - 1]!.ts;
+      const seen = new Set(out.filter((c) => c.ts === kth).map((c) => c.offset));
+      const ties = this.#stmt(
+        `SELECT ts, mid, off, len FROM messages INDEXED BY ${indexName} ` +
+          `${where ? `${where} AND` : "WHERE"} ts = ?`,
+      ).all(...allParams, kth) as Row[];
+      for (const r of ties) if (!seen.has(Number(r.off))) out.push(toCandidate(r));
     }
     out.sort(compareCandidates);
     return cutWithTies(out, q.limit);
@@ -768,22 +773,54 @@ function cutWithTies(sorted: Candidate[], limit: number): Candidate[] {
 /**
  * Reads the records of candidates from the log. Returns null when any line no longer holds
  * the message the index says (the log changed under us): the caller then scans instead.
+ *
+ * The lines are read into one buffer as a JSON array and parsed at once: one decode and one
+ * parse instead of one per line (over 3,000 scattered lines: half the CPU time).
  */
 export function readRecords(logPath: string, cands: readonly Candidate[]): Message[] | null {
   if (cands.length === 0) return [];
+  let total = 2;
+  for (const c of cands) total += c.length + 1;
+  const buf = new Uint8Array(total);
+  buf[0] = 0x5b; // [
+  let at = 1;
   const file = Deno.openSync(logPath, { read: true });
-  const dec = new TextDecoder();
   try {
-    const out: Message[] = [];
     for (const c of cands) {
-      const bytes = readRangeSync(file, c.offset, c.length);
-      if (bytes.length !== c.length) return null;
-      const m = parseLogRecord(dec.decode(bytes));
-      if (m === null || m.message_id !== c.mid || Date.parse(m.ts) !== c.ts) return null;
-      out.push(m);
+      const got = readRangeInto(file, c.offset, buf.subarray(at, at + c.length));
+      if (got !== c.length) return null;
+      at += c.length;
+      buf[at++] = 0x2c; // ,
     }
-    return out;
   } finally {
     file.close();
   }
+  buf[at - 1] = 0x5d; // ]
+  let values: unknown[];
+  try {
+    values = JSON.parse(new TextDecoder().decode(buf.subarray(0, at)));
+  } catch {
+    // Some line is not JSON (or a range straddles lines): the log changed.
+    return null;
+  }
+  if (values.length !== cands.length) return null;
+  const out: Message[] = [];
+  for (const [i, c] of cands.entries()) {
+    const m = logRecordOf(values[i]);
+    if (m === null || m.message_id !== c.mid || Date.parse(m.ts) !== c.ts) return null;
+    out.push(m);
+  }
+  return out;
+}
+
+/** Reads bytes at `start` into `into` (fewer at the end of the file); returns how many. */
+function readRangeInto(file: Deno.FsFile, start: number, into: Uint8Array): number {
+  file.seekSync(start, Deno.SeekMode.Start);
+  let got = 0;
+  while (got < into.length) {
+    const n = file.readSync(into.subarray(got));
+    if (n === null) break;
+    got += n;
+  }
+  return got;
 }
