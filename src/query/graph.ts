@@ -46,6 +46,7 @@ export interface GraphQuery {
 /** The persons the opt-out list names through any of their logins. */
 function optedOutPersons(dir: IdentityDirectory, privacy: PrivacyFilter): Set<string> {
   const out = new Set<string>();
+  if (privacy.exclusion().users.size === 0) return out;
   for (const p of dir.persons()) {
     if (dir.history(p).some((s) => !privacy.allows(s.login, ""))) out.add(p);
   }

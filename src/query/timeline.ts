@@ -216,8 +216,7 @@ export async function timeline(
       });
     }
   }
-  const mine = nearlySorted(entries);
-  entries.length = 0;
+  const mine = nearlySorted(entries.splice(0));
   // Renames: each login after the first, from when it was first seen.
   for (let i = 1; i < person.logins.length; i++) {
     const prev = person.logins[i - 1]!;

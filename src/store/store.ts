@@ -113,6 +113,8 @@ export interface EventPage {
 export interface Exclusion {
   users: ReadonlySet<string>;
   channels: ReadonlySet<string>;
+  /** Person keys (`#<user_id>`) of opted-out persons: every message of theirs, any login. */
+  persons?: ReadonlySet<string>;
 }
 
 /** Options of {@link Store.searchMessages}. */
