@@ -157,7 +157,9 @@ export async function aroundBySearch(
     const ms = Date.parse(a.ts);
     const inChannel = [only({ field: "in", value: a.channel })];
     const before = await search({ clauses: inChannel, untilMs: ms + 1, limit: n + 64 });
-    const earlier = before.messages.filter((x) => ascending(x, a) < 0).slice(0, n);
+    // Nearest first: search order ranks ties by message id ascending, the nearest is the last.
+    const earlier = before.messages.filter((x) => ascending(x, a) < 0)
+      .sort((x, y) => ascending(y, x)).slice(0, n);
     for (const m of earlier) out.set(m.message_id, m);
     for (let w = 10 * MINUTE;; w *= 4) {
       const after = await search({
