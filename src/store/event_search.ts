@@ -153,12 +153,14 @@ export async function deletions(
       start = indexed.offset;
     }
   }
-  const wanted = ids === undefined ? null : new Set(ids);
+  let wanted: Set<string> | null = null;
   const tail: ChatEvent[] = [];
   await scanEvents(
     dataDir,
     start,
-    (e) => e.kind === "clearmsg" && (wanted === null || wanted.has(e.target_message_id)),
+    (e) =>
+      e.kind === "clearmsg" &&
+      (ids === undefined || (wanted ??= new Set(ids)).has(e.target_message_id)),
     tail,
   );
   for (const e of tail) {

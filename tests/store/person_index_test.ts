@@ -11,6 +11,7 @@ import type { ChatEvent, Message } from "../../src/schemas.ts";
 import { eventPersonKey, personKey } from "../../src/analysis/identity.ts";
 import type { Literal } from "../../src/store/message_query.ts";
 import { timeline } from "../../src/query/timeline.ts";
+import { searchMessages } from "../../src/query/search.ts";
 import { msg } from "../support/messages.ts";
 import { tempDir } from "../support/cli.ts";
 import { postgresOrSkip } from "../support/postgres.ts";
@@ -233,4 +234,25 @@ Deno.test({
       await store.close();
     }
   },
+});
+
+Deno.test("opt-out of one login leaves the person out under every login, in a channel's search too", async () => {
+  await using dir = await tempDir();
+  const { messages } = chat();
+  const store = await openStore({ dataDir: dir.path });
+  try {
+    await store.appendMessages(messages);
+    await store.catchUp();
+    await store.writeOptOut({ version: 1, optout: { users: ["oldname"], channels: [] } });
+    const page = await searchMessages(store, {
+      clauses: [[{ negated: false, term: { field: "in", value: "devchat" } }]],
+      limit: 1000,
+    }, { total: true });
+    const want = messages.filter((m) => m.channel === "devchat" && m.user_id !== "7");
+    assert.deepEqual(ids(page.messages).sort(), ids(want).sort());
+    assert.equal(page.total, want.length);
+    assert.equal((await timeline(store, { user: "newname" })).opted_out, true);
+  } finally {
+    await store.close();
+  }
 });
