@@ -57,6 +57,9 @@ import { StoreError, wrapError } from "../errors.ts";
 
 const KIND_CODE: Record<ProfileKind, number> = { user: 0, channel: 1 };
 
+/** Distinct strings the fold shares between rollups (about 60 MB at most). */
+const INTERNED_MAX = 1 << 20;
+
 /** Bumped when the state's layout or encoding changes: the state is then rebuilt from the log. */
 // 2: `asked` is set by questions only (issue 11 item 7), so states folded before are rebuilt.
 // 3: rollups are persons (keyed by user id), with their logins and display names.
@@ -225,6 +228,15 @@ export class ProfileStore {
   #mark: LogMark;
   /** Every person's logins (the `person_login` table), to place profile files. */
   #directory: IdentityDirectory;
+  /** One copy of each string rollups keep as a key (emptied when it grows past a bound). */
+  #strings = new Map<string, string>();
+  readonly #intern = (x: string): string => {
+    const had = this.#strings.get(x);
+    if (had !== undefined) return had;
+    if (this.#strings.size >= INTERNED_MAX) this.#strings.clear();
+    this.#strings.set(x, x);
+    return x;
+  };
 
   private constructor(file: SqliteFile, dataDir: string) {
     this.#db = file;
@@ -378,8 +390,21 @@ export class ProfileStore {
   }
 
   /** Folds one message into its person's and its channel's rollups. */
-  fold(m: Message): void {
+  fold(raw: Message): void {
+    // Rollups keep their keys (words, names, days) for the life of the state: one shared copy
+    // of each instead of one per message parsed (the states of 20,000 users at 1M messages:
+    // 90 MB of live heap, which V8 lets grow to several times that between collections).
+    const m: Message = {
+      ...raw,
+      channel: this.#intern(raw.channel),
+      user_name: this.#intern(raw.user_name),
+      mentions: raw.mentions.map(this.#intern),
+      emotes: raw.emotes.map(this.#intern),
+    };
     const f = facetsOf(m);
+    for (let i = 0; i < f.keywords.length; i++) f.keywords[i] = this.#intern(f.keywords[i]!);
+    for (let i = 0; i < f.domains.length; i++) f.domains[i] = this.#intern(f.domains[i]!);
+    f.day = this.#intern(f.day);
     const person = personKey(m);
     foldUser(this.#user(person), m, f);
     foldChannel(this.#channel(m.channel), m, f);
