@@ -188,6 +188,15 @@ function openReadOnly(dataDir: string): SqliteFile | null {
   }
 }
 
+/** The names in a folder, or none when it cannot be read. */
+function safeList(dir: string): string[] {
+  try {
+    return [...Deno.readDirSync(dir)].map((e) => e.name);
+  } catch {
+    return [];
+  }
+}
+
 let tmpCounter = 0;
 
 /**
@@ -566,7 +575,12 @@ export class ProfileStore {
         failure ??= e;
       }
     }
+    // One listing instead of a failed remove per absent file: a person with an id vacates
+    // `person:#id.json`, which is almost never there, and each failure threw (20,000 users:
+    // about 3% of the profile writer's time).
+    const present = vacated.size > 0 ? new Set(safeList(userDir)) : new Set<string>();
     for (const path of vacated) {
+      if (!present.has(path.slice(userDir.length + 1))) continue;
       if (written.has(path) || this.#occupied(path, userDir)) continue;
       try {
         Deno.removeSync(path);
