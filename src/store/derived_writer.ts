@@ -24,7 +24,7 @@ import { layout } from "./layout.ts";
 import { EMPTY_MARK, markHolds, markOf } from "./log_mark.ts";
 import { parseLogRecord } from "./log_record.ts";
 import { type IndexAppender, indexRowOf, MessageIndex } from "./message_index.ts";
-import { type FlushResult, ProfileStore } from "./profile_store.ts";
+import { type FlushResult, ProfileStore, type ProfileStoreOptions } from "./profile_store.ts";
 import { removeDatabase } from "./sqlite.ts";
 import { tryWriterLock } from "./writer_lock.ts";
 
@@ -50,6 +50,8 @@ export interface DerivedWriterOptions {
   index?: boolean;
   /** Maintain rollups and profile files. @default true */
   profiles?: boolean;
+  /** Bound of the rollup cache (see {@link ProfileStoreOptions.cacheBytes}). */
+  rollupCacheBytes?: number;
 }
 
 /**
@@ -95,7 +97,10 @@ export class DerivedWriter {
     let profiles: ProfileStore | null = null;
     try {
       if (options.profiles !== false) {
-        profiles = ProfileStore.open(dataDir);
+        profiles = ProfileStore.open(
+          dataDir,
+          options.rollupCacheBytes !== undefined ? { cacheBytes: options.rollupCacheBytes } : {},
+        );
         // Files a crash left unwritten.
         profiles.writePendingFiles();
       }

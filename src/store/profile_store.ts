@@ -57,6 +57,14 @@ import { StoreError, wrapError } from "../errors.ts";
 
 const KIND_CODE: Record<ProfileKind, number> = { user: 0, channel: 1 };
 
+/**
+ * Bounds of the rollup cache, checked after each flush: entities, and the encoded size of the
+ * cached user states (their V8 form takes about three times as much: the 20,000 users of 1M
+ * generated messages encode to 28 MB and hold 90 MB of heap).
+ */
+const CACHE_ENTITIES = 100_000;
+const CACHE_BYTES = 48 * 1024 * 1024;
+
 /** Distinct strings the fold shares between rollups (about 60 MB at most). */
 const INTERNED_MAX = 1 << 20;
 
@@ -219,6 +227,15 @@ function writeDerivedFile(path: string, text: string): void {
   }
 }
 
+/** Options of {@link ProfileStore.open}. */
+export interface ProfileStoreOptions {
+  /**
+   * Encoded size of the cached user states above which a flush empties the cache (the states
+   * are persisted by then). @default 48 MiB
+   */
+  cacheBytes?: number;
+}
+
 /** What one flush did. */
 export interface FlushResult {
   users: number;
@@ -237,6 +254,10 @@ export class ProfileStore {
   #mark: LogMark;
   /** Every person's logins (the `person_login` table), to place profile files. */
   #directory: IdentityDirectory;
+  /** Encoded size of each cached user state at its last flush, and their sum. */
+  #encodedSize = new Map<string, number>();
+  #cachedBytes = 0;
+  #cacheBytes = CACHE_BYTES;
   /** One copy of each string rollups keep as a key (emptied when it grows past a bound). */
   #strings = new Map<string, string>();
   readonly #intern = (x: string): string => {
@@ -260,7 +281,7 @@ export class ProfileStore {
    * Opens (creating) the state of a data dir for writing. The caller holds the writer lock.
    * Throws StoreError when the database cannot be opened.
    */
-  static open(dataDir: string): ProfileStore {
+  static open(dataDir: string, options: ProfileStoreOptions = {}): ProfileStore {
     // A small cache: the store reads each entity once and writes whole batches. Large pages:
     // a user's state is a few KiB, which 4 KiB pages split into overflow chains (a flush of
     // 20,000 states: 1.0 s -> 0.55 s with 16 KiB pages).
@@ -273,7 +294,9 @@ export class ProfileStore {
       // from it must go too once the rebuild is done.
       created: (f) => f.setMeta("profiles_sweep", "1"),
     });
-    return new ProfileStore(file, dataDir);
+    const store = new ProfileStore(file, dataDir);
+    store.#cacheBytes = options.cacheBytes ?? CACHE_BYTES;
+    return store;
   }
 
   /** Closes the database. */
@@ -366,6 +389,8 @@ export class ProfileStore {
     });
     this.#users.clear();
     this.#channels.clear();
+    this.#encodedSize.clear();
+    this.#cachedBytes = 0;
     this.#dirtyUsers.clear();
     this.#dirtyChannels.clear();
     this.#directory = new IdentityDirectory([]);
@@ -454,7 +479,10 @@ export class ProfileStore {
         for (const u of users) {
           const state = this.#users.get(u)!;
           for (const name of state.display_names) display.run(u, name);
-          put.run(KIND_CODE.user, u, encodeUserState(state));
+          const encoded = encodeUserState(state);
+          this.#cachedBytes += encoded.length - (this.#encodedSize.get(u) ?? 0);
+          this.#encodedSize.set(u, encoded.length);
+          put.run(KIND_CODE.user, u, encoded);
           dirty.run(KIND_CODE.user, u);
           for (const x of loginSpans(state)) {
             span.run(x.login, x.person, x.first_seen, x.last_seen, x.last_mid ?? "", x.count);
@@ -483,10 +511,16 @@ export class ProfileStore {
       removed = this.#sweep();
       this.#db.transaction(() => this.#db.setMeta("profiles_sweep", "0"));
     }
-    // Bound memory on long runs: everything is persisted now, so the cache can go.
-    if (this.#users.size + this.#channels.size > 200_000) {
+    // Bound memory on long runs: everything is persisted now, so the cache can go. The states
+    // of the users seen since the last flush then come back from the database one by one.
+    if (
+      this.#users.size + this.#channels.size > CACHE_ENTITIES ||
+      this.#cachedBytes > this.#cacheBytes
+    ) {
       this.#users.clear();
       this.#channels.clear();
+      this.#encodedSize.clear();
+      this.#cachedBytes = 0;
     }
     return { ...written, removed };
   }
