@@ -24,7 +24,7 @@ import { layout } from "./layout.ts";
 import { EMPTY_MARK, markHolds, markOf } from "./log_mark.ts";
 import { parseLogRecord } from "./log_record.ts";
 import { type IndexAppender, indexRowOf, MessageIndex } from "./message_index.ts";
-import { type FlushResult, ProfileStore, type ProfileStoreOptions } from "./profile_store.ts";
+import { type FlushResult, ProfileStore } from "./profile_store.ts";
 import { removeDatabase } from "./sqlite.ts";
 import { tryWriterLock } from "./writer_lock.ts";
 
@@ -50,7 +50,7 @@ export interface DerivedWriterOptions {
   index?: boolean;
   /** Maintain rollups and profile files. @default true */
   profiles?: boolean;
-  /** Bound of the rollup cache (see {@link ProfileStoreOptions.cacheBytes}). */
+  /** Bound of the rollup cache (`cacheBytes` of {@link ProfileStore.open}). */
   rollupCacheBytes?: number;
 }
 
