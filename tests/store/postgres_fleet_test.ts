@@ -171,11 +171,11 @@ Deno.test({
     }
     const r = await output;
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /cannot reach the database/);
+    assert.match(r.stderr, /cannot reach the database/, r.stderr);
     assert.ok(!/postgres:[^@]*@/.test(r.stderr));
     const log = await readMessages(dataDir);
     assert.equal(new Set(log.map((m) => m.message_id)).size, log.length);
-    assert.equal(await messageCount(url), log.length);
+    assert.equal(await messageCount(url), log.length, r.stderr);
     // Profiles from the database equal an embedded rebuild of the same log.
     const reader = join(dir.path, "reader");
     await runCli(["profiles", "rebuild", "--data-dir", reader], {
