@@ -142,15 +142,19 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const knownEmotes = await loadKnownEmotes(fixturesDir);
   const subjects = await readSubjects(dataDir);
   const store = await openStore(storeConfig(p.common));
+  const logOnly = p.values["log-only"] === true;
+  // --log-only writes only this data dir's logs. With a database they are its journal, pushed
+  // by the next command that reads; the PostgreSQL store's own appends would push each batch.
+  const journal = logOnly && store.kind !== "embedded" ? await openStore({ dataDir }) : store;
   const privacy = await privacyFilter(store);
   const scrub = optOutScrubber(() => privacy.exclusion().users);
   // Index and profiles follow the log (in a worker thread, so ingest does not wait for them).
-  const derived = p.values["log-only"] === true ? null : await store.follow();
+  const derived = logOnly ? null : await store.follow();
   // An opt-out added while a monitor runs takes effect within seconds.
   const privacyTimer = setInterval(() => void privacy.refresh().catch(() => {}), 2000);
   let derivedProblems = 0;
   const summary = await runChat(source, {
-    dataDir,
+    store: journal,
     ...(derived ? { afterFlush: derived.afterFlush } : {}),
     analysis: {
       knownEmotes,
@@ -185,6 +189,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       derivedProblems++;
     }
     if (!quiet) { for (const n of followed?.notes ?? []) io.err(`chat: ${n}\n`); }
+    if (journal !== store) await journal.close();
     await store.close();
   });
   status.done();

@@ -7,7 +7,15 @@
  */
 import { UsageError } from "../errors.ts";
 import { normalizeLogin } from "../normalize.ts";
-import { choice, COMMON_HELP, numberFlag, parseCommand, regionFlag, str } from "./args.ts";
+import {
+  choice,
+  COMMON_HELP,
+  numberFlag,
+  parseCommand,
+  regionFlag,
+  storeConfig,
+  str,
+} from "./args.ts";
 import { type CliIO, derivedFailure } from "./io.ts";
 import { rate, StatusLine } from "./progress.ts";
 import { runChat, type RunProgress } from "../chat/runner.ts";
@@ -119,16 +127,20 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const status = new StatusLine(io, quiet);
   const knownEmotes = await loadKnownEmotes(fixturesDir);
   const subjects = await readSubjects(dataDir);
-  const store = await openStore({ dataDir });
+  const store = await openStore(storeConfig(p.common));
+  const logOnly = p.values["log-only"] === true;
+  // --log-only writes only this data dir's logs. With a database they are its journal, pushed
+  // by the next command that reads; the PostgreSQL store's own appends would push each batch.
+  const journal = logOnly && store.kind !== "embedded" ? await openStore({ dataDir }) : store;
   const privacy = await privacyFilter(store);
   const scrub = optOutScrubber(() => privacy.exclusion().users);
   // Index and profiles follow the log as in live chat (unless --log-only: they catch up later).
-  const derived = p.values["log-only"] === true ? null : await store.follow();
+  const derived = logOnly ? null : await store.follow();
   const reasons = new Map<string, number>();
   let shown = 0;
   let derivedProblems = 0;
   const summary = await runChat(source, {
-    dataDir,
+    store: journal,
     ...(derived ? { afterFlush: derived.afterFlush } : {}),
     analysis: {
       knownEmotes,
@@ -154,6 +166,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       io.err(`warning: index/profiles: ${w}\n`);
       derivedProblems++;
     }
+    if (journal !== store) await journal.close();
     await store.close();
   });
   status.done();
