@@ -494,8 +494,13 @@ Deno.test("chat run interrupted with SIGINT flushes what it received and exits 0
   );
   const stderr = watchStderr(child);
   await stderr.until(/c\.jsonl:16: bad JSON/);
-  const written = (await readMessages(data, { whileWriting: true })).length;
-  assert.ok(written >= 10 && written % 10 === 0, `${written}: only whole batches while running`);
+  // The first batch of ten is being written (or is): wait until it is whole on disk.
+  const wholeBatches = (n: number) => n >= 10 && n % 10 === 0;
+  const deadline = Date.now() + 300_000;
+  while (!wholeBatches((await readMessages(data, { whileWriting: true })).length)) {
+    assert.ok(Date.now() < deadline, "the first batch never reached the log");
+    await new Promise((r) => setTimeout(r, 20));
+  }
   child.kill("SIGINT");
   const code = (await child.status).code;
   const text = await stderr.all();
