@@ -151,16 +151,16 @@ Deno.test({
       // As if the server were killed: no clean shutdown.
       await pg!.stop("immediate");
       stopped = true;
-      const atStop = (await readMessages(dataDir)).length;
+      const atStop = (await readMessages(dataDir, { whileWriting: true })).length;
       // The monitor keeps writing its own log while the database is down.
       await running(
         "the log to grow while the database is down",
-        async () => (await readMessages(dataDir)).length > atStop + 20,
+        async () => (await readMessages(dataDir, { whileWriting: true })).length > atStop + 20,
       );
       await pg!.start();
       stopped = false;
       // And pushes the backlog into the database once it is back, while still running.
-      const grown = (await readMessages(dataDir)).length;
+      const grown = (await readMessages(dataDir, { whileWriting: true })).length;
       await running(
         "the database to catch up with the log",
         async () => (await messageCount(url)) >= grown,
