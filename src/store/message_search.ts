@@ -25,9 +25,10 @@ import {
   compareCandidates,
   type IndexLiteral,
   type IndexQuery,
-  MessageIndex,
+  type MessageIndex,
   readRecords,
 } from "./message_index.ts";
+import { dropReader, reader } from "./index_reader.ts";
 import {
   type Literal,
   type MatchContext,
@@ -66,12 +67,17 @@ function indexLiteral(l: Literal): IndexLiteral | null {
   if (t.field === "text") return { negated: l.negated, field: "text", value: t.value };
   if (t.field === "from") return { negated: l.negated, field: "user", value: t.value };
   if (t.field === "in") return { negated: l.negated, field: "channel", value: t.value };
+  if (t.field === "person") return { negated: l.negated, field: "person", value: t.value };
   return null;
 }
 
 /** Splits a query into what the index narrows by and checks, and what records must check. */
 export function indexPlan(q: QueryFilter): IndexPlan {
-  const index: Omit<IndexQuery, "limit"> & { terms: string[]; clauses: IndexLiteral[][] } = {
+  const index: Omit<IndexQuery, "limit"> & {
+    terms: string[];
+    clauses: IndexLiteral[][];
+    persons?: string[];
+  } = {
     terms: [],
     clauses: [],
   };
@@ -98,6 +104,14 @@ export function indexPlan(q: QueryFilter): IndexPlan {
       // A literal every match contains narrows through FTS; the regex itself is checked later.
       index.terms.push(...regexLiterals(one.source, one.flags));
       exact = false;
+      continue;
+    }
+    if (
+      index.persons === undefined && clause.length > 0 &&
+      clause.every((l) => !l.negated && l.term.field === "person")
+    ) {
+      // A person: the OR of their keys, walked through the person index.
+      index.persons = clause.map((l) => (l.term as { value: string }).value);
       continue;
     }
     const lits = clause.map(indexLiteral);
@@ -445,42 +459,6 @@ function cappedCount(
     if (n < cap) return { count: n, exact: true };
     const spent = budget.now() - started;
     if (budget.now() + spent * 10 > budget.deadline) return { count: n, exact: false };
-  }
-}
-
-/** Read connections kept open between searches of one process, by index path (a few). */
-const readers = new Map<string, { ix: MessageIndex; dev: number; ino: number | null }>();
-const MAX_READERS = 4;
-
-/**
- * A read connection to the index at `path`: reused while the file is the same one (same device
- * and inode; `forget` deletes and recreates it), since opening one (loading the schema and the
- * FTS configuration) cost ~0.25 ms, a fifth of a typical indexed search. An idle connection
- * holds no snapshot, so it never holds back the writer.
- */
-function reader(path: string): MessageIndex {
-  const st = Deno.statSync(path);
-  const cached = readers.get(path);
-  if (cached && cached.dev === st.dev && cached.ino === st.ino && st.ino !== null) {
-    // Most recently used last.
-    readers.delete(path);
-    readers.set(path, cached);
-    return cached.ix;
-  }
-  if (cached) dropReader(path);
-  const ix = MessageIndex.open(path, { readOnly: true });
-  readers.set(path, { ix, dev: st.dev, ino: st.ino });
-  while (readers.size > MAX_READERS) dropReader(readers.keys().next().value!);
-  return ix;
-}
-
-function dropReader(path: string): void {
-  const r = readers.get(path);
-  readers.delete(path);
-  try {
-    r?.ix.close();
-  } catch {
-    // Closed already.
   }
 }
 
