@@ -8,6 +8,7 @@
  * derived state on).
  *
  *   deno run -A bench/import.ts [--count 1000000] [--channels 4] [--log-only] [--keep]
+ *   deno run -A bench/import.ts --inputs-only DIR [--count N]   (only writes the inputs, to profile)
  */
 import { parseArgs } from "node:util";
 import { join } from "node:path";
@@ -21,12 +22,14 @@ const { values } = parseArgs({
     channels: { type: "string", default: "4" },
     "log-only": { type: "boolean", default: false },
     keep: { type: "boolean", default: false },
+    "inputs-only": { type: "string" },
   },
 });
 const count = Number(values.count);
 const nChannels = Number(values.channels);
 const root = new URL("..", import.meta.url).pathname;
-const tmp = await Deno.makeTempDir({ prefix: "osint-import-" });
+const inputsOnly = values["inputs-only"];
+const tmp = inputsOnly ?? await Deno.makeTempDir({ prefix: "osint-import-" });
 const EMOTES = new Set([
   "Kappa",
   "LUL",
@@ -186,7 +189,12 @@ async function cli(args: string[], dataDir: string, n: number): Promise<Measured
   return run;
 }
 
+if (inputsOnly !== undefined) await Deno.mkdir(inputsOnly, { recursive: true });
 const inputs = await makeInputs(count);
+if (inputsOnly !== undefined) {
+  console.log(`inputs for ${count} messages in ${inputsOnly}`);
+  Deno.exit(0);
+}
 console.log(
   `import benchmark: ${count.toLocaleString("en-US")} messages, ${nChannels} channels; ` +
     `IRC capture ${(inputs.ircBytes / 1e6).toFixed(0)} MB, TwitchDownloader JSON ${

@@ -39,10 +39,13 @@ async function read(paths: string[], channel?: string): Promise<Read> {
   const files = await planImport(paths);
   const source = importSource(files, { ...(channel ? { channel } : {}), stats });
   const out: Read = { messages: [], events: [], problems: [], skipped: 0 };
-  for await (const item of source(new AbortController().signal) as AsyncIterable<ChatItem>) {
-    if (item.kind === "message") out.messages.push(item.draft);
-    else if (item.kind === "event") out.events.push(item.event);
-    else if (item.kind === "problem") out.problems.push(`${item.where}: ${item.reason}`);
+  for await (const got of source(new AbortController().signal)) {
+    // Sources hand items over one by one or in batches.
+    for (const item of got.kind === "batch" ? got.items : [got] as ChatItem[]) {
+      if (item.kind === "message") out.messages.push(item.draft);
+      else if (item.kind === "event") out.events.push(item.event);
+      else if (item.kind === "problem") out.problems.push(`${item.where}: ${item.reason}`);
+    }
   }
   out.skipped = stats.skipped;
   return out;
