@@ -110,10 +110,13 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   // Every file's format is known before anything is written.
   const files = await planImport(p.positionals, format);
   const stats = newImportStats(files.length);
+  const logOnly = p.values["log-only"] === true;
   const source = importSource(files, {
     ...(channel !== undefined ? { channel } : {}),
     utcOffsetMinutes,
     stats,
+    // Log only: the other core is free, so the files are parsed there.
+    worker: logOnly,
   });
 
   const status = new StatusLine(io, quiet);
@@ -123,7 +126,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const privacy = await privacyFilter(store);
   const scrub = optOutScrubber(() => privacy.exclusion().users);
   // Index and profiles follow the log as in live chat (unless --log-only: they catch up later).
-  const derived = p.values["log-only"] === true ? null : await store.follow();
+  const derived = logOnly ? null : await store.follow();
   const reasons = new Map<string, number>();
   let shown = 0;
   let derivedProblems = 0;
