@@ -13,6 +13,7 @@
 import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { generateChat } from "../scripts/chatgen.ts";
+import { TD_TAIL, tdComment, tdHead } from "../scripts/vod_sample.ts";
 import { DENO, measure, type Measured, perSecond } from "./_proc.ts";
 
 const { values } = parseArgs({
@@ -30,63 +31,6 @@ const nChannels = Number(values.channels);
 const root = new URL("..", import.meta.url).pathname;
 const inputsOnly = values["inputs-only"];
 const tmp = inputsOnly ?? await Deno.makeTempDir({ prefix: "osint-import-" });
-const EMOTES = new Set([
-  "Kappa",
-  "LUL",
-  "PogChamp",
-  "KEKW",
-  "monkaS",
-  "Sadge",
-  "catJAM",
-  "OMEGALUL",
-]);
-
-/** A TwitchDownloader comment as the tool writes it (fragments split at emotes). */
-function tdComment(l: ReturnType<typeof generateChat> extends Generator<infer T> ? T : never) {
-  const fragments: { text: string; emoticon: { emoticon_id: string } | null }[] = [];
-  let plain = "";
-  for (const word of l.text.split(" ")) {
-    if (EMOTES.has(word)) {
-      if (plain) fragments.push({ text: plain, emoticon: null });
-      plain = "";
-      fragments.push({ text: word, emoticon: { emoticon_id: "25" } });
-      plain = " ";
-    } else plain += (plain && plain !== " " ? " " : "") + word;
-  }
-  if (plain.trim()) fragments.push({ text: plain, emoticon: null });
-  return {
-    _id: l.message_id,
-    created_at: l.ts,
-    channel_id: "9001",
-    content_type: "video",
-    content_id: "2001234567",
-    content_offset_seconds: 0,
-    commenter: {
-      display_name: l.user_name,
-      _id: l.user_id,
-      name: l.user_name,
-      type: null,
-      bio: null,
-      created_at: "2019-05-01T10:00:00Z",
-      updated_at: "2024-01-01T10:00:00Z",
-      logo: "https://static-cdn.jtvnw.net/jtv_user_pictures/x-profile_image-300x300.png",
-    },
-    source: "chat",
-    state: "published",
-    message: {
-      body: l.text,
-      bits_spent: 0,
-      fragments,
-      is_action: false,
-      user_badges: [{ _id: "subscriber", version: "12" }],
-      user_color: "#1E90FF",
-      user_notice_params: { msg_id: null },
-      emoticons: [],
-    },
-    more_replies: false,
-  };
-}
-
 /** Writes the fixtures, the IRC capture and the TwitchDownloader files for `n` messages. */
 async function makeInputs(n: number) {
   const fx = join(tmp, "fixtures");
@@ -102,11 +46,7 @@ async function makeInputs(n: number) {
   for (const c of channels) {
     fixtures.set(c, await open(join(fx, "chat", `${c}.jsonl`)));
     const td = await open(join(tdDir, `${c}.json`));
-    await td.write(enc.encode(
-      `{"FileInfo":{"Version":{"Major":1,"Minor":3,"Patch":1}},"streamer":{"name":"${c}",` +
-        `"id":9001,"login":"${c}"},"video":{"title":"bench","id":"1","start":0,"end":1},` +
-        `"comments":[`,
-    ));
+    await td.write(enc.encode(tdHead(c)));
     tds.set(c, td);
   }
   const irc = await open(join(tmp, "capture.irc.txt"));
@@ -143,7 +83,9 @@ async function makeInputs(n: number) {
         `.tmi.twitch.tv PRIVMSG #${l.channel} :${l.text}`,
       "\r\n",
     );
-    const comment = JSON.stringify(tdComment(l));
+    const comment = JSON.stringify(
+      tdComment({ ...l, message_id: l.message_id!, user_id: l.user_id! }),
+    );
     await push(tds.get(l.channel)!, firstTd.delete(l.channel) ? comment : "," + comment, "");
   }
   for (const [f, b] of bufs) {
@@ -151,7 +93,7 @@ async function makeInputs(n: number) {
   }
   for (const f of fixtures.values()) f.close();
   for (const td of tds.values()) {
-    await td.write(enc.encode(`],"embeddedData":null}`));
+    await td.write(enc.encode(TD_TAIL));
     td.close();
   }
   irc.close();
