@@ -23,7 +23,7 @@
  * @module
  */
 import type { Signal } from "../schemas.ts";
-import { canonicalize, type SignalContext } from "./signals/canonical_form.ts";
+import { canonicalize, type SignalContext, withGuessedStreamer } from "./signals/canonical_form.ts";
 import { evaluate } from "./signals/evaluate.ts";
 import { mayMentionRelationship } from "./signals/prefilter.ts";
 import { RULES } from "./signals/rules.ts";
@@ -67,6 +67,31 @@ function analyze(text: string, ctx: SignalContext, trace: string[] | null): Sign
   if (canon.addressed !== null) {
     trace?.push(`addressed: @${canon.addressed} (so "you" means them, and they are no target)`);
   }
+  let found = runRules(run, present, trace);
+  if (found.length === 0) {
+    // No known reference to the streamer fired: try a name used as the subject of the
+    // relationship word as the streamer's nickname ("dex x bill??" in lanparty_live's chat).
+    const guessed = withGuessedStreamer(canon);
+    if (guessed !== null) {
+      trace?.push(
+        `nickname: nothing fired with the known references to the streamer, so "${guessed.guessed}" ` +
+          `(a name as the subject of a relationship word) is read as the streamer: ${guessed.text}`,
+      );
+      // Only a named partner: "is magnus married?" may be about anyone.
+      found = runRules({ ...run, canon: guessed, wide: undefined }, present, trace)
+        .filter((f) => f.signal.target !== null);
+    }
+  }
+  return dedupe(found);
+}
+
+/** Runs every rule that a present relationship word allows over `run`'s canonical text. */
+function runRules(
+  run: Run,
+  present: ReadonlySet<string>,
+  trace: string[] | null,
+): { at: number; signal: Signal }[] {
+  const canon = run.canon;
   const found: { at: number; signal: Signal }[] = [];
   let matched = 0;
   for (const r of RULES) {
@@ -99,10 +124,10 @@ function analyze(text: string, ctx: SignalContext, trace: string[] | null): Sign
   if (matched === 0) {
     trace?.push(
       "no rule matched: no relationship word is tied to the streamer (he/she/you/the streamer/" +
-        `${ctx.channel}) in a known pattern`,
+        "their name) in a known pattern",
     );
   }
-  return dedupe(found);
+  return found;
 }
 
 /** One signal per (type, target); null targets only when nothing named anyone. */

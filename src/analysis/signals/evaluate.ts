@@ -9,7 +9,8 @@ import { dislocated, GUARDS, type Match, readMatch, type Stop } from "./guards.t
 import { NAMING_RULES, type Rule } from "./rules.ts";
 import { phraseOf } from "./snippet.ts";
 import { checkTarget, type Run } from "./target.ts";
-import { type Canon, pieceAt } from "./canonical_form.ts";
+import type { Canon } from "./canonical_form.ts";
+import { pieceAt } from "./clauses.ts";
 import {
   ACTIVITY_NEXT,
   COMMON_VERB,

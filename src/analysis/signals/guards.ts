@@ -8,15 +8,15 @@
  *
  * @module
  */
+import type { Canon } from "./canonical_form.ts";
 import {
   atSentenceStart,
-  type Canon,
   chatAddressed,
   clauseSpan,
   pieceAt,
   sentenceBefore,
   sentenceSpan,
-} from "./canonical_form.ts";
+} from "./clauses.ts";
 import { type Rule, SINGLE_SUBJECT_RULES } from "./rules.ts";
 import type { Run } from "./target.ts";
 import {
@@ -27,6 +27,7 @@ import {
   NO_TARGET,
   NON_PERSON,
   OPENER,
+  PERSON_WORDS,
   REL_WORDS,
   STATUS_NEXT,
   SUBJECT_WEIGHT,
@@ -45,7 +46,7 @@ const SUBJECT_DENIES =
 const DENIAL_ALL = new RegExp(DENIAL.source, "g");
 const SUBJECT_DENIES_ALL = new RegExp(SUBJECT_DENIES.source, "g");
 const INDIRECT_QUESTION =
-  /(?:^| )(?:(?:wonder|wondering|know|knows|idk|curious|sure|unsure|tell us|ask|asked)(?: who)? (?:if|whether)|true (?:it )?that)(?= |$)/;
+  /(?:^| )(?:(?:wonder|wondering|know|knows|idk|curious|sure|unsure|tell us|ask|asked)(?: (?:who|someone|anyone|somebody|anybody|chat))? (?:if|whether)|true (?:it )?that)(?= |$)/;
 /** A question word before the match in its sentence: "who is his gf", "since when is he". */
 const WH =
   /(?:^| )(?<!(?:from|by|of|for|to) )(?:who|whom|whos|which|when|how|why|where|what)(?= |$)/;
@@ -55,7 +56,7 @@ const OR_TAG =
 const HYPOTHETICAL =
   /(?:^| )(?:imagine|pretend|hope|hopefully|wish|wishes|wished|i ship|ship|shipping|would be|could be|dream|dreams|want|wants|wanted|wanna)(?= |$)/;
 const IF_WORD =
-  /(?:^| )(?:(?<ind>wonder|wondering|know|knows|idk|curious|tell us|ask|asked|sure|unsure|see|check|who) )?if(?= |$)/;
+  /(?:^| )(?:(?<ind>wonder|wondering|know|knows|idk|curious|tell us|ask|asked|sure|unsure|see|check|who)(?: (?:someone|anyone|somebody|anybody|chat))? )?if(?= |$)/;
 const FICTION =
   /(?:^| )(?:in (?:the )?(?:game|sim|story|rp|movie|anime|series|book|novel|lore)|ingame|npc|npcs|character|characters|waifu|husbando|stardew|sims|bg3|baldurs|baldur|persona|personaje|personagem|personnage|romanced|romance|romanceable|playthrough|save file|rp|roleplay|nopixel|gta|skyrim|mass effect|fire emblem|dragon age|witcher|cyberpunk|harvest moon|otome|visual novel|fanfic|episode|movie|anime|manga|film)(?= |$)/;
 const SPONSOR =
@@ -239,18 +240,6 @@ const pronounAntecedent: Guard = (m) => {
     : null;
 };
 
-/** People someone may be ("the coach", "el invitado", "der gast"), in the languages read. */
-const PERSON_WORDS = new Set(
-  ("coach guest caster host player cameraman camera mod moderator editor cutter monteur " +
-    "invitado invitada gast invité invitée convidado convidada vater padre pai père pere " +
-    "mutter madre mãe mae mère mere bruder hermano irmao irmão frère frere schwester hermana " +
-    "irmã irma soeur sœur cousin cousine primo prima kumpel amigo amiga ami amie friend homie " +
-    "teammate dude guy man woman dad mom uncle aunt boss neighbor neighbour roommate teacher " +
-    "tio tia onkel tante oncle brother sister father mother son daughter kid nephew niece " +
-    "grandpa grandma manager duo modo camarógrafo camara kameramann cadreur")
-    .split(" "),
-);
-
 /** Nouns after "the" that are no one: "the breakup song is about her ex". */
 const NOT_SOMEONE = new Set(
   ("breakup song video clip clips rumor rumour rumors news tweet post story vod chat stream way " +
@@ -357,7 +346,7 @@ const negation: Guard = (m) => {
     return stop("negation", `"${m.rel} ${m.afterRel}" denies it`);
   }
   const here = NEGATION.exec(m.mid);
-  if (here && !(m.rule.name === "status" && m.rel === "single")) {
+  if (here && !(m.rule.name === "status" && m.rel === "single") && !overNow(m)) {
     return stop("negation", `"${here[0].trim()}" denies it`);
   }
   const r = m.rule.name;
@@ -369,6 +358,21 @@ const negation: Guard = (m) => {
   }
   return null;
 };
+
+/** A break-up in the message: "they broke up", "cortaron", "schluss gemacht", "his ex". */
+const BREAK_UP = /(?:^| )(?:broke up|split|split up|divorced|ex)(?= |$)/;
+/** "no longer", "not ... anymore", "ya no", "não ... mais", "nicht mehr": it was, and is over. */
+const NO_MORE =
+  /(?:^| )(?:no longer|already not|anymore)(?= |$)|(?:^|\s)(?:mais|mehr|plus)(?=\s|$)/;
+
+/**
+ * "he's not with megan anymore, they broke up", "ya no esta con marta, cortaron": a past
+ * relationship, so the name is a former partner (a claim), not a denial.
+ */
+function overNow(m: Match): boolean {
+  return m.rel !== "single" && BREAK_UP.test(m.whole) &&
+    (NO_MORE.test(m.mid) || NO_MORE.test(m.whole) || NO_MORE.test(m.run.text.toLowerCase()));
+}
 
 /** "he's single" as a statement says there is nobody. */
 const singleStatement: Guard = (m) =>
@@ -608,6 +612,11 @@ const withIsCompany: Guard = (m) => {
 const CLIP_MARK =
   /(?:^| )(?:=|confirmed|official|officially|canon|real|couple|a couple|cutest|together|dating|married|engaged|[0-9]{4}|💍|💕|❤️|❤|💚|😭)(?= |$)/;
 
+/** Marks of a couple later in the sentence of a clipped pair ("..., the cutest couple"). */
+const CLIP_MARK_LATER =
+  /(?:^| )(?:confirmed|official|officially|canon|couple|a couple|partner|together|dating|married|engaged|💍)(?= |$)|(?:^| )(?:are|is) [^?]*\?$/;
+const HEART_JOIN_RAW = /^(?:❤️?|♥️?|🤝|💕|💞|💘|💑|💏)$/u;
+
 /**
  * "rexx + sienna confirmed", "dax + jess??", "sienna = gf??": clipped forms need a mark that
  * they speak of a couple (a "=", "confirmed", "?", a ring); "luna and max" alone is nothing.
@@ -622,11 +631,32 @@ const clippedNeedsMark: Guard = (m) => {
   }
   if (CLIP_MARK.test(m.g.tail ?? "")) return null;
   if (next === "?" && m.rel !== "and") return null;
+  // "paco ❤️ carla", "memo 🤝 ximena": the heart or the handshake is the mark.
+  if (m.rel === "+" && HEART_JOIN_RAW.test(m.canon.pieces[m.relAt]!.raw)) return null;
+  // "rober y marta, la mejor pareja de twitch": the mark in an aside after a comma.
+  if (next === ",") {
+    const [, b] = sentenceSpan(m.canon, m.last);
+    const rest = m.canon.pieces.slice(m.last + 2, b + 1).map((p) => p.w).join(" ");
+    if (CLIP_MARK_LATER.test(rest) && !NEGATION.test(rest)) return null;
+  }
   return stop("clipped", `"${m.rel}" between two names without a mark of a couple`);
 };
 
+/**
+ * A name read as the streamer's nickname holds only as the subject of the match: "tomas is here
+ * with his wife" has "his" meaning tomas, whoever tomas is.
+ */
+const guessedSubject: Guard = (m) =>
+  m.canon.guessed !== null && m.s !== "STREAMER"
+    ? stop(
+      "nickname",
+      `"${m.canon.guessed}" is only guessed to be the streamer; "${m.s}" may be anyone`,
+    )
+    : null;
+
 /** The guards that run before the target is read, in order. */
 export const GUARDS: readonly Guard[] = [
+  guessedSubject,
   clippedNeedsMark,
   youIsAddressed,
   pronounAntecedent,

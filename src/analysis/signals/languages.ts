@@ -150,7 +150,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "casado casada casados casadas= married; caso casó casaron= married;" +
       "comprometido comprometida comprometio comprometió= engaged;" +
       "sale salen saliendo anda andan= dating; andas andás= you dating; casas= you marry; te= -; casar casarse= marry; va= going; salia salía salio salió anduvo andaba= dated;" +
-      "sigue= is still; siguen= are still; sigues= you are still;" +
+      "sigue= is still; estuvo= was; ha= has; liado liada liaron= dating; enrollado enrollada= dating; rollo= something; siguen= are still; sigues= you are still;" +
       "esta está= is; estan están= are; estas estás= you are; es= is; son= are;" +
       "sos eres= you are; era= was; fue= was; eran= were;" +
       "con= with; y= and; e= and; o u= or; pero= but; sino= but; no= not; nunca= never;" +
@@ -168,7 +168,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "confirmado confirmada confirmadisimo confirmadísimo oficial= confirmed",
   ),
   pt: table(
-    "tem= has; têm= have; tens= you have; namorada= gf; namorado= bf; mina= girl; boy= man; namorados= a couple;" +
+    "tem= has; foi= was; tal= -; saindo anda andam andando= dating; casal= couple; pegando= seeing; acabaram= broke up; oficializou oficializaram= confirmed; têm= have; tens= you have; namorada= gf; namorado= bf; mina= girl; boy= man; namorados= a couple;" +
       "namora namoram namorando= dating; namorava namorou andou= dated; ficando ficou fica= seeing; ficante= partner;" +
       "esposa mulher= wife; marido esposo= husband; noivo noiva noivos= engaged; ex-namorada ex-namorado= ex;" +
       "casado casada casados casadas casou casaram= married; chama chama-se= called; sim= yes; casar= marry; vai= going; parceiro parceira= partner;" +
@@ -185,7 +185,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "confirmado confirmada oficial= confirmed",
   ),
   de: table(
-    "hat= has; isch= is; heast= -; haben= have; hast= have; freundin= gf; freund= bf; partnerin partner= partner;" +
+    "hat= has; immer= -; geht gehen= goes; paar= couple; süßeste süsseste= cutest; isch= is; heast= -; haben= have; hast= have; freundin= gf; freund= bf; partnerin partner= partner;" +
       "frau ehefrau= wife; mann ehemann= husband; verlobte verlobter= fiance; exfreundin ex-freundin exfreund ex-freund= ex;" +
       "verheiratet geheiratet= married; heiratet heiraten= marry; verlobt= engaged;" +
       "zusammen zam zsamm= together; vergeben liiert= taken; ledig solo= single; beziehung= relationship; datet daten= dating; er= he; sie= she; es= it;" +

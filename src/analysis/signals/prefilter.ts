@@ -50,6 +50,8 @@ function grouped(stems: readonly string[]): string {
 const CORE = grouped(STEM_LIST);
 const STEMS = new RegExp(`${CORE}|\\b(?<w>with\\b|w\\/|w\\b)`, "i");
 const STEMS_NO_WITH = new RegExp(CORE, "i");
+/** "paco ❤️ carla?", "memo 🤝 ximena": a heart or a handshake between two words. */
+const HEART_PAIR = /\S (?:❤️?|♥️?|🤝|💕|💞|💘|💑|💏) \S/u;
 const CLIPPED_X = / [x&] \S+ ?(?:\?|real\b|official|confirm|canon|💕|❤|💍|😍|🥰|💖)/iu;
 const WITH_AFTER_SUBJECT =
   /(?:\b(?:he|she|hes|shes|is|u|you|ur|are|r|still|back|now|currently|been|was|were|literally|actually|really|def|prob|probably|totally|lowkey|officially|secretly|apparently|already|like|just|so|also|fr|clearly|obviously|definitely|defo|deff|kinda|sorta|highkey|prolly|always|even)|['’]s) w(?:ith\b|\/|\b)|\bwith (?:him|her)\b|\b(?:is|was|isnt|wasnt) \S+ w(?:ith\b|\/|\b)/i;
@@ -72,7 +74,8 @@ export function mayMentionRelationship(text: string): boolean {
   if (m === null) {
     // The clipped forms "rexx + sienna", "ambre x hugo real??" (cheap checks first).
     return text.includes(" + ") ||
-      (text.includes(" x ") || text.includes(" & ")) && CLIPPED_X.test(text);
+      (text.includes(" x ") || text.includes(" & ")) && CLIPPED_X.test(text) ||
+      HEART_PAIR.test(text);
   }
   if (m.groups?.w === undefined) return true;
   return STEMS_NO_WITH.test(text) || WITH_AFTER_SUBJECT.test(text);

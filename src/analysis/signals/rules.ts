@@ -10,7 +10,7 @@
 
 /** Words that may sit between a subject and its relationship word. */
 const MID_WORDS =
-  "is|are|was|were|am|'s|been|be|has|have|had|do|does|did|still|currently|now|def|definitely|defo|deff|prob|probably|prolly|totally|lowkey|highkey|low key|high key|literally|actually|really|secretly|officially|apparently|already|like|just|so|also|fr|deadass|clearly|obviously|kinda|sorta|finally|ever|even|not|never|no longer|back|rumored to be|said to be|supposedly|allegedly|reportedly|gonna|going to|will|should|would|could|might|may|wants to|want to|wanna|needs to|need to|ought to|got|get|gets|getting|used to|always|for sure|for real|since [0-9]+ (?:years|months|weeks)|for [0-9]+ (?:years|months|weeks)|since (?:last )?[^ ?.,]+|in [0-9]{4}|[0-9]{4}|before|first|once";
+  "is|are|was|were|am|'s|been|be|has|have|had|do|does|did|still|currently|now|def|definitely|defo|deff|prob|probably|prolly|totally|lowkey|highkey|low key|high key|literally|actually|really|secretly|officially|apparently|already|like|just|so|also|fr|deadass|clearly|obviously|kinda|sorta|finally|ever|even|not|never|no longer|back|rumored to be|said to be|supposedly|allegedly|reportedly|gonna|going to|will|should|would|could|might|may|wants to|want to|wanna|needs to|need to|ought to|got|get|gets|getting|used to|always|for sure|for real|since [0-9]+ (?:years|months|weeks)|for [0-9]+ (?:years|months|weeks)|since (?:last |the |a )?[^ ?.,]+|in [0-9]{4}|[0-9]{4}|before|first|once";
 /** What may sit between "X" and "his gf": "X is still his gf", "is X really his gf". */
 const LINK_MID =
   "still|now|currently|really|actually|literally|def|definitely|prob|probably|totally|not|never|no longer|officially|like|lowkey|so";
