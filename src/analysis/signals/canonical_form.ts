@@ -306,8 +306,11 @@ function assemble(pieces: Piece[], addressed: string | null, lang: Lang, guessed
  */
 export function withGuessedStreamer(canon: Canon): Canon | null {
   const pieces = canon.pieces.map((p) => ({ ...p }));
-  const name = guessStreamer(pieces);
-  return name === null ? null : assemble(pieces, canon.addressed, canon.lang, name);
+  const name = guessStreamer(pieces, canon.addressed !== null);
+  if (name === null) return null;
+  // "la copine de STREAMER" -> "STREAMER 's gf" now that the name is the streamer.
+  rewritePhrases(pieces);
+  return assemble(pieces, canon.addressed, canon.lang, name);
 }
 
 /** "the streamer" / "this streamer": drops the determiner; true when there was one. */

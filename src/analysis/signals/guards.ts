@@ -66,7 +66,7 @@ const WITH_ACTIVITY =
   /(?:^| )(?:collab|duo|duos|vc|lobby|match|squad|team|ranked|raid|event|tournament|scrim|scrims|irl stream)(?= |$)/;
 /** Nouns for people that, after my/his/the..., make them the antecedent of a later "he". */
 const KIN =
-  /(?:^| )(?:my|his|her|ur|your|the|a|that|this|our|their) (?:brother|bro|sister|sis|friend|buddy|homie|dad|father|mom|mother|mum|cousin|uncle|aunt|roommate|coworker|boss|neighbor|neighbour|son|daughter|teammate|guy|dude|kid|nephew|niece|grandpa|grandma|classmate|colleague|mate|duo|editor|manager|mod|friends)(?= |$)/;
+  /(?:^| )(?:my|his|her|ur|your|the|a|that|this|our|their) (?:brother|bro|sister|sis|friend|buddy|homie|dad|father|mom|mother|mum|cousin|uncle|aunt|roommate|coworker|boss|neighbor|neighbour|son|daughter|teammate|guy|dude|kid|nephew|niece|grandpa|grandma|classmate|colleague|mate|duo|editor|manager|mod|friends|vato|tipo|wey|chico|gars|mec|typ|kerl|cara|gajo|menino)(?= |$)/;
 
 /** One rule match under the guards: the groups, and what the guards derive from them. */
 export interface Match {
@@ -490,6 +490,7 @@ const conditional: Guard = (m) => {
 
 const fiction: Guard = (m) => {
   const f = wide(m.run).fiction;
+  if (f && /(?:^| )irl(?= |$)/.test(m.whole)) return null;
   return f ? stop("fiction", `"${f}" points to a game or story`) : null;
 };
 

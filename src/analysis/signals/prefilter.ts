@@ -52,7 +52,7 @@ const STEMS = new RegExp(`${CORE}|\\b(?<w>with\\b|w\\/|w\\b)`, "i");
 const STEMS_NO_WITH = new RegExp(CORE, "i");
 /** "paco ❤️ carla?", "memo 🤝 ximena": a heart or a handshake between two words. */
 const HEART_PAIR = /\S (?:❤️?|♥️?|🤝|💕|💞|💘|💑|💏) \S/u;
-const CLIPPED_X = / [x&] \S+ ?(?:\?|real\b|official|confirm|canon|💕|❤|💍|😍|🥰|💖)/iu;
+const CLIPPED_X = / [x&] \S+ ?(?:\?|=|real\b|offici|confirm|canon|💕|❤|💍|😍|🥰|💖)/iu;
 const WITH_AFTER_SUBJECT =
   /(?:\b(?:he|she|hes|shes|is|u|you|ur|are|r|still|back|now|currently|been|was|were|literally|actually|really|def|prob|probably|totally|lowkey|officially|secretly|apparently|already|like|just|so|also|fr|clearly|obviously|definitely|defo|deff|kinda|sorta|highkey|prolly|always|even)|['’]s) w(?:ith\b|\/|\b)|\bwith (?:him|her)\b|\b(?:is|was|isnt|wasnt) \S+ w(?:ith\b|\/|\b)/i;
 

@@ -10,7 +10,7 @@
 
 /** Words that may sit between a subject and its relationship word. */
 const MID_WORDS =
-  "is|are|was|were|am|'s|been|be|has|have|had|do|does|did|still|currently|now|def|definitely|defo|deff|prob|probably|prolly|totally|lowkey|highkey|low key|high key|literally|actually|really|secretly|officially|apparently|already|like|just|so|also|fr|deadass|clearly|obviously|kinda|sorta|finally|ever|even|not|never|no longer|back|rumored to be|said to be|supposedly|allegedly|reportedly|gonna|going to|will|should|would|could|might|may|wants to|want to|wanna|needs to|need to|ought to|got|get|gets|getting|used to|always|for sure|for real|since [0-9]+ (?:years|months|weeks)|for [0-9]+ (?:years|months|weeks)|since (?:last |the |a )?[^ ?.,]+|in [0-9]{4}|[0-9]{4}|before|first|once";
+  "is|are|was|were|am|'s|been|be|has|have|had|do|does|did|still|currently|now|def|definitely|defo|deff|prob|probably|prolly|totally|lowkey|highkey|low key|high key|literally|actually|really|secretly|officially|apparently|already|like|just|so|also|fr|deadass|clearly|obviously|kinda|sorta|finally|ever|even|not|never|no longer|back|rumored to be|said to be|supposedly|allegedly|reportedly|gonna|going to|will|should|would|could|might|may|wants to|want to|wanna|needs to|need to|ought to|got|get|gets|getting|used to|always|for sure|for real|since [0-9]+ (?:years|months|weeks)|for [0-9]+ (?:years|months|weeks)|since (?:last |the |a )?[^ ?.,]+|in [0-9]{4}|[0-9]{4}|before|first|once|irl|anymore|also|too";
 /** What may sit between "X" and "his gf": "X is still his gf", "is X really his gf". */
 const LINK_MID =
   "still|now|currently|really|actually|literally|def|definitely|prob|probably|totally|not|never|no longer|officially|like|lowkey|so";
@@ -50,6 +50,7 @@ export type RuleName =
   | "partner"
   | "together"
   | "together-pair"
+  | "pair-they"
   | "together-reverse"
   | "together-after"
   | "reverse-dating"
@@ -93,7 +94,7 @@ export const RULES: readonly Rule[] = [
     "dating",
     0.85,
     "dating seeing with w relationship together",
-    `${START}(?:(?<aux>${AUXQ})(?: not)? )?(?<s>${SUBJ})${MID} (?<rel>dating|seeing|going out with|in a relationship with|together with|a thing with|a thing w|something with|something w|a something with|hooking up with|with|w)(?: (?:now|still|already|rn|currently))?(?: with)?(?: ${TGT})?(?= |$)`,
+    `${START}(?:(?<aux>${AUXQ})(?: not)? )?(?<s>${SUBJ})${MID} (?<rel>dating|seeing|going out with|in a relationship with|together with|a thing with|a thing w|something with|something w|a something with|hooking up with|with|w)(?: (?:now|still|already|rn|currently|really|irl|also))?(?: with)?(?: ${TGT})?(?= |$)`,
   ),
   rule(
     "date-verb",
@@ -137,7 +138,7 @@ export const RULES: readonly Rule[] = [
     "partner-name",
     0.85,
     PARTNER_WORDS + " girl bae lady man boo",
-    `${START}(?<p>${POSS})${MOD} (?<rel>${PARTNER_LOOSE})(?: (?:is called|is named|is|=|named|called|aka)| was(?= [^ ]+(?: [?.,]|$)))? ${TGT}(?= |$)`,
+    `${START}(?<p>${POSS})${MOD} (?<rel>${PARTNER_LOOSE})(?: (?:is called|is named|is|=|named|called|aka)| was(?= (?:the )?[^ ]+(?: [?.,]|$)))? ${TGT}(?= |$)`,
   ),
   rule(
     "name-partner",
@@ -158,6 +159,13 @@ export const RULES: readonly Rule[] = [
     PAIR_WORDS,
     `${START}(?:(?<aux>are|were|is)(?: not)? )?${TGT} and (?<s>you|he|she|STREAMER|him|her|ur)${PAIR_MID} (?<rel>${PAIR})(?= |$)`,
   ),
+  // "anaïs et hugo sont trop cute, ils sont ensemble depuis...": the pair, then "they" are.
+  rule(
+    "pair-they",
+    0.7,
+    PAIR_WORDS,
+    `${START}(?<s>STREAMER) and ${TGT}(?: [^ ?.]+){1,6} , they(?: are| were| have| had)?(?: (?:been|already|still|really|officially|so))* (?<rel>together|a couple|dating|married|engaged|broke up|split up|divorced)(?= |$)`,
+  ),
   rule(
     "together-pair",
     0.7,
@@ -176,7 +184,12 @@ export const RULES: readonly Rule[] = [
     "dating married engaged with relationship",
     `${START}(?:(?<aux>is|was|does|did)(?: not)? )?${TGT}${MID} (?<rel>dating|married to|engaged to|going out with|in a relationship with|with) (?<s>STREAMER|you|him|her)(?= |$)`,
   ),
-  rule("elliptic", 0.5, "dating", `(?<=^|[?.,] )(?:still )?(?<rel>dating) ${TGT} \\?`),
+  rule(
+    "elliptic",
+    0.5,
+    "dating with",
+    `(?<=^|[?.,] )(?:still )?(?<rel>dating|(?<=still )with) ${TGT}(?: together)? \\?`,
+  ),
   // "gf?", "novia?? 👀", "namorada?? kkkk": the whole line asks whether there is a partner.
   rule(
     "bare-partner",
@@ -251,6 +264,7 @@ export const NAMING_RULES = new Set<RuleName>([
   "together",
   "together-reverse",
   "together-after",
+  "pair-they",
   "reverse-dating",
   "elliptic",
   "congrats",

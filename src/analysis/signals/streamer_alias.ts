@@ -39,7 +39,9 @@ export function aliasesFor(ctx: SignalContext): Aliases {
   const exact = new Set<string>();
   if (login) exact.add(login);
   for (const part of login.split(/[_\d]+/)) {
-    if (part.length >= 3 && !GENERIC_LOGIN_PARTS.has(part)) exact.add(part);
+    if (part.length >= 3 && !GENERIC_LOGIN_PARTS.has(part) && !isFunctionWord(part)) {
+      exact.add(part);
+    }
     // A 2-letter part ("lu" of lu_live) when it is no word of any language read.
     if (
       part.length === 2 && !GENERIC_LOGIN_PARTS.has(part) && !NO_TARGET.has(part) &&
@@ -128,21 +130,23 @@ function nicknameLike(p: Piece): boolean {
  * con sol", "does theo have a gf") is read as them: the piece becomes `STREAMER`, marked
  * `guessed`. Returns the name, or null when there is none (or the streamer is already named).
  */
-export function guessStreamer(pieces: Piece[]): string | null {
+export function guessStreamer(pieces: Piece[], addressed: boolean): string | null {
   for (const p of pieces) if (p.w === "STREAMER") return null;
   for (let i = 0; i < pieces.length; i++) {
     const p = pieces[i]!;
     if (!nicknameLike(p)) continue;
     let k = i - 1;
-    // "sos la novia de nico?": a partner noun "of" the name.
-    if (pieces[k]?.w === "of" && PARTNER_OF.has(pieces[k - 1]?.w ?? "")) {
+    // "@sol sos la novia de nico?": a partner noun "of" the name, asked of the person addressed.
+    if (addressed && pieces[k]?.w === "of" && PARTNER_OF.has(pieces[k - 1]?.w ?? "")) {
       const name = p.w;
       pieces[i] = { ...p, w: "STREAMER", guessed: true };
       return name;
     }
     const aux = k >= 0 && AUX_FIRST.test(pieces[k]!.w);
     if (aux) k--;
-    while (k >= 0 && OPENER.has(pieces[k]!.w) && pieces[k]!.w !== ",") k--;
+    while (
+      k >= 0 && (OPENER.has(pieces[k]!.w) && pieces[k]!.w !== "," || LAUGHTER.test(pieces[k]!.w))
+    ) k--;
     const prev = pieces[k]?.w;
     if (prev !== undefined && prev !== "?" && prev !== "." && prev !== ",") continue;
     if (!aux && !AFTER_NICKNAME.has(pieces[i + 1]?.w ?? "")) continue;

@@ -22,6 +22,7 @@ type Put = string | number;
 const isPartner = (w: string) => PARTNER_NOUN.has(w);
 const isStreamer = (w: string) => w === "STREAMER";
 const isThird = (w: string) => THIRD.has(w);
+const isSubjectPronoun = (w: string) => w === "he" || w === "she";
 
 /** Phrases rewritten after the words: foreign word order and compounds into the rules' forms. */
 const PHRASES: readonly [Step[], Put[]][] = [
@@ -63,6 +64,25 @@ const PHRASES: readonly [Step[], Put[]][] = [
   [["know", "SE"], [0, "if"]],
   // "la copine de theo c'est manon"
   [[isPartner, "it", "is"], [0, "is"]],
+  [[isPartner, "it", "was"], [0, "was"]],
+  // "une certaine nadia", "la tal marta", "uma tal de paula": a name follows.
+  [["a", "certain", "of"], []],
+  [["the", "certain", "of"], []],
+  [["a", "certain"], []],
+  [["the", "certain"], []],
+  [["certain", "of"], []],
+  [["certain"], []],
+  // "in real life" in the languages read: "im echten leben", "en la vida real", "dans la vraie vie"
+  [["in", "echten", "leben"], ["irl"]],
+  [["in", "real", "leben"], ["irl"]],
+  [["in", "the", "vida", "real"], ["irl"]],
+  [["in", "vida", "real"], ["irl"]],
+  [["in", "the", "vraie", "vie"], ["irl"]],
+  [["in", "real", "life"], ["irl"]],
+  // "il est plus avec clara": no longer
+  [["is", "plus", "with"], ["is", "no longer", "with"]],
+  // "karim il sort avec", "seb il est casé": the name, then its pronoun
+  [[isStreamer, isSubjectPronoun], [0]],
   // "er hat sich von der sarah getrennt": he broke up with sarah
   [["has", "of", "the", isNameish, "broke", "up"], ["broke", "up", "with", 2, 3]],
   [["has", "of", isNameish, "broke", "up"], ["broke", "up", "with", 2]],
@@ -96,6 +116,7 @@ function stepOk(step: Step, w: string): boolean {
 /** The words a phrase may start with: a piece that is none of them is passed over at once. */
 const PHRASE_HEADS = new Set<string>([
   ...PARTNER_NOUN,
+  "STREAMER",
   ...PHRASES.flatMap(([steps]) => typeof steps[0] === "string" ? [steps[0]] : []),
 ]);
 
