@@ -30,6 +30,7 @@
 import type { Signal } from "../schemas.ts";
 import { canonicalize, type SignalContext, withGuessedStreamer } from "./signals/canonical_form.ts";
 import { evaluate } from "./signals/evaluate.ts";
+import { wide } from "./signals/guards.ts";
 import { mayMentionRelationship } from "./signals/prefilter.ts";
 import { RULES } from "./signals/rules.ts";
 import type { Run } from "./signals/target.ts";
@@ -105,7 +106,9 @@ function analyze(
           `(a name as the subject of a relationship word) is read as the streamer: ${guessed.text}`,
       );
       // Only a named partner: "is magnus married?" may be about anyone.
-      found = runRules({ ...run, canon: guessed, wide: undefined }, present, trace, stopped)
+      // The message-wide guards read the words as written ("esse npc é casado": fiction).
+      const guessedRun = { ...run, canon: guessed, wide: wide(run) };
+      found = runRules(guessedRun, present, trace, stopped)
         .filter((f) => f.signal.target !== null);
     }
   }

@@ -149,9 +149,13 @@ function readTarget(m: Match): TargetRead | Stop {
     if (ACTIVITY_NEXT.has(after)) {
       return { guard: "other-sense", why: `"${rel} ${word} ${after}" is an activity` };
     }
+    // "she's with renée the pastry chef", "he's with zoë from the english branch": being with
+    // a named person is a partner unless an activity or a place follows.
+    const being = target !== null && /(?:^| )(?:is|are|was|were|'s|been)(?= |$)/.test(mid) &&
+      !COMPANY_NEXT.test(after);
     if (
       rel !== "seeing" && !/(?:^| )(?:still|back|now|currently)(?= |$)/.test(mid) && after &&
-      !WITH_NEXT.test(after) && !togetherLater(canon, k)
+      !WITH_NEXT.test(after) && !togetherLater(canon, k) && !being
     ) {
       return {
         guard: "other-sense",
@@ -165,6 +169,10 @@ function readTarget(m: Match): TargetRead | Stop {
 /** After "with X", these keep X a partner: "is he with jana together?", "with sara now". */
 const WITH_NEXT =
   /^(?:\?|\.|,|now|rn|still|right|tho|though|fr|or|again|lol|lmao|anymore|STREAMER|together|since|for|and|but|not|yet|already|officially|forever|married|engaged|a|years|months|non|nao|não|né|ne|oder|hein|no|right|ou|before|deadass|ngl|tbh|btw|frfr|ong|innit|fs|confirmed|irl|kekw|lul|omegalul|jaja|jajaja|kkk|kkkk|mdr|ptdr)$/;
+
+/** After "is with X", what makes X company: a place, a time, an activity, a group. */
+const COMPANY_NEXT =
+  /^(?:at|in|on|to|into|tonight|today|tomorrow|later|playing|streaming|gaming|duo|duos|vc|ranked|collab|and|&|\+|irl|rn|right|for|during|watching|again)$/;
 
 /** "mit da bärbel aus graz zam": "together" closes the clause of a German "with". */
 function togetherLater(canon: Canon, k: number): boolean {

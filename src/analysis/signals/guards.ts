@@ -381,7 +381,7 @@ const singleStatement: Guard = (m) =>
     : null;
 
 /** Computes the message-wide guards once per message. */
-function wide(run: Run): NonNullable<Run["wide"]> {
+export function wide(run: Run): NonNullable<Run["wide"]> {
   const whole = run.canon.text;
   return run.wide ??= {
     denial: DENIAL.exec(whole)?.[0].trim() ?? null,
@@ -408,10 +408,17 @@ const denial: Guard = (m) => {
   let x: RegExpExecArray | null;
   while ((x = re.exec(m.whole)) !== null) {
     const k = pieceAt(m.canon, x.index + (x[0].startsWith(" ") ? 1 : 0));
+    // "marco is her partner, stop asking": a shut-down after a claim settles it.
+    const [a, b] = clauseSpan(m.canon, m.first);
+    if (SHUT_DOWN.test(x[0]) && !(k >= a && k < b) && k > m.last) continue;
     if (boundTo(m, k)) return stop("denial", `"${x[0].trim()}" disputes or shuts down the topic`);
   }
   return null;
 };
+
+/** Phrases that shut the topic down rather than deny it. */
+const SHUT_DOWN =
+  /^ ?(?:stop asking|quit asking|stop saying|do not ask|nobody cares|who cares|nobody asked)$/;
 
 /** Does the guard word at piece `k` bear on the match: same clause, or a clause referring back? */
 function boundTo(m: Match, k: number): boolean {
@@ -476,7 +483,9 @@ const modal: Guard = (m) => {
 /** "imagine if he dated sara", "i ship them". */
 const hypothetical: Guard = (m) => {
   const [a, b] = clauseSpan(m.canon, m.first);
-  const x = HYPOTHETICAL.exec(m.canon.pieces.slice(a, b).map((p) => p.w).join(" "));
+  const names = new Set([m.gi.t, m.gi.t2].flatMap((g) => g ? [pieceAt(m.canon, g[0])] : []));
+  const words = m.canon.pieces.slice(a, b).map((p, i) => names.has(a + i) ? "NAME" : p.w);
+  const x = HYPOTHETICAL.exec(words.join(" "));
   return x ? stop("hypothetical", `"${x[0].trim()}" makes it imagined`) : null;
 };
 
@@ -615,7 +624,7 @@ const CLIP_MARK =
 
 /** Marks of a couple later in the sentence of a clipped pair ("..., the cutest couple"). */
 const CLIP_MARK_LATER =
-  /(?:^| )(?:confirmed|official|officially|canon|couple|a couple|partner|together|dating|married|engaged|💍)(?= |$)|(?:^| )(?:are|is) [^?]*\?$/;
+  /(?:^| )(?:confirmed|official|officially|canon|couple|a couple|partner|together|dating|married|engaged|thing|💍)(?= |$)|(?:^| )(?:are|is) [^?]*\?$/;
 const HEART_JOIN_RAW = /^(?:❤️?|♥️?|🤝|💕|💞|💘|💑|💏)$/u;
 
 /**
@@ -634,6 +643,14 @@ const clippedNeedsMark: Guard = (m) => {
   if (next === "?" && m.rel !== "and") return null;
   // "paco ❤️ carla", "memo 🤝 ximena": the heart or the handshake is the mark.
   if (m.rel === "+" && HEART_JOIN_RAW.test(m.canon.pieces[m.relAt]!.raw)) return null;
+  // "tina x max power couple", "fae + søren still a thing?": a mark a word or two later.
+  if (m.rel !== "and") {
+    const [, b] = sentenceSpan(m.canon, m.last);
+    if (b - m.last <= 4) {
+      const rest = m.canon.pieces.slice(m.last + 1, b + 1).map((p) => p.w).join(" ");
+      if (CLIP_MARK_LATER.test(rest) && !NEGATION.test(rest)) return null;
+    }
+  }
   // "rober y marta, la mejor pareja de twitch": the mark in an aside after a comma.
   if (next === ",") {
     const [, b] = sentenceSpan(m.canon, m.last);

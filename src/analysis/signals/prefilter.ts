@@ -13,7 +13,7 @@
 // as much as the regex.)
 const STEM_LIST = [
   // English
-  "dat|gf|bf|bae|girl|going out|g\\w{0,4}fr|b\\w{0,4}fr|fianc|wif|husb|hubb|lady|marr|maried|" +
+  "dat|gf|bf|bae|girl|going out|go out|goes out|went out|g\\w{0,4}fr|b\\w{0,4}fr|fianc|wif|husb|hubb|lady|marr|maried|" +
   "merri|enga|propos|purpos|tog|taken|a thing|2ge|coupl|seein|singl|relations|congrat|cograt|" +
   "grat|her man\\b|his man\\b|a man\\b|ex\\b|broke|split|divor|used to|partner|kiss|official|confirm|canon|situationsh",
   // Spanish, Portuguese

@@ -107,6 +107,9 @@ const AFTER_NICKNAME = new Set(
     "are were")
     .split(" "),
 );
+/** Verbs of saying and knowing before "that" opens a clause: "i saw on twitter that dex...". */
+const SAYS =
+  /^(?:saw|seen|heard|said|says|say|think|thought|know|knew|sure|true|read|guess|bet|twitter|insta|reddit|tiktok|podcast|stream|discord)$/;
 /** Partner nouns before "of NAME". */
 const PARTNER_OF = new Set(["gf", "bf", "wife", "husband", "fiance", "partner"]);
 /** An auxiliary that asks before its subject: "does theo have a gf", "hat jürgen ne freundin". */
@@ -137,7 +140,11 @@ export function guessStreamer(pieces: Piece[], addressed: boolean): string | nul
     if (!nicknameLike(p)) continue;
     let k = i - 1;
     // "@sol sos la novia de nico?": a partner noun "of" the name, asked of the person addressed.
-    if (addressed && pieces[k]?.w === "of" && PARTNER_OF.has(pieces[k - 1]?.w ?? "")) {
+    if (
+      addressed &&
+      (pieces[k]?.w === "of" && PARTNER_OF.has(pieces[k - 1]?.w ?? "") ||
+        pieces[i + 1]?.w === "'s" && PARTNER_OF.has(pieces[i + 2]?.w ?? ""))
+    ) {
       const name = p.w;
       pieces[i] = { ...p, w: "STREAMER", guessed: true };
       return name;
@@ -148,7 +155,11 @@ export function guessStreamer(pieces: Piece[], addressed: boolean): string | nul
       k >= 0 && (OPENER.has(pieces[k]!.w) && pieces[k]!.w !== "," || LAUGHTER.test(pieces[k]!.w))
     ) k--;
     const prev = pieces[k]?.w;
-    if (prev !== undefined && prev !== "?" && prev !== "." && prev !== ",") continue;
+    // "i saw on twitter that dex and hope are a thing": "that" opens a clause too.
+    if (
+      prev !== undefined && prev !== "?" && prev !== "." && prev !== "," &&
+      !(prev === "that" && !aux && SAYS.test(pieces[k - 1]?.w ?? ""))
+    ) continue;
     if (!aux && !AFTER_NICKNAME.has(pieces[i + 1]?.w ?? "")) continue;
     const name = p.w;
     pieces[i] = { ...p, w: "STREAMER", guessed: true };

@@ -39,6 +39,9 @@ const PHRASES: readonly [Step[], Put[]][] = [
   [["HISPOST"], ["his"]],
   // "sale con", "sort avec": "dating with X" is "dating X"
   [["dating", "with"], [0]],
+  [["go", "out", "with"], ["dating"]],
+  [["goes", "out", "with"], ["dating"]],
+  [["went", "out", "with"], ["dated"]],
   // "geht felix mit zoé", "kalle geht mit sarah": goes out with
   [["goes", "with"], ["dating"]],
   // "ficou noiva": got engaged
