@@ -143,7 +143,20 @@ function readTarget(m: Match): TargetRead | Stop {
     if (target === null && /^(?:the|his|her)$/.test(word) && canon.pieces[k + 1]?.w === "ex") {
       return { target: null, more: [], note: `"with ${word} ex": a former partner, unnamed` };
     }
-    if (target === null && rel !== "seeing" && !/(?:^| )who(?= |$)/.test(before)) {
+    // "still with her man", "is she still with the canadian guy": a partner, unnamed.
+    if (target === null && /(?:^| )(?:still|back)(?= |$)/.test(mid)) {
+      const n1 = canon.pieces[k + 1]?.w ?? "";
+      const n2 = canon.pieces[k + 2]?.w ?? "";
+      if (
+        /^(?:his|her)$/.test(word) && UNNAMED_PARTNER.has(n1) ||
+        /^(?:the|that)$/.test(word) && (PERSON_NOUN.has(n1) || PERSON_NOUN.has(n2))
+      ) return { target: null, more: [], note: `"with ${word} ${n1}": a partner, unnamed` };
+    }
+    if (
+      target === null && rel !== "seeing" && !/(?:^| )who(?= |$)/.test(before) &&
+      // "ist mit dem typen aus hamburg zusammen": "together" closes it, a partner unnamed.
+      !togetherLater(canon, k)
+    ) {
       return { guard: "other-sense", why: `"with ${word}" is company, not a partner` };
     }
     if (ACTIVITY_NEXT.has(after)) {
@@ -169,6 +182,9 @@ function readTarget(m: Match): TargetRead | Stop {
 /** After "with X", these keep X a partner: "is he with jana together?", "with sara now". */
 const WITH_NEXT =
   /^(?:\?|\.|,|now|rn|still|right|tho|though|fr|or|again|lol|lmao|anymore|STREAMER|together|since|for|and|but|not|yet|already|officially|forever|married|engaged|a|years|months|non|nao|não|né|ne|oder|hein|no|right|ou|before|deadass|ngl|tbh|btw|frfr|ong|innit|fs|confirmed|irl|kekw|lul|omegalul|jaja|jajaja|kkk|kkkk|mdr|ptdr)$/;
+
+/** Partner words after "with his/her": "still with her man". */
+const UNNAMED_PARTNER = new Set(["man", "girl", "gf", "bf", "wife", "husband", "boo", "lady"]);
 
 /** After "is with X", what makes X company: a place, a time, an activity, a group. */
 const COMPANY_NEXT =

@@ -177,6 +177,8 @@ function isQuestion(
   const rest = p.slice(last + 1, b).map((x) => x.w).join(" ");
   if (OR_TAG.test(" " + rest)) return true;
   if (p[b]?.w !== "?") return false;
+  // "lea ist mit dem typen zusammen, oder?", "..., no?": a bare tag asks.
+  if (/(?:^| )(?:or|not|no|nah|hein|né|ne|nee)$/.test(rest) && p[b - 2]?.w === ",") return true;
   // "hes dating sienna now?? since when": surprise, not a question.
   let now = false;
   for (let i = first; i < b; i++) if (NOW.has(p[i]!.w)) now = true;
@@ -596,7 +598,8 @@ const EX_WHAT = new Set(
 
 /** "he is dating nobody". */
 const datingNobody: Guard = (m) =>
-  /^(?:nobody|noone|no)$/.test(m.afterRel) && /^(?:dating|seeing|dated|dates|date)$/.test(m.rel)
+  /^(?:nobody|noone|no)$/.test(m.afterRel) &&
+    /^(?:dating|seeing|dated|dates|date|with|w)$/.test(m.rel)
     ? stop("negation", `"${m.rel} ${m.afterRel} ..." says there is nobody`)
     : null;
 

@@ -50,6 +50,8 @@ function grouped(stems: readonly string[]): string {
 const CORE = grouped(STEM_LIST);
 const STEMS = new RegExp(`${CORE}|\\b(?<w>with\\b|w\\/|w\\b)`, "i");
 const STEMS_NO_WITH = new RegExp(CORE, "i");
+/** "geht nina mit dem bassisten?", "is er mit der jördis": German "with" after its verb. */
+const GERMAN_WITH = /\b(?:geht|gehst|ist|is|isch|bist|war) \S+ (?:\S+ )?mit\b/i;
 /** "paco ❤️ carla?", "memo 🤝 ximena": a heart or a handshake between two words. */
 const HEART_PAIR = /\S (?:❤️?|♥️?|🤝|💕|💞|💘|💑|💏) \S/u;
 const CLIPPED_X = / [x&] \S+ ?(?:\?|=|real\b|offici|confirm|canon|💕|❤|💍|😍|🥰|💖)/iu;
@@ -73,7 +75,7 @@ export function mayMentionRelationship(text: string): boolean {
   const m = STEMS.exec(text);
   if (m === null) {
     // The clipped forms "rexx + sienna", "ambre x hugo real??" (cheap checks first).
-    return text.includes(" + ") ||
+    return text.includes(" + ") || GERMAN_WITH.test(text) ||
       (text.includes(" x ") || text.includes(" & ")) && CLIPPED_X.test(text) ||
       HEART_PAIR.test(text);
   }

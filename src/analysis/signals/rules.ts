@@ -26,7 +26,7 @@ const PARTNER = "gf|bf|wife|husband|fiance|partner|ex";
 const PARTNER_LOOSE = "gf|bf|wife|husband|fiance|partner|ex|girl|bae|man|lady|boo";
 /** What two people are, or were: "together", "a couple", "broke up". */
 const PAIR =
-  "together|a couple|couple|partner|partners|used to date|used to be together|dated|dating|a thing|married|engaged|in a relationship|broke up|split up|split|divorced|kissed|(?:so |really )?(?:cute|adorable|perfect|good) together";
+  "together|a couple|couple|partner|partners|used to date|used to be together|dated|dating|a thing|married|engaged|in a relationship|broke up|break up|split up|split|divorced|kissed|official|officially together|(?:so |really )?(?:cute|adorable|perfect|good) together";
 /** Words between a pair and what they are: "are still", "have been together for 2 years". */
 const PAIR_MID =
   `(?<mid>(?: (?:${MID_WORDS}|have|has|had|were|both|each other|last|month|year|week|[0-9]+|years|months|weeks|ago|since|for|already|officially|last|the last|(?:in|on|at) (?:the )?[^ ?.,]+))*)`;
@@ -86,8 +86,8 @@ const rule = (name: RuleName, base: number, needs: string, source: string): Rule
 });
 const PARTNER_WORDS = "gf bf wife husband fiance partner ex";
 const PAIR_WORDS =
-  "together couple dating thing married engaged relationship broke split divorced kissed date " +
-  "dated partner";
+  "together couple dating thing married engaged relationship broke break split divorced kissed " +
+  "date dated partner official";
 
 export const RULES: readonly Rule[] = [
   rule(
@@ -216,7 +216,7 @@ export const RULES: readonly Rule[] = [
     "with-whom",
     0.6,
     "dating together married seeing",
-    `(?<=^|[?.,] )(?<aux>with who|of who)(?: (?:is|are|was|he|she|STREAMER|you))* (?<rel>dating|together|married|seeing)(?= |$)`,
+    `(?<=^|[?.,] )(?<aux>with who|of who)(?: (?:is|are|was|he|she|STREAMER|you|now|still|currently|really|rn))* (?<rel>dating|together|married|seeing)(?= |$)`,
   ),
   // "married?? him and kai???"
   rule(

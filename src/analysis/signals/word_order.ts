@@ -44,6 +44,8 @@ const PHRASES: readonly [Step[], Put[]][] = [
   [["went", "out", "with"], ["dated"]],
   // "geht felix mit zoé", "kalle geht mit sarah": goes out with
   [["goes", "with"], ["dating"]],
+  [["goes", isStreamer, "with"], ["is", 1, "dating"]],
+  [["goes", isSubjectPronoun, "with"], ["is", 1, "dating"]],
   // "ficou noiva": got engaged
   [["seeing", "engaged"], ["got", "engaged"]],
   [["dated", "with"], [0]],
@@ -118,6 +120,7 @@ function stepOk(step: Step, w: string): boolean {
 
 /** The words a phrase may start with: a piece that is none of them is passed over at once. */
 const PHRASE_HEADS = new Set<string>([
+  "goes",
   ...PARTNER_NOUN,
   "STREAMER",
   ...PHRASES.flatMap(([steps]) => typeof steps[0] === "string" ? [steps[0]] : []),
