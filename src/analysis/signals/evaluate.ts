@@ -215,28 +215,58 @@ const PERSON_REL =
 /** A clipped first name in chat: "cami", "jime", "flor", "pau". */
 const CLIPPED_NAME = /^\p{L}{3,4}$/u;
 
-/** "X or Y", "X or with Y", "X oder mit Y": the other names offered after the target. */
+/** Words that lead from one partner to the next: "or", "then", "and now", "before", "puis". */
+const NEXT_LINK = new Set(
+  "or and then before after now later afterwards again , first".split(" "),
+);
+/** Words between the link and the next name: "and then with the", "or still", "puis avec". */
+const NEXT_SKIP = /^(?:with|w|the|to|still|now|back|dating|seeing|dated|date|a|again|also)$/;
+/** After "or" only: "is he with X or is he with Y". */
+const NEXT_SKIP_OR = /^(?:is|was|he|she|it|STREAMER)$/;
+/** Words after "before"/"then" that are times or things, not partners. */
+const NOT_A_PARTNER = new Set(
+  ("debut worlds christmas covid college school uni lockdown summer winter spring fall " +
+    "marathon tournament stream streaming twitch youtube year years month months week weeks " +
+    "primo prima cousin brother sister friend amigo amiga ami amie bruder schwester caster")
+    .split(" "),
+);
+/** What may close the name of a list: the end, punctuation, another link, chat filler. */
+const NAME_CLOSE =
+  /^(?:\?|\.|,|now|rn|too|also|tho|though|fr|ngl|iirc|lol|lmao|kekw|lul|omegalul|mdr|ptdr|kkk|kkkk|jaja|jajaja|xd|haha|both|again|before|after|then|or|and|irl|right|together)$/;
+
+/**
+ * The other partners named in a list after the target: "X or Y", "dated rina then aiko",
+ * "mit der sarah und davor mit der nina", "sortie avec jess puis avec marie", "is she with max
+ * now or still daniel". Each name must close its phrase, so "with sara and then jake said hi"
+ * names only sara.
+ */
 function moreNames(m: Match, k: number): string[] {
   const p = m.canon.pieces;
   const out: string[] = [];
   let i = k + 1;
-  // "... or Y", and a second "with": "ficou com a bia e com a carol", "with X and before with Y".
-  while (
-    p[i]?.w === "or" ||
-    p[i]?.w === "and" &&
-      (p[i + 1]?.w === "with" || p[i + 2]?.w === "with" && p[i + 1]?.w === "before")
-  ) {
-    i++;
-    if (p[i]?.w === "before") i++;
-    while (
-      p[i] && /^(?:with|w|the|to|still|now|back|is|he|she|dating|seeing)$/.test(p[i]!.w) ||
-      p[i]?.art
-    ) i++;
-    if (!p[i]) break;
-    const tc = checkTarget(m.run, i);
-    if (tc.kind !== "name" || p[i]!.w === "STREAMER") break;
+  for (;;) {
+    let j = i;
+    let linked = false;
+    let or = false;
+    while (p[j] && NEXT_LINK.has(p[j]!.w)) {
+      if (p[j]!.w !== ",") linked = true;
+      if (p[j]!.w === "or") or = true;
+      j++;
+    }
+    if (!linked) break;
+    let withAgain = false;
+    while (p[j] && (NEXT_SKIP.test(p[j]!.w) || p[j]!.art || or && NEXT_SKIP_OR.test(p[j]!.w))) {
+      if (p[j]!.w === "with") withAgain = true;
+      j++;
+    }
+    if (!p[j]) break;
+    const tc = checkTarget(m.run, j);
+    if (tc.kind !== "name" || p[j]!.w === "STREAMER" || NOT_A_PARTNER.has(p[j]!.w)) break;
+    // "X or Y" and "with X and with Y" offer a second name; "then Y" must close its phrase.
+    const after = p[j + 1]?.w;
+    if (!or && !withAgain && after !== undefined && !NAME_CLOSE.test(after)) break;
     out.push(tc.name);
-    i++;
+    i = j + 1;
   }
   return out;
 }
