@@ -150,7 +150,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "casado casada casados casadas= married; caso casó casaron= married;" +
       "comprometido comprometida comprometio comprometió= engaged;" +
       "sale salen saliendo anda andan= dating; andas andás= you dating; casas= you marry; te= -; casar casarse= marry; va= going; salia salía salio salió anduvo andaba= dated;" +
-      "sigue= is still; luego= then; despues después= after; tal= certain; cierta cierto= certain; estuvo= was; ha= has; liado liada liaron= dating; enrollado enrollada= dating; rollo= something; siguen= are still; sigues= you are still;" +
+      "sigue= is still; más= more; pololea pololean pololeando= dating; pololeaba pololeo pololeó= dated; luego= then; despues después= after; tal= certain; cierta cierto= certain; estuvo= was; ha= has; liado liada liaron= dating; enrollado enrollada= dating; rollo= something; siguen= are still; sigues= you are still;" +
       "esta está= is; estan están= are; estas estás= you are; es= is; son= are;" +
       "sos eres= you are; era= was; fue= was; eran= were;" +
       "con= with; y= and; e= and; o u= or; pero= but; sino= but; no= not; nunca= never;" +
@@ -202,7 +202,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "letzten letzte letztes letztem= last; heißt heisst= called; bestätigt bestaetigt offiziell= confirmed",
   ),
   fr: table(
-    "il= he; juste= just; apparemment= apparently; puis ensuite= then; après apres= after; d'abord dabord= first; vraiment= really; aussi= also; été= been; certaine certain= certain; cassé= broke up; lui= him; elle= she; ils elles= they; a= has; ont= have; as= have; copine meuf blonde= gf;" +
+    "il= he; largué larguée= broke up with; juste= just; apparemment= apparently; puis ensuite= then; après apres= after; d'abord dabord= first; vraiment= really; aussi= also; été= been; certaine certain= certain; cassé= broke up; lui= him; elle= she; ils elles= they; a= has; ont= have; as= have; copine meuf blonde= gf;" +
       "copain mec chum= bf; femme= wife; mari= husband; fiancé fiancée fiance fiancee= fiance;" +
       "fiancés fiancées fiances= engaged; marié mariée mariés mariées marie mariee= married;" +
       "sort sortent= dating; sors= you dating; sortait= dated; sorti sortie= dated; ensemble= together;" +

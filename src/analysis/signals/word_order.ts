@@ -97,6 +97,9 @@ const PHRASES: readonly [Step[], Put[]][] = [
   [["broke", "up", "of", "the", isGroup], ["left", 3, 4]],
   [["broke", "up", "of", "his", isGroup], ["left", 3, 4]],
   [["broke", "up", "of", isGroup], ["left", 3]],
+  // "separou da bia", "se separó de la coni": broke up with
+  [["broke", "up", "of", "the", isNameish], ["broke", "up", "with", 3, 4]],
+  [["broke", "up", "of", isNameish], ["broke", "up", "with", 3]],
   [["SE"], []],
 ];
 
