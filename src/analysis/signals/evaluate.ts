@@ -108,6 +108,22 @@ function readTarget(m: Match): TargetRead | Stop {
         why: `"${g.p} ${g.rel} ${word}": "${word}" is what they do, not a name`,
       };
     }
+    // "his wife sara is so sweet", "her bf max ?": a name in apposition closes its phrase or
+    // carries the verb; "her husband moderates here", "his gf left him" do not.
+    const next = canon.pieces[k + 1]?.w;
+    if (
+      !linked && next !== undefined && !APPOSITION_NEXT.test(next) && verbLike(word) &&
+      !verbLike(next)
+    ) {
+      return {
+        guard: "not-a-name",
+        why: `"${g.p} ${g.rel} ${word} ${next}": "${word}" reads as what they do, not a name`,
+      };
+    }
+    // "his missus is deadly at mario kart", "sa femme est sur son insta": a place or a manner.
+    if (linked && next !== undefined && /^(?:at|sur|so|too|af|asf|on|such)$/.test(next)) {
+      return { guard: "not-a-name", why: `"is ${word} ${next}": "${word}" is no name` };
+    }
   }
   if (rel === "seeing" && tc.kind === "none") {
     const noun = canon.pieces[k + 1]?.w ?? "";
@@ -182,6 +198,23 @@ function readTarget(m: Match): TargetRead | Stop {
 /** After "with X", these keep X a partner: "is he with jana together?", "with sara now". */
 const WITH_NEXT =
   /^(?:\?|\.|,|now|rn|still|right|tho|though|fr|or|again|lol|lmao|anymore|STREAMER|together|since|for|and|but|not|yet|already|officially|forever|married|engaged|a|years|months|non|nao|não|né|ne|oder|hein|no|right|ou|before|deadass|ngl|tbh|btw|frfr|ong|innit|fs|confirmed|irl|kekw|lul|omegalul|jaja|jajaja|kkk|kkkk|mdr|ptdr)$/;
+
+/** After "his gf NAME": what keeps NAME a name in apposition. */
+const APPOSITION_NEXT =
+  /^(?:\?|\.|,|is|was|and|or|has|had|says|said|lol|lmao|kekw|lul|omegalul|btw|tho|fr|rn|now|too|also|irl|from|of|who|that|right|ngl|mdr|kkk|kkkk|jaja|jajaja|💕|❤️|❤|😍|🥰|💍|STREAMER|on|in|at|with)$/;
+
+/** Past forms chat uses that no rule of thumb finds. */
+const IRREGULAR_PAST = new Set(
+  ("forgot left said went came got made told took gave brought bought thought sent ran won " +
+    "lost met saw felt kept found paid put set sat stood wrote broke")
+    .split(" "),
+);
+
+/** Does `w` look like a verb ("moderates", "carried", "left") rather than a name? */
+function verbLike(w: string): boolean {
+  return COMMON_VERB.has(w) || IRREGULAR_PAST.has(w) || /^[a-z]{3,}(?:ed|es)$/.test(w) ||
+    /^[a-z]{4,}[^s'aeiou]s$/.test(w);
+}
 
 /** Partner words after "with his/her": "still with her man". */
 const UNNAMED_PARTNER = new Set(["man", "girl", "gf", "bf", "wife", "husband", "boo", "lady"]);
