@@ -101,6 +101,28 @@ export function readMatch(rule: Rule, re: RegExpExecArray, run: Run): Match {
   };
 }
 
+/** Question words as canonical pieces. */
+const WH_WORD = new Set(["who", "whom", "whos", "which", "when", "how", "why", "where", "what"]);
+/** Before a question word, these keep it asking: "with who", "since when", "i wonder who". */
+const WH_LEAD = new Set(
+  "with of since wonder wondering know knows curious ask asking tell sure".split(" "),
+);
+
+/**
+ * Does a question word in the clause before piece `first` ask? It does where it opens its
+ * clause ("wait who is marco?") or follows "with", "since", "wonder"...; after a noun it is a
+ * relative pronoun ("pour les nouveaux qui demandent..., anaïs est mariée avec hugo", "le gars
+ * qui prend les photos c'est yann"), and asks nothing.
+ */
+function whAsks(canon: Canon, first: number): boolean {
+  const [a] = clauseSpan(canon, first);
+  for (let j = first - 1; j >= a; j--) {
+    if (!WH_WORD.has(canon.pieces[j]!.w)) continue;
+    if (atSentenceStart(canon, j) || WH_LEAD.has(canon.pieces[j - 1]?.w ?? "")) return true;
+  }
+  return false;
+}
+
 /** Pieces that make "X now??" a surprised claim rather than a question. */
 const NOW = new Set(["now", "rn", "already"]);
 
@@ -119,9 +141,10 @@ function isQuestion(
 ): boolean {
   // "rio do u have a bf": the streamer's name calls them before the question.
   const vocative = before === "STREAMER" || /^@\S+$/.test(before);
-  if (aux && (atSentenceStart(canon, first) || vocative || WH.test(before))) return true;
+  const wh = WH.test(before) && whAsks(canon, first);
+  if (aux && (atSentenceStart(canon, first) || vocative || wh)) return true;
   if (/^(?:is|are|does|do|did|was|were|has|have|will|can)(?= |$)/.test(before)) return true;
-  if (WH.test(before) || INDIRECT_QUESTION.test(before)) return true;
+  if (wh || INDIRECT_QUESTION.test(before)) return true;
   if (target === "who" || target === "whos" || target === "which") return true;
   const [, b] = sentenceSpan(canon, first);
   const p = canon.pieces;

@@ -228,7 +228,7 @@ export const NO_TARGET = new Set(
     "when where why how if because cuz cause bc until till after before during about " +
     "next last long years months weeks days forever haha hahaha lul kek w l he she they it " +
     "trust confirmed ong icl istg fs tbf af asf lowkey highkey deadass ig prob probably maybe " +
-    "solo more too also either neither each both all married single taken engaged divorced dating broke split up together innit partner gf bf wife husband"
+    "solo ça more too also either neither each both all married single taken engaged divorced dating broke split up together innit partner gf bf wife husband"
   ).split(" "),
 );
 /** The speaker: a match naming them is about the speaker's own relationship. */
