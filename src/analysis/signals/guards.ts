@@ -134,7 +134,7 @@ function boundTo(m: Match, k: number): boolean {
  * "she has a bf but she doesnt want him on stream" denies something else.
  */
 const subjectDenies: Guard = (m) => {
-  if (!SUBJECT_DENIES.test(m.whole)) return null;
+  if (!SUBJECT_DENIES.test(m.whole) || overNow(m)) return null;
   const re = SUBJECT_DENIES_ALL;
   re.lastIndex = 0;
   let x: RegExpExecArray | null;
