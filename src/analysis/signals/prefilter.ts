@@ -52,6 +52,12 @@ const STEMS = new RegExp(`${CORE}|\\b(?<w>with\\b|w\\/|w\\b)`, "i");
 const STEMS_NO_WITH = new RegExp(CORE, "i");
 /** "geht nina mit dem bassisten?", "is er mit der jördis": German "with" after its verb. */
 const GERMAN_WITH = /\b(?:geht|gehst|ist|is|isch|bist|war) \S+ (?:\S+ )?mit\b/i;
+/** Any of the hearts or the handshake of {@link HEART_PAIR}, by substring (cheaper than a scan). */
+function mayHoldHeart(text: string): boolean {
+  return text.includes("\u2764") || text.includes("\u2665") ||
+    text.includes("\uD83D") && HEART_SURROGATE.test(text) || text.includes("\uD83E\uDD1D");
+}
+const HEART_SURROGATE = /\uD83D[\uDC95\uDC9E\uDC98\uDC91\uDC8F]/;
 /** "paco ❤️ carla?", "memo 🤝 ximena": a heart or a handshake between two words. */
 const HEART_PAIR = /\S (?:❤️?|♥️?|🤝|💕|💞|💘|💑|💏) \S/u;
 const CLIPPED_X = / [x&] \S+ ?(?:\?|=|real\b|offici|confirm|canon|💕|❤|💍|😍|🥰|💖)/iu;
@@ -75,9 +81,11 @@ export function mayMentionRelationship(text: string): boolean {
   const m = STEMS.exec(text);
   if (m === null) {
     // The clipped forms "rexx + sienna", "ambre x hugo real??" (cheap checks first).
-    return text.includes(" + ") || GERMAN_WITH.test(text) ||
+    // German "with" and a heart between two words: rare, so a cheap test of a substring first.
+    return text.includes(" + ") ||
       (text.includes(" x ") || text.includes(" & ")) && CLIPPED_X.test(text) ||
-      HEART_PAIR.test(text);
+      text.includes(" mit ") && GERMAN_WITH.test(text) ||
+      mayHoldHeart(text) && HEART_PAIR.test(text);
   }
   if (m.groups?.w === undefined) return true;
   return STEMS_NO_WITH.test(text) || WITH_AFTER_SUBJECT.test(text);
