@@ -34,7 +34,19 @@ export function sentenceSpan(canon: Canon, i: number): [number, number] {
 /** Words that close a clause: guards bind to the clause of the words they guard. */
 const CLAUSE_END = new Set(["?", ".", ",", "but", "though", "tho"]);
 
-/** The pieces [a, b) of the clause holding piece `i` (clauses end at ? . , "but", "tho"). */
+/**
+ * The pieces [a, b) of the clause holding piece `i` (clauses end at ? . , "but", "tho").
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { canonicalize } from "./canonical_form.ts";
+ * import { clauseSpan } from "./clauses.ts";
+ * const c = canonicalize("hes with sara, the rumor is fake", { channel: "x_tv" });
+ * const [a, b] = clauseSpan(c, 0);
+ * assert.equal(c.pieces.slice(a, b).map((p) => p.w).join(" "), "he is with sara");
+ * ```
+ */
 export function clauseSpan(canon: Canon, i: number): [number, number] {
   const ends = (k: number) => CLAUSE_END.has(canon.pieces[k]!.w);
   let a = i;

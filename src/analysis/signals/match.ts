@@ -60,9 +60,27 @@ export interface Stop {
 /** A guard: null when it has nothing against the match. */
 export type Guard = (m: Match) => Stop | null;
 
+/** A stop by `guard`, saying why. */
 export const stop = (guard: string, why: string): Stop => ({ guard, why });
 
-/** Reads a rule's regex match into a {@link Match}. */
+/**
+ * Reads a rule's regex match into a {@link Match}.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { canonicalize } from "./canonical_form.ts";
+ * import { readMatch } from "./match.ts";
+ * import { RULES } from "./rules.ts";
+ * const canon = canonicalize("is he dating sara", { channel: "x_tv" });
+ * const rule = RULES.find((r) => r.name === "dating")!;
+ * rule.indexed.lastIndex = 0;
+ * const run = { text: "is he dating sara", canon, emotes: new Set<string>(), wide: undefined };
+ * const m = readMatch(rule, rule.indexed.exec(canon.text)!, run);
+ * assert.equal(m.isQuestion, true);
+ * assert.equal(m.rel, "dating");
+ * ```
+ */
 export function readMatch(rule: Rule, re: RegExpExecArray, run: Run): Match {
   const { canon } = run;
   const g = re.groups ?? {};

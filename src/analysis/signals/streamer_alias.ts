@@ -132,6 +132,16 @@ function nicknameLike(p: Piece): boolean {
  * that opens its clause as the subject of a relationship statement ("dex x bill??", "nico anda
  * con sol", "does theo have a gf") is read as them: the piece becomes `STREAMER`, marked
  * `guessed`. Returns the name, or null when there is none (or the streamer is already named).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { canonicalize } from "./canonical_form.ts";
+ * import { guessStreamer } from "./streamer_alias.ts";
+ * const { pieces } = canonicalize("nico anda con sol", { channel: "elche_gtarp" });
+ * assert.equal(guessStreamer(pieces, false), "nico");
+ * assert.equal(pieces[0]!.w, "STREAMER");
+ * ```
  */
 export function guessStreamer(pieces: Piece[], addressed: boolean): string | null {
   for (const p of pieces) if (p.w === "STREAMER") return null;

@@ -129,7 +129,18 @@ const PHRASE_HEADS = new Set<string>([
   ...PHRASES.flatMap(([steps]) => typeof steps[0] === "string" ? [steps[0]] : []),
 ]);
 
-/** Applies {@link PHRASES} left to right. */
+/**
+ * Applies {@link PHRASES} left to right.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { canonicalize } from "./canonical_form.ts";
+ * // canonicalize applies the phrases: "la novia de pablito" reads "STREAMER 's gf".
+ * const c = canonicalize("la novia de pablito es ana", { channel: "pablito_gg" });
+ * assert.equal(c.text, "STREAMER 's gf is ana");
+ * ```
+ */
 export function rewritePhrases(pieces: Piece[]): void {
   for (let i = 0; i < pieces.length; i++) {
     if (!PHRASE_HEADS.has(pieces[i]!.w)) continue;
