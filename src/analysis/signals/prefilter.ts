@@ -13,7 +13,7 @@
 // as much as the regex.)
 const STEM_LIST = [
   // English
-  "dat|gf|bf|bae|girl|going out|go out|goes out|went out|g\\w{0,4}fr|b\\w{0,4}fr|fianc|wif|husb|hubb|lady|marr|maried|" +
+  "dat|gf|bf|bae|girl|going out|g\\w{0,4}fr|b\\w{0,4}fr|fianc|wif|husb|hubb|lady|marr|maried|" +
   "merri|enga|propos|purpos|tog|taken|a thing|2ge|coupl|seein|singl|relations|congrat|cograt|" +
   "grat|her man\\b|his man\\b|a man\\b|ex\\b|broke|split|divor|used to|partner|kiss|official|confirm|canon|situationsh",
   // Spanish, Portuguese
@@ -62,7 +62,7 @@ const HEART_SURROGATE = /\uD83D[\uDC95\uDC9E\uDC98\uDC91\uDC8F]/;
 const HEART_PAIR = /\S (?:❤️?|♥️?|🤝|💕|💞|💘|💑|💏) \S/u;
 const CLIPPED_X = / [x&] \S+ ?(?:\?|=|real\b|offici|confirm|canon|💕|❤|💍|😍|🥰|💖)/iu;
 const WITH_AFTER_SUBJECT =
-  /(?:\b(?:he|she|hes|shes|is|u|you|ur|are|r|still|back|now|currently|been|was|were|literally|actually|really|def|prob|probably|totally|lowkey|officially|secretly|apparently|already|like|just|so|also|fr|clearly|obviously|definitely|defo|deff|kinda|sorta|highkey|prolly|always|even)|['’]s) w(?:ith\b|\/|\b)|\bwith (?:him|her)\b|\b(?:is|was|isnt|wasnt) \S+ w(?:ith\b|\/|\b)/i;
+  /(?:\b(?:he|she|hes|shes|is|u|you|ur|are|r|still|back|now|currently|been|was|were|literally|actually|really|def|prob|probably|totally|lowkey|officially|secretly|apparently|already|like|just|so|also|fr|clearly|obviously|definitely|defo|deff|kinda|sorta|highkey|prolly|always|even|out)|['’]s) w(?:ith\b|\/|\b)|\bwith (?:him|her)\b|\b(?:is|was|isnt|wasnt) \S+ w(?:ith\b|\/|\b)/i;
 
 /**
  * The pre-filter: false when `text` certainly holds no relationship talk, so that the ~99% of
