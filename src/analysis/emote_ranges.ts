@@ -23,29 +23,58 @@
 /** Twitch caps a message at 500 characters, so 250 emotes is more than any real message holds. */
 export const MAX_EMOTES = 250;
 
+/** True when `text[i]` and `text[i + 1]` are a surrogate pair: one code point, two units. */
+function pairAt(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c < 0xd800 || c > 0xdbff) return false;
+  const low = text.charCodeAt(i + 1);
+  return low >= 0xdc00 && low <= 0xdfff;
+}
+
 /**
- * UTF-16 offsets of the code points of `text` (one more entry: the end), as the string iterator
- * counts them (a lone surrogate is one code point); null when every code point is one unit.
+ * Code points of a text, as the string iterator counts them (a lone surrogate is one), and the
+ * UTF-16 offset of a code point, found by walking on from the last one asked for (ranges mostly
+ * come in order), so that no table of offsets is built.
  */
-function codePointOffsets(text: string): number[] | null {
-  const n = text.length;
-  let i = 0;
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff) break;
-    i++;
+class CodePoints {
+  readonly text: string;
+  /** Whether some code point takes two units. */
+  readonly astral: boolean;
+  /** The number of code points. */
+  readonly length: number;
+  #point = 0;
+  #unit = 0;
+
+  constructor(text: string) {
+    this.text = text;
+    let pairs = 0;
+    for (let i = 0; i < text.length; i++) {
+      if (pairAt(text, i)) {
+        pairs++;
+        i++;
+      }
+    }
+    this.astral = pairs > 0;
+    this.length = text.length - pairs;
   }
-  if (i === n) return null;
-  const offsets: number[] = [];
-  let k = 0;
-  for (i = 0; i < n; k++) {
-    offsets[k] = i;
-    const c = text.charCodeAt(i);
-    const low = i + 1 < n ? text.charCodeAt(i + 1) : 0;
-    i += c >= 0xd800 && c <= 0xdbff && low >= 0xdc00 && low <= 0xdfff ? 2 : 1;
+
+  /** The UTF-16 offset of code point `point` (0 to `length`). */
+  unit(point: number): number {
+    if (!this.astral) return point;
+    if (point < this.#point) this.#point = this.#unit = 0;
+    const text = this.text;
+    while (this.#point < point) {
+      this.#unit += pairAt(text, this.#unit) ? 2 : 1;
+      this.#point++;
+    }
+    return this.#unit;
   }
-  offsets[k] = n;
-  return offsets;
+
+  /** Code points `s` to `e`, clamped to the end. */
+  cut(s: number, e: number): string {
+    const from = this.unit(s);
+    return this.text.slice(from, this.unit(e + 1 < this.length ? e + 1 : this.length));
+  }
 }
 
 /** `Number(tag.slice(from, to))`, without the slice for plain digits. */
@@ -63,30 +92,19 @@ function numberIn(tag: string, from: number, to: number): number {
   return Number(tag.slice(from, to));
 }
 
-/** Code points `s` to `e` (clamped to `length`) of `text`. */
-function cut(
-  text: string,
-  offsets: number[] | null,
-  length: number,
-  s: number,
-  e: number,
-): string {
-  const end = e + 1 < length ? e + 1 : length;
-  return offsets ? text.slice(offsets[s]!, offsets[end]!) : text.slice(s, end);
-}
-
 /** Emote names from a Twitch `emotes` tag value and the message text. Never throws. */
 export function emoteNamesFromTag(tag: string, text: string): string[] {
   if (!tag) return [];
-  // Found emotes, kept sorted by their start (in code points); one per start.
-  const starts: number[] = [];
-  const names: string[] = [];
-  // Without surrogate pairs, code-point offsets are string offsets.
-  let offsets: number[] | null | undefined;
-  let length = 0;
+  // Found emotes, kept sorted by their start (in code points); one per start. Scratch arrays
+  // (this function never re-enters), so that only the result is allocated.
+  const starts = foundStarts;
+  const names = foundNames;
+  let count = 0;
+  // Offsets in the tag count code points (read only once a range needs them).
+  let points: CodePoints | undefined;
   const n = tag.length;
   // Groups end at `/`; a group is `id:ranges`, ranges end at `,`, a range is `start-end`.
-  for (let group = 0; group < n && names.length < MAX_EMOTES;) {
+  for (let group = 0; group < n && count < MAX_EMOTES;) {
     let groupEnd = tag.indexOf("/", group);
     if (groupEnd < 0) groupEnd = n;
     const colon = tag.indexOf(":", group);
@@ -101,29 +119,32 @@ export function emoteNamesFromTag(tag: string, text: string): string[] {
           if (
             Number.isInteger(start0) && Number.isInteger(end0) && start0 >= 0 && start0 <= end0
           ) {
-            if (offsets === undefined) {
-              offsets = codePointOffsets(text);
-              length = offsets ? offsets.length - 1 : text.length;
-            }
+            points ??= new CodePoints(text);
+            const length = points.length;
             if (start0 < length) {
               let start = start0;
-              let name = cut(text, offsets, length, start0, end0);
+              let name = points.cut(start0, end0);
               const over = end0 - (length - 1);
               if (over > 0 && over <= 2 && start0 - over >= 0) {
                 // Twitch's off-by-one: the emote is the same length, a position or two earlier.
-                const shifted = cut(text, offsets, length, start0 - over, end0 - over);
+                const shifted = points.cut(start0 - over, end0 - over);
                 if (shifted.trim() === shifted) {
                   start = start0 - over;
                   name = shifted;
                 }
               }
               if (name.trim()) {
-                let at = starts.length;
+                let at = count;
                 while (at > 0 && starts[at - 1]! > start) at--;
                 if (at === 0 || starts[at - 1] !== start) {
-                  starts.splice(at, 0, start);
-                  names.splice(at, 0, name);
-                  if (names.length >= MAX_EMOTES) break;
+                  // Insert at `at`: ranges mostly come in order, so this is mostly a push.
+                  for (let k = count; k > at; k--) {
+                    starts[k] = starts[k - 1]!;
+                    names[k] = names[k - 1]!;
+                  }
+                  starts[at] = start;
+                  names[at] = name;
+                  if (++count >= MAX_EMOTES) break;
                 }
               }
             }
@@ -134,5 +155,10 @@ export function emoteNamesFromTag(tag: string, text: string): string[] {
     }
     group = groupEnd + 1;
   }
-  return names;
+  const result = names.slice(0, count);
+  names.fill("", 0, count); // keeps no text alive
+  return result;
 }
+
+const foundStarts: number[] = [];
+const foundNames: string[] = [];

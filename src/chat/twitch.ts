@@ -194,7 +194,7 @@ function privmsgDraft(
     const n = Number(bits);
     if (Number.isSafeInteger(n) && n > 0) draft.bits = n;
   }
-  if (badges) draft.badges = badges.split(",").filter((b) => b.length > 0);
+  if (badges) draft.badges = badgeList(badges);
   if (firstMsg === "1") draft.first_msg = true;
   const tooLong = oversizedDraft(draft);
   if (tooLong !== undefined) return invalid(`PRIVMSG ${tooLong}: dropped`);
@@ -315,6 +315,14 @@ function loginIn(text: string, from: number, to: number): string | undefined {
   }
   const name = from === 0 && to === text.length ? text : text.slice(from, to);
   return lower ? name : name.toLowerCase();
+}
+
+/** The badges of a `badges` tag (`subscriber/24,premium/1`), without empty ones. */
+function badgeList(tag: string): string[] {
+  const list = tag.split(",");
+  return tag.includes(",,") || tag.startsWith(",") || tag.endsWith(",")
+    ? list.filter((b) => b.length > 0)
+    : list;
 }
 
 function stripAction(text: string): string {
