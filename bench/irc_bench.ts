@@ -2,7 +2,8 @@
  * Parser benchmark: `parseIrcLine`, the Twitch meaning, and the live hot path that reads a
  * PRIVMSG in one pass (`privmsgMeaning`), over 1,000 generated Twitch PRIVMSG lines (tags, emotes
  * with emoji, replies, actions, cheers; about 300 characters on average), beside baselines
- * measured in the same run: `line.split(" ")` and `JSON.parse` of the same fields as a JSON line. Each iteration handles all 1,000 lines, so ms/iter reads as µs/line.
+ * measured in the same run: `line.split(" ")` and `JSON.parse` of the same fields as a JSON line.
+ * Each iteration handles all 1,000 lines, so ms/iter reads as µs/line.
  *
  *   deno bench --allow-read bench/irc_bench.ts
  */
