@@ -124,6 +124,26 @@ export function registerPages(app: Hono<ApiEnv>): void {
     });
   });
 
+  app.get("/ui/users/:name/timeline", async (c) => {
+    const name = c.req.param("name");
+    const t = await c.var.workspace.timeline(name, 500);
+    return sendPage(c, {
+      title: `${t.person.login}: timeline`,
+      section: "people",
+      body: V.timelineView(t),
+    });
+  });
+
+  app.get("/ui/users/:name/contacts", async (c) => {
+    const name = c.req.param("name");
+    const n = await c.var.workspace.contacts(name, 100);
+    return sendPage(c, {
+      title: `${n.person.login}: contacts`,
+      section: "people",
+      body: V.contactsView(n),
+    });
+  });
+
   app.get("/ui/channels/:name", async (c) => {
     const name = c.req.param("name");
     const ws = c.var.workspace;

@@ -19,6 +19,8 @@ import { deletions, markDeleted, searchEvents, type ShownMessage } from "../quer
 import { type PrivacyFilter, privacyFilter } from "../query/privacy_filter.ts";
 import { listProfiles, readProfile } from "../query/profiles.ts";
 import { type HitRow, readHits } from "../query/hits.ts";
+import { type Timeline, timeline } from "../query/timeline.ts";
+import { type Neighbors, neighbors } from "../query/graph.ts";
 import { readPrivacy, updatePrivacy } from "../privacy/optout.ts";
 import { readSubjects, resolveSubject } from "../subjects/loading.ts";
 import { enrichmentPath } from "../subjects/subject_files.ts";
@@ -68,6 +70,10 @@ export interface Workspace {
   ): Promise<Page<ProfileSummary>>;
   /** Throws NotFoundError when there is none or it is not served (opt-out), UsageError on a bad name. */
   userProfile(name: string): Promise<UserProfile>;
+  /** The latest `limit` entries of a person's timeline (any login or id); NotFoundError when not served. */
+  timeline(user: string, limit: number): Promise<Timeline>;
+  /** A person's closest contacts (any login or id); NotFoundError when not served. */
+  contacts(user: string, limit: number): Promise<Neighbors>;
   channelProfile(name: string): Promise<ChannelProfile>;
   subjects(): Promise<SubjectSummary[]>;
   /** The report of a subject found by key or value; null when none is loaded. */
@@ -235,6 +241,16 @@ export function openWorkspace(raw: Store, options: WorkspaceOptions = {}): Works
         total: list.length,
         exact: true,
       };
+    },
+    async timeline(user, limit) {
+      const t = await timeline(store, { user, limit }, { privacy: await allowed() });
+      if (t.opted_out) throw new NotFoundError(noProfile("user", user));
+      return t;
+    },
+    async contacts(user, limit) {
+      const n = await neighbors(store, { user, limit }, { privacy: await allowed() });
+      if (n.opted_out) throw new NotFoundError(noProfile("user", user));
+      return n;
     },
     async userProfile(name) {
       const n = login(name, "user");

@@ -8,6 +8,8 @@
 import type { ChannelProfile, Counted, Evidence, UserProfile } from "../../schemas.ts";
 import type { ShownMessage } from "../../query/events.ts";
 import type { HitRow } from "../../query/hits.ts";
+import type { Timeline } from "../../query/timeline.ts";
+import type { Neighbors } from "../../query/graph.ts";
 import type { Page, ProfileSummary, SubjectSummary } from "./view_model.ts";
 import { dayChart, hourChart } from "./chart.ts";
 import { chatLog } from "./chat.ts";
@@ -197,6 +199,14 @@ export function userView(
   const f = p.facts;
   return html`
     <h1>${p.display_name ?? p.user_name} <span class="muted">@${p.user_name}</span></h1>
+    <p><a href="${L.user(p.user_name)}/timeline">Timeline</a> · <a href="${L.user(
+      p.user_name,
+    )}/contacts">Contacts</a>${p.login_history.length > 1
+      ? html`
+        · <span class="muted">also seen as ${p.login_history.filter((h) => h.login !== p.user_name)
+          .map((h) => h.login).join(", ")}</span>
+      `
+      : ""}</p>
     <ul class="stats">${stat(p.message_count, "messages")}${stat(
       channels.length,
       "channels",
@@ -414,4 +424,81 @@ ${
       )
     )
   }`;
+}
+
+/** `/ui/users/{name}/timeline`: the latest of everything about one person, oldest first. */
+export function timelineView(t: Timeline): Html {
+  const who = t.person.login;
+  return html`
+    <h1><a href="${L.user(who)}">${who}</a>: timeline</h1>
+    <p class="muted">The latest ${t.entries.length} entries across every channel and login: their
+      messages, moderation aimed at them, notices, renames, hits and signals.</p>
+    ${t.entries.length === 0 ? html`<p class="muted">Nothing.</p>` : html`
+      <table>
+        <thead>
+          <tr>
+            <th>time</th>
+            <th>what</th>
+            <th>channel</th>
+            <th>as</th>
+            <th>text</th>
+          </tr>
+        </thead>
+        <tbody>${t.entries.map((e) =>
+          html`
+            <tr>
+              <td>${when(e.ts)}</td>
+              <td>${e.kind}</td>
+              <td>${e.channel === null
+                ? ""
+                : html`<a href="${L.channel(e.channel)}">${e.channel}</a>`}</td>
+              <td>${e.user_name ?? ""}</td>
+              <td>${e.channel !== null && e.message_id !== null && e.kind !== "deleted"
+                ? html`<a href="${
+                  L.message({ channel: e.channel, ts: e.ts, message_id: e.message_id })
+                }">${e.text}</a>`
+                : e.text}</td>
+            </tr>
+          `
+        )}</tbody>
+      </table>
+    `}
+  `;
+}
+
+/** `/ui/users/{name}/contacts`: whom a person talks with, heaviest first. */
+export function contactsView(n: Neighbors): Html {
+  const who = n.person.login;
+  return html`
+    <h1><a href="${L.user(who)}">${who}</a>: contacts</h1>
+    <p class="muted">Mentions and replies, both directions, resolved to persons.</p>
+    ${n.contacts.length === 0 ? html`<p class="muted">None.</p>` : html`
+      <table>
+        <thead>
+          <tr>
+            <th>contact</th>
+            <th class="num">weight</th>
+            <th class="num">to</th>
+            <th class="num">from</th>
+            <th>first seen</th>
+            <th>last seen</th>
+            <th>channels</th>
+          </tr>
+        </thead>
+        <tbody>${n.contacts.map((c) =>
+          html`
+            <tr>
+              <td><a href="${L.user(c.login)}">${c.login}</a></td>
+              <td class="num">${c.weight}</td>
+              <td class="num">${c.to}</td>
+              <td class="num">${c.from}</td>
+              <td>${when(c.first_seen)}</td>
+              <td>${when(c.last_seen)}</td>
+              <td>${c.channels.join(", ")}</td>
+            </tr>
+          `
+        )}</tbody>
+      </table>
+    `}
+  `;
 }
