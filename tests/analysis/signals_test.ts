@@ -492,24 +492,24 @@ async function devSets(): Promise<Labelled[]> {
   return out;
 }
 
-// Floors under the figures on the dev sets, blind sets 1, 2 and 3 folded in
+// Floors under the figures on the dev sets, blind sets 1 to 4 folded in
 // (`deno run -A bench/signals_eval.ts --no-cost --set tests/data/`): a change that loses ground
-// on any language fails here. Measured at (targets P/R, asked P/R): en .972/.885 .981/.921,
-// es .952/.761 .968/.901, pt .934/.758 .989/.889, de .981/.719 .989/.890, fr .967/.813 .968/.901.
-// Three precision floors went down in session 4, on purpose: es asked .98 -> .96, de asked
-// .99 -> .98, fr targets .98 -> .96. The nickname guess reads a name that is the subject of a
-// relationship word as the streamer when nothing else names them (blind writers call streamers
-// by nicknames no login shows: blind set 3's Spanish targets R .286 -> .761 on its lines); the
-// project's own convention that "lucie et max ont rompu?" is about other people then costs
+// on any language fails here. Measured at (targets P/R, asked P/R): en .965/.855 .983/.901,
+// es .935/.745 .965/.902, pt .908/.684 .990/.836, de .977/.688 .982/.863, fr .973/.800 .964/.871.
+// Blind set 4 (written for session 4's round and measured once on its rules before it was
+// folded in) lowered them all; before it, three precision floors had gone down on purpose:
+// the nickname guess reads a name that is the subject of a relationship word as the streamer
+// when nothing else names them (blind writers call streamers by nicknames no login shows), and
+// the project's own convention that "lucie et max ont rompu?" is about other people then costs
 // those lines. The rules were fitted to part of these lines and the n-gram model was trained on
-// all of them, so these floors are not the result: `bench/signals_cv.ts` gives the held-out-
-// writer figures, and the first-shot blind figures are in tests/data/LABELLING.md.
+// sets 1-3 and dev, so these floors are not the result: `bench/signals_cv.ts` gives the
+// held-out-writer figures, and the first-shot blind figures are in tests/data/LABELLING.md.
 const FLOORS: Record<string, { tp: number; tr: number; ap: number; ar: number }> = {
-  en: { tp: 0.97, tr: 0.88, ap: 0.98, ar: 0.92 },
-  es: { tp: 0.95, tr: 0.76, ap: 0.96, ar: 0.90 },
-  pt: { tp: 0.93, tr: 0.75, ap: 0.98, ar: 0.88 },
-  de: { tp: 0.98, tr: 0.71, ap: 0.98, ar: 0.88 },
-  fr: { tp: 0.96, tr: 0.81, ap: 0.96, ar: 0.90 },
+  en: { tp: 0.96, tr: 0.85, ap: 0.98, ar: 0.90 },
+  es: { tp: 0.93, tr: 0.74, ap: 0.96, ar: 0.90 },
+  pt: { tp: 0.90, tr: 0.68, ap: 0.98, ar: 0.83 },
+  de: { tp: 0.97, tr: 0.68, ap: 0.98, ar: 0.86 },
+  fr: { tp: 0.97, tr: 0.80, ap: 0.96, ar: 0.87 },
 };
 
 Deno.test("detectSignals() holds its fitted figures on the dev sets, per language", async (t) => {
