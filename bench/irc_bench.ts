@@ -1,13 +1,14 @@
 /**
- * Parser benchmark: `parseIrcLine` and the Twitch meaning over 1,000 generated Twitch PRIVMSG
- * lines (tags, emotes with emoji, replies, actions, cheers; about 300 characters on average),
- * beside baselines measured in the same run: `line.split(" ")` and `JSON.parse` of the same
- * fields as a JSON line. Each iteration handles all 1,000 lines, so ms/iter reads as µs/line.
+ * Parser benchmark: `parseIrcLine`, the Twitch meaning, and the live hot path that reads a
+ * PRIVMSG in one pass (`privmsgMeaning`), over 1,000 generated Twitch PRIVMSG lines (tags, emotes
+ * with emoji, replies, actions, cheers; about 300 characters on average), beside baselines
+ * measured in the same run: `line.split(" ")` and `JSON.parse` of the same fields as a JSON line.
+ * Each iteration handles all 1,000 lines, so ms/iter reads as µs/line.
  *
  *   deno bench --allow-read bench/irc_bench.ts
  */
 import { parseIrcLine } from "../src/chat/irc.ts";
-import { twitchMeaning } from "../src/chat/twitch.ts";
+import { privmsgMeaning, twitchMeaning } from "../src/chat/twitch.ts";
 import { FakeChat } from "../tests/support/fake_chat.ts";
 
 const chat = new FakeChat(42);
@@ -67,6 +68,12 @@ Deno.bench("parseIrcLine + twitchMeaning (full message draft)", { group: "line" 
     const parsed = parseIrcLine(line);
     if (parsed.ok) sink += twitchMeaning(parsed, start) === undefined ? 0 : 1;
   }
+});
+
+Deno.bench("privmsgMeaning (the live hot path: full message draft in one pass)", {
+  group: "line",
+}, () => {
+  for (const line of lines) sink += privmsgMeaning(line, start) === undefined ? 0 : 1;
 });
 
 addEventListener("unload", () => {

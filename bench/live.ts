@@ -22,6 +22,13 @@
  *   deno run -A bench/live.ts [--messages 500000] [--seconds 20] [--channels 8] [--window 20000]
  *   deno run -A bench/live.ts --only flood       # the side-by-side comparison alone
  *   deno run -A bench/live.ts --only pipeline --seconds 300   # the 5-minute memory run
+ *   deno run -A bench/live.ts --only flood --source-tree /work/main  # + that tree's liveSource
+ *
+ * On a shared machine the rate follows the CPU share a client got, so beside msg/s each client's
+ * messages per CPU-second (user + system time of its process, from /proc/<pid>/stat, over the
+ * same span) and the load average during its run are printed: that figure does not depend on the
+ * load. `--source-tree DIR` adds the liveSource of another checkout (e.g. the tree before a
+ * change) to the same run, so the two are compared under the same load.
  *
  * @twurple/chat takes no port for a WebSocket (it assumes 80/443): the bench sets the port on
  * its connection target before connecting, the one place it reaches into a peer's internals.
@@ -31,7 +38,6 @@ import { Duplex } from "node:stream";
 import { join } from "node:path";
 import { FakeTwitch } from "../tests/support/fake_twitch.ts";
 import { FakeChat } from "../tests/support/fake_chat.ts";
-import { liveSource } from "../src/chat/live.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -45,6 +51,7 @@ const { values } = parseArgs({
     client: { type: "string" },
     url: { type: "string" },
     expect: { type: "string", default: "0" },
+    "source-tree": { type: "string" },
   },
 });
 
@@ -94,6 +101,12 @@ async function rawClient(url: string, channels: string[], r: ReturnType<typeof r
 }
 
 async function sourceClient(url: string, channels: string[], r: ReturnType<typeof reporter>) {
+  const tree = values["source-tree"];
+  const { liveSource } = tree
+    ? await import(
+      `file://${join(tree, "src/chat/live.ts")}`
+    ) as typeof import("../src/chat/live.ts")
+    : await import("../src/chat/live.ts");
   const controller = new AbortController();
   Deno.addSignalListener("SIGTERM", () => controller.abort());
   for await (const item of liveSource({ channels, server: url })(controller.signal)) {
@@ -359,6 +372,15 @@ async function phase(
   };
 }
 
+/** The 1-minute load average of the machine. */
+function loadAverage(): number {
+  try {
+    return Number(Deno.readTextFileSync("/proc/loadavg").split(" ")[0]);
+  } catch {
+    return NaN;
+  }
+}
+
 /** Peak RSS (VmHWM) of a process in MB. */
 function peakRssMb(pid: number): number | undefined {
   try {
@@ -371,6 +393,8 @@ function peakRssMb(pid: number): number | undefined {
 
 interface FloodResult {
   name: string;
+  /** Load average (1 min) at the start and the end of this client's run. */
+  load: [number, number];
   sent: number;
   consumed: number;
   shed: number;
@@ -382,7 +406,12 @@ interface FloodResult {
 }
 
 /** One client under the flood: `total` messages as fast as the socket takes them. */
-async function flood(name: string, kind: string, total: number): Promise<FloodResult> {
+async function flood(
+  name: string,
+  kind: string,
+  total: number,
+  tree?: string,
+): Promise<FloodResult> {
   await using server = await FakeTwitch.start();
   const pool = linePool();
   const child = new Deno.Command(Deno.execPath(), {
@@ -398,6 +427,7 @@ async function flood(name: string, kind: string, total: number): Promise<FloodRe
       values.channels!,
       "--expect",
       String(total),
+      ...(tree ? ["--source-tree", tree] : []),
     ],
     stdout: "piped",
     stderr: "piped",
@@ -433,6 +463,7 @@ async function flood(name: string, kind: string, total: number): Promise<FloodRe
     );
     const conn = server.connections.find((c) => c.joined.size === CHANNELS.length)!;
     const ticks0 = procStat(child.pid)?.ticks ?? 0;
+    const load0 = loadAverage();
     t0 = performance.now();
     let sent = 0;
     let seq = 0;
@@ -470,6 +501,7 @@ async function flood(name: string, kind: string, total: number): Promise<FloodRe
     const peak = peakRssMb(child.pid) ?? NaN;
     return {
       name,
+      load: [load0, loadAverage()],
       sent,
       consumed,
       shed,
@@ -511,7 +543,15 @@ if (!only || only === "flood") {
   for (const kind of values.clients!.split(",")) {
     const name = CLIENTS[kind];
     if (!name) throw new Error(`unknown client ${kind} (expected ${Object.keys(CLIENTS)})`);
+    const tree = values["source-tree"];
+    if (kind === "source" && tree) {
+      floods.push(await flood(`liveSource @ ${tree}`, "source", total, tree));
+    }
     floods.push(await flood(name, kind === "baseline" ? "raw" : kind, total));
+    // Printed as they come, so a long run shows progress (the table follows at the end).
+    const f = floods[floods.length - 1]!;
+    // deno-lint-ignore no-console -- a benchmark prints its figures
+    console.error(`${f.name}: ${Math.round(f.rate)} msg/s, ${f.peakRssMb.toFixed(0)} MB`);
   }
 }
 if (!only || only === "pipeline") {
@@ -594,16 +634,23 @@ if (floods.length) {
       `socket takes them; each client in a child process`,
   );
   const base = floods.find((f) => f.name.startsWith("baseline"));
-  const source = floods.find((f) => f.name.startsWith("liveSource"));
+  const source = floods.find((f) => f.name.startsWith("liveSource:"));
+  // On a shared machine the rate follows the CPU share the client got; this figure does not.
+  const perCpu = (f: FloodResult) => f.rate / Math.max(f.cpuPercent / 100, 0.001);
   for (const f of floods) {
     const lost = f.sent - f.consumed;
+    const ratios = [
+      base && f !== base ? `${(f.rate / base.rate).toFixed(2)}x baseline` : "",
+      source && f !== source ? `${(f.rate / source.rate).toFixed(2)}x liveSource` : "",
+    ].filter(Boolean).join(", ");
+    const cpuRatio = source && f !== source
+      ? ` (${(perCpu(f) / perCpu(source)).toFixed(2)}x liveSource)`
+      : "";
     out.push(
-      `  ${f.name.padEnd(64)} ${fmt(f.rate).padStart(8)} msg/s` +
-        (base ? ` (${(f.rate / base.rate).toFixed(2)}x baseline` : " (") +
-        (source && f !== source ? `, ${(f.rate / source.rate).toFixed(2)}x liveSource)` : ")") +
-        `; peak RSS ${f.peakRssMb.toFixed(0)} MB; CPU ${f.cpuPercent.toFixed(0)}% ` +
-        // On a shared machine the rate follows the CPU the client got; this does not.
-        `(${fmt(f.rate / Math.max(f.cpuPercent / 100, 0.01))} msg per CPU-second); ` +
+      `  ${f.name}\n    ${fmt(f.rate)} msg/s${ratios ? ` (${ratios})` : ""}; ` +
+        `${fmt(perCpu(f))} msg per CPU-second${cpuRatio}; CPU ${f.cpuPercent.toFixed(0)}% ` +
+        `of a core over ${f.seconds.toFixed(1)} s; peak RSS ${f.peakRssMb.toFixed(0)} MB; ` +
+        `load ${f.load[0].toFixed(1)} -> ${f.load[1].toFixed(1)}; ` +
         (lost === 0 ? "no loss" : `${fmt(lost)} not counted (${fmt(f.shed)} shed)`) +
         (f.note ? `; ${f.note}` : ""),
     );

@@ -10,17 +10,23 @@
  *    (`scripts/chatgen.ts`, as `bench/ingest.ts` generates it) and a mix with 1% relationship
  *    talk.
  *
- * Run: `deno run -A bench/signals_eval.ts [--set PATH]... [--errors] [--no-cost] [--model]`
+ * Run: `deno run -A bench/signals_eval.ts [--set PATH]... [--errors] [--no-cost] [--no-model]`
  * (a `--set` directory means every `*.jsonl` in it).
- * `--model` adds the n-gram second opinion (`src/analysis/signals/ngram_model.ts`, trained on
- * the dev sets) where the rules find nothing (`--threshold P` overrides its cut). Without
+ * `--no-model` scores the rules alone, without the n-gram second opinion
+ * (`src/analysis/signals/ngram_model.ts`); `--threshold P` and `--weights FILE` try another cut
+ * or other weights. `bench/signals_cv.ts` gives the held-out-writer figures. Without
  * `--set` it scores every `tests/data/signals_*.jsonl` (the dev sets). `--errors` lists every
  * wrong line. Prints figures only; pass/fail lives in tests/analysis/signals_test.ts.
  *
  * @module
  */
 import { parseArgs } from "node:util";
-import { detectSignals, mayMentionRelationship } from "../src/analysis/signals.ts";
+import {
+  detectSignals,
+  detectSignalsWith,
+  mayMentionRelationship,
+  shippedSecondOpinion,
+} from "../src/analysis/signals.ts";
 import { generateChat } from "../scripts/chatgen.ts";
 import {
   type Detector,
@@ -29,12 +35,7 @@ import {
   loadLabelled,
   type SetScore,
 } from "./_signals_metrics.ts";
-import {
-  opinion,
-  secondOpinion,
-  type ShippedWeights,
-} from "../src/analysis/signals/ngram_model.ts";
-import type { Signal } from "../src/schemas.ts";
+import { secondOpinion, type ShippedWeights } from "../src/analysis/signals/ngram_model.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -42,36 +43,22 @@ const { values } = parseArgs({
     set: { type: "string", multiple: true },
     errors: { type: "boolean", default: false },
     "no-cost": { type: "boolean", default: false },
-    model: { type: "boolean", default: false },
+    "no-model": { type: "boolean", default: false },
     threshold: { type: "string" },
     weights: { type: "string" },
   },
 });
-/** With `--model`: the rules, and where they find nothing, the n-gram second opinion. */
-const detector: Detector | undefined = values.model
+/** With `--no-model`: the rules alone; with `--threshold`/`--weights`: another second opinion. */
+const detector: Detector | undefined = values["no-model"]
+  ? (text, channel) => detectSignalsWith(text, { channel }, null)
+  : values.threshold || values.weights
   ? await (async () => {
-    const shipped = JSON.parse(
-      await Deno.readTextFile(
-        values.weights ?? new URL("../src/analysis/signals/ngram_weights.json", import.meta.url),
-      ),
-    ) as ShippedWeights;
-    const model = secondOpinion(
-      shipped,
-      values.threshold ? Number(values.threshold) : undefined,
-    );
-    return (text: string, channel: string): Signal[] => {
-      const rules = detectSignals(text, { channel });
-      if (rules.length) return rules;
-      const type = opinion(model, text);
-      return type === null ? [] : [{
-        kind: "relationship",
-        type,
-        target: null,
-        snippet: text.slice(0, 80),
-        confidence: 0.5,
-        rule: "ngram-model",
-      }];
-    };
+    const shipped = values.weights
+      ? JSON.parse(await Deno.readTextFile(values.weights)) as ShippedWeights
+      : null;
+    const base = shipped ? secondOpinion(shipped) : shippedSecondOpinion();
+    const model = { ...base, threshold: Number(values.threshold ?? base.threshold) };
+    return (text: string, channel: string) => detectSignalsWith(text, { channel }, model);
   })()
   : undefined;
 const root = new URL("../tests/data/", import.meta.url);

@@ -17,22 +17,37 @@
  * 5. `target.ts`: the named partner, lowercased without `@`; pronouns, indefinites and emotes
  *    give a signal without a target; the streamer, the speaker and the addressed never are one.
  * 6. `snippet.ts`: the short phrase that carries the fact.
+ * 7. When nothing fired: `streamer_alias.ts` may read a name that opens its clause as the
+ *    subject of a relationship word as the streamer's nickname, and the rules run again (only a
+ *    named partner counts then); and where still no rule even matched, `ngram_model.ts` (a
+ *    character n-gram logistic regression trained on the labelled sets, shipped in
+ *    `ngram_weights.json`) may add a question or a claim without a target when it is sure.
  *
  * The rules favour precision: a wrong claim about a person is worse than a missed one.
  *
  * @module
  */
 import type { Signal } from "../schemas.ts";
-import { canonicalize, type SignalContext } from "./signals/canonical_form.ts";
+import { canonicalize, type SignalContext, withGuessedStreamer } from "./signals/canonical_form.ts";
 import { evaluate } from "./signals/evaluate.ts";
+import { wide } from "./signals/guards.ts";
 import { mayMentionRelationship } from "./signals/prefilter.ts";
 import { RULES } from "./signals/rules.ts";
 import type { Run } from "./signals/target.ts";
 import { REL_WORDS } from "./signals/vocabulary.ts";
+import {
+  scores,
+  type SecondOpinion,
+  secondOpinion,
+  type ShippedWeights,
+} from "./signals/ngram_model.ts";
+import shipped from "./signals/ngram_weights.json" with { type: "json" };
+import { snippetAround } from "./signals/snippet.ts";
 
 export type { SignalContext } from "./signals/canonical_form.ts";
 export { mayMentionRelationship } from "./signals/prefilter.ts";
 export { snippetAround } from "./signals/snippet.ts";
+export type { SecondOpinion } from "./signals/ngram_model.ts";
 
 /** What {@link explainSignals} found: the signals, and the reasoning step by step. */
 export interface Explanation {
@@ -43,7 +58,19 @@ export interface Explanation {
 
 const NO_EMOTES: ReadonlySet<string> = new Set();
 
-function analyze(text: string, ctx: SignalContext, trace: string[] | null): Signal[] {
+let shippedModel: SecondOpinion | null = null;
+
+/** The second opinion shipped with the analyzer (unpacked on first use). */
+export function shippedSecondOpinion(): SecondOpinion {
+  return shippedModel ??= secondOpinion(shipped as ShippedWeights);
+}
+
+function analyze(
+  text: string,
+  ctx: SignalContext,
+  trace: string[] | null,
+  model: SecondOpinion | null,
+): Signal[] {
   if (!mayMentionRelationship(text)) {
     trace?.push("prefilter: no relationship word, nothing else runs");
     return [];
@@ -67,6 +94,61 @@ function analyze(text: string, ctx: SignalContext, trace: string[] | null): Sign
   if (canon.addressed !== null) {
     trace?.push(`addressed: @${canon.addressed} (so "you" means them, and they are no target)`);
   }
+  const stopped = { n: 0 };
+  let found = runRules(run, present, trace, stopped);
+  if (found.length === 0) {
+    // No known reference to the streamer fired: try a name used as the subject of the
+    // relationship word as the streamer's nickname ("dex x bill??" in lanparty_live's chat).
+    const guessed = withGuessedStreamer(canon);
+    if (guessed !== null) {
+      trace?.push(
+        `nickname: nothing fired with the known references to the streamer, so "${guessed.guessed}" ` +
+          `(a name as the subject of a relationship word) is read as the streamer: ${guessed.text}`,
+      );
+      // Only a named partner: "is magnus married?" may be about anyone.
+      // The message-wide guards read the words as written ("esse npc é casado": fiction).
+      const guessedRun = { ...run, canon: guessed, wide: wide(run) };
+      found = runRules(guessedRun, present, trace, stopped)
+        .filter((f) => f.signal.target !== null);
+    }
+  }
+  // The model speaks only where no rule matched: a guard that stopped a match had a reason
+  // (a negation, a denial, someone else, another sense) that the model cannot see.
+  if (found.length === 0 && model !== null && stopped.n > 0) {
+    trace?.push("second opinion: not asked, a guard stopped a rule match");
+  } else if (found.length === 0 && model !== null) {
+    const o = scores(model, text);
+    const type = o.asked >= o.claim ? "question" : "claim";
+    const p = Math.max(o.asked, o.claim);
+    const said = `second opinion (n-gram model): P(asks) ${o.asked.toFixed(2)}, ` +
+      `P(states) ${o.claim.toFixed(2)}, threshold ${model.threshold}`;
+    if (p >= model.threshold) {
+      trace?.push(`${said} -> ${type}, no target`);
+      const at = canon.pieces.find((x) => REL_WORDS.has(x.w) && x.raw !== "") ?? canon.pieces[0]!;
+      found.push({
+        at: 0,
+        signal: {
+          kind: "relationship",
+          type,
+          target: null,
+          snippet: snippetAround(text, at.s, at.e, 60),
+          confidence: Math.round(p * 100) / 100,
+          rule: "ngram-model",
+        },
+      });
+    } else trace?.push(`${said}: below, nothing`);
+  }
+  return dedupe(found);
+}
+
+/** Runs every rule that a present relationship word allows over `run`'s canonical text. */
+function runRules(
+  run: Run,
+  present: ReadonlySet<string>,
+  trace: string[] | null,
+  stopped: { n: number },
+): { at: number; signal: Signal }[] {
+  const canon = run.canon;
   const found: { at: number; signal: Signal }[] = [];
   let matched = 0;
   for (const r of RULES) {
@@ -92,6 +174,7 @@ function analyze(text: string, ctx: SignalContext, trace: string[] | null): Sign
           }
         }
       } else {
+        stopped.n++;
         trace?.push(`rule ${r.name}: "${span}" stopped by guard ${out.guard}: ${out.why}`);
       }
     }
@@ -99,10 +182,10 @@ function analyze(text: string, ctx: SignalContext, trace: string[] | null): Sign
   if (matched === 0) {
     trace?.push(
       "no rule matched: no relationship word is tied to the streamer (he/she/you/the streamer/" +
-        `${ctx.channel}) in a known pattern`,
+        "their name) in a known pattern",
     );
   }
-  return dedupe(found);
+  return found;
 }
 
 /** One signal per (type, target); null targets only when nothing named anyone. */
@@ -141,7 +224,28 @@ function dedupe(found: { at: number; signal: Signal }[]): Signal[] {
  * ```
  */
 export function detectSignals(text: string, ctx: SignalContext): Signal[] {
-  return analyze(text, ctx, null);
+  return analyze(text, ctx, null, shippedSecondOpinion());
+}
+
+/**
+ * Like {@link detectSignals}, with a second opinion: where the rules find nothing in a message
+ * that holds a relationship word, the n-gram model may add a question or a claim without a
+ * target when its probability reaches its threshold.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { detectSignalsWith } from "./signals.ts";
+ * const silent = { asked: { w: new Float32Array(1 << 15), bias: -9 }, claim: { w: new Float32Array(1 << 15), bias: -9 }, threshold: 0.9 };
+ * assert.equal(detectSignalsWith("gg", { channel: "x_tv" }, silent).length, 0);
+ * ```
+ */
+export function detectSignalsWith(
+  text: string,
+  ctx: SignalContext,
+  model: SecondOpinion | null,
+): Signal[] {
+  return analyze(text, ctx, null, model);
 }
 
 /**
@@ -157,8 +261,12 @@ export function detectSignals(text: string, ctx: SignalContext): Signal[] {
  * assert.ok(e.steps.some((s) => s.includes("guard negation")));
  * ```
  */
-export function explainSignals(text: string, ctx: SignalContext): Explanation {
+export function explainSignals(
+  text: string,
+  ctx: SignalContext,
+  model: SecondOpinion | null = shippedSecondOpinion(),
+): Explanation {
   const steps: string[] = [];
-  const fired = analyze(text, ctx, steps);
+  const fired = analyze(text, ctx, steps, model);
   return { fired, steps };
 }

@@ -24,7 +24,7 @@ export const MAX_REST_CHARS = 2000;
 function total(list: readonly string[] | undefined): number {
   if (list === undefined) return 0;
   let n = 0;
-  for (const s of list) n += s.length + 1;
+  for (let i = 0; i < list.length; i++) n += list[i]!.length + 1;
   return n;
 }
 

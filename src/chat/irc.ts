@@ -71,14 +71,34 @@ export class TagPicker {
 
   /** The unescaped values of the names given to the constructor (undefined when absent). */
   pick(tags: IrcTags): (string | undefined)[] {
+    const out = new Array<string | undefined>(this.names.length);
+    this.pickInto(tags.raw, 0, tags.raw.length, out);
+    return out;
+  }
+
+  /**
+   * {@link pick} over the tag section `raw.slice(from, to)` (without its `@`) of a line not
+   * yet parsed, into `out` (every slot written: a value or undefined). Nothing is allocated but
+   * the values.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { TagPicker } from "./irc.ts";
+   * const line = "@id=7;user-id=9 :a!a@a PRIVMSG #c :x";
+   * const out: (string | undefined)[] = [];
+   * new TagPicker(["user-id", "bits"]).pickInto(line, 1, line.indexOf(" "), out);
+   * assert.deepEqual(out, ["9", undefined]);
+   * ```
+   */
+  pickInto(raw: string, from: number, to: number, out: (string | undefined)[]): void {
     const names = this.names;
-    const out = new Array<string | undefined>(names.length).fill(undefined);
-    const raw = tags.raw;
-    const n = raw.length;
-    let pos = 0;
+    for (let i = 0; i < names.length; i++) out[i] = undefined;
+    const n = to;
+    let pos = from;
     while (pos < n) {
       let semi = raw.indexOf(";", pos);
-      if (semi < 0) semi = n;
+      if (semi < 0 || semi > n) semi = n;
       const first = raw.charCodeAt(pos);
       const candidates = first < 128 ? this.#byFirst[first] : undefined;
       if (candidates !== undefined) {
@@ -97,7 +117,6 @@ export class TagPicker {
       }
       pos = semi + 1;
     }
-    return out;
   }
 }
 

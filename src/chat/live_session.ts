@@ -16,7 +16,7 @@
  */
 import type { ChatItem } from "./source.ts";
 import { type IrcLine, parseIrcLine, prefixNick } from "./irc.ts";
-import { channelOf, twitchMeaning } from "./twitch.ts";
+import { channelOf, privmsgMeaning, type TwitchMeaning, twitchMeaning } from "./twitch.ts";
 import type { RecentIds } from "./recent_ids.ts";
 import { NetworkError } from "../errors.ts";
 
@@ -196,6 +196,9 @@ export class LiveSession {
 
   #line(raw: string, now: number): void {
     const lineNo = ++this.#lineNo;
+    // The hot path: a PRIVMSG in Twitch's usual shape is read without an IrcLine.
+    const fast = privmsgMeaning(raw, now);
+    if (fast !== undefined) return this.#meaning(fast, "PRIVMSG", lineNo);
     const line = parseIrcLine(raw);
     if (!line.ok) {
       this.#problem(lineNo, `${line.reason}: ${JSON.stringify(raw.slice(0, 120))}`);
@@ -206,7 +209,7 @@ export class LiveSession {
       case "USERNOTICE":
       case "CLEARMSG":
       case "CLEARCHAT":
-        return this.#chat(line, lineNo, now);
+        return this.#meaning(twitchMeaning(line, now), line.command, lineNo);
       case "PING":
         this.#io.send(
           line.params.length > 0 ? `PONG :${line.params[line.params.length - 1]}` : "PONG",
@@ -233,28 +236,27 @@ export class LiveSession {
     }
   }
 
-  #chat(line: IrcLine, lineNo: number, now: number): void {
-    const meaning = twitchMeaning(line, now);
+  #meaning(meaning: TwitchMeaning | undefined, command: string, lineNo: number): void {
     if (meaning === undefined) return;
     if (meaning.kind === "invalid") return this.#problem(lineNo, meaning.reason);
     const channel = meaning.kind === "message" ? meaning.draft.channel : meaning.event.channel;
     if (!this.#channels.has(channel)) {
       return this.#problem(
         lineNo,
-        `${line.command} for #${channel}, a channel this monitor did not join: dropped`,
+        `${command} for #${channel}, a channel this monitor did not join: dropped`,
       );
     }
     const id = meaning.kind === "message"
       ? meaning.draft.message_id
       : `event ${meaning.event.event_id}`;
     if (!this.#setup.recent.add(id)) return;
-    if (meaning.warning !== undefined) {
-      this.#io.emit({
-        kind: "warning",
-        where: `${this.#setup.where}:${lineNo}`,
-        reason: meaning.warning,
-      });
-    }
+    // Without a warning a meaning is an item already: no second object per message.
+    if (meaning.warning === undefined) return this.#io.emit(meaning);
+    this.#io.emit({
+      kind: "warning",
+      where: `${this.#setup.where}:${lineNo}`,
+      reason: meaning.warning,
+    });
     this.#io.emit(
       meaning.kind === "message"
         ? { kind: "message", draft: meaning.draft }

@@ -79,3 +79,74 @@ Deno.test("emoteNamesFromTag(): a repeated range counts once and the list is cap
   const many = Array.from({ length: 400 }, (_, i) => `${6 + 2 * i}-${6 + 2 * i}`).join(",");
   assert.equal(emoteNamesFromTag(`1:${many}`, text).length, MAX_EMOTES);
 });
+
+/** The straightforward reading of the tag (split, Array.from, sort), which the fast one must equal. */
+function reference(tag: string, text: string): string[] {
+  if (!tag) return [];
+  const found: Array<[number, string]> = [];
+  const starts = new Set<number>();
+  let points: string[] | null | undefined;
+  for (const group of tag.split("/")) {
+    const colon = group.indexOf(":");
+    if (colon <= 0) continue;
+    for (const range of group.slice(colon + 1).split(",")) {
+      const dash = range.indexOf("-");
+      if (dash <= 0) continue;
+      const start0 = Number(range.slice(0, dash));
+      const end0 = Number(range.slice(dash + 1));
+      if (!Number.isInteger(start0) || !Number.isInteger(end0) || start0 < 0 || start0 > end0) {
+        continue;
+      }
+      points ??= /[\ud800-\udbff]/.test(text) ? Array.from(text) : null;
+      const length = points ? points.length : text.length;
+      if (start0 >= length) continue;
+      const cut = (s: number, e: number) =>
+        points ? points.slice(s, e + 1).join("") : text.slice(s, e + 1);
+      let start = start0;
+      let name = cut(start0, end0);
+      const over = end0 - (length - 1);
+      if (over > 0 && over <= 2 && start0 - over >= 0) {
+        const shifted = cut(start0 - over, end0 - over);
+        if (shifted.trim() === shifted) {
+          start = start0 - over;
+          name = shifted;
+        }
+      }
+      if (name.trim() && !starts.has(start)) {
+        starts.add(start);
+        found.push([start, name]);
+        if (found.length >= MAX_EMOTES) break;
+      }
+    }
+    if (found.length >= MAX_EMOTES) break;
+  }
+  found.sort((a, b) => a[0] - b[0]);
+  return found.map(([, name]) => name);
+}
+
+Deno.test("emoteNamesFromTag() equals the straightforward reading of any tag over any text", () => {
+  const junk = fc.constantFrom("", " ", "+", "x", "1e1", "0x2", "-", ":", "/", ",", "1.5");
+  const bound = fc.oneof(fc.nat({ max: 14 }).map(String), junk);
+  const range = fc.oneof(fc.tuple(bound, bound).map(([a, b]) => `${a}-${b}`), junk);
+  const group = fc.tuple(
+    fc.constantFrom("25", "1", "300196486_TK", "", "80481_"),
+    fc.array(range, { minLength: 1, maxLength: 5 }),
+  ).map(([id, ranges]) => `${id}:${ranges.join(",")}`);
+  const tag = fc.array(fc.oneof(group, junk), { maxLength: 4 }).map((g) => g.join("/"));
+  const text = fc.array(
+    fc.oneof(
+      fc.constantFrom("Kappa", " ", "🐸", "👨‍👩‍👧", "\ud800", "\udc00", "é", "LUL"),
+      fc.string({ maxLength: 3 }),
+    ),
+    { maxLength: 8 },
+  ).map((parts) => parts.join(""));
+  fc.assert(
+    fc.property(tag, text, (t, x) => {
+      assert.deepEqual(emoteNamesFromTag(t, x), reference(t, x));
+    }),
+    { numRuns: 5000 },
+  );
+  const many = Array.from({ length: 400 }, (_, i) => `${i}-${i}`).join(",");
+  const long = "x".repeat(400);
+  assert.deepEqual(emoteNamesFromTag(`1:${many}`, long), reference(`1:${many}`, long));
+});

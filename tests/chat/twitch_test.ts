@@ -1,7 +1,13 @@
 import fc from "fast-check";
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import { parseIrcLine } from "../../src/chat/irc.ts";
-import { channelOf, type TwitchMeaning, twitchMeaning } from "../../src/chat/twitch.ts";
+import {
+  channelOf,
+  privmsgMeaning,
+  type TwitchMeaning,
+  twitchMeaning,
+} from "../../src/chat/twitch.ts";
+import { FakeChat } from "../support/fake_chat.ts";
 import type { MessageDraft } from "../../src/chat/source.ts";
 import { ChatEvent, Message } from "../../src/schemas.ts";
 
@@ -308,4 +314,92 @@ Deno.test("twitchMeaning() never throws and yields schema-valid records", () => 
     ),
     { numRuns: 1000 },
   );
+});
+
+/** What the general path (parse the line, then read its meaning) makes of `raw`. */
+function slowMeaning(raw: string, receivedAt: number): TwitchMeaning | undefined {
+  const line = parseIrcLine(raw);
+  return line.ok ? twitchMeaning(line, receivedAt) : undefined;
+}
+
+Deno.test("privmsgMeaning() reads Twitch's PRIVMSGs as the general path does, key order included", () => {
+  const chat = new FakeChat(3);
+  for (let i = 0; i < 2000; i++) {
+    const { line } = chat.line(i % 2 ? "some_channel" : "Other_Chan", RECEIVED + i * 7);
+    const fast = privmsgMeaning(line, RECEIVED);
+    assert(fast !== undefined, `read on the fast path: ${line}`);
+    assertEquals(JSON.stringify(fast), JSON.stringify(slowMeaning(line, RECEIVED)));
+  }
+});
+
+Deno.test("privmsgMeaning() equals the general path on any line it accepts", () => {
+  const tag = fc.oneof(
+    fc.constantFrom(
+      "id=m1",
+      "id=",
+      "id",
+      "tmi-sent-ts=1725278400000",
+      "tmi-sent-ts=5",
+      "tmi-sent-ts=x",
+      "user-id=42",
+      "display-name=A\\sB",
+      "emotes=25:0-4",
+      "emotes=1:3-1,9-",
+      "badges=a/1,,b/2",
+      "badges=,",
+      "bits=100",
+      "first-msg=1",
+      "reply-parent-msg-id=p",
+      "reply-parent-user-login=Bob",
+      "reply-parent-user-id=7",
+      "idx=1",
+      "i=2",
+      "",
+    ),
+    fc.tuple(
+      fc.constantFrom("id", "user-id", "display-name", "bits", "emotes"),
+      fc.string({ maxLength: 6 }).map((v) => v.replace(/[ ;\r\n]/g, "")),
+    ).map(([k, v]) => `${k}=${v}`),
+  );
+  // Mostly Twitch's shape, so that the fast path has lines to read; sometimes anything else.
+  const usually = <T>(good: T, ...others: T[]) =>
+    fc.oneof({ arbitrary: fc.constant(good), weight: 4 }, fc.constantFrom(good, ...others));
+  const prefix = usually(
+    ":ann!ann@ann.tmi.twitch.tv",
+    ":Ann!ann@h",
+    ":ann@h",
+    ":ann",
+    ":tmi.twitch.tv",
+    ":bad nick!x@y",
+    ":",
+    "",
+  );
+  const middle = usually(" PRIVMSG ", " PRIVMSG  ", " privmsg ", " NOTICE ", "  PRIVMSG ");
+  const channel = usually("#chan", "#Chan_2", "#", "#bad!", "chan", "#" + "c".repeat(26));
+  const text = fc.oneof(
+    fc.string({ maxLength: 20 }),
+    fc.constantFrom("\x01ACTION waves\x01", "\x01ACTION\x01", "Kappa hi", ":colon", ""),
+  ).map((t) => t.replace(/[\r\n]/g, ""));
+  const beforeText = usually(" :", "  :", " ", "");
+  let accepted = 0;
+  fc.assert(
+    fc.property(
+      fc.array(tag, { minLength: 1, maxLength: 8 }),
+      prefix,
+      middle,
+      channel,
+      beforeText,
+      text,
+      usually("", "\r", " "),
+      (tags, p, m, c, b, t, end) => {
+        const raw = `@${tags.join(";")} ${p}${m}${c}${b}${t}${end}`;
+        const fast = privmsgMeaning(raw, RECEIVED);
+        if (fast === undefined) return;
+        accepted++;
+        assertEquals(JSON.stringify(fast), JSON.stringify(slowMeaning(raw, RECEIVED)));
+      },
+    ),
+    { numRuns: 3000 },
+  );
+  assert(accepted > 100, `the fast path read ${accepted} of 3000 lines`);
 });

@@ -323,3 +323,24 @@ Deno.test("JsonlLog with small windows: concurrent writers and restarts store ea
     { numRuns: 40 },
   );
 });
+
+Deno.test("JsonlLog dedups a line over 64 KiB already in an old log, after a restart too", async () => {
+  // Issue 11, item 15: a log written before the one length rule can hold lines longer than the
+  // readers' 64 KiB limit. Dedup must still know their ids, whatever the readers skip.
+  await using dir = await tempDir();
+  const path = join(dir.path, "logs", "m.jsonl");
+  await Deno.mkdir(join(dir.path, "logs"), { recursive: true });
+  const long = { id: "long-1", text: "y".repeat(70 * 1024) };
+  await Deno.writeTextFile(
+    path,
+    [long, ...recs(0, 5)].map((r) => JSON.stringify(r)).join("\n") + "\n",
+  );
+  const first = await openLog(path).append([long, ...recs(3, 8)]);
+  assert.deepEqual(ids(first.written), ["id-5", "id-6", "id-7"]);
+  assert.equal(first.duplicates, 3);
+  // A restarted writer whose window holds one id: the long line's id is in the runs on disk.
+  const again = await openLog(path, 1).append([long, ...recs(0, 8)]);
+  assert.deepEqual(ids(again.written), []);
+  assert.equal(again.duplicates, 9);
+  assert.equal((await linesOf(path)).filter((r) => r.id === "long-1").length, 1);
+});

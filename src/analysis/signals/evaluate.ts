@@ -9,7 +9,8 @@ import { dislocated, GUARDS, type Match, readMatch, type Stop } from "./guards.t
 import { NAMING_RULES, type Rule } from "./rules.ts";
 import { phraseOf } from "./snippet.ts";
 import { checkTarget, type Run } from "./target.ts";
-import { type Canon, pieceAt } from "./canonical_form.ts";
+import type { Canon } from "./canonical_form.ts";
+import { pieceAt } from "./clauses.ts";
 import {
   ACTIVITY_NEXT,
   COMMON_VERB,
@@ -107,6 +108,22 @@ function readTarget(m: Match): TargetRead | Stop {
         why: `"${g.p} ${g.rel} ${word}": "${word}" is what they do, not a name`,
       };
     }
+    // "his wife sara is so sweet", "her bf max ?": a name in apposition closes its phrase or
+    // carries the verb; "her husband moderates here", "his gf left him" do not.
+    const next = canon.pieces[k + 1]?.w;
+    if (
+      !linked && next !== undefined && !APPOSITION_NEXT.test(next) && verbLike(word) &&
+      !verbLike(next)
+    ) {
+      return {
+        guard: "not-a-name",
+        why: `"${g.p} ${g.rel} ${word} ${next}": "${word}" reads as what they do, not a name`,
+      };
+    }
+    // "his missus is deadly at mario kart", "sa femme est sur son insta": a place or a manner.
+    if (linked && next !== undefined && /^(?:at|sur|so|too|af|asf|on|such)$/.test(next)) {
+      return { guard: "not-a-name", why: `"is ${word} ${next}": "${word}" is no name` };
+    }
   }
   if (rel === "seeing" && tc.kind === "none") {
     const noun = canon.pieces[k + 1]?.w ?? "";
@@ -142,15 +159,32 @@ function readTarget(m: Match): TargetRead | Stop {
     if (target === null && /^(?:the|his|her)$/.test(word) && canon.pieces[k + 1]?.w === "ex") {
       return { target: null, more: [], note: `"with ${word} ex": a former partner, unnamed` };
     }
-    if (target === null && rel !== "seeing" && !/(?:^| )who(?= |$)/.test(before)) {
+    // "still with her man", "is she still with the canadian guy": a partner, unnamed.
+    if (target === null && /(?:^| )(?:still|back)(?= |$)/.test(mid)) {
+      const n1 = canon.pieces[k + 1]?.w ?? "";
+      const n2 = canon.pieces[k + 2]?.w ?? "";
+      if (
+        /^(?:his|her)$/.test(word) && UNNAMED_PARTNER.has(n1) ||
+        /^(?:the|that)$/.test(word) && (PERSON_NOUN.has(n1) || PERSON_NOUN.has(n2))
+      ) return { target: null, more: [], note: `"with ${word} ${n1}": a partner, unnamed` };
+    }
+    if (
+      target === null && rel !== "seeing" && !/(?:^| )who(?= |$)/.test(before) &&
+      // "ist mit dem typen aus hamburg zusammen": "together" closes it, a partner unnamed.
+      !togetherLater(canon, k)
+    ) {
       return { guard: "other-sense", why: `"with ${word}" is company, not a partner` };
     }
     if (ACTIVITY_NEXT.has(after)) {
       return { guard: "other-sense", why: `"${rel} ${word} ${after}" is an activity` };
     }
+    // "she's with renée the pastry chef", "he's with zoë from the english branch": being with
+    // a named person is a partner unless an activity or a place follows.
+    const being = target !== null && /(?:^| )(?:is|are|was|were|'s|been)(?= |$)/.test(mid) &&
+      !COMPANY_NEXT.test(after);
     if (
       rel !== "seeing" && !/(?:^| )(?:still|back|now|currently)(?= |$)/.test(mid) && after &&
-      !WITH_NEXT.test(after) && !togetherLater(canon, k)
+      !WITH_NEXT.test(after) && !togetherLater(canon, k) && !being
     ) {
       return {
         guard: "other-sense",
@@ -164,6 +198,30 @@ function readTarget(m: Match): TargetRead | Stop {
 /** After "with X", these keep X a partner: "is he with jana together?", "with sara now". */
 const WITH_NEXT =
   /^(?:\?|\.|,|now|rn|still|right|tho|though|fr|or|again|lol|lmao|anymore|STREAMER|together|since|for|and|but|not|yet|already|officially|forever|married|engaged|a|years|months|non|nao|não|né|ne|oder|hein|no|right|ou|before|deadass|ngl|tbh|btw|frfr|ong|innit|fs|confirmed|irl|kekw|lul|omegalul|jaja|jajaja|kkk|kkkk|mdr|ptdr)$/;
+
+/** After "his gf NAME": what keeps NAME a name in apposition. */
+const APPOSITION_NEXT =
+  /^(?:\?|\.|,|is|was|and|or|has|had|says|said|lol|lmao|kekw|lul|omegalul|btw|tho|fr|rn|now|too|also|irl|from|of|who|that|right|ngl|mdr|kkk|kkkk|jaja|jajaja|💕|❤️|❤|😍|🥰|💍|STREAMER|on|in|at|with)$/;
+
+/** Past forms chat uses that no rule of thumb finds. */
+const IRREGULAR_PAST = new Set(
+  ("forgot left said went came got made told took gave brought bought thought sent ran won " +
+    "lost met saw felt kept found paid put set sat stood wrote broke")
+    .split(" "),
+);
+
+/** Does `w` look like a verb ("moderates", "carried", "left") rather than a name? */
+function verbLike(w: string): boolean {
+  return COMMON_VERB.has(w) || IRREGULAR_PAST.has(w) || /^[a-z]{3,}(?:ed|es)$/.test(w) ||
+    /^[a-z]{4,}[^s'aeiou]s$/.test(w);
+}
+
+/** Partner words after "with his/her": "still with her man". */
+const UNNAMED_PARTNER = new Set(["man", "girl", "gf", "bf", "wife", "husband", "boo", "lady"]);
+
+/** After "is with X", what makes X company: a place, a time, an activity, a group. */
+const COMPANY_NEXT =
+  /^(?:at|in|on|to|into|tonight|today|tomorrow|later|playing|streaming|gaming|duo|duos|vc|ranked|collab|and|&|\+|irl|rn|right|for|during|watching|again)$/;
 
 /** "mit da bärbel aus graz zam": "together" closes the clause of a German "with". */
 function togetherLater(canon: Canon, k: number): boolean {
@@ -190,28 +248,58 @@ const PERSON_REL =
 /** A clipped first name in chat: "cami", "jime", "flor", "pau". */
 const CLIPPED_NAME = /^\p{L}{3,4}$/u;
 
-/** "X or Y", "X or with Y", "X oder mit Y": the other names offered after the target. */
+/** Words that lead from one partner to the next: "or", "then", "and now", "before", "puis". */
+const NEXT_LINK = new Set(
+  "or and then before after now later afterwards again , first".split(" "),
+);
+/** Words between the link and the next name: "and then with the", "or still", "puis avec". */
+const NEXT_SKIP = /^(?:with|w|the|to|still|now|back|dating|seeing|dated|date|a|again|also)$/;
+/** After "or" only: "is he with X or is he with Y". */
+const NEXT_SKIP_OR = /^(?:is|was|he|she|it|STREAMER)$/;
+/** Words after "before"/"then" that are times or things, not partners. */
+const NOT_A_PARTNER = new Set(
+  ("debut worlds christmas covid college school uni lockdown summer winter spring fall " +
+    "marathon tournament stream streaming twitch youtube year years month months week weeks " +
+    "primo prima cousin brother sister friend amigo amiga ami amie bruder schwester caster")
+    .split(" "),
+);
+/** What may close the name of a list: the end, punctuation, another link, chat filler. */
+const NAME_CLOSE =
+  /^(?:\?|\.|,|now|rn|too|also|tho|though|fr|ngl|iirc|lol|lmao|kekw|lul|omegalul|mdr|ptdr|kkk|kkkk|jaja|jajaja|xd|haha|both|again|before|after|then|or|and|irl|right|together)$/;
+
+/**
+ * The other partners named in a list after the target: "X or Y", "dated rina then aiko",
+ * "mit der sarah und davor mit der nina", "sortie avec jess puis avec marie", "is she with max
+ * now or still daniel". Each name must close its phrase, so "with sara and then jake said hi"
+ * names only sara.
+ */
 function moreNames(m: Match, k: number): string[] {
   const p = m.canon.pieces;
   const out: string[] = [];
   let i = k + 1;
-  // "... or Y", and a second "with": "ficou com a bia e com a carol", "with X and before with Y".
-  while (
-    p[i]?.w === "or" ||
-    p[i]?.w === "and" &&
-      (p[i + 1]?.w === "with" || p[i + 2]?.w === "with" && p[i + 1]?.w === "before")
-  ) {
-    i++;
-    if (p[i]?.w === "before") i++;
-    while (
-      p[i] && /^(?:with|w|the|to|still|now|back|is|he|she|dating|seeing)$/.test(p[i]!.w) ||
-      p[i]?.art
-    ) i++;
-    if (!p[i]) break;
-    const tc = checkTarget(m.run, i);
-    if (tc.kind !== "name" || p[i]!.w === "STREAMER") break;
+  for (;;) {
+    let j = i;
+    let linked = false;
+    let or = false;
+    while (p[j] && NEXT_LINK.has(p[j]!.w)) {
+      if (p[j]!.w !== ",") linked = true;
+      if (p[j]!.w === "or") or = true;
+      j++;
+    }
+    if (!linked) break;
+    let withAgain = false;
+    while (p[j] && (NEXT_SKIP.test(p[j]!.w) || p[j]!.art || or && NEXT_SKIP_OR.test(p[j]!.w))) {
+      if (p[j]!.w === "with") withAgain = true;
+      j++;
+    }
+    if (!p[j]) break;
+    const tc = checkTarget(m.run, j);
+    if (tc.kind !== "name" || p[j]!.w === "STREAMER" || NOT_A_PARTNER.has(p[j]!.w)) break;
+    // "X or Y" and "with X and with Y" offer a second name; "then Y" must close its phrase.
+    const after = p[j + 1]?.w;
+    if (!or && !withAgain && after !== undefined && !NAME_CLOSE.test(after)) break;
     out.push(tc.name);
-    i++;
+    i = j + 1;
   }
   return out;
 }

@@ -150,7 +150,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "casado casada casados casadas= married; caso casó casaron= married;" +
       "comprometido comprometida comprometio comprometió= engaged;" +
       "sale salen saliendo anda andan= dating; andas andás= you dating; casas= you marry; te= -; casar casarse= marry; va= going; salia salía salio salió anduvo andaba= dated;" +
-      "sigue= is still; siguen= are still; sigues= you are still;" +
+      "sigue= is still; más= more; pololea pololean pololeando= dating; pololeaba pololeo pololeó= dated; luego= then; despues después= after; tal= certain; cierta cierto= certain; estuvo= was; ha= has; liado liada liaron= dating; enrollado enrollada= dating; rollo= something; siguen= are still; sigues= you are still;" +
       "esta está= is; estan están= are; estas estás= you are; es= is; son= are;" +
       "sos eres= you are; era= was; fue= was; eran= were;" +
       "con= with; y= and; e= and; o u= or; pero= but; sino= but; no= not; nunca= never;" +
@@ -161,14 +161,14 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "quien quién quienes= who; que qué q= that; cierto verdad= true; neta= really;" +
       "cortaron terminaron separaron= broke up; termino terminó corto cortó separo separó= broke up;" +
       "divorcio divorció divorciaron= divorced; divorciado divorciada= divorced;" +
-      "algo= something; alguien= someone; se= -; usted vos= you; ustedes= you guys; tal= -;" +
+      "algo= something; alguien= someone; se= -; usted vos= you; ustedes= you guys;" +
       "desde= since; hace= since; decinos dinos decime dime= tell us; ese esa eso aquel aquella= that; este= this; volvio volvió= is back; antes= before; primero= first; llama= called; besaron= kissed; si= if; sabe saben= know;" +
       "en= in;" +
       "dos= two; años anos año= years; meses mes= months; pasado pasada= last;" +
       "confirmado confirmada confirmadisimo confirmadísimo oficial= confirmed",
   ),
   pt: table(
-    "tem= has; têm= have; tens= you have; namorada= gf; namorado= bf; mina= girl; boy= man; namorados= a couple;" +
+    "tem= has; foi= was; depois= after; entao então= then; tal= certain; certa= certain; saindo anda andam andando= dating; casal= couple; pegando= seeing; acabaram= broke up; oficializou oficializaram= confirmed; têm= have; tens= you have; namorada= gf; namorado= bf; mina= girl; boy= man; namorados= a couple;" +
       "namora namoram namorando= dating; namorava namorou andou= dated; ficando ficou fica= seeing; ficante= partner;" +
       "esposa mulher= wife; marido esposo= husband; noivo noiva noivos= engaged; ex-namorada ex-namorado= ex;" +
       "casado casada casados casadas casou casaram= married; chama chama-se= called; sim= yes; casar= marry; vai= going; parceiro parceira= partner;" +
@@ -185,7 +185,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "confirmado confirmada oficial= confirmed",
   ),
   de: table(
-    "hat= has; isch= is; heast= -; haben= have; hast= have; freundin= gf; freund= bf; partnerin partner= partner;" +
+    "hat= has; dann= then; davor= before; danach= after; erst= first; immer= -; echt= really; auch= also; mal= once; ner= a; nem= a; gewissen gewisse gewisser= certain; mehr= anymore; geht gehen= goes; paar= couple; süßeste süsseste= cutest; isch= is; heast= -; haben= have; hast= have; freundin= gf; freund= bf; partnerin partner= partner;" +
       "frau ehefrau= wife; mann ehemann= husband; verlobte verlobter= fiance; exfreundin ex-freundin exfreund ex-freund= ex;" +
       "verheiratet geheiratet= married; heiratet heiraten= marry; verlobt= engaged;" +
       "zusammen zam zsamm= together; vergeben liiert= taken; ledig solo= single; beziehung= relationship; datet daten= dating; er= he; sie= she; es= it;" +
@@ -202,7 +202,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "letzten letzte letztes letztem= last; heißt heisst= called; bestätigt bestaetigt offiziell= confirmed",
   ),
   fr: table(
-    "il= he; lui= him; elle= she; ils elles= they; a= has; ont= have; as= have; copine meuf blonde= gf;" +
+    "il= he; largué larguée= broke up with; juste= just; apparemment= apparently; puis ensuite= then; après apres= after; d'abord dabord= first; vraiment= really; aussi= also; été= been; certaine certain= certain; cassé= broke up; lui= him; elle= she; ils elles= they; a= has; ont= have; as= have; copine meuf blonde= gf;" +
       "copain mec chum= bf; femme= wife; mari= husband; fiancé fiancée fiance fiancee= fiance;" +
       "fiancés fiancées fiances= engaged; marié mariée mariés mariées marie mariee= married;" +
       "sort sortent= dating; sors= you dating; sortait= dated; sorti sortie= dated; ensemble= together;" +

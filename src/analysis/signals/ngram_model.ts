@@ -1,12 +1,13 @@
 /**
- * A second opinion for the relationship-signal rules: two logistic regressions over hashed
+ * The second opinion of the relationship-signal analyzer: two logistic regressions over hashed
  * character n-grams (3 to 5 characters of the lowercased text), one for "asks about the
- * streamer's relationship" and one for "states it". Trained on the dev sets only by
- * `scripts/train_signals_ngram.ts`; the weights ship in `ngram_weights.json` (int8, base64).
+ * streamer's relationship" and one for "states it". Trained on the labelled sets by
+ * `scripts/train_signals_ngram.ts` ({@link train}); the weights ship in `ngram_weights.json`
+ * (int8, base64, about 90 KB), read at run time with no download.
  *
- * It names nobody and knows no guard: it can only add a question or a claim without a target
- * where the rules found nothing. It is not part of {@link detectSignals}; the eval scores it
- * with `--model` so that a blind set can say whether it helps.
+ * It names nobody and knows no guard: the analyzer asks it only where no rule even matched, and
+ * it can only add a question or a claim without a target when its probability reaches the
+ * threshold. `bench/signals_cv.ts` measures it writer by writer on chat it was not trained on.
  *
  * @module
  */
@@ -81,23 +82,70 @@ export interface SecondOpinion {
   threshold: number;
 }
 
+/** Training options; see {@link train}. */
+export interface TrainOptions {
+  /** Passes over the data (default 12). */
+  epochs?: number;
+  /** L2 penalty per update (default 1e-4). */
+  l2?: number;
+  /** The learning rate of the first pass, divided by (1 + pass) after (default 0.05). */
+  rate?: number;
+  /** Seed of the example order (default 7). */
+  seed?: number;
+}
+
 /**
- * What the second opinion says of `text`: "question", "claim" or null.
+ * Trains one logistic regression by plain SGD on the logistic loss over `examples` (the
+ * features of a text, and whether it is positive). Deterministic for a given seed.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { opinion } from "./ngram_model.ts";
- * const zero = { w: new Float32Array(1 << 15), bias: -5 };
- * assert.equal(opinion({ asked: zero, claim: zero, threshold: 0.5 }, "gg"), null);
+ * import { features, probability, train } from "./ngram_model.ts";
+ * const ex = [
+ *   { f: features("does he have a gf"), y: true },
+ *   { f: features("gg wp"), y: false },
+ * ];
+ * const m = train(ex, { epochs: 20 });
+ * assert.ok(probability(m, ex[0]!.f) > probability(m, ex[1]!.f));
  * ```
  */
-export function opinion(model: SecondOpinion, text: string): "question" | "claim" | null {
+export function train(
+  examples: readonly { f: readonly number[]; y: boolean }[],
+  options: TrainOptions = {},
+): Logistic {
+  const { epochs = 12, l2 = 1e-4, rate = 0.05 } = options;
+  let seed = options.seed ?? 7;
+  const rnd = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+  const m: Logistic = { w: new Float32Array(BUCKETS), bias: 0 };
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    const r = rate / (1 + epoch);
+    const order = examples.map((_, i) => i).sort(() => rnd() - 0.5);
+    for (const i of order) {
+      const d = examples[i]!;
+      const g = probability(m, d.f) - (d.y ? 1 : 0);
+      m.bias -= r * g;
+      for (const f of d.f) m.w[f] = m.w[f]! - r * (g + l2 * m.w[f]!);
+    }
+  }
+  return m;
+}
+
+/**
+ * Both probabilities of `text`: that it asks about the streamer's relationship, and that it
+ * states one.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { scores } from "./ngram_model.ts";
+ * const zero = { w: new Float32Array(1 << 15), bias: 0 };
+ * assert.deepEqual(scores({ asked: zero, claim: zero, threshold: 0.9 }, "gg"), { asked: 0.5, claim: 0.5 });
+ * ```
+ */
+export function scores(model: SecondOpinion, text: string): { asked: number; claim: number } {
   const f = features(text);
-  const a = probability(model.asked, f);
-  const c = probability(model.claim, f);
-  if (Math.max(a, c) < model.threshold) return null;
-  return a >= c ? "question" : "claim";
+  return { asked: probability(model.asked, f), claim: probability(model.claim, f) };
 }
 
 /** The shipped file's shape. */

@@ -50,9 +50,19 @@ function grouped(stems: readonly string[]): string {
 const CORE = grouped(STEM_LIST);
 const STEMS = new RegExp(`${CORE}|\\b(?<w>with\\b|w\\/|w\\b)`, "i");
 const STEMS_NO_WITH = new RegExp(CORE, "i");
-const CLIPPED_X = / [x&] \S+ ?(?:\?|real\b|official|confirm|canon|💕|❤|💍|😍|🥰|💖)/iu;
+/** "geht nina mit dem bassisten?", "is er mit der jördis": German "with" after its verb. */
+const GERMAN_WITH = /\b(?:geht|gehst|ist|is|isch|bist|war) \S+ (?:\S+ )?mit\b/i;
+/** Any of the hearts or the handshake of {@link HEART_PAIR}, by substring (cheaper than a scan). */
+function mayHoldHeart(text: string): boolean {
+  return text.includes("\u2764") || text.includes("\u2665") ||
+    text.includes("\uD83D") && HEART_SURROGATE.test(text) || text.includes("\uD83E\uDD1D");
+}
+const HEART_SURROGATE = /\uD83D[\uDC95\uDC9E\uDC98\uDC91\uDC8F]/;
+/** "paco ❤️ carla?", "memo 🤝 ximena": a heart or a handshake between two words. */
+const HEART_PAIR = /\S (?:❤️?|♥️?|🤝|💕|💞|💘|💑|💏) \S/u;
+const CLIPPED_X = / [x&] \S+ ?(?:\?|=|real\b|offici|confirm|canon|💕|❤|💍|😍|🥰|💖)/iu;
 const WITH_AFTER_SUBJECT =
-  /(?:\b(?:he|she|hes|shes|is|u|you|ur|are|r|still|back|now|currently|been|was|were|literally|actually|really|def|prob|probably|totally|lowkey|officially|secretly|apparently|already|like|just|so|also|fr|clearly|obviously|definitely|defo|deff|kinda|sorta|highkey|prolly|always|even)|['’]s) w(?:ith\b|\/|\b)|\bwith (?:him|her)\b|\b(?:is|was|isnt|wasnt) \S+ w(?:ith\b|\/|\b)/i;
+  /(?:\b(?:he|she|hes|shes|is|u|you|ur|are|r|still|back|now|currently|been|was|were|literally|actually|really|def|prob|probably|totally|lowkey|officially|secretly|apparently|already|like|just|so|also|fr|clearly|obviously|definitely|defo|deff|kinda|sorta|highkey|prolly|always|even|out)|['’]s) w(?:ith\b|\/|\b)|\bwith (?:him|her)\b|\b(?:is|was|isnt|wasnt) \S+ w(?:ith\b|\/|\b)/i;
 
 /**
  * The pre-filter: false when `text` certainly holds no relationship talk, so that the ~99% of
@@ -71,8 +81,11 @@ export function mayMentionRelationship(text: string): boolean {
   const m = STEMS.exec(text);
   if (m === null) {
     // The clipped forms "rexx + sienna", "ambre x hugo real??" (cheap checks first).
+    // German "with" and a heart between two words: rare, so a cheap test of a substring first.
     return text.includes(" + ") ||
-      (text.includes(" x ") || text.includes(" & ")) && CLIPPED_X.test(text);
+      (text.includes(" x ") || text.includes(" & ")) && CLIPPED_X.test(text) ||
+      text.includes(" mit ") && GERMAN_WITH.test(text) ||
+      mayHoldHeart(text) && HEART_PAIR.test(text);
   }
   if (m.groups?.w === undefined) return true;
   return STEMS_NO_WITH.test(text) || WITH_AFTER_SUBJECT.test(text);

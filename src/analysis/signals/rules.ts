@@ -10,7 +10,7 @@
 
 /** Words that may sit between a subject and its relationship word. */
 const MID_WORDS =
-  "is|are|was|were|am|'s|been|be|has|have|had|do|does|did|still|currently|now|def|definitely|defo|deff|prob|probably|prolly|totally|lowkey|highkey|low key|high key|literally|actually|really|secretly|officially|apparently|already|like|just|so|also|fr|deadass|clearly|obviously|kinda|sorta|finally|ever|even|not|never|no longer|back|rumored to be|said to be|supposedly|allegedly|reportedly|gonna|going to|will|should|would|could|might|may|wants to|want to|wanna|needs to|need to|ought to|got|get|gets|getting|used to|always|for sure|for real|since [0-9]+ (?:years|months|weeks)|for [0-9]+ (?:years|months|weeks)|since (?:last )?[^ ?.,]+|in [0-9]{4}|[0-9]{4}|before|first|once";
+  "is|are|was|were|am|'s|been|be|has|have|had|do|does|did|still|currently|now|def|definitely|defo|deff|prob|probably|prolly|totally|lowkey|highkey|low key|high key|literally|actually|really|secretly|officially|apparently|already|like|just|so|also|fr|deadass|clearly|obviously|kinda|sorta|finally|ever|even|not|never|no longer|back|rumored to be|said to be|supposedly|allegedly|reportedly|gonna|going to|will|should|would|could|might|may|wants to|want to|wanna|needs to|need to|ought to|got|get|gets|getting|used to|always|for sure|for real|since [0-9]+ (?:years|months|weeks)|for [0-9]+ (?:years|months|weeks)|since (?:last |the |a )?[^ ?.,]+|in [0-9]{4}|[0-9]{4}|before|first|once|irl|anymore|also|too";
 /** What may sit between "X" and "his gf": "X is still his gf", "is X really his gf". */
 const LINK_MID =
   "still|now|currently|really|actually|literally|def|definitely|prob|probably|totally|not|never|no longer|officially|like|lowkey|so";
@@ -26,7 +26,7 @@ const PARTNER = "gf|bf|wife|husband|fiance|partner|ex";
 const PARTNER_LOOSE = "gf|bf|wife|husband|fiance|partner|ex|girl|bae|man|lady|boo";
 /** What two people are, or were: "together", "a couple", "broke up". */
 const PAIR =
-  "together|a couple|couple|partner|partners|used to date|used to be together|dated|dating|a thing|married|engaged|in a relationship|broke up|split up|split|divorced|kissed|(?:so |really )?(?:cute|adorable|perfect|good) together";
+  "together|a couple|couple|partner|partners|used to date|used to be together|dated|dating|a thing|married|engaged|in a relationship|broke up|break up|split up|split|divorced|kissed|official|officially together|(?:so |really )?(?:cute|adorable|perfect|good) together";
 /** Words between a pair and what they are: "are still", "have been together for 2 years". */
 const PAIR_MID =
   `(?<mid>(?: (?:${MID_WORDS}|have|has|had|were|both|each other|last|month|year|week|[0-9]+|years|months|weeks|ago|since|for|already|officially|last|the last|(?:in|on|at) (?:the )?[^ ?.,]+))*)`;
@@ -50,6 +50,7 @@ export type RuleName =
   | "partner"
   | "together"
   | "together-pair"
+  | "pair-they"
   | "together-reverse"
   | "together-after"
   | "reverse-dating"
@@ -85,15 +86,15 @@ const rule = (name: RuleName, base: number, needs: string, source: string): Rule
 });
 const PARTNER_WORDS = "gf bf wife husband fiance partner ex";
 const PAIR_WORDS =
-  "together couple dating thing married engaged relationship broke split divorced kissed date " +
-  "dated partner";
+  "together couple dating thing married engaged relationship broke break split divorced kissed " +
+  "date dated partner official";
 
 export const RULES: readonly Rule[] = [
   rule(
     "dating",
     0.85,
     "dating seeing with w relationship together",
-    `${START}(?:(?<aux>${AUXQ})(?: not)? )?(?<s>${SUBJ})${MID} (?<rel>dating|seeing|going out with|in a relationship with|together with|a thing with|a thing w|something with|something w|a something with|hooking up with|with|w)(?: (?:now|still|already|rn|currently))?(?: with)?(?: ${TGT})?(?= |$)`,
+    `${START}(?:(?<aux>${AUXQ})(?: not)? )?(?<s>${SUBJ})${MID} (?<rel>dating|seeing|going out with|in a relationship with|together with|a thing with|a thing w|something with|something w|a something with|hooking up with|with|w)(?: (?:now|still|already|rn|currently|really|irl|also))?(?: with)?(?: ${TGT})?(?= |$)`,
   ),
   rule(
     "date-verb",
@@ -137,7 +138,7 @@ export const RULES: readonly Rule[] = [
     "partner-name",
     0.85,
     PARTNER_WORDS + " girl bae lady man boo",
-    `${START}(?<p>${POSS})${MOD} (?<rel>${PARTNER_LOOSE})(?: (?:is called|is named|is|=|named|called|aka)| was(?= [^ ]+(?: [?.,]|$)))? ${TGT}(?= |$)`,
+    `${START}(?<p>${POSS})${MOD} (?<rel>${PARTNER_LOOSE})(?: (?:is called|is named|is|=|named|called|aka)| was(?= (?:the )?[^ ]+(?: [?.,]|$)))? ${TGT}(?= |$)`,
   ),
   rule(
     "name-partner",
@@ -158,6 +159,13 @@ export const RULES: readonly Rule[] = [
     PAIR_WORDS,
     `${START}(?:(?<aux>are|were|is)(?: not)? )?${TGT} and (?<s>you|he|she|STREAMER|him|her|ur)${PAIR_MID} (?<rel>${PAIR})(?= |$)`,
   ),
+  // "anaïs et hugo sont trop cute, ils sont ensemble depuis...": the pair, then "they" are.
+  rule(
+    "pair-they",
+    0.7,
+    PAIR_WORDS,
+    `${START}(?<s>STREAMER) and ${TGT}(?: [^ ?.]+){1,6} , they(?: are| were| have| had)?(?: (?:been|already|still|really|officially|so))* (?<rel>together|a couple|dating|married|engaged|broke up|split up|divorced)(?= |$)`,
+  ),
   rule(
     "together-pair",
     0.7,
@@ -176,7 +184,12 @@ export const RULES: readonly Rule[] = [
     "dating married engaged with relationship",
     `${START}(?:(?<aux>is|was|does|did)(?: not)? )?${TGT}${MID} (?<rel>dating|married to|engaged to|going out with|in a relationship with|with) (?<s>STREAMER|you|him|her)(?= |$)`,
   ),
-  rule("elliptic", 0.5, "dating", `(?<=^|[?.,] )(?:still )?(?<rel>dating) ${TGT} \\?`),
+  rule(
+    "elliptic",
+    0.5,
+    "dating with",
+    `(?<=^|[?.,] )(?:still )?(?<rel>dating|(?<=still )with) ${TGT}(?: together)? \\?`,
+  ),
   // "gf?", "novia?? 👀", "namorada?? kkkk": the whole line asks whether there is a partner.
   rule(
     "bare-partner",
@@ -203,7 +216,7 @@ export const RULES: readonly Rule[] = [
     "with-whom",
     0.6,
     "dating together married seeing",
-    `(?<=^|[?.,] )(?<aux>with who|of who)(?: (?:is|are|was|he|she|STREAMER|you))* (?<rel>dating|together|married|seeing)(?= |$)`,
+    `(?<=^|[?.,] )(?<aux>with who|of who)(?: (?:is|are|was|he|she|STREAMER|you|now|still|currently|really|rn))* (?<rel>dating|together|married|seeing)(?= |$)`,
   ),
   // "married?? him and kai???"
   rule(
@@ -251,6 +264,7 @@ export const NAMING_RULES = new Set<RuleName>([
   "together",
   "together-reverse",
   "together-after",
+  "pair-they",
   "reverse-dating",
   "elliptic",
   "congrats",

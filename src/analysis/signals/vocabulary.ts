@@ -135,7 +135,7 @@ export const REL_WORDS = new Set(
     "dating dated date dates seeing with w married marry marrying engaged proposed propose " +
     "proposing single taken relationship gf bf wife husband fiance girl bae together couple " +
     "thing congrats congratulations congratz grats gratz partner ex man boo lady broke split " +
-    "divorced kissed + x and"
+    "divorced kissed + x and break official"
   ).split(" "),
 );
 
@@ -228,7 +228,7 @@ export const NO_TARGET = new Set(
     "when where why how if because cuz cause bc until till after before during about " +
     "next last long years months weeks days forever haha hahaha lul kek w l he she they it " +
     "trust confirmed ong icl istg fs tbf af asf lowkey highkey deadass ig prob probably maybe " +
-    "too also either neither each both all married single taken engaged divorced dating broke split up together innit partner gf bf wife husband"
+    "solo ça more too also either neither each both all married single taken engaged divorced dating broke split up together innit partner gf bf wife husband"
   ).split(" "),
 );
 /** The speaker: a match naming them is about the speaker's own relationship. */
@@ -398,3 +398,28 @@ export const SUBJECT_WEIGHT: Record<string, number> = {
   bro: 0.8,
   they: 0.75,
 };
+
+/** People someone may be ("the coach", "el invitado", "der gast"), in the languages read. */
+export const PERSON_WORDS = new Set(
+  ("coach guest caster host player cameraman camera mod moderator editor cutter monteur " +
+    "invitado invitada gast invité invitée convidado convidada vater padre pai père pere " +
+    "mutter madre mãe mae mère mere bruder hermano irmao irmão frère frere schwester hermana " +
+    "irmã irma soeur sœur cousin cousine primo prima kumpel amigo amiga ami amie friend homie " +
+    "teammate dude guy man woman dad mom uncle aunt boss neighbor neighbour roommate teacher " +
+    "tio tia onkel tante oncle brother sister father mother son daughter kid nephew niece " +
+    "grandpa grandma manager duo modo camarógrafo camara kameramann cadreur")
+    .split(" "),
+);
+
+/** Words of chat that open a clause and are nobody's nickname ("mods is", "rumor has"). */
+export const NOT_A_NICKNAME = new Set(
+  ("everyone someone people mods mod chat streamer streamers twitch rumor rumour rumors word " +
+    "news tea drama lore truth love life family friends bestie kid kids boy boys wait yep " +
+    "nope honestly imagine remember maybe guess think heard said says saw thing stuff song " +
+    "vod stream today yesterday tomorrow then there here what who why how when where which " +
+    "this that these those hey hi hello thanks thank please sure real fake big little first " +
+    "one two everything anything nothing life viewers viewer sub subs girlfriend boyfriend " +
+    "pretty same wow damn dang welcome hmm bruh sis babe reddit twitter insta instagram " +
+    "tiktok discord youtube clip vods lol lmao omg god jesus man men love yes")
+    .split(" "),
+);

@@ -1,0 +1,184 @@
+/**
+ * Guards on the sense of the words: carbon dating, a dating sim, married to the grind, engaged
+ * in a fight, an ex-teammate, a duo partner, games and fiction, sponsor reads, "with X" as
+ * company, a clipped pair without a mark of a couple, "dating nobody".
+ *
+ * @module
+ */
+import type { Canon } from "./canonical_form.ts";
+import { clauseSpan, sentenceSpan } from "./clauses.ts";
+import { type Guard, type Match, NEGATION, type Stop, stop, wide } from "./match.ts";
+import { isEmote } from "./target.ts";
+import { ACTIVITY_NEXT, BEFORE_DATING_OTHER, DATING_OTHER, STATUS_NEXT } from "./vocabulary.ts";
+
+/** In a message, these make "with X" company rather than a partner. */
+const WITH_ACTIVITY =
+  /(?:^| )(?:collab|duo|duos|vc|lobby|match|squad|team|ranked|raid|event|tournament|scrim|scrims|irl stream)(?= |$)/;
+
+export const fiction: Guard = (m: Match): Stop | null => {
+  const f = wide(m.run).fiction;
+  if (f && /(?:^| )irl(?= |$)/.test(m.whole)) return null;
+  return f ? stop("fiction", `"${f}" points to a game or story`) : null;
+};
+
+export const sponsor: Guard = (m: Match): Stop | null => {
+  const a = wide(m.run).ad;
+  return a ? stop("sponsor", `"${a}" points to an ad or app`) : null;
+};
+
+/** "carbon dating", "dating sim", "married to the grind", "engaged in a fight"... */
+export const otherSense: Guard = (m: Match): Stop | null => {
+  const { rel, afterRel, canon, g } = m;
+  if (rel === "dating" || rel === "dated" || rel === "date") {
+    const pre = canon.pieces[m.relAt - 1]?.w ?? canon.pieces[m.first - 1]?.w ?? "";
+    if (BEFORE_DATING_OTHER.has(pre)) return stop("other-sense", `"${pre} ${rel}"`);
+    if (DATING_OTHER.has(afterRel)) return stop("other-sense", `"${rel} ${afterRel}"`);
+  }
+  if (rel === "married" && g.prep === "to" && !g.t && afterRelTo(canon, m.relEnd)) {
+    return stop(
+      "other-sense",
+      `"married to ${canon.pieces[m.relEnd + 2]?.w ?? ""}" is not a person`,
+    );
+  }
+  if (rel === "engaged" && /^(?:in|with|by|af|as|on|into)$/.test(afterRel)) {
+    return stop("other-sense", `"engaged ${afterRel}" is not about a fiancé`);
+  }
+  if (
+    rel.startsWith("propos") && g.prep === "to" &&
+    /^(?:the|a|an|my|this|that|every|each)$/.test(canon.pieces[m.relEnd + 2]?.w ?? "")
+  ) {
+    return stop("other-sense", `"${rel} to ${canon.pieces[m.relEnd + 2]!.w} ..." is not a person`);
+  }
+  if (rel === "ex" && EX_WHAT.has(afterRel)) {
+    return stop("other-sense", `"ex ${afterRel}" is a former ${afterRel}, not a partner`);
+  }
+  if (g.rel === "partner" || g.p === "partner") {
+    const x = WITH_ACTIVITY.exec(m.whole);
+    if (x) return stop("other-sense", `"${x[0].trim()}": a partner in a game`);
+    const pre = canon.pieces[m.relAt - 1]?.w ?? "";
+    if (/^(?:duo|twitch|business|coop|trading|stream|gaming|squad|team)$/.test(pre)) {
+      return stop("other-sense", `"${pre} partner" is not a partner in love`);
+    }
+  }
+  if (rel.startsWith("propos") && afterRel && g.prep !== "to" && !NO_TARGET_END.has(afterRel)) {
+    return stop("other-sense", `"${rel} ${afterRel}" proposes something else`);
+  }
+  if (
+    (rel === "broke up" || rel === "split up" || rel === "divorced") && m.rule.name === "status" &&
+    /^(?:the|a|an|this|that|my|his|her|their|every|each|it|fights?|teams?)$/.test(afterRel)
+  ) {
+    return stop("other-sense", `"${rel} ${afterRel}" is not about a relationship`);
+  }
+  if (
+    (rel === "single" || rel === "taken") && afterRel && !STATUS_NEXT.has(afterRel) &&
+    /\p{L}/u.test(afterRel)
+  ) {
+    if (!isEmote(m.run, canon.pieces[m.relEnd + 1]!)) {
+      return stop("other-sense", `"${rel} ${afterRel}" is not about a relationship`);
+    }
+  }
+  if (
+    m.rule.name === "together" || m.rule.name === "together-reverse" ||
+    m.rule.name === "together-pair"
+  ) {
+    if (rel.endsWith("together") && ACTIVITY_NEXT.has(afterRel)) {
+      return stop("other-sense", `"together ${afterRel}" is an activity`);
+    }
+    const [a, b] = clauseSpan(canon, m.first);
+    const x = rel.endsWith("together") &&
+      WITH_ACTIVITY.exec(canon.pieces.slice(a, b).map((p) => p.w).join(" "));
+    if (x) return stop("other-sense", `"${x[0].trim()}": together in a game`);
+  }
+  return null;
+};
+
+/** "il est marié, le kev": the streamer named again after "married", not as the partner. */
+export function dislocated(m: Match): boolean {
+  return (m.rel === "married" || m.rel === "engaged") && !m.g.prep && m.afterRel === "STREAMER";
+}
+
+/** After "ex", what someone used to be other than a partner ("his ex teammate"). */
+const EX_WHAT = new Set(
+  ("teammate teammates team mate player pro champion champ captain mod moderator coach member " +
+    "boss roommate editor manager employee coworker colleague friend bestie sub viewer " +
+    "streamer org channel duo partner")
+    .split(" "),
+);
+
+/** "he is dating nobody". */
+export const datingNobody: Guard = (m: Match): Stop | null =>
+  /^(?:nobody|noone|no)$/.test(m.afterRel) &&
+    /^(?:dating|seeing|dated|dates|date|with|w)$/.test(m.rel)
+    ? stop("negation", `"${m.rel} ${m.afterRel} ..." says there is nobody`)
+    : null;
+
+/** "with X" in a message about a collab or a duo is company. */
+export const withIsCompany: Guard = (m: Match): Stop | null => {
+  // "is sara with him?" asks; "sara is with him at the lan", "...with him rn in vc" do not.
+  if (m.rule.name === "reverse-dating" && m.rel === "with") {
+    const next = m.canon.pieces[m.last + 1]?.w ?? "";
+    if (
+      next &&
+      !/^(?:\?|\.|,|now|rn|still|right|tho|though|fr|or|again|lol|lmao|anymore|officially|together)$/
+        .test(next)
+    ) {
+      return stop("other-sense", `"with ${m.s} ${next}" reads as company, not a partner`);
+    }
+  }
+  if (m.rel !== "with" && m.rel !== "w" && m.rel !== "together with") return null;
+  const x = WITH_ACTIVITY.exec(m.whole);
+  return x ? stop("other-sense", `"${x[0].trim()}": "with" is company here`) : null;
+};
+
+/** Words that make a clipped pair a claim or a question: "confirmed", "real", "💍". */
+const CLIP_MARK =
+  /(?:^| )(?:=|confirmed|official|officially|canon|real|couple|a couple|cutest|together|dating|married|engaged|[0-9]{4}|💍|💕|❤️|❤|💚|😭)(?= |$)/;
+
+/** Marks of a couple later in the sentence of a clipped pair ("..., the cutest couple"). */
+const CLIP_MARK_LATER =
+  /(?:^| )(?:confirmed|official|officially|canon|couple|a couple|partner|together|dating|married|engaged|thing|💍)(?= |$)|(?:^| )(?:are|is) [^?]*\?$/;
+const HEART_JOIN_RAW = /^(?:❤️?|♥️?|🤝|💕|💞|💘|💑|💏)$/u;
+
+/**
+ * "rexx + sienna confirmed", "dax + jess??", "sienna = gf??": clipped forms need a mark that
+ * they speak of a couple (a "=", "confirmed", "?", a ring); "luna and max" alone is nothing.
+ */
+export const clippedNeedsMark: Guard = (m: Match): Stop | null => {
+  const r = m.rule.name;
+  if (r !== "clipped-pair" && r !== "clipped-pair-reverse" && r !== "clipped-name") return null;
+  const next = m.canon.pieces[m.last + 1]?.w ?? "";
+  if (r === "clipped-name") {
+    if (m.g.eq === "=" || next === "?") return null;
+    return stop("clipped", `"${m.g.t} ${m.rel}" without "=" or "?" says nothing`);
+  }
+  if (CLIP_MARK.test(m.g.tail ?? "")) return null;
+  if (next === "?" && m.rel !== "and") return null;
+  // "paco ❤️ carla", "memo 🤝 ximena": the heart or the handshake is the mark.
+  if (m.rel === "+" && HEART_JOIN_RAW.test(m.canon.pieces[m.relAt]!.raw)) return null;
+  // "tina x max power couple", "fae + søren still a thing?": a mark a word or two later.
+  if (m.rel !== "and") {
+    const [, b] = sentenceSpan(m.canon, m.last);
+    if (b - m.last <= 4) {
+      const rest = m.canon.pieces.slice(m.last + 1, b + 1).map((p) => p.w).join(" ");
+      if (CLIP_MARK_LATER.test(rest) && !NEGATION.test(rest)) return null;
+    }
+  }
+  // "rober y marta, la mejor pareja de twitch": the mark in an aside after a comma.
+  if (next === ",") {
+    const [, b] = sentenceSpan(m.canon, m.last);
+    const rest = m.canon.pieces.slice(m.last + 2, b + 1).map((p) => p.w).join(" ");
+    if (CLIP_MARK_LATER.test(rest) && !NEGATION.test(rest)) return null;
+  }
+  return stop("clipped", `"${m.rel}" between two names without a mark of a couple`);
+};
+
+/** Words after "proposed" that keep the marriage sense. */
+const NO_TARGET_END = new Set(
+  "? . , lol lmao omg yesterday today finally already chat bro on at in last yet".split(" "),
+);
+
+/** "married to X" with X a word (not the end of the sentence, as in "who is he married to?"). */
+function afterRelTo(canon: Canon, relEnd: number): boolean {
+  const w = canon.pieces[relEnd + 2]?.w;
+  return w !== undefined && w !== "?" && w !== "." && w !== ",";
+}

@@ -1,0 +1,197 @@
+/**
+ * Guards on who is meant: the person addressed ("you" in a message to @someone), someone named
+ * first as the antecedent of "he"/"his", a brother or a mod, someone of the streamer's, one of a
+ * pair, the name that must be the subject, chat as "you", the streamer as the partner, and a
+ * nickname that is only guessed.
+ *
+ * @module
+ */
+import { atSentenceStart, chatAddressed, clauseSpan, pieceAt } from "./clauses.ts";
+import { type Guard, type Match, type Stop, stop } from "./match.ts";
+import { SINGLE_SUBJECT_RULES } from "./rules.ts";
+import { dislocated } from "./guards_sense.ts";
+import { LAUGHTER } from "./target.ts";
+import {
+  COMMON_VERB,
+  NO_TARGET,
+  NON_PERSON,
+  OPENER,
+  PERSON_WORDS,
+  REL_WORDS,
+  SUBJECT_WEIGHT,
+} from "./vocabulary.ts";
+
+/** Nouns for people that, after my/his/the..., make them the antecedent of a later "he". */
+const KIN =
+  /(?:^| )(?:my|his|her|ur|your|the|a|that|this|our|their) (?:brother|bro|sister|sis|friend|buddy|homie|dad|father|mom|mother|mum|cousin|uncle|aunt|roommate|coworker|boss|neighbor|neighbour|son|daughter|teammate|guy|dude|kid|nephew|niece|grandpa|grandma|classmate|colleague|mate|duo|editor|manager|mod|friends|vato|tipo|wey|chico|gars|mec|typ|kerl|cara|gajo|menino)(?= |$)/;
+
+/**
+ * "you" in a message to @someone is that person, not the streamer; unless the message asks or
+ * says that they are the streamer's partner ("@mira are you and STREAMER a thing", "@mira is
+ * STREAMER ur bf", "@kai tell your gf hi"), which makes the person addressed the target.
+ */
+export const youIsAddressed: Guard = (m: Match): Stop | null => {
+  const { canon, g, gi, rule } = m;
+  if (canon.addressed === null) return null;
+  let tAt = gi.t ? pieceAt(canon, gi.t[0]) : -1;
+  if (tAt >= 0 && canon.pieces[tAt]!.art) tAt++;
+  const tWord = tAt >= 0 ? canon.pieces[tAt]?.w ?? "" : "";
+  const third = m.s === "he" || m.s === "she" || m.s === "STREAMER" || g.p === "his" ||
+    g.p === "her" || g.p === "STREAMER 's";
+  if (third && (tWord === "you" || tWord === "ur" || tWord === "u")) {
+    m.partnerAddressed = true;
+    return null;
+  }
+  if (!m.second) return null;
+  const streamerThere = tWord === "STREAMER" ||
+    (rule.name.startsWith("together") && /^(?:him|her|he|she)$/.test(tWord));
+  if (streamerThere || rule.name === "together-pair") {
+    m.partnerAddressed = true;
+    return null;
+  }
+  // "@kai tell your gf hi" says the streamer is kai's gf; "@kai is your gf watching?" asks
+  // about kai's own partner.
+  if ((rule.name === "partner" || rule.name === "partner-name") && !gi.t) {
+    if (m.isQuestion) return stop("addressed", `"your" here is @${canon.addressed}'s own partner`);
+    m.partnerAddressed = true;
+    return null;
+  }
+  return stop("addressed", `"you" here is @${canon.addressed}, not the streamer`);
+};
+
+/** "my brother ... he is dating": the pronoun means the person named first. */
+export const pronounAntecedent: Guard = (m: Match): Stop | null => {
+  const { s, g } = m;
+  const third = s === "he" || s === "she" || s === "him" || s === "her" || s === "his" ||
+    s === "bro" || g.p === "his" || g.p === "her";
+  if (!third) return null;
+  const kin = KIN.exec(m.clauseBefore + " ");
+  if (kin) return stop("antecedent", `"${kin[0].trim()}" comes first, so the pronoun means them`);
+  const named = namedFirst(m);
+  return named
+    ? stop("antecedent", `"${named}" is named first in the sentence, so the pronoun means them`)
+    : null;
+};
+
+/** Nouns after "the" that are no one: "the breakup song is about her ex". */
+const NOT_SOMEONE = new Set(
+  ("breakup song video clip clips rumor rumour rumors news tweet post story vod chat stream way " +
+    "thing question truth reason word tea drama lore tiktok insta ring wedding engagement " +
+    "whole real only fact point")
+    .split(" "),
+);
+
+/** Words that open a sentence and name no one. */
+const NOT_ANTECEDENT = new Set(
+  "rumor rumour rumors word news chat mods everyone people someone somebody idk imagine yes no true"
+    .split(" "),
+);
+
+/**
+ * "tomas is here with his wife", "the coach brought his wife", "tarik's mod said his wife...":
+ * the sentence opens with someone other than the streamer, so "he"/"his" means them.
+ */
+function namedFirst(m: Match): string | null {
+  const p = m.canon.pieces;
+  const [a] = clauseSpan(m.canon, m.first);
+  let k = a;
+  while (
+    k < m.first && (OPENER.has(p[k]!.w) && p[k]!.w !== "STREAMER" || LAUGHTER.test(p[k]!.w))
+  ) k++;
+  if (k >= m.first) return null;
+  const w = p[k]!.w;
+  const tAt = m.gi.t ? pieceAt(m.canon, m.gi.t[0]) : -1;
+  if (/^(?:the|a|an|my|your|ur|our|their)$/.test(w) && k + 1 < m.first) {
+    const n = p[k + 1]!.w;
+    if (k + 1 === tAt || n === "STREAMER" || REL_WORDS.has(n) || NON_PERSON.has(n)) return null;
+    return PERSON_WORDS.has(n) || !NOT_SOMEONE.has(n) ? `${w} ${n}` : null;
+  }
+  if (k === tAt || w === "STREAMER" || w.startsWith("@")) return null;
+  if (NO_TARGET.has(w) || NON_PERSON.has(w) || COMMON_VERB.has(w) || REL_WORDS.has(w)) return null;
+  if (NOT_ANTECEDENT.has(w) || !/^\p{L}[\p{L}0-9_]+$/u.test(w)) return null;
+  // The name must be followed by what it does: "tomas is here", "tarik 's mod", "max has".
+  const next = p[k + 1]?.w ?? "";
+  if (next === "" || next === "?" || next === "," || next === "." || next === "or") return null;
+  return w;
+}
+
+/** "my bro is dating": a brother, not the streamer. */
+export const broIsKin: Guard = (m: Match): Stop | null =>
+  m.s === "bro" && /(?:^| )(?:my|his|her|ur|your|the|a|that|this|our|their)$/.test(m.before)
+    ? stop("antecedent", `"bro" is someone's brother here`)
+    : null;
+
+/** "my dad and his wife", "i am his gf": someone else's partner, or the speaker. */
+export const someoneElsesPartner: Guard = (m: Match): Stop | null => {
+  if (m.rule.name !== "partner" && m.rule.name !== "partner-name") return null;
+  const prev = m.canon.pieces[m.first - 1]?.w;
+  const prev2 = m.canon.pieces[m.first - 2];
+  if (prev === "and" && prev2 && !(prev2.w in SUBJECT_WEIGHT) && !OPENER.has(prev2.w)) {
+    return stop("antecedent", `"${prev2.w} ${prev} ${m.g.p}" is someone else's partner`);
+  }
+  if (/(?:^| )(?:i|me|we) (?:am|is|are|was|'s|will be|would be)(?: [a-z]+){0,2}$/.test(m.before)) {
+    return stop("self", "the speaker says they are the partner");
+  }
+  return null;
+};
+
+/** "la hermana de xime tiene novio", "the dog of STREAMER": someone of the streamer's. */
+export const someoneOfStreamer: Guard = (m: Match): Stop | null => {
+  const sAt = m.gi.s ? pieceAt(m.canon, m.gi.s[0]) : -1;
+  if (sAt < 1 || m.canon.pieces[sAt]!.w !== "STREAMER") return null;
+  const prev = m.canon.pieces[sAt - 1]!.w;
+  return prev === "of" || prev === "from"
+    ? stop("not-streamer", `"${m.canon.pieces[sAt - 2]?.w ?? ""} of STREAMER" is someone else`)
+    : null;
+};
+
+/** "theo and pixel are dating": a pair; the together rules read it, with the other as target. */
+export const subjectOfPair: Guard = (m: Match): Stop | null => {
+  if (!SINGLE_SUBJECT_RULES.has(m.rule.name)) return null;
+  const sAt = m.gi.s ? pieceAt(m.canon, m.gi.s[0]) : m.first;
+  const p = m.canon.pieces;
+  return p[sAt - 1]?.w === "and" && sAt >= 2 && !OPENER.has(p[sAt - 2]!.w)
+    ? stop("pair", "the subject is one of a pair; the together rules read pairs")
+    : null;
+};
+
+/** "X is his gf" and "X is dating him" need X first in its sentence or after the verb. */
+export const nameIsSubject: Guard = (m: Match): Stop | null => {
+  if (m.rule.name !== "name-partner" && m.rule.name !== "reverse-dating") return null;
+  let k = pieceAt(m.canon, (m.gi.t ?? [m.canon.starts[m.first]!])[0]);
+  const w = m.canon.pieces[k]!.w;
+  // "a bia é namorada dele": an article before the name.
+  if (m.canon.pieces[k - 1]?.art) k--;
+  if (!m.g.aux && !atSentenceStart(m.canon, k)) {
+    return stop("not-subject", `"${w}" is not the subject of the sentence`);
+  }
+  if (!m.g.aux && m.mid === "" && COMMON_VERB.has(w)) {
+    return stop("not-subject", `"${w} ${m.g.p} ..." is an instruction, not a name`);
+  }
+  return null;
+};
+
+/** "chat are you dating anyone": "you" is chat. */
+export const youIsChat: Guard = (m: Match): Stop | null =>
+  m.second && chatAddressed(m.canon, m.first)
+    ? stop("addressed", `"you" here is chat, not the streamer`)
+    : null;
+
+/** "she is dating STREAMER": the streamer is the partner, so the subject is someone else. */
+export const streamerIsPartner: Guard = (m: Match): Stop | null =>
+  !m.partnerAddressed && m.afterRel === "STREAMER" && SINGLE_SUBJECT_RULES.has(m.rule.name) &&
+    m.rule.name !== "status" && !dislocated(m)
+    ? stop("not-streamer", "the streamer is the partner here, so the subject is someone else")
+    : null;
+
+/**
+ * A name read as the streamer's nickname holds only as the subject of the match: "tomas is here
+ * with his wife" has "his" meaning tomas, whoever tomas is.
+ */
+export const guessedSubject: Guard = (m: Match): Stop | null =>
+  m.canon.guessed !== null && m.s !== "STREAMER"
+    ? stop(
+      "nickname",
+      `"${m.canon.guessed}" is only guessed to be the streamer; "${m.s}" may be anyone`,
+    )
+    : null;

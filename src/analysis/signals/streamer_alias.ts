@@ -1,0 +1,179 @@
+/**
+ * Who the streamer is in one channel's chat: the words that stand for them (the login, its
+ * parts, prefixes and suffixes of them, names given in the context), and, when a message names
+ * none of these, a name used as the subject of a relationship statement, read as a nickname
+ * ({@link guessStreamer}).
+ *
+ * @module
+ */
+import type { Piece, SignalContext } from "./canonical_form.ts";
+import {
+  BEFORE_DATING_OTHER,
+  COMMON_VERB,
+  EMOTES,
+  GENERIC_LOGIN_PARTS,
+  NO_TARGET,
+  NON_PERSON,
+  NOT_A_NICKNAME,
+  OPENER,
+  PERSON_NOUN,
+  PERSON_WORDS,
+  REL_WORDS,
+  SELF,
+} from "./vocabulary.ts";
+import { LAUGHTER } from "./target.ts";
+import { isFunctionWord } from "./languages.ts";
+
+export interface Aliases {
+  has(word: string): boolean;
+}
+
+const aliasCache = new Map<string, Aliases>();
+
+/** The words that mean the streamer in this channel. */
+export function aliasesFor(ctx: SignalContext): Aliases {
+  const key = ctx.channel + "\u0000" + (ctx.streamerNames ?? []).join("\u0000");
+  const cached = aliasCache.get(key);
+  if (cached) return cached;
+  const login = ctx.channel.toLowerCase().replace(/^[#@]/, "");
+  const exact = new Set<string>();
+  if (login) exact.add(login);
+  for (const part of login.split(/[_\d]+/)) {
+    if (part.length >= 3 && !GENERIC_LOGIN_PARTS.has(part) && !isFunctionWord(part)) {
+      exact.add(part);
+    }
+    // A 2-letter part ("lu" of lu_live) when it is no word of any language read.
+    if (
+      part.length === 2 && !GENERIC_LOGIN_PARTS.has(part) && !NO_TARGET.has(part) &&
+      !isFunctionWord(part) && !COMMON.has(part)
+    ) exact.add(part);
+  }
+  // "reactwithrio", "bobandthebeast": the name after a joining word inside a login part.
+  for (const part of login.split(/[_\d]+/)) {
+    const m = /^([a-z]{3,}?)(?:with|and|the|its)([a-z]{3,})$/.exec(part);
+    if (m && !GENERIC_LOGIN_PARTS.has(m[2]!) && !COMMON.has(m[2]!)) exact.add(m[2]!);
+  }
+  for (const name of ctx.streamerNames ?? []) {
+    const n = name.toLowerCase().replace(/^@/, "").trim();
+    if (n && !n.includes(" ")) exact.add(n);
+  }
+  const compact = login.replace(/[_\d]+/g, "");
+  const memo = new Map<string, boolean>();
+  const aliases: Aliases = {
+    has: (w) => {
+      let v = memo.get(w);
+      if (v === undefined) {
+        v = isAlias(w);
+        if (memo.size < 4096) memo.set(w, v);
+      }
+      return v;
+    },
+  };
+  // A bare prefix or suffix of a one-word login ("toast" for bigtoast) counts too.
+  // So does a prefix or suffix of one part of it ("fang" for nightfang_tv, "rex" for rexx_valo)
+  // of at least 4 letters, or 3 letters when that is most of the part.
+  const parts = login.split(/[_\d]+/).filter((p) => p.length >= 4 && !GENERIC_LOGIN_PARTS.has(p));
+  // A 2-letter nickname ("ju" for juzinha_tv) counts when it is no word of any language read.
+  const ofPart = (w: string) =>
+    parts.some((p) =>
+      p.length > w.length &&
+      (p.startsWith(w) && (w.length >= 3 || !isFunctionWord(w)) || p.endsWith(w) && w.length >= 4)
+    );
+  const plain = (w: string): boolean =>
+    exact.has(w) ||
+    (w.length >= 2 && !GENERIC_LOGIN_PARTS.has(w) && !NO_TARGET.has(w) && !COMMON.has(w) &&
+      !isFunctionWord(w) &&
+      ((w.length >= 4 && compact.length > w.length &&
+        (compact.startsWith(w) || compact.endsWith(w))) || ofPart(w)));
+  // "lunaa", "hoshi-chan": a drawn-out last letter, an honorific.
+  const isAlias = (w: string): boolean =>
+    plain(w) || plain(w.replace(/(.)\1+$/, "$1")) ||
+    plain(w.replace(/-(?:chan|san|kun|sama|senpai|sensei|tan)$/, ""));
+  if (aliasCache.size > 256) aliasCache.clear();
+  aliasCache.set(key, aliases);
+  return aliases;
+}
+
+/** Words a login part may begin or end with that are words, not the streamer. */
+const COMMON = new Set(
+  "night day the and for you she his her who how why what not all one two big old new man men"
+    .split(" "),
+);
+
+/** After a name read as the streamer: the words of a relationship statement about them. */
+const AFTER_NICKNAME = new Set(
+  ("is was 's has had have and + x = with w dating dated date dates married engaged broke " +
+    "split divorced still really also never not used got gets single taken proposed kissed " +
+    "are were")
+    .split(" "),
+);
+/** Verbs of saying and knowing before "that" opens a clause: "i saw on twitter that dex...". */
+const SAYS =
+  /^(?:saw|seen|heard|said|says|say|think|thought|know|knew|sure|true|read|guess|bet|twitter|insta|reddit|tiktok|podcast|stream|discord)$/;
+/** Partner nouns before "of NAME". */
+const PARTNER_OF = new Set(["gf", "bf", "wife", "husband", "fiance", "partner"]);
+/** An auxiliary that asks before its subject: "does theo have a gf", "hat jürgen ne freundin". */
+const AUX_FIRST = /^(?:is|was|does|did|has|have|are|were|can|will)$/;
+
+/** Could piece `p` be a first name or a login (not a word of chat, a pronoun, an emote)? */
+function nicknameLike(p: Piece): boolean {
+  const w = p.w;
+  if (p.mention || p.raw === "" || p.raw.toLowerCase().replace(/’/g, "'") !== w) return false;
+  if (!/^\p{L}[\p{L}\p{N}_-]{1,20}$/u.test(w) || /[a-z][A-Z]/.test(p.raw)) return false;
+  return !NO_TARGET.has(w) && !SELF.has(w) && !NON_PERSON.has(w) && !OPENER.has(w) &&
+    !COMMON_VERB.has(w) && !REL_WORDS.has(w) && !EMOTES.has(w) && !PERSON_NOUN.has(w) &&
+    !PERSON_WORDS.has(w) && !NOT_A_NICKNAME.has(w) && !BEFORE_DATING_OTHER.has(w) &&
+    !isFunctionWord(w) && !LAUGHTER.test(w);
+}
+
+/**
+ * Chat calls the streamer by nicknames that no login shows ("dex" in lanparty_live's chat,
+ * "vale" in morra_beats'). When a message names the streamer in no known way, the first name
+ * that opens its clause as the subject of a relationship statement ("dex x bill??", "nico anda
+ * con sol", "does theo have a gf") is read as them: the piece becomes `STREAMER`, marked
+ * `guessed`. Returns the name, or null when there is none (or the streamer is already named).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { canonicalize } from "./canonical_form.ts";
+ * import { guessStreamer } from "./streamer_alias.ts";
+ * const { pieces } = canonicalize("nico anda con sol", { channel: "elche_gtarp" });
+ * assert.equal(guessStreamer(pieces, false), "nico");
+ * assert.equal(pieces[0]!.w, "STREAMER");
+ * ```
+ */
+export function guessStreamer(pieces: Piece[], addressed: boolean): string | null {
+  for (const p of pieces) if (p.w === "STREAMER") return null;
+  for (let i = 0; i < pieces.length; i++) {
+    const p = pieces[i]!;
+    if (!nicknameLike(p)) continue;
+    let k = i - 1;
+    // "@sol sos la novia de nico?": a partner noun "of" the name, asked of the person addressed.
+    if (
+      addressed &&
+      (pieces[k]?.w === "of" && PARTNER_OF.has(pieces[k - 1]?.w ?? "") ||
+        pieces[i + 1]?.w === "'s" && PARTNER_OF.has(pieces[i + 2]?.w ?? ""))
+    ) {
+      const name = p.w;
+      pieces[i] = { ...p, w: "STREAMER", guessed: true };
+      return name;
+    }
+    const aux = k >= 0 && AUX_FIRST.test(pieces[k]!.w);
+    if (aux) k--;
+    while (
+      k >= 0 && (OPENER.has(pieces[k]!.w) && pieces[k]!.w !== "," || LAUGHTER.test(pieces[k]!.w))
+    ) k--;
+    const prev = pieces[k]?.w;
+    // "i saw on twitter that dex and hope are a thing": "that" opens a clause too.
+    if (
+      prev !== undefined && prev !== "?" && prev !== "." && prev !== "," &&
+      !(prev === "that" && !aux && SAYS.test(pieces[k - 1]?.w ?? ""))
+    ) continue;
+    if (!aux && !AFTER_NICKNAME.has(pieces[i + 1]?.w ?? "")) continue;
+    const name = p.w;
+    pieces[i] = { ...p, w: "STREAMER", guessed: true };
+    return name;
+  }
+  return null;
+}

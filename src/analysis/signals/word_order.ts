@@ -1,0 +1,233 @@
+/**
+ * Word order: phrases of the other languages and compounds rewritten into the forms the rules
+ * read ("la novia de pablito" -> "STREAMER 's gf", "a namorada dele" -> "his gf"), and the
+ * subject put back before a verb that opens its clause without one ("tiene novia?" -> "he has
+ * gf ?").
+ *
+ * @module
+ */
+import type { Piece } from "./canonical_form.ts";
+import { fold } from "./languages.ts";
+import { NO_TARGET, NON_PERSON, OPENER } from "./vocabulary.ts";
+
+/** Partner nouns, as canonical words. */
+const PARTNER_NOUN = new Set(["gf", "bf", "wife", "husband", "fiance", "partner", "ex"]);
+const THIRD = new Set(["him", "her", "he", "she"]);
+
+/** A step of a phrase pattern: a word, or a test on the canonical word. */
+type Step = string | ((w: string) => boolean);
+/** A replacement: a canonical word, or the index of a matched piece to keep as it is. */
+type Put = string | number;
+
+const isPartner = (w: string) => PARTNER_NOUN.has(w);
+const isStreamer = (w: string) => w === "STREAMER";
+const isThird = (w: string) => THIRD.has(w);
+const isSubjectPronoun = (w: string) => w === "he" || w === "she";
+
+/** Phrases rewritten after the words: foreign word order and compounds into the rules' forms. */
+const PHRASES: readonly [Step[], Put[]][] = [
+  // "la novia de pablito", "the gf of the STREAMER" -> "STREAMER 's gf"
+  [["the", isPartner, "of", "the", isStreamer], [4, "'s", 1]],
+  [["the", isPartner, "of", isStreamer], [3, "'s", 1]],
+  [[isPartner, "of", "the", isStreamer], [3, "'s", 0]],
+  [[isPartner, "of", isStreamer], [2, "'s", 0]],
+  [["the", isPartner, "of", isThird], ["his", 1]],
+  [[isPartner, "of", isThird], ["his", 0]],
+  // "a namorada dele" -> "his gf"
+  [["the", isPartner, "HISPOST"], ["his", 1]],
+  [[isPartner, "HISPOST"], ["his", 0]],
+  [["HISPOST"], ["his"]],
+  // "sale con", "sort avec": "dating with X" is "dating X"
+  [["dating", "with"], [0]],
+  [["go", "out", "with"], ["dating"]],
+  [["goes", "out", "with"], ["dating"]],
+  [["went", "out", "with"], ["dated"]],
+  // "geht felix mit zoé", "kalle geht mit sarah": goes out with
+  [["goes", "with"], ["dating"]],
+  [["goes", isStreamer, "with"], ["is", 1, "dating"]],
+  [["goes", isSubjectPronoun, "with"], ["is", 1, "dating"]],
+  // "ficou noiva": got engaged
+  [["seeing", "engaged"], ["got", "engaged"]],
+  [["dated", "with"], [0]],
+  [["seeing", "with"], [0]],
+  [["married", "with"], [0, "to"]],
+  [["marry", "with"], [0]],
+  [["going", "a", "marry"], ["going", "to", "marry"]],
+  [["engaged", "with", (w) => w !== "chat"], [0, "to", 2]],
+  [["ex", (w) => w === "gf" || w === "bf" || w === "wife" || w === "husband"], [0]],
+  [["is", "fiance"], [0, "engaged"]],
+  [["are", "fiance"], [0, "engaged"]],
+  [["in", "couple"], ["in", "a", "relationship"]],
+  // "está de novia con marcos": is going out with
+  [["is", "of", isPartner], [0, "dating"]],
+  [["are", "of", isPartner], [0, "dating"]],
+  [["in", "ce", "moment"], ["now"]],
+  [["in", "este", "momento"], ["now"]],
+  [["in", "momento"], ["now"]],
+  [["petite", "amie"], ["gf"]],
+  [["petit", "ami"], ["bf"]],
+  [["know", "SE"], [0, "if"]],
+  // "la copine de theo c'est manon"
+  [[isPartner, "it", "is"], [0, "is"]],
+  [[isPartner, "it", "was"], [0, "was"]],
+  // "une certaine nadia", "la tal marta", "uma tal de paula": a name follows.
+  [["a", "certain", "of"], []],
+  [["the", "certain", "of"], []],
+  [["a", "certain"], []],
+  [["the", "certain"], []],
+  [["certain", "of"], []],
+  [["certain"], []],
+  // "in real life" in the languages read: "im echten leben", "en la vida real", "dans la vraie vie"
+  [["in", "echten", "leben"], ["irl"]],
+  [["in", "real", "leben"], ["irl"]],
+  [["in", "the", "vida", "real"], ["irl"]],
+  [["in", "vida", "real"], ["irl"]],
+  [["in", "the", "vraie", "vie"], ["irl"]],
+  [["in", "real", "life"], ["irl"]],
+  // "il est plus avec clara": no longer
+  [["is", "plus", "with"], ["is", "no longer", "with"]],
+  // "karim il sort avec", "seb il est casé": the name, then its pronoun
+  [[isStreamer, isSubjectPronoun], [0]],
+  // "er hat sich von der sarah getrennt": he broke up with sarah
+  [["has", "of", "the", isNameish, "broke", "up"], ["broke", "up", "with", 2, 3]],
+  [["has", "of", isNameish, "broke", "up"], ["broke", "up", "with", 2]],
+  [["is", "of", "the", isNameish, "broke", "up"], ["broke", "up", "with", 2, 3]],
+  [["is", "of", isNameish, "broke", "up"], ["broke", "up", "with", 2]],
+  // "se separó del grupo", "separou do time", "s'est séparé de son équipe": left a group.
+  [["broke", "up", "of", "the", isGroup], ["left", 3, 4]],
+  [["broke", "up", "of", "his", isGroup], ["left", 3, 4]],
+  [["broke", "up", "of", isGroup], ["left", 3]],
+  // "separou da bia", "se separó de la coni": broke up with
+  [["broke", "up", "of", "the", isNameish], ["broke", "up", "with", 3, 4]],
+  [["broke", "up", "of", isNameish], ["broke", "up", "with", 3]],
+  [["SE"], []],
+];
+
+function isGroup(w: string): boolean {
+  return WITH_GROUP.test(w);
+}
+
+/** Groups one leaves: "vom team getrennt", "de son équipe". */
+const WITH_GROUP =
+  /^(?:team|clan|squad|org|crew|gruppe|verein|club|grupo|time|equipo|équipe|equipe)$/;
+
+/** A word that may be a first name (not a pronoun, a filler or a thing). */
+function isNameish(w: string): boolean {
+  return /^\p{L}[\p{L}\p{N}_]+$/u.test(w) && !NO_TARGET.has(w) && !NON_PERSON.has(w) &&
+    !WITH_GROUP.test(w);
+}
+
+function stepOk(step: Step, w: string): boolean {
+  return typeof step === "string" ? step === w : step(w);
+}
+
+/** The words a phrase may start with: a piece that is none of them is passed over at once. */
+const PHRASE_HEADS = new Set<string>([
+  "goes",
+  ...PARTNER_NOUN,
+  "STREAMER",
+  ...PHRASES.flatMap(([steps]) => typeof steps[0] === "string" ? [steps[0]] : []),
+]);
+
+/**
+ * Applies {@link PHRASES} left to right.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { canonicalize } from "./canonical_form.ts";
+ * // canonicalize applies the phrases: "la novia de pablito" reads "STREAMER 's gf".
+ * const c = canonicalize("la novia de pablito es ana", { channel: "pablito_gg" });
+ * assert.equal(c.text, "STREAMER 's gf is ana");
+ * ```
+ */
+export function rewritePhrases(pieces: Piece[]): void {
+  for (let i = 0; i < pieces.length; i++) {
+    if (!PHRASE_HEADS.has(pieces[i]!.w)) continue;
+    for (const [steps, puts] of PHRASES) {
+      if (i + steps.length > pieces.length) continue;
+      let ok = true;
+      for (let k = 0; k < steps.length && ok; k++) ok = stepOk(steps[k]!, pieces[i + k]!.w);
+      if (!ok) continue;
+      const matched = pieces.slice(i, i + steps.length);
+      const at = matched[0]!;
+      const out = puts.map((p): Piece => typeof p === "number" ? matched[p]! : { ...at, w: p });
+      pieces.splice(i, steps.length, ...out);
+      // Look again from the piece before: "the ex gf his" -> "the ex his" -> "his ex".
+      i = Math.max(-1, i - 2);
+      break;
+    }
+  }
+}
+
+/** "the guy" in chat: with an article before it, the streamer ("o gajo", "el boludo"). */
+const THE_GUY =
+  /^(?:gajo|boludo|tipo|tío|tio|wey|güey|vato|bro|mano|cara|moço|gars|mec|typ|kerl)$/i;
+const PREPOSITION_AFTER = /^(?:in|im|dans|du|de|do|da|del|en|no|na|from|aus|von)$/i;
+/** Laughter before a subjectless verb. */
+const LAUGH = /^(?:k{3,}|(?:ja|je|ha|rs)+[jhaes]?|x+d+)$/;
+/** An opener word (not punctuation, not the streamer) before a subjectless verb. */
+const VOCATIVE = (w: string) =>
+  (OPENER.has(w) || OPENER.has(fold(w))) && w !== "," && w !== "STREAMER";
+
+/** Adverbs of negation and time before a subjectless verb: "ya no esta", "nunca tuvo". */
+const NEG_ADVERB = new Set(["already", "not", "never", "still", "no longer"]);
+
+/** Words that may come before a subjectless verb in its clause ("ya", "so", "bro"). */
+const BEFORE_VERB = new Set(
+  ["so", "and", "but", "already", "now", "still", "also", "bro", "ok", "before", "first"],
+);
+
+/**
+ * In Spanish, Portuguese (and chat German or French), "tiene novia?", "sale con carla",
+ * "ist mit kathi zusammen" have no subject: the streamer is meant. Puts a "he" before such a
+ * verb when it opens its clause.
+ */
+export function addImpliedSubjects(pieces: Piece[]): void {
+  // "el boludo tiene novia", "o gajo namora", "der bro ist vergeben", "le mec est en couple":
+  // "the guy" opening a clause is the streamer.
+  for (let i = 0; i + 1 < pieces.length; i++) {
+    const prev = pieces[i - 1]?.w;
+    if (
+      pieces[i]!.art && pieces[i]!.w === "the" && THE_GUY.test(pieces[i + 1]!.raw) &&
+      // "der typ im chat", "le gars dans le chat": someone else.
+      !PREPOSITION_AFTER.test(pieces[i + 2]?.raw ?? "") &&
+      (prev === undefined || prev === "?" || prev === "." || prev === "," || OPENER.has(prev) ||
+        // "hat der bro a freundin?": after the verb of a question.
+        /^(?:has|is|was|does)$/.test(prev) && i === 1)
+    ) {
+      const p = pieces[i]!;
+      pieces.splice(i, 2, { w: "he", s: p.s, e: pieces[i + 1]!.e, raw: "", mention: false });
+    }
+  }
+  for (let i = 0; i < pieces.length; i++) {
+    if (!pieces[i]!.pro) continue;
+    // "el tiene novia?": "el" before a verb is "él".
+    if (pieces[i - 1]?.art && /^el$/i.test(pieces[i - 1]!.raw)) pieces[i - 1]!.w = "he";
+    // "ya no esta con marta": the subject goes before "no longer" ("he already not is...").
+    let j = i - 1;
+    while (j >= 0 && NEG_ADVERB.has(pieces[j]!.w)) j--;
+    const pj = pieces[j]?.w;
+    if (j < i - 1 && (pj === undefined || pj === "?" || pj === "." || pj === ",")) {
+      const p = pieces[j + 1]!;
+      pieces.splice(j + 1, 0, { w: "he", s: p.s, e: p.s, raw: "", mention: false });
+      i++;
+      continue;
+    }
+    let k = i - 1;
+    // ... and a vocative or laughter: "wey neta anda con", "jajaja anda con la jime".
+    while (
+      k >= 0 &&
+      (BEFORE_VERB.has(pieces[k]!.w) || VOCATIVE(pieces[k]!.w) || LAUGH.test(pieces[k]!.w))
+    ) k--;
+    const prev = pieces[k]?.w;
+    if (
+      prev === undefined || prev === "?" || prev === "." || prev === "," || prev === "but" ||
+      prev === "that"
+    ) {
+      const p = pieces[i]!;
+      pieces.splice(i, 0, { w: "he", s: p.s, e: p.s, raw: "", mention: false });
+      i++;
+    }
+  }
+}
