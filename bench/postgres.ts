@@ -1,18 +1,29 @@
 /**
  * PostgreSQL benchmark, with the embedded store beside it in the same run (a private
- * PostgreSQL started for the run, see tests/support/postgres.ts; durability off there, as in
- * the tests: say so when quoting the figures).
+ * PostgreSQL started for the run, see tests/support/postgres.ts: initdb as the `postgres` user,
+ * trust auth, a free loopback port, a temporary directory, stopped at the end; `fsync` and
+ * `full_page_writes` off there, as in the tests, and `shared_buffers` 64 MB: say so when
+ * quoting the figures; each append still commits with `synchronous_commit` on).
  *
  * 1. Ingest with rollups, one monitor: a data dir's log pushed into the database (the path
- *    every monitor's appends take: parse, INSERT ... ON CONFLICT, fold rollups under row
- *    locks), against the embedded store building its index and rollups from the same log.
+ *    every monitor's appends take: parse, COPY into a staging table, INSERT ... ON CONFLICT DO
+ *    NOTHING RETURNING, queue the new ones for their rollups, upsert login spans; then the
+ *    compaction that folds the queue into the rollups, included in the time), against the
+ *    embedded store building its index and rollups from the same log.
  * 2. Two monitors at once: two processes, two data dirs with half the log each plus a shared
  *    slice (channels both monitors joined), pushing into one database; combined rate against
  *    one, and a check that every message is stored once.
  * 3. Search latency by query shape (those of bench/search.ts), medians, database against the
  *    embedded index, each answer compared.
+ * 4. (`--search-rows N`) Search latency over N rows, database only: the rows are generated and
+ *    COPYed straight into the messages table with its secondary indexes built afterwards (what
+ *    a restore does), no rollups: this measures read latency, not ingest. Table and index
+ *    sizes per million messages.
+ * 5. (`--import N`) `db import` of a data dir of N messages (the journal push the command
+ *    runs), with the sizes of every table per million messages.
  *
- *   deno run -A bench/postgres.ts [--count 200000] [--runs 15]
+ *   deno run -A bench/postgres.ts [--count 200000] [--runs 15] [--search-rows 1000000]
+ *     [--import 1000000]
  */
 import { parseArgs } from "node:util";
 import { join } from "node:path";
@@ -25,7 +36,9 @@ import { rebuildDerived } from "../src/store/derived_writer.ts";
 import { layout } from "../src/store/layout.ts";
 import { PgDatabase } from "../src/store/postgres/database.ts";
 import { pushJournal } from "../src/store/postgres/journal.ts";
-import { pgPrefilter } from "../src/store/postgres/postgres_store.ts";
+import { pgPrefilter } from "../src/store/postgres/prefilter.ts";
+import { copyRows } from "../src/store/postgres/copy.ts";
+import { fold } from "../src/normalize.ts";
 import { testCluster } from "../tests/support/postgres.ts";
 import { DENO } from "./_proc.ts";
 
@@ -34,17 +47,35 @@ const { values } = parseArgs({
   options: {
     count: { type: "string", default: "200000" },
     runs: { type: "string", default: "15" },
+    "search-rows": { type: "string", default: "0" },
+    import: { type: "string", default: "0" },
+    "skip-ingest": { type: "boolean", default: false },
+    // Another tree (e.g. /work/main) whose PostgreSQL push runs beside this one: the baseline.
+    tree: { type: "string" },
     // Internal: one monitor process of step 2.
     push: { type: "string" },
     url: { type: "string" },
   },
 });
 
+/** The PostgreSQL push of this tree, or of `--tree`. */
+async function pusher(tree: string | undefined) {
+  if (tree === undefined) return { open: PgDatabase.open, push: pushJournal };
+  const d = await import(join(tree, "src/store/postgres/database.ts"));
+  const j = await import(join(tree, "src/store/postgres/journal.ts"));
+  return {
+    open: d.PgDatabase.open as (url: string) => Promise<PgDatabase>,
+    push: j.pushJournal as typeof pushJournal,
+  };
+}
+
 if (values.push !== undefined) {
   // A child: push one data dir into the database, print the seconds it took.
-  const db = await PgDatabase.open(values.url!);
+  const p = await pusher(values.tree);
+  const db = await p.open(values.url!);
   const t0 = performance.now();
-  const r = await pushJournal(values.push, db);
+  const r = await p.push(values.push, db);
+  if ("compact" in db) await db.compact();
   console.log(JSON.stringify({ secs: (performance.now() - t0) / 1000, written: r?.written ?? 0 }));
   await db.close();
   Deno.exit(0);
@@ -56,7 +87,10 @@ const START = Date.parse("2025-09-01T00:00:00Z");
 const EMOTES = new Set(["Kappa", "LUL", "PogChamp", "KEKW", "monkaS", "Sadge", "catJAM"]);
 
 function generate(n: number): Message[] {
-  const out: Message[] = [];
+  return [...generateStream(n)];
+}
+
+function* generateStream(n: number): Generator<Message> {
   const channels = Array.from({ length: 300 }, (_, i) => `channel_${i}`);
   let i = 0;
   for (
@@ -71,7 +105,7 @@ function generate(n: number): Message[] {
     })
   ) {
     const text = i++ % 40000 === 7 ? `anyone seen the zeppelin route ${l.text}` : l.text;
-    out.push({
+    yield {
       ts: l.ts,
       channel: l.channel,
       message_id: l.message_id!,
@@ -82,20 +116,25 @@ function generate(n: number): Message[] {
       urls: extractUrls(text),
       emotes: extractEmoteNames(text, EMOTES),
       source: "fixture",
-    });
+    };
   }
-  return out;
 }
 
-async function writeLog(dataDir: string, messages: readonly Message[]): Promise<void> {
+async function writeLog(dataDir: string, messages: Iterable<Message>): Promise<void> {
   const path = layout(dataDir).messages;
   await Deno.mkdir(join(path, ".."), { recursive: true });
   const f = await Deno.open(path, { write: true, create: true, truncate: true });
   const enc = new TextEncoder();
-  for (let i = 0; i < messages.length; i += 20000) {
-    const lines = messages.slice(i, i + 20000).map((m) => JSON.stringify(m)).join("\n") + "\n";
-    await f.write(enc.encode(lines));
+  let lines: string[] = [];
+  const flush = async () => {
+    if (lines.length > 0) await f.write(enc.encode(lines.join("\n") + "\n"));
+    lines = [];
+  };
+  for (const m of messages) {
+    lines.push(JSON.stringify(m));
+    if (lines.length >= 20000) await flush();
   }
+  await flush();
   f.close();
 }
 
@@ -107,28 +146,110 @@ const fmtRate = (n: number, secs: number) =>
   `${Math.round(n / secs).toLocaleString("en-US").padStart(8)} msgs/s`;
 const fmtMs = (ms: number) => (ms < 10 ? ms.toFixed(2) : ms.toFixed(0)).padStart(7) + " ms";
 
-const work = await Deno.makeTempDir({ prefix: "osint_bench_pg_" });
+const outDir = new URL("./.out/", import.meta.url).pathname;
+await Deno.mkdir(outDir, { recursive: true });
+const work = await Deno.makeTempDir({ dir: outDir, prefix: "osint_bench_pg_" });
+const searchRows = Number(values["search-rows"]);
+const importRows = Number(values.import);
+const cluster = await testCluster();
+const endOf = (n: number) => START + n * 300;
 try {
+  if (!values["skip-ingest"]) await ingestAndSearch();
+  if (searchRows > 0) await searchAtScale(searchRows);
+  if (importRows > 0) await importRate(importRows);
+} finally {
+  await Deno.remove(work, { recursive: true }).catch(() => {});
+}
+
+/** The query shapes of bench/search.ts over `n` generated messages. */
+function searchCases(sample: readonly Message[], n: number): Array<[string, SearchOptions]> {
+  const counts = new Map<string, number>();
+  for (const m of sample.slice(0, 2000)) {
+    counts.set(m.user_name, (counts.get(m.user_name) ?? 0) + 1);
+  }
+  const busyUser = [...counts].sort((x, y) => y[1] - x[1])[5]![0];
+  const oneUser = sample[1234]!.user_name;
+  const since = new Date(endOf(n) - 3 * 86400_000).toISOString();
+  const until = new Date(endOf(n) - 3 * 86400_000 + 3600_000).toISOString();
+  return [
+    ["one user", { by: "user", value: oneUser }],
+    ["channel + 1 h window", { by: "channel", value: "channel_3", since, until }],
+    ["common word", { contains: "speedrun" }],
+    ["rare word", { contains: "zeppelin" }],
+    ["user + word", { by: "user", value: busyUser, contains: "dating" }],
+    ["two words, no filter", { contains: "clutch insane" }],
+  ];
+}
+
+/** Table and index sizes of a database, per million messages. */
+async function sizes(db: PgDatabase, messages: number): Promise<void> {
+  const rows = await db.pool.sql<Array<{ t: string; heap: string; idx: string }>>`
+    SELECT c.relname AS t, pg_table_size(c.oid)::text AS heap,
+      pg_indexes_size(c.oid)::text AS idx
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = 'public' AND c.relkind = 'r' ORDER BY pg_total_relation_size(c.oid) DESC`;
+  const per = 1e6 / messages;
+  console.log("  table               table MB/1M msgs   indexes MB/1M msgs");
+  let total = 0;
+  for (const r of rows) {
+    const h = Number(r.heap) * per / 1e6;
+    const i = Number(r.idx) * per / 1e6;
+    total += h + i;
+    if (h + i < 0.05) continue;
+    console.log(`  ${r.t.padEnd(20)}${h.toFixed(0).padStart(12)}${i.toFixed(0).padStart(20)}`);
+  }
+  console.log(`  total ${total.toFixed(0)} MB per million messages`);
+  if (rows.some((r) => r.t === "messages")) {
+    const idx = await db.pool.sql<Array<{ i: string; b: string }>>`
+      SELECT indexrelid::regclass::text AS i, pg_relation_size(indexrelid)::text AS b
+      FROM pg_index WHERE indrelid = 'messages'::regclass ORDER BY 2 DESC`;
+    console.log(
+      "  messages indexes: " +
+        idx.map((r) => `${r.i} ${(Number(r.b) * per / 1e6).toFixed(0)} MB`).join(", "),
+    );
+  }
+}
+
+async function ingestAndSearch(): Promise<void> {
   console.log(`postgres benchmark: ${count.toLocaleString("en-US")} messages (${work})`);
   const all = generate(count);
   const one = join(work, "one");
   await writeLog(one, all);
-  const cluster = await testCluster();
 
   // 1. One monitor.
   let t0 = performance.now();
   await rebuildDerived(one);
   const embeddedSecs = (performance.now() - t0) / 1000;
+  let baseSecs = 0;
+  if (values.tree !== undefined) {
+    const base = await pusher(values.tree);
+    const dir = join(work, "one_base");
+    await writeLog(dir, all);
+    const bdb = await base.open(await cluster.database("bench_base"));
+    t0 = performance.now();
+    await base.push(dir, bdb);
+    baseSecs = (performance.now() - t0) / 1000;
+    await bdb.close();
+  }
   const url1 = await cluster.database("bench");
   const db = await PgDatabase.open(url1);
   t0 = performance.now();
   const pushed = await pushJournal(one, db);
+  await db.compact(); // whatever the push left queued: the figure includes every fold
   const pgSecs = (performance.now() - t0) / 1000;
   console.log("\n1. ingest with rollups, one monitor");
   console.log(`  embedded (index + rollups + profile files)  ${fmtRate(count, embeddedSecs)}`);
+  if (values.tree !== undefined) {
+    console.log(
+      `  postgres, ${values.tree} (baseline)   ${fmtRate(count, baseSecs)}  ` +
+        `(${(embeddedSecs / baseSecs).toFixed(2)}x embedded)`,
+    );
+  }
   console.log(
-    `  postgres (insert + rollups under row locks)  ${fmtRate(count, pgSecs)}  ` +
-      `(${(embeddedSecs / pgSecs).toFixed(2)}x embedded; ${pushed?.written} stored)`,
+    `  postgres (insert + queue + compaction)    ${fmtRate(count, pgSecs)}  ` +
+      `(${(embeddedSecs / pgSecs).toFixed(2)}x embedded; ${pushed?.written} stored; ` +
+      `compaction ${(db.compactMs / 1000).toFixed(1)} s of ${pgSecs.toFixed(1)} s)` +
+      (values.tree !== undefined ? `; ${(baseSecs / pgSecs).toFixed(2)}x the baseline` : ""),
   );
 
   // 2. Two monitors, two processes, one database; 10% of the messages seen by both.
@@ -141,9 +262,9 @@ try {
   const url2 = await cluster.database("bench2");
   await (await PgDatabase.open(url2)).close(); // migrate before the clock starts
   const self = new URL(import.meta.url).pathname;
-  const child = (dir: string) =>
+  const child = (dir: string, url = url2, tree?: string) =>
     new Deno.Command(DENO, {
-      args: ["run", "-A", self, "--push", dir, "--url", url2],
+      args: ["run", "-A", self, "--push", dir, "--url", url, ...(tree ? ["--tree", tree] : [])],
       stdout: "piped",
       stderr: "inherit",
     }).output();
@@ -160,23 +281,25 @@ try {
     `  together  ${fmtRate(count, twoSecs)}  (${(pgSecs / twoSecs).toFixed(2)}x one monitor; ` +
       `stored ${st.messages} of ${count}, new per monitors' appends ${written})`,
   );
+  if (values.tree !== undefined) {
+    // The same two monitors with the baseline's code (fresh data dirs: the journal is per dir).
+    const url3 = await cluster.database("bench3");
+    await (await (await pusher(values.tree)).open(url3)).close();
+    const a3 = join(work, "a3");
+    const b3 = join(work, "b3");
+    await writeLog(a3, [...all.slice(0, shared), ...rest.filter((_, i) => i % 2 === 0)]);
+    await writeLog(b3, [...all.slice(0, shared), ...rest.filter((_, i) => i % 2 === 1)]);
+    t0 = performance.now();
+    await Promise.all([child(a3, url3, values.tree), child(b3, url3, values.tree)]);
+    const baseTwo = (performance.now() - t0) / 1000;
+    console.log(
+      `  baseline  ${fmtRate(count, baseTwo)}  (${(baseSecs / baseTwo).toFixed(2)}x its one ` +
+        `monitor; this tree ${(baseTwo / twoSecs).toFixed(2)}x the baseline)`,
+    );
+  }
 
   // 3. Search latency by query shape.
-  const counts = new Map<string, number>();
-  for (const m of all.slice(0, 2000)) counts.set(m.user_name, (counts.get(m.user_name) ?? 0) + 1);
-  const busyUser = [...counts].sort((x, y) => y[1] - x[1])[5]![0];
-  const oneUser = all[1234]!.user_name;
-  const endMs = START + count * 300;
-  const since = new Date(endMs - 3 * 86400_000).toISOString();
-  const until = new Date(endMs - 3 * 86400_000 + 3600_000).toISOString();
-  const cases: Array<[string, SearchOptions]> = [
-    ["one user", { by: "user", value: oneUser }],
-    ["channel + 1 h window", { by: "channel", value: "channel_3", since, until }],
-    ["common word", { contains: "speedrun" }],
-    ["rare word", { contains: "zeppelin" }],
-    ["user + word", { by: "user", value: busyUser, contains: "dating" }],
-    ["two words, no filter", { contains: "clutch insane" }],
-  ];
+  const cases = searchCases(all, count);
   const embedded = await openStore({ dataDir: one });
   console.log(`\n3. search, medians of ${runs} (library calls; same answers checked)`);
   console.log("  query                     embedded    postgres   pg/embedded");
@@ -210,6 +333,90 @@ try {
       `messages (${(size / count).toFixed(0)} bytes per message, indexes and rollups included)`,
   );
   await db.close();
-} finally {
-  await Deno.remove(work, { recursive: true }).catch(() => {});
+}
+
+/** Section 4: search latency over `n` rows COPYed in (read latency; no rollups). */
+async function searchAtScale(n: number): Promise<void> {
+  console.log(`\n4. search over ${n.toLocaleString("en-US")} rows, database only (rows COPYed in)`);
+  const db = await PgDatabase.open(await cluster.database("scale"));
+  const sql = db.pool.sql;
+  const secondary = [
+    "messages_user ON messages (user_name, ts_ms DESC, message_id)",
+    "messages_channel ON messages (channel, ts_ms DESC, message_id)",
+    "messages_ts ON messages (ts_ms DESC, message_id)",
+    "messages_folded ON messages USING gin (folded gin_trgm_ops)",
+  ];
+  for (const d of secondary) await sql.unsafe(`DROP INDEX ${d.split(" ")[0]}`);
+  let t0 = performance.now();
+  const sample: Message[] = [];
+  let batch: Message[] = [];
+  const flush = async () => {
+    if (batch.length === 0) return;
+    await sql.begin(async (tx) => {
+      await copyRows(
+        tx,
+        "messages",
+        ["message_id", "ts_ms", "user_name", "channel", "folded", "record"],
+        batch.map((m) => [
+          m.message_id,
+          Date.parse(m.ts),
+          m.user_name,
+          m.channel,
+          fold(m.text),
+          JSON.stringify(m),
+        ]),
+      );
+    });
+    batch = [];
+  };
+  for (const m of generateStream(n)) {
+    if (sample.length < 2000) sample.push(m);
+    batch.push(m);
+    if (batch.length >= 50_000) await flush();
+  }
+  await flush();
+  const loadSecs = (performance.now() - t0) / 1000;
+  t0 = performance.now();
+  await sql`SET maintenance_work_mem = '512MB'`;
+  for (const d of secondary) await sql.unsafe(`CREATE INDEX ${d}`);
+  await sql`ANALYZE messages`;
+  const indexSecs = (performance.now() - t0) / 1000;
+  console.log(
+    `  loaded in ${loadSecs.toFixed(0)} s (COPY), secondary indexes built in ` +
+      `${indexSecs.toFixed(0)} s`,
+  );
+  console.log(`  query                     postgres (median of ${runs})   results`);
+  for (const [name, o] of searchCases(sample, n)) {
+    const q = buildQuery(o);
+    const pq = { ...pgPrefilter(q).filter, limit: q.limit };
+    const first = await db.searchMessages(pq);
+    const t: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const s = performance.now();
+      await db.searchMessages(pq);
+      t.push(performance.now() - s);
+    }
+    console.log(`  ${name.padEnd(24)}${fmtMs(median(t))}        (${first.length})`);
+  }
+  await sizes(db, n);
+  await db.close();
+}
+
+/** Section 5: `db import` of a data dir of `n` messages. */
+async function importRate(n: number): Promise<void> {
+  console.log(`\n5. db import of a data dir of ${n.toLocaleString("en-US")} messages`);
+  const dir = join(work, "import");
+  await writeLog(dir, generateStream(n));
+  const db = await PgDatabase.open(await cluster.database("import"));
+  const t0 = performance.now();
+  const r = await pushJournal(dir, db);
+  await db.compact();
+  const secs = (performance.now() - t0) / 1000;
+  console.log(
+    `  ${fmtRate(n, secs)}  (${secs.toFixed(0)} s; ${r?.written} stored, rollups folded; ` +
+      `compaction ${(db.compactMs / 1000).toFixed(0)} s of it)`,
+  );
+  await sizes(db, n);
+  await db.close();
+  await Deno.remove(dir, { recursive: true });
 }

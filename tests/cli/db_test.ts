@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { runMain, tempDir } from "../support/cli.ts";
 import { postgresOrSkip } from "../support/postgres.ts";
+import { SCHEMA_VERSION } from "../../src/store/postgres/migrate.ts";
 import { appendBatches, msg, withIds } from "../support/messages.ts";
 
 const pg = await postgresOrSkip();
@@ -29,9 +30,9 @@ Deno.test({
     };
     const m1 = await cli("db", "migrate");
     assert.equal(m1.code, 0, m1.stderr);
-    assert.match(m1.stdout, /schema version 0 -> 1/);
+    assert.match(m1.stdout, new RegExp(`schema version 0 -> ${SCHEMA_VERSION}`));
     const m2 = await cli("db", "migrate");
-    assert.match(m2.stdout, /schema version 1 \(current\)/);
+    assert.match(m2.stdout, new RegExp(`schema version ${SCHEMA_VERSION} \\(current\\)`));
 
     const src = join(dir.path, "src");
     const all = withIds(
@@ -57,7 +58,7 @@ Deno.test({
 
     const st = await cli("db", "status");
     const s = JSON.parse(st.stdout);
-    assert.equal(s.schema_version, 1);
+    assert.equal(s.schema_version, SCHEMA_VERSION);
     assert.equal(s.messages, 300);
     assert.equal(s.users, 7);
     assert.match(s.database, /postgres:\*\*\*@/);

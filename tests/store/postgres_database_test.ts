@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { PgDatabase } from "../../src/store/postgres/database.ts";
-import { SCHEMA_VERSION } from "../../src/store/postgres/migrate.ts";
+import { MIGRATIONS, SCHEMA_VERSION } from "../../src/store/postgres/migrate.ts";
+import {
+  channelProfileNamed,
+  profileNames,
+  userProfileNamed,
+} from "../../src/store/postgres/profiles.ts";
 import { StoreError } from "../../src/errors.ts";
 import { searchTerms } from "../../src/query/search.ts";
 import { jsonText } from "../../src/store/atomic.ts";
@@ -50,6 +55,11 @@ Deno.test({
       assert.deepEqual(await hits("😀"), ["Straße İstanbul 日本語 😀"]);
       assert.deepEqual(await hits("\u0000"), ["\u0000nul"]);
       assert.deepEqual(await hits("ab"), ["ab"]);
+      // Counting within a budget (generous: the machine may be loaded) is exact here.
+      assert.deepEqual(await store.countMessages({ terms: searchTerms("a") }, 10_000), {
+        count: (await hits("a")).length,
+        exact: true,
+      });
     } finally {
       await store.close();
     }
@@ -83,12 +93,21 @@ Deno.test({
         }
         return written;
       };
+      // And a compactor folding the deltas into the rollups meanwhile, again and again.
+      let writing = true;
+      const compactor = async () => {
+        let folded = 0;
+        while (writing) folded += await a.compact();
+        return folded;
+      };
+      const compacting = compactor();
       const [wa, wb] = await Promise.all([
         writer(a, all, 37),
         writer(b, [...all].reverse(), 53),
-      ]);
+      ]).finally(() => writing = false);
+      await compacting;
       assert.equal(wa + wb, all.length);
-      const p = await a.userProfile("hammered");
+      const p = await userProfileNamed(a, "hammered");
       assert.equal(p?.message_count, all.length);
       assert.deepEqual(p?.per_channel, {
         c_one: all.filter((m) => m.channel === "c_one").length,
@@ -98,11 +117,14 @@ Deno.test({
       const single = await openFresh();
       try {
         await single.appendMessages(all);
-        assert.equal(jsonText(await single.userProfile("hammered")), jsonText(p));
+        assert.equal(jsonText(await userProfileNamed(single, "hammered")), jsonText(p));
         assert.equal(
-          jsonText(await single.channelProfile("c_one")),
-          jsonText(await b.channelProfile("c_one")),
+          jsonText(await channelProfileNamed(single, "c_one")),
+          jsonText(await channelProfileNamed(b, "c_one")),
         );
+        // Compacted or not, the same.
+        await b.compact();
+        assert.equal(jsonText(await userProfileNamed(b, "hammered")), jsonText(p));
       } finally {
         await single.close();
       }
@@ -119,7 +141,7 @@ Deno.test({
   async fn() {
     const url = await pg!.database();
     const first = await PgDatabase.open(url);
-    assert.deepEqual(first.migrated, { from: 0, to: SCHEMA_VERSION, applied: ["001_init.sql"] });
+    assert.deepEqual(first.migrated, { from: 0, to: SCHEMA_VERSION, applied: [...MIGRATIONS] });
     await first.appendMessages([msg({ text: "hi" })]);
     const st = await first.status();
     assert.equal(st.schemaVersion, SCHEMA_VERSION);
@@ -192,15 +214,16 @@ Deno.test({
       });
       assert.equal(r.messages.removed, 2);
       assert.equal(r.messages.scrubbed, 2);
-      assert.deepEqual(r.gone, { users: ["zed_gone"], channels: ["gone_chan"] });
+      // The person (#777001, by id) and the login key are gone.
+      assert.deepEqual(r.gone, { users: ["#777001", "zed_gone"], channels: ["gone_chan"] });
       const left = await store.searchMessages({ terms: [], limit: 10 });
       assert.deepEqual(left.map((m) => m.text), [
         "unrelated chatter",
         "[forgotten] is dating sara",
         "hey @[forgotten] how are you",
       ]);
-      assert.deepEqual(await store.profileNames("user"), ["fan88", "someuser"]);
-      assert.equal((await store.userProfile("fan88"))?.message_count, 2);
+      assert.deepEqual(await profileNames(store, "user"), ["fan88", "someuser"]);
+      assert.equal((await userProfileNamed(store, "fan88"))?.message_count, 2);
       const dump = await pg!.tool("pg_dump", ["--data-only", "-d", new URL(url).pathname.slice(1)]);
       assert.ok(!/zed_gone/i.test(dump), "login in pg_dump");
       assert.ok(!dump.includes("777001"), "user id in pg_dump");
@@ -208,6 +231,45 @@ Deno.test({
       assert.ok(dump.includes("unrelated chatter"));
     } finally {
       await store.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "PgDatabase migrates a schema 1 database: user rollups are rebuilt by person",
+  ignore,
+  async fn() {
+    const url = await pg!.database();
+    const all = withIds([
+      msg({ text: "a", user_name: "oldname", user_id: "100" }),
+      msg({ text: "b", user_name: "newname", user_id: "100" }),
+      msg({ text: "c", user_name: "fan88" }),
+    ].map((m, i) => ({ ...m, ts: new Date(BASE + i * 1000).toISOString() })));
+    const db = await PgDatabase.open(url);
+    await db.appendMessages(all);
+    await db.compact();
+    const want = jsonText(await userProfileNamed(db, "newname"));
+    const channel = jsonText(await channelProfileNamed(db, "example_channel"));
+    await db.close();
+    // Back to what schema 1 held: user rollups by login, no persons' tables.
+    await pg!.tool("psql", [
+      "-d",
+      new URL(url).pathname.slice(1),
+      "-v",
+      "ON_ERROR_STOP=1",
+      "-qc",
+      `DROP TABLE person_logins, person_display, rollup_pending;
+       DELETE FROM osint_schema WHERE version = 2;
+       UPDATE rollups SET name = 'oldname' WHERE kind = 0 AND name = '#100';`,
+    ]);
+    const again = await PgDatabase.open(url);
+    try {
+      assert.deepEqual(again.migrated?.applied, ["002_persons.sql"]);
+      assert.equal(jsonText(await userProfileNamed(again, "newname")), want);
+      assert.equal(jsonText(await channelProfileNamed(again, "example_channel")), channel);
+      assert.deepEqual(await profileNames(again, "user"), ["fan88", "newname"]);
+    } finally {
+      await again.close();
     }
   },
 });

@@ -4,13 +4,14 @@
  * failure becomes a StoreError that names host and port and never the password.
  *
  * Writes: {@link PgDatabase.appendMessages} stores the new messages (unique message_id) and
- * folds exactly those into their users' and channels' rollups, in one transaction under row
- * locks, so any number of monitors may append the same messages at once and each is stored and
- * counted once.
+ * queues exactly those for their persons' and channels' rollups (see `rollups.ts`), in one
+ * transaction, so any number of monitors may append the same messages at once and each is
+ * stored and counted once; {@link PgDatabase.compact} folds the queued messages into the rollups.
  *
  * @module
  */
-import type { ChannelProfile, ChatEvent, Message, UserProfile } from "../../schemas.ts";
+import type { ChatEvent, Message } from "../../schemas.ts";
+import type { LoginSpan } from "../../analysis/identity.ts";
 import { guarded, openPool, type PgPool, type PoolOptions } from "./client.ts";
 import { checkSchema, migrate, type MigrateResult, SCHEMA_VERSION } from "./migrate.ts";
 import {
@@ -25,17 +26,17 @@ import {
 } from "./messages.ts";
 import { deletions, insertEvents, type PgEventQuery, searchEvents } from "./events.ts";
 import {
+  type AnyState,
+  compactPending,
+  countRollups,
   deleteRollups,
-  foldIntoRollups,
-  listNames,
-  profileOf,
-  readChannelProfile,
+  listChannels,
+  queueForRollups,
   readStates,
-  readUserProfile,
-  remember,
-  RollupCache,
+  rebuildPersons,
   type Touched,
 } from "./rollups.ts";
+import { allSpans, displayNames, spansAbout, spansAround } from "./persons.ts";
 import { optoutStamp, readOptout, replaceOptout, updateOptout } from "./optout.ts";
 import { tableResidue } from "./residue.ts";
 import { forgetRows, type PgForgetRequest, type PgForgetResult } from "./forget.ts";
@@ -59,7 +60,7 @@ export interface PgAppendResult {
   written: Message[];
   /** Messages another writer (or an earlier run) had stored already. */
   duplicates: number;
-  /** The rollups of the new messages' users and channels, as committed. */
+  /** The persons and channels whose rollups the new messages changed. */
   touched: Touched;
 }
 
@@ -67,7 +68,11 @@ export interface PgAppendResult {
 export class PgDatabase {
   readonly pool: PgPool;
   readonly migrated: MigrateResult | null;
-  #cache = new RollupCache();
+  /** Messages this process queued for the rollups since its last compaction. */
+  queuedSinceCompact = 0;
+  #compactedAt = performance.now();
+  /** Time this process spent compacting, ms (for benchmarks and progress). */
+  compactMs = 0;
 
   private constructor(pool: PgPool, migrated: MigrateResult | null) {
     this.pool = pool;
@@ -91,7 +96,14 @@ export class PgDatabase {
         }
         return new PgDatabase(pool, null);
       }
-      return new PgDatabase(pool, await migrate(pool));
+      const migrated = await migrate(pool);
+      // Schema 1 kept user rollups by login: the migration asked for them by person.
+      const [flag] = await pool.sql<Array<{ value: string }>>`
+        SELECT value FROM osint_meta WHERE key = 'rebuild_persons'`;
+      if (flag !== undefined) {
+        await guarded(pool, "rebuild the person rollups", (sql) => rebuildPersons(sql));
+      }
+      return new PgDatabase(pool, migrated);
     } catch (e) {
       await pool.close().catch(() => {});
       throw e;
@@ -112,21 +124,48 @@ export class PgDatabase {
     options: { rollups?: boolean } = {},
   ): Promise<PgAppendResult> {
     if (messages.length === 0) {
-      return { written: [], duplicates: 0, touched: { users: new Map(), channels: new Map() } };
+      return { written: [], duplicates: 0, touched: { users: new Set(), channels: new Set() } };
     }
     const r = await guarded(this.pool, "store messages", (sql) =>
       sql.begin(async (tx) => {
         // The journal moves past these lines once this commit returns: it must be durable
         // whatever the server's default (a crash loses asynchronous commits).
         await tx`SET LOCAL synchronous_commit TO on`;
-        const written = await insertMessages(tx, messages);
+        const stored = await insertMessages(tx, messages);
+        const written = stored.map((s) => s.message);
         const touched = options.rollups === false
-          ? { users: new Map(), channels: new Map() }
-          : await foldIntoRollups(tx, written, this.#cache);
+          ? { users: new Set<string>(), channels: new Set<string>() }
+          : await queueForRollups(tx, stored);
         return { written, duplicates: messages.length - written.length, touched };
       }) as Promise<PgAppendResult>);
-    remember(this.#cache, r.touched);
+    this.queuedSinceCompact += r.written.length;
     return r;
+  }
+
+  /**
+   * True when the messages queued since the last compaction are worth folding now: many of
+   * them, or the last compaction is a while ago (reads fold every queued message of what they read).
+   */
+  compactDue(): boolean {
+    return this.queuedSinceCompact >= 20_000 || performance.now() - this.#compactedAt >= 10_000;
+  }
+
+  /**
+   * Folds the queued messages into their rollups (all of them, a chunk per transaction; waits for
+   * another compactor). Returns how many queue rows were folded.
+   */
+  async compact(): Promise<number> {
+    const t0 = performance.now();
+    let total = 0;
+    for (;;) {
+      const n = await guarded(this.pool, "compact the rollups", (sql) => compactPending(sql));
+      total += n;
+      if (n === 0) break;
+    }
+    this.queuedSinceCompact = 0;
+    this.#compactedAt = performance.now();
+    this.compactMs += this.#compactedAt - t0;
+    return total;
   }
 
   /** Stores events; returns the new ones. */
@@ -158,19 +197,39 @@ export class PgDatabase {
     return guarded(this.pool, "read deletions", (sql) => deletions(sql, ids));
   }
 
-  /** A user's profile JSON, or null. */
-  userProfile(name: string): Promise<UserProfile | null> {
-    return guarded(this.pool, "read a profile", (sql) => readUserProfile(sql, name));
+  /** The current rollup states of some persons or channels (those without any left out). */
+  states(kind: "user" | "channel", names: readonly string[]): Promise<Map<string, AnyState>> {
+    return guarded(this.pool, "read rollups", (sql) => readStates(sql, kind, names));
   }
 
-  /** A channel's profile JSON, or null. */
-  channelProfile(name: string): Promise<ChannelProfile | null> {
-    return guarded(this.pool, "read a profile", (sql) => readChannelProfile(sql, name));
+  /** Channels that have a rollup, sorted. */
+  channelNames(): Promise<string[]> {
+    return guarded(this.pool, "list profiles", (sql) => listChannels(sql));
   }
 
-  /** Users or channels that have a profile, sorted. */
-  profileNames(kind: "user" | "channel"): Promise<string[]> {
-    return guarded(this.pool, "list profiles", (sql) => listNames(sql, kind));
+  /**
+   * Login spans of every person, or (`about`) those that resolve the inputs (see
+   * {@link spansAbout}), or (`around`) those of some logins and persons and their logins'
+   * other holders.
+   */
+  spans(
+    q: { about?: readonly string[]; around?: { logins: string[]; persons: string[] } } = {},
+  ): Promise<LoginSpan[]> {
+    return guarded(
+      this.pool,
+      "read the persons' logins",
+      (sql) =>
+        q.about !== undefined
+          ? spansAbout(sql, q.about)
+          : q.around !== undefined
+          ? spansAround(sql, q.around.logins, q.around.persons)
+          : allSpans(sql),
+    );
+  }
+
+  /** Every display name seen, by person key. */
+  displayNames(): Promise<Map<string, string[]>> {
+    return guarded(this.pool, "read display names", (sql) => displayNames(sql));
   }
 
   /** The fleet's opt-out lists. */
@@ -187,15 +246,12 @@ export class PgDatabase {
 
   /** Forgets users/channels or applies retention (see `forget.ts`). */
   async forget(req: PgForgetRequest): Promise<PgForgetResult> {
-    const r = await guarded(this.pool, "forget", (sql) => forgetRows(sql, req));
-    // Recomputed states carry new versions this cache does not know: start afresh.
-    this.#cache.clear();
-    return r;
+    return await guarded(this.pool, "forget", (sql) => forgetRows(sql, req));
   }
 
-  /** How many messages match `q`. */
-  countMessages(q: PgMessageFilter): Promise<number> {
-    return guarded(this.pool, "count messages", (sql) => countMessages(sql, q));
+  /** How many messages match `q`; with `budgetMs`, a lower bound when counting takes longer. */
+  countMessages(q: PgMessageFilter, budgetMs?: number): Promise<{ count: number; exact: boolean }> {
+    return guarded(this.pool, "count messages", (sql) => countMessages(sql, q, budgetMs));
   }
 
   /** Every message matching `q`, newest first (ties by message_id), a batch at a time. */
@@ -231,22 +287,14 @@ export class PgDatabase {
     }
   }
 
-  /** Profile JSON of some users or channels (names without a profile left out). */
-  async profiles(
-    kind: "user" | "channel",
-    names: readonly string[],
-  ): Promise<Map<string, UserProfile | ChannelProfile>> {
-    const states = await guarded(this.pool, "read profiles", (sql) => readStates(sql, kind, names));
-    const out = new Map<string, UserProfile | ChannelProfile>();
-    for (const [n, s] of states) out.set(n, profileOf(kind, s));
-    return out;
+  /** Deletes the rollups of these persons or channels; returns those that had one. */
+  deleteRollups(kind: "user" | "channel", names: readonly string[]): Promise<string[]> {
+    return guarded(this.pool, "delete profiles", (sql) => deleteRollups(sql, kind, names));
   }
 
-  /** Deletes the rollups of these names; returns those that had one. */
-  async deleteProfiles(kind: "user" | "channel", names: readonly string[]): Promise<string[]> {
-    const r = await guarded(this.pool, "delete profiles", (sql) => deleteRollups(sql, kind, names));
-    this.#cache.clear();
-    return r;
+  /** How many persons and channels have a rollup. */
+  rollupCounts(): Promise<{ users: number; channels: number }> {
+    return guarded(this.pool, "count rollups", (sql) => countRollups(sql));
   }
 
   /** Replaces the opt-out lists. */

@@ -6,16 +6,18 @@
  * any table holds the login (`pg_dump --data-only` shows none), except the opt-out list, which
  * must keep it to do its job.
  *
- * Monitors may keep writing meanwhile: rollups are recomputed under the same row locks their
- * folds take, so a monitor's fold lands either before (and is recomputed) or after (on top of
- * the recomputed state).
+ * Monitors may keep writing meanwhile: the transaction is REPEATABLE READ and locks the rollups
+ * against compaction before its first query, so the recomputed rollups replace exactly the
+ * queued messages it saw, and a message appended meanwhile stays queued and is counted once
+ * (a conflict with such an append is a serialization failure: the whole forget runs again).
  *
  * @module
  */
 import type { Message } from "../../schemas.ts";
 import { fold } from "../../normalize.ts";
 import type { Sql } from "./client.ts";
-import { recomputeRollups, type Touched } from "./rollups.ts";
+import { personKey } from "../../analysis/identity.ts";
+import { lockRollups, recomputeRollups, type Touched } from "./rollups.ts";
 
 /** What to do with one record (the privacy layer's rule). */
 export type PgRecordDecision = "keep" | "drop" | { replace: Record<string, unknown> };
@@ -41,10 +43,12 @@ export interface PgForgetRequest {
 export interface PgForgetResult {
   messages: { removed: number; scrubbed: number };
   events: { removed: number; scrubbed: number };
-  /** Rollups recomputed (their profile files must be rewritten or removed). */
+  /** Rollups recomputed (persons and channels: their profile files must be rewritten). */
   touched: Touched;
-  /** Users and channels whose rollups were dropped (no message left). */
+  /** Persons and channels whose rollups were dropped (no message left). */
   gone: { users: string[]; channels: string[] };
+  /** The logins the persons touched or gone used before the forget (their files may move). */
+  logins: string[];
 }
 
 function likeAnywhere(s: string): string {
@@ -53,15 +57,19 @@ function likeAnywhere(s: string): string {
 
 /** Runs a forget (or retention) in one transaction. */
 export async function forgetRows(sql: Sql, req: PgForgetRequest): Promise<PgForgetResult> {
-  const result = await sql.begin(async (tx) => {
+  const result = await sql.begin("isolation level repeatable read", async (tx) => {
+    // Before the first query: the snapshot is taken after the lock.
+    await lockRollups(tx);
     const res: PgForgetResult = {
       messages: { removed: 0, scrubbed: 0 },
       events: { removed: 0, scrubbed: 0 },
-      touched: { users: new Map(), channels: new Map() },
+      touched: { users: new Set(), channels: new Set() },
       gone: { users: [], channels: [] },
+      logins: [],
     };
     const users = [...req.users];
     const channels = [...req.channels];
+    // Persons (rollup keys): the forgotten logins' own, and those of every record decided.
     const affectedUsers = new Set<string>(users);
     const affectedChannels = new Set<string>(channels);
     const learnedIds = new Set<string>();
@@ -84,7 +92,10 @@ export async function forgetRows(sql: Sql, req: PgForgetRequest): Promise<PgForg
         const rec = JSON.parse(r.record) as Record<string, unknown>;
         const d = req.decide(rec, kind);
         if (d === "keep") return;
-        if (typeof rec.user_name === "string") affectedUsers.add(rec.user_name);
+        if (typeof rec.user_name === "string") {
+          const id = typeof rec.user_id === "string" ? rec.user_id : null;
+          affectedUsers.add(personKey({ user_id: id, user_name: rec.user_name }));
+        }
         if (typeof rec.channel === "string") affectedChannels.add(rec.channel);
         // A forgotten user's Twitch id marks others' records too (event parameters).
         if (
@@ -131,6 +142,14 @@ export async function forgetRows(sql: Sql, req: PgForgetRequest): Promise<PgForg
       }
     }
     if (!req.dryRun) {
+      // The persons who used the forgotten logins, too (their rollups are keyed by id).
+      const holders = await tx<Array<{ person: string }>>`
+        SELECT DISTINCT person FROM person_logins WHERE login = ANY(${users}::text[])`;
+      for (const h of holders) affectedUsers.add(h.person);
+      const before = await tx<Array<{ login: string }>>`
+        SELECT DISTINCT login FROM person_logins
+        WHERE person = ANY(${[...affectedUsers]}::text[])`;
+      res.logins = before.map((r) => r.login).sort();
       const touched = await recomputeRollups(tx, [...affectedUsers], [...affectedChannels]);
       res.touched = touched;
       res.gone.users = [...affectedUsers].filter((u) => !touched.users.has(u)).sort();

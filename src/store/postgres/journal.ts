@@ -49,7 +49,7 @@ export interface PushResult {
   skipped: number;
   /** Events new to the database. */
   events: number;
-  /** Users and channels whose rollups changed. */
+  /** Persons (rollup keys) and channels whose rollups changed. */
   users: Set<string>;
   channels: Set<string>;
   /** True when a log was pushed again from its start (rewritten, or another database). */
@@ -69,6 +69,9 @@ export interface PushOptions {
   /** The caller holds the journal lock ({@link withJournalLock}). @default false */
   locked?: boolean;
 }
+
+/** Messages queued for the rollups between two compactions inside one push. */
+const COMPACT_EVERY = 200_000;
 
 async function readState(dataDir: string): Promise<JournalState | null> {
   try {
@@ -129,6 +132,7 @@ export async function pushJournal(
     for (const which of ["messages", "events"] as const) {
       await pushLog(dataDir, which, db, state, result, options);
     }
+    if (db.queuedSinceCompact > 0 && db.compactDue()) await db.compact();
     return result;
   } catch (e) {
     if (e instanceof StoreError) throw e;
@@ -198,8 +202,10 @@ async function pushLog(
             ...(options.rollups === false ? { rollups: false } : {}),
           });
           result.written += r.written.length;
-          for (const u of r.touched.users.keys()) result.users.add(u);
-          for (const c of r.touched.channels.keys()) result.channels.add(c);
+          for (const u of r.touched.users) result.users.add(u);
+          for (const c of r.touched.channels) result.channels.add(c);
+          // A long push folds its queue as it goes (reads fold fewer queued messages).
+          if (db.queuedSinceCompact >= COMPACT_EVERY) await db.compact();
         } else {
           result.events += (await db.appendEvents(records as ChatEvent[])).length;
         }

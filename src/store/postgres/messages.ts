@@ -16,6 +16,7 @@
 import type { Message } from "../../schemas.ts";
 import { fold } from "../../normalize.ts";
 import type { Sql, TxSql } from "./client.ts";
+import { copyRows } from "./copy.ts";
 
 /** Which stored messages a search reads (needles already folded). */
 export interface PgMessageFilter {
@@ -33,38 +34,50 @@ export interface PgMessageQuery extends PgMessageFilter {
   offset?: number;
 }
 
-/** Rows per INSERT statement (arrays bound as parameters: one round trip per chunk). */
-const INSERT_CHUNK = 5000;
-
 /**
- * Inserts `messages` (sorted by id, so that two writers lock the same keys in the same order
- * and never deadlock on each other) and returns those that were not stored yet, in the order
- * given. Duplicates inside the batch count once. Runs inside the caller's transaction.
+ * Inserts `messages` and returns those that were not stored yet with their `seq`, in the order
+ * given (duplicates inside the batch count once). They are copied into a temporary staging table, then moved
+ * with `INSERT ... SELECT ... ORDER BY message_id ON CONFLICT DO NOTHING RETURNING`: sorted by
+ * id, so that two writers lock the same keys in the same order and never deadlock on each
+ * other. Runs inside the caller's transaction.
  */
-export async function insertMessages(tx: TxSql, messages: readonly Message[]): Promise<Message[]> {
+export async function insertMessages(
+  tx: TxSql,
+  messages: readonly Message[],
+): Promise<Array<{ message: Message; seq: string }>> {
   const byId = new Map<string, Message>();
   for (const m of messages) if (!byId.has(m.message_id)) byId.set(m.message_id, m);
-  const ids = [...byId.keys()].sort();
-  const fresh = new Set<string>();
-  for (let i = 0; i < ids.length; i += INSERT_CHUNK) {
-    const chunk = ids.slice(i, i + INSERT_CHUNK).map((id) => byId.get(id)!);
-    const rows = await tx<Array<{ message_id: string }>>`
-      INSERT INTO messages (message_id, ts_ms, user_name, channel, folded, record)
-      SELECT * FROM unnest(
-        ${chunk.map((m) => m.message_id)}::text[],
-        ${chunk.map((m) => Date.parse(m.ts))}::int8[],
-        ${chunk.map((m) => m.user_name)}::text[],
-        ${chunk.map((m) => m.channel)}::text[],
-        ${chunk.map((m) => fold(m.text))}::text[],
-        ${chunk.map((m) => JSON.stringify(m))}::text[]
-      )
-      ON CONFLICT (message_id) DO NOTHING
-      RETURNING message_id`;
-    for (const r of rows) fresh.add(r.message_id);
-  }
-  const out: Message[] = [];
+  await tx`
+    CREATE TEMPORARY TABLE IF NOT EXISTS stage_messages (
+      message_id text COLLATE "C", ts_ms bigint, user_name text COLLATE "C",
+      channel text COLLATE "C", folded text COLLATE "C", record text
+    ) ON COMMIT DELETE ROWS`;
+  await copyRows(
+    tx,
+    "stage_messages",
+    ["message_id", "ts_ms", "user_name", "channel", "folded", "record"],
+    [...byId.values()].map((m) => [
+      m.message_id,
+      Date.parse(m.ts),
+      m.user_name,
+      m.channel,
+      fold(m.text),
+      JSON.stringify(m),
+    ]),
+  );
+  const rows = await tx<Array<{ message_id: string; seq: string }>>`
+    INSERT INTO messages (message_id, ts_ms, user_name, channel, folded, record)
+    SELECT message_id, ts_ms, user_name, channel, folded, record FROM stage_messages
+    ORDER BY message_id
+    ON CONFLICT (message_id) DO NOTHING
+    RETURNING message_id, seq`;
+  const fresh = new Map(rows.map((r) => [r.message_id, r.seq]));
+  const out: Array<{ message: Message; seq: string }> = [];
   for (const m of messages) {
-    if (fresh.delete(m.message_id)) out.push(m);
+    const seq = fresh.get(m.message_id);
+    if (seq === undefined) continue;
+    fresh.delete(m.message_id);
+    out.push({ message: m, seq });
   }
   return out;
 }
@@ -75,7 +88,7 @@ export function likeContains(needle: string): string {
 }
 
 /** The SQL conditions of `q` (everything but the page). */
-function conditionsOf(sql: Sql, q: PgMessageFilter) {
+function conditionsOf(sql: Sql | TxSql, q: PgMessageFilter) {
   const conds = [sql`TRUE`];
   if (q.user !== undefined) conds.push(sql`user_name = ${q.user}`);
   if (q.channel !== undefined) conds.push(sql`channel = ${q.channel}`);
@@ -158,12 +171,39 @@ export async function* messagesOf(
   }
 }
 
-/** How many messages match `q` (every match, not only a page). */
-export async function countMessages(sql: Sql, q: PgMessageFilter): Promise<number> {
-  const where = conditionsOf(sql, q).reduce((a, c) => sql`${a} AND ${c}`);
-  const [row] = await sql<Array<{ n: string }>>`
-    SELECT count(*)::text AS n FROM messages WHERE ${where}`;
-  return Number(row?.n ?? 0);
+/**
+ * How many messages match `q` (every match, not only a page). With `budgetMs`, counted in
+ * passes of 1k, 10k, ... rows (as the embedded index counts) under a `statement_timeout` of the
+ * budget: when it runs out, the last whole pass's count, a lower bound (`exact` false).
+ */
+export async function countMessages(
+  sql: Sql,
+  q: PgMessageFilter,
+  budgetMs?: number,
+): Promise<{ count: number; exact: boolean }> {
+  if (budgetMs === undefined) {
+    const where = conditionsOf(sql, q).reduce((a, c) => sql`${a} AND ${c}`);
+    const [row] = await sql<Array<{ n: string }>>`
+      SELECT count(*)::text AS n FROM messages WHERE ${where}`;
+    return { count: Number(row?.n ?? 0), exact: true };
+  }
+  let best = 0;
+  try {
+    return await sql.begin(async (tx) => {
+      await tx.unsafe(`SET LOCAL statement_timeout = ${Math.max(1, Math.ceil(budgetMs))}`);
+      const where = conditionsOf(tx, q).reduce((a, c) => tx`${a} AND ${c}`);
+      for (let cap = 1000;; cap *= 10) {
+        const [row] = await tx<Array<{ n: string }>>`
+          SELECT count(*)::text AS n FROM (SELECT 1 FROM messages WHERE ${where} LIMIT ${cap}) x`;
+        best = Number(row?.n ?? 0);
+        if (best < cap) return { count: best, exact: true };
+      }
+    }) as { count: number; exact: boolean };
+  } catch (e) {
+    // query_canceled: the budget ran out.
+    if ((e as { code?: unknown }).code === "57014") return { count: best, exact: false };
+    throw e;
+  }
 }
 
 /**

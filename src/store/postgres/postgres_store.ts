@@ -7,38 +7,27 @@
  *   store), then into the database from those logs (the journal, see `journal.ts`): a
  *   database that is down or restarting loses nothing, the monitor keeps writing its log and
  *   catches the database up when it returns (retrying with backoff while following).
- * - The database stores each message once (unique `message_id`) and folds only the new ones
- *   into rollups under row locks, so several monitors joined to the same channels count each
- *   message once; see `database.ts`.
+ * - The database stores each message once (unique `message_id`) and adds only the new ones to
+ *   the rollups of their persons and channels, so several monitors joined to the same channels
+ *   count each message once; see `database.ts` and `rollups.ts`.
  * - Reads come from the database (raw: the query layer applies the opt-out list, which lives
  *   in the database too); a read first pushes what this data dir's logs hold beyond the
  *   journal, so a process always reads its own writes.
  * - Profile files in `data/profiles/` are written from the database's rollups (the same pure
- *   functions as the embedded store, so the same bytes).
+ *   functions and the same placement by person as the embedded store, so the same bytes; see
+ *   `profiles.ts`). Identity reads (logins, display names) come from the persons' tables.
+ * - The follower of a monitor is in `follower.ts`, the SQL prefilter of queries in
+ *   `prefilter.ts`.
  *
  * @module
  */
 import { relative } from "node:path";
-import {
-  type ChannelProfile,
-  type ChatEvent,
-  type Message,
-  PrivacyFile,
-  UserProfile,
-} from "../../schemas.ts";
+import { type ChatEvent, type Message, PrivacyFile, UserProfile } from "../../schemas.ts";
 import { StoreError } from "../../errors.ts";
 import { type LoginSpan, personKey } from "../../analysis/identity.ts";
-import {
-  facetsOf,
-  foldUser,
-  loginSpans as rollupLoginSpans,
-  newUserState,
-  type UserState,
-} from "../../analysis/rollups.ts";
 import { AuthorTally } from "../interaction_scan.ts";
 import { aroundBySearch } from "../message_context.ts";
-import { jsonText, writeFileAtomic } from "../atomic.ts";
-import { layout, profileDir, type ProfileKind, profilePath } from "../layout.ts";
+import { layout, type ProfileKind } from "../layout.ts";
 import type {
   AboutQuery,
   Anchor,
@@ -47,7 +36,6 @@ import type {
   EventPage,
   EventQuery,
   Follower,
-  FollowSummary,
   ForgetChange,
   ForgetPlan,
   InteractionInput,
@@ -63,16 +51,21 @@ import type {
   StoreConfig,
   StoreStatus,
 } from "../store.ts";
-import { isConnectionError } from "./client.ts";
 import { PgDatabase, type PgDatabaseOptions } from "./database.ts";
-import type { PgMessageFilter } from "./messages.ts";
-import {
-  type MatchContext,
-  matchesEvent,
-  matchesMessage,
-  type QueryFilter,
-} from "../message_query.ts";
+import { type MatchContext, matchesEvent, matchesMessage } from "../message_query.ts";
 import { journalBacklog, pushJournal, type PushResult, withJournalLock } from "./journal.ts";
+import { PgFollower } from "./follower.ts";
+import { concerns, needsDeletions, pgPrefilter } from "./prefilter.ts";
+import {
+  channelProfileNamed,
+  keysNamed,
+  profileNames,
+  rewriteAllProfiles,
+  userProfileNamed,
+  writeProfileFiles,
+} from "./profiles.ts";
+
+export { pgPrefilter };
 
 /** Options of {@link openPostgresStore}. */
 export interface PostgresStoreOptions extends PgDatabaseOptions {
@@ -83,47 +76,6 @@ export interface PostgresStoreOptions extends PgDatabaseOptions {
   closeRetryMs?: number;
   /** Longest wait between two retries while the database is unreachable. @default 5000 */
   maxBackoffMs?: number;
-}
-
-/**
- * What SQL can narrow a query by (a sole positive `from:`/`in:` literal in its own clause, the
- * time window, positive text literals through the folded text), and whether that is the whole
- * query (`exact`): otherwise the rest is checked on each candidate.
- */
-export function pgPrefilter(q: QueryFilter): { filter: PgMessageFilter; exact: boolean } {
-  const terms: string[] = [];
-  const filter: PgMessageFilter = { terms };
-  if (q.sinceMs !== undefined) filter.sinceMs = q.sinceMs;
-  if (q.untilMs !== undefined) filter.untilMs = q.untilMs;
-  let exact = true;
-  for (const clause of q.clauses) {
-    const one = clause.length === 1 && !clause[0]!.negated ? clause[0]!.term : null;
-    if (one?.field === "from" && filter.user === undefined) {
-      filter.user = one.value;
-    } else if (one?.field === "in" && filter.channel === undefined) {
-      filter.channel = one.value;
-    } else if (one?.field === "text") {
-      terms.push(one.value);
-    } else {
-      exact = false;
-    }
-  }
-  return { filter, exact };
-}
-
-/** True when some term of `q` checks which messages were deleted (`is:deleted`). */
-function needsDeletions(q: QueryFilter): boolean {
-  return q.clauses.some((c) => c.some((l) => l.term.field === "is" && l.term.value === "deleted"));
-}
-
-/** True when a message concerns the subject of `q` (as the embedded store decides it). */
-function concerns(m: Message, q: AboutQuery): boolean {
-  const hits = m.hits ?? [];
-  if (q.subjectKey !== undefined ? hits.some((h) => h.subject_key === q.subjectKey) : hits.length) {
-    return true;
-  }
-  if (q.user === undefined) return false;
-  return m.user_name === q.user || (m.signals ?? []).some((s) => s.target === q.user);
 }
 
 /**
@@ -152,8 +104,11 @@ export class PostgresStore implements Store {
   #following = 0;
   /** Pushes of this process, one after another. */
   #chain: Promise<unknown> = Promise.resolve();
+  /** Persons (rollup keys) and channels whose profile files are to be rewritten. */
   #dirtyUsers = new Set<string>();
   #dirtyChannels = new Set<string>();
+  /** Logins of persons a forget may have removed (their files go unless someone holds them). */
+  #goneLogins = new Set<string>();
 
   constructor(dataDir: string, db: PgDatabase, local: Store, options: PostgresStoreOptions = {}) {
     this.dataDir = dataDir;
@@ -216,44 +171,26 @@ export class PostgresStore implements Store {
   }
 
   /**
-   * Writes the profile files of the users and channels whose rollups changed since the last
-   * write, from the database's current state (a file of a name with no state is removed).
-   * Returns how many files were written.
+   * Writes the profile files of the persons and channels whose rollups changed since the last
+   * write, from the database's current state (see `profiles.ts`). Returns how many files
+   * were written.
    */
   async writeDirtyProfiles(): Promise<number> {
     const users = [...this.#dirtyUsers];
     const channels = [...this.#dirtyChannels];
+    const goneLogins = [...this.#goneLogins];
     this.#dirtyUsers.clear();
     this.#dirtyChannels.clear();
+    this.#goneLogins.clear();
     try {
-      return (await this.#writeProfiles("user", users)) +
-        (await this.#writeProfiles("channel", channels));
+      return (await writeProfileFiles(this.db, this.dataDir, { users, channels, goneLogins }))
+        .written;
     } catch (e) {
       for (const u of users) this.#dirtyUsers.add(u);
       for (const c of channels) this.#dirtyChannels.add(c);
+      for (const l of goneLogins) this.#goneLogins.add(l);
       throw e;
     }
-  }
-
-  async #writeProfiles(kind: ProfileKind, names: readonly string[]): Promise<number> {
-    if (names.length === 0) return 0;
-    await Deno.mkdir(profileDir(this.dataDir, kind), { recursive: true });
-    let written = 0;
-    for (let i = 0; i < names.length; i += 1000) {
-      const chunk = names.slice(i, i + 1000);
-      const profiles = await this.db.profiles(kind, chunk);
-      for (const n of chunk) {
-        const p = profiles.get(n);
-        const path = profilePath(this.dataDir, kind, n);
-        if (p === undefined) {
-          await Deno.remove(path).catch(() => {});
-          continue;
-        }
-        await writeFileAtomic(path, jsonText(p), { skipIfUnchanged: true });
-        written++;
-      }
-    }
-    return written;
   }
 
   async catchUp(
@@ -290,22 +227,12 @@ export class PostgresStore implements Store {
   async tryRebuild(request: RebuildRequest = {}): Promise<RebuildSummary | null> {
     const r = await this.push();
     if (r === null) return null;
-    const profiles = { users: 0, channels: 0, removed: 0 };
+    let profiles = { users: 0, channels: 0, removed: 0 };
     if (request.profiles !== false) {
       this.#dirtyUsers.clear();
       this.#dirtyChannels.clear();
-      for (const kind of ["user", "channel"] as const) {
-        const names = await this.db.profileNames(kind);
-        const n = await this.#writeProfiles(kind, names);
-        if (kind === "user") profiles.users = n;
-        else profiles.channels = n;
-        const keep = new Set(names);
-        for (const stale of await this.#local.listProfiles(kind)) {
-          if (keep.has(stale)) continue;
-          await Deno.remove(profilePath(this.dataDir, kind, stale)).catch(() => {});
-          profiles.removed++;
-        }
-      }
+      this.#goneLogins.clear();
+      profiles = await rewriteAllProfiles(this.db, this.dataDir);
     }
     return {
       lines: r.lines,
@@ -369,8 +296,15 @@ export class PostgresStore implements Store {
       tailBytes: 0,
     };
     if (counting) {
-      page.total = exact && found.length >= need ? await this.db.countMessages(filter) : count;
+      page.total = count;
       page.totalExact = true;
+      if (exact && found.length >= need) {
+        // SQL counts exactly; within the caller's budget, else `count` is a lower bound.
+        const budget = typeof options.total === "object" ? options.total.budgetMs : undefined;
+        const n = await this.db.countMessages(filter, budget);
+        page.total = Math.max(n.count, count);
+        page.totalExact = n.exact;
+      }
     }
     return page;
   }
@@ -394,9 +328,9 @@ export class PostgresStore implements Store {
 
   async readProfile(kind: ProfileKind, name: string): Promise<Record<string, unknown> | null> {
     await this.#sync();
-    const p: UserProfile | ChannelProfile | null = kind === "user"
-      ? await this.db.userProfile(name)
-      : await this.db.channelProfile(name);
+    const p = kind === "user"
+      ? await userProfileNamed(this.db, name)
+      : await channelProfileNamed(this.db, name);
     return p as Record<string, unknown> | null;
   }
 
@@ -409,46 +343,18 @@ export class PostgresStore implements Store {
 
   async listProfiles(kind: ProfileKind): Promise<string[]> {
     await this.#sync();
-    return await this.db.profileNames(kind);
+    return await profileNames(this.db, kind);
   }
 
-  // Identity (issue 16). The database keeps its rollups by login, not yet by person, so these
-  // reads fold the person states from the messages table on each call: correct, and linear in
-  // the number of stored messages (see the README's PostgreSQL section).
-  async #personStates(): Promise<Map<string, UserState>> {
-    await this.#sync();
-    const states = new Map<string, UserState>();
-    for await (const batch of this.db.allMessages()) {
-      for (const m of batch) {
-        const key = personKey(m);
-        let s = states.get(key);
-        if (!s) states.set(key, s = newUserState(m.user_name));
-        foldUser(s, m, facetsOf(m));
-      }
-    }
-    return states;
-  }
-
+  // Identity (issue 16): the persons' logins and display names, kept by every append.
   async loginSpans(about?: readonly string[]): Promise<LoginSpan[]> {
-    const states = await this.#personStates();
-    const spans = [...states.values()].flatMap((s) => rollupLoginSpans(s));
-    if (about === undefined) return spans;
-    const wanted = new Set(about.map((a) => a.toLowerCase().replace(/^@/, "")));
-    const persons = new Set(
-      spans.filter((s) =>
-        wanted.has(s.login) || wanted.has(s.person) || wanted.has(s.person.replace(/^#/, ""))
-      ).map((s) => s.person),
-    );
-    const logins = new Set(spans.filter((s) => persons.has(s.person)).map((s) => s.login));
-    return spans.filter((s) => persons.has(s.person) || logins.has(s.login));
+    await this.#sync();
+    return await this.db.spans(about === undefined ? {} : { about });
   }
 
   async displayNames(): Promise<Map<string, string[]>> {
-    const out = new Map<string, string[]>();
-    for (const [key, s] of await this.#personStates()) {
-      if (s.display_names.size > 0) out.set(key, [...s.display_names].sort());
-    }
-    return out;
+    await this.#sync();
+    return await this.db.displayNames();
   }
 
   async interactions(q: InteractionScope): Promise<InteractionInput> {
@@ -532,10 +438,11 @@ export class PostgresStore implements Store {
       return [local, r] as const;
     });
     if (!dryRun) {
-      for (const u of r.touched.users.keys()) this.#dirtyUsers.add(u);
-      for (const c of r.touched.channels.keys()) this.#dirtyChannels.add(c);
+      for (const u of r.touched.users) this.#dirtyUsers.add(u);
+      for (const c of r.touched.channels) this.#dirtyChannels.add(c);
       for (const u of r.gone.users) this.#dirtyUsers.add(u);
       for (const c of r.gone.channels) this.#dirtyChannels.add(c);
+      for (const l of r.logins) this.#goneLogins.add(l);
       await this.writeDirtyProfiles();
     }
     return [
@@ -553,7 +460,8 @@ export class PostgresStore implements Store {
     const list = [...names];
     const files = await this.#local.removeProfiles(kind, list, options);
     if (options.dryRun === true) return files;
-    const rows = await this.db.deleteProfiles(kind, list);
+    const keys = kind === "user" ? await keysNamed(this.db, list) : list;
+    const rows = await this.db.deleteRollups(kind, keys);
     return [...files, ...rows.map((n) => `postgres:rollups/${kind}/${n}`)];
   }
 
@@ -569,7 +477,7 @@ export class PostgresStore implements Store {
           ? relative(this.dataDir, layout(this.dataDir).privacy)
           : `postgres:${t.table}`,
         count: t.count,
-        derived: t.table === "rollups",
+        derived: t.table.startsWith("rollup") || t.table.startsWith("person_"),
       })),
     ];
   }
@@ -578,141 +486,5 @@ export class PostgresStore implements Store {
     await this.#chain;
     await this.db.close();
     await this.#local.close();
-  }
-}
-
-/**
- * Follows a monitor's appends: each flush kicks a push of the logs into the database; while
- * the database is unreachable the lines wait in the log and the push is retried with backoff
- * (doubling up to `maxBackoffMs`); profile files are rewritten at most every `flushIntervalMs`.
- */
-class PgFollower implements Follower {
-  #store: PostgresStore;
-  #flushIntervalMs: number;
-  #options: PostgresStoreOptions;
-  #done: () => void;
-  #running: Promise<void> | null = null;
-  #again = false;
-  #timer: ReturnType<typeof setTimeout> | null = null;
-  #backoff = 0;
-  #lastProfiles = 0;
-  #closed = false;
-  #down = false;
-  readonly summary: FollowSummary & { notes: string[] } = {
-    mode: "inline",
-    indexed: 0,
-    folded: 0,
-    skipped: 0,
-    profilesWritten: 0,
-    problems: [],
-    notes: [],
-  };
-
-  constructor(
-    store: PostgresStore,
-    flushIntervalMs: number,
-    options: PostgresStoreOptions,
-    done: () => void,
-  ) {
-    this.#store = store;
-    this.#flushIntervalMs = flushIntervalMs;
-    this.#options = options;
-    this.#done = done;
-  }
-
-  /** Kicks a push (bound: the runner passes it on as a plain function). */
-  afterFlush = (_written: readonly Message[]): Promise<void> => {
-    if (this.#timer === null) this.#kick();
-    return Promise.resolve();
-  };
-
-  #kick(): void {
-    if (this.#running !== null) {
-      this.#again = true;
-      return;
-    }
-    this.#running = this.#pushOnce().finally(() => {
-      this.#running = null;
-      if (this.#again && !this.#closed && this.#timer === null) {
-        this.#again = false;
-        this.#kick();
-      }
-    });
-  }
-
-  /** One push; on an unreachable database, schedules a retry. Never throws. */
-  async #pushOnce(): Promise<void> {
-    try {
-      const r = await this.#store.push();
-      if (r !== null) {
-        this.summary.indexed += r.written;
-        this.summary.folded += r.written;
-        this.summary.skipped += r.skipped;
-      }
-      if (this.#down) {
-        this.#down = false;
-        this.summary.notes.push("the database is back: the log's backlog was pushed into it");
-      }
-      this.#backoff = 0;
-      const now = performance.now();
-      if (now - this.#lastProfiles >= this.#flushIntervalMs) {
-        this.#lastProfiles = now;
-        this.summary.profilesWritten += await this.#store.writeDirtyProfiles();
-      }
-    } catch (e) {
-      const msg = e instanceof Error ? e.message : String(e);
-      if (!isConnectionError(e)) {
-        this.summary.problems.push(msg);
-      } else if (!this.#down) {
-        // A note: it becomes a problem only if the database is still away at the end.
-        this.#down = true;
-        this.summary.notes.push(
-          `${msg}; messages are kept in the local log and pushed when it is back`,
-        );
-      }
-      if (this.#closed) throw e;
-      const max = this.#options.maxBackoffMs ?? 5000;
-      this.#backoff = Math.min(max, this.#backoff === 0 ? 100 : this.#backoff * 2);
-      this.#timer = setTimeout(() => {
-        this.#timer = null;
-        this.#kick();
-      }, this.#backoff);
-    }
-  }
-
-  async close(): Promise<FollowSummary> {
-    this.#closed = true;
-    if (this.#timer !== null) clearTimeout(this.#timer);
-    this.#timer = null;
-    await this.#running?.catch(() => {});
-    const deadline = performance.now() + (this.#options.closeRetryMs ?? 30_000);
-    let wait = 100;
-    try {
-      for (;;) {
-        try {
-          await this.#pushOnce();
-          break;
-        } catch (e) {
-          if (!isConnectionError(e)) break;
-          if (performance.now() + wait > deadline) {
-            this.summary.problems.push(
-              "the database could not be reached before the end: the last messages are in " +
-                "the local log and are pushed at the next start (or by `db import`)",
-            );
-            break;
-          }
-          await new Promise((r) => setTimeout(r, wait));
-          wait = Math.min(wait * 2, this.#options.maxBackoffMs ?? 5000);
-        }
-      }
-      try {
-        this.summary.profilesWritten += await this.#store.writeDirtyProfiles();
-      } catch (e) {
-        this.summary.problems.push(e instanceof Error ? e.message : String(e));
-      }
-    } finally {
-      this.#done();
-    }
-    return this.summary;
   }
 }

@@ -17,6 +17,9 @@ const TABLES: ReadonlyArray<[string, string]> = [
     "event_id || ' ' || coalesce(user_name, '') || ' ' || channel || ' ' || folded || ' ' || record",
   ],
   ["rollups", "name || ' ' || coalesce(state, '')"],
+  ["rollup_pending", "name"],
+  ["person_logins", "person || ' ' || login || ' ' || last_mid"],
+  ["person_display", "person || ' ' || name"],
   ["optout", "name"],
 ];
 

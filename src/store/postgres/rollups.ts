@@ -1,22 +1,23 @@
 /**
- * Rollups in PostgreSQL: the state of each user and channel (the encoded state of
- * `src/analysis/rollups.ts`, the very functions the embedded store uses, so the profile JSON is
- * byte for byte the same), in table `rollups`.
+ * Rollups in PostgreSQL: the state of each person (`#<user_id>`, or the login of a person
+ * without id, as `src/analysis/identity.ts` keys them) and of each channel, as the encoded
+ * states of `src/analysis/rollups.ts` (the very functions the embedded store uses, so the
+ * profile JSON is byte for byte the same).
  *
- * The writer that stored new messages folds them into the states of their users and channels
- * inside the same transaction, holding each row's lock (`SELECT ... FOR UPDATE`, in key order
- * so two writers never deadlock): a second writer touching the same user waits, then reads the
- * state the first committed, so no update is lost and each message (stored once, see
- * `messages.ts`) is counted once.
- *
- * Each row carries a version, bumped on every update: a writer keeps the states it wrote in a
- * cache and rereads (and decodes) a state only when someone else changed it since.
+ * - An append queues its new messages (stored once, see `messages.ts`) for the rollups of their
+ *   person and channel (`rollup_pending`, two small rows per message, by COPY) and upserts its
+ *   persons' login spans and display names (`person_logins` / `person_display`: commutative
+ *   updates, sums, min and max, in key order). No rollup row is touched, so two monitors
+ *   appending at once never wait for each other on a hot user, and no update can be lost.
+ * - {@link compactPending} folds queued messages into `rollups` and deletes their queue rows in
+ *   the same commit (one compactor at a time, under a table lock that appends do not take);
+ *   a read ({@link readStates}) folds a rollup's queued messages into it on the fly. Every
+ *   aggregate is a function of the set of messages, so both give the same state.
  *
  * @module
  */
-import type { ChannelProfile, Message, UserProfile } from "../../schemas.ts";
+import type { Message } from "../../schemas.ts";
 import {
-  channelProfile,
   type ChannelState,
   decodeChannelState,
   decodeUserState,
@@ -25,247 +26,403 @@ import {
   facetsOf,
   foldChannel,
   foldUser,
+  loginSpans,
   newChannelState,
   newUserState,
-  userProfile,
   type UserState,
 } from "../../analysis/rollups.ts";
+import { type LoginSpan, personKey } from "../../analysis/identity.ts";
 import type { Sql, TxSql } from "./client.ts";
-import { messagesOf } from "./messages.ts";
+import { copyRows } from "./copy.ts";
 
-/** `rollups.kind` of a user / a channel. */
+/** `kind` of a user (person) / a channel. */
 export const USER_KIND = 0;
 export const CHANNEL_KIND = 1;
 
-/** The states a fold touched, as committed. */
+/** The persons and channels whose rollups changed. */
 export interface Touched {
-  users: Map<string, UserState>;
-  channels: Map<string, ChannelState>;
+  users: Set<string>;
+  channels: Set<string>;
 }
 
-type AnyState = UserState | ChannelState;
+/** A user or channel rollup state. */
+export type AnyState = UserState | ChannelState;
 
-/** States written by this process, with the row version they were written at. */
-export class RollupCache {
-  #map = new Map<string, { version: number; state: AnyState }>();
-  #max: number;
-  constructor(max = 50_000) {
-    this.#max = max;
-  }
-  /**
-   * Takes the state out of the cache when it is still at `version`: the caller folds into it,
-   * and puts it back only after its transaction committed (a rolled-back fold must not stay).
-   */
-  take(kind: number, name: string, version: number): AnyState | undefined {
-    const k = `${kind}:${name}`;
-    const e = this.#map.get(k);
-    this.#map.delete(k);
-    return e !== undefined && e.version === version ? e.state : undefined;
-  }
-  set(kind: number, name: string, version: number, state: AnyState): void {
-    const k = `${kind}:${name}`;
-    this.#map.delete(k);
-    this.#map.set(k, { version, state });
-    if (this.#map.size > this.#max) this.#map.delete(this.#map.keys().next().value!);
-  }
-  clear(): void {
-    this.#map.clear();
-  }
-}
-
-function compareKeys(a: [number, string], b: [number, string]): number {
-  return a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0);
-}
+const cmp = (a: string, b: string) => a < b ? -1 : a > b ? 1 : 0;
 
 /**
- * Folds `messages` (new ones only: stored by this transaction) into their rollups, under row
- * locks, inside the caller's transaction. Returns the states as they will be committed.
+ * Queues new messages (with their `seq`) for their person's and channel's rollups, and adds
+ * their persons' login spans and display names, inside the caller's transaction.
  */
-export async function foldIntoRollups(
+export async function queueForRollups(
   tx: TxSql,
-  messages: readonly Message[],
-  cache: RollupCache,
+  stored: ReadonlyArray<{ message: Message; seq: string }>,
 ): Promise<Touched> {
-  const touched: Touched = { users: new Map(), channels: new Map() };
-  if (messages.length === 0) return touched;
-  const keySet = new Map<string, [number, string]>();
-  for (const m of messages) {
-    keySet.set(`0:${m.user_name}`, [USER_KIND, m.user_name]);
-    keySet.set(`1:${m.channel}`, [CHANNEL_KIND, m.channel]);
-  }
-  const keys = [...keySet.values()].sort(compareKeys);
-  const kinds = keys.map((k) => k[0]);
-  const names = keys.map((k) => k[1]);
-  // Rows first (so there is something to lock), in key order; then lock them in key order.
-  await tx`
-    INSERT INTO rollups (kind, name)
-    SELECT k, n FROM unnest(${kinds}::int2[], ${names}::text[]) WITH ORDINALITY AS t(k, n, o)
-    ORDER BY o
-    ON CONFLICT DO NOTHING`;
-  const locked = await tx<Array<{ kind: number; name: string; version: string }>>`
-    SELECT r.kind, r.name, r.version FROM rollups r
-    JOIN unnest(${kinds}::int2[], ${names}::text[]) AS t(k, n) ON r.kind = t.k AND r.name = t.n
-    ORDER BY r.kind, r.name
-    FOR UPDATE OF r`;
-  const versions = new Map<string, number>();
-  const stale: Array<[number, string]> = [];
-  for (const r of locked) {
-    const v = Number(r.version);
-    versions.set(`${r.kind}:${r.name}`, v);
-    const hit = cache.take(r.kind, r.name, v);
-    if (hit === undefined) stale.push([r.kind, r.name]);
-    else if (r.kind === USER_KIND) touched.users.set(r.name, hit as UserState);
-    else touched.channels.set(r.name, hit as ChannelState);
-  }
-  if (stale.length > 0) {
-    const rows = await tx<Array<{ kind: number; name: string; state: string | null }>>`
-      SELECT r.kind, r.name, r.state FROM rollups r
-      JOIN unnest(${stale.map((s) => s[0])}::int2[], ${stale.map((s) => s[1])}::text[])
-        AS t(k, n) ON r.kind = t.k AND r.name = t.n`;
-    for (const r of rows) {
-      if (r.kind === USER_KIND) {
-        touched.users.set(
-          r.name,
-          r.state === null ? newUserState(r.name) : decodeUserState(r.state),
-        );
-      } else {
-        touched.channels.set(
-          r.name,
-          r.state === null ? newChannelState(r.name) : decodeChannelState(r.state),
-        );
+  const touched: Touched = { users: new Set(), channels: new Set() };
+  if (stored.length === 0) return touched;
+  const rows: Array<[string, number, string]> = [];
+  const spans = new Map<string, LoginSpan>();
+  const display = new Map<string, [string, string]>();
+  for (const { message: m, seq } of stored) {
+    const p = personKey(m);
+    rows.push([seq, USER_KIND, p], [seq, CHANNEL_KIND, m.channel]);
+    touched.users.add(p);
+    touched.channels.add(m.channel);
+    const k = `${p}\n${m.user_name}`;
+    const s = spans.get(k);
+    if (s === undefined) {
+      spans.set(k, {
+        person: p,
+        login: m.user_name,
+        first_seen: m.ts,
+        last_seen: m.ts,
+        last_mid: m.message_id,
+        count: 1,
+      });
+    } else {
+      s.count++;
+      if (m.ts < s.first_seen) s.first_seen = m.ts;
+      if (m.ts > s.last_seen || (m.ts === s.last_seen && m.message_id < s.last_mid!)) {
+        s.last_seen = m.ts;
+        s.last_mid = m.message_id;
       }
     }
+    if (m.display_name !== undefined) display.set(`${p}\n${m.display_name}`, [p, m.display_name]);
   }
-  for (const m of messages) {
-    const f = facetsOf(m);
-    foldUser(touched.users.get(m.user_name)!, m, f);
-    foldChannel(touched.channels.get(m.channel)!, m, f);
-  }
-  const states = keys.map(([k, n]) =>
-    k === USER_KIND
-      ? encodeUserState(touched.users.get(n)!)
-      : encodeChannelState(touched.channels.get(n)!)
-  );
-  await tx`
-    UPDATE rollups r SET state = t.s, version = r.version + 1
-    FROM unnest(${kinds}::int2[], ${names}::text[], ${states}::text[]) AS t(k, n, s)
-    WHERE r.kind = t.k AND r.name = t.n`;
-  // The cache is only trusted after the commit; the caller calls {@link remember} then.
-  pendingVersions.set(touched, keys.map(([k, n]) => [k, n, (versions.get(`${k}:${n}`) ?? 0) + 1]));
+  await copyRows(tx, "rollup_pending", ["seq", "kind", "name"], rows);
+  await upsertSpans(tx, [...spans.values()], [...display.values()]);
   return touched;
 }
 
-const pendingVersions = new WeakMap<Touched, Array<[number, string, number]>>();
-
-/** Caches the states of a committed fold (never of one that rolled back). */
-export function remember(cache: RollupCache, touched: Touched): void {
-  for (const [k, n, v] of pendingVersions.get(touched) ?? []) {
-    const s = k === USER_KIND ? touched.users.get(n) : touched.channels.get(n);
-    if (s !== undefined) cache.set(k, n, v, s);
+/** Adds login spans and display names (sums, min, max), in key order. */
+async function upsertSpans(
+  tx: TxSql,
+  spanList: readonly LoginSpan[],
+  displayList: ReadonlyArray<readonly [string, string]>,
+): Promise<void> {
+  const spans = [...spanList].sort((a, b) => cmp(a.person, b.person) || cmp(a.login, b.login));
+  if (spans.length > 0) {
+    await tx`
+      CREATE TEMPORARY TABLE IF NOT EXISTS stage_logins (
+        person text COLLATE "C", login text COLLATE "C", first_seen text COLLATE "C",
+        last_seen text COLLATE "C", last_mid text COLLATE "C", count bigint
+      ) ON COMMIT DELETE ROWS`;
+    await copyRows(
+      tx,
+      "stage_logins",
+      ["person", "login", "first_seen", "last_seen", "last_mid", "count"],
+      spans.map((s) => [s.person, s.login, s.first_seen, s.last_seen, s.last_mid ?? "", s.count]),
+    );
+    // Rows in key order: two writers lock the same rows in the same order (no deadlock).
+    await tx`
+      INSERT INTO person_logins AS p (person, login, first_seen, last_seen, last_mid, count)
+      SELECT person, login, first_seen, last_seen, last_mid, count FROM stage_logins
+      ORDER BY person, login
+      ON CONFLICT (person, login) DO UPDATE SET
+        count = p.count + excluded.count,
+        first_seen = LEAST(p.first_seen, excluded.first_seen),
+        last_seen = CASE WHEN (excluded.last_seen, p.last_mid) > (p.last_seen, excluded.last_mid)
+          THEN excluded.last_seen ELSE p.last_seen END,
+        last_mid = CASE WHEN (excluded.last_seen, p.last_mid) > (p.last_seen, excluded.last_mid)
+          THEN excluded.last_mid ELSE p.last_mid END`;
+  }
+  const display = [...displayList].sort((a, b) => cmp(a[0], b[0]) || cmp(a[1], b[1]));
+  if (display.length > 0) {
+    await tx`
+      INSERT INTO person_display (person, name)
+      SELECT person, name FROM unnest(${display.map((d) => d[0])}::text[], ${
+      display.map((d) => d[1])
+    }::text[])
+        WITH ORDINALITY AS t(person, name, o)
+      ORDER BY o
+      ON CONFLICT DO NOTHING`;
   }
 }
 
-/** The stored state of one user or channel, or null when it has none. */
-export async function readState(
-  sql: Sql,
-  kind: "user" | "channel",
+function decode(kind: number, text: string): AnyState {
+  return kind === USER_KIND ? decodeUserState(text) : decodeChannelState(text);
+}
+
+function encode(kind: number, s: AnyState): string {
+  return kind === USER_KIND
+    ? encodeUserState(s as UserState)
+    : encodeChannelState(s as ChannelState);
+}
+
+/** Locks the compacted rollups against other compactors and recomputations (not appends). */
+export async function lockRollups(tx: TxSql): Promise<void> {
+  await tx`LOCK TABLE rollups IN SHARE ROW EXCLUSIVE MODE`;
+}
+
+/** The states of some rollups with queued messages folded in (base states decoded first). */
+function foldQueued(
+  base: Map<string, AnyState>,
+  kind: number,
   name: string,
-): Promise<AnyState | null> {
-  const k = kind === "user" ? USER_KIND : CHANNEL_KIND;
-  const [row] = await sql<Array<{ state: string | null }>>`
-    SELECT state FROM rollups WHERE kind = ${k} AND name = ${name}`;
-  if (row?.state == null) return null;
-  return kind === "user" ? decodeUserState(row.state) : decodeChannelState(row.state);
-}
-
-/** The profile JSON of one user, or null. */
-export async function readUserProfile(sql: Sql, name: string): Promise<UserProfile | null> {
-  const s = await readState(sql, "user", name);
-  return s === null ? null : userProfile(s as UserState);
-}
-
-/** The profile JSON of one channel, or null. */
-export async function readChannelProfile(sql: Sql, name: string): Promise<ChannelProfile | null> {
-  const s = await readState(sql, "channel", name);
-  return s === null ? null : channelProfile(s as ChannelState);
-}
-
-/** Names with a stored state, sorted (code unit order). */
-export async function listNames(sql: Sql, kind: "user" | "channel"): Promise<string[]> {
-  const k = kind === "user" ? USER_KIND : CHANNEL_KIND;
-  const rows = await sql<Array<{ name: string }>>`
-    SELECT name FROM rollups WHERE kind = ${k} AND state IS NOT NULL ORDER BY name`;
-  return rows.map((r) => r.name);
+  m: Message,
+  f: ReturnType<typeof facetsOf>,
+): void {
+  let s = base.get(name);
+  if (s === undefined) {
+    base.set(name, s = kind === USER_KIND ? newUserState(name) : newChannelState(name));
+  }
+  if (kind === USER_KIND) foldUser(s as UserState, m, f);
+  else foldChannel(s as ChannelState, m, f);
 }
 
 /**
- * Recomputes the rollups of the given users and channels from the stored messages (after a
- * forget or retention deleted or changed some), under their row locks; an entity left with no
- * message loses its row.
+ * Folds up to `maxMessages` of the oldest queued messages into their rollups, in one
+ * transaction: their queue rows are deleted and the new states written in the same commit.
+ * Returns how many messages were folded.
  */
-export async function recomputeRollups(
-  tx: TxSql,
-  users: readonly string[],
-  channels: readonly string[],
-): Promise<Touched> {
-  const touched: Touched = { users: new Map(), channels: new Map() };
-  const keys: Array<[number, string]> = [
-    ...users.map((u): [number, string] => [USER_KIND, u]),
-    ...channels.map((c): [number, string] => [CHANNEL_KIND, c]),
-  ].sort(compareKeys);
-  if (keys.length === 0) return touched;
-  await tx`
-    SELECT 1 FROM rollups r
-    JOIN unnest(${keys.map((k) => k[0])}::int2[], ${keys.map((k) => k[1])}::text[]) AS t(k, n)
-      ON r.kind = t.k AND r.name = t.n
-    ORDER BY r.kind, r.name FOR UPDATE OF r`;
-  for (const [k, n] of keys) {
-    const state: AnyState = k === USER_KIND ? newUserState(n) : newChannelState(n);
-    let count = 0;
-    for await (const batch of messagesOf(tx, k === USER_KIND ? { user: n } : { channel: n })) {
-      for (const m of batch) {
-        count++;
-        const f = facetsOf(m);
-        if (k === USER_KIND) foldUser(state as UserState, m, f);
-        else foldChannel(state as ChannelState, m, f);
-      }
+export async function compactPending(sql: Sql, maxMessages = 100_000): Promise<number> {
+  return await sql.begin(async (tx) => {
+    await lockRollups(tx);
+    const rows = await tx<Array<{ record: string; u: string | null; c: string | null }>>`
+      WITH d AS (
+        DELETE FROM rollup_pending WHERE seq IN (
+          SELECT DISTINCT seq FROM rollup_pending ORDER BY seq LIMIT ${maxMessages})
+        RETURNING seq, kind, name
+      )
+      SELECT m.record, max(d.name) FILTER (WHERE d.kind = 0) AS u,
+        max(d.name) FILTER (WHERE d.kind = 1) AS c
+      FROM d JOIN messages m ON m.seq = d.seq
+      GROUP BY m.seq`;
+    if (rows.length === 0) return 0;
+    const users = new Set<string>();
+    const channels = new Set<string>();
+    for (const r of rows) {
+      if (r.u !== null) users.add(r.u);
+      if (r.c !== null) channels.add(r.c);
     }
-    if (count === 0) {
-      await tx`DELETE FROM rollups WHERE kind = ${k} AND name = ${n}`;
-      continue;
+    const states = [
+      await baseStates(tx, USER_KIND, [...users]),
+      await baseStates(tx, CHANNEL_KIND, [...channels]),
+    ];
+    for (const r of rows) {
+      const m = JSON.parse(r.record) as Message;
+      const f = facetsOf(m);
+      if (r.u !== null) foldQueued(states[USER_KIND]!, USER_KIND, r.u, m, f);
+      if (r.c !== null) foldQueued(states[CHANNEL_KIND]!, CHANNEL_KIND, r.c, m, f);
     }
-    const text = k === USER_KIND
-      ? encodeUserState(state as UserState)
-      : encodeChannelState(state as ChannelState);
     await tx`
-      INSERT INTO rollups (kind, name, state, version) VALUES (${k}, ${n}, ${text}, 1)
+      CREATE TEMPORARY TABLE IF NOT EXISTS stage_rollups (
+        kind smallint, name text COLLATE "C", state text
+      ) ON COMMIT DELETE ROWS`;
+    const out: Array<[number, string, string]> = [];
+    for (const kind of [USER_KIND, CHANNEL_KIND]) {
+      for (const [n, s] of states[kind]!) out.push([kind, n, encode(kind, s)]);
+    }
+    await copyRows(tx, "stage_rollups", ["kind", "name", "state"], out);
+    // Only compactors and recomputations write here, one at a time (the table lock).
+    await tx`
+      INSERT INTO rollups (kind, name, state, version)
+      SELECT kind, name, state, 1 FROM stage_rollups
       ON CONFLICT (kind, name) DO UPDATE SET state = excluded.state,
         version = rollups.version + 1`;
-    if (k === USER_KIND) touched.users.set(n, state as UserState);
-    else touched.channels.set(n, state as ChannelState);
-  }
-  return touched;
+    return rows.length;
+  }) as number;
 }
 
-/** The stored states of some users or channels (absent names are left out). */
+async function baseStates(
+  tx: TxSql,
+  kind: number,
+  names: string[],
+): Promise<Map<string, AnyState>> {
+  const out = new Map<string, AnyState>();
+  if (names.length === 0) return out;
+  const rows = await tx<Array<{ name: string; state: string }>>`
+    SELECT name, state FROM rollups
+    WHERE kind = ${kind} AND name = ANY(${names}::text[]) AND state IS NOT NULL`;
+  for (const r of rows) out.set(r.name, decode(kind, r.state));
+  return out;
+}
+
+/**
+ * The current states of some persons or channels (the rollup with its queued messages folded
+ * in); names with neither are left out.
+ */
 export async function readStates(
-  sql: Sql,
+  sql: Sql | TxSql,
   kind: "user" | "channel",
   names: readonly string[],
 ): Promise<Map<string, AnyState>> {
   const k = kind === "user" ? USER_KIND : CHANNEL_KIND;
   const out = new Map<string, AnyState>();
   if (names.length === 0) return out;
-  const rows = await sql<Array<{ name: string; state: string | null }>>`
-    SELECT name, state FROM rollups WHERE kind = ${k} AND name = ANY(${names as string[]}::text[])`;
+  const list = names as string[];
+  // One statement, one snapshot: a compaction in between can neither hide nor double a message.
+  const rows = await sql<Array<{ d: number; name: string; t: string }>>`
+    SELECT 0 AS d, name, state AS t FROM rollups
+    WHERE kind = ${k} AND name = ANY(${list}::text[]) AND state IS NOT NULL
+    UNION ALL
+    SELECT 1 AS d, p.name, m.record AS t FROM rollup_pending p JOIN messages m ON m.seq = p.seq
+    WHERE p.kind = ${k} AND p.name = ANY(${list}::text[])`;
+  for (const r of rows) if (r.d === 0) out.set(r.name, decode(k, r.t));
   for (const r of rows) {
-    if (r.state === null) continue;
-    out.set(r.name, kind === "user" ? decodeUserState(r.state) : decodeChannelState(r.state));
+    if (r.d !== 1) continue;
+    const m = JSON.parse(r.t) as Message;
+    foldQueued(out, k, r.name, m, facetsOf(m));
   }
   return out;
 }
 
-/** Deletes the rollups of these names; returns the names that had one. */
+/** Channels with a rollup, sorted (code unit order). */
+export async function listChannels(sql: Sql): Promise<string[]> {
+  const rows = await sql<Array<{ name: string }>>`
+    SELECT name FROM rollups WHERE kind = ${CHANNEL_KIND} AND state IS NOT NULL
+    UNION SELECT DISTINCT name FROM rollup_pending WHERE kind = ${CHANNEL_KIND}
+    ORDER BY name`;
+  return rows.map((r) => r.name);
+}
+
+/** How many persons and channels have a rollup. */
+export async function countRollups(sql: Sql): Promise<{ users: number; channels: number }> {
+  const [r] = await sql<Array<{ users: string; channels: string }>>`
+    SELECT (SELECT count(DISTINCT person) FROM person_logins)::text AS users,
+      (SELECT count(*) FROM (SELECT name FROM rollups WHERE kind = ${CHANNEL_KIND}
+        AND state IS NOT NULL UNION SELECT name FROM rollup_pending
+        WHERE kind = ${CHANNEL_KIND}) c)::text AS channels`;
+  return { users: Number(r?.users ?? 0), channels: Number(r?.channels ?? 0) };
+}
+
+/**
+ * Recomputes the rollups of some persons and channels from the stored messages (after a forget
+ * or retention deleted or changed some) inside the caller's transaction, which must be
+ * REPEATABLE READ and hold {@link lockRollups} from before its first query: the recomputed
+ * state replaces the rollup and its queued messages, all read in one snapshot, so a message
+ * appended meanwhile stays queued and is counted exactly once. An entity left with no message
+ * loses its rows. Returns those that still have messages.
+ */
+export async function recomputeRollups(
+  tx: TxSql,
+  persons: readonly string[],
+  channels: readonly string[],
+): Promise<Touched> {
+  const touched: Touched = { users: new Set(), channels: new Set() };
+  const users = new Map<string, UserState>();
+  const chans = new Map<string, ChannelState>();
+  if (persons.length > 0) {
+    // A person's messages are under the logins they used (and, for a login-only person, its
+    // login): read those, keep the person's own.
+    const rows = await tx<Array<{ login: string }>>`
+      SELECT DISTINCT login FROM person_logins WHERE person = ANY(${persons as string[]}::text[])`;
+    const logins = new Set(rows.map((r) => r.login));
+    for (const p of persons) if (!p.startsWith("#")) logins.add(p);
+    const wanted = new Set(persons);
+    for await (const batch of messagesOfLogins(tx, [...logins])) {
+      for (const m of batch) {
+        const p = personKey(m);
+        if (!wanted.has(p)) continue;
+        let s = users.get(p);
+        if (s === undefined) users.set(p, s = newUserState(p));
+        foldUser(s, m, facetsOf(m));
+      }
+    }
+    await tx`DELETE FROM person_logins WHERE person = ANY(${persons as string[]}::text[])`;
+    await tx`DELETE FROM person_display WHERE person = ANY(${persons as string[]}::text[])`;
+    await upsertSpans(tx, [...users.values()].flatMap((s) => loginSpans(s)), displayOf(users));
+  }
+  for (const c of channels) {
+    const s = newChannelState(c);
+    let n = 0;
+    for await (const batch of messagesOfLogins(tx, [], c)) {
+      for (const m of batch) {
+        n++;
+        foldChannel(s, m, facetsOf(m));
+      }
+    }
+    if (n > 0) chans.set(c, s);
+  }
+  for (
+    const [kind, names, states] of [
+      [USER_KIND, persons, users],
+      [CHANNEL_KIND, channels, chans],
+    ] as const
+  ) {
+    if (names.length === 0) continue;
+    const list = names as string[];
+    await tx`DELETE FROM rollup_pending WHERE kind = ${kind} AND name = ANY(${list}::text[])`;
+    await tx`DELETE FROM rollups WHERE kind = ${kind} AND name = ANY(${list}::text[])`;
+    const keep = [...states.keys()].sort();
+    if (keep.length === 0) continue;
+    const texts = keep.map((n) => encode(kind, states.get(n)!));
+    await tx`
+      INSERT INTO rollups (kind, name, state, version)
+      SELECT ${kind}::int2, n, s, 1 FROM unnest(${keep}::text[], ${texts}::text[]) AS t(n, s)`;
+    for (const n of keep) (kind === USER_KIND ? touched.users : touched.channels).add(n);
+  }
+  return touched;
+}
+
+/** Messages by any of some logins, or of one channel, in storage order, a batch at a time. */
+async function* messagesOfLogins(
+  tx: TxSql,
+  logins: readonly string[],
+  channel?: string,
+  batch = 10_000,
+): AsyncGenerator<Message[]> {
+  let after = 0;
+  for (;;) {
+    const cond = channel !== undefined
+      ? tx`channel = ${channel}`
+      : tx`user_name = ANY(${logins as string[]}::text[])`;
+    const rows = await tx<Array<{ seq: string; record: string }>>`
+      SELECT seq, record FROM messages WHERE ${cond} AND seq > ${after}
+      ORDER BY seq LIMIT ${batch}`;
+    if (rows.length === 0) return;
+    after = Number(rows[rows.length - 1]!.seq);
+    yield rows.map((r) => JSON.parse(r.record) as Message);
+    if (rows.length < batch) return;
+  }
+}
+
+/**
+ * Rebuilds every person rollup, login span and display name from the stored messages (schema 1
+ * kept rollups by login): run by the program that migrates to schema 2, in its own transaction.
+ */
+export async function rebuildPersons(sql: Sql): Promise<void> {
+  await sql.begin("isolation level repeatable read", async (tx) => {
+    await lockRollups(tx);
+    await tx`DELETE FROM rollups WHERE kind = ${USER_KIND}`;
+    await tx`DELETE FROM rollup_pending WHERE kind = ${USER_KIND}`;
+    await tx`DELETE FROM person_logins`;
+    await tx`DELETE FROM person_display`;
+    const users = new Map<string, UserState>();
+    let after = 0;
+    for (;;) {
+      const rows = await tx<Array<{ seq: string; record: string }>>`
+        SELECT seq, record FROM messages WHERE seq > ${after} ORDER BY seq LIMIT 10000`;
+      if (rows.length === 0) break;
+      after = Number(rows[rows.length - 1]!.seq);
+      for (const r of rows) {
+        const m = JSON.parse(r.record) as Message;
+        const p = personKey(m);
+        let s = users.get(p);
+        if (s === undefined) users.set(p, s = newUserState(p));
+        foldUser(s, m, facetsOf(m));
+      }
+    }
+    const keys = [...users.keys()].sort();
+    for (let i = 0; i < keys.length; i += 5000) {
+      const chunk = keys.slice(i, i + 5000);
+      const texts = chunk.map((k) => encodeUserState(users.get(k)!));
+      await tx`
+        INSERT INTO rollups (kind, name, state, version)
+        SELECT ${USER_KIND}::int2, n, s, 1 FROM unnest(${chunk}::text[], ${texts}::text[])
+          AS t(n, s)`;
+      const part = new Map(chunk.map((k) => [k, users.get(k)!]));
+      await upsertSpans(tx, [...part.values()].flatMap((s) => loginSpans(s)), displayOf(part));
+    }
+    await tx`DELETE FROM osint_meta WHERE key = 'rebuild_persons'`;
+  });
+}
+
+function displayOf(states: ReadonlyMap<string, UserState>): Array<[string, string]> {
+  return [...states].flatMap(([p, s]) => [...s.display_names].map((n): [string, string] => [p, n]));
+}
+
+/** Deletes the rollups (and queued messages) of these persons or channels; returns those that had one. */
 export async function deleteRollups(
   sql: Sql,
   kind: "user" | "channel",
@@ -273,13 +430,18 @@ export async function deleteRollups(
 ): Promise<string[]> {
   const k = kind === "user" ? USER_KIND : CHANNEL_KIND;
   if (names.length === 0) return [];
-  const rows = await sql<Array<{ name: string }>>`
-    DELETE FROM rollups WHERE kind = ${k} AND name = ANY(${names as string[]}::text[])
-    RETURNING name`;
-  return rows.map((r) => r.name).sort();
-}
-
-/** The profile JSON of a state. */
-export function profileOf(kind: "user" | "channel", s: AnyState): UserProfile | ChannelProfile {
-  return kind === "user" ? userProfile(s as UserState) : channelProfile(s as ChannelState);
+  const list = names as string[];
+  return await sql.begin(async (tx) => {
+    await lockRollups(tx);
+    const rows = await tx<Array<{ name: string }>>`
+      DELETE FROM rollups WHERE kind = ${k} AND name = ANY(${list}::text[]) RETURNING name`;
+    const d = await tx<Array<{ name: string }>>`
+      DELETE FROM rollup_pending WHERE kind = ${k} AND name = ANY(${list}::text[])
+      RETURNING name`;
+    if (k === USER_KIND) {
+      await tx`DELETE FROM person_logins WHERE person = ANY(${list}::text[])`;
+      await tx`DELETE FROM person_display WHERE person = ANY(${list}::text[])`;
+    }
+    return [...new Set([...rows, ...d].map((r) => r.name))].sort();
+  }) as string[];
 }

@@ -43,8 +43,14 @@ export async function dbStatus(sql: Sql): Promise<DbStatus> {
     SELECT
       (SELECT count(*) FROM messages)::text AS messages,
       (SELECT count(*) FROM events)::text AS events,
-      (SELECT count(*) FROM rollups WHERE kind = 0 AND state IS NOT NULL)::text AS users,
-      (SELECT count(*) FROM rollups WHERE kind = 1 AND state IS NOT NULL)::text AS channels,
+      ${
+    version >= 2
+      ? sql`(SELECT count(DISTINCT person) FROM person_logins)::text AS users,
+      (SELECT count(*) FROM (SELECT name FROM rollups WHERE kind = 1 AND state IS NOT NULL
+        UNION SELECT name FROM rollup_pending WHERE kind = 1) c)::text AS channels,`
+      : sql`(SELECT count(*) FROM rollups WHERE kind = 0 AND state IS NOT NULL)::text AS users,
+      (SELECT count(*) FROM rollups WHERE kind = 1 AND state IS NOT NULL)::text AS channels,`
+  }
       (SELECT count(*) FROM optout)::text AS optout`;
   return {
     ...base,
