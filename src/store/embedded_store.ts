@@ -51,6 +51,7 @@ import {
   readLoginSpans,
 } from "./profile_store.ts";
 import { scanInteractions } from "./interaction_scan.ts";
+import { logMessagesSince } from "./log_tail.ts";
 import type { LoginSpan } from "../analysis/identity.ts";
 import { findResidue } from "./residue.ts";
 import type {
@@ -65,8 +66,10 @@ import type {
   ForgetPlan,
   InteractionRecord,
   InteractionScope,
+  MessageCursor,
   MessagePage,
   MessageQuery,
+  NewMessages,
   RebuildRequest,
   RebuildSummary,
   Residue,
@@ -174,6 +177,10 @@ export class EmbeddedStore implements Store {
         if (concerns(m, q)) yield m;
       }
     }
+  }
+
+  messagesSince(cursor: MessageCursor | null): Promise<NewMessages> {
+    return logMessagesSince(layout(this.dataDir).messages, cursor);
   }
 
   loginSpans(about?: readonly string[]): Promise<LoginSpan[]> {

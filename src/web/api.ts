@@ -100,6 +100,9 @@ export function registerApi(app: OpenAPIHono<ApiEnv>): void {
       method: "get",
       path: "/events",
       summary: "Search moderation and notice events (`search events`)",
+      description: "Newest first, ties by event_id. The body is what " +
+        "`search events --format json` prints for the same filters (at offset 0); `q` takes " +
+        "the query language as `search events --query` does.",
       request: { query: S.EventParams },
       responses: {
         200: { ...json(z.array(S.ChatEvent), "the page of events"), headers: PAGED_HEADERS },
@@ -107,8 +110,11 @@ export function registerApi(app: OpenAPIHono<ApiEnv>): void {
       },
     }),
     async (c) => {
-      const { offset, ...q } = c.req.valid("query");
-      const page = await c.var.workspace.searchEvents(defined(q), wholeParam(offset, "offset", 0));
+      const { offset, q: query, ...q } = c.req.valid("query");
+      const page = await c.var.workspace.searchEvents(
+        defined({ ...q, query }),
+        wholeParam(offset, "offset", 0),
+      );
       setPaging(c, page);
       return c.json(page.items, 200);
     },

@@ -31,7 +31,10 @@ export const SearchParams = z.object({
 });
 
 /** The filters of `search events`. */
-export const EventParams = SearchParams.omit({ q: true }).extend({
+export const EventParams = SearchParams.extend({
+  q: z.string().optional().describe(
+    "a query of the language, as `search events -q` (e.g. `raid from:fan88 after:7d`)",
+  ),
   kind: z.string().optional().describe("usernotice, clearmsg or clearchat"),
 });
 

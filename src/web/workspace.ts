@@ -51,6 +51,8 @@ export interface WorkspaceOptions {
 /** The data the workspace serves. */
 export interface Workspace {
   readonly dataDir: string;
+  /** Where the data is (the Store's location: a path, or host and database). */
+  readonly location: string;
   readonly countCap: number;
   /**
    * A page of a message search. The total is counted (`total: false` skips it: the page then
@@ -133,7 +135,7 @@ export function openWorkspace(raw: Store, options: WorkspaceOptions = {}): Works
   };
   const summaries = new Map<ProfileKind, { at: number; list: Promise<ProfileSummary[]> }>();
   const totals = new Map<string, { at: number; total: number; counting: boolean }>();
-  const follower = new Follower(dataDir, allowed, options.pollMs ?? 250);
+  const follower = new Follower(store, allowed, options.pollMs ?? 250);
 
   /** Every profile summary of a kind the opt-out list allows, reused for a short while. */
   const summariesOf = (kind: ProfileKind): Promise<ProfileSummary[]> => {
@@ -155,6 +157,7 @@ export function openWorkspace(raw: Store, options: WorkspaceOptions = {}): Works
 
   return {
     dataDir,
+    location: raw.location,
     countCap,
     async searchMessages(o, offset, options = {}) {
       const q = buildQuery(o);
@@ -194,7 +197,7 @@ export function openWorkspace(raw: Store, options: WorkspaceOptions = {}): Works
       ) {
         throw new UsageError(`--kind must be usernotice, clearmsg or clearchat, got "${kind}"`);
       }
-      const q = buildQuery(rest);
+      const q = buildQuery(rest, Date.now(), "events");
       const p = await allowed();
       // The event log is small: the store counts every match.
       const page = await searchEvents(

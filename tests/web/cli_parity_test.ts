@@ -39,6 +39,10 @@ const CASES: { route: string; cli: string[]; read?: (stdout: string) => unknown 
     cli: ["search", "events", "--kind", "clearchat", "--limit", "50"],
   },
   { route: "/events?limit=100", cli: ["search", "events", "--limit", "100"] },
+  {
+    route: `/events?q=${encodeURIComponent("raid OR from:grumpy_fox")}`,
+    cli: ["search", "events", "--query", "raid OR from:grumpy_fox", "--format", "json"],
+  },
   { route: "/profiles/users/someuser", cli: ["profiles", "show", "--user", "someuser"] },
   {
     route: "/profiles/channels/example_channel",

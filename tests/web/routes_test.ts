@@ -2,7 +2,7 @@
  * Every route of `serve`, and its error cases, through the public app on a loopback port.
  */
 import assert from "node:assert/strict";
-import { call, INTERNAL_ERRORS, OPTED_OUT, serveOn, webData } from "./_workspace.ts";
+import { call, INTERNAL_ERRORS, openLive, OPTED_OUT, serveOn, webData } from "./_workspace.ts";
 import { ChannelProfile, ChatEvent, UserProfile } from "../../src/schemas.ts";
 import {
   HitRow,
@@ -130,6 +130,27 @@ Deno.test("serve answers every route, and every bad input with a 4xx JSON error"
     );
     assert.equal((await get("/events?kind=party")).status, 400);
   });
+
+  await t.step(
+    "GET /events takes the query language as q=, and a bad q is a 400 naming the column",
+    async () => {
+      const r = await get(`/events?q=${encodeURIComponent("raid in:devchat")}`);
+      assert.equal(r.status, 200, r.text);
+      const items = z.array(ChatEvent).parse(r.json());
+      assert.deepEqual(items.map((e) => e.event_id), ["e3"]);
+      const banned = z.array(ChatEvent).parse(
+        (await get(`/events?kind=clearchat&q=${encodeURIComponent("-from:grumpy_fox")}`)).json(),
+      );
+      assert.deepEqual(banned, [], "the opted-out user's ban stays out, the other is excluded");
+      const bad = await get(`/events?q=${encodeURIComponent("raid from:")}`);
+      assert.equal(bad.status, 400);
+      assert.match(JSON.stringify(bad.json()), /query: 1:11: 'from:' needs a value/);
+      // A field that means nothing for events names its column too.
+      const notEvent = await get(`/events?q=${encodeURIComponent("raid has:link")}`);
+      assert.equal(notEvent.status, 400);
+      assert.match(JSON.stringify(notEvent.json()), /query: 1:6: .*does not apply to events/);
+    },
+  );
 
   await t.step("GET /profiles/users and /profiles/channels page and sort", async () => {
     const r = await get("/profiles/users?sort=messages&limit=3");
@@ -312,29 +333,8 @@ Deno.test("serve answers every route, and every bad input with a 4xx JSON error"
   await t.step(
     "GET /live streams each stored message and hit, never an opted-out user's",
     async () => {
-      const abort = new AbortController();
-      const res = await fetch(server.url + "/live", { signal: abort.signal });
-      assert.equal(res.status, 200);
-      assert.match(res.headers.get("content-type") ?? "", /text\/event-stream/);
-      const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-      let buffer = "";
-      const events: { event: string; data: string }[] = [];
-      const until = async (done: () => boolean) => {
-        while (!done()) {
-          const { value, done: end } = await reader.read();
-          if (end) throw new Error(`the stream ended; got ${JSON.stringify(events)}`);
-          buffer += value;
-          let cut;
-          while ((cut = buffer.indexOf("\n\n")) >= 0) {
-            const block = buffer.slice(0, cut);
-            buffer = buffer.slice(cut + 2);
-            const event = /^event: (.*)$/m.exec(block)?.[1] ?? "message";
-            const data = [...block.matchAll(/^data: (.*)$/gm)].map((m) => m[1]).join("\n");
-            events.push({ event, data });
-          }
-        }
-      };
-      await until(() => events.some((e) => e.event === "ready"));
+      await using live = await openLive(server.url);
+      const events = live.events;
       const store = await openStore({ dataDir: data.dataDir });
       try {
         const base = {
@@ -365,9 +365,7 @@ Deno.test("serve answers every route, and every bad input with a 4xx JSON error"
       } finally {
         await store.close();
       }
-      await until(() => events.some((e) => e.event === "hit"));
-      abort.abort();
-      await reader.cancel().catch(() => {});
+      await live.until(() => events.some((e) => e.event === "hit"));
       const messages = events.filter((e) => e.event === "message").map((e) => JSON.parse(e.data));
       assert.deepEqual(messages.map((m) => m.message_id), ["live-2"]);
       const hit = JSON.parse(events.find((e) => e.event === "hit")!.data);

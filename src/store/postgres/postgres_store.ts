@@ -49,8 +49,10 @@ import type {
   ForgetPlan,
   InteractionRecord,
   InteractionScope,
+  MessageCursor,
   MessagePage,
   MessageQuery,
+  NewMessages,
   RebuildRequest,
   RebuildSummary,
   Residue,
@@ -69,6 +71,7 @@ import {
   type QueryFilter,
 } from "../message_query.ts";
 import { journalBacklog, pushJournal, type PushResult, withJournalLock } from "./journal.ts";
+import { pgMessagesSince } from "./tail.ts";
 
 /** Options of {@link openPostgresStore}. */
 export interface PostgresStoreOptions extends PgDatabaseOptions {
@@ -406,6 +409,11 @@ export class PostgresStore implements Store {
   async listProfiles(kind: ProfileKind): Promise<string[]> {
     await this.#sync();
     return await this.db.profileNames(kind);
+  }
+
+  async messagesSince(cursor: MessageCursor | null): Promise<NewMessages> {
+    await this.#sync();
+    return await pgMessagesSince(this.db.pool, cursor);
   }
 
   // Identity (issue 16). The database keeps its rollups by login, not yet by person, so these
