@@ -183,6 +183,22 @@ export class EmbeddedStore implements Store {
     return logMessagesSince(layout(this.dataDir).messages, cursor);
   }
 
+  async changeStamp(): Promise<string> {
+    // Appends grow a log; forget and retention replace it (a new file): size and inode tell.
+    const l = layout(this.dataDir);
+    const parts: string[] = [];
+    for (const path of [l.messages, l.events]) {
+      try {
+        const st = await Deno.stat(path);
+        parts.push(`${st.ino ?? ""}:${st.size}:${st.mtime?.getTime() ?? ""}`);
+      } catch (e) {
+        if (!(e instanceof Deno.errors.NotFound)) throw wrapError(e, `read ${path}`);
+        parts.push("absent");
+      }
+    }
+    return parts.join("/");
+  }
+
   loginSpans(about?: readonly string[]): Promise<LoginSpan[]> {
     return Promise.resolve(
       about === undefined

@@ -350,6 +350,14 @@ export interface Store {
    */
   messagesSince(cursor: MessageCursor | null): Promise<NewMessages>;
 
+  /**
+   * A cheap token that changes whenever the stored messages or events may have changed (stored,
+   * forgotten, rewritten; the opt-out list has {@link Store.optOutStamp}), for a reader that
+   * reuses answers while it holds. Null when the store cannot tell cheaply: answers must not be
+   * reused then.
+   */
+  changeStamp(): Promise<string | null>;
+
   // --- identity: persons across logins (raw: the query layer applies the opt-out list) ---
   /**
    * The login spans of the person rollups (see `src/analysis/identity.ts`), as far as the

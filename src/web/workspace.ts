@@ -26,6 +26,7 @@ import { buildReport, type SubjectReport } from "../subjects/reports.ts";
 import { readJsonFile } from "../store/json_file.ts";
 import type { ProfileKind, Store } from "../store/store.ts";
 import { Follower, type LiveItem } from "./follow.ts";
+import { Freshness } from "./freshness.ts";
 import type { Page, ProfileSummary, SubjectSummary } from "./render/view_model.ts";
 
 export type { Page, ProfileSummary, SubjectSummary };
@@ -92,37 +93,28 @@ const DEFAULT_COUNT_CAP = 500;
  */
 export const TOTAL_TTL_MS = 2000;
 
-/**
- * The store as the server uses it: bringing derived data up to date (which the query layer asks
- * before reading profiles) at most once per `ms`, shared by the requests of that moment, instead
- * of once per request. A running monitor keeps derived data current by itself meanwhile.
- */
-export function throttleCatchUp(store: Store, ms: number): Store {
-  let last = -Infinity;
-  let running: Promise<Awaited<ReturnType<Store["catchUp"]>>> | null = null;
-  const catchUp: Store["catchUp"] = (options) => {
-    if (options !== undefined) return store.catchUp(options);
-    if (running) return running;
-    if (performance.now() - last < ms) return Promise.resolve(null);
-    running = store.catchUp().finally(() => {
-      last = performance.now();
-      running = null;
-    });
-    return running;
-  };
-  return new Proxy(store, {
-    get(target, key) {
-      if (key === "catchUp") return catchUp;
-      const v = Reflect.get(target, key, target);
-      // Methods run on the store itself (its private fields are not on the proxy).
-      return typeof v === "function" ? v.bind(target) : v;
-    },
-  });
+/** Answers kept for reuse, at most this many of each kind (the oldest go first). */
+const MAX_KEPT = 256;
+
+/** A small map that forgets its oldest entries beyond {@link MAX_KEPT}. */
+class Kept<V> extends Map<string, V> {
+  override set(key: string, value: V): this {
+    this.delete(key);
+    super.set(key, value);
+    if (this.size > MAX_KEPT) this.delete(this.keys().next().value!);
+    return this;
+  }
 }
 
-/** Opens the workspace over a Store (which it closes with itself). */
+/**
+ * Opens the workspace over a Store (which it closes with itself). Answers are reused while the
+ * store's change stamp holds (see `freshness.ts`): a search's page and total, the deleted
+ * messages, a profile and the profile lists, so that a busy page or many clients asking the
+ * same cost one read until a monitor stores something.
+ */
 export function openWorkspace(raw: Store, options: WorkspaceOptions = {}): Workspace {
-  const store = throttleCatchUp(raw, options.catchUpMs ?? 1000);
+  const fresh = new Freshness(raw, options.catchUpMs ?? 1000);
+  const store = fresh.store;
   const dataDir = store.dataDir;
   const countCap = options.countCap ?? DEFAULT_COUNT_CAP;
   const listTtl = options.listTtlMs ?? 2000;
@@ -133,14 +125,52 @@ export function openWorkspace(raw: Store, options: WorkspaceOptions = {}): Works
     await p.refresh();
     return p;
   };
-  const summaries = new Map<ProfileKind, { at: number; list: Promise<ProfileSummary[]> }>();
-  const totals = new Map<string, { at: number; total: number; counting: boolean }>();
+  const summaries = new Map<
+    ProfileKind,
+    { at: number; stamp: string | null; list: Promise<ProfileSummary[]> }
+  >();
+  const totals = new Kept<{ at: number; stamp: string | null; total: number; counting: boolean }>();
+  const pages = new Kept<{ stamp: string; page: Page<ShownMessage> }>();
+  const profiles = new Kept<{ stamp: string; profile: UserProfile | ChannelProfile }>();
+  let deleted: { stamp: string; map: Promise<Map<string, string>> } | null = null;
+  const hitRows = new Kept<{ stamp: string; rows: Promise<HitRow[]> }>();
   const follower = new Follower(store, allowed, options.pollMs ?? 250);
 
-  /** Every profile summary of a kind the opt-out list allows, reused for a short while. */
-  const summariesOf = (kind: ProfileKind): Promise<ProfileSummary[]> => {
+  /** The deleted messages, read again only when the store changed. */
+  const deletionsAt = (stamp: string | null): Promise<Map<string, string>> => {
+    if (stamp === null) return deletions(store);
+    if (deleted?.stamp !== stamp) {
+      const map = deletions(store);
+      deleted = { stamp, map };
+      map.catch(() => (deleted = null));
+    }
+    return deleted.map;
+  };
+
+  /** Watchlist hits (a scan of the messages that carry one), read again when the store changed. */
+  const hitsOf = async (q: Parameters<typeof readHits>[1] = {}): Promise<HitRow[]> => {
+    const p = await allowed();
+    const stamp = await fresh.stamp();
+    if (stamp === null) return await readHits(store, q);
+    const ex = p.exclusion();
+    const key = JSON.stringify([q, [...ex.users], [...ex.channels]]);
+    const hit = hitRows.get(key);
+    if (hit !== undefined && hit.stamp === stamp) return await hit.rows;
+    const rows = readHits(store, q);
+    hitRows.set(key, { stamp, rows });
+    rows.catch(() => hitRows.delete(key));
+    return await rows;
+  };
+
+  /** Every profile summary of a kind the opt-out list allows, reused while it holds. */
+  const summariesOf = async (kind: ProfileKind): Promise<ProfileSummary[]> => {
+    const stamp = await fresh.stamp();
     const hit = summaries.get(kind);
-    if (hit && Date.now() - hit.at < listTtl) return hit.list;
+    if (
+      hit && (Date.now() - hit.at < listTtl || (hit.stamp !== null && hit.stamp === stamp))
+    ) return await hit.list;
+    // Reusable beyond the period only when read from settled profiles.
+    const settled = fresh.settled(stamp) ? stamp : null;
     const list = (async () => {
       const out: ProfileSummary[] = [];
       for (const name of await listProfiles(store, kind)) {
@@ -150,9 +180,27 @@ export function openWorkspace(raw: Store, options: WorkspaceOptions = {}): Works
       }
       return out;
     })();
-    summaries.set(kind, { at: Date.now(), list });
+    summaries.set(kind, { at: Date.now(), stamp: settled, list });
     list.catch(() => summaries.delete(kind));
-    return list;
+    return await list;
+  };
+
+  /** A profile the opt-out list allows, reused while derived data is settled and unchanged. */
+  const profileOf = async <T extends UserProfile | ChannelProfile>(
+    kind: ProfileKind,
+    name: string,
+    parse: (v: unknown) => T | null,
+  ): Promise<T> => {
+    const stamp = await fresh.stamp();
+    const key = `${kind}:${name}`;
+    const hit = profiles.get(key);
+    if (hit !== undefined && hit.stamp === stamp && fresh.settled(stamp)) return hit.profile as T;
+    // Settled before the read: the files read are those of the catch-up that settled it.
+    const settled = fresh.settled(stamp);
+    const p = parse(await readProfile(store, kind, name));
+    if (p === null) throw new NotFoundError(`no readable profile for ${kind} "${name}"`);
+    if (settled && stamp !== null) profiles.set(key, { stamp, profile: p });
+    return p;
   };
 
   return {
@@ -162,14 +210,20 @@ export function openWorkspace(raw: Store, options: WorkspaceOptions = {}): Works
     async searchMessages(o, offset, options = {}) {
       const q = buildQuery(o);
       const p = await allowed();
+      const stamp = await fresh.stamp();
       const ex = p.exclusion();
       const key = JSON.stringify([q.clauses, q.sinceMs, q.untilMs, [...ex.users], [
         ...ex.channels,
       ]]);
+      const pageKey = JSON.stringify([key, offset, q.limit, options.total !== false]);
+      const kept = pages.get(pageKey);
+      if (kept !== undefined && kept.stamp === stamp) return kept.page;
       const known = totals.get(key);
-      // A known total serves while it is fresh, and while one request counts it again.
+      // A known total serves while nothing was stored since, or for a moment after (a running
+      // monitor stores all the time), and while one request counts it again.
+      const current = known !== undefined && known.stamp !== null && known.stamp === stamp;
       const usable = known !== undefined &&
-        (known.counting || performance.now() - known.at < TOTAL_TTL_MS);
+        (current || known.counting || performance.now() - known.at < TOTAL_TTL_MS);
       const count = options.total !== false && !usable;
       if (count && known) known.counting = true;
       let r;
@@ -182,13 +236,16 @@ export function openWorkspace(raw: Store, options: WorkspaceOptions = {}): Works
         if (count && known) known.counting = false;
       }
       if (count && r.total !== undefined) {
-        totals.delete(key);
-        totals.set(key, { at: performance.now(), total: r.total, counting: false });
-        if (totals.size > 256) totals.delete(totals.keys().next().value!);
+        totals.set(key, { at: performance.now(), stamp, total: r.total, counting: false });
       }
-      const items = markDeleted(r.messages.slice(offset), await deletions(store));
+      const items = markDeleted(r.messages.slice(offset), await deletionsAt(stamp));
       const total = r.total ?? (usable ? known.total : offset + items.length);
-      return { items, offset, limit: q.limit, total, exact: options.total !== false };
+      const page = { items, offset, limit: q.limit, total, exact: options.total !== false };
+      // Kept only when all of it was read at this stamp (not a total of an earlier one).
+      if (stamp !== null && r.complete && (options.total === false || count || current)) {
+        pages.set(pageKey, { stamp, page });
+      }
+      return page;
     },
     async searchEvents(o, offset) {
       const { kind, ...rest } = o;
@@ -243,21 +300,23 @@ export function openWorkspace(raw: Store, options: WorkspaceOptions = {}): Works
       const n = login(name, "user");
       // Whether someone opted out is not the web's to tell: not served is not found.
       if (!(await allowed()).allows(n, "")) throw new NotFoundError(noProfile("user", n));
-      const r = UserProfileSchema.safeParse(await readProfile(store, "user", n));
-      if (!r.success) throw new NotFoundError(`no readable profile for user "${n}"`);
-      return r.data;
+      return await profileOf("user", n, (v) => {
+        const r = UserProfileSchema.safeParse(v);
+        return r.success ? r.data : null;
+      });
     },
     async channelProfile(name) {
       const n = login(name, "channel");
       if (!(await allowed()).allows(null, n)) throw new NotFoundError(noProfile("channel", n));
-      const r = ChannelProfileSchema.safeParse(await readProfile(store, "channel", n));
-      if (!r.success) throw new NotFoundError(`no readable profile for channel "${n}"`);
-      return r.data;
+      return await profileOf("channel", n, (v) => {
+        const r = ChannelProfileSchema.safeParse(v);
+        return r.success ? r.data : null;
+      });
     },
     async subjects() {
       const subjects = await readSubjects(dataDir);
       const counts = new Map<string, number>();
-      for (const h of await readHits(store)) {
+      for (const h of await hitsOf()) {
         counts.set(h.subject_key, (counts.get(h.subject_key) ?? 0) + 1);
       }
       const out: SubjectSummary[] = [];
@@ -296,7 +355,7 @@ export function openWorkspace(raw: Store, options: WorkspaceOptions = {}): Works
       const since = o.since === undefined
         ? undefined
         : new Date(parseTimeBound(o.since, "--since", Date.now())).toISOString();
-      return await readHits(store, {
+      return await hitsOf({
         ...(subject !== undefined ? { subject } : {}),
         ...(since !== undefined ? { since } : {}),
         limit: o.limit ?? 50,
@@ -314,6 +373,7 @@ export function openWorkspace(raw: Store, options: WorkspaceOptions = {}): Works
         channels: norm(change.channels, "channel"),
       });
       summaries.clear();
+      profiles.clear();
       return { optout: r.file.optout, changed: r.changed };
     },
     follow(signal) {

@@ -416,6 +416,14 @@ export class PostgresStore implements Store {
     return await pgMessagesSince(this.db.pool, cursor);
   }
 
+  /**
+   * Null: rows deleted by forget leave no cheap trace (the highest seq stays), so readers do
+   * not reuse answers over PostgreSQL.
+   */
+  changeStamp(): Promise<string | null> {
+    return Promise.resolve(null);
+  }
+
   // Identity (issue 16). The database keeps its rollups by login, not yet by person, so these
   // reads fold the person states from the messages table on each call: correct, and linear in
   // the number of stored messages (see the README's PostgreSQL section).
