@@ -16,7 +16,11 @@ import { page, type Section } from "./render/layout.ts";
 import type { Html } from "./render/html.ts";
 import { reportBody } from "./render/report.ts";
 import { workspaceLinks } from "./render/links.ts";
-import * as V from "./render/views.ts";
+import { loginView, optoutView } from "./render/access_views.ts";
+import { channelView, landingView } from "./render/channel_views.ts";
+import { peopleView, userView } from "./render/people_views.ts";
+import { type SearchForm, searchView } from "./render/search_view.ts";
+import { subjectsView } from "./render/subjects_view.ts";
 import { presentedToken, sameOrigin, sameSecret, TOKEN_COOKIE } from "./security.ts";
 import type { ShownMessage } from "../query/events.ts";
 import type { Page } from "./workspace.ts";
@@ -62,13 +66,13 @@ export function registerPages(app: Hono<ApiEnv>): void {
     return sendPage(c, {
       title: "Channels",
       section: "channels",
-      body: V.landingView(channels, latest.items),
+      body: landingView(channels, latest.items),
     });
   });
 
   app.get("/ui/search", async (c) => {
     const q = c.req.query();
-    const form: V.SearchForm = {
+    const form: SearchForm = {
       by: q.by || undefined,
       value: q.value || undefined,
       since: q.since || undefined,
@@ -91,7 +95,7 @@ export function registerPages(app: Hono<ApiEnv>): void {
     return sendPage(c, {
       title: "Search",
       section: "search",
-      body: V.searchView(form, result, error),
+      body: searchView(form, result, error),
     }, error ? 400 : 200);
   });
 
@@ -102,7 +106,7 @@ export function registerPages(app: Hono<ApiEnv>): void {
     return sendPage(c, {
       title: "People",
       section: "people",
-      body: V.peopleView(p, o.sort, o.order),
+      body: peopleView(p, o.sort, o.order),
     });
   });
 
@@ -119,7 +123,7 @@ export function registerPages(app: Hono<ApiEnv>): void {
     return sendPage(c, {
       title: p.user_name,
       section: "people",
-      body: V.userView(p, hits, latest.items),
+      body: userView(p, hits, latest.items),
       charts: true,
     });
   });
@@ -134,7 +138,7 @@ export function registerPages(app: Hono<ApiEnv>): void {
     return sendPage(c, {
       title: `#${p.channel}`,
       section: "channels",
-      body: V.channelView(p, latest.items),
+      body: channelView(p, latest.items),
       charts: true,
     });
   });
@@ -143,7 +147,7 @@ export function registerPages(app: Hono<ApiEnv>): void {
     return sendPage(c, {
       title: "Subjects",
       section: "subjects",
-      body: V.subjectsView(await c.var.workspace.subjects()),
+      body: subjectsView(await c.var.workspace.subjects()),
     });
   });
 
@@ -166,7 +170,7 @@ export function registerPages(app: Hono<ApiEnv>): void {
     return sendPage(c, {
       title: "Opt-out",
       section: "optout",
-      body: V.optoutView(list, { canWrite, message: null }),
+      body: optoutView(list, { canWrite, message: null }),
     });
   });
 
@@ -176,7 +180,7 @@ export function registerPages(app: Hono<ApiEnv>): void {
       return sendPage(c, {
         title: "Opt-out",
         section: "optout",
-        body: V.optoutView(null, { canWrite: false, message: "Not changed: log in first." }),
+        body: optoutView(null, { canWrite: false, message: "Not changed: log in first." }),
       }, 401);
     }
     const form = await c.req.parseBody();
@@ -203,14 +207,14 @@ export function registerPages(app: Hono<ApiEnv>): void {
     return sendPage(c, {
       title: "Opt-out",
       section: "optout",
-      body: V.optoutView(list, { canWrite: true, message }),
+      body: optoutView(list, { canWrite: true, message }),
     }, status);
   });
 
   app.get("/login", (c) => {
     return sendPage(c, {
       title: "Log in",
-      body: V.loginView(localPath(c.req.query("next")), null),
+      body: loginView(localPath(c.req.query("next")), null),
     });
   });
 
@@ -222,7 +226,7 @@ export function registerPages(app: Hono<ApiEnv>): void {
     if (token === null || !sameSecret(given, token)) {
       return sendPage(c, {
         title: "Log in",
-        body: V.loginView(
+        body: loginView(
           next,
           token === null ? "This server has no token configured." : "Wrong token.",
         ),
