@@ -11,19 +11,22 @@ import type { ApiEnv } from "./api.ts";
 import { profileListOptions, wholeParam } from "./api.ts";
 import { ASSETS } from "./assets.ts";
 import { httpError } from "./http_errors.ts";
-import { NotFoundError } from "../errors.ts";
+import { NotFoundError, UsageError } from "../errors.ts";
 import { page, type Section } from "./render/layout.ts";
 import type { Html } from "./render/html.ts";
 import { reportBody } from "./render/report.ts";
 import { workspaceLinks } from "./render/links.ts";
 import { loginView, optoutView } from "./render/access_views.ts";
 import { channelView, landingView } from "./render/channel_views.ts";
-import { peopleView, userView } from "./render/people_views.ts";
+import { contactsView, peopleView, timelineView, userView } from "./render/people_views.ts";
 import { type SearchForm, searchView } from "./render/search_view.ts";
 import { subjectsView } from "./render/subjects_view.ts";
 import { presentedToken, sameOrigin, sameSecret, TOKEN_COOKIE } from "./security.ts";
 import type { ShownMessage } from "../query/events.ts";
 import type { Page } from "./workspace.ts";
+
+/** Entries a timeline page shows (the latest). */
+const TIMELINE_PAGE = 500;
 
 /** Answers with a page. */
 export function sendPage(
@@ -125,6 +128,39 @@ export function registerPages(app: Hono<ApiEnv>): void {
       section: "people",
       body: userView(p, hits, latest.items),
       charts: true,
+    });
+  });
+
+  app.get("/ui/users/:name/timeline", async (c) => {
+    const q = c.req.query();
+    const limit = wholeParam(q.limit, "limit", TIMELINE_PAGE);
+    if (limit < 1) throw new UsageError(`limit must be at least 1, got ${limit}`);
+    const t = await c.var.workspace.timeline({
+      user: c.req.param("name"),
+      ...(q.since ? { since: q.since } : {}),
+      ...(q.until ? { until: q.until } : {}),
+      context: wholeParam(q.context, "context", 0),
+      limit,
+    });
+    return sendPage(c, {
+      title: `Timeline of ${t.person.login}`,
+      section: "people",
+      body: timelineView(t, limit),
+    });
+  });
+
+  app.get("/ui/users/:name/contacts", async (c) => {
+    const q = c.req.query();
+    const n = await c.var.workspace.neighbors({
+      user: c.req.param("name"),
+      ...(q.since ? { since: q.since } : {}),
+      ...(q.until ? { until: q.until } : {}),
+      limit: 50,
+    });
+    return sendPage(c, {
+      title: `Contacts of ${n.person.login}`,
+      section: "people",
+      body: contactsView(n),
     });
   });
 

@@ -19,6 +19,8 @@ import { deletions, markDeleted, searchEvents, type ShownMessage } from "../quer
 import { type PrivacyFilter, privacyFilter } from "../query/privacy_filter.ts";
 import { listProfiles, readProfile } from "../query/profiles.ts";
 import { type HitRow, readHits } from "../query/hits.ts";
+import { type Timeline, timeline } from "../query/timeline.ts";
+import { type Neighbors, neighbors } from "../query/graph.ts";
 import { readPrivacy, updatePrivacy } from "../privacy/optout.ts";
 import { readSubjects, resolveSubject } from "../subjects/loading.ts";
 import { enrichmentPath } from "../subjects/subject_files.ts";
@@ -47,6 +49,15 @@ export interface WorkspaceOptions {
   catchUpMs?: number;
   /** How often the live stream looks at the log, ms. @default 250 */
   pollMs?: number;
+}
+
+/** Whose timeline or contacts, over which time, how many. */
+export interface PersonWindow {
+  /** Any login the person used, or their user id. */
+  user: string;
+  since?: string;
+  until?: string;
+  limit?: number;
 }
 
 /** The data the workspace serves. */
@@ -80,6 +91,14 @@ export interface Workspace {
   setOptout(
     change: { add: boolean; users?: string[]; channels?: string[] },
   ): Promise<{ optout: PrivacyFile["optout"]; changed: string[] }>;
+  /**
+   * A person's timeline (`timeline --user X --format json`): the person and their entries,
+   * oldest first. Throws NotFoundError when the opt-out list names them, UsageError on a bad
+   * time or number.
+   */
+  timeline(o: PersonWindow & { context?: number }): Promise<Pick<Timeline, "person" | "entries">>;
+  /** A person's closest contacts (`graph neighbors --user X --format json`); as `timeline`. */
+  neighbors(o: PersonWindow): Promise<Neighbors>;
   /** Messages and hits stored from now on, until `signal` aborts. */
   follow(signal: AbortSignal): Promise<AsyncIterable<LiveItem>>;
   close(): Promise<void>;
@@ -376,6 +395,27 @@ export function openWorkspace(raw: Store, options: WorkspaceOptions = {}): Works
       profiles.clear();
       return { optout: r.file.optout, changed: r.changed };
     },
+    async timeline(o) {
+      const user = personRef(o.user);
+      // Logins and renames come from the rollups (as the CLI, which catches up first).
+      await store.catchUp();
+      const t = await timeline(store, {
+        user,
+        context: o.context ?? 0,
+        ...timeWindow(o),
+        ...(o.limit !== undefined ? { limit: o.limit } : {}),
+      }, { privacy: await allowed() });
+      if (t.opted_out) throw new NotFoundError(`no timeline for user "${user}"`);
+      return { person: t.person, entries: t.entries };
+    },
+    async neighbors(o) {
+      const user = personRef(o.user);
+      const r = await neighbors(store, { user, ...timeWindow(o), limit: o.limit ?? 20 }, {
+        privacy: await allowed(),
+      });
+      if (r.opted_out) throw new NotFoundError(`no contacts for user "${user}"`);
+      return r;
+    },
     follow(signal) {
       return follower.subscribe(signal);
     },
@@ -417,6 +457,28 @@ function summaryOf(kind: ProfileKind, v: Record<string, unknown>): ProfileSummar
     last_seen: p.last_seen,
     display_name: null,
   };
+}
+
+/** A person as typed (a login or a user id), checked for what a path or query may hold. */
+function personRef(user: string): string {
+  const u = user.trim();
+  if (u === "") throw new UsageError("user: give a login or a user id");
+  if (!/^(?:id:|#)?[A-Za-z0-9_]{1,64}$/.test(u)) {
+    throw new UsageError(`user: "${user}" is neither a login nor a user id`);
+  }
+  return u;
+}
+
+/** The time window of `since`/`until` (as the CLI reads them), checked. */
+function timeWindow(o: { since?: string; until?: string }): { sinceMs?: number; untilMs?: number } {
+  const now = Date.now();
+  const out: { sinceMs?: number; untilMs?: number } = {};
+  if (o.since !== undefined) out.sinceMs = parseTimeBound(o.since, "since", now);
+  if (o.until !== undefined) out.untilMs = parseTimeBound(o.until, "until", now);
+  if (out.sinceMs !== undefined && out.untilMs !== undefined && out.sinceMs > out.untilMs) {
+    throw new UsageError("since is after until");
+  }
+  return out;
 }
 
 /** A login from a route or form, normalized; a UsageError (400) names what was wrong. */

@@ -58,6 +58,14 @@ const CASES: { route: string; cli: string[]; read?: (stdout: string) => unknown 
     cli: ["profiles", "list", "--channels"],
     read: (out) => out.split("\n").filter(Boolean),
   },
+  {
+    route: "/timeline?user=someuser&context=1",
+    cli: ["timeline", "--user", "someuser", "--context", "1", "--format", "json"],
+  },
+  {
+    route: "/graph/neighbors?user=someuser",
+    cli: ["graph", "neighbors", "--user", "someuser", "--format", "json"],
+  },
   { route: "/hits?limit=10", cli: ["subjects", "hits", "--limit", "10", "--format", "json"] },
   {
     route: "/hits?subject=someuser&since=2025-09-02T12:00:00Z",

@@ -6,10 +6,12 @@ import { call, INTERNAL_ERRORS, openLive, OPTED_OUT, serveOn, webData } from "./
 import { ChannelProfile, ChatEvent, UserProfile } from "../../src/schemas.ts";
 import {
   HitRow,
+  Neighbors,
   ProfileSummary,
   ShownMessage,
   SubjectReport,
   SubjectSummary,
+  Timeline,
 } from "../../src/web/api_schemas.ts";
 import { z } from "zod";
 import { openStore } from "../../src/store/store.ts";
@@ -197,6 +199,27 @@ Deno.test("serve answers every route, and every bad input with a 4xx JSON error"
     },
   );
 
+  await t.step("GET /timeline and /graph/neighbors: a person, 404 when opted out", async () => {
+    const t = Timeline.parse((await get("/timeline?user=SomeUser&limit=5")).json());
+    assert.equal(t.person.login, "someuser");
+    assert.ok(t.entries.length > 0 && t.entries.length <= 5);
+    assert.ok(t.entries.some((e) => e.kind === "message" && e.user_name === "someuser"));
+    const sorted = [...t.entries].sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0));
+    assert.deepEqual(t.entries.map((e) => e.ts), sorted.map((e) => e.ts));
+    const n = Neighbors.parse((await get("/graph/neighbors?user=someuser")).json());
+    assert.equal(n.person.login, "someuser");
+    assert.ok(n.contacts.length > 0, "someuser talks to people in the fixtures");
+    assert.ok(!n.contacts.some((c) => c.login === OPTED_OUT));
+    for (const path of ["/timeline", "/graph/neighbors"]) {
+      assert.equal((await get(`${path}?user=${OPTED_OUT}`)).status, 404, path);
+      for (const q of ["", "user=", "user=a%2Fb", "user=x&since=nope", "user=x&limit=0"]) {
+        const r = await get(`${path}?${q}`);
+        assert.equal(r.status, 400, `${path}?${q}: ${r.text}`);
+      }
+    }
+    assert.equal((await get("/timeline?user=someuser&context=-1")).status, 400);
+  });
+
   await t.step("GET /subjects and /subjects/{key}", async () => {
     const list = z.array(SubjectSummary).parse((await get("/subjects")).json());
     assert.deepEqual(list.map((s) => s.key).sort(), [
@@ -312,6 +335,8 @@ Deno.test("serve answers every route, and every bad input with a 4xx JSON error"
         "/ui/search?contains=dating",
         "/ui/users",
         "/ui/users/someuser",
+        "/ui/users/someuser/timeline",
+        "/ui/users/someuser/contacts",
         "/ui/channels/example_channel",
         "/ui/subjects",
         "/ui/subjects/username_someuser",

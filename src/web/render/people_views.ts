@@ -9,7 +9,9 @@ import type { ShownMessage } from "../../query/events.ts";
 import type { HitRow } from "../../query/hits.ts";
 import type { Page, ProfileSummary } from "./view_model.ts";
 import { dayChart, hourChart } from "./chart.ts";
-import { chatLog } from "./chat.ts";
+import { chatLine, chatLog } from "./chat.ts";
+import type { Timeline } from "../../query/timeline.ts";
+import type { Neighbors } from "../../query/graph.ts";
 import { type Html, html, when } from "./html.ts";
 import { type Links, workspaceLinks as L } from "./links.ts";
 import { counted, pager, stat } from "./parts.ts";
@@ -84,6 +86,7 @@ export function userView(
   const f = p.facts;
   return html`
     <h1>${p.display_name ?? p.user_name} <span class="muted">@${p.user_name}</span></h1>
+    ${personNav(p.user_name, "profile")}
     <ul class="stats">${stat(p.message_count, "messages")}${stat(
       channels.length,
       "channels",
@@ -109,5 +112,105 @@ export function userView(
     <div data-testid="evidence">${evidenceList(f.evidence, L)}</div>
     <h2>Watchlist hits</h2>${hits.length ? chatLog(hits, L) : html`<p class="muted">None.</p>`}
     <h2>Latest messages</h2>${chatLog(latest, L)}
+  `;
+}
+
+/** The links between a person's pages: profile, timeline, contacts. */
+function personNav(login: string, here: "profile" | "timeline" | "contacts"): Html {
+  const base = L.user(login);
+  const item = (key: typeof here, href: string, label: string) =>
+    key === here
+      ? html`<li><a href="${href}" aria-current="page">${label}</a></li>`
+      : html`<li><a href="${href}">${label}</a></li>`;
+  return html`
+    <nav aria-label="This person">
+      <ul class="chips">${item("profile", base, "Profile")}${item(
+        "timeline",
+        `${base}/timeline`,
+        "Timeline",
+      )}${item("contacts", `${base}/contacts`, "Contacts")}</ul>
+    </nav>
+  `;
+}
+
+/** Who a person is: their current login and every login they used. */
+function personLine(p: Timeline["person"]): Html {
+  const logins = p.logins.length ? p.logins.map((s) => s.login).join(", ") : p.login;
+  return html`<p class="muted">${
+    p.user_id === null ? "no Twitch user id" : `Twitch user id ${p.user_id}`
+  }; logins: ${logins}</p>`;
+}
+
+/** `/ui/users/{name}/timeline`: everything about one person, oldest first. */
+export function timelineView(t: Pick<Timeline, "person" | "entries">, shown: number): Html {
+  const entries = t.entries.map((e) =>
+    e.message !== undefined
+      ? html`
+        <li
+          class="entry entry-${e.kind}"><span class="tag">${e
+            .kind}</span><ol class="log">${chatLine(e.message, L)}</ol></li>
+      `
+      : html`
+        <li
+          class="entry entry-${e.kind}"><span class="tag">${e.kind}</span> <time datetime="${e
+            .ts}">${e.ts.slice(0, 19).replace("T", " ")}</time> ${e.channel === null
+            ? ""
+            : html`<a class="chan" href="${
+              L.channel(e.channel)
+            }">#${e.channel}</a>`} <span class="text">${e.text}</span></li>
+      `
+  );
+  return html`
+    <h1>Timeline of ${t.person.login}</h1>
+    ${personNav(t.person.login, "timeline")}${personLine(t.person)}
+    <p data-testid="timeline-count">${t.entries.length} entries${t.entries.length >= shown
+      ? html`
+        (the latest ${shown})
+      `
+      : ""}, oldest first.</p>
+    ${t.entries.length === 0
+      ? html`<p class="muted">Nothing known about this person.</p>`
+      : html`<ol class="timeline" data-testid="timeline">${entries}</ol>`}
+  `;
+}
+
+/** `/ui/users/{name}/contacts`: a person's closest contacts, heaviest first. */
+export function contactsView(n: Neighbors): Html {
+  return html`
+    <h1>Contacts of ${n.person.login}</h1>
+    ${personNav(n.person.login, "contacts")}${personLine(n.person)}
+    <p class="muted">From @mentions and replies, both directions summed.</p>
+    ${n.contacts.length === 0 ? html`<p class="muted">No contacts.</p>` : html`
+      <table data-testid="contacts">
+        <thead>
+          <tr>
+            <th>contact</th>
+            <th class="num">weight</th>
+            <th class="num">to</th>
+            <th class="num">from</th>
+            <th>first</th>
+            <th>last</th>
+            <th>channels</th>
+          </tr>
+        </thead>
+        <tbody>${n.contacts.map((c) =>
+          html`
+            <tr>
+              <td><a href="${L.user(c.login)}">${c.login}</a></td>
+              <td class="num">${c.weight}</td>
+              <td class="num">${c.to}</td>
+              <td class="num">${c.from}</td>
+              <td>${when(c.first_seen)}</td>
+              <td>${when(c.last_seen)}</td>
+              <td>${c.channels.map((ch) =>
+                html`
+                  <a class="chan" href="${L.channel(ch)}">#${ch}</a>
+                `
+              )}</td>
+            </tr>
+          `
+        )}</tbody>
+      </table>
+    `}
   `;
 }
