@@ -66,7 +66,9 @@ export async function logMessagesSince(
   const at = cursor === null ? null : parseCursor(cursor);
   const size = st?.size ?? 0;
   if (at === null || st === null) return { messages: [], cursor: cursorOf(st, size) };
-  if (at.file !== String(st.ino ?? "") || size < at.offset) {
+  // A cursor taken while there was no log yet ("" at 0) follows the log created since.
+  const sameFile = at.file === String(st.ino ?? "") || (at.file === "" && at.offset === 0);
+  if (!sameFile || size < at.offset) {
     // Rewritten (forget, retention) or replaced: go on from the new file's end.
     return { messages: [], cursor: cursorOf(st, size) };
   }
