@@ -39,6 +39,28 @@ export function personKey(m: { user_id: string | null; user_name: string }): str
   return m.user_id !== null && m.user_id !== "" ? `#${m.user_id}` : m.user_name;
 }
 
+/**
+ * The person key of what an event is about (see {@link personKey}): its user id when it has
+ * one, else its login (a CLEARMSG names only the deleted message's author's login); null for
+ * an event about no one (a whole chat cleared).
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { eventPersonKey } from "./identity.ts";
+ * strictEqual(eventPersonKey({ kind: "clearchat", user_id: "42", user_name: "someuser" }), "#42");
+ * strictEqual(eventPersonKey({ kind: "clearmsg", user_name: "someuser" }), "someuser");
+ * strictEqual(eventPersonKey({ kind: "clearchat", user_id: null, user_name: null }), null);
+ * ```
+ */
+export function eventPersonKey(
+  e: { kind: string; user_name: string | null; user_id?: string | null },
+): string | null {
+  const id = e.kind === "clearmsg" ? null : e.user_id ?? null;
+  if (id !== null && id !== "") return `#${id}`;
+  return e.user_name;
+}
+
 /** The Twitch user id in a person key, or null for a login-only person. */
 export function userIdOfKey(key: string): string | null {
   return key.startsWith("#") ? key.slice(1) : null;

@@ -99,16 +99,20 @@ export class InteractionGraph {
     this.directory = directory;
   }
 
-  /** Counts a message that addresses no one (its author's activity only). */
-  count(m: { user_id: string | null; user_name: string }): void {
-    const from = this.directory.personOf(m);
-    this.#authored.set(from, (this.#authored.get(from) ?? 0) + 1);
+  /** Counts `n` messages a person wrote (their activity only, not whom they addressed). */
+  count(person: string, n = 1): void {
+    this.#authored.set(person, (this.#authored.get(person) ?? 0) + n);
   }
 
-  /** Folds one message in. */
+  /** Folds one message in: its author's activity and whom it addressed. */
   add(m: InteractionSource): void {
+    this.count(this.directory.personOf(m));
+    this.address(m);
+  }
+
+  /** Folds in whom a message addressed (its author's activity is counted apart). */
+  address(m: InteractionSource): void {
     const from = this.directory.personOf(m);
-    this.#authored.set(from, (this.#authored.get(from) ?? 0) + 1);
     const to = addressees(m, this.directory);
     if (to.length === 0) return;
     let out = this.#edges.get(from);

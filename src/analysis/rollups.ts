@@ -1,24 +1,18 @@
 /**
- * Rollups: the aggregates behind user and channel profiles, and the pure functions from them to
- * the profile JSON.
+ * Rollups: the aggregates behind user and channel profiles, and how messages fold into them.
+ * The profile JSON is rendered from them by `rollup_profiles.ts`; the store persists them as
+ * text with `rollup_codec.ts` (both re-exported here, so one import serves a caller).
  *
  * Every aggregate is a function of the SET of messages folded into it, not of their order or of
  * how they were batched: counts are sums, first/last seen are min/max, "latest" values and
  * bounded evidence lists are chosen by a total order on (ts, message_id). So folding the same
  * messages in any batches, or rebuilding from the log, gives the same state, and
- * {@link userProfile} / {@link channelProfile} then give the same bytes. Top-K lists stay exact
- * because the full count maps are kept (the store persists them, see `src/profiles.ts`).
+ * `userProfile` / `channelProfile` then give the same bytes. Top-K lists stay exact
+ * because the full count maps are kept (the store persists them, see `src/store/profile_store.ts`).
  *
  * @module
  */
-import type {
-  ChannelProfile,
-  Counted,
-  Evidence,
-  Message,
-  RelationshipMention,
-  UserProfile,
-} from "../schemas.ts";
+import type { Evidence, Message } from "../schemas.ts";
 import { urlDomain } from "./extract.ts";
 import { holderAt, type LoginSpan } from "./identity.ts";
 import { extractKeywords } from "./keywords.ts";
@@ -44,7 +38,7 @@ function before(a: Stamp, b: Stamp): boolean {
 }
 
 /** Aggregates shared by users and channels. */
-interface CommonState {
+export interface CommonState {
   message_count: number;
   first_seen: string;
   last_seen: string;
@@ -330,19 +324,6 @@ export function foldChannel(s: ChannelState, m: Message, f: Facets): void {
   }
 }
 
-/** Counted entries, by count descending then name ascending (code unit order), cut to `max`. */
-export function topCounted(map: ReadonlyMap<string, number>, max: number): Counted[] {
-  const entries = [...map];
-  entries.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  return entries.slice(0, max).map(([name, count]) => ({ name, count }));
-}
-
-function sortedRecord(map: ReadonlyMap<string, number>): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const k of [...map.keys()].sort()) out[k] = map.get(k)!;
-  return out;
-}
-
 /**
  * The logins of a person rollup as spans (oldest first), for the identity directory.
  *
@@ -378,162 +359,10 @@ export function currentLogin(s: UserState): string {
   return holderAt(loginSpans(s))?.login ?? s.user_name;
 }
 
-/** The profile JSON of a user rollup (keys in the schema's order). */
-export function userProfile(s: UserState): UserProfile {
-  const keywordCounts = topCounted(s.keywords, TOP_COUNTED);
-  const spans = loginSpans(s);
-  return {
-    user_name: holderAt(spans)?.login ?? s.user_name,
-    user_id: s.user_id?.value ?? null,
-    display_name: s.display_name?.value ?? null,
-    login_history: spans.map((x) => ({
-      login: x.login,
-      first_seen: x.first_seen,
-      last_seen: x.last_seen,
-      message_count: x.count,
-    })),
-    display_names: [...s.display_names].sort(),
-    channels_participated: [...s.per_channel.keys()].sort(),
-    per_channel: sortedRecord(s.per_channel),
-    message_count: s.message_count,
-    first_seen: s.first_seen,
-    last_seen: s.last_seen,
-    top_keywords: keywordCounts.slice(0, TOP_NAMES).map((c) => c.name),
-    keyword_counts: keywordCounts,
-    top_mentions: topCounted(s.mentions, TOP_COUNTED),
-    top_emotes: topCounted(s.emotes, TOP_COUNTED),
-    url_domains: topCounted(s.domains, TOP_COUNTED),
-    activity: { by_hour: [...s.by_hour], by_day: sortedRecord(s.by_day) },
-    facts: {
-      asked_about_streamer_relationship: s.asked,
-      suspected_relationship_targets: topCounted(s.targets, Infinity).map((c) => c.name),
-      evidence: s.evidence.map((e) => ({ ...e })),
-    },
-  };
-}
-
-/** The profile JSON of a channel rollup (keys in the schema's order). */
-export function channelProfile(s: ChannelState): ChannelProfile {
-  const keywordCounts = topCounted(s.keywords, TOP_COUNTED);
-  const userCounts = topCounted(s.users, TOP_COUNTED);
-  const mentions: RelationshipMention[] = [...s.targets].map(([target, t]) => ({
-    target,
-    evidence_count: t.count,
-    distinct_users: t.users.size,
-    first_seen: t.first_seen,
-    last_seen: t.last_seen,
-    examples: t.examples.map((e) => e.snippet),
-  }));
-  mentions.sort((a, b) =>
-    b.evidence_count - a.evidence_count || (a.target < b.target ? -1 : a.target > b.target ? 1 : 0)
-  );
-  return {
-    channel: s.channel,
-    unique_users: s.users.size,
-    message_count: s.message_count,
-    first_seen: s.first_seen,
-    last_seen: s.last_seen,
-    top_users: userCounts.slice(0, TOP_NAMES).map((c) => c.name),
-    user_counts: userCounts,
-    top_keywords: keywordCounts.slice(0, TOP_NAMES).map((c) => c.name),
-    keyword_counts: keywordCounts,
-    top_mentions: topCounted(s.mentions, TOP_COUNTED),
-    top_emotes: topCounted(s.emotes, TOP_COUNTED),
-    url_domains: topCounted(s.domains, TOP_COUNTED),
-    activity: { by_hour: [...s.by_hour], by_day: sortedRecord(s.by_day) },
-    streamer_signals: { relationship_mentions: mentions },
-  };
-}
-
-// ---- Persistence: rollups as JSON text (Maps and Sets as arrays). ----
-
-type Json = unknown;
-
-function encodeCommon(s: CommonState): Record<string, Json> {
-  return {
-    message_count: s.message_count,
-    first_seen: s.first_seen,
-    last_seen: s.last_seen,
-    keywords: [...s.keywords],
-    mentions: [...s.mentions],
-    emotes: [...s.emotes],
-    domains: [...s.domains],
-    by_hour: s.by_hour,
-    by_day: [...s.by_day],
-  };
-}
-
-// deno-lint-ignore no-explicit-any -- decoding our own JSON written by encode*(); shape is ours
-type Raw = any;
-
-function decodeCommon(r: Raw): CommonState {
-  return {
-    message_count: r.message_count,
-    first_seen: r.first_seen,
-    last_seen: r.last_seen,
-    keywords: new Map(r.keywords),
-    mentions: new Map(r.mentions),
-    emotes: new Map(r.emotes),
-    domains: new Map(r.domains),
-    by_hour: r.by_hour,
-    by_day: new Map(r.by_day),
-  };
-}
-
-/** A user rollup as JSON text, for the store. */
-export function encodeUserState(s: UserState): string {
-  return JSON.stringify({
-    v: 1,
-    user_name: s.user_name,
-    ...encodeCommon(s),
-    logins: [...s.logins],
-    display_names: [...s.display_names],
-    user_id: s.user_id,
-    display_name: s.display_name,
-    per_channel: [...s.per_channel],
-    asked: s.asked,
-    targets: [...s.targets],
-    evidence: s.evidence,
-  });
-}
-
-/** Reads a user rollup written by {@link encodeUserState}. */
-export function decodeUserState(text: string): UserState {
-  const r: Raw = JSON.parse(text);
-  return {
-    user_name: r.user_name,
-    ...decodeCommon(r),
-    logins: new Map(r.logins ?? []),
-    display_names: new Set(r.display_names ?? []),
-    user_id: r.user_id,
-    display_name: r.display_name,
-    per_channel: new Map(r.per_channel),
-    asked: r.asked,
-    targets: new Map(r.targets),
-    evidence: r.evidence,
-  };
-}
-
-/** A channel rollup as JSON text, for the store. */
-export function encodeChannelState(s: ChannelState): string {
-  return JSON.stringify({
-    v: 1,
-    channel: s.channel,
-    ...encodeCommon(s),
-    users: [...s.users],
-    targets: [...s.targets].map(([k, t]) => [k, { ...t, users: [...t.users] }]),
-  });
-}
-
-/** Reads a channel rollup written by {@link encodeChannelState}. */
-export function decodeChannelState(text: string): ChannelState {
-  const r: Raw = JSON.parse(text);
-  return {
-    channel: r.channel,
-    ...decodeCommon(r),
-    users: new Map(r.users),
-    targets: new Map(
-      (r.targets as Array<[string, Raw]>).map(([k, t]) => [k, { ...t, users: new Set(t.users) }]),
-    ),
-  };
-}
+export { channelProfile, topCounted, userProfile } from "./rollup_profiles.ts";
+export {
+  decodeChannelState,
+  decodeUserState,
+  encodeChannelState,
+  encodeUserState,
+} from "./rollup_codec.ts";

@@ -32,8 +32,13 @@ const XML_INVALID =
   // deno-lint-ignore no-control-regex -- the point is to match control characters
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
+/** Anything {@link xmlText} changes: most names and times hold none of it. */
+// deno-lint-ignore no-control-regex -- control characters are what it looks for
+const XML_SPECIAL = /[\u0000-\u001F&<>"'\uD800-\uDFFF\uFFFE\uFFFF]/;
+
 /** Text for an XML attribute or element: escaped, forbidden characters dropped. */
 export function xmlText(s: string): string {
+  if (!XML_SPECIAL.test(s)) return s;
   return s.replace(XML_INVALID, "").replaceAll("&", "&amp;").replaceAll("<", "&lt;")
     .replaceAll(">", "&gt;").replaceAll('"', "&quot;").replaceAll("'", "&apos;")
     .replaceAll("\t", "&#9;").replaceAll("\n", "&#10;").replaceAll("\r", "&#13;");

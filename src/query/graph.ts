@@ -46,6 +46,7 @@ export interface GraphQuery {
 /** The persons the opt-out list names through any of their logins. */
 function optedOutPersons(dir: IdentityDirectory, privacy: PrivacyFilter): Set<string> {
   const out = new Set<string>();
+  if (privacy.exclusion().users.size === 0) return out;
   for (const p of dir.persons()) {
     if (dir.history(p).some((s) => !privacy.allows(s.login, ""))) out.add(p);
   }
@@ -74,11 +75,17 @@ export async function interactionGraph(
     ...(q.sinceMs !== undefined ? { sinceMs: q.sinceMs } : {}),
     ...(q.untilMs !== undefined ? { untilMs: q.untilMs } : {}),
   };
-  for await (const m of store.interactions(scope)) {
+  const input = await store.interactions(scope);
+  for (const a of input.authors) {
+    const p = dir.canonical(a.person);
+    const login = a.person.startsWith("#") ? null : a.person;
+    if (!privacy.allows(login, a.channel) || hidden.has(p)) continue;
+    messages += a.count;
+    graph.count(p, a.count);
+  }
+  for (const m of input.addressing) {
     if (!privacy.allows(m.user_name, m.channel) || hidden.has(dir.personOf(m))) continue;
-    messages++;
-    if (m.mentions.length === 0 && m.reply_to === undefined) graph.count(m);
-    else graph.add(m);
+    graph.address(m);
   }
   const edges = graph.edges(q.minWeight ?? 1).filter((e) =>
     !hidden.has(e.target) && privacy.allows(dir.currentLogin(e.target) ?? e.target, "")

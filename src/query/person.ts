@@ -1,10 +1,10 @@
 /**
  * One person's messages, whatever login they wrote under: the person an analyst names (any of
  * their logins, or their user id) is resolved through the identity directory
- * (`src/analysis/identity.ts`, persisted beside the profile rollups), then each login is searched
- * over the time its person held it and the results are kept when the message is theirs (a
- * recycled login's other holder is left out). Results come in search order: newest first, ties
- * by message_id.
+ * (`src/analysis/identity.ts`, persisted beside the profile rollups) into their person keys
+ * (their id, and logins they wrote under without one), which the store's index by person
+ * answers: a recycled login's other holder is left out. Results come in search order: newest
+ * first, ties by message_id.
  *
  * @module
  */
@@ -18,7 +18,7 @@ import { IdentityDirectory as Directory, profileNameOf } from "../analysis/ident
 import { NotFoundError } from "../errors.ts";
 import type { Message } from "../schemas.ts";
 import type { MessageQuery, Store } from "../store/store.ts";
-import { only } from "../store/message_query.ts";
+import type { Literal } from "../store/message_query.ts";
 import type { PrivacyFilter } from "./privacy_filter.ts";
 
 /** A person resolved from what an analyst typed. */
@@ -96,72 +96,38 @@ export function personOptedOut(p: Person, privacy: PrivacyFilter): boolean {
   return p.logins.some((s) => !privacy.allows(s.login, ""));
 }
 
-const DAY_MS = 86_400_000;
+/**
+ * The clause that matches the person's messages: one `person` literal per rollup key of theirs
+ * (their id, and logins they wrote under without one), answered by the index by person.
+ */
+export function personClause(p: Person): Literal[] {
+  return p.keys.map((value) => ({ negated: false, term: { field: "person", value } }));
+}
+
+/**
+ * The clause that matches events about the person: their keys, and each login they used (a
+ * CLEARMSG names only a login; the caller resolves a login at the event's time).
+ */
+export function personEventClause(p: Person): Literal[] {
+  const keys = new Set([...p.keys, p.login, ...p.logins.map((s) => s.login)]);
+  return [...keys].map((value) => ({ negated: false, term: { field: "person", value } }));
+}
 
 /**
  * The person's messages matching `q` (its `by` is ignored), raw (the caller applies the opt-out
- * list): newest first, ties by message_id, at
- * most `q.limit`. Each login is searched over its use by this person (a day's margin either
- * side), and only messages whose person is theirs are kept.
+ * list): newest first, ties by message_id, at most `q.limit`. Found by the person index: every
+ * message whose person key is one of theirs, whatever login it was written under.
  */
 export async function personMessages(
   store: Store,
   p: Person,
   q: MessageQuery,
 ): Promise<Message[]> {
-  const spans: Array<{ login: string; since?: number; until?: number }> = p.logins.length
-    ? p.logins.map((s, i) => ({
-      login: s.login,
-      // The first login from the start, the current one to the end: the rollups that record
-      // the spans may lag the log.
-      ...(i > 0 ? { since: Date.parse(s.first_seen) - DAY_MS } : {}),
-      ...(s.login !== p.login ? { until: Date.parse(s.last_seen) + DAY_MS } : {}),
-    }))
-    : [{ login: p.login }];
-  const all: Message[] = [];
-  for (const s of spans) {
-    const sinceMs = max(q.sinceMs, s.since);
-    const untilMs = min(q.untilMs, s.until);
-    if (sinceMs !== undefined && untilMs !== undefined && sinceMs >= untilMs) continue;
-    // Ask for more until `limit` of the person's own are found or the login is exhausted.
-    for (let ask = q.limit;; ask *= 4) {
-      const r = await store.searchMessages({
-        ...q,
-        clauses: [only({ field: "from", value: s.login }), ...q.clauses],
-        ...(sinceMs !== undefined ? { sinceMs } : {}),
-        ...(untilMs !== undefined ? { untilMs } : {}),
-        limit: ask,
-      });
-      const mine = r.messages.filter((m) => belongs(m, p));
-      if (r.messages.length < ask || mine.length >= q.limit) {
-        all.push(...mine.slice(0, q.limit));
-        break;
-      }
-    }
-  }
-  // Newest first, ties by message_id (the search order).
-  const keyed = all.map((m) => ({ ts: Date.parse(m.ts), mid: m.message_id, m }));
-  keyed.sort((a, b) => b.ts - a.ts || (a.mid < b.mid ? -1 : a.mid > b.mid ? 1 : 0));
-  const out: Message[] = [];
-  let last = "";
-  for (const k of keyed) {
-    if (k.mid === last) continue;
-    last = k.mid;
-    out.push(k.m);
-    if (out.length >= q.limit) break;
-  }
-  return out;
+  const r = await store.searchMessages({ ...q, clauses: [personClause(p), ...q.clauses] });
+  return r.messages;
 }
 
 /** True when `m` was written by person `p`. */
 export function belongs(m: Message, p: Person): boolean {
   return p.keys.includes(personKey(m));
-}
-
-function max(a: number | undefined, b: number | undefined): number | undefined {
-  return a === undefined ? b : b === undefined ? a : Math.max(a, b);
-}
-
-function min(a: number | undefined, b: number | undefined): number | undefined {
-  return a === undefined ? b : b === undefined ? a : Math.min(a, b);
 }

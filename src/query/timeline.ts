@@ -19,18 +19,18 @@
  *
  * @module
  */
-import type { IdentityDirectory } from "../analysis/identity.ts";
-import type { ChatEvent, Message } from "../schemas.ts";
+import { eventPersonKey, type IdentityDirectory } from "../analysis/identity.ts";
+import type { ChatEvent } from "../schemas.ts";
 import { markDeleted, type ShownMessage } from "./events.ts";
 import type { Store } from "../store/store.ts";
-import { only } from "../store/message_query.ts";
-import { type PrivacyFilter, privacyFilter } from "./privacy_filter.ts";
+import { type PrivacyFilter, privacyFilter, withOptOut } from "./privacy_filter.ts";
 import {
   belongs,
   directoryAbout,
   type Person,
+  personClause,
+  personEventClause,
   personIn,
-  personMessages,
   personOptedOut,
 } from "./person.ts";
 
@@ -114,10 +114,9 @@ function inWindow(ts: string, q: TimelineQuery): boolean {
 
 /** The person an event is about: its user id, else its login resolved at its time. */
 function eventPerson(e: ChatEvent, dir: IdentityDirectory): string | null {
-  const id = e.kind === "clearmsg" ? null : e.user_id;
-  if (id) return `#${id}`;
-  if (e.user_name === null) return null;
-  return dir.resolveLogin(e.user_name, e.ts) ?? e.user_name;
+  const key = eventPersonKey(e);
+  if (key === null || key.startsWith("#")) return key;
+  return dir.resolveLogin(key, e.ts) ?? key;
 }
 
 function eventEntry(e: ChatEvent, theirs: ReadonlySet<string>): TimelineEntry | null {
@@ -164,18 +163,35 @@ export async function timeline(
   if (personOptedOut(person, privacy)) return { person, opted_out: true, entries: [] };
 
   const window = {
-    clauses: [],
-    limit: q.limit ?? 1_000_000,
     ...(q.sinceMs !== undefined ? { sinceMs: q.sinceMs } : {}),
     ...(q.untilMs !== undefined ? { untilMs: q.untilMs } : {}),
   };
-  const own = (await personMessages(store, person, window))
-    .filter((m) => privacy.allows(m.user_name, m.channel));
-  const deleted = await store.deletions();
+  // Their messages, by the person index (the opt-out list joins the query).
+  const own = (await store.searchMessages(withOptOut({
+    clauses: [personClause(person)],
+    limit: q.limit ?? MAX_ENTRIES,
+    ...window,
+  }, privacy))).messages;
   const entries: TimelineEntry[] = [];
   const ids = new Set<string>();
-  for (const m of markDeleted(own, deleted)) {
-    ids.add(m.message_id);
+  for (const m of own) ids.add(m.message_id);
+  // Events about them, by the event index: their keys and logins (a CLEARMSG names a login,
+  // resolved at its time below).
+  const { events } = await store.searchEvents({
+    clauses: [personEventClause(person)],
+    limit: Number.MAX_SAFE_INTEGER,
+    ...window,
+  });
+  const n = q.context ?? 0;
+  const context = n > 0
+    ? (await store.around(own, n)).filter((m) =>
+      !ids.has(m.message_id) && !belongs(m, person) && privacy.allows(m.user_name, m.channel)
+    )
+    : [];
+  const deleted = await store.deletions([...ids, ...context.map((m) => m.message_id)]);
+  // Their messages (newest first) with what each carries, oldest first: already in order but
+  // for messages of one millisecond; the few other entries are sorted and merged in.
+  for (const m of markDeleted(own, deleted).reverse()) {
     entries.push(messageEntry(m, "message"));
     for (const h of m.hits ?? []) {
       entries.push({
@@ -200,6 +216,7 @@ export async function timeline(
       });
     }
   }
+  const mine = nearlySorted(entries.splice(0));
   // Renames: each login after the first, from when it was first seen.
   for (let i = 1; i < person.logins.length; i++) {
     const prev = person.logins[i - 1]!;
@@ -215,12 +232,6 @@ export async function timeline(
       detail: { from: prev.login, to: next.login, last_seen_as_before: prev.last_seen },
     });
   }
-  const { events } = await store.searchEvents({
-    clauses: [],
-    limit: Number.MAX_SAFE_INTEGER,
-    ...(q.sinceMs !== undefined ? { sinceMs: q.sinceMs } : {}),
-    ...(q.untilMs !== undefined ? { untilMs: q.untilMs } : {}),
-  });
   for (const e of events) {
     if (!inWindow(e.ts, q) || !privacy.allows(null, e.channel)) continue;
     const aboutThem = eventPerson(e, dir) === person.key ||
@@ -229,20 +240,45 @@ export async function timeline(
     const entry = eventEntry(e, ids);
     if (entry) entries.push(entry);
   }
-  const n = q.context ?? 0;
-  if (n > 0) {
-    for (const m of await contextOf(store, own, n, privacy, person)) {
-      if (ids.has(m.message_id)) continue;
-      ids.add(m.message_id);
-      entries.push(messageEntry(markDeleted([m], deleted)[0]!, "context"));
-    }
-  }
-  entries.sort(compareEntries);
-  const kept = q.limit !== undefined && entries.length > q.limit
-    ? entries.slice(entries.length - q.limit)
-    : entries;
+  for (const m of markDeleted(context, deleted)) entries.push(messageEntry(m, "context"));
+  const all = merge(mine, entries.sort(compareEntries));
+  const kept = q.limit !== undefined && all.length > q.limit
+    ? all.slice(all.length - q.limit)
+    : all;
   return { person, opted_out: false, entries: kept };
 }
+
+/** Sorts a list that is in order but for a few neighbours (insertion sort: linear then). */
+function nearlySorted(list: TimelineEntry[]): TimelineEntry[] {
+  for (let i = 1; i < list.length; i++) {
+    const x = list[i]!;
+    let j = i - 1;
+    if (compareEntries(list[j]!, x) <= 0) continue;
+    while (j >= 0 && compareEntries(list[j]!, x) > 0) {
+      list[j + 1] = list[j]!;
+      j--;
+    }
+    list[j + 1] = x;
+  }
+  return list;
+}
+
+/** Two sorted lists as one (stable: `a` first on ties). */
+function merge(a: TimelineEntry[], b: TimelineEntry[]): TimelineEntry[] {
+  if (b.length === 0) return a;
+  const out: TimelineEntry[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    out.push(compareEntries(b[j]!, a[i]!) < 0 ? b[j++]! : a[i++]!);
+  }
+  while (i < a.length) out.push(a[i++]!);
+  while (j < b.length) out.push(b[j++]!);
+  return out;
+}
+
+/** The most messages a timeline reads without a limit. */
+const MAX_ENTRIES = 1_000_000;
 
 function messageEntry(m: ShownMessage, kind: "message" | "context"): TimelineEntry {
   return {
@@ -254,57 +290,4 @@ function messageEntry(m: ShownMessage, kind: "message" | "context"): TimelineEnt
     text: m.text,
     message: m,
   };
-}
-
-/** Ascending order of messages in a channel: time, then message id. */
-function ascending(a: Message, b: Message): number {
-  return a.ts !== b.ts
-    ? (a.ts < b.ts ? -1 : 1)
-    : a.message_id < b.message_id
-    ? -1
-    : a.message_id > b.message_id
-    ? 1
-    : 0;
-}
-
-const MINUTE = 60_000;
-const MAX_WINDOW = 30 * 86_400_000;
-
-/** The `n` messages before and after each of `own` in its channel (others', allowed ones). */
-async function contextOf(
-  store: Store,
-  own: readonly Message[],
-  n: number,
-  privacy: PrivacyFilter,
-  person: Person,
-): Promise<Message[]> {
-  const out = new Map<string, Message>();
-  const keep = (m: Message) =>
-    privacy.allows(m.user_name, m.channel) && !belongs(m, person) && out.set(m.message_id, m);
-  for (const m of own) {
-    const ms = Date.parse(m.ts);
-    // Before: newest first up to and including this millisecond; the ones after `m` in the
-    // ascending order (same millisecond, larger id) are dropped.
-    const before = await store.searchMessages({
-      clauses: [only({ field: "in", value: m.channel })],
-      untilMs: ms + 1,
-      limit: n + 64,
-    });
-    before.messages.filter((x) => ascending(x, m) < 0).slice(0, n).forEach(keep);
-    // After: widen a window until it holds n messages or reaches a month.
-    for (let w = 10 * MINUTE;; w *= 4) {
-      const after = await store.searchMessages({
-        clauses: [only({ field: "in", value: m.channel })],
-        sinceMs: ms,
-        untilMs: ms + w,
-        limit: 100_000,
-      });
-      const later = after.messages.filter((x) => ascending(x, m) > 0).sort(ascending);
-      if (later.length >= n || w >= MAX_WINDOW || after.messages.length >= 100_000) {
-        later.slice(0, n).forEach(keep);
-        break;
-      }
-    }
-  }
-  return [...out.values()];
 }

@@ -24,6 +24,7 @@ import { layout } from "./layout.ts";
 import { EMPTY_MARK, markHolds, markOf } from "./log_mark.ts";
 import { parseLogRecord } from "./log_record.ts";
 import { type IndexRow, indexRowOf, MessageIndex } from "./message_index.ts";
+import { catchUpEvents } from "./event_index.ts";
 import { type FlushResult, ProfileStore } from "./profile_store.ts";
 import { removeDatabase } from "./sqlite.ts";
 import { tryWriterLock } from "./writer_lock.ts";
@@ -115,9 +116,17 @@ export class DerivedWriter {
 
   /**
    * Reads the log from where the index and the rollups left off to its last whole line and
-   * applies it. A consumer whose mark no longer holds is reset first (full rebuild).
+   * applies it, then brings the event index up to the end of the event log. A consumer whose
+   * mark no longer holds is reset first (full rebuild).
    */
   async catchUp(): Promise<CatchUpResult> {
+    const result = await this.#catchUpMessages();
+    // The event index follows the event log (small: one transaction).
+    if (this.index) await catchUpEvents(this.index, layout(this.dataDir).events);
+    return result;
+  }
+
+  async #catchUpMessages(): Promise<CatchUpResult> {
     const result: CatchUpResult = {
       lines: 0,
       indexed: 0,

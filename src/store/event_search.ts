@@ -1,13 +1,17 @@
 /**
  * The embedded store's events (`data/logs/events.jsonl`): subs, raids, announcements
  * (USERNOTICE), deleted messages (CLEARMSG) and timeouts, bans and clears (CLEARCHAT), read back
- * for `search events` and to mark deleted messages in search results. The event log is small
- * next to the message log, so it is scanned rather than indexed.
+ * for `search events` and to mark deleted messages in search results. Queries by person, login
+ * or channel, and deletions of given messages, go through the event index (`event_index.ts`);
+ * the rest scan the log, which is small next to the message log.
  *
  * @module
  */
 import { ChatEvent } from "../schemas.ts";
-import { readJsonLines } from "../line_reader.ts";
+import { wrapError } from "../errors.ts";
+import { openLineBatches, readJsonLines } from "../line_reader.ts";
+import { type EventIndexQuery, eventSpots, indexedDeletions, readEventsAt } from "./event_index.ts";
+import { readIndexed } from "./index_reader.ts";
 import { layout } from "./layout.ts";
 import type { EventPage, EventQuery } from "./store.ts";
 import { matchesEvent } from "./message_query.ts";
@@ -40,13 +44,84 @@ export function eventMatches(e: ChatEvent, q: EventQuery): boolean {
   return matchesEvent(e, q);
 }
 
+/** What of an event query the event index narrows by, or null when it narrows too little. */
+function indexNarrowing(q: EventQuery): EventIndexQuery | null {
+  const out: EventIndexQuery & { persons?: string[] } = {};
+  if (q.kind !== undefined) out.kind = q.kind;
+  if (q.sinceMs !== undefined) out.sinceMs = q.sinceMs;
+  if (q.untilMs !== undefined) out.untilMs = q.untilMs;
+  let narrow = false;
+  for (const clause of q.clauses) {
+    const one = clause.length === 1 && !clause[0]!.negated ? clause[0]!.term : null;
+    if (one?.field === "from" && out.user === undefined) {
+      out.user = one.value;
+      narrow = true;
+    } else if (one?.field === "in" && out.channel === undefined) {
+      out.channel = one.value;
+      narrow = true;
+    } else if (
+      out.persons === undefined && clause.length > 0 &&
+      clause.every((l) => !l.negated && l.term.field === "person")
+    ) {
+      out.persons = clause.map((l) => (l.term as { value: string }).value);
+      narrow = true;
+    }
+  }
+  // A kind or a time window alone keeps most of the log: a scan reads it faster.
+  return narrow ? out : null;
+}
+
+/** Events of the log from byte `start` on that pass `keep`, in log order. */
+async function scanEvents(
+  dataDir: string,
+  start: number,
+  keep: (e: ChatEvent) => boolean,
+  out: ChatEvent[],
+): Promise<void> {
+  let batches;
+  try {
+    batches = await openLineBatches(layout(dataDir).events, { start });
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return;
+    throw wrapError(e, `read ${layout(dataDir).events}`);
+  }
+  read: for await (const batch of batches) {
+    for (const item of batch) {
+      if (item.partial) break read;
+      if (!("text" in item)) continue;
+      let v: unknown;
+      try {
+        v = JSON.parse(item.text);
+      } catch {
+        continue;
+      }
+      const r = ChatEvent.safeParse(v);
+      if (r.success && keep(r.data)) out.push(r.data);
+    }
+  }
+}
+
 /**
  * Events matching the query, newest first, ties by event id: `q.offset` skipped, then at most
- * `q.limit`, with the number of all matches (the event log is scanned whole anyway).
+ * `q.limit`, with the number of all matches. A query by person, login or channel reads the
+ * event index (and scans only the part of the log not indexed yet); others scan the log.
  */
 export async function searchEvents(dataDir: string, q: EventQuery): Promise<EventPage> {
   const out: ChatEvent[] = [];
-  for await (const e of readEvents(dataDir)) if (eventMatches(e, q)) out.push(e);
+  const narrowing = indexNarrowing(q);
+  const logPath = layout(dataDir).events;
+  const indexed = narrowing === null
+    ? null
+    : await readIndexed(dataDir, "events", (ix) => eventSpots(ix, narrowing));
+  let start = 0;
+  if (indexed !== null) {
+    const found = readEventsAt(logPath, indexed.value);
+    if (found !== null) {
+      for (const e of found) if (eventMatches(e, q)) out.push(e);
+      start = indexed.offset;
+    }
+  }
+  await scanEvents(dataDir, start, (e) => eventMatches(e, q), out);
   out.sort((a, b) =>
     a.ts !== b.ts
       ? (a.ts < b.ts ? 1 : -1)
@@ -60,10 +135,35 @@ export async function searchEvents(dataDir: string, q: EventQuery): Promise<Even
   return { events: out.slice(from, from + q.limit), total: out.length };
 }
 
-/** When each deleted message was deleted (CLEARMSG), by message id. */
-export async function deletions(dataDir: string): Promise<Map<string, string>> {
+/**
+ * When each deleted message was deleted (the first CLEARMSG naming it), by message id: every
+ * deleted message, or (`ids`) only those of these messages, found by the event index.
+ */
+export async function deletions(
+  dataDir: string,
+  ids?: readonly string[],
+): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  for await (const e of readEvents(dataDir)) {
+  let start = 0;
+  if (ids !== undefined) {
+    if (ids.length === 0) return out;
+    const indexed = await readIndexed(dataDir, "events", (ix) => indexedDeletions(ix, ids));
+    if (indexed !== null) {
+      for (const [id, d] of indexed.value) out.set(id, new Date(d.ts).toISOString());
+      start = indexed.offset;
+    }
+  }
+  let wanted: Set<string> | null = null;
+  const tail: ChatEvent[] = [];
+  await scanEvents(
+    dataDir,
+    start,
+    (e) =>
+      e.kind === "clearmsg" &&
+      (ids === undefined || (wanted ??= new Set(ids)).has(e.target_message_id)),
+    tail,
+  );
+  for (const e of tail) {
     if (e.kind === "clearmsg" && !out.has(e.target_message_id)) out.set(e.target_message_id, e.ts);
   }
   return out;

@@ -1,15 +1,22 @@
 /**
- * The embedded store's pass over the message log for the interaction graph: every message in
+ * The embedded store's pass over the message log for the interaction graph, for the part of
+ * the log the index does not cover (or all of it, without a usable index): every message in
  * scope reduced to who wrote it and whom it addressed. Most lines address no one (no mention,
- * no reply): their author is read with `indexOf`, without parsing the line, which is what
- * makes a graph of a million messages take seconds.
+ * no reply): their author is read with `indexOf`, without parsing the line.
  *
  * @module
  */
 import { openLineBatches } from "../line_reader.ts";
 import { layout } from "./layout.ts";
 import { parseLogRecord } from "./log_record.ts";
-import type { InteractionRecord, InteractionScope } from "./store.ts";
+import type {
+  AuthorCount,
+  InteractionInput,
+  InteractionRecord,
+  InteractionScope,
+} from "./store.ts";
+import { readIndexed } from "./index_reader.ts";
+import { indexedInteractions } from "./interaction_index.ts";
 
 const NO_MENTIONS = '"mentions":[],';
 const REPLY = '"reply_to":';
@@ -37,17 +44,44 @@ function authorOf(line: string): InteractionRecord | null {
   return { ts, channel, user_id, user_name, mentions: [] };
 }
 
-/** Every message of the log in scope, as interaction records, in log order. */
-export async function* scanInteractions(
+/** Author counts being summed, by person key and channel. */
+export class AuthorTally {
+  #counts = new Map<string, Map<string, number>>();
+
+  /** Adds `n` messages of `person` in `channel`. */
+  add(person: string, channel: string, n = 1): void {
+    let byChannel = this.#counts.get(person);
+    if (!byChannel) this.#counts.set(person, byChannel = new Map());
+    byChannel.set(channel, (byChannel.get(channel) ?? 0) + n);
+  }
+
+  /** The sums. */
+  counts(): AuthorCount[] {
+    const out: AuthorCount[] = [];
+    for (const [person, byChannel] of this.#counts) {
+      for (const [channel, count] of byChannel) out.push({ person, channel, count });
+    }
+    return out;
+  }
+}
+
+/**
+ * Reads the log from byte `start` (a line boundary) to its last whole line: the messages in
+ * scope that address someone go to `addressing`, and every message in scope is counted.
+ */
+export async function scanInteractions(
   dataDir: string,
   q: InteractionScope,
-): AsyncGenerator<InteractionRecord> {
+  start: number,
+  addressing: InteractionRecord[],
+  tally: AuthorTally,
+): Promise<void> {
   const sinceIso = q.sinceMs === undefined ? null : new Date(q.sinceMs).toISOString();
   const untilIso = q.untilMs === undefined ? null : new Date(q.untilMs).toISOString();
   const channelNeedle = q.channel === undefined ? null : `"channel":"${q.channel}"`;
   let batches;
   try {
-    batches = await openLineBatches(layout(dataDir).messages, { start: 0 });
+    batches = await openLineBatches(layout(dataDir).messages, { start });
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return;
     throw e;
@@ -75,7 +109,27 @@ export async function* scanInteractions(
       if (q.channel !== undefined && r.channel !== q.channel) continue;
       if (sinceIso !== null && r.ts < sinceIso) continue;
       if (untilIso !== null && r.ts >= untilIso) continue;
-      yield r;
+      tally.add(r.user_id !== null && r.user_id !== "" ? `#${r.user_id}` : r.user_name, r.channel);
+      if (r.mentions.length > 0 || (r.reply_to && r.reply_to.user_name !== "")) addressing.push(r);
     }
   }
+}
+
+/**
+ * The embedded store's {@link Store.interactions}: the indexed part from the interactions
+ * table and the person index, the unindexed tail of the log (or, without a usable index, all of
+ * it) by a scan.
+ */
+export async function embeddedInteractions(
+  dataDir: string,
+  q: InteractionScope,
+): Promise<InteractionInput> {
+  const indexed = await readIndexed(dataDir, "messages", (ix) => indexedInteractions(ix.db, q));
+  const addressing = indexed?.value.addressing ?? [];
+  const tally = new AuthorTally();
+  for (const a of indexed?.value.authors ?? []) tally.add(a.person, a.channel, a.count);
+  if (indexed === null || indexed.offset < indexed.size) {
+    await scanInteractions(dataDir, q, indexed?.offset ?? 0, addressing, tally);
+  }
+  return { addressing, authors: tally.counts() };
 }

@@ -22,6 +22,11 @@ export function parseLogRecord(text: string): Message | null {
   } catch {
     return null;
   }
+  return logRecordOf(v);
+}
+
+/** A parsed log line as a message, or null when it is not one (see {@link parseLogRecord}). */
+export function logRecordOf(v: unknown): Message | null {
   if (typeof v !== "object" || v === null || Array.isArray(v)) return null;
   const m = v as Record<string, unknown>;
   if (

@@ -13,6 +13,7 @@
  */
 import type { ChatEvent, Message } from "../schemas.ts";
 import { fold } from "../normalize.ts";
+import { eventPersonKey, personKey } from "../analysis/identity.ts";
 
 /** What `has:` can ask for. */
 export const HAS_VALUES = ["link", "emote", "mention", "signal", "hit"] as const;
@@ -25,6 +26,12 @@ export type Term =
   | { field: "text"; value: string }
   /** The author's login. */
   | { field: "from"; value: string }
+  /**
+   * The author's person key (`#<user_id>`, or the login of a message without an id; see
+   * `src/analysis/identity.ts`): what a search by person asks, one literal per key of the
+   * person. Not in the query language: the query layer resolves a person into these.
+   */
+  | { field: "person"; value: string }
   /** The channel's login. */
   | { field: "in"; value: string }
   /** The message @-mentions this login. */
@@ -128,6 +135,8 @@ function termHolds(s: Subject, t: Term, ctx: MatchContext): boolean {
       return s.folded.includes(t.value);
     case "from":
       return m.user_name === t.value;
+    case "person":
+      return personKey(m) === t.value;
     case "in":
       return m.channel === t.value;
     case "mentions":
@@ -209,11 +218,17 @@ export function eventText(e: ChatEvent): string {
 }
 
 /** The fields an event query may use: the rest describe messages only. */
-export const EVENT_FIELDS: ReadonlySet<Term["field"]> = new Set(["text", "from", "in", "regex"]);
+export const EVENT_FIELDS: ReadonlySet<Term["field"]> = new Set([
+  "text",
+  "from",
+  "person",
+  "in",
+  "regex",
+]);
 
 /**
- * Does event `e` match `q`? The user of a CLEARMSG is the deleted message's author; a CLEARCHAT
- * that cleared the whole chat has no user. Terms of fields outside {@link EVENT_FIELDS} never
+ * Does event `e` match `q`? The user of a CLEARMSG is the deleted message's author (its person
+ * key is that login: see `eventPersonKey`); a CLEARCHAT that cleared the whole chat has no user. Terms of fields outside {@link EVENT_FIELDS} never
  * hold (the parser refuses them for events).
  */
 export function matchesEvent(e: ChatEvent, q: QueryFilter): boolean {
@@ -227,6 +242,8 @@ export function matchesEvent(e: ChatEvent, q: QueryFilter): boolean {
         return (folded ??= fold(eventText(e))).includes(t.value);
       case "from":
         return e.user_name === t.value;
+      case "person":
+        return eventPersonKey(e) === t.value;
       case "in":
         return e.channel === t.value;
       case "regex":

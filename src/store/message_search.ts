@@ -25,10 +25,10 @@ import {
   compareCandidates,
   type IndexLiteral,
   type IndexQuery,
-  MessageIndex,
+  type MessageIndex,
   readRecords,
 } from "./message_index.ts";
-import { catchUpDerived } from "./derived_writer.ts";
+import { dropReader, reader } from "./index_reader.ts";
 import {
   type Literal,
   type MatchContext,
@@ -67,12 +67,17 @@ function indexLiteral(l: Literal): IndexLiteral | null {
   if (t.field === "text") return { negated: l.negated, field: "text", value: t.value };
   if (t.field === "from") return { negated: l.negated, field: "user", value: t.value };
   if (t.field === "in") return { negated: l.negated, field: "channel", value: t.value };
+  if (t.field === "person") return { negated: l.negated, field: "person", value: t.value };
   return null;
 }
 
 /** Splits a query into what the index narrows by and checks, and what records must check. */
 export function indexPlan(q: QueryFilter): IndexPlan {
-  const index: Omit<IndexQuery, "limit"> & { terms: string[]; clauses: IndexLiteral[][] } = {
+  const index: Omit<IndexQuery, "limit"> & {
+    terms: string[];
+    clauses: IndexLiteral[][];
+    persons?: string[];
+  } = {
     terms: [],
     clauses: [],
   };
@@ -99,6 +104,14 @@ export function indexPlan(q: QueryFilter): IndexPlan {
       // A literal every match contains narrows through FTS; the regex itself is checked later.
       index.terms.push(...regexLiterals(one.source, one.flags));
       exact = false;
+      continue;
+    }
+    if (
+      index.persons === undefined && clause.length > 0 &&
+      clause.every((l) => !l.negated && l.term.field === "person")
+    ) {
+      // A person: the OR of their keys, walked through the person index.
+      index.persons = clause.map((l) => (l.term as { value: string }).value);
       continue;
     }
     const lits = clause.map(indexLiteral);
@@ -198,7 +211,10 @@ async function scanInto(
 }
 
 /** Options of {@link search} and {@link scanSearch}. */
-export type SearchRunOptions = SearchMessagesOptions;
+export interface SearchRunOptions extends SearchMessagesOptions {
+  /** Rows the first counting pass of an exact plan counts up to. @default 100,000 */
+  firstCountCap?: number;
+}
 
 /** How a search was answered. */
 export type SearchResult = MessagePage & { via: "index" | "scan" };
@@ -215,6 +231,7 @@ interface Prepared {
   find: Budget;
   counting: boolean;
   countBudgetMs: number | undefined;
+  firstCountCap: number;
   now: () => number;
 }
 
@@ -235,6 +252,7 @@ async function prepare(
     find: budgetOf(hasRegex(q) ? o.regexBudgetMs ?? REGEX_BUDGET_MS : undefined, now),
     counting: o.total !== undefined && o.total !== false,
     countBudgetMs: typeof o.total === "object" ? o.total.budgetMs : undefined,
+    firstCountCap: o.firstCountCap ?? FIRST_COUNT_CAP,
     now,
   };
 }
@@ -305,7 +323,10 @@ export async function search(
     }
     const mayCatchUp = attempt === 0;
     // Index only (rollups are the monitor's or `profiles rebuild`'s job); null when busy.
-    const catchUp = () => catchUpDerived(dataDir, { profiles: false }).catch(() => null);
+    // The writer is loaded only when a catch-up is due (most searches find the index current).
+    const catchUp = () =>
+      import("./derived_writer.ts").then((m) => m.catchUpDerived(dataDir, { profiles: false }))
+        .catch(() => null);
     const r = tryIndex(l.messages, l.index, size, p);
     if (r.kind === "ok") {
       if (r.tailBytes > CATCH_UP_BYTES && mayCatchUp && await catchUp()) continue;
@@ -398,6 +419,7 @@ function indexCount(
     return { count: ix.countMatching(iq), exact: true };
   }
   const budget = budgetOf(p.countBudgetMs, p.now);
+  if (p.plan.exact) return cappedCount(ix, iq, budget, p.firstCountCap);
   let count = 0;
   let batch: Candidate[] = [];
   const flush = () => {
@@ -414,39 +436,29 @@ function indexCount(
   return { count, exact: true };
 }
 
-/** Read connections kept open between searches of one process, by index path (a few). */
-const readers = new Map<string, { ix: MessageIndex; dev: number; ino: number | null }>();
-const MAX_READERS = 4;
+/**
+ * The first cap of {@link cappedCount}; each pass after it counts ten times as far. Checking a
+ * text match reads its row, so a thousand matches cost a few milliseconds even on a cold cache.
+ */
+const FIRST_COUNT_CAP = 1000;
 
 /**
- * A read connection to the index at `path`: reused while the file is the same one (same device
- * and inode; `forget` deletes and recreates it), since opening one (loading the schema and the
- * FTS configuration) cost ~0.25 ms, a fifth of a typical indexed search. An idle connection
- * holds no snapshot, so it never holds back the writer.
+ * An exact plan's count, done by SQLite in passes of growing caps (1k, 10k, ...) while the
+ * next pass, ten times the last, is expected to end within the budget: a JavaScript loop over
+ * the rows cost ~7 ms for a typical page's count, SQLite's `count(*)` a tenth of that.
  */
-function reader(path: string): MessageIndex {
-  const st = Deno.statSync(path);
-  const cached = readers.get(path);
-  if (cached && cached.dev === st.dev && cached.ino === st.ino && st.ino !== null) {
-    // Most recently used last.
-    readers.delete(path);
-    readers.set(path, cached);
-    return cached.ix;
-  }
-  if (cached) dropReader(path);
-  const ix = MessageIndex.open(path, { readOnly: true });
-  readers.set(path, { ix, dev: st.dev, ino: st.ino });
-  while (readers.size > MAX_READERS) dropReader(readers.keys().next().value!);
-  return ix;
-}
-
-function dropReader(path: string): void {
-  const r = readers.get(path);
-  readers.delete(path);
-  try {
-    r?.ix.close();
-  } catch {
-    // Closed already.
+function cappedCount(
+  ix: MessageIndex,
+  iq: IndexQuery,
+  budget: Budget,
+  firstCap: number,
+): { count: number; exact: boolean } {
+  for (let cap = firstCap;; cap *= 10) {
+    const started = budget.now();
+    const n = ix.countMatchingUpTo(iq, cap);
+    if (n < cap) return { count: n, exact: true };
+    const spent = budget.now() - started;
+    if (budget.now() + spent * 10 > budget.deadline) return { count: n, exact: false };
   }
 }
 

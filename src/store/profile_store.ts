@@ -1,5 +1,6 @@
 /**
- * Profile state and profile files.
+ * Profile state and profile files: the writer. (The database's layout and its lock-free reads
+ * are in `profile_state.ts`; how a file is written and swept, in `profile_files.ts`.)
  *
  * The rollups (`src/analysis/rollups.ts`) of every user and channel live in their own database,
  * `profiles.sqlite` (`profile_state`, one JSON row per entity), so that top-K lists stay exact
@@ -43,169 +44,31 @@ import {
   userProfile,
   type UserState,
 } from "../analysis/rollups.ts";
-import {
-  IdentityDirectory,
-  type LoginSpan,
-  personKey,
-  profileNameOf,
-} from "../analysis/identity.ts";
+import { IdentityDirectory, personKey } from "../analysis/identity.ts";
 import { EMPTY_MARK, type LogMark } from "./log_mark.ts";
 import { SqliteFile } from "./sqlite.ts";
 import { jsonText } from "./atomic.ts";
 import { layout, profileDir, profileFileName, type ProfileKind } from "./layout.ts";
-import { StoreError, wrapError } from "../errors.ts";
+import { wrapError } from "../errors.ts";
+import {
+  KIND_CODE,
+  pendingProfileFiles,
+  persistedRollupMark,
+  personFileName,
+  SCHEMA,
+  spanOfRow,
+  type SpanRow,
+  STATE_VERSION,
+} from "./profile_state.ts";
+import { sweepDir, writeDerivedFile } from "./profile_files.ts";
 
-const KIND_CODE: Record<ProfileKind, number> = { user: 0, channel: 1 };
-
-/** Bumped when the state's layout or encoding changes: the state is then rebuilt from the log. */
-// 2: `asked` is set by questions only (issue 11 item 7), so states folded before are rebuilt.
-// 3: rollups are persons (keyed by user id), with their logins and display names.
-const STATE_VERSION = "3";
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS profile_state(
-  kind INTEGER NOT NULL, name TEXT NOT NULL, state TEXT NOT NULL, PRIMARY KEY(kind, name)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS profile_dirty(
-  kind INTEGER NOT NULL, name TEXT NOT NULL, PRIMARY KEY(kind, name)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS person_login(
-  login TEXT NOT NULL, person TEXT NOT NULL, first_seen TEXT NOT NULL, last_seen TEXT NOT NULL,
-  last_mid TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY(login, person)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS person_login_person ON person_login(person);
-CREATE TABLE IF NOT EXISTS person_display(
-  person TEXT NOT NULL, name TEXT NOT NULL, PRIMARY KEY(person, name)
-) WITHOUT ROWID;
-`;
-
-/** The name a person's profile file is under (see `profileNameOf`). */
-export const personFileName = profileNameOf;
-
-interface SpanRow {
-  login: string;
-  person: string;
-  first_seen: string;
-  last_seen: string;
-  last_mid: string;
-  count: number;
-}
-
-function spanOfRow(r: SpanRow): LoginSpan {
-  return {
-    person: r.person,
-    login: r.login,
-    first_seen: r.first_seen,
-    last_seen: r.last_seen,
-    last_mid: r.last_mid,
-    count: Number(r.count),
-  };
-}
-
-/** Every person's logins persisted in a data dir, read without the writer lock. */
-export function readIdentityDirectory(dataDir: string): IdentityDirectory {
-  return new IdentityDirectory(readLoginSpans(dataDir));
-}
-
-/** Every login span persisted in a data dir, read without the writer lock. */
-export function readLoginSpans(dataDir: string): LoginSpan[] {
-  const file = openReadOnly(dataDir);
-  if (file === null) return [];
-  try {
-    const rows = file.stmt("SELECT * FROM person_login").all() as unknown as SpanRow[];
-    return rows.map(spanOfRow);
-  } finally {
-    file.close();
-  }
-}
-
-/** Every person's display names, read without the writer lock. */
-export function readDisplayNames(dataDir: string): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  const file = openReadOnly(dataDir);
-  if (file === null) return out;
-  try {
-    const rows = file.stmt("SELECT person, name FROM person_display ORDER BY person, name")
-      .all() as unknown as Array<{ person: string; name: string }>;
-    for (const r of rows) {
-      const list = out.get(r.person);
-      if (list) list.push(r.name);
-      else out.set(r.person, [r.name]);
-    }
-    return out;
-  } finally {
-    file.close();
-  }
-}
-
-/**
- * The spans of the persons that `input` names (a login, any they used, or a user id), read
- * without the writer lock: a small directory holding just them and every holder of their
- * logins, enough to resolve `input` and to list their logins.
- */
-export function readIdentitiesAbout(dataDir: string, inputs: readonly string[]): IdentityDirectory {
-  const file = openReadOnly(dataDir);
-  const dir = new IdentityDirectory([]);
-  if (file === null) return dir;
-  try {
-    const byLogin = file.stmt("SELECT * FROM person_login WHERE login = ?");
-    const byPerson = file.stmt("SELECT * FROM person_login WHERE person = ?");
-    const persons = new Set<string>();
-    for (const raw of inputs) {
-      const s = raw.trim().replace(/^@/, "").toLowerCase();
-      const id = s.startsWith("#") ? s.slice(1) : s.startsWith("id:") ? s.slice(3) : s;
-      for (const r of byLogin.all(s) as unknown as SpanRow[]) persons.add(r.person);
-      if (/^\d+$/.test(id)) persons.add(`#${id}`);
-    }
-    const logins = new Set<string>();
-    for (const p of persons) {
-      for (const r of byPerson.all(p) as unknown as SpanRow[]) {
-        dir.add(spanOfRow(r));
-        logins.add(r.login);
-      }
-    }
-    for (const l of logins) {
-      for (const r of byLogin.all(l) as unknown as SpanRow[]) dir.add(spanOfRow(r));
-    }
-    return dir;
-  } finally {
-    file.close();
-  }
-}
-
-function openReadOnly(dataDir: string): SqliteFile | null {
-  try {
-    return SqliteFile.open(layout(dataDir).profileState, {
-      readOnly: true,
-      version: STATE_VERSION,
-      schema: SCHEMA,
-    });
-  } catch {
-    return null;
-  }
-}
-
-let tmpCounter = 0;
-
-/**
- * Writes a derived file atomically (temporary file + rename), without fsync. Synchronous on
- * purpose: Deno's async file ops cost several times more per small file (measured 265 us vs
- * 70 us per profile), and the writer runs in its own thread anyway.
- */
-function writeDerivedFile(path: string, text: string): void {
-  const tmp = `${path}.tmp-${Deno.pid}-${++tmpCounter}`;
-  try {
-    Deno.writeTextFileSync(tmp, text);
-    Deno.renameSync(tmp, path);
-  } catch (e) {
-    try {
-      Deno.removeSync(tmp);
-    } catch {
-      // Never created.
-    }
-    throw new StoreError(`cannot write ${path}: ${(e as Error).message}`, { cause: e });
-  }
-}
+export {
+  personFileName,
+  readDisplayNames,
+  readIdentitiesAbout,
+  readIdentityDirectory,
+  readLoginSpans,
+} from "./profile_state.ts";
 
 /** What one flush did. */
 export interface FlushResult {
@@ -260,53 +123,14 @@ export class ProfileStore {
     this.#db.close();
   }
 
-  /**
-   * The part of the log whose rollups are persisted in a data dir, read without the writer
-   * lock; null when there is no usable state (missing, or of another layout version).
-   */
+  /** See {@link persistedRollupMark}. */
   static persistedMark(dataDir: string): LogMark | null {
-    let file: SqliteFile;
-    try {
-      // A missing file fails to open read-only: null.
-      file = SqliteFile.open(layout(dataDir).profileState, {
-        readOnly: true,
-        version: STATE_VERSION,
-        schema: SCHEMA,
-      });
-    } catch {
-      return null;
-    }
-    try {
-      const raw = file.meta("rollup_mark");
-      return raw === undefined ? EMPTY_MARK : JSON.parse(raw) as LogMark;
-    } finally {
-      file.close();
-    }
+    return persistedRollupMark(dataDir);
   }
 
-  /**
-   * Profile files whose state is folded but whose file could not be written (a full disk):
-   * they are written by the next writer that opens the data dir. 0 when there is no state.
-   */
+  /** See {@link pendingProfileFiles}. */
   static pendingFiles(dataDir: string): number {
-    let file: SqliteFile;
-    try {
-      file = SqliteFile.open(layout(dataDir).profileState, {
-        readOnly: true,
-        version: STATE_VERSION,
-        schema: SCHEMA,
-      });
-    } catch {
-      return 0;
-    }
-    try {
-      const row = file.db.prepare("SELECT COUNT(*) AS n FROM profile_dirty").get() as
-        | { n: number }
-        | undefined;
-      return Number(row?.n ?? 0);
-    } finally {
-      file.close();
-    }
+    return pendingProfileFiles(dataDir);
   }
 
   #storedMark(): LogMark {
@@ -575,7 +399,6 @@ export class ProfileStore {
   #sweep(): number {
     let removed = 0;
     for (const kind of ["user", "channel"] as const) {
-      const dir = profileDir(this.dataDir, kind);
       const keep = new Set(
         (this.#db.stmt("SELECT name FROM profile_state WHERE kind = ?").all(
           KIND_CODE[kind],
@@ -587,22 +410,7 @@ export class ProfileStore {
           )
         ),
       );
-      let entries: Deno.DirEntry[];
-      try {
-        entries = [...Deno.readDirSync(dir)];
-      } catch {
-        continue;
-      }
-      for (const e of entries) {
-        if (!e.isFile || keep.has(e.name)) continue;
-        if (!e.name.endsWith(".json") && !e.name.includes(".json.tmp-")) continue;
-        try {
-          Deno.removeSync(join(dir, e.name));
-          removed++;
-        } catch {
-          // Gone already.
-        }
-      }
+      removed += sweepDir(profileDir(this.dataDir, kind), keep);
     }
     return removed;
   }

@@ -43,6 +43,28 @@ export type { LoginSpan };
 /** What the interaction graph reads of a message: who wrote it, when, where, and to whom. */
 export type InteractionRecord = InteractionSource;
 
+/** How many messages one person (a person key: `#<user_id>`, or a login) wrote in one channel. */
+export interface AuthorCount {
+  person: string;
+  channel: string;
+  count: number;
+}
+
+/** What the interaction graph reads of a scope. */
+export interface InteractionInput {
+  /** Every message in scope that addresses someone (mentions or a reply), in no set order. */
+  addressing: InteractionRecord[];
+  /** How many messages each person wrote in each channel in scope (all of them). */
+  authors: AuthorCount[];
+}
+
+/** A message whose neighbours in its channel are asked for (see {@link Store.around}). */
+export interface Anchor {
+  channel: string;
+  ts: string;
+  message_id: string;
+}
+
 /** Which messages an interaction pass reads. */
 export interface InteractionScope {
   channel?: string;
@@ -91,6 +113,8 @@ export interface EventPage {
 export interface Exclusion {
   users: ReadonlySet<string>;
   channels: ReadonlySet<string>;
+  /** Person keys (`#<user_id>`) of opted-out persons: every message of theirs, any login. */
+  persons?: ReadonlySet<string>;
 }
 
 /** Options of {@link Store.searchMessages}. */
@@ -324,8 +348,17 @@ export interface Store {
    * `q.limit`, with the number of every match.
    */
   searchEvents(q: EventQuery): Promise<EventPage>;
-  /** When each message deleted by a moderator (CLEARMSG) was deleted, by message id. */
-  deletions(): Promise<Map<string, string>>;
+  /**
+   * When each message deleted by a moderator (CLEARMSG) was deleted, by message id: all of
+   * them, or only those among `ids`.
+   */
+  deletions(ids?: readonly string[]): Promise<Map<string, string>>;
+  /**
+   * The `n` messages before and the `n` after each anchor in the anchor's channel, in the order
+   * (ts, message_id) ascending (as `grep -C` shows lines), anchors themselves left out, each
+   * message once, raw (the query layer applies the opt-out list).
+   */
+  around(anchors: readonly Anchor[], n: number): Promise<Message[]>;
   /**
    * The profile of a user or channel (a `UserProfile` or `ChannelProfile` object, as in the
    * profile file), or null when there is none. Throws StoreError when it is unreadable.
@@ -367,8 +400,11 @@ export interface Store {
   loginSpans(about?: readonly string[]): Promise<LoginSpan[]>;
   /** Every display name seen, by rollup key (`#<user_id>` or login). */
   displayNames(): Promise<Map<string, string[]>>;
-  /** Every message in scope reduced to who addressed whom (the interaction graph's input). */
-  interactions(q: InteractionScope): AsyncIterable<InteractionRecord>;
+  /**
+   * The interaction graph's input: every message in scope that addresses someone, reduced to
+   * who addressed whom, and how many messages each person wrote per channel.
+   */
+  interactions(q: InteractionScope): Promise<InteractionInput>;
 
   // --- the opt-out list ---
   /** The opt-out list; absent means empty. */

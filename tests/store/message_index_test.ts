@@ -197,8 +197,10 @@ Deno.test("MessageIndex.optimize() merges the full-text index without changing a
         const row = {
           ts: Date.parse("2025-09-02T12:00:00.000Z") + n * 1000,
           user: `user${n % 9}`,
+          person: `user${n % 9}`,
           channel: `chan${n % 3}`,
           mid: `m${String(n).padStart(5, "0")}`,
+          addressed: null,
           text,
           offset,
           length: text.length,

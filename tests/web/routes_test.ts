@@ -356,6 +356,21 @@ Deno.test("serve answers every route, and every bad input with a 4xx JSON error"
   });
 
   await t.step(
+    "a person's page links their timeline and contacts; an opted-out person's are 404",
+    async () => {
+      const page = await get("/ui/users/someuser");
+      assert.match(page.text, /href="\/ui\/users\/someuser\/timeline"/);
+      assert.match(page.text, /href="\/ui\/users\/someuser\/contacts"/);
+      const tl = await get("/ui/users/someuser/timeline");
+      assert.equal(tl.status, 200);
+      assert.match(tl.text, /class="tag">message</);
+      assert.equal((await get("/ui/users/someuser/contacts")).status, 200);
+      assert.equal((await get(`/ui/users/${OPTED_OUT}/timeline`)).status, 404);
+      assert.equal((await get(`/ui/users/${OPTED_OUT}/contacts`)).status, 404);
+    },
+  );
+
+  await t.step(
     "GET /live streams each stored message and hit, never an opted-out user's",
     async () => {
       await using live = await openLive(server.url);

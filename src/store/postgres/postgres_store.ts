@@ -35,10 +35,13 @@ import {
   newUserState,
   type UserState,
 } from "../../analysis/rollups.ts";
+import { AuthorTally } from "../interaction_scan.ts";
+import { aroundBySearch } from "../message_context.ts";
 import { jsonText, writeFileAtomic } from "../atomic.ts";
 import { layout, profileDir, type ProfileKind, profilePath } from "../layout.ts";
 import type {
   AboutQuery,
+  Anchor,
   AppendOutcome,
   CatchUpSummary,
   EventPage,
@@ -47,6 +50,7 @@ import type {
   FollowSummary,
   ForgetChange,
   ForgetPlan,
+  InteractionInput,
   InteractionRecord,
   InteractionScope,
   MessageCursor,
@@ -386,9 +390,9 @@ export class PostgresStore implements Store {
     return { events: all.slice(from, from + q.limit), total: all.length };
   }
 
-  async deletions(): Promise<Map<string, string>> {
+  async deletions(ids?: readonly string[]): Promise<Map<string, string>> {
     await this.#sync();
-    return await this.db.deletions();
+    return await this.db.deletions(ids);
   }
 
   async readProfile(kind: ProfileKind, name: string): Promise<Record<string, unknown> | null> {
@@ -463,24 +467,33 @@ export class PostgresStore implements Store {
     return out;
   }
 
-  async *interactions(q: InteractionScope): AsyncIterable<InteractionRecord> {
+  async interactions(q: InteractionScope): Promise<InteractionInput> {
     await this.#sync();
     const since = q.sinceMs === undefined ? null : new Date(q.sinceMs).toISOString();
     const until = q.untilMs === undefined ? null : new Date(q.untilMs).toISOString();
     const where = q.channel === undefined ? {} : { channel: q.channel };
+    const addressing: InteractionRecord[] = [];
+    const tally = new AuthorTally();
     for await (const batch of this.db.allMessages(where)) {
       for (const m of batch) {
         if ((since !== null && m.ts < since) || (until !== null && m.ts >= until)) continue;
-        yield {
+        tally.add(personKey(m), m.channel);
+        if (m.mentions.length === 0 && !(m.reply_to && m.reply_to.user_name !== "")) continue;
+        addressing.push({
           ts: m.ts,
           channel: m.channel,
           user_id: m.user_id,
           user_name: m.user_name,
           mentions: m.mentions,
           ...(m.reply_to ? { reply_to: m.reply_to } : {}),
-        };
+        });
       }
     }
+    return { addressing, authors: tally.counts() };
+  }
+
+  around(anchors: readonly Anchor[], n: number): Promise<Message[]> {
+    return aroundBySearch((q) => this.searchMessages(q), anchors, n);
   }
 
   async *messagesAbout(q: AboutQuery): AsyncIterable<Message> {

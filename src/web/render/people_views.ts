@@ -86,7 +86,11 @@ export function userView(
   const f = p.facts;
   return html`
     <h1>${p.display_name ?? p.user_name} <span class="muted">@${p.user_name}</span></h1>
-    ${personNav(p.user_name, "profile")}
+    ${personNav(p.user_name, "profile")}${p.login_history.length > 1
+      ? html`<p class="muted">Also seen as ${
+        p.login_history.filter((h) => h.login !== p.user_name).map((h) => h.login).join(", ")
+      }</p>`
+      : ""}
     <ul class="stats">${stat(p.message_count, "messages")}${stat(
       channels.length,
       "channels",
@@ -141,6 +145,15 @@ function personLine(p: Timeline["person"]): Html {
   }; logins: ${logins}</p>`;
 }
 
+/** What an entry says, linked to the message it concerns when that can be shown. */
+function entryText(e: Timeline["entries"][number]): Html | string {
+  return e.channel !== null && e.message_id !== null && e.kind !== "deleted"
+    ? html`<a href="${
+      L.message({ channel: e.channel, ts: e.ts, message_id: e.message_id })
+    }">${e.text}</a>`
+    : e.text;
+}
+
 /** `/ui/users/{name}/timeline`: everything about one person, oldest first. */
 export function timelineView(t: Pick<Timeline, "person" | "entries">, shown: number): Html {
   const entries = t.entries.map((e) =>
@@ -157,7 +170,7 @@ export function timelineView(t: Pick<Timeline, "person" | "entries">, shown: num
             ? ""
             : html`<a class="chan" href="${
               L.channel(e.channel)
-            }">#${e.channel}</a>`} <span class="text">${e.text}</span></li>
+            }">#${e.channel}</a>`} <span class="text">${entryText(e)}</span></li>
       `
   );
   return html`

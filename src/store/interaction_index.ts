@@ -1,0 +1,158 @@
+/**
+ * The interactions of the embedded index (`index.sqlite`): who addressed whom, kept by the
+ * index writer as it indexes each message, so that the interaction graph of a million messages
+ * reads a few hundred thousand small rows instead of the whole log.
+ *
+ * - `interactions`: one row per message that addresses someone (an @mention or a reply), keyed
+ *   by the message's row in `messages`: its time, author (person and login), channel, the logins
+ *   it mentions (space-separated: a login holds no space) and whom it replies to. Logins stay as
+ *   written: resolving them to persons at the message's time is the query layer's work (the
+ *   identity directory changes as the rollups learn more).
+ * - How many messages each author wrote in scope is counted from `messages` itself, over the
+ *   person index `(pid, ts, cid)`.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { interactionRowOf } from "./interaction_index.ts";
+ * const m = { ts: "2025-09-02T12:00:00.000Z", channel: "c", message_id: "m1", user_id: "7",
+ *   user_name: "fan", text: "@a @b hi", mentions: ["a", "b"], urls: [], emotes: [], source: "fixture" as const };
+ * deepStrictEqual(interactionRowOf(m), { mentions: "a b", reply_login: null, reply_id: null });
+ * deepStrictEqual(interactionRowOf({ ...m, mentions: [] }), null);
+ * ```
+ *
+ * @module
+ */
+import type { DatabaseSync } from "node:sqlite";
+import type { Message } from "../schemas.ts";
+import type { AuthorCount, InteractionInput, InteractionScope } from "./store.ts";
+
+/** The tables of the interactions, created with the index. */
+export const INTERACTION_SCHEMA = `
+CREATE TABLE IF NOT EXISTS interactions(
+  rid INTEGER PRIMARY KEY,
+  ts INTEGER NOT NULL,
+  pid INTEGER NOT NULL,
+  uid INTEGER NOT NULL,
+  cid INTEGER NOT NULL,
+  mentions TEXT NOT NULL,
+  reply_login TEXT,
+  reply_id TEXT
+);
+`;
+
+/** What the index keeps of a message that addresses someone. */
+export interface InteractionRow {
+  /** The mentioned logins, space-separated (may be empty for a reply). */
+  mentions: string;
+  reply_login: string | null;
+  reply_id: string | null;
+}
+
+/** The interaction row of a message, or null when it addresses no one. */
+export function interactionRowOf(m: Message): InteractionRow | null {
+  const reply = m.reply_to && m.reply_to.user_name !== "" ? m.reply_to : null;
+  if (m.mentions.length === 0 && reply === null) return null;
+  return {
+    mentions: m.mentions.join(" "),
+    reply_login: reply?.user_name ?? null,
+    reply_id: reply?.user_id ?? null,
+  };
+}
+
+/** The SQL conditions (and parameters) of a scope over a table with `ts` and `cid`. */
+function scopeWhere(
+  q: InteractionScope,
+  cid: number | null,
+): { where: string; params: number[] } {
+  const conds: string[] = [];
+  const params: number[] = [];
+  if (cid !== null) {
+    conds.push("cid = ?");
+    params.push(cid);
+  }
+  if (q.sinceMs !== undefined) {
+    conds.push("ts >= ?");
+    params.push(q.sinceMs);
+  }
+  if (q.untilMs !== undefined) {
+    conds.push("ts < ?");
+    params.push(q.untilMs);
+  }
+  return { where: conds.length ? `WHERE ${conds.join(" AND ")}` : "", params };
+}
+
+/** Every name of the index by id (logins, channels, person keys). */
+function namesById(db: DatabaseSync): Map<number, string> {
+  const out = new Map<number, string>();
+  for (
+    const r of db.prepare("SELECT id, name FROM names").all() as Array<{ id: number; name: string }>
+  ) {
+    out.set(Number(r.id), r.name);
+  }
+  return out;
+}
+
+/**
+ * The indexed messages in scope that address someone, as interaction records (in row order),
+ * and how many messages each person wrote in each channel in scope.
+ */
+export function indexedInteractions(
+  db: DatabaseSync,
+  q: InteractionScope,
+): InteractionInput {
+  const names = namesById(db);
+  let cid: number | null = null;
+  if (q.channel !== undefined) {
+    const row = db.prepare("SELECT id FROM names WHERE name = ?").get(q.channel) as
+      | { id: number }
+      | undefined;
+    if (row === undefined) return { addressing: [], authors: [] };
+    cid = Number(row.id);
+  }
+  const { where, params } = scopeWhere(q, cid);
+  const name = (id: number | bigint) => names.get(Number(id)) ?? "";
+  const addressing: InteractionInput["addressing"] = [];
+  const rows = db.prepare(
+    `SELECT ts, pid, uid, cid, mentions, reply_login, reply_id FROM interactions ${where}`,
+  ).all(...params) as Array<{
+    ts: number;
+    pid: number;
+    uid: number;
+    cid: number;
+    mentions: string;
+    reply_login: string | null;
+    reply_id: string | null;
+  }>;
+  for (const r of rows) {
+    const person = name(r.pid);
+    addressing.push({
+      ts: new Date(Number(r.ts)).toISOString(),
+      channel: name(r.cid),
+      user_id: person.startsWith("#") ? person.slice(1) : null,
+      user_name: name(r.uid),
+      mentions: r.mentions === "" ? [] : r.mentions.split(" "),
+      ...(r.reply_login !== null
+        ? {
+          reply_to: {
+            message_id: "",
+            user_name: r.reply_login,
+            ...(r.reply_id !== null ? { user_id: r.reply_id } : {}),
+          },
+        }
+        : {}),
+    });
+  }
+  // Counted over the covering person index when no channel narrows (no table reads).
+  const counts = db.prepare(
+    `SELECT pid, cid, count(*) AS n FROM messages ${
+      cid === null ? "INDEXED BY messages_person" : ""
+    } ${where} GROUP BY pid, cid`,
+  ).all(...params) as Array<{ pid: number; cid: number; n: number }>;
+  const authors: AuthorCount[] = counts.map((r) => ({
+    person: name(r.pid),
+    channel: name(r.cid),
+    count: Number(r.n),
+  }));
+  return { addressing, authors };
+}
