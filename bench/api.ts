@@ -8,6 +8,10 @@
  * included) measured in the same run, with the ratio.
  *
  *   deno run -A bench/api.ts [--count 200000] [--clients 50] [--seconds 20] [--rebuild]
+ *     [--tree DIR] [--only NAME,...] [--build-only]
+ *
+ * `--tree DIR` runs `serve` and the CLI from another checkout (e.g. /work/main) over the same
+ * data dir, for a baseline measured the same way; `--only` picks routes by name prefix.
  */
 import { parseArgs } from "node:util";
 import { join } from "node:path";
@@ -22,13 +26,18 @@ const { values } = parseArgs({
     clients: { type: "string", default: "50" },
     seconds: { type: "string", default: "20" },
     rebuild: { type: "boolean", default: false },
+    tree: { type: "string" },
+    only: { type: "string" },
+    "build-only": { type: "boolean", default: false },
   },
 });
 const count = Number(values.count);
 const clients = Number(values.clients);
 const seconds = Number(values.seconds);
-const root = new URL("..", import.meta.url).pathname;
-const out = join(root, "bench", ".out");
+const here = new URL("..", import.meta.url).pathname;
+/** The checkout whose `serve` and CLI are measured (the data is always built by this one). */
+const root = values.tree ?? here;
+const out = join(here, "bench", ".out");
 const GEN_VERSION = 1;
 const CHANNELS = Array.from({ length: 40 }, (_, i) => `channel_${i}`);
 const START = Date.parse("2025-09-01T00:00:00Z");
@@ -47,7 +56,7 @@ async function ensureDataDir(): Promise<string> {
   await Deno.remove(dir, { recursive: true }).catch(() => {});
   const fixtures = join(dir, "fixtures");
   await Deno.mkdir(join(fixtures, "chat"), { recursive: true });
-  await Deno.copyFile(join(root, "fixtures", "emotes.json"), join(fixtures, "emotes.json"));
+  await Deno.copyFile(join(here, "fixtures", "emotes.json"), join(fixtures, "emotes.json"));
   const files = new Map<string, string[]>();
   for (
     const l of generateChat({
@@ -72,7 +81,7 @@ async function ensureDataDir(): Promise<string> {
   const r = await measure(DENO, [
     "run",
     "-A",
-    join(root, "main.ts"),
+    join(here, "main.ts"),
     "chat",
     "run",
     "--offline",
@@ -85,7 +94,7 @@ async function ensureDataDir(): Promise<string> {
     fixtures,
     "--data-dir",
     data,
-  ], { cwd: root });
+  ], { cwd: here });
   if (r.code !== 0) throw new Error(`chat run failed: ${r.stderr}`);
   console.log(
     `  ingested ${count.toLocaleString("en-US")} messages in ${
@@ -187,6 +196,7 @@ console.log(
   } messages, ${clients} clients, ${seconds}s per route`,
 );
 const dataDir = await ensureDataDir();
+if (values["build-only"]) Deno.exit(0);
 const server = await startServe(dataDir);
 try {
   const cases: { name: string; path: string; cli: string[] | null }[] = [
@@ -212,6 +222,14 @@ try {
     },
     { name: "landing page /", path: "/", cli: null },
   ];
+  const only = values.only?.split(",") ?? null;
+  if (only) {
+    cases.splice(
+      0,
+      cases.length,
+      ...cases.filter((c) => only.some((o) => c.name.startsWith(o))),
+    );
+  }
   // Warm up: first answers build caches (profile list, index connection).
   for (const c of cases) await (await fetch(server.url + c.path)).arrayBuffer();
   console.log(

@@ -11,8 +11,9 @@ const HELP = `Usage: twitch-osint serve [--host 127.0.0.1] [--port 8080]
 
 Serves the workspace: a page (channels, search, people, subjects, reports, opt-out) at
 http://HOST:PORT/ and the JSON API it reads (reference at /docs, OpenAPI at /openapi.json).
-Runs until interrupted (Ctrl-C). A monitor may write the same data dir meanwhile: new
-messages appear on the page as they are stored.
+Runs until interrupted (Ctrl-C). A monitor may write the same data dir (or, with
+OSINT_DATABASE_URL, the same database) meanwhile: new messages appear on the page as they
+are stored.
 
 Options:
   --host H    address to listen on (default 127.0.0.1). Any address other than loopback
@@ -42,6 +43,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const token = io.env("OSINT_API_TOKEN") ?? null;
   const server = await startServer({
     dataDir: p.common.dataDir,
+    ...(p.common.databaseUrl !== undefined ? { databaseUrl: p.common.databaseUrl } : {}),
     host,
     port,
     token,
@@ -55,7 +57,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   });
   if (!p.common.quiet) {
     io.err(
-      `serve: the workspace is at ${server.url}/ (data: ${p.common.dataDir}; API reference at ` +
+      `serve: the workspace is at ${server.url}/ (data: ${server.location}; API reference at ` +
         `${server.url}/docs)${token === null ? "; opt-out changes need OSINT_API_TOKEN" : ""}\n` +
         "serve: press Ctrl-C to stop\n",
     );

@@ -49,6 +49,7 @@ import {
   readIdentitiesAbout,
   readLoginSpans,
 } from "./profile_state.ts";
+import { logMessagesSince } from "./log_tail.ts";
 import type { LoginSpan } from "../analysis/identity.ts";
 import type {
   AboutQuery,
@@ -63,8 +64,10 @@ import type {
   ForgetPlan,
   InteractionInput,
   InteractionScope,
+  MessageCursor,
   MessagePage,
   MessageQuery,
+  NewMessages,
   RebuildRequest,
   RebuildSummary,
   Residue,
@@ -185,6 +188,26 @@ export class EmbeddedStore implements Store {
         if (concerns(m, q)) yield m;
       }
     }
+  }
+
+  messagesSince(cursor: MessageCursor | null): Promise<NewMessages> {
+    return logMessagesSince(layout(this.dataDir).messages, cursor);
+  }
+
+  async changeStamp(): Promise<string> {
+    // Appends grow a log; forget and retention replace it (a new file): size and inode tell.
+    const l = layout(this.dataDir);
+    const parts: string[] = [];
+    for (const path of [l.messages, l.events]) {
+      try {
+        const st = await Deno.stat(path);
+        parts.push(`${st.ino ?? ""}:${st.size}:${st.mtime?.getTime() ?? ""}`);
+      } catch (e) {
+        if (!(e instanceof Deno.errors.NotFound)) throw wrapError(e, `read ${path}`);
+        parts.push("absent");
+      }
+    }
+    return parts.join("/");
   }
 
   loginSpans(about?: readonly string[]): Promise<LoginSpan[]> {

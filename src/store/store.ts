@@ -238,6 +238,19 @@ export interface Follower {
   close(): Promise<FollowSummary>;
 }
 
+/**
+ * Where a reader of newly stored messages stands (see {@link Store.messagesSince}): opaque,
+ * made and read by one store.
+ */
+export type MessageCursor = string;
+
+/** Messages stored after a cursor, and the cursor to ask from next. */
+export interface NewMessages {
+  /** In storage order. */
+  messages: Message[];
+  cursor: MessageCursor;
+}
+
 /** Which messages concern a subject (see {@link Store.messagesAbout}). */
 export interface AboutQuery {
   /** Messages with a watchlist hit of this subject key; absent: with any hit. */
@@ -360,6 +373,23 @@ export interface Store {
    * signals naming them), in storage order.
    */
   messagesAbout(q: AboutQuery): AsyncIterable<Message>;
+
+  /**
+   * Messages stored after `cursor` by any writer (every process appending to this data dir,
+   * or every monitor of the database), in storage order, a bounded batch at a time (ask again
+   * with the returned cursor for more), and the cursor to ask from next. `null` starts at the
+   * end as it is now: no messages, and a cursor from which everything stored later is handed
+   * out. After a rewrite (forget, retention) it goes on from the rewritten store's end.
+   */
+  messagesSince(cursor: MessageCursor | null): Promise<NewMessages>;
+
+  /**
+   * A cheap token that changes whenever the stored messages or events may have changed (stored,
+   * forgotten, rewritten; the opt-out list has {@link Store.optOutStamp}), for a reader that
+   * reuses answers while it holds. Null when the store cannot tell cheaply: answers must not be
+   * reused then.
+   */
+  changeStamp(): Promise<string | null>;
 
   // --- identity: persons across logins (raw: the query layer applies the opt-out list) ---
   /**

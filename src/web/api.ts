@@ -14,7 +14,7 @@ import { NotFoundError } from "../errors.ts";
 import { UsageError } from "../errors.ts";
 import * as S from "./api_schemas.ts";
 import { ChannelProfile, UserProfile } from "../schemas.ts";
-import type { Page, ProfileSort, Workspace } from "./workspace.ts";
+import type { Page, PersonWindow, ProfileSort, Workspace } from "./workspace.ts";
 import { requireToken } from "./security.ts";
 
 /** Everything the routes need. */
@@ -100,6 +100,9 @@ export function registerApi(app: OpenAPIHono<ApiEnv>): void {
       method: "get",
       path: "/events",
       summary: "Search moderation and notice events (`search events`)",
+      description: "Newest first, ties by event_id. The body is what " +
+        "`search events --format json` prints for the same filters (at offset 0); `q` takes " +
+        "the query language as `search events --query` does.",
       request: { query: S.EventParams },
       responses: {
         200: { ...json(z.array(S.ChatEvent), "the page of events"), headers: PAGED_HEADERS },
@@ -107,8 +110,11 @@ export function registerApi(app: OpenAPIHono<ApiEnv>): void {
       },
     }),
     async (c) => {
-      const { offset, ...q } = c.req.valid("query");
-      const page = await c.var.workspace.searchEvents(defined(q), wholeParam(offset, "offset", 0));
+      const { offset, q: query, ...q } = c.req.valid("query");
+      const page = await c.var.workspace.searchEvents(
+        defined({ ...q, query }),
+        wholeParam(offset, "offset", 0),
+      );
       setPaging(c, page);
       return c.json(page.items, 200);
     },
@@ -211,6 +217,42 @@ export function registerApi(app: OpenAPIHono<ApiEnv>): void {
   app.openapi(
     createRoute({
       method: "get",
+      path: "/timeline",
+      summary: "A person's timeline (`timeline --user X --format json`)",
+      description: "Everything about one person, oldest first, across every channel and every " +
+        "login they used: messages, moderation aimed at them, notices, renames, hits, signals.",
+      request: { query: S.TimelineParams },
+      responses: { 200: json(S.Timeline, "the person and the entries"), ...ERRORS },
+    }),
+    async (c) => {
+      const q = c.req.valid("query");
+      const t = await c.var.workspace.timeline({
+        ...personWindow(q),
+        context: wholeParam(q.context, "context", 0),
+      });
+      return c.json(t as z.infer<typeof S.Timeline>, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/graph/neighbors",
+      summary: "A person's closest contacts (`graph neighbors --user X --format json`)",
+      description: "Everyone they addressed or who addressed them (@mentions and replies, both " +
+        "directions summed), heaviest first; 20 unless `limit` says.",
+      request: { query: S.PersonParams },
+      responses: { 200: json(S.Neighbors, "the person and their contacts"), ...ERRORS },
+    }),
+    async (c) => {
+      const r = await c.var.workspace.neighbors(personWindow(c.req.valid("query")));
+      return c.json(r as z.infer<typeof S.Neighbors>, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
       path: "/live",
       summary: "Newly stored messages and hits, as server-sent events",
       description: 'Events named "message" (a message record) and "hit" (a hit row), from the ' +
@@ -277,6 +319,22 @@ export function registerApi(app: OpenAPIHono<ApiEnv>): void {
     scheme: "bearer",
     description: "OSINT_API_TOKEN (or the HttpOnly cookie set by POST /login)",
   });
+}
+
+/** Whose timeline or contacts, from query parameters (a limit of at least 1). */
+export function personWindow(
+  q: {
+    user: string;
+    since?: string | undefined;
+    until?: string | undefined;
+    limit?: string | undefined;
+  },
+): PersonWindow {
+  const limit = q.limit === undefined ? undefined : wholeParam(q.limit, "limit", 1);
+  if (limit !== undefined && limit < 1) {
+    throw new UsageError(`limit must be at least 1, got ${limit}`);
+  }
+  return defined({ user: q.user, since: q.since, until: q.until, limit });
 }
 
 /** The options of a profile list from its query parameters. */

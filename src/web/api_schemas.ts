@@ -31,7 +31,10 @@ export const SearchParams = z.object({
 });
 
 /** The filters of `search events`. */
-export const EventParams = SearchParams.omit({ q: true }).extend({
+export const EventParams = SearchParams.extend({
+  q: z.string().optional().describe(
+    "a query of the language, as `search events -q` (e.g. `raid from:fan88 after:7d`)",
+  ),
   kind: z.string().optional().describe("usernotice, clearmsg or clearchat"),
 });
 
@@ -119,3 +122,81 @@ export const OptOutResult = OptOut.extend({ changed: z.array(z.string()) });
 export const LiveEvent = z.union([ShownMessage, HitRow]);
 
 export { ChatEvent };
+
+/** Whose timeline or contacts, and over which time. */
+export const PersonParams = z.object({
+  user: z.string().describe("any login the person used, or their user id (123, id:123)"),
+  since: z.string().optional().describe("from this time, inclusive (as `search`)"),
+  until: z.string().optional().describe("before this time, exclusive"),
+  limit: z.string().optional().describe("only the latest N entries, or the N closest contacts"),
+});
+
+/** The parameters of `GET /timeline`. */
+export const TimelineParams = PersonParams.extend({
+  context: z.string().optional().describe(
+    "also the N messages before and after each of theirs in that channel (default 0)",
+  ),
+});
+
+/** One login of a person, over the time they used it. */
+export const LoginSpan = z.object({
+  person: z.string(),
+  login: z.string(),
+  first_seen: z.string(),
+  last_seen: z.string(),
+  count: z.number().int(),
+  last_mid: z.string().optional(),
+});
+
+/** A person resolved from what was typed. */
+export const Person = z.object({
+  key: z.string().describe("#<user_id>, or the login of a person seen without an id"),
+  user_id: z.string().nullable(),
+  login: z.string().describe("the login they used last"),
+  logins: z.array(LoginSpan),
+  keys: z.array(z.string()),
+});
+
+/** One thing that happened to or by a person. */
+export const TimelineEntry = z.object({
+  ts: z.string(),
+  kind: z.enum([
+    "message",
+    "context",
+    "rename",
+    "timeout",
+    "ban",
+    "deleted",
+    "notice",
+    "hit",
+    "signal",
+  ]),
+  channel: z.string().nullable(),
+  user_name: z.string().nullable(),
+  message_id: z.string().nullable(),
+  text: z.string(),
+  detail: z.record(z.string(), z.unknown()).optional(),
+  message: ShownMessage.optional(),
+});
+
+/** A person's timeline (`timeline --format json`). */
+export const Timeline = z.object({ person: Person, entries: z.array(TimelineEntry) });
+
+/** Someone a person addressed or was addressed by. */
+export const Contact = z.object({
+  person: z.string(),
+  login: z.string(),
+  to: z.number().int().describe("messages in which the person addressed the contact"),
+  from: z.number().int().describe("messages in which the contact addressed the person"),
+  weight: z.number().int(),
+  first_seen: z.string(),
+  last_seen: z.string(),
+  channels: z.array(z.string()),
+});
+
+/** A person's closest contacts (`graph neighbors --format json`). */
+export const Neighbors = z.object({
+  person: Person,
+  opted_out: z.boolean(),
+  contacts: z.array(Contact),
+});

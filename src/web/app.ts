@@ -24,7 +24,7 @@ import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { type ApiEnv, registerApi } from "./api.ts";
 import { httpError } from "./http_errors.ts";
 import { isPagePath, registerPages, sendPage } from "./pages.ts";
-import * as V from "./render/views.ts";
+import { docsView, errorView } from "./render/info_views.ts";
 import { accessControl, securityHeaders } from "./security.ts";
 import type { Workspace } from "./workspace.ts";
 
@@ -72,15 +72,15 @@ export function createApp(o: AppOptions): OpenAPIHono<ApiEnv> {
   registerApi(app);
   app.doc31("/openapi.json", INFO);
   app.get("/docs", (c) => {
-    const doc = app.getOpenAPI31Document(INFO) as unknown as Parameters<typeof V.docsView>[0];
-    return sendPage(c, { title: "API", section: "api", body: V.docsView(doc) });
+    const doc = app.getOpenAPI31Document(INFO) as unknown as Parameters<typeof docsView>[0];
+    return sendPage(c, { title: "API", section: "api", body: docsView(doc) });
   });
   registerPages(app);
 
   app.notFound((c) => {
     const message = `no route for ${c.req.method} ${c.req.path}`;
     return isPagePath(c.req.path)
-      ? sendPage(c, { title: "Not found", body: V.errorView(404, message) }, 404)
+      ? sendPage(c, { title: "Not found", body: errorView(404, message) }, 404)
       : c.json({ error: message }, 404);
   });
   app.onError((e, c) => {
@@ -88,7 +88,7 @@ export function createApp(o: AppOptions): OpenAPIHono<ApiEnv> {
     if (h.status >= 500) o.onInternalError?.(e);
     const status = h.status as 400 | 401 | 403 | 404 | 500;
     return isPagePath(c.req.path) && c.req.method === "GET"
-      ? sendPage(c, { title: "Error", body: V.errorView(status, h.message) }, status)
+      ? sendPage(c, { title: "Error", body: errorView(status, h.message) }, status)
       : c.json({ error: h.message }, status);
   });
   return app;

@@ -11,15 +11,22 @@ import type { ApiEnv } from "./api.ts";
 import { profileListOptions, wholeParam } from "./api.ts";
 import { ASSETS } from "./assets.ts";
 import { httpError } from "./http_errors.ts";
-import { NotFoundError } from "../errors.ts";
+import { NotFoundError, UsageError } from "../errors.ts";
 import { page, type Section } from "./render/layout.ts";
 import type { Html } from "./render/html.ts";
 import { reportBody } from "./render/report.ts";
 import { workspaceLinks } from "./render/links.ts";
-import * as V from "./render/views.ts";
+import { loginView, optoutView } from "./render/access_views.ts";
+import { channelView, landingView } from "./render/channel_views.ts";
+import { contactsView, peopleView, timelineView, userView } from "./render/people_views.ts";
+import { type SearchForm, searchView } from "./render/search_view.ts";
+import { subjectsView } from "./render/subjects_view.ts";
 import { presentedToken, sameOrigin, sameSecret, TOKEN_COOKIE } from "./security.ts";
 import type { ShownMessage } from "../query/events.ts";
 import type { Page } from "./workspace.ts";
+
+/** Entries a timeline page shows (the latest). */
+const TIMELINE_PAGE = 500;
 
 /** Answers with a page. */
 export function sendPage(
@@ -62,13 +69,13 @@ export function registerPages(app: Hono<ApiEnv>): void {
     return sendPage(c, {
       title: "Channels",
       section: "channels",
-      body: V.landingView(channels, latest.items),
+      body: landingView(channels, latest.items),
     });
   });
 
   app.get("/ui/search", async (c) => {
     const q = c.req.query();
-    const form: V.SearchForm = {
+    const form: SearchForm = {
       by: q.by || undefined,
       value: q.value || undefined,
       since: q.since || undefined,
@@ -91,7 +98,7 @@ export function registerPages(app: Hono<ApiEnv>): void {
     return sendPage(c, {
       title: "Search",
       section: "search",
-      body: V.searchView(form, result, error),
+      body: searchView(form, result, error),
     }, error ? 400 : 200);
   });
 
@@ -102,7 +109,7 @@ export function registerPages(app: Hono<ApiEnv>): void {
     return sendPage(c, {
       title: "People",
       section: "people",
-      body: V.peopleView(p, o.sort, o.order),
+      body: peopleView(p, o.sort, o.order),
     });
   });
 
@@ -119,28 +126,41 @@ export function registerPages(app: Hono<ApiEnv>): void {
     return sendPage(c, {
       title: p.user_name,
       section: "people",
-      body: V.userView(p, hits, latest.items),
+      body: userView(p, hits, latest.items),
       charts: true,
     });
   });
 
   app.get("/ui/users/:name/timeline", async (c) => {
-    const name = c.req.param("name");
-    const t = await c.var.workspace.timeline(name, 500);
+    const q = c.req.query();
+    const limit = wholeParam(q.limit, "limit", TIMELINE_PAGE);
+    if (limit < 1) throw new UsageError(`limit must be at least 1, got ${limit}`);
+    const t = await c.var.workspace.timeline({
+      user: c.req.param("name"),
+      ...(q.since ? { since: q.since } : {}),
+      ...(q.until ? { until: q.until } : {}),
+      context: wholeParam(q.context, "context", 0),
+      limit,
+    });
     return sendPage(c, {
-      title: `${t.person.login}: timeline`,
+      title: `Timeline of ${t.person.login}`,
       section: "people",
-      body: V.timelineView(t),
+      body: timelineView(t, limit),
     });
   });
 
   app.get("/ui/users/:name/contacts", async (c) => {
-    const name = c.req.param("name");
-    const n = await c.var.workspace.contacts(name, 100);
+    const q = c.req.query();
+    const n = await c.var.workspace.neighbors({
+      user: c.req.param("name"),
+      ...(q.since ? { since: q.since } : {}),
+      ...(q.until ? { until: q.until } : {}),
+      limit: 50,
+    });
     return sendPage(c, {
-      title: `${n.person.login}: contacts`,
+      title: `Contacts of ${n.person.login}`,
       section: "people",
-      body: V.contactsView(n),
+      body: contactsView(n),
     });
   });
 
@@ -154,7 +174,7 @@ export function registerPages(app: Hono<ApiEnv>): void {
     return sendPage(c, {
       title: `#${p.channel}`,
       section: "channels",
-      body: V.channelView(p, latest.items),
+      body: channelView(p, latest.items),
       charts: true,
     });
   });
@@ -163,7 +183,7 @@ export function registerPages(app: Hono<ApiEnv>): void {
     return sendPage(c, {
       title: "Subjects",
       section: "subjects",
-      body: V.subjectsView(await c.var.workspace.subjects()),
+      body: subjectsView(await c.var.workspace.subjects()),
     });
   });
 
@@ -186,7 +206,7 @@ export function registerPages(app: Hono<ApiEnv>): void {
     return sendPage(c, {
       title: "Opt-out",
       section: "optout",
-      body: V.optoutView(list, { canWrite, message: null }),
+      body: optoutView(list, { canWrite, message: null }),
     });
   });
 
@@ -196,7 +216,7 @@ export function registerPages(app: Hono<ApiEnv>): void {
       return sendPage(c, {
         title: "Opt-out",
         section: "optout",
-        body: V.optoutView(null, { canWrite: false, message: "Not changed: log in first." }),
+        body: optoutView(null, { canWrite: false, message: "Not changed: log in first." }),
       }, 401);
     }
     const form = await c.req.parseBody();
@@ -223,14 +243,14 @@ export function registerPages(app: Hono<ApiEnv>): void {
     return sendPage(c, {
       title: "Opt-out",
       section: "optout",
-      body: V.optoutView(list, { canWrite: true, message }),
+      body: optoutView(list, { canWrite: true, message }),
     }, status);
   });
 
   app.get("/login", (c) => {
     return sendPage(c, {
       title: "Log in",
-      body: V.loginView(localPath(c.req.query("next")), null),
+      body: loginView(localPath(c.req.query("next")), null),
     });
   });
 
@@ -242,7 +262,7 @@ export function registerPages(app: Hono<ApiEnv>): void {
     if (token === null || !sameSecret(given, token)) {
       return sendPage(c, {
         title: "Log in",
-        body: V.loginView(
+        body: loginView(
           next,
           token === null ? "This server has no token configured." : "Wrong token.",
         ),

@@ -32,6 +32,8 @@ export interface ServerOptions {
 export interface RunningServer extends AsyncDisposable {
   /** `http://host:port` */
   url: string;
+  /** Where the data served is (a data dir, or host and database; never a password). */
+  location: string;
   port: number;
   finished: Promise<void>;
   shutdown(): Promise<void>;
@@ -95,6 +97,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const shown = host.includes(":") ? `[${host}]` : host;
   return {
     url: `http://${shown}:${port}`,
+    location: workspace.location,
     port,
     finished,
     shutdown,

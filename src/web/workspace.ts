@@ -28,6 +28,7 @@ import { buildReport, type SubjectReport } from "../subjects/reports.ts";
 import { readJsonFile } from "../store/json_file.ts";
 import type { ProfileKind, Store } from "../store/store.ts";
 import { Follower, type LiveItem } from "./follow.ts";
+import { Freshness } from "./freshness.ts";
 import type { Page, ProfileSummary, SubjectSummary } from "./render/view_model.ts";
 
 export type { Page, ProfileSummary, SubjectSummary };
@@ -50,9 +51,20 @@ export interface WorkspaceOptions {
   pollMs?: number;
 }
 
+/** Whose timeline or contacts, over which time, how many. */
+export interface PersonWindow {
+  /** Any login the person used, or their user id. */
+  user: string;
+  since?: string;
+  until?: string;
+  limit?: number;
+}
+
 /** The data the workspace serves. */
 export interface Workspace {
   readonly dataDir: string;
+  /** Where the data is (the Store's location: a path, or host and database). */
+  readonly location: string;
   readonly countCap: number;
   /**
    * A page of a message search. The total is counted (`total: false` skips it: the page then
@@ -70,10 +82,6 @@ export interface Workspace {
   ): Promise<Page<ProfileSummary>>;
   /** Throws NotFoundError when there is none or it is not served (opt-out), UsageError on a bad name. */
   userProfile(name: string): Promise<UserProfile>;
-  /** The latest `limit` entries of a person's timeline (any login or id); NotFoundError when not served. */
-  timeline(user: string, limit: number): Promise<Timeline>;
-  /** A person's closest contacts (any login or id); NotFoundError when not served. */
-  contacts(user: string, limit: number): Promise<Neighbors>;
   channelProfile(name: string): Promise<ChannelProfile>;
   subjects(): Promise<SubjectSummary[]>;
   /** The report of a subject found by key or value; null when none is loaded. */
@@ -83,6 +91,14 @@ export interface Workspace {
   setOptout(
     change: { add: boolean; users?: string[]; channels?: string[] },
   ): Promise<{ optout: PrivacyFile["optout"]; changed: string[] }>;
+  /**
+   * A person's timeline (`timeline --user X --format json`): the person and their entries,
+   * oldest first. Throws NotFoundError when the opt-out list names them, UsageError on a bad
+   * time or number.
+   */
+  timeline(o: PersonWindow & { context?: number }): Promise<Pick<Timeline, "person" | "entries">>;
+  /** A person's closest contacts (`graph neighbors --user X --format json`); as `timeline`. */
+  neighbors(o: PersonWindow): Promise<Neighbors>;
   /** Messages and hits stored from now on, until `signal` aborts. */
   follow(signal: AbortSignal): Promise<AsyncIterable<LiveItem>>;
   close(): Promise<void>;
@@ -96,37 +112,28 @@ const DEFAULT_COUNT_CAP = 500;
  */
 export const TOTAL_TTL_MS = 2000;
 
-/**
- * The store as the server uses it: bringing derived data up to date (which the query layer asks
- * before reading profiles) at most once per `ms`, shared by the requests of that moment, instead
- * of once per request. A running monitor keeps derived data current by itself meanwhile.
- */
-export function throttleCatchUp(store: Store, ms: number): Store {
-  let last = -Infinity;
-  let running: Promise<Awaited<ReturnType<Store["catchUp"]>>> | null = null;
-  const catchUp: Store["catchUp"] = (options) => {
-    if (options !== undefined) return store.catchUp(options);
-    if (running) return running;
-    if (performance.now() - last < ms) return Promise.resolve(null);
-    running = store.catchUp().finally(() => {
-      last = performance.now();
-      running = null;
-    });
-    return running;
-  };
-  return new Proxy(store, {
-    get(target, key) {
-      if (key === "catchUp") return catchUp;
-      const v = Reflect.get(target, key, target);
-      // Methods run on the store itself (its private fields are not on the proxy).
-      return typeof v === "function" ? v.bind(target) : v;
-    },
-  });
+/** Answers kept for reuse, at most this many of each kind (the oldest go first). */
+const MAX_KEPT = 256;
+
+/** A small map that forgets its oldest entries beyond {@link MAX_KEPT}. */
+class Kept<V> extends Map<string, V> {
+  override set(key: string, value: V): this {
+    this.delete(key);
+    super.set(key, value);
+    if (this.size > MAX_KEPT) this.delete(this.keys().next().value!);
+    return this;
+  }
 }
 
-/** Opens the workspace over a Store (which it closes with itself). */
+/**
+ * Opens the workspace over a Store (which it closes with itself). Answers are reused while the
+ * store's change stamp holds (see `freshness.ts`): a search's page and total, the deleted
+ * messages, a profile and the profile lists, so that a busy page or many clients asking the
+ * same cost one read until a monitor stores something.
+ */
 export function openWorkspace(raw: Store, options: WorkspaceOptions = {}): Workspace {
-  const store = throttleCatchUp(raw, options.catchUpMs ?? 1000);
+  const fresh = new Freshness(raw, options.catchUpMs ?? 1000);
+  const store = fresh.store;
   const dataDir = store.dataDir;
   const countCap = options.countCap ?? DEFAULT_COUNT_CAP;
   const listTtl = options.listTtlMs ?? 2000;
@@ -137,14 +144,52 @@ export function openWorkspace(raw: Store, options: WorkspaceOptions = {}): Works
     await p.refresh();
     return p;
   };
-  const summaries = new Map<ProfileKind, { at: number; list: Promise<ProfileSummary[]> }>();
-  const totals = new Map<string, { at: number; total: number; counting: boolean }>();
-  const follower = new Follower(dataDir, allowed, options.pollMs ?? 250);
+  const summaries = new Map<
+    ProfileKind,
+    { at: number; stamp: string | null; list: Promise<ProfileSummary[]> }
+  >();
+  const totals = new Kept<{ at: number; stamp: string | null; total: number; counting: boolean }>();
+  const pages = new Kept<{ stamp: string; page: Page<ShownMessage> }>();
+  const profiles = new Kept<{ stamp: string; profile: UserProfile | ChannelProfile }>();
+  let deleted: { stamp: string; map: Promise<Map<string, string>> } | null = null;
+  const hitRows = new Kept<{ stamp: string; rows: Promise<HitRow[]> }>();
+  const follower = new Follower(store, allowed, options.pollMs ?? 250);
 
-  /** Every profile summary of a kind the opt-out list allows, reused for a short while. */
-  const summariesOf = (kind: ProfileKind): Promise<ProfileSummary[]> => {
+  /** The deleted messages, read again only when the store changed. */
+  const deletionsAt = (stamp: string | null): Promise<Map<string, string>> => {
+    if (stamp === null) return deletions(store);
+    if (deleted?.stamp !== stamp) {
+      const map = deletions(store);
+      deleted = { stamp, map };
+      map.catch(() => (deleted = null));
+    }
+    return deleted.map;
+  };
+
+  /** Watchlist hits (a scan of the messages that carry one), read again when the store changed. */
+  const hitsOf = async (q: Parameters<typeof readHits>[1] = {}): Promise<HitRow[]> => {
+    const p = await allowed();
+    const stamp = await fresh.stamp();
+    if (stamp === null) return await readHits(store, q);
+    const ex = p.exclusion();
+    const key = JSON.stringify([q, [...ex.users], [...ex.channels]]);
+    const hit = hitRows.get(key);
+    if (hit !== undefined && hit.stamp === stamp) return await hit.rows;
+    const rows = readHits(store, q);
+    hitRows.set(key, { stamp, rows });
+    rows.catch(() => hitRows.delete(key));
+    return await rows;
+  };
+
+  /** Every profile summary of a kind the opt-out list allows, reused while it holds. */
+  const summariesOf = async (kind: ProfileKind): Promise<ProfileSummary[]> => {
+    const stamp = await fresh.stamp();
     const hit = summaries.get(kind);
-    if (hit && Date.now() - hit.at < listTtl) return hit.list;
+    if (
+      hit && (Date.now() - hit.at < listTtl || (hit.stamp !== null && hit.stamp === stamp))
+    ) return await hit.list;
+    // Reusable beyond the period only when read from settled profiles.
+    const settled = fresh.settled(stamp) ? stamp : null;
     const list = (async () => {
       const out: ProfileSummary[] = [];
       for (const name of await listProfiles(store, kind)) {
@@ -154,25 +199,50 @@ export function openWorkspace(raw: Store, options: WorkspaceOptions = {}): Works
       }
       return out;
     })();
-    summaries.set(kind, { at: Date.now(), list });
+    summaries.set(kind, { at: Date.now(), stamp: settled, list });
     list.catch(() => summaries.delete(kind));
-    return list;
+    return await list;
+  };
+
+  /** A profile the opt-out list allows, reused while derived data is settled and unchanged. */
+  const profileOf = async <T extends UserProfile | ChannelProfile>(
+    kind: ProfileKind,
+    name: string,
+    parse: (v: unknown) => T | null,
+  ): Promise<T> => {
+    const stamp = await fresh.stamp();
+    const key = `${kind}:${name}`;
+    const hit = profiles.get(key);
+    if (hit !== undefined && hit.stamp === stamp && fresh.settled(stamp)) return hit.profile as T;
+    // Settled before the read: the files read are those of the catch-up that settled it.
+    const settled = fresh.settled(stamp);
+    const p = parse(await readProfile(store, kind, name));
+    if (p === null) throw new NotFoundError(`no readable profile for ${kind} "${name}"`);
+    if (settled && stamp !== null) profiles.set(key, { stamp, profile: p });
+    return p;
   };
 
   return {
     dataDir,
+    location: raw.location,
     countCap,
     async searchMessages(o, offset, options = {}) {
       const q = buildQuery(o);
       const p = await allowed();
+      const stamp = await fresh.stamp();
       const ex = p.exclusion();
       const key = JSON.stringify([q.clauses, q.sinceMs, q.untilMs, [...ex.users], [
         ...ex.channels,
       ]]);
+      const pageKey = JSON.stringify([key, offset, q.limit, options.total !== false]);
+      const kept = pages.get(pageKey);
+      if (kept !== undefined && kept.stamp === stamp) return kept.page;
       const known = totals.get(key);
-      // A known total serves while it is fresh, and while one request counts it again.
+      // A known total serves while nothing was stored since, or for a moment after (a running
+      // monitor stores all the time), and while one request counts it again.
+      const current = known !== undefined && known.stamp !== null && known.stamp === stamp;
       const usable = known !== undefined &&
-        (known.counting || performance.now() - known.at < TOTAL_TTL_MS);
+        (current || known.counting || performance.now() - known.at < TOTAL_TTL_MS);
       const count = options.total !== false && !usable;
       if (count && known) known.counting = true;
       let r;
@@ -185,13 +255,16 @@ export function openWorkspace(raw: Store, options: WorkspaceOptions = {}): Works
         if (count && known) known.counting = false;
       }
       if (count && r.total !== undefined) {
-        totals.delete(key);
-        totals.set(key, { at: performance.now(), total: r.total, counting: false });
-        if (totals.size > 256) totals.delete(totals.keys().next().value!);
+        totals.set(key, { at: performance.now(), stamp, total: r.total, counting: false });
       }
-      const items = markDeleted(r.messages.slice(offset), await deletions(store));
+      const items = markDeleted(r.messages.slice(offset), await deletionsAt(stamp));
       const total = r.total ?? (usable ? known.total : offset + items.length);
-      return { items, offset, limit: q.limit, total, exact: options.total !== false };
+      const page = { items, offset, limit: q.limit, total, exact: options.total !== false };
+      // Kept only when all of it was read at this stamp (not a total of an earlier one).
+      if (stamp !== null && r.complete && (options.total === false || count || current)) {
+        pages.set(pageKey, { stamp, page });
+      }
+      return page;
     },
     async searchEvents(o, offset) {
       const { kind, ...rest } = o;
@@ -200,7 +273,7 @@ export function openWorkspace(raw: Store, options: WorkspaceOptions = {}): Works
       ) {
         throw new UsageError(`--kind must be usernotice, clearmsg or clearchat, got "${kind}"`);
       }
-      const q = buildQuery(rest);
+      const q = buildQuery(rest, Date.now(), "events");
       const p = await allowed();
       // The event log is small: the store counts every match.
       const page = await searchEvents(
@@ -242,35 +315,27 @@ export function openWorkspace(raw: Store, options: WorkspaceOptions = {}): Works
         exact: true,
       };
     },
-    async timeline(user, limit) {
-      const t = await timeline(store, { user, limit }, { privacy: await allowed() });
-      if (t.opted_out) throw new NotFoundError(noProfile("user", user));
-      return t;
-    },
-    async contacts(user, limit) {
-      const n = await neighbors(store, { user, limit }, { privacy: await allowed() });
-      if (n.opted_out) throw new NotFoundError(noProfile("user", user));
-      return n;
-    },
     async userProfile(name) {
       const n = login(name, "user");
       // Whether someone opted out is not the web's to tell: not served is not found.
       if (!(await allowed()).allows(n, "")) throw new NotFoundError(noProfile("user", n));
-      const r = UserProfileSchema.safeParse(await readProfile(store, "user", n));
-      if (!r.success) throw new NotFoundError(`no readable profile for user "${n}"`);
-      return r.data;
+      return await profileOf("user", n, (v) => {
+        const r = UserProfileSchema.safeParse(v);
+        return r.success ? r.data : null;
+      });
     },
     async channelProfile(name) {
       const n = login(name, "channel");
       if (!(await allowed()).allows(null, n)) throw new NotFoundError(noProfile("channel", n));
-      const r = ChannelProfileSchema.safeParse(await readProfile(store, "channel", n));
-      if (!r.success) throw new NotFoundError(`no readable profile for channel "${n}"`);
-      return r.data;
+      return await profileOf("channel", n, (v) => {
+        const r = ChannelProfileSchema.safeParse(v);
+        return r.success ? r.data : null;
+      });
     },
     async subjects() {
       const subjects = await readSubjects(dataDir);
       const counts = new Map<string, number>();
-      for (const h of await readHits(store)) {
+      for (const h of await hitsOf()) {
         counts.set(h.subject_key, (counts.get(h.subject_key) ?? 0) + 1);
       }
       const out: SubjectSummary[] = [];
@@ -309,7 +374,7 @@ export function openWorkspace(raw: Store, options: WorkspaceOptions = {}): Works
       const since = o.since === undefined
         ? undefined
         : new Date(parseTimeBound(o.since, "--since", Date.now())).toISOString();
-      return await readHits(store, {
+      return await hitsOf({
         ...(subject !== undefined ? { subject } : {}),
         ...(since !== undefined ? { since } : {}),
         limit: o.limit ?? 50,
@@ -327,7 +392,29 @@ export function openWorkspace(raw: Store, options: WorkspaceOptions = {}): Works
         channels: norm(change.channels, "channel"),
       });
       summaries.clear();
+      profiles.clear();
       return { optout: r.file.optout, changed: r.changed };
+    },
+    async timeline(o) {
+      const user = personRef(o.user);
+      // Logins and renames come from the rollups (as the CLI, which catches up first).
+      await store.catchUp();
+      const t = await timeline(store, {
+        user,
+        context: o.context ?? 0,
+        ...timeWindow(o),
+        ...(o.limit !== undefined ? { limit: o.limit } : {}),
+      }, { privacy: await allowed() });
+      if (t.opted_out) throw new NotFoundError(`no timeline for user "${user}"`);
+      return { person: t.person, entries: t.entries };
+    },
+    async neighbors(o) {
+      const user = personRef(o.user);
+      const r = await neighbors(store, { user, ...timeWindow(o), limit: o.limit ?? 20 }, {
+        privacy: await allowed(),
+      });
+      if (r.opted_out) throw new NotFoundError(`no contacts for user "${user}"`);
+      return r;
     },
     follow(signal) {
       return follower.subscribe(signal);
@@ -370,6 +457,28 @@ function summaryOf(kind: ProfileKind, v: Record<string, unknown>): ProfileSummar
     last_seen: p.last_seen,
     display_name: null,
   };
+}
+
+/** A person as typed (a login or a user id), checked for what a path or query may hold. */
+function personRef(user: string): string {
+  const u = user.trim();
+  if (u === "") throw new UsageError("user: give a login or a user id");
+  if (!/^(?:id:|#)?[A-Za-z0-9_]{1,64}$/.test(u)) {
+    throw new UsageError(`user: "${user}" is neither a login nor a user id`);
+  }
+  return u;
+}
+
+/** The time window of `since`/`until` (as the CLI reads them), checked. */
+function timeWindow(o: { since?: string; until?: string }): { sinceMs?: number; untilMs?: number } {
+  const now = Date.now();
+  const out: { sinceMs?: number; untilMs?: number } = {};
+  if (o.since !== undefined) out.sinceMs = parseTimeBound(o.since, "since", now);
+  if (o.until !== undefined) out.untilMs = parseTimeBound(o.until, "until", now);
+  if (out.sinceMs !== undefined && out.untilMs !== undefined && out.sinceMs > out.untilMs) {
+    throw new UsageError("since is after until");
+  }
+  return out;
 }
 
 /** A login from a route or form, normalized; a UsageError (400) names what was wrong. */

@@ -167,6 +167,37 @@ for (const f of FLAVOURS) {
   });
 
   Deno.test({
+    name: `Store (${f.name}): messagesSince hands out what is stored after the cursor, once`,
+    ignore: f.ignore,
+    async fn() {
+      await using dir = await tempDir();
+      const store = await f.open(dir.path);
+      try {
+        const all = withIds([
+          msg({ text: "before" }),
+          msg({ text: "one" }),
+          msg({ text: "two" }),
+          msg({ text: "three" }),
+        ]);
+        await store.appendMessages(all.slice(0, 1));
+        const start = await store.messagesSince(null);
+        assert.deepEqual(start.messages, []);
+        await store.appendMessages(all.slice(1, 3));
+        const a = await store.messagesSince(start.cursor);
+        assert.deepEqual(a.messages.map((m) => m.text), ["one", "two"]);
+        assert.deepEqual((await store.messagesSince(a.cursor)).messages, []);
+        // A duplicate is not stored again, so it is not handed out again.
+        await store.appendMessages(all.slice(2));
+        const b = await store.messagesSince(a.cursor);
+        assert.deepEqual(b.messages.map((m) => m.text), ["three"]);
+        assert.deepEqual(b.messages[0], all[3]);
+      } finally {
+        await store.close();
+      }
+    },
+  });
+
+  Deno.test({
     name: `Store (${f.name}): events, deletions and the opt-out list`,
     ignore: f.ignore,
     async fn() {

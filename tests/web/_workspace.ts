@@ -162,3 +162,70 @@ export async function call(
   const text = await res.text();
   return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) };
 }
+
+/** One server-sent event. */
+export interface LiveEvent {
+  event: string;
+  data: string;
+}
+
+/** A subscription to `GET /live`, read as the events arrive. */
+export interface LiveReader extends AsyncDisposable {
+  /** Every event so far, in order. */
+  readonly events: LiveEvent[];
+  /**
+   * Reads until `done` holds; throws if the stream ends first, or if nothing made it hold
+   * within `timeoutMs` (a guard against a hang, not a measure: generous on a loaded machine).
+   */
+  until(done: () => boolean, timeoutMs?: number): Promise<void>;
+}
+
+/** Subscribes to `GET /live` on `base` and reads until the server says it is following. */
+export async function openLive(base: string): Promise<LiveReader> {
+  const abort = new AbortController();
+  const res = await fetch(base + "/live", { signal: abort.signal });
+  if (res.status !== 200 || !/text\/event-stream/.test(res.headers.get("content-type") ?? "")) {
+    throw new Error(`GET /live answered ${res.status} ${res.headers.get("content-type")}`);
+  }
+  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+  const events: LiveEvent[] = [];
+  let buffer = "";
+  const until = async (done: () => boolean, timeoutMs = 120_000) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`waited ${timeoutMs} ms; got ${JSON.stringify(events)}`)),
+        timeoutMs,
+      );
+    });
+    try {
+      await Promise.race([read(done), expired]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  const read = async (done: () => boolean) => {
+    while (!done()) {
+      const { value, done: end } = await reader.read();
+      if (end) throw new Error(`the stream ended; got ${JSON.stringify(events)}`);
+      buffer += value;
+      let cut;
+      while ((cut = buffer.indexOf("\n\n")) >= 0) {
+        const block = buffer.slice(0, cut);
+        buffer = buffer.slice(cut + 2);
+        const event = /^event: (.*)$/m.exec(block)?.[1] ?? "message";
+        const data = [...block.matchAll(/^data: (.*)$/gm)].map((m) => m[1]).join("\n");
+        events.push({ event, data });
+      }
+    }
+  };
+  await until(() => events.some((e) => e.event === "ready"));
+  return {
+    events,
+    until,
+    [Symbol.asyncDispose]: async () => {
+      abort.abort();
+      await reader.cancel().catch(() => {});
+    },
+  };
+}

@@ -111,7 +111,8 @@ Deno.test("the workspace page, used in Chromium", async (t) => {
     async () => {
       await page.goto(server.url + "/ui/users/someuser");
       await page.getByRole("heading", { name: /someuser/ }).first().waitFor();
-      await page.locator("figure.chart.drawn canvas").first().waitFor();
+      // Both charts (by hour, by day): wait for the second rather than count after the first.
+      await page.locator("figure.chart.drawn canvas").nth(1).waitFor();
       assert.equal(await page.locator("figure.chart.drawn").count(), 2);
       await shot(page, "person");
       const evidence = page.getByTestId("evidence").getByRole("link").first();
@@ -124,6 +125,24 @@ Deno.test("the workspace page, used in Chromium", async (t) => {
       );
     },
   );
+
+  await t.step("a person's page links their timeline and their contacts", async () => {
+    await page.goto(server.url + "/ui/users/someuser");
+    await page.getByRole("navigation", { name: "This person" }).getByRole("link", {
+      name: "Timeline",
+    }).click();
+    await page.getByRole("heading", { name: "Timeline of someuser" }).waitFor();
+    const entries = page.getByTestId("timeline").locator("li.entry");
+    await entries.first().waitFor();
+    assert.ok(await entries.count() > 0);
+    await page.getByRole("link", { name: "Contacts" }).click();
+    await page.getByRole("heading", { name: "Contacts of someuser" }).waitFor();
+    const first = page.getByTestId("contacts").getByRole("link").first();
+    await first.waitFor();
+    const login = await first.innerText();
+    await first.click();
+    await page.getByRole("heading", { name: new RegExp(login) }).first().waitFor();
+  });
 
   await t.step("a channel's page: top users, activity, streamer signals", async () => {
     await page.goto(server.url + "/ui/channels/example_channel");

@@ -39,6 +39,10 @@ const CASES: { route: string; cli: string[]; read?: (stdout: string) => unknown 
     cli: ["search", "events", "--kind", "clearchat", "--limit", "50"],
   },
   { route: "/events?limit=100", cli: ["search", "events", "--limit", "100"] },
+  {
+    route: `/events?q=${encodeURIComponent("raid OR from:grumpy_fox")}`,
+    cli: ["search", "events", "--query", "raid OR from:grumpy_fox", "--format", "json"],
+  },
   { route: "/profiles/users/someuser", cli: ["profiles", "show", "--user", "someuser"] },
   {
     route: "/profiles/channels/example_channel",
@@ -53,6 +57,14 @@ const CASES: { route: string; cli: string[]; read?: (stdout: string) => unknown 
     route: "/profiles/channels?sort=name",
     cli: ["profiles", "list", "--channels"],
     read: (out) => out.split("\n").filter(Boolean),
+  },
+  {
+    route: "/timeline?user=someuser&context=1",
+    cli: ["timeline", "--user", "someuser", "--context", "1", "--format", "json"],
+  },
+  {
+    route: "/graph/neighbors?user=someuser",
+    cli: ["graph", "neighbors", "--user", "someuser", "--format", "json"],
   },
   { route: "/hits?limit=10", cli: ["subjects", "hits", "--limit", "10", "--format", "json"] },
   {

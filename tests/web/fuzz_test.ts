@@ -17,12 +17,16 @@ const ROUTES = [
   "/subjects",
   "/subjects/{}",
   "/hits",
+  "/timeline",
+  "/graph/neighbors",
   "/openapi.json",
   "/docs",
   "/",
   "/ui/search",
   "/ui/users",
   "/ui/users/{}",
+  "/ui/users/{}/timeline",
+  "/ui/users/{}/contacts",
   "/ui/channels/{}",
   "/ui/subjects",
   "/ui/subjects/{}",
@@ -46,6 +50,8 @@ const PARAMS = [
   "subject",
   "next",
   "q",
+  "user",
+  "context",
 ];
 
 /** Text that has broken parsers before: path tricks, bad escapes, huge and odd numbers. */

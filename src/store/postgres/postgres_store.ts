@@ -41,8 +41,10 @@ import type {
   InteractionInput,
   InteractionRecord,
   InteractionScope,
+  MessageCursor,
   MessagePage,
   MessageQuery,
+  NewMessages,
   RebuildRequest,
   RebuildSummary,
   Residue,
@@ -66,6 +68,7 @@ import {
 } from "./profiles.ts";
 
 export { pgPrefilter };
+import { pgMessagesSince } from "./tail.ts";
 
 /** Options of {@link openPostgresStore}. */
 export interface PostgresStoreOptions extends PgDatabaseOptions {
@@ -344,6 +347,19 @@ export class PostgresStore implements Store {
   async listProfiles(kind: ProfileKind): Promise<string[]> {
     await this.#sync();
     return await profileNames(this.db, kind);
+  }
+
+  async messagesSince(cursor: MessageCursor | null): Promise<NewMessages> {
+    await this.#sync();
+    return await pgMessagesSince(this.db.pool, cursor);
+  }
+
+  /**
+   * Null: rows deleted by forget leave no cheap trace (the highest seq stays), so readers do
+   * not reuse answers over PostgreSQL.
+   */
+  changeStamp(): Promise<string | null> {
+    return Promise.resolve(null);
   }
 
   // Identity (issue 16): the persons' logins and display names, kept by every append.
