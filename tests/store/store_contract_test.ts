@@ -383,7 +383,11 @@ Deno.test({
         },
       ),
       // Each run opens two stores and a database: shrinking would take many minutes.
-      { numRuns: 15, endOnFailure: true },
+      {
+        numRuns: 15,
+        endOnFailure: true,
+        ...(Deno.env.get("PARITY_SEED") ? { seed: Number(Deno.env.get("PARITY_SEED")) } : {}),
+      },
     );
   },
 });
