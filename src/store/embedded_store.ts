@@ -29,14 +29,7 @@ import { jsonText, writeFileAtomic } from "./atomic.ts";
 import { writerBusy } from "./writer_lock.ts";
 import { deletions, searchEvents } from "./event_search.ts";
 import { readJsonFile, readSchemaFile } from "./json_file.ts";
-import {
-  eventLog,
-  layout,
-  messageLog,
-  profileDir,
-  type ProfileKind,
-  profilePath,
-} from "./layout.ts";
+import { layout, profileDir, type ProfileKind, profilePath } from "./layout.ts";
 import type { JsonlLog } from "./log.ts";
 import { type LogMark, markHolds } from "./log_mark.ts";
 import { MessageIndex } from "./message_index.ts";
@@ -83,6 +76,7 @@ import type {
  */
 const derivedWriter = () => import("./derived_writer.ts");
 const derived = () => import("./derived.ts");
+const logs = () => import("./logs.ts");
 
 const EMPTY_OPTOUT: PrivacyFile = { version: 1, optout: { users: [], channels: [] } };
 
@@ -102,12 +96,15 @@ export class EmbeddedStore implements Store {
     return this.dataDir;
   }
 
-  appendMessages(messages: readonly Message[]): Promise<AppendOutcome<Message>> {
+  async appendMessages(messages: readonly Message[]): Promise<AppendOutcome<Message>> {
+    const { messageLog } = await logs();
+    // After the await: two first appends at once share one log (and its dedup window).
     this.#messages ??= messageLog(this.dataDir);
     return this.#messages.append(messages);
   }
 
-  appendEvents(events: readonly ChatEvent[]): Promise<AppendOutcome<ChatEvent>> {
+  async appendEvents(events: readonly ChatEvent[]): Promise<AppendOutcome<ChatEvent>> {
+    const { eventLog } = await logs();
     this.#events ??= eventLog(this.dataDir);
     return this.#events.append(events);
   }

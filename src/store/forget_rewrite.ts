@@ -9,7 +9,7 @@
 import { basename, dirname, join, relative } from "node:path";
 import { wrapError } from "../errors.ts";
 import { writeFileAtomic } from "./atomic.ts";
-import { eventLog, messageLog } from "./layout.ts";
+import { eventLog, messageLog } from "./logs.ts";
 import { CORRUPT_HEADER, type JsonlLog } from "./log.ts";
 import { rewriteLines } from "./rewrite.ts";
 import type { ForgetChange, ForgetPlan } from "./store.ts";

@@ -21,8 +21,6 @@
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { LOGIN_RE } from "../normalize.ts";
-import type { ChatEvent, Message } from "../schemas.ts";
-import { JsonlLog } from "./log.ts";
 
 /** Paths inside a data dir. */
 export function layout(dataDir: string): {
@@ -83,22 +81,4 @@ export function profileDir(dataDir: string, kind: ProfileKind): string {
 /** The path of one profile file. */
 export function profilePath(dataDir: string, kind: ProfileKind, name: string): string {
   return join(profileDir(dataDir, kind), profileFileName(name));
-}
-
-/** The message log of a data dir. */
-export function messageLog(dataDir: string): JsonlLog<Message> {
-  return new JsonlLog<Message>(layout(dataDir).messages, {
-    idKey: "message_id",
-    idOf: (m) => m.message_id,
-    serialize: (m) => JSON.stringify(m),
-  });
-}
-
-/** The event log of a data dir. */
-export function eventLog(dataDir: string): JsonlLog<ChatEvent> {
-  return new JsonlLog<ChatEvent>(layout(dataDir).events, {
-    idKey: "event_id",
-    idOf: (e) => e.event_id,
-    serialize: (e) => JSON.stringify(e),
-  });
 }

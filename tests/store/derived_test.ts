@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { DerivedLoop, type LoopClock } from "../../src/store/derived_loop.ts";
 import { tryWriterLock } from "../../src/store/writer_lock.ts";
-import { layout, messageLog } from "../../src/store/layout.ts";
+import { layout } from "../../src/store/layout.ts";
+import { messageLog } from "../../src/store/logs.ts";
 import { MessageIndex } from "../../src/store/message_index.ts";
 import { msg, withIds } from "../support/messages.ts";
 import { tempDir } from "../support/cli.ts";
