@@ -11,14 +11,13 @@
  */
 import { parseArgs } from "node:util";
 import { join } from "node:path";
-import { generateChat } from "../scripts/chatgen.ts";
-import { extractEmoteNames, extractMentions, extractUrls } from "../src/analysis/extract.ts";
 import type { Message } from "../src/schemas.ts";
 import { buildQuery, type SearchOptions } from "../src/query/search.ts";
 import { scanSearch, search } from "../src/store/message_search.ts";
 import { rebuildDerived } from "../src/store/derived_writer.ts";
 import { layout } from "../src/store/layout.ts";
 import { DENO, measure } from "./_proc.ts";
+import { MEAN_GAP_MS, START, writeMessageLog } from "./_message_log.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -33,62 +32,6 @@ const runs = Number(values.runs);
 const root = new URL("..", import.meta.url).pathname;
 const out = join(root, "bench", ".out");
 const GEN_VERSION = 1;
-
-const EMOTES = new Set([
-  "Kappa",
-  "LUL",
-  "PogChamp",
-  "KEKW",
-  "monkaS",
-  "Sadge",
-  "catJAM",
-  "OMEGALUL",
-]);
-const START = Date.parse("2025-09-01T00:00:00Z");
-
-/** Writes `n` generated messages as a message log (what `chat run` would have stored). */
-async function writeLog(path: string, n: number): Promise<void> {
-  await Deno.mkdir(join(path, ".."), { recursive: true });
-  const f = await Deno.open(path, { write: true, create: true, truncate: true });
-  const enc = new TextEncoder();
-  const channels = Array.from({ length: 300 }, (_, i) => `channel_${i}`);
-  let buf: string[] = [];
-  let i = 0;
-  for (
-    const l of generateChat({
-      seed: 7,
-      channels,
-      users: 30000,
-      count: n,
-      startMs: START,
-      meanGapMs: 300,
-      ids: true,
-    })
-  ) {
-    // A rare phrase, a few dozen times in a million lines.
-    const text = i % 40000 === 7 ? `anyone seen the zeppelin route ${l.text}` : l.text;
-    const m: Message = {
-      ts: l.ts,
-      channel: l.channel,
-      message_id: l.message_id!,
-      user_id: l.user_id ?? null,
-      user_name: l.user_name,
-      text,
-      mentions: extractMentions(text),
-      urls: extractUrls(text),
-      emotes: extractEmoteNames(text, EMOTES),
-      source: "fixture",
-    };
-    buf.push(JSON.stringify(m));
-    if (buf.length >= 20000) {
-      await f.write(enc.encode(buf.join("\n") + "\n"));
-      buf = [];
-    }
-    i++;
-  }
-  if (buf.length) await f.write(enc.encode(buf.join("\n") + "\n"));
-  f.close();
-}
 
 async function ensureDataDir(
   name: string,
@@ -106,7 +49,7 @@ async function ensureDataDir(
   }
   await Deno.remove(dir, { recursive: true }).catch(() => {});
   const t0 = performance.now();
-  await writeLog(layout(dir).messages, n);
+  await writeMessageLog(layout(dir).messages, n);
   const t1 = performance.now();
   console.log(
     `  generated ${n.toLocaleString("en-US")} messages in ${((t1 - t0) / 1000).toFixed(1)}s`,
@@ -195,7 +138,7 @@ for (const m of sample) counts.set(m.user_name, (counts.get(m.user_name) ?? 0) +
 const busyUser = [...counts].sort((a, b) => b[1] - a[1])[5]![0];
 const oneUser = sample[1234]!.user_name;
 const channel = "channel_3";
-const endMs = START + count * 300;
+const endMs = START + count * MEAN_GAP_MS;
 const since = new Date(endMs - 3 * 86400_000).toISOString();
 const until = new Date(endMs - 3 * 86400_000 + 3600_000).toISOString();
 
