@@ -249,9 +249,12 @@ Deno.test("forget under a concurrent monitor: no loss, no duplicate, no torn lin
     f = await runMain(["forget", "--user", "someuser", "--data-dir", dataDir]);
     sizeAtForget = await logSize();
     // Their messages that arrive after the forget are stored again (they did not opt out).
+    // Wait for the log to grow past its size at the forget too: a message of theirs written
+    // between the rewrite and that measurement would otherwise end the wait at once.
     await whileRunning(
       "the monitor to write someuser's messages after the forget",
       async () =>
+        await logSize() > sizeAtForget &&
         (await readMessages(dataDir, { whileWriting: true })).some((m) =>
           m.user_name === "someuser"
         ),
