@@ -26,11 +26,8 @@ import { StoreError, wrapError } from "../errors.ts";
 import { readJsonLines } from "../line_reader.ts";
 import { type ChatEvent, type Message, PrivacyFile, UserProfile } from "../schemas.ts";
 import { jsonText, writeFileAtomic } from "./atomic.ts";
-import { catchUpDerived, rebuildDerived, tryRebuildDerived } from "./derived_writer.ts";
-import { openDerived } from "./derived.ts";
 import { writerBusy } from "./writer_lock.ts";
 import { deletions, searchEvents } from "./event_search.ts";
-import { forgetInLogs } from "./forget_rewrite.ts";
 import { readJsonFile, readSchemaFile } from "./json_file.ts";
 import {
   eventLog,
@@ -44,16 +41,7 @@ import type { JsonlLog } from "./log.ts";
 import { type LogMark, markHolds } from "./log_mark.ts";
 import { MessageIndex } from "./message_index.ts";
 import { search } from "./message_search.ts";
-import {
-  ProfileStore,
-  readDisplayNames,
-  readIdentitiesAbout,
-  readLoginSpans,
-} from "./profile_store.ts";
-import { embeddedInteractions } from "./interaction_scan.ts";
-import { aroundBySearch, indexedMessagesAround } from "./message_context.ts";
 import type { LoginSpan } from "../analysis/identity.ts";
-import { findResidue } from "./residue.ts";
 import type {
   AboutQuery,
   Anchor,
@@ -76,6 +64,15 @@ import type {
   Store,
   StoreStatus,
 } from "./store.ts";
+
+/**
+ * The write side (derived writer, forget, residue, rollups) is loaded on first use: a search or
+ * a profile read, the common short-lived commands, would otherwise parse ~20 modules it never
+ * runs, which cost the CLI ~15% of its start-up (issue 11's benchmark clause).
+ */
+const derivedWriter = () => import("./derived_writer.ts");
+const derived = () => import("./derived.ts");
+const profileStore = () => import("./profile_store.ts");
 
 const EMPTY_OPTOUT: PrivacyFile = { version: 1, optout: { users: [], channels: [] } };
 
@@ -106,21 +103,21 @@ export class EmbeddedStore implements Store {
   }
 
   follow(options: { worker?: boolean; flushIntervalMs?: number } = {}): Promise<Follower> {
-    return openDerived(this.dataDir, options);
+    return derived().then((m) => m.openDerived(this.dataDir, options));
   }
 
   catchUp(
     options: { index?: boolean; profiles?: boolean } = {},
   ): Promise<CatchUpSummary | null> {
-    return catchUpDerived(this.dataDir, options);
+    return derivedWriter().then((m) => m.catchUpDerived(this.dataDir, options));
   }
 
   rebuild(request: RebuildRequest = {}): Promise<RebuildSummary> {
-    return rebuildDerived(this.dataDir, request);
+    return derivedWriter().then((m) => m.rebuildDerived(this.dataDir, request));
   }
 
   tryRebuild(request: RebuildRequest = {}): Promise<RebuildSummary | null> {
-    return tryRebuildDerived(this.dataDir, request);
+    return derivedWriter().then((m) => m.tryRebuildDerived(this.dataDir, request));
   }
 
   status(): Promise<StoreStatus> {
@@ -143,6 +140,7 @@ export class EmbeddedStore implements Store {
   }
 
   async around(anchors: readonly Anchor[], n: number): Promise<Message[]> {
+    const { aroundBySearch, indexedMessagesAround } = await import("./message_context.ts");
     return await indexedMessagesAround(this.dataDir, anchors, n) ??
       await aroundBySearch((q) => this.searchMessages(q), anchors, n);
   }
@@ -183,20 +181,20 @@ export class EmbeddedStore implements Store {
     }
   }
 
-  loginSpans(about?: readonly string[]): Promise<LoginSpan[]> {
-    return Promise.resolve(
-      about === undefined
-        ? readLoginSpans(this.dataDir)
-        : readIdentitiesAbout(this.dataDir, about).spans(),
-    );
+  async loginSpans(about?: readonly string[]): Promise<LoginSpan[]> {
+    const { readIdentitiesAbout, readLoginSpans } = await profileStore();
+    return about === undefined
+      ? readLoginSpans(this.dataDir)
+      : readIdentitiesAbout(this.dataDir, about).spans();
   }
 
-  displayNames(): Promise<Map<string, string[]>> {
-    return Promise.resolve(readDisplayNames(this.dataDir));
+  async displayNames(): Promise<Map<string, string[]>> {
+    return (await profileStore()).readDisplayNames(this.dataDir);
   }
 
-  interactions(q: InteractionScope): Promise<InteractionInput> {
-    return embeddedInteractions(this.dataDir, q);
+  async interactions(q: InteractionScope): Promise<InteractionInput> {
+    const { embeddedInteractions } = await import("./interaction_scan.ts");
+    return await embeddedInteractions(this.dataDir, q);
   }
 
   async readOptOut(): Promise<PrivacyFile> {
@@ -218,7 +216,9 @@ export class EmbeddedStore implements Store {
   }
 
   forgetRecords(plan: ForgetPlan, options: { dryRun?: boolean } = {}): Promise<ForgetChange[]> {
-    return forgetInLogs(this.dataDir, plan, options.dryRun === true);
+    return import("./forget_rewrite.ts").then((m) =>
+      m.forgetInLogs(this.dataDir, plan, options.dryRun === true)
+    );
   }
 
   async removeProfiles(
@@ -248,7 +248,7 @@ export class EmbeddedStore implements Store {
   }
 
   residue(word: RegExp, any: RegExp): Promise<Residue[]> {
-    return findResidue(this.dataDir, word, any);
+    return import("./residue.ts").then((m) => m.findResidue(this.dataDir, word, any));
   }
 
   close(): Promise<void> {
@@ -313,6 +313,7 @@ async function storeStatus(dataDir: string): Promise<StoreStatus> {
     // No log yet.
   }
   const writer = (await writerBusy(dataDir)) ? "busy" : "free";
+  const { ProfileStore } = await profileStore();
   const rollups = ProfileStore.persistedMark(dataDir);
   // Folded but not written (a failed run): the files are stale until a writer writes them.
   const pendingFiles = ProfileStore.pendingFiles(dataDir);

@@ -8,7 +8,6 @@
  * @module
  */
 import { wrapError } from "../errors.ts";
-import { catchUpDerived } from "./derived_writer.ts";
 import { layout } from "./layout.ts";
 import { type LogMark, markHolds } from "./log_mark.ts";
 import { MessageIndex } from "./message_index.ts";
@@ -90,7 +89,10 @@ export async function readIndexed<T>(
     const behind = answer === null ? size : size - answer.offset;
     if (attempt === 0 && behind > CATCH_UP_BYTES) {
       // Index only (rollups are the monitor's or `profiles rebuild`'s job); null when busy.
-      const done = await catchUpDerived(dataDir, { profiles: false }).catch(() => null);
+      // The write side is imported on first use (most reads never need it).
+      const done = await import("./derived_writer.ts")
+        .then((m) => m.catchUpDerived(dataDir, { profiles: false }))
+        .catch(() => null);
       if (done !== null) continue;
     }
     return answer;

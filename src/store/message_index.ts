@@ -743,6 +743,20 @@ export class MessageIndex {
   }
 
   /**
+   * How many indexed rows match `q`, counting at most `cap` of them (SQLite counts; no row
+   * reaches JavaScript): `cap` means "at least".
+   */
+  countMatchingUpTo(q: IndexQuery, cap: number): number {
+    const w = this.#matchingWhere(q);
+    if (w === null) return 0;
+    return Number(
+      (this.#stmt(
+        `SELECT count(*) AS n FROM (SELECT 1 FROM messages ${w.where} LIMIT ?)`,
+      ).get(...w.params, cap) as { n: number }).n,
+    );
+  }
+
+  /**
    * Every indexed row matching `q` (its limit ignored), in no particular order: for counting
    * matches a row at a time, so that a count can stop on a time budget.
    */

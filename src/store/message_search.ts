@@ -28,7 +28,6 @@ import {
   type MessageIndex,
   readRecords,
 } from "./message_index.ts";
-import { catchUpDerived } from "./derived_writer.ts";
 import { dropReader, reader } from "./index_reader.ts";
 import {
   type Literal,
@@ -212,7 +211,10 @@ async function scanInto(
 }
 
 /** Options of {@link search} and {@link scanSearch}. */
-export type SearchRunOptions = SearchMessagesOptions;
+export interface SearchRunOptions extends SearchMessagesOptions {
+  /** Rows the first counting pass of an exact plan counts up to. @default 100,000 */
+  firstCountCap?: number;
+}
 
 /** How a search was answered. */
 export type SearchResult = MessagePage & { via: "index" | "scan" };
@@ -229,6 +231,7 @@ interface Prepared {
   find: Budget;
   counting: boolean;
   countBudgetMs: number | undefined;
+  firstCountCap: number;
   now: () => number;
 }
 
@@ -249,6 +252,7 @@ async function prepare(
     find: budgetOf(hasRegex(q) ? o.regexBudgetMs ?? REGEX_BUDGET_MS : undefined, now),
     counting: o.total !== undefined && o.total !== false,
     countBudgetMs: typeof o.total === "object" ? o.total.budgetMs : undefined,
+    firstCountCap: o.firstCountCap ?? FIRST_COUNT_CAP,
     now,
   };
 }
@@ -319,7 +323,10 @@ export async function search(
     }
     const mayCatchUp = attempt === 0;
     // Index only (rollups are the monitor's or `profiles rebuild`'s job); null when busy.
-    const catchUp = () => catchUpDerived(dataDir, { profiles: false }).catch(() => null);
+    // The writer is loaded only when a catch-up is due (most searches find the index current).
+    const catchUp = () =>
+      import("./derived_writer.ts").then((m) => m.catchUpDerived(dataDir, { profiles: false }))
+        .catch(() => null);
     const r = tryIndex(l.messages, l.index, size, p);
     if (r.kind === "ok") {
       if (r.tailBytes > CATCH_UP_BYTES && mayCatchUp && await catchUp()) continue;
@@ -412,6 +419,7 @@ function indexCount(
     return { count: ix.countMatching(iq), exact: true };
   }
   const budget = budgetOf(p.countBudgetMs, p.now);
+  if (p.plan.exact) return cappedCount(ix, iq, budget, p.firstCountCap);
   let count = 0;
   let batch: Candidate[] = [];
   const flush = () => {
@@ -426,6 +434,32 @@ function indexCount(
   }
   flush();
   return { count, exact: true };
+}
+
+/**
+ * The first cap of {@link cappedCount}; each pass after it counts ten times as far. Checking a
+ * text match reads its row, so a thousand matches cost a few milliseconds even on a cold cache.
+ */
+const FIRST_COUNT_CAP = 1000;
+
+/**
+ * An exact plan's count, done by SQLite in passes of growing caps (1k, 10k, ...) while the
+ * next pass, ten times the last, is expected to end within the budget: a JavaScript loop over
+ * the rows cost ~7 ms for a typical page's count, SQLite's `count(*)` a tenth of that.
+ */
+function cappedCount(
+  ix: MessageIndex,
+  iq: IndexQuery,
+  budget: Budget,
+  firstCap: number,
+): { count: number; exact: boolean } {
+  for (let cap = firstCap;; cap *= 10) {
+    const started = budget.now();
+    const n = ix.countMatchingUpTo(iq, cap);
+    if (n < cap) return { count: n, exact: true };
+    const spent = budget.now() - started;
+    if (budget.now() + spent * 10 > budget.deadline) return { count: n, exact: false };
+  }
 }
 
 function tryIndex(logPath: string, indexPath: string, size: number, p: Prepared): IndexAnswer {
