@@ -103,9 +103,10 @@ const onSignal = () => stop.abort();
 Deno.addSignalListener("SIGINT", onSignal);
 if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", onSignal);
 const duration = durationSeconds;
-// With a monitor, let it stop first at its own --duration-seconds and flush.
-const durationTimer = duration > 0
-  ? setTimeout(() => stop.abort(), (duration + (monitor ? 5 : 0)) * 1000)
+// With a monitor, the server runs until the monitor has stopped at its own --duration-seconds
+// (counted from its own start, however long that start takes on a loaded machine) and flushed.
+const durationTimer = duration > 0 && monitor === undefined
+  ? setTimeout(() => stop.abort(), duration * 1000)
   : undefined;
 
 const reconnectEvery = Number(values["reconnect-every"]);

@@ -213,6 +213,14 @@ export function readRangeSync(file: Deno.FsFile, start: number, length: number):
 
 /** Reads a file in large chunks (1 MiB): fewer awaits than a stream's 64 KiB pieces. */
 export function bigChunks(file: Deno.FsFile, size = 1 << 20): ReadableStream<Uint8Array> {
+  // The file is closed at its end, or when the reader cancels; only once: a reader may cancel
+  // after the end was read while the last chunk still waits in the queue (a replay stopped by
+  // SIGINT), and a second close would throw.
+  let open = true;
+  const close = () => {
+    if (open) file.close();
+    open = false;
+  };
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       const buf = new Uint8Array(size);
@@ -224,12 +232,12 @@ export function bigChunks(file: Deno.FsFile, size = 1 << 20): ReadableStream<Uin
       }
       if (got > 0) controller.enqueue(buf.subarray(0, got));
       if (got < size) {
-        file.close();
+        close();
         controller.close();
       }
     },
     cancel() {
-      file.close();
+      close();
     },
   });
 }

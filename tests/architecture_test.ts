@@ -2,8 +2,9 @@
  * Boundaries from ARCHITECTURE.md that a type checker cannot see: `src/` never prints and never
  * exits (only main.ts and the CLI handlers turn results into output and exit codes); no `any`
  * appears without a comment saying why; the layers (kernel at `src/` root, analysis, sources,
- * the store, the query layer, features, views) import only what is below them; only the store
- * touches a database; the folders of `src/` import each other without cycles.
+ * the store, the query layer, features, views) import only what is below them; sources and the
+ * runner reach the store only through its interface; only the store touches a database or joins
+ * paths onto the data dir; the folders of `src/` import each other without cycles.
  */
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
 import { join, relative } from "node:path";
@@ -103,6 +104,39 @@ Deno.test("layers: each part of src/ imports only the layers below it", async ()
       const to = layerOf(target);
       if (to !== layer && !allowed.includes(to)) offenders.push(`${from} (${layer}) -> ${target}`);
     }
+  }
+  assertEquals(offenders, []);
+});
+
+Deno.test("sources and the pipeline reach the store only through store.ts (the interface and factory)", async () => {
+  // The runner writes through `Store.appendMessages`/`appendEvents`; the log, its layout, the
+  // index and the implementations behind the Store are none of its business (nor of sources).
+  const offenders: string[] = [];
+  for await (const file of sourceFiles(join(root, "src"))) {
+    const from = relative(root, file);
+    const layer = layerOf(from);
+    if (layer !== "sources" && layer !== "pipeline") continue;
+    for (const target of await importsOf(file)) {
+      if (target.startsWith("src/store/") && target !== "src/store/store.ts") {
+        offenders.push(`${from} -> ${target}`);
+      }
+    }
+  }
+  assertEquals(offenders, []);
+});
+
+Deno.test("nothing outside src/store/ joins a path onto the data dir (layout() does)", async () => {
+  const offenders: string[] = [];
+  for await (const file of sourceFiles(join(root, "src"))) {
+    const from = relative(root, file);
+    if (from.startsWith("src/store/")) continue;
+    const lines = (await Deno.readTextFile(file)).split("\n");
+    lines.forEach((line, i) => {
+      if (/^\s*\*/.test(line)) return;
+      if (/\bjoin\(\s*[\w.]*[dD]ata[dD]ir\s*[,)]/.test(line.replace(/\/\/.*$/, ""))) {
+        offenders.push(`${from}:${i + 1}: ${line.trim()}`);
+      }
+    });
   }
   assertEquals(offenders, []);
 });

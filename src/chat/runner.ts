@@ -1,6 +1,7 @@
 /**
- * The runner joins one source to the pipeline: analysis, then the store, in batches (by count
- * and by time). It enforces the duration, stops on the caller's signal, flushes everything it
+ * The runner joins one source to the pipeline: analysis, then the Store, in batches (by count
+ * and by time). It writes only through {@link StoreWriter} (the Store's appends), so it knows
+ * nothing of files or databases. It enforces the duration, stops on the caller's signal, flushes everything it
  * acknowledged in every case, and reports progress. Time comes from an injected {@link Clock},
  * whose timers take any delay (a 30-day duration is not cut short by the 32-bit timer limit).
  *
@@ -8,7 +9,7 @@
  */
 import type { ChatEvent, Message } from "../schemas.ts";
 import { type AnalysisContext, analyzeMessage } from "../analysis/analyze.ts";
-import { eventLog, messageLog } from "../store/layout.ts";
+import type { Store } from "../store/store.ts";
 import type { ChatBatch, ChatItem, ChatSource } from "./source.ts";
 import { type Clock, systemClock } from "./clock.ts";
 
@@ -36,9 +37,16 @@ export interface RunSummary extends RunProgress {
   repairs: string[];
 }
 
+/**
+ * Where a run writes: the appends of a {@link Store} (idempotent on the ids, crash-safe; each
+ * resolves once its batch is durable and returns the new records).
+ */
+export type StoreWriter = Pick<Store, "appendMessages" | "appendEvents">;
+
 /** Options of {@link runChat}. */
 export interface RunOptions {
-  dataDir: string;
+  /** Where analysed messages and events go (a Store; the caller opens and closes it). */
+  store: StoreWriter;
   analysis: AnalysisContext;
   /** Stop after this many seconds. @default no limit */
   durationSeconds?: number;
@@ -80,7 +88,9 @@ export interface RunOptions {
  * ```ts
  * import assert from "node:assert/strict";
  * import { runChat } from "./runner.ts";
+ * import { openStore } from "../store/store.ts";
  * const dataDir = await Deno.makeTempDir();
+ * const store = await openStore({ dataDir });
  * const summary = await runChat(async function* () {
  *   yield {
  *     kind: "message",
@@ -89,8 +99,9 @@ export interface RunOptions {
  *       user_name: "ann", text: "hello", source: "fixture",
  *     },
  *   };
- * }, { dataDir, analysis: { knownEmotes: new Set() } });
+ * }, { store, analysis: { knownEmotes: new Set() } });
  * assert.equal(summary.written, 1);
+ * await store.close();
  * await Deno.remove(dataDir, { recursive: true });
  * ```
  */
@@ -118,8 +129,7 @@ class Run {
   readonly #batchSize: number;
   readonly #flushMs: number;
   readonly #progressMs: number;
-  readonly #log: ReturnType<typeof messageLog>;
-  readonly #events: ReturnType<typeof eventLog>;
+  readonly #store: StoreWriter;
   readonly #p: RunSummary = {
     received: 0,
     written: 0,
@@ -151,8 +161,7 @@ class Run {
     this.#batchSize = options.batchSize ?? 5000;
     this.#flushMs = options.flushIntervalMs ?? 200;
     this.#progressMs = options.progressIntervalMs ?? 250;
-    this.#log = messageLog(options.dataDir);
-    this.#events = eventLog(options.dataDir);
+    this.#store = options.store;
     if (options.signal?.aborted) this.#onAbort();
     options.signal?.addEventListener("abort", this.#onAbort, { once: true });
     if (options.durationSeconds !== undefined) {
@@ -227,14 +236,14 @@ class Run {
   async #write(batch: Message[], evs: ChatEvent[]): Promise<void> {
     const p = this.#p;
     if (batch.length) {
-      const r = await this.#log.append(batch);
+      const r = await this.#store.appendMessages(batch);
       p.written += r.written.length;
       p.duplicates += r.duplicates;
       p.repairs.push(...r.repairs);
       if (r.written.length && this.#options.afterFlush) await this.#options.afterFlush(r.written);
     }
     if (evs.length) {
-      const r = await this.#events.append(evs);
+      const r = await this.#store.appendEvents(evs);
       p.eventsWritten += r.written.length;
       p.repairs.push(...r.repairs);
     }

@@ -10,24 +10,18 @@ import {
   COMMON_HELP,
   numberFlag,
   parseCommand,
+  type Parsed,
   regionFlag,
   required,
-  storeConfig,
   str,
   subcommandHelp,
 } from "./args.ts";
 import { type CliIO, derivedFailure } from "./io.ts";
 import { rate, StatusLine } from "./progress.ts";
-import { runChat, type RunProgress } from "../chat/runner.ts";
+import { runPipeline } from "./pipeline.ts";
+import type { RunProgress, RunSummary } from "../chat/runner.ts";
 import { availableFixtureChannels, replaySource } from "../chat/replay.ts";
-import { loadKnownEmotes } from "../analysis/emotes.ts";
 import type { ChatSource } from "../chat/source.ts";
-import { readSubjects } from "../subjects/loading.ts";
-import { compileWatchlist } from "../analysis/hits.ts";
-import { detectSignals } from "../analysis/signals.ts";
-import { privacyFilter } from "../query/privacy_filter.ts";
-import { optOutScrubber } from "../privacy/optout.ts";
-import { openStore } from "../store/store.ts";
 
 const HELP =
   `Usage: twitch-osint chat run --channels c1,c2 [--duration-seconds N] [--offline] [options]
@@ -107,12 +101,50 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const batchSize = Math.max(1, Math.floor(numberFlag(p, "batch-size", 5000)));
   const flushMs = numberFlag(p, "flush-ms", 200);
   const region = regionFlag(p, io.env);
-  const offline = p.values.offline === true;
-  const { dataDir, fixturesDir, quiet } = p.common;
+  const { dataDir, quiet } = p.common;
   const status = new StatusLine(io, quiet);
 
-  let source: ChatSource;
-  if (offline) {
+  const source = await chatSource(p, channels, speed, io);
+  const { summary, derivedProblems } = await runPipeline(source, {
+    common: p.common,
+    logOnly: p.values["log-only"] === true,
+    keepPii: p.values["keep-pii"] === true,
+    region,
+    label: "chat",
+    privacyRefreshMs: 2000,
+    run: {
+      ...(duration !== undefined ? { durationSeconds: duration } : {}),
+      signal: io.signal,
+      batchSize,
+      flushIntervalMs: flushMs,
+      onProgress: (pr) => status.update(progressText(pr)),
+      onProblem: (where, reason) => {
+        if (!quiet) status.line(`warning: ${where}: ${reason}`);
+      },
+      onWarning: (where, reason) => {
+        if (!quiet) status.line(`warning: ${where}: ${reason}`);
+      },
+      onStatus: (text) => {
+        if (!quiet) status.line(`chat: ${text}`);
+      },
+    },
+  }, io);
+  status.done();
+  for (const r of summary.repairs) io.err(`warning: ${r}\n`);
+  if (!quiet) io.err(summaryText(summary, channels.length, dataDir));
+  if (derivedProblems > 0) throw derivedFailure(derivedProblems);
+  return 0;
+}
+
+/** The source of a run: the fixtures replayed (`--offline`), or live Twitch chat. */
+async function chatSource(
+  p: Parsed,
+  channels: string[],
+  speed: number,
+  io: CliIO,
+): Promise<ChatSource> {
+  const { fixturesDir } = p.common;
+  if (p.values.offline === true) {
     // Least privilege: a replay never needs the network (but a PostgreSQL store does).
     if (p.common.databaseUrl === undefined) await Deno.permissions.revoke({ name: "net" });
     const available = await availableFixtureChannels(fixturesDir);
@@ -124,89 +156,35 @@ export async function run(args: string[], io: CliIO): Promise<number> {
         })`,
       );
     }
-    source = replaySource({ channels, fixturesDir, speed });
-  } else {
-    const { liveSource } = await import("../chat/live.ts");
-    const server = str(p, "server") ?? io.env("TWITCH_IRC_SERVER");
-    const token = io.env("TWITCH_OAUTH_TOKEN");
-    const nick = io.env("TWITCH_NICK");
-    if (token && !nick) throw new UsageError("TWITCH_OAUTH_TOKEN is set but TWITCH_NICK is not");
-    source = liveSource({
-      channels,
-      ...(server ? { server } : {}),
-      ...(token ? { token } : {}),
-      ...(nick ? { nick } : {}),
-    });
+    return replaySource({ channels, fixturesDir, speed });
   }
-
-  const knownEmotes = await loadKnownEmotes(fixturesDir);
-  const subjects = await readSubjects(dataDir);
-  const store = await openStore(storeConfig(p.common));
-  const privacy = await privacyFilter(store);
-  const scrub = optOutScrubber(() => privacy.exclusion().users);
-  // Index and profiles follow the log (in a worker thread, so ingest does not wait for them).
-  const derived = p.values["log-only"] === true ? null : await store.follow();
-  // An opt-out added while a monitor runs takes effect within seconds.
-  const privacyTimer = setInterval(() => void privacy.refresh().catch(() => {}), 2000);
-  let derivedProblems = 0;
-  const summary = await runChat(source, {
-    dataDir,
-    ...(derived ? { afterFlush: derived.afterFlush } : {}),
-    analysis: {
-      knownEmotes,
-      watchlist: compileWatchlist(subjects),
-      redact: p.values["keep-pii"] !== true,
-      region,
-      detectSignals: (text, channel, emotes) => detectSignals(text, { channel, emotes }),
-    },
-    admit: (m) => privacy.allows(m.user_name, m.channel),
-    // Opt-out is forget going forward: their login leaves other people's records too.
-    scrubMessage: scrub.message,
-    scrubEvent: scrub.event,
-    ...(duration !== undefined ? { durationSeconds: duration } : {}),
-    signal: io.signal,
-    batchSize,
-    flushIntervalMs: flushMs,
-    onProgress: (pr) => status.update(progressText(pr)),
-    onProblem: (where, reason) => {
-      if (!quiet) status.line(`warning: ${where}: ${reason}`);
-    },
-    onWarning: (where, reason) => {
-      if (!quiet) status.line(`warning: ${where}: ${reason}`);
-    },
-    onStatus: (text) => {
-      if (!quiet) status.line(`chat: ${text}`);
-    },
-  }).finally(async () => {
-    clearInterval(privacyTimer);
-    const followed = await derived?.close();
-    for (const w of followed?.problems ?? []) {
-      io.err(`warning: index/profiles: ${w}\n`);
-      derivedProblems++;
-    }
-    if (!quiet) { for (const n of followed?.notes ?? []) io.err(`chat: ${n}\n`); }
-    await store.close();
+  const { liveSource } = await import("../chat/live.ts");
+  const server = str(p, "server") ?? io.env("TWITCH_IRC_SERVER");
+  const token = io.env("TWITCH_OAUTH_TOKEN");
+  const nick = io.env("TWITCH_NICK");
+  if (token && !nick) throw new UsageError("TWITCH_OAUTH_TOKEN is set but TWITCH_NICK is not");
+  return liveSource({
+    channels,
+    ...(server ? { server } : {}),
+    ...(token ? { token } : {}),
+    ...(nick ? { nick } : {}),
   });
-  status.done();
-  for (const r of summary.repairs) io.err(`warning: ${r}\n`);
-  if (!quiet) {
-    const secs = (summary.elapsedMs / 1000).toFixed(1);
-    const why = summary.stoppedBy === "end"
-      ? "end of input"
-      : summary.stoppedBy === "duration"
-      ? "duration reached"
-      : "interrupted";
-    io.err(
-      `chat: ${summary.received} messages from ${channels.length} channel(s) in ${secs}s ` +
-        `(${rate(summary.received, summary.elapsedMs)}): ${summary.written} new, ` +
-        `${summary.duplicates} duplicate, ${summary.rejected} rejected, ` +
-        `${summary.refused} refused (opted out)` +
-        (summary.shed ? `, ${summary.shed} shed (the pipeline fell behind the server)` : "") +
-        (summary.events ? `, ${summary.eventsWritten} new events` : "") +
-        `; stopped: ${why}\n` +
-        `chat: log at ${dataDir}/logs/messages.jsonl\n`,
-    );
-  }
-  if (derivedProblems > 0) throw derivedFailure(derivedProblems);
-  return 0;
+}
+
+/** The closing lines of a run on stderr. */
+function summaryText(summary: RunSummary, channels: number, dataDir: string): string {
+  const secs = (summary.elapsedMs / 1000).toFixed(1);
+  const why = summary.stoppedBy === "end"
+    ? "end of input"
+    : summary.stoppedBy === "duration"
+    ? "duration reached"
+    : "interrupted";
+  return `chat: ${summary.received} messages from ${channels} channel(s) in ${secs}s ` +
+    `(${rate(summary.received, summary.elapsedMs)}): ${summary.written} new, ` +
+    `${summary.duplicates} duplicate, ${summary.rejected} rejected, ` +
+    `${summary.refused} refused (opted out)` +
+    (summary.shed ? `, ${summary.shed} shed (the pipeline fell behind the server)` : "") +
+    (summary.events ? `, ${summary.eventsWritten} new events` : "") +
+    `; stopped: ${why}\n` +
+    `chat: log at ${dataDir}/logs/messages.jsonl\n`;
 }

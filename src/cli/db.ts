@@ -52,68 +52,72 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     allowOlder: sub === "status",
   });
   try {
-    switch (sub) {
-      case "migrate": {
-        const m = db.migrated!;
-        io.out(
-          m.applied.length === 0
-            ? `schema version ${m.to} (current) at ${db.display}\n`
-            : `schema version ${m.from} -> ${m.to} (applied ${
-              m.applied.join(", ")
-            }) at ${db.display}\n`,
-        );
-        return 0;
-      }
-      case "status": {
-        const st = await db.status();
-        io.out(
-          JSON.stringify(
-            {
-              database: db.display,
-              schema_version: st.schemaVersion,
-              program_schema_version: SCHEMA_VERSION,
-              messages: st.messages,
-              events: st.events,
-              users: st.users,
-              channels: st.channels,
-              optout: st.optout,
-              bytes: st.bytes,
-            },
-            null,
-            2,
-          ) + "\n",
-        );
-        return 0;
-      }
-      default: {
-        const from = typeof p.values.from === "string" ? p.values.from : p.common.dataDir;
-        const line = new StatusLine(io, quiet);
-        const t0 = performance.now();
-        const r = await pushJournal(from, db, {
-          onProgress: (done, total) =>
-            line.update(
-              `db import: ${mb(done)} of ${mb(total)} (${Math.floor((100 * done) / total)}%)`,
-            ),
-        });
-        line.done();
-        if (r === null) {
-          throw new UsageError(
-            `another process is pushing ${from} into the database (a monitor?); try again later`,
-          );
-        }
-        const ms = performance.now() - t0;
-        if (!quiet) {
-          io.err(
-            `db import: ${r.lines} lines read, ${r.written} messages new to the database ` +
-              `(${r.lines - r.skipped - r.written} already there), ${r.events} events new, ` +
-              `${r.skipped} lines skipped, in ${(ms / 1000).toFixed(1)}s ` +
-              `(${rate(r.lines, ms)}) -> ${db.display}\n`,
-          );
-        }
-        return 0;
-      }
+    if (sub === "migrate") io.out(migrateText(db));
+    else if (sub === "status") io.out(await statusText(db));
+    else {
+      const from = typeof p.values.from === "string" ? p.values.from : p.common.dataDir;
+      await importJournal(db, from, io, quiet);
     }
+    return 0;
   } finally {
     await db.close();
+  }
+}
+
+/** What `db migrate` did. */
+function migrateText(db: PgDatabase): string {
+  const m = db.migrated!;
+  return m.applied.length === 0
+    ? `schema version ${m.to} (current) at ${db.display}\n`
+    : `schema version ${m.from} -> ${m.to} (applied ${m.applied.join(", ")}) at ${db.display}\n`;
+}
+
+/** `db status` as JSON. */
+async function statusText(db: PgDatabase): Promise<string> {
+  const st = await db.status();
+  return JSON.stringify(
+    {
+      database: db.display,
+      schema_version: st.schemaVersion,
+      program_schema_version: SCHEMA_VERSION,
+      messages: st.messages,
+      events: st.events,
+      users: st.users,
+      channels: st.channels,
+      optout: st.optout,
+      bytes: st.bytes,
+    },
+    null,
+    2,
+  ) + "\n";
+}
+
+/** `db import`: pushes the logs of the data dir `from` into the database, with progress. */
+async function importJournal(
+  db: PgDatabase,
+  from: string,
+  io: CliIO,
+  quiet: boolean,
+): Promise<void> {
+  const line = new StatusLine(io, quiet);
+  const t0 = performance.now();
+  const r = await pushJournal(from, db, {
+    onProgress: (done, total) =>
+      line.update(`db import: ${mb(done)} of ${mb(total)} (${Math.floor((100 * done) / total)}%)`),
+  });
+  line.done();
+  if (r === null) {
+    throw new UsageError(
+      `another process is pushing ${from} into the database (a monitor?); try again later`,
+    );
+  }
+  const ms = performance.now() - t0;
+  if (!quiet) {
+    io.err(
+      `db import: ${r.lines} lines read, ${r.written} messages new to the database ` +
+        `(${r.lines - r.skipped - r.written} already there), ${r.events} events new, ` +
+        `${r.skipped} lines skipped, in ${(ms / 1000).toFixed(1)}s ` +
+        `(${rate(r.lines, ms)}) -> ${db.display}\n`,
+    );
   }
 }

@@ -18,7 +18,7 @@ import { retentionCutoff } from "../privacy/retention.ts";
 import { openStore, type Store } from "../store/store.ts";
 import { directoryAbout, personIn } from "../query/person.ts";
 import { enrichSubjects } from "../subjects/enrichment.ts";
-import { regenerateReports } from "../subjects/reports.ts";
+import { regenerateReports } from "../subjects/report_files.ts";
 import { renderReportHtml } from "../web/render/report.ts";
 import { COMMON_HELP, numberFlag, parseCommand, storeConfig, str } from "./args.ts";
 import type { CliIO, Handler } from "./io.ts";

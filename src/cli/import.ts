@@ -10,14 +10,8 @@ import { normalizeLogin } from "../normalize.ts";
 import { choice, COMMON_HELP, numberFlag, parseCommand, regionFlag, str } from "./args.ts";
 import { type CliIO, derivedFailure } from "./io.ts";
 import { rate, StatusLine } from "./progress.ts";
-import { runChat, type RunProgress } from "../chat/runner.ts";
-import { loadKnownEmotes } from "../analysis/emotes.ts";
-import { readSubjects } from "../subjects/loading.ts";
-import { compileWatchlist } from "../analysis/hits.ts";
-import { detectSignals } from "../analysis/signals.ts";
-import { privacyFilter } from "../query/privacy_filter.ts";
-import { optOutScrubber } from "../privacy/optout.ts";
-import { openStore } from "../store/store.ts";
+import { runPipeline } from "./pipeline.ts";
+import type { RunProgress, RunSummary } from "../chat/runner.ts";
 import { IMPORT_FORMATS, type ImportStats, newImportStats } from "../import/outcome.ts";
 import { importSource, planImport } from "../import/import_source.ts";
 
@@ -105,7 +99,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const utcOffsetMinutes = offsetFlag === undefined ? 0 : parseUtcOffset(offsetFlag);
   const batchSize = Math.max(1, Math.floor(numberFlag(p, "batch-size", 5000)));
   const region = regionFlag(p, io.env);
-  const { dataDir, fixturesDir, quiet } = p.common;
+  const { dataDir, quiet } = p.common;
 
   // Every file's format is known before anything is written.
   const files = await planImport(p.positionals, format);
@@ -117,62 +111,49 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   });
 
   const status = new StatusLine(io, quiet);
-  const knownEmotes = await loadKnownEmotes(fixturesDir);
-  const subjects = await readSubjects(dataDir);
-  const store = await openStore({ dataDir });
-  const privacy = await privacyFilter(store);
-  const scrub = optOutScrubber(() => privacy.exclusion().users);
-  // Index and profiles follow the log as in live chat (unless --log-only: they catch up later).
-  const derived = p.values["log-only"] === true ? null : await store.follow();
   const reasons = new Map<string, number>();
   let shown = 0;
-  let derivedProblems = 0;
-  const summary = await runChat(source, {
-    dataDir,
-    ...(derived ? { afterFlush: derived.afterFlush } : {}),
-    analysis: {
-      knownEmotes,
-      watchlist: compileWatchlist(subjects),
-      redact: p.values["keep-pii"] !== true,
-      region,
-      detectSignals: (text, ch, emotes) => detectSignals(text, { channel: ch, emotes }),
+  const { summary, derivedProblems } = await runPipeline(source, {
+    common: p.common,
+    logOnly: p.values["log-only"] === true,
+    keepPii: p.values["keep-pii"] === true,
+    region,
+    label: "import",
+    run: {
+      signal: io.signal,
+      batchSize,
+      onProgress: (pr) => status.update(progressText(stats, pr)),
+      onProblem: (where, reason) => {
+        const kind = reasonKind(reason);
+        reasons.set(kind, (reasons.get(kind) ?? 0) + 1);
+        if (!quiet && shown++ < SHOWN_PROBLEMS) status.line(`warning: ${where}: ${reason}`);
+      },
     },
-    admit: (m) => privacy.allows(m.user_name, m.channel),
-    // Opt-out is forget going forward: their login leaves other people's records too.
-    scrubMessage: scrub.message,
-    scrubEvent: scrub.event,
-    signal: io.signal,
-    batchSize,
-    onProgress: (pr) => status.update(progressText(stats, pr)),
-    onProblem: (where, reason) => {
-      const kind = reasonKind(reason);
-      reasons.set(kind, (reasons.get(kind) ?? 0) + 1);
-      if (!quiet && shown++ < SHOWN_PROBLEMS) status.line(`warning: ${where}: ${reason}`);
-    },
-  }).finally(async () => {
-    for (const w of (await derived?.close())?.problems ?? []) {
-      io.err(`warning: index/profiles: ${w}\n`);
-      derivedProblems++;
-    }
-    await store.close();
-  });
+  }, io);
   status.done();
   for (const r of summary.repairs) io.err(`warning: ${r}\n`);
-  if (!quiet) {
-    const secs = (summary.elapsedMs / 1000).toFixed(1);
-    const rejected = [...reasons].sort((a, b) => b[1] - a[1])
-      .map(([r, n]) => `${n} ${r}`).join("; ");
-    io.err(
-      `import: ${stats.records} records from ${stats.filesDone} of ${files.length} file(s) in ` +
-        `${secs}s (${rate(stats.records, summary.elapsedMs)}): ${summary.written} new, ` +
-        `${summary.duplicates} duplicate, ${stats.skipped} skipped (not chat), ` +
-        `${summary.refused} refused (opted out), ${summary.rejected} rejected` +
-        (rejected ? ` (${rejected})` : "") +
-        (summary.events ? `; events: ${summary.eventsWritten} new of ${summary.events}` : "") +
-        (summary.stoppedBy === "signal" ? "; interrupted" : "") + "\n" +
-        `import: log at ${dataDir}/logs/messages.jsonl\n`,
-    );
-  }
+  if (!quiet) io.err(summaryText(summary, stats, files.length, reasons, dataDir));
   if (derivedProblems > 0) throw derivedFailure(derivedProblems);
   return 0;
+}
+
+/** The closing lines of an import on stderr. */
+function summaryText(
+  summary: RunSummary,
+  stats: ImportStats,
+  files: number,
+  reasons: Map<string, number>,
+  dataDir: string,
+): string {
+  const secs = (summary.elapsedMs / 1000).toFixed(1);
+  const rejected = [...reasons].sort((a, b) => b[1] - a[1])
+    .map(([r, n]) => `${n} ${r}`).join("; ");
+  return `import: ${stats.records} records from ${stats.filesDone} of ${files} file(s) in ` +
+    `${secs}s (${rate(stats.records, summary.elapsedMs)}): ${summary.written} new, ` +
+    `${summary.duplicates} duplicate, ${stats.skipped} skipped (not chat), ` +
+    `${summary.refused} refused (opted out), ${summary.rejected} rejected` +
+    (rejected ? ` (${rejected})` : "") +
+    (summary.events ? `; events: ${summary.eventsWritten} new of ${summary.events}` : "") +
+    (summary.stoppedBy === "signal" ? "; interrupted" : "") + "\n" +
+    `import: log at ${dataDir}/logs/messages.jsonl\n`;
 }

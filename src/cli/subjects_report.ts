@@ -7,7 +7,8 @@
 import { NotFoundError, UsageError } from "../errors.ts";
 import { readSubjects, resolveSubject } from "../subjects/loading.ts";
 import { openStore } from "../store/store.ts";
-import { REPORT_FORMATS, writeReport } from "../subjects/reports.ts";
+import { REPORT_FORMATS } from "../subjects/subject_files.ts";
+import { writeReport } from "../subjects/report_files.ts";
 import { renderReportHtml } from "../web/render/report.ts";
 import { choice, COMMON_HELP, parseCommand, storeConfig, str } from "./args.ts";
 import type { CliIO } from "./io.ts";

@@ -185,16 +185,9 @@ export async function forget(
   }
 }
 
-async function forgetLocked(
-  store: Store,
-  selector: ForgetSelector,
-  options: ForgetOptions,
-): Promise<ForgetSummary> {
-  const dataDir = store.dataDir;
-  const dryRun = options.dryRun === true;
-  const hooks = options.hooks ?? {};
-  const rule = compileRule(selector);
-  const summary: ForgetSummary = {
+/** A summary of nothing done yet. */
+function emptySummary(dryRun: boolean): ForgetSummary {
+  return {
     dryRun,
     files: [],
     subjects: [],
@@ -207,48 +200,32 @@ async function forgetLocked(
     notes: [],
     nothing: true,
   };
+}
+
+async function forgetLocked(
+  store: Store,
+  selector: ForgetSelector,
+  options: ForgetOptions,
+): Promise<ForgetSummary> {
+  const dataDir = store.dataDir;
+  const dryRun = options.dryRun === true;
+  const hooks = options.hooks ?? {};
+  const rule = compileRule(selector);
+  const summary = emptySummary(dryRun);
 
   // 1. The logs: messages first (they teach us the forgotten users' ids for the events).
   summary.files.push(...await store.forgetRecords(forgetPlan(rule), { dryRun }));
   const logsChanged = summary.files.some((f) => f.removed + f.scrubbed > 0);
 
-  // 2. Subjects, enrichment and reports of forgotten users.
-  const subjects = await readSubjects(dataDir);
-  const gone = subjects.filter((s) => s.type === "username" && rule.users.has(s.value));
-  const remainingSubjects = subjects.filter((s) => !gone.includes(s));
-  summary.subjects = gone.map((s) => s.key);
-  if (gone.length && !dryRun) await writeSubjects(dataDir, remainingSubjects);
-  for (const s of gone) {
-    for (const p of [enrichmentPath(dataDir, s.key), ...reportFiles(dataDir, s.key)]) {
-      if (await exists(p)) {
-        if (!dryRun) await Deno.remove(p);
-        summary.deleted.push(relative(dataDir, p));
-      }
-    }
-  }
-  // Profiles of the forgotten: the rebuild would sweep them, but a monitor may hold the index.
-  summary.deleted.push(...await store.removeProfiles("user", rule.users, { dryRun }));
-  summary.deleted.push(...await store.removeProfiles("channel", rule.channels, { dryRun }));
+  // 2. Subjects, enrichment and reports of forgotten users; their profiles; cross-references.
+  const { remainingSubjects, changed: subjectsChanged } = await forgetSubjects(
+    store,
+    rule,
+    dryRun,
+    summary,
+  );
 
-  // Cross-references in the remaining enrichment files.
-  let enrichmentChanged = 0;
-  for (const s of remainingSubjects) {
-    const p = enrichmentPath(dataDir, s.key);
-    let json: Record<string, unknown>;
-    try {
-      json = JSON.parse(await Deno.readTextFile(p));
-    } catch {
-      continue;
-    }
-    const next = scrubEnrichment(json, rule);
-    if (next === null) continue;
-    enrichmentChanged++;
-    if (!dryRun) await writeFileAtomic(p, jsonText(next));
-    summary.files.push({ file: relative(dataDir, p), removed: 0, scrubbed: 1 });
-  }
-
-  let changed = logsChanged || gone.length > 0 || summary.deleted.length > 0 ||
-    enrichmentChanged > 0;
+  let changed = logsChanged || subjectsChanged;
   // What the check finds, when nothing was written since it was computed.
   let found: Array<{ file: string; count: number; derived: boolean }> | null = null;
   if (!dryRun && !changed && rule.word !== null) {
@@ -288,23 +265,86 @@ async function forgetLocked(
   }
 
   // 4. The check: the names, and for retention whatever is still older than the cutoff.
-  if (!dryRun) {
-    if (rule.before !== null) {
-      const older = forgetPlan(compileRule({ before: rule.before }));
-      for (const f of await store.forgetRecords(older, { dryRun: true })) {
-        if (f.removed > 0) summary.remaining.push({ file: f.file, count: f.removed });
+  if (!dryRun) await checkRemaining(store, rule, summary, found);
+  return summary;
+}
+
+/**
+ * Forgets the subjects that are forgotten users (their entry, enrichment and report files),
+ * the profiles of forgotten users and channels, and their names in the remaining enrichment
+ * files; records it in `summary`. Returns the subjects kept and whether anything changed.
+ */
+async function forgetSubjects(
+  store: Store,
+  rule: ForgetRule,
+  dryRun: boolean,
+  summary: ForgetSummary,
+): Promise<{ remainingSubjects: Subject[]; changed: boolean }> {
+  const dataDir = store.dataDir;
+  const subjects = await readSubjects(dataDir);
+  const gone = subjects.filter((s) => s.type === "username" && rule.users.has(s.value));
+  const remainingSubjects = subjects.filter((s) => !gone.includes(s));
+  summary.subjects = gone.map((s) => s.key);
+  if (gone.length && !dryRun) await writeSubjects(dataDir, remainingSubjects);
+  for (const s of gone) {
+    for (const p of [enrichmentPath(dataDir, s.key), ...reportFiles(dataDir, s.key)]) {
+      if (await exists(p)) {
+        if (!dryRun) await Deno.remove(p);
+        summary.deleted.push(relative(dataDir, p));
       }
     }
-    found ??= await findRemaining(store, rule);
-    const optout = relative(dataDir, layout(dataDir).privacy);
-    for (const { file, count, derived } of found) {
-      if (file === optout) summary.optoutKeeps.push(...rule.users);
-      else if (derived && summary.derived === "monitor") {
-        summary.awaitingMonitor.push({ file, count });
-      } else summary.remaining.push({ file, count });
+  }
+  // Profiles of the forgotten: the rebuild would sweep them, but a monitor may hold the index.
+  summary.deleted.push(...await store.removeProfiles("user", rule.users, { dryRun }));
+  summary.deleted.push(...await store.removeProfiles("channel", rule.channels, { dryRun }));
+
+  // Cross-references in the remaining enrichment files.
+  let enrichmentChanged = 0;
+  for (const s of remainingSubjects) {
+    const p = enrichmentPath(dataDir, s.key);
+    let json: Record<string, unknown>;
+    try {
+      json = JSON.parse(await Deno.readTextFile(p));
+    } catch {
+      continue;
+    }
+    const next = scrubEnrichment(json, rule);
+    if (next === null) continue;
+    enrichmentChanged++;
+    if (!dryRun) await writeFileAtomic(p, jsonText(next));
+    summary.files.push({ file: relative(dataDir, p), removed: 0, scrubbed: 1 });
+  }
+  const changed = gone.length > 0 || summary.deleted.length > 0 || enrichmentChanged > 0;
+  return { remainingSubjects, changed };
+}
+
+/**
+ * The check after a forget: what is still older than the cutoff (retention), and where the
+ * names still occur (`found`, when already computed and nothing was written since), sorted
+ * into the opt-out list's own entries, derived files a running monitor will rebuild, and the
+ * rest.
+ */
+async function checkRemaining(
+  store: Store,
+  rule: ForgetRule,
+  summary: ForgetSummary,
+  found: Array<{ file: string; count: number; derived: boolean }> | null,
+): Promise<void> {
+  const dataDir = store.dataDir;
+  if (rule.before !== null) {
+    const older = forgetPlan(compileRule({ before: rule.before }));
+    for (const f of await store.forgetRecords(older, { dryRun: true })) {
+      if (f.removed > 0) summary.remaining.push({ file: f.file, count: f.removed });
     }
   }
-  return summary;
+  found ??= await findRemaining(store, rule);
+  const optout = relative(dataDir, layout(dataDir).privacy);
+  for (const { file, count, derived } of found) {
+    if (file === optout) summary.optoutKeeps.push(...rule.users);
+    else if (derived && summary.derived === "monitor") {
+      summary.awaitingMonitor.push({ file, count });
+    } else summary.remaining.push({ file, count });
+  }
 }
 
 /**

@@ -23,7 +23,7 @@ import { openLineBatches } from "../line_reader.ts";
 import { layout } from "./layout.ts";
 import { EMPTY_MARK, markHolds, markOf } from "./log_mark.ts";
 import { parseLogRecord } from "./log_record.ts";
-import { type IndexRow, indexRowOf, MessageIndex } from "./message_index.ts";
+import { type IndexAppender, indexRowOf, MessageIndex } from "./message_index.ts";
 import { catchUpEvents } from "./event_index.ts";
 import { type FlushResult, ProfileStore } from "./profile_store.ts";
 import { removeDatabase } from "./sqlite.ts";
@@ -51,6 +51,8 @@ export interface DerivedWriterOptions {
   index?: boolean;
   /** Maintain rollups and profile files. @default true */
   profiles?: boolean;
+  /** Bound of the rollup cache (`cacheBytes` of {@link ProfileStore.open}). */
+  rollupCacheBytes?: number;
 }
 
 /**
@@ -96,7 +98,10 @@ export class DerivedWriter {
     let profiles: ProfileStore | null = null;
     try {
       if (options.profiles !== false) {
-        profiles = ProfileStore.open(dataDir);
+        profiles = ProfileStore.open(
+          dataDir,
+          options.rollupCacheBytes !== undefined ? { cacheBytes: options.rollupCacheBytes } : {},
+        );
         // Files a crash left unwritten.
         profiles.writePendingFiles();
       }
@@ -174,44 +179,52 @@ export class DerivedWriter {
       if (start >= size) return result;
 
       const batches = await openLineBatches(this.#logPath, { start });
-      let rows: IndexRow[] = [];
+      // Rows go into an open transaction as they are read (no batch of them held), committed
+      // every CHUNK_LINES lines with the mark of where they end.
+      let rows: IndexAppender | null = null;
       let end = start;
       const commit = () => {
         const mark = markOf(file, end);
         if (index && end > ixMark.offset) {
-          index.transaction(() => index.append(rows, mark));
-          result.indexed += rows.length;
+          rows ??= index.beginAppend();
+          result.indexed += rows.rows;
+          rows.commit(mark);
           ixMark = mark;
         }
+        rows = null;
         if (profiles && end > rollMark.offset) {
           profiles.advance(mark);
           rollMark = mark;
         }
         result.offset = ixMark.offset;
-        rows = [];
       };
-      read: for await (const batch of batches) {
-        for (const item of batch) {
-          // An incomplete last line is being written (or torn): leave it for the next time.
-          if (item.partial) break read;
-          result.lines++;
-          const m = "text" in item ? parseLogRecord(item.text) : null;
-          if (m === null) {
-            result.skipped++;
-          } else {
-            if (index && item.offset >= ixMark.offset) {
-              rows.push(indexRowOf(m, item.offset, item.bytes - 1));
+      try {
+        read: for await (const batch of batches) {
+          for (const item of batch) {
+            // An incomplete last line is being written (or torn): leave it for the next time.
+            if (item.partial) break read;
+            result.lines++;
+            const m = "text" in item ? parseLogRecord(item.text) : null;
+            if (m === null) {
+              result.skipped++;
+            } else {
+              if (index && item.offset >= ixMark.offset) {
+                rows ??= index.beginAppend();
+                rows.add(indexRowOf(m, item.offset, item.bytes - 1));
+              }
+              if (profiles && item.offset >= rollMark.offset) {
+                profiles.fold(m);
+                result.folded++;
+              }
             }
-            if (profiles && item.offset >= rollMark.offset) {
-              profiles.fold(m);
-              result.folded++;
-            }
+            end = item.offset + item.bytes;
+            if (result.lines % CHUNK_LINES === 0) commit();
           }
-          end = item.offset + item.bytes;
-          if (result.lines % CHUNK_LINES === 0) commit();
         }
+        if (end > start) commit();
+      } finally {
+        (rows as IndexAppender | null)?.rollback();
       }
-      if (end > start) commit();
       return result;
     } finally {
       file.close();

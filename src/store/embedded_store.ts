@@ -41,6 +41,14 @@ import type { JsonlLog } from "./log.ts";
 import { type LogMark, markHolds } from "./log_mark.ts";
 import { MessageIndex } from "./message_index.ts";
 import { search } from "./message_search.ts";
+import { aroundBySearch, indexedMessagesAround } from "./message_context.ts";
+import {
+  pendingProfileFiles,
+  persistedRollupMark,
+  readDisplayNames,
+  readIdentitiesAbout,
+  readLoginSpans,
+} from "./profile_state.ts";
 import type { LoginSpan } from "../analysis/identity.ts";
 import type {
   AboutQuery,
@@ -66,13 +74,12 @@ import type {
 } from "./store.ts";
 
 /**
- * The write side (derived writer, forget, residue, rollups) is loaded on first use: a search or
+ * The write side (derived writer, forget, residue, the interaction scan) is loaded on first use: a search or
  * a profile read, the common short-lived commands, would otherwise parse ~20 modules it never
  * runs, which cost the CLI ~15% of its start-up (issue 11's benchmark clause).
  */
 const derivedWriter = () => import("./derived_writer.ts");
 const derived = () => import("./derived.ts");
-const profileStore = () => import("./profile_store.ts");
 
 const EMPTY_OPTOUT: PrivacyFile = { version: 1, optout: { users: [], channels: [] } };
 
@@ -140,7 +147,6 @@ export class EmbeddedStore implements Store {
   }
 
   async around(anchors: readonly Anchor[], n: number): Promise<Message[]> {
-    const { aroundBySearch, indexedMessagesAround } = await import("./message_context.ts");
     return await indexedMessagesAround(this.dataDir, anchors, n) ??
       await aroundBySearch((q) => this.searchMessages(q), anchors, n);
   }
@@ -181,15 +187,16 @@ export class EmbeddedStore implements Store {
     }
   }
 
-  async loginSpans(about?: readonly string[]): Promise<LoginSpan[]> {
-    const { readIdentitiesAbout, readLoginSpans } = await profileStore();
-    return about === undefined
-      ? readLoginSpans(this.dataDir)
-      : readIdentitiesAbout(this.dataDir, about).spans();
+  loginSpans(about?: readonly string[]): Promise<LoginSpan[]> {
+    return Promise.resolve(
+      about === undefined
+        ? readLoginSpans(this.dataDir)
+        : readIdentitiesAbout(this.dataDir, about).spans(),
+    );
   }
 
-  async displayNames(): Promise<Map<string, string[]>> {
-    return (await profileStore()).readDisplayNames(this.dataDir);
+  displayNames(): Promise<Map<string, string[]>> {
+    return Promise.resolve(readDisplayNames(this.dataDir));
   }
 
   async interactions(q: InteractionScope): Promise<InteractionInput> {
@@ -313,10 +320,9 @@ async function storeStatus(dataDir: string): Promise<StoreStatus> {
     // No log yet.
   }
   const writer = (await writerBusy(dataDir)) ? "busy" : "free";
-  const { ProfileStore } = await profileStore();
-  const rollups = ProfileStore.persistedMark(dataDir);
+  const rollups = persistedRollupMark(dataDir);
   // Folded but not written (a failed run): the files are stale until a writer writes them.
-  const pendingFiles = ProfileStore.pendingFiles(dataDir);
+  const pendingFiles = pendingProfileFiles(dataDir);
   const out = (state: Coverage, indexedBytes: number, indexedMessages: number): StoreStatus => ({
     index: l.index,
     log: l.messages,

@@ -37,6 +37,8 @@ async function rewriteLog<T>(
   await log.withLock(async () => {
     if (!dryRun) await removeStaleRewrites(log.path);
     const main = await rewriteLines(log.path, (l) => plan.line(l, kind), { dryRun });
+    // The id runs name offsets in the old file: the next append reads the new one's ids.
+    if (main.written) log.dropIds();
     files.push({
       file: relative(dataDir, log.path),
       removed: main.dropped,

@@ -1,8 +1,9 @@
 /**
- * A compact set of record ids for the log's dedup: 64-bit fingerprints of each id and the byte
- * offset of its line, in typed arrays (24 bytes a slot, about 36 bytes an id at the worst load)
- * instead of a `Set<string>` (well over 100 bytes an id). Fingerprints can collide, so a
- * fingerprint match only names candidate offsets; the log confirms by reading the id there.
+ * A compact set of record ids for the log's dedup window: 64-bit fingerprints of each id and the
+ * byte offset of its line, in typed arrays (16 bytes a slot, at most 64 bytes an id at the
+ * worst load) instead of a `Set<string>` (well over 100 bytes an id). Fingerprints can
+ * collide, so a fingerprint match only names candidate offsets; the log confirms by reading
+ * the id there. The log keeps only its recent ids here and the rest on disk (`id_runs.ts`).
  *
  * @module
  */
@@ -86,6 +87,20 @@ export class IdSet {
       if (off < 0) return out;
       if (this.#hi[i] === h && this.#lo[i] === l) out.push(off);
     }
+  }
+
+  /** Every entry as parallel arrays of fingerprint halves and offsets (in no order). */
+  entries(): { hi: Int32Array; lo: Int32Array; off: Float64Array; n: number } {
+    const n = this.#count;
+    const hi = new Int32Array(n), lo = new Int32Array(n), off = new Float64Array(n);
+    let k = 0;
+    for (let i = 0; i < this.#off.length; i++) {
+      if (this.#off[i]! < 0) continue;
+      hi[k] = this.#hi[i]!;
+      lo[k] = this.#lo[i]!;
+      off[k++] = this.#off[i]!;
+    }
+    return { hi, lo, off, n: k };
   }
 
   #put(h: number, l: number, offset: number): void {

@@ -89,10 +89,9 @@ export async function readIndexed<T>(
     const behind = answer === null ? size : size - answer.offset;
     if (attempt === 0 && behind > CATCH_UP_BYTES) {
       // Index only (rollups are the monitor's or `profiles rebuild`'s job); null when busy.
-      // The write side is imported on first use (most reads never need it).
-      const done = await import("./derived_writer.ts")
-        .then((m) => m.catchUpDerived(dataDir, { profiles: false }))
-        .catch(() => null);
+      // The writer's modules load only when a catch-up is due (a reader's start-up stays light).
+      const { catchUpDerived } = await import("./derived_writer.ts");
+      const done = await catchUpDerived(dataDir, { profiles: false }).catch(() => null);
       if (done !== null) continue;
     }
     return answer;

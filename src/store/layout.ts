@@ -5,6 +5,7 @@
  * data/
  *   subjects.json
  *   logs/messages.jsonl        canonical, append-only (plus .lock, and .corrupt after repairs)
+ *   logs/messages.jsonl.ids/   derived: the dedup's older ids (`id_runs.ts`; events.jsonl.ids too)
  *   logs/events.jsonl          moderation and notice events
  *   profiles/users/<user>.json
  *   profiles/channels/<channel>.json

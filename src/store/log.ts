@@ -6,6 +6,12 @@
  * - No id is written twice. Before each append the writer takes an exclusive lock on
  *   `<log>.lock`, reads whatever other writers appended since its last look (or the whole log
  *   after a rewrite such as `forget`), and drops records whose id is already there.
+ * - Memory stays flat however long the log grows: the ids of the last `windowIds` lines are
+ *   kept in memory (`id_set.ts`), the older ones on disk in `<log>.ids/` (`id_runs.ts`, 16
+ *   bytes an id, behind a Bloom filter of 1.5 bytes an id). Both only name candidate lines;
+ *   the writer confirms a duplicate by reading the id on the line itself, so the dedup is
+ *   exact whatever the fingerprints do, and the runs are rebuilt from the log when they do not
+ *   match it (missing, behind, or of a log that was replaced).
  * - Lines never interleave: a batch goes out under the lock as whole lines.
  * - An acknowledged batch is on disk: `append` resolves after `fdatasync`.
  * - A torn last line (a crash mid-write) is moved to `<log>.corrupt` with its offset, the log
@@ -17,6 +23,8 @@ import { dirname } from "node:path";
 import { StoreError, wrapError } from "../errors.ts";
 import { openLineBatches, readRangeSync } from "../line_reader.ts";
 import { fingerprint, IdSet } from "./id_set.ts";
+import { IdRuns } from "./id_runs.ts";
+import { markHolds, markOf } from "./log_mark.ts";
 
 /** What one append did. */
 export interface AppendResult<T> {
@@ -35,7 +43,15 @@ export interface JsonlLogOptions<T> {
   idOf: (record: T) => string;
   /** One record as one line of JSON, without the newline. */
   serialize: (record: T) => string;
+  /**
+   * Ids kept in memory before they go to the log's id runs on disk: the window within which a
+   * repeat is caught without reading the disk. @default 262144
+   */
+  windowIds?: number;
 }
+
+/** The default {@link JsonlLogOptions.windowIds}: 4 MiB of ids (8 MiB of table). */
+const WINDOW_IDS = 1 << 18;
 
 const encoder = new TextEncoder();
 
@@ -87,7 +103,11 @@ export class JsonlLog<T> {
   readonly path: string;
   readonly lockPath: string;
   #options: JsonlLogOptions<T>;
-  #ids = new IdSet();
+  /** Ids of the lines from the runs' mark to #offset. */
+  #recent = new IdSet();
+  /** Ids of the lines before the runs' mark, on disk. */
+  #runs: IdRuns;
+  #window: number;
   #offset = 0;
   #ino: number | null = null;
 
@@ -95,19 +115,57 @@ export class JsonlLog<T> {
     this.path = path;
     this.lockPath = `${path}.lock`;
     this.#options = options;
+    this.#runs = new IdRuns(`${path}.ids`);
+    this.#window = Math.max(1, options.windowIds ?? WINDOW_IDS);
   }
 
   /** Number of distinct ids known in the log (after the last append or refresh). */
   get size(): number {
-    return this.#ids.size;
+    return this.#runs.count + this.#recent.size;
+  }
+
+  /** Where the known ids are: in memory (the recent window) and in run files on disk. */
+  get idStats(): { inMemory: number; onDisk: number; runs: number; filterBytes: number } {
+    return {
+      inMemory: this.#recent.size,
+      onDisk: this.#runs.count,
+      runs: this.#runs.runs,
+      filterBytes: this.#runs.bytes,
+    };
   }
 
   /** True when `id` (fingerprint `print`) is in the log at a candidate offset; reads those lines. */
   #confirm(id: string, print: readonly [number, number], file: Deno.FsFile): boolean {
-    for (const off of this.#ids.candidatesOf(print)) {
+    for (const off of this.#recent.candidatesOf(print)) {
+      if (idAt(file, off, this.#options.idKey) === id) return true;
+    }
+    for (const off of this.#runs.candidates(print[0], print[1])) {
       if (idAt(file, off, this.#options.idKey) === id) return true;
     }
     return false;
+  }
+
+  /**
+   * Moves the window's ids to a new run on disk, which then covers the log up to `upTo` (a
+   * line boundary: every line before it is in the window or the runs). Call only under the
+   * lock.
+   */
+  #spill(upTo: number, ino: number | null): void {
+    const file = Deno.openSync(this.path, { read: true });
+    try {
+      this.#runs.add(this.#recent.entries(), markOf(file, upTo), ino);
+    } finally {
+      file.close();
+    }
+    this.#recent.clear();
+  }
+
+  /** Forgets the ids of the log (after a rewrite under the lock): read again at the next look. */
+  dropIds(): void {
+    this.#runs.reset(null);
+    this.#recent.clear();
+    this.#offset = 0;
+    this.#ino = null;
   }
 
   /** Runs `fn` holding the log's exclusive lock (blocks while another process holds it). */
@@ -122,24 +180,26 @@ export class JsonlLog<T> {
     }
   }
 
-  /** Brings the in-memory id set up to date with the file. Call only under the lock. */
+  /** Brings the known ids up to date with the file. Call only under the lock. */
   async #catchUp(repairs: string[]): Promise<void> {
     let stat: Deno.FileInfo;
     try {
       stat = await Deno.stat(this.path);
     } catch (e) {
       if (e instanceof Deno.errors.NotFound) {
-        this.#ids.clear();
-        this.#offset = 0;
-        this.#ino = null;
+        if (this.#ino !== null || this.#runs.reload() || this.#runs.count > 0) this.dropIds();
         return;
       }
       throw wrapError(e, `read ${this.path}`);
     }
-    if (stat.ino !== this.#ino || stat.size < this.#offset) {
-      // The log was replaced (forget, retention) or cut: start over.
-      this.#ids.clear();
-      this.#offset = 0;
+    const replaced = stat.ino !== this.#ino || stat.size < this.#offset;
+    // Runs another writer (or an earlier run of this program) wrote, or none.
+    const runsChanged = this.#runs.reload();
+    if (replaced || runsChanged) {
+      if (!this.#runsMatch(stat)) this.#runs.reset(stat.ino);
+      // The window holds exactly the ids from the runs' mark on: read them again from there.
+      this.#recent.clear();
+      this.#offset = this.#runs.mark.offset;
       this.#ino = stat.ino;
     }
     if (stat.size === this.#offset) return;
@@ -154,11 +214,25 @@ export class JsonlLog<T> {
         end = item.offset + item.bytes;
         if ("text" in item) {
           const id = idFromLine(item.text, this.#options.idKey);
-          if (id !== null) this.#ids.add(id, item.offset);
+          if (id !== null) this.#recent.add(id, item.offset);
         }
+        if (this.#recent.size >= this.#window) this.#spill(end, stat.ino);
       }
     }
     this.#offset = end;
+  }
+
+  /** True when the runs on disk describe a prefix of the log as it is now. */
+  #runsMatch(stat: Deno.FileInfo): boolean {
+    const mark = this.#runs.mark;
+    if (mark.offset === 0) return this.#runs.count === 0;
+    if (this.#runs.ino !== stat.ino || mark.offset > stat.size) return false;
+    const file = Deno.openSync(this.path, { read: true });
+    try {
+      return markHolds(file, stat.size, mark);
+    } finally {
+      file.close();
+    }
   }
 
   async #setAsideTail(from: number, size: number, repairs: string[]): Promise<void> {
@@ -223,7 +297,9 @@ export class JsonlLog<T> {
               continue;
             }
             const print = fingerprint(id);
-            if (this.#ids.mayHaveFingerprint(print)) {
+            if (
+              this.#recent.mayHaveFingerprint(print) || this.#runs.mayHave(print[0], print[1])
+            ) {
               reader ??= await Deno.open(this.path, { read: true });
               if (this.#confirm(id, print, reader)) {
                 duplicates++;
@@ -253,7 +329,7 @@ export class JsonlLog<T> {
           let start = 0;
           for (let i = 0; i < lines.length; i++) {
             const nl = bytes.indexOf(10, start);
-            this.#ids.addFingerprint(prints[i]!, at);
+            this.#recent.addFingerprint(prints[i]!, at);
             at += nl - start + 1;
             start = nl + 1;
           }
@@ -261,6 +337,13 @@ export class JsonlLog<T> {
           this.#offset = st.size;
         } finally {
           f.close();
+        }
+        if (this.#recent.size >= this.#window) {
+          try {
+            this.#spill(this.#offset, this.#ino);
+          } catch {
+            // The batch is durable; the ids stay in memory and the next append tries again.
+          }
         }
         return { written, duplicates, repairs };
       });

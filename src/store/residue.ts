@@ -43,7 +43,7 @@ async function occurrences(path: string, word: RegExp, any: RegExp): Promise<num
 }
 
 /** Files derived from the log (rebuilt, never edited in place), relative to the data dir. */
-const DERIVED = /^(?:index\.sqlite|profiles\.sqlite|profiles\/|reports\/)/;
+const DERIVED = /^(?:index\.sqlite|profiles\.sqlite|profiles\/|reports\/|logs\/[^/]+\.ids\/)/;
 
 /**
  * Counts whole-word occurrences of `word` (a global regex; `any` a cheap pre-test) in every

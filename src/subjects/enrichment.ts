@@ -252,23 +252,23 @@ export async function enrichSubjects(
   }
 }
 
+/** What enriching one subject needs: the providers, their context and options, the summary. */
+interface EnrichJob {
+  dataDir: string;
+  selected: readonly Provider[];
+  base: Omit<ProviderContext, "signal" | "options">;
+  providerOptions: Record<string, Record<string, unknown>>;
+  timeoutMs: number;
+  signal: AbortSignal | undefined;
+  summary: EnrichSummary;
+}
+
 async function enrichWith(
   store: Store,
   subjects: readonly Subject[],
   options: EnrichOptions,
   selected: readonly Provider[],
 ): Promise<EnrichSummary> {
-  const providerOptions = options.registry?.options ?? {};
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const base: Omit<ProviderContext, "signal" | "options"> = {
-    fixturesDir: options.fixturesDir,
-    dataDir: options.dataDir,
-    readProfile: (kind, name) => store.readProfile(kind, name),
-    fetch: options.fetch ?? globalThis.fetch,
-    network: options.network ?? false,
-    clock: options.clock ?? systemClock,
-    env: options.env ?? (() => undefined),
-  };
   const todo = subjects.filter((s) => options.type === undefined || s.type === options.type);
   const summary: EnrichSummary = {
     subjects: todo.length,
@@ -278,55 +278,23 @@ async function enrichWith(
     errors: [],
     interrupted: false,
   };
-
-  const one = async (subject: Subject): Promise<void> => {
-    let path: string;
-    try {
-      path = enrichmentPath(options.dataDir, subject.key);
-      const n = normalizeSubjectValue(subject.type, subject.value);
-      if (!n.ok || n.value !== subject.value) {
-        throw new UsageError(
-          `value ${JSON.stringify(subject.value)} is not in normalized form (run subjects load)`,
-        );
-      }
-    } catch (e) {
-      summary.errors.push({
-        subject_key: subject.key,
-        provider: "(file)",
-        message: errorMessage(e),
-      });
-      return;
-    }
-    const results = await Promise.all(
-      selected.map((p) =>
-        runOne(p, subject, base, providerOptions[p.name] ?? {}, timeoutMs, options.signal)
-      ),
-    );
-    if (options.signal?.aborted) return;
-    const oldFile = await readOld(path);
-    const old = oldFile?.record;
-    const merged: Record<string, ProviderResult> = { ...(old?.providers ?? {}) };
-    selected.forEach((p, i) => {
-      const r = keepRanAt(results[i]!, old?.providers[p.name]);
-      merged[p.name] = r;
-      summary.counts[r.status]++;
-      if (r.status === "error") {
-        summary.errors.push({ subject_key: subject.key, provider: p.name, message: r.error ?? "" });
-      }
-    });
-    const providers: Record<string, ProviderResult> = {};
-    for (const name of Object.keys(merged).sort()) providers[name] = merged[name]!;
-    const record: Enrichment = { subject: orderedSubject(subject), providers };
-    const text = jsonText(record);
-    // Compared with the text read above: the file is read once.
-    if (text === oldFile?.text) {
-      summary.unchanged++;
-    } else {
-      await writeFileAtomic(path, text);
-      summary.written++;
-    }
+  const job: EnrichJob = {
+    dataDir: options.dataDir,
+    selected,
+    base: {
+      fixturesDir: options.fixturesDir,
+      dataDir: options.dataDir,
+      readProfile: (kind, name) => store.readProfile(kind, name),
+      fetch: options.fetch ?? globalThis.fetch,
+      network: options.network ?? false,
+      clock: options.clock ?? systemClock,
+      env: options.env ?? (() => undefined),
+    },
+    providerOptions: options.registry?.options ?? {},
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    signal: options.signal,
+    summary,
   };
-
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < todo.length) {
@@ -334,7 +302,7 @@ async function enrichWith(
         summary.interrupted = true;
         return;
       }
-      await one(todo[next++]!);
+      await enrichOne(todo[next++]!, job);
     }
   };
   const n = Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, todo.length));
@@ -352,4 +320,63 @@ async function enrichWith(
       : 0
   );
   return summary;
+}
+
+/** The enrichment file of a subject, or null (an error recorded) when it cannot have one. */
+function enrichmentFile(subject: Subject, job: EnrichJob): string | null {
+  try {
+    const path = enrichmentPath(job.dataDir, subject.key);
+    const n = normalizeSubjectValue(subject.type, subject.value);
+    if (!n.ok || n.value !== subject.value) {
+      throw new UsageError(
+        `value ${JSON.stringify(subject.value)} is not in normalized form (run subjects load)`,
+      );
+    }
+    return path;
+  } catch (e) {
+    job.summary.errors.push({
+      subject_key: subject.key,
+      provider: "(file)",
+      message: errorMessage(e),
+    });
+    return null;
+  }
+}
+
+/**
+ * Runs the selected providers on one subject and merges their results into its enrichment
+ * file (providers not run keep theirs), written only when it changes.
+ */
+async function enrichOne(subject: Subject, job: EnrichJob): Promise<void> {
+  const { selected, summary } = job;
+  const path = enrichmentFile(subject, job);
+  if (path === null) return;
+  const results = await Promise.all(
+    selected.map((p) =>
+      runOne(p, subject, job.base, job.providerOptions[p.name] ?? {}, job.timeoutMs, job.signal)
+    ),
+  );
+  if (job.signal?.aborted) return;
+  const oldFile = await readOld(path);
+  const old = oldFile?.record;
+  const merged: Record<string, ProviderResult> = { ...(old?.providers ?? {}) };
+  selected.forEach((p, i) => {
+    const r = keepRanAt(results[i]!, old?.providers[p.name]);
+    merged[p.name] = r;
+    summary.counts[r.status]++;
+    if (r.status === "error") {
+      summary.errors.push({ subject_key: subject.key, provider: p.name, message: r.error ?? "" });
+    }
+  });
+  const providers: Record<string, ProviderResult> = {};
+  for (const name of Object.keys(merged).sort()) providers[name] = merged[name]!;
+  const record: Enrichment = { subject: orderedSubject(subject), providers };
+  const text = jsonText(record);
+  // Compared with the text read above: the file is read once.
+  if (text === oldFile?.text) {
+    summary.unchanged++;
+  } else {
+    await writeFileAtomic(path, text);
+    summary.written++;
+  }
 }

@@ -105,6 +105,23 @@ export function parseSubjectsCsv(
 ): ParsedSubjects {
   const problems: InputError[] = [];
   const subjects: Subject[] = [];
+  const { text, utf8Ok } = decodeCsv(bytes);
+  const records = readCsvRecords(blankUnterminatedQuotes(text, name, problems), name, problems);
+  if (records === null) return { subjects, problems };
+  const columns = csvColumns(records, name, problems);
+  for (let i = columns.start; i < records.length; i++) {
+    const { record, info } = records[i]!;
+    if (record.every((c) => c.trim() === "")) continue;
+    const where = `${name}:${info.lines}`;
+    const row = subjectOfRow(record, columns, utf8Ok, options.region);
+    if (typeof row === "string") problems.push(new InputError(where, row));
+    else subjects.push(row);
+  }
+  return { subjects, problems };
+}
+
+/** The text of CSV bytes (a byte order mark dropped), and whether it was valid UTF-8. */
+function decodeCsv(bytes: Uint8Array): { text: string; utf8Ok: boolean } {
   let text: string;
   let utf8Ok = true;
   try {
@@ -114,10 +131,15 @@ export function parseSubjectsCsv(
     text = new TextDecoder("utf-8").decode(bytes);
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  return { text, utf8Ok };
+}
 
-  // A quote left open would swallow the rows after it (csv-parse reads on to the next quote or
-  // the end of the file, then names the last line). Name the line where it opened, blank that
-  // line, and read the rest.
+/**
+ * A quote left open would swallow the rows after it (csv-parse reads on to the next quote or
+ * the end of the file, then names the last line). Names the line where it opened, blanks that
+ * line, and returns the text to read.
+ */
+function blankUnterminatedQuotes(text: string, name: string, problems: InputError[]): string {
   for (let open = unterminatedQuoteLine(text); open !== null; open = unterminatedQuoteLine(text)) {
     problems.push(
       new InputError(
@@ -129,10 +151,15 @@ export function parseSubjectsCsv(
     lines[open - 1] = "";
     text = lines.join("\n");
   }
+  return text;
+}
 
-  let records: Array<{ record: string[]; info: { lines: number } }>;
+type CsvRecord = { record: string[]; info: { lines: number } };
+
+/** The CSV records with their line numbers, or null (a problem added) when unreadable. */
+function readCsvRecords(text: string, name: string, problems: InputError[]): CsvRecord[] | null {
   try {
-    records = parse(text, {
+    return parse(text, {
       info: true,
       relax_column_count: true,
       skip_empty_lines: true,
@@ -145,78 +172,70 @@ export function parseSubjectsCsv(
         problems.push(new InputError(`${name}:${line}`, `unreadable CSV (${e?.message})`));
         return undefined;
       },
-    }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
+    }) as unknown as CsvRecord[];
   } catch (e) {
     const line = (e as { lines?: number }).lines ?? 1;
     problems.push(new InputError(`${name}:${line}`, `unreadable CSV (${(e as Error).message})`));
-    return { subjects, problems };
+    return null;
   }
+}
 
-  let typeCol = 0;
-  let valueCol = 1;
-  let width = 2;
-  let start = 0;
+/** Where the type and value are, how many columns a row may have, and the first data row. */
+interface CsvColumns {
+  typeCol: number;
+  valueCol: number;
+  width: number;
+  start: number;
+}
+
+/** The columns from the header, or `type,value` (a problem added) when there is none. */
+function csvColumns(records: CsvRecord[], name: string, problems: InputError[]): CsvColumns {
   const first = records[0]?.record.map((c) => c.trim().toLowerCase());
   if (first && first.includes("type") && first.includes("value")) {
-    typeCol = first.indexOf("type");
-    valueCol = first.indexOf("value");
-    width = first.length;
-    start = 1;
-  } else if (records.length > 0) {
+    return {
+      typeCol: first.indexOf("type"),
+      valueCol: first.indexOf("value"),
+      width: first.length,
+      start: 1,
+    };
+  }
+  if (records.length > 0) {
     problems.push(
       new InputError(`${name}:1`, 'missing header "type,value" (rows read as type,value)'),
     );
   }
+  return { typeCol: 0, valueCol: 1, width: 2, start: 0 };
+}
 
-  for (let i = start; i < records.length; i++) {
-    const { record, info } = records[i]!;
-    const where = `${name}:${info.lines}`;
-    if (record.every((c) => c.trim() === "")) continue;
-    if (!utf8Ok && record.some((c) => c.includes("\uFFFD"))) {
-      problems.push(new InputError(where, "invalid UTF-8"));
-      continue;
-    }
-    if (record.length > width) {
-      problems.push(
-        new InputError(
-          where,
-          `${record.length} fields, expected ${width} (quote values that contain commas)`,
-        ),
-      );
-      continue;
-    }
-    const rawType = (record[typeCol] ?? "").trim().toLowerCase();
-    const rawValue = record[valueCol] ?? "";
-    const type = SubjectType.safeParse(rawType);
-    if (!type.success) {
-      problems.push(
-        new InputError(
-          where,
-          rawType === ""
-            ? "empty type (expected email, username or phone)"
-            : `unknown type "${rawType}" (expected email, username or phone)`,
-        ),
-      );
-      continue;
-    }
-    if (rawValue.trim() === "") {
-      problems.push(new InputError(where, `empty value for ${type.data}`));
-      continue;
-    }
-    const norm = normalizeSubjectValue(type.data, rawValue, options.region);
-    if (!norm.ok) {
-      problems.push(new InputError(where, `value: ${norm.reason}`));
-      continue;
-    }
-    const subject: Subject = {
-      key: subjectKey(type.data, norm.value),
-      type: type.data,
-      value: norm.value,
-    };
-    if (rawValue.trim() !== norm.value) subject.raw = rawValue.trim();
-    subjects.push(subject);
+/** The subject of one non-empty row, or the reason it is refused. */
+function subjectOfRow(
+  record: string[],
+  columns: CsvColumns,
+  utf8Ok: boolean,
+  region: string | undefined,
+): Subject | string {
+  if (!utf8Ok && record.some((c) => c.includes("\uFFFD"))) return "invalid UTF-8";
+  if (record.length > columns.width) {
+    return `${record.length} fields, expected ${columns.width} (quote values that contain commas)`;
   }
-  return { subjects, problems };
+  const rawType = (record[columns.typeCol] ?? "").trim().toLowerCase();
+  const rawValue = record[columns.valueCol] ?? "";
+  const type = SubjectType.safeParse(rawType);
+  if (!type.success) {
+    return rawType === ""
+      ? "empty type (expected email, username or phone)"
+      : `unknown type "${rawType}" (expected email, username or phone)`;
+  }
+  if (rawValue.trim() === "") return `empty value for ${type.data}`;
+  const norm = normalizeSubjectValue(type.data, rawValue, region);
+  if (!norm.ok) return `value: ${norm.reason}`;
+  const subject: Subject = {
+    key: subjectKey(type.data, norm.value),
+    type: type.data,
+    value: norm.value,
+  };
+  if (rawValue.trim() !== norm.value) subject.raw = rawValue.trim();
+  return subject;
 }
 
 /** Stable order of subjects.json: by type, then value. */

@@ -6,6 +6,8 @@ import type { ChatItem, ChatSource, MessageDraft } from "../../src/chat/source.t
 import type { ChatEvent, Message } from "../../src/schemas.ts";
 import { Message as MessageSchema } from "../../src/schemas.ts";
 import { StoreError } from "../../src/errors.ts";
+import { EmbeddedStore } from "../../src/store/embedded_store.ts";
+import type { AppendOutcome } from "../../src/store/store.ts";
 import { readMessages, tempDir, writeFixture } from "../support/cli.ts";
 import { FakeClock, flushMicrotasks } from "../support/fake_clock.ts";
 
@@ -57,8 +59,9 @@ function listSource(items: ChatItem[], options: { thenWait?: boolean } = {}): Ch
   };
 }
 
+/** Options writing through the embedded Store of `dataDir` (it holds nothing to close). */
 const base = (dataDir: string, extra: Partial<RunOptions> = {}): RunOptions => ({
-  dataDir,
+  store: new EmbeddedStore(dataDir),
   analysis: { knownEmotes: new Set(["Kappa"]) },
   ...extra,
 });
@@ -300,4 +303,76 @@ Deno.test("runChat() over a replay: same fixture twice stores nothing new", asyn
   assert.equal(b.duplicates, 50);
   const ids = (await readMessages(data)).map((m) => m.message_id);
   assert.equal(new Set(ids).size, 50);
+});
+
+Deno.test("runChat() writes only through the store it is given, and hands afterFlush what was new", async () => {
+  const seen = new Set<string>();
+  const batches: string[][] = [];
+  const eventBatches: number[] = [];
+  const fresh = <T>(records: readonly T[], id: (r: T) => string): AppendOutcome<T> => {
+    const written = records.filter((r) => !seen.has(id(r)) && seen.add(id(r)));
+    return { written, duplicates: records.length - written.length, repairs: [] };
+  };
+  const store = {
+    appendMessages(ms: readonly Message[]) {
+      batches.push(ms.map((m) => m.message_id));
+      return Promise.resolve(fresh(ms, (m) => m.message_id));
+    },
+    appendEvents(evs: readonly ChatEvent[]) {
+      eventBatches.push(evs.length);
+      return Promise.resolve({ ...fresh(evs, (e) => e.event_id), repairs: ["set aside"] });
+    },
+  };
+  const after: string[] = [];
+  const ev: ChatEvent = {
+    kind: "clearchat",
+    ts: new Date(T0).toISOString(),
+    channel: "c",
+    event_id: "e1",
+    user_name: "user1",
+    user_id: null,
+    duration_seconds: null,
+    source: "fixture",
+  };
+  const s = await runChat(
+    listSource([item(draft(0)), item(draft(1)), item(draft(0)), item(draft(2)), {
+      kind: "event",
+      event: ev,
+    }]),
+    {
+      store,
+      analysis: { knownEmotes: new Set() },
+      batchSize: 2,
+      afterFlush: (w) => {
+        after.push(...w.map((m) => m.message_id));
+        return Promise.resolve();
+      },
+    },
+  );
+  assert.deepEqual(batches, [["m0", "m1"], ["m0", "m2"]]);
+  assert.deepEqual(eventBatches, [1]);
+  assert.deepEqual(after, ["m0", "m1", "m2"]);
+  assert.equal(s.written, 3);
+  assert.equal(s.duplicates, 1);
+  assert.equal(s.eventsWritten, 1);
+  assert.deepEqual(s.repairs, ["set aside"]);
+});
+
+Deno.test("runChat() stops at the store's first failure and throws it", async () => {
+  let calls = 0;
+  const store = {
+    appendMessages(): Promise<AppendOutcome<Message>> {
+      calls++;
+      return Promise.reject(new StoreError("disk full"));
+    },
+    appendEvents(): Promise<AppendOutcome<ChatEvent>> {
+      return Promise.reject(new StoreError("disk full"));
+    },
+  };
+  const items = Array.from({ length: 10 }, (_, i) => item(draft(i)));
+  await assert.rejects(
+    runChat(listSource(items), { store, analysis: { knownEmotes: new Set() }, batchSize: 1 }),
+    /disk full/,
+  );
+  assert.ok(calls >= 1 && calls < 10, `${calls} appends after the first failure`);
 });

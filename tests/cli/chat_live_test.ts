@@ -9,7 +9,8 @@ import { collect, readMessages, runMain, spawnCli, tempDir } from "../support/cl
 import { grepTree } from "../support/grep_tree.ts";
 
 async function until(what: string, cond: () => boolean | Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 30_000;
+  // Generous: only a failing run waits this long (a loaded machine is slow, not stuck).
+  const deadline = Date.now() + 120_000;
   while (!(await cond())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));

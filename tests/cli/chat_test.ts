@@ -242,7 +242,7 @@ Deno.test("chat run --duration-seconds stops the replay in time and keeps what c
   await writeFixture(
     fx,
     "slow",
-    [0, 0.1, 100, 200].map((s, i) => ({
+    [0, 0, 100, 200].map((s, i) => ({
       ts: at(s),
       channel: "slow",
       user_name: "u",
@@ -256,14 +256,16 @@ Deno.test("chat run --duration-seconds stops the replay in time and keeps what c
     "--channels",
     "slow",
     "--duration-seconds",
-    "0.5",
+    "2",
     "--data-dir",
     data,
     "--fixtures-dir",
     fx,
   ]);
   assert.equal(r.code, 0, r.stderr);
-  // Without the limit the run would go on to m2 and m3 (after two capped 3 s gaps).
+  // Without the limit the run would go on to m2 and m3 (after two capped 3 s gaps). The
+  // duration counts from before the replay starts, so it ends before the first gap does,
+  // however slow the start; m0 and m1 come at once.
   assert.match(r.stderr, /stopped: duration reached/);
   assert.deepEqual((await readMessages(data)).map((m) => m.text), ["m0", "m1"]);
 });
@@ -388,16 +390,21 @@ Deno.test("chat run killed with SIGKILL mid-run, plus a torn line: the next run 
     fx,
   ];
 
-  // Small batches: the process is killed between (or during) many small locked writes.
-  const child = spawnCli([...args, "--batch-size", "25", "--flush-ms", "5"], { cwd: dir.path });
-  const deadline = Date.now() + 20_000;
+  // Small batches: the process is killed between (or during) many small locked writes. Paced
+  // (about a minute for the 30,000 messages), so it cannot end on its own before the kill.
+  const paced = args.map((a, i) => (args[i - 1] === "--speed" ? "20" : a));
+  const child = spawnCli([...paced, "--batch-size", "25", "--flush-ms", "5"], { cwd: dir.path });
+  const output = collect(child);
+  let exited = false;
+  void output.then(() => exited = true);
+  const deadline = Date.now() + 300_000;
   let size = 0;
-  while (size < 64 * 1024 && Date.now() < deadline) {
+  while (size < 64 * 1024 && !exited && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 20));
     size = await Deno.stat(log).then((s) => s.size, () => 0);
   }
   child.kill("SIGKILL");
-  const killed = await collect(child);
+  const killed = await output;
   assert.notEqual(killed.code, 0, "the first run ended on its own before the kill");
   assert.ok(size >= 64 * 1024, "the first run wrote too little before the deadline");
 
@@ -448,10 +455,15 @@ Deno.test("chat run interrupted with SIGINT flushes what it received and exits 0
   const fx = join(dir.path, "fx");
   const data = join(dir.path, "data");
   const at = (s: number) => new Date(Date.UTC(2025, 8, 2, 12) + s * 1000).toISOString();
-  // Fifteen quick messages, a bad line, then one an hour later (the replay waits the capped
-  // gap). With --batch-size 10 the first ten are written at once; the other five only by the
-  // final flush. The warning for the bad line says the fifteenth has been taken.
-  const times = [...Array.from({ length: 15 }, (_, i) => at(i / 100)), at(3600)];
+  // Fifteen quick messages, a bad line, then a hundred an hour apart (the replay waits the
+  // capped gap of 3 s before each: five minutes in all, so it cannot end before the test stops
+  // it, however loaded the machine). With --batch-size 10 and --flush-ms 60000 only whole
+  // batches are written while it runs; what is pending is written by the final flush. The
+  // warning for the bad line says the fifteenth has been taken.
+  const times = [
+    ...Array.from({ length: 15 }, (_, i) => at(i / 100)),
+    ...Array.from({ length: 100 }, (_, i) => at(3600 * (i + 1))),
+  ];
   const lines: Array<Record<string, unknown> | string> = times.map((ts, i) => ({
     ts,
     channel: "c",
@@ -482,18 +494,30 @@ Deno.test("chat run interrupted with SIGINT flushes what it received and exits 0
   );
   const stderr = watchStderr(child);
   await stderr.until(/c\.jsonl:16: bad JSON/);
-  assert.equal((await readMessages(data)).length, 10, "the other five wait for the final flush");
+  // The first batch of ten is being written (or is): wait until it is whole on disk.
+  const wholeBatches = (n: number) => n >= 10 && n % 10 === 0;
+  const deadline = Date.now() + 300_000;
+  while (!wholeBatches((await readMessages(data, { whileWriting: true })).length)) {
+    assert.ok(Date.now() < deadline, "the first batch never reached the log");
+    await new Promise((r) => setTimeout(r, 20));
+  }
   child.kill("SIGINT");
   const code = (await child.status).code;
   const text = await stderr.all();
   assert.equal(code, 0, text);
-  assert.match(
-    text,
-    /: 15 new, 0 duplicate, 1 rejected, 0 refused \(opted out\); stopped: interrupted/,
-  );
+  const m =
+    /chat: (\d+) messages from 1 channel\(s\) in [\d.]+s \([^)]*\): (\d+) new, 0 duplicate, 1 rejected, 0 refused \(opted out\); stopped: interrupted/
+      .exec(text);
+  assert.ok(m, text);
+  // Everything received is stored, in order: at least the fifteen, the pending ones by the
+  // final flush (15 of them received while 10 were written, unless the pause before SIGINT
+  // let more arrive).
+  const received = Number(m[1]);
+  assert.ok(received >= 15 && received < times.length, text);
+  assert.equal(Number(m[2]), received);
   assert.deepEqual(
-    (await readMessages(data)).map((m) => m.text),
-    Array.from({ length: 15 }, (_, i) => `m${i}`),
+    (await readMessages(data)).map((r) => r.text),
+    Array.from({ length: received }, (_, i) => `m${i}`),
   );
 });
 

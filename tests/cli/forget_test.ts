@@ -213,11 +213,11 @@ Deno.test("forget under a concurrent monitor: no loss, no duplicate, no torn lin
     "--channels",
     "bigchan,otherchan",
     "--offline",
-    // Paced (about 400 messages a second, some 50 s in all), so that the monitor is still
-    // writing when the forget ends even on a loaded machine: a run as fast as possible could
-    // end before a slow forget did, and then nothing would be tested.
+    // Paced (about 100 messages a second, some 200 s in all) and stopped by SIGINT once the
+    // test has seen the monitor write after the forget: the replay cannot run out before a
+    // slow forget ends, however loaded the machine.
     "--speed",
-    "20",
+    "5",
     "--batch-size",
     "500",
     "--flush-ms",
@@ -228,13 +228,38 @@ Deno.test("forget under a concurrent monitor: no loss, no duplicate, no torn lin
     "--fixtures-dir",
     fixtures,
   ], { cwd: dir.path });
+  const output = collect(monitor);
+  let exited = false;
+  void output.then(() => exited = true);
   const logPath = join(dataDir, "logs", "messages.jsonl");
   const logSize = () => Deno.stat(logPath).then((s) => s.size, () => 0);
-  // Forget once the monitor has written a good part, while it is still writing.
-  while (await logSize() < 1_000_000) await new Promise((r) => setTimeout(r, 20));
-  const f = await runMain(["forget", "--user", "someuser", "--data-dir", dataDir]);
-  const sizeAtForget = await logSize();
-  const out = await collect(monitor);
+  /** Polls `check` while the monitor runs (it must not end before it is stopped). */
+  const whileRunning = async (what: string, check: () => Promise<boolean>) => {
+    for (const deadline = Date.now() + 300_000; !(await check());) {
+      if (exited) throw new Error(`the monitor exited while waiting for ${what}`);
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  let f: Awaited<ReturnType<typeof runMain>>;
+  let sizeAtForget: number;
+  try {
+    // Forget once the monitor has written a good part, while it is still writing.
+    await whileRunning("500 kB of log", async () => await logSize() >= 500_000);
+    f = await runMain(["forget", "--user", "someuser", "--data-dir", dataDir]);
+    sizeAtForget = await logSize();
+    // Their messages that arrive after the forget are stored again (they did not opt out).
+    await whileRunning(
+      "the monitor to write someuser's messages after the forget",
+      async () =>
+        (await readMessages(dataDir, { whileWriting: true })).some((m) =>
+          m.user_name === "someuser"
+        ),
+    );
+  } finally {
+    if (!exited) monitor.kill("SIGINT");
+  }
+  const out = await output;
   assertEquals(out.code, 0, out.stderr);
   // The user was not opted out, so their messages that arrive after the forget are stored
   // again, and the check may rightly find the name in them (exit 1, saying where).
@@ -256,16 +281,21 @@ Deno.test("forget under a concurrent monitor: no loss, no duplicate, no torn lin
   const ids = stored.map((m) => m.message_id);
   assertEquals(new Set(ids).size, ids.length, "duplicate ids");
   await assertMissing(`${logPath}.corrupt`);
+  // What the replay sent before it was stopped: the rows (in time order, as replayed) up to
+  // the last one stored.
+  const position = new Map(rows.map((r, i) => [r.message_id!, i]));
+  const last = Math.max(...ids.map((id) => position.get(id) ?? -1));
+  const replayed = rows.slice(0, last + 1);
   // Nobody else lost a message, whether stored before the forget or after it.
   const have = new Set(ids);
-  const others = rows.filter((r) => r.user_name !== "someuser");
+  const others = replayed.filter((r) => r.user_name !== "someuser");
   assertEquals(others.filter((r) => !have.has(r.message_id!)).length, 0);
   assertEquals(
     stored.length,
     others.length + stored.filter((m) => m.user_name === "someuser").length,
   );
   // Theirs: those stored before the forget are gone; those that arrived after it are there.
-  const theirs = rows.filter((r) => r.user_name === "someuser");
+  const theirs = replayed.filter((r) => r.user_name === "someuser");
   const kept = stored.filter((m) => m.user_name === "someuser");
   assertEquals(removed + kept.length, theirs.length);
   assert(kept.length > 0 && removed > 0);

@@ -162,10 +162,12 @@ Deno.test("subjects enrich --network asks the configured endpoint, with a time l
   await using dir = await tempDir();
   const ALICE = "ff8d9819fc0e12bf0d24892e45987e249a28dce836a85cad60e28eaaa8c6d976";
   let slow = false;
+  // A slow answer waits until the test is done with it (never a race against the time limit).
+  const { promise: released, resolve: release } = Promise.withResolvers<void>();
   await using server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen: () => {} },
     async (req) => {
-      if (slow) await new Promise((r) => setTimeout(r, 400));
+      if (slow) await released;
       return new Response(null, { status: new URL(req.url).pathname.endsWith(ALICE) ? 200 : 404 });
     },
   );
@@ -199,7 +201,7 @@ Deno.test("subjects enrich --network asks the configured endpoint, with a time l
   const io2 = fakeIO();
   assertEquals(await main([...args, "--timeout-ms", "100"], io2), 0);
   assertEquals(io2.stderr, "email_alice@example.com: gravatar_like: timed out after 100 ms\n");
-  await new Promise((r) => setTimeout(r, 400));
+  release();
 });
 
 Deno.test("subjects enrich: usage errors exit 2, no subjects exits 1", async () => {

@@ -10,11 +10,12 @@ interface Rec {
   text: string;
 }
 
-const openLog = (path: string) =>
+const openLog = (path: string, windowIds?: number) =>
   new JsonlLog<Rec>(path, {
     idKey: "id",
     idOf: (r) => r.id,
     serialize: (r) => JSON.stringify({ id: r.id, text: r.text }),
+    ...(windowIds !== undefined ? { windowIds } : {}),
   });
 
 /** Records with multi-byte and long texts, so that byte offsets differ from string indexes. */
@@ -221,5 +222,104 @@ Deno.test("idFromLine() finds the top-level id whatever the other string fields 
         assert.equal(idFromLine(line, "message_id"), id);
       },
     ),
+  );
+});
+
+Deno.test("JsonlLog catches a repeat whose id left the in-memory window, before and after a restart", async () => {
+  await using dir = await tempDir();
+  const path = join(dir.path, "m.jsonl");
+  const log = openLog(path, 4);
+  for (let i = 0; i < 40; i += 5) await log.append(recs(i, i + 5));
+  const stats = log.idStats;
+  assert.ok(stats.inMemory < 4, `window holds ${stats.inMemory} ids`);
+  assert.equal(stats.onDisk + stats.inMemory, 40);
+  assert.ok(stats.runs <= 4, `${stats.runs} runs for 40 ids (they merge)`);
+  const again = await log.append(recs(0, 45));
+  assert.deepEqual(ids(again.written), ids(recs(40, 45)));
+  assert.equal(again.duplicates, 40);
+  // A new instance reads the runs from disk and only the log's tail from the file.
+  const restarted = openLog(path, 4);
+  const r = await restarted.append([...recs(0, 50), ...recs(3, 4)]);
+  assert.deepEqual(ids(r.written), ids(recs(45, 50)));
+  assert.deepEqual(ids(await linesOf(path)), ids(recs(0, 50)));
+  assert.equal(restarted.size, 50);
+});
+
+Deno.test("JsonlLog stays exact when its id runs are behind the log, missing, or unreadable", async () => {
+  await using dir = await tempDir();
+  const path = join(dir.path, "m.jsonl");
+  await openLog(path, 4).append(recs(0, 20));
+  // Lines appended by a writer that kept no runs (an older version): the runs cover a prefix.
+  await Deno.writeTextFile(
+    path,
+    recs(20, 30).map((r) => JSON.stringify(r)).join("\n") + "\n",
+    { append: true },
+  );
+  const behind = await openLog(path, 4).append(recs(0, 32));
+  assert.deepEqual(ids(behind.written), ["id-30", "id-31"]);
+  // No runs at all: rebuilt from the log.
+  await Deno.remove(`${path}.ids`, { recursive: true });
+  const missing = await openLog(path, 4).append(recs(0, 33));
+  assert.deepEqual(ids(missing.written), ["id-32"]);
+  // A manifest that cannot be read counts as none; a run cut short too.
+  await Deno.writeTextFile(join(`${path}.ids`, "manifest.json"), "{not json");
+  const garbled = await openLog(path, 4).append(recs(0, 34));
+  assert.deepEqual(ids(garbled.written), ["id-33"]);
+  const runFile = [...Deno.readDirSync(`${path}.ids`)].find((e) => e.name.endsWith(".ids"))!;
+  await Deno.truncate(join(`${path}.ids`, runFile.name), 16);
+  const cut = await openLog(path, 4).append(recs(0, 35));
+  assert.deepEqual(ids(cut.written), ["id-34"]);
+  assert.deepEqual(ids(await linesOf(path)), ids(recs(0, 35)));
+});
+
+Deno.test("JsonlLog drops the id runs of a log that was replaced", async () => {
+  await using dir = await tempDir();
+  const path = join(dir.path, "m.jsonl");
+  const log = openLog(path, 3);
+  await log.append(recs(0, 20));
+  // Rewritten without id-0..id-9 (as forget does), while the runs still name them.
+  const tmp = `${path}.tmp`;
+  await Deno.writeTextFile(tmp, recs(10, 20).map((r) => JSON.stringify(r)).join("\n") + "\n");
+  await Deno.rename(tmp, path);
+  for (const w of [log, openLog(path, 3)]) {
+    const r = await w.append(recs(0, 20));
+    assert.ok(r.written.length === 10 || r.written.length === 0);
+  }
+  assert.deepEqual(
+    ids(await linesOf(path)).sort(),
+    [...ids(recs(10, 20)), ...ids(recs(0, 10))].sort(),
+  );
+});
+
+Deno.test("JsonlLog with small windows: concurrent writers and restarts store each id once", async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(
+        fc.tuple(fc.nat(2), fc.array(fc.nat(60), { maxLength: 15 }), fc.boolean()),
+        { maxLength: 12 },
+      ),
+      fc.integer({ min: 1, max: 6 }),
+      async (steps, windowIds) => {
+        await using dir = await tempDir();
+        const path = join(dir.path, "m.jsonl");
+        const all = recs(0, 61);
+        const writers = [openLog(path, windowIds), openLog(path, windowIds), openLog(path, 2)];
+        const seen = new Set<string>();
+        await Promise.all(steps.map(async ([w, batch, restart], k) => {
+          if (restart) writers[w] = openLog(path, windowIds);
+          const r = await writers[w]!.append(batch.map((i) => all[i]!));
+          for (const x of r.written) seen.add(x.id);
+          return k;
+        }));
+        const stored = steps.some(([, b]) => b.length > 0) ? ids(await linesOf(path)) : [];
+        assert.equal(new Set(stored).size, stored.length, "an id was written twice");
+        assert.deepEqual(
+          new Set(stored),
+          new Set(steps.flatMap(([, b]) => b.map((i) => `id-${i}`))),
+        );
+        assert.deepEqual(new Set(stored), seen);
+      },
+    ),
+    { numRuns: 40 },
   );
 });

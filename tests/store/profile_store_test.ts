@@ -160,3 +160,35 @@ Deno.test("profileFileName() never leaves its folder, whatever the name", () => 
   assert.equal(profileFileName("someuser"), "someuser.json");
   assert.notEqual(profileFileName("a/b"), profileFileName("a\\b"));
 });
+
+Deno.test("ProfileStore with a rollup cache emptied at every flush writes the same profiles", async () => {
+  await using dir = await tempDir();
+  const { DerivedWriter } = await import("../../src/store/derived_writer.ts");
+  const all = withIds(Array.from({ length: 240 }, (_, i) =>
+    msg({
+      ts: new Date(Date.UTC(2025, 8, 2, 12, 0, i)).toISOString(),
+      user_name: `u${i % 13}`,
+      channel: i % 3 === 0 ? "c1" : "c2",
+      text: `hello ${i % 7} world ${i % 5} https://example.com/${i % 4}`,
+    })));
+  const evicting = join(dir.path, "evicting");
+  const log = messageLog(evicting);
+  const w = await DerivedWriter.open(evicting, { index: false, rollupCacheBytes: 0 });
+  try {
+    for (const b of splitAt(all, [40, 90, 91, 170])) {
+      await log.append(b);
+      await w.catchUp();
+      w.flushProfiles();
+    }
+    w.flushProfiles(true);
+  } finally {
+    w.close();
+  }
+  const fresh = join(dir.path, "fresh");
+  await Deno.mkdir(join(fresh, "logs"), { recursive: true });
+  await Deno.copyFile(layout(evicting).messages, layout(fresh).messages);
+  await rebuildDerived(fresh, { index: false });
+  const got = await readTree(join(evicting, "profiles"));
+  assert.equal(got.size, 13 + 2);
+  assert.deepEqual(got, await readTree(join(fresh, "profiles")));
+});

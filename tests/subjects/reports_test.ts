@@ -1,12 +1,9 @@
 import { assert, assertEquals, assertMatch, assertRejects } from "../support/assert.ts";
 import { join } from "node:path";
-import {
-  buildReport,
-  presenceFromMessages,
-  regenerateReports,
-  renderMarkdown,
-  writeReport,
-} from "../../src/subjects/reports.ts";
+import { buildReport } from "../../src/subjects/reports.ts";
+import { presenceFromMessages } from "../../src/subjects/report_presence.ts";
+import { renderMarkdown } from "../../src/subjects/report_markdown.ts";
+import { regenerateReports, writeReport } from "../../src/subjects/report_files.ts";
 import { NotFoundError, UsageError } from "../../src/errors.ts";
 import { escapeHtml } from "../../src/web/render/html.ts";
 import { renderReportHtml as renderHtml } from "../../src/web/render/report.ts";

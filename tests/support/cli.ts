@@ -133,8 +133,15 @@ export function runCli(args: string[], options: SpawnOptions): Promise<CliResult
   return collect(spawnCli(args, options));
 }
 
-/** Reads `messages.jsonl` of a data dir as parsed records (throws on a line that is not JSON). */
-export async function readMessages(dataDir: string): Promise<Array<Record<string, unknown>>> {
+/**
+ * Reads `messages.jsonl` of a data dir as parsed records (throws on a line that is not JSON).
+ * `whileWriting`: a monitor may be appending, so a last line without its newline yet is a
+ * batch still being written, left out (otherwise it is an error).
+ */
+export async function readMessages(
+  dataDir: string,
+  options: { whileWriting?: boolean } = {},
+): Promise<Array<Record<string, unknown>>> {
   let text: string;
   try {
     text = await Deno.readTextFile(join(dataDir, "logs", "messages.jsonl"));
@@ -142,6 +149,7 @@ export async function readMessages(dataDir: string): Promise<Array<Record<string
     if (e instanceof Deno.errors.NotFound) return [];
     throw e;
   }
+  if (options.whileWriting) text = text.slice(0, text.lastIndexOf("\n") + 1);
   if (text === "") return [];
   if (!text.endsWith("\n")) throw new Error("messages.jsonl does not end with a newline");
   return text.slice(0, -1).split("\n").map((line, i) => {

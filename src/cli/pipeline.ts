@@ -1,0 +1,99 @@
+/**
+ * What `chat run` and `import` share: one source joined to the analysis (known emotes, the
+ * subjects' watchlist, redaction, signals), the opt-out rule (refusal and scrubbing) and the
+ * Store the configuration names, with derived data following the appends unless `--log-only`.
+ * Warnings of the derived writer are printed when it closes; the caller prints the summary, then
+ * fails (with `derivedFailure`) if the derived writer met problems.
+ *
+ * @module
+ */
+import type { CommonOptions } from "../config.ts";
+import { runChat, type RunOptions, type RunSummary } from "../chat/runner.ts";
+import type { ChatSource } from "../chat/source.ts";
+import { loadKnownEmotes } from "../analysis/emotes.ts";
+import { compileWatchlist } from "../analysis/hits.ts";
+import { detectSignals } from "../analysis/signals.ts";
+import { readSubjects } from "../subjects/loading.ts";
+import { privacyFilter } from "../query/privacy_filter.ts";
+import { optOutScrubber } from "../privacy/optout.ts";
+import { openStore } from "../store/store.ts";
+import { storeConfig } from "./args.ts";
+import type { CliIO } from "./io.ts";
+
+/** Options of {@link runPipeline}. */
+export interface PipelineOptions {
+  common: CommonOptions;
+  /** Write only the logs; the index and profiles (or the database) catch up later. */
+  logOnly: boolean;
+  /** Keep emails and phone numbers as written. */
+  keepPii: boolean;
+  region: string;
+  /** Prefix of the notes printed on stderr (`chat`, `import`). */
+  label: string;
+  /** Re-read the opt-out list this often while running (a monitor runs for days). */
+  privacyRefreshMs?: number;
+  /** The runner's own options (batching, duration, signal, progress and problem callbacks). */
+  run: Omit<
+    RunOptions,
+    "store" | "analysis" | "admit" | "scrubMessage" | "scrubEvent" | "afterFlush"
+  >;
+}
+
+/** What a pipeline run did, and how many problems the derived writer met (printed). */
+export interface PipelineOutcome {
+  summary: RunSummary;
+  derivedProblems: number;
+}
+
+/** Runs `source` through analysis into the configured Store; throws the runner's failure. */
+export async function runPipeline(
+  source: ChatSource,
+  options: PipelineOptions,
+  io: CliIO,
+): Promise<PipelineOutcome> {
+  const { dataDir, fixturesDir, quiet } = options.common;
+  const knownEmotes = await loadKnownEmotes(fixturesDir);
+  const subjects = await readSubjects(dataDir);
+  const store = await openStore(storeConfig(options.common));
+  // --log-only writes only this data dir's logs. With a database they are its journal, pushed
+  // by the next command that reads; the PostgreSQL store's own appends would push each batch.
+  const journal = options.logOnly && store.kind !== "embedded"
+    ? await openStore({ dataDir })
+    : store;
+  const privacy = await privacyFilter(store);
+  const scrub = optOutScrubber(() => privacy.exclusion().users);
+  // Index and profiles follow the log (in a worker thread, so ingest does not wait for them).
+  const derived = options.logOnly ? null : await store.follow();
+  // An opt-out added while a monitor runs takes effect within seconds.
+  const privacyTimer = options.privacyRefreshMs === undefined
+    ? undefined
+    : setInterval(() => void privacy.refresh().catch(() => {}), options.privacyRefreshMs);
+  let derivedProblems = 0;
+  const summary = await runChat(source, {
+    ...options.run,
+    store: journal,
+    ...(derived ? { afterFlush: derived.afterFlush } : {}),
+    analysis: {
+      knownEmotes,
+      watchlist: compileWatchlist(subjects),
+      redact: !options.keepPii,
+      region: options.region,
+      detectSignals: (text, channel, emotes) => detectSignals(text, { channel, emotes }),
+    },
+    admit: (m) => privacy.allows(m.user_name, m.channel),
+    // Opt-out is forget going forward: their login leaves other people's records too.
+    scrubMessage: scrub.message,
+    scrubEvent: scrub.event,
+  }).finally(async () => {
+    clearInterval(privacyTimer);
+    const followed = await derived?.close();
+    for (const w of followed?.problems ?? []) {
+      io.err(`warning: index/profiles: ${w}\n`);
+      derivedProblems++;
+    }
+    if (!quiet) { for (const n of followed?.notes ?? []) io.err(`${options.label}: ${n}\n`); }
+    if (journal !== store) await journal.close();
+    await store.close();
+  });
+  return { summary, derivedProblems };
+}
