@@ -1,6 +1,7 @@
 /**
  * Import benchmark: the same generated messages written three ways (replay fixtures, one raw
- * Twitch IRC capture, one TwitchDownloader chat JSON per channel), then each stored into a fresh
+ * Twitch IRC capture, one TwitchDownloader chat JSON per channel; each with the author's display
+ * name, as Twitch gives it), then each stored into a fresh
  * data dir through the whole CLI: `chat run --offline --speed 0` (the baseline) beside
  * `import --format irc` and `import --format twitchdownloader`, first log-only, then with the
  * index and profiles on. Prints rates and the ratio of each import to the replay of the same
@@ -8,10 +9,13 @@
  * derived state on).
  *
  *   deno run -A bench/import.ts [--count 1000000] [--channels 4] [--log-only] [--keep]
+ *   deno run -A bench/import.ts --inputs-only DIR [--count N]   (only writes the inputs, to profile)
+ *   deno run -A bench/import.ts --inputs DIR [--tree PATH]      (reuses them; runs PATH's CLI)
  */
 import { parseArgs } from "node:util";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { generateChat } from "../scripts/chatgen.ts";
+import { TD_TAIL, tdComment, tdHead } from "../scripts/vod_sample.ts";
 import { DENO, measure, type Measured, perSecond } from "./_proc.ts";
 
 const { values } = parseArgs({
@@ -21,75 +25,26 @@ const { values } = parseArgs({
     channels: { type: "string", default: "4" },
     "log-only": { type: "boolean", default: false },
     keep: { type: "boolean", default: false },
+    "inputs-only": { type: "string" },
+    inputs: { type: "string" },
+    tree: { type: "string" },
   },
 });
 const count = Number(values.count);
 const nChannels = Number(values.channels);
 const root = new URL("..", import.meta.url).pathname;
+/** The tree whose CLI is measured (another checkout, to compare in one run). */
+const tree = values.tree ?? root;
+const inputsOnly = values["inputs-only"];
 const tmp = await Deno.makeTempDir({ prefix: "osint-import-" });
-const EMOTES = new Set([
-  "Kappa",
-  "LUL",
-  "PogChamp",
-  "KEKW",
-  "monkaS",
-  "Sadge",
-  "catJAM",
-  "OMEGALUL",
-]);
-
-/** A TwitchDownloader comment as the tool writes it (fragments split at emotes). */
-function tdComment(l: ReturnType<typeof generateChat> extends Generator<infer T> ? T : never) {
-  const fragments: { text: string; emoticon: { emoticon_id: string } | null }[] = [];
-  let plain = "";
-  for (const word of l.text.split(" ")) {
-    if (EMOTES.has(word)) {
-      if (plain) fragments.push({ text: plain, emoticon: null });
-      plain = "";
-      fragments.push({ text: word, emoticon: { emoticon_id: "25" } });
-      plain = " ";
-    } else plain += (plain && plain !== " " ? " " : "") + word;
-  }
-  if (plain.trim()) fragments.push({ text: plain, emoticon: null });
-  return {
-    _id: l.message_id,
-    created_at: l.ts,
-    channel_id: "9001",
-    content_type: "video",
-    content_id: "2001234567",
-    content_offset_seconds: 0,
-    commenter: {
-      display_name: l.user_name,
-      _id: l.user_id,
-      name: l.user_name,
-      type: null,
-      bio: null,
-      created_at: "2019-05-01T10:00:00Z",
-      updated_at: "2024-01-01T10:00:00Z",
-      logo: "https://static-cdn.jtvnw.net/jtv_user_pictures/x-profile_image-300x300.png",
-    },
-    source: "chat",
-    state: "published",
-    message: {
-      body: l.text,
-      bits_spent: 0,
-      fragments,
-      is_action: false,
-      user_badges: [{ _id: "subscriber", version: "12" }],
-      user_color: "#1E90FF",
-      user_notice_params: { msg_id: null },
-      emoticons: [],
-    },
-    more_replies: false,
-  };
-}
-
+/** Where the inputs are written, or read from when they were written before. */
+const inputDir = resolve(inputsOnly ?? values.inputs ?? tmp);
 /** Writes the fixtures, the IRC capture and the TwitchDownloader files for `n` messages. */
 async function makeInputs(n: number) {
-  const fx = join(tmp, "fixtures");
+  const fx = join(inputDir, "fixtures");
   await Deno.mkdir(join(fx, "chat"), { recursive: true });
   await Deno.copyFile(join(root, "fixtures", "emotes.json"), join(fx, "emotes.json"));
-  const tdDir = join(tmp, "twitchdownloader");
+  const tdDir = join(inputDir, "twitchdownloader");
   await Deno.mkdir(tdDir, { recursive: true });
   const channels = Array.from({ length: nChannels }, (_, i) => `bench_channel_${i}`);
   const enc = new TextEncoder();
@@ -99,14 +54,10 @@ async function makeInputs(n: number) {
   for (const c of channels) {
     fixtures.set(c, await open(join(fx, "chat", `${c}.jsonl`)));
     const td = await open(join(tdDir, `${c}.json`));
-    await td.write(enc.encode(
-      `{"FileInfo":{"Version":{"Major":1,"Minor":3,"Patch":1}},"streamer":{"name":"${c}",` +
-        `"id":9001,"login":"${c}"},"video":{"title":"bench","id":"1","start":0,"end":1},` +
-        `"comments":[`,
-    ));
+    await td.write(enc.encode(tdHead(c)));
     tds.set(c, td);
   }
-  const irc = await open(join(tmp, "capture.irc.txt"));
+  const irc = await open(join(inputDir, "capture.irc.txt"));
   // Buffered writes: each file's pending pieces and the separator that ends each piece.
   const bufs = new Map<Deno.FsFile, { parts: string[]; sep: string }>();
   const push = async (f: Deno.FsFile, s: string, sep: string) => {
@@ -130,7 +81,9 @@ async function makeInputs(n: number) {
       ids: true,
     })
   ) {
-    await push(fixtures.get(l.channel)!, JSON.stringify(l), "\n");
+    // The replay's lines carry the display name the IRC tags and the TwitchDownloader comments
+    // carry, so that all three store the same messages (and the profiles fold the same names).
+    await push(fixtures.get(l.channel)!, JSON.stringify({ ...l, display_name: l.user_name }), "\n");
     await push(
       irc,
       `@badge-info=;badges=subscriber/12;color=#1E90FF;display-name=${l.user_name};first-msg=0;` +
@@ -140,7 +93,9 @@ async function makeInputs(n: number) {
         `.tmi.twitch.tv PRIVMSG #${l.channel} :${l.text}`,
       "\r\n",
     );
-    const comment = JSON.stringify(tdComment(l));
+    const comment = JSON.stringify(
+      tdComment({ ...l, message_id: l.message_id!, user_id: l.user_id! }),
+    );
     await push(tds.get(l.channel)!, firstTd.delete(l.channel) ? comment : "," + comment, "");
   }
   for (const [f, b] of bufs) {
@@ -148,7 +103,7 @@ async function makeInputs(n: number) {
   }
   for (const f of fixtures.values()) f.close();
   for (const td of tds.values()) {
-    await td.write(enc.encode(`],"embeddedData":null}`));
+    await td.write(enc.encode(TD_TAIL));
     td.close();
   }
   irc.close();
@@ -158,8 +113,25 @@ async function makeInputs(n: number) {
   return {
     fx,
     channels,
-    irc: join(tmp, "capture.irc.txt"),
-    ircBytes: await size(join(tmp, "capture.irc.txt")),
+    irc: join(inputDir, "capture.irc.txt"),
+    ircBytes: await size(join(inputDir, "capture.irc.txt")),
+    tdDir,
+    tdBytes,
+  };
+}
+
+/** The inputs an earlier `--inputs-only` wrote into `inputDir`. */
+async function existingInputs() {
+  const channels = Array.from({ length: nChannels }, (_, i) => `bench_channel_${i}`);
+  const size = async (p: string) => (await Deno.stat(p)).size;
+  const tdDir = join(inputDir, "twitchdownloader");
+  let tdBytes = 0;
+  for (const c of channels) tdBytes += await size(join(tdDir, `${c}.json`));
+  return {
+    fx: join(inputDir, "fixtures"),
+    channels,
+    irc: join(inputDir, "capture.irc.txt"),
+    ircBytes: await size(join(inputDir, "capture.irc.txt")),
     tdDir,
     tdBytes,
   };
@@ -173,12 +145,12 @@ async function cli(args: string[], dataDir: string, n: number): Promise<Measured
     "--allow-read",
     "--allow-write",
     "--allow-env",
-    join(root, "main.ts"),
+    join(tree, "main.ts"),
     ...args,
     "--quiet",
     "--data-dir",
     dataDir,
-  ], { cwd: root });
+  ], { cwd: tree });
   if (run.code !== 0) throw new Error(`${args.slice(0, 2).join(" ")} failed: ${run.stderr}`);
   const text = await Deno.readTextFile(join(dataDir, "logs", "messages.jsonl"));
   const lines = text.split("\n").length - 1;
@@ -186,12 +158,18 @@ async function cli(args: string[], dataDir: string, n: number): Promise<Measured
   return run;
 }
 
-const inputs = await makeInputs(count);
+if (inputsOnly !== undefined) await Deno.mkdir(inputsOnly, { recursive: true });
+const inputs = values.inputs !== undefined ? await existingInputs() : await makeInputs(count);
+if (inputsOnly !== undefined) {
+  console.log(`inputs for ${count} messages in ${inputsOnly}`);
+  await Deno.remove(tmp, { recursive: true });
+  Deno.exit(0);
+}
 console.log(
   `import benchmark: ${count.toLocaleString("en-US")} messages, ${nChannels} channels; ` +
     `IRC capture ${(inputs.ircBytes / 1e6).toFixed(0)} MB, TwitchDownloader JSON ${
       (inputs.tdBytes / 1e6).toFixed(0)
-    } MB`,
+    } MB; CLI of ${tree}`,
 );
 const modes = values["log-only"] ? [true] : [true, false];
 for (const logOnly of modes) {

@@ -10,7 +10,7 @@ import { normalizeLogin } from "../normalize.ts";
 import { messageIdFor } from "../analysis/message_id.ts";
 import { emoteNamesFromTag } from "../analysis/emote_ranges.ts";
 import { openLineBatches } from "../line_reader.ts";
-import type { ChatItem, MessageDraft } from "./source.ts";
+import type { ChatBatch, ChatItem, MessageDraft } from "./source.ts";
 import { sleep as clockSleep, systemClock } from "./clock.ts";
 import { parseChatTime } from "./chat_time.ts";
 import { oversizedDraft } from "./draft_limits.ts";
@@ -148,6 +148,9 @@ async function* channelBatches(
   }
 }
 
+/** Most items handed over at once when they are due together (speed 0, or a burst). */
+const HAND_OVER = 1024;
+
 /** A cursor over one channel: the current batch and a position in it. */
 interface Cursor {
   it: AsyncGenerator<Parsed[]>;
@@ -158,17 +161,18 @@ interface Cursor {
 
 /**
  * A replay source over the fixture files of `channels`. Malformed lines come out as
- * `problem` items (`file:line: field: reason`) and the replay goes on.
+ * `problem` items (`file:line: field: reason`) and the replay goes on. Items due at once are
+ * handed over as a batch.
  */
 export function replaySource(
   options: ReplayOptions,
-): (signal: AbortSignal) => AsyncGenerator<ChatItem> {
+): (signal: AbortSignal) => AsyncGenerator<ChatItem | ChatBatch> {
   const speed = options.speed ?? 1;
   const maxGap = options.maxGapMs ?? 3000;
   const sleep = options.sleep ??
     ((ms: number, signal: AbortSignal) => clockSleep(systemClock, ms, signal));
   const now = options.now ?? Date.now;
-  return async function* (signal: AbortSignal): AsyncGenerator<ChatItem> {
+  return async function* (signal: AbortSignal): AsyncGenerator<ChatItem | ChatBatch> {
     const cursors: Cursor[] = options.channels.map((c) => ({
       it: channelBatches(options.fixturesDir, c, now),
       buf: [],
@@ -197,12 +201,21 @@ export function replaySource(
         c.pos = 0;
       }
     };
+    // Items due now go out together (one hand-over, not one await per message); whatever is
+    // gathered goes out before any sleep, so pacing is unchanged.
+    let ready: ChatItem[] = [];
+    const handOver = (): ChatItem | ChatBatch => {
+      const out = ready;
+      ready = [];
+      return out.length === 1 ? out[0]! : { kind: "batch", items: out };
+    };
     try {
       for (const c of cursors) await advance(c);
       let prevMs: number | null = null;
       let due = now();
       while (!signal.aborted) {
-        while (problems.length) yield problems.shift()!;
+        for (let k = 0; k < problems.length; k++) ready.push(problems[k]!);
+        problems.length = 0;
         let best: Cursor | null = null;
         for (const c of cursors) {
           if (c.head && (best === null || c.head.ms < best.head!.ms)) best = c;
@@ -213,14 +226,20 @@ export function replaySource(
           // Schedule against an absolute deadline so that many short sleeps do not drift.
           due += Math.min(Math.max(0, head.ms - prevMs) / speed, maxGap);
           const wait = due - now();
-          if (wait > 1) await sleep(wait, signal);
+          if (wait > 1) {
+            if (ready.length) yield handOver();
+            await sleep(wait, signal);
+          }
           if (signal.aborted) break;
         }
         prevMs = head.ms;
-        yield { kind: "message", draft: head.draft };
+        ready.push({ kind: "message", draft: head.draft });
+        if (ready.length >= HAND_OVER) yield handOver();
         await advance(best);
       }
-      while (problems.length) yield problems.shift()!;
+      for (let k = 0; k < problems.length; k++) ready.push(problems[k]!);
+      problems.length = 0;
+      if (ready.length) yield handOver();
     } finally {
       await Promise.all(cursors.map((c) => c.it.return(undefined)));
     }

@@ -104,10 +104,13 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   // Every file's format is known before anything is written.
   const files = await planImport(p.positionals, format);
   const stats = newImportStats(files.length);
+  const logOnly = p.values["log-only"] === true;
   const source = importSource(files, {
     ...(channel !== undefined ? { channel } : {}),
     utcOffsetMinutes,
     stats,
+    // Log only: the other core is free, so the files are parsed there.
+    worker: logOnly,
   });
 
   const status = new StatusLine(io, quiet);
@@ -115,7 +118,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   let shown = 0;
   const { summary, derivedProblems } = await runPipeline(source, {
     common: p.common,
-    logOnly: p.values["log-only"] === true,
+    logOnly,
     keepPii: p.values["keep-pii"] === true,
     region,
     label: "import",

@@ -8,7 +8,7 @@
  */
 import type { ChatEvent } from "../schemas.ts";
 import { InputError } from "../errors.ts";
-import type { ChatItem, ChatSource, MessageDraft } from "../chat/source.ts";
+import type { ChatBatch, ChatItem, ChatSource, MessageDraft } from "../chat/source.ts";
 import { JsonStreamError } from "./json_stream.ts";
 
 /** The formats an import reads, in the order detection tries them. */
@@ -110,8 +110,9 @@ export interface ImportOptions {
 }
 
 /**
- * A chat source over `files`, each read by the reader of its format. Problems become `problem`
- * items; skipped records are only counted. Stops between batches when aborted.
+ * A chat source over `files`, each read by the reader of its format, handed over a batch of
+ * items per batch read. Problems become `problem` items; skipped records are only counted.
+ * Stops between batches when aborted.
  */
 export function fileSource(
   files: readonly { path: string; reader: FileReader }[],
@@ -123,7 +124,7 @@ export function fileSource(
   };
   const stats = options.stats ?? newImportStats();
   stats.filesTotal = files.length;
-  return async function* (signal: AbortSignal): AsyncGenerator<ChatItem> {
+  return async function* (signal: AbortSignal): AsyncGenerator<ChatItem | ChatBatch> {
     for (const { path, reader } of files) {
       if (signal.aborted) return;
       stats.file = path;
@@ -131,12 +132,17 @@ export function fileSource(
       try {
         for await (const batch of batches) {
           stats.records += batch.length;
-          for (const o of batch) {
+          // One hand-over per batch read, not one per record: an await per record costs as
+          // much as parsing it.
+          const items: ChatItem[] = [];
+          for (let k = 0; k < batch.length; k++) {
+            const o = batch[k]!;
             // Messages and events have the shape of chat items: they go out as they are.
-            if (o.kind === "message" || o.kind === "event") yield o;
+            if (o.kind === "message" || o.kind === "event") items.push(o);
             else if (o.kind === "skip") stats.skipped++;
-            else yield { kind: "problem", where: o.where ?? path, reason: o.reason };
+            else items.push({ kind: "problem", where: o.where ?? path, reason: o.reason });
           }
+          if (items.length) yield { kind: "batch", items };
           if (signal.aborted) return;
         }
       } catch (e) {

@@ -193,7 +193,10 @@ function fakeClock(overshoot = 0) {
 
 async function collect(options: ReplayOptions, signal = new AbortController().signal) {
   const items: ChatItem[] = [];
-  for await (const item of replaySource(options)(signal)) items.push(item);
+  for await (const item of replaySource(options)(signal)) {
+    if (item.kind === "batch") items.push(...item.items);
+    else items.push(item);
+  }
   return items;
 }
 
@@ -317,7 +320,8 @@ Deno.test("replaySource() stops promptly when aborted mid-sleep", async () => {
         sleep: (ms, signal) => sleep(clock, ms, signal),
       })(controller.signal)
     ) {
-      seen.push(item);
+      if (item.kind === "batch") seen.push(...item.items);
+      else seen.push(item);
     }
   })();
   await clock.waitForTimer((ms) => ms === 10_000);

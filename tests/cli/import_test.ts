@@ -152,6 +152,42 @@ Deno.test("import: killed with SIGKILL mid-way, the log holds whole records; imp
   assertEquals(new Set(stored.map((m) => m.message_id)).size, 60000);
 });
 
+Deno.test("import --log-only: Ctrl-C mid-way stops the reader thread, keeps what was read, says so", async () => {
+  await using dir = await tempDir();
+  const capture = join(dir.path, "big.irc.txt");
+  const lines: string[] = [];
+  for (let i = 0; i < 200_000; i++) {
+    const user = `user_${i % 500}`;
+    lines.push(
+      `@id=int-${i};tmi-sent-ts=${1710093600000 + i};user-id=${i % 500} ` +
+        `:${user}!${user}@${user}.tmi.twitch.tv PRIVMSG #example_streamer :message number ${i}`,
+    );
+  }
+  await Deno.writeTextFile(capture, lines.join("\n") + "\n");
+  const dataDir = join(dir.path, "data");
+  const args = ["import", capture, "--data-dir", dataDir, "--log-only", "--batch-size", "500"];
+  const child = spawnCli(args, { cwd: dir.path });
+  const log = join(dataDir, "logs", "messages.jsonl");
+  for (;;) {
+    const size = await Deno.stat(log).then((s) => s.size, () => 0);
+    if (size > 0) break;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  child.kill("SIGINT");
+  const out = await child.output();
+  const stderr = new TextDecoder().decode(out.stderr);
+  assertEquals(out.code, 0, stderr);
+  const stored = await logLines(dataDir);
+  // Whatever was read before the signal is stored whole; the rest comes with the next import.
+  const summary = /: (\d+) new, 0 duplicate/.exec(stderr);
+  assert(summary, stderr);
+  assertEquals(stored.length, Number(summary[1]));
+  if (stored.length < 200_000) assertMatch(stderr, /interrupted/);
+  const again = await runMain(args);
+  assertEquals(again.code, 0, again.stderr);
+  assertEquals(new Set((await logLines(dataDir)).map((m) => m.message_id)).size, 200_000);
+});
+
 Deno.test("import runs with read, write and env only (no network)", async () => {
   await using dir = await tempDir();
   const child = spawnCli(["import", TD, "--data-dir", join(dir.path, "data"), "--log-only"], {

@@ -34,15 +34,18 @@ interface Read {
   skipped: number;
 }
 
-async function read(paths: string[], channel?: string): Promise<Read> {
+async function read(paths: string[], channel?: string, worker = false): Promise<Read> {
   const stats = newImportStats();
   const files = await planImport(paths);
-  const source = importSource(files, { ...(channel ? { channel } : {}), stats });
+  const source = importSource(files, { ...(channel ? { channel } : {}), stats, worker });
   const out: Read = { messages: [], events: [], problems: [], skipped: 0 };
-  for await (const item of source(new AbortController().signal) as AsyncIterable<ChatItem>) {
-    if (item.kind === "message") out.messages.push(item.draft);
-    else if (item.kind === "event") out.events.push(item.event);
-    else if (item.kind === "problem") out.problems.push(`${item.where}: ${item.reason}`);
+  for await (const got of source(new AbortController().signal)) {
+    // Sources hand items over one by one or in batches.
+    for (const item of got.kind === "batch" ? got.items : [got] as ChatItem[]) {
+      if (item.kind === "message") out.messages.push(item.draft);
+      else if (item.kind === "event") out.events.push(item.event);
+      else if (item.kind === "problem") out.problems.push(`${item.where}: ${item.reason}`);
+    }
   }
   out.skipped = stats.skipped;
   return out;
@@ -259,6 +262,68 @@ Deno.test("a truncated JSON file and a corrupt gzip file are reported; the other
     assertEquals(r.messages.filter((m) => m.source === "import:twitchdownloader").length, 4);
     const irc = r.messages.filter((m) => m.source === "import:irc").map((m) => m.message_id);
     assertEquals(irc.slice(-5), (await read([IRC])).messages.map((m) => m.message_id));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("importSource() with a worker reads every sample as the readers here do", async () => {
+  const all = [TD, IRC, JL, JLT, CHATTERINO];
+  assertEquals(await read(all, undefined, true), await read(all));
+  assertEquals(await read([CD], "example_streamer", true), await read([CD], "example_streamer"));
+});
+
+Deno.test("importSource() with a worker: the same errors and problems as here", async () => {
+  // A --channel that disagrees stops the import with the same InputError.
+  for (const path of [TD, IRC]) {
+    const here = await assertRejects(() => read([path], "other_channel"), InputError);
+    const there = await assertRejects(() => read([path], "other_channel", true), InputError);
+    assertEquals([there.where, there.message], [here.where, here.message]);
+  }
+  // A truncated JSON file and a corrupt gzip file are problems; the next file is read.
+  const dir = await Deno.makeTempDir();
+  try {
+    const whole = await Deno.readTextFile(TD);
+    const cut = join(dir, "a_cut.json");
+    await Deno.writeTextFile(cut, whole.slice(0, whole.indexOf('"_id": "broken-1"')));
+    const gz = join(dir, "b_cut.txt.gz");
+    const file = await Deno.open(IRC);
+    await Deno.writeFile(gz, file.readable.pipeThrough(new CompressionStream("gzip")));
+    const bytes = await Deno.readFile(gz);
+    await Deno.writeFile(gz, bytes.subarray(0, bytes.length - 6));
+    const there = await read([cut, gz, IRC], undefined, true);
+    assertEquals(there, await read([cut, gz, IRC]));
+    assert(
+      there.problems.some((p) =>
+        p.endsWith("corrupt gzip stream does not have a matching checksum")
+      ),
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("importSource() with a worker stops reading when its reader stops early", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    // Several batches of lines (a batch is a chunk of 1 MiB).
+    const line = (await Deno.readTextFile(IRC)).split("\n").find((l) => l.includes("PRIVMSG"))!;
+    const big = join(dir, "big.irc.txt");
+    await Deno.writeTextFile(
+      big,
+      Array.from({ length: 12_000 }, (_, i) => line.replace(/;id=[^;]+/, `;id=m${i}`)).join("\n"),
+    );
+    const files = await planImport([big, IRC]);
+    const stats = newImportStats();
+    let batches = 0;
+    for await (
+      const got of importSource(files, { stats, worker: true })(new AbortController().signal)
+    ) {
+      if (got.kind === "batch" && ++batches === 1) break;
+    }
+    assertEquals(batches, 1);
+    assert(stats.records > 0 && stats.records < 12_000, String(stats.records));
+    // The worker is gone and nothing is left running (the test sanitizers check).
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
