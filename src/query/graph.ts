@@ -74,12 +74,14 @@ export async function interactionGraph(
     ...(q.channel !== undefined ? { channel: q.channel } : {}),
     ...(q.sinceMs !== undefined ? { sinceMs: q.sinceMs } : {}),
     ...(q.untilMs !== undefined ? { untilMs: q.untilMs } : {}),
+    // Opted-out channels are left out by the store (as searches leave them out).
+    excludeChannels: [...privacy.exclusion().channels],
   };
   const input = await store.interactions(scope);
   for (const a of input.authors) {
     const p = dir.canonical(a.person);
     const login = a.person.startsWith("#") ? null : a.person;
-    if (!privacy.allows(login, a.channel) || hidden.has(p)) continue;
+    if (!privacy.allows(login, "") || hidden.has(p)) continue;
     messages += a.count;
     graph.count(p, a.count);
   }

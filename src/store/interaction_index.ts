@@ -64,9 +64,14 @@ export function interactionRowOf(m: Message): InteractionRow | null {
 function scopeWhere(
   q: InteractionScope,
   cid: number | null,
+  excluded: readonly number[],
 ): { where: string; params: number[] } {
   const conds: string[] = [];
   const params: number[] = [];
+  if (excluded.length > 0) {
+    conds.push(`cid NOT IN (${excluded.map(() => "?").join(",")})`);
+    params.push(...excluded);
+  }
   if (cid !== null) {
     conds.push("cid = ?");
     params.push(cid);
@@ -95,7 +100,7 @@ function namesById(db: DatabaseSync): Map<number, string> {
 
 /**
  * The indexed messages in scope that address someone, as interaction records (in row order),
- * and how many messages each person wrote in each channel in scope.
+ * and how many messages each person wrote in scope.
  */
 export function indexedInteractions(
   db: DatabaseSync,
@@ -110,7 +115,10 @@ export function indexedInteractions(
     if (row === undefined) return { addressing: [], authors: [] };
     cid = Number(row.id);
   }
-  const { where, params } = scopeWhere(q, cid);
+  const excluded = (q.excludeChannels ?? []).map((c) =>
+    (db.prepare("SELECT id FROM names WHERE name = ?").get(c) as { id: number } | undefined)?.id
+  ).filter((id) => id !== undefined).map(Number);
+  const { where, params } = scopeWhere(q, cid, excluded);
   const name = (id: number | bigint) => names.get(Number(id)) ?? "";
   const addressing: InteractionInput["addressing"] = [];
   const rows = db.prepare(
@@ -143,16 +151,12 @@ export function indexedInteractions(
         : {}),
     });
   }
-  // Counted over the covering person index when no channel narrows (no table reads).
+  // Counted in the person index's order (no sort; no table reads without a channel).
   const counts = db.prepare(
-    `SELECT pid, cid, count(*) AS n FROM messages ${
+    `SELECT pid, count(*) AS n FROM messages ${
       cid === null ? "INDEXED BY messages_person" : ""
-    } ${where} GROUP BY pid, cid`,
-  ).all(...params) as Array<{ pid: number; cid: number; n: number }>;
-  const authors: AuthorCount[] = counts.map((r) => ({
-    person: name(r.pid),
-    channel: name(r.cid),
-    count: Number(r.n),
-  }));
+    } ${where} GROUP BY pid`,
+  ).all(...params) as Array<{ pid: number; n: number }>;
+  const authors: AuthorCount[] = counts.map((r) => ({ person: name(r.pid), count: Number(r.n) }));
   return { addressing, authors };
 }

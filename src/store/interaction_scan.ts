@@ -44,24 +44,18 @@ function authorOf(line: string): InteractionRecord | null {
   return { ts, channel, user_id, user_name, mentions: [] };
 }
 
-/** Author counts being summed, by person key and channel. */
+/** Author counts being summed, by person key. */
 export class AuthorTally {
-  #counts = new Map<string, Map<string, number>>();
+  #counts = new Map<string, number>();
 
-  /** Adds `n` messages of `person` in `channel`. */
-  add(person: string, channel: string, n = 1): void {
-    let byChannel = this.#counts.get(person);
-    if (!byChannel) this.#counts.set(person, byChannel = new Map());
-    byChannel.set(channel, (byChannel.get(channel) ?? 0) + n);
+  /** Adds `n` messages of `person`. */
+  add(person: string, n = 1): void {
+    this.#counts.set(person, (this.#counts.get(person) ?? 0) + n);
   }
 
   /** The sums. */
   counts(): AuthorCount[] {
-    const out: AuthorCount[] = [];
-    for (const [person, byChannel] of this.#counts) {
-      for (const [channel, count] of byChannel) out.push({ person, channel, count });
-    }
-    return out;
+    return [...this.#counts].map(([person, count]) => ({ person, count }));
   }
 }
 
@@ -79,6 +73,7 @@ export async function scanInteractions(
   const sinceIso = q.sinceMs === undefined ? null : new Date(q.sinceMs).toISOString();
   const untilIso = q.untilMs === undefined ? null : new Date(q.untilMs).toISOString();
   const channelNeedle = q.channel === undefined ? null : `"channel":"${q.channel}"`;
+  const excluded = q.excludeChannels?.length ? new Set(q.excludeChannels) : null;
   let batches;
   try {
     batches = await openLineBatches(layout(dataDir).messages, { start });
@@ -107,9 +102,10 @@ export async function scanInteractions(
         };
       }
       if (q.channel !== undefined && r.channel !== q.channel) continue;
+      if (excluded !== null && excluded.has(r.channel)) continue;
       if (sinceIso !== null && r.ts < sinceIso) continue;
       if (untilIso !== null && r.ts >= untilIso) continue;
-      tally.add(r.user_id !== null && r.user_id !== "" ? `#${r.user_id}` : r.user_name, r.channel);
+      tally.add(r.user_id !== null && r.user_id !== "" ? `#${r.user_id}` : r.user_name);
       if (r.mentions.length > 0 || (r.reply_to && r.reply_to.user_name !== "")) addressing.push(r);
     }
   }
@@ -127,7 +123,7 @@ export async function embeddedInteractions(
   const indexed = await readIndexed(dataDir, "messages", (ix) => indexedInteractions(ix.db, q));
   const addressing = indexed?.value.addressing ?? [];
   const tally = new AuthorTally();
-  for (const a of indexed?.value.authors ?? []) tally.add(a.person, a.channel, a.count);
+  for (const a of indexed?.value.authors ?? []) tally.add(a.person, a.count);
   if (indexed === null || indexed.offset < indexed.size) {
     await scanInteractions(dataDir, q, indexed?.offset ?? 0, addressing, tally);
   }

@@ -43,10 +43,9 @@ export type { LoginSpan };
 /** What the interaction graph reads of a message: who wrote it, when, where, and to whom. */
 export type InteractionRecord = InteractionSource;
 
-/** How many messages one person (a person key: `#<user_id>`, or a login) wrote in one channel. */
+/** How many messages one person (a person key: `#<user_id>`, or a login) wrote in scope. */
 export interface AuthorCount {
   person: string;
-  channel: string;
   count: number;
 }
 
@@ -54,7 +53,7 @@ export interface AuthorCount {
 export interface InteractionInput {
   /** Every message in scope that addresses someone (mentions or a reply), in no set order. */
   addressing: InteractionRecord[];
-  /** How many messages each person wrote in each channel in scope (all of them). */
+  /** How many messages each person wrote in scope (all of them). */
   authors: AuthorCount[];
 }
 
@@ -72,6 +71,8 @@ export interface InteractionScope {
   sinceMs?: number;
   /** Exclusive, epoch ms. */
   untilMs?: number;
+  /** Channels left out (the opt-out list's, joined by the query layer). */
+  excludeChannels?: readonly string[];
 }
 import type { QueryFilter } from "./message_query.ts";
 
@@ -402,7 +403,7 @@ export interface Store {
   displayNames(): Promise<Map<string, string[]>>;
   /**
    * The interaction graph's input: every message in scope that addresses someone, reduced to
-   * who addressed whom, and how many messages each person wrote per channel.
+   * who addressed whom, and how many messages each person wrote.
    */
   interactions(q: InteractionScope): Promise<InteractionInput>;
 

@@ -154,15 +154,19 @@ async function checkReads(store: Store, all: Message[], events: ChatEvent[], lab
     `${label}: addressing`,
   );
   const counts = new Map<string, number>();
-  for (const m of all) {
-    const k = `${personKey(m)} ${m.channel}`;
-    counts.set(k, (counts.get(k) ?? 0) + 1);
-  }
+  for (const m of all) counts.set(personKey(m), (counts.get(personKey(m)) ?? 0) + 1);
   assert.deepEqual(
-    new Map(input.authors.map((a) => [`${a.person} ${a.channel}`, a.count])),
+    new Map(input.authors.map((a) => [a.person, a.count])),
     counts,
     `${label}: authors`,
   );
+  const noDevchat = await store.interactions({ excludeChannels: ["devchat"] });
+  assert.equal(
+    noDevchat.authors.reduce((n, a) => n + a.count, 0),
+    all.filter((m) => m.channel !== "devchat").length,
+    `${label}: authors without a channel`,
+  );
+  assert.ok(noDevchat.addressing.every((r) => r.channel !== "devchat"), `${label}: excluded`);
   const inDevchat = await store.interactions({ channel: "devchat", sinceMs: BASE + 10_000 });
   assert.equal(
     inDevchat.authors.reduce((n, a) => n + a.count, 0),

@@ -383,7 +383,8 @@ export class PostgresStore implements Store {
     for await (const batch of this.db.allMessages(where)) {
       for (const m of batch) {
         if ((since !== null && m.ts < since) || (until !== null && m.ts >= until)) continue;
-        tally.add(personKey(m), m.channel);
+        if (q.excludeChannels?.includes(m.channel)) continue;
+        tally.add(personKey(m));
         if (m.mentions.length === 0 && !(m.reply_to && m.reply_to.user_name !== "")) continue;
         addressing.push({
           ts: m.ts,
