@@ -33,6 +33,7 @@ import { layout, profileDir, type ProfileKind, profilePath } from "./layout.ts";
 import type { JsonlLog } from "./log.ts";
 import { type LogMark, markHolds } from "./log_mark.ts";
 import { MessageIndex } from "./message_index.ts";
+import { derivedCurrent } from "./derived_current.ts";
 import { search } from "./message_search.ts";
 import { aroundBySearch, indexedMessagesAround } from "./message_context.ts";
 import {
@@ -116,6 +117,9 @@ export class EmbeddedStore implements Store {
   catchUp(
     options: { index?: boolean; profiles?: boolean } = {},
   ): Promise<CatchUpSummary | null> {
+    // Nothing to do (the common case of a reader): answered without the writer's databases.
+    const current = derivedCurrent(this.dataDir, options);
+    if (current !== null) return Promise.resolve(current);
     return derivedWriter().then((m) => m.catchUpDerived(this.dataDir, options));
   }
 
