@@ -20,14 +20,14 @@ import { openLineBatches } from "../line_reader.ts";
 import { layout } from "./layout.ts";
 import { markHolds } from "./log_mark.ts";
 import { parseLogRecord } from "./log_record.ts";
+import { readRecords } from "./candidate_records.ts";
 import {
   type Candidate,
   compareCandidates,
   type IndexLiteral,
   type IndexQuery,
-  type MessageIndex,
-  readRecords,
-} from "./message_index.ts";
+} from "./index_query.ts";
+import type { MessageIndex } from "./message_index.ts";
 import { dropReader, reader } from "./index_reader.ts";
 import {
   type Literal,
