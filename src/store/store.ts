@@ -192,12 +192,14 @@ export interface Store {
 
   // --- identity: persons across logins (raw: the query layer applies the opt-out list) ---
   /**
-   * The login spans of the person rollups (see `src/analysis/identity.ts`), as far as the
-   * rollups have got: all of them, or with `about` (logins or user ids as typed) those of the
-   * persons named and of every holder of their logins (enough to resolve and list them).
+   * The login spans of the person rollups (see `src/analysis/identity.ts`), current with what
+   * is stored (a store whose rollups lag behind its log catches them up first; while a running
+   * monitor holds the writer, at most one flush behind): all of them, or with `about` (logins
+   * or user ids as typed) those of the persons named and of every holder of their logins
+   * (enough to resolve and list them).
    */
   loginSpans(about?: readonly string[]): Promise<LoginSpan[]>;
-  /** Every display name seen, by rollup key (`#<user_id>` or login). */
+  /** Every display name seen, by rollup key (`#<user_id>` or login); current as `loginSpans`. */
   displayNames(): Promise<Map<string, string[]>>;
   /**
    * The interaction graph's input: every message in scope that addresses someone, reduced to
