@@ -24,7 +24,7 @@
 import { join, relative } from "node:path";
 import { StoreError, wrapError } from "../errors.ts";
 import { readJsonLines } from "../line_reader.ts";
-import { type ChatEvent, type Message, PrivacyFile, UserProfile } from "../schemas.ts";
+import type { ChatEvent, Message, PrivacyFile, UserProfile } from "../schemas.ts";
 import { jsonText, writeFileAtomic } from "./atomic.ts";
 import { writerBusy } from "./writer_lock.ts";
 import { deletions, searchEvents } from "./event_search.ts";
@@ -78,6 +78,9 @@ import type {
 const derivedWriter = () => import("./derived_writer.ts");
 const derived = () => import("./derived.ts");
 const logs = () => import("./logs.ts");
+
+/** The opt-out list's schema, imported only when there is a list to check (see `SchemaRef`). */
+const privacySchema = async () => (await import("../schemas.ts")).PrivacyFile;
 
 const EMPTY_OPTOUT: PrivacyFile = { version: 1, optout: { users: [], channels: [] } };
 
@@ -167,6 +170,7 @@ export class EmbeddedStore implements Store {
   async userProfile(name: string): Promise<UserProfile | null> {
     const v = await readJsonFile(profilePath(this.dataDir, "user", name));
     if (v === undefined) return null;
+    const { UserProfile } = await import("../schemas.ts");
     const r = UserProfile.safeParse(v);
     return r.success ? r.data : null;
   }
@@ -255,7 +259,7 @@ export class EmbeddedStore implements Store {
   }
 
   async readOptOut(): Promise<PrivacyFile> {
-    return (await readSchemaFile(layout(this.dataDir).privacy, PrivacyFile)) ??
+    return (await readSchemaFile(layout(this.dataDir).privacy, privacySchema)) ??
       structuredClone(EMPTY_OPTOUT);
   }
 
