@@ -20,7 +20,7 @@ import { type HitRow, readHits } from "../query/hits.ts";
 import { type Timeline, timeline } from "../query/timeline.ts";
 import { type Neighbors, neighbors } from "../query/graph.ts";
 import { readPrivacy, updatePrivacy } from "../privacy/optout.ts";
-import { readSubjects, resolveSubject } from "../subjects/loading.ts";
+import { readSubjects, resolveSubject } from "../subjects/subject_list.ts";
 import { buildReport, type SubjectReport } from "../subjects/reports.ts";
 import type { ProfileKind, Store } from "../store/store.ts";
 import { Follower, type LiveItem } from "./follow.ts";
@@ -216,7 +216,7 @@ export function openWorkspace(raw: Store, options: WorkspaceOptions = {}): Works
       return await subjectSummaries(dataDir, await hitsOf());
     },
     async subjectReport(ref) {
-      const found = resolveSubject(await readSubjects(dataDir), ref);
+      const found = await resolveSubject(await readSubjects(dataDir), ref);
       if (!found) return null;
       await store.catchUp();
       return await buildReport(store, found.key);
@@ -225,7 +225,7 @@ export function openWorkspace(raw: Store, options: WorkspaceOptions = {}): Works
       let subject: string | undefined;
       if (o.subject !== undefined) {
         const subjects = await readSubjects(dataDir);
-        const found = resolveSubject(subjects, o.subject);
+        const found = await resolveSubject(subjects, o.subject);
         if (!found) throw new NotFoundError(`subject: no loaded subject "${o.subject}"`);
         subject = found.key;
       }
