@@ -308,6 +308,9 @@ export function withGuessedStreamer(canon: Canon): Canon | null {
   const pieces = canon.pieces.map((p) => ({ ...p }));
   const name = guessStreamer(pieces, canon.addressed !== null);
   if (name === null) return null;
+  // "o rui" -> "rui": no article before the streamer.
+  const at = pieces.findIndex((p) => p.guessed);
+  if (at > 0 && pieces[at - 1]!.art) pieces.splice(at - 1, 1);
   // "la copine de STREAMER" -> "STREAMER 's gf" now that the name is the streamer.
   rewritePhrases(pieces);
   return assemble(pieces, canon.addressed, canon.lang, name);

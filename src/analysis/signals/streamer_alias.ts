@@ -115,6 +115,10 @@ const PARTNER_OF = new Set(["gf", "bf", "wife", "husband", "fiance", "partner"])
 /** An auxiliary that asks before its subject: "does theo have a gf", "hat jürgen ne freundin". */
 const AUX_FIRST = /^(?:is|was|does|did|has|have|are|were|can|will)$/;
 
+/** The shape of a noun of a role or a thing in the languages read ("zagueiro", "técnico"). */
+const ROLE_NOUN =
+  /^\p{L}{3,}(?:eiro|eira|ador|adora|ista|ico|ica|ero|era|eur|euse|eau|ier|ière|iste|ente|ante|ter|ner|ler)$/u;
+
 /** Could piece `p` be a first name or a login (not a word of chat, a pronoun, an emote)? */
 function nicknameLike(p: Piece): boolean {
   const w = p.w;
@@ -158,6 +162,13 @@ export function guessStreamer(pieces: Piece[], addressed: boolean): string | nul
       const name = p.w;
       pieces[i] = { ...p, w: "STREAMER", guessed: true };
       return name;
+    }
+    // "o rui namora a inês", "der jürgen hat a freundin", "el nico anda con sol": chat in these
+    // languages puts an article before a first name.
+    // A role ("o zagueiro", "el técnico", "le poteau") is no first name.
+    if (k >= 0 && pieces[k]!.art) {
+      if (ROLE_NOUN.test(p.w) || PERSON_WORDS.has(p.w)) continue;
+      k--;
     }
     const aux = k >= 0 && AUX_FIRST.test(pieces[k]!.w);
     if (aux) k--;

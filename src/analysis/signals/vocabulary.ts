@@ -246,7 +246,8 @@ export const NON_PERSON = new Set(
     "sunday monday friday samedi dimanche vendredi sabado sábado domingo viernes samstag " +
     "sonntag freitag sexta boys floor squad team guys crew homies gang fam todo todos partida " +
     "fome medo sono vida equipe equipo équipe jeu juego jogo spiel runde ronda rodada game " +
-    "hambre faim hunger miedo peur angst"
+    "hambre faim hunger miedo peur angst ball bola pelota balón balon ballon empate apito " +
+    "whistle"
   ).split(" "),
 );
 /** Verbs that follow "his gf" as a subject and are no name ("does ur gf watch"). */
@@ -407,7 +408,8 @@ export const PERSON_WORDS = new Set(
     "irmã irma soeur sœur cousin cousine primo prima kumpel amigo amiga ami amie friend homie " +
     "teammate dude guy man woman dad mom uncle aunt boss neighbor neighbour roommate teacher " +
     "tio tia onkel tante oncle brother sister father mother son daughter kid nephew niece " +
-    "grandpa grandma manager duo modo camarógrafo camara kameramann cadreur")
+    "grandpa grandma manager duo modo camarógrafo camara kameramann cadreur juiz juez árbitro " +
+    "arbitro arbitre schiri schiedsrichter referee ref moderador modérateur técnico tecnico")
     .split(" "),
 );
 
