@@ -40,6 +40,10 @@ export const otherSense: Guard = (m: Match): Stop | null => {
       `"married to ${canon.pieces[m.relEnd + 2]?.w ?? ""}" is not a person`,
     );
   }
+  // "casaste bem essas duas cartas": matched well, not wed.
+  if ((rel === "married" || rel === "marry") && afterRel === "well") {
+    return stop("other-sense", `"${rel} well" is a good match of things, not a wedding`);
+  }
   if (rel === "engaged" && /^(?:in|with|by|af|as|on|into)$/.test(afterRel)) {
     return stop("other-sense", `"engaged ${afterRel}" is not about a fiancé`);
   }

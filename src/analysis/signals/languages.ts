@@ -151,8 +151,8 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "comprometido comprometida comprometio comprometió= engaged;" +
       "sale salen saliendo anda andan= dating; andas andás= you dating; casas= you marry; te= -; casar casarse= marry; va= going; salia salía salio salió anduvo andaba= dated;" +
       "sigue= is still; más= more; pololea pololean pololeando= dating; pololeaba pololeo pololeó= dated; luego= then; despues después= after; tal= certain; cierta cierto= certain; estuvo= was; ha= has; liado liada liaron= dating; enrollado enrollada= dating; rollo= something; siguen= are still; sigues= you are still;" +
-      "esta está= is; estan están= are; estas estás= you are; es= is; son= are;" +
-      "sos eres= you are; era= was; fue= was; eran= were;" +
+      "esta está= is; estan están= are; estas estás= you are; estáis estais sois= you guys are; viven vivir= live; es= is; son= are;" +
+      "sos eres= you are; tú= you; bien= well; era= was; fue= was; eran= were;" +
       "con= with; y= and; e= and; o u= or; pero= but; sino= but; no= not; nunca= never;" +
       "nadie= nobody; nada= nothing; ya= already; todavia todavía aun aún= still; ahora= now;" +
       "juntos juntas= together; soltero soltera solteros solteras= single;" +
@@ -171,8 +171,8 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
     "tem= has; foi= was; depois= after; entao então= then; tal= certain; certa= certain; saindo anda andam andando= dating; casal= couple; pegando= seeing; acabaram= broke up; oficializou oficializaram= confirmed; têm= have; tens= you have; namorada= gf; namorado= bf; mina= girl; boy= man; namorados= a couple;" +
       "namora namoram namorando= dating; namorava namorou andou= dated; ficando ficou fica= seeing; ficante= partner;" +
       "esposa mulher= wife; marido esposo= husband; noivo noiva noivos= engaged; ex-namorada ex-namorado= ex;" +
-      "casado casada casados casadas casou casaram= married; chama chama-se= called; sim= yes; casar= marry; vai= going; parceiro parceira= partner;" +
-      "ta tá está esta= is; és= you are; mesmo= really; tao tão estão estao= are; é= is; sao são= are; era= was;" +
+      "casado casada casados casadas casou casaram= married; chama chama-se= called; sim= yes; casar= marry; vai= going to; parceiro parceira= partner;" +
+      "ta tá está esta= is; bem= well; vão vao= are going to; moram morar morando= live; és= you are; mesmo= really; tao tão estão estao= are; é= is; sao são= are; era= was;" +
       "com= with; e= and; ou= or; mas= but; nao não= not; nunca= never; ninguem ninguém= nobody;" +
       "ainda= still; agora= now; ja já= already; juntos juntas= together;" +
       "solteiro solteira solteiros= single; ele= he; ela= she; eles= they;" +
@@ -220,6 +220,72 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
   ),
 };
 
+/**
+ * Regular "-ar" verbs of a relationship in Spanish and Portuguese: the stem, and what its
+ * present, past and infinitive forms mean ("" where a form means something else too, as "casa"
+ * is a house). Every regular form of them is read, so "namoras", "namoraram", "pololeaban" and
+ * "te casaste" read like the forms chat writes most.
+ */
+const AR_VERBS: Record<"es" | "pt", [stem: string, now: string, past: string, inf: string][]> = {
+  es: [
+    ["and", "dating", "dated", ""],
+    ["polole", "dating", "dated", "date"],
+    ["cas", "", "married", "marry"],
+    ["separ", "", "broke up", ""],
+    ["termin", "", "broke up", ""],
+    ["divorci", "", "divorced", ""],
+    ["bes", "", "kissed", ""],
+    ["mud", "", "moved in", ""],
+  ],
+  pt: [
+    ["namor", "dating", "dated", "date"],
+    ["and", "dating", "dated", ""],
+    ["cas", "", "married", "marry"],
+    ["separ", "", "broke up", ""],
+    ["termin", "", "broke up", ""],
+    ["divorci", "", "divorced", ""],
+    ["beij", "", "kissed", ""],
+    ["mud", "", "moved in", ""],
+  ],
+};
+/** The regular "-ar" endings: present and past, third and second person, gerund, infinitive. */
+const AR_ENDINGS: Record<"es" | "pt", Record<"now" | "now2" | "past" | "past2" | "inf", string>> = {
+  es: {
+    now: "a an ando",
+    now2: "as ás",
+    past: "ó aron aba aban",
+    past2: "aste abas",
+    inf: "ar arse",
+  },
+  pt: { now: "a am ando", now2: "as", past: "ou aram ava avam", past2: "aste avas", inf: "ar" },
+};
+
+/** The forms of {@link AR_VERBS} that open a clause without a subject (third person). */
+const AR_THIRD: Record<"es" | "pt", string[]> = { es: [], pt: [] };
+for (const lang of ["es", "pt"] as const) {
+  const lexicon = LEXICON[lang];
+  const e = AR_ENDINGS[lang];
+  for (const [stem, now, past, inf] of AR_VERBS[lang]) {
+    const forms: [string, string, boolean][] = [
+      [e.now, now, true],
+      [e.now2, now && "you " + now, false],
+      [e.past, past, true],
+      [e.past2, past && "you " + past, false],
+      [e.inf, inf, false],
+    ];
+    for (const [endings, meaning, third] of forms) {
+      if (!meaning) continue;
+      for (const end of words(endings)) {
+        const w = stem + end;
+        // A form the lexicon already reads (or reads otherwise) keeps its reading.
+        if (lexicon.has(w) || lexicon.has(fold(w))) continue;
+        lexicon.set(w, meaning);
+        if (third) AR_THIRD[lang].push(w);
+      }
+    }
+  }
+}
+
 /** Is `w` a word of one of the lexicons ("nao", "ma", "tu")? Such a word is never a name. */
 export function isFunctionWord(w: string): boolean {
   for (const lexicon of Object.values(LEXICON)) if (lexicon.has(w)) return true;
@@ -247,12 +313,12 @@ export const SUBJECTLESS: Record<Exclude<Lang, "en">, ReadonlySet<string>> = {
   es: new Set(
     words(
       "volvio volvió tiene sale sigue esta está es salia salía salio salió anduvo caso casó termino terminó corto cortó separo separó divorcio divorció andaba anda separaron cortaron terminaron",
-    ),
+    ).concat(AR_THIRD.es),
   ),
   pt: new Set(
     words(
       "voltou tem namora ta tá está esta é casou terminou separou namorava namorou andou divorciou terminaram separaram",
-    ),
+    ).concat(AR_THIRD.pt),
   ),
   de: new Set(words("hat ist datet war")),
   fr: new Set(words("a est sort voit sortait")),

@@ -33,6 +33,9 @@ const PHRASES: readonly [Step[], Put[]][] = [
   [[isPartner, "of", isStreamer], [2, "'s", 0]],
   [["the", isPartner, "of", isThird], ["his", 1]],
   [[isPartner, "of", isThird], ["his", 0]],
+  // "tú y rober estáis juntos": the pair is the subject of the second person plural.
+  [[isStreamer, "you", "guys", "are"], [0, "are"]],
+  [["and", isNameish, "you", "guys", "are"], [0, 1, "are"]],
   // "a namorada dele" -> "his gf"
   [["the", isPartner, "HISPOST"], ["his", 1]],
   [[isPartner, "HISPOST"], ["his", 0]],
