@@ -29,6 +29,9 @@ import { addImpliedSubjects, rewritePhrases } from "./word_order.ts";
 /** Hearts and a handshake that join two names: "paco ❤️ carla", "memo 🤝 ximena". */
 const HEART_JOIN = /^(?:❤️?|♥️?|🤝|💕|💞|💘|💑|💏)$/u;
 
+/** A message with a link or a path, where "/" joins no pair. */
+const LINKISH = /:\/\/|www\.|\.[a-z]{2,4}\/|\/\S*\//i;
+
 /** Who the streamer is, for one message. */
 export interface SignalContext {
   /** The channel login (the streamer's login); `#` and `@` are ignored, case too. */
@@ -129,7 +132,11 @@ export function canonicalize(text: string, ctx: SignalContext): Canon {
     const tok = m[0];
     const c0 = tok.charCodeAt(0);
     // "paco ❤️ carla": a heart or a handshake joining two words is a clipped "+".
-    if (HEART_JOIN.test(tok) && pieces.length > 0 && /^[@\p{L}]/u.test(tokens[ti + 1]?.[0] ?? "")) {
+    // "rui + inês ❤️ desde 2022": after a pair, the heart marks it.
+    if (
+      HEART_JOIN.test(tok) && pieces.length > 0 && /^[@\p{L}]/u.test(tokens[ti + 1]?.[0] ?? "") &&
+      !/^(?:\+|and)$/.test(pieces[pieces.length - 2]?.w ?? "")
+    ) {
       push("+", m);
       continue;
     }
@@ -147,6 +154,12 @@ export function canonicalize(text: string, ctx: SignalContext): Canon {
       else push("and", m);
       continue;
     }
+    // "lucas/inès c'est officiel": a slash between two words joins them like "+" (not in links).
+    if (
+      pieces.length > 0 && text.charCodeAt(m.index - 1) === 47 &&
+      tokens[ti - 1]!.index + tokens[ti - 1]![0].length === m.index - 1 &&
+      /^\p{L}+$/u.test(tok) && /^\p{L}+$/u.test(tokens[ti - 1]![0]) && !LINKISH.test(text)
+    ) push("+", { ...m, index: m.index - 1, 0: "/" } as RegExpExecArray);
     if (c0 === 43 || c0 === 61) {
       push(tok[0]!, m);
       continue;

@@ -305,6 +305,41 @@ function moreNames(m: Match, k: number): string[] {
 }
 
 /**
+ * A clause after the match that names the partner left unnamed in it: "her name is hope",
+ * "her names kayla", "sie heißt lara", "elle s'appelle inès", "se llama ana", "ela se chama
+ * bia", "it's søren". The naming opens its clause; the name must read as a name.
+ */
+function namedLater(run: Run, last: number): { name: string; phrase: string } | null {
+  const p = run.canon.pieces;
+  for (let i = last + 1; i < p.length; i++) {
+    const prev = p[i - 1]!.w;
+    if (prev !== "," && prev !== "." && prev !== "and" && prev !== "?") continue;
+    let j = i;
+    if (p[j]?.w === "yes" || p[j]?.w === "and") j++;
+    const w0 = p[j]?.w ?? "";
+    const w1 = p[j + 1]?.w ?? "";
+    const w2 = p[j + 2]?.w ?? "";
+    let k = -1;
+    if ((w0 === "her" || w0 === "his") && w1 === "name" && (w2 === "is" || w2 === "'s")) k = j + 3;
+    else if ((w0 === "her" || w0 === "his") && w1 === "names") k = j + 2;
+    else if ((w0 === "she" || w0 === "he") && w1 === "is" && w2 === "called") k = j + 3;
+    else if ((w0 === "she" || w0 === "he") && w1 === "called") k = j + 2;
+    else if (w0 === "called" || w0 === "named") k = j + 1;
+    else if (w0 === "it" && w1 === "is" && prev === ",") k = j + 2;
+    if (k < 0 || !p[k]) continue;
+    if (p[k]!.art) k++;
+    // The name closes its clause: "it's søren, mods have it pinned", not "it's so cute".
+    const after = p[k + 1]?.w;
+    if (after !== undefined && !/^(?:\?|\.|,|and|lol|btw|tho|fr|now|irl)$/.test(after)) continue;
+    const tc = checkTarget(run, k);
+    if (tc.kind !== "name" || p[k]!.w === "STREAMER") continue;
+    const phrase = p.slice(j, k + 1).filter((x) => x.raw !== "").map((x) => x.raw).join(" ");
+    return { name: tc.name, phrase };
+  }
+  return null;
+}
+
+/**
  * Runs the guards and the target reader over one rule match: the signals, or the guard that
  * stopped it and why.
  *
@@ -339,6 +374,14 @@ export function evaluate(rule: Rule, re: RegExpExecArray, run: Run): Outcome {
     const k2 = pieceAt(run.canon, m.gi.t2[0]);
     const tc = checkTarget(run, k2);
     if (tc.kind === "name" && run.canon.pieces[k2]!.w !== "STREAMER") t.more.push(tc.name);
+  }
+  // "he has a gf, her name is kayla", "hat ne freundin, sie heißt lara": named in a clause after.
+  if (t.target === null && !t.note.startsWith("asks")) {
+    const later = namedLater(run, m.last);
+    if (later) {
+      t.target = later.name;
+      t.note = `named in a later clause: "${later.phrase}"`;
+    }
   }
   const { g, rel } = m;
   if (g.mod && g.mod !== "new" && g.mod !== "current" && g.mod !== "secret") {

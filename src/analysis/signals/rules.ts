@@ -26,17 +26,18 @@ const PARTNER = "gf|bf|wife|husband|fiance|partner|ex";
 const PARTNER_LOOSE = "gf|bf|wife|husband|fiance|partner|ex|girl|bae|man|lady|boo";
 /** What two people are, or were: "together", "a couple", "broke up". */
 const PAIR =
-  "together|a couple|couple|partner|partners|used to date|used to be together|dated|dating|a thing|married|engaged|in a relationship|broke up|break up|split up|split|divorced|kissed|official|officially together|moved in together|living together|live together|(?:so |really )?(?:cute|adorable|perfect|good) together";
+  "together|a couple|couple|partner|partners|used to date|used to be together|dated|dating|a thing|married|engaged|in a relationship|broke up|break up|split up|split|divorced|kissed|official|confirmed|officially together|moved in together|living together|live together|(?:so |really )?(?:cute|adorable|perfect|good) together";
 /** Words between a pair and what they are: "are still", "have been together for 2 years". */
 const PAIR_MID =
-  `(?<mid>(?: (?:${MID_WORDS}|have|has|had|were|both|each other|last|month|year|week|[0-9]+|years|months|weeks|ago|since|for|already|officially|last|the last|(?:in|on|at) (?:the )?[^ ?.,]+))*)`;
+  `(?<mid>(?: (?:${MID_WORDS}|it|have|has|had|were|both|each other|last|month|year|week|[0-9]+|years|months|weeks|ago|since|for|already|officially|last|the last|(?:in|on|at) (?:the )?[^ ?.,]+))*)`;
 /** Words that close a clipped pair: "rexx + sienna confirmed", "ambre x hugo real??". */
 const CLIP_TAIL =
-  "(?<tail>(?: (?:=|confirmed|official|officially|canon|real|couple|a couple|cutest|together|dating|married|engaged|still|now|rn|fr|forever|[0-9]{4}|💍|💕|❤️|❤|💚|😭))*)";
+  "(?<tail>(?: (?:=|confirmed|official|officially|canon|real|couple|a couple|cutest|together|dating|married|engaged|wedding|since|still|now|rn|fr|forever|[0-9]{4}|💍|💕|❤️|❤|💚|😭))*)";
 const POSS = "his|her|ur|your|STREAMER 's";
 const MOD = "(?: (?<mod>new|current|secret|future|former|old|dream))?";
 /** Openers before a clipped form. */
-const CLIP_START = "(?<=^|[?.,] )(?:(?:so|wait|lol|omg|ok|bro|chat|and|yo|fun fact|apparently) )*";
+const CLIP_START =
+  "(?<=^|[?.,] |(?:^| )(?:but|that|with) )(?:(?:so|wait|lol|omg|ok|bro|chat|and|yo|fun fact|apparently) )*";
 
 export type RuleName =
   | "dating"
@@ -86,7 +87,7 @@ const rule = (name: RuleName, base: number, needs: string, source: string): Rule
 });
 const PARTNER_WORDS = "gf bf wife husband fiance partner ex";
 const PAIR_WORDS =
-  "together couple dating thing married engaged relationship broke break split divorced kissed " +
+  "together confirmed couple dating thing married engaged relationship broke break split divorced kissed " +
   "date dated partner official";
 
 export const RULES: readonly Rule[] = [
