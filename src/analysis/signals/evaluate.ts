@@ -9,7 +9,8 @@ import { dislocated, GUARDS, type Match, readMatch, type Stop } from "./guards.t
 import { NAMING_RULES, type Rule } from "./rules.ts";
 import { phraseOf } from "./snippet.ts";
 import { checkTarget, type Run } from "./target.ts";
-import type { Canon } from "./canonical_form.ts";
+import type { Canon, Piece } from "./canonical_form.ts";
+import { nicknameLike } from "./streamer_alias.ts";
 import { pieceAt } from "./clauses.ts";
 import {
   ACTIVITY_NEXT,
@@ -17,6 +18,7 @@ import {
   NO_TARGET,
   NON_PERSON,
   PERSON_NOUN,
+  PERSON_WORDS,
   SEEING_OK,
   SUBJECT_WEIGHT,
 } from "./vocabulary.ts";
@@ -140,6 +142,14 @@ function readTarget(m: Match): TargetRead | Stop {
   if (tc.kind === "name") {
     if (word === "STREAMER") return { guard: "self", why: "the streamer is not their own partner" };
     target = tc.name;
+    // "kaylas his girlfriend mate": the apostrophe of "kayla's" (is) dropped, in a statement.
+    if (
+      rule.name === "name-partner" && canon.lang === "en" && m.mid === "" && !m.g.aux &&
+      /^\p{L}{3,}[^s]s$/u.test(target) && !m.isQuestion
+    ) {
+      target = target.slice(0, -1);
+      note = `"${word} ${g.p} ${rel}": the "'s" of "${target}'s" is "is"`;
+    }
   } else {
     note = tc.why;
     // These rules exist to name someone: without a name they say nothing reliable, except
@@ -192,7 +202,9 @@ function readTarget(m: Match): TargetRead | Stop {
       };
     }
   }
-  return { target, more: target === null ? [] : moreNames(m, k), note };
+  // "c'est hélène sa fiancée ou c'est chloé": after "X is his gf" the list goes on after "gf".
+  const from = rule.name === "name-partner" ? m.last : k;
+  return { target, more: target === null ? [] : moreNames(m, from), note };
 }
 
 /** After "with X", these keep X a partner: "is he with jana together?", "with sara now". */
@@ -281,6 +293,8 @@ function moreNames(m: Match, k: number): string[] {
     let j = i;
     let linked = false;
     let or = false;
+    // "mit der resi zusammen und dann mit der vroni": the pair word closes the first name.
+    if (p[j]?.w === "together") j++;
     while (p[j] && NEXT_LINK.has(p[j]!.w)) {
       if (p[j]!.w !== ",") linked = true;
       if (p[j]!.w === "or") or = true;
@@ -294,7 +308,10 @@ function moreNames(m: Match, k: number): string[] {
     }
     if (!p[j]) break;
     const tc = checkTarget(m.run, j);
-    if (tc.kind !== "name" || p[j]!.w === "STREAMER" || NOT_A_PARTNER.has(p[j]!.w)) break;
+    if (
+      tc.kind !== "name" || p[j]!.w === "STREAMER" || NOT_A_PARTNER.has(p[j]!.w) ||
+      PERSON_WORDS.has(p[j]!.w)
+    ) break;
     // "X or Y" and "with X and with Y" offer a second name; "then Y" must close its phrase.
     const after = p[j + 1]?.w;
     if (!or && !withAgain && after !== undefined && !NAME_CLOSE.test(after)) break;
@@ -326,6 +343,7 @@ function namedLater(run: Run, last: number): { name: string; phrase: string } | 
     else if ((w0 === "she" || w0 === "he") && w1 === "called") k = j + 2;
     else if (w0 === "called" || w0 === "named") k = j + 1;
     else if (w0 === "it" && w1 === "is" && prev === ",") k = j + 2;
+    else if (prev === "," && apposition(p, j)) k = j;
     if (k < 0 || !p[k]) continue;
     if (p[k]!.art) k++;
     // The name closes its clause: "it's søren, mods have it pinned", not "it's so cute".
@@ -337,6 +355,18 @@ function namedLater(run: Run, last: number): { name: string; phrase: string } | 
     return { name: tc.name, phrase };
   }
   return null;
+}
+
+/**
+ * "er hat ne freundin, die lisa", "il sort avec la fille du rp, la jess?": the last clause of the
+ * message is a name alone after an article, set after an unnamed partner. (A bare name there
+ * may call someone: "he has a gf, kai".)
+ */
+function apposition(p: readonly Piece[], j: number): boolean {
+  const k = j + 1;
+  if (!p[j]!.art || !p[k] || !nicknameLike(p[k]!)) return false;
+  for (let i = k + 1; i < p.length; i++) if (p[i]!.w !== "?" && p[i]!.w !== ".") return false;
+  return true;
 }
 
 /**

@@ -152,7 +152,7 @@ export const RULES: readonly Rule[] = [
     "together",
     0.8,
     PAIR_WORDS,
-    `${START}(?:(?<aux>are|were|is)(?: not)? )?(?<s>you|ur|he|she|STREAMER|him|her) (?:and|with)(?: the)? ${TGT}${PAIR_MID} (?<rel>${PAIR})(?= |$)`,
+    `${START}(?:(?<aux>are|were|is|did|do|have|had)(?: not)? )?(?<s>you|ur|he|she|STREAMER|him|her) (?:and|with)(?: the)? ${TGT}${PAIR_MID} (?<rel>${PAIR})(?= |$)`,
   ),
   rule(
     "together-reverse",
@@ -195,8 +195,15 @@ export const RULES: readonly Rule[] = [
   rule(
     "bare-partner",
     0.45,
+    "gf bf wife husband married single taken engaged",
+    `^(?<rel>gf|bf|wife|husband|married|single|taken|engaged) \\?(?: [^ ]+){0,2}$`,
+  ),
+  // "zack gf?", "rio bf??": the streamer's name and a partner word, asked.
+  rule(
+    "bare-partner",
+    0.5,
     "gf bf wife husband",
-    `^(?<rel>gf|bf|wife|husband) \\?(?: [^ ]+){0,2}$`,
+    `${CLIP_START}(?<s>STREAMER) (?<rel>gf|bf|wife|husband) \\?`,
   ),
   // "rexx + sienna confirmed", "ambre x hugo real??", "jake with priya or mia now?"
   rule(

@@ -119,8 +119,19 @@ const AUX_FIRST = /^(?:is|was|does|did|has|have|are|were|can|will)$/;
 const ROLE_NOUN =
   /^\p{L}{3,}(?:eiro|eira|ador|adora|ista|ico|ica|ero|era|eur|euse|eau|ier|ière|iste|ente|ante|ter|ner|ler)$/u;
 
-/** Could piece `p` be a first name or a login (not a word of chat, a pronoun, an emote)? */
-function nicknameLike(p: Piece): boolean {
+/**
+ * Could piece `p` be a first name or a login (not a word of chat, a pronoun, an emote)?
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { nicknameLike } from "./streamer_alias.ts";
+ * const piece = (w: string) => ({ w, s: 0, e: w.length, raw: w, mention: false });
+ * assert.equal(nicknameLike(piece("lisa")), true);
+ * assert.equal(nicknameLike(piece("chat")), false);
+ * ```
+ */
+export function nicknameLike(p: Piece): boolean {
   const w = p.w;
   if (p.mention || p.raw === "" || p.raw.toLowerCase().replace(/’/g, "'") !== w) return false;
   if (!/^\p{L}[\p{L}\p{N}_-]{1,20}$/u.test(w) || /[a-z][A-Z]/.test(p.raw)) return false;

@@ -269,7 +269,7 @@ export const OPENER = new Set(
     "hmm um uh then oh ah , STREAMER think heard guess bet lowkey highkey apparently " +
     "honestly pretty sure fact note newcomers fyi psa reminder obviously clearly " +
     "literally already ya digga alter oye che parce wey güey mano wsh bon bah epa epá neta " +
-    "tio tia hermano gente jungs leute ey eh pues bueno ah"
+    "tio tia hermano gente jungs leute ey eh pues bueno ah now then first"
   ).split(" "),
 );
 
@@ -422,6 +422,7 @@ export const NOT_A_NICKNAME = new Set(
     "this that these those hey hi hello thanks thank please sure real fake big little first " +
     "one two everything anything nothing life viewers viewer sub subs girlfriend boyfriend " +
     "pretty same wow damn dang welcome hmm bruh sis babe reddit twitter insta instagram " +
-    "tiktok discord youtube clip vods lol lmao omg god jesus man men love yes")
+    "tiktok discord youtube clip vods lol lmao omg god jesus man men love yes ladies fellas " +
+    "sorry unlucky rip gg sadly unfortunately")
     .split(" "),
 );
