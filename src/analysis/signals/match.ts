@@ -18,7 +18,7 @@ const WH =
   /(?:^| )(?<!(?:from|by|of|for|to) )(?:who|whom|whos|which|when|how|why|where|what)(?= |$)/;
 /** "..., or not?", "o no", "ou pas", "oder was": a question tag after the match. */
 const OR_TAG =
-  / or (?:(?:still )?(?:not|nah|no|what|that|quoi|something|nothing)|(?:is|are|was|has|does) (?:he|she|STREAMER|you))(?= |$)/;
+  / or (?:(?:still )?(?:not|nah|no|what|that|quoi|something|nothing|nein|non|nao|não)|(?:is|are|was|has|does) (?:he|she|STREAMER|you))(?= |$)/;
 /** One rule match under the guards: the groups, and what the guards derive from them. */
 export interface Match {
   rule: Rule;
@@ -191,7 +191,7 @@ function isQuestion(
 export const NEGATION = /(?:^| )(?:not|never|no longer)(?= |$)/;
 /** Words that dispute a claim or shut the topic down. */
 export const DENIAL =
-  /(?:^| )(?:fake|fake news|lie|lies|lying|not true|untrue|false|debunked|no way|stop asking|quit asking|stop saying|do not ask|nobody cares|who cares|nobody asked|asking if|asking about|asking whether|delulu|in your dreams|in his dreams|in her dreams|he wishes|she wishes|as if|rumou?rs? (?:is|are) (?:fake|false))(?= |$)|(?<!no) cap(?= |$)/;
+  /(?:^| )(?<!(?:not gonna|not going to|no|will not|wont|i will not) )(?:fake|fake news|lie|lies|lying|not true|untrue|false|debunked|no way|stop asking|quit asking|stop saying|do not ask|nobody cares|who cares|nobody asked|asking if|asking about|asking whether|delulu|in your dreams|in his dreams|in her dreams|he wishes|she wishes|as if|rumou?rs? (?:is|are) (?:fake|false))(?= |$)|(?<!no) cap(?= |$)/;
 /** Words that point to a game or a story. */
 const FICTION =
   /(?:^| )(?:in (?:the )?(?:game|sim|story|rp|movie|anime|series|book|novel|lore)|ingame|npc|npcs|character|characters|waifu|husbando|stardew|sims|bg3|baldurs|baldur|persona|personaje|personagem|personnage|romanced|romance|romanceable|playthrough|save file|rp|roleplay|nopixel|gta|skyrim|mass effect|fire emblem|dragon age|witcher|cyberpunk|harvest moon|otome|visual novel|fanfic|episode|movie|anime|manga|film)(?= |$)/;

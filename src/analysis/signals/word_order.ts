@@ -224,10 +224,23 @@ export function addImpliedSubjects(pieces: Piece[]): void {
       (BEFORE_VERB.has(pieces[k]!.w) || VOCATIVE(pieces[k]!.w) || LAUGH.test(pieces[k]!.w))
     ) k--;
     const prev = pieces[k]?.w;
-    if (
-      prev === undefined || prev === "?" || prev === "." || prev === "," || prev === "but" ||
-      prev === "that"
-    ) {
+    // "hat er ne freundin", "tiene él novia": the subject after the verb asks; none to add.
+    const after = pieces[i + 1]?.w;
+    const opens = prev === undefined || prev === "?" || prev === "." || prev === "," ||
+      prev === "but" || prev === "that";
+    if (opens && (after === "he" || after === "she" || after === "STREAMER")) {
+      // "datet er die anna?" -> "is he dating the anna ?"
+      const v = pieces[i]!;
+      if (v.w === "dating" || v.w === "seeing") {
+        pieces.splice(i, 2, { ...v, w: "is", pro: undefined }, pieces[i + 1]!, {
+          ...v,
+          pro: undefined,
+        });
+        i += 2;
+      }
+      continue;
+    }
+    if (opens) {
       const p = pieces[i]!;
       pieces.splice(i, 0, { w: "he", s: p.s, e: p.s, raw: "", mention: false });
       i++;
