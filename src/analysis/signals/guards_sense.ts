@@ -32,7 +32,12 @@ export const otherSense: Guard = (m: Match): Stop | null => {
   if (rel === "dating" || rel === "dated" || rel === "date") {
     const pre = canon.pieces[m.relAt - 1]?.w ?? canon.pieces[m.first - 1]?.w ?? "";
     if (BEFORE_DATING_OTHER.has(pre)) return stop("other-sense", `"${pre} ${rel}"`);
-    if (DATING_OTHER.has(afterRel)) return stop("other-sense", `"${rel} ${afterRel}"`);
+    // "dating back to 1990" is age; "dated back in 2022" is when.
+    const then = canon.pieces[m.relEnd + 2]?.w ?? "";
+    if (
+      DATING_OTHER.has(afterRel) &&
+      !(afterRel === "back" && /^(?:in|when|then|during|before|at|[0-9]{4})$/.test(then))
+    ) return stop("other-sense", `"${rel} ${afterRel}"`);
   }
   if (rel === "married" && g.prep === "to" && !g.t && afterRelTo(canon, m.relEnd)) {
     return stop(

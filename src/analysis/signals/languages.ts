@@ -164,7 +164,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "algo= something; alguien= someone; se= -; usted vos= you; ustedes= you guys;" +
       "desde= since; hace= since; decinos dinos decime dime= tell us; ese esa eso aquel aquella= that; este= this; volvio volvió= is back; antes= before; primero= first; llama= called; besaron= kissed; si= if; sabe saben= know;" +
       "en= in; boda= wedding; seguro= sure; serio= seriously; claro= clearly; posta= really; cuando cuándo= when;" +
-      "dos= two; años anos año= years; meses mes= months; pasado pasada= last;" +
+      "dos= two; año= year; años anos= years; meses mes= months; pasado pasada= last;" +
       "confirmado confirmada confirmadisimo confirmadísimo oficial= confirmed",
   ),
   pt: table(
@@ -181,7 +181,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "quem= who; que q= that; vdd verdade= true; terminaram separaram terminou separou= broke up;" +
       "divorciou divorciaram divorciado divorciada= divorced; algo= something; alguem alguém= someone;" +
       "se= SE; faz há ha= since; desde= since; antes= before; beijaram= kissed; esse essa aquele aquela= that; voltou= is back; pá epá= -;" +
-      "quando= when; casamento= wedding; certeza= sure; sério serio= seriously; claro= clearly; demais= too; dois duas= two; sabe= know; anos= years; meses= months; passado passada= last; em no na= in;" +
+      "quando= when; casamento= wedding; certeza= sure; sério serio= seriously; claro= clearly; demais= too; ano= year; dois duas= two; sabe= know; anos= years; meses= months; passado passada= last; em no na= in;" +
       "confirmado confirmada oficial= confirmed",
   ),
   de: table(
@@ -214,7 +214,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "rompu= broke up; séparés séparé séparée separes separe= broke up; divorcé divorcée divorce= divorced;" +
       "truc= something; quelqu'un quelquun= someone; voit= seeing; vous= you guys; tu toi= you;" +
       "vrai= true; depuis= since; avant= before; se= -; askip= apparently; ex-copine ex-copain= ex;" +
-      "deux= two; à= to; appelle= called; embrassés embrassé embrassée embrassées= kissed; si= if; sait= know; ans= years; mois= months; dernier derniere dernière= last;" +
+      "année annee an= year; deux= two; à= to; appelle= called; embrassés embrassé embrassée embrassées= kissed; si= if; sait= know; ans= years; mois= months; dernier derniere dernière= last;" +
       "dans en= in; quand= when; mariage= wedding; sérieux sérieusement= seriously; sûr= sure; clairement= clearly; franchement= honestly;" +
       "confirmé confirmée confirme officiel officielle= confirmed",
   ),

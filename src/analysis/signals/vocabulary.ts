@@ -328,7 +328,7 @@ export const STATUS_NEXT = new Set(
 
 /** Before "streamer", these make it some streamer rather than this channel's. */
 export const NOT_THE_STREAMER =
-  /^(?:a|an|another|other|any|some|every|my|your|ur|his|her|their|fav|favorite|favourite|one|no|big|small|female|male|girl|guy|new|old|best|that|fellow|same)$/;
+  /^(?:a|an|another|other|any|some|every|my|your|ur|his|her|their|fav|favorite|favourite|one|no|big|small|female|male|girl|guy|new|old|best|that|fellow|same|of|to|be|being|become|becoming|as|ser|como|être|etre|sein|werden|virar|ficar)$/;
 
 /** After "@x is", these make "is" the verb of a question to @x: "@x is he dating sara". */
 export const ADDRESS_AFTER_IS = new Set(

@@ -64,6 +64,11 @@ const PHRASES: readonly [Step[], Put[]][] = [
   // "está de novia con marcos": is going out with
   [["is", "of", isPartner], [0, "dating"]],
   [["are", "of", isPartner], [0, "dating"]],
+  // "no ano passado", "el año pasado", "l'an dernier": last year.
+  [["in", "the", "year", "last"], ["last", "year"]],
+  [["in", "year", "last"], ["last", "year"]],
+  [["the", "year", "last"], ["last", "year"]],
+  [["year", "last"], ["last", "year"]],
   [["in", "ce", "moment"], ["now"]],
   [["in", "este", "momento"], ["now"]],
   [["in", "momento"], ["now"]],
@@ -154,7 +159,12 @@ export function rewritePhrases(pieces: Piece[]): void {
       if (!ok) continue;
       const matched = pieces.slice(i, i + steps.length);
       const at = matched[0]!;
-      const out = puts.map((p): Piece => typeof p === "number" ? matched[p]! : { ...at, w: p });
+      // A new word takes the span of the first matched, not its marks (an article, a verb).
+      const out = puts.map((p): Piece =>
+        typeof p === "number"
+          ? matched[p]!
+          : { w: p, s: at.s, e: at.e, raw: at.raw, mention: at.mention }
+      );
       pieces.splice(i, steps.length, ...out);
       // Look again from the piece before: "the ex gf his" -> "the ex his" -> "his ex".
       i = Math.max(-1, i - 2);
@@ -232,10 +242,8 @@ export function addImpliedSubjects(pieces: Piece[]): void {
       // "datet er die anna?" -> "is he dating the anna ?"
       const v = pieces[i]!;
       if (v.w === "dating" || v.w === "seeing") {
-        pieces.splice(i, 2, { ...v, w: "is", pro: undefined }, pieces[i + 1]!, {
-          ...v,
-          pro: undefined,
-        });
+        const plain = { s: v.s, e: v.e, raw: v.raw, mention: false };
+        pieces.splice(i, 2, { ...plain, w: "is" }, pieces[i + 1]!, { ...plain, w: v.w });
         i += 2;
       }
       continue;
