@@ -133,7 +133,9 @@ const ROLE_NOUN =
  */
 export function nicknameLike(p: Piece): boolean {
   const w = p.w;
-  if (p.mention || p.raw === "" || p.raw.toLowerCase().replace(/’/g, "'") !== w) return false;
+  // "theo's gf": the possessive is split off the name.
+  const raw = p.raw.toLowerCase().replace(/’/g, "'").replace(/'s$/, "");
+  if (p.mention || p.raw === "" || raw !== w) return false;
   if (!/^\p{L}[\p{L}\p{N}_-]{1,20}$/u.test(w) || /[a-z][A-Z]/.test(p.raw)) return false;
   return !NO_TARGET.has(w) && !SELF.has(w) && !NON_PERSON.has(w) && !OPENER.has(w) &&
     !COMMON_VERB.has(w) && !REL_WORDS.has(w) && !EMOTES.has(w) && !PERSON_NOUN.has(w) &&
@@ -181,6 +183,11 @@ export function guessStreamer(pieces: Piece[], addressed: boolean): string | nul
       if (ROLE_NOUN.test(p.w) || PERSON_WORDS.has(p.w)) continue;
       k--;
     }
+    // "geralt's girlfriend is yen" is someone's; "deezy's dating jade" is "deezy is".
+    if (
+      /'s$/i.test(p.raw.replace(/’/g, "'")) &&
+      !/^(?:dating|seeing|with|married|engaged|single|taken|together)$/.test(pieces[i + 2]?.w ?? "")
+    ) continue;
     const aux = k >= 0 && AUX_FIRST.test(pieces[k]!.w);
     if (aux) k--;
     while (

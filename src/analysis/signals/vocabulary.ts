@@ -27,6 +27,10 @@ export const REWRITE: ReadonlyMap<string, string> = new Map(
     "i'm": "i am",
     im: "i am",
     "we're": "we are",
+    theyve: "they have",
+    "they've": "they have",
+    weve: "we have",
+    youve: "you have",
     "he'd": "he would",
     "she'd": "she would",
     "he'll": "he will",
@@ -269,7 +273,8 @@ export const OPENER = new Set(
     "hmm um uh then oh ah , STREAMER think heard guess bet lowkey highkey apparently " +
     "honestly pretty sure fact note newcomers fyi psa reminder obviously clearly " +
     "literally already ya digga alter oye che parce wey güey mano wsh bon bah epa epá neta " +
-    "tio tia hermano gente jungs leute ey eh pues bueno ah now then first"
+    "tio tia hermano gente jungs leute ey eh pues bueno ah now then first be honest quick " +
+    "question serious real talk genuine genuinely"
   ).split(" "),
 );
 
