@@ -111,11 +111,6 @@ function namedFirst(m: Match): string | null {
   if (NOT_ANTECEDENT.has(w) || !/^\p{L}[\p{L}0-9_]+$/u.test(w)) return null;
   // The name must be followed by what it does: "tomas is here", "tarik 's mod", "max has".
   const next = p[k + 1]?.w ?? "";
-  // "alex was his ex and max is his bf": a partner in a clause of their own, not the antecedent.
-  if (
-    /^(?:is|was|'s|=)$/.test(next) && /^(?:his|her)$/.test(p[k + 2]?.w ?? "") &&
-    REL_WORDS.has(p[k + 3]?.w ?? "")
-  ) return null;
   if (next === "" || next === "?" || next === "," || next === "." || next === "or") return null;
   return w;
 }
