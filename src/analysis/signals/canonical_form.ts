@@ -239,6 +239,24 @@ export function canonicalize(text: string, ctx: SignalContext): Canon {
   }
   // German "sein Freund" is his friend; "seine Freundin" his girlfriend.
   if (lang === "de") {
+    // "der ist vergeben", "die hat safe nen freund": a demonstrative opening its clause is "he"/"she".
+    for (let k = 0; k + 1 < pieces.length; k++) {
+      const prev = pieces[k - 1]?.w;
+      if (
+        pieces[k]!.art && /^(?:der|die)$/i.test(pieces[k]!.raw) &&
+        /^(?:is|has|was|are)$/.test(pieces[k + 1]!.w) &&
+        (prev === undefined || prev === "," || prev === "." || prev === "?" || prev === "and")
+      ) {
+        const p = pieces[k]!;
+        pieces[k] = {
+          w: /^der$/i.test(p.raw) ? "he" : "she",
+          s: p.s,
+          e: p.e,
+          raw: p.raw,
+          mention: false,
+        };
+      }
+    }
     for (let k = 1; k < pieces.length; k++) {
       if (
         /^freund/i.test(pieces[k]!.raw) &&

@@ -302,6 +302,10 @@ function moreNames(m: Match, k: number): string[] {
     }
     if (!linked) break;
     let withAgain = false;
+    // "dated brooke before, now its lexi": "now it is" names the next one.
+    if (/^(?:now|then)$/.test(p[j - 1]?.w ?? "") && /^(?:its|it)$/.test(p[j]?.w ?? "")) {
+      j += p[j]!.w === "it" && /^(?:is|was)$/.test(p[j + 1]?.w ?? "") ? 2 : 1;
+    }
     while (p[j] && (NEXT_SKIP.test(p[j]!.w) || p[j]!.art || or && NEXT_SKIP_OR.test(p[j]!.w))) {
       if (p[j]!.w === "with") withAgain = true;
       j++;
@@ -357,6 +361,21 @@ function namedLater(run: Run, last: number): { name: string; phrase: string } | 
   return null;
 }
 
+/** "who is NAME ?" or "who is NAME ," before piece `first`: the name asked about. */
+function askedWhoBefore(run: Run, first: number): string | null {
+  const p = run.canon.pieces;
+  for (let i = 0; i + 3 < first + 1 && i + 3 < p.length; i++) {
+    if (p[i]!.w !== "who" || p[i + 1]!.w !== "is") continue;
+    let k = i + 2;
+    if (p[k]!.art) k++;
+    const close = p[k + 1]?.w;
+    if (k + 1 >= first || (close !== "?" && close !== ",")) continue;
+    const tc = checkTarget(run, k);
+    if (tc.kind === "name" && p[k]!.w !== "STREAMER") return tc.name;
+  }
+  return null;
+}
+
 /**
  * "er hat ne freundin, die lisa", "il sort avec la fille du rp, la jess?": the last clause of the
  * message is a name alone after an article, set after an unnamed partner. (A bare name there
@@ -406,6 +425,14 @@ export function evaluate(rule: Rule, re: RegExpExecArray, run: Run): Outcome {
     if (tc.kind === "name" && run.canon.pieces[k2]!.w !== "STREAMER") t.more.push(tc.name);
   }
   // "he has a gf, her name is kayla", "hat ne freundin, sie heißt lara": named in a clause after.
+  // "who is hope? his gf?", "whos june, is that her gf?": the name asked about before.
+  if (t.target === null && m.isQuestion) {
+    const who = askedWhoBefore(run, m.first);
+    if (who) {
+      t.target = who;
+      t.note = `"who is ${who}" asked just before`;
+    }
+  }
   if (t.target === null && !t.note.startsWith("asks")) {
     const later = namedLater(run, m.last);
     if (later) {

@@ -29,6 +29,10 @@ export const sponsor: Guard = (m: Match): Stop | null => {
 /** "carbon dating", "dating sim", "married to the grind", "engaged in a fight"... */
 export const otherSense: Guard = (m: Match): Stop | null => {
   const { rel, afterRel, canon, g } = m;
+  // "jeva es como dicen...": a bare partner word as the subject is chat English.
+  if (m.rule.name === "partner-subject" && canon.lang !== "en") {
+    return stop("other-sense", `a bare "${rel}" as a subject is read in English chat only`);
+  }
   if (rel === "dating" || rel === "dated" || rel === "date") {
     const pre = canon.pieces[m.relAt - 1]?.w ?? canon.pieces[m.first - 1]?.w ?? "";
     if (BEFORE_DATING_OTHER.has(pre)) return stop("other-sense", `"${pre} ${rel}"`);

@@ -64,7 +64,8 @@ export type RuleName =
   | "clipped-status-pair"
   | "with-whom"
   | "which-of"
-  | "congrats";
+  | "congrats"
+  | "partner-subject";
 
 export interface Rule {
   name: RuleName;
@@ -197,6 +198,14 @@ export const RULES: readonly Rule[] = [
     0.45,
     "gf bf wife husband married single taken engaged",
     `^(?<rel>gf|bf|wife|husband|married|single|taken|engaged) \\?(?: [^ ]+){0,2}$`,
+  ),
+  // "hubby just walked past the cam", "the gf said hi chat", "wifey cooking in the back": a
+  // partner word opening the sentence, doing something, is the streamer's partner.
+  rule(
+    "partner-subject",
+    0.45,
+    "gf bf wife husband fiance bae boo",
+    `(?<=^|[?.!,] )(?:(?:so|lol|omg|oh|aww|awww|and|wait|yo) )*(?:the )?(?<rel>gf|bf|wife|husband|fiance|bae|boo) (?<v>is|was|just|said|says|has|had|made|makes|came|comes|left|sent|texted|called|here|cooking|making|walked|walking|snoring|laughing|yelling|talking|singing|sleeping|watching|joined|joins|popped|appeared|did|does)(?= |$)`,
   ),
   // "zack gf?", "rio bf??": the streamer's name and a partner word, asked.
   rule(
