@@ -11,12 +11,13 @@ import { phraseOf } from "./snippet.ts";
 import { checkTarget, type Run } from "./target.ts";
 import type { Canon, Piece } from "./canonical_form.ts";
 import { nicknameLike } from "./streamer_alias.ts";
-import { pieceAt } from "./clauses.ts";
+import { pieceAt, sentenceSpan } from "./clauses.ts";
 import {
   ACTIVITY_NEXT,
   COMMON_VERB,
   NO_TARGET,
   NON_PERSON,
+  OPENER,
   PERSON_NOUN,
   PERSON_WORDS,
   SEEING_OK,
@@ -361,6 +362,36 @@ function namedLater(run: Run, last: number): { name: string; phrase: string } | 
   return null;
 }
 
+/**
+ * "is it X or Y", "X or Y" opening the sentence of piece `first` or the one before it, the
+ * names closing there (at "?", ",", or the words of the question): the names offered.
+ */
+function choiceBefore(run: Run, first: number): string[] {
+  const p = run.canon.pieces;
+  const [a] = sentenceSpan(run.canon, first);
+  const [pa] = a > 0 ? sentenceSpan(run.canon, a - 1) : [a];
+  for (const start of pa < a ? [pa, a] : [a]) {
+    let i = start;
+    while (i < first && (OPENER.has(p[i]!.w) && p[i]!.w !== "STREAMER")) i++;
+    // "is it", "it is", "c'est", "é" (read "he is")
+    if (/^(?:is|he)$/.test(p[i]?.w ?? "") && /^(?:it|is)$/.test(p[i + 1]?.w ?? "")) i += 2;
+    const one = (k: number): [string, number] | null => {
+      if (p[k]?.art) k++;
+      if (k >= first || !p[k]) return null;
+      const tc = checkTarget(run, k);
+      return tc.kind === "name" && p[k]!.w !== "STREAMER" ? [tc.name, k + 1] : null;
+    };
+    const x = one(i);
+    if (!x || p[x[1]]?.w !== "or") continue;
+    const y = one(x[1] + 1);
+    if (!y) continue;
+    const close = p[y[1]]?.w ?? "";
+    if (!/^(?:\?|,|\.|he|she|STREAMER|who|the|his|her)$/.test(close) && y[1] !== first) continue;
+    return [x[0], y[0]];
+  }
+  return [];
+}
+
 /** "who is NAME ?" or "who is NAME ," before piece `first`: the name asked about. */
 function askedWhoBefore(run: Run, first: number): string | null {
   const p = run.canon.pieces;
@@ -431,6 +462,16 @@ export function evaluate(rule: Rule, re: RegExpExecArray, run: Run): Outcome {
     if (who) {
       t.target = who;
       t.note = `"who is ${who}" asked just before`;
+    }
+  }
+  // "is it maya or chloe hes dating", "é a larissa ou a bruna a namorada do kaue?": the choice
+  // offered before the question names the candidates.
+  if (t.target === null && m.isQuestion) {
+    const names = choiceBefore(run, m.first);
+    if (names.length > 0) {
+      t.target = names[0]!;
+      t.more.push(...names.slice(1));
+      t.note = `the choice "${names.join(" or ")}" offered before the question`;
     }
   }
   if (t.target === null && !t.note.startsWith("asks")) {
