@@ -8,18 +8,20 @@ import type { Signal } from "../../schemas.ts";
 import { dislocated, GUARDS, type Match, readMatch, type Stop } from "./guards.ts";
 import { NAMING_RULES, type Rule } from "./rules.ts";
 import { phraseOf } from "./snippet.ts";
-import { checkTarget, type Run } from "./target.ts";
+import { checkTarget, isEmote, type Run } from "./target.ts";
 import type { Canon, Piece } from "./canonical_form.ts";
 import { nicknameLike } from "./streamer_alias.ts";
 import { pieceAt, sentenceSpan } from "./clauses.ts";
 import {
   ACTIVITY_NEXT,
   COMMON_VERB,
+  EMOTES,
   NO_TARGET,
   NON_PERSON,
   OPENER,
   PERSON_NOUN,
   PERSON_WORDS,
+  REL_WORDS,
   SEEING_OK,
   SUBJECT_WEIGHT,
 } from "./vocabulary.ts";
@@ -143,6 +145,12 @@ function readTarget(m: Match): TargetRead | Stop {
   if (tc.kind === "name") {
     if (word === "STREAMER") return { guard: "self", why: "the streamer is not their own partner" };
     target = tc.name;
+    // "brooke taylor", "maría josé", "joão vítor": a second name closing the phrase.
+    const second = rule.name === "name-partner" ? null : secondName(m.run, k);
+    if (second) {
+      target = `${target} ${second}`;
+      note = `"${target}": two names`;
+    }
     // "kaylas his girlfriend mate": the apostrophe of "kayla's" (is) dropped, in a statement.
     if (
       rule.name === "name-partner" && canon.lang === "en" && m.mid === "" && !m.g.aux &&
@@ -391,6 +399,28 @@ function choiceBefore(run: Run, first: number): string[] {
   }
   return [];
 }
+
+/**
+ * The second of two names ("brooke taylor??", "maría josé", "joão vítor estão juntos"): a
+ * name-like word right after the name at `k` that no list knows as a word, not a verb or an
+ * adverb, and that closes the phrase.
+ */
+function secondName(run: Run, k: number): string | null {
+  const p = run.canon.pieces;
+  const n = p[k + 1];
+  if (!n || p[k]!.mention || n.mention || !nicknameLike(n) || isEmote(run, n)) return null;
+  const w = n.w;
+  if (w.length < 3 || verbLike(w) || /ly$/.test(w) || /ing$/.test(w) || EMOTES.has(w)) return null;
+  if (REL_WORDS.has(w) || PERSON_WORDS.has(w) || NON_PERSON.has(w)) return null;
+  const close = p[k + 2]?.w;
+  if (close !== undefined && !SECOND_CLOSE.test(close)) return null;
+  // Capitals on both, an accent, or the end of the message: a name rather than a word.
+  const cap = /^\p{Lu}/u.test(p[k]!.raw) && /^\p{Lu}/u.test(n.raw);
+  const accent = /[^\u0000-\u007f]/.test(w);
+  return cap || accent || close === undefined || close === "?" ? w : null;
+}
+const SECOND_CLOSE =
+  /^(?:\?|\.|,|back|from|who|and|or|is|are|was|were|since|before|la|de|del|do|da|du|from)$/;
 
 /** "who is NAME ?" or "who is NAME ," before piece `first`: the name asked about. */
 function askedWhoBefore(run: Run, first: number): string | null {
