@@ -51,7 +51,12 @@ function readTarget(m: Match): TargetRead | Stop {
       return { guard: "other-sense", why: `"with" names nobody` };
     }
     const past = rel === "broke up" || rel === "split up" || rel === "divorced";
-    if (m.s === "they" && rule.name !== "has-partner" && rule.name !== "together-after" && !past) {
+    // "are they together?" asks about the streamer and the one chat talks about.
+    const asks = rule.name === "they-pair" && m.isQuestion;
+    if (
+      m.s === "they" && rule.name !== "has-partner" && rule.name !== "together-after" && !past &&
+      !asks
+    ) {
       return {
         guard: "plural",
         why: `"they" without a named partner likely means two other people`,

@@ -65,7 +65,8 @@ export type RuleName =
   | "with-whom"
   | "which-of"
   | "congrats"
-  | "partner-subject";
+  | "partner-subject"
+  | "they-pair";
 
 export interface Rule {
   name: RuleName;
@@ -206,6 +207,14 @@ export const RULES: readonly Rule[] = [
     0.45,
     "gf bf wife husband fiance bae boo",
     `(?<=^|[?.!,] )(?:(?:so|lol|omg|oh|aww|awww|and|wait|yo) )*(?:the )?(?<rel>gf|bf|wife|husband|fiance|bae|boo) (?<v>is|was|just|said|says|has|had|made|makes|came|comes|left|sent|texted|called|here|cooking|making|walked|walking|snoring|laughing|yelling|talking|singing|sleeping|watching|joined|joins|popped|appeared|did|does)(?= |$)`,
+  ),
+  // "are they together?", "did they break up??": the streamer and the one chat talks about,
+  // asked (a statement with "they" and no name may be about any two people).
+  rule(
+    "they-pair",
+    0.55,
+    PAIR_WORDS + " break broke split",
+    `${START}(?<aux>are|were|did|do|have|is)(?: not)? (?<s>they)${MID} (?<rel>together|a thing|a couple|dating|married|engaged|break up|broke up|split up|split)(?= |$)`,
   ),
   // "zack gf?", "rio bf??": the streamer's name and a partner word, asked.
   rule(

@@ -30,7 +30,19 @@ export function checkTarget(run: Run, k: number): TargetCheck {
   const p = canon.pieces[k]!;
   const word = p.w.startsWith("@") ? p.w.slice(1) : p.w;
   const next = canon.pieces[k + 1]?.w;
+  // "is it maya or chloe hes dating im confused": "i am" opens a clause of its own.
+  if (
+    word === "i" &&
+    /^(?:am|think|guess|mean|swear|bet|heard|was|feel|do|did|have)$/.test(next ?? "")
+  ) {
+    return { kind: "none", why: `"i ${next}" opens another clause` };
+  }
   if (SELF.has(word)) return { kind: "block", guard: "self", why: `"${word}" is the speaker` };
+  // "is she with will?", "dating may now": a name that is also a modal closes its phrase.
+  if (
+    (word === "will" || word === "may") && !p.mention &&
+    /^(?:\?|\.|,|or|and|now|rn|tho|though|lol)?$/.test(next ?? "")
+  ) return { kind: "name", name: word };
   // "mira's his girlfriend": that "'s" is "is"; "mira's bf" is someone else's.
   const after = canon.pieces[k + 2]?.w ?? "";
   if (
