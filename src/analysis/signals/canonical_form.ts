@@ -300,6 +300,17 @@ export function canonicalize(text: string, ctx: SignalContext): Canon {
       let j = i;
       while (j < pieces.length && (pieces[j]!.mention || pieces[j]!.w === ",")) j++;
       pieces.splice(i, j - i);
+      // "@vale_mx son novios o no??": the pair asked of the person addressed is "you two".
+      if (
+        pieces[i]?.w === "are" &&
+        /^(?:a|together|dating|seeing|partner|partners|couple|married|engaged)$/.test(
+          pieces[i + 1]?.w ?? "",
+        )
+      ) {
+        const p = pieces[i]!;
+        const you = { s: p.s, e: p.s, raw: "", mention: false };
+        pieces.splice(i + 1, 0, { ...you, w: "you" }, { ...you, w: "guys" });
+      }
       // Portuguese "sua namorada" to someone addressed is "your gf".
       if (lang === "pt") {
         for (const p of pieces) if (/^(?:sua|seu|suas|seus)$/i.test(p.raw)) p.w = "your";

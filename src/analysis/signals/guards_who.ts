@@ -25,6 +25,10 @@ import {
 const KIN =
   /(?:^| )(?:my|his|her|ur|your|the|a|that|this|our|their) (?:brother|bro|sister|sis|friend|buddy|homie|dad|father|mom|mother|mum|cousin|uncle|aunt|roommate|coworker|boss|neighbor|neighbour|son|daughter|teammate|guy|dude|kid|nephew|niece|grandpa|grandma|classmate|colleague|mate|duo|editor|manager|mod|friends|vato|tipo|wey|chico|gars|mec|typ|kerl|cara|gajo|menino)(?= |$)/;
 
+/** Logins of moderators and bots. */
+const STAFF_LOGIN =
+  /(?:^|_|\d)(?:mod|mods|moderator|bot)(?:_|\d|$)|^(?:nightbot|streamelements|moobot|fossabot)$/;
+
 /**
  * "you" in a message to @someone is that person, not the streamer; unless the message asks or
  * says that they are the streamer's partner ("@mira are you and STREAMER a thing", "@mira is
@@ -33,6 +37,13 @@ const KIN =
 export const youIsAddressed: Guard = (m: Match): Stop | null => {
   const { canon, g, gi, rule } = m;
   if (canon.addressed === null) return null;
+  // "@luna_mod congrats on the wedding": a moderator or a bot is staff, not the partner.
+  if (STAFF_LOGIN.test(canon.addressed)) {
+    return m.second ||
+        /^(?:you|ur|u)$/.test(canon.pieces[gi.t ? pieceAt(canon, gi.t[0]) : 0]?.w ?? "")
+      ? stop("addressed", `@${canon.addressed} is a moderator or a bot, not the partner`)
+      : null;
+  }
   let tAt = gi.t ? pieceAt(canon, gi.t[0]) : -1;
   if (tAt >= 0 && canon.pieces[tAt]!.art) tAt++;
   const tWord = tAt >= 0 ? canon.pieces[tAt]?.w ?? "" : "";
@@ -43,6 +54,12 @@ export const youIsAddressed: Guard = (m: Match): Stop | null => {
     return null;
   }
   if (!m.second) return null;
+  // "@hope congrats on the engagement!!": the person addressed is engaged, in this chat to the
+  // streamer.
+  if (rule.name === "congrats" && !g.s) {
+    m.partnerAddressed = true;
+    return null;
+  }
   const streamerThere = tWord === "STREAMER" ||
     (rule.name.startsWith("together") && /^(?:him|her|he|she)$/.test(tWord));
   if (streamerThere || rule.name === "together-pair") {

@@ -10,7 +10,7 @@
 
 /** Words that may sit between a subject and its relationship word. */
 const MID_WORDS =
-  "is|are|was|were|am|'s|been|be|has|have|had|do|does|did|still|currently|now|def|definitely|defo|deff|prob|probably|prolly|totally|lowkey|highkey|low key|high key|literally|actually|really|secretly|officially|apparently|already|like|just|so|also|fr|deadass|clearly|obviously|kinda|sorta|finally|ever|even|not|never|no longer|back|rumored to be|said to be|supposedly|allegedly|reportedly|gonna|going to|will|should|would|could|might|may|wants to|want to|wanna|needs to|need to|ought to|got|get|gets|getting|used to|always|for sure|for real|since [0-9]+ (?:years|months|weeks)|for [0-9]+ (?:years|months|weeks)|since (?:last |the |a )?[^ ?.,]+|in [0-9]{4}|[0-9]{4}|before|first|once|irl|anymore|also|too";
+  "is|are|was|were|am|'s|been|be|has|have|had|do|does|did|still|currently|now|def|definitely|defo|deff|prob|probably|prolly|totally|lowkey|highkey|low key|high key|literally|actually|really|secretly|officially|confirmed|apparently|already|like|just|so|also|fr|deadass|clearly|obviously|kinda|sorta|finally|ever|even|not|never|no longer|back|rumored to be|said to be|supposedly|allegedly|reportedly|gonna|going to|will|should|would|could|might|may|wants to|want to|wanna|needs to|need to|ought to|got|get|gets|getting|used to|always|for sure|for real|since [0-9]+ (?:years|months|weeks)|for [0-9]+ (?:years|months|weeks)|since (?:last |the |a )?[^ ?.,]+|in [0-9]{4}|[0-9]{4}|before|first|once|irl|anymore|also|too";
 /** What may sit between "X" and "his gf": "X is still his gf", "is X really his gf". */
 const LINK_MID =
   "still|now|currently|really|actually|literally|def|definitely|prob|probably|totally|not|never|no longer|officially|like|lowkey|so";
@@ -172,8 +172,8 @@ export const RULES: readonly Rule[] = [
   rule(
     "together-pair",
     0.7,
-    PAIR_WORDS,
-    `${START}(?:(?<aux>are|were)(?: not)? )?(?<s>you|ur)(?: (?:two|2|guys|both))+${MID} (?<rel>together|a couple|dating|seeing|a thing|married|engaged|in a relationship)(?= |$)`,
+    PAIR_WORDS + " seeing",
+    `${START}(?:(?<aux>are|were)(?: not)? )?(?<s>you|ur)(?: (?:two|2|guys|both))+${MID} (?<rel>together|a couple|couple|partner|partners|dating|seeing|a thing|married|engaged|in a relationship)(?= |$)`,
   ),
   rule(
     "together-after",
@@ -269,7 +269,7 @@ export const RULES: readonly Rule[] = [
     "congrats",
     0.7,
     "congrats congratulations congratz grats gratz",
-    `${START}(?:congrats|congratulations|congratz|grats|gratz)(?: on (?:the|your|ur) (?<rel>engagement|wedding|marriage)| (?:to )?(?<s>you|STREAMER) and ${TGT})(?= |$)`,
+    `${START}(?:congrats|congratulations|congratz|grats|gratz)(?: (?:on|for|to) (?:the|your|ur) (?<rel>engagement|wedding|marriage|relationship)| (?:to )?(?<s>you|STREAMER) and ${TGT})(?= |$)`,
   ),
 ];
 

@@ -66,6 +66,11 @@ export function checkTarget(run: Run, k: number): TargetCheck {
     }
     return { kind: "none", why: `"${word} ..." is not a name` };
   }
+  // "anda distraído", "tá cansado": a participle after the verb, which then meant "is".
+  if (
+    (canon.lang === "es" || canon.lang === "pt") && !p.mention &&
+    /^\p{L}{3,}(?:ad|[ií]d)(?:o|a|os|as)$/u.test(word)
+  ) return { kind: "block", guard: "other-sense", why: `"${word}" says how someone is` };
   if (NON_PERSON.has(word)) {
     return { kind: "block", guard: "other-sense", why: `"${word}" is not a person` };
   }
