@@ -32,6 +32,9 @@ const HEART_JOIN = /^(?:❤️?|♥️?|🤝|💕|💞|💘|💑|💏)$/u;
 /** A message with a link or a path, where "/" joins no pair. */
 const LINKISH = /:\/\/|www\.|\.[a-z]{2,4}\/|\/\S*\//i;
 
+/** Determiners before a common noun: "the runner", "a cat", "my queen". */
+const DETERMINER = /^(?:the|a|an|my|his|her|your|ur|our|their|every|some|any)$/;
+
 /** Who the streamer is, for one message. */
 export interface SignalContext {
   /** The channel login (the streamer's login); `#` and `@` are ignored, case too. */
@@ -93,6 +96,7 @@ const TOKEN =
  */
 export function canonicalize(text: string, ctx: SignalContext): Canon {
   const aliases = aliasesFor(ctx);
+  const login = ctx.channel.toLowerCase().replace(/^[#@]/, "");
   const pieces: Piece[] = [];
   const tokens: RegExpExecArray[] = [];
   const lowered: string[] = [];
@@ -170,8 +174,13 @@ export function canonicalize(text: string, ctx: SignalContext): Canon {
     // The streamer, possibly possessive: "luna", "@luna_plays", "luna's", "lunas".
     // "léa" in lea_joue's chat: the login has no accents.
     if (aliases.has(low) || /[\u0080-\uffff]/.test(low) && aliases.has(fold(low))) {
-      push("STREAMER", m);
-      continue;
+      // "the runner he raced" in splitzrunner's chat: after a determiner, a part of the login is
+      // the common noun it was made of, not the streamer.
+      const prev = pieces[pieces.length - 1]?.w ?? "";
+      if (!(lang === "en" && DETERMINER.test(prev) && low !== login && !mention)) {
+        push("STREAMER", m);
+        continue;
+      }
     }
     const possStem = low.endsWith("'s")
       ? low.slice(0, -2)

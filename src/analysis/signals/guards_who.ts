@@ -115,8 +115,19 @@ function namedFirst(m: Match): string | null {
   while (
     k < m.first && (OPENER.has(p[k]!.w) && p[k]!.w !== "STREAMER" || LAUGHTER.test(p[k]!.w))
   ) k++;
+  // "did the raider just say his gf left him": the subject after an auxiliary that asks.
+  if (
+    k + 3 < m.first && /^(?:did|does|is|was|has)$/.test(p[k]!.w) && p[k + 1]!.w === "the" &&
+    !p[k + 1]!.art
+  ) k++;
   if (k >= m.first) return null;
   const w = p[k]!.w;
+  // "his cameraman bill brought his wife", "her sous chef mercy brought her boyfriend": someone
+  // of the streamer's, named with the same possessive, owns the later one.
+  if (
+    (w === "his" || w === "her") && k + 1 < m.first && (m.g.p === w || m.s === w) &&
+    PERSON_WORDS.has(p[k + 1]!.w)
+  ) return `${w} ${p[k + 1]!.w}`;
   const tAt = m.gi.t ? pieceAt(m.canon, m.gi.t[0]) : -1;
   if (/^(?:the|a|an|my|your|ur|our|their)$/.test(w) && k + 1 < m.first) {
     const n = p[k + 1]!.w;
