@@ -248,6 +248,13 @@ export function canonicalize(text: string, ctx: SignalContext): Canon {
   }
   // German "sein Freund" is his friend; "seine Freundin" his girlfriend.
   if (lang === "de") {
+    // "die story ist aber fake": "aber" inside a clause is "however", no clause boundary.
+    for (let k = pieces.length - 1; k > 0; k--) {
+      const prev = pieces[k - 1]!.w;
+      if (/^aber$/i.test(pieces[k]!.raw) && prev !== "," && prev !== "." && prev !== "?") {
+        pieces.splice(k, 1);
+      }
+    }
     // "der ist vergeben", "die hat safe nen freund": a demonstrative opening its clause is "he"/"she".
     for (let k = 0; k + 1 < pieces.length; k++) {
       const prev = pieces[k - 1]?.w;

@@ -192,7 +192,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "du= you; ihr= her; ist= is; sind= are; seid= are; bist= are; war= was; waren= were;" +
       "mit= with; und= and; oder= or; aber= but; sondern= but; nicht= not; nie= never;" +
       "kein keine keinen= no; niemand niemandem= nobody; noch= still; jetzt jz grad gerade= now;" +
-      "schon= already; seit= since; wer wem wen= who; dass das= that; der die den dem da= the;" +
+      "schon= already; seit= since; wer wem wen= who; dass das= that; der die den dem da em= the;" +
       "ne nen eine einen ein einem= a; sein seine seiner seinen seinem= his; ihre ihren ihrer= her;" +
       "dein deine deinen deiner= your; mein meine meinen meiner= my; von= of; vom= of the;" +
       "getrennt= broke up; geschieden= divorced; was= something; jemanden jemand= someone;" +
@@ -328,6 +328,6 @@ export const SUBJECTLESS: Record<Exclude<Lang, "en">, ReadonlySet<string>> = {
 export const NAME_ARTICLES: Record<Exclude<Lang, "en">, ReadonlySet<string>> = {
   es: new Set(words("la el")),
   pt: new Set(words("a o")),
-  de: new Set(words("die der den dem da")),
+  de: new Set(words("die der den dem da em")),
   fr: new Set(words("la le")),
 };

@@ -21,7 +21,7 @@ const STEM_LIST = [
   "marid|parej|parceir|sale\\b|salen\\b|salia\\b|salio\\b|salí|salió|salien|anduv|andou|ficando|separ|" +
   "cortaron|termin|algo con|bes[oa]ron|beij|esta con|está con|estas con|estás con|estan con|" +
   "están con|sigue con|sigues con|siguen con|anda con|andas con|andás con|andaba con|ta com|tá com|tao com|" +
-  "tão com|esta com|está com|ainda com|ficante|ficou com|fica com",
+  "tão com|esta com|está com|ainda com|ficante|ficou com|fica com|anda com|andava com|andou com",
   // German
   "freund|hochzeit|offiziell|mann\\b|paar\\b|heirat|geheirat|verheirat|vergeben|zusammen|frau|ehefrau|ehemann|verlob|datet|" +
   "getrennt|geschied|schluss|was mit|küss|geküss|liiert|ledig|beziehung|zam\\b|zsamm",
@@ -51,7 +51,7 @@ const CORE = grouped(STEM_LIST);
 const STEMS = new RegExp(`${CORE}|\\b(?<w>with\\b|w\\/|w\\b)`, "i");
 const STEMS_NO_WITH = new RegExp(CORE, "i");
 /** "geht nina mit dem bassisten?", "is er mit der jördis": German "with" after its verb. */
-const GERMAN_WITH = /\b(?:geht|gehst|ist|is|isch|bist|war) \S+ (?:\S+ )?mit\b/i;
+const GERMAN_WITH = /\b(?:geht|gehst|ist|is|isch|bist|war)(?: \S+){0,2} mit\b/i;
 /** Any of the hearts or the handshake of {@link HEART_PAIR}, by substring (cheaper than a scan). */
 function mayHoldHeart(text: string): boolean {
   return text.includes("\u2764") || text.includes("\u2665") ||

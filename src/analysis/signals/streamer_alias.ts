@@ -109,7 +109,7 @@ const AFTER_NICKNAME = new Set(
 );
 /** Verbs of saying and knowing before "that" opens a clause: "i saw on twitter that dex...". */
 const SAYS =
-  /^(?:saw|seen|heard|said|says|say|think|thought|know|knew|sure|true|read|guess|bet|twitter|insta|reddit|tiktok|podcast|stream|discord)$/;
+  /^(?:saw|seen|heard|said|says|say|think|thought|know|knew|sure|true|read|guess|bet|twitter|insta|reddit|tiktok|podcast|stream|discord|disse|dijo|dice|dit|sagt|meinte|garante|jura|juró|contou|contó|falou|confirmed|confirm|swear)$/;
 /** Partner nouns before "of NAME". */
 const PARTNER_OF = new Set(["gf", "bf", "wife", "husband", "fiance", "partner"]);
 /** An auxiliary that asks before its subject: "does theo have a gf", "hat jürgen ne freundin". */
@@ -195,8 +195,9 @@ export function guessStreamer(pieces: Piece[], addressed: boolean): string | nul
     ) k--;
     const prev = pieces[k]?.w;
     // "i saw on twitter that dex and hope are a thing": "that" opens a clause too.
+    // "ok dont kill me but dex and bill are together": "but" opens a clause too.
     if (
-      prev !== undefined && prev !== "?" && prev !== "." && prev !== "," &&
+      prev !== undefined && prev !== "?" && prev !== "." && prev !== "," && prev !== "but" &&
       !(prev === "that" && !aux && SAYS.test(pieces[k - 1]?.w ?? ""))
     ) continue;
     if (!aux && !AFTER_NICKNAME.has(pieces[i + 1]?.w ?? "")) continue;

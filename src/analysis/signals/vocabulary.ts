@@ -233,6 +233,7 @@ export const NO_TARGET = new Set(
     "next last long years months weeks days forever haha hahaha lul kek w l he she they it " +
     "trust confirmed ong icl istg fs tbf af asf lowkey highkey deadass ig prob probably maybe " +
     "huh hm eh hein né gell oder non nein nee nope yep yup " +
+    "miúda miúdo miuda miudo moça moço rapariga rapaz chavala chaval piba pibe gata gato " +
     "solo ça more too also either neither each both all married single taken engaged divorced dating broke split up together innit partner gf bf wife husband"
   ).split(" "),
 );
