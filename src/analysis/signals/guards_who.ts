@@ -11,6 +11,7 @@ import { type Guard, type Match, type Stop, stop } from "./match.ts";
 import { SINGLE_SUBJECT_RULES } from "./rules.ts";
 import { dislocated } from "./guards_sense.ts";
 import { LAUGHTER } from "./target.ts";
+import { verbLike } from "./offered_names.ts";
 import {
   COMMON_VERB,
   NO_TARGET,
@@ -68,7 +69,10 @@ export const youIsAddressed: Guard = (m: Match): Stop | null => {
   }
   // "@kai tell your gf hi" says the streamer is kai's gf; "@kai is your gf watching?" asks
   // about kai's own partner.
-  if ((rule.name === "partner" || rule.name === "partner-name") && !gi.t) {
+  // "@kirsty ur man is tilted again", "@lexi tell your man to stop...": what follows the partner
+  // word says what they do, so the partner is the streamer.
+  const doing = tAt >= 0 && (NO_TARGET.has(tWord) || verbLike(tWord));
+  if ((rule.name === "partner" || rule.name === "partner-name") && (!gi.t || doing)) {
     if (m.isQuestion) return stop("addressed", `"your" here is @${canon.addressed}'s own partner`);
     m.partnerAddressed = true;
     return null;

@@ -89,6 +89,7 @@ export const REWRITE: ReadonlyMap<string, string> = new Map(
     boifriend: "bf",
     boyfried: "bf",
     wifey: "wife",
+    fella: "man",
     missus: "wife",
     situationship: "relationship",
     // marks of a couple in any language: "brunao + larissa confirmado"
