@@ -213,7 +213,7 @@ export function canonicalize(text: string, ctx: SignalContext): Canon {
       if (el !== undefined) {
         if (el !== "-") push(el, m);
         const rest = low.slice(apos + 1);
-        if (aliases.has(rest)) push("STREAMER", m);
+        if (aliases.has(rest) || aliases.has(fold(rest))) push("STREAMER", m);
         else if (!foreign(rest, m)) push(rest, m);
         continue;
       }

@@ -57,7 +57,7 @@ export const youIsAddressed: Guard = (m: Match): Stop | null => {
   if (!m.second) return null;
   // "@hope congrats on the engagement!!": the person addressed is engaged, in this chat to the
   // streamer.
-  if (rule.name === "congrats" && !g.s) {
+  if (rule.name === "congrats" && !g.s || rule.name === "take-care") {
     m.partnerAddressed = true;
     return null;
   }
@@ -170,7 +170,7 @@ export const someoneElsesPartner: Guard = (m: Match): Stop | null => {
 /** "la hermana de xime tiene novio", "the dog of STREAMER": someone of the streamer's. */
 export const someoneOfStreamer: Guard = (m: Match): Stop | null => {
   const sAt = m.gi.s ? pieceAt(m.canon, m.gi.s[0]) : -1;
-  if (sAt < 1 || m.canon.pieces[sAt]!.w !== "STREAMER") return null;
+  if (sAt < 1 || m.canon.pieces[sAt]!.w !== "STREAMER" || m.rule.name === "take-care") return null;
   const prev = m.canon.pieces[sAt - 1]!.w;
   return prev === "of" || prev === "from"
     ? stop("not-streamer", `"${m.canon.pieces[sAt - 2]?.w ?? ""} of STREAMER" is someone else`)

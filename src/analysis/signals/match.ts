@@ -109,7 +109,7 @@ export function readMatch(rule: Rule, re: RegExpExecArray, run: Run): Match {
     before,
     whole: canon.text,
     second: s === "you" || s === "ur" || g.p === "ur" || g.p === "your" ||
-      rule.name === "elliptic" || (rule.name === "congrats" && !g.s),
+      rule.name === "elliptic" || (rule.name === "congrats" && !g.s) || rule.name === "take-care",
     isQuestion: isQuestion(canon, first, last, before, Boolean(g.aux), tWord),
     relAt,
     relEnd,

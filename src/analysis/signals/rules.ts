@@ -66,6 +66,7 @@ export type RuleName =
   | "which-of"
   | "congrats"
   | "partner-subject"
+  | "take-care"
   | "they-pair";
 
 export interface Rule {
@@ -216,6 +217,14 @@ export const RULES: readonly Rule[] = [
     PAIR_WORDS + " break broke split",
     `${START}(?<aux>are|were|did|do|have|is)(?: not)? (?<s>they)${MID} (?<rel>together|a thing|a couple|dating|married|engaged|break up|broke up|split up|split)(?= |$)`,
   ),
+  // "@caio cuida bem da lari", "@hugo prends soin d'anaïs", "@marco take care of luna": asked
+  // of the person addressed, who is then the partner.
+  rule(
+    "take-care",
+    0.6,
+    "takecare",
+    `(?<=^|[?.,] )(?:(?:pls|please|and|so) )*(?<rel>takecare)(?: (?:good|well|bem|much|bien|real))?(?: (?:of|to|a|of the))? (?<s>STREAMER|our (?:queen|king|girl|boy))(?= |$)`,
+  ),
   // "zack gf?", "rio bf??": the streamer's name and a partner word, asked.
   rule(
     "bare-partner",
@@ -294,6 +303,7 @@ export const NAMING_RULES = new Set<RuleName>([
   "reverse-dating",
   "elliptic",
   "congrats",
+  "take-care",
   "clipped-pair",
   "clipped-pair-reverse",
   "clipped-name",

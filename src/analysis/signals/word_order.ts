@@ -69,6 +69,9 @@ const PHRASES: readonly [Step[], Put[]][] = [
   [["in", "year", "last"], ["last", "year"]],
   [["the", "year", "last"], ["last", "year"]],
   [["year", "last"], ["last", "year"]],
+  // "take care of her", "prends soin d'anaïs"
+  [["take", "care", "of"], ["takecare"]],
+  [["take", "care"], ["takecare"]],
   [["in", "ce", "moment"], ["now"]],
   [["in", "este", "momento"], ["now"]],
   [["in", "momento"], ["now"]],
