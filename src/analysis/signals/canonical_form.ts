@@ -119,6 +119,11 @@ export function canonicalize(text: string, ctx: SignalContext): Canon {
     let key = low;
     let rw = lexicon.get(key);
     if (rw === undefined) rw = lexicon.get(key = fold(low));
+    // "separaram-se", "casou-se": a Portuguese verb with its pronoun after a hyphen.
+    if (rw === undefined && lang === "pt" && /-(?:se|me|te|lhe|nos)$/.test(low)) {
+      rw = lexicon.get(key = low.slice(0, low.lastIndexOf("-")));
+      if (rw === undefined) rw = lexicon.get(key = fold(key));
+    }
     if (rw === undefined) return false;
     if (rw === "-") return true;
     const flag = SUBJECTLESS[lang as Exclude<Lang, "en">].has(low) ||

@@ -22,8 +22,9 @@ const IRREGULAR_PAST = new Set(
 
 /** Does `w` look like a verb ("moderates", "carried", "left") rather than a name? */
 export function verbLike(w: string): boolean {
+  // "apareceu", "falou", "saiu": a Portuguese past.
   return COMMON_VERB.has(w) || IRREGULAR_PAST.has(w) || /^[a-z]{3,}(?:ed|es)$/.test(w) ||
-    /^[a-z]{4,}[^s'aeiou]s$/.test(w);
+    /^[a-z]{4,}[^s'aeiou]s$/.test(w) || /^\p{L}{3,}(?:eu|ou|iu)$/u.test(w);
 }
 
 /** Words that lead from one partner to the next: "or", "then", "and now", "before", "puis". */

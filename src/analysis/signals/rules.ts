@@ -29,7 +29,7 @@ const PAIR =
   "together|a couple|couple|partner|partners|used to date|used to be together|dated|dating|a thing|married|engaged|in a relationship|broke up|break up|split up|split|divorced|kissed|official|confirmed|officially together|moved in together|living together|live together|(?:so |really )?(?:cute|adorable|perfect|good) together";
 /** Words between a pair and what they are: "are still", "have been together for 2 years". */
 const PAIR_MID =
-  `(?<mid>(?: (?:${MID_WORDS}|it|have|has|had|were|both|each other|last|month|year|week|[0-9]+|years|months|weeks|ago|since|for|already|officially|last|the last|(?:in|on|at) (?:the )?[^ ?.,]+))*)`;
+  `(?<mid>(?: (?:${MID_WORDS}|it|they|have|has|had|were|both|each other|last|month|year|week|[0-9]+|years|months|weeks|ago|since|for|already|officially|last|the last|(?:in|on|at) (?:the )?[^ ?.,]+))*)`;
 /** Words that close a clipped pair: "rexx + sienna confirmed", "ambre x hugo real??". */
 const CLIP_TAIL =
   "(?<tail>(?: (?:=|confirmed|official|officially|canon|real|couple|a couple|cutest|together|dating|married|engaged|wedding|since|still|now|rn|fr|forever|[0-9]{4}|💍|💕|❤️|❤|💚|😭))*)";
@@ -122,7 +122,7 @@ export const RULES: readonly Rule[] = [
     "has-partner",
     0.8,
     PARTNER_WORDS + " man boo girl",
-    `${START}(?:(?<aux>${AUXQ})(?: not)? )?(?<s>${SUBJ})${MID} (?<rel>has|have|got|had|gets|get)(?: (?:since|for) (?:last )?[^ ?.,]+(?: years| months)?)?(?: a| an)?(?: new| secret)? (?<p>${PARTNER}|man|boo|girl)(?:(?: yes)?(?: ,)? (?:named|called|(?:her|his) name is) ${TGT})?(?= |$)`,
+    `${START}(?:(?<aux>${AUXQ})(?: not)? )?(?<s>${SUBJ})${MID} (?<rel>has|have|got|had|gets|get)(?: (?:since|for) (?:last )?[^ ?.,]+(?: years| months)?)?(?: a| an)?(?: new| secret)? (?<p>${PARTNER}|man|boo|girl|bae)(?:(?: yes)?(?: ,)? (?:named|called|(?:her|his) name is) ${TGT})?(?= |$)`,
   ),
   // "hat er ne freundin", "has STREAMER a gf": the verb first, then the subject.
   rule(

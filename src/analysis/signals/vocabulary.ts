@@ -90,6 +90,7 @@ export const REWRITE: ReadonlyMap<string, string> = new Map(
     boyfried: "bf",
     wifey: "wife",
     fella: "man",
+    jowa: "partner",
     missus: "wife",
     situationship: "relationship",
     // marks of a couple in any language: "brunao + larissa confirmado"
@@ -233,7 +234,7 @@ export const NO_TARGET = new Set(
     "when where why how if because cuz cause bc until till after before during about " +
     "next last long years months weeks days forever haha hahaha lul kek w l he she they it " +
     "trust confirmed ong icl istg fs tbf af asf lowkey highkey deadass ig prob probably maybe " +
-    "huh hm eh hein né gell oder non nein nee nope yep yup " +
+    "huh hm eh hein né gell oder non nein nee nope yep yup earlier once twice " +
     "miúda miúdo miuda miudo moça moço rapariga rapaz chavala chaval piba pibe gata gato " +
     "solo ça more too also either neither each both all married single taken engaged divorced dating broke split up together innit partner gf bf wife husband"
   ).split(" "),
@@ -276,7 +277,8 @@ export const OPENER = new Set(
     "hmm um uh then oh ah , STREAMER think heard guess bet lowkey highkey apparently " +
     "honestly pretty sure fact note newcomers fyi psa reminder obviously clearly " +
     "literally already ya digga alter oye che parce wey güey mano wsh bon bah epa epá neta " +
-    "tio tia hermano gente jungs leute ey eh pues bueno ah now then first be honest quick " +
+    "tio tia hermano gente jungs leute ey eh pues bueno ah now then first be honest quick oe " +
+    "ow aye hola hallo servus oi olá ola salut coucou moin " +
     "question serious real talk genuine genuinely"
   ).split(" "),
 );
