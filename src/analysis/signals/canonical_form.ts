@@ -32,6 +32,9 @@ const HEART_JOIN = /^(?:❤️?|♥️?|🤝|💕|💞|💘|💑|💏)$/u;
 /** A message with a link or a path, where "/" joins no pair. */
 const LINKISH = /:\/\/|www\.|\.[a-z]{2,4}\/|\/\S*\//i;
 
+/** Titles and particles of respect chat puts around a streamer's name (Filipino, Indian). */
+const HONORIFIC = /^(?:kuya|didi|bhai|bhaiya|po)$/;
+
 /** Determiners before a common noun: "the runner", "a cat", "my queen". */
 const DETERMINER = /^(?:the|a|an|my|his|her|your|ur|our|their|every|some|any)$/;
 
@@ -211,6 +214,10 @@ export function canonicalize(text: string, ctx: SignalContext): Canon {
       continue;
     }
     if (foreign(low, m)) continue;
+    // "kuya migs ... po", "priya di", "bhai": titles and particles of respect around a name.
+    if (HONORIFIC.test(low) || low === "di" && pieces[pieces.length - 1]?.w === "STREAMER") {
+      continue;
+    }
     if (lang === "fr") {
       // "t'es", "c'est", "qu'il", "d'ambre": the elided word, then the rest.
       const apos = low.indexOf("'");

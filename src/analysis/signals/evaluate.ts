@@ -226,7 +226,7 @@ function readTarget(m: Match): TargetRead | Stop {
 
 /** After "with X", these keep X a partner: "is he with jana together?", "with sara now". */
 const WITH_NEXT =
-  /^(?:\?|\.|,|now|rn|still|right|tho|though|fr|or|again|lol|lmao|anymore|STREAMER|together|since|for|and|but|not|yet|already|officially|forever|married|engaged|a|years|months|non|nao|não|né|ne|oder|hein|no|right|ou|before|deadass|ngl|tbh|btw|frfr|ong|innit|fs|confirmed|irl|kekw|lul|omegalul|jaja|jajaja|kkk|kkkk|mdr|ptdr)$/;
+  /^(?:\?|\.|,|now|rn|still|right|tho|though|fr|or|again|lol|lmao|anymore|STREAMER|together|since|for|and|but|not|yet|already|officially|forever|married|engaged|a|years|months|non|nao|não|né|ne|oder|hein|no|right|ou|before|then|deadass|ngl|tbh|btw|frfr|ong|innit|fs|confirmed|irl|kekw|lul|omegalul|jaja|jajaja|kkk|kkkk|mdr|ptdr)$/;
 
 /** After "his gf NAME": what keeps NAME a name in apposition. */
 const APPOSITION_NEXT =

@@ -163,7 +163,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "divorcio divorció divorciaron= divorced; divorciado divorciada= divorced;" +
       "algo= something; alguien= someone; se= -; usted vos= you; ustedes= you guys;" +
       "desde= since; hace= since; decinos dinos decime dime= tell us; ese esa eso aquel aquella= that; este= this; volvio volvió= is back; antes= before; primero= first; llama= called; besaron= kissed; si= if; sabe saben= know;" +
-      "en= in; cuida cuidá cuídala cuidala cuídalo cuidalo= takecare; mucho= much; felicidades felicitaciones= congrats; noviazgo= relationship; compromiso= engagement; por= for; boda= wedding; seguro= sure; serio= seriously; claro= clearly; posta= really; cuando cuándo= when;" +
+      "en= in; dejaron= broke up; muy= very; mismo misma= same; cuida cuidá cuídala cuidala cuídalo cuidalo= takecare; mucho= much; felicidades felicitaciones= congrats; noviazgo= relationship; compromiso= engagement; por= for; boda= wedding; seguro= sure; serio= seriously; claro= clearly; posta= really; cuando cuándo= when;" +
       "dos= two; año= year; años anos= years; meses mes= months; pasado pasada= last;" +
       "confirmado confirmada confirmadisimo confirmadísimo oficial= confirmed",
   ),
@@ -181,11 +181,11 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "quem= who; que q= that; vdd verdade= true; terminaram separaram terminou separou= broke up;" +
       "divorciou divorciaram divorciado divorciada= divorced; algo= something; alguem alguém= someone;" +
       "se= SE; faz há ha= since; desde= since; antes= before; beijaram= kissed; esse essa aquele aquela= that; voltou= is back; pá epá= -;" +
-      "quando= when; mozão mozao mozinho= bae; cuida cuide= takecare; felicidades parabens= congrats; namoro= relationship; noivado= engagement; pelo pela= for the; casamento= wedding; certeza= sure; sério serio= seriously; claro= clearly; demais= too; ano= year; dois duas= two; sabe= know; anos= years; meses= months; passado passada= last; em no na= in;" +
+      "quando= when; muito muita= very; mesma= same; deve devia= should; pode podia= can; mozão mozao mozinho= bae; cuida cuide= takecare; felicidades parabens= congrats; namoro= relationship; noivado= engagement; pelo pela= for the; casamento= wedding; certeza= sure; sério serio= seriously; claro= clearly; demais= too; ano= year; dois duas= two; sabe= know; anos= years; meses= months; passado passada= last; em no na= in;" +
       "confirmado confirmada oficial= confirmed",
   ),
   de: table(
-    "hat= has; gschpusi gspusi= gf; schatz schatzi= bae; lebensgefährtin lebensgefährte= partner; dann= then; davor= before; danach= after; erst= first; immer= -; echt= really; auch= also; mal= once; ner= a; nem= a; gewissen gewisse gewisser= certain; mehr= anymore; geht gehen= goes; paar= couple; süßeste süsseste= cutest; isch= is; heast= -; haben= have; hast= have; freundin= gf; freund= bf; partnerin partner= partner;" +
+    "hat= has; het= has; gmacht= -; zusammengekommen= together; wohnen wohnt= live; sehr= very; gschpusi gspusi= gf; schatz schatzi= bae; lebensgefährtin lebensgefährte= partner; dann= then; davor= before; danach= after; erst= first; immer= -; echt= really; auch= also; mal= once; ner= a; nem= a; gewissen gewisse gewisser= certain; mehr= anymore; geht gehen= goes; paar= couple; süßeste süsseste= cutest; isch= is; heast= -; haben= have; hast= have; freundin= gf; freund= bf; partnerin partner= partner;" +
       "frau ehefrau= wife; mann ehemann= husband; verlobte verlobter= fiance; exfreundin ex-freundin exfreund ex-freund= ex;" +
       "verheiratet geheiratet= married; heiratet heiraten= marry; verlobt= engaged;" +
       "zusammen zam zsamm= together; vergeben liiert= taken; ledig solo= single; beziehung= relationship; datet daten= dating; er= he; sie= she; es= it;" +
@@ -215,7 +215,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "truc= something; quelqu'un quelquun= someone; voit= seeing; vous= you guys; tu toi= you;" +
       "vrai= true; depuis= since; avant= before; se= -; askip= apparently; ex-copine ex-copain= ex;" +
       "année annee an= year; deux= two; à= to; appelle= called; embrassés embrassé embrassée embrassées= kissed; si= if; sait= know; ans= years; mois= months; dernier derniere dernière= last;" +
-      "dans en= in; chérie chéri cherie cheri= bae; prends prenez= take; soin= care; quand= when; félicitations felicitations= congrats; fiançailles= engagement; mariage= wedding; sérieux sérieusement= seriously; sûr= sure; clairement= clearly; franchement= honestly;" +
+      "dans en= in; vivent habitent= live; très= very; chérie chéri cherie cheri= bae; prends prenez= take; soin= care; quand= when; félicitations felicitations= congrats; fiançailles= engagement; mariage= wedding; sérieux sérieusement= seriously; sûr= sure; clairement= clearly; franchement= honestly;" +
       "confirmé confirmée confirme officiel officielle= confirmed",
   ),
 };

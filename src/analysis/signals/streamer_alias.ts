@@ -84,11 +84,17 @@ export function aliasesFor(ctx: SignalContext): Aliases {
     (w.length >= 2 && !GENERIC_LOGIN_PARTS.has(w) && !NO_TARGET.has(w) && !COMMON.has(w) &&
       !isFunctionWord(w) &&
       ((w.length >= 4 && compact.length > w.length &&
-        (compact.startsWith(w) || compact.endsWith(w))) || ofPart(w)));
+        (compact.startsWith(w) || compact.endsWith(w))) ||
+        ofPart(w) ||
+        // "joe" for dreadnightjoe: a name of three letters closing the login.
+        w.length === 3 && compact.length > 6 && compact.endsWith(w) && !EMOTES.has(w) &&
+          !SELF.has(w) && !REL_WORDS.has(w)));
   // "lunaa", "hoshi-chan": a drawn-out last letter, an honorific.
+  // "forky" for knightfork, "migsy": a diminutive of a part of the login.
   const isAlias = (w: string): boolean =>
     plain(w) || plain(w.replace(/(.)\1+$/, "$1")) ||
-    plain(w.replace(/-(?:chan|san|kun|sama|senpai|sensei|tan)$/, ""));
+    plain(w.replace(/-(?:chan|san|kun|sama|senpai|sensei|tan)$/, "")) ||
+    w.length >= 5 && /(?:y|ie)$/.test(w) && plain(w.replace(/(?:y|ie)$/, ""));
   if (aliasCache.size > 256) aliasCache.clear();
   aliasCache.set(key, aliases);
   return aliases;
@@ -188,6 +194,8 @@ export function guessStreamer(pieces: Piece[], addressed: boolean): string | nul
       /'s$/i.test(p.raw.replace(/’/g, "'")) &&
       !/^(?:dating|seeing|with|married|engaged|single|taken|together)$/.test(pieces[i + 2]?.w ?? "")
     ) continue;
+    // "wasnt marcus married to leanne": the auxiliary, then "not".
+    if (k >= 1 && pieces[k]!.w === "not" && AUX_FIRST.test(pieces[k - 1]!.w)) k--;
     const aux = k >= 0 && AUX_FIRST.test(pieces[k]!.w);
     if (aux) k--;
     while (

@@ -39,9 +39,12 @@ export function checkTarget(run: Run, k: number): TargetCheck {
   }
   if (SELF.has(word)) return { kind: "block", guard: "self", why: `"${word}" is the speaker` };
   // "is she with will?", "dating may now": a name that is also a modal closes its phrase.
+  // ... and after "and"/"with" or before "is": "did tash and will break up", "will is her ex".
+  const before = canon.pieces[k - 1]?.w ?? "";
   if (
     (word === "will" || word === "may") && !p.mention &&
-    /^(?:\?|\.|,|or|and|now|rn|tho|though|lol)?$/.test(next ?? "")
+    (/^(?:\?|\.|,|or|and|now|rn|tho|though|lol|anymore|from|is|was|'s)?$/.test(next ?? "") ||
+      /^(?:and|with|w|or|\+|x|dated|dating)$/.test(before))
   ) return { kind: "name", name: word };
   // "mira's his girlfriend": that "'s" is "is"; "mira's bf" is someone else's.
   const after = canon.pieces[k + 2]?.w ?? "";

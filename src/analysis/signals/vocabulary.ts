@@ -234,7 +234,7 @@ export const NO_TARGET = new Set(
     "when where why how if because cuz cause bc until till after before during about " +
     "next last long years months weeks days forever haha hahaha lul kek w l he she they it " +
     "trust confirmed ong icl istg fs tbf af asf lowkey highkey deadass ig prob probably maybe " +
-    "huh hm eh hein né gell oder non nein nee nope yep yup earlier once twice " +
+    "huh hm eh hein né gell oder non nein nee nope yep yup earlier once twice very same " +
     "miúda miúdo miuda miudo moça moço rapariga rapaz chavala chaval piba pibe gata gato " +
     "solo ça more too also either neither each both all married single taken engaged divorced dating broke split up together innit partner gf bf wife husband"
   ).split(" "),
@@ -419,6 +419,7 @@ export const PERSON_WORDS = new Set(
     "teammate dude guy man woman dad mom uncle aunt boss neighbor neighbour roommate teacher " +
     "tio tia onkel tante oncle brother sister father mother son daughter kid nephew niece " +
     "grandpa grandma manager duo modo camarógrafo camara kameramann cadreur juiz juez árbitro " +
+    "opponent rival enemy raider runner chatter viewer neighbour " +
     "arbitro arbitre schiri schiedsrichter referee ref moderador modérateur técnico tecnico")
     .split(" "),
 );

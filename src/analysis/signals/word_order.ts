@@ -101,6 +101,9 @@ const PHRASES: readonly [Step[], Put[]][] = [
   [[isStreamer, isSubjectPronoun], [0]],
   // "er hat sich von der sarah getrennt": he broke up with sarah
   [["has", "of", "the", isNameish, "broke", "up"], ["broke", "up", "with", 2, 3]],
+  // "hat mit mara schluss gemacht", "het mit em marco schluss gmacht"
+  [["has", "with", "the", isNameish, "broke", "up"], ["broke", "up", "with", 2, 3]],
+  [["has", "with", isNameish, "broke", "up"], ["broke", "up", "with", 2]],
   [["has", "of", isNameish, "broke", "up"], ["broke", "up", "with", 2]],
   [["is", "of", "the", isNameish, "broke", "up"], ["broke", "up", "with", 2, 3]],
   [["is", "of", isNameish, "broke", "up"], ["broke", "up", "with", 2]],
