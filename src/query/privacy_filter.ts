@@ -33,13 +33,8 @@ async function optedOutPersons(
   const logins = new Set(listed);
   const keys = new Set<string>();
   if (listed.length === 0) return { logins, keys };
-  // Identities come from the rollups: bring them up to the log first, or a person's other
-  // logins would be served until something caught them up (a log imported with --log-only, a
-  // batch appended since). A running monitor keeps them current itself; catchUp then answers
-  // null and they are at most one flush behind.
-  if ((await store.status()).profiles_state !== "current") {
-    await store.catchUp({ index: false, profiles: true }).catch(() => null);
-  }
+  // The store's identities are current with the log (it catches its rollups up first), so a
+  // person's other logins are refused as soon as the log holds them.
   const dir = new IdentityDirectory(await store.loginSpans(listed));
   for (const login of listed) {
     for (const h of dir.holders(login)) {
@@ -76,36 +71,6 @@ export async function privacyFilter(store: Store): Promise<PrivacyFilter> {
     refresh: load,
     exclusion: () => ({ users, channels, persons }),
   };
-}
-
-/**
- * The first `limit` items of an ordered result that the opt-out list allows, from a query that
- * returns the first N items of that order for any N (search: newest first). Asks for `limit`,
- * and while some were filtered out and the query may hold more, asks again for twice as many.
- * The result is what the query would give if the opted-out records were not in the data.
- *
- * @example
- * ```ts
- * import { deepStrictEqual } from "node:assert/strict";
- * import { takeAllowed } from "./privacy_filter.ts";
- * const all = [1, 2, 3, 4, 5, 6];
- * const got = await takeAllowed((n) => Promise.resolve(all.slice(0, n)), 3, (x) => x % 2 === 0);
- * deepStrictEqual(got, [2, 4, 6]);
- * ```
- */
-export async function takeAllowed<T>(
-  query: (limit: number) => Promise<T[]>,
-  limit: number,
-  allows: (item: T) => boolean,
-): Promise<T[]> {
-  let ask = limit;
-  for (;;) {
-    const got = await query(ask);
-    const kept = got.filter(allows);
-    // Fewer than asked: the query is exhausted. Enough kept: they are the first `limit`.
-    if (got.length < ask || kept.length >= limit) return kept.slice(0, limit);
-    ask = Math.min(ask * 2, Number.MAX_SAFE_INTEGER);
-  }
 }
 
 /**
