@@ -78,7 +78,7 @@ export const otherSense: Guard = (m: Match): Stop | null => {
   }
   if (
     (rel === "broke up" || rel === "split up" || rel === "divorced") && m.rule.name === "status" &&
-    /^(?:the|a|an|this|that|my|his|her|their|every|each|it|fights?|teams?)$/.test(afterRel)
+    /^(?:the|a|an|this|that|my|his|her|their|every|each|it|fights?|teams?|to)$/.test(afterRel)
   ) {
     return stop("other-sense", `"${rel} ${afterRel}" is not about a relationship`);
   }

@@ -332,7 +332,8 @@ export const STATUS_NEXT = new Set(
   (
     "? . , or rn now tho though fr already chat lol lmao bro btw yet anymore right too af " +
     "STREAMER yes no sorry simps ladies boys guys fellas sadly unfortunately haha xd kekw " +
-    "jajaja jaja kkk kkkk mdr ptdr jungs chicas rapazes gars and but since + happily"
+    "jajaja jaja kkk kkkk mdr ptdr jungs chicas rapazes gars and but since + happily lads lad eh hein né po na " +
+    "mate mates gents chaps bros"
   ).split(" "),
 );
 

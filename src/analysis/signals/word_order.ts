@@ -36,6 +36,9 @@ const PHRASES: readonly [Step[], Put[]][] = [
   // "tú y rober estáis juntos": the pair is the subject of the second person plural.
   [[isStreamer, "you", "guys", "are"], [0, "are"]],
   [["and", isNameish, "you", "guys", "are"], [0, 1, "are"]],
+  // "no está soltero", "n'est pas célibataire": not single, a claim.
+  [["not", "is", "single"], ["is", "not", "single"]],
+  [["is", "not", "not", "single"], ["is", "not", "single"]],
   // "a namorada dele" -> "his gf"
   [["the", isPartner, "HISPOST"], ["his", 1]],
   [[isPartner, "HISPOST"], ["his", 0]],
