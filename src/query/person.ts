@@ -106,11 +106,21 @@ export function personClause(p: Person): Literal[] {
 
 /**
  * The clause that matches events about the person: their keys, and each login they used (a
- * CLEARMSG names only a login; the caller resolves a login at the event's time).
+ * CLEARMSG names only a login; the caller resolves a login at the event's time). A person
+ * known without an id (their messages carry none) also gets the events under their logins
+ * that carry an id no message showed (a ban names the banned user's id): had any known person
+ * held the login with an id, the login would have resolved to them.
  */
 export function personEventClause(p: Person): Literal[] {
-  const keys = new Set([...p.keys, p.login, ...p.logins.map((s) => s.login)]);
-  return [...keys].map((value) => ({ negated: false, term: { field: "person", value } }));
+  const logins = new Set([p.login, ...p.logins.map((s) => s.login)]);
+  const keys = new Set([...p.keys, ...logins]);
+  const out: Literal[] = [...keys].map((value) => ({
+    negated: false,
+    term: { field: "person", value },
+  }));
+  if (p.user_id !== null) return out;
+  for (const value of logins) out.push({ negated: false, term: { field: "from", value } });
+  return out;
 }
 
 /**
