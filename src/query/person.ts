@@ -106,10 +106,7 @@ export function personClause(p: Person): Literal[] {
 
 /**
  * The clause that matches events about the person: their keys, and each login they used (a
- * CLEARMSG names only a login; the caller resolves a login at the event's time). A person
- * known without an id (their messages carry none) also gets the events under their logins
- * that carry an id no message showed (a ban names the banned user's id): had any known person
- * held the login with an id, the login would have resolved to them.
+ * CLEARMSG names only a login; the caller resolves a login at the event's time).
  */
 export function personEventClause(p: Person): Literal[] {
   const logins = new Set([p.login, ...p.logins.map((s) => s.login)]);
@@ -118,8 +115,12 @@ export function personEventClause(p: Person): Literal[] {
     negated: false,
     term: { field: "person", value },
   }));
-  if (p.user_id !== null) return out;
-  for (const value of logins) out.push({ negated: false, term: { field: "from", value } });
+  // A person known only by login (their messages carried no id) may still be named by an event
+  // that carries one (a CLEARCHAT has the target's id): match their logins as written too. A
+  // person known by id is not, or a recycled login's other holder would be served as theirs.
+  if (p.user_id === null) {
+    for (const value of logins) out.push({ negated: false, term: { field: "from", value } });
+  }
   return out;
 }
 

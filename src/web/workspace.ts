@@ -19,7 +19,7 @@ import type { HitRow } from "../query/hits.ts";
 import { type Timeline, timeline } from "../query/timeline.ts";
 import { type Neighbors, neighbors } from "../query/graph.ts";
 import { readPrivacy, updatePrivacy } from "../privacy/optout.ts";
-import { readSubjects, resolveSubject } from "../subjects/loading.ts";
+import { readSubjects, resolveSubject } from "../subjects/subject_list.ts";
 import { buildReport, type SubjectReport } from "../subjects/reports.ts";
 import type { ProfileKind, Store } from "../store/store.ts";
 import { Follower, type LiveItem } from "./follow.ts";
@@ -179,7 +179,7 @@ export function openWorkspace(raw: Store, options: WorkspaceOptions = {}): Works
       return await subjectSummaries(dataDir, await hitRows.rows());
     },
     async subjectReport(ref) {
-      const found = resolveSubject(await readSubjects(dataDir), ref);
+      const found = await resolveSubject(await readSubjects(dataDir), ref);
       if (!found) return null;
       await store.catchUp();
       return await buildReport(store, found.key);
@@ -188,7 +188,7 @@ export function openWorkspace(raw: Store, options: WorkspaceOptions = {}): Works
       let subject: string | undefined;
       if (o.subject !== undefined) {
         const subjects = await readSubjects(dataDir);
-        const found = resolveSubject(subjects, o.subject);
+        const found = await resolveSubject(subjects, o.subject);
         if (!found) throw new NotFoundError(`subject: no loaded subject "${o.subject}"`);
         subject = found.key;
       }
