@@ -296,7 +296,7 @@ export class JsonlLog<T> {
         if (lines.length === 0) return { written, duplicates, repairs };
         const scratch = this.#scratch ?? new Uint8Array(SCRATCH_BYTES);
         this.#scratch = null;
-        const { buffer, bytes } = encodeLines(lines, scratch);
+        const { buffer, bytes, ends } = encodeLines(lines, scratch);
         const f = await Deno.open(this.path, { append: true, create: true });
         try {
           let off = 0;
@@ -304,15 +304,10 @@ export class JsonlLog<T> {
           await f.syncData();
           const st = await f.stat();
           // Offsets of the new lines: the file ended at #offset before this write (we hold
-          // the lock and caught up), and each line is its UTF-8 length plus the newline.
-          // JSON never holds a raw newline, so the encoded batch's newline bytes end the lines.
-          let at = this.#offset;
-          let start = 0;
+          // the lock and caught up), and each line starts where the one before it ended.
+          const base = this.#offset;
           for (let i = 0; i < lines.length; i++) {
-            const nl = bytes.indexOf(10, start);
-            this.#recent.addFingerprint(prints[i]!, at);
-            at += nl - start + 1;
-            start = nl + 1;
+            this.#recent.addFingerprint(prints[i]!, base + (i === 0 ? 0 : ends[i - 1]!));
           }
           this.#ino = st.ino;
           this.#offset = st.size;
