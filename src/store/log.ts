@@ -265,17 +265,27 @@ export class JsonlLog<T> {
         const lines: string[] = [];
         // Each id is hashed once: to test the table now, and to enter it after the write.
         const prints: Array<readonly [number, number]> = [];
-        const inBatch = new Set<string>();
+        // The batch's own ids by fingerprint (open addressing; a slot holds 1 + the index of
+        // the written record), to drop a repeat within the batch: a Set of the id strings
+        // cost several times the fingerprints, which are computed anyway.
+        const ids: string[] = [];
+        const mask = (1 << Math.ceil(Math.log2(Math.max(16, records.length * 2)))) - 1;
+        const slots = new Int32Array(mask + 1);
         let duplicates = 0;
         let reader: Deno.FsFile | null = null;
         try {
-          for (const r of records) {
+          next: for (const r of records) {
             const id = this.#options.idOf(r);
-            if (inBatch.has(id)) {
-              duplicates++;
-              continue;
-            }
             const print = fingerprint(id);
+            let slot = print[0] & mask;
+            for (let j = slots[slot]!; j !== 0; j = slots[slot]!) {
+              const p = prints[j - 1]!;
+              if (p[0] === print[0] && p[1] === print[1] && ids[j - 1] === id) {
+                duplicates++;
+                continue next;
+              }
+              slot = (slot + 1) & mask;
+            }
             if (
               this.#recent.mayHaveFingerprint(print) || this.#runs.mayHave(print[0], print[1])
             ) {
@@ -285,9 +295,10 @@ export class JsonlLog<T> {
                 continue;
               }
             }
-            inBatch.add(id);
             prints.push(print);
+            ids.push(id);
             written.push(r);
+            slots[slot] = written.length;
             lines.push(this.#options.serialize(r));
           }
         } finally {
