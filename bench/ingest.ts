@@ -15,7 +15,7 @@
 import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { type ChatFixture, writeChatFixture } from "./_chat_fixture.ts";
-import { DENO, measure, perSecond } from "./_proc.ts";
+import { cliTaskFlags, DENO, measure, perSecond } from "./_proc.ts";
 
 const { values, positionals } = parseArgs({
   args: Deno.args,
@@ -93,9 +93,8 @@ async function chatRun(
   await new Deno.Command("sync").output().catch(() => {});
   const run = await measure(DENO, [
     "run",
-    "--allow-read",
-    "--allow-write",
-    "--allow-env",
+    // As `deno task cli` runs it (its V8 flags shape the peak RSS this bench reports).
+    ...(await cliTaskFlags(root)),
     join(root, "main.ts"),
     "chat",
     "run",

@@ -15,7 +15,7 @@
 import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { writeChatFixture } from "./_chat_fixture.ts";
-import { DENO, measure, perSecond } from "./_proc.ts";
+import { cliTaskFlags, DENO, measure, perSecond } from "./_proc.ts";
 
 const { values, positionals } = parseArgs({
   args: Deno.args,
@@ -35,19 +35,6 @@ const root = new URL("..", import.meta.url).pathname;
 const out = join(root, "bench", ".out");
 const trees: Array<[string, string]> = [["this tree", root]];
 if (values.baseline) trees.unshift(["baseline", values.baseline]);
-
-/** The `deno run` flags of a tree's `cli` task (what `deno task cli` runs main.ts with). */
-async function taskFlags(tree: string): Promise<string[]> {
-  const conf = JSON.parse(await Deno.readTextFile(join(tree, "deno.json")));
-  const task = String(conf.tasks?.cli ?? "");
-  const words = task.split(/\s+/);
-  const from = words.indexOf("run");
-  const to = words.indexOf("main.ts");
-  if (from < 0 || to < from) {
-    throw new Error(`${tree}/deno.json: no "deno run ... main.ts" task cli`);
-  }
-  return words.slice(from + 1, to);
-}
 
 async function fixture(n: number): Promise<{ dir: string; channels: string[] }> {
   const dir = join(out, `memory-fx-${n}-${nChannels}`);
@@ -80,7 +67,7 @@ async function chatRun(tree: string, fx: { dir: string; channels: string[] }, n:
     const before = await load();
     const r = await measure(DENO, [
       "run",
-      ...(await taskFlags(tree)),
+      ...(await cliTaskFlags(tree)),
       join(tree, "main.ts"),
       "chat",
       "run",
@@ -110,7 +97,7 @@ console.log(
     sizes.map((n) => n.toLocaleString("en-US")).join(", ")
   }; flags of each tree's cli task: ${
     (await Promise.all(
-      trees.map(async ([name, t]) => `${name}: ${(await taskFlags(t)).join(" ")}`),
+      trees.map(async ([name, t]) => `${name}: ${(await cliTaskFlags(t)).join(" ")}`),
     ))
       .join("; ")
   }`,
