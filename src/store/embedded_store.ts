@@ -61,6 +61,8 @@ import type {
   MessagePage,
   MessageQuery,
   NewMessages,
+  PersonMessageQuery,
+  PersonMessages,
   RebuildRequest,
   RebuildSummary,
   Residue,
@@ -213,6 +215,11 @@ export class EmbeddedStore implements Store {
         ? readLoginSpans(this.dataDir)
         : readIdentitiesAbout(this.dataDir, about).spans(),
     );
+  }
+
+  async *personMessages(q: PersonMessageQuery): AsyncIterable<PersonMessages> {
+    const { embeddedPersonMessages } = await import("./person_rows.ts");
+    yield* embeddedPersonMessages(this.dataDir, q);
   }
 
   displayNames(): Promise<Map<string, string[]>> {

@@ -14,6 +14,10 @@
  *   busy user over 1M rows, measured with bench/search.ts), at about a quarter of the index's
  *   ingest cost. The channel index holds no text: a channel has far more rows than a user, so
  *   the copy costs ingest more than it saves the rarer "channel + word".
+ * - A person index on (person, ts, message_id, channel, user, extra, offset, length, text as
+ *   written): one person's messages in time order from the index alone, the text as the record
+ *   has it (`raw` holds it when folding changed it; `extra` marks records with hits or signals,
+ *   the only ones a timeline reads from the log): see `person_rows.ts`.
  * - `fts`: FTS5 over the folded text with the trigram tokenizer (`case_sensitive 1`, since the
  *   text is folded already; `detail=none` keeps it 2.5x smaller and twice as fast to build;
  *   `columnsize=0` drops the per-row size table, which only ranking reads: FTS inserts ~30%
@@ -55,7 +59,9 @@ import { INTERACTION_SCHEMA, type InteractionRow, interactionRowOf } from "./int
 
 /** Bumped when the layout changes: an index of another version is dropped and rebuilt. */
 // 7: the person of each message (`pid`), the event index and the interactions (issue 16).
-export const INDEX_VERSION = "7";
+// 8: the text as written (`raw`, when folding changes it) and `extra` (hits or signals), so
+// the person index alone answers a timeline.
+export const INDEX_VERSION = "8";
 
 /**
  * How many of the newest FTS candidates a query of no user first asks for. Fewer: the needles
@@ -88,8 +94,10 @@ export interface IndexRow {
   mid: string;
   /** Whom the message addresses (mentions, reply), or null when no one. */
   addressed: InteractionRow | null;
-  /** The text as in the record (folded when stored). */
+  /** The text as in the record (folded when stored; as written too when folding changes it). */
   text: string;
+  /** True when the record carries watchlist hits or signals (a timeline reads it for them). */
+  extra: boolean;
   /** Byte offset of the line in the log and its length without the newline. */
   offset: number;
   length: number;
@@ -105,6 +113,7 @@ export function indexRowOf(m: Message, offset: number, length: number): IndexRow
     mid: m.message_id,
     addressed: interactionRowOf(m),
     text: m.text,
+    extra: (m.hits?.length ?? 0) > 0 || (m.signals?.length ?? 0) > 0,
     offset,
     length,
   };
@@ -205,13 +214,16 @@ CREATE TABLE IF NOT EXISTS messages(
   cid INTEGER NOT NULL,
   mid TEXT NOT NULL,
   text TEXT NOT NULL,
+  raw TEXT,
+  extra INTEGER NOT NULL,
   off INTEGER NOT NULL,
   len INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS messages_user ON messages(uid, ts, text);
 CREATE INDEX IF NOT EXISTS messages_channel ON messages(cid, ts);
 CREATE INDEX IF NOT EXISTS messages_ts ON messages(ts);
-CREATE INDEX IF NOT EXISTS messages_person ON messages(pid, ts, mid, off, len, cid);
+CREATE INDEX IF NOT EXISTS messages_person
+  ON messages(pid, ts, mid, cid, uid, extra, off, len, coalesce(raw, text));
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
   text, content='messages', content_rowid='rid', tokenize='trigram case_sensitive 1',
   detail=none, columnsize=0
@@ -410,8 +422,8 @@ export class MessageIndex {
       (this.#stmt("SELECT coalesce(max(rid), 0) AS r FROM messages").get() as { r: number }).r,
     );
     const ins = this.#stmt(
-      "INSERT INTO messages(ts, uid, pid, cid, mid, text, off, len) " +
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      "INSERT INTO messages(ts, uid, pid, cid, mid, text, raw, extra, off, len) " +
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     );
     const addressed = this.#stmt(
       "INSERT INTO interactions(rid, ts, pid, uid, cid, mentions, reply_login, reply_id) " +
@@ -423,13 +435,16 @@ export class MessageIndex {
         const uid = this.nameId(r.user);
         const pid = this.nameId(r.person);
         const cid = this.nameId(r.channel);
+        const folded = fold(r.text);
         const rid = ins.run(
           r.ts,
           uid,
           pid,
           cid,
           r.mid,
-          fold(r.text),
+          folded,
+          folded === r.text ? null : r.text,
+          r.extra ? 1 : 0,
           r.offset,
           r.length,
         ).lastInsertRowid;

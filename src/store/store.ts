@@ -245,6 +245,41 @@ export interface Follower {
  */
 export type MessageCursor = string;
 
+/** Which messages of one person {@link Store.personMessages} hands out. */
+export interface PersonMessageQuery {
+  /** The person's rollup keys: `#<user_id>`, and logins they wrote under without an id. */
+  persons: readonly string[];
+  /** Inclusive, epoch ms. */
+  sinceMs?: number;
+  /** Exclusive, epoch ms. */
+  untilMs?: number;
+  /** Channels left out (the opt-out list's). */
+  excludeChannels?: readonly string[];
+  /** Only the newest this many (still handed out oldest first). @default all */
+  limit?: number;
+  /** Every message with its whole record (else only those with hits or signals). @default false */
+  records?: boolean;
+}
+
+/**
+ * A batch of one person's messages as a timeline shows them (without whole records), by
+ * column: message `i` is `ts[i]`, `message_id[i]`, ... (no object per message: a timeline of
+ * tens of thousands of messages spent a fifth of its time building and collecting them).
+ */
+export interface PersonMessages {
+  /** How many messages the batch holds. */
+  length: number;
+  ts: string[];
+  message_id: string[];
+  channel: string[];
+  /** The login each was written under. */
+  user_name: string[];
+  /** The text as written. */
+  text: string[];
+  /** Whole records by position: all of them with `records`, else those with hits or signals. */
+  records: Map<number, Message>;
+}
+
 /** Messages stored after a cursor, and the cursor to ask from next. */
 export interface NewMessages {
   /** In storage order. */
@@ -399,6 +434,11 @@ export interface Store {
    * persons named and of every holder of their logins (enough to resolve and list them).
    */
   loginSpans(about?: readonly string[]): Promise<LoginSpan[]>;
+  /**
+   * One person's messages (raw: the query layer applies the opt-out list), oldest first (ties
+   * by message_id), in batches: for a timeline, which shows what each says, not whole records.
+   */
+  personMessages(q: PersonMessageQuery): AsyncIterable<PersonMessages>;
   /** Every display name seen, by rollup key (`#<user_id>` or login). */
   displayNames(): Promise<Map<string, string[]>>;
   /**
