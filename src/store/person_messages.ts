@@ -82,7 +82,17 @@ export async function* personMessagesBySearch(
     ...(q.untilMs !== undefined ? { untilMs: q.untilMs } : {}),
   });
   let batch = new PersonBatch();
-  for (const m of page.messages.reverse()) {
+  // Newest first (ties by message_id) to oldest first (ties by message_id).
+  const oldestFirst = page.messages.sort((a, b) =>
+    a.ts !== b.ts
+      ? (a.ts < b.ts ? -1 : 1)
+      : a.message_id < b.message_id
+      ? -1
+      : a.message_id > b.message_id
+      ? 1
+      : 0
+  );
+  for (const m of oldestFirst) {
     batch.pushMessage(m, true);
     if (batch.length === PERSON_BATCH) {
       yield batch;
