@@ -28,7 +28,9 @@ import type { Message } from "../schemas.ts";
 import { readIndexed } from "./index_reader.ts";
 import { layout } from "./layout.ts";
 import { parseLogRecord } from "./log_record.ts";
-import { type Candidate, type MessageIndex, readRecords } from "./message_index.ts";
+import type { MessageIndex } from "./message_index.ts";
+import type { Candidate } from "./index_query.ts";
+import { readRecords } from "./candidate_records.ts";
 import { PERSON_BATCH, PersonBatch } from "./person_messages.ts";
 import type { PersonMessageQuery, PersonMessages } from "./store.ts";
 
