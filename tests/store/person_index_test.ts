@@ -14,7 +14,7 @@ import { timeline, timelineStream } from "../../src/query/timeline.ts";
 import { searchMessages } from "../../src/query/search.ts";
 import { msg, relSignal } from "../support/messages.ts";
 import fc from "fast-check";
-import { IsoTimes } from "../../src/store/person_rows.ts";
+import { IsoTimes } from "../../src/store/iso_times.ts";
 import type { PersonMessageQuery } from "../../src/store/store.ts";
 import { tempDir } from "../support/cli.ts";
 import { postgresOrSkip } from "../support/postgres.ts";
