@@ -36,8 +36,8 @@ export interface IndexRow {
   addressed: InteractionRow | null;
   /** The text as in the record (folded when stored; as written too when folding changes it). */
   text: string;
-  /** True when the record carries watchlist hits or signals (a timeline reads it for them). */
-  extra: boolean;
+  /** True when the record carries watchlist hits or signals (a timeline reads it for them). @default false */
+  extra?: boolean;
   /** Byte offset of the line in the log and its length without the newline. */
   offset: number;
   length: number;
