@@ -58,6 +58,8 @@ import type {
   MessagePage,
   MessageQuery,
   NewMessages,
+  PersonMessageQuery,
+  PersonMessages,
   RebuildRequest,
   RebuildSummary,
   Residue,
@@ -221,6 +223,11 @@ export class EmbeddedStore implements Store {
     return about === undefined
       ? readLoginSpans(this.dataDir)
       : readIdentitiesAbout(this.dataDir, about).spans();
+  }
+
+  async *personMessages(q: PersonMessageQuery): AsyncIterable<PersonMessages> {
+    const { embeddedPersonMessages } = await import("./person_rows.ts");
+    yield* embeddedPersonMessages(this.dataDir, q);
   }
 
   /** Every person's display names, current with the log (as {@link loginSpans}). */
