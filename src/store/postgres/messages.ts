@@ -39,11 +39,13 @@ export interface PgMessageQuery extends PgMessageFilter {
  * given (duplicates inside the batch count once). They are copied into a temporary staging table, then moved
  * with `INSERT ... SELECT ... ORDER BY message_id ON CONFLICT DO NOTHING RETURNING`: sorted by
  * id, so that two writers lock the same keys in the same order and never deadlock on each
- * other. Runs inside the caller's transaction.
+ * other. Runs inside the caller's transaction; `meanwhile` runs once the insert is sent, while
+ * the server works on it.
  */
 export async function insertMessages(
   tx: TxSql,
   messages: readonly Message[],
+  meanwhile?: () => void,
 ): Promise<Array<{ message: Message; seq: string }>> {
   const byId = new Map<string, Message>();
   for (const m of messages) if (!byId.has(m.message_id)) byId.set(m.message_id, m);
@@ -65,12 +67,17 @@ export async function insertMessages(
       JSON.stringify(m),
     ]),
   );
-  const rows = await tx<Array<{ message_id: string; seq: string }>>`
+  const insert = tx<Array<{ message_id: string; seq: string }>>`
     INSERT INTO messages (message_id, ts_ms, user_name, channel, folded, record)
     SELECT message_id, ts_ms, user_name, channel, folded, record FROM stage_messages
     ORDER BY message_id
     ON CONFLICT (message_id) DO NOTHING
     RETURNING message_id, seq`;
+  if (meanwhile !== undefined) {
+    insert.execute();
+    meanwhile();
+  }
+  const rows = await insert;
   const fresh = new Map(rows.map((r) => [r.message_id, r.seq]));
   const out: Array<{ message: Message; seq: string }> = [];
   for (const m of messages) {
