@@ -35,7 +35,7 @@ import {
 } from "./rollups.ts";
 import { deleteRollups, rebuildPersons } from "./rollup_recompute.ts";
 import { compactPending, PendingFolds } from "./rollup_compact.ts";
-import { allSpans, displayNames, spansAbout, spansAround } from "./persons.ts";
+import { allSpans, displayNames, loginsOf, spansAbout, spansAround } from "./persons.ts";
 import { optoutStamp, readOptout, replaceOptout, updateOptout } from "./optout.ts";
 import { tableResidue } from "./residue.ts";
 import { forgetRows, type PgForgetRequest, type PgForgetResult } from "./forget.ts";
@@ -242,6 +242,11 @@ export class PgDatabase {
           ? spansAround(sql, q.around.logins, q.around.persons)
           : allSpans(sql),
     );
+  }
+
+  /** Every login these persons wrote under (see {@link loginsOf}). */
+  loginsOf(persons: readonly string[]): Promise<string[]> {
+    return guarded(this.pool, "read the persons' logins", (sql) => loginsOf(sql, persons));
   }
 
   /** Every display name seen, by person key. */

@@ -21,6 +21,8 @@ import { copyRows } from "./copy.ts";
 /** Which stored messages a search reads (needles already folded). */
 export interface PgMessageFilter {
   user?: string;
+  /** The author's login is one of these. */
+  users?: readonly string[];
   channel?: string;
   sinceMs?: number;
   untilMs?: number;
@@ -98,6 +100,7 @@ export function likeContains(needle: string): string {
 function conditionsOf(sql: Sql | TxSql, q: PgMessageFilter) {
   const conds = [sql`TRUE`];
   if (q.user !== undefined) conds.push(sql`user_name = ${q.user}`);
+  if (q.users !== undefined) conds.push(sql`user_name = ANY(${q.users as string[]}::text[])`);
   if (q.channel !== undefined) conds.push(sql`channel = ${q.channel}`);
   if (q.sinceMs !== undefined) conds.push(sql`ts_ms >= ${q.sinceMs}`);
   if (q.untilMs !== undefined) conds.push(sql`ts_ms < ${q.untilMs}`);
