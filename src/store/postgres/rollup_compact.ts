@@ -7,13 +7,16 @@
  * the same pure fold the embedded store runs, while the database works on its next batch), so
  * its compaction reads none of them back. The queue rows stay the record of what is folded:
  *
- * - the compaction deletes every queue row (its own and other writers') and learns, per
- *   rollup, which messages they were; a rollup's in-memory fold is used only when its own
- *   queued messages are all still there (a recomputation after a forget deletes a rollup's
- *   queue rows, another compactor may have folded them): the same count of its own sequence
- *   numbers means the same set, since rows of a message are only ever deleted, never added;
- * - every other queued message (another writer's, one whose fold is not used, or every one
- *   after a crash lost the memory) is read back from `messages` and folded here;
+ * - a compaction deletes its writer's own queue rows (by `seq`) and any that waited longer
+ *   than {@link ORPHAN_SECONDS} (their writer stopped or crashed before compacting), and
+ *   learns, per rollup, which messages they were; other writers' fresh rows are theirs to
+ *   fold, so no work is done twice;
+ * - a rollup's in-memory fold is used only when its own queued messages are all still there
+ *   (a recomputation after a forget deletes a rollup's queue rows, an orphan sweep may have
+ *   folded them): the same count of its own sequence numbers means the same set, since rows
+ *   of a message are only ever deleted, never added;
+ * - every other message taken (an orphan, or one whose fold is not used) is read back from
+ *   `messages` and folded here;
  * - the states of disjoint sets of messages merge into the state of their union
  *   (`rollup_merge.ts`), so the result is the state of the same messages however they came.
  *
@@ -75,37 +78,50 @@ export class PendingFolds {
   }
 }
 
+/**
+ * Seconds after which another writer's queued messages are folded by any compactor (their
+ * writer stopped or crashed before its compaction).
+ */
+export const ORPHAN_SECONDS = 60;
+
 /** Messages read back per query. */
 const READ_BACK = 10_000;
 
 /**
- * Folds every queued message into its rollups in one transaction (using `mine` for the
- * messages it folded, see the module's notes); returns how many messages were folded.
+ * Folds the queued messages of `mine` (folded in memory) and those that waited longer than
+ * {@link ORPHAN_SECONDS} into their rollups, in one transaction (see the module's notes);
+ * returns how many messages were folded.
  */
 export async function compactPending(sql: Sql, mine: PendingFolds | null = null): Promise<number> {
   return await sql.begin(async (tx) => {
     await lockRollups(tx);
+    const own = mine === null ? [] : [...mine.seqs];
     const rows = await tx<Array<{ kind: number; name: string; seqs: string[] }>>`
-      WITH d AS (DELETE FROM rollup_pending RETURNING seq, kind, name)
+      WITH d AS (
+        DELETE FROM rollup_pending
+        WHERE seq = ANY(${own}::bigint[])
+          OR queued_at < now() - make_interval(secs => ${ORPHAN_SECONDS})
+        RETURNING seq, kind, name
+      )
       SELECT kind, name, array_agg(seq::text) AS seqs FROM d GROUP BY kind, name`;
     if (rows.length === 0) return 0;
     const folded = new Set<string>();
     // Per kind: the in-memory fold used, and the queued messages to read back.
-    const own: Array<Map<string, AnyState>> = [new Map(), new Map()];
+    const held: Array<Map<string, AnyState>> = [new Map(), new Map()];
     const readBack = new Map<string, { u?: string; c?: string }>();
     const names: string[][] = [[], []];
     for (const r of rows) {
       const kind = Number(r.kind);
       names[kind]!.push(r.name);
-      const held = mine === null
+      const fold = mine === null
         ? undefined
         : kind === USER_KIND
         ? mine.users.get(r.name)
         : mine.channels.get(r.name);
       let ours = 0;
-      if (held !== undefined) { for (const s of r.seqs) if (mine!.seqs.has(s)) ours++; }
-      const useHeld = held !== undefined && ours === held.message_count;
-      if (useHeld) own[kind]!.set(r.name, held);
+      if (fold !== undefined) { for (const s of r.seqs) if (mine!.seqs.has(s)) ours++; }
+      const useHeld = fold !== undefined && ours === fold.message_count;
+      if (useHeld) held[kind]!.set(r.name, fold);
       for (const s of r.seqs) {
         folded.add(s);
         if (useHeld && mine!.seqs.has(s)) continue;
@@ -138,7 +154,7 @@ export async function compactPending(sql: Sql, mine: PendingFolds | null = null)
     for (const kind of [USER_KIND, CHANNEL_KIND]) {
       const base = await baseStates(tx, kind, names[kind]!);
       for (const n of names[kind]!) {
-        const parts = [base.get(n), own[kind]!.get(n), extra[kind]!.get(n)]
+        const parts = [base.get(n), held[kind]!.get(n), extra[kind]!.get(n)]
           .filter((s): s is AnyState => s !== undefined);
         if (parts.length === 0) continue;
         out.push([kind, n, encode(kind, mergeStates(parts))]);
