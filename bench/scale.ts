@@ -7,7 +7,11 @@
  * ratios. With `--check`, each shape's indexed answer is compared with `--scan` once (a full
  * read of the log per shape: slow at 10M). Also prints the data dir's size by part.
  *
+ * `--build-only` builds the data dir and stops (the build of 10M takes long: run it outside the
+ * benchmark lock, and the timed part under it).
+ *
  *   deno run -A bench/scale.ts [--count 1000000] [--runs 11] [--cli-runs 5] [--check] [--rebuild]
+ *     [--build-only]
  */
 import { parseArgs } from "node:util";
 import { join } from "node:path";
@@ -28,6 +32,7 @@ const { values } = parseArgs({
     "cli-runs": { type: "string", default: "5" },
     check: { type: "boolean", default: false },
     rebuild: { type: "boolean", default: false },
+    "build-only": { type: "boolean", default: false },
   },
 });
 const count = Number(values.count);
@@ -70,6 +75,7 @@ async function sizeOf(path: string): Promise<number> {
 
 console.log(`scale benchmark: ${count.toLocaleString("en-US")} messages (${dir})`);
 await ensureDataDir();
+if (values["build-only"]) Deno.exit(0);
 const l = layout(dir);
 const logBytes = await sizeOf(l.messages);
 const indexBytes = (await sizeOf(l.index)) + (await sizeOf(`${l.index}-wal`));
