@@ -22,7 +22,9 @@ import { wrapError } from "../errors.ts";
 import { readIndexed } from "./index_reader.ts";
 import { layout } from "./layout.ts";
 import { parseLogRecord } from "./log_record.ts";
-import { type Candidate, type MessageIndex, readRecords } from "./message_index.ts";
+import { readRecords } from "./candidate_records.ts";
+import type { Candidate } from "./index_query.ts";
+import type { MessageIndex } from "./message_index.ts";
 import { only } from "./message_query.ts";
 import type { Anchor, MessagePage, MessageQuery } from "./store.ts";
 

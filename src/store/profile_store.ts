@@ -25,10 +25,8 @@
  *
  * @module
  */
-import { join } from "node:path";
 import type { Message } from "../schemas.ts";
 import {
-  channelProfile,
   type ChannelState,
   decodeChannelState,
   decodeUserState,
@@ -38,37 +36,29 @@ import {
   foldChannel,
   foldUser,
   loginSpans,
-  mergeUserStates,
   newChannelState,
   newUserState,
-  userProfile,
   type UserState,
 } from "../analysis/rollups.ts";
 import { IdentityDirectory, personKey } from "../analysis/identity.ts";
 import { EMPTY_MARK, type LogMark } from "./log_mark.ts";
 import { SqliteFile } from "./sqlite.ts";
-import { jsonText } from "./atomic.ts";
-import { layout, profileDir, profileFileName, type ProfileKind } from "./layout.ts";
+import { layout, profileDir, type ProfileKind } from "./layout.ts";
 import { wrapError } from "../errors.ts";
 import {
   KIND_CODE,
   pendingProfileFiles,
   persistedRollupMark,
-  personFileName,
   SCHEMA,
   spanOfRow,
   type SpanRow,
   STATE_VERSION,
 } from "./profile_state.ts";
-import { sweepDir, writeDerivedFile } from "./profile_files.ts";
-
-export {
-  personFileName,
-  readDisplayNames,
-  readIdentitiesAbout,
-  readIdentityDirectory,
-  readLoginSpans,
-} from "./profile_state.ts";
+import {
+  type ProfileFileSource,
+  sweepProfileFiles,
+  writeDirtyFiles,
+} from "./profile_file_writer.ts";
 
 /**
  * Bounds of the rollup cache, checked after each flush: entities, and the encoded size of the
@@ -80,15 +70,6 @@ const CACHE_BYTES = 48 * 1024 * 1024;
 
 /** Distinct strings the fold shares between rollups (about 60 MB at most). */
 const INTERNED_MAX = 1 << 20;
-
-/** The names in a folder, or none when it cannot be read. */
-function safeList(dir: string): string[] {
-  try {
-    return [...Deno.readDirSync(dir)].map((e) => e.name);
-  } catch {
-    return [];
-  }
-}
 
 /** Options of {@link ProfileStore.open}. */
 export interface ProfileStoreOptions {
@@ -283,56 +264,14 @@ export class ProfileStore {
       users.length || channels.length || stored.offset !== this.#mark.offset ||
       stored.tail !== this.#mark.tail
     ) {
-      this.#db.transaction(() => {
-        const put = this.#db.stmt(
-          "INSERT INTO profile_state(kind, name, state) VALUES (?, ?, ?) " +
-            "ON CONFLICT(kind, name) DO UPDATE SET state = excluded.state",
-        );
-        const dirty = this.#db.stmt(
-          "INSERT OR IGNORE INTO profile_dirty(kind, name) VALUES (?, ?)",
-        );
-        const span = this.#db.stmt(
-          "INSERT INTO person_login(login, person, first_seen, last_seen, last_mid, count) " +
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(login, person) DO UPDATE SET " +
-            "first_seen = excluded.first_seen, last_seen = excluded.last_seen, " +
-            "last_mid = excluded.last_mid, count = excluded.count",
-        );
-        const display = this.#db.stmt(
-          "INSERT OR IGNORE INTO person_display(person, name) VALUES (?, ?)",
-        );
-        for (const u of users) {
-          const state = this.#users.get(u)!;
-          for (const name of state.display_names) display.run(u, name);
-          const encoded = encodeUserState(state);
-          this.#cachedBytes += encoded.length - (this.#encodedSize.get(u) ?? 0);
-          this.#encodedSize.set(u, encoded.length);
-          put.run(KIND_CODE.user, u, encoded);
-          dirty.run(KIND_CODE.user, u);
-          for (const x of loginSpans(state)) {
-            span.run(x.login, x.person, x.first_seen, x.last_seen, x.last_mid ?? "", x.count);
-            // Other holders of this login may have to move file: mark them too.
-            for (const h of this.#directory.holders(x.login)) {
-              if (h.person !== u) dirty.run(KIND_CODE.user, h.person);
-            }
-            this.#directory.add(x);
-            for (const h of this.#directory.holders(x.login)) {
-              if (h.person !== u) dirty.run(KIND_CODE.user, h.person);
-            }
-          }
-        }
-        for (const c of channels) {
-          put.run(KIND_CODE.channel, c, encodeChannelState(this.#channels.get(c)!));
-          dirty.run(KIND_CODE.channel, c);
-        }
-        this.#db.setMeta("rollup_mark", JSON.stringify(this.#mark));
-      });
+      this.#persist(users, channels);
     }
     this.#dirtyUsers.clear();
     this.#dirtyChannels.clear();
-    const written = this.#writeDirty();
+    const written = writeDirtyFiles(this.#files());
     let removed = 0;
     if (options.atEnd && this.#db.meta("profiles_sweep") === "1") {
-      removed = this.#sweep();
+      removed = sweepProfileFiles(this.#files());
       this.#db.transaction(() => this.#db.setMeta("profiles_sweep", "0"));
     }
     // Bound memory on long runs: everything is persisted now, so the cache can go. The states
@@ -347,6 +286,56 @@ export class ProfileStore {
       this.#cachedBytes = 0;
     }
     return { ...written, removed };
+  }
+
+  /**
+   * Stores the states of `users` and `channels`, marks their files dirty, records the persons'
+   * logins and display names and the mark: one transaction.
+   */
+  #persist(users: readonly string[], channels: readonly string[]): void {
+    this.#db.transaction(() => {
+      const put = this.#db.stmt(
+        "INSERT INTO profile_state(kind, name, state) VALUES (?, ?, ?) " +
+          "ON CONFLICT(kind, name) DO UPDATE SET state = excluded.state",
+      );
+      const dirty = this.#db.stmt(
+        "INSERT OR IGNORE INTO profile_dirty(kind, name) VALUES (?, ?)",
+      );
+      const span = this.#db.stmt(
+        "INSERT INTO person_login(login, person, first_seen, last_seen, last_mid, count) " +
+          "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(login, person) DO UPDATE SET " +
+          "first_seen = excluded.first_seen, last_seen = excluded.last_seen, " +
+          "last_mid = excluded.last_mid, count = excluded.count",
+      );
+      const display = this.#db.stmt(
+        "INSERT OR IGNORE INTO person_display(person, name) VALUES (?, ?)",
+      );
+      for (const u of users) {
+        const state = this.#users.get(u)!;
+        for (const name of state.display_names) display.run(u, name);
+        const encoded = encodeUserState(state);
+        this.#cachedBytes += encoded.length - (this.#encodedSize.get(u) ?? 0);
+        this.#encodedSize.set(u, encoded.length);
+        put.run(KIND_CODE.user, u, encoded);
+        dirty.run(KIND_CODE.user, u);
+        for (const x of loginSpans(state)) {
+          span.run(x.login, x.person, x.first_seen, x.last_seen, x.last_mid ?? "", x.count);
+          // Other holders of this login may have to move file: mark them too.
+          for (const h of this.#directory.holders(x.login)) {
+            if (h.person !== u) dirty.run(KIND_CODE.user, h.person);
+          }
+          this.#directory.add(x);
+          for (const h of this.#directory.holders(x.login)) {
+            if (h.person !== u) dirty.run(KIND_CODE.user, h.person);
+          }
+        }
+      }
+      for (const c of channels) {
+        put.run(KIND_CODE.channel, c, encodeChannelState(this.#channels.get(c)!));
+        dirty.run(KIND_CODE.channel, c);
+      }
+      this.#db.setMeta("rollup_mark", JSON.stringify(this.#mark));
+    });
   }
 
   /**
@@ -370,121 +359,28 @@ export class ProfileStore {
         );
       }
     }
-    return this.#writeDirty();
+    return writeDirtyFiles(this.#files());
   }
 
-  #writeDirty(): { users: number; channels: number } {
-    const rows = this.#db.stmt("SELECT kind, name FROM profile_dirty").all() as Array<
-      { kind: number; name: string }
-    >;
-    if (rows.length === 0) return { users: 0, channels: 0 };
-    const userDir = profileDir(this.dataDir, "user");
-    const channelDir = profileDir(this.dataDir, "channel");
-    Deno.mkdirSync(userDir, { recursive: true });
-    Deno.mkdirSync(channelDir, { recursive: true });
-    let users = 0;
-    let channels = 0;
-    // Each file is rendered right before it is written (writes are synchronous, so no state
-    // changes in between): holding every rendered file at once cost ~100 MB at 20,000 users.
-    let failure: unknown = null;
-    // Files that may have lost their occupant (a rename, a login passed on): removed below
-    // unless some person's file is one of them.
-    const vacated = new Set<string>();
-    const written = new Set<string>();
-    const persons = new Set<string>();
-    for (const r of rows) {
-      let path: string;
-      let text: string;
-      if (Number(r.kind) === KIND_CODE.user) {
-        // A login seen without an id is written as part of the person who holds it with one.
-        const person = this.#directory.canonical(r.name);
-        if (persons.has(person)) continue;
-        persons.add(person);
-        const keys = this.#directory.keysOf(person);
-        const states: UserState[] = [];
-        for (const k of keys) {
-          const st = this.#users.get(k) ?? this.#decoded("user", k);
-          if (st) states.push(st as UserState);
-        }
-        if (states.length === 0) continue;
-        const s = states.length === 1 ? states[0]! : mergeUserStates(states);
-        const name = personFileName(person, this.#directory);
-        path = join(userDir, profileFileName(name));
-        text = jsonText(userProfile(s));
-        written.add(path);
-        if (
-          s.logins.size > 1 || keys.length > 1 || name !== person ||
-          this.#directory.holders(name).length > 1
-        ) {
-          for (const l of s.logins.keys()) vacated.add(join(userDir, profileFileName(l)));
-          for (const k of keys) vacated.add(join(userDir, profileFileName(`person:${k}`)));
-        }
-        users++;
-      } else {
-        const s = this.#channels.get(r.name) ?? this.#decoded("channel", r.name);
-        if (!s) continue;
-        path = join(channelDir, profileFileName(r.name));
-        text = jsonText(channelProfile(s as ChannelState));
-        channels++;
-      }
-      try {
-        writeDerivedFile(path, text);
-      } catch (e) {
-        failure ??= e;
-      }
-    }
-    // One listing instead of a failed remove per absent file: a person with an id vacates
-    // `person:#id.json`, which is almost never there, and each failure threw (20,000 users:
-    // about 3% of the profile writer's time).
-    const present = vacated.size > 0 ? new Set(safeList(userDir)) : new Set<string>();
-    for (const path of vacated) {
-      if (!present.has(path.slice(userDir.length + 1))) continue;
-      if (written.has(path) || this.#occupied(path, userDir)) continue;
-      try {
-        Deno.removeSync(path);
-      } catch {
-        // Not there.
-      }
-    }
-    // Every file was tried; the first failure leaves the names dirty for the next flush.
-    if (failure !== null) throw failure;
-    this.#db.transaction(() => this.#db.db.exec("DELETE FROM profile_dirty"));
-    return { users, channels };
+  /** What the file writer reads: the database, the logins, the states (cached or stored). */
+  #files(): ProfileFileSource {
+    return {
+      db: this.#db,
+      dataDir: this.dataDir,
+      directory: this.#directory,
+      user: (k) => this.#users.get(k) ?? this.#decodedUser(k),
+      channel: (n) => this.#channels.get(n) ?? this.#decodedChannel(n),
+      hasUser: (k) => this.#load("user", k) !== undefined,
+    };
   }
 
-  /** True when some person's profile file is `path` (a login file that still has its holder). */
-  #occupied(path: string, userDir: string): boolean {
-    const base = path.slice(userDir.length + 1);
-    if (base.startsWith("~")) return false;
-    const login = base.slice(0, -".json".length);
-    const holder = this.#directory.resolveLogin(login);
-    if (holder === null) return this.#load("user", login) !== undefined;
-    return personFileName(holder, this.#directory) === login;
+  #decodedUser(key: string): UserState | undefined {
+    const raw = this.#load("user", key);
+    return raw === undefined ? undefined : decodeUserState(raw);
   }
 
-  #decoded(kind: ProfileKind, name: string): UserState | ChannelState | undefined {
-    const raw = this.#load(kind, name);
-    if (raw === undefined) return undefined;
-    return kind === "user" ? decodeUserState(raw) : decodeChannelState(raw);
-  }
-
-  /** Removes profile files (and stray temporary files) of entities that have no state. */
-  #sweep(): number {
-    let removed = 0;
-    for (const kind of ["user", "channel"] as const) {
-      const keep = new Set(
-        (this.#db.stmt("SELECT name FROM profile_state WHERE kind = ?").all(
-          KIND_CODE[kind],
-        ) as Array<{ name: string }>).map((r) =>
-          profileFileName(
-            kind === "user"
-              ? personFileName(this.#directory.canonical(r.name), this.#directory)
-              : r.name,
-          )
-        ),
-      );
-      removed += sweepDir(profileDir(this.dataDir, kind), keep);
-    }
-    return removed;
+  #decodedChannel(name: string): ChannelState | undefined {
+    const raw = this.#load("channel", name);
+    return raw === undefined ? undefined : decodeChannelState(raw);
   }
 }

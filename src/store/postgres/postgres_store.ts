@@ -17,15 +17,15 @@
  *   functions and the same placement by person as the embedded store, so the same bytes; see
  *   `profiles.ts`). Identity reads (logins, display names) come from the persons' tables.
  * - The follower of a monitor is in `follower.ts`, the SQL prefilter of queries in
- *   `prefilter.ts`.
+ *   `prefilter.ts`, the reads that filter after SQL (search, events, interactions) in
+ *   `reads.ts`.
  *
  * @module
  */
 import { relative } from "node:path";
 import { type ChatEvent, type Message, PrivacyFile, UserProfile } from "../../schemas.ts";
 import { StoreError } from "../../errors.ts";
-import { type LoginSpan, personKey } from "../../analysis/identity.ts";
-import { AuthorTally } from "../interaction_scan.ts";
+import type { LoginSpan } from "../../analysis/identity.ts";
 import { aroundBySearch } from "../message_context.ts";
 import { layout, type ProfileKind } from "../layout.ts";
 import type {
@@ -39,7 +39,6 @@ import type {
   ForgetChange,
   ForgetPlan,
   InteractionInput,
-  InteractionRecord,
   InteractionScope,
   MessageCursor,
   MessagePage,
@@ -54,10 +53,9 @@ import type {
   StoreStatus,
 } from "../store.ts";
 import { PgDatabase, type PgDatabaseOptions } from "./database.ts";
-import { type MatchContext, matchesEvent, matchesMessage } from "../message_query.ts";
 import { journalBacklog, pushJournal, type PushResult, withJournalLock } from "./journal.ts";
 import { PgFollower } from "./follower.ts";
-import { concerns, needsDeletions, pgPrefilter } from "./prefilter.ts";
+import { pgInteractions, pgMessagesAbout, pgSearchEvents, pgSearchMessages } from "./reads.ts";
 import {
   channelProfileNamed,
   keysNamed,
@@ -67,7 +65,6 @@ import {
   writeProfileFiles,
 } from "./profiles.ts";
 
-export { pgPrefilter };
 import { pgMessagesSince } from "./tail.ts";
 
 /** Options of {@link openPostgresStore}. */
@@ -274,54 +271,12 @@ export class PostgresStore implements Store {
     options: SearchMessagesOptions = {},
   ): Promise<MessagePage> {
     await this.#sync();
-    const { filter, exact } = pgPrefilter(q);
-    const ctx: MatchContext = {
-      deleted: needsDeletions(q) ? await this.db.deletions() : new Set<string>(),
-    };
-    const offset = q.offset ?? 0;
-    const need = offset + q.limit;
-    const counting = options.total !== undefined && options.total !== false;
-    // SQL narrows; the reference predicate decides on every candidate (in SQL's order).
-    const found: Message[] = [];
-    let count = 0;
-    for await (const batch of this.db.candidateMessages(filter)) {
-      for (const m of batch) {
-        if (!matchesMessage(m, Date.parse(m.ts), q, ctx)) continue;
-        count++;
-        if (found.length < need) found.push(m);
-      }
-      if (found.length >= need && (!counting || exact)) break;
-    }
-    const page: MessagePage = {
-      messages: found.slice(offset),
-      complete: true,
-      via: "database",
-      tailBytes: 0,
-    };
-    if (counting) {
-      page.total = count;
-      page.totalExact = true;
-      if (exact && found.length >= need) {
-        // SQL counts exactly; within the caller's budget, else `count` is a lower bound.
-        const budget = typeof options.total === "object" ? options.total.budgetMs : undefined;
-        const n = await this.db.countMessages(filter, budget);
-        page.total = Math.max(n.count, count);
-        page.totalExact = n.exact;
-      }
-    }
-    return page;
+    return await pgSearchMessages(this.db, q, options);
   }
 
   async searchEvents(q: EventQuery): Promise<EventPage> {
     await this.#sync();
-    const { filter } = pgPrefilter(q);
-    const candidates = await this.db.searchEvents({
-      ...filter,
-      ...(q.kind !== undefined ? { kind: q.kind } : {}),
-    });
-    const all = candidates.filter((e) => matchesEvent(e, q));
-    const from = q.offset ?? 0;
-    return { events: all.slice(from, from + q.limit), total: all.length };
+    return await pgSearchEvents(this.db, q);
   }
 
   async deletions(ids?: readonly string[]): Promise<Map<string, string>> {
@@ -375,28 +330,7 @@ export class PostgresStore implements Store {
 
   async interactions(q: InteractionScope): Promise<InteractionInput> {
     await this.#sync();
-    const since = q.sinceMs === undefined ? null : new Date(q.sinceMs).toISOString();
-    const until = q.untilMs === undefined ? null : new Date(q.untilMs).toISOString();
-    const where = q.channel === undefined ? {} : { channel: q.channel };
-    const addressing: InteractionRecord[] = [];
-    const tally = new AuthorTally();
-    for await (const batch of this.db.allMessages(where)) {
-      for (const m of batch) {
-        if ((since !== null && m.ts < since) || (until !== null && m.ts >= until)) continue;
-        if (q.excludeChannels?.includes(m.channel)) continue;
-        tally.add(personKey(m));
-        if (m.mentions.length === 0 && !(m.reply_to && m.reply_to.user_name !== "")) continue;
-        addressing.push({
-          ts: m.ts,
-          channel: m.channel,
-          user_id: m.user_id,
-          user_name: m.user_name,
-          mentions: m.mentions,
-          ...(m.reply_to ? { reply_to: m.reply_to } : {}),
-        });
-      }
-    }
-    return { addressing, authors: tally.counts() };
+    return await pgInteractions(this.db, q);
   }
 
   around(anchors: readonly Anchor[], n: number): Promise<Message[]> {
@@ -405,15 +339,7 @@ export class PostgresStore implements Store {
 
   async *messagesAbout(q: AboutQuery): AsyncIterable<Message> {
     await this.#sync();
-    // A cheap superset in SQL (the JSON holds the subject key, or the login anywhere), then
-    // the exact rule; one pass, so storage order holds.
-    const needles = [
-      q.subjectKey !== undefined ? `"subject_key":"${q.subjectKey}"` : '"hits":[',
-      ...(q.user !== undefined ? [q.user] : []),
-    ];
-    for await (const batch of this.db.messagesContaining(needles, q.user)) {
-      for (const m of batch) if (concerns(m, q)) yield m;
-    }
+    yield* pgMessagesAbout(this.db, q);
   }
 
   async readOptOut(): Promise<PrivacyFile> {

@@ -1,0 +1,146 @@
+/**
+ * Every row of the embedded index that matches a query, whatever its limit: the SQL conditions
+ * of a query's literals and of the whole query, the counts beside a page of results, and the
+ * matching rows one at a time (for a count that stops on a time budget). The newest few
+ * matches are the query plan's (`index_query_plan.ts`).
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { MessageIndex } from "./message_index.ts";
+ * import { countMatching } from "./index_matches.ts";
+ * const ix = MessageIndex.open(`${await Deno.makeTempDir()}/index.sqlite`);
+ * strictEqual(countMatching(ix, { terms: ["hello"], limit: 10 }), 0);
+ * ix.close();
+ * ```
+ *
+ * @module
+ */
+import { ftsExpression } from "./fts_expression.ts";
+import type { Candidate, IndexLiteral, IndexQuery } from "./index_query.ts";
+import type { MessageIndex } from "./message_index.ts";
+
+/** The ids of the person keys that some row names. */
+export function personIds(ix: MessageIndex, persons: readonly string[]): number[] {
+  const out: number[] = [];
+  for (const p of persons) {
+    const id = ix.lookupName(p);
+    if (id !== null) out.push(id);
+  }
+  return out;
+}
+
+/** Appends the SQL of `clauses` (and their parameters) to `conds` and `params`. */
+export function clauseConditions(
+  ix: MessageIndex,
+  clauses: readonly (readonly IndexLiteral[])[],
+  conds: string[],
+  params: Array<number | string>,
+): void {
+  for (const clause of clauses) {
+    const ors: string[] = [];
+    for (const l of clause) {
+      if (l.field === "text") {
+        ors.push(`instr(text, ?) ${l.negated ? "=" : ">"} 0`);
+        params.push(l.value);
+        continue;
+      }
+      const id = ix.lookupName(l.value);
+      if (id === null) {
+        // No row names it: the literal never holds (or, negated, always does).
+        ors.push(l.negated ? "1" : "0");
+        continue;
+      }
+      const col = l.field === "user" ? "uid" : l.field === "person" ? "pid" : "cid";
+      ors.push(`${col} ${l.negated ? "!=" : "="} ?`);
+      params.push(id);
+    }
+    conds.push(ors.length === 1 ? ors[0]! : `(${ors.join(" OR ")})`);
+  }
+}
+
+/** The WHERE clause (and parameters) of every row matching `q`, whatever its limit. */
+export function matchingWhere(
+  ix: MessageIndex,
+  q: IndexQuery,
+): { where: string; params: Array<number | string> } | null {
+  const conds: string[] = [];
+  const params: Array<number | string> = [];
+  for (const [col, name] of [["uid", q.user], ["cid", q.channel]] as const) {
+    if (name === undefined) continue;
+    const id = ix.lookupName(name);
+    if (id === null) return null;
+    conds.push(`${col} = ?`);
+    params.push(id);
+  }
+  if (q.persons !== undefined) {
+    const ids = personIds(ix, q.persons);
+    if (ids.length === 0) return null;
+    conds.push(`pid IN (${ids.map(() => "?").join(",")})`);
+    params.push(...ids);
+  }
+  if (q.sinceMs !== undefined) {
+    conds.push("ts >= ?");
+    params.push(q.sinceMs);
+  }
+  if (q.untilMs !== undefined) {
+    conds.push("ts < ?");
+    params.push(q.untilMs);
+  }
+  // Without a user or channel, FTS narrows to the rows holding every needle's trigrams.
+  const expr = q.user === undefined && q.channel === undefined && q.persons === undefined
+    ? ftsExpression(q.terms)
+    : null;
+  if (expr !== null) {
+    conds.push("rid IN (SELECT rowid FROM fts WHERE fts MATCH ?)");
+    params.push(expr);
+  }
+  for (const t of q.terms) {
+    conds.push("instr(text, ?) > 0");
+    params.push(t);
+  }
+  clauseConditions(ix, q.clauses ?? [], conds, params);
+  return { where: conds.length ? `WHERE ${conds.join(" AND ")}` : "", params };
+}
+
+/** How many indexed rows match `q` (its limit ignored), counted inside SQLite. */
+export function countMatching(ix: MessageIndex, q: IndexQuery): number {
+  const w = matchingWhere(ix, q);
+  if (w === null) return 0;
+  return Number(
+    (ix.file.stmt(`SELECT count(*) AS n FROM messages ${w.where}`).get(...w.params) as {
+      n: number;
+    }).n,
+  );
+}
+
+/**
+ * How many indexed rows match `q`, counting at most `cap` of them (SQLite counts; no row
+ * reaches JavaScript): `cap` means "at least".
+ */
+export function countMatchingUpTo(ix: MessageIndex, q: IndexQuery, cap: number): number {
+  const w = matchingWhere(ix, q);
+  if (w === null) return 0;
+  return Number(
+    (ix.file.stmt(
+      `SELECT count(*) AS n FROM (SELECT 1 FROM messages ${w.where} LIMIT ?)`,
+    ).get(...w.params, cap) as { n: number }).n,
+  );
+}
+
+/**
+ * Every indexed row matching `q` (its limit ignored), in no particular order: for counting
+ * matches a row at a time, so that a count can stop on a time budget.
+ */
+export function* matchingRows(ix: MessageIndex, q: IndexQuery): Generator<Candidate> {
+  const w = matchingWhere(ix, q);
+  if (w === null) return;
+  const stmt = ix.file.stmt(`SELECT ts, mid, off, len FROM messages ${w.where}`);
+  for (
+    const r of stmt.iterate(...w.params) as Iterable<
+      { ts: number; mid: string; off: number; len: number }
+    >
+  ) {
+    yield { ts: Number(r.ts), mid: r.mid, offset: Number(r.off), length: Number(r.len) };
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * The tables of the embedded index (`data/index.sqlite`) and its version.
+ *
+ * - `messages`: one row per log line (rowid in log order) with the epoch-ms `ts`, the user,
+ *   person and channel as ids from `names`, the `message_id`, the FOLDED text (see `fold` in
+ *   `normalize.ts`) and the line's byte offset and length in the log. Records are read back
+ *   from the log itself, so the index stays small and never disagrees with the canonical file
+ *   about a record.
+ * - B-tree indexes on (user, ts, text), (channel, ts) and (ts): a user's or channel's
+ *   messages, or a time window, newest first, without sorting; the text in the first lets
+ *   "user + word" skip non-matching rows without visiting the table (5.4 ms -> 0.4 ms for a
+ *   busy user over 1M rows, measured with bench/search.ts), at about a quarter of the index's
+ *   ingest cost. The channel index holds no text: a channel has far more rows than a user, so
+ *   the copy costs ingest more than it saves the rarer "channel + word".
+ * - `fts`: FTS5 over the folded text with the trigram tokenizer (`case_sensitive 1`, since the
+ *   text is folded already; `detail=none` keeps it 2.5x smaller and twice as fast to build;
+ *   `columnsize=0` drops the per-row size table, which only ranking reads: FTS inserts ~30%
+ *   cheaper), filled by one INSERT ... SELECT per committed batch, with `automerge` 16
+ *   (segments merged less eagerly while ingesting: about a third less FTS work per row). See
+ *   `fts_expression.ts` for how needles are looked up in it.
+ * - `meta`: the schema version and the log mark: how many bytes of the log are indexed, and
+ *   hashes of the first and of the last 4 KiB of that prefix, so that a log that was replaced
+ *   or rewritten (forget, retention) is noticed and the index rebuilt.
+ * - the event index and the interactions (`event_index.ts`, `interaction_index.ts`).
+ *
+ * @example
+ * ```ts
+ * import { ok } from "node:assert/strict";
+ * import { INDEX_SCHEMA } from "./message_index_schema.ts";
+ * ok(INDEX_SCHEMA.includes("CREATE VIRTUAL TABLE IF NOT EXISTS fts"));
+ * ```
+ *
+ * @module
+ */
+import { EVENT_INDEX_SCHEMA } from "./event_index.ts";
+import { INTERACTION_SCHEMA } from "./interaction_index.ts";
+
+/** Bumped when the layout changes: an index of another version is dropped and rebuilt. */
+// 7: the person of each message (`pid`), the event index and the interactions (issue 16).
+export const INDEX_VERSION = "7";
+
+/** The SQL that creates the index's tables (each statement idempotent). */
+export const INDEX_SCHEMA = `
+CREATE TABLE IF NOT EXISTS names(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS messages(
+  rid INTEGER PRIMARY KEY,
+  ts INTEGER NOT NULL,
+  uid INTEGER NOT NULL,
+  pid INTEGER NOT NULL,
+  cid INTEGER NOT NULL,
+  mid TEXT NOT NULL,
+  text TEXT NOT NULL,
+  off INTEGER NOT NULL,
+  len INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS messages_user ON messages(uid, ts, text);
+CREATE INDEX IF NOT EXISTS messages_channel ON messages(cid, ts);
+CREATE INDEX IF NOT EXISTS messages_ts ON messages(ts);
+CREATE INDEX IF NOT EXISTS messages_person ON messages(pid, ts, mid, off, len, cid);
+CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
+  text, content='messages', content_rowid='rid', tokenize='trigram case_sensitive 1',
+  detail=none, columnsize=0
+);
+${EVENT_INDEX_SCHEMA}
+${INTERACTION_SCHEMA}
+`;
+
+/**
+ * The page size of a new index. 8 KiB pages against the default 4 KiB: a catch-up commit
+ * writes every page its inserts dirtied, and the (user, ts, text) index spreads them over the
+ * whole tree, so half as many pages meant a quarter less commit time (bench/ingest.ts).
+ */
+export const INDEX_PAGE_SIZE = 8192;
