@@ -16,7 +16,7 @@
  *
  * @module
  */
-import { ftsExpression } from "./fts_expression.ts";
+import { narrowingExpression } from "./trigram_choice.ts";
 import type { Candidate, IndexLiteral, IndexQuery } from "./index_query.ts";
 import type { MessageIndex } from "./message_index.ts";
 
@@ -96,7 +96,7 @@ export function matchingWhere(
   }
   // Without a user or channel, FTS narrows to the rows holding every needle's trigrams.
   const expr = q.user === undefined && q.channel === undefined && q.persons === undefined
-    ? ftsExpression(q.terms)
+    ? narrowingExpression(ix, q.terms)
     : null;
   if (expr !== null) {
     from = "(SELECT rowid AS fts_rid FROM fts WHERE fts MATCH ?) JOIN messages ON rid = fts_rid";

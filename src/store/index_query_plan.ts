@@ -28,7 +28,8 @@
  *
  * @module
  */
-import { ftsable, ftsExpression } from "./fts_expression.ts";
+import { ftsable } from "./fts_expression.ts";
+import { narrowingExpression } from "./trigram_choice.ts";
 import { clauseConditions, personIds } from "./index_matches.ts";
 import { type Candidate, compareCandidates, cutWithTies, type IndexQuery } from "./index_query.ts";
 import type { MessageIndex } from "./message_index.ts";
@@ -146,7 +147,7 @@ export function topCandidates(ix: MessageIndex, q: IndexQuery): Candidate[] {
     let newest: number[] = [];
     let expr = "";
     for (const [i, p] of probes.entries()) {
-      expr = ftsExpression(p)!;
+      expr = narrowingExpression(ix, p)!;
       // Only the last probe's candidates are used when common, and only without a user (a
       // user's walk needs no order): the others just tell whether a needle is rare.
       const anyOrder = narrow || i < probes.length - 1;
