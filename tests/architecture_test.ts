@@ -125,6 +125,20 @@ Deno.test("sources and the pipeline reach the store only through store.ts (the i
   assertEquals(offenders, []);
 });
 
+Deno.test("only the store reaches a Store implementation: nothing outside src/store/ imports src/store/postgres/", async () => {
+  // The CLI's `db migrate | status | import` go through `store/fleet_admin.ts`, the views and
+  // the query layer through the Store interface; the factory in store.ts picks the backend.
+  const offenders: string[] = [];
+  for await (const file of sourceFiles(join(root, "src"))) {
+    const from = relative(root, file);
+    if (from.startsWith("src/store/")) continue;
+    for (const target of await importsOf(file)) {
+      if (target.startsWith("src/store/postgres/")) offenders.push(`${from} -> ${target}`);
+    }
+  }
+  assertEquals(offenders, []);
+});
+
 Deno.test("nothing outside src/store/ joins a path onto the data dir (layout() does)", async () => {
   const offenders: string[] = [];
   for await (const file of sourceFiles(join(root, "src"))) {

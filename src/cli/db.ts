@@ -5,9 +5,12 @@
  * @module
  */
 import { UsageError } from "../errors.ts";
-import { PgDatabase } from "../store/postgres/database.ts";
-import { pushJournal } from "../store/postgres/journal.ts";
-import { SCHEMA_VERSION } from "../store/postgres/migrate.ts";
+import {
+  type FleetMigration,
+  fleetStatus,
+  importIntoFleet,
+  migrateFleet,
+} from "../store/fleet_admin.ts";
 import { COMMON_HELP, parseCommand, subcommandHelp } from "./args.ts";
 import type { CliIO } from "./io.ts";
 import { rate, StatusLine } from "./progress.ts";
@@ -47,61 +50,32 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   if (sub !== "import" && p.values.from !== undefined) {
     throw new UsageError("--from is an option of db import");
   }
-  const db = await PgDatabase.open(url, {
-    migrate: sub !== "status",
-    allowOlder: sub === "status",
-  });
-  try {
-    if (sub === "migrate") io.out(migrateText(db));
-    else if (sub === "status") io.out(await statusText(db));
-    else {
-      const from = typeof p.values.from === "string" ? p.values.from : p.common.dataDir;
-      await importJournal(db, from, io, quiet);
-    }
-    return 0;
-  } finally {
-    await db.close();
+  if (sub === "migrate") io.out(migrateText(await migrateFleet(url)));
+  else if (sub === "status") io.out(JSON.stringify(await fleetStatus(url), null, 2) + "\n");
+  else {
+    const from = typeof p.values.from === "string" ? p.values.from : p.common.dataDir;
+    await importJournal(url, from, io, quiet);
   }
+  return 0;
 }
 
 /** What `db migrate` did. */
-function migrateText(db: PgDatabase): string {
-  const m = db.migrated!;
+function migrateText(m: FleetMigration): string {
   return m.applied.length === 0
-    ? `schema version ${m.to} (current) at ${db.display}\n`
-    : `schema version ${m.from} -> ${m.to} (applied ${m.applied.join(", ")}) at ${db.display}\n`;
-}
-
-/** `db status` as JSON. */
-async function statusText(db: PgDatabase): Promise<string> {
-  const st = await db.status();
-  return JSON.stringify(
-    {
-      database: db.display,
-      schema_version: st.schemaVersion,
-      program_schema_version: SCHEMA_VERSION,
-      messages: st.messages,
-      events: st.events,
-      users: st.users,
-      channels: st.channels,
-      optout: st.optout,
-      bytes: st.bytes,
-    },
-    null,
-    2,
-  ) + "\n";
+    ? `schema version ${m.to} (current) at ${m.database}\n`
+    : `schema version ${m.from} -> ${m.to} (applied ${m.applied.join(", ")}) at ${m.database}\n`;
 }
 
 /** `db import`: pushes the logs of the data dir `from` into the database, with progress. */
 async function importJournal(
-  db: PgDatabase,
+  url: string,
   from: string,
   io: CliIO,
   quiet: boolean,
 ): Promise<void> {
   const line = new StatusLine(io, quiet);
   const t0 = performance.now();
-  const r = await pushJournal(from, db, {
+  const r = await importIntoFleet(url, from, {
     onProgress: (done, total) =>
       line.update(`db import: ${mb(done)} of ${mb(total)} (${Math.floor((100 * done) / total)}%)`),
   });
@@ -117,7 +91,7 @@ async function importJournal(
       `db import: ${r.lines} lines read, ${r.written} messages new to the database ` +
         `(${r.lines - r.skipped - r.written} already there), ${r.events} events new, ` +
         `${r.skipped} lines skipped, in ${(ms / 1000).toFixed(1)}s ` +
-        `(${rate(r.lines, ms)}) -> ${db.display}\n`,
+        `(${rate(r.lines, ms)}) -> ${r.database}\n`,
     );
   }
 }

@@ -33,13 +33,8 @@ async function optedOutPersons(
   const logins = new Set(listed);
   const keys = new Set<string>();
   if (listed.length === 0) return { logins, keys };
-  // Identities come from the rollups: bring them up to the log first, or a person's other
-  // logins would be served until something caught them up (a log imported with --log-only, a
-  // batch appended since). A running monitor keeps them current itself; catchUp then answers
-  // null and they are at most one flush behind.
-  if ((await store.status()).profiles_state !== "current") {
-    await store.catchUp({ index: false, profiles: true }).catch(() => null);
-  }
+  // The store's identities are current with the log (it catches its rollups up first), so a
+  // person's other logins are refused as soon as the log holds them.
   const dir = new IdentityDirectory(await store.loginSpans(listed));
   for (const login of listed) {
     for (const h of dir.holders(login)) {

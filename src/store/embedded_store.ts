@@ -207,16 +207,42 @@ export class EmbeddedStore implements Store {
     return parts.join("/");
   }
 
-  loginSpans(about?: readonly string[]): Promise<LoginSpan[]> {
-    return Promise.resolve(
-      about === undefined
-        ? readLoginSpans(this.dataDir)
-        : readIdentitiesAbout(this.dataDir, about).spans(),
-    );
+  /**
+   * Every person's logins (or those of the persons `about` names), current with the log: the
+   * rollups they are read from are caught up first when they lag behind it (see
+   * {@link EmbeddedStore.#currentIdentities}).
+   */
+  async loginSpans(about?: readonly string[]): Promise<LoginSpan[]> {
+    await this.#currentIdentities();
+    return about === undefined
+      ? readLoginSpans(this.dataDir)
+      : readIdentitiesAbout(this.dataDir, about).spans();
   }
 
-  displayNames(): Promise<Map<string, string[]>> {
-    return Promise.resolve(readDisplayNames(this.dataDir));
+  /** Every person's display names, current with the log (as {@link loginSpans}). */
+  async displayNames(): Promise<Map<string, string[]>> {
+    await this.#currentIdentities();
+    return readDisplayNames(this.dataDir);
+  }
+
+  /**
+   * Brings the rollups (and so the persons' logins) up to the log when they lag behind it: a
+   * log imported with `--log-only`, a batch appended since the last flush. Otherwise a rename
+   * the log holds would be missed (`search --by user OLD` would not find the messages under the
+   * new login). A running monitor is the writer and keeps them current itself: the catch-up
+   * then does nothing, and they are at most one flush behind.
+   */
+  async #currentIdentities(): Promise<void> {
+    const l = layout(this.dataDir);
+    let logBytes: number;
+    try {
+      logBytes = (await Deno.stat(l.messages)).size;
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound) return;
+      throw wrapError(e, `read ${l.messages}`);
+    }
+    if (coverage(l.messages, logBytes, persistedRollupMark(this.dataDir)) === "current") return;
+    await this.catchUp({ index: false, profiles: true }).catch(() => null);
   }
 
   async interactions(q: InteractionScope): Promise<InteractionInput> {

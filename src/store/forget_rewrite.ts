@@ -10,7 +10,8 @@ import { basename, dirname, join, relative } from "node:path";
 import { wrapError } from "../errors.ts";
 import { writeFileAtomic } from "./atomic.ts";
 import { eventLog, messageLog } from "./logs.ts";
-import { CORRUPT_HEADER, type JsonlLog } from "./log.ts";
+import type { JsonlLog } from "./log.ts";
+import { CORRUPT_HEADER } from "./log_lines.ts";
 import { rewriteLines } from "./rewrite.ts";
 import type { ForgetChange, ForgetPlan } from "./store.ts";
 

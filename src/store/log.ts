@@ -25,6 +25,7 @@ import { MAX_LINE_BYTES, openLineBatches, readRangeSync } from "../line_reader.t
 import { fingerprint, IdSet } from "./id_set.ts";
 import { IdRuns } from "./id_runs.ts";
 import { markHolds, markOf } from "./log_mark.ts";
+import { corruptHeader, encodeLines, idAt, idFromLine } from "./log_lines.ts";
 
 /** What one append did. */
 export interface AppendResult<T> {
@@ -50,90 +51,14 @@ export interface JsonlLogOptions<T> {
   windowIds?: number;
 }
 
+const encoder = new TextEncoder();
+
 /** The default {@link JsonlLogOptions.windowIds}: 4 MiB of ids (8 MiB of table). */
 const WINDOW_IDS = 1 << 18;
-
-const encoder = new TextEncoder();
 
 /** The first size of a log's encoding buffer, and the largest it keeps between appends. */
 const SCRATCH_BYTES = 1 << 20;
 const MAX_SCRATCH_BYTES = 32 << 20;
-
-/**
- * `lines`, each followed by a newline, as UTF-8 in `buffer` (a larger one when it does not fit;
- * it is returned to be kept for the next batch): encoding into a buffer that is reused costs a
- * tenth of `TextEncoder.encode`, which allocates a new one for every batch.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { encodeLines } from "./log.ts";
- * const { bytes } = encodeLines(["{\"a\":\"é\"}", "{}"], new Uint8Array(4));
- * assert.equal(new TextDecoder().decode(bytes), '{"a":"é"}\n{}\n');
- * ```
- */
-export function encodeLines(
-  lines: readonly string[],
-  buffer: Uint8Array,
-): { buffer: Uint8Array; bytes: Uint8Array } {
-  const text = lines.length === 0 ? "" : lines.join("\n") + "\n";
-  let buf = buffer;
-  let read = 0;
-  let written = 0;
-  for (;;) {
-    const r = encoder.encodeInto(read === 0 ? text : text.slice(read), buf.subarray(written));
-    read += r.read;
-    written += r.written;
-    if (read >= text.length) return { buffer: buf, bytes: buf.subarray(0, written) };
-    // At most three bytes per UTF-16 unit left.
-    const grown = new Uint8Array(Math.max(buf.length * 2, written + (text.length - read) * 3));
-    grown.set(buf.subarray(0, written));
-    buf = grown;
-  }
-}
-
-/** Reads the id of a log line cheaply; falls back to JSON.parse for escaped or odd lines. */
-export function idFromLine(line: string, idKey: string): string | null {
-  const marker = `"${idKey}":"`;
-  const at = line.indexOf(marker);
-  if (at !== -1) {
-    const start = at + marker.length;
-    const end = line.indexOf('"', start);
-    if (end !== -1) {
-      const id = line.slice(start, end);
-      if (!id.includes("\\")) return id;
-    }
-  }
-  try {
-    const v = (JSON.parse(line) as Record<string, unknown>)[idKey];
-    return typeof v === "string" ? v : null;
-  } catch {
-    return null;
-  }
-}
-
-/** The id of the line starting at `offset`, read synchronously from an open log. */
-function idAt(file: Deno.FsFile, offset: number, idKey: string): string | null {
-  // Ids are near the start of a line: read a little, and more only for a long line.
-  for (let size = 512;; size *= 8) {
-    const buf = readRangeSync(file, offset, size);
-    const nl = buf.indexOf(10);
-    if (nl !== -1 || buf.length < size || size >= 1 << 20) {
-      return idFromLine(
-        new TextDecoder().decode(buf.subarray(0, nl === -1 ? buf.length : nl)),
-        idKey,
-      );
-    }
-  }
-}
-
-/** The line before each torn line in a `.corrupt` file: where it was cut, and when. */
-export function corruptHeader(offset: number, at: string): string {
-  return `# torn line set aside from offset ${offset} at ${at}`;
-}
-
-/** Reads a {@link corruptHeader} back: group 1 is the time it was set aside. */
-export const CORRUPT_HEADER: RegExp = /^# torn line set aside from offset \d+ at (\S+)$/;
 
 /** An append-only JSONL file with idempotent, locked, crash-safe appends. */
 export class JsonlLog<T> {

@@ -36,45 +36,59 @@
 import type { ChatEvent, Message, PrivacyFile, UserProfile } from "../schemas.ts";
 import type { ProfileKind } from "./layout.ts";
 import type { LoginSpan } from "../analysis/identity.ts";
-import type { InteractionSource } from "../analysis/interactions.ts";
+import type {
+  AboutQuery,
+  Anchor,
+  EventPage,
+  EventQuery,
+  InteractionInput,
+  InteractionScope,
+  MessageCursor,
+  MessagePage,
+  MessageQuery,
+  NewMessages,
+  SearchMessagesOptions,
+} from "./store_queries.ts";
+import type {
+  AppendOutcome,
+  CatchUpSummary,
+  Follower,
+  RebuildRequest,
+  RebuildSummary,
+  StoreStatus,
+} from "./store_upkeep.ts";
+import type { ForgetChange, ForgetPlan, Residue } from "./forget_plan.ts";
 
 export type { LoginSpan };
 
-/** What the interaction graph reads of a message: who wrote it, when, where, and to whom. */
-export type InteractionRecord = InteractionSource;
-
-/** How many messages one person (a person key: `#<user_id>`, or a login) wrote in scope. */
-export interface AuthorCount {
-  person: string;
-  count: number;
-}
-
-/** What the interaction graph reads of a scope. */
-export interface InteractionInput {
-  /** Every message in scope that addresses someone (mentions or a reply), in no set order. */
-  addressing: InteractionRecord[];
-  /** How many messages each person wrote in scope (all of them). */
-  authors: AuthorCount[];
-}
-
-/** A message whose neighbours in its channel are asked for (see {@link Store.around}). */
-export interface Anchor {
-  channel: string;
-  ts: string;
-  message_id: string;
-}
-
-/** Which messages an interaction pass reads. */
-export interface InteractionScope {
-  channel?: string;
-  /** Inclusive, epoch ms. */
-  sinceMs?: number;
-  /** Exclusive, epoch ms. */
-  untilMs?: number;
-  /** Channels left out (the opt-out list's, joined by the query layer). */
-  excludeChannels?: readonly string[];
-}
-import type { QueryFilter } from "./message_query.ts";
+export type {
+  AboutQuery,
+  Anchor,
+  AuthorCount,
+  EventPage,
+  EventQuery,
+  Exclusion,
+  InteractionInput,
+  InteractionRecord,
+  InteractionScope,
+  MessageCursor,
+  MessagePage,
+  MessageQuery,
+  NewMessages,
+  SearchMessagesOptions,
+} from "./store_queries.ts";
+export type {
+  AppendOutcome,
+  CatchUpSummary,
+  Coverage,
+  Follower,
+  FollowSummary,
+  RebuildRequest,
+  RebuildSummary,
+  StoreStatus,
+} from "./store_upkeep.ts";
+export type { ForgetChange, ForgetPlan, RecordDecision, Residue } from "./forget_plan.ts";
+export type { ProfileKind };
 
 /** Which store to open: the data dir always (logs, subjects, profile files), a database URL for PostgreSQL. */
 export interface StoreConfig {
@@ -86,222 +100,6 @@ export interface StoreConfig {
    * files. Absent: the embedded store.
    */
   databaseUrl?: string;
-}
-
-/**
- * A message search, normalized: the typed query (see `message_query.ts`; `src/query/` reads
- * it from flags and from the query language) and which page of its results.
- */
-export interface MessageQuery extends QueryFilter {
-  /** At most this many messages, newest first, ties by message_id ascending. */
-  limit: number;
-  /** Skip this many results first. @default 0 */
-  offset?: number;
-}
-
-/** An event search: the message query's filters (text, from:, in:, regex, time), plus the kind. */
-export interface EventQuery extends MessageQuery {
-  kind?: ChatEvent["kind"];
-}
-
-/** One page of an event search, and how many matched in all. */
-export interface EventPage {
-  events: ChatEvent[];
-  total: number;
-}
-
-/** Users and channels a read leaves out (the opt-out list, applied by the query layer). */
-export interface Exclusion {
-  users: ReadonlySet<string>;
-  channels: ReadonlySet<string>;
-  /** Person keys (`#<user_id>`) of opted-out persons: every message of theirs, any login. */
-  persons?: ReadonlySet<string>;
-}
-
-/** Options of {@link Store.searchMessages}. */
-export interface SearchMessagesOptions {
-  /** Read the whole log instead of the index (embedded; same results). @default false */
-  scan?: boolean;
-  /**
-   * Also count every match (not only the page). `budgetMs` bounds the time spent counting
-   * beyond the page: when it runs out, `total` is a lower bound and `totalExact` false.
-   * @default false
-   */
-  total?: boolean | { budgetMs?: number };
-  /**
-   * How long a query holding a regex may look for results before it answers with what it
-   * found (`complete: false`, and a note saying so). @default 5000
-   */
-  regexBudgetMs?: number;
-  /** The clock of the budgets. @default performance.now */
-  now?: () => number;
-}
-
-/** One page of a message search, and how it was answered. */
-export interface MessagePage {
-  messages: Message[];
-  /** Every match, when asked for (`total`). */
-  total?: number;
-  /** False when `total` is a lower bound (its time budget ran out). */
-  totalExact?: boolean;
-  /** False when a regex's time budget ran out: some matches may be missing. */
-  complete: boolean;
-  /** `index` (with `tailBytes` of unindexed log scanned), `scan`, or `database`. */
-  via: "index" | "scan" | "database";
-  tailBytes: number;
-  /** Why the index was not used, or why the answer is incomplete. */
-  note?: string;
-}
-
-export type { ProfileKind };
-
-/** What one append did. */
-export interface AppendOutcome<T> {
-  /** Records stored now (new ones), in order. */
-  written: T[];
-  /** Records dropped because their id was already stored (or earlier in the batch). */
-  duplicates: number;
-  /** Repairs made before writing (a torn tail set aside), for the caller to report. */
-  repairs: string[];
-}
-
-/** What a catch-up of derived data did. */
-export interface CatchUpSummary {
-  /** Lines read from the log. */
-  lines: number;
-  /** Messages added to the index. */
-  indexed: number;
-  /** Messages folded into rollups. */
-  folded: number;
-  /** Lines that are not message records. */
-  skipped: number;
-  /** True when a consumer was rebuilt from the start because the log had changed. */
-  rebuilt: boolean;
-  /** Bytes of the log now covered by the index. */
-  offset: number;
-}
-
-/** What a rebuild did. */
-export interface RebuildSummary extends CatchUpSummary {
-  /** Profile files written and stale ones removed. */
-  profiles: { users: number; channels: number; removed: number };
-}
-
-/** What to rebuild. */
-export interface RebuildRequest {
-  /** Rebuild the search index. @default true */
-  index?: boolean;
-  /** Rebuild rollups and rewrite every profile file (removing stale ones). @default true */
-  profiles?: boolean;
-  /** Start from empty files, so no freed page keeps a deleted row (after forget). @default false */
-  fresh?: boolean;
-}
-
-/** How far a derived store covers the log. */
-export type Coverage = "current" | "behind" | "stale" | "missing" | "no-log";
-
-/** The state of the index and of the rollups (`index status`). */
-export interface StoreStatus {
-  index: string;
-  log: string;
-  state: Coverage;
-  log_bytes: number;
-  indexed_bytes: number;
-  indexed_messages: number;
-  /** The same for the rollup state behind the profile files. */
-  profiles_state: Coverage;
-  profiles_bytes: number;
-  /** Profile files folded but not written yet (a run failed to write them): `stale` till then. */
-  profiles_pending_files: number;
-  /** `busy` while a monitor (or a rebuild) is writing it. */
-  writer: "busy" | "free";
-}
-
-/** What the derived writer of a run did, for the run's summary. */
-export interface FollowSummary {
-  /** `worker` or `inline`: where the writers ran; `passive`: another process was the writer. */
-  mode: "worker" | "inline" | "passive";
-  indexed: number;
-  folded: number;
-  skipped: number;
-  profilesWritten: number;
-  /** Problems met (the log stays complete; the index or profiles may lag). */
-  problems: string[];
-  /** What happened and was overcome (a database outage the run caught up from). */
-  notes?: string[];
-}
-
-/** Derived data kept following a monitor's appends. */
-export interface Follower {
-  /** Call after each durable append; returns without waiting for the derived work. */
-  afterFlush(written: readonly Message[]): Promise<void>;
-  /** Catches up to the end of the log, writes the last profiles, and stops. */
-  close(): Promise<FollowSummary>;
-}
-
-/**
- * Where a reader of newly stored messages stands (see {@link Store.messagesSince}): opaque,
- * made and read by one store.
- */
-export type MessageCursor = string;
-
-/** Messages stored after a cursor, and the cursor to ask from next. */
-export interface NewMessages {
-  /** In storage order. */
-  messages: Message[];
-  cursor: MessageCursor;
-}
-
-/** Which messages concern a subject (see {@link Store.messagesAbout}). */
-export interface AboutQuery {
-  /** Messages with a watchlist hit of this subject key; absent: with any hit. */
-  subjectKey?: string;
-  /** Also the messages this user wrote, and those whose signals name them as target. */
-  user?: string;
-}
-
-/** What a forget plan decides for one record. */
-export type RecordDecision = "keep" | "drop" | { replace: Record<string, unknown> };
-
-/**
- * What to forget, as decisions the store applies to its records (built by
- * `src/privacy/forget_rule.ts`). The names and cutoff let an implementation narrow its work
- * (SQL `WHERE`); the functions are the truth.
- */
-export interface ForgetPlan {
-  users: ReadonlySet<string>;
-  channels: ReadonlySet<string>;
-  /** Drop records with `ts` strictly before this UTC timestamp; null: none. */
-  before: string | null;
-  /** Decides one message or event record. */
-  record(rec: Record<string, unknown>, kind: "message" | "event"): RecordDecision;
-  /**
-   * Decides one raw line of a JSONL log (embedded): a cheap pre-filter and the decision for
-   * lines that are not JSON objects; `utf8`/`partial` as the line reader saw them.
-   */
-  line(
-    line: { text: string; utf8: boolean; partial: boolean },
-    kind: "message" | "event",
-  ): "keep" | "drop" | { replace: string };
-  /** True to drop one entry of a set-aside torn-lines file (header may be null). */
-  corruptEntry(header: string | null, body: string): boolean;
-}
-
-/** The outcome of forgetting in one stored file or table. */
-export interface ForgetChange {
-  /** A path relative to the data dir (embedded) or a table name. */
-  file: string;
-  removed: number;
-  scrubbed: number;
-}
-
-/** Where a name still occurs after forget (the residue check). */
-export interface Residue {
-  /** Path relative to the data dir (or a table). */
-  file: string;
-  count: number;
-  /** True for derived data (index, profiles, reports): rebuilt, never edited in place. */
-  derived: boolean;
 }
 
 /** The one door to data. Every method is async, so that a database fits behind it. */
@@ -394,12 +192,14 @@ export interface Store {
 
   // --- identity: persons across logins (raw: the query layer applies the opt-out list) ---
   /**
-   * The login spans of the person rollups (see `src/analysis/identity.ts`), as far as the
-   * rollups have got: all of them, or with `about` (logins or user ids as typed) those of the
-   * persons named and of every holder of their logins (enough to resolve and list them).
+   * The login spans of the person rollups (see `src/analysis/identity.ts`), current with what
+   * is stored (a store whose rollups lag behind its log catches them up first; while a running
+   * monitor holds the writer, at most one flush behind): all of them, or with `about` (logins
+   * or user ids as typed) those of the persons named and of every holder of their logins
+   * (enough to resolve and list them).
    */
   loginSpans(about?: readonly string[]): Promise<LoginSpan[]>;
-  /** Every display name seen, by rollup key (`#<user_id>` or login). */
+  /** Every display name seen, by rollup key (`#<user_id>` or login); current as `loginSpans`. */
   displayNames(): Promise<Map<string, string[]>>;
   /**
    * The interaction graph's input: every message in scope that addresses someone, reduced to

@@ -14,7 +14,8 @@ import { NotFoundError } from "../errors.ts";
 import { UsageError } from "../errors.ts";
 import * as S from "./api_schemas.ts";
 import { ChannelProfile, UserProfile } from "../schemas.ts";
-import type { Page, PersonWindow, ProfileSort, Workspace } from "./workspace.ts";
+import type { Page, PersonWindow, Workspace } from "./workspace.ts";
+import type { ProfileSort } from "./profile_summaries.ts";
 import { requireToken } from "./security.ts";
 
 /** Everything the routes need. */

@@ -9,32 +9,30 @@
 import type { ChannelProfile, ChatEvent, PrivacyFile, UserProfile } from "../schemas.ts";
 import {
   ChannelProfile as ChannelProfileSchema,
-  Enrichment,
   UserProfile as UserProfileSchema,
 } from "../schemas.ts";
 import { NotFoundError, UsageError } from "../errors.ts";
-import { normalizeLogin } from "../normalize.ts";
-import { buildQuery, parseTimeBound, searchMessages, type SearchOptions } from "../query/search.ts";
-import { deletions, markDeleted, searchEvents, type ShownMessage } from "../query/events.ts";
+import { buildQuery, parseTimeBound, type SearchOptions } from "../query/search.ts";
+import { searchEvents, type ShownMessage } from "../query/events.ts";
 import { type PrivacyFilter, privacyFilter } from "../query/privacy_filter.ts";
-import { listProfiles, readProfile } from "../query/profiles.ts";
+import { readProfile } from "../query/profiles.ts";
 import { type HitRow, readHits } from "../query/hits.ts";
 import { type Timeline, timeline } from "../query/timeline.ts";
 import { type Neighbors, neighbors } from "../query/graph.ts";
 import { readPrivacy, updatePrivacy } from "../privacy/optout.ts";
 import { readSubjects, resolveSubject } from "../subjects/loading.ts";
-import { enrichmentPath } from "../subjects/subject_files.ts";
 import { buildReport, type SubjectReport } from "../subjects/reports.ts";
-import { readJsonFile } from "../store/json_file.ts";
 import type { ProfileKind, Store } from "../store/store.ts";
 import { Follower, type LiveItem } from "./follow.ts";
 import { Freshness } from "./freshness.ts";
+import { Kept } from "./kept.ts";
+import { MessagePages } from "./message_pages.ts";
+import { type ProfileSort, ProfileSummaries } from "./profile_summaries.ts";
+import { login, personRef, timeWindow } from "./request_input.ts";
+import { subjectSummaries } from "./subject_summaries.ts";
 import type { Page, ProfileSummary, SubjectSummary } from "./render/view_model.ts";
 
 export type { Page, ProfileSummary, SubjectSummary };
-
-/** How a profile list is ordered. */
-export type ProfileSort = "name" | "messages" | "last_seen" | "first_seen" | "related";
 
 /** The event kinds search knows. */
 export type EventKind = ChatEvent["kind"];
@@ -68,7 +66,7 @@ export interface Workspace {
   readonly countCap: number;
   /**
    * A page of a message search. The total is counted (`total: false` skips it: the page then
-   * says only what it holds) and reused for {@link TOTAL_TTL_MS} by the same query.
+   * says only what it holds) and reused for a moment by the same query (`message_pages.ts`).
    */
   searchMessages(
     o: SearchOptions,
@@ -107,25 +105,6 @@ export interface Workspace {
 const DEFAULT_COUNT_CAP = 500;
 
 /**
- * How long a search's total is reused by the same query, ms: counting every match of a common
- * word costs far more than the page, and paging or a busy page asks the same again and again.
- */
-export const TOTAL_TTL_MS = 2000;
-
-/** Answers kept for reuse, at most this many of each kind (the oldest go first). */
-const MAX_KEPT = 256;
-
-/** A small map that forgets its oldest entries beyond {@link MAX_KEPT}. */
-class Kept<V> extends Map<string, V> {
-  override set(key: string, value: V): this {
-    this.delete(key);
-    super.set(key, value);
-    if (this.size > MAX_KEPT) this.delete(this.keys().next().value!);
-    return this;
-  }
-}
-
-/**
  * Opens the workspace over a Store (which it closes with itself). Answers are reused while the
  * store's change stamp holds (see `freshness.ts`): a search's page and total, the deleted
  * messages, a profile and the profile lists, so that a busy page or many clients asking the
@@ -144,27 +123,11 @@ export function openWorkspace(raw: Store, options: WorkspaceOptions = {}): Works
     await p.refresh();
     return p;
   };
-  const summaries = new Map<
-    ProfileKind,
-    { at: number; stamp: string | null; list: Promise<ProfileSummary[]> }
-  >();
-  const totals = new Kept<{ at: number; stamp: string | null; total: number; counting: boolean }>();
-  const pages = new Kept<{ stamp: string; page: Page<ShownMessage> }>();
+  const pages = new MessagePages(fresh, allowed);
+  const summaries = new ProfileSummaries(fresh, listTtl);
   const profiles = new Kept<{ stamp: string; profile: UserProfile | ChannelProfile }>();
-  let deleted: { stamp: string; map: Promise<Map<string, string>> } | null = null;
   const hitRows = new Kept<{ stamp: string; rows: Promise<HitRow[]> }>();
   const follower = new Follower(store, allowed, options.pollMs ?? 250);
-
-  /** The deleted messages, read again only when the store changed. */
-  const deletionsAt = (stamp: string | null): Promise<Map<string, string>> => {
-    if (stamp === null) return deletions(store);
-    if (deleted?.stamp !== stamp) {
-      const map = deletions(store);
-      deleted = { stamp, map };
-      map.catch(() => (deleted = null));
-    }
-    return deleted.map;
-  };
 
   /** Watchlist hits (a scan of the messages that carry one), read again when the store changed. */
   const hitsOf = async (q: Parameters<typeof readHits>[1] = {}): Promise<HitRow[]> => {
@@ -179,29 +142,6 @@ export function openWorkspace(raw: Store, options: WorkspaceOptions = {}): Works
     hitRows.set(key, { stamp, rows });
     rows.catch(() => hitRows.delete(key));
     return await rows;
-  };
-
-  /** Every profile summary of a kind the opt-out list allows, reused while it holds. */
-  const summariesOf = async (kind: ProfileKind): Promise<ProfileSummary[]> => {
-    const stamp = await fresh.stamp();
-    const hit = summaries.get(kind);
-    if (
-      hit && (Date.now() - hit.at < listTtl || (hit.stamp !== null && hit.stamp === stamp))
-    ) return await hit.list;
-    // Reusable beyond the period only when read from settled profiles.
-    const settled = fresh.settled(stamp) ? stamp : null;
-    const list = (async () => {
-      const out: ProfileSummary[] = [];
-      for (const name of await listProfiles(store, kind)) {
-        const p = await store.readProfile(kind, name).catch(() => null);
-        const s = p === null ? null : summaryOf(kind, p);
-        if (s !== null) out.push(s);
-      }
-      return out;
-    })();
-    summaries.set(kind, { at: Date.now(), stamp: settled, list });
-    list.catch(() => summaries.delete(kind));
-    return await list;
   };
 
   /** A profile the opt-out list allows, reused while derived data is settled and unchanged. */
@@ -226,45 +166,8 @@ export function openWorkspace(raw: Store, options: WorkspaceOptions = {}): Works
     dataDir,
     location: raw.location,
     countCap,
-    async searchMessages(o, offset, options = {}) {
-      const q = buildQuery(o);
-      const p = await allowed();
-      const stamp = await fresh.stamp();
-      const ex = p.exclusion();
-      const key = JSON.stringify([q.clauses, q.sinceMs, q.untilMs, [...ex.users], [
-        ...ex.channels,
-      ]]);
-      const pageKey = JSON.stringify([key, offset, q.limit, options.total !== false]);
-      const kept = pages.get(pageKey);
-      if (kept !== undefined && kept.stamp === stamp) return kept.page;
-      const known = totals.get(key);
-      // A known total serves while nothing was stored since, or for a moment after (a running
-      // monitor stores all the time), and while one request counts it again.
-      const current = known !== undefined && known.stamp !== null && known.stamp === stamp;
-      const usable = known !== undefined &&
-        (current || known.counting || performance.now() - known.at < TOTAL_TTL_MS);
-      const count = options.total !== false && !usable;
-      if (count && known) known.counting = true;
-      let r;
-      try {
-        r = await searchMessages(store, { ...q, limit: offset + q.limit }, {
-          total: count,
-          privacy: p,
-        });
-      } finally {
-        if (count && known) known.counting = false;
-      }
-      if (count && r.total !== undefined) {
-        totals.set(key, { at: performance.now(), stamp, total: r.total, counting: false });
-      }
-      const items = markDeleted(r.messages.slice(offset), await deletionsAt(stamp));
-      const total = r.total ?? (usable ? known.total : offset + items.length);
-      const page = { items, offset, limit: q.limit, total, exact: options.total !== false };
-      // Kept only when all of it was read at this stamp (not a total of an earlier one).
-      if (stamp !== null && r.complete && (options.total === false || count || current)) {
-        pages.set(pageKey, { stamp, page });
-      }
-      return page;
+    searchMessages(o, offset, options = {}) {
+      return pages.page(o, offset, options);
     },
     async searchEvents(o, offset) {
       const { kind, ...rest } = o;
@@ -289,31 +192,8 @@ export function openWorkspace(raw: Store, options: WorkspaceOptions = {}): Works
         exact: true,
       };
     },
-    async listProfiles(kind, o) {
-      const list = [...await summariesOf(kind)];
-      const key = (s: ProfileSummary): string | number =>
-        o.sort === "name"
-          ? s.name
-          : o.sort === "messages"
-          ? s.message_count
-          : o.sort === "related"
-          ? s.related
-          : o.sort === "first_seen"
-          ? s.first_seen
-          : s.last_seen;
-      const dir = o.order === "asc" ? 1 : -1;
-      list.sort((a, b) => {
-        const x = key(a), y = key(b);
-        if (x !== y) return (x < y ? -1 : 1) * dir;
-        return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
-      });
-      return {
-        items: list.slice(o.offset, o.offset + o.limit),
-        offset: o.offset,
-        limit: o.limit,
-        total: list.length,
-        exact: true,
-      };
+    listProfiles(kind, o) {
+      return summaries.page(kind, o);
     },
     async userProfile(name) {
       const n = login(name, "user");
@@ -333,29 +213,7 @@ export function openWorkspace(raw: Store, options: WorkspaceOptions = {}): Works
       });
     },
     async subjects() {
-      const subjects = await readSubjects(dataDir);
-      const counts = new Map<string, number>();
-      for (const h of await hitsOf()) {
-        counts.set(h.subject_key, (counts.get(h.subject_key) ?? 0) + 1);
-      }
-      const out: SubjectSummary[] = [];
-      for (const s of subjects) {
-        const e = Enrichment.safeParse(
-          await readJsonFile(enrichmentPath(dataDir, s.key)).catch(() => undefined),
-        );
-        const providers: SubjectSummary["providers"] = {};
-        for (const [name, r] of Object.entries(e.success ? e.data.providers : {})) {
-          providers[name] = r.status;
-        }
-        out.push({
-          key: s.key,
-          type: s.type,
-          value: s.value,
-          hits: counts.get(s.key) ?? 0,
-          providers,
-        });
-      }
-      return out;
+      return await subjectSummaries(dataDir, await hitsOf());
     },
     async subjectReport(ref) {
       const found = resolveSubject(await readSubjects(dataDir), ref);
@@ -429,61 +287,4 @@ export function openWorkspace(raw: Store, options: WorkspaceOptions = {}): Works
 /** The message of a profile that is not served. */
 function noProfile(kind: ProfileKind, name: string): string {
   return `no profile for ${kind} "${name}"`;
-}
-
-/** The summary of a profile record, or null when it is not one. */
-function summaryOf(kind: ProfileKind, v: Record<string, unknown>): ProfileSummary | null {
-  if (kind === "user") {
-    const r = UserProfileSchema.safeParse(v);
-    if (!r.success) return null;
-    const p = r.data;
-    return {
-      name: p.user_name,
-      message_count: p.message_count,
-      related: p.channels_participated.length,
-      first_seen: p.first_seen,
-      last_seen: p.last_seen,
-      display_name: p.display_name,
-    };
-  }
-  const r = ChannelProfileSchema.safeParse(v);
-  if (!r.success) return null;
-  const p = r.data;
-  return {
-    name: p.channel,
-    message_count: p.message_count,
-    related: p.unique_users,
-    first_seen: p.first_seen,
-    last_seen: p.last_seen,
-    display_name: null,
-  };
-}
-
-/** A person as typed (a login or a user id), checked for what a path or query may hold. */
-function personRef(user: string): string {
-  const u = user.trim();
-  if (u === "") throw new UsageError("user: give a login or a user id");
-  if (!/^(?:id:|#)?[A-Za-z0-9_]{1,64}$/.test(u)) {
-    throw new UsageError(`user: "${user}" is neither a login nor a user id`);
-  }
-  return u;
-}
-
-/** The time window of `since`/`until` (as the CLI reads them), checked. */
-function timeWindow(o: { since?: string; until?: string }): { sinceMs?: number; untilMs?: number } {
-  const now = Date.now();
-  const out: { sinceMs?: number; untilMs?: number } = {};
-  if (o.since !== undefined) out.sinceMs = parseTimeBound(o.since, "since", now);
-  if (o.until !== undefined) out.untilMs = parseTimeBound(o.until, "until", now);
-  if (out.sinceMs !== undefined && out.untilMs !== undefined && out.sinceMs > out.untilMs) {
-    throw new UsageError("since is after until");
-  }
-  return out;
-}
-
-/** A login from a route or form, normalized; a UsageError (400) names what was wrong. */
-function login(name: string, kind: string): string {
-  const n = normalizeLogin(name);
-  if (!n.ok) throw new UsageError(`${kind}: ${n.reason}`);
-  return n.value;
 }

@@ -29,13 +29,12 @@ import {
   type AnyState,
   compactPending,
   countRollups,
-  deleteRollups,
   listChannels,
   queueForRollups,
   readStates,
-  rebuildPersons,
   type Touched,
 } from "./rollups.ts";
+import { deleteRollups, rebuildPersons } from "./rollup_recompute.ts";
 import { allSpans, displayNames, spansAbout, spansAround } from "./persons.ts";
 import { optoutStamp, readOptout, replaceOptout, updateOptout } from "./optout.ts";
 import { tableResidue } from "./residue.ts";

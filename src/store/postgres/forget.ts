@@ -17,7 +17,8 @@ import type { Message } from "../../schemas.ts";
 import { fold } from "../../normalize.ts";
 import type { Sql } from "./client.ts";
 import { personKey } from "../../analysis/identity.ts";
-import { lockRollups, recomputeRollups, type Touched } from "./rollups.ts";
+import { lockRollups, type Touched } from "./rollups.ts";
+import { recomputeRollups } from "./rollup_recompute.ts";
 
 /** What to do with one record (the privacy layer's rule). */
 export type PgRecordDecision = "keep" | "drop" | { replace: Record<string, unknown> };
