@@ -53,6 +53,8 @@ const USER_FTS_CAP = 100;
  */
 const WALK_ROW_COST = 0.3;
 const FETCH_ROW_COST = 1;
+/** Visiting one entry of the time index (the check of `topFromNewest`), in the same unit. */
+const TS_ENTRY_COST = 0.07;
 /**
  * The most rows of a channel's window listed to intersect them with FTS matches (see
  * {@link channelMatches}): listing them costs ~0.2 us each from the (cid, ts) index.
@@ -60,13 +62,15 @@ const FETCH_ROW_COST = 1;
 const INTERSECT_CAP = 200_000;
 /**
  * Costs behind {@link channelMatches}, in microseconds, measured over one channel-day of 1M
- * rows (4,516 rows, 11,652 FTS matches of "dat" between their rowids): reading a row from the
- * table (the walk's cost per row visited, and the cost of each intersected row), listing and
- * sorting one rowid of the channel's window, and listing one FTS match.
+ * and of 10M rows (~4,500 rows, ~11,600 FTS matches of "dat" between their rowids, 40k and
+ * 404k in all): reading a row from the table (the walk's cost per row visited, and the cost
+ * of each intersected row; 4-10 us once the rows outgrow the page cache), listing and
+ * sorting one rowid of the channel's window, listing one FTS match, and skipping one.
  */
-const READ_ROW_COST = 2;
+const READ_ROW_COST = 5;
 const LIST_ENTRY_COST = 1;
 const FTS_ENTRY_COST = 0.3;
+const FTS_SKIP_COST = 0.05;
 /** A walk expected to cost less than this (us) is taken without weighing the intersection. */
 const INTERSECT_MIN_WALK = 2000;
 
@@ -155,25 +159,29 @@ export function topCandidates(ix: MessageIndex, q: IndexQuery): Candidate[] {
       if (newest.length < cap) return cutWithTies(fetch(newest), q.limit);
     }
     if (!narrow) {
-      // The newest candidates are probably the answer (rowid order is log order, close to
-      // time order): check them, then make sure no older row is newer than the k-th.
-      if (q.channel === undefined) {
-        const top = topFromNewest(ix, fetch(newest), newest, q);
-        if (top !== null) return top;
-      }
       // Density d of candidates among the newest rows: a walk newest first visits about
-      // limit/d rows; fetching every candidate handles about d * rows. Take the cheaper.
+      // limit/d rows; fetching every candidate handles about d * rows.
       const last = Number(
         (ix.file.stmt("SELECT coalesce(max(rid), 0) AS r FROM messages").get() as { r: number }).r,
       );
       const d = FTS_PROBE / Math.max(FTS_PROBE, last - newest[newest.length - 1]! + 1);
+      const fetchAll = d * last * FETCH_ROW_COST;
+      // The newest candidates are probably the answer (rowid order is log order, close to
+      // time order): check them, then make sure no older row is newer than the k-th. That
+      // check walks the time index over every row newer than the k-th: for a rare needle
+      // (the k-th 800k rows back among 10M) fetching every match costs far less (56 -> 1 ms).
+      const kth = newest[Math.min(q.limit, newest.length) - 1]!;
+      if (q.channel === undefined && (last - kth) * TS_ENTRY_COST < fetchAll) {
+        const top = topFromNewest(ix, fetch(newest), newest, q);
+        if (top !== null) return top;
+      }
       if (channelId !== null) {
         const rows = channelMatches(ix, channelId, q, expr, d, allConds, allParams);
         if (rows !== null) {
           return cutWithTies(rows.map(toCandidate).sort(compareCandidates), q.limit);
         }
       }
-      if ((q.limit / d) * WALK_ROW_COST > d * last * FETCH_ROW_COST) {
+      if ((q.limit / d) * WALK_ROW_COST > fetchAll) {
         return cutWithTies(fetch(null, expr), q.limit);
       }
     }
@@ -244,10 +252,12 @@ function channelMatches(
   const n = Number(span.n);
   if (n === 0) return [];
   if (n >= INTERSECT_CAP) return null;
-  // FTS lists every match between the bounds, of every channel: about `density` of them.
+  // FTS lists every match between the bounds, of every channel (about `density` of them),
+  // after skipping its matches before the lower bound: FTS5 skips through a doclist rather
+  // than seeking in it, so that costs about as much as the whole doclist up to the bound.
   const ftsEntries = (Number(span.hi) - Number(span.lo) + 1) * density;
   const intersect = n * LIST_ENTRY_COST + ftsEntries * FTS_ENTRY_COST +
-    n * density * READ_ROW_COST;
+    Number(span.hi) * density * FTS_SKIP_COST + n * density * READ_ROW_COST;
   if (intersect >= Math.min(n, q.limit / density) * READ_ROW_COST) return null;
   // NOT INDEXED: the rows are read by rowid (SQLite would otherwise walk the channel's index).
   return ix.file.stmt(
