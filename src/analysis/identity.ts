@@ -77,12 +77,6 @@ export interface LoginSpan {
   last_mid?: string;
 }
 
-/** A display name, or other names, attached to a person (for `users find`). */
-export interface PersonNames {
-  display_names?: readonly string[];
-  message_count?: number;
-}
-
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }

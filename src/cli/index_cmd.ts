@@ -6,7 +6,7 @@
  */
 import { UsageError } from "../errors.ts";
 import { layout } from "../store/layout.ts";
-import { openStore, type Store, type StoreStatus } from "../store/store.ts";
+import { openStore, type Store } from "../store/store.ts";
 import { COMMON_HELP, parseCommand, storeConfig, subcommandHelp } from "./args.ts";
 import type { CliIO } from "./io.ts";
 
@@ -20,9 +20,6 @@ The index is derived data: deleting it loses nothing, and search catches it up b
 
 ${COMMON_HELP}
 `;
-
-/** The state of the index (and of the rollups behind the profiles) of a data dir. */
-export type IndexStatus = StoreStatus;
 
 /** `index <subcommand>`. */
 export async function run(args: string[], io: CliIO): Promise<number> {

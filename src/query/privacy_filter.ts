@@ -74,36 +74,6 @@ export async function privacyFilter(store: Store): Promise<PrivacyFilter> {
 }
 
 /**
- * The first `limit` items of an ordered result that the opt-out list allows, from a query that
- * returns the first N items of that order for any N (search: newest first). Asks for `limit`,
- * and while some were filtered out and the query may hold more, asks again for twice as many.
- * The result is what the query would give if the opted-out records were not in the data.
- *
- * @example
- * ```ts
- * import { deepStrictEqual } from "node:assert/strict";
- * import { takeAllowed } from "./privacy_filter.ts";
- * const all = [1, 2, 3, 4, 5, 6];
- * const got = await takeAllowed((n) => Promise.resolve(all.slice(0, n)), 3, (x) => x % 2 === 0);
- * deepStrictEqual(got, [2, 4, 6]);
- * ```
- */
-export async function takeAllowed<T>(
-  query: (limit: number) => Promise<T[]>,
-  limit: number,
-  allows: (item: T) => boolean,
-): Promise<T[]> {
-  let ask = limit;
-  for (;;) {
-    const got = await query(ask);
-    const kept = got.filter(allows);
-    // Fewer than asked: the query is exhausted. Enough kept: they are the first `limit`.
-    if (got.length < ask || kept.length >= limit) return kept.slice(0, limit);
-    ask = Math.min(ask * 2, Number.MAX_SAFE_INTEGER);
-  }
-}
-
-/**
  * The query with the opt-out list joined as clauses (`-from:user`, `-in:channel`): its page and
  * its total then leave the opted-out records out, in every store, through the index and the
  * scan alike.

@@ -9,22 +9,12 @@
  */
 import { ChatEvent } from "../schemas.ts";
 import { wrapError } from "../errors.ts";
-import { openLineBatches, readJsonLines } from "../line_reader.ts";
+import { openLineBatches } from "../line_reader.ts";
 import { type EventIndexQuery, eventSpots, indexedDeletions, readEventsAt } from "./event_index.ts";
 import { readIndexed } from "./index_reader.ts";
 import { layout } from "./layout.ts";
 import type { EventPage, EventQuery } from "./store.ts";
 import { matchesEvent } from "./message_query.ts";
-
-/** Every well-formed event of the data dir, in log order (malformed lines are skipped). */
-export async function* readEvents(dataDir: string): AsyncGenerator<ChatEvent> {
-  for await (const values of readJsonLines(layout(dataDir).events)) {
-    for (const v of values) {
-      const r = ChatEvent.safeParse(v);
-      if (r.success) yield r.data;
-    }
-  }
-}
 
 /**
  * True when an event passes the query (the user of a CLEARMSG is the deleted message's author).

@@ -79,19 +79,41 @@ const INTERSECT_MIN_WALK = 2000;
  * when several rows share the last timestamp: the caller cuts after merging).
  */
 export function topCandidates(ix: MessageIndex, q: IndexQuery): Candidate[] {
+  const c = queryChecks(ix, q);
+  if (c === null) return [];
+  return ftsPlan(ix, q, c) ?? walkNewest(ix, q, c);
+}
+
+/** The SQL conditions of a query (and their parameters), and the B-tree index to walk. */
+interface Checks {
+  conds: string[];
+  params: Array<number | string>;
+  indexName: string;
+  /** The channel's id, when the query names one. */
+  channelId: number | null;
+}
+
+type Row = { ts: number; mid: string; off: number; len: number };
+
+function toCandidate(r: Row): Candidate {
+  return { ts: Number(r.ts), mid: r.mid, offset: Number(r.off), length: Number(r.len) };
+}
+
+/** The checks of `q`, or null when it names a user, person or channel no row holds. */
+function queryChecks(ix: MessageIndex, q: IndexQuery): Checks | null {
   const conds: string[] = [];
   const params: Array<number | string> = [];
   let indexName = "messages_ts";
   if (q.user !== undefined) {
     const id = ix.lookupName(q.user);
-    if (id === null) return [];
+    if (id === null) return null;
     conds.push("uid = ?");
     params.push(id);
     indexName = "messages_user";
   }
   if (q.persons !== undefined) {
     const ids = personIds(ix, q.persons);
-    if (ids.length === 0) return [];
+    if (ids.length === 0) return null;
     conds.push(`pid IN (${ids.map(() => "?").join(",")})`);
     params.push(...ids);
     if (q.user === undefined) indexName = "messages_person";
@@ -99,7 +121,7 @@ export function topCandidates(ix: MessageIndex, q: IndexQuery): Candidate[] {
   let channelId: number | null = null;
   if (q.channel !== undefined) {
     const id = channelId = ix.lookupName(q.channel);
-    if (id === null) return [];
+    if (id === null) return null;
     conds.push("cid = ?");
     params.push(id);
     indexName = q.user !== undefined || q.persons !== undefined ? indexName : "messages_channel";
@@ -112,98 +134,108 @@ export function topCandidates(ix: MessageIndex, q: IndexQuery): Candidate[] {
     conds.push("ts < ?");
     params.push(q.untilMs);
   }
-  const terms = q.terms;
   // Needles are checked inside SQLite: instr() over the folded text (well-formed UTF-8, so a
   // byte substring is exactly a character substring), bound as parameters, never as syntax.
-  const textConds = terms.map(() => "instr(text, ?) > 0");
-  const allConds = [...conds, ...textConds];
-  const allParams: Array<number | string> = [...params, ...terms];
-  clauseConditions(ix, q.clauses ?? [], allConds, allParams);
-  type Row = { ts: number; mid: string; off: number; len: number };
-  const toCandidate = (r: Row): Candidate => ({
-    ts: Number(r.ts),
-    mid: r.mid,
-    offset: Number(r.off),
-    length: Number(r.len),
-  });
-  const fetch = (ids: readonly number[] | null, expr = ""): Candidate[] => {
-    // The rows FTS names (given, or all matches of `expr`), checked and sorted.
-    const source = ids === null
-      ? "rid IN (SELECT rowid FROM fts WHERE fts MATCH ?)"
-      : `rid IN (${ids.map(() => "?").join(",")})`;
-    const rows = ix.file.stmt(
-      `SELECT ts, mid, off, len FROM messages WHERE ${[source, ...allConds].join(" AND ")}`,
-    ).all(...(ids ?? [expr]), ...allParams) as Row[];
-    const out = rows.map(toCandidate);
-    out.sort(compareCandidates);
-    return out;
-  };
-  const ftsTerms = terms.filter(ftsable);
+  for (const t of q.terms) {
+    conds.push("instr(text, ?) > 0");
+    params.push(t);
+  }
+  clauseConditions(ix, q.clauses ?? [], conds, params);
+  return { conds, params, indexName, channelId };
+}
+
+/** The rows FTS names (`ids`, or all matches of `expr` when null) that pass `c`, sorted. */
+function fetchChecked(
+  ix: MessageIndex,
+  c: Checks,
+  ids: readonly number[] | null,
+  expr = "",
+): Candidate[] {
+  const source = ids === null
+    ? "rid IN (SELECT rowid FROM fts WHERE fts MATCH ?)"
+    : `rid IN (${ids.map(() => "?").join(",")})`;
+  const rows = ix.file.stmt(
+    `SELECT ts, mid, off, len FROM messages WHERE ${[source, ...c.conds].join(" AND ")}`,
+  ).all(...(ids ?? [expr]), ...c.params) as Row[];
+  const out = rows.map(toCandidate);
+  out.sort(compareCandidates);
+  return out;
+}
+
+/**
+ * The answer through FTS when it is the cheaper way (a rare needle; the newest candidates of
+ * common ones; or fetching every candidate when they are dense), or null: walk the B-tree.
+ */
+function ftsPlan(ix: MessageIndex, q: IndexQuery, c: Checks): Candidate[] | null {
+  const ftsTerms = q.terms.filter(ftsable);
+  if (ftsTerms.length === 0) return null;
   // One user's or person's rows are few: walking them is cheap.
   const narrow = q.user !== undefined || q.persons !== undefined;
-  if (ftsTerms.length > 0) {
-    const cap = narrow ? USER_FTS_CAP : FTS_PROBE;
-    // Each needle alone, then (when all are common) all of them: a rare one decides, and its
-    // few candidates are all there is to check. One needle at a time first, because FTS
-    // pays for every trigram's doclist in an AND: "speedrun zeppelin" took 3.5 ms as one
-    // expression, 0.2 ms as "zeppelin" alone.
-    const probes = ftsTerms.length > 1 ? [...ftsTerms.map((t) => [t]), ftsTerms] : [ftsTerms];
-    let newest: number[] = [];
-    let expr = "";
-    for (const [i, p] of probes.entries()) {
-      expr = narrowingExpression(ix, p)!;
-      // Only the last probe's candidates are used when common, and only without a user (a
-      // user's walk needs no order): the others just tell whether a needle is rare.
-      const anyOrder = narrow || i < probes.length - 1;
-      newest = ftsMatches(ix, expr, cap, anyOrder);
-      if (newest.length < cap) return cutWithTies(fetch(newest), q.limit);
-    }
-    if (!narrow) {
-      // Density d of candidates among the newest rows: a walk newest first visits about
-      // limit/d rows; fetching every candidate handles about d * rows.
-      const last = Number(
-        (ix.file.stmt("SELECT coalesce(max(rid), 0) AS r FROM messages").get() as { r: number }).r,
-      );
-      const d = FTS_PROBE / Math.max(FTS_PROBE, last - newest[newest.length - 1]! + 1);
-      const fetchAll = d * last * FETCH_ROW_COST;
-      // The newest candidates are probably the answer (rowid order is log order, close to
-      // time order): check them, then make sure no older row is newer than the k-th. That
-      // check walks the time index over every row newer than the k-th: for a rare needle
-      // (the k-th 800k rows back among 10M) fetching every match costs far less (56 -> 1 ms).
-      const kth = newest[Math.min(q.limit, newest.length) - 1]!;
-      if (q.channel === undefined && (last - kth) * TS_ENTRY_COST < fetchAll) {
-        const top = topFromNewest(ix, fetch(newest), newest, q);
-        if (top !== null) return top;
-      }
-      if (channelId !== null) {
-        const rows = channelMatches(ix, channelId, q, expr, d, allConds, allParams);
-        if (rows !== null) {
-          return cutWithTies(rows.map(toCandidate).sort(compareCandidates), q.limit);
-        }
-      }
-      if ((q.limit / d) * WALK_ROW_COST > fetchAll) {
-        return cutWithTies(fetch(null, expr), q.limit);
-      }
-    }
+  const cap = narrow ? USER_FTS_CAP : FTS_PROBE;
+  // Each needle alone, then (when all are common) all of them: a rare one decides, and its
+  // few candidates are all there is to check. One needle at a time first, because FTS
+  // pays for every trigram's doclist in an AND: "speedrun zeppelin" took 3.5 ms as one
+  // expression, 0.2 ms as "zeppelin" alone.
+  const probes = ftsTerms.length > 1 ? [...ftsTerms.map((t) => [t]), ftsTerms] : [ftsTerms];
+  let newest: number[] = [];
+  let expr = "";
+  for (const [i, p] of probes.entries()) {
+    expr = narrowingExpression(ix, p)!;
+    // Only the last probe's candidates are used when common, and only without a user (a
+    // user's walk needs no order): the others just tell whether a needle is rare.
+    const anyOrder = narrow || i < probes.length - 1;
+    newest = ftsMatches(ix, expr, cap, anyOrder);
+    if (newest.length < cap) return cutWithTies(fetchChecked(ix, c, newest), q.limit);
   }
-  // Common needles, short ones, or none: walk newest first through the B-tree; SQLite skips
-  // non-matching rows, and the walk stops once the top `limit` is certain.
-  const where = allConds.length ? `WHERE ${allConds.join(" AND ")}` : "";
+  if (narrow) return null;
+  // Density d of candidates among the newest rows: a walk newest first visits about
+  // limit/d rows; fetching every candidate handles about d * rows.
+  const last = Number(
+    (ix.file.stmt("SELECT coalesce(max(rid), 0) AS r FROM messages").get() as { r: number }).r,
+  );
+  const d = FTS_PROBE / Math.max(FTS_PROBE, last - newest[newest.length - 1]! + 1);
+  const fetchAll = d * last * FETCH_ROW_COST;
+  // The newest candidates are probably the answer (rowid order is log order, close to
+  // time order): check them, then make sure no older row is newer than the k-th. That
+  // check walks the time index over every row newer than the k-th: for a rare needle
+  // (the k-th 800k rows back among 10M) fetching every match costs far less (56 -> 1 ms).
+  const kth = newest[Math.min(q.limit, newest.length) - 1]!;
+  if (q.channel === undefined && (last - kth) * TS_ENTRY_COST < fetchAll) {
+    const top = topFromNewest(ix, fetchChecked(ix, c, newest), newest, q);
+    if (top !== null) return top;
+  }
+  if (c.channelId !== null) {
+    const rows = channelMatches(ix, c.channelId, q, expr, d, c.conds, c.params);
+    if (rows !== null) return cutWithTies(rows.map(toCandidate).sort(compareCandidates), q.limit);
+  }
+  // Take the cheaper of a walk and fetching every candidate.
+  if ((q.limit / d) * WALK_ROW_COST > fetchAll) {
+    return cutWithTies(fetchChecked(ix, c, null, expr), q.limit);
+  }
+  return null;
+}
+
+/**
+ * Common needles, short ones, or none: walks newest first through the B-tree; SQLite skips
+ * non-matching rows, and the walk stops once the top `limit` is certain.
+ */
+function walkNewest(ix: MessageIndex, q: IndexQuery, c: Checks): Candidate[] {
+  const where = c.conds.length ? `WHERE ${c.conds.join(" AND ")}` : "";
   // One statement with LIMIT, all rows at once (node:sqlite's `all` costs a quarter of
   // `iterate` per row), then the rows that tie with the last one, which the order by
   // message id may rank before it.
   const rows = ix.file.stmt(
-    `SELECT ts, mid, off, len FROM messages INDEXED BY ${indexName} ${where} ` +
+    `SELECT ts, mid, off, len FROM messages INDEXED BY ${c.indexName} ${where} ` +
       `ORDER BY ts DESC LIMIT ?`,
-  ).all(...allParams, q.limit) as Row[];
+  ).all(...c.params, q.limit) as Row[];
   const out = rows.map(toCandidate);
   if (out.length === q.limit && q.limit > 0) {
     const kth = out[out.length - 1]!.ts;
-    const seen = new Set(out.filter((c) => c.ts === kth).map((c) => c.offset));
+    const seen = new Set(out.filter((x) => x.ts === kth).map((x) => x.offset));
     const ties = ix.file.stmt(
-      `SELECT ts, mid, off, len FROM messages INDEXED BY ${indexName} ` +
+      `SELECT ts, mid, off, len FROM messages INDEXED BY ${c.indexName} ` +
         `${where ? `${where} AND` : "WHERE"} ts = ?`,
-    ).all(...allParams, kth) as Row[];
+    ).all(...c.params, kth) as Row[];
     for (const r of ties) if (!seen.has(Number(r.off))) out.push(toCandidate(r));
   }
   out.sort(compareCandidates);
@@ -230,7 +262,7 @@ function channelMatches(
   density: number,
   conds: readonly string[],
   params: readonly (number | string)[],
-): Array<{ ts: number; mid: string; off: number; len: number }> | null {
+): Row[] | null {
   // Too few rows to visit for listing the window's rows to pay (a page the first rows fill).
   if ((q.limit / density) * READ_ROW_COST < INTERSECT_MIN_WALK) return null;
   const window: string[] = ["cid = ?"];
@@ -265,9 +297,7 @@ function channelMatches(
       `SELECT rowid FROM fts WHERE fts MATCH ? AND rowid >= ? AND rowid <= ?) AND ${
         conds.join(" AND ")
       }`,
-  ).all(...wParams, expr, Number(span.lo), Number(span.hi), ...params) as Array<
-    { ts: number; mid: string; off: number; len: number }
-  >;
+  ).all(...wParams, expr, Number(span.lo), Number(span.hi), ...params) as Row[];
 }
 
 /**

@@ -64,11 +64,6 @@ export function spanOfRow(r: SpanRow): LoginSpan {
   };
 }
 
-/** Every person's logins persisted in a data dir, read without the writer lock. */
-export function readIdentityDirectory(dataDir: string): IdentityDirectory {
-  return new IdentityDirectory(readLoginSpans(dataDir));
-}
-
 /** Every login span persisted in a data dir, read without the writer lock. */
 export function readLoginSpans(dataDir: string): LoginSpan[] {
   const file = openReadOnly(dataDir);

@@ -34,9 +34,6 @@ import type { Page, ProfileSummary, SubjectSummary } from "./render/view_model.t
 
 export type { Page, ProfileSummary, SubjectSummary };
 
-/** The event kinds search knows. */
-export type EventKind = ChatEvent["kind"];
-
 /** Options of {@link openWorkspace}. */
 export interface WorkspaceOptions {
   /** Events counted for a total before it says "at least". @default 500 */
