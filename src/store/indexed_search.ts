@@ -66,16 +66,20 @@ function checked(
 /**
  * The best `p.need` matches among the indexed rows: the index's candidates, checked on their
  * records; when the index cannot check everything and too few pass, asks for more (enough
- * for the pass rate seen, at least four times as many) until enough pass, the candidates run out, or the budget does.
+ * for the pass rate seen, at least four times as many) until enough pass, the candidates run
+ * out, or the budget does. `all` says the candidates ran out: the hits are every match (a
+ * regex over a channel-day is counted without a second walk of the day's rows).
  */
-function indexHits(ix: MessageIndex, logPath: string, p: Prepared): Hit[] {
+function indexHits(ix: MessageIndex, logPath: string, p: Prepared): { hits: Hit[]; all: boolean } {
   for (let ask = p.need;;) {
     const cands = ix.candidates({ ...p.plan.index, limit: ask });
     const hits = checked(logPath, cands, p, p.find);
-    if (p.plan.exact || p.find.ranOut || cands.length < ask || hits.length >= p.need) return hits;
+    // Fewer candidates than asked for: every indexed match is among these hits.
+    const all = cands.length < ask && !p.find.ranOut;
+    if (p.plan.exact || p.find.ranOut || all || hits.length >= p.need) return { hits, all };
     if (p.find.now() > p.find.deadline) {
       p.find.ranOut = true;
-      return hits;
+      return { hits, all: false };
     }
     // Enough candidates for `need` hits at the pass rate seen so far, twice over (at least
     // four times as many): a regex that passes 3 of 20 candidates asks for ~270, not 80, 320.
@@ -196,11 +200,12 @@ export function tryIndex(
         file.close();
       }
       if (!holds) return { kind: "stale", why: "the log changed since it was indexed" };
-      const hits = indexHits(ix, logPath, p);
-      // Fewer hits than asked for: they are every match the index holds (or the budget ran out).
+      const { hits, all } = indexHits(ix, logPath, p);
+      // Fewer hits than asked for, or every candidate seen: they are every match the index
+      // holds (or the budget ran out).
       const counted = !p.counting
         ? { count: 0, exact: true }
-        : hits.length < p.need
+        : hits.length < p.need || all
         ? { count: hits.length, exact: true }
         : indexCount(ix, logPath, p);
       ok = true;
