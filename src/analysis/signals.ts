@@ -16,6 +16,8 @@
  *    person addressed).
  * 5. `target.ts`: the named partner, lowercased without `@`; pronouns, indefinites and emotes
  *    give a signal without a target; the streamer, the speaker and the addressed never are one.
+ *    `offered_names.ts` reads the names offered around the match: a list, a choice before a
+ *    question, a name asked about before it, a name given in a later clause, two names as one.
  * 6. `snippet.ts`: the short phrase that carries the fact.
  * 7. When nothing fired: `streamer_alias.ts` may read a name that opens its clause as the
  *    subject of a relationship word as the streamer's nickname, and the rules run again (only a

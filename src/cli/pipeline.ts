@@ -13,7 +13,7 @@ import type { ChatSource } from "../chat/source.ts";
 import { loadKnownEmotes } from "../analysis/emotes.ts";
 import { compileWatchlist } from "../analysis/hits.ts";
 import { detectSignals } from "../analysis/signals.ts";
-import { readSubjects } from "../subjects/loading.ts";
+import { readSubjects } from "../subjects/subject_list.ts";
 import { privacyFilter } from "../query/privacy_filter.ts";
 import { optOutScrubber } from "../privacy/optout.ts";
 import { openStore } from "../store/store.ts";

@@ -16,8 +16,7 @@ import {
 } from "./args.ts";
 import type { CliIO } from "./io.ts";
 import { requireDataDir } from "./totals.ts";
-import { loadSubjectsFile, readSubjects } from "../subjects/loading.ts";
-import { removeSubject } from "../subjects/removal.ts";
+import { readSubjects } from "../subjects/subject_list.ts";
 import { columns } from "./table.ts";
 import { toCsv } from "../export/csv.ts";
 
@@ -128,6 +127,8 @@ async function load(args: string[], io: CliIO): Promise<number> {
   const region = regionFlag(p, io.env);
   if (p.values.network !== true) await Deno.permissions.revoke({ name: "net" });
   const { quiet, dataDir } = p.common;
+  // The CSV parser and libphonenumber load for this subcommand only.
+  const { loadSubjectsFile } = await import("../subjects/loading.ts");
   const result = await loadSubjectsFile(path, dataDir, {
     replace: p.values.replace === true,
     region,
@@ -186,6 +187,7 @@ async function remove(args: string[], io: CliIO): Promise<number> {
   });
   if (p === null) return 0;
   if (p.positionals.length !== 1) throw new UsageError("subjects remove takes exactly one KEY");
+  const { removeSubject } = await import("../subjects/removal.ts");
   const r = await removeSubject(p.common.dataDir, p.positionals[0]!, regionFlag(p, io.env));
   if (!p.common.quiet) {
     io.err(

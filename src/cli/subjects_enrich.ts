@@ -7,7 +7,7 @@
 import { UsageError } from "../errors.ts";
 import type { CommonOptions } from "../config.ts";
 import { type Subject, SubjectType } from "../schemas.ts";
-import { readSubjects } from "../subjects/loading.ts";
+import { readSubjects } from "../subjects/subject_list.ts";
 import { DEFAULT_TIMEOUT_MS, enrichSubjects, type EnrichSummary } from "../subjects/enrichment.ts";
 import { loadRegistry } from "../subjects/providers/registry.ts";
 import { COMMON_HELP, intFlag, parseCommand, str } from "./args.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 import { NotFoundError } from "../errors.ts";
-import { readSubjects, resolveSubject } from "../subjects/loading.ts";
+import { readSubjects, resolveSubject } from "../subjects/subject_list.ts";
 import { type HitRow, readHits } from "../query/hits.ts";
 import { openStore } from "../store/store.ts";
 import { parseTimeBound } from "../query/search.ts";
@@ -77,7 +77,7 @@ export async function hitsCommand(args: string[], io: CliIO): Promise<number> {
   const ref = str(p, "subject");
   if (ref !== undefined) {
     const subjects = await readSubjects(dataDir);
-    const found = resolveSubject(subjects, ref);
+    const found = await resolveSubject(subjects, ref);
     if (!found) {
       throw new NotFoundError(
         `--subject: no loaded subject "${ref}" (${subjects.length} loaded; keys look like ` +

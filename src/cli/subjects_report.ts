@@ -5,7 +5,7 @@
  * @module
  */
 import { NotFoundError, UsageError } from "../errors.ts";
-import { readSubjects, resolveSubject } from "../subjects/loading.ts";
+import { readSubjects, resolveSubject } from "../subjects/subject_list.ts";
 import { openStore } from "../store/store.ts";
 import { REPORT_FORMATS } from "../subjects/subject_files.ts";
 import { writeReport } from "../subjects/report_files.ts";
@@ -63,7 +63,7 @@ export async function reportCommand(args: string[], io: CliIO): Promise<number> 
     if (keys.length === 0) throw new NotFoundError(`no subjects loaded in ${dataDir}`);
   } else {
     const ref = p.positionals[0]!;
-    const found = resolveSubject(subjects, ref);
+    const found = await resolveSubject(subjects, ref);
     if (!found) {
       throw new NotFoundError(
         `no loaded subject "${ref}" (keys: ${subjects.map((s) => s.key).join(", ") || "none"})`,

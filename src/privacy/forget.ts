@@ -39,7 +39,7 @@ import type { Subject } from "../schemas.ts";
 import { jsonText, writeFileAtomic } from "../store/atomic.ts";
 import { layout } from "../store/layout.ts";
 import type { ForgetChange, Store } from "../store/store.ts";
-import { readSubjects, writeSubjects } from "../subjects/loading.ts";
+import { readSubjects, writeSubjects } from "../subjects/subject_list.ts";
 import { enrichmentPath, REPORT_FORMATS, reportPath } from "../subjects/subject_files.ts";
 import { forgetPlan } from "./forget_decisions.ts";
 import { compileRule, type ForgetRule, type ForgetSelector, scrubDeep } from "./forget_rule.ts";

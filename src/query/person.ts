@@ -109,8 +109,19 @@ export function personClause(p: Person): Literal[] {
  * CLEARMSG names only a login; the caller resolves a login at the event's time).
  */
 export function personEventClause(p: Person): Literal[] {
-  const keys = new Set([...p.keys, p.login, ...p.logins.map((s) => s.login)]);
-  return [...keys].map((value) => ({ negated: false, term: { field: "person", value } }));
+  const logins = new Set([p.login, ...p.logins.map((s) => s.login)]);
+  const keys = new Set([...p.keys, ...logins]);
+  const out: Literal[] = [...keys].map((value) => ({
+    negated: false,
+    term: { field: "person", value },
+  }));
+  // A person known only by login (their messages carried no id) may still be named by an event
+  // that carries one (a CLEARCHAT has the target's id): match their logins as written too. A
+  // person known by id is not, or a recycled login's other holder would be served as theirs.
+  if (p.user_id === null) {
+    for (const value of logins) out.push({ negated: false, term: { field: "from", value } });
+  }
+  return out;
 }
 
 /**

@@ -24,7 +24,7 @@
 import { join, relative } from "node:path";
 import { StoreError, wrapError } from "../errors.ts";
 import { readJsonLines } from "../line_reader.ts";
-import { type ChatEvent, type Message, PrivacyFile, UserProfile } from "../schemas.ts";
+import type { ChatEvent, Message, PrivacyFile, UserProfile } from "../schemas.ts";
 import { jsonText, writeFileAtomic } from "./atomic.ts";
 import { writerBusy } from "./writer_lock.ts";
 import { deletions, searchEvents } from "./event_search.ts";
@@ -33,6 +33,7 @@ import { layout, profileDir, type ProfileKind, profilePath } from "./layout.ts";
 import type { JsonlLog } from "./log.ts";
 import { type LogMark, markHolds } from "./log_mark.ts";
 import { MessageIndex } from "./message_index.ts";
+import { derivedCurrent } from "./derived_current.ts";
 import { search } from "./message_search.ts";
 import { aroundBySearch, indexedMessagesAround } from "./message_context.ts";
 import {
@@ -78,6 +79,9 @@ const derivedWriter = () => import("./derived_writer.ts");
 const derived = () => import("./derived.ts");
 const logs = () => import("./logs.ts");
 
+/** The opt-out list's schema, imported only when there is a list to check (see `SchemaRef`). */
+const privacySchema = async () => (await import("../schemas.ts")).PrivacyFile;
+
 const EMPTY_OPTOUT: PrivacyFile = { version: 1, optout: { users: [], channels: [] } };
 
 /** The embedded Store over one data dir. */
@@ -116,6 +120,9 @@ export class EmbeddedStore implements Store {
   catchUp(
     options: { index?: boolean; profiles?: boolean } = {},
   ): Promise<CatchUpSummary | null> {
+    // Nothing to do (the common case of a reader): answered without the writer's databases.
+    const current = derivedCurrent(this.dataDir, options);
+    if (current !== null) return Promise.resolve(current);
     return derivedWriter().then((m) => m.catchUpDerived(this.dataDir, options));
   }
 
@@ -163,6 +170,7 @@ export class EmbeddedStore implements Store {
   async userProfile(name: string): Promise<UserProfile | null> {
     const v = await readJsonFile(profilePath(this.dataDir, "user", name));
     if (v === undefined) return null;
+    const { UserProfile } = await import("../schemas.ts");
     const r = UserProfile.safeParse(v);
     return r.success ? r.data : null;
   }
@@ -251,7 +259,7 @@ export class EmbeddedStore implements Store {
   }
 
   async readOptOut(): Promise<PrivacyFile> {
-    return (await readSchemaFile(layout(this.dataDir).privacy, PrivacyFile)) ??
+    return (await readSchemaFile(layout(this.dataDir).privacy, privacySchema)) ??
       structuredClone(EMPTY_OPTOUT);
   }
 

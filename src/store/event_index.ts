@@ -18,12 +18,33 @@
  *
  * @module
  */
-import { ChatEvent } from "../schemas.ts";
+import type { ChatEvent } from "../schemas.ts";
 import { eventPersonKey } from "../analysis/identity.ts";
 import { wrapError } from "../errors.ts";
 import { openLineBatches, readRangeSync } from "../line_reader.ts";
 import { EMPTY_MARK, markHolds, markOf } from "./log_mark.ts";
 import type { MessageIndex } from "./message_index.ts";
+
+/** Checks one parsed event line: the event, or null when it is not a well-formed event. */
+export type EventParser = (v: unknown) => ChatEvent | null;
+
+let parser: EventParser | null = null;
+
+/**
+ * The event check (the zod schema `ChatEvent`), imported on first use: readers that find no
+ * event line to read (no event log, or all of it indexed) never load zod and build no schema,
+ * about a third of a short command's start-up.
+ */
+export async function eventParser(): Promise<EventParser> {
+  if (parser === null) {
+    const { ChatEvent } = await import("../schemas.ts");
+    parser = (v) => {
+      const r = ChatEvent.safeParse(v);
+      return r.success ? r.data : null;
+    };
+  }
+  return parser;
+}
 
 /** The table of the event index, created with the message index. */
 export const EVENT_INDEX_SCHEMA = `
@@ -103,6 +124,7 @@ export async function catchUpEvents(ix: MessageIndex, logPath: string): Promise<
     const rows: EventRow[] = [];
     let end = mark.offset;
     const batches = await openLineBatches(logPath, { start: mark.offset });
+    const parse = await eventParser();
     read: for await (const batch of batches) {
       for (const item of batch) {
         if (item.partial) break read;
@@ -114,8 +136,8 @@ export async function catchUpEvents(ix: MessageIndex, logPath: string): Promise<
         } catch {
           continue;
         }
-        const r = ChatEvent.safeParse(v);
-        if (r.success) rows.push(eventRowOf(r.data, item.offset, item.bytes - 1));
+        const e = parse(v);
+        if (e !== null) rows.push(eventRowOf(e, item.offset, item.bytes - 1));
       }
     }
     const next = markOf(file, end);
@@ -239,8 +261,12 @@ export function indexedDeletions(
 }
 
 /** Reads the event lines at `spots` from the log: the well-formed events among them. */
-export function readEventsAt(logPath: string, spots: readonly EventSpot[]): ChatEvent[] | null {
+export async function readEventsAt(
+  logPath: string,
+  spots: readonly EventSpot[],
+): Promise<ChatEvent[] | null> {
   if (spots.length === 0) return [];
+  const parse = await eventParser();
   const file = Deno.openSync(logPath, { read: true });
   const dec = new TextDecoder();
   try {
@@ -254,9 +280,9 @@ export function readEventsAt(logPath: string, spots: readonly EventSpot[]): Chat
       } catch {
         return null;
       }
-      const r = ChatEvent.safeParse(v);
-      if (!r.success) return null;
-      out.push(r.data);
+      const e = parse(v);
+      if (e === null) return null;
+      out.push(e);
     }
     return out;
   } finally {

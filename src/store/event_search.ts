@@ -7,10 +7,17 @@
  *
  * @module
  */
-import { ChatEvent } from "../schemas.ts";
+import type { ChatEvent } from "../schemas.ts";
 import { wrapError } from "../errors.ts";
 import { openLineBatches } from "../line_reader.ts";
-import { type EventIndexQuery, eventSpots, indexedDeletions, readEventsAt } from "./event_index.ts";
+import {
+  type EventIndexQuery,
+  type EventParser,
+  eventParser,
+  eventSpots,
+  indexedDeletions,
+  readEventsAt,
+} from "./event_index.ts";
 import { readIndexed } from "./index_reader.ts";
 import { layout } from "./layout.ts";
 import type { EventPage, EventQuery } from "./store.ts";
@@ -75,6 +82,7 @@ async function scanEvents(
     if (e instanceof Deno.errors.NotFound) return;
     throw wrapError(e, `read ${layout(dataDir).events}`);
   }
+  let parse: EventParser | null = null;
   read: for await (const batch of batches) {
     for (const item of batch) {
       if (item.partial) break read;
@@ -85,8 +93,10 @@ async function scanEvents(
       } catch {
         continue;
       }
-      const r = ChatEvent.safeParse(v);
-      if (r.success && keep(r.data)) out.push(r.data);
+      // Loaded at the first line: a log read to its end already (indexed) needs no schema.
+      parse ??= await eventParser();
+      const e = parse(v);
+      if (e !== null && keep(e)) out.push(e);
     }
   }
 }
@@ -105,7 +115,7 @@ export async function searchEvents(dataDir: string, q: EventQuery): Promise<Even
     : await readIndexed(dataDir, "events", (ix) => eventSpots(ix, narrowing));
   let start = 0;
   if (indexed !== null) {
-    const found = readEventsAt(logPath, indexed.value);
+    const found = await readEventsAt(logPath, indexed.value);
     if (found !== null) {
       for (const e of found) if (eventMatches(e, q)) out.push(e);
       start = indexed.offset;

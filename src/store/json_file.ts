@@ -24,13 +24,20 @@ export async function readJsonFile(path: string): Promise<unknown | undefined> {
   }
 }
 
+/**
+ * A zod schema, or a function that imports it: then a reader that finds no file never loads
+ * zod nor builds the schemas (a third of a short command's start-up).
+ */
+export type SchemaRef<T> = z.ZodType<T> | (() => Promise<z.ZodType<T>>);
+
 /** {@link readJsonFile} checked against `schema`; the first issue names the field. */
 export async function readSchemaFile<T>(
   path: string,
-  schema: z.ZodType<T>,
+  schemaRef: SchemaRef<T>,
 ): Promise<T | undefined> {
   const json = await readJsonFile(path);
   if (json === undefined) return undefined;
+  const schema = typeof schemaRef === "function" ? await schemaRef() : schemaRef;
   const r = schema.safeParse(json);
   if (!r.success) {
     const issue = r.error.issues[0];

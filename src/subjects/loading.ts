@@ -1,19 +1,18 @@
 /**
  * Subjects: reading `subjects.csv` (`type,value`), normalizing each value, and merging the result
  * into `data/subjects.json`. Parsing is pure ({@link parseSubjectsCsv}); file I/O is in
- * {@link loadSubjectsFile}, {@link readSubjects} and {@link writeSubjects}.
+ * {@link loadSubjectsFile}. Reading and finding the loaded subjects is `subject_list.ts`
+ * (re-exported here), which the readers import without this module's CSV parser.
  *
  * @module
  */
 import { parse } from "csv-parse/sync";
 import { createHash } from "node:crypto";
-import { DEFAULT_REGION, type Normalized, normalizeEmail, normalizeLogin } from "../normalize.ts";
+import { type Normalized, normalizeEmail, normalizeLogin } from "../normalize.ts";
 import { normalizePhone } from "../phone.ts";
-import { type Subject, SubjectsFile, SubjectType } from "../schemas.ts";
+import { type Subject, SubjectType } from "../schemas.ts";
 import { InputError } from "../errors.ts";
-import { jsonText, writeFileAtomic } from "../store/atomic.ts";
-import { readSchemaFile } from "../store/json_file.ts";
-import { layout } from "../store/layout.ts";
+import { readSubjects, sortSubjects, writeSubjects } from "./subject_list.ts";
 
 /**
  * The file-system-safe, deterministic key of a subject: `type_value` with every character
@@ -238,13 +237,6 @@ function subjectOfRow(
   return subject;
 }
 
-/** Stable order of subjects.json: by type, then value. */
-export function sortSubjects(subjects: Subject[]): Subject[] {
-  return [...subjects].sort((a, b) =>
-    a.type < b.type ? -1 : a.type > b.type ? 1 : a.value < b.value ? -1 : a.value > b.value ? 1 : 0
-  );
-}
-
 /** What merging loaded subjects into the existing set did. */
 export interface MergeResult {
   subjects: Subject[];
@@ -279,24 +271,13 @@ export function mergeSubjects(
   return { subjects: sortSubjects([...byKey.values()]), added, unchanged };
 }
 
-/** Path of subjects.json in a data dir. */
-export function subjectsPath(dataDir: string): string {
-  return layout(dataDir).subjects;
-}
-
-/** Reads `data/subjects.json`; an absent file is an empty list. */
-export async function readSubjects(dataDir: string): Promise<Subject[]> {
-  return (await readSchemaFile(subjectsPath(dataDir), SubjectsFile))?.subjects ?? [];
-}
-
-/** Writes `data/subjects.json` atomically; returns false when it was already identical. */
-export function writeSubjects(dataDir: string, subjects: Subject[]): Promise<boolean> {
-  return writeFileAtomic(
-    subjectsPath(dataDir),
-    jsonText({ version: 1, subjects: sortSubjects(subjects) }),
-    { skipIfUnchanged: true },
-  );
-}
+export {
+  readSubjects,
+  resolveSubject,
+  sortSubjects,
+  subjectsPath,
+  writeSubjects,
+} from "./subject_list.ts";
 
 /** The outcome of `subjects load`. */
 export interface LoadResult extends MergeResult {
@@ -326,35 +307,4 @@ export async function loadSubjectsFile(
   const merged = mergeSubjects(existing, parsed.subjects, options.replace ?? false);
   await writeSubjects(dataDir, merged.subjects);
   return { ...merged, problems: parsed.problems, read: parsed.subjects.length };
-}
-
-/**
- * Finds a loaded subject by key, or else by value (`someuser`, `alice@example.com`, a phone in
- * E.164 or as people write it, normalized with `region`), or else by `type:value`. Returns
- * undefined when none matches.
- */
-export function resolveSubject(
-  subjects: readonly Subject[],
-  ref: string,
-  region = DEFAULT_REGION,
-): Subject | undefined {
-  const r = ref.trim();
-  const byKey = subjects.find((s) => s.key === r);
-  if (byKey) return byKey;
-  const lower = r.toLowerCase().replace(/^@/, "");
-  const byValue = subjects.filter((s) => s.value === lower || s.value === r);
-  if (byValue.length === 1) return byValue[0];
-  // A phone or email as written ("(202) 555-0123", "Alice@Example.com").
-  for (const n of [normalizePhone(r, region), normalizeEmail(r)]) {
-    if (!n.ok) continue;
-    const hit = subjects.find((s) => s.value === n.value);
-    if (hit) return hit;
-  }
-  const colon = r.indexOf(":");
-  if (colon > 0) {
-    const type = r.slice(0, colon).toLowerCase();
-    const value = r.slice(colon + 1).trim().toLowerCase();
-    return subjects.find((s) => s.type === type && s.value === value);
-  }
-  return undefined;
 }

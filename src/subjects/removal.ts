@@ -18,7 +18,7 @@
 import { NotFoundError, wrapError } from "../errors.ts";
 import { DEFAULT_REGION } from "../normalize.ts";
 import type { Subject } from "../schemas.ts";
-import { readSubjects, resolveSubject, writeSubjects } from "./loading.ts";
+import { readSubjects, resolveSubject, writeSubjects } from "./subject_list.ts";
 import { enrichmentPath, REPORT_FORMATS, reportPath } from "./subject_files.ts";
 
 /** What {@link removeSubject} did. */
@@ -41,7 +41,7 @@ export async function removeSubject(
   region: string = DEFAULT_REGION,
 ): Promise<RemoveResult> {
   const subjects = await readSubjects(dataDir);
-  const subject = resolveSubject(subjects, ref, region);
+  const subject = await resolveSubject(subjects, ref, region);
   if (!subject) throw new NotFoundError(`no loaded subject matches "${ref}"`);
   const remaining = subjects.filter((s) => s.key !== subject.key);
   await writeSubjects(dataDir, remaining);

@@ -40,7 +40,7 @@ import type { Message, Signal, Subject } from "../schemas.ts";
 import { Enrichment } from "../schemas.ts";
 import { errorMessage, NetworkError, NotFoundError, StoreError, UsageError } from "../errors.ts";
 import { enrichmentPath, SAFE_KEY_RE } from "./subject_files.ts";
-import { readSubjects } from "./loading.ts";
+import { readSubjects } from "./subject_list.ts";
 import { type PrivacyFilter, privacyFilter } from "../query/privacy_filter.ts";
 import type { Store } from "../store/store.ts";
 import { compareHitRows, type HitRow, hitRowsOf, messagesAbout } from "../query/hits.ts";

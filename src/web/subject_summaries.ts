@@ -6,7 +6,7 @@
  */
 import { Enrichment } from "../schemas.ts";
 import type { HitRow } from "../query/hits.ts";
-import { readSubjects } from "../subjects/loading.ts";
+import { readSubjects } from "../subjects/subject_list.ts";
 import { enrichmentPath } from "../subjects/subject_files.ts";
 import { readJsonFile } from "../store/json_file.ts";
 import type { SubjectSummary } from "./render/view_model.ts";

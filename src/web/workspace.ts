@@ -15,17 +15,16 @@ import { NotFoundError, UsageError } from "../errors.ts";
 import { buildQuery, parseTimeBound, type SearchOptions } from "../query/search.ts";
 import { searchEvents, type ShownMessage } from "../query/events.ts";
 import { type PrivacyFilter, privacyFilter } from "../query/privacy_filter.ts";
-import { readProfile } from "../query/profiles.ts";
-import { type HitRow, readHits } from "../query/hits.ts";
+import type { HitRow } from "../query/hits.ts";
 import { type Timeline, timeline } from "../query/timeline.ts";
 import { type Neighbors, neighbors } from "../query/graph.ts";
 import { readPrivacy, updatePrivacy } from "../privacy/optout.ts";
-import { readSubjects, resolveSubject } from "../subjects/loading.ts";
+import { readSubjects, resolveSubject } from "../subjects/subject_list.ts";
 import { buildReport, type SubjectReport } from "../subjects/reports.ts";
 import type { ProfileKind, Store } from "../store/store.ts";
 import { Follower, type LiveItem } from "./follow.ts";
 import { Freshness } from "./freshness.ts";
-import { Kept } from "./kept.ts";
+import { HitRows, ProfileReads } from "./kept_reads.ts";
 import { MessagePages } from "./message_pages.ts";
 import { type ProfileSort, ProfileSummaries } from "./profile_summaries.ts";
 import { login, personRef, timeWindow } from "./request_input.ts";
@@ -122,42 +121,9 @@ export function openWorkspace(raw: Store, options: WorkspaceOptions = {}): Works
   };
   const pages = new MessagePages(fresh, allowed);
   const summaries = new ProfileSummaries(fresh, listTtl);
-  const profiles = new Kept<{ stamp: string; profile: UserProfile | ChannelProfile }>();
-  const hitRows = new Kept<{ stamp: string; rows: Promise<HitRow[]> }>();
+  const profiles = new ProfileReads(fresh);
+  const hitRows = new HitRows(fresh, allowed);
   const follower = new Follower(store, allowed, options.pollMs ?? 250);
-
-  /** Watchlist hits (a scan of the messages that carry one), read again when the store changed. */
-  const hitsOf = async (q: Parameters<typeof readHits>[1] = {}): Promise<HitRow[]> => {
-    const p = await allowed();
-    const stamp = await fresh.stamp();
-    if (stamp === null) return await readHits(store, q);
-    const ex = p.exclusion();
-    const key = JSON.stringify([q, [...ex.users], [...ex.channels]]);
-    const hit = hitRows.get(key);
-    if (hit !== undefined && hit.stamp === stamp) return await hit.rows;
-    const rows = readHits(store, q);
-    hitRows.set(key, { stamp, rows });
-    rows.catch(() => hitRows.delete(key));
-    return await rows;
-  };
-
-  /** A profile the opt-out list allows, reused while derived data is settled and unchanged. */
-  const profileOf = async <T extends UserProfile | ChannelProfile>(
-    kind: ProfileKind,
-    name: string,
-    parse: (v: unknown) => T | null,
-  ): Promise<T> => {
-    const stamp = await fresh.stamp();
-    const key = `${kind}:${name}`;
-    const hit = profiles.get(key);
-    if (hit !== undefined && hit.stamp === stamp && fresh.settled(stamp)) return hit.profile as T;
-    // Settled before the read: the files read are those of the catch-up that settled it.
-    const settled = fresh.settled(stamp);
-    const p = parse(await readProfile(store, kind, name));
-    if (p === null) throw new NotFoundError(`no readable profile for ${kind} "${name}"`);
-    if (settled && stamp !== null) profiles.set(key, { stamp, profile: p });
-    return p;
-  };
 
   return {
     dataDir,
@@ -196,7 +162,7 @@ export function openWorkspace(raw: Store, options: WorkspaceOptions = {}): Works
       const n = login(name, "user");
       // Whether someone opted out is not the web's to tell: not served is not found.
       if (!(await allowed()).allows(n, "")) throw new NotFoundError(noProfile("user", n));
-      return await profileOf("user", n, (v) => {
+      return await profiles.get("user", n, (v) => {
         const r = UserProfileSchema.safeParse(v);
         return r.success ? r.data : null;
       });
@@ -204,16 +170,16 @@ export function openWorkspace(raw: Store, options: WorkspaceOptions = {}): Works
     async channelProfile(name) {
       const n = login(name, "channel");
       if (!(await allowed()).allows(null, n)) throw new NotFoundError(noProfile("channel", n));
-      return await profileOf("channel", n, (v) => {
+      return await profiles.get("channel", n, (v) => {
         const r = ChannelProfileSchema.safeParse(v);
         return r.success ? r.data : null;
       });
     },
     async subjects() {
-      return await subjectSummaries(dataDir, await hitsOf());
+      return await subjectSummaries(dataDir, await hitRows.rows());
     },
     async subjectReport(ref) {
-      const found = resolveSubject(await readSubjects(dataDir), ref);
+      const found = await resolveSubject(await readSubjects(dataDir), ref);
       if (!found) return null;
       await store.catchUp();
       return await buildReport(store, found.key);
@@ -222,14 +188,14 @@ export function openWorkspace(raw: Store, options: WorkspaceOptions = {}): Works
       let subject: string | undefined;
       if (o.subject !== undefined) {
         const subjects = await readSubjects(dataDir);
-        const found = resolveSubject(subjects, o.subject);
+        const found = await resolveSubject(subjects, o.subject);
         if (!found) throw new NotFoundError(`subject: no loaded subject "${o.subject}"`);
         subject = found.key;
       }
       const since = o.since === undefined
         ? undefined
         : new Date(parseTimeBound(o.since, "--since", Date.now())).toISOString();
-      return await hitsOf({
+      return await hitRows.rows({
         ...(subject !== undefined ? { subject } : {}),
         ...(since !== undefined ? { since } : {}),
         limit: o.limit ?? 50,

@@ -29,6 +29,15 @@ import { addImpliedSubjects, rewritePhrases } from "./word_order.ts";
 /** Hearts and a handshake that join two names: "paco ❤️ carla", "memo 🤝 ximena". */
 const HEART_JOIN = /^(?:❤️?|♥️?|🤝|💕|💞|💘|💑|💏)$/u;
 
+/** A message with a link or a path, where "/" joins no pair. */
+const LINKISH = /:\/\/|www\.|\.[a-z]{2,4}\/|\/\S*\//i;
+
+/** Titles and particles of respect chat puts around a streamer's name (Filipino, Indian). */
+const HONORIFIC = /^(?:kuya|didi|bhai|bhaiya|po)$/;
+
+/** Determiners before a common noun: "the runner", "a cat", "my queen". */
+const DETERMINER = /^(?:the|a|an|my|his|her|your|ur|our|their|every|some|any)$/;
+
 /** Who the streamer is, for one message. */
 export interface SignalContext {
   /** The channel login (the streamer's login); `#` and `@` are ignored, case too. */
@@ -90,6 +99,7 @@ const TOKEN =
  */
 export function canonicalize(text: string, ctx: SignalContext): Canon {
   const aliases = aliasesFor(ctx);
+  const login = ctx.channel.toLowerCase().replace(/^[#@]/, "");
   const pieces: Piece[] = [];
   const tokens: RegExpExecArray[] = [];
   const lowered: string[] = [];
@@ -112,6 +122,11 @@ export function canonicalize(text: string, ctx: SignalContext): Canon {
     let key = low;
     let rw = lexicon.get(key);
     if (rw === undefined) rw = lexicon.get(key = fold(low));
+    // "separaram-se", "casou-se": a Portuguese verb with its pronoun after a hyphen.
+    if (rw === undefined && lang === "pt" && /-(?:se|me|te|lhe|nos)$/.test(low)) {
+      rw = lexicon.get(key = low.slice(0, low.lastIndexOf("-")));
+      if (rw === undefined) rw = lexicon.get(key = fold(key));
+    }
     if (rw === undefined) return false;
     if (rw === "-") return true;
     const flag = SUBJECTLESS[lang as Exclude<Lang, "en">].has(low) ||
@@ -129,7 +144,11 @@ export function canonicalize(text: string, ctx: SignalContext): Canon {
     const tok = m[0];
     const c0 = tok.charCodeAt(0);
     // "paco ❤️ carla": a heart or a handshake joining two words is a clipped "+".
-    if (HEART_JOIN.test(tok) && pieces.length > 0 && /^[@\p{L}]/u.test(tokens[ti + 1]?.[0] ?? "")) {
+    // "rui + inês ❤️ desde 2022": after a pair, the heart marks it.
+    if (
+      HEART_JOIN.test(tok) && pieces.length > 0 && /^[@\p{L}]/u.test(tokens[ti + 1]?.[0] ?? "") &&
+      !/^(?:\+|and)$/.test(pieces[pieces.length - 2]?.w ?? "")
+    ) {
       push("+", m);
       continue;
     }
@@ -147,6 +166,12 @@ export function canonicalize(text: string, ctx: SignalContext): Canon {
       else push("and", m);
       continue;
     }
+    // "lucas/inès c'est officiel": a slash between two words joins them like "+" (not in links).
+    if (
+      pieces.length > 0 && text.charCodeAt(m.index - 1) === 47 &&
+      tokens[ti - 1]!.index + tokens[ti - 1]![0].length === m.index - 1 &&
+      /^\p{L}+$/u.test(tok) && /^\p{L}+$/u.test(tokens[ti - 1]![0]) && !LINKISH.test(text)
+    ) push("+", { ...m, index: m.index - 1, 0: "/" } as RegExpExecArray);
     if (c0 === 43 || c0 === 61) {
       push(tok[0]!, m);
       continue;
@@ -157,8 +182,13 @@ export function canonicalize(text: string, ctx: SignalContext): Canon {
     // The streamer, possibly possessive: "luna", "@luna_plays", "luna's", "lunas".
     // "léa" in lea_joue's chat: the login has no accents.
     if (aliases.has(low) || /[\u0080-\uffff]/.test(low) && aliases.has(fold(low))) {
-      push("STREAMER", m);
-      continue;
+      // "the runner he raced" in splitzrunner's chat: after a determiner, a part of the login is
+      // the common noun it was made of, not the streamer.
+      const prev = pieces[pieces.length - 1]?.w ?? "";
+      if (!(lang === "en" && DETERMINER.test(prev) && low !== login && !mention)) {
+        push("STREAMER", m);
+        continue;
+      }
     }
     const possStem = low.endsWith("'s")
       ? low.slice(0, -2)
@@ -184,6 +214,10 @@ export function canonicalize(text: string, ctx: SignalContext): Canon {
       continue;
     }
     if (foreign(low, m)) continue;
+    // "kuya migs ... po", "priya di", "bhai": titles and particles of respect around a name.
+    if (HONORIFIC.test(low) || low === "di" && pieces[pieces.length - 1]?.w === "STREAMER") {
+      continue;
+    }
     if (lang === "fr") {
       // "t'es", "c'est", "qu'il", "d'ambre": the elided word, then the rest.
       const apos = low.indexOf("'");
@@ -191,7 +225,7 @@ export function canonicalize(text: string, ctx: SignalContext): Canon {
       if (el !== undefined) {
         if (el !== "-") push(el, m);
         const rest = low.slice(apos + 1);
-        if (aliases.has(rest)) push("STREAMER", m);
+        if (aliases.has(rest) || aliases.has(fold(rest))) push("STREAMER", m);
         else if (!foreign(rest, m)) push(rest, m);
         continue;
       }
@@ -226,6 +260,31 @@ export function canonicalize(text: string, ctx: SignalContext): Canon {
   }
   // German "sein Freund" is his friend; "seine Freundin" his girlfriend.
   if (lang === "de") {
+    // "die story ist aber fake": "aber" inside a clause is "however", no clause boundary.
+    for (let k = pieces.length - 1; k > 0; k--) {
+      const prev = pieces[k - 1]!.w;
+      if (/^aber$/i.test(pieces[k]!.raw) && prev !== "," && prev !== "." && prev !== "?") {
+        pieces.splice(k, 1);
+      }
+    }
+    // "der ist vergeben", "die hat safe nen freund": a demonstrative opening its clause is "he"/"she".
+    for (let k = 0; k + 1 < pieces.length; k++) {
+      const prev = pieces[k - 1]?.w;
+      if (
+        pieces[k]!.art && /^(?:der|die)$/i.test(pieces[k]!.raw) &&
+        /^(?:is|has|was|are)$/.test(pieces[k + 1]!.w) &&
+        (prev === undefined || prev === "," || prev === "." || prev === "?" || prev === "and")
+      ) {
+        const p = pieces[k]!;
+        pieces[k] = {
+          w: /^der$/i.test(p.raw) ? "he" : "she",
+          s: p.s,
+          e: p.e,
+          raw: p.raw,
+          mention: false,
+        };
+      }
+    }
     for (let k = 1; k < pieces.length; k++) {
       if (
         /^freund/i.test(pieces[k]!.raw) &&
@@ -269,6 +328,17 @@ export function canonicalize(text: string, ctx: SignalContext): Canon {
       let j = i;
       while (j < pieces.length && (pieces[j]!.mention || pieces[j]!.w === ",")) j++;
       pieces.splice(i, j - i);
+      // "@vale_mx son novios o no??": the pair asked of the person addressed is "you two".
+      if (
+        pieces[i]?.w === "are" &&
+        /^(?:a|together|dating|seeing|partner|partners|couple|married|engaged)$/.test(
+          pieces[i + 1]?.w ?? "",
+        )
+      ) {
+        const p = pieces[i]!;
+        const you = { s: p.s, e: p.s, raw: "", mention: false };
+        pieces.splice(i + 1, 0, { ...you, w: "you" }, { ...you, w: "guys" });
+      }
       // Portuguese "sua namorada" to someone addressed is "your gf".
       if (lang === "pt") {
         for (const p of pieces) if (/^(?:sua|seu|suas|seus)$/i.test(p.raw)) p.w = "your";
@@ -308,6 +378,9 @@ export function withGuessedStreamer(canon: Canon): Canon | null {
   const pieces = canon.pieces.map((p) => ({ ...p }));
   const name = guessStreamer(pieces, canon.addressed !== null);
   if (name === null) return null;
+  // "o rui" -> "rui": no article before the streamer.
+  const at = pieces.findIndex((p) => p.guessed);
+  if (at > 0 && pieces[at - 1]!.art) pieces.splice(at - 1, 1);
   // "la copine de STREAMER" -> "STREAMER 's gf" now that the name is the streamer.
   rewritePhrases(pieces);
   return assemble(pieces, canon.addressed, canon.lang, name);

@@ -9,6 +9,14 @@ import { dislocated, GUARDS, type Match, readMatch, type Stop } from "./guards.t
 import { NAMING_RULES, type Rule } from "./rules.ts";
 import { phraseOf } from "./snippet.ts";
 import { checkTarget, type Run } from "./target.ts";
+import {
+  askedWhoBefore,
+  choiceBefore,
+  moreNames,
+  namedLater,
+  secondName,
+  verbLike,
+} from "./offered_names.ts";
 import type { Canon } from "./canonical_form.ts";
 import { pieceAt } from "./clauses.ts";
 import {
@@ -46,7 +54,12 @@ function readTarget(m: Match): TargetRead | Stop {
       return { guard: "other-sense", why: `"with" names nobody` };
     }
     const past = rel === "broke up" || rel === "split up" || rel === "divorced";
-    if (m.s === "they" && rule.name !== "has-partner" && rule.name !== "together-after" && !past) {
+    // "are they together?" asks about the streamer and the one chat talks about.
+    const asks = rule.name === "they-pair" && m.isQuestion;
+    if (
+      m.s === "they" && rule.name !== "has-partner" && rule.name !== "together-after" && !past &&
+      !asks
+    ) {
       return {
         guard: "plural",
         why: `"they" without a named partner likely means two other people`,
@@ -140,6 +153,20 @@ function readTarget(m: Match): TargetRead | Stop {
   if (tc.kind === "name") {
     if (word === "STREAMER") return { guard: "self", why: "the streamer is not their own partner" };
     target = tc.name;
+    // "brooke taylor", "maría josé", "joão vítor": a second name closing the phrase.
+    const second = rule.name === "name-partner" ? null : secondName(m.run, k);
+    if (second) {
+      target = `${target} ${second}`;
+      note = `"${target}": two names`;
+    }
+    // "kaylas his girlfriend mate": the apostrophe of "kayla's" (is) dropped, in a statement.
+    if (
+      rule.name === "name-partner" && canon.lang === "en" && m.mid === "" && !m.g.aux &&
+      /^\p{L}{3,}[^s]s$/u.test(target) && !m.isQuestion
+    ) {
+      target = target.slice(0, -1);
+      note = `"${word} ${g.p} ${rel}": the "'s" of "${target}'s" is "is"`;
+    }
   } else {
     note = tc.why;
     // These rules exist to name someone: without a name they say nothing reliable, except
@@ -192,29 +219,18 @@ function readTarget(m: Match): TargetRead | Stop {
       };
     }
   }
-  return { target, more: target === null ? [] : moreNames(m, k), note };
+  // "c'est hélène sa fiancée ou c'est chloé": after "X is his gf" the list goes on after "gf".
+  const from = rule.name === "name-partner" ? m.last : k;
+  return { target, more: target === null ? [] : moreNames(m, from), note };
 }
 
 /** After "with X", these keep X a partner: "is he with jana together?", "with sara now". */
 const WITH_NEXT =
-  /^(?:\?|\.|,|now|rn|still|right|tho|though|fr|or|again|lol|lmao|anymore|STREAMER|together|since|for|and|but|not|yet|already|officially|forever|married|engaged|a|years|months|non|nao|não|né|ne|oder|hein|no|right|ou|before|deadass|ngl|tbh|btw|frfr|ong|innit|fs|confirmed|irl|kekw|lul|omegalul|jaja|jajaja|kkk|kkkk|mdr|ptdr)$/;
+  /^(?:\?|\.|,|now|rn|still|right|tho|though|fr|or|again|lol|lmao|anymore|STREAMER|together|since|for|and|but|not|yet|already|officially|forever|married|engaged|a|years|months|non|nao|não|né|ne|oder|hein|no|right|ou|before|then|deadass|ngl|tbh|btw|frfr|ong|innit|fs|confirmed|irl|kekw|lul|omegalul|jaja|jajaja|kkk|kkkk|mdr|ptdr)$/;
 
 /** After "his gf NAME": what keeps NAME a name in apposition. */
 const APPOSITION_NEXT =
   /^(?:\?|\.|,|is|was|and|or|has|had|says|said|lol|lmao|kekw|lul|omegalul|btw|tho|fr|rn|now|too|also|irl|from|of|who|that|right|ngl|mdr|kkk|kkkk|jaja|jajaja|💕|❤️|❤|😍|🥰|💍|STREAMER|on|in|at|with)$/;
-
-/** Past forms chat uses that no rule of thumb finds. */
-const IRREGULAR_PAST = new Set(
-  ("forgot left said went came got made told took gave brought bought thought sent ran won " +
-    "lost met saw felt kept found paid put set sat stood wrote broke")
-    .split(" "),
-);
-
-/** Does `w` look like a verb ("moderates", "carried", "left") rather than a name? */
-function verbLike(w: string): boolean {
-  return COMMON_VERB.has(w) || IRREGULAR_PAST.has(w) || /^[a-z]{3,}(?:ed|es)$/.test(w) ||
-    /^[a-z]{4,}[^s'aeiou]s$/.test(w);
-}
 
 /** Partner words after "with his/her": "still with her man". */
 const UNNAMED_PARTNER = new Set(["man", "girl", "gf", "bf", "wife", "husband", "boo", "lady"]);
@@ -247,62 +263,6 @@ const PERSON_REL =
 
 /** A clipped first name in chat: "cami", "jime", "flor", "pau". */
 const CLIPPED_NAME = /^\p{L}{3,4}$/u;
-
-/** Words that lead from one partner to the next: "or", "then", "and now", "before", "puis". */
-const NEXT_LINK = new Set(
-  "or and then before after now later afterwards again , first".split(" "),
-);
-/** Words between the link and the next name: "and then with the", "or still", "puis avec". */
-const NEXT_SKIP = /^(?:with|w|the|to|still|now|back|dating|seeing|dated|date|a|again|also)$/;
-/** After "or" only: "is he with X or is he with Y". */
-const NEXT_SKIP_OR = /^(?:is|was|he|she|it|STREAMER)$/;
-/** Words after "before"/"then" that are times or things, not partners. */
-const NOT_A_PARTNER = new Set(
-  ("debut worlds christmas covid college school uni lockdown summer winter spring fall " +
-    "marathon tournament stream streaming twitch youtube year years month months week weeks " +
-    "primo prima cousin brother sister friend amigo amiga ami amie bruder schwester caster")
-    .split(" "),
-);
-/** What may close the name of a list: the end, punctuation, another link, chat filler. */
-const NAME_CLOSE =
-  /^(?:\?|\.|,|now|rn|too|also|tho|though|fr|ngl|iirc|lol|lmao|kekw|lul|omegalul|mdr|ptdr|kkk|kkkk|jaja|jajaja|xd|haha|both|again|before|after|then|or|and|irl|right|together)$/;
-
-/**
- * The other partners named in a list after the target: "X or Y", "dated rina then aiko",
- * "mit der sarah und davor mit der nina", "sortie avec jess puis avec marie", "is she with max
- * now or still daniel". Each name must close its phrase, so "with sara and then jake said hi"
- * names only sara.
- */
-function moreNames(m: Match, k: number): string[] {
-  const p = m.canon.pieces;
-  const out: string[] = [];
-  let i = k + 1;
-  for (;;) {
-    let j = i;
-    let linked = false;
-    let or = false;
-    while (p[j] && NEXT_LINK.has(p[j]!.w)) {
-      if (p[j]!.w !== ",") linked = true;
-      if (p[j]!.w === "or") or = true;
-      j++;
-    }
-    if (!linked) break;
-    let withAgain = false;
-    while (p[j] && (NEXT_SKIP.test(p[j]!.w) || p[j]!.art || or && NEXT_SKIP_OR.test(p[j]!.w))) {
-      if (p[j]!.w === "with") withAgain = true;
-      j++;
-    }
-    if (!p[j]) break;
-    const tc = checkTarget(m.run, j);
-    if (tc.kind !== "name" || p[j]!.w === "STREAMER" || NOT_A_PARTNER.has(p[j]!.w)) break;
-    // "X or Y" and "with X and with Y" offer a second name; "then Y" must close its phrase.
-    const after = p[j + 1]?.w;
-    if (!or && !withAgain && after !== undefined && !NAME_CLOSE.test(after)) break;
-    out.push(tc.name);
-    i = j + 1;
-  }
-  return out;
-}
 
 /**
  * Runs the guards and the target reader over one rule match: the signals, or the guard that
@@ -339,6 +299,32 @@ export function evaluate(rule: Rule, re: RegExpExecArray, run: Run): Outcome {
     const k2 = pieceAt(run.canon, m.gi.t2[0]);
     const tc = checkTarget(run, k2);
     if (tc.kind === "name" && run.canon.pieces[k2]!.w !== "STREAMER") t.more.push(tc.name);
+  }
+  // "he has a gf, her name is kayla", "hat ne freundin, sie heißt lara": named in a clause after.
+  // "who is hope? his gf?", "whos june, is that her gf?": the name asked about before.
+  if (t.target === null && m.isQuestion) {
+    const who = askedWhoBefore(run, m.first);
+    if (who) {
+      t.target = who;
+      t.note = `"who is ${who}" asked just before`;
+    }
+  }
+  // "is it maya or chloe hes dating", "é a larissa ou a bruna a namorada do kaue?": the choice
+  // offered before the question names the candidates.
+  if (t.target === null && m.isQuestion) {
+    const names = choiceBefore(run, m.first);
+    if (names.length > 0) {
+      t.target = names[0]!;
+      t.more.push(...names.slice(1));
+      t.note = `the choice "${names.join(" or ")}" offered before the question`;
+    }
+  }
+  if (t.target === null && !t.note.startsWith("asks")) {
+    const later = namedLater(run, m.last);
+    if (later) {
+      t.target = later.name;
+      t.note = `named in a later clause: "${later.phrase}"`;
+    }
   }
   const { g, rel } = m;
   if (g.mod && g.mod !== "new" && g.mod !== "current" && g.mod !== "secret") {

@@ -179,6 +179,12 @@ const hypothetical: Guard = (m) => {
   const [a, b] = clauseSpan(m.canon, m.first);
   const names = new Set([m.gi.t, m.gi.t2].flatMap((g) => g ? [pieceAt(m.canon, g[0])] : []));
   const words = m.canon.pieces.slice(a, b).map((p, i) => names.has(a + i) ? "NAME" : p.w);
+  // "is dex with bill or hope?": after "or", "and", "with", "hope" is a name.
+  for (let i = 1; i < words.length; i++) {
+    if (words[i] === "hope" && /^(?:or|and|with|w|\+|x|is|was)$/.test(words[i - 1]!)) {
+      words[i] = "NAME";
+    }
+  }
   const x = HYPOTHETICAL.exec(words.join(" "));
   return x ? stop("hypothetical", `"${x[0].trim()}" makes it imagined`) : null;
 };

@@ -6,9 +6,9 @@
  * @module
  */
 import type { Canon } from "./canonical_form.ts";
-import { clauseSpan, sentenceSpan } from "./clauses.ts";
+import { atSentenceStart, clauseSpan, sentenceSpan } from "./clauses.ts";
 import { type Guard, type Match, NEGATION, type Stop, stop, wide } from "./match.ts";
-import { isEmote } from "./target.ts";
+import { isEmote, LAUGHTER } from "./target.ts";
 import { ACTIVITY_NEXT, BEFORE_DATING_OTHER, DATING_OTHER, STATUS_NEXT } from "./vocabulary.ts";
 
 /** In a message, these make "with X" company rather than a partner. */
@@ -29,16 +29,29 @@ export const sponsor: Guard = (m: Match): Stop | null => {
 /** "carbon dating", "dating sim", "married to the grind", "engaged in a fight"... */
 export const otherSense: Guard = (m: Match): Stop | null => {
   const { rel, afterRel, canon, g } = m;
+  // "jeva es como dicen...": a bare partner word as the subject is chat English.
+  if (m.rule.name === "partner-subject" && canon.lang !== "en") {
+    return stop("other-sense", `a bare "${rel}" as a subject is read in English chat only`);
+  }
   if (rel === "dating" || rel === "dated" || rel === "date") {
     const pre = canon.pieces[m.relAt - 1]?.w ?? canon.pieces[m.first - 1]?.w ?? "";
     if (BEFORE_DATING_OTHER.has(pre)) return stop("other-sense", `"${pre} ${rel}"`);
-    if (DATING_OTHER.has(afterRel)) return stop("other-sense", `"${rel} ${afterRel}"`);
+    // "dating back to 1990" is age; "dated back in 2022" is when.
+    const then = canon.pieces[m.relEnd + 2]?.w ?? "";
+    if (
+      DATING_OTHER.has(afterRel) &&
+      !(afterRel === "back" && /^(?:in|when|then|during|before|at|[0-9]{4})$/.test(then))
+    ) return stop("other-sense", `"${rel} ${afterRel}"`);
   }
   if (rel === "married" && g.prep === "to" && !g.t && afterRelTo(canon, m.relEnd)) {
     return stop(
       "other-sense",
       `"married to ${canon.pieces[m.relEnd + 2]?.w ?? ""}" is not a person`,
     );
+  }
+  // "casaste bem essas duas cartas": matched well, not wed.
+  if ((rel === "married" || rel === "marry") && afterRel === "well") {
+    return stop("other-sense", `"${rel} well" is a good match of things, not a wedding`);
   }
   if (rel === "engaged" && /^(?:in|with|by|af|as|on|into)$/.test(afterRel)) {
     return stop("other-sense", `"engaged ${afterRel}" is not about a fiancé`);
@@ -65,7 +78,7 @@ export const otherSense: Guard = (m: Match): Stop | null => {
   }
   if (
     (rel === "broke up" || rel === "split up" || rel === "divorced") && m.rule.name === "status" &&
-    /^(?:the|a|an|this|that|my|his|her|their|every|each|it|fights?|teams?)$/.test(afterRel)
+    /^(?:the|a|an|this|that|my|his|her|their|every|each|it|fights?|teams?|to)$/.test(afterRel)
   ) {
     return stop("other-sense", `"${rel} ${afterRel}" is not about a relationship`);
   }
@@ -132,7 +145,7 @@ export const withIsCompany: Guard = (m: Match): Stop | null => {
 
 /** Words that make a clipped pair a claim or a question: "confirmed", "real", "💍". */
 const CLIP_MARK =
-  /(?:^| )(?:=|confirmed|official|officially|canon|real|couple|a couple|cutest|together|dating|married|engaged|[0-9]{4}|💍|💕|❤️|❤|💚|😭)(?= |$)/;
+  /(?:^| )(?:=|confirmed|official|officially|canon|real|couple|a couple|cutest|together|dating|married|engaged|wedding|[0-9]{4}|💍|💕|❤️|❤|💚|😭)(?= |$)/;
 
 /** Marks of a couple later in the sentence of a clipped pair ("..., the cutest couple"). */
 const CLIP_MARK_LATER =
@@ -146,31 +159,50 @@ const HEART_JOIN_RAW = /^(?:❤️?|♥️?|🤝|💕|💞|💘|💑|💏)$/u;
 export const clippedNeedsMark: Guard = (m: Match): Stop | null => {
   const r = m.rule.name;
   if (r !== "clipped-pair" && r !== "clipped-pair-reverse" && r !== "clipped-name") return null;
-  const next = m.canon.pieces[m.last + 1]?.w ?? "";
+  // "o rui e a inês?": the article is in the match, the name after it.
+  const last = m.canon.pieces[m.last]!.art ? m.last + 1 : m.last;
+  const next = m.canon.pieces[last + 1]?.w ?? "";
   if (r === "clipped-name") {
     if (m.g.eq === "=" || next === "?") return null;
     return stop("clipped", `"${m.g.t} ${m.rel}" without "=" or "?" says nothing`);
   }
   if (CLIP_MARK.test(m.g.tail ?? "")) return null;
   if (next === "?" && m.rel !== "and") return null;
+  // "o rui e a inês? 👀", "paco y carla??": the pair alone, asked, is the question whether they
+  // are one.
+  if (next === "?" && pairAlone(m, last)) return null;
   // "paco ❤️ carla", "memo 🤝 ximena": the heart or the handshake is the mark.
   if (m.rel === "+" && HEART_JOIN_RAW.test(m.canon.pieces[m.relAt]!.raw)) return null;
   // "tina x max power couple", "fae + søren still a thing?": a mark a word or two later.
   if (m.rel !== "and") {
-    const [, b] = sentenceSpan(m.canon, m.last);
-    if (b - m.last <= 4) {
-      const rest = m.canon.pieces.slice(m.last + 1, b + 1).map((p) => p.w).join(" ");
+    const [, b] = sentenceSpan(m.canon, last);
+    if (b - last <= 5) {
+      const rest = m.canon.pieces.slice(last + 1, b + 1).map((p) => p.w).join(" ");
       if (CLIP_MARK_LATER.test(rest) && !NEGATION.test(rest)) return null;
     }
   }
   // "rober y marta, la mejor pareja de twitch": the mark in an aside after a comma.
   if (next === ",") {
-    const [, b] = sentenceSpan(m.canon, m.last);
-    const rest = m.canon.pieces.slice(m.last + 2, b + 1).map((p) => p.w).join(" ");
+    const [, b] = sentenceSpan(m.canon, last);
+    const rest = m.canon.pieces.slice(last + 2, b + 1).map((p) => p.w).join(" ");
     if (CLIP_MARK_LATER.test(rest) && !NEGATION.test(rest)) return null;
   }
   return stop("clipped", `"${m.rel}" between two names without a mark of a couple`);
 };
+
+/** Is the clipped pair the whole sentence, from its start (after openers) to its "?"? */
+function pairAlone(m: Match, last: number): boolean {
+  const p = m.canon.pieces;
+  if (!atSentenceStart(m.canon, m.first)) return false;
+  // Nothing but emotes, laughter and more "?" after it.
+  for (let i = last + 2; i < p.length; i++) {
+    const x = p[i]!;
+    if (x.w !== "?" && !isEmote(m.run, x) && !LAUGHTER.test(x.w) && /\p{L}/u.test(x.w)) {
+      return false;
+    }
+  }
+  return true;
+}
 
 /** Words after "proposed" that keep the marriage sense. */
 const NO_TARGET_END = new Set(

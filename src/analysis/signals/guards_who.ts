@@ -11,6 +11,7 @@ import { type Guard, type Match, type Stop, stop } from "./match.ts";
 import { SINGLE_SUBJECT_RULES } from "./rules.ts";
 import { dislocated } from "./guards_sense.ts";
 import { LAUGHTER } from "./target.ts";
+import { verbLike } from "./offered_names.ts";
 import {
   COMMON_VERB,
   NO_TARGET,
@@ -25,6 +26,10 @@ import {
 const KIN =
   /(?:^| )(?:my|his|her|ur|your|the|a|that|this|our|their) (?:brother|bro|sister|sis|friend|buddy|homie|dad|father|mom|mother|mum|cousin|uncle|aunt|roommate|coworker|boss|neighbor|neighbour|son|daughter|teammate|guy|dude|kid|nephew|niece|grandpa|grandma|classmate|colleague|mate|duo|editor|manager|mod|friends|vato|tipo|wey|chico|gars|mec|typ|kerl|cara|gajo|menino)(?= |$)/;
 
+/** Logins of moderators and bots. */
+const STAFF_LOGIN =
+  /(?:^|_|\d)(?:mod|mods|moderator|bot)(?:_|\d|$)|^(?:nightbot|streamelements|moobot|fossabot)$/;
+
 /**
  * "you" in a message to @someone is that person, not the streamer; unless the message asks or
  * says that they are the streamer's partner ("@mira are you and STREAMER a thing", "@mira is
@@ -33,6 +38,13 @@ const KIN =
 export const youIsAddressed: Guard = (m: Match): Stop | null => {
   const { canon, g, gi, rule } = m;
   if (canon.addressed === null) return null;
+  // "@luna_mod congrats on the wedding": a moderator or a bot is staff, not the partner.
+  if (STAFF_LOGIN.test(canon.addressed)) {
+    return m.second ||
+        /^(?:you|ur|u)$/.test(canon.pieces[gi.t ? pieceAt(canon, gi.t[0]) : 0]?.w ?? "")
+      ? stop("addressed", `@${canon.addressed} is a moderator or a bot, not the partner`)
+      : null;
+  }
   let tAt = gi.t ? pieceAt(canon, gi.t[0]) : -1;
   if (tAt >= 0 && canon.pieces[tAt]!.art) tAt++;
   const tWord = tAt >= 0 ? canon.pieces[tAt]?.w ?? "" : "";
@@ -43,6 +55,12 @@ export const youIsAddressed: Guard = (m: Match): Stop | null => {
     return null;
   }
   if (!m.second) return null;
+  // "@hope congrats on the engagement!!": the person addressed is engaged, in this chat to the
+  // streamer.
+  if (rule.name === "congrats" && !g.s || rule.name === "take-care") {
+    m.partnerAddressed = true;
+    return null;
+  }
   const streamerThere = tWord === "STREAMER" ||
     (rule.name.startsWith("together") && /^(?:him|her|he|she)$/.test(tWord));
   if (streamerThere || rule.name === "together-pair") {
@@ -51,7 +69,10 @@ export const youIsAddressed: Guard = (m: Match): Stop | null => {
   }
   // "@kai tell your gf hi" says the streamer is kai's gf; "@kai is your gf watching?" asks
   // about kai's own partner.
-  if ((rule.name === "partner" || rule.name === "partner-name") && !gi.t) {
+  // "@kirsty ur man is tilted again", "@lexi tell your man to stop...": what follows the partner
+  // word says what they do, so the partner is the streamer.
+  const doing = tAt >= 0 && (NO_TARGET.has(tWord) || verbLike(tWord));
+  if ((rule.name === "partner" || rule.name === "partner-name") && (!gi.t || doing)) {
     if (m.isQuestion) return stop("addressed", `"your" here is @${canon.addressed}'s own partner`);
     m.partnerAddressed = true;
     return null;
@@ -98,8 +119,19 @@ function namedFirst(m: Match): string | null {
   while (
     k < m.first && (OPENER.has(p[k]!.w) && p[k]!.w !== "STREAMER" || LAUGHTER.test(p[k]!.w))
   ) k++;
+  // "did the raider just say his gf left him": the subject after an auxiliary that asks.
+  if (
+    k + 3 < m.first && /^(?:did|does|is|was|has)$/.test(p[k]!.w) && p[k + 1]!.w === "the" &&
+    !p[k + 1]!.art
+  ) k++;
   if (k >= m.first) return null;
   const w = p[k]!.w;
+  // "his cameraman bill brought his wife", "her sous chef mercy brought her boyfriend": someone
+  // of the streamer's, named with the same possessive, owns the later one.
+  if (
+    (w === "his" || w === "her") && k + 1 < m.first && (m.g.p === w || m.s === w) &&
+    PERSON_WORDS.has(p[k + 1]!.w)
+  ) return `${w} ${p[k + 1]!.w}`;
   const tAt = m.gi.t ? pieceAt(m.canon, m.gi.t[0]) : -1;
   if (/^(?:the|a|an|my|your|ur|our|their)$/.test(w) && k + 1 < m.first) {
     const n = p[k + 1]!.w;
@@ -138,7 +170,7 @@ export const someoneElsesPartner: Guard = (m: Match): Stop | null => {
 /** "la hermana de xime tiene novio", "the dog of STREAMER": someone of the streamer's. */
 export const someoneOfStreamer: Guard = (m: Match): Stop | null => {
   const sAt = m.gi.s ? pieceAt(m.canon, m.gi.s[0]) : -1;
-  if (sAt < 1 || m.canon.pieces[sAt]!.w !== "STREAMER") return null;
+  if (sAt < 1 || m.canon.pieces[sAt]!.w !== "STREAMER" || m.rule.name === "take-care") return null;
   const prev = m.canon.pieces[sAt - 1]!.w;
   return prev === "of" || prev === "from"
     ? stop("not-streamer", `"${m.canon.pieces[sAt - 2]?.w ?? ""} of STREAMER" is someone else`)

@@ -151,8 +151,8 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "comprometido comprometida comprometio comprometió= engaged;" +
       "sale salen saliendo anda andan= dating; andas andás= you dating; casas= you marry; te= -; casar casarse= marry; va= going; salia salía salio salió anduvo andaba= dated;" +
       "sigue= is still; más= more; pololea pololean pololeando= dating; pololeaba pololeo pololeó= dated; luego= then; despues después= after; tal= certain; cierta cierto= certain; estuvo= was; ha= has; liado liada liaron= dating; enrollado enrollada= dating; rollo= something; siguen= are still; sigues= you are still;" +
-      "esta está= is; estan están= are; estas estás= you are; es= is; son= are;" +
-      "sos eres= you are; era= was; fue= was; eran= were;" +
+      "esta está= is; estan están= are; estas estás= you are; estáis estais sois= you guys are; viven vivir= live; es= is; son= are;" +
+      "sos eres= you are; tú= you; bien= well; era= was; fue= was; eran= were;" +
       "con= with; y= and; e= and; o u= or; pero= but; sino= but; no= not; nunca= never;" +
       "nadie= nobody; nada= nothing; ya= already; todavia todavía aun aún= still; ahora= now;" +
       "juntos juntas= together; soltero soltera solteros solteras= single;" +
@@ -163,16 +163,16 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "divorcio divorció divorciaron= divorced; divorciado divorciada= divorced;" +
       "algo= something; alguien= someone; se= -; usted vos= you; ustedes= you guys;" +
       "desde= since; hace= since; decinos dinos decime dime= tell us; ese esa eso aquel aquella= that; este= this; volvio volvió= is back; antes= before; primero= first; llama= called; besaron= kissed; si= if; sabe saben= know;" +
-      "en= in;" +
-      "dos= two; años anos año= years; meses mes= months; pasado pasada= last;" +
+      "en= in; dejaron= broke up; muy= very; mismo misma= same; cuida cuidá cuídala cuidala cuídalo cuidalo= takecare; mucho= much; felicidades felicitaciones= congrats; noviazgo= relationship; compromiso= engagement; por= for; boda= wedding; seguro= sure; serio= seriously; claro= clearly; posta= really; cuando cuándo= when;" +
+      "dos= two; año= year; años anos= years; meses mes= months; pasado pasada= last;" +
       "confirmado confirmada confirmadisimo confirmadísimo oficial= confirmed",
   ),
   pt: table(
     "tem= has; foi= was; depois= after; entao então= then; tal= certain; certa= certain; saindo anda andam andando= dating; casal= couple; pegando= seeing; acabaram= broke up; oficializou oficializaram= confirmed; têm= have; tens= you have; namorada= gf; namorado= bf; mina= girl; boy= man; namorados= a couple;" +
       "namora namoram namorando= dating; namorava namorou andou= dated; ficando ficou fica= seeing; ficante= partner;" +
       "esposa mulher= wife; marido esposo= husband; noivo noiva noivos= engaged; ex-namorada ex-namorado= ex;" +
-      "casado casada casados casadas casou casaram= married; chama chama-se= called; sim= yes; casar= marry; vai= going; parceiro parceira= partner;" +
-      "ta tá está esta= is; és= you are; mesmo= really; tao tão estão estao= are; é= is; sao são= are; era= was;" +
+      "casado casada casados casadas casou casaram= married; chama chama-se= called; sim= yes; casar= marry; vai= going to; parceiro parceira= partner;" +
+      "ta tá está esta= is; bem= well; vão vao= are going to; moram morar morando= live; és= you are; mesmo= really; tao tão estão estao= are; é= is; sao são= are; era= was;" +
       "com= with; e= and; ou= or; mas= but; nao não= not; nunca= never; ninguem ninguém= nobody;" +
       "ainda= still; agora= now; ja já= already; juntos juntas= together;" +
       "solteiro solteira solteiros= single; ele= he; ela= she; eles= they;" +
@@ -181,23 +181,23 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "quem= who; que q= that; vdd verdade= true; terminaram separaram terminou separou= broke up;" +
       "divorciou divorciaram divorciado divorciada= divorced; algo= something; alguem alguém= someone;" +
       "se= SE; faz há ha= since; desde= since; antes= before; beijaram= kissed; esse essa aquele aquela= that; voltou= is back; pá epá= -;" +
-      "dois duas= two; sabe= know; anos= years; meses= months; passado passada= last; em no na= in;" +
+      "quando= when; comprometido comprometida= taken; muito muita= very; mesma= same; deve devia= should; pode podia= can; mozão mozao mozinho= bae; cuida cuide= takecare; felicidades parabens= congrats; namoro= relationship; noivado= engagement; pelo pela= for the; casamento= wedding; certeza= sure; sério serio= seriously; claro= clearly; demais= too; ano= year; dois duas= two; sabe= know; anos= years; meses= months; passado passada= last; em no na= in;" +
       "confirmado confirmada oficial= confirmed",
   ),
   de: table(
-    "hat= has; dann= then; davor= before; danach= after; erst= first; immer= -; echt= really; auch= also; mal= once; ner= a; nem= a; gewissen gewisse gewisser= certain; mehr= anymore; geht gehen= goes; paar= couple; süßeste süsseste= cutest; isch= is; heast= -; haben= have; hast= have; freundin= gf; freund= bf; partnerin partner= partner;" +
+    "hat= has; stimmt's stimmts gell= right; het= has; gmacht= -; zusammengekommen= together; wohnen wohnt= live; sehr= very; gschpusi gspusi= gf; schatz schatzi= bae; lebensgefährtin lebensgefährte= partner; dann= then; davor= before; danach= after; erst= first; immer= -; echt= really; auch= also; mal= once; ner= a; nem= a; gewissen gewisse gewisser= certain; mehr= anymore; geht gehen= goes; paar= couple; süßeste süsseste= cutest; isch= is; heast= -; haben= have; hast= have; freundin= gf; freund= bf; partnerin partner= partner;" +
       "frau ehefrau= wife; mann ehemann= husband; verlobte verlobter= fiance; exfreundin ex-freundin exfreund ex-freund= ex;" +
       "verheiratet geheiratet= married; heiratet heiraten= marry; verlobt= engaged;" +
       "zusammen zam zsamm= together; vergeben liiert= taken; ledig solo= single; beziehung= relationship; datet daten= dating; er= he; sie= she; es= it;" +
       "du= you; ihr= her; ist= is; sind= are; seid= are; bist= are; war= was; waren= were;" +
       "mit= with; und= and; oder= or; aber= but; sondern= but; nicht= not; nie= never;" +
       "kein keine keinen= no; niemand niemandem= nobody; noch= still; jetzt jz grad gerade= now;" +
-      "schon= already; seit= since; wer wem wen= who; dass das= that; der die den dem da= the;" +
+      "schon= already; seit= since; wer wem wen= who; dass das= that; der die den dem da em= the;" +
       "ne nen eine einen ein einem= a; sein seine seiner seinen seinem= his; ihre ihren ihrer= her;" +
       "dein deine deinen deiner= your; mein meine meinen meiner= my; von= of; vom= of the;" +
       "getrennt= broke up; geschieden= divorced; was= something; jemanden jemand= someone;" +
       "sich= -; stimmt= true; wirklich= really; eigentlich= -; doch= -; früher= before;" +
-      "ob= if; weiß weiss= know; jahr jahre jahren= years; monate monaten monat= months;" +
+      "wann= when; glückwunsch glückwünsche gratuliere= congrats; verlobung= engagement; zur= to the; hochzeit= wedding; sicher= sure; ernsthaft= seriously; klar= clearly; ob= if; weiß weiss= know; jahr jahre jahren= years; monate monaten monat= months;" +
       "aus= from; im in= in; auf= on; zwei beiden beide= two; paar= couple; schluss= broke up; gemacht= -; geküsst= kissed;" +
       "letzten letzte letztes letztem= last; heißt heisst= called; bestätigt bestaetigt offiziell= confirmed",
   ),
@@ -214,11 +214,77 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "rompu= broke up; séparés séparé séparée separes separe= broke up; divorcé divorcée divorce= divorced;" +
       "truc= something; quelqu'un quelquun= someone; voit= seeing; vous= you guys; tu toi= you;" +
       "vrai= true; depuis= since; avant= before; se= -; askip= apparently; ex-copine ex-copain= ex;" +
-      "deux= two; à= to; appelle= called; embrassés embrassé embrassée embrassées= kissed; si= if; sait= know; ans= years; mois= months; dernier derniere dernière= last;" +
-      "dans en= in;" +
+      "année annee an= year; deux= two; à= to; appelle= called; embrassés embrassé embrassée embrassées= kissed; si= if; sait= know; ans= years; mois= months; dernier derniere dernière= last;" +
+      "dans en= in; vivent habitent= live; très= very; chérie chéri cherie cheri= bae; prends prenez= take; soin= care; quand= when; félicitations felicitations= congrats; fiançailles= engagement; mariage= wedding; sérieux sérieusement= seriously; sûr= sure; clairement= clearly; franchement= honestly;" +
       "confirmé confirmée confirme officiel officielle= confirmed",
   ),
 };
+
+/**
+ * Regular "-ar" verbs of a relationship in Spanish and Portuguese: the stem, and what its
+ * present, past and infinitive forms mean ("" where a form means something else too, as "casa"
+ * is a house). Every regular form of them is read, so "namoras", "namoraram", "pololeaban" and
+ * "te casaste" read like the forms chat writes most.
+ */
+const AR_VERBS: Record<"es" | "pt", [stem: string, now: string, past: string, inf: string][]> = {
+  es: [
+    ["and", "dating", "dated", ""],
+    ["polole", "dating", "dated", "date"],
+    ["cas", "", "married", "marry"],
+    ["separ", "", "broke up", ""],
+    ["termin", "", "broke up", ""],
+    ["divorci", "", "divorced", ""],
+    ["bes", "", "kissed", ""],
+    ["mud", "", "moved in", ""],
+  ],
+  pt: [
+    ["namor", "dating", "dated", "date"],
+    ["and", "dating", "dated", ""],
+    ["cas", "", "married", "marry"],
+    ["separ", "", "broke up", ""],
+    ["termin", "", "broke up", ""],
+    ["divorci", "", "divorced", ""],
+    ["beij", "", "kissed", ""],
+    ["mud", "", "moved in", ""],
+  ],
+};
+/** The regular "-ar" endings: present and past, third and second person, gerund, infinitive. */
+const AR_ENDINGS: Record<"es" | "pt", Record<"now" | "now2" | "past" | "past2" | "inf", string>> = {
+  es: {
+    now: "a an ando",
+    now2: "as ás",
+    past: "ó aron aba aban",
+    past2: "aste abas",
+    inf: "ar arse",
+  },
+  pt: { now: "a am ando", now2: "as", past: "ou aram ava avam", past2: "aste avas", inf: "ar" },
+};
+
+/** The forms of {@link AR_VERBS} that open a clause without a subject (third person). */
+const AR_THIRD: Record<"es" | "pt", string[]> = { es: [], pt: [] };
+for (const lang of ["es", "pt"] as const) {
+  const lexicon = LEXICON[lang];
+  const e = AR_ENDINGS[lang];
+  for (const [stem, now, past, inf] of AR_VERBS[lang]) {
+    const forms: [string, string, boolean][] = [
+      [e.now, now, true],
+      [e.now2, now && "you " + now, false],
+      [e.past, past, true],
+      [e.past2, past && "you " + past, false],
+      [e.inf, inf, false],
+    ];
+    for (const [endings, meaning, third] of forms) {
+      if (!meaning) continue;
+      for (const end of words(endings)) {
+        const w = stem + end;
+        // A form the lexicon already reads (or reads otherwise) keeps its reading.
+        if (lexicon.has(w) || lexicon.has(fold(w))) continue;
+        lexicon.set(w, meaning);
+        if (third) AR_THIRD[lang].push(w);
+      }
+    }
+  }
+}
 
 /** Is `w` a word of one of the lexicons ("nao", "ma", "tu")? Such a word is never a name. */
 export function isFunctionWord(w: string): boolean {
@@ -247,12 +313,12 @@ export const SUBJECTLESS: Record<Exclude<Lang, "en">, ReadonlySet<string>> = {
   es: new Set(
     words(
       "volvio volvió tiene sale sigue esta está es salia salía salio salió anduvo caso casó termino terminó corto cortó separo separó divorcio divorció andaba anda separaron cortaron terminaron",
-    ),
+    ).concat(AR_THIRD.es),
   ),
   pt: new Set(
     words(
       "voltou tem namora ta tá está esta é casou terminou separou namorava namorou andou divorciou terminaram separaram",
-    ),
+    ).concat(AR_THIRD.pt),
   ),
   de: new Set(words("hat ist datet war")),
   fr: new Set(words("a est sort voit sortait")),
@@ -262,6 +328,6 @@ export const SUBJECTLESS: Record<Exclude<Lang, "en">, ReadonlySet<string>> = {
 export const NAME_ARTICLES: Record<Exclude<Lang, "en">, ReadonlySet<string>> = {
   es: new Set(words("la el")),
   pt: new Set(words("a o")),
-  de: new Set(words("die der den dem da")),
+  de: new Set(words("die der den dem da em")),
   fr: new Set(words("la le")),
 };

@@ -18,7 +18,7 @@ const WH =
   /(?:^| )(?<!(?:from|by|of|for|to) )(?:who|whom|whos|which|when|how|why|where|what)(?= |$)/;
 /** "..., or not?", "o no", "ou pas", "oder was": a question tag after the match. */
 const OR_TAG =
-  / or (?:(?:still )?(?:not|nah|no|what|that|quoi|something|nothing)|(?:is|are|was|has|does) (?:he|she|STREAMER|you))(?= |$)/;
+  / or (?:(?:still )?(?:not|nah|no|what|that|quoi|something|nothing|nein|non|nao|não)|(?:is|are|was|has|does) (?:he|she|STREAMER|you))(?= |$)/;
 /** One rule match under the guards: the groups, and what the guards derive from them. */
 export interface Match {
   rule: Rule;
@@ -109,7 +109,7 @@ export function readMatch(rule: Rule, re: RegExpExecArray, run: Run): Match {
     before,
     whole: canon.text,
     second: s === "you" || s === "ur" || g.p === "ur" || g.p === "your" ||
-      rule.name === "elliptic" || (rule.name === "congrats" && !g.s),
+      rule.name === "elliptic" || (rule.name === "congrats" && !g.s) || rule.name === "take-care",
     isQuestion: isQuestion(canon, first, last, before, Boolean(g.aux), tWord),
     relAt,
     relEnd,
@@ -176,9 +176,12 @@ function isQuestion(
   for (let i = first; i < b; i++) if (NOW.has(p[i]!.w)) now = true;
   const surprised = p[b]!.raw.length >= 2 && now;
   // "lena's husband is the editor right?": a tag asks to agree with a statement.
+  // "tiene novio verdad?", "namora com a inês, certo?": the same tag in the other languages.
   const tagged = /^(?:right|innit|ye|yeah|no cap|isnt he|isnt she|is not he|is not she)$/.test(
     p[b - 1]?.w ?? "",
-  );
+  ) || p[b - 1]?.w === "ça" && p[b - 2]?.w === "is" ||
+    canon.addressed === null && /^(?:true|certo|certain)$/.test(p[b - 1]?.w ?? "") &&
+      !/^(?:is|it|that|this|'s|was|for|not)$/.test(p[b - 2]?.w ?? "");
   // "sale con la vale y nadie dijo nada??": the "?" is an outcry at a second clause.
   const outcry = /(?:^| )and (?:.* )?(?:nobody|never|nothing|not)(?= |$)/.test(rest);
   return !surprised && !tagged && !outcry;
@@ -189,7 +192,7 @@ function isQuestion(
 export const NEGATION = /(?:^| )(?:not|never|no longer)(?= |$)/;
 /** Words that dispute a claim or shut the topic down. */
 export const DENIAL =
-  /(?:^| )(?:fake|fake news|lie|lies|lying|not true|untrue|false|debunked|no way|stop asking|quit asking|stop saying|do not ask|nobody cares|who cares|nobody asked|asking if|asking about|asking whether|delulu|in your dreams|in his dreams|in her dreams|he wishes|she wishes|as if|rumou?rs? (?:is|are) (?:fake|false))(?= |$)|(?<!no) cap(?= |$)/;
+  /(?:^| )(?<!(?:not gonna|not going to|no|will not|wont|i will not) )(?:fake|fake news|lie|lies|lying|not true|untrue|false|debunked|no way|stop asking|quit asking|stop saying|do not ask|nobody cares|who cares|nobody asked|asking if|asking about|asking whether|delulu|in your dreams|in his dreams|in her dreams|he wishes|she wishes|as if|rumou?rs? (?:is|are) (?:fake|false))(?= |$)|(?<!no) cap(?= |$)/;
 /** Words that point to a game or a story. */
 const FICTION =
   /(?:^| )(?:in (?:the )?(?:game|sim|story|rp|movie|anime|series|book|novel|lore)|ingame|npc|npcs|character|characters|waifu|husbando|stardew|sims|bg3|baldurs|baldur|persona|personaje|personagem|personnage|romanced|romance|romanceable|playthrough|save file|rp|roleplay|nopixel|gta|skyrim|mass effect|fire emblem|dragon age|witcher|cyberpunk|harvest moon|otome|visual novel|fanfic|episode|movie|anime|manga|film)(?= |$)/;

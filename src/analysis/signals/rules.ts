@@ -10,7 +10,7 @@
 
 /** Words that may sit between a subject and its relationship word. */
 const MID_WORDS =
-  "is|are|was|were|am|'s|been|be|has|have|had|do|does|did|still|currently|now|def|definitely|defo|deff|prob|probably|prolly|totally|lowkey|highkey|low key|high key|literally|actually|really|secretly|officially|apparently|already|like|just|so|also|fr|deadass|clearly|obviously|kinda|sorta|finally|ever|even|not|never|no longer|back|rumored to be|said to be|supposedly|allegedly|reportedly|gonna|going to|will|should|would|could|might|may|wants to|want to|wanna|needs to|need to|ought to|got|get|gets|getting|used to|always|for sure|for real|since [0-9]+ (?:years|months|weeks)|for [0-9]+ (?:years|months|weeks)|since (?:last |the |a )?[^ ?.,]+|in [0-9]{4}|[0-9]{4}|before|first|once|irl|anymore|also|too";
+  "is|are|was|were|am|'s|been|be|has|have|had|do|does|did|still|currently|now|def|definitely|defo|deff|prob|probably|prolly|totally|lowkey|highkey|low key|high key|literally|actually|really|secretly|officially|confirmed|apparently|already|like|just|so|also|fr|deadass|clearly|obviously|kinda|sorta|finally|ever|even|not|never|no longer|back|rumored to be|said to be|supposedly|allegedly|reportedly|gonna|going to|will|should|would|could|might|may|wants to|want to|wanna|needs to|need to|ought to|got|get|gets|getting|used to|always|for sure|for real|since [0-9]+ (?:years|months|weeks)|for [0-9]+ (?:years|months|weeks)|since (?:last |the |a )?[^ ?.,]+|in [0-9]{4}|[0-9]{4}|before|first|once|irl|anymore|also|too";
 /** What may sit between "X" and "his gf": "X is still his gf", "is X really his gf". */
 const LINK_MID =
   "still|now|currently|really|actually|literally|def|definitely|prob|probably|totally|not|never|no longer|officially|like|lowkey|so";
@@ -26,17 +26,18 @@ const PARTNER = "gf|bf|wife|husband|fiance|partner|ex";
 const PARTNER_LOOSE = "gf|bf|wife|husband|fiance|partner|ex|girl|bae|man|lady|boo";
 /** What two people are, or were: "together", "a couple", "broke up". */
 const PAIR =
-  "together|a couple|couple|partner|partners|used to date|used to be together|dated|dating|a thing|married|engaged|in a relationship|broke up|break up|split up|split|divorced|kissed|official|officially together|(?:so |really )?(?:cute|adorable|perfect|good) together";
+  "together|a couple|couple|partner|partners|used to date|used to be together|dated|dating|a thing|married|engaged|in a relationship|broke up|break up|split up|split|divorced|kissed|official|confirmed|officially together|moved in together|living together|live together|(?:so |really )?(?:cute|adorable|perfect|good) together";
 /** Words between a pair and what they are: "are still", "have been together for 2 years". */
 const PAIR_MID =
-  `(?<mid>(?: (?:${MID_WORDS}|have|has|had|were|both|each other|last|month|year|week|[0-9]+|years|months|weeks|ago|since|for|already|officially|last|the last|(?:in|on|at) (?:the )?[^ ?.,]+))*)`;
+  `(?<mid>(?: (?:${MID_WORDS}|it|they|have|has|had|were|both|each other|last|month|year|week|[0-9]+|years|months|weeks|ago|since|for|already|officially|last|the last|(?:in|on|at) (?:the )?[^ ?.,]+))*)`;
 /** Words that close a clipped pair: "rexx + sienna confirmed", "ambre x hugo real??". */
 const CLIP_TAIL =
-  "(?<tail>(?: (?:=|confirmed|official|officially|canon|real|couple|a couple|cutest|together|dating|married|engaged|still|now|rn|fr|forever|[0-9]{4}|💍|💕|❤️|❤|💚|😭))*)";
+  "(?<tail>(?: (?:=|confirmed|official|officially|canon|real|couple|a couple|cutest|together|dating|married|engaged|wedding|since|still|now|rn|fr|forever|[0-9]{4}|💍|💕|❤️|❤|💚|😭))*)";
 const POSS = "his|her|ur|your|STREAMER 's";
 const MOD = "(?: (?<mod>new|current|secret|future|former|old|dream))?";
 /** Openers before a clipped form. */
-const CLIP_START = "(?<=^|[?.,] )(?:(?:so|wait|lol|omg|ok|bro|chat|and|yo|fun fact|apparently) )*";
+const CLIP_START =
+  "(?<=^|[?.,] |(?:^| )(?:but|that|with) )(?:(?:so|wait|lol|omg|ok|bro|chat|and|yo|fun fact|apparently) )*";
 
 export type RuleName =
   | "dating"
@@ -63,7 +64,10 @@ export type RuleName =
   | "clipped-status-pair"
   | "with-whom"
   | "which-of"
-  | "congrats";
+  | "congrats"
+  | "partner-subject"
+  | "take-care"
+  | "they-pair";
 
 export interface Rule {
   name: RuleName;
@@ -86,7 +90,7 @@ const rule = (name: RuleName, base: number, needs: string, source: string): Rule
 });
 const PARTNER_WORDS = "gf bf wife husband fiance partner ex";
 const PAIR_WORDS =
-  "together couple dating thing married engaged relationship broke break split divorced kissed " +
+  "together confirmed couple dating thing married engaged relationship broke break split divorced kissed " +
   "date dated partner official";
 
 export const RULES: readonly Rule[] = [
@@ -94,7 +98,7 @@ export const RULES: readonly Rule[] = [
     "dating",
     0.85,
     "dating seeing with w relationship together",
-    `${START}(?:(?<aux>${AUXQ})(?: not)? )?(?<s>${SUBJ})${MID} (?<rel>dating|seeing|going out with|in a relationship with|together with|a thing with|a thing w|something with|something w|a something with|hooking up with|with|w)(?: (?:now|still|already|rn|currently|really|irl|also))?(?: with)?(?: ${TGT})?(?= |$)`,
+    `${START}(?:(?<aux>${AUXQ})(?: not)? )?(?<s>${SUBJ})${MID} (?<rel>dating|seeing|going out with|moved in with|in a relationship with|together with|a thing with|a thing w|something with|something w|a something with|hooking up with|with|w)(?: (?:now|still|already|rn|currently|really|irl|also))?(?: with)?(?: ${TGT})?(?= |$)`,
   ),
   rule(
     "date-verb",
@@ -118,7 +122,7 @@ export const RULES: readonly Rule[] = [
     "has-partner",
     0.8,
     PARTNER_WORDS + " man boo girl",
-    `${START}(?:(?<aux>${AUXQ})(?: not)? )?(?<s>${SUBJ})${MID} (?<rel>has|have|got|had|gets|get)(?: (?:since|for) (?:last )?[^ ?.,]+(?: years| months)?)?(?: a| an)?(?: new| secret)? (?<p>${PARTNER}|man|boo|girl)(?:(?: yes)?(?: ,)? (?:named|called|(?:her|his) name is) ${TGT})?(?= |$)`,
+    `${START}(?:(?<aux>${AUXQ})(?: not)? )?(?<s>${SUBJ})${MID} (?<rel>has|have|got|had|gets|get)(?: (?:since|for) (?:last )?[^ ?.,]+(?: years| months)?)?(?: a| an)?(?: new| secret)? (?<p>${PARTNER}|man|boo|girl|bae)(?:(?: yes)?(?: ,)? (?:named|called|(?:her|his) name is) ${TGT})?(?= |$)`,
   ),
   // "hat er ne freundin", "has STREAMER a gf": the verb first, then the subject.
   rule(
@@ -151,7 +155,7 @@ export const RULES: readonly Rule[] = [
     "together",
     0.8,
     PAIR_WORDS,
-    `${START}(?:(?<aux>are|were|is)(?: not)? )?(?<s>you|ur|he|she|STREAMER|him|her) (?:and|with)(?: the)? ${TGT}${PAIR_MID} (?<rel>${PAIR})(?= |$)`,
+    `${START}(?:(?<aux>are|were|is|did|do|have|had)(?: not)? )?(?<s>you|ur|he|she|STREAMER|him|her) (?:and|with)(?: the)? ${TGT}${PAIR_MID} (?<rel>${PAIR})(?= |$)`,
   ),
   rule(
     "together-reverse",
@@ -169,8 +173,8 @@ export const RULES: readonly Rule[] = [
   rule(
     "together-pair",
     0.7,
-    PAIR_WORDS,
-    `${START}(?:(?<aux>are|were)(?: not)? )?(?<s>you|ur)(?: (?:two|2|guys|both))+${MID} (?<rel>together|a couple|dating|seeing|a thing|married|engaged|in a relationship)(?= |$)`,
+    PAIR_WORDS + " seeing",
+    `${START}(?:(?<aux>are|were)(?: not)? )?(?<s>you|ur)(?: (?:two|2|guys|both))+${MID} (?<rel>together|a couple|couple|partner|partners|dating|seeing|a thing|married|engaged|in a relationship)(?= |$)`,
   ),
   rule(
     "together-after",
@@ -194,8 +198,39 @@ export const RULES: readonly Rule[] = [
   rule(
     "bare-partner",
     0.45,
+    "gf bf wife husband married single taken engaged",
+    `^(?<rel>gf|bf|wife|husband|married|single|taken|engaged) \\?(?: [^ ]+){0,2}$`,
+  ),
+  // "hubby just walked past the cam", "the gf said hi chat", "wifey cooking in the back": a
+  // partner word opening the sentence, doing something, is the streamer's partner.
+  rule(
+    "partner-subject",
+    0.45,
+    "gf bf wife husband fiance bae boo",
+    `(?<=^|[?.!,] )(?:(?:so|lol|omg|oh|aww|awww|and|wait|yo) )*(?:the )?(?<rel>gf|bf|wife|husband|fiance|bae|boo) (?<v>is|was|just|said|says|has|had|made|makes|came|comes|left|sent|texted|called|here|cooking|making|walked|walking|snoring|laughing|yelling|talking|singing|sleeping|watching|joined|joins|popped|appeared|did|does)(?= |$)`,
+  ),
+  // "are they together?", "did they break up??": the streamer and the one chat talks about,
+  // asked (a statement with "they" and no name may be about any two people).
+  rule(
+    "they-pair",
+    0.55,
+    PAIR_WORDS + " break broke split",
+    `${START}(?<aux>are|were|did|do|have|is)(?: not)? (?<s>they)${MID} (?<rel>together|a thing|a couple|dating|married|engaged|break up|broke up|split up|split)(?= |$)`,
+  ),
+  // "@caio cuida bem da lari", "@hugo prends soin d'anaïs", "@marco take care of luna": asked
+  // of the person addressed, who is then the partner.
+  rule(
+    "take-care",
+    0.6,
+    "takecare",
+    `(?<=^|[?.,] )(?:(?:pls|please|and|so) )*(?<rel>takecare)(?: (?:good|well|bem|much|bien|real))?(?: (?:of|to|a|of the))? (?<s>STREAMER|our (?:queen|king|girl|boy))(?= |$)`,
+  ),
+  // "zack gf?", "rio bf??": the streamer's name and a partner word, asked.
+  rule(
+    "bare-partner",
+    0.5,
     "gf bf wife husband",
-    `^(?<rel>gf|bf|wife|husband) \\?(?: [^ ]+){0,2}$`,
+    `${CLIP_START}(?<s>STREAMER) (?<rel>gf|bf|wife|husband) \\?`,
   ),
   // "rexx + sienna confirmed", "ambre x hugo real??", "jake with priya or mia now?"
   rule(
@@ -243,7 +278,7 @@ export const RULES: readonly Rule[] = [
     "congrats",
     0.7,
     "congrats congratulations congratz grats gratz",
-    `${START}(?:congrats|congratulations|congratz|grats|gratz)(?: on (?:the|your|ur) (?<rel>engagement|wedding|marriage)| (?:to )?(?<s>you|STREAMER) and ${TGT})(?= |$)`,
+    `${START}(?:congrats|congratulations|congratz|grats|gratz)(?: (?:on|for|to) (?:the|your|ur) (?<rel>engagement|wedding|marriage|relationship)| (?:to )?(?<s>you|STREAMER) and ${TGT})(?= |$)`,
   ),
 ];
 
@@ -268,6 +303,7 @@ export const NAMING_RULES = new Set<RuleName>([
   "reverse-dating",
   "elliptic",
   "congrats",
+  "take-care",
   "clipped-pair",
   "clipped-pair-reverse",
   "clipped-name",

@@ -84,11 +84,17 @@ export function aliasesFor(ctx: SignalContext): Aliases {
     (w.length >= 2 && !GENERIC_LOGIN_PARTS.has(w) && !NO_TARGET.has(w) && !COMMON.has(w) &&
       !isFunctionWord(w) &&
       ((w.length >= 4 && compact.length > w.length &&
-        (compact.startsWith(w) || compact.endsWith(w))) || ofPart(w)));
+        (compact.startsWith(w) || compact.endsWith(w))) ||
+        ofPart(w) ||
+        // "joe" for dreadnightjoe: a name of three letters closing the login.
+        w.length === 3 && compact.length > 6 && compact.endsWith(w) && !EMOTES.has(w) &&
+          !SELF.has(w) && !REL_WORDS.has(w)));
   // "lunaa", "hoshi-chan": a drawn-out last letter, an honorific.
+  // "forky" for knightfork, "migsy": a diminutive of a part of the login.
   const isAlias = (w: string): boolean =>
     plain(w) || plain(w.replace(/(.)\1+$/, "$1")) ||
-    plain(w.replace(/-(?:chan|san|kun|sama|senpai|sensei|tan)$/, ""));
+    plain(w.replace(/-(?:chan|san|kun|sama|senpai|sensei|tan)$/, "")) ||
+    w.length >= 5 && /(?:y|ie)$/.test(w) && plain(w.replace(/(?:y|ie)$/, ""));
   if (aliasCache.size > 256) aliasCache.clear();
   aliasCache.set(key, aliases);
   return aliases;
@@ -109,16 +115,33 @@ const AFTER_NICKNAME = new Set(
 );
 /** Verbs of saying and knowing before "that" opens a clause: "i saw on twitter that dex...". */
 const SAYS =
-  /^(?:saw|seen|heard|said|says|say|think|thought|know|knew|sure|true|read|guess|bet|twitter|insta|reddit|tiktok|podcast|stream|discord)$/;
+  /^(?:saw|seen|heard|said|says|say|think|thought|know|knew|sure|true|read|guess|bet|twitter|insta|reddit|tiktok|podcast|stream|discord|disse|dijo|dice|dit|sagt|meinte|garante|jura|juró|contou|contó|falou|confirmed|confirm|swear)$/;
 /** Partner nouns before "of NAME". */
 const PARTNER_OF = new Set(["gf", "bf", "wife", "husband", "fiance", "partner"]);
 /** An auxiliary that asks before its subject: "does theo have a gf", "hat jürgen ne freundin". */
 const AUX_FIRST = /^(?:is|was|does|did|has|have|are|were|can|will)$/;
 
-/** Could piece `p` be a first name or a login (not a word of chat, a pronoun, an emote)? */
-function nicknameLike(p: Piece): boolean {
+/** The shape of a noun of a role or a thing in the languages read ("zagueiro", "técnico"). */
+const ROLE_NOUN =
+  /^\p{L}{3,}(?:eiro|eira|ador|adora|ista|ico|ica|ero|era|eur|euse|eau|ier|ière|iste|ente|ante|ter|ner|ler)$/u;
+
+/**
+ * Could piece `p` be a first name or a login (not a word of chat, a pronoun, an emote)?
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { nicknameLike } from "./streamer_alias.ts";
+ * const piece = (w: string) => ({ w, s: 0, e: w.length, raw: w, mention: false });
+ * assert.equal(nicknameLike(piece("lisa")), true);
+ * assert.equal(nicknameLike(piece("chat")), false);
+ * ```
+ */
+export function nicknameLike(p: Piece): boolean {
   const w = p.w;
-  if (p.mention || p.raw === "" || p.raw.toLowerCase().replace(/’/g, "'") !== w) return false;
+  // "theo's gf": the possessive is split off the name.
+  const raw = p.raw.toLowerCase().replace(/’/g, "'").replace(/'s$/, "");
+  if (p.mention || p.raw === "" || raw !== w) return false;
   if (!/^\p{L}[\p{L}\p{N}_-]{1,20}$/u.test(w) || /[a-z][A-Z]/.test(p.raw)) return false;
   return !NO_TARGET.has(w) && !SELF.has(w) && !NON_PERSON.has(w) && !OPENER.has(w) &&
     !COMMON_VERB.has(w) && !REL_WORDS.has(w) && !EMOTES.has(w) && !PERSON_NOUN.has(w) &&
@@ -159,6 +182,20 @@ export function guessStreamer(pieces: Piece[], addressed: boolean): string | nul
       pieces[i] = { ...p, w: "STREAMER", guessed: true };
       return name;
     }
+    // "o rui namora a inês", "der jürgen hat a freundin", "el nico anda con sol": chat in these
+    // languages puts an article before a first name.
+    // A role ("o zagueiro", "el técnico", "le poteau") is no first name.
+    if (k >= 0 && pieces[k]!.art) {
+      if (ROLE_NOUN.test(p.w) || PERSON_WORDS.has(p.w)) continue;
+      k--;
+    }
+    // "geralt's girlfriend is yen" is someone's; "deezy's dating jade" is "deezy is".
+    if (
+      /'s$/i.test(p.raw.replace(/’/g, "'")) &&
+      !/^(?:dating|seeing|with|married|engaged|single|taken|together)$/.test(pieces[i + 2]?.w ?? "")
+    ) continue;
+    // "wasnt marcus married to leanne": the auxiliary, then "not".
+    if (k >= 1 && pieces[k]!.w === "not" && AUX_FIRST.test(pieces[k - 1]!.w)) k--;
     const aux = k >= 0 && AUX_FIRST.test(pieces[k]!.w);
     if (aux) k--;
     while (
@@ -166,8 +203,9 @@ export function guessStreamer(pieces: Piece[], addressed: boolean): string | nul
     ) k--;
     const prev = pieces[k]?.w;
     // "i saw on twitter that dex and hope are a thing": "that" opens a clause too.
+    // "ok dont kill me but dex and bill are together": "but" opens a clause too.
     if (
-      prev !== undefined && prev !== "?" && prev !== "." && prev !== "," &&
+      prev !== undefined && prev !== "?" && prev !== "." && prev !== "," && prev !== "but" &&
       !(prev === "that" && !aux && SAYS.test(pieces[k - 1]?.w ?? ""))
     ) continue;
     if (!aux && !AFTER_NICKNAME.has(pieces[i + 1]?.w ?? "")) continue;

@@ -30,7 +30,22 @@ export function checkTarget(run: Run, k: number): TargetCheck {
   const p = canon.pieces[k]!;
   const word = p.w.startsWith("@") ? p.w.slice(1) : p.w;
   const next = canon.pieces[k + 1]?.w;
+  // "is it maya or chloe hes dating im confused": "i am" opens a clause of its own.
+  if (
+    word === "i" &&
+    /^(?:am|think|guess|mean|swear|bet|heard|was|feel|do|did|have)$/.test(next ?? "")
+  ) {
+    return { kind: "none", why: `"i ${next}" opens another clause` };
+  }
   if (SELF.has(word)) return { kind: "block", guard: "self", why: `"${word}" is the speaker` };
+  // "is she with will?", "dating may now": a name that is also a modal closes its phrase.
+  // ... and after "and"/"with" or before "is": "did tash and will break up", "will is her ex".
+  const before = canon.pieces[k - 1]?.w ?? "";
+  if (
+    (word === "will" || word === "may") && !p.mention &&
+    (/^(?:\?|\.|,|or|and|now|rn|tho|though|lol|anymore|from|is|was|'s)?$/.test(next ?? "") ||
+      /^(?:and|with|w|or|\+|x|dated|dating)$/.test(before))
+  ) return { kind: "name", name: word };
   // "mira's his girlfriend": that "'s" is "is"; "mira's bf" is someone else's.
   const after = canon.pieces[k + 2]?.w ?? "";
   if (
@@ -54,6 +69,11 @@ export function checkTarget(run: Run, k: number): TargetCheck {
     }
     return { kind: "none", why: `"${word} ..." is not a name` };
   }
+  // "anda distraído", "tá cansado": a participle after the verb, which then meant "is".
+  if (
+    (canon.lang === "es" || canon.lang === "pt") && !p.mention &&
+    /^\p{L}{3,}(?:ad|[ií]d)(?:o|a|os|as)$/u.test(word)
+  ) return { kind: "block", guard: "other-sense", why: `"${word}" says how someone is` };
   if (NON_PERSON.has(word)) {
     return { kind: "block", guard: "other-sense", why: `"${word}" is not a person` };
   }

@@ -27,6 +27,10 @@ export const REWRITE: ReadonlyMap<string, string> = new Map(
     "i'm": "i am",
     im: "i am",
     "we're": "we are",
+    theyve: "they have",
+    "they've": "they have",
+    weve: "we have",
+    youve: "you have",
     "he'd": "he would",
     "she'd": "she would",
     "he'll": "he will",
@@ -85,6 +89,8 @@ export const REWRITE: ReadonlyMap<string, string> = new Map(
     boifriend: "bf",
     boyfried: "bf",
     wifey: "wife",
+    fella: "man",
+    jowa: "partner",
     missus: "wife",
     situationship: "relationship",
     // marks of a couple in any language: "brunao + larissa confirmado"
@@ -135,7 +141,7 @@ export const REL_WORDS = new Set(
     "dating dated date dates seeing with w married marry marrying engaged proposed propose " +
     "proposing single taken relationship gf bf wife husband fiance girl bae together couple " +
     "thing congrats congratulations congratz grats gratz partner ex man boo lady broke split " +
-    "divorced kissed + x and break official"
+    "divorced kissed + x and break official confirmed wedding takecare"
   ).split(" "),
 );
 
@@ -228,6 +234,8 @@ export const NO_TARGET = new Set(
     "when where why how if because cuz cause bc until till after before during about " +
     "next last long years months weeks days forever haha hahaha lul kek w l he she they it " +
     "trust confirmed ong icl istg fs tbf af asf lowkey highkey deadass ig prob probably maybe " +
+    "huh hm eh hein né gell oder non nein nee nope yep yup earlier once twice very same " +
+    "miúda miúdo miuda miudo moça moço rapariga rapaz chavala chaval piba pibe gata gato " +
     "solo ça more too also either neither each both all married single taken engaged divorced dating broke split up together innit partner gf bf wife husband"
   ).split(" "),
 );
@@ -246,7 +254,8 @@ export const NON_PERSON = new Set(
     "sunday monday friday samedi dimanche vendredi sabado sábado domingo viernes samstag " +
     "sonntag freitag sexta boys floor squad team guys crew homies gang fam todo todos partida " +
     "fome medo sono vida equipe equipo équipe jeu juego jogo spiel runde ronda rodada game " +
-    "hambre faim hunger miedo peur angst"
+    "hambre faim hunger miedo peur angst ball bola pelota balón balon ballon empate apito " +
+    "whistle"
   ).split(" "),
 );
 /** Verbs that follow "his gf" as a subject and are no name ("does ur gf watch"). */
@@ -268,7 +277,9 @@ export const OPENER = new Set(
     "hmm um uh then oh ah , STREAMER think heard guess bet lowkey highkey apparently " +
     "honestly pretty sure fact note newcomers fyi psa reminder obviously clearly " +
     "literally already ya digga alter oye che parce wey güey mano wsh bon bah epa epá neta " +
-    "tio tia hermano gente jungs leute ey eh pues bueno ah"
+    "tio tia hermano gente jungs leute ey eh pues bueno ah now then first be honest quick oe " +
+    "ow aye hola hallo servus oi olá ola salut coucou moin " +
+    "question serious real talk genuine genuinely"
   ).split(" "),
 );
 
@@ -321,13 +332,14 @@ export const STATUS_NEXT = new Set(
   (
     "? . , or rn now tho though fr already chat lol lmao bro btw yet anymore right too af " +
     "STREAMER yes no sorry simps ladies boys guys fellas sadly unfortunately haha xd kekw " +
-    "jajaja jaja kkk kkkk mdr ptdr jungs chicas rapazes gars and but since + happily"
+    "jajaja jaja kkk kkkk mdr ptdr jungs chicas rapazes gars and but since + happily lads lad eh hein né po na " +
+    "mate mates gents chaps bros"
   ).split(" "),
 );
 
 /** Before "streamer", these make it some streamer rather than this channel's. */
 export const NOT_THE_STREAMER =
-  /^(?:a|an|another|other|any|some|every|my|your|ur|his|her|their|fav|favorite|favourite|one|no|big|small|female|male|girl|guy|new|old|best|that|fellow|same)$/;
+  /^(?:a|an|another|other|any|some|every|my|your|ur|his|her|their|fav|favorite|favourite|one|no|big|small|female|male|girl|guy|new|old|best|that|fellow|same|of|to|be|being|become|becoming|as|ser|como|être|etre|sein|werden|virar|ficar)$/;
 
 /** After "@x is", these make "is" the verb of a question to @x: "@x is he dating sara". */
 export const ADDRESS_AFTER_IS = new Set(
@@ -407,7 +419,9 @@ export const PERSON_WORDS = new Set(
     "irmã irma soeur sœur cousin cousine primo prima kumpel amigo amiga ami amie friend homie " +
     "teammate dude guy man woman dad mom uncle aunt boss neighbor neighbour roommate teacher " +
     "tio tia onkel tante oncle brother sister father mother son daughter kid nephew niece " +
-    "grandpa grandma manager duo modo camarógrafo camara kameramann cadreur")
+    "grandpa grandma manager duo modo camarógrafo camara kameramann cadreur juiz juez árbitro " +
+    "opponent rival enemy raider runner chatter viewer neighbour " +
+    "arbitro arbitre schiri schiedsrichter referee ref moderador modérateur técnico tecnico")
     .split(" "),
 );
 
@@ -420,6 +434,7 @@ export const NOT_A_NICKNAME = new Set(
     "this that these those hey hi hello thanks thank please sure real fake big little first " +
     "one two everything anything nothing life viewers viewer sub subs girlfriend boyfriend " +
     "pretty same wow damn dang welcome hmm bruh sis babe reddit twitter insta instagram " +
-    "tiktok discord youtube clip vods lol lmao omg god jesus man men love yes")
+    "tiktok discord youtube clip vods lol lmao omg god jesus man men love yes ladies fellas " +
+    "sorry unlucky rip gg sadly unfortunately")
     .split(" "),
 );

@@ -33,6 +33,12 @@ const PHRASES: readonly [Step[], Put[]][] = [
   [[isPartner, "of", isStreamer], [2, "'s", 0]],
   [["the", isPartner, "of", isThird], ["his", 1]],
   [[isPartner, "of", isThird], ["his", 0]],
+  // "tú y rober estáis juntos": the pair is the subject of the second person plural.
+  [[isStreamer, "you", "guys", "are"], [0, "are"]],
+  [["and", isNameish, "you", "guys", "are"], [0, 1, "are"]],
+  // "no está soltero", "n'est pas célibataire": not single, a claim.
+  [["not", "is", "single"], ["is", "not", "single"]],
+  [["is", "not", "not", "single"], ["is", "not", "single"]],
   // "a namorada dele" -> "his gf"
   [["the", isPartner, "HISPOST"], ["his", 1]],
   [[isPartner, "HISPOST"], ["his", 0]],
@@ -61,6 +67,14 @@ const PHRASES: readonly [Step[], Put[]][] = [
   // "está de novia con marcos": is going out with
   [["is", "of", isPartner], [0, "dating"]],
   [["are", "of", isPartner], [0, "dating"]],
+  // "no ano passado", "el año pasado", "l'an dernier": last year.
+  [["in", "the", "year", "last"], ["last", "year"]],
+  [["in", "year", "last"], ["last", "year"]],
+  [["the", "year", "last"], ["last", "year"]],
+  [["year", "last"], ["last", "year"]],
+  // "take care of her", "prends soin d'anaïs"
+  [["take", "care", "of"], ["takecare"]],
+  [["take", "care"], ["takecare"]],
   [["in", "ce", "moment"], ["now"]],
   [["in", "este", "momento"], ["now"]],
   [["in", "momento"], ["now"]],
@@ -90,6 +104,9 @@ const PHRASES: readonly [Step[], Put[]][] = [
   [[isStreamer, isSubjectPronoun], [0]],
   // "er hat sich von der sarah getrennt": he broke up with sarah
   [["has", "of", "the", isNameish, "broke", "up"], ["broke", "up", "with", 2, 3]],
+  // "hat mit mara schluss gemacht", "het mit em marco schluss gmacht"
+  [["has", "with", "the", isNameish, "broke", "up"], ["broke", "up", "with", 2, 3]],
+  [["has", "with", isNameish, "broke", "up"], ["broke", "up", "with", 2]],
   [["has", "of", isNameish, "broke", "up"], ["broke", "up", "with", 2]],
   [["is", "of", "the", isNameish, "broke", "up"], ["broke", "up", "with", 2, 3]],
   [["is", "of", isNameish, "broke", "up"], ["broke", "up", "with", 2]],
@@ -151,7 +168,12 @@ export function rewritePhrases(pieces: Piece[]): void {
       if (!ok) continue;
       const matched = pieces.slice(i, i + steps.length);
       const at = matched[0]!;
-      const out = puts.map((p): Piece => typeof p === "number" ? matched[p]! : { ...at, w: p });
+      // A new word takes the span of the first matched, not its marks (an article, a verb).
+      const out = puts.map((p): Piece =>
+        typeof p === "number"
+          ? matched[p]!
+          : { w: p, s: at.s, e: at.e, raw: at.raw, mention: at.mention }
+      );
       pieces.splice(i, steps.length, ...out);
       // Look again from the piece before: "the ex gf his" -> "the ex his" -> "his ex".
       i = Math.max(-1, i - 2);
@@ -221,10 +243,21 @@ export function addImpliedSubjects(pieces: Piece[]): void {
       (BEFORE_VERB.has(pieces[k]!.w) || VOCATIVE(pieces[k]!.w) || LAUGH.test(pieces[k]!.w))
     ) k--;
     const prev = pieces[k]?.w;
-    if (
-      prev === undefined || prev === "?" || prev === "." || prev === "," || prev === "but" ||
-      prev === "that"
-    ) {
+    // "hat er ne freundin", "tiene él novia": the subject after the verb asks; none to add.
+    const after = pieces[i + 1]?.w;
+    const opens = prev === undefined || prev === "?" || prev === "." || prev === "," ||
+      prev === "but" || prev === "that";
+    if (opens && (after === "he" || after === "she" || after === "STREAMER")) {
+      // "datet er die anna?" -> "is he dating the anna ?"
+      const v = pieces[i]!;
+      if (v.w === "dating" || v.w === "seeing") {
+        const plain = { s: v.s, e: v.e, raw: v.raw, mention: false };
+        pieces.splice(i, 2, { ...plain, w: "is" }, pieces[i + 1]!, { ...plain, w: v.w });
+        i += 2;
+      }
+      continue;
+    }
+    if (opens) {
       const p = pieces[i]!;
       pieces.splice(i, 0, { w: "he", s: p.s, e: p.s, raw: "", mention: false });
       i++;

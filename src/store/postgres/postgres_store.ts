@@ -58,11 +58,11 @@ import { PgFollower } from "./follower.ts";
 import { pgInteractions, pgMessagesAbout, pgSearchEvents, pgSearchMessages } from "./reads.ts";
 import {
   channelProfileNamed,
+  DirtyProfiles,
   keysNamed,
   profileNames,
   rewriteAllProfiles,
   userProfileNamed,
-  writeProfileFiles,
 } from "./profiles.ts";
 
 import { pgMessagesSince } from "./tail.ts";
@@ -104,11 +104,8 @@ export class PostgresStore implements Store {
   #following = 0;
   /** Pushes of this process, one after another. */
   #chain: Promise<unknown> = Promise.resolve();
-  /** Persons (rollup keys) and channels whose profile files are to be rewritten. */
-  #dirtyUsers = new Set<string>();
-  #dirtyChannels = new Set<string>();
-  /** Logins of persons a forget may have removed (their files go unless someone holds them). */
-  #goneLogins = new Set<string>();
+  /** Persons, channels and gone logins whose profile files are to be rewritten. */
+  #dirty = new DirtyProfiles();
 
   constructor(dataDir: string, db: PgDatabase, local: Store, options: PostgresStoreOptions = {}) {
     this.dataDir = dataDir;
@@ -129,8 +126,7 @@ export class PostgresStore implements Store {
     const run = this.#chain.then(async () => {
       const r = await pushJournal(this.dataDir, this.db, options);
       if (r !== null) {
-        for (const u of r.users) this.#dirtyUsers.add(u);
-        for (const c of r.channels) this.#dirtyChannels.add(c);
+        this.#dirty.add(r.users, r.channels);
       }
       return r;
     });
@@ -175,22 +171,8 @@ export class PostgresStore implements Store {
    * write, from the database's current state (see `profiles.ts`). Returns how many files
    * were written.
    */
-  async writeDirtyProfiles(): Promise<number> {
-    const users = [...this.#dirtyUsers];
-    const channels = [...this.#dirtyChannels];
-    const goneLogins = [...this.#goneLogins];
-    this.#dirtyUsers.clear();
-    this.#dirtyChannels.clear();
-    this.#goneLogins.clear();
-    try {
-      return (await writeProfileFiles(this.db, this.dataDir, { users, channels, goneLogins }))
-        .written;
-    } catch (e) {
-      for (const u of users) this.#dirtyUsers.add(u);
-      for (const c of channels) this.#dirtyChannels.add(c);
-      for (const l of goneLogins) this.#goneLogins.add(l);
-      throw e;
-    }
+  writeDirtyProfiles(): Promise<number> {
+    return this.#dirty.write(this.db, this.dataDir);
   }
 
   async catchUp(
@@ -229,9 +211,7 @@ export class PostgresStore implements Store {
     if (r === null) return null;
     let profiles = { users: 0, channels: 0, removed: 0 };
     if (request.profiles !== false) {
-      this.#dirtyUsers.clear();
-      this.#dirtyChannels.clear();
-      this.#goneLogins.clear();
+      this.#dirty.clear();
       profiles = await rewriteAllProfiles(this.db, this.dataDir);
     }
     return {
@@ -381,11 +361,9 @@ export class PostgresStore implements Store {
       return [local, r] as const;
     });
     if (!dryRun) {
-      for (const u of r.touched.users) this.#dirtyUsers.add(u);
-      for (const c of r.touched.channels) this.#dirtyChannels.add(c);
-      for (const u of r.gone.users) this.#dirtyUsers.add(u);
-      for (const c of r.gone.channels) this.#dirtyChannels.add(c);
-      for (const l of r.logins) this.#goneLogins.add(l);
+      this.#dirty.add(r.touched.users, r.touched.channels);
+      this.#dirty.add(r.gone.users, r.gone.channels);
+      this.#dirty.addGone(r.logins);
       await this.writeDirtyProfiles();
     }
     return [

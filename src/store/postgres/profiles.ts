@@ -243,3 +243,47 @@ export async function keysNamed(db: PgDatabase, names: readonly string[]): Promi
   }
   return [...out];
 }
+
+/**
+ * The persons (rollup keys) and channels whose profile files are to be rewritten after pushes
+ * and forgets, and the logins of persons a forget may have removed: gathered until
+ * {@link DirtyProfiles.write} writes them (and kept when that fails, for the next write).
+ */
+export class DirtyProfiles {
+  #users = new Set<string>();
+  #channels = new Set<string>();
+  #goneLogins = new Set<string>();
+
+  /** Marks persons and channels whose rollups changed. */
+  add(users: Iterable<string>, channels: Iterable<string>): void {
+    for (const u of users) this.#users.add(u);
+    for (const c of channels) this.#channels.add(c);
+  }
+
+  /** Marks logins whose persons a forget may have removed. */
+  addGone(logins: Iterable<string>): void {
+    for (const l of logins) this.#goneLogins.add(l);
+  }
+
+  /** Forgets every mark (a rewrite of every file follows). */
+  clear(): void {
+    this.#users.clear();
+    this.#channels.clear();
+    this.#goneLogins.clear();
+  }
+
+  /** Writes the marked files from the database's current state; returns how many. */
+  async write(db: PgDatabase, dataDir: string): Promise<number> {
+    const users = [...this.#users];
+    const channels = [...this.#channels];
+    const goneLogins = [...this.#goneLogins];
+    this.clear();
+    try {
+      return (await writeProfileFiles(db, dataDir, { users, channels, goneLogins })).written;
+    } catch (e) {
+      this.add(users, channels);
+      this.addGone(goneLogins);
+      throw e;
+    }
+  }
+}
