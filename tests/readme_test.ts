@@ -62,6 +62,131 @@ function words(line: string): { argv: string[]; comment: string } {
   return { argv, comment: line.slice(i + 1).trim() };
 }
 
+/** Runs `deno ...` in the repo with only the data dir set (as a newcomer's shell would). */
+function denoIn(data: string) {
+  const env: Record<string, string> = { NO_COLOR: "1", OSINT_DATA_DIR: data };
+  for (const name of ["PATH", "HOME", "DENO_DIR", "XDG_CACHE_HOME", "TMPDIR"]) {
+    const v = Deno.env.get(name);
+    if (v !== undefined) env[name] = v;
+  }
+  return (args: string[]) =>
+    new Deno.Command(Deno.execPath(), {
+      args,
+      cwd: REPO,
+      clearEnv: true,
+      env,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    });
+}
+
+/** The body of the ```text block that follows `after` in the README. */
+function textBlockAfter(after: string): string {
+  const at = readme.indexOf(after);
+  assert.ok(at >= 0, after);
+  const m = /```text\n([\s\S]*?)\n```/.exec(readme.slice(at));
+  assert.ok(m, `a text block follows "${after}"`);
+  return m[1]!;
+}
+
+/** Fetches `path` from `deno task serve` started on a free port; the page's status and HTML. */
+async function servePage(
+  deno: ReturnType<typeof denoIn>,
+  argv: string[],
+  path: string,
+): Promise<{ status: string; html: string }> {
+  const child = deno([...argv, "--port", "0"]).spawn();
+  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  let said = "";
+  let url: string | undefined;
+  try {
+    while (url === undefined) {
+      const r = await reader.read();
+      assert.ok(!r.done, `serve ended before it listened: ${said}`);
+      said += r.value;
+      url = /the workspace is at (http:\/\/\S+?)\/ /.exec(said)?.[1];
+    }
+    // Fetched by a child process: the in-process CLI runs of this file drop the net
+    // permission of the test process, as the offline commands do.
+    const got = await deno([
+      "eval",
+      "const r = await fetch(Deno.args[0]); console.log(r.status); console.log(await r.text());",
+      url + path,
+    ]).output();
+    const [status, ...rest] = new TextDecoder().decode(got.stdout).split("\n");
+    return { status: status!, html: rest.join("\n") };
+  } finally {
+    child.kill("SIGINT");
+    await reader.cancel();
+    await child.status;
+    await child.stdout.cancel();
+  }
+}
+
+Deno.test("README: following one person through a rename and across channels runs as written", async () => {
+  await using dir = await tempDir();
+  const data = join(dir.path, "data");
+  const deno = denoIn(data);
+  const dec = new TextDecoder();
+  const ran = new Set<string>();
+  for (const line of shellBlock("following one person")) {
+    const { argv, comment } = words(line);
+    assert.equal(argv[0], "deno", line);
+    if (argv[1] === "task" && argv[2] === "serve") {
+      const path = /http:\/\/127\.0\.0\.1:8080(\/\S*)/.exec(comment)?.[1];
+      assert.ok(path, `"${line}" names the page to open`);
+      const { status, html } = await servePage(deno, argv.slice(1), path);
+      assert.equal(status, "200", html);
+      for (const s of ["Timeline of zed_new", "zed_old -&gt; zed_new", "devchat", "timed out"]) {
+        assert.ok(html.includes(s), `the timeline page shows ${s}`);
+      }
+      ran.add("serve");
+      continue;
+    }
+    const r = await deno(argv.slice(1)).output();
+    const stdout = dec.decode(r.stdout);
+    assert.equal(r.code, 0, `${line}\n${dec.decode(r.stderr)}`);
+    const cmd = argv.slice(3, 5).join(" ");
+    ran.add(cmd);
+    if (cmd.startsWith("users")) {
+      assert.match(stdout, /^zed_new\s+90001\s+6\s.*zed_old/m);
+      assert.equal(stdout.trim().split("\n").length, 2, "one person");
+    } else if (cmd.startsWith("timeline")) {
+      // What the README shows is what it prints.
+      assert.equal(stdout.trim(), textBlockAfter("`users find zed` finds one person"));
+    } else if (cmd === "graph neighbors") {
+      assert.match(stdout, /^mia_k\s+#90002\s+4\s+1\s+3\s/m);
+      assert.match(stdout, /^kit_b\s+#90003\s+2\s/m);
+    } else if (cmd.startsWith("profiles")) {
+      const p = JSON.parse(stdout) as Record<string, unknown>;
+      assert.equal(p.user_name, "zed_new");
+      assert.equal(p.message_count, 6);
+      assert.deepEqual(
+        (p.login_history as Array<{ login: string }>).map((s) => s.login),
+        ["zed_old", "zed_new"],
+      );
+    } else if (cmd === "search messages") {
+      const rows = stdout.trim().split("\r\n");
+      assert.equal(rows.length, 7, stdout);
+      assert.equal(rows.filter((l) => l.includes(",zed_old,")).length, 4);
+      assert.equal(rows.filter((l) => l.includes(",zed_new,")).length, 2);
+    }
+  }
+  assert.deepEqual(
+    [...ran].sort(),
+    [
+      "graph neighbors",
+      "import fixtures/rename_walkthrough.irc.txt",
+      "profiles show",
+      "search messages",
+      "serve",
+      "timeline --user",
+      "users find",
+    ].sort(),
+  );
+});
+
 Deno.test("README: the import walkthrough runs as written, and importing again changes nothing", async () => {
   await using dir = await tempDir();
   const data = join(dir.path, "data");

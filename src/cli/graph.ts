@@ -5,12 +5,12 @@
  * @module
  */
 import { UsageError } from "../errors.ts";
-import { GRAPH_FORMATS, graphText } from "../export/graph_formats.ts";
+import { GRAPH_FORMATS, graphChunks } from "../export/graph_formats.ts";
 import { toCsv } from "../export/csv.ts";
 import { normalizeLogin } from "../normalize.ts";
 import { interactionGraph, neighbors } from "../query/graph.ts";
 import { parseTimeBound } from "../query/search.ts";
-import { writeFileAtomic } from "../store/atomic.ts";
+import { writeChunksAtomic } from "../store/atomic.ts";
 import { openStore, type Store } from "../store/store.ts";
 import {
   choice,
@@ -123,7 +123,8 @@ async function answer(
       ...(channel !== undefined ? { channel } : {}),
       minWeight,
     });
-    await writeFileAtomic(out, graphText(format, g));
+    // Written as it is made: a million messages' graph is tens of MB of XML.
+    await writeChunksAtomic(out, graphChunks(format, g));
     if (!quiet) {
       io.err(
         `graph: ${g.nodes.length} persons, ${g.edges.length} edges from ${g.messages} messages` +

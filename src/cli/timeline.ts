@@ -5,9 +5,9 @@
  * @module
  */
 import { UsageError } from "../errors.ts";
-import { recordsToCsv } from "../export/csv.ts";
+import { csvRow } from "../export/csv.ts";
 import { parseTimeBound } from "../query/search.ts";
-import { timeline, type TimelineEntry } from "../query/timeline.ts";
+import { type TimelineEntry, type TimelineStream, timelineStream } from "../query/timeline.ts";
 import { openStore } from "../store/store.ts";
 import { choice, COMMON_HELP, intFlag, parseCommand, required, str } from "./args.ts";
 import type { CliIO } from "./io.ts";
@@ -79,52 +79,65 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const limit = intFlag(p, "limit", { min: 1 });
   const { dataDir } = p.common;
   const store = await openStore({ dataDir });
-  let t;
   try {
     // Logins and renames come from the rollups: bring them up to date when no monitor writes.
     await store.catchUp();
-    t = await timeline(store, {
+    const t = await timelineStream(store, {
       user,
       context,
       ...(limit !== undefined ? { limit } : {}),
       ...(sinceMs !== undefined ? { sinceMs } : {}),
       ...(untilMs !== undefined ? { untilMs } : {}),
-    });
+    }, { messages: format === "json" || format === "jsonl" });
+    if (t.opted_out) {
+      io.err(`error: user "${t.person.login}" is on the opt-out list: nothing of it is served\n`);
+      return 1;
+    }
+    await write(format, t, io);
   } finally {
     await store.close();
   }
-  if (t.opted_out) {
-    io.err(`error: user "${t.person.login}" is on the opt-out list: nothing of it is served\n`);
-    return 1;
-  }
-  switch (format) {
-    case "json":
-      io.out(JSON.stringify({ person: t.person, entries: t.entries }, null, 2) + "\n");
-      break;
-    case "jsonl":
-      io.out(t.entries.map((e) => JSON.stringify(e) + "\n").join(""));
-      break;
-    case "csv":
-      io.out(recordsToCsv(CSV_COLUMNS, t.entries));
-      break;
-    default: {
-      const logins = t.person.logins.map((s) => s.login).join(", ") || t.person.login;
-      const id = t.person.user_id === null ? "no user id" : `user id ${t.person.user_id}`;
-      io.out(`${t.person.login} (${id}; logins: ${logins}): ${t.entries.length} entries\n`);
-      if (t.entries.length === 0) break;
-      io.out(columns(
-        ["ts", "kind", "channel", "user", "text"],
-        t.entries.map((e) => [
-          e.ts,
-          e.kind,
-          e.channel ?? "",
-          e.user_name ?? "",
-          (e.message?.deleted_at ? "[deleted] " : "") +
-          printable(e.text.replace(/[\r\n\t]+/g, " "), TEXT_CELL),
-        ]),
-        true,
-      ));
-    }
-  }
   return 0;
+}
+
+/**
+ * Writes a timeline as it is produced: jsonl and csv a batch at a time; json and the table
+ * (whose columns fit the widest cell) once every entry is in.
+ */
+async function write(format: string, t: TimelineStream, io: CliIO): Promise<void> {
+  switch (format) {
+    case "jsonl":
+      for await (const batch of t.entries) {
+        io.out(batch.map((e) => JSON.stringify(e) + "\n").join(""));
+      }
+      return;
+    case "csv":
+      io.out(csvRow(CSV_COLUMNS.map((c) => c.name)));
+      for await (const batch of t.entries) {
+        io.out(batch.map((e) => csvRow(CSV_COLUMNS.map((c) => c.get(e)))).join(""));
+      }
+      return;
+  }
+  const entries: TimelineEntry[] = [];
+  for await (const batch of t.entries) for (const e of batch) entries.push(e);
+  if (format === "json") {
+    io.out(JSON.stringify({ person: t.person, entries }, null, 2) + "\n");
+    return;
+  }
+  const logins = t.person.logins.map((s) => s.login).join(", ") || t.person.login;
+  const id = t.person.user_id === null ? "no user id" : `user id ${t.person.user_id}`;
+  io.out(`${t.person.login} (${id}; logins: ${logins}): ${entries.length} entries\n`);
+  if (entries.length === 0) return;
+  io.out(columns(
+    ["ts", "kind", "channel", "user", "text"],
+    entries.map((e) => [
+      e.ts,
+      e.kind,
+      e.channel ?? "",
+      e.user_name ?? "",
+      (e.deleted_at ? "[deleted] " : "") +
+      printable(e.text.replace(/[\r\n\t]+/g, " "), TEXT_CELL),
+    ]),
+    true,
+  ));
 }

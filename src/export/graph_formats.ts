@@ -18,7 +18,7 @@
  * @module
  */
 import type { GraphData } from "../analysis/interactions.ts";
-import { toCsv } from "./csv.ts";
+import { csvRow } from "./csv.ts";
 
 export type { GraphData };
 
@@ -46,9 +46,22 @@ export function xmlText(s: string): string {
 
 const a = xmlText;
 
-/** GEXF 1.3, directed, with node and edge attributes. */
-export function toGexf(g: GraphData): string {
-  const L: string[] = [
+/** Items joined into one chunk of output: big enough to write well, small enough to hold. */
+const CHUNK_ITEMS = 2000;
+
+/** `items` as text, `CHUNK_ITEMS` at a time, each item written by `line`. */
+function* chunked<T>(items: readonly T[], line: (item: T, i: number) => string): Generator<string> {
+  for (let i = 0; i < items.length; i += CHUNK_ITEMS) {
+    let out = "";
+    const end = Math.min(items.length, i + CHUNK_ITEMS);
+    for (let k = i; k < end; k++) out += line(items[k]!, k);
+    yield out;
+  }
+}
+
+/** GEXF 1.3, directed, with node and edge attributes, a chunk at a time. */
+export function* gexfChunks(g: GraphData): Generator<string> {
+  yield [
     '<?xml version="1.0" encoding="UTF-8"?>',
     '<gexf xmlns="http://gexf.net/1.3" version="1.3">',
     "  <meta>",
@@ -68,36 +81,42 @@ export function toGexf(g: GraphData): string {
     '      <attribute id="channels" title="channels" type="string"/>',
     "    </attributes>",
     "    <nodes>",
-  ];
-  for (const n of g.nodes) {
-    L.push(`      <node id="${a(n.id)}" label="${a(n.label)}">`);
-    L.push("        <attvalues>");
-    if (n.user_id !== null) L.push(`          <attvalue for="user_id" value="${a(n.user_id)}"/>`);
-    L.push(`          <attvalue for="messages" value="${n.messages}"/>`);
-    L.push("        </attvalues>");
-    L.push("      </node>");
-  }
-  L.push("    </nodes>", "    <edges>");
-  g.edges.forEach((e, i) => {
-    L.push(
-      `      <edge id="${i}" source="${a(e.source)}" target="${a(e.target)}" weight="${e.weight}">`,
-      "        <attvalues>",
-      `          <attvalue for="mentions" value="${e.mentions}"/>`,
-      `          <attvalue for="replies" value="${e.replies}"/>`,
-      `          <attvalue for="first_seen" value="${a(e.first_seen)}"/>`,
-      `          <attvalue for="last_seen" value="${a(e.last_seen)}"/>`,
-      `          <attvalue for="channels" value="${a(e.channels.join(";"))}"/>`,
-      "        </attvalues>",
-      "      </edge>",
-    );
-  });
-  L.push("    </edges>", "  </graph>", "</gexf>", "");
-  return L.join("\n");
+    "",
+  ].join("\n");
+  yield* chunked(
+    g.nodes,
+    (n) =>
+      `      <node id="${a(n.id)}" label="${a(n.label)}">\n        <attvalues>\n` +
+      (n.user_id !== null ? `          <attvalue for="user_id" value="${a(n.user_id)}"/>\n` : "") +
+      `          <attvalue for="messages" value="${n.messages}"/>\n` +
+      "        </attvalues>\n      </node>\n",
+  );
+  yield "    </nodes>\n    <edges>\n";
+  yield* chunked(
+    g.edges,
+    (e, i) =>
+      `      <edge id="${i}" source="${a(e.source)}" target="${
+        a(e.target)
+      }" weight="${e.weight}">\n` +
+      "        <attvalues>\n" +
+      `          <attvalue for="mentions" value="${e.mentions}"/>\n` +
+      `          <attvalue for="replies" value="${e.replies}"/>\n` +
+      `          <attvalue for="first_seen" value="${a(e.first_seen)}"/>\n` +
+      `          <attvalue for="last_seen" value="${a(e.last_seen)}"/>\n` +
+      `          <attvalue for="channels" value="${a(e.channels.join(";"))}"/>\n` +
+      "        </attvalues>\n      </edge>\n",
+  );
+  yield "    </edges>\n  </graph>\n</gexf>\n";
 }
 
-/** GraphML, directed, with typed keys. */
-export function toGraphml(g: GraphData): string {
-  const L: string[] = [
+/** GEXF 1.3 as one text. */
+export function toGexf(g: GraphData): string {
+  return [...gexfChunks(g)].join("");
+}
+
+/** GraphML, directed, with typed keys, a chunk at a time. */
+export function* graphmlChunks(g: GraphData): Generator<string> {
+  yield [
     '<?xml version="1.0" encoding="UTF-8"?>',
     '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">',
     '  <key id="label" for="node" attr.name="label" attr.type="string"/>',
@@ -110,46 +129,79 @@ export function toGraphml(g: GraphData): string {
     '  <key id="last_seen" for="edge" attr.name="last_seen" attr.type="string"/>',
     '  <key id="channels" for="edge" attr.name="channels" attr.type="string"/>',
     '  <graph id="interactions" edgedefault="directed">',
-  ];
-  for (const n of g.nodes) {
-    L.push(`    <node id="${a(n.id)}">`);
-    L.push(`      <data key="label">${a(n.label)}</data>`);
-    if (n.user_id !== null) L.push(`      <data key="user_id">${a(n.user_id)}</data>`);
-    L.push(`      <data key="messages">${n.messages}</data>`, "    </node>");
-  }
-  g.edges.forEach((e, i) => {
-    L.push(
-      `    <edge id="e${i}" source="${a(e.source)}" target="${a(e.target)}">`,
-      `      <data key="weight">${e.weight}</data>`,
-      `      <data key="mentions">${e.mentions}</data>`,
-      `      <data key="replies">${e.replies}</data>`,
-      `      <data key="first_seen">${a(e.first_seen)}</data>`,
-      `      <data key="last_seen">${a(e.last_seen)}</data>`,
-      `      <data key="channels">${a(e.channels.join(";"))}</data>`,
-      "    </edge>",
-    );
-  });
-  L.push("  </graph>", "</graphml>", "");
-  return L.join("\n");
+    "",
+  ].join("\n");
+  yield* chunked(
+    g.nodes,
+    (n) =>
+      `    <node id="${a(n.id)}">\n      <data key="label">${a(n.label)}</data>\n` +
+      (n.user_id !== null ? `      <data key="user_id">${a(n.user_id)}</data>\n` : "") +
+      `      <data key="messages">${n.messages}</data>\n    </node>\n`,
+  );
+  yield* chunked(
+    g.edges,
+    (e, i) =>
+      `    <edge id="e${i}" source="${a(e.source)}" target="${a(e.target)}">\n` +
+      `      <data key="weight">${e.weight}</data>\n` +
+      `      <data key="mentions">${e.mentions}</data>\n` +
+      `      <data key="replies">${e.replies}</data>\n` +
+      `      <data key="first_seen">${a(e.first_seen)}</data>\n` +
+      `      <data key="last_seen">${a(e.last_seen)}</data>\n` +
+      `      <data key="channels">${a(e.channels.join(";"))}</data>\n` +
+      "    </edge>\n",
+  );
+  yield "  </graph>\n</graphml>\n";
 }
 
-/** The edge table as CSV (with each end's login), for Cytoscape's or Gephi's table import. */
-export function toEdgeCsv(g: GraphData): string {
+/** GraphML as one text. */
+export function toGraphml(g: GraphData): string {
+  return [...graphmlChunks(g)].join("");
+}
+
+/** An array of values as `JSON.stringify(list, null, 2)` writes it at depth 1, by chunks. */
+function* jsonArrayChunks(list: readonly unknown[], last: boolean): Generator<string> {
+  if (list.length === 0) {
+    yield `[]${last ? "" : ","}\n`;
+    return;
+  }
+  yield "[\n";
+  yield* chunked(list, (v, i) =>
+    "    " + JSON.stringify(v, null, 2).replaceAll("\n", "\n    ") +
+    (i < list.length - 1 ? ",\n" : "\n"));
+  yield `  ]${last ? "" : ","}\n`;
+}
+
+/** `{ nodes, edges }` as `JSON.stringify(..., null, 2)` writes it, a chunk at a time. */
+export function* jsonChunks(g: GraphData): Generator<string> {
+  yield '{\n  "nodes": ';
+  yield* jsonArrayChunks(g.nodes, false);
+  yield '  "edges": ';
+  yield* jsonArrayChunks(g.edges, true);
+  yield "}\n";
+}
+
+const CSV_HEADER = [
+  "source",
+  "target",
+  "source_login",
+  "target_login",
+  "weight",
+  "mentions",
+  "replies",
+  "first_seen",
+  "last_seen",
+  "channels",
+];
+
+/**
+ * The edge table as CSV (with each end's login), for Cytoscape's or Gephi's table import, a
+ * chunk at a time.
+ */
+export function* edgeCsvChunks(g: GraphData): Generator<string> {
   const label = new Map(g.nodes.map((n) => [n.id, n.label]));
-  return toCsv(
-    [
-      "source",
-      "target",
-      "source_login",
-      "target_login",
-      "weight",
-      "mentions",
-      "replies",
-      "first_seen",
-      "last_seen",
-      "channels",
-    ],
-    g.edges.map((e) => [
+  yield csvRow(CSV_HEADER);
+  yield* chunked(g.edges, (e) =>
+    csvRow([
       e.source,
       e.target,
       label.get(e.source) ?? e.source,
@@ -160,20 +212,29 @@ export function toEdgeCsv(g: GraphData): string {
       e.first_seen,
       e.last_seen,
       e.channels,
-    ]),
-  );
+    ]));
 }
 
-/** The graph in one of the formats. */
-export function graphText(format: GraphFormat, g: GraphData): string {
+/** The edge table as CSV as one text. */
+export function toEdgeCsv(g: GraphData): string {
+  return [...edgeCsvChunks(g)].join("");
+}
+
+/** The graph in one of the formats, a chunk at a time (for writing as it is made). */
+export function graphChunks(format: GraphFormat, g: GraphData): Generator<string> {
   switch (format) {
     case "gexf":
-      return toGexf(g);
+      return gexfChunks(g);
     case "graphml":
-      return toGraphml(g);
+      return graphmlChunks(g);
     case "json":
-      return JSON.stringify({ nodes: g.nodes, edges: g.edges }, null, 2) + "\n";
+      return jsonChunks(g);
     case "csv":
-      return toEdgeCsv(g);
+      return edgeCsvChunks(g);
   }
+}
+
+/** The graph in one of the formats, as one text. */
+export function graphText(format: GraphFormat, g: GraphData): string {
+  return [...graphChunks(format, g)].join("");
 }

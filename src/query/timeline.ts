@@ -20,15 +20,14 @@
  * @module
  */
 import { eventPersonKey, type IdentityDirectory } from "../analysis/identity.ts";
-import type { ChatEvent } from "../schemas.ts";
-import { markDeleted, type ShownMessage } from "./events.ts";
-import type { Store } from "../store/store.ts";
-import { type PrivacyFilter, privacyFilter, withOptOut } from "./privacy_filter.ts";
+import type { ChatEvent, Message } from "../schemas.ts";
+import type { ShownMessage } from "./events.ts";
+import type { PersonMessages, Store } from "../store/store.ts";
+import { type PrivacyFilter, privacyFilter } from "./privacy_filter.ts";
 import {
   belongs,
   directoryAbout,
   type Person,
-  personClause,
   personEventClause,
   personIn,
   personOptedOut,
@@ -73,7 +72,12 @@ export interface TimelineEntry {
   text: string;
   /** Per kind: a timeout's seconds, a notice's id, a hit's subject, a signal, a rename's logins. */
   detail?: Record<string, unknown>;
-  /** The whole message, for `message` and `context` entries (with `deleted_at` when deleted). */
+  /** When a moderator deleted the message (`message` and `context` entries). */
+  deleted_at?: string;
+  /**
+   * The whole message, for `message` and `context` entries (with `deleted_at` when deleted):
+   * always from {@link timeline}, from {@link timelineStream} only with `messages: true`.
+   */
   message?: ShownMessage;
 }
 
@@ -83,6 +87,26 @@ export interface Timeline {
   /** True when the opt-out list names the person: nothing else is served. */
   opted_out: boolean;
   entries: TimelineEntry[];
+}
+
+/** A person's timeline being produced: the entries come a batch at a time, oldest first. */
+export interface TimelineStream {
+  person: Person;
+  /** True when the opt-out list names the person: no entries come. */
+  opted_out: boolean;
+  entries: AsyncIterable<TimelineEntry[]>;
+}
+
+/** Options of {@link timelineStream} and {@link timeline}. */
+export interface TimelineOptions {
+  /** The opt-out list as a filter. @default the store's */
+  privacy?: PrivacyFilter;
+  /**
+   * Each message entry with the whole message (`message`), read from the log: what a page or
+   * `--format json` shows. Without it the entries come from the person index alone.
+   * @default false for timelineStream, true for timeline
+   */
+  messages?: boolean;
 }
 
 const KIND_ORDER: Record<TimelineKind, number> = {
@@ -119,7 +143,8 @@ function eventPerson(e: ChatEvent, dir: IdentityDirectory): string | null {
   return dir.resolveLogin(key, e.ts) ?? key;
 }
 
-function eventEntry(e: ChatEvent, theirs: ReadonlySet<string>): TimelineEntry | null {
+/** An event as an entry (a deletion's `detail.theirs` is settled when it is handed out). */
+function eventEntry(e: ChatEvent): TimelineEntry | null {
   const base = { ts: e.ts, channel: e.channel, user_name: e.user_name };
   switch (e.kind) {
     case "clearchat":
@@ -138,7 +163,7 @@ function eventEntry(e: ChatEvent, theirs: ReadonlySet<string>): TimelineEntry | 
         kind: "deleted",
         message_id: e.target_message_id,
         text: `message deleted: ${e.text}`,
-        detail: { theirs: theirs.has(e.target_message_id) },
+        detail: { theirs: false },
       };
     case "usernotice":
       return {
@@ -151,78 +176,38 @@ function eventEntry(e: ChatEvent, theirs: ReadonlySet<string>): TimelineEntry | 
   }
 }
 
-/** A person's timeline, oldest first. */
-export async function timeline(
+/**
+ * A person's timeline, oldest first, produced as it is read: their messages come from the
+ * store's person index in time order (without whole records unless `messages`), and the few
+ * other entries (renames, moderation, notices) are sorted and merged in. With `limit` or
+ * `context` the entries are gathered first (the latest `limit`; context needs every anchor).
+ */
+export async function timelineStream(
   store: Store,
   q: TimelineQuery,
-  options: { privacy?: PrivacyFilter } = {},
-): Promise<Timeline> {
+  options: TimelineOptions = {},
+): Promise<TimelineStream> {
   const privacy = options.privacy ?? await privacyFilter(store);
   const dir = await directoryAbout(store, [q.user]);
   const person = personIn(dir, q.user);
-  if (personOptedOut(person, privacy)) return { person, opted_out: true, entries: [] };
-
-  const window = {
-    ...(q.sinceMs !== undefined ? { sinceMs: q.sinceMs } : {}),
-    ...(q.untilMs !== undefined ? { untilMs: q.untilMs } : {}),
-  };
-  // Their messages, by the person index (the opt-out list joins the query).
-  const own = (await store.searchMessages(withOptOut({
-    clauses: [personClause(person)],
-    limit: q.limit ?? MAX_ENTRIES,
-    ...window,
-  }, privacy))).messages;
-  const entries: TimelineEntry[] = [];
-  const ids = new Set<string>();
-  for (const m of own) ids.add(m.message_id);
+  if (personOptedOut(person, privacy)) return { person, opted_out: true, entries: empty() };
+  const withMessages = options.messages ?? false;
   // Events about them, by the event index: their keys and logins (a CLEARMSG names a login,
-  // resolved at its time below).
+  // resolved at its time below). All of them: a deletion after the window still marks a
+  // message inside it.
   const { events } = await store.searchEvents({
     clauses: [personEventClause(person)],
     limit: Number.MAX_SAFE_INTEGER,
-    ...window,
   });
-  const n = q.context ?? 0;
-  const context = n > 0
-    ? (await store.around(own, n)).filter((m) =>
-      !ids.has(m.message_id) && !belongs(m, person) && privacy.allows(m.user_name, m.channel)
-    )
-    : [];
-  const deleted = await store.deletions([...ids, ...context.map((m) => m.message_id)]);
-  // Their messages (newest first) with what each carries, oldest first: already in order but
-  // for messages of one millisecond; the few other entries are sorted and merged in.
-  for (const m of markDeleted(own, deleted).reverse()) {
-    entries.push(messageEntry(m, "message"));
-    for (const h of m.hits ?? []) {
-      entries.push({
-        ts: m.ts,
-        kind: "hit",
-        channel: m.channel,
-        user_name: m.user_name,
-        message_id: m.message_id,
-        text: `watchlist: ${h.subject_key} (${h.how})`,
-        detail: { subject_key: h.subject_key, how: h.how },
-      });
-    }
-    for (const s of m.signals ?? []) {
-      entries.push({
-        ts: m.ts,
-        kind: "signal",
-        channel: m.channel,
-        user_name: m.user_name,
-        message_id: m.message_id,
-        text: `${s.type}: ${s.snippet}`,
-        detail: { ...s },
-      });
-    }
-  }
-  const mine = nearlySorted(entries.splice(0));
+  const deleted = new Map<string, string>();
+  for (const e of events) if (e.kind === "clearmsg") deleted.set(e.target_message_id, e.ts);
+  const others: TimelineEntry[] = [];
   // Renames: each login after the first, from when it was first seen.
   for (let i = 1; i < person.logins.length; i++) {
     const prev = person.logins[i - 1]!;
     const next = person.logins[i]!;
     if (!inWindow(next.first_seen, q)) continue;
-    entries.push({
+    others.push({
       ts: next.first_seen,
       kind: "rename",
       channel: null,
@@ -232,20 +217,177 @@ export async function timeline(
       detail: { from: prev.login, to: next.login, last_seen_as_before: prev.last_seen },
     });
   }
+  // A CLEARMSG naming a login that was someone else's at its time is theirs only when it
+  // deleted one of their messages: known once that message is read (it comes before).
+  const undecided = new Set<TimelineEntry>();
   for (const e of events) {
     if (!inWindow(e.ts, q) || !privacy.allows(null, e.channel)) continue;
-    const aboutThem = eventPerson(e, dir) === person.key ||
-      (e.kind === "clearmsg" && ids.has(e.target_message_id));
-    if (!aboutThem) continue;
-    const entry = eventEntry(e, ids);
-    if (entry) entries.push(entry);
+    const mine = eventPerson(e, dir) === person.key;
+    if (!mine && e.kind !== "clearmsg") continue;
+    const entry = eventEntry(e);
+    if (entry === null) continue;
+    others.push(entry);
+    if (!mine) undecided.add(entry);
   }
-  for (const m of markDeleted(context, deleted)) entries.push(messageEntry(m, "context"));
-  const all = merge(mine, entries.sort(compareEntries));
+  // The deleted messages that turn out to be theirs, as their messages are read.
+  const watch = new Set<string>();
+  for (const e of others) if (e.kind === "deleted") watch.add(e.message_id!);
+  const theirs = new Set<string>();
+  const own = store.personMessages({
+    persons: person.keys,
+    ...(q.sinceMs !== undefined ? { sinceMs: q.sinceMs } : {}),
+    ...(q.untilMs !== undefined ? { untilMs: q.untilMs } : {}),
+    ...(q.limit !== undefined ? { limit: q.limit } : {}),
+    excludeChannels: [...privacy.exclusion().channels],
+    records: withMessages,
+  });
+  const ownEntries = messageEntries(own, deleted, withMessages, watch, theirs);
+  const n = q.context ?? 0;
+  others.sort(compareEntries);
+  if (n === 0 && q.limit === undefined) {
+    return {
+      person,
+      opted_out: false,
+      entries: mergeStream(ownEntries, others, (e) => decided(e, undecided, theirs)),
+    };
+  }
+  // Gathered: context needs every anchor, a limit keeps the latest entries.
+  const mine: TimelineEntry[] = [];
+  for await (const batch of ownEntries) for (const e of batch) mine.push(e);
+  const rest = others.filter((e) => decided(e, undecided, theirs));
+  if (n > 0) {
+    const anchors = mine.filter((e) => e.kind === "message").map((e) => ({
+      channel: e.channel!,
+      ts: e.ts,
+      message_id: e.message_id!,
+    }));
+    const ids = new Set(anchors.map((a) => a.message_id));
+    const context = (await store.around(anchors, n)).filter((m) =>
+      !ids.has(m.message_id) && !belongs(m, person) && privacy.allows(m.user_name, m.channel)
+    );
+    const ctxDeleted = await store.deletions(context.map((m) => m.message_id));
+    for (const m of context) {
+      const at = ctxDeleted.get(m.message_id);
+      rest.push(messageEntry(m, "context", at, withMessages));
+    }
+  }
+  const all = merge(mine, rest.sort(compareEntries));
   const kept = q.limit !== undefined && all.length > q.limit
     ? all.slice(all.length - q.limit)
     : all;
-  return { person, opted_out: false, entries: kept };
+  return { person, opted_out: false, entries: once(kept) };
+}
+
+/** A person's timeline, oldest first, gathered (each message entry with its whole message). */
+export async function timeline(
+  store: Store,
+  q: TimelineQuery,
+  options: TimelineOptions = {},
+): Promise<Timeline> {
+  const s = await timelineStream(store, q, { messages: true, ...options });
+  const entries: TimelineEntry[] = [];
+  for await (const batch of s.entries) for (const e of batch) entries.push(e);
+  return { person: s.person, opted_out: s.opted_out, entries };
+}
+
+async function* empty(): AsyncGenerator<TimelineEntry[]> {}
+
+async function* once(entries: TimelineEntry[]): AsyncGenerator<TimelineEntry[]> {
+  if (entries.length > 0) yield entries;
+}
+
+/**
+ * True when an entry of the others is to be shown, once the messages before it are read: a
+ * deletion says whether the message was theirs, and an undecided one is shown only if so.
+ */
+function decided(
+  e: TimelineEntry,
+  undecided: ReadonlySet<TimelineEntry>,
+  theirs: ReadonlySet<string>,
+): boolean {
+  if (e.kind !== "deleted") return true;
+  const mine = theirs.has(e.message_id!);
+  e.detail = { theirs: mine };
+  return mine || !undecided.has(e);
+}
+
+/** Their messages as entries (each followed by its hits and signals), a batch at a time. */
+async function* messageEntries(
+  own: AsyncIterable<PersonMessages>,
+  deleted: ReadonlyMap<string, string>,
+  withMessages: boolean,
+  watch: ReadonlySet<string>,
+  theirs: Set<string>,
+): AsyncGenerator<TimelineEntry[]> {
+  for await (const b of own) {
+    const out: TimelineEntry[] = [];
+    const { ts, channel, user_name, message_id, text, records } = b;
+    for (let i = 0; i < b.length; i++) {
+      const id = message_id[i]!;
+      const at = deleted.size > 0 ? deleted.get(id) : undefined;
+      if (watch.size > 0 && watch.has(id)) theirs.add(id);
+      const e: TimelineEntry = {
+        ts: ts[i]!,
+        kind: "message",
+        channel: channel[i]!,
+        user_name: user_name[i]!,
+        message_id: id,
+        text: text[i]!,
+      };
+      if (at !== undefined) e.deleted_at = at;
+      out.push(e);
+      const r = records.size > 0 ? records.get(i) : undefined;
+      if (r === undefined) continue;
+      if (withMessages) e.message = at === undefined ? r : { ...r, deleted_at: at };
+      for (const h of r.hits ?? []) {
+        out.push({
+          ts: e.ts,
+          kind: "hit",
+          channel: e.channel,
+          user_name: e.user_name,
+          message_id: id,
+          text: `watchlist: ${h.subject_key} (${h.how})`,
+          detail: { subject_key: h.subject_key, how: h.how },
+        });
+      }
+      for (const s of r.signals ?? []) {
+        out.push({
+          ts: e.ts,
+          kind: "signal",
+          channel: e.channel,
+          user_name: e.user_name,
+          message_id: id,
+          text: `${s.type}: ${s.snippet}`,
+          detail: { ...s },
+        });
+      }
+    }
+    // In order (the store's is the timeline's) unless a message brought hits or signals.
+    yield out.length === b.length ? out : nearlySorted(out);
+  }
+}
+
+/**
+ * Their entries (a stream in order) with the others (sorted) merged in: the others up to a
+ * batch's last entry go out with it, each as `shown` decides once the messages before it are
+ * read.
+ */
+async function* mergeStream(
+  own: AsyncIterable<TimelineEntry[]>,
+  others: readonly TimelineEntry[],
+  shown: (e: TimelineEntry) => boolean,
+): AsyncGenerator<TimelineEntry[]> {
+  let j = 0;
+  for await (const batch of own) {
+    if (batch.length === 0) continue;
+    const last = batch[batch.length - 1]!;
+    let k = j;
+    while (k < others.length && compareEntries(others[k]!, last) < 0) k++;
+    yield k === j ? batch : merge(batch, others.slice(j, k).filter(shown));
+    j = k;
+  }
+  const rest = others.slice(j).filter(shown);
+  if (rest.length > 0) yield rest;
 }
 
 /** Sorts a list that is in order but for a few neighbours (insertion sort: linear then). */
@@ -277,17 +419,21 @@ function merge(a: TimelineEntry[], b: TimelineEntry[]): TimelineEntry[] {
   return out;
 }
 
-/** The most messages a timeline reads without a limit. */
-const MAX_ENTRIES = 1_000_000;
-
-function messageEntry(m: ShownMessage, kind: "message" | "context"): TimelineEntry {
-  return {
+function messageEntry(
+  m: Message,
+  kind: "message" | "context",
+  deletedAt: string | undefined,
+  withMessage: boolean,
+): TimelineEntry {
+  const e: TimelineEntry = {
     ts: m.ts,
     kind,
     channel: m.channel,
     user_name: m.user_name,
     message_id: m.message_id,
     text: m.text,
-    message: m,
   };
+  if (deletedAt !== undefined) e.deleted_at = deletedAt;
+  if (withMessage) e.message = deletedAt === undefined ? m : { ...m, deleted_at: deletedAt };
+  return e;
 }

@@ -45,6 +45,40 @@ export async function writeFileAtomic(
   }
 }
 
+/**
+ * Writes text made a chunk at a time to `path` atomically (as {@link writeFileAtomic}), each
+ * chunk encoded into one reused buffer and written as it comes: a file of many MB is never
+ * held whole, as one string or as bytes.
+ */
+export async function writeChunksAtomic(path: string, chunks: Iterable<string>): Promise<void> {
+  const dir = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : ".";
+  const tmp = `${path}.tmp-${Deno.pid}-${++counter}`;
+  const encoder = new TextEncoder();
+  let buf = new Uint8Array(1 << 20);
+  try {
+    await Deno.mkdir(dir, { recursive: true });
+    const f = await Deno.open(tmp, { write: true, create: true, truncate: true });
+    try {
+      for (const chunk of chunks) {
+        // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+        if (chunk.length * 3 > buf.length) buf = new Uint8Array(chunk.length * 3);
+        const { written } = encoder.encodeInto(chunk, buf);
+        let off = 0;
+        while (off < written) off += await f.write(buf.subarray(off, written));
+      }
+      await f.syncData();
+    } finally {
+      f.close();
+    }
+    await Deno.rename(tmp, path);
+  } catch (e) {
+    await Deno.remove(tmp).catch(() => {});
+    throw new StoreError(`cannot write ${path}: ${e instanceof Error ? e.message : e}`, {
+      cause: e,
+    });
+  }
+}
+
 /** Serializes a value as pretty JSON with a final newline: the form of every JSON file. */
 export function jsonText(value: unknown): string {
   return JSON.stringify(value, null, 2) + "\n";

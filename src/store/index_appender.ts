@@ -34,8 +34,10 @@ export interface IndexRow {
   mid: string;
   /** Whom the message addresses (mentions, reply), or null when no one. */
   addressed: InteractionRow | null;
-  /** The text as in the record (folded when stored). */
+  /** The text as in the record (folded when stored; as written too when folding changes it). */
   text: string;
+  /** True when the record carries watchlist hits or signals (a timeline reads it for them). @default false */
+  extra?: boolean;
   /** Byte offset of the line in the log and its length without the newline. */
   offset: number;
   length: number;
@@ -51,6 +53,7 @@ export function indexRowOf(m: Message, offset: number, length: number): IndexRow
     mid: m.message_id,
     addressed: interactionRowOf(m),
     text: m.text,
+    extra: (m.hits?.length ?? 0) > 0 || (m.signals?.length ?? 0) > 0,
     offset,
     length,
   };
@@ -85,8 +88,8 @@ export function rowBatch(ix: MessageIndex): RowBatch {
     (stmt("SELECT coalesce(max(rid), 0) AS r FROM messages").get() as { r: number }).r,
   );
   const ins = stmt(
-    "INSERT INTO messages(ts, uid, pid, cid, mid, text, off, len) " +
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    "INSERT INTO messages(ts, uid, pid, cid, mid, text, raw, extra, off, len) " +
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
   );
   const addressed = stmt(
     "INSERT INTO interactions(rid, ts, pid, uid, cid, mentions, reply_login, reply_id) " +
@@ -98,13 +101,16 @@ export function rowBatch(ix: MessageIndex): RowBatch {
       const uid = ix.nameId(r.user);
       const pid = ix.nameId(r.person);
       const cid = ix.nameId(r.channel);
+      const folded = fold(r.text);
       const rid = ins.run(
         r.ts,
         uid,
         pid,
         cid,
         r.mid,
-        fold(r.text),
+        folded,
+        folded === r.text ? null : r.text,
+        r.extra ? 1 : 0,
         r.offset,
         r.length,
       ).lastInsertRowid;

@@ -25,7 +25,13 @@
  */
 import type { DatabaseSync } from "node:sqlite";
 import type { Message } from "../schemas.ts";
-import type { AuthorCount, InteractionInput, InteractionScope } from "./store.ts";
+import type {
+  AuthorCount,
+  InteractionInput,
+  InteractionRecord,
+  InteractionScope,
+} from "./store.ts";
+import { IsoTimes } from "./iso_times.ts";
 
 /** The tables of the interactions, created with the index. */
 export const INTERACTION_SCHEMA = `
@@ -90,10 +96,10 @@ function scopeWhere(
 /** Every name of the index by id (logins, channels, person keys). */
 function namesById(db: DatabaseSync): Map<number, string> {
   const out = new Map<number, string>();
-  for (
-    const r of db.prepare("SELECT id, name FROM names").all() as Array<{ id: number; name: string }>
-  ) {
-    out.set(Number(r.id), r.name);
+  const stmt = db.prepare("SELECT id, name FROM names");
+  stmt.setReturnArrays(true);
+  for (const [id, name] of stmt.all() as unknown as Array<[number, string]>) {
+    out.set(Number(id), name);
   }
   return out;
 }
@@ -121,35 +127,33 @@ export function indexedInteractions(
   const { where, params } = scopeWhere(q, cid, excluded);
   const name = (id: number | bigint) => names.get(Number(id)) ?? "";
   const addressing: InteractionInput["addressing"] = [];
-  const rows = db.prepare(
+  // Rows as arrays: node:sqlite builds an object per row at several times the cost.
+  const stmt = db.prepare(
     `SELECT ts, pid, uid, cid, mentions, reply_login, reply_id FROM interactions ${where}`,
-  ).all(...params) as Array<{
-    ts: number;
-    pid: number;
-    uid: number;
-    cid: number;
-    mentions: string;
-    reply_login: string | null;
-    reply_id: string | null;
-  }>;
-  for (const r of rows) {
-    const person = name(r.pid);
-    addressing.push({
-      ts: new Date(Number(r.ts)).toISOString(),
-      channel: name(r.cid),
+  );
+  stmt.setReturnArrays(true);
+  const rows = stmt.all(...params) as unknown as Array<
+    [number, number, number, number, string, string | null, string | null]
+  >;
+  // In log order, close to time order: most times share the minute of the one before.
+  const iso = new IsoTimes();
+  for (const [ts, pid, uid, cid, mentions, replyLogin, replyId] of rows) {
+    const person = name(pid);
+    const r: InteractionRecord = {
+      ts: iso.of(Number(ts)),
+      channel: name(cid),
       user_id: person.startsWith("#") ? person.slice(1) : null,
-      user_name: name(r.uid),
-      mentions: r.mentions === "" ? [] : r.mentions.split(" "),
-      ...(r.reply_login !== null
-        ? {
-          reply_to: {
-            message_id: "",
-            user_name: r.reply_login,
-            ...(r.reply_id !== null ? { user_id: r.reply_id } : {}),
-          },
-        }
-        : {}),
-    });
+      user_name: name(uid),
+      mentions: mentions === "" ? [] : mentions.split(" "),
+    };
+    if (replyLogin !== null) {
+      r.reply_to = {
+        message_id: "",
+        user_name: replyLogin,
+        ...(replyId !== null ? { user_id: replyId } : {}),
+      };
+    }
+    addressing.push(r);
   }
   // Counted in the person index's order (no sort; no table reads without a channel).
   const counts = db.prepare(

@@ -12,6 +12,10 @@
  *   busy user over 1M rows, measured with bench/search.ts), at about a quarter of the index's
  *   ingest cost. The channel index holds no text: a channel has far more rows than a user, so
  *   the copy costs ingest more than it saves the rarer "channel + word".
+ * - A person index on (person, ts, message_id, channel, user, extra, offset, length, text as
+ *   written): one person's messages in time order from the index alone, the text as the record
+ *   has it (`raw` holds it when folding changed it; `extra` marks records with hits or signals,
+ *   the only ones a timeline reads from the log): see `person_rows.ts`.
  * - `fts`: FTS5 over the folded text with the trigram tokenizer (`case_sensitive 1`, since the
  *   text is folded already; `detail=none` keeps it 2.5x smaller and twice as fast to build;
  *   `columnsize=0` drops the per-row size table, which only ranking reads: FTS inserts ~30%
@@ -37,7 +41,9 @@ import { INTERACTION_SCHEMA } from "./interaction_index.ts";
 
 /** Bumped when the layout changes: an index of another version is dropped and rebuilt. */
 // 7: the person of each message (`pid`), the event index and the interactions (issue 16).
-export const INDEX_VERSION = "7";
+// 8: the text as written (`raw`, when folding changes it) and `extra` (hits or signals), so
+// the person index alone answers a timeline.
+export const INDEX_VERSION = "8";
 
 /** The SQL that creates the index's tables (each statement idempotent). */
 export const INDEX_SCHEMA = `
@@ -50,13 +56,16 @@ CREATE TABLE IF NOT EXISTS messages(
   cid INTEGER NOT NULL,
   mid TEXT NOT NULL,
   text TEXT NOT NULL,
+  raw TEXT,
+  extra INTEGER NOT NULL,
   off INTEGER NOT NULL,
   len INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS messages_user ON messages(uid, ts, text);
 CREATE INDEX IF NOT EXISTS messages_channel ON messages(cid, ts);
 CREATE INDEX IF NOT EXISTS messages_ts ON messages(ts);
-CREATE INDEX IF NOT EXISTS messages_person ON messages(pid, ts, mid, off, len, cid);
+CREATE INDEX IF NOT EXISTS messages_person
+  ON messages(pid, ts, mid, cid, uid, extra, off, len, coalesce(raw, text));
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
   text, content='messages', content_rowid='rid', tokenize='trigram case_sensitive 1',
   detail=none, columnsize=0

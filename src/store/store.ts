@@ -58,8 +58,10 @@ import type {
   StoreStatus,
 } from "./store_upkeep.ts";
 import type { ForgetChange, ForgetPlan, Residue } from "./forget_plan.ts";
+import type { PersonMessageQuery, PersonMessages } from "./person_queries.ts";
 
 export type { LoginSpan };
+export type { PersonMessageQuery, PersonMessages } from "./person_queries.ts";
 
 export type {
   AboutQuery,
@@ -199,6 +201,11 @@ export interface Store {
    * (enough to resolve and list them).
    */
   loginSpans(about?: readonly string[]): Promise<LoginSpan[]>;
+  /**
+   * One person's messages (raw: the query layer applies the opt-out list), oldest first (ties
+   * by message_id), in batches: for a timeline, which shows what each says, not whole records.
+   */
+  personMessages(q: PersonMessageQuery): AsyncIterable<PersonMessages>;
   /** Every display name seen, by rollup key (`#<user_id>` or login); current as `loginSpans`. */
   displayNames(): Promise<Map<string, string[]>>;
   /**

@@ -176,6 +176,7 @@ export const TimelineEntry = z.object({
   message_id: z.string().nullable(),
   text: z.string(),
   detail: z.record(z.string(), z.unknown()).optional(),
+  deleted_at: z.string().optional().describe("when a moderator deleted the message"),
   message: ShownMessage.optional(),
 });
 

@@ -10,9 +10,12 @@ import { openStore, type Store } from "../../src/store/store.ts";
 import type { ChatEvent, Message } from "../../src/schemas.ts";
 import { eventPersonKey, personKey } from "../../src/analysis/identity.ts";
 import type { Literal } from "../../src/store/message_query.ts";
-import { timeline } from "../../src/query/timeline.ts";
+import { timeline, timelineStream } from "../../src/query/timeline.ts";
 import { searchMessages } from "../../src/query/search.ts";
-import { msg } from "../support/messages.ts";
+import { msg, relSignal } from "../support/messages.ts";
+import fc from "fast-check";
+import { IsoTimes } from "../../src/store/iso_times.ts";
+import type { PersonMessageQuery } from "../../src/store/store.ts";
 import { tempDir } from "../support/cli.ts";
 import { postgresOrSkip } from "../support/postgres.ts";
 
@@ -39,9 +42,16 @@ function chat(): { messages: Message[]; events: ChatEvent[] } {
       message_id: `m${String(i).padStart(3, "0")}`,
       user_id: p.id,
       user_name: p.login(i),
-      text: mentions.length ? mentions.map((m) => `@${m}`).join(" ") + " hi" : `line ${i}`,
+      // Some as written differ from their folding (the person index keeps them as written).
+      text: mentions.length
+        ? mentions.map((m) => `@${m}`).join(" ") + " hi"
+        : i % 4 === 1
+        ? `Line ${i} KEKW Ünïcode`
+        : `line ${i}`,
       mentions,
       source: "twitch-irc",
+      // Some carry signals: the timeline reads their records for them.
+      ...(i % 13 === 0 ? { signals: [relSignal("talker", `line ${i}`)] } : {}),
     }));
     if (i % 11 === 0 && i > 0) {
       const m = messages[messages.length - 1]!;
@@ -126,6 +136,45 @@ async function checkReads(store: Store, all: Message[], events: ChatEvent[], lab
       wantEvents.map((e) => e.event_id).sort(),
       `${label}: events of ${keys}`,
     );
+  }
+  // A person's messages for a timeline: oldest first, as written, records when they matter.
+  for (const keys of [["#7"], ["plainuser"], ["#8", "plainuser"], ["nobody"]]) {
+    const want = all.filter((m) => keys.includes(personKey(m))).sort(asc);
+    const shown = (ms: readonly Message[]) =>
+      ms.map((m) => [m.ts, m.message_id, m.channel, m.user_name, m.text, m.signals?.length ?? 0]);
+    const cases: Array<[PersonMessageQuery, Message[]]> = [
+      [{ persons: keys }, want],
+      [{ persons: keys, limit: 5 }, want.slice(-5)],
+      [{ persons: keys, records: true }, want],
+      [
+        { persons: keys, excludeChannels: ["devchat"], sinceMs: BASE + 5_000 },
+        want.filter((m) => m.channel !== "devchat" && Date.parse(m.ts) >= BASE + 5_000),
+      ],
+    ];
+    for (const [q, expected] of cases) {
+      const got: Message[] = [];
+      for await (const b of store.personMessages(q)) {
+        for (let i = 0; i < b.length; i++) {
+          const r = b.records.get(i);
+          if (q.records) assert.ok(r, `${label}: record of ${b.message_id[i]}`);
+          got.push({
+            ...msg({
+              ts: b.ts[i]!,
+              message_id: b.message_id[i]!,
+              channel: b.channel[i]!,
+              user_name: b.user_name[i]!,
+              text: b.text[i]!,
+            }),
+            ...(r?.signals ? { signals: r.signals } : {}),
+          });
+        }
+      }
+      assert.deepEqual(
+        shown(got),
+        shown(expected),
+        `${label}: person messages ${JSON.stringify(q)}`,
+      );
+    }
   }
   // Context: two before and two after each anchor in its channel.
   const anchors = all.filter((_, i) => i % 17 === 3);
@@ -218,6 +267,15 @@ Deno.test("timeline: every message of the person, by index, in time order", asyn
     assert.deepEqual(order, [...order].sort());
     const page = await timeline(store, { user: "newname", limit: 3 });
     assert.deepEqual(page.entries, (await timeline(store, { user: "#7" })).entries.slice(-3));
+    // The stream (from the person index alone) gives the same entries without whole messages.
+    for (const q of [{ user: "#7" }, { user: "plainuser", limit: 7 }, { user: "#7", context: 1 }]) {
+      const whole = await timeline(store, q);
+      const s = await timelineStream(store, q);
+      const streamed = [];
+      for await (const b of s.entries) streamed.push(...b);
+      assert.deepEqual(streamed, whole.entries.map(({ message: _, ...e }) => e), JSON.stringify(q));
+      assert.ok(whole.entries.some((e) => e.kind === "signal") || q.user === "plainuser");
+    }
   } finally {
     await store.close();
   }
@@ -259,4 +317,23 @@ Deno.test("opt-out of one login leaves the person out under every login, in a ch
   } finally {
     await store.close();
   }
+});
+
+Deno.test("IsoTimes.of() writes what Date#toISOString writes, in runs and alone", () => {
+  const iso = new IsoTimes();
+  fc.assert(
+    fc.property(
+      fc.array(fc.integer({ min: -62167219200000, max: 253402300799999 }), { maxLength: 20 }),
+      fc.integer({ min: 0, max: 120_000 }),
+      (starts, step) => {
+        for (const start of starts) {
+          for (let k = 0; k < 5; k++) {
+            const ms = start + k * step;
+            if (ms > 253402300799999) continue;
+            assert.equal(iso.of(ms), new Date(ms).toISOString());
+          }
+        }
+      },
+    ),
+  );
 });

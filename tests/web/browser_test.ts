@@ -135,10 +135,12 @@ Deno.test("the workspace page, used in Chromium", async (t) => {
     const entries = page.getByTestId("timeline").locator("li.entry");
     await entries.first().waitFor();
     assert.ok(await entries.count() > 0);
+    await shot(page, "timeline");
     await page.getByRole("link", { name: "Contacts" }).click();
     await page.getByRole("heading", { name: "Contacts of someuser" }).waitFor();
     const first = page.getByTestId("contacts").getByRole("link").first();
     await first.waitFor();
+    await shot(page, "contacts");
     const login = await first.innerText();
     await first.click();
     await page.getByRole("heading", { name: new RegExp(login) }).first().waitFor();

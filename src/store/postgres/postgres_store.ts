@@ -27,6 +27,7 @@ import { type ChatEvent, type Message, PrivacyFile, UserProfile } from "../../sc
 import { StoreError } from "../../errors.ts";
 import type { LoginSpan } from "../../analysis/identity.ts";
 import { aroundBySearch } from "../message_context.ts";
+import { personMessagesBySearch } from "../person_messages.ts";
 import { layout, type ProfileKind } from "../layout.ts";
 import type {
   AboutQuery,
@@ -44,6 +45,8 @@ import type {
   MessagePage,
   MessageQuery,
   NewMessages,
+  PersonMessageQuery,
+  PersonMessages,
   RebuildRequest,
   RebuildSummary,
   Residue,
@@ -315,6 +318,10 @@ export class PostgresStore implements Store {
 
   around(anchors: readonly Anchor[], n: number): Promise<Message[]> {
     return aroundBySearch((q) => this.searchMessages(q), anchors, n);
+  }
+
+  personMessages(q: PersonMessageQuery): AsyncIterable<PersonMessages> {
+    return personMessagesBySearch((m) => this.searchMessages(m), q);
   }
 
   async *messagesAbout(q: AboutQuery): AsyncIterable<Message> {
