@@ -66,3 +66,24 @@ export const DENO: string = Deno.execPath();
 export function perSecond(count: number, ms: number): string {
   return `${Math.round((count * 1000) / ms).toLocaleString("en-US")}/s`;
 }
+
+/**
+ * The `deno run` flags of a tree's `cli` task in its `deno.json` (permissions and V8 flags: what
+ * `deno task cli` starts main.ts with), so that a bench measures the program as a user runs it.
+ */
+export async function cliTaskFlags(tree: string): Promise<string[]> {
+  const path = `${tree.replace(/\/$/, "")}/deno.json`;
+  const conf = JSON.parse(await Deno.readTextFile(path));
+  const words = String(conf.tasks?.cli ?? "").split(/\s+/);
+  const from = words.indexOf("run");
+  const to = words.indexOf("main.ts");
+  if (from < 0 || to < from) {
+    throw new Error(`${path}: no task cli of the form "deno run ... main.ts"`);
+  }
+  return words.slice(from + 1, to);
+}
+
+/** The `--v8-flags=...` among {@link cliTaskFlags} (none when the task sets no V8 flag). */
+export async function cliTaskV8Flags(tree: string): Promise<string[]> {
+  return (await cliTaskFlags(tree)).filter((f) => f.startsWith("--v8-flags"));
+}

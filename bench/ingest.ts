@@ -14,8 +14,8 @@
  */
 import { parseArgs } from "node:util";
 import { join } from "node:path";
-import { generateChat } from "../scripts/chatgen.ts";
-import { DENO, measure, perSecond } from "./_proc.ts";
+import { type ChatFixture, writeChatFixture } from "./_chat_fixture.ts";
+import { cliTaskFlags, DENO, measure, perSecond } from "./_proc.ts";
 
 const { values, positionals } = parseArgs({
   args: Deno.args,
@@ -34,40 +34,8 @@ const extra = positionals;
 const root = new URL("..", import.meta.url).pathname;
 const tmp = await Deno.makeTempDir({ prefix: "osint-ingest-" });
 
-async function makeFixture(n: number): Promise<{ dir: string; channels: string[] }> {
-  const dir = join(tmp, `fx-${n}`);
-  await Deno.mkdir(join(dir, "chat"), { recursive: true });
-  const channels = Array.from({ length: nChannels }, (_, i) => `bench_channel_${i}`);
-  const files = new Map<string, Deno.FsFile>();
-  for (const c of channels) {
-    files.set(c, await Deno.open(join(dir, "chat", `${c}.jsonl`), { write: true, create: true }));
-  }
-  const enc = new TextEncoder();
-  const bufs = new Map<string, string[]>(channels.map((c) => [c, []]));
-  for (
-    const l of generateChat({
-      seed: 42,
-      channels,
-      users: 20000,
-      count: n,
-      startMs: Date.parse("2025-09-01T00:00:00Z"),
-      meanGapMs: 50,
-      ids: true,
-    })
-  ) {
-    const b = bufs.get(l.channel)!;
-    b.push(JSON.stringify(l));
-    if (b.length >= 10000) {
-      await files.get(l.channel)!.write(enc.encode(b.join("\n") + "\n"));
-      b.length = 0;
-    }
-  }
-  for (const [c, b] of bufs) {
-    if (b.length) await files.get(c)!.write(enc.encode(b.join("\n") + "\n"));
-    files.get(c)!.close();
-  }
-  await Deno.copyFile(join(root, "fixtures", "emotes.json"), join(dir, "emotes.json"));
-  return { dir, channels };
+function makeFixture(n: number): Promise<ChatFixture> {
+  return writeChatFixture(join(tmp, `fx-${n}`), n, nChannels);
 }
 
 const BASELINE = `
@@ -125,9 +93,8 @@ async function chatRun(
   await new Deno.Command("sync").output().catch(() => {});
   const run = await measure(DENO, [
     "run",
-    "--allow-read",
-    "--allow-write",
-    "--allow-env",
+    // As `deno task cli` runs it (its V8 flags shape the peak RSS this bench reports).
+    ...(await cliTaskFlags(root)),
     join(root, "main.ts"),
     "chat",
     "run",

@@ -12,7 +12,9 @@
  *    message events.
  *
  * The rate is messages over the time from the first send to the last message counted; the peak
- * RSS is the kernel's high-water mark (VmHWM) of the client process.
+ * RSS is the kernel's high-water mark (VmHWM) of the client process. The liveSource (and the
+ * pipeline's `chat run`) run with the V8 flags of the `cli` task in `deno.json`, as a user's
+ * `deno task cli chat run` does; the peers with Deno's defaults.
  *
  * **Pipeline**: `main.ts chat run --server ws://...` into a temporary data dir (analysis, log,
  * index, profiles: everything a user runs), stopped with SIGINT, its log checked for loss and
@@ -38,6 +40,7 @@ import { Duplex } from "node:stream";
 import { join } from "node:path";
 import { FakeTwitch } from "../tests/support/fake_twitch.ts";
 import { FakeChat } from "../tests/support/fake_chat.ts";
+import { cliTaskV8Flags } from "./_proc.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -418,6 +421,8 @@ async function flood(
     args: [
       "run",
       "-A",
+      // The liveSource runs with the V8 flags `deno task cli` gives `chat run` (its tree's).
+      ...(kind === "source" ? await cliTaskV8Flags(tree ?? root) : []),
       self,
       "--client",
       kind,
@@ -555,6 +560,7 @@ if (!only || only === "flood") {
   }
 }
 if (!only || only === "pipeline") {
+  const v8Flags = await cliTaskV8Flags(root);
   const dataDir = await Deno.makeTempDir({ prefix: "osint-live-bench-" });
   const logPath = join(dataDir, "logs", "messages.jsonl");
   const result = await phase(
@@ -566,6 +572,7 @@ if (!only || only === "pipeline") {
         args: [
           "run",
           "-A",
+          ...v8Flags,
           join(root, "main.ts"),
           "chat",
           "run",

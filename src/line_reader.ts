@@ -17,12 +17,6 @@ export const MAX_LINE_BYTES = 64 * 1024;
 const fatalDecoder = new TextDecoder("utf-8", { fatal: true });
 const lenientDecoder = new TextDecoder("utf-8");
 
-function countNewlines(chunk: Uint8Array, from: number, to: number): number {
-  let n = 0;
-  for (let i = chunk.indexOf(10, from); i !== -1 && i < to; i = chunk.indexOf(10, i + 1)) n++;
-  return n;
-}
-
 /**
  * Pushes the whole lines of `chunk` from `pos` when they are all valid UTF-8 and short enough,
  * decoded in one call; returns the position after the last newline taken, or `pos` when the
@@ -106,9 +100,11 @@ export async function* readLineBatches(
     while (pos < chunk.length) {
       if (carryLen === 0 && !skipping && !bulkRefused) {
         // Fast path: decode every whole line left in the chunk with one call, then split.
+        const before = out.length;
         const bulk = bulkLines(chunk, pos, max, lineNo, offset, out);
         if (bulk > pos) {
-          lineNo += countNewlines(chunk, pos, bulk);
+          // One line pushed per newline taken.
+          lineNo += out.length - before;
           offset += bulk - pos;
           pos = bulk;
           continue;

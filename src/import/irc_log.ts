@@ -8,7 +8,7 @@
  * @module
  */
 import { parseIrcLine } from "../chat/irc.ts";
-import { twitchMeaning } from "../chat/twitch.ts";
+import { privmsgMeaning, type TwitchMeaning, twitchMeaning } from "../chat/twitch.ts";
 import type { Source } from "../schemas.ts";
 import { openBytes } from "./input.ts";
 import { readLineBatches } from "../line_reader.ts";
@@ -60,7 +60,19 @@ export function parseIrcLogLine(
   fallbackMs: number | null = null,
   source: Source = "import:irc",
 ): Outcome {
-  if (text.length === 0 || text.trim() === "") return SKIP;
+  if (text.length === 0) return SKIP;
+  // A PRIVMSG in the shape Twitch sends is read in one pass, as the live client reads it (its
+  // meaning equals the general path's); anything else goes through the general parser below.
+  if (text.charCodeAt(0) === 64 /* @ */) {
+    const tagsEnd = text.indexOf(" ");
+    const timed = fallbackMs !== null ||
+      (tagsEnd > 0 && text.lastIndexOf("tmi-sent-ts=", tagsEnd) > 0);
+    if (timed) {
+      const fast = privmsgMeaning(text, fallbackMs ?? Date.now());
+      if (fast !== undefined) return fromMeaning(fast, fallbackMs, source);
+    }
+  }
+  if (text.trim() === "") return SKIP;
   const line = parseIrcLine(text);
   if (!line.ok) return problem(`not an IRC line (${line.reason})`);
   const c = line.command;
@@ -74,6 +86,11 @@ export function parseIrcLogLine(
   // whose sent time breaks the rule is refused rather than stored at the time of the import.
   const meaning = twitchMeaning(line, fallbackMs ?? Date.now());
   if (meaning === undefined) return SKIP;
+  return fromMeaning(meaning, fallbackMs, source);
+}
+
+/** The outcome of a line's meaning, from `source`. */
+function fromMeaning(meaning: TwitchMeaning, fallbackMs: number | null, source: Source): Outcome {
   if (meaning.kind === "invalid") return problem(meaning.reason);
   if (fallbackMs === null && meaning.warning !== undefined) {
     return problem(meaning.warning.replace(/; the receive time is used$/, ""));

@@ -26,31 +26,27 @@ import { StoreError, wrapError } from "../errors.ts";
 import { readJsonLines } from "../line_reader.ts";
 import type { ChatEvent, Message, PrivacyFile, UserProfile } from "../schemas.ts";
 import { jsonText, writeFileAtomic } from "./atomic.ts";
-import { writerBusy } from "./writer_lock.ts";
 import { deletions, searchEvents } from "./event_search.ts";
 import { readJsonFile, readSchemaFile } from "./json_file.ts";
 import { layout, profileDir, type ProfileKind, profilePath } from "./layout.ts";
 import type { JsonlLog } from "./log.ts";
-import { type LogMark, markHolds } from "./log_mark.ts";
-import { MessageIndex } from "./message_index.ts";
 import { derivedCurrent } from "./derived_current.ts";
 import { search } from "./message_search.ts";
 import { aroundBySearch, indexedMessagesAround } from "./message_context.ts";
 import {
-  pendingProfileFiles,
   persistedRollupMark,
   readDisplayNames,
   readIdentitiesAbout,
   readLoginSpans,
 } from "./profile_state.ts";
 import { logMessagesSince } from "./log_tail.ts";
+import { coverage, storeStatus } from "./embedded_status.ts";
 import type { LoginSpan } from "../analysis/identity.ts";
 import type {
   AboutQuery,
   Anchor,
   AppendOutcome,
   CatchUpSummary,
-  Coverage,
   EventPage,
   EventQuery,
   Follower,
@@ -357,56 +353,4 @@ async function listNames(dir: string): Promise<string[]> {
     if (!(e instanceof Deno.errors.NotFound)) throw e;
   }
   return names.sort();
-}
-
-/** Where a mark stands against the log (`logBytes` null: there is no log). */
-function coverage(logPath: string, logBytes: number | null, mark: LogMark | null): Coverage {
-  if (logBytes === null) return "no-log";
-  if (mark === null) return "missing";
-  const f = Deno.openSync(logPath, { read: true });
-  try {
-    if (!markHolds(f, logBytes, mark)) return "stale";
-  } finally {
-    f.close();
-  }
-  return mark.offset < logBytes ? "behind" : "current";
-}
-
-async function storeStatus(dataDir: string): Promise<StoreStatus> {
-  const l = layout(dataDir);
-  let logBytes: number | null = null;
-  try {
-    logBytes = (await Deno.stat(l.messages)).size;
-  } catch {
-    // No log yet.
-  }
-  const writer = (await writerBusy(dataDir)) ? "busy" : "free";
-  const rollups = persistedRollupMark(dataDir);
-  // Folded but not written (a failed run): the files are stale until a writer writes them.
-  const pendingFiles = pendingProfileFiles(dataDir);
-  const out = (state: Coverage, indexedBytes: number, indexedMessages: number): StoreStatus => ({
-    index: l.index,
-    log: l.messages,
-    log_bytes: logBytes ?? 0,
-    state,
-    indexed_bytes: indexedBytes,
-    indexed_messages: indexedMessages,
-    profiles_state: pendingFiles > 0 ? "stale" : coverage(l.messages, logBytes, rollups),
-    profiles_pending_files: pendingFiles,
-    profiles_bytes: rollups?.offset ?? 0,
-    writer,
-  });
-  let ix: MessageIndex;
-  try {
-    await Deno.stat(l.index);
-    ix = MessageIndex.open(l.index, { readOnly: true });
-  } catch {
-    return out(coverage(l.messages, logBytes, null), 0, 0);
-  }
-  try {
-    const mark = ix.mark;
-    return out(coverage(l.messages, logBytes, mark), mark.offset, ix.count());
-  } finally {
-    ix.close();
-  }
 }

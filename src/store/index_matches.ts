@@ -16,7 +16,7 @@
  *
  * @module
  */
-import { ftsExpression } from "./fts_expression.ts";
+import { narrowingExpression } from "./trigram_choice.ts";
 import type { Candidate, IndexLiteral, IndexQuery } from "./index_query.ts";
 import type { MessageIndex } from "./message_index.ts";
 
@@ -59,13 +59,20 @@ export function clauseConditions(
   }
 }
 
-/** The WHERE clause (and parameters) of every row matching `q`, whatever its limit. */
+/**
+ * The FROM and WHERE clauses (and their parameters, in order) of every row matching `q`,
+ * whatever its limit. With needles and no user, channel or person, the rows come from FTS's
+ * matches joined to the table, so that SQLite reads them as FTS finds them: a capped count
+ * stops after `cap` rows, where `rid IN (SELECT rowid FROM fts ...)` first listed every match
+ * (counting up to 1,000 of "speedrun" over 1M rows: 10 -> 0.6 ms).
+ */
 export function matchingWhere(
   ix: MessageIndex,
   q: IndexQuery,
-): { where: string; params: Array<number | string> } | null {
+): { from: string; where: string; params: Array<number | string> } | null {
   const conds: string[] = [];
   const params: Array<number | string> = [];
+  let from = "messages";
   for (const [col, name] of [["uid", q.user], ["cid", q.channel]] as const) {
     if (name === undefined) continue;
     const id = ix.lookupName(name);
@@ -89,18 +96,18 @@ export function matchingWhere(
   }
   // Without a user or channel, FTS narrows to the rows holding every needle's trigrams.
   const expr = q.user === undefined && q.channel === undefined && q.persons === undefined
-    ? ftsExpression(q.terms)
+    ? narrowingExpression(ix, q.terms)
     : null;
   if (expr !== null) {
-    conds.push("rid IN (SELECT rowid FROM fts WHERE fts MATCH ?)");
-    params.push(expr);
+    from = "(SELECT rowid AS fts_rid FROM fts WHERE fts MATCH ?) JOIN messages ON rid = fts_rid";
+    params.unshift(expr);
   }
   for (const t of q.terms) {
     conds.push("instr(text, ?) > 0");
     params.push(t);
   }
   clauseConditions(ix, q.clauses ?? [], conds, params);
-  return { where: conds.length ? `WHERE ${conds.join(" AND ")}` : "", params };
+  return { from, where: conds.length ? `WHERE ${conds.join(" AND ")}` : "", params };
 }
 
 /** How many indexed rows match `q` (its limit ignored), counted inside SQLite. */
@@ -108,7 +115,7 @@ export function countMatching(ix: MessageIndex, q: IndexQuery): number {
   const w = matchingWhere(ix, q);
   if (w === null) return 0;
   return Number(
-    (ix.file.stmt(`SELECT count(*) AS n FROM messages ${w.where}`).get(...w.params) as {
+    (ix.file.stmt(`SELECT count(*) AS n FROM ${w.from} ${w.where}`).get(...w.params) as {
       n: number;
     }).n,
   );
@@ -123,7 +130,7 @@ export function countMatchingUpTo(ix: MessageIndex, q: IndexQuery, cap: number):
   if (w === null) return 0;
   return Number(
     (ix.file.stmt(
-      `SELECT count(*) AS n FROM (SELECT 1 FROM messages ${w.where} LIMIT ?)`,
+      `SELECT count(*) AS n FROM (SELECT 1 FROM ${w.from} ${w.where} LIMIT ?)`,
     ).get(...w.params, cap) as { n: number }).n,
   );
 }
@@ -135,7 +142,7 @@ export function countMatchingUpTo(ix: MessageIndex, q: IndexQuery, cap: number):
 export function* matchingRows(ix: MessageIndex, q: IndexQuery): Generator<Candidate> {
   const w = matchingWhere(ix, q);
   if (w === null) return;
-  const stmt = ix.file.stmt(`SELECT ts, mid, off, len FROM messages ${w.where}`);
+  const stmt = ix.file.stmt(`SELECT ts, mid, off, len FROM ${w.from} ${w.where}`);
   for (
     const r of stmt.iterate(...w.params) as Iterable<
       { ts: number; mid: string; off: number; len: number }

@@ -265,17 +265,27 @@ export class JsonlLog<T> {
         const lines: string[] = [];
         // Each id is hashed once: to test the table now, and to enter it after the write.
         const prints: Array<readonly [number, number]> = [];
-        const inBatch = new Set<string>();
+        // The batch's own ids by fingerprint (open addressing; a slot holds 1 + the index of
+        // the written record), to drop a repeat within the batch: a Set of the id strings
+        // cost several times the fingerprints, which are computed anyway.
+        const ids: string[] = [];
+        const mask = (1 << Math.ceil(Math.log2(Math.max(16, records.length * 2)))) - 1;
+        const slots = new Int32Array(mask + 1);
         let duplicates = 0;
         let reader: Deno.FsFile | null = null;
         try {
-          for (const r of records) {
+          next: for (const r of records) {
             const id = this.#options.idOf(r);
-            if (inBatch.has(id)) {
-              duplicates++;
-              continue;
-            }
             const print = fingerprint(id);
+            let slot = print[0] & mask;
+            for (let j = slots[slot]!; j !== 0; j = slots[slot]!) {
+              const p = prints[j - 1]!;
+              if (p[0] === print[0] && p[1] === print[1] && ids[j - 1] === id) {
+                duplicates++;
+                continue next;
+              }
+              slot = (slot + 1) & mask;
+            }
             if (
               this.#recent.mayHaveFingerprint(print) || this.#runs.mayHave(print[0], print[1])
             ) {
@@ -285,9 +295,10 @@ export class JsonlLog<T> {
                 continue;
               }
             }
-            inBatch.add(id);
             prints.push(print);
+            ids.push(id);
             written.push(r);
+            slots[slot] = written.length;
             lines.push(this.#options.serialize(r));
           }
         } finally {
@@ -296,7 +307,7 @@ export class JsonlLog<T> {
         if (lines.length === 0) return { written, duplicates, repairs };
         const scratch = this.#scratch ?? new Uint8Array(SCRATCH_BYTES);
         this.#scratch = null;
-        const { buffer, bytes } = encodeLines(lines, scratch);
+        const { buffer, bytes, ends } = encodeLines(lines, scratch);
         const f = await Deno.open(this.path, { append: true, create: true });
         try {
           let off = 0;
@@ -304,15 +315,10 @@ export class JsonlLog<T> {
           await f.syncData();
           const st = await f.stat();
           // Offsets of the new lines: the file ended at #offset before this write (we hold
-          // the lock and caught up), and each line is its UTF-8 length plus the newline.
-          // JSON never holds a raw newline, so the encoded batch's newline bytes end the lines.
-          let at = this.#offset;
-          let start = 0;
+          // the lock and caught up), and each line starts where the one before it ended.
+          const base = this.#offset;
           for (let i = 0; i < lines.length; i++) {
-            const nl = bytes.indexOf(10, start);
-            this.#recent.addFingerprint(prints[i]!, at);
-            at += nl - start + 1;
-            start = nl + 1;
+            this.#recent.addFingerprint(prints[i]!, base + (i === 0 ? 0 : ends[i - 1]!));
           }
           this.#ino = st.ino;
           this.#offset = st.size;

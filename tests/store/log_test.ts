@@ -345,3 +345,27 @@ Deno.test("JsonlLog dedups a line over 64 KiB already in an old log, after a res
   assert.equal(again.duplicates, 9);
   assert.equal((await linesOf(path)).filter((r) => r.id === "long-1").length, 1);
 });
+
+Deno.test("JsonlLog.append() keeps the first of each id within and across batches, as a set of ids would", async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(fc.array(fc.integer({ min: 0, max: 60 }), { maxLength: 80 }), { maxLength: 5 }),
+      async (batches) => {
+        await using dir = await tempDir();
+        const log = openLog(join(dir.path, "x.jsonl"), 16);
+        const seen = new Set<string>();
+        for (const batch of batches) {
+          const records = batch.map((n) => ({ id: `id-${n}`, text: `é ${n}` }));
+          const expected = records.filter((r) => !seen.has(r.id) && seen.add(r.id) !== undefined);
+          const r = await log.append(records);
+          assert.deepEqual(r.written.map((x) => x.id), expected.map((x) => x.id));
+          assert.equal(r.duplicates, records.length - expected.length);
+        }
+        const lines = (await Deno.readTextFile(join(dir.path, "x.jsonl")).catch(() => ""))
+          .split("\n").filter((l) => l !== "");
+        assert.deepEqual(lines.map((l) => idFromLine(l, "id")), [...seen]);
+      },
+    ),
+    { numRuns: 40 },
+  );
+});

@@ -282,6 +282,15 @@ for (const f of FLAVOURS) {
           spans.map((x) => `${x.person}:${x.login}:${x.count}`).sort(),
           ["#100:newname:1", "#100:oldname:2", "#200:oldname:1"],
         );
+        // A search by person finds their messages under every login they used, and only theirs.
+        const byPerson = async (...keys: string[]) =>
+          (await store.searchMessages({
+            clauses: [keys.map((value) => ({ negated: false, term: { field: "person", value } }))],
+            limit: 10,
+          })).messages.map((m) => m.text);
+        assert.deepEqual(await byPerson("#100"), ["renamed", "second", "first"]);
+        assert.deepEqual(await byPerson("#200", "no_id_user"), ["no id", "recycled"]);
+        assert.deepEqual(await byPerson("#300"), []);
         // The files are placed the same way.
         await store.rebuild();
         const files = await readTree(join(dir.path, "profiles", "users"));

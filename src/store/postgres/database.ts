@@ -27,7 +27,6 @@ import {
 import { deletions, insertEvents, type PgEventQuery, searchEvents } from "./events.ts";
 import {
   type AnyState,
-  compactPending,
   countRollups,
   listChannels,
   queueForRollups,
@@ -35,7 +34,8 @@ import {
   type Touched,
 } from "./rollups.ts";
 import { deleteRollups, rebuildPersons } from "./rollup_recompute.ts";
-import { allSpans, displayNames, spansAbout, spansAround } from "./persons.ts";
+import { compactPending, PendingFolds } from "./rollup_compact.ts";
+import { allSpans, displayNames, loginsOf, spansAbout, spansAround } from "./persons.ts";
 import { optoutStamp, readOptout, replaceOptout, updateOptout } from "./optout.ts";
 import { tableResidue } from "./residue.ts";
 import { forgetRows, type PgForgetRequest, type PgForgetResult } from "./forget.ts";
@@ -70,6 +70,10 @@ export class PgDatabase {
   /** Messages this process queued for the rollups since its last compaction. */
   queuedSinceCompact = 0;
   #compactedAt = performance.now();
+  /** This process's stored and queued messages, folded (see `rollup_compact.ts`). */
+  #folds = new PendingFolds();
+  /** Stored and queued messages of committed appends, not folded yet. */
+  #backlog: Array<Array<{ message: Message; seq: string }>> = [];
   /** Time this process spent compacting, ms (for benchmarks and progress). */
   compactMs = 0;
 
@@ -125,20 +129,31 @@ export class PgDatabase {
     if (messages.length === 0) {
       return { written: [], duplicates: 0, touched: { users: new Set(), channels: new Set() } };
     }
+    const rollups = options.rollups !== false;
+    let stored: Array<{ message: Message; seq: string }> = [];
     const r = await guarded(this.pool, "store messages", (sql) =>
       sql.begin(async (tx) => {
         // The journal moves past these lines once this commit returns: it must be durable
         // whatever the server's default (a crash loses asynchronous commits).
         await tx`SET LOCAL synchronous_commit TO on`;
-        const stored = await insertMessages(tx, messages);
+        // While the server inserts, the messages of the previous appends are folded here.
+        stored = await insertMessages(tx, messages, () => this.#foldBacklog());
         const written = stored.map((s) => s.message);
-        const touched = options.rollups === false
+        const touched = !rollups
           ? { users: new Set<string>(), channels: new Set<string>() }
           : await queueForRollups(tx, stored);
         return { written, duplicates: messages.length - written.length, touched };
       }) as Promise<PgAppendResult>);
+    if (rollups && stored.length > 0) this.#backlog.push(stored);
     this.queuedSinceCompact += r.written.length;
     return r;
+  }
+
+  /** Folds the messages of committed appends into {@link PgDatabase.#folds}. */
+  #foldBacklog(): void {
+    const backlog = this.#backlog;
+    this.#backlog = [];
+    for (const b of backlog) this.#folds.add(b);
   }
 
   /**
@@ -150,17 +165,20 @@ export class PgDatabase {
   }
 
   /**
-   * Folds the queued messages into their rollups (all of them, a chunk per transaction; waits for
-   * another compactor). Returns how many queue rows were folded.
+   * Folds every queued message into its rollups, in one transaction (waits for another
+   * compactor): those this process stored from its own folds, the others read back (see
+   * `rollup_compact.ts`). Returns how many messages were folded.
    */
   async compact(): Promise<number> {
     const t0 = performance.now();
-    let total = 0;
-    for (;;) {
-      const n = await guarded(this.pool, "compact the rollups", (sql) => compactPending(sql));
-      total += n;
-      if (n === 0) break;
-    }
+    this.#foldBacklog();
+    const mine = this.#folds;
+    this.#folds = new PendingFolds();
+    const total = await guarded(
+      this.pool,
+      "compact the rollups",
+      (sql) => compactPending(sql, mine),
+    );
     this.queuedSinceCompact = 0;
     this.#compactedAt = performance.now();
     this.compactMs += this.#compactedAt - t0;
@@ -224,6 +242,11 @@ export class PgDatabase {
           ? spansAround(sql, q.around.logins, q.around.persons)
           : allSpans(sql),
     );
+  }
+
+  /** Every login these persons wrote under (see {@link loginsOf}). */
+  loginsOf(persons: readonly string[]): Promise<string[]> {
+    return guarded(this.pool, "read the persons' logins", (sql) => loginsOf(sql, persons));
   }
 
   /** Every display name seen, by person key. */

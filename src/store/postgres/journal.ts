@@ -70,8 +70,11 @@ export interface PushOptions {
   locked?: boolean;
 }
 
-/** Messages queued for the rollups between two compactions inside one push. */
-const COMPACT_EVERY = 200_000;
+/**
+ * Messages queued for the rollups between two compactions inside one push (this process holds
+ * their folds in memory until then: a few hundred MB at most for half a million messages).
+ */
+const COMPACT_EVERY = 500_000;
 
 async function readState(dataDir: string): Promise<JournalState | null> {
   try {
@@ -195,10 +198,13 @@ async function pushLog(
     const batchLines = options.batchLines ?? 5000;
     let records: Array<Message | ChatEvent> = [];
     let end = mark.offset;
-    const commit = async () => {
-      if (records.length > 0) {
+    // One batch in the database at a time, while the next one is read and parsed here; its
+    // position is saved once it committed, in log order.
+    let inflight: Promise<void> | null = null;
+    const store = async (batch: Array<Message | ChatEvent>, upTo: number) => {
+      if (batch.length > 0) {
         if (which === "messages") {
-          const r = await db.appendMessages(records as Message[], {
+          const r = await db.appendMessages(batch as Message[], {
             ...(options.rollups === false ? { rollups: false } : {}),
           });
           result.written += r.written.length;
@@ -207,14 +213,21 @@ async function pushLog(
           // A long push folds its queue as it goes (reads fold fewer queued messages).
           if (db.queuedSinceCompact >= COMPACT_EVERY) await db.compact();
         } else {
-          result.events += (await db.appendEvents(records as ChatEvent[])).length;
+          result.events += (await db.appendEvents(batch as ChatEvent[])).length;
         }
-        records = [];
       }
-      state[which] = markOf(file, end);
+      state[which] = markOf(file, upTo);
       await saveState(dataDir, state);
-      if (which === "messages") result.offset = end;
-      options.onProgress?.(end, size);
+      if (which === "messages") result.offset = upTo;
+      options.onProgress?.(upTo, size);
+    };
+    const commit = async () => {
+      if (inflight !== null) await inflight;
+      const p = store(records, end);
+      // Awaited by the next commit or at the end; a failure meanwhile is not unhandled.
+      p.catch(() => {});
+      inflight = p;
+      records = [];
     };
     const batches = await openLineBatches(path, { start: mark.offset });
     scan: for await (const batch of batches) {
@@ -244,7 +257,11 @@ async function pushLog(
         if (records.length >= batchLines) await commit();
       }
     }
-    if (end > state[which].offset) await commit();
+    if (inflight !== null) await inflight;
+    if (end > state[which].offset) {
+      await commit();
+      await inflight;
+    }
   } finally {
     file.close();
   }

@@ -21,6 +21,8 @@ import { copyRows } from "./copy.ts";
 /** Which stored messages a search reads (needles already folded). */
 export interface PgMessageFilter {
   user?: string;
+  /** The author's login is one of these. */
+  users?: readonly string[];
   channel?: string;
   sinceMs?: number;
   untilMs?: number;
@@ -39,11 +41,13 @@ export interface PgMessageQuery extends PgMessageFilter {
  * given (duplicates inside the batch count once). They are copied into a temporary staging table, then moved
  * with `INSERT ... SELECT ... ORDER BY message_id ON CONFLICT DO NOTHING RETURNING`: sorted by
  * id, so that two writers lock the same keys in the same order and never deadlock on each
- * other. Runs inside the caller's transaction.
+ * other. Runs inside the caller's transaction; `meanwhile` runs once the insert is sent, while
+ * the server works on it.
  */
 export async function insertMessages(
   tx: TxSql,
   messages: readonly Message[],
+  meanwhile?: () => void,
 ): Promise<Array<{ message: Message; seq: string }>> {
   const byId = new Map<string, Message>();
   for (const m of messages) if (!byId.has(m.message_id)) byId.set(m.message_id, m);
@@ -65,12 +69,17 @@ export async function insertMessages(
       JSON.stringify(m),
     ]),
   );
-  const rows = await tx<Array<{ message_id: string; seq: string }>>`
+  const insert = tx<Array<{ message_id: string; seq: string }>>`
     INSERT INTO messages (message_id, ts_ms, user_name, channel, folded, record)
     SELECT message_id, ts_ms, user_name, channel, folded, record FROM stage_messages
     ORDER BY message_id
     ON CONFLICT (message_id) DO NOTHING
     RETURNING message_id, seq`;
+  if (meanwhile !== undefined) {
+    insert.execute();
+    meanwhile();
+  }
+  const rows = await insert;
   const fresh = new Map(rows.map((r) => [r.message_id, r.seq]));
   const out: Array<{ message: Message; seq: string }> = [];
   for (const m of messages) {
@@ -91,6 +100,7 @@ export function likeContains(needle: string): string {
 function conditionsOf(sql: Sql | TxSql, q: PgMessageFilter) {
   const conds = [sql`TRUE`];
   if (q.user !== undefined) conds.push(sql`user_name = ${q.user}`);
+  if (q.users !== undefined) conds.push(sql`user_name = ANY(${q.users as string[]}::text[])`);
   if (q.channel !== undefined) conds.push(sql`channel = ${q.channel}`);
   if (q.sinceMs !== undefined) conds.push(sql`ts_ms >= ${q.sinceMs}`);
   if (q.untilMs !== undefined) conds.push(sql`ts_ms < ${q.untilMs}`);

@@ -12,7 +12,11 @@ import { StoreError } from "../../errors.ts";
 import { guarded, type PgPool, type Sql } from "./client.ts";
 
 /** The migration files, in order; the schema version is the number of the last one. */
-export const MIGRATIONS: readonly string[] = ["001_init.sql", "002_persons.sql"];
+export const MIGRATIONS: readonly string[] = [
+  "001_init.sql",
+  "002_persons.sql",
+  "003_queue_owner.sql",
+];
 
 /** The schema version this program writes and reads. */
 export const SCHEMA_VERSION: number = MIGRATIONS.length;

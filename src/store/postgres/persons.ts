@@ -74,6 +74,18 @@ export async function spansAround(
   return rows.map(spanOf);
 }
 
+/**
+ * Every login these persons (keys) wrote under, and the keys that are logins themselves (a
+ * person without id), sorted.
+ */
+export async function loginsOf(sql: Sql, persons: readonly string[]): Promise<string[]> {
+  const rows = await sql<Array<{ login: string }>>`
+    SELECT DISTINCT login FROM person_logins WHERE person = ANY(${persons as string[]}::text[])`;
+  const out = new Set(rows.map((r) => r.login));
+  for (const p of persons) if (!p.startsWith("#")) out.add(p);
+  return [...out].sort();
+}
+
 /** Every person's display names (sorted), by person key. */
 export async function displayNames(sql: Sql): Promise<Map<string, string[]>> {
   const rows = await sql<Array<{ person: string; name: string }>>`

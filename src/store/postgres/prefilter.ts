@@ -14,11 +14,16 @@ import type { PgMessageFilter } from "./messages.ts";
 /**
  * What SQL can narrow a query by (a sole positive `from:`/`in:` literal in its own clause, the
  * time window, positive text literals through the folded text), and whether that is the whole
- * query (`exact`): otherwise the rest is checked on each candidate.
+ * query (`exact`): otherwise the rest is checked on each candidate. `persons`: the keys of the
+ * first clause made only of positive person literals (a search by person), which the caller
+ * narrows to the logins those persons used (`PgMessageFilter.users`, a superset).
  */
-export function pgPrefilter(q: QueryFilter): { filter: PgMessageFilter; exact: boolean } {
+export function pgPrefilter(
+  q: QueryFilter,
+): { filter: PgMessageFilter; exact: boolean; persons?: string[] } {
   const terms: string[] = [];
   const filter: PgMessageFilter = { terms };
+  let persons: string[] | undefined;
   if (q.sinceMs !== undefined) filter.sinceMs = q.sinceMs;
   if (q.untilMs !== undefined) filter.untilMs = q.untilMs;
   let exact = true;
@@ -32,9 +37,15 @@ export function pgPrefilter(q: QueryFilter): { filter: PgMessageFilter; exact: b
       terms.push(one.value);
     } else {
       exact = false;
+      if (
+        persons === undefined && clause.length > 0 &&
+        clause.every((l) => !l.negated && l.term.field === "person")
+      ) {
+        persons = clause.map((l) => (l.term as { value: string }).value);
+      }
     }
   }
-  return { filter, exact };
+  return persons === undefined ? { filter, exact } : { filter, exact, persons };
 }
 
 /**

@@ -30,7 +30,12 @@ export async function pgSearchMessages(
   q: MessageQuery,
   options: SearchMessagesOptions = {},
 ): Promise<MessagePage> {
-  const { filter, exact } = pgPrefilter(q);
+  const { filter, exact, persons } = pgPrefilter(q);
+  if (persons !== undefined && filter.user === undefined) {
+    // A person's messages are under the logins they used (a login-only person's key is its
+    // login): an index range per login; the predicate keeps the person's own.
+    filter.users = await db.loginsOf(persons);
+  }
   const ctx: MatchContext = {
     deleted: needsDeletions(q) ? await db.deletions() : new Set<string>(),
   };

@@ -9,10 +9,10 @@
  *   persons' login spans and display names (`person_logins` / `person_display`: commutative
  *   updates, sums, min and max, in key order). No rollup row is touched, so two monitors
  *   appending at once never wait for each other on a hot user, and no update can be lost.
- * - {@link compactPending} folds queued messages into `rollups` and deletes their queue rows in
- *   the same commit (one compactor at a time, under a table lock that appends do not take);
- *   a read ({@link readStates}) folds a rollup's queued messages into it on the fly. Every
- *   aggregate is a function of the set of messages, so both give the same state.
+ * - A compaction (`rollup_compact.ts`) folds queued messages into `rollups` and deletes their
+ *   queue rows in the same commit (one compactor at a time, under a table lock that appends do
+ *   not take); a read ({@link readStates}) folds a rollup's queued messages into it on the fly.
+ *   Every aggregate is a function of the set of messages, so both give the same state.
  * - Recomputing rollups from the stored messages (after a forget), rebuilding the persons and
  *   deleting rollups are `rollup_recompute.ts`.
  *
@@ -140,7 +140,8 @@ export async function upsertSpans(
   }
 }
 
-function decode(kind: number, text: string): AnyState {
+/** A rollup state of `kind` from its stored text. */
+export function decode(kind: number, text: string): AnyState {
   return kind === USER_KIND ? decodeUserState(text) : decodeChannelState(text);
 }
 
@@ -156,8 +157,8 @@ export async function lockRollups(tx: TxSql): Promise<void> {
   await tx`LOCK TABLE rollups IN SHARE ROW EXCLUSIVE MODE`;
 }
 
-/** The states of some rollups with queued messages folded in (base states decoded first). */
-function foldQueued(
+/** Folds one queued message into the state of `name` in `base` (a new state when it has none). */
+export function foldQueued(
   base: Map<string, AnyState>,
   kind: number,
   name: string,
@@ -172,61 +173,8 @@ function foldQueued(
   else foldChannel(s as ChannelState, m, f);
 }
 
-/**
- * Folds up to `maxMessages` of the oldest queued messages into their rollups, in one
- * transaction: their queue rows are deleted and the new states written in the same commit.
- * Returns how many messages were folded.
- */
-export async function compactPending(sql: Sql, maxMessages = 100_000): Promise<number> {
-  return await sql.begin(async (tx) => {
-    await lockRollups(tx);
-    const rows = await tx<Array<{ record: string; u: string | null; c: string | null }>>`
-      WITH d AS (
-        DELETE FROM rollup_pending WHERE seq IN (
-          SELECT DISTINCT seq FROM rollup_pending ORDER BY seq LIMIT ${maxMessages})
-        RETURNING seq, kind, name
-      )
-      SELECT m.record, max(d.name) FILTER (WHERE d.kind = 0) AS u,
-        max(d.name) FILTER (WHERE d.kind = 1) AS c
-      FROM d JOIN messages m ON m.seq = d.seq
-      GROUP BY m.seq`;
-    if (rows.length === 0) return 0;
-    const users = new Set<string>();
-    const channels = new Set<string>();
-    for (const r of rows) {
-      if (r.u !== null) users.add(r.u);
-      if (r.c !== null) channels.add(r.c);
-    }
-    const states = [
-      await baseStates(tx, USER_KIND, [...users]),
-      await baseStates(tx, CHANNEL_KIND, [...channels]),
-    ];
-    for (const r of rows) {
-      const m = JSON.parse(r.record) as Message;
-      const f = facetsOf(m);
-      if (r.u !== null) foldQueued(states[USER_KIND]!, USER_KIND, r.u, m, f);
-      if (r.c !== null) foldQueued(states[CHANNEL_KIND]!, CHANNEL_KIND, r.c, m, f);
-    }
-    await tx`
-      CREATE TEMPORARY TABLE IF NOT EXISTS stage_rollups (
-        kind smallint, name text COLLATE "C", state text
-      ) ON COMMIT DELETE ROWS`;
-    const out: Array<[number, string, string]> = [];
-    for (const kind of [USER_KIND, CHANNEL_KIND]) {
-      for (const [n, s] of states[kind]!) out.push([kind, n, encode(kind, s)]);
-    }
-    await copyRows(tx, "stage_rollups", ["kind", "name", "state"], out);
-    // Only compactors and recomputations write here, one at a time (the table lock).
-    await tx`
-      INSERT INTO rollups (kind, name, state, version)
-      SELECT kind, name, state, 1 FROM stage_rollups
-      ON CONFLICT (kind, name) DO UPDATE SET state = excluded.state,
-        version = rollups.version + 1`;
-    return rows.length;
-  }) as number;
-}
-
-async function baseStates(
+/** The compacted states of some rollups of `kind` (decoded; names without one left out). */
+export async function baseStates(
   tx: TxSql,
   kind: number,
   names: string[],

@@ -1,0 +1,64 @@
+/**
+ * The generated chat fixture the ingest benchmarks replay: `n` messages of 20,000 users over
+ * `channels` channels (seed 42, a message every 50 ms on average from 2025-09-01), one JSONL
+ * file per channel under `<dir>/chat/`, with the shipped `emotes.json` beside it, as
+ * `chat run --offline --fixtures-dir <dir>` reads it.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { generateChat } from "../scripts/chatgen.ts";
+
+/** A written fixture: its folder and channel names. */
+export interface ChatFixture {
+  dir: string;
+  channels: string[];
+}
+
+/** Writes the fixture of `n` messages over `nChannels` channels into `dir` (created). */
+export async function writeChatFixture(
+  dir: string,
+  n: number,
+  nChannels: number,
+): Promise<ChatFixture> {
+  await Deno.mkdir(join(dir, "chat"), { recursive: true });
+  const channels = Array.from({ length: nChannels }, (_, i) => `bench_channel_${i}`);
+  const files = new Map<string, Deno.FsFile>();
+  for (const c of channels) {
+    files.set(
+      c,
+      await Deno.open(join(dir, "chat", `${c}.jsonl`), {
+        write: true,
+        create: true,
+        truncate: true,
+      }),
+    );
+  }
+  const enc = new TextEncoder();
+  const bufs = new Map<string, string[]>(channels.map((c) => [c, []]));
+  for (
+    const l of generateChat({
+      seed: 42,
+      channels,
+      users: 20000,
+      count: n,
+      startMs: Date.parse("2025-09-01T00:00:00Z"),
+      meanGapMs: 50,
+      ids: true,
+    })
+  ) {
+    const b = bufs.get(l.channel)!;
+    b.push(JSON.stringify(l));
+    if (b.length >= 10000) {
+      await files.get(l.channel)!.write(enc.encode(b.join("\n") + "\n"));
+      b.length = 0;
+    }
+  }
+  for (const [c, b] of bufs) {
+    if (b.length) await files.get(c)!.write(enc.encode(b.join("\n") + "\n"));
+    files.get(c)!.close();
+  }
+  const root = new URL("..", import.meta.url).pathname;
+  await Deno.copyFile(join(root, "fixtures", "emotes.json"), join(dir, "emotes.json"));
+  return { dir, channels };
+}

@@ -1,0 +1,140 @@
+/**
+ * Peak memory of `chat run` (log, index, profiles) against the message count: replays the
+ * generated fixture of `bench/ingest.ts` (`bench/_chat_fixture.ts`: 4 channels, 20,000 users)
+ * through the whole CLI at each size, started exactly as the `deno.json` task `cli` starts it
+ * (its `deno run` flags, V8 flags included: a task is what a user types), and reports peak RSS
+ * (VmHWM, as `bench/_proc.ts` samples it for every bench), wall time and the growth from the
+ * smallest size to each larger one. With `--baseline <tree>` the same runs go through that
+ * tree (e.g. `/work/main`, with its own task flags) too, alternating run by run, so both are
+ * measured under the same load. Fixtures are cached under `bench/.out/` (a 2M fixture is about
+ * 500 MB; `--clean` removes them at the end).
+ *
+ *   deno run -A bench/memory.ts [--sizes 1000000,2000000] [--baseline /work/main] [--runs 1]
+ *     [--clean] [-- extra chat run flags]
+ */
+import { parseArgs } from "node:util";
+import { join } from "node:path";
+import { writeChatFixture } from "./_chat_fixture.ts";
+import { cliTaskFlags, DENO, measure, perSecond } from "./_proc.ts";
+
+const { values, positionals } = parseArgs({
+  args: Deno.args,
+  options: {
+    sizes: { type: "string", default: "1000000,2000000" },
+    channels: { type: "string", default: "4" },
+    baseline: { type: "string" },
+    runs: { type: "string", default: "1" },
+    clean: { type: "boolean", default: false },
+  },
+  allowPositionals: true,
+});
+const sizes = values.sizes.split(",").map(Number);
+const nChannels = Number(values.channels);
+const runs = Math.max(1, Number(values.runs));
+const root = new URL("..", import.meta.url).pathname;
+const out = join(root, "bench", ".out");
+const trees: Array<[string, string]> = [["this tree", root]];
+if (values.baseline) trees.unshift(["baseline", values.baseline]);
+
+async function fixture(n: number): Promise<{ dir: string; channels: string[] }> {
+  const dir = join(out, `memory-fx-${n}-${nChannels}`);
+  const stamp = join(dir, "stamp.json");
+  const want = JSON.stringify({ v: 1, n, nChannels });
+  const channels = Array.from({ length: nChannels }, (_, i) => `bench_channel_${i}`);
+  try {
+    if ((await Deno.readTextFile(stamp)) === want) return { dir, channels };
+  } catch {
+    // Not written yet.
+  }
+  await Deno.remove(dir, { recursive: true }).catch(() => {});
+  const fx = await writeChatFixture(dir, n, nChannels);
+  await Deno.writeTextFile(stamp, want);
+  return fx;
+}
+
+async function lineCount(path: string): Promise<number> {
+  const r = await new Deno.Command("wc", { args: ["-l", path], stdout: "piped" }).output();
+  return Number(new TextDecoder().decode(r.stdout).trim().split(/\s+/)[0]);
+}
+
+const load = async () =>
+  (await Deno.readTextFile("/proc/loadavg")).split(" ").slice(0, 3).join(" ");
+
+async function chatRun(tree: string, fx: { dir: string; channels: string[] }, n: number) {
+  const dataDir = await Deno.makeTempDir({ dir: out, prefix: "memory-data-" });
+  try {
+    await new Deno.Command("sync").output().catch(() => {});
+    const before = await load();
+    const r = await measure(DENO, [
+      "run",
+      ...(await cliTaskFlags(tree)),
+      join(tree, "main.ts"),
+      "chat",
+      "run",
+      "--offline",
+      "--speed",
+      "0",
+      "--quiet",
+      "--channels",
+      fx.channels.join(","),
+      "--fixtures-dir",
+      fx.dir,
+      "--data-dir",
+      dataDir,
+      ...positionals,
+    ], { cwd: tree });
+    if (r.code !== 0) throw new Error(`chat run in ${tree} failed: ${r.stderr}`);
+    const lines = await lineCount(join(dataDir, "logs", "messages.jsonl"));
+    if (lines !== n) throw new Error(`${tree}: expected ${n} stored messages, found ${lines}`);
+    return { ...r, load: `${before} -> ${await load()}` };
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
+}
+
+console.log(
+  `memory benchmark: chat run (index + profiles), ${nChannels} channels, 20,000 users, sizes ${
+    sizes.map((n) => n.toLocaleString("en-US")).join(", ")
+  }; flags of each tree's cli task: ${
+    (await Promise.all(
+      trees.map(async ([name, t]) => `${name}: ${(await cliTaskFlags(t)).join(" ")}`),
+    ))
+      .join("; ")
+  }`,
+);
+const peaks = new Map<string, Array<[number, number]>>(trees.map(([name]) => [name, []]));
+for (const n of sizes) {
+  const fx = await fixture(n);
+  for (let i = 0; i < runs; i++) {
+    // Alternate which tree goes first, so neither always runs after the other's writeback.
+    const order = i % 2 === 0 ? trees : [...trees].reverse();
+    for (const [name, tree] of order) {
+      const r = await chatRun(tree, fx, n);
+      peaks.get(name)!.push([n, r.peakRssMb ?? 0]);
+      console.log(
+        `  ${n.toLocaleString("en-US")} messages, ${name}: peak RSS ${r.peakRssMb} MB, ${
+          (r.wallMs / 1000).toFixed(1)
+        } s (${perSecond(n, r.wallMs)}), load ${r.load}`,
+      );
+    }
+  }
+}
+for (const [name, xs] of peaks) {
+  const bySize = sizes.map((n) => xs.filter(([m]) => m === n).map(([, mb]) => mb));
+  const worst = bySize.map((mbs) => Math.max(...mbs));
+  const growth = worst.slice(1).map((mb, i) =>
+    `${sizes[i + 1]!.toLocaleString("en-US")}/${sizes[0]!.toLocaleString("en-US")} ${
+      (mb / worst[0]!).toFixed(2)
+    }x`
+  );
+  console.log(
+    `  ${name}: highest peak by size ${
+      sizes.map((n, i) => `${n.toLocaleString("en-US")}: ${worst[i]} MB`).join(", ")
+    }${growth.length ? `; growth ${growth.join(", ")}` : ""}`,
+  );
+}
+if (values.clean) {
+  for (const n of sizes) {
+    await Deno.remove(join(out, `memory-fx-${n}-${nChannels}`), { recursive: true });
+  }
+}
