@@ -195,7 +195,7 @@ const part = (name: string) => values.only === undefined || values.only === name
 // ---- timeline ----
 if (part("timeline")) {
   /** Every entry of the stream consumed: the library's time to produce the whole timeline. */
-  async function streamAll(messages: boolean): Promise<{ entries: number; own: number }> {
+  const streamAll = async (messages: boolean): Promise<{ entries: number; own: number }> => {
     const s = await timelineStream(store, { user: busiest }, { messages });
     let entries = 0;
     let own = 0;
@@ -204,7 +204,7 @@ if (part("timeline")) {
       for (const e of batch) if (e.kind === "message") own++;
     }
     return { entries, own };
-  }
+  };
   const keys = (await timeline(store, { user: busiest, limit: 1 })).person.keys;
   const floor = await timed(() => personIndexRead(dir, { persons: keys }));
   const stream = await timed(() => streamAll(false));
@@ -212,7 +212,6 @@ if (part("timeline")) {
   const page = await timed(() => timeline(store, { user: busiest, limit: 200 }));
   const t = page.last;
   const { entries, own } = stream.last;
-  const tl = stream.wall;
   const gT = await grepMs(["-c", `"user_id":"${busiest.slice(3)}"`, log]);
   console.log(
     `timeline of the busiest person (${busiest}, logins ${
