@@ -9,6 +9,59 @@
 import { join } from "node:path";
 import { generateChat } from "../scripts/chatgen.ts";
 
+/**
+ * The benchmarks' chat: `n` messages of 20,000 users over `channels` (seed 42, a message every
+ * 50 ms on average from 2025-09-01), the same lines for every bench that replays or imports them.
+ */
+export function benchChat(channels: string[], n: number) {
+  return generateChat({
+    seed: 42,
+    channels,
+    users: 20000,
+    count: n,
+    startMs: Date.parse("2025-09-01T00:00:00Z"),
+    meanGapMs: 50,
+    ids: true,
+  });
+}
+
+/**
+ * The arguments after `deno` that replay fixture `fx` through tree `tree`'s `chat run` into
+ * `dataDir` as fast as it goes, started with the flags of the tree's `cli` task (`taskFlags`).
+ */
+export function offlineChatRunArgs(
+  tree: string,
+  taskFlags: string[],
+  fx: ChatFixture,
+  dataDir: string,
+  extra: string[] = [],
+): string[] {
+  return [
+    "run",
+    ...taskFlags,
+    join(tree, "main.ts"),
+    "chat",
+    "run",
+    "--offline",
+    "--speed",
+    "0",
+    "--quiet",
+    "--channels",
+    fx.channels.join(","),
+    "--fixtures-dir",
+    fx.dir,
+    "--data-dir",
+    dataDir,
+    ...extra,
+  ];
+}
+
+/** Lines in the file at `path` (`wc -l`, without reading it into memory). */
+export async function lineCount(path: string): Promise<number> {
+  const r = await new Deno.Command("wc", { args: ["-l", path], stdout: "piped" }).output();
+  return Number(new TextDecoder().decode(r.stdout).trim().split(/\s+/)[0]);
+}
+
 /** A written fixture: its folder and channel names. */
 export interface ChatFixture {
   dir: string;
@@ -37,15 +90,7 @@ export async function writeChatFixture(
   const enc = new TextEncoder();
   const bufs = new Map<string, string[]>(channels.map((c) => [c, []]));
   for (
-    const l of generateChat({
-      seed: 42,
-      channels,
-      users: 20000,
-      count: n,
-      startMs: Date.parse("2025-09-01T00:00:00Z"),
-      meanGapMs: 50,
-      ids: true,
-    })
+    const l of benchChat(channels, n)
   ) {
     const b = bufs.get(l.channel)!;
     b.push(JSON.stringify(l));

@@ -14,8 +14,8 @@
  */
 import { parseArgs } from "node:util";
 import { join, resolve } from "node:path";
-import { generateChat } from "../scripts/chatgen.ts";
 import { TD_TAIL, tdComment, tdHead } from "../scripts/vod_sample.ts";
+import { benchChat } from "./_chat_fixture.ts";
 import { DENO, measure, type Measured, perSecond } from "./_proc.ts";
 
 const { values } = parseArgs({
@@ -71,15 +71,7 @@ async function makeInputs(n: number) {
   };
   const firstTd = new Set<string>(channels);
   for (
-    const l of generateChat({
-      seed: 42,
-      channels,
-      users: 20000,
-      count: n,
-      startMs: Date.parse("2025-09-01T00:00:00Z"),
-      meanGapMs: 50,
-      ids: true,
-    })
+    const l of benchChat(channels, n)
   ) {
     // The replay's lines carry the display name the IRC tags and the TwitchDownloader comments
     // carry, so that all three store the same messages (and the profiles fold the same names).

@@ -14,7 +14,12 @@
  */
 import { parseArgs } from "node:util";
 import { join } from "node:path";
-import { type ChatFixture, writeChatFixture } from "./_chat_fixture.ts";
+import {
+  type ChatFixture,
+  lineCount,
+  offlineChatRunArgs,
+  writeChatFixture,
+} from "./_chat_fixture.ts";
 import { cliTaskFlags, DENO, measure, perSecond } from "./_proc.ts";
 
 const { values, positionals } = parseArgs({
@@ -91,29 +96,17 @@ async function chatRun(
 ) {
   // Each run starts with no writeback of earlier phases pending (the fixture, the other run).
   await new Deno.Command("sync").output().catch(() => {});
-  const run = await measure(DENO, [
-    "run",
+  const run = await measure(
+    DENO,
     // As `deno task cli` runs it (its V8 flags shape the peak RSS this bench reports).
-    ...(await cliTaskFlags(root)),
-    join(root, "main.ts"),
-    "chat",
-    "run",
-    "--offline",
-    "--speed",
-    "0",
-    "--quiet",
-    "--channels",
-    fx.channels.join(","),
-    "--fixtures-dir",
-    fx.dir,
-    "--data-dir",
-    dataDir,
-    ...(logOnly ? ["--log-only"] : []),
-    ...extra,
-  ], { cwd: root });
+    offlineChatRunArgs(root, await cliTaskFlags(root), fx, dataDir, [
+      ...(logOnly ? ["--log-only"] : []),
+      ...extra,
+    ]),
+    { cwd: root },
+  );
   if (run.code !== 0) throw new Error(`chat run failed: ${run.stderr}`);
-  const lines = (await Deno.readTextFile(join(dataDir, "logs", "messages.jsonl"))).split("\n")
-    .length - 1;
+  const lines = await lineCount(join(dataDir, "logs", "messages.jsonl"));
   if (lines !== n) throw new Error(`expected ${n} stored messages, found ${lines}`);
   if (!logOnly) {
     const users = [...Deno.readDirSync(join(dataDir, "profiles", "users"))].length;

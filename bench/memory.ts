@@ -14,7 +14,7 @@
  */
 import { parseArgs } from "node:util";
 import { join } from "node:path";
-import { writeChatFixture } from "./_chat_fixture.ts";
+import { lineCount, offlineChatRunArgs, writeChatFixture } from "./_chat_fixture.ts";
 import { cliTaskFlags, DENO, measure, perSecond } from "./_proc.ts";
 
 const { values, positionals } = parseArgs({
@@ -52,11 +52,6 @@ async function fixture(n: number): Promise<{ dir: string; channels: string[] }> 
   return fx;
 }
 
-async function lineCount(path: string): Promise<number> {
-  const r = await new Deno.Command("wc", { args: ["-l", path], stdout: "piped" }).output();
-  return Number(new TextDecoder().decode(r.stdout).trim().split(/\s+/)[0]);
-}
-
 const load = async () =>
   (await Deno.readTextFile("/proc/loadavg")).split(" ").slice(0, 3).join(" ");
 
@@ -65,24 +60,11 @@ async function chatRun(tree: string, fx: { dir: string; channels: string[] }, n:
   try {
     await new Deno.Command("sync").output().catch(() => {});
     const before = await load();
-    const r = await measure(DENO, [
-      "run",
-      ...(await cliTaskFlags(tree)),
-      join(tree, "main.ts"),
-      "chat",
-      "run",
-      "--offline",
-      "--speed",
-      "0",
-      "--quiet",
-      "--channels",
-      fx.channels.join(","),
-      "--fixtures-dir",
-      fx.dir,
-      "--data-dir",
-      dataDir,
-      ...positionals,
-    ], { cwd: tree });
+    const r = await measure(
+      DENO,
+      offlineChatRunArgs(tree, await cliTaskFlags(tree), fx, dataDir, positionals),
+      { cwd: tree },
+    );
     if (r.code !== 0) throw new Error(`chat run in ${tree} failed: ${r.stderr}`);
     const lines = await lineCount(join(dataDir, "logs", "messages.jsonl"));
     if (lines !== n) throw new Error(`${tree}: expected ${n} stored messages, found ${lines}`);
