@@ -158,16 +158,18 @@ export async function* candidateMessages(
   }
 }
 
-/** Every stored message of a user or channel, in insertion order (for rollup rebuilds). */
+/** Every stored message of a user, of any of some logins, or of a channel, in insertion order (for rollup rebuilds). */
 export async function* messagesOf(
   sql: Sql | TxSql,
-  where: { user?: string; channel?: string },
+  where: { user?: string; logins?: readonly string[]; channel?: string },
   batch = 10_000,
 ): AsyncGenerator<Message[]> {
   let after = 0;
   for (;;) {
     const cond = where.user !== undefined
       ? sql`user_name = ${where.user}`
+      : where.logins !== undefined
+      ? sql`user_name = ANY(${where.logins as string[]}::text[])`
       : where.channel !== undefined
       ? sql`channel = ${where.channel}`
       : sql`TRUE`;

@@ -20,6 +20,7 @@ import {
 } from "../../analysis/rollups.ts";
 import { personKey } from "../../analysis/identity.ts";
 import type { Sql, TxSql } from "./client.ts";
+import { messagesOf } from "./messages.ts";
 import {
   CHANNEL_KIND,
   encode,
@@ -99,25 +100,12 @@ export async function recomputeRollups(
 }
 
 /** Messages by any of some logins, or of one channel, in storage order, a batch at a time. */
-async function* messagesOfLogins(
+function messagesOfLogins(
   tx: TxSql,
   logins: readonly string[],
   channel?: string,
-  batch = 10_000,
 ): AsyncGenerator<Message[]> {
-  let after = 0;
-  for (;;) {
-    const cond = channel !== undefined
-      ? tx`channel = ${channel}`
-      : tx`user_name = ANY(${logins as string[]}::text[])`;
-    const rows = await tx<Array<{ seq: string; record: string }>>`
-      SELECT seq, record FROM messages WHERE ${cond} AND seq > ${after}
-      ORDER BY seq LIMIT ${batch}`;
-    if (rows.length === 0) return;
-    after = Number(rows[rows.length - 1]!.seq);
-    yield rows.map((r) => JSON.parse(r.record) as Message);
-    if (rows.length < batch) return;
-  }
+  return messagesOf(tx, channel !== undefined ? { channel } : { logins });
 }
 
 /**
