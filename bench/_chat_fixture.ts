@@ -13,7 +13,7 @@ import { generateChat } from "../scripts/chatgen.ts";
  * The benchmarks' chat: `n` messages of 20,000 users over `channels` (seed 42, a message every
  * 50 ms on average from 2025-09-01), the same lines for every bench that replays or imports them.
  */
-export function benchChat(channels: string[], n: number) {
+export function benchChat(channels: string[], n: number): ReturnType<typeof generateChat> {
   return generateChat({
     seed: 42,
     channels,
