@@ -71,6 +71,31 @@ Examples:
   twitch-osint search events -q 'raid from:fan88 after:7d'
 `;
 
+/**
+ * Where a search's time went, for `--debug`: the process's start-up until the handler ran
+ * (`performance.now()` counts from the process's start), then each phase since the last.
+ */
+class Phases {
+  #last: number;
+  #parts: string[];
+
+  constructor(handlerStarted: number) {
+    this.#last = handlerStarted;
+    this.#parts = [`start-up ${handlerStarted.toFixed(1)} ms`];
+  }
+
+  /** Ends the phase `name` now. */
+  mark(name: string): void {
+    const now = performance.now();
+    this.#parts.push(`${name} ${(now - this.#last).toFixed(1)} ms`);
+    this.#last = now;
+  }
+
+  toString(): string {
+    return `${this.#parts.join(", ")}; ${performance.now().toFixed(1)} ms since the process began`;
+  }
+}
+
 /** Renders messages as a fixed-width table for people. */
 function renderTable(messages: readonly ShownMessage[]): string {
   if (messages.length === 0) return "(no messages)\n";
@@ -98,6 +123,7 @@ const COUNT_BUDGET_MS = 40;
 
 /** `search <subcommand>`. */
 export async function run(args: string[], io: CliIO): Promise<number> {
+  const started = performance.now();
   const [sub, ...rest] = args;
   const helped = subcommandHelp(sub, HELP, io);
   if (helped !== null) return helped;
@@ -142,14 +168,17 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     sub,
   );
   const { dataDir, quiet } = p.common;
+  const phases = new Phases(started);
   if (p.common.databaseUrl === undefined) await requireMessageLog(dataDir, io, quiet);
   const store = await openStore(storeConfig(p.common));
+  phases.mark("open");
   try {
     const asked = str(p, "by") === "user" ? await personQuery(store, str(p, "value")!, q, sub) : q;
-    await answer(store, sub, p, asked, format, io);
+    await answer(store, sub, p, asked, format, io, phases);
   } finally {
     await store.close();
   }
+  if (p.common.debug) io.err(`search: ${phases}\n`);
   return 0;
 }
 
@@ -161,6 +190,7 @@ async function answer(
   q: SearchQuery,
   format: "json" | "jsonl" | "table" | "csv",
   io: CliIO,
+  phases: Phases,
 ): Promise<void> {
   const countOnly = p.values.count === true;
   const offset = q.offset ?? 0;
@@ -186,6 +216,7 @@ async function answer(
     scan: p.values.scan === true,
     total: countOnly ? true : { budgetMs: COUNT_BUDGET_MS },
   });
+  phases.mark("search");
   if (p.common.debug) {
     io.err(
       `search: ${r.messages.length} message(s) of ${r.total} via ${r.via}` +
@@ -196,10 +227,12 @@ async function answer(
   if (!r.complete) io.err(`warning: ${r.note}\n`);
   if (countOnly) return io.out(`${r.total}\n`);
   const shown = markDeleted(r.messages, await deletions(store));
+  phases.mark("deletions");
   if (format === "json") io.out(JSON.stringify(shown, null, 2) + "\n");
   else if (format === "jsonl") io.out(shown.map((m) => JSON.stringify(m) + "\n").join(""));
   else if (format === "csv") io.out(recordsToCsv(MESSAGE_COLUMNS, shown));
   else io.out(renderTable(shown));
+  phases.mark("write");
   reportCut(io, {
     shown: shown.length,
     offset,

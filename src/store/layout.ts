@@ -18,9 +18,9 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { LOGIN_RE } from "../normalize.ts";
+import { sha256Hex } from "../digest.ts";
 
 /** Paths inside a data dir. */
 export function layout(dataDir: string): {
@@ -69,7 +69,7 @@ export type ProfileKind = "user" | "channel";
  */
 export function profileFileName(name: string): string {
   if (LOGIN_RE.test(name)) return `${name}.json`;
-  return `~${createHash("sha256").update(name).digest("hex").slice(0, 40)}.json`;
+  return `~${sha256Hex(name).slice(0, 40)}.json`;
 }
 
 /** The folder of one kind of profile in a data dir. */

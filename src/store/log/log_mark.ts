@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
 import { readRangeSync } from "../../line_reader.ts";
+import { sha1Hex } from "../../digest.ts";
 
 /** How many bytes at each end of the indexed prefix are hashed into the log mark. */
 const MARK_BYTES = 4096;
@@ -24,16 +24,12 @@ export interface LogMark {
 /** The empty mark: nothing indexed. */
 export const EMPTY_MARK: LogMark = { offset: 0, head: "", tail: "" };
 
-function sha1(bytes: Uint8Array): string {
-  return createHash("sha1").update(bytes).digest("hex");
-}
-
 /** Computes the mark of the first `offset` bytes of the open log. */
 export function markOf(file: Deno.FsFile, offset: number): LogMark {
   if (offset === 0) return EMPTY_MARK;
-  const head = sha1(readRangeSync(file, 0, Math.min(offset, MARK_BYTES)));
+  const head = sha1Hex(readRangeSync(file, 0, Math.min(offset, MARK_BYTES)));
   const from = Math.max(0, offset - MARK_BYTES);
-  const tail = sha1(readRangeSync(file, from, offset - from));
+  const tail = sha1Hex(readRangeSync(file, from, offset - from));
   return { offset, head, tail };
 }
 
