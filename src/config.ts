@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { fileURLToPath } from "node:url";
 import { UsageError } from "./errors.ts";
+import { joinPath } from "./path_join.ts";
 
 /**
  * `./fixtures` when the working directory has one; otherwise the fixtures shipped beside the
@@ -17,8 +17,10 @@ export function defaultFixturesDir(): string {
   } catch {
     // Not here (or not readable): use the shipped copy.
   }
-  const shipped = new URL("../fixtures", import.meta.url);
-  return shipped.protocol === "file:" ? fileURLToPath(shipped) : "./fixtures";
+  // A file path when this module is a file (also inside a compiled executable); not in a bundle
+  // served over http.
+  const here = import.meta.dirname;
+  return here === undefined ? "./fixtures" : joinPath(here, "..", "fixtures");
 }
 
 /** Options shared by every subcommand. */

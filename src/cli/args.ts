@@ -1,15 +1,16 @@
 /**
- * Flag parsing for every subcommand, over `node:util`'s `parseArgs`, with the options they all
- * share and parse failures turned into {@link UsageError} (exit code 2).
+ * Flag parsing for every subcommand, as `node:util`'s `parseArgs` reads flags (`flag_parser.ts`,
+ * which spares start-up Node's compatibility layer), with the options they all share and parse
+ * failures turned into {@link UsageError} (exit code 2).
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { UsageError } from "../errors.ts";
 import { type CommonOptions, commonOptions, type Env } from "../config.ts";
 import type { StoreConfig } from "../store/store.ts";
 import { DEFAULT_REGION } from "../normalize.ts";
 import type { CliIO } from "./io.ts";
+import { parseFlagArgs } from "./flag_parser.ts";
 
 /** A flag definition as `parseArgs` takes it. */
 export type FlagSpec = Record<
@@ -60,12 +61,7 @@ export function parseFlags(args: string[], spec: FlagSpec, env: Env): Parsed {
   const options = { ...COMMON_FLAGS, ...spec };
   let parsed;
   try {
-    parsed = parseArgs({
-      args: joinNegativeValues(args, options),
-      options,
-      allowPositionals: true,
-      strict: true,
-    });
+    parsed = parseFlagArgs(joinNegativeValues(args, options), options);
   } catch (e) {
     // parseArgs messages are long and mention the API; keep the part that names the flag.
     const msg = e instanceof Error ? e.message.split(". ")[0]! : String(e);

@@ -18,9 +18,9 @@
  *
  * @module
  */
-import { join } from "node:path";
 import { LOGIN_RE } from "../normalize.ts";
 import { sha256Hex } from "../digest.ts";
+import { joinPath as join } from "../path_join.ts";
 
 /** Paths inside a data dir. */
 export function layout(dataDir: string): {

@@ -21,11 +21,11 @@
  *
  * @module
  */
-import { join, relative } from "node:path";
 import { StoreError, wrapError } from "../../errors.ts";
 import { readJsonLines } from "../../line_reader.ts";
 import type { ChatEvent, Message, PrivacyFile, UserProfile } from "../../schemas.ts";
 import { jsonText, writeFileAtomic } from "../atomic.ts";
+import { joinPath as join } from "../../path_join.ts";
 import { deletions, searchEvents } from "./event_search.ts";
 import { readJsonFile, readSchemaFile } from "../json_file.ts";
 import { layout, profileDir, type ProfileKind, profilePath } from "../layout.ts";
@@ -291,6 +291,8 @@ export class EmbeddedStore implements Store {
     options: { dryRun?: boolean } = {},
   ): Promise<string[]> {
     // The rebuild that follows forget sweeps them too, but a monitor may hold the writer lock.
+    // node:path only here: a reader's start-up stays without Node's compatibility layer.
+    const { relative } = await import("node:path");
     const deleted: string[] = [];
     for (const name of names) {
       const p = profilePath(this.dataDir, kind, name);
