@@ -8,10 +8,16 @@
  * read of the log per shape: slow at 10M). Also prints the data dir's size by part.
  *
  * `--build-only` builds the data dir and stops (the build of 10M takes long: run it outside the
- * benchmark lock, and the timed part under it).
+ * benchmark lock, and the timed part under it). `--data-dir DIR` runs the shapes over a data
+ * dir built otherwise (e.g. by `chat run` of `bench/memory.ts`'s fixture), its subjects drawn
+ * from its log: the 4th channel of its first lines, its last day and hour.
+ *
+ * The CLI runs with `--debug`, which says where its time went; the medians of those phases
+ * (start-up until the handler runs, opening the store, the search with its count, the deleted
+ * marks, writing the page) are printed under each shape.
  *
  *   deno run -A bench/scale.ts [--count 1000000] [--runs 11] [--cli-runs 5] [--check] [--rebuild]
- *     [--build-only]
+ *     [--build-only] [--data-dir DIR]
  */
 import { parseArgs } from "node:util";
 import { join } from "node:path";
@@ -33,13 +39,15 @@ const { values } = parseArgs({
     check: { type: "boolean", default: false },
     rebuild: { type: "boolean", default: false },
     "build-only": { type: "boolean", default: false },
+    "data-dir": { type: "string" },
   },
 });
 const count = Number(values.count);
 const runs = Number(values.runs);
 const cliRuns = Number(values["cli-runs"]);
 const root = new URL("..", import.meta.url).pathname;
-const dir = join(root, "bench", ".out", `scale-${count}`);
+const given = values["data-dir"];
+const dir = given ?? join(root, "bench", ".out", `scale-${count}`);
 const GEN_VERSION = 1;
 
 async function ensureDataDir(): Promise<void> {
@@ -73,8 +81,15 @@ async function sizeOf(path: string): Promise<number> {
   }
 }
 
-console.log(`scale benchmark: ${count.toLocaleString("en-US")} messages (${dir})`);
-await ensureDataDir();
+console.log(
+  given
+    ? `scale benchmark over ${dir}`
+    : `scale benchmark: ${count.toLocaleString("en-US")} messages (${dir})`,
+);
+if (!given) await ensureDataDir();
+const loadAvg = async () =>
+  (await Deno.readTextFile("/proc/loadavg")).split(" ").slice(0, 3).join(" ");
+console.log(`  load average at the start: ${await loadAvg()}`);
 if (values["build-only"]) Deno.exit(0);
 const l = layout(dir);
 const logBytes = await sizeOf(l.messages);
@@ -109,7 +124,33 @@ const byUser = new Map<string, number>();
 for (const m of head) byUser.set(m.user_name, (byUser.get(m.user_name) ?? 0) + 1);
 const busyUser = [...byUser].sort((a, b) => b[1] - a[1])[5]![0];
 const oneUser = head[1234]!.user_name;
-const endMs = START + count * MEAN_GAP_MS;
+/** The time of the log's last message (the end of its last 64 KiB). */
+async function lastTs(path: string): Promise<number> {
+  const f = await Deno.open(path);
+  try {
+    const size = (await f.stat()).size;
+    const n = Math.min(size, 65536);
+    await f.seek(size - n, Deno.SeekMode.Start);
+    const buf = new Uint8Array(n);
+    let got = 0;
+    while (got < n) {
+      const r = await f.read(buf.subarray(got));
+      if (r === null) break;
+      got += r;
+    }
+    const lines = new TextDecoder().decode(buf.subarray(0, got)).trim().split("\n");
+    return Date.parse((JSON.parse(lines[lines.length - 1]!) as Message).ts);
+  } finally {
+    f.close();
+  }
+}
+const endMs = given ? await lastTs(l.messages) : START + count * MEAN_GAP_MS;
+// A channel of middling traffic: channel_3 of the generated log, else the 4th busiest at its start.
+const byChannel = new Map<string, number>();
+for (const m of head) byChannel.set(m.channel, (byChannel.get(m.channel) ?? 0) + 1);
+const channel = byChannel.has("channel_3")
+  ? "channel_3"
+  : [...byChannel].sort((a, b) => b[1] - a[1])[Math.min(3, byChannel.size - 1)]![0];
 const iso = (ms: number) => new Date(ms).toISOString();
 const dayStart = Math.floor((endMs - 2 * 86400_000) / 86400_000) * 86400_000;
 const window = `after:${iso(endMs - 3 * 86400_000)} before:${
@@ -120,8 +161,8 @@ const shapes: Array<{ name: string; q: string; grep: string[] }> = [
   { name: "one user", q: `from:${oneUser}`, grep: ["-c", `"user_name":"${oneUser}"`] },
   {
     name: "channel + 1 h window",
-    q: `in:channel_3 ${window}`,
-    grep: ["-c", `"channel":"channel_3"`],
+    q: `in:${channel} ${window}`,
+    grep: ["-c", `"channel":"${channel}"`],
   },
   { name: "rare word", q: "zeppelin", grep: ["-ci", "zeppelin"] },
   { name: "common word", q: "speedrun", grep: ["-ci", "speedrun"] },
@@ -130,7 +171,7 @@ const shapes: Array<{ name: string; q: string; grep: string[] }> = [
   { name: "negation", q: "speedrun -insane", grep: ["-ci", "speedrun"] },
   {
     name: "regex, one channel-day",
-    q: `in:channel_3 after:${iso(dayStart)} before:${
+    q: `in:${channel} after:${iso(dayStart)} before:${
       iso(dayStart + 86400_000)
     } /\\bdat(ing|e)\\b/i`,
     grep: ["-ciE", "\\bdat(ing|e)\\b"],
@@ -156,13 +197,28 @@ async function timeLibrary(q: ReturnType<typeof buildQuery>): Promise<number> {
 }
 
 async function timeProc(cmd: string, args: string[], n: number): Promise<number> {
+  return (await runProc(cmd, args, n)).ms;
+}
+
+/** The median wall time of `n` runs, and the median of each phase a `--debug` CLI reported. */
+async function runProc(
+  cmd: string,
+  args: string[],
+  n: number,
+): Promise<{ ms: number; phases: string }> {
   const t: number[] = [];
+  const phases = new Map<string, number[]>();
   for (let i = 0; i < n; i++) {
     const r = await measure(cmd, args, { cwd: root });
     if (r.code > 1) throw new Error(`${cmd} failed: ${r.stderr}`);
     t.push(r.wallMs);
+    const line = /^search: (start-up .*);/m.exec(r.stderr)?.[1] ?? "";
+    for (const [, name, ms] of line.matchAll(/([a-z-]+) ([\d.]+) ms/g)) {
+      phases.set(name!, [...(phases.get(name!) ?? []), Number(ms)]);
+    }
   }
-  return median(t);
+  const parts = [...phases].map(([name, xs]) => `${name} ${median(xs).toFixed(0)}`);
+  return { ms: median(t), phases: parts.length ? `CLI phases (ms): ${parts.join(", ")}` : "" };
 }
 
 console.log(
@@ -173,7 +229,7 @@ for (const s of shapes) {
   const q = buildQuery({ query: s.q });
   const lib = await timeLibrary(q);
   const r = await searchMessages(store, q, { total: true });
-  const cli = await timeProc(DENO, [
+  const cli = await runProc(DENO, [
     "run",
     "--allow-read",
     "--allow-write",
@@ -187,6 +243,7 @@ for (const s of shapes) {
     dir,
     "--format",
     "jsonl",
+    "--debug",
   ], cliRuns);
   const grep = await timeProc("grep", [...s.grep, l.messages], 3);
   let check = "";
@@ -195,10 +252,11 @@ for (const s of shapes) {
     const viaScan = await scanSearch(dir, q, { regexBudgetMs: Infinity });
     check = JSON.stringify(viaScan) === JSON.stringify(r.messages) ? ", = --scan" : ", DIFFERS";
   }
-  const line = `  ${s.name.padEnd(23)}${fmt(lib)}  ${fmt(cli)}  ${fmt(grep)}  ${
+  const line = `  ${s.name.padEnd(23)}${fmt(lib)}  ${fmt(cli.ms)}  ${fmt(grep)}  ${
     (grep / lib).toFixed(0).padStart(9)
   }x   ${r.messages.length} (${r.total}) via ${r.via}${check}`;
   console.log(line);
+  console.log(`      ${cli.phases}`);
   rows.push(line);
 }
 const startup = await timeProc(
@@ -207,5 +265,6 @@ const startup = await timeProc(
   cliRuns,
 );
 console.log(`  beside them, Deno start-up + main.ts --version: ${fmt(startup).trim()}`);
+console.log(`  load average at the end: ${await loadAvg()}`);
 await store.close();
 console.log(`  queries: ${shapes.map((s) => `${s.name}: ${s.q}`).join(" | ")}`);
