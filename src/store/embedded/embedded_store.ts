@@ -24,23 +24,12 @@
 import { StoreError, wrapError } from "../../errors.ts";
 import { readJsonLines } from "../../line_reader.ts";
 import type { ChatEvent, Message, PrivacyFile, UserProfile } from "../../schemas.ts";
-import { jsonText, writeFileAtomic } from "../atomic.ts";
 import { joinPath as join } from "../../path_join.ts";
 import { deletions, searchEvents } from "./event_search.ts";
 import { readJsonFile, readSchemaFile } from "../json_file.ts";
 import { layout, profileDir, type ProfileKind, profilePath } from "../layout.ts";
 import type { JsonlLog } from "../log/log.ts";
-import { derivedCurrent } from "./derived_current.ts";
 import { search } from "./message_search.ts";
-import { aroundBySearch, indexedMessagesAround } from "./message_context.ts";
-import {
-  persistedRollupMark,
-  readDisplayNames,
-  readIdentitiesAbout,
-  readLoginSpans,
-} from "./profile_state.ts";
-import { logMessagesSince } from "./log_tail.ts";
-import { coverage, storeStatus } from "./embedded_status.ts";
 import type { LoginSpan } from "../../analysis/identity.ts";
 import type {
   AboutQuery,
@@ -74,6 +63,9 @@ import type {
  * runs, which cost the CLI ~15% of its start-up (issue 11's benchmark clause).
  */
 const derivedWriter = () => import("./derived_writer.ts");
+// What a search never runs loads on first use too (a search loads ~20 of the store's modules).
+const profileState = () => import("./profile_state.ts");
+const embeddedStatus = () => import("./embedded_status.ts");
 const derived = () => import("./derived.ts");
 const logs = () => import("../log/logs.ts");
 
@@ -115,13 +107,14 @@ export class EmbeddedStore implements Store {
     return derived().then((m) => m.openDerived(this.dataDir, options));
   }
 
-  catchUp(
+  async catchUp(
     options: { index?: boolean; profiles?: boolean } = {},
   ): Promise<CatchUpSummary | null> {
     // Nothing to do (the common case of a reader): answered without the writer's databases.
+    const { derivedCurrent } = await import("./derived_current.ts");
     const current = derivedCurrent(this.dataDir, options);
-    if (current !== null) return Promise.resolve(current);
-    return derivedWriter().then((m) => m.catchUpDerived(this.dataDir, options));
+    if (current !== null) return current;
+    return await derivedWriter().then((m) => m.catchUpDerived(this.dataDir, options));
   }
 
   rebuild(request: RebuildRequest = {}): Promise<RebuildSummary> {
@@ -132,8 +125,8 @@ export class EmbeddedStore implements Store {
     return derivedWriter().then((m) => m.tryRebuildDerived(this.dataDir, request));
   }
 
-  status(): Promise<StoreStatus> {
-    return storeStatus(this.dataDir);
+  async status(): Promise<StoreStatus> {
+    return await (await embeddedStatus()).storeStatus(this.dataDir);
   }
 
   async searchMessages(
@@ -152,6 +145,7 @@ export class EmbeddedStore implements Store {
   }
 
   async around(anchors: readonly Anchor[], n: number): Promise<Message[]> {
+    const { aroundBySearch, indexedMessagesAround } = await import("./message_context.ts");
     return await indexedMessagesAround(this.dataDir, anchors, n) ??
       await aroundBySearch((q) => this.searchMessages(q), anchors, n);
   }
@@ -193,8 +187,9 @@ export class EmbeddedStore implements Store {
     }
   }
 
-  messagesSince(cursor: MessageCursor | null): Promise<NewMessages> {
-    return logMessagesSince(layout(this.dataDir).messages, cursor);
+  async messagesSince(cursor: MessageCursor | null): Promise<NewMessages> {
+    const { logMessagesSince } = await import("./log_tail.ts");
+    return await logMessagesSince(layout(this.dataDir).messages, cursor);
   }
 
   async changeStamp(): Promise<string> {
@@ -220,6 +215,7 @@ export class EmbeddedStore implements Store {
    */
   async loginSpans(about?: readonly string[]): Promise<LoginSpan[]> {
     await this.#currentIdentities();
+    const { readIdentitiesAbout, readLoginSpans } = await profileState();
     return about === undefined
       ? readLoginSpans(this.dataDir)
       : readIdentitiesAbout(this.dataDir, about).spans();
@@ -233,7 +229,7 @@ export class EmbeddedStore implements Store {
   /** Every person's display names, current with the log (as {@link loginSpans}). */
   async displayNames(): Promise<Map<string, string[]>> {
     await this.#currentIdentities();
-    return readDisplayNames(this.dataDir);
+    return (await profileState()).readDisplayNames(this.dataDir);
   }
 
   /**
@@ -252,7 +248,8 @@ export class EmbeddedStore implements Store {
       if (e instanceof Deno.errors.NotFound) return;
       throw wrapError(e, `read ${l.messages}`);
     }
-    if (coverage(l.messages, logBytes, persistedRollupMark(this.dataDir)) === "current") return;
+    const mark = (await profileState()).persistedRollupMark(this.dataDir);
+    if ((await embeddedStatus()).coverage(l.messages, logBytes, mark) === "current") return;
     await this.catchUp({ index: false, profiles: true }).catch(() => null);
   }
 
@@ -267,6 +264,7 @@ export class EmbeddedStore implements Store {
   }
 
   async writeOptOut(file: PrivacyFile): Promise<void> {
+    const { jsonText, writeFileAtomic } = await import("../atomic.ts");
     await writeFileAtomic(layout(this.dataDir).privacy, jsonText(file), { skipIfUnchanged: true });
   }
 
