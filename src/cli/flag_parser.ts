@@ -15,10 +15,9 @@
  * import assert from "node:assert/strict";
  * import { parseFlagArgs } from "./flag_parser.ts";
  * const spec = { limit: { type: "string" as const }, count: { type: "boolean" as const, short: "c" } };
- * assert.deepEqual(
- *   parseFlagArgs(["--limit", "5", "-c", "x"], spec),
- *   { values: { limit: "5", count: true }, positionals: ["x"] },
- * );
+ * const { values, positionals } = parseFlagArgs(["--limit", "5", "-c", "x"], spec);
+ * assert.deepEqual({ ...values }, { limit: "5", count: true });
+ * assert.deepEqual(positionals, ["x"]);
  * assert.throws(() => parseFlagArgs(["--limit"], spec), { message: "Option '--limit <value>' argument missing" });
  * ```
  *
