@@ -232,7 +232,13 @@ export function forgetHooks(store: Store, fixturesDir: string): ForgetHooks {
     refreshPresence: async (dataDir: string, subjects: readonly Subject[]) => {
       const usernames = subjects.filter((s) => s.type === "username");
       if (usernames.length === 0) return;
-      await enrichSubjects(usernames, { dataDir, fixturesDir, providers: ["chat_presence"] });
+      // Presence is read from the store the forget went through (embedded or PostgreSQL).
+      await enrichSubjects(usernames, {
+        dataDir,
+        fixturesDir,
+        providers: ["chat_presence"],
+        store,
+      });
     },
     regenerateReports: (_dataDir: string, subjects: readonly Subject[]) =>
       regenerateReports(store, subjects, { html: renderReportHtml }),

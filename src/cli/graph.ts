@@ -19,6 +19,7 @@ import {
   parseCommand,
   type Parsed,
   required,
+  storeConfig,
   str,
   subcommandHelp,
 } from "./args.ts";
@@ -85,7 +86,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     limit: { type: "string" },
   });
   if (p === null) return 0;
-  const store = await openStore({ dataDir: p.common.dataDir });
+  const store = await openStore(storeConfig(p.common));
   try {
     await store.catchUp();
     return await answer(store, sub, p, io);
