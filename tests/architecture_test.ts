@@ -363,10 +363,6 @@ const LONG_FUNCTIONS: readonly string[] = [
   "src/chat/transport.ts: openWebSocket",
   "src/chat/transport.ts: openWebSocket > anonymous",
   "src/chat/twitch.ts: privmsgDraft",
-  "src/cli/forget.ts: run",
-  "src/cli/graph.ts: answer",
-  "src/cli/import.ts: run",
-  "src/cli/profiles.ts: subcommand",
   "src/import/chat_downloader.ts: parseChatDownloaderItem",
   "src/import/json_stream.ts: jsonArrayRecords",
   "src/import/json_stream.ts: scan",
@@ -392,7 +388,6 @@ const LONG_FUNCTIONS: readonly string[] = [
   "src/subjects/providers/gravatar_like.ts: createGravatarLike",
   "src/subjects/providers/registry.ts: loadRegistry",
   "src/web/render/report.ts: reportBody",
-  "src/web/server.ts: startServer",
 ];
 
 Deno.test(`functions of src/ stay within ${MAX_FUNCTION_LINES} lines, but the listed ones (the list only shrinks)`, async () => {
