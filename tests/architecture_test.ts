@@ -368,7 +368,6 @@ const LONG_FUNCTIONS: readonly string[] = [
   "src/import/json_stream.ts: scan",
   "src/line_reader.ts: readLineBatches",
   "src/privacy/forget.ts: forgetLocked",
-  "src/query/timeline.ts: timelineStream",
   "src/store/embedded/derived.ts: openDerived",
   "src/store/embedded/derived_writer.ts: #catchUpMessages",
   "src/store/embedded/event_index.ts: catchUpEvents",
