@@ -383,9 +383,6 @@ const LONG_FUNCTIONS: readonly string[] = [
   "src/store/postgres/profiles.ts: writeProfileFiles",
   "src/store/postgres/rollup_compact.ts: compactPending",
   "src/store/postgres/rollup_compact.ts: compactPending > anonymous",
-  "src/subjects/providers/fixture_file.ts: jsonErrorOffset",
-  "src/subjects/providers/gravatar_like.ts: createGravatarLike",
-  "src/subjects/providers/registry.ts: loadRegistry",
   "src/web/render/report.ts: reportBody",
 ];
 
