@@ -60,6 +60,33 @@ export function parseFlagArgs(
   args: readonly string[],
   spec: Readonly<Record<string, FlagDef>>,
 ): ParsedFlags {
+  const values: ParsedFlags["values"] = Object.create(null);
+  const positionals: string[] = [];
+  for (const t of tokenize(args, spec)) {
+    if ("positional" in t) {
+      positionals.push(t.positional);
+      continue;
+    }
+    check(t, spec);
+    if (t.name === "__proto__") continue;
+    const v = t.value ?? true;
+    if (spec[t.name]!.multiple) {
+      const list = values[t.name];
+      if (Array.isArray(list)) list.push(v);
+      else values[t.name] = [v];
+    } else values[t.name] = v;
+  }
+  for (const [name, d] of Object.entries(spec)) {
+    if (d.default !== undefined && values[name] === undefined) values[name] = d.default;
+  }
+  return { values, positionals };
+}
+
+/** The options and positionals of `args`, in order, unchecked (as `parseArgs`' tokens). */
+function tokenize(
+  args: readonly string[],
+  spec: Readonly<Record<string, FlagDef>>,
+): Array<Token | { positional: string }> {
   const typeOf = (name: string) => (own(spec, name) ? spec[name]!.type : undefined);
   const longFor = (short: string) =>
     Object.entries(spec).find(([, d]) => d.short === short)?.[0] ?? short;
@@ -107,26 +134,7 @@ export function parseFlagArgs(
       tokens.push({ name, rawName: `--${name}`, value: arg.slice(eq + 1), inline: true });
     } else tokens.push({ positional: arg });
   }
-  const values: ParsedFlags["values"] = Object.create(null);
-  const positionals: string[] = [];
-  for (const t of tokens) {
-    if ("positional" in t) {
-      positionals.push(t.positional);
-      continue;
-    }
-    check(t, spec);
-    if (t.name === "__proto__") continue;
-    const v = t.value ?? true;
-    if (spec[t.name]!.multiple) {
-      const list = values[t.name];
-      if (Array.isArray(list)) list.push(v);
-      else values[t.name] = [v];
-    } else values[t.name] = v;
-  }
-  for (const [name, d] of Object.entries(spec)) {
-    if (d.default !== undefined && values[name] === undefined) values[name] = d.default;
-  }
-  return { values, positionals };
+  return tokens;
 }
 
 /** The checks of strict mode, with `parseArgs`'s messages. */
