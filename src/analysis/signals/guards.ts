@@ -12,7 +12,7 @@
  */
 import { clauseSpan, pieceAt } from "./clauses.ts";
 import { DENIAL, type Guard, type Match, NEGATION, stop, wide } from "./match.ts";
-import { REL_WORDS } from "./vocabulary.ts";
+import { NO_TARGET, REL_WORDS } from "./vocabulary.ts";
 import {
   clippedNeedsMark,
   datingNobody,
@@ -56,7 +56,12 @@ const negation: Guard = (m) => {
     return stop("negation", `"${m.rel} ${m.afterRel}" denies it`);
   }
   const here = NEGATION.exec(m.mid);
-  if (here && !(m.rule.name === "status" && m.rel === "single") && !overNow(m)) {
+  // "war die vroni ned seine ex?", "is sara not his gf?": a negative question asks for a yes.
+  const negativeQuestion = here?.[0].trim() === "not" && m.g.aux !== undefined && m.isQuestion &&
+    m.rule.name === "name-partner";
+  if (
+    here && !(m.rule.name === "status" && m.rel === "single") && !overNow(m) && !negativeQuestion
+  ) {
     return stop("negation", `"${here[0].trim()}" denies it`);
   }
   const r = m.rule.name;
@@ -80,9 +85,27 @@ const NO_MORE =
  * relationship, so the name is a former partner (a claim), not a denial.
  */
 function overNow(m: Match): boolean {
-  return m.rel !== "single" && BREAK_UP.test(m.whole) &&
-    (NO_MORE.test(m.mid) || NO_MORE.test(m.whole) || NO_MORE.test(m.run.text.toLowerCase()));
+  if (m.rel === "single") return false;
+  if (
+    BREAK_UP.test(m.whole) &&
+    (NO_MORE.test(m.mid) || NO_MORE.test(m.whole) || NO_MORE.test(m.run.text.toLowerCase()))
+  ) return true;
+  // "shes not with will anymore", "usagi and reo arent together anymore", "is nimma mit dem basti
+  // zam", "ya no está con marta", "n'est plus avec clara": a state that no longer holds is a
+  // relationship that was (bound to the clause of the match).
+  // "owen isnt married anymore, hes single now" names no one: a denial of the present.
+  if (!STATE_REL.test(m.rel) || !m.gi.t) return false;
+  const t = m.canon.pieces[pieceAt(m.canon, m.gi.t[0])]!.w;
+  if (NO_TARGET.has(t.replace(/^@/, ""))) return false;
+  const [a, b] = clauseSpan(m.canon, m.first);
+  const clause = m.canon.pieces.slice(a, b);
+  return NO_MORE.test(clause.map((p) => p.w).join(" ")) ||
+    clause.some((p) => /^(?:mais|mehr|plus)$/i.test(p.raw));
 }
+
+/** Relationship words of a state (being with, together, married), not of an event. */
+const STATE_REL =
+  /^(?:with|w|together|together with|dating|seeing|married|engaged|a thing|a couple|couple|in a relationship|in a relationship with|going out with)$/;
 
 /** "he's single" as a statement says there is nobody. */
 const singleStatement: Guard = (m) =>

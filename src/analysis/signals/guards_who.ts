@@ -194,6 +194,10 @@ export const nameIsSubject: Guard = (m: Match): Stop | null => {
   const w = m.canon.pieces[k]!.w;
   // "a bia é namorada dele": an article before the name.
   if (m.canon.pieces[k - 1]?.art) k--;
+  // "is the tank her husband": an English "the" makes a common noun, no name.
+  else if (m.g.aux && m.canon.pieces[k - 1]?.w === "the") {
+    return stop("not-subject", `"the ${w}" is a common noun, not a name`);
+  }
   if (!m.g.aux && !atSentenceStart(m.canon, k)) {
     return stop("not-subject", `"${w}" is not the subject of the sentence`);
   }

@@ -82,11 +82,14 @@ function markers(): Map<string, [Lang, number][]> {
     for (const w of lexicon.keys()) owners.set(w, [...(owners.get(w) ?? []), lang]);
   }
   for (const [w, langs] of owners) {
-    if (m.has(w) || ENGLISH.has(w) || w.length < 3) continue;
+    if (m.has(w) || ENGLISH.has(w) || NOT_MARKER.has(w) || w.length < 3) continue;
     m.set(w, langs.map((l) => [l, langs.length === 1 ? 2 : 1]));
   }
   return markerMap = m;
 }
+
+/** Words of a lexicon that are common words of another language too ("san", "ham", "net"). */
+const NOT_MARKER = new Set(words("san ham net nit din sine vos"));
 
 /** English words that outweigh the markers ("is", "the", "he"...). */
 const ENGLISH = new Set(
@@ -168,7 +171,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "confirmado confirmada confirmadisimo confirmadísimo oficial= confirmed",
   ),
   pt: table(
-    "tem= has; foi= was; depois= after; entao então= then; tal= certain; certa= certain; saindo anda andam andando= dating; casal= couple; pegando= seeing; acabaram= broke up; oficializou oficializaram= confirmed; têm= have; tens= you have; namorada= gf; namorado= bf; mina= girl; boy= man; namorados= a couple;" +
+    "tem= has; só so= just; foi= was; depois= after; entao então= then; tal= certain; certa= certain; saindo anda andam andando= dating; casal= couple; pegando= seeing; acabaram= broke up; oficializou oficializaram= confirmed; têm= have; tens= you have; namorada= gf; namorado= bf; mina= girl; boy= man; namorados= a couple;" +
       "namora namoram namorando= dating; namorava namorou andou= dated; ficando ficou fica= seeing; ficante= partner;" +
       "esposa mulher= wife; marido esposo= husband; noivo noiva noivos= engaged; ex-namorada ex-namorado= ex;" +
       "casado casada casados casadas casou casaram= married; chama chama-se= called; sim= yes; casar= marry; vai= going to; parceiro parceira= partner;" +
@@ -185,7 +188,14 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "confirmado confirmada oficial= confirmed",
   ),
   de: table(
-    "hat= has; stimmt's stimmts gell= right; het= has; gmacht= -; zusammengekommen= together; wohnen wohnt= live; sehr= very; gschpusi gspusi= gf; schatz schatzi= bae; lebensgefährtin lebensgefährte= partner; dann= then; davor= before; danach= after; erst= first; immer= -; echt= really; auch= also; mal= once; ner= a; nem= a; gewissen gewisse gewisser= certain; mehr= anymore; geht gehen= goes; paar= couple; süßeste süsseste= cutest; isch= is; heast= -; haben= have; hast= have; freundin= gf; freund= bf; partnerin partner= partner;" +
+    "hat= has; stimmt's stimmts gell= right; het= has;" +
+      // Swiss, Bavarian and Austrian chat: "hät en fründ", "hod d vroni an freind", "bisch du de
+      // fründ vo de lena", "san nimmer zam", "is da wos".
+      "hät hed hod hett= has; hesch häsch hosch hosd= have; bisch= are; san= are; ham hamm= have;" +
+      "fründ freind frend= bf; fründin freindin frendin= gf; fründe= friends; ex-fründin ex-fründ= ex;" +
+      "din dini dinä= your; sini sine sinä= his; vo= of; ned nöd nid nit net= not; nimma nimmer nümme nimmi= no longer;" +
+      "verheirat verheirated ghürate ghürotet= married; wos öppis epps= something; dir dich= you; zwischen= between;" +
+      "e en an= a; d de= the; nur bloß bloss= just; gmacht= -; zusammengekommen= together; wohnen wohnt= live; sehr= very; gschpusi gspusi= gf; schatz schatzi= bae; lebensgefährtin lebensgefährte= partner; dann= then; davor= before; danach= after; erst= first; immer= -; echt= really; auch= also; mal= once; ner= a; nem= a; gewissen gewisse gewisser= certain; mehr= anymore; geht gehen= goes; paar= couple; süßeste süsseste= cutest; isch= is; heast= -; haben= have; hast= have; freundin= gf; freund= bf; partnerin partner= partner;" +
       "frau ehefrau= wife; mann ehemann= husband; verlobte verlobter= fiance; exfreundin ex-freundin exfreund ex-freund= ex;" +
       "verheiratet geheiratet= married; heiratet heiraten= marry; verlobt= engaged;" +
       "zusammen zam zsamm= together; vergeben liiert= taken; ledig solo= single; beziehung= relationship; datet daten= dating; er= he; sie= she; es= it;" +
@@ -328,6 +338,6 @@ export const SUBJECTLESS: Record<Exclude<Lang, "en">, ReadonlySet<string>> = {
 export const NAME_ARTICLES: Record<Exclude<Lang, "en">, ReadonlySet<string>> = {
   es: new Set(words("la el")),
   pt: new Set(words("a o")),
-  de: new Set(words("die der den dem da em")),
+  de: new Set(words("die der den dem da em d de")),
   fr: new Set(words("la le")),
 };

@@ -214,6 +214,8 @@ export function askedWhoBefore(run: Run, first: number): string | null {
 function apposition(p: readonly Piece[], j: number): boolean {
   const k = j + 1;
   if (!p[j]!.art || !p[k] || !nicknameLike(p[k]!)) return false;
+  // "jonas het e fründin, d mia, die streamt au": the name closes its clause.
+  if (p[k + 1]?.w === ",") return true;
   for (let i = k + 1; i < p.length; i++) if (p[i]!.w !== "?" && p[i]!.w !== ".") return false;
   return true;
 }

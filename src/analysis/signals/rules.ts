@@ -148,7 +148,7 @@ export const RULES: readonly Rule[] = [
     "name-partner",
     0.85,
     PARTNER_WORDS + " girl bae lady man boo",
-    `${START}(?:(?<aux>is|was|are|were)(?: not)? )?${TGT}(?<mid>(?: (?:is|'s|was|be|are|were|=|,|it|[0-9]+|${LINK_MID}))*) (?<p>${POSS}|the STREAMER 's)${MOD} (?<rel>${PARTNER_LOOSE})(?= |$)`,
+    `${START}(?:(?<aux>is|was|are|were)(?: not)? (?:the )?)?${TGT}(?<mid>(?: (?:is|'s|was|be|are|were|=|,|it|[0-9]+|${LINK_MID}))*) (?<p>${POSS}|the STREAMER 's)${MOD} (?<rel>${PARTNER_LOOSE})(?= |$)`,
   ),
   rule("partner", 0.55, PARTNER_WORDS, `${START}(?<p>${POSS})${MOD} (?<rel>${PARTNER})(?= |$)`),
   rule(
