@@ -26,6 +26,9 @@ import {
 import { aliasesFor, guessStreamer } from "./streamer_alias.ts";
 import { addImpliedSubjects, rewritePhrases } from "./word_order.ts";
 
+/** What an "ex-" makes a former partner of. */
+const EX_OF = new Set(["gf", "bf", "wife", "husband", "fiance", "partner", "girl", "man", "bae"]);
+
 /** Hearts and a handshake that join two names: "paco ❤️ carla", "memo 🤝 ximena". */
 const HEART_JOIN = /^(?:❤️?|♥️?|🤝|💕|💞|💘|💑|💏)$/u;
 
@@ -211,6 +214,14 @@ export function canonicalize(text: string, ctx: SignalContext): Canon {
     }
     if (mention) {
       push("@" + low, m, true);
+      continue;
+    }
+    // "ex-wife", "ex-gf", "ex-fründin", "ex-namorada": a former partner.
+    if (
+      /^ex[-–]/.test(low) &&
+      EX_OF.has(REWRITE.get(low.slice(3)) ?? lexicon?.get(low.slice(3)) ?? low.slice(3))
+    ) {
+      push("ex", m);
       continue;
     }
     if (foreign(low, m)) continue;

@@ -12,7 +12,8 @@
  */
 import { clauseSpan, pieceAt } from "./clauses.ts";
 import { DENIAL, type Guard, type Match, NEGATION, stop, wide } from "./match.ts";
-import { NO_TARGET, REL_WORDS } from "./vocabulary.ts";
+import { REL_WORDS } from "./vocabulary.ts";
+import { checkTarget } from "./target.ts";
 import {
   clippedNeedsMark,
   datingNobody,
@@ -95,8 +96,9 @@ function overNow(m: Match): boolean {
   // relationship that was (bound to the clause of the match).
   // "owen isnt married anymore, hes single now" names no one: a denial of the present.
   if (!STATE_REL.test(m.rel) || !m.gi.t) return false;
-  const t = m.canon.pieces[pieceAt(m.canon, m.gi.t[0])]!.w;
-  if (NO_TARGET.has(t.replace(/^@/, ""))) return false;
+  let k = pieceAt(m.canon, m.gi.t[0]);
+  if (m.canon.pieces[k]!.art) k++;
+  if (k >= m.canon.pieces.length || checkTarget(m.run, k).kind !== "name") return false;
   const [a, b] = clauseSpan(m.canon, m.first);
   const clause = m.canon.pieces.slice(a, b);
   return NO_MORE.test(clause.map((p) => p.w).join(" ")) ||

@@ -171,6 +171,9 @@ export const clippedNeedsMark: Guard = (m: Match): Stop | null => {
   // "o rui e a inês? 👀", "paco y carla??": the pair alone, asked, is the question whether they
   // are one.
   if (next === "?" && pairAlone(m, last)) return null;
+  // "tobi x fern 😳", "marl x sasha 100%", "lena x tobi 💍💍": a shipped pair alone on its line,
+  // closed by an emoji or a figure, is the mark.
+  if (m.rel !== "and" && shippedAlone(m, last)) return null;
   // "paco ❤️ carla", "memo 🤝 ximena": the heart or the handshake is the mark.
   if (m.rel === "+" && HEART_JOIN_RAW.test(m.canon.pieces[m.relAt]!.raw)) return null;
   // "tina x max power couple", "fae + søren still a thing?": a mark a word or two later.
@@ -189,6 +192,25 @@ export const clippedNeedsMark: Guard = (m: Match): Stop | null => {
   }
   return stop("clipped", `"${m.rel}" between two names without a mark of a couple`);
 };
+
+/**
+ * Is the clipped pair the whole message, from its start (after openers), closed only by emoji,
+ * figures or laughter ("tobi x fern 😳", "bazza + kirsty 4 life ❤️"), one of them at least?
+ */
+function shippedAlone(m: Match, last: number): boolean {
+  const p = m.canon.pieces;
+  if (!atSentenceStart(m.canon, m.first) || last + 1 >= p.length) return false;
+  let mark = false;
+  for (let i = last + 1; i < p.length; i++) {
+    const w = p[i]!.w;
+    if (!/\p{L}/u.test(w) || w === "life" && /^(?:4|for)$/.test(p[i - 1]!.w)) {
+      if (w !== "?" && w !== "." && w !== ",") mark = true;
+    } else if (!LAUGHTER.test(w) && !isEmote(m.run, p[i]!) && !CLIP_WORD.has(w)) return false;
+  }
+  return mark;
+}
+/** Words of chat after a shipped pair that leave it alone on its line. */
+const CLIP_WORD = new Set(["fr", "frfr", "4", "for", "ong", "rn", "now", "always"]);
 
 /** Is the clipped pair the whole sentence, from its start (after openers) to its "?"? */
 function pairAlone(m: Match, last: number): boolean {

@@ -65,7 +65,8 @@ const PAIR_ASKED = /^\s*(?:\S+\s+){0,2}(?:and|e|y|et|und|n|&)\s+(?:\S+\s+)?[^\s?
 /** "lucas/inès c'est officiel": two words joined by a slash, and a mark after. */
 const SLASH_PAIR =
   /\p{L}\/\p{L}+ (?:\S+ )?(?:c'est |is |é |es |ist )?(?:offici|oficial|confirm|real|canon|💍|❤)/iu;
-const CLIPPED_X = / [x&] \S+ ?(?:\?|=|real\b|offici|confirm|canon|💕|❤|💍|😍|🥰|💖)/iu;
+const CLIPPED_X =
+  / [x&] \S+ ?(?:\?|=|real\b|offici|confirm|canon|\p{Extended_Pictographic}|[0-9])/iu;
 const WITH_AFTER_SUBJECT =
   /(?:\b(?:he|she|hes|shes|is|u|you|ur|are|r|not|isnt|arent|wasnt|still|back|now|currently|been|was|were|literally|actually|really|def|prob|probably|totally|lowkey|officially|secretly|apparently|already|like|just|so|also|fr|clearly|obviously|definitely|defo|deff|kinda|sorta|highkey|prolly|always|even|out)|['’]s) w(?:ith\b|\/|\b)|\bwith (?:him|her)\b|\b(?:is|was|isnt|wasnt) \S+ w(?:ith\b|\/|\b)/i;
 

@@ -60,7 +60,7 @@ const PHRASES: readonly [Step[], Put[]][] = [
   [["marry", "with"], [0]],
   [["going", "a", "marry"], ["going", "to", "marry"]],
   [["engaged", "with", (w) => w !== "chat"], [0, "to", 2]],
-  [["ex", (w) => w === "gf" || w === "bf" || w === "wife" || w === "husband"], [0]],
+  [["ex", (w) => PARTNER_NOUN.has(w) && w !== "ex"], [0]],
   [["is", "fiance"], [0, "engaged"]],
   [["are", "fiance"], [0, "engaged"]],
   [["in", "couple"], ["in", "a", "relationship"]],
