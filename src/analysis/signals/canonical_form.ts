@@ -224,6 +224,8 @@ export function canonicalize(text: string, ctx: SignalContext): Canon {
       push("ex", m);
       continue;
     }
+    // "dejó a luli por sol": the Spanish "a" before a person object.
+    if (lang === "es" && low === "a" && pieces[pieces.length - 1]?.w === "left") continue;
     if (foreign(low, m)) continue;
     // "kuya migs ... po", "priya di", "bhai": titles and particles of respect around a name.
     if (HONORIFIC.test(low) || low === "di" && pieces[pieces.length - 1]?.w === "STREAMER") {

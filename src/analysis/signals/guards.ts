@@ -56,6 +56,10 @@ const negation: Guard = (m) => {
   if (m.afterRel === "not" || m.afterRel === "never") {
     return stop("negation", `"${m.rel} ${m.afterRel}" denies it`);
   }
+  // "nicht mit kathi, sondern mit marie": the negation is what the correction corrects.
+  if (m.rule.name === "correction") {
+    return NEGATION.test(m.mid) ? null : stop("other-sense", `"but" here corrects nothing denied`);
+  }
   const here = NEGATION.exec(m.mid);
   // "war die vroni ned seine ex?", "is sara not his gf?": a negative question asks for a yes.
   const negativeQuestion = here?.[0].trim() === "not" && m.g.aux !== undefined && m.isQuestion &&
@@ -159,7 +163,7 @@ function boundTo(m: Match, k: number): boolean {
  * "she has a bf but she doesnt want him on stream" denies something else.
  */
 const subjectDenies: Guard = (m) => {
-  if (!SUBJECT_DENIES.test(m.whole) || overNow(m)) return null;
+  if (!SUBJECT_DENIES.test(m.whole) || overNow(m) || m.rule.name === "correction") return null;
   const re = SUBJECT_DENIES_ALL;
   re.lastIndex = 0;
   let x: RegExpExecArray | null;

@@ -166,12 +166,12 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "divorcio divorció divorciaron= divorced; divorciado divorciada= divorced;" +
       "algo= something; alguien= someone; se= -; usted vos= you; ustedes= you guys;" +
       "desde= since; hace= since; decinos dinos decime dime= tell us; ese esa eso aquel aquella= that; este= this; volvio volvió= is back; antes= before; primero= first; llama= called; besaron= kissed; si= if; sabe saben= know;" +
-      "en= in; dejaron= broke up; muy= very; mismo misma= same; cuida cuidá cuídala cuidala cuídalo cuidalo= takecare; mucho= much; felicidades felicitaciones= congrats; noviazgo= relationship; compromiso= engagement; por= for; boda= wedding; seguro= sure; serio= seriously; claro= clearly; posta= really; cuando cuándo= when;" +
+      "en= in; dejaron= broke up; dejó dejo= left; por= for; muy= very; mismo misma= same; cuida cuidá cuídala cuidala cuídalo cuidalo= takecare; mucho= much; felicidades felicitaciones= congrats; noviazgo= relationship; compromiso= engagement; por= for; boda= wedding; seguro= sure; serio= seriously; claro= clearly; posta= really; cuando cuándo= when;" +
       "dos= two; año= year; años anos= years; meses mes= months; pasado pasada= last;" +
       "confirmado confirmada confirmadisimo confirmadísimo oficial= confirmed",
   ),
   pt: table(
-    "tem= has; só so= just; foi= was; depois= after; entao então= then; tal= certain; certa= certain; saindo anda andam andando= dating; casal= couple; pegando= seeing; acabaram= broke up; oficializou oficializaram= confirmed; têm= have; tens= you have; namorada= gf; namorado= bf; mina= girl; boy= man; namorados= a couple;" +
+    "tem= has; só so= just; largou deixou= left; por= for; foi= was; depois= after; entao então= then; tal= certain; certa= certain; saindo anda andam andando= dating; casal= couple; pegando= seeing; acabaram= broke up; oficializou oficializaram= confirmed; têm= have; tens= you have; namorada= gf; namorado= bf; mina= girl; boy= man; namorados= a couple;" +
       "namora namoram namorando= dating; namorava namorou andou= dated; ficando ficou fica= seeing; ficante= partner;" +
       "esposa mulher= wife; marido esposo= husband; noivo noiva noivos= engaged; ex-namorada ex-namorado= ex;" +
       "casado casada casados casadas casou casaram= married; chama chama-se= called; sim= yes; casar= marry; vai= going to; parceiro parceira= partner;" +
@@ -195,7 +195,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "fründ freind frend= bf; fründin freindin frendin= gf; fründe= friends; ex-fründin ex-fründ= ex;" +
       "din dini dinä= your; sini sine sinä= his; vo= of; ned nöd nid nit net= not; nimma nimmer nümme nimmi= no longer;" +
       "verheirat verheirated ghürate ghürotet= married; wos öppis epps= something; dir dich= you; zwischen= between;" +
-      "e en an= a; d de= the; nur bloß bloss= just; gmacht= -; zusammengekommen= together; wohnen wohnt= live; sehr= very; gschpusi gspusi= gf; schatz schatzi= bae; lebensgefährtin lebensgefährte= partner; dann= then; davor= before; danach= after; erst= first; immer= -; echt= really; auch= also; mal= once; ner= a; nem= a; gewissen gewisse gewisser= certain; mehr= anymore; geht gehen= goes; paar= couple; süßeste süsseste= cutest; isch= is; heast= -; haben= have; hast= have; freundin= gf; freund= bf; partnerin partner= partner;" +
+      "e en an= a; d de= the; nur bloß bloss= just; verlassen= left; für fuer= for; gmacht= -; zusammengekommen= together; wohnen wohnt= live; sehr= very; gschpusi gspusi= gf; schatz schatzi= bae; lebensgefährtin lebensgefährte= partner; dann= then; davor= before; danach= after; erst= first; immer= -; echt= really; auch= also; mal= once; ner= a; nem= a; gewissen gewisse gewisser= certain; mehr= anymore; geht gehen= goes; paar= couple; süßeste süsseste= cutest; isch= is; heast= -; haben= have; hast= have; freundin= gf; freund= bf; partnerin partner= partner;" +
       "frau ehefrau= wife; mann ehemann= husband; verlobte verlobter= fiance; exfreundin ex-freundin exfreund ex-freund= ex;" +
       "verheiratet geheiratet= married; heiratet heiraten= marry; verlobt= engaged;" +
       "zusammen zam zsamm= together; vergeben liiert= taken; ledig solo= single; beziehung= relationship; datet daten= dating; er= he; sie= she; es= it;" +
@@ -212,7 +212,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "letzten letzte letztes letztem= last; heißt heisst= called; bestätigt bestaetigt offiziell= confirmed",
   ),
   fr: table(
-    "il= he; largué larguée= broke up with; juste= just; apparemment= apparently; puis ensuite= then; après apres= after; d'abord dabord= first; vraiment= really; aussi= also; été= been; certaine certain= certain; cassé= broke up; lui= him; elle= she; ils elles= they; a= has; ont= have; as= have; copine meuf blonde= gf;" +
+    "il= he; largué larguée= broke up with; quitté quittée plaqué plaquée= left; juste= just; apparemment= apparently; puis ensuite= then; après apres= after; d'abord dabord= first; vraiment= really; aussi= also; été= been; certaine certain= certain; cassé= broke up; lui= him; elle= she; ils elles= they; a= has; ont= have; as= have; copine meuf blonde= gf;" +
       "copain mec chum= bf; femme= wife; mari= husband; fiancé fiancée fiance fiancee= fiance;" +
       "fiancés fiancées fiances= engaged; marié mariée mariés mariées marie mariee= married;" +
       "sort sortent= dating; sors= you dating; sortait= dated; sorti sortie= dated; ensemble= together;" +

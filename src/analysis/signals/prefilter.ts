@@ -15,20 +15,21 @@ const STEM_LIST = [
   // English
   "dat|gf|bf|bae|girl|going out|g\\w{0,4}fr|b\\w{0,4}fr|fianc|wif|husb|hubb|lady|marr|maried|" +
   "merri|enga|propos|purpos|tog|taken|a thing|2ge|coupl|seein|singl|relations|congrat|cograt|" +
-  "grat|take care|cuida|cuída|prends soin|felicidades|felicitaciones|parab[ée]ns|glückw|gratulier|f[ée]licitations|break up|breakup|wedding|moved in|mudaste|mudó|mudou|mudaram|mudaron|her man\\b|his man\\b|a man\\b|your man\\b|ur man\\b|ur fella|your fella|ex\\b|broke|split|divor|used to|partner|kiss|official|confirm|canon|situationsh",
+  "grat|left \\S+ for\\b|leave \\S+ for\\b|leaving \\S+ for\\b|dumped|take care|cuida|cuída|prends soin|felicidades|felicitaciones|parab[ée]ns|glückw|gratulier|f[ée]licitations|break up|breakup|wedding|moved in|mudaste|mudó|mudou|mudaram|mudaron|her man\\b|his man\\b|a man\\b|your man\\b|ur man\\b|ur fella|your fella|ex\\b|broke|split|divor|used to|partner|kiss|official|confirm|canon|situationsh",
   // Spanish, Portuguese
   "novi|casal\\b|casais\\b|casamento|oficial|boda\\b|namor|casar|casaste|casaron|casaram|algo com|voit quelqu|chica|chico|morra|jeva|polol|enamorad|mina|cuffed|missus|missis|casad|caso\\b|casó|te casas|casou|solte|noiv|prometid|compromet|junt|espos|mujer|mulher|" +
   "marid|parej|parceir|sale\\b|salen\\b|salia\\b|salio\\b|salí|salió|salien|anduv|andou|ficando|separ|" +
   "cortaron|termin|algo con|bes[oa]ron|beij|esta con|está con|estas con|estás con|estan con|" +
   "están con|sigue con|sigues con|siguen con|anda con|andas con|andás con|andaba con|ta com|tá com|tao com|" +
-  "tão com|esta com|está com|ainda com|ficante|ficou com|fica com|anda com|andava com|andou com",
+  "tão com|esta com|está com|ainda com|ficante|ficou com|fica com|anda com|andava com|andou com|" +
+  "dej[oó] |largou|deixou \\S+ (?:\\S+ )?p[oe]",
   // German
   "freund|fr[üu]nd|freind|gs(?:ch)?pusi|hochzeit|offiziell|mann\\b|paar\\b|heirat|geheirat|verheirat|vergeben|zusammen|frau|ehefrau|ehemann|verlob|datet|" +
-  "getrennt|geschied|schluss|was mit|küss|geküss|liiert|ledig|beziehung|zam\\b|zsamm",
+  "verlassen|getrennt|geschied|schluss|was mit|küss|geküss|liiert|ledig|beziehung|zam\\b|zsamm",
   // French
   "copin|officiel|mariage|copain|mari\\b|petit ami|petite amie|ensemble|mari[ée]|femme|meuf|mec\\b|blonde|chum\\b|" +
   "célibat|celibat|casé|casee|sort\\b|sors\\b|sortait|sortent|sorti\\b|sépar|rompu|truc|embrass|est avec|es avec|" +
-  "toujours avec|encore avec|était avec|etait avec",
+  "toujours avec|encore avec|était avec|etait avec|quitt[ée]|plaqu[ée]|largu[ée]",
 ].join("|").split("|");
 
 /** `\b(?:a(?:x|y)|b(?:...))`: the stems grouped by their first character. */
@@ -62,6 +63,8 @@ const HEART_SURROGATE = /\uD83D[\uDC95\uDC9E\uDC98\uDC91\uDC8F]/;
 const HEART_PAIR = /\S (?:❤️?|♥️?|🤝|💕|💞|💘|💑|💏) \S/u;
 /** "o rui e a inês? 👀", "paco y carla??": a pair alone, asked (the rules decide the rest). */
 const PAIR_ASKED = /^\s*(?:\S+\s+){0,2}(?:and|e|y|et|und|n|&)\s+(?:\S+\s+)?[^\s?]+\s*\?/i;
+/** "kalle und jana, nicht kalle und nina": a pair set right after a comma. */
+const PAIR_CORRECTION = /, (?:not|nicht|no|não|nao|pas) \S+ (?:and|und|y|e|et|pis|&|x) \S/i;
 /** "lucas/inès c'est officiel": two words joined by a slash, and a mark after. */
 const SLASH_PAIR =
   /\p{L}\/\p{L}+ (?:\S+ )?(?:c'est |is |é |es |ist )?(?:offici|oficial|confirm|real|canon|💍|❤)/iu;
@@ -92,7 +95,8 @@ export function mayMentionRelationship(text: string): boolean {
       (text.includes(" x ") || text.includes(" & ")) && CLIPPED_X.test(text) ||
       text.includes(" mit ") && GERMAN_WITH.test(text) ||
       mayHoldHeart(text) && HEART_PAIR.test(text) ||
-      text.includes("?") && PAIR_ASKED.test(text) || text.includes("/") && SLASH_PAIR.test(text);
+      text.includes("?") && PAIR_ASKED.test(text) || text.includes("/") && SLASH_PAIR.test(text) ||
+      text.includes(", ") && PAIR_CORRECTION.test(text);
   }
   if (m.groups?.w === undefined) return true;
   return STEMS_NO_WITH.test(text) || WITH_AFTER_SUBJECT.test(text);

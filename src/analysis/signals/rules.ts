@@ -67,7 +67,10 @@ export type RuleName =
   | "congrats"
   | "partner-subject"
   | "take-care"
-  | "they-pair";
+  | "they-pair"
+  | "left-for"
+  | "correction"
+  | "pair-correction";
 
 export interface Rule {
   name: RuleName;
@@ -274,6 +277,29 @@ export const RULES: readonly Rule[] = [
     PARTNER_WORDS + " girl bae man lady boo",
     `(?<=^|[?.,] )(?:is it )?${TGT} or ${TGT2}(?: ,)? (?<aux>who|which one|which) is (?<p>${POSS}|the STREAMER 's)${MOD} (?<rel>${PARTNER_LOOSE})(?= |$)`,
   ),
+  // "did marlowe leave sasha for dana?", "nico dejó a luli por sol", "o rui largou a carol pela
+  // sara", "seb a largué caro pour sarah", "kalle hat caro für sarah verlassen": the one left
+  // and the one chosen were both partners.
+  rule(
+    "left-for",
+    0.7,
+    "left leave dumped broke",
+    `${START}(?:(?<aux>did|has|had)(?: not)? )?(?<s>${SUBJ})${MID} (?<rel>left|leave|dumped|broke up with)(?: the)? ${TGT} for (?:the )?${TGT2}(?= |$)`,
+  ),
+  // "er ist nicht mit kathi zusammen, sondern mit marie": the name after the correction.
+  rule(
+    "correction",
+    0.7,
+    "with dating together",
+    `${START}(?<s>${SUBJ})${MID} (?<rel>with|dating|together with) (?:the )?[^ ?.,]+(?: together)? , but (?:with |dating )?(?:the )?${TGT}(?= |$)`,
+  ),
+  // "kalle und jana, nicht kalle und nina", "luzma y tavo, no luzma y beto": the pair said right.
+  rule(
+    "pair-correction",
+    0.7,
+    "and + x",
+    `(?<=^|[?.,] )(?:the )?(?<s>STREAMER) (?<rel>and|\\+|x) (?:the )?${TGT} , not (?:the )?(?:STREAMER|he|she) (?:and|\\+|x) [^ ?.,]+(?= |$)`,
+  ),
   rule(
     "congrats",
     0.7,
@@ -296,6 +322,9 @@ export const SINGLE_SUBJECT_RULES = new Set<RuleName>([
 /** Rules that only fire with a named partner. */
 export const NAMING_RULES = new Set<RuleName>([
   "partner-name",
+  "left-for",
+  "correction",
+  "pair-correction",
   "together",
   "together-reverse",
   "together-after",

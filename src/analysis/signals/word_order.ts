@@ -102,6 +102,11 @@ const PHRASES: readonly [Step[], Put[]][] = [
   [["is", "plus", "with"], ["is", "no longer", "with"]],
   // "karim il sort avec", "seb il est casé": the name, then its pronoun
   [[isStreamer, isSubjectPronoun], [0]],
+  // "kalle hat caro für sarah verlassen": he left caro for sarah
+  [["has", "the", isNameish, "for", "the", isNameish, "left"], ["left", 2, "for", 5]],
+  [["has", isNameish, "for", "the", isNameish, "left"], ["left", 1, "for", 4]],
+  [["has", "the", isNameish, "for", isNameish, "left"], ["left", 2, "for", 4]],
+  [["has", isNameish, "for", isNameish, "left"], ["left", 1, "for", 3]],
   // "er hat sich von der sarah getrennt": he broke up with sarah
   [["has", "of", "the", isNameish, "broke", "up"], ["broke", "up", "with", 2, 3]],
   // "hat mit mara schluss gemacht", "het mit em marco schluss gmacht"
