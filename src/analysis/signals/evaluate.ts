@@ -320,7 +320,9 @@ export function evaluate(rule: Rule, re: RegExpExecArray, run: Run): Outcome {
     }
   }
   if (t.target === null && !t.note.startsWith("asks")) {
-    const later = namedLater(run, m.last);
+    // "sort avec la meuf du dernier live, nadia": the partner described in the target slot.
+    const slot = m.gi.t ? run.canon.pieces[pieceAt(run.canon, m.gi.t[0])]?.w : undefined;
+    const later = namedLater(run, m.last, /^(?:the|a|that|this)$/.test(slot ?? ""));
     if (later) {
       t.target = later.name;
       t.note = `named in a later clause: "${later.phrase}"`;

@@ -88,7 +88,11 @@ export const pronounAntecedent: Guard = (m: Match): Stop | null => {
   if (!third) return null;
   const kin = KIN.exec(m.clauseBefore + " ");
   if (kin) return stop("antecedent", `"${kin[0].trim()}" comes first, so the pronoun means them`);
-  const named = namedFirst(m);
+  // "la de la cámara es su novia", "the person filming is his gf": the subject of "is" is not
+  // the one "his" points back to.
+  const copula = /^(?:is|was|'s|are|were)$/.test(m.canon.pieces[m.first - 1]?.w ?? "") &&
+    (m.rule.name === "partner" || m.rule.name === "partner-name");
+  const named = copula ? null : namedFirst(m);
   return named
     ? stop("antecedent", `"${named}" is named first in the sentence, so the pronoun means them`)
     : null;
@@ -125,6 +129,14 @@ function namedFirst(m: Match): string | null {
     !p[k + 1]!.art
   ) k++;
   if (k >= m.first) return null;
+  // "friendly reminder that marlowe is taken and his gf is sasha": the streamer, named between,
+  // is the nearest one "his" can mean.
+  // ("the sister of STREAMER", "STREAMER 's mod" are someone else.)
+  for (let i = k; i < m.first; i++) {
+    if (
+      p[i]!.w === "STREAMER" && !/^(?:of|from)$/.test(p[i - 1]?.w ?? "") && p[i + 1]?.w !== "'s"
+    ) return null;
+  }
   const w = p[k]!.w;
   // "his cameraman bill brought his wife", "her sous chef mercy brought her boyfriend": someone
   // of the streamer's, named with the same possessive, owns the later one.

@@ -162,7 +162,8 @@ function isQuestion(
   const wh = WH.test(before) && whAsks(canon, first);
   if (aux && (atSentenceStart(canon, first) || vocative || wh)) return true;
   if (/^(?:is|are|does|do|did|was|were|has|have|will|can)(?= |$)/.test(before)) return true;
-  if (wh || INDIRECT_QUESTION.test(before)) return true;
+  // "idk if yall know but rae is engaged": the indirect question binds to its own clause.
+  if (wh || INDIRECT_QUESTION.test(before.replace(/^.*(?:^| )(?:but|,)(?= |$)/, ""))) return true;
   if (target === "who" || target === "whos" || target === "which") return true;
   const [, b] = sentenceSpan(canon, first);
   const p = canon.pieces;

@@ -108,7 +108,11 @@ export function moreNames(m: Match, k: number): string[] {
  * assert.equal(namedLater(run, 4)?.name, "lara");
  * ```
  */
-export function namedLater(run: Run, last: number): { name: string; phrase: string } | null {
+export function namedLater(
+  run: Run,
+  last: number,
+  described = false,
+): { name: string; phrase: string } | null {
   const p = run.canon.pieces;
   for (let i = last + 1; i < p.length; i++) {
     const prev = p[i - 1]!.w;
@@ -124,8 +128,12 @@ export function namedLater(run: Run, last: number): { name: string; phrase: stri
     else if ((w0 === "she" || w0 === "he") && w1 === "is" && w2 === "called") k = j + 3;
     else if ((w0 === "she" || w0 === "he") && w1 === "called") k = j + 2;
     else if (w0 === "called" || w0 === "named") k = j + 1;
-    else if (w0 === "it" && w1 === "is" && prev === ",") k = j + 2;
-    else if (prev === "," && apposition(p, j)) k = j;
+    else if (w0 === "it" && w1 === "is" && (prev === "," || prev === "and")) k = j + 2;
+    // "o kaue tem namorada e é a duda": "and is" the name.
+    else if (w0 === "is" && prev === "and" && p[j + 1]?.art) k = j + 1;
+    // "rene hat ne freundin und die heißt sophie": a demonstrative is "she".
+    else if (p[j]?.art && w0 === "the" && w1 === "called") k = j + 2;
+    else if (prev === "," && (apposition(p, j) || described && lastWord(p, j))) k = j;
     if (k < 0 || !p[k]) continue;
     if (p[k]!.art) k++;
     // The name closes its clause: "it's søren, mods have it pinned", not "it's so cute".
@@ -204,6 +212,16 @@ export function askedWhoBefore(run: Run, first: number): string | null {
     if (tc.kind === "name" && p[k]!.w !== "STREAMER") return tc.name;
   }
   return null;
+}
+
+/**
+ * "karim sort avec la meuf du dernier live, nadia": after a partner described, not named, a
+ * name alone closing the message names them.
+ */
+function lastWord(p: readonly Piece[], j: number): boolean {
+  if (!nicknameLike(p[j]!)) return false;
+  for (let i = j + 1; i < p.length; i++) if (p[i]!.w !== "?" && p[i]!.w !== ".") return false;
+  return true;
 }
 
 /**
