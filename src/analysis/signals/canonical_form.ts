@@ -204,7 +204,10 @@ export function canonicalize(text: string, ctx: SignalContext): Canon {
       push("'s", m);
       continue;
     }
-    if (low === "streamer") {
+    // "maelle sort avec le streamer belge": once the streamer is named, "the streamer" after is
+    // another one.
+    const named = pieces.some((p) => p.w === "STREAMER" && p.raw.toLowerCase() !== "streamer");
+    if (low === "streamer" && !named) {
       // "the streamer", "is streamer dating": the streamer; "a streamer", "my fav streamer": not.
       const prev = pieces[pieces.length - 1]?.w ?? "";
       if (takeDeterminer(pieces) || !NOT_THE_STREAMER.test(prev)) {

@@ -71,6 +71,10 @@ function readTarget(m: Match): TargetRead | Stop {
   if ((rel === "with" || rel === "w") && /(?:^| )who(?= |$)/.test(before)) {
     return { target: null, more: [], note: "asks who" };
   }
+  // "karim il est avec qui maintenant?": "with who", asked after the verb.
+  if (/^(?:who|whom)$/.test(canon.pieces[pieceAt(canon, tGroup[0])]!.w)) {
+    return { target: null, more: [], note: "asks who" };
+  }
   let k = pieceAt(canon, tGroup[0]);
   // "namora a larissa", "hat er die kathi geheiratet": an article before a name.
   // Portuguese and German put articles before names; in Spanish and French "con la X", "avec
@@ -89,6 +93,10 @@ function readTarget(m: Match): TargetRead | Stop {
         !NON_PERSON.has(named!))
   ) k++;
   const word = canon.pieces[k]!.w;
+  // "ta pegando o baixista": after an article, a role ("baixista", "zagueiro") is no name.
+  if (canon.pieces[k - 1]?.art && ROLE.test(word)) {
+    return { target: null, more: [], note: `"${word}" is a role, not a name` };
+  }
   if (
     rel === "married" && g.prep === "to" &&
     /^(?:the|his|her|my|this|that|a|an|their|its|your|ur)$/.test(word)
@@ -97,6 +105,11 @@ function readTarget(m: Match): TargetRead | Stop {
   }
   const tc = checkTarget(m.run, k);
   if (tc.kind === "block") return { guard: tc.guard, why: tc.why };
+  // "esta casado pablo?": after "is married" with no "to", a name is the subject put last.
+  if (
+    tc.kind === "name" && rule.name === "married" && (rel === "married" || rel === "engaged") &&
+    !g.prep && /(?:^| )(?:is|are|was|were|'s)(?= |$)/.test(mid)
+  ) return { target: null, more: [], note: `"is ${rel} ${word}": no partner without "to"` };
   // "dating the floor", "going out with the boys", "sort avec son squad": a thing or a group.
   if (/^(?:the|his|her|my|your|ur|their|our)$/.test(word)) {
     const next = canon.pieces[k + 1]?.w ?? "";
@@ -260,6 +273,9 @@ function nameLike(w: string | undefined): boolean {
  */
 const PERSON_REL =
   /^(?:dating|dated|dates|date|seeing|married|engaged|marry|marrying|broke up with|split with|split from|split up with|going out with)$/;
+
+/** Nouns of a role or a trade in Portuguese and Spanish ("baixista", "zagueiro", "jugador"). */
+const ROLE = /^\p{L}{3,}(?:eiro|eira|ista|ador|adora)$/u;
 
 /** A clipped first name in chat: "cami", "jime", "flor", "pau". */
 const CLIPPED_NAME = /^\p{L}{3,4}$/u;

@@ -26,7 +26,7 @@ const PARTNER = "gf|bf|wife|husband|fiance|partner|ex";
 const PARTNER_LOOSE = "gf|bf|wife|husband|fiance|partner|ex|girl|bae|man|lady|boo";
 /** What two people are, or were: "together", "a couple", "broke up". */
 const PAIR =
-  "together|a couple|couple|partner|partners|used to date|used to be together|dated|dating|a thing|married|engaged|in a relationship|broke up|break up|split up|split|divorced|kissed|official|confirmed|officially together|moved in together|living together|live together|(?:so |really )?(?:cute|adorable|perfect|good) together";
+  "together|a couple|couple|seeing each other|seeing|partner|partners|used to date|used to be together|dated|dating|a thing|married|engaged|in a relationship|broke up|break up|split up|split|divorced|kissed|official|confirmed|officially together|moved in together|living together|live together|(?:so |really )?(?:cute|adorable|perfect|good) together";
 /** Words between a pair and what they are: "are still", "have been together for 2 years". */
 const PAIR_MID =
   `(?<mid>(?: (?:${MID_WORDS}|it|they|have|has|had|were|both|each other|last|month|year|week|[0-9]+|years|months|weeks|ago|since|for|already|officially|last|the last|(?:in|on|at) (?:the )?[^ ?.,]+))*)`;
@@ -69,6 +69,7 @@ export type RuleName =
   | "take-care"
   | "they-pair"
   | "left-for"
+  | "pair-after-verb"
   | "correction"
   | "pair-correction";
 
@@ -93,7 +94,7 @@ const rule = (name: RuleName, base: number, needs: string, source: string): Rule
 });
 const PARTNER_WORDS = "gf bf wife husband fiance partner ex";
 const PAIR_WORDS =
-  "together confirmed couple dating thing married engaged relationship broke break split divorced kissed " +
+  "seeing together confirmed couple dating thing married engaged relationship broke break split divorced kissed " +
   "date dated partner official";
 
 export const RULES: readonly Rule[] = [
@@ -256,6 +257,13 @@ export const RULES: readonly Rule[] = [
     "dating together married seeing",
     `(?<=^|[?.,] )(?<aux>with who|of who)(?: (?:is|are|was|he|she|STREAMER|you|now|still|currently|really|rn))* (?<rel>dating|together|married|seeing)(?= |$)`,
   ),
+  // "desde cuándo andan fede y la cami?", "namoram o rui e a mariana?": the verb, then the pair.
+  rule(
+    "pair-after-verb",
+    0.65,
+    "dating together married engaged couple seeing",
+    `(?<=^|[?.,] |(?:^| )(?:when|how long|since when|who) )(?:(?<aux>are|were|is) )?(?<rel>dating|together|married|engaged|a couple|seeing) (?<s>STREAMER) and (?:the )?${TGT}(?= |$)`,
+  ),
   // "married?? him and kai???"
   rule(
     "clipped-status-pair",
@@ -323,6 +331,7 @@ export const SINGLE_SUBJECT_RULES = new Set<RuleName>([
 export const NAMING_RULES = new Set<RuleName>([
   "partner-name",
   "left-for",
+  "pair-after-verb",
   "correction",
   "pair-correction",
   "together",

@@ -122,7 +122,7 @@ const PARTNER_OF = new Set(["gf", "bf", "wife", "husband", "fiance", "partner"])
 const AUX_FIRST = /^(?:is|was|does|did|has|have|are|were|can|will)$/;
 
 /** The shape of a noun of a role or a thing in the languages read ("zagueiro", "técnico"). */
-const ROLE_NOUN =
+export const ROLE_NOUN =
   /^\p{L}{3,}(?:eiro|eira|ador|adora|ista|ico|ica|ero|era|eur|euse|eau|ier|ière|iste|ente|ante|ter|ner|ler)$/u;
 
 /**

@@ -236,7 +236,7 @@ export const NO_TARGET = new Set(
     "trust confirmed ong icl istg fs tbf af asf lowkey highkey deadass ig prob probably maybe " +
     "huh hm eh hein né gell oder non nein nee nope yep yup earlier once twice very same " +
     "miúda miúdo miuda miudo moça moço rapariga rapaz chavala chaval piba pibe gata gato " +
-    "mate mates lads solo ça more too also either neither each both all married single taken engaged divorced dating broke split up together innit partner gf bf wife husband"
+    "streamer streamers mate mates lads solo ça more too also either neither each both all married single taken engaged divorced dating broke split up together innit partner gf bf wife husband"
   ).split(" "),
 );
 /** The speaker: a match naming them is about the speaker's own relationship. */
