@@ -103,7 +103,11 @@ export function atSentenceStart(canon: Canon, k: number): boolean {
     // "i can confirm aiko is his gf", "people say split is dating mina", "dicen que...": what is
     // said or known opens a clause of its own.
     if (SAYS.has(w) && SAYER.has(canon.pieces[i - 1]?.w ?? "")) return true;
-    if (w === "that" && SAYS.has(canon.pieces[i - 1]?.w ?? "")) return true;
+    if (
+      w === "that" && (SAYS.has(canon.pieces[i - 1]?.w ?? "") || canon.pieces[i - 1]?.w === "true")
+    ) {
+      return true;
+    }
     if (!OPENER.has(w)) return false;
   }
   return true;

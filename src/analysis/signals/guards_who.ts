@@ -71,7 +71,10 @@ export const youIsAddressed: Guard = (m: Match): Stop | null => {
   // about kai's own partner.
   // "@kirsty ur man is tilted again", "@lexi tell your man to stop...": what follows the partner
   // word says what they do, so the partner is the streamer.
-  const doing = tAt >= 0 && (NO_TARGET.has(tWord) || verbLike(tWord));
+  // "@sashabeats ur man is killing it tonight": a verb in -ing after "is" too.
+  const doing = tAt >= 0 &&
+    (NO_TARGET.has(tWord) || verbLike(tWord) ||
+      /^\p{L}{3,}ing$/u.test(tWord) && rule.name === "partner-name");
   if ((rule.name === "partner" || rule.name === "partner-name") && (!gi.t || doing)) {
     if (m.isQuestion) return stop("addressed", `"your" here is @${canon.addressed}'s own partner`);
     m.partnerAddressed = true;
@@ -237,7 +240,9 @@ export const streamerIsPartner: Guard = (m: Match): Stop | null =>
  * with his wife" has "his" meaning tomas, whoever tomas is.
  */
 export const guessedSubject: Guard = (m: Match): Stop | null =>
-  m.canon.guessed !== null && m.s !== "STREAMER"
+  m.canon.guessed !== null && m.s !== "STREAMER" &&
+    // "@ashlee_xo did u and deezy get back together": the one asked is the partner of the name.
+    !(m.canon.addressed !== null && m.gi.t && m.canon.pieces[pieceAt(m.canon, m.gi.t[0])]?.guessed)
     ? stop(
       "nickname",
       `"${m.canon.guessed}" is only guessed to be the streamer; "${m.s}" may be anyone`,

@@ -30,7 +30,7 @@ const MARKERS: Record<Exclude<Lang, "en">, [number, string][]> = {
   pt: [
     [
       2,
-      "tem tens namorada namorado namora namoram namorando ele ela com é ta tá tao tão " +
+      "tem tens namorada namorado namora namoram namorando ele ela com é ta tá tao tão juntos " +
       "vc você voce vcs vocês sao são nao não dele dela sua seu kkk kkkk kkkkk ainda agora " +
       "casada casado solteiro solteira noivo noiva quem terminaram terminou ficando mas " +
       "ninguem ninguém mulher marido já uma um pra",
@@ -171,7 +171,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "confirmado confirmada confirmadisimo confirmadísimo oficial= confirmed",
   ),
   pt: table(
-    "tem= has; só so= just; largou deixou= left; por= for; foi= was; depois= after; entao então= then; tal= certain; certa= certain; saindo anda andam andando= dating; casal= couple; pegando= seeing; acabaram= broke up; oficializou oficializaram= confirmed; têm= have; tens= you have; namorada= gf; namorado= bf; mina= girl; boy= man; namorados= a couple;" +
+    "tem= has; ficaram= were; só so= just; largou deixou= left; por= for; foi= was; depois= after; entao então= then; tal= certain; certa= certain; saindo anda andam andando= dating; casal= couple; pegando= seeing; acabaram= broke up; oficializou oficializaram= confirmed; têm= have; tens= you have; namorada= gf; namorado= bf; mina= girl; boy= man; namorados= a couple;" +
       "namora namoram namorando= dating; namorava namorou andou= dated; ficando ficou fica= seeing; ficante= partner;" +
       "esposa mulher= wife; marido esposo= husband; noivo noiva noivos= engaged; ex-namorada ex-namorado= ex;" +
       "casado casada casados casadas casou casaram= married; chama chama-se= called; sim= yes; casar= marry; vai= going to; parceiro parceira= partner;" +
@@ -212,7 +212,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "letzten letzte letztes letztem= last; heißt heisst= called; bestätigt bestaetigt offiziell= confirmed",
   ),
   fr: table(
-    "il= he; largué larguée= broke up with; quitté quittée plaqué plaquée= left; juste= just; apparemment= apparently; puis ensuite= then; après apres= after; d'abord dabord= first; vraiment= really; aussi= also; été= been; certaine certain= certain; cassé= broke up; lui= him; elle= she; ils elles= they; a= has; ont= have; as= have; copine meuf blonde= gf;" +
+    "il= he; es-tu t'es-tu= are you; as-tu= have you; a-tu= has; est-tu= is; y'é-tu y'est-tu yé-tu= is he; c'tu c'est-tu= is it; sont-tu= are; largué larguée= broke up with; quitté quittée plaqué plaquée= left; juste= just; apparemment= apparently; puis ensuite= then; après apres= after; d'abord dabord= first; vraiment= really; aussi= also; été= been; certaine certain= certain; cassé= broke up; lui= him; elle= she; ils elles= they; a= has; ont= have; as= have; copine meuf blonde= gf;" +
       "copain mec chum= bf; femme= wife; mari= husband; fiancé fiancée fiance fiancee= fiance;" +
       "fiancés fiancées fiances= engaged; marié mariée mariés mariées marie mariee= married;" +
       "sort sortent= dating; sors= you dating; sortait= dated; sorti sortie= dated; ensemble= together;" +

@@ -182,6 +182,21 @@ export function guessStreamer(pieces: Piece[], addressed: boolean): string | nul
       pieces[i] = { ...p, w: "STREAMER", guessed: true };
       return name;
     }
+    // "@ashlee_xo did u and deezy get back together", "@ines_costa ainda namoras o rui?": asked of
+    // the person addressed, the one paired with "you" is the streamer.
+    if (addressed) {
+      const b = k >= 0 && pieces[k]!.art ? k - 1 : k;
+      const w1 = pieces[b]?.w ?? "";
+      if (
+        w1 === "and" && /^(?:you|ur)$/.test(pieces[b - 1]?.w ?? "") ||
+        /^(?:dating|with|married|engaged|seeing)$/.test(w1) &&
+          /^(?:you|ur)$/.test(pieces[b - 1]?.w ?? pieces[b - 2]?.w ?? "")
+      ) {
+        const name = p.w;
+        pieces[i] = { ...p, w: "STREAMER", guessed: true };
+        return name;
+      }
+    }
     // "o rui namora a inês", "der jürgen hat a freundin", "el nico anda con sol": chat in these
     // languages puts an article before a first name.
     // A role ("o zagueiro", "el técnico", "le poteau") is no first name.

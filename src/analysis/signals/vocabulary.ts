@@ -343,7 +343,7 @@ export const NOT_THE_STREAMER =
 
 /** After "@x is", these make "is" the verb of a question to @x: "@x is he dating sara". */
 export const ADDRESS_AFTER_IS = new Set(
-  "he she it that this there you they ur your the a STREAMER not".split(" "),
+  "he she it that this there you they ur your the a STREAMER not true".split(" "),
 );
 
 export const CONTRACTION_TAIL: Record<string, string> = {

@@ -31,6 +31,8 @@ const PHRASES: readonly [Step[], Put[]][] = [
   [["the", isPartner, "of", isStreamer], [3, "'s", 1]],
   [[isPartner, "of", "the", isStreamer], [3, "'s", 0]],
   [[isPartner, "of", isStreamer], [2, "'s", 0]],
+  // "la blonde à gab": the colloquial French "à" of belonging.
+  [["the", isPartner, "to", isStreamer], [3, "'s", 1]],
   [["the", isPartner, "of", isThird], ["his", 1]],
   [[isPartner, "of", isThird], ["his", 0]],
   // "tú y rober estáis juntos": the pair is the subject of the second person plural.
