@@ -132,6 +132,13 @@ export function canonicalize(text: string, ctx: SignalContext): Canon {
     }
     if (rw === undefined) return false;
     if (rw === "-") return true;
+    // "puis avec marie": without its accent, "marie" is married only after a verb of being.
+    if (
+      key === "marie" &&
+      !/^(?:is|are|was|were|not|been|be|has|have|already|still|now)$/.test(
+        pieces[pieces.length - 1]?.w ?? "",
+      )
+    ) return false;
     const flag = SUBJECTLESS[lang as Exclude<Lang, "en">].has(low) ||
         SUBJECTLESS[lang as Exclude<Lang, "en">].has(key)
       ? "pro"

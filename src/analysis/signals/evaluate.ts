@@ -146,6 +146,10 @@ function readTarget(m: Match): TargetRead | Stop {
         why: `"${g.p} ${g.rel} ${word} ${next}": "${word}" reads as what they do, not a name`,
       };
     }
+    // "a ex namorada dele apareceu na live", "su ex novia apareció": a past tense, no name.
+    if (!linked && /^\p{L}{4,}(?:eu|ou|iu|ió|ó)$/u.test(word)) {
+      return { guard: "not-a-name", why: `"${word}" reads as a verb in the past, not a name` };
+    }
     // "his missus is deadly at mario kart", "sa femme est sur son insta": a place or a manner.
     if (linked && next !== undefined && /^(?:at|sur|so|too|af|asf|on|such)$/.test(next)) {
       return { guard: "not-a-name", why: `"is ${word} ${next}": "${word}" is no name` };
@@ -191,7 +195,11 @@ function readTarget(m: Match): TargetRead | Stop {
   const after = canon.pieces[k + 1]?.w ?? "";
   // "is sara with him": the name comes first; the guard on what follows "him" has run.
   if (rule.name === "reverse-dating") return { target, more: [], note };
-  if (rel.endsWith("with") && ACTIVITY_NEXT.has(after)) {
+  // ("cortó con nico en navidad": a break-up has a time and a place, not an activity.)
+  if (
+    rel.endsWith("with") && !/^(?:broke up|split|split up) with$/.test(rel) &&
+    ACTIVITY_NEXT.has(after)
+  ) {
     return { guard: "other-sense", why: `"${rel} ${word} ${after}" is an activity` };
   }
   if (rel === "with" || rel === "w" || rel === "seeing") {

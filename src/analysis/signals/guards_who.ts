@@ -154,6 +154,12 @@ function namedFirst(m: Match): string | null {
     return PERSON_WORDS.has(n) || !NOT_SOMEONE.has(n) ? `${w} ${n}` : null;
   }
   if (k === tAt || w === "STREAMER" || w.startsWith("@")) return null;
+  // "sara was his ex and now tess is his gf": a name said to be a partner is not who "his" means.
+  if (
+    /^(?:is|was|'s|are|were)$/.test(p[k + 1]?.w ?? "") && /^(?:his|her)$/.test(p[k + 2]?.w ?? "")
+  ) {
+    return null;
+  }
   if (NO_TARGET.has(w) || NON_PERSON.has(w) || COMMON_VERB.has(w) || REL_WORDS.has(w)) return null;
   if (NOT_ANTECEDENT.has(w) || !/^\p{L}[\p{L}0-9_]+$/u.test(w)) return null;
   // The name must be followed by what it does: "tomas is here", "tarik 's mod", "max has".
@@ -173,7 +179,11 @@ export const someoneElsesPartner: Guard = (m: Match): Stop | null => {
   if (m.rule.name !== "partner" && m.rule.name !== "partner-name") return null;
   const prev = m.canon.pieces[m.first - 1]?.w;
   const prev2 = m.canon.pieces[m.first - 2];
-  if (prev === "and" && prev2 && !(prev2.w in SUBJECT_WEIGHT) && !OPENER.has(prev2.w)) {
+  // ("STREAMER 's ex is nate and her bf now is omar": nate is said to be someone, not a subject.)
+  const predicate = /^(?:is|was|=)$/.test(m.canon.pieces[m.first - 3]?.w ?? "");
+  if (
+    prev === "and" && prev2 && !(prev2.w in SUBJECT_WEIGHT) && !OPENER.has(prev2.w) && !predicate
+  ) {
     return stop("antecedent", `"${prev2.w} ${prev} ${m.g.p}" is someone else's partner`);
   }
   if (/(?:^| )(?:i|me|we) (?:am|is|are|was|'s|will be|would be)(?: [a-z]+){0,2}$/.test(m.before)) {

@@ -169,6 +169,8 @@ function isQuestion(
   const p = canon.pieces;
   const rest = p.slice(last + 1, b).map((x) => x.w).join(" ");
   if (OR_TAG.test(" " + rest)) return true;
+  // "hoshi w ren or kaito tho": two names offered as a choice ask which.
+  if (/^or [^ ]+(?: (?:tho|though|now|rn|lol|lmao))*$/.test(rest) && target !== "") return true;
   if (p[b]?.w !== "?") return false;
   // "lea ist mit dem typen zusammen, oder?", "..., no?": a bare tag asks.
   if (/(?:^| )(?:or|not|no|nah|hein|né|ne|nee)$/.test(rest) && p[b - 2]?.w === ",") return true;

@@ -73,6 +73,11 @@ export function moreNames(m: Match, k: number): string[] {
     if (/^(?:now|then)$/.test(p[j - 1]?.w ?? "") && /^(?:its|it)$/.test(p[j]?.w ?? "")) {
       j += p[j]!.w === "it" && /^(?:is|was)$/.test(p[j + 1]?.w ?? "") ? 2 : 1;
     }
+    // "is tash with ollie or did she go back to will"
+    if (or && p[j]?.w === "did") {
+      const k = /^(?:he|she|STREAMER)$/.test(p[j + 1]?.w ?? "") ? j + 2 : j + 1;
+      if (p[k]?.w === "go" && p[k + 1]?.w === "back" && p[k + 2]?.w === "to") j = k + 3;
+    }
     while (p[j] && (NEXT_SKIP.test(p[j]!.w) || p[j]!.art || or && NEXT_SKIP_OR.test(p[j]!.w))) {
       if (p[j]!.w === "with") withAgain = true;
       j++;

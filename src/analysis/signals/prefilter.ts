@@ -17,7 +17,7 @@ const STEM_LIST = [
   "merri|enga|propos|purpos|tog|taken|a thing|2ge|coupl|seein|singl|relations|congrat|cograt|" +
   "grat|left \\S+ for\\b|leave \\S+ for\\b|leaving \\S+ for\\b|dumped|take care|cuida|cuída|prends soin|felicidades|felicitaciones|parab[ée]ns|glückw|gratulier|f[ée]licitations|break up|breakup|wedding|moved in|mudaste|mudó|mudou|mudaram|mudaron|her man\\b|his man\\b|a man\\b|your man\\b|ur man\\b|ur fella|your fella|ex\\b|broke|split|divor|used to|partner|kiss|official|confirm|canon|situationsh",
   // Spanish, Portuguese
-  "novi|saindo com|pegando|tem boy\\b|o boy d|casal\\b|casais\\b|casamento|oficial|boda\\b|namor|casar|casaste|casaron|casaram|algo com|voit quelqu|chica|chico|morra|jeva|polol|enamorad|mina|cuffed|missus|missis|casad|caso\\b|casó|te casas|casou|solte|noiv|prometid|compromet|junt|espos|mujer|mulher|" +
+  "novi|estuv[oei]\\w* con|cort[oó] con|saindo com|pegando|tem boy\\b|o boy d|casal\\b|casais\\b|casamento|oficial|boda\\b|namor|casar|casaste|casaron|casaram|algo com|voit quelqu|chica|chico|morra|jeva|polol|enamorad|mina|cuffed|missus|missis|casad|caso\\b|casó|te casas|casou|solte|noiv|prometid|compromet|junt|espos|mujer|mulher|" +
   "marid|parej|parceir|sale\\b|salen\\b|salia\\b|salio\\b|salí|salió|salien|anduv|andou|ficando|separ|" +
   "cortaron|termin|algo con|bes[oa]ron|beij|esta con|está con|estas con|estás con|estan con|" +
   "están con|sigue con|sigues con|siguen con|anda con|andas con|andás con|andaba con|ta com|tá com|tao com|" +
@@ -29,7 +29,7 @@ const STEM_LIST = [
   // French
   "copin|officiel|mariage|copain|mari\\b|petit ami|petite amie|ensemble|mari[ée]|femme|meuf|mec\\b|blonde|chum\\b|" +
   "célibat|celibat|casé|casee|sort\\b|sors\\b|sortait|sortent|sorti\\b|sépar|rompu|truc|embrass|est avec|es avec|" +
-  "toujours avec|encore avec|était avec|etait avec|quitt[ée]|plaqu[ée]|largu[ée]",
+  "toujours avec|encore avec|était avec|etait avec|été avec|ete avec|quitt[ée]|plaqu[ée]|largu[ée]",
 ].join("|").split("|");
 
 /** `\b(?:a(?:x|y)|b(?:...))`: the stems grouped by their first character. */
@@ -71,7 +71,7 @@ const SLASH_PAIR =
 const CLIPPED_X =
   / [x&] \S+ ?(?:\?|=|real\b|offici|confirm|canon|\p{Extended_Pictographic}|[0-9])/iu;
 const WITH_AFTER_SUBJECT =
-  /(?:\b(?:he|she|hes|shes|is|u|you|ur|are|r|not|isnt|arent|wasnt|still|back|now|currently|been|was|were|literally|actually|really|def|prob|probably|totally|lowkey|officially|secretly|apparently|already|like|just|so|also|fr|clearly|obviously|definitely|defo|deff|kinda|sorta|highkey|prolly|always|even|out)|['’]s) w(?:ith\b|\/|\b)|\bwith (?:him|her)\b|\b(?:is|was|isnt|wasnt) \S+ w(?:ith\b|\/|\b)/i;
+  /(?:\b(?:he|she|hes|shes|is|u|you|ur|are|r|not|isnt|arent|wasnt|still|back|now|currently|been|was|were|literally|actually|really|def|prob|probably|totally|lowkey|officially|secretly|apparently|already|like|just|so|also|fr|clearly|obviously|definitely|defo|deff|kinda|sorta|highkey|prolly|always|even|out)|['’]s) w(?:ith\b|\/|\b)|\bwith (?:him|her)\b|\b(?:is|was|isnt|wasnt) \S+ w(?:ith\b|\/|\b)|\bw(?:ith|\/)? \S+ or \S/i;
 
 /**
  * The pre-filter: false when `text` certainly holds no relationship talk, so that the ~99% of
