@@ -107,7 +107,17 @@ Deno.test("detectSignals() never names the person addressed", () => {
   assert.deepEqual(targets("@sara is he dating you"), ["sara"]);
   assert.deepEqual(targets("@jess_fan he's dating jess tho", { channel: "bigtoast" }), ["jess"]);
   // "you" in a message to @someone is that person, not the streamer.
-  assert.equal(fires("@mike_d you and sara still together?"), false);
+  assert.equal(
+    fires("@mike_d you and sara still together? luna asked", { channel: "luna_plays" }),
+    false,
+  );
+  // ...and when the streamer is named in no known way, the one paired with "you" is read as the
+  // streamer's nickname: the independent writers label "@ashlee_xo did u and deezy get back
+  // together" (kickdrama_tv) as asking ashlee whether she is the streamer's partner.
+  assert.deepEqual(
+    targets("@ashlee_xo did u and deezy get back together", { channel: "kickdrama_tv" }),
+    ["ashlee_xo"],
+  );
   // ...but a message to the streamer keeps "you" as the streamer.
   assert.deepEqual(targets("@example_channel are you dating sara"), ["sara"]);
 });

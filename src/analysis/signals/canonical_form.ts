@@ -205,7 +205,10 @@ export function canonicalize(text: string, ctx: SignalContext): Canon {
       : low.endsWith("s")
       ? low.slice(0, -1)
       : "";
-    if (possStem && (aliases.has(possStem) || possStem === "streamer")) {
+    // "the other streamer's ex", "a streamer's gf": some streamer, not this one.
+    const someStreamer = possStem === "streamer" &&
+      NOT_THE_STREAMER.test(pieces[pieces.length - 1]?.w ?? "");
+    if (possStem && (aliases.has(possStem) || possStem === "streamer") && !someStreamer) {
       if (possStem === "streamer") takeDeterminer(pieces);
       push("STREAMER", m);
       push("'s", m);

@@ -17,6 +17,7 @@ import {
   NO_TARGET,
   NON_PERSON,
   OPENER,
+  PERSON_NOUN,
   PERSON_WORDS,
   REL_WORDS,
   SUBJECT_WEIGHT,
@@ -101,6 +102,12 @@ export const pronounAntecedent: Guard = (m: Match): Stop | null => {
     : null;
 };
 
+/** People of a stream's crew and company ("co-op partner", "sous chef", "cameraman"). */
+const STAFF_NOUN = new Set(
+  "partner chef cook cameraman camerawoman producer mod mods moderator editor collab coop co-op duo bodyguard assistant"
+    .split(" "),
+);
+
 /** Nouns after "the" that are no one: "the breakup song is about her ex". */
 const NOT_SOMEONE = new Set(
   ("breakup song video clip clips rumor rumour rumors news tweet post story vod chat stream way " +
@@ -143,14 +150,30 @@ function namedFirst(m: Match): string | null {
   const w = p[k]!.w;
   // "his cameraman bill brought his wife", "her sous chef mercy brought her boyfriend": someone
   // of the streamer's, named with the same possessive, owns the later one.
-  if (
-    (w === "his" || w === "her") && k + 1 < m.first && (m.g.p === w || m.s === w) &&
-    PERSON_WORDS.has(p[k + 1]!.w)
-  ) return `${w} ${p[k + 1]!.w}`;
+  // "her co-op partner just said his wife...", "her sous chef mercy brought her boyfriend": the
+  // person named after the possessive, a word or two on.
+  if ((w === "his" || w === "her") && k + 1 < m.first) {
+    for (const n of [p[k + 1]!.w, k + 2 < m.first ? p[k + 2]!.w : ""]) {
+      if (PERSON_WORDS.has(n) || STAFF_NOUN.has(n)) return `${w} ${n}`;
+    }
+  }
+  // "dex's cameraman jules is here with his wife", "usagi's collab partner momo said her
+  // husband...": someone of the streamer's is the subject.
+  if (w === "STREAMER" && p[k + 1]?.w === "'s" && k + 2 < m.first) {
+    for (const n of [p[k + 2]!.w, k + 3 < m.first ? p[k + 3]!.w : ""]) {
+      if (PERSON_WORDS.has(n) || STAFF_NOUN.has(n)) return `STREAMER 's ${n}`;
+    }
+  }
   const tAt = m.gi.t ? pieceAt(m.canon, m.gi.t[0]) : -1;
   if (/^(?:the|a|an|my|your|ur|our|their)$/.test(w) && k + 1 < m.first) {
     const n = p[k + 1]!.w;
-    if (k + 1 === tAt || n === "STREAMER" || REL_WORDS.has(n) || NON_PERSON.has(n)) return null;
+    // ("the girl in the tiktok said her bf...": a person who does something to "her bf", though
+    // "girl" may mean a partner.)
+    if (
+      k + 1 === tAt || n === "STREAMER" ||
+      REL_WORDS.has(n) && !(PERSON_NOUN.has(n) && verbLike(p[m.first - 1]?.w ?? "")) ||
+      NON_PERSON.has(n)
+    ) return null;
     return PERSON_WORDS.has(n) || !NOT_SOMEONE.has(n) ? `${w} ${n}` : null;
   }
   if (k === tAt || w === "STREAMER" || w.startsWith("@")) return null;
