@@ -117,7 +117,10 @@ function readTarget(m: Match): TargetRead | Stop {
       return { guard: "other-sense", why: `"${word} ${next}" is not a partner` };
     }
   }
-  if (/^[0-9]/.test(word) && (rel === "dating" || rel === "dated" || rel === "with")) {
+  if (
+    /^[0-9]/.test(word) &&
+    (rel === "dating" || rel === "dated" || rel === "with" || rel === "married")
+  ) {
     return { guard: "other-sense", why: `"${rel} ${word}" is about a number, not a person` };
   }
   if (rule.name === "partner-name") {

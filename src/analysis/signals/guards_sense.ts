@@ -69,8 +69,23 @@ export const otherSense: Guard = (m: Match): Stop | null => {
     const x = WITH_ACTIVITY.exec(m.whole);
     if (x) return stop("other-sense", `"${x[0].trim()}": a partner in a game`);
     const pre = canon.pieces[m.relAt - 1]?.w ?? "";
-    if (/^(?:duo|twitch|business|coop|trading|stream|gaming|squad|team)$/.test(pre)) {
+    if (/^(?:duo|twitch|business|coop|co-op|collab|trading|stream|gaming|squad|team)$/.test(pre)) {
       return stop("other-sense", `"${pre} partner" is not a partner in love`);
+    }
+    // "ur partner in crime", "dex's partner checkmark", "tu pareja de dobles": other partners.
+    const next2 = canon.pieces[m.relEnd + 2]?.w ?? "";
+    if (
+      afterRel === "in" && next2 === "crime" || PARTNER_THING.has(afterRel) ||
+      afterRel === "of" && /^(?:dobles|doubles|duo|baile|dance|equipo|team)$/.test(next2)
+    ) {
+      return stop(
+        "other-sense",
+        `"partner ${afterRel}${next2 ? " " + next2 : ""}" is another partner`,
+      );
+    }
+    // "when did maya get partner?": the Twitch program, without an article.
+    if (/^(?:get|got|gets|getting|hit|reach|reached|made)$/.test(pre)) {
+      return stop("other-sense", `"${pre} partner" is Twitch's partner program`);
     }
   }
   if (rel.startsWith("propos") && afterRel && g.prep !== "to" && !NO_TARGET_END.has(afterRel)) {
@@ -104,6 +119,12 @@ export const otherSense: Guard = (m: Match): Stop | null => {
   }
   return null;
 };
+
+/** What follows "partner" when it is Twitch's program ("partner checkmark"). */
+const PARTNER_THING = new Set(
+  "checkmark check badge program programme status requirements requirement plus application emotes"
+    .split(" "),
+);
 
 /** "il est marié, le kev": the streamer named again after "married", not as the partner. */
 export function dislocated(m: Match): boolean {
