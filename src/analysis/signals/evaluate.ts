@@ -201,7 +201,8 @@ function readTarget(m: Match): TargetRead | Stop {
   // ("cortó con nico en navidad": a break-up has a time and a place, not an activity.)
   if (
     rel.endsWith("with") && !/^(?:broke up|split|split up) with$/.test(rel) &&
-    ACTIVITY_NEXT.has(after)
+    // ("seb est avec sarah dans la vraie vie": being with someone in real life is no activity.)
+    after !== "irl" && ACTIVITY_NEXT.has(after)
   ) {
     return { guard: "other-sense", why: `"${rel} ${word} ${after}" is an activity` };
   }
@@ -226,7 +227,7 @@ function readTarget(m: Match): TargetRead | Stop {
     ) {
       return { guard: "other-sense", why: `"with ${word}" is company, not a partner` };
     }
-    if (ACTIVITY_NEXT.has(after)) {
+    if (ACTIVITY_NEXT.has(after) && !(after === "irl" && rel !== "seeing")) {
       return { guard: "other-sense", why: `"${rel} ${word} ${after}" is an activity` };
     }
     // "she's with renée the pastry chef", "he's with zoë from the english branch": being with

@@ -109,7 +109,8 @@ export const otherSense: Guard = (m: Match): Stop | null => {
     m.rule.name === "together" || m.rule.name === "together-reverse" ||
     m.rule.name === "together-pair"
   ) {
-    if (rel.endsWith("together") && ACTIVITY_NEXT.has(afterRel)) {
+    // ("vivent ensemble à marseille": where they live is no activity.)
+    if (rel.endsWith("together") && !/^liv/.test(rel) && ACTIVITY_NEXT.has(afterRel)) {
       return stop("other-sense", `"together ${afterRel}" is an activity`);
     }
     const [a, b] = clauseSpan(canon, m.first);

@@ -180,9 +180,11 @@ function isQuestion(
   const surprised = p[b]!.raw.length >= 2 && now;
   // "lena's husband is the editor right?": a tag asks to agree with a statement.
   // "tiene novio verdad?", "namora com a inês, certo?": the same tag in the other languages.
-  const tagged = /^(?:right|innit|ye|yeah|no cap|isnt he|isnt she|is not he|is not she)$/.test(
-    p[b - 1]?.w ?? "",
-  ) || p[b - 1]?.w === "ça" && p[b - 2]?.w === "is" ||
+  // "o pedro é o namorado da bia né?", "hugo c'est le copain de math, hein?": the same.
+  const tagged =
+    /^(?:right|innit|ye|yeah|no cap|isnt he|isnt she|is not he|is not she|né|hein)$/.test(
+      p[b - 1]?.w ?? "",
+    ) || p[b - 1]?.w === "ça" && p[b - 2]?.w === "is" ||
     canon.addressed === null && /^(?:true|certo|certain)$/.test(p[b - 1]?.w ?? "") &&
       !/^(?:is|it|that|this|'s|was|for|not)$/.test(p[b - 2]?.w ?? "");
   // "sale con la vale y nadie dijo nada??": the "?" is an outcry at a second clause.

@@ -20,15 +20,17 @@ type Step = string | ((w: string) => boolean);
 type Put = string | number;
 
 const isPartner = (w: string) => PARTNER_NOUN.has(w);
+/** Partner nouns and chat's slang for them ("o boy da gabi", "la chérie de loïc"). */
+const isLoosePartner = (w: string) => PARTNER_NOUN.has(w) || /^(?:man|girl|bae|boo|lady)$/.test(w);
 const isStreamer = (w: string) => w === "STREAMER";
 const isThird = (w: string) => THIRD.has(w);
 const isSubjectPronoun = (w: string) => w === "he" || w === "she";
 
 /** Phrases rewritten after the words: foreign word order and compounds into the rules' forms. */
 const PHRASES: readonly [Step[], Put[]][] = [
-  // "la novia de pablito", "the gf of the STREAMER" -> "STREAMER 's gf"
-  [["the", isPartner, "of", "the", isStreamer], [4, "'s", 1]],
-  [["the", isPartner, "of", isStreamer], [3, "'s", 1]],
+  // "la novia de pablito", "the gf of the STREAMER" -> "STREAMER 's gf"; "o boy da gabi" too.
+  [["the", isLoosePartner, "of", "the", isStreamer], [4, "'s", 1]],
+  [["the", isLoosePartner, "of", isStreamer], [3, "'s", 1]],
   [[isPartner, "of", "the", isStreamer], [3, "'s", 0]],
   [[isPartner, "of", isStreamer], [2, "'s", 0]],
   // "la blonde à gab": the colloquial French "à" of belonging.
@@ -148,6 +150,7 @@ function stepOk(step: Step, w: string): boolean {
 /** The words a phrase may start with: a piece that is none of them is passed over at once. */
 const PHRASE_HEADS = new Set<string>([
   "goes",
+  "the",
   ...PARTNER_NOUN,
   "STREAMER",
   ...PHRASES.flatMap(([steps]) => typeof steps[0] === "string" ? [steps[0]] : []),
