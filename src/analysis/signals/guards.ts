@@ -115,7 +115,8 @@ const STATE_REL =
 
 /** "he's single" as a statement says there is nobody. */
 const singleStatement: Guard = (m) =>
-  m.rule.name === "status" && m.rel === "single" && !NEGATION.test(m.mid) && !m.isQuestion
+  (m.rule.name === "status" || m.rule.name === "clipped-status") && m.rel === "single" &&
+    !NEGATION.test(m.mid) && !m.isQuestion
     ? stop("denial", `"single" as a statement says there is no relationship`)
     : null;
 

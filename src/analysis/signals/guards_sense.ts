@@ -97,9 +97,11 @@ export const otherSense: Guard = (m: Match): Stop | null => {
   ) {
     return stop("other-sense", `"${rel} ${afterRel}" is not about a relationship`);
   }
+  // "il est casé les gars", "léa est casée avec un mec de lyon": chat after the status, or "with".
+  const after = afterRel === "the" ? canon.pieces[m.relEnd + 2]?.w ?? "" : afterRel;
   if (
-    (rel === "single" || rel === "taken") && afterRel && !STATUS_NEXT.has(afterRel) &&
-    /\p{L}/u.test(afterRel)
+    (rel === "single" || rel === "taken") && after && !STATUS_NEXT.has(after) &&
+    !(rel === "taken" && after === "with") && /\p{L}/u.test(after)
   ) {
     if (!isEmote(m.run, canon.pieces[m.relEnd + 1]!)) {
       return stop("other-sense", `"${rel} ${afterRel}" is not about a relationship`);

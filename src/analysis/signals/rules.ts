@@ -69,6 +69,7 @@ export type RuleName =
   | "take-care"
   | "they-pair"
   | "left-for"
+  | "clipped-status"
   | "pair-after-verb"
   | "correction"
   | "pair-correction";
@@ -263,6 +264,13 @@ export const RULES: readonly Rule[] = [
     0.65,
     "dating together married engaged couple seeing",
     `(?<=^|[?.,] |(?:^| )(?:when|how long|since when|who) )(?:(?<aux>are|were|is) )?(?<rel>dating|together|married|engaged|a couple|seeing) (?<s>STREAMER) and (?:the )?${TGT}(?= |$)`,
+  ),
+  // "dex = taken", "max = casé", "charro = casado?": the streamer's status, clipped.
+  rule(
+    "clipped-status",
+    0.65,
+    "married taken single engaged divorced",
+    `${CLIP_START}(?<s>STREAMER) = (?<rel>married|taken|single|engaged|divorced)(?= |$)`,
   ),
   // "married?? him and kai???"
   rule(
