@@ -237,6 +237,17 @@ export const subjectOfPair: Guard = (m: Match): Stop | null => {
 
 /** "X is his gf" and "X is dating him" need X first in its sentence or after the verb. */
 export const nameIsSubject: Guard = (m: Match): Stop | null => {
+  // "meine schwester und ihr lebensgefährte": someone's person, not a name.
+  if (m.rule.name === "together-reverse" && m.gi.t) {
+    const k = pieceAt(m.canon, m.gi.t[0]);
+    const w = m.canon.pieces[k]!.w;
+    if (
+      /^(?:my|your|ur|our|his|her|their)$/.test(m.canon.pieces[k - 1]?.w ?? "") ||
+      PERSON_WORDS.has(w)
+    ) {
+      return stop("not-subject", `"${w}" is someone's relative or friend, not a name`);
+    }
+  }
   if (m.rule.name !== "name-partner" && m.rule.name !== "reverse-dating") return null;
   let k = pieceAt(m.canon, (m.gi.t ?? [m.canon.starts[m.first]!])[0]);
   const w = m.canon.pieces[k]!.w;

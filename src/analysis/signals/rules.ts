@@ -185,7 +185,7 @@ export const RULES: readonly Rule[] = [
     "together-after",
     0.75,
     PAIR_WORDS,
-    `${START}(?:(?<aux>are|were) they|they (?:are|were))${MID} (?<rel>together|a couple|dating|a thing|married|engaged)(?: [?.,])* (?:(?<s>STREAMER|him|her|he|she) and ${TGT}|(?<t2>@?[a-z0-9_]+) and (?<s2>STREAMER|him|her|he|she))(?= |$)`,
+    `${START}(?:(?<aux>are|were) they|(?:they|the two) (?:are|were))${MID} (?<rel>together|a couple|dating|a thing|married|engaged)(?: [?.,])* (?:(?<s>STREAMER|him|her|he|she) and ${TGT}|(?<t2>@?[a-z0-9_]+) and (?<s2>STREAMER|him|her|he|she))(?= |$)`,
   ),
   rule(
     "reverse-dating",
