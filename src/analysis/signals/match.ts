@@ -19,6 +19,9 @@ const WH =
 /** "..., or not?", "o no", "ou pas", "oder was": a question tag after the match. */
 const OR_TAG =
   / or (?:(?:still )?(?:not|nah|no|what|that|quoi|something|nothing|nein|non|nao|não)|(?:is|are|was|has|does) (?:he|she|STREAMER|you))(?= |$)/;
+/** Words German fronts before its verb in a statement ("jetzt", "dann", "schon", "seitdem"). */
+const FRONTED = new Set(["now", "then", "already", "since", "before", "after", "also", "so"]);
+
 /** One rule match under the guards: the groups, and what the guards derive from them. */
 export interface Match {
   rule: Rule;
@@ -160,7 +163,11 @@ function isQuestion(
   // "rio do u have a bf": the streamer's name calls them before the question.
   const vocative = before === "STREAMER" || /^@\S+$/.test(before);
   const wh = WH.test(before) && whAsks(canon, first);
-  if (aux && (atSentenceStart(canon, first) || vocative || wh)) return true;
+  // "jetzt ist er mit jana zusammen": German puts its verb second after a fronted word; without
+  // a "?" that is a statement.
+  const v2 = canon.lang === "de" && aux && FRONTED.has(canon.pieces[first - 1]?.w ?? "") &&
+    canon.pieces[sentenceSpan(canon, first)[1]]?.w !== "?";
+  if (aux && !v2 && (atSentenceStart(canon, first) || vocative || wh)) return true;
   if (/^(?:is|are|does|do|did|was|were|has|have|will|can)(?= |$)/.test(before)) return true;
   // "idk if yall know but rae is engaged": the indirect question binds to its own clause.
   if (wh || INDIRECT_QUESTION.test(before.replace(/^.*(?:^| )(?:but|,)(?= |$)/, ""))) return true;

@@ -63,7 +63,8 @@ export function moreNames(m: Match, k: number): string[] {
     // "mit der resi zusammen und dann mit der vroni": the pair word closes the first name.
     if (p[j]?.w === "together") j++;
     while (p[j] && NEXT_LINK.has(p[j]!.w)) {
-      if (p[j]!.w !== ",") linked = true;
+      // "mira, jess and lena": a comma links a list that goes on with "and" or "or".
+      if (p[j]!.w !== "," || listCloses(p, j + 1)) linked = true;
       if (p[j]!.w === "or") or = true;
       j++;
     }
@@ -95,6 +96,24 @@ export function moreNames(m: Match, k: number): string[] {
     i = j + 1;
   }
   return out;
+}
+
+/**
+ * "mira, jess and lena": from piece `j`, names joined by commas, then "and"/"or" and a last name
+ * that closes its phrase ("mossy is with theo, birch and clover are a thing" goes on instead).
+ */
+function listCloses(p: readonly Piece[], j: number): boolean {
+  let joined = false;
+  let i = j;
+  while (i + 1 < p.length) {
+    const link = p[i + 1]!.w;
+    if (link === "and" || link === "or") joined = true;
+    else if (link !== ",") return joined && NAME_CLOSE.test(link);
+    i += 2;
+    // "..., lena and now sara"
+    while (i < p.length && /^(?:now|then|also|later)$/.test(p[i]!.w)) i++;
+  }
+  return joined;
 }
 
 /**

@@ -67,6 +67,8 @@ export const REWRITE: ReadonlyMap<string, string> = new Map(
     datting: "dating",
     datng: "dating",
     gfs: "gf",
+    exes: "ex",
+    exs: "ex",
     girlfriend: "gf",
     girlfriends: "gf",
     girlfrend: "gf",
