@@ -131,7 +131,8 @@ const PARTNER_THING = new Set(
 
 /** "il est marié, le kev": the streamer named again after "married", not as the partner. */
 export function dislocated(m: Match): boolean {
-  return (m.rel === "married" || m.rel === "engaged") && !m.g.prep && m.afterRel === "STREAMER";
+  return (m.rel === "married" || m.rel === "engaged") && !m.g.prep && m.afterRel === "STREAMER" &&
+    (m.rule.name === "married" || m.rule.name === "status");
 }
 
 /** After "ex", what someone used to be other than a partner ("his ex teammate"). */

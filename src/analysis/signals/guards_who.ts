@@ -275,7 +275,7 @@ export const youIsChat: Guard = (m: Match): Stop | null =>
 /** "she is dating STREAMER": the streamer is the partner, so the subject is someone else. */
 export const streamerIsPartner: Guard = (m: Match): Stop | null =>
   !m.partnerAddressed && m.afterRel === "STREAMER" && SINGLE_SUBJECT_RULES.has(m.rule.name) &&
-    m.rule.name !== "status" && !dislocated(m)
+    m.rule.name !== "status" && m.rule.name !== "verb-first" && !dislocated(m)
     ? stop("not-streamer", "the streamer is the partner here, so the subject is someone else")
     : null;
 

@@ -29,7 +29,7 @@ const PAIR =
   "together|a couple|the couple|couple|(?:live|lives|living) (?:already |still |now )?together|marry|marrying|seeing each other|seeing|going to marry|gonna marry|getting married|get married|partner|partners|used to date|used to be together|dated|dating|a thing|married|engaged|in a relationship|broke up|break up|split up|split|divorced|kissed|official|confirmed|officially together|moved in together|living together|live together|(?:so |really )?(?:cute|adorable|perfect|good) together";
 /** Words between a pair and what they are: "are still", "have been together for 2 years". */
 const PAIR_MID =
-  `(?<mid>(?: (?:${MID_WORDS}|it|they|have|has|had|were|both|each other|last|month|year|week|[0-9]+|years|months|weeks|ago|since|for|already|officially|last|the last|(?:in|on|at) (?:the )?[^ ?.,]+))*)`;
+  `(?<mid>(?: (?:${MID_WORDS}|it|they|have|has|had|were|both|each other|start|started|starting|begin|began|last|month|year|week|[0-9]+|years|months|weeks|ago|since|for|already|officially|last|the last|(?:in|on|at) (?:the )?[^ ?.,]+))*)`;
 /** Words that close a clipped pair: "rexx + sienna confirmed", "ambre x hugo real??". */
 const CLIP_TAIL =
   "(?<tail>(?: (?:=|confirmed|official|officially|canon|real|couple|a couple|cutest|together|dating|married|engaged|wedding|since|still|now|rn|fr|forever|[0-9]{4}|💍|💕|❤️|❤|💚|😭))*)";
@@ -69,6 +69,7 @@ export type RuleName =
   | "take-care"
   | "they-pair"
   | "left-for"
+  | "verb-first"
   | "clipped-status"
   | "pair-after-verb"
   | "correction"
@@ -272,6 +273,14 @@ export const RULES: readonly Rule[] = [
     "married taken single engaged divorced",
     `${CLIP_START}(?<s>STREAMER) = (?<rel>married|taken|single|engaged|divorced)(?= |$)`,
   ),
+  // "¿se casó pablito?", "tiene novia el rober?", "est célibataire, lucas ?": the verb first, the
+  // streamer after it (Spanish, Portuguese and chat put the subject last).
+  rule(
+    "verb-first",
+    0.6,
+    "married engaged divorced single taken gf bf wife husband partner",
+    `(?<=^|[?.,] )(?:(?:already|still|finally) )?(?<rel>married|engaged|divorced|single|taken|has(?= (?:a )?(?:gf|bf|wife|husband|partner) ))(?: (?:a )?(?<p>gf|bf|wife|husband|partner))?(?: (?:already|still|now))? (?:the )?(?<s>STREAMER)(?= |$)`,
+  ),
   // "married?? him and kai???"
   rule(
     "clipped-status-pair",
@@ -326,6 +335,7 @@ export const RULES: readonly Rule[] = [
 
 /** Rules whose subject is the streamer alone. */
 export const SINGLE_SUBJECT_RULES = new Set<RuleName>([
+  "verb-first",
   "dating",
   "date-verb",
   "married",
