@@ -88,6 +88,8 @@ function readTarget(m: Match): TargetRead | Stop {
     !(canon.lang === "de" && /^\p{L}{4,}en$/u.test(named!)) &&
     (canon.lang === "pt" || canon.lang === "de" ||
       PERSON_REL.test(rel) && afterName !== "of" ||
+      // "fede dejó a la flor por la cami": a short first name before "for".
+      rule.name === "left-for" && CLIPPED_NAME.test(named!) && !NON_PERSON.has(named!) ||
       // "sigue con la cami?": a short clipped first name closing its clause.
       CLIPPED_NAME.test(named!) && /^(?:\?|\.|,|or|and|)$/.test(afterName) &&
         !NON_PERSON.has(named!))
@@ -326,7 +328,12 @@ export function evaluate(rule: Rule, re: RegExpExecArray, run: Run): Outcome {
   if (m.gi.t && m.gi.t2 && t.target !== null) {
     const k2 = pieceAt(run.canon, m.gi.t2[0]);
     const tc = checkTarget(run, k2);
-    if (tc.kind === "name" && run.canon.pieces[k2]!.w !== "STREAMER") t.more.push(tc.name);
+    const w2 = run.canon.pieces[k2]!.w;
+    // "a quitté la partie pour manger": "for" and a French infinitive is a purpose, no one.
+    const purpose = rule.name === "left-for" &&
+      (run.canon.lang === "fr" && /^\p{L}{3,}(?:er|ir)$/u.test(w2) ||
+        run.canon.lang === "en" && run.canon.pieces[k2 - 1]?.w === "the");
+    if (tc.kind === "name" && w2 !== "STREAMER" && !purpose) t.more.push(tc.name);
   }
   // "he has a gf, her name is kayla", "hat ne freundin, sie heißt lara": named in a clause after.
   // "who is hope? his gf?", "whos june, is that her gf?": the name asked about before.

@@ -309,7 +309,7 @@ export const RULES: readonly Rule[] = [
     "left-for",
     0.7,
     "left leave dumped broke",
-    `${START}(?:(?<aux>did|has|had)(?: not)? )?(?<s>${SUBJ})${MID} (?<rel>left|leave|dumped|broke up with)(?: the)? ${TGT} for (?:the )?${TGT2}(?= |$)`,
+    `${START}(?:(?<aux>did|has|had)(?: not)? )?(?<s>${SUBJ})${MID} (?<rel>left|leave|dumped|broke up with) (?<t>(?:the )?@?[^ ?.,'+=]+) for (?:the )?${TGT2}(?= |$)`,
   ),
   // "er ist nicht mit kathi zusammen, sondern mit marie": the name after the correction.
   rule(
