@@ -197,6 +197,10 @@ function readTarget(m: Match): TargetRead | Stop {
       NO_TARGET.has(word.replace(/^@/, ""));
     if (NAMING_RULES.has(rule.name) && !pronounOk) return { guard: "no-name", why: tc.why };
   }
+  // "dumped the spike", "dumped that route": without a name, "dumped" drops a thing.
+  if (rel === "dumped" && target === null) {
+    return { guard: "other-sense", why: `"dumped ${word}" drops a thing, not a partner` };
+  }
   const after = canon.pieces[k + 1]?.w ?? "";
   // "is sara with him": the name comes first; the guard on what follows "him" has run.
   if (rule.name === "reverse-dating") return { target, more: [], note };

@@ -89,7 +89,7 @@ function markers(): Map<string, [Lang, number][]> {
 }
 
 /** Words of a lexicon that are common words of another language too ("san", "ham", "net"). */
-const NOT_MARKER = new Set(words("san ham net nit din sine vos"));
+const NOT_MARKER = new Set(words("san ham net nit din sine vos boy take"));
 
 /** English words that outweigh the markers ("is", "the", "he"...). */
 const ENGLISH = new Set(
@@ -166,7 +166,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "divorcio divorció divorciaron= divorced; divorciado divorciada= divorced;" +
       "algo= something; alguien= someone; se= -; usted vos= you; ustedes= you guys;" +
       "desde= since; hace= since; decinos dinos decime dime= tell us; ese esa eso aquel aquella= that; este= this; volvio volvió= is back; antes= before; primero= first; llama= called; besaron= kissed; si= if; sabe saben= know;" +
-      "en= in; dejaron= broke up; dejó dejo= left; por= for; muy= very; mismo misma= same; cuida cuidá cuídala cuidala cuídalo cuidalo= takecare; mucho= much; felicidades felicitaciones= congrats; noviazgo= relationship; compromiso= engagement; por= for; boda= wedding; seguro= sure; serio= seriously; claro= clearly; posta= really; cuando cuándo= when;" +
+      "en= in; dejaron= broke up; dejó dejo= left; por= for; muy= very; mismo misma= same; cuida cuidá= takecare; cuídala cuidala= takecare her; cuídalo cuidalo= takecare him; mucho= much; felicidades felicitaciones= congrats; noviazgo= relationship; compromiso= engagement; por= for; boda= wedding; seguro= sure; serio= seriously; claro= clearly; posta= really; cuando cuándo= when;" +
       "dos= two; año= year; años anos= years; meses mes= months; pasado pasada= last;" +
       "confirmado confirmada confirmadisimo confirmadísimo oficial= confirmed",
   ),
@@ -195,7 +195,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "fründ freind frend= bf; fründin freindin frendin= gf; fründe= friends; ex-fründin ex-fründ= ex;" +
       "din dini dinä= your; sini sine sinä= his; vo= of; ned nöd nid nit net= not; nimma nimmer nümme nimmi= no longer;" +
       "verheirat verheirated ghürate ghürotet= married; wos öppis epps= something; dir dich= you; zwischen= between;" +
-      "hatte hatten hattest= had; e en an= a; d de= the; nur bloß bloss= just; verlassen= left; für fuer= for; gmacht= -; zusammengekommen= together; wohnen wohnt= live; sehr= very; gschpusi gspusi= gf; schatz schatzi= bae; lebensgefährtin lebensgefährte= partner; dann= then; davor= before; danach= after; erst= first; immer= -; echt= really; auch= also; mal= once; ner= a; nem= a; gewissen gewisse gewisser= certain; mehr= anymore; geht gehen= goes; paar= couple; süßeste süsseste= cutest; isch= is; heast= -; haben= have; hast= have; freundin= gf; freund= bf; partnerin partner= partner;" +
+      "hatte hatten hattest= had; pass passt= takecare; gut= well; e en an= a; d de= the; nur bloß bloss= just; verlassen= left; für fuer= for; gmacht= -; zusammengekommen= together; wohnen wohnt= live; sehr= very; gschpusi gspusi= gf; schatz schatzi= bae; lebensgefährtin lebensgefährte= partner; dann= then; davor= before; danach= after; erst= first; immer= -; echt= really; auch= also; mal= once; ner= a; nem= a; gewissen gewisse gewisser= certain; mehr= anymore; geht gehen= goes; paar= couple; süßeste süsseste= cutest; isch= is; heast= -; haben= have; hast= have; freundin= gf; freund= bf; partnerin partner= partner;" +
       "frau ehefrau= wife; mann ehemann= husband; verlobte verlobter= fiance; exfreundin ex-freundin exfreund ex-freund= ex;" +
       "verheiratet geheiratet= married; heiratet heiraten= marry; verlobt= engaged;" +
       "zusammen zam zsamm= together; vergeben liiert= taken; ledig solo= single; beziehung= relationship; datet daten= dating; er= he; sie= she; es= it;" +

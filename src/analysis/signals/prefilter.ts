@@ -24,7 +24,7 @@ const STEM_LIST = [
   "tão com|esta com|está com|ainda com|ficante|ficou com|fica com|anda com|andava com|andou com|" +
   "dej[oó] |largou|deixou \\S+ (?:\\S+ )?p[oe]",
   // German
-  "freund|lebensgef|fr[üu]nd|freind|gs(?:ch)?pusi|hochzeit|offiziell|mann\\b|paar\\b|heirat|geheirat|verheirat|vergeben|zusammen|frau|ehefrau|ehemann|verlob|datet|" +
+  "freund|pass auf|pass gut auf|passt gut auf|lebensgef|fr[üu]nd|freind|gs(?:ch)?pusi|hochzeit|offiziell|mann\\b|paar\\b|heirat|geheirat|verheirat|vergeben|zusammen|frau|ehefrau|ehemann|verlob|datet|" +
   "verlassen|getrennt|geschied|schluss|was mit|küss|geküss|liiert|ledig|beziehung|zam\\b|zsamm",
   // French
   "copin|officiel|mariage|copain|mari\\b|petit ami|petite amie|ensemble|mari[ée]|femme|meuf|mec\\b|blonde|chum\\b|" +

@@ -109,8 +109,8 @@ export const RULES: readonly Rule[] = [
   rule(
     "date-verb",
     0.75,
-    "dated dates date divorced broke split",
-    `${START}(?:(?<aux>${AUXQ})(?: not)? )?(?<s>${SUBJ})${MID} (?<rel>dated|dates|date|divorced|broke up with|split with|split from|split up with)(?: (?:now|still|already|rn|currently))? ${TGT}(?= |$)`,
+    "dated dates date divorced broke split dumped",
+    `${START}(?:(?<aux>${AUXQ})(?: not)? )?(?<s>${SUBJ})${MID} (?<rel>dated|dates|date|divorced from|divorced|dumped|broke up with|split with|split from|split up with)(?: (?:now|still|already|rn|currently))? ${TGT}(?= |$)`,
   ),
   rule(
     "married",
@@ -191,8 +191,8 @@ export const RULES: readonly Rule[] = [
   rule(
     "reverse-dating",
     0.65,
-    "dating married engaged with relationship",
-    `${START}(?:(?<aux>is|was|does|did)(?: not)? )?${TGT}${MID} (?<rel>dating|married to|engaged to|going out with|in a relationship with|with) (?<s>STREAMER|you|him|her)(?= |$)`,
+    "dating married engaged with relationship dumped",
+    `${START}(?:(?<aux>is|was|does|did)(?: not)? )?${TGT}${MID} (?<rel>dating|married to|engaged to|going out with|in a relationship with|with|dumped|left) (?<s>STREAMER|you|him|her)(?= |$)`,
   ),
   rule(
     "elliptic",
@@ -229,7 +229,7 @@ export const RULES: readonly Rule[] = [
     "take-care",
     0.6,
     "takecare",
-    `(?<=^|[?.,] )(?:(?:pls|please|and|so) )*(?<rel>takecare)(?: (?:good|well|bem|much|bien|real))?(?: (?:of|to|a|of the))? (?<s>STREAMER|our (?:queen|king|girl|boy))(?= |$)`,
+    `(?<=^|[?.,] )(?:(?:pls|please|and|so) )*(?<rel>takecare)(?: (?:good|well|bem|much|bien|real))?(?: (?:of|to|a|of the|on))? (?<s>STREAMER|our (?:queen|king|girl|boy|man)|(?:him|her|his)(?= (?:much|well|good|a lot|please|pls|eh|ok|lol|bro|[?.,])(?= |$)|$))(?= |$)`,
   ),
   // "zack gf?", "rio bf??": the streamer's name and a partner word, asked.
   rule(
