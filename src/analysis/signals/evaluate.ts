@@ -71,6 +71,21 @@ function readTarget(m: Match): TargetRead | Stop {
   if ((rel === "with" || rel === "w") && /(?:^| )who(?= |$)/.test(before)) {
     return { target: null, more: [], note: "asks who" };
   }
+  // "nicht mit kathi, sondern mit marie" corrects a name; "no está con el equipo, sino con la
+  // familia" corrects nothing about a partner.
+  if (rule.name === "correction") {
+    let c = m.relEnd + 1;
+    if (canon.pieces[c]?.w === "the") c++;
+    if (c >= canon.pieces.length || checkTarget(m.run, c).kind !== "name") {
+      return { guard: "other-sense", why: `"${rel} ${canon.pieces[c]?.w ?? ""}" is no partner` };
+    }
+  }
+  // "kai left mira for dead in that fight": the idiom, no partners.
+  if (
+    rule.name === "left-for" && m.gi.t2 && canon.pieces[pieceAt(canon, m.gi.t2[0])]?.w === "dead"
+  ) {
+    return { guard: "other-sense", why: `"left ... for dead" is an idiom` };
+  }
   // "karim il est avec qui maintenant?": "with who", asked after the verb.
   if (/^(?:who|whom)$/.test(canon.pieces[pieceAt(canon, tGroup[0])]!.w)) {
     return { target: null, more: [], note: "asks who" };

@@ -279,7 +279,7 @@ export const RULES: readonly Rule[] = [
     "verb-first",
     0.6,
     "married engaged divorced single taken gf bf wife husband partner",
-    `(?<=^|[?.,] )(?:(?:already|still|finally) )?(?<rel>married|engaged|divorced|single|taken|has(?= (?:a )?(?:gf|bf|wife|husband|partner) ))(?: (?:a )?(?<p>gf|bf|wife|husband|partner))?(?: (?:already|still|now))? (?:the )?(?<s>STREAMER)(?= |$)`,
+    `(?<=^|[?.,] )(?:(?:already|still|finally) )?(?<rel>married|engaged|divorced|single|taken|has(?= (?:a )?(?:gf|bf|wife|husband|partner) ))(?: (?:a )?(?<p>gf|bf|wife|husband|partner))?(?: (?:already|still|now))? (?:the )?(?<s>STREAMER)(?= |$)(?! 's)`,
   ),
   // "married?? him and kai???"
   rule(
