@@ -19,6 +19,12 @@ const WH =
 /** "..., or not?", "o no", "ou pas", "oder was": a question tag after the match. */
 const OR_TAG =
   / or (?:(?:still )?(?:not|nah|no|what|that|quoi|something|nothing|nein|non|nao|não)|(?:is|are|was|has|does) (?:he|she|STREAMER|you))(?= |$)/;
+/**
+ * "..., or just friends", "o nomás amigos", "oder ist das nur rp?", "ou célibataire?": another
+ * reading offered after "or" asks which it is.
+ */
+const OR_ALTERNATIVE =
+  / or (?:just|only|nomás|nomas|merely|simply|simplement|is it just|it is just|was that|is that|that is|it is|is it|is that just|single|taken|married|friends|a friend)(?= |$)/;
 /** Words German fronts before its verb in a statement ("jetzt", "dann", "schon", "seitdem"). */
 const FRONTED = new Set(["now", "then", "already", "since", "before", "after", "also", "so"]);
 
@@ -175,7 +181,7 @@ function isQuestion(
   const [, b] = sentenceSpan(canon, first);
   const p = canon.pieces;
   const rest = p.slice(last + 1, b).map((x) => x.w).join(" ");
-  if (OR_TAG.test(" " + rest)) return true;
+  if (OR_TAG.test(" " + rest) || OR_ALTERNATIVE.test(" " + rest)) return true;
   // "hoshi w ren or kaito tho": two names offered as a choice ask which.
   if (/^or [^ ]+(?: (?:tho|though|now|rn|lol|lmao))*$/.test(rest) && target !== "") return true;
   if (p[b]?.w !== "?") return false;

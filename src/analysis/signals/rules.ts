@@ -69,6 +69,8 @@ export type RuleName =
   | "take-care"
   | "they-pair"
   | "left-for"
+  | "wedding-when"
+  | "is-that-partner"
   | "verb-first"
   | "clipped-status"
   | "pair-after-verb"
@@ -280,6 +282,21 @@ export const RULES: readonly Rule[] = [
     0.6,
     "married engaged divorced single taken gf bf wife husband partner",
     `(?<=^|[?.,] )(?:(?:already|still|finally) )?(?<rel>married|engaged|divorced|single|taken|has(?= (?:a )?(?:gf|bf|wife|husband|partner) ))(?: (?:a )?(?<p>gf|bf|wife|husband|partner))?(?: (?:already|still|now))? (?:the )?(?<s>STREAMER)(?= |$)(?! 's)`,
+  ),
+  // "whens the wedding leon", "¿cuándo es la boda?", "wann ist die hochzeit?": asked.
+  rule(
+    "wedding-when",
+    0.5,
+    "wedding",
+    `(?<=^|[?.,] )(?:(?:so|and|ok|wait|bro|chat) )*(?<aux>when)(?: is| 's| will be)?(?: the| your| ur| his| her| STREAMER 's)? (?<rel>wedding|marriage)(?= |$)`,
+  ),
+  // "is that his gf?", "is that the gf texting u", "c'tu sa blonde la fille dans la story?": a
+  // person pointed at, asked about as the partner.
+  rule(
+    "is-that-partner",
+    0.55,
+    PARTNER_WORDS + " girl man",
+    `(?<=^|[?.,] )(?:(?:so|and|ok|wait|bro|chat|lol|omg|yo) )*(?<aux>is|was) (?:that|this|it)(?: (?:really|actually|just|maybe|prob|probably|now))? (?:the |his |her |STREAMER 's )(?<rel>gf|bf|wife|husband|fiance|partner|girl|man)(?! 's)(?= |$)`,
   ),
   // "married?? him and kai???"
   rule(
