@@ -260,6 +260,10 @@ export const nameIsSubject: Guard = (m: Match): Stop | null => {
   if (!m.g.aux && !atSentenceStart(m.canon, k)) {
     return stop("not-subject", `"${w}" is not the subject of the sentence`);
   }
+  // "fun fact kuro's gf is mika": an opener before the possessive is no name.
+  if (!m.g.aux && m.mid === "" && OPENER.has(w)) {
+    return stop("not-subject", `"${w}" opens the sentence, it names no one`);
+  }
   if (!m.g.aux && m.mid === "" && COMMON_VERB.has(w)) {
     return stop("not-subject", `"${w} ${m.g.p} ..." is an instruction, not a name`);
   }

@@ -281,7 +281,8 @@ export const OPENER = new Set(
     "literally already ya digga alter oye che parce wey güey mano wsh bon bah epa epá neta " +
     "tio tia hermano gente jungs leute ey eh pues bueno ah now then first be honest quick oe " +
     "ow aye hola hallo servus oi olá ola salut coucou moin " +
-    "question serious real talk genuine genuinely"
+    "question serious real talk genuine genuinely fun friendly random info tea heads up update " +
+    "anecdote anécdota anekdote curiosidade dato curioso rappel"
   ).split(" "),
 );
 
