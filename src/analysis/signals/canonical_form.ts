@@ -162,6 +162,11 @@ export function canonicalize(text: string, ctx: SignalContext): Canon {
       push("+", m);
       continue;
     }
+    // "kai <3 mira": the text heart joins two names too.
+    if (tok === "3" && text.charCodeAt(m.index - 1) === 60 && text.charCodeAt(m.index - 2) === 32) {
+      push("+", m);
+      continue;
+    }
     if (tok === "\u{1F9E2}") {
       push("cap", m);
       continue;

@@ -175,7 +175,8 @@ const CLIP_MARK =
 /** Marks of a couple later in the sentence of a clipped pair ("..., the cutest couple"). */
 const CLIP_MARK_LATER =
   /(?:^| )(?:confirmed|official|officially|canon|couple|a couple|partner|together|dating|married|engaged|thing|💍)(?= |$)|(?:^| )(?:are|is) [^?]*\?$/;
-const HEART_JOIN_RAW = /^(?:❤️?|♥️?|🤝|💕|💞|💘|💑|💏)$/u;
+/** The hearts and the handshake that join a clipped pair, and the "3" of a text heart "<3". */
+const HEART_JOIN_RAW = /^(?:3|❤️?|♥️?|🤝|💕|💞|💘|💑|💏)$/u;
 
 /**
  * "rexx + sienna confirmed", "dax + jess??", "sienna = gf??": clipped forms need a mark that
@@ -199,6 +200,8 @@ export const clippedNeedsMark: Guard = (m: Match): Stop | null => {
   // "tobi x fern 😳", "marl x sasha 100%", "lena x tobi 💍💍": a shipped pair alone on its line,
   // closed by an emoji or a figure, is the mark.
   if (m.rel !== "and" && shippedAlone(m, last)) return null;
+  // "kai x mira 4ever": a word of shipping closing the pair.
+  if (m.rel !== "and" && /^(?:forever|4ever|4life|otp|endgame)$/.test(next)) return null;
   // "paco ❤️ carla", "memo 🤝 ximena": the heart or the handshake is the mark.
   if (m.rel === "+" && HEART_JOIN_RAW.test(m.canon.pieces[m.relAt]!.raw)) return null;
   // "tina x max power couple", "fae + søren still a thing?": a mark a word or two later.
@@ -235,7 +238,9 @@ function shippedAlone(m: Match, last: number): boolean {
   return mark;
 }
 /** Words of chat after a shipped pair that leave it alone on its line. */
-const CLIP_WORD = new Set(["fr", "frfr", "4", "for", "ong", "rn", "now", "always"]);
+const CLIP_WORD = new Set(
+  ["fr", "frfr", "4", "for", "ong", "rn", "now", "always", "forever", "4ever", "4life", "otp"],
+);
 
 /** Is the clipped pair the whole sentence, from its start (after openers) to its "?"? */
 function pairAlone(m: Match, last: number): boolean {

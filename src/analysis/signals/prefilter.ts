@@ -71,7 +71,7 @@ const SLASH_PAIR =
 const CLIPPED_X =
   / [x&] \S+ ?(?:\?|=|real\b|offici|confirm|canon|\p{Extended_Pictographic}|[0-9])/iu;
 const WITH_AFTER_SUBJECT =
-  /(?:\b(?:he|she|hes|shes|is|u|you|ur|are|r|not|isnt|arent|wasnt|still|back|now|currently|been|was|were|literally|actually|really|def|prob|probably|totally|lowkey|officially|secretly|apparently|already|like|just|so|also|fr|clearly|obviously|definitely|defo|deff|kinda|sorta|highkey|prolly|always|even|out)|['’]s) w(?:ith\b|\/|\b)|\bwith (?:him|her)\b|\b(?:is|was|isnt|wasnt) \S+ w(?:ith\b|\/|\b)|\bw(?:ith|\/)? \S+ or \S/i;
+  /(?:\b(?:he|she|hes|shes|is|u|you|ur|are|r|not|isnt|arent|wasnt|still|back|now|currently|been|was|were|literally|actually|really|def|prob|probably|totally|lowkey|officially|secretly|apparently|already|like|just|so|also|fr|clearly|obviously|definitely|defo|deff|kinda|sorta|highkey|prolly|always|even|out)|['’]s) w(?:ith\b|\/|\b)|\bwith (?:him|her)\b|\b(?:is|was|isnt|wasnt) \S+ w(?:ith\b|\/|\b)|\bw(?:ith|\/)? \S+ or \S|\bw(?:ith|\/)? \S+(?: now| still| rn)? ?\?/i;
 
 /**
  * The pre-filter: false when `text` certainly holds no relationship talk, so that the ~99% of
@@ -94,7 +94,7 @@ export function mayMentionRelationship(text: string): boolean {
     return text.includes(" + ") ||
       (text.includes(" x ") || text.includes(" & ")) && CLIPPED_X.test(text) ||
       text.includes(" mit ") && GERMAN_WITH.test(text) ||
-      mayHoldHeart(text) && HEART_PAIR.test(text) ||
+      mayHoldHeart(text) && HEART_PAIR.test(text) || text.includes(" <3 ") ||
       text.includes("?") && PAIR_ASKED.test(text) || text.includes("/") && SLASH_PAIR.test(text) ||
       text.includes(", ") && PAIR_CORRECTION.test(text);
   }
