@@ -129,7 +129,11 @@ function readTarget(m: Match): TargetRead | Stop {
   ) return { target: null, more: [], note: `"is ${rel} ${word}": no partner without "to"` };
   // "dating the floor", "going out with the boys", "sort avec son squad": a thing or a group.
   if (/^(?:the|his|her|my|your|ur|their|our)$/.test(word)) {
-    const next = canon.pieces[k + 1]?.w ?? "";
+    // "dating his new keyboard": past an adjective.
+    const adj = /^(?:new|old|fav|favorite|favourite|beloved|precious|trusty)$/.test(
+      canon.pieces[k + 1]?.w ?? "",
+    );
+    const next = canon.pieces[k + (adj ? 2 : 1)]?.w ?? "";
     if (NON_PERSON.has(next)) {
       return { guard: "other-sense", why: `"${word} ${next}" is not a partner` };
     }

@@ -201,7 +201,13 @@ export const broIsKin: Guard = (m: Match): Stop | null =>
 export const someoneElsesPartner: Guard = (m: Match): Stop | null => {
   if (m.rule.name !== "partner" && m.rule.name !== "partner-name") return null;
   const prev = m.canon.pieces[m.first - 1]?.w;
-  const prev2 = m.canon.pieces[m.first - 2];
+  // "jake (the mod) and his wife": past an aside in brackets.
+  let j = m.first - 2;
+  if (m.canon.pieces[j]?.raw === ")") {
+    while (j > 0 && m.canon.pieces[j]!.raw !== "(") j--;
+    j--;
+  }
+  const prev2 = m.canon.pieces[j];
   // ("STREAMER 's ex is nate and her bf now is omar": nate is said to be someone, not a subject.)
   const predicate = /^(?:is|was|=)$/.test(m.canon.pieces[m.first - 3]?.w ?? "");
   if (
