@@ -321,7 +321,7 @@ export function canonicalize(text: string, ctx: SignalContext): Canon {
         /^freund/i.test(pieces[k]!.raw) &&
         /^(?:sein|seinem|seinen|bester|besten|ein|einem)$/i.test(pieces[k - 1]!.raw)
       ) {
-        pieces[k]!.w = "friend";
+        pieces[k]!.w = /(?:en|e)$/i.test(pieces[k]!.raw) ? "friends" : "friend";
       }
       // "seid ihr zwei ein paar?": "ihr" after "seid" is "you".
       if (/^ihr$/i.test(pieces[k]!.raw) && /^seid$/i.test(pieces[k - 1]!.raw)) {

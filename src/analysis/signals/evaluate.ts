@@ -25,6 +25,7 @@ import {
   NO_TARGET,
   NON_PERSON,
   PERSON_NOUN,
+  PERSON_WORDS,
   SEEING_OK,
   SUBJECT_WEIGHT,
 } from "./vocabulary.ts";
@@ -134,9 +135,17 @@ function readTarget(m: Match): TargetRead | Stop {
       canon.pieces[k + 1]?.w ?? "",
     );
     const next = canon.pieces[k + (adj ? 2 : 1)]?.w ?? "";
-    if (NON_PERSON.has(next)) {
+    // ... or a relative, a friend, a colleague: "geht mit seinen freunden raus", "with his mom".
+    if (
+      NON_PERSON.has(next) || PERSON_WORDS.has(next) && !PERSON_REL.test(rel) &&
+        !UNNAMED_PARTNER.has(next)
+    ) {
       return { guard: "other-sense", why: `"${word} ${next}" is not a partner` };
     }
+  }
+  // "pablito sale en la foto": going out, or showing, somewhere.
+  if (rel === "dating" && /^(?:in|at|on|to|from)$/.test(word) && canon.lang !== "en") {
+    return { guard: "other-sense", why: `"${g.rel} ${word} ..." goes out or shows somewhere` };
   }
   if (
     /^[0-9]/.test(word) &&
@@ -357,6 +366,10 @@ export function evaluate(rule: Rule, re: RegExpExecArray, run: Run): Outcome {
       (run.canon.lang === "fr" && /^\p{L}{3,}(?:er|ir)$/u.test(w2) ||
         run.canon.lang === "en" && run.canon.pieces[k2 - 1]?.w === "the");
     if (tc.kind === "name" && w2 !== "STREAMER" && !purpose) t.more.push(tc.name);
+    // "kai left mira for a sec", "a quitté inès pour aller jouer": left for no one else.
+    else if (rule.name === "left-for") {
+      return { ok: false, guard: "other-sense", why: `"for ${w2}" names no one chosen instead` };
+    }
   }
   // "he has a gf, her name is kayla", "hat ne freundin, sie heißt lara": named in a clause after.
   // "who is hope? his gf?", "whos june, is that her gf?": the name asked about before.

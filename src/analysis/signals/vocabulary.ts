@@ -257,7 +257,7 @@ export const NON_PERSON = new Set(
     "sonntag freitag sexta boys floor squad team guys crew homies gang fam todo todos partida " +
     "fome medo sono vida equipe equipo équipe jeu juego jogo spiel runde ronda rodada game " +
     "hambre faim hunger miedo peur angst ball bola pelota balón balon ballon empate apito " +
-    "whistle family familia famille familie família genshin gacha skin skins verein klub club bomb lore"
+    "whistle friends potes amis copains amigos amigas freunden freunde kumpels homies buddies family familia famille familie família genshin gacha skin skins verein klub club bomb lore"
   ).split(" "),
 );
 /** Verbs that follow "his gf" as a subject and are no name ("does ur gf watch"). */
