@@ -320,8 +320,8 @@ function nameLike(w: string | undefined): boolean {
 const PERSON_REL =
   /^(?:dating|dated|dates|date|seeing|married|engaged|marry|marrying|broke up with|split with|split from|split up with|going out with)$/;
 
-/** Nouns of a role or a trade in Portuguese and Spanish ("baixista", "zagueiro", "jugador"). */
-const ROLE = /^\p{L}{3,}(?:eiro|eira|ista|ador|adora)$/u;
+/** Nouns of a role or a trade ("baixista", "zagueiro", "jugador", "Cosplayerin", "Streamerin"). */
+const ROLE = /^\p{L}{3,}(?:eiro|eira|ista|ador|adora|erin|istin|eurin)$/u;
 
 /** A clipped first name in chat: "cami", "jime", "flor", "pau". */
 const CLIPPED_NAME = /^\p{L}{3,4}$/u;

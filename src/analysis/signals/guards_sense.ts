@@ -18,6 +18,9 @@ const WITH_ACTIVITY =
 export const fiction: Guard = (m: Match): Stop | null => {
   const f = wide(m.run).fiction;
   if (f && /(?:^| )irl(?= |$)/.test(m.whole)) return null;
+  // "ist kalle wirklich mit mareike zusammen oder ist das nur rp?": the story is the other
+  // reading offered after "or", not what the question is about.
+  if (f && fictionOffered(m, f)) return null;
   return f ? stop("fiction", `"${f}" points to a game or story`) : null;
 };
 
@@ -25,6 +28,20 @@ export const sponsor: Guard = (m: Match): Stop | null => {
   const a = wide(m.run).ad;
   return a ? stop("sponsor", `"${a}" points to an ad or app`) : null;
 };
+
+/** Is the fiction word `f` only offered after "or", later in the sentence of the match? */
+function fictionOffered(m: Match, f: string): boolean {
+  const p = m.canon.pieces;
+  const first = f.split(" ")[0]!;
+  let or = false;
+  for (let i = m.last + 1; i < p.length; i++) {
+    const w = p[i]!.w;
+    if (w === "." || w === "?" && !or) return false;
+    if (w === "or") or = true;
+    else if (w === first) return or;
+  }
+  return false;
+}
 
 /** "carbon dating", "dating sim", "married to the grind", "engaged in a fight"... */
 export const otherSense: Guard = (m: Match): Stop | null => {

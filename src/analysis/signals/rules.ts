@@ -150,7 +150,7 @@ export const RULES: readonly Rule[] = [
     "partner-name",
     0.85,
     PARTNER_WORDS + " girl bae lady man boo",
-    `${START}(?<p>${POSS})${MOD} (?<rel>${PARTNER_LOOSE})(?: (?:now|still|currently)(?= (?:is|=) ))?(?: (?:is called|is named|is|=|named|called|aka|(?:are|\\.)(?= [^ ?.,]+ (?:,|and) ))| was(?= (?:the )?[^ ]+(?: [?.,]|$)))? ${TGT}(?= |$)`,
+    `${START}(?<p>${POSS})${MOD} (?<rel>${PARTNER_LOOSE})(?: (?:now|still|currently)(?= (?:is|=) ))?(?: (?:is called|is named|is|=|named|called|aka|(?:are|\\.)(?= [^ ?.,]+ (?:,|and) ))| was(?= (?:the )?[^ ]+(?: [?.,]| of| from|$)))? ${TGT}(?= |$)`,
   ),
   rule(
     "name-partner",

@@ -110,7 +110,7 @@ const COMMON = new Set(
 const AFTER_NICKNAME = new Set(
   ("is was 's has had have and + x = with w dating dated date dates married engaged broke " +
     "split divorced still really also never not used got gets single taken proposed kissed " +
-    "are were left leave dumped")
+    "are were left leave dumped already")
     .split(" "),
 );
 /** Verbs of saying and knowing before "that" opens a clause: "i saw on twitter that dex...". */

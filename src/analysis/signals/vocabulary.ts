@@ -238,7 +238,7 @@ export const NO_TARGET = new Set(
     "trust confirmed ong icl istg fs tbf af asf lowkey highkey deadass ig prob probably maybe " +
     "huh hm eh hein né gell oder non nein nee nope yep yup earlier once twice very same " +
     "miúda miúdo miuda miudo moça moço rapariga rapaz chavala chaval piba pibe gata gato " +
-    "streamer streamers mate mates lads solo ça more too also either neither each both all married single taken engaged divorced dating broke split up together innit partner gf bf wife husband"
+    "celle celui ceux celles streamer streamers mate mates lads solo ça more too also either neither each both all married single taken engaged divorced dating broke split up together innit partner gf bf wife husband"
   ).split(" "),
 );
 /** The speaker: a match naming them is about the speaker's own relationship. */
@@ -282,7 +282,7 @@ export const OPENER = new Set(
     "tio tia hermano gente jungs leute ey eh pues bueno ah now then first be honest quick oe " +
     "ow aye hola hallo servus oi olá ola salut coucou moin " +
     "question serious real talk genuine genuinely fun friendly random info tea heads up update " +
-    "anecdote anécdota anekdote curiosidade dato curioso rappel"
+    "wonder anecdote anécdota anekdote curiosidade dato curioso rappel"
   ).split(" "),
 );
 

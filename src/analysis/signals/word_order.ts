@@ -56,6 +56,29 @@ const PHRASES: readonly [Step[], Put[]][] = [
   [["goes", "with"], ["dating"]],
   [["goes", isStreamer, "with"], ["is", 1, "dating"]],
   [["goes", isSubjectPronoun, "with"], ["is", 1, "dating"]],
+  // "noiva do caio": engaged to
+  [["engaged", "of"], [0, "to"]],
+  // "hat er die kathi schon geheiratet": the participle last in German
+  [["has", isSubjectPronoun, "the", isNameish, "already", "married"], [
+    "has",
+    1,
+    "already",
+    "married",
+    2,
+    3,
+  ]],
+  [["has", isSubjectPronoun, "the", isNameish, "married"], ["has", 1, "married", 2, 3]],
+  [["has", isStreamer, "the", isNameish, "already", "married"], [
+    "has",
+    1,
+    "already",
+    "married",
+    2,
+    3,
+  ]],
+  [["has", isStreamer, "the", isNameish, "married"], ["has", 1, "married", 2, 3]],
+  [["has", isSubjectPronoun, isNameish, "married"], ["has", 1, "married", 2]],
+  [["has", isStreamer, isNameish, "married"], ["has", 1, "married", 2]],
   // "ficou noiva": got engaged
   [["seeing", "engaged"], ["got", "engaged"]],
   [["dated", "with"], [0]],
@@ -255,8 +278,10 @@ export function addImpliedSubjects(pieces: Piece[]): void {
     const prev = pieces[k]?.w;
     // "hat er ne freundin", "tiene él novia": the subject after the verb asks; none to add.
     const after = pieces[i + 1]?.w;
+    // ("der kaktus hat mit mara schluss gemacht und ist dann mit vivi zusammengekommen": German
+    // drops the subject of the second verb after "und".)
     const opens = prev === undefined || prev === "?" || prev === "." || prev === "," ||
-      prev === "but" || prev === "that";
+      prev === "but" || prev === "that" || prev === "and" && pieces[i]!.raw.toLowerCase() === "ist";
     if (opens && (after === "he" || after === "she" || after === "STREAMER")) {
       // "datet er die anna?" -> "is he dating the anna ?"
       const v = pieces[i]!;
