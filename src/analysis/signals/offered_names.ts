@@ -32,7 +32,8 @@ const NEXT_LINK = new Set(
   "or and then before after now later afterwards again , first".split(" "),
 );
 /** Words between the link and the next name: "and then with the", "or still", "puis avec". */
-const NEXT_SKIP = /^(?:with|w|the|to|still|now|back|dating|seeing|dated|date|a|again|also)$/;
+const NEXT_SKIP =
+  /^(?:with|w|the|to|still|now|back|dating|seeing|dated|date|a|again|also|his|her)$/;
 /** After "or" only: "is he with X or is he with Y". */
 const NEXT_SKIP_OR = /^(?:is|was|he|she|it|STREAMER)$/;
 /** Words after "before"/"then" that are times or things, not partners. */

@@ -91,6 +91,9 @@ const PHRASES: readonly [Step[], Put[]][] = [
   [["is", "fiance"], [0, "engaged"]],
   [["are", "fiance"], [0, "engaged"]],
   [["in", "couple"], ["in", "a", "relationship"]],
+  // "anda de novio con la flor": going out with
+  [["dating", "of", isPartner, "with"], [0]],
+  [["dating", "of", isPartner], [0]],
   // "está de novia con marcos": is going out with
   [["is", "of", isPartner], [0, "dating"]],
   [["are", "of", isPartner], [0, "dating"]],
