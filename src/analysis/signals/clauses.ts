@@ -95,6 +95,8 @@ export function atSentenceStart(canon: Canon, k: number): boolean {
   for (let i = k - 1; i >= 0; i--) {
     const w = canon.pieces[i]!.w;
     if (w === "?" || w === "." || w === "," || w === "but") return true;
+    // "sara was his ex and now tess is his gf": "and" after a relationship word opens a clause.
+    if (w === "and" && REL_CLOSE.has(canon.pieces[i - 1]?.w ?? "")) return true;
     // "i think sara is his gf": the speaker's opinion opens the sentence.
     if (
       w === "i" &&
@@ -112,6 +114,12 @@ export function atSentenceStart(canon: Canon, k: number): boolean {
   }
   return true;
 }
+
+/** Relationship words that close a clause before "and". */
+const REL_CLOSE = new Set(
+  "gf bf wife husband fiance partner ex girl man together married engaged single taken dating"
+    .split(" "),
+);
 
 /** Verbs of saying and knowing whose complement is a clause of its own. */
 const SAYS = new Set(

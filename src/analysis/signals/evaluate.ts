@@ -400,7 +400,7 @@ export function evaluate(rule: Rule, re: RegExpExecArray, run: Run): Outcome {
     }
   }
   const { g, rel } = m;
-  if (g.mod && g.mod !== "new" && g.mod !== "current" && g.mod !== "secret") {
+  if (g.mod && /^(?:future|former|old|dream)$/.test(g.mod)) {
     return { ok: false, guard: "other-sense", why: `"${g.mod}" ${g.rel} is not a current partner` };
   }
   let confidence = rule.base * (SUBJECT_WEIGHT[m.s] ?? 0.9);

@@ -34,7 +34,8 @@ const PAIR_MID =
 const CLIP_TAIL =
   "(?<tail>(?: (?:=|confirmed|official|officially|canon|real|couple|a couple|cutest|together|dating|married|engaged|wedding|since|still|now|rn|fr|forever|[0-9]{4}|💍|💕|❤️|❤|💚|😭))*)";
 const POSS = "his|her|ur|your|STREAMER 's";
-const MOD = "(?: (?<mod>new|current|secret|future|former|old|dream))?";
+const MOD =
+  "(?: (?<mod>new|current|secret|future|former|old|dream|second|third|first|actual|real))?";
 /** Openers before a clipped form. */
 const CLIP_START =
   "(?<=^|[?.,] |(?:^| )(?:but|that|with) )(?:(?:so|wait|lol|omg|ok|bro|chat|and|yo|fun fact|apparently) )*";

@@ -67,6 +67,7 @@ export const REWRITE: ReadonlyMap<string, string> = new Map(
     datting: "dating",
     datng: "dating",
     gfs: "gf",
+    whens: "when is",
     exes: "ex",
     exs: "ex",
     girlfriend: "gf",
