@@ -10,7 +10,7 @@
  */
 import { parseArgs } from "node:util";
 import { join } from "node:path";
-import { JsonlLog } from "../src/store/log.ts";
+import { JsonlLog } from "../src/store/log/log.ts";
 
 const { values } = parseArgs({
   args: Deno.args,

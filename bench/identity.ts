@@ -18,7 +18,7 @@ import { generateChat, stableUserId, userName } from "../scripts/chatgen.ts";
 import { extractEmoteNames, extractMentions, extractUrls } from "../src/analysis/extract.ts";
 import type { Message } from "../src/schemas.ts";
 import { timeline, timelineStream } from "../src/query/timeline.ts";
-import { personIndexRead } from "../src/store/person_rows.ts";
+import { personIndexRead } from "../src/store/embedded/person_rows.ts";
 import { interactionGraph } from "../src/query/graph.ts";
 import { GRAPH_FORMATS, graphChunks } from "../src/export/graph_formats.ts";
 import { writeChunksAtomic } from "../src/store/atomic.ts";

@@ -32,7 +32,7 @@ import { extractEmoteNames, extractMentions, extractUrls } from "../src/analysis
 import type { Message } from "../src/schemas.ts";
 import { buildQuery, type SearchOptions } from "../src/query/search.ts";
 import { openStore } from "../src/store/store.ts";
-import { rebuildDerived } from "../src/store/derived_writer.ts";
+import { rebuildDerived } from "../src/store/embedded/derived_writer.ts";
 import { layout } from "../src/store/layout.ts";
 import { PgDatabase } from "../src/store/postgres/database.ts";
 import { pushJournal } from "../src/store/postgres/journal.ts";

@@ -57,7 +57,7 @@ Deno.test("the read commands import no npm package and no schema before they run
       const { files, bare } = await staticGraph([
         "main.ts",
         handler,
-        "src/store/embedded_store.ts",
+        "src/store/embedded/embedded_store.ts",
       ]);
       assertEquals([...bare], []);
       assertEquals(

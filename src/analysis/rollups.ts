@@ -8,7 +8,7 @@
  * bounded evidence lists are chosen by a total order on (ts, message_id). So folding the same
  * messages in any batches, or rebuilding from the log, gives the same state, and
  * `userProfile` / `channelProfile` then give the same bytes. Top-K lists stay exact
- * because the full count maps are kept (the store persists them, see `src/store/profile_store.ts`).
+ * because the full count maps are kept (the store persists them, see `src/store/embedded/profile_store.ts`).
  *
  * @module
  */

@@ -17,8 +17,8 @@
  * @module
  */
 import type { ForgetPlan, RecordDecision } from "../store/store.ts";
-import { CORRUPT_HEADER, idFromLine } from "../store/log_lines.ts";
-import type { LineDecision, LineView } from "../store/rewrite.ts";
+import { CORRUPT_HEADER, idFromLine } from "../store/log/log_lines.ts";
+import type { LineDecision, LineView } from "../store/log/rewrite.ts";
 import { type ForgetRule, scrubDeep, WORD } from "./forget_rule.ts";
 
 export type { RecordDecision };

@@ -251,10 +251,10 @@ export interface Store {
 export async function openStore(config: StoreConfig): Promise<Store> {
   if (config.databaseUrl !== undefined && config.databaseUrl !== "") {
     // The data dir's own logs (the journal) and files go through the embedded store.
-    const { EmbeddedStore } = await import("./embedded_store.ts");
+    const { EmbeddedStore } = await import("./embedded/embedded_store.ts");
     const { openPostgresStore } = await import("./postgres/postgres_store.ts");
     return await openPostgresStore(config, new EmbeddedStore(config.dataDir));
   }
-  const { EmbeddedStore } = await import("./embedded_store.ts");
+  const { EmbeddedStore } = await import("./embedded/embedded_store.ts");
   return new EmbeddedStore(config.dataDir);
 }

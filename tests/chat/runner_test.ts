@@ -6,7 +6,7 @@ import type { ChatItem, ChatSource, MessageDraft } from "../../src/chat/source.t
 import type { ChatEvent, Message } from "../../src/schemas.ts";
 import { Message as MessageSchema } from "../../src/schemas.ts";
 import { StoreError } from "../../src/errors.ts";
-import { EmbeddedStore } from "../../src/store/embedded_store.ts";
+import { EmbeddedStore } from "../../src/store/embedded/embedded_store.ts";
 import type { AppendOutcome } from "../../src/store/store.ts";
 import { readMessages, tempDir, writeFixture } from "../support/cli.ts";
 import { FakeClock, flushMicrotasks } from "../support/fake_clock.ts";

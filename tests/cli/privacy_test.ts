@@ -12,7 +12,7 @@ import {
 import { generatedRows, writeFixtures } from "../support/chat_fixture.ts";
 import { readPrivacy } from "../../src/privacy/optout.ts";
 import { buildQuery, searchMessages } from "../../src/query/search.ts";
-import { search } from "../../src/store/message_search.ts";
+import { search } from "../../src/store/embedded/message_search.ts";
 import { storeAt } from "../support/store.ts";
 
 Deno.test("privacy optout add/remove/list normalizes names and says what stays on disk", async () => {

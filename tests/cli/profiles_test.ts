@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { replayShipped, runMain, tempDir } from "../support/cli.ts";
 import { ChannelProfile, UserProfile } from "../../src/schemas.ts";
 import { readTree } from "../support/messages.ts";
-import { tryWriterLock } from "../../src/store/writer_lock.ts";
+import { tryWriterLock } from "../../src/store/embedded/writer_lock.ts";
 
 const replay = (dataDir: string) => replayShipped(["--quiet", "--data-dir", dataDir]);
 

@@ -7,7 +7,7 @@ import { dropCorruptEntry, forgetRecord } from "../../src/privacy/forget_decisio
 import { retentionCutoff } from "../../src/privacy/retention.ts";
 import { storeAt } from "../support/store.ts";
 import { type ChatEvent, Message, type Subject } from "../../src/schemas.ts";
-import { eventLog, messageLog } from "../../src/store/logs.ts";
+import { eventLog, messageLog } from "../../src/store/log/logs.ts";
 import { writeSubjects } from "../../src/subjects/loading.ts";
 import { jsonText } from "../../src/store/atomic.ts";
 import { tempDir } from "../support/cli.ts";

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { Message } from "../../src/schemas.ts";
-import { messageLog } from "../../src/store/logs.ts";
+import { messageLog } from "../../src/store/log/logs.ts";
 import { msg } from "../support/messages.ts";
 import { runMain, tempDir } from "../support/cli.ts";
 

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import type { ChatEvent, Message } from "../../src/schemas.ts";
-import { eventLog, messageLog } from "../../src/store/logs.ts";
+import { eventLog, messageLog } from "../../src/store/log/logs.ts";
 import { msg } from "../support/messages.ts";
 import { runMain, tempDir } from "../support/cli.ts";
 

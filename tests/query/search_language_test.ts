@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { join } from "node:path";
-import { scanSearch, search } from "../../src/store/message_search.ts";
+import { scanSearch, search } from "../../src/store/embedded/message_search.ts";
 import type { SearchQuery } from "../../src/query/search.ts";
 import { formatQuery, parseQuery } from "../../src/query/query_language.ts";
 import { matchesMessage, type QueryFilter, type Term } from "../../src/store/message_query.ts";
-import { regexLiterals } from "../../src/store/regex_literals.ts";
+import { regexLiterals } from "../../src/store/embedded/regex_literals.ts";
 import { fold } from "../../src/normalize.ts";
-import { catchUpDerived } from "../../src/store/derived_writer.ts";
+import { catchUpDerived } from "../../src/store/embedded/derived_writer.ts";
 import { layout } from "../../src/store/layout.ts";
 import type { Message } from "../../src/schemas.ts";
 import {

@@ -7,10 +7,10 @@ import {
   type SearchQuery,
   searchTerms,
 } from "../../src/query/search.ts";
-import { scanSearch, search } from "../../src/store/message_search.ts";
+import { scanSearch, search } from "../../src/store/embedded/message_search.ts";
 import { matchesMessage } from "../../src/store/message_query.ts";
 import { UsageError } from "../../src/errors.ts";
-import { catchUpDerived, rebuildDerived } from "../../src/store/derived_writer.ts";
+import { catchUpDerived, rebuildDerived } from "../../src/store/embedded/derived_writer.ts";
 import { layout } from "../../src/store/layout.ts";
 import type { Message } from "../../src/schemas.ts";
 import {

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
-import { derivedCurrent } from "../../src/store/derived_current.ts";
-import { catchUpDerived } from "../../src/store/derived_writer.ts";
-import { EmbeddedStore } from "../../src/store/embedded_store.ts";
+import { derivedCurrent } from "../../src/store/embedded/derived_current.ts";
+import { catchUpDerived } from "../../src/store/embedded/derived_writer.ts";
+import { EmbeddedStore } from "../../src/store/embedded/embedded_store.ts";
 import { layout, profileDir } from "../../src/store/layout.ts";
-import { eventLog, messageLog } from "../../src/store/logs.ts";
-import { tryWriterLock } from "../../src/store/writer_lock.ts";
+import { eventLog, messageLog } from "../../src/store/log/logs.ts";
+import { tryWriterLock } from "../../src/store/embedded/writer_lock.ts";
 import { msg, withIds } from "../support/messages.ts";
 import { tempDir } from "../support/cli.ts";
 

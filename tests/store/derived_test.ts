@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { DerivedLoop, type LoopClock } from "../../src/store/derived_loop.ts";
-import { tryWriterLock } from "../../src/store/writer_lock.ts";
+import { DerivedLoop, type LoopClock } from "../../src/store/embedded/derived_loop.ts";
+import { tryWriterLock } from "../../src/store/embedded/writer_lock.ts";
 import { layout } from "../../src/store/layout.ts";
-import { messageLog } from "../../src/store/logs.ts";
-import { MessageIndex } from "../../src/store/message_index.ts";
+import { messageLog } from "../../src/store/log/logs.ts";
+import { MessageIndex } from "../../src/store/embedded/message_index.ts";
 import { msg, withIds } from "../support/messages.ts";
 import { tempDir } from "../support/cli.ts";
 

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { join } from "node:path";
-import { BlockedBloom } from "../../src/store/bloom.ts";
-import { IdRuns, type RunEntries } from "../../src/store/id_runs.ts";
-import { fingerprint } from "../../src/store/id_set.ts";
+import { BlockedBloom } from "../../src/store/log/bloom.ts";
+import { IdRuns, type RunEntries } from "../../src/store/log/id_runs.ts";
+import { fingerprint } from "../../src/store/log/id_set.ts";
 import { tempDir } from "../support/cli.ts";
 
 function entriesOf(pairs: Array<[string, number]>): RunEntries {

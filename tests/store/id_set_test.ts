@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { fingerprint, IdSet } from "../../src/store/id_set.ts";
+import { fingerprint, IdSet } from "../../src/store/log/id_set.ts";
 
 Deno.test("fingerprint() is deterministic, two 32-bit halves, sensitive to every character", () => {
   const [h, l] = fingerprint("h_0123456789abcdef");

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { join } from "node:path";
-import { JsonlLog } from "../../src/store/log.ts";
-import { idFromLine } from "../../src/store/log_lines.ts";
+import { JsonlLog } from "../../src/store/log/log.ts";
+import { idFromLine } from "../../src/store/log/log_lines.ts";
 import { StoreError } from "../../src/errors.ts";
 import { tempDir } from "../support/cli.ts";
 

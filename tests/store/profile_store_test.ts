@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { join } from "node:path";
-import { openDerived } from "../../src/store/derived.ts";
-import { rebuildDerived } from "../../src/store/derived_writer.ts";
+import { openDerived } from "../../src/store/embedded/derived.ts";
+import { rebuildDerived } from "../../src/store/embedded/derived_writer.ts";
 import { layout } from "../../src/store/layout.ts";
-import { messageLog } from "../../src/store/logs.ts";
+import { messageLog } from "../../src/store/log/logs.ts";
 import { profileFileName, profilePath } from "../../src/store/layout.ts";
 import { ChannelProfile, type Message, UserProfile } from "../../src/schemas.ts";
 import { messageArb, msg, readTree, relSignal, splitAt, withIds } from "../support/messages.ts";
@@ -164,7 +164,7 @@ Deno.test("profileFileName() never leaves its folder, whatever the name", () => 
 
 Deno.test("ProfileStore with a rollup cache emptied at every flush writes the same profiles", async () => {
   await using dir = await tempDir();
-  const { DerivedWriter } = await import("../../src/store/derived_writer.ts");
+  const { DerivedWriter } = await import("../../src/store/embedded/derived_writer.ts");
   const all = withIds(Array.from({ length: 240 }, (_, i) =>
     msg({
       ts: new Date(Date.UTC(2025, 8, 2, 12, 0, i)).toISOString(),

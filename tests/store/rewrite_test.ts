@@ -1,6 +1,6 @@
 import { assertEquals } from "../support/assert.ts";
 import { join } from "node:path";
-import { rewriteLines } from "../../src/store/rewrite.ts";
+import { rewriteLines } from "../../src/store/log/rewrite.ts";
 import { tempDir } from "../support/cli.ts";
 
 const enc = new TextEncoder();

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fold } from "../../src/normalize.ts";
-import { MessageIndex } from "../../src/store/message_index.ts";
-import { EMPTY_MARK } from "../../src/store/log_mark.ts";
-import { narrowingExpression } from "../../src/store/trigram_choice.ts";
+import { MessageIndex } from "../../src/store/embedded/message_index.ts";
+import { EMPTY_MARK } from "../../src/store/log/log_mark.ts";
+import { narrowingExpression } from "../../src/store/embedded/trigram_choice.ts";
 import { tempDir } from "../support/cli.ts";
 
 /** An index of `texts`, one row each (no log behind it: only FTS is asked). */

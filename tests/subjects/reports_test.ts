@@ -8,7 +8,7 @@ import { NotFoundError, UsageError } from "../../src/errors.ts";
 import { escapeHtml } from "../../src/web/render/html.ts";
 import { renderReportHtml as renderHtml } from "../../src/web/render/report.ts";
 import type { Message, Subject, UserProfile } from "../../src/schemas.ts";
-import { messageLog } from "../../src/store/logs.ts";
+import { messageLog } from "../../src/store/log/logs.ts";
 import { writeSubjects } from "../../src/subjects/loading.ts";
 import { jsonText } from "../../src/store/atomic.ts";
 import { updatePrivacy } from "../../src/privacy/optout.ts";

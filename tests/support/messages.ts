@@ -6,7 +6,7 @@
  */
 import fc from "fast-check";
 import type { Message, Signal } from "../../src/schemas.ts";
-import { messageLog } from "../../src/store/logs.ts";
+import { messageLog } from "../../src/store/log/logs.ts";
 import { filesUnder } from "./grep_tree.ts";
 
 /** A message with defaults for what a test does not care about. */

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { EmbeddedStore } from "../../src/store/embedded_store.ts";
+import { EmbeddedStore } from "../../src/store/embedded/embedded_store.ts";
 import type { Store } from "../../src/store/store.ts";
 
 /** The embedded store of `dataDir`. */

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { FIXTURES, replayShipped, REPO, runMain, tempDir, writeFixture } from "../support/cli.ts";
 import { type RunningServer, startServer } from "../../src/web/server.ts";
 import type { ChatEvent } from "../../src/schemas.ts";
-import { eventLog } from "../../src/store/logs.ts";
+import { eventLog } from "../../src/store/log/logs.ts";
 
 /** The hostile lines of `hostile_chan`, by user `evil_user`. */
 export const HOSTILE_TEXTS = [

@@ -1,0 +1,132 @@
+/**
+ * Rows going into the embedded index: what it keeps of a message ({@link IndexRow}), and the
+ * write transaction that takes them one at a time and commits them with their full-text rows
+ * and the new log mark ({@link IndexAppender}, opened by `MessageIndex.beginAppend`).
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { indexRowOf } from "./index_appender.ts";
+ * const row = indexRowOf({
+ *   ts: "2025-09-02T12:00:00.000Z", channel: "c", message_id: "m", user_id: "1",
+ *   user_name: "u", text: "hi", mentions: [], urls: [], emotes: [], source: "fixture",
+ * }, 0, 10);
+ * strictEqual(row.person, "#1");
+ * ```
+ *
+ * @module
+ */
+import type { Message } from "../../schemas.ts";
+import { fold } from "../../normalize.ts";
+import type { LogMark } from "../log/log_mark.ts";
+import { personKey } from "../../analysis/identity.ts";
+import { type InteractionRow, interactionRowOf } from "./interaction_index.ts";
+import type { MessageIndex } from "./message_index.ts";
+
+/** One line to index: what the index keeps of a message (not the whole record). */
+export interface IndexRow {
+  /** `ts` in epoch ms. */
+  ts: number;
+  user: string;
+  /** The author's person key (`#<user_id>`, or the login of a message without an id). */
+  person: string;
+  channel: string;
+  mid: string;
+  /** Whom the message addresses (mentions, reply), or null when no one. */
+  addressed: InteractionRow | null;
+  /** The text as in the record (folded when stored; as written too when folding changes it). */
+  text: string;
+  /** True when the record carries watchlist hits or signals (a timeline reads it for them). @default false */
+  extra?: boolean;
+  /** Byte offset of the line in the log and its length without the newline. */
+  offset: number;
+  length: number;
+}
+
+/** The index row of a parsed log line. */
+export function indexRowOf(m: Message, offset: number, length: number): IndexRow {
+  return {
+    ts: Date.parse(m.ts),
+    user: m.user_name,
+    person: personKey(m),
+    channel: m.channel,
+    mid: m.message_id,
+    addressed: interactionRowOf(m),
+    text: m.text,
+    extra: (m.hits?.length ?? 0) > 0 || (m.signals?.length ?? 0) > 0,
+    offset,
+    length,
+  };
+}
+
+/** Rows going into the index in one transaction ({@link MessageIndex.beginAppend}). */
+export interface IndexAppender {
+  /** Indexes one row (inside the open transaction). */
+  add(row: IndexRow): void;
+  /** Rows added so far. */
+  readonly rows: number;
+  /** Adds the FTS rows, records `mark`, and commits. */
+  commit(mark: LogMark): void;
+  /** Drops the rows added (no-op after commit). */
+  rollback(): void;
+}
+
+/** The rows of one transaction, before its FTS rows and mark ({@link IndexAppender}). */
+export interface RowBatch {
+  add(r: IndexRow): void;
+  finish(mark: LogMark): void;
+  rows: number;
+}
+
+/**
+ * Adds rows to `ix` inside the caller's transaction; `finish` adds the FTS rows of every row
+ * added (one INSERT ... SELECT rather than one statement per row) and records `mark`.
+ */
+export function rowBatch(ix: MessageIndex): RowBatch {
+  const stmt = (sql: string) => ix.file.stmt(sql);
+  const last = Number(
+    (stmt("SELECT coalesce(max(rid), 0) AS r FROM messages").get() as { r: number }).r,
+  );
+  const ins = stmt(
+    "INSERT INTO messages(ts, uid, pid, cid, mid, text, raw, extra, off, len) " +
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+  );
+  const addressed = stmt(
+    "INSERT INTO interactions(rid, ts, pid, uid, cid, mentions, reply_login, reply_id) " +
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+  );
+  const out = {
+    rows: 0,
+    add: (r: IndexRow) => {
+      const uid = ix.nameId(r.user);
+      const pid = ix.nameId(r.person);
+      const cid = ix.nameId(r.channel);
+      const folded = fold(r.text);
+      const rid = ins.run(
+        r.ts,
+        uid,
+        pid,
+        cid,
+        r.mid,
+        folded,
+        folded === r.text ? null : r.text,
+        r.extra ? 1 : 0,
+        r.offset,
+        r.length,
+      ).lastInsertRowid;
+      const a = r.addressed;
+      if (a !== null) {
+        addressed.run(rid, r.ts, pid, uid, cid, a.mentions, a.reply_login, a.reply_id);
+      }
+      out.rows++;
+    },
+    finish: (mark: LogMark) => {
+      if (out.rows > 0) {
+        stmt("INSERT INTO fts(rowid, text) SELECT rid, text FROM messages WHERE rid > ?")
+          .run(last);
+      }
+      ix.setMeta("mark", JSON.stringify(mark));
+    },
+  };
+  return out;
+}

@@ -1,0 +1,56 @@
+/**
+ * Profile files on disk: each written atomically (temporary file + rename) without fsync, since
+ * they are derived data that `profiles rebuild` regenerates; and the sweep that removes the
+ * files of entities a rebuild no longer found.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { StoreError } from "../../errors.ts";
+
+let tmpCounter = 0;
+
+/**
+ * Writes a derived file atomically (temporary file + rename), without fsync. Synchronous on
+ * purpose: Deno's async file ops cost several times more per small file (measured 265 us vs
+ * 70 us per profile), and the writer runs in its own thread anyway.
+ */
+export function writeDerivedFile(path: string, text: string): void {
+  const tmp = `${path}.tmp-${Deno.pid}-${++tmpCounter}`;
+  try {
+    Deno.writeTextFileSync(tmp, text);
+    Deno.renameSync(tmp, path);
+  } catch (e) {
+    try {
+      Deno.removeSync(tmp);
+    } catch {
+      // Never created.
+    }
+    throw new StoreError(`cannot write ${path}: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+/**
+ * Removes the `.json` files (and stray temporary files) in `dir` whose names `keep` lacks;
+ * returns how many. A missing folder has none.
+ */
+export function sweepDir(dir: string, keep: ReadonlySet<string>): number {
+  let removed = 0;
+  let entries: Deno.DirEntry[];
+  try {
+    entries = [...Deno.readDirSync(dir)];
+  } catch {
+    return 0;
+  }
+  for (const e of entries) {
+    if (!e.isFile || keep.has(e.name)) continue;
+    if (!e.name.endsWith(".json") && !e.name.includes(".json.tmp-")) continue;
+    try {
+      Deno.removeSync(join(dir, e.name));
+      removed++;
+    } catch {
+      // Gone already.
+    }
+  }
+  return removed;
+}
