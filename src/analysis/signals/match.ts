@@ -119,7 +119,9 @@ export function readMatch(rule: Rule, re: RegExpExecArray, run: Run): Match {
     whole: canon.text,
     second: s === "you" || s === "ur" || g.p === "ur" || g.p === "your" ||
       rule.name === "elliptic" || (rule.name === "congrats" && !g.s) || rule.name === "take-care",
-    isQuestion: isQuestion(canon, first, last, before, Boolean(g.aux), tWord),
+    // "alguien sabe con quién sale pablito": "with whom" asks, said straight or reported.
+    isQuestion: rule.name === "with-whom" ||
+      isQuestion(canon, first, last, before, Boolean(g.aux), tWord),
     relAt,
     relEnd,
     afterRel: canon.pieces[relEnd + 1]?.w ?? "",

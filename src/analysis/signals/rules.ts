@@ -260,7 +260,7 @@ export const RULES: readonly Rule[] = [
     "with-whom",
     0.6,
     "dating together married seeing",
-    `(?<=^|[?.,] )(?<aux>with who|of who)(?: (?:is|are|was|he|she|STREAMER|you|now|still|currently|really|rn))* (?<rel>dating|together|married|seeing)(?= |$)`,
+    `(?<=^|[?.,] |(?:^| )(?:know|knows|wonder|idk) )(?<aux>with who|of who)(?: (?:is|are|was|he|she|STREAMER|you|now|still|currently|really|rn))* (?<rel>dating|together|married|seeing)(?= |$)`,
   ),
   // "desde cuándo andan fede y la cami?", "namoram o rui e a mariana?": the verb, then the pair.
   rule(

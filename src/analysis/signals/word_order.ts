@@ -86,6 +86,7 @@ const PHRASES: readonly [Step[], Put[]][] = [
   [["married", "with"], [0, "to"]],
   [["marry", "with"], [0]],
   [["going", "a", "marry"], ["going", "to", "marry"]],
+  [["going", "marry"], ["going", "to", "marry"]],
   [["engaged", "with", (w) => w !== "chat"], [0, "to", 2]],
   [["ex", (w) => PARTNER_NOUN.has(w) && w !== "ex"], [0]],
   [["is", "fiance"], [0, "engaged"]],
