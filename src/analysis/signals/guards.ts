@@ -99,7 +99,8 @@ function overNow(m: Match): boolean {
   // zam", "ya no está con marta", "n'est plus avec clara": a state that no longer holds is a
   // relationship that was (bound to the clause of the match).
   // "owen isnt married anymore, hes single now" names no one: a denial of the present.
-  if (!STATE_REL.test(m.rel) || !m.gi.t) return false;
+  // "...not with mira anymore, never was": denied for the past too.
+  if (!STATE_REL.test(m.rel) || !m.gi.t || /(?:^| )never(?= |$)/.test(m.whole)) return false;
   let k = pieceAt(m.canon, m.gi.t[0]);
   if (m.canon.pieces[k]!.art) k++;
   if (k >= m.canon.pieces.length || checkTarget(m.run, k).kind !== "name") return false;
