@@ -26,6 +26,10 @@ import {
 import { aliasesFor, guessStreamer } from "./streamer_alias.ts";
 import { addImpliedSubjects, rewritePhrases } from "./word_order.ts";
 
+/** After a name in "s" with no apostrophe, the words that make it a nickname, not a possessive. */
+const NICKNAME_S_NEXT =
+  /^(?:is|was|has|had|got|and|x|\+|=|&|dating|married|engaged|single|taken|still|just|really|and|w|with|broke|split|dumped|left|getting|gets|hes|shes)$/;
+
 /** What an "ex-" makes a former partner of. */
 const EX_OF = new Set(["gf", "bf", "wife", "husband", "fiance", "partner", "girl", "man", "bae"]);
 
@@ -216,6 +220,10 @@ export function canonicalize(text: string, ctx: SignalContext): Canon {
     if (possStem && (aliases.has(possStem) || possStem === "streamer") && !someStreamer) {
       if (possStem === "streamer") takeDeterminer(pieces);
       push("STREAMER", m);
+      // "lils was engaged once", "tobs is engaged": without an apostrophe and before a verb,
+      // the "s" is a nickname's, not a possessive.
+      const next = lowered[ti + 1] ?? "";
+      if (!low.endsWith("'s") && possStem !== "streamer" && NICKNAME_S_NEXT.test(next)) continue;
       push("'s", m);
       continue;
     }

@@ -157,6 +157,16 @@ function boundTo(m: Match, k: number): boolean {
   if (k >= a && k < b) return true;
   const [ka] = clauseSpan(m.canon, k);
   for (let i = ka; i < k; i++) if (!ANAPHORIC.has(m.canon.pieces[i]!.w)) return false;
+  // "...engaged to mara but hes not moving to london, thats fake": "that" is what was said just
+  // before (past clauses of chat filler), which must be the clause of the match.
+  let end = ka - 1;
+  while (end > b) {
+    const [pa] = clauseSpan(m.canon, end - 1);
+    let filler = true;
+    for (let i = pa; i < end; i++) if (!ELLIPSIS_TAIL.has(m.canon.pieces[i]!.w)) filler = false;
+    if (!filler) return false;
+    end = pa - 1;
+  }
   return true;
 }
 

@@ -226,7 +226,10 @@ export const someoneOfStreamer: Guard = (m: Match): Stop | null => {
   const sAt = m.gi.s ? pieceAt(m.canon, m.gi.s[0]) : -1;
   if (sAt < 1 || m.canon.pieces[sAt]!.w !== "STREAMER" || m.rule.name === "take-care") return null;
   const prev = m.canon.pieces[sAt - 1]!.w;
-  return prev === "of" || prev === "from"
+  // "el compa que juega con el brujo ya tiene esposa": the streamer after a preposition is its
+  // object, not the subject.
+  const object = SINGLE_SUBJECT_RULES.has(m.rule.name) && /^(?:with|against|for|to)$/.test(prev);
+  return prev === "of" || prev === "from" || object
     ? stop("not-streamer", `"${m.canon.pieces[sAt - 2]?.w ?? ""} of STREAMER" is someone else`)
     : null;
 };
