@@ -10,7 +10,7 @@
 
 /** Words that may sit between a subject and its relationship word. */
 const MID_WORDS =
-  "is|are|was|were|am|'s|been|be|has|have|had|do|does|did|still|currently|now|def|definitely|defo|deff|prob|probably|prolly|totally|lowkey|highkey|low key|high key|literally|actually|really|secretly|officially|confirmed|apparently|already|like|just|so|also|fr|deadass|clearly|obviously|kinda|sorta|finally|ever|even|not|never|no longer|back|rumored to be|said to be|supposedly|allegedly|reportedly|gonna|going to|will|should|would|could|might|may|wants to|want to|wanna|needs to|need to|ought to|got|get|gets|getting|used to|always|for sure|for real|since [0-9]+ (?:years|months|weeks)|for [0-9]+ (?:years|months|weeks)|since (?:last |the |a )?[^ ?.,]+|in [0-9]{4}|[0-9]{4}|before|first|once|irl|anymore|also|too";
+  "is|are|was|were|am|'s|been|be|has|have|had|do|does|did|still|again|currently|now|def|definitely|defo|deff|prob|probably|prolly|totally|lowkey|highkey|low key|high key|literally|actually|really|secretly|officially|confirmed|apparently|already|like|just|so|also|fr|deadass|clearly|obviously|kinda|sorta|finally|ever|even|not|never|no longer|back|rumored to be|said to be|supposedly|allegedly|reportedly|gonna|going to|will|should|would|could|might|may|wants to|want to|wanna|needs to|need to|ought to|got|get|gets|getting|used to|always|for sure|for real|since [0-9]+ (?:years|months|weeks)|for [0-9]+ (?:years|months|weeks)|since (?:last |the |a )?[^ ?.,]+|in [0-9]{4}|[0-9]{4}|before|first|once|irl|anymore|also|too";
 /** What may sit between "X" and "his gf": "X is still his gf", "is X really his gf". */
 const LINK_MID =
   "still|now|currently|really|actually|literally|def|definitely|prob|probably|totally|not|never|no longer|officially|like|lowkey|so";
@@ -70,6 +70,7 @@ export type RuleName =
   | "take-care"
   | "they-pair"
   | "left-for"
+  | "between"
   | "wedding-when"
   | "is-that-partner"
   | "verb-first"
@@ -299,6 +300,14 @@ export const RULES: readonly Rule[] = [
     PARTNER_WORDS + " girl man",
     `(?<=^|[?.,] )(?:(?:so|and|ok|wait|bro|chat|lol|omg|yo) )*(?<aux>is|was) (?:that|this|it)(?: (?:really|actually|just|maybe|prob|probably|now))? (?:the |his |her |STREAMER 's )(?<rel>gf|bf|wife|husband|fiance|partner|girl|man)(?! 's)(?= |$)`,
   ),
+  // "läuft da was zwischen dir und der sophie?", "hay algo entre tú y carla?", "is there
+  // something between him and mira": a pair named around "between".
+  rule(
+    "between",
+    0.6,
+    "between",
+    `${START}(?<rel>something|a thing)(?: (?:going on|there))? between (?:(?<s>you|STREAMER|him|her) and (?:the )?${TGT}|(?:the )?${TGT2} and (?<s2>you|STREAMER|him|her))(?= |$)`,
+  ),
   // "married?? him and kai???"
   rule(
     "clipped-status-pair",
@@ -367,6 +376,7 @@ export const SINGLE_SUBJECT_RULES = new Set<RuleName>([
 export const NAMING_RULES = new Set<RuleName>([
   "partner-name",
   "left-for",
+  "between",
   "pair-after-verb",
   "correction",
   "pair-correction",

@@ -144,7 +144,7 @@ export const REL_WORDS = new Set(
     "dating dated date dates seeing with w married marry marrying engaged proposed propose " +
     "proposing single taken relationship gf bf wife husband fiance girl bae together couple " +
     "thing congrats congratulations congratz grats gratz partner ex man boo lady broke split " +
-    "divorced kissed + x and break official confirmed wedding marriage takecare left leave dumped"
+    "divorced kissed + x and break official confirmed wedding marriage takecare left leave dumped between"
   ).split(" "),
 );
 

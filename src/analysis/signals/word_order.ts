@@ -79,6 +79,9 @@ const PHRASES: readonly [Step[], Put[]][] = [
   [["has", isStreamer, "the", isNameish, "married"], ["has", 1, "married", 2, 3]],
   [["has", isSubjectPronoun, isNameish, "married"], ["has", 1, "married", 2]],
   [["has", isStreamer, isNameish, "married"], ["has", 1, "married", 2]],
+  // "lenny hat jana geheiratet", "hat die kathi gedatet": the participle last in German
+  [["has", "the", isNameish, isPerfect], ["has", 3, 1, 2]],
+  [["has", isNameish, isPerfect], ["has", 2, 1]],
   // "ficou noiva": got engaged
   [["seeing", "engaged"], ["got", "engaged"]],
   [["dated", "with"], [0]],
@@ -155,6 +158,11 @@ const PHRASES: readonly [Step[], Put[]][] = [
   [["broke", "up", "of", isNameish], ["broke", "up", "with", 3]],
   [["SE"], []],
 ];
+
+/** German participles of a relationship, put last in a perfect tense. */
+function isPerfect(w: string): boolean {
+  return w === "married" || w === "dated" || w === "kissed";
+}
 
 function isGroup(w: string): boolean {
   return WITH_GROUP.test(w);
