@@ -250,6 +250,14 @@ export function canonicalize(text: string, ctx: SignalContext): Canon {
       push("ex", m);
       continue;
     }
+    // "sa go", "la go de tom", "il a une go": French slang for a girlfriend, after a determiner.
+    if (
+      lang === "fr" && low === "go" &&
+      /^(?:his|your|my|a|the)$/.test(pieces[pieces.length - 1]?.w ?? "")
+    ) {
+      push("gf", m);
+      continue;
+    }
     // "dejó a luli por sol": the Spanish "a" before a person object.
     if (lang === "es" && low === "a" && pieces[pieces.length - 1]?.w === "left") continue;
     if (foreign(low, m)) continue;

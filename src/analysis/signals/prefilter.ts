@@ -15,9 +15,9 @@ const STEM_LIST = [
   // English
   "dat|gf|bf|bae|girl|going out|g\\w{0,4}fr|b\\w{0,4}fr|fianc|wif|husb|hubb|lady|marr|maried|" +
   "merri|enga|propos|purpos|tog|taken|a thing|2ge|coupl|seein|singl|relations|congrat|cograt|" +
-  "grat|between|left \\S+ for\\b|leave \\S+ for\\b|leaving \\S+ for\\b|dumped|take care|cuida|cuída|prends soin|felicidades|felicitaciones|parab[ée]ns|glückw|gratulier|f[ée]licitations|break up|breakup|wedding|moved in|mudaste|mudó|mudou|mudaram|mudaron|her man\\b|his man\\b|a man\\b|your man\\b|ur man\\b|ur fella|your fella|ex\\b|exe?s\\b|broke|split|divor|used to|partner|kiss|official|confirm|canon|situationsh",
+  "grat|between|hooking up|hooked up|hook up|left \\S+ for\\b|leave \\S+ for\\b|leaving \\S+ for\\b|dumped|take care|cuida|cuída|prends soin|felicidades|felicitaciones|parab[ée]ns|glückw|gratulier|f[ée]licitations|break up|breakup|wedding|moved in|mudaste|mudó|mudou|mudaram|mudaron|her man\\b|his man\\b|a man\\b|your man\\b|ur man\\b|ur fella|your fella|ex\\b|exe?s\\b|broke|split|divor|used to|partner|kiss|official|confirm|canon|situationsh",
   // Spanish, Portuguese
-  "novi|entre|estuv[oei]\\w* con|cort[oó] con|saindo com|pegando|tem boy\\b|o boy d|casal\\b|casais\\b|casamento|oficial|boda\\b|namor|casar|casaste|casaron|casaram|algo com|voit quelqu|chica|chico|morra|jeva|polol|enamorad|mina|cuffed|missus|missis|casad|caso\\b|casó|te casas|casou|solte|noiv|prometid|compromet|junt|espos|mujer|mulher|" +
+  "novi|flac[ao]|ligue|peguete|contatinho|entre|estuv[oei]\\w* con|cort[oó] con|saindo com|pegando|tem boy\\b|o boy d|casal\\b|casais\\b|casamento|oficial|boda\\b|namor|casar|casaste|casaron|casaram|algo com|voit quelqu|chica|chico|morra|jeva|polol|enamorad|mina|cuffed|missus|missis|casad|caso\\b|casó|te casas|casou|solte|noiv|prometid|compromet|junt|espos|mujer|mulher|" +
   "marid|parej|parceir|sale\\b|salen\\b|salia\\b|salio\\b|salí|salió|salien|anduv|andou|ficando|separ|" +
   "cortaron|termin|algo con|bes[oa]ron|beij|esta con|está con|estas con|estás con|estan con|" +
   "están con|sigue con|sigues con|siguen con|anda con|andas con|andás con|andaba con|ta com|tá com|tao com|" +
@@ -29,7 +29,7 @@ const STEM_LIST = [
   // French
   "copin|officiel|mariage|copain|mari\\b|petit ami|petite amie|ensemble|mari[ée]|femme|meuf|mec\\b|blonde|chum\\b|" +
   "célibat|celibat|casé|casee|sort\\b|sors\\b|sortait|sortent|sorti\\b|sépar|rompu|truc|embrass|est avec|es avec|" +
-  "toujours avec|encore avec|était avec|etait avec|été avec|ete avec|quitt[ée]|plaqu[ée]|largu[ée]",
+  "sa go\\b|ta go\\b|une go\\b|la go\\b|toujours avec|encore avec|était avec|etait avec|été avec|ete avec|quitt[ée]|plaqu[ée]|largu[ée]",
 ].join("|").split("|");
 
 /** `\b(?:a(?:x|y)|b(?:...))`: the stems grouped by their first character. */
@@ -48,6 +48,10 @@ function grouped(stems: readonly string[]): string {
   return `\\b(?:${parts.join("|")})`;
 }
 
+// Each stem is split on "|" above, so a stem must hold no alternation of its own: a stem like
+// "hook(?:ing|ed)" would be cut in two and break the whole pre-filter. Compiling each alone
+// throws on such a stem when the module loads.
+for (const stem of STEM_LIST) new RegExp(stem);
 const CORE = grouped(STEM_LIST);
 const STEMS = new RegExp(`${CORE}|\\b(?<w>with\\b|w\\/|w\\b)`, "i");
 const STEMS_NO_WITH = new RegExp(CORE, "i");
