@@ -111,6 +111,16 @@ function readTarget(m: Match): TargetRead | Stop {
         !NON_PERSON.has(named!))
   ) k++;
   const word = canon.pieces[k]!.w;
+  // "shes married lol", "hes married chat, ring is right there": laughter or chat called, after
+  // "married" with no "to", names no one.
+  if (
+    rule.name === "married" && !g.prep && /^(?:lol|lmao|chat|guys|bro|kekw|lul|omg)$/.test(word)
+  ) {
+    if (m.s === "they") {
+      return { guard: "plural", why: `"they" without a named partner likely means two others` };
+    }
+    return { target: null, more: [], note: `"${rel} ${word}": no one named` };
+  }
   // "ta pegando o baixista": after an article, a role ("baixista", "zagueiro") is no name.
   if (canon.pieces[k - 1]?.art && ROLE.test(word)) {
     return { target: null, more: [], note: `"${word}" is a role, not a name` };

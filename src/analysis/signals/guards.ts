@@ -195,9 +195,16 @@ const subjectDenies: Guard = (m) => {
       if (bears) return stop("denial", 'the clause says the streamer is not ("he is not")');
       continue;
     }
-    const [, kb] = clauseSpan(m.canon, k);
+    const [ka, kb] = clauseSpan(m.canon, k);
     const end = pieceAt(m.canon, x.index + x[0].length - 1);
+    // "..., aber die zeigt er nie": the denial has a verb of its own before it.
     let bare = true;
+    for (let i = ka; i < k; i++) {
+      const w = m.canon.pieces[i]!.w;
+      if (!ELLIPSIS_TAIL.has(w) && !ANAPHORIC.has(w) && !/^(?:no|nah|nope|yes|yeah)$/.test(w)) {
+        bare = false;
+      }
+    }
     for (let i = end + 1; i < kb; i++) {
       if (!ELLIPSIS_TAIL.has(m.canon.pieces[i]!.w)) bare = false;
     }

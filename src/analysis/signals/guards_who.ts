@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { atSentenceStart, chatAddressed, clauseSpan, pieceAt } from "./clauses.ts";
+import { atSentenceStart, chatAddressed, clauseSpan, pieceAt, sentenceSpan } from "./clauses.ts";
 import { type Guard, type Match, type Stop, stop } from "./match.ts";
 import { SINGLE_SUBJECT_RULES } from "./rules.ts";
 import { dislocated } from "./guards_sense.ts";
@@ -84,6 +84,27 @@ export const youIsAddressed: Guard = (m: Match): Stop | null => {
   return stop("addressed", `"you" here is @${canon.addressed}, not the streamer`);
 };
 
+/**
+ * "kenji is her tour guide not her bf, hes married lol": a clause opening on the pronoun after a
+ * clause of the sentence whose subject is someone named (not the streamer): the pronoun means them.
+ */
+function subjectBefore(m: Match): string | null {
+  if (m.s !== "he" && m.s !== "she") return null;
+  const p = m.canon.pieces;
+  const [a] = clauseSpan(m.canon, m.first);
+  const [sa] = sentenceSpan(m.canon, m.first);
+  if (sa >= a || a !== m.first) return null;
+  let k = sa;
+  while (k < a && OPENER.has(p[k]!.w) && p[k]!.w !== "STREAMER") k++;
+  const w = p[k]?.w ?? "";
+  if (w === "STREAMER" || !/^(?:is|was|'s)$/.test(p[k + 1]?.w ?? "")) return null;
+  if (/^(?:his|her)$/.test(p[k + 2]?.w ?? "") && REL_WORDS.has(p[k + 3]?.w ?? "")) return null;
+  return /^\p{L}[\p{L}0-9_]+$/u.test(w) && !NO_TARGET.has(w) && !NOT_ANTECEDENT.has(w) &&
+      !NON_PERSON.has(w)
+    ? w
+    : null;
+}
+
 /** "my brother ... he is dating": the pronoun means the person named first. */
 export const pronounAntecedent: Guard = (m: Match): Stop | null => {
   const { s, g } = m;
@@ -96,7 +117,7 @@ export const pronounAntecedent: Guard = (m: Match): Stop | null => {
   // the one "his" points back to.
   const copula = /^(?:is|was|'s|are|were)$/.test(m.canon.pieces[m.first - 1]?.w ?? "") &&
     (m.rule.name === "partner" || m.rule.name === "partner-name");
-  const named = copula ? null : namedFirst(m);
+  const named = copula ? null : namedFirst(m) ?? subjectBefore(m);
   return named
     ? stop("antecedent", `"${named}" is named first in the sentence, so the pronoun means them`)
     : null;
