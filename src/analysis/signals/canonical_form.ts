@@ -310,7 +310,13 @@ export function canonicalize(text: string, ctx: SignalContext): Canon {
     // "die story ist aber fake": "aber" inside a clause is "however", no clause boundary.
     for (let k = pieces.length - 1; k > 0; k--) {
       const prev = pieces[k - 1]!.w;
-      if (/^aber$/i.test(pieces[k]!.raw) && prev !== "," && prev !== "." && prev !== "?") {
+      // ("ich will nicht lästern aber er hat ne freundin": before a subject it is "but".)
+      const subject = /^(?:he|she|i|you|it|they|we|STREAMER|the|that)$/.test(
+        pieces[k + 1]?.w ?? "",
+      );
+      if (
+        /^aber$/i.test(pieces[k]!.raw) && prev !== "," && prev !== "." && prev !== "?" && !subject
+      ) {
         pieces.splice(k, 1);
       }
     }

@@ -245,7 +245,10 @@ export const someoneElsesPartner: Guard = (m: Match): Stop | null => {
 /** "la hermana de xime tiene novio", "the dog of STREAMER": someone of the streamer's. */
 export const someoneOfStreamer: Guard = (m: Match): Stop | null => {
   const sAt = m.gi.s ? pieceAt(m.canon, m.gi.s[0]) : -1;
-  if (sAt < 1 || m.canon.pieces[sAt]!.w !== "STREAMER" || m.rule.name === "take-care") return null;
+  if (
+    sAt < 1 || m.canon.pieces[sAt]!.w !== "STREAMER" || m.rule.name === "take-care" ||
+    m.rule.name === "pair-official"
+  ) return null;
   const prev = m.canon.pieces[sAt - 1]!.w;
   // "el compa que juega con el brujo ya tiene esposa": the streamer after a preposition is its
   // object, not the subject.

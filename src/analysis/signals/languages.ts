@@ -89,7 +89,7 @@ function markers(): Map<string, [Lang, number][]> {
 }
 
 /** Words of a lexicon that are common words of another language too ("san", "ham", "net"). */
-const NOT_MARKER = new Set(words("san ham net nit din sine vos boy take"));
+const NOT_MARKER = new Set(words("san ham net nit din sine vos boy take will"));
 
 /** English words that outweigh the markers ("is", "the", "he"...). */
 const ENGLISH = new Set(
@@ -171,7 +171,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "confirmado confirmada confirmadisimo confirmadísimo oficial= confirmed",
   ),
   pt: table(
-    "tem= has; peguete contatinho= bae; entre= between; ficaram= were; será sera= wonder; primeiro primeira= first; mais= anymore; só so= just; largou deixou= left; por= for; foi= was; depois= after; entao então= then; tal= certain; certa= certain; saindo anda andam andando= dating; casal= couple; pegando= seeing; acabaram= broke up; oficializou oficializaram= confirmed; têm= have; tens= you have; namorada= gf; namorado= bf; mina= girl; boy= man; namorados= a couple;" +
+    "tem= has; peguete contatinho= bae; lance= thing; entre= between; ficaram= were; será sera= wonder; primeiro primeira= first; mais= anymore; só so= just; largou deixou= left; por= for; foi= was; depois= after; entao então= then; tal= certain; certa= certain; saindo anda andam andando= dating; casal= couple; pegando= seeing; acabaram= broke up; oficializou oficializaram= confirmed; têm= have; tens= you have; namorada= gf; namorado= bf; mina= girl; boy= man; namorados= a couple;" +
       "namora namoram namorando= dating; namorava namorou andou= dated; ficando ficou fica= seeing; ficante= partner;" +
       "esposa mulher= wife; marido esposo= husband; noivo noiva noivos= engaged; ex-namorada ex-namorado= ex;" +
       "casado casada casados casadas casou casaram= married; chama chama-se= called; sim= yes; casar= marry; vai= going to; parceiro parceira= partner;" +
@@ -195,7 +195,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "fründ freind frend= bf; fründin freindin frendin= gf; fründe= friends; ex-fründin ex-fründ= ex;" +
       "din dini dinä= your; sini sine sinä= his; vo= of; ned nöd nid nit net= not; nimma nimmer nümme nimmi= no longer;" +
       "verheirat verheirated ghürate ghürotet= married; wos öppis epps= something; dir dich= you; zwischen= between;" +
-      "hatte hatten hattest= had; neue neuen neuer neues= new; wieder= again; safe= sure; gedatet= dated; geküsst= kissed; verlobt= engaged; dieser diese dieses= the; pass passt= takecare; gut= well; e en an= a; d de= the; nur bloß bloss= just; verlassen= left; für fuer= for; gmacht= -; zusammengekommen= together; wohnen wohnt= live; sehr= very; gschpusi gspusi= gf; schatz schatzi= bae; lebensgefährtin lebensgefährte= partner; dann= then; davor= before; danach= after; erst= first; immer= -; echt= really; auch= also; mal= once; ner= a; nem= a; gewissen gewisse gewisser= certain; mehr= anymore; geht gehen= goes; paar= couple; süßeste süsseste= cutest; isch= is; heast= -; haben= have; hast= have; freundin= gf; freund= bf; partnerin partner= partner;" +
+      "hatte hatten hattest= had; will willst wollen= want; neue neuen neuer neues= new; wieder= again; safe= sure; gedatet= dated; geküsst= kissed; verlobt= engaged; dieser diese dieses= the; pass passt= takecare; gut= well; e en an= a; d de= the; nur bloß bloss= just; verlassen= left; für fuer= for; gmacht= -; zusammengekommen= together; wohnen wohnt= live; sehr= very; gschpusi gspusi= gf; schatz schatzi= bae; lebensgefährtin lebensgefährte= partner; dann= then; davor= before; danach= after; erst= first; immer= -; echt= really; auch= also; mal= once; ner= a; nem= a; gewissen gewisse gewisser= certain; mehr= anymore; geht gehen= goes; paar= couple; süßeste süsseste= cutest; isch= is; heast= -; haben= have; hast= have; freundin= gf; freund= bf; partnerin partner= partner;" +
       "frau ehefrau= wife; mann ehemann= husband; verlobte verlobter= fiance; exfreundin ex-freundin exfreund ex-freund= ex;" +
       "verheiratet geheiratet= married; heiratet heiraten= marry; verlobt= engaged;" +
       "zusammen zam zsamm= together; vergeben liiert= taken; ledig solo= single; beziehung= relationship; datet daten= dating; er= he; sie= she; es= it;" +

@@ -154,6 +154,8 @@ export function namedLater(
     else if ((w0 === "she" || w0 === "he") && w1 === "called") k = j + 2;
     else if (w0 === "called" || w0 === "named") k = j + 1;
     else if (w0 === "it" && w1 === "is" && (prev === "," || prev === "and")) k = j + 2;
+    // "zack has a gf and its jess"
+    else if (w0 === "its" && (prev === "," || prev === "and")) k = j + 1;
     // "o kaue tem namorada e é a duda": "and is" the name.
     else if (w0 === "is" && prev === "and" && p[j + 1]?.art) k = j + 1;
     // "rene hat ne freundin und die heißt sophie": a demonstrative is "she".

@@ -29,7 +29,7 @@ const STEM_LIST = [
   // French
   "copin|officiel|mariage|copain|mari\\b|petit ami|petite amie|ensemble|mari[ée]|femme|meuf|mec\\b|blonde|chum\\b|" +
   "célibat|celibat|casé|casee|sort\\b|sors\\b|sortait|sortent|sorti\\b|sépar|rompu|truc|embrass|est avec|es avec|" +
-  "sa go\\b|ta go\\b|une go\\b|la go\\b|toujours avec|encore avec|était avec|etait avec|été avec|ete avec|quitt[ée]|plaqu[ée]|largu[ée]",
+  "sa go\\b|ta go\\b|une go\\b|la go\\b|toujours avec|encore avec|était avec|etait avec|a été avec|a ete avec|quitt[ée]|plaqu[ée]|largu[ée]",
 ].join("|").split("|");
 
 /** `\b(?:a(?:x|y)|b(?:...))`: the stems grouped by their first character. */

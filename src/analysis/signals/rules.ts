@@ -70,6 +70,7 @@ export type RuleName =
   | "take-care"
   | "they-pair"
   | "left-for"
+  | "pair-official"
   | "between"
   | "wedding-when"
   | "is-that-partner"
@@ -308,6 +309,14 @@ export const RULES: readonly Rule[] = [
     "between",
     `${START}(?<rel>something|a thing)(?: (?:going on|there))? between (?:(?<s>you|STREAMER|him|her) and (?:the )?${TGT}|(?:the )?${TGT2} and (?<s2>you|STREAMER|him|her))(?= |$)`,
   ),
+  // "das mit tobi und jana ist längst offiziell", "lo de rober con marta es oficial ya", "o lance
+  // do zé com a duda já é oficial": the thing of the streamer with someone, said to be official.
+  rule(
+    "pair-official",
+    0.65,
+    "confirmed official",
+    `(?<=^|[?.,] |but )(?:that |the )?(?:thing |of |thing of )?(?:with )?(?<s>STREAMER) (?:with|and|\\+) (?:the )?${TGT}(?: thing)?(?: (?:already|now|long))? (?:is|are|was|were)(?: [^ ?.,]+)? (?<rel>confirmed|official|officially|canon)(?= |$)`,
+  ),
   // "married?? him and kai???"
   rule(
     "clipped-status-pair",
@@ -376,6 +385,7 @@ export const SINGLE_SUBJECT_RULES = new Set<RuleName>([
 export const NAMING_RULES = new Set<RuleName>([
   "partner-name",
   "left-for",
+  "pair-official",
   "between",
   "pair-after-verb",
   "correction",
