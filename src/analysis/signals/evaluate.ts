@@ -87,6 +87,12 @@ function readTarget(m: Match): TargetRead | Stop {
   ) {
     return { guard: "other-sense", why: `"left ... for dead" is an idiom` };
   }
+  // "läuft da was zwischen dir und der sophie?", "there's something between them": asked, or said
+  // to be there; "something between kai and mira happened" is an event.
+  if (
+    rule.name === "between" && !m.isQuestion &&
+    !/(?:^| )(?:is|'s|there|has|have|got|something)$/.test(m.before)
+  ) return { guard: "other-sense", why: `"something between" here is an event, not a couple` };
   // "karim il est avec qui maintenant?": "with who", asked after the verb.
   if (/^(?:who|whom)$/.test(canon.pieces[pieceAt(canon, tGroup[0])]!.w)) {
     return { target: null, more: [], note: "asks who" };

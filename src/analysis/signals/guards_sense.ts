@@ -60,6 +60,10 @@ export const otherSense: Guard = (m: Match): Stop | null => {
       !(afterRel === "back" && /^(?:in|when|then|during|before|at|[0-9]{4})$/.test(then))
     ) return stop("other-sense", `"${rel} ${afterRel}"`);
   }
+  // "kai with mira is confirmed for the tournament": a line-up, not a couple.
+  if (/^(?:confirmed|official|officially)$/.test(rel) && afterRel === "for") {
+    return stop("other-sense", `"${rel} for ..." is a line-up, not a couple`);
+  }
   if (rel === "married" && g.prep === "to" && !g.t && afterRelTo(canon, m.relEnd)) {
     return stop(
       "other-sense",

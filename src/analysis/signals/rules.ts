@@ -284,14 +284,14 @@ export const RULES: readonly Rule[] = [
     "verb-first",
     0.6,
     "married engaged divorced single taken gf bf wife husband partner",
-    `(?<=^|[?.,] )(?:(?:already|still|finally) )?(?<rel>married|engaged|divorced|single|taken|has(?= (?:a )?(?:gf|bf|wife|husband|partner) ))(?: (?:a )?(?<p>gf|bf|wife|husband|partner))?(?: (?:already|still|now))? (?:the )?(?<s>STREAMER)(?= |$)(?! 's)`,
+    `(?<=^|[?.,] )(?:(?:already|still|finally) )?(?<rel>married|engaged|divorced|single|taken|has(?= (?:a )?(?:gf|bf|wife|husband|partner) ))(?: (?:a )?(?<p>gf|bf|wife|husband|partner))?(?: (?:already|still|now))? (?:the )?(?<s>STREAMER)(?= \\?| or | [.,]|$)`,
   ),
   // "whens the wedding leon", "¿cuándo es la boda?", "wann ist die hochzeit?": asked.
   rule(
     "wedding-when",
     0.5,
     "wedding",
-    `(?<=^|[?.,] )(?:(?:so|and|ok|wait|bro|chat) )*(?<aux>when)(?: is| 's| will be)?(?: the| your| ur| his| her| STREAMER 's)? (?<rel>wedding|marriage)(?= |$)`,
+    `(?<=^|[?.,] )(?:(?:so|and|ok|wait|bro|chat) )*(?<aux>when)(?: is| 's| will be)?(?: the| your| ur| his| her| STREAMER 's)? (?<rel>wedding|marriage)(?= [?.,]| STREAMER| chat| lol| bro|$)`,
   ),
   // "is that his gf?", "is that the gf texting u", "c'tu sa blonde la fille dans la story?": a
   // person pointed at, asked about as the partner.
@@ -299,7 +299,7 @@ export const RULES: readonly Rule[] = [
     "is-that-partner",
     0.55,
     PARTNER_WORDS + " girl man",
-    `(?<=^|[?.,] )(?:(?:so|and|ok|wait|bro|chat|lol|omg|yo) )*(?<aux>is|was) (?:that|this|it)(?: (?:really|actually|just|maybe|prob|probably|now))? (?:the |his |her |STREAMER 's )(?<rel>gf|bf|wife|husband|fiance|partner|girl|man)(?! 's)(?= |$)`,
+    `(?<=^|[?.,] )(?:(?:so|and|ok|wait|bro|chat|lol|omg|yo) )*(?<aux>is|was) (?:that|this|it)(?: (?:really|actually|just|maybe|prob|probably|now))? (?:the (?=(?:gf|bf|wife|husband|fiance) )|his |her |STREAMER 's )(?<rel>gf|bf|wife|husband|fiance|partner|girl|man)(?! 's)(?= |$)`,
   ),
   // "läuft da was zwischen dir und der sophie?", "hay algo entre tú y carla?", "is there
   // something between him and mira": a pair named around "between".
