@@ -231,10 +231,20 @@ Deno.test("detectSignals() returns schema-valid signals for any text", () => {
       for (const s of detectSignals(text, CH)) {
         assert.ok(Signal.safeParse(s).success, JSON.stringify(s));
         assert.ok(s.snippet.length <= 80);
-        if (s.target !== null) assert.match(s.target, /^[\p{Ll}\p{Lo}\p{N}_-]+$/u);
+        // A name, or a first name and a surname ("brooke taylor"), lowercased.
+        if (s.target !== null) {
+          assert.match(s.target, /^[\p{Ll}\p{Lo}\p{N}_-]+(?: [\p{Ll}\p{Lo}-]+)?$/u);
+        }
       }
     }),
   );
+});
+
+Deno.test("detectSignals() survives the counterexamples fast-check found", () => {
+  // "(n" reads ", and": a clause after the match with nothing after "and" (it threw).
+  assert.deepEqual(targets("he married(N"), [null]);
+  // A surname is letters: "A00" is no second name.
+  assert.deepEqual(targets("he married heb A00"), ["heb"]);
 });
 
 Deno.test("detectSignals() finds the question after unrelated digits", () => {

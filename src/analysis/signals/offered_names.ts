@@ -214,6 +214,8 @@ export function secondName(run: Run, k: number): string | null {
   const n = p[k + 1];
   if (!n || p[k]!.mention || n.mention || !nicknameLike(n) || isEmote(run, n)) return null;
   const w = n.w;
+  // A surname is letters ("taylor", "vítor"), not a login or a figure ("a00").
+  if (!/^\p{L}+(?:-\p{L}+)*$/u.test(w)) return null;
   if (w.length < 3 || verbLike(w) || /ly$/.test(w) || /ing$/.test(w) || EMOTES.has(w)) return null;
   if (REL_WORDS.has(w) || PERSON_WORDS.has(w) || NON_PERSON.has(w)) return null;
   const close = p[k + 2]?.w;
@@ -246,7 +248,7 @@ export function askedWhoBefore(run: Run, first: number): string | null {
  * name alone closing the message names them.
  */
 function lastWord(p: readonly Piece[], j: number): boolean {
-  if (!nicknameLike(p[j]!)) return false;
+  if (!p[j] || !nicknameLike(p[j])) return false;
   for (let i = j + 1; i < p.length; i++) if (p[i]!.w !== "?" && p[i]!.w !== ".") return false;
   return true;
 }
@@ -258,7 +260,7 @@ function lastWord(p: readonly Piece[], j: number): boolean {
  */
 function apposition(p: readonly Piece[], j: number): boolean {
   const k = j + 1;
-  if (!p[j]!.art || !p[k] || !nicknameLike(p[k]!)) return false;
+  if (!p[j]?.art || !p[k] || !nicknameLike(p[k]!)) return false;
   // "jonas het e fründin, d mia, die streamt au": the name closes its clause.
   if (p[k + 1]?.w === ",") return true;
   for (let i = k + 1; i < p.length; i++) if (p[i]!.w !== "?" && p[i]!.w !== ".") return false;
