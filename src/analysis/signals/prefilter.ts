@@ -15,7 +15,7 @@ const STEM_LIST = [
   // English
   "dat|gf|bf|bae|girl|going out|g\\w{0,4}fr|b\\w{0,4}fr|fianc|wif|husb|hubb|lady|marr|maried|" +
   "merri|enga|propos|purpos|tog|taken|a thing|2ge|coupl|seein|singl|relations|congrat|cograt|" +
-  "grat|between|hooking up|hooked up|hook up|left \\S+ for\\b|leave \\S+ for\\b|leaving \\S+ for\\b|dumped|take care|cuida|cuída|prends soin|felicidades|felicitaciones|parab[ée]ns|glückw|gratulier|f[ée]licitations|break up|breakup|wedding|moved in|mudaste|mudó|mudou|mudaram|mudaron|her man\\b|his man\\b|a man\\b|your man\\b|ur man\\b|ur fella|your fella|ex\\b|exe?s\\b|broke|split|divor|used to|partner|kiss|official|confirm|canon|situationsh",
+  "grat|between|hook\\w* up|le[af]\\w* \\S+ for\\b|dumped|take care|cuida|cuída|prends soin|felicidades|felicitaciones|parab[ée]ns|glückw|gratulier|f[ée]licitations|break up|breakup|wedding|moved in|mudaste|mudó|mudou|mudaram|mudaron|her man\\b|his man\\b|a man\\b|your man\\b|ur man\\b|ur fella|your fella|ex\\b|exe?s\\b|broke|split|divor|used to|partner|kiss|official|confirm|canon|situationsh",
   // Spanish, Portuguese
   "novi|flac[ao]|ligue|peguete|contatinho|entre|estuv[oei]\\w* con|cort[oó] con|saindo com|pegando|tem boy\\b|o boy d|casal\\b|casais\\b|casamento|oficial|boda\\b|namor|casar|casaste|casaron|casaram|algo com|voit quelqu|chica|chico|morra|jeva|polol|enamorad|mina|cuffed|missus|missis|casad|caso\\b|casó|te casas|casou|solte|noiv|prometid|compromet|junt|espos|mujer|mulher|" +
   "marid|parej|parceir|sale\\b|salen\\b|salia\\b|salio\\b|salí|salió|salien|anduv|andou|ficando|separ|" +
@@ -24,12 +24,12 @@ const STEM_LIST = [
   "tão com|esta com|está com|ainda com|ficante|ficou com|fica com|anda com|andava com|andou com|" +
   "dej[oó] |largou|deixou \\S+ (?:\\S+ )?p[oe]",
   // German
-  "freund|gedatet|zwischen|pass auf|pass gut auf|passt gut auf|lebensgef|fr[üu]nd|freind|gs(?:ch)?pusi|hochzeit|offiziell|mann\\b|paar\\b|heirat|geheirat|verheirat|vergeben|zusammen|frau|ehefrau|ehemann|verlob|datet|" +
+  "freund|gedatet|zwischen|passt? (?:gut )?auf|lebensgef|fr[üu]nd|freind|gs(?:ch)?pusi|hochzeit|offiziell|mann\\b|paar\\b|heirat|geheirat|verheirat|vergeben|zusammen|frau|ehefrau|ehemann|verlob|datet|" +
   "verlassen|getrennt|geschied|schluss|was mit|küss|geküss|liiert|ledig|beziehung|zam\\b|zsamm",
   // French
   "copin|officiel|mariage|copain|mari\\b|petit ami|petite amie|ensemble|mari[ée]|femme|meuf|mec\\b|blonde|chum\\b|" +
   "célibat|celibat|casé|casee|sort\\b|sors\\b|sortait|sortent|sorti\\b|sépar|rompu|truc|embrass|est avec|es avec|" +
-  "sa go\\b|ta go\\b|une go\\b|la go\\b|toujours avec|encore avec|était avec|etait avec|a été avec|a ete avec|quitt[ée]|plaqu[ée]|largu[ée]",
+  "toujours avec|encore avec|était avec|etait avec|a [ée]t[ée] avec|quitt[ée]|plaqu[ée]|largu[ée]",
 ].join("|").split("|");
 
 /** `\b(?:a(?:x|y)|b(?:...))`: the stems grouped by their first character. */
@@ -67,6 +67,8 @@ const HEART_SURROGATE = /\uD83D[\uDC95\uDC9E\uDC98\uDC91\uDC8F]/;
 const HEART_PAIR = /\S (?:❤️?|♥️?|🤝|💕|💞|💘|💑|💏) \S/u;
 /** "o rui e a inês? 👀", "paco y carla??": a pair alone, asked (the rules decide the rest). */
 const PAIR_ASKED = /^\s*(?:\S+\s+){0,2}(?:and|e|y|et|und|n|&)\s+(?:\S+\s+)?[^\s?]+\s*\?/i;
+/** "sa go", "la go de tom": French slang for a girlfriend after a determiner. */
+const FRENCH_GO = /\b(?:sa|ta|une|la|ma) go\b/i;
 /** "kalle und jana, nicht kalle und nina": a pair set right after a comma. */
 const PAIR_CORRECTION = /, (?:not|nicht|no|não|nao|pas) \S+ (?:and|und|y|e|et|pis|&|x) \S/i;
 /** "lucas/inès c'est officiel": two words joined by a slash, and a mark after. */
@@ -100,7 +102,8 @@ export function mayMentionRelationship(text: string): boolean {
       text.includes(" mit ") && GERMAN_WITH.test(text) ||
       mayHoldHeart(text) && HEART_PAIR.test(text) || text.includes(" <3 ") ||
       text.includes("?") && PAIR_ASKED.test(text) || text.includes("/") && SLASH_PAIR.test(text) ||
-      text.includes(", ") && PAIR_CORRECTION.test(text);
+      text.includes(", ") && PAIR_CORRECTION.test(text) ||
+      text.includes(" go") && FRENCH_GO.test(text);
   }
   if (m.groups?.w === undefined) return true;
   return STEMS_NO_WITH.test(text) || WITH_AFTER_SUBJECT.test(text);
