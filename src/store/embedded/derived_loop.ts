@@ -67,12 +67,27 @@ export function emptySummary(mode: DerivedSummary["mode"]): DerivedSummary {
 }
 
 /**
- * How many times the expected cost of a profile flush the loop waits before it: writing files
- * then takes at most about 1/(1 + FLUSH_SPACING) of the writer's time under heavy load.
+ * How many times the expected cost of persisting the touched rollups the loop waits before a
+ * flush: persisting then takes at most about 1/(1 + FLUSH_SPACING) of the writer's time under
+ * heavy load.
  */
 const FLUSH_SPACING = 8;
+/**
+ * How many times the expected cost of writing the waiting profile files the loop waits before
+ * it writes them (at a flush). Far more than {@link FLUSH_SPACING}: a file costs several times
+ * a persisted row (a create and a rename, ~0.25 ms on ext4), and a writer behind a flood
+ * touches every active user again before the next flush, so each file written on the way is
+ * written again. At 1M replayed messages (20,000 users) the intermediate flushes rewrote all
+ * 20,000 files once or twice before the last flush wrote them again; now they only persist,
+ * and the files are written once, at the end. A live monitor with few touched users still
+ * writes them every `flushIntervalMs`; under a sustained flood they lag at most about
+ * FILE_SPACING times their writing cost (20,000 files: about two minutes).
+ */
+const FILE_SPACING = 24;
 /** The first guess of the cost of writing one profile file (then learned), in ms. */
 const FIRST_FILE_MS = 0.15;
+/** The first guess of the cost of persisting one rollup without its file (then learned), in ms. */
+const FIRST_PERSIST_MS = 0.05;
 /**
  * Least time between the starts of two catch-ups of the index while appends keep coming (a
  * lone append is indexed at once). Each catch-up ends in a commit that writes every page its
@@ -98,7 +113,9 @@ export class DerivedLoop {
   #running: Promise<void> | null = null;
   #again = false;
   #lastFlushEnd = 0;
+  #lastFilesEnd = 0;
   #fileMs = FIRST_FILE_MS;
+  #persistMs = FIRST_PERSIST_MS;
   #summary: DerivedSummary;
   #spacingMs: number;
   #closing = false;
@@ -126,6 +143,7 @@ export class DerivedLoop {
     this.#summary = emptySummary(mode);
     this.#clock = clock;
     this.#lastFlushEnd = clock.now();
+    this.#lastFilesEnd = this.#lastFlushEnd;
   }
 
   async #step(final: boolean): Promise<void> {
@@ -138,15 +156,23 @@ export class DerivedLoop {
       this.#summary.skipped += r.skipped;
       if (!this.#part.profiles) return;
       const now = this.#clock.now();
-      const expected = (w.profiles?.pending ?? 0) * this.#fileMs;
-      const wait = Math.max(this.#flushMs, FLUSH_SPACING * expected);
+      const pending = w.profiles?.pending ?? 0;
+      const wait = Math.max(this.#flushMs, FLUSH_SPACING * pending * this.#persistMs);
       if (final || now - this.#lastFlushEnd >= wait) {
+        const waiting = (w.profiles?.unwrittenFiles ?? 0) + pending;
+        const filesWait = Math.max(this.#flushMs, FILE_SPACING * waiting * this.#fileMs);
+        const files = final || now - this.#lastFilesEnd >= filesWait;
         const t0 = this.#clock.now();
-        const f = w.flushProfiles(final);
-        const files = f.users + f.channels;
-        this.#summary.profilesWritten += files;
+        const f = w.flushProfiles(final, files);
+        const written = f.users + f.channels;
+        this.#summary.profilesWritten += written;
         this.#lastFlushEnd = this.#clock.now();
-        if (files >= 100) this.#fileMs = (this.#lastFlushEnd - t0) / files;
+        if (files) {
+          this.#lastFilesEnd = this.#lastFlushEnd;
+          if (written >= 100) this.#fileMs = (this.#lastFlushEnd - t0) / written;
+        } else if (pending >= 100) {
+          this.#persistMs = (this.#lastFlushEnd - t0) / pending;
+        }
       }
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);

@@ -236,11 +236,23 @@ export class ProfileStore {
   }
 
   /**
+   * Entities whose state is persisted but whose profile file is not written yet (a flush with
+   * `files: false`, or a crash): what the next file write has to do, beside {@link pending}.
+   */
+  get unwrittenFiles(): number {
+    return Number(
+      (this.#db.stmt("SELECT count(*) AS n FROM profile_dirty").get() as { n: number }).n,
+    );
+  }
+
+  /**
    * Persists the touched rollups with the mark, then rewrites their profile files. With
    * `atEnd` (the fold reached the end of the log), also removes files of entities that a
-   * rebuild no longer found.
+   * rebuild no longer found. With `files: false` the files wait (their names stay marked in
+   * `profile_dirty`) for the next flush that writes them: a writer far behind the log would
+   * otherwise rewrite the same files again and again on its way to the end.
    */
-  flush(options: { atEnd?: boolean } = {}): FlushResult {
+  flush(options: { atEnd?: boolean; files?: boolean } = {}): FlushResult {
     const users = [...this.#dirtyUsers];
     const channels = [...this.#dirtyChannels];
     const stored = this.#storedMark();
@@ -252,9 +264,10 @@ export class ProfileStore {
     }
     this.#dirtyUsers.clear();
     this.#dirtyChannels.clear();
-    const written = writeDirtyFiles(this.#files());
+    const files = options.files !== false || options.atEnd === true;
+    const written = files ? writeDirtyFiles(this.#files()) : { users: 0, channels: 0 };
     let removed = 0;
-    if (options.atEnd && this.#db.meta("profiles_sweep") === "1") {
+    if (files && options.atEnd && this.#db.meta("profiles_sweep") === "1") {
       removed = sweepProfileFiles(this.#files());
       this.#db.transaction(() => this.#db.setMeta("profiles_sweep", "0"));
     }
