@@ -101,9 +101,10 @@ const STEP_SPACING_MS = 1000;
  * A writer loop (in a worker or inline): catches up when poked, flushes profiles at most every
  * `flushIntervalMs`, and finishes on close (always with a last flush). Under heavy load the
  * interval grows with the expected cost of the next flush (the number of dirty profiles times
- * the cost per file the last flush measured), so that rewriting files takes at most about a
- * ninth of the time: a burst touching 20,000 users would otherwise rewrite 20,000 files
- * (~200 us each on ext4) every few seconds. The caller holds the writer lock.
+ * the cost per profile the last flush measured), so that persisting rollups takes at most about
+ * a ninth of the time, and the profile files wait longer still (see {@link FILE_SPACING}): a
+ * burst touching 20,000 users would otherwise rewrite 20,000 files (~200 us each on ext4)
+ * every few seconds. The caller holds the writer lock.
  */
 export class DerivedLoop {
   #dataDir: string;
