@@ -67,9 +67,8 @@ export function emptySummary(mode: DerivedSummary["mode"]): DerivedSummary {
 }
 
 /**
- * How many times the expected cost of persisting the touched rollups the loop waits before a
- * flush: persisting then takes at most about 1/(1 + FLUSH_SPACING) of the writer's time under
- * heavy load.
+ * How many times the expected cost of a profile flush the loop waits before it: flushing then
+ * takes at most about 1/(1 + FLUSH_SPACING) of the writer's time under heavy load.
  */
 const FLUSH_SPACING = 8;
 /**
@@ -77,17 +76,16 @@ const FLUSH_SPACING = 8;
  * it writes them (at a flush). Far more than {@link FLUSH_SPACING}: a file costs several times
  * a persisted row (a create and a rename, ~0.25 ms on ext4), and a writer behind a flood
  * touches every active user again before the next flush, so each file written on the way is
- * written again. At 1M replayed messages (20,000 users) the intermediate flushes rewrote all
- * 20,000 files once or twice before the last flush wrote them again; now they only persist,
- * and the files are written once, at the end. A live monitor with few touched users still
- * writes them every `flushIntervalMs`; under a sustained flood they lag at most about
- * FILE_SPACING times their writing cost (20,000 files: about two minutes).
+ * written again. A flush that finds the writer caught up with the log (no append came in during
+ * its catch-up) writes them whatever their number: a live monitor with few touched users
+ * writes them every `flushIntervalMs` as before, and a replay at full speed writes them once
+ * the log stops growing, instead of rewriting all 20,000 users' files on the way. Under a
+ * sustained flood they lag at most about FILE_SPACING times their writing cost (20,000
+ * files: about two minutes).
  */
 const FILE_SPACING = 24;
 /** The first guess of the cost of writing one profile file (then learned), in ms. */
 const FIRST_FILE_MS = 0.15;
-/** The first guess of the cost of persisting one rollup without its file (then learned), in ms. */
-const FIRST_PERSIST_MS = 0.05;
 /**
  * Least time between the starts of two catch-ups of the index while appends keep coming (a
  * lone append is indexed at once). Each catch-up ends in a commit that writes every page its
@@ -116,7 +114,8 @@ export class DerivedLoop {
   #lastFlushEnd = 0;
   #lastFilesEnd = 0;
   #fileMs = FIRST_FILE_MS;
-  #persistMs = FIRST_PERSIST_MS;
+  /** A flush left profile files unwritten (the writer was behind the log). */
+  #filesWaiting = false;
   #summary: DerivedSummary;
   #spacingMs: number;
   #closing = false;
@@ -158,22 +157,23 @@ export class DerivedLoop {
       if (!this.#part.profiles) return;
       const now = this.#clock.now();
       const pending = w.profiles?.pending ?? 0;
-      const wait = Math.max(this.#flushMs, FLUSH_SPACING * pending * this.#persistMs);
-      if (final || now - this.#lastFlushEnd >= wait) {
+      const wait = Math.max(this.#flushMs, FLUSH_SPACING * pending * this.#fileMs);
+      // Appends came in during this catch-up: the writer is behind the log.
+      const behind = this.#again;
+      // Files were left waiting and the flood is over: write them now, not at close.
+      const caughtUp = !behind && this.#filesWaiting && now - this.#lastFlushEnd >= this.#flushMs;
+      if (final || caughtUp || now - this.#lastFlushEnd >= wait) {
         const waiting = (w.profiles?.unwrittenFiles ?? 0) + pending;
         const filesWait = Math.max(this.#flushMs, FILE_SPACING * waiting * this.#fileMs);
-        const files = final || now - this.#lastFilesEnd >= filesWait;
+        const files = final || !behind || now - this.#lastFilesEnd >= filesWait;
         const t0 = this.#clock.now();
         const f = w.flushProfiles(final, files);
         const written = f.users + f.channels;
         this.#summary.profilesWritten += written;
         this.#lastFlushEnd = this.#clock.now();
-        if (files) {
-          this.#lastFilesEnd = this.#lastFlushEnd;
-          if (written >= 100) this.#fileMs = (this.#lastFlushEnd - t0) / written;
-        } else if (pending >= 100) {
-          this.#persistMs = (this.#lastFlushEnd - t0) / pending;
-        }
+        if (files) this.#lastFilesEnd = this.#lastFlushEnd;
+        this.#filesWaiting = !files;
+        if (files && written >= 100) this.#fileMs = (this.#lastFlushEnd - t0) / written;
       }
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
