@@ -67,23 +67,10 @@ export function emptySummary(mode: DerivedSummary["mode"]): DerivedSummary {
 }
 
 /**
- * How many times the expected cost of a profile flush the loop waits before it: flushing then
- * takes at most about 1/(1 + FLUSH_SPACING) of the writer's time under heavy load.
+ * How many times the expected cost of a profile flush the loop waits before it: writing files
+ * then takes at most about 1/(1 + FLUSH_SPACING) of the writer's time under heavy load.
  */
 const FLUSH_SPACING = 8;
-/**
- * How many times the expected cost of writing the waiting profile files the loop waits before
- * it writes them (at a flush). Far more than {@link FLUSH_SPACING}: a file costs several times
- * a persisted row (a create and a rename, ~0.25 ms on ext4), and a writer behind a flood
- * touches every active user again before the next flush, so each file written on the way is
- * written again. A flush that finds the writer caught up with the log (no append came in during
- * its catch-up) writes them whatever their number: a live monitor with few touched users
- * writes them every `flushIntervalMs` as before, and a replay at full speed writes them once
- * the log stops growing, instead of rewriting all 20,000 users' files on the way. Under a
- * sustained flood they lag at most about FILE_SPACING times their writing cost (20,000
- * files: about two minutes).
- */
-const FILE_SPACING = 24;
 /** The first guess of the cost of writing one profile file (then learned), in ms. */
 const FIRST_FILE_MS = 0.15;
 /**
@@ -99,10 +86,9 @@ const STEP_SPACING_MS = 1000;
  * A writer loop (in a worker or inline): catches up when poked, flushes profiles at most every
  * `flushIntervalMs`, and finishes on close (always with a last flush). Under heavy load the
  * interval grows with the expected cost of the next flush (the number of dirty profiles times
- * the cost per profile the last flush measured), so that persisting rollups takes at most about
- * a ninth of the time, and the profile files wait longer still (see {@link FILE_SPACING}): a
- * burst touching 20,000 users would otherwise rewrite 20,000 files (~200 us each on ext4)
- * every few seconds. The caller holds the writer lock.
+ * the cost per file the last flush measured), so that rewriting files takes at most about a
+ * ninth of the time: a burst touching 20,000 users would otherwise rewrite 20,000 files
+ * (~200 us each on ext4) every few seconds. The caller holds the writer lock.
  */
 export class DerivedLoop {
   #dataDir: string;
@@ -112,10 +98,7 @@ export class DerivedLoop {
   #running: Promise<void> | null = null;
   #again = false;
   #lastFlushEnd = 0;
-  #lastFilesEnd = 0;
   #fileMs = FIRST_FILE_MS;
-  /** A flush left profile files unwritten (the writer was behind the log). */
-  #filesWaiting = false;
   #summary: DerivedSummary;
   #spacingMs: number;
   #closing = false;
@@ -143,7 +126,6 @@ export class DerivedLoop {
     this.#summary = emptySummary(mode);
     this.#clock = clock;
     this.#lastFlushEnd = clock.now();
-    this.#lastFilesEnd = this.#lastFlushEnd;
   }
 
   async #step(final: boolean): Promise<void> {
@@ -156,24 +138,15 @@ export class DerivedLoop {
       this.#summary.skipped += r.skipped;
       if (!this.#part.profiles) return;
       const now = this.#clock.now();
-      const pending = w.profiles?.pending ?? 0;
-      const wait = Math.max(this.#flushMs, FLUSH_SPACING * pending * this.#fileMs);
-      // Appends came in during this catch-up: the writer is behind the log.
-      const behind = this.#again;
-      // Files were left waiting and the flood is over: write them now, not at close.
-      const caughtUp = !behind && this.#filesWaiting && now - this.#lastFlushEnd >= this.#flushMs;
-      if (final || caughtUp || now - this.#lastFlushEnd >= wait) {
-        const waiting = (w.profiles?.unwrittenFiles ?? 0) + pending;
-        const filesWait = Math.max(this.#flushMs, FILE_SPACING * waiting * this.#fileMs);
-        const files = final || !behind || now - this.#lastFilesEnd >= filesWait;
+      const expected = (w.profiles?.pending ?? 0) * this.#fileMs;
+      const wait = Math.max(this.#flushMs, FLUSH_SPACING * expected);
+      if (final || now - this.#lastFlushEnd >= wait) {
         const t0 = this.#clock.now();
-        const f = w.flushProfiles(final, files);
-        const written = f.users + f.channels;
-        this.#summary.profilesWritten += written;
+        const f = w.flushProfiles(final);
+        const files = f.users + f.channels;
+        this.#summary.profilesWritten += files;
         this.#lastFlushEnd = this.#clock.now();
-        if (files) this.#lastFilesEnd = this.#lastFlushEnd;
-        this.#filesWaiting = !files;
-        if (files && written >= 100) this.#fileMs = (this.#lastFlushEnd - t0) / written;
+        if (files >= 100) this.#fileMs = (this.#lastFlushEnd - t0) / files;
       }
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);

@@ -232,12 +232,9 @@ export class DerivedWriter {
     }
   }
 
-  /**
-   * Persists rollups and rewrites touched profile files, or with `files` false only persists
-   * them (see {@link ProfileStore.flush}).
-   */
-  flushProfiles(atEnd = false, files = true): FlushResult {
-    return this.profiles?.flush({ atEnd, files }) ?? { users: 0, channels: 0, removed: 0 };
+  /** Persists rollups and rewrites touched profile files (see {@link ProfileStore.flush}). */
+  flushProfiles(atEnd = false): FlushResult {
+    return this.profiles?.flush({ atEnd }) ?? { users: 0, channels: 0, removed: 0 };
   }
 
   /** Closes the databases. */

@@ -236,23 +236,11 @@ export class ProfileStore {
   }
 
   /**
-   * Entities whose state is persisted but whose profile file is not written yet (a flush with
-   * `files: false`, or a crash): what the next file write has to do, beside {@link pending}.
-   */
-  get unwrittenFiles(): number {
-    return Number(
-      (this.#db.stmt("SELECT count(*) AS n FROM profile_dirty").get() as { n: number }).n,
-    );
-  }
-
-  /**
    * Persists the touched rollups with the mark, then rewrites their profile files. With
    * `atEnd` (the fold reached the end of the log), also removes files of entities that a
-   * rebuild no longer found. With `files: false` the files wait (their names stay marked in
-   * `profile_dirty`) for the next flush that writes them: a writer far behind the log would
-   * otherwise rewrite the same files again and again on its way to the end.
+   * rebuild no longer found.
    */
-  flush(options: { atEnd?: boolean; files?: boolean } = {}): FlushResult {
+  flush(options: { atEnd?: boolean } = {}): FlushResult {
     const users = [...this.#dirtyUsers];
     const channels = [...this.#dirtyChannels];
     const stored = this.#storedMark();
@@ -264,10 +252,9 @@ export class ProfileStore {
     }
     this.#dirtyUsers.clear();
     this.#dirtyChannels.clear();
-    const files = options.files !== false || options.atEnd === true;
-    const written = files ? writeDirtyFiles(this.#files()) : { users: 0, channels: 0 };
+    const written = writeDirtyFiles(this.#files());
     let removed = 0;
-    if (files && options.atEnd && this.#db.meta("profiles_sweep") === "1") {
+    if (options.atEnd && this.#db.meta("profiles_sweep") === "1") {
       removed = sweepProfileFiles(this.#files());
       this.#db.transaction(() => this.#db.setMeta("profiles_sweep", "0"));
     }
