@@ -555,20 +555,21 @@ async function devSets(): Promise<Labelled[]> {
   return out;
 }
 
-// Floors under the figures on the dev sets, blind sets 1 to 5 folded in
+// Floors under the figures on the dev sets, blind sets 1 to 6 folded in
 // (`deno run -A bench/signals_eval.ts --no-cost --set tests/data/`): a change that loses ground
-// on any language fails here. Measured at (targets P/R, asked P/R) after round 5 (session 6,
-// fitted to blind sets 1-5): en .972/.914 .982/.946, es .963/.892 .985/.917, pt .966/.867
-// .985/.924, de .980/.858 .993/.918, fr .980/.898 .971/.924 (round 4, the floors before:
-// en .969/.894 .981/.937, es .955/.818 .985/.890, pt .937/.792 .977/.875, de .971/.748
-// .992/.863, fr .973/.837 .970/.890). The first-shot figures on every blind set are in
+// on any language fails here. Measured at (targets P/R, asked P/R) after round 5 with blind set 6
+// folded in unfitted (session 6): en .964/.888 .982/.941, es .956/.889 .969/.940, pt .959/.879
+// .968/.904, de .943/.868 .994/.929, fr .978/.893 .956/.910. Round 5 fitted to blind sets 1-5
+// alone measured en .972/.914 .982/.946, es .963/.892 .985/.917, pt .966/.867 .985/.924,
+// de .980/.858 .993/.918, fr .980/.898 .971/.924: the floors went down only because blind set 6
+// joined, not because a rule lost ground. The first-shot figures on every blind set are in
 // tests/data/LABELLING.md: these floors guard against regressions, they are not the result.
 const FLOORS: Record<string, { tp: number; tr: number; ap: number; ar: number }> = {
-  en: { tp: 0.97, tr: 0.91, ap: 0.98, ar: 0.94 },
-  es: { tp: 0.96, tr: 0.89, ap: 0.98, ar: 0.91 },
-  pt: { tp: 0.96, tr: 0.86, ap: 0.98, ar: 0.92 },
-  de: { tp: 0.97, tr: 0.85, ap: 0.99, ar: 0.91 },
-  fr: { tp: 0.97, tr: 0.89, ap: 0.97, ar: 0.92 },
+  en: { tp: 0.96, tr: 0.88, ap: 0.98, ar: 0.94 },
+  es: { tp: 0.95, tr: 0.88, ap: 0.96, ar: 0.93 },
+  pt: { tp: 0.95, tr: 0.87, ap: 0.96, ar: 0.90 },
+  de: { tp: 0.94, tr: 0.86, ap: 0.99, ar: 0.92 },
+  fr: { tp: 0.97, tr: 0.89, ap: 0.95, ar: 0.90 },
 };
 
 Deno.test("detectSignals() holds its fitted figures on the dev sets, per language", async (t) => {
