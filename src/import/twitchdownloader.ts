@@ -4,7 +4,8 @@
  * IRC `id` tag), `created_at`, `commenter` (`_id`, `name` = login, `display_name`) and
  * `message` (`body`, `fragments` whose `emoticon` marks an emote, `emoticons` ranges in older
  * files, `user_badges`, `bits_spent`, `is_action`). Streamed: `embeddedData` (images) is
- * scanned, never held.
+ * scanned, never held; comments in the layout TwitchDownloader writes are read by
+ * `twitchdownloader_layout.ts`, others by `JSON.parse`.
  *
  * @module
  */
@@ -12,6 +13,7 @@ import { normalizeLogin, parseTimestamp } from "../normalize.ts";
 import type { ChatSource, MessageDraft } from "../chat/source.ts";
 import { openBytes } from "./input.ts";
 import { jsonArrayRecords } from "./json_stream.ts";
+import { readLaidOutComment } from "./twitchdownloader_layout.ts";
 import {
   at,
   type FileContext,
@@ -145,6 +147,8 @@ export async function* readTwitchDownloaderFile(
     arrayKey: "comments",
     keep: ["streamer"],
     head,
+    // Comments in TwitchDownloader's own layout are read without JSON.parse.
+    element: readLaidOutComment,
   });
   for await (const batch of records) {
     if (channel === undefined) {
