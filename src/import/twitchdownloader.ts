@@ -159,11 +159,14 @@ export async function* readTwitchDownloaderFile(
       } else channel = ctx.channel.require(path, "streamer names no Twitch login");
     }
     const ch = channel;
-    yield batch.map((r) => {
+    const outcomes = batch.map((r) => {
       if ("error" in r) return problem(r.error, `${path}:record ${r.record}`);
       const o = parseTwitchDownloaderComment(r.value, ch);
       return o.kind === "problem" ? at(o, `${path}:record ${r.record}`) : o;
     });
+    // The parsed comments are done with: let them go before the outcomes are analysed.
+    batch.length = 0;
+    yield outcomes;
   }
   if (channel === undefined) {
     const named = streamerChannel(head.streamer);
