@@ -7,11 +7,13 @@ import { assert, assertEquals } from "../support/assert.ts";
 import fc from "fast-check";
 import { join } from "node:path";
 import { REPO } from "../support/cli.ts";
-import { readLaidOutComment } from "../../src/import/twitchdownloader_layout.ts";
+import { readLaidOutComment } from "../../src/import/twitchdownloader_comment.ts";
 import {
+  commentOutcome,
   parseTwitchDownloaderComment,
   readTwitchDownloaderFile,
 } from "../../src/import/twitchdownloader.ts";
+import type { CommentFields } from "../../src/import/twitchdownloader_comment.ts";
 import { ChannelRule, type Outcome } from "../../src/import/outcome.ts";
 
 /** Any text: every code point, control characters and lone surrogates included. */
@@ -84,7 +86,7 @@ const comment = fc.record({
 function viaReader(s: string, at: number): { outcome: Outcome; end: number } | undefined {
   const read = readLaidOutComment(s, at);
   if (read === undefined) return undefined;
-  return { outcome: parseTwitchDownloaderComment(read.value, "chan"), end: read.end };
+  return { outcome: commentOutcome(read.value as CommentFields, "chan"), end: read.end };
 }
 
 Deno.test("readLaidOutComment() reads every comment in TwitchDownloader's layout as JSON.parse does", () => {
