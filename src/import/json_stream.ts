@@ -61,6 +61,8 @@ const CLOSE_BRACE = 125;
 const OPEN_BRACKET = 91;
 const CLOSE_BRACKET = 93;
 const MAX_STRING = 64 * 1024 * 1024;
+/** Bytes decoded and scanned at a time. */
+const TEXT_PIECE = 64 * 1024;
 
 function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 13 || c === 9;
@@ -463,7 +465,13 @@ export async function* jsonArrayRecords(
   let tail = ""; // unscanned text carried over (a string that did not end in its chunk)
   for await (const chunk of chunks) {
     const out: JsonRecord[] = [];
-    tail = scanner.scan(tail + decoder.decode(chunk, { stream: true }), false, out);
+    // Decoded a piece at a time: a string under V8's large-object size lives in the young
+    // generation, whose pages are reused, where each text of a MiB would be fresh memory (256
+    // page faults) held until a full collection by the values sliced out of it.
+    for (let at = 0; at < chunk.length; at += TEXT_PIECE) {
+      const piece = decoder.decode(chunk.subarray(at, at + TEXT_PIECE), { stream: true });
+      tail = scanner.scan(tail + piece, false, out);
+    }
     if (out.length) yield out;
   }
   const out: JsonRecord[] = [];

@@ -11,7 +11,7 @@
  */
 import { normalizeLogin, parseTimestamp } from "../normalize.ts";
 import type { ChatSource, MessageDraft } from "../chat/source.ts";
-import { openBytes } from "./input.ts";
+import { openReusedChunks } from "./input.ts";
 import { jsonArrayRecords } from "./json_stream.ts";
 import {
   type CommentFields,
@@ -120,7 +120,7 @@ export async function* readTwitchDownloaderFile(
 ): AsyncGenerator<Outcome[]> {
   const head: Record<string, unknown> = {};
   let channel: string | undefined;
-  const records = jsonArrayRecords(await openBytes(path), {
+  const records = jsonArrayRecords(await openReusedChunks(path), {
     arrayKey: "comments",
     keep: ["streamer"],
     head,
