@@ -8,7 +8,7 @@
  * messages in the same run (targets: >= 100,000 msg/s log-only; within 1.2x of the replay with
  * derived state on), and the CPU each spent per message on its main thread and on the others.
  *
- *   deno run -A bench/import.ts [--count 1000000] [--channels 4] [--log-only] [--keep]
+ *   deno run -A bench/import.ts [--count 1000000] [--channels 4] [--log-only|--derived-only] [--keep]
  *   deno run -A bench/import.ts --inputs-only DIR [--count N]   (only writes the inputs, to profile)
  *   deno run -A bench/import.ts --inputs DIR [--tree PATH]      (reuses them; runs PATH's CLI)
  */
@@ -24,6 +24,7 @@ const { values } = parseArgs({
     count: { type: "string", default: "1000000" },
     channels: { type: "string", default: "4" },
     "log-only": { type: "boolean", default: false },
+    "derived-only": { type: "boolean", default: false },
     keep: { type: "boolean", default: false },
     "inputs-only": { type: "string" },
     inputs: { type: "string" },
@@ -163,7 +164,7 @@ console.log(
       (inputs.tdBytes / 1e6).toFixed(0)
     } MB; CLI of ${tree}`,
 );
-const modes = values["log-only"] ? [true] : [true, false];
+const modes = values["log-only"] ? [true] : values["derived-only"] ? [false] : [true, false];
 for (const logOnly of modes) {
   const flag = logOnly ? ["--log-only"] : [];
   const label = logOnly ? "log only" : "index and profiles on";

@@ -364,8 +364,6 @@ const LONG_FUNCTIONS: readonly string[] = [
   "src/chat/transport.ts: openWebSocket > anonymous",
   "src/chat/twitch.ts: privmsgDraft",
   "src/import/chat_downloader.ts: parseChatDownloaderItem",
-  "src/import/json_stream.ts: jsonArrayRecords",
-  "src/import/json_stream.ts: scan",
   "src/line_reader.ts: readLineBatches",
   "src/privacy/forget.ts: forgetLocked",
   "src/store/embedded/derived.ts: openDerived",

@@ -140,6 +140,8 @@ class ArrayScanner {
   readonly #runEnds: number[] = [];
   /** Element starts in a row where the caller's reader read nothing. */
   #readerMisses = 0;
+  /** The text being scanned has been leapt over once already. */
+  #leapt = false;
 
   constructor(options: JsonStreamOptions) {
     this.#keep = new Set(options.keep ?? []);
@@ -158,7 +160,7 @@ class ArrayScanner {
   scan(s: string, final: boolean, out: JsonRecord[]): string {
     const n = s.length;
     let i = 0;
-    let leapt = false;
+    this.#leapt = false;
     while (i < n) {
       const c = s.charCodeAt(i);
       if (c === QUOTE) {
@@ -184,32 +186,8 @@ class ArrayScanner {
           this.#close(s, i, out);
           break;
         case COMMA:
-          if (this.#inTarget && this.#depth === this.#targetDepth) {
-            this.#finishElement(s, i, out);
-            const next = this.#elementStart(s, i + 1, out);
-            if (next > i + 1 || this.#captureFrom < 0) {
-              i = next;
-              continue;
-            }
-            // With a reader, one element it cannot read is cut alone; a second in a row
-            // means a layout it does not know, and the rest of the text is leapt over.
-            if (!leapt && this.#readerMisses !== 1) {
-              leapt = true;
-              this.#flushRun(s, out);
-              const comma = this.#leap(s, i + 1, out);
-              if (comma > 0) {
-                this.#captureFrom = comma + 1;
-                i = comma + 1;
-                continue;
-              }
-            }
-          } else if (this.#depth === 1 && this.#objectMode) {
-            if (this.#keptKey !== null) this.#finishKept(s, i);
-            this.#expectKey = true;
-            this.#key = null;
-            this.#awaitingArray = false;
-          }
-          break;
+          i = this.#comma(s, i, out);
+          continue;
         case COLON:
           this.#colon(i);
           break;
@@ -286,6 +264,32 @@ class ArrayScanner {
     }
     this.#depth--;
     if (this.#depth < 0) throw new JsonStreamError("unbalanced brackets");
+  }
+
+  /** A comma at `i`: may end an element or a kept member. Returns where to scan on. */
+  #comma(s: string, i: number, out: JsonRecord[]): number {
+    if (this.#inTarget && this.#depth === this.#targetDepth) {
+      this.#finishElement(s, i, out);
+      const next = this.#elementStart(s, i + 1, out);
+      if (next > i + 1 || this.#captureFrom < 0) return next;
+      // With a reader, one element it cannot read is cut alone; a second in a row means a
+      // layout it does not know, and the rest of the text is leapt over.
+      if (!this.#leapt && this.#readerMisses !== 1) {
+        this.#leapt = true;
+        this.#flushRun(s, out);
+        const comma = this.#leap(s, i + 1, out);
+        if (comma > 0) {
+          this.#captureFrom = comma + 1;
+          return comma + 1;
+        }
+      }
+    } else if (this.#depth === 1 && this.#objectMode) {
+      if (this.#keptKey !== null) this.#finishKept(s, i);
+      this.#expectKey = true;
+      this.#key = null;
+      this.#awaitingArray = false;
+    }
+    return i + 1;
   }
 
   /** A colon at `i`: after a top-level key, starts the streamed array or a kept member. */
