@@ -147,18 +147,25 @@ const NOT_ANTECEDENT = new Set(
  * "tomas is here with his wife", "the coach brought his wife", "tarik's mod said his wife...":
  * the sentence opens with someone other than the streamer, so "he"/"his" means them.
  */
-function namedFirst(m: Match): string | null {
+/** Where the subject of the match's clause starts: past openers and laughter, and past an
+ * auxiliary that asks ("did the raider just say his gf left him"). */
+function subjectStart(m: Match): number {
   const p = m.canon.pieces;
   const [a] = clauseSpan(m.canon, m.first);
   let k = a;
   while (
     k < m.first && (OPENER.has(p[k]!.w) && p[k]!.w !== "STREAMER" || LAUGHTER.test(p[k]!.w))
   ) k++;
-  // "did the raider just say his gf left him": the subject after an auxiliary that asks.
   if (
     k + 3 < m.first && /^(?:did|does|is|was|has)$/.test(p[k]!.w) && p[k + 1]!.w === "the" &&
     !p[k + 1]!.art
   ) k++;
+  return k;
+}
+
+function namedFirst(m: Match): string | null {
+  const p = m.canon.pieces;
+  const k = subjectStart(m);
   if (k >= m.first) return null;
   // "friendly reminder that marlowe is taken and his gf is sasha": the streamer, named between,
   // is the nearest one "his" can mean.

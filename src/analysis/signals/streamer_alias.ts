@@ -184,31 +184,7 @@ export function guessStreamer(pieces: Piece[], addressed: boolean): string | nul
     const p = pieces[i]!;
     if (!nicknameLike(p)) continue;
     let k = i - 1;
-    // "@sol sos la novia de nico?": a partner noun "of" the name, asked of the person addressed.
-    if (
-      addressed &&
-      (pieces[k]?.w === "of" && PARTNER_OF.has(pieces[k - 1]?.w ?? "") ||
-        pieces[i + 1]?.w === "'s" && PARTNER_OF.has(pieces[i + 2]?.w ?? ""))
-    ) {
-      const name = p.w;
-      pieces[i] = { ...p, w: "STREAMER", guessed: true };
-      return name;
-    }
-    // "@ashlee_xo did u and deezy get back together", "@ines_costa ainda namoras o rui?": asked of
-    // the person addressed, the one paired with "you" is the streamer.
-    if (addressed) {
-      const b = k >= 0 && pieces[k]!.art ? k - 1 : k;
-      const w1 = pieces[b]?.w ?? "";
-      if (
-        w1 === "and" && /^(?:you|ur)$/.test(pieces[b - 1]?.w ?? "") ||
-        /^(?:dating|with|married|engaged|seeing)$/.test(w1) &&
-          /^(?:you|ur)$/.test(pieces[b - 1]?.w ?? pieces[b - 2]?.w ?? "")
-      ) {
-        const name = p.w;
-        pieces[i] = { ...p, w: "STREAMER", guessed: true };
-        return name;
-      }
-    }
+    if (addressed && streamerOfAddressed(pieces, i)) return markGuessed(pieces, i);
     // "o rui namora a inês", "der jürgen hat a freundin", "el nico anda con sol": chat in these
     // languages puts an article before a first name.
     // A role ("o zagueiro", "el técnico", "le poteau") is no first name.
@@ -236,9 +212,30 @@ export function guessStreamer(pieces: Piece[], addressed: boolean): string | nul
       !(prev === "that" && !aux && SAYS.test(pieces[k - 1]?.w ?? ""))
     ) continue;
     if (!aux && !AFTER_NICKNAME.has(pieces[i + 1]?.w ?? "")) continue;
-    const name = p.w;
-    pieces[i] = { ...p, w: "STREAMER", guessed: true };
-    return name;
+    return markGuessed(pieces, i);
   }
   return null;
+}
+
+/** The piece at `i` becomes the guessed streamer; its word is returned. */
+function markGuessed(pieces: Piece[], i: number): string {
+  const p = pieces[i]!;
+  pieces[i] = { ...p, w: "STREAMER", guessed: true };
+  return p.w;
+}
+
+/** Whether the name at `i`, in a line addressed to someone, is the streamer: "@sol sos la novia
+ * de nico?" (a partner noun "of" the name), "@ashlee_xo did u and deezy get back together",
+ * "@ines_costa ainda namoras o rui?" (the one paired with "you"). */
+function streamerOfAddressed(pieces: Piece[], i: number): boolean {
+  const k = i - 1;
+  if (
+    pieces[k]?.w === "of" && PARTNER_OF.has(pieces[k - 1]?.w ?? "") ||
+    pieces[i + 1]?.w === "'s" && PARTNER_OF.has(pieces[i + 2]?.w ?? "")
+  ) return true;
+  const b = k >= 0 && pieces[k]!.art ? k - 1 : k;
+  const w1 = pieces[b]?.w ?? "";
+  return w1 === "and" && /^(?:you|ur)$/.test(pieces[b - 1]?.w ?? "") ||
+    /^(?:dating|with|married|engaged|seeing)$/.test(w1) &&
+      /^(?:you|ur)$/.test(pieces[b - 1]?.w ?? pieces[b - 2]?.w ?? "");
 }

@@ -251,8 +251,13 @@ const BEFORE_VERB = new Set(
  * verb when it opens its clause.
  */
 export function addImpliedSubjects(pieces: Piece[]): void {
-  // "el boludo tiene novia", "o gajo namora", "der bro ist vergeben", "le mec est en couple":
-  // "the guy" opening a clause is the streamer.
+  theGuyIsHe(pieces);
+  subjectsBeforeVerbs(pieces);
+}
+
+/** "el boludo tiene novia", "o gajo namora", "der bro ist vergeben", "le mec est en couple":
+ * "the guy" opening a clause is the streamer. */
+function theGuyIsHe(pieces: Piece[]): void {
   for (let i = 0; i + 1 < pieces.length; i++) {
     const prev = pieces[i - 1]?.w;
     if (
@@ -267,6 +272,11 @@ export function addImpliedSubjects(pieces: Piece[]): void {
       pieces.splice(i, 2, { w: "he", s: p.s, e: pieces[i + 1]!.e, raw: "", mention: false });
     }
   }
+}
+
+/** A verb that opens a clause with no subject ("tiene novia?", "ya no esta con marta", "und ist
+ * dann mit vivi zusammengekommen") gets the streamer as its subject. */
+function subjectsBeforeVerbs(pieces: Piece[]): void {
   for (let i = 0; i < pieces.length; i++) {
     if (!pieces[i]!.pro) continue;
     // "el tiene novia?": "el" before a verb is "él".
