@@ -74,47 +74,97 @@ export function parseFixtureLine(
   where: string,
   nowMs: number = Date.now(),
 ): Parsed {
+  return parseLine(text, channel, where, 0, nowMs);
+}
+
+/**
+ * {@link parseFixtureLine} with `where` as a file and a line number (`line` > 0) or as it is
+ * (`line` 0): the `file:line` string is built only for a line with a problem, not for each of
+ * the hundreds of thousands a second that have none.
+ */
+function parseLine(
+  text: string,
+  channel: string,
+  file: string,
+  line: number,
+  nowMs: number,
+): Parsed {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    return { where, reason: `bad JSON (${(e as Error).message.split("\n")[0]})` };
+    return {
+      where: whereOf(file, line),
+      reason: `bad JSON (${(e as Error).message.split("\n")[0]})`,
+    };
   }
-  let line: FixtureLine;
+  let fl: FixtureLine;
   if (isPlainFixtureLine(json)) {
-    line = json;
+    fl = json;
   } else {
     const r = FixtureLine.safeParse(json);
     if (!r.success) {
       const issue = r.error.issues[0]!;
-      const field = issue.path.length ? issue.path.join(".") : "line";
-      return { where: `${where}: ${field}`, reason: issue.message };
+      return {
+        where: whereOf(file, line, issue.path.length ? issue.path.join(".") : "line"),
+        reason: issue.message,
+      };
     }
-    line = r.data;
+    fl = r.data;
   }
-  const ch = normalizeLogin(line.channel);
-  if (!ch.ok) return { where: `${where}: channel`, reason: ch.reason };
-  if (ch.value !== channel) {
-    return { where: `${where}: channel`, reason: `"${ch.value}" does not match file ${channel}` };
+  // The file's channel is normalized already: a line that spells it so needs no work.
+  if (fl.channel !== channel) {
+    const ch = normalizeLogin(fl.channel);
+    if (!ch.ok) return { where: whereOf(file, line, "channel"), reason: ch.reason };
+    if (ch.value !== channel) {
+      return {
+        where: whereOf(file, line, "channel"),
+        reason: `"${ch.value}" does not match file ${channel}`,
+      };
+    }
   }
-  const user = normalizeLogin(line.user_name);
-  if (!user.ok) return { where: `${where}: user_name`, reason: user.reason };
-  const ts = parseChatTime(line.ts, nowMs);
-  if (!ts.ok) return { where: `${where}: ts`, reason: ts.reason };
+  let userName = fl.user_name;
+  if (!isNormalLogin(userName)) {
+    const user = normalizeLogin(userName);
+    if (!user.ok) return { where: whereOf(file, line, "user_name"), reason: user.reason };
+    userName = user.value;
+  }
+  const ts = parseChatTime(fl.ts, nowMs);
+  if (!ts.ok) return { where: whereOf(file, line, "ts"), reason: ts.reason };
   const draft: MessageDraft = {
     ts: ts.value,
     channel,
-    message_id: line.message_id ?? messageIdFor(channel, ts.value, user.value, line.text),
-    user_id: line.user_id === undefined || line.user_id === null ? null : String(line.user_id),
-    user_name: user.value,
-    text: line.text,
+    message_id: fl.message_id ?? messageIdFor(channel, ts.value, userName, fl.text),
+    user_id: fl.user_id === undefined || fl.user_id === null ? null : String(fl.user_id),
+    user_name: userName,
+    text: fl.text,
     source: "fixture",
   };
-  if (line.display_name !== undefined) draft.display_name = line.display_name;
-  if (line.emotes !== undefined) draft.emotes = emoteNamesFromTag(line.emotes, line.text);
+  if (fl.display_name !== undefined) draft.display_name = fl.display_name;
+  if (fl.emotes !== undefined) draft.emotes = emoteNamesFromTag(fl.emotes, fl.text);
   const tooLong = oversizedDraft(draft);
-  if (tooLong !== undefined) return { where: `${where}: text`, reason: tooLong };
+  if (tooLong !== undefined) return { where: whereOf(file, line, "text"), reason: tooLong };
   return { draft, ms: ts.ms };
+}
+
+/** `file:line` (or `file` alone for line 0), and `: field` when one is named. */
+function whereOf(file: string, line: number, field?: string): string {
+  const where = line > 0 ? `${file}:${line}` : file;
+  return field === undefined ? where : `${where}: ${field}`;
+}
+
+/**
+ * True when `s` is a login as {@link normalizeLogin} returns it (1 to 25 of `a-z0-9_`): it would
+ * come back unchanged, so most lines skip its trimming, lowercasing and result object.
+ */
+function isNormalLogin(s: string): boolean {
+  const n = s.length;
+  if (n === 0 || n > 25) return false;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95)) return false;
+  }
+  return true;
 }
 
 /** The parsed lines of one channel's fixture, a chunk at a time. */
@@ -138,10 +188,9 @@ async function* channelBatches(
     const out: Parsed[] = [];
     const nowMs = now();
     for (const item of batch) {
-      const where = `${path}:${item.line}`;
-      if ("error" in item) out.push({ where, reason: item.error });
+      if ("error" in item) out.push({ where: `${path}:${item.line}`, reason: item.error });
       else if (item.text.trim() !== "") {
-        out.push(parseFixtureLine(item.text, channel, where, nowMs));
+        out.push(parseLine(item.text, channel, path, item.line, nowMs));
       }
     }
     yield out;

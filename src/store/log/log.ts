@@ -25,7 +25,8 @@ import { MAX_LINE_BYTES, openLineBatches, readRangeSync } from "../../line_reade
 import { fingerprint, IdSet } from "./id_set.ts";
 import { IdRuns } from "./id_runs.ts";
 import { markHolds, markOf } from "./log_mark.ts";
-import { corruptHeader, encodeLines, idAt, idFromLine } from "./log_lines.ts";
+import { corruptHeader, idAt, idFromLine } from "./log_lines.ts";
+import { JsonBytes } from "./json_bytes.ts";
 
 /** What one append did. */
 export interface AppendResult<T> {
@@ -42,8 +43,11 @@ export interface JsonlLogOptions<T> {
   /** The JSON key holding each record's id (written first-level by `serialize`). */
   idKey: string;
   idOf: (record: T) => string;
-  /** One record as one line of JSON, without the newline. */
-  serialize: (record: T) => string;
+  /**
+   * One record as one line of JSON, without the newline. @default the record as
+   * `JSON.stringify` writes it, encoded straight into the batch's bytes (`json_bytes.ts`)
+   */
+  serialize?: (record: T) => string;
   /**
    * Ids kept in memory before they go to the log's id runs on disk: the window within which a
    * repeat is caught without reading the disk. @default 262144
@@ -262,7 +266,11 @@ export class JsonlLog<T> {
       return await this.withLock(async () => {
         await this.#catchUp(repairs);
         const written: T[] = [];
-        const lines: string[] = [];
+        // The new lines, encoded as they are accepted, and where each ends (after its newline).
+        const out = new JsonBytes(this.#scratch ?? new Uint8Array(SCRATCH_BYTES));
+        this.#scratch = null;
+        const ends: number[] = [];
+        const serialize = this.#options.serialize;
         // Each id is hashed once: to test the table now, and to enter it after the write.
         const prints: Array<readonly [number, number]> = [];
         // The batch's own ids by fingerprint (open addressing; a slot holds 1 + the index of
@@ -299,15 +307,20 @@ export class JsonlLog<T> {
             ids.push(id);
             written.push(r);
             slots[slot] = written.length;
-            lines.push(this.#options.serialize(r));
+            if (serialize) out.text(serialize(r));
+            else out.value(r);
+            out.byte(10);
+            ends.push(out.length);
           }
         } finally {
           reader?.close();
         }
-        if (lines.length === 0) return { written, duplicates, repairs };
-        const scratch = this.#scratch ?? new Uint8Array(SCRATCH_BYTES);
-        this.#scratch = null;
-        const { buffer, bytes, ends } = encodeLines(lines, scratch);
+        const buffer = out.buffer;
+        if (written.length === 0) {
+          if (buffer.length <= MAX_SCRATCH_BYTES) this.#scratch = buffer;
+          return { written, duplicates, repairs };
+        }
+        const bytes = out.bytes;
         const f = await Deno.open(this.path, { append: true, create: true });
         try {
           let off = 0;
@@ -317,7 +330,7 @@ export class JsonlLog<T> {
           // Offsets of the new lines: the file ended at #offset before this write (we hold
           // the lock and caught up), and each line starts where the one before it ended.
           const base = this.#offset;
-          for (let i = 0; i < lines.length; i++) {
+          for (let i = 0; i < written.length; i++) {
             this.#recent.addFingerprint(prints[i]!, base + (i === 0 ? 0 : ends[i - 1]!));
           }
           this.#ino = st.ino;
