@@ -9,7 +9,7 @@ import { FixtureLine } from "../schemas.ts";
 import { normalizeLogin } from "../normalize.ts";
 import { messageIdFor } from "../analysis/message_id.ts";
 import { emoteNamesFromTag } from "../analysis/emote_ranges.ts";
-import { openLineBatches } from "../line_reader.ts";
+import { type LineItem, openLineBatches } from "../line_reader.ts";
 import type { ChatBatch, ChatItem, MessageDraft } from "./source.ts";
 import { sleep as clockSleep, systemClock } from "./clock.ts";
 import { parseChatTime } from "./chat_time.ts";
@@ -167,45 +167,57 @@ function isNormalLogin(s: string): boolean {
   return true;
 }
 
-/** The parsed lines of one channel's fixture, a chunk at a time. */
-async function* channelBatches(
-  fixturesDir: string,
-  channel: string,
-  now: () => number,
-): AsyncGenerator<Parsed[]> {
-  const path = fixturePath(fixturesDir, channel);
-  let batches;
+/** The lines of one channel's fixture, a chunk at a time (a problem when it cannot be opened). */
+async function openChannel(path: string): Promise<AsyncGenerator<LineItem[]> | ChatItem> {
   try {
-    batches = await openLineBatches(path);
+    return await openLineBatches(path);
   } catch (e) {
     const why = e instanceof Deno.errors.NotFound
       ? "no such fixture file"
       : `cannot read (${(e as Error).message})`;
-    yield [{ where: path, reason: why }];
-    return;
-  }
-  for await (const batch of batches) {
-    const out: Parsed[] = [];
-    const nowMs = now();
-    for (const item of batch) {
-      if ("error" in item) out.push({ where: `${path}:${item.line}`, reason: item.error });
-      else if (item.text.trim() !== "") {
-        out.push(parseLine(item.text, channel, path, item.line, nowMs));
-      }
-    }
-    yield out;
+    return { kind: "problem", where: path, reason: why };
   }
 }
 
 /** Most items handed over at once when they are due together (speed 0, or a burst). */
 const HAND_OVER = 1024;
 
-/** A cursor over one channel: the current batch and a position in it. */
+/**
+ * A cursor over one channel: the chunk of lines read last, a position in it, and the next
+ * message. Lines are parsed one at a time as the replay reaches them, so that only the head of
+ * each channel is held as a draft, not a whole chunk of them.
+ */
 interface Cursor {
-  it: AsyncGenerator<Parsed[]>;
-  buf: Parsed[];
+  channel: string;
+  path: string;
+  it: AsyncGenerator<LineItem[]> | null;
+  buf: LineItem[];
   pos: number;
+  /** The clock when the chunk was read (the chat time rule's "a day ahead"). */
+  nowMs: number;
   head: { draft: MessageDraft; ms: number } | null;
+}
+
+/**
+ * Moves `c` to its next message in the chunk at hand, pushing the problems met on the way.
+ * False when the chunk is used up first (the caller reads the next one).
+ */
+function step(c: Cursor, problems: ChatItem[]): boolean {
+  while (c.pos < c.buf.length) {
+    const item = c.buf[c.pos++]!;
+    if ("error" in item) {
+      problems.push({ kind: "problem", where: `${c.path}:${item.line}`, reason: item.error });
+      continue;
+    }
+    if (item.text.trim() === "") continue;
+    const p = parseLine(item.text, c.channel, c.path, item.line, c.nowMs);
+    if ("draft" in p) {
+      c.head = p;
+      return true;
+    }
+    problems.push({ kind: "problem", where: p.where, reason: p.reason });
+  }
+  return false;
 }
 
 /**
@@ -222,32 +234,30 @@ export function replaySource(
     ((ms: number, signal: AbortSignal) => clockSleep(systemClock, ms, signal));
   const now = options.now ?? Date.now;
   return async function* (signal: AbortSignal): AsyncGenerator<ChatItem | ChatBatch> {
-    const cursors: Cursor[] = options.channels.map((c) => ({
-      it: channelBatches(options.fixturesDir, c, now),
+    const cursors: Cursor[] = options.channels.map((channel) => ({
+      channel,
+      path: fixturePath(options.fixturesDir, channel),
+      it: null,
       buf: [],
       pos: 0,
+      nowMs: 0,
       head: null,
     }));
     const problems: ChatItem[] = [];
     // Moves a cursor to its next usable message, collecting problems on the way; awaits only
-    // when its batch is used up.
+    // when its chunk is used up (the common case takes no await, and no promise).
     const advance = async (c: Cursor): Promise<void> => {
-      for (;;) {
-        while (c.pos < c.buf.length) {
-          const p = c.buf[c.pos++]!;
-          if ("draft" in p) {
-            c.head = p;
-            return;
-          }
-          problems.push({ kind: "problem", where: p.where, reason: p.reason });
-        }
+      c.head = null;
+      while (!step(c, problems)) {
+        if (c.it === null) return;
         const r = await c.it.next();
         if (r.done) {
-          c.head = null;
+          c.it = null;
           return;
         }
         c.buf = r.value;
         c.pos = 0;
+        c.nowMs = now();
       }
     };
     // Items due now go out together (one hand-over, not one await per message); whatever is
@@ -258,8 +268,14 @@ export function replaySource(
       ready = [];
       return out.length === 1 ? out[0]! : { kind: "batch", items: out };
     };
+    const opened: Array<AsyncGenerator<LineItem[]>> = [];
     try {
-      for (const c of cursors) await advance(c);
+      for (const c of cursors) {
+        const it = await openChannel(c.path);
+        if ("kind" in it) problems.push(it);
+        else opened.push(c.it = it);
+        await advance(c);
+      }
       let prevMs: number | null = null;
       let due = now();
       while (!signal.aborted) {
@@ -284,13 +300,13 @@ export function replaySource(
         prevMs = head.ms;
         ready.push({ kind: "message", draft: head.draft });
         if (ready.length >= HAND_OVER) yield handOver();
-        await advance(best);
+        if (!step(best, problems)) await advance(best);
       }
       for (let k = 0; k < problems.length; k++) ready.push(problems[k]!);
       problems.length = 0;
       if (ready.length) yield handOver();
     } finally {
-      await Promise.all(cursors.map((c) => c.it.return(undefined)));
+      await Promise.all(opened.map((it) => it.return(undefined)));
     }
   };
 }

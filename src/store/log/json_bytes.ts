@@ -145,7 +145,10 @@ export class JsonBytes {
   #object(o: Record<string, unknown>, depth: number): boolean {
     this.byte(123); // {
     let first = true;
-    for (const k of Object.keys(o)) {
+    // for-in visits the same keys in the same order as Object.keys (own enumerable ones, integer
+    // keys first) on a plain object whose prototype adds none, without making a list of them.
+    for (const k in o) {
+      if (!Object.hasOwn(o, k)) continue;
       const e = o[k];
       const t = typeof e;
       if (t === "undefined" || t === "function" || t === "symbol") continue;

@@ -22,7 +22,7 @@
 import { dirname } from "node:path";
 import { StoreError, wrapError } from "../../errors.ts";
 import { MAX_LINE_BYTES, openLineBatches, readRangeSync } from "../../line_reader.ts";
-import { fingerprint, IdSet } from "./id_set.ts";
+import { fingerprintInto, IdSet } from "./id_set.ts";
 import { IdRuns } from "./id_runs.ts";
 import { markHolds, markOf } from "./log_mark.ts";
 import { corruptHeader, idAt, idFromLine } from "./log_lines.ts";
@@ -271,8 +271,9 @@ export class JsonlLog<T> {
         this.#scratch = null;
         const ends: number[] = [];
         const serialize = this.#options.serialize;
-        // Each id is hashed once: to test the table now, and to enter it after the write.
-        const prints: Array<readonly [number, number]> = [];
+        // Each id is hashed once, into prints[2k], prints[2k + 1] for the k-th record written:
+        // to test the table now, and to enter it after the write.
+        const prints = new Int32Array(records.length * 2);
         // The batch's own ids by fingerprint (open addressing; a slot holds 1 + the index of
         // the written record), to drop a repeat within the batch: a Set of the id strings
         // cost several times the fingerprints, which are computed anyway.
@@ -284,26 +285,24 @@ export class JsonlLog<T> {
         try {
           next: for (const r of records) {
             const id = this.#options.idOf(r);
-            const print = fingerprint(id);
-            let slot = print[0] & mask;
+            const k = written.length;
+            fingerprintInto(id, prints, 2 * k);
+            const h = prints[2 * k]!, l = prints[2 * k + 1]!;
+            let slot = h & mask;
             for (let j = slots[slot]!; j !== 0; j = slots[slot]!) {
-              const p = prints[j - 1]!;
-              if (p[0] === print[0] && p[1] === print[1] && ids[j - 1] === id) {
+              if (prints[2 * j - 2] === h && prints[2 * j - 1] === l && ids[j - 1] === id) {
                 duplicates++;
                 continue next;
               }
               slot = (slot + 1) & mask;
             }
-            if (
-              this.#recent.mayHaveFingerprint(print) || this.#runs.mayHave(print[0], print[1])
-            ) {
+            if (this.#recent.mayHavePrint(h, l) || this.#runs.mayHave(h, l)) {
               reader ??= await Deno.open(this.path, { read: true });
-              if (this.#confirm(id, print, reader)) {
+              if (this.#confirm(id, [h, l], reader)) {
                 duplicates++;
                 continue;
               }
             }
-            prints.push(print);
             ids.push(id);
             written.push(r);
             slots[slot] = written.length;
@@ -331,7 +330,11 @@ export class JsonlLog<T> {
           // the lock and caught up), and each line starts where the one before it ended.
           const base = this.#offset;
           for (let i = 0; i < written.length; i++) {
-            this.#recent.addFingerprint(prints[i]!, base + (i === 0 ? 0 : ends[i - 1]!));
+            this.#recent.addPrint(
+              prints[2 * i]!,
+              prints[2 * i + 1]!,
+              base + (i === 0 ? 0 : ends[i - 1]!),
+            );
           }
           this.#ino = st.ino;
           this.#offset = st.size;
