@@ -20,7 +20,7 @@ import { directoryAbout, personIn } from "../query/person.ts";
 import { enrichSubjects } from "../subjects/enrichment.ts";
 import { regenerateReports } from "../subjects/report_files.ts";
 import { renderReportHtml } from "../web/render/report.ts";
-import { COMMON_HELP, numberFlag, parseCommand, storeConfig, str } from "./args.ts";
+import { COMMON_HELP, numberFlag, parseCommand, type Parsed, storeConfig, str } from "./args.ts";
 import type { CliIO, Handler } from "./io.ts";
 
 const HELP =
@@ -143,6 +143,49 @@ function formatSummary(
   return L.join("\n") + "\n";
 }
 
+/** The days of `--older-than-days`, or of `--retention` (OSINT_RETAIN_DAYS); null for neither. */
+function retentionDays(p: Parsed, io: CliIO): number | null {
+  if (str(p, "older-than-days") !== undefined) {
+    if (p.values.retention === true) {
+      throw new UsageError("give either --older-than-days or --retention, not both");
+    }
+    return numberFlag(p, "older-than-days", 0);
+  }
+  if (p.values.retention !== true) return null;
+  const raw = io.env("OSINT_RETAIN_DAYS");
+  if (raw === undefined || raw.trim() === "") {
+    throw new UsageError("--retention needs OSINT_RETAIN_DAYS (days of messages to keep)");
+  }
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) {
+    throw new UsageError(`OSINT_RETAIN_DAYS must be a number of days >= 0, got "${raw}"`);
+  }
+  return n;
+}
+
+/**
+ * Retention removes everything before a date, whoever wrote it: shows what it would remove,
+ * then asks (without someone to ask, a UsageError says to add --yes). False: they said no.
+ */
+async function confirmRetention(
+  store: Store,
+  selector: ForgetSelector,
+  what: string,
+  dataDir: string,
+  io: CliIO,
+): Promise<boolean> {
+  const preview = await forget(store, selector, { dryRun: true });
+  if (preview.nothing) return true;
+  io.err(formatSummary(preview, what, dataDir, selector));
+  if (!io.confirm) {
+    throw new UsageError(
+      `retention would remove the lines above; run again with --yes to remove them ` +
+        `(or --dry-run to only count)`,
+    );
+  }
+  return await io.confirm("forget: remove them?");
+}
+
 /** `forget`. */
 export const run: Handler = async (args: string[], io: CliIO): Promise<number> => {
   const p = parseCommand(args, HELP, io, {
@@ -156,23 +199,7 @@ export const run: Handler = async (args: string[], io: CliIO): Promise<number> =
   if (p === null) return 0;
   const users = loginList(p.values.user, "user");
   const channels = loginList(p.values.channel, "channel");
-  let days: number | null = null;
-  if (str(p, "older-than-days") !== undefined) {
-    if (p.values.retention === true) {
-      throw new UsageError("give either --older-than-days or --retention, not both");
-    }
-    days = numberFlag(p, "older-than-days", 0);
-  } else if (p.values.retention === true) {
-    const raw = io.env("OSINT_RETAIN_DAYS");
-    if (raw === undefined || raw.trim() === "") {
-      throw new UsageError("--retention needs OSINT_RETAIN_DAYS (days of messages to keep)");
-    }
-    const n = Number(raw);
-    if (!Number.isFinite(n) || n < 0) {
-      throw new UsageError(`OSINT_RETAIN_DAYS must be a number of days >= 0, got "${raw}"`);
-    }
-    days = n;
-  }
+  const days = retentionDays(p, io);
   if (users.length + channels.length === 0 && days === null) {
     throw new UsageError("forget needs --user, --channel, --older-than-days or --retention");
   }
@@ -186,21 +213,10 @@ export const run: Handler = async (args: string[], io: CliIO): Promise<number> =
       ...(days !== null ? { before: retentionCutoff(days, Date.now()) } : {}),
     };
     const what = describe(selector, days);
-    // Retention removes everything before a date, whoever wrote it: show it, then ask.
     if (days !== null && !dryRun && p.values.yes !== true) {
-      const preview = await forget(store, selector, { dryRun: true });
-      if (!preview.nothing) {
-        io.err(formatSummary(preview, what, dataDir, selector));
-        if (!io.confirm) {
-          throw new UsageError(
-            `retention would remove the lines above; run again with --yes to remove them ` +
-              `(or --dry-run to only count)`,
-          );
-        }
-        if (!(await io.confirm("forget: remove them?"))) {
-          io.err("forget: nothing changed\n");
-          return 1;
-        }
+      if (!(await confirmRetention(store, selector, what, dataDir, io))) {
+        io.err("forget: nothing changed\n");
+        return 1;
       }
     }
     const summary = await forget(store, selector, {
@@ -232,7 +248,13 @@ export function forgetHooks(store: Store, fixturesDir: string): ForgetHooks {
     refreshPresence: async (dataDir: string, subjects: readonly Subject[]) => {
       const usernames = subjects.filter((s) => s.type === "username");
       if (usernames.length === 0) return;
-      await enrichSubjects(usernames, { dataDir, fixturesDir, providers: ["chat_presence"] });
+      // Presence is read from the store the forget went through (embedded or PostgreSQL).
+      await enrichSubjects(usernames, {
+        dataDir,
+        fixturesDir,
+        providers: ["chat_presence"],
+        store,
+      });
     },
     regenerateReports: (_dataDir: string, subjects: readonly Subject[]) =>
       regenerateReports(store, subjects, { html: renderReportHtml }),

@@ -19,6 +19,7 @@ import {
   parseCommand,
   type Parsed,
   required,
+  storeConfig,
   str,
   subcommandHelp,
 } from "./args.ts";
@@ -85,54 +86,52 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     limit: { type: "string" },
   });
   if (p === null) return 0;
-  const store = await openStore({ dataDir: p.common.dataDir });
+  const store = await openStore(storeConfig(p.common));
   try {
     await store.catchUp();
-    return await answer(store, sub, p, io);
+    return sub === "export" ? await exportGraph(store, p, io) : await printNeighbors(store, p, io);
   } finally {
     await store.close();
   }
 }
 
-async function answer(
-  store: Store,
-  sub: "export" | "neighbors",
-  p: Parsed,
-  io: CliIO,
-): Promise<number> {
+/** `graph export`: the interaction graph written to --out in the --format asked. */
+async function exportGraph(store: Store, p: Parsed, io: CliIO): Promise<number> {
   const { quiet } = p.common;
-  if (sub === "export") {
-    for (const f of ["user", "limit"]) {
-      if (str(p, f) !== undefined) throw new UsageError(`--${f} applies to graph neighbors only`);
-    }
-    if (str(p, "format") === undefined) {
-      throw new UsageError(`--format is required (${GRAPH_FORMATS.join(", ")})`);
-    }
-    const format = choice(p, "format", GRAPH_FORMATS);
-    const out = required(p, "out");
-    const channelFlag = str(p, "channel");
-    let channel: string | undefined;
-    if (channelFlag !== undefined) {
-      const n = normalizeLogin(channelFlag);
-      if (!n.ok) throw new UsageError(`--channel: ${n.reason}`);
-      channel = n.value;
-    }
-    const minWeight = intFlag(p, "min-weight", { min: 1, default: 1 })!;
-    const g = await interactionGraph(store, {
-      ...window(p),
-      ...(channel !== undefined ? { channel } : {}),
-      minWeight,
-    });
-    // Written as it is made: a million messages' graph is tens of MB of XML.
-    await writeChunksAtomic(out, graphChunks(format, g));
-    if (!quiet) {
-      io.err(
-        `graph: ${g.nodes.length} persons, ${g.edges.length} edges from ${g.messages} messages` +
-          ` -> ${out}\n`,
-      );
-    }
-    return 0;
+  for (const f of ["user", "limit"]) {
+    if (str(p, f) !== undefined) throw new UsageError(`--${f} applies to graph neighbors only`);
   }
+  if (str(p, "format") === undefined) {
+    throw new UsageError(`--format is required (${GRAPH_FORMATS.join(", ")})`);
+  }
+  const format = choice(p, "format", GRAPH_FORMATS);
+  const out = required(p, "out");
+  const channelFlag = str(p, "channel");
+  let channel: string | undefined;
+  if (channelFlag !== undefined) {
+    const n = normalizeLogin(channelFlag);
+    if (!n.ok) throw new UsageError(`--channel: ${n.reason}`);
+    channel = n.value;
+  }
+  const minWeight = intFlag(p, "min-weight", { min: 1, default: 1 })!;
+  const g = await interactionGraph(store, {
+    ...window(p),
+    ...(channel !== undefined ? { channel } : {}),
+    minWeight,
+  });
+  // Written as it is made: a million messages' graph is tens of MB of XML.
+  await writeChunksAtomic(out, graphChunks(format, g));
+  if (!quiet) {
+    io.err(
+      `graph: ${g.nodes.length} persons, ${g.edges.length} edges from ${g.messages} messages` +
+        ` -> ${out}\n`,
+    );
+  }
+  return 0;
+}
+
+/** `graph neighbors`: a person's closest contacts as a table, JSON or CSV. */
+async function printNeighbors(store: Store, p: Parsed, io: CliIO): Promise<number> {
   for (const f of ["out", "channel", "min-weight"]) {
     if (str(p, f) !== undefined) throw new UsageError(`--${f} applies to graph export only`);
   }

@@ -7,7 +7,15 @@
  */
 import { UsageError } from "../errors.ts";
 import { normalizeLogin } from "../normalize.ts";
-import { choice, COMMON_HELP, numberFlag, parseCommand, regionFlag, str } from "./args.ts";
+import {
+  choice,
+  COMMON_HELP,
+  numberFlag,
+  parseCommand,
+  type Parsed,
+  regionFlag,
+  str,
+} from "./args.ts";
 import { type CliIO, derivedFailure } from "./io.ts";
 import { rate, StatusLine } from "./progress.ts";
 import { runPipeline } from "./pipeline.ts";
@@ -74,6 +82,20 @@ function progressText(stats: ImportStats, p: RunProgress): string {
     }`;
 }
 
+/** How the files are read: `--channel` (for formats that do not name it) and `--utc-offset`. */
+function readingOptions(p: Parsed): { channel: string | undefined; utcOffsetMinutes: number } {
+  const channelFlag = str(p, "channel");
+  let channel: string | undefined;
+  if (channelFlag !== undefined) {
+    const n = normalizeLogin(channelFlag);
+    if (!n.ok) throw new UsageError(`--channel: ${n.reason}`);
+    channel = n.value;
+  }
+  const offsetFlag = str(p, "utc-offset");
+  const utcOffsetMinutes = offsetFlag === undefined ? 0 : parseUtcOffset(offsetFlag);
+  return { channel, utcOffsetMinutes };
+}
+
 /** `import`. */
 export async function run(args: string[], io: CliIO): Promise<number> {
   const p = parseCommand(args, HELP, io, {
@@ -88,15 +110,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   if (p === null) return 0;
   if (p.positionals.length === 0) throw new UsageError("give at least one file or folder");
   const format = choice(p, "format", ["auto", ...IMPORT_FORMATS] as const);
-  const channelFlag = str(p, "channel");
-  let channel: string | undefined;
-  if (channelFlag !== undefined) {
-    const n = normalizeLogin(channelFlag);
-    if (!n.ok) throw new UsageError(`--channel: ${n.reason}`);
-    channel = n.value;
-  }
-  const offsetFlag = str(p, "utc-offset");
-  const utcOffsetMinutes = offsetFlag === undefined ? 0 : parseUtcOffset(offsetFlag);
+  const { channel, utcOffsetMinutes } = readingOptions(p);
   const batchSize = Math.max(1, Math.floor(numberFlag(p, "batch-size", 5000)));
   const region = regionFlag(p, io.env);
   const { dataDir, quiet } = p.common;

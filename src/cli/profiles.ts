@@ -75,60 +75,71 @@ async function subcommand(
     await requireMessageLog(dataDir, io, quiet);
   }
   switch (sub) {
-    case "show": {
-      const user = str(p, "user");
-      const channel = str(p, "channel");
-      if ((user === undefined) === (channel === undefined)) {
-        throw new UsageError("profiles show needs exactly one of --user NAME or --channel NAME");
-      }
-      const kind: ProfileKind = user !== undefined ? "user" : "channel";
-      // A user is a person: a login they used, or their Twitch user id (123, id:123).
-      const asId = kind === "user" && /^(id:|#)?\d+$/i.test(user!.trim());
-      const n = asId
-        ? { ok: true as const, value: user!.trim() }
-        : normalizeLogin((user ?? channel)!);
-      if (!n.ok) throw new UsageError(`--${kind}: ${n.reason}`);
-      let name = n.value;
-      if (kind === "user") {
-        await store.catchUp();
-        name = await personProfileName(store, n.value, await privacyFilter(store));
-      }
-      // Opted out or absent: NotFoundError, printed as "error: ..." with exit code 1.
-      io.out(jsonText(await readProfile(store, kind, name)));
-      return 0;
-    }
-    case "list": {
-      const onlyUsers = p.values.users === true;
-      const onlyChannels = p.values.channels === true;
-      if (onlyUsers && onlyChannels) throw new UsageError("give --users or --channels, not both");
-      const out: string[] = [];
-      if (!onlyUsers) {
-        for (const c of await listProfiles(store, "channel")) {
-          out.push(onlyChannels ? c : `channel ${c}`);
-        }
-      }
-      if (!onlyChannels) {
-        for (const u of await listProfiles(store, "user")) out.push(onlyUsers ? u : `user ${u}`);
-      }
-      io.out(out.map((l) => l + "\n").join(""));
-      return 0;
-    }
-    case "rebuild": {
-      const t0 = performance.now();
-      const r = await store.rebuild({ index: false });
-      if (!quiet) {
-        io.err(
-          `profiles: rebuilt from ${r.folded} messages in ${
-            ((performance.now() - t0) / 1000).toFixed(1)
-          }s: ${r.profiles.users} user and ${r.profiles.channels} channel profiles written` +
-            (r.profiles.removed ? `, ${r.profiles.removed} stale removed` : "") +
-            (r.skipped ? `, ${r.skipped} log lines skipped (not message records)` : "") +
-            `\nprofiles: in ${profileDir(dataDir, "user")} and ${profileDir(dataDir, "channel")}\n`,
-        );
-      }
-      return 0;
-    }
+    case "show":
+      return await show(store, p, io);
+    case "list":
+      return await list(store, p, io);
+    case "rebuild":
+      return await rebuild(store, p, io);
     default:
       throw new UsageError(`unknown profiles subcommand "${sub}" (expected show, list or rebuild)`);
   }
+}
+
+/** `profiles show --user NAME | --channel NAME`: the profile as JSON. */
+async function show(store: Store, p: Parsed, io: CliIO): Promise<number> {
+  const user = str(p, "user");
+  const channel = str(p, "channel");
+  if ((user === undefined) === (channel === undefined)) {
+    throw new UsageError("profiles show needs exactly one of --user NAME or --channel NAME");
+  }
+  const kind: ProfileKind = user !== undefined ? "user" : "channel";
+  // A user is a person: a login they used, or their Twitch user id (123, id:123).
+  const asId = kind === "user" && /^(id:|#)?\d+$/i.test(user!.trim());
+  const n = asId ? { ok: true as const, value: user!.trim() } : normalizeLogin((user ?? channel)!);
+  if (!n.ok) throw new UsageError(`--${kind}: ${n.reason}`);
+  let name = n.value;
+  if (kind === "user") {
+    await store.catchUp();
+    name = await personProfileName(store, n.value, await privacyFilter(store));
+  }
+  // Opted out or absent: NotFoundError, printed as "error: ..." with exit code 1.
+  io.out(jsonText(await readProfile(store, kind, name)));
+  return 0;
+}
+
+/** `profiles list [--users | --channels]`: one name a line, channels first. */
+async function list(store: Store, p: Parsed, io: CliIO): Promise<number> {
+  const onlyUsers = p.values.users === true;
+  const onlyChannels = p.values.channels === true;
+  if (onlyUsers && onlyChannels) throw new UsageError("give --users or --channels, not both");
+  const out: string[] = [];
+  if (!onlyUsers) {
+    for (const c of await listProfiles(store, "channel")) {
+      out.push(onlyChannels ? c : `channel ${c}`);
+    }
+  }
+  if (!onlyChannels) {
+    for (const u of await listProfiles(store, "user")) out.push(onlyUsers ? u : `user ${u}`);
+  }
+  io.out(out.map((l) => l + "\n").join(""));
+  return 0;
+}
+
+/** `profiles rebuild`: every profile from the log; what it did on stderr. */
+async function rebuild(store: Store, p: Parsed, io: CliIO): Promise<number> {
+  const { dataDir, quiet } = p.common;
+  const t0 = performance.now();
+  const r = await store.rebuild({ index: false });
+  if (!quiet) {
+    io.err(
+      `profiles: rebuilt from ${r.folded} messages in ${
+        ((performance.now() - t0) / 1000).toFixed(1)
+      }s: ${r.profiles.users} user and ${r.profiles.channels} channel profiles written` +
+        (r.profiles.removed ? `, ${r.profiles.removed} stale removed` : "") +
+        (r.skipped ? `, ${r.skipped} log lines skipped (not message records)` : "") +
+        `\nprofiles: in ${profileDir(dataDir, "user")} and ${profileDir(dataDir, "channel")}\n`,
+    );
+  }
+  return 0;
 }

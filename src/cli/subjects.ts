@@ -125,7 +125,11 @@ async function load(args: string[], io: CliIO): Promise<number> {
   if (p === null) return 0;
   const path = required(p, "path");
   const region = regionFlag(p, io.env);
-  if (p.values.network !== true) await Deno.permissions.revoke({ name: "net" });
+  // Least privilege: no network unless asked for (or a PostgreSQL store, which chat presence
+  // reads when the new subjects are enriched).
+  if (p.values.network !== true && p.common.databaseUrl === undefined) {
+    await Deno.permissions.revoke({ name: "net" });
+  }
   const { quiet, dataDir } = p.common;
   // The CSV parser and libphonenumber load for this subcommand only.
   const { loadSubjectsFile } = await import("../subjects/loading.ts");

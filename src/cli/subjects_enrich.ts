@@ -75,6 +75,7 @@ async function runAndReport(
   const summary = await enrichSubjects(subjects, {
     dataDir: common.dataDir,
     fixturesDir: common.fixturesDir,
+    ...(common.databaseUrl !== undefined ? { databaseUrl: common.databaseUrl } : {}),
     registry,
     network: options.network ?? false,
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,

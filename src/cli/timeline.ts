@@ -9,7 +9,7 @@ import { csvRow } from "../export/csv.ts";
 import { parseTimeBound } from "../query/search.ts";
 import { type TimelineEntry, type TimelineStream, timelineStream } from "../query/timeline.ts";
 import { openStore } from "../store/store.ts";
-import { choice, COMMON_HELP, intFlag, parseCommand, required, str } from "./args.ts";
+import { choice, COMMON_HELP, intFlag, parseCommand, required, storeConfig, str } from "./args.ts";
 import type { CliIO } from "./io.ts";
 import { columns, printable } from "./table.ts";
 
@@ -77,8 +77,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   }
   const context = intFlag(p, "context", { min: 0, max: 1000, default: 0 })!;
   const limit = intFlag(p, "limit", { min: 1 });
-  const { dataDir } = p.common;
-  const store = await openStore({ dataDir });
+  const store = await openStore(storeConfig(p.common));
   try {
     // Logins and renames come from the rollups: bring them up to date when no monitor writes.
     await store.catchUp();

@@ -8,7 +8,7 @@ import { UsageError } from "../errors.ts";
 import { toCsv } from "../export/csv.ts";
 import { findUsers } from "../query/users.ts";
 import { openStore } from "../store/store.ts";
-import { choice, COMMON_HELP, intFlag, parseCommand, subcommandHelp } from "./args.ts";
+import { choice, COMMON_HELP, intFlag, parseCommand, storeConfig, subcommandHelp } from "./args.ts";
 import type { CliIO } from "./io.ts";
 import { columns } from "./table.ts";
 
@@ -45,7 +45,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   }
   const format = choice(p, "format", ["table", "json", "csv"]);
   const limit = intFlag(p, "limit", { min: 1, default: 20 })!;
-  const store = await openStore({ dataDir: p.common.dataDir });
+  const store = await openStore(storeConfig(p.common));
   let found;
   try {
     await store.catchUp();

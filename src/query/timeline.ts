@@ -176,6 +176,76 @@ function eventEntry(e: ChatEvent): TimelineEntry | null {
   }
 }
 
+/** Renames: each login of `person` after the first, from when it was first seen. */
+function renameEntries(person: Person, q: TimelineQuery): TimelineEntry[] {
+  const out: TimelineEntry[] = [];
+  for (let i = 1; i < person.logins.length; i++) {
+    const prev = person.logins[i - 1]!;
+    const next = person.logins[i]!;
+    if (!inWindow(next.first_seen, q)) continue;
+    out.push({
+      ts: next.first_seen,
+      kind: "rename",
+      channel: null,
+      user_name: next.login,
+      message_id: null,
+      text: `${prev.login} -> ${next.login}`,
+      detail: { from: prev.login, to: next.login, last_seen_as_before: prev.last_seen },
+    });
+  }
+  return out;
+}
+
+/**
+ * The entries of the events about `person` in the window and in served channels. A CLEARMSG
+ * naming a login that was someone else's at its time is theirs only when it deleted one of
+ * their messages: known once that message is read (it comes before); such entries are added
+ * to `undecided`.
+ */
+function eventEntries(
+  events: readonly ChatEvent[],
+  about: { person: Person; dir: IdentityDirectory; q: TimelineQuery; privacy: PrivacyFilter },
+  undecided: Set<TimelineEntry>,
+): TimelineEntry[] {
+  const { person, dir, q, privacy } = about;
+  const out: TimelineEntry[] = [];
+  for (const e of events) {
+    if (!inWindow(e.ts, q) || !privacy.allows(null, e.channel)) continue;
+    const mine = eventPerson(e, dir) === person.key;
+    if (!mine && e.kind !== "clearmsg") continue;
+    const entry = eventEntry(e);
+    if (entry === null) continue;
+    out.push(entry);
+    if (!mine) undecided.add(entry);
+  }
+  return out;
+}
+
+/**
+ * The `n` messages before and after each of `mine` (the person's messages) in its channel:
+ * other people's, in served channels, as context entries (marked when deleted).
+ */
+async function contextEntries(
+  store: Store,
+  mine: readonly TimelineEntry[],
+  n: number,
+  o: { person: Person; privacy: PrivacyFilter; withMessages: boolean },
+): Promise<TimelineEntry[]> {
+  const anchors = mine.filter((e) => e.kind === "message").map((e) => ({
+    channel: e.channel!,
+    ts: e.ts,
+    message_id: e.message_id!,
+  }));
+  const ids = new Set(anchors.map((a) => a.message_id));
+  const context = (await store.around(anchors, n)).filter((m) =>
+    !ids.has(m.message_id) && !belongs(m, o.person) && o.privacy.allows(m.user_name, m.channel)
+  );
+  const ctxDeleted = await store.deletions(context.map((m) => m.message_id));
+  return context.map((m) =>
+    messageEntry(m, "context", ctxDeleted.get(m.message_id), o.withMessages)
+  );
+}
+
 /**
  * A person's timeline, oldest first, produced as it is read: their messages come from the
  * store's person index in time order (without whole records unless `messages`), and the few
@@ -201,34 +271,9 @@ export async function timelineStream(
   });
   const deleted = new Map<string, string>();
   for (const e of events) if (e.kind === "clearmsg") deleted.set(e.target_message_id, e.ts);
-  const others: TimelineEntry[] = [];
-  // Renames: each login after the first, from when it was first seen.
-  for (let i = 1; i < person.logins.length; i++) {
-    const prev = person.logins[i - 1]!;
-    const next = person.logins[i]!;
-    if (!inWindow(next.first_seen, q)) continue;
-    others.push({
-      ts: next.first_seen,
-      kind: "rename",
-      channel: null,
-      user_name: next.login,
-      message_id: null,
-      text: `${prev.login} -> ${next.login}`,
-      detail: { from: prev.login, to: next.login, last_seen_as_before: prev.last_seen },
-    });
-  }
-  // A CLEARMSG naming a login that was someone else's at its time is theirs only when it
-  // deleted one of their messages: known once that message is read (it comes before).
+  const others: TimelineEntry[] = renameEntries(person, q);
   const undecided = new Set<TimelineEntry>();
-  for (const e of events) {
-    if (!inWindow(e.ts, q) || !privacy.allows(null, e.channel)) continue;
-    const mine = eventPerson(e, dir) === person.key;
-    if (!mine && e.kind !== "clearmsg") continue;
-    const entry = eventEntry(e);
-    if (entry === null) continue;
-    others.push(entry);
-    if (!mine) undecided.add(entry);
-  }
+  for (const e of eventEntries(events, { person, dir, q, privacy }, undecided)) others.push(e);
   // The deleted messages that turn out to be theirs, as their messages are read.
   const watch = new Set<string>();
   for (const e of others) if (e.kind === "deleted") watch.add(e.message_id!);
@@ -256,19 +301,8 @@ export async function timelineStream(
   for await (const batch of ownEntries) for (const e of batch) mine.push(e);
   const rest = others.filter((e) => decided(e, undecided, theirs));
   if (n > 0) {
-    const anchors = mine.filter((e) => e.kind === "message").map((e) => ({
-      channel: e.channel!,
-      ts: e.ts,
-      message_id: e.message_id!,
-    }));
-    const ids = new Set(anchors.map((a) => a.message_id));
-    const context = (await store.around(anchors, n)).filter((m) =>
-      !ids.has(m.message_id) && !belongs(m, person) && privacy.allows(m.user_name, m.channel)
-    );
-    const ctxDeleted = await store.deletions(context.map((m) => m.message_id));
-    for (const m of context) {
-      const at = ctxDeleted.get(m.message_id);
-      rest.push(messageEntry(m, "context", at, withMessages));
+    for (const e of await contextEntries(store, mine, n, { person, privacy, withMessages })) {
+      rest.push(e);
     }
   }
   const all = merge(mine, rest.sort(compareEntries));

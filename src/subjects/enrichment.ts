@@ -58,8 +58,13 @@ export interface EnrichOptions {
   timeoutMs?: number;
   /** @default the system clock */
   clock?: Clock;
-  /** Where providers read profiles from. @default the store of `dataDir` (opened for the run) */
+  /**
+   * Where providers read profiles from. @default the store of `dataDir` and `databaseUrl`
+   * (opened for the run)
+   */
   store?: Store;
+  /** The PostgreSQL store's URL, when `store` is not given. @default the embedded store */
+  databaseUrl?: string;
   /** For providers that need keys. @default nothing set */
   env?: Env;
   /** Aborting stops the run: nothing more is started and unfinished subjects are not written. */
@@ -244,7 +249,10 @@ export async function enrichSubjects(
     }
     selected = all.filter((p) => names.includes(p.name));
   }
-  const store = options.store ?? await openStore({ dataDir: options.dataDir });
+  const store = options.store ?? await openStore({
+    dataDir: options.dataDir,
+    ...(options.databaseUrl !== undefined ? { databaseUrl: options.databaseUrl } : {}),
+  });
   try {
     return await enrichWith(store, subjects, options, selected);
   } finally {

@@ -21,9 +21,11 @@
  * @module
  */
 import { OpenAPIHono, z } from "@hono/zod-openapi";
-import { type ApiEnv, registerApi } from "./api.ts";
+import { registerApi } from "./api.ts";
+import type { ApiEnv } from "./api/route_env.ts";
 import { httpError } from "./http_errors.ts";
-import { isPagePath, registerPages, sendPage } from "./pages.ts";
+import { isPagePath, registerPages } from "./pages.ts";
+import { sendPage } from "./pages/send_page.ts";
 import { docsView, errorView } from "./render/info_views.ts";
 import { accessControl, securityHeaders } from "./security.ts";
 import type { Workspace } from "./workspace.ts";

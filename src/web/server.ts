@@ -42,10 +42,11 @@ export interface RunningServer extends AsyncDisposable {
 /** The smallest token length accepted: a token is a secret, not a password to remember. */
 export const MIN_TOKEN_LENGTH = 16;
 
-/** Starts serving; throws UsageError when a non-loopback host has no (good) token. */
-export async function startServer(o: ServerOptions): Promise<RunningServer> {
-  const host = o.host ?? "127.0.0.1";
-  const token = o.token ?? null;
+/**
+ * Who may reach the server: a token, when configured, is long enough to be a secret; a host
+ * that is not loopback needs one. Throws UsageError otherwise.
+ */
+function checkExposure(host: string, token: string | null): void {
   if (token !== null && token.length < MIN_TOKEN_LENGTH) {
     throw new UsageError(`OSINT_API_TOKEN must be at least ${MIN_TOKEN_LENGTH} characters`);
   }
@@ -55,6 +56,13 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
         "the port could read the data otherwise",
     );
   }
+}
+
+/** Starts serving; throws UsageError when a non-loopback host has no (good) token. */
+export async function startServer(o: ServerOptions): Promise<RunningServer> {
+  const host = o.host ?? "127.0.0.1";
+  const token = o.token ?? null;
+  checkExposure(host, token);
   const workspace = o.workspace ??
     openWorkspace(
       await openStore({

@@ -107,144 +107,188 @@ const DEFAULT_COUNT_CAP = 500;
  * same cost one read until a monitor stores something.
  */
 export function openWorkspace(raw: Store, options: WorkspaceOptions = {}): Workspace {
-  const fresh = new Freshness(raw, options.catchUpMs ?? 1000);
-  const store = fresh.store;
-  const dataDir = store.dataDir;
-  const countCap = options.countCap ?? DEFAULT_COUNT_CAP;
-  const listTtl = options.listTtlMs ?? 2000;
-  let privacy: Promise<PrivacyFilter> | null = null;
-  const allowed = async (): Promise<PrivacyFilter> => {
-    privacy ??= privacyFilter(store);
-    const p = await privacy;
+  return new StoreWorkspace(raw, options);
+}
+
+/** The {@link Workspace} over a Store: the query layer's answers, reused while they hold. */
+class StoreWorkspace implements Workspace {
+  readonly dataDir: string;
+  readonly location: string;
+  readonly countCap: number;
+  #store: Store;
+  #privacy: Promise<PrivacyFilter> | null = null;
+  #pages: MessagePages;
+  #summaries: ProfileSummaries;
+  #profiles: ProfileReads;
+  #hitRows: HitRows;
+  #follower: Follower;
+
+  constructor(raw: Store, options: WorkspaceOptions) {
+    const fresh = new Freshness(raw, options.catchUpMs ?? 1000);
+    this.#store = fresh.store;
+    this.dataDir = this.#store.dataDir;
+    this.location = raw.location;
+    this.countCap = options.countCap ?? DEFAULT_COUNT_CAP;
+    const allowed = () => this.#allowed();
+    this.#pages = new MessagePages(fresh, allowed);
+    this.#summaries = new ProfileSummaries(fresh, options.listTtlMs ?? 2000);
+    this.#profiles = new ProfileReads(fresh);
+    this.#hitRows = new HitRows(fresh, allowed);
+    this.#follower = new Follower(this.#store, allowed, options.pollMs ?? 250);
+  }
+
+  /** The privacy filter, brought up to date with the opt-out list. */
+  async #allowed(): Promise<PrivacyFilter> {
+    this.#privacy ??= privacyFilter(this.#store);
+    const p = await this.#privacy;
     await p.refresh();
     return p;
-  };
-  const pages = new MessagePages(fresh, allowed);
-  const summaries = new ProfileSummaries(fresh, listTtl);
-  const profiles = new ProfileReads(fresh);
-  const hitRows = new HitRows(fresh, allowed);
-  const follower = new Follower(store, allowed, options.pollMs ?? 250);
+  }
 
-  return {
-    dataDir,
-    location: raw.location,
-    countCap,
-    searchMessages(o, offset, options = {}) {
-      return pages.page(o, offset, options);
-    },
-    async searchEvents(o, offset) {
-      const { kind, ...rest } = o;
-      if (
-        kind !== undefined && kind !== "usernotice" && kind !== "clearmsg" && kind !== "clearchat"
-      ) {
-        throw new UsageError(`--kind must be usernotice, clearmsg or clearchat, got "${kind}"`);
-      }
-      const q = buildQuery(rest, Date.now(), "events");
-      const p = await allowed();
-      // The event log is small: the store counts every match.
-      const page = await searchEvents(
-        store,
-        { ...q, ...(offset > 0 ? { offset } : {}), ...(kind ? { kind } : {}) },
-        { privacy: p },
-      );
-      return {
-        items: page.events,
-        offset,
-        limit: q.limit,
-        total: page.total,
-        exact: true,
-      };
-    },
-    listProfiles(kind, o) {
-      return summaries.page(kind, o);
-    },
-    async userProfile(name) {
-      const n = login(name, "user");
-      // Whether someone opted out is not the web's to tell: not served is not found.
-      if (!(await allowed()).allows(n, "")) throw new NotFoundError(noProfile("user", n));
-      return await profiles.get("user", n, (v) => {
-        const r = UserProfileSchema.safeParse(v);
-        return r.success ? r.data : null;
-      });
-    },
-    async channelProfile(name) {
-      const n = login(name, "channel");
-      if (!(await allowed()).allows(null, n)) throw new NotFoundError(noProfile("channel", n));
-      return await profiles.get("channel", n, (v) => {
-        const r = ChannelProfileSchema.safeParse(v);
-        return r.success ? r.data : null;
-      });
-    },
-    async subjects() {
-      return await subjectSummaries(dataDir, await hitRows.rows());
-    },
-    async subjectReport(ref) {
-      const found = await resolveSubject(await readSubjects(dataDir), ref);
-      if (!found) return null;
-      await store.catchUp();
-      return await buildReport(store, found.key);
-    },
-    async hits(o) {
-      let subject: string | undefined;
-      if (o.subject !== undefined) {
-        const subjects = await readSubjects(dataDir);
-        const found = await resolveSubject(subjects, o.subject);
-        if (!found) throw new NotFoundError(`subject: no loaded subject "${o.subject}"`);
-        subject = found.key;
-      }
-      const since = o.since === undefined
-        ? undefined
-        : new Date(parseTimeBound(o.since, "--since", Date.now())).toISOString();
-      return await hitRows.rows({
-        ...(subject !== undefined ? { subject } : {}),
-        ...(since !== undefined ? { since } : {}),
-        limit: o.limit ?? 50,
-      });
-    },
-    async optout() {
-      return (await readPrivacy(store)).optout;
-    },
-    async setOptout(change) {
-      const norm = (names: string[] | undefined, kind: string) =>
-        (names ?? []).map((n) => login(n, kind));
-      const r = await updatePrivacy(store, {
-        add: change.add,
-        users: norm(change.users, "user"),
-        channels: norm(change.channels, "channel"),
-      });
-      summaries.clear();
-      profiles.clear();
-      return { optout: r.file.optout, changed: r.changed };
-    },
-    async timeline(o) {
-      const user = personRef(o.user);
-      // Logins and renames come from the rollups (as the CLI, which catches up first).
-      await store.catchUp();
-      const t = await timeline(store, {
-        user,
-        context: o.context ?? 0,
-        ...timeWindow(o),
-        ...(o.limit !== undefined ? { limit: o.limit } : {}),
-      }, { privacy: await allowed() });
-      if (t.opted_out) throw new NotFoundError(`no timeline for user "${user}"`);
-      return { person: t.person, entries: t.entries };
-    },
-    async neighbors(o) {
-      const user = personRef(o.user);
-      const r = await neighbors(store, { user, ...timeWindow(o), limit: o.limit ?? 20 }, {
-        privacy: await allowed(),
-      });
-      if (r.opted_out) throw new NotFoundError(`no contacts for user "${user}"`);
-      return r;
-    },
-    follow(signal) {
-      return follower.subscribe(signal);
-    },
-    async close() {
-      follower.close();
-      await store.close();
-    },
-  };
+  searchMessages(
+    o: SearchOptions,
+    offset: number,
+    options: { total?: boolean } = {},
+  ): Promise<Page<ShownMessage>> {
+    return this.#pages.page(o, offset, options);
+  }
+
+  async searchEvents(
+    o: SearchOptions & { kind?: string },
+    offset: number,
+  ): Promise<Page<ChatEvent>> {
+    const { kind, ...rest } = o;
+    if (
+      kind !== undefined && kind !== "usernotice" && kind !== "clearmsg" && kind !== "clearchat"
+    ) {
+      throw new UsageError(`--kind must be usernotice, clearmsg or clearchat, got "${kind}"`);
+    }
+    const q = buildQuery(rest, Date.now(), "events");
+    const p = await this.#allowed();
+    // The event log is small: the store counts every match.
+    const page = await searchEvents(
+      this.#store,
+      { ...q, ...(offset > 0 ? { offset } : {}), ...(kind ? { kind } : {}) },
+      { privacy: p },
+    );
+    return {
+      items: page.events,
+      offset,
+      limit: q.limit,
+      total: page.total,
+      exact: true,
+    };
+  }
+
+  listProfiles(
+    kind: ProfileKind,
+    o: { sort: ProfileSort; order: "asc" | "desc"; offset: number; limit: number },
+  ): Promise<Page<ProfileSummary>> {
+    return this.#summaries.page(kind, o);
+  }
+
+  async userProfile(name: string): Promise<UserProfile> {
+    const n = login(name, "user");
+    // Whether someone opted out is not the web's to tell: not served is not found.
+    if (!(await this.#allowed()).allows(n, "")) throw new NotFoundError(noProfile("user", n));
+    return await this.#profiles.get("user", n, (v) => {
+      const r = UserProfileSchema.safeParse(v);
+      return r.success ? r.data : null;
+    });
+  }
+
+  async channelProfile(name: string): Promise<ChannelProfile> {
+    const n = login(name, "channel");
+    if (!(await this.#allowed()).allows(null, n)) {
+      throw new NotFoundError(noProfile("channel", n));
+    }
+    return await this.#profiles.get("channel", n, (v) => {
+      const r = ChannelProfileSchema.safeParse(v);
+      return r.success ? r.data : null;
+    });
+  }
+
+  async subjects(): Promise<SubjectSummary[]> {
+    return await subjectSummaries(this.dataDir, await this.#hitRows.rows());
+  }
+
+  async subjectReport(ref: string): Promise<SubjectReport | null> {
+    const found = await resolveSubject(await readSubjects(this.dataDir), ref);
+    if (!found) return null;
+    await this.#store.catchUp();
+    return await buildReport(this.#store, found.key);
+  }
+
+  async hits(o: { subject?: string; since?: string; limit?: number }): Promise<HitRow[]> {
+    let subject: string | undefined;
+    if (o.subject !== undefined) {
+      const subjects = await readSubjects(this.dataDir);
+      const found = await resolveSubject(subjects, o.subject);
+      if (!found) throw new NotFoundError(`subject: no loaded subject "${o.subject}"`);
+      subject = found.key;
+    }
+    const since = o.since === undefined
+      ? undefined
+      : new Date(parseTimeBound(o.since, "--since", Date.now())).toISOString();
+    return await this.#hitRows.rows({
+      ...(subject !== undefined ? { subject } : {}),
+      ...(since !== undefined ? { since } : {}),
+      limit: o.limit ?? 50,
+    });
+  }
+
+  async optout(): Promise<PrivacyFile["optout"]> {
+    return (await readPrivacy(this.#store)).optout;
+  }
+
+  async setOptout(
+    change: { add: boolean; users?: string[]; channels?: string[] },
+  ): Promise<{ optout: PrivacyFile["optout"]; changed: string[] }> {
+    const norm = (names: string[] | undefined, kind: string) =>
+      (names ?? []).map((n) => login(n, kind));
+    const r = await updatePrivacy(this.#store, {
+      add: change.add,
+      users: norm(change.users, "user"),
+      channels: norm(change.channels, "channel"),
+    });
+    this.#summaries.clear();
+    this.#profiles.clear();
+    return { optout: r.file.optout, changed: r.changed };
+  }
+
+  async timeline(
+    o: PersonWindow & { context?: number },
+  ): Promise<Pick<Timeline, "person" | "entries">> {
+    const user = personRef(o.user);
+    // Logins and renames come from the rollups (as the CLI, which catches up first).
+    await this.#store.catchUp();
+    const t = await timeline(this.#store, {
+      user,
+      context: o.context ?? 0,
+      ...timeWindow(o),
+      ...(o.limit !== undefined ? { limit: o.limit } : {}),
+    }, { privacy: await this.#allowed() });
+    if (t.opted_out) throw new NotFoundError(`no timeline for user "${user}"`);
+    return { person: t.person, entries: t.entries };
+  }
+
+  async neighbors(o: PersonWindow): Promise<Neighbors> {
+    const user = personRef(o.user);
+    const r = await neighbors(this.#store, { user, ...timeWindow(o), limit: o.limit ?? 20 }, {
+      privacy: await this.#allowed(),
+    });
+    if (r.opted_out) throw new NotFoundError(`no contacts for user "${user}"`);
+    return r;
+  }
+
+  follow(signal: AbortSignal): Promise<AsyncIterable<LiveItem>> {
+    return this.#follower.subscribe(signal);
+  }
+
+  async close(): Promise<void> {
+    this.#follower.close();
+    await this.#store.close();
+  }
 }
 
 /** The message of a profile that is not served. */

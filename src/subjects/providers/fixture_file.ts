@@ -27,85 +27,130 @@ export function lineColumn(text: string, offset: number): { line: number; column
  * only (after `JSON.parse` failed), because V8 no longer puts the position in its message.
  */
 export function jsonErrorOffset(text: string): number {
-  let i = 0;
-  const ws = () => {
-    while (i < text.length && " \t\n\r".includes(text[i]!)) i++;
-  };
-  const fail = (): never => {
-    throw i;
-  };
-  const literal = (word: string) => {
-    for (const ch of word) if (text[i++] !== ch) (i--, fail());
-  };
-  const string = () => {
-    i++; // opening quote
-    for (;;) {
-      if (i >= text.length) fail();
-      const c = text.charCodeAt(i);
-      if (c === 34) return void i++;
-      if (c < 32) fail();
-      if (c === 92) {
-        i++;
-        const e = text[i];
-        if (e === "u") {
-          for (let k = 1; k <= 4; k++) if (!/[0-9a-fA-F]/.test(text[i + k] ?? "")) (i += k, fail());
-          i += 5;
-        } else if (e !== undefined && '"\\/bfnrt'.includes(e)) i++;
-        else fail();
-      } else i++;
-    }
-  };
-  const number = () => {
-    const m = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
-    if (!m || m[0] === "-" || m[0] === "") fail();
-    i += m![0].length;
-  };
-  const value = (): void => {
-    ws();
-    const c = text[i];
-    if (c === "{") {
-      i++;
-      ws();
-      if (text[i] === "}") return void i++;
-      for (;;) {
-        ws();
-        if (text[i] !== '"') fail();
-        string();
-        ws();
-        if (text[i] !== ":") fail();
-        i++;
-        value();
-        ws();
-        if (text[i] === ",") i++;
-        else if (text[i] === "}") return void i++;
-        else fail();
-      }
-    } else if (c === "[") {
-      i++;
-      ws();
-      if (text[i] === "]") return void i++;
-      for (;;) {
-        value();
-        ws();
-        if (text[i] === ",") i++;
-        else if (text[i] === "]") return void i++;
-        else fail();
-      }
-    } else if (c === '"') string();
-    else if (c === "t") literal("true");
-    else if (c === "f") literal("false");
-    else if (c === "n") literal("null");
-    else if (c === "-" || (c !== undefined && c >= "0" && c <= "9")) number();
-    else fail();
-  };
+  const check = new JsonCheck(text);
   try {
-    value();
-    ws();
-    if (i < text.length) fail();
+    check.document();
     return -1;
   } catch (at) {
     if (typeof at === "number") return at;
     throw at;
+  }
+}
+
+/**
+ * A recursive-descent reader of JSON that only finds where it breaks: each method reads one
+ * construct from `#i` on and throws the offset of the first character that cannot be there.
+ */
+class JsonCheck {
+  #text: string;
+  #i = 0;
+
+  constructor(text: string) {
+    this.#text = text;
+  }
+
+  /** One value and nothing after it but whitespace. */
+  document(): void {
+    this.#value();
+    this.#ws();
+    if (this.#i < this.#text.length) this.#fail();
+  }
+
+  #fail(): never {
+    throw this.#i;
+  }
+
+  #ws(): void {
+    while (this.#i < this.#text.length && " \t\n\r".includes(this.#text[this.#i]!)) this.#i++;
+  }
+
+  #value(): void {
+    this.#ws();
+    const c = this.#text[this.#i];
+    if (c === "{") this.#object();
+    else if (c === "[") this.#array();
+    else if (c === '"') this.#string();
+    else if (c === "t") this.#literal("true");
+    else if (c === "f") this.#literal("false");
+    else if (c === "n") this.#literal("null");
+    else if (c === "-" || (c !== undefined && c >= "0" && c <= "9")) this.#number();
+    else this.#fail();
+  }
+
+  #object(): void {
+    const text = this.#text;
+    this.#i++;
+    this.#ws();
+    if (text[this.#i] === "}") return void this.#i++;
+    for (;;) {
+      this.#ws();
+      if (text[this.#i] !== '"') this.#fail();
+      this.#string();
+      this.#ws();
+      if (text[this.#i] !== ":") this.#fail();
+      this.#i++;
+      this.#value();
+      this.#ws();
+      if (text[this.#i] === ",") this.#i++;
+      else if (text[this.#i] === "}") return void this.#i++;
+      else this.#fail();
+    }
+  }
+
+  #array(): void {
+    const text = this.#text;
+    this.#i++;
+    this.#ws();
+    if (text[this.#i] === "]") return void this.#i++;
+    for (;;) {
+      this.#value();
+      this.#ws();
+      if (text[this.#i] === ",") this.#i++;
+      else if (text[this.#i] === "]") return void this.#i++;
+      else this.#fail();
+    }
+  }
+
+  #literal(word: string): void {
+    for (const ch of word) {
+      if (this.#text[this.#i] !== ch) this.#fail();
+      this.#i++;
+    }
+  }
+
+  #string(): void {
+    const text = this.#text;
+    this.#i++; // opening quote
+    for (;;) {
+      if (this.#i >= text.length) this.#fail();
+      const c = text.charCodeAt(this.#i);
+      if (c === 34) return void this.#i++;
+      if (c < 32) this.#fail();
+      if (c !== 92) {
+        this.#i++;
+        continue;
+      }
+      this.#i++;
+      const e = text[this.#i];
+      if (e === "u") {
+        for (let k = 1; k <= 4; k++) {
+          if (!/[0-9a-fA-F]/.test(text[this.#i + k] ?? "")) {
+            this.#i += k;
+            this.#fail();
+          }
+        }
+        this.#i += 5;
+      } else if (e !== undefined && '"\\/bfnrt'.includes(e)) this.#i++;
+      else this.#fail();
+    }
+  }
+
+  #number(): void {
+    const m = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(
+      this.#text.slice(this.#i, this.#i + 400),
+    );
+    if (!m || m[0] === "-" || m[0] === "") this.#fail();
+    this.#i += m![0].length;
   }
 }
 

@@ -93,6 +93,70 @@ export function retryAfterMs(header: string | null, now: number): number | undef
   return Number.isFinite(t) ? Math.max(0, t - now) : undefined;
 }
 
+/**
+ * Asks the endpoint whether the avatar exists (200 yes, 404 no), a request at a time per host,
+ * retrying after a 429 as Retry-After (or the doubling backoff) says, up to `max_retries`.
+ */
+async function askNetwork(
+  url: URL,
+  ctx: ProviderContext,
+  o: GravatarOptions,
+  rl: HostRateLimiter,
+): Promise<{ exists: boolean; http_status: number; attempts: number }> {
+  for (let attempt = 0;; attempt++) {
+    await rl.wait(url.host, ctx.signal);
+    const res = await requestStatus(url, ctx, o.request_timeout_ms);
+    if (res.status === 200) return { exists: true, http_status: 200, attempts: attempt + 1 };
+    if (res.status === 404) return { exists: false, http_status: 404, attempts: attempt + 1 };
+    if (res.status === 429) {
+      if (attempt >= o.max_retries) {
+        throw new NetworkError(`${url.host}: HTTP 429 (rate limited) after ${attempt + 1} tries`);
+      }
+      const now = ctx.clock.now();
+      const wait = retryAfterMs(res.headers.get("retry-after"), now) ??
+        o.backoff_ms * 2 ** attempt;
+      rl.holdUntil(url.host, now + wait);
+      continue;
+    }
+    throw new NetworkError(`${url.host}: unexpected HTTP ${res.status}`);
+  }
+}
+
+/**
+ * One GET of `url` within `timeoutMs` (or until the run is aborted), its body released: only
+ * the status and headers matter. A failure is a NetworkError naming the host.
+ */
+async function requestStatus(
+  url: URL,
+  ctx: ProviderContext,
+  timeoutMs: number,
+): Promise<Response> {
+  const ac = new AbortController();
+  const onAbort = () => ac.abort(ctx.signal.reason);
+  ctx.signal.addEventListener("abort", onAbort, { once: true });
+  const timer = setTimeout(
+    () => ac.abort(new NetworkError(`${url.host}: no answer within ${timeoutMs} ms`)),
+    timeoutMs,
+  );
+  try {
+    const res = await ctx.fetch(url, {
+      method: "GET",
+      redirect: "manual",
+      signal: ac.signal,
+      headers: { accept: "image/*" },
+    });
+    // Only the status matters; release the connection.
+    await res.body?.cancel().catch(() => {});
+    return res;
+  } catch (e) {
+    if (ac.signal.aborted && ac.signal.reason instanceof Error) throw ac.signal.reason;
+    throw new NetworkError(`${url.host}: ${e instanceof Error ? e.message : e}`, { cause: e });
+  } finally {
+    clearTimeout(timer);
+    ctx.signal.removeEventListener("abort", onAbort);
+  }
+}
+
 /** Creates the provider; each instance has its own rate limiter and fixture cache. */
 export function createGravatarLike(): Provider {
   let limiter: { clock: Clock; interval: number; limiter: HostRateLimiter } | undefined;
@@ -106,55 +170,6 @@ export function createGravatarLike(): Provider {
     }
     return limiter.limiter;
   };
-
-  async function askNetwork(
-    url: URL,
-    ctx: ProviderContext,
-    o: GravatarOptions,
-  ): Promise<{ exists: boolean; http_status: number; attempts: number }> {
-    const rl = limiterFor(ctx.clock, o.min_interval_ms);
-    for (let attempt = 0;; attempt++) {
-      await rl.wait(url.host, ctx.signal);
-      const ac = new AbortController();
-      const onAbort = () => ac.abort(ctx.signal.reason);
-      ctx.signal.addEventListener("abort", onAbort, { once: true });
-      const timer = setTimeout(
-        () =>
-          ac.abort(new NetworkError(`${url.host}: no answer within ${o.request_timeout_ms} ms`)),
-        o.request_timeout_ms,
-      );
-      let res: Response;
-      try {
-        res = await ctx.fetch(url, {
-          method: "GET",
-          redirect: "manual",
-          signal: ac.signal,
-          headers: { accept: "image/*" },
-        });
-        // Only the status matters; release the connection.
-        await res.body?.cancel().catch(() => {});
-      } catch (e) {
-        if (ac.signal.aborted && ac.signal.reason instanceof Error) throw ac.signal.reason;
-        throw new NetworkError(`${url.host}: ${e instanceof Error ? e.message : e}`, { cause: e });
-      } finally {
-        clearTimeout(timer);
-        ctx.signal.removeEventListener("abort", onAbort);
-      }
-      if (res.status === 200) return { exists: true, http_status: 200, attempts: attempt + 1 };
-      if (res.status === 404) return { exists: false, http_status: 404, attempts: attempt + 1 };
-      if (res.status === 429) {
-        if (attempt >= o.max_retries) {
-          throw new NetworkError(`${url.host}: HTTP 429 (rate limited) after ${attempt + 1} tries`);
-        }
-        const now = ctx.clock.now();
-        const wait = retryAfterMs(res.headers.get("retry-after"), now) ??
-          o.backoff_ms * 2 ** attempt;
-        rl.holdUntil(url.host, now + wait);
-        continue;
-      }
-      throw new NetworkError(`${url.host}: unexpected HTTP ${res.status}`);
-    }
-  }
 
   return {
     name: "gravatar_like",
@@ -181,7 +196,8 @@ export function createGravatarLike(): Provider {
         profile_url: `${base}/${h.sha256}`,
       };
       if (ctx.network) {
-        const r = await askNetwork(new URL(avatar), ctx, o);
+        const rl = limiterFor(ctx.clock, o.min_interval_ms);
+        const r = await askNetwork(new URL(avatar), ctx, o, rl);
         return { ...data, exists: r.exists, checked: "network", http_status: r.http_status };
       }
       const known = await knownHashes(resolveIn(ctx.fixturesDir, o.fixture));

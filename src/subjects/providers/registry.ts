@@ -94,6 +94,56 @@ function providersFromModule(mod: Record<string, unknown>): unknown[] {
 }
 
 /**
+ * What a config module exports as providers (not yet checked); an InputError naming the file
+ * when it cannot be loaded or exports none.
+ */
+async function exportedProviders(
+  path: string,
+  where: string,
+  specifier: string,
+): Promise<unknown[]> {
+  let mod: Record<string, unknown>;
+  try {
+    mod = await import(specifier);
+  } catch (e) {
+    throw new InputError(
+      path,
+      `${where}: cannot load: ${errorMessage(e)}`,
+      {
+        cause: e,
+      },
+    );
+  }
+  const found = providersFromModule(mod);
+  if (found.length === 0) {
+    throw new InputError(
+      path,
+      `${where}: exports no provider (export provider, providers or default)`,
+    );
+  }
+  return found;
+}
+
+/** Each provider's options in the config: for a provider of that name, and accepted by it. */
+function checkProviderOptions(
+  path: string,
+  providers: readonly Provider[],
+  options: Readonly<Record<string, unknown>>,
+): void {
+  for (const [name, opts] of Object.entries(options)) {
+    const p = providers.find((q) => q.name === name);
+    if (!p) throw new InputError(path, `options.${name}: no provider of that name`);
+    try {
+      p.checkOptions?.(opts);
+    } catch (e) {
+      throw new InputError(path, `options.${name}: ${e instanceof Error ? e.message : e}`, {
+        cause: e,
+      });
+    }
+  }
+}
+
+/**
  * Loads the registry: the built-ins plus the modules named in the config. Without
  * `configPath`, `<dataDir>/providers.json` is read when it exists. Any problem in the config
  * (syntax, a module that fails to load or exports no provider, a duplicate name, options for an
@@ -120,26 +170,7 @@ export async function loadRegistry(
   const configDir = dirname(resolve(path));
   for (const [i, module] of config.modules.entries()) {
     const where = `modules[${i}] (${module})`;
-    let mod: Record<string, unknown>;
-    try {
-      mod = await import(specifierFor(module, configDir));
-    } catch (e) {
-      throw new InputError(
-        path,
-        `${where}: cannot load: ${errorMessage(e)}`,
-        {
-          cause: e,
-        },
-      );
-    }
-    const found = providersFromModule(mod);
-    if (found.length === 0) {
-      throw new InputError(
-        path,
-        `${where}: exports no provider (export provider, providers or default)`,
-      );
-    }
-    for (const p of found) {
+    for (const p of await exportedProviders(path, where, specifierFor(module, configDir))) {
       try {
         assertProvider(p);
       } catch (e) {
@@ -152,16 +183,6 @@ export async function loadRegistry(
       origins[p.name] = module;
     }
   }
-  for (const [name, opts] of Object.entries(config.options)) {
-    const p = providers.find((q) => q.name === name);
-    if (!p) throw new InputError(path, `options.${name}: no provider of that name`);
-    try {
-      p.checkOptions?.(opts);
-    } catch (e) {
-      throw new InputError(path, `options.${name}: ${e instanceof Error ? e.message : e}`, {
-        cause: e,
-      });
-    }
-  }
+  checkProviderOptions(path, providers, config.options);
   return { providers, options: config.options, configPath: path, origins };
 }
