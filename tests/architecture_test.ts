@@ -4,7 +4,10 @@
  * appears without a comment saying why; the layers (kernel at `src/` root, analysis, sources,
  * the store, the query layer, features, views) import only what is below them; sources and the
  * runner reach the store only through its interface; only the store touches a database or joins
- * paths onto the data dir; the folders of `src/` import each other without cycles.
+ * paths onto the data dir; the folders of `src/` import each other without cycles; nothing
+ * outside the store reaches the embedded store's files or its logs (but what is listed with its
+ * reason); the CLI opens the Store the configuration names; no function of `src/` runs over 60
+ * lines but the listed ones, and the list only shrinks.
  */
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
 import { join, relative } from "node:path";
@@ -347,6 +350,9 @@ const MAX_FUNCTION_LINES = 60;
  * the test until it is cut (or, where it truly reads better whole, listed here with a reason).
  */
 const LONG_FUNCTIONS: readonly string[] = [
+  // Left (session 3) to the helpers who own these folders: the analysis, the import formats,
+  // the chat sources' transports and replay, the line reader, the store. An unnamed function
+  // is `enclosing > anonymous` (the body of a transaction or a Promise executor).
   "src/analysis/emote_ranges.ts: emoteNamesFromTag",
   "src/analysis/signals.ts: analyze",
   "src/analysis/signals/canonical_form.ts: canonicalize",
@@ -356,18 +362,15 @@ const LONG_FUNCTIONS: readonly string[] = [
   "src/analysis/signals/streamer_alias.ts: aliasesFor",
   "src/analysis/signals/target.ts: checkTarget",
   "src/chat/irc.ts: parseIrcLine",
-  "src/chat/live.ts: runSession",
   "src/chat/replay.ts: replaySource",
   "src/chat/replay.ts: replaySource > anonymous",
   "src/chat/transport.ts: openTcp",
   "src/chat/transport.ts: openWebSocket",
   "src/chat/transport.ts: openWebSocket > anonymous",
-  "src/chat/twitch.ts: privmsgDraft",
   "src/import/chat_downloader.ts: parseChatDownloaderItem",
   "src/import/json_stream.ts: jsonArrayRecords",
   "src/import/json_stream.ts: scan",
   "src/line_reader.ts: readLineBatches",
-  "src/privacy/forget.ts: forgetLocked",
   "src/store/embedded/derived.ts: openDerived",
   "src/store/embedded/derived_writer.ts: #catchUpMessages",
   "src/store/embedded/event_index.ts: catchUpEvents",

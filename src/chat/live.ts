@@ -285,62 +285,95 @@ function runSession(
   label: string,
   channels: string[],
 ): Promise<Outcome> {
-  const { config, queue, signal } = shared;
-  const clock = config.clock;
-  const scrub = (text: string) => scrubSecrets(text, shared.secrets);
-  return new Promise<Outcome>((resolveOutcome, rejectOutcome) => {
-    let transport: Transport | undefined;
-    let stopTicker: (() => void) | undefined;
-    let done = false;
-    const send = (line: string) => transport?.send(line + "\r\n");
-    const finish = (reason: string, fatal?: NetworkError) => {
-      if (done) return;
-      done = true;
-      session.close();
-      stopTicker?.();
-      signal.removeEventListener("abort", onAbort);
-      const settle = () => {
-        if (fatal) rejectOutcome(fatal);
-        else {
-          resolveOutcome({
-            reason: scrub(reason),
-            welcomed: session.welcomed,
-            joined: session.joined.size > 0,
-          });
-        }
-      };
-      if (transport) {
-        transport.close();
-        transport.closed.then(settle, settle);
-      } else settle();
-    };
+  return new Promise<Outcome>((resolve, reject) => {
+    new SessionRun(shared, setupOf(shared, index, label, channels), resolve, reject).start();
+  });
+}
+
+/**
+ * The state of one connection: its transport once open, the ticker that drives the session's
+ * timers, and the {@link LiveSession} that reads its lines. Finishing closes all three once,
+ * then settles the outcome when the transport has closed.
+ */
+class SessionRun {
+  #shared: Shared;
+  #session: LiveSession;
+  #resolve: (outcome: Outcome) => void;
+  #reject: (error: NetworkError) => void;
+  #transport: Transport | undefined;
+  #stopTicker: (() => void) | undefined;
+  #done = false;
+  #onAbort = () => this.#finish("stopped");
+
+  constructor(
+    shared: Shared,
+    setup: SessionSetup,
+    resolve: (outcome: Outcome) => void,
+    reject: (error: NetworkError) => void,
+  ) {
+    this.#shared = shared;
+    this.#resolve = resolve;
+    this.#reject = reject;
+    const send = (line: string) => this.#transport?.send(line + "\r\n");
     const io: SessionIO = {
       send,
-      emit: (item: ChatItem) => void queue.push(item),
-      join: (list) => void paceJoins(shared, list, send, () => done).catch(() => {}),
-      finish,
+      emit: (item: ChatItem) => void shared.queue.push(item),
+      join: (list) => void paceJoins(shared, list, send, () => this.#done).catch(() => {}),
+      finish: (reason, fatal) => this.#finish(reason, fatal),
     };
-    const session = new LiveSession(setupOf(shared, index, label, channels), io, clock.now());
-    const onAbort = () => finish("stopped");
-    signal.addEventListener("abort", onAbort, { once: true });
+    this.#session = new LiveSession(setup, io, shared.config.clock.now());
+  }
 
+  /** Opens the transport; the session starts once it is open. */
+  start(): void {
+    const { config, signal } = this.#shared;
+    const clock = config.clock;
+    signal.addEventListener("abort", this.#onAbort, { once: true });
     openTransport(config.server, {
-      onData: (text, whole) => session.data(text, whole, clock.now()),
-      onClose: (reason) => finish(`connection lost (${reason})`),
+      onData: (text, whole) => this.#session.data(text, whole, clock.now()),
+      onClose: (reason) => this.#finish(`connection lost (${reason})`),
     }, signal).then(
-      (t) => {
-        if (done) {
-          t.close();
-          return;
-        }
-        transport = t;
-        session.open();
-        const tickMs = Math.max(10, Math.min(config.pingIntervalMs, config.pongTimeoutMs) / 4);
-        stopTicker = every(clock, tickMs, () => session.tick(clock.now()));
-      },
-      (error) => finish(errorMessage(error)),
+      (t) => this.#opened(t),
+      (error) => this.#finish(errorMessage(error)),
     );
-  });
+  }
+
+  #opened(t: Transport): void {
+    if (this.#done) {
+      t.close();
+      return;
+    }
+    const { config } = this.#shared;
+    const clock = config.clock;
+    this.#transport = t;
+    this.#session.open();
+    const tickMs = Math.max(10, Math.min(config.pingIntervalMs, config.pongTimeoutMs) / 4);
+    this.#stopTicker = every(clock, tickMs, () => this.#session.tick(clock.now()));
+  }
+
+  #finish(reason: string, fatal?: NetworkError): void {
+    if (this.#done) return;
+    this.#done = true;
+    const session = this.#session;
+    session.close();
+    this.#stopTicker?.();
+    this.#shared.signal.removeEventListener("abort", this.#onAbort);
+    const settle = () => {
+      if (fatal) this.#reject(fatal);
+      else {
+        this.#resolve({
+          reason: scrubSecrets(reason, this.#shared.secrets),
+          welcomed: session.welcomed,
+          joined: session.joined.size > 0,
+        });
+      }
+    };
+    const transport = this.#transport;
+    if (transport) {
+      transport.close();
+      transport.closed.then(settle, settle);
+    } else settle();
+  }
 }
 
 function duration(ms: number): string {

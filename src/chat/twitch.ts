@@ -147,19 +147,7 @@ function privmsgDraft(
   const action = emptyAction || raw.startsWith(ACTION_START);
   const text = emptyAction ? "" : stripAction(raw);
 
-  const [
-    id,
-    sentTs,
-    userId,
-    displayName,
-    emotes,
-    badges,
-    bits,
-    firstMsg,
-    replyId,
-    replyLogin,
-    replyUserId,
-  ] = picked;
+  const [id, sentTs, userId, , emotes] = picked;
   const ts = sentTime(sentTs, receivedAtMs);
   const warning = timeWarning;
   const messageId = id ? id.slice(0, 128) : messageIdFor(channel, ts, userName, text);
@@ -184,6 +172,18 @@ function privmsgDraft(
       emotes: emoteNamesFromTag(emotes, text),
       source: "twitch-irc",
     };
+  addTagFields(draft, action);
+  const tooLong = oversizedDraft(draft);
+  if (tooLong !== undefined) return invalid(`PRIVMSG ${tooLong}: dropped`);
+  return warning === undefined ? { kind: "message", draft } : { kind: "message", draft, warning };
+}
+
+/**
+ * The draft's optional fields from the PRIVMSG's tags in {@link picked} (and `/me`), in the
+ * order of the Message schema, which is the order they are written to disk.
+ */
+function addTagFields(draft: MessageDraft, action: boolean): void {
+  const [, , , displayName, , badges, bits, firstMsg, replyId, replyLogin, replyUserId] = picked;
   if (displayName) draft.display_name = displayName;
   if (action) draft.action = true;
   if (replyId) {
@@ -196,9 +196,6 @@ function privmsgDraft(
   }
   if (badges) draft.badges = badgeList(badges);
   if (firstMsg === "1") draft.first_msg = true;
-  const tooLong = oversizedDraft(draft);
-  if (tooLong !== undefined) return invalid(`PRIVMSG ${tooLong}: dropped`);
-  return warning === undefined ? { kind: "message", draft } : { kind: "message", draft, warning };
 }
 
 function usernotice(line: IrcLine, receivedAtMs: number): TwitchMeaning {

@@ -209,7 +209,6 @@ async function forgetLocked(
 ): Promise<ForgetSummary> {
   const dataDir = store.dataDir;
   const dryRun = options.dryRun === true;
-  const hooks = options.hooks ?? {};
   const rule = compileRule(selector);
   const summary = emptySummary(dryRun);
 
@@ -246,18 +245,7 @@ async function forgetLocked(
   summary.nothing = !changed;
 
   // 3. Derived data, presence and reports, only when something changed.
-  if (!dryRun && changed) {
-    if (hooks.rebuildDerived) summary.derived = await hooks.rebuildDerived(dataDir);
-    else summary.derived = "skipped";
-    if (summary.derived === "rebuilt" && hooks.refreshPresence) {
-      await hooks.refreshPresence(dataDir, remainingSubjects);
-    }
-    if (hooks.regenerateReports) {
-      summary.reports = (await hooks.regenerateReports(dataDir, remainingSubjects)).map((p) =>
-        relative(dataDir, p)
-      );
-    }
-  }
+  if (!dryRun && changed) await runHooks(dataDir, options.hooks ?? {}, remainingSubjects, summary);
   if (summary.derived === "monitor") {
     summary.notes.push(
       "a running monitor holds the index: it rebuilds the index and profiles from the rewritten log at its next write",
@@ -267,6 +255,29 @@ async function forgetLocked(
   // 4. The check: the names, and for retention whatever is still older than the cutoff.
   if (!dryRun) await checkRemaining(store, rule, summary, found);
   return summary;
+}
+
+/**
+ * What follows a forget that changed something, as the hooks say: derived data rebuilt (or
+ * left to a running monitor), chat presence refreshed after a rebuild, the remaining reports
+ * regenerated; recorded in `summary`.
+ */
+async function runHooks(
+  dataDir: string,
+  hooks: ForgetHooks,
+  remainingSubjects: readonly Subject[],
+  summary: ForgetSummary,
+): Promise<void> {
+  if (hooks.rebuildDerived) summary.derived = await hooks.rebuildDerived(dataDir);
+  else summary.derived = "skipped";
+  if (summary.derived === "rebuilt" && hooks.refreshPresence) {
+    await hooks.refreshPresence(dataDir, remainingSubjects);
+  }
+  if (hooks.regenerateReports) {
+    summary.reports = (await hooks.regenerateReports(dataDir, remainingSubjects)).map((p) =>
+      relative(dataDir, p)
+    );
+  }
 }
 
 /**
