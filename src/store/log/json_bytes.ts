@@ -26,6 +26,9 @@
 
 const encoder = new TextEncoder();
 const HEX = "0123456789abcdef";
+/** The encoded keys kept (`"key":`), and how many at most (objects used as maps have many). */
+const keyBytes = new Map<string, Uint8Array>();
+const MAX_KEYS = 256;
 /** Deeper values go through `JSON.stringify` (which also reports a cycle as it would). */
 const MAX_DEPTH = 64;
 
@@ -154,12 +157,29 @@ export class JsonBytes {
       if (t === "undefined" || t === "function" || t === "symbol") continue;
       if (!first) this.byte(44); // ,
       first = false;
-      this.#string(k);
-      this.byte(58); // :
+      this.#key(k);
       if (!this.#value(e, depth + 1)) return false;
     }
     this.byte(125); // }
     return true;
+  }
+
+  /** Writes `"k":`, from the bytes kept for the keys met before (records share a few keys). */
+  #key(k: string): void {
+    const bytes = keyBytes.get(k);
+    if (bytes === undefined) {
+      const start = this.#pos;
+      this.#string(k);
+      this.byte(58); // :
+      if (keyBytes.size >= MAX_KEYS) keyBytes.clear();
+      keyBytes.set(k, this.#buf.slice(start, this.#pos));
+      return;
+    }
+    this.#room(bytes.length);
+    const buf = this.#buf;
+    let p = this.#pos;
+    for (let i = 0; i < bytes.length; i++) buf[p++] = bytes[i]!;
+    this.#pos = p;
   }
 
   /** Writes an ASCII string that needs no escape. */
