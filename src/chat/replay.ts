@@ -89,29 +89,8 @@ function parseLine(
   line: number,
   nowMs: number,
 ): Parsed {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    return {
-      where: whereOf(file, line),
-      reason: `bad JSON (${(e as Error).message.split("\n")[0]})`,
-    };
-  }
-  let fl: FixtureLine;
-  if (isPlainFixtureLine(json)) {
-    fl = json;
-  } else {
-    const r = FixtureLine.safeParse(json);
-    if (!r.success) {
-      const issue = r.error.issues[0]!;
-      return {
-        where: whereOf(file, line, issue.path.length ? issue.path.join(".") : "line"),
-        reason: issue.message,
-      };
-    }
-    fl = r.data;
-  }
+  const fl = readFixtureJson(text, file, line);
+  if (fl instanceof LineProblem) return fl;
   // The file's channel is normalized already: a line that spells it so needs no work.
   if (fl.channel !== channel) {
     const ch = normalizeLogin(fl.channel);
@@ -145,6 +124,32 @@ function parseLine(
   const tooLong = oversizedDraft(draft);
   if (tooLong !== undefined) return { where: whereOf(file, line, "text"), reason: tooLong };
   return { draft, ms: ts.ms };
+}
+
+/** What is wrong with a line (a class: a line's own JSON can hold any keys, never this). */
+class LineProblem {
+  constructor(readonly where: string, readonly reason: string) {}
+}
+
+/** The line as a {@link FixtureLine}, or the problem with it (bad JSON, a field's type). */
+function readFixtureJson(text: string, file: string, line: number): FixtureLine | LineProblem {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    return new LineProblem(
+      whereOf(file, line),
+      `bad JSON (${(e as Error).message.split("\n")[0]})`,
+    );
+  }
+  if (isPlainFixtureLine(json)) return json;
+  const r = FixtureLine.safeParse(json);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  return new LineProblem(
+    whereOf(file, line, issue.path.length ? issue.path.join(".") : "line"),
+    issue.message,
+  );
 }
 
 /** `file:line` (or `file` alone for line 0), and `: field` when one is named. */

@@ -202,36 +202,8 @@ export class JsonBytes {
     for (let i = 0; i < n; i++) {
       const c = s.charCodeAt(i);
       if (c < 0x80) {
-        if (c >= 0x20 && c !== 34 && c !== 92) {
-          buf[p++] = c;
-        } else {
-          buf[p++] = 92; // backslash
-          switch (c) {
-            case 34:
-              buf[p++] = 34;
-              break;
-            case 92:
-              buf[p++] = 92;
-              break;
-            case 8:
-              buf[p++] = 98; // b
-              break;
-            case 9:
-              buf[p++] = 116; // t
-              break;
-            case 10:
-              buf[p++] = 110; // n
-              break;
-            case 12:
-              buf[p++] = 102; // f
-              break;
-            case 13:
-              buf[p++] = 114; // r
-              break;
-            default:
-              p = unicodeEscape(buf, p, c);
-          }
-        }
+        if (c >= 0x20 && c !== 34 && c !== 92) buf[p++] = c;
+        else p = escapeAscii(buf, p, c);
       } else if (c < 0x800) {
         buf[p++] = 0xc0 | (c >> 6);
         buf[p++] = 0x80 | (c & 0x3f);
@@ -257,6 +229,36 @@ export class JsonBytes {
     }
     buf[p++] = 34;
     this.#pos = p;
+  }
+}
+
+/** Writes the escape of ASCII character `c` (a quote, a backslash, a control) at `p`. */
+function escapeAscii(buf: Uint8Array, p: number, c: number): number {
+  buf[p++] = 92; // backslash
+  switch (c) {
+    case 34:
+      buf[p++] = 34;
+      return p;
+    case 92:
+      buf[p++] = 92;
+      return p;
+    case 8:
+      buf[p++] = 98; // b
+      return p;
+    case 9:
+      buf[p++] = 116; // t
+      return p;
+    case 10:
+      buf[p++] = 110; // n
+      return p;
+    case 12:
+      buf[p++] = 102; // f
+      return p;
+    case 13:
+      buf[p++] = 114; // r
+      return p;
+    default:
+      return unicodeEscape(buf, p, c);
   }
 }
 
