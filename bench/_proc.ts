@@ -7,6 +7,11 @@
 export interface Measured {
   wallMs: number;
   peakRssMb: number | null;
+  /**
+   * CPU time (user + system, sampled from /proc every 50 ms, so the last 50 ms may be missed) of
+   * the child's main thread and of all its other threads (workers, GC helpers, I/O), in ms.
+   */
+  cpuMs: { main: number; other: number };
   code: number;
   stdout: string;
   stderr: string;
@@ -19,6 +24,28 @@ async function vmHwmKb(pid: number): Promise<number | null> {
     return m ? Number(m[1]) : null;
   } catch {
     return null;
+  }
+}
+
+/** Clock ticks a second of /proc's CPU times (USER_HZ, 100 on Linux). */
+const TICKS_PER_SECOND = 100;
+
+/** CPU ticks (user + system) of each thread of `pid`, added into `into` (the last seen per tid). */
+async function threadTicks(pid: number, into: Map<number, number>): Promise<void> {
+  try {
+    for await (const entry of Deno.readDir(`/proc/${pid}/task`)) {
+      try {
+        const stat = await Deno.readTextFile(`/proc/${pid}/task/${entry.name}/stat`);
+        // Fields after the command name (which may hold spaces): state is the first, utime the
+        // 12th, stime the 13th.
+        const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        into.set(Number(entry.name), Number(rest[11]) + Number(rest[12]));
+      } catch {
+        // The thread ended between the listing and the read.
+      }
+    }
+  } catch {
+    // The process has ended.
   }
 }
 
@@ -38,10 +65,12 @@ export async function measure(
   }).spawn();
   let peak: number | null = null;
   let running = true;
+  const ticks = new Map<number, number>();
   const sampler = (async () => {
     while (running) {
       const kb = await vmHwmKb(child.pid);
       if (kb !== null) peak = Math.max(peak ?? 0, kb);
+      await threadTicks(child.pid, ticks);
       await new Promise((r) => setTimeout(r, 50));
     }
   })();
@@ -50,9 +79,16 @@ export async function measure(
   const wallMs = performance.now() - t0;
   running = false;
   await sampler;
+  let main = 0, other = 0;
+  for (const [tid, t] of ticks) {
+    if (tid === child.pid) main += t;
+    else other += t;
+  }
+  const ms = 1000 / TICKS_PER_SECOND;
   return {
     wallMs,
     peakRssMb: peak === null ? null : Math.round(peak / 1024),
+    cpuMs: { main: main * ms, other: other * ms },
     code: out.code,
     stdout: new TextDecoder().decode(out.stdout),
     stderr: new TextDecoder().decode(out.stderr),

@@ -6,9 +6,9 @@
  * `import --format irc` and `import --format twitchdownloader`, first log-only, then with the
  * index and profiles on. Prints rates and the ratio of each import to the replay of the same
  * messages in the same run (targets: >= 100,000 msg/s log-only; within 1.2x of the replay with
- * derived state on).
+ * derived state on), and the CPU each spent per message on its main thread and on the others.
  *
- *   deno run -A bench/import.ts [--count 1000000] [--channels 4] [--log-only] [--keep]
+ *   deno run -A bench/import.ts [--count 1000000] [--channels 4] [--log-only|--derived-only] [--keep]
  *   deno run -A bench/import.ts --inputs-only DIR [--count N]   (only writes the inputs, to profile)
  *   deno run -A bench/import.ts --inputs DIR [--tree PATH]      (reuses them; runs PATH's CLI)
  */
@@ -24,6 +24,7 @@ const { values } = parseArgs({
     count: { type: "string", default: "1000000" },
     channels: { type: "string", default: "4" },
     "log-only": { type: "boolean", default: false },
+    "derived-only": { type: "boolean", default: false },
     keep: { type: "boolean", default: false },
     "inputs-only": { type: "string" },
     inputs: { type: "string" },
@@ -163,7 +164,7 @@ console.log(
       (inputs.tdBytes / 1e6).toFixed(0)
     } MB; CLI of ${tree}`,
 );
-const modes = values["log-only"] ? [true] : [true, false];
+const modes = values["log-only"] ? [true] : values["derived-only"] ? [false] : [true, false];
 for (const logOnly of modes) {
   const flag = logOnly ? ["--log-only"] : [];
   const label = logOnly ? "log only" : "index and profiles on";
@@ -194,12 +195,15 @@ for (const logOnly of modes) {
     dir("td"),
     count,
   );
+  // CPU per message, of the main thread (sources, analysis, log) and of the others (index and
+  // profile writers, GC helpers): tells which side a difference in rate comes from.
+  const us = (ms: number) => (ms * 1000 / count).toFixed(1);
   const line = (name: string, m: Measured) =>
     `    ${name.padEnd(44)} ${perSecond(count, m.wallMs).padStart(10)} (${
       (m.wallMs / 1000).toFixed(2)
     } s, peak RSS ${m.peakRssMb} MB, ${
       (replay.wallMs / m.wallMs).toFixed(2)
-    } of the replay's rate)`;
+    } of the replay's rate; CPU µs/msg main ${us(m.cpuMs.main)}, other ${us(m.cpuMs.other)})`;
   console.log(
     `  ${label}:\n` +
       line("chat run --offline --speed 0 (baseline)", replay) + "\n" +

@@ -91,6 +91,9 @@ export function normalizeTimestamp(input: unknown): Normalized {
   return r.ok ? ok(r.value) : r;
 }
 
+/** `000` to `999`: the milliseconds of a stored timestamp. */
+const MS_DIGITS = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, "0"));
+
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 function digits(s: string, at: number, n: number): number {
@@ -103,18 +106,34 @@ function digits(s: string, at: number, n: number): number {
   return v;
 }
 
+/** Milliseconds of the fraction digits in `s` from `from` to `to` (cut past 3), or -1. */
+function fractionMs(s: string, from: number, to: number): number {
+  let v = 0;
+  for (let i = from; i < from + 3; i++) {
+    const c = i < to ? s.charCodeAt(i) - 48 : 0;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return digits(s, from, to - from) < 0 ? -1 : v;
+}
+
 /**
- * Epoch ms of a UTC timestamp already in the stored form (`YYYY-MM-DDTHH:MM:SS[.mmm]Z`), or -1.
- * Arithmetic only: ingest reads hundreds of thousands a second, and most are in this form.
+ * Epoch ms of a UTC timestamp in the stored form (`YYYY-MM-DDTHH:MM:SS.mmmZ`) or close to it (no
+ * fraction, or 1 to 9 digits of it, as TwitchDownloader's `2024-03-10T18:00:01.25Z`; digits past
+ * the milliseconds are cut, as everywhere), or -1. Arithmetic only: ingest and imports read
+ * hundreds of thousands a second, and most are in these forms.
  */
 function canonicalMs(s: string): number {
   const len = s.length;
-  if ((len !== 24 && len !== 20) || s.charCodeAt(len - 1) !== 90 /* Z */) return -1;
-  if (s[4] !== "-" || s[7] !== "-" || s[10] !== "T" || s[13] !== ":" || s[16] !== ":") return -1;
-  if (len === 24 && s[19] !== ".") return -1;
+  if (len < 20 || len === 21 || len > 30 || s.charCodeAt(len - 1) !== 90 /* Z */) return -1;
+  if (
+    s.charCodeAt(4) !== 45 /* - */ || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 /* T */ ||
+    s.charCodeAt(13) !== 58 /* : */ || s.charCodeAt(16) !== 58
+  ) return -1;
+  if (len > 20 && s.charCodeAt(19) !== 46 /* . */) return -1;
   const y = digits(s, 0, 4), mo = digits(s, 5, 2), d = digits(s, 8, 2);
   const h = digits(s, 11, 2), mi = digits(s, 14, 2), sec = digits(s, 17, 2);
-  const ms = len === 24 ? digits(s, 20, 3) : 0;
+  const ms = len > 20 ? fractionMs(s, 20, len - 1) : 0;
   if (y < 1970 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59) return -1;
   if (sec < 0 || sec > 59 || ms < 0) return -1;
   const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
@@ -154,7 +173,7 @@ export function parseTimestamp(
     if (fast >= 0) {
       return {
         ok: true,
-        value: input.length === 24 ? input : `${input.slice(0, 19)}.000Z`,
+        value: input.length === 24 ? input : `${input.slice(0, 19)}.${MS_DIGITS[fast % 1000]}Z`,
         ms: fast,
       };
     }

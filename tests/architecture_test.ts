@@ -368,8 +368,6 @@ const LONG_FUNCTIONS: readonly string[] = [
   "src/chat/transport.ts: openWebSocket",
   "src/chat/transport.ts: openWebSocket > anonymous",
   "src/import/chat_downloader.ts: parseChatDownloaderItem",
-  "src/import/json_stream.ts: jsonArrayRecords",
-  "src/import/json_stream.ts: scan",
   "src/line_reader.ts: readLineBatches",
   "src/store/embedded/derived.ts: openDerived",
   "src/store/embedded/derived_writer.ts: #catchUpMessages",

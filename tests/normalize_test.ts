@@ -199,3 +199,33 @@ Deno.test("parseTimestamp() agrees with a calendar check on any date-shaped stri
     { numRuns: 1000 },
   );
 });
+
+Deno.test("parseTimestamp() reads 1 to 9 digits of a fraction as the general path does (milliseconds, cut)", () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 0, max: MAX_MS }),
+      fc.integer({ min: 1, max: 9 }),
+      fc.stringMatching(/^\d{6}$/),
+      (ms, k, more) => {
+        const iso = isoFromMs(ms);
+        const fraction = (iso.slice(20, 23) + more).slice(0, k);
+        const input = `${iso.slice(0, 19)}.${fraction}Z`;
+        const cut = ms - (ms % 1000) + Number(fraction.padEnd(3, "0").slice(0, 3));
+        const r = parseTimestamp(input);
+        assert.deepEqual(r, { ok: true, value: isoFromMs(cut), ms: cut });
+        // The same time with a space for the T goes the general way (Date.parse): it agrees.
+        assert.deepEqual(parseTimestamp(input.replace("T", " ")), r);
+      },
+    ),
+    { numRuns: 2000 },
+  );
+  for (
+    const bad of [
+      "2025-09-02T12:34:56.Z",
+      "2025-09-02T12:34:56.1234567890Z",
+      "2025-09-02T12:34:56.1a3Z",
+    ]
+  ) {
+    assert.equal(parseTimestamp(bad).ok, false, bad);
+  }
+});

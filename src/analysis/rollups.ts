@@ -37,6 +37,11 @@ function before(a: Stamp, b: Stamp): boolean {
   return a.ts > b.ts || (a.ts === b.ts && a.mid < b.mid);
 }
 
+/** {@link before} of the stamp (`ts`, `mid`), without making it. */
+function stampBefore(ts: string, mid: string, b: Stamp): boolean {
+  return ts > b.ts || (ts === b.ts && mid < b.mid);
+}
+
 /** Aggregates shared by users and channels. */
 export interface CommonState {
   message_count: number;
@@ -173,23 +178,25 @@ function foldCommon(s: CommonState, m: Message, f: Facets): void {
 /** Folds one message (by this person) into a user rollup. */
 export function foldUser(s: UserState, m: Message, f: Facets): void {
   foldCommon(s, m, f);
-  const at = { ts: m.ts, mid: m.message_id };
+  // Stamps are made only where one is kept (most messages replace none): one fold per message.
+  const { ts, message_id: mid } = m;
   bump(s.per_channel, m.channel);
   const use = s.logins.get(m.user_name);
-  if (!use) s.logins.set(m.user_name, { first: m.ts, last: at, count: 1 });
+  if (!use) s.logins.set(m.user_name, { first: ts, last: { ts, mid }, count: 1 });
   else {
     use.count++;
-    if (m.ts < use.first) use.first = m.ts;
-    if (before(at, use.last)) use.last = at;
+    if (ts < use.first) use.first = ts;
+    if (stampBefore(ts, mid, use.last)) use.last = { ts, mid };
   }
   if (m.display_name !== undefined) s.display_names.add(m.display_name);
-  if (m.user_id !== null && (s.user_id === null || before(at, s.user_id.at))) {
-    s.user_id = { value: m.user_id, at };
+  if (m.user_id !== null && (s.user_id === null || stampBefore(ts, mid, s.user_id.at))) {
+    s.user_id = { value: m.user_id, at: { ts, mid } };
   }
   if (
-    m.display_name !== undefined && (s.display_name === null || before(at, s.display_name.at))
+    m.display_name !== undefined &&
+    (s.display_name === null || stampBefore(ts, mid, s.display_name.at))
   ) {
-    s.display_name = { value: m.display_name, at };
+    s.display_name = { value: m.display_name, at: { ts, mid } };
   }
   for (const sig of m.signals ?? []) {
     if (sig.kind !== "relationship") continue;
@@ -292,9 +299,11 @@ export function mergeUserStates(states: readonly UserState[]): UserState {
 export function foldChannel(s: ChannelState, m: Message, f: Facets): void {
   foldCommon(s, m, f);
   bump(s.users, m.user_name);
+  // Most messages carry no signal: nothing more to allocate for them.
+  if (m.signals === undefined || m.signals.length === 0) return;
   const at = { ts: m.ts, mid: m.message_id };
   const seen = new Set<string>();
-  for (const sig of m.signals ?? []) {
+  for (const sig of m.signals) {
     if (sig.kind !== "relationship" || sig.target === null) continue;
     // One message is one piece of evidence per target, however many rules fired.
     if (seen.has(sig.target)) continue;

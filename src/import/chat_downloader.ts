@@ -15,7 +15,7 @@ import { hashId, messageIdFor } from "../analysis/message_id.ts";
 import { emoteNamesFromTag } from "../analysis/emote_ranges.ts";
 import type { ChatSource, MessageDraft } from "../chat/source.ts";
 import { isoFromMs } from "../normalize.ts";
-import { openBytes } from "./input.ts";
+import { openReusedChunks } from "./input.ts";
 import { jsonArrayRecords } from "./json_stream.ts";
 import {
   at,
@@ -226,7 +226,7 @@ export async function* readChatDownloaderFile(
   ctx: FileContext,
 ): AsyncGenerator<Outcome[]> {
   const channel = ctx.channel.require(path, "chat-downloader files do not name the channel");
-  for await (const batch of jsonArrayRecords(await openBytes(path), { arrayKey: null })) {
+  for await (const batch of jsonArrayRecords(await openReusedChunks(path), { arrayKey: null })) {
     yield batch.map((r) => {
       if ("error" in r) return problem(r.error, `${path}:record ${r.record}`);
       const o = parseChatDownloaderItem(r.value, channel);

@@ -15,7 +15,7 @@ import { messageIdFor } from "../analysis/message_id.ts";
 import { emoteNamesFromTag } from "../analysis/emote_ranges.ts";
 import type { ChatSource, MessageDraft } from "../chat/source.ts";
 import { readLineBatches } from "../line_reader.ts";
-import { openBytes, readHead } from "./input.ts";
+import { openBytes, openReusedChunks, readHead } from "./input.ts";
 import { jsonArrayRecords } from "./json_stream.ts";
 import { parseIrcLogLine } from "./irc_log.ts";
 import {
@@ -143,7 +143,9 @@ export async function* readJustlogFile(path: string, ctx: FileContext): AsyncGen
   const ndjson = head.startsWith("{") && !/^\{\s*"messages"\s*:/.test(head) &&
     /"(?:raw|username)"\s*:/.test(firstLine);
   if (head.startsWith("{") && !ndjson) {
-    for await (const batch of jsonArrayRecords(await openBytes(path), { arrayKey: "messages" })) {
+    for await (
+      const batch of jsonArrayRecords(await openReusedChunks(path), { arrayKey: "messages" })
+    ) {
       yield batch.map((r) => {
         const where = `${path}:record ${r.record}`;
         return "error" in r

@@ -4,14 +4,21 @@
  * IRC `id` tag), `created_at`, `commenter` (`_id`, `name` = login, `display_name`) and
  * `message` (`body`, `fragments` whose `emoticon` marks an emote, `emoticons` ranges in older
  * files, `user_badges`, `bits_spent`, `is_action`). Streamed: `embeddedData` (images) is
- * scanned, never held.
+ * scanned, never held; comments in the layout TwitchDownloader writes are read straight from
+ * their text (`twitchdownloader_comment.ts`), others by `JSON.parse`.
  *
  * @module
  */
 import { normalizeLogin, parseTimestamp } from "../normalize.ts";
 import type { ChatSource, MessageDraft } from "../chat/source.ts";
-import { openBytes } from "./input.ts";
+import { openReusedChunks } from "./input.ts";
 import { jsonArrayRecords } from "./json_stream.ts";
+import {
+  type CommentFields,
+  commentFields,
+  LaidOutComment,
+  readLaidOutComment,
+} from "./twitchdownloader_comment.ts";
 import {
   at,
   type FileContext,
@@ -43,23 +50,49 @@ export function streamerChannel(streamer: unknown): string | undefined {
   return undefined;
 }
 
-/** Emote names from `emoticons` ranges (code-point offsets, end inclusive) over `body`. */
-function emotesFromRanges(ranges: unknown[], body: string): string[] {
-  const points = Array.from(body);
-  const found: [number, string][] = [];
-  for (const r of ranges) {
-    const e = obj(r);
-    const begin = e?.begin;
-    const end = e?.end;
-    if (typeof begin !== "number" || typeof end !== "number" || begin < 0 || end < begin) continue;
-    const name = points.slice(begin, end + 1).join("");
-    if (name.trim()) found.push([begin, name]);
+/**
+ * The outcome of a comment's fields in `channel`: a message draft, or the first problem found
+ * (in the order `_id`, `created_at`, `commenter`, its name, `message.body`). Pure.
+ */
+export function commentOutcome(f: CommentFields, channel: string): Outcome {
+  const id = str(f.id);
+  if (!id) return problem("_id: missing");
+  const ts = parseTimestamp(f.createdAt);
+  if (!ts.ok) return problem(`created_at: ${ts.reason}`);
+  if (!f.hasCommenter) return problem("commenter: missing");
+  let user = normalizeLogin(str(f.name) ?? "");
+  if (!user.ok) {
+    const fromDisplay = normalizeLogin(str(f.displayName) ?? "");
+    if (!fromDisplay.ok) return problem(`commenter.name: ${user.reason}`);
+    user = fromDisplay;
   }
-  return found.sort((a, b) => a[0] - b[0]).map(([, n]) => n);
+  if (f.body === undefined) return problem("message.body: missing");
+  const userId = f.userId;
+  const draft: MessageDraft = {
+    ts: ts.value,
+    channel,
+    message_id: id.slice(0, 128),
+    user_id: typeof userId === "string" && userId
+      ? userId
+      : typeof userId === "number"
+      ? String(userId)
+      : null,
+    user_name: user.value,
+    text: f.body,
+    source: "import:twitchdownloader",
+  };
+  if (f.emotes !== undefined) draft.emotes = f.emotes;
+  const display = str(f.displayName);
+  if (display) draft.display_name = display;
+  if (f.isAction === true) draft.action = true;
+  const bits = f.bits;
+  if (typeof bits === "number" && Number.isSafeInteger(bits) && bits > 0) draft.bits = bits;
+  if (f.badges !== undefined) draft.badges = f.badges;
+  return { kind: "message", draft };
 }
 
 /**
- * One comment of a TwitchDownloader file, in `channel`. Pure.
+ * One comment of a TwitchDownloader file (its `JSON.parse`d value), in `channel`. Pure.
  *
  * @example
  * ```ts
@@ -74,64 +107,10 @@ function emotesFromRanges(ranges: unknown[], body: string): string[] {
  * ```
  */
 export function parseTwitchDownloaderComment(v: unknown, channel: string): Outcome {
-  const c = obj(v);
-  if (!c) return problem("a comment is not a JSON object");
-  const id = str(c._id);
-  if (!id) return problem("_id: missing");
-  const ts = parseTimestamp(c.created_at);
-  if (!ts.ok) return problem(`created_at: ${ts.reason}`);
-  const commenter = obj(c.commenter);
-  if (!commenter) return problem("commenter: missing");
-  let user = normalizeLogin(str(commenter.name) ?? "");
-  if (!user.ok) {
-    const fromDisplay = normalizeLogin(str(commenter.display_name) ?? "");
-    if (!fromDisplay.ok) return problem(`commenter.name: ${user.reason}`);
-    user = fromDisplay;
-  }
-  const message = obj(c.message);
-  const body = str(message?.body);
-  if (message === undefined || body === undefined) return problem("message.body: missing");
-  const userId = commenter._id;
-  const draft: MessageDraft = {
-    ts: ts.value,
-    channel,
-    message_id: id.slice(0, 128),
-    user_id: typeof userId === "string" && userId
-      ? userId
-      : typeof userId === "number"
-      ? String(userId)
-      : null,
-    user_name: user.value,
-    text: body,
-    source: "import:twitchdownloader",
-  };
-  const fragments = message.fragments;
-  if (Array.isArray(fragments) && fragments.length > 0) {
-    const emotes: string[] = [];
-    for (const f of fragments) {
-      const fo = obj(f);
-      const text = str(fo?.text);
-      if (text && obj(fo?.emoticon) && text.trim()) emotes.push(text.trim());
-    }
-    draft.emotes = emotes;
-  } else if (Array.isArray(message.emoticons)) {
-    draft.emotes = emotesFromRanges(message.emoticons, body);
-  }
-  const display = str(commenter.display_name);
-  if (display) draft.display_name = display;
-  if (message.is_action === true) draft.action = true;
-  const bits = message.bits_spent;
-  if (typeof bits === "number" && Number.isSafeInteger(bits) && bits > 0) draft.bits = bits;
-  if (Array.isArray(message.user_badges) && message.user_badges.length > 0) {
-    const badges: string[] = [];
-    for (const b of message.user_badges) {
-      const bo = obj(b);
-      const name = str(bo?._id);
-      if (name) badges.push(`${name}/${str(bo?.version) ?? "1"}`);
-    }
-    if (badges.length) draft.badges = badges;
-  }
-  return { kind: "message", draft };
+  const fields = commentFields(v);
+  return fields === undefined
+    ? problem("a comment is not a JSON object")
+    : commentOutcome(fields, channel);
 }
 
 /** Reads one TwitchDownloader chat JSON file (gzipped or not). */
@@ -141,10 +120,12 @@ export async function* readTwitchDownloaderFile(
 ): AsyncGenerator<Outcome[]> {
   const head: Record<string, unknown> = {};
   let channel: string | undefined;
-  const records = jsonArrayRecords(await openBytes(path), {
+  const records = jsonArrayRecords(await openReusedChunks(path), {
     arrayKey: "comments",
     keep: ["streamer"],
     head,
+    // Comments in TwitchDownloader's own layout are read without JSON.parse.
+    element: readLaidOutComment,
   });
   for await (const batch of records) {
     if (channel === undefined) {
@@ -155,11 +136,16 @@ export async function* readTwitchDownloaderFile(
       } else channel = ctx.channel.require(path, "streamer names no Twitch login");
     }
     const ch = channel;
-    yield batch.map((r) => {
+    const outcomes = batch.map((r) => {
       if ("error" in r) return problem(r.error, `${path}:record ${r.record}`);
-      const o = parseTwitchDownloaderComment(r.value, ch);
+      const o = r.value instanceof LaidOutComment
+        ? commentOutcome(r.value, ch)
+        : parseTwitchDownloaderComment(r.value, ch);
       return o.kind === "problem" ? at(o, `${path}:record ${r.record}`) : o;
     });
+    // The parsed comments are done with: let them go before the outcomes are analysed.
+    batch.length = 0;
+    yield outcomes;
   }
   if (channel === undefined) {
     const named = streamerChannel(head.streamer);

@@ -107,7 +107,17 @@ Deno.test("detectSignals() never names the person addressed", () => {
   assert.deepEqual(targets("@sara is he dating you"), ["sara"]);
   assert.deepEqual(targets("@jess_fan he's dating jess tho", { channel: "bigtoast" }), ["jess"]);
   // "you" in a message to @someone is that person, not the streamer.
-  assert.equal(fires("@mike_d you and sara still together?"), false);
+  assert.equal(
+    fires("@mike_d you and sara still together? luna asked", { channel: "luna_plays" }),
+    false,
+  );
+  // ...and when the streamer is named in no known way, the one paired with "you" is read as the
+  // streamer's nickname: the independent writers label "@ashlee_xo did u and deezy get back
+  // together" (kickdrama_tv) as asking ashlee whether she is the streamer's partner.
+  assert.deepEqual(
+    targets("@ashlee_xo did u and deezy get back together", { channel: "kickdrama_tv" }),
+    ["ashlee_xo"],
+  );
   // ...but a message to the streamer keeps "you" as the streamer.
   assert.deepEqual(targets("@example_channel are you dating sara"), ["sara"]);
 });
@@ -221,10 +231,20 @@ Deno.test("detectSignals() returns schema-valid signals for any text", () => {
       for (const s of detectSignals(text, CH)) {
         assert.ok(Signal.safeParse(s).success, JSON.stringify(s));
         assert.ok(s.snippet.length <= 80);
-        if (s.target !== null) assert.match(s.target, /^[\p{Ll}\p{Lo}\p{N}_-]+$/u);
+        // A name, or a first name and a surname ("brooke taylor"), lowercased.
+        if (s.target !== null) {
+          assert.match(s.target, /^[\p{Ll}\p{Lo}\p{N}_-]+(?: [\p{Ll}\p{Lo}-]+)?$/u);
+        }
       }
     }),
   );
+});
+
+Deno.test("detectSignals() survives the counterexamples fast-check found", () => {
+  // "(n" reads ", and": a clause after the match with nothing after "and" (it threw).
+  assert.deepEqual(targets("he married(N"), [null]);
+  // A surname is letters: "A00" is no second name.
+  assert.deepEqual(targets("he married heb A00"), ["heb"]);
 });
 
 Deno.test("detectSignals() finds the question after unrelated digits", () => {
@@ -535,19 +555,21 @@ async function devSets(): Promise<Labelled[]> {
   return out;
 }
 
-// Floors under the figures on the dev sets, blind sets 1 to 5 folded in
+// Floors under the figures on the dev sets, blind sets 1 to 6 folded in
 // (`deno run -A bench/signals_eval.ts --no-cost --set tests/data/`): a change that loses ground
-// on any language fails here. Measured at (targets P/R, asked P/R) after blind set 5 was folded
-// in (session 5): en .969/.894 .981/.937, es .955/.818 .985/.890, pt .937/.792 .977/.875,
-// de .971/.748 .992/.863, fr .973/.837 .970/.890. The rules of round 4 were fitted to sets 1-4,
-// not to set 5, whose first-shot figures (and those of every earlier blind set) are in
+// on any language fails here. Measured at (targets P/R, asked P/R) after round 5 with blind set 6
+// folded in unfitted (session 6): en .964/.888 .982/.941, es .956/.889 .969/.940, pt .959/.879
+// .968/.904, de .943/.868 .994/.929, fr .978/.893 .956/.910. Round 5 fitted to blind sets 1-5
+// alone measured en .972/.914 .982/.946, es .963/.892 .985/.917, pt .966/.867 .985/.924,
+// de .980/.858 .993/.918, fr .980/.898 .971/.924: the floors went down only because blind set 6
+// joined, not because a rule lost ground. The first-shot figures on every blind set are in
 // tests/data/LABELLING.md: these floors guard against regressions, they are not the result.
 const FLOORS: Record<string, { tp: number; tr: number; ap: number; ar: number }> = {
-  en: { tp: 0.96, tr: 0.89, ap: 0.98, ar: 0.93 },
-  es: { tp: 0.95, tr: 0.81, ap: 0.98, ar: 0.88 },
-  pt: { tp: 0.93, tr: 0.79, ap: 0.97, ar: 0.87 },
-  de: { tp: 0.97, tr: 0.74, ap: 0.99, ar: 0.86 },
-  fr: { tp: 0.97, tr: 0.83, ap: 0.96, ar: 0.88 },
+  en: { tp: 0.96, tr: 0.88, ap: 0.98, ar: 0.94 },
+  es: { tp: 0.95, tr: 0.88, ap: 0.96, ar: 0.93 },
+  pt: { tp: 0.95, tr: 0.87, ap: 0.96, ar: 0.90 },
+  de: { tp: 0.94, tr: 0.86, ap: 0.99, ar: 0.92 },
+  fr: { tp: 0.97, tr: 0.89, ap: 0.95, ar: 0.90 },
 };
 
 Deno.test("detectSignals() holds its fitted figures on the dev sets, per language", async (t) => {

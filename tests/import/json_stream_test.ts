@@ -1,6 +1,7 @@
 import { assert, assertEquals, assertRejects } from "../support/assert.ts";
 import fc from "fast-check";
 import {
+  type ElementReader,
   jsonArrayRecords,
   type JsonRecord,
   JsonStreamError,
@@ -113,4 +114,38 @@ Deno.test("jsonArrayRecords() throws JsonStreamError on a truncated file or a wr
   await assertRejects(() => collect(pieces('[{"a":1}]'), "comments"), JsonStreamError);
   await assertRejects(() => collect(pieces('{"a":1}'), null), JsonStreamError);
   await assertRejects(() => collect(pieces(""), null), JsonStreamError);
+});
+
+/** A reader of elements laid out as `{"a":N}` exactly (N an integer), as a format's would be. */
+const readA: ElementReader = (text, at) => {
+  const m = /\{"a":(-?\d+)\}/y;
+  m.lastIndex = at;
+  const r = m.exec(text);
+  return r === null ? undefined : { value: { a: Number(r[1]) }, end: m.lastIndex };
+};
+
+Deno.test("jsonArrayRecords() with an element reader gives what JSON.parse gives, however the bytes are cut", async () => {
+  // Readable elements, others (spaced, another member, not an object), a malformed one, and
+  // an element the reader reads but followed by junk.
+  const text = `{"comments":[{"a":1},{"a":2}, {"a":3} ,{"a": 4},{"a":5,"b":1},"s",{"a":},` +
+    `{"a":6}x,{"a":7},{"a":${"9".repeat(60)}},{"a":8}],"streamer":{"login":"x"}}`;
+  const collectWith = async (chunks: Uint8Array[], element?: ElementReader) => {
+    const out: JsonRecord[] = [];
+    const options = { arrayKey: "comments", ...(element ? { element } : {}) };
+    for await (const batch of jsonArrayRecords(chunks, options)) out.push(...batch);
+    return out;
+  };
+  const plain = await collectWith(pieces(text));
+  assertEquals(plain.length, 11);
+  assert("error" in plain[6]! && plain[6].record === 7);
+  assert("error" in plain[7]! && plain[7].record === 8);
+  assertEquals(plain[10], { record: 11, value: { a: 8 } });
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(fc.integer({ min: 0, max: text.length }), { maxLength: 8 }),
+      async (cuts) => {
+        assertEquals(await collectWith(pieces(text, cuts), readA), plain);
+      },
+    ),
+  );
 });

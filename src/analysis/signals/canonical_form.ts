@@ -26,6 +26,13 @@ import {
 import { aliasesFor, guessStreamer } from "./streamer_alias.ts";
 import { addImpliedSubjects, rewritePhrases } from "./word_order.ts";
 
+/** After a name in "s" with no apostrophe, the words that make it a nickname, not a possessive. */
+const NICKNAME_S_NEXT =
+  /^(?:is|was|has|had|got|and|x|\+|=|&|dating|married|engaged|single|taken|still|just|really|and|w|with|broke|split|dumped|left|getting|gets|hes|shes)$/;
+
+/** What an "ex-" makes a former partner of. */
+const EX_OF = new Set(["gf", "bf", "wife", "husband", "fiance", "partner", "girl", "man", "bae"]);
+
 /** Hearts and a handshake that join two names: "paco ❤️ carla", "memo 🤝 ximena". */
 const HEART_JOIN = /^(?:❤️?|♥️?|🤝|💕|💞|💘|💑|💏)$/u;
 
@@ -129,6 +136,13 @@ export function canonicalize(text: string, ctx: SignalContext): Canon {
     }
     if (rw === undefined) return false;
     if (rw === "-") return true;
+    // "puis avec marie": without its accent, "marie" is married only after a verb of being.
+    if (
+      key === "marie" &&
+      !/^(?:is|are|was|were|not|been|be|has|have|already|still|now)$/.test(
+        pieces[pieces.length - 1]?.w ?? "",
+      )
+    ) return false;
     const flag = SUBJECTLESS[lang as Exclude<Lang, "en">].has(low) ||
         SUBJECTLESS[lang as Exclude<Lang, "en">].has(key)
       ? "pro"
@@ -149,6 +163,11 @@ export function canonicalize(text: string, ctx: SignalContext): Canon {
       HEART_JOIN.test(tok) && pieces.length > 0 && /^[@\p{L}]/u.test(tokens[ti + 1]?.[0] ?? "") &&
       !/^(?:\+|and)$/.test(pieces[pieces.length - 2]?.w ?? "")
     ) {
+      push("+", m);
+      continue;
+    }
+    // "kai <3 mira": the text heart joins two names too.
+    if (tok === "3" && text.charCodeAt(m.index - 1) === 60 && text.charCodeAt(m.index - 2) === 32) {
       push("+", m);
       continue;
     }
@@ -195,13 +214,23 @@ export function canonicalize(text: string, ctx: SignalContext): Canon {
       : low.endsWith("s")
       ? low.slice(0, -1)
       : "";
-    if (possStem && (aliases.has(possStem) || possStem === "streamer")) {
+    // "the other streamer's ex", "a streamer's gf": some streamer, not this one.
+    const someStreamer = possStem === "streamer" &&
+      NOT_THE_STREAMER.test(pieces[pieces.length - 1]?.w ?? "");
+    if (possStem && (aliases.has(possStem) || possStem === "streamer") && !someStreamer) {
       if (possStem === "streamer") takeDeterminer(pieces);
       push("STREAMER", m);
+      // "lils was engaged once", "tobs is engaged": without an apostrophe and before a verb,
+      // the "s" is a nickname's, not a possessive.
+      const next = lowered[ti + 1] ?? "";
+      if (!low.endsWith("'s") && possStem !== "streamer" && NICKNAME_S_NEXT.test(next)) continue;
       push("'s", m);
       continue;
     }
-    if (low === "streamer") {
+    // "maelle sort avec le streamer belge": once the streamer is named, "the streamer" after is
+    // another one.
+    const named = pieces.some((p) => p.w === "STREAMER" && p.raw.toLowerCase() !== "streamer");
+    if (low === "streamer" && !named) {
       // "the streamer", "is streamer dating": the streamer; "a streamer", "my fav streamer": not.
       const prev = pieces[pieces.length - 1]?.w ?? "";
       if (takeDeterminer(pieces) || !NOT_THE_STREAMER.test(prev)) {
@@ -213,6 +242,24 @@ export function canonicalize(text: string, ctx: SignalContext): Canon {
       push("@" + low, m, true);
       continue;
     }
+    // "ex-wife", "ex-gf", "ex-fründin", "ex-namorada": a former partner.
+    if (
+      /^ex[-–]/.test(low) &&
+      EX_OF.has(REWRITE.get(low.slice(3)) ?? lexicon?.get(low.slice(3)) ?? low.slice(3))
+    ) {
+      push("ex", m);
+      continue;
+    }
+    // "sa go", "la go de tom", "il a une go": French slang for a girlfriend, after a determiner.
+    if (
+      lang === "fr" && low === "go" &&
+      /^(?:his|your|my|a|the)$/.test(pieces[pieces.length - 1]?.w ?? "")
+    ) {
+      push("gf", m);
+      continue;
+    }
+    // "dejó a luli por sol": the Spanish "a" before a person object.
+    if (lang === "es" && low === "a" && pieces[pieces.length - 1]?.w === "left") continue;
     if (foreign(low, m)) continue;
     // "kuya migs ... po", "priya di", "bhai": titles and particles of respect around a name.
     if (HONORIFIC.test(low) || low === "di" && pieces[pieces.length - 1]?.w === "STREAMER") {
@@ -263,7 +310,13 @@ export function canonicalize(text: string, ctx: SignalContext): Canon {
     // "die story ist aber fake": "aber" inside a clause is "however", no clause boundary.
     for (let k = pieces.length - 1; k > 0; k--) {
       const prev = pieces[k - 1]!.w;
-      if (/^aber$/i.test(pieces[k]!.raw) && prev !== "," && prev !== "." && prev !== "?") {
+      // ("ich will nicht lästern aber er hat ne freundin": before a subject it is "but".)
+      const subject = /^(?:he|she|i|you|it|they|we|STREAMER|the|that)$/.test(
+        pieces[k + 1]?.w ?? "",
+      );
+      if (
+        /^aber$/i.test(pieces[k]!.raw) && prev !== "," && prev !== "." && prev !== "?" && !subject
+      ) {
         pieces.splice(k, 1);
       }
     }
@@ -290,7 +343,7 @@ export function canonicalize(text: string, ctx: SignalContext): Canon {
         /^freund/i.test(pieces[k]!.raw) &&
         /^(?:sein|seinem|seinen|bester|besten|ein|einem)$/i.test(pieces[k - 1]!.raw)
       ) {
-        pieces[k]!.w = "friend";
+        pieces[k]!.w = /(?:en|e)$/i.test(pieces[k]!.raw) ? "friends" : "friend";
       }
       // "seid ihr zwei ein paar?": "ihr" after "seid" is "you".
       if (/^ihr$/i.test(pieces[k]!.raw) && /^seid$/i.test(pieces[k - 1]!.raw)) {

@@ -95,12 +95,42 @@ export function atSentenceStart(canon: Canon, k: number): boolean {
   for (let i = k - 1; i >= 0; i--) {
     const w = canon.pieces[i]!.w;
     if (w === "?" || w === "." || w === "," || w === "but") return true;
+    // "sara was his ex and now tess is his gf": "and" after a relationship word opens a clause.
+    if (w === "and" && REL_CLOSE.has(canon.pieces[i - 1]?.w ?? "")) return true;
     // "i think sara is his gf": the speaker's opinion opens the sentence.
     if (
       w === "i" &&
       /^(?:think|heard|guess|bet|swear|believe|feel|mean)$/.test(canon.pieces[i + 1]?.w ?? "")
     ) continue;
+    // "i can confirm aiko is his gf", "people say split is dating mina", "dicen que...": what is
+    // said or known opens a clause of its own.
+    if (SAYS.has(w) && SAYER.has(canon.pieces[i - 1]?.w ?? "")) return true;
+    if (
+      w === "that" && (SAYS.has(canon.pieces[i - 1]?.w ?? "") || canon.pieces[i - 1]?.w === "true")
+    ) {
+      return true;
+    }
     if (!OPENER.has(w)) return false;
   }
   return true;
 }
+
+/** Relationship words that close a clause before "and". */
+const REL_CLOSE = new Set(
+  "gf bf wife husband fiance partner ex girl man together married engaged single taken dating"
+    .split(" "),
+);
+
+/** Verbs of saying and knowing whose complement is a clause of its own. */
+const SAYS = new Set(
+  ("say says said confirm confirmed think thought heard know knew swear bet guess believe " +
+    "reckon promise dice dicen dijo dizem disse diz dit disent sagt sagen sagte meinte " +
+    "weiß weiss sais sait sabe saben")
+    .split(" "),
+);
+/** Who may say it: the speaker, people in general, chat ("i can confirm", "people say"). */
+const SAYER = new Set(
+  ("i can could we people ppl everyone everybody they chat others some folks mods discord " +
+    "reddit twitter gente todos leute alle on tout")
+    .split(" "),
+);

@@ -25,6 +25,7 @@ import {
   NO_TARGET,
   NON_PERSON,
   PERSON_NOUN,
+  PERSON_WORDS,
   SEEING_OK,
   SUBJECT_WEIGHT,
 } from "./vocabulary.ts";
@@ -71,6 +72,31 @@ function readTarget(m: Match): TargetRead | Stop {
   if ((rel === "with" || rel === "w") && /(?:^| )who(?= |$)/.test(before)) {
     return { target: null, more: [], note: "asks who" };
   }
+  // "nicht mit kathi, sondern mit marie" corrects a name; "no está con el equipo, sino con la
+  // familia" corrects nothing about a partner.
+  if (rule.name === "correction") {
+    let c = m.relEnd + 1;
+    if (canon.pieces[c]?.w === "the") c++;
+    if (c >= canon.pieces.length || checkTarget(m.run, c).kind !== "name") {
+      return { guard: "other-sense", why: `"${rel} ${canon.pieces[c]?.w ?? ""}" is no partner` };
+    }
+  }
+  // "kai left mira for dead in that fight": the idiom, no partners.
+  if (
+    rule.name === "left-for" && m.gi.t2 && canon.pieces[pieceAt(canon, m.gi.t2[0])]?.w === "dead"
+  ) {
+    return { guard: "other-sense", why: `"left ... for dead" is an idiom` };
+  }
+  // "läuft da was zwischen dir und der sophie?", "there's something between them": asked, or said
+  // to be there; "something between kai and mira happened" is an event.
+  if (
+    rule.name === "between" && !m.isQuestion &&
+    !/(?:^| )(?:is|'s|there|has|have|got|something)$/.test(m.before)
+  ) return { guard: "other-sense", why: `"something between" here is an event, not a couple` };
+  // "karim il est avec qui maintenant?": "with who", asked after the verb.
+  if (/^(?:who|whom)$/.test(canon.pieces[pieceAt(canon, tGroup[0])]!.w)) {
+    return { target: null, more: [], note: "asks who" };
+  }
   let k = pieceAt(canon, tGroup[0]);
   // "namora a larissa", "hat er die kathi geheiratet": an article before a name.
   // Portuguese and German put articles before names; in Spanish and French "con la X", "avec
@@ -84,11 +110,27 @@ function readTarget(m: Match): TargetRead | Stop {
     !(canon.lang === "de" && /^\p{L}{4,}en$/u.test(named!)) &&
     (canon.lang === "pt" || canon.lang === "de" ||
       PERSON_REL.test(rel) && afterName !== "of" ||
+      // "fede dejó a la flor por la cami": a short first name before "for".
+      rule.name === "left-for" && CLIPPED_NAME.test(named!) && !NON_PERSON.has(named!) ||
       // "sigue con la cami?": a short clipped first name closing its clause.
       CLIPPED_NAME.test(named!) && /^(?:\?|\.|,|or|and|)$/.test(afterName) &&
         !NON_PERSON.has(named!))
   ) k++;
   const word = canon.pieces[k]!.w;
+  // "shes married lol", "hes married chat, ring is right there": laughter or chat called, after
+  // "married" with no "to", names no one.
+  if (
+    rule.name === "married" && !g.prep && /^(?:lol|lmao|chat|guys|bro|kekw|lul|omg)$/.test(word)
+  ) {
+    if (m.s === "they") {
+      return { guard: "plural", why: `"they" without a named partner likely means two others` };
+    }
+    return { target: null, more: [], note: `"${rel} ${word}": no one named` };
+  }
+  // "ta pegando o baixista": after an article, a role ("baixista", "zagueiro") is no name.
+  if (canon.pieces[k - 1]?.art && ROLE.test(word)) {
+    return { target: null, more: [], note: `"${word}" is a role, not a name` };
+  }
   if (
     rel === "married" && g.prep === "to" &&
     /^(?:the|his|her|my|this|that|a|an|their|its|your|ur)$/.test(word)
@@ -97,14 +139,34 @@ function readTarget(m: Match): TargetRead | Stop {
   }
   const tc = checkTarget(m.run, k);
   if (tc.kind === "block") return { guard: tc.guard, why: tc.why };
+  // "esta casado pablo?": after "is married" with no "to", a name is the subject put last.
+  if (
+    tc.kind === "name" && rule.name === "married" && (rel === "married" || rel === "engaged") &&
+    !g.prep && /(?:^| )(?:is|are|was|were|'s)(?= |$)/.test(mid)
+  ) return { target: null, more: [], note: `"is ${rel} ${word}": no partner without "to"` };
   // "dating the floor", "going out with the boys", "sort avec son squad": a thing or a group.
   if (/^(?:the|his|her|my|your|ur|their|our)$/.test(word)) {
-    const next = canon.pieces[k + 1]?.w ?? "";
-    if (NON_PERSON.has(next)) {
+    // "dating his new keyboard": past an adjective.
+    const adj = /^(?:new|old|fav|favorite|favourite|beloved|precious|trusty)$/.test(
+      canon.pieces[k + 1]?.w ?? "",
+    );
+    const next = canon.pieces[k + (adj ? 2 : 1)]?.w ?? "";
+    // ... or a relative, a friend, a colleague: "geht mit seinen freunden raus", "with his mom".
+    if (
+      NON_PERSON.has(next) || PERSON_WORDS.has(next) && !PERSON_REL.test(rel) &&
+        !UNNAMED_PARTNER.has(next)
+    ) {
       return { guard: "other-sense", why: `"${word} ${next}" is not a partner` };
     }
   }
-  if (/^[0-9]/.test(word) && (rel === "dating" || rel === "dated" || rel === "with")) {
+  // "pablito sale en la foto": going out, or showing, somewhere.
+  if (rel === "dating" && /^(?:in|at|on|to|from)$/.test(word) && canon.lang !== "en") {
+    return { guard: "other-sense", why: `"${g.rel} ${word} ..." goes out or shows somewhere` };
+  }
+  if (
+    /^[0-9]/.test(word) &&
+    (rel === "dating" || rel === "dated" || rel === "with" || rel === "married")
+  ) {
     return { guard: "other-sense", why: `"${rel} ${word}" is about a number, not a person` };
   }
   if (rule.name === "partner-name") {
@@ -132,6 +194,10 @@ function readTarget(m: Match): TargetRead | Stop {
         guard: "not-a-name",
         why: `"${g.p} ${g.rel} ${word} ${next}": "${word}" reads as what they do, not a name`,
       };
+    }
+    // "a ex namorada dele apareceu na live", "su ex novia apareció": a past tense, no name.
+    if (!linked && /^\p{L}{4,}(?:eu|ou|iu|ió|ó)$/u.test(word)) {
+      return { guard: "not-a-name", why: `"${word}" reads as a verb in the past, not a name` };
     }
     // "his missus is deadly at mario kart", "sa femme est sur son insta": a place or a manner.
     if (linked && next !== undefined && /^(?:at|sur|so|too|af|asf|on|such)$/.test(next)) {
@@ -175,10 +241,19 @@ function readTarget(m: Match): TargetRead | Stop {
       NO_TARGET.has(word.replace(/^@/, ""));
     if (NAMING_RULES.has(rule.name) && !pronounOk) return { guard: "no-name", why: tc.why };
   }
+  // "dumped the spike", "dumped that route": without a name, "dumped" drops a thing.
+  if (rel === "dumped" && target === null) {
+    return { guard: "other-sense", why: `"dumped ${word}" drops a thing, not a partner` };
+  }
   const after = canon.pieces[k + 1]?.w ?? "";
   // "is sara with him": the name comes first; the guard on what follows "him" has run.
   if (rule.name === "reverse-dating") return { target, more: [], note };
-  if (rel.endsWith("with") && ACTIVITY_NEXT.has(after)) {
+  // ("cortó con nico en navidad": a break-up has a time and a place, not an activity.)
+  if (
+    rel.endsWith("with") && !/^(?:broke up|split|split up) with$/.test(rel) &&
+    // ("seb est avec sarah dans la vraie vie": being with someone in real life is no activity.)
+    after !== "irl" && ACTIVITY_NEXT.has(after)
+  ) {
     return { guard: "other-sense", why: `"${rel} ${word} ${after}" is an activity` };
   }
   if (rel === "with" || rel === "w" || rel === "seeing") {
@@ -202,7 +277,7 @@ function readTarget(m: Match): TargetRead | Stop {
     ) {
       return { guard: "other-sense", why: `"with ${word}" is company, not a partner` };
     }
-    if (ACTIVITY_NEXT.has(after)) {
+    if (ACTIVITY_NEXT.has(after) && !(after === "irl" && rel !== "seeing")) {
       return { guard: "other-sense", why: `"${rel} ${word} ${after}" is an activity` };
     }
     // "she's with renée the pastry chef", "he's with zoë from the english branch": being with
@@ -261,6 +336,9 @@ function nameLike(w: string | undefined): boolean {
 const PERSON_REL =
   /^(?:dating|dated|dates|date|seeing|married|engaged|marry|marrying|broke up with|split with|split from|split up with|going out with)$/;
 
+/** Nouns of a role or a trade ("baixista", "zagueiro", "jugador", "Cosplayerin", "Streamerin"). */
+const ROLE = /^\p{L}{3,}(?:eiro|eira|ista|ador|adora|erin|istin|eurin)$/u;
+
 /** A clipped first name in chat: "cami", "jime", "flor", "pau". */
 const CLIPPED_NAME = /^\p{L}{3,4}$/u;
 
@@ -298,7 +376,16 @@ export function evaluate(rule: Rule, re: RegExpExecArray, run: Run): Outcome {
   if (m.gi.t && m.gi.t2 && t.target !== null) {
     const k2 = pieceAt(run.canon, m.gi.t2[0]);
     const tc = checkTarget(run, k2);
-    if (tc.kind === "name" && run.canon.pieces[k2]!.w !== "STREAMER") t.more.push(tc.name);
+    const w2 = run.canon.pieces[k2]!.w;
+    // "a quitté la partie pour manger": "for" and a French infinitive is a purpose, no one.
+    const purpose = rule.name === "left-for" &&
+      (run.canon.lang === "fr" && /^\p{L}{3,}(?:er|ir)$/u.test(w2) ||
+        run.canon.lang === "en" && run.canon.pieces[k2 - 1]?.w === "the");
+    if (tc.kind === "name" && w2 !== "STREAMER" && !purpose) t.more.push(tc.name);
+    // "kai left mira for a sec", "a quitté inès pour aller jouer": left for no one else.
+    else if (rule.name === "left-for") {
+      return { ok: false, guard: "other-sense", why: `"for ${w2}" names no one chosen instead` };
+    }
   }
   // "he has a gf, her name is kayla", "hat ne freundin, sie heißt lara": named in a clause after.
   // "who is hope? his gf?", "whos june, is that her gf?": the name asked about before.
@@ -320,14 +407,16 @@ export function evaluate(rule: Rule, re: RegExpExecArray, run: Run): Outcome {
     }
   }
   if (t.target === null && !t.note.startsWith("asks")) {
-    const later = namedLater(run, m.last);
+    // "sort avec la meuf du dernier live, nadia": the partner described in the target slot.
+    const slot = m.gi.t ? run.canon.pieces[pieceAt(run.canon, m.gi.t[0])]?.w : undefined;
+    const later = namedLater(run, m.last, /^(?:the|a|that|this)$/.test(slot ?? ""));
     if (later) {
       t.target = later.name;
       t.note = `named in a later clause: "${later.phrase}"`;
     }
   }
   const { g, rel } = m;
-  if (g.mod && g.mod !== "new" && g.mod !== "current" && g.mod !== "secret") {
+  if (g.mod && /^(?:future|former|old|dream)$/.test(g.mod)) {
     return { ok: false, guard: "other-sense", why: `"${g.mod}" ${g.rel} is not a current partner` };
   }
   let confidence = rule.base * (SUBJECT_WEIGHT[m.s] ?? 0.9);

@@ -13,6 +13,7 @@
 import { clauseSpan, pieceAt } from "./clauses.ts";
 import { DENIAL, type Guard, type Match, NEGATION, stop, wide } from "./match.ts";
 import { REL_WORDS } from "./vocabulary.ts";
+import { checkTarget } from "./target.ts";
 import {
   clippedNeedsMark,
   datingNobody,
@@ -55,8 +56,17 @@ const negation: Guard = (m) => {
   if (m.afterRel === "not" || m.afterRel === "never") {
     return stop("negation", `"${m.rel} ${m.afterRel}" denies it`);
   }
+  // "nicht mit kathi, sondern mit marie": the negation is what the correction corrects.
+  if (m.rule.name === "correction") {
+    return NEGATION.test(m.mid) ? null : stop("other-sense", `"but" here corrects nothing denied`);
+  }
   const here = NEGATION.exec(m.mid);
-  if (here && !(m.rule.name === "status" && m.rel === "single") && !overNow(m)) {
+  // "war die vroni ned seine ex?", "is sara not his gf?": a negative question asks for a yes.
+  const negativeQuestion = here?.[0].trim() === "not" && m.g.aux !== undefined && m.isQuestion &&
+    m.rule.name === "name-partner";
+  if (
+    here && !(m.rule.name === "status" && m.rel === "single") && !overNow(m) && !negativeQuestion
+  ) {
     return stop("negation", `"${here[0].trim()}" denies it`);
   }
   const r = m.rule.name;
@@ -80,13 +90,34 @@ const NO_MORE =
  * relationship, so the name is a former partner (a claim), not a denial.
  */
 function overNow(m: Match): boolean {
-  return m.rel !== "single" && BREAK_UP.test(m.whole) &&
-    (NO_MORE.test(m.mid) || NO_MORE.test(m.whole) || NO_MORE.test(m.run.text.toLowerCase()));
+  if (m.rel === "single") return false;
+  if (
+    BREAK_UP.test(m.whole) &&
+    (NO_MORE.test(m.mid) || NO_MORE.test(m.whole) || NO_MORE.test(m.run.text.toLowerCase()))
+  ) return true;
+  // "shes not with will anymore", "usagi and reo arent together anymore", "is nimma mit dem basti
+  // zam", "ya no está con marta", "n'est plus avec clara": a state that no longer holds is a
+  // relationship that was (bound to the clause of the match).
+  // "owen isnt married anymore, hes single now" names no one: a denial of the present.
+  // "...not with mira anymore, never was": denied for the past too.
+  if (!STATE_REL.test(m.rel) || !m.gi.t || /(?:^| )never(?= |$)/.test(m.whole)) return false;
+  let k = pieceAt(m.canon, m.gi.t[0]);
+  if (m.canon.pieces[k]!.art) k++;
+  if (k >= m.canon.pieces.length || checkTarget(m.run, k).kind !== "name") return false;
+  const [a, b] = clauseSpan(m.canon, m.first);
+  const clause = m.canon.pieces.slice(a, b);
+  return NO_MORE.test(clause.map((p) => p.w).join(" ")) ||
+    clause.some((p) => /^(?:mais|mehr|plus)$/i.test(p.raw));
 }
+
+/** Relationship words of a state (being with, together, married), not of an event. */
+const STATE_REL =
+  /^(?:with|w|together|together with|dating|seeing|married|engaged|a thing|a couple|couple|in a relationship|in a relationship with|going out with)$/;
 
 /** "he's single" as a statement says there is nobody. */
 const singleStatement: Guard = (m) =>
-  m.rule.name === "status" && m.rel === "single" && !NEGATION.test(m.mid) && !m.isQuestion
+  (m.rule.name === "status" || m.rule.name === "clipped-status") && m.rel === "single" &&
+    !NEGATION.test(m.mid) && !m.isQuestion
     ? stop("denial", `"single" as a statement says there is no relationship`)
     : null;
 
@@ -126,6 +157,16 @@ function boundTo(m: Match, k: number): boolean {
   if (k >= a && k < b) return true;
   const [ka] = clauseSpan(m.canon, k);
   for (let i = ka; i < k; i++) if (!ANAPHORIC.has(m.canon.pieces[i]!.w)) return false;
+  // "...engaged to mara but hes not moving to london, thats fake": "that" is what was said just
+  // before (past clauses of chat filler), which must be the clause of the match.
+  let end = ka - 1;
+  while (end > b) {
+    const [pa] = clauseSpan(m.canon, end - 1);
+    let filler = true;
+    for (let i = pa; i < end; i++) if (!ELLIPSIS_TAIL.has(m.canon.pieces[i]!.w)) filler = false;
+    if (!filler) return false;
+    end = pa - 1;
+  }
   return true;
 }
 
@@ -134,7 +175,7 @@ function boundTo(m: Match, k: number): boolean {
  * "she has a bf but she doesnt want him on stream" denies something else.
  */
 const subjectDenies: Guard = (m) => {
-  if (!SUBJECT_DENIES.test(m.whole) || overNow(m)) return null;
+  if (!SUBJECT_DENIES.test(m.whole) || overNow(m) || m.rule.name === "correction") return null;
   const re = SUBJECT_DENIES_ALL;
   re.lastIndex = 0;
   let x: RegExpExecArray | null;
@@ -154,9 +195,16 @@ const subjectDenies: Guard = (m) => {
       if (bears) return stop("denial", 'the clause says the streamer is not ("he is not")');
       continue;
     }
-    const [, kb] = clauseSpan(m.canon, k);
+    const [ka, kb] = clauseSpan(m.canon, k);
     const end = pieceAt(m.canon, x.index + x[0].length - 1);
+    // "..., aber die zeigt er nie": the denial has a verb of its own before it.
     let bare = true;
+    for (let i = ka; i < k; i++) {
+      const w = m.canon.pieces[i]!.w;
+      if (!ELLIPSIS_TAIL.has(w) && !ANAPHORIC.has(w) && !/^(?:no|nah|nope|yes|yeah)$/.test(w)) {
+        bare = false;
+      }
+    }
     for (let i = end + 1; i < kb; i++) {
       if (!ELLIPSIS_TAIL.has(m.canon.pieces[i]!.w)) bare = false;
     }

@@ -18,6 +18,9 @@ const WITH_ACTIVITY =
 export const fiction: Guard = (m: Match): Stop | null => {
   const f = wide(m.run).fiction;
   if (f && /(?:^| )irl(?= |$)/.test(m.whole)) return null;
+  // "ist kalle wirklich mit mareike zusammen oder ist das nur rp?": the story is the other
+  // reading offered after "or", not what the question is about.
+  if (f && fictionOffered(m, f)) return null;
   return f ? stop("fiction", `"${f}" points to a game or story`) : null;
 };
 
@@ -25,6 +28,20 @@ export const sponsor: Guard = (m: Match): Stop | null => {
   const a = wide(m.run).ad;
   return a ? stop("sponsor", `"${a}" points to an ad or app`) : null;
 };
+
+/** Is the fiction word `f` only offered after "or", later in the sentence of the match? */
+function fictionOffered(m: Match, f: string): boolean {
+  const p = m.canon.pieces;
+  const first = f.split(" ")[0]!;
+  let or = false;
+  for (let i = m.last + 1; i < p.length; i++) {
+    const w = p[i]!.w;
+    if (w === "." || w === "?" && !or) return false;
+    if (w === "or") or = true;
+    else if (w === first) return or;
+  }
+  return false;
+}
 
 /** "carbon dating", "dating sim", "married to the grind", "engaged in a fight"... */
 export const otherSense: Guard = (m: Match): Stop | null => {
@@ -42,6 +59,10 @@ export const otherSense: Guard = (m: Match): Stop | null => {
       DATING_OTHER.has(afterRel) &&
       !(afterRel === "back" && /^(?:in|when|then|during|before|at|[0-9]{4})$/.test(then))
     ) return stop("other-sense", `"${rel} ${afterRel}"`);
+  }
+  // "kai with mira is confirmed for the tournament": a line-up, not a couple.
+  if (/^(?:confirmed|official|officially)$/.test(rel) && afterRel === "for") {
+    return stop("other-sense", `"${rel} for ..." is a line-up, not a couple`);
   }
   if (rel === "married" && g.prep === "to" && !g.t && afterRelTo(canon, m.relEnd)) {
     return stop(
@@ -69,8 +90,23 @@ export const otherSense: Guard = (m: Match): Stop | null => {
     const x = WITH_ACTIVITY.exec(m.whole);
     if (x) return stop("other-sense", `"${x[0].trim()}": a partner in a game`);
     const pre = canon.pieces[m.relAt - 1]?.w ?? "";
-    if (/^(?:duo|twitch|business|coop|trading|stream|gaming|squad|team)$/.test(pre)) {
+    if (/^(?:duo|twitch|business|coop|co-op|collab|trading|stream|gaming|squad|team)$/.test(pre)) {
       return stop("other-sense", `"${pre} partner" is not a partner in love`);
+    }
+    // "ur partner in crime", "dex's partner checkmark", "tu pareja de dobles": other partners.
+    const next2 = canon.pieces[m.relEnd + 2]?.w ?? "";
+    if (
+      afterRel === "in" && next2 === "crime" || PARTNER_THING.has(afterRel) ||
+      afterRel === "of" && /^(?:dobles|doubles|duo|baile|dance|equipo|team)$/.test(next2)
+    ) {
+      return stop(
+        "other-sense",
+        `"partner ${afterRel}${next2 ? " " + next2 : ""}" is another partner`,
+      );
+    }
+    // "when did maya get partner?": the Twitch program, without an article.
+    if (/^(?:get|got|gets|getting|hit|reach|reached|made)$/.test(pre)) {
+      return stop("other-sense", `"${pre} partner" is Twitch's partner program`);
     }
   }
   if (rel.startsWith("propos") && afterRel && g.prep !== "to" && !NO_TARGET_END.has(afterRel)) {
@@ -82,9 +118,11 @@ export const otherSense: Guard = (m: Match): Stop | null => {
   ) {
     return stop("other-sense", `"${rel} ${afterRel}" is not about a relationship`);
   }
+  // "il est casé les gars", "léa est casée avec un mec de lyon": chat after the status, or "with".
+  const after = afterRel === "the" ? canon.pieces[m.relEnd + 2]?.w ?? "" : afterRel;
   if (
-    (rel === "single" || rel === "taken") && afterRel && !STATUS_NEXT.has(afterRel) &&
-    /\p{L}/u.test(afterRel)
+    (rel === "single" || rel === "taken") && after && !STATUS_NEXT.has(after) &&
+    !(rel === "taken" && after === "with") && /\p{L}/u.test(after)
   ) {
     if (!isEmote(m.run, canon.pieces[m.relEnd + 1]!)) {
       return stop("other-sense", `"${rel} ${afterRel}" is not about a relationship`);
@@ -94,7 +132,8 @@ export const otherSense: Guard = (m: Match): Stop | null => {
     m.rule.name === "together" || m.rule.name === "together-reverse" ||
     m.rule.name === "together-pair"
   ) {
-    if (rel.endsWith("together") && ACTIVITY_NEXT.has(afterRel)) {
+    // ("vivent ensemble à marseille": where they live is no activity.)
+    if (rel.endsWith("together") && !/^liv/.test(rel) && ACTIVITY_NEXT.has(afterRel)) {
       return stop("other-sense", `"together ${afterRel}" is an activity`);
     }
     const [a, b] = clauseSpan(canon, m.first);
@@ -105,9 +144,16 @@ export const otherSense: Guard = (m: Match): Stop | null => {
   return null;
 };
 
+/** What follows "partner" when it is Twitch's program ("partner checkmark"). */
+const PARTNER_THING = new Set(
+  "checkmark check badge program programme status requirements requirement plus application emotes"
+    .split(" "),
+);
+
 /** "il est marié, le kev": the streamer named again after "married", not as the partner. */
 export function dislocated(m: Match): boolean {
-  return (m.rel === "married" || m.rel === "engaged") && !m.g.prep && m.afterRel === "STREAMER";
+  return (m.rel === "married" || m.rel === "engaged") && !m.g.prep && m.afterRel === "STREAMER" &&
+    (m.rule.name === "married" || m.rule.name === "status");
 }
 
 /** After "ex", what someone used to be other than a partner ("his ex teammate"). */
@@ -150,7 +196,8 @@ const CLIP_MARK =
 /** Marks of a couple later in the sentence of a clipped pair ("..., the cutest couple"). */
 const CLIP_MARK_LATER =
   /(?:^| )(?:confirmed|official|officially|canon|couple|a couple|partner|together|dating|married|engaged|thing|💍)(?= |$)|(?:^| )(?:are|is) [^?]*\?$/;
-const HEART_JOIN_RAW = /^(?:❤️?|♥️?|🤝|💕|💞|💘|💑|💏)$/u;
+/** The hearts and the handshake that join a clipped pair, and the "3" of a text heart "<3". */
+const HEART_JOIN_RAW = /^(?:3|❤️?|♥️?|🤝|💕|💞|💘|💑|💏)$/u;
 
 /**
  * "rexx + sienna confirmed", "dax + jess??", "sienna = gf??": clipped forms need a mark that
@@ -171,6 +218,11 @@ export const clippedNeedsMark: Guard = (m: Match): Stop | null => {
   // "o rui e a inês? 👀", "paco y carla??": the pair alone, asked, is the question whether they
   // are one.
   if (next === "?" && pairAlone(m, last)) return null;
+  // "tobi x fern 😳", "marl x sasha 100%", "lena x tobi 💍💍": a shipped pair alone on its line,
+  // closed by an emoji or a figure, is the mark.
+  if (m.rel !== "and" && shippedAlone(m, last)) return null;
+  // "kai x mira 4ever": a word of shipping closing the pair.
+  if (m.rel !== "and" && /^(?:forever|4ever|4life|otp|endgame)$/.test(next)) return null;
   // "paco ❤️ carla", "memo 🤝 ximena": the heart or the handshake is the mark.
   if (m.rel === "+" && HEART_JOIN_RAW.test(m.canon.pieces[m.relAt]!.raw)) return null;
   // "tina x max power couple", "fae + søren still a thing?": a mark a word or two later.
@@ -189,6 +241,27 @@ export const clippedNeedsMark: Guard = (m: Match): Stop | null => {
   }
   return stop("clipped", `"${m.rel}" between two names without a mark of a couple`);
 };
+
+/**
+ * Is the clipped pair the whole message, from its start (after openers), closed only by emoji,
+ * figures or laughter ("tobi x fern 😳", "bazza + kirsty 4 life ❤️"), one of them at least?
+ */
+function shippedAlone(m: Match, last: number): boolean {
+  const p = m.canon.pieces;
+  if (!atSentenceStart(m.canon, m.first) || last + 1 >= p.length) return false;
+  let mark = false;
+  for (let i = last + 1; i < p.length; i++) {
+    const w = p[i]!.w;
+    if (!/\p{L}/u.test(w) || w === "life" && /^(?:4|for)$/.test(p[i - 1]!.w)) {
+      if (w !== "?" && w !== "." && w !== ",") mark = true;
+    } else if (!LAUGHTER.test(w) && !isEmote(m.run, p[i]!) && !CLIP_WORD.has(w)) return false;
+  }
+  return mark;
+}
+/** Words of chat after a shipped pair that leave it alone on its line. */
+const CLIP_WORD = new Set(
+  ["fr", "frfr", "4", "for", "ong", "rn", "now", "always", "forever", "4ever", "4life", "otp"],
+);
 
 /** Is the clipped pair the whole sentence, from its start (after openers) to its "?"? */
 function pairAlone(m: Match, last: number): boolean {

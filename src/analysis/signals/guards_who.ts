@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { atSentenceStart, chatAddressed, clauseSpan, pieceAt } from "./clauses.ts";
+import { atSentenceStart, chatAddressed, clauseSpan, pieceAt, sentenceSpan } from "./clauses.ts";
 import { type Guard, type Match, type Stop, stop } from "./match.ts";
 import { SINGLE_SUBJECT_RULES } from "./rules.ts";
 import { dislocated } from "./guards_sense.ts";
@@ -17,6 +17,7 @@ import {
   NO_TARGET,
   NON_PERSON,
   OPENER,
+  PERSON_NOUN,
   PERSON_WORDS,
   REL_WORDS,
   SUBJECT_WEIGHT,
@@ -71,7 +72,10 @@ export const youIsAddressed: Guard = (m: Match): Stop | null => {
   // about kai's own partner.
   // "@kirsty ur man is tilted again", "@lexi tell your man to stop...": what follows the partner
   // word says what they do, so the partner is the streamer.
-  const doing = tAt >= 0 && (NO_TARGET.has(tWord) || verbLike(tWord));
+  // "@sashabeats ur man is killing it tonight": a verb in -ing after "is" too.
+  const doing = tAt >= 0 &&
+    (NO_TARGET.has(tWord) || verbLike(tWord) ||
+      /^\p{L}{3,}ing$/u.test(tWord) && rule.name === "partner-name");
   if ((rule.name === "partner" || rule.name === "partner-name") && (!gi.t || doing)) {
     if (m.isQuestion) return stop("addressed", `"your" here is @${canon.addressed}'s own partner`);
     m.partnerAddressed = true;
@@ -79,6 +83,27 @@ export const youIsAddressed: Guard = (m: Match): Stop | null => {
   }
   return stop("addressed", `"you" here is @${canon.addressed}, not the streamer`);
 };
+
+/**
+ * "kenji is her tour guide not her bf, hes married lol": a clause opening on the pronoun after a
+ * clause of the sentence whose subject is someone named (not the streamer): the pronoun means them.
+ */
+function subjectBefore(m: Match): string | null {
+  if (m.s !== "he" && m.s !== "she") return null;
+  const p = m.canon.pieces;
+  const [a] = clauseSpan(m.canon, m.first);
+  const [sa] = sentenceSpan(m.canon, m.first);
+  if (sa >= a || a !== m.first) return null;
+  let k = sa;
+  while (k < a && OPENER.has(p[k]!.w) && p[k]!.w !== "STREAMER") k++;
+  const w = p[k]?.w ?? "";
+  if (w === "STREAMER" || !/^(?:is|was|'s)$/.test(p[k + 1]?.w ?? "")) return null;
+  if (/^(?:his|her)$/.test(p[k + 2]?.w ?? "") && REL_WORDS.has(p[k + 3]?.w ?? "")) return null;
+  return /^\p{L}[\p{L}0-9_]+$/u.test(w) && !NO_TARGET.has(w) && !NOT_ANTECEDENT.has(w) &&
+      !NON_PERSON.has(w)
+    ? w
+    : null;
+}
 
 /** "my brother ... he is dating": the pronoun means the person named first. */
 export const pronounAntecedent: Guard = (m: Match): Stop | null => {
@@ -88,11 +113,21 @@ export const pronounAntecedent: Guard = (m: Match): Stop | null => {
   if (!third) return null;
   const kin = KIN.exec(m.clauseBefore + " ");
   if (kin) return stop("antecedent", `"${kin[0].trim()}" comes first, so the pronoun means them`);
-  const named = namedFirst(m);
+  // "la de la cámara es su novia", "the person filming is his gf": the subject of "is" is not
+  // the one "his" points back to.
+  const copula = /^(?:is|was|'s|are|were)$/.test(m.canon.pieces[m.first - 1]?.w ?? "") &&
+    (m.rule.name === "partner" || m.rule.name === "partner-name");
+  const named = copula ? null : namedFirst(m) ?? subjectBefore(m);
   return named
     ? stop("antecedent", `"${named}" is named first in the sentence, so the pronoun means them`)
     : null;
 };
+
+/** People of a stream's crew and company ("co-op partner", "sous chef", "cameraman"). */
+const STAFF_NOUN = new Set(
+  "partner chef cook cameraman camerawoman producer mod mods moderator editor collab coop co-op duo bodyguard assistant"
+    .split(" "),
+);
 
 /** Nouns after "the" that are no one: "the breakup song is about her ex". */
 const NOT_SOMEONE = new Set(
@@ -112,33 +147,70 @@ const NOT_ANTECEDENT = new Set(
  * "tomas is here with his wife", "the coach brought his wife", "tarik's mod said his wife...":
  * the sentence opens with someone other than the streamer, so "he"/"his" means them.
  */
-function namedFirst(m: Match): string | null {
+/** Where the subject of the match's clause starts: past openers and laughter, and past an
+ * auxiliary that asks ("did the raider just say his gf left him"). */
+function subjectStart(m: Match): number {
   const p = m.canon.pieces;
   const [a] = clauseSpan(m.canon, m.first);
   let k = a;
   while (
     k < m.first && (OPENER.has(p[k]!.w) && p[k]!.w !== "STREAMER" || LAUGHTER.test(p[k]!.w))
   ) k++;
-  // "did the raider just say his gf left him": the subject after an auxiliary that asks.
   if (
     k + 3 < m.first && /^(?:did|does|is|was|has)$/.test(p[k]!.w) && p[k + 1]!.w === "the" &&
     !p[k + 1]!.art
   ) k++;
+  return k;
+}
+
+function namedFirst(m: Match): string | null {
+  const p = m.canon.pieces;
+  const k = subjectStart(m);
   if (k >= m.first) return null;
+  // "friendly reminder that marlowe is taken and his gf is sasha": the streamer, named between,
+  // is the nearest one "his" can mean.
+  // ("the sister of STREAMER", "STREAMER 's mod" are someone else.)
+  for (let i = k; i < m.first; i++) {
+    if (
+      p[i]!.w === "STREAMER" && !/^(?:of|from)$/.test(p[i - 1]?.w ?? "") && p[i + 1]?.w !== "'s"
+    ) return null;
+  }
   const w = p[k]!.w;
   // "his cameraman bill brought his wife", "her sous chef mercy brought her boyfriend": someone
   // of the streamer's, named with the same possessive, owns the later one.
-  if (
-    (w === "his" || w === "her") && k + 1 < m.first && (m.g.p === w || m.s === w) &&
-    PERSON_WORDS.has(p[k + 1]!.w)
-  ) return `${w} ${p[k + 1]!.w}`;
+  // "her co-op partner just said his wife...", "her sous chef mercy brought her boyfriend": the
+  // person named after the possessive, a word or two on.
+  if ((w === "his" || w === "her") && k + 1 < m.first) {
+    for (const n of [p[k + 1]!.w, k + 2 < m.first ? p[k + 2]!.w : ""]) {
+      if (PERSON_WORDS.has(n) || STAFF_NOUN.has(n)) return `${w} ${n}`;
+    }
+  }
+  // "dex's cameraman jules is here with his wife", "usagi's collab partner momo said her
+  // husband...": someone of the streamer's is the subject.
+  if (w === "STREAMER" && p[k + 1]?.w === "'s" && k + 2 < m.first) {
+    for (const n of [p[k + 2]!.w, k + 3 < m.first ? p[k + 3]!.w : ""]) {
+      if (PERSON_WORDS.has(n) || STAFF_NOUN.has(n)) return `STREAMER 's ${n}`;
+    }
+  }
   const tAt = m.gi.t ? pieceAt(m.canon, m.gi.t[0]) : -1;
   if (/^(?:the|a|an|my|your|ur|our|their)$/.test(w) && k + 1 < m.first) {
     const n = p[k + 1]!.w;
-    if (k + 1 === tAt || n === "STREAMER" || REL_WORDS.has(n) || NON_PERSON.has(n)) return null;
+    // ("the girl in the tiktok said her bf...": a person who does something to "her bf", though
+    // "girl" may mean a partner.)
+    if (
+      k + 1 === tAt || n === "STREAMER" ||
+      REL_WORDS.has(n) && !(PERSON_NOUN.has(n) && verbLike(p[m.first - 1]?.w ?? "")) ||
+      NON_PERSON.has(n)
+    ) return null;
     return PERSON_WORDS.has(n) || !NOT_SOMEONE.has(n) ? `${w} ${n}` : null;
   }
   if (k === tAt || w === "STREAMER" || w.startsWith("@")) return null;
+  // "sara was his ex and now tess is his gf": a name said to be a partner is not who "his" means.
+  if (
+    /^(?:is|was|'s|are|were)$/.test(p[k + 1]?.w ?? "") && /^(?:his|her)$/.test(p[k + 2]?.w ?? "")
+  ) {
+    return null;
+  }
   if (NO_TARGET.has(w) || NON_PERSON.has(w) || COMMON_VERB.has(w) || REL_WORDS.has(w)) return null;
   if (NOT_ANTECEDENT.has(w) || !/^\p{L}[\p{L}0-9_]+$/u.test(w)) return null;
   // The name must be followed by what it does: "tomas is here", "tarik 's mod", "max has".
@@ -157,8 +229,18 @@ export const broIsKin: Guard = (m: Match): Stop | null =>
 export const someoneElsesPartner: Guard = (m: Match): Stop | null => {
   if (m.rule.name !== "partner" && m.rule.name !== "partner-name") return null;
   const prev = m.canon.pieces[m.first - 1]?.w;
-  const prev2 = m.canon.pieces[m.first - 2];
-  if (prev === "and" && prev2 && !(prev2.w in SUBJECT_WEIGHT) && !OPENER.has(prev2.w)) {
+  // "jake (the mod) and his wife": past an aside in brackets.
+  let j = m.first - 2;
+  if (m.canon.pieces[j]?.raw === ")") {
+    while (j > 0 && m.canon.pieces[j]!.raw !== "(") j--;
+    j--;
+  }
+  const prev2 = m.canon.pieces[j];
+  // ("STREAMER 's ex is nate and her bf now is omar": nate is said to be someone, not a subject.)
+  const predicate = /^(?:is|was|=)$/.test(m.canon.pieces[m.first - 3]?.w ?? "");
+  if (
+    prev === "and" && prev2 && !(prev2.w in SUBJECT_WEIGHT) && !OPENER.has(prev2.w) && !predicate
+  ) {
     return stop("antecedent", `"${prev2.w} ${prev} ${m.g.p}" is someone else's partner`);
   }
   if (/(?:^| )(?:i|me|we) (?:am|is|are|was|'s|will be|would be)(?: [a-z]+){0,2}$/.test(m.before)) {
@@ -170,9 +252,15 @@ export const someoneElsesPartner: Guard = (m: Match): Stop | null => {
 /** "la hermana de xime tiene novio", "the dog of STREAMER": someone of the streamer's. */
 export const someoneOfStreamer: Guard = (m: Match): Stop | null => {
   const sAt = m.gi.s ? pieceAt(m.canon, m.gi.s[0]) : -1;
-  if (sAt < 1 || m.canon.pieces[sAt]!.w !== "STREAMER" || m.rule.name === "take-care") return null;
+  if (
+    sAt < 1 || m.canon.pieces[sAt]!.w !== "STREAMER" || m.rule.name === "take-care" ||
+    m.rule.name === "pair-official"
+  ) return null;
   const prev = m.canon.pieces[sAt - 1]!.w;
-  return prev === "of" || prev === "from"
+  // "el compa que juega con el brujo ya tiene esposa": the streamer after a preposition is its
+  // object, not the subject.
+  const object = SINGLE_SUBJECT_RULES.has(m.rule.name) && /^(?:with|against|for|to)$/.test(prev);
+  return prev === "of" || prev === "from" || object
     ? stop("not-streamer", `"${m.canon.pieces[sAt - 2]?.w ?? ""} of STREAMER" is someone else`)
     : null;
 };
@@ -189,13 +277,32 @@ export const subjectOfPair: Guard = (m: Match): Stop | null => {
 
 /** "X is his gf" and "X is dating him" need X first in its sentence or after the verb. */
 export const nameIsSubject: Guard = (m: Match): Stop | null => {
+  // "meine schwester und ihr lebensgefährte": someone's person, not a name.
+  if (m.rule.name === "together-reverse" && m.gi.t) {
+    const k = pieceAt(m.canon, m.gi.t[0]);
+    const w = m.canon.pieces[k]!.w;
+    if (
+      /^(?:my|your|ur|our|his|her|their)$/.test(m.canon.pieces[k - 1]?.w ?? "") ||
+      PERSON_WORDS.has(w)
+    ) {
+      return stop("not-subject", `"${w}" is someone's relative or friend, not a name`);
+    }
+  }
   if (m.rule.name !== "name-partner" && m.rule.name !== "reverse-dating") return null;
   let k = pieceAt(m.canon, (m.gi.t ?? [m.canon.starts[m.first]!])[0]);
   const w = m.canon.pieces[k]!.w;
   // "a bia é namorada dele": an article before the name.
   if (m.canon.pieces[k - 1]?.art) k--;
+  // "is the tank her husband": an English "the" makes a common noun, no name.
+  else if (m.g.aux && m.canon.pieces[k - 1]?.w === "the") {
+    return stop("not-subject", `"the ${w}" is a common noun, not a name`);
+  }
   if (!m.g.aux && !atSentenceStart(m.canon, k)) {
     return stop("not-subject", `"${w}" is not the subject of the sentence`);
+  }
+  // "fun fact kuro's gf is mika": an opener before the possessive is no name.
+  if (!m.g.aux && m.mid === "" && OPENER.has(w)) {
+    return stop("not-subject", `"${w}" opens the sentence, it names no one`);
   }
   if (!m.g.aux && m.mid === "" && COMMON_VERB.has(w)) {
     return stop("not-subject", `"${w} ${m.g.p} ..." is an instruction, not a name`);
@@ -212,7 +319,7 @@ export const youIsChat: Guard = (m: Match): Stop | null =>
 /** "she is dating STREAMER": the streamer is the partner, so the subject is someone else. */
 export const streamerIsPartner: Guard = (m: Match): Stop | null =>
   !m.partnerAddressed && m.afterRel === "STREAMER" && SINGLE_SUBJECT_RULES.has(m.rule.name) &&
-    m.rule.name !== "status" && !dislocated(m)
+    m.rule.name !== "status" && m.rule.name !== "verb-first" && !dislocated(m)
     ? stop("not-streamer", "the streamer is the partner here, so the subject is someone else")
     : null;
 
@@ -221,7 +328,9 @@ export const streamerIsPartner: Guard = (m: Match): Stop | null =>
  * with his wife" has "his" meaning tomas, whoever tomas is.
  */
 export const guessedSubject: Guard = (m: Match): Stop | null =>
-  m.canon.guessed !== null && m.s !== "STREAMER"
+  m.canon.guessed !== null && m.s !== "STREAMER" &&
+    // "@ashlee_xo did u and deezy get back together": the one asked is the partner of the name.
+    !(m.canon.addressed !== null && m.gi.t && m.canon.pieces[pieceAt(m.canon, m.gi.t[0])]?.guessed)
     ? stop(
       "nickname",
       `"${m.canon.guessed}" is only guessed to be the streamer; "${m.s}" may be anyone`,

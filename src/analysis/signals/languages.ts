@@ -30,7 +30,7 @@ const MARKERS: Record<Exclude<Lang, "en">, [number, string][]> = {
   pt: [
     [
       2,
-      "tem tens namorada namorado namora namoram namorando ele ela com é ta tá tao tão " +
+      "tem tens namorada namorado namora namoram namorando ele ela com é ta tá tao tão juntos " +
       "vc você voce vcs vocês sao são nao não dele dela sua seu kkk kkkk kkkkk ainda agora " +
       "casada casado solteiro solteira noivo noiva quem terminaram terminou ficando mas " +
       "ninguem ninguém mulher marido já uma um pra",
@@ -82,11 +82,14 @@ function markers(): Map<string, [Lang, number][]> {
     for (const w of lexicon.keys()) owners.set(w, [...(owners.get(w) ?? []), lang]);
   }
   for (const [w, langs] of owners) {
-    if (m.has(w) || ENGLISH.has(w) || w.length < 3) continue;
+    if (m.has(w) || ENGLISH.has(w) || NOT_MARKER.has(w) || w.length < 3) continue;
     m.set(w, langs.map((l) => [l, langs.length === 1 ? 2 : 1]));
   }
   return markerMap = m;
 }
+
+/** Words of a lexicon that are common words of another language too ("san", "ham", "net"). */
+const NOT_MARKER = new Set(words("san ham net nit din sine vos boy take will"));
 
 /** English words that outweigh the markers ("is", "the", "he"...). */
 const ENGLISH = new Set(
@@ -163,12 +166,12 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "divorcio divorció divorciaron= divorced; divorciado divorciada= divorced;" +
       "algo= something; alguien= someone; se= -; usted vos= you; ustedes= you guys;" +
       "desde= since; hace= since; decinos dinos decime dime= tell us; ese esa eso aquel aquella= that; este= this; volvio volvió= is back; antes= before; primero= first; llama= called; besaron= kissed; si= if; sabe saben= know;" +
-      "en= in; dejaron= broke up; muy= very; mismo misma= same; cuida cuidá cuídala cuidala cuídalo cuidalo= takecare; mucho= much; felicidades felicitaciones= congrats; noviazgo= relationship; compromiso= engagement; por= for; boda= wedding; seguro= sure; serio= seriously; claro= clearly; posta= really; cuando cuándo= when;" +
+      "en= in; flaca= girl; flaco= man; ligue= bae; nueva nuevo= new; entre= between; dejaron= broke up; dejó dejo= left; por= for; muy= very; mismo misma= same; cuida cuidá= takecare; cuídala cuidala= takecare her; cuídalo cuidalo= takecare him; mucho= much; felicidades felicitaciones= congrats; noviazgo= relationship; compromiso= engagement; por= for; boda= wedding; seguro= sure; serio= seriously; claro= clearly; posta= really; cuando cuándo= when;" +
       "dos= two; año= year; años anos= years; meses mes= months; pasado pasada= last;" +
       "confirmado confirmada confirmadisimo confirmadísimo oficial= confirmed",
   ),
   pt: table(
-    "tem= has; foi= was; depois= after; entao então= then; tal= certain; certa= certain; saindo anda andam andando= dating; casal= couple; pegando= seeing; acabaram= broke up; oficializou oficializaram= confirmed; têm= have; tens= you have; namorada= gf; namorado= bf; mina= girl; boy= man; namorados= a couple;" +
+    "tem= has; peguete contatinho= bae; lance= thing; entre= between; ficaram= were; será sera= wonder; primeiro primeira= first; mais= anymore; só so= just; largou deixou= left; por= for; foi= was; depois= after; entao então= then; tal= certain; certa= certain; saindo anda andam andando= dating; casal= couple; pegando= seeing; acabaram= broke up; oficializou oficializaram= confirmed; têm= have; tens= you have; namorada= gf; namorado= bf; mina= girl; boy= man; namorados= a couple;" +
       "namora namoram namorando= dating; namorava namorou andou= dated; ficando ficou fica= seeing; ficante= partner;" +
       "esposa mulher= wife; marido esposo= husband; noivo noiva noivos= engaged; ex-namorada ex-namorado= ex;" +
       "casado casada casados casadas casou casaram= married; chama chama-se= called; sim= yes; casar= marry; vai= going to; parceiro parceira= partner;" +
@@ -185,7 +188,14 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "confirmado confirmada oficial= confirmed",
   ),
   de: table(
-    "hat= has; stimmt's stimmts gell= right; het= has; gmacht= -; zusammengekommen= together; wohnen wohnt= live; sehr= very; gschpusi gspusi= gf; schatz schatzi= bae; lebensgefährtin lebensgefährte= partner; dann= then; davor= before; danach= after; erst= first; immer= -; echt= really; auch= also; mal= once; ner= a; nem= a; gewissen gewisse gewisser= certain; mehr= anymore; geht gehen= goes; paar= couple; süßeste süsseste= cutest; isch= is; heast= -; haben= have; hast= have; freundin= gf; freund= bf; partnerin partner= partner;" +
+    "hat= has; stimmt's stimmts gell= right; het= has;" +
+      // Swiss, Bavarian and Austrian chat: "hät en fründ", "hod d vroni an freind", "bisch du de
+      // fründ vo de lena", "san nimmer zam", "is da wos".
+      "hät hed hod hett= has; hesch häsch hosch hosd= have; bisch= are; san= are; ham hamm= have;" +
+      "fründ freind frend= bf; fründin freindin frendin= gf; fründe= friends; ex-fründin ex-fründ= ex;" +
+      "din dini dinä= your; sini sine sinä= his; vo= of; ned nöd nid nit net= not; nimma nimmer nümme nimmi= no longer;" +
+      "verheirat verheirated ghürate ghürotet= married; wos öppis epps= something; dir dich= you; zwischen= between;" +
+      "hatte hatten hattest= had; will willst wollen= want; neue neuen neuer neues= new; wieder= again; safe= sure; gedatet= dated; geküsst= kissed; verlobt= engaged; dieser diese dieses= the; pass passt= takecare; gut= well; e en an= a; d de= the; nur bloß bloss= just; verlassen= left; für fuer= for; gmacht= -; zusammengekommen= together; wohnen wohnt= live; sehr= very; gschpusi gspusi= gf; schatz schatzi= bae; lebensgefährtin lebensgefährte= partner; dann= then; davor= before; danach= after; erst= first; immer= -; echt= really; auch= also; mal= once; ner= a; nem= a; gewissen gewisse gewisser= certain; mehr= anymore; geht gehen= goes; paar= couple; süßeste süsseste= cutest; isch= is; heast= -; haben= have; hast= have; freundin= gf; freund= bf; partnerin partner= partner;" +
       "frau ehefrau= wife; mann ehemann= husband; verlobte verlobter= fiance; exfreundin ex-freundin exfreund ex-freund= ex;" +
       "verheiratet geheiratet= married; heiratet heiraten= marry; verlobt= engaged;" +
       "zusammen zam zsamm= together; vergeben liiert= taken; ledig solo= single; beziehung= relationship; datet daten= dating; er= he; sie= she; es= it;" +
@@ -202,7 +212,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "letzten letzte letztes letztem= last; heißt heisst= called; bestätigt bestaetigt offiziell= confirmed",
   ),
   fr: table(
-    "il= he; largué larguée= broke up with; juste= just; apparemment= apparently; puis ensuite= then; après apres= after; d'abord dabord= first; vraiment= really; aussi= also; été= been; certaine certain= certain; cassé= broke up; lui= him; elle= she; ils elles= they; a= has; ont= have; as= have; copine meuf blonde= gf;" +
+    "il= he; nouvelle nouveau nouvel= new; entre= between; chose= something; marier= marry; va vont vais= going; es-tu t'es-tu= are you; as-tu= have you; a-tu= has; est-tu= is; y'é-tu y'est-tu yé-tu= is he; c'tu c'est-tu= is it; sont-tu= are; largué larguée= broke up with; quitté quittée plaqué plaquée= left; juste= just; apparemment= apparently; puis ensuite= then; après apres= after; d'abord dabord= first; vraiment= really; aussi= also; été= been; certaine certain= certain; cassé= broke up; lui= him; elle= she; ils elles= they; a= has; ont= have; as= have; copine meuf blonde= gf;" +
       "copain mec chum= bf; femme= wife; mari= husband; fiancé fiancée fiance fiancee= fiance;" +
       "fiancés fiancées fiances= engaged; marié mariée mariés mariées marie mariee= married;" +
       "sort sortent= dating; sors= you dating; sortait= dated; sorti sortie= dated; ensemble= together;" +
@@ -328,6 +338,6 @@ export const SUBJECTLESS: Record<Exclude<Lang, "en">, ReadonlySet<string>> = {
 export const NAME_ARTICLES: Record<Exclude<Lang, "en">, ReadonlySet<string>> = {
   es: new Set(words("la el")),
   pt: new Set(words("a o")),
-  de: new Set(words("die der den dem da em")),
+  de: new Set(words("die der den dem da em d de dieser diese")),
   fr: new Set(words("la le")),
 };

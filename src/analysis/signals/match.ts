@@ -12,13 +12,22 @@ import type { Rule } from "./rules.ts";
 import type { Run } from "./target.ts";
 
 const INDIRECT_QUESTION =
-  /(?:^| )(?:(?:wonder|wondering|know|knows|idk|curious|sure|unsure|tell us|ask|asked)(?: (?:who|someone|anyone|somebody|anybody|chat))? (?:if|whether)|true (?:it )?that)(?= |$)/;
+  /(?:^| )(?:(?:wonder|wondering|know|knows|idk|curious|sure|unsure|tell us|ask|asked)(?: (?:who|someone|anyone|somebody|anybody|chat))? (?:if|whether)|true (?:it )?that|wonder that)(?= |$)/;
 /** A question word before the match in its sentence: "who is his gf", "since when is he". */
 const WH =
   /(?:^| )(?<!(?:from|by|of|for|to) )(?:who|whom|whos|which|when|how|why|where|what)(?= |$)/;
 /** "..., or not?", "o no", "ou pas", "oder was": a question tag after the match. */
 const OR_TAG =
   / or (?:(?:still )?(?:not|nah|no|what|that|quoi|something|nothing|nein|non|nao|não)|(?:is|are|was|has|does) (?:he|she|STREAMER|you))(?= |$)/;
+/**
+ * "..., or just friends", "o nomás amigos", "oder ist das nur rp?", "ou célibataire?": another
+ * reading offered after "or" asks which it is.
+ */
+const OR_ALTERNATIVE =
+  / or (?:just|only|nomás|nomas|merely|simply|simplement|is it just|it is just|was that|is that|that is|it is|is it|is that just|single|taken|married|friends|a friend)(?= |$)/;
+/** Words German fronts before its verb in a statement ("jetzt", "dann", "schon", "seitdem"). */
+const FRONTED = new Set(["now", "then", "already", "since", "before", "after", "also", "so"]);
+
 /** One rule match under the guards: the groups, and what the guards derive from them. */
 export interface Match {
   rule: Rule;
@@ -110,7 +119,9 @@ export function readMatch(rule: Rule, re: RegExpExecArray, run: Run): Match {
     whole: canon.text,
     second: s === "you" || s === "ur" || g.p === "ur" || g.p === "your" ||
       rule.name === "elliptic" || (rule.name === "congrats" && !g.s) || rule.name === "take-care",
-    isQuestion: isQuestion(canon, first, last, before, Boolean(g.aux), tWord),
+    // "alguien sabe con quién sale pablito": "with whom" asks, said straight or reported.
+    isQuestion: rule.name === "with-whom" ||
+      isQuestion(canon, first, last, before, Boolean(g.aux), tWord),
     relAt,
     relEnd,
     afterRel: canon.pieces[relEnd + 1]?.w ?? "",
@@ -160,14 +171,21 @@ function isQuestion(
   // "rio do u have a bf": the streamer's name calls them before the question.
   const vocative = before === "STREAMER" || /^@\S+$/.test(before);
   const wh = WH.test(before) && whAsks(canon, first);
-  if (aux && (atSentenceStart(canon, first) || vocative || wh)) return true;
+  // "jetzt ist er mit jana zusammen": German puts its verb second after a fronted word; without
+  // a "?" that is a statement.
+  const v2 = canon.lang === "de" && aux && FRONTED.has(canon.pieces[first - 1]?.w ?? "") &&
+    canon.pieces[sentenceSpan(canon, first)[1]]?.w !== "?";
+  if (aux && !v2 && (atSentenceStart(canon, first) || vocative || wh)) return true;
   if (/^(?:is|are|does|do|did|was|were|has|have|will|can)(?= |$)/.test(before)) return true;
-  if (wh || INDIRECT_QUESTION.test(before)) return true;
+  // "idk if yall know but rae is engaged": the indirect question binds to its own clause.
+  if (wh || INDIRECT_QUESTION.test(before.replace(/^.*(?:^| )(?:but|,)(?= |$)/, ""))) return true;
   if (target === "who" || target === "whos" || target === "which") return true;
   const [, b] = sentenceSpan(canon, first);
   const p = canon.pieces;
   const rest = p.slice(last + 1, b).map((x) => x.w).join(" ");
-  if (OR_TAG.test(" " + rest)) return true;
+  if (OR_TAG.test(" " + rest) || OR_ALTERNATIVE.test(" " + rest)) return true;
+  // "hoshi w ren or kaito tho": two names offered as a choice ask which.
+  if (/^or [^ ]+(?: (?:tho|though|now|rn|lol|lmao))*$/.test(rest) && target !== "") return true;
   if (p[b]?.w !== "?") return false;
   // "lea ist mit dem typen zusammen, oder?", "..., no?": a bare tag asks.
   if (/(?:^| )(?:or|not|no|nah|hein|né|ne|nee)$/.test(rest) && p[b - 2]?.w === ",") return true;
@@ -177,9 +195,11 @@ function isQuestion(
   const surprised = p[b]!.raw.length >= 2 && now;
   // "lena's husband is the editor right?": a tag asks to agree with a statement.
   // "tiene novio verdad?", "namora com a inês, certo?": the same tag in the other languages.
-  const tagged = /^(?:right|innit|ye|yeah|no cap|isnt he|isnt she|is not he|is not she)$/.test(
-    p[b - 1]?.w ?? "",
-  ) || p[b - 1]?.w === "ça" && p[b - 2]?.w === "is" ||
+  // "o pedro é o namorado da bia né?", "hugo c'est le copain de math, hein?": the same.
+  const tagged =
+    /^(?:right|innit|ye|yeah|no cap|isnt he|isnt she|is not he|is not she|né|hein)$/.test(
+      p[b - 1]?.w ?? "",
+    ) || p[b - 1]?.w === "ça" && p[b - 2]?.w === "is" ||
     canon.addressed === null && /^(?:true|certo|certain)$/.test(p[b - 1]?.w ?? "") &&
       !/^(?:is|it|that|this|'s|was|for|not)$/.test(p[b - 2]?.w ?? "");
   // "sale con la vale y nadie dijo nada??": the "?" is an outcry at a second clause.

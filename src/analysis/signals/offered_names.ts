@@ -32,7 +32,8 @@ const NEXT_LINK = new Set(
   "or and then before after now later afterwards again , first".split(" "),
 );
 /** Words between the link and the next name: "and then with the", "or still", "puis avec". */
-const NEXT_SKIP = /^(?:with|w|the|to|still|now|back|dating|seeing|dated|date|a|again|also)$/;
+const NEXT_SKIP =
+  /^(?:with|w|the|to|still|now|back|dating|seeing|dated|date|a|again|also|his|her)$/;
 /** After "or" only: "is he with X or is he with Y". */
 const NEXT_SKIP_OR = /^(?:is|was|he|she|it|STREAMER)$/;
 /** Words after "before"/"then" that are times or things, not partners. */
@@ -63,7 +64,8 @@ export function moreNames(m: Match, k: number): string[] {
     // "mit der resi zusammen und dann mit der vroni": the pair word closes the first name.
     if (p[j]?.w === "together") j++;
     while (p[j] && NEXT_LINK.has(p[j]!.w)) {
-      if (p[j]!.w !== ",") linked = true;
+      // "mira, jess and lena": a comma links a list that goes on with "and" or "or".
+      if (p[j]!.w !== "," || listCloses(p, j + 1)) linked = true;
       if (p[j]!.w === "or") or = true;
       j++;
     }
@@ -72,6 +74,11 @@ export function moreNames(m: Match, k: number): string[] {
     // "dated brooke before, now its lexi": "now it is" names the next one.
     if (/^(?:now|then)$/.test(p[j - 1]?.w ?? "") && /^(?:its|it)$/.test(p[j]?.w ?? "")) {
       j += p[j]!.w === "it" && /^(?:is|was)$/.test(p[j + 1]?.w ?? "") ? 2 : 1;
+    }
+    // "is tash with ollie or did she go back to will"
+    if (or && p[j]?.w === "did") {
+      const k = /^(?:he|she|STREAMER)$/.test(p[j + 1]?.w ?? "") ? j + 2 : j + 1;
+      if (p[k]?.w === "go" && p[k + 1]?.w === "back" && p[k + 2]?.w === "to") j = k + 3;
     }
     while (p[j] && (NEXT_SKIP.test(p[j]!.w) || p[j]!.art || or && NEXT_SKIP_OR.test(p[j]!.w))) {
       if (p[j]!.w === "with") withAgain = true;
@@ -93,6 +100,24 @@ export function moreNames(m: Match, k: number): string[] {
 }
 
 /**
+ * "mira, jess and lena": from piece `j`, names joined by commas, then "and"/"or" and a last name
+ * that closes its phrase ("mossy is with theo, birch and clover are a thing" goes on instead).
+ */
+function listCloses(p: readonly Piece[], j: number): boolean {
+  let joined = false;
+  let i = j;
+  while (i + 1 < p.length) {
+    const link = p[i + 1]!.w;
+    if (link === "and" || link === "or") joined = true;
+    else if (link !== ",") return joined && NAME_CLOSE.test(link);
+    i += 2;
+    // "..., lena and now sara"
+    while (i < p.length && /^(?:now|then|also|later)$/.test(p[i]!.w)) i++;
+  }
+  return joined;
+}
+
+/**
  * A clause after the match that names the partner left unnamed in it: "her name is hope",
  * "her names kayla", "sie heißt lara", "elle s'appelle inès", "se llama ana", "ela se chama
  * bia", "it's søren". The naming opens its clause; the name must read as a name.
@@ -108,7 +133,11 @@ export function moreNames(m: Match, k: number): string[] {
  * assert.equal(namedLater(run, 4)?.name, "lara");
  * ```
  */
-export function namedLater(run: Run, last: number): { name: string; phrase: string } | null {
+export function namedLater(
+  run: Run,
+  last: number,
+  described = false,
+): { name: string; phrase: string } | null {
   const p = run.canon.pieces;
   for (let i = last + 1; i < p.length; i++) {
     const prev = p[i - 1]!.w;
@@ -124,8 +153,14 @@ export function namedLater(run: Run, last: number): { name: string; phrase: stri
     else if ((w0 === "she" || w0 === "he") && w1 === "is" && w2 === "called") k = j + 3;
     else if ((w0 === "she" || w0 === "he") && w1 === "called") k = j + 2;
     else if (w0 === "called" || w0 === "named") k = j + 1;
-    else if (w0 === "it" && w1 === "is" && prev === ",") k = j + 2;
-    else if (prev === "," && apposition(p, j)) k = j;
+    else if (w0 === "it" && w1 === "is" && (prev === "," || prev === "and")) k = j + 2;
+    // "zack has a gf and its jess"
+    else if (w0 === "its" && (prev === "," || prev === "and")) k = j + 1;
+    // "o kaue tem namorada e é a duda": "and is" the name.
+    else if (w0 === "is" && prev === "and" && p[j + 1]?.art) k = j + 1;
+    // "rene hat ne freundin und die heißt sophie": a demonstrative is "she".
+    else if (p[j]?.art && w0 === "the" && w1 === "called") k = j + 2;
+    else if (prev === "," && (apposition(p, j) || described && lastWord(p, j))) k = j;
     if (k < 0 || !p[k]) continue;
     if (p[k]!.art) k++;
     // The name closes its clause: "it's søren, mods have it pinned", not "it's so cute".
@@ -179,6 +214,8 @@ export function secondName(run: Run, k: number): string | null {
   const n = p[k + 1];
   if (!n || p[k]!.mention || n.mention || !nicknameLike(n) || isEmote(run, n)) return null;
   const w = n.w;
+  // A surname is letters ("taylor", "vítor"), not a login or a figure ("a00").
+  if (!/^\p{L}+(?:-\p{L}+)*$/u.test(w)) return null;
   if (w.length < 3 || verbLike(w) || /ly$/.test(w) || /ing$/.test(w) || EMOTES.has(w)) return null;
   if (REL_WORDS.has(w) || PERSON_WORDS.has(w) || NON_PERSON.has(w)) return null;
   const close = p[k + 2]?.w;
@@ -207,13 +244,25 @@ export function askedWhoBefore(run: Run, first: number): string | null {
 }
 
 /**
+ * "karim sort avec la meuf du dernier live, nadia": after a partner described, not named, a
+ * name alone closing the message names them.
+ */
+function lastWord(p: readonly Piece[], j: number): boolean {
+  if (!p[j] || !nicknameLike(p[j])) return false;
+  for (let i = j + 1; i < p.length; i++) if (p[i]!.w !== "?" && p[i]!.w !== ".") return false;
+  return true;
+}
+
+/**
  * "er hat ne freundin, die lisa", "il sort avec la fille du rp, la jess?": the last clause of the
  * message is a name alone after an article, set after an unnamed partner. (A bare name there
  * may call someone: "he has a gf, kai".)
  */
 function apposition(p: readonly Piece[], j: number): boolean {
   const k = j + 1;
-  if (!p[j]!.art || !p[k] || !nicknameLike(p[k]!)) return false;
+  if (!p[j]?.art || !p[k] || !nicknameLike(p[k]!)) return false;
+  // "jonas het e fründin, d mia, die streamt au": the name closes its clause.
+  if (p[k + 1]?.w === ",") return true;
   for (let i = k + 1; i < p.length; i++) if (p[i]!.w !== "?" && p[i]!.w !== ".") return false;
   return true;
 }

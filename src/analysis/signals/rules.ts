@@ -10,7 +10,7 @@
 
 /** Words that may sit between a subject and its relationship word. */
 const MID_WORDS =
-  "is|are|was|were|am|'s|been|be|has|have|had|do|does|did|still|currently|now|def|definitely|defo|deff|prob|probably|prolly|totally|lowkey|highkey|low key|high key|literally|actually|really|secretly|officially|confirmed|apparently|already|like|just|so|also|fr|deadass|clearly|obviously|kinda|sorta|finally|ever|even|not|never|no longer|back|rumored to be|said to be|supposedly|allegedly|reportedly|gonna|going to|will|should|would|could|might|may|wants to|want to|wanna|needs to|need to|ought to|got|get|gets|getting|used to|always|for sure|for real|since [0-9]+ (?:years|months|weeks)|for [0-9]+ (?:years|months|weeks)|since (?:last |the |a )?[^ ?.,]+|in [0-9]{4}|[0-9]{4}|before|first|once|irl|anymore|also|too";
+  "is|are|was|were|am|'s|been|be|has|have|had|do|does|did|still|again|currently|now|def|definitely|defo|deff|prob|probably|prolly|totally|lowkey|highkey|low key|high key|literally|actually|really|secretly|officially|confirmed|apparently|already|like|just|so|also|fr|deadass|clearly|obviously|kinda|sorta|finally|ever|even|not|never|no longer|back|rumored to be|said to be|supposedly|allegedly|reportedly|gonna|going to|will|should|would|could|might|may|wants to|want to|wanna|needs to|need to|ought to|got|get|gets|getting|used to|always|for sure|for real|since [0-9]+ (?:years|months|weeks)|for [0-9]+ (?:years|months|weeks)|since (?:last |the |a )?[^ ?.,]+|in [0-9]{4}|[0-9]{4}|before|first|once|irl|anymore|also|too";
 /** What may sit between "X" and "his gf": "X is still his gf", "is X really his gf". */
 const LINK_MID =
   "still|now|currently|really|actually|literally|def|definitely|prob|probably|totally|not|never|no longer|officially|like|lowkey|so";
@@ -26,15 +26,16 @@ const PARTNER = "gf|bf|wife|husband|fiance|partner|ex";
 const PARTNER_LOOSE = "gf|bf|wife|husband|fiance|partner|ex|girl|bae|man|lady|boo";
 /** What two people are, or were: "together", "a couple", "broke up". */
 const PAIR =
-  "together|a couple|couple|partner|partners|used to date|used to be together|dated|dating|a thing|married|engaged|in a relationship|broke up|break up|split up|split|divorced|kissed|official|confirmed|officially together|moved in together|living together|live together|(?:so |really )?(?:cute|adorable|perfect|good) together";
+  "together|a couple|the couple|couple|(?:live|lives|living) (?:already |still |now )?together|marry|marrying|seeing each other|seeing|going to marry|gonna marry|getting married|get married|partner|partners|used to date|used to be together|dated|dating|a thing|married|engaged|in a relationship|broke up|break up|split up|split|divorced|kissed|official|confirmed|officially together|moved in together|living together|live together|(?:so |really )?(?:cute|adorable|perfect|good) together";
 /** Words between a pair and what they are: "are still", "have been together for 2 years". */
 const PAIR_MID =
-  `(?<mid>(?: (?:${MID_WORDS}|it|they|have|has|had|were|both|each other|last|month|year|week|[0-9]+|years|months|weeks|ago|since|for|already|officially|last|the last|(?:in|on|at) (?:the )?[^ ?.,]+))*)`;
+  `(?<mid>(?: (?:${MID_WORDS}|it|they|have|has|had|were|both|each other|start|started|starting|begin|began|last|month|year|week|[0-9]+|years|months|weeks|ago|since|for|already|officially|last|the last|(?:in|on|at) (?:the )?[^ ?.,]+))*)`;
 /** Words that close a clipped pair: "rexx + sienna confirmed", "ambre x hugo real??". */
 const CLIP_TAIL =
   "(?<tail>(?: (?:=|confirmed|official|officially|canon|real|couple|a couple|cutest|together|dating|married|engaged|wedding|since|still|now|rn|fr|forever|[0-9]{4}|💍|💕|❤️|❤|💚|😭))*)";
 const POSS = "his|her|ur|your|STREAMER 's";
-const MOD = "(?: (?<mod>new|current|secret|future|former|old|dream))?";
+const MOD =
+  "(?: (?<mod>new|current|secret|future|former|old|dream|second|third|first|actual|real))?";
 /** Openers before a clipped form. */
 const CLIP_START =
   "(?<=^|[?.,] |(?:^| )(?:but|that|with) )(?:(?:so|wait|lol|omg|ok|bro|chat|and|yo|fun fact|apparently) )*";
@@ -67,7 +68,17 @@ export type RuleName =
   | "congrats"
   | "partner-subject"
   | "take-care"
-  | "they-pair";
+  | "they-pair"
+  | "left-for"
+  | "pair-official"
+  | "between"
+  | "wedding-when"
+  | "is-that-partner"
+  | "verb-first"
+  | "clipped-status"
+  | "pair-after-verb"
+  | "correction"
+  | "pair-correction";
 
 export interface Rule {
   name: RuleName;
@@ -90,7 +101,7 @@ const rule = (name: RuleName, base: number, needs: string, source: string): Rule
 });
 const PARTNER_WORDS = "gf bf wife husband fiance partner ex";
 const PAIR_WORDS =
-  "together confirmed couple dating thing married engaged relationship broke break split divorced kissed " +
+  "marry seeing together confirmed couple dating thing married engaged relationship broke break split divorced kissed " +
   "date dated partner official";
 
 export const RULES: readonly Rule[] = [
@@ -103,8 +114,8 @@ export const RULES: readonly Rule[] = [
   rule(
     "date-verb",
     0.75,
-    "dated dates date divorced broke split",
-    `${START}(?:(?<aux>${AUXQ})(?: not)? )?(?<s>${SUBJ})${MID} (?<rel>dated|dates|date|divorced|broke up with|split with|split from|split up with)(?: (?:now|still|already|rn|currently))? ${TGT}(?= |$)`,
+    "dated dates date divorced broke split dumped",
+    `${START}(?:(?<aux>${AUXQ})(?: not)? )?(?<s>${SUBJ})${MID} (?<rel>dated|dates|date|divorced from|divorced|dumped|broke up with|split with|split from|split up with)(?: (?:now|still|already|rn|currently))? ${TGT}(?= |$)`,
   ),
   rule(
     "married",
@@ -121,7 +132,7 @@ export const RULES: readonly Rule[] = [
   rule(
     "has-partner",
     0.8,
-    PARTNER_WORDS + " man boo girl",
+    PARTNER_WORDS + " man boo girl bae",
     `${START}(?:(?<aux>${AUXQ})(?: not)? )?(?<s>${SUBJ})${MID} (?<rel>has|have|got|had|gets|get)(?: (?:since|for) (?:last )?[^ ?.,]+(?: years| months)?)?(?: a| an)?(?: new| secret)? (?<p>${PARTNER}|man|boo|girl|bae)(?:(?: yes)?(?: ,)? (?:named|called|(?:her|his) name is) ${TGT})?(?= |$)`,
   ),
   // "hat er ne freundin", "has STREAMER a gf": the verb first, then the subject.
@@ -142,13 +153,13 @@ export const RULES: readonly Rule[] = [
     "partner-name",
     0.85,
     PARTNER_WORDS + " girl bae lady man boo",
-    `${START}(?<p>${POSS})${MOD} (?<rel>${PARTNER_LOOSE})(?: (?:is called|is named|is|=|named|called|aka)| was(?= (?:the )?[^ ]+(?: [?.,]|$)))? ${TGT}(?= |$)`,
+    `${START}(?<p>${POSS})${MOD} (?<rel>${PARTNER_LOOSE})(?: (?:now|still|currently)(?= (?:is|=) ))?(?: (?:is called|is named|is|=|named|called|aka|(?:are|\\.)(?= [^ ?.,]+ (?:,|and) ))| was(?= (?:the )?[^ ]+(?: [?.,]| of| from|$)))? ${TGT}(?= |$)`,
   ),
   rule(
     "name-partner",
     0.85,
     PARTNER_WORDS + " girl bae lady man boo",
-    `${START}(?:(?<aux>is|was|are|were)(?: not)? )?${TGT}(?<mid>(?: (?:is|'s|was|be|are|were|=|,|it|[0-9]+|${LINK_MID}))*) (?<p>${POSS}|the STREAMER 's)${MOD} (?<rel>${PARTNER_LOOSE})(?= |$)`,
+    `${START}(?:(?<aux>is|was|are|were)(?: not)? (?:the )?)?${TGT}(?<mid>(?: (?:is|'s|was|be|are|were|=|,|it|[0-9]+|${LINK_MID}))*) (?<p>${POSS}|the STREAMER 's)${MOD} (?<rel>${PARTNER_LOOSE})(?= |$)`,
   ),
   rule("partner", 0.55, PARTNER_WORDS, `${START}(?<p>${POSS})${MOD} (?<rel>${PARTNER})(?= |$)`),
   rule(
@@ -180,13 +191,13 @@ export const RULES: readonly Rule[] = [
     "together-after",
     0.75,
     PAIR_WORDS,
-    `${START}(?:(?<aux>are|were) they|they (?:are|were))${MID} (?<rel>together|a couple|dating|a thing|married|engaged)(?: [?.,])* (?:(?<s>STREAMER|him|her|he|she) and ${TGT}|(?<t2>@?[a-z0-9_]+) and (?<s2>STREAMER|him|her|he|she))(?= |$)`,
+    `${START}(?:(?<aux>are|were) they|(?:they|the two) (?:are|were))${MID} (?<rel>together|a couple|dating|a thing|married|engaged)(?: [?.,])* (?:(?<s>STREAMER|him|her|he|she) and ${TGT}|(?<t2>@?[a-z0-9_]+) and (?<s2>STREAMER|him|her|he|she))(?= |$)`,
   ),
   rule(
     "reverse-dating",
     0.65,
-    "dating married engaged with relationship",
-    `${START}(?:(?<aux>is|was|does|did)(?: not)? )?${TGT}${MID} (?<rel>dating|married to|engaged to|going out with|in a relationship with|with) (?<s>STREAMER|you|him|her)(?= |$)`,
+    "dating married engaged with relationship dumped",
+    `${START}(?:(?<aux>is|was|does|did)(?: not)? )?${TGT}${MID} (?<rel>dating|married to|engaged to|going out with|in a relationship with|with|dumped|left) (?<s>STREAMER|you|him|her)(?= |$)`,
   ),
   rule(
     "elliptic",
@@ -223,7 +234,7 @@ export const RULES: readonly Rule[] = [
     "take-care",
     0.6,
     "takecare",
-    `(?<=^|[?.,] )(?:(?:pls|please|and|so) )*(?<rel>takecare)(?: (?:good|well|bem|much|bien|real))?(?: (?:of|to|a|of the))? (?<s>STREAMER|our (?:queen|king|girl|boy))(?= |$)`,
+    `(?<=^|[?.,] )(?:(?:pls|please|and|so) )*(?<rel>takecare)(?: (?:good|well|bem|much|bien|real))?(?: (?:of|to|a|of the|on))? (?<s>STREAMER|our (?:queen|king|girl|boy|man)|(?:him|her|his)(?= (?:much|well|good|a lot|please|pls|eh|ok|lol|bro|[?.,])(?= |$)|$))(?= |$)`,
   ),
   // "zack gf?", "rio bf??": the streamer's name and a partner word, asked.
   rule(
@@ -251,7 +262,60 @@ export const RULES: readonly Rule[] = [
     "with-whom",
     0.6,
     "dating together married seeing",
-    `(?<=^|[?.,] )(?<aux>with who|of who)(?: (?:is|are|was|he|she|STREAMER|you|now|still|currently|really|rn))* (?<rel>dating|together|married|seeing)(?= |$)`,
+    `(?<=^|[?.,] |(?:^| )(?:know|knows|wonder|idk) )(?<aux>with who|of who)(?: (?:is|are|was|he|she|STREAMER|you|now|still|currently|really|rn))* (?<rel>dating|together|married|seeing)(?= |$)`,
+  ),
+  // "desde cuándo andan fede y la cami?", "namoram o rui e a mariana?": the verb, then the pair.
+  rule(
+    "pair-after-verb",
+    0.65,
+    "dating together married engaged couple seeing",
+    `(?<=^|[?.,] |(?:^| )(?:when|how long|since when|who) )(?:(?<aux>are|were|is) )?(?<rel>dating|together|married|engaged|a couple|seeing) (?<s>STREAMER) and (?:the )?${TGT}(?= |$)`,
+  ),
+  // "dex = taken", "max = casé", "charro = casado?": the streamer's status, clipped.
+  rule(
+    "clipped-status",
+    0.65,
+    "married taken single engaged divorced",
+    `${CLIP_START}(?<s>STREAMER) = (?<rel>married|taken|single|engaged|divorced)(?= |$)`,
+  ),
+  // "¿se casó pablito?", "tiene novia el rober?", "est célibataire, lucas ?": the verb first, the
+  // streamer after it (Spanish, Portuguese and chat put the subject last).
+  rule(
+    "verb-first",
+    0.6,
+    "married engaged divorced single taken gf bf wife husband partner",
+    `(?<=^|[?.,] )(?:(?:already|still|finally) )?(?<rel>married|engaged|divorced|single|taken|has(?= (?:a )?(?:gf|bf|wife|husband|partner) ))(?: (?:a )?(?<p>gf|bf|wife|husband|partner))?(?: (?:already|still|now))? (?:the )?(?<s>STREAMER)(?= \\?| or | [.,]|$)`,
+  ),
+  // "whens the wedding leon", "¿cuándo es la boda?", "wann ist die hochzeit?": asked.
+  rule(
+    "wedding-when",
+    0.5,
+    "wedding",
+    `(?<=^|[?.,] )(?:(?:so|and|ok|wait|bro|chat) )*(?<aux>when)(?: is| 's| will be)?(?: the| your| ur| his| her| STREAMER 's)? (?<rel>wedding|marriage)(?= [?.,]| STREAMER| chat| lol| bro|$)`,
+  ),
+  // "is that his gf?", "is that the gf texting u", "c'tu sa blonde la fille dans la story?": a
+  // person pointed at, asked about as the partner.
+  rule(
+    "is-that-partner",
+    0.55,
+    PARTNER_WORDS + " girl man",
+    `(?<=^|[?.,] )(?:(?:so|and|ok|wait|bro|chat|lol|omg|yo) )*(?<aux>is|was) (?:that|this|it)(?: (?:really|actually|just|maybe|prob|probably|now))? (?:the (?=(?:gf|bf|wife|husband|fiance) )|his |her |STREAMER 's )(?<rel>gf|bf|wife|husband|fiance|partner|girl|man)(?! 's)(?= |$)`,
+  ),
+  // "läuft da was zwischen dir und der sophie?", "hay algo entre tú y carla?", "is there
+  // something between him and mira": a pair named around "between".
+  rule(
+    "between",
+    0.6,
+    "between",
+    `${START}(?<rel>something|a thing)(?: (?:going on|there))? between (?:(?<s>you|STREAMER|him|her) and (?:the )?${TGT}|(?:the )?${TGT2} and (?<s2>you|STREAMER|him|her))(?= |$)`,
+  ),
+  // "das mit tobi und jana ist längst offiziell", "lo de rober con marta es oficial ya", "o lance
+  // do zé com a duda já é oficial": the thing of the streamer with someone, said to be official.
+  rule(
+    "pair-official",
+    0.65,
+    "confirmed official",
+    `(?<=^|[?.,] |but )(?:that |the )?(?:thing |of |thing of )?(?:with )?(?<s>STREAMER) (?:with|and|\\+) (?:the )?${TGT}(?: thing)?(?: (?:already|now|long))? (?:is|are|was|were)(?: [^ ?.,]+)? (?<rel>confirmed|official|officially|canon)(?= |$)`,
   ),
   // "married?? him and kai???"
   rule(
@@ -274,6 +338,29 @@ export const RULES: readonly Rule[] = [
     PARTNER_WORDS + " girl bae man lady boo",
     `(?<=^|[?.,] )(?:is it )?${TGT} or ${TGT2}(?: ,)? (?<aux>who|which one|which) is (?<p>${POSS}|the STREAMER 's)${MOD} (?<rel>${PARTNER_LOOSE})(?= |$)`,
   ),
+  // "did marlowe leave sasha for dana?", "nico dejó a luli por sol", "o rui largou a carol pela
+  // sara", "seb a largué caro pour sarah", "kalle hat caro für sarah verlassen": the one left
+  // and the one chosen were both partners.
+  rule(
+    "left-for",
+    0.7,
+    "left leave dumped broke",
+    `${START}(?:(?<aux>did|has|had)(?: not)? )?(?<s>${SUBJ})${MID} (?<rel>left|leave|dumped|broke up with) (?<t>(?:the )?@?[^ ?.,'+=]+) for (?:the )?${TGT2}(?= |$)`,
+  ),
+  // "er ist nicht mit kathi zusammen, sondern mit marie": the name after the correction.
+  rule(
+    "correction",
+    0.7,
+    "with dating together",
+    `${START}(?<s>${SUBJ})${MID} (?<rel>with|dating|together with) (?:the )?[^ ?.,]+(?: together)? , but (?:with |dating )?(?:the )?${TGT}(?= |$)`,
+  ),
+  // "kalle und jana, nicht kalle und nina", "luzma y tavo, no luzma y beto": the pair said right.
+  rule(
+    "pair-correction",
+    0.7,
+    "and + x",
+    `(?<=^|[?.,] )(?:the )?(?<s>STREAMER) (?<rel>and|\\+|x) (?:the )?${TGT} , not (?:the )?(?:STREAMER|he|she) (?:and|\\+|x) [^ ?.,]+(?= |$)`,
+  ),
   rule(
     "congrats",
     0.7,
@@ -284,6 +371,7 @@ export const RULES: readonly Rule[] = [
 
 /** Rules whose subject is the streamer alone. */
 export const SINGLE_SUBJECT_RULES = new Set<RuleName>([
+  "verb-first",
   "dating",
   "date-verb",
   "married",
@@ -296,6 +384,12 @@ export const SINGLE_SUBJECT_RULES = new Set<RuleName>([
 /** Rules that only fire with a named partner. */
 export const NAMING_RULES = new Set<RuleName>([
   "partner-name",
+  "left-for",
+  "pair-official",
+  "between",
+  "pair-after-verb",
+  "correction",
+  "pair-correction",
   "together",
   "together-reverse",
   "together-after",

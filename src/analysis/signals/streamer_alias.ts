@@ -73,6 +73,11 @@ export function aliasesFor(ctx: SignalContext): Aliases {
   // So does a prefix or suffix of one part of it ("fang" for nightfang_tv, "rex" for rexx_valo)
   // of at least 4 letters, or 3 letters when that is most of the part.
   const parts = login.split(/[_\d]+/).filter((p) => p.length >= 4 && !GENERIC_LOGIN_PARTS.has(p));
+  // "djmarlowe", "elbrujofn", "mrbeastly": a title or an article glued before the name.
+  for (const p of [...parts]) {
+    const m = LEADING_TITLE.exec(p);
+    if (m && p.length - m[0].length >= 4) parts.push(p.slice(m[0].length));
+  }
   // A 2-letter nickname ("ju" for juzinha_tv) counts when it is no word of any language read.
   const ofPart = (w: string) =>
     parts.some((p) =>
@@ -91,14 +96,21 @@ export function aliasesFor(ctx: SignalContext): Aliases {
           !SELF.has(w) && !REL_WORDS.has(w)));
   // "lunaa", "hoshi-chan": a drawn-out last letter, an honorific.
   // "forky" for knightfork, "migsy": a diminutive of a part of the login.
+  // "kiki" for kiravlr: the first syllable said twice.
   const isAlias = (w: string): boolean =>
     plain(w) || plain(w.replace(/(.)\1+$/, "$1")) ||
     plain(w.replace(/-(?:chan|san|kun|sama|senpai|sensei|tan)$/, "")) ||
-    w.length >= 5 && /(?:y|ie)$/.test(w) && plain(w.replace(/(?:y|ie)$/, ""));
+    w.length >= 5 && /(?:y|ie)$/.test(w) && plain(w.replace(/(?:y|ie)$/, "")) ||
+    /^([a-z]{2})\1$/.test(w) && startsPart(w.slice(0, 2)) && !EMOTES.has(w);
+  const startsPart = (stem: string) =>
+    !COMMON.has(stem) && parts.some((p) => p.length >= stem.length + 2 && p.startsWith(stem));
   if (aliasCache.size > 256) aliasCache.clear();
   aliasCache.set(key, aliases);
   return aliases;
 }
+
+/** Titles and articles chat logins glue before a name ("dj", "mr", "el", "la", "its"). */
+const LEADING_TITLE = /^(?:dj|mc|mr|mrs|ms|dr|sir|lil|el|la|le|lo|its|iam|im|the|xx)/;
 
 /** Words a login part may begin or end with that are words, not the streamer. */
 const COMMON = new Set(
@@ -110,7 +122,7 @@ const COMMON = new Set(
 const AFTER_NICKNAME = new Set(
   ("is was 's has had have and + x = with w dating dated date dates married engaged broke " +
     "split divorced still really also never not used got gets single taken proposed kissed " +
-    "are were")
+    "are were left leave dumped already")
     .split(" "),
 );
 /** Verbs of saying and knowing before "that" opens a clause: "i saw on twitter that dex...". */
@@ -122,7 +134,7 @@ const PARTNER_OF = new Set(["gf", "bf", "wife", "husband", "fiance", "partner"])
 const AUX_FIRST = /^(?:is|was|does|did|has|have|are|were|can|will)$/;
 
 /** The shape of a noun of a role or a thing in the languages read ("zagueiro", "técnico"). */
-const ROLE_NOUN =
+export const ROLE_NOUN =
   /^\p{L}{3,}(?:eiro|eira|ador|adora|ista|ico|ica|ero|era|eur|euse|eau|ier|ière|iste|ente|ante|ter|ner|ler)$/u;
 
 /**
@@ -172,16 +184,7 @@ export function guessStreamer(pieces: Piece[], addressed: boolean): string | nul
     const p = pieces[i]!;
     if (!nicknameLike(p)) continue;
     let k = i - 1;
-    // "@sol sos la novia de nico?": a partner noun "of" the name, asked of the person addressed.
-    if (
-      addressed &&
-      (pieces[k]?.w === "of" && PARTNER_OF.has(pieces[k - 1]?.w ?? "") ||
-        pieces[i + 1]?.w === "'s" && PARTNER_OF.has(pieces[i + 2]?.w ?? ""))
-    ) {
-      const name = p.w;
-      pieces[i] = { ...p, w: "STREAMER", guessed: true };
-      return name;
-    }
+    if (addressed && streamerOfAddressed(pieces, i)) return markGuessed(pieces, i);
     // "o rui namora a inês", "der jürgen hat a freundin", "el nico anda con sol": chat in these
     // languages puts an article before a first name.
     // A role ("o zagueiro", "el técnico", "le poteau") is no first name.
@@ -209,9 +212,30 @@ export function guessStreamer(pieces: Piece[], addressed: boolean): string | nul
       !(prev === "that" && !aux && SAYS.test(pieces[k - 1]?.w ?? ""))
     ) continue;
     if (!aux && !AFTER_NICKNAME.has(pieces[i + 1]?.w ?? "")) continue;
-    const name = p.w;
-    pieces[i] = { ...p, w: "STREAMER", guessed: true };
-    return name;
+    return markGuessed(pieces, i);
   }
   return null;
+}
+
+/** The piece at `i` becomes the guessed streamer; its word is returned. */
+function markGuessed(pieces: Piece[], i: number): string {
+  const p = pieces[i]!;
+  pieces[i] = { ...p, w: "STREAMER", guessed: true };
+  return p.w;
+}
+
+/** Whether the name at `i`, in a line addressed to someone, is the streamer: "@sol sos la novia
+ * de nico?" (a partner noun "of" the name), "@ashlee_xo did u and deezy get back together",
+ * "@ines_costa ainda namoras o rui?" (the one paired with "you"). */
+function streamerOfAddressed(pieces: Piece[], i: number): boolean {
+  const k = i - 1;
+  if (
+    pieces[k]?.w === "of" && PARTNER_OF.has(pieces[k - 1]?.w ?? "") ||
+    pieces[i + 1]?.w === "'s" && PARTNER_OF.has(pieces[i + 2]?.w ?? "")
+  ) return true;
+  const b = k >= 0 && pieces[k]!.art ? k - 1 : k;
+  const w1 = pieces[b]?.w ?? "";
+  return w1 === "and" && /^(?:you|ur)$/.test(pieces[b - 1]?.w ?? "") ||
+    /^(?:dating|with|married|engaged|seeing)$/.test(w1) &&
+      /^(?:you|ur)$/.test(pieces[b - 1]?.w ?? pieces[b - 2]?.w ?? "");
 }

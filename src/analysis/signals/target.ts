@@ -59,7 +59,12 @@ export function checkTarget(run: Run, k: number): TargetCheck {
     const n1 = canon.pieces[k + 1]?.w;
     const n2 = canon.pieces[k + 2]?.w;
     const n3 = canon.pieces[k + 3];
-    if (n1 && PERSON_NOUN.has(n1) && (n2 === "named" || n2 === "called") && n3) {
+    // ... "a runner named kat": a noun of whatever kind before "named".
+    if (
+      n1 && (PERSON_NOUN.has(n1) || /^\p{L}{3,}$/u.test(n1) && !NO_TARGET.has(n1)) &&
+      (n2 === "named" || n2 === "called") &&
+      n3
+    ) {
       const sub = checkTarget(run, k + 3);
       if (sub.kind === "name") return sub;
     }

@@ -67,6 +67,9 @@ export const REWRITE: ReadonlyMap<string, string> = new Map(
     datting: "dating",
     datng: "dating",
     gfs: "gf",
+    whens: "when is",
+    exes: "ex",
+    exs: "ex",
     girlfriend: "gf",
     girlfriends: "gf",
     girlfrend: "gf",
@@ -141,7 +144,7 @@ export const REL_WORDS = new Set(
     "dating dated date dates seeing with w married marry marrying engaged proposed propose " +
     "proposing single taken relationship gf bf wife husband fiance girl bae together couple " +
     "thing congrats congratulations congratz grats gratz partner ex man boo lady broke split " +
-    "divorced kissed + x and break official confirmed wedding takecare"
+    "divorced kissed + x and break official confirmed wedding marriage takecare left leave dumped between"
   ).split(" "),
 );
 
@@ -236,7 +239,7 @@ export const NO_TARGET = new Set(
     "trust confirmed ong icl istg fs tbf af asf lowkey highkey deadass ig prob probably maybe " +
     "huh hm eh hein né gell oder non nein nee nope yep yup earlier once twice very same " +
     "miúda miúdo miuda miudo moça moço rapariga rapaz chavala chaval piba pibe gata gato " +
-    "solo ça more too also either neither each both all married single taken engaged divorced dating broke split up together innit partner gf bf wife husband"
+    "celle celui ceux celles streamer streamers mate mates lads solo ça more too also either neither each both all married single taken engaged divorced dating broke split up together innit partner gf bf wife husband"
   ).split(" "),
 );
 /** The speaker: a match naming them is about the speaker's own relationship. */
@@ -255,7 +258,7 @@ export const NON_PERSON = new Set(
     "sonntag freitag sexta boys floor squad team guys crew homies gang fam todo todos partida " +
     "fome medo sono vida equipe equipo équipe jeu juego jogo spiel runde ronda rodada game " +
     "hambre faim hunger miedo peur angst ball bola pelota balón balon ballon empate apito " +
-    "whistle"
+    "whistle friends potes amis copains amigos amigas freunden freunde kumpels homies buddies family familia famille familie família genshin gacha skin skins verein klub club bomb lore"
   ).split(" "),
 );
 /** Verbs that follow "his gf" as a subject and are no name ("does ur gf watch"). */
@@ -279,7 +282,8 @@ export const OPENER = new Set(
     "literally already ya digga alter oye che parce wey güey mano wsh bon bah epa epá neta " +
     "tio tia hermano gente jungs leute ey eh pues bueno ah now then first be honest quick oe " +
     "ow aye hola hallo servus oi olá ola salut coucou moin " +
-    "question serious real talk genuine genuinely"
+    "question serious real talk genuine genuinely fun friendly random info tea heads up update " +
+    "wonder anecdote anécdota anekdote curiosidade dato curioso rappel"
   ).split(" "),
 );
 
@@ -343,7 +347,7 @@ export const NOT_THE_STREAMER =
 
 /** After "@x is", these make "is" the verb of a question to @x: "@x is he dating sara". */
 export const ADDRESS_AFTER_IS = new Set(
-  "he she it that this there you they ur your the a STREAMER not".split(" "),
+  "he she it that this there you they ur your the a STREAMER not true".split(" "),
 );
 
 export const CONTRACTION_TAIL: Record<string, string> = {

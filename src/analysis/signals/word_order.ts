@@ -20,17 +20,21 @@ type Step = string | ((w: string) => boolean);
 type Put = string | number;
 
 const isPartner = (w: string) => PARTNER_NOUN.has(w);
+/** Partner nouns and chat's slang for them ("o boy da gabi", "la chérie de loïc"). */
+const isLoosePartner = (w: string) => PARTNER_NOUN.has(w) || /^(?:man|girl|bae|boo|lady)$/.test(w);
 const isStreamer = (w: string) => w === "STREAMER";
 const isThird = (w: string) => THIRD.has(w);
 const isSubjectPronoun = (w: string) => w === "he" || w === "she";
 
 /** Phrases rewritten after the words: foreign word order and compounds into the rules' forms. */
 const PHRASES: readonly [Step[], Put[]][] = [
-  // "la novia de pablito", "the gf of the STREAMER" -> "STREAMER 's gf"
-  [["the", isPartner, "of", "the", isStreamer], [4, "'s", 1]],
-  [["the", isPartner, "of", isStreamer], [3, "'s", 1]],
+  // "la novia de pablito", "the gf of the STREAMER" -> "STREAMER 's gf"; "o boy da gabi" too.
+  [["the", isLoosePartner, "of", "the", isStreamer], [4, "'s", 1]],
+  [["the", isLoosePartner, "of", isStreamer], [3, "'s", 1]],
   [[isPartner, "of", "the", isStreamer], [3, "'s", 0]],
   [[isPartner, "of", isStreamer], [2, "'s", 0]],
+  // "la blonde à gab": the colloquial French "à" of belonging.
+  [["the", isPartner, "to", isStreamer], [3, "'s", 1]],
   [["the", isPartner, "of", isThird], ["his", 1]],
   [[isPartner, "of", isThird], ["his", 0]],
   // "tú y rober estáis juntos": the pair is the subject of the second person plural.
@@ -52,6 +56,32 @@ const PHRASES: readonly [Step[], Put[]][] = [
   [["goes", "with"], ["dating"]],
   [["goes", isStreamer, "with"], ["is", 1, "dating"]],
   [["goes", isSubjectPronoun, "with"], ["is", 1, "dating"]],
+  // "noiva do caio": engaged to
+  [["engaged", "of"], [0, "to"]],
+  // "hat er die kathi schon geheiratet": the participle last in German
+  [["has", isSubjectPronoun, "the", isNameish, "already", "married"], [
+    "has",
+    1,
+    "already",
+    "married",
+    2,
+    3,
+  ]],
+  [["has", isSubjectPronoun, "the", isNameish, "married"], ["has", 1, "married", 2, 3]],
+  [["has", isStreamer, "the", isNameish, "already", "married"], [
+    "has",
+    1,
+    "already",
+    "married",
+    2,
+    3,
+  ]],
+  [["has", isStreamer, "the", isNameish, "married"], ["has", 1, "married", 2, 3]],
+  [["has", isSubjectPronoun, isNameish, "married"], ["has", 1, "married", 2]],
+  [["has", isStreamer, isNameish, "married"], ["has", 1, "married", 2]],
+  // "lenny hat jana geheiratet", "hat die kathi gedatet": the participle last in German
+  [["has", "the", isNameish, isPerfect], ["has", 3, 1, 2]],
+  [["has", isNameish, isPerfect], ["has", 2, 1]],
   // "ficou noiva": got engaged
   [["seeing", "engaged"], ["got", "engaged"]],
   [["dated", "with"], [0]],
@@ -59,11 +89,15 @@ const PHRASES: readonly [Step[], Put[]][] = [
   [["married", "with"], [0, "to"]],
   [["marry", "with"], [0]],
   [["going", "a", "marry"], ["going", "to", "marry"]],
+  [["going", "marry"], ["going", "to", "marry"]],
   [["engaged", "with", (w) => w !== "chat"], [0, "to", 2]],
-  [["ex", (w) => w === "gf" || w === "bf" || w === "wife" || w === "husband"], [0]],
+  [["ex", (w) => PARTNER_NOUN.has(w) && w !== "ex"], [0]],
   [["is", "fiance"], [0, "engaged"]],
   [["are", "fiance"], [0, "engaged"]],
   [["in", "couple"], ["in", "a", "relationship"]],
+  // "anda de novio con la flor": going out with
+  [["dating", "of", isPartner, "with"], [0]],
+  [["dating", "of", isPartner], [0]],
   // "está de novia con marcos": is going out with
   [["is", "of", isPartner], [0, "dating"]],
   [["are", "of", isPartner], [0, "dating"]],
@@ -102,6 +136,11 @@ const PHRASES: readonly [Step[], Put[]][] = [
   [["is", "plus", "with"], ["is", "no longer", "with"]],
   // "karim il sort avec", "seb il est casé": the name, then its pronoun
   [[isStreamer, isSubjectPronoun], [0]],
+  // "kalle hat caro für sarah verlassen": he left caro for sarah
+  [["has", "the", isNameish, "for", "the", isNameish, "left"], ["left", 2, "for", 5]],
+  [["has", isNameish, "for", "the", isNameish, "left"], ["left", 1, "for", 4]],
+  [["has", "the", isNameish, "for", isNameish, "left"], ["left", 2, "for", 4]],
+  [["has", isNameish, "for", isNameish, "left"], ["left", 1, "for", 3]],
   // "er hat sich von der sarah getrennt": he broke up with sarah
   [["has", "of", "the", isNameish, "broke", "up"], ["broke", "up", "with", 2, 3]],
   // "hat mit mara schluss gemacht", "het mit em marco schluss gmacht"
@@ -119,6 +158,11 @@ const PHRASES: readonly [Step[], Put[]][] = [
   [["broke", "up", "of", isNameish], ["broke", "up", "with", 3]],
   [["SE"], []],
 ];
+
+/** German participles of a relationship, put last in a perfect tense. */
+function isPerfect(w: string): boolean {
+  return w === "married" || w === "dated" || w === "kissed";
+}
 
 function isGroup(w: string): boolean {
   return WITH_GROUP.test(w);
@@ -141,6 +185,7 @@ function stepOk(step: Step, w: string): boolean {
 /** The words a phrase may start with: a piece that is none of them is passed over at once. */
 const PHRASE_HEADS = new Set<string>([
   "goes",
+  "the",
   ...PARTNER_NOUN,
   "STREAMER",
   ...PHRASES.flatMap(([steps]) => typeof steps[0] === "string" ? [steps[0]] : []),
@@ -206,8 +251,13 @@ const BEFORE_VERB = new Set(
  * verb when it opens its clause.
  */
 export function addImpliedSubjects(pieces: Piece[]): void {
-  // "el boludo tiene novia", "o gajo namora", "der bro ist vergeben", "le mec est en couple":
-  // "the guy" opening a clause is the streamer.
+  theGuyIsHe(pieces);
+  subjectsBeforeVerbs(pieces);
+}
+
+/** "el boludo tiene novia", "o gajo namora", "der bro ist vergeben", "le mec est en couple":
+ * "the guy" opening a clause is the streamer. */
+function theGuyIsHe(pieces: Piece[]): void {
   for (let i = 0; i + 1 < pieces.length; i++) {
     const prev = pieces[i - 1]?.w;
     if (
@@ -222,6 +272,11 @@ export function addImpliedSubjects(pieces: Piece[]): void {
       pieces.splice(i, 2, { w: "he", s: p.s, e: pieces[i + 1]!.e, raw: "", mention: false });
     }
   }
+}
+
+/** A verb that opens a clause with no subject ("tiene novia?", "ya no esta con marta", "und ist
+ * dann mit vivi zusammengekommen") gets the streamer as its subject. */
+function subjectsBeforeVerbs(pieces: Piece[]): void {
   for (let i = 0; i < pieces.length; i++) {
     if (!pieces[i]!.pro) continue;
     // "el tiene novia?": "el" before a verb is "él".
@@ -245,8 +300,10 @@ export function addImpliedSubjects(pieces: Piece[]): void {
     const prev = pieces[k]?.w;
     // "hat er ne freundin", "tiene él novia": the subject after the verb asks; none to add.
     const after = pieces[i + 1]?.w;
+    // ("der kaktus hat mit mara schluss gemacht und ist dann mit vivi zusammengekommen": German
+    // drops the subject of the second verb after "und".)
     const opens = prev === undefined || prev === "?" || prev === "." || prev === "," ||
-      prev === "but" || prev === "that";
+      prev === "but" || prev === "that" || prev === "and" && pieces[i]!.raw.toLowerCase() === "ist";
     if (opens && (after === "he" || after === "she" || after === "STREAMER")) {
       // "datet er die anna?" -> "is he dating the anna ?"
       const v = pieces[i]!;
