@@ -41,7 +41,7 @@ export function analyzeMessage(draft: MessageDraft, ctx: AnalysisContext): Messa
     : [];
   const mentions = extractMentions(original);
   let text = original;
-  let redacted: Array<"email" | "phone"> = [];
+  let redacted: Array<"email" | "phone"> | undefined;
   if (redact && pii.length) {
     const r = redactSpans(original, pii, (s) => watch !== undefined && isSubjectValue(watch, s));
     text = r.text;
@@ -65,7 +65,7 @@ export function analyzeMessage(draft: MessageDraft, ctx: AnalysisContext): Messa
   if (draft.bits !== undefined) m.bits = draft.bits;
   if (draft.badges !== undefined) m.badges = draft.badges;
   if (draft.first_msg) m.first_msg = true;
-  if (redacted.length) m.redacted = redacted;
+  if (redacted?.length) m.redacted = redacted;
   if (ctx.detectSignals) {
     const signals = ctx.detectSignals(text, draft.channel, m.emotes);
     if (signals.length) m.signals = signals;

@@ -21,7 +21,9 @@ const MENTION_RE = /(?<![\w.@])@([A-Za-z0-9_]{1,25})(?![A-Za-z0-9_@])/g;
 export function extractMentions(text: string): string[] {
   if (text.indexOf("@") === -1) return [];
   const out: string[] = [];
-  for (const m of text.matchAll(MENTION_RE)) {
+  // exec over the one shared regex: matchAll would clone it for every message.
+  MENTION_RE.lastIndex = 0;
+  for (let m = MENTION_RE.exec(text); m !== null; m = MENTION_RE.exec(text)) {
     const name = m[1]!.toLowerCase();
     if (!out.includes(name)) out.push(name);
   }
@@ -29,6 +31,9 @@ export function extractMentions(text: string): string[] {
 }
 
 const URL_RE = /\b(?:https?:\/\/|www\.)[^\s<>"'`]+/gi;
+// A regex literal inside a function is a new object at every call: these are made once.
+const MAYBE_URL = /http|www\./i;
+const IS_LINK = /^(?:https?:\/\/|www\.).*[a-z0-9]/is;
 const TRAILING_PUNCT = /[.,;:!?'"*~]+$/;
 
 function trimUrl(raw: string): string {
@@ -54,13 +59,13 @@ function trimUrl(raw: string): string {
  */
 export function extractUrls(text: string): string[] {
   // Case-insensitive like URL_RE: "Www.example.com" at a sentence start is a link too.
-  if (!/http|www\./i.test(text)) return [];
+  if (!MAYBE_URL.test(text)) return [];
   const out: string[] = [];
   for (const m of text.matchAll(URL_RE)) {
     const url = trimUrl(m[0]);
     // "https://" alone, or "www." with nothing after, is not a link; trimming may have eaten
     // the dot of "www..." too, so check what is left.
-    if (!/^(?:https?:\/\/|www\.).*[a-z0-9]/is.test(url)) continue;
+    if (!IS_LINK.test(url)) continue;
     if (!out.includes(url)) out.push(url);
   }
   return out;

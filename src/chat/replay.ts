@@ -9,7 +9,7 @@ import { FixtureLine } from "../schemas.ts";
 import { normalizeLogin } from "../normalize.ts";
 import { messageIdFor } from "../analysis/message_id.ts";
 import { emoteNamesFromTag } from "../analysis/emote_ranges.ts";
-import { openLineBatches } from "../line_reader.ts";
+import { type LineItem, openLineBatches } from "../line_reader.ts";
 import type { ChatBatch, ChatItem, MessageDraft } from "./source.ts";
 import { sleep as clockSleep, systemClock } from "./clock.ts";
 import { parseChatTime } from "./chat_time.ts";
@@ -74,89 +74,155 @@ export function parseFixtureLine(
   where: string,
   nowMs: number = Date.now(),
 ): Parsed {
+  return parseLine(text, channel, where, 0, nowMs);
+}
+
+/**
+ * {@link parseFixtureLine} with `where` as a file and a line number (`line` > 0) or as it is
+ * (`line` 0): the `file:line` string is built only for a line with a problem, not for each of
+ * the hundreds of thousands a second that have none.
+ */
+function parseLine(
+  text: string,
+  channel: string,
+  file: string,
+  line: number,
+  nowMs: number,
+): Parsed {
+  const fl = readFixtureJson(text, file, line);
+  if (fl instanceof LineProblem) return fl;
+  // The file's channel is normalized already: a line that spells it so needs no work.
+  if (fl.channel !== channel) {
+    const ch = normalizeLogin(fl.channel);
+    if (!ch.ok) return { where: whereOf(file, line, "channel"), reason: ch.reason };
+    if (ch.value !== channel) {
+      return {
+        where: whereOf(file, line, "channel"),
+        reason: `"${ch.value}" does not match file ${channel}`,
+      };
+    }
+  }
+  let userName = fl.user_name;
+  if (!isNormalLogin(userName)) {
+    const user = normalizeLogin(userName);
+    if (!user.ok) return { where: whereOf(file, line, "user_name"), reason: user.reason };
+    userName = user.value;
+  }
+  const ts = parseChatTime(fl.ts, nowMs);
+  if (!ts.ok) return { where: whereOf(file, line, "ts"), reason: ts.reason };
+  const draft: MessageDraft = {
+    ts: ts.value,
+    channel,
+    message_id: fl.message_id ?? messageIdFor(channel, ts.value, userName, fl.text),
+    user_id: fl.user_id === undefined || fl.user_id === null ? null : String(fl.user_id),
+    user_name: userName,
+    text: fl.text,
+    source: "fixture",
+  };
+  if (fl.display_name !== undefined) draft.display_name = fl.display_name;
+  if (fl.emotes !== undefined) draft.emotes = emoteNamesFromTag(fl.emotes, fl.text);
+  const tooLong = oversizedDraft(draft);
+  if (tooLong !== undefined) return { where: whereOf(file, line, "text"), reason: tooLong };
+  return { draft, ms: ts.ms };
+}
+
+/** What is wrong with a line (a class: a line's own JSON can hold any keys, never this). */
+class LineProblem {
+  constructor(readonly where: string, readonly reason: string) {}
+}
+
+/** The line as a {@link FixtureLine}, or the problem with it (bad JSON, a field's type). */
+function readFixtureJson(text: string, file: string, line: number): FixtureLine | LineProblem {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    return { where, reason: `bad JSON (${(e as Error).message.split("\n")[0]})` };
+    return new LineProblem(
+      whereOf(file, line),
+      `bad JSON (${(e as Error).message.split("\n")[0]})`,
+    );
   }
-  let line: FixtureLine;
-  if (isPlainFixtureLine(json)) {
-    line = json;
-  } else {
-    const r = FixtureLine.safeParse(json);
-    if (!r.success) {
-      const issue = r.error.issues[0]!;
-      const field = issue.path.length ? issue.path.join(".") : "line";
-      return { where: `${where}: ${field}`, reason: issue.message };
-    }
-    line = r.data;
-  }
-  const ch = normalizeLogin(line.channel);
-  if (!ch.ok) return { where: `${where}: channel`, reason: ch.reason };
-  if (ch.value !== channel) {
-    return { where: `${where}: channel`, reason: `"${ch.value}" does not match file ${channel}` };
-  }
-  const user = normalizeLogin(line.user_name);
-  if (!user.ok) return { where: `${where}: user_name`, reason: user.reason };
-  const ts = parseChatTime(line.ts, nowMs);
-  if (!ts.ok) return { where: `${where}: ts`, reason: ts.reason };
-  const draft: MessageDraft = {
-    ts: ts.value,
-    channel,
-    message_id: line.message_id ?? messageIdFor(channel, ts.value, user.value, line.text),
-    user_id: line.user_id === undefined || line.user_id === null ? null : String(line.user_id),
-    user_name: user.value,
-    text: line.text,
-    source: "fixture",
-  };
-  if (line.display_name !== undefined) draft.display_name = line.display_name;
-  if (line.emotes !== undefined) draft.emotes = emoteNamesFromTag(line.emotes, line.text);
-  const tooLong = oversizedDraft(draft);
-  if (tooLong !== undefined) return { where: `${where}: text`, reason: tooLong };
-  return { draft, ms: ts.ms };
+  if (isPlainFixtureLine(json)) return json;
+  const r = FixtureLine.safeParse(json);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  return new LineProblem(
+    whereOf(file, line, issue.path.length ? issue.path.join(".") : "line"),
+    issue.message,
+  );
 }
 
-/** The parsed lines of one channel's fixture, a chunk at a time. */
-async function* channelBatches(
-  fixturesDir: string,
-  channel: string,
-  now: () => number,
-): AsyncGenerator<Parsed[]> {
-  const path = fixturePath(fixturesDir, channel);
-  let batches;
+/** `file:line` (or `file` alone for line 0), and `: field` when one is named. */
+function whereOf(file: string, line: number, field?: string): string {
+  const where = line > 0 ? `${file}:${line}` : file;
+  return field === undefined ? where : `${where}: ${field}`;
+}
+
+/**
+ * True when `s` is a login as {@link normalizeLogin} returns it (1 to 25 of `a-z0-9_`): it would
+ * come back unchanged, so most lines skip its trimming, lowercasing and result object.
+ */
+function isNormalLogin(s: string): boolean {
+  const n = s.length;
+  if (n === 0 || n > 25) return false;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95)) return false;
+  }
+  return true;
+}
+
+/** The lines of one channel's fixture, a chunk at a time (a problem when it cannot be opened). */
+async function openChannel(path: string): Promise<AsyncGenerator<LineItem[]> | ChatItem> {
   try {
-    batches = await openLineBatches(path);
+    return await openLineBatches(path);
   } catch (e) {
     const why = e instanceof Deno.errors.NotFound
       ? "no such fixture file"
       : `cannot read (${(e as Error).message})`;
-    yield [{ where: path, reason: why }];
-    return;
-  }
-  for await (const batch of batches) {
-    const out: Parsed[] = [];
-    const nowMs = now();
-    for (const item of batch) {
-      const where = `${path}:${item.line}`;
-      if ("error" in item) out.push({ where, reason: item.error });
-      else if (item.text.trim() !== "") {
-        out.push(parseFixtureLine(item.text, channel, where, nowMs));
-      }
-    }
-    yield out;
+    return { kind: "problem", where: path, reason: why };
   }
 }
 
 /** Most items handed over at once when they are due together (speed 0, or a burst). */
 const HAND_OVER = 1024;
 
-/** A cursor over one channel: the current batch and a position in it. */
+/**
+ * A cursor over one channel: the chunk of lines read last, a position in it, and the next
+ * message. Lines are parsed one at a time as the replay reaches them, so that only the head of
+ * each channel is held as a draft, not a whole chunk of them.
+ */
 interface Cursor {
-  it: AsyncGenerator<Parsed[]>;
-  buf: Parsed[];
+  channel: string;
+  path: string;
+  it: AsyncGenerator<LineItem[]> | null;
+  buf: LineItem[];
   pos: number;
+  /** The clock when the chunk was read (the chat time rule's "a day ahead"). */
+  nowMs: number;
   head: { draft: MessageDraft; ms: number } | null;
+}
+
+/**
+ * Moves `c` to its next message in the chunk at hand, pushing the problems met on the way.
+ * False when the chunk is used up first (the caller reads the next one).
+ */
+function step(c: Cursor, problems: ChatItem[]): boolean {
+  while (c.pos < c.buf.length) {
+    const item = c.buf[c.pos++]!;
+    if ("error" in item) {
+      problems.push({ kind: "problem", where: `${c.path}:${item.line}`, reason: item.error });
+      continue;
+    }
+    if (item.text.trim() === "") continue;
+    const p = parseLine(item.text, c.channel, c.path, item.line, c.nowMs);
+    if ("draft" in p) {
+      c.head = p;
+      return true;
+    }
+    problems.push({ kind: "problem", where: p.where, reason: p.reason });
+  }
+  return false;
 }
 
 /**
@@ -173,32 +239,30 @@ export function replaySource(
     ((ms: number, signal: AbortSignal) => clockSleep(systemClock, ms, signal));
   const now = options.now ?? Date.now;
   return async function* (signal: AbortSignal): AsyncGenerator<ChatItem | ChatBatch> {
-    const cursors: Cursor[] = options.channels.map((c) => ({
-      it: channelBatches(options.fixturesDir, c, now),
+    const cursors: Cursor[] = options.channels.map((channel) => ({
+      channel,
+      path: fixturePath(options.fixturesDir, channel),
+      it: null,
       buf: [],
       pos: 0,
+      nowMs: 0,
       head: null,
     }));
     const problems: ChatItem[] = [];
     // Moves a cursor to its next usable message, collecting problems on the way; awaits only
-    // when its batch is used up.
+    // when its chunk is used up (the common case takes no await, and no promise).
     const advance = async (c: Cursor): Promise<void> => {
-      for (;;) {
-        while (c.pos < c.buf.length) {
-          const p = c.buf[c.pos++]!;
-          if ("draft" in p) {
-            c.head = p;
-            return;
-          }
-          problems.push({ kind: "problem", where: p.where, reason: p.reason });
-        }
+      c.head = null;
+      while (!step(c, problems)) {
+        if (c.it === null) return;
         const r = await c.it.next();
         if (r.done) {
-          c.head = null;
+          c.it = null;
           return;
         }
         c.buf = r.value;
         c.pos = 0;
+        c.nowMs = now();
       }
     };
     // Items due now go out together (one hand-over, not one await per message); whatever is
@@ -209,8 +273,14 @@ export function replaySource(
       ready = [];
       return out.length === 1 ? out[0]! : { kind: "batch", items: out };
     };
+    const opened: Array<AsyncGenerator<LineItem[]>> = [];
     try {
-      for (const c of cursors) await advance(c);
+      for (const c of cursors) {
+        const it = await openChannel(c.path);
+        if ("kind" in it) problems.push(it);
+        else opened.push(c.it = it);
+        await advance(c);
+      }
       let prevMs: number | null = null;
       let due = now();
       while (!signal.aborted) {
@@ -235,13 +305,13 @@ export function replaySource(
         prevMs = head.ms;
         ready.push({ kind: "message", draft: head.draft });
         if (ready.length >= HAND_OVER) yield handOver();
-        await advance(best);
+        if (!step(best, problems)) await advance(best);
       }
       for (let k = 0; k < problems.length; k++) ready.push(problems[k]!);
       problems.length = 0;
       if (ready.length) yield handOver();
     } finally {
-      await Promise.all(cursors.map((c) => c.it.return(undefined)));
+      await Promise.all(opened.map((it) => it.return(undefined)));
     }
   };
 }

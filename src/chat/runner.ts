@@ -12,6 +12,14 @@ import { type AnalysisContext, analyzeMessage } from "../analysis/analyze.ts";
 import type { Store } from "../store/store.ts";
 import type { ChatBatch, ChatItem, ChatSource } from "./source.ts";
 import { type Clock, systemClock } from "./clock.ts";
+import { EventTurns } from "./event_turn.ts";
+
+/**
+ * While a write is in flight, the event loop is let turn once per this many items of a batch
+ * handed over at once (see `event_turn.ts`): the write's steps then go on beside the next batch
+ * instead of after it.
+ */
+const TURN_EVERY = 512;
 
 /** Progress figures, reported at most every `progressIntervalMs`. */
 export interface RunProgress {
@@ -148,6 +156,9 @@ class Run {
   #pending: Message[] = [];
   #pendingEvents: ChatEvent[] = [];
   #chain: Promise<void> = Promise.resolve();
+  /** Writes chained and not yet settled. */
+  #inFlight = 0;
+  readonly #turns = new EventTurns();
   #failure: unknown = null;
   #cancelFlush: (() => void) | undefined;
   #cancelDuration: (() => void) | undefined;
@@ -177,11 +188,16 @@ class Run {
     this.stop.abort();
   }
 
-  /** Takes the items of a batch in order, waiting only where one item would. */
+  /**
+   * Takes the items of a batch in order, waiting only where one item would, and letting the
+   * event loop turn now and then while a write is in flight.
+   */
   async acceptBatch(batch: ChatBatch): Promise<void> {
-    for (const item of batch.items) {
-      const waiting = this.accept(item);
+    const items = batch.items;
+    for (let i = 0; i < items.length; i++) {
+      const waiting = this.accept(items[i]!);
       if (waiting !== undefined) await waiting;
+      else if (this.#inFlight > 0 && i % TURN_EVERY === TURN_EVERY - 1) await this.#turns.turn();
     }
   }
 
@@ -258,9 +274,12 @@ class Run {
     this.#pending = [];
     this.#pendingEvents = [];
     if (!batch.length && !evs.length) return this.#chain;
+    this.#inFlight++;
     this.#chain = this.#chain.then(() => this.#write(batch, evs)).catch((e) => {
       this.#failure ??= e;
       this.stop.abort();
+    }).finally(() => {
+      this.#inFlight--;
     });
     return this.#chain;
   }
@@ -287,6 +306,7 @@ class Run {
   async close(): Promise<void> {
     this.#cancelDuration?.();
     this.#options.signal?.removeEventListener("abort", this.#onAbort);
+    this.#turns.close();
     await this.#flush();
     this.#p.elapsedMs = this.#clock.now() - this.#started;
   }

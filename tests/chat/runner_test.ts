@@ -376,3 +376,52 @@ Deno.test("runChat() stops at the store's first failure and throws it", async ()
   );
   assert.ok(calls >= 1 && calls < 10, `${calls} appends after the first failure`);
 });
+
+Deno.test("runChat() lets a write go on while a busy source hands over the next batch", async () => {
+  // The source never awaits anything real, so the event loop turns only where the runner lets
+  // it. Each append waits for one message through a channel (a step that needs a turn). With
+  // turns while a write is in flight, the first write ends while the third hand-over is taken;
+  // without them, only when the second batch is full and the runner waits for it.
+  const events: string[] = [];
+  const channel = new MessageChannel();
+  const waiting: Array<() => void> = [];
+  channel.port2.onmessage = () => waiting.shift()?.();
+  let writes = 0;
+  const store = {
+    appendMessages: async (batch: readonly Message[]): Promise<AppendOutcome<Message>> => {
+      await new Promise<void>((resolve) => {
+        waiting.push(resolve);
+        channel.port1.postMessage(null);
+      });
+      events.push(`written ${++writes}`);
+      return { written: [...batch], duplicates: 0, repairs: [] };
+    },
+    appendEvents: (): Promise<AppendOutcome<ChatEvent>> =>
+      Promise.resolve({ written: [], duplicates: 0, repairs: [] }),
+  };
+  const source: ChatSource = async function* () {
+    for (let b = 0; b < 6; b++) {
+      events.push(`hand-over ${b + 1}`);
+      yield {
+        kind: "batch",
+        items: Array.from({ length: 1024 }, (_, i) => item(draft(b * 1024 + i))),
+      };
+    }
+  };
+  try {
+    const summary = await runChat(source, {
+      store,
+      analysis: { knownEmotes: new Set() },
+      batchSize: 2048,
+    });
+    assert.equal(summary.written, 6 * 1024);
+  } finally {
+    channel.port1.close();
+    channel.port2.close();
+  }
+  // The first batch (items 1-2048) is written before the fourth hand-over is asked for.
+  assert.ok(
+    events.indexOf("written 1") < events.indexOf("hand-over 4"),
+    events.join(", "),
+  );
+});

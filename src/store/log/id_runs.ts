@@ -282,29 +282,45 @@ export class IdRuns {
 }
 
 /**
- * The indexes of the entries at or above offset `below`, in fingerprint order. A native sort of
- * numbers (the high half and the index packed into one exact integer below 2^53), then the
- * rare entries with equal high halves ordered by their low halves.
+ * The indexes of the entries at or above offset `below`, in fingerprint order: a radix sort of
+ * the indexes by the high half (two stable passes of 16 bits, a few times faster than sorting
+ * packed numbers natively), then the rare entries with equal high halves ordered by their low
+ * halves.
  */
 function sortedOrder(e: RunEntries, below: number): Uint32Array {
-  const bits = Math.max(1, Math.ceil(Math.log2(e.n + 1)));
-  if (bits > 21) {
-    const order = Array.from({ length: e.n }, (_, i) => i).filter((i) => e.off[i]! >= below);
-    order.sort((a, b) => compareKeys(e.hi[a]!, e.lo[a]!, e.hi[b]!, e.lo[b]!));
-    return Uint32Array.from(order);
-  }
-  const scale = 2 ** bits;
-  const keys = new Float64Array(e.n);
+  const { hi, lo, off } = e;
   let n = 0;
-  for (let i = 0; i < e.n; i++) if (e.off[i]! >= below) keys[n++] = (e.hi[i]! >>> 0) * scale + i;
-  const sorted = keys.subarray(0, n).sort();
+  const kept = new Uint32Array(e.n);
+  for (let i = 0; i < e.n; i++) if (off[i]! >= below) kept[n++] = i;
+  const pass = new Uint32Array(n);
   const order = new Uint32Array(n);
-  for (let k = 0; k < n; k++) order[k] = sorted[k]! % scale;
+  const count = new Uint32Array(65536);
+  for (let k = 0; k < n; k++) count[hi[kept[k]!]! & 0xffff]!++;
+  for (let d = 0, sum = 0; d < 65536; d++) {
+    const c = count[d]!;
+    count[d] = sum;
+    sum += c;
+  }
+  for (let k = 0; k < n; k++) {
+    const i = kept[k]!;
+    pass[count[hi[i]! & 0xffff]!++] = i;
+  }
+  count.fill(0);
+  for (let k = 0; k < n; k++) count[hi[pass[k]!]! >>> 16]!++;
+  for (let d = 0, sum = 0; d < 65536; d++) {
+    const c = count[d]!;
+    count[d] = sum;
+    sum += c;
+  }
+  for (let k = 0; k < n; k++) {
+    const i = pass[k]!;
+    order[count[hi[i]! >>> 16]!++] = i;
+  }
   for (let k = 1; k < n; k++) {
     // Insertion step within a run of equal high halves (almost never more than two long).
     for (let j = k; j > 0; j--) {
       const a = order[j - 1]!, b = order[j]!;
-      if (compareKeys(e.hi[a]!, e.lo[a]!, e.hi[b]!, e.lo[b]!) <= 0) break;
+      if (compareKeys(hi[a]!, lo[a]!, hi[b]!, lo[b]!) <= 0) break;
       order[j - 1] = b;
       order[j] = a;
     }

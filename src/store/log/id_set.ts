@@ -21,6 +21,23 @@ export function fingerprint(s: string): [number, number] {
   return [a | 0, (b ^ (b >>> 13)) | 0];
 }
 
+/**
+ * {@link fingerprint} written into `out` at `at` (high half) and `at + 1` (low half): the same
+ * two numbers without a pair to allocate, for the log's append, which hashes every id.
+ */
+export function fingerprintInto(s: string, out: Int32Array, at: number): void {
+  let a = 0x811c9dc5 | 0;
+  let b = 0x9747b28c | 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+    b ^= b >>> 15;
+  }
+  out[at] = a;
+  out[at + 1] = b ^ (b >>> 13);
+}
+
 /** Fingerprint -> offsets, open addressing with linear probing. */
 export class IdSet {
   #hi: Int32Array;
@@ -55,6 +72,11 @@ export class IdSet {
 
   /** {@link add} with the id's fingerprint already computed. */
   addFingerprint([h, l]: readonly [number, number], offset: number): void {
+    this.addPrint(h, l, offset);
+  }
+
+  /** {@link addFingerprint} with the fingerprint's halves as two numbers. */
+  addPrint(h: number, l: number, offset: number): void {
     if ((this.#count + 1) * 2 > this.#off.length) this.#grow();
     this.#put(h, l, offset);
     this.#count++;
@@ -67,6 +89,11 @@ export class IdSet {
 
   /** {@link mayHave} with the id's fingerprint already computed. */
   mayHaveFingerprint([h, l]: readonly [number, number]): boolean {
+    return this.mayHavePrint(h, l);
+  }
+
+  /** {@link mayHaveFingerprint} with the fingerprint's halves as two numbers. */
+  mayHavePrint(h: number, l: number): boolean {
     for (let i = h & this.#mask;; i = (i + 1) & this.#mask) {
       const off = this.#off[i]!;
       if (off < 0) return false;

@@ -22,10 +22,11 @@
 import { dirname } from "node:path";
 import { StoreError, wrapError } from "../../errors.ts";
 import { MAX_LINE_BYTES, openLineBatches, readRangeSync } from "../../line_reader.ts";
-import { fingerprint, IdSet } from "./id_set.ts";
+import { fingerprintInto, IdSet } from "./id_set.ts";
 import { IdRuns } from "./id_runs.ts";
 import { markHolds, markOf } from "./log_mark.ts";
-import { corruptHeader, encodeLines, idAt, idFromLine } from "./log_lines.ts";
+import { corruptHeader, idAt, idFromLine } from "./log_lines.ts";
+import { JsonBytes } from "./json_bytes.ts";
 
 /** What one append did. */
 export interface AppendResult<T> {
@@ -42,8 +43,11 @@ export interface JsonlLogOptions<T> {
   /** The JSON key holding each record's id (written first-level by `serialize`). */
   idKey: string;
   idOf: (record: T) => string;
-  /** One record as one line of JSON, without the newline. */
-  serialize: (record: T) => string;
+  /**
+   * One record as one line of JSON, without the newline. @default the record as
+   * `JSON.stringify` writes it, encoded straight into the batch's bytes (`json_bytes.ts`)
+   */
+  serialize?: (record: T) => string;
   /**
    * Ids kept in memory before they go to the log's id runs on disk: the window within which a
    * repeat is caught without reading the disk. @default 262144
@@ -132,10 +136,15 @@ export class JsonlLog<T> {
     this.#ino = null;
   }
 
-  /** Runs `fn` holding the log's exclusive lock (blocks while another process holds it). */
+  /**
+   * Runs `fn` holding the log's exclusive lock (waits while another process holds it). The
+   * quick steps are synchronous, taking the lock is not: an append's continuations run only
+   * when the event loop turns, and a writer that needs fewer turns falls less behind a source
+   * that keeps the thread busy.
+   */
   async withLock<R>(fn: () => Promise<R>): Promise<R> {
-    await Deno.mkdir(dirname(this.path), { recursive: true });
-    const lock = await Deno.open(this.lockPath, { read: true, write: true, create: true });
+    Deno.mkdirSync(dirname(this.path), { recursive: true });
+    const lock = Deno.openSync(this.lockPath, { read: true, write: true, create: true });
     try {
       await lock.lock(true);
       return await fn();
@@ -148,7 +157,7 @@ export class JsonlLog<T> {
   async #catchUp(repairs: string[]): Promise<void> {
     let stat: Deno.FileInfo;
     try {
-      stat = await Deno.stat(this.path);
+      stat = Deno.statSync(this.path);
     } catch (e) {
       if (e instanceof Deno.errors.NotFound) {
         if (this.#ino !== null || this.#runs.reload() || this.#runs.count > 0) this.dropIds();
@@ -262,9 +271,14 @@ export class JsonlLog<T> {
       return await this.withLock(async () => {
         await this.#catchUp(repairs);
         const written: T[] = [];
-        const lines: string[] = [];
-        // Each id is hashed once: to test the table now, and to enter it after the write.
-        const prints: Array<readonly [number, number]> = [];
+        // The new lines, encoded as they are accepted, and where each ends (after its newline).
+        const out = new JsonBytes(this.#scratch ?? new Uint8Array(SCRATCH_BYTES));
+        this.#scratch = null;
+        const ends: number[] = [];
+        const serialize = this.#options.serialize;
+        // Each id is hashed once, into prints[2k], prints[2k + 1] for the k-th record written:
+        // to test the table now, and to enter it after the write.
+        const prints = new Int32Array(records.length * 2);
         // The batch's own ids by fingerprint (open addressing; a slot holds 1 + the index of
         // the written record), to drop a repeat within the batch: a Set of the id strings
         // cost several times the fingerprints, which are computed anyway.
@@ -276,49 +290,56 @@ export class JsonlLog<T> {
         try {
           next: for (const r of records) {
             const id = this.#options.idOf(r);
-            const print = fingerprint(id);
-            let slot = print[0] & mask;
+            const k = written.length;
+            fingerprintInto(id, prints, 2 * k);
+            const h = prints[2 * k]!, l = prints[2 * k + 1]!;
+            let slot = h & mask;
             for (let j = slots[slot]!; j !== 0; j = slots[slot]!) {
-              const p = prints[j - 1]!;
-              if (p[0] === print[0] && p[1] === print[1] && ids[j - 1] === id) {
+              if (prints[2 * j - 2] === h && prints[2 * j - 1] === l && ids[j - 1] === id) {
                 duplicates++;
                 continue next;
               }
               slot = (slot + 1) & mask;
             }
-            if (
-              this.#recent.mayHaveFingerprint(print) || this.#runs.mayHave(print[0], print[1])
-            ) {
+            if (this.#recent.mayHavePrint(h, l) || this.#runs.mayHave(h, l)) {
               reader ??= await Deno.open(this.path, { read: true });
-              if (this.#confirm(id, print, reader)) {
+              if (this.#confirm(id, [h, l], reader)) {
                 duplicates++;
                 continue;
               }
             }
-            prints.push(print);
             ids.push(id);
             written.push(r);
             slots[slot] = written.length;
-            lines.push(this.#options.serialize(r));
+            if (serialize) out.text(serialize(r));
+            else out.value(r);
+            out.byte(10);
+            ends.push(out.length);
           }
         } finally {
           reader?.close();
         }
-        if (lines.length === 0) return { written, duplicates, repairs };
-        const scratch = this.#scratch ?? new Uint8Array(SCRATCH_BYTES);
-        this.#scratch = null;
-        const { buffer, bytes, ends } = encodeLines(lines, scratch);
-        const f = await Deno.open(this.path, { append: true, create: true });
+        const buffer = out.buffer;
+        if (written.length === 0) {
+          if (buffer.length <= MAX_SCRATCH_BYTES) this.#scratch = buffer;
+          return { written, duplicates, repairs };
+        }
+        const bytes = out.bytes;
+        const f = Deno.openSync(this.path, { append: true, create: true });
         try {
           let off = 0;
           while (off < bytes.length) off += await f.write(bytes.subarray(off));
           await f.syncData();
-          const st = await f.stat();
+          const st = f.statSync();
           // Offsets of the new lines: the file ended at #offset before this write (we hold
           // the lock and caught up), and each line starts where the one before it ended.
           const base = this.#offset;
-          for (let i = 0; i < lines.length; i++) {
-            this.#recent.addFingerprint(prints[i]!, base + (i === 0 ? 0 : ends[i - 1]!));
+          for (let i = 0; i < written.length; i++) {
+            this.#recent.addPrint(
+              prints[2 * i]!,
+              prints[2 * i + 1]!,
+              base + (i === 0 ? 0 : ends[i - 1]!),
+            );
           }
           this.#ino = st.ino;
           this.#offset = st.size;

@@ -1,53 +1,11 @@
 /**
- * The lines of a JSONL log: a batch encoded into a reused buffer, the id read off a line
- * without parsing it (or off the line at an offset of an open log), and the header written
- * before a torn line set aside in `<log>.corrupt`. The log itself is `log.ts`.
+ * The lines of a JSONL log: the id read off a line without parsing it (or off the line at an
+ * offset of an open log), and the header written before a torn line set aside in
+ * `<log>.corrupt`. The log itself is `log.ts`; a batch's lines are encoded by `json_bytes.ts`.
  *
  * @module
  */
 import { readRangeSync } from "../../line_reader.ts";
-
-const encoder = new TextEncoder();
-
-/**
- * `lines`, each followed by a newline, as UTF-8 in `buffer` (a larger one when it does not fit;
- * it is returned to be kept for the next batch), and where each line ends in `bytes` (after its
- * newline). Encoding line by line into a buffer that is reused costs a tenth of
- * `TextEncoder.encode`, which allocates a new one for every batch, and a quarter of joining the
- * lines first (a joined batch is copied once more, twice as wide when one line holds a
- * character beyond Latin-1, and its newlines must be searched for again to find the lines).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { encodeLines } from "./log_lines.ts";
- * const { bytes, ends } = encodeLines(["{\"a\":\"é\"}", "{}"], new Uint8Array(4));
- * assert.equal(new TextDecoder().decode(bytes), '{"a":"é"}\n{}\n');
- * assert.deepEqual(ends, [11, 14]);
- * ```
- */
-export function encodeLines(
-  lines: readonly string[],
-  buffer: Uint8Array,
-): { buffer: Uint8Array; bytes: Uint8Array; ends: number[] } {
-  let buf = buffer;
-  let written = 0;
-  const ends: number[] = new Array(lines.length);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    // At most three bytes per UTF-16 unit, and the newline.
-    const most = line.length * 3 + 1;
-    if (buf.length - written < most) {
-      const grown = new Uint8Array(Math.max(buf.length * 2, written + most));
-      grown.set(buf.subarray(0, written));
-      buf = grown;
-    }
-    written += encoder.encodeInto(line, buf.subarray(written)).written;
-    buf[written++] = 10;
-    ends[i] = written;
-  }
-  return { buffer: buf, bytes: buf.subarray(0, written), ends };
-}
 
 /** Reads the id of a log line cheaply; falls back to JSON.parse for escaped or odd lines. */
 export function idFromLine(line: string, idKey: string): string | null {

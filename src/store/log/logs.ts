@@ -23,7 +23,6 @@ export function messageLog(dataDir: string): JsonlLog<Message> {
   return new JsonlLog<Message>(layout(dataDir).messages, {
     idKey: "message_id",
     idOf: (m) => m.message_id,
-    serialize: (m) => JSON.stringify(m),
   });
 }
 
@@ -32,6 +31,5 @@ export function eventLog(dataDir: string): JsonlLog<ChatEvent> {
   return new JsonlLog<ChatEvent>(layout(dataDir).events, {
     idKey: "event_id",
     idOf: (e) => e.event_id,
-    serialize: (e) => JSON.stringify(e),
   });
 }

@@ -1,0 +1,112 @@
+/**
+ * The log-only path (`chat run --offline --speed 0 --log-only`: parse, analysis, dedup,
+ * redaction, JSONL append) of this tree beside a baseline tree, in the same run: the trees
+ * alternate over the same fixture, and each run gives its wall time and the CPU time of its main
+ * thread (read from /proc while it runs: on a machine shared with other work, the wall time
+ * swings with the load, the main thread's CPU time much less). The logs the trees write must be
+ * the same bytes, or the bench fails.
+ *
+ *   deno run -A bench/log_only.ts [--count 333333] [--repeat 3] [--baseline /path/to/tree]
+ */
+import { parseArgs } from "node:util";
+import { join } from "node:path";
+import { offlineChatRunArgs, writeChatFixture } from "./_chat_fixture.ts";
+import { cliTaskFlags, DENO, perSecond } from "./_proc.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    count: { type: "string", default: "333333" },
+    repeat: { type: "string", default: "3" },
+    baseline: { type: "string" },
+    channels: { type: "string", default: "4" },
+  },
+});
+const count = Number(values.count);
+const repeat = Math.max(1, Number(values.repeat));
+const here = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+const trees = values.baseline ? [values.baseline.replace(/\/$/, ""), here] : [here];
+const tmp = await Deno.makeTempDir({ prefix: "osint-log-only-" });
+
+/** CPU seconds (user + system) of a task, from its /proc stat line; null once it is gone. */
+function cpuSeconds(path: string): number | null {
+  try {
+    const s = Deno.readTextFileSync(path);
+    const f = s.slice(s.lastIndexOf(")") + 2).split(" ");
+    return (Number(f[11]) + Number(f[12])) / 100; // clock ticks (USER_HZ is 100 on Linux)
+  } catch {
+    return null;
+  }
+}
+
+interface Sample {
+  wallS: number;
+  mainCpuS: number;
+}
+
+async function runOnce(tree: string, dataDir: string): Promise<Sample> {
+  await new Deno.Command("sync").output().catch(() => {});
+  const args = offlineChatRunArgs(tree, await cliTaskFlags(tree), fx, dataDir, ["--log-only"]);
+  const t0 = performance.now();
+  const child = new Deno.Command(DENO, { args, cwd: tree, stdout: "null", stderr: "piped" })
+    .spawn();
+  let main = 0;
+  let running = true;
+  const sampler = (async () => {
+    while (running) {
+      main = cpuSeconds(`/proc/${child.pid}/task/${child.pid}/stat`) ?? main;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+  const out = await child.output();
+  const wallS = (performance.now() - t0) / 1000;
+  running = false;
+  await sampler;
+  if (out.code !== 0) {
+    throw new Error(`chat run in ${tree} failed: ${new TextDecoder().decode(out.stderr)}`);
+  }
+  return { wallS, mainCpuS: main };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+
+const fx = await writeChatFixture(join(tmp, "fx"), count, Number(values.channels));
+const load = (await Deno.readTextFile("/proc/loadavg")).split(" ").slice(0, 3).join(" ");
+console.log(`log-only chat run, ${count.toLocaleString("en-US")} messages (load ${load})`);
+const samples = new Map<string, Sample[]>(trees.map((t) => [t, []]));
+for (let r = 0; r < repeat; r++) {
+  for (const [i, tree] of trees.entries()) {
+    const dataDir = join(tmp, `data-${i}`);
+    await Deno.remove(dataDir, { recursive: true }).catch(() => {});
+    const s = await runOnce(tree, dataDir);
+    samples.get(tree)!.push(s);
+    console.log(
+      `  ${tree}: ${perSecond(count, s.wallS * 1000)} (${s.wallS.toFixed(2)} s wall, ` +
+        `main thread ${s.mainCpuS.toFixed(2)} s CPU)`,
+    );
+  }
+}
+if (trees.length === 2) {
+  const [a, b] = [0, 1].map((i) => join(tmp, `data-${i}`, "logs", "messages.jsonl"));
+  const same = await new Deno.Command("cmp", { args: ["-s", a!, b!] }).output();
+  if (same.code !== 0) throw new Error(`the two trees wrote different logs: cmp ${a} ${b}`);
+  const bytes = (await Deno.stat(b!)).size;
+  console.log(`  the logs are the same bytes (${bytes.toLocaleString("en-US")} bytes, cmp)`);
+}
+const base = samples.get(trees[0]!)!;
+for (const tree of trees) {
+  const s = samples.get(tree)!;
+  const wall = median(s.map((x) => x.wallS));
+  const cpu = median(s.map((x) => x.mainCpuS));
+  console.log(
+    `  median ${tree}: ${perSecond(count, wall * 1000)} wall, main thread ${cpu.toFixed(2)} s CPU` +
+      (tree === trees[0]
+        ? ""
+        : `; against the baseline: wall ${
+          (median(base.map((x) => x.wallS)) / wall).toFixed(2)
+        }x, main thread ${(median(base.map((x) => x.mainCpuS)) / cpu).toFixed(2)}x`),
+  );
+}
+const after = (await Deno.readTextFile("/proc/loadavg")).split(" ").slice(0, 3).join(" ");
+console.log(`  load after: ${after}`);
+await Deno.remove(tmp, { recursive: true });
