@@ -142,6 +142,20 @@ Deno.test("only the store reaches a Store implementation: nothing outside src/st
   assertEquals(offenders, []);
 });
 
+Deno.test("the two Store implementations share only what sits at src/store/: postgres/ imports nothing of embedded/", async () => {
+  // What both use (the log, messages around by search, author tallies) lives at src/store/ or
+  // src/store/log/, so neither implementation depends on the other's internals.
+  const offenders: string[] = [];
+  for await (const file of sourceFiles(join(root, "src/store/postgres"))) {
+    for (const target of await importsOf(file)) {
+      if (target.startsWith("src/store/embedded/")) {
+        offenders.push(`${relative(root, file)} -> ${target}`);
+      }
+    }
+  }
+  assertEquals(offenders, []);
+});
+
 Deno.test("nothing outside src/store/ joins a path onto the data dir (layout() does)", async () => {
   const offenders: string[] = [];
   for await (const file of sourceFiles(join(root, "src"))) {

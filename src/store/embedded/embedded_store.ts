@@ -145,7 +145,8 @@ export class EmbeddedStore implements Store {
   }
 
   async around(anchors: readonly Anchor[], n: number): Promise<Message[]> {
-    const { aroundBySearch, indexedMessagesAround } = await import("./message_context.ts");
+    const { indexedMessagesAround } = await import("./message_context.ts");
+    const { aroundBySearch } = await import("../messages_around.ts");
     return await indexedMessagesAround(this.dataDir, anchors, n) ??
       await aroundBySearch((q) => this.searchMessages(q), anchors, n);
   }

@@ -9,12 +9,8 @@
 import { openLineBatches } from "../../line_reader.ts";
 import { layout } from "../layout.ts";
 import { parseLogRecord } from "../log/log_record.ts";
-import type {
-  AuthorCount,
-  InteractionInput,
-  InteractionRecord,
-  InteractionScope,
-} from "../store.ts";
+import type { InteractionInput, InteractionRecord, InteractionScope } from "../store.ts";
+import { AuthorTally } from "../author_tally.ts";
 import { readIndexed } from "./index_reader.ts";
 import { indexedInteractions } from "./interaction_index.ts";
 
@@ -42,21 +38,6 @@ function authorOf(line: string): InteractionRecord | null {
   if (ts === null || channel === null || user_name === null) return null;
   const user_id = line.includes('"user_id":null') ? null : field(line, '"user_id":"');
   return { ts, channel, user_id, user_name, mentions: [] };
-}
-
-/** Author counts being summed, by person key. */
-export class AuthorTally {
-  #counts = new Map<string, number>();
-
-  /** Adds `n` messages of `person`. */
-  add(person: string, n = 1): void {
-    this.#counts.set(person, (this.#counts.get(person) ?? 0) + n);
-  }
-
-  /** The sums. */
-  counts(): AuthorCount[] {
-    return [...this.#counts].map(([person, count]) => ({ person, count }));
-  }
 }
 
 /**

@@ -2,8 +2,8 @@
  * Messages around others in their channel (`timeline --context N`, as `grep -C`): the `n`
  * before and the `n` after each anchor in (ts, message_id) order. The embedded store reads
  * them from the channel index (`(cid, ts)`: two short index walks per anchor) and scans only the
- * unindexed tail of the log; {@link aroundBySearch} answers with message searches alone (any
- * store; the PostgreSQL store uses it).
+ * unindexed tail of the log; `aroundBySearch` (`store/messages_around.ts`) answers with message
+ * searches alone, for any store.
  *
  * @example
  * ```ts
@@ -25,19 +25,8 @@ import { parseLogRecord } from "../log/log_record.ts";
 import { readRecords } from "./candidate_records.ts";
 import type { Candidate } from "./index_query.ts";
 import type { MessageIndex } from "./message_index.ts";
-import { only } from "../message_query.ts";
-import type { Anchor, MessagePage, MessageQuery } from "../store.ts";
-
-/** Ascending order of messages in a channel: time, then message id. */
-function ascending(a: { ts: string; message_id: string }, b: typeof a): number {
-  return a.ts !== b.ts
-    ? (a.ts < b.ts ? -1 : 1)
-    : a.message_id < b.message_id
-    ? -1
-    : a.message_id > b.message_id
-    ? 1
-    : 0;
-}
+import { ascending } from "../messages_around.ts";
+import type { Anchor } from "../store.ts";
 
 /** The `n` nearest before and after `a` among `pool` (any order), by {@link ascending}. */
 function nearest(pool: readonly Message[], a: Anchor, n: number): Message[] {
@@ -137,45 +126,6 @@ export async function indexedMessagesAround(
     const mine = indexed.value[i]!.map((c) => byOffset.get(c.offset)!);
     const extra = tail.get(a.channel);
     for (const m of extra ? nearest([...mine, ...extra], a, n) : mine) out.set(m.message_id, m);
-  }
-  return [...out.values()].sort(ascending);
-}
-
-const MINUTE = 60_000;
-const MAX_WINDOW = 30 * 86_400_000;
-
-/**
- * {@link Store.around} through message searches alone: before, the newest up to the anchor's
- * millisecond; after, a window widened until it holds `n` or reaches a month.
- */
-export async function aroundBySearch(
-  search: (q: MessageQuery) => Promise<MessagePage>,
-  anchors: readonly Anchor[],
-  n: number,
-): Promise<Message[]> {
-  const out = new Map<string, Message>();
-  if (n <= 0) return [];
-  for (const a of anchors) {
-    const ms = Date.parse(a.ts);
-    const inChannel = [only({ field: "in", value: a.channel })];
-    const before = await search({ clauses: inChannel, untilMs: ms + 1, limit: n + 64 });
-    // Nearest first: search order ranks ties by message id ascending, the nearest is the last.
-    const earlier = before.messages.filter((x) => ascending(x, a) < 0)
-      .sort((x, y) => ascending(y, x)).slice(0, n);
-    for (const m of earlier) out.set(m.message_id, m);
-    for (let w = 10 * MINUTE;; w *= 4) {
-      const after = await search({
-        clauses: inChannel,
-        sinceMs: ms,
-        untilMs: ms + w,
-        limit: 100_000,
-      });
-      const later = after.messages.filter((x) => ascending(x, a) > 0).sort(ascending);
-      if (later.length >= n || w >= MAX_WINDOW || after.messages.length >= 100_000) {
-        for (const m of later.slice(0, n)) out.set(m.message_id, m);
-        break;
-      }
-    }
   }
   return [...out.values()].sort(ascending);
 }

@@ -26,7 +26,7 @@ import { relative } from "node:path";
 import { type ChatEvent, type Message, PrivacyFile, UserProfile } from "../../schemas.ts";
 import { StoreError } from "../../errors.ts";
 import type { LoginSpan } from "../../analysis/identity.ts";
-import { aroundBySearch } from "../embedded/message_context.ts";
+import { aroundBySearch } from "../messages_around.ts";
 import { personMessagesBySearch } from "../person_messages.ts";
 import { layout, type ProfileKind } from "../layout.ts";
 import type {

@@ -8,7 +8,7 @@
  */
 import type { Message } from "../../schemas.ts";
 import { personKey } from "../../analysis/identity.ts";
-import { AuthorTally } from "../embedded/interaction_scan.ts";
+import { AuthorTally } from "../author_tally.ts";
 import type {
   AboutQuery,
   EventPage,
