@@ -101,6 +101,7 @@ export function rowBatch(ix: MessageIndex): RowBatch {
       const uid = ix.nameId(r.user);
       const pid = ix.nameId(r.person);
       const cid = ix.nameId(r.channel);
+      ix.notePerson(uid, pid);
       const folded = fold(r.text);
       const rid = ins.run(
         r.ts,

@@ -30,6 +30,22 @@ export function personIds(ix: MessageIndex, persons: readonly string[]): number[
   return out;
 }
 
+/**
+ * The SQL condition "written under login `login`" and its parameters, or null when no row is:
+ * the login's persons (from `user_persons`, almost always one) and the login, so that SQLite
+ * walks those persons' rows in the person index, which holds the text (there is no index by
+ * login).
+ */
+export function userCondition(
+  ix: MessageIndex,
+  login: string,
+): { sql: string; params: number[] } | null {
+  const u = ix.userPersons(login);
+  if (u === null) return null;
+  const pids = u.pids.length === 1 ? "pid = ?" : `pid IN (${u.pids.map(() => "?").join(",")})`;
+  return { sql: `${pids} AND uid = ?`, params: [...u.pids, u.uid] };
+}
+
 /** Appends the SQL of `clauses` (and their parameters) to `conds` and `params`. */
 export function clauseConditions(
   ix: MessageIndex,
@@ -43,6 +59,12 @@ export function clauseConditions(
       if (l.field === "text") {
         ors.push(`instr(text, ?) ${l.negated ? "=" : ">"} 0`);
         params.push(l.value);
+        continue;
+      }
+      if (l.field === "user" && !l.negated) {
+        const u = userCondition(ix, l.value);
+        ors.push(u === null ? "0" : `(${u.sql})`);
+        if (u !== null) params.push(...u.params);
         continue;
       }
       const id = ix.lookupName(l.value);
@@ -73,11 +95,16 @@ export function matchingWhere(
   const conds: string[] = [];
   const params: Array<number | string> = [];
   let from = "messages";
-  for (const [col, name] of [["uid", q.user], ["cid", q.channel]] as const) {
-    if (name === undefined) continue;
-    const id = ix.lookupName(name);
+  if (q.user !== undefined) {
+    const u = userCondition(ix, q.user);
+    if (u === null) return null;
+    conds.push(u.sql);
+    params.push(...u.params);
+  }
+  if (q.channel !== undefined) {
+    const id = ix.lookupName(q.channel);
     if (id === null) return null;
-    conds.push(`${col} = ?`);
+    conds.push("cid = ?");
     params.push(id);
   }
   if (q.persons !== undefined) {

@@ -30,7 +30,7 @@
  */
 import { ftsable } from "./fts_expression.ts";
 import { narrowingExpression } from "./trigram_choice.ts";
-import { clauseConditions, personIds } from "./index_matches.ts";
+import { clauseConditions, personIds, userCondition } from "./index_matches.ts";
 import { type Candidate, compareCandidates, cutWithTies, type IndexQuery } from "./index_query.ts";
 import type { MessageIndex } from "./message_index.ts";
 
@@ -42,7 +42,7 @@ import type { MessageIndex } from "./message_index.ts";
  */
 const FTS_PROBE = 64;
 /**
- * The same for a query of one user: walking a user's rows is cheap (the user index holds the
+ * The same for a query of one user: walking a user's rows is cheap (the person index holds the
  * text, so no table lookups), so the walk is taken as soon as the needle is not rare.
  */
 const USER_FTS_CAP = 100;
@@ -105,18 +105,18 @@ function queryChecks(ix: MessageIndex, q: IndexQuery): Checks | null {
   const params: Array<number | string> = [];
   let indexName = "messages_ts";
   if (q.user !== undefined) {
-    const id = ix.lookupName(q.user);
-    if (id === null) return null;
-    conds.push("uid = ?");
-    params.push(id);
-    indexName = "messages_user";
+    const u = userCondition(ix, q.user);
+    if (u === null) return null;
+    conds.push(u.sql);
+    params.push(...u.params);
+    indexName = "messages_person";
   }
   if (q.persons !== undefined) {
     const ids = personIds(ix, q.persons);
     if (ids.length === 0) return null;
     conds.push(`pid IN (${ids.map(() => "?").join(",")})`);
     params.push(...ids);
-    if (q.user === undefined) indexName = "messages_person";
+    indexName = "messages_person";
   }
   let channelId: number | null = null;
   if (q.channel !== undefined) {

@@ -50,6 +50,13 @@ export interface OpenIndexOptions {
 export class MessageIndex {
   readonly file: SqliteFile;
   #names: Map<string, number> | null = null;
+  /**
+   * The `user_persons` pairs known to be stored, read on first use: each login's id to its
+   * person's (the one person of almost every login), and the rarer further pairs as
+   * `"uid:pid"`.
+   */
+  #personOf: Map<number, number> | null = null;
+  #morePersons = new Set<string>();
 
   private constructor(file: SqliteFile) {
     this.file = file;
@@ -129,12 +136,15 @@ export class MessageIndex {
   /** Forgets every indexed message (before a rebuild); call inside a transaction. */
   clear(): void {
     this.db.exec(
-      "DELETE FROM messages; DELETE FROM names; DELETE FROM events; DELETE FROM interactions;",
+      "DELETE FROM messages; DELETE FROM names; DELETE FROM events; DELETE FROM interactions; " +
+        "DELETE FROM user_persons;",
     );
     this.db.exec("INSERT INTO fts(fts) VALUES ('delete-all')");
     this.setMeta("mark", JSON.stringify(EMPTY_MARK));
     this.setMeta("event_mark", JSON.stringify(EMPTY_MARK));
     this.#names = null;
+    this.#personOf = null;
+    this.#morePersons.clear();
   }
 
   /**
@@ -175,6 +185,45 @@ export class MessageIndex {
   }
 
   /**
+   * Records (inside the caller's transaction) that person `pid` wrote under login `uid`, once
+   * per pair: a user's search finds the login's rows in the person index through these.
+   */
+  notePerson(uid: number, pid: number): void {
+    if (this.#personOf === null) {
+      this.#personOf = new Map();
+      for (
+        const r of this.#stmt("SELECT uid, pid FROM user_persons").all() as Array<
+          { uid: number; pid: number }
+        >
+      ) {
+        this.#notedPair(Number(r.uid), Number(r.pid));
+      }
+    }
+    if (this.#personOf.get(uid) === pid || this.#morePersons.has(`${uid}:${pid}`)) return;
+    this.#stmt("INSERT OR IGNORE INTO user_persons(uid, pid) VALUES (?, ?)").run(uid, pid);
+    this.#notedPair(uid, pid);
+  }
+
+  #notedPair(uid: number, pid: number): void {
+    const first = this.#personOf!.get(uid);
+    if (first === undefined) this.#personOf!.set(uid, pid);
+    else if (first !== pid) this.#morePersons.add(`${uid}:${pid}`);
+  }
+
+  /**
+   * The ids of the persons who wrote under a login, or null when no row names the login: a
+   * user's rows are those of these persons with that login (see `message_index_schema.ts`).
+   */
+  userPersons(login: string): { uid: number; pids: number[] } | null {
+    const uid = this.#lookupName(login);
+    if (uid === null) return null;
+    const pids = (this.#stmt("SELECT pid FROM user_persons WHERE uid = ?").all(uid) as Array<
+      { pid: number }
+    >).map((r) => Number(r.pid));
+    return pids.length === 0 ? null : { uid, pids };
+  }
+
+  /**
    * Indexes rows and records the new mark, inside the caller's transaction. The FTS rows are
    * added by one INSERT ... SELECT per call rather than one statement per row.
    */
@@ -208,6 +257,10 @@ export class MessageIndex {
         if (!open) return;
         open = false;
         this.db.exec("ROLLBACK");
+        // Names and pairs added in the transaction are gone again: read them afresh.
+        this.#names = null;
+        this.#personOf = null;
+        this.#morePersons.clear();
       },
     };
   }

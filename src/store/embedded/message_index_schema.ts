@@ -6,16 +6,18 @@
  *   `normalize.ts`) and the line's byte offset and length in the log. Records are read back
  *   from the log itself, so the index stays small and never disagrees with the canonical file
  *   about a record.
- * - B-tree indexes on (user, ts, text), (channel, ts) and (ts): a user's or channel's
- *   messages, or a time window, newest first, without sorting; the text in the first lets
- *   "user + word" skip non-matching rows without visiting the table (5.4 ms -> 0.4 ms for a
- *   busy user over 1M rows, measured with bench/search.ts), at about a quarter of the index's
- *   ingest cost. The channel index holds no text: a channel has far more rows than a user, so
- *   the copy costs ingest more than it saves the rarer "channel + word".
- * - A person index on (person, ts, message_id, channel, user, extra, offset, length, text as
- *   written): one person's messages in time order from the index alone, the text as the record
- *   has it (`raw` holds it when folding changed it; `extra` marks records with hits or signals,
- *   the only ones a timeline reads from the log): see `person_rows.ts`.
+ * - B-tree indexes on (channel, ts) and (ts): a channel's messages, or a time window, newest
+ *   first, without sorting. The channel index holds no text: a channel has far more rows than a
+ *   person, so a copy of the text costs ingest more than it saves the rarer "channel + word".
+ * - The person index on (person, ts, message_id, channel, user, extra, offset, length, folded
+ *   text, text as written when folding changed it): one person's messages in time order from
+ *   the index alone. It serves a timeline (`raw` or `text` is the text as the record has it;
+ *   `extra` marks records with hits or signals, the only ones a timeline reads from the log:
+ *   see `person_rows.ts`), and a user's search too: `user_persons` lists the persons who wrote
+ *   under each login (almost always one), so "user + word" walks those persons' rows with the
+ *   user and the needles checked inside the index, without visiting the table. It is the only
+ *   index that copies the text: a (user, ts, text) index beside it held a second copy (0.22x
+ *   the log at 2M) and cost the index writer a second random insert per row.
  * - `fts`: FTS5 over the folded text with the trigram tokenizer (`case_sensitive 1`, since the
  *   text is folded already; `detail=none` keeps it 2.5x smaller and twice as fast to build;
  *   `columnsize=0` drops the per-row size table, which only ranking reads: FTS inserts ~30%
@@ -43,7 +45,9 @@ import { INTERACTION_SCHEMA } from "./interaction_index.ts";
 // 7: the person of each message (`pid`), the event index and the interactions (issue 16).
 // 8: the text as written (`raw`, when folding changes it) and `extra` (hits or signals), so
 // the person index alone answers a timeline.
-export const INDEX_VERSION = "8";
+// 9: no (user, ts, text) index: the person index holds the folded text and answers a user's
+// search through `user_persons`.
+export const INDEX_VERSION = "9";
 
 /** The SQL that creates the index's tables (each statement idempotent). */
 export const INDEX_SCHEMA = `
@@ -61,11 +65,13 @@ CREATE TABLE IF NOT EXISTS messages(
   off INTEGER NOT NULL,
   len INTEGER NOT NULL
 );
-CREATE INDEX IF NOT EXISTS messages_user ON messages(uid, ts, text);
+CREATE TABLE IF NOT EXISTS user_persons(
+  uid INTEGER NOT NULL, pid INTEGER NOT NULL, PRIMARY KEY(uid, pid)
+) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS messages_channel ON messages(cid, ts);
 CREATE INDEX IF NOT EXISTS messages_ts ON messages(ts);
 CREATE INDEX IF NOT EXISTS messages_person
-  ON messages(pid, ts, mid, cid, uid, extra, off, len, coalesce(raw, text));
+  ON messages(pid, ts, mid, cid, uid, extra, off, len, text, raw);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
   text, content='messages', content_rowid='rid', tokenize='trigram case_sensitive 1',
   detail=none, columnsize=0
