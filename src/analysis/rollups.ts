@@ -178,25 +178,27 @@ function foldCommon(s: CommonState, m: Message, f: Facets): void {
 /** Folds one message (by this person) into a user rollup. */
 export function foldUser(s: UserState, m: Message, f: Facets): void {
   foldCommon(s, m, f);
-  // Stamps are made only where one is kept (most messages replace none): one fold per message.
+  // A stamp is made only where one is kept, once per message, and shared where kept again
+  // (stamps are never changed in place).
   const { ts, message_id: mid } = m;
+  let at: Stamp | undefined;
   bump(s.per_channel, m.channel);
   const use = s.logins.get(m.user_name);
-  if (!use) s.logins.set(m.user_name, { first: ts, last: { ts, mid }, count: 1 });
+  if (!use) s.logins.set(m.user_name, { first: ts, last: at = { ts, mid }, count: 1 });
   else {
     use.count++;
     if (ts < use.first) use.first = ts;
-    if (stampBefore(ts, mid, use.last)) use.last = { ts, mid };
+    if (stampBefore(ts, mid, use.last)) use.last = at ??= { ts, mid };
   }
-  if (m.display_name !== undefined) s.display_names.add(m.display_name);
+  const display = m.display_name;
+  if (display !== undefined) s.display_names.add(display);
   if (m.user_id !== null && (s.user_id === null || stampBefore(ts, mid, s.user_id.at))) {
-    s.user_id = { value: m.user_id, at: { ts, mid } };
+    s.user_id = { value: m.user_id, at: at ??= { ts, mid } };
   }
   if (
-    m.display_name !== undefined &&
-    (s.display_name === null || stampBefore(ts, mid, s.display_name.at))
+    display !== undefined && (s.display_name === null || stampBefore(ts, mid, s.display_name.at))
   ) {
-    s.display_name = { value: m.display_name, at: { ts, mid } };
+    s.display_name = { value: display, at: at ??= { ts, mid } };
   }
   for (const sig of m.signals ?? []) {
     if (sig.kind !== "relationship") continue;
