@@ -95,13 +95,26 @@ export function rowBatch(ix: MessageIndex): RowBatch {
     "INSERT INTO interactions(rid, ts, pid, uid, cid, mentions, reply_login, reply_id) " +
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
   );
+  // The person of each login's last row, and the last channel: most rows repeat them, and
+  // comparing two short strings costs far less than hashing a new one for the name table.
+  const personOf = new Map<number, { key: string; pid: number }>();
+  let channel = "";
+  let cid = 0;
   const out = {
     rows: 0,
     add: (r: IndexRow) => {
       const uid = ix.nameId(r.user);
-      const pid = ix.nameId(r.person);
-      const cid = ix.nameId(r.channel);
-      ix.notePerson(uid, pid);
+      let p = personOf.get(uid);
+      if (p === undefined || p.key !== r.person) {
+        p = { key: r.person, pid: ix.nameId(r.person) };
+        personOf.set(uid, p);
+        ix.notePerson(uid, p.pid);
+      }
+      const pid = p.pid;
+      if (r.channel !== channel || cid === 0) {
+        channel = r.channel;
+        cid = ix.nameId(channel);
+      }
       const folded = fold(r.text);
       const rid = ins.run(
         r.ts,
