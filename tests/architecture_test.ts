@@ -368,7 +368,6 @@ const LONG_FUNCTIONS: readonly string[] = [
   // the chat sources' transports and replay, the line reader, the store. An unnamed function
   // is `enclosing > anonymous` (the body of a transaction or a Promise executor).
   "src/analysis/emote_ranges.ts: emoteNamesFromTag",
-  "src/analysis/signals.ts: analyze",
   "src/analysis/signals/canonical_form.ts: canonicalize",
   "src/analysis/signals/evaluate.ts: evaluate",
   "src/analysis/signals/evaluate.ts: readTarget",

@@ -75,11 +75,25 @@ export function unpack(p: PackedLogistic): Logistic {
   return { w, bias: p.bias };
 }
 
-/** Both models, and the probability above which each one speaks. */
+/**
+ * The learned target tagger (`target_tagger.ts`) and its cuts: a candidate at or above
+ * `add` is named as a partner the rules missed; a target the rules named whose probability is
+ * under `drop` is taken back; where no rule fired, a candidate is added only when the n-gram
+ * model finds the message asks or states at least at `alone`.
+ */
+export interface TaggerOpinion {
+  model: Logistic;
+  add: number;
+  drop: number;
+  alone: number;
+}
+
+/** Both models, and the probability above which each one speaks; the tagger when given. */
 export interface SecondOpinion {
   asked: Logistic;
   claim: Logistic;
   threshold: number;
+  targets?: TaggerOpinion;
 }
 
 /** Training options; see {@link train}. */
@@ -92,6 +106,8 @@ export interface TrainOptions {
   rate?: number;
   /** Seed of the example order (default 7). */
   seed?: number;
+  /** The number of weights (default {@link BUCKETS}). */
+  buckets?: number;
 }
 
 /**
@@ -117,7 +133,7 @@ export function train(
   const { epochs = 12, l2 = 1e-4, rate = 0.05 } = options;
   let seed = options.seed ?? 7;
   const rnd = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-  const m: Logistic = { w: new Float32Array(BUCKETS), bias: 0 };
+  const m: Logistic = { w: new Float32Array(options.buckets ?? BUCKETS), bias: 0 };
   for (let epoch = 0; epoch < epochs; epoch++) {
     const r = rate / (1 + epoch);
     const order = examples.map((_, i) => i).sort(() => rnd() - 0.5);

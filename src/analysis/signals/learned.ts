@@ -1,0 +1,146 @@
+/**
+ * Step 7 of the relationship-signal analyzer: the learned parts after the rules.
+ *
+ * - The target tagger (`target_tagger.ts`) scores each word that could name a person. A target
+ *   the rules named that the tagger finds very unlikely is taken back (the signal stays, without
+ *   it); a candidate the tagger finds likely that the rules did not name is added, with the type
+ *   of the rules' signal, or where no rule fired, the type the n-gram model finds likelier.
+ * - Where still nothing fired and no guard stopped a rule, the n-gram model
+ *   (`ngram_model.ts`) may add a question or a claim without a target when it is sure.
+ *
+ * Every decision is written to the trace with the model and its score.
+ *
+ * @module
+ */
+import type { Signal } from "../../schemas.ts";
+import { scores, type SecondOpinion, type TaggerOpinion } from "./ngram_model.ts";
+import { snippetAround } from "./snippet.ts";
+import type { Run } from "./target.ts";
+import { candidateFeatures, candidates, targetProbability } from "./target_tagger.ts";
+import { REL_WORDS } from "./vocabulary.ts";
+
+/** A signal and where in the canonical text it was found. */
+export interface Found {
+  at: number;
+  signal: Signal;
+}
+
+/**
+ * Applies the learned parts to what the rules `found` in `run` (in place). `stopped` is the
+ * number of rule matches a guard stopped.
+ */
+export function applyLearned(
+  run: Run,
+  found: Found[],
+  stopped: number,
+  model: SecondOpinion,
+  trace: string[] | null,
+): void {
+  if (model.targets) tagTargets(run, found, stopped, model, model.targets, trace);
+  if (found.length > 0) return;
+  if (stopped > 0) {
+    trace?.push("second opinion: not asked, a guard stopped a rule match");
+    return;
+  }
+  const o = scores(model, run.text);
+  const type = o.asked >= o.claim ? "question" : "claim";
+  const p = Math.max(o.asked, o.claim);
+  const said = `second opinion (n-gram model): P(asks) ${o.asked.toFixed(2)}, ` +
+    `P(states) ${o.claim.toFixed(2)}, threshold ${model.threshold}`;
+  if (p < model.threshold) {
+    trace?.push(`${said}: below, nothing`);
+    return;
+  }
+  trace?.push(`${said} -> ${type}, no target`);
+  const pieces = run.canon.pieces;
+  const at = pieces.find((x) => REL_WORDS.has(x.w) && x.raw !== "") ?? pieces[0]!;
+  found.push({
+    at: 0,
+    signal: {
+      kind: "relationship",
+      type,
+      target: null,
+      snippet: snippetAround(run.text, at.s, at.e, 60),
+      confidence: Math.round(p * 100) / 100,
+      rule: "ngram-model",
+    },
+  });
+}
+
+/** The tagger's step: takes back unlikely targets of the rules, adds likely ones they missed. */
+function tagTargets(
+  run: Run,
+  found: Found[],
+  stopped: number,
+  model: SecondOpinion,
+  tagger: TaggerOpinion,
+  trace: string[] | null,
+): void {
+  const scored = candidates(run).map((c) => ({
+    c,
+    p: targetProbability(tagger.model, candidateFeatures(run, c)),
+  }));
+  if (scored.length === 0) return;
+  trace?.push(
+    "target tagger (logistic regression): " +
+      scored.map((x) => `${x.c.name} ${x.p.toFixed(2)}`).join(", ") +
+      ` (adds at ${tagger.add}, takes back under ${tagger.drop})`,
+  );
+  // Each word of a named target ("mary jane"): the tagger adds no part of it again.
+  const named = new Set<string>();
+  for (const f of found) {
+    const t = f.signal.target;
+    // The person addressed, read as the partner by a rule, stays: the rule read the sentence.
+    const x = t === null ? undefined : scored.find((s) => s.c.name === t && s.c.k !== -1);
+    if (x !== undefined && x.p < tagger.drop) {
+      trace?.push(`target tagger: takes back ${t} (${x.p.toFixed(2)} < ${tagger.drop})`);
+      f.signal = { ...f.signal, target: null };
+    } else if (t !== null) { for (const w of t.split(" ")) named.add(w); }
+  }
+  const add = scored.filter((x) => x.p >= tagger.add && !named.has(x.c.name));
+  if (add.length === 0) return;
+  if (found.length === 0 && stopped > 0) {
+    trace?.push("target tagger: adds nothing, a guard stopped a rule match");
+    return;
+  }
+  const type = found[0]?.signal.type ?? typeFromModel(run, model, tagger.alone, trace);
+  if (type === null) return;
+  for (const { c, p } of add) {
+    const piece = c.k === -1 ? run.canon.pieces[0]! : run.canon.pieces[c.k]!;
+    trace?.push(`target tagger: adds ${c.name} (${p.toFixed(2)} >= ${tagger.add}) -> ${type}`);
+    found.push({
+      at: c.k === -1 ? 0 : run.canon.starts[c.k]!,
+      signal: {
+        kind: "relationship",
+        type,
+        target: c.name,
+        snippet: snippetAround(run.text, piece.s, piece.e, 60),
+        confidence: Math.round(p * 100) / 100,
+        rule: "target-tagger",
+      },
+    });
+  }
+}
+
+/**
+ * Question or claim, as the n-gram model reads the message; null when neither reaches `alone`
+ * (then the message is likely not about a relationship at all).
+ */
+function typeFromModel(
+  run: Run,
+  model: SecondOpinion,
+  alone: number,
+  trace: string[] | null,
+): Signal["type"] | null {
+  const o = scores(model, run.text);
+  const type = o.asked >= o.claim ? "question" : "claim";
+  const said = `second opinion (n-gram model): P(asks) ${o.asked.toFixed(2)}, P(states) ${
+    o.claim.toFixed(2)
+  }`;
+  if (Math.max(o.asked, o.claim) < alone) {
+    trace?.push(`${said}: under ${alone}, so the target tagger adds nothing where no rule fired`);
+    return null;
+  }
+  trace?.push(`${said} -> ${type}`);
+  return type;
+}
