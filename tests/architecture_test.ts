@@ -368,7 +368,6 @@ const LONG_FUNCTIONS: readonly string[] = [
   "src/analysis/signals/guards_sense.ts: otherSense",
   "src/analysis/signals/streamer_alias.ts: aliasesFor",
   "src/analysis/signals/target.ts: checkTarget",
-  "src/chat/irc.ts: parseIrcLine",
   "src/chat/replay.ts: replaySource",
   "src/chat/replay.ts: replaySource > anonymous",
   "src/import/chat_downloader.ts: parseChatDownloaderItem",
