@@ -362,8 +362,6 @@ const LONG_FUNCTIONS: readonly string[] = [
   // the chat sources' transports and replay, the line reader, the store. An unnamed function
   // is `enclosing > anonymous` (the body of a transaction or a Promise executor).
   "src/analysis/signals/canonical_form.ts: canonicalize",
-  "src/analysis/signals/evaluate.ts: evaluate",
-  "src/analysis/signals/evaluate.ts: readTarget",
   "src/chat/replay.ts: replaySource",
   "src/chat/replay.ts: replaySource > anonymous",
   "src/import/chat_downloader.ts: parseChatDownloaderItem",
