@@ -361,7 +361,6 @@ const LONG_FUNCTIONS: readonly string[] = [
   // Left (session 3) to the helpers who own these folders: the analysis, the import formats,
   // the chat sources' transports and replay, the line reader, the store. An unnamed function
   // is `enclosing > anonymous` (the body of a transaction or a Promise executor).
-  "src/analysis/signals/canonical_form.ts: canonicalize",
   "src/chat/replay.ts: replaySource",
   "src/chat/replay.ts: replaySource > anonymous",
   "src/import/chat_downloader.ts: parseChatDownloaderItem",
