@@ -19,6 +19,7 @@
 import { parseArgs } from "node:util";
 import { detectSignalsWith } from "../src/analysis/signals.ts";
 import { features, type SecondOpinion, train } from "../src/analysis/signals/ngram_model.ts";
+import { canonicalize } from "../src/analysis/signals/canonical_form.ts";
 import { taggerExamples, trainTagger } from "../src/analysis/signals/target_tagger.ts";
 import {
   evaluateSet,
@@ -63,7 +64,7 @@ const feats = new Map<Labelled, number[]>();
 const tags = new Map<Labelled, { f: number[]; y: boolean }[]>();
 for (const lines of byWriter.values()) {
   for (const l of lines) {
-    feats.set(l, features(l.text));
+    feats.set(l, features(l.text, canonicalize(l.text, { channel: l.channel }).text));
     tags.set(l, taggerExamples(l.text, { channel: l.channel }, l.targets.map(normTarget)));
   }
 }

@@ -15,6 +15,7 @@
 import { parseArgs } from "node:util";
 import { type Labelled, loadLabelled, normTarget } from "../bench/_signals_metrics.ts";
 import { features, pack, train } from "../src/analysis/signals/ngram_model.ts";
+import { canonicalize } from "../src/analysis/signals/canonical_form.ts";
 import { taggerExamples, trainTagger } from "../src/analysis/signals/target_tagger.ts";
 
 /** The cuts the shipped models speak at (chosen by `bench/signals_cv.ts`). */
@@ -37,11 +38,14 @@ export function trainWeights(
   lines: readonly Labelled[],
   cuts: { threshold: number; add: number; drop: number; alone: number } = SHIPPED_CUTS,
 ): { ngram: string; tagger: string } {
-  const feats = lines.map((l) => features(l.text));
+  const feats = lines.map((l) =>
+    features(l.text, canonicalize(l.text, { channel: l.channel }).text)
+  );
   const asked = train(feats.map((f, i) => ({ f, y: lines[i]!.asked })));
   const claim = train(feats.map((f, i) => ({ f, y: lines[i]!.claim === true })));
   const ngram = {
-    about: "char 3-5-gram logistic regressions trained on tests/data/signals_*.jsonl " +
+    about: "logistic regressions over char 3-5-grams and canonical word 1-2-grams, trained " +
+      "on tests/data/signals_*.jsonl " +
       "by scripts/train_signals_ngram.ts",
     lines: lines.length,
     threshold: cuts.threshold,

@@ -42,7 +42,7 @@ export function applyLearned(
     trace?.push("second opinion: not asked, a guard stopped a rule match");
     return;
   }
-  const o = scores(model, run.text);
+  const o = scores(model, run.text, run.canon.text);
   const type = o.asked >= o.claim ? "question" : "claim";
   const p = Math.max(o.asked, o.claim);
   const said = `second opinion (n-gram model): P(asks) ${o.asked.toFixed(2)}, ` +
@@ -132,7 +132,7 @@ function typeFromModel(
   alone: number,
   trace: string[] | null,
 ): Signal["type"] | null {
-  const o = scores(model, run.text);
+  const o = scores(model, run.text, run.canon.text);
   const type = o.asked >= o.claim ? "question" : "claim";
   const said = `second opinion (n-gram model): P(asks) ${o.asked.toFixed(2)}, P(states) ${
     o.claim.toFixed(2)
