@@ -2,9 +2,12 @@
  * Step 7 of the relationship-signal analyzer: the learned parts after the rules.
  *
  * - The target tagger (`target_tagger.ts`) scores each word that could name a person. A target
- *   the rules named that the tagger finds very unlikely is taken back (the signal stays, without
- *   it); a candidate the tagger finds likely that the rules did not name is added, with the type
- *   of the rules' signal, or where no rule fired, the type the n-gram model finds likelier.
+ *   the rules named that the tagger finds very unlikely is taken back: the signal stays without
+ *   it, unless the n-gram model finds the message neither asks nor states (under the tagger's
+ *   `alone`), then the signal goes too. A candidate the tagger finds likely that the rules did
+ *   not name is added, with the type of the rules' signal, or where no rule fired, the type the
+ *   n-gram model finds likelier (and only when that model finds the message asks or states at
+ *   least at `alone`).
  * - Where still nothing fired and no guard stopped a rule, the n-gram model
  *   (`ngram_model.ts`) may add a question or a claim without a target when it is sure.
  *
@@ -88,6 +91,7 @@ function tagTargets(
   );
   // Each word of a named target ("mary jane"): the tagger adds no part of it again.
   const named = new Set<string>();
+  const withdrawn = new Set<Found>();
   for (const f of found) {
     const t = f.signal.target;
     // The person addressed, read as the partner by a rule, stays: the rule read the sentence.
@@ -95,8 +99,12 @@ function tagTargets(
     if (x !== undefined && x.p < tagger.drop) {
       trace?.push(`target tagger: takes back ${t} (${x.p.toFixed(2)} < ${tagger.drop})`);
       f.signal = { ...f.signal, target: null };
+      // "bro is married to pocket jacks": with the name gone, the n-gram model decides whether
+      // the message still speaks of a relationship at all.
+      if (offTopic(run, model, tagger.alone, trace)) withdrawn.add(f);
     } else if (t !== null) { for (const w of t.split(" ")) named.add(w); }
   }
+  if (withdrawn.size > 0) found.splice(0, found.length, ...found.filter((f) => !withdrawn.has(f)));
   const add = scored.filter((x) => x.p >= tagger.add && !named.has(x.c.name));
   if (add.length === 0) return;
   if (found.length === 0 && stopped > 0) {
@@ -120,6 +128,18 @@ function tagTargets(
       },
     });
   }
+}
+
+/** True when the n-gram model finds the message neither asks nor states at `alone`. */
+function offTopic(run: Run, model: SecondOpinion, alone: number, trace: string[] | null): boolean {
+  const o = scores(model, run.text, run.canon.text);
+  const off = Math.max(o.asked, o.claim) < alone;
+  trace?.push(
+    `second opinion (n-gram model): P(asks) ${o.asked.toFixed(2)}, P(states) ${
+      o.claim.toFixed(2)
+    }` + (off ? `: under ${alone}, so the signal goes with its target` : `: the signal stays`),
+  );
+  return off;
 }
 
 /**

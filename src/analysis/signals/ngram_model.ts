@@ -99,8 +99,9 @@ export function unpack(p: PackedLogistic): Logistic {
 /**
  * The learned target tagger (`target_tagger.ts`) and its cuts: a candidate at or above
  * `add` is named as a partner the rules missed; a target the rules named whose probability is
- * under `drop` is taken back; where no rule fired, a candidate is added only when the n-gram
- * model finds the message asks or states at least at `alone`.
+ * under `drop` is taken back. Where no rule fired, a candidate is added only when the n-gram
+ * model finds the message asks or states at least at `alone`; a signal whose target was taken
+ * back goes too when the n-gram model finds the message neither asks nor states at `alone`.
  */
 export interface TaggerOpinion {
   model: Logistic;
