@@ -19,7 +19,7 @@ import type { Signal } from "../../schemas.ts";
 import { scores, type SecondOpinion, type TaggerOpinion } from "./ngram_model.ts";
 import { snippetAround } from "./snippet.ts";
 import type { Run } from "./target.ts";
-import { candidateFeatures, candidates, targetProbability } from "./target_tagger.ts";
+import { candidateFeatures, candidates, targetProbability, wordsOf } from "./target_tagger.ts";
 import { REL_WORDS } from "./vocabulary.ts";
 
 /** A signal and where in the canonical text it was found. */
@@ -45,7 +45,7 @@ export function applyLearned(
     trace?.push("second opinion: not asked, a guard stopped a rule match");
     return;
   }
-  const o = scores(model, run.text, run.canon.text);
+  const o = scoresOf(run, model);
   const type = o.asked >= o.claim ? "question" : "claim";
   const p = Math.max(o.asked, o.claim);
   const said = `second opinion (n-gram model): P(asks) ${o.asked.toFixed(2)}, ` +
@@ -79,11 +79,13 @@ function tagTargets(
   tagger: TaggerOpinion,
   trace: string[] | null,
 ): void {
-  const scored = candidates(run).map((c) => ({
+  const cands = candidates(run);
+  if (cands.length === 0) return;
+  const words = wordsOf(run.canon.pieces);
+  const scored = cands.map((c) => ({
     c,
-    p: targetProbability(tagger.model, candidateFeatures(run, c)),
+    p: targetProbability(tagger.model, candidateFeatures(run, c, words)),
   }));
-  if (scored.length === 0) return;
   trace?.push(
     "target tagger (logistic regression): " +
       scored.map((x) => `${x.c.name} ${x.p.toFixed(2)}`).join(", ") +
@@ -130,9 +132,19 @@ function tagTargets(
   }
 }
 
+let memo: { run: Run; model: SecondOpinion; o: { asked: number; claim: number } } | null = null;
+
+/** The n-gram model's scores of `run`'s message, computed once for all the steps that ask. */
+function scoresOf(run: Run, model: SecondOpinion): { asked: number; claim: number } {
+  if (memo === null || memo.run !== run || memo.model !== model) {
+    memo = { run, model, o: scores(model, run.text, run.canon.text) };
+  }
+  return memo.o;
+}
+
 /** True when the n-gram model finds the message neither asks nor states at `alone`. */
 function offTopic(run: Run, model: SecondOpinion, alone: number, trace: string[] | null): boolean {
-  const o = scores(model, run.text, run.canon.text);
+  const o = scoresOf(run, model);
   const off = Math.max(o.asked, o.claim) < alone;
   trace?.push(
     `second opinion (n-gram model): P(asks) ${o.asked.toFixed(2)}, P(states) ${
@@ -152,7 +164,7 @@ function typeFromModel(
   alone: number,
   trace: string[] | null,
 ): Signal["type"] | null {
-  const o = scores(model, run.text, run.canon.text);
+  const o = scoresOf(run, model);
   const type = o.asked >= o.claim ? "question" : "claim";
   const said = `second opinion (n-gram model): P(asks) ${o.asked.toFixed(2)}, P(states) ${
     o.claim.toFixed(2)

@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { type Canon, canonicalize, type Piece, type SignalContext } from "./canonical_form.ts";
+import { canonicalize, type Piece, type SignalContext } from "./canonical_form.ts";
 import { mayMentionRelationship } from "./prefilter.ts";
 import { checkTarget, type Run } from "./target.ts";
 import { REL_WORDS } from "./vocabulary.ts";
@@ -73,56 +73,149 @@ export function candidates(run: Run): Candidate[] {
   return out;
 }
 
-/** FNV-1a of a feature's text, into {@link TAGGER_BUCKETS}. */
-function hash(s: string): number {
+/** FNV-1a of a string, all 32 bits. */
+function strHash(s: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+/** A feature: its kind and up to three values, mixed into {@link TAGGER_BUCKETS}. */
+function feat(kind: number, a = 0, b = 0, c = 0): number {
+  let h = Math.imul(kind ^ 0x811c9dc5, 16777619);
+  h = Math.imul(h ^ a, 16777619);
+  h = Math.imul(h ^ b, 16777619);
+  h = Math.imul(h ^ c, 16777619);
+  // murmur3's finalizer spreads the bits before the mask.
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
   return (h >>> 0) & (TAGGER_BUCKETS - 1);
 }
 
-const bucket = (d: number) => (d > 4 ? "far+" : d < -4 ? "far-" : String(d));
-
-/** Nearest piece index to `k` satisfying `test`, or -1. */
-function nearest(pieces: readonly Piece[], k: number, test: (p: Piece) => boolean): number {
-  for (let d = 1; d < pieces.length; d++) {
-    if (k - d >= 0 && test(pieces[k - d]!)) return k - d;
-    if (k + d < pieces.length && test(pieces[k + d]!)) return k + d;
-  }
-  return -1;
+/** The kinds of feature (the first argument of {@link feat}). */
+const enum K {
+  Bias = 1,
+  Lang,
+  Question,
+  Word,
+  Prev1,
+  Prev2,
+  Next1,
+  Next2,
+  Prev12,
+  Next12,
+  PrevNext,
+  PrevRaw,
+  Shape,
+  NoRel,
+  RelDist,
+  RelWordSide,
+  RelWordDist,
+  RelSep,
+  NoStreamer,
+  StreamerDist,
+  StreamerSep,
+  NoPronoun,
+  PronounDist,
+  Order,
+  OrderWord,
+  Negation,
+  Opens,
+  Closes,
+  AddrOther,
+  Addr,
+  AddrFirst,
+  AddrFirst2,
+  AddrYou,
+  AddrYouPrev,
+  AddrYouNext,
+  AddrRel,
+  AddrRef,
 }
 
-function hasPunctBetween(pieces: readonly Piece[], a: number, b: number): boolean {
-  for (let i = Math.min(a, b) + 1; i < Math.max(a, b); i++) {
-    if (PUNCT.test(pieces[i]!.w)) return true;
+/** A distance, clamped to -5..5 (5 for "far"). */
+const bucket = (d: number) => (d > 4 ? 5 : d < -4 ? -5 : d);
+
+/** The index in `at` nearest to `k` (the earlier one on a tie), or -1. */
+function nearest(at: readonly number[], k: number): number {
+  let best = -1;
+  for (const i of at) {
+    if (i === k) continue;
+    if (best === -1 || Math.abs(i - k) < Math.abs(best - k)) best = i;
   }
+  return best;
+}
+
+function hasPunctBetween(punct: readonly boolean[], a: number, b: number): boolean {
+  for (let i = Math.min(a, b) + 1; i < Math.max(a, b); i++) if (punct[i]) return true;
   return false;
 }
 
-function shape(p: Piece): string[] {
+/** The candidate word's shape: length, mention, capitals, login characters, accents. */
+function shape(p: Piece, f: number[]): void {
   const raw = p.raw.replace(/^@/, "");
-  const out = [`len:${Math.min(raw.length, 9)}`];
-  if (p.mention) out.push("mention");
-  if (/^\p{Lu}\p{Ll}/u.test(raw)) out.push("cap");
-  else if (raw.length > 1 && raw === raw.toUpperCase()) out.push("allcaps");
-  if (/[_\d]/.test(raw)) out.push("login");
-  if (/[\u0080-\uffff]/.test(raw)) out.push("accent");
+  f.push(feat(K.Shape, 1, Math.min(raw.length, 9)));
+  if (p.mention) f.push(feat(K.Shape, 2));
+  if (/^\p{Lu}\p{Ll}/u.test(raw)) f.push(feat(K.Shape, 3));
+  else if (raw.length > 1 && raw === raw.toUpperCase()) f.push(feat(K.Shape, 4));
+  if (/[_\d]/.test(raw)) f.push(feat(K.Shape, 5));
+  if (/[\u0080-\uffff]/.test(raw)) f.push(feat(K.Shape, 6));
+}
+
+/**
+ * What the features of every candidate of one message read, computed once: the hashes of its
+ * canonical words ("^" and "$" past either end), and where the relationship words, the
+ * references to the streamer, the pronouns and the punctuation stand.
+ */
+export interface CanonWords {
+  /** The hash of word `i`. */
+  at(i: number): number;
+  rel: number[];
+  streamer: number[];
+  pronoun: number[];
+  punct: boolean[];
+}
+
+const START = strHash("^");
+const END = strHash("$");
+
+/** The {@link CanonWords} of `pieces`, read once for all the candidates of a message. */
+export function wordsOf(pieces: readonly Piece[]): CanonWords {
+  const hs: number[] = [];
+  const out: CanonWords = {
+    at: (i) => i < 0 ? START : i >= hs.length ? END : hs[i]!,
+    rel: [],
+    streamer: [],
+    pronoun: [],
+    punct: [],
+  };
+  pieces.forEach((p, i) => {
+    hs.push(strHash(p.w));
+    if (REL_WORDS.has(p.w) && p.w !== "and" && p.w !== "x") out.rel.push(i);
+    if (p.w === "STREAMER") out.streamer.push(i);
+    if (PRONOUN_REF.test(p.w)) out.pronoun.push(i);
+    out.punct.push(PUNCT.test(p.w));
+  });
   return out;
 }
 
 /** The features of the person addressed: what the words after the @mention say. */
-function addressedFeatures(canon: Canon): string[] {
-  const w = canon.pieces.map((p) => p.w);
-  const out = ["ADDR", `ADDR:${w[0] ?? ""}`, `ADDR:${w[0] ?? ""}:${w[1] ?? ""}`];
-  w.forEach((x, i) => {
+function addressedFeatures(pieces: readonly Piece[], h: CanonWords, f: number[]): void {
+  f.push(feat(K.Addr), feat(K.AddrFirst, h.at(0)), feat(K.AddrFirst2, h.at(0), h.at(1)));
+  pieces.forEach((p, i) => {
+    const x = p.w;
     if (x === "you" || x === "u" || x === "your" || x === "ur") {
-      out.push(`ADDR:has:${x}`, `ADDR:${x}<${w[i - 1] ?? "^"}`, `ADDR:${x}>${w[i + 1] ?? "$"}`);
+      f.push(feat(K.AddrYou, h.at(i)), feat(K.AddrYouPrev, h.at(i), h.at(i - 1)));
+      f.push(feat(K.AddrYouNext, h.at(i), h.at(i + 1)));
     }
-    if (REL_WORDS.has(x)) out.push(`ADDR:rel:${x}`);
+    if (REL_WORDS.has(x)) f.push(feat(K.AddrRel, h.at(i)));
     if (x === "STREAMER" || x === "he" || x === "she" || x === "him" || x === "her") {
-      out.push(`ADDR:ref:${x}`);
+      f.push(feat(K.AddrRef, h.at(i)));
     }
   });
-  return out;
 }
 
 /**
@@ -138,44 +231,46 @@ function addressedFeatures(canon: Canon): string[] {
  * assert.ok(candidateFeatures(run, candidates(run)[0]!).length > 10);
  * ```
  */
-export function candidateFeatures(run: Run, c: Candidate): number[] {
+export function candidateFeatures(run: Run, c: Candidate, words?: CanonWords): number[] {
   const { canon } = run;
   const pieces = canon.pieces;
-  const f: string[] = ["bias", `lang:${canon.lang}`];
-  if (pieces.some((p) => p.w === "?")) f.push("q");
-  if (c.k === -1) return [...f, ...addressedFeatures(canon)].map(hash);
+  const h = words ?? wordsOf(pieces);
+  const f = [feat(K.Bias), feat(K.Lang, strHash(canon.lang))];
+  if (pieces.some((p) => p.w === "?")) f.push(feat(K.Question));
+  if (c.k === -1) {
+    addressedFeatures(pieces, h, f);
+    return f;
+  }
   const k = c.k;
-  const w = (i: number) => pieces[i]?.w ?? (i < 0 ? "^" : "$");
-  f.push(`w:${c.name}`);
-  f.push(`p1:${w(k - 1)}`, `p2:${w(k - 2)}`, `n1:${w(k + 1)}`, `n2:${w(k + 2)}`);
-  f.push(
-    `p12:${w(k - 2)}_${w(k - 1)}`,
-    `n12:${w(k + 1)}_${w(k + 2)}`,
-    `pn:${w(k - 1)}_${w(k + 1)}`,
-  );
-  f.push(`pr1:${canon.lang}:${pieces[k - 1]?.raw.toLowerCase() ?? "^"}`);
-  for (const s of shape(pieces[k]!)) f.push(`s:${s}`);
-  const rel = nearest(pieces, k, (p) => REL_WORDS.has(p.w) && p.w !== "and" && p.w !== "x");
-  if (rel === -1) f.push("norel");
+  f.push(feat(K.Word, strHash(c.name)));
+  f.push(feat(K.Prev1, h.at(k - 1)), feat(K.Prev2, h.at(k - 2)));
+  f.push(feat(K.Next1, h.at(k + 1)), feat(K.Next2, h.at(k + 2)));
+  f.push(feat(K.Prev12, h.at(k - 2), h.at(k - 1)), feat(K.Next12, h.at(k + 1), h.at(k + 2)));
+  f.push(feat(K.PrevNext, h.at(k - 1), h.at(k + 1)));
+  const prevRaw = pieces[k - 1]?.raw.toLowerCase() ?? "^";
+  f.push(feat(K.PrevRaw, strHash(canon.lang), strHash(prevRaw)));
+  shape(pieces[k]!, f);
+  const rel = nearest(h.rel, k);
+  if (rel === -1) f.push(feat(K.NoRel));
   else {
     const d = k - rel;
-    f.push(`dr:${bucket(d)}`, `rw:${pieces[rel]!.w}:${d > 0 ? "after" : "before"}`);
-    f.push(`rwd:${pieces[rel]!.w}:${bucket(d)}`);
-    if (hasPunctBetween(pieces, k, rel)) f.push("relsep");
+    f.push(feat(K.RelDist, bucket(d)), feat(K.RelWordSide, h.at(rel), d > 0 ? 1 : 2));
+    f.push(feat(K.RelWordDist, h.at(rel), bucket(d)));
+    if (hasPunctBetween(h.punct, k, rel)) f.push(feat(K.RelSep));
   }
-  const st = nearest(pieces, k, (p) => p.w === "STREAMER");
-  if (st === -1) f.push("nostreamer");
+  const st = nearest(h.streamer, k);
+  if (st === -1) f.push(feat(K.NoStreamer));
   else {
-    f.push(`ds:${bucket(k - st)}`);
-    if (hasPunctBetween(pieces, k, st)) f.push("stsep");
+    f.push(feat(K.StreamerDist, bucket(k - st)));
+    if (hasPunctBetween(h.punct, k, st)) f.push(feat(K.StreamerSep));
   }
-  const pr = nearest(pieces, k, (p) => PRONOUN_REF.test(p.w));
-  f.push(pr === -1 ? "nopro" : `dp:${bucket(k - pr)}:${pieces[pr]!.w}`);
-  orderAndNegation(pieces, k, rel, st !== -1 ? st : pr, f);
-  if (k === 0 || PUNCT.test(w(k - 1))) f.push("opens");
-  if (k === pieces.length - 1 || PUNCT.test(w(k + 1))) f.push("closes");
-  if (canon.addressed !== null) f.push("addr-other");
-  return f.map(hash);
+  const pr = nearest(h.pronoun, k);
+  f.push(pr === -1 ? feat(K.NoPronoun) : feat(K.PronounDist, bucket(k - pr), h.at(pr)));
+  orderAndNegation(pieces, h, k, rel, st !== -1 ? st : pr, f);
+  if (k === 0 || h.punct[k - 1]) f.push(feat(K.Opens));
+  if (k === pieces.length - 1 || h.punct[k + 1]) f.push(feat(K.Closes));
+  if (canon.addressed !== null) f.push(feat(K.AddrOther));
+  return f;
 }
 
 /**
@@ -184,20 +279,21 @@ export function candidateFeatures(run: Run, c: Candidate): number[] {
  */
 function orderAndNegation(
   pieces: readonly Piece[],
+  h: CanonWords,
   k: number,
   rel: number,
   ref: number,
-  f: string[],
-) {
+  f: number[],
+): void {
   if (rel !== -1 && ref !== -1) {
-    const order: [number, string][] = [[k, "C"], [rel, "R"], [ref, "S"]];
-    order.sort((a, b) => a[0] - b[0]);
-    f.push(`ord:${order.map((o) => o[1]).join("")}`);
-    f.push(`ordw:${order.map((o) => o[1] === "R" ? pieces[rel]!.w : o[1]).join("_")}`);
+    // C=1, R=2, S=3 in the order they stand: "CRS" is 123.
+    const order = [[k, 1], [rel, 2], [ref, 3]].sort((a, b) => a[0]! - b[0]!);
+    const code = order[0]![1]! * 100 + order[1]![1]! * 10 + order[2]![1]!;
+    f.push(feat(K.Order, code), feat(K.OrderWord, code, h.at(rel)));
   }
-  for (let i = k - 1; i >= 0 && !PUNCT.test(pieces[i]!.w); i--) {
+  for (let i = k - 1; i >= 0 && !h.punct[i]; i--) {
     if (NEGATION.test(pieces[i]!.w)) {
-      f.push(`neg:${Math.min(k - i, 4)}`);
+      f.push(feat(K.Negation, Math.min(k - i, 4)));
       return;
     }
   }
@@ -235,7 +331,8 @@ export function taggerExamples(
   if (!canon.pieces.some((p) => REL_WORDS.has(p.w))) return [];
   const run: Run = { text, canon, emotes: new Set(), wide: undefined };
   const gold = new Set(targets);
-  return candidates(run).map((c) => ({ f: candidateFeatures(run, c), y: gold.has(c.name) }));
+  const words = wordsOf(canon.pieces);
+  return candidates(run).map((c) => ({ f: candidateFeatures(run, c, words), y: gold.has(c.name) }));
 }
 
 /** Trains the tagger on examples from {@link taggerExamples} (deterministic for a seed). */
