@@ -586,6 +586,13 @@ Deno.test("the target tagger takes back a target it finds unlikely; the signal s
     gone.steps.some((x) => x.includes("the signal goes with its target")),
     gone.steps.join("\n"),
   );
+  // A target the canonical form translated ("safe" read as "sure") is not written: taken back.
+  const safe = explainSignals("die ist safe seine gf", { channel: "lukas_zockt" });
+  assert.deepEqual(safe.fired.map((x) => x.target), [null]);
+  assert.ok(
+    safe.steps.some((x) => x.includes("takes back sure (not written")),
+    safe.steps.join("\n"),
+  );
   // Where no rule fired, the tagger adds only when the n-gram model finds the message on topic.
   const offTopic = detectSignalsWith("gg mira and sara carried", CH, constantTagger(0.9, 0.99));
   assert.deepEqual(offTopic, []);

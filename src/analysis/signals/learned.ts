@@ -19,7 +19,13 @@ import type { Signal } from "../../schemas.ts";
 import { scores, type SecondOpinion, type TaggerOpinion } from "./ngram_model.ts";
 import { snippetAround } from "./snippet.ts";
 import type { Run } from "./target.ts";
-import { candidateFeatures, candidates, targetProbability, wordsOf } from "./target_tagger.ts";
+import {
+  type Candidate,
+  candidateFeatures,
+  candidates,
+  targetProbability,
+  wordsOf,
+} from "./target_tagger.ts";
 import { REL_WORDS } from "./vocabulary.ts";
 
 /** A signal and where in the canonical text it was found. */
@@ -80,33 +86,19 @@ function tagTargets(
   trace: string[] | null,
 ): void {
   const cands = candidates(run);
-  if (cands.length === 0) return;
-  const words = wordsOf(run.canon.pieces);
+  const words = cands.length > 0 ? wordsOf(run.canon.pieces) : null;
   const scored = cands.map((c) => ({
     c,
-    p: targetProbability(tagger.model, candidateFeatures(run, c, words)),
+    p: targetProbability(tagger.model, candidateFeatures(run, c, words!)),
   }));
-  trace?.push(
-    "target tagger (logistic regression): " +
-      scored.map((x) => `${x.c.name} ${x.p.toFixed(2)}`).join(", ") +
-      ` (adds at ${tagger.add}, takes back under ${tagger.drop})`,
-  );
-  // Each word of a named target ("mary jane"): the tagger adds no part of it again.
-  const named = new Set<string>();
-  const withdrawn = new Set<Found>();
-  for (const f of found) {
-    const t = f.signal.target;
-    // The person addressed, read as the partner by a rule, stays: the rule read the sentence.
-    const x = t === null ? undefined : scored.find((s) => s.c.name === t && s.c.k !== -1);
-    if (x !== undefined && x.p < tagger.drop) {
-      trace?.push(`target tagger: takes back ${t} (${x.p.toFixed(2)} < ${tagger.drop})`);
-      f.signal = { ...f.signal, target: null };
-      // "bro is married to pocket jacks": with the name gone, the n-gram model decides whether
-      // the message still speaks of a relationship at all.
-      if (offTopic(run, model, tagger.alone, trace)) withdrawn.add(f);
-    } else if (t !== null) { for (const w of t.split(" ")) named.add(w); }
+  if (scored.length > 0) {
+    trace?.push(
+      "target tagger (logistic regression): " +
+        scored.map((x) => `${x.c.name} ${x.p.toFixed(2)}`).join(", ") +
+        ` (adds at ${tagger.add}, takes back under ${tagger.drop})`,
+    );
   }
-  if (withdrawn.size > 0) found.splice(0, found.length, ...found.filter((f) => !withdrawn.has(f)));
+  const named = takeBack(run, found, scored, model, tagger, trace);
   const add = scored.filter((x) => x.p >= tagger.add && !named.has(x.c.name));
   if (add.length === 0) return;
   if (found.length === 0 && stopped > 0) {
@@ -130,6 +122,47 @@ function tagTargets(
       },
     });
   }
+}
+
+/**
+ * Takes back the rules' targets the tagger finds under its `drop`, and any target not written
+ * in the message (a word the canonical form translated: "safe" read as "sure"); returns each
+ * word of the targets that stay, which the tagger does not add again ("mary jane").
+ */
+function takeBack(
+  run: Run,
+  found: Found[],
+  scored: readonly { c: Candidate; p: number }[],
+  model: SecondOpinion,
+  tagger: TaggerOpinion,
+  trace: string[] | null,
+): Set<string> {
+  const named = new Set<string>();
+  const withdrawn = new Set<Found>();
+  // The person addressed, read as the partner by a rule, stays: the rule read the sentence.
+  const score = (w: string) => scored.find((s) => s.c.name === w && s.c.k !== -1)?.p;
+  const written = run.text.normalize("NFC").toLowerCase();
+  for (const f of found) {
+    const t = f.signal.target;
+    if (t === null) continue;
+    const ws = t.split(" ");
+    const p = score(t);
+    const unwritten = ws.some((w) => !written.includes(w));
+    if (unwritten || p !== undefined && p < tagger.drop) {
+      trace?.push(
+        `target tagger: takes back ${t} (` +
+          (unwritten ? "not written in the message" : `${p!.toFixed(2)} < ${tagger.drop}`) + ")",
+      );
+      f.signal = { ...f.signal, target: null };
+      // "bro is married to pocket jacks": with the name gone, the n-gram model decides whether
+      // the message still speaks of a relationship at all.
+      if (offTopic(run, model, tagger.alone, trace)) withdrawn.add(f);
+      continue;
+    }
+    for (const w of ws) named.add(w);
+  }
+  if (withdrawn.size > 0) found.splice(0, found.length, ...found.filter((f) => !withdrawn.has(f)));
+  return named;
 }
 
 let memo: { run: Run; model: SecondOpinion; o: { asked: number; claim: number } } | null = null;
