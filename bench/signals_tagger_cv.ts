@@ -62,7 +62,8 @@ for (const n of names.sort()) {
       ? canonicalize(l.text, { channel: l.channel })
       : null;
     if (canon !== null && canon.pieces.some((p) => REL_WORDS.has(p.w))) {
-      const run = { text: l.text, canon, emotes: new Set<string>(), wide: undefined };
+      const login = l.channel.toLowerCase();
+      const run = { text: l.text, canon, emotes: new Set<string>(), wide: undefined, login };
       for (const c of candidates(run)) {
         cands.push({
           name: c.name,

@@ -91,6 +91,7 @@ function analyze(
     canon,
     emotes: ctx.emotes?.length ? new Set(ctx.emotes.map((e) => e.toLowerCase())) : NO_EMOTES,
     wide: undefined,
+    login: ctx.channel.toLowerCase().replace(/^[#@]/, ""),
   };
   if (canon.addressed !== null) {
     trace?.push(`addressed: @${canon.addressed} (so "you" means them, and they are no target)`);

@@ -86,7 +86,7 @@ function tagTargets(
   trace: string[] | null,
 ): void {
   const cands = candidates(run);
-  const words = cands.length > 0 ? wordsOf(run.canon.pieces) : null;
+  const words = cands.length > 0 ? wordsOf(run.canon.pieces, run.login) : null;
   const scored = cands.map((c) => ({
     c,
     p: targetProbability(tagger.model, candidateFeatures(run, c, words!)),

@@ -16,6 +16,8 @@ export interface Run {
   emotes: ReadonlySet<string>;
   /** Message-wide guards, computed on first use: the matched words, or null. */
   wide: { denial: string | null; fiction: string | null; ad: string | null } | undefined;
+  /** The channel login, lowercased, when known (the target tagger reads words of it). */
+  login?: string;
 }
 
 /** What the word in a target slot is. */

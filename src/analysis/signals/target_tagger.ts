@@ -134,6 +134,8 @@ const enum K {
   AddrYouNext,
   AddrRel,
   AddrRef,
+  LoginLike,
+  LoginDist,
 }
 
 /** A distance, clamped to -5..5 (5 for "far"). */
@@ -177,13 +179,20 @@ export interface CanonWords {
   streamer: number[];
   pronoun: number[];
   punct: boolean[];
+  /** Words of the channel login ({@link loginWord}). */
+  login: number[];
+}
+
+/** A word of three letters or more written inside the channel login. */
+function loginWord(w: string, login: string): boolean {
+  return w.length >= 3 && login.includes(w) && /^\p{L}+$/u.test(w);
 }
 
 const START = strHash("^");
 const END = strHash("$");
 
 /** The {@link CanonWords} of `pieces`, read once for all the candidates of a message. */
-export function wordsOf(pieces: readonly Piece[]): CanonWords {
+export function wordsOf(pieces: readonly Piece[], login?: string): CanonWords {
   const hs: number[] = [];
   const out: CanonWords = {
     at: (i) => i < 0 ? START : i >= hs.length ? END : hs[i]!,
@@ -191,6 +200,7 @@ export function wordsOf(pieces: readonly Piece[]): CanonWords {
     streamer: [],
     pronoun: [],
     punct: [],
+    login: [],
   };
   pieces.forEach((p, i) => {
     hs.push(strHash(p.w));
@@ -198,6 +208,7 @@ export function wordsOf(pieces: readonly Piece[]): CanonWords {
     if (p.w === "STREAMER") out.streamer.push(i);
     if (PRONOUN_REF.test(p.w)) out.pronoun.push(i);
     out.punct.push(PUNCT.test(p.w));
+    if (login !== undefined && loginWord(p.w, login)) out.login.push(i);
   });
   return out;
 }
@@ -234,7 +245,7 @@ function addressedFeatures(pieces: readonly Piece[], h: CanonWords, f: number[])
 export function candidateFeatures(run: Run, c: Candidate, words?: CanonWords): number[] {
   const { canon } = run;
   const pieces = canon.pieces;
-  const h = words ?? wordsOf(pieces);
+  const h = words ?? wordsOf(pieces, run.login);
   const f = [feat(K.Bias), feat(K.Lang, strHash(canon.lang))];
   if (pieces.some((p) => p.w === "?")) f.push(feat(K.Question));
   if (c.k === -1) {
@@ -263,6 +274,13 @@ export function candidateFeatures(run: Run, c: Candidate, words?: CanonWords): n
   else {
     f.push(feat(K.StreamerDist, bucket(k - st)));
     if (hasPunctBetween(h.punct, k, st)) f.push(feat(K.StreamerSep));
+  }
+  // A word of the login ("ned" in framepixel_ned) may be the streamer named in a way the
+  // rules do not know: the candidate itself, or the one nearest.
+  if (run.login !== undefined) {
+    if (loginWord(c.name, run.login)) f.push(feat(K.LoginLike));
+    const lk = nearest(h.login, k);
+    if (lk !== -1) f.push(feat(K.LoginDist, bucket(k - lk), st === -1 ? 1 : 2));
   }
   const pr = nearest(h.pronoun, k);
   f.push(pr === -1 ? feat(K.NoPronoun) : feat(K.PronounDist, bucket(k - pr), h.at(pr)));
@@ -329,9 +347,10 @@ export function taggerExamples(
   if (!mayMentionRelationship(text)) return [];
   const canon = canonicalize(text, ctx);
   if (!canon.pieces.some((p) => REL_WORDS.has(p.w))) return [];
-  const run: Run = { text, canon, emotes: new Set(), wide: undefined };
+  const login = ctx.channel.toLowerCase().replace(/^[#@]/, "");
+  const run: Run = { text, canon, emotes: new Set(), wide: undefined, login };
   const gold = new Set(targets);
-  const words = wordsOf(canon.pieces);
+  const words = wordsOf(canon.pieces, login);
   return candidates(run).map((c) => ({ f: candidateFeatures(run, c, words), y: gold.has(c.name) }));
 }
 
