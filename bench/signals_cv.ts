@@ -12,7 +12,7 @@
  * models meet chat they never saw.
  *
  * Run: `deno run -A bench/signals_cv.ts [--threshold 0.95] [--add 0.7] [--drop 0.1] [--alone 0.3]
- * [--blind writer13,writer14] [--errors] [--classes]`
+ * [--blind writer15,writer16] [--errors] [--classes]`
  *
  * @module
  */
@@ -37,7 +37,7 @@ const { values } = parseArgs({
     add: { type: "string", default: "0.7" },
     drop: { type: "string", default: "0.1" },
     alone: { type: "string", default: "0.3" },
-    blind: { type: "string", default: "writer13,writer14" },
+    blind: { type: "string", default: "writer15,writer16" },
     errors: { type: "boolean", default: false },
     classes: { type: "boolean", default: false },
   },

@@ -9,7 +9,7 @@
  * are read as the analyzer reads them (a message with a relationship word). `--show P` lists
  * the blind writers' lines the tagger alone gets wrong at cut P, with every candidate's score.
  *
- * Run: `deno run -A bench/signals_tagger_cv.ts [--blind writer13,writer14] [--epochs 30]
+ * Run: `deno run -A bench/signals_tagger_cv.ts [--blind writer15,writer16] [--epochs 30]
  * [--l2 1e-6] [--rate 0.3] [--show 0.5]`
  *
  * @module
@@ -30,7 +30,7 @@ import { type Labelled, loadLabelled, normTarget } from "./_signals_metrics.ts";
 const { values } = parseArgs({
   args: Deno.args,
   options: {
-    blind: { type: "string", default: "writer13,writer14" },
+    blind: { type: "string", default: "writer15,writer16" },
     epochs: { type: "string", default: "30" },
     l2: { type: "string", default: "1e-6" },
     rate: { type: "string", default: "0.3" },
