@@ -29,9 +29,9 @@ import {
   type AnyState,
   countRollups,
   listChannels,
-  queueForRollups,
   readStates,
   type Touched,
+  touchedBy,
 } from "./rollups.ts";
 import { deleteRollups, rebuildPersons } from "./rollup_recompute.ts";
 import { compactPending, PendingFolds } from "./rollup_compact.ts";
@@ -72,6 +72,8 @@ export class PgDatabase {
   #compactedAt = performance.now();
   /** This process's stored and queued messages, folded (see `rollup_compact.ts`). */
   #folds = new PendingFolds();
+  /** This writer's id in the rollup queue (random, per process and database). */
+  #owner = String(crypto.getRandomValues(new BigUint64Array(1))[0]! >> 2n);
   /** Stored and queued messages of committed appends, not folded yet. */
   #backlog: Array<Array<{ message: Message; seq: string }>> = [];
   /** Time this process spent compacting, ms (for benchmarks and progress). */
@@ -137,11 +139,14 @@ export class PgDatabase {
         // whatever the server's default (a crash loses asynchronous commits).
         await tx`SET LOCAL synchronous_commit TO on`;
         // While the server inserts, the messages of the previous appends are folded here.
-        stored = await insertMessages(tx, messages, () => this.#foldBacklog());
+        stored = await insertMessages(tx, messages, {
+          ...(rollups ? { queueAs: this.#owner } : {}),
+          meanwhile: () => this.#foldBacklog(),
+        });
         const written = stored.map((s) => s.message);
         const touched = !rollups
           ? { users: new Set<string>(), channels: new Set<string>() }
-          : await queueForRollups(tx, stored);
+          : touchedBy(stored);
         return { written, duplicates: messages.length - written.length, touched };
       }) as Promise<PgAppendResult>);
     if (rollups && stored.length > 0) this.#backlog.push(stored);
@@ -177,7 +182,7 @@ export class PgDatabase {
     const total = await guarded(
       this.pool,
       "compact the rollups",
-      (sql) => compactPending(sql, mine),
+      (sql) => compactPending(sql, mine, this.#owner),
     );
     this.queuedSinceCompact = 0;
     this.#compactedAt = performance.now();

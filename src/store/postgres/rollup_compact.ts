@@ -1,24 +1,37 @@
 /**
- * Compacting the rollup queue: the messages queued by appends (`rollup_pending`, see
+ * Compacting the rollup queue: the messages queued by appends (`rollup_queue`, see
  * `rollups.ts`) are folded into their persons' and channels' rollups and their queue rows
- * deleted, in one commit, one compactor at a time (a table lock appends never take).
+ * deleted, in one commit. Compactors never wait for each other: each adds a new part to every
+ * rollup it folded (the state of the messages it took, without reading the stored state), and
+ * merges a rollup's older parts into it only when there are {@link MAX_PARTS} or more and only
+ * those it can lock (`FOR UPDATE SKIP LOCKED`: parts another compactor is merging are left to
+ * it). A part is written once and deleted once, by the transaction that merged it, so no update
+ * can be lost; a recomputation (forget) locks the table against compactions
+ * (`lockRollups`).
  *
  * A writer folds the messages it stored itself as it goes ({@link PendingFolds}, in memory:
  * the same pure fold the embedded store runs, while the database works on its next batch), so
- * its compaction reads none of them back. The queue rows stay the record of what is folded:
+ * its compaction reads none of them back. The queue rows stay the record of what is folded;
+ * each (one per append: the `seq` of its new messages, with their persons and channels)
+ * carries the id of the writer that queued it (random, per run):
  *
- * - a compaction deletes its writer's own queue rows (by `seq`) and any that waited longer
+ * - a compaction deletes its writer's own queue rows (by that id) and any that waited longer
  *   than {@link ORPHAN_SECONDS} (their writer stopped or crashed before compacting), and
- *   learns, per rollup, which messages they were; other writers' fresh rows are theirs to
- *   fold, so no work is done twice;
+ *   learns, per rollup, how many of its own queued messages it took and the sum of their
+ *   `seq`; other writers' fresh rows are theirs to fold, so no work is done twice;
  * - a rollup's in-memory fold is used only when its own queued messages are all still there
- *   (a recomputation after a forget deletes a rollup's queue rows, an orphan sweep may have
- *   folded them): the same count of its own sequence numbers means the same set, since rows
- *   of a message are only ever deleted, never added;
+ *   and no others of its own: the same count and the same sum of `seq` as the fold's. A
+ *   writer's messages leave a rollup's queue only as a prefix in its batch order (a forget's
+ *   recomputation takes out every committed one, an orphan sweep the rows older than a
+ *   minute), and a batch whose commit the writer never learned of (a connection lost at
+ *   commit) comes after every earlier batch, so its `seq`s are larger: a set that lost k
+ *   messages of the prefix and gained k later ones has a larger sum, so equal count and sum
+ *   mean the same set;
  * - every other message taken (an orphan, or one whose fold is not used) is read back from
  *   `messages` and folded here;
  * - the states of disjoint sets of messages merge into the state of their union
- *   (`rollup_merge.ts`), so the result is the state of the same messages however they came.
+ *   (`rollup_merge.ts`), so the result is the state of the same messages however they came
+ *   and however many parts hold them.
  *
  * @module
  */
@@ -33,47 +46,39 @@ import {
   type UserState,
 } from "../../analysis/rollups.ts";
 import { personKey } from "../../analysis/identity.ts";
-import type { Sql } from "./client.ts";
+import type { Sql, TxSql } from "./client.ts";
 import { copyRows } from "./copy.ts";
 import { mergeStates } from "./rollup_merge.ts";
-import {
-  type AnyState,
-  baseStates,
-  CHANNEL_KIND,
-  encode,
-  foldQueued,
-  lockRollups,
-  USER_KIND,
-} from "./rollups.ts";
+import { type AnyState, CHANNEL_KIND, decode, encode, foldQueued, USER_KIND } from "./rollups.ts";
 
 /**
  * The messages a writer stored and queued, folded in memory into one state per person and
- * channel until its next compaction.
+ * channel until its next compaction, with the sum of their `seq` per rollup.
  */
 export class PendingFolds {
   readonly users = new Map<string, UserState>();
   readonly channels = new Map<string, ChannelState>();
-  /** The `seq` of every message folded here. */
-  readonly seqs = new Set<string>();
-
+  /** Per kind (users, channels): the sum of the `seq` of the messages folded into each rollup. */
+  readonly seqSums: [Map<string, number>, Map<string, number>] = [new Map(), new Map()];
   /** How many messages are folded here. */
-  get size(): number {
-    return this.seqs.size;
-  }
+  size = 0;
 
-  /** Folds stored messages (each once, by its `seq`). */
+  /** Folds stored messages (each passed once). */
   add(stored: ReadonlyArray<{ message: Message; seq: string }>): void {
+    const [userSums, channelSums] = this.seqSums;
     for (const { message: m, seq } of stored) {
-      if (this.seqs.has(seq)) continue;
-      this.seqs.add(seq);
+      this.size++;
+      const n = Number(seq);
       const f = facetsOf(m);
       const p = personKey(m);
       let u = this.users.get(p);
       if (u === undefined) this.users.set(p, u = newUserState(p));
       foldUser(u, m, f);
+      userSums.set(p, (userSums.get(p) ?? 0) + n);
       let c = this.channels.get(m.channel);
       if (c === undefined) this.channels.set(m.channel, c = newChannelState(m.channel));
       foldChannel(c, m, f);
+      channelSums.set(m.channel, (channelSums.get(m.channel) ?? 0) + n);
     }
   }
 }
@@ -84,89 +89,157 @@ export class PendingFolds {
  */
 export const ORPHAN_SECONDS = 60;
 
-/** Messages read back per query. */
+/**
+ * A compaction that finds this many parts of a rollup (or more) merges those it can lock into
+ * the part it writes: a rollup keeps a few parts, which every read merges.
+ */
+export const MAX_PARTS = 4;
+
+/** Rollup parts by key (kind, name, part), as three columns. */
+interface PartKeys {
+  kinds: number[];
+  names: string[];
+  parts: string[];
+}
+
+/**
+ * The stored parts of those of `names` (per kind) that have {@link MAX_PARTS} or more, those
+ * this transaction could lock (`SKIP LOCKED`: another compactor merging some is not waited
+ * for), decoded per kind and name, with their part ids (to delete once merged).
+ */
+async function oldParts(
+  tx: TxSql,
+  names: readonly string[][],
+): Promise<{ states: Array<Map<string, AnyState[]>>; parts: PartKeys }> {
+  const kinds = names.flatMap((list, kind) => list.map(() => kind));
+  const all = names.flat();
+  const states: Array<Map<string, AnyState[]>> = [new Map(), new Map()];
+  const parts: PartKeys = { kinds: [], names: [], parts: [] };
+  if (all.length === 0) return { states, parts };
+  const rows = await tx<Array<{ kind: number; name: string; part: string; state: string | null }>>`
+    SELECT r.kind, r.name, r.part::text AS part, r.state FROM rollups r
+    JOIN (
+      SELECT kind, name FROM rollups
+      WHERE (kind, name) IN (SELECT k, n FROM unnest(${kinds}::int2[], ${all}::text[]) AS u(k, n))
+      GROUP BY kind, name HAVING count(*) >= ${MAX_PARTS}
+    ) full_ ON full_.kind = r.kind AND full_.name = r.name
+    ORDER BY r.kind, r.name, r.part
+    FOR UPDATE OF r SKIP LOCKED`;
+  for (const r of rows) {
+    parts.kinds.push(r.kind);
+    parts.names.push(r.name);
+    parts.parts.push(r.part);
+    if (r.state === null) continue;
+    const m = states[r.kind]!;
+    const s = decode(r.kind, r.state);
+    const had = m.get(r.name);
+    if (had === undefined) m.set(r.name, [s]);
+    else had.push(s);
+  }
+  return { states, parts };
+}
+
+/** Messages read back per fetch. */
 const READ_BACK = 10_000;
 
 /**
- * Folds the queued messages of `mine` (folded in memory) and those that waited longer than
- * {@link ORPHAN_SECONDS} into their rollups, in one transaction (see the module's notes);
- * returns how many messages were folded.
+ * Folds the queued messages of writer `owner` (folded in memory in `mine`) and those that
+ * waited longer than {@link ORPHAN_SECONDS} into their rollups, in one transaction (see the
+ * module's notes); returns how many messages were folded.
  */
-export async function compactPending(sql: Sql, mine: PendingFolds | null = null): Promise<number> {
+export async function compactPending(
+  sql: Sql,
+  mine: PendingFolds | null = null,
+  owner: string | null = null,
+): Promise<number> {
   return await sql.begin(async (tx) => {
-    await lockRollups(tx);
-    const own = mine === null ? [] : [...mine.seqs];
-    const rows = await tx<Array<{ kind: number; name: string; seqs: string[] }>>`
+    // Compactors do not block each other (ROW EXCLUSIVE does not conflict with itself); a
+    // recomputation's SHARE ROW EXCLUSIVE waits for them, and they for it.
+    await tx`LOCK TABLE rollups IN ROW EXCLUSIVE MODE`;
+    await tx`
+      CREATE TEMPORARY TABLE IF NOT EXISTS stage_compact (
+        seq bigint, kind smallint, name text COLLATE "C", own boolean
+      ) ON COMMIT DELETE ROWS`;
+    // One row per queued (message, rollup): kind 0 its person, 1 its channel. Rows another
+    // compactor is taking (orphans) are skipped, not waited for.
+    await tx`
       WITH d AS (
-        DELETE FROM rollup_pending
-        WHERE seq = ANY(${own}::bigint[])
-          OR queued_at < now() - make_interval(secs => ${ORPHAN_SECONDS})
-        RETURNING seq, kind, name
+        DELETE FROM rollup_queue WHERE id IN (
+          SELECT id FROM rollup_queue
+          WHERE owner = ${owner}::bigint OR owner IS NULL
+            OR queued_at < now() - make_interval(secs => ${ORPHAN_SECONDS})
+          FOR UPDATE SKIP LOCKED)
+        RETURNING owner, seqs, persons, channels
       )
-      SELECT kind, name, array_agg(seq::text) AS seqs FROM d GROUP BY kind, name`;
-    if (rows.length === 0) return 0;
-    const folded = new Set<string>();
-    // Per kind: the in-memory fold used, and the queued messages to read back.
+      INSERT INTO stage_compact
+      SELECT u.seq, k.kind, k.name, coalesce(d.owner = ${owner}::bigint, false)
+      FROM d CROSS JOIN LATERAL unnest(d.seqs, d.persons, d.channels) AS u(seq, person, channel)
+        CROSS JOIN LATERAL (VALUES (0::smallint, u.person), (1::smallint, u.channel)) AS k(kind, name)
+      WHERE k.name IS NOT NULL`;
+    const keys = await tx<Array<{ kind: number; name: string; ours: number; sum: string | null }>>`
+      SELECT kind, name, (count(*) FILTER (WHERE own))::int AS ours,
+        (sum(seq) FILTER (WHERE own))::text AS sum
+      FROM stage_compact GROUP BY kind, name`;
+    if (keys.length === 0) return 0;
+    const [total] = await tx<Array<{ n: number }>>`
+      SELECT count(DISTINCT seq)::int AS n FROM stage_compact`;
+    // Per kind: the in-memory folds used; the rollups whose own rows are read back.
     const held: Array<Map<string, AnyState>> = [new Map(), new Map()];
-    const readBack = new Map<string, { u?: string; c?: string }>();
     const names: string[][] = [[], []];
-    for (const r of rows) {
+    const again: { kinds: number[]; names: string[] } = { kinds: [], names: [] };
+    for (const r of keys) {
       const kind = Number(r.kind);
       names[kind]!.push(r.name);
+      if (r.ours === 0) continue;
       const fold = mine === null
         ? undefined
         : kind === USER_KIND
         ? mine.users.get(r.name)
         : mine.channels.get(r.name);
-      let ours = 0;
-      if (fold !== undefined) { for (const s of r.seqs) if (mine!.seqs.has(s)) ours++; }
-      const useHeld = fold !== undefined && ours === fold.message_count;
-      if (useHeld) held[kind]!.set(r.name, fold);
-      for (const s of r.seqs) {
-        folded.add(s);
-        if (useHeld && mine!.seqs.has(s)) continue;
-        let e = readBack.get(s);
-        if (e === undefined) readBack.set(s, e = {});
-        if (kind === USER_KIND) e.u = r.name;
-        else e.c = r.name;
+      const sum = mine?.seqSums[kind as 0 | 1].get(r.name);
+      if (fold !== undefined && r.ours === fold.message_count && Number(r.sum) === sum) {
+        held[kind]!.set(r.name, fold);
+      } else {
+        again.kinds.push(kind);
+        again.names.push(r.name);
       }
     }
     const extra: Array<Map<string, AnyState>> = [new Map(), new Map()];
-    const seqs = [...readBack.keys()];
-    for (let i = 0; i < seqs.length; i += READ_BACK) {
-      const chunk = seqs.slice(i, i + READ_BACK);
-      const recs = await tx<Array<{ seq: string; record: string }>>`
-        SELECT seq::text AS seq, record FROM messages WHERE seq = ANY(${chunk}::bigint[])
-        ORDER BY seq`;
-      for (const r of recs) {
-        const e = readBack.get(r.seq)!;
-        const m = JSON.parse(r.record) as Message;
-        const f = facetsOf(m);
-        if (e.u !== undefined) foldQueued(extra[USER_KIND]!, USER_KIND, e.u, m, f);
-        if (e.c !== undefined) foldQueued(extra[CHANNEL_KIND]!, CHANNEL_KIND, e.c, m, f);
+    const back = tx<Array<{ seq: string; kind: number; name: string; record: string }>>`
+      SELECT c.seq::text AS seq, c.kind, c.name, m.record
+      FROM stage_compact c JOIN messages m ON m.seq = c.seq
+      WHERE NOT c.own OR (c.kind, c.name) IN (
+        SELECT k, n FROM unnest(${again.kinds}::int2[], ${again.names}::text[]) AS u(k, n))
+      ORDER BY c.seq`;
+    let last: { seq: string; m: Message; f: ReturnType<typeof facetsOf> } | null = null;
+    for await (const rows of back.cursor(READ_BACK)) {
+      for (const r of rows) {
+        if (last === null || last.seq !== r.seq) {
+          const m = JSON.parse(r.record) as Message;
+          last = { seq: r.seq, m, f: facetsOf(m) };
+        }
+        foldQueued(extra[r.kind]!, r.kind, r.name, last.m, last.f);
       }
     }
-    await tx`
-      CREATE TEMPORARY TABLE IF NOT EXISTS stage_rollups (
-        kind smallint, name text COLLATE "C", state text
-      ) ON COMMIT DELETE ROWS`;
+    const old = await oldParts(tx, names);
     const out: Array<[number, string, string]> = [];
     for (const kind of [USER_KIND, CHANNEL_KIND]) {
-      const base = await baseStates(tx, kind, names[kind]!);
       for (const n of names[kind]!) {
-        const parts = [base.get(n), held[kind]!.get(n), extra[kind]!.get(n)]
+        const parts = [held[kind]!.get(n), extra[kind]!.get(n), ...(old.states[kind]!.get(n) ?? [])]
           .filter((s): s is AnyState => s !== undefined);
         if (parts.length === 0) continue;
         out.push([kind, n, encode(kind, mergeStates(parts))]);
       }
     }
-    await copyRows(tx, "stage_rollups", ["kind", "name", "state"], out);
-    // Only compactors and recomputations write here, one at a time (the table lock).
-    await tx`
-      INSERT INTO rollups (kind, name, state, version)
-      SELECT kind, name, state, 1 FROM stage_rollups
-      ON CONFLICT (kind, name) DO UPDATE SET state = excluded.state,
-        version = rollups.version + 1`;
-    return folded.size;
+    if (old.parts.parts.length > 0) {
+      const { kinds, names: ns, parts } = old.parts;
+      await tx`
+        DELETE FROM rollups r
+        USING unnest(${kinds}::int2[], ${ns}::text[], ${parts}::bigint[]) AS u(k, n, p)
+        WHERE r.kind = u.k AND r.name = u.n AND r.part = u.p`;
+    }
+    // New parts: inserted only, so no other compactor's write can be lost or waited for.
+    await copyRows(tx, "rollups", ["kind", "name", "state"], out);
+    return total?.n ?? 0;
   }) as number;
 }
