@@ -75,6 +75,14 @@ async function stageMessages(tx: TxSql, messages: readonly Message[]): Promise<v
   );
 }
 
+/** What {@link insertMessages} stored. */
+export interface InsertResult {
+  /** The messages not stored before, with their `seq`, in the order given. */
+  stored: Array<{ message: Message; seq: string }>;
+  /** The id of their `rollup_queue` row (with `queueAs`, when any was new). */
+  queueId: string | null;
+}
+
 /** Options of {@link insertMessages}. */
 export interface InsertOptions {
   /**
@@ -100,16 +108,16 @@ export async function insertMessages(
   tx: TxSql,
   messages: readonly Message[],
   options: InsertOptions = {},
-): Promise<Array<{ message: Message; seq: string }>> {
+): Promise<InsertResult> {
   await stageMessages(tx, messages);
   const insert = options.queueAs === undefined
-    ? tx<Array<{ message_id: string; seq: string }>>`
+    ? tx<Array<{ message_id: string; seq: string; queue_id?: string }>>`
       INSERT INTO messages (message_id, ts_ms, user_name, channel, folded, record)
       SELECT message_id, ts_ms, user_name, channel, folded, record FROM stage_messages
       ORDER BY message_id
       ON CONFLICT (message_id) DO NOTHING
       RETURNING message_id, seq`
-    : tx<Array<{ message_id: string; seq: string }>>`
+    : tx<Array<{ message_id: string; seq: string; queue_id?: string }>>`
       WITH ins AS (
         INSERT INTO messages (message_id, ts_ms, user_name, channel, folded, record)
         SELECT message_id, ts_ms, user_name, channel, folded, record FROM stage_messages
@@ -124,6 +132,7 @@ export async function insertMessages(
         SELECT ${options.queueAs}::bigint, array_agg(seq), array_agg(person), array_agg(channel)
         FROM fresh
         HAVING count(*) > 0
+        RETURNING id
       ), spans AS (
         -- Per person and login: the count, the earliest time, the latest with the smallest
         -- message id of that time (as src/analysis/identity.ts keeps spans), merged by sums,
@@ -147,7 +156,7 @@ export async function insertMessages(
         ORDER BY 1, 2
         ON CONFLICT DO NOTHING
       )
-      SELECT message_id, seq FROM ins`;
+      SELECT message_id, seq, (SELECT id::text FROM queued) AS queue_id FROM ins`;
   if (options.meanwhile !== undefined) {
     insert.execute();
     options.meanwhile();
@@ -161,7 +170,7 @@ export async function insertMessages(
     fresh.delete(m.message_id);
     out.push({ message: m, seq });
   }
-  return out;
+  return { stored: out, queueId: rows[0]?.queue_id ?? null };
 }
 
 /** `needle` as a LIKE pattern matching it anywhere, literally. */

@@ -16,17 +16,13 @@
  * carries the id of the writer that queued it (random, per run):
  *
  * - a compaction deletes its writer's own queue rows (by that id) and any that waited longer
- *   than {@link ORPHAN_SECONDS} (their writer stopped or crashed before compacting), and
- *   learns, per rollup, how many of its own queued messages it took and the sum of their
- *   `seq`; other writers' fresh rows are theirs to fold, so no work is done twice;
- * - a rollup's in-memory fold is used only when its own queued messages are all still there
- *   and no others of its own: the same count and the same sum of `seq` as the fold's. A
- *   writer's messages leave a rollup's queue only as a prefix in its batch order (a forget's
- *   recomputation takes out every committed one, an orphan sweep the rows older than a
- *   minute), and a batch whose commit the writer never learned of (a connection lost at
- *   commit) comes after every earlier batch, so its `seq`s are larger: a set that lost k
- *   messages of the prefix and gained k later ones has a larger sum, so equal count and sum
- *   mean the same set;
+ *   than {@link ORPHAN_SECONDS} (their writer stopped or crashed before compacting); other
+ *   writers' fresh rows are theirs to fold, so no work is done twice;
+ * - the writer knows which queue rows its folds hold (each append learns its row's id), and a
+ *   rollup's in-memory fold is used only when the compaction took every entry of that rollup in
+ *   those rows: entries are only ever taken out of a queue row (a forget's recomputation, a
+ *   profile removed, an orphan sweep by another compactor), never added, so the same count
+ *   means the same set, whatever order the appends committed in;
  * - every other message taken (an orphan, or one whose fold is not used) is read back from
  *   `messages` and folded here;
  * - the states of disjoint sets of messages merge into the state of their union
@@ -53,33 +49,32 @@ import { type AnyState, CHANNEL_KIND, decode, encode, foldQueued, USER_KIND } fr
 
 /**
  * The messages a writer stored and queued, folded in memory into one state per person and
- * channel until its next compaction, with the sum of their `seq` per rollup.
+ * channel until its next compaction, with the ids of the queue rows that hold them.
  */
 export class PendingFolds {
   readonly users = new Map<string, UserState>();
   readonly channels = new Map<string, ChannelState>();
-  /** Per kind (users, channels): the sum of the `seq` of the messages folded into each rollup. */
-  readonly seqSums: [Map<string, number>, Map<string, number>] = [new Map(), new Map()];
-  /** How many messages are folded here. */
-  size = 0;
+  /** The `rollup_queue` rows whose messages are folded here. */
+  readonly queueIds: string[] = [];
 
-  /** Folds stored messages (each passed once). */
-  add(stored: ReadonlyArray<{ message: Message; seq: string }>): void {
-    const [userSums, channelSums] = this.seqSums;
-    for (const { message: m, seq } of stored) {
-      this.size++;
-      const n = Number(seq);
+  /** Folds the messages one append stored, queued in row `queueId`. */
+  add(stored: ReadonlyArray<{ message: Message }>, queueId: string): void {
+    this.queueIds.push(queueId);
+    for (const { message: m } of stored) {
       const f = facetsOf(m);
       const p = personKey(m);
       let u = this.users.get(p);
       if (u === undefined) this.users.set(p, u = newUserState(p));
       foldUser(u, m, f);
-      userSums.set(p, (userSums.get(p) ?? 0) + n);
       let c = this.channels.get(m.channel);
       if (c === undefined) this.channels.set(m.channel, c = newChannelState(m.channel));
       foldChannel(c, m, f);
-      channelSums.set(m.channel, (channelSums.get(m.channel) ?? 0) + n);
     }
+  }
+
+  /** The fold of one rollup of `kind`, if any. */
+  get(kind: number, name: string): AnyState | undefined {
+    return kind === USER_KIND ? this.users.get(name) : this.channels.get(name);
   }
 }
 
@@ -142,6 +137,12 @@ async function oldParts(
 /** Messages read back per fetch. */
 const READ_BACK = 10_000;
 
+/** Rollups by kind and name, as two columns. */
+interface Keys {
+  kinds: number[];
+  names: string[];
+}
+
 /**
  * Folds the queued messages of writer `owner` (folded in memory in `mine`) and those that
  * waited longer than {@link ORPHAN_SECONDS} into their rollups, in one transaction (see the
@@ -156,90 +157,120 @@ export async function compactPending(
     // Compactors do not block each other (ROW EXCLUSIVE does not conflict with itself); a
     // recomputation's SHARE ROW EXCLUSIVE waits for them, and they for it.
     await tx`LOCK TABLE rollups IN ROW EXCLUSIVE MODE`;
-    await tx`
-      CREATE TEMPORARY TABLE IF NOT EXISTS stage_compact (
-        seq bigint, kind smallint, name text COLLATE "C", own boolean
-      ) ON COMMIT DELETE ROWS`;
-    // One row per queued (message, rollup): kind 0 its person, 1 its channel. Rows another
-    // compactor is taking (orphans) are skipped, not waited for.
-    await tx`
-      WITH d AS (
-        DELETE FROM rollup_queue WHERE id IN (
-          SELECT id FROM rollup_queue
-          WHERE owner = ${owner}::bigint OR owner IS NULL
-            OR queued_at < now() - make_interval(secs => ${ORPHAN_SECONDS})
-          FOR UPDATE SKIP LOCKED)
-        RETURNING owner, seqs, persons, channels
-      )
-      INSERT INTO stage_compact
-      SELECT u.seq, k.kind, k.name, coalesce(d.owner = ${owner}::bigint, false)
-      FROM d CROSS JOIN LATERAL unnest(d.seqs, d.persons, d.channels) AS u(seq, person, channel)
-        CROSS JOIN LATERAL (VALUES (0::smallint, u.person), (1::smallint, u.channel)) AS k(kind, name)
-      WHERE k.name IS NOT NULL`;
-    const keys = await tx<Array<{ kind: number; name: string; ours: number; sum: string | null }>>`
-      SELECT kind, name, (count(*) FILTER (WHERE own))::int AS ours,
-        (sum(seq) FILTER (WHERE own))::text AS sum
-      FROM stage_compact GROUP BY kind, name`;
-    if (keys.length === 0) return 0;
-    const [total] = await tx<Array<{ n: number }>>`
-      SELECT count(DISTINCT seq)::int AS n FROM stage_compact`;
-    // Per kind: the in-memory folds used; the rollups whose own rows are read back.
+    const taken = await takeQueue(tx, owner, mine?.queueIds ?? []);
+    if (taken.total === 0) return 0;
+    // Per kind: the in-memory folds used; the rollups whose folded entries are read back.
     const held: Array<Map<string, AnyState>> = [new Map(), new Map()];
     const names: string[][] = [[], []];
-    const again: { kinds: number[]; names: string[] } = { kinds: [], names: [] };
-    for (const r of keys) {
+    const again: Keys = { kinds: [], names: [] };
+    for (const r of taken.keys) {
       const kind = Number(r.kind);
       names[kind]!.push(r.name);
       if (r.ours === 0) continue;
-      const fold = mine === null
-        ? undefined
-        : kind === USER_KIND
-        ? mine.users.get(r.name)
-        : mine.channels.get(r.name);
-      const sum = mine?.seqSums[kind as 0 | 1].get(r.name);
-      if (fold !== undefined && r.ours === fold.message_count && Number(r.sum) === sum) {
-        held[kind]!.set(r.name, fold);
-      } else {
+      const fold = mine?.get(kind, r.name);
+      if (fold !== undefined && r.ours === fold.message_count) held[kind]!.set(r.name, fold);
+      else {
         again.kinds.push(kind);
         again.names.push(r.name);
       }
     }
-    const extra: Array<Map<string, AnyState>> = [new Map(), new Map()];
-    const back = tx<Array<{ seq: string; kind: number; name: string; record: string }>>`
-      SELECT c.seq::text AS seq, c.kind, c.name, m.record
-      FROM stage_compact c JOIN messages m ON m.seq = c.seq
-      WHERE NOT c.own OR (c.kind, c.name) IN (
-        SELECT k, n FROM unnest(${again.kinds}::int2[], ${again.names}::text[]) AS u(k, n))
-      ORDER BY c.seq`;
-    let last: { seq: string; m: Message; f: ReturnType<typeof facetsOf> } | null = null;
-    for await (const rows of back.cursor(READ_BACK)) {
-      for (const r of rows) {
-        if (last === null || last.seq !== r.seq) {
-          const m = JSON.parse(r.record) as Message;
-          last = { seq: r.seq, m, f: facetsOf(m) };
-        }
-        foldQueued(extra[r.kind]!, r.kind, r.name, last.m, last.f);
-      }
-    }
-    const old = await oldParts(tx, names);
-    const out: Array<[number, string, string]> = [];
-    for (const kind of [USER_KIND, CHANNEL_KIND]) {
-      for (const n of names[kind]!) {
-        const parts = [held[kind]!.get(n), extra[kind]!.get(n), ...(old.states[kind]!.get(n) ?? [])]
-          .filter((s): s is AnyState => s !== undefined);
-        if (parts.length === 0) continue;
-        out.push([kind, n, encode(kind, mergeStates(parts))]);
-      }
-    }
-    if (old.parts.parts.length > 0) {
-      const { kinds, names: ns, parts } = old.parts;
-      await tx`
-        DELETE FROM rollups r
-        USING unnest(${kinds}::int2[], ${ns}::text[], ${parts}::bigint[]) AS u(k, n, p)
-        WHERE r.kind = u.k AND r.name = u.n AND r.part = u.p`;
-    }
-    // New parts: inserted only, so no other compactor's write can be lost or waited for.
-    await copyRows(tx, "rollups", ["kind", "name", "state"], out);
-    return total?.n ?? 0;
+    const extra = await readBack(tx, again);
+    await writeParts(tx, names, (kind, n) => [held[kind]!.get(n), extra[kind]!.get(n)]);
+    return taken.total;
   }) as number;
+}
+
+/**
+ * Deletes the queue rows this compaction takes (those of `owner`, unowned ones, and those
+ * that waited too long; rows another compactor is taking are skipped, not waited for) into the
+ * transaction's `stage_compact`: one row per (message, rollup), kind 0 its person and 1 its
+ * channel, `own` when the writer's folds hold it (its row is one of `folded`). Returns how
+ * many messages were taken and, per rollup, how many of its entries are the writer's folded ones.
+ */
+async function takeQueue(
+  tx: TxSql,
+  owner: string | null,
+  folded: readonly string[],
+): Promise<{ total: number; keys: Array<{ kind: number; name: string; ours: number }> }> {
+  await tx`
+    CREATE TEMPORARY TABLE IF NOT EXISTS stage_compact (
+      seq bigint, kind smallint, name text COLLATE "C", own boolean
+    ) ON COMMIT DELETE ROWS`;
+  await tx`
+    WITH d AS (
+      DELETE FROM rollup_queue WHERE id IN (
+        SELECT id FROM rollup_queue
+        WHERE owner = ${owner}::bigint OR owner IS NULL
+          OR queued_at < now() - make_interval(secs => ${ORPHAN_SECONDS})
+        FOR UPDATE SKIP LOCKED)
+      RETURNING id, owner, seqs, persons, channels
+    ), s AS (
+      INSERT INTO stage_compact
+      SELECT u.seq, k.kind, k.name,
+        coalesce(d.owner = ${owner}::bigint AND d.id = ANY(${folded as string[]}::bigint[]), false)
+      FROM d CROSS JOIN LATERAL unnest(d.seqs, d.persons, d.channels) AS u(seq, person, channel)
+        CROSS JOIN LATERAL (VALUES (0::smallint, u.person), (1::smallint, u.channel)) AS k(kind, name)
+      WHERE k.name IS NOT NULL
+    )
+    SELECT count(*) FROM d`;
+  const keys = await tx<Array<{ kind: number; name: string; ours: number; total: number }>>`
+    SELECT kind, name, (count(*) FILTER (WHERE own))::int AS ours,
+      (SELECT count(DISTINCT seq) FROM stage_compact)::int AS total
+    FROM stage_compact GROUP BY kind, name`;
+  return { total: keys[0]?.total ?? 0, keys };
+}
+
+/**
+ * Folds the taken messages that no in-memory fold holds: those not `own`, and every one of the
+ * rollups in `again` (whose fold lost some of its messages).
+ */
+async function readBack(tx: TxSql, again: Keys): Promise<Array<Map<string, AnyState>>> {
+  const extra: Array<Map<string, AnyState>> = [new Map(), new Map()];
+  const back = tx<Array<{ seq: string; kind: number; name: string; record: string }>>`
+    SELECT c.seq::text AS seq, c.kind, c.name, m.record
+    FROM stage_compact c JOIN messages m ON m.seq = c.seq
+    WHERE NOT c.own OR (c.kind, c.name) IN (
+      SELECT k, n FROM unnest(${again.kinds}::int2[], ${again.names}::text[]) AS u(k, n))
+    ORDER BY c.seq`;
+  let last: { seq: string; m: Message; f: ReturnType<typeof facetsOf> } | null = null;
+  for await (const rows of back.cursor(READ_BACK)) {
+    for (const r of rows) {
+      if (last === null || last.seq !== r.seq) {
+        const m = JSON.parse(r.record) as Message;
+        last = { seq: r.seq, m, f: facetsOf(m) };
+      }
+      foldQueued(extra[r.kind]!, r.kind, r.name, last.m, last.f);
+    }
+  }
+  return extra;
+}
+
+/**
+ * Writes one new part per rollup of `names` (per kind): the merge of its `fresh` states and of
+ * its old parts when it has {@link MAX_PARTS} or more (those deleted in the same commit).
+ */
+async function writeParts(
+  tx: TxSql,
+  names: readonly string[][],
+  fresh: (kind: number, name: string) => Array<AnyState | undefined>,
+): Promise<void> {
+  const old = await oldParts(tx, names);
+  const out: Array<[number, string, string]> = [];
+  for (const kind of [USER_KIND, CHANNEL_KIND]) {
+    for (const n of names[kind]!) {
+      const parts = [...fresh(kind, n), ...(old.states[kind]!.get(n) ?? [])]
+        .filter((s): s is AnyState => s !== undefined);
+      if (parts.length === 0) continue;
+      out.push([kind, n, encode(kind, mergeStates(parts))]);
+    }
+  }
+  if (old.parts.parts.length > 0) {
+    const { kinds, names: ns, parts } = old.parts;
+    await tx`
+      DELETE FROM rollups r
+      USING unnest(${kinds}::int2[], ${ns}::text[], ${parts}::bigint[]) AS u(k, n, p)
+      WHERE r.kind = u.k AND r.name = u.n AND r.part = u.p`;
+  }
+  // New parts: inserted only, so no other compactor's write can be lost or waited for.
+  await copyRows(tx, "rollups", ["kind", "name", "state"], out);
 }
