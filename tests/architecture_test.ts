@@ -394,10 +394,7 @@ const LONG_FUNCTIONS: readonly string[] = [
   "src/store/log/rewrite.ts: rewriteLines",
   "src/store/postgres/forget.ts: forgetRows",
   "src/store/postgres/forget.ts: forgetRows > anonymous",
-  "src/store/postgres/journal.ts: pushLog",
   "src/store/postgres/profiles.ts: writeProfileFiles",
-  "src/store/postgres/rollup_compact.ts: compactPending",
-  "src/store/postgres/rollup_compact.ts: compactPending > anonymous",
   "src/web/render/report.ts: reportBody",
 ];
 

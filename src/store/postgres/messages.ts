@@ -117,46 +117,7 @@ export async function insertMessages(
       ORDER BY message_id
       ON CONFLICT (message_id) DO NOTHING
       RETURNING message_id, seq`
-    : tx<Array<{ message_id: string; seq: string; queue_id?: string }>>`
-      WITH ins AS (
-        INSERT INTO messages (message_id, ts_ms, user_name, channel, folded, record)
-        SELECT message_id, ts_ms, user_name, channel, folded, record FROM stage_messages
-        ORDER BY message_id
-        ON CONFLICT (message_id) DO NOTHING
-        RETURNING seq, message_id
-      ), fresh AS (
-        SELECT i.seq, s.message_id, s.person, s.user_name, s.channel, s.ts, s.display_name
-        FROM ins i JOIN stage_messages s ON s.message_id = i.message_id
-      ), queued AS (
-        INSERT INTO rollup_queue (owner, seqs, persons, channels)
-        SELECT ${options.queueAs}::bigint, array_agg(seq), array_agg(person), array_agg(channel)
-        FROM fresh
-        HAVING count(*) > 0
-        RETURNING id
-      ), spans AS (
-        -- Per person and login: the count, the earliest time, the latest with the smallest
-        -- message id of that time (as src/analysis/identity.ts keeps spans), merged by sums,
-        -- minimum and maximum (commutative: two writers lose no update), rows in key order
-        -- (two writers lock them in the same order: no deadlock).
-        INSERT INTO person_logins AS p (person, login, first_seen, last_seen, last_mid, count)
-        SELECT person, user_name, min(ts), max(ts),
-          (array_agg(message_id ORDER BY ts DESC, message_id))[1], count(*)
-        FROM fresh GROUP BY person, user_name
-        ORDER BY person, user_name
-        ON CONFLICT (person, login) DO UPDATE SET
-          count = p.count + excluded.count,
-          first_seen = LEAST(p.first_seen, excluded.first_seen),
-          last_seen = CASE WHEN (excluded.last_seen, p.last_mid) > (p.last_seen, excluded.last_mid)
-            THEN excluded.last_seen ELSE p.last_seen END,
-          last_mid = CASE WHEN (excluded.last_seen, p.last_mid) > (p.last_seen, excluded.last_mid)
-            THEN excluded.last_mid ELSE p.last_mid END
-      ), shown AS (
-        INSERT INTO person_display (person, name)
-        SELECT DISTINCT person, display_name FROM fresh WHERE display_name IS NOT NULL
-        ORDER BY 1, 2
-        ON CONFLICT DO NOTHING
-      )
-      SELECT message_id, seq, (SELECT id::text FROM queued) AS queue_id FROM ins`;
+    : insertQueued(tx, options.queueAs);
   if (options.meanwhile !== undefined) {
     insert.execute();
     options.meanwhile();
@@ -171,6 +132,54 @@ export async function insertMessages(
     out.push({ message: m, seq });
   }
   return { stored: out, queueId: rows[0]?.queue_id ?? null };
+}
+
+/**
+ * The insert of the staged messages that also queues the new ones for their rollups (one
+ * `rollup_queue` row owned by `owner`, whose id each returned row carries) and adds their
+ * persons' login spans and display names, in one statement.
+ */
+function insertQueued(tx: TxSql, owner: string) {
+  return tx<Array<{ message_id: string; seq: string; queue_id?: string }>>`
+    WITH ins AS (
+      INSERT INTO messages (message_id, ts_ms, user_name, channel, folded, record)
+      SELECT message_id, ts_ms, user_name, channel, folded, record FROM stage_messages
+      ORDER BY message_id
+      ON CONFLICT (message_id) DO NOTHING
+      RETURNING seq, message_id
+    ), fresh AS (
+      SELECT i.seq, s.message_id, s.person, s.user_name, s.channel, s.ts, s.display_name
+      FROM ins i JOIN stage_messages s ON s.message_id = i.message_id
+    ), queued AS (
+      INSERT INTO rollup_queue (owner, seqs, persons, channels)
+      SELECT ${owner}::bigint, array_agg(seq), array_agg(person), array_agg(channel)
+      FROM fresh
+      HAVING count(*) > 0
+      RETURNING id
+    ), spans AS (
+      -- Per person and login: the count, the earliest time, the latest with the smallest
+      -- message id of that time (as src/analysis/identity.ts keeps spans), merged by sums,
+      -- minimum and maximum (commutative: two writers lose no update), rows in key order
+      -- (two writers lock them in the same order: no deadlock).
+      INSERT INTO person_logins AS p (person, login, first_seen, last_seen, last_mid, count)
+      SELECT person, user_name, min(ts), max(ts),
+        (array_agg(message_id ORDER BY ts DESC, message_id))[1], count(*)
+      FROM fresh GROUP BY person, user_name
+      ORDER BY person, user_name
+      ON CONFLICT (person, login) DO UPDATE SET
+        count = p.count + excluded.count,
+        first_seen = LEAST(p.first_seen, excluded.first_seen),
+        last_seen = CASE WHEN (excluded.last_seen, p.last_mid) > (p.last_seen, excluded.last_mid)
+          THEN excluded.last_seen ELSE p.last_seen END,
+        last_mid = CASE WHEN (excluded.last_seen, p.last_mid) > (p.last_seen, excluded.last_mid)
+          THEN excluded.last_mid ELSE p.last_mid END
+    ), shown AS (
+      INSERT INTO person_display (person, name)
+      SELECT DISTINCT person, display_name FROM fresh WHERE display_name IS NOT NULL
+      ORDER BY 1, 2
+      ON CONFLICT DO NOTHING
+    )
+    SELECT message_id, seq, (SELECT id::text FROM queued) AS queue_id FROM ins`;
 }
 
 /** `needle` as a LIKE pattern matching it anywhere, literally. */
