@@ -39,6 +39,7 @@ import { PgDatabase } from "../src/store/postgres/database.ts";
 import { pushJournal } from "../src/store/postgres/journal.ts";
 import { pgPrefilter } from "../src/store/postgres/prefilter.ts";
 import { copyRows } from "../src/store/postgres/copy.ts";
+import { openPool } from "../src/store/postgres/client.ts";
 import { fold } from "../src/normalize.ts";
 import { testCluster } from "../tests/support/postgres.ts";
 import { DENO } from "./_proc.ts";
@@ -174,6 +175,37 @@ function serverCpu(): number {
 
 /** CPU seconds of this process and of the server. */
 const cpuNow = () => ({ client: cpuOf(Deno.pid), server: serverCpu() });
+/** CPU seconds of this process's reaped children (the monitors of step 2) and of the server. */
+const childCpuNow = () => ({
+  client: cpuOf(Deno.pid, true) - cpuOf(Deno.pid),
+  server: serverCpu(),
+});
+
+/**
+ * Samples, every 50 ms until `stop` resolves, what the server's backends of database `name`
+ * are doing: how many samples found one working, and how many waiting for a lock (another
+ * transaction's row or table lock) or for anything else.
+ */
+async function sampleWaits(name: string, stop: Promise<unknown>) {
+  const admin = openPool(cluster.adminUrl);
+  const tally = { active: 0, lock: 0, other: 0 };
+  let done = false;
+  stop.finally(() => done = true);
+  while (!done) {
+    const rows = await admin.sql<Array<{ w: string | null }>>`
+      SELECT wait_event_type AS w FROM pg_stat_activity
+      WHERE datname = ${name} AND state = 'active' AND pid <> pg_backend_pid()`;
+    for (const r of rows) {
+      if (r.w === null) tally.active++;
+      else if (r.w === "Lock") tally.lock++;
+      else tally.other++;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await admin.close();
+  return `backend samples: ${tally.active} working, ${tally.lock} waiting for a lock, ` +
+    `${tally.other} waiting otherwise (I/O, WAL, client)`;
+}
 const cpuSince = (a: { client: number; server: number }, per: number) => {
   const b = cpuNow();
   const c = (b.client - a.client) * per;
@@ -336,6 +368,15 @@ async function ingestAndSearch(): Promise<void> {
   // The baseline's two monitors first (fresh data dirs: the journal is per dir), then this
   // tree's: the order is the same as for one monitor.
   let baseTwo = 0;
+  let baseTwoNotes = "";
+  const cpuSince2 = (a: { client: number; server: number }) => {
+    const b = childCpuNow();
+    const c = (b.client - a.client) * 100_000 / count;
+    const sv = (b.server - a.server) * 100_000 / count;
+    return `CPU per 100k: monitors ${c.toFixed(1)} s + server ${sv.toFixed(1)} s = ${
+      (c + sv).toFixed(1)
+    } s`;
+  };
   if (values.tree !== undefined) {
     // The same two monitors with the baseline's code (fresh data dirs: the journal is per dir).
     const url3 = await cluster.database("bench3");
@@ -344,13 +385,21 @@ async function ingestAndSearch(): Promise<void> {
     const b3 = join(work, "b3");
     await writeLog(a3, [...all.slice(0, shared), ...rest.filter((_, i) => i % 2 === 0)]);
     await writeLog(b3, [...all.slice(0, shared), ...rest.filter((_, i) => i % 2 === 1)]);
+    const c3 = childCpuNow();
     t0 = performance.now();
-    await Promise.all([child(a3, url3, values.tree), child(b3, url3, values.tree)]);
+    const run = Promise.all([child(a3, url3, values.tree), child(b3, url3, values.tree)]);
+    const waits = sampleWaits(new URL(url3).pathname.slice(1), run);
+    await run;
     baseTwo = (performance.now() - t0) / 1000;
+    baseTwoNotes = `${cpuSince2(c3)}; ${await waits}`;
   }
+  const c2 = childCpuNow();
   t0 = performance.now();
-  const outs = await Promise.all([child(a), child(b)]);
+  const running = Promise.all([child(a), child(b)]);
+  const waits = sampleWaits(new URL(url2).pathname.slice(1), running);
+  const outs = await running;
   const twoSecs = (performance.now() - t0) / 1000;
+  const twoNotes = `${cpuSince2(c2)}; ${await waits}`;
   const written = outs.map((o) => JSON.parse(new TextDecoder().decode(o.stdout)).written as number)
     .reduce((x, y) => x + y, 0);
   const db2 = await PgDatabase.open(url2);
@@ -361,11 +410,13 @@ async function ingestAndSearch(): Promise<void> {
     `  together  ${fmtRate(count, twoSecs)}  (${(pgSecs / twoSecs).toFixed(2)}x one monitor; ` +
       `stored ${st.messages} of ${count}, new per monitors' appends ${written})`,
   );
+  console.log(`    ${twoNotes}`);
   if (values.tree !== undefined) {
     console.log(
       `  baseline  ${fmtRate(count, baseTwo)}  (${(baseSecs / baseTwo).toFixed(2)}x its one ` +
         `monitor; this tree ${(baseTwo / twoSecs).toFixed(2)}x the baseline)`,
     );
+    console.log(`    ${baseTwoNotes}`);
   }
 
   // 3. Search latency by query shape.
