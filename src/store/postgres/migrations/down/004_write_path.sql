@@ -34,4 +34,6 @@ CREATE INDEX messages_user ON messages (user_name, ts_ms DESC, message_id);
 CREATE INDEX messages_channel ON messages (channel, ts_ms DESC, message_id);
 CREATE INDEX messages_ts ON messages (ts_ms DESC, message_id);
 
+ALTER TABLE person_logins RESET (fillfactor);
+
 DELETE FROM osint_schema WHERE version = 4;
