@@ -91,6 +91,13 @@ function indexHits(ix: MessageIndex, logPath: string, p: Prepared): { hits: Hit[
 /** Rows between budget checks while counting. */
 const COUNT_STRIDE = 4096;
 
+/**
+ * How much further each pass of a count on a budget goes than the last one (see
+ * {@link cappedCount}): a pass starts over, so a larger step wastes less on recounting, and a
+ * smaller one overshoots the budget less when a pass costs more than the last foretold.
+ */
+const COUNT_GROWTH = 4;
+
 /** How many indexed rows match: all of them, or as many as the count's budget allows. */
 function indexCount(
   ix: MessageIndex,
@@ -124,8 +131,8 @@ function indexCount(
  * A count on a time budget for a plan the index cannot check alone (a regex, `has:`): the
  * planner's candidates, found the cheapest way it knows (a channel-day's regex reads the
  * ~190 rows holding its literal, not the day's ~4,500), each checked on its record, in passes
- * of growing caps (1k, 10k, ...) while the next is expected to end within the budget, a
- * stride at a time. Walking every indexed match of the narrowing instead read every row of
+ * of growing caps (100, 400, 1,600, ...) while the next is expected to end within the budget,
+ * a stride at a time. Walking every indexed match of the narrowing instead read every row of
  * the window first and looked at the budget only every 4,096 rows (a busy user's `has:link`
  * count took the CLI ~0.5 s over 1M rows).
  */
@@ -137,7 +144,7 @@ function checkedCount(
 ): { count: number; exact: boolean } {
   let count = 0;
   let seen = 0;
-  for (let cap = p.firstCountCap;; cap *= 10) {
+  for (let cap = p.firstCountCap;; cap *= COUNT_GROWTH) {
     const started = budget.now();
     const cands = ix.candidates({ ...p.plan.index, limit: cap });
     for (let from = seen; from < cands.length; from += CHECK_STRIDE) {
@@ -147,14 +154,15 @@ function checkedCount(
     seen = cands.length;
     if (cands.length < cap) return { count, exact: true };
     const spent = budget.now() - started;
-    if (budget.now() + spent * 10 > budget.deadline) return { count, exact: false };
+    if (budget.now() + spent * COUNT_GROWTH > budget.deadline) return { count, exact: false };
   }
 }
 
 /**
- * An exact plan's count, done by SQLite in passes of growing caps (1k, 10k, ...) while the
- * next pass, ten times the last, is expected to end within the budget: a JavaScript loop over
- * the rows cost ~7 ms for a typical page's count, SQLite's `count(*)` a tenth of that.
+ * An exact plan's count, done by SQLite in passes of growing caps (100, 400, 1,600, ...) while
+ * the next pass, {@link COUNT_GROWTH} times the last, is expected to end within the budget: a
+ * JavaScript loop over the rows cost ~7 ms for a typical page's count, SQLite's `count(*)` a
+ * tenth of that.
  */
 function cappedCount(
   ix: MessageIndex,
@@ -162,12 +170,12 @@ function cappedCount(
   budget: Budget,
   firstCap: number,
 ): { count: number; exact: boolean } {
-  for (let cap = firstCap;; cap *= 10) {
+  for (let cap = firstCap;; cap *= COUNT_GROWTH) {
     const started = budget.now();
     const n = ix.countMatchingUpTo(iq, cap);
     if (n < cap) return { count: n, exact: true };
     const spent = budget.now() - started;
-    if (budget.now() + spent * 10 > budget.deadline) return { count: n, exact: false };
+    if (budget.now() + spent * COUNT_GROWTH > budget.deadline) return { count: n, exact: false };
   }
 }
 

@@ -102,14 +102,16 @@ export function indexPlan(q: QueryFilter): IndexPlan {
 }
 
 /**
- * The first cap of `cappedCount` (`indexed_search.ts`); each pass after it counts ten times as far. Checking a
- * text match reads its row, so a thousand matches cost a few milliseconds even on a cold cache.
+ * The first cap of a count on a budget (`cappedCount` and `checkedCount` of
+ * `indexed_search.ts`); each pass after it counts further. The first pass runs whatever the
+ * budget: checking a match reads its row, and at 10M rows a cold process paid ~100 ms for a
+ * first pass of 1,000 against a 40 ms budget, so it starts small.
  */
-const FIRST_COUNT_CAP = 1000;
+const FIRST_COUNT_CAP = 100;
 
 /** Options of `search` and `scanSearch` (`message_search.ts`). */
 export interface SearchRunOptions extends SearchMessagesOptions {
-  /** Rows the first counting pass of an exact plan counts up to. @default 100,000 */
+  /** Rows the first counting pass on a budget counts up to. @default 100 */
   firstCountCap?: number;
 }
 
