@@ -14,6 +14,7 @@ import { dropReader, reader } from "./index_reader.ts";
 import { matchesMessage } from "../message_query.ts";
 import { type Budget, budgetOf, type Hit } from "./message_scan.ts";
 import type { Prepared } from "./message_search_plan.ts";
+import { underRegexBudget } from "./regex_function.ts";
 
 /** What the index answered for the part of the log it covers, or why it could not. */
 export type IndexAnswer =
@@ -197,35 +198,37 @@ export function tryIndex(
   }
   let ok = false;
   try {
-    // One read transaction: the mark and the rows it describes are seen together.
-    return ix.read((): IndexAnswer => {
-      const mark = ix.mark;
-      const file = Deno.openSync(logPath, { read: true });
-      let holds: boolean;
-      try {
-        holds = markHolds(file, size, mark);
-      } finally {
-        file.close();
-      }
-      if (!holds) return { kind: "stale", why: "the log changed since it was indexed" };
-      const { hits, all } = indexHits(ix, logPath, p);
-      // Fewer hits than asked for, or every candidate seen: they are every match the index
-      // holds (or the budget ran out).
-      const counted = !p.counting
-        ? { count: 0, exact: true }
-        : hits.length < p.need || all
-        ? { count: hits.length, exact: true }
-        : indexCount(ix, logPath, p);
-      ok = true;
-      return {
-        kind: "ok",
-        hits,
-        offset: mark.offset,
-        tailBytes: size - mark.offset,
-        count: counted.count,
-        countExact: counted.exact,
-      };
-    });
+    // One read transaction: the mark and the rows it describes are seen together. A regex the
+    // index tests runs on the search's budget.
+    return underRegexBudget(p.find, () =>
+      ix.read((): IndexAnswer => {
+        const mark = ix.mark;
+        const file = Deno.openSync(logPath, { read: true });
+        let holds: boolean;
+        try {
+          holds = markHolds(file, size, mark);
+        } finally {
+          file.close();
+        }
+        if (!holds) return { kind: "stale", why: "the log changed since it was indexed" };
+        const { hits, all } = indexHits(ix, logPath, p);
+        // Fewer hits than asked for, or every candidate seen: they are every match the index
+        // holds (or the budget ran out).
+        const counted = !p.counting
+          ? { count: 0, exact: true }
+          : hits.length < p.need || all
+          ? { count: hits.length, exact: true }
+          : indexCount(ix, logPath, p);
+        ok = true;
+        return {
+          kind: "ok",
+          hits,
+          offset: mark.offset,
+          tailBytes: size - mark.offset,
+          count: counted.count,
+          countExact: counted.exact,
+        };
+      }));
   } catch (e) {
     if (e instanceof LogMoved) return { kind: "stale", why: "the log changed while searching" };
     return { kind: "none", why: `index unusable (${e instanceof Error ? e.message : e})` };

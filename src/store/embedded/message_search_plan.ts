@@ -48,6 +48,11 @@ function indexLiteral(l: Literal): IndexLiteral | null {
   if (t.field === "from") return { negated: l.negated, field: "user", value: t.value };
   if (t.field === "in") return { negated: l.negated, field: "channel", value: t.value };
   if (t.field === "person") return { negated: l.negated, field: "person", value: t.value };
+  // Not negated only: a regex whose time budget runs out counts as not matching, which may
+  // leave a match out (and says so) but never lets a row in.
+  if (t.field === "regex" && !l.negated) {
+    return { negated: false, field: "regex", value: t.source, flags: t.flags };
+  }
   return null;
 }
 
@@ -81,9 +86,10 @@ export function indexPlan(q: QueryFilter): IndexPlan {
       continue;
     }
     if (one?.field === "regex") {
-      // A literal every match contains narrows through FTS; the regex itself is checked later.
+      // A literal every match contains narrows through FTS; the index tests the regex itself
+      // on the text as written (`regex_function.ts`).
       index.terms.push(...regexLiterals(one.source, one.flags));
-      exact = false;
+      index.clauses.push([{ negated: false, field: "regex", value: one.source, flags: one.flags }]);
       continue;
     }
     if (
