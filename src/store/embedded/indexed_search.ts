@@ -15,6 +15,7 @@ import { matchesMessage } from "../message_query.ts";
 import { type Budget, budgetOf, type Hit } from "./message_scan.ts";
 import type { Prepared } from "./message_search_plan.ts";
 import { underRegexBudget } from "./regex_function.ts";
+import { ftsable } from "./fts_expression.ts";
 
 /** What the index answered for the part of the log it covers, or why it could not. */
 export type IndexAnswer =
@@ -110,7 +111,7 @@ function indexCount(
     return { count: ix.countMatching(iq), exact: true };
   }
   const budget = budgetOf(p.countBudgetMs, p.now);
-  if (p.plan.exact) return cappedCount(ix, iq, budget, p.firstCountCap);
+  if (p.plan.exact) return cappedCount(ix, iq, budget, p.firstCountCap, passCounter(ix, iq));
   if (p.countBudgetMs !== undefined) return checkedCount(ix, logPath, p, budget);
   let count = 0;
   let batch: Candidate[] = [];
@@ -170,14 +171,29 @@ function cappedCount(
   iq: IndexQuery,
   budget: Budget,
   firstCap: number,
+  countUpTo: (cap: number) => number = (cap) => ix.countMatchingUpTo(iq, cap),
 ): { count: number; exact: boolean } {
   for (let cap = firstCap;; cap *= COUNT_GROWTH) {
     const started = budget.now();
-    const n = ix.countMatchingUpTo(iq, cap);
+    const n = countUpTo(cap);
     if (n < cap) return { count: n, exact: true };
     const spent = budget.now() - started;
     if (budget.now() + spent * COUNT_GROWTH > budget.deadline) return { count: n, exact: false };
   }
+}
+
+/**
+ * How a pass of {@link cappedCount} counts up to `cap` matches of an exact plan: SQLite's
+ * `count(*)`, but for needles within one channel the planner's candidates, which intersect the
+ * channel's rows in the window with the needles' FTS matches. `count(*)` walks the channel's
+ * rows instead, reading every one of the window that does not match: a regex over one
+ * channel-day at 1M rows, 134k rows read for 21 matches, a cold first pass of ~140 ms.
+ */
+function passCounter(ix: MessageIndex, iq: IndexQuery): ((cap: number) => number) | undefined {
+  const channelNeedles = iq.channel !== undefined && iq.user === undefined &&
+    iq.persons === undefined && iq.terms.some(ftsable);
+  if (!channelNeedles) return undefined;
+  return (cap) => ix.candidates({ ...iq, limit: cap }).length;
 }
 
 /**
