@@ -133,7 +133,7 @@ function indexCount(
  * A count on a time budget for a plan the index cannot check alone (a regex, `has:`): the
  * planner's candidates, found the cheapest way it knows (a channel-day's regex reads the
  * ~190 rows holding its literal, not the day's ~4,500), each checked on its record, in passes
- * of growing caps (100, 400, 1,600, ...) while the next is expected to end within the budget,
+ * of growing caps (40, 160, 640, ...) while the next is expected to end within the budget,
  * a stride at a time. Walking every indexed match of the narrowing instead read every row of
  * the window first and looked at the budget only every 4,096 rows (a busy user's `has:link`
  * count took the CLI ~0.5 s over 1M rows).
@@ -161,7 +161,7 @@ function checkedCount(
 }
 
 /**
- * An exact plan's count, done by SQLite in passes of growing caps (100, 400, 1,600, ...) while
+ * An exact plan's count, done by SQLite in passes of growing caps (40, 160, 640, ...) while
  * the next pass, {@link COUNT_GROWTH} times the last, is expected to end within the budget: a
  * JavaScript loop over the rows cost ~7 ms for a typical page's count, SQLite's `count(*)` a
  * tenth of that.

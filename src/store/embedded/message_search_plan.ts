@@ -108,16 +108,19 @@ export function indexPlan(q: QueryFilter): IndexPlan {
 }
 
 /**
- * The first cap of a count on a budget (`cappedCount` and `checkedCount` of
- * `indexed_search.ts`); each pass after it counts further. The first pass runs whatever the
- * budget: checking a match reads its row, and at 10M rows a cold process paid ~100 ms for a
- * first pass of 1,000 against a 40 ms budget, so it starts small.
+ * How many times the page's results the first pass of a count on a budget counts to
+ * (`cappedCount` and `checkedCount` of `indexed_search.ts`; at least {@link FIRST_COUNT_CAP}).
+ * The first pass runs whatever the budget, so it does about twice the page's work; each pass
+ * after it runs only when its last one says it ends within the budget. A first pass of 1,000
+ * cost a cold process at 10M rows ~100 ms against a 40 ms budget.
  */
-const FIRST_COUNT_CAP = 100;
+const FIRST_COUNT_PAGES = 2;
+/** The least first cap of a count on a budget. */
+const FIRST_COUNT_CAP = 40;
 
 /** Options of `search` and `scanSearch` (`message_search.ts`). */
 export interface SearchRunOptions extends SearchMessagesOptions {
-  /** Rows the first counting pass on a budget counts up to. @default 100 */
+  /** Rows the first counting pass on a budget counts up to. @default 40, or twice the page */
   firstCountCap?: number;
 }
 
@@ -159,7 +162,8 @@ export async function prepareSearch(
     find: budgetOf(hasRegex(q) ? o.regexBudgetMs ?? REGEX_BUDGET_MS : undefined, now),
     counting: o.total !== undefined && o.total !== false,
     countBudgetMs: typeof o.total === "object" ? o.total.budgetMs : undefined,
-    firstCountCap: o.firstCountCap ?? FIRST_COUNT_CAP,
+    firstCountCap: o.firstCountCap ??
+      Math.max(FIRST_COUNT_CAP, FIRST_COUNT_PAGES * ((q.offset ?? 0) + q.limit)),
     now,
   };
 }
