@@ -370,7 +370,6 @@ const LONG_FUNCTIONS: readonly string[] = [
   "src/store/embedded/event_index.ts: catchUpEvents",
   "src/store/embedded/person_rows.ts: embeddedPersonMessages",
   "src/store/embedded/profile_file_writer.ts: writeDirtyFiles",
-  "src/store/embedded/regex_literals.ts: regexLiterals",
   "src/store/log/log.ts: append",
   "src/store/log/log.ts: append > anonymous",
   "src/store/log/rewrite.ts: rewriteLines",
