@@ -97,7 +97,6 @@ export function emoteNamesFromTag(tag: string, text: string): string[] {
   if (!tag) return [];
   // Found emotes, kept sorted by their start (in code points); one per start. Scratch arrays
   // (this function never re-enters), so that only the result is allocated.
-  const starts = foundStarts;
   const names = foundNames;
   let count = 0;
   // Offsets in the tag count code points (read only once a range needs them).
@@ -120,34 +119,9 @@ export function emoteNamesFromTag(tag: string, text: string): string[] {
             Number.isInteger(start0) && Number.isInteger(end0) && start0 >= 0 && start0 <= end0
           ) {
             points ??= new CodePoints(text);
-            const length = points.length;
-            if (start0 < length) {
-              let start = start0;
-              let name = points.cut(start0, end0);
-              const over = end0 - (length - 1);
-              if (over > 0 && over <= 2 && start0 - over >= 0) {
-                // Twitch's off-by-one: the emote is the same length, a position or two earlier.
-                const shifted = points.cut(start0 - over, end0 - over);
-                if (shifted.trim() === shifted) {
-                  start = start0 - over;
-                  name = shifted;
-                }
-              }
-              if (name.trim()) {
-                let at = count;
-                while (at > 0 && starts[at - 1]! > start) at--;
-                if (at === 0 || starts[at - 1] !== start) {
-                  // Insert at `at`: ranges mostly come in order, so this is mostly a push.
-                  for (let k = count; k > at; k--) {
-                    starts[k] = starts[k - 1]!;
-                    names[k] = names[k - 1]!;
-                  }
-                  starts[at] = start;
-                  names[at] = name;
-                  if (++count >= MAX_EMOTES) break;
-                }
-              }
-            }
+            const start = emoteStart(points, start0, end0);
+            if (start >= 0) count = insertFound(start, foundName, count);
+            if (count >= MAX_EMOTES) break;
           }
         }
         range = rangeEnd + 1;
@@ -157,8 +131,53 @@ export function emoteNamesFromTag(tag: string, text: string): string[] {
   }
   const result = names.slice(0, count);
   names.fill("", 0, count); // keeps no text alive
+  foundName = "";
   return result;
 }
 
 const foundStarts: number[] = [];
 const foundNames: string[] = [];
+/** The name {@link emoteStart} found (a scratch slot, so that no pair is allocated). */
+let foundName = "";
+
+/**
+ * Where the emote of the tag's range `start0-end0` starts, in code points, with its name left in
+ * `foundName`; -1 when the range is past the text or names only spaces. Corrects Twitch's
+ * off-by-one: a range that runs a position or two past the end is the same length, earlier.
+ */
+function emoteStart(points: CodePoints, start0: number, end0: number): number {
+  const length = points.length;
+  if (start0 >= length) return -1;
+  let start = start0;
+  let name = points.cut(start0, end0);
+  const over = end0 - (length - 1);
+  if (over > 0 && over <= 2 && start0 - over >= 0) {
+    const shifted = points.cut(start0 - over, end0 - over);
+    if (shifted.trim() === shifted) {
+      start = start0 - over;
+      name = shifted;
+    }
+  }
+  if (!name.trim()) return -1;
+  foundName = name;
+  return start;
+}
+
+/**
+ * Inserts an emote into the found ones (`foundStarts`/`foundNames`, sorted by start, one per
+ * start); returns the new count. Ranges mostly come in order, so this is mostly a push.
+ */
+function insertFound(start: number, name: string, count: number): number {
+  const starts = foundStarts;
+  const names = foundNames;
+  let at = count;
+  while (at > 0 && starts[at - 1]! > start) at--;
+  if (at !== 0 && starts[at - 1] === start) return count;
+  for (let k = count; k > at; k--) {
+    starts[k] = starts[k - 1]!;
+    names[k] = names[k - 1]!;
+  }
+  starts[at] = start;
+  names[at] = name;
+  return count + 1;
+}

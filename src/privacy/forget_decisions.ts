@@ -17,9 +17,6 @@
  * @module
  */
 import type { ForgetPlan, RecordDecision } from "../store/store.ts";
-// The log's own line format (the `ts` scan, the header of set-aside torn lines): see the
-// allow-list of tests/architecture_test.ts for why this reaches into the store.
-import { CORRUPT_HEADER, idFromLine } from "../store/log/log_lines.ts";
 import { type ForgetRule, scrubDeep, WORD } from "./forget_rule.ts";
 
 export type { RecordDecision };
@@ -85,16 +82,13 @@ export function forgetRecord(
 }
 
 /** True when a line may concern the rule at all (a cheap test before parsing). */
-function mayConcern(text: string, rule: ForgetRule): boolean {
+function mayConcern(text: string, ts: string | null, rule: ForgetRule): boolean {
   if (rule.anyUser !== null && rule.anyUser.test(text)) return true;
   if (rule.userIds.size) {
     for (const id of rule.userIds) if (text.includes(id)) return true;
   }
   for (const c of rule.channels) if (text.includes(c)) return true;
-  if (rule.before !== null) {
-    const ts = idFromLine(text, "ts");
-    if (ts === null || ts < rule.before) return true;
-  }
+  if (rule.before !== null && (ts === null || ts < rule.before)) return true;
   return false;
 }
 
@@ -107,7 +101,7 @@ export function forgetLine(
   kind: "message" | "event",
   rule: ForgetRule,
 ): LineDecision {
-  if (!mayConcern(line.text, rule)) return "keep";
+  if (!mayConcern(line.text, line.ts, rule)) return "keep";
   let rec: unknown = null;
   if (line.utf8 && !line.partial) {
     try {
@@ -139,14 +133,17 @@ function namesAny(text: string, rule: ForgetRule): boolean {
  * Decides one entry of a `.corrupt` file (a header line and the torn bytes after it): true to
  * drop it, when the torn bytes name a forgotten user or channel or one of the forgotten users'
  * ids, or when it is older than the retention cutoff (its own `ts` when readable, else the
- * time it was set aside, from the header).
+ * time it was set aside, `setAsideAt`, which the store reads from the entry's header).
  */
-export function dropCorruptEntry(header: string | null, body: string, rule: ForgetRule): boolean {
+export function dropCorruptEntry(
+  setAsideAt: string | null,
+  body: string,
+  rule: ForgetRule,
+): boolean {
   if (namesAny(body, rule)) return true;
   for (const id of rule.userIds) if (body.includes(id)) return true;
   if (rule.before !== null) {
-    const at = header === null ? null : CORRUPT_HEADER.exec(header)?.[1] ?? null;
-    const ts = /"ts":"([^"]+)"/.exec(body)?.[1] ?? at;
+    const ts = /"ts":"([^"]+)"/.exec(body)?.[1] ?? setAsideAt;
     if (ts !== null && ts < rule.before) return true;
   }
   return false;
@@ -160,6 +157,6 @@ export function forgetPlan(rule: ForgetRule): ForgetPlan {
     before: rule.before,
     record: (rec, kind) => forgetRecord(rec, kind, rule),
     line: (line, kind) => forgetLine(line, kind, rule),
-    corruptEntry: (header, body) => dropCorruptEntry(header, body, rule),
+    corruptEntry: (setAsideAt, body) => dropCorruptEntry(setAsideAt, body, rule),
   };
 }

@@ -24,14 +24,19 @@ export interface ForgetPlan {
   record(rec: Record<string, unknown>, kind: "message" | "event"): RecordDecision;
   /**
    * Decides one raw line of a JSONL log (embedded): a cheap pre-filter and the decision for
-   * lines that are not JSON objects; `utf8`/`partial` as the line reader saw them.
+   * lines that are not JSON objects; `utf8`/`partial` as the line reader saw them, `ts` the
+   * line's `"ts"` value as the store's own line format reads it (null when it has none), so the
+   * plan needs no knowledge of that format.
    */
   line(
-    line: { text: string; utf8: boolean; partial: boolean },
+    line: { text: string; utf8: boolean; partial: boolean; ts: string | null },
     kind: "message" | "event",
   ): "keep" | "drop" | { replace: string };
-  /** True to drop one entry of a set-aside torn-lines file (header may be null). */
-  corruptEntry(header: string | null, body: string): boolean;
+  /**
+   * True to drop one entry of a set-aside torn-lines file: its torn bytes, and when the entry
+   * had a header, the time it was set aside (from that header; null without one).
+   */
+  corruptEntry(setAsideAt: string | null, body: string): boolean;
 }
 
 /** The outcome of forgetting in one stored file or table. */

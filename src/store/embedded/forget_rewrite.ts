@@ -11,7 +11,7 @@ import { wrapError } from "../../errors.ts";
 import { writeFileAtomic } from "../atomic.ts";
 import { eventLog, messageLog } from "../log/logs.ts";
 import type { JsonlLog } from "../log/log.ts";
-import { CORRUPT_HEADER } from "../log/log_lines.ts";
+import { CORRUPT_HEADER, idFromLine } from "../log/log_lines.ts";
 import { rewriteLines } from "../log/rewrite.ts";
 import type { ForgetChange, ForgetPlan } from "../store.ts";
 
@@ -37,7 +37,11 @@ async function rewriteLog<T>(
 ): Promise<void> {
   await log.withLock(async () => {
     if (!dryRun) await removeStaleRewrites(log.path);
-    const main = await rewriteLines(log.path, (l) => plan.line(l, kind), { dryRun });
+    const main = await rewriteLines(
+      log.path,
+      (l) => plan.line({ ...l, ts: idFromLine(l.text, "ts") }, kind),
+      { dryRun },
+    );
     // The id runs name offsets in the old file: the next append reads the new one's ids.
     if (main.written) log.dropIds();
     files.push({
@@ -97,7 +101,7 @@ async function rewriteCorrupt(
       continue;
     }
     if (isHeader) i++;
-    if (plan.corruptEntry(isHeader ? line : null, body!)) {
+    if (plan.corruptEntry(isHeader ? CORRUPT_HEADER.exec(line)?.[1] ?? null : null, body!)) {
       removed++;
       continue;
     }
