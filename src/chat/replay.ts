@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import { FixtureLine } from "../schemas.ts";
-import { normalizeLogin } from "../normalize.ts";
+import { isNormalLogin, normalizeLogin } from "../normalize.ts";
 import { messageIdFor } from "../analysis/message_id.ts";
 import { emoteNamesFromTag } from "../analysis/emote_ranges.ts";
 import { type LineItem, openLineBatches } from "../line_reader.ts";
@@ -156,20 +156,6 @@ function readFixtureJson(text: string, file: string, line: number): FixtureLine 
 function whereOf(file: string, line: number, field?: string): string {
   const where = line > 0 ? `${file}:${line}` : file;
   return field === undefined ? where : `${where}: ${field}`;
-}
-
-/**
- * True when `s` is a login as {@link normalizeLogin} returns it (1 to 25 of `a-z0-9_`): it would
- * come back unchanged, so most lines skip its trimming, lowercasing and result object.
- */
-function isNormalLogin(s: string): boolean {
-  const n = s.length;
-  if (n === 0 || n > 25) return false;
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95)) return false;
-  }
-  return true;
 }
 
 /** The lines of one channel's fixture, a chunk at a time (a problem when it cannot be opened). */
