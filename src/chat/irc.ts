@@ -207,8 +207,13 @@ export function parseIrcLine(line: string): IrcLine | IrcParseFailure {
     return fail(`invalid command ${JSON.stringify(command.slice(0, 20))}`);
   }
   if (kind === LOWER) command = command.toUpperCase();
-  pos = sp + 1;
 
+  const params = parseParams(line, sp + 1, end);
+  return { ok: true, tags, prefix, command, params };
+}
+
+/** The middle parameters from `pos`, then the trailing one (after ` :`) whole, up to `end`. */
+function parseParams(line: string, pos: number, end: number): string[] {
   const params: string[] = [];
   while (pos < end) {
     const c = line.charCodeAt(pos);
@@ -220,12 +225,12 @@ export function parseIrcLine(line: string): IrcLine | IrcParseFailure {
       params.push(line.slice(pos + 1, end));
       break;
     }
-    sp = line.indexOf(" ", pos);
+    let sp = line.indexOf(" ", pos);
     if (sp < 0 || sp > end) sp = end;
     params.push(line.slice(pos, sp));
     pos = sp + 1;
   }
-  return { ok: true, tags, prefix, command, params };
+  return params;
 }
 
 const OK = 0;

@@ -72,82 +72,103 @@ function openWebSocket(
       );
       return;
     }
+    new WebSocketPipe(ws, handlers, signal, {
+      opened: resolve,
+      failed: (why) => reject(new NetworkError(`cannot connect to ${url.href}: ${why}`)),
+    });
+  });
+}
+
+/** Why a WebSocket closed, for people: the error seen before, else the close code. */
+function closeWhy(errorSeen: string, event: CloseEvent): string {
+  if (errorSeen) return errorSeen;
+  if (event.code === 1000 || event.code === 1005) return "closed by the server";
+  return `closed (code ${event.code}${event.reason ? `: ${event.reason}` : ""})`;
+}
+
+/**
+ * A WebSocket as a {@link Transport}: text and binary messages are handed on whole, the close
+ * handshake waits at most {@link CLOSE_WAIT_MS}, and the outcome of connecting is told once
+ * (`opened` with the transport, or `failed` with why).
+ */
+class WebSocketPipe implements Transport {
+  readonly closed: Promise<void>;
+  #ws: WebSocket;
+  #signal: AbortSignal;
+  #decoder = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true });
+  #opened = false;
+  #errorSeen = "";
+  #finished = false;
+  #resolveClosed!: () => void;
+  #closeTimer: ReturnType<typeof setTimeout> | undefined;
+  #onAbort = () => {
+    if (!this.#opened) this.#ws.close();
+  };
+
+  constructor(
+    ws: WebSocket,
+    handlers: TransportHandlers,
+    signal: AbortSignal,
+    outcome: { opened(t: Transport): void; failed(why: string): void },
+  ) {
+    this.#ws = ws;
+    this.#signal = signal;
+    this.closed = new Promise<void>((r) => (this.#resolveClosed = r));
     ws.binaryType = "arraybuffer";
-    const decoder = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true });
-    let opened = false;
-    let closeReason = "";
-    let resolveClosed!: () => void;
-    const closed = new Promise<void>((r) => (resolveClosed = r));
-    let closeTimer: ReturnType<typeof setTimeout> | undefined;
-
-    const onAbort = () => {
-      if (!opened) ws.close();
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-
+    signal.addEventListener("abort", this.#onAbort, { once: true });
     ws.onopen = () => {
-      opened = true;
-      signal.removeEventListener("abort", onAbort);
-      resolve({
-        send(text) {
-          if (ws.readyState === WebSocket.OPEN) ws.send(text);
-        },
-        close() {
-          if (ws.readyState === WebSocket.CLOSED) return;
-          try {
-            ws.close(1000);
-          } catch {
-            // Already closing: the close event still comes.
-          }
-          // A peer that never answers the close handshake must not hold us up.
-          closeTimer ??= setTimeout(finish, CLOSE_WAIT_MS);
-        },
-        closed,
-      });
+      this.#opened = true;
+      signal.removeEventListener("abort", this.#onAbort);
+      outcome.opened(this);
     };
     ws.onmessage = (event: MessageEvent) => {
       const data: unknown = event.data;
       if (typeof data === "string") handlers.onData(data, true);
-      else if (data instanceof ArrayBuffer) handlers.onData(decoder.decode(data), true);
+      else if (data instanceof ArrayBuffer) handlers.onData(this.#decoder.decode(data), true);
     };
     ws.onerror = (event: Event) => {
       const message = event instanceof ErrorEvent && event.message ? event.message : "error";
-      closeReason ||= message;
+      this.#errorSeen ||= message;
     };
-    let finished = false;
-    function finish(): void {
-      if (finished) return;
-      finished = true;
-      if (closeTimer !== undefined) clearTimeout(closeTimer);
-      signal.removeEventListener("abort", onAbort);
-      resolveClosed();
-    }
     ws.onclose = (event: CloseEvent) => {
-      const why = closeReason ||
-        (event.code === 1000 || event.code === 1005
-          ? "closed by the server"
-          : `closed (code ${event.code}${event.reason ? `: ${event.reason}` : ""})`);
-      finish();
-      if (!opened) {
-        reject(new NetworkError(`cannot connect to ${url.href}: ${why}`));
-        return;
-      }
-      handlers.onClose(why);
+      const why = closeWhy(this.#errorSeen, event);
+      this.#finish();
+      if (this.#opened) handlers.onClose(why);
+      else outcome.failed(why);
     };
-  });
+  }
+
+  send(text: string): void {
+    if (this.#ws.readyState === WebSocket.OPEN) this.#ws.send(text);
+  }
+
+  close(): void {
+    if (this.#ws.readyState === WebSocket.CLOSED) return;
+    try {
+      this.#ws.close(1000);
+    } catch {
+      // Already closing: the close event still comes.
+    }
+    // A peer that never answers the close handshake must not hold us up.
+    this.#closeTimer ??= setTimeout(() => this.#finish(), CLOSE_WAIT_MS);
+  }
+
+  #finish(): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    if (this.#closeTimer !== undefined) clearTimeout(this.#closeTimer);
+    this.#signal.removeEventListener("abort", this.#onAbort);
+    this.#resolveClosed();
+  }
 }
 
-async function openTcp(
-  url: URL,
-  handlers: TransportHandlers,
-  signal: AbortSignal,
-): Promise<Transport> {
+/** Connects over TCP, or TLS for `ircs:` (default ports 6667 and 6697). */
+async function dialTcp(url: URL, signal: AbortSignal): Promise<Deno.Conn> {
   const tls = url.protocol === "ircs:";
   const hostname = url.hostname.replace(/^\[|\]$/g, "");
   const port = url.port ? Number(url.port) : tls ? 6697 : 6667;
-  let conn: Deno.Conn;
   try {
-    conn = tls
+    return tls
       ? await Deno.connectTls({ hostname, port, signal } as Deno.ConnectTlsOptions)
       : await Deno.connect({ hostname, port, signal } as Deno.ConnectOptions);
   } catch (error) {
@@ -155,57 +176,78 @@ async function openTcp(
       cause: error,
     });
   }
-  const encoder = new TextEncoder();
-  const decoder = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true });
-  let open = true;
-  let writing = Promise.resolve();
-  let reason = "";
+}
 
-  const shut = () => {
-    if (!open) return;
-    open = false;
+async function openTcp(
+  url: URL,
+  handlers: TransportHandlers,
+  signal: AbortSignal,
+): Promise<Transport> {
+  return new TcpPipe(await dialTcp(url, signal), handlers);
+}
+
+/**
+ * A TCP (or TLS) connection as a {@link Transport}: reads are decoded as a stream (a chunk may
+ * end mid-line or mid-character), writes are queued in order, and the owner hears once, after
+ * the last write settled, that it closed.
+ */
+class TcpPipe implements Transport {
+  readonly closed: Promise<void>;
+  #conn: Deno.Conn;
+  #handlers: TransportHandlers;
+  #encoder = new TextEncoder();
+  #open = true;
+  #writing = Promise.resolve();
+  #reason = "";
+
+  constructor(conn: Deno.Conn, handlers: TransportHandlers) {
+    this.#conn = conn;
+    this.#handlers = handlers;
+    this.closed = this.#read();
+  }
+
+  send(text: string): void {
+    if (!this.#open) return;
+    const bytes = this.#encoder.encode(text);
+    this.#writing = this.#writing.then(async () => {
+      let rest = bytes;
+      try {
+        while (rest.length > 0 && this.#open) rest = rest.subarray(await this.#conn.write(rest));
+      } catch (error) {
+        if (this.#open) this.#reason = errorMessage(error);
+        this.close();
+      }
+    });
+  }
+
+  close(): void {
+    if (!this.#open) return;
+    this.#open = false;
     try {
-      conn.close();
+      this.#conn.close();
     } catch {
       // Closed already by a failed read or write.
     }
-  };
+  }
 
-  const reading = (async () => {
+  async #read(): Promise<void> {
+    const decoder = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true });
     const buffer = new Uint8Array(64 * 1024);
     try {
-      while (open) {
-        const n = await conn.read(buffer);
+      while (this.#open) {
+        const n = await this.#conn.read(buffer);
         if (n === null) break;
         const text = decoder.decode(buffer.subarray(0, n), { stream: true });
-        if (text) handlers.onData(text, false);
+        if (text) this.#handlers.onData(text, false);
       }
     } catch (error) {
-      if (open) reason = errorMessage(error);
+      if (this.#open) this.#reason = errorMessage(error);
     }
     const rest = decoder.decode();
-    if (rest) handlers.onData(rest, true);
-    const wasOpen = open;
-    shut();
-    await writing;
-    handlers.onClose(reason || (wasOpen ? "closed by the server" : "closed"));
-  })();
-
-  return {
-    send(text) {
-      if (!open) return;
-      const bytes = encoder.encode(text);
-      writing = writing.then(async () => {
-        let rest = bytes;
-        try {
-          while (rest.length > 0 && open) rest = rest.subarray(await conn.write(rest));
-        } catch (error) {
-          if (open) reason = errorMessage(error);
-          shut();
-        }
-      });
-    },
-    close: shut,
-    closed: reading.then(() => {}),
-  };
+    if (rest) this.#handlers.onData(rest, true);
+    const wasOpen = this.#open;
+    this.close();
+    await this.#writing;
+    this.#handlers.onClose(this.#reason || (wasOpen ? "closed by the server" : "closed"));
+  }
 }

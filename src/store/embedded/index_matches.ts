@@ -19,6 +19,7 @@
 import { narrowingExpression } from "./trigram_choice.ts";
 import type { Candidate, IndexLiteral, IndexQuery } from "./index_query.ts";
 import type { MessageIndex } from "./message_index.ts";
+import { REGEX_CONDITION } from "./regex_function.ts";
 
 /** The ids of the person keys that some row names. */
 export function personIds(ix: MessageIndex, persons: readonly string[]): number[] {
@@ -65,6 +66,11 @@ export function clauseConditions(
         const u = userCondition(ix, l.value);
         ors.push(u === null ? "0" : `(${u.sql})`);
         if (u !== null) params.push(...u.params);
+        continue;
+      }
+      if (l.field === "regex") {
+        ors.push(`${REGEX_CONDITION} ${l.negated ? "=" : ">"} 0`);
+        params.push(l.value, l.flags ?? "");
         continue;
       }
       const id = ix.lookupName(l.value);
