@@ -83,30 +83,13 @@ export async function openDerived(
 ): Promise<Derived> {
   const flushMs = options.flushIntervalMs ?? 2000;
   const useWorkers = options.worker !== false;
-  let lock: Deno.FsFile | null = null;
-  let parts: Part[] | null = null;
-  let mode: DerivedSummary["mode"] = "passive";
+  let running: Running | null = null;
   const problems: string[] = [];
-
   const start = async (): Promise<boolean> => {
-    if (parts) return true;
-    lock = await tryWriterLock(dataDir);
-    if (!lock) return false;
-    if (useWorkers) {
-      try {
-        parts = await Promise.all([
-          workerPart(dataDir, flushMs, INDEX_ONLY),
-          workerPart(dataDir, flushMs, PROFILES_ONLY),
-        ]);
-        mode = "worker";
-        return true;
-      } catch {
-        // No workers here (e.g. a bundled build without the worker module): run inline.
-      }
-    }
-    parts = [inlinePart(dataDir, flushMs, { index: true, profiles: true })];
-    mode = "inline";
-    return true;
+    if (running) return true;
+    const started = await startParts(dataDir, flushMs, useWorkers);
+    running ??= started;
+    return running !== null;
   };
   try {
     await start();
@@ -118,7 +101,7 @@ export async function openDerived(
   return {
     afterFlush: async () => {
       if (closed) return;
-      if (!parts) {
+      if (!running) {
         // Passive: another process was writing; it may have finished since.
         try {
           if (!(await start())) return;
@@ -126,28 +109,65 @@ export async function openDerived(
           return;
         }
       }
-      await Promise.all(parts!.map((p) => p.poke()));
+      await Promise.all(running!.parts.map((p) => p.poke()));
     },
     close: () => {
       closed ??= (async () => {
-        try {
-          if (!parts) {
-            try {
-              await start();
-            } catch (e) {
-              problems.push(e instanceof Error ? e.message : String(e));
-            }
+        if (!running) {
+          try {
+            await start();
+          } catch (e) {
+            problems.push(e instanceof Error ? e.message : String(e));
           }
-          const sums = parts ? await Promise.all(parts.map((p) => p.close())) : [];
-          const s = mergeSummaries(mode, sums);
+        }
+        const r = running as Running | null;
+        try {
+          const sums = r ? await Promise.all(r.parts.map((p) => p.close())) : [];
+          const s = mergeSummaries(r?.mode ?? "passive", sums);
           s.problems.unshift(...problems);
           return s;
         } finally {
-          (lock as Deno.FsFile | null)?.close();
+          r?.lock.close();
         }
       })();
       return closed;
     },
+  };
+}
+
+/** The writer parts of a monitor that holds the writer lock. */
+interface Running {
+  lock: Deno.FsFile;
+  parts: Part[];
+  mode: "worker" | "inline";
+}
+
+/**
+ * Takes the writer lock and starts the writers: two worker threads (index, rollups), or one
+ * inline loop where workers cannot start. Null when another process holds the lock.
+ */
+async function startParts(
+  dataDir: string,
+  flushMs: number,
+  useWorkers: boolean,
+): Promise<Running | null> {
+  const lock = await tryWriterLock(dataDir);
+  if (!lock) return null;
+  if (useWorkers) {
+    try {
+      const parts = await Promise.all([
+        workerPart(dataDir, flushMs, INDEX_ONLY),
+        workerPart(dataDir, flushMs, PROFILES_ONLY),
+      ]);
+      return { lock, parts, mode: "worker" };
+    } catch {
+      // No workers here (e.g. a bundled build without the worker module): run inline.
+    }
+  }
+  return {
+    lock,
+    parts: [inlinePart(dataDir, flushMs, { index: true, profiles: true })],
+    mode: "inline",
   };
 }
 

@@ -21,7 +21,7 @@
 import { ConflictError, wrapError } from "../../errors.ts";
 import { openLineBatches } from "../../line_reader.ts";
 import { layout } from "../layout.ts";
-import { EMPTY_MARK, markHolds, markOf } from "../log/log_mark.ts";
+import { EMPTY_MARK, type LogMark, markHolds, markOf } from "../log/log_mark.ts";
 import { parseLogRecord } from "../log/log_record.ts";
 import { type IndexAppender, indexRowOf } from "./index_appender.ts";
 import { MessageIndex } from "./message_index.ts";
@@ -44,6 +44,12 @@ export interface CatchUpResult {
   rebuilt: boolean;
   /** Bytes of the log now covered by the index. */
   offset: number;
+}
+
+/** Where the index and the rollups leave off in the log (updated as a catch-up commits). */
+interface Marks {
+  index: LogMark;
+  rollups: LogMark;
 }
 
 /** Options of {@link DerivedWriter.open}. */
@@ -156,79 +162,97 @@ export class DerivedWriter {
     }
     try {
       const size = (await file.stat()).size;
-      const index = this.index;
-      let ixMark = index?.mark ?? EMPTY_MARK;
-      if (index && !markHolds(file, size, ixMark)) {
-        // The log was rewritten (forget, retention): no byte of the old text may linger.
-        index.scrub();
-        ixMark = EMPTY_MARK;
-        result.rebuilt = true;
-      }
-      const profiles = this.profiles;
-      let rollMark = profiles?.mark ?? EMPTY_MARK;
-      if (profiles && !markHolds(file, size, rollMark)) {
-        // (scrubs too)
-        profiles.reset();
-        rollMark = EMPTY_MARK;
-        result.rebuilt = true;
-      }
+      const marks = this.#holdingMarks(file, size, result);
       const start = Math.min(
-        index ? ixMark.offset : Infinity,
-        profiles ? rollMark.offset : Infinity,
+        this.index ? marks.index.offset : Infinity,
+        this.profiles ? marks.rollups.offset : Infinity,
       );
-      result.offset = ixMark.offset;
-      if (start >= size) return result;
-
-      const batches = await openLineBatches(this.#logPath, { start });
-      // Rows go into an open transaction as they are read (no batch of them held), committed
-      // every CHUNK_LINES lines with the mark of where they end.
-      let rows: IndexAppender | null = null;
-      let end = start;
-      const commit = () => {
-        const mark = markOf(file, end);
-        if (index && end > ixMark.offset) {
-          rows ??= index.beginAppend();
-          result.indexed += rows.rows;
-          rows.commit(mark);
-          ixMark = mark;
-        }
-        rows = null;
-        if (profiles && end > rollMark.offset) {
-          profiles.advance(mark);
-          rollMark = mark;
-        }
-        result.offset = ixMark.offset;
-      };
-      try {
-        read: for await (const batch of batches) {
-          for (const item of batch) {
-            // An incomplete last line is being written (or torn): leave it for the next time.
-            if (item.partial) break read;
-            result.lines++;
-            const m = "text" in item ? parseLogRecord(item.text) : null;
-            if (m === null) {
-              result.skipped++;
-            } else {
-              if (index && item.offset >= ixMark.offset) {
-                rows ??= index.beginAppend();
-                rows.add(indexRowOf(m, item.offset, item.bytes - 1));
-              }
-              if (profiles && item.offset >= rollMark.offset) {
-                profiles.fold(m);
-                result.folded++;
-              }
-            }
-            end = item.offset + item.bytes;
-            if (result.lines % CHUNK_LINES === 0) commit();
-          }
-        }
-        if (end > start) commit();
-      } finally {
-        (rows as IndexAppender | null)?.rollback();
-      }
+      result.offset = marks.index.offset;
+      if (start < size) await this.#apply(file, start, marks, result);
       return result;
     } finally {
       file.close();
+    }
+  }
+
+  /**
+   * Where the index and the rollups left off, each reset first (a full rebuild) when its mark
+   * no longer holds: the log was rewritten (forget, retention), so no byte of the old text may
+   * linger.
+   */
+  #holdingMarks(file: Deno.FsFile, size: number, result: CatchUpResult): Marks {
+    let index = this.index?.mark ?? EMPTY_MARK;
+    if (this.index && !markHolds(file, size, index)) {
+      this.index.scrub();
+      index = EMPTY_MARK;
+      result.rebuilt = true;
+    }
+    let rollups = this.profiles?.mark ?? EMPTY_MARK;
+    if (this.profiles && !markHolds(file, size, rollups)) {
+      // (scrubs too)
+      this.profiles.reset();
+      rollups = EMPTY_MARK;
+      result.rebuilt = true;
+    }
+    return { index, rollups };
+  }
+
+  /**
+   * Reads the log's whole lines from `start` and applies each to the consumers it is new to.
+   * Rows go into an open transaction as they are read (no batch of them held), committed every
+   * CHUNK_LINES lines with the mark of where they end; `marks` follow the commits.
+   */
+  async #apply(
+    file: Deno.FsFile,
+    start: number,
+    marks: Marks,
+    result: CatchUpResult,
+  ): Promise<void> {
+    const { index, profiles } = this;
+    const batches = await openLineBatches(this.#logPath, { start });
+    let rows: IndexAppender | null = null;
+    let end = start;
+    const commit = () => {
+      const mark = markOf(file, end);
+      if (index && end > marks.index.offset) {
+        rows ??= index.beginAppend();
+        result.indexed += rows.rows;
+        rows.commit(mark);
+        marks.index = mark;
+      }
+      rows = null;
+      if (profiles && end > marks.rollups.offset) {
+        profiles.advance(mark);
+        marks.rollups = mark;
+      }
+      result.offset = marks.index.offset;
+    };
+    try {
+      read: for await (const batch of batches) {
+        for (const item of batch) {
+          // An incomplete last line is being written (or torn): leave it for the next time.
+          if (item.partial) break read;
+          result.lines++;
+          const m = "text" in item ? parseLogRecord(item.text) : null;
+          if (m === null) {
+            result.skipped++;
+          } else {
+            if (index && item.offset >= marks.index.offset) {
+              rows ??= index.beginAppend();
+              rows.add(indexRowOf(m, item.offset, item.bytes - 1));
+            }
+            if (profiles && item.offset >= marks.rollups.offset) {
+              profiles.fold(m);
+              result.folded++;
+            }
+          }
+          end = item.offset + item.bytes;
+          if (result.lines % CHUNK_LINES === 0) commit();
+        }
+      }
+      if (end > start) commit();
+    } finally {
+      (rows as IndexAppender | null)?.rollback();
     }
   }
 

@@ -22,7 +22,7 @@ import type { ChatEvent } from "../../schemas.ts";
 import { eventPersonKey } from "../../analysis/identity.ts";
 import { wrapError } from "../../errors.ts";
 import { openLineBatches, readRangeSync } from "../../line_reader.ts";
-import { EMPTY_MARK, markHolds, markOf } from "../log/log_mark.ts";
+import { EMPTY_MARK, type LogMark, markHolds, markOf } from "../log/log_mark.ts";
 import type { MessageIndex } from "./message_index.ts";
 
 /** Checks one parsed event line: the event, or null when it is not a well-formed event. */
@@ -121,51 +121,64 @@ export async function catchUpEvents(ix: MessageIndex, logPath: string): Promise<
     const reset = !markHolds(file, size, mark);
     if (reset) mark = EMPTY_MARK;
     if (mark.offset >= size && !reset) return 0;
-    const rows: EventRow[] = [];
-    let end = mark.offset;
-    const batches = await openLineBatches(logPath, { start: mark.offset });
-    const parse = await eventParser();
-    read: for await (const batch of batches) {
-      for (const item of batch) {
-        if (item.partial) break read;
-        end = item.offset + item.bytes;
-        if (!("text" in item)) continue;
-        let v: unknown;
-        try {
-          v = JSON.parse(item.text);
-        } catch {
-          continue;
-        }
-        const e = parse(v);
-        if (e !== null) rows.push(eventRowOf(e, item.offset, item.bytes - 1));
-      }
-    }
-    const next = markOf(file, end);
-    ix.transaction(() => {
-      if (reset) ix.db.exec("DELETE FROM events");
-      const ins = ix.db.prepare(
-        "INSERT INTO events(ts, kind, pid, uid, cid, target, eid, off, len) " +
-          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      );
-      for (const r of rows) {
-        ins.run(
-          r.ts,
-          KIND_CODE[r.kind],
-          r.person === null ? null : ix.nameId(r.person),
-          r.user === null ? null : ix.nameId(r.user),
-          ix.nameId(r.channel),
-          r.target,
-          r.eid,
-          r.offset,
-          r.length,
-        );
-      }
-      ix.setMeta("event_mark", JSON.stringify(next));
-    });
+    const { rows, end } = await readEventRows(logPath, mark.offset);
+    storeEventRows(ix, rows, reset, markOf(file, end));
     return rows.length;
   } finally {
     file.close();
   }
+}
+
+/** The event rows of the log's whole lines from byte `start`, and where the last one ends. */
+async function readEventRows(
+  logPath: string,
+  start: number,
+): Promise<{ rows: EventRow[]; end: number }> {
+  const rows: EventRow[] = [];
+  let end = start;
+  const batches = await openLineBatches(logPath, { start });
+  const parse = await eventParser();
+  read: for await (const batch of batches) {
+    for (const item of batch) {
+      if (item.partial) break read;
+      end = item.offset + item.bytes;
+      if (!("text" in item)) continue;
+      let v: unknown;
+      try {
+        v = JSON.parse(item.text);
+      } catch {
+        continue;
+      }
+      const e = parse(v);
+      if (e !== null) rows.push(eventRowOf(e, item.offset, item.bytes - 1));
+    }
+  }
+  return { rows, end };
+}
+
+/** Adds `rows` (after emptying the table on a `reset`) and records `next`: one transaction. */
+function storeEventRows(ix: MessageIndex, rows: EventRow[], reset: boolean, next: LogMark): void {
+  ix.transaction(() => {
+    if (reset) ix.db.exec("DELETE FROM events");
+    const ins = ix.db.prepare(
+      "INSERT INTO events(ts, kind, pid, uid, cid, target, eid, off, len) " +
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    );
+    for (const r of rows) {
+      ins.run(
+        r.ts,
+        KIND_CODE[r.kind],
+        r.person === null ? null : ix.nameId(r.person),
+        r.user === null ? null : ix.nameId(r.user),
+        ix.nameId(r.channel),
+        r.target,
+        r.eid,
+        r.offset,
+        r.length,
+      );
+    }
+    ix.setMeta("event_mark", JSON.stringify(next));
+  });
 }
 
 /** What the event index can narrow a search by (every field optional; all must hold). */

@@ -79,6 +79,32 @@ export interface RowBatch {
 }
 
 /**
+ * The ids of a row's login, person and channel in the name table. The person of each login's
+ * last row and the last channel are kept: most rows repeat them, and comparing two short
+ * strings costs far less than hashing a new one into the name table. A new (login, person)
+ * pair is recorded for user searches.
+ */
+function rowIds(ix: MessageIndex): (r: IndexRow) => { uid: number; pid: number; cid: number } {
+  const personOf = new Map<number, { key: string; pid: number }>();
+  let channel = "";
+  let cid = 0;
+  return (r) => {
+    const uid = ix.nameId(r.user);
+    let p = personOf.get(uid);
+    if (p === undefined || p.key !== r.person) {
+      p = { key: r.person, pid: ix.nameId(r.person) };
+      personOf.set(uid, p);
+      ix.notePerson(uid, p.pid);
+    }
+    if (r.channel !== channel || cid === 0) {
+      channel = r.channel;
+      cid = ix.nameId(channel);
+    }
+    return { uid, pid: p.pid, cid };
+  };
+}
+
+/**
  * Adds rows to `ix` inside the caller's transaction; `finish` adds the FTS rows of every row
  * added (one INSERT ... SELECT rather than one statement per row) and records `mark`.
  */
@@ -95,26 +121,11 @@ export function rowBatch(ix: MessageIndex): RowBatch {
     "INSERT INTO interactions(rid, ts, pid, uid, cid, mentions, reply_login, reply_id) " +
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
   );
-  // The person of each login's last row, and the last channel: most rows repeat them, and
-  // comparing two short strings costs far less than hashing a new one for the name table.
-  const personOf = new Map<number, { key: string; pid: number }>();
-  let channel = "";
-  let cid = 0;
+  const ids = rowIds(ix);
   const out = {
     rows: 0,
     add: (r: IndexRow) => {
-      const uid = ix.nameId(r.user);
-      let p = personOf.get(uid);
-      if (p === undefined || p.key !== r.person) {
-        p = { key: r.person, pid: ix.nameId(r.person) };
-        personOf.set(uid, p);
-        ix.notePerson(uid, p.pid);
-      }
-      const pid = p.pid;
-      if (r.channel !== channel || cid === 0) {
-        channel = r.channel;
-        cid = ix.nameId(channel);
-      }
+      const { uid, pid, cid } = ids(r);
       const folded = fold(r.text);
       const rid = ins.run(
         r.ts,

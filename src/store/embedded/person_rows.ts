@@ -225,36 +225,21 @@ export async function* embeddedPersonMessages(
   let start = indexed?.offset ?? 0;
   const names = indexed?.value.names ?? new Map<number, string>();
   // Records read back from the log (rows with a log position), by row.
-  const records = new Map<Row, Message>();
-  const wanted = rows.filter((r) => r[OFF] !== null);
-  if (wanted.length > 0) {
-    const cands: Candidate[] = wanted.map((r) => ({
-      ts: r[TS],
-      mid: r[MID],
-      offset: r[OFF]!,
-      length: r[LEN]!,
-    }));
-    const read = readRecords(logPath, cands);
-    if (read === null) {
-      // The log changed under the index (a forget rewrote it): scan it all instead.
-      rows = [];
-      start = 0;
-    } else for (const [i, r] of wanted.entries()) records.set(r, read[i]!);
+  let records = readWantedRecords(logPath, rows);
+  if (records === null) {
+    // The log changed under the index (a forget rewrote it): scan it all instead.
+    rows = [];
+    start = 0;
+    records = new Map();
   }
   let tail = indexed === null || start < indexed.size ? await scanPerson(logPath, q, start) : [];
   const total = rows.length;
   let i = 0;
   let t = 0;
   if (q.limit !== undefined && total + tail.length > q.limit) {
-    // Which of rows and tail survive the cut to the newest `limit`: count from the newest end.
-    let a = total - 1, b = tail.length - 1, kept = 0;
-    while (kept < q.limit && (a >= 0 || b >= 0)) {
-      if (a < 0 || (b >= 0 && rowBefore(rows[a]!, tail[b]!))) b--;
-      else a--;
-      kept++;
-    }
-    i = a + 1;
-    tail = tail.slice(b + 1);
+    const firstRow = newestCut(rows, tail, q.limit);
+    i = firstRow.row;
+    tail = tail.slice(firstRow.tail);
   }
   const iso = new IsoTimes();
   const withRecords = q.records ?? false;
@@ -278,6 +263,44 @@ export async function* embeddedPersonMessages(
     }
     yield out;
   }
+}
+
+/**
+ * The records of the rows that carry a log position, read back from the log, by row; null
+ * when the log no longer holds them (a forget rewrote it under the index).
+ */
+function readWantedRecords(logPath: string, rows: readonly Row[]): Map<Row, Message> | null {
+  const records = new Map<Row, Message>();
+  const wanted = rows.filter((r) => r[OFF] !== null);
+  if (wanted.length === 0) return records;
+  const cands: Candidate[] = wanted.map((r) => ({
+    ts: r[TS],
+    mid: r[MID],
+    offset: r[OFF]!,
+    length: r[LEN]!,
+  }));
+  const read = readRecords(logPath, cands);
+  if (read === null) return null;
+  for (const [i, r] of wanted.entries()) records.set(r, read[i]!);
+  return records;
+}
+
+/**
+ * Where the newest `limit` of `rows` and `tail` (each in order) start: counted from the
+ * newest end of both.
+ */
+function newestCut(
+  rows: readonly Row[],
+  tail: readonly Message[],
+  limit: number,
+): { row: number; tail: number } {
+  let a = rows.length - 1, b = tail.length - 1, kept = 0;
+  while (kept < limit && (a >= 0 || b >= 0)) {
+    if (a < 0 || (b >= 0 && rowBefore(rows[a]!, tail[b]!))) b--;
+    else a--;
+    kept++;
+  }
+  return { row: a + 1, tail: b + 1 };
 }
 
 /** True when an index row comes before a scanned message in (ts, message_id) order. */

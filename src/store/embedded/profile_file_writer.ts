@@ -70,49 +70,81 @@ export function writeDirtyFiles(src: ProfileFileSource): { users: number; channe
   const written = new Set<string>();
   const persons = new Set<string>();
   for (const r of rows) {
-    let path: string;
-    let text: string;
+    let file: { path: string; text: string } | null;
     if (Number(r.kind) === KIND_CODE.user) {
-      // A login seen without an id is written as part of the person who holds it with one.
-      const person = src.directory.canonical(r.name);
-      if (persons.has(person)) continue;
-      persons.add(person);
-      const keys = src.directory.keysOf(person);
-      const states: UserState[] = [];
-      for (const k of keys) {
-        const st = src.user(k);
-        if (st) states.push(st as UserState);
-      }
-      if (states.length === 0) continue;
-      const s = states.length === 1 ? states[0]! : mergeUserStates(states);
-      const name = personFileName(person, src.directory);
-      path = join(userDir, profileFileName(name));
-      text = jsonText(userProfile(s));
-      written.add(path);
-      if (
-        s.logins.size > 1 || keys.length > 1 || name !== person ||
-        src.directory.holders(name).length > 1
-      ) {
-        for (const l of s.logins.keys()) vacated.add(join(userDir, profileFileName(l)));
-        for (const k of keys) vacated.add(join(userDir, profileFileName(`person:${k}`)));
-      }
+      file = userFile(src, r.name, userDir, persons, vacated);
+      if (file === null) continue;
+      written.add(file.path);
       users++;
     } else {
       const s = src.channel(r.name);
       if (!s) continue;
-      path = join(channelDir, profileFileName(r.name));
-      text = jsonText(channelProfile(s as ChannelState));
+      file = {
+        path: join(channelDir, profileFileName(r.name)),
+        text: jsonText(channelProfile(s as ChannelState)),
+      };
       channels++;
     }
     try {
-      writeDerivedFile(path, text);
+      writeDerivedFile(file.path, file.text);
     } catch (e) {
       failure ??= e;
     }
   }
-  // One listing instead of a failed remove per absent file: a person with an id vacates
-  // `person:#id.json`, which is almost never there, and each failure threw (20,000 users:
-  // about 3% of the profile writer's time).
+  removeVacated(src, userDir, vacated, written);
+  // Every file was tried; the first failure leaves the names dirty for the next flush.
+  if (failure !== null) throw failure;
+  src.db.transaction(() => src.db.db.exec("DELETE FROM profile_dirty"));
+  return { users, channels };
+}
+
+/**
+ * The file of the person whose key (or login) is `name`, rendered, unless `persons` has them
+ * already (a login seen without an id is written as part of the person who holds it with
+ * one): adds the person to `persons`, and to `vacated` the files they may have left (a rename,
+ * a login passed on). Null when no state is stored for them.
+ */
+function userFile(
+  src: ProfileFileSource,
+  name: string,
+  userDir: string,
+  persons: Set<string>,
+  vacated: Set<string>,
+): { path: string; text: string } | null {
+  const person = src.directory.canonical(name);
+  if (persons.has(person)) return null;
+  persons.add(person);
+  const keys = src.directory.keysOf(person);
+  const states: UserState[] = [];
+  for (const k of keys) {
+    const st = src.user(k);
+    if (st) states.push(st as UserState);
+  }
+  if (states.length === 0) return null;
+  const s = states.length === 1 ? states[0]! : mergeUserStates(states);
+  const fileName = personFileName(person, src.directory);
+  if (
+    s.logins.size > 1 || keys.length > 1 || fileName !== person ||
+    src.directory.holders(fileName).length > 1
+  ) {
+    for (const l of s.logins.keys()) vacated.add(join(userDir, profileFileName(l)));
+    for (const k of keys) vacated.add(join(userDir, profileFileName(`person:${k}`)));
+  }
+  return { path: join(userDir, profileFileName(fileName)), text: jsonText(userProfile(s)) };
+}
+
+/**
+ * Removes the `vacated` files that no person occupies now and that were not just `written`.
+ * One listing instead of a failed remove per absent file: a person with an id vacates
+ * `person:#id.json`, which is almost never there, and each failure threw (20,000 users: about
+ * 3% of the profile writer's time).
+ */
+function removeVacated(
+  src: ProfileFileSource,
+  userDir: string,
+  vacated: ReadonlySet<string>,
+  written: ReadonlySet<string>,
+): void {
   const present = vacated.size > 0 ? new Set(safeList(userDir)) : new Set<string>();
   for (const path of vacated) {
     if (!present.has(path.slice(userDir.length + 1))) continue;
@@ -123,10 +155,6 @@ export function writeDirtyFiles(src: ProfileFileSource): { users: number; channe
       // Not there.
     }
   }
-  // Every file was tried; the first failure leaves the names dirty for the next flush.
-  if (failure !== null) throw failure;
-  src.db.transaction(() => src.db.db.exec("DELETE FROM profile_dirty"));
-  return { users, channels };
 }
 
 /** True when some person's profile file is `path` (a login file that still has its holder). */
