@@ -9,8 +9,13 @@
  * measured under the same load. Fixtures are cached under `bench/.out/` (a 2M fixture is about
  * 500 MB; `--clean` removes them at the end).
  *
+ * `--heaps` says where the memory is: it adds V8's `--trace-gc` and reports, for each V8 heap
+ * (the main thread and each derived worker, in the order of their first collection), the most
+ * it committed and the most it held live after a full collection (the rest of the peak is
+ * outside them: SQLite's page caches, the binary, buffers, the allocator's free memory).
+ *
  *   deno run -A bench/memory.ts [--sizes 1000000,2000000] [--baseline /work/main] [--runs 1]
- *     [--clean] [-- extra chat run flags]
+ *     [--heaps] [--clean] [-- extra chat run flags]
  */
 import { parseArgs } from "node:util";
 import { join } from "node:path";
@@ -25,6 +30,7 @@ const { values, positionals } = parseArgs({
     baseline: { type: "string" },
     runs: { type: "string", default: "1" },
     clean: { type: "boolean", default: false },
+    heaps: { type: "boolean", default: false },
   },
   allowPositionals: true,
 });
@@ -55,6 +61,36 @@ async function fixture(n: number): Promise<{ dir: string; channels: string[] }> 
 const load = async () =>
   (await Deno.readTextFile("/proc/loadavg")).split(" ").slice(0, 3).join(" ");
 
+/** The task's flags, with V8's `--trace-gc` added under `--heaps`. */
+async function runFlags(tree: string): Promise<string[]> {
+  const flags = await cliTaskFlags(tree);
+  if (!values.heaps) return flags;
+  const at = flags.findIndex((f) => f.startsWith("--v8-flags="));
+  if (at < 0) return [...flags, "--v8-flags=--trace-gc"];
+  return flags.map((f, i) => (i === at ? `${f},--trace-gc` : f));
+}
+
+/**
+ * Per V8 heap (by isolate, in the order of its first collection) in `--trace-gc` output: the
+ * most committed, and the most live after a full (mark-compact) collection, in MB.
+ */
+function heapFigures(trace: string): string {
+  const heaps = new Map<string, { committed: number; live: number }>();
+  const line =
+    /^\[\d+:(0x[0-9a-f]+)\].*?(Mark-Compact|Scavenge|Minor Mark-Sweep|Mark-Sweep)\S*\s+([\d.]+) \(([\d.]+)\) -> ([\d.]+) \(([\d.]+)\) MB/gm;
+  for (const m of trace.matchAll(line)) {
+    const h = heaps.get(m[1]!) ?? { committed: 0, live: 0 };
+    h.committed = Math.max(h.committed, Number(m[4]), Number(m[6]));
+    if (m[2] === "Mark-Compact") h.live = Math.max(h.live, Number(m[5]));
+    heaps.set(m[1]!, h);
+  }
+  const all = [...heaps.values()];
+  const mb = (x: number) => x.toFixed(0);
+  return `V8 heaps (by first collection) committed ${
+    all.map((h) => mb(h.committed)).join(" / ")
+  } MB at most, live after a full GC ${all.map((h) => mb(h.live)).join(" / ")} MB at most`;
+}
+
 async function chatRun(tree: string, fx: { dir: string; channels: string[] }, n: number) {
   const dataDir = await Deno.makeTempDir({ dir: out, prefix: "memory-data-" });
   try {
@@ -62,7 +98,7 @@ async function chatRun(tree: string, fx: { dir: string; channels: string[] }, n:
     const before = await load();
     const r = await measure(
       DENO,
-      offlineChatRunArgs(tree, await cliTaskFlags(tree), fx, dataDir, positionals),
+      offlineChatRunArgs(tree, await runFlags(tree), fx, dataDir, positionals),
       { cwd: tree },
     );
     if (r.code !== 0) throw new Error(`chat run in ${tree} failed: ${r.stderr}`);
@@ -98,6 +134,7 @@ for (const n of sizes) {
           (r.wallMs / 1000).toFixed(1)
         } s (${perSecond(n, r.wallMs)}), load ${r.load}`,
       );
+      if (values.heaps) console.log(`    ${heapFigures(r.stdout)}`);
     }
   }
 }

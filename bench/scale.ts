@@ -153,7 +153,10 @@ const channel = byChannel.has("channel_3")
   : [...byChannel].sort((a, b) => b[1] - a[1])[Math.min(3, byChannel.size - 1)]![0];
 const iso = (ms: number) => new Date(ms).toISOString();
 // The generated log spans a month; another data dir may span a day: its windows end near its end.
-const dayStart = Math.floor((endMs - (given ? 1 : 2) * 86400_000) / 86400_000) * 86400_000;
+// A log shorter than that (a 1M `chat run` spans 14 hours): its first day.
+const firstMs = Date.parse(head[0]!.ts);
+let dayStart = Math.floor((endMs - (given ? 1 : 2) * 86400_000) / 86400_000) * 86400_000;
+if (dayStart + 86400_000 <= firstMs) dayStart = Math.floor(firstMs / 86400_000) * 86400_000;
 const windowFrom = given ? endMs - 2 * 3600_000 : endMs - 3 * 86400_000;
 const window = `after:${iso(windowFrom)} before:${iso(windowFrom + 3600_000)}`;
 // "zeppelin" is put into the generated log; chat run's fixture has no such word ("jessica" is

@@ -263,7 +263,7 @@ Deno.test("search() counts within a budget and says when the total is a lower bo
   let t = 0;
   const now = () => (t += 1000);
   const q: SearchQuery = { ...parseQuery("kappa"), limit: 20 };
-  // SQLite counts an exact plan in passes (1,000 rows here, then 10,000, ...): the clock says
+  // SQLite counts an exact plan in passes (1,000 rows here, then 4,000, ...): the clock says
   // each pass took a second, so the second pass would not end within the budget.
   const cut = await search(dir.path, q, { total: { budgetMs: 500 }, now, firstCountCap: 1000 });
   assert.equal(cut.messages.length, 20);

@@ -19,6 +19,7 @@
 import { narrowingExpression } from "./trigram_choice.ts";
 import type { Candidate, IndexLiteral, IndexQuery } from "./index_query.ts";
 import type { MessageIndex } from "./message_index.ts";
+import { REGEX_CONDITION } from "./regex_function.ts";
 
 /** The ids of the person keys that some row names. */
 export function personIds(ix: MessageIndex, persons: readonly string[]): number[] {
@@ -43,6 +44,11 @@ export function clauseConditions(
       if (l.field === "text") {
         ors.push(`instr(text, ?) ${l.negated ? "=" : ">"} 0`);
         params.push(l.value);
+        continue;
+      }
+      if (l.field === "regex") {
+        ors.push(`${REGEX_CONDITION} ${l.negated ? "=" : ">"} 0`);
+        params.push(l.value, l.flags ?? "");
         continue;
       }
       const id = ix.lookupName(l.value);

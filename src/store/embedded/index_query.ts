@@ -28,17 +28,24 @@ export interface IndexQuery {
   terms: readonly string[];
   /**
    * Further conditions the index can check: each an OR of literals over the folded text, the
-   * user and the channel (all must hold).
+   * user, the channel, the person and (not negated) a regex over the text as written (all must
+   * hold).
    */
   clauses?: readonly (readonly IndexLiteral[])[];
   limit: number;
 }
 
-/** A condition of {@link IndexQuery.clauses}: a folded needle, a user, a channel or a person, maybe negated. */
+/**
+ * A condition of {@link IndexQuery.clauses}: a folded needle, a user, a channel or a person,
+ * maybe negated; or a regex (its source as `value`, and its `flags`), which the index tests on
+ * the text as written (`regex_function.ts`) and which the plan never negates.
+ */
 export interface IndexLiteral {
   negated: boolean;
-  field: "text" | "user" | "channel" | "person";
+  field: "text" | "user" | "channel" | "person" | "regex";
   value: string;
+  /** The regex's flags (field `regex` only). */
+  flags?: string;
 }
 
 /** A matching row: enough to order results and read the record from the log. */

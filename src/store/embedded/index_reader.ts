@@ -11,6 +11,7 @@ import { wrapError } from "../../errors.ts";
 import { layout } from "../layout.ts";
 import { type LogMark, markHolds } from "../log/log_mark.ts";
 import { MessageIndex } from "./message_index.ts";
+import { registerRegexFunction } from "./regex_function.ts";
 
 /** Read connections kept open between searches of one process, by index path (a few). */
 const readers = new Map<string, { ix: MessageIndex; dev: number; ino: number | null }>();
@@ -33,6 +34,8 @@ export function reader(path: string): MessageIndex {
   }
   if (cached) dropReader(path);
   const ix = MessageIndex.open(path, { readOnly: true });
+  // A search's regex is one of the conditions the index checks.
+  registerRegexFunction(ix.db);
   readers.set(path, { ix, dev: st.dev, ino: st.ino });
   while (readers.size > MAX_READERS) dropReader(readers.keys().next().value!);
   return ix;

@@ -29,68 +29,66 @@ const MIN_LITERAL = 3;
  */
 export function regexLiterals(source: string, _flags: string): string[] {
   if (hasAlternation(source)) return [];
-  const runs: string[] = [];
-  let cur = "";
-  let depth = 0;
-  const cut = () => {
-    if (cur.length > 0) runs.push(cur);
-    cur = "";
-  };
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i]!;
-    if (c === "\\") {
-      const n = source[i + 1] ?? "";
-      i++;
-      if (/[!-/:-@[-`{-~]/.test(n) && depth === 0 && !quantified(source, i + 1)) {
-        cur += n;
-        continue;
-      }
-      // A class (\d \w \s \b), a back-reference or a code (\x41, \u{..}, \cJ, \k<n>, \p{..}).
-      i = skipEscapeBody(source, i);
-      cut();
-      continue;
-    }
-    if (c === "[") {
-      i = skipClass(source, i);
-      cut();
-      continue;
-    }
-    if (c === "(") {
-      depth++;
-      cut();
-      continue;
-    }
-    if (c === ")") {
-      depth = Math.max(0, depth - 1);
-      cut();
-      continue;
-    }
-    if (c === "*" || c === "?" || c === "+" || c === "{") {
-      // A quantifier: the character before it is optional unless `+` (then it ends the run).
-      if (c !== "+") cur = cur.slice(0, -1);
-      cut();
-      if (c === "{") {
-        const close = source.indexOf("}", i);
-        i = close < 0 ? source.length : close;
-      }
-      continue;
-    }
-    if (c === "." || c === "^" || c === "$" || depth > 0) {
-      cut();
-      continue;
-    }
-    if (c < " " || c > "~") {
-      cut();
-      continue;
-    }
-    if (quantified(source, i + 1) && source[i + 1] !== "+") {
-      cut();
-      continue;
-    }
-    cur += c;
+  const s: Runs = { runs: [], cur: "", depth: 0 };
+  for (let i = 0; i < source.length; i++) i = step(source, i, s);
+  cut(s);
+  return s.runs.filter((r) => r.length >= MIN_LITERAL).map((r) => r.toLowerCase());
+}
+
+/** The literal runs drawn so far, the one being read, and how deep in groups the reader is. */
+interface Runs {
+  runs: string[];
+  cur: string;
+  depth: number;
+}
+
+/** Ends the run being read (keeping it when not empty). */
+function cut(s: Runs): void {
+  if (s.cur.length > 0) s.runs.push(s.cur);
+  s.cur = "";
+}
+
+/** Reads the token that starts at `i` into `s`; returns the index of its last character. */
+function step(source: string, i: number, s: Runs): number {
+  const c = source[i]!;
+  if (c === "\\") return escaped(source, i, s);
+  if (c === "[") {
+    cut(s);
+    return skipClass(source, i);
   }
-  cut();
-  return runs.filter((r) => r.length >= MIN_LITERAL).map((r) => r.toLowerCase());
+  if (c === "(" || c === ")") {
+    s.depth = c === "(" ? s.depth + 1 : Math.max(0, s.depth - 1);
+    cut(s);
+    return i;
+  }
+  if (c === "*" || c === "?" || c === "+" || c === "{") return quantifier(source, i, s);
+  const literal = c !== "." && c !== "^" && c !== "$" && s.depth === 0 && c >= " " && c <= "~";
+  // A character a quantifier other than `+` makes optional is not certain either.
+  if (!literal || (quantified(source, i + 1) && source[i + 1] !== "+")) cut(s);
+  else s.cur += c;
+  return i;
+}
+
+/** The escape at `i`: escaped punctuation continues the run; anything else ends it. */
+function escaped(source: string, i: number, s: Runs): number {
+  const n = source[i + 1] ?? "";
+  if (/[!-/:-@[-`{-~]/.test(n) && s.depth === 0 && !quantified(source, i + 2)) {
+    s.cur += n;
+    return i + 1;
+  }
+  // A class (\d \w \s \b), a back-reference or a code (\x41, \u{..}, \cJ, \k<n>, \p{..}).
+  cut(s);
+  return skipEscapeBody(source, i + 1);
+}
+
+/** A quantifier at `i`: the character before it is optional unless `+` (then it ends the run). */
+function quantifier(source: string, i: number, s: Runs): number {
+  const c = source[i];
+  if (c !== "+") s.cur = s.cur.slice(0, -1);
+  cut(s);
+  if (c !== "{") return i;
+  const close = source.indexOf("}", i);
+  return close < 0 ? source.length : close;
 }
 
 /** True when a quantifier follows position `i`. */
