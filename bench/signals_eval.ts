@@ -12,9 +12,9 @@
  *
  * Run: `deno run -A bench/signals_eval.ts [--set PATH]... [--errors] [--no-cost] [--no-model]`
  * (a `--set` directory means every `*.jsonl` in it).
- * `--no-model` scores the rules alone, without the n-gram second opinion
- * (`src/analysis/signals/ngram_model.ts`); `--threshold P` and `--weights FILE` try another cut
- * or other weights. `bench/signals_cv.ts` gives the held-out-writer figures. Without
+ * `--no-model` scores the rules alone, without the learned parts (the n-gram second opinion,
+ * `src/analysis/signals/ngram_model.ts`, and the target tagger, `target_tagger.ts`);
+ * `--threshold P` and `--weights FILE` try another cut or other n-gram weights. `bench/signals_cv.ts` gives the held-out-writer figures. Without
  * `--set` it scores every `tests/data/signals_*.jsonl` (the dev sets). `--errors` lists every
  * wrong line. Prints figures only; pass/fail lives in tests/analysis/signals_test.ts.
  *
@@ -56,7 +56,10 @@ const detector: Detector | undefined = values["no-model"]
     const shipped = values.weights
       ? JSON.parse(await Deno.readTextFile(values.weights)) as ShippedWeights
       : null;
-    const base = shipped ? secondOpinion(shipped) : shippedSecondOpinion();
+    // Other n-gram weights keep the shipped target tagger.
+    const base = shipped
+      ? { ...secondOpinion(shipped), targets: shippedSecondOpinion().targets! }
+      : shippedSecondOpinion();
     const model = { ...base, threshold: Number(values.threshold ?? base.threshold) };
     return (text: string, channel: string) => detectSignalsWith(text, { channel }, model);
   })()

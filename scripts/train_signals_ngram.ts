@@ -1,53 +1,102 @@
 /**
- * Trains the n-gram second opinion (`src/analysis/signals/ngram_model.ts`) on the labelled
- * sets (`tests/data/signals_*.jsonl`) and writes `src/analysis/signals/ngram_weights.json`.
+ * Trains the learned parts of the relationship-signal analyzer on the labelled sets
+ * (`tests/data/signals_*.jsonl`): the n-gram second opinion (`ngram_model.ts`, written to
+ * `src/analysis/signals/ngram_weights.json`) and the target tagger (`target_tagger.ts`, written
+ * to `src/analysis/signals/tagger_weights.json`).
  *
- *   deno run -A scripts/train_signals_ngram.ts [--epochs 12] [--l2 1e-4] [--threshold 0.9]
+ *   deno run -A scripts/train_signals_ngram.ts [--threshold 0.95] [--add 0.7] [--drop 0.1] [--alone 0.3]
  *
- * Deterministic: a fixed seed orders the examples. `bench/signals_cv.ts` measures, writer by
- * writer, what the model adds on chat it was not trained on.
+ * Deterministic: a fixed seed orders the examples, so the shipped files equal a fresh run (a
+ * test checks it). `bench/signals_cv.ts` measures, writer by writer, what the models add on chat
+ * they were not trained on.
  *
  * @module
  */
 import { parseArgs } from "node:util";
-import { type Labelled, loadLabelled } from "../bench/_signals_metrics.ts";
+import { type Labelled, loadLabelled, normTarget } from "../bench/_signals_metrics.ts";
 import { features, pack, train } from "../src/analysis/signals/ngram_model.ts";
+import { canonicalize } from "../src/analysis/signals/canonical_form.ts";
+import { taggerExamples, trainTagger } from "../src/analysis/signals/target_tagger.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: {
-    epochs: { type: "string", default: "12" },
-    l2: { type: "string", default: "1e-4" },
-    rate: { type: "string", default: "0.05" },
-    threshold: { type: "string", default: "0.9" },
-    out: { type: "string" },
-  },
-});
-const dir = new URL("../tests/data/", import.meta.url);
-const names: string[] = [];
-for await (const e of Deno.readDir(dir)) {
-  if (/^signals_.*\.jsonl$/.test(e.name)) names.push(e.name);
+/** The cuts the shipped models speak at (chosen by `bench/signals_cv.ts`). */
+export const SHIPPED_CUTS = { threshold: 0.95, add: 0.7, drop: 0.1, alone: 0.3 } as const;
+
+/** Every labelled line of `tests/data/signals_*.jsonl`, files in name order. */
+export async function labelledLines(): Promise<Labelled[]> {
+  const dir = new URL("../tests/data/", import.meta.url);
+  const names: string[] = [];
+  for await (const e of Deno.readDir(dir)) {
+    if (/^signals_.*\.jsonl$/.test(e.name)) names.push(e.name);
+  }
+  const lines: Labelled[] = [];
+  for (const n of names.sort()) lines.push(...await loadLabelled(new URL(n, dir)));
+  return lines;
 }
-const lines: Labelled[] = [];
-for (const n of names.sort()) lines.push(...await loadLabelled(new URL(n, dir)));
-const feats = lines.map((l) => features(l.text));
-const opts = { epochs: Number(values.epochs), l2: Number(values.l2), rate: Number(values.rate) };
-const asked = train(feats.map((f, i) => ({ f, y: lines[i]!.asked })), opts);
-const claim = train(feats.map((f, i) => ({ f, y: lines[i]!.claim === true })), opts);
-const out = {
-  about: "char 3-5-gram logistic regressions trained on tests/data/signals_*.jsonl " +
-    "by scripts/train_signals_ngram.ts",
-  lines: lines.length,
-  threshold: Number(values.threshold),
-  asked: pack(asked),
-  claim: pack(claim),
-};
-const path = values.out
-  ? new URL(values.out, `file://${Deno.cwd()}/`)
-  : new URL("../src/analysis/signals/ngram_weights.json", import.meta.url);
-await Deno.writeTextFile(path, JSON.stringify(out, null, 2) + "\n");
-console.log(
-  `trained on ${lines.length} lines; wrote ${path.pathname} (${
-    (JSON.stringify(out).length / 1024).toFixed(0)
-  } KB)`,
-);
+
+/** The contents of both weights files, trained on `lines` with the given cuts. */
+export function trainWeights(
+  lines: readonly Labelled[],
+  cuts: { threshold: number; add: number; drop: number; alone: number } = SHIPPED_CUTS,
+): { ngram: string; tagger: string } {
+  const feats = lines.map((l) =>
+    features(l.text, canonicalize(l.text, { channel: l.channel }).text)
+  );
+  const asked = train(feats.map((f, i) => ({ f, y: lines[i]!.asked })));
+  const claim = train(feats.map((f, i) => ({ f, y: lines[i]!.claim === true })));
+  const ngram = {
+    about: "logistic regressions over char 3-5-grams and canonical word 1-2-grams, trained " +
+      "on tests/data/signals_*.jsonl " +
+      "by scripts/train_signals_ngram.ts",
+    lines: lines.length,
+    threshold: cuts.threshold,
+    asked: pack(asked),
+    claim: pack(claim),
+  };
+  const examples = lines.flatMap((l) =>
+    taggerExamples(l.text, { channel: l.channel }, l.targets.map(normTarget))
+  );
+  const tagger = {
+    about: "target tagger (logistic regression over hashed candidate features) trained on " +
+      "tests/data/signals_*.jsonl by scripts/train_signals_ngram.ts",
+    lines: lines.length,
+    candidates: examples.length,
+    add: cuts.add,
+    drop: cuts.drop,
+    alone: cuts.alone,
+    model: pack(trainTagger(examples)),
+  };
+  return {
+    ngram: JSON.stringify(ngram, null, 2) + "\n",
+    tagger: JSON.stringify(tagger, null, 2) + "\n",
+  };
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      threshold: { type: "string", default: String(SHIPPED_CUTS.threshold) },
+      add: { type: "string", default: String(SHIPPED_CUTS.add) },
+      drop: { type: "string", default: String(SHIPPED_CUTS.drop) },
+      alone: { type: "string", default: String(SHIPPED_CUTS.alone) },
+      out: { type: "string" },
+    },
+  });
+  const lines = await labelledLines();
+  const w = trainWeights(lines, {
+    threshold: Number(values.threshold),
+    add: Number(values.add),
+    drop: Number(values.drop),
+    alone: Number(values.alone),
+  });
+  const dir = values.out
+    ? new URL(values.out.replace(/\/?$/, "/"), `file://${Deno.cwd()}/`)
+    : new URL("../src/analysis/signals/", import.meta.url);
+  await Deno.writeTextFile(new URL("ngram_weights.json", dir), w.ngram);
+  await Deno.writeTextFile(new URL("tagger_weights.json", dir), w.tagger);
+  console.log(
+    `trained on ${lines.length} lines; wrote ${dir.pathname}ngram_weights.json (${
+      (w.ngram.length / 1024).toFixed(0)
+    } KB) and tagger_weights.json (${(w.tagger.length / 1024).toFixed(0)} KB)`,
+  );
+}

@@ -84,106 +84,156 @@ export async function* readLineBatches(
   stream: ReadableStream<Uint8Array>,
   options: { maxLineBytes?: number; startOffset?: number } = {},
 ): AsyncGenerator<LineItem[]> {
-  const max = options.maxLineBytes ?? MAX_LINE_BYTES;
-  let carry: Uint8Array | null = null; // start of a line that continues in the next chunk
-  let carryLen = 0;
-  let skipping = false; // inside an over-long line: drop bytes until the next newline
-  let skippedBytes = 0;
-  let lineNo = 0;
-  let offset = options.startOffset ?? 0; // file offset of the current line's first byte
+  const split = new LineSplitter(options.maxLineBytes ?? MAX_LINE_BYTES, options.startOffset ?? 0);
   for await (const chunk of stream) {
+    const out = split.push(chunk);
+    if (out.length) yield out;
+  }
+  const last = split.end();
+  if (last !== null) yield [last];
+}
+
+/** Cuts chunks of bytes into lines, carrying a line that goes on from one chunk to the next. */
+class LineSplitter {
+  readonly #max: number;
+  /** The start of a line that continues in the next chunk. */
+  #carry: Uint8Array | null = null;
+  #carryLen = 0;
+  /** Inside an over-long line: bytes are dropped until the next newline. */
+  #skipping = false;
+  #skippedBytes = 0;
+  #lineNo = 0;
+  /** File offset of the current line's first byte. */
+  #offset: number;
+
+  constructor(max: number, offset: number) {
+    this.#max = max;
+    this.#offset = offset;
+  }
+
+  /** The lines that end in `chunk`. */
+  push(chunk: Uint8Array): LineItem[] {
     const out: LineItem[] = [];
     let pos = 0;
     // Once the fast path has refused this chunk (a bad or over-long line in it), the rest of
     // the chunk goes line by line: retrying after every line would rescan it each time.
     let bulkRefused = false;
     while (pos < chunk.length) {
-      if (carryLen === 0 && !skipping && !bulkRefused) {
+      if (this.#carryLen === 0 && !this.#skipping && !bulkRefused) {
         // Fast path: decode every whole line left in the chunk with one call, then split.
         const before = out.length;
-        const bulk = bulkLines(chunk, pos, max, lineNo, offset, out);
+        const bulk = bulkLines(chunk, pos, this.#max, this.#lineNo, this.#offset, out);
         if (bulk > pos) {
           // One line pushed per newline taken.
-          lineNo += out.length - before;
-          offset += bulk - pos;
+          this.#lineNo += out.length - before;
+          this.#offset += bulk - pos;
           pos = bulk;
           continue;
         }
         bulkRefused = true;
       }
-      const nl = chunk.indexOf(10, pos);
-      const end = nl === -1 ? chunk.length : nl;
-      if (skipping) {
-        skippedBytes += end - pos;
-      } else if (carryLen + (end - pos) > max) {
-        skipping = true;
-        skippedBytes = carryLen + (end - pos);
-        carry = null;
-        carryLen = 0;
-      } else if (nl === -1) {
-        const part = chunk.subarray(pos, end);
-        if (!carry || carry.length < carryLen + part.length) {
-          const grown = new Uint8Array(Math.min(max, Math.max(256, (carryLen + part.length) * 2)));
-          if (carry) grown.set(carry.subarray(0, carryLen));
-          carry = grown;
-        }
-        carry.set(part, carryLen);
-        carryLen += part.length;
-      }
-      if (nl === -1) break;
-      lineNo++;
-      if (skipping) {
-        const bytes = skippedBytes + 1;
-        out.push({ line: lineNo, error: `line longer than ${max} bytes`, offset, bytes });
-        offset += bytes;
-        skipping = false;
-        skippedBytes = 0;
-      } else {
-        let bytesOfLine: Uint8Array;
-        if (carryLen > 0) {
-          const joined = new Uint8Array(carryLen + (end - pos));
-          joined.set(carry!.subarray(0, carryLen));
-          joined.set(chunk.subarray(pos, end), carryLen);
-          bytesOfLine = joined;
-          carryLen = 0;
-        } else {
-          bytesOfLine = chunk.subarray(pos, end);
-        }
-        const bytes = bytesOfLine.length + 1;
-        let text: string | null = null;
-        try {
-          text = fatalDecoder.decode(bytesOfLine);
-        } catch {
-          out.push({ line: lineNo, error: "invalid UTF-8", offset, bytes });
-        }
-        if (text !== null) {
-          if (text.endsWith("\r")) text = text.slice(0, -1);
-          out.push({ line: lineNo, text, offset, bytes });
-        }
-        offset += bytes;
-      }
-      pos = nl + 1;
+      pos = this.#oneLine(chunk, pos, out);
     }
-    if (out.length) yield out;
+    return out;
   }
-  if (skipping) {
-    yield [{
-      line: lineNo + 1,
-      error: `line longer than ${max} bytes`,
-      offset,
-      bytes: skippedBytes,
-      partial: true,
-    }];
-  } else if (carryLen > 0) {
-    const bytesOfLine = carry!.subarray(0, carryLen);
-    try {
-      let text = fatalDecoder.decode(bytesOfLine);
-      if (text.endsWith("\r")) text = text.slice(0, -1);
-      yield [{ line: lineNo + 1, text, offset, bytes: carryLen, partial: true }];
-    } catch {
-      yield [{ line: lineNo + 1, error: "invalid UTF-8", offset, bytes: carryLen, partial: true }];
+
+  /**
+   * Takes the line (or the part of it) that starts at `pos` of `chunk`; returns where the next
+   * one starts (the chunk's length when the line goes on in the next chunk).
+   */
+  #oneLine(chunk: Uint8Array, pos: number, out: LineItem[]): number {
+    const nl = chunk.indexOf(10, pos);
+    const end = nl === -1 ? chunk.length : nl;
+    if (this.#skipping) {
+      this.#skippedBytes += end - pos;
+    } else if (this.#carryLen + (end - pos) > this.#max) {
+      this.#skipping = true;
+      this.#skippedBytes = this.#carryLen + (end - pos);
+      this.#carry = null;
+      this.#carryLen = 0;
+    } else if (nl === -1) {
+      this.#keep(chunk.subarray(pos, end));
     }
+    if (nl === -1) return chunk.length;
+    this.#lineNo++;
+    if (this.#skipping) {
+      const bytes = this.#skippedBytes + 1;
+      out.push({
+        line: this.#lineNo,
+        error: `line longer than ${this.#max} bytes`,
+        offset: this.#offset,
+        bytes,
+      });
+      this.#offset += bytes;
+      this.#skipping = false;
+      this.#skippedBytes = 0;
+    } else {
+      let bytesOfLine = chunk.subarray(pos, end);
+      if (this.#carryLen > 0) {
+        const joined = new Uint8Array(this.#carryLen + (end - pos));
+        joined.set(this.#carry!.subarray(0, this.#carryLen));
+        joined.set(bytesOfLine, this.#carryLen);
+        bytesOfLine = joined;
+        this.#carryLen = 0;
+      }
+      const bytes = bytesOfLine.length + 1;
+      out.push(decodedLine(bytesOfLine, this.#lineNo, this.#offset, bytes));
+      this.#offset += bytes;
+    }
+    return nl + 1;
   }
+
+  /** Carries `part` (the start of a line) into the next chunk. */
+  #keep(part: Uint8Array): void {
+    const len = this.#carryLen;
+    if (!this.#carry || this.#carry.length < len + part.length) {
+      const grown = new Uint8Array(Math.min(this.#max, Math.max(256, (len + part.length) * 2)));
+      if (this.#carry) grown.set(this.#carry.subarray(0, len));
+      this.#carry = grown;
+    }
+    this.#carry.set(part, len);
+    this.#carryLen += part.length;
+  }
+
+  /** The last line, when the bytes ended without a newline after it (`partial`). */
+  end(): LineItem | null {
+    const line = this.#lineNo + 1;
+    if (this.#skipping) {
+      return {
+        line,
+        error: `line longer than ${this.#max} bytes`,
+        offset: this.#offset,
+        bytes: this.#skippedBytes,
+        partial: true,
+      };
+    }
+    if (this.#carryLen === 0) return null;
+    const item = decodedLine(
+      this.#carry!.subarray(0, this.#carryLen),
+      line,
+      this.#offset,
+      this.#carryLen,
+    );
+    item.partial = true;
+    return item;
+  }
+}
+
+/** A line's bytes (without the newline) as its text, `\r` cut off, or as invalid UTF-8. */
+function decodedLine(
+  bytesOfLine: Uint8Array,
+  line: number,
+  offset: number,
+  bytes: number,
+): LineItem {
+  let text: string;
+  try {
+    text = fatalDecoder.decode(bytesOfLine);
+  } catch {
+    return { line, error: "invalid UTF-8", offset, bytes };
+  }
+  if (text.endsWith("\r")) text = text.slice(0, -1);
+  return { line, text, offset, bytes };
 }
 
 /** Opens a file for line reading from `start`. */

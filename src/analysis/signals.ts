@@ -37,14 +37,11 @@ import { mayMentionRelationship } from "./signals/prefilter.ts";
 import { RULES } from "./signals/rules.ts";
 import type { Run } from "./signals/target.ts";
 import { REL_WORDS } from "./signals/vocabulary.ts";
-import {
-  scores,
-  type SecondOpinion,
-  secondOpinion,
-  type ShippedWeights,
-} from "./signals/ngram_model.ts";
+import { type SecondOpinion, secondOpinion, type ShippedWeights } from "./signals/ngram_model.ts";
 import shipped from "./signals/ngram_weights.json" with { type: "json" };
-import { snippetAround } from "./signals/snippet.ts";
+import { applyLearned, type Found } from "./signals/learned.ts";
+import { type ShippedTagger, taggerOpinion } from "./signals/target_tagger.ts";
+import shippedTagger from "./signals/tagger_weights.json" with { type: "json" };
 
 export type { SignalContext } from "./signals/canonical_form.ts";
 export { mayMentionRelationship } from "./signals/prefilter.ts";
@@ -64,7 +61,10 @@ let shippedModel: SecondOpinion | null = null;
 
 /** The second opinion shipped with the analyzer (unpacked on first use). */
 export function shippedSecondOpinion(): SecondOpinion {
-  return shippedModel ??= secondOpinion(shipped as ShippedWeights);
+  return shippedModel ??= {
+    ...secondOpinion(shipped as ShippedWeights),
+    targets: taggerOpinion(shippedTagger as ShippedTagger),
+  };
 }
 
 function analyze(
@@ -81,8 +81,8 @@ function analyze(
   const canon = canonicalize(text, ctx);
   const present = new Set<string>();
   for (const p of canon.pieces) if (REL_WORDS.has(p.w)) present.add(p.w);
+  trace?.push(`canonical (read as ${canon.lang}): ${canon.text}`);
   if (present.size === 0) {
-    trace?.push(`canonical (read as ${canon.lang}): ${canon.text}`);
     trace?.push('no relationship word after normalizing (e.g. "update", "data"): nothing fires');
     return [];
   }
@@ -91,56 +91,41 @@ function analyze(
     canon,
     emotes: ctx.emotes?.length ? new Set(ctx.emotes.map((e) => e.toLowerCase())) : NO_EMOTES,
     wide: undefined,
+    login: ctx.channel.toLowerCase().replace(/^[#@]/, ""),
   };
-  trace?.push(`canonical (read as ${canon.lang}): ${canon.text}`);
   if (canon.addressed !== null) {
     trace?.push(`addressed: @${canon.addressed} (so "you" means them, and they are no target)`);
   }
   const stopped = { n: 0 };
-  let found = runRules(run, present, trace, stopped);
-  if (found.length === 0) {
-    // No known reference to the streamer fired: try a name used as the subject of the
-    // relationship word as the streamer's nickname ("dex x bill??" in lanparty_live's chat).
-    const guessed = withGuessedStreamer(canon);
-    if (guessed !== null) {
-      trace?.push(
-        `nickname: nothing fired with the known references to the streamer, so "${guessed.guessed}" ` +
-          `(a name as the subject of a relationship word) is read as the streamer: ${guessed.text}`,
-      );
-      // Only a named partner: "is magnus married?" may be about anyone.
-      // The message-wide guards read the words as written ("esse npc é casado": fiction).
-      const guessedRun = { ...run, canon: guessed, wide: wide(run) };
-      found = runRules(guessedRun, present, trace, stopped)
-        .filter((f) => f.signal.target !== null);
-    }
-  }
-  // The model speaks only where no rule matched: a guard that stopped a match had a reason
-  // (a negation, a denial, someone else, another sense) that the model cannot see.
-  if (found.length === 0 && model !== null && stopped.n > 0) {
-    trace?.push("second opinion: not asked, a guard stopped a rule match");
-  } else if (found.length === 0 && model !== null) {
-    const o = scores(model, text);
-    const type = o.asked >= o.claim ? "question" : "claim";
-    const p = Math.max(o.asked, o.claim);
-    const said = `second opinion (n-gram model): P(asks) ${o.asked.toFixed(2)}, ` +
-      `P(states) ${o.claim.toFixed(2)}, threshold ${model.threshold}`;
-    if (p >= model.threshold) {
-      trace?.push(`${said} -> ${type}, no target`);
-      const at = canon.pieces.find((x) => REL_WORDS.has(x.w) && x.raw !== "") ?? canon.pieces[0]!;
-      found.push({
-        at: 0,
-        signal: {
-          kind: "relationship",
-          type,
-          target: null,
-          snippet: snippetAround(text, at.s, at.e, 60),
-          confidence: Math.round(p * 100) / 100,
-          rule: "ngram-model",
-        },
-      });
-    } else trace?.push(`${said}: below, nothing`);
-  }
+  const found = runRules(run, present, trace, stopped);
+  if (found.length === 0) found.push(...withNickname(run, present, trace, stopped));
+  // The learned parts: the target tagger, then the n-gram model where nothing fired. The model
+  // is not asked where a guard stopped a match: the guard had a reason (a negation, a denial,
+  // someone else, another sense) that the model cannot see.
+  if (model !== null) applyLearned(run, found, stopped.n, model, trace);
   return dedupe(found);
+}
+
+/**
+ * When no known reference to the streamer fired: a name used as the subject of the
+ * relationship word read as the streamer's nickname ("dex x bill??" in lanparty_live's chat);
+ * only a named partner counts then ("is magnus married?" may be about anyone).
+ */
+function withNickname(
+  run: Run,
+  present: ReadonlySet<string>,
+  trace: string[] | null,
+  stopped: { n: number },
+): Found[] {
+  const guessed = withGuessedStreamer(run.canon);
+  if (guessed === null) return [];
+  trace?.push(
+    `nickname: nothing fired with the known references to the streamer, so "${guessed.guessed}" ` +
+      `(a name as the subject of a relationship word) is read as the streamer: ${guessed.text}`,
+  );
+  // The message-wide guards read the words as written ("esse npc é casado": fiction).
+  const guessedRun = { ...run, canon: guessed, wide: wide(run) };
+  return runRules(guessedRun, present, trace, stopped).filter((f) => f.signal.target !== null);
 }
 
 /** Runs every rule that a present relationship word allows over `run`'s canonical text. */
@@ -149,9 +134,9 @@ function runRules(
   present: ReadonlySet<string>,
   trace: string[] | null,
   stopped: { n: number },
-): { at: number; signal: Signal }[] {
+): Found[] {
   const canon = run.canon;
-  const found: { at: number; signal: Signal }[] = [];
+  const found: Found[] = [];
   let matched = 0;
   for (const r of RULES) {
     let needed = false;
@@ -191,7 +176,7 @@ function runRules(
 }
 
 /** One signal per (type, target); null targets only when nothing named anyone. */
-function dedupe(found: { at: number; signal: Signal }[]): Signal[] {
+function dedupe(found: Found[]): Signal[] {
   if (found.length === 0) return [];
   found.sort((a, b) => a.at - b.at);
   const named = found.some((f) => f.signal.target !== null);

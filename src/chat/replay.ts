@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import { FixtureLine } from "../schemas.ts";
-import { normalizeLogin } from "../normalize.ts";
+import { isNormalLogin, normalizeLogin } from "../normalize.ts";
 import { messageIdFor } from "../analysis/message_id.ts";
 import { emoteNamesFromTag } from "../analysis/emote_ranges.ts";
 import { type LineItem, openLineBatches } from "../line_reader.ts";
@@ -158,20 +158,6 @@ function whereOf(file: string, line: number, field?: string): string {
   return field === undefined ? where : `${where}: ${field}`;
 }
 
-/**
- * True when `s` is a login as {@link normalizeLogin} returns it (1 to 25 of `a-z0-9_`): it would
- * come back unchanged, so most lines skip its trimming, lowercasing and result object.
- */
-function isNormalLogin(s: string): boolean {
-  const n = s.length;
-  if (n === 0 || n > 25) return false;
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95)) return false;
-  }
-  return true;
-}
-
 /** The lines of one channel's fixture, a chunk at a time (a problem when it cannot be opened). */
 async function openChannel(path: string): Promise<AsyncGenerator<LineItem[]> | ChatItem> {
   try {
@@ -226,6 +212,63 @@ function step(c: Cursor, problems: ChatItem[]): boolean {
 }
 
 /**
+ * Moves `c` to its next usable message, collecting problems on the way; awaits only when its
+ * chunk is used up (the common case takes no await, and no promise).
+ */
+async function advance(c: Cursor, problems: ChatItem[], now: () => number): Promise<void> {
+  c.head = null;
+  while (!step(c, problems)) {
+    if (c.it === null) return;
+    const r = await c.it.next();
+    if (r.done) {
+      c.it = null;
+      return;
+    }
+    c.buf = r.value;
+    c.pos = 0;
+    c.nowMs = now();
+  }
+}
+
+/** The cursor whose next message is the earliest (the first of equals), or null when all ended. */
+function earliest(cursors: readonly Cursor[]): Cursor | null {
+  let best: Cursor | null = null;
+  for (const c of cursors) {
+    if (c.head && (best === null || c.head.ms < best.head!.ms)) best = c;
+  }
+  return best;
+}
+
+/**
+ * Items due now, gathered to go out together (one hand-over, not one await per message);
+ * whatever is gathered goes out before any sleep, so pacing is unchanged.
+ */
+class Gathered {
+  ready: ChatItem[] = [];
+
+  /** Adds the problems met so far (and empties their list). */
+  takeProblems(problems: ChatItem[]): void {
+    for (let k = 0; k < problems.length; k++) this.ready.push(problems[k]!);
+    problems.length = 0;
+  }
+
+  /** What is gathered, as one item or a batch; the list starts again. */
+  handOver(): ChatItem | ChatBatch {
+    const out = this.ready;
+    this.ready = [];
+    return out.length === 1 ? out[0]! : { kind: "batch", items: out };
+  }
+}
+
+/** The replay's pace: the fixtures' gaps divided by `speed`, each at most `maxGap`. */
+interface Pace {
+  speed: number;
+  maxGap: number;
+  sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  now: () => number;
+}
+
+/**
  * A replay source over the fixture files of `channels`. Malformed lines come out as
  * `problem` items (`file:line: field: reason`) and the replay goes on. Items due at once are
  * handed over as a batch.
@@ -233,87 +276,73 @@ function step(c: Cursor, problems: ChatItem[]): boolean {
 export function replaySource(
   options: ReplayOptions,
 ): (signal: AbortSignal) => AsyncGenerator<ChatItem | ChatBatch> {
-  const speed = options.speed ?? 1;
-  const maxGap = options.maxGapMs ?? 3000;
-  const sleep = options.sleep ??
-    ((ms: number, signal: AbortSignal) => clockSleep(systemClock, ms, signal));
-  const now = options.now ?? Date.now;
-  return async function* (signal: AbortSignal): AsyncGenerator<ChatItem | ChatBatch> {
-    const cursors: Cursor[] = options.channels.map((channel) => ({
-      channel,
-      path: fixturePath(options.fixturesDir, channel),
-      it: null,
-      buf: [],
-      pos: 0,
-      nowMs: 0,
-      head: null,
-    }));
-    const problems: ChatItem[] = [];
-    // Moves a cursor to its next usable message, collecting problems on the way; awaits only
-    // when its chunk is used up (the common case takes no await, and no promise).
-    const advance = async (c: Cursor): Promise<void> => {
-      c.head = null;
-      while (!step(c, problems)) {
-        if (c.it === null) return;
-        const r = await c.it.next();
-        if (r.done) {
-          c.it = null;
-          return;
-        }
-        c.buf = r.value;
-        c.pos = 0;
-        c.nowMs = now();
-      }
-    };
-    // Items due now go out together (one hand-over, not one await per message); whatever is
-    // gathered goes out before any sleep, so pacing is unchanged.
-    let ready: ChatItem[] = [];
-    const handOver = (): ChatItem | ChatBatch => {
-      const out = ready;
-      ready = [];
-      return out.length === 1 ? out[0]! : { kind: "batch", items: out };
-    };
-    const opened: Array<AsyncGenerator<LineItem[]>> = [];
-    try {
-      for (const c of cursors) {
-        const it = await openChannel(c.path);
-        if ("kind" in it) problems.push(it);
-        else opened.push(c.it = it);
-        await advance(c);
-      }
-      let prevMs: number | null = null;
-      let due = now();
-      while (!signal.aborted) {
-        for (let k = 0; k < problems.length; k++) ready.push(problems[k]!);
-        problems.length = 0;
-        let best: Cursor | null = null;
-        for (const c of cursors) {
-          if (c.head && (best === null || c.head.ms < best.head!.ms)) best = c;
-        }
-        if (best === null) break;
-        const head = best.head!;
-        if (speed > 0 && prevMs !== null) {
-          // Schedule against an absolute deadline so that many short sleeps do not drift.
-          due += Math.min(Math.max(0, head.ms - prevMs) / speed, maxGap);
-          const wait = due - now();
-          if (wait > 1) {
-            if (ready.length) yield handOver();
-            await sleep(wait, signal);
-          }
-          if (signal.aborted) break;
-        }
-        prevMs = head.ms;
-        ready.push({ kind: "message", draft: head.draft });
-        if (ready.length >= HAND_OVER) yield handOver();
-        if (!step(best, problems)) await advance(best);
-      }
-      for (let k = 0; k < problems.length; k++) ready.push(problems[k]!);
-      problems.length = 0;
-      if (ready.length) yield handOver();
-    } finally {
-      await Promise.all(opened.map((it) => it.return(undefined)));
-    }
+  const pace: Pace = {
+    speed: options.speed ?? 1,
+    maxGap: options.maxGapMs ?? 3000,
+    sleep: options.sleep ??
+      ((ms: number, signal: AbortSignal) => clockSleep(systemClock, ms, signal)),
+    now: options.now ?? Date.now,
   };
+  return (signal: AbortSignal) =>
+    replayCursors(
+      options.channels.map((channel) => ({
+        channel,
+        path: fixturePath(options.fixturesDir, channel),
+        it: null,
+        buf: [],
+        pos: 0,
+        nowMs: 0,
+        head: null,
+      })),
+      pace,
+      signal,
+    );
+}
+
+/** The channels' messages merged by time, paced, until all end or `signal` aborts. */
+async function* replayCursors(
+  cursors: Cursor[],
+  pace: Pace,
+  signal: AbortSignal,
+): AsyncGenerator<ChatItem | ChatBatch> {
+  const { speed, maxGap, sleep, now } = pace;
+  const problems: ChatItem[] = [];
+  const out = new Gathered();
+  const opened: Array<AsyncGenerator<LineItem[]>> = [];
+  try {
+    for (const c of cursors) {
+      const it = await openChannel(c.path);
+      if ("kind" in it) problems.push(it);
+      else opened.push(c.it = it);
+      await advance(c, problems, now);
+    }
+    let prevMs: number | null = null;
+    let due = now();
+    while (!signal.aborted) {
+      out.takeProblems(problems);
+      const best = earliest(cursors);
+      if (best === null) break;
+      const head = best.head!;
+      if (speed > 0 && prevMs !== null) {
+        // Schedule against an absolute deadline so that many short sleeps do not drift.
+        due += Math.min(Math.max(0, head.ms - prevMs) / speed, maxGap);
+        const wait = due - now();
+        if (wait > 1) {
+          if (out.ready.length) yield out.handOver();
+          await sleep(wait, signal);
+        }
+        if (signal.aborted) break;
+      }
+      prevMs = head.ms;
+      out.ready.push({ kind: "message", draft: head.draft });
+      if (out.ready.length >= HAND_OVER) yield out.handOver();
+      if (!step(best, problems)) await advance(best, problems, now);
+    }
+    out.takeProblems(problems);
+    if (out.ready.length) yield out.handOver();
+  } finally {
+    await Promise.all(opened.map((it) => it.return(undefined)));
+  }
 }
 
 /** Channels that have a fixture file, for help and error messages. */

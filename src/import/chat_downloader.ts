@@ -105,13 +105,27 @@ export function parseChatDownloaderItem(v: unknown, channel: string): Outcome {
   const ts = isoFromMs(Math.floor(us / 1000));
   const type = str(o.message_type) ?? "text_message";
   const author = obj(o.author);
+  if (type === "text_message") return textMessage(o, channel, ts, author);
+  const event = eventOf(o, type, channel, ts, author);
+  return event === null ? SKIP : event.kind === "problem" ? event : { kind: "event", event };
+}
+
+/**
+ * The event an item of another `message_type` than a text message is: a deletion, a ban or a
+ * clear, a notice with a system message; null for a kind of item the import does not keep.
+ */
+function eventOf(
+  o: Record<string, unknown>,
+  type: string,
+  channel: string,
+  ts: string,
+  author: Record<string, unknown> | undefined,
+): ChatEvent | Extract<Outcome, { kind: "problem" }> | null {
   switch (type) {
-    case "text_message":
-      return textMessage(o, channel, ts, author);
     case "delete_message": {
       const target = str(o.target_message_id);
-      if (!target) return problem("delete_message without target_message_id");
-      const event: ChatEvent = {
+      if (!target) return { kind: "problem", reason: "delete_message without target_message_id" };
+      return {
         kind: "clearmsg",
         ts,
         channel,
@@ -121,33 +135,16 @@ export function parseChatDownloaderItem(v: unknown, channel: string): Outcome {
         text: str(o.message) ?? "",
         source: SOURCE,
       };
-      return { kind: "event", event };
     }
     case "ban_user":
-    case "clear_chat": {
-      const banned = str(o.banned_user);
-      const userName = type === "ban_user" && banned ? banned.trim().toLowerCase() || null : null;
-      const d = o.ban_duration;
-      const duration = typeof d === "number" && Number.isSafeInteger(d) ? d : null;
-      const event: ChatEvent = {
-        kind: "clearchat",
-        ts,
-        channel,
-        event_id: idString(o.message_id) ??
-          hashId(["clearchat", channel, ts, userName ?? "", String(duration)]),
-        user_name: userName,
-        user_id: idString(o.target_author_id),
-        duration_seconds: duration,
-        source: SOURCE,
-      };
-      return { kind: "event", event };
-    }
+    case "clear_chat":
+      return clearChat(o, type, channel, ts);
     default: {
       const system = str(o.system_message);
-      if (system === undefined) return SKIP;
+      if (system === undefined) return null;
       const userName = authorLogin(author) ?? null;
       const text = str(o.message) ?? "";
-      const event: ChatEvent = {
+      return {
         kind: "usernotice",
         ts,
         channel,
@@ -161,9 +158,32 @@ export function parseChatDownloaderItem(v: unknown, channel: string): Outcome {
         params: {},
         source: SOURCE,
       };
-      return { kind: "event", event };
     }
   }
+}
+
+/** A `ban_user` (a timeout or a ban of one person) or `clear_chat` item as a clearchat event. */
+function clearChat(
+  o: Record<string, unknown>,
+  type: string,
+  channel: string,
+  ts: string,
+): ChatEvent {
+  const banned = str(o.banned_user);
+  const userName = type === "ban_user" && banned ? banned.trim().toLowerCase() || null : null;
+  const d = o.ban_duration;
+  const duration = typeof d === "number" && Number.isSafeInteger(d) ? d : null;
+  return {
+    kind: "clearchat",
+    ts,
+    channel,
+    event_id: idString(o.message_id) ??
+      hashId(["clearchat", channel, ts, userName ?? "", String(duration)]),
+    user_name: userName,
+    user_id: idString(o.target_author_id),
+    duration_seconds: duration,
+    source: SOURCE,
+  };
 }
 
 function textMessage(

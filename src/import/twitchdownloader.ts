@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { normalizeLogin, parseTimestamp } from "../normalize.ts";
+import { isNormalLogin, normalizeLogin, parseTimestamp } from "../normalize.ts";
 import type { ChatSource, MessageDraft } from "../chat/source.ts";
 import { openReusedChunks } from "./input.ts";
 import { jsonArrayRecords } from "./json_stream.ts";
@@ -51,6 +51,18 @@ export function streamerChannel(streamer: unknown): string | undefined {
 }
 
 /**
+ * The commenter's login: `name` (most often a login already), else the display name when that
+ * normalizes to one; the problem with `name` when neither does.
+ */
+function commenterLogin(name: string | undefined, displayName: unknown): string | Outcome {
+  if (name !== undefined && isNormalLogin(name)) return name;
+  const user = normalizeLogin(name ?? "");
+  if (user.ok) return user.value;
+  const fromDisplay = normalizeLogin(str(displayName) ?? "");
+  return fromDisplay.ok ? fromDisplay.value : problem(`commenter.name: ${user.reason}`);
+}
+
+/**
  * The outcome of a comment's fields in `channel`: a message draft, or the first problem found
  * (in the order `_id`, `created_at`, `commenter`, its name, `message.body`). Pure.
  */
@@ -60,12 +72,8 @@ export function commentOutcome(f: CommentFields, channel: string): Outcome {
   const ts = parseTimestamp(f.createdAt);
   if (!ts.ok) return problem(`created_at: ${ts.reason}`);
   if (!f.hasCommenter) return problem("commenter: missing");
-  let user = normalizeLogin(str(f.name) ?? "");
-  if (!user.ok) {
-    const fromDisplay = normalizeLogin(str(f.displayName) ?? "");
-    if (!fromDisplay.ok) return problem(`commenter.name: ${user.reason}`);
-    user = fromDisplay;
-  }
+  const user = commenterLogin(str(f.name), f.displayName);
+  if (typeof user !== "string") return user;
   if (f.body === undefined) return problem("message.body: missing");
   const userId = f.userId;
   const draft: MessageDraft = {
@@ -77,7 +85,7 @@ export function commentOutcome(f: CommentFields, channel: string): Outcome {
       : typeof userId === "number"
       ? String(userId)
       : null,
-    user_name: user.value,
+    user_name: user,
     text: f.body,
     source: "import:twitchdownloader",
   };

@@ -208,10 +208,19 @@ export class LaidOutComment implements CommentFields {
   ) {}
 }
 
-/** A matched string's value: its body, unescaped by `JSON.parse` only when it has escapes. */
+/**
+ * A matched string's value: its body, unescaped by `JSON.parse` only when it has escapes, and
+ * always a string of its own. A capture of 13 characters or more is a slice of the text it was
+ * matched in (V8 keeps the whole 64 KiB piece alive for it): held by a pending message, every
+ * piece of the file would survive the young generation and be copied by each scavenge.
+ */
 function text(body: string): string {
-  return body.indexOf("\\") < 0 ? body : JSON.parse(`"${body}"`) as string;
+  if (body.indexOf("\\") >= 0) return JSON.parse(`"${body}"`) as string;
+  return body.length < SLICE_MIN ? body : (" " + body).slice(1);
 }
+
+/** V8 makes a substring this long or longer a slice of its parent rather than a copy. */
+const SLICE_MIN = 13;
 
 function textOrNull(body: string | undefined): string | null {
   return body === undefined ? null : text(body);
@@ -237,16 +246,34 @@ function matchedEmotes(fragments: string, ranges: string, body: string): string[
   return emotesFromRanges(found, body);
 }
 
+/**
+ * Badge lists read before, by their JSON text (each key a copy, not a slice of the file's text):
+ * chat repeats a few lists all along, and the same list gives the same (frozen) badges.
+ */
+const badgeLists = new Map<string, string[] | null>();
+const MAX_BADGE_LISTS = 1024;
+
 /** The badges of a matched `user_badges` list. */
 function matchedBadges(list: string): string[] | undefined {
   if (list.length <= 2) return undefined; // null or []
+  const known = badgeLists.get(list);
+  if (known !== undefined) return known ?? undefined;
+  const badges = readBadges(list);
+  if (badgeLists.size >= MAX_BADGE_LISTS) badgeLists.clear();
+  badgeLists.set((" " + list).slice(1), badges);
+  return badges ?? undefined;
+}
+
+/** The badges of a `user_badges` list read by {@link NAMED_BADGE}; null when none. */
+function readBadges(list: string): string[] | null {
   const badges: string[] = [];
   NAMED_BADGE.lastIndex = 0;
   for (let m = NAMED_BADGE.exec(list); m !== null; m = NAMED_BADGE.exec(list)) {
     const name = text(m[1]!);
     if (name) badges.push(`${name}/${m[2] === undefined ? "1" : text(m[2])}`);
   }
-  return badges.length ? badges : undefined;
+  // Frozen: messages of the same list share it, so none may change it.
+  return badges.length ? Object.freeze(badges) as string[] : null;
 }
 
 /**

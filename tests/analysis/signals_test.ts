@@ -5,9 +5,12 @@ import {
   detectSignalsWith,
   explainSignals,
   mayMentionRelationship,
+  shippedSecondOpinion,
   type SignalContext,
   snippetAround,
 } from "../../src/analysis/signals.ts";
+import { TAGGER_BUCKETS } from "../../src/analysis/signals/target_tagger.ts";
+import { BUCKETS } from "../../src/analysis/signals/ngram_model.ts";
 import { Signal } from "../../src/schemas.ts";
 import { evaluateSet, type Labelled, loadLabelled } from "../../bench/_signals_metrics.ts";
 
@@ -243,8 +246,10 @@ Deno.test("detectSignals() returns schema-valid signals for any text", () => {
 Deno.test("detectSignals() survives the counterexamples fast-check found", () => {
   // "(n" reads ", and": a clause after the match with nothing after "and" (it threw).
   assert.deepEqual(targets("he married(N"), [null]);
-  // A surname is letters: "A00" is no second name.
-  assert.deepEqual(targets("he married heb A00"), ["heb"]);
+  // A surname is letters: "A00" is no second name. (fast-check found it with "heb", which the
+  // target tagger, retrained in session 7, now takes back as no likely name: the rule's reading
+  // is what this guards, so a name the tagger keeps stands in.)
+  assert.deepEqual(targets("he married sara A00"), ["sara"]);
 });
 
 Deno.test("detectSignals() finds the question after unrelated digits", () => {
@@ -537,6 +542,64 @@ Deno.test("detectSignals() asks the n-gram second opinion only where no rule mat
   assert.deepEqual(detectSignalsWith("gg wp", CH, null), []);
 });
 
+/** The shipped second opinion with a tagger that gives every candidate probability `p`. */
+function constantTagger(p: number, alone = 0) {
+  const bias = Math.log(p / (1 - p));
+  return {
+    ...shippedSecondOpinion(),
+    targets: { model: { w: new Float32Array(TAGGER_BUCKETS), bias }, add: 0.7, drop: 0.2, alone },
+  };
+}
+
+Deno.test("the target tagger adds a likely partner the rules missed, with its score in explain", () => {
+  const sure = constantTagger(0.9);
+  // The rules name sara; the tagger adds mira, with the rules' type.
+  const both = detectSignalsWith("is he dating sara? mira maybe", CH, sure);
+  assert.deepEqual(both.map((s) => [s.type, s.target]).sort(), [
+    ["question", "mira"],
+    ["question", "sara"],
+  ]);
+  assert.equal(both.find((s) => s.target === "mira")?.rule, "target-tagger");
+  // With the shipped model: Portuguese "tá com o dudu" that no rule reads.
+  const e = explainSignals("a mari tá com o dudu?", { channel: "mari_jogando" });
+  assert.deepEqual(e.fired.map((s) => [s.type, s.target, s.rule]), [
+    ["question", "dudu", "target-tagger"],
+  ]);
+  assert.ok(
+    e.steps.some((s) => /^target tagger: adds dudu \(0\.\d\d >= 0\.7\)/.test(s)),
+    e.steps.join("\n"),
+  );
+  // A guard that stopped a rule silences the tagger too: the denial stands.
+  assert.deepEqual(detectSignalsWith("he's not dating sara", CH, sure), []);
+});
+
+Deno.test("the target tagger takes back a target it finds unlikely; the signal stays", () => {
+  const doubt = constantTagger(0.1);
+  const s = detectSignalsWith("is he dating sara?", CH, doubt);
+  assert.deepEqual(s.map((x) => [x.type, x.target]), [["question", null]]);
+  const e = explainSignals("is he dating sara?", CH, doubt);
+  assert.ok(e.steps.some((x) => x.includes("takes back sara (0.10 < 0.2)")), e.steps.join("\n"));
+  // ...unless the n-gram model finds the message neither asks nor states: then it goes too.
+  const silent = { w: new Float32Array(BUCKETS), bias: -9 };
+  const deaf = { ...constantTagger(0.1, 0.3), asked: silent, claim: silent };
+  const gone = explainSignals("is he dating sara?", CH, deaf);
+  assert.deepEqual(gone.fired, []);
+  assert.ok(
+    gone.steps.some((x) => x.includes("the signal goes with its target")),
+    gone.steps.join("\n"),
+  );
+  // A target the canonical form translated ("safe" read as "sure") is not written: taken back.
+  const safe = explainSignals("die ist safe seine gf", { channel: "lukas_zockt" });
+  assert.deepEqual(safe.fired.map((x) => x.target), [null]);
+  assert.ok(
+    safe.steps.some((x) => x.includes("takes back sure (not written")),
+    safe.steps.join("\n"),
+  );
+  // Where no rule fired, the tagger adds only when the n-gram model finds the message on topic.
+  const offTopic = detectSignalsWith("gg mira and sara carried", CH, constantTagger(0.9, 0.99));
+  assert.deepEqual(offTopic, []);
+});
+
 Deno.test("signals explain names the guard bound to the clause", () => {
   const e = explainSignals("he's dating sara, but he is not streaming tomorrow", CH);
   assert.deepEqual(e.fired.map((s) => s.target), ["sara"]);
@@ -564,14 +627,26 @@ async function devSets(): Promise<Labelled[]> {
 // de .980/.858 .993/.918, fr .980/.898 .971/.924: the floors went down only because blind set 6
 // joined, not because a rule lost ground. The first-shot figures on every blind set are in
 // tests/data/LABELLING.md: these floors guard against regressions, they are not the result.
+//
+// Session 7 added the target tagger (src/analysis/signals/target_tagger.ts), which takes back
+// targets it finds unlikely and names partners the rules missed; its weights are trained on these
+// same sets, so these are fitted figures too (with the n-gram model reading the canonical
+// words as well): en .983/.934 .984/.952, es .976/.911 .975/.952, pt .992/.951 .969/.934, de
+// .976/.929 1.000/.940, fr 1.000/.909 .968/.916. The floors rose with them. What the tagger adds on chat it never saw is measured writer by writer by
+// bench/signals_cv.ts.
+//
+// Then blind set 7 was measured once (first shot in tests/data/LABELLING.md) and folded in; the
+// models were retrained on it (the weights test requires it), the rules were not changed for
+// it: en .982/.918 .984/.945, es .982/.915 .967/.936, pt .989/.949 .966/.924, de .975/.926
+// 1.000/.936, fr .992/.908 .971/.892. Four recall floors went down (en targets .93 -> .91,
+// es/pt/fr asked .94/.93/.91 -> .93/.92/.89) only because its lines joined unfitted.
 const FLOORS: Record<string, { tp: number; tr: number; ap: number; ar: number }> = {
-  en: { tp: 0.96, tr: 0.88, ap: 0.98, ar: 0.94 },
-  es: { tp: 0.95, tr: 0.88, ap: 0.96, ar: 0.93 },
-  pt: { tp: 0.95, tr: 0.87, ap: 0.96, ar: 0.90 },
-  de: { tp: 0.94, tr: 0.86, ap: 0.99, ar: 0.92 },
-  fr: { tp: 0.97, tr: 0.89, ap: 0.95, ar: 0.90 },
+  en: { tp: 0.98, tr: 0.91, ap: 0.98, ar: 0.94 },
+  es: { tp: 0.98, tr: 0.91, ap: 0.96, ar: 0.93 },
+  pt: { tp: 0.98, tr: 0.94, ap: 0.96, ar: 0.92 },
+  de: { tp: 0.97, tr: 0.92, ap: 0.99, ar: 0.93 },
+  fr: { tp: 0.99, tr: 0.90, ap: 0.97, ar: 0.89 },
 };
-
 Deno.test("detectSignals() holds its fitted figures on the dev sets, per language", async (t) => {
   const lines = await devSets();
   assert.ok(lines.length >= 1500, `${lines.length} labelled lines`);

@@ -297,7 +297,9 @@ Deno.test({
     const sql = a.pool.sql;
     const queued = async () =>
       Number(
-        (await sql<Array<{ n: string }>>`SELECT count(*)::text AS n FROM rollup_pending`)[0]!.n,
+        (await sql<Array<{ n: string }>>`
+          SELECT (count(p) + count(c))::text AS n
+          FROM rollup_queue CROSS JOIN LATERAL unnest(persons, channels) AS u(p, c)`)[0]!.n,
       );
     try {
       const at = (i: number) => new Date(BASE + i * 1000).toISOString();
@@ -311,7 +313,7 @@ Deno.test({
       // b folds its own message, not a's (a folds it, or the sweep once a stopped).
       assert.equal(await b.compact(), 1);
       assert.equal(await queued(), 2);
-      await sql`UPDATE rollup_pending SET queued_at = now() - interval '2 minutes'`;
+      await sql`UPDATE rollup_queue SET queued_at = now() - interval '2 minutes'`;
       assert.equal(await b.compact(), 1);
       assert.equal(await queued(), 0);
       // a's fold of it is not used again: the rollup counts it once.
@@ -348,16 +350,168 @@ Deno.test({
       "-v",
       "ON_ERROR_STOP=1",
       "-qc",
-      `DROP TABLE person_logins, person_display, rollup_pending;
+      `DROP TABLE person_logins, person_display, rollup_queue;
        DELETE FROM osint_schema WHERE version >= 2;
-       UPDATE rollups SET name = 'oldname' WHERE kind = 0 AND name = '#100';`,
+       UPDATE rollups SET name = 'oldname' WHERE kind = 0 AND name = '#100';
+       ALTER TABLE rollups DROP CONSTRAINT rollups_pkey;
+       ALTER TABLE rollups DROP COLUMN part;
+       ALTER TABLE rollups ADD PRIMARY KEY (kind, name);`,
     ]);
     const again = await PgDatabase.open(url);
     try {
-      assert.deepEqual(again.migrated?.applied, ["002_persons.sql", "003_queue_owner.sql"]);
+      assert.deepEqual(again.migrated?.applied, [
+        "002_persons.sql",
+        "003_queue_owner.sql",
+        "004_write_path.sql",
+      ]);
       assert.equal(jsonText(await userProfileNamed(again, "newname")), want);
       assert.equal(jsonText(await channelProfileNamed(again, "example_channel")), channel);
       assert.deepEqual(await profileNames(again, "user"), ["fan88", "newname"]);
+    } finally {
+      await again.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "PgDatabase migrates messages queued by a schema 3 writer into the schema 4 queue",
+  ignore,
+  async fn() {
+    const url = await pg!.database();
+    const all = withIds([
+      msg({ text: "a", user_name: "oldname", user_id: "100" }),
+      msg({ text: "b", user_name: "fan88" }),
+      msg({ text: "c", user_name: "fan88", channel: "devchat" }),
+    ].map((m, i) => ({ ...m, ts: new Date(BASE + i * 1000).toISOString() })));
+    const db = await PgDatabase.open(url);
+    await db.appendMessages(all);
+    const want = jsonText(await userProfileNamed(db, "fan88"));
+    const channel = jsonText(await channelProfileNamed(db, "devchat"));
+    await db.close();
+    // What a schema 3 writer that stopped before compacting left: two queue rows per message.
+    await pg!.tool("psql", [
+      "-d",
+      new URL(url).pathname.slice(1),
+      "-v",
+      "ON_ERROR_STOP=1",
+      "-qc",
+      `CREATE TABLE rollup_pending (seq bigint NOT NULL, kind smallint NOT NULL,
+         name text COLLATE "C" NOT NULL, queued_at timestamptz NOT NULL DEFAULT now());
+       INSERT INTO rollup_pending (seq, kind, name)
+         SELECT u.seq, k.kind, k.name FROM rollup_queue,
+           unnest(seqs, persons, channels) AS u(seq, person, channel),
+           LATERAL (VALUES (0, u.person), (1, u.channel)) AS k(kind, name);
+       DROP TABLE rollup_queue;
+       DELETE FROM osint_schema WHERE version >= 4;
+       ALTER TABLE rollups DROP CONSTRAINT rollups_pkey;
+       ALTER TABLE rollups DROP COLUMN part;
+       ALTER TABLE rollups ADD PRIMARY KEY (kind, name);`,
+    ]);
+    const again = await PgDatabase.open(url);
+    try {
+      assert.deepEqual(again.migrated?.applied, ["004_write_path.sql"]);
+      // Read through the queue, then folded by the next compaction (no owner: anyone's).
+      assert.equal(jsonText(await userProfileNamed(again, "fan88")), want);
+      assert.equal(await again.compact(), 3);
+      assert.equal(await again.compact(), 0);
+      assert.equal(jsonText(await userProfileNamed(again, "fan88")), want);
+      assert.equal(jsonText(await channelProfileNamed(again, "devchat")), channel);
+      assert.equal((await userProfileNamed(again, "oldname"))?.message_count, 1);
+    } finally {
+      await again.close();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "PgDatabase keeps a rollup in a few parts, merged by every read, and folds each message once",
+  ignore,
+  async fn() {
+    const url = await pg!.database();
+    const a = await PgDatabase.open(url);
+    const b = await PgDatabase.open(url);
+    const single = await PgDatabase.open(await pg!.database());
+    const parts = async () =>
+      Number(
+        (await a.pool.sql<Array<{ n: string }>>`
+          SELECT count(*)::text AS n FROM rollups WHERE kind = 1`)[0]!.n,
+      );
+    try {
+      const all = withIds(Array.from({ length: 40 }, (_, i) =>
+        msg({
+          text: `message ${i} about speedrun ${i % 3}`,
+          user_name: `user${i % 4}`,
+          ts: new Date(BASE + i * 1000).toISOString(),
+        })));
+      let most = 0;
+      for (let i = 0; i < all.length; i += 4) {
+        const w = i % 8 === 0 ? a : b;
+        await w.appendMessages(all.slice(i, i + 4));
+        await w.compact();
+        most = Math.max(most, await parts());
+      }
+      await single.appendMessages(all);
+      await single.compact();
+      // Parts come and are merged again: never many.
+      assert.ok(most >= 2 && most <= 4, `parts of the channel rollup: ${most}`);
+      for (const u of ["user0", "user1", "user2", "user3"]) {
+        assert.equal(
+          jsonText(await userProfileNamed(a, u)),
+          jsonText(await userProfileNamed(single, u)),
+        );
+      }
+      assert.equal(
+        jsonText(await channelProfileNamed(b, "example_channel")),
+        jsonText(await channelProfileNamed(single, "example_channel")),
+      );
+      assert.equal((await channelProfileNamed(a, "example_channel"))?.message_count, 40);
+    } finally {
+      await a.close();
+      await b.close();
+      await single.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "PgDatabase schema 4 goes back to schema 3 by its down script and up again, losing nothing",
+  ignore,
+  async fn() {
+    const url = await pg!.database();
+    const all = withIds([
+      msg({ text: "a", user_name: "oldname", user_id: "100" }),
+      msg({ text: "b", user_name: "newname", user_id: "100" }),
+      msg({ text: "c", user_name: "fan88", channel: "devchat" }),
+    ].map((m, i) => ({ ...m, ts: new Date(BASE + i * 1000).toISOString() })));
+    const db = await PgDatabase.open(url);
+    await db.appendMessages(all.slice(0, 2));
+    await db.compact();
+    await db.appendMessages(all.slice(2));
+    const want = jsonText(await userProfileNamed(db, "newname"));
+    const channel = jsonText(await channelProfileNamed(db, "devchat"));
+    await db.close();
+    const down = new URL(
+      "../../src/store/postgres/migrations/down/004_write_path.sql",
+      import.meta.url,
+    ).pathname;
+    const name = new URL(url).pathname.slice(1);
+    await pg!.tool("psql", ["-d", name, "-v", "ON_ERROR_STOP=1", "-1", "-qf", down]);
+    const v = await pg!.tool("psql", [
+      "-d",
+      name,
+      "-tAc",
+      "SELECT max(version) || ' ' || (SELECT count(*) FROM rollup_pending) FROM osint_schema",
+    ]);
+    // Schema 3, every message queued for its person and its channel.
+    assert.equal(v.trim(), "3 6");
+    const again = await PgDatabase.open(url);
+    try {
+      assert.deepEqual(again.migrated?.applied, ["004_write_path.sql"]);
+      assert.equal(jsonText(await userProfileNamed(again, "newname")), want);
+      assert.equal(await again.compact(), 3);
+      assert.equal(jsonText(await userProfileNamed(again, "newname")), want);
+      assert.equal(jsonText(await channelProfileNamed(again, "devchat")), channel);
     } finally {
       await again.close();
     }

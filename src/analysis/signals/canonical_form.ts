@@ -105,9 +105,6 @@ const TOKEN =
  * ```
  */
 export function canonicalize(text: string, ctx: SignalContext): Canon {
-  const aliases = aliasesFor(ctx);
-  const login = ctx.channel.toLowerCase().replace(/^[#@]/, "");
-  const pieces: Piece[] = [];
   const tokens: RegExpExecArray[] = [];
   const lowered: string[] = [];
   TOKEN.lastIndex = 0;
@@ -117,240 +114,26 @@ export function canonicalize(text: string, ctx: SignalContext): Canon {
     lowered.push(m[0].toLowerCase().replace(/’/g, "'"));
   }
   const lang = guessLanguage(lowered);
-  const lexicon = lang === "en" ? null : LEXICON[lang];
-  const push = (w: string, m: RegExpExecArray, mention = false, flag?: "pro" | "art") => {
-    const p: Piece = { w, s: m.index, e: m.index + m[0].length, raw: m[0], mention };
-    if (flag) p[flag] = true;
-    pieces.push(p);
-  };
-  /** Looks a word up in the message's language; true when it was rewritten. */
-  const foreign = (low: string, m: RegExpExecArray): boolean => {
-    if (lexicon === null) return false;
-    let key = low;
-    let rw = lexicon.get(key);
-    if (rw === undefined) rw = lexicon.get(key = fold(low));
-    // "separaram-se", "casou-se": a Portuguese verb with its pronoun after a hyphen.
-    if (rw === undefined && lang === "pt" && /-(?:se|me|te|lhe|nos)$/.test(low)) {
-      rw = lexicon.get(key = low.slice(0, low.lastIndexOf("-")));
-      if (rw === undefined) rw = lexicon.get(key = fold(key));
-    }
-    if (rw === undefined) return false;
-    if (rw === "-") return true;
-    // "puis avec marie": without its accent, "marie" is married only after a verb of being.
-    if (
-      key === "marie" &&
-      !/^(?:is|are|was|were|not|been|be|has|have|already|still|now)$/.test(
-        pieces[pieces.length - 1]?.w ?? "",
-      )
-    ) return false;
-    const flag = SUBJECTLESS[lang as Exclude<Lang, "en">].has(low) ||
-        SUBJECTLESS[lang as Exclude<Lang, "en">].has(key)
-      ? "pro"
-      : NAME_ARTICLES[lang as Exclude<Lang, "en">].has(key)
-      ? "art"
-      : undefined;
-    const ws = rw.split(" ");
-    ws.forEach((w, k) => push(w, m, false, k === 0 ? flag : undefined));
-    return true;
+  const r: Reading = {
+    text,
+    pieces: [],
+    tokens,
+    lowered,
+    lang,
+    lexicon: lang === "en" ? null : LEXICON[lang],
+    aliases: aliasesFor(ctx),
+    login: ctx.channel.toLowerCase().replace(/^[#@]/, ""),
   };
   for (let ti = 0; ti < tokens.length; ti++) {
-    m = tokens[ti]!;
-    const tok = m[0];
-    const c0 = tok.charCodeAt(0);
-    // "paco ❤️ carla": a heart or a handshake joining two words is a clipped "+".
-    // "rui + inês ❤️ desde 2022": after a pair, the heart marks it.
-    if (
-      HEART_JOIN.test(tok) && pieces.length > 0 && /^[@\p{L}]/u.test(tokens[ti + 1]?.[0] ?? "") &&
-      !/^(?:\+|and)$/.test(pieces[pieces.length - 2]?.w ?? "")
-    ) {
-      push("+", m);
-      continue;
-    }
-    // "kai <3 mira": the text heart joins two names too.
-    if (tok === "3" && text.charCodeAt(m.index - 1) === 60 && text.charCodeAt(m.index - 2) === 32) {
-      push("+", m);
-      continue;
-    }
-    if (tok === "\u{1F9E2}") {
-      push("cap", m);
-      continue;
-    }
-    if (
-      c0 === 63 || c0 === 33 || c0 === 46 || c0 === 59 || c0 === 44 || c0 === 38 || c0 === 58 ||
-      c0 === 0x2026 || c0 === 40 || c0 === 41 || c0 === 91 || c0 === 93
-    ) {
-      if (tok.includes("?")) push("?", m);
-      else if (/[.!;:\u2026]/.test(tok)) push(".", m);
-      else if (/[,()[\]]/.test(tok)) push(",", m);
-      else push("and", m);
-      continue;
-    }
-    // "lucas/inès c'est officiel": a slash between two words joins them like "+" (not in links).
-    if (
-      pieces.length > 0 && text.charCodeAt(m.index - 1) === 47 &&
-      tokens[ti - 1]!.index + tokens[ti - 1]![0].length === m.index - 1 &&
-      /^\p{L}+$/u.test(tok) && /^\p{L}+$/u.test(tokens[ti - 1]![0]) && !LINKISH.test(text)
-    ) push("+", { ...m, index: m.index - 1, 0: "/" } as RegExpExecArray);
-    if (c0 === 43 || c0 === 61) {
-      push(tok[0]!, m);
-      continue;
-    }
+    if (readSymbol(r, ti)) continue;
     let low = lowered[ti]!;
     const mention = low.charCodeAt(0) === 64;
     if (mention) low = low.slice(1);
-    // The streamer, possibly possessive: "luna", "@luna_plays", "luna's", "lunas".
-    // "léa" in lea_joue's chat: the login has no accents.
-    if (aliases.has(low) || /[\u0080-\uffff]/.test(low) && aliases.has(fold(low))) {
-      // "the runner he raced" in splitzrunner's chat: after a determiner, a part of the login is
-      // the common noun it was made of, not the streamer.
-      const prev = pieces[pieces.length - 1]?.w ?? "";
-      if (!(lang === "en" && DETERMINER.test(prev) && low !== login && !mention)) {
-        push("STREAMER", m);
-        continue;
-      }
-    }
-    const possStem = low.endsWith("'s")
-      ? low.slice(0, -2)
-      : low.endsWith("s")
-      ? low.slice(0, -1)
-      : "";
-    // "the other streamer's ex", "a streamer's gf": some streamer, not this one.
-    const someStreamer = possStem === "streamer" &&
-      NOT_THE_STREAMER.test(pieces[pieces.length - 1]?.w ?? "");
-    if (possStem && (aliases.has(possStem) || possStem === "streamer") && !someStreamer) {
-      if (possStem === "streamer") takeDeterminer(pieces);
-      push("STREAMER", m);
-      // "lils was engaged once", "tobs is engaged": without an apostrophe and before a verb,
-      // the "s" is a nickname's, not a possessive.
-      const next = lowered[ti + 1] ?? "";
-      if (!low.endsWith("'s") && possStem !== "streamer" && NICKNAME_S_NEXT.test(next)) continue;
-      push("'s", m);
-      continue;
-    }
-    // "maelle sort avec le streamer belge": once the streamer is named, "the streamer" after is
-    // another one.
-    const named = pieces.some((p) => p.w === "STREAMER" && p.raw.toLowerCase() !== "streamer");
-    if (low === "streamer" && !named) {
-      // "the streamer", "is streamer dating": the streamer; "a streamer", "my fav streamer": not.
-      const prev = pieces[pieces.length - 1]?.w ?? "";
-      if (takeDeterminer(pieces) || !NOT_THE_STREAMER.test(prev)) {
-        push("STREAMER", m);
-        continue;
-      }
-    }
-    if (mention) {
-      push("@" + low, m, true);
-      continue;
-    }
-    // "ex-wife", "ex-gf", "ex-fründin", "ex-namorada": a former partner.
-    if (
-      /^ex[-–]/.test(low) &&
-      EX_OF.has(REWRITE.get(low.slice(3)) ?? lexicon?.get(low.slice(3)) ?? low.slice(3))
-    ) {
-      push("ex", m);
-      continue;
-    }
-    // "sa go", "la go de tom", "il a une go": French slang for a girlfriend, after a determiner.
-    if (
-      lang === "fr" && low === "go" &&
-      /^(?:his|your|my|a|the)$/.test(pieces[pieces.length - 1]?.w ?? "")
-    ) {
-      push("gf", m);
-      continue;
-    }
-    // "dejó a luli por sol": the Spanish "a" before a person object.
-    if (lang === "es" && low === "a" && pieces[pieces.length - 1]?.w === "left") continue;
-    if (foreign(low, m)) continue;
-    // "kuya migs ... po", "priya di", "bhai": titles and particles of respect around a name.
-    if (HONORIFIC.test(low) || low === "di" && pieces[pieces.length - 1]?.w === "STREAMER") {
-      continue;
-    }
-    if (lang === "fr") {
-      // "t'es", "c'est", "qu'il", "d'ambre": the elided word, then the rest.
-      const apos = low.indexOf("'");
-      const el = apos > 0 ? ELISION.get(low.slice(0, apos)) : undefined;
-      if (el !== undefined) {
-        if (el !== "-") push(el, m);
-        const rest = low.slice(apos + 1);
-        if (aliases.has(rest) || aliases.has(fold(rest))) push("STREAMER", m);
-        else if (!foreign(rest, m)) push(rest, m);
-        continue;
-      }
-    }
-    const rw = REWRITE.get(low);
-    if (rw !== undefined) {
-      for (const w of rw.split(" ")) push(w, m);
-      continue;
-    }
-    const here = m;
-    const word = (w: string) => {
-      const r = REWRITE.get(w);
-      if (r === undefined) push(w, here);
-      else for (const x of r.split(" ")) push(x, here);
-    };
-    if (low.endsWith("n't")) {
-      word(low.slice(0, -3));
-      push("not", m);
-    } else if (low.endsWith("'s")) {
-      word(low.slice(0, -2));
-      push("'s", m);
-    } else {
-      const apos = low.indexOf("'");
-      if (apos > 0) {
-        word(low.slice(0, apos));
-        const tail = CONTRACTION_TAIL[low.slice(apos)];
-        if (tail) push(tail, m);
-      } else {
-        push(low, m);
-      }
-    }
+    if (readStreamer(r, ti, low, mention) || readSpecial(r, ti, low, mention)) continue;
+    readPlain(r, tokens[ti]!, low);
   }
-  // German "sein Freund" is his friend; "seine Freundin" his girlfriend.
-  if (lang === "de") {
-    // "die story ist aber fake": "aber" inside a clause is "however", no clause boundary.
-    for (let k = pieces.length - 1; k > 0; k--) {
-      const prev = pieces[k - 1]!.w;
-      // ("ich will nicht lästern aber er hat ne freundin": before a subject it is "but".)
-      const subject = /^(?:he|she|i|you|it|they|we|STREAMER|the|that)$/.test(
-        pieces[k + 1]?.w ?? "",
-      );
-      if (
-        /^aber$/i.test(pieces[k]!.raw) && prev !== "," && prev !== "." && prev !== "?" && !subject
-      ) {
-        pieces.splice(k, 1);
-      }
-    }
-    // "der ist vergeben", "die hat safe nen freund": a demonstrative opening its clause is "he"/"she".
-    for (let k = 0; k + 1 < pieces.length; k++) {
-      const prev = pieces[k - 1]?.w;
-      if (
-        pieces[k]!.art && /^(?:der|die)$/i.test(pieces[k]!.raw) &&
-        /^(?:is|has|was|are)$/.test(pieces[k + 1]!.w) &&
-        (prev === undefined || prev === "," || prev === "." || prev === "?" || prev === "and")
-      ) {
-        const p = pieces[k]!;
-        pieces[k] = {
-          w: /^der$/i.test(p.raw) ? "he" : "she",
-          s: p.s,
-          e: p.e,
-          raw: p.raw,
-          mention: false,
-        };
-      }
-    }
-    for (let k = 1; k < pieces.length; k++) {
-      if (
-        /^freund/i.test(pieces[k]!.raw) &&
-        /^(?:sein|seinem|seinen|bester|besten|ein|einem)$/i.test(pieces[k - 1]!.raw)
-      ) {
-        pieces[k]!.w = /(?:en|e)$/i.test(pieces[k]!.raw) ? "friends" : "friend";
-      }
-      // "seid ihr zwei ein paar?": "ihr" after "seid" is "you".
-      if (/^ihr$/i.test(pieces[k]!.raw) && /^seid$/i.test(pieces[k - 1]!.raw)) {
-        pieces.splice(k, 1, { ...pieces[k]!, w: "you" }, { ...pieces[k]!, w: "guys" });
-      }
-    }
-  }
+  const pieces = r.pieces;
+  if (lang === "de") germanSenses(pieces);
   // "vc e o brunao": no article before the streamer.
   for (let k = pieces.length - 2; k >= 0; k--) {
     if (pieces[k]!.art && pieces[k + 1]!.w === "STREAMER") pieces.splice(k, 1);
@@ -364,6 +147,285 @@ export function canonicalize(text: string, ctx: SignalContext): Canon {
       pieces.splice(i, 1, { ...p, w: "you" }, { ...p, w: "are" });
     }
   }
+  return assemble(pieces, setAsideAddressed(pieces, lang), lang, null);
+}
+
+/** One message being read into pieces. */
+interface Reading {
+  text: string;
+  pieces: Piece[];
+  tokens: RegExpExecArray[];
+  lowered: string[];
+  lang: Lang;
+  lexicon: ReadonlyMap<string, string> | null;
+  aliases: { has(w: string): boolean };
+  login: string;
+}
+
+function push(
+  r: Reading,
+  w: string,
+  m: RegExpExecArray,
+  mention = false,
+  flag?: "pro" | "art",
+): void {
+  const p: Piece = { w, s: m.index, e: m.index + m[0].length, raw: m[0], mention };
+  if (flag) p[flag] = true;
+  r.pieces.push(p);
+}
+
+/** Looks a word up in the message's language; true when it was rewritten. */
+function foreign(r: Reading, low: string, m: RegExpExecArray): boolean {
+  const { lexicon, lang, pieces } = r;
+  if (lexicon === null) return false;
+  let key = low;
+  let rw = lexicon.get(key);
+  if (rw === undefined) rw = lexicon.get(key = fold(low));
+  // "separaram-se", "casou-se": a Portuguese verb with its pronoun after a hyphen.
+  if (rw === undefined && lang === "pt" && /-(?:se|me|te|lhe|nos)$/.test(low)) {
+    rw = lexicon.get(key = low.slice(0, low.lastIndexOf("-")));
+    if (rw === undefined) rw = lexicon.get(key = fold(key));
+  }
+  if (rw === undefined) return false;
+  if (rw === "-") return true;
+  // "puis avec marie": without its accent, "marie" is married only after a verb of being.
+  if (
+    key === "marie" &&
+    !/^(?:is|are|was|were|not|been|be|has|have|already|still|now)$/.test(
+      pieces[pieces.length - 1]?.w ?? "",
+    )
+  ) return false;
+  const flag = SUBJECTLESS[lang as Exclude<Lang, "en">].has(low) ||
+      SUBJECTLESS[lang as Exclude<Lang, "en">].has(key)
+    ? "pro"
+    : NAME_ARTICLES[lang as Exclude<Lang, "en">].has(key)
+    ? "art"
+    : undefined;
+  const ws = rw.split(" ");
+  ws.forEach((w, k) => push(r, w, m, false, k === 0 ? flag : undefined));
+  return true;
+}
+
+/** Hearts, punctuation, "+" and "=" and a slash between words; true when the token is read. */
+function readSymbol(r: Reading, ti: number): boolean {
+  const m = r.tokens[ti]!;
+  const { text, pieces, tokens } = r;
+  const tok = m[0];
+  const c0 = tok.charCodeAt(0);
+  // "paco ❤️ carla": a heart or a handshake joining two words is a clipped "+".
+  // "rui + inês ❤️ desde 2022": after a pair, the heart marks it.
+  if (
+    HEART_JOIN.test(tok) && pieces.length > 0 && /^[@\p{L}]/u.test(tokens[ti + 1]?.[0] ?? "") &&
+    !/^(?:\+|and)$/.test(pieces[pieces.length - 2]?.w ?? "")
+  ) {
+    push(r, "+", m);
+    return true;
+  }
+  // "kai <3 mira": the text heart joins two names too.
+  if (tok === "3" && text.charCodeAt(m.index - 1) === 60 && text.charCodeAt(m.index - 2) === 32) {
+    push(r, "+", m);
+    return true;
+  }
+  if (tok === "\u{1F9E2}") {
+    push(r, "cap", m);
+    return true;
+  }
+  if (
+    c0 === 63 || c0 === 33 || c0 === 46 || c0 === 59 || c0 === 44 || c0 === 38 || c0 === 58 ||
+    c0 === 0x2026 || c0 === 40 || c0 === 41 || c0 === 91 || c0 === 93
+  ) {
+    if (tok.includes("?")) push(r, "?", m);
+    else if (/[.!;:\u2026]/.test(tok)) push(r, ".", m);
+    else if (/[,()[\]]/.test(tok)) push(r, ",", m);
+    else push(r, "and", m);
+    return true;
+  }
+  // "lucas/inès c'est officiel": a slash between two words joins them like "+" (not in links).
+  if (
+    pieces.length > 0 && text.charCodeAt(m.index - 1) === 47 &&
+    tokens[ti - 1]!.index + tokens[ti - 1]![0].length === m.index - 1 &&
+    /^\p{L}+$/u.test(tok) && /^\p{L}+$/u.test(tokens[ti - 1]![0]) && !LINKISH.test(text)
+  ) push(r, "+", { ...m, index: m.index - 1, 0: "/" } as RegExpExecArray);
+  if (c0 === 43 || c0 === 61) {
+    push(r, tok[0]!, m);
+    return true;
+  }
+  return false;
+}
+
+/** The streamer, possibly possessive: "luna", "@luna_plays", "luna's", "lunas", "the streamer". */
+function readStreamer(r: Reading, ti: number, low: string, mention: boolean): boolean {
+  const m = r.tokens[ti]!;
+  const { pieces, lowered, lang, aliases, login } = r;
+  // The streamer, possibly possessive: "luna", "@luna_plays", "luna's", "lunas".
+  // "léa" in lea_joue's chat: the login has no accents.
+  if (aliases.has(low) || /[\u0080-\uffff]/.test(low) && aliases.has(fold(low))) {
+    // "the runner he raced" in splitzrunner's chat: after a determiner, a part of the login is
+    // the common noun it was made of, not the streamer.
+    const prev = pieces[pieces.length - 1]?.w ?? "";
+    if (!(lang === "en" && DETERMINER.test(prev) && low !== login && !mention)) {
+      push(r, "STREAMER", m);
+      return true;
+    }
+  }
+  const possStem = low.endsWith("'s")
+    ? low.slice(0, -2)
+    : low.endsWith("s")
+    ? low.slice(0, -1)
+    : "";
+  // "the other streamer's ex", "a streamer's gf": some streamer, not this one.
+  const someStreamer = possStem === "streamer" &&
+    NOT_THE_STREAMER.test(pieces[pieces.length - 1]?.w ?? "");
+  if (possStem && (aliases.has(possStem) || possStem === "streamer") && !someStreamer) {
+    if (possStem === "streamer") takeDeterminer(pieces);
+    push(r, "STREAMER", m);
+    // "lils was engaged once", "tobs is engaged": without an apostrophe and before a verb,
+    // the "s" is a nickname's, not a possessive.
+    const next = lowered[ti + 1] ?? "";
+    if (!low.endsWith("'s") && possStem !== "streamer" && NICKNAME_S_NEXT.test(next)) return true;
+    push(r, "'s", m);
+    return true;
+  }
+  // "maelle sort avec le streamer belge": once the streamer is named, "the streamer" after is
+  // another one.
+  const named = pieces.some((p) => p.w === "STREAMER" && p.raw.toLowerCase() !== "streamer");
+  if (low === "streamer" && !named) {
+    // "the streamer", "is streamer dating": the streamer; "a streamer", "my fav streamer": not.
+    const prev = pieces[pieces.length - 1]?.w ?? "";
+    if (takeDeterminer(pieces) || !NOT_THE_STREAMER.test(prev)) {
+      push(r, "STREAMER", m);
+      return true;
+    }
+  }
+  return false;
+}
+
+/** Mentions, "ex-", French "go", Spanish "a", foreign words, honorifics, French elisions. */
+function readSpecial(r: Reading, ti: number, low: string, mention: boolean): boolean {
+  const m = r.tokens[ti]!;
+  const { pieces, lang, lexicon, aliases } = r;
+  if (mention) {
+    push(r, "@" + low, m, true);
+    return true;
+  }
+  // "ex-wife", "ex-gf", "ex-fründin", "ex-namorada": a former partner.
+  if (
+    /^ex[-–]/.test(low) &&
+    EX_OF.has(REWRITE.get(low.slice(3)) ?? lexicon?.get(low.slice(3)) ?? low.slice(3))
+  ) {
+    push(r, "ex", m);
+    return true;
+  }
+  // "sa go", "la go de tom", "il a une go": French slang for a girlfriend, after a determiner.
+  if (
+    lang === "fr" && low === "go" &&
+    /^(?:his|your|my|a|the)$/.test(pieces[pieces.length - 1]?.w ?? "")
+  ) {
+    push(r, "gf", m);
+    return true;
+  }
+  // "dejó a luli por sol": the Spanish "a" before a person object.
+  if (lang === "es" && low === "a" && pieces[pieces.length - 1]?.w === "left") return true;
+  if (foreign(r, low, m)) return true;
+  // "kuya migs ... po", "priya di", "bhai": titles and particles of respect around a name.
+  if (HONORIFIC.test(low) || low === "di" && pieces[pieces.length - 1]?.w === "STREAMER") {
+    return true;
+  }
+  if (lang === "fr") {
+    // "t'es", "c'est", "qu'il", "d'ambre": the elided word, then the rest.
+    const apos = low.indexOf("'");
+    const el = apos > 0 ? ELISION.get(low.slice(0, apos)) : undefined;
+    if (el !== undefined) {
+      if (el !== "-") push(r, el, m);
+      const rest = low.slice(apos + 1);
+      if (aliases.has(rest) || aliases.has(fold(rest))) push(r, "STREAMER", m);
+      else if (!foreign(r, rest, m)) push(r, rest, m);
+      return true;
+    }
+  }
+  return false;
+}
+
+/** A word rewritten ("hes" -> "he is"), a contraction split, or the word as it is. */
+function readPlain(r: Reading, m: RegExpExecArray, low: string): void {
+  const rw = REWRITE.get(low);
+  if (rw !== undefined) {
+    for (const w of rw.split(" ")) push(r, w, m);
+    return;
+  }
+  const here = m;
+  const word = (w: string) => {
+    const parts = REWRITE.get(w);
+    if (parts === undefined) push(r, w, here);
+    else for (const x of parts.split(" ")) push(r, x, here);
+  };
+  if (low.endsWith("n't")) {
+    word(low.slice(0, -3));
+    push(r, "not", m);
+  } else if (low.endsWith("'s")) {
+    word(low.slice(0, -2));
+    push(r, "'s", m);
+  } else {
+    const apos = low.indexOf("'");
+    if (apos > 0) {
+      word(low.slice(0, apos));
+      const tail = CONTRACTION_TAIL[low.slice(apos)];
+      if (tail) push(r, tail, m);
+    } else {
+      push(r, low, m);
+    }
+  }
+}
+
+/** German: "aber" inside a clause, "der"/"die" as "he"/"she", "sein Freund" as a friend. */
+function germanSenses(pieces: Piece[]): void {
+  // "die story ist aber fake": "aber" inside a clause is "however", no clause boundary.
+  for (let k = pieces.length - 1; k > 0; k--) {
+    const prev = pieces[k - 1]!.w;
+    // ("ich will nicht lästern aber er hat ne freundin": before a subject it is "but".)
+    const subject = /^(?:he|she|i|you|it|they|we|STREAMER|the|that)$/.test(
+      pieces[k + 1]?.w ?? "",
+    );
+    if (
+      /^aber$/i.test(pieces[k]!.raw) && prev !== "," && prev !== "." && prev !== "?" && !subject
+    ) {
+      pieces.splice(k, 1);
+    }
+  }
+  // "der ist vergeben", "die hat safe nen freund": a demonstrative opening its clause is "he"/"she".
+  for (let k = 0; k + 1 < pieces.length; k++) {
+    const prev = pieces[k - 1]?.w;
+    if (
+      pieces[k]!.art && /^(?:der|die)$/i.test(pieces[k]!.raw) &&
+      /^(?:is|has|was|are)$/.test(pieces[k + 1]!.w) &&
+      (prev === undefined || prev === "," || prev === "." || prev === "?" || prev === "and")
+    ) {
+      const p = pieces[k]!;
+      pieces[k] = {
+        w: /^der$/i.test(p.raw) ? "he" : "she",
+        s: p.s,
+        e: p.e,
+        raw: p.raw,
+        mention: false,
+      };
+    }
+  }
+  for (let k = 1; k < pieces.length; k++) {
+    if (
+      /^freund/i.test(pieces[k]!.raw) &&
+      /^(?:sein|seinem|seinen|bester|besten|ein|einem)$/i.test(pieces[k - 1]!.raw)
+    ) {
+      pieces[k]!.w = /(?:en|e)$/i.test(pieces[k]!.raw) ? "friends" : "friend";
+    }
+    // "seid ihr zwei ein paar?": "ihr" after "seid" is "you".
+    if (/^ihr$/i.test(pieces[k]!.raw) && /^seid$/i.test(pieces[k - 1]!.raw)) {
+      pieces.splice(k, 1, { ...pieces[k]!, w: "you" }, { ...pieces[k]!, w: "guys" });
+    }
+  }
+}
+
+/** Sets aside the person addressed by a leading @mention; returns them, or null. */
+function setAsideAddressed(pieces: Piece[], lang: Lang): string | null {
   // A leading @mention (after "hey", "yo"...) addresses someone; unless it is the streamer
   // or the subject of the sentence ("@sara is dating..."), set it aside.
   let addressed: string | null = null;
@@ -398,7 +460,7 @@ export function canonicalize(text: string, ctx: SignalContext): Canon {
       }
     }
   }
-  return assemble(pieces, addressed, lang, null);
+  return addressed;
 }
 
 /** The canonical form of `pieces`: the text and each piece's offset in it. */

@@ -8,7 +8,7 @@ import type { Signal } from "../../schemas.ts";
 import { dislocated, GUARDS, type Match, readMatch, type Stop } from "./guards.ts";
 import { NAMING_RULES, type Rule } from "./rules.ts";
 import { phraseOf } from "./snippet.ts";
-import { checkTarget, type Run } from "./target.ts";
+import { checkTarget, type Run, type TargetCheck } from "./target.ts";
 import {
   askedWhoBefore,
   choiceBefore,
@@ -45,29 +45,64 @@ interface TargetRead {
 
 /** Reads the target slot of a match; a Stop when what sits there shows another sense. */
 function readTarget(m: Match): TargetRead | Stop {
-  const { canon, rule, rel, g, mid, before } = m;
+  const { canon, rule, rel } = m;
   if (m.partnerAddressed) {
     return { target: canon.addressed, more: [], note: "the person addressed is the partner" };
   }
   const tGroup = dislocated(m) ? undefined : m.gi.t ?? m.gi.t2;
-  if (!tGroup) {
-    if ((rel === "with" || rel === "w") && !/(?:^| )who(?= |$)/.test(before)) {
-      return { guard: "other-sense", why: `"with" names nobody` };
-    }
-    const past = rel === "broke up" || rel === "split up" || rel === "divorced";
-    // "are they together?" asks about the streamer and the one chat talks about.
-    const asks = rule.name === "they-pair" && m.isQuestion;
-    if (
-      m.s === "they" && rule.name !== "has-partner" && rule.name !== "together-after" && !past &&
-      !asks
-    ) {
-      return {
-        guard: "plural",
-        why: `"they" without a named partner likely means two other people`,
-      };
-    }
-    return { target: null, more: [], note: "" };
+  if (!tGroup) return withoutSlot(m);
+  const early = slotGuards(m, tGroup);
+  if (early !== null) return early;
+  const k = slotPiece(m, tGroup);
+  const word = canon.pieces[k]!.w;
+  const unchecked = beforeCheck(m, k, word);
+  if (unchecked !== null) return unchecked;
+  const tc = checkTarget(m.run, k);
+  if (tc.kind === "block") return { guard: tc.guard, why: tc.why };
+  const shape = wordGuards(m, k, word, tc) ??
+    (rule.name === "partner-name" ? partnerNameGuard(m, k, word) : null) ??
+    seeingGuard(m, k, word, tc);
+  if (shape !== null) return shape;
+  const named = nameOf(m, k, word, tc);
+  if ("guard" in named) return named;
+  const { target, note } = named;
+  // "dumped the spike", "dumped that route": without a name, "dumped" drops a thing.
+  if (rel === "dumped" && target === null) {
+    return { guard: "other-sense", why: `"dumped ${word}" drops a thing, not a partner` };
   }
+  // "is sara with him": the name comes first; the guard on what follows "him" has run.
+  if (rule.name === "reverse-dating") return { target, more: [], note };
+  const company = companyGuard(m, k, word, target);
+  if (company !== null) return company;
+  // "c'est hélène sa fiancée ou c'est chloé": after "X is his gf" the list goes on after "gf".
+  const from = rule.name === "name-partner" ? m.last : k;
+  return { target, more: target === null ? [] : moreNames(m, from), note };
+}
+
+/** The match has no target slot: "is he dating?", "they broke up". */
+function withoutSlot(m: Match): TargetRead | Stop {
+  const { rule, rel, before } = m;
+  if ((rel === "with" || rel === "w") && !/(?:^| )who(?= |$)/.test(before)) {
+    return { guard: "other-sense", why: `"with" names nobody` };
+  }
+  const past = rel === "broke up" || rel === "split up" || rel === "divorced";
+  // "are they together?" asks about the streamer and the one chat talks about.
+  const asks = rule.name === "they-pair" && m.isQuestion;
+  if (
+    m.s === "they" && rule.name !== "has-partner" && rule.name !== "together-after" && !past &&
+    !asks
+  ) {
+    return {
+      guard: "plural",
+      why: `"they" without a named partner likely means two other people`,
+    };
+  }
+  return { target: null, more: [], note: "" };
+}
+
+/** Before the slot is read: asked "who", a correction, an idiom, an event. */
+function slotGuards(m: Match, tGroup: readonly [number, number]): TargetRead | Stop | null {
+  const { canon, rule, rel, before } = m;
   // "who is he with now?": asks, and names nobody.
   if ((rel === "with" || rel === "w") && /(?:^| )who(?= |$)/.test(before)) {
     return { target: null, more: [], note: "asks who" };
@@ -97,6 +132,12 @@ function readTarget(m: Match): TargetRead | Stop {
   if (/^(?:who|whom)$/.test(canon.pieces[pieceAt(canon, tGroup[0])]!.w)) {
     return { target: null, more: [], note: "asks who" };
   }
+  return null;
+}
+
+/** The piece of the target slot, past an article before a name. */
+function slotPiece(m: Match, tGroup: readonly [number, number]): number {
+  const { canon, rule, rel } = m;
   let k = pieceAt(canon, tGroup[0]);
   // "namora a larissa", "hat er die kathi geheiratet": an article before a name.
   // Portuguese and German put articles before names; in Spanish and French "con la X", "avec
@@ -116,7 +157,12 @@ function readTarget(m: Match): TargetRead | Stop {
       CLIPPED_NAME.test(named!) && /^(?:\?|\.|,|or|and|)$/.test(afterName) &&
         !NON_PERSON.has(named!))
   ) k++;
-  const word = canon.pieces[k]!.w;
+  return k;
+}
+
+/** What the word in the slot shows before it is checked as a name: laughter, a role, a thing. */
+function beforeCheck(m: Match, k: number, word: string): TargetRead | Stop | null {
+  const { canon, rule, rel, g } = m;
   // "shes married lol", "hes married chat, ring is right there": laughter or chat called, after
   // "married" with no "to", names no one.
   if (
@@ -137,8 +183,12 @@ function readTarget(m: Match): TargetRead | Stop {
   ) {
     return { guard: "other-sense", why: `"married to ${word} ..." is not a person` };
   }
-  const tc = checkTarget(m.run, k);
-  if (tc.kind === "block") return { guard: tc.guard, why: tc.why };
+  return null;
+}
+
+/** What the checked word shows: a subject put last, a thing or a group, a place, a number. */
+function wordGuards(m: Match, k: number, word: string, tc: TargetCheck): Stop | TargetRead | null {
+  const { canon, rule, rel, g, mid } = m;
   // "esta casado pablo?": after "is married" with no "to", a name is the subject put last.
   if (
     tc.kind === "name" && rule.name === "married" && (rel === "married" || rel === "engaged") &&
@@ -169,41 +219,51 @@ function readTarget(m: Match): TargetRead | Stop {
   ) {
     return { guard: "other-sense", why: `"${rel} ${word}" is about a number, not a person` };
   }
-  if (rule.name === "partner-name") {
-    if (word.length > 5 && word.endsWith("ing")) {
-      return { guard: "not-a-name", why: `"${g.rel} is ${word}": "${word}" is what they do` };
-    }
-    const linked = canon.pieces[k - 1]?.w !== g.rel;
-    if (
-      !linked &&
-      (COMMON_VERB.has(word) || /(?:^| )(?:does|do|did|can|will|would|has)$/.test(before))
-    ) {
-      return {
-        guard: "not-a-name",
-        why: `"${g.p} ${g.rel} ${word}": "${word}" is what they do, not a name`,
-      };
-    }
-    // "his wife sara is so sweet", "her bf max ?": a name in apposition closes its phrase or
-    // carries the verb; "her husband moderates here", "his gf left him" do not.
-    const next = canon.pieces[k + 1]?.w;
-    if (
-      !linked && next !== undefined && !APPOSITION_NEXT.test(next) && verbLike(word) &&
-      !verbLike(next)
-    ) {
-      return {
-        guard: "not-a-name",
-        why: `"${g.p} ${g.rel} ${word} ${next}": "${word}" reads as what they do, not a name`,
-      };
-    }
-    // "a ex namorada dele apareceu na live", "su ex novia apareció": a past tense, no name.
-    if (!linked && /^\p{L}{4,}(?:eu|ou|iu|ió|ó)$/u.test(word)) {
-      return { guard: "not-a-name", why: `"${word}" reads as a verb in the past, not a name` };
-    }
-    // "his missus is deadly at mario kart", "sa femme est sur son insta": a place or a manner.
-    if (linked && next !== undefined && /^(?:at|sur|so|too|af|asf|on|such)$/.test(next)) {
-      return { guard: "not-a-name", why: `"is ${word} ${next}": "${word}" is no name` };
-    }
+  return null;
+}
+
+/** "his gf NAME": whether NAME is a name or what the partner does. */
+function partnerNameGuard(m: Match, k: number, word: string): Stop | null {
+  const { canon, g, before } = m;
+  if (word.length > 5 && word.endsWith("ing")) {
+    return { guard: "not-a-name", why: `"${g.rel} is ${word}": "${word}" is what they do` };
   }
+  const linked = canon.pieces[k - 1]?.w !== g.rel;
+  if (
+    !linked &&
+    (COMMON_VERB.has(word) || /(?:^| )(?:does|do|did|can|will|would|has)$/.test(before))
+  ) {
+    return {
+      guard: "not-a-name",
+      why: `"${g.p} ${g.rel} ${word}": "${word}" is what they do, not a name`,
+    };
+  }
+  // "his wife sara is so sweet", "her bf max ?": a name in apposition closes its phrase or
+  // carries the verb; "her husband moderates here", "his gf left him" do not.
+  const next = canon.pieces[k + 1]?.w;
+  if (
+    !linked && next !== undefined && !APPOSITION_NEXT.test(next) && verbLike(word) &&
+    !verbLike(next)
+  ) {
+    return {
+      guard: "not-a-name",
+      why: `"${g.p} ${g.rel} ${word} ${next}": "${word}" reads as what they do, not a name`,
+    };
+  }
+  // "a ex namorada dele apareceu na live", "su ex novia apareció": a past tense, no name.
+  if (!linked && /^\p{L}{4,}(?:eu|ou|iu|ió|ó)$/u.test(word)) {
+    return { guard: "not-a-name", why: `"${word}" reads as a verb in the past, not a name` };
+  }
+  // "his missus is deadly at mario kart", "sa femme est sur son insta": a place or a manner.
+  if (linked && next !== undefined && /^(?:at|sur|so|too|af|asf|on|such)$/.test(next)) {
+    return { guard: "not-a-name", why: `"is ${word} ${next}": "${word}" is no name` };
+  }
+  return null;
+}
+
+/** "seeing X": dating only when X is a person. */
+function seeingGuard(m: Match, k: number, word: string, tc: TargetCheck): Stop | null {
+  const { canon, rel } = m;
   if (rel === "seeing" && tc.kind === "none") {
     const noun = canon.pieces[k + 1]?.w ?? "";
     const ok = SEEING_OK.has(word) &&
@@ -214,6 +274,17 @@ function readTarget(m: Match): TargetRead | Stop {
       return { guard: "other-sense", why: `"seeing ${word}" is looking or visiting, not dating` };
     }
   }
+  return null;
+}
+
+/** The name in the slot (with a second name), or why there is none. */
+function nameOf(
+  m: Match,
+  k: number,
+  word: string,
+  tc: TargetCheck,
+): { target: string | null; note: string } | Stop {
+  const { canon, rule, rel, g } = m;
   let target: string | null = null;
   let note = "";
   if (tc.kind === "name") {
@@ -241,13 +312,18 @@ function readTarget(m: Match): TargetRead | Stop {
       NO_TARGET.has(word.replace(/^@/, ""));
     if (NAMING_RULES.has(rule.name) && !pronounOk) return { guard: "no-name", why: tc.why };
   }
-  // "dumped the spike", "dumped that route": without a name, "dumped" drops a thing.
-  if (rel === "dumped" && target === null) {
-    return { guard: "other-sense", why: `"dumped ${word}" drops a thing, not a partner` };
-  }
+  return { target, note };
+}
+
+/** After "with X": an activity, or company rather than a partner. */
+function companyGuard(
+  m: Match,
+  k: number,
+  word: string,
+  target: string | null,
+): TargetRead | Stop | null {
+  const { canon, rel, mid, before } = m;
   const after = canon.pieces[k + 1]?.w ?? "";
-  // "is sara with him": the name comes first; the guard on what follows "him" has run.
-  if (rule.name === "reverse-dating") return { target, more: [], note };
   // ("cortó con nico en navidad": a break-up has a time and a place, not an activity.)
   if (
     rel.endsWith("with") && !/^(?:broke up|split|split up) with$/.test(rel) &&
@@ -256,47 +332,44 @@ function readTarget(m: Match): TargetRead | Stop {
   ) {
     return { guard: "other-sense", why: `"${rel} ${word} ${after}" is an activity` };
   }
-  if (rel === "with" || rel === "w" || rel === "seeing") {
-    // "volvió con la ex?", "is he back with his ex": a partner, unnamed.
-    if (target === null && /^(?:the|his|her)$/.test(word) && canon.pieces[k + 1]?.w === "ex") {
-      return { target: null, more: [], note: `"with ${word} ex": a former partner, unnamed` };
-    }
-    // "still with her man", "is she still with the canadian guy": a partner, unnamed.
-    if (target === null && /(?:^| )(?:still|back)(?= |$)/.test(mid)) {
-      const n1 = canon.pieces[k + 1]?.w ?? "";
-      const n2 = canon.pieces[k + 2]?.w ?? "";
-      if (
-        /^(?:his|her)$/.test(word) && UNNAMED_PARTNER.has(n1) ||
-        /^(?:the|that)$/.test(word) && (PERSON_NOUN.has(n1) || PERSON_NOUN.has(n2))
-      ) return { target: null, more: [], note: `"with ${word} ${n1}": a partner, unnamed` };
-    }
-    if (
-      target === null && rel !== "seeing" && !/(?:^| )who(?= |$)/.test(before) &&
-      // "ist mit dem typen aus hamburg zusammen": "together" closes it, a partner unnamed.
-      !togetherLater(canon, k)
-    ) {
-      return { guard: "other-sense", why: `"with ${word}" is company, not a partner` };
-    }
-    if (ACTIVITY_NEXT.has(after) && !(after === "irl" && rel !== "seeing")) {
-      return { guard: "other-sense", why: `"${rel} ${word} ${after}" is an activity` };
-    }
-    // "she's with renée the pastry chef", "he's with zoë from the english branch": being with
-    // a named person is a partner unless an activity or a place follows.
-    const being = target !== null && /(?:^| )(?:is|are|was|were|'s|been)(?= |$)/.test(mid) &&
-      !COMPANY_NEXT.test(after);
-    if (
-      rel !== "seeing" && !/(?:^| )(?:still|back|now|currently)(?= |$)/.test(mid) && after &&
-      !WITH_NEXT.test(after) && !togetherLater(canon, k) && !being
-    ) {
-      return {
-        guard: "other-sense",
-        why: `"with ${word} ${after}" reads as company, not a partner`,
-      };
-    }
+  if (rel !== "with" && rel !== "w" && rel !== "seeing") return null;
+  // "volvió con la ex?", "is he back with his ex": a partner, unnamed.
+  if (target === null && /^(?:the|his|her)$/.test(word) && canon.pieces[k + 1]?.w === "ex") {
+    return { target: null, more: [], note: `"with ${word} ex": a former partner, unnamed` };
   }
-  // "c'est hélène sa fiancée ou c'est chloé": after "X is his gf" the list goes on after "gf".
-  const from = rule.name === "name-partner" ? m.last : k;
-  return { target, more: target === null ? [] : moreNames(m, from), note };
+  // "still with her man", "is she still with the canadian guy": a partner, unnamed.
+  if (target === null && /(?:^| )(?:still|back)(?= |$)/.test(mid)) {
+    const n1 = canon.pieces[k + 1]?.w ?? "";
+    const n2 = canon.pieces[k + 2]?.w ?? "";
+    if (
+      /^(?:his|her)$/.test(word) && UNNAMED_PARTNER.has(n1) ||
+      /^(?:the|that)$/.test(word) && (PERSON_NOUN.has(n1) || PERSON_NOUN.has(n2))
+    ) return { target: null, more: [], note: `"with ${word} ${n1}": a partner, unnamed` };
+  }
+  if (
+    target === null && rel !== "seeing" && !/(?:^| )who(?= |$)/.test(before) &&
+    // "ist mit dem typen aus hamburg zusammen": "together" closes it, a partner unnamed.
+    !togetherLater(canon, k)
+  ) {
+    return { guard: "other-sense", why: `"with ${word}" is company, not a partner` };
+  }
+  if (ACTIVITY_NEXT.has(after) && !(after === "irl" && rel !== "seeing")) {
+    return { guard: "other-sense", why: `"${rel} ${word} ${after}" is an activity` };
+  }
+  // "she's with renée the pastry chef", "he's with zoë from the english branch": being with
+  // a named person is a partner unless an activity or a place follows.
+  const being = target !== null && /(?:^| )(?:is|are|was|were|'s|been)(?= |$)/.test(mid) &&
+    !COMPANY_NEXT.test(after);
+  if (
+    rel !== "seeing" && !/(?:^| )(?:still|back|now|currently)(?= |$)/.test(mid) && after &&
+    !WITH_NEXT.test(after) && !togetherLater(canon, k) && !being
+  ) {
+    return {
+      guard: "other-sense",
+      why: `"with ${word} ${after}" reads as company, not a partner`,
+    };
+  }
+  return null;
 }
 
 /** After "with X", these keep X a partner: "is he with jana together?", "with sara now". */
@@ -387,6 +460,17 @@ export function evaluate(rule: Rule, re: RegExpExecArray, run: Run): Outcome {
       return { ok: false, guard: "other-sense", why: `"for ${w2}" names no one chosen instead` };
     }
   }
+  if (t.target === null) nameOffered(m, t);
+  const { g } = m;
+  if (g.mod && /^(?:future|former|old|dream)$/.test(g.mod)) {
+    return { ok: false, guard: "other-sense", why: `"${g.mod}" ${g.rel} is not a current partner` };
+  }
+  return { ok: true, at: m.first, note: t.note, signals: signalsOf(m, t) };
+}
+
+/** A name offered elsewhere in the message when the slot named nobody. */
+function nameOffered(m: Match, t: TargetRead): void {
+  const run = m.run;
   // "he has a gf, her name is kayla", "hat ne freundin, sie heißt lara": named in a clause after.
   // "who is hope? his gf?", "whos june, is that her gf?": the name asked about before.
   if (t.target === null && m.isQuestion) {
@@ -415,10 +499,11 @@ export function evaluate(rule: Rule, re: RegExpExecArray, run: Run): Outcome {
       t.note = `named in a later clause: "${later.phrase}"`;
     }
   }
-  const { g, rel } = m;
-  if (g.mod && /^(?:future|former|old|dream)$/.test(g.mod)) {
-    return { ok: false, guard: "other-sense", why: `"${g.mod}" ${g.rel} is not a current partner` };
-  }
+}
+
+/** The signals of a match that passed, one per name. */
+function signalsOf(m: Match, t: TargetRead): Signal[] {
+  const { run, rule, rel } = m;
   let confidence = rule.base * (SUBJECT_WEIGHT[m.s] ?? 0.9);
   if (rel === "with" || rel === "w") confidence *= 0.8;
   let from = Infinity;
@@ -441,5 +526,5 @@ export function evaluate(rule: Rule, re: RegExpExecArray, run: Run): Outcome {
   });
   const signals = [signal(t.target)];
   for (const name of t.more) if (name !== t.target) signals.push(signal(name));
-  return { ok: true, at: m.first, note: t.note, signals };
+  return signals;
 }

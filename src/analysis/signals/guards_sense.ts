@@ -44,7 +44,11 @@ function fictionOffered(m: Match, f: string): boolean {
 }
 
 /** "carbon dating", "dating sim", "married to the grind", "engaged in a fight"... */
-export const otherSense: Guard = (m: Match): Stop | null => {
+export const otherSense: Guard = (m: Match): Stop | null =>
+  wordSense(m) ?? partnerSense(m) ?? statusSense(m);
+
+/** Dating, wedding, proposal and ex words in another sense ("dating back", "married to it"). */
+function wordSense(m: Match): Stop | null {
   const { rel, afterRel, canon, g } = m;
   // "jeva es como dicen...": a bare partner word as the subject is chat English.
   if (m.rule.name === "partner-subject" && canon.lang !== "en") {
@@ -86,6 +90,12 @@ export const otherSense: Guard = (m: Match): Stop | null => {
   if (rel === "ex" && EX_WHAT.has(afterRel)) {
     return stop("other-sense", `"ex ${afterRel}" is a former ${afterRel}, not a partner`);
   }
+  return null;
+}
+
+/** "partner" in a game, a business, Twitch's program. */
+function partnerSense(m: Match): Stop | null {
+  const { afterRel, canon, g } = m;
   if (g.rel === "partner" || g.p === "partner") {
     const x = WITH_ACTIVITY.exec(m.whole);
     if (x) return stop("other-sense", `"${x[0].trim()}": a partner in a game`);
@@ -109,6 +119,12 @@ export const otherSense: Guard = (m: Match): Stop | null => {
       return stop("other-sense", `"${pre} partner" is Twitch's partner program`);
     }
   }
+  return null;
+}
+
+/** Proposals of things, break-ups of teams, a status followed by chat, together in a game. */
+function statusSense(m: Match): Stop | null {
+  const { rel, afterRel, canon, g } = m;
   if (rel.startsWith("propos") && afterRel && g.prep !== "to" && !NO_TARGET_END.has(afterRel)) {
     return stop("other-sense", `"${rel} ${afterRel}" proposes something else`);
   }
@@ -142,7 +158,7 @@ export const otherSense: Guard = (m: Match): Stop | null => {
     if (x) return stop("other-sense", `"${x[0].trim()}": together in a game`);
   }
   return null;
-};
+}
 
 /** What follows "partner" when it is Twitch's program ("partner checkmark"). */
 const PARTNER_THING = new Set(

@@ -1,6 +1,7 @@
 /**
  * The second opinion of the relationship-signal analyzer: two logistic regressions over hashed
- * character n-grams (3 to 5 characters of the lowercased text), one for "asks about the
+ * character n-grams (3 to 5 characters of the lowercased text) and the canonical text's word
+ * unigrams and bigrams, one for "asks about the
  * streamer's relationship" and one for "states it". Trained on the labelled sets by
  * `scripts/train_signals_ngram.ts` ({@link train}); the weights ship in `ngram_weights.json`
  * (int8, base64, about 90 KB), read at run time with no download.
@@ -17,10 +18,15 @@ export const BUCKETS = 1 << 15;
 /** The n-gram lengths. */
 export const NS = [3, 4, 5] as const;
 
-/** The features of a text: bucket indices (with repeats), from its lowercased form. */
-export function features(text: string): number[] {
+/**
+ * The features of a text: bucket indices (with repeats) of the character 3- to 5-grams of its
+ * lowercased form and, when given, of the word unigrams and bigrams of its canonical form
+ * (`canonical_form.ts`: the languages' words unified, the streamer as `STREAMER`).
+ */
+export function features(text: string, canonical?: string): number[] {
   const t = ` ${text.toLowerCase().replace(/\s+/g, " ").trim()} `;
   const out: number[] = [];
+  if (canonical !== undefined) wordFeatures(canonical, out);
   for (const n of NS) {
     for (let i = 0; i + n <= t.length; i++) {
       // FNV-1a over the n UTF-16 code units.
@@ -30,6 +36,21 @@ export function features(text: string): number[] {
     }
   }
   return out;
+}
+
+/** Word unigrams and bigrams of the canonical text (languages unified), hashed. */
+function wordFeatures(canonical: string, out: number[]): void {
+  const ws = canonical.split(" ");
+  for (let i = 0; i < ws.length; i++) {
+    out.push(hashString(`w ${ws[i]}`), hashString(`b ${ws[i - 1] ?? "^"} ${ws[i]}`));
+  }
+  out.push(hashString(`b ${ws[ws.length - 1]} $`));
+}
+
+function hashString(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return (h >>> 0) & (BUCKETS - 1);
 }
 
 /** One logistic regression: weights per bucket and a bias. */
@@ -75,11 +96,26 @@ export function unpack(p: PackedLogistic): Logistic {
   return { w, bias: p.bias };
 }
 
-/** Both models, and the probability above which each one speaks. */
+/**
+ * The learned target tagger (`target_tagger.ts`) and its cuts: a candidate at or above
+ * `add` is named as a partner the rules missed; a target the rules named whose probability is
+ * under `drop` is taken back. Where no rule fired, a candidate is added only when the n-gram
+ * model finds the message asks or states at least at `alone`; a signal whose target was taken
+ * back goes too when the n-gram model finds the message neither asks nor states at `alone`.
+ */
+export interface TaggerOpinion {
+  model: Logistic;
+  add: number;
+  drop: number;
+  alone: number;
+}
+
+/** Both models, and the probability above which each one speaks; the tagger when given. */
 export interface SecondOpinion {
   asked: Logistic;
   claim: Logistic;
   threshold: number;
+  targets?: TaggerOpinion;
 }
 
 /** Training options; see {@link train}. */
@@ -92,6 +128,8 @@ export interface TrainOptions {
   rate?: number;
   /** Seed of the example order (default 7). */
   seed?: number;
+  /** The number of weights (default {@link BUCKETS}). */
+  buckets?: number;
 }
 
 /**
@@ -117,7 +155,7 @@ export function train(
   const { epochs = 12, l2 = 1e-4, rate = 0.05 } = options;
   let seed = options.seed ?? 7;
   const rnd = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-  const m: Logistic = { w: new Float32Array(BUCKETS), bias: 0 };
+  const m: Logistic = { w: new Float32Array(options.buckets ?? BUCKETS), bias: 0 };
   for (let epoch = 0; epoch < epochs; epoch++) {
     const r = rate / (1 + epoch);
     const order = examples.map((_, i) => i).sort(() => rnd() - 0.5);
@@ -132,8 +170,8 @@ export function train(
 }
 
 /**
- * Both probabilities of `text`: that it asks about the streamer's relationship, and that it
- * states one.
+ * Both probabilities of `text` (with its canonical form when known): that it asks about the
+ * streamer's relationship, and that it states one.
  *
  * @example
  * ```ts
@@ -143,8 +181,12 @@ export function train(
  * assert.deepEqual(scores({ asked: zero, claim: zero, threshold: 0.9 }, "gg"), { asked: 0.5, claim: 0.5 });
  * ```
  */
-export function scores(model: SecondOpinion, text: string): { asked: number; claim: number } {
-  const f = features(text);
+export function scores(
+  model: SecondOpinion,
+  text: string,
+  canonical?: string,
+): { asked: number; claim: number } {
+  const f = features(text, canonical);
   return { asked: probability(model.asked, f), claim: probability(model.claim, f) };
 }
 

@@ -36,6 +36,25 @@ export function aliasesFor(ctx: SignalContext): Aliases {
   const cached = aliasCache.get(key);
   if (cached) return cached;
   const login = ctx.channel.toLowerCase().replace(/^[#@]/, "");
+  const isAlias = aliasTest(login, exactAliases(login, ctx));
+  const memo = new Map<string, boolean>();
+  const aliases: Aliases = {
+    has: (w) => {
+      let v = memo.get(w);
+      if (v === undefined) {
+        v = isAlias(w);
+        if (memo.size < 4096) memo.set(w, v);
+      }
+      return v;
+    },
+  };
+  if (aliasCache.size > 256) aliasCache.clear();
+  aliasCache.set(key, aliases);
+  return aliases;
+}
+
+/** The names that are the streamer as they stand: the login, its parts, the names given. */
+function exactAliases(login: string, ctx: SignalContext): Set<string> {
   const exact = new Set<string>();
   if (login) exact.add(login);
   for (const part of login.split(/[_\d]+/)) {
@@ -57,18 +76,12 @@ export function aliasesFor(ctx: SignalContext): Aliases {
     const n = name.toLowerCase().replace(/^@/, "").trim();
     if (n && !n.includes(" ")) exact.add(n);
   }
+  return exact;
+}
+
+/** Whether a word is the streamer: one of `exact`, or a shortening or a form of the login. */
+function aliasTest(login: string, exact: ReadonlySet<string>): (w: string) => boolean {
   const compact = login.replace(/[_\d]+/g, "");
-  const memo = new Map<string, boolean>();
-  const aliases: Aliases = {
-    has: (w) => {
-      let v = memo.get(w);
-      if (v === undefined) {
-        v = isAlias(w);
-        if (memo.size < 4096) memo.set(w, v);
-      }
-      return v;
-    },
-  };
   // A bare prefix or suffix of a one-word login ("toast" for bigtoast) counts too.
   // So does a prefix or suffix of one part of it ("fang" for nightfang_tv, "rex" for rexx_valo)
   // of at least 4 letters, or 3 letters when that is most of the part.
@@ -104,9 +117,7 @@ export function aliasesFor(ctx: SignalContext): Aliases {
     /^([a-z]{2})\1$/.test(w) && startsPart(w.slice(0, 2)) && !EMOTES.has(w);
   const startsPart = (stem: string) =>
     !COMMON.has(stem) && parts.some((p) => p.length >= stem.length + 2 && p.startsWith(stem));
-  if (aliasCache.size > 256) aliasCache.clear();
-  aliasCache.set(key, aliases);
-  return aliases;
+  return isAlias;
 }
 
 /** Titles and articles chat logins glue before a name ("dj", "mr", "el", "la", "its"). */

@@ -16,6 +16,8 @@ export interface Run {
   emotes: ReadonlySet<string>;
   /** Message-wide guards, computed on first use: the matched words, or null. */
   wide: { denial: string | null; fiction: string | null; ad: string | null } | undefined;
+  /** The channel login, lowercased, when known (the target tagger reads words of it). */
+  login?: string;
 }
 
 /** What the word in a target slot is. */
@@ -55,24 +57,7 @@ export function checkTarget(run: Run, k: number): TargetCheck {
     return { kind: "none", why: `"${word}'s ..." names someone else's person` };
   }
   if (word === "a" || word === "some" || word === "that" || word === "this") {
-    // "a girl named sara", "that sara girl"
-    const n1 = canon.pieces[k + 1]?.w;
-    const n2 = canon.pieces[k + 2]?.w;
-    const n3 = canon.pieces[k + 3];
-    // ... "a runner named kat": a noun of whatever kind before "named".
-    if (
-      n1 && (PERSON_NOUN.has(n1) || /^\p{L}{3,}$/u.test(n1) && !NO_TARGET.has(n1)) &&
-      (n2 === "named" || n2 === "called") &&
-      n3
-    ) {
-      const sub = checkTarget(run, k + 3);
-      if (sub.kind === "name") return sub;
-    }
-    if (n1 && n2 && PERSON_NOUN.has(n2) && (word === "that" || word === "this")) {
-      const sub = checkTarget(run, k + 1);
-      if (sub.kind === "name") return sub;
-    }
-    return { kind: "none", why: `"${word} ..." is not a name` };
+    return namedAfterDeterminer(run, k, word);
   }
   // "anda distraído", "tá cansado": a participle after the verb, which then meant "is".
   if (
@@ -97,6 +82,28 @@ export function checkTarget(run: Run, k: number): TargetCheck {
     }
   }
   return { kind: "name", name: word };
+}
+
+/** "a girl named sara", "that sara girl": the name after a determiner, or none. */
+function namedAfterDeterminer(run: Run, k: number, word: string): TargetCheck {
+  const pieces = run.canon.pieces;
+  const n1 = pieces[k + 1]?.w;
+  const n2 = pieces[k + 2]?.w;
+  const n3 = pieces[k + 3];
+  // ... "a runner named kat": a noun of whatever kind before "named".
+  if (
+    n1 && (PERSON_NOUN.has(n1) || /^\p{L}{3,}$/u.test(n1) && !NO_TARGET.has(n1)) &&
+    (n2 === "named" || n2 === "called") &&
+    n3
+  ) {
+    const sub = checkTarget(run, k + 3);
+    if (sub.kind === "name") return sub;
+  }
+  if (n1 && n2 && PERSON_NOUN.has(n2) && (word === "that" || word === "this")) {
+    const sub = checkTarget(run, k + 1);
+    if (sub.kind === "name") return sub;
+  }
+  return { kind: "none", why: `"${word} ..." is not a name` };
 }
 
 /** Laughter in chat: "kkkk", "jajaja", "mdrr", "hahaha", "xddd". */

@@ -270,91 +270,21 @@ export class JsonlLog<T> {
     try {
       return await this.withLock(async () => {
         await this.#catchUp(repairs);
-        const written: T[] = [];
-        // The new lines, encoded as they are accepted, and where each ends (after its newline).
-        const out = new JsonBytes(this.#scratch ?? new Uint8Array(SCRATCH_BYTES));
-        this.#scratch = null;
-        const ends: number[] = [];
-        const serialize = this.#options.serialize;
-        // Each id is hashed once, into prints[2k], prints[2k + 1] for the k-th record written:
-        // to test the table now, and to enter it after the write.
-        const prints = new Int32Array(records.length * 2);
-        // The batch's own ids by fingerprint (open addressing; a slot holds 1 + the index of
-        // the written record), to drop a repeat within the batch: a Set of the id strings
-        // cost several times the fingerprints, which are computed anyway.
-        const ids: string[] = [];
-        const mask = (1 << Math.ceil(Math.log2(Math.max(16, records.length * 2)))) - 1;
-        const slots = new Int32Array(mask + 1);
-        let duplicates = 0;
-        let reader: Deno.FsFile | null = null;
+        const batch = await this.#encodeNew(records);
+        const buffer = batch.out.buffer;
         try {
-          next: for (const r of records) {
-            const id = this.#options.idOf(r);
-            const k = written.length;
-            fingerprintInto(id, prints, 2 * k);
-            const h = prints[2 * k]!, l = prints[2 * k + 1]!;
-            let slot = h & mask;
-            for (let j = slots[slot]!; j !== 0; j = slots[slot]!) {
-              if (prints[2 * j - 2] === h && prints[2 * j - 1] === l && ids[j - 1] === id) {
-                duplicates++;
-                continue next;
-              }
-              slot = (slot + 1) & mask;
-            }
-            if (this.#recent.mayHavePrint(h, l) || this.#runs.mayHave(h, l)) {
-              reader ??= await Deno.open(this.path, { read: true });
-              if (this.#confirm(id, [h, l], reader)) {
-                duplicates++;
-                continue;
-              }
-            }
-            ids.push(id);
-            written.push(r);
-            slots[slot] = written.length;
-            if (serialize) out.text(serialize(r));
-            else out.value(r);
-            out.byte(10);
-            ends.push(out.length);
-          }
+          if (batch.written.length > 0) await this.#writeDurable(batch);
         } finally {
-          reader?.close();
-        }
-        const buffer = out.buffer;
-        if (written.length === 0) {
-          if (buffer.length <= MAX_SCRATCH_BYTES) this.#scratch = buffer;
-          return { written, duplicates, repairs };
-        }
-        const bytes = out.bytes;
-        const f = Deno.openSync(this.path, { append: true, create: true });
-        try {
-          let off = 0;
-          while (off < bytes.length) off += await f.write(bytes.subarray(off));
-          await f.syncData();
-          const st = f.statSync();
-          // Offsets of the new lines: the file ended at #offset before this write (we hold
-          // the lock and caught up), and each line starts where the one before it ended.
-          const base = this.#offset;
-          for (let i = 0; i < written.length; i++) {
-            this.#recent.addPrint(
-              prints[2 * i]!,
-              prints[2 * i + 1]!,
-              base + (i === 0 ? 0 : ends[i - 1]!),
-            );
-          }
-          this.#ino = st.ino;
-          this.#offset = st.size;
-        } finally {
-          f.close();
           if (buffer.length <= MAX_SCRATCH_BYTES) this.#scratch = buffer;
         }
-        if (this.#recent.size >= this.#window) {
+        if (batch.written.length > 0 && this.#recent.size >= this.#window) {
           try {
             this.#spill(this.#offset, this.#ino);
           } catch {
             // The batch is durable; the ids stay in memory and the next append tries again.
           }
         }
-        return { written, duplicates, repairs };
+        return { written: batch.written, duplicates: batch.duplicates, repairs };
       });
     } catch (e) {
       if (e instanceof StoreError) throw e;
@@ -363,4 +293,107 @@ export class JsonlLog<T> {
       });
     }
   }
+
+  /**
+   * The records of `records` whose id is neither in the log nor earlier in the batch, encoded
+   * as lines as they are accepted. Call only under the lock, caught up.
+   */
+  async #encodeNew(records: readonly T[]): Promise<NewLines<T>> {
+    const batch: NewLines<T> = {
+      written: [],
+      duplicates: 0,
+      out: new JsonBytes(this.#scratch ?? new Uint8Array(SCRATCH_BYTES)),
+      ends: [],
+      // Each id is hashed once, into prints[2k], prints[2k + 1] for the k-th record written:
+      // to test the table now, and to enter it after the write.
+      prints: new Int32Array(records.length * 2),
+    };
+    this.#scratch = null;
+    const { written, out, ends, prints } = batch;
+    const serialize = this.#options.serialize;
+    // The batch's own ids by fingerprint (open addressing; a slot holds 1 + the index of the
+    // written record), to drop a repeat within the batch: a Set of the id strings cost several
+    // times the fingerprints, which are computed anyway.
+    const ids: string[] = [];
+    const mask = (1 << Math.ceil(Math.log2(Math.max(16, records.length * 2)))) - 1;
+    const slots = new Int32Array(mask + 1);
+    let reader: Deno.FsFile | null = null;
+    try {
+      next: for (const r of records) {
+        const id = this.#options.idOf(r);
+        const k = written.length;
+        fingerprintInto(id, prints, 2 * k);
+        const h = prints[2 * k]!, l = prints[2 * k + 1]!;
+        let slot = h & mask;
+        for (let j = slots[slot]!; j !== 0; j = slots[slot]!) {
+          if (prints[2 * j - 2] === h && prints[2 * j - 1] === l && ids[j - 1] === id) {
+            batch.duplicates++;
+            continue next;
+          }
+          slot = (slot + 1) & mask;
+        }
+        if (this.#recent.mayHavePrint(h, l) || this.#runs.mayHave(h, l)) {
+          reader ??= await Deno.open(this.path, { read: true });
+          if (this.#confirm(id, [h, l], reader)) {
+            batch.duplicates++;
+            continue;
+          }
+        }
+        ids.push(id);
+        written.push(r);
+        slots[slot] = written.length;
+        if (serialize) out.text(serialize(r));
+        else out.value(r);
+        out.byte(10);
+        ends.push(out.length);
+      }
+    } finally {
+      reader?.close();
+    }
+    return batch;
+  }
+
+  /**
+   * Writes the encoded lines at the end of the log and waits for `fdatasync`; then enters
+   * their ids in the window at their offsets. Call only under the lock, caught up.
+   */
+  async #writeDurable(batch: NewLines<T>): Promise<void> {
+    const bytes = batch.out.bytes;
+    const f = Deno.openSync(this.path, { append: true, create: true });
+    try {
+      let off = 0;
+      while (off < bytes.length) off += await f.write(bytes.subarray(off));
+      await f.syncData();
+      const st = f.statSync();
+      // Offsets of the new lines: the file ended at #offset before this write (we hold the
+      // lock and caught up), and each line starts where the one before it ended.
+      const { prints, ends } = batch;
+      const base = this.#offset;
+      for (let i = 0; i < batch.written.length; i++) {
+        this.#recent.addPrint(
+          prints[2 * i]!,
+          prints[2 * i + 1]!,
+          base + (i === 0 ? 0 : ends[i - 1]!),
+        );
+      }
+      this.#ino = st.ino;
+      this.#offset = st.size;
+    } finally {
+      f.close();
+    }
+  }
+}
+
+/** The new lines of one append, encoded, before they are written. */
+interface NewLines<T> {
+  /** Records accepted, in order. */
+  written: T[];
+  /** Records dropped as already in the log or earlier in the batch. */
+  duplicates: number;
+  /** Their lines, one after the other, each with its newline. */
+  out: JsonBytes;
+  /** Where each line ends in `out` (after its newline). */
+  ends: number[];
+  /** Two fingerprint words of each accepted record's id (`fingerprintInto`). */
+  prints: Int32Array;
 }

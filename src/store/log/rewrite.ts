@@ -11,7 +11,7 @@
  */
 import { dirname } from "node:path";
 import { StoreError } from "../../errors.ts";
-import { openLineBatches, readRangeSync } from "../../line_reader.ts";
+import { type LineItem, openLineBatches, readRangeSync } from "../../line_reader.ts";
 
 /** What a transform decides for one line. */
 export type LineDecision = "keep" | "drop" | { replace: string };
@@ -53,6 +53,46 @@ function latin1(bytes: Uint8Array): string {
   return s;
 }
 
+/** The rewritten file being written beside the original, in writes of about 1 MiB. */
+class PendingOutput {
+  readonly #file: Deno.FsFile;
+  readonly #pending: Uint8Array[] = [];
+  #bytes = 0;
+
+  constructor(file: Deno.FsFile) {
+    this.#file = file;
+  }
+
+  /** Adds the bytes of a line (written once about 1 MiB is pending). */
+  async emit(bytes: Uint8Array): Promise<void> {
+    this.#pending.push(bytes);
+    this.#bytes += bytes.length;
+    if (this.#bytes >= 1 << 20) await this.flush();
+  }
+
+  /** Writes what is pending. */
+  async flush(): Promise<void> {
+    if (this.#bytes === 0) return;
+    const buf = new Uint8Array(this.#bytes);
+    let at = 0;
+    for (const p of this.#pending) {
+      buf.set(p, at);
+      at += p.length;
+    }
+    this.#pending.length = 0;
+    this.#bytes = 0;
+    let off = 0;
+    while (off < buf.length) off += await this.#file.write(buf.subarray(off));
+  }
+}
+
+/** A line as the transform sees it (a line that is not UTF-8 is read back as Latin-1). */
+function viewOf(item: LineItem, raw: Deno.FsFile): LineView {
+  const partial = item.partial === true;
+  if ("text" in item) return { text: item.text, utf8: true, partial };
+  return { text: latin1(readRangeSync(raw, item.offset, item.bytes)), utf8: false, partial };
+}
+
 /**
  * Rewrites `path` line by line through `decide`. A missing file counts as empty. Lines kept
  * are copied byte for byte (invalid UTF-8 included); the file is only replaced when at least
@@ -73,70 +113,32 @@ export async function rewriteLines(
   }
   const dry = options.dryRun === true;
   const tmp = `${path}.rewrite-${Deno.pid}-${++counter}`;
-  let out: Deno.FsFile | null = null;
+  let file: Deno.FsFile | null = null;
   const raw = await Deno.open(path, { read: true });
-  const pending: Uint8Array[] = [];
-  let pendingBytes = 0;
-  const flushOut = async () => {
-    if (!out || pendingBytes === 0) return;
-    const buf = new Uint8Array(pendingBytes);
-    let at = 0;
-    for (const p of pending) {
-      buf.set(p, at);
-      at += p.length;
-    }
-    pending.length = 0;
-    pendingBytes = 0;
-    let off = 0;
-    while (off < buf.length) off += await out.write(buf.subarray(off));
-  };
-  const emit = async (bytes: Uint8Array) => {
-    if (dry) return;
-    pending.push(bytes);
-    pendingBytes += bytes.length;
-    if (pendingBytes >= 1 << 20) await flushOut();
-  };
   try {
-    if (!dry) {
-      out = await Deno.open(tmp, { write: true, create: true, truncate: true });
-    }
-    const batches = await openLineBatches(path);
-    for await (const batch of batches) {
+    if (!dry) file = await Deno.open(tmp, { write: true, create: true, truncate: true });
+    const out = file === null ? null : new PendingOutput(file);
+    for await (const batch of await openLineBatches(path)) {
       for (const item of batch) {
         count.lines++;
-        const partial = item.partial === true;
-        // Bytes of the line including its newline (none for a partial last line).
-        let view: LineView;
-        if ("text" in item) {
-          view = { text: item.text, utf8: true, partial };
-        } else {
-          view = {
-            text: latin1(readRangeSync(raw, item.offset, item.bytes)),
-            utf8: false,
-            partial,
-          };
-        }
+        const view = viewOf(item, raw);
         const d = decide(view);
         if (d === "drop") {
           count.dropped++;
-          continue;
-        }
-        if (d === "keep") {
+        } else if (d === "keep") {
           // Copy the original bytes: text may have lost a `\r`, and invalid UTF-8 must survive.
-          await emit(readRawOrEncode(raw, item.offset, item.bytes, view, partial));
-          continue;
+          await out?.emit(readRawOrEncode(raw, item.offset, item.bytes, view, view.partial));
+        } else {
+          count.replaced++;
+          await out?.emit(encoder.encode(view.partial ? d.replace : d.replace + "\n"));
         }
-        count.replaced++;
-        await emit(encoder.encode(partial ? d.replace : d.replace + "\n"));
       }
     }
-    if (dry || (count.dropped === 0 && count.replaced === 0)) {
-      return count;
-    }
-    await flushOut();
-    await out!.syncData();
-    out!.close();
-    out = null;
+    if (out === null || (count.dropped === 0 && count.replaced === 0)) return count;
+    await out.flush();
+    await file!.syncData();
+    file!.close();
+    file = null;
     if (stat.mode !== null) await Deno.chmod(tmp, stat.mode & 0o777).catch(() => {});
     await Deno.rename(tmp, path);
     await syncDir(dirname(path));
@@ -147,7 +149,7 @@ export async function rewriteLines(
     throw new StoreError(`cannot rewrite ${path}: ${(e as Error).message}`, { cause: e });
   } finally {
     raw.close();
-    out?.close();
+    file?.close();
     if (!count.written && !dry) await Deno.remove(tmp).catch(() => {});
   }
 }

@@ -18,6 +18,7 @@ import {
   candidateMessages,
   countMessages,
   insertMessages,
+  type InsertResult,
   messagesContaining,
   messagesOf,
   type PgMessageFilter,
@@ -29,9 +30,9 @@ import {
   type AnyState,
   countRollups,
   listChannels,
-  queueForRollups,
   readStates,
   type Touched,
+  touchedBy,
 } from "./rollups.ts";
 import { deleteRollups, rebuildPersons } from "./rollup_recompute.ts";
 import { compactPending, PendingFolds } from "./rollup_compact.ts";
@@ -72,8 +73,10 @@ export class PgDatabase {
   #compactedAt = performance.now();
   /** This process's stored and queued messages, folded (see `rollup_compact.ts`). */
   #folds = new PendingFolds();
+  /** This writer's id in the rollup queue (random, per process and database). */
+  #owner = String(crypto.getRandomValues(new BigUint64Array(1))[0]! >> 2n);
   /** Stored and queued messages of committed appends, not folded yet. */
-  #backlog: Array<Array<{ message: Message; seq: string }>> = [];
+  #backlog: InsertResult[] = [];
   /** Time this process spent compacting, ms (for benchmarks and progress). */
   compactMs = 0;
 
@@ -130,21 +133,24 @@ export class PgDatabase {
       return { written: [], duplicates: 0, touched: { users: new Set(), channels: new Set() } };
     }
     const rollups = options.rollups !== false;
-    let stored: Array<{ message: Message; seq: string }> = [];
+    let inserted: InsertResult = { stored: [], queueId: null };
     const r = await guarded(this.pool, "store messages", (sql) =>
       sql.begin(async (tx) => {
         // The journal moves past these lines once this commit returns: it must be durable
         // whatever the server's default (a crash loses asynchronous commits).
         await tx`SET LOCAL synchronous_commit TO on`;
         // While the server inserts, the messages of the previous appends are folded here.
-        stored = await insertMessages(tx, messages, () => this.#foldBacklog());
-        const written = stored.map((s) => s.message);
+        inserted = await insertMessages(tx, messages, {
+          ...(rollups ? { queueAs: this.#owner } : {}),
+          meanwhile: () => this.#foldBacklog(),
+        });
+        const written = inserted.stored.map((s) => s.message);
         const touched = !rollups
           ? { users: new Set<string>(), channels: new Set<string>() }
-          : await queueForRollups(tx, stored);
+          : touchedBy(inserted.stored);
         return { written, duplicates: messages.length - written.length, touched };
       }) as Promise<PgAppendResult>);
-    if (rollups && stored.length > 0) this.#backlog.push(stored);
+    if (rollups && inserted.queueId !== null) this.#backlog.push(inserted);
     this.queuedSinceCompact += r.written.length;
     return r;
   }
@@ -153,7 +159,7 @@ export class PgDatabase {
   #foldBacklog(): void {
     const backlog = this.#backlog;
     this.#backlog = [];
-    for (const b of backlog) this.#folds.add(b);
+    for (const b of backlog) this.#folds.add(b.stored, b.queueId!);
   }
 
   /**
@@ -177,7 +183,7 @@ export class PgDatabase {
     const total = await guarded(
       this.pool,
       "compact the rollups",
-      (sql) => compactPending(sql, mine),
+      (sql) => compactPending(sql, mine, this.#owner),
     );
     this.queuedSinceCompact = 0;
     this.#compactedAt = performance.now();

@@ -15,7 +15,7 @@
  */
 import type { Message } from "../../schemas.ts";
 import { fold } from "../../normalize.ts";
-import type { Sql } from "./client.ts";
+import type { Sql, TxSql } from "./client.ts";
 import { personKey } from "../../analysis/identity.ts";
 import { lockRollups, type Touched } from "./rollups.ts";
 import { recomputeRollups } from "./rollup_recompute.ts";
@@ -56,6 +56,17 @@ function likeAnywhere(s: string): string {
   return `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+/** What a forget learns as it decides rows, across tables. */
+interface ForgetScope {
+  users: string[];
+  userSet: Set<string>;
+  /** Persons (rollup keys): the forgotten logins' own, and those of every record decided. */
+  affectedUsers: Set<string>;
+  affectedChannels: Set<string>;
+  /** Twitch ids of forgotten users, which mark others' records too (event parameters). */
+  learnedIds: Set<string>;
+}
+
 /** Runs a forget (or retention) in one transaction. */
 export async function forgetRows(sql: Sql, req: PgForgetRequest): Promise<PgForgetResult> {
   const result = await sql.begin("isolation level repeatable read", async (tx) => {
@@ -69,94 +80,124 @@ export async function forgetRows(sql: Sql, req: PgForgetRequest): Promise<PgForg
       logins: [],
     };
     const users = [...req.users];
-    const channels = [...req.channels];
-    // Persons (rollup keys): the forgotten logins' own, and those of every record decided.
-    const affectedUsers = new Set<string>(users);
-    const affectedChannels = new Set<string>(channels);
-    const learnedIds = new Set<string>();
+    const scope: ForgetScope = {
+      users,
+      userSet: new Set(users),
+      affectedUsers: new Set(users),
+      affectedChannels: new Set(req.channels),
+      learnedIds: new Set(),
+    };
     for (const table of ["messages", "events"] as const) {
-      const kind = table === "messages" ? "message" : "event";
-      const counts = res[table];
-      // The rows of forgotten users / channels / older than the cutoff, first.
-      const direct = await tx<Array<{ seq: string; record: string }>>`
-        SELECT seq, record FROM ${tx(table)}
-        WHERE user_name = ANY(${users}::text[]) OR channel = ANY(${channels}::text[])
-          ${req.beforeMs !== undefined ? tx`OR ts_ms < ${req.beforeMs}` : tx``}
-        ORDER BY seq`;
-      const drop: string[] = [];
-      const replace: Array<{ seq: string; rec: Record<string, unknown> }> = [];
-      const seen = new Set<string>();
-      const userSet = new Set(users);
-      const decideRow = (r: { seq: string; record: string }) => {
-        if (seen.has(r.seq)) return;
-        seen.add(r.seq);
-        const rec = JSON.parse(r.record) as Record<string, unknown>;
-        const d = req.decide(rec, kind);
-        if (d === "keep") return;
-        if (typeof rec.user_name === "string") {
-          const id = typeof rec.user_id === "string" ? rec.user_id : null;
-          affectedUsers.add(personKey({ user_id: id, user_name: rec.user_name }));
-        }
-        if (typeof rec.channel === "string") affectedChannels.add(rec.channel);
-        // A forgotten user's Twitch id marks others' records too (event parameters).
-        if (
-          d === "drop" && typeof rec.user_name === "string" && userSet.has(rec.user_name) &&
-          typeof rec.user_id === "string" && rec.user_id !== ""
-        ) {
-          learnedIds.add(rec.user_id);
-        }
-        if (d === "drop") drop.push(r.seq);
-        else replace.push({ seq: r.seq, rec: d.replace });
-      };
-      for (const r of direct) decideRow(r);
-      // Then others' rows naming a forgotten login (any case) or a learned id anywhere.
-      const needles = [...users, ...learnedIds, ...(req.extraNeedles?.() ?? [])];
-      if (needles.length > 0) {
-        const pats = needles.map(likeAnywhere);
-        const others = await tx<Array<{ seq: string; record: string }>>`
-          SELECT seq, record FROM ${tx(table)} WHERE record ILIKE ANY(${pats}::text[])
-          ORDER BY seq`;
-        for (const r of others) decideRow(r);
-      }
-      counts.removed = drop.length;
-      counts.scrubbed = replace.length;
-      if (req.dryRun) continue;
-      if (drop.length > 0) {
-        await tx`DELETE FROM ${tx(table)} WHERE seq = ANY(${drop}::int8[])`;
-      }
-      for (const { seq, rec } of replace) {
-        const text = JSON.stringify(rec);
-        if (table === "messages") {
-          const m = rec as unknown as Message;
-          await tx`UPDATE messages SET record = ${text}, folded = ${fold(m.text)},
-            user_name = ${m.user_name} WHERE seq = ${seq}`;
-        } else {
-          const t = rec.kind === "usernotice"
-            ? `${rec.system_text} ${rec.text}`
-            : rec.kind === "clearmsg"
-            ? String(rec.text)
-            : "";
-          await tx`UPDATE events SET record = ${text}, folded = ${fold(t)},
-            user_name = ${typeof rec.user_name === "string" ? rec.user_name : null}
-            WHERE seq = ${seq}`;
-        }
-      }
+      const { drop, replace } = await decideTable(tx, table, req, scope);
+      res[table] = { removed: drop.length, scrubbed: replace.length };
+      if (!req.dryRun) await applyDecisions(tx, table, drop, replace);
     }
-    if (!req.dryRun) {
-      // The persons who used the forgotten logins, too (their rollups are keyed by id).
-      const holders = await tx<Array<{ person: string }>>`
-        SELECT DISTINCT person FROM person_logins WHERE login = ANY(${users}::text[])`;
-      for (const h of holders) affectedUsers.add(h.person);
-      const before = await tx<Array<{ login: string }>>`
-        SELECT DISTINCT login FROM person_logins
-        WHERE person = ANY(${[...affectedUsers]}::text[])`;
-      res.logins = before.map((r) => r.login).sort();
-      const touched = await recomputeRollups(tx, [...affectedUsers], [...affectedChannels]);
-      res.touched = touched;
-      res.gone.users = [...affectedUsers].filter((u) => !touched.users.has(u)).sort();
-      res.gone.channels = [...affectedChannels].filter((c) => !touched.channels.has(c)).sort();
-    }
+    if (!req.dryRun) await recomputeAffected(tx, scope, res);
     return res;
   });
   return result as PgForgetResult;
+}
+
+/**
+ * Decides the rows of `table` a forget changes: those of forgotten users and channels (or
+ * older than the cutoff) first, then others' rows naming a forgotten login (any case) or a
+ * learned id anywhere. Returns the rows to delete and the records that replace others.
+ */
+async function decideTable(
+  tx: TxSql,
+  table: "messages" | "events",
+  req: PgForgetRequest,
+  scope: ForgetScope,
+): Promise<{ drop: string[]; replace: Array<{ seq: string; rec: Record<string, unknown> }> }> {
+  const kind = table === "messages" ? "message" : "event";
+  const drop: string[] = [];
+  const replace: Array<{ seq: string; rec: Record<string, unknown> }> = [];
+  const seen = new Set<string>();
+  const decideRow = (r: { seq: string; record: string }) => {
+    if (seen.has(r.seq)) return;
+    seen.add(r.seq);
+    const rec = JSON.parse(r.record) as Record<string, unknown>;
+    const d = req.decide(rec, kind);
+    if (d === "keep") return;
+    if (typeof rec.user_name === "string") {
+      const id = typeof rec.user_id === "string" ? rec.user_id : null;
+      scope.affectedUsers.add(personKey({ user_id: id, user_name: rec.user_name }));
+    }
+    if (typeof rec.channel === "string") scope.affectedChannels.add(rec.channel);
+    if (
+      d === "drop" && typeof rec.user_name === "string" && scope.userSet.has(rec.user_name) &&
+      typeof rec.user_id === "string" && rec.user_id !== ""
+    ) {
+      scope.learnedIds.add(rec.user_id);
+    }
+    if (d === "drop") drop.push(r.seq);
+    else replace.push({ seq: r.seq, rec: d.replace });
+  };
+  const direct = await tx<Array<{ seq: string; record: string }>>`
+    SELECT seq, record FROM ${tx(table)}
+    WHERE user_name = ANY(${scope.users}::text[]) OR channel = ANY(${[...req.channels]}::text[])
+      ${req.beforeMs !== undefined ? tx`OR ts_ms < ${req.beforeMs}` : tx``}
+    ORDER BY seq`;
+  for (const r of direct) decideRow(r);
+  const needles = [...scope.users, ...scope.learnedIds, ...(req.extraNeedles?.() ?? [])];
+  if (needles.length > 0) {
+    const pats = needles.map(likeAnywhere);
+    const others = await tx<Array<{ seq: string; record: string }>>`
+      SELECT seq, record FROM ${tx(table)} WHERE record ILIKE ANY(${pats}::text[])
+      ORDER BY seq`;
+    for (const r of others) decideRow(r);
+  }
+  return { drop, replace };
+}
+
+/** Deletes the dropped rows of `table` and writes the scrubbed records in place of others. */
+async function applyDecisions(
+  tx: TxSql,
+  table: "messages" | "events",
+  drop: readonly string[],
+  replace: ReadonlyArray<{ seq: string; rec: Record<string, unknown> }>,
+): Promise<void> {
+  if (drop.length > 0) {
+    await tx`DELETE FROM ${tx(table)} WHERE seq = ANY(${drop as string[]}::int8[])`;
+  }
+  for (const { seq, rec } of replace) {
+    const text = JSON.stringify(rec);
+    if (table === "messages") {
+      const m = rec as unknown as Message;
+      await tx`UPDATE messages SET record = ${text}, folded = ${fold(m.text)},
+        user_name = ${m.user_name} WHERE seq = ${seq}`;
+    } else {
+      const t = rec.kind === "usernotice"
+        ? `${rec.system_text} ${rec.text}`
+        : rec.kind === "clearmsg"
+        ? String(rec.text)
+        : "";
+      await tx`UPDATE events SET record = ${text}, folded = ${fold(t)},
+        user_name = ${typeof rec.user_name === "string" ? rec.user_name : null}
+        WHERE seq = ${seq}`;
+    }
+  }
+}
+
+/**
+ * Recomputes the rollups of every affected person and channel (and of the persons who used
+ * the forgotten logins: their rollups are keyed by id), noting in `res` which changed, which
+ * are gone, and the logins they used before.
+ */
+async function recomputeAffected(
+  tx: TxSql,
+  scope: ForgetScope,
+  res: PgForgetResult,
+): Promise<void> {
+  const holders = await tx<Array<{ person: string }>>`
+    SELECT DISTINCT person FROM person_logins WHERE login = ANY(${scope.users}::text[])`;
+  for (const h of holders) scope.affectedUsers.add(h.person);
+  const persons = [...scope.affectedUsers];
+  const before = await tx<Array<{ login: string }>>`
+    SELECT DISTINCT login FROM person_logins WHERE person = ANY(${persons}::text[])`;
+  res.logins = before.map((r) => r.login).sort();
+  const touched = await recomputeRollups(tx, persons, [...scope.affectedChannels]);
+  res.touched = touched;
+  res.gone.users = persons.filter((u) => !touched.users.has(u)).sort();
+  res.gone.channels = [...scope.affectedChannels].filter((c) => !touched.channels.has(c)).sort();
 }

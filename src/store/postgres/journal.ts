@@ -168,6 +168,14 @@ export async function withJournalLock<T>(dataDir: string, fn: () => Promise<T>):
   }
 }
 
+/**
+ * Batches of one log stored at once: while the database works on one, the next is sent on
+ * another connection of the pool (the server uses a second core), and this process parses the
+ * one after. Positions are saved in log order, each once its batch and every earlier one
+ * committed.
+ */
+const IN_FLIGHT = 2;
+
 async function pushLog(
   dataDir: string,
   which: "messages" | "events",
@@ -195,74 +203,117 @@ async function pushLog(
       if (which === "messages") result.offset = mark.offset;
       return;
     }
-    const batchLines = options.batchLines ?? 5000;
-    let records: Array<Message | ChatEvent> = [];
-    let end = mark.offset;
-    // One batch in the database at a time, while the next one is read and parsed here; its
-    // position is saved once it committed, in log order.
-    let inflight: Promise<void> | null = null;
-    const store = async (batch: Array<Message | ChatEvent>, upTo: number) => {
-      if (batch.length > 0) {
-        if (which === "messages") {
-          const r = await db.appendMessages(batch as Message[], {
-            ...(options.rollups === false ? { rollups: false } : {}),
-          });
-          result.written += r.written.length;
-          for (const u of r.touched.users) result.users.add(u);
-          for (const c of r.touched.channels) result.channels.add(c);
-          // A long push folds its queue as it goes (reads fold fewer queued messages).
-          if (db.queuedSinceCompact >= COMPACT_EVERY) await db.compact();
-        } else {
-          result.events += (await db.appendEvents(batch as ChatEvent[])).length;
-        }
-      }
+    const save = async (upTo: number) => {
       state[which] = markOf(file, upTo);
       await saveState(dataDir, state);
       if (which === "messages") result.offset = upTo;
       options.onProgress?.(upTo, size);
     };
-    const commit = async () => {
-      if (inflight !== null) await inflight;
-      const p = store(records, end);
-      // Awaited by the next commit or at the end; a failure meanwhile is not unhandled.
-      p.catch(() => {});
-      inflight = p;
-      records = [];
-    };
-    const batches = await openLineBatches(path, { start: mark.offset });
-    scan: for await (const batch of batches) {
-      for (const item of batch) {
-        // A torn last line (a writer mid-append, or a crash): not a record yet.
-        if (item.partial || item.offset + item.bytes > size) break scan;
-        end = item.offset + item.bytes;
-        if (!("text" in item)) {
-          result.skipped++;
-          continue;
-        }
-        if (which === "messages") {
-          result.lines++;
-          const m = parseLogRecord(item.text);
-          if (m === null) result.skipped++;
-          else records.push(m);
-        } else {
-          let v: unknown = null;
-          try {
-            v = JSON.parse(item.text);
-          } catch {
-            // Not JSON.
-          }
-          const r = ChatEvent.safeParse(v);
-          if (r.success) records.push(r.data);
-        }
-        if (records.length >= batchLines) await commit();
+    const inflight: Array<{ stored: Promise<void>; done: Promise<void> }> = [];
+    // The chain of saved positions: each waits for its batch and for the one before.
+    let saved: Promise<void> = Promise.resolve();
+    const records = logBatches(path, which, mark.offset, size, result, options.batchLines ?? 5000);
+    try {
+      for await (const { batch, end } of records) {
+        if (inflight.length >= IN_FLIGHT) await inflight.shift()!.done;
+        const stored = storeBatch(db, which, batch, result, options);
+        const done = saved.then(() => stored).then(() => save(end));
+        // Awaited in turn or at the end; a failure meanwhile is not unhandled.
+        stored.catch(() => {});
+        done.catch(() => {});
+        saved = done;
+        inflight.push({ stored, done });
       }
-    }
-    if (inflight !== null) await inflight;
-    if (end > state[which].offset) {
-      await commit();
-      await inflight;
+      await saved;
+    } catch (e) {
+      // No batch is left running once the push returns (a later one may have committed: its
+      // position was not saved, so the next push sends it again, which stores nothing twice).
+      await Promise.allSettled(inflight.map((f) => f.stored));
+      throw e;
     }
   } finally {
     file.close();
   }
+}
+
+/**
+ * Stores one batch of records of a log; messages fold the new ones into the rollups, and a
+ * long push compacts as it goes (reads then fold fewer queued messages).
+ */
+async function storeBatch(
+  db: PgDatabase,
+  which: "messages" | "events",
+  batch: Array<Message | ChatEvent>,
+  result: PushResult,
+  options: PushOptions,
+): Promise<void> {
+  if (batch.length === 0) return;
+  if (which === "events") {
+    result.events += (await db.appendEvents(batch as ChatEvent[])).length;
+    return;
+  }
+  const r = await db.appendMessages(batch as Message[], {
+    ...(options.rollups === false ? { rollups: false } : {}),
+  });
+  result.written += r.written.length;
+  for (const u of r.touched.users) result.users.add(u);
+  for (const c of r.touched.channels) result.channels.add(c);
+  if (db.queuedSinceCompact >= COMPACT_EVERY) await db.compact();
+}
+
+/**
+ * The records of a log from `start` up to `size`, in batches of `batchLines`, each with the
+ * offset where it ends (a last batch may be empty: lines that are not records still move the
+ * position). A torn last line (a writer mid-append, or a crash) ends the read: not a record yet.
+ */
+async function* logBatches(
+  path: string,
+  which: "messages" | "events",
+  start: number,
+  size: number,
+  result: PushResult,
+  batchLines: number,
+): AsyncGenerator<{ batch: Array<Message | ChatEvent>; end: number }> {
+  let records: Array<Message | ChatEvent> = [];
+  let end = start;
+  let yielded = start;
+  const batches = await openLineBatches(path, { start });
+  scan: for await (const batch of batches) {
+    for (const item of batch) {
+      if (item.partial || item.offset + item.bytes > size) break scan;
+      end = item.offset + item.bytes;
+      if (!("text" in item)) {
+        result.skipped++;
+        continue;
+      }
+      const r = which === "messages" ? messageOf(item.text, result) : eventOf(item.text);
+      if (r !== null) records.push(r);
+      if (records.length >= batchLines) {
+        yield { batch: records, end };
+        yielded = end;
+        records = [];
+      }
+    }
+  }
+  if (end > yielded) yield { batch: records, end };
+}
+
+/** A message line as a message (counted), or null when it is not one (counted as skipped). */
+function messageOf(text: string, result: PushResult): Message | null {
+  result.lines++;
+  const m = parseLogRecord(text);
+  if (m === null) result.skipped++;
+  return m;
+}
+
+/** An event line as an event, or null when it is not one. */
+function eventOf(text: string): ChatEvent | null {
+  let v: unknown = null;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    // Not JSON.
+  }
+  const r = ChatEvent.safeParse(v);
+  return r.success ? r.data : null;
 }

@@ -15,6 +15,7 @@
  */
 import type { Message } from "../../schemas.ts";
 import { fold } from "../../normalize.ts";
+import { personKey } from "../../analysis/identity.ts";
 import type { Sql, TxSql } from "./client.ts";
 import { copyRows } from "./copy.ts";
 
@@ -36,30 +37,30 @@ export interface PgMessageQuery extends PgMessageFilter {
   offset?: number;
 }
 
-/**
- * Inserts `messages` and returns those that were not stored yet with their `seq`, in the order
- * given (duplicates inside the batch count once). They are copied into a temporary staging table, then moved
- * with `INSERT ... SELECT ... ORDER BY message_id ON CONFLICT DO NOTHING RETURNING`: sorted by
- * id, so that two writers lock the same keys in the same order and never deadlock on each
- * other. Runs inside the caller's transaction; `meanwhile` runs once the insert is sent, while
- * the server works on it.
- */
-export async function insertMessages(
-  tx: TxSql,
-  messages: readonly Message[],
-  meanwhile?: () => void,
-): Promise<Array<{ message: Message; seq: string }>> {
+/** Copies `messages` (each id once) into the transaction's staging table. */
+async function stageMessages(tx: TxSql, messages: readonly Message[]): Promise<void> {
   const byId = new Map<string, Message>();
   for (const m of messages) if (!byId.has(m.message_id)) byId.set(m.message_id, m);
   await tx`
     CREATE TEMPORARY TABLE IF NOT EXISTS stage_messages (
       message_id text COLLATE "C", ts_ms bigint, user_name text COLLATE "C",
-      channel text COLLATE "C", folded text COLLATE "C", record text
+      channel text COLLATE "C", folded text COLLATE "C", record text, person text COLLATE "C",
+      ts text COLLATE "C", display_name text COLLATE "C"
     ) ON COMMIT DELETE ROWS`;
   await copyRows(
     tx,
     "stage_messages",
-    ["message_id", "ts_ms", "user_name", "channel", "folded", "record"],
+    [
+      "message_id",
+      "ts_ms",
+      "user_name",
+      "channel",
+      "folded",
+      "record",
+      "person",
+      "ts",
+      "display_name",
+    ],
     [...byId.values()].map((m) => [
       m.message_id,
       Date.parse(m.ts),
@@ -67,17 +68,59 @@ export async function insertMessages(
       m.channel,
       fold(m.text),
       JSON.stringify(m),
+      personKey(m),
+      m.ts,
+      m.display_name ?? null,
     ]),
   );
-  const insert = tx<Array<{ message_id: string; seq: string }>>`
-    INSERT INTO messages (message_id, ts_ms, user_name, channel, folded, record)
-    SELECT message_id, ts_ms, user_name, channel, folded, record FROM stage_messages
-    ORDER BY message_id
-    ON CONFLICT (message_id) DO NOTHING
-    RETURNING message_id, seq`;
-  if (meanwhile !== undefined) {
+}
+
+/** What {@link insertMessages} stored. */
+export interface InsertResult {
+  /** The messages not stored before, with their `seq`, in the order given. */
+  stored: Array<{ message: Message; seq: string }>;
+  /** The id of their `rollup_queue` row (with `queueAs`, when any was new). */
+  queueId: string | null;
+}
+
+/** Options of {@link insertMessages}. */
+export interface InsertOptions {
+  /**
+   * Queue the new messages for their person's and channel's rollups (one `rollup_queue` row,
+   * inserted by the server in the same statement), owned by this writer id, and add their
+   * persons' login spans and display names in that statement too.
+   */
+  queueAs?: string;
+  /** Runs once the insert is sent, while the server works on it. */
+  meanwhile?: () => void;
+}
+
+/**
+ * Inserts `messages` and returns those that were not stored yet with their `seq`, in the order
+ * given (duplicates inside the batch count once). They are copied into a temporary staging
+ * table, then moved with `INSERT ... SELECT ... ORDER BY message_id ON CONFLICT DO NOTHING
+ * RETURNING`: sorted by id, so that two writers lock the same keys in the same order and never
+ * deadlock on each other. With `queueAs`, the same statement queues the new ones for their
+ * rollups and adds their login spans and display names (nothing more is sent for them). Runs
+ * inside the caller's transaction.
+ */
+export async function insertMessages(
+  tx: TxSql,
+  messages: readonly Message[],
+  options: InsertOptions = {},
+): Promise<InsertResult> {
+  await stageMessages(tx, messages);
+  const insert = options.queueAs === undefined
+    ? tx<Array<{ message_id: string; seq: string; queue_id?: string }>>`
+      INSERT INTO messages (message_id, ts_ms, user_name, channel, folded, record)
+      SELECT message_id, ts_ms, user_name, channel, folded, record FROM stage_messages
+      ORDER BY message_id
+      ON CONFLICT (message_id) DO NOTHING
+      RETURNING message_id, seq`
+    : insertQueued(tx, options.queueAs);
+  if (options.meanwhile !== undefined) {
     insert.execute();
-    meanwhile();
+    options.meanwhile();
   }
   const rows = await insert;
   const fresh = new Map(rows.map((r) => [r.message_id, r.seq]));
@@ -88,7 +131,55 @@ export async function insertMessages(
     fresh.delete(m.message_id);
     out.push({ message: m, seq });
   }
-  return out;
+  return { stored: out, queueId: rows[0]?.queue_id ?? null };
+}
+
+/**
+ * The insert of the staged messages that also queues the new ones for their rollups (one
+ * `rollup_queue` row owned by `owner`, whose id each returned row carries) and adds their
+ * persons' login spans and display names, in one statement.
+ */
+function insertQueued(tx: TxSql, owner: string) {
+  return tx<Array<{ message_id: string; seq: string; queue_id?: string }>>`
+    WITH ins AS (
+      INSERT INTO messages (message_id, ts_ms, user_name, channel, folded, record)
+      SELECT message_id, ts_ms, user_name, channel, folded, record FROM stage_messages
+      ORDER BY message_id
+      ON CONFLICT (message_id) DO NOTHING
+      RETURNING seq, message_id
+    ), fresh AS (
+      SELECT i.seq, s.message_id, s.person, s.user_name, s.channel, s.ts, s.display_name
+      FROM ins i JOIN stage_messages s ON s.message_id = i.message_id
+    ), queued AS (
+      INSERT INTO rollup_queue (owner, seqs, persons, channels)
+      SELECT ${owner}::bigint, array_agg(seq), array_agg(person), array_agg(channel)
+      FROM fresh
+      HAVING count(*) > 0
+      RETURNING id
+    ), spans AS (
+      -- Per person and login: the count, the earliest time, the latest with the smallest
+      -- message id of that time (as src/analysis/identity.ts keeps spans), merged by sums,
+      -- minimum and maximum (commutative: two writers lose no update), rows in key order
+      -- (two writers lock them in the same order: no deadlock).
+      INSERT INTO person_logins AS p (person, login, first_seen, last_seen, last_mid, count)
+      SELECT person, user_name, min(ts), max(ts),
+        (array_agg(message_id ORDER BY ts DESC, message_id))[1], count(*)
+      FROM fresh GROUP BY person, user_name
+      ORDER BY person, user_name
+      ON CONFLICT (person, login) DO UPDATE SET
+        count = p.count + excluded.count,
+        first_seen = LEAST(p.first_seen, excluded.first_seen),
+        last_seen = CASE WHEN (excluded.last_seen, p.last_mid) > (p.last_seen, excluded.last_mid)
+          THEN excluded.last_seen ELSE p.last_seen END,
+        last_mid = CASE WHEN (excluded.last_seen, p.last_mid) > (p.last_seen, excluded.last_mid)
+          THEN excluded.last_mid ELSE p.last_mid END
+    ), shown AS (
+      INSERT INTO person_display (person, name)
+      SELECT DISTINCT person, display_name FROM fresh WHERE display_name IS NOT NULL
+      ORDER BY 1, 2
+      ON CONFLICT DO NOTHING
+    )
+    SELECT message_id, seq, (SELECT id::text FROM queued) AS queue_id FROM ins`;
 }
 
 /** `needle` as a LIKE pattern matching it anywhere, literally. */

@@ -16,6 +16,7 @@ export const MIGRATIONS: readonly string[] = [
   "001_init.sql",
   "002_persons.sql",
   "003_queue_owner.sql",
+  "004_write_path.sql",
 ];
 
 /** The schema version this program writes and reads. */

@@ -93,62 +93,81 @@ export async function writeProfileFiles(
   dirty: { users: readonly string[]; channels: readonly string[]; goneLogins?: readonly string[] },
 ): Promise<FilesWritten> {
   const out: FilesWritten = { written: 0, removed: 0 };
-  const userDir = profileDir(dataDir, "user");
-  const channelDir = profileDir(dataDir, "channel");
   const gone = dirty.goneLogins ?? [];
   if (dirty.users.length > 0 || gone.length > 0) {
-    await Deno.mkdir(userDir, { recursive: true });
-    // Round 1: who must be written (the persons and their logins' other holders); round 2:
-    // a directory complete for each of them.
-    const first = new IdentityDirectory(
-      await db.spans({ around: { logins: [...gone], persons: [...dirty.users] } }),
-    );
-    const persons = [...new Set(first.spans().map((s) => first.canonical(s.person)))];
-    const dir = new IdentityDirectory(
-      await db.spans({ around: { logins: [...gone], persons } }),
-    );
-    const vacated = new Set<string>(gone.map((l) => profileFileName(l)));
-    for (const k of dirty.users) vacated.add(profileFileName(`${PERSON_PREFIX}${k}`));
-    const kept = new Set<string>();
-    for (let i = 0; i < persons.length; i += 2000) {
-      const chunk = persons.slice(i, i + 2000);
-      const states = await personState(db, dir, chunk);
-      for (const p of chunk) {
-        const s = states.get(p);
-        const keys = dir.keysOf(p);
-        for (const k of keys) vacated.add(profileFileName(`${PERSON_PREFIX}${k}`));
-        if (s === undefined) continue;
-        for (const l of s.logins.keys()) vacated.add(profileFileName(l));
-        const file = profileFileName(profileNameOf(p, dir));
-        kept.add(file);
-        await writeFileAtomic(join(userDir, file), jsonText(userProfile(s)), {
-          skipIfUnchanged: true,
-        });
-        out.written++;
-      }
-    }
-    for (const file of vacated) {
-      if (kept.has(file) || occupied(file, dir)) continue;
-      if (await removeFile(join(userDir, file))) out.removed++;
-    }
+    await writePersonFiles(db, profileDir(dataDir, "user"), dirty.users, gone, out);
   }
   if (dirty.channels.length > 0) {
-    await Deno.mkdir(channelDir, { recursive: true });
-    const states = await db.states("channel", dirty.channels);
-    for (const c of dirty.channels) {
-      const s = states.get(c);
-      const path = join(channelDir, profileFileName(c));
-      if (s === undefined) {
-        if (await removeFile(path)) out.removed++;
-        continue;
-      }
-      await writeFileAtomic(path, jsonText(channelProfile(s as ChannelState)), {
+    await writeChannelFiles(db, profileDir(dataDir, "channel"), dirty.channels, out);
+  }
+  return out;
+}
+
+/**
+ * Writes the profile files of some persons (and of their logins' other holders) into
+ * `userDir`, and removes the files they or `gone` logins no longer hold.
+ */
+async function writePersonFiles(
+  db: PgDatabase,
+  userDir: string,
+  users: readonly string[],
+  gone: readonly string[],
+  out: FilesWritten,
+): Promise<void> {
+  await Deno.mkdir(userDir, { recursive: true });
+  // Round 1: who must be written (the persons and their logins' other holders); round 2:
+  // a directory complete for each of them.
+  const first = new IdentityDirectory(
+    await db.spans({ around: { logins: [...gone], persons: [...users] } }),
+  );
+  const persons = [...new Set(first.spans().map((s) => first.canonical(s.person)))];
+  const dir = new IdentityDirectory(await db.spans({ around: { logins: [...gone], persons } }));
+  const vacated = new Set<string>(gone.map((l) => profileFileName(l)));
+  for (const k of users) vacated.add(profileFileName(`${PERSON_PREFIX}${k}`));
+  const kept = new Set<string>();
+  for (let i = 0; i < persons.length; i += 2000) {
+    const chunk = persons.slice(i, i + 2000);
+    const states = await personState(db, dir, chunk);
+    for (const p of chunk) {
+      const s = states.get(p);
+      for (const k of dir.keysOf(p)) vacated.add(profileFileName(`${PERSON_PREFIX}${k}`));
+      if (s === undefined) continue;
+      for (const l of s.logins.keys()) vacated.add(profileFileName(l));
+      const file = profileFileName(profileNameOf(p, dir));
+      kept.add(file);
+      await writeFileAtomic(join(userDir, file), jsonText(userProfile(s)), {
         skipIfUnchanged: true,
       });
       out.written++;
     }
   }
-  return out;
+  for (const file of vacated) {
+    if (kept.has(file) || occupied(file, dir)) continue;
+    if (await removeFile(join(userDir, file))) out.removed++;
+  }
+}
+
+/** Writes (or removes, when gone) the profile files of some channels into `channelDir`. */
+async function writeChannelFiles(
+  db: PgDatabase,
+  channelDir: string,
+  channels: readonly string[],
+  out: FilesWritten,
+): Promise<void> {
+  await Deno.mkdir(channelDir, { recursive: true });
+  const states = await db.states("channel", channels);
+  for (const c of channels) {
+    const s = states.get(c);
+    const path = join(channelDir, profileFileName(c));
+    if (s === undefined) {
+      if (await removeFile(path)) out.removed++;
+      continue;
+    }
+    await writeFileAtomic(path, jsonText(channelProfile(s as ChannelState)), {
+      skipIfUnchanged: true,
+    });
+    out.written++;
+  }
 }
 
 /** True when some person's profile is filed as `file` (a login whose holder is filed there). */

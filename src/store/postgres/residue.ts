@@ -17,7 +17,7 @@ const TABLES: ReadonlyArray<[string, string]> = [
     "event_id || ' ' || coalesce(user_name, '') || ' ' || channel || ' ' || folded || ' ' || record",
   ],
   ["rollups", "name || ' ' || coalesce(state, '')"],
-  ["rollup_pending", "name"],
+  ["rollup_queue", "array_to_string(persons, ' ') || ' ' || array_to_string(channels, ' ')"],
   ["person_logins", "person || ' ' || login || ' ' || last_mid"],
   ["person_display", "person || ' ' || name"],
   ["optout", "name"],

@@ -1,24 +1,33 @@
 /**
- * Compacting the rollup queue: the messages queued by appends (`rollup_pending`, see
+ * Compacting the rollup queue: the messages queued by appends (`rollup_queue`, see
  * `rollups.ts`) are folded into their persons' and channels' rollups and their queue rows
- * deleted, in one commit, one compactor at a time (a table lock appends never take).
+ * deleted, in one commit. Compactors never wait for each other: each adds a new part to every
+ * rollup it folded (the state of the messages it took, without reading the stored state), and
+ * merges a rollup's older parts into it only when there are {@link MAX_PARTS} or more and only
+ * those it can lock (`FOR UPDATE SKIP LOCKED`: parts another compactor is merging are left to
+ * it). A part is written once and deleted once, by the transaction that merged it, so no update
+ * can be lost; a recomputation (forget) locks the table against compactions
+ * (`lockRollups`).
  *
  * A writer folds the messages it stored itself as it goes ({@link PendingFolds}, in memory:
  * the same pure fold the embedded store runs, while the database works on its next batch), so
- * its compaction reads none of them back. The queue rows stay the record of what is folded:
+ * its compaction reads none of them back. The queue rows stay the record of what is folded;
+ * each (one per append: the `seq` of its new messages, with their persons and channels)
+ * carries the id of the writer that queued it (random, per run):
  *
- * - a compaction deletes its writer's own queue rows (by `seq`) and any that waited longer
- *   than {@link ORPHAN_SECONDS} (their writer stopped or crashed before compacting), and
- *   learns, per rollup, which messages they were; other writers' fresh rows are theirs to
- *   fold, so no work is done twice;
- * - a rollup's in-memory fold is used only when its own queued messages are all still there
- *   (a recomputation after a forget deletes a rollup's queue rows, an orphan sweep may have
- *   folded them): the same count of its own sequence numbers means the same set, since rows
- *   of a message are only ever deleted, never added;
+ * - a compaction deletes its writer's own queue rows (by that id) and any that waited longer
+ *   than {@link ORPHAN_SECONDS} (their writer stopped or crashed before compacting); other
+ *   writers' fresh rows are theirs to fold, so no work is done twice;
+ * - the writer knows which queue rows its folds hold (each append learns its row's id), and a
+ *   rollup's in-memory fold is used only when the compaction took every entry of that rollup in
+ *   those rows: entries are only ever taken out of a queue row (a forget's recomputation, a
+ *   profile removed, an orphan sweep by another compactor), never added, so the same count
+ *   means the same set, whatever order the appends committed in;
  * - every other message taken (an orphan, or one whose fold is not used) is read back from
  *   `messages` and folded here;
  * - the states of disjoint sets of messages merge into the state of their union
- *   (`rollup_merge.ts`), so the result is the state of the same messages however they came.
+ *   (`rollup_merge.ts`), so the result is the state of the same messages however they came
+ *   and however many parts hold them.
  *
  * @module
  */
@@ -33,39 +42,25 @@ import {
   type UserState,
 } from "../../analysis/rollups.ts";
 import { personKey } from "../../analysis/identity.ts";
-import type { Sql } from "./client.ts";
+import type { Sql, TxSql } from "./client.ts";
 import { copyRows } from "./copy.ts";
 import { mergeStates } from "./rollup_merge.ts";
-import {
-  type AnyState,
-  baseStates,
-  CHANNEL_KIND,
-  encode,
-  foldQueued,
-  lockRollups,
-  USER_KIND,
-} from "./rollups.ts";
+import { type AnyState, CHANNEL_KIND, decode, encode, foldQueued, USER_KIND } from "./rollups.ts";
 
 /**
  * The messages a writer stored and queued, folded in memory into one state per person and
- * channel until its next compaction.
+ * channel until its next compaction, with the ids of the queue rows that hold them.
  */
 export class PendingFolds {
   readonly users = new Map<string, UserState>();
   readonly channels = new Map<string, ChannelState>();
-  /** The `seq` of every message folded here. */
-  readonly seqs = new Set<string>();
+  /** The `rollup_queue` rows whose messages are folded here. */
+  readonly queueIds: string[] = [];
 
-  /** How many messages are folded here. */
-  get size(): number {
-    return this.seqs.size;
-  }
-
-  /** Folds stored messages (each once, by its `seq`). */
-  add(stored: ReadonlyArray<{ message: Message; seq: string }>): void {
-    for (const { message: m, seq } of stored) {
-      if (this.seqs.has(seq)) continue;
-      this.seqs.add(seq);
+  /** Folds the messages one append stored, queued in row `queueId`. */
+  add(stored: ReadonlyArray<{ message: Message }>, queueId: string): void {
+    this.queueIds.push(queueId);
+    for (const { message: m } of stored) {
       const f = facetsOf(m);
       const p = personKey(m);
       let u = this.users.get(p);
@@ -76,6 +71,11 @@ export class PendingFolds {
       foldChannel(c, m, f);
     }
   }
+
+  /** The fold of one rollup of `kind`, if any. */
+  get(kind: number, name: string): AnyState | undefined {
+    return kind === USER_KIND ? this.users.get(name) : this.channels.get(name);
+  }
 }
 
 /**
@@ -84,89 +84,193 @@ export class PendingFolds {
  */
 export const ORPHAN_SECONDS = 60;
 
-/** Messages read back per query. */
-const READ_BACK = 10_000;
+/**
+ * A compaction that finds this many parts of a rollup (or more) merges those it can lock into
+ * the part it writes: a rollup keeps a few parts, which every read merges.
+ */
+export const MAX_PARTS = 4;
+
+/** Rollup parts by key (kind, name, part), as three columns. */
+interface PartKeys {
+  kinds: number[];
+  names: string[];
+  parts: string[];
+}
 
 /**
- * Folds the queued messages of `mine` (folded in memory) and those that waited longer than
- * {@link ORPHAN_SECONDS} into their rollups, in one transaction (see the module's notes);
- * returns how many messages were folded.
+ * The stored parts of those of `names` (per kind) that have {@link MAX_PARTS} or more, those
+ * this transaction could lock (`SKIP LOCKED`: another compactor merging some is not waited
+ * for), decoded per kind and name, with their part ids (to delete once merged).
  */
-export async function compactPending(sql: Sql, mine: PendingFolds | null = null): Promise<number> {
+async function oldParts(
+  tx: TxSql,
+  names: readonly string[][],
+): Promise<{ states: Array<Map<string, AnyState[]>>; parts: PartKeys }> {
+  const kinds = names.flatMap((list, kind) => list.map(() => kind));
+  const all = names.flat();
+  const states: Array<Map<string, AnyState[]>> = [new Map(), new Map()];
+  const parts: PartKeys = { kinds: [], names: [], parts: [] };
+  if (all.length === 0) return { states, parts };
+  const rows = await tx<Array<{ kind: number; name: string; part: string; state: string | null }>>`
+    SELECT r.kind, r.name, r.part::text AS part, r.state FROM rollups r
+    JOIN (
+      SELECT kind, name FROM rollups
+      WHERE (kind, name) IN (SELECT k, n FROM unnest(${kinds}::int2[], ${all}::text[]) AS u(k, n))
+      GROUP BY kind, name HAVING count(*) >= ${MAX_PARTS}
+    ) full_ ON full_.kind = r.kind AND full_.name = r.name
+    ORDER BY r.kind, r.name, r.part
+    FOR UPDATE OF r SKIP LOCKED`;
+  for (const r of rows) {
+    parts.kinds.push(r.kind);
+    parts.names.push(r.name);
+    parts.parts.push(r.part);
+    if (r.state === null) continue;
+    const m = states[r.kind]!;
+    const s = decode(r.kind, r.state);
+    const had = m.get(r.name);
+    if (had === undefined) m.set(r.name, [s]);
+    else had.push(s);
+  }
+  return { states, parts };
+}
+
+/** Messages read back per fetch. */
+const READ_BACK = 10_000;
+
+/** Rollups by kind and name, as two columns. */
+interface Keys {
+  kinds: number[];
+  names: string[];
+}
+
+/**
+ * Folds the queued messages of writer `owner` (folded in memory in `mine`) and those that
+ * waited longer than {@link ORPHAN_SECONDS} into their rollups, in one transaction (see the
+ * module's notes); returns how many messages were folded.
+ */
+export async function compactPending(
+  sql: Sql,
+  mine: PendingFolds | null = null,
+  owner: string | null = null,
+): Promise<number> {
   return await sql.begin(async (tx) => {
-    await lockRollups(tx);
-    const own = mine === null ? [] : [...mine.seqs];
-    const rows = await tx<Array<{ kind: number; name: string; seqs: string[] }>>`
-      WITH d AS (
-        DELETE FROM rollup_pending
-        WHERE seq = ANY(${own}::bigint[])
-          OR queued_at < now() - make_interval(secs => ${ORPHAN_SECONDS})
-        RETURNING seq, kind, name
-      )
-      SELECT kind, name, array_agg(seq::text) AS seqs FROM d GROUP BY kind, name`;
-    if (rows.length === 0) return 0;
-    const folded = new Set<string>();
-    // Per kind: the in-memory fold used, and the queued messages to read back.
+    // Compactors do not block each other (ROW EXCLUSIVE does not conflict with itself); a
+    // recomputation's SHARE ROW EXCLUSIVE waits for them, and they for it.
+    await tx`LOCK TABLE rollups IN ROW EXCLUSIVE MODE`;
+    const taken = await takeQueue(tx, owner, mine?.queueIds ?? []);
+    if (taken.total === 0) return 0;
+    // Per kind: the in-memory folds used; the rollups whose folded entries are read back.
     const held: Array<Map<string, AnyState>> = [new Map(), new Map()];
-    const readBack = new Map<string, { u?: string; c?: string }>();
     const names: string[][] = [[], []];
-    for (const r of rows) {
+    const again: Keys = { kinds: [], names: [] };
+    for (const r of taken.keys) {
       const kind = Number(r.kind);
       names[kind]!.push(r.name);
-      const fold = mine === null
-        ? undefined
-        : kind === USER_KIND
-        ? mine.users.get(r.name)
-        : mine.channels.get(r.name);
-      let ours = 0;
-      if (fold !== undefined) { for (const s of r.seqs) if (mine!.seqs.has(s)) ours++; }
-      const useHeld = fold !== undefined && ours === fold.message_count;
-      if (useHeld) held[kind]!.set(r.name, fold);
-      for (const s of r.seqs) {
-        folded.add(s);
-        if (useHeld && mine!.seqs.has(s)) continue;
-        let e = readBack.get(s);
-        if (e === undefined) readBack.set(s, e = {});
-        if (kind === USER_KIND) e.u = r.name;
-        else e.c = r.name;
+      if (r.ours === 0) continue;
+      const fold = mine?.get(kind, r.name);
+      if (fold !== undefined && r.ours === fold.message_count) held[kind]!.set(r.name, fold);
+      else {
+        again.kinds.push(kind);
+        again.names.push(r.name);
       }
     }
-    const extra: Array<Map<string, AnyState>> = [new Map(), new Map()];
-    const seqs = [...readBack.keys()];
-    for (let i = 0; i < seqs.length; i += READ_BACK) {
-      const chunk = seqs.slice(i, i + READ_BACK);
-      const recs = await tx<Array<{ seq: string; record: string }>>`
-        SELECT seq::text AS seq, record FROM messages WHERE seq = ANY(${chunk}::bigint[])
-        ORDER BY seq`;
-      for (const r of recs) {
-        const e = readBack.get(r.seq)!;
-        const m = JSON.parse(r.record) as Message;
-        const f = facetsOf(m);
-        if (e.u !== undefined) foldQueued(extra[USER_KIND]!, USER_KIND, e.u, m, f);
-        if (e.c !== undefined) foldQueued(extra[CHANNEL_KIND]!, CHANNEL_KIND, e.c, m, f);
-      }
-    }
-    await tx`
-      CREATE TEMPORARY TABLE IF NOT EXISTS stage_rollups (
-        kind smallint, name text COLLATE "C", state text
-      ) ON COMMIT DELETE ROWS`;
-    const out: Array<[number, string, string]> = [];
-    for (const kind of [USER_KIND, CHANNEL_KIND]) {
-      const base = await baseStates(tx, kind, names[kind]!);
-      for (const n of names[kind]!) {
-        const parts = [base.get(n), held[kind]!.get(n), extra[kind]!.get(n)]
-          .filter((s): s is AnyState => s !== undefined);
-        if (parts.length === 0) continue;
-        out.push([kind, n, encode(kind, mergeStates(parts))]);
-      }
-    }
-    await copyRows(tx, "stage_rollups", ["kind", "name", "state"], out);
-    // Only compactors and recomputations write here, one at a time (the table lock).
-    await tx`
-      INSERT INTO rollups (kind, name, state, version)
-      SELECT kind, name, state, 1 FROM stage_rollups
-      ON CONFLICT (kind, name) DO UPDATE SET state = excluded.state,
-        version = rollups.version + 1`;
-    return folded.size;
+    const extra = await readBack(tx, again);
+    await writeParts(tx, names, (kind, n) => [held[kind]!.get(n), extra[kind]!.get(n)]);
+    return taken.total;
   }) as number;
+}
+
+/**
+ * Deletes the queue rows this compaction takes (those of `owner`, unowned ones, and those
+ * that waited too long; rows another compactor is taking are skipped, not waited for) into the
+ * transaction's `stage_compact`: one row per (message, rollup), kind 0 its person and 1 its
+ * channel, `own` when the writer's folds hold it (its row is one of `folded`). Returns how
+ * many messages were taken and, per rollup, how many of its entries are the writer's folded ones.
+ */
+async function takeQueue(
+  tx: TxSql,
+  owner: string | null,
+  folded: readonly string[],
+): Promise<{ total: number; keys: Array<{ kind: number; name: string; ours: number }> }> {
+  await tx`
+    CREATE TEMPORARY TABLE IF NOT EXISTS stage_compact (
+      seq bigint, kind smallint, name text COLLATE "C", own boolean
+    ) ON COMMIT DELETE ROWS`;
+  await tx`
+    WITH d AS (
+      DELETE FROM rollup_queue WHERE id IN (
+        SELECT id FROM rollup_queue
+        WHERE owner = ${owner}::bigint OR owner IS NULL
+          OR queued_at < now() - make_interval(secs => ${ORPHAN_SECONDS})
+        FOR UPDATE SKIP LOCKED)
+      RETURNING id, owner, seqs, persons, channels
+    ), s AS (
+      INSERT INTO stage_compact
+      SELECT u.seq, k.kind, k.name,
+        coalesce(d.owner = ${owner}::bigint AND d.id = ANY(${folded as string[]}::bigint[]), false)
+      FROM d CROSS JOIN LATERAL unnest(d.seqs, d.persons, d.channels) AS u(seq, person, channel)
+        CROSS JOIN LATERAL (VALUES (0::smallint, u.person), (1::smallint, u.channel)) AS k(kind, name)
+      WHERE k.name IS NOT NULL
+    )
+    SELECT count(*) FROM d`;
+  const keys = await tx<Array<{ kind: number; name: string; ours: number; total: number }>>`
+    SELECT kind, name, (count(*) FILTER (WHERE own))::int AS ours,
+      (SELECT count(DISTINCT seq) FROM stage_compact)::int AS total
+    FROM stage_compact GROUP BY kind, name`;
+  return { total: keys[0]?.total ?? 0, keys };
+}
+
+/**
+ * Folds the taken messages that no in-memory fold holds: those not `own`, and every one of the
+ * rollups in `again` (whose fold lost some of its messages).
+ */
+async function readBack(tx: TxSql, again: Keys): Promise<Array<Map<string, AnyState>>> {
+  const extra: Array<Map<string, AnyState>> = [new Map(), new Map()];
+  const back = tx<Array<{ seq: string; kind: number; name: string; record: string }>>`
+    SELECT c.seq::text AS seq, c.kind, c.name, m.record
+    FROM stage_compact c JOIN messages m ON m.seq = c.seq
+    WHERE NOT c.own OR (c.kind, c.name) IN (
+      SELECT k, n FROM unnest(${again.kinds}::int2[], ${again.names}::text[]) AS u(k, n))
+    ORDER BY c.seq`;
+  let last: { seq: string; m: Message; f: ReturnType<typeof facetsOf> } | null = null;
+  for await (const rows of back.cursor(READ_BACK)) {
+    for (const r of rows) {
+      if (last === null || last.seq !== r.seq) {
+        const m = JSON.parse(r.record) as Message;
+        last = { seq: r.seq, m, f: facetsOf(m) };
+      }
+      foldQueued(extra[r.kind]!, r.kind, r.name, last.m, last.f);
+    }
+  }
+  return extra;
+}
+
+/**
+ * Writes one new part per rollup of `names` (per kind): the merge of its `fresh` states and of
+ * its old parts when it has {@link MAX_PARTS} or more (those deleted in the same commit).
+ */
+async function writeParts(
+  tx: TxSql,
+  names: readonly string[][],
+  fresh: (kind: number, name: string) => Array<AnyState | undefined>,
+): Promise<void> {
+  const old = await oldParts(tx, names);
+  const out: Array<[number, string, string]> = [];
+  for (const kind of [USER_KIND, CHANNEL_KIND]) {
+    for (const n of names[kind]!) {
+      const parts = [...fresh(kind, n), ...(old.states[kind]!.get(n) ?? [])]
+        .filter((s): s is AnyState => s !== undefined);
+      if (parts.length === 0) continue;
+      out.push([kind, n, encode(kind, mergeStates(parts))]);
+    }
+  }
+  if (old.parts.parts.length > 0) {
+    const { kinds, names: ns, parts } = old.parts;
+    await tx`
+      DELETE FROM rollups r
+      USING unnest(${kinds}::int2[], ${ns}::text[], ${parts}::bigint[]) AS u(k, n, p)
+      WHERE r.kind = u.k AND r.name = u.n AND r.part = u.p`;
+  }
+  // New parts: inserted only, so no other compactor's write can be lost or waited for.
+  await copyRows(tx, "rollups", ["kind", "name", "state"], out);
 }

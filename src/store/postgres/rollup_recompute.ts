@@ -26,6 +26,7 @@ import {
   encode,
   lockRollups,
   type Touched,
+  unqueue,
   upsertSpans,
   USER_KIND,
 } from "./rollups.ts";
@@ -86,7 +87,7 @@ export async function recomputeRollups(
   ) {
     if (names.length === 0) continue;
     const list = names as string[];
-    await tx`DELETE FROM rollup_pending WHERE kind = ${kind} AND name = ANY(${list}::text[])`;
+    await unqueue(tx, kind, list);
     await tx`DELETE FROM rollups WHERE kind = ${kind} AND name = ANY(${list}::text[])`;
     const keep = [...states.keys()].sort();
     if (keep.length === 0) continue;
@@ -116,7 +117,7 @@ export async function rebuildPersons(sql: Sql): Promise<void> {
   await sql.begin("isolation level repeatable read", async (tx) => {
     await lockRollups(tx);
     await tx`DELETE FROM rollups WHERE kind = ${USER_KIND}`;
-    await tx`DELETE FROM rollup_pending WHERE kind = ${USER_KIND}`;
+    await unqueue(tx, USER_KIND, null);
     await tx`DELETE FROM person_logins`;
     await tx`DELETE FROM person_display`;
     const users = new Map<string, UserState>();
@@ -166,13 +167,11 @@ export async function deleteRollups(
     await lockRollups(tx);
     const rows = await tx<Array<{ name: string }>>`
       DELETE FROM rollups WHERE kind = ${k} AND name = ANY(${list}::text[]) RETURNING name`;
-    const d = await tx<Array<{ name: string }>>`
-      DELETE FROM rollup_pending WHERE kind = ${k} AND name = ANY(${list}::text[])
-      RETURNING name`;
+    const queued = await unqueue(tx, k, list);
     if (k === USER_KIND) {
       await tx`DELETE FROM person_logins WHERE person = ANY(${list}::text[])`;
       await tx`DELETE FROM person_display WHERE person = ANY(${list}::text[])`;
     }
-    return [...new Set([...rows, ...d].map((r) => r.name))].sort();
+    return [...new Set([...rows.map((r) => r.name), ...queued])].sort();
   }) as string[];
 }

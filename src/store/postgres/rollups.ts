@@ -5,14 +5,17 @@
  * profile JSON is byte for byte the same).
  *
  * - An append queues its new messages (stored once, see `messages.ts`) for the rollups of their
- *   person and channel (`rollup_pending`, two small rows per message, by COPY) and upserts its
- *   persons' login spans and display names (`person_logins` / `person_display`: commutative
- *   updates, sums, min and max, in key order). No rollup row is touched, so two monitors
- *   appending at once never wait for each other on a hot user, and no update can be lost.
+ *   person and channel (one `rollup_queue` row per append, tagged with the writer's id) and
+ *   upserts its persons' login spans and display names (`person_logins` / `person_display`:
+ *   commutative updates, sums, min and max, in key order), all in the statement that stores
+ *   them. No rollup row is touched, so two monitors appending at once never wait for each
+ *   other on a hot user, and no update can be lost.
  * - A compaction (`rollup_compact.ts`) folds queued messages into `rollups` and deletes their
- *   queue rows in the same commit (one compactor at a time, under a table lock that appends do
- *   not take); a read ({@link readStates}) folds a rollup's queued messages into it on the fly.
- *   Every aggregate is a function of the set of messages, so both give the same state.
+ *   queue rows in the same commit. A rollup is stored in parts (rows of one kind and name, each
+ *   the state of a disjoint set of its messages, schema 4): a compaction adds a part and merges
+ *   old parts only when it can lock them, so compactions never wait for each other. A read
+ *   ({@link readStates}) merges a rollup's parts and folds its queued messages in on the fly.
+ *   Every aggregate is a function of the set of messages, so every way gives the same state.
  * - Recomputing rollups from the stored messages (after a forget), rebuilding the persons and
  *   deleting rollups are `rollup_recompute.ts`.
  *
@@ -35,6 +38,7 @@ import {
 import { type LoginSpan, personKey } from "../../analysis/identity.ts";
 import type { Sql, TxSql } from "./client.ts";
 import { copyRows } from "./copy.ts";
+import { mergeStates } from "./rollup_merge.ts";
 
 /** `kind` of a user (person) / a channel. */
 export const USER_KIND = 0;
@@ -52,46 +56,15 @@ export type AnyState = UserState | ChannelState;
 const cmp = (a: string, b: string) => a < b ? -1 : a > b ? 1 : 0;
 
 /**
- * Queues new messages (with their `seq`) for their person's and channel's rollups, and adds
- * their persons' login spans and display names, inside the caller's transaction.
+ * The persons and channels whose rollups new messages change (their queue row, login spans and
+ * display names are written by the statement that stores them, see `insertMessages`).
  */
-export async function queueForRollups(
-  tx: TxSql,
-  stored: ReadonlyArray<{ message: Message; seq: string }>,
-): Promise<Touched> {
+export function touchedBy(stored: ReadonlyArray<{ message: Message }>): Touched {
   const touched: Touched = { users: new Set(), channels: new Set() };
-  if (stored.length === 0) return touched;
-  const rows: Array<[string, number, string]> = [];
-  const spans = new Map<string, LoginSpan>();
-  const display = new Map<string, [string, string]>();
-  for (const { message: m, seq } of stored) {
-    const p = personKey(m);
-    rows.push([seq, USER_KIND, p], [seq, CHANNEL_KIND, m.channel]);
-    touched.users.add(p);
+  for (const { message: m } of stored) {
+    touched.users.add(personKey(m));
     touched.channels.add(m.channel);
-    const k = `${p}\n${m.user_name}`;
-    const s = spans.get(k);
-    if (s === undefined) {
-      spans.set(k, {
-        person: p,
-        login: m.user_name,
-        first_seen: m.ts,
-        last_seen: m.ts,
-        last_mid: m.message_id,
-        count: 1,
-      });
-    } else {
-      s.count++;
-      if (m.ts < s.first_seen) s.first_seen = m.ts;
-      if (m.ts > s.last_seen || (m.ts === s.last_seen && m.message_id < s.last_mid!)) {
-        s.last_seen = m.ts;
-        s.last_mid = m.message_id;
-      }
-    }
-    if (m.display_name !== undefined) display.set(`${p}\n${m.display_name}`, [p, m.display_name]);
   }
-  await copyRows(tx, "rollup_pending", ["seq", "kind", "name"], rows);
-  await upsertSpans(tx, [...spans.values()], [...display.values()]);
   return touched;
 }
 
@@ -140,6 +113,42 @@ export async function upsertSpans(
   }
 }
 
+/** The queue's column of the rollups of `kind`: persons or channels. */
+function queueColumn(sql: Sql | TxSql, kind: number) {
+  return kind === USER_KIND ? sql`q.persons` : sql`q.channels`;
+}
+
+/**
+ * Takes some persons or channels (all persons: `null`) out of the rollup queue: their entries
+ * become NULL, so no compaction or read folds those messages into them again (a recomputation
+ * replaced their rollups from the stored messages, or they were deleted). Inside the caller's
+ * transaction, holding {@link lockRollups}. Returns the names that had queued messages.
+ */
+export async function unqueue(
+  tx: TxSql,
+  kind: number,
+  names: readonly string[] | null,
+): Promise<string[]> {
+  const col = tx(kind === USER_KIND ? "persons" : "channels");
+  if (names === null) {
+    await tx`
+      UPDATE rollup_queue SET ${col} = array_fill(NULL::text, ARRAY[cardinality(seqs)])`;
+    return [];
+  }
+  if (names.length === 0) return [];
+  const list = names as string[];
+  const had = await tx<Array<{ name: string }>>`
+    SELECT DISTINCT n AS name FROM rollup_queue CROSS JOIN LATERAL unnest(${col}) AS n
+    WHERE ${col} && ${list}::text[] AND n = ANY(${list}::text[])`;
+  if (had.length === 0) return [];
+  await tx`
+    UPDATE rollup_queue q SET ${col} = (
+      SELECT array_agg(CASE WHEN n = ANY(${list}::text[]) THEN NULL ELSE n END ORDER BY o)
+      FROM unnest(q.${col}) WITH ORDINALITY AS t(n, o))
+    WHERE q.${col} && ${list}::text[]`;
+  return had.map((r) => r.name);
+}
+
 /** A rollup state of `kind` from its stored text. */
 export function decode(kind: number, text: string): AnyState {
   return kind === USER_KIND ? decodeUserState(text) : decodeChannelState(text);
@@ -152,7 +161,10 @@ export function encode(kind: number, s: AnyState): string {
     : encodeChannelState(s as ChannelState);
 }
 
-/** Locks the compacted rollups against other compactors and recomputations (not appends). */
+/**
+ * Locks the rollups against compactions and other recomputations (not appends): a
+ * recomputation replaces every part of a rollup and its queued messages at once.
+ */
 export async function lockRollups(tx: TxSql): Promise<void> {
   await tx`LOCK TABLE rollups IN SHARE ROW EXCLUSIVE MODE`;
 }
@@ -173,21 +185,6 @@ export function foldQueued(
   else foldChannel(s as ChannelState, m, f);
 }
 
-/** The compacted states of some rollups of `kind` (decoded; names without one left out). */
-export async function baseStates(
-  tx: TxSql,
-  kind: number,
-  names: string[],
-): Promise<Map<string, AnyState>> {
-  const out = new Map<string, AnyState>();
-  if (names.length === 0) return out;
-  const rows = await tx<Array<{ name: string; state: string }>>`
-    SELECT name, state FROM rollups
-    WHERE kind = ${kind} AND name = ANY(${names}::text[]) AND state IS NOT NULL`;
-  for (const r of rows) out.set(r.name, decode(kind, r.state));
-  return out;
-}
-
 /**
  * The current states of some persons or channels (the rollup with its queued messages folded
  * in); names with neither are left out.
@@ -203,12 +200,24 @@ export async function readStates(
   const list = names as string[];
   // One statement, one snapshot: a compaction in between can neither hide nor double a message.
   const rows = await sql<Array<{ d: number; name: string; t: string }>>`
-    SELECT 0 AS d, name, state AS t FROM rollups
+    SELECT 0 AS d, name, state AS t, part FROM rollups
     WHERE kind = ${k} AND name = ANY(${list}::text[]) AND state IS NOT NULL
     UNION ALL
-    SELECT 1 AS d, p.name, m.record AS t FROM rollup_pending p JOIN messages m ON m.seq = p.seq
-    WHERE p.kind = ${k} AND p.name = ANY(${list}::text[])`;
-  for (const r of rows) if (r.d === 0) out.set(r.name, decode(k, r.t));
+    SELECT 1 AS d, u.name, m.record AS t, 0 AS part
+    FROM rollup_queue q
+      CROSS JOIN LATERAL unnest(q.seqs, ${queueColumn(sql, k)}) AS u(seq, name)
+      JOIN messages m ON m.seq = u.seq
+    WHERE u.name = ANY(${list}::text[])
+    ORDER BY d, part`;
+  // A rollup's parts hold disjoint sets of its messages: merged, the state of all of them.
+  const parts = new Map<string, AnyState[]>();
+  for (const r of rows) {
+    if (r.d !== 0) continue;
+    const had = parts.get(r.name);
+    if (had === undefined) parts.set(r.name, [decode(k, r.t)]);
+    else had.push(decode(k, r.t));
+  }
+  for (const [name, states] of parts) out.set(name, mergeStates(states));
   for (const r of rows) {
     if (r.d !== 1) continue;
     const m = JSON.parse(r.t) as Message;
@@ -221,7 +230,8 @@ export async function readStates(
 export async function listChannels(sql: Sql): Promise<string[]> {
   const rows = await sql<Array<{ name: string }>>`
     SELECT name FROM rollups WHERE kind = ${CHANNEL_KIND} AND state IS NOT NULL
-    UNION SELECT DISTINCT name FROM rollup_pending WHERE kind = ${CHANNEL_KIND}
+    UNION SELECT DISTINCT c FROM rollup_queue CROSS JOIN LATERAL unnest(channels) AS c
+      WHERE c IS NOT NULL
     ORDER BY name`;
   return rows.map((r) => r.name);
 }
@@ -231,7 +241,7 @@ export async function countRollups(sql: Sql): Promise<{ users: number; channels:
   const [r] = await sql<Array<{ users: string; channels: string }>>`
     SELECT (SELECT count(DISTINCT person) FROM person_logins)::text AS users,
       (SELECT count(*) FROM (SELECT name FROM rollups WHERE kind = ${CHANNEL_KIND}
-        AND state IS NOT NULL UNION SELECT name FROM rollup_pending
-        WHERE kind = ${CHANNEL_KIND}) c)::text AS channels`;
+        AND state IS NOT NULL UNION SELECT c FROM rollup_queue
+        CROSS JOIN LATERAL unnest(channels) AS c WHERE c IS NOT NULL) c)::text AS channels`;
   return { users: Number(r?.users ?? 0), channels: Number(r?.channels ?? 0) };
 }

@@ -47,7 +47,12 @@ export async function dbStatus(sql: Sql): Promise<DbStatus> {
     version >= 2
       ? sql`(SELECT count(DISTINCT person) FROM person_logins)::text AS users,
       (SELECT count(*) FROM (SELECT name FROM rollups WHERE kind = 1 AND state IS NOT NULL
-        UNION SELECT name FROM rollup_pending WHERE kind = 1) c)::text AS channels,`
+        UNION ${
+        version >= 4
+          ? sql`SELECT c FROM rollup_queue CROSS JOIN LATERAL unnest(channels) AS c
+            WHERE c IS NOT NULL`
+          : sql`SELECT name FROM rollup_pending WHERE kind = 1`
+      }) c)::text AS channels,`
       : sql`(SELECT count(*) FROM rollups WHERE kind = 0 AND state IS NOT NULL)::text AS users,
       (SELECT count(*) FROM rollups WHERE kind = 1 AND state IS NOT NULL)::text AS channels,`
   }

@@ -1,0 +1,211 @@
+/**
+ * Step 7 of the relationship-signal analyzer: the learned parts after the rules.
+ *
+ * - The target tagger (`target_tagger.ts`) scores each word that could name a person. A target
+ *   the rules named that the tagger finds very unlikely is taken back: the signal stays without
+ *   it, unless the n-gram model finds the message neither asks nor states (under the tagger's
+ *   `alone`), then the signal goes too. A candidate the tagger finds likely that the rules did
+ *   not name is added, with the type of the rules' signal, or where no rule fired, the type the
+ *   n-gram model finds likelier (and only when that model finds the message asks or states at
+ *   least at `alone`).
+ * - Where still nothing fired and no guard stopped a rule, the n-gram model
+ *   (`ngram_model.ts`) may add a question or a claim without a target when it is sure.
+ *
+ * Every decision is written to the trace with the model and its score.
+ *
+ * @module
+ */
+import type { Signal } from "../../schemas.ts";
+import { scores, type SecondOpinion, type TaggerOpinion } from "./ngram_model.ts";
+import { snippetAround } from "./snippet.ts";
+import type { Run } from "./target.ts";
+import {
+  type Candidate,
+  candidateFeatures,
+  candidates,
+  targetProbability,
+  wordsOf,
+} from "./target_tagger.ts";
+import { REL_WORDS } from "./vocabulary.ts";
+
+/** A signal and where in the canonical text it was found. */
+export interface Found {
+  at: number;
+  signal: Signal;
+}
+
+/**
+ * Applies the learned parts to what the rules `found` in `run` (in place). `stopped` is the
+ * number of rule matches a guard stopped.
+ */
+export function applyLearned(
+  run: Run,
+  found: Found[],
+  stopped: number,
+  model: SecondOpinion,
+  trace: string[] | null,
+): void {
+  if (model.targets) tagTargets(run, found, stopped, model, model.targets, trace);
+  if (found.length > 0) return;
+  if (stopped > 0) {
+    trace?.push("second opinion: not asked, a guard stopped a rule match");
+    return;
+  }
+  const o = scoresOf(run, model);
+  const type = o.asked >= o.claim ? "question" : "claim";
+  const p = Math.max(o.asked, o.claim);
+  const said = `second opinion (n-gram model): P(asks) ${o.asked.toFixed(2)}, ` +
+    `P(states) ${o.claim.toFixed(2)}, threshold ${model.threshold}`;
+  if (p < model.threshold) {
+    trace?.push(`${said}: below, nothing`);
+    return;
+  }
+  trace?.push(`${said} -> ${type}, no target`);
+  const pieces = run.canon.pieces;
+  const at = pieces.find((x) => REL_WORDS.has(x.w) && x.raw !== "") ?? pieces[0]!;
+  found.push({
+    at: 0,
+    signal: {
+      kind: "relationship",
+      type,
+      target: null,
+      snippet: snippetAround(run.text, at.s, at.e, 60),
+      confidence: Math.round(p * 100) / 100,
+      rule: "ngram-model",
+    },
+  });
+}
+
+/** The tagger's step: takes back unlikely targets of the rules, adds likely ones they missed. */
+function tagTargets(
+  run: Run,
+  found: Found[],
+  stopped: number,
+  model: SecondOpinion,
+  tagger: TaggerOpinion,
+  trace: string[] | null,
+): void {
+  const cands = candidates(run);
+  const words = cands.length > 0 ? wordsOf(run.canon.pieces, run.login) : null;
+  const scored = cands.map((c) => ({
+    c,
+    p: targetProbability(tagger.model, candidateFeatures(run, c, words!)),
+  }));
+  if (scored.length > 0) {
+    trace?.push(
+      "target tagger (logistic regression): " +
+        scored.map((x) => `${x.c.name} ${x.p.toFixed(2)}`).join(", ") +
+        ` (adds at ${tagger.add}, takes back under ${tagger.drop})`,
+    );
+  }
+  const named = takeBack(run, found, scored, model, tagger, trace);
+  const add = scored.filter((x) => x.p >= tagger.add && !named.has(x.c.name));
+  if (add.length === 0) return;
+  if (found.length === 0 && stopped > 0) {
+    trace?.push("target tagger: adds nothing, a guard stopped a rule match");
+    return;
+  }
+  const type = found[0]?.signal.type ?? typeFromModel(run, model, tagger.alone, trace);
+  if (type === null) return;
+  for (const { c, p } of add) {
+    const piece = c.k === -1 ? run.canon.pieces[0]! : run.canon.pieces[c.k]!;
+    trace?.push(`target tagger: adds ${c.name} (${p.toFixed(2)} >= ${tagger.add}) -> ${type}`);
+    found.push({
+      at: c.k === -1 ? 0 : run.canon.starts[c.k]!,
+      signal: {
+        kind: "relationship",
+        type,
+        target: c.name,
+        snippet: snippetAround(run.text, piece.s, piece.e, 60),
+        confidence: Math.round(p * 100) / 100,
+        rule: "target-tagger",
+      },
+    });
+  }
+}
+
+/**
+ * Takes back the rules' targets the tagger finds under its `drop`, and any target not written
+ * in the message (a word the canonical form translated: "safe" read as "sure"); returns each
+ * word of the targets that stay, which the tagger does not add again ("mary jane").
+ */
+function takeBack(
+  run: Run,
+  found: Found[],
+  scored: readonly { c: Candidate; p: number }[],
+  model: SecondOpinion,
+  tagger: TaggerOpinion,
+  trace: string[] | null,
+): Set<string> {
+  const named = new Set<string>();
+  const withdrawn = new Set<Found>();
+  // The person addressed, read as the partner by a rule, stays: the rule read the sentence.
+  const score = (w: string) => scored.find((s) => s.c.name === w && s.c.k !== -1)?.p;
+  const written = run.text.normalize("NFC").toLowerCase();
+  for (const f of found) {
+    const t = f.signal.target;
+    if (t === null) continue;
+    const ws = t.split(" ");
+    const p = score(t);
+    const unwritten = ws.some((w) => !written.includes(w));
+    if (unwritten || p !== undefined && p < tagger.drop) {
+      trace?.push(
+        `target tagger: takes back ${t} (` +
+          (unwritten ? "not written in the message" : `${p!.toFixed(2)} < ${tagger.drop}`) + ")",
+      );
+      f.signal = { ...f.signal, target: null };
+      // "bro is married to pocket jacks": with the name gone, the n-gram model decides whether
+      // the message still speaks of a relationship at all.
+      if (offTopic(run, model, tagger.alone, trace)) withdrawn.add(f);
+      continue;
+    }
+    for (const w of ws) named.add(w);
+  }
+  if (withdrawn.size > 0) found.splice(0, found.length, ...found.filter((f) => !withdrawn.has(f)));
+  return named;
+}
+
+let memo: { run: Run; model: SecondOpinion; o: { asked: number; claim: number } } | null = null;
+
+/** The n-gram model's scores of `run`'s message, computed once for all the steps that ask. */
+function scoresOf(run: Run, model: SecondOpinion): { asked: number; claim: number } {
+  if (memo === null || memo.run !== run || memo.model !== model) {
+    memo = { run, model, o: scores(model, run.text, run.canon.text) };
+  }
+  return memo.o;
+}
+
+/** True when the n-gram model finds the message neither asks nor states at `alone`. */
+function offTopic(run: Run, model: SecondOpinion, alone: number, trace: string[] | null): boolean {
+  const o = scoresOf(run, model);
+  const off = Math.max(o.asked, o.claim) < alone;
+  trace?.push(
+    `second opinion (n-gram model): P(asks) ${o.asked.toFixed(2)}, P(states) ${
+      o.claim.toFixed(2)
+    }` + (off ? `: under ${alone}, so the signal goes with its target` : `: the signal stays`),
+  );
+  return off;
+}
+
+/**
+ * Question or claim, as the n-gram model reads the message; null when neither reaches `alone`
+ * (then the message is likely not about a relationship at all).
+ */
+function typeFromModel(
+  run: Run,
+  model: SecondOpinion,
+  alone: number,
+  trace: string[] | null,
+): Signal["type"] | null {
+  const o = scoresOf(run, model);
+  const type = o.asked >= o.claim ? "question" : "claim";
+  const said = `second opinion (n-gram model): P(asks) ${o.asked.toFixed(2)}, P(states) ${
+    o.claim.toFixed(2)
+  }`;
+  if (Math.max(o.asked, o.claim) < alone) {
+    trace?.push(`${said}: under ${alone}, so the target tagger adds nothing where no rule fired`);
+    return null;
+  }
+  trace?.push(`${said} -> ${type}`);
+  return type;
+}
