@@ -10,10 +10,12 @@
  *    every monitor's appends take: parse, COPY into a staging table, INSERT ... ON CONFLICT DO
  *    NOTHING RETURNING, queue the new ones for their rollups, upsert login spans; then the
  *    compaction that folds the queue into the rollups, included in the time), against the
- *    embedded store building its index and rollups from the same log.
+ *    embedded store building its index and rollups from the same log; CPU seconds per 100k of
+ *    the monitor and the server.
  * 2. Two monitors at once: two processes, two data dirs with half the log each plus a shared
  *    slice (channels both monitors joined), pushing into one database; combined rate against
- *    one, and a check that every message is stored once.
+ *    one, a check that every message is stored once, their CPU per 100k, and where the
+ *    server's backends waited (`pg_stat_activity` sampled every 50 ms).
  * 3. Search latency by query shape (those of bench/search.ts), medians, database against the
  *    embedded index, each answer compared.
  * 4. (`--search-rows N`) Search latency over N rows, database only: the rows are generated and

@@ -8,6 +8,7 @@
  */
 import postgres from "postgres";
 import { StoreError } from "../../errors.ts";
+import { guardDriverFaults } from "./driver_guard.ts";
 import { type DatabaseTarget, parseDatabaseUrl, scrubSecrets } from "./url.ts";
 
 /** A pool of connections (porsager's `Sql`). */
@@ -37,6 +38,7 @@ export interface PgPool {
  */
 export function openPool(url: string, options: PoolOptions = {}): PgPool {
   const target = parseDatabaseUrl(url);
+  guardDriverFaults();
   const sql = postgres(url, {
     max: options.max ?? 4,
     connect_timeout: options.connectTimeoutSeconds ?? 10,

@@ -171,9 +171,9 @@ export class PgDatabase {
   }
 
   /**
-   * Folds every queued message into its rollups, in one transaction (waits for another
-   * compactor): those this process stored from its own folds, the others read back (see
-   * `rollup_compact.ts`). Returns how many messages were folded.
+   * Folds the queued messages this process stored (from its own folds), and those another
+   * writer left too long (read back), into their rollups in one transaction, without waiting
+   * for another compactor (see `rollup_compact.ts`). Returns how many messages were folded.
    */
   async compact(): Promise<number> {
     const t0 = performance.now();

@@ -8,10 +8,11 @@
 -- messages it stored, and beside each its person and its channel (NULL once that rollup no
 -- longer waits for it: a forget's recomputation, a profile removed). The row is inserted by
 -- the server in the statement that stores the messages (nothing is sent for it), tagged with
--- the writer's random id for this run: a compaction takes its own rows by that id and checks
--- its in-memory folds against them per rollup by count and sum of `seq` (see
--- src/store/postgres/rollup_compact.ts). Two index insertions and two heap rows per message
--- were a quarter of the server's work per message.
+-- the writer's random id for this run, which learns the row's id: a compaction takes its own
+-- rows by that id and checks its in-memory folds per rollup against the entries of the rows
+-- they hold (see src/store/postgres/rollup_compact.ts). Two index insertions and two heap
+-- rows per message were a quarter of the server's work per message. The same statement adds
+-- the new messages' login spans and display names.
 CREATE TABLE rollup_queue (
   id bigserial PRIMARY KEY,
   -- The writer that folds these in memory; NULL: any compactor reads them back at once.
