@@ -26,18 +26,9 @@ import {
   problem,
   SKIP,
 } from "./outcome.ts";
+import { obj, str } from "./json_values.ts";
 
 const SOURCE = "import:chat-downloader";
-
-function obj(v: unknown): Record<string, unknown> | undefined {
-  return typeof v === "object" && v !== null && !Array.isArray(v)
-    ? v as Record<string, unknown>
-    : undefined;
-}
-
-function str(v: unknown): string | undefined {
-  return typeof v === "string" ? v : undefined;
-}
 
 function idString(v: unknown): string | null {
   if (typeof v === "string" && v) return v;

@@ -27,13 +27,10 @@ import {
   problem,
   SKIP,
 } from "./outcome.ts";
+import { str } from "./json_values.ts";
 
 /** go-twitch-irc's message types, as justlog writes them in `type`. */
 const PRIVMSG_TYPE = 1;
-
-function str(v: unknown): string | undefined {
-  return typeof v === "string" ? v : undefined;
-}
 
 /**
  * One message of a justlog/rustlog JSON answer. Pure.

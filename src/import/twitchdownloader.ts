@@ -27,16 +27,7 @@ import {
   type Outcome,
   problem,
 } from "./outcome.ts";
-
-function obj(v: unknown): Record<string, unknown> | undefined {
-  return typeof v === "object" && v !== null && !Array.isArray(v)
-    ? v as Record<string, unknown>
-    : undefined;
-}
-
-function str(v: unknown): string | undefined {
-  return typeof v === "string" ? v : undefined;
-}
+import { obj, str } from "./json_values.ts";
 
 /** The channel a file's `streamer` names (`login`, else `name` when it is a login). */
 export function streamerChannel(streamer: unknown): string | undefined {

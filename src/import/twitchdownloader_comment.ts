@@ -14,6 +14,7 @@
  * @module
  */
 import type { ElementReader } from "./json_stream.ts";
+import { obj, str } from "./json_values.ts";
 
 // JSON text pieces. A string's characters: anything but a quote, a backslash or a control
 // character, and escapes.
@@ -103,16 +104,6 @@ export interface CommentFields {
   emotes: string[] | undefined;
   /** `_id/version` of each of `message.user_badges` that has an `_id`; undefined when none. */
   badges: string[] | undefined;
-}
-
-function obj(v: unknown): Record<string, unknown> | undefined {
-  return typeof v === "object" && v !== null && !Array.isArray(v)
-    ? v as Record<string, unknown>
-    : undefined;
-}
-
-function str(v: unknown): string | undefined {
-  return typeof v === "string" ? v : undefined;
 }
 
 /** Emote names from `emoticons` ranges (code-point offsets, end inclusive) over `body`. */
