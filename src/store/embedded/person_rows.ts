@@ -33,6 +33,7 @@ import type { MessageIndex } from "./message_index.ts";
 import type { Candidate } from "./index_query.ts";
 import { readRecords } from "./candidate_records.ts";
 import { PERSON_BATCH, PersonBatch } from "../person_messages.ts";
+import { ascending } from "../messages_around.ts";
 import type { PersonMessageQuery, PersonMessages } from "../store.ts";
 
 /** Columns of a person row, in the order of the SELECT in {@link indexedRows}. */
@@ -153,17 +154,6 @@ export function mergeSorted<T>(lists: readonly T[][], order: (a: T, b: T) => num
   return out;
 }
 
-/** (ts, message_id) order of two messages. */
-function messageOrder(a: Message, b: Message): number {
-  return a.ts !== b.ts
-    ? (a.ts < b.ts ? -1 : 1)
-    : a.message_id < b.message_id
-    ? -1
-    : a.message_id > b.message_id
-    ? 1
-    : 0;
-}
-
 /** Needles one of which a line of the person's must hold (checked before parsing it). */
 function needles(persons: readonly string[]): string[] {
   return persons.map((p) =>
@@ -202,7 +192,7 @@ async function scanPerson(
       out.push(m);
     }
   }
-  return out.sort(messageOrder);
+  return out.sort(ascending);
 }
 
 /** True when a scanned message's record is handed out (asked, or it has hits or signals). */
