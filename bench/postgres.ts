@@ -197,19 +197,24 @@ const childCpuNow = () => ({
 /**
  * Samples, every 50 ms until `stop` resolves, what the server's backends of database `name`
  * are doing: how many samples found one working, and what the others waited for (by wait event
- * type and event: `Lock` another transaction's row or table lock, `LWLock` a shared buffer or
- * the WAL, `Client` the monitor's next bytes, `IO` the disk).
+ * type and event: `Lock` another transaction's row or table lock, with the table of the row
+ * when it waits for a row another transaction updated, `LWLock` a shared buffer or the WAL,
+ * `Client` the monitor's next bytes, `IO` the disk).
  */
-async function sampleWaits(name: string, stop: Promise<unknown>) {
-  const admin = openPool(cluster.adminUrl);
+async function sampleWaits(url: string, stop: Promise<unknown>) {
+  const name = new URL(url).pathname.slice(1);
+  const admin = openPool(url);
   const tally = new Map<string, number>();
   let working = 0;
   let done = false;
   stop.finally(() => done = true);
   while (!done) {
     const rows = await admin.sql<Array<{ w: string | null }>>`
-      SELECT wait_event_type || ':' || wait_event AS w FROM pg_stat_activity
-      WHERE datname = ${name} AND state = 'active' AND pid <> pg_backend_pid()`;
+      SELECT a.wait_event_type || ':' || a.wait_event || coalesce(' (' || (
+          SELECT string_agg(DISTINCT l.relation::regclass::text, ',') FROM pg_locks l
+          WHERE l.pid = a.pid AND l.locktype = 'tuple') || ' row)', '') AS w
+      FROM pg_stat_activity a
+      WHERE a.datname = ${name} AND a.state = 'active' AND a.pid <> pg_backend_pid()`;
     for (const r of rows) {
       if (r.w === null) working++;
       else tally.set(r.w, (tally.get(r.w) ?? 0) + 1);
@@ -474,7 +479,7 @@ async function ingestAndSearch(): Promise<void> {
     const c3 = childCpuNow();
     t0 = performance.now();
     const run = Promise.all([child(a3, url3, values.tree), child(b3, url3, values.tree)]);
-    const waits = sampleWaits(new URL(url3).pathname.slice(1), run);
+    const waits = sampleWaits(url3, run);
     await run;
     baseTwo = (performance.now() - t0) / 1000;
     baseTwoNotes = `${cpuSince2(c3, baseTwo).text}; ${await waits}`;
@@ -482,7 +487,7 @@ async function ingestAndSearch(): Promise<void> {
   const c2 = childCpuNow();
   t0 = performance.now();
   const running = Promise.all([child(a, url2), child(b, url2)]);
-  const waits = sampleWaits(new URL(url2).pathname.slice(1), running);
+  const waits = sampleWaits(url2, running);
   const outs = await running;
   const twoSecs = (performance.now() - t0) / 1000;
   const twoCpu = cpuSince2(c2, twoSecs);
