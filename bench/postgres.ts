@@ -195,8 +195,8 @@ const childCpuNow = () => ({
 });
 
 /**
- * Samples, every 50 ms until `stop` resolves, what the server's backends of database `name`
- * are doing: how many samples found one working, and what the others waited for (by wait event
+ * Samples, every 50 ms until `stop` resolves, what the server's backends of the database at
+ * `url` are doing: how many samples found one working, and what the others waited for (by wait event
  * type and event: `Lock` another transaction's row or table lock, with the table of the row
  * when it waits for a row another transaction updated, `LWLock` a shared buffer or the WAL,
  * `Client` the monitor's next bytes, `IO` the disk).
@@ -278,17 +278,17 @@ try {
 
 /**
  * With `--statements`: the statements of database `url` that took the most server time, per
- * 100k messages (execution time, calls, rows, WAL), then forgets them.
+ * 100k messages (execution time, calls, WAL).
  */
 async function statementReport(url: string, messages: number): Promise<void> {
   if (!values.statements) return;
   const admin = openPool(cluster.adminUrl);
   const per = 100_000 / messages;
   const rows = await admin.sql<
-    Array<{ q: string; calls: string; ms: number; rows: string; wal: string }>
+    Array<{ q: string; calls: string; ms: number; wal: string }>
   >`
     SELECT left(regexp_replace(query, '\\s+', ' ', 'g'), 90) AS q, calls::text,
-      total_exec_time AS ms, rows::text, wal_bytes::text AS wal
+      total_exec_time AS ms, wal_bytes::text AS wal
     FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
     WHERE d.datname = ${new URL(url).pathname.slice(1)}
     ORDER BY total_exec_time DESC LIMIT 8`;
