@@ -101,7 +101,8 @@ export function loadEnv(dotEnvPath = ".env"): Env {
  * ```ts
  * import assert from "node:assert/strict";
  * import { commonOptions } from "./config.ts";
- * const env = (name: string) => ({ OSINT_DATA_DIR: "/srv/osint", OSINT_FIXTURES_DIR: "/fx" })[name];
+ * const vars: Record<string, string> = { OSINT_DATA_DIR: "/srv/osint", OSINT_FIXTURES_DIR: "/fx" };
+ * const env = (name: string) => vars[name];
  * assert.deepEqual(commonOptions({ quiet: true }, env), {
  *   dataDir: "/srv/osint",
  *   fixturesDir: "/fx",

@@ -106,7 +106,8 @@ export function scrubSecrets(text: string, secrets: readonly string[]): string {
  * session.open();
  * session.data(":tmi.twitch.tv 001 watcher :Welcome\r\nPING :tmi.twitch.tv\r\n", true, t0);
  * const privmsg = "@id=abc;tmi-sent-ts=" + t0 + " :ann!ann@ann.tmi.twitch.tv PRIVMSG";
- * session.data(`${privmsg} #example_channel :hi s3cretvalue\r\n${privmsg} #other :x\r\n`, true, t0);
+ * session.data(`${privmsg} #example_channel :hi s3cretvalue\r\n`, true, t0);
+ * session.data(`${privmsg} #other :x\r\n`, true, t0);
  * assert.deepEqual(sent, [
  *   "CAP REQ :twitch.tv/tags twitch.tv/commands",
  *   "PASS oauth:s3cretvalue",

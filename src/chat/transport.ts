@@ -62,10 +62,12 @@ const CLOSE_WAIT_MS = 500;
  * await pipe.closed;
  * await served;
  * server.close();
- * await assert.rejects(
- *   openTransport(new URL("http://example.com"), { onData() {}, onClose() {} }, new AbortController().signal),
- *   { name: "NetworkError", message: 'unsupported server scheme "http:"' },
- * );
+ * const quiet = { onData() {}, onClose() {} };
+ * const http = new URL("http://example.com");
+ * await assert.rejects(openTransport(http, quiet, new AbortController().signal), {
+ *   name: "NetworkError",
+ *   message: 'unsupported server scheme "http:"',
+ * });
  * ```
  */
 export function openTransport(

@@ -188,7 +188,10 @@ export function scrubEnrichment(
  *   emotes: [],
  *   source: "fixture",
  * });
- * await store.appendMessages([said("m1", "bob", "hi", []), said("m2", "ann", "hey @bob", ["bob"])]);
+ * await store.appendMessages([
+ *   said("m1", "bob", "hi", []),
+ *   said("m2", "ann", "hey @bob", ["bob"]),
+ * ]);
  * const first = await forget(store, { users: ["bob"] });
  * assert.deepEqual(first.files[0], { file: "logs/messages.jsonl", removed: 1, scrubbed: 1 });
  * assert.deepEqual(first.remaining, []);
