@@ -286,13 +286,20 @@ async function enrichWith(
     errors: [],
     interrupted: false,
   };
+  // Profiles are derived data: brought up to date with the log before the first is read (once
+  // a run), or a user whose messages are only in the log (`import --log-only`) reads as never
+  // seen. While a monitor holds the writer, it keeps them current itself.
+  let caughtUp: Promise<unknown> | undefined;
   const job: EnrichJob = {
     dataDir: options.dataDir,
     selected,
     base: {
       fixturesDir: options.fixturesDir,
       dataDir: options.dataDir,
-      readProfile: (kind, name) => store.readProfile(kind, name),
+      readProfile: async (kind, name) => {
+        await (caughtUp ??= store.catchUp({ index: false }));
+        return await store.readProfile(kind, name);
+      },
       fetch: options.fetch ?? globalThis.fetch,
       network: options.network ?? false,
       clock: options.clock ?? systemClock,
