@@ -271,6 +271,19 @@ interface EnrichJob {
   summary: EnrichSummary;
 }
 
+/**
+ * Reads profiles through `store`, brought up to date with the log before the first read (once):
+ * profiles are derived data, and a user whose messages are only in the log (`import --log-only`)
+ * would read as never seen. While a monitor holds the writer, it keeps them current itself.
+ */
+function currentProfiles(store: Store): ProviderContext["readProfile"] {
+  let caughtUp: Promise<unknown> | undefined;
+  return async (kind, name) => {
+    await (caughtUp ??= store.catchUp({ index: false }));
+    return await store.readProfile(kind, name);
+  };
+}
+
 async function enrichWith(
   store: Store,
   subjects: readonly Subject[],
@@ -286,20 +299,13 @@ async function enrichWith(
     errors: [],
     interrupted: false,
   };
-  // Profiles are derived data: brought up to date with the log before the first is read (once
-  // a run), or a user whose messages are only in the log (`import --log-only`) reads as never
-  // seen. While a monitor holds the writer, it keeps them current itself.
-  let caughtUp: Promise<unknown> | undefined;
   const job: EnrichJob = {
     dataDir: options.dataDir,
     selected,
     base: {
       fixturesDir: options.fixturesDir,
       dataDir: options.dataDir,
-      readProfile: async (kind, name) => {
-        await (caughtUp ??= store.catchUp({ index: false }));
-        return await store.readProfile(kind, name);
-      },
+      readProfile: currentProfiles(store),
       fetch: options.fetch ?? globalThis.fetch,
       network: options.network ?? false,
       clock: options.clock ?? systemClock,
