@@ -76,7 +76,7 @@ export interface Parsed {
  * });
  * assert.throws(() => parseFlags(["--nope"], spec, env), {
  *   name: "UsageError",
- *   message: "Unknown option '--nope'",
+ *   message: "unknown option --nope",
  * });
  * ```
  */
@@ -88,7 +88,11 @@ export function parseFlags(args: string[], spec: FlagSpec, env: Env): Parsed {
   } catch (e) {
     // parseArgs messages are long and mention the API; keep the part that names the flag.
     const msg = e instanceof Error ? e.message.split(". ")[0]! : String(e);
-    throw new UsageError(msg.replace(/^Option '(.*?)' /, "option $1 "), { cause: e });
+    const said = msg.replace(/^Option '(.*?)' /, "option $1 ").replace(
+      /^Unknown option '(.*?)'$/,
+      "unknown option $1",
+    );
+    throw new UsageError(said, { cause: e });
   }
   const values = parsed.values as Parsed["values"];
   const common = commonOptions(
