@@ -4,7 +4,8 @@
  * `src/analysis/signals/ngram_weights.json`) and the target tagger (`target_tagger.ts`, written
  * to `src/analysis/signals/tagger_weights.json`).
  *
- *   deno run -A scripts/train_signals_ngram.ts [--threshold 0.95] [--add 0.7] [--drop 0.1] [--alone 0.3]
+ *   deno run -A scripts/train_signals_ngram.ts [--threshold 0.95] [--add 0.7] [--drop 0.1]
+ *     [--alone 0.3] [--ask 0.5]
  *
  * Deterministic: a fixed seed orders the examples, so the shipped files equal a fresh run (a
  * test checks it). `bench/signals_cv.ts` measures, writer by writer, what the models add on chat
@@ -14,12 +15,21 @@
  */
 import { parseArgs } from "node:util";
 import { type Labelled, loadLabelled, normTarget } from "../bench/_signals_metrics.ts";
-import { features, pack, train } from "../src/analysis/signals/ngram_model.ts";
+import { features, formExamples, pack, train } from "../src/analysis/signals/ngram_model.ts";
 import { canonicalize } from "../src/analysis/signals/canonical_form.ts";
 import { taggerExamples, trainTagger } from "../src/analysis/signals/target_tagger.ts";
 
 /** The cuts the shipped models speak at (chosen by `bench/signals_cv.ts`). */
-export const SHIPPED_CUTS = { threshold: 0.95, add: 0.7, drop: 0.1, alone: 0.3 } as const;
+export const SHIPPED_CUTS = { threshold: 0.95, add: 0.7, drop: 0.1, alone: 0.3, ask: 0.5 } as const;
+
+/** The cuts of the learned parts (see `ngram_model.ts`). */
+export interface Cuts {
+  threshold: number;
+  add: number;
+  drop: number;
+  alone: number;
+  ask: number;
+}
 
 /** Every labelled line of `tests/data/signals_*.jsonl`, files in name order. */
 export async function labelledLines(): Promise<Labelled[]> {
@@ -36,21 +46,25 @@ export async function labelledLines(): Promise<Labelled[]> {
 /** The contents of both weights files, trained on `lines` with the given cuts. */
 export function trainWeights(
   lines: readonly Labelled[],
-  cuts: { threshold: number; add: number; drop: number; alone: number } = SHIPPED_CUTS,
+  cuts: Cuts = SHIPPED_CUTS,
 ): { ngram: string; tagger: string } {
   const feats = lines.map((l) =>
     features(l.text, canonicalize(l.text, { channel: l.channel }).text)
   );
   const asked = train(feats.map((f, i) => ({ f, y: lines[i]!.asked })));
   const claim = train(feats.map((f, i) => ({ f, y: lines[i]!.claim === true })));
+  const at = new Map(lines.map((l, i) => [l, i]));
+  const form = train(formExamples(lines, (l) => feats[at.get(l)!]!));
   const ngram = {
     about: "logistic regressions over char 3-5-grams and canonical word 1-2-grams, trained " +
-      "on tests/data/signals_*.jsonl " +
-      "by scripts/train_signals_ngram.ts",
+      "on tests/data/signals_*.jsonl by scripts/train_signals_ngram.ts: asks, states, and " +
+      "(the form model, on the lines that ask or state) asks rather than states",
     lines: lines.length,
     threshold: cuts.threshold,
+    ask: cuts.ask,
     asked: pack(asked),
     claim: pack(claim),
+    form: pack(form),
   };
   const examples = lines.flatMap((l) =>
     taggerExamples(l.text, { channel: l.channel }, l.targets.map(normTarget))
@@ -79,6 +93,7 @@ if (import.meta.main) {
       add: { type: "string", default: String(SHIPPED_CUTS.add) },
       drop: { type: "string", default: String(SHIPPED_CUTS.drop) },
       alone: { type: "string", default: String(SHIPPED_CUTS.alone) },
+      ask: { type: "string", default: String(SHIPPED_CUTS.ask) },
       out: { type: "string" },
     },
   });
@@ -88,6 +103,7 @@ if (import.meta.main) {
     add: Number(values.add),
     drop: Number(values.drop),
     alone: Number(values.alone),
+    ask: Number(values.ask),
   });
   const dir = values.out
     ? new URL(values.out.replace(/\/?$/, "/"), `file://${Deno.cwd()}/`)

@@ -24,6 +24,9 @@
  *    named partner counts then); and where still no rule even matched, `ngram_model.ts` (a
  *    character n-gram logistic regression trained on the labelled sets, shipped in
  *    `ngram_weights.json`) may add a question or a claim without a target when it is sure.
+ *    `learned.ts` combines the learned parts: the target tagger names partners the rules missed
+ *    and takes back unlikely ones; the form model turns a claim into a question where no rule
+ *    read the message's form firmly.
  *
  * The rules favour precision: a wrong claim about a person is worse than a missed one.
  *
@@ -151,7 +154,7 @@ function runRules(
       const span = m[0].trim();
       if (out.ok) {
         for (const signal of out.signals) {
-          found.push({ at: out.at, signal });
+          found.push({ at: out.at, signal, formFirm: out.formFirm });
           if (trace) {
             const t = signal.target === null ? "no target" : `target ${signal.target}`;
             trace.push(

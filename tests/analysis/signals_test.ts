@@ -573,6 +573,37 @@ Deno.test("the target tagger adds a likely partner the rules missed, with its sc
   assert.deepEqual(detectSignalsWith("he's not dating sara", CH, sure), []);
 });
 
+function constantForm(p: number) {
+  const bias = Math.log(p / (1 - p));
+  return {
+    ...shippedSecondOpinion(),
+    form: { model: { w: new Float32Array(BUCKETS), bias }, ask: 0.5 },
+  };
+}
+
+Deno.test("the form model turns a claim into a question unless a rule read the form firmly", () => {
+  const asks = constantForm(0.9);
+  // "he has a gf" with no "?": the rules read a statement by default; the form model decides.
+  assert.deepEqual(detectSignalsWith("he has a gf", CH, asks).map((s) => s.type), ["question"]);
+  assert.deepEqual(detectSignalsWith("he has a gf", CH, constantForm(0.1)).map((s) => s.type), [
+    "claim",
+  ]);
+  // A confirming tag or a surprised "now??" is read firmly by the rules: the claim stays.
+  const tagged = explainSignals("lauri tiene novio verdad?", { channel: "lauriita_asmr" }, asks);
+  assert.deepEqual(tagged.fired.map((s) => s.type), ["claim"]);
+  assert.ok(
+    tagged.steps.some((x) => x.includes("a rule read the form firmly")),
+    tagged.steps.join("\n"),
+  );
+  assert.deepEqual(detectSignalsWith("hes dating sara now??", CH, asks).map((s) => s.type), [
+    "claim",
+  ]);
+  // With the shipped model: a tag the rules do not know ("o sigue single") asks.
+  const e = explainSignals("ferchu tiene gf o sigue single", { channel: "ferchu_lol" });
+  assert.deepEqual(e.fired.map((s) => s.type), ["question"]);
+  assert.ok(e.steps.some((x) => /^form model: .* -> question$/.test(x)), e.steps.join("\n"));
+});
+
 Deno.test("the target tagger takes back a target it finds unlikely; the signal stays", () => {
   const doubt = constantTagger(0.1);
   const s = detectSignalsWith("is he dating sara?", CH, doubt);

@@ -8,6 +8,10 @@
  *   not name is added, with the type of the rules' signal, or where no rule fired, the type the
  *   n-gram model finds likelier (and only when that model finds the message asks or states at
  *   least at `alone`).
+ * - Where the rules or the tagger fired a claim and no rule read the message's form firmly
+ *   (a question, or a "?" that a tag or a surprise makes a statement), the form model (learned
+ *   from every writer: does a message that speaks of the relationship ask or state?) makes it
+ *   a question when it finds the message asks ("ferchu tiene gf o sigue single").
  * - Where still nothing fired and no guard stopped a rule, the n-gram model
  *   (`ngram_model.ts`) may add a question or a claim without a target when it is sure.
  *
@@ -16,7 +20,13 @@
  * @module
  */
 import type { Signal } from "../../schemas.ts";
-import { scores, type SecondOpinion, type TaggerOpinion } from "./ngram_model.ts";
+import {
+  features,
+  type FormOpinion,
+  probability,
+  type SecondOpinion,
+  type TaggerOpinion,
+} from "./ngram_model.ts";
 import { snippetAround } from "./snippet.ts";
 import type { Run } from "./target.ts";
 import {
@@ -32,6 +42,8 @@ import { REL_WORDS } from "./vocabulary.ts";
 export interface Found {
   at: number;
   signal: Signal;
+  /** A rule read the message's form firmly (see `Match.formFirm`); the form model defers. */
+  formFirm?: boolean;
 }
 
 /**
@@ -46,7 +58,10 @@ export function applyLearned(
   trace: string[] | null,
 ): void {
   if (model.targets) tagTargets(run, found, stopped, model, model.targets, trace);
-  if (found.length > 0) return;
+  if (found.length > 0) {
+    if (model.form) retype(run, found, model.form, trace);
+    return;
+  }
   if (stopped > 0) {
     trace?.push("second opinion: not asked, a guard stopped a rule match");
     return;
@@ -165,14 +180,49 @@ function takeBack(
   return named;
 }
 
+let memoFeats: { run: Run; f: number[] } | null = null;
+
+/** The n-gram features of `run`'s message, computed once for every model that reads them. */
+function featuresOf(run: Run): number[] {
+  if (memoFeats === null || memoFeats.run !== run) {
+    memoFeats = { run, f: features(run.text, run.canon.text) };
+  }
+  return memoFeats.f;
+}
+
 let memo: { run: Run; model: SecondOpinion; o: { asked: number; claim: number } } | null = null;
 
 /** The n-gram model's scores of `run`'s message, computed once for all the steps that ask. */
 function scoresOf(run: Run, model: SecondOpinion): { asked: number; claim: number } {
   if (memo === null || memo.run !== run || memo.model !== model) {
-    memo = { run, model, o: scores(model, run.text, run.canon.text) };
+    const f = featuresOf(run);
+    memo = {
+      run,
+      model,
+      o: { asked: probability(model.asked, f), claim: probability(model.claim, f) },
+    };
   }
   return memo.o;
+}
+
+/**
+ * The form model's step: where the rules or the tagger fired, the message's form decides
+ * whether it asks or states when the model is sure ("ferchu tiene gf o sigue single" asks,
+ * though a rule read "tiene gf" as a claim).
+ */
+function retype(run: Run, found: Found[], form: FormOpinion, trace: string[] | null): void {
+  const p = probability(form.model, featuresOf(run));
+  const said = `form model: P(asks rather than states) ${p.toFixed(2)}`;
+  if (p < form.ask || found.every((f) => f.signal.type === "question")) {
+    trace?.push(`${said}: the type stays`);
+    return;
+  }
+  if (found.some((f) => f.formFirm)) {
+    trace?.push(`${said}: the type stays, a rule read the form firmly`);
+    return;
+  }
+  trace?.push(`${said} (>= ${form.ask}) -> question`);
+  for (const f of found) f.signal = { ...f.signal, type: "question" };
 }
 
 /** True when the n-gram model finds the message neither asks nor states at `alone`. */

@@ -47,6 +47,31 @@ function wordFeatures(canonical: string, out: number[]): void {
   out.push(hashString(`b ${ws[ws.length - 1]} $`));
 }
 
+const PUNCT_WORD = /^[?!.,;:…()[\]&+=]+$/;
+
+/**
+ * The features of the form model: those of {@link features}, and where the message's words
+ * stand: its first two words, its last two before the closing punctuation (the tag: "or not",
+ * "right", "né"), the first word of each later clause, word trigrams, and how the raw text
+ * ends ("?", "??").
+ */
+export function formFeatures(text: string, canonical: string): number[] {
+  const out = features(text, canonical);
+  const ws = canonical.split(" ");
+  const words = ws.filter((w) => !PUNCT_WORD.test(w));
+  out.push(hashString(`s2 ${words[0] ?? "^"} ${words[1] ?? "$"}`));
+  out.push(hashString(`e1 ${words[words.length - 1] ?? "^"}`));
+  out.push(hashString(`e2 ${words[words.length - 2] ?? "^"} ${words[words.length - 1] ?? "^"}`));
+  for (let i = 0; i < ws.length; i++) {
+    out.push(hashString(`t ${ws[i - 2] ?? "^"} ${ws[i - 1] ?? "^"} ${ws[i]}`));
+    if (i > 0 && PUNCT_WORD.test(ws[i - 1]!) && !PUNCT_WORD.test(ws[i]!)) {
+      out.push(hashString(`c ${ws[i]}`), hashString(`c2 ${ws[i]} ${ws[i + 1] ?? "$"}`));
+    }
+  }
+  out.push(hashString(`end ${/\?\?/.test(text) ? "??" : /\?/.test(text) ? "?" : "."}`));
+  return out;
+}
+
 function hashString(s: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
@@ -110,12 +135,25 @@ export interface TaggerOpinion {
   alone: number;
 }
 
+/**
+ * The form model and its cut: trained only on messages that ask or state something of the
+ * streamer's relationship, it gives the probability that such a message asks rather than
+ * states (the interrogative form learned from every writer: auxiliaries, word order, tags).
+ * Where a rule or the tagger fired a claim and no rule read the form firmly, the claim becomes
+ * a question at or above `ask`.
+ */
+export interface FormOpinion {
+  model: Logistic;
+  ask: number;
+}
+
 /** Both models, and the probability above which each one speaks; the tagger when given. */
 export interface SecondOpinion {
   asked: Logistic;
   claim: Logistic;
   threshold: number;
   targets?: TaggerOpinion;
+  form?: FormOpinion;
 }
 
 /** Training options; see {@link train}. */
@@ -190,11 +228,13 @@ export function scores(
   return { asked: probability(model.asked, f), claim: probability(model.claim, f) };
 }
 
-/** The shipped file's shape. */
+/** The shipped file's shape; the form model and its cut when trained. */
 export interface ShippedWeights {
   threshold: number;
   asked: PackedLogistic;
   claim: PackedLogistic;
+  ask?: number;
+  form?: PackedLogistic;
 }
 
 /** The second opinion from the shipped weights (`ngram_weights.json`, read by the caller). */
@@ -202,5 +242,27 @@ export function secondOpinion(
   shipped: ShippedWeights,
   threshold = shipped.threshold,
 ): SecondOpinion {
-  return { asked: unpack(shipped.asked), claim: unpack(shipped.claim), threshold };
+  const out: SecondOpinion = {
+    asked: unpack(shipped.asked),
+    claim: unpack(shipped.claim),
+    threshold,
+  };
+  if (shipped.form && shipped.ask !== undefined) {
+    out.form = { model: unpack(shipped.form), ask: shipped.ask };
+  }
+  return out;
+}
+
+/**
+ * The form model's training examples: the messages that ask or state something of the
+ * streamer's relationship, positive when they ask.
+ */
+export function formExamples<T extends { asked: boolean; claim: boolean | null }>(
+  lines: readonly T[],
+  featuresOf: (line: T) => number[],
+): { f: number[]; y: boolean }[] {
+  return lines.filter((l) => l.asked || l.claim === true).map((l) => ({
+    f: featuresOf(l),
+    y: l.asked,
+  }));
 }
