@@ -15,7 +15,7 @@
  * the last configuration; "all writers" sums every held-out writer.
  *
  * Run: `deno run -A bench/signals_cv.ts [--threshold 0.95] [--add 0.7] [--drop 0.1] [--alone 0.3]
- * [--ask 0.5] [--blind writer15,writer16] [--errors] [--classes]`
+ * [--ask 0.5] [--overrule 0.9] [--blind writer15,writer16] [--errors] [--classes]`
  *
  * @module
  */
@@ -25,6 +25,7 @@ import {
   features,
   formExamples,
   type SecondOpinion,
+  type TaggerOpinion,
   train,
 } from "../src/analysis/signals/ngram_model.ts";
 import { canonicalize } from "../src/analysis/signals/canonical_form.ts";
@@ -46,6 +47,7 @@ const { values } = parseArgs({
     drop: { type: "string", default: "0.1" },
     alone: { type: "string", default: "0.3" },
     ask: { type: "string", default: "0.5" },
+    overrule: { type: "string", default: "0.9" },
     blind: { type: "string", default: "writer15,writer16" },
     errors: { type: "boolean", default: false },
     classes: { type: "boolean", default: false },
@@ -92,11 +94,13 @@ for (const writer of byWriter.keys()) {
       add: Number(values.add),
       drop: Number(values.drop),
       alone: Number(values.alone),
+      overrule: Number(values.overrule),
     },
     form: { model: form, ask: Number(values.ask) },
   });
 }
 
+const noOverrule = ({ overrule: _, ...t }: TaggerOpinion): TaggerOpinion => t;
 const f = (x: number) => x.toFixed(3);
 const row = (label: string, r: SetScore) =>
   `  ${label.padEnd(26)} ${String(r.lines).padStart(5)}  targets P ${f(r.targets.precision)} R ${
@@ -109,9 +113,13 @@ const configs: [string, (m: SecondOpinion) => SecondOpinion | null][] = [
   [`rules + n-gram model (threshold ${threshold})`, ({ targets: _, form: __, ...m }) => m],
   [
     `rules + n-gram model + tagger (add ${values.add}, drop ${values.drop}, alone ${values.alone})`,
-    ({ form: _, ...m }) => m,
+    ({ form: _, ...m }) => ({ ...m, targets: noOverrule(m.targets!) }),
   ],
-  [`rules + n-gram model + tagger + form model (ask ${values.ask})`, (m) => m],
+  [
+    `rules + n-gram model + tagger + form model (ask ${values.ask})`,
+    (m) => ({ ...m, targets: noOverrule(m.targets!) }),
+  ],
+  [`the same, and the tagger overrules guards of sense at ${values.overrule}`, (m) => m],
 ];
 for (const [label, pick] of configs) {
   console.log(`${label}:`);

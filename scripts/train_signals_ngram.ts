@@ -5,7 +5,7 @@
  * to `src/analysis/signals/tagger_weights.json`).
  *
  *   deno run -A scripts/train_signals_ngram.ts [--threshold 0.95] [--add 0.7] [--drop 0.1]
- *     [--alone 0.3] [--ask 0.5]
+ *     [--alone 0.3] [--overrule 0.9] [--ask 0.5]
  *
  * Deterministic: a fixed seed orders the examples, so the shipped files equal a fresh run (a
  * test checks it). `bench/signals_cv.ts` measures, writer by writer, what the models add on chat
@@ -20,7 +20,14 @@ import { canonicalize } from "../src/analysis/signals/canonical_form.ts";
 import { taggerExamples, trainTagger } from "../src/analysis/signals/target_tagger.ts";
 
 /** The cuts the shipped models speak at (chosen by `bench/signals_cv.ts`). */
-export const SHIPPED_CUTS = { threshold: 0.95, add: 0.7, drop: 0.1, alone: 0.3, ask: 0.5 } as const;
+export const SHIPPED_CUTS = {
+  threshold: 0.95,
+  add: 0.7,
+  drop: 0.1,
+  alone: 0.3,
+  overrule: 0.9,
+  ask: 0.5,
+} as const;
 
 /** The cuts of the learned parts (see `ngram_model.ts`). */
 export interface Cuts {
@@ -28,6 +35,7 @@ export interface Cuts {
   add: number;
   drop: number;
   alone: number;
+  overrule: number;
   ask: number;
 }
 
@@ -77,6 +85,7 @@ export function trainWeights(
     add: cuts.add,
     drop: cuts.drop,
     alone: cuts.alone,
+    overrule: cuts.overrule,
     model: pack(trainTagger(examples)),
   };
   return {
@@ -93,6 +102,7 @@ if (import.meta.main) {
       add: { type: "string", default: String(SHIPPED_CUTS.add) },
       drop: { type: "string", default: String(SHIPPED_CUTS.drop) },
       alone: { type: "string", default: String(SHIPPED_CUTS.alone) },
+      overrule: { type: "string", default: String(SHIPPED_CUTS.overrule) },
       ask: { type: "string", default: String(SHIPPED_CUTS.ask) },
       out: { type: "string" },
     },
@@ -103,6 +113,7 @@ if (import.meta.main) {
     add: Number(values.add),
     drop: Number(values.drop),
     alone: Number(values.alone),
+    overrule: Number(values.overrule),
     ask: Number(values.ask),
   });
   const dir = values.out

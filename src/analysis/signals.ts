@@ -42,7 +42,7 @@ import type { Run } from "./signals/target.ts";
 import { REL_WORDS } from "./signals/vocabulary.ts";
 import { type SecondOpinion, secondOpinion, type ShippedWeights } from "./signals/ngram_model.ts";
 import shipped from "./signals/ngram_weights.json" with { type: "json" };
-import { applyLearned, type Found } from "./signals/learned.ts";
+import { applyLearned, type Found, SENSE_GUARDS, type Stopped } from "./signals/learned.ts";
 import { type ShippedTagger, taggerOpinion } from "./signals/target_tagger.ts";
 import shippedTagger from "./signals/tagger_weights.json" with { type: "json" };
 
@@ -99,13 +99,13 @@ function analyze(
   if (canon.addressed !== null) {
     trace?.push(`addressed: @${canon.addressed} (so "you" means them, and they are no target)`);
   }
-  const stopped = { n: 0 };
+  const stopped: Stopped = { n: 0, firm: 0 };
   const found = runRules(run, present, trace, stopped);
   if (found.length === 0) found.push(...withNickname(run, present, trace, stopped));
   // The learned parts: the target tagger, then the n-gram model where nothing fired. The model
   // is not asked where a guard stopped a match: the guard had a reason (a negation, a denial,
   // someone else, another sense) that the model cannot see.
-  if (model !== null) applyLearned(run, found, stopped.n, model, trace);
+  if (model !== null) applyLearned(run, found, stopped, model, trace);
   return dedupe(found);
 }
 
@@ -118,7 +118,7 @@ function withNickname(
   run: Run,
   present: ReadonlySet<string>,
   trace: string[] | null,
-  stopped: { n: number },
+  stopped: Stopped,
 ): Found[] {
   const guessed = withGuessedStreamer(run.canon);
   if (guessed === null) return [];
@@ -136,7 +136,7 @@ function runRules(
   run: Run,
   present: ReadonlySet<string>,
   trace: string[] | null,
-  stopped: { n: number },
+  stopped: Stopped,
 ): Found[] {
   const canon = run.canon;
   const found: Found[] = [];
@@ -165,6 +165,7 @@ function runRules(
         }
       } else {
         stopped.n++;
+        if (!SENSE_GUARDS.has(out.guard)) stopped.firm++;
         trace?.push(`rule ${r.name}: "${span}" stopped by guard ${out.guard}: ${out.why}`);
       }
     }

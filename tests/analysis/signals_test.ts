@@ -547,9 +547,43 @@ function constantTagger(p: number, alone = 0) {
   const bias = Math.log(p / (1 - p));
   return {
     ...shippedSecondOpinion(),
-    targets: { model: { w: new Float32Array(TAGGER_BUCKETS), bias }, add: 0.7, drop: 0.2, alone },
+    targets: {
+      model: { w: new Float32Array(TAGGER_BUCKETS), bias },
+      add: 0.7,
+      drop: 0.2,
+      alone,
+      overrule: 0.9,
+    },
   };
 }
+
+Deno.test("the target tagger overrules a guard of the words' sense when sure, never a negation", () => {
+  const text = "shes with haru_desu, their collab chemistry is too real";
+  const ch = { channel: "kitsune_aoi" };
+  // At 0.8 the "collab" guard (other-sense) stands for the name (the n-gram model, sure the
+  // message states a relationship, may still speak without one); the shipped tagger, sure of
+  // haru_desu (and of no other word), overrules it.
+  assert.deepEqual(detectSignalsWith(text, ch, constantTagger(0.8)).map((s) => s.target), [null]);
+  const e = explainSignals(text, ch);
+  assert.deepEqual(e.fired.map((s) => [s.type, s.target, s.rule]), [
+    ["claim", "haru_desu", "target-tagger"],
+  ]);
+  assert.ok(e.steps.some((x) => x.includes("at 0.9 it overrules")), e.steps.join("\n"));
+  // A negation, a denial or the person addressed judge whether and of whom: they stand.
+  assert.deepEqual(detectSignalsWith("he's not dating sara", CH, constantTagger(0.99)), []);
+  assert.deepEqual(
+    detectSignalsWith("stop asking if he's dating sara", CH, constantTagger(0.99)),
+    [],
+  );
+  assert.deepEqual(
+    detectSignalsWith(
+      "@jess_fan are you dating anyone",
+      { channel: "bigtoast" },
+      constantTagger(0.99),
+    ),
+    [],
+  );
+});
 
 Deno.test("the target tagger adds a likely partner the rules missed, with its score in explain", () => {
   const sure = constantTagger(0.9);

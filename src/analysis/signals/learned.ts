@@ -47,13 +47,34 @@ export interface Found {
 }
 
 /**
- * Applies the learned parts to what the rules `found` in `run` (in place). `stopped` is the
- * number of rule matches a guard stopped.
+ * The guards that judge the sense of the words around a match (the relationship word meant
+ * otherwise: "with" as company, a game's story, an ad; a clipped form without its mark; the
+ * word in the slot no name): what the target tagger's context features judge too, so a
+ * candidate it is very sure of may overrule them. The others (a negation, a denial, a
+ * hypothetical, someone else as the one meant, the person addressed, the speaker) judge
+ * whether and of whom the message speaks, which the learned parts cannot see: they stand.
  */
+export const SENSE_GUARDS: ReadonlySet<string> = new Set([
+  "other-sense",
+  "clipped",
+  "fiction",
+  "sponsor",
+  "no-name",
+  "not-subject",
+  "pair",
+]);
+
+/** The rule matches guards stopped: all of them, and those by a guard not in {@link SENSE_GUARDS}. */
+export interface Stopped {
+  n: number;
+  firm: number;
+}
+
+/** Applies the learned parts to what the rules `found` in `run` (in place). */
 export function applyLearned(
   run: Run,
   found: Found[],
-  stopped: number,
+  stopped: Stopped,
   model: SecondOpinion,
   trace: string[] | null,
 ): void {
@@ -62,8 +83,8 @@ export function applyLearned(
     if (model.form) retype(run, found, model.form, trace);
     return;
   }
-  if (stopped > 0) {
-    trace?.push("second opinion: not asked, a guard stopped a rule match");
+  if (stopped.firm > 0) {
+    trace?.push("second opinion: not asked, a guard of whether or of whom stopped a rule match");
     return;
   }
   const o = scoresOf(run, model);
@@ -95,7 +116,7 @@ export function applyLearned(
 function tagTargets(
   run: Run,
   found: Found[],
-  stopped: number,
+  stopped: Stopped,
   model: SecondOpinion,
   tagger: TaggerOpinion,
   trace: string[] | null,
@@ -114,17 +135,25 @@ function tagTargets(
     );
   }
   const named = takeBack(run, found, scored, model, tagger, trace);
-  const add = scored.filter((x) => x.p >= tagger.add && !named.has(x.c.name));
-  if (add.length === 0) return;
-  if (found.length === 0 && stopped > 0) {
-    trace?.push("target tagger: adds nothing, a guard stopped a rule match");
+  const guarded = found.length === 0 && stopped.n > 0;
+  const cut = !guarded ? tagger.add : stopped.firm > 0 ? Infinity : tagger.overrule ?? Infinity;
+  const add = scored.filter((x) => x.p >= cut && !named.has(x.c.name));
+  if (add.length === 0) {
+    if (guarded && scored.some((x) => x.p >= tagger.add)) {
+      trace?.push("target tagger: adds nothing, a guard stopped a rule match");
+    }
     return;
+  }
+  if (guarded) {
+    trace?.push(
+      `target tagger: only guards of the words' sense stopped a rule; at ${cut} it overrules`,
+    );
   }
   const type = found[0]?.signal.type ?? typeFromModel(run, model, tagger.alone, trace);
   if (type === null) return;
   for (const { c, p } of add) {
     const piece = c.k === -1 ? run.canon.pieces[0]! : run.canon.pieces[c.k]!;
-    trace?.push(`target tagger: adds ${c.name} (${p.toFixed(2)} >= ${tagger.add}) -> ${type}`);
+    trace?.push(`target tagger: adds ${c.name} (${p.toFixed(2)} >= ${cut}) -> ${type}`);
     found.push({
       at: c.k === -1 ? 0 : run.canon.starts[c.k]!,
       signal: {

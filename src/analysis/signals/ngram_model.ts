@@ -47,31 +47,6 @@ function wordFeatures(canonical: string, out: number[]): void {
   out.push(hashString(`b ${ws[ws.length - 1]} $`));
 }
 
-const PUNCT_WORD = /^[?!.,;:…()[\]&+=]+$/;
-
-/**
- * The features of the form model: those of {@link features}, and where the message's words
- * stand: its first two words, its last two before the closing punctuation (the tag: "or not",
- * "right", "né"), the first word of each later clause, word trigrams, and how the raw text
- * ends ("?", "??").
- */
-export function formFeatures(text: string, canonical: string): number[] {
-  const out = features(text, canonical);
-  const ws = canonical.split(" ");
-  const words = ws.filter((w) => !PUNCT_WORD.test(w));
-  out.push(hashString(`s2 ${words[0] ?? "^"} ${words[1] ?? "$"}`));
-  out.push(hashString(`e1 ${words[words.length - 1] ?? "^"}`));
-  out.push(hashString(`e2 ${words[words.length - 2] ?? "^"} ${words[words.length - 1] ?? "^"}`));
-  for (let i = 0; i < ws.length; i++) {
-    out.push(hashString(`t ${ws[i - 2] ?? "^"} ${ws[i - 1] ?? "^"} ${ws[i]}`));
-    if (i > 0 && PUNCT_WORD.test(ws[i - 1]!) && !PUNCT_WORD.test(ws[i]!)) {
-      out.push(hashString(`c ${ws[i]}`), hashString(`c2 ${ws[i]} ${ws[i + 1] ?? "$"}`));
-    }
-  }
-  out.push(hashString(`end ${/\?\?/.test(text) ? "??" : /\?/.test(text) ? "?" : "."}`));
-  return out;
-}
-
 function hashString(s: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
@@ -133,6 +108,12 @@ export interface TaggerOpinion {
   add: number;
   drop: number;
   alone: number;
+  /**
+   * Where nothing fired and only guards of the words' sense stopped rule matches
+   * (`learned.ts`), a candidate at or above `overrule` is still named (as where no rule fired);
+   * absent, the guards stand.
+   */
+  overrule?: number;
 }
 
 /**
