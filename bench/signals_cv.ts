@@ -15,7 +15,7 @@
  * the last configuration; "all writers" sums every held-out writer.
  *
  * Run: `deno run -A bench/signals_cv.ts [--threshold 0.95] [--add 0.7] [--drop 0.1] [--alone 0.3]
- * [--ask 0.5] [--overrule 0.9] [--blind writer15,writer16] [--errors] [--classes]`
+ * [--ask 0.6] [--overrule 0.9] [--overrule-ngram 0.98] [--blind writer15,writer16] [--errors] [--classes]`
  *
  * @module
  */
@@ -46,8 +46,9 @@ const { values } = parseArgs({
     add: { type: "string", default: "0.7" },
     drop: { type: "string", default: "0.1" },
     alone: { type: "string", default: "0.3" },
-    ask: { type: "string", default: "0.5" },
+    ask: { type: "string", default: "0.6" },
     overrule: { type: "string", default: "0.9" },
+    "overrule-ngram": { type: "string", default: "0.98" },
     blind: { type: "string", default: "writer15,writer16" },
     errors: { type: "boolean", default: false },
     classes: { type: "boolean", default: false },
@@ -89,6 +90,7 @@ for (const writer of byWriter.keys()) {
     asked,
     claim,
     threshold,
+    overrule: Number(values["overrule-ngram"]),
     targets: {
       model: tagger,
       add: Number(values.add),
@@ -100,7 +102,11 @@ for (const writer of byWriter.keys()) {
   });
 }
 
-const noOverrule = ({ overrule: _, ...t }: TaggerOpinion): TaggerOpinion => t;
+/** The models without the overrule of the guards of sense (as on main before session 8). */
+const guardsStand = ({ overrule: _, targets, ...m }: SecondOpinion): SecondOpinion => {
+  const { overrule: __, ...t } = targets!;
+  return { ...m, targets: t };
+};
 const f = (x: number) => x.toFixed(3);
 const row = (label: string, r: SetScore) =>
   `  ${label.padEnd(26)} ${String(r.lines).padStart(5)}  targets P ${f(r.targets.precision)} R ${
@@ -110,16 +116,23 @@ const row = (label: string, r: SetScore) =>
 
 const configs: [string, (m: SecondOpinion) => SecondOpinion | null][] = [
   ["rules alone", () => null],
-  [`rules + n-gram model (threshold ${threshold})`, ({ targets: _, form: __, ...m }) => m],
+  [`rules + n-gram model (threshold ${threshold})`, (m) => {
+    const { targets: _, form: __, ...rest } = guardsStand(m);
+    return rest;
+  }],
   [
     `rules + n-gram model + tagger (add ${values.add}, drop ${values.drop}, alone ${values.alone})`,
-    ({ form: _, ...m }) => ({ ...m, targets: noOverrule(m.targets!) }),
+    (m) => {
+      const { form: _, ...rest } = guardsStand(m);
+      return rest;
+    },
   ],
+  [`rules + n-gram model + tagger + form model (ask ${values.ask})`, guardsStand],
   [
-    `rules + n-gram model + tagger + form model (ask ${values.ask})`,
-    (m) => ({ ...m, targets: noOverrule(m.targets!) }),
+    `the same, and the learned parts overrule guards of sense (tagger at ${values.overrule}, ` +
+    `n-gram model at ${values["overrule-ngram"]})`,
+    (m) => m,
   ],
-  [`the same, and the tagger overrules guards of sense at ${values.overrule}`, (m) => m],
 ];
 for (const [label, pick] of configs) {
   console.log(`${label}:`);

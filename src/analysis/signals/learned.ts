@@ -90,9 +90,12 @@ export function applyLearned(
   const o = scoresOf(run, model);
   const type = o.asked >= o.claim ? "question" : "claim";
   const p = Math.max(o.asked, o.claim);
+  // Where a guard of the words' sense stopped a rule, the model must be surer to overrule it.
+  const threshold = stopped.n > 0 ? model.overrule ?? Infinity : model.threshold;
   const said = `second opinion (n-gram model): P(asks) ${o.asked.toFixed(2)}, ` +
-    `P(states) ${o.claim.toFixed(2)}, threshold ${model.threshold}`;
-  if (p < model.threshold) {
+    `P(states) ${o.claim.toFixed(2)}, threshold ${threshold}` +
+    (stopped.n > 0 ? " (a guard of the words' sense stopped a rule)" : "");
+  if (p < threshold) {
     trace?.push(`${said}: below, nothing`);
     return;
   }

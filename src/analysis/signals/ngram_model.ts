@@ -128,11 +128,16 @@ export interface FormOpinion {
   ask: number;
 }
 
-/** Both models, and the probability above which each one speaks; the tagger when given. */
+/**
+ * Both models, and the probability above which each one speaks (`threshold` where no rule
+ * matched, `overrule` where only guards of the words' sense stopped rule matches: absent, it
+ * does not speak there); the tagger and the form model when given.
+ */
 export interface SecondOpinion {
   asked: Logistic;
   claim: Logistic;
   threshold: number;
+  overrule?: number;
   targets?: TaggerOpinion;
   form?: FormOpinion;
 }
@@ -212,6 +217,7 @@ export function scores(
 /** The shipped file's shape; the form model and its cut when trained. */
 export interface ShippedWeights {
   threshold: number;
+  overrule?: number;
   asked: PackedLogistic;
   claim: PackedLogistic;
   ask?: number;
@@ -228,6 +234,7 @@ export function secondOpinion(
     claim: unpack(shipped.claim),
     threshold,
   };
+  if (shipped.overrule !== undefined) out.overrule = shipped.overrule;
   if (shipped.form && shipped.ask !== undefined) {
     out.form = { model: unpack(shipped.form), ask: shipped.ask };
   }
