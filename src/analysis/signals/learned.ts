@@ -49,10 +49,12 @@ export interface Found {
 /**
  * The guards that judge the sense of the words around a match (the relationship word meant
  * otherwise: "with" as company, a game's story, an ad; a clipped form without its mark; the
- * word in the slot no name): what the target tagger's context features judge too, so a
- * candidate it is very sure of may overrule them. The others (a negation, a denial, a
- * hypothetical, someone else as the one meant, the person addressed, the speaker) judge
- * whether and of whom the message speaks, which the learned parts cannot see: they stand.
+ * word in the slot no name; a pair the pair rules read): what the learned parts judge from the
+ * words too, so where only these stopped rule matches, a candidate the tagger is very sure of,
+ * or a message the n-gram model is very sure of, may overrule them. The others (a negation, a
+ * denial, a hypothetical, someone else as the one meant, a relative or friend as the subject,
+ * the person addressed, the speaker) judge whether and of whom the message speaks, which the
+ * learned parts do not see: they stand.
  */
 export const SENSE_GUARDS: ReadonlySet<string> = new Set([
   "other-sense",
@@ -60,7 +62,6 @@ export const SENSE_GUARDS: ReadonlySet<string> = new Set([
   "fiction",
   "sponsor",
   "no-name",
-  "not-subject",
   "pair",
 ]);
 
