@@ -25,7 +25,6 @@ import {
   features,
   formExamples,
   type SecondOpinion,
-  type TaggerOpinion,
   train,
 } from "../src/analysis/signals/ngram_model.ts";
 import { canonicalize } from "../src/analysis/signals/canonical_form.ts";
