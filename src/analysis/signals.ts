@@ -102,9 +102,10 @@ function analyze(
   const stopped: Stopped = { n: 0, firm: 0 };
   const found = runRules(run, present, trace, stopped);
   if (found.length === 0) found.push(...withNickname(run, present, trace, stopped));
-  // The learned parts: the target tagger, then the n-gram model where nothing fired. The model
-  // is not asked where a guard stopped a match: the guard had a reason (a negation, a denial,
-  // someone else, another sense) that the model cannot see.
+  // The learned parts: the target tagger, the form model, then the n-gram model where nothing
+  // fired. Where a guard of whether or of whom stopped a match (a negation, a denial, someone
+  // else), they add nothing: the guard had a reason the models do not see; a guard of the
+  // words' sense only they may overrule when sure (`learned.ts`).
   if (model !== null) applyLearned(run, found, stopped, model, trace);
   return dedupe(found);
 }

@@ -7,13 +7,15 @@
  *   `alone`), then the signal goes too. A candidate the tagger finds likely that the rules did
  *   not name is added, with the type of the rules' signal, or where no rule fired, the type the
  *   n-gram model finds likelier (and only when that model finds the message asks or states at
- *   least at `alone`).
+ *   least at `alone`). Where a guard stopped a rule and nothing fired, it adds nothing, unless
+ *   only guards of the words' sense ({@link SENSE_GUARDS}) stopped and it is sure (`overrule`).
  * - Where the rules or the tagger fired a claim and no rule read the message's form firmly
  *   (a question, or a "?" that a tag or a surprise makes a statement), the form model (learned
  *   from every writer: does a message that speaks of the relationship ask or state?) makes it
  *   a question when it finds the message asks ("ferchu tiene gf o sigue single").
- * - Where still nothing fired and no guard stopped a rule, the n-gram model
- *   (`ngram_model.ts`) may add a question or a claim without a target when it is sure.
+ * - Where still nothing fired, the n-gram model (`ngram_model.ts`) may add a question or a
+ *   claim without a target when it is sure (`threshold`; where only guards of the words' sense
+ *   stopped a rule, surer: `overrule`; where another guard stopped one, never).
  *
  * Every decision is written to the trace with the model and its score.
  *
