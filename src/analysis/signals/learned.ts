@@ -12,7 +12,8 @@
  * - Where the rules or the tagger fired a claim and no rule read the message's form firmly
  *   (a question, or a "?" that a tag or a surprise makes a statement), the form model (learned
  *   from every writer: does a message that speaks of the relationship ask or state?) makes it
- *   a question when it finds the message asks ("ferchu tiene gf o sigue single").
+ *   a question when it finds the message asks ("ferchu tiene gf o sigue single") and the
+ *   n-gram model finds asking at least as likely as stating.
  * - Where still nothing fired, the n-gram model (`ngram_model.ts`) may add a question or a
  *   claim without a target when it is sure (`threshold`; where only guards of the words' sense
  *   stopped a rule, surer: `overrule`; where another guard stopped one, never).
@@ -22,13 +23,7 @@
  * @module
  */
 import type { Signal } from "../../schemas.ts";
-import {
-  features,
-  type FormOpinion,
-  probability,
-  type SecondOpinion,
-  type TaggerOpinion,
-} from "./ngram_model.ts";
+import { features, probability, type SecondOpinion, type TaggerOpinion } from "./ngram_model.ts";
 import { snippetAround } from "./snippet.ts";
 import type { Run } from "./target.ts";
 import {
@@ -83,7 +78,7 @@ export function applyLearned(
 ): void {
   if (model.targets) tagTargets(run, found, stopped, model, model.targets, trace);
   if (found.length > 0) {
-    if (model.form) retype(run, found, model.form, trace);
+    if (model.form) retype(run, found, model, trace);
     return;
   }
   if (stopped.firm > 0) {
@@ -242,10 +237,12 @@ function scoresOf(run: Run, model: SecondOpinion): { asked: number; claim: numbe
 
 /**
  * The form model's step: where the rules or the tagger fired, the message's form decides
- * whether it asks or states when the model is sure ("ferchu tiene gf o sigue single" asks,
- * though a rule read "tiene gf" as a claim).
+ * whether it asks or states when the form model is sure and the n-gram model finds asking at
+ * least as likely as stating ("ferchu tiene gf o sigue single" asks, though a rule read
+ * "tiene gf" as a claim).
  */
-function retype(run: Run, found: Found[], form: FormOpinion, trace: string[] | null): void {
+function retype(run: Run, found: Found[], model: SecondOpinion, trace: string[] | null): void {
+  const form = model.form!;
   const p = probability(form.model, featuresOf(run));
   const said = `form model: P(asks rather than states) ${p.toFixed(2)}`;
   if (p < form.ask || found.every((f) => f.signal.type === "question")) {
@@ -256,7 +253,13 @@ function retype(run: Run, found: Found[], form: FormOpinion, trace: string[] | n
     trace?.push(`${said}: the type stays, a rule read the form firmly`);
     return;
   }
-  trace?.push(`${said} (>= ${form.ask}) -> question`);
+  const o = scoresOf(run, model);
+  const scored = `n-gram model P(asks) ${o.asked.toFixed(2)}, P(states) ${o.claim.toFixed(2)}`;
+  if (o.asked < o.claim) {
+    trace?.push(`${said}, but ${scored}: the type stays`);
+    return;
+  }
+  trace?.push(`${said} (>= ${form.ask}), ${scored} -> question`);
   for (const f of found) f.signal = { ...f.signal, type: "question" };
 }
 

@@ -121,7 +121,7 @@ export interface TaggerOpinion {
  * streamer's relationship, it gives the probability that such a message asks rather than
  * states (the interrogative form learned from every writer: auxiliaries, word order, tags).
  * Where a rule or the tagger fired a claim and no rule read the form firmly, the claim becomes
- * a question at or above `ask`.
+ * a question at or above `ask` when the n-gram models find asking at least as likely as stating.
  */
 export interface FormOpinion {
   model: Logistic;
