@@ -242,15 +242,17 @@ function scoresOf(run: Run, model: SecondOpinion): { asked: number; claim: numbe
  * "tiene gf" as a claim).
  */
 function retype(run: Run, found: Found[], model: SecondOpinion, trace: string[] | null): void {
+  // Read first what makes the model's opinion moot: it costs nothing.
+  if (found.every((f) => f.signal.type === "question")) return;
+  if (found.some((f) => f.formFirm)) {
+    trace?.push("form model: not asked, a rule read the form firmly");
+    return;
+  }
   const form = model.form!;
   const p = probability(form.model, featuresOf(run));
   const said = `form model: P(asks rather than states) ${p.toFixed(2)}`;
-  if (p < form.ask || found.every((f) => f.signal.type === "question")) {
+  if (p < form.ask) {
     trace?.push(`${said}: the type stays`);
-    return;
-  }
-  if (found.some((f) => f.formFirm)) {
-    trace?.push(`${said}: the type stays, a rule read the form firmly`);
     return;
   }
   const o = scoresOf(run, model);
