@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { StoreError } from "../../errors.ts";
 
 let tmpCounter = 0;
@@ -16,17 +16,34 @@ let tmpCounter = 0;
  * 70 us per profile), and the writer runs in its own thread anyway.
  */
 export function writeDerivedFile(path: string, text: string): void {
-  const tmp = `${path}.tmp-${Deno.pid}-${++tmpCounter}`;
-  try {
-    Deno.writeTextFileSync(tmp, text);
-    Deno.renameSync(tmp, path);
-  } catch (e) {
+  // Another process's sweep (a forget or rebuild on the same data dir) may remove our temporary
+  // file between its write and its rename; the file is then written again, with a fresh name.
+  for (let attempt = 1;; attempt++) {
+    const tmp = `${path}.tmp-${Deno.pid}-${++tmpCounter}`;
     try {
-      Deno.removeSync(tmp);
-    } catch {
-      // Never created.
+      Deno.writeTextFileSync(tmp, text);
+      Deno.renameSync(tmp, path);
+      return;
+    } catch (e) {
+      try {
+        Deno.removeSync(tmp);
+      } catch {
+        // Never created, or swept.
+      }
+      if (e instanceof Deno.errors.NotFound && attempt < SWEPT_RETRIES && dirExists(path)) continue;
+      throw new StoreError(`cannot write ${path}: ${(e as Error).message}`, { cause: e });
     }
-    throw new StoreError(`cannot write ${path}: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+/** How many times a write whose temporary file was swept away is tried. */
+const SWEPT_RETRIES = 3;
+
+function dirExists(path: string): boolean {
+  try {
+    return Deno.statSync(dirname(path)).isDirectory;
+  } catch {
+    return false;
   }
 }
 
