@@ -8,17 +8,25 @@
  *
  * The rules themselves were written against most of these lines, so their figures here are
  * fitted figures; only the models' part is held out. The writers of `--blind` (by default those
- * of blind set 6, which no rule was fitted to) are summed apart: there both the rules and the
+ * of blind set 8, which no rule was fitted to) are summed apart: there both the rules and the
  * models meet chat they never saw.
  *
+ * The form model (which of asks or states a message that speaks of the relationship does) is
+ * the last configuration; "all writers" sums every held-out writer.
+ *
  * Run: `deno run -A bench/signals_cv.ts [--threshold 0.95] [--add 0.7] [--drop 0.1] [--alone 0.3]
- * [--blind writer15,writer16] [--errors] [--classes]`
+ * [--ask 0.6] [--overrule 0.9] [--overrule-ngram 0.98] [--blind writer17,writer18] [--errors] [--classes]`
  *
  * @module
  */
 import { parseArgs } from "node:util";
 import { detectSignalsWith } from "../src/analysis/signals.ts";
-import { features, type SecondOpinion, train } from "../src/analysis/signals/ngram_model.ts";
+import {
+  features,
+  formExamples,
+  type SecondOpinion,
+  train,
+} from "../src/analysis/signals/ngram_model.ts";
 import { canonicalize } from "../src/analysis/signals/canonical_form.ts";
 import { taggerExamples, trainTagger } from "../src/analysis/signals/target_tagger.ts";
 import {
@@ -37,7 +45,10 @@ const { values } = parseArgs({
     add: { type: "string", default: "0.7" },
     drop: { type: "string", default: "0.1" },
     alone: { type: "string", default: "0.3" },
-    blind: { type: "string", default: "writer15,writer16" },
+    ask: { type: "string", default: "0.6" },
+    overrule: { type: "string", default: "0.9" },
+    "overrule-ngram": { type: "string", default: "0.98" },
+    blind: { type: "string", default: "writer17,writer18" },
     errors: { type: "boolean", default: false },
     classes: { type: "boolean", default: false },
   },
@@ -73,19 +84,28 @@ for (const writer of byWriter.keys()) {
   const asked = train(rest.map((l) => ({ f: feats.get(l)!, y: l.asked })));
   const claim = train(rest.map((l) => ({ f: feats.get(l)!, y: l.claim === true })));
   const tagger = trainTagger(rest.flatMap((l) => tags.get(l)!));
+  const form = train(formExamples(rest, (l) => feats.get(l)!));
   models.set(writer, {
     asked,
     claim,
     threshold,
+    overrule: Number(values["overrule-ngram"]),
     targets: {
       model: tagger,
       add: Number(values.add),
       drop: Number(values.drop),
       alone: Number(values.alone),
+      overrule: Number(values.overrule),
     },
+    form: { model: form, ask: Number(values.ask) },
   });
 }
 
+/** The models without the overrule of the guards of sense (as on main before session 8). */
+const guardsStand = ({ overrule: _, targets, ...m }: SecondOpinion): SecondOpinion => {
+  const { overrule: __, ...t } = targets!;
+  return { ...m, targets: t };
+};
 const f = (x: number) => x.toFixed(3);
 const row = (label: string, r: SetScore) =>
   `  ${label.padEnd(26)} ${String(r.lines).padStart(5)}  targets P ${f(r.targets.precision)} R ${
@@ -95,9 +115,21 @@ const row = (label: string, r: SetScore) =>
 
 const configs: [string, (m: SecondOpinion) => SecondOpinion | null][] = [
   ["rules alone", () => null],
-  [`rules + n-gram model (threshold ${threshold})`, ({ targets: _, ...m }) => m],
+  [`rules + n-gram model (threshold ${threshold})`, (m) => {
+    const { targets: _, form: __, ...rest } = guardsStand(m);
+    return rest;
+  }],
   [
     `rules + n-gram model + tagger (add ${values.add}, drop ${values.drop}, alone ${values.alone})`,
+    (m) => {
+      const { form: _, ...rest } = guardsStand(m);
+      return rest;
+    },
+  ],
+  [`rules + n-gram model + tagger + form model (ask ${values.ask})`, guardsStand],
+  [
+    `the same, and the learned parts overrule guards of sense (tagger at ${values.overrule}, ` +
+    `n-gram model at ${values["overrule-ngram"]})`,
     (m) => m,
   ],
 ];
@@ -114,8 +146,13 @@ for (const [label, pick] of configs) {
   for (const [w, lines] of byWriter) console.log(row(`held out ${w}`, score(lines)));
   const seen = [...byWriter].filter(([w]) => !blind.has(w)).flatMap(([, ls]) => ls);
   const unseen = [...byWriter].filter(([w]) => blind.has(w)).flatMap(([, ls]) => ls);
+  const every = [...byWriter.values()].flat();
   for (
-    const [name, lines] of [["writers the rules saw", seen], ["blind writers", unseen]] as const
+    const [name, lines] of [
+      ["all writers", every],
+      ["writers the rules saw", seen],
+      ["blind writers", unseen],
+    ] as const
   ) {
     const total = score(lines);
     console.log(row(name, total));

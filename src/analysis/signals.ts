@@ -24,6 +24,9 @@
  *    named partner counts then); and where still no rule even matched, `ngram_model.ts` (a
  *    character n-gram logistic regression trained on the labelled sets, shipped in
  *    `ngram_weights.json`) may add a question or a claim without a target when it is sure.
+ *    `learned.ts` combines the learned parts: the target tagger names partners the rules missed
+ *    and takes back unlikely ones; the form model turns a claim into a question where no rule
+ *    read the message's form firmly.
  *
  * The rules favour precision: a wrong claim about a person is worse than a missed one.
  *
@@ -39,7 +42,7 @@ import type { Run } from "./signals/target.ts";
 import { REL_WORDS } from "./signals/vocabulary.ts";
 import { type SecondOpinion, secondOpinion, type ShippedWeights } from "./signals/ngram_model.ts";
 import shipped from "./signals/ngram_weights.json" with { type: "json" };
-import { applyLearned, type Found } from "./signals/learned.ts";
+import { applyLearned, type Found, SENSE_GUARDS, type Stopped } from "./signals/learned.ts";
 import { type ShippedTagger, taggerOpinion } from "./signals/target_tagger.ts";
 import shippedTagger from "./signals/tagger_weights.json" with { type: "json" };
 
@@ -96,13 +99,14 @@ function analyze(
   if (canon.addressed !== null) {
     trace?.push(`addressed: @${canon.addressed} (so "you" means them, and they are no target)`);
   }
-  const stopped = { n: 0 };
+  const stopped: Stopped = { n: 0, firm: 0 };
   const found = runRules(run, present, trace, stopped);
   if (found.length === 0) found.push(...withNickname(run, present, trace, stopped));
-  // The learned parts: the target tagger, then the n-gram model where nothing fired. The model
-  // is not asked where a guard stopped a match: the guard had a reason (a negation, a denial,
-  // someone else, another sense) that the model cannot see.
-  if (model !== null) applyLearned(run, found, stopped.n, model, trace);
+  // The learned parts: the target tagger, the form model, then the n-gram model where nothing
+  // fired. Where a guard of whether or of whom stopped a match (a negation, a denial, someone
+  // else), they add nothing: the guard had a reason the models do not see; a guard of the
+  // words' sense only they may overrule when sure (`learned.ts`).
+  if (model !== null) applyLearned(run, found, stopped, model, trace);
   return dedupe(found);
 }
 
@@ -115,7 +119,7 @@ function withNickname(
   run: Run,
   present: ReadonlySet<string>,
   trace: string[] | null,
-  stopped: { n: number },
+  stopped: Stopped,
 ): Found[] {
   const guessed = withGuessedStreamer(run.canon);
   if (guessed === null) return [];
@@ -133,7 +137,7 @@ function runRules(
   run: Run,
   present: ReadonlySet<string>,
   trace: string[] | null,
-  stopped: { n: number },
+  stopped: Stopped,
 ): Found[] {
   const canon = run.canon;
   const found: Found[] = [];
@@ -151,7 +155,7 @@ function runRules(
       const span = m[0].trim();
       if (out.ok) {
         for (const signal of out.signals) {
-          found.push({ at: out.at, signal });
+          found.push({ at: out.at, signal, formFirm: out.formFirm });
           if (trace) {
             const t = signal.target === null ? "no target" : `target ${signal.target}`;
             trace.push(
@@ -162,6 +166,7 @@ function runRules(
         }
       } else {
         stopped.n++;
+        if (!SENSE_GUARDS.has(out.guard)) stopped.firm++;
         trace?.push(`rule ${r.name}: "${span}" stopped by guard ${out.guard}: ${out.why}`);
       }
     }

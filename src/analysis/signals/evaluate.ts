@@ -32,7 +32,7 @@ import {
 
 /** What became of one rule match. */
 export type Outcome =
-  | { ok: true; signals: Signal[]; at: number; note: string }
+  | { ok: true; signals: Signal[]; at: number; note: string; formFirm: boolean }
   | { ok: false; guard: string; why: string };
 
 /** The target of a match that passed the guards: a name, or null with a note why. */
@@ -465,7 +465,7 @@ export function evaluate(rule: Rule, re: RegExpExecArray, run: Run): Outcome {
   if (g.mod && /^(?:future|former|old|dream)$/.test(g.mod)) {
     return { ok: false, guard: "other-sense", why: `"${g.mod}" ${g.rel} is not a current partner` };
   }
-  return { ok: true, at: m.first, note: t.note, signals: signalsOf(m, t) };
+  return { ok: true, at: m.first, note: t.note, signals: signalsOf(m, t), formFirm: m.formFirm };
 }
 
 /** A name offered elsewhere in the message when the slot named nobody. */

@@ -7,16 +7,23 @@
  *   `alone`), then the signal goes too. A candidate the tagger finds likely that the rules did
  *   not name is added, with the type of the rules' signal, or where no rule fired, the type the
  *   n-gram model finds likelier (and only when that model finds the message asks or states at
- *   least at `alone`).
- * - Where still nothing fired and no guard stopped a rule, the n-gram model
- *   (`ngram_model.ts`) may add a question or a claim without a target when it is sure.
+ *   least at `alone`). Where a guard stopped a rule and nothing fired, it adds nothing, unless
+ *   only guards of the words' sense ({@link SENSE_GUARDS}) stopped and it is sure (`overrule`).
+ * - Where the rules or the tagger fired a claim and no rule read the message's form firmly
+ *   (a question, or a "?" that a tag or a surprise makes a statement), the form model (learned
+ *   from every writer: does a message that speaks of the relationship ask or state?) makes it
+ *   a question when it finds the message asks ("ferchu tiene gf o sigue single") and the
+ *   n-gram model finds asking at least as likely as stating.
+ * - Where still nothing fired, the n-gram model (`ngram_model.ts`) may add a question or a
+ *   claim without a target when it is sure (`threshold`; where only guards of the words' sense
+ *   stopped a rule, surer: `overrule`; where another guard stopped one, never).
  *
  * Every decision is written to the trace with the model and its score.
  *
  * @module
  */
 import type { Signal } from "../../schemas.ts";
-import { scores, type SecondOpinion, type TaggerOpinion } from "./ngram_model.ts";
+import { features, probability, type SecondOpinion, type TaggerOpinion } from "./ngram_model.ts";
 import { snippetAround } from "./snippet.ts";
 import type { Run } from "./target.ts";
 import {
@@ -32,31 +39,61 @@ import { REL_WORDS } from "./vocabulary.ts";
 export interface Found {
   at: number;
   signal: Signal;
+  /** A rule read the message's form firmly (see `Match.formFirm`); the form model defers. */
+  formFirm?: boolean;
 }
 
 /**
- * Applies the learned parts to what the rules `found` in `run` (in place). `stopped` is the
- * number of rule matches a guard stopped.
+ * The guards that judge the sense of the words around a match (the relationship word meant
+ * otherwise: "with" as company, a game's story, an ad; a clipped form without its mark; the
+ * word in the slot no name; a pair the pair rules read): what the learned parts judge from the
+ * words too, so where only these stopped rule matches, a candidate the tagger is very sure of,
+ * or a message the n-gram model is very sure of, may overrule them. The others (a negation, a
+ * denial, a hypothetical, someone else as the one meant, a relative or friend as the subject,
+ * the person addressed, the speaker) judge whether and of whom the message speaks, which the
+ * learned parts do not see: they stand.
  */
+export const SENSE_GUARDS: ReadonlySet<string> = new Set([
+  "other-sense",
+  "clipped",
+  "fiction",
+  "sponsor",
+  "no-name",
+  "pair",
+]);
+
+/** The rule matches guards stopped: all of them, and those by a guard not in {@link SENSE_GUARDS}. */
+export interface Stopped {
+  n: number;
+  firm: number;
+}
+
+/** Applies the learned parts to what the rules `found` in `run` (in place). */
 export function applyLearned(
   run: Run,
   found: Found[],
-  stopped: number,
+  stopped: Stopped,
   model: SecondOpinion,
   trace: string[] | null,
 ): void {
   if (model.targets) tagTargets(run, found, stopped, model, model.targets, trace);
-  if (found.length > 0) return;
-  if (stopped > 0) {
-    trace?.push("second opinion: not asked, a guard stopped a rule match");
+  if (found.length > 0) {
+    if (model.form) retype(run, found, model, trace);
+    return;
+  }
+  if (stopped.firm > 0) {
+    trace?.push("second opinion: not asked, a guard of whether or of whom stopped a rule match");
     return;
   }
   const o = scoresOf(run, model);
   const type = o.asked >= o.claim ? "question" : "claim";
   const p = Math.max(o.asked, o.claim);
+  // Where a guard of the words' sense stopped a rule, the model must be surer to overrule it.
+  const threshold = stopped.n > 0 ? model.overrule ?? Infinity : model.threshold;
   const said = `second opinion (n-gram model): P(asks) ${o.asked.toFixed(2)}, ` +
-    `P(states) ${o.claim.toFixed(2)}, threshold ${model.threshold}`;
-  if (p < model.threshold) {
+    `P(states) ${o.claim.toFixed(2)}, threshold ${threshold}` +
+    (stopped.n > 0 ? " (a guard of the words' sense stopped a rule)" : "");
+  if (p < threshold) {
     trace?.push(`${said}: below, nothing`);
     return;
   }
@@ -80,7 +117,7 @@ export function applyLearned(
 function tagTargets(
   run: Run,
   found: Found[],
-  stopped: number,
+  stopped: Stopped,
   model: SecondOpinion,
   tagger: TaggerOpinion,
   trace: string[] | null,
@@ -99,17 +136,25 @@ function tagTargets(
     );
   }
   const named = takeBack(run, found, scored, model, tagger, trace);
-  const add = scored.filter((x) => x.p >= tagger.add && !named.has(x.c.name));
-  if (add.length === 0) return;
-  if (found.length === 0 && stopped > 0) {
-    trace?.push("target tagger: adds nothing, a guard stopped a rule match");
+  const guarded = found.length === 0 && stopped.n > 0;
+  const cut = !guarded ? tagger.add : stopped.firm > 0 ? Infinity : tagger.overrule ?? Infinity;
+  const add = scored.filter((x) => x.p >= cut && !named.has(x.c.name));
+  if (add.length === 0) {
+    if (guarded && scored.some((x) => x.p >= tagger.add)) {
+      trace?.push("target tagger: adds nothing, a guard stopped a rule match");
+    }
     return;
+  }
+  if (guarded) {
+    trace?.push(
+      `target tagger: only guards of the words' sense stopped a rule; at ${cut} it overrules`,
+    );
   }
   const type = found[0]?.signal.type ?? typeFromModel(run, model, tagger.alone, trace);
   if (type === null) return;
   for (const { c, p } of add) {
     const piece = c.k === -1 ? run.canon.pieces[0]! : run.canon.pieces[c.k]!;
-    trace?.push(`target tagger: adds ${c.name} (${p.toFixed(2)} >= ${tagger.add}) -> ${type}`);
+    trace?.push(`target tagger: adds ${c.name} (${p.toFixed(2)} >= ${cut}) -> ${type}`);
     found.push({
       at: c.k === -1 ? 0 : run.canon.starts[c.k]!,
       signal: {
@@ -165,14 +210,59 @@ function takeBack(
   return named;
 }
 
+let memoFeats: { run: Run; f: number[] } | null = null;
+
+/** The n-gram features of `run`'s message, computed once for every model that reads them. */
+function featuresOf(run: Run): number[] {
+  if (memoFeats === null || memoFeats.run !== run) {
+    memoFeats = { run, f: features(run.text, run.canon.text) };
+  }
+  return memoFeats.f;
+}
+
 let memo: { run: Run; model: SecondOpinion; o: { asked: number; claim: number } } | null = null;
 
 /** The n-gram model's scores of `run`'s message, computed once for all the steps that ask. */
 function scoresOf(run: Run, model: SecondOpinion): { asked: number; claim: number } {
   if (memo === null || memo.run !== run || memo.model !== model) {
-    memo = { run, model, o: scores(model, run.text, run.canon.text) };
+    const f = featuresOf(run);
+    memo = {
+      run,
+      model,
+      o: { asked: probability(model.asked, f), claim: probability(model.claim, f) },
+    };
   }
   return memo.o;
+}
+
+/**
+ * The form model's step: where the rules or the tagger fired, the message's form decides
+ * whether it asks or states when the form model is sure and the n-gram model finds asking at
+ * least as likely as stating ("ferchu tiene gf o sigue single" asks, though a rule read
+ * "tiene gf" as a claim).
+ */
+function retype(run: Run, found: Found[], model: SecondOpinion, trace: string[] | null): void {
+  // Read first what makes the model's opinion moot: it costs nothing.
+  if (found.every((f) => f.signal.type === "question")) return;
+  if (found.some((f) => f.formFirm)) {
+    trace?.push("form model: not asked, a rule read the form firmly");
+    return;
+  }
+  const form = model.form!;
+  const p = probability(form.model, featuresOf(run));
+  const said = `form model: P(asks rather than states) ${p.toFixed(2)}`;
+  if (p < form.ask) {
+    trace?.push(`${said}: the type stays`);
+    return;
+  }
+  const o = scoresOf(run, model);
+  const scored = `n-gram model P(asks) ${o.asked.toFixed(2)}, P(states) ${o.claim.toFixed(2)}`;
+  if (o.asked < o.claim) {
+    trace?.push(`${said}, but ${scored}: the type stays`);
+    return;
+  }
+  trace?.push(`${said} (>= ${form.ask}), ${scored} -> question`);
+  for (const f of found) f.signal = { ...f.signal, type: "question" };
 }
 
 /** True when the n-gram model finds the message neither asks nor states at `alone`. */

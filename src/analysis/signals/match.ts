@@ -50,6 +50,12 @@ export interface Match {
   second: boolean;
   /** The match is a question (an auxiliary first, a wh-word, "?" after it...). */
   isQuestion: boolean;
+  /**
+   * The rules read the form firmly: a question, or a statement that a "?" closes but a tag, a
+   * surprise or an outcry makes a statement ("tiene novio verdad?", "dating her now??"). A
+   * statement with no "?" and no such word is read as a statement by default only.
+   */
+  formFirm: boolean;
   /** The piece of the relationship word, its last piece, and the word after it. */
   relAt: number;
   relEnd: number;
@@ -104,6 +110,7 @@ export function readMatch(rule: Rule, re: RegExpExecArray, run: Run): Match {
   const [ca] = clauseSpan(canon, first);
   const clauseBefore = canon.pieces.slice(ca, first).map((p) => p.w).join(" ");
   const tWord = gi.t ? canon.pieces[pieceAt(canon, gi.t[0])]!.w : "";
+  const form = formOf(canon, first, last, before, Boolean(g.aux), tWord);
   return {
     rule,
     run,
@@ -120,8 +127,8 @@ export function readMatch(rule: Rule, re: RegExpExecArray, run: Run): Match {
     second: s === "you" || s === "ur" || g.p === "ur" || g.p === "your" ||
       rule.name === "elliptic" || (rule.name === "congrats" && !g.s) || rule.name === "take-care",
     // "alguien sabe con quién sale pablito": "with whom" asks, said straight or reported.
-    isQuestion: rule.name === "with-whom" ||
-      isQuestion(canon, first, last, before, Boolean(g.aux), tWord),
+    isQuestion: rule.name === "with-whom" || form === "asks",
+    formFirm: rule.name === "with-whom" || form !== "states",
     relAt,
     relEnd,
     afterRel: canon.pieces[relEnd + 1]?.w ?? "",
@@ -158,16 +165,18 @@ const NOW = new Set(["now", "rn", "already"]);
 /**
  * Is the match a question? An auxiliary that opens its clause ("is he dating"), a question
  * word ("who is his gf"), an indirect question ("anyone know if"), a tag ("or not?"), or a
- * "?" closing a statement ("sigue con marta?"), except the surprised "he's dating her now??".
+ * "?" closing a statement ("sigue con marta?"), except the surprised "he's dating her now??":
+ * "asks"; a statement with no "?": "states"; a "?" that a tag, a surprise or an outcry makes a
+ * statement: "tagged".
  */
-function isQuestion(
+function formOf(
   canon: Canon,
   first: number,
   last: number,
   before: string,
   aux: boolean,
   target: string,
-): boolean {
+): "asks" | "states" | "tagged" {
   // "rio do u have a bf": the streamer's name calls them before the question.
   const vocative = before === "STREAMER" || /^@\S+$/.test(before);
   const wh = WH.test(before) && whAsks(canon, first);
@@ -175,20 +184,20 @@ function isQuestion(
   // a "?" that is a statement.
   const v2 = canon.lang === "de" && aux && FRONTED.has(canon.pieces[first - 1]?.w ?? "") &&
     canon.pieces[sentenceSpan(canon, first)[1]]?.w !== "?";
-  if (aux && !v2 && (atSentenceStart(canon, first) || vocative || wh)) return true;
-  if (/^(?:is|are|does|do|did|was|were|has|have|will|can)(?= |$)/.test(before)) return true;
+  if (aux && !v2 && (atSentenceStart(canon, first) || vocative || wh)) return "asks";
+  if (/^(?:is|are|does|do|did|was|were|has|have|will|can)(?= |$)/.test(before)) return "asks";
   // "idk if yall know but rae is engaged": the indirect question binds to its own clause.
-  if (wh || INDIRECT_QUESTION.test(before.replace(/^.*(?:^| )(?:but|,)(?= |$)/, ""))) return true;
-  if (target === "who" || target === "whos" || target === "which") return true;
+  if (wh || INDIRECT_QUESTION.test(before.replace(/^.*(?:^| )(?:but|,)(?= |$)/, ""))) return "asks";
+  if (target === "who" || target === "whos" || target === "which") return "asks";
   const [, b] = sentenceSpan(canon, first);
   const p = canon.pieces;
   const rest = p.slice(last + 1, b).map((x) => x.w).join(" ");
-  if (OR_TAG.test(" " + rest) || OR_ALTERNATIVE.test(" " + rest)) return true;
+  if (OR_TAG.test(" " + rest) || OR_ALTERNATIVE.test(" " + rest)) return "asks";
   // "hoshi w ren or kaito tho": two names offered as a choice ask which.
-  if (/^or [^ ]+(?: (?:tho|though|now|rn|lol|lmao))*$/.test(rest) && target !== "") return true;
-  if (p[b]?.w !== "?") return false;
+  if (/^or [^ ]+(?: (?:tho|though|now|rn|lol|lmao))*$/.test(rest) && target !== "") return "asks";
+  if (p[b]?.w !== "?") return "states";
   // "lea ist mit dem typen zusammen, oder?", "..., no?": a bare tag asks.
-  if (/(?:^| )(?:or|not|no|nah|hein|né|ne|nee)$/.test(rest) && p[b - 2]?.w === ",") return true;
+  if (/(?:^| )(?:or|not|no|nah|hein|né|ne|nee)$/.test(rest) && p[b - 2]?.w === ",") return "asks";
   // "hes dating sienna now?? since when": surprise, not a question.
   let now = false;
   for (let i = first; i < b; i++) if (NOW.has(p[i]!.w)) now = true;
@@ -204,7 +213,7 @@ function isQuestion(
       !/^(?:is|it|that|this|'s|was|for|not)$/.test(p[b - 2]?.w ?? "");
   // "sale con la vale y nadie dijo nada??": the "?" is an outcry at a second clause.
   const outcry = /(?:^| )and (?:.* )?(?:nobody|never|nothing|not)(?= |$)/.test(rest);
-  return !surprised && !tagged && !outcry;
+  return surprised || tagged || outcry ? "tagged" : "asks";
 }
 
 // Guard words over the canonical text.

@@ -108,14 +108,38 @@ export interface TaggerOpinion {
   add: number;
   drop: number;
   alone: number;
+  /**
+   * Where nothing fired and only guards of the words' sense stopped rule matches
+   * (`learned.ts`), a candidate at or above `overrule` is still named (as where no rule fired);
+   * absent, the guards stand.
+   */
+  overrule?: number;
 }
 
-/** Both models, and the probability above which each one speaks; the tagger when given. */
+/**
+ * The form model and its cut: trained only on messages that ask or state something of the
+ * streamer's relationship, it gives the probability that such a message asks rather than
+ * states (the interrogative form learned from every writer: auxiliaries, word order, tags).
+ * Where a rule or the tagger fired a claim and no rule read the form firmly, the claim becomes
+ * a question at or above `ask` when the n-gram models find asking at least as likely as stating.
+ */
+export interface FormOpinion {
+  model: Logistic;
+  ask: number;
+}
+
+/**
+ * Both models, and the probability above which each one speaks (`threshold` where no rule
+ * matched, `overrule` where only guards of the words' sense stopped rule matches: absent, it
+ * does not speak there); the tagger and the form model when given.
+ */
 export interface SecondOpinion {
   asked: Logistic;
   claim: Logistic;
   threshold: number;
+  overrule?: number;
   targets?: TaggerOpinion;
+  form?: FormOpinion;
 }
 
 /** Training options; see {@link train}. */
@@ -190,11 +214,14 @@ export function scores(
   return { asked: probability(model.asked, f), claim: probability(model.claim, f) };
 }
 
-/** The shipped file's shape. */
+/** The shipped file's shape; the form model and its cut when trained. */
 export interface ShippedWeights {
   threshold: number;
+  overrule?: number;
   asked: PackedLogistic;
   claim: PackedLogistic;
+  ask?: number;
+  form?: PackedLogistic;
 }
 
 /** The second opinion from the shipped weights (`ngram_weights.json`, read by the caller). */
@@ -202,5 +229,28 @@ export function secondOpinion(
   shipped: ShippedWeights,
   threshold = shipped.threshold,
 ): SecondOpinion {
-  return { asked: unpack(shipped.asked), claim: unpack(shipped.claim), threshold };
+  const out: SecondOpinion = {
+    asked: unpack(shipped.asked),
+    claim: unpack(shipped.claim),
+    threshold,
+  };
+  if (shipped.overrule !== undefined) out.overrule = shipped.overrule;
+  if (shipped.form && shipped.ask !== undefined) {
+    out.form = { model: unpack(shipped.form), ask: shipped.ask };
+  }
+  return out;
+}
+
+/**
+ * The form model's training examples: the messages that ask or state something of the
+ * streamer's relationship, positive when they ask.
+ */
+export function formExamples<T extends { asked: boolean; claim: boolean | null }>(
+  lines: readonly T[],
+  featuresOf: (line: T) => number[],
+): { f: number[]; y: boolean }[] {
+  return lines.filter((l) => l.asked || l.claim === true).map((l) => ({
+    f: featuresOf(l),
+    y: l.asked,
+  }));
 }

@@ -367,15 +367,18 @@ export interface ShippedTagger {
   add: number;
   drop: number;
   alone: number;
+  overrule?: number;
   model: PackedLogistic;
 }
 
 /** The tagger from the shipped weights (read by the caller). */
 export function taggerOpinion(shipped: ShippedTagger): TaggerOpinion {
-  return {
+  const out: TaggerOpinion = {
     model: unpack(shipped.model),
     add: shipped.add,
     drop: shipped.drop,
     alone: shipped.alone,
   };
+  if (shipped.overrule !== undefined) out.overrule = shipped.overrule;
+  return out;
 }
