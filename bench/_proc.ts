@@ -12,6 +12,12 @@ export interface Measured {
    * the child's main thread and of all its other threads (workers, GC helpers, I/O), in ms.
    */
   cpuMs: { main: number; other: number };
+  /**
+   * CPU time (ms) by thread name as the kernel shows it (`deno` for the main thread,
+   * `worker-1`, `worker-2` for workers in the order they started, `V8 DefaultWorke` for V8's
+   * helper threads, summed), sampled like `cpuMs`.
+   */
+  threadCpuMs: Record<string, number>;
   code: number;
   stdout: string;
   stderr: string;
@@ -31,7 +37,11 @@ async function vmHwmKb(pid: number): Promise<number | null> {
 const TICKS_PER_SECOND = 100;
 
 /** CPU ticks (user + system) of each thread of `pid`, added into `into` (the last seen per tid). */
-async function threadTicks(pid: number, into: Map<number, number>): Promise<void> {
+async function threadTicks(
+  pid: number,
+  into: Map<number, number>,
+  names: Map<number, string>,
+): Promise<void> {
   try {
     for await (const entry of Deno.readDir(`/proc/${pid}/task`)) {
       try {
@@ -40,6 +50,7 @@ async function threadTicks(pid: number, into: Map<number, number>): Promise<void
         // 12th, stime the 13th.
         const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
         into.set(Number(entry.name), Number(rest[11]) + Number(rest[12]));
+        names.set(Number(entry.name), stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")));
       } catch {
         // The thread ended between the listing and the read.
       }
@@ -66,11 +77,12 @@ export async function measure(
   let peak: number | null = null;
   let running = true;
   const ticks = new Map<number, number>();
+  const names = new Map<number, string>();
   const sampler = (async () => {
     while (running) {
       const kb = await vmHwmKb(child.pid);
       if (kb !== null) peak = Math.max(peak ?? 0, kb);
-      await threadTicks(child.pid, ticks);
+      await threadTicks(child.pid, ticks, names);
       await new Promise((r) => setTimeout(r, 50));
     }
   })();
@@ -80,15 +92,19 @@ export async function measure(
   running = false;
   await sampler;
   let main = 0, other = 0;
+  const ms = 1000 / TICKS_PER_SECOND;
+  const threadCpuMs: Record<string, number> = {};
   for (const [tid, t] of ticks) {
     if (tid === child.pid) main += t;
     else other += t;
+    const name = names.get(tid) ?? "?";
+    threadCpuMs[name] = (threadCpuMs[name] ?? 0) + t * ms;
   }
-  const ms = 1000 / TICKS_PER_SECOND;
   return {
     wallMs,
     peakRssMb: peak === null ? null : Math.round(peak / 1024),
     cpuMs: { main: main * ms, other: other * ms },
+    threadCpuMs,
     code: out.code,
     stdout: new TextDecoder().decode(out.stdout),
     stderr: new TextDecoder().decode(out.stderr),

@@ -155,9 +155,12 @@ async function startParts(
   if (!lock) return null;
   if (useWorkers) {
     try {
+      const url = await workerModule();
+      // Both workers are created before either is awaited: the index writer is always the
+      // first worker thread (`worker-1` in /proc, as `bench/pipeline.ts` reports it).
       const parts = await Promise.all([
-        workerPart(dataDir, flushMs, INDEX_ONLY),
-        workerPart(dataDir, flushMs, PROFILES_ONLY),
+        workerPart(url, dataDir, flushMs, INDEX_ONLY),
+        workerPart(url, dataDir, flushMs, PROFILES_ONLY),
       ]);
       return { lock, parts, mode: "worker" };
     } catch {
@@ -176,7 +179,8 @@ function inlinePart(dataDir: string, flushMs: number, part: LoopPart): Part {
   return { poke: () => loop.poke(), close: () => loop.close() };
 }
 
-async function workerPart(dataDir: string, flushMs: number, part: LoopPart): Promise<Part> {
+/** The worker module's URL; throws StoreError when it is missing. */
+async function workerModule(): Promise<URL> {
   const url = new URL("./derived_worker.ts", import.meta.url);
   if (url.protocol === "file:") {
     // A bundle (deno bundle of main.ts) does not carry the worker module: Deno would print an
@@ -187,6 +191,15 @@ async function workerPart(dataDir: string, flushMs: number, part: LoopPart): Pro
       throw new StoreError(`derived worker module ${url.href} is missing`, { cause: e });
     }
   }
+  return url;
+}
+
+async function workerPart(
+  url: URL,
+  dataDir: string,
+  flushMs: number,
+  part: LoopPart,
+): Promise<Part> {
   const worker = new Worker(url.href, { type: "module" });
   let onMessage: (m: FromWorker) => void = () => {};
   let onError: (e: string) => void = () => {};

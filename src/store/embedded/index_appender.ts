@@ -18,6 +18,7 @@
  */
 import type { Message } from "../../schemas.ts";
 import { fold } from "../../normalize.ts";
+import { StoreError } from "../../errors.ts";
 import type { LogMark } from "../log/log_mark.ts";
 import { personKey } from "../../analysis/identity.ts";
 import { type InteractionRow, interactionRowOf } from "./interaction_index.ts";
@@ -105,29 +106,63 @@ function rowIds(ix: MessageIndex): (r: IndexRow) => { uid: number; pid: number; 
 }
 
 /**
+ * Rows per INSERT of the messages table: one statement call per this many rows instead of one
+ * per row. Each call crosses from JavaScript into node:sqlite and binds its values one by one;
+ * 16 rows a call measured ~1.6 us less per row (of ~2-5 us for a bare 10-column insert).
+ */
+const ROWS_PER_INSERT = 16;
+/** The columns of one messages row, in the order of the INSERT. */
+const MESSAGE_COLUMNS = "(rid, ts, uid, pid, cid, mid, text, raw, extra, off, len)";
+const ROW_VALUES = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+/**
  * Adds rows to `ix` inside the caller's transaction; `finish` adds the FTS rows of every row
- * added (one INSERT ... SELECT rather than one statement per row) and records `mark`.
+ * added (one INSERT ... SELECT rather than one statement per row) and records `mark`. Rows get
+ * their rowid here, in order after the last one (what SQLite would pick), and go into the
+ * messages table {@link ROWS_PER_INSERT} at a time.
  */
 export function rowBatch(ix: MessageIndex): RowBatch {
   const stmt = (sql: string) => ix.file.stmt(sql);
   const last = Number(
     (stmt("SELECT coalesce(max(rid), 0) AS r FROM messages").get() as { r: number }).r,
   );
-  const ins = stmt(
-    "INSERT INTO messages(ts, uid, pid, cid, mid, text, raw, extra, off, len) " +
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+  const insOne = stmt(`INSERT INTO messages${MESSAGE_COLUMNS} VALUES ${ROW_VALUES}`);
+  // OR IGNORE: a statement of several rows that could abort half-way would keep a statement
+  // journal in a temporary file (pages written twice: 30x the writes); nothing here can
+  // conflict (fresh rowids, no NULL in a NOT NULL column), and the count of rows inserted is
+  // checked, so a skipped row would still fail the batch.
+  const insMany = stmt(
+    `INSERT OR IGNORE INTO messages${MESSAGE_COLUMNS} VALUES ` +
+      Array.from({ length: ROWS_PER_INSERT }, () => ROW_VALUES).join(", "),
   );
   const addressed = stmt(
     "INSERT INTO interactions(rid, ts, pid, uid, cid, mentions, reply_login, reply_id) " +
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
   );
   const ids = rowIds(ix);
+  /** Values of the rows not yet inserted, row after row. */
+  const pending: Array<string | number | null> = [];
+  let pendingRows = 0;
+  const flush = () => {
+    if (pendingRows === ROWS_PER_INSERT) {
+      const { changes } = insMany.run(...pending);
+      if (Number(changes) !== ROWS_PER_INSERT) {
+        throw new StoreError(`index: ${ROWS_PER_INSERT - Number(changes)} rows not inserted`);
+      }
+    } else {
+      for (let i = 0; i < pending.length; i += 11) insOne.run(...pending.slice(i, i + 11));
+    }
+    pending.length = 0;
+    pendingRows = 0;
+  };
   const out = {
     rows: 0,
     add: (r: IndexRow) => {
       const { uid, pid, cid } = ids(r);
       const folded = fold(r.text);
-      const rid = ins.run(
+      const rid = last + out.rows + 1;
+      pending.push(
+        rid,
         r.ts,
         uid,
         pid,
@@ -138,7 +173,8 @@ export function rowBatch(ix: MessageIndex): RowBatch {
         r.extra ? 1 : 0,
         r.offset,
         r.length,
-      ).lastInsertRowid;
+      );
+      if (++pendingRows === ROWS_PER_INSERT) flush();
       const a = r.addressed;
       if (a !== null) {
         addressed.run(rid, r.ts, pid, uid, cid, a.mentions, a.reply_login, a.reply_id);
@@ -146,6 +182,7 @@ export function rowBatch(ix: MessageIndex): RowBatch {
       out.rows++;
     },
     finish: (mark: LogMark) => {
+      if (pendingRows > 0) flush();
       if (out.rows > 0) {
         stmt("INSERT INTO fts(rowid, text) SELECT rid, text FROM messages WHERE rid > ?")
           .run(last);
