@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { JsonBytes, KeyOrder } from "../../src/store/log/json_bytes.ts";
-import { Message } from "../../src/schemas.ts";
+import { JsonBytes } from "../../src/store/log/json_bytes.ts";
 
 const encoder = new TextEncoder();
 
@@ -87,63 +86,4 @@ Deno.test("JsonBytes writes lines one after another, growing its buffer", () => 
   assert.deepEqual(out.bytes, encoder.encode(text));
   out.clear();
   assert.equal(out.length, 0);
-});
-
-const ORDER_KEYS = ["ts", "channel", "message_id", "text", "mentions", "0", "bits", "signals"];
-
-/** Objects built from some of ORDER_KEYS (and others), in their order or shuffled. */
-const shaped = fc.tuple(
-  fc.subarray([...ORDER_KEYS, "other", "__proto__x"]),
-  fc.array(value, { minLength: 10, maxLength: 10 }),
-  fc.boolean(),
-).map(([keys, values, shuffle]) => {
-  const order = shuffle ? [...keys].reverse() : keys;
-  const o: Record<string, unknown> = {};
-  order.forEach((k, i) => o[k] = values[i]);
-  return o;
-});
-
-function recorded(v: unknown, keys: readonly string[], start = 1): Uint8Array {
-  const out = new JsonBytes(new Uint8Array(start));
-  out.record(v, new KeyOrder(keys));
-  return out.bytes.slice();
-}
-
-Deno.test("JsonBytes.record() writes the bytes of JSON.stringify for records of a key order and for anything else", () => {
-  fc.assert(
-    fc.property(fc.oneof(shaped, value), fc.integer({ min: 1, max: 64 }), (v, start) => {
-      assert.deepEqual(recorded(v, ORDER_KEYS, start), expected(v));
-    }),
-    { numRuns: 3000 },
-  );
-});
-
-Deno.test("JsonBytes.record() writes a message in the schema's key order as JSON.stringify does", () => {
-  const m = {
-    ts: "2025-09-01T00:00:00.000Z",
-    channel: "c",
-    message_id: 'm\u0001"',
-    user_id: null,
-    user_name: "ann",
-    text: "hé \ud83d\ude00 \ud800",
-    mentions: ["bob"],
-    urls: [],
-    emotes: ["Kappa"],
-    source: "import:irc",
-    display_name: undefined,
-    reply_to: { message_id: "p", user_name: "bob" },
-    bits: 100,
-    redacted: ["email"],
-    signals: [{
-      kind: "relationship",
-      type: "claim",
-      target: null,
-      snippet: "s",
-      confidence: 0.5,
-      rule: "r",
-    }],
-  };
-  assert.deepEqual(recorded(m, Object.keys(Message.shape)), expected(m));
-  const noProto = Object.assign(Object.create(null), m);
-  assert.deepEqual(recorded(noProto, Object.keys(Message.shape)), expected(noProto));
 });

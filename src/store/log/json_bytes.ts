@@ -94,58 +94,6 @@ export class JsonBytes {
     if (s !== undefined) this.text(s);
   }
 
-  /**
-   * Writes `JSON.stringify(v)` for a record whose keys are some of `order`'s, in that order (the
-   * shape the log's records are built in): each key's bytes come from `order` and strings are
-   * written without a type dispatch. Anything else (another key, another order, a value that is
-   * not plain data) is written by {@link value}: the bytes are the same either way.
-   */
-  record(v: unknown, order: KeyOrder): void {
-    if (
-      typeof v !== "object" || v === null || Array.isArray(v) ||
-      Object.getPrototypeOf(v) !== Object.prototype ||
-      typeof (v as { toJSON?: unknown }).toJSON === "function"
-    ) {
-      return this.value(v);
-    }
-    const start = this.#pos;
-    if (!this.#record(v as Record<string, unknown>, order)) {
-      this.#pos = start;
-      this.value(v);
-    }
-  }
-
-  #record(o: Record<string, unknown>, order: KeyOrder): boolean {
-    const keys = Object.keys(o);
-    const known = order.keys;
-    const n = known.length;
-    this.byte(123); // {
-    let first = true;
-    for (let i = 0, j = 0; i < keys.length; i++, j++) {
-      const k = keys[i]!;
-      while (j < n && known[j] !== k) j++;
-      if (j === n) return false;
-      const e = o[k];
-      const t = typeof e;
-      if (t === "undefined" || t === "function" || t === "symbol") continue;
-      this.#raw(first ? order.first[j]! : order.next[j]!);
-      first = false;
-      if (t === "string") this.#string(e as string);
-      else if (!this.#value(e, 1)) return false;
-    }
-    this.byte(125); // }
-    return true;
-  }
-
-  /** Writes `bytes` as they are. */
-  #raw(bytes: Uint8Array): void {
-    this.#room(bytes.length);
-    const buf = this.#buf;
-    let p = this.#pos;
-    for (let i = 0; i < bytes.length; i++) buf[p++] = bytes[i]!;
-    this.#pos = p;
-  }
-
   /** Writes `v`; false when it holds something other than plain data (nothing is undone). */
   #value(v: unknown, depth: number): boolean {
     switch (typeof v) {
@@ -227,7 +175,11 @@ export class JsonBytes {
       keyBytes.set(k, this.#buf.slice(start, this.#pos));
       return;
     }
-    this.#raw(bytes);
+    this.#room(bytes.length);
+    const buf = this.#buf;
+    let p = this.#pos;
+    for (let i = 0; i < bytes.length; i++) buf[p++] = bytes[i]!;
+    this.#pos = p;
   }
 
   /** Writes an ASCII string that needs no escape. */
@@ -318,34 +270,4 @@ function unicodeEscape(buf: Uint8Array, p: number, c: number): number {
   buf[p++] = HEX.charCodeAt((c >> 4) & 15);
   buf[p++] = HEX.charCodeAt(c & 15);
   return p;
-}
-
-/**
- * The keys a kind of record is built with, in order, for {@link JsonBytes.record}: each key's
- * `"key":` and `,"key":` bytes, made once.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { JsonBytes, KeyOrder } from "./json_bytes.ts";
- * const order = new KeyOrder(["id", "text", "tags"]);
- * const out = new JsonBytes(new Uint8Array(8));
- * out.record({ id: "m1", tags: ["a"] }, order);
- * out.record({ tags: [], id: "m2" }, order); // another order: written as JSON.stringify does
- * assert.equal(new TextDecoder().decode(out.bytes), '{"id":"m1","tags":["a"]}{"tags":[],"id":"m2"}');
- * ```
- */
-export class KeyOrder {
-  /** The keys, in order. */
-  readonly keys: readonly string[];
-  /** `"key":` of each key. */
-  readonly first: readonly Uint8Array[];
-  /** `,"key":` of each key. */
-  readonly next: readonly Uint8Array[];
-
-  constructor(keys: readonly string[]) {
-    this.keys = [...keys];
-    this.first = keys.map((k) => encoder.encode(`${JSON.stringify(k)}:`));
-    this.next = keys.map((k) => encoder.encode(`,${JSON.stringify(k)}:`));
-  }
 }

@@ -26,7 +26,7 @@ import { fingerprintInto, IdSet } from "./id_set.ts";
 import { IdRuns } from "./id_runs.ts";
 import { markHolds, markOf } from "./log_mark.ts";
 import { corruptHeader, idAt, idFromLine } from "./log_lines.ts";
-import { JsonBytes, KeyOrder } from "./json_bytes.ts";
+import { JsonBytes } from "./json_bytes.ts";
 
 /** What one append did. */
 export interface AppendResult<T> {
@@ -48,12 +48,6 @@ export interface JsonlLogOptions<T> {
    * `JSON.stringify` writes it, encoded straight into the batch's bytes (`json_bytes.ts`)
    */
   serialize?: (record: T) => string;
-  /**
-   * The keys records are built with, in order (a schema's): lines of records in that shape are
-   * encoded without a lookup per key (`JsonBytes.record`), others as `JSON.stringify` writes
-   * them; the bytes are the same either way. Unused with `serialize`. @default none
-   */
-  keyOrder?: readonly string[];
   /**
    * Ids kept in memory before they go to the log's id runs on disk: the window within which a
    * repeat is caught without reading the disk. @default 262144
@@ -84,7 +78,6 @@ export class JsonlLog<T> {
   #ino: number | null = null;
   /** The buffer batches are encoded into, reused from one append to the next. */
   #scratch: Uint8Array | null = null;
-  readonly #keyOrder: KeyOrder | null;
 
   constructor(path: string, options: JsonlLogOptions<T>) {
     this.path = path;
@@ -92,7 +85,6 @@ export class JsonlLog<T> {
     this.#options = options;
     this.#runs = new IdRuns(`${path}.ids`);
     this.#window = Math.max(1, options.windowIds ?? WINDOW_IDS);
-    this.#keyOrder = options.keyOrder ? new KeyOrder(options.keyOrder) : null;
   }
 
   /** Number of distinct ids known in the log (after the last append or refresh). */
@@ -319,7 +311,6 @@ export class JsonlLog<T> {
     this.#scratch = null;
     const { written, out, ends, prints } = batch;
     const serialize = this.#options.serialize;
-    const order = this.#keyOrder;
     // The batch's own ids by fingerprint (open addressing; a slot holds 1 + the index of the
     // written record), to drop a repeat within the batch: a Set of the id strings cost several
     // times the fingerprints, which are computed anyway.
@@ -352,7 +343,6 @@ export class JsonlLog<T> {
         written.push(r);
         slots[slot] = written.length;
         if (serialize) out.text(serialize(r));
-        else if (order) out.record(r, order);
         else out.value(r);
         out.byte(10);
         ends.push(out.length);

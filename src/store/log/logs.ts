@@ -14,20 +14,15 @@
  *
  * @module
  */
-import { type ChatEvent, Message } from "../../schemas.ts";
+import type { ChatEvent, Message } from "../../schemas.ts";
 import { layout } from "../layout.ts";
 import { JsonlLog } from "./log.ts";
-
-/** The keys of a stored message, in the schema's order. */
-const MESSAGE_KEYS: readonly string[] = Object.keys(Message.shape);
 
 /** The message log of a data dir. */
 export function messageLog(dataDir: string): JsonlLog<Message> {
   return new JsonlLog<Message>(layout(dataDir).messages, {
     idKey: "message_id",
     idOf: (m) => m.message_id,
-    // Analysis builds every message with its keys in the schema's order.
-    keyOrder: MESSAGE_KEYS,
   });
 }
 
