@@ -43,7 +43,17 @@ export interface CommonOptions {
 /** Reads the environment: the real one merged over a `.env` file in the working directory. */
 export type Env = (name: string) => string | undefined;
 
-/** Parses `.env` text: `KEY=value` lines, `#` comments, optional quotes; no interpolation. */
+/**
+ * Parses `.env` text: `KEY=value` lines, `#` comments, optional quotes; no interpolation.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseDotEnv } from "./config.ts";
+ * const vars = parseDotEnv('# bot\nexport OSINT_DATA_DIR=./d # here\nTOKEN="oauth:a#b" # c\n');
+ * assert.deepEqual([...vars], [["OSINT_DATA_DIR", "./d"], ["TOKEN", "oauth:a#b"]]);
+ * ```
+ */
 export function parseDotEnv(text: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const raw of text.split(/\r?\n/)) {
@@ -84,7 +94,26 @@ export function loadEnv(dotEnvPath = ".env"): Env {
   };
 }
 
-/** Resolves the common options from parsed flags and the environment. */
+/**
+ * Resolves the common options from parsed flags and the environment.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { commonOptions } from "./config.ts";
+ * const vars: Record<string, string> = { OSINT_DATA_DIR: "/srv/osint", OSINT_FIXTURES_DIR: "/fx" };
+ * const env = (name: string) => vars[name];
+ * assert.deepEqual(commonOptions({ quiet: true }, env), {
+ *   dataDir: "/srv/osint",
+ *   fixturesDir: "/fx",
+ *   debug: false,
+ *   quiet: true,
+ * });
+ * // A flag wins over the environment; an empty data dir is a usage error.
+ * assert.equal(commonOptions({ "data-dir": "./mine" }, env).dataDir, "./mine");
+ * assert.throws(() => commonOptions({ "data-dir": " " }, env), /--data-dir must not be empty/);
+ * ```
+ */
 export function commonOptions(
   flags: {
     "data-dir"?: string;

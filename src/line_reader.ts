@@ -68,6 +68,19 @@ function bulkLines(
  * Yields the lines of a byte stream with their byte offsets. A last line without a final
  * newline is yielded with `partial: true` (its `bytes` then count no newline): a fixture may
  * simply lack the newline, while in the message log it is a torn write.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { readLines } from "./line_reader.ts";
+ * // "a", a line of invalid UTF-8, and a last line without its newline, in two chunks.
+ * const chunks = [new Uint8Array([97, 10, 0xff]), new Uint8Array([10, 98])];
+ * assert.deepEqual(await Array.fromAsync(readLines(ReadableStream.from(chunks))), [
+ *   { line: 1, text: "a", offset: 0, bytes: 2 },
+ *   { line: 2, error: "invalid UTF-8", offset: 2, bytes: 2 },
+ *   { line: 3, text: "b", offset: 4, bytes: 1, partial: true },
+ * ]);
+ * ```
  */
 export async function* readLines(
   stream: ReadableStream<Uint8Array>,

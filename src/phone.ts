@@ -16,6 +16,15 @@ const fail = (reason: string): Normalized => ({ ok: false, reason });
  * `region`. A number must be *possible* (right length for its country); validity against the
  * numbering plan is reported by the `phone_info` provider rather than enforced here, since
  * fiction ranges such as 555-01xx are legitimate test subjects.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { normalizePhone } from "./phone.ts";
+ * assert.deepEqual(normalizePhone("(212) 555-0123"), { ok: true, value: "+12125550123" });
+ * assert.deepEqual(normalizePhone("020 7946 0958", "gb"), { ok: true, value: "+442079460958" });
+ * assert.equal(normalizePhone("call me").ok, false);
+ * ```
  */
 export function normalizePhone(input: string, region: string = DEFAULT_REGION): Normalized {
   const s = input.trim();

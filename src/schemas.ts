@@ -79,7 +79,31 @@ export const Source = z.enum([
 ]);
 export type Source = z.infer<typeof Source>;
 
-/** One chat message as stored in `data/logs/messages.jsonl` (one JSON object per line). */
+/**
+ * One chat message as stored in `data/logs/messages.jsonl` (one JSON object per line).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Message } from "./schemas.ts";
+ * const line = {
+ *   ts: "2025-09-02T12:34:56.000Z",
+ *   channel: "example_channel",
+ *   message_id: "m1",
+ *   user_id: null,
+ *   user_name: "ann",
+ *   text: "hi @bob",
+ *   mentions: ["bob"],
+ *   urls: [],
+ *   emotes: [],
+ *   source: "fixture",
+ * };
+ * assert.deepEqual(Message.parse(line), line);
+ * const bad = Message.safeParse({ ...line, channel: "Example" });
+ * assert.ok(!bad.success);
+ * assert.deepEqual(bad.error.issues[0]?.path, ["channel"]);
+ * ```
+ */
 export const Message = z.object({
   ts: Timestamp,
   channel: Login,

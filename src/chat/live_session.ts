@@ -75,7 +75,74 @@ export function scrubSecrets(text: string, secrets: readonly string[]): string {
   return text;
 }
 
-/** One connection's protocol state. */
+/**
+ * One connection's protocol state.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { ChatItem } from "./source.ts";
+ * import { LiveSession } from "./live_session.ts";
+ * import { RecentIds } from "./recent_ids.ts";
+ * const sent: string[] = [], items: ChatItem[] = [], ends: string[] = [];
+ * const t0 = Date.parse("2025-09-02T12:34:56.000Z");
+ * const session = new LiveSession({
+ *   nick: "watcher",
+ *   pass: "oauth:s3cretvalue",
+ *   tcp: false,
+ *   serverLabel: "wss://irc.example:443",
+ *   where: "irc.example",
+ *   label: "connection",
+ *   channels: ["example_channel"],
+ *   pingIntervalMs: 60_000,
+ *   pongTimeoutMs: 10_000,
+ *   recent: new RecentIds(100),
+ * }, {
+ *   send: (line) => sent.push(line),
+ *   emit: (item) => items.push(item),
+ *   join: (channels) => sent.push(`(join ${channels.join(",")})`),
+ *   finish: (reason) => ends.push(reason),
+ * }, t0);
+ * session.open();
+ * session.data(":tmi.twitch.tv 001 watcher :Welcome\r\nPING :tmi.twitch.tv\r\n", true, t0);
+ * const privmsg = "@id=abc;tmi-sent-ts=" + t0 + " :ann!ann@ann.tmi.twitch.tv PRIVMSG";
+ * session.data(`${privmsg} #example_channel :hi s3cretvalue\r\n`, true, t0);
+ * session.data(`${privmsg} #other :x\r\n`, true, t0);
+ * assert.deepEqual(sent, [
+ *   "CAP REQ :twitch.tv/tags twitch.tv/commands",
+ *   "PASS oauth:s3cretvalue",
+ *   "NICK watcher",
+ *   "(join example_channel)",
+ *   "PONG :tmi.twitch.tv",
+ * ]);
+ * // The echoed token never reaches an item; a channel not joined is a problem.
+ * assert.deepEqual(items.slice(2), [
+ *   {
+ *     kind: "message",
+ *     draft: {
+ *       ts: "2025-09-02T12:34:56.000Z",
+ *       channel: "example_channel",
+ *       message_id: "abc",
+ *       user_id: null,
+ *       user_name: "ann",
+ *       text: "hi [token]",
+ *       source: "twitch-irc",
+ *     },
+ *   },
+ *   {
+ *     kind: "problem",
+ *     where: "irc.example:4",
+ *     reason: "PRIVMSG for #other, a channel this monitor did not join: dropped",
+ *   },
+ * ]);
+ * // An idle link is pinged; without a PONG the session ends.
+ * session.tick(t0 + 60_000);
+ * assert.equal(sent.at(-1), "PING :twitch-osint");
+ * session.tick(t0 + 70_000);
+ * assert.deepEqual(ends, ["no PONG within 10s; the link is dead"]);
+ * assert.equal(session.finished, true);
+ * ```
+ */
 export class LiveSession {
   readonly #setup: SessionSetup;
   readonly #io: SessionIO;

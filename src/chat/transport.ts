@@ -38,6 +38,37 @@ const CLOSE_WAIT_MS = 500;
 /**
  * Opens a transport to `url`. Rejects with a {@link NetworkError} when it cannot connect (or
  * `signal` aborts first).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { openTransport } from "./transport.ts";
+ * // A server on loopback that says one line in two pieces and hangs up.
+ * const server = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+ * const served = server.accept().then(async (conn) => {
+ *   await conn.write(new TextEncoder().encode("PING :tmi"));
+ *   await conn.write(new TextEncoder().encode(".twitch.tv\r\n"));
+ *   conn.close();
+ * });
+ * let text = "";
+ * const { promise: closedWhy, resolve } = Promise.withResolvers<string>();
+ * const url = new URL(`irc://127.0.0.1:${server.addr.port}`);
+ * const pipe = await openTransport(url, {
+ *   onData: (chunk) => (text += chunk),
+ *   onClose: resolve,
+ * }, new AbortController().signal);
+ * assert.equal(await closedWhy, "closed by the server");
+ * assert.equal(text, "PING :tmi.twitch.tv\r\n");
+ * await pipe.closed;
+ * await served;
+ * server.close();
+ * const quiet = { onData() {}, onClose() {} };
+ * const http = new URL("http://example.com");
+ * await assert.rejects(openTransport(http, quiet, new AbortController().signal), {
+ *   name: "NetworkError",
+ *   message: 'unsupported server scheme "http:"',
+ * });
+ * ```
  */
 export function openTransport(
   url: URL,

@@ -56,7 +56,30 @@ export interface Parsed {
   help: boolean;
 }
 
-/** Parses `args` against `spec` plus the common flags. Unknown flags are usage errors. */
+/**
+ * Parses `args` against `spec` plus the common flags. Unknown flags are usage errors.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { intFlag, parseFlags } from "./args.ts";
+ * const spec = { limit: { type: "string" }, user: { type: "string", multiple: true } } as const;
+ * const env = (name: string) => (name === "OSINT_DATA_DIR" ? "/srv/osint" : undefined);
+ * const p = parseFlags(["--user", "ann", "--user=bob", "-q", "--limit", "-5", "extra"], spec, env);
+ * assert.deepEqual(p.values.user, ["ann", "bob"]);
+ * assert.deepEqual(p.positionals, ["extra"]);
+ * assert.deepEqual([p.common.dataDir, p.common.quiet, p.help], ["/srv/osint", true, false]);
+ * // A negative number reaches the flag's own check instead of a parser complaint.
+ * assert.throws(() => intFlag(p, "limit", { min: 1 }), {
+ *   name: "UsageError",
+ *   message: "--limit must be at least 1, got -5",
+ * });
+ * assert.throws(() => parseFlags(["--nope"], spec, env), {
+ *   name: "UsageError",
+ *   message: "unknown option --nope",
+ * });
+ * ```
+ */
 export function parseFlags(args: string[], spec: FlagSpec, env: Env): Parsed {
   const options = { ...COMMON_FLAGS, ...spec };
   let parsed;
@@ -65,7 +88,11 @@ export function parseFlags(args: string[], spec: FlagSpec, env: Env): Parsed {
   } catch (e) {
     // parseArgs messages are long and mention the API; keep the part that names the flag.
     const msg = e instanceof Error ? e.message.split(". ")[0]! : String(e);
-    throw new UsageError(msg.replace(/^Option '(.*?)' /, "option $1 "), { cause: e });
+    const said = msg.replace(/^Option '(.*?)' /, "option $1 ").replace(
+      /^Unknown option '(.*?)'$/,
+      "unknown option $1",
+    );
+    throw new UsageError(said, { cause: e });
   }
   const values = parsed.values as Parsed["values"];
   const common = commonOptions(

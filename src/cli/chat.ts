@@ -75,7 +75,49 @@ function progressText(p: RunProgress): string {
     `${rate(p.received, p.elapsedMs)}${channels ? ` | ${channels}` : ""}`;
 }
 
-/** `chat <subcommand>`. */
+/**
+ * `chat <subcommand>`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { run } from "./chat.ts";
+ * let out = "", err = "";
+ * const io = {
+ *   out: (text: string) => void (out += text),
+ *   err: (text: string) => void (err += text),
+ *   errIsTerminal: false,
+ *   env: () => undefined,
+ *   signal: new AbortController().signal,
+ * };
+ * const dataDir = await Deno.makeTempDir();
+ * const fixturesDir = await Deno.makeTempDir();
+ * await Deno.mkdir(`${fixturesDir}/chat`);
+ * const line = (ts: string, user_name: string, text: string) =>
+ *   JSON.stringify({ ts, channel: "example_channel", user_name, text }) + "\n";
+ * await Deno.writeTextFile(
+ *   `${fixturesDir}/chat/example_channel.jsonl`,
+ *   line("2025-09-02T12:00:00Z", "ann", "call 212-555-0123") +
+ *     line("2025-09-02T12:00:01Z", "bob", "hi @ann"),
+ * );
+ * const replay = ["run", "--offline", "--channels", "example_channel", "--speed", "0"];
+ * const dirs = ["--data-dir", dataDir, "--fixtures-dir", fixturesDir];
+ * assert.equal(await run([...replay, ...dirs], io), 0);
+ * assert.match(err, /^chat: 2 messages from 1 channel\(s\) in .*: 2 new, 0 duplicate, /);
+ * // Phone numbers are redacted before storing; a second replay stores nothing again.
+ * const log = await Deno.readTextFile(`${dataDir}/logs/messages.jsonl`);
+ * assert.match(log, /"text":"call \[redacted:phone\]"/);
+ * err = "";
+ * await run([...replay, ...dirs], io);
+ * assert.match(err, /: 0 new, 2 duplicate, 0 rejected, 0 refused \(opted out\); stopped: end/);
+ * await assert.rejects(run(["run", ...dirs], io), {
+ *   name: "UsageError",
+ *   message: "--channels is required",
+ * });
+ * await Deno.remove(dataDir, { recursive: true });
+ * await Deno.remove(fixturesDir, { recursive: true });
+ * ```
+ */
 export async function run(args: string[], io: CliIO): Promise<number> {
   const [sub, ...rest] = args;
   const helped = subcommandHelp(sub, HELP, io);

@@ -32,7 +32,32 @@ function mb(bytes: number): string {
   return `${(bytes / 1e6).toFixed(1)} MB`;
 }
 
-/** `db <subcommand>`. */
+/**
+ * `db <subcommand>`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { run } from "./db.ts";
+ * let out = "", err = "";
+ * const io = {
+ *   out: (text: string) => void (out += text),
+ *   err: (text: string) => void (err += text),
+ *   errIsTerminal: false,
+ *   env: () => undefined,
+ *   signal: new AbortController().signal,
+ * };
+ * // Without a database this command has nothing to work on (a usage error, exit 2).
+ * await assert.rejects(run(["status", "--data-dir", "."], io), {
+ *   name: "UsageError",
+ *   message: "db needs a database: --database-url URL or OSINT_DATABASE_URL",
+ * });
+ * assert.equal(await run(["--help"], io), 0);
+ * assert.match(out, /^Usage: twitch-osint db migrate \| status \| import \[--from DIR\]\n/);
+ * assert.equal(await run([], io), 2);
+ * assert.match(err, /^Usage: twitch-osint db /);
+ * ```
+ */
 export async function run(args: string[], io: CliIO): Promise<number> {
   const [sub, ...rest] = args;
   const helped = subcommandHelp(sub, HELP, io);

@@ -186,7 +186,60 @@ async function confirmRetention(
   return await io.confirm("forget: remove them?");
 }
 
-/** `forget`. */
+/**
+ * `forget`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { openStore } from "../store/store.ts";
+ * import { run } from "./forget.ts";
+ * const dataDir = await Deno.makeTempDir();
+ * const store = await openStore({ dataDir });
+ * const said = (id: string, s: number, user: string, text: string, mentions: string[]) => ({
+ *   ts: `2025-09-02T12:00:0${s}.000Z`,
+ *   channel: "example_channel",
+ *   message_id: id,
+ *   user_id: null,
+ *   user_name: user,
+ *   text,
+ *   mentions,
+ *   urls: [],
+ *   emotes: [],
+ *   source: "fixture" as const,
+ * });
+ * await store.appendMessages([
+ *   said("m1", 1, "ann", "hi\x1b[2J all", []),
+ *   said("m2", 2, "bob", "hey @ann", ["ann"]),
+ *   said("m3", 3, "cat", "hello @bob", ["bob"]),
+ * ]);
+ * await store.close();
+ * let out = "", err = "";
+ * const io = {
+ *   out: (text: string) => void (out += text),
+ *   err: (text: string) => void (err += text),
+ *   errIsTerminal: false,
+ *   env: () => undefined,
+ *   signal: new AbortController().signal,
+ * };
+ * await run(["--user", "bob", "--dry-run", "--data-dir", dataDir], io);
+ * assert.equal(
+ *   out,
+ *   "forget: user bob (dry run: nothing changed)\n" +
+ *     "  logs/messages.jsonl  would remove 1 line(s), scrubbed 1\n" +
+ *     "  would delete profiles/users/bob.json\n",
+ * );
+ * out = "";
+ * await run(["--user", "bob", "--data-dir", dataDir], io);
+ * assert.ok(out.includes("\n  index and profiles: rebuilt from the rewritten log (fresh index"));
+ * assert.match(out, /\n  check: no file under .* holds the name any more\n$/);
+ * assert.doesNotMatch(await Deno.readTextFile(`${dataDir}/logs/messages.jsonl`), /bob/);
+ * out = "";
+ * await run(["--user", "bob", "--data-dir", dataDir], io);
+ * assert.equal(out, "forget: nothing to remove for user bob (already forgotten)\n");
+ * await Deno.remove(dataDir, { recursive: true });
+ * ```
+ */
 export const run: Handler = async (args: string[], io: CliIO): Promise<number> => {
   const p = parseCommand(args, HELP, io, {
     user: { type: "string", multiple: true },

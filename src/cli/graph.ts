@@ -67,7 +67,59 @@ function window(p: Parsed): { sinceMs?: number; untilMs?: number } {
   return out;
 }
 
-/** `graph <subcommand>`. */
+/**
+ * `graph <subcommand>`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { openStore } from "../store/store.ts";
+ * import { run } from "./graph.ts";
+ * const dataDir = await Deno.makeTempDir();
+ * const store = await openStore({ dataDir });
+ * const said = (id: string, s: number, user: string, text: string, mentions: string[]) => ({
+ *   ts: `2025-09-02T12:00:0${s}.000Z`,
+ *   channel: "example_channel",
+ *   message_id: id,
+ *   user_id: null,
+ *   user_name: user,
+ *   text,
+ *   mentions,
+ *   urls: [],
+ *   emotes: [],
+ *   source: "fixture" as const,
+ * });
+ * await store.appendMessages([
+ *   said("m1", 1, "ann", "hi\x1b[2J all", []),
+ *   said("m2", 2, "bob", "hey @ann", ["ann"]),
+ *   said("m3", 3, "cat", "hello @bob", ["bob"]),
+ * ]);
+ * await store.close();
+ * let out = "", err = "";
+ * const io = {
+ *   out: (text: string) => void (out += text),
+ *   err: (text: string) => void (err += text),
+ *   errIsTerminal: false,
+ *   env: () => undefined,
+ *   signal: new AbortController().signal,
+ * };
+ * await run(["neighbors", "--user", "bob", "--data-dir", dataDir, "--format", "json"], io);
+ * const { contacts } = JSON.parse(out);
+ * type Contact = { login: string; to: number; from: number };
+ * assert.deepEqual(contacts.map((c: Contact) => [c.login, c.to, c.from]), [
+ *   ["ann", 1, 0],
+ *   ["cat", 0, 1],
+ * ]);
+ * const file = `${dataDir}/graph.csv`;
+ * await run(["export", "--format", "csv", "--out", file, "--data-dir", dataDir], io);
+ * assert.match(await Deno.readTextFile(file), /bob/);
+ * await assert.rejects(run(["neighbors", "--data-dir", dataDir], io), {
+ *   name: "UsageError",
+ *   message: "--user is required",
+ * });
+ * await Deno.remove(dataDir, { recursive: true });
+ * ```
+ */
 export async function run(args: string[], io: CliIO): Promise<number> {
   const [sub, ...rest] = args;
   const helped = subcommandHelp(sub, HELP, io);

@@ -96,7 +96,42 @@ function readingOptions(p: Parsed): { channel: string | undefined; utcOffsetMinu
   return { channel, utcOffsetMinutes };
 }
 
-/** `import`. */
+/**
+ * `import`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { run } from "./import.ts";
+ * let out = "", err = "";
+ * const io = {
+ *   out: (text: string) => void (out += text),
+ *   err: (text: string) => void (err += text),
+ *   errIsTerminal: false,
+ *   env: () => undefined,
+ *   signal: new AbortController().signal,
+ * };
+ * const dataDir = await Deno.makeTempDir();
+ * const capture = `${dataDir}/capture.txt`;
+ * await Deno.writeTextFile(
+ *   capture,
+ *   "@id=x1;tmi-sent-ts=1756814400000 :ann!ann@ann.tmi.twitch.tv PRIVMSG #example_channel :hi\n" +
+ *     "not a chat line\n",
+ * );
+ * assert.equal(await run([capture, "--data-dir", dataDir, "--log-only"], io), 0);
+ * // A line that is not chat is reported with its place, and the rest goes in.
+ * assert.ok(err.startsWith(`warning: ${capture}:2: not an IRC line (no tags, no prefix, `));
+ * assert.match(err, /\nimport: 2 records from 1 of 1 file\(s\) in .*: 1 new, 0 duplicate, /);
+ * assert.match(err, /, 1 rejected \(1 not an IRC line\)\n/);
+ * const [line] = (await Deno.readTextFile(`${dataDir}/logs/messages.jsonl`)).split("\n");
+ * assert.deepEqual(
+ *   [JSON.parse(line!).message_id, JSON.parse(line!).ts, JSON.parse(line!).source],
+ *   ["x1", "2025-09-02T12:00:00.000Z", "import:irc"],
+ * );
+ * await assert.rejects(run(["--data-dir", dataDir], io), { name: "UsageError" });
+ * await Deno.remove(dataDir, { recursive: true });
+ * ```
+ */
 export async function run(args: string[], io: CliIO): Promise<number> {
   const p = parseCommand(args, HELP, io, {
     format: { type: "string" },

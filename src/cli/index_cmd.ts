@@ -21,7 +21,51 @@ The index is derived data: deleting it loses nothing, and search catches it up b
 ${COMMON_HELP}
 `;
 
-/** `index <subcommand>`. */
+/**
+ * `index <subcommand>`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { openStore } from "../store/store.ts";
+ * import { run } from "./index_cmd.ts";
+ * const dataDir = await Deno.makeTempDir();
+ * const store = await openStore({ dataDir });
+ * const said = (id: string, s: number, user: string, text: string, mentions: string[]) => ({
+ *   ts: `2025-09-02T12:00:0${s}.000Z`,
+ *   channel: "example_channel",
+ *   message_id: id,
+ *   user_id: null,
+ *   user_name: user,
+ *   text,
+ *   mentions,
+ *   urls: [],
+ *   emotes: [],
+ *   source: "fixture" as const,
+ * });
+ * await store.appendMessages([
+ *   said("m1", 1, "ann", "hi\x1b[2J all", []),
+ *   said("m2", 2, "bob", "hey @ann", ["ann"]),
+ *   said("m3", 3, "cat", "hello @bob", ["bob"]),
+ * ]);
+ * await store.close();
+ * let out = "", err = "";
+ * const io = {
+ *   out: (text: string) => void (out += text),
+ *   err: (text: string) => void (err += text),
+ *   errIsTerminal: false,
+ *   env: () => undefined,
+ *   signal: new AbortController().signal,
+ * };
+ * await run(["rebuild", "--data-dir", dataDir], io);
+ * assert.match(err, /^index: 3 messages indexed in [\d.]+s -> /);
+ * await run(["status", "--data-dir", dataDir], io);
+ * const status = JSON.parse(out);
+ * assert.deepEqual([status.state, status.indexed_messages, status.writer], ["current", 3, "free"]);
+ * assert.equal(status.indexed_bytes, status.log_bytes);
+ * await Deno.remove(dataDir, { recursive: true });
+ * ```
+ */
 export async function run(args: string[], io: CliIO): Promise<number> {
   const [sub, ...rest] = args;
   const helped = subcommandHelp(sub, HELP, io);

@@ -29,7 +29,26 @@ export interface CliIO {
 /** A subcommand handler: argv after the subcommand name in, exit code out. */
 export type Handler = (args: string[], io: CliIO) => Promise<number>;
 
-/** Encodes and writes synchronously, so output is never lost at exit. */
+/**
+ * Encodes and writes synchronously, so output is never lost at exit.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { writerFor } from "./io.ts";
+ * // A stream that takes at most 4 bytes a call, as a pipe may.
+ * const taken: number[] = [];
+ * const write = writerFor({
+ *   writeSync(p: Uint8Array) {
+ *     const n = Math.min(4, p.length);
+ *     taken.push(...p.subarray(0, n));
+ *     return n;
+ *   },
+ * });
+ * write("héllo wörld\n");
+ * assert.equal(new TextDecoder().decode(new Uint8Array(taken)), "héllo wörld\n");
+ * ```
+ */
 export function writerFor(fd: { writeSync(p: Uint8Array): number }): (text: string) => void {
   const enc = new TextEncoder();
   return (text) => {

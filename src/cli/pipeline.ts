@@ -45,7 +45,57 @@ export interface PipelineOutcome {
   derivedProblems: number;
 }
 
-/** Runs `source` through analysis into the configured Store; throws the runner's failure. */
+/**
+ * Runs `source` through analysis into the configured Store; throws the runner's failure.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { openStore } from "../store/store.ts";
+ * import { runPipeline } from "./pipeline.ts";
+ * let out = "", err = "";
+ * const io = {
+ *   out: (text: string) => void (out += text),
+ *   err: (text: string) => void (err += text),
+ *   errIsTerminal: false,
+ *   env: () => undefined,
+ *   signal: new AbortController().signal,
+ * };
+ * const dataDir = await Deno.makeTempDir();
+ * const store = await openStore({ dataDir });
+ * await store.writeOptOut({ version: 1, optout: { users: ["cat"], channels: [] } });
+ * await store.close();
+ * const said = (id: string, user: string, text: string) => ({
+ *   kind: "message" as const,
+ *   draft: {
+ *     ts: "2025-09-02T12:00:00.000Z",
+ *     channel: "example_channel",
+ *     message_id: id,
+ *     user_id: null,
+ *     user_name: user,
+ *     text,
+ *     source: "import" as const,
+ *   },
+ * });
+ * const { summary } = await runPipeline(async function* () {
+ *   yield said("m1", "ann", "mail ann@example.com or @cat");
+ *   yield said("m2", "cat", "hi");
+ * }, {
+ *   common: { dataDir, fixturesDir: dataDir, debug: false, quiet: true },
+ *   logOnly: true,
+ *   keepPii: false,
+ *   region: "US",
+ *   label: "import",
+ *   run: {},
+ * }, io);
+ * assert.deepEqual([summary.received, summary.written, summary.refused], [2, 1, 1]);
+ * // Redacted, and the opted-out login scrubbed from other people's messages.
+ * const stored = JSON.parse(await Deno.readTextFile(`${dataDir}/logs/messages.jsonl`));
+ * assert.equal(stored.text, "mail [redacted:email] or @[forgotten]");
+ * assert.deepEqual(stored.redacted, ["email"]);
+ * await Deno.remove(dataDir, { recursive: true });
+ * ```
+ */
 export async function runPipeline(
   source: ChatSource,
   options: PipelineOptions,

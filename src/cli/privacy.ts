@@ -51,7 +51,52 @@ function names(values: unknown, flag: string): string[] {
   return out;
 }
 
-/** `privacy <subcommand>`. */
+/**
+ * `privacy <subcommand>`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { openStore } from "../store/store.ts";
+ * import { run } from "./privacy.ts";
+ * const dataDir = await Deno.makeTempDir();
+ * const store = await openStore({ dataDir });
+ * const said = (id: string, s: number, user: string, text: string, mentions: string[]) => ({
+ *   ts: `2025-09-02T12:00:0${s}.000Z`,
+ *   channel: "example_channel",
+ *   message_id: id,
+ *   user_id: null,
+ *   user_name: user,
+ *   text,
+ *   mentions,
+ *   urls: [],
+ *   emotes: [],
+ *   source: "fixture" as const,
+ * });
+ * await store.appendMessages([
+ *   said("m1", 1, "ann", "hi\x1b[2J all", []),
+ *   said("m2", 2, "bob", "hey @ann", ["ann"]),
+ *   said("m3", 3, "cat", "hello @bob", ["bob"]),
+ * ]);
+ * await store.close();
+ * let out = "", err = "";
+ * const io = {
+ *   out: (text: string) => void (out += text),
+ *   err: (text: string) => void (err += text),
+ *   errIsTerminal: false,
+ *   env: () => undefined,
+ *   signal: new AbortController().signal,
+ * };
+ * const add = ["optout", "add", "--user", "@Cat", "--channel", "#Secret"];
+ * await run([...add, "--data-dir", dataDir], io);
+ * assert.equal(out, "added user cat\nadded channel secret\n");
+ * assert.match(err, /stays on disk until you run: twitch-osint forget --user cat/);
+ * out = "";
+ * await run(["optout", "list", "--data-dir", dataDir], io);
+ * assert.equal(out, "user     cat\nchannel  secret\n");
+ * await Deno.remove(dataDir, { recursive: true });
+ * ```
+ */
 export const run: Handler = async (args: string[], io: CliIO): Promise<number> => {
   const [group, sub, ...rest] = args;
   if (group === undefined || group === "--help" || group === "-h") {

@@ -43,7 +43,57 @@ Examples:
   twitch-osint profiles list --channels
 `;
 
-/** `profiles <subcommand>`. */
+/**
+ * `profiles <subcommand>`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { openStore } from "../store/store.ts";
+ * import { run } from "./profiles.ts";
+ * const dataDir = await Deno.makeTempDir();
+ * const store = await openStore({ dataDir });
+ * const said = (id: string, s: number, user: string, text: string, mentions: string[]) => ({
+ *   ts: `2025-09-02T12:00:0${s}.000Z`,
+ *   channel: "example_channel",
+ *   message_id: id,
+ *   user_id: null,
+ *   user_name: user,
+ *   text,
+ *   mentions,
+ *   urls: [],
+ *   emotes: [],
+ *   source: "fixture" as const,
+ * });
+ * await store.appendMessages([
+ *   said("m1", 1, "ann", "hi\x1b[2J all", []),
+ *   said("m2", 2, "bob", "hey @ann", ["ann"]),
+ *   said("m3", 3, "cat", "hello @bob", ["bob"]),
+ * ]);
+ * await store.close();
+ * let out = "", err = "";
+ * const io = {
+ *   out: (text: string) => void (out += text),
+ *   err: (text: string) => void (err += text),
+ *   errIsTerminal: false,
+ *   env: () => undefined,
+ *   signal: new AbortController().signal,
+ * };
+ * await run(["list", "--users", "--data-dir", dataDir], io);
+ * assert.equal(out, "ann\nbob\ncat\n");
+ * out = "";
+ * await run(["show", "--user", "bob", "--data-dir", dataDir], io);
+ * const bob = JSON.parse(out);
+ * assert.deepEqual([bob.user_name, bob.message_count, bob.top_mentions], ["bob", 1, [
+ *   { name: "ann", count: 1 },
+ * ]]);
+ * await assert.rejects(run(["show", "--user", "nobody", "--data-dir", dataDir], io), {
+ *   name: "NotFoundError",
+ *   message: /^no profile for user "nobody"/,
+ * });
+ * await Deno.remove(dataDir, { recursive: true });
+ * ```
+ */
 export async function run(args: string[], io: CliIO): Promise<number> {
   const [sub, ...rest] = args;
   const helped = subcommandHelp(sub, HELP, io);

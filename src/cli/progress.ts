@@ -6,7 +6,34 @@
  */
 import type { CliIO } from "./io.ts";
 
-/** A status line that redraws itself on a terminal and is silent otherwise. */
+/**
+ * A status line that redraws itself on a terminal and is silent otherwise.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { rate, StatusLine } from "./progress.ts";
+ * let err = "";
+ * const io = {
+ *   out: () => {},
+ *   err: (text: string) => void (err += text),
+ *   errIsTerminal: true,
+ *   env: () => undefined,
+ *   signal: new AbortController().signal,
+ * };
+ * const status = new StatusLine(io, false);
+ * status.update(`1200 messages, ${rate(1200, 800)}`);
+ * status.line("warning: a torn line was set aside");
+ * status.done();
+ * assert.equal(err, "\r\x1b[2K1200 messages, 1.5k/s\r\x1b[2Kwarning: a torn line was set aside\n");
+ * // Piped (or --quiet): only whole lines, never a redrawn one.
+ * err = "";
+ * const piped = new StatusLine({ ...io, errIsTerminal: false }, false);
+ * piped.update("1200 messages");
+ * piped.line("done");
+ * assert.equal(err, "done\n");
+ * ```
+ */
 export class StatusLine {
   #io: CliIO;
   #enabled: boolean;

@@ -53,7 +53,33 @@ function table(rows: ProviderRow[]): string {
   return columns(head, cells);
 }
 
-/** `providers <subcommand>`. */
+/**
+ * `providers <subcommand>`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { run } from "./providers.ts";
+ * let out = "", err = "";
+ * const io = {
+ *   out: (text: string) => void (out += text),
+ *   err: (text: string) => void (err += text),
+ *   errIsTerminal: false,
+ *   env: () => undefined,
+ *   signal: new AbortController().signal,
+ * };
+ * const dataDir = await Deno.makeTempDir();
+ * assert.equal(await run(["list", "--data-dir", dataDir, "--format", "json"], io), 0);
+ * type Row = { name: string; network: string; origin: string };
+ * assert.deepEqual(JSON.parse(out).map((p: Row) => [p.name, p.network, p.origin]), [
+ *   ["gravatar_like", "optional", "built-in"],
+ *   ["handle_presence", "no", "built-in"],
+ *   ["phone_info", "no", "built-in"],
+ *   ["chat_presence", "no", "built-in"],
+ * ]);
+ * await Deno.remove(dataDir, { recursive: true });
+ * ```
+ */
 export const run: Handler = async (args: string[], io: CliIO): Promise<number> => {
   const [sub, ...rest] = args;
   const helped = subcommandHelp(sub, HELP, io);

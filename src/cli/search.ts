@@ -121,7 +121,62 @@ const TEXT_CELL = 120;
  */
 const COUNT_BUDGET_MS = 40;
 
-/** `search <subcommand>`. */
+/**
+ * `search <subcommand>`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { openStore } from "../store/store.ts";
+ * import { run } from "./search.ts";
+ * const dataDir = await Deno.makeTempDir();
+ * const store = await openStore({ dataDir });
+ * const said = (id: string, s: number, user: string, text: string, mentions: string[]) => ({
+ *   ts: `2025-09-02T12:00:0${s}.000Z`,
+ *   channel: "example_channel",
+ *   message_id: id,
+ *   user_id: null,
+ *   user_name: user,
+ *   text,
+ *   mentions,
+ *   urls: [],
+ *   emotes: [],
+ *   source: "fixture" as const,
+ * });
+ * await store.appendMessages([
+ *   said("m1", 1, "ann", "hi\x1b[2J all", []),
+ *   said("m2", 2, "bob", "hey @ann", ["ann"]),
+ *   said("m3", 3, "cat", "hello @bob", ["bob"]),
+ * ]);
+ * await store.close();
+ * let out = "", err = "";
+ * const io = {
+ *   out: (text: string) => void (out += text),
+ *   err: (text: string) => void (err += text),
+ *   errIsTerminal: false,
+ *   env: () => undefined,
+ *   signal: new AbortController().signal,
+ * };
+ * await run(["messages", "--data-dir", dataDir, "--limit", "2", "--format", "table"], io);
+ * assert.equal(
+ *   out,
+ *   "ts                        channel          user  text\n" +
+ *     "2025-09-02T12:00:03.000Z  example_channel  cat   hello @bob\n" +
+ *     "2025-09-02T12:00:02.000Z  example_channel  bob   hey @ann\n",
+ * );
+ * assert.equal(err, "2 of 3 shown (use --limit or --offset)\n");
+ * // Chat text never drives the terminal: control characters are shown escaped.
+ * out = "";
+ * const byAnn = ["--by", "user", "--value", "@Ann", "--format", "table"];
+ * await run(["messages", "--data-dir", dataDir, ...byAnn], io);
+ * assert.match(out, /ann   hi\\x1b\[2J all\n$/);
+ * await assert.rejects(run(["messages", "--data-dir", dataDir, "--format", "xml"], io), {
+ *   name: "UsageError",
+ *   message: '--format must be json, jsonl, table or csv, got "xml"',
+ * });
+ * await Deno.remove(dataDir, { recursive: true });
+ * ```
+ */
 export async function run(args: string[], io: CliIO): Promise<number> {
   const started = performance.now();
   const [sub, ...rest] = args;

@@ -31,7 +31,41 @@ Example:
   twitch-osint serve --port 8080
 `;
 
-/** `serve`. */
+/**
+ * `serve`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { run } from "./serve.ts";
+ * let out = "", err = "";
+ * const io = {
+ *   out: (text: string) => void (out += text),
+ *   err: (text: string) => void (err += text),
+ *   errIsTerminal: false,
+ *   env: () => undefined,
+ *   signal: new AbortController().signal,
+ * };
+ * const dataDir = await Deno.makeTempDir();
+ * const stop = new AbortController();
+ * const { promise: listening, resolve } = Promise.withResolvers<string>();
+ * const served = run(["--port", "0", "--data-dir", dataDir], {
+ *   ...io,
+ *   signal: stop.signal,
+ *   err: (text) => {
+ *     err += text;
+ *     const url = /workspace is at (http:\/\/127\.0\.0\.1:\d+)\//.exec(err)?.[1];
+ *     if (url) resolve(url);
+ *   },
+ * });
+ * const url = await listening;
+ * assert.deepEqual(await (await fetch(`${url}/healthz`)).json(), { status: "ok" });
+ * stop.abort();
+ * assert.equal(await served, 0);
+ * assert.ok(err.endsWith("need OSINT_API_TOKEN\nserve: press Ctrl-C to stop\nserve: stopped\n"));
+ * await Deno.remove(dataDir, { recursive: true });
+ * ```
+ */
 export async function run(args: string[], io: CliIO): Promise<number> {
   const p = parseCommand(args, HELP, io, {
     host: { type: "string" },

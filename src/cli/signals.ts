@@ -29,7 +29,33 @@ Example:
   twitch-osint signals explain "hey @mod is he still dating sara?" --channel example_channel
 `;
 
-/** `signals <subcommand>`: usage errors reject the promise, as from every handler. */
+/**
+ * `signals <subcommand>`: usage errors reject the promise, as from every handler.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { run } from "./signals.ts";
+ * let out = "", err = "";
+ * const io = {
+ *   out: (text: string) => void (out += text),
+ *   err: (text: string) => void (err += text),
+ *   errIsTerminal: false,
+ *   env: () => undefined,
+ *   signal: new AbortController().signal,
+ * };
+ * const text = "is he still dating sara?";
+ * await run(["explain", text, "--channel", "example_channel", "--format", "json"], io);
+ * const { fired } = JSON.parse(out);
+ * assert.deepEqual(fired.map((s: { type: string; target: string }) => [s.type, s.target]), [
+ *   ["question", "sara"],
+ * ]);
+ * await assert.rejects(run(["explain", "hi"], io), {
+ *   name: "UsageError",
+ *   message: "--channel is required",
+ * });
+ * ```
+ */
 export const run: Handler = (args: string[], io: CliIO): Promise<number> =>
   Promise.resolve().then(() => signals(args, io));
 

@@ -81,7 +81,38 @@ Example:
   twitch-osint subjects remove username_someuser
 `;
 
-/** `subjects <subcommand>`. */
+/**
+ * `subjects <subcommand>`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { run } from "./subjects.ts";
+ * let out = "", err = "";
+ * const io = {
+ *   out: (text: string) => void (out += text),
+ *   err: (text: string) => void (err += text),
+ *   errIsTerminal: false,
+ *   env: () => undefined,
+ *   signal: new AbortController().signal,
+ * };
+ * const dataDir = await Deno.makeTempDir();
+ * const csv = `${dataDir}/subjects.csv`;
+ * await Deno.writeTextFile(csv, "type,value\nusername,@Ann\nemail,not-an-email\n");
+ * const dirs = ["--data-dir", dataDir, "--fixtures-dir", dataDir];
+ * assert.equal(await run(["load", "--path", csv, "--no-enrich", ...dirs], io), 0);
+ * assert.equal(
+ *   err,
+ *   `${csv}:3: value: email "not-an-email" has no local@domain\n` +
+ *     "subjects: 1 read, 1 new or changed, 0 already loaded, 1 rejected; " +
+ *     `1 in ${dataDir}/subjects.json\n`,
+ * );
+ * await run(["list", ...dirs], io);
+ * assert.equal(out, "key           type      value\nusername_ann  username  ann\n");
+ * await assert.rejects(run(["lost", ...dirs], io), { name: "UsageError" });
+ * await Deno.remove(dataDir, { recursive: true });
+ * ```
+ */
 export async function run(args: string[], io: CliIO): Promise<number> {
   const [sub, ...rest] = args;
   const helped = subcommandHelp(sub, HELP, io);

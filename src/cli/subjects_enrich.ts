@@ -109,6 +109,49 @@ export function enrichAfterLoad(
  * `subjects enrich`: exit 0 when every subject was processed (provider errors are reported, one
  * line each, and recorded in the files), 1 when a subject could not be written or the run was
  * interrupted, 2 for a usage error.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { openStore } from "../store/store.ts";
+ * import { enrichmentPath } from "../subjects/subject_files.ts";
+ * import { writeSubjects } from "../subjects/subject_list.ts";
+ * import { enrichCommand } from "./subjects_enrich.ts";
+ * let out = "", err = "";
+ * const io = {
+ *   out: (text: string) => void (out += text),
+ *   err: (text: string) => void (err += text),
+ *   errIsTerminal: false,
+ *   env: () => undefined,
+ *   signal: new AbortController().signal,
+ * };
+ * const dataDir = await Deno.makeTempDir();
+ * const store = await openStore({ dataDir });
+ * await store.appendMessages([{
+ *   ts: "2025-09-02T12:00:00.000Z",
+ *   channel: "example_channel",
+ *   message_id: "m1",
+ *   user_id: null,
+ *   user_name: "ann",
+ *   text: "hi",
+ *   mentions: [],
+ *   urls: [],
+ *   emotes: [],
+ *   source: "fixture",
+ * }]);
+ * await store.close();
+ * await writeSubjects(dataDir, [{ key: "username_ann", type: "username", value: "ann" }]);
+ * const args = ["--providers", "chat_presence", "--data-dir", dataDir];
+ * assert.equal(await enrichCommand(args, io), 0);
+ * assert.equal(out, "enrich: 1 subject, 1 file written, 0 unchanged; ok 1, error 0, skipped 0\n");
+ * const file = JSON.parse(await Deno.readTextFile(enrichmentPath(dataDir, "username_ann")));
+ * assert.deepEqual(file.providers.chat_presence.data.per_channel, { example_channel: 1 });
+ * // Nothing new to say: the file is left as it was.
+ * out = "";
+ * await enrichCommand(args, io);
+ * assert.equal(out, "enrich: 1 subject, 0 files written, 1 unchanged; ok 1, error 0, skipped 0\n");
+ * await Deno.remove(dataDir, { recursive: true });
+ * ```
  */
 export const enrichCommand: Handler = async (args: string[], io: CliIO): Promise<number> => {
   const p = parseCommand(args, HELP, io, {

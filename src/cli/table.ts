@@ -8,6 +8,19 @@
 /**
  * Rows under a header: all columns but the last padded, joined by two spaces, one line each.
  * With `trim`, trailing spaces are cut from every line.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { columns, printable } from "./table.ts";
+ * const rows = [["ann", "12", printable("hi\x1b[2Jthere", 10)], ["bartholomew", "3", ""]];
+ * assert.equal(
+ *   columns(["user", "n", "text"], rows, true),
+ *   "user         n   text\n" +
+ *     "ann          12  hi\\x1b[2J…\n" +
+ *     "bartholomew  3\n",
+ * );
+ * ```
  */
 export function columns(head: readonly string[], rows: readonly string[][], trim = false): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

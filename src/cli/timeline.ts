@@ -54,7 +54,56 @@ const CSV_COLUMNS = [
   get: (e: TimelineEntry) => e[name as keyof TimelineEntry] ?? null,
 }));
 
-/** `timeline`. */
+/**
+ * `timeline`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { openStore } from "../store/store.ts";
+ * import { run } from "./timeline.ts";
+ * const dataDir = await Deno.makeTempDir();
+ * const store = await openStore({ dataDir });
+ * const said = (id: string, s: number, user: string, text: string, mentions: string[]) => ({
+ *   ts: `2025-09-02T12:00:0${s}.000Z`,
+ *   channel: "example_channel",
+ *   message_id: id,
+ *   user_id: null,
+ *   user_name: user,
+ *   text,
+ *   mentions,
+ *   urls: [],
+ *   emotes: [],
+ *   source: "fixture" as const,
+ * });
+ * await store.appendMessages([
+ *   said("m1", 1, "ann", "hi\x1b[2J all", []),
+ *   said("m2", 2, "bob", "hey @ann", ["ann"]),
+ *   said("m3", 3, "cat", "hello @bob", ["bob"]),
+ * ]);
+ * await store.close();
+ * let out = "", err = "";
+ * const io = {
+ *   out: (text: string) => void (out += text),
+ *   err: (text: string) => void (err += text),
+ *   errIsTerminal: false,
+ *   env: () => undefined,
+ *   signal: new AbortController().signal,
+ * };
+ * await run(["--user", "bob", "--data-dir", dataDir, "--format", "table"], io);
+ * assert.equal(
+ *   out,
+ *   "bob (no user id; logins: bob): 1 entries\n" +
+ *     "ts                        kind     channel          user  text\n" +
+ *     "2025-09-02T12:00:02.000Z  message  example_channel  bob   hey @ann\n",
+ * );
+ * await assert.rejects(run(["--user", "bob", "--since", "soon", "--data-dir", dataDir], io), {
+ *   name: "UsageError",
+ *   message: /^--since: cannot read "soon" as a time/,
+ * });
+ * await Deno.remove(dataDir, { recursive: true });
+ * ```
+ */
 export async function run(args: string[], io: CliIO): Promise<number> {
   const p = parseCommand(args, HELP, io, {
     user: { type: "string" },

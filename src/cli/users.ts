@@ -29,7 +29,52 @@ Examples:
   twitch-osint users find 123456
 `;
 
-/** `users <subcommand>`. */
+/**
+ * `users <subcommand>`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { openStore } from "../store/store.ts";
+ * import { run } from "./users.ts";
+ * const dataDir = await Deno.makeTempDir();
+ * const store = await openStore({ dataDir });
+ * const said = (id: string, s: number, user: string, text: string, mentions: string[]) => ({
+ *   ts: `2025-09-02T12:00:0${s}.000Z`,
+ *   channel: "example_channel",
+ *   message_id: id,
+ *   user_id: null,
+ *   user_name: user,
+ *   text,
+ *   mentions,
+ *   urls: [],
+ *   emotes: [],
+ *   source: "fixture" as const,
+ * });
+ * await store.appendMessages([
+ *   said("m1", 1, "ann", "hi\x1b[2J all", []),
+ *   said("m2", 2, "bob", "hey @ann", ["ann"]),
+ *   said("m3", 3, "cat", "hello @bob", ["bob"]),
+ * ]);
+ * await store.close();
+ * let out = "", err = "";
+ * const io = {
+ *   out: (text: string) => void (out += text),
+ *   err: (text: string) => void (err += text),
+ *   errIsTerminal: false,
+ *   env: () => undefined,
+ *   signal: new AbortController().signal,
+ * };
+ * assert.equal(await run(["find", "An", "--data-dir", dataDir, "--format", "json"], io), 0);
+ * const [ann] = JSON.parse(out);
+ * assert.deepEqual([ann.login, ann.how, ann.messages], ["ann", "prefix", 1]);
+ * await assert.rejects(run(["find", "--data-dir", dataDir], io), {
+ *   name: "UsageError",
+ *   message: "users find needs one TEXT to look for",
+ * });
+ * await Deno.remove(dataDir, { recursive: true });
+ * ```
+ */
 export async function run(args: string[], io: CliIO): Promise<number> {
   const [sub, ...rest] = args;
   const helped = subcommandHelp(sub, HELP, io);

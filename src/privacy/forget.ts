@@ -168,6 +168,40 @@ export function scrubEnrichment(
 /**
  * Forgets users, channels or old messages in a data dir (see the module doc). Idempotent: a
  * second run with the same selector changes nothing and says so (`nothing: true`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { Message } from "../schemas.ts";
+ * import { openStore } from "../store/store.ts";
+ * import { forget } from "./forget.ts";
+ * const store = await openStore({ dataDir: await Deno.makeTempDir() });
+ * const said = (id: string, user: string, text: string, mentions: string[]): Message => ({
+ *   ts: "2025-09-02T12:00:00.000Z",
+ *   channel: "example_channel",
+ *   message_id: id,
+ *   user_id: null,
+ *   user_name: user,
+ *   text,
+ *   mentions,
+ *   urls: [],
+ *   emotes: [],
+ *   source: "fixture",
+ * });
+ * await store.appendMessages([
+ *   said("m1", "bob", "hi", []),
+ *   said("m2", "ann", "hey @bob", ["bob"]),
+ * ]);
+ * const first = await forget(store, { users: ["bob"] });
+ * assert.deepEqual(first.files[0], { file: "logs/messages.jsonl", removed: 1, scrubbed: 1 });
+ * assert.deepEqual(first.remaining, []);
+ * const log = await Deno.readTextFile(`${store.dataDir}/logs/messages.jsonl`);
+ * assert.match(log, /"text":"hey @\[forgotten\]","mentions":\[\]/);
+ * assert.doesNotMatch(log, /bob/);
+ * assert.equal((await forget(store, { users: ["bob"] })).nothing, true);
+ * await store.close();
+ * await Deno.remove(store.dataDir, { recursive: true });
+ * ```
  */
 export async function forget(
   store: Store,

@@ -74,7 +74,44 @@ export async function* messagesAbout(
   }
 }
 
-/** Reads hits: newest first, at most `limit`, opted-out people left out. */
+/**
+ * Reads hits: newest first, at most `limit`, opted-out people left out.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { Message } from "../schemas.ts";
+ * import { openStore } from "../store/store.ts";
+ * import { readHits } from "./hits.ts";
+ * const store = await openStore({ dataDir: await Deno.makeTempDir() });
+ * const said = (id: string, ts: string, user: string): Message => ({
+ *   ts: `2025-09-02T12:00:0${ts}.000Z`,
+ *   channel: "example_channel",
+ *   message_id: id,
+ *   user_id: null,
+ *   user_name: user,
+ *   text: "ann@example.com is here",
+ *   mentions: [],
+ *   urls: [],
+ *   emotes: [],
+ *   source: "fixture",
+ *   hits: [{ subject_key: "email-ann", how: "text" }],
+ * });
+ * await store.appendMessages([said("m1", "1", "bob"), said("m2", "2", "cat")]);
+ * await store.appendMessages([said("m3", "3", "dan")]);
+ * await store.writeOptOut({ version: 1, optout: { users: ["cat"], channels: [] } });
+ * const rows = await readHits(store, { subject: "email-ann" });
+ * assert.deepEqual(rows.map((r) => [r.message_id, r.user_name, r.how]), [
+ *   ["m3", "dan", "text"],
+ *   ["m1", "bob", "text"],
+ * ]);
+ * const since = await readHits(store, { since: "2025-09-02T12:00:02.000Z", limit: 5 });
+ * assert.deepEqual(since.map((r) => r.message_id), ["m3"]);
+ * assert.deepEqual(await readHits(store, { subject: "other" }), []);
+ * await store.close();
+ * await Deno.remove(store.dataDir, { recursive: true });
+ * ```
+ */
 export async function readHits(store: Store, q: HitQuery = {}): Promise<HitRow[]> {
   const rows: HitRow[] = [];
   const about = q.subject !== undefined ? { subjectKey: q.subject } : {};

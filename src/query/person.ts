@@ -38,6 +38,49 @@ export interface Person {
  * Resolves a login (any the person used; a recycled login is its holder at `ts`, now when
  * absent) or a user id (`123`, `#123`, `id:123`) to a person. A login never seen is returned as
  * a login-only person without spans, so a search still runs on it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { Message } from "../schemas.ts";
+ * import { openStore } from "../store/store.ts";
+ * import { personMessages, resolvePerson } from "./person.ts";
+ * const store = await openStore({ dataDir: await Deno.makeTempDir() });
+ * const said = (id: string, s: number, user: string, user_id: string | null): Message => ({
+ *   ts: `2025-09-02T12:00:0${s}.000Z`,
+ *   channel: "example_channel",
+ *   message_id: id,
+ *   user_id,
+ *   user_name: user,
+ *   text: "hi",
+ *   mentions: [],
+ *   urls: [],
+ *   emotes: [],
+ *   source: "fixture",
+ * });
+ * // User 42 renamed ann_old to ann_new; someone without an id wrote as bob.
+ * await store.appendMessages([
+ *   said("m1", 1, "ann_old", "42"),
+ *   said("m2", 2, "bob", null),
+ *   said("m3", 3, "ann_new", "42"),
+ * ]);
+ * const ann = await resolvePerson(store, "@Ann_Old");
+ * assert.equal(ann.key, "#42");
+ * assert.equal(ann.login, "ann_new");
+ * assert.deepEqual(ann.logins.map((s) => s.login), ["ann_old", "ann_new"]);
+ * const found = await personMessages(store, ann, { clauses: [], limit: 10 });
+ * assert.deepEqual(found.map((m) => m.message_id), ["m3", "m1"]);
+ * // A login never seen is a login-only person.
+ * assert.deepEqual(await resolvePerson(store, "nobody"), {
+ *   key: "nobody",
+ *   user_id: null,
+ *   login: "nobody",
+ *   logins: [],
+ *   keys: ["nobody"],
+ * });
+ * await store.close();
+ * await Deno.remove(store.dataDir, { recursive: true });
+ * ```
  */
 export async function resolvePerson(store: Store, input: string, ts?: string): Promise<Person> {
   return personIn(await directoryAbout(store, [input]), input, ts);

@@ -45,9 +45,9 @@ export async function readProfile(
   await store.catchUp();
   const profile = await store.readProfile(kind, name);
   if (profile === null) {
-    throw new NotFoundError(
-      `no profile for ${kind} "${name}" (no messages from it in ${store.location})`,
-    );
+    // No location in the message: the web serves it to clients, who need not learn the
+    // server's paths (a data dir that is missing or holds no log is its own error, naming it).
+    throw new NotFoundError(`no profile for ${kind} "${name}": no messages from it`);
   }
   return profile;
 }

@@ -8,7 +8,22 @@ import { StoreError } from "../errors.ts";
 
 let counter = 0;
 
-/** Writes `data` to `path` atomically, creating parent folders. Returns false if unchanged. */
+/**
+ * Writes `data` to `path` atomically, creating parent folders. Returns false if unchanged.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { jsonText, writeFileAtomic } from "./atomic.ts";
+ * const dir = await Deno.makeTempDir();
+ * const path = `${dir}/profiles/ann.json`;
+ * assert.equal(await writeFileAtomic(path, jsonText({ a: 1 })), true);
+ * assert.equal(await writeFileAtomic(path, jsonText({ a: 1 }), { skipIfUnchanged: true }), false);
+ * assert.equal(await Deno.readTextFile(path), '{\n  "a": 1\n}\n');
+ * assert.deepEqual([...Deno.readDirSync(`${dir}/profiles`)].map((e) => e.name), ["ann.json"]);
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
 export async function writeFileAtomic(
   path: string,
   data: string | Uint8Array,

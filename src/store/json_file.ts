@@ -30,7 +30,27 @@ export async function readJsonFile(path: string): Promise<unknown | undefined> {
  */
 export type SchemaRef<T> = z.ZodType<T> | (() => Promise<z.ZodType<T>>);
 
-/** {@link readJsonFile} checked against `schema`; the first issue names the field. */
+/**
+ * {@link readJsonFile} checked against `schema`; the first issue names the field.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { z } from "zod";
+ * import { readSchemaFile } from "./json_file.ts";
+ * const dir = await Deno.makeTempDir();
+ * const Privacy = z.object({ version: z.literal(1) });
+ * assert.equal(await readSchemaFile(`${dir}/privacy.json`, Privacy), undefined);
+ * await Deno.writeTextFile(`${dir}/privacy.json`, '{"version": 1}');
+ * assert.deepEqual(await readSchemaFile(`${dir}/privacy.json`, Privacy), { version: 1 });
+ * await Deno.writeTextFile(`${dir}/privacy.json`, '{"version": 2}');
+ * await assert.rejects(readSchemaFile(`${dir}/privacy.json`, Privacy), {
+ *   name: "StoreError",
+ *   message: `${dir}/privacy.json: version: Invalid input: expected 1`,
+ * });
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
 export async function readSchemaFile<T>(
   path: string,
   schemaRef: SchemaRef<T>,

@@ -271,6 +271,19 @@ interface EnrichJob {
   summary: EnrichSummary;
 }
 
+/**
+ * Reads profiles through `store`, brought up to date with the log before the first read (once):
+ * profiles are derived data, and a user whose messages are only in the log (`import --log-only`)
+ * would read as never seen. While a monitor holds the writer, it keeps them current itself.
+ */
+function currentProfiles(store: Store): ProviderContext["readProfile"] {
+  let caughtUp: Promise<unknown> | undefined;
+  return async (kind, name) => {
+    await (caughtUp ??= store.catchUp({ index: false }));
+    return await store.readProfile(kind, name);
+  };
+}
+
 async function enrichWith(
   store: Store,
   subjects: readonly Subject[],
@@ -292,7 +305,7 @@ async function enrichWith(
     base: {
       fixturesDir: options.fixturesDir,
       dataDir: options.dataDir,
-      readProfile: (kind, name) => store.readProfile(kind, name),
+      readProfile: currentProfiles(store),
       fetch: options.fetch ?? globalThis.fetch,
       network: options.network ?? false,
       clock: options.clock ?? systemClock,

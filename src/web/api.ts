@@ -20,7 +20,37 @@ import type { ApiEnv } from "./api/route_env.ts";
 import { registerSearch } from "./api/search.ts";
 import { registerSubjects } from "./api/subjects.ts";
 
-/** Registers the JSON routes on `app`. */
+/**
+ * Registers the JSON routes on `app`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { OpenAPIHono } from "@hono/zod-openapi";
+ * import { registerApi } from "./api.ts";
+ * import type { ApiEnv } from "./api/route_env.ts";
+ * const app = new OpenAPIHono<ApiEnv>();
+ * registerApi(app);
+ * const doc = app.getOpenAPI31Document({ openapi: "3.1.0", info: { title: "t", version: "1" } });
+ * assert.deepEqual(Object.keys(doc.paths ?? {}), [
+ *   "/healthz",
+ *   "/search",
+ *   "/events",
+ *   "/profiles/users",
+ *   "/profiles/users/{name}",
+ *   "/profiles/channels",
+ *   "/profiles/channels/{name}",
+ *   "/subjects",
+ *   "/subjects/{key}",
+ *   "/hits",
+ *   "/timeline",
+ *   "/graph/neighbors",
+ *   "/live",
+ *   "/privacy/optout",
+ * ]);
+ * assert.deepEqual(doc.paths?.["/privacy/optout"]?.post?.security, [{ bearer: [] }]);
+ * ```
+ */
 export function registerApi(app: OpenAPIHono<ApiEnv>): void {
   registerHealth(app);
   registerSearch(app);

@@ -14,7 +14,24 @@ export const ApiError = z.object({ error: z.string() });
 /** A message as search shows it. */
 export const ShownMessage = Message.extend({ deleted_at: z.string().optional() });
 
-/** The filters of `search messages`, as query parameters (same names, same rules). */
+/**
+ * The filters of `search messages`, as query parameters (same names, same rules).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { SearchParams } from "./api_schemas.ts";
+ * const query = new URLSearchParams("by=user&value=ann&since=2h&limit=5");
+ * assert.deepEqual(SearchParams.parse(Object.fromEntries(query)), {
+ *   by: "user",
+ *   value: "ann",
+ *   since: "2h",
+ *   limit: "5",
+ * });
+ * // Query parameters are text: the route reads the numbers itself, with its own message.
+ * assert.equal(SearchParams.safeParse({ limit: 5 }).success, false);
+ * ```
+ */
 export const SearchParams = z.object({
   by: z.string().optional().describe('"user" or "channel": what `value` names'),
   value: z.string().optional().describe("the user or channel (a login; @, # and case ignored)"),

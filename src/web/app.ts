@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * import { strictEqual } from "node:assert";
+ * import assert from "node:assert/strict";
  * import { createApp } from "./app.ts";
  * import { openWorkspace } from "./workspace.ts";
  * import { openStore } from "../store/store.ts";
@@ -13,7 +13,19 @@
  * const workspace = openWorkspace(await openStore({ dataDir: dir }));
  * const app = createApp({ workspace, host: "127.0.0.1", token: null });
  * const res = await app.request("http://127.0.0.1/healthz");
- * strictEqual(res.status, 200);
+ * assert.deepEqual([res.status, await res.json()], [200, { status: "ok" }]);
+ * const csp = res.headers.get("content-security-policy");
+ * assert.match(csp ?? "", /^default-src 'none'; script-src 'self';/);
+ * // An API route that does not exist answers with its one-line JSON error.
+ * const missing = await app.request("http://127.0.0.1/nowhere");
+ * assert.deepEqual([missing.status, await missing.json()], [404, {
+ *   error: "no route for GET /nowhere",
+ * }]);
+ * // On loopback, a request naming another host (DNS rebinding) is refused.
+ * const rebound = await app.request("http://evil.example/healthz");
+ * assert.deepEqual([rebound.status, await rebound.json()], [421, {
+ *   error: "this server answers only to a loopback host name",
+ * }]);
  * await workspace.close();
  * await Deno.remove(dir, { recursive: true });
  * ```

@@ -31,7 +31,28 @@ function etagOf(text: string): string {
 
 const make = (body: string, type: string): Asset => ({ body, type, etag: etagOf(body) });
 
-/** The assets by file name under `/assets/`. */
+/**
+ * The assets by file name under `/assets/`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ASSETS } from "./assets.ts";
+ * assert.deepEqual([...ASSETS.keys()], [
+ *   "app.css",
+ *   "app.js",
+ *   "segments.js",
+ *   "uPlot.esm.js",
+ *   "uPlot.min.css",
+ *   "icon.svg",
+ * ]);
+ * const css = ASSETS.get("app.css")!;
+ * assert.equal(css.type, "text/css; charset=utf-8");
+ * // The validator: a hash and the length of the text, both in hex.
+ * assert.match(css.etag, new RegExp(`^"[0-9a-f]{1,8}-${css.body.length.toString(16)}"$`));
+ * assert.notEqual(css.etag, ASSETS.get("app.js")!.etag);
+ * ```
+ */
 export const ASSETS: ReadonlyMap<string, Asset> = new Map([
   ["app.css", make(appCss, CSS)],
   ["app.js", make(appJs, JS)],

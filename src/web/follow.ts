@@ -22,7 +22,56 @@ interface Subscriber {
   wake(): void;
 }
 
-/** Follows the store from its current end. */
+/**
+ * Follows the store from its current end.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { Message } from "../schemas.ts";
+ * import type { PrivacyFilter } from "../query/privacy_filter.ts";
+ * import { Follower } from "./follow.ts";
+ * // A store whose cursor is the number of messages it holds.
+ * const stored: Message[] = [];
+ * const store = {
+ *   messagesSince: (cursor: string | null) =>
+ *     Promise.resolve({
+ *       messages: cursor === null ? [] : stored.slice(Number(cursor)),
+ *       cursor: String(stored.length),
+ *     }),
+ * };
+ * const privacy: PrivacyFilter = {
+ *   allows: (user) => user !== "cat",
+ *   refresh: () => Promise.resolve(),
+ *   exclusion: () => ({ users: new Set(["cat"]), channels: new Set() }),
+ * };
+ * const follower = new Follower(store, () => Promise.resolve(privacy), 1);
+ * const stop = new AbortController();
+ * const items = (await follower.subscribe(stop.signal))[Symbol.asyncIterator]();
+ * const said = (id: string, user: string): Message => ({
+ *   ts: "2025-09-02T12:00:00.000Z",
+ *   channel: "example_channel",
+ *   message_id: id,
+ *   user_id: null,
+ *   user_name: user,
+ *   text: "ann@example.com",
+ *   mentions: [],
+ *   urls: [],
+ *   emotes: [],
+ *   source: "fixture",
+ *   hits: [{ subject_key: "email_ann@example.com", how: "text" }],
+ * });
+ * // Stored after subscribing: handed out, but never an opted-out user's.
+ * stored.push(said("m1", "cat"), said("m2", "bob"));
+ * const first = (await items.next()).value;
+ * assert.equal(first?.type === "message" && first.message.message_id, "m2");
+ * const second = (await items.next()).value;
+ * assert.equal(second?.type === "hit" && second.hit.subject_key, "email_ann@example.com");
+ * stop.abort();
+ * assert.equal((await items.next()).done, true);
+ * follower.close();
+ * ```
+ */
 export class Follower {
   #store: Pick<Store, "messagesSince">;
   #allowed: () => Promise<PrivacyFilter>;

@@ -32,10 +32,10 @@ export class ForbiddenError extends OsintError {
  *
  * @example
  * ```ts
- * import { deepStrictEqual } from "node:assert";
+ * import assert from "node:assert/strict";
  * import { UsageError } from "../errors.ts";
  * import { httpError } from "./http_errors.ts";
- * deepStrictEqual(httpError(new UsageError("--limit must be at least 1, got 0")), {
+ * assert.deepEqual(httpError(new UsageError("--limit must be at least 1, got 0")), {
  *   status: 400,
  *   message: "limit must be at least 1, got 0",
  * });

@@ -15,7 +15,45 @@ import type { ProfileKind } from "../store/store.ts";
 import type { Freshness } from "./freshness.ts";
 import { Kept } from "./kept.ts";
 
-/** Watchlist hits, read again when the store changed. */
+/**
+ * Watchlist hits, read again when the store changed.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { privacyFilter } from "../query/privacy_filter.ts";
+ * import { openStore } from "../store/store.ts";
+ * import { Freshness } from "./freshness.ts";
+ * import { HitRows } from "./kept_reads.ts";
+ * const store = await openStore({ dataDir: await Deno.makeTempDir() });
+ * const said = (id: string, s: number, user: string, text: string) => ({
+ *   ts: `2025-09-02T12:00:0${s}.000Z`,
+ *   channel: "example_channel",
+ *   message_id: id,
+ *   user_id: null,
+ *   user_name: user,
+ *   text,
+ *   mentions: [],
+ *   urls: [],
+ *   emotes: [],
+ *   source: "fixture" as const,
+ * });
+ * const hit = (id: string, s: number) => ({
+ *   ...said(id, s, "bob", "ann@example.com"),
+ *   hits: [{ subject_key: "email_ann@example.com", how: "text" as const }],
+ * });
+ * await store.appendMessages([hit("m1", 1)]);
+ * const hits = new HitRows(new Freshness(store, 0), () => privacyFilter(store));
+ * const first = await hits.rows();
+ * assert.deepEqual(first.map((r) => r.message_id), ["m1"]);
+ * // Nothing stored since: the same answer, not read again.
+ * assert.equal(await hits.rows(), first);
+ * await store.appendMessages([hit("m2", 2)]);
+ * assert.deepEqual((await hits.rows()).map((r) => r.message_id), ["m2", "m1"]);
+ * await store.close();
+ * await Deno.remove(store.dataDir, { recursive: true });
+ * ```
+ */
 export class HitRows {
   readonly #fresh: Freshness;
   readonly #allowed: () => Promise<PrivacyFilter>;

@@ -20,7 +20,41 @@ import type { Page } from "./render/view_model.ts";
  */
 export const TOTAL_TTL_MS = 2000;
 
-/** Pages of message searches over one store, with the totals and deletions they reuse. */
+/**
+ * Pages of message searches over one store, with the totals and deletions they reuse.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { privacyFilter } from "../query/privacy_filter.ts";
+ * import { openStore } from "../store/store.ts";
+ * import { Freshness } from "./freshness.ts";
+ * import { MessagePages } from "./message_pages.ts";
+ * const store = await openStore({ dataDir: await Deno.makeTempDir() });
+ * const said = (id: string, s: number, user: string, text: string) => ({
+ *   ts: `2025-09-02T12:00:0${s}.000Z`,
+ *   channel: "example_channel",
+ *   message_id: id,
+ *   user_id: null,
+ *   user_name: user,
+ *   text,
+ *   mentions: [],
+ *   urls: [],
+ *   emotes: [],
+ *   source: "fixture" as const,
+ * });
+ * await store.appendMessages([said("m1", 1, "ann", "hi"), said("m2", 2, "bob", "hi there")]);
+ * const pages = new MessagePages(new Freshness(store, 0), () => privacyFilter(store));
+ * const page = await pages.page({ contains: "hi", limit: 1 }, 1);
+ * assert.deepEqual(page.items.map((m) => m.message_id), ["m1"]);
+ * assert.deepEqual([page.offset, page.limit, page.total, page.exact], [1, 1, 2, true]);
+ * // Asked again while nothing was stored: the page kept.
+ * assert.equal(await pages.page({ contains: "hi", limit: 1 }, 1), page);
+ * await assert.rejects(pages.page({ limit: "x" }, 0), { name: "UsageError" });
+ * await store.close();
+ * await Deno.remove(store.dataDir, { recursive: true });
+ * ```
+ */
 export class MessagePages {
   readonly #fresh: Freshness;
   readonly #allowed: () => Promise<PrivacyFilter>;

@@ -18,7 +18,45 @@ import { registerSearchPage } from "./pages/search.ts";
 import { registerStaticFiles } from "./pages/static_files.ts";
 import { registerSubjectPages } from "./pages/subjects.ts";
 
-/** Registers the page's routes on `app`. */
+/**
+ * Registers the page's routes on `app`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { openStore } from "../store/store.ts";
+ * import { createApp } from "./app.ts";
+ * import { isPagePath } from "./pages.ts";
+ * import { openWorkspace } from "./workspace.ts";
+ * const store = await openStore({ dataDir: await Deno.makeTempDir() });
+ * const said = (id: string, s: number, user: string, text: string, mentions: string[]) => ({
+ *   ts: `2025-09-02T12:00:0${s}.000Z`,
+ *   channel: "example_channel",
+ *   message_id: id,
+ *   user_id: null,
+ *   user_name: user,
+ *   text,
+ *   mentions,
+ *   urls: [],
+ *   emotes: [],
+ *   source: "fixture" as const,
+ * });
+ * await store.appendMessages([said("m1", 1, "ann", "hi <b>all</b>", [])]);
+ * const workspace = openWorkspace(store);
+ * const app = createApp({ workspace, host: "127.0.0.1", token: null });
+ * const res = await app.request("http://127.0.0.1/");
+ * assert.equal(res.headers.get("content-type"), "text/html; charset=UTF-8");
+ * // Chat text is escaped, never markup.
+ * assert.ok((await res.text()).includes('<span class="text">hi &lt;b&gt;all&lt;/b&gt;</span>'));
+ * // A missing page is a page; a missing API route is JSON.
+ * assert.ok(isPagePath("/ui/nowhere") && !isPagePath("/nowhere"));
+ * const page = await app.request("http://127.0.0.1/ui/nowhere");
+ * assert.equal(page.status, 404);
+ * assert.ok((await page.text()).includes('role="alert">no route for GET /ui/nowhere</p>'));
+ * await workspace.close();
+ * await Deno.remove(store.dataDir, { recursive: true });
+ * ```
+ */
 export function registerPages(app: Hono<ApiEnv>): void {
   registerStaticFiles(app);
   registerLandingPage(app);

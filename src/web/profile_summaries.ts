@@ -14,7 +14,46 @@ import type { Page, ProfileSummary } from "./render/view_model.ts";
 /** How a profile list is ordered. */
 export type ProfileSort = "name" | "messages" | "last_seen" | "first_seen" | "related";
 
-/** The summaries of every profile of each kind, reused while they hold. */
+/**
+ * The summaries of every profile of each kind, reused while they hold.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { openStore } from "../store/store.ts";
+ * import { Freshness } from "./freshness.ts";
+ * import { ProfileSummaries } from "./profile_summaries.ts";
+ * const store = await openStore({ dataDir: await Deno.makeTempDir() });
+ * const said = (id: string, s: number, user: string, text: string) => ({
+ *   ts: `2025-09-02T12:00:0${s}.000Z`,
+ *   channel: "example_channel",
+ *   message_id: id,
+ *   user_id: null,
+ *   user_name: user,
+ *   text,
+ *   mentions: [],
+ *   urls: [],
+ *   emotes: [],
+ *   source: "fixture" as const,
+ * });
+ * await store.appendMessages([
+ *   said("m1", 1, "cat", "a"),
+ *   said("m2", 2, "ann", "b"),
+ *   said("m3", 3, "bob", "c"),
+ *   said("m4", 4, "bob", "d"),
+ * ]);
+ * const summaries = new ProfileSummaries(new Freshness(store, 0), 2000);
+ * const top = { sort: "messages", order: "desc", offset: 0, limit: 2 } as const;
+ * const page = await summaries.page("user", top);
+ * // Most messages first, ties by name.
+ * assert.deepEqual(page.items.map((s) => [s.name, s.message_count]), [["bob", 2], ["ann", 1]]);
+ * assert.equal(page.total, 3);
+ * const channels = await summaries.page("channel", { ...top, sort: "name", limit: 9 });
+ * assert.deepEqual(channels.items.map((s) => [s.name, s.related]), [["example_channel", 3]]);
+ * await store.close();
+ * await Deno.remove(store.dataDir, { recursive: true });
+ * ```
+ */
 export class ProfileSummaries {
   readonly #fresh: Freshness;
   readonly #ttlMs: number;

@@ -45,10 +45,11 @@ export function isLoopback(host: string): boolean {
  *
  * @example
  * ```ts
- * import { strictEqual } from "node:assert";
+ * import assert from "node:assert/strict";
  * import { sameSecret } from "./security.ts";
- * strictEqual(sameSecret("abc", "abc"), true);
- * strictEqual(sameSecret("abc", "abd"), false);
+ * assert.equal(sameSecret("abc", "abc"), true);
+ * assert.equal(sameSecret("abc", "abd"), false);
+ * assert.equal(sameSecret("abc", "abcd"), false);
  * ```
  */
 export function sameSecret(a: string, b: string): boolean {

@@ -58,7 +58,29 @@ function checkExposure(host: string, token: string | null): void {
   }
 }
 
-/** Starts serving; throws UsageError when a non-loopback host has no (good) token. */
+/**
+ * Starts serving; throws UsageError when a non-loopback host has no (good) token.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { startServer } from "./server.ts";
+ * const dataDir = await Deno.makeTempDir();
+ * await assert.rejects(startServer({ dataDir, host: "0.0.0.0", port: 0 }), {
+ *   name: "UsageError",
+ *   message: /^serving on 0\.0\.0\.0 \(not loopback\) needs OSINT_API_TOKEN set/,
+ * });
+ * await assert.rejects(startServer({ dataDir, port: 0, token: "short" }), {
+ *   message: "OSINT_API_TOKEN must be at least 16 characters",
+ * });
+ * const server = await startServer({ dataDir, port: 0 });
+ * assert.equal(server.url, `http://127.0.0.1:${server.port}`);
+ * const res = await fetch(`${server.url}/healthz`);
+ * assert.deepEqual(await res.json(), { status: "ok" });
+ * await server.shutdown();
+ * await Deno.remove(dataDir, { recursive: true });
+ * ```
+ */
 export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const host = o.host ?? "127.0.0.1";
   const token = o.token ?? null;

@@ -11,7 +11,45 @@ import { enrichmentPath } from "../subjects/subject_files.ts";
 import { readJsonFile } from "../store/json_file.ts";
 import type { SubjectSummary } from "./render/view_model.ts";
 
-/** Every subject loaded in `dataDir`, with its count among `hits` and its providers' status. */
+/**
+ * Every subject loaded in `dataDir`, with its count among `hits` and its providers' status.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { jsonText, writeFileAtomic } from "../store/atomic.ts";
+ * import { enrichmentPath } from "../subjects/subject_files.ts";
+ * import { writeSubjects } from "../subjects/subject_list.ts";
+ * import { subjectSummaries } from "./subject_summaries.ts";
+ * const dataDir = await Deno.makeTempDir();
+ * const ann = { key: "username_ann", type: "username" as const, value: "ann" };
+ * const bob = { key: "username_bob", type: "username" as const, value: "bob" };
+ * await writeSubjects(dataDir, [ann, bob]);
+ * const ran = (status: "ok" | "skipped") =>
+ *   ({ status, data: null, error: null, ran_at: "2025-09-02T12:00:00.000Z" });
+ * await writeFileAtomic(
+ *   enrichmentPath(dataDir, ann.key),
+ *   jsonText({
+ *     subject: ann,
+ *     providers: { chat_presence: ran("ok"), phone_info: ran("skipped") },
+ *   }),
+ * );
+ * const hit = {
+ *   subject_key: "username_ann",
+ *   how: "mention" as const,
+ *   ts: "2025-09-02T12:00:00.000Z",
+ *   channel: "example_channel",
+ *   message_id: "m1",
+ *   user_name: "cat",
+ *   text: "@ann",
+ * };
+ * assert.deepEqual(await subjectSummaries(dataDir, [hit, { ...hit, message_id: "m2" }]), [
+ *   { ...ann, hits: 2, providers: { chat_presence: "ok", phone_info: "skipped" } },
+ *   { ...bob, hits: 0, providers: {} },
+ * ]);
+ * await Deno.remove(dataDir, { recursive: true });
+ * ```
+ */
 export async function subjectSummaries(
   dataDir: string,
   hits: readonly HitRow[],

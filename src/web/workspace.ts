@@ -105,6 +105,41 @@ const DEFAULT_COUNT_CAP = 500;
  * store's change stamp holds (see `freshness.ts`): a search's page and total, the deleted
  * messages, a profile and the profile lists, so that a busy page or many clients asking the
  * same cost one read until a monitor stores something.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { openStore } from "../store/store.ts";
+ * import { openWorkspace } from "./workspace.ts";
+ * const store = await openStore({ dataDir: await Deno.makeTempDir() });
+ * const said = (id: string, s: number, user: string, text: string) => ({
+ *   ts: `2025-09-02T12:00:0${s}.000Z`,
+ *   channel: "example_channel",
+ *   message_id: id,
+ *   user_id: null,
+ *   user_name: user,
+ *   text,
+ *   mentions: [],
+ *   urls: [],
+ *   emotes: [],
+ *   source: "fixture" as const,
+ * });
+ * await store.appendMessages([said("m1", 1, "ann", "hi"), said("m2", 2, "cat", "hi")]);
+ * const workspace = openWorkspace(store);
+ * const page = await workspace.searchMessages({ contains: "hi" }, 0);
+ * assert.deepEqual(page.items.map((m) => m.user_name), ["cat", "ann"]);
+ * assert.equal((await workspace.userProfile("cat")).message_count, 1);
+ * // Once opted out, a person is served by no view.
+ * assert.deepEqual(await workspace.setOptout({ add: true, users: ["cat"] }), {
+ *   optout: { users: ["cat"], channels: [] },
+ *   changed: ["user cat"],
+ * });
+ * const after = await workspace.searchMessages({ contains: "hi" }, 0);
+ * assert.deepEqual(after.items.map((m) => m.user_name), ["ann"]);
+ * await assert.rejects(workspace.userProfile("cat"), { name: "NotFoundError" });
+ * await workspace.close();
+ * await Deno.remove(store.dataDir, { recursive: true });
+ * ```
  */
 export function openWorkspace(raw: Store, options: WorkspaceOptions = {}): Workspace {
   return new StoreWorkspace(raw, options);

@@ -11,6 +11,7 @@ import { UsageError } from "../../src/errors.ts";
 import type { Provider } from "../../src/subjects/providers/provider.ts";
 import { Enrichment, type Subject, type SubjectType } from "../../src/schemas.ts";
 import { subjectKey } from "../../src/subjects/loading.ts";
+import { openStore } from "../../src/store/store.ts";
 import { fakeClock, FIXTURES, subject, tempDir } from "./providers/_helpers.ts";
 
 /** A provider built from a function, supporting the given types. */
@@ -305,4 +306,33 @@ Deno.test("keepRanAt() and canonicalJson() ignore key order only", () => {
   assertEquals(keepRanAt(next, old).ran_at, old.ran_at);
   assertEquals(keepRanAt({ ...next, data: { a: 2, b: 2 } }, old).ran_at, next.ran_at);
   assertEquals(keepRanAt(next, undefined), next);
+});
+
+Deno.test("enrichSubjects() brings profiles up to date before chat_presence reads them", async () => {
+  await using dir = await tempDir();
+  // Messages in the log only (as `import --log-only` leaves them): no profile folded yet.
+  const store = await openStore({ dataDir: dir.path });
+  await store.appendMessages([{
+    ts: "2025-09-02T12:00:00.000Z",
+    channel: "example_channel",
+    message_id: "m1",
+    user_id: null,
+    user_name: "someuser",
+    text: "hi",
+    mentions: [],
+    urls: [],
+    emotes: [],
+    source: "import:irc",
+  }]);
+  await store.close();
+  const r = await enrichSubjects([SOMEUSER], {
+    dataDir: dir.path,
+    fixturesDir: FIXTURES,
+    providers: ["chat_presence"],
+  });
+  assertEquals(r.counts, { ok: 1, error: 0, skipped: 0 });
+  const data = (await readEnrichment(dir.path, SOMEUSER.key)).providers.chat_presence?.data;
+  assertEquals([data?.seen, data?.message_count, data?.per_channel], [true, 1, {
+    example_channel: 1,
+  }]);
 });

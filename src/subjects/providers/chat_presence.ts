@@ -31,7 +31,53 @@ function unseen(reason: string): Record<string, unknown> {
   };
 }
 
-/** Creates the provider (stateless: profiles change while the monitor runs). */
+/**
+ * Creates the provider (stateless: profiles change while the monitor runs).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { openStore } from "../../store/store.ts";
+ * import { createChatPresence } from "./chat_presence.ts";
+ * import { type ProviderContext, systemClock } from "./provider.ts";
+ * const store = await openStore({ dataDir: await Deno.makeTempDir() });
+ * await store.appendMessages([{
+ *   ts: "2025-09-02T12:00:00.000Z",
+ *   channel: "example_channel",
+ *   message_id: "m1",
+ *   user_id: "42",
+ *   user_name: "ann",
+ *   text: "hi",
+ *   mentions: [],
+ *   urls: [],
+ *   emotes: [],
+ *   source: "fixture",
+ * }]);
+ * await store.catchUp();
+ * const ctx: ProviderContext = {
+ *   fixturesDir: "fixtures",
+ *   dataDir: store.dataDir,
+ *   readProfile: (kind, name) => store.readProfile(kind, name),
+ *   fetch: () => Promise.reject(new Error("no network here")),
+ *   signal: new AbortController().signal,
+ *   network: false,
+ *   clock: systemClock,
+ *   env: () => undefined,
+ *   options: {},
+ * };
+ * const presence = createChatPresence();
+ * const ann = await presence.enrich({ key: "username-ann", type: "username", value: "@Ann" }, ctx);
+ * assert.equal(ann.seen, true);
+ * assert.deepEqual(ann.per_channel, { example_channel: 1 });
+ * assert.equal(ann.profile, "profiles/users/ann.json");
+ * assert.equal(ann.user_id, "42");
+ * const bob = await presence.enrich({ key: "username-bob", type: "username", value: "bob" }, ctx);
+ * assert.equal(bob.seen, false);
+ * assert.equal(bob.reason, "no profile: never seen in chat");
+ * await store.close();
+ * await Deno.remove(store.dataDir, { recursive: true });
+ * ```
+ */
 export function createChatPresence(): Provider {
   return {
     name: "chat_presence",

@@ -157,6 +157,18 @@ class JsonCheck {
 /**
  * Parses JSON text; a syntax error becomes an {@link InputError} at `file:line:column` with the
  * engine's reason.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseJsonText } from "./fixture_file.ts";
+ * assert.deepEqual(parseJsonText('{"a": [1]}', "sites.json"), { a: [1] });
+ * assert.throws(() => parseJsonText('{\n  "a": 1,\n}', "sites.json"), {
+ *   name: "InputError",
+ *   where: "sites.json:3:1",
+ *   message: "sites.json:3:1: invalid JSON: Expected double-quoted property name",
+ * });
+ * ```
  */
 export function parseJsonText(text: string, file: string): unknown {
   try {

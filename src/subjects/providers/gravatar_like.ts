@@ -157,7 +157,50 @@ async function requestStatus(
   }
 }
 
-/** Creates the provider; each instance has its own rate limiter and fixture cache. */
+/**
+ * Creates the provider; each instance has its own rate limiter and fixture cache.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createGravatarLike } from "./gravatar_like.ts";
+ * import { type ProviderContext, systemClock } from "./provider.ts";
+ * const fixturesDir = await Deno.makeTempDir();
+ * // The legacy MD5 of "ann@example.com" is known to have an avatar.
+ * await Deno.writeTextFile(
+ *   `${fixturesDir}/gravatar.json`,
+ *   '{ "existing": ["257c57037d384ae37ea27a07e8a01665"] }',
+ * );
+ * const asked: string[] = [];
+ * const ctx: ProviderContext = {
+ *   fixturesDir,
+ *   dataDir: fixturesDir,
+ *   readProfile: () => Promise.resolve(null),
+ *   fetch: (url) => {
+ *     asked.push(String(url));
+ *     return Promise.resolve(new Response(null, { status: 404 }));
+ *   },
+ *   signal: new AbortController().signal,
+ *   network: false,
+ *   clock: systemClock,
+ *   env: () => undefined,
+ *   options: { base_url: "http://avatars.test" },
+ * };
+ * const gravatar = createGravatarLike();
+ * const subject = { key: "email-ann", type: "email" as const, value: " Ann@Example.com " };
+ * const offline = await gravatar.enrich(subject, ctx);
+ * assert.equal(offline.email, "ann@example.com");
+ * assert.equal(offline.sha256, "71d4f55f72fa128dfb468a1a3901507c804b74316488744d769d7f4b16696476");
+ * assert.equal(offline.exists, true);
+ * assert.equal(offline.checked, "fixture:gravatar.json");
+ * assert.deepEqual(asked, []);
+ * // With --network the endpoint answers, with d=404 so a missing avatar is a 404.
+ * const online = await gravatar.enrich(subject, { ...ctx, network: true });
+ * assert.deepEqual([online.exists, online.http_status, online.checked], [false, 404, "network"]);
+ * assert.deepEqual(asked, [`http://avatars.test/avatar/${offline.sha256}?d=404`]);
+ * await Deno.remove(fixturesDir, { recursive: true });
+ * ```
+ */
 export function createGravatarLike(): Provider {
   let limiter: { clock: Clock; interval: number; limiter: HostRateLimiter } | undefined;
   const cached = promiseCache();

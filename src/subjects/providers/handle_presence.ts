@@ -86,6 +86,36 @@ export type PlatformPresence =
 /**
  * The pure decision for one handle: `handles` and `sites` already loaded. Handle keys in
  * `handles` must be lowercase (see {@link indexHandles}).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { indexHandles, presenceOf, type SitesFile } from "./handle_presence.ts";
+ * const site = (name: string, pattern: string, complete: boolean) => ({
+ *   name,
+ *   profile_url: `https://${name}.example/{username}`,
+ *   username: { pattern, flags: "i", rule: `${pattern} only` },
+ *   fixture_complete: complete,
+ * });
+ * const sites: SitesFile = {
+ *   github: site("github", "^[a-z0-9-]{1,39}$", true),
+ *   twitter: site("twitter", "^[a-z0-9_]{1,15}$", false),
+ *   twitch: site("twitch", "^[a-z0-9_]{4,25}$", true),
+ * };
+ * const handles = indexHandles({ "Pixel_Fox": ["twitch"] });
+ * const platforms = ["twitch", "github", "twitter", "reddit"];
+ * assert.deepEqual(presenceOf("@pixel_fox", platforms, handles, sites), {
+ *   twitch: { status: "present", url: "https://twitch.example/pixel_fox" },
+ *   github: { status: "invalid", url: null, reason: "github usernames: ^[a-z0-9-]{1,39}$ only" },
+ *   twitter: {
+ *     status: "unknown",
+ *     url: "https://twitter.example/pixel_fox",
+ *     reason: "handles.json was not checked against this site",
+ *   },
+ *   reddit: { status: "unknown", url: null, reason: "no entry in sites.json" },
+ * });
+ * assert.equal(presenceOf("pixel-fox", ["github"], handles, sites).github?.status, "unknown");
+ * ```
  */
 export function presenceOf(
   handle: string,

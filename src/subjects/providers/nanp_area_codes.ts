@@ -180,7 +180,23 @@ function buildTable(): Map<string, AreaCodeInfo> {
 
 const TABLE = buildTable();
 
-/** The table's entry for a 3-digit NANP area code, or undefined. */
+/**
+ * The table's entry for a 3-digit NANP area code, or undefined.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { nanpAreaCode } from "./nanp_area_codes.ts";
+ * assert.deepEqual(nanpAreaCode("212"), {
+ *   country: "US",
+ *   region: "NY",
+ *   description: "New York, US",
+ *   time_zones: ["America/New_York"],
+ * });
+ * assert.equal(nanpAreaCode("604")?.description, "British Columbia, CA");
+ * assert.equal(nanpAreaCode("800"), undefined);
+ * ```
+ */
 export function nanpAreaCode(code: string): AreaCodeInfo | undefined {
   const info = TABLE.get(code);
   return info ? { ...info, time_zones: [...info.time_zones] } : undefined;

@@ -75,7 +75,25 @@ function regionName(code: string): string | null {
   }
 }
 
-/** The enrichment of one phone number (E.164 or anything libphonenumber-js parses). */
+/**
+ * The enrichment of one phone number (E.164 or anything libphonenumber-js parses).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { phoneInfo } from "./phone_info.ts";
+ * const info = phoneInfo("+1 212-555-0123");
+ * assert.equal(info.e164, "+12125550123");
+ * assert.equal(info.national, "(212) 555-0123");
+ * assert.deepEqual(info.time_zones, ["America/New_York"]);
+ * assert.equal(info.fiction_range, "NANP 555-0100..0199");
+ * assert.equal(phoneInfo("+1 800 555 0123").fictional, false); // a real toll-free line
+ * assert.throws(() => phoneInfo("12"), {
+ *   name: "InputError",
+ *   message: 'phone: "12" is not a phone number',
+ * });
+ * ```
+ */
 export function phoneInfo(value: string): Record<string, unknown> {
   const p = parsePhoneNumberFromString(value.trim());
   if (!p) throw new InputError("phone", `${JSON.stringify(value)} is not a phone number`);

@@ -85,7 +85,22 @@ export interface Provider {
   enrich(subject: Subject, ctx: ProviderContext): Promise<Record<string, unknown>>;
 }
 
-/** How `providers list` describes a provider's use of the network. */
+/**
+ * How `providers list` describes a provider's use of the network.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { networkUse } from "./provider.ts";
+ * import { builtinProviders } from "./registry.ts";
+ * assert.deepEqual(builtinProviders().map((p) => [p.name, networkUse(p)]), [
+ *   ["gravatar_like", "optional"],
+ *   ["handle_presence", "no"],
+ *   ["phone_info", "no"],
+ *   ["chat_presence", "no"],
+ * ]);
+ * ```
+ */
 export function networkUse(p: Provider): "required" | "optional" | "no" {
   if (p.needsNetwork) return "required";
   return p.usesNetwork ? "optional" : "no";

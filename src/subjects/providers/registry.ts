@@ -148,6 +148,28 @@ function checkProviderOptions(
  * `configPath`, `<dataDir>/providers.json` is read when it exists. Any problem in the config
  * (syntax, a module that fails to load or exports no provider, a duplicate name, options for an
  * unknown provider or options a provider rejects) is an {@link InputError} naming the file.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadRegistry } from "./registry.ts";
+ * const dataDir = await Deno.makeTempDir();
+ * const plain = await loadRegistry({ dataDir });
+ * assert.equal(plain.configPath, null);
+ * assert.deepEqual(Object.values(plain.origins), ["built-in", "built-in", "built-in", "built-in"]);
+ * const configPath = `${dataDir}/providers.json`;
+ * await Deno.writeTextFile(configPath, '{ "options": { "breach_lookup": {} } }');
+ * await assert.rejects(loadRegistry({ dataDir }), {
+ *   name: "InputError",
+ *   message: `${configPath}: options.breach_lookup: no provider of that name`,
+ * });
+ * const options = { handle_presence: { platforms: ["github"] } };
+ * await Deno.writeTextFile(configPath, JSON.stringify({ options }));
+ * const configured = await loadRegistry({ dataDir });
+ * assert.equal(configured.configPath, configPath);
+ * assert.deepEqual(configured.options, options);
+ * await Deno.remove(dataDir, { recursive: true });
+ * ```
  */
 export async function loadRegistry(
   options: { dataDir: string; configPath?: string | undefined },

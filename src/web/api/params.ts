@@ -5,11 +5,11 @@
  *
  * @example
  * ```ts
- * import { strictEqual, throws } from "node:assert";
+ * import assert from "node:assert/strict";
  * import { wholeParam } from "./params.ts";
- * strictEqual(wholeParam("12", "limit", 50), 12);
- * strictEqual(wholeParam(undefined, "limit", 50), 50);
- * throws(() => wholeParam("-1", "limit", 50), /limit must be a whole number/);
+ * assert.equal(wholeParam("12", "limit", 50), 12);
+ * assert.equal(wholeParam(undefined, "limit", 50), 50);
+ * assert.throws(() => wholeParam("-1", "limit", 50), /limit must be a whole number/);
  * ```
  *
  * @module

@@ -11,7 +11,34 @@ import { defined } from "./params.ts";
 import { ERRORS, json } from "./responses.ts";
 import type { ApiEnv } from "./route_env.ts";
 
-/** Registers the opt-out list's routes on `app`. */
+/**
+ * Registers the opt-out list's routes on `app`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { openStore } from "../../store/store.ts";
+ * import { createApp } from "../app.ts";
+ * import { openWorkspace } from "../workspace.ts";
+ * const workspace = openWorkspace(await openStore({ dataDir: await Deno.makeTempDir() }));
+ * const token = "0123456789abcdef";
+ * const app = createApp({ workspace, host: "127.0.0.1", token });
+ * const url = "http://127.0.0.1/privacy/optout";
+ * const denied = await app.request(url);
+ * assert.equal(denied.status, 401);
+ * assert.deepEqual(await denied.json(), {
+ *   error: "this needs the token (Authorization: Bearer ...)",
+ * });
+ * const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+ * const body = JSON.stringify({ users: ["Cat"] });
+ * const added = await app.request(url, { method: "POST", headers, body });
+ * assert.deepEqual(await added.json(), { users: ["cat"], channels: [], changed: ["user cat"] });
+ * const removed = await app.request(url, { method: "DELETE", headers, body });
+ * assert.deepEqual(await removed.json(), { users: [], channels: [], changed: ["user cat"] });
+ * await workspace.close();
+ * await Deno.remove(workspace.dataDir, { recursive: true });
+ * ```
+ */
 export function registerPrivacy(app: OpenAPIHono<ApiEnv>): void {
   app.openapi(
     createRoute({

@@ -34,7 +34,25 @@ export const PAGED_HEADERS = {
   },
 };
 
-/** Sets the paging headers of `page` on the response, with a link to the next page if any. */
+/**
+ * Sets the paging headers of `page` on the response, with a link to the next page if any.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Hono } from "hono";
+ * import { setPaging } from "./responses.ts";
+ * const app = new Hono();
+ * app.get("/list", (c) => {
+ *   setPaging(c, { items: ["a", "b"], offset: 4, limit: 2, total: 10, exact: false });
+ *   return c.json(["a", "b"]);
+ * });
+ * const res = await app.request("/list?limit=2&offset=4");
+ * assert.equal(res.headers.get("x-total-count"), "10");
+ * assert.equal(res.headers.get("x-total-exact"), "false");
+ * assert.equal(res.headers.get("link"), '</list?limit=2&offset=6>; rel="next"');
+ * ```
+ */
 export function setPaging(c: Context, page: Page<unknown>): void {
   c.header("X-Total-Count", String(page.total));
   c.header("X-Total-Exact", String(page.exact));

@@ -10,7 +10,48 @@ import { defined, wholeParam } from "./params.ts";
 import { ERRORS, json, PAGED_HEADERS, setPaging } from "./responses.ts";
 import type { ApiEnv } from "./route_env.ts";
 
-/** Registers `GET /search` (messages) and `GET /events` on `app`. */
+/**
+ * Registers `GET /search` (messages) and `GET /events` on `app`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { openStore } from "../../store/store.ts";
+ * import { createApp } from "../app.ts";
+ * import { openWorkspace } from "../workspace.ts";
+ * const store = await openStore({ dataDir: await Deno.makeTempDir() });
+ * const said = (id: string, s: number, user: string, text: string, mentions: string[]) => ({
+ *   ts: `2025-09-02T12:00:0${s}.000Z`,
+ *   channel: "example_channel",
+ *   message_id: id,
+ *   user_id: null,
+ *   user_name: user,
+ *   text,
+ *   mentions,
+ *   urls: [],
+ *   emotes: [],
+ *   source: "fixture" as const,
+ * });
+ * await store.appendMessages([
+ *   said("m1", 1, "ann", "hi all", []),
+ *   said("m2", 2, "bob", "hey @ann", ["ann"]),
+ *   said("m3", 3, "cat", "hi bob", []),
+ * ]);
+ * const workspace = openWorkspace(store);
+ * const app = createApp({ workspace, host: "127.0.0.1", token: null });
+ * const res = await app.request("http://127.0.0.1/search?contains=hi&limit=1");
+ * assert.equal(res.headers.get("x-total-count"), "2");
+ * assert.equal(res.headers.get("link"), '</search?contains=hi&limit=1&offset=1>; rel="next"');
+ * assert.deepEqual((await res.json()).map((m: { message_id: string }) => m.message_id), ["m3"]);
+ * const bad = await app.request("http://127.0.0.1/search?limit=x");
+ * assert.equal(bad.status, 400);
+ * assert.deepEqual(await bad.json(), { error: 'limit must be a whole number, got "x"' });
+ * const events = await app.request("http://127.0.0.1/events");
+ * assert.deepEqual([events.status, await events.json()], [200, []]);
+ * await workspace.close();
+ * await Deno.remove(store.dataDir, { recursive: true });
+ * ```
+ */
 export function registerSearch(app: OpenAPIHono<ApiEnv>): void {
   app.openapi(
     createRoute({

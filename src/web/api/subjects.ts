@@ -11,7 +11,53 @@ import { wholeParam } from "./params.ts";
 import { ERRORS, json } from "./responses.ts";
 import type { ApiEnv } from "./route_env.ts";
 
-/** Registers the subjects list, a subject's report and the hits on `app`. */
+/**
+ * Registers the subjects list, a subject's report and the hits on `app`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { openStore } from "../../store/store.ts";
+ * import { writeSubjects } from "../../subjects/subject_list.ts";
+ * import { createApp } from "../app.ts";
+ * import { openWorkspace } from "../workspace.ts";
+ * const store = await openStore({ dataDir: await Deno.makeTempDir() });
+ * const said = (id: string, s: number, user: string, text: string, mentions: string[]) => ({
+ *   ts: `2025-09-02T12:00:0${s}.000Z`,
+ *   channel: "example_channel",
+ *   message_id: id,
+ *   user_id: null,
+ *   user_name: user,
+ *   text,
+ *   mentions,
+ *   urls: [],
+ *   emotes: [],
+ *   source: "fixture" as const,
+ * });
+ * await store.appendMessages([{
+ *   ...said("m1", 1, "bob", "hey @ann", ["ann"]),
+ *   hits: [{ subject_key: "username_ann", how: "mention" }],
+ * }]);
+ * await writeSubjects(store.dataDir, [{ key: "username_ann", type: "username", value: "ann" }]);
+ * const workspace = openWorkspace(store);
+ * const app = createApp({ workspace, host: "127.0.0.1", token: null });
+ * const subjects = await (await app.request("http://127.0.0.1/subjects")).json();
+ * assert.deepEqual(subjects, [
+ *   { key: "username_ann", type: "username", value: "ann", hits: 1, providers: {} },
+ * ]);
+ * const hits = await (await app.request("http://127.0.0.1/hits?subject=username_ann")).json();
+ * assert.deepEqual(hits.map((h: { message_id: string; how: string }) => [h.message_id, h.how]), [
+ *   ["m1", "mention"],
+ * ]);
+ * const report = await (await app.request("http://127.0.0.1/subjects/username_ann")).json();
+ * assert.equal(report.hits.total, 1);
+ * const none = await app.request("http://127.0.0.1/subjects/nope");
+ * assert.equal(none.status, 404);
+ * assert.deepEqual(await none.json(), { error: 'no loaded subject "nope"' });
+ * await workspace.close();
+ * await Deno.remove(store.dataDir, { recursive: true });
+ * ```
+ */
 export function registerSubjects(app: OpenAPIHono<ApiEnv>): void {
   app.openapi(
     createRoute({

@@ -16,7 +16,38 @@ function localPath(next: string | undefined): string {
   return next !== undefined && /^\/(?![/\\])[\x21-\x7e]*$/.test(next) ? next : "/";
 }
 
-/** Registers `GET` and `POST /login` and `POST /logout` on `app`. */
+/**
+ * Registers `GET` and `POST /login` and `POST /logout` on `app`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { openStore } from "../../store/store.ts";
+ * import { createApp } from "../app.ts";
+ * import { openWorkspace } from "../workspace.ts";
+ * const workspace = openWorkspace(await openStore({ dataDir: await Deno.makeTempDir() }));
+ * const token = "0123456789abcdef";
+ * const app = createApp({ workspace, host: "127.0.0.1", token });
+ * // Only a path of this server is a place to go after login.
+ * const form = await (await app.request("http://127.0.0.1/login?next=//evil.example")).text();
+ * assert.ok(form.includes('<input type="hidden" name="next" value="/">'));
+ * const login = (given: string) =>
+ *   app.request("http://127.0.0.1/login", {
+ *     method: "POST",
+ *     body: new URLSearchParams({ token: given, next: "/ui/optout" }),
+ *   });
+ * const wrong = await login("guess");
+ * assert.equal(wrong.status, 401);
+ * assert.ok((await wrong.text()).includes('<p class="note" role="alert">Wrong token.</p>'));
+ * const right = await login(token);
+ * assert.equal(right.status, 303);
+ * assert.equal(right.headers.get("location"), "/ui/optout");
+ * const cookie = right.headers.get("set-cookie");
+ * assert.equal(cookie, `osint_token=${token}; Path=/; HttpOnly; SameSite=Strict`);
+ * await workspace.close();
+ * await Deno.remove(workspace.dataDir, { recursive: true });
+ * ```
+ */
 export function registerLogin(app: Hono<ApiEnv>): void {
   app.get("/login", (c) => {
     return sendPage(c, {

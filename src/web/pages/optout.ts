@@ -11,7 +11,34 @@ import { optoutView } from "../render/access_views.ts";
 import { presentedToken, sameOrigin } from "../security.ts";
 import { sendPage } from "./send_page.ts";
 
-/** Registers `GET` and `POST /ui/optout` on `app`. */
+/**
+ * Registers `GET` and `POST /ui/optout` on `app`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { openStore } from "../../store/store.ts";
+ * import { createApp } from "../app.ts";
+ * import { openWorkspace } from "../workspace.ts";
+ * const workspace = openWorkspace(await openStore({ dataDir: await Deno.makeTempDir() }));
+ * const app = createApp({ workspace, host: "127.0.0.1", token: "0123456789abcdef" });
+ * const url = "http://127.0.0.1/ui/optout";
+ * const anonymous = await (await app.request(url)).text();
+ * assert.ok(anonymous.includes('<a href="/login?next=/ui/optout">Log in</a>'));
+ * const body = new URLSearchParams({ kind: "user", name: "Cat", action: "add" });
+ * const cookie = "osint_token=0123456789abcdef";
+ * // A change must come from this server's own page.
+ * const foreign = { cookie, host: "127.0.0.1", origin: "http://evil.example" };
+ * assert.equal((await app.request(url, { method: "POST", headers: foreign, body })).status, 401);
+ * const own = { cookie, host: "127.0.0.1", origin: "http://127.0.0.1" };
+ * const added = await app.request(url, { method: "POST", headers: own, body });
+ * assert.equal(added.status, 200);
+ * assert.match(await added.text(), /Added: user cat\./);
+ * assert.deepEqual((await workspace.optout()).users, ["cat"]);
+ * await workspace.close();
+ * await Deno.remove(workspace.dataDir, { recursive: true });
+ * ```
+ */
 export function registerOptOutPage(app: Hono<ApiEnv>): void {
   app.get("/ui/optout", async (c) => {
     const token = c.var.token;

@@ -14,7 +14,47 @@ import { sendPage } from "./send_page.ts";
 /** Entries a timeline page shows (the latest). */
 const TIMELINE_PAGE = 500;
 
-/** Registers the people pages on `app`, the list first. */
+/**
+ * Registers the people pages on `app`, the list first.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { openStore } from "../../store/store.ts";
+ * import { createApp } from "../app.ts";
+ * import { openWorkspace } from "../workspace.ts";
+ * const store = await openStore({ dataDir: await Deno.makeTempDir() });
+ * const said = (id: string, s: number, user: string, text: string, mentions: string[]) => ({
+ *   ts: `2025-09-02T12:00:0${s}.000Z`,
+ *   channel: "example_channel",
+ *   message_id: id,
+ *   user_id: null,
+ *   user_name: user,
+ *   text,
+ *   mentions,
+ *   urls: [],
+ *   emotes: [],
+ *   source: "fixture" as const,
+ * });
+ * await store.appendMessages([
+ *   said("m1", 1, "ann", "hi", []),
+ *   said("m2", 2, "bob", "hey @ann", ["ann"]),
+ * ]);
+ * const workspace = openWorkspace(store);
+ * const app = createApp({ workspace, host: "127.0.0.1", token: null });
+ * const people = await (await app.request("http://127.0.0.1/ui/users?sort=name")).text();
+ * assert.ok(people.includes('<span data-testid="total">1–2 of 2</span>'));
+ * const timeline = await (await app.request("http://127.0.0.1/ui/users/bob/timeline")).text();
+ * assert.ok(timeline.includes('<p data-testid="timeline-count">1 entries, oldest first.</p>'));
+ * const contacts = await (await app.request("http://127.0.0.1/ui/users/bob/contacts")).text();
+ * assert.ok(contacts.includes('<td><a href="/ui/users/ann">ann</a></td>'));
+ * const bad = await app.request("http://127.0.0.1/ui/users/bob/timeline?limit=0");
+ * assert.equal(bad.status, 400);
+ * assert.match(await bad.text(), /limit must be at least 1, got 0/);
+ * await workspace.close();
+ * await Deno.remove(store.dataDir, { recursive: true });
+ * ```
+ */
 export function registerPeoplePages(app: Hono<ApiEnv>): void {
   registerPeopleList(app);
   registerUserPage(app);

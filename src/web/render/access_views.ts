@@ -6,7 +6,23 @@
  */
 import { type Html, html } from "./html.ts";
 
-/** `/ui/optout`: the opt-out list and its add/remove form (behind the token). */
+/**
+ * `/ui/optout`: the opt-out list and its add/remove form (behind the token).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { optoutView } from "./access_views.ts";
+ * const shown = optoutView({ users: ["cat"], channels: [] }, { canWrite: true, message: "<ok>" });
+ * assert.ok(shown.text.includes('<p class="note" role="status">&lt;ok&gt;</p>'));
+ * assert.ok(shown.text.includes('<input type="hidden" name="name" value="cat">'));
+ * assert.ok(shown.text.includes("<h2>Channels</h2><ul></ul><p class=\"muted\">None.</p>"));
+ * // Without the token the list is not shown at all.
+ * const hidden = optoutView(null, { canWrite: false, message: null });
+ * assert.ok(hidden.text.includes('<a href="/login?next=/ui/optout">Log in</a>'));
+ * assert.ok(!hidden.text.includes("<form"));
+ * ```
+ */
 export function optoutView(
   list: { users: readonly string[]; channels: readonly string[] } | null,
   state: { canWrite: boolean; message: string | null },

@@ -13,7 +13,44 @@ import { type Html, html, when } from "./html.ts";
 import { workspaceLinks as L } from "./links.ts";
 import { counted, stat } from "./parts.ts";
 
-/** `/`: the channels being watched and the latest messages, live. */
+/**
+ * `/`: the channels being watched and the latest messages, live.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { landingView } from "./channel_views.ts";
+ * const channel = {
+ *   name: "example_channel",
+ *   message_count: 3,
+ *   related: 2,
+ *   first_seen: "2025-09-02T12:00:00.000Z",
+ *   last_seen: "2025-09-02T12:30:00.000Z",
+ *   display_name: null,
+ * };
+ * const latest = [{
+ *   ts: "2025-09-02T12:30:00.000Z",
+ *   channel: "example_channel",
+ *   message_id: "m3",
+ *   user_id: null,
+ *   user_name: "ann",
+ *   text: "<script>alert(1)</script>",
+ *   mentions: [],
+ *   urls: [],
+ *   emotes: [],
+ *   source: "fixture" as const,
+ * }];
+ * const page = { items: [channel], offset: 0, limit: 100, total: 1, exact: true };
+ * const { text } = landingView(page, latest);
+ * assert.ok(text.includes('<h3><a href="/ui/channels/example_channel">#example_channel</a></h3>'));
+ * assert.ok(text.includes('<li><b>3</b>messages</li><li><b>2</b>users</li></ul>'));
+ * assert.ok(text.includes("&lt;script&gt;alert(1)&lt;/script&gt;"));
+ * assert.ok(!text.includes("<script>"));
+ * const empty = landingView({ ...page, items: [], total: 0 }, []).text;
+ * assert.ok(empty.includes("No channel has messages yet."));
+ * assert.ok(empty.includes('<li class="empty">No messages.</li>'));
+ * ```
+ */
 export function landingView(channels: Page<ProfileSummary>, latest: readonly ShownMessage[]): Html {
   return html`<h1>Channels being watched</h1>
 ${

@@ -23,10 +23,15 @@ const PAD = 24;
  *
  * @example
  * ```ts
- * import { ok } from "node:assert";
+ * import assert from "node:assert/strict";
  * import { barChart } from "./chart.ts";
- * const svg = barChart({ title: "By hour", labels: ["00", "01"], values: [3, 1] }).text;
- * ok(svg.includes("<svg") && svg.includes("By hour"));
+ * const svg = barChart({ title: "By <hour>", labels: ["00", "01"], values: [3, 1] }).text;
+ * assert.ok(svg.includes("<figcaption>By &lt;hour&gt; <span class=\"muted\">(4 messages, max 3)"));
+ * // The tallest bar fills the height; the others are in proportion.
+ * assert.ok(svg.includes('<rect x="25.0" y="0.0" width="286.0" height="136.0">'));
+ * assert.ok(svg.includes('<rect x="313.0" y="90.7" width="286.0" height="45.3">'));
+ * // The numbers the page's script draws from, as an escaped attribute.
+ * assert.ok(svg.includes('data-chart="{&quot;labels&quot;:[&quot;00&quot;,&quot;01&quot;],'));
  * ```
  */
 export function barChart(c: BarChart): Html {

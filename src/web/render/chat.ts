@@ -40,7 +40,34 @@ export function messageText(m: LogMessage, links: Links): Html {
   }`;
 }
 
-/** One line of the log. */
+/**
+ * One line of the log.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { chatLine } from "./chat.ts";
+ * import { workspaceLinks } from "./links.ts";
+ * const line = chatLine({
+ *   ts: "2025-09-02T12:34:56.000Z",
+ *   channel: "example_channel",
+ *   message_id: "abc/1",
+ *   user_name: "ann",
+ *   display_name: "Ann",
+ *   text: "@bob see https://example.com/<b> Kappa",
+ *   mentions: ["bob"],
+ *   urls: ["https://example.com/<b>"],
+ *   emotes: ["Kappa"],
+ *   deleted_at: "2025-09-02T12:35:00.000Z",
+ * }, workspaceLinks).text;
+ * assert.ok(line.includes('<li class="msg deleted"\n      id="m-abc_1">'));
+ * assert.ok(line.includes('<a class="user" href="/ui/users/ann">Ann</a>'));
+ * assert.ok(line.includes('<a class="mention" href="/ui/users/bob">@bob</a>'));
+ * assert.ok(line.includes('<a class="url" href="https://example.com/&lt;b&gt;"'));
+ * assert.ok(line.includes('<span class="emote">Kappa</span>'));
+ * assert.ok(line.includes('<span class="tag">deleted 2025-09-02T12:35:00.000Z</span>'));
+ * ```
+ */
 export function chatLine(m: LogMessage, links: Links): Html {
   return html`
     <li class="msg${m.deleted_at ? " deleted" : ""}"

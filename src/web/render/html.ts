@@ -5,10 +5,10 @@
  *
  * @example
  * ```ts
- * import { strictEqual } from "node:assert";
+ * import assert from "node:assert/strict";
  * import { html } from "./html.ts";
  * const evil = "<img src=x onerror=alert(1)></script>";
- * strictEqual(
+ * assert.equal(
  *   html`<p>${evil}</p>`.text,
  *   "<p>&lt;img src=x onerror=alert(1)&gt;&lt;/script&gt;</p>",
  * );
@@ -36,9 +36,12 @@ export type HtmlValue = Html | string | number | boolean | null | undefined | re
  *
  * @example
  * ```ts
- * import { strictEqual } from "node:assert";
+ * import assert from "node:assert/strict";
  * import { escapeHtml } from "./html.ts";
- * strictEqual(escapeHtml(`<a href="x">'&'</a>`), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+ * assert.equal(
+ *   escapeHtml(`<a href="x">'&'</a>`),
+ *   "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;",
+ * );
  * ```
  */
 export function escapeHtml(s: string): string {
@@ -82,9 +85,9 @@ export function trusted(text: string): Html {
  *
  * @example
  * ```ts
- * import { strictEqual } from "node:assert";
+ * import assert from "node:assert/strict";
  * import { html, jsonAttr } from "./html.ts";
- * strictEqual(html`<i data-x="${jsonAttr({ a: "</script>" })}"></i>`.text,
+ * assert.equal(html`<i data-x="${jsonAttr({ a: "</script>" })}"></i>`.text,
  *   '<i data-x="{&quot;a&quot;:&quot;&lt;/script&gt;&quot;}"></i>');
  * ```
  */
@@ -98,9 +101,12 @@ export function jsonAttr(value: unknown): string {
  *
  * @example
  * ```ts
- * import { strictEqual } from "node:assert";
+ * import assert from "node:assert/strict";
  * import { when } from "./html.ts";
- * strictEqual(when("2025-09-02T11:58:24.370Z").text, '<time datetime="2025-09-02T11:58:24.370Z">2025-09-02 11:58 UTC</time>');
+ * assert.equal(
+ *   when("2025-09-02T11:58:24.370Z").text,
+ *   '<time datetime="2025-09-02T11:58:24.370Z">2025-09-02 11:58 UTC</time>',
+ * );
  * ```
  */
 export function when(ts: string | null | undefined): Html {

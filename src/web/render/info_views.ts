@@ -6,7 +6,20 @@
  */
 import { type Html, html } from "./html.ts";
 
-/** An error page. */
+/**
+ * An error page.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { errorView } from "./info_views.ts";
+ * const notFound = errorView(404, 'no user "<x>"').text;
+ * assert.ok(notFound.includes("<h1>Not found</h1>"));
+ * assert.ok(notFound.includes('<p class="note" role="alert">no user &quot;&lt;x&gt;&quot;</p>'));
+ * assert.ok(errorView(400, "bad").text.includes("<h1>Cannot do that</h1>"));
+ * assert.ok(errorView(500, "oops").text.includes("<h1>Something went wrong</h1>"));
+ * ```
+ */
 export function errorView(status: number, message: string): Html {
   return html`
     <h1>${status === 404

@@ -20,7 +20,23 @@ const NAV: readonly [Section, string, string][] = [
   ["api", "/docs", "API"],
 ];
 
-/** A served page. */
+/**
+ * A served page.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { html } from "./html.ts";
+ * import { page } from "./layout.ts";
+ * const { text } = page({ title: "Tom & Jerry", section: "search", body: html`<p>${"<hi>"}</p>` });
+ * assert.ok(text.startsWith("<!doctype html>\n"));
+ * assert.ok(text.includes("<title>Tom &amp; Jerry · twitch-osint</title>"));
+ * assert.match(text, /<a href="\/ui\/search"\s+aria-current="page"\s*>Search<\/a>/);
+ * assert.ok(text.includes('<main id="main"><p>&lt;hi&gt;</p></main>'));
+ * // Scripts only from /assets/: the strict CSP forbids inline ones.
+ * assert.deepEqual(text.match(/<script[^>]*>/g), ['<script type="module" src="/assets/app.js">']);
+ * ```
+ */
 export function page(o: { title: string; section?: Section; body: Html; charts?: boolean }): Html {
   return doc(html`
     <!doctype html>

@@ -31,9 +31,14 @@ export function messageAnchor(messageId: string): string {
  *
  * @example
  * ```ts
- * import { strictEqual } from "node:assert";
+ * import assert from "node:assert/strict";
  * import { workspaceLinks } from "./links.ts";
- * strictEqual(workspaceLinks.user("some/../user"), "/ui/users/some%2F..%2Fuser");
+ * assert.equal(workspaceLinks.user("some/../user"), "/ui/users/some%2F..%2Fuser");
+ * assert.equal(
+ *   workspaceLinks.message({ channel: "c", ts: "2025-09-02T12:00:00.000Z", message_id: "a/b" }),
+ *   "/ui/search?by=channel&value=c&since=2025-09-02T12%3A00%3A00.000Z" +
+ *     "&until=2025-09-02T12%3A00%3A00.001Z#m-a_b",
+ * );
  * ```
  */
 export const workspaceLinks: Links = {

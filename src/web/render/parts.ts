@@ -29,7 +29,20 @@ export function totalText(p: Page<unknown>): string {
   return p.exact ? String(p.total) : `at least ${p.total}`;
 }
 
-/** Paging links: previous and next pages of the same query. */
+/**
+ * Paging links: previous and next pages of the same query.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { pager } from "./parts.ts";
+ * const page = { items: ["k", "l"], offset: 10, limit: 2, total: 40, exact: false };
+ * const { text } = pager(page, "/ui/search", new URLSearchParams({ contains: "a&b" }));
+ * assert.ok(text.includes('<span data-testid="total">11–12 of at least 40</span>'));
+ * assert.ok(text.includes('<a href="/ui/search?contains=a%26b&amp;offset=8" rel="prev">'));
+ * assert.ok(text.includes('<a href="/ui/search?contains=a%26b&amp;offset=12" rel="next">'));
+ * ```
+ */
 export function pager(p: Page<unknown>, base: string, params: URLSearchParams): Html {
   const from = p.items.length ? p.offset + 1 : 0;
   const link = (offset: number) => {

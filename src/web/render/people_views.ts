@@ -16,7 +16,30 @@ import { type Html, html, when } from "./html.ts";
 import { type Links, workspaceLinks as L } from "./links.ts";
 import { counted, pager, stat } from "./parts.ts";
 
-/** `/ui/users`: the people, paged and sortable. */
+/**
+ * `/ui/users`: the people, paged and sortable.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { peopleView } from "./people_views.ts";
+ * const ann = {
+ *   name: "ann",
+ *   message_count: 7,
+ *   related: 2,
+ *   first_seen: "2025-09-02T12:00:00.000Z",
+ *   last_seen: "2025-09-03T08:00:00.000Z",
+ *   display_name: "<Ann>",
+ * };
+ * const page = { items: [ann], offset: 0, limit: 100, total: 1, exact: true };
+ * const { text } = peopleView(page, "messages", "desc");
+ * assert.ok(text.includes('<span class="muted">(&lt;Ann&gt;)</span>'));
+ * assert.ok(text.includes('<td class="num">7</td>'));
+ * // The sorted column says so, and its link turns the order around.
+ * assert.match(text, /aria-sort="descending"><a href="\/ui\/users\?sort=messages&amp;order=asc">/);
+ * assert.match(text, /aria-sort="none"><a href="\/ui\/users\?sort=name&amp;order=desc">/);
+ * ```
+ */
 export function peopleView(p: Page<ProfileSummary>, sort: string, order: string): Html {
   const params = new URLSearchParams({ sort, order });
   const head = (key: string, label: string, num = false) => {

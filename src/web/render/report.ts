@@ -250,6 +250,41 @@ export function reportDocument(r: SubjectReport, links: Links): string {
 /**
  * The report file of `subjects report --format html`: links to Twitch and within the file.
  * Handed to `writeReport` and `regenerateReports` by the views that write reports.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { openStore } from "../../store/store.ts";
+ * import { buildReport } from "../../subjects/reports.ts";
+ * import { writeSubjects } from "../../subjects/subject_list.ts";
+ * import { renderReportHtml } from "./report.ts";
+ * const store = await openStore({ dataDir: await Deno.makeTempDir() });
+ * await writeSubjects(store.dataDir, [{ key: "username_ann", type: "username", value: "ann" }]);
+ * await store.appendMessages([{
+ *   ts: "2025-09-02T12:00:00.000Z",
+ *   channel: "example_channel",
+ *   message_id: "m1",
+ *   user_id: null,
+ *   user_name: "bob",
+ *   text: "<img src=x onerror=alert(1)> @ann",
+ *   mentions: ["ann"],
+ *   urls: [],
+ *   emotes: [],
+ *   source: "fixture",
+ *   hits: [{ subject_key: "username_ann", how: "mention" }],
+ * }]);
+ * const report = await buildReport(store, "username_ann", { now: () => 0 });
+ * const file = renderReportHtml(report);
+ * assert.ok(file.startsWith("<!doctype html>"));
+ * assert.ok(file.includes("<title>Subject report: ann</title>"));
+ * assert.ok(file.includes("1 watchlist hit(s): 0 as author, 1 as @mention, 0 in text."));
+ * assert.ok(file.includes("&lt;img src=x onerror=alert(1)&gt;"));
+ * // A standalone file: no script, and people link to Twitch.
+ * assert.ok(!/<script|<img/.test(file));
+ * assert.ok(file.includes('<a class="user" href="https://www.twitch.tv/bob">bob</a>'));
+ * await store.close();
+ * await Deno.remove(store.dataDir, { recursive: true });
+ * ```
  */
 export function renderReportHtml(r: SubjectReport): string {
   return reportDocument(r, reportLinks);

@@ -21,7 +21,24 @@ export interface SearchForm {
   limit?: string | undefined;
 }
 
-/** `/ui/search`: every filter, results as a chat log with the total and paging. */
+/**
+ * `/ui/search`: every filter, results as a chat log with the total and paging.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { searchView } from "./search_view.ts";
+ * const form = { by: "user", value: '"><b>', contains: "hi" };
+ * const { text } = searchView(form, null, "value: not a login");
+ * assert.ok(text.includes('<input name="value" value="&quot;&gt;&lt;b&gt;"'));
+ * assert.match(text, /<option value="user"\s+selected\s*>user<\/option>/);
+ * assert.ok(text.includes('<p class="note" role="alert">value: not a login</p>'));
+ * assert.ok(!text.includes('class="log"'));
+ * const none = searchView({}, { items: [], offset: 0, limit: 20, total: 0, exact: true }, null);
+ * assert.ok(none.text.includes('<span data-testid="total">0–0 of 0</span>'));
+ * assert.ok(none.text.includes('<li class="empty">No messages.</li>'));
+ * ```
+ */
 export function searchView(
   f: SearchForm,
   result: Page<ShownMessage> | null,
