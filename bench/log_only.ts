@@ -4,13 +4,15 @@
  * alternate over the same fixture, and each run gives its wall time and the CPU time of its main
  * thread (read from /proc while it runs: on a machine shared with other work, the wall time
  * swings with the load, the main thread's CPU time much less). The logs the trees write must be
- * the same bytes, or the bench fails.
+ * the same bytes, or the bench fails. `--source irc|twitchdownloader` runs `import --log-only`
+ * instead, over the inputs `bench/import.ts --inputs-only DIR` wrote (the same messages).
  *
  *   deno run -A bench/log_only.ts [--count 333333] [--repeat 3] [--baseline /path/to/tree]
+ *   deno run -A bench/log_only.ts --source irc|twitchdownloader --inputs DIR [--repeat 3] [--baseline ...]
  */
 import { parseArgs } from "node:util";
-import { join } from "node:path";
-import { offlineChatRunArgs, writeChatFixture } from "./_chat_fixture.ts";
+import { join, resolve } from "node:path";
+import { lineCount, offlineChatRunArgs, writeChatFixture } from "./_chat_fixture.ts";
 import { cliTaskFlags, DENO, perSecond } from "./_proc.ts";
 
 const { values } = parseArgs({
@@ -20,9 +22,19 @@ const { values } = parseArgs({
     repeat: { type: "string", default: "3" },
     baseline: { type: "string" },
     channels: { type: "string", default: "4" },
+    source: { type: "string", default: "replay" },
+    inputs: { type: "string" },
   },
 });
-const count = Number(values.count);
+const source = values.source;
+if (source !== "replay" && source !== "irc" && source !== "twitchdownloader") {
+  throw new Error(`--source must be replay, irc or twitchdownloader, got ${source}`);
+}
+if (source !== "replay" && values.inputs === undefined) {
+  throw new Error(`--source ${source} reads the inputs of bench/import.ts --inputs-only DIR`);
+}
+/** Messages a run stores (for an import: counted in the first log written). */
+let count = Number(values.count);
 const repeat = Math.max(1, Number(values.repeat));
 const here = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const trees = values.baseline ? [values.baseline.replace(/\/$/, ""), here] : [here];
@@ -46,7 +58,10 @@ interface Sample {
 
 async function runOnce(tree: string, dataDir: string): Promise<Sample> {
   await new Deno.Command("sync").output().catch(() => {});
-  const args = offlineChatRunArgs(tree, await cliTaskFlags(tree), fx, dataDir, ["--log-only"]);
+  const flags = await cliTaskFlags(tree);
+  const args = source === "replay"
+    ? offlineChatRunArgs(tree, flags, fx, dataDir, ["--log-only"])
+    : importArgs(tree, flags, dataDir);
   const t0 = performance.now();
   const child = new Deno.Command(DENO, { args, cwd: tree, stdout: "null", stderr: "piped" })
     .spawn();
@@ -63,22 +78,56 @@ async function runOnce(tree: string, dataDir: string): Promise<Sample> {
   running = false;
   await sampler;
   if (out.code !== 0) {
-    throw new Error(`chat run in ${tree} failed: ${new TextDecoder().decode(out.stderr)}`);
+    throw new Error(
+      `${source === "replay" ? "chat run" : "import"} in ${tree} failed: ${
+        new TextDecoder().decode(out.stderr)
+      }`,
+    );
   }
   return { wallS, mainCpuS: main };
 }
 
+/** `import --log-only` of the `--inputs` in `--source`'s format, with the tree's task flags. */
+function importArgs(tree: string, flags: string[], dataDir: string): string[] {
+  const dir = resolve(values.inputs!);
+  const path = source === "irc" ? join(dir, "capture.irc.txt") : join(dir, "twitchdownloader");
+  return [
+    "run",
+    ...flags,
+    join(tree, "main.ts"),
+    "import",
+    path,
+    "--format",
+    source,
+    "--fixtures-dir",
+    join(dir, "fixtures"),
+    "--log-only",
+    "--quiet",
+    "--data-dir",
+    dataDir,
+  ];
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
 
-const fx = await writeChatFixture(join(tmp, "fx"), count, Number(values.channels));
+const fx = source === "replay"
+  ? await writeChatFixture(join(tmp, "fx"), count, Number(values.channels))
+  : { dir: "", channels: [] };
 const load = (await Deno.readTextFile("/proc/loadavg")).split(" ").slice(0, 3).join(" ");
-console.log(`log-only chat run, ${count.toLocaleString("en-US")} messages (load ${load})`);
+console.log(
+  source === "replay"
+    ? `log-only chat run, ${count.toLocaleString("en-US")} messages (load ${load})`
+    : `log-only import --format ${source} of ${values.inputs} (load ${load})`,
+);
 const samples = new Map<string, Sample[]>(trees.map((t) => [t, []]));
 for (let r = 0; r < repeat; r++) {
   for (const [i, tree] of trees.entries()) {
     const dataDir = join(tmp, `data-${i}`);
     await Deno.remove(dataDir, { recursive: true }).catch(() => {});
     const s = await runOnce(tree, dataDir);
+    if (source !== "replay" && r === 0 && i === 0) {
+      count = await lineCount(join(dataDir, "logs", "messages.jsonl"));
+    }
     samples.get(tree)!.push(s);
     console.log(
       `  ${tree}: ${perSecond(count, s.wallS * 1000)} (${s.wallS.toFixed(2)} s wall, ` +

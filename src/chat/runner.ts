@@ -9,7 +9,7 @@
  */
 import type { ChatEvent, Message } from "../schemas.ts";
 import { type AnalysisContext, analyzeMessage } from "../analysis/analyze.ts";
-import type { Store } from "../store/store.ts";
+import type { MessageLines, MessageLineWriter, Store } from "../store/store.ts";
 import type { ChatBatch, ChatItem, ChatSource } from "./source.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { EventTurns } from "./event_turn.ts";
@@ -47,9 +47,11 @@ export interface RunSummary extends RunProgress {
 
 /**
  * Where a run writes: the appends of a {@link Store} (idempotent on the ids, crash-safe; each
- * resolves once its batch is durable and returns the new records).
+ * resolves once its batch is durable and returns the new records). A run with no `afterFlush`
+ * writes messages through `messageLines` where the store offers it: each is encoded as it is
+ * analysed, and only the bytes wait for the write.
  */
-export type StoreWriter = Pick<Store, "appendMessages" | "appendEvents">;
+export type StoreWriter = Pick<Store, "appendMessages" | "appendEvents" | "messageLines">;
 
 /** Options of {@link runChat}. */
 export interface RunOptions {
@@ -116,6 +118,9 @@ export interface RunOptions {
 export async function runChat(source: ChatSource, options: RunOptions): Promise<RunSummary> {
   const run = new Run(options);
   try {
+    if (!options.afterFlush && options.store.messageLines) {
+      run.writeLines(await options.store.messageLines());
+    }
     for await (const item of source(run.stop.signal)) {
       if (item.kind === "batch") await run.acceptBatch(item);
       else await run.accept(item);
@@ -154,6 +159,9 @@ class Run {
   };
   #stoppedBy: RunSummary["stoppedBy"] = "end";
   #pending: Message[] = [];
+  /** With a line writer, messages wait as lines here instead of in #pending. */
+  #lineWriter: MessageLineWriter | null = null;
+  #pendingLines: MessageLines | null = null;
   #pendingEvents: ChatEvent[] = [];
   #chain: Promise<void> = Promise.resolve();
   /** Writes chained and not yet settled. */
@@ -181,6 +189,20 @@ class Run {
         () => this.#halt("duration"),
       );
     }
+  }
+
+  /** Messages go to `writer` as lines from now on (before the first item). */
+  writeLines(writer: MessageLineWriter): void {
+    this.#lineWriter = writer;
+    this.#pendingLines = writer.batch();
+  }
+
+  /** Adds `m` to the pending messages; returns how many are pending. */
+  #take(m: Message): number {
+    const lines = this.#pendingLines;
+    if (lines === null) return this.#pending.push(m);
+    lines.add(m);
+    return lines.length;
   }
 
   #halt(why: RunSummary["stoppedBy"]): void {
@@ -220,8 +242,7 @@ class Run {
           p.refused++;
           return;
         }
-        this.#pending.push(kept);
-        if (this.#pending.length < this.#batchSize) return this.#scheduleFlush();
+        if (this.#take(kept) < this.#batchSize) return this.#scheduleFlush();
         // Double buffering: the next batch fills while this one is written; wait only if the
         // write before it is still going.
         const previous = this.#chain;
@@ -249,8 +270,14 @@ class Run {
     }
   }
 
-  async #write(batch: Message[], evs: ChatEvent[]): Promise<void> {
+  async #write(batch: Message[], lines: MessageLines | null, evs: ChatEvent[]): Promise<void> {
     const p = this.#p;
+    if (lines !== null) {
+      const r = await this.#lineWriter!.append(lines);
+      p.written += r.written;
+      p.duplicates += r.duplicates;
+      p.repairs.push(...r.repairs);
+    }
     if (batch.length) {
       const r = await this.#store.appendMessages(batch);
       p.written += r.written.length;
@@ -270,12 +297,14 @@ class Run {
     this.#cancelFlush?.();
     this.#cancelFlush = undefined;
     const batch = this.#pending;
+    const lines = this.#pendingLines?.length ? this.#pendingLines : null;
     const evs = this.#pendingEvents;
     this.#pending = [];
+    if (lines !== null) this.#pendingLines = this.#lineWriter!.batch();
     this.#pendingEvents = [];
-    if (!batch.length && !evs.length) return this.#chain;
+    if (!batch.length && lines === null && !evs.length) return this.#chain;
     this.#inFlight++;
-    this.#chain = this.#chain.then(() => this.#write(batch, evs)).catch((e) => {
+    this.#chain = this.#chain.then(() => this.#write(batch, lines, evs)).catch((e) => {
       this.#failure ??= e;
       this.stop.abort();
     }).finally(() => {

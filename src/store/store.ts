@@ -104,6 +104,25 @@ export interface StoreConfig {
   databaseUrl?: string;
 }
 
+/** Messages encoded as the log's lines as they are added (see {@link Store.messageLines}). */
+export interface MessageLines {
+  /** Messages added. */
+  readonly length: number;
+  /** Encodes `m` as its line now; nothing of the object is kept. */
+  add(m: Message): void;
+}
+
+/** Writes {@link MessageLines} into the message log. */
+export interface MessageLineWriter {
+  /** An empty batch. */
+  batch(): MessageLines;
+  /**
+   * Appends a batch of this writer's (used up by it), idempotent on `message_id` and durable
+   * when it resolves, as `appendMessages`; says how many were new.
+   */
+  append(batch: MessageLines): Promise<{ written: number; duplicates: number; repairs: string[] }>;
+}
+
 /** The one door to data. Every method is async, so that a database fits behind it. */
 export interface Store {
   /** `embedded` or `postgres`. */
@@ -118,6 +137,13 @@ export interface Store {
   appendMessages(messages: readonly Message[]): Promise<AppendOutcome<Message>>;
   /** Appends events, idempotent on `event_id`; returns the new ones. */
   appendEvents(events: readonly ChatEvent[]): Promise<AppendOutcome<ChatEvent>>;
+  /**
+   * Appends of messages encoded as they arrive, for a writer that needs nothing of them but the
+   * count of new ones (a log-only run): the same log, dedup and guarantees as `appendMessages`,
+   * without thousands of message objects held until each write. Absent where messages are not
+   * lines of the data dir's log (PostgreSQL).
+   */
+  messageLines?(): Promise<MessageLineWriter>;
   /**
    * Keeps derived data (index, rollups, profile files) following the appends of a monitor.
    * `worker: false` runs the writers inline. `flushIntervalMs`: least time between profile

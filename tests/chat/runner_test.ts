@@ -425,3 +425,41 @@ Deno.test("runChat() lets a write go on while a busy source hands over the next 
     events.join(", "),
   );
 });
+
+Deno.test("runChat() without afterFlush writes through the store's message lines: the log of a run through its message objects, batch for batch", async () => {
+  await using dir = await tempDir();
+  const items = [0, 1, 2, 1, 3, 4, 0, 5, 6].map((i) => item(draft(i, i % 2 ? "a" : "b")));
+  const lineStore = new EmbeddedStore(join(dir.path, "lines"));
+  const objectStore = new EmbeddedStore(join(dir.path, "objects"));
+  let lineBatches = 0;
+  const lines: RunOptions["store"] = {
+    appendMessages: () => Promise.reject(new Error("messages go as lines")),
+    appendEvents: (evs) => lineStore.appendEvents(evs),
+    messageLines: async () => {
+      const writer = await lineStore.messageLines();
+      return {
+        batch: () => writer.batch(),
+        append: (b) => {
+          lineBatches++;
+          return writer.append(b);
+        },
+      };
+    },
+  };
+  const objects: RunOptions["store"] = {
+    appendMessages: (ms) => objectStore.appendMessages(ms),
+    appendEvents: (evs) => objectStore.appendEvents(evs),
+  };
+  const options = { analysis: { knownEmotes: new Set(["Kappa"]) }, batchSize: 4 };
+  const byLines = await runChat(listSource(items), { ...options, store: lines });
+  const byObjects = await runChat(listSource(items), { ...options, store: objects });
+  assert.equal(lineBatches, 3);
+  assert.equal(byLines.written, 7);
+  assert.equal(byLines.duplicates, 2);
+  assert.deepEqual({ ...byLines, elapsedMs: 0 }, { ...byObjects, elapsedMs: 0 });
+  const log = (d: string) => Deno.readFile(join(dir.path, d, "logs", "messages.jsonl"));
+  assert.deepEqual(await log("lines"), await log("objects"));
+  const again = await runChat(listSource(items), { ...options, store: lines });
+  assert.equal(again.written, 0);
+  assert.equal(again.duplicates, 9);
+});

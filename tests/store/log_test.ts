@@ -369,3 +369,58 @@ Deno.test("JsonlLog.append() keeps the first of each id within and across batche
     { numRuns: 40 },
   );
 });
+
+Deno.test("JsonlLog.appendLines() writes the bytes append() writes, mixing both, with repeats within and across batches", async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(
+        fc.tuple(fc.boolean(), fc.array(fc.integer({ min: 0, max: 60 }), { maxLength: 80 })),
+        { maxLength: 5 },
+      ),
+      async (batches) => {
+        await using dir = await tempDir();
+        const byRecords = openLog(join(dir.path, "a.jsonl"), 16);
+        const byLines = openLog(join(dir.path, "b.jsonl"), 16);
+        const structured = new JsonlLog<Rec>(join(dir.path, "c.jsonl"), {
+          idKey: "id",
+          idOf: (r) => r.id,
+          windowIds: 16,
+        });
+        for (const [mixed, batch] of batches) {
+          // Multi-byte text, so that a dropped line moves the bytes after it by other than its
+          // length in characters.
+          const records = batch.map((n) => ({ id: `id-${n}`, text: `é👉 ${"x".repeat(n)}` }));
+          const want = await byRecords.append(records);
+          for (const log of [byLines, structured]) {
+            if (mixed) {
+              const r = await log.append(records);
+              assert.deepEqual(r.written, want.written);
+              continue;
+            }
+            const lines = log.lines();
+            for (const r of records) lines.add(r);
+            const r = await log.appendLines(lines);
+            assert.equal(r.written, want.written.length);
+            assert.equal(r.duplicates, want.duplicates);
+          }
+        }
+        const bytes = (name: string) => Deno.readFile(join(dir.path, name)).catch(() => null);
+        const a = await bytes("a.jsonl");
+        assert.deepEqual(await bytes("b.jsonl"), a);
+        // Without `serialize`: the records as JSON.stringify writes them (the same here).
+        assert.deepEqual(await bytes("c.jsonl"), a);
+        assert.equal(byLines.size, byRecords.size);
+      },
+    ),
+    { numRuns: 40 },
+  );
+});
+
+Deno.test("JsonlLog.appendLines() takes only a batch of lines()", async () => {
+  await using dir = await tempDir();
+  const log = openLog(join(dir.path, "x.jsonl"));
+  await assert.rejects(
+    () => log.appendLines({ length: 0 } as unknown as ReturnType<typeof log.lines>),
+    TypeError,
+  );
+});

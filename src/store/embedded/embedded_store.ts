@@ -29,6 +29,7 @@ import { deletions, searchEvents } from "./event_search.ts";
 import { readJsonFile, readSchemaFile } from "../json_file.ts";
 import { layout, profileDir, type ProfileKind, profilePath } from "../layout.ts";
 import type { JsonlLog } from "../log/log.ts";
+import type { LineBatch } from "../log/line_batch.ts";
 import { search } from "./message_search.ts";
 import type { LoginSpan } from "../../analysis/identity.ts";
 import type {
@@ -44,6 +45,7 @@ import type {
   InteractionInput,
   InteractionScope,
   MessageCursor,
+  MessageLineWriter,
   MessagePage,
   MessageQuery,
   NewMessages,
@@ -95,6 +97,17 @@ export class EmbeddedStore implements Store {
     // After the await: two first appends at once share one log (and its dedup window).
     this.#messages ??= messageLog(this.dataDir);
     return this.#messages.append(messages);
+  }
+
+  async messageLines(): Promise<MessageLineWriter> {
+    const { messageLog } = await logs();
+    this.#messages ??= messageLog(this.dataDir);
+    const log = this.#messages;
+    return {
+      batch: () => log.lines(),
+      // Only this writer's batches come here: they are the log's own LineBatch.
+      append: (batch) => log.appendLines(batch as LineBatch<Message>),
+    };
   }
 
   async appendEvents(events: readonly ChatEvent[]): Promise<AppendOutcome<ChatEvent>> {

@@ -27,6 +27,7 @@ import { IdRuns } from "./id_runs.ts";
 import { markHolds, markOf } from "./log_mark.ts";
 import { corruptHeader, idAt, idFromLine } from "./log_lines.ts";
 import { JsonBytes } from "./json_bytes.ts";
+import { LineBatch } from "./line_batch.ts";
 
 /** What one append did. */
 export interface AppendResult<T> {
@@ -266,25 +267,64 @@ export class JsonlLog<T> {
    * Resolves once they are durable.
    */
   async append(records: readonly T[]): Promise<AppendResult<T>> {
+    const result = await this.#appendLocked((seen) => this.#encodeNew(records, seen));
+    return { written: result.written, duplicates: result.duplicates, repairs: result.repairs };
+  }
+
+  /**
+   * An empty {@link LineBatch} of this log's lines, for {@link appendLines}: records are encoded
+   * as they are added, so that nothing of them stays in memory until the append.
+   */
+  lines(): LineBatch<T> {
+    const buffer = this.#scratch ?? undefined;
+    this.#scratch = null;
+    return new LineBatch(this.#options.idOf, {
+      ...(this.#options.serialize ? { serialize: this.#options.serialize } : {}),
+      ...(buffer ? { buffer } : {}),
+    });
+  }
+
+  /**
+   * {@link append} of records encoded already (see {@link lines}): the same dedup, lines and
+   * guarantees; says how many were new rather than which. The batch is used up.
+   */
+  async appendLines(batch: LineBatch<T>): Promise<AppendCount> {
+    if (!(batch instanceof LineBatch)) throw new TypeError("appendLines takes a log's LineBatch");
+    const result = await this.#appendLocked((seen) => this.#keepNew(batch, seen));
+    return { written: result.count, duplicates: result.duplicates, repairs: result.repairs };
+  }
+
+  /**
+   * Under the lock and caught up with the file: the new lines `select` picks (with `seen`, the
+   * batch's dedup), written durably, their ids entered in the window.
+   */
+  async #appendLocked<B extends NewLines<T>>(
+    select: (seen: BatchIds) => B,
+  ): Promise<B & { repairs: string[] }> {
     const repairs: string[] = [];
     try {
       return await this.withLock(async () => {
         await this.#catchUp(repairs);
-        const batch = await this.#encodeNew(records);
-        const buffer = batch.out.buffer;
+        const seen: BatchIds = { ids: [], slots: new Int32Array(0), mask: 0, reader: null };
+        let batch: B;
         try {
-          if (batch.written.length > 0) await this.#writeDurable(batch);
+          batch = select(seen);
         } finally {
-          if (buffer.length <= MAX_SCRATCH_BYTES) this.#scratch = buffer;
+          seen.reader?.close();
         }
-        if (batch.written.length > 0 && this.#recent.size >= this.#window) {
+        try {
+          if (batch.count > 0) await this.#writeDurable(batch);
+        } finally {
+          if (batch.buffer.length <= MAX_SCRATCH_BYTES) this.#scratch = batch.buffer;
+        }
+        if (batch.count > 0 && this.#recent.size >= this.#window) {
           try {
             this.#spill(this.#offset, this.#ino);
           } catch {
             // The batch is durable; the ids stay in memory and the next append tries again.
           }
         }
-        return { written: batch.written, duplicates: batch.duplicates, repairs };
+        return { ...batch, repairs };
       });
     } catch (e) {
       if (e instanceof StoreError) throw e;
@@ -295,62 +335,96 @@ export class JsonlLog<T> {
   }
 
   /**
+   * True when `id` (fingerprint `h`, `l`) is a repeat: of an id accepted earlier in the batch
+   * (`seen.ids`, whose fingerprints are `prints[0 .. 2 * seen.ids.length)`), or of one in the
+   * log. Otherwise enters it in `seen` as the next accepted id. Call only under the lock, caught
+   * up.
+   */
+  #repeat(seen: BatchIds, prints: Int32Array, id: string, h: number, l: number): boolean {
+    const { ids, slots, mask } = seen;
+    let slot = h & mask;
+    for (let j = slots[slot]!; j !== 0; j = slots[slot]!) {
+      if (prints[2 * j - 2] === h && prints[2 * j - 1] === l && ids[j - 1] === id) return true;
+      slot = (slot + 1) & mask;
+    }
+    if (this.#recent.mayHavePrint(h, l) || this.#runs.mayHave(h, l)) {
+      seen.reader ??= Deno.openSync(this.path, { read: true });
+      if (this.#confirm(id, [h, l], seen.reader)) return true;
+    }
+    ids.push(id);
+    slots[slot] = ids.length;
+    return false;
+  }
+
+  /**
    * The records of `records` whose id is neither in the log nor earlier in the batch, encoded
    * as lines as they are accepted. Call only under the lock, caught up.
    */
-  async #encodeNew(records: readonly T[]): Promise<NewLines<T>> {
-    const batch: NewLines<T> = {
-      written: [],
-      duplicates: 0,
-      out: new JsonBytes(this.#scratch ?? new Uint8Array(SCRATCH_BYTES)),
-      ends: [],
-      // Each id is hashed once, into prints[2k], prints[2k + 1] for the k-th record written:
-      // to test the table now, and to enter it after the write.
-      prints: new Int32Array(records.length * 2),
-    };
+  #encodeNew(records: readonly T[], seen: BatchIds): NewLines<T> & { written: T[] } {
+    const out = new JsonBytes(this.#scratch ?? new Uint8Array(SCRATCH_BYTES));
     this.#scratch = null;
-    const { written, out, ends, prints } = batch;
+    // Each id is hashed once, into prints[2k], prints[2k + 1] for the k-th record written: to
+    // test the table now, and to enter it after the write.
+    const prints = new Int32Array(records.length * 2);
+    const written: T[] = [];
+    const ends: number[] = [];
+    let duplicates = 0;
+    sizeSlots(seen, records.length);
     const serialize = this.#options.serialize;
-    // The batch's own ids by fingerprint (open addressing; a slot holds 1 + the index of the
-    // written record), to drop a repeat within the batch: a Set of the id strings cost several
-    // times the fingerprints, which are computed anyway.
-    const ids: string[] = [];
-    const mask = (1 << Math.ceil(Math.log2(Math.max(16, records.length * 2)))) - 1;
-    const slots = new Int32Array(mask + 1);
-    let reader: Deno.FsFile | null = null;
-    try {
-      next: for (const r of records) {
-        const id = this.#options.idOf(r);
-        const k = written.length;
-        fingerprintInto(id, prints, 2 * k);
-        const h = prints[2 * k]!, l = prints[2 * k + 1]!;
-        let slot = h & mask;
-        for (let j = slots[slot]!; j !== 0; j = slots[slot]!) {
-          if (prints[2 * j - 2] === h && prints[2 * j - 1] === l && ids[j - 1] === id) {
-            batch.duplicates++;
-            continue next;
-          }
-          slot = (slot + 1) & mask;
-        }
-        if (this.#recent.mayHavePrint(h, l) || this.#runs.mayHave(h, l)) {
-          reader ??= await Deno.open(this.path, { read: true });
-          if (this.#confirm(id, [h, l], reader)) {
-            batch.duplicates++;
-            continue;
-          }
-        }
-        ids.push(id);
-        written.push(r);
-        slots[slot] = written.length;
-        if (serialize) out.text(serialize(r));
-        else out.value(r);
-        out.byte(10);
-        ends.push(out.length);
+    for (const r of records) {
+      const id = this.#options.idOf(r);
+      const k = written.length;
+      fingerprintInto(id, prints, 2 * k);
+      if (this.#repeat(seen, prints, id, prints[2 * k]!, prints[2 * k + 1]!)) {
+        duplicates++;
+        continue;
       }
-    } finally {
-      reader?.close();
+      written.push(r);
+      if (serialize) out.text(serialize(r));
+      else out.value(r);
+      out.byte(10);
+      ends.push(out.length);
     }
-    return batch;
+    return {
+      written,
+      count: written.length,
+      duplicates,
+      bytes: out.bytes,
+      buffer: out.buffer,
+      ends,
+      prints,
+    };
+  }
+
+  /**
+   * The lines of `batch` whose id is neither in the log nor earlier in the batch, moved
+   * together (in place) when some are dropped. Call only under the lock, caught up.
+   */
+  #keepNew(batch: LineBatch<T>, seen: BatchIds): NewLines<T> {
+    const n = batch.length;
+    const { ids, ends, prints } = batch;
+    const buf = batch.buffer;
+    sizeSlots(seen, n);
+    let duplicates = 0;
+    // w: lines kept so far; at: where the next kept line goes; start: where line k begins.
+    let w = 0, at = 0, start = 0;
+    for (let k = 0; k < n; k++) {
+      const end = ends[k]!;
+      const h = prints[2 * k]!, l = prints[2 * k + 1]!;
+      if (this.#repeat(seen, prints, ids[k]!, h, l)) {
+        duplicates++;
+      } else {
+        if (w !== k) {
+          buf.copyWithin(at, start, end);
+          prints[2 * w] = h;
+          prints[2 * w + 1] = l;
+        }
+        at += end - start;
+        ends[w++] = at;
+      }
+      start = end;
+    }
+    return { count: w, duplicates, bytes: buf.subarray(0, at), buffer: buf, ends, prints };
   }
 
   /**
@@ -358,7 +432,7 @@ export class JsonlLog<T> {
    * their ids in the window at their offsets. Call only under the lock, caught up.
    */
   async #writeDurable(batch: NewLines<T>): Promise<void> {
-    const bytes = batch.out.bytes;
+    const bytes = batch.bytes;
     const f = Deno.openSync(this.path, { append: true, create: true });
     try {
       let off = 0;
@@ -369,7 +443,7 @@ export class JsonlLog<T> {
       // lock and caught up), and each line starts where the one before it ended.
       const { prints, ends } = batch;
       const base = this.#offset;
-      for (let i = 0; i < batch.written.length; i++) {
+      for (let i = 0; i < batch.count; i++) {
         this.#recent.addPrint(
           prints[2 * i]!,
           prints[2 * i + 1]!,
@@ -384,15 +458,46 @@ export class JsonlLog<T> {
   }
 }
 
+/** What {@link JsonlLog.appendLines} did. */
+export interface AppendCount {
+  /** Records written now. */
+  written: number;
+  /** Records dropped because their id was already in the log (or earlier in the batch). */
+  duplicates: number;
+  /** Repairs made before writing (a torn tail set aside), for the caller to report. */
+  repairs: string[];
+}
+
+/**
+ * The ids one append accepted so far, by fingerprint (open addressing; a slot holds 1 + the
+ * index of the accepted id), to drop a repeat within the batch: a Set of the id strings cost
+ * several times the fingerprints, which are computed anyway. And a reader of the log, opened
+ * when an id must be confirmed there.
+ */
+interface BatchIds {
+  ids: string[];
+  slots: Int32Array;
+  mask: number;
+  reader: Deno.FsFile | null;
+}
+
+/** Sizes `seen`'s table for a batch of `n` ids. */
+function sizeSlots(seen: BatchIds, n: number): void {
+  seen.mask = (1 << Math.ceil(Math.log2(Math.max(16, n * 2)))) - 1;
+  seen.slots = new Int32Array(seen.mask + 1);
+}
+
 /** The new lines of one append, encoded, before they are written. */
 interface NewLines<T> {
-  /** Records accepted, in order. */
-  written: T[];
+  /** Records accepted. */
+  count: number;
   /** Records dropped as already in the log or earlier in the batch. */
   duplicates: number;
   /** Their lines, one after the other, each with its newline. */
-  out: JsonBytes;
-  /** Where each line ends in `out` (after its newline). */
+  bytes: Uint8Array;
+  /** The buffer `bytes` is in (kept for the next append). */
+  buffer: Uint8Array;
+  /** Where each line ends in `bytes` (after its newline). */
   ends: number[];
   /** Two fingerprint words of each accepted record's id (`fingerprintInto`). */
   prints: Int32Array;
