@@ -44,7 +44,7 @@ const MODAL =
   /(?:^| )(?:should|would|could|might|may|wants to|want to|wanna|needs to|need to|ought to)(?= |$)/;
 /** "he is not", "she does not", "you never": the message denies something about the streamer. */
 const SUBJECT_DENIES =
-  /(?:^| )(?:he|she|you|STREAMER|they) (?:(?:is|are|was|were|does|do|did|has|have) not(?! single)|never|is no longer)(?= |$)/;
+  /(?:^| )(?:he|she|you|STREAMER|they) (?:(?:is|are|was|were|does|do|did|has|have) not(?! single)|never|is no longer(?! single))(?= |$)/;
 const DENIAL_ALL = new RegExp(DENIAL.source, "g");
 const SUBJECT_DENIES_ALL = new RegExp(SUBJECT_DENIES.source, "g");
 const HYPOTHETICAL =

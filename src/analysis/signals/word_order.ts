@@ -134,6 +134,10 @@ const PHRASES: readonly [Step[], Put[]][] = [
   [["in", "real", "life"], ["irl"]],
   // "il est plus avec clara": no longer
   [["is", "plus", "with"], ["is", "no longer", "with"]],
+  // "ibra n'est plus célibataire": no longer single, a claim
+  [["is", "plus", "single"], ["is", "no longer", "single"]],
+  // "ya no está soltero", "ya no es soltera": no longer single
+  [["already", "is", "not", "single"], ["is", "no longer", "single"]],
   // "karim il sort avec", "seb il est casé": the name, then its pronoun
   [[isStreamer, isSubjectPronoun], [0]],
   // "kalle hat caro für sarah verlassen": he left caro for sarah
