@@ -136,6 +136,8 @@ const PHRASES: readonly [Step[], Put[]][] = [
   [["is", "plus", "with"], ["is", "no longer", "with"]],
   // "ibra n'est plus célibataire": no longer single, a claim
   [["is", "plus", "single"], ["is", "no longer", "single"]],
+  // "is she spoken for": taken
+  [["spoken", "for"], ["taken"]],
   // "ya no está soltero", "ya no es soltera": no longer single
   [["already", "is", "not", "single"], ["is", "no longer", "single"]],
   // "karim il sort avec", "seb il est casé": the name, then its pronoun
