@@ -138,6 +138,15 @@ const PHRASES: readonly [Step[], Put[]][] = [
   [["is", "plus", "single"], ["is", "no longer", "single"]],
   // "is she spoken for": taken
   [["spoken", "for"], ["taken"]],
+  // "how long" in the languages read: "wie lange seid ihr zusammen", "ça fait combien de temps
+  // que vous êtes ensemble", "cuánto llevan juntos", "há quanto tempo"
+  [["wie", "lange"], ["how", "long"]],
+  [["combien", "of", "temps"], ["how", "long"]],
+  [["cuanto", "tiempo", "llevan"], ["how", "long", "you", "are"]],
+  [["cuánto", "tiempo", "llevan"], ["how", "long", "you", "are"]],
+  [["cuanto", "llevan"], ["how", "long", "you", "are"]],
+  [["cuánto", "llevan"], ["how", "long", "you", "are"]],
+  [["since", "quanto", "tempo"], ["how", "long"]],
   // "ya no está soltero", "ya no es soltera": no longer single
   [["already", "is", "not", "single"], ["is", "no longer", "single"]],
   // "karim il sort avec", "seb il est casé": the name, then its pronoun
