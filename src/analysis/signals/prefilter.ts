@@ -27,7 +27,7 @@ const STEM_LIST = [
   "freund|gedatet|zwischen|passt? (?:gut )?auf|lebensgef|fr[üu]nd|freind|gs(?:ch)?pusi|hochzeit|offiziell|mann\\b|paar\\b|heirat|geheirat|verheirat|vergeben|zusammen|frau|ehefrau|ehemann|verlob|datet|" +
   "verlassen|getrennt|geschied|schluss|was mit|küss|geküss|liiert|ledig|beziehung|zam\\b|zsamm",
   // French
-  "copin|officiel|mariage|copain|mari\\b|petit ami|petite amie|ensemble|mari[ée]|femme|meuf|mec\\b|blonde|chum\\b|" +
+  "copin|ch[ée]rie?\\b|officiel|mariage|copain|mari\\b|petit ami|petite amie|ensemble|mari[ée]|femme|meuf|mec\\b|blonde|chum\\b|" +
   "célibat|celibat|casé|casee|sort\\b|sors\\b|sortait|sortent|sorti\\b|sépar|rompu|truc|embrass|est avec|es avec|" +
   "toujours avec|encore avec|était avec|etait avec|a [ée]t[ée] avec|quitt[ée]|plaqu[ée]|largu[ée]",
 ].join("|").split("|");

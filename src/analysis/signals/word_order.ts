@@ -136,6 +136,9 @@ const PHRASES: readonly [Step[], Put[]][] = [
   [["is", "plus", "with"], ["is", "no longer", "with"]],
   // "ibra n'est plus célibataire": no longer single, a claim
   [["is", "plus", "single"], ["is", "no longer", "single"]],
+  // "eres la novia oficial del parce", "bist du offiziell kalles freundin": "official" between
+  [[isPartner, "confirmed", "of"], [0, "of"]],
+  [["confirmed", isStreamer, "'s", isPartner], [1, 2, 3]],
   // "is she spoken for": taken
   [["spoken", "for"], ["taken"]],
   // "how long" in the languages read: "wie lange seid ihr zusammen", "ça fait combien de temps
