@@ -12,10 +12,14 @@
  *    compaction that folds the queue into the rollups, included in the time), against the
  *    embedded store building its index and rollups from the same log; CPU seconds per 100k of
  *    the monitor and the server.
+ *    Then the same push as a process of its own started cold (`--push`), as each monitor of
+ *    step 2 runs: the like-for-like base of step 2's ratio, with the cores it kept busy.
  * 2. Two monitors at once: two processes, two data dirs with half the log each plus a shared
  *    slice (channels both monitors joined), pushing into one database; combined rate against
- *    one, a check that every message is stored once, their CPU per 100k, and where the
- *    server's backends waited (`pg_stat_activity` sampled every 50 ms).
+ *    one monitor process, a check that every message is stored once, their CPU per 100k, the
+ *    cores kept busy, what bounds the ratio on this machine (cores busy against CPU per
+ *    message), and where the server's backends waited (`pg_stat_activity` sampled every 50 ms,
+ *    by wait event).
  * 3. Search latency by query shape (those of bench/search.ts), medians, database against the
  *    embedded index, each answer compared.
  * 4. (`--search-rows N`) Search latency over N rows, database only: the rows are generated and
@@ -25,8 +29,11 @@
  * 5. (`--import N`) `db import` of a data dir of N messages (the journal push the command
  *    runs), with the sizes of every table per million messages.
  *
+ * With `--statements`, `pg_stat_statements` is loaded in the bench cluster and steps 1 and 2
+ * print the server time, calls and WAL per statement (per 100k messages).
+ *
  *   deno run -A bench/postgres.ts [--count 200000] [--runs 15] [--search-rows 1000000]
- *     [--import 1000000]
+ *     [--import 1000000] [--tree /work/main] [--statements]
  */
 import { parseArgs } from "node:util";
 import { join } from "node:path";
@@ -54,6 +61,8 @@ const { values } = parseArgs({
     "search-rows": { type: "string", default: "0" },
     import: { type: "string", default: "0" },
     "skip-ingest": { type: "boolean", default: false },
+    // Load pg_stat_statements in the bench cluster and print where each step's server time went.
+    statements: { type: "boolean", default: false },
     // Another tree (e.g. /work/main) whose PostgreSQL push runs beside this one: the baseline.
     tree: { type: "string" },
     // Internal: one monitor process of step 2.
@@ -86,6 +95,8 @@ if (values.push !== undefined) {
 }
 
 const count = Number(values.count);
+/** The cores of this machine (the monitors and the server share them). */
+const CORES = navigator.hardwareConcurrency;
 const runs = Number(values.runs);
 const START = Date.parse("2025-09-01T00:00:00Z");
 const EMOTES = new Set(["Kappa", "LUL", "PogChamp", "KEKW", "monkaS", "Sadge", "catJAM"]);
@@ -184,29 +195,36 @@ const childCpuNow = () => ({
 });
 
 /**
- * Samples, every 50 ms until `stop` resolves, what the server's backends of database `name`
- * are doing: how many samples found one working, and how many waiting for a lock (another
- * transaction's row or table lock) or for anything else.
+ * Samples, every 50 ms until `stop` resolves, what the server's backends of the database at
+ * `url` are doing: how many samples found one working, and what the others waited for (by wait event
+ * type and event: `Lock` another transaction's row or table lock, with the table of the row
+ * when it waits for a row another transaction updated, `LWLock` a shared buffer or the WAL,
+ * `Client` the monitor's next bytes, `IO` the disk).
  */
-async function sampleWaits(name: string, stop: Promise<unknown>) {
-  const admin = openPool(cluster.adminUrl);
-  const tally = { active: 0, lock: 0, other: 0 };
+async function sampleWaits(url: string, stop: Promise<unknown>) {
+  const name = new URL(url).pathname.slice(1);
+  const admin = openPool(url);
+  const tally = new Map<string, number>();
+  let working = 0;
   let done = false;
   stop.finally(() => done = true);
   while (!done) {
     const rows = await admin.sql<Array<{ w: string | null }>>`
-      SELECT wait_event_type AS w FROM pg_stat_activity
-      WHERE datname = ${name} AND state = 'active' AND pid <> pg_backend_pid()`;
+      SELECT a.wait_event_type || ':' || a.wait_event || coalesce(' (' || (
+          SELECT string_agg(DISTINCT l.relation::regclass::text, ',') FROM pg_locks l
+          WHERE l.pid = a.pid AND l.locktype = 'tuple') || ' row)', '') AS w
+      FROM pg_stat_activity a
+      WHERE a.datname = ${name} AND a.state = 'active' AND a.pid <> pg_backend_pid()`;
     for (const r of rows) {
-      if (r.w === null) tally.active++;
-      else if (r.w === "Lock") tally.lock++;
-      else tally.other++;
+      if (r.w === null) working++;
+      else tally.set(r.w, (tally.get(r.w) ?? 0) + 1);
     }
     await new Promise((r) => setTimeout(r, 50));
   }
   await admin.close();
-  return `backend samples: ${tally.active} working, ${tally.lock} waiting for a lock, ` +
-    `${tally.other} waiting otherwise (I/O, WAL, client)`;
+  const waits = [...tally].sort((x, y) => y[1] - x[1]).slice(0, 5)
+    .map(([w, n]) => `${n} ${w}`).join(", ");
+  return `backend samples: ${working} working; waiting: ${waits || "none"}`;
 }
 const cpuSince = (a: { client: number; server: number }, per: number) => {
   const b = cpuNow();
@@ -231,25 +249,57 @@ const work = await Deno.makeTempDir({ dir: outDir, prefix: "osint_bench_pg_" });
 const searchRows = Number(values["search-rows"]);
 const importRows = Number(values.import);
 const cluster = await testCluster();
-// The settings the README recommends for a server of its own (the test cluster's defaults
-// are a 64 MB cache): a cache that holds the hot indexes, WAL buffers for bulk inserts, and
-// checkpoints no more often than every 4 GB of WAL. Durability stays as the test cluster has
-// it (each push commits with synchronous_commit on; fsync off: a bench cluster never outlives
-// its run).
-for (
-  const s of ["shared_buffers = '512MB'", "wal_buffers = '32MB'", "max_wal_size = '4GB'"]
-) {
-  await cluster.tool("psql", ["-d", "postgres", "-qc", `ALTER SYSTEM SET ${s}`]);
-}
-await cluster.stop();
-await cluster.start();
 const endOf = (n: number) => START + n * 300;
 try {
+  // The settings the README recommends for a server of its own (the test cluster's defaults
+  // are a 64 MB cache): a cache that holds the hot indexes, WAL buffers for bulk inserts, and
+  // checkpoints no more often than every 4 GB of WAL. Durability stays as the test cluster has
+  // it (each push commits with synchronous_commit on; fsync off: a bench cluster never outlives
+  // its run).
+  const settings = ["shared_buffers = '512MB'", "wal_buffers = '32MB'", "max_wal_size = '4GB'"];
+  if (values.statements) settings.push("shared_preload_libraries = 'pg_stat_statements'");
+  for (const s of settings) {
+    await cluster.tool("psql", ["-d", "postgres", "-qc", `ALTER SYSTEM SET ${s}`]);
+  }
+  await cluster.stop();
+  await cluster.start();
+  if (values.statements) {
+    await cluster.tool("psql", ["-d", "postgres", "-qc", "CREATE EXTENSION pg_stat_statements"]);
+  }
   if (!values["skip-ingest"]) await ingestAndSearch();
   if (searchRows > 0) await searchAtScale(searchRows);
   if (importRows > 0) await importRate(importRows);
 } finally {
   await Deno.remove(work, { recursive: true }).catch(() => {});
+  // Stopped here too, not only at exit: a server left running after a failure would keep the
+  // file descriptors it inherited (a `flock` on the bench lock, when run under one).
+  await cluster.stop("immediate").catch(() => {});
+}
+
+/**
+ * With `--statements`: the statements of database `url` that took the most server time, per
+ * 100k messages (execution time, calls, WAL).
+ */
+async function statementReport(url: string, messages: number): Promise<void> {
+  if (!values.statements) return;
+  const admin = openPool(cluster.adminUrl);
+  const per = 100_000 / messages;
+  const rows = await admin.sql<
+    Array<{ q: string; calls: string; ms: number; wal: string }>
+  >`
+    SELECT left(regexp_replace(query, '\\s+', ' ', 'g'), 90) AS q, calls::text,
+      total_exec_time AS ms, wal_bytes::text AS wal
+    FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
+    WHERE d.datname = ${new URL(url).pathname.slice(1)}
+    ORDER BY total_exec_time DESC LIMIT 8`;
+  console.log("    server time per 100k by statement (pg_stat_statements):");
+  for (const r of rows) {
+    console.log(
+      `    ${(r.ms * per / 1000).toFixed(2).padStart(6)} s ${r.calls.padStart(5)} calls ` +
+        `${(Number(r.wal) * per / 1e6).toFixed(0).padStart(4)} MB WAL  ${r.q}`,
+    );
+  }
+  await admin.close();
 }
 
 /** The query shapes of bench/search.ts over `n` generated messages. */
@@ -351,6 +401,60 @@ async function ingestAndSearch(): Promise<void> {
   );
   console.log(`    ${pgCpu}`);
 
+  await statementReport(url1, count);
+  const self = new URL(import.meta.url).pathname;
+  const child = (dir: string, url: string, tree?: string) =>
+    new Deno.Command(DENO, {
+      args: ["run", "-A", self, "--push", dir, "--url", url, ...(tree ? ["--tree", tree] : [])],
+      stdout: "piped",
+      stderr: "inherit",
+    }).output();
+  /** CPU of the monitor processes and the server since `a`: per 100k, and cores kept busy. */
+  const cpuSince2 = (a: { client: number; server: number }, secs: number, what = "monitors") => {
+    const b = childCpuNow();
+    const c = (b.client - a.client) * 100_000 / count;
+    const sv = (b.server - a.server) * 100_000 / count;
+    const cores = (c + sv) * count / 100_000 / secs;
+    return {
+      perMsg: c + sv,
+      cores,
+      text: `CPU per 100k: ${what} ${c.toFixed(1)} s + server ${sv.toFixed(1)} s = ${
+        (c + sv).toFixed(1)
+      } s (${cores.toFixed(2)} of ${CORES} cores busy)`,
+    };
+  };
+  // One monitor again, as a process of its own started cold, exactly as each of step 2's
+  // monitors runs (its start, module loading and JIT warm-up on the clock): the like-for-like
+  // base of step 2's ratio. The run above shares this process's already warm JIT.
+  const oneProc = async (tree?: string) => {
+    const dir = join(work, tree === undefined ? "one_proc" : "one_proc_base");
+    await writeLog(dir, all);
+    const url = await cluster.database(tree === undefined ? "bench_proc" : "bench_proc_base");
+    await (await (await pusher(tree)).open(url)).close(); // migrated before the clock starts
+    const c = childCpuNow();
+    const t = performance.now();
+    await child(dir, url, tree);
+    const secs = (performance.now() - t) / 1000;
+    return { secs, cpu: cpuSince2(c, secs, "monitor"), url };
+  };
+  const baseProc = values.tree !== undefined ? await oneProc(values.tree) : null;
+  const proc = await oneProc();
+  if (baseProc !== null) {
+    console.log(
+      `  baseline, one monitor process     ${fmtRate(count, baseProc.secs)}  (${
+        (baseSecs / baseProc.secs).toFixed(2)
+      }x in-process)`,
+    );
+    console.log(`    ${baseProc.cpu.text}`);
+  }
+  console.log(
+    `  one monitor process (cold start)  ${fmtRate(count, proc.secs)}  (${
+      (pgSecs / proc.secs).toFixed(2)
+    }x in-process)` +
+      (baseProc !== null ? `; ${(baseProc.secs / proc.secs).toFixed(2)}x the baseline` : ""),
+  );
+  console.log(`    ${proc.cpu.text}`);
+
   // 2. Two monitors, two processes, one database; 10% of the messages seen by both.
   const shared = Math.floor(count / 10);
   const rest = all.slice(shared);
@@ -360,25 +464,10 @@ async function ingestAndSearch(): Promise<void> {
   await writeLog(b, [...all.slice(0, shared), ...rest.filter((_, i) => i % 2 === 1)]);
   const url2 = await cluster.database("bench2");
   await (await PgDatabase.open(url2)).close(); // migrate before the clock starts
-  const self = new URL(import.meta.url).pathname;
-  const child = (dir: string, url = url2, tree?: string) =>
-    new Deno.Command(DENO, {
-      args: ["run", "-A", self, "--push", dir, "--url", url, ...(tree ? ["--tree", tree] : [])],
-      stdout: "piped",
-      stderr: "inherit",
-    }).output();
   // The baseline's two monitors first (fresh data dirs: the journal is per dir), then this
   // tree's: the order is the same as for one monitor.
   let baseTwo = 0;
   let baseTwoNotes = "";
-  const cpuSince2 = (a: { client: number; server: number }) => {
-    const b = childCpuNow();
-    const c = (b.client - a.client) * 100_000 / count;
-    const sv = (b.server - a.server) * 100_000 / count;
-    return `CPU per 100k: monitors ${c.toFixed(1)} s + server ${sv.toFixed(1)} s = ${
-      (c + sv).toFixed(1)
-    } s`;
-  };
   if (values.tree !== undefined) {
     // The same two monitors with the baseline's code (fresh data dirs: the journal is per dir).
     const url3 = await cluster.database("bench3");
@@ -390,18 +479,19 @@ async function ingestAndSearch(): Promise<void> {
     const c3 = childCpuNow();
     t0 = performance.now();
     const run = Promise.all([child(a3, url3, values.tree), child(b3, url3, values.tree)]);
-    const waits = sampleWaits(new URL(url3).pathname.slice(1), run);
+    const waits = sampleWaits(url3, run);
     await run;
     baseTwo = (performance.now() - t0) / 1000;
-    baseTwoNotes = `${cpuSince2(c3)}; ${await waits}`;
+    baseTwoNotes = `${cpuSince2(c3, baseTwo).text}; ${await waits}`;
   }
   const c2 = childCpuNow();
   t0 = performance.now();
-  const running = Promise.all([child(a), child(b)]);
-  const waits = sampleWaits(new URL(url2).pathname.slice(1), running);
+  const running = Promise.all([child(a, url2), child(b, url2)]);
+  const waits = sampleWaits(url2, running);
   const outs = await running;
   const twoSecs = (performance.now() - t0) / 1000;
-  const twoNotes = `${cpuSince2(c2)}; ${await waits}`;
+  const twoCpu = cpuSince2(c2, twoSecs);
+  const twoNotes = `${twoCpu.text}; ${await waits}`;
   const written = outs.map((o) => JSON.parse(new TextDecoder().decode(o.stdout)).written as number)
     .reduce((x, y) => x + y, 0);
   const db2 = await PgDatabase.open(url2);
@@ -409,14 +499,26 @@ async function ingestAndSearch(): Promise<void> {
   await db2.close();
   console.log("\n2. two monitor processes, one database (10% of messages seen by both)");
   console.log(
-    `  together  ${fmtRate(count, twoSecs)}  (${(pgSecs / twoSecs).toFixed(2)}x one monitor; ` +
-      `stored ${st.messages} of ${count}, new per monitors' appends ${written})`,
+    `  together  ${fmtRate(count, twoSecs)}  (${(proc.secs / twoSecs).toFixed(2)}x one monitor ` +
+      `process, ${(pgSecs / twoSecs).toFixed(2)}x in-process; stored ${st.messages} of ${count}, ` +
+      `new per monitors' appends ${written})`,
   );
   console.log(`    ${twoNotes}`);
+  // What bounds the ratio on this machine: two monitors go faster than one only by keeping
+  // more cores busy, and slower by every CPU-second each message costs them more.
+  console.log(
+    `    limit: ${(twoCpu.cores / proc.cpu.cores).toFixed(2)}x the cores busy / ` +
+      `${(twoCpu.perMsg / proc.cpu.perMsg).toFixed(2)}x the CPU per message = ` +
+      `${(twoCpu.cores / proc.cpu.cores / (twoCpu.perMsg / proc.cpu.perMsg)).toFixed(2)}x; ` +
+      `with ${CORES} cores and one monitor keeping ${proc.cpu.cores.toFixed(2)} busy, two can be ` +
+      `at most ${(CORES / proc.cpu.cores).toFixed(2)}x one at the same CPU per message`,
+  );
+  await statementReport(url2, count);
   if (values.tree !== undefined) {
     console.log(
-      `  baseline  ${fmtRate(count, baseTwo)}  (${(baseSecs / baseTwo).toFixed(2)}x its one ` +
-        `monitor; this tree ${(baseTwo / twoSecs).toFixed(2)}x the baseline)`,
+      `  baseline  ${fmtRate(count, baseTwo)}  (${(baseProc!.secs / baseTwo).toFixed(2)}x its ` +
+        `one monitor process, ${(baseSecs / baseTwo).toFixed(2)}x in-process; this tree ` +
+        `${(baseTwo / twoSecs).toFixed(2)}x the baseline)`,
     );
     console.log(`    ${baseTwoNotes}`);
   }

@@ -33,6 +33,13 @@ export function copyText(v: CopyValue): string {
 }
 
 /**
+ * Rows per chunk of COPY data: each chunk is joined, encoded and sent on its own (tens of KB),
+ * so no batch is ever held as one string of megabytes (such strings, and their encoded copies,
+ * land in V8's large-object space and cost full garbage collections).
+ */
+const CHUNK_ROWS = 256;
+
+/**
  * Copies rows into `table` (its `columns`, trusted names: constants of this module's callers)
  * inside the caller's transaction.
  */
@@ -42,13 +49,23 @@ export async function copyRows(
   columns: readonly string[],
   rows: Iterable<readonly CopyValue[]>,
 ): Promise<void> {
-  const parts: string[] = [];
-  for (const r of rows) parts.push(r.map(copyText).join("\t"));
-  if (parts.length === 0) return;
+  const chunks: Uint8Array[] = [];
+  const encoder = new TextEncoder();
+  let lines: string[] = [];
+  for (const r of rows) {
+    lines.push(r.map(copyText).join("\t"));
+    if (lines.length >= CHUNK_ROWS) {
+      chunks.push(encoder.encode(lines.join("\n") + "\n"));
+      lines = [];
+    }
+  }
+  if (lines.length > 0) chunks.push(encoder.encode(lines.join("\n") + "\n"));
+  if (chunks.length === 0) return;
   const w = await tx.unsafe(`COPY ${table} (${columns.join(", ")}) FROM STDIN`).writable();
   await new Promise<void>((resolve, reject) => {
     w.on("error", reject);
     w.on("finish", resolve);
-    w.end(parts.join("\n") + "\n");
+    for (const c of chunks) w.write(c);
+    w.end();
   });
 }
