@@ -15,7 +15,7 @@
  * the last configuration; "all writers" sums every held-out writer.
  *
  * Run: `deno run -A bench/signals_cv.ts [--threshold 0.95] [--add 0.7] [--drop 0.1] [--alone 0.3]
- * [--ask 0.6] [--overrule 0.9] [--overrule-ngram 0.98] [--blind writer17,writer18] [--errors] [--classes]`
+ * [--ask 0.6] [--overrule 0.9] [--overrule-ngram 0.98] [--blind writer17,writer18] [--errors] [--errors-of "all writers"] [--classes]`
  *
  * @module
  */
@@ -50,6 +50,7 @@ const { values } = parseArgs({
     "overrule-ngram": { type: "string", default: "0.98" },
     blind: { type: "string", default: "writer17,writer18" },
     errors: { type: "boolean", default: false },
+    "errors-of": { type: "string", default: "blind writers" },
     classes: { type: "boolean", default: false },
   },
 });
@@ -158,7 +159,7 @@ for (const [label, pick] of configs) {
     console.log(row(name, total));
     for (const [lang, s] of total.byLang) console.log(row(`  ${lang}`, s));
     if (values.classes) { for (const [c, s] of total.byClass) console.log(row(`  ${c}`, s)); }
-    if (values.errors && name === "blind writers") {
+    if (values.errors && name === values["errors-of"]) {
       for (const e of total.errors) console.log(`    ${e}`);
     }
   }

@@ -6,6 +6,7 @@
  */
 import type { Signal } from "../../schemas.ts";
 import { dislocated, GUARDS, type Match, readMatch, type Stop } from "./guards.ts";
+import { marriedToSomeone, ROLE_PERSON } from "./guards_sense.ts";
 import { NAMING_RULES, type Rule } from "./rules.ts";
 import { phraseOf } from "./snippet.ts";
 import { checkTarget, type Run, type TargetCheck } from "./target.ts";
@@ -174,12 +175,14 @@ function beforeCheck(m: Match, k: number, word: string): TargetRead | Stop | nul
     return { target: null, more: [], note: `"${rel} ${word}": no one named` };
   }
   // "ta pegando o baixista": after an article, a role ("baixista", "zagueiro") is no name.
-  if (canon.pieces[k - 1]?.art && ROLE.test(word)) {
+  // "mit dem drummer zusammen", "with the guitarist": a role in English words too.
+  if (canon.pieces[k - 1]?.art && (ROLE.test(word) || ROLE_PERSON.test(word))) {
     return { target: null, more: [], note: `"${word}" is a role, not a name` };
   }
   if (
     rel === "married" && g.prep === "to" &&
-    /^(?:the|his|her|my|this|that|a|an|their|its|your|ur)$/.test(word)
+    /^(?:the|his|her|my|this|that|a|an|their|its|your|ur)$/.test(word) &&
+    !marriedToSomeone(canon, m.relEnd)
   ) {
     return { guard: "other-sense", why: `"married to ${word} ..." is not a person` };
   }

@@ -44,11 +44,12 @@ const MODAL =
   /(?:^| )(?:should|would|could|might|may|wants to|want to|wanna|needs to|need to|ought to)(?= |$)/;
 /** "he is not", "she does not", "you never": the message denies something about the streamer. */
 const SUBJECT_DENIES =
-  /(?:^| )(?:he|she|you|STREAMER|they) (?:(?:is|are|was|were|does|do|did|has|have) not(?! single)|never|is no longer)(?= |$)/;
+  /(?:^| )(?:he|she|you|STREAMER|they) (?:(?:is|are|was|were|does|do|did|has|have) not(?! single)|never|is no longer(?! single))(?= |$)/;
 const DENIAL_ALL = new RegExp(DENIAL.source, "g");
 const SUBJECT_DENIES_ALL = new RegExp(SUBJECT_DENIES.source, "g");
+/** "imagine", "i ship", "wants": imagined; but "my cousin wants to know" is curiosity, not a wish. */
 const HYPOTHETICAL =
-  /(?:^| )(?:imagine|pretend|hope|hopefully|wish|wishes|wished|i ship|ship|shipping|would be|could be|dream|dreams|want|wants|wanted|wanna)(?= |$)/;
+  /(?:^| )(?!(?:want|wants|wanted|wanna)(?: to)? know(?: |$))(?:imagine|pretend|hope|hopefully|wish|wishes|wished|i ship|ship|shipping|would be|could be|dream|dreams|want|wants|wanted|wanna)(?= |$)/;
 const IF_WORD =
   /(?:^| )(?:(?<ind>wonder|wondering|know|knows|idk|curious|tell us|ask|asked|sure|unsure|see|check|who)(?: (?:someone|anyone|somebody|anybody|chat))? )?if(?= |$)/;
 /** "he is not dating", "not his gf". "he's not single" is a claim, read below. */

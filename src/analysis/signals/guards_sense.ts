@@ -68,7 +68,10 @@ function wordSense(m: Match): Stop | null {
   if (/^(?:confirmed|official|officially)$/.test(rel) && afterRel === "for") {
     return stop("other-sense", `"${rel} for ..." is a line-up, not a couple`);
   }
-  if (rel === "married" && g.prep === "to" && !g.t && afterRelTo(canon, m.relEnd)) {
+  if (
+    rel === "married" && g.prep === "to" && !g.t && afterRelTo(canon, m.relEnd) &&
+    !marriedToSomeone(canon, m.relEnd)
+  ) {
     return stop(
       "other-sense",
       `"married to ${canon.pieces[m.relEnd + 2]?.w ?? ""}" is not a person`,
@@ -299,6 +302,37 @@ const NO_TARGET_END = new Set(
 );
 
 /** "married to X" with X a word (not the end of the sentence, as in "who is he married to?"). */
+/** A person named by what they do: "a guitarist", "un baterista", "un guitariste", "a player"
+ * (no "-ian": "julian", "florian", "sebastian" are names). */
+export const ROLE_PERSON =
+  /^(?:\p{L}{3,}(?:ist|iste|ista|isten|istin|eur|euse|ero|ador|adora|eiro|eira)|drummer|singer|rapper|gamer|streamer|youtuber|dancer|player|teacher|lawyer|doctor|nurse|chef|cop|guy|girl|woman|man|dude|lady|billionaire|millionaire|footballer|runner|producer|pilot|soldier|firefighter|actor|actress)$/u;
+
+/**
+ * "married to a guitarist", "casada con un baterista", "mariée à un guitariste", "married to a
+ * checkers player": after "a", a person named by what they do (within three words) is a
+ * partner left unnamed, not a thing one is "married to".
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { canonicalize } from "./canonical_form.ts";
+ * import { marriedToSomeone } from "./guards_sense.ts";
+ * const c = canonicalize("she was married to a guitarist", { channel: "example_channel" });
+ * const at = c.pieces.findIndex((p) => p.w === "married");
+ * assert.equal(marriedToSomeone(c, at), true);
+ * ```
+ */
+export function marriedToSomeone(canon: Canon, relEnd: number): boolean {
+  const art = canon.pieces[relEnd + 2]?.w;
+  if (art !== "a" && art !== "an") return false;
+  for (let k = relEnd + 3; k <= relEnd + 5; k++) {
+    const w = canon.pieces[k]?.w;
+    if (w === undefined || w === "?" || w === "." || w === ",") return false;
+    if (ROLE_PERSON.test(w)) return true;
+  }
+  return false;
+}
+
 function afterRelTo(canon: Canon, relEnd: number): boolean {
   const w = canon.pieces[relEnd + 2]?.w;
   return w !== undefined && w !== "?" && w !== "." && w !== ",";

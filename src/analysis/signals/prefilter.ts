@@ -15,7 +15,7 @@ const STEM_LIST = [
   // English
   "dat|gf|bf|bae|girl|going out|g\\w{0,4}fr|b\\w{0,4}fr|fianc|wif|husb|hubb|lady|marr|maried|" +
   "merri|enga|propos|purpos|tog|taken|a thing|2ge|coupl|seein|singl|relations|congrat|cograt|" +
-  "grat|between|hook\\w* up|le[af]\\w* \\S+ for\\b|dumped|take care|cuida|cuída|prends soin|felicidades|felicitaciones|parab[ée]ns|glückw|gratulier|f[ée]licitations|break up|breakup|wedding|moved in|mudaste|mudó|mudou|mudaram|mudaron|her man\\b|his man\\b|a man\\b|your man\\b|ur man\\b|ur fella|your fella|ex\\b|exe?s\\b|broke|split|divor|used to|partner|kiss|official|confirm|canon|situationsh",
+  "grat|between|hook\\w* up|le[af]\\w* \\S+ for\\b|dumped|take care|cuida|cuída|prends soin|felicidades|felicitaciones|parab[ée]ns|glückw|gratulier|f[ée]licitations|break up|breakup|wedding|moved in|mudaste|mudó|mudou|mudaram|mudaron|her man\\b|his man\\b|a man\\b|your man\\b|ur man\\b|ur fella|your fella|a fella\\b|her fella|his fella|a bloke\\b|her bloke|his bloke|spoken for|ex\\b|exe?s\\b|broke|split|divor|used to|partner|kiss|official|confirm|canon|situationsh",
   // Spanish, Portuguese
   "novi|flac[ao]|ligue|peguete|contatinho|entre|estuv[oei]\\w* con|cort[oó] con|saindo com|pegando|tem boy\\b|o boy d|casal\\b|casais\\b|casamento|oficial|boda\\b|namor|casar|casaste|casaron|casaram|algo com|voit quelqu|chica|chico|morra|jeva|polol|enamorad|mina|cuffed|missus|missis|casad|caso\\b|casó|te casas|casou|solte|noiv|prometid|compromet|junt|espos|mujer|mulher|" +
   "marid|parej|parceir|sale\\b|salen\\b|salia\\b|salio\\b|salí|salió|salien|anduv|andou|ficando|separ|" +
@@ -27,7 +27,7 @@ const STEM_LIST = [
   "freund|gedatet|zwischen|passt? (?:gut )?auf|lebensgef|fr[üu]nd|freind|gs(?:ch)?pusi|hochzeit|offiziell|mann\\b|paar\\b|heirat|geheirat|verheirat|vergeben|zusammen|frau|ehefrau|ehemann|verlob|datet|" +
   "verlassen|getrennt|geschied|schluss|was mit|küss|geküss|liiert|ledig|beziehung|zam\\b|zsamm",
   // French
-  "copin|officiel|mariage|copain|mari\\b|petit ami|petite amie|ensemble|mari[ée]|femme|meuf|mec\\b|blonde|chum\\b|" +
+  "copin|ch[ée]rie?\\b|officiel|mariage|copain|mari\\b|petit ami|petite amie|ensemble|mari[ée]|femme|meuf|mec\\b|blonde|chum\\b|" +
   "célibat|celibat|casé|casee|sort\\b|sors\\b|sortait|sortent|sorti\\b|sépar|rompu|truc|embrass|est avec|es avec|" +
   "toujours avec|encore avec|était avec|etait avec|a [ée]t[ée] avec|quitt[ée]|plaqu[ée]|largu[ée]",
 ].join("|").split("|");

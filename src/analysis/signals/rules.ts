@@ -187,6 +187,14 @@ export const RULES: readonly Rule[] = [
     PAIR_WORDS + " seeing",
     `${START}(?:(?<aux>are|were)(?: not)? )?(?<s>you|ur)(?: (?:two|2|guys|both))+${MID} (?<rel>together|a couple|couple|partner|partners|dating|seeing|a thing|married|engaged|in a relationship)(?= |$)`,
   ),
+  // "how long have you been together, you and max", "wie lange seid ihr schon zusammen, du und
+  // nina", "cuánto llevan juntos vos y la flor": the pair named after "together".
+  rule(
+    "together-pair",
+    0.7,
+    PAIR_WORDS,
+    `(?<=^|[?.,] |(?:^| )(?:when|how long|since when)(?: that)?(?: (?:have|are|were|did))? )(?<s>you|ur)(?: (?:two|2|guys|both))*(?: (?:are|were|have|been|already|still|now|really))* (?<rel>together|a couple|married|engaged)(?: how long)?(?: ,)? you and (?:the )?${TGT}(?= |$)`,
+  ),
   rule(
     "together-after",
     0.75,

@@ -93,6 +93,7 @@ export const REWRITE: ReadonlyMap<string, string> = new Map(
     boyfried: "bf",
     wifey: "wife",
     fella: "man",
+    bloke: "man",
     jowa: "partner",
     missus: "wife",
     situationship: "relationship",
@@ -337,7 +338,7 @@ export const STATUS_NEXT = new Set(
     "? . , or rn now tho though fr already chat lol lmao bro btw yet anymore right too af " +
     "STREAMER yes no sorry simps ladies boys guys fellas sadly unfortunately haha xd kekw " +
     "jajaja jaja kkk kkkk mdr ptdr jungs chicas rapazes gars and but since + happily lads lad eh hein né po na " +
-    "mate mates gents chaps bros"
+    "mate mates gents chaps bros asking wondering"
   ).split(" "),
 );
 

@@ -134,6 +134,24 @@ const PHRASES: readonly [Step[], Put[]][] = [
   [["in", "real", "life"], ["irl"]],
   // "il est plus avec clara": no longer
   [["is", "plus", "with"], ["is", "no longer", "with"]],
+  // "ibra n'est plus célibataire": no longer single, a claim
+  [["is", "plus", "single"], ["is", "no longer", "single"]],
+  // "eres la novia oficial del parce", "bist du offiziell kalles freundin": "official" between
+  [[isPartner, "confirmed", "of"], [0, "of"]],
+  [["confirmed", isStreamer, "'s", isPartner], [1, 2, 3]],
+  // "is she spoken for": taken
+  [["spoken", "for"], ["taken"]],
+  // "how long" in the languages read: "wie lange seid ihr zusammen", "ça fait combien de temps
+  // que vous êtes ensemble", "cuánto llevan juntos", "há quanto tempo"
+  [["wie", "lange"], ["how", "long"]],
+  [["combien", "of", "temps"], ["how", "long"]],
+  [["cuanto", "tiempo", "llevan"], ["how", "long", "you", "are"]],
+  [["cuánto", "tiempo", "llevan"], ["how", "long", "you", "are"]],
+  [["cuanto", "llevan"], ["how", "long", "you", "are"]],
+  [["cuánto", "llevan"], ["how", "long", "you", "are"]],
+  [["since", "quanto", "tempo"], ["how", "long"]],
+  // "ya no está soltero", "ya no es soltera": no longer single
+  [["already", "is", "not", "single"], ["is", "no longer", "single"]],
   // "karim il sort avec", "seb il est casé": the name, then its pronoun
   [[isStreamer, isSubjectPronoun], [0]],
   // "kalle hat caro für sarah verlassen": he left caro for sarah
