@@ -126,6 +126,58 @@ export function rowBatch(ix: MessageIndex): RowBatch {
   const last = Number(
     (stmt("SELECT coalesce(max(rid), 0) AS r FROM messages").get() as { r: number }).r,
   );
+  const messages = messageInserts(stmt);
+  const addressed = stmt(
+    "INSERT INTO interactions(rid, ts, pid, uid, cid, mentions, reply_login, reply_id) " +
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+  );
+  const ids = rowIds(ix);
+  const out = {
+    rows: 0,
+    add: (r: IndexRow) => {
+      const { uid, pid, cid } = ids(r);
+      const folded = fold(r.text);
+      const rid = last + out.rows + 1;
+      const raw = folded === r.text ? null : r.text;
+      messages.add(
+        rid,
+        r.ts,
+        uid,
+        pid,
+        cid,
+        r.mid,
+        folded,
+        raw,
+        r.extra ? 1 : 0,
+        r.offset,
+        r.length,
+      );
+      const a = r.addressed;
+      if (a !== null) {
+        addressed.run(rid, r.ts, pid, uid, cid, a.mentions, a.reply_login, a.reply_id);
+      }
+      out.rows++;
+    },
+    finish: (mark: LogMark) => {
+      messages.flush();
+      if (out.rows > 0) {
+        stmt("INSERT INTO fts(rowid, text) SELECT rid, text FROM messages WHERE rid > ?")
+          .run(last);
+      }
+      ix.setMeta("mark", JSON.stringify(mark));
+    },
+  };
+  return out;
+}
+
+/** One messages row's values, in the order of {@link MESSAGE_COLUMNS}. */
+type MessageValues = Array<string | number | null>;
+
+/**
+ * Rows for the messages table, inserted {@link ROWS_PER_INSERT} per statement as they come and
+ * one by one for the rest at `flush`.
+ */
+function messageInserts(stmt: (sql: string) => ReturnType<MessageIndex["file"]["stmt"]>) {
   const insOne = stmt(`INSERT INTO messages${MESSAGE_COLUMNS} VALUES ${ROW_VALUES}`);
   // OR IGNORE: a statement of several rows that could abort half-way would keep a statement
   // journal in a temporary file (pages written twice: 30x the writes); nothing here can
@@ -135,13 +187,8 @@ export function rowBatch(ix: MessageIndex): RowBatch {
     `INSERT OR IGNORE INTO messages${MESSAGE_COLUMNS} VALUES ` +
       Array.from({ length: ROWS_PER_INSERT }, () => ROW_VALUES).join(", "),
   );
-  const addressed = stmt(
-    "INSERT INTO interactions(rid, ts, pid, uid, cid, mentions, reply_login, reply_id) " +
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-  );
-  const ids = rowIds(ix);
   /** Values of the rows not yet inserted, row after row. */
-  const pending: Array<string | number | null> = [];
+  const pending: MessageValues = [];
   let pendingRows = 0;
   const flush = () => {
     if (pendingRows === ROWS_PER_INSERT) {
@@ -155,40 +202,13 @@ export function rowBatch(ix: MessageIndex): RowBatch {
     pending.length = 0;
     pendingRows = 0;
   };
-  const out = {
-    rows: 0,
-    add: (r: IndexRow) => {
-      const { uid, pid, cid } = ids(r);
-      const folded = fold(r.text);
-      const rid = last + out.rows + 1;
-      pending.push(
-        rid,
-        r.ts,
-        uid,
-        pid,
-        cid,
-        r.mid,
-        folded,
-        folded === r.text ? null : r.text,
-        r.extra ? 1 : 0,
-        r.offset,
-        r.length,
-      );
+  return {
+    add: (...values: MessageValues) => {
+      pending.push(...values);
       if (++pendingRows === ROWS_PER_INSERT) flush();
-      const a = r.addressed;
-      if (a !== null) {
-        addressed.run(rid, r.ts, pid, uid, cid, a.mentions, a.reply_login, a.reply_id);
-      }
-      out.rows++;
     },
-    finish: (mark: LogMark) => {
+    flush: () => {
       if (pendingRows > 0) flush();
-      if (out.rows > 0) {
-        stmt("INSERT INTO fts(rowid, text) SELECT rid, text FROM messages WHERE rid > ?")
-          .run(last);
-      }
-      ix.setMeta("mark", JSON.stringify(mark));
     },
   };
-  return out;
 }
