@@ -107,3 +107,27 @@ export async function writeChatFixture(
   await Deno.copyFile(join(root, "fixtures", "emotes.json"), join(dir, "emotes.json"));
   return { dir, channels };
 }
+
+/**
+ * The fixture of `n` messages over `nChannels` channels under `out` (`memory-fx-N-C`), written
+ * once and reused while its stamp matches, so benches that replay the same sizes share it.
+ */
+export async function cachedChatFixture(
+  out: string,
+  n: number,
+  nChannels: number,
+): Promise<{ dir: string; channels: string[] }> {
+  const dir = join(out, `memory-fx-${n}-${nChannels}`);
+  const stamp = join(dir, "stamp.json");
+  const want = JSON.stringify({ v: 1, n, nChannels });
+  const channels = Array.from({ length: nChannels }, (_, i) => `bench_channel_${i}`);
+  try {
+    if ((await Deno.readTextFile(stamp)) === want) return { dir, channels };
+  } catch {
+    // Not written yet.
+  }
+  await Deno.remove(dir, { recursive: true }).catch(() => {});
+  const fx = await writeChatFixture(dir, n, nChannels);
+  await Deno.writeTextFile(stamp, want);
+  return fx;
+}

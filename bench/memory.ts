@@ -19,7 +19,7 @@
  */
 import { parseArgs } from "node:util";
 import { join } from "node:path";
-import { lineCount, offlineChatRunArgs, writeChatFixture } from "./_chat_fixture.ts";
+import { cachedChatFixture, lineCount, offlineChatRunArgs } from "./_chat_fixture.ts";
 import { cliTaskFlags, DENO, measure, perSecond } from "./_proc.ts";
 
 const { values, positionals } = parseArgs({
@@ -42,20 +42,8 @@ const out = join(root, "bench", ".out");
 const trees: Array<[string, string]> = [["this tree", root]];
 if (values.baseline) trees.unshift(["baseline", values.baseline]);
 
-async function fixture(n: number): Promise<{ dir: string; channels: string[] }> {
-  const dir = join(out, `memory-fx-${n}-${nChannels}`);
-  const stamp = join(dir, "stamp.json");
-  const want = JSON.stringify({ v: 1, n, nChannels });
-  const channels = Array.from({ length: nChannels }, (_, i) => `bench_channel_${i}`);
-  try {
-    if ((await Deno.readTextFile(stamp)) === want) return { dir, channels };
-  } catch {
-    // Not written yet.
-  }
-  await Deno.remove(dir, { recursive: true }).catch(() => {});
-  const fx = await writeChatFixture(dir, n, nChannels);
-  await Deno.writeTextFile(stamp, want);
-  return fx;
+function fixture(n: number): Promise<{ dir: string; channels: string[] }> {
+  return cachedChatFixture(out, n, nChannels);
 }
 
 const load = async () =>

@@ -18,7 +18,7 @@
  */
 import { parseArgs } from "node:util";
 import { join } from "node:path";
-import { lineCount, offlineChatRunArgs, writeChatFixture } from "./_chat_fixture.ts";
+import { cachedChatFixture, lineCount, offlineChatRunArgs } from "./_chat_fixture.ts";
 import { cliTaskFlags, DENO, measure, type Measured, perSecond } from "./_proc.ts";
 
 const { values } = parseArgs({
@@ -44,20 +44,8 @@ interface Config {
   flags: string[];
 }
 
-async function fixture(): Promise<{ dir: string; channels: string[] }> {
-  const dir = join(out, `memory-fx-${n}-${nChannels}`);
-  const stamp = join(dir, "stamp.json");
-  const want = JSON.stringify({ v: 1, n, nChannels });
-  const channels = Array.from({ length: nChannels }, (_, i) => `bench_channel_${i}`);
-  try {
-    if ((await Deno.readTextFile(stamp)) === want) return { dir, channels };
-  } catch {
-    // Not written yet.
-  }
-  await Deno.remove(dir, { recursive: true }).catch(() => {});
-  const fx = await writeChatFixture(dir, n, nChannels);
-  await Deno.writeTextFile(stamp, want);
-  return fx;
+function fixture(): Promise<{ dir: string; channels: string[] }> {
+  return cachedChatFixture(out, n, nChannels);
 }
 
 const configs: Config[] = [];
