@@ -139,19 +139,10 @@ export function rowBatch(ix: MessageIndex): RowBatch {
       const folded = fold(r.text);
       const rid = last + out.rows + 1;
       const raw = folded === r.text ? null : r.text;
-      messages.add(
-        rid,
-        r.ts,
-        uid,
-        pid,
-        cid,
-        r.mid,
-        folded,
-        raw,
-        r.extra ? 1 : 0,
-        r.offset,
-        r.length,
-      );
+      // Pushed in place, two calls to stay within the formatter's line: no array per row.
+      messages.pending.push(rid, r.ts, uid, pid, cid, r.mid, folded, raw, r.extra ? 1 : 0);
+      messages.pending.push(r.offset, r.length);
+      messages.added();
       const a = r.addressed;
       if (a !== null) {
         addressed.run(rid, r.ts, pid, uid, cid, a.mentions, a.reply_login, a.reply_id);
@@ -203,8 +194,10 @@ function messageInserts(stmt: (sql: string) => ReturnType<MessageIndex["file"]["
     pendingRows = 0;
   };
   return {
-    add: (...values: MessageValues) => {
-      pending.push(...values);
+    /** Where each row's values go, in column order. */
+    pending,
+    /** Counts the row just pushed, inserting the batch when it is full. */
+    added: () => {
       if (++pendingRows === ROWS_PER_INSERT) flush();
     },
     flush: () => {
