@@ -27,7 +27,13 @@
  *   `messages` and folded here;
  * - the states of disjoint sets of messages merge into the state of their union
  *   (`rollup_merge.ts`), so the result is the state of the same messages however they came
- *   and however many parts hold them.
+ *   and however many parts hold them;
+ * - the login spans and display names of the persons' messages it folds are added to
+ *   `person_logins` / `person_display` from the same states, once per person and login
+ *   (schema 5: appends no longer touch them), as the transaction's last statement, so that
+ *   another compactor adding to the same persons' rows waits the shortest time; entries of
+ *   rows queued by a schema 4 writer (no `tss`) had theirs added when queued, and are folded
+ *   into the rollups only.
  *
  * @module
  */
@@ -37,15 +43,24 @@ import {
   facetsOf,
   foldChannel,
   foldUser,
+  loginSpans,
   newChannelState,
   newUserState,
   type UserState,
 } from "../../analysis/rollups.ts";
-import { personKey } from "../../analysis/identity.ts";
+import { type LoginSpan, personKey } from "../../analysis/identity.ts";
 import type { Sql, TxSql } from "./client.ts";
 import { copyRows } from "./copy.ts";
 import { mergeStates } from "./rollup_merge.ts";
-import { type AnyState, CHANNEL_KIND, decode, encode, foldQueued, USER_KIND } from "./rollups.ts";
+import {
+  type AnyState,
+  CHANNEL_KIND,
+  decode,
+  encode,
+  foldQueued,
+  upsertSpans,
+  USER_KIND,
+} from "./rollups.ts";
 
 /**
  * The messages a writer stored and queued, folded in memory into one state per person and
@@ -174,8 +189,20 @@ export async function compactPending(
         again.names.push(r.name);
       }
     }
-    const extra = await readBack(tx, again);
-    await writeParts(tx, names, (kind, n) => [held[kind]!.get(n), extra[kind]!.get(n)]);
+    const { extra, counted } = await readBack(tx, again);
+    await writeParts(tx, names, (kind, n) => [
+      held[kind]!.get(n),
+      extra[kind]!.get(n),
+      kind === USER_KIND ? counted.get(n) : undefined,
+    ]);
+    // Last, so that the span rows (which another compactor may be adding to) are held locked
+    // for the shortest time: the spans and display names of the messages folded, but those
+    // counted already.
+    await addSpans(
+      tx,
+      names[USER_KIND]!,
+      (n) => [held[USER_KIND]!.get(n), extra[USER_KIND]!.get(n)],
+    );
     return taken.total;
   }) as number;
 }
@@ -194,7 +221,7 @@ async function takeQueue(
 ): Promise<{ total: number; keys: Array<{ kind: number; name: string; ours: number }> }> {
   await tx`
     CREATE TEMPORARY TABLE IF NOT EXISTS stage_compact (
-      seq bigint, kind smallint, name text COLLATE "C", own boolean
+      seq bigint, kind smallint, name text COLLATE "C", own boolean, counted boolean
     ) ON COMMIT DELETE ROWS`;
   await tx`
     WITH d AS (
@@ -203,11 +230,12 @@ async function takeQueue(
         WHERE owner = ${owner}::bigint OR owner IS NULL
           OR queued_at < now() - make_interval(secs => ${ORPHAN_SECONDS})
         FOR UPDATE SKIP LOCKED)
-      RETURNING id, owner, seqs, persons, channels
+      RETURNING id, owner, seqs, persons, channels, tss
     ), s AS (
       INSERT INTO stage_compact
       SELECT u.seq, k.kind, k.name,
-        coalesce(d.owner = ${owner}::bigint AND d.id = ANY(${folded as string[]}::bigint[]), false)
+        coalesce(d.owner = ${owner}::bigint AND d.id = ANY(${folded as string[]}::bigint[]), false),
+        d.tss IS NULL
       FROM d CROSS JOIN LATERAL unnest(d.seqs, d.persons, d.channels) AS u(seq, person, channel)
         CROSS JOIN LATERAL (VALUES (0::smallint, u.person), (1::smallint, u.channel)) AS k(kind, name)
       WHERE k.name IS NOT NULL
@@ -220,14 +248,27 @@ async function takeQueue(
   return { total: keys[0]?.total ?? 0, keys };
 }
 
+/** What {@link readBack} folded, per kind (user, channel). */
+interface ReadBack {
+  extra: Array<Map<string, AnyState>>;
+  /**
+   * Persons' messages whose spans were counted already (queued by a schema 4 writer): folded
+   * into the rollups, not into the spans.
+   */
+  counted: Map<string, AnyState>;
+}
+
 /**
  * Folds the taken messages that no in-memory fold holds: those not `own`, and every one of the
  * rollups in `again` (whose fold lost some of its messages).
  */
-async function readBack(tx: TxSql, again: Keys): Promise<Array<Map<string, AnyState>>> {
+async function readBack(tx: TxSql, again: Keys): Promise<ReadBack> {
   const extra: Array<Map<string, AnyState>> = [new Map(), new Map()];
-  const back = tx<Array<{ seq: string; kind: number; name: string; record: string }>>`
-    SELECT c.seq::text AS seq, c.kind, c.name, m.record
+  const counted = new Map<string, AnyState>();
+  const back = tx<
+    Array<{ seq: string; kind: number; name: string; record: string; counted: boolean }>
+  >`
+    SELECT c.seq::text AS seq, c.kind, c.name, m.record, c.counted
     FROM stage_compact c JOIN messages m ON m.seq = c.seq
     WHERE NOT c.own OR (c.kind, c.name) IN (
       SELECT k, n FROM unnest(${again.kinds}::int2[], ${again.names}::text[]) AS u(k, n))
@@ -239,10 +280,11 @@ async function readBack(tx: TxSql, again: Keys): Promise<Array<Map<string, AnySt
         const m = JSON.parse(r.record) as Message;
         last = { seq: r.seq, m, f: facetsOf(m) };
       }
-      foldQueued(extra[r.kind]!, r.kind, r.name, last.m, last.f);
+      const into = r.kind === USER_KIND && r.counted ? counted : extra[r.kind]!;
+      foldQueued(into, r.kind, r.name, last.m, last.f);
     }
   }
-  return extra;
+  return { extra, counted };
 }
 
 /**
@@ -273,4 +315,26 @@ async function writeParts(
   }
   // New parts: inserted only, so no other compactor's write can be lost or waited for.
   await copyRows(tx, "rollups", ["kind", "name", "state"], out);
+}
+
+/**
+ * Adds to the persons' login spans and display names those of the messages their `fresh`
+ * states hold (see `upsertSpans`: sums, minimum, latest use; rows in key order, so two
+ * compactors never deadlock).
+ */
+async function addSpans(
+  tx: TxSql,
+  persons: readonly string[],
+  fresh: (name: string) => Array<AnyState | undefined>,
+): Promise<void> {
+  const spans: LoginSpan[] = [];
+  const display: Array<[string, string]> = [];
+  for (const n of persons) {
+    const states = fresh(n).filter((s): s is AnyState => s !== undefined);
+    if (states.length === 0) continue;
+    const s = (states.length === 1 ? states[0] : mergeStates(states)) as UserState;
+    for (const span of loginSpans(s)) spans.push(span);
+    for (const d of s.display_names) display.push([n, d]);
+  }
+  await upsertSpans(tx, spans, display);
 }

@@ -1,0 +1,19 @@
+-- twitch-osint schema 5: the persons' login spans and display names are added by the
+-- compaction that folds their messages into the rollups, from the writer's in-memory folds,
+-- instead of by every append. Reversible: migrations/down/005_spans_at_compaction.sql.
+-- Applied by src/store/postgres/migrate.ts in one transaction, under an advisory lock.
+--
+-- Schema 4 upserted the spans of each append's new messages in the statement that stored them:
+-- a sixth of the server's work per message, and the rows two monitors waited for each other on
+-- (both update the spans of the same busy persons, each waiting for the other's commit). Now a
+-- compaction upserts each person's spans once for all the messages of theirs it folds, in the
+-- transaction that deletes those messages' queue rows; until then every read adds the spans of
+-- the queued messages whose person entry is still set (src/store/postgres/persons.ts), in the
+-- same statement, so a read sees each message's span exactly once, before or after.
+--
+-- So that reads need not parse the stored JSON, each queue row carries beside every message
+-- its time (`tss`, the `ts` as written) and display name (`displays`, NULL when none). A row
+-- without `tss` had its spans added when it was queued: the rows queued by a schema 4 writer
+-- (those here now, and those of a schema 4 program still running while this is applied, which
+-- upserts its spans itself); a compaction folds those into the rollups, not into the spans.
+ALTER TABLE rollup_queue ADD COLUMN tss text[] COLLATE "C", ADD COLUMN displays text[] COLLATE "C";
