@@ -124,7 +124,7 @@ function queueColumn(sql: Sql | TxSql, kind: number) {
  * Takes some persons or channels (all persons: `null`) out of the rollup queue: their entries
  * become NULL, so no compaction or read folds those messages into them again (a recomputation
  * replaced their rollups and spans from the stored messages, or they were deleted); a person's
- * display name beside each entry too (a forgotten person's name must leave no trace). Inside
+ * login and display name beside each entry too (a forgotten person's must leave no trace). Inside
  * the caller's transaction, holding {@link lockRollups}. Returns the names that had queued
  * messages.
  */
@@ -139,7 +139,9 @@ export async function unqueue(
       UPDATE rollup_queue SET ${col} = array_fill(NULL::text, ARRAY[cardinality(seqs)])
       ${
       kind === USER_KIND
-        ? tx`, displays = CASE WHEN displays IS NULL THEN NULL
+        ? tx`, logins = CASE WHEN logins IS NULL THEN NULL
+          ELSE array_fill(NULL::text, ARRAY[cardinality(seqs)]) END,
+          displays = CASE WHEN displays IS NULL THEN NULL
           ELSE array_fill(NULL::text, ARRAY[cardinality(seqs)]) END`
         : tx``
     }`;
@@ -157,7 +159,10 @@ export async function unqueue(
       FROM unnest(q.${col}) WITH ORDINALITY AS t(n, o))
     ${
     kind === USER_KIND
-      ? tx`, displays = CASE WHEN q.displays IS NULL THEN NULL ELSE (
+      ? tx`, logins = CASE WHEN q.logins IS NULL THEN NULL ELSE (
+        SELECT array_agg(CASE WHEN n = ANY(${list}::text[]) THEN NULL ELSE d END ORDER BY o)
+        FROM unnest(q.persons, q.logins) WITH ORDINALITY AS t(n, d, o)) END,
+        displays = CASE WHEN q.displays IS NULL THEN NULL ELSE (
         SELECT array_agg(CASE WHEN n = ANY(${list}::text[]) THEN NULL ELSE d END ORDER BY o)
         FROM unnest(q.persons, q.displays) WITH ORDINALITY AS t(n, d, o)) END`
       : tx``

@@ -11,9 +11,12 @@
 -- the queued messages whose person entry is still set (src/store/postgres/persons.ts), in the
 -- same statement, so a read sees each message's span exactly once, before or after.
 --
--- So that reads need not parse the stored JSON, each queue row carries beside every message
--- its time (`tss`, the `ts` as written) and display name (`displays`, NULL when none). A row
--- without `tss` had its spans added when it was queued: the rows queued by a schema 4 writer
--- (those here now, and those of a schema 4 program still running while this is applied, which
--- upserts its spans itself); a compaction folds those into the rollups, not into the spans.
-ALTER TABLE rollup_queue ADD COLUMN tss text[] COLLATE "C", ADD COLUMN displays text[] COLLATE "C";
+-- So that reads need neither parse the stored JSON nor look up every queued message, each
+-- queue row carries beside every message its login (`logins`), time (`tss`, the `ts` as
+-- written) and display name (`displays`, NULL when none); a forget clears a person's logins
+-- and display names with their entries. A row without `tss` had its spans added when it was
+-- queued: the rows queued by a schema 4 writer (those here now, and those of a schema 4
+-- program still running while this is applied, which upserts its spans itself); a compaction
+-- folds those into the rollups, not into the spans.
+ALTER TABLE rollup_queue ADD COLUMN logins text[] COLLATE "C", ADD COLUMN tss text[] COLLATE "C",
+  ADD COLUMN displays text[] COLLATE "C";

@@ -5,9 +5,10 @@
 -- has added yet are added here (schema 4 keeps every queued message's spans in `person_logins`
 -- and `person_display`).
 CREATE TEMPORARY TABLE queued_spans ON COMMIT DROP AS
-SELECT u.person, m.user_name AS login, m.message_id, u.ts, u.display
+SELECT u.person, u.login, m.message_id, u.ts, u.display
 FROM rollup_queue q
-  CROSS JOIN LATERAL unnest(q.seqs, q.persons, q.tss, q.displays) AS u(seq, person, ts, display)
+  CROSS JOIN LATERAL unnest(q.seqs, q.persons, q.logins, q.tss, q.displays)
+    AS u(seq, person, login, ts, display)
   JOIN messages m ON m.seq = u.seq
 WHERE q.tss IS NOT NULL AND u.person IS NOT NULL;
 INSERT INTO person_logins AS p (person, login, first_seen, last_seen, last_mid, count)
@@ -26,5 +27,5 @@ ON CONFLICT (person, login) DO UPDATE SET
 INSERT INTO person_display (person, name)
 SELECT DISTINCT person, display FROM queued_spans WHERE display IS NOT NULL
 ON CONFLICT DO NOTHING;
-ALTER TABLE rollup_queue DROP COLUMN tss, DROP COLUMN displays;
+ALTER TABLE rollup_queue DROP COLUMN logins, DROP COLUMN tss, DROP COLUMN displays;
 DELETE FROM osint_schema WHERE version = 5;
