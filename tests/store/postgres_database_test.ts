@@ -662,6 +662,13 @@ Deno.test({
       assert.deepEqual(sortedSpans(await again.spans()), want.spans);
       assert.deepEqual(await again.displayNames(), want.display);
       assert.equal(jsonText(await userProfileNamed(again, "newname")), profile);
+      // A schema 4 writer still running cannot queue any more (it would not add the spans
+      // of what it compacts).
+      await assert.rejects(
+        again.pool.sql`INSERT INTO rollup_queue (owner, seqs, persons, channels)
+          VALUES (1, '{1}', '{x}', '{c}')`,
+        /rollup_queue_times/,
+      );
     } finally {
       await again.close();
     }

@@ -15,11 +15,13 @@
 -- queue row carries beside every message its login (`logins`), time (`tss`, the `ts` as
 -- written) and display name (`displays`, NULL when none); a forget clears a person's logins
 -- and display names with their entries. A row without `tss` had its spans added when it was
--- queued: the rows queued by a schema 4 writer (those here now, and those of a schema 4
--- program still running while this is applied, which upserts its spans itself); a compaction
--- folds those into the rollups, not into the spans.
+-- queued, by a schema 4 writer: a compaction folds those into the rollups, not into the spans.
+-- New rows must carry them (checked for new rows only, `NOT VALID`): a schema 4 program still
+-- running while this is applied fails to queue (its lines stay in its log until it is
+-- upgraded) rather than compact messages of schema 5 without adding their spans.
 ALTER TABLE rollup_queue ADD COLUMN logins text[] COLLATE "C", ADD COLUMN tss text[] COLLATE "C",
   ADD COLUMN displays text[] COLLATE "C";
+ALTER TABLE rollup_queue ADD CONSTRAINT rollup_queue_times CHECK (tss IS NOT NULL) NOT VALID;
 
 -- A queue row (the arrays of one append: tens to hundreds of KB) is written once, read by the
 -- compaction, and deleted: its arrays are kept out of line uncompressed (`EXTERNAL`). With

@@ -27,6 +27,7 @@ ON CONFLICT (person, login) DO UPDATE SET
 INSERT INTO person_display (person, name)
 SELECT DISTINCT person, display FROM queued_spans WHERE display IS NOT NULL
 ON CONFLICT DO NOTHING;
+ALTER TABLE rollup_queue DROP CONSTRAINT rollup_queue_times;
 ALTER TABLE rollup_queue DROP COLUMN logins, DROP COLUMN tss, DROP COLUMN displays;
 ALTER TABLE rollup_queue ALTER COLUMN seqs SET STORAGE EXTENDED,
   ALTER COLUMN persons SET STORAGE EXTENDED, ALTER COLUMN channels SET STORAGE EXTENDED;
