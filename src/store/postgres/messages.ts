@@ -136,7 +136,7 @@ export async function insertMessages(
 /**
  * The insert of the staged messages that also queues the new ones for their rollups (one
  * `rollup_queue` row owned by `owner`, whose id each returned row carries, with each message's
- * login, time and display name), in one statement. Their login spans and display names are not
+ * login, time, id and display name), in one statement. Their login spans and display names are not
  * touched here: the compaction that folds them adds them, once per person
  * (`rollup_compact.ts`), and reads add those of queued messages meanwhile (`persons.ts`), so
  * appends of two writers never wait on each other's span rows.
@@ -150,9 +150,10 @@ function insertQueued(tx: TxSql, owner: string) {
       ON CONFLICT (message_id) DO NOTHING
       RETURNING seq, message_id
     ), queued AS (
-      INSERT INTO rollup_queue (owner, seqs, persons, channels, logins, tss, displays)
+      INSERT INTO rollup_queue (owner, seqs, persons, channels, logins, tss, mids, displays)
       SELECT ${owner}::bigint, array_agg(i.seq), array_agg(s.person), array_agg(s.channel),
-        array_agg(s.user_name), array_agg(s.ts), array_agg(s.display_name)
+        array_agg(s.user_name), array_agg(s.ts), array_agg(s.message_id),
+        array_agg(s.display_name)
       FROM ins i JOIN stage_messages s ON s.message_id = i.message_id
       HAVING count(*) > 0
       RETURNING id

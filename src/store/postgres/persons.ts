@@ -17,32 +17,31 @@ import type { Fragment, Sql, TxSql } from "./client.ts";
 
 /**
  * The queued messages whose spans no compaction has added yet, as a subquery of rows
- * (person, login, seq, ts, display), from the queue rows alone: the queue entries with a
+ * (person, login, ts, mid, display), from the queue rows alone: the queue entries with a
  * person (a recomputation or a removed profile clears it: its spans were rebuilt or removed
  * with it) in rows that carry their times (rows without had their spans added when queued,
  * schema 4).
  */
 export function queuedLogins(sql: Sql | TxSql): Fragment {
   return sql`(
-    SELECT u.person, u.login, u.seq, u.ts, u.display
+    SELECT u.person, u.login, u.ts, u.mid, u.display
     FROM rollup_queue q
-      CROSS JOIN LATERAL unnest(q.seqs, q.persons, q.logins, q.tss, q.displays)
-        AS u(seq, person, login, ts, display)
+      CROSS JOIN LATERAL unnest(q.persons, q.logins, q.tss, q.mids, q.displays)
+        AS u(person, login, ts, mid, display)
     WHERE q.tss IS NOT NULL AND u.person IS NOT NULL)`;
 }
 
 /**
  * Login spans (as `person_logins` rows) of the queued messages in `entries` (rows of
  * {@link queuedLogins}, possibly narrowed), as a subquery: the same sums, minimum and latest
- * use (the smallest message id of that time) as the compaction adds. Only these entries' ids
- * are looked up.
+ * use (the smallest message id of that time) as the compaction adds (`rollup_compact.ts`).
  */
 function spansOfQueued(sql: Sql | TxSql, entries: Fragment): Fragment {
   return sql`(
     SELECT e.person, e.login, min(e.ts) AS first_seen, max(e.ts) AS last_seen,
-      (array_agg(m.message_id ORDER BY e.ts DESC, m.message_id))[1] AS last_mid,
+      (array_agg(e.mid ORDER BY e.ts DESC, e.mid))[1] AS last_mid,
       count(*) AS count
-    FROM ${entries} e JOIN messages m ON m.seq = e.seq
+    FROM ${entries} e
     GROUP BY e.person, e.login)`;
 }
 

@@ -28,12 +28,13 @@
  * - the states of disjoint sets of messages merge into the state of their union
  *   (`rollup_merge.ts`), so the result is the state of the same messages however they came
  *   and however many parts hold them;
- * - the login spans and display names of the persons' messages it folds are added to
- *   `person_logins` / `person_display` from the same states, once per person and login
- *   (schema 5: appends no longer touch them), as the transaction's last statement, so that
- *   another compactor adding to the same persons' rows waits the shortest time; entries of
- *   rows queued by a schema 4 writer (no `tss`) had theirs added when queued, and are folded
- *   into the rollups only.
+ * - the login spans and display names of the queue entries it takes (those with a person, in
+ *   rows that carry their times: schema 5) are added to `person_logins` / `person_display`
+ *   in the same commit, computed by the server from the rows themselves (each carries every
+ *   message's login, time, id and display name), exactly the spans that reads add for queued
+ *   entries meanwhile (`persons.ts`); as the transaction's last statement, so that another
+ *   compactor adding to the same persons' rows waits the shortest time. Rows queued by a
+ *   schema 4 writer (no times) had theirs added when queued.
  *
  * @module
  */
@@ -43,24 +44,15 @@ import {
   facetsOf,
   foldChannel,
   foldUser,
-  loginSpans,
   newChannelState,
   newUserState,
   type UserState,
 } from "../../analysis/rollups.ts";
-import { type LoginSpan, personKey } from "../../analysis/identity.ts";
+import { personKey } from "../../analysis/identity.ts";
 import type { Sql, TxSql } from "./client.ts";
 import { copyRows } from "./copy.ts";
 import { mergeStates } from "./rollup_merge.ts";
-import {
-  type AnyState,
-  CHANNEL_KIND,
-  decode,
-  encode,
-  foldQueued,
-  upsertSpans,
-  USER_KIND,
-} from "./rollups.ts";
+import { type AnyState, CHANNEL_KIND, decode, encode, foldQueued, USER_KIND } from "./rollups.ts";
 
 /**
  * The messages a writer stored and queued, folded in memory into one state per person and
@@ -189,20 +181,9 @@ export async function compactPending(
         again.names.push(r.name);
       }
     }
-    const { extra, counted } = await readBack(tx, again);
-    await writeParts(tx, names, (kind, n) => [
-      held[kind]!.get(n),
-      extra[kind]!.get(n),
-      kind === USER_KIND ? counted.get(n) : undefined,
-    ]);
-    // Last, so that the span rows (which another compactor may be adding to) are held locked
-    // for the shortest time: the spans and display names of the messages folded, but those
-    // counted already.
-    await addSpans(
-      tx,
-      names[USER_KIND]!,
-      (n) => [held[USER_KIND]!.get(n), extra[USER_KIND]!.get(n)],
-    );
+    const extra = await readBack(tx, again);
+    await writeParts(tx, names, (kind, n) => [held[kind]!.get(n), extra[kind]!.get(n)]);
+    await addTakenSpans(tx);
     return taken.total;
   }) as number;
 }
@@ -211,8 +192,9 @@ export async function compactPending(
  * Deletes the queue rows this compaction takes (those of `owner`, unowned ones, and those
  * that waited too long; rows another compactor is taking are skipped, not waited for) into the
  * transaction's `stage_compact`: one row per (message, rollup), kind 0 its person and 1 its
- * channel, `own` when the writer's folds hold it (its row is one of `folded`). Returns how
- * many messages were taken and, per rollup, how many of its entries are the writer's folded ones.
+ * channel, `own` when the writer's folds hold it (its row is one of `folded`); and the entries
+ * whose spans are to be added into `stage_spans` (see {@link addTakenSpans}). Returns how many
+ * messages were taken and, per rollup, how many of its entries are the writer's folded ones.
  */
 async function takeQueue(
   tx: TxSql,
@@ -221,7 +203,12 @@ async function takeQueue(
 ): Promise<{ total: number; keys: Array<{ kind: number; name: string; ours: number }> }> {
   await tx`
     CREATE TEMPORARY TABLE IF NOT EXISTS stage_compact (
-      seq bigint, kind smallint, name text COLLATE "C", own boolean, counted boolean
+      seq bigint, kind smallint, name text COLLATE "C", own boolean
+    ) ON COMMIT DELETE ROWS`;
+  await tx`
+    CREATE TEMPORARY TABLE IF NOT EXISTS stage_spans (
+      person text COLLATE "C", login text COLLATE "C", ts text COLLATE "C",
+      mid text COLLATE "C", display text COLLATE "C"
     ) ON COMMIT DELETE ROWS`;
   await tx`
     WITH d AS (
@@ -230,12 +217,17 @@ async function takeQueue(
         WHERE owner = ${owner}::bigint OR owner IS NULL
           OR queued_at < now() - make_interval(secs => ${ORPHAN_SECONDS})
         FOR UPDATE SKIP LOCKED)
-      RETURNING id, owner, seqs, persons, channels, tss
+      RETURNING id, owner, seqs, persons, channels, logins, tss, mids, displays
+    ), sp AS (
+      INSERT INTO stage_spans
+      SELECT u.person, u.login, u.ts, u.mid, u.display
+      FROM d CROSS JOIN LATERAL unnest(d.persons, d.logins, d.tss, d.mids, d.displays)
+        AS u(person, login, ts, mid, display)
+      WHERE d.tss IS NOT NULL AND u.person IS NOT NULL
     ), s AS (
       INSERT INTO stage_compact
       SELECT u.seq, k.kind, k.name,
-        coalesce(d.owner = ${owner}::bigint AND d.id = ANY(${folded as string[]}::bigint[]), false),
-        d.tss IS NULL
+        coalesce(d.owner = ${owner}::bigint AND d.id = ANY(${folded as string[]}::bigint[]), false)
       FROM d CROSS JOIN LATERAL unnest(d.seqs, d.persons, d.channels) AS u(seq, person, channel)
         CROSS JOIN LATERAL (VALUES (0::smallint, u.person), (1::smallint, u.channel)) AS k(kind, name)
       WHERE k.name IS NOT NULL
@@ -248,27 +240,14 @@ async function takeQueue(
   return { total: keys[0]?.total ?? 0, keys };
 }
 
-/** What {@link readBack} folded, per kind (user, channel). */
-interface ReadBack {
-  extra: Array<Map<string, AnyState>>;
-  /**
-   * Persons' messages whose spans were counted already (queued by a schema 4 writer): folded
-   * into the rollups, not into the spans.
-   */
-  counted: Map<string, AnyState>;
-}
-
 /**
  * Folds the taken messages that no in-memory fold holds: those not `own`, and every one of the
  * rollups in `again` (whose fold lost some of its messages).
  */
-async function readBack(tx: TxSql, again: Keys): Promise<ReadBack> {
+async function readBack(tx: TxSql, again: Keys): Promise<Array<Map<string, AnyState>>> {
   const extra: Array<Map<string, AnyState>> = [new Map(), new Map()];
-  const counted = new Map<string, AnyState>();
-  const back = tx<
-    Array<{ seq: string; kind: number; name: string; record: string; counted: boolean }>
-  >`
-    SELECT c.seq::text AS seq, c.kind, c.name, m.record, c.counted
+  const back = tx<Array<{ seq: string; kind: number; name: string; record: string }>>`
+    SELECT c.seq::text AS seq, c.kind, c.name, m.record
     FROM stage_compact c JOIN messages m ON m.seq = c.seq
     WHERE NOT c.own OR (c.kind, c.name) IN (
       SELECT k, n FROM unnest(${again.kinds}::int2[], ${again.names}::text[]) AS u(k, n))
@@ -280,11 +259,10 @@ async function readBack(tx: TxSql, again: Keys): Promise<ReadBack> {
         const m = JSON.parse(r.record) as Message;
         last = { seq: r.seq, m, f: facetsOf(m) };
       }
-      const into = r.kind === USER_KIND && r.counted ? counted : extra[r.kind]!;
-      foldQueued(into, r.kind, r.name, last.m, last.f);
+      foldQueued(extra[r.kind]!, r.kind, r.name, last.m, last.f);
     }
   }
-  return { extra, counted };
+  return extra;
 }
 
 /**
@@ -318,23 +296,28 @@ async function writeParts(
 }
 
 /**
- * Adds to the persons' login spans and display names those of the messages their `fresh`
- * states hold (see `upsertSpans`: sums, minimum, latest use; rows in key order, so two
- * compactors never deadlock).
+ * Adds the login spans and display names of the entries taken into `stage_spans` to
+ * `person_logins` / `person_display`: per person and login the count, the earliest time, the
+ * latest with the smallest message id of that time (as `src/analysis/identity.ts` keeps spans),
+ * merged by sums, minimum and latest use (commutative: two compactors lose no update), rows in
+ * key order (two compactors lock them in the same order: no deadlock).
  */
-async function addSpans(
-  tx: TxSql,
-  persons: readonly string[],
-  fresh: (name: string) => Array<AnyState | undefined>,
-): Promise<void> {
-  const spans: LoginSpan[] = [];
-  const display: Array<[string, string]> = [];
-  for (const n of persons) {
-    const states = fresh(n).filter((s): s is AnyState => s !== undefined);
-    if (states.length === 0) continue;
-    const s = (states.length === 1 ? states[0] : mergeStates(states)) as UserState;
-    for (const span of loginSpans(s)) spans.push(span);
-    for (const d of s.display_names) display.push([n, d]);
-  }
-  await upsertSpans(tx, spans, display);
+async function addTakenSpans(tx: TxSql): Promise<void> {
+  await tx`
+    INSERT INTO person_logins AS p (person, login, first_seen, last_seen, last_mid, count)
+    SELECT person, login, min(ts), max(ts), (array_agg(mid ORDER BY ts DESC, mid))[1], count(*)
+    FROM stage_spans GROUP BY person, login
+    ORDER BY person, login
+    ON CONFLICT (person, login) DO UPDATE SET
+      count = p.count + excluded.count,
+      first_seen = LEAST(p.first_seen, excluded.first_seen),
+      last_seen = CASE WHEN (excluded.last_seen, p.last_mid) > (p.last_seen, excluded.last_mid)
+        THEN excluded.last_seen ELSE p.last_seen END,
+      last_mid = CASE WHEN (excluded.last_seen, p.last_mid) > (p.last_seen, excluded.last_mid)
+        THEN excluded.last_mid ELSE p.last_mid END`;
+  await tx`
+    INSERT INTO person_display (person, name)
+    SELECT DISTINCT person, display FROM stage_spans WHERE display IS NOT NULL
+    ORDER BY 1, 2
+    ON CONFLICT DO NOTHING`;
 }

@@ -124,7 +124,8 @@ function queueColumn(sql: Sql | TxSql, kind: number) {
  * Takes some persons or channels (all persons: `null`) out of the rollup queue: their entries
  * become NULL, so no compaction or read folds those messages into them again (a recomputation
  * replaced their rollups and spans from the stored messages, or they were deleted); a person's
- * login and display name beside each entry too (a forgotten person's must leave no trace). Inside
+ * login, time, message id and display name beside each entry too (a forgotten person's must
+ * leave no trace). Inside
  * the caller's transaction, holding {@link lockRollups}. Returns the names that had queued
  * messages.
  */
@@ -134,17 +135,16 @@ export async function unqueue(
   names: readonly string[] | null,
 ): Promise<string[]> {
   const col = tx(kind === USER_KIND ? "persons" : "channels");
+  // A person's login, time, id and display name beside each entry (schema 5) go with it.
+  const beside = kind === USER_KIND ? ["logins", "tss", "mids", "displays"] : [];
   if (names === null) {
+    const clear = beside.map((c) =>
+      tx`, ${tx(c)} = CASE WHEN ${tx(c)} IS NULL THEN NULL
+        ELSE array_fill(NULL::text, ARRAY[cardinality(seqs)]) END`
+    );
     await tx`
       UPDATE rollup_queue SET ${col} = array_fill(NULL::text, ARRAY[cardinality(seqs)])
-      ${
-      kind === USER_KIND
-        ? tx`, logins = CASE WHEN logins IS NULL THEN NULL
-          ELSE array_fill(NULL::text, ARRAY[cardinality(seqs)]) END,
-          displays = CASE WHEN displays IS NULL THEN NULL
-          ELSE array_fill(NULL::text, ARRAY[cardinality(seqs)]) END`
-        : tx``
-    }`;
+      ${clear.reduce((a, c) => tx`${a}${c}`, tx``)}`;
     return [];
   }
   if (names.length === 0) return [];
@@ -153,20 +153,17 @@ export async function unqueue(
     SELECT DISTINCT n AS name FROM rollup_queue CROSS JOIN LATERAL unnest(${col}) AS n
     WHERE ${col} && ${list}::text[] AND n = ANY(${list}::text[])`;
   if (had.length === 0) return [];
+  // Every SET expression reads the row as it was (q.persons before this update).
+  const clear = beside.map((c) =>
+    tx`, ${tx(c)} = CASE WHEN q.${tx(c)} IS NULL THEN NULL ELSE (
+      SELECT array_agg(CASE WHEN n = ANY(${list}::text[]) THEN NULL ELSE d END ORDER BY o)
+      FROM unnest(q.persons, q.${tx(c)}) WITH ORDINALITY AS t(n, d, o)) END`
+  );
   await tx`
     UPDATE rollup_queue q SET ${col} = (
       SELECT array_agg(CASE WHEN n = ANY(${list}::text[]) THEN NULL ELSE n END ORDER BY o)
       FROM unnest(q.${col}) WITH ORDINALITY AS t(n, o))
-    ${
-    kind === USER_KIND
-      ? tx`, logins = CASE WHEN q.logins IS NULL THEN NULL ELSE (
-        SELECT array_agg(CASE WHEN n = ANY(${list}::text[]) THEN NULL ELSE d END ORDER BY o)
-        FROM unnest(q.persons, q.logins) WITH ORDINALITY AS t(n, d, o)) END,
-        displays = CASE WHEN q.displays IS NULL THEN NULL ELSE (
-        SELECT array_agg(CASE WHEN n = ANY(${list}::text[]) THEN NULL ELSE d END ORDER BY o)
-        FROM unnest(q.persons, q.displays) WITH ORDINALITY AS t(n, d, o)) END`
-      : tx``
-  }
+    ${clear.reduce((a, c) => tx`${a}${c}`, tx``)}
     WHERE q.${col} && ${list}::text[]`;
   return had.map((r) => r.name);
 }

@@ -5,11 +5,10 @@
 -- has added yet are added here (schema 4 keeps every queued message's spans in `person_logins`
 -- and `person_display`).
 CREATE TEMPORARY TABLE queued_spans ON COMMIT DROP AS
-SELECT u.person, u.login, m.message_id, u.ts, u.display
+SELECT u.person, u.login, u.mid AS message_id, u.ts, u.display
 FROM rollup_queue q
-  CROSS JOIN LATERAL unnest(q.seqs, q.persons, q.logins, q.tss, q.displays)
-    AS u(seq, person, login, ts, display)
-  JOIN messages m ON m.seq = u.seq
+  CROSS JOIN LATERAL unnest(q.persons, q.logins, q.tss, q.mids, q.displays)
+    AS u(person, login, ts, mid, display)
 WHERE q.tss IS NOT NULL AND u.person IS NOT NULL;
 INSERT INTO person_logins AS p (person, login, first_seen, last_seen, last_mid, count)
 SELECT person, login, min(ts), max(ts), (array_agg(message_id ORDER BY ts DESC, message_id))[1],
@@ -28,7 +27,8 @@ INSERT INTO person_display (person, name)
 SELECT DISTINCT person, display FROM queued_spans WHERE display IS NOT NULL
 ON CONFLICT DO NOTHING;
 ALTER TABLE rollup_queue DROP CONSTRAINT rollup_queue_times;
-ALTER TABLE rollup_queue DROP COLUMN logins, DROP COLUMN tss, DROP COLUMN displays;
+ALTER TABLE rollup_queue DROP COLUMN logins, DROP COLUMN tss, DROP COLUMN mids,
+  DROP COLUMN displays;
 ALTER TABLE rollup_queue ALTER COLUMN seqs SET STORAGE EXTENDED,
   ALTER COLUMN persons SET STORAGE EXTENDED, ALTER COLUMN channels SET STORAGE EXTENDED;
 DELETE FROM osint_schema WHERE version = 5;
