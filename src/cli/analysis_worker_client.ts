@@ -119,7 +119,7 @@ export class AnalysisWorker implements AnalysisOffload {
       this.#post({ type: "users", users: [...users] });
     }
     const packed = this.#packer.take();
-    this.#post({ type: "drafts", packed }, [packed.lens.buffer, packed.ints.buffer]);
+    this.#post({ type: "drafts", packed }, [packed.ints.buffer]);
     this.#sent++;
   }
 
