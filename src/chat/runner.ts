@@ -22,9 +22,9 @@ import { EventTurns } from "./event_turn.ts";
 const TURN_EVERY = 512;
 
 /** Drafts handed to an {@link AnalysisOffload} at once. */
-const OFFLOAD_CHUNK = 2048;
+const OFFLOAD_CHUNK = 256;
 /** Chunks handed to an {@link AnalysisOffload} and not yet back, at most. */
-const OFFLOAD_AHEAD = 3;
+const OFFLOAD_AHEAD = 128;
 
 /** Lines an {@link AnalysisOffload} encoded, and how many of its drafts it refused. */
 export interface OffloadedLines extends EncodedLines {
