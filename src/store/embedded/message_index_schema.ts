@@ -20,8 +20,8 @@
  *   just added (`INSERT ... SELECT ... ORDER BY`): an index on `messages` took each row in log
  *   order, a random place among 20,000 persons' rows, and at 1M rows (104 MB, over the
  *   writer's 64 MB page cache) the same leaf pages were read, dirtied and spilled several
- *   times per commit (the index writer 14.1-14.3 CPU-s against 11.6-12.2 for the table, one
- *   thread over the same 1M-line log). Conditions on a person or a login outside it go through
+ *   times per commit (the index writer alone over the same 1M-line log, alternating: 14.7 and
+ *   16.9 CPU-s with the index, 12.9 and 13.0 with the table). Conditions on a person or a login outside it go through
  *   it by rowid (`rid IN (SELECT rid FROM person_rows ...)`). It is the only copy of the text
  *   beside the table: a (user, ts, text) index held a second one (0.22x the log at 2M).
  * - `fts`: FTS5 over the folded text with the trigram tokenizer (`case_sensitive 1`, since the
