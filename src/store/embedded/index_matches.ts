@@ -34,7 +34,7 @@ export function personIds(ix: MessageIndex, persons: readonly string[]): number[
 /**
  * The SQL condition "written under login `login`" and its parameters, or null when no row is:
  * the login's persons (from `user_persons`, almost always one) and the login, so that SQLite
- * walks those persons' rows in the person index, which holds the text (there is no index by
+ * walks those persons' rows in `person_rows`, which holds the text (there is no index by
  * login).
  */
 export function userCondition(
@@ -100,7 +100,9 @@ export function matchingWhere(
 ): { from: string; where: string; params: Array<number | string> } | null {
   const conds: string[] = [];
   const params: Array<number | string> = [];
-  let from = "messages";
+  // A user's or a person's rows are read from `person_rows` (the same columns, clustered by
+  // person); the others from the table and its indexes.
+  let from = q.user !== undefined || q.persons !== undefined ? "person_rows" : "messages";
   if (q.user !== undefined) {
     const u = userCondition(ix, q.user);
     if (u === null) return null;

@@ -42,7 +42,7 @@ import type { MessageIndex } from "./message_index.ts";
  */
 const FTS_PROBE = 64;
 /**
- * The same for a query of one user: walking a user's rows is cheap (the person index holds the
+ * The same for a query of one user: walking a user's rows is cheap (`person_rows` holds the
  * text, so no table lookups), so the walk is taken as soon as the needle is not rare.
  */
 const USER_FTS_CAP = 100;
@@ -88,7 +88,8 @@ export function topCandidates(ix: MessageIndex, q: IndexQuery): Candidate[] {
 interface Checks {
   conds: string[];
   params: Array<number | string>;
-  indexName: string;
+  /** What a walk reads: the table through one of its indexes, or `person_rows`. */
+  source: string;
   /** The channel's id, when the query names one. */
   channelId: number | null;
 }
@@ -103,20 +104,20 @@ function toCandidate(r: Row): Candidate {
 function queryChecks(ix: MessageIndex, q: IndexQuery): Checks | null {
   const conds: string[] = [];
   const params: Array<number | string> = [];
-  let indexName = "messages_ts";
+  let source = "messages INDEXED BY messages_ts";
   if (q.user !== undefined) {
     const u = userCondition(ix, q.user);
     if (u === null) return null;
     conds.push(u.sql);
     params.push(...u.params);
-    indexName = "messages_person";
+    source = "person_rows";
   }
   if (q.persons !== undefined) {
     const ids = personIds(ix, q.persons);
     if (ids.length === 0) return null;
     conds.push(`pid IN (${ids.map(() => "?").join(",")})`);
     params.push(...ids);
-    indexName = "messages_person";
+    source = "person_rows";
   }
   let channelId: number | null = null;
   if (q.channel !== undefined) {
@@ -124,7 +125,7 @@ function queryChecks(ix: MessageIndex, q: IndexQuery): Checks | null {
     if (id === null) return null;
     conds.push("cid = ?");
     params.push(id);
-    indexName = q.user !== undefined || q.persons !== undefined ? indexName : "messages_channel";
+    if (source !== "person_rows") source = "messages INDEXED BY messages_channel";
   }
   if (q.sinceMs !== undefined) {
     conds.push("ts >= ?");
@@ -141,7 +142,7 @@ function queryChecks(ix: MessageIndex, q: IndexQuery): Checks | null {
     params.push(t);
   }
   clauseConditions(ix, q.clauses ?? [], conds, params);
-  return { conds, params, indexName, channelId };
+  return { conds, params, source, channelId };
 }
 
 /** The rows FTS names (`ids`, or all matches of `expr` when null) that pass `c`, sorted. */
@@ -225,15 +226,14 @@ function walkNewest(ix: MessageIndex, q: IndexQuery, c: Checks): Candidate[] {
   // `iterate` per row), then the rows that tie with the last one, which the order by
   // message id may rank before it.
   const rows = ix.file.stmt(
-    `SELECT ts, mid, off, len FROM messages INDEXED BY ${c.indexName} ${where} ` +
-      `ORDER BY ts DESC LIMIT ?`,
+    `SELECT ts, mid, off, len FROM ${c.source} ${where} ORDER BY ts DESC LIMIT ?`,
   ).all(...c.params, q.limit) as Row[];
   const out = rows.map(toCandidate);
   if (out.length === q.limit && q.limit > 0) {
     const kth = out[out.length - 1]!.ts;
     const seen = new Set(out.filter((x) => x.ts === kth).map((x) => x.offset));
     const ties = ix.file.stmt(
-      `SELECT ts, mid, off, len FROM messages INDEXED BY ${c.indexName} ` +
+      `SELECT ts, mid, off, len FROM ${c.source} ` +
         `${where ? `${where} AND` : "WHERE"} ts = ?`,
     ).all(...c.params, kth) as Row[];
     for (const r of ties) if (!seen.has(Number(r.off))) out.push(toCandidate(r));

@@ -8,8 +8,8 @@
  *   it mentions (space-separated: a login holds no space) and whom it replies to. Logins stay as
  *   written: resolving them to persons at the message's time is the query layer's work (the
  *   identity directory changes as the rollups learn more).
- * - How many messages each author wrote in scope is counted from `messages` itself, over the
- *   person index `(pid, ts, cid)`.
+ * - How many messages each author wrote in scope is counted from the indexed rows: from
+ *   `person_rows` (in person order), or from a channel's rows of `messages`.
  *
  * @example
  * ```ts
@@ -155,11 +155,10 @@ export function indexedInteractions(
     }
     addressing.push(r);
   }
-  // Counted in the person index's order (no sort; no table reads without a channel).
+  // Counted in the order of `person_rows` (no sort; no table reads without a channel).
   const counts = db.prepare(
-    `SELECT pid, count(*) AS n FROM messages ${
-      cid === null ? "INDEXED BY messages_person" : ""
-    } ${where} GROUP BY pid`,
+    `SELECT pid, count(*) AS n FROM ${cid === null ? "person_rows" : "messages"} ${where} ` +
+      "GROUP BY pid",
   ).all(...params) as Array<{ pid: number; n: number }>;
   const authors: AuthorCount[] = counts.map((r) => ({ person: name(r.pid), count: Number(r.n) }));
   return { addressing, authors };

@@ -136,8 +136,8 @@ export class MessageIndex {
   /** Forgets every indexed message (before a rebuild); call inside a transaction. */
   clear(): void {
     this.db.exec(
-      "DELETE FROM messages; DELETE FROM names; DELETE FROM events; DELETE FROM interactions; " +
-        "DELETE FROM user_persons;",
+      "DELETE FROM messages; DELETE FROM person_rows; DELETE FROM names; DELETE FROM events; " +
+        "DELETE FROM interactions; DELETE FROM user_persons;",
     );
     this.db.exec("INSERT INTO fts(fts) VALUES ('delete-all')");
     this.setMeta("mark", JSON.stringify(EMPTY_MARK));
@@ -186,7 +186,7 @@ export class MessageIndex {
 
   /**
    * Records (inside the caller's transaction) that person `pid` wrote under login `uid`, once
-   * per pair: a user's search finds the login's rows in the person index through these.
+   * per pair: a user's search finds the login's rows in `person_rows` through these.
    */
   notePerson(uid: number, pid: number): void {
     if (this.#personOf === null) {

@@ -9,15 +9,21 @@
  * - B-tree indexes on (channel, ts) and (ts): a channel's messages, or a time window, newest
  *   first, without sorting. The channel index holds no text: a channel has far more rows than a
  *   person, so a copy of the text costs ingest more than it saves the rarer "channel + word".
- * - The person index on (person, ts, message_id, channel, user, extra, offset, length, folded
- *   text, text as written when folding changed it): one person's messages in time order from
- *   the index alone. It serves a timeline (`raw` or `text` is the text as the record has it;
- *   `extra` marks records with hits or signals, the only ones a timeline reads from the log:
- *   see `person_rows.ts`), and a user's search too: `user_persons` lists the persons who wrote
- *   under each login (almost always one), so "user + word" walks those persons' rows with the
- *   user and the needles checked inside the index, without visiting the table. It is the only
- *   index that copies the text: a (user, ts, text) index beside it held a second copy (0.22x
- *   the log at 2M) and cost the index writer a second random insert per row.
+ * - `person_rows`: a copy of each messages row clustered by (person, ts, message_id): one
+ *   person's messages in time order from one B-tree alone. It serves a timeline (`raw` or
+ *   `text` is the text as the record has it; `extra` marks records with hits or signals, the
+ *   only ones a timeline reads from the log: see `person_rows.ts`), and a user's search too:
+ *   `user_persons` lists the persons who wrote under each login (almost always one), so "user
+ *   + word" walks those persons' rows with the user and the needles checked there, without
+ *   visiting the messages table. It is a table of its own rather than an index on `messages`
+ *   so that a catch-up fills it in (person, ts) order, once per commit, from the rows it has
+ *   just added (`INSERT ... SELECT ... ORDER BY`): an index on `messages` took each row in log
+ *   order, a random place among 20,000 persons' rows, and at 1M rows (104 MB, over the
+ *   writer's 64 MB page cache) the same leaf pages were read, dirtied and spilled several
+ *   times per commit (the index writer alone over the same 1M-line log, alternating: 14.7 and
+ *   16.9 CPU-s with the index, 12.9 and 13.0 with the table). Conditions on a person or a login outside it go through
+ *   it by rowid (`rid IN (SELECT rid FROM person_rows ...)`). It is the only copy of the text
+ *   beside the table: a (user, ts, text) index held a second one (0.22x the log at 2M).
  * - `fts`: FTS5 over the folded text with the trigram tokenizer (`case_sensitive 1`, since the
  *   text is folded already; `detail=none` keeps it 2.5x smaller and twice as fast to build;
  *   `columnsize=0` drops the per-row size table, which only ranking reads: FTS inserts ~30%
@@ -47,7 +53,9 @@ import { INTERACTION_SCHEMA } from "./interaction_index.ts";
 // the person index alone answers a timeline.
 // 9: no (user, ts, text) index: the person index holds the folded text and answers a user's
 // search through `user_persons`.
-export const INDEX_VERSION = "9";
+// 10: the person index became the `person_rows` table, filled in (person, ts) order at each
+// commit instead of one random insert per row (see above).
+export const INDEX_VERSION = "10";
 
 /** The SQL that creates the index's tables (each statement idempotent). */
 export const INDEX_SCHEMA = `
@@ -70,8 +78,20 @@ CREATE TABLE IF NOT EXISTS user_persons(
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS messages_channel ON messages(cid, ts);
 CREATE INDEX IF NOT EXISTS messages_ts ON messages(ts);
-CREATE INDEX IF NOT EXISTS messages_person
-  ON messages(pid, ts, mid, cid, uid, extra, off, len, text, raw);
+CREATE TABLE IF NOT EXISTS person_rows(
+  pid INTEGER NOT NULL,
+  ts INTEGER NOT NULL,
+  mid TEXT NOT NULL,
+  rid INTEGER NOT NULL,
+  cid INTEGER NOT NULL,
+  uid INTEGER NOT NULL,
+  extra INTEGER NOT NULL,
+  off INTEGER NOT NULL,
+  len INTEGER NOT NULL,
+  text TEXT NOT NULL,
+  raw TEXT,
+  PRIMARY KEY(pid, ts, mid, rid)
+) WITHOUT ROWID;
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
   text, content='messages', content_rowid='rid', tokenize='trigram case_sensitive 1',
   detail=none, columnsize=0

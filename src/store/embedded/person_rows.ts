@@ -1,12 +1,13 @@
 /**
- * One person's messages in time order, for a timeline, from the embedded index alone: the
- * person index `(pid, ts, mid, cid, uid, extra, off, len, text as written)` covers every column
- * a timeline entry shows, so the rows come from one in-order walk of that index per person key
- * (no table lookups, no log reads, no JSON), read as arrays (node:sqlite builds an object per
- * row at several times the cost), and are turned into {@link PersonMessage}s a batch at a time
- * as the caller iterates. Only records that carry watchlist hits or signals (`extra`), or all
- * of them when asked (`records`), are read back from the log. The unindexed tail of the log
- * (or all of it, without a usable index) is scanned.
+ * One person's messages in time order, for a timeline, from the embedded index alone: its
+ * `person_rows` table, keyed by `(pid, ts, mid)`, holds every column a timeline entry shows
+ * (cid, uid, extra, off, len, the text as written), so the rows come from one in-order walk of
+ * it per person key (no table lookups, no log reads, no JSON), read as arrays (node:sqlite
+ * builds an object per row at several times the cost), and are turned into
+ * {@link PersonMessage}s a batch at a time as the caller iterates. Only records that carry
+ * watchlist hits or signals (`extra`), or all of them when asked (`records`), are read back
+ * from the log. The unindexed tail of the log (or all of it, without a usable index) is
+ * scanned.
  *
  * @example
  * ```ts
@@ -80,7 +81,7 @@ function rowOrder(a: Row, b: Row): number {
 }
 
 /**
- * Rows of every person key in order, from the person index, in one read snapshot. The log
+ * Rows of every person key in order, from `person_rows`, in one read snapshot. The log
  * position (`off`, `len`) comes only for records to be read: all with `records`, else those
  * with hits or signals (`extra`); null otherwise (fewer values to convert per row).
  */
@@ -102,8 +103,7 @@ function indexedRows(ix: MessageIndex, q: PersonMessageQuery): IndexedRows {
     ? "ts, mid, cid, uid, coalesce(raw, text), off, len"
     : "ts, mid, cid, uid, coalesce(raw, text), " +
       "CASE WHEN extra THEN off END, CASE WHEN extra THEN len END";
-  const from = `SELECT ${columns} FROM messages INDEXED BY messages_person ` +
-    `WHERE ${conds.join(" AND ")}`;
+  const from = `SELECT ${columns} FROM person_rows WHERE ${conds.join(" AND ")}`;
   const lists: Row[][] = [];
   for (const pid of pids) {
     let rows = (q.limit === undefined
@@ -201,7 +201,7 @@ function wantsRecord(m: Message, records: boolean): boolean {
 }
 
 /**
- * The embedded store's {@link Store.personMessages}: the indexed prefix from the person index,
+ * The embedded store's {@link Store.personMessages}: the indexed prefix from `person_rows`,
  * the unindexed tail by a scan, merged in (ts, message_id) order, in batches made as the
  * caller asks for them.
  */
@@ -300,7 +300,7 @@ function rowBefore(r: Row, m: Message): boolean {
 }
 
 /**
- * The person index read alone (the rows as arrays, in one snapshot, not yet entries): the
+ * `person_rows` read alone (the rows as arrays, in one snapshot, not yet entries): the
  * floor under a timeline's time, for `bench/identity.ts`. Returns how many rows it read.
  */
 export async function personIndexRead(dataDir: string, q: PersonMessageQuery): Promise<number> {
