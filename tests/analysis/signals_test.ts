@@ -768,12 +768,17 @@ async function devSets(): Promise<Labelled[]> {
 // .969/.928, de .977/.932 .996/.933, fr .988/.898 .969/.924. Six recall floors went down (en
 // targets .92 -> .91, es targets .92 -> .90 and asked .93 -> .92, pt targets .94 -> .92 and
 // asked .93 -> .92, de asked .94 -> .93, fr targets .90 -> .89) only because its lines joined.
+//
+// Session 9 (no rule fitted to lines; the pre-filter holds every lexicon word, a nickname the
+// login holds, models retrained): en .983/.920 .981/.957, es .989/.918 .974/.929, pt
+// .983/.938 .969/.932, de .975/.940 .996/.933, fr .988/.924 .969/.928. Three targets recall
+// floors rose (es .90 -> .91, pt .92 -> .93, fr .89 -> .91).
 const FLOORS: Record<string, { tp: number; tr: number; ap: number; ar: number }> = {
   en: { tp: 0.98, tr: 0.91, ap: 0.98, ar: 0.94 },
-  es: { tp: 0.98, tr: 0.90, ap: 0.96, ar: 0.92 },
-  pt: { tp: 0.98, tr: 0.92, ap: 0.96, ar: 0.92 },
+  es: { tp: 0.98, tr: 0.91, ap: 0.96, ar: 0.92 },
+  pt: { tp: 0.98, tr: 0.93, ap: 0.96, ar: 0.92 },
   de: { tp: 0.97, tr: 0.93, ap: 0.99, ar: 0.93 },
-  fr: { tp: 0.98, tr: 0.89, ap: 0.96, ar: 0.90 },
+  fr: { tp: 0.98, tr: 0.91, ap: 0.96, ar: 0.90 },
 };
 Deno.test("detectSignals() holds its fitted figures on the dev sets, per language", async (t) => {
   const lines = await devSets();
