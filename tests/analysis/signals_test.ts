@@ -772,13 +772,18 @@ async function devSets(): Promise<Labelled[]> {
 // Session 9 (no rule fitted to lines; the pre-filter holds every lexicon word, a nickname the
 // login holds, models retrained): en .983/.920 .981/.957, es .989/.918 .974/.929, pt
 // .983/.938 .969/.932, de .975/.940 .996/.933, fr .988/.924 .969/.928. Three targets recall
-// floors rose (es .90 -> .91, pt .92 -> .93, fr .89 -> .91).
+// floors rose (es .90 -> .91, pt .92 -> .93, fr .89 -> .91). Then the tagger stopped taking
+// back names rules read in questions (held out writer by writer it was wrong there 17 times in
+// 25: bench/signals_cv.ts targets R .876 -> .883, P .958 -> .955). On these lines, which the
+// shipped tagger was trained on, its take-backs were right, so only precision moves here: en
+// targets P .983 -> .979 and asked P .981 -> .978, fr targets P .988 -> .970 and asked P
+// .969 -> .957; those four floors went down by .01 for it.
 const FLOORS: Record<string, { tp: number; tr: number; ap: number; ar: number }> = {
-  en: { tp: 0.98, tr: 0.91, ap: 0.98, ar: 0.94 },
+  en: { tp: 0.97, tr: 0.91, ap: 0.97, ar: 0.94 },
   es: { tp: 0.98, tr: 0.91, ap: 0.96, ar: 0.92 },
   pt: { tp: 0.98, tr: 0.93, ap: 0.96, ar: 0.92 },
   de: { tp: 0.97, tr: 0.93, ap: 0.99, ar: 0.93 },
-  fr: { tp: 0.98, tr: 0.91, ap: 0.96, ar: 0.90 },
+  fr: { tp: 0.97, tr: 0.91, ap: 0.95, ar: 0.90 },
 };
 Deno.test("detectSignals() holds its fitted figures on the dev sets, per language", async (t) => {
   const lines = await devSets();
