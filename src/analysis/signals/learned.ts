@@ -2,7 +2,7 @@
  * Step 7 of the relationship-signal analyzer: the learned parts after the rules.
  *
  * - The target tagger (`target_tagger.ts`) scores each word that could name a person. A target
- *   the rules named that the tagger finds very unlikely is taken back: the signal stays without
+ *   the rules named in a claim that the tagger finds very unlikely is taken back: the signal stays without
  *   it, unless the n-gram model finds the message neither asks nor states (under the tagger's
  *   `alone`), then the signal goes too. A candidate the tagger finds likely that the rules did
  *   not name is added, with the type of the rules' signal, or where no rule fired, the type the
