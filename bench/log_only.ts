@@ -1,9 +1,9 @@
 /**
  * The log-only path (`chat run --offline --speed 0 --log-only`: parse, analysis, dedup,
  * redaction, JSONL append) of this tree beside a baseline tree, in the same run: the trees
- * alternate over the same fixture, and each run gives its wall time and the CPU time of its main
- * thread (read from /proc while it runs: on a machine shared with other work, the wall time
- * swings with the load, the main thread's CPU time much less). The logs the trees write must be
+ * alternate over the same fixture, and each run gives its wall time, the CPU time of its main
+ * thread and that of all its threads (read from /proc while it runs: on a machine shared with
+ * other work, the wall time swings with the load, the CPU times much less). The logs the trees write must be
  * the same bytes, or the bench fails. `--source irc|twitchdownloader` runs `import --log-only`
  * instead, over the inputs `bench/import.ts --inputs-only DIR` wrote (the same messages).
  *
@@ -54,6 +54,8 @@ function cpuSeconds(path: string): number | null {
 interface Sample {
   wallS: number;
   mainCpuS: number;
+  /** Every thread of the process (main, workers, V8's helpers). */
+  totalCpuS: number;
 }
 
 async function runOnce(tree: string, dataDir: string): Promise<Sample> {
@@ -66,10 +68,12 @@ async function runOnce(tree: string, dataDir: string): Promise<Sample> {
   const child = new Deno.Command(DENO, { args, cwd: tree, stdout: "null", stderr: "piped" })
     .spawn();
   let main = 0;
+  let total = 0;
   let running = true;
   const sampler = (async () => {
     while (running) {
       main = cpuSeconds(`/proc/${child.pid}/task/${child.pid}/stat`) ?? main;
+      total = cpuSeconds(`/proc/${child.pid}/stat`) ?? total;
       await new Promise((r) => setTimeout(r, 20));
     }
   })();
@@ -84,7 +88,7 @@ async function runOnce(tree: string, dataDir: string): Promise<Sample> {
       }`,
     );
   }
-  return { wallS, mainCpuS: main };
+  return { wallS, mainCpuS: main, totalCpuS: total };
 }
 
 /** `import --log-only` of the `--inputs` in `--source`'s format, with the tree's task flags. */
@@ -131,7 +135,7 @@ for (let r = 0; r < repeat; r++) {
     samples.get(tree)!.push(s);
     console.log(
       `  ${tree}: ${perSecond(count, s.wallS * 1000)} (${s.wallS.toFixed(2)} s wall, ` +
-        `main thread ${s.mainCpuS.toFixed(2)} s CPU)`,
+        `main thread ${s.mainCpuS.toFixed(2)} s CPU, all threads ${s.totalCpuS.toFixed(2)} s)`,
     );
   }
 }
@@ -147,13 +151,16 @@ for (const tree of trees) {
   const s = samples.get(tree)!;
   const wall = median(s.map((x) => x.wallS));
   const cpu = median(s.map((x) => x.mainCpuS));
+  const all = median(s.map((x) => x.totalCpuS));
   console.log(
-    `  median ${tree}: ${perSecond(count, wall * 1000)} wall, main thread ${cpu.toFixed(2)} s CPU` +
+    `  median ${tree}: ${perSecond(count, wall * 1000)} wall, main thread ${cpu.toFixed(2)} s ` +
+      `CPU, all threads ${all.toFixed(2)} s` +
       (tree === trees[0]
         ? ""
         : `; against the baseline: wall ${
           (median(base.map((x) => x.wallS)) / wall).toFixed(2)
-        }x, main thread ${(median(base.map((x) => x.mainCpuS)) / cpu).toFixed(2)}x`),
+        }x, main thread ${(median(base.map((x) => x.mainCpuS)) / cpu).toFixed(2)}x, ` +
+          `all threads ${(median(base.map((x) => x.totalCpuS)) / all).toFixed(2)}x`),
   );
 }
 const after = (await Deno.readTextFile("/proc/loadavg")).split(" ").slice(0, 3).join(" ");

@@ -32,8 +32,14 @@
  * With `--statements`, `pg_stat_statements` is loaded in the bench cluster and steps 1 and 2
  * print the server time, calls and WAL per statement (per 100k messages).
  *
+ * With `--tree DIR --alternate N` (instead of steps 1-3): N rounds, each pushing the log with
+ * one monitor in-process and then with two monitor processes (as step 2), once with this tree
+ * and once with `DIR`'s code, the order swapped every round (so that neither always runs first
+ * or on a warmer cache), each into a fresh database; per round the rates, CPU per 100k and lock
+ * waits, and at the end the median of each round's ratio, this tree against the baseline.
+ *
  *   deno run -A bench/postgres.ts [--count 200000] [--runs 15] [--search-rows 1000000]
- *     [--import 1000000] [--tree /work/main] [--statements]
+ *     [--import 1000000] [--tree /work/main] [--alternate 3] [--statements]
  */
 import { parseArgs } from "node:util";
 import { join } from "node:path";
@@ -65,6 +71,8 @@ const { values } = parseArgs({
     statements: { type: "boolean", default: false },
     // Another tree (e.g. /work/main) whose PostgreSQL push runs beside this one: the baseline.
     tree: { type: "string" },
+    // With --tree: N rounds of steps 1 and 2 alternating the two trees (see the header).
+    alternate: { type: "string", default: "0" },
     // Internal: one monitor process of step 2.
     push: { type: "string" },
     url: { type: "string" },
@@ -201,7 +209,10 @@ const childCpuNow = () => ({
  * when it waits for a row another transaction updated, `LWLock` a shared buffer or the WAL,
  * `Client` the monitor's next bytes, `IO` the disk).
  */
-async function sampleWaits(url: string, stop: Promise<unknown>) {
+async function sampleWaits(
+  url: string,
+  stop: Promise<unknown>,
+): Promise<{ text: string; samples: number; locks: number }> {
   const name = new URL(url).pathname.slice(1);
   const admin = openPool(url);
   const tally = new Map<string, number>();
@@ -224,7 +235,17 @@ async function sampleWaits(url: string, stop: Promise<unknown>) {
   await admin.close();
   const waits = [...tally].sort((x, y) => y[1] - x[1]).slice(0, 5)
     .map(([w, n]) => `${n} ${w}`).join(", ");
-  return `backend samples: ${working} working; waiting: ${waits || "none"}`;
+  let locks = 0;
+  let samples = working;
+  for (const [w, n] of tally) {
+    samples += n;
+    if (w.startsWith("Lock:")) locks += n;
+  }
+  return {
+    text: `backend samples: ${working} working; waiting: ${waits || "none"}`,
+    samples,
+    locks,
+  };
 }
 const cpuSince = (a: { client: number; server: number }, per: number) => {
   const b = cpuNow();
@@ -266,7 +287,8 @@ try {
   if (values.statements) {
     await cluster.tool("psql", ["-d", "postgres", "-qc", "CREATE EXTENSION pg_stat_statements"]);
   }
-  if (!values["skip-ingest"]) await ingestAndSearch();
+  if (Number(values.alternate) > 0) await alternateIngest(Number(values.alternate));
+  else if (!values["skip-ingest"]) await ingestAndSearch();
   if (searchRows > 0) await searchAtScale(searchRows);
   if (importRows > 0) await importRate(importRows);
 } finally {
@@ -482,7 +504,7 @@ async function ingestAndSearch(): Promise<void> {
     const waits = sampleWaits(url3, run);
     await run;
     baseTwo = (performance.now() - t0) / 1000;
-    baseTwoNotes = `${cpuSince2(c3, baseTwo).text}; ${await waits}`;
+    baseTwoNotes = `${cpuSince2(c3, baseTwo).text}; ${(await waits).text}`;
   }
   const c2 = childCpuNow();
   t0 = performance.now();
@@ -491,7 +513,7 @@ async function ingestAndSearch(): Promise<void> {
   const outs = await running;
   const twoSecs = (performance.now() - t0) / 1000;
   const twoCpu = cpuSince2(c2, twoSecs);
-  const twoNotes = `${twoCpu.text}; ${await waits}`;
+  const twoNotes = `${twoCpu.text}; ${(await waits).text}`;
   const written = outs.map((o) => JSON.parse(new TextDecoder().decode(o.stdout)).written as number)
     .reduce((x, y) => x + y, 0);
   const db2 = await PgDatabase.open(url2);
@@ -644,4 +666,128 @@ async function importRate(n: number): Promise<void> {
   await sizes(db, n);
   await db.close();
   await Deno.remove(dir, { recursive: true });
+}
+
+/** The command of one monitor process of step 2 (`--push`), of this tree or of `tree`. */
+function monitorProcess(dir: string, url: string, tree?: string) {
+  return new Deno.Command(DENO, {
+    args: [
+      "run",
+      "-A",
+      new URL(import.meta.url).pathname,
+      "--push",
+      dir,
+      "--url",
+      url,
+      ...(tree ? ["--tree", tree] : []),
+    ],
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+}
+
+/** Drops a database of the bench cluster (each alternate run writes about 1 KB a message). */
+async function dropDatabase(url: string): Promise<void> {
+  const name = new URL(url).pathname.slice(1);
+  await cluster.tool("psql", ["-d", "postgres", "-qc", `DROP DATABASE ${name}`]);
+}
+
+/** One figure of an alternate run: seconds, CPU per 100k (monitor, server), lock samples. */
+interface AltRun {
+  secs: number;
+  monitor: number;
+  server: number;
+  locks?: string;
+}
+
+/** `--alternate N`: see the module's header. */
+async function alternateIngest(rounds: number): Promise<void> {
+  const tree = values.tree;
+  if (tree === undefined) throw new Error("--alternate needs --tree (the baseline)");
+  console.log(
+    `postgres benchmark, alternating with ${tree}: ${count.toLocaleString("en-US")} messages, ` +
+      `${rounds} rounds`,
+  );
+  const all = generate(count);
+  const shared = Math.floor(count / 10);
+  const rest = all.slice(shared);
+  const halves = [0, 1].map((h) => [
+    ...all.slice(0, shared),
+    ...rest.filter((_, i) => i % 2 === h),
+  ]);
+  const per = 100_000 / count;
+  const one = new Map<string, AltRun[]>([["this", []], ["base", []]]);
+  const two = new Map<string, AltRun[]>([["this", []], ["base", []]]);
+  let n = 0;
+  const fmtRun = (r: AltRun) =>
+    `${fmtRate(count, r.secs)}  CPU per 100k: monitor ${r.monitor.toFixed(1)} s + server ` +
+    `${r.server.toFixed(1)} s = ${(r.monitor + r.server).toFixed(1)} s${r.locks ?? ""}`;
+  for (let round = 0; round < rounds; round++) {
+    const order: Array<["this" | "base", string | undefined]> = round % 2 === 0
+      ? [["base", tree], ["this", undefined]]
+      : [["this", undefined], ["base", tree]];
+    console.log(`\nround ${round + 1}`);
+    for (const [name, t] of order) {
+      const dir = join(work, `alt_one_${n++}`);
+      await writeLog(dir, all);
+      const p = await pusher(t);
+      const url = await cluster.database("alt");
+      const db = await p.open(url);
+      const c0 = cpuNow();
+      const t0 = performance.now();
+      await p.push(dir, db);
+      if ("compact" in db) await db.compact();
+      const secs = (performance.now() - t0) / 1000;
+      const c1 = cpuNow();
+      await db.close();
+      const r = {
+        secs,
+        monitor: (c1.client - c0.client) * per,
+        server: (c1.server - c0.server) * per,
+      };
+      one.get(name)!.push(r);
+      console.log(`  one monitor, in-process, ${name.padEnd(4)} ${fmtRun(r)}`);
+      await dropDatabase(url);
+      await Deno.remove(dir, { recursive: true });
+    }
+    for (const [name, t] of order) {
+      const dirs = [0, 1].map((h) => join(work, `alt_two_${n}_${h}`));
+      n++;
+      for (const [h, d] of dirs.entries()) await writeLog(d, halves[h]!);
+      const url = await cluster.database("alt");
+      await (await (await pusher(t)).open(url)).close(); // migrated before the clock starts
+      const c0 = childCpuNow();
+      const t0 = performance.now();
+      const run = Promise.all(dirs.map((d) => monitorProcess(d, url, t)));
+      const waits = sampleWaits(url, run);
+      await run;
+      const secs = (performance.now() - t0) / 1000;
+      const c1 = childCpuNow();
+      const w = await waits;
+      const r = {
+        secs,
+        monitor: (c1.client - c0.client) * per,
+        server: (c1.server - c0.server) * per,
+        locks: `; ${w.locks} of ${w.samples} backend samples waiting for a lock`,
+      };
+      two.get(name)!.push(r);
+      console.log(`  two monitor processes, ${name.padEnd(4)} ${fmtRun(r)}`);
+      await dropDatabase(url);
+      for (const d of dirs) await Deno.remove(d, { recursive: true });
+    }
+  }
+  const ratios = (m: Map<string, AltRun[]>, f: (r: AltRun) => number) =>
+    m.get("this")!.map((r, i) => f(m.get("base")![i]!) / f(r));
+  const show = (xs: number[]) =>
+    `median ${median(xs).toFixed(2)}x (${xs.map((x) => x.toFixed(2)).join(", ")})`;
+  console.log(`\nthis tree against ${tree}, per round (above 1: this tree better)`);
+  for (const [label, m] of [["one monitor", one], ["two monitors", two]] as const) {
+    console.log(`  ${label}: rate ${show(ratios(m, (r) => r.secs))}`);
+    console.log(`    CPU per message ${show(ratios(m, (r) => r.monitor + r.server))}`);
+    console.log(
+      `    server CPU ${show(ratios(m, (r) => r.server))}; monitor CPU ${
+        show(ratios(m, (r) => r.monitor))
+      }`,
+    );
+  }
 }

@@ -108,4 +108,27 @@ Deno.test("deno bundle of main.ts runs the offline flow as one file", async (t) 
     assert.equal(second.code, 0, second.stderr);
     assert.match(second.stderr, new RegExp(`: 0 new, ${expected} duplicate`));
   });
+
+  await t.step(
+    "chat run --offline --log-only: no analysis thread in a bundle, analysed inline",
+    async () => {
+      const logOnly = await runCli([
+        "chat",
+        "run",
+        "--offline",
+        "--channels",
+        "example_channel",
+        "--speed",
+        "0",
+        "--log-only",
+        "--data-dir",
+        "data-log-only",
+        "--fixtures-dir",
+        FIXTURES,
+      ], { cwd: work, entry: js, noConfig: true });
+      assert.equal(logOnly.code, 0, logOnly.stderr);
+      const expected = await fixtureLines("example_channel");
+      assert.match(logOnly.stderr, new RegExp(`: ${expected} new, 0 duplicate, 0 rejected`));
+    },
+  );
 });

@@ -9,8 +9,8 @@
  */
 import type { ChatEvent, Message } from "../schemas.ts";
 import { type AnalysisContext, analyzeMessage } from "../analysis/analyze.ts";
-import type { MessageLines, MessageLineWriter, Store } from "../store/store.ts";
-import type { ChatBatch, ChatItem, ChatSource } from "./source.ts";
+import type { EncodedLines, MessageLines, MessageLineWriter, Store } from "../store/store.ts";
+import type { ChatBatch, ChatItem, ChatSource, MessageDraft } from "./source.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { EventTurns } from "./event_turn.ts";
 
@@ -20,6 +20,44 @@ import { EventTurns } from "./event_turn.ts";
  * instead of after it.
  */
 const TURN_EVERY = 512;
+
+/** Drafts handed to an {@link AnalysisOffload} at once. */
+const OFFLOAD_CHUNK = 256;
+/** Chunks handed to an {@link AnalysisOffload} and not yet back, at most. */
+const OFFLOAD_AHEAD = 128;
+
+/** Lines an {@link AnalysisOffload} encoded, and how many of its drafts it refused. */
+export interface OffloadedLines extends EncodedLines {
+  /** Drafts the scrub refused (opted-out users named in a way only analysis sees). */
+  refused: number;
+}
+
+/**
+ * Analysis, the opt-out scrub and the encoding of messages as the log's lines, done elsewhere
+ * (a worker thread: `src/cli/analysis_worker_client.ts`) while this thread reads the source and
+ * writes: a run that writes lines with no `afterFlush` hands it the drafts it admits, in order,
+ * and takes the lines back in the same order. The offload analyses as `analysis` and
+ * `scrubMessage` would here, byte for byte.
+ */
+export interface AnalysisOffload {
+  /** Starts taking drafts: `lines` is called with each chunk's lines, in order. */
+  start(lines: (chunk: OffloadedLines) => void): void;
+  /** Queues a draft. */
+  add(draft: MessageDraft): void;
+  /** Drafts queued and not sent. */
+  readonly queued: number;
+  /** Sends the queued drafts as one chunk. */
+  send(): void;
+  /** Chunks sent whose lines have not come back. */
+  readonly inFlight: number;
+  /**
+   * Resolves once at most `n` of the chunks sent so far are still in flight (chunks sent later
+   * do not count); rejects when the offload failed.
+   */
+  settle(n: number): Promise<void>;
+  /** Stops it (what is in flight is dropped). */
+  close(): void;
+}
 
 /** Progress figures, reported at most every `progressIntervalMs`. */
 export interface RunProgress {
@@ -89,6 +127,11 @@ export interface RunOptions {
   scrubEvent?: (e: ChatEvent) => ChatEvent | null;
   /** Time and timers (duration, flush delay, progress). @default the system clock */
   clock?: Clock;
+  /**
+   * Where messages are analysed, scrubbed and encoded when the run writes lines (no
+   * `afterFlush`, and a store with `messageLines`); the run closes it. @default here, inline
+   */
+  offload?: AnalysisOffload;
 }
 
 /**
@@ -119,7 +162,7 @@ export async function runChat(source: ChatSource, options: RunOptions): Promise<
   const run = new Run(options);
   try {
     if (!options.afterFlush && options.store.messageLines) {
-      run.writeLines(await options.store.messageLines());
+      run.writeLines(await options.store.messageLines(), options.offload);
     }
     for await (const item of source(run.stop.signal)) {
       if (item.kind === "batch") await run.acceptBatch(item);
@@ -129,6 +172,7 @@ export async function runChat(source: ChatSource, options: RunOptions): Promise<
     }
   } finally {
     await run.close();
+    options.offload?.close();
   }
   return run.summary();
 }
@@ -162,6 +206,10 @@ class Run {
   /** With a line writer, messages wait as lines here instead of in #pending. */
   #lineWriter: MessageLineWriter | null = null;
   #pendingLines: MessageLines | null = null;
+  /** With an offload, admitted drafts go there and come back as lines. */
+  #offload: AnalysisOffload | null = null;
+  /** A write the next item must wait for (lines came back while the write before was going). */
+  #behind: Promise<void> | null = null;
   #pendingEvents: ChatEvent[] = [];
   #chain: Promise<void> = Promise.resolve();
   /** Writes chained and not yet settled. */
@@ -191,10 +239,51 @@ class Run {
     }
   }
 
-  /** Messages go to `writer` as lines from now on (before the first item). */
-  writeLines(writer: MessageLineWriter): void {
+  /**
+   * Messages go to `writer` as lines from now on (before the first item), analysed by
+   * `offload` when one is given.
+   */
+  writeLines(writer: MessageLineWriter, offload?: AnalysisOffload): void {
     this.#lineWriter = writer;
     this.#pendingLines = writer.batch();
+    if (offload === undefined) return;
+    this.#offload = offload;
+    offload.start((chunk) => this.#takeLines(chunk));
+  }
+
+  /** Lines back from the offload: pending now, written once a batch is full. */
+  #takeLines(chunk: OffloadedLines): void {
+    this.#p.refused += chunk.refused;
+    const lines = this.#pendingLines!;
+    lines.addEncoded(chunk);
+    if (lines.length < this.#batchSize) {
+      if (lines.length > 0) this.#scheduleFlush();
+      return;
+    }
+    const previous = this.#chain;
+    void this.#flush();
+    this.#behind ??= previous;
+  }
+
+  /** Hands `draft` to the offload; returns a promise when the caller must wait. */
+  #offer(off: AnalysisOffload, draft: MessageDraft): Promise<void> | undefined {
+    off.add(draft);
+    if (off.queued >= OFFLOAD_CHUNK) off.send();
+    const behind = this.#behind;
+    if (behind !== null) {
+      this.#behind = null;
+      return behind;
+    }
+    if (off.inFlight >= OFFLOAD_AHEAD) return this.#settle(OFFLOAD_AHEAD - 1);
+    return this.#scheduleFlush();
+  }
+
+  /** Waits until at most `n` chunks are in flight; an offload failure fails the run. */
+  #settle(n: number): Promise<void> {
+    return this.#offload!.settle(n).catch((e) => {
+      this.#failure ??= e;
+      this.stop.abort();
+    });
   }
 
   /** Adds `m` to the pending messages; returns how many are pending. */
@@ -236,6 +325,7 @@ class Run {
           p.refused++;
           return;
         }
+        if (this.#offload !== null) return this.#offer(this.#offload, item.draft);
         const analysed = analyzeMessage(item.draft, options.analysis);
         const kept = options.scrubMessage ? options.scrubMessage(analysed) : analysed;
         if (kept === null) {
@@ -316,7 +406,10 @@ class Run {
   #scheduleFlush(): undefined {
     this.#cancelFlush ??= this.#clock.after(this.#flushMs, () => {
       this.#cancelFlush = undefined;
-      void this.#flush();
+      if (this.#offload === null) return void this.#flush();
+      // Drafts still with the offload are written once their lines are back.
+      this.#offload.send();
+      void this.#settle(0).then(() => this.#flush());
     });
     return undefined;
   }
@@ -336,6 +429,10 @@ class Run {
     this.#cancelDuration?.();
     this.#options.signal?.removeEventListener("abort", this.#onAbort);
     this.#turns.close();
+    if (this.#offload !== null) {
+      this.#offload.send();
+      await this.#settle(0);
+    }
     await this.#flush();
     this.#p.elapsedMs = this.#clock.now() - this.#started;
   }

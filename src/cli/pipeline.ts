@@ -8,17 +8,17 @@
  * @module
  */
 import type { CommonOptions } from "../config.ts";
-import { runChat, type RunOptions, type RunSummary } from "../chat/runner.ts";
+import { type AnalysisOffload, runChat, type RunOptions, type RunSummary } from "../chat/runner.ts";
 import type { ChatSource } from "../chat/source.ts";
 import { loadKnownEmotes } from "../analysis/emotes.ts";
-import { compileWatchlist } from "../analysis/hits.ts";
-import { detectSignals } from "../analysis/signals.ts";
 import { readSubjects } from "../subjects/subject_list.ts";
 import { privacyFilter } from "../query/privacy_filter.ts";
 import { optOutScrubber } from "../privacy/optout.ts";
 import { openStore } from "../store/store.ts";
 import { storeConfig } from "./args.ts";
 import type { CliIO } from "./io.ts";
+import { analysisContext, type AnalysisSetup } from "./analysis_setup.ts";
+import { AnalysisWorker } from "./analysis_worker_client.ts";
 
 /** Options of {@link runPipeline}. */
 export interface PipelineOptions {
@@ -102,8 +102,12 @@ export async function runPipeline(
   io: CliIO,
 ): Promise<PipelineOutcome> {
   const { dataDir, fixturesDir, quiet } = options.common;
-  const knownEmotes = await loadKnownEmotes(fixturesDir);
-  const subjects = await readSubjects(dataDir);
+  const setup: AnalysisSetup = {
+    knownEmotes: [...await loadKnownEmotes(fixturesDir)],
+    subjects: await readSubjects(dataDir),
+    redact: !options.keepPii,
+    region: options.region,
+  };
   const store = await openStore(storeConfig(options.common));
   // --log-only writes only this data dir's logs. With a database they are its journal, pushed
   // by the next command that reads; the PostgreSQL store's own appends would push each batch.
@@ -118,18 +122,19 @@ export async function runPipeline(
   const privacyTimer = options.privacyRefreshMs === undefined
     ? undefined
     : setInterval(() => void privacy.refresh().catch(() => {}), options.privacyRefreshMs);
+  // A run that writes only the log analyses in a worker thread beside this one (which reads
+  // the source and writes), when there is a second core and the log takes lines.
+  const offload = derived === null && journal.messageLines !== undefined &&
+      io.env("OSINT_ANALYSIS_WORKER") !== "0" && navigator.hardwareConcurrency > 1
+    ? await AnalysisWorker.start(setup, () => privacy.exclusion().users)
+    : null;
   let derivedProblems = 0;
   const summary = await runChat(source, {
     ...options.run,
     store: journal,
     ...(derived ? { afterFlush: derived.afterFlush } : {}),
-    analysis: {
-      knownEmotes,
-      watchlist: compileWatchlist(subjects),
-      redact: !options.keepPii,
-      region: options.region,
-      detectSignals: (text, channel, emotes) => detectSignals(text, { channel, emotes }),
-    },
+    ...(offload ? { offload: offload as AnalysisOffload } : {}),
+    analysis: analysisContext(setup),
     admit: (m) => privacy.allows(m.user_name, m.channel),
     // Opt-out is forget going forward: their login leaves other people's records too.
     scrubMessage: scrub.message,

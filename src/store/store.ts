@@ -59,6 +59,7 @@ import type {
 } from "./store_upkeep.ts";
 import type { ForgetChange, ForgetPlan, Residue } from "./forget_plan.ts";
 import type { PersonMessageQuery, PersonMessages } from "./person_queries.ts";
+import type { EncodedLines } from "./log/line_batch.ts";
 
 export type { LoginSpan };
 export type { PersonMessageQuery, PersonMessages } from "./person_queries.ts";
@@ -91,6 +92,7 @@ export type {
 } from "./store_upkeep.ts";
 export type { ForgetChange, ForgetPlan, RecordDecision, Residue } from "./forget_plan.ts";
 export type { ProfileKind };
+export type { EncodedLines };
 
 /** Which store to open: the data dir always (logs, subjects, profile files), a database URL for PostgreSQL. */
 export interface StoreConfig {
@@ -110,6 +112,11 @@ export interface MessageLines {
   readonly length: number;
   /** Encodes `m` as its line now; nothing of the object is kept. */
   add(m: Message): void;
+  /**
+   * Adds messages encoded already, by {@link messageLineEncoder} (in a worker thread, say): the
+   * same as adding them one by one.
+   */
+  addEncoded(lines: EncodedLines): void;
 }
 
 /** Writes {@link MessageLines} into the message log. */

@@ -1,6 +1,14 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { runChat, type RunOptions, type RunProgress } from "../../src/chat/runner.ts";
+import {
+  type AnalysisOffload,
+  type OffloadedLines,
+  runChat,
+  type RunOptions,
+  type RunProgress,
+} from "../../src/chat/runner.ts";
+import { analyzeMessage } from "../../src/analysis/analyze.ts";
+import { messageLineEncoder } from "../../src/store/message_line_encoder.ts";
 import { replaySource } from "../../src/chat/replay.ts";
 import type { ChatItem, ChatSource, MessageDraft } from "../../src/chat/source.ts";
 import type { ChatEvent, Message } from "../../src/schemas.ts";
@@ -462,4 +470,119 @@ Deno.test("runChat() without afterFlush writes through the store's message lines
   const again = await runChat(listSource(items), { ...options, store: lines });
   assert.equal(again.written, 0);
   assert.equal(again.duplicates, 9);
+});
+
+/**
+ * An {@link AnalysisOffload} in this thread: the chunk's lines come back on a later turn of the
+ * event loop, in order, as a worker thread's would; `refuse` names drafts its scrub refuses.
+ */
+class LateOffload implements AnalysisOffload {
+  #queued: MessageDraft[] = [];
+  #sent = 0;
+  #received = 0;
+  #lines: ((chunk: OffloadedLines) => void) | null = null;
+  #waiters: Array<{ until: number; resolve: () => void; reject: (e: Error) => void }> = [];
+  chunks = 0;
+  closed = false;
+  failed: Error | null = null;
+  constructor(readonly refuse: (d: MessageDraft) => boolean, readonly failAt = -1) {}
+  start(lines: (chunk: OffloadedLines) => void): void {
+    this.#lines = lines;
+  }
+  add(draft: MessageDraft): void {
+    this.#queued.push(draft);
+  }
+  get queued(): number {
+    return this.#queued.length;
+  }
+  get inFlight(): number {
+    return this.#sent - this.#received;
+  }
+  send(): void {
+    if (this.#queued.length === 0) return;
+    const drafts = this.#queued;
+    this.#queued = [];
+    const n = this.#sent++;
+    setTimeout(() => {
+      if (this.failed) return;
+      if (n === this.failAt) {
+        this.failed = new Error("the analysis thread failed");
+        for (const w of this.#waiters.splice(0)) w.reject(this.failed);
+        return;
+      }
+      const encoder = messageLineEncoder();
+      let refused = 0;
+      for (const d of drafts) {
+        if (this.refuse(d)) refused++;
+        else encoder.add(analyzeMessage(d, { knownEmotes: new Set(["Kappa"]) }));
+      }
+      this.chunks++;
+      this.#received++;
+      this.#lines!({ ...encoder.take(), refused });
+      this.#waiters = this.#waiters.filter((w) => {
+        if (this.#received < w.until) return true;
+        w.resolve();
+        return false;
+      });
+    }, 0);
+  }
+  settle(n: number): Promise<void> {
+    if (this.failed) return Promise.reject(this.failed);
+    const until = this.#sent - n;
+    if (this.#received >= until) return Promise.resolve();
+    return new Promise((resolve, reject) => this.#waiters.push({ until, resolve, reject }));
+  }
+  close(): void {
+    this.closed = true;
+  }
+}
+
+Deno.test("runChat() with an offload writes the log and summary of a run that analyses inline", async () => {
+  await using dir = await tempDir();
+  // Enough messages for several chunks of the offload, with repeats within and across batches.
+  const n = 5000;
+  const items: ChatItem[] = [];
+  for (let i = 0; i < n; i++) items.push(item(draft(i % 3000 === 7 ? 3 : i % 4100, `c${i % 3}`)));
+  items.splice(100, 0, { kind: "problem", where: "x:1", reason: "bad" });
+  const refuse = (d: MessageDraft) => d.message_id.endsWith("99");
+  const offload = new LateOffload(refuse);
+  const options = {
+    batchSize: 700,
+    // The inline run refuses the same drafts in its scrub, as the offload's does.
+    scrubMessage: (m: Message) => refuse({ ...m, emotes: [] }) ? null : m,
+  };
+  const stores = ["off", "inline"].map((d) => new EmbeddedStore(join(dir.path, d)));
+  const off = await runChat(
+    listSource(items),
+    base("", { ...options, store: stores[0]!, offload }),
+  );
+  const inline = await runChat(listSource(items), base("", { ...options, store: stores[1]! }));
+  assert.ok(offload.chunks > 1);
+  assert.ok(offload.closed);
+  assert.ok(off.refused > 0 && off.duplicates > 0);
+  assert.deepEqual({ ...off, elapsedMs: 0 }, { ...inline, elapsedMs: 0 });
+  const log = (d: string) => Deno.readFile(join(dir.path, d, "logs", "messages.jsonl"));
+  assert.deepEqual(await log("off"), await log("inline"));
+  // Importing again stores nothing.
+  const again = await runChat(listSource(items), {
+    ...base("", { ...options, store: stores[0]! }),
+    offload: new LateOffload(refuse),
+  });
+  assert.equal(again.written, 0);
+  assert.equal(again.duplicates, off.written + off.duplicates);
+});
+
+Deno.test("runChat() fails with the offload's failure, after writing what came back before it", async () => {
+  await using dir = await tempDir();
+  const items: ChatItem[] = [];
+  for (let i = 0; i < 9000; i++) items.push(item(draft(i)));
+  const offload = new LateOffload(() => false, 2);
+  await assert.rejects(
+    runChat(listSource(items), base(dir.path, { batchSize: 1000, offload })),
+    /the analysis thread failed/,
+  );
+  assert.ok(offload.closed);
+  const stored = await readMessages(dir.path);
+  assert.ok(stored.length <= 2 * 2048);
+  assert.deepEqual(stored.map((m) => m.message_id), stored.map((_, i) => `m${i}`));
 });

@@ -104,3 +104,31 @@ Deno.test("IdRuns behaves like a map of fingerprint to offsets", async () => {
     { numRuns: 60 },
   );
 });
+
+Deno.test("IdRuns merges and reopens runs longer than one read chunk (buffers reused)", async () => {
+  await using dir = await tempDir();
+  const runs = new IdRuns(join(dir.path, "x.ids"));
+  runs.reload();
+  // Two runs of 70,000 ids (a read chunk is 65,536 records): the merge reads each side in two
+  // chunks into its own buffer, and a reload reads the merged run in three.
+  const n = 70_000;
+  for (let batch = 0; batch < 2; batch++) {
+    const pairs: Array<[string, number]> = [];
+    for (let i = 0; i < n; i++) pairs.push([`r${batch}-${i}`, (batch * n + i) * 10]);
+    runs.add(entriesOf(pairs), mark((batch + 1) * n * 10), 1);
+  }
+  assert.equal(runs.runs, 1, "two runs of one level merge into one");
+  const reader = new IdRuns(join(dir.path, "x.ids"));
+  // Opening checks that the merged run is sorted throughout.
+  assert.equal(reader.reload(), true);
+  assert.equal(reader.count, 2 * n);
+  for (const r of [runs, reader]) {
+    for (let i = 0; i < n; i += 997) {
+      for (let batch = 0; batch < 2; batch++) {
+        assert.deepEqual(r.candidates(...fingerprint(`r${batch}-${i}`)), [(batch * n + i) * 10]);
+      }
+    }
+  }
+  runs.close();
+  reader.close();
+});

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { join } from "node:path";
 import { JsonlLog } from "../../src/store/log/log.ts";
+import { LineBatch } from "../../src/store/log/line_batch.ts";
 import { idFromLine } from "../../src/store/log/log_lines.ts";
 import { StoreError } from "../../src/errors.ts";
 import { tempDir } from "../support/cli.ts";
@@ -386,6 +387,13 @@ Deno.test("JsonlLog.appendLines() writes the bytes append() writes, mixing both,
           idOf: (r) => r.id,
           windowIds: 16,
         });
+        // Lines encoded elsewhere (as a worker thread does), seven records a chunk, then added.
+        const encoded = new JsonlLog<Rec>(join(dir.path, "d.jsonl"), {
+          idKey: "id",
+          idOf: (r) => r.id,
+          windowIds: 16,
+        });
+        const elsewhere = new LineBatch<Rec>((r) => r.id, { buffer: new Uint8Array(16) });
         for (const [mixed, batch] of batches) {
           // Multi-byte text, so that a dropped line moves the bytes after it by other than its
           // length in characters.
@@ -403,12 +411,23 @@ Deno.test("JsonlLog.appendLines() writes the bytes append() writes, mixing both,
             assert.equal(r.written, want.written.length);
             assert.equal(r.duplicates, want.duplicates);
           }
+          const lines = encoded.lines();
+          for (let k = 0; k < records.length; k += 7) {
+            for (const r of records.slice(k, k + 7)) elsewhere.add(r);
+            lines.addEncoded(elsewhere.take());
+            assert.equal(elsewhere.length, 0);
+          }
+          const r = await encoded.appendLines(lines);
+          assert.equal(r.written, want.written.length);
+          assert.equal(r.duplicates, want.duplicates);
         }
         const bytes = (name: string) => Deno.readFile(join(dir.path, name)).catch(() => null);
         const a = await bytes("a.jsonl");
         assert.deepEqual(await bytes("b.jsonl"), a);
         // Without `serialize`: the records as JSON.stringify writes them (the same here).
         assert.deepEqual(await bytes("c.jsonl"), a);
+        assert.deepEqual(await bytes("d.jsonl"), a);
+        assert.equal(encoded.size, byRecords.size);
         assert.equal(byLines.size, byRecords.size);
       },
     ),

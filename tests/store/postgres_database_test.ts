@@ -12,12 +12,28 @@ import { jsonText } from "../../src/store/atomic.ts";
 import { compileRule } from "../../src/privacy/forget_rule.ts";
 import { forgetRecord } from "../../src/privacy/forget_decisions.ts";
 import type { Message } from "../../src/schemas.ts";
+import { type LoginSpan, personKey } from "../../src/analysis/identity.ts";
+import {
+  facetsOf,
+  foldUser,
+  loginSpans,
+  newUserState,
+  type UserState,
+} from "../../src/analysis/rollups.ts";
 import { msg, withIds } from "../support/messages.ts";
 import { postgresOrSkip } from "../support/postgres.ts";
 
 const pg = await postgresOrSkip();
 const ignore = pg === null;
 const BASE = Date.parse("2025-09-02T12:00:00.000Z");
+
+/** Runs a down script of `src/store/postgres/migrations/down/` on the database at `url`. */
+async function down(url: string, file: string): Promise<void> {
+  const path = new URL(`../../src/store/postgres/migrations/down/${file}`, import.meta.url)
+    .pathname;
+  const name = new URL(url).pathname.slice(1);
+  await pg!.tool("psql", ["-d", name, "-v", "ON_ERROR_STOP=1", "-1", "-qf", path]);
+}
 
 async function openFresh(): Promise<PgDatabase> {
   return await PgDatabase.open(await pg!.database());
@@ -199,7 +215,7 @@ Deno.test({
     const store = await PgDatabase.open(url);
     try {
       const all = withIds([
-        msg({ text: "hi all", user_name: "zed_gone", user_id: "777001" }),
+        msg({ text: "hi all", user_name: "zed_gone", user_id: "777001", display_name: "Zed_Gone" }),
         msg({ text: "hey @zed_gone how are you", user_name: "fan88", mentions: ["zed_gone"] }),
         msg({ text: "Zed_Gone is dating sara", user_name: "someuser", channel: "devchat" }),
         msg({ text: "unrelated chatter", user_name: "fan88", channel: "devchat" }),
@@ -244,7 +260,7 @@ Deno.test({
     const fresh = await openFresh();
     try {
       const all = withIds([
-        msg({ text: "hi all", user_name: "zed_gone", user_id: "777001" }),
+        msg({ text: "hi all", user_name: "zed_gone", user_id: "777001", display_name: "Zed_Gone" }),
         msg({ text: "hey @zed_gone how are you", user_name: "fan88", mentions: ["zed_gone"] }),
         msg({ text: "Zed_Gone is dating sara", user_name: "someuser", channel: "devchat" }),
         msg({ text: "unrelated chatter", user_name: "fan88", channel: "devchat" }),
@@ -363,6 +379,7 @@ Deno.test({
         "002_persons.sql",
         "003_queue_owner.sql",
         "004_write_path.sql",
+        "005_spans_at_compaction.sql",
       ]);
       assert.equal(jsonText(await userProfileNamed(again, "newname")), want);
       assert.equal(jsonText(await channelProfileNamed(again, "example_channel")), channel);
@@ -388,7 +405,9 @@ Deno.test({
     const want = jsonText(await userProfileNamed(db, "fan88"));
     const channel = jsonText(await channelProfileNamed(db, "devchat"));
     await db.close();
-    // What a schema 3 writer that stopped before compacting left: two queue rows per message.
+    // What a schema 3 writer that stopped before compacting left: two queue rows per message
+    // (and, as every writer before schema 5, their login spans).
+    await down(url, "005_spans_at_compaction.sql");
     await pg!.tool("psql", [
       "-d",
       new URL(url).pathname.slice(1),
@@ -409,7 +428,10 @@ Deno.test({
     ]);
     const again = await PgDatabase.open(url);
     try {
-      assert.deepEqual(again.migrated?.applied, ["004_write_path.sql"]);
+      assert.deepEqual(again.migrated?.applied, [
+        "004_write_path.sql",
+        "005_spans_at_compaction.sql",
+      ]);
       // Read through the queue, then folded by the next compaction (no owner: anyone's).
       assert.equal(jsonText(await userProfileNamed(again, "fan88")), want);
       assert.equal(await again.compact(), 3);
@@ -491,12 +513,9 @@ Deno.test({
     const want = jsonText(await userProfileNamed(db, "newname"));
     const channel = jsonText(await channelProfileNamed(db, "devchat"));
     await db.close();
-    const down = new URL(
-      "../../src/store/postgres/migrations/down/004_write_path.sql",
-      import.meta.url,
-    ).pathname;
     const name = new URL(url).pathname.slice(1);
-    await pg!.tool("psql", ["-d", name, "-v", "ON_ERROR_STOP=1", "-1", "-qf", down]);
+    await down(url, "005_spans_at_compaction.sql");
+    await down(url, "004_write_path.sql");
     const v = await pg!.tool("psql", [
       "-d",
       name,
@@ -507,11 +526,149 @@ Deno.test({
     assert.equal(v.trim(), "3 6");
     const again = await PgDatabase.open(url);
     try {
-      assert.deepEqual(again.migrated?.applied, ["004_write_path.sql"]);
+      assert.deepEqual(again.migrated?.applied, [
+        "004_write_path.sql",
+        "005_spans_at_compaction.sql",
+      ]);
       assert.equal(jsonText(await userProfileNamed(again, "newname")), want);
       assert.equal(await again.compact(), 3);
       assert.equal(jsonText(await userProfileNamed(again, "newname")), want);
       assert.equal(jsonText(await channelProfileNamed(again, "devchat")), channel);
+    } finally {
+      await again.close();
+    }
+  },
+});
+
+/** Login spans sorted by person and login, as plain records (to compare). */
+function sortedSpans(spans: readonly LoginSpan[]): LoginSpan[] {
+  return spans.map((s) => ({ ...s })).sort((a, b) =>
+    a.person < b.person ? -1 : a.person > b.person ? 1 : a.login < b.login ? -1 : 1
+  );
+}
+
+/** The spans and display names of `messages` as the embedded store keeps them (one fold). */
+function expectedPersons(messages: readonly Message[]) {
+  const states = new Map<string, UserState>();
+  for (const m of messages) {
+    const p = personKey(m);
+    let s = states.get(p);
+    if (s === undefined) states.set(p, s = newUserState(p));
+    foldUser(s, m, facetsOf(m));
+  }
+  const spans = sortedSpans([...states.values()].flatMap((s) => loginSpans(s)));
+  const display = new Map(
+    [...states].filter(([, s]) => s.display_names.size > 0).sort((a, b) => a[0] < b[0] ? -1 : 1)
+      .map(([p, s]) => [p, [...s.display_names].sort()]),
+  );
+  return { spans, display, persons: states.size };
+}
+
+/** Messages of renamed, recycled and id-less persons, with times that tie. */
+function personMessages(): Message[] {
+  const logins = [["oldname", "100"], ["newname", "100"], ["fan88", null], ["newname", "200"]];
+  return withIds(
+    Array.from({ length: 400 }, (_, i) => {
+      const [login, id] = logins[(i * 7) % 4]!;
+      return msg({
+        text: `hi ${i}`,
+        // Every third pair shares a millisecond: the latest use is the smaller message id.
+        ts: new Date(BASE + Math.floor(i / 3) * 1000).toISOString(),
+        user_name: login!,
+        user_id: id ?? null,
+        ...(i % 5 === 0 ? {} : { display_name: `${login!.toUpperCase()}${i % 3}` }),
+        channel: i % 2 ? "c_one" : "c_two",
+      });
+    }),
+    "p",
+    true,
+  );
+}
+
+Deno.test({
+  name: "PgDatabase reads the spans of queued messages, and each compaction adds them once",
+  ignore,
+  async fn() {
+    const url = await pg!.database();
+    const a = await PgDatabase.open(url);
+    const b = await PgDatabase.open(url);
+    try {
+      const all = personMessages();
+      const stored = new Map<string, Message>();
+      const check = async (when: string) => {
+        const want = expectedPersons([...stored.values()]);
+        for (const db of [a, b]) {
+          assert.deepEqual(sortedSpans(await db.spans()), want.spans, `spans ${when}`);
+          assert.deepEqual(await db.displayNames(), want.display, `display names ${when}`);
+          assert.equal((await db.rollupCounts()).users, want.persons, `persons ${when}`);
+          assert.equal((await db.status()).users, want.persons, `status ${when}`);
+        }
+        // Those around one login: every holder of "newname" and every login they used.
+        assert.deepEqual(
+          sortedSpans(await a.spans({ around: { logins: ["newname"], persons: [] } })),
+          want.spans.filter((s) => s.person === "#100" || s.person === "#200"),
+          `around ${when}`,
+        );
+        assert.deepEqual(await a.loginsOf(["#100"]), ["newname", "oldname"], `logins ${when}`);
+      };
+      // Two writers, overlapping batches in different orders; reads between every step.
+      for (let i = 0; i < all.length; i += 50) {
+        await a.appendMessages(all.slice(i, i + 70));
+        await b.appendMessages([...all.slice(i, i + 60)].reverse());
+        for (const m of all.slice(i, i + 70)) stored.set(m.message_id, m);
+        if (i === 100) await check("with messages queued by both");
+        if (i === 200) await a.compact();
+      }
+      await check("after one writer's compaction");
+      await b.compact();
+      await check("after the other's");
+      await a.compact();
+      await check("with nothing queued");
+      assert.equal(await a.compact(), 0);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "PgDatabase counts the spans of messages a schema 4 writer queued once, through schema 5",
+  ignore,
+  async fn() {
+    const url = await pg!.database();
+    const all = personMessages();
+    const want = expectedPersons(all);
+    const db = await PgDatabase.open(url);
+    await db.appendMessages(all.slice(0, 150));
+    await db.compact();
+    await db.appendMessages(all.slice(150));
+    const profile = jsonText(await userProfileNamed(db, "newname"));
+    await db.close();
+    // Back to schema 4, messages still queued (their spans are in person_logins now), by a
+    // writer that stopped long ago.
+    await down(url, "005_spans_at_compaction.sql");
+    await pg!.tool("psql", [
+      "-d",
+      new URL(url).pathname.slice(1),
+      "-qc",
+      "UPDATE rollup_queue SET owner = NULL",
+    ]);
+    const again = await PgDatabase.open(url);
+    try {
+      assert.deepEqual(again.migrated?.applied, ["005_spans_at_compaction.sql"]);
+      assert.deepEqual(sortedSpans(await again.spans()), want.spans);
+      assert.equal(await again.compact(), all.length - 150);
+      assert.deepEqual(sortedSpans(await again.spans()), want.spans);
+      assert.deepEqual(await again.displayNames(), want.display);
+      assert.equal(jsonText(await userProfileNamed(again, "newname")), profile);
+      // A schema 4 writer still running cannot queue any more (it would not add the spans
+      // of what it compacts).
+      await assert.rejects(
+        again.pool.sql`INSERT INTO rollup_queue (owner, seqs, persons, channels)
+          VALUES (1, '{1}', '{x}', '{c}')`,
+        /rollup_queue_times/,
+      );
     } finally {
       await again.close();
     }

@@ -23,7 +23,15 @@
  */
 import { join } from "node:path";
 import { StoreError } from "../../errors.ts";
-import { CHUNK, compareKeys, type Records, Run, type RunMeta, RunWriter } from "./id_run.ts";
+import {
+  CHUNK,
+  compareKeys,
+  RECORD,
+  type Records,
+  Run,
+  type RunMeta,
+  RunWriter,
+} from "./id_run.ts";
 import { EMPTY_MARK, type LogMark } from "./log_mark.ts";
 
 /** What `manifest.json` holds. */
@@ -206,14 +214,21 @@ export class IdRuns {
     const w = new RunWriter(join(this.dir, name), a.meta.count + b.meta.count);
     try {
       const empty: Records = { i32: new Int32Array(0), f64: new Float64Array(0), n: 0 };
-      const cursor = (r: Run) => ({ r, at: 0, base: 0, rec: empty });
+      // Each side reads its chunks into one buffer of its own (see `Run.read`).
+      const cursor = (r: Run) => ({
+        r,
+        at: 0,
+        base: 0,
+        rec: empty,
+        buf: new Uint8Array(Math.min(CHUNK, r.meta.count) * RECORD),
+      });
       type Cursor = ReturnType<typeof cursor>;
       // True when `c` has a record at its position, reading the next chunk when needed.
       const load = (c: Cursor): boolean => {
         if (c.at >= c.r.meta.count) return false;
         if (c.at - c.base >= c.rec.n) {
           c.base = c.at;
-          c.rec = c.r.read(c.at, Math.min(CHUNK, c.r.meta.count - c.at));
+          c.rec = c.r.read(c.at, Math.min(CHUNK, c.r.meta.count - c.at), c.buf);
         }
         return true;
       };

@@ -76,6 +76,13 @@ export class JsonBytes {
     this.#buf[this.#pos++] = b;
   }
 
+  /** Writes `bytes` as they are (lines encoded elsewhere). */
+  raw(bytes: Uint8Array): void {
+    this.#room(bytes.length);
+    this.#buf.set(bytes, this.#pos);
+    this.#pos += bytes.length;
+  }
+
   /** Writes `s` as UTF-8, as it is (no quoting): text that is JSON already. */
   text(s: string): void {
     // At most three bytes per UTF-16 unit.

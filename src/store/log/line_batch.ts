@@ -21,6 +21,22 @@
 import { fingerprintInto } from "./id_set.ts";
 import { JsonBytes } from "./json_bytes.ts";
 
+/**
+ * Lines encoded by one {@link LineBatch} (in another thread, say) to add to another
+ * ({@link LineBatch.addEncoded}): plain data and typed arrays, which a worker can hand over
+ * without copying (`bytes.buffer` and `prints.buffer` as transferables).
+ */
+export interface EncodedLines {
+  /** Every line, one after the other, each with its newline. */
+  bytes: Uint8Array<ArrayBuffer>;
+  /** Where each line ends in `bytes` (after its newline). */
+  ends: number[];
+  /** Two fingerprint words of each line's id, as {@link LineBatch.prints}. */
+  prints: Int32Array<ArrayBuffer>;
+  /** Each line's id. */
+  ids: string[];
+}
+
 /** The first size of a batch's buffer (it grows as needed). */
 const FIRST_BYTES = 1 << 20;
 
@@ -71,15 +87,20 @@ export class LineBatch<T> {
     return this.#prints;
   }
 
+  /** Makes room in {@link prints} for `n` more records. */
+  #room(n: number): void {
+    const need = 2 * (this.ids.length + n);
+    if (need <= this.#prints.length) return;
+    const grown = new Int32Array(Math.max(this.#prints.length * 2, need));
+    grown.set(this.#prints);
+    this.#prints = grown;
+  }
+
   /** Adds `record`: its id, the id's fingerprint and its line. */
   add(record: T): void {
     const id = this.#idOf(record);
     const k = this.ids.length;
-    if (2 * k + 2 > this.#prints.length) {
-      const grown = new Int32Array(this.#prints.length * 2);
-      grown.set(this.#prints);
-      this.#prints = grown;
-    }
+    this.#room(1);
     fingerprintInto(id, this.#prints, 2 * k);
     this.ids.push(id);
     const out = this.#out;
@@ -87,5 +108,37 @@ export class LineBatch<T> {
     else out.value(record);
     out.byte(10);
     this.ends.push(out.length);
+  }
+
+  /**
+   * Adds lines another batch encoded (its {@link take}), after this batch's own: the same as
+   * adding their records here one by one.
+   */
+  addEncoded(lines: EncodedLines): void {
+    const n = lines.ids.length;
+    this.#room(n);
+    this.#prints.set(lines.prints.subarray(0, 2 * n), 2 * this.ids.length);
+    const base = this.#out.length;
+    this.#out.raw(lines.bytes);
+    for (let k = 0; k < n; k++) {
+      this.ids.push(lines.ids[k]!);
+      this.ends.push(base + lines.ends[k]!);
+    }
+  }
+
+  /**
+   * The lines added so far as {@link EncodedLines} (copies, free to hand to another thread),
+   * and an empty batch again (the buffer is kept).
+   */
+  take(): EncodedLines {
+    const n = this.ids.length;
+    const out: EncodedLines = {
+      bytes: this.#out.bytes.slice(),
+      ends: this.ends.splice(0, n),
+      prints: this.#prints.slice(0, 2 * n),
+      ids: this.ids.splice(0, n),
+    };
+    this.#out.clear();
+    return out;
   }
 }

@@ -18,11 +18,16 @@ import type { ChatEvent, Message } from "../../schemas.ts";
 import { layout } from "../layout.ts";
 import { JsonlLog } from "./log.ts";
 
+/** The id of a message: the key of the message log (and of its encoded lines). */
+export function messageIdOf(m: Message): string {
+  return m.message_id;
+}
+
 /** The message log of a data dir. */
 export function messageLog(dataDir: string): JsonlLog<Message> {
   return new JsonlLog<Message>(layout(dataDir).messages, {
     idKey: "message_id",
-    idOf: (m) => m.message_id,
+    idOf: messageIdOf,
   });
 }
 

@@ -15,6 +15,8 @@ import { type DatabaseTarget, parseDatabaseUrl, scrubSecrets } from "./url.ts";
 export type Sql = postgres.Sql;
 /** A connection inside a transaction. */
 export type TxSql = postgres.TransactionSql;
+/** A piece of SQL with its parameters, spliced into another query. */
+export type Fragment = postgres.PendingQuery<postgres.Row[]>;
 
 /** Options of {@link openPool}. */
 export interface PoolOptions {

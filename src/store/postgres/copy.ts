@@ -12,6 +12,8 @@ import type { TxSql } from "./client.ts";
 export type CopyValue = string | number | null;
 
 const SPECIAL = /[\\\n\r\t]/g;
+/** The same characters, to test for (most values hold none: ids, logins, channels, times). */
+const HAS_SPECIAL = /[\\\n\r\t]/;
 const ESCAPES: Record<string, string> = { "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t" };
 
 /**
@@ -29,7 +31,8 @@ const ESCAPES: Record<string, string> = { "\\": "\\\\", "\n": "\\n", "\r": "\\r"
 export function copyText(v: CopyValue): string {
   if (v === null) return "\\N";
   if (typeof v === "number") return String(v);
-  return v.replace(SPECIAL, (c) => ESCAPES[c]!);
+  // Tested first: a replace with a callback costs twice as much even when nothing matches.
+  return HAS_SPECIAL.test(v) ? v.replace(SPECIAL, (c) => ESCAPES[c]!) : v;
 }
 
 /**

@@ -19,6 +19,7 @@ import type { Sql, TxSql } from "./client.ts";
 import { personKey } from "../../analysis/identity.ts";
 import { lockRollups, type Touched } from "./rollups.ts";
 import { recomputeRollups } from "./rollup_recompute.ts";
+import { queuedLogins } from "./persons.ts";
 
 /** What to do with one record (the privacy layer's rule). */
 export type PgRecordDecision = "keep" | "drop" | { replace: Record<string, unknown> };
@@ -189,12 +190,15 @@ async function recomputeAffected(
   scope: ForgetScope,
   res: PgForgetResult,
 ): Promise<void> {
+  // In the spans and in the queued messages whose spans no compaction has added yet.
   const holders = await tx<Array<{ person: string }>>`
-    SELECT DISTINCT person FROM person_logins WHERE login = ANY(${scope.users}::text[])`;
+    SELECT person FROM person_logins WHERE login = ANY(${scope.users}::text[])
+    UNION SELECT person FROM ${queuedLogins(tx)} q WHERE login = ANY(${scope.users}::text[])`;
   for (const h of holders) scope.affectedUsers.add(h.person);
   const persons = [...scope.affectedUsers];
   const before = await tx<Array<{ login: string }>>`
-    SELECT DISTINCT login FROM person_logins WHERE person = ANY(${persons}::text[])`;
+    SELECT login FROM person_logins WHERE person = ANY(${persons}::text[])
+    UNION SELECT login FROM ${queuedLogins(tx)} q WHERE person = ANY(${persons}::text[])`;
   res.logins = before.map((r) => r.login).sort();
   const touched = await recomputeRollups(tx, persons, [...scope.affectedChannels]);
   res.touched = touched;

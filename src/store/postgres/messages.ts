@@ -87,8 +87,8 @@ export interface InsertResult {
 export interface InsertOptions {
   /**
    * Queue the new messages for their person's and channel's rollups (one `rollup_queue` row,
-   * inserted by the server in the same statement), owned by this writer id, and add their
-   * persons' login spans and display names in that statement too.
+   * inserted by the server in the same statement), owned by this writer id. Their persons'
+   * login spans and display names are added by the compaction that folds them (schema 5).
    */
   queueAs?: string;
   /** Runs once the insert is sent, while the server works on it. */
@@ -101,8 +101,7 @@ export interface InsertOptions {
  * table, then moved with `INSERT ... SELECT ... ORDER BY message_id ON CONFLICT DO NOTHING
  * RETURNING`: sorted by id, so that two writers lock the same keys in the same order and never
  * deadlock on each other. With `queueAs`, the same statement queues the new ones for their
- * rollups and adds their login spans and display names (nothing more is sent for them). Runs
- * inside the caller's transaction.
+ * rollups (nothing more is sent for them). Runs inside the caller's transaction.
  */
 export async function insertMessages(
   tx: TxSql,
@@ -136,8 +135,11 @@ export async function insertMessages(
 
 /**
  * The insert of the staged messages that also queues the new ones for their rollups (one
- * `rollup_queue` row owned by `owner`, whose id each returned row carries) and adds their
- * persons' login spans and display names, in one statement.
+ * `rollup_queue` row owned by `owner`, whose id each returned row carries, with each message's
+ * login, time, id and display name), in one statement. Their login spans and display names are not
+ * touched here: the compaction that folds them adds them, once per person
+ * (`rollup_compact.ts`), and reads add those of queued messages meanwhile (`persons.ts`), so
+ * appends of two writers never wait on each other's span rows.
  */
 function insertQueued(tx: TxSql, owner: string) {
   return tx<Array<{ message_id: string; seq: string; queue_id?: string }>>`
@@ -147,37 +149,14 @@ function insertQueued(tx: TxSql, owner: string) {
       ORDER BY message_id
       ON CONFLICT (message_id) DO NOTHING
       RETURNING seq, message_id
-    ), fresh AS (
-      SELECT i.seq, s.message_id, s.person, s.user_name, s.channel, s.ts, s.display_name
-      FROM ins i JOIN stage_messages s ON s.message_id = i.message_id
     ), queued AS (
-      INSERT INTO rollup_queue (owner, seqs, persons, channels)
-      SELECT ${owner}::bigint, array_agg(seq), array_agg(person), array_agg(channel)
-      FROM fresh
+      INSERT INTO rollup_queue (owner, seqs, persons, channels, logins, tss, mids, displays)
+      SELECT ${owner}::bigint, array_agg(i.seq), array_agg(s.person), array_agg(s.channel),
+        array_agg(s.user_name), array_agg(s.ts), array_agg(s.message_id),
+        array_agg(s.display_name)
+      FROM ins i JOIN stage_messages s ON s.message_id = i.message_id
       HAVING count(*) > 0
       RETURNING id
-    ), spans AS (
-      -- Per person and login: the count, the earliest time, the latest with the smallest
-      -- message id of that time (as src/analysis/identity.ts keeps spans), merged by sums,
-      -- minimum and maximum (commutative: two writers lose no update), rows in key order
-      -- (two writers lock them in the same order: no deadlock).
-      INSERT INTO person_logins AS p (person, login, first_seen, last_seen, last_mid, count)
-      SELECT person, user_name, min(ts), max(ts),
-        (array_agg(message_id ORDER BY ts DESC, message_id))[1], count(*)
-      FROM fresh GROUP BY person, user_name
-      ORDER BY person, user_name
-      ON CONFLICT (person, login) DO UPDATE SET
-        count = p.count + excluded.count,
-        first_seen = LEAST(p.first_seen, excluded.first_seen),
-        last_seen = CASE WHEN (excluded.last_seen, p.last_mid) > (p.last_seen, excluded.last_mid)
-          THEN excluded.last_seen ELSE p.last_seen END,
-        last_mid = CASE WHEN (excluded.last_seen, p.last_mid) > (p.last_seen, excluded.last_mid)
-          THEN excluded.last_mid ELSE p.last_mid END
-    ), shown AS (
-      INSERT INTO person_display (person, name)
-      SELECT DISTINCT person, display_name FROM fresh WHERE display_name IS NOT NULL
-      ORDER BY 1, 2
-      ON CONFLICT DO NOTHING
     )
     SELECT message_id, seq, (SELECT id::text FROM queued) AS queue_id FROM ins`;
 }

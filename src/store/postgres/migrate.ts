@@ -17,6 +17,7 @@ export const MIGRATIONS: readonly string[] = [
   "002_persons.sql",
   "003_queue_owner.sql",
   "004_write_path.sql",
+  "005_spans_at_compaction.sql",
 ];
 
 /** The schema version this program writes and reads. */

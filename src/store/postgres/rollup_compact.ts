@@ -27,7 +27,14 @@
  *   `messages` and folded here;
  * - the states of disjoint sets of messages merge into the state of their union
  *   (`rollup_merge.ts`), so the result is the state of the same messages however they came
- *   and however many parts hold them.
+ *   and however many parts hold them;
+ * - the login spans and display names of the queue entries it takes (those with a person, in
+ *   rows that carry their times: schema 5) are added to `person_logins` / `person_display`
+ *   in the same commit, computed by the server from the rows themselves (each carries every
+ *   message's login, time, id and display name), exactly the spans that reads add for queued
+ *   entries meanwhile (`persons.ts`); as the transaction's last statement, so that another
+ *   compactor adding to the same persons' rows waits the shortest time. Rows queued by a
+ *   schema 4 writer (no times) had theirs added when queued.
  *
  * @module
  */
@@ -176,6 +183,7 @@ export async function compactPending(
     }
     const extra = await readBack(tx, again);
     await writeParts(tx, names, (kind, n) => [held[kind]!.get(n), extra[kind]!.get(n)]);
+    await addTakenSpans(tx);
     return taken.total;
   }) as number;
 }
@@ -184,8 +192,9 @@ export async function compactPending(
  * Deletes the queue rows this compaction takes (those of `owner`, unowned ones, and those
  * that waited too long; rows another compactor is taking are skipped, not waited for) into the
  * transaction's `stage_compact`: one row per (message, rollup), kind 0 its person and 1 its
- * channel, `own` when the writer's folds hold it (its row is one of `folded`). Returns how
- * many messages were taken and, per rollup, how many of its entries are the writer's folded ones.
+ * channel, `own` when the writer's folds hold it (its row is one of `folded`); and the entries
+ * whose spans are to be added into `stage_spans` (see {@link addTakenSpans}). Returns how many
+ * messages were taken and, per rollup, how many of its entries are the writer's folded ones.
  */
 async function takeQueue(
   tx: TxSql,
@@ -197,13 +206,24 @@ async function takeQueue(
       seq bigint, kind smallint, name text COLLATE "C", own boolean
     ) ON COMMIT DELETE ROWS`;
   await tx`
+    CREATE TEMPORARY TABLE IF NOT EXISTS stage_spans (
+      person text COLLATE "C", login text COLLATE "C", ts text COLLATE "C",
+      mid text COLLATE "C", display text COLLATE "C"
+    ) ON COMMIT DELETE ROWS`;
+  await tx`
     WITH d AS (
       DELETE FROM rollup_queue WHERE id IN (
         SELECT id FROM rollup_queue
         WHERE owner = ${owner}::bigint OR owner IS NULL
           OR queued_at < now() - make_interval(secs => ${ORPHAN_SECONDS})
         FOR UPDATE SKIP LOCKED)
-      RETURNING id, owner, seqs, persons, channels
+      RETURNING id, owner, seqs, persons, channels, logins, tss, mids, displays
+    ), sp AS (
+      INSERT INTO stage_spans
+      SELECT u.person, u.login, u.ts, u.mid, u.display
+      FROM d CROSS JOIN LATERAL unnest(d.persons, d.logins, d.tss, d.mids, d.displays)
+        AS u(person, login, ts, mid, display)
+      WHERE d.tss IS NOT NULL AND u.person IS NOT NULL
     ), s AS (
       INSERT INTO stage_compact
       SELECT u.seq, k.kind, k.name,
@@ -273,4 +293,31 @@ async function writeParts(
   }
   // New parts: inserted only, so no other compactor's write can be lost or waited for.
   await copyRows(tx, "rollups", ["kind", "name", "state"], out);
+}
+
+/**
+ * Adds the login spans and display names of the entries taken into `stage_spans` to
+ * `person_logins` / `person_display`: per person and login the count, the earliest time, the
+ * latest with the smallest message id of that time (as `src/analysis/identity.ts` keeps spans),
+ * merged by sums, minimum and latest use (commutative: two compactors lose no update), rows in
+ * key order (two compactors lock them in the same order: no deadlock).
+ */
+async function addTakenSpans(tx: TxSql): Promise<void> {
+  await tx`
+    INSERT INTO person_logins AS p (person, login, first_seen, last_seen, last_mid, count)
+    SELECT person, login, min(ts), max(ts), (array_agg(mid ORDER BY ts DESC, mid))[1], count(*)
+    FROM stage_spans GROUP BY person, login
+    ORDER BY person, login
+    ON CONFLICT (person, login) DO UPDATE SET
+      count = p.count + excluded.count,
+      first_seen = LEAST(p.first_seen, excluded.first_seen),
+      last_seen = CASE WHEN (excluded.last_seen, p.last_mid) > (p.last_seen, excluded.last_mid)
+        THEN excluded.last_seen ELSE p.last_seen END,
+      last_mid = CASE WHEN (excluded.last_seen, p.last_mid) > (p.last_seen, excluded.last_mid)
+        THEN excluded.last_mid ELSE p.last_mid END`;
+  await tx`
+    INSERT INTO person_display (person, name)
+    SELECT DISTINCT person, display FROM stage_spans WHERE display IS NOT NULL
+    ORDER BY 1, 2
+    ON CONFLICT DO NOTHING`;
 }

@@ -21,6 +21,7 @@ import {
 import { personKey } from "../../analysis/identity.ts";
 import type { Sql, TxSql } from "./client.ts";
 import { messagesOf } from "./messages.ts";
+import { loginsOf } from "./persons.ts";
 import {
   CHANNEL_KIND,
   encode,
@@ -50,9 +51,8 @@ export async function recomputeRollups(
   if (persons.length > 0) {
     // A person's messages are under the logins they used (and, for a login-only person, its
     // login): read those, keep the person's own.
-    const rows = await tx<Array<{ login: string }>>`
-      SELECT DISTINCT login FROM person_logins WHERE person = ANY(${persons as string[]}::text[])`;
-    const logins = new Set(rows.map((r) => r.login));
+    // Their logins in the spans and in their queued messages (not in the spans yet).
+    const logins = new Set(await loginsOf(tx, persons));
     for (const p of persons) if (!p.startsWith("#")) logins.add(p);
     const wanted = new Set(persons);
     for await (const batch of messagesOfLogins(tx, [...logins])) {

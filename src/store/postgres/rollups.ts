@@ -5,13 +5,15 @@
  * profile JSON is byte for byte the same).
  *
  * - An append queues its new messages (stored once, see `messages.ts`) for the rollups of their
- *   person and channel (one `rollup_queue` row per append, tagged with the writer's id) and
- *   upserts its persons' login spans and display names (`person_logins` / `person_display`:
- *   commutative updates, sums, min and max, in key order), all in the statement that stores
- *   them. No rollup row is touched, so two monitors appending at once never wait for each
- *   other on a hot user, and no update can be lost.
- * - A compaction (`rollup_compact.ts`) folds queued messages into `rollups` and deletes their
- *   queue rows in the same commit. A rollup is stored in parts (rows of one kind and name, each
+ *   person and channel (one `rollup_queue` row per append, tagged with the writer's id, with
+ *   each message's time and display name), in the statement that stores them. No rollup or
+ *   span row is touched, so two monitors appending at once never wait for each other on a hot
+ *   user, and no update can be lost.
+ * - A compaction (`rollup_compact.ts`) folds queued messages into `rollups`, adds their login
+ *   spans and display names to `person_logins` / `person_display` (commutative updates: sums,
+ *   min and max, in key order; {@link upsertSpans}) and deletes their queue rows, in one
+ *   commit; reads of the spans add those of the queued messages meanwhile (`persons.ts`).
+ *   A rollup is stored in parts (rows of one kind and name, each
  *   the state of a disjoint set of its messages, schema 4): a compaction adds a part and merges
  *   old parts only when it can lock them, so compactions never wait for each other. A read
  *   ({@link readStates}) merges a rollup's parts and folds its queued messages in on the fly.
@@ -121,8 +123,11 @@ function queueColumn(sql: Sql | TxSql, kind: number) {
 /**
  * Takes some persons or channels (all persons: `null`) out of the rollup queue: their entries
  * become NULL, so no compaction or read folds those messages into them again (a recomputation
- * replaced their rollups from the stored messages, or they were deleted). Inside the caller's
- * transaction, holding {@link lockRollups}. Returns the names that had queued messages.
+ * replaced their rollups and spans from the stored messages, or they were deleted); a person's
+ * login, time, message id and display name beside each entry too (a forgotten person's must
+ * leave no trace). Inside
+ * the caller's transaction, holding {@link lockRollups}. Returns the names that had queued
+ * messages.
  */
 export async function unqueue(
   tx: TxSql,
@@ -130,9 +135,16 @@ export async function unqueue(
   names: readonly string[] | null,
 ): Promise<string[]> {
   const col = tx(kind === USER_KIND ? "persons" : "channels");
+  // A person's login, time, id and display name beside each entry (schema 5) go with it.
+  const beside = kind === USER_KIND ? ["logins", "tss", "mids", "displays"] : [];
   if (names === null) {
+    const clear = beside.map((c) =>
+      tx`, ${tx(c)} = CASE WHEN ${tx(c)} IS NULL THEN NULL
+        ELSE array_fill(NULL::text, ARRAY[cardinality(seqs)]) END`
+    );
     await tx`
-      UPDATE rollup_queue SET ${col} = array_fill(NULL::text, ARRAY[cardinality(seqs)])`;
+      UPDATE rollup_queue SET ${col} = array_fill(NULL::text, ARRAY[cardinality(seqs)])
+      ${clear.reduce((a, c) => tx`${a}${c}`, tx``)}`;
     return [];
   }
   if (names.length === 0) return [];
@@ -141,10 +153,17 @@ export async function unqueue(
     SELECT DISTINCT n AS name FROM rollup_queue CROSS JOIN LATERAL unnest(${col}) AS n
     WHERE ${col} && ${list}::text[] AND n = ANY(${list}::text[])`;
   if (had.length === 0) return [];
+  // Every SET expression reads the row as it was (q.persons before this update).
+  const clear = beside.map((c) =>
+    tx`, ${tx(c)} = CASE WHEN q.${tx(c)} IS NULL THEN NULL ELSE (
+      SELECT array_agg(CASE WHEN n = ANY(${list}::text[]) THEN NULL ELSE d END ORDER BY o)
+      FROM unnest(q.persons, q.${tx(c)}) WITH ORDINALITY AS t(n, d, o)) END`
+  );
   await tx`
     UPDATE rollup_queue q SET ${col} = (
       SELECT array_agg(CASE WHEN n = ANY(${list}::text[]) THEN NULL ELSE n END ORDER BY o)
       FROM unnest(q.${col}) WITH ORDINALITY AS t(n, o))
+    ${clear.reduce((a, c) => tx`${a}${c}`, tx``)}
     WHERE q.${col} && ${list}::text[]`;
   return had.map((r) => r.name);
 }
@@ -239,7 +258,9 @@ export async function listChannels(sql: Sql): Promise<string[]> {
 /** How many persons and channels have a rollup. */
 export async function countRollups(sql: Sql): Promise<{ users: number; channels: number }> {
   const [r] = await sql<Array<{ users: string; channels: string }>>`
-    SELECT (SELECT count(DISTINCT person) FROM person_logins)::text AS users,
+    SELECT (SELECT count(*) FROM (SELECT person FROM person_logins
+        UNION SELECT p FROM rollup_queue CROSS JOIN LATERAL unnest(persons) AS p
+        WHERE p IS NOT NULL AND tss IS NOT NULL) u)::text AS users,
       (SELECT count(*) FROM (SELECT name FROM rollups WHERE kind = ${CHANNEL_KIND}
         AND state IS NOT NULL UNION SELECT c FROM rollup_queue
         CROSS JOIN LATERAL unnest(channels) AS c WHERE c IS NOT NULL) c)::text AS channels`;

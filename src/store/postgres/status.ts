@@ -45,7 +45,12 @@ export async function dbStatus(sql: Sql): Promise<DbStatus> {
       (SELECT count(*) FROM events)::text AS events,
       ${
     version >= 2
-      ? sql`(SELECT count(DISTINCT person) FROM person_logins)::text AS users,
+      ? sql`(SELECT count(*) FROM (SELECT person FROM person_logins ${
+        version >= 5
+          ? sql`UNION SELECT p FROM rollup_queue CROSS JOIN LATERAL unnest(persons) AS p
+            WHERE p IS NOT NULL AND tss IS NOT NULL`
+          : sql``
+      }) u)::text AS users,
       (SELECT count(*) FROM (SELECT name FROM rollups WHERE kind = 1 AND state IS NOT NULL
         UNION ${
         version >= 4
