@@ -9,8 +9,8 @@
  * are read as the analyzer reads them (a message with a relationship word). `--show P` lists
  * the blind writers' lines the tagger alone gets wrong at cut P, with every candidate's score.
  *
- * Run: `deno run -A bench/signals_tagger_cv.ts [--blind writer19,writer20] [--epochs 15]
- * [--l2 1e-6] [--rate 0.15] [--show 0.5]`
+ * Run: `deno run -A bench/signals_tagger_cv.ts [--blind writer19,writer20] [--epochs 30]
+ * [--l2 1e-6] [--rate 0.3] [--show 0.5]`
  *
  * @module
  */
@@ -31,9 +31,9 @@ const { values } = parseArgs({
   args: Deno.args,
   options: {
     blind: { type: "string", default: "writer19,writer20" },
-    epochs: { type: "string", default: "15" },
+    epochs: { type: "string", default: "30" },
     l2: { type: "string", default: "1e-6" },
-    rate: { type: "string", default: "0.15" },
+    rate: { type: "string", default: "0.3" },
     show: { type: "string" },
   },
 });
