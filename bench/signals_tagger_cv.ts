@@ -147,6 +147,45 @@ for (const [a, d] of [[0.7, 0.1], [0.7, 0.2], [0.8, 0.1], [0.8, 0.2], [0.8, 0.3]
     return s;
   }]);
 }
+/**
+ * How well the tagger alone ranks candidates on writers it was not trained on, whatever the
+ * cut: the area under the ROC curve, the mean log loss, and the expected calibration error
+ * (ten bins), over every candidate of every held-out writer and per language.
+ */
+function ranking(subset: Line[]): string {
+  const pts: { p: number; y: boolean }[] = [];
+  for (const x of subset) x.cands.forEach((c, i) => pts.push({ p: probs.get(x)![i]!, y: c.y }));
+  const pos = pts.filter((q) => q.y).length, neg = pts.length - pos;
+  pts.sort((a, b) => a.p - b.p);
+  let rankSum = 0;
+  for (let i = 0; i < pts.length;) {
+    let j = i;
+    while (j < pts.length && pts[j]!.p === pts[i]!.p) j++;
+    for (let k = i; k < j; k++) if (pts[k]!.y) rankSum += (i + j + 1) / 2;
+    i = j;
+  }
+  const auc = (rankSum - pos * (pos + 1) / 2) / (pos * neg || 1);
+  const eps = 1e-6;
+  const loss = pts.reduce(
+    (a, q) => a - Math.log(q.y ? Math.max(q.p, eps) : Math.max(1 - q.p, eps)),
+    0,
+  ) / (pts.length || 1);
+  let ece = 0;
+  for (let b = 0; b < 10; b++) {
+    const bin = pts.filter((q) => Math.min(9, Math.floor(q.p * 10)) === b);
+    if (bin.length === 0) continue;
+    const conf = bin.reduce((a, q) => a + q.p, 0) / bin.length;
+    const acc = bin.filter((q) => q.y).length / bin.length;
+    ece += bin.length / pts.length * Math.abs(conf - acc);
+  }
+  return `candidates ${pts.length} (targets ${pos})  AUC ${auc.toFixed(4)}  log loss ${
+    loss.toFixed(4)
+  }  ECE ${ece.toFixed(4)}`;
+}
+console.log(`tagger alone, every writer held out: ${ranking(lines)}`);
+for (const lang of [...new Set(lines.map((x) => x.l.lang))].sort()) {
+  console.log(`  ${lang.padEnd(3)} ${ranking(lines.filter((x) => x.l.lang === lang))}`);
+}
 const seen = lines.filter((x) => !blind.has(x.writer));
 const bl = lines.filter((x) => blind.has(x.writer));
 console.log(

@@ -40,6 +40,7 @@ import { mayMentionRelationship } from "./signals/prefilter.ts";
 import { RULES } from "./signals/rules.ts";
 import type { Run } from "./signals/target.ts";
 import { REL_WORDS } from "./signals/vocabulary.ts";
+import { resemblesLogin } from "./signals/streamer_alias.ts";
 import { type SecondOpinion, secondOpinion, type ShippedWeights } from "./signals/ngram_model.ts";
 import shipped from "./signals/ngram_weights.json" with { type: "json" };
 import { applyLearned, type Found, SENSE_GUARDS, type Stopped } from "./signals/learned.ts";
@@ -129,7 +130,12 @@ function withNickname(
   );
   // The message-wide guards read the words as written ("esse npc é casado": fiction).
   const guessedRun = { ...run, canon: guessed, wide: wide(run) };
-  return runRules(guessedRun, present, trace, stopped).filter((f) => f.signal.target !== null);
+  const found = runRules(guessedRun, present, trace, stopped);
+  if (run.login !== undefined && resemblesLogin(guessed.guessed!, run.login)) {
+    trace?.push(`nickname: "${guessed.guessed}" is written in the login, so it is the streamer`);
+    return found;
+  }
+  return found.filter((f) => f.signal.target !== null);
 }
 
 /** Runs every rule that a present relationship word allows over `run`'s canonical text. */

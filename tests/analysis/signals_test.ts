@@ -10,6 +10,8 @@ import {
   snippetAround,
 } from "../../src/analysis/signals.ts";
 import { TAGGER_BUCKETS } from "../../src/analysis/signals/target_tagger.ts";
+import { LEXICON } from "../../src/analysis/signals/languages.ts";
+import { REL_WORDS } from "../../src/analysis/signals/vocabulary.ts";
 import { BUCKETS } from "../../src/analysis/signals/ngram_model.ts";
 import { Signal } from "../../src/schemas.ts";
 import { evaluateSet, type Labelled, loadLabelled } from "../../bench/_signals_metrics.ts";
@@ -344,6 +346,41 @@ Deno.test("mayMentionRelationship() lets every spelling the rules know through",
   }
 });
 
+Deno.test("mayMentionRelationship() lets through every word the lexicons read as a relationship word", () => {
+  // Everyday words of their language ("anda" walks, "fica" stays, "pris" taken as in "took",
+  // "passt" fits, "solo" only): the rules read them only beside another relationship word
+  // ("anda con", "fica com", "passt auf", "voit quelqu'un"), which the stems catch.
+  const everyday = new Set([
+    "anda",
+    "andando",
+    "corto",
+    "deixou",
+    "saindo",
+    "boy",
+    "ficou",
+    "fica",
+    "pass",
+    "passt",
+    "solo",
+    "pris",
+    "prise",
+    "case",
+    "voit",
+  ]);
+  const holes: string[] = [];
+  for (const [lang, words] of Object.entries(LEXICON)) {
+    for (const [w, meaning] of words) {
+      const head = meaning.split(" ")[0]!;
+      if (!REL_WORDS.has(head) || ["and", "with", "w", "x"].includes(head)) continue;
+      if (everyday.has(w)) continue;
+      if (!mayMentionRelationship(`so ${w} x`)) holes.push(`${lang} ${w} (${meaning})`);
+    }
+  }
+  // Blind sets 1-9 lost lines to these holes ("gab pis justine ont cassé", "bia = mozão do
+  // leo?", "desde cuándo andan fede y la cami?").
+  assert.deepEqual(holes, []);
+});
+
 Deno.test("explainSignals() names the rule that fired, or the guard that stopped it", () => {
   const yes = explainSignals("is he still dating sara?", CH);
   assert.equal(yes.fired[0]!.target, "sara");
@@ -648,14 +685,18 @@ Deno.test("the form model turns a claim into a question unless a rule read the f
 
 Deno.test("the target tagger takes back a target it finds unlikely; the signal stays", () => {
   const doubt = constantTagger(0.1);
-  const s = detectSignalsWith("is he dating sara?", CH, doubt);
-  assert.deepEqual(s.map((x) => [x.type, x.target]), [["question", null]]);
-  const e = explainSignals("is he dating sara?", CH, doubt);
+  const s = detectSignalsWith("he is dating sara", CH, doubt);
+  assert.deepEqual(s.map((x) => [x.type, x.target]), [["claim", null]]);
+  const e = explainSignals("he is dating sara", CH, doubt);
   assert.ok(e.steps.some((x) => x.includes("takes back sara (0.10 < 0.2)")), e.steps.join("\n"));
+  // A name a rule read in a question stays.
+  assert.deepEqual(detectSignalsWith("is he dating sara?", CH, doubt).map((x) => x.target), [
+    "sara",
+  ]);
   // ...unless the n-gram model finds the message neither asks nor states: then it goes too.
   const silent = { w: new Float32Array(BUCKETS), bias: -9 };
   const deaf = { ...constantTagger(0.1, 0.3), asked: silent, claim: silent };
-  const gone = explainSignals("is he dating sara?", CH, deaf);
+  const gone = explainSignals("he is dating sara", CH, deaf);
   assert.deepEqual(gone.fired, []);
   assert.ok(
     gone.steps.some((x) => x.includes("the signal goes with its target")),
@@ -731,12 +772,22 @@ async function devSets(): Promise<Labelled[]> {
 // .969/.928, de .977/.932 .996/.933, fr .988/.898 .969/.924. Six recall floors went down (en
 // targets .92 -> .91, es targets .92 -> .90 and asked .93 -> .92, pt targets .94 -> .92 and
 // asked .93 -> .92, de asked .94 -> .93, fr targets .90 -> .89) only because its lines joined.
+//
+// Session 9 (no rule fitted to lines; the pre-filter holds every lexicon word, a nickname the
+// login holds, models retrained): en .983/.920 .981/.957, es .989/.918 .974/.929, pt
+// .983/.938 .969/.932, de .975/.940 .996/.933, fr .988/.924 .969/.928. Three targets recall
+// floors rose (es .90 -> .91, pt .92 -> .93, fr .89 -> .91). Then the tagger stopped taking
+// back names rules read in questions (held out writer by writer it was wrong there 17 times in
+// 25: bench/signals_cv.ts targets R .876 -> .883, P .958 -> .955). On these lines, which the
+// shipped tagger was trained on, its take-backs were right, so only precision moves here: en
+// targets P .983 -> .979 and asked P .981 -> .978, fr targets P .988 -> .970 and asked P
+// .969 -> .957; those four floors went down by .01 for it.
 const FLOORS: Record<string, { tp: number; tr: number; ap: number; ar: number }> = {
-  en: { tp: 0.98, tr: 0.91, ap: 0.98, ar: 0.94 },
-  es: { tp: 0.98, tr: 0.90, ap: 0.96, ar: 0.92 },
-  pt: { tp: 0.98, tr: 0.92, ap: 0.96, ar: 0.92 },
+  en: { tp: 0.97, tr: 0.91, ap: 0.97, ar: 0.94 },
+  es: { tp: 0.98, tr: 0.91, ap: 0.96, ar: 0.92 },
+  pt: { tp: 0.98, tr: 0.93, ap: 0.96, ar: 0.92 },
   de: { tp: 0.97, tr: 0.93, ap: 0.99, ar: 0.93 },
-  fr: { tp: 0.98, tr: 0.89, ap: 0.96, ar: 0.90 },
+  fr: { tp: 0.97, tr: 0.91, ap: 0.95, ar: 0.90 },
 };
 Deno.test("detectSignals() holds its fitted figures on the dev sets, per language", async (t) => {
   const lines = await devSets();

@@ -22,6 +22,7 @@ import {
   LEXICON,
   NAME_ARTICLES,
   SUBJECTLESS,
+  transliterate,
 } from "./languages.ts";
 import { aliasesFor, guessStreamer } from "./streamer_alias.ts";
 import { addImpliedSubjects, rewritePhrases } from "./word_order.ts";
@@ -258,8 +259,11 @@ function readStreamer(r: Reading, ti: number, low: string, mention: boolean): bo
   const m = r.tokens[ti]!;
   const { pieces, lowered, lang, aliases, login } = r;
   // The streamer, possibly possessive: "luna", "@luna_plays", "luna's", "lunas".
-  // "léa" in lea_joue's chat: the login has no accents.
-  if (aliases.has(low) || /[\u0080-\uffff]/.test(low) && aliases.has(fold(low))) {
+  // "léa" in lea_joue's chat: the login has no accents; "jürgen" in juergen_kocht's, no umlauts.
+  if (
+    aliases.has(low) ||
+    /[\u0080-\uffff]/.test(low) && (aliases.has(fold(low)) || aliases.has(transliterate(low)))
+  ) {
     // "the runner he raced" in splitzrunner's chat: after a determiner, a part of the login is
     // the common noun it was made of, not the streamer.
     const prev = pieces[pieces.length - 1]?.w ?? "";

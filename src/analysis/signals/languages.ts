@@ -130,6 +130,22 @@ export function fold(w: string): string {
   return w.normalize("NFD").replace(/[\u0300-\u036f]/g, "");
 }
 
+/**
+ * German umlauts and ß as logins write them: "jürgen" is "juergen" in juergen_kocht's login.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { transliterate } from "./languages.ts";
+ * assert.equal(transliterate("jürgen"), "juergen");
+ * ```
+ */
+export function transliterate(w: string): string {
+  return w.replace(/[äöüß]/g, (c) => UMLAUT[c]!);
+}
+
+const UMLAUT: Record<string, string> = { ä: "ae", ö: "oe", ü: "ue", ß: "ss" };
+
 function table(entries: string): Map<string, string> {
   // "word word2=canonical words; ..." : each `=` entry maps every word before it.
   const m = new Map<string, string>();

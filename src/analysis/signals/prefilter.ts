@@ -22,14 +22,20 @@ const STEM_LIST = [
   "cortaron|termin|algo con|bes[oa]ron|beij|esta con|está con|estas con|estás con|estan con|" +
   "están con|sigue con|sigues con|siguen con|anda con|andas con|andás con|andaba con|ta com|tá com|tao com|" +
   "tão com|esta com|está com|ainda com|ficante|ficou com|fica com|anda com|andava com|andou com|" +
-  "dej[oó] |largou|deixou \\S+ (?:\\S+ )?p[oe]",
+  "dej[oó] |largou|deixou \\S+ (?:\\S+ )?p[oe]|" +
+  // The lexicon's words that the stems above missed (a test holds the two together).
+  "exnovi|andan\\b|andaba|andó|andaron|andam\\b|andava|andaram|liad[oa]|liaron|enrollad|cortó|" +
+  "dejaron|cuidá|cuide\\b|casaba|casava|besó|besaba|lance\\b|acabaram|moz[ãa]o|mozinho",
   // German
   "freund|gedatet|zwischen|passt? (?:gut )?auf|lebensgef|fr[üu]nd|freind|gs(?:ch)?pusi|hochzeit|offiziell|mann\\b|paar\\b|heirat|geheirat|verheirat|vergeben|zusammen|frau|ehefrau|ehemann|verlob|datet|" +
-  "verlassen|getrennt|geschied|schluss|was mit|küss|geküss|liiert|ledig|beziehung|zam\\b|zsamm",
+  "verlassen|getrennt|geschied|schluss|was mit|küss|geküss|liiert|ledig|beziehung|zam\\b|zsamm|" +
+  // The lexicon's words that the stems above missed (a test holds the two together).
+  "frend|ghürate|ghürotet|schatz|exfreund|best[äa]e?tigt",
   // French
   "copin|ch[ée]rie?\\b|officiel|mariage|copain|mari\\b|petit ami|petite amie|ensemble|mari[ée]|femme|meuf|mec\\b|blonde|chum\\b|" +
   "célibat|celibat|casé|casee|sort\\b|sors\\b|sortait|sortent|sorti\\b|sépar|rompu|truc|embrass|est avec|es avec|" +
-  "toujours avec|encore avec|était avec|etait avec|a [ée]t[ée] avec|quitt[ée]|plaqu[ée]|largu[ée]",
+  "toujours avec|encore avec|était avec|etait avec|a [ée]t[ée] avec|quitt[ée]|plaqu[ée]|largu[ée]|" +
+  "cassé|sortie\\b",
 ].join("|").split("|");
 
 /** `\b(?:a(?:x|y)|b(?:...))`: the stems grouped by their first character. */

@@ -22,7 +22,7 @@ import {
   SELF,
 } from "./vocabulary.ts";
 import { LAUGHTER } from "./target.ts";
-import { isFunctionWord } from "./languages.ts";
+import { fold, isFunctionWord, transliterate } from "./languages.ts";
 
 export interface Aliases {
   has(word: string): boolean;
@@ -118,6 +118,36 @@ function aliasTest(login: string, exact: ReadonlySet<string>): (w: string) => bo
   const startsPart = (stem: string) =>
     !COMMON.has(stem) && parts.some((p) => p.length >= stem.length + 2 && p.startsWith(stem));
   return isAlias;
+}
+
+/**
+ * Whether a name read as the streamer's nickname ({@link guessStreamer}) is written in the
+ * login, as chat shortens it: inside it ("vale" in lachinavaleria, 4 letters or more), or
+ * opening one of its parts with the same three letters ("reno" for ruhrpott_rene), accents
+ * and umlauts set aside. Then a question or a claim without a partner named is about the
+ * streamer too ("la vale tiene novio?"), where a name the login does not hold may be anyone's
+ * ("is magnus married?").
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { resemblesLogin } from "./streamer_alias.ts";
+ * assert.equal(resemblesLogin("vale", "lachinavaleria"), true);
+ * assert.equal(resemblesLogin("magnus", "chess_hikaru"), false);
+ * ```
+ */
+export function resemblesLogin(name: string, login: string): boolean {
+  const forms = new Set([name, fold(name), transliterate(name)]);
+  const compact = login.replace(/[_\d]+/g, "");
+  const parts = login.split(/[_\d]+/).filter((p) => p.length >= 3);
+  for (const n of forms) {
+    if (n.length < 3 || COMMON.has(n) || isFunctionWord(n)) continue;
+    if (n.length >= 4 && compact.includes(n)) return true;
+    if (parts.some((p) => p.slice(0, 3) === n.slice(0, 3) && Math.abs(p.length - n.length) <= 2)) {
+      return true;
+    }
+  }
+  return false;
 }
 
 /** Titles and articles chat logins glue before a name ("dj", "mr", "el", "la", "its"). */
