@@ -130,7 +130,14 @@ export function sampleLines(): VodLine[] {
       ids: true,
       regulars: ["pixel_fox", "cozy_owl"],
     }),
-  ].map((l) => ({ ...l, message_id: l.message_id!, user_id: l.user_id! }));
+  ].map((l, i) => ({
+    ...l,
+    // The VOD's own ids: the generator numbers its ids the same for every seed, so its ids
+    // would be those of the shipped live fixtures, and after the demo an import of the sample
+    // would store 3 new comments of 303 (a Twitch id is one message, whatever the channel).
+    message_id: `5a3f0c2e-0000-4000-8001-${String(i + 1).padStart(12, "0")}`,
+    user_id: l.user_id!,
+  }));
   // The regulars keep their ids and display names from the hand-written lines.
   for (const l of generated as VodLine[]) {
     const known = hand.find((h) => h.user_name === l.user_name);
