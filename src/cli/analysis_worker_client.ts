@@ -13,6 +13,7 @@ import type { AnalysisOffload, OffloadedLines } from "../chat/runner.ts";
 import type { MessageDraft } from "../chat/source.ts";
 import { DraftPacker, type PackedDrafts } from "../chat/draft_pack.ts";
 import type { AnalysisSetup } from "./analysis_setup.ts";
+import { startModuleWorker } from "../module_worker.ts";
 
 /** What the run's thread sends the worker. */
 export type ToAnalysisWorker =
@@ -58,20 +59,8 @@ export class AnalysisWorker implements AnalysisOffload {
     setup: AnalysisSetup,
     users: () => ReadonlySet<string>,
   ): Promise<AnalysisWorker | null> {
-    const url = new URL("./analysis_worker.ts", import.meta.url);
-    if (url.protocol === "file:") {
-      try {
-        await Deno.stat(url);
-      } catch {
-        return null;
-      }
-    }
-    let worker: Worker;
-    try {
-      worker = new Worker(url.href, { type: "module" });
-    } catch {
-      return null;
-    }
+    const worker = await startModuleWorker(new URL("./analysis_worker.ts", import.meta.url));
+    if (worker === null) return null;
     return new AnalysisWorker(worker, setup, users);
   }
 

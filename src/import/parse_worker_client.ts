@@ -11,6 +11,7 @@
 import { InputError } from "../errors.ts";
 import { JsonStreamError } from "./json_stream.ts";
 import type { FileContext, FileReader, ImportFormat, Outcome } from "./outcome.ts";
+import { startModuleWorker } from "../module_worker.ts";
 
 /** What the importing thread sends the worker. */
 export type ToParseWorker =
@@ -72,20 +73,8 @@ export class ParseWorker {
    * without the worker module): the caller then reads the files itself.
    */
   static async start(): Promise<ParseWorker | null> {
-    const url = new URL("./parse_worker.ts", import.meta.url);
-    if (url.protocol === "file:") {
-      try {
-        await Deno.stat(url);
-      } catch {
-        return null;
-      }
-    }
-    let worker: Worker;
-    try {
-      worker = new Worker(url.href, { type: "module" });
-    } catch {
-      return null;
-    }
+    const worker = await startModuleWorker(new URL("./parse_worker.ts", import.meta.url));
+    if (worker === null) return null;
     const pw = new ParseWorker(worker);
     const first = await pw.#receive();
     if (first === null || first.type !== "ready") {
