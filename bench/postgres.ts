@@ -12,7 +12,7 @@
  *    compaction that folds the queue into the rollups, included in the time), against the
  *    embedded store building its index and rollups from the same log; CPU seconds per 100k of
  *    the monitor and the server.
- *    Then the same push as a process of its own started cold (`--push`), as each monitor of
+ *    Then the same push as a process of its own started cold (`bench/_pg_push.ts`), as each monitor of
  *    step 2 runs: the like-for-like base of step 2's ratio, with the cores it kept busy.
  * 2. Two monitors at once: two processes, two data dirs with half the log each plus a shared
  *    slice (channels both monitors joined), pushing into one database; combined rate against
@@ -73,9 +73,6 @@ const { values } = parseArgs({
     tree: { type: "string" },
     // With --tree: N rounds of steps 1 and 2 alternating the two trees (see the header).
     alternate: { type: "string", default: "0" },
-    // Internal: one monitor process of step 2.
-    push: { type: "string" },
-    url: { type: "string" },
   },
 });
 
@@ -88,18 +85,6 @@ async function pusher(tree: string | undefined) {
     open: d.PgDatabase.open as (url: string) => Promise<PgDatabase>,
     push: j.pushJournal as typeof pushJournal,
   };
-}
-
-if (values.push !== undefined) {
-  // A child: push one data dir into the database, print the seconds it took.
-  const p = await pusher(values.tree);
-  const db = await p.open(values.url!);
-  const t0 = performance.now();
-  const r = await p.push(values.push, db);
-  if ("compact" in db) await db.compact();
-  console.log(JSON.stringify({ secs: (performance.now() - t0) / 1000, written: r?.written ?? 0 }));
-  await db.close();
-  Deno.exit(0);
 }
 
 const count = Number(values.count);
@@ -424,13 +409,7 @@ async function ingestAndSearch(): Promise<void> {
   console.log(`    ${pgCpu}`);
 
   await statementReport(url1, count);
-  const self = new URL(import.meta.url).pathname;
-  const child = (dir: string, url: string, tree?: string) =>
-    new Deno.Command(DENO, {
-      args: ["run", "-A", self, "--push", dir, "--url", url, ...(tree ? ["--tree", tree] : [])],
-      stdout: "piped",
-      stderr: "inherit",
-    }).output();
+  const child = monitorProcess;
   /** CPU of the monitor processes and the server since `a`: per 100k, and cores kept busy. */
   const cpuSince2 = (a: { client: number; server: number }, secs: number, what = "monitors") => {
     const b = childCpuNow();
@@ -668,13 +647,16 @@ async function importRate(n: number): Promise<void> {
   await Deno.remove(dir, { recursive: true });
 }
 
-/** The command of one monitor process of step 2 (`--push`), of this tree or of `tree`. */
+/** The script each monitor process runs (only the store's write path is loaded). */
+const PUSH_SCRIPT = new URL("./_pg_push.ts", import.meta.url).pathname;
+
+/** The command of one monitor process of steps 1 and 2, of this tree or of `tree`. */
 function monitorProcess(dir: string, url: string, tree?: string) {
   return new Deno.Command(DENO, {
     args: [
       "run",
       "-A",
-      new URL(import.meta.url).pathname,
+      PUSH_SCRIPT,
       "--push",
       dir,
       "--url",
@@ -768,7 +750,7 @@ async function alternateIngest(rounds: number): Promise<void> {
         secs,
         monitor: (c1.client - c0.client) * per,
         server: (c1.server - c0.server) * per,
-        locks: `; ${w.locks} of ${w.samples} backend samples waiting for a lock`,
+        locks: `; ${w.locks} of ${w.samples} backend samples waiting for a lock\n    ${w.text}`,
       };
       two.get(name)!.push(r);
       console.log(`  two monitor processes, ${name.padEnd(4)} ${fmtRun(r)}`);
