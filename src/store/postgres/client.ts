@@ -150,3 +150,19 @@ export async function guarded<T>(
     }
   }
 }
+
+/**
+ * Resolves after one turn of the event loop: queries `execute()`d before it have been written
+ * to their connection's socket (the driver dispatches them a microtask later and writes them
+ * on that turn), so synchronous work after it overlaps the server's.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { sendNow } from "./client.ts";
+ * strictEqual(await sendNow(), undefined);
+ * ```
+ */
+export function sendNow(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}

@@ -17,6 +17,22 @@ const HAS_SPECIAL = /[\\\n\r\t]/;
 const ESCAPES: Record<string, string> = { "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t" };
 
 /**
+ * A JSON text (`JSON.stringify`'s output) in COPY's text format: JSON escapes newlines, carriage
+ * returns and tabs inside strings and puts none between tokens, so only backslashes remain.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { copyJson, copyText } from "./copy.ts";
+ * const json = JSON.stringify({ text: "a\tb\\c\n" });
+ * strictEqual(copyJson(json), copyText(json));
+ * ```
+ */
+export function copyJson(json: string): string {
+  return json.includes("\\") ? json.replaceAll("\\", "\\\\") : json;
+}
+
+/**
  * One value in COPY's text format: backslash, newline, carriage return and tab escaped; NUL,
  * which PostgreSQL text cannot hold, is never passed here (folded text and JSON have none).
  *
@@ -52,11 +68,29 @@ export async function copyRows(
   columns: readonly string[],
   rows: Iterable<readonly CopyValue[]>,
 ): Promise<void> {
+  await copyLines(tx, table, columns, linesOf(rows));
+}
+
+function* linesOf(rows: Iterable<readonly CopyValue[]>): Generator<string> {
+  for (const r of rows) yield r.map(copyText).join("\t");
+}
+
+/**
+ * Copies `lines` (each one row in COPY's text format, its values escaped with
+ * {@link copyText} and joined by tabs, without the newline) into `table` (its `columns`,
+ * trusted names) inside the caller's transaction.
+ */
+export async function copyLines(
+  tx: TxSql,
+  table: string,
+  columns: readonly string[],
+  rows: Iterable<string>,
+): Promise<void> {
   const chunks: Uint8Array[] = [];
   const encoder = new TextEncoder();
   let lines: string[] = [];
-  for (const r of rows) {
-    lines.push(r.map(copyText).join("\t"));
+  for (const line of rows) {
+    lines.push(line);
     if (lines.length >= CHUNK_ROWS) {
       chunks.push(encoder.encode(lines.join("\n") + "\n"));
       lines = [];

@@ -16,8 +16,8 @@
 import type { Message } from "../../schemas.ts";
 import { fold } from "../../normalize.ts";
 import { personKey } from "../../analysis/identity.ts";
-import type { Sql, TxSql } from "./client.ts";
-import { copyRows } from "./copy.ts";
+import { sendNow, type Sql, type TxSql } from "./client.ts";
+import { copyJson, copyLines, copyText } from "./copy.ts";
 
 /** Which stored messages a search reads (needles already folded). */
 export interface PgMessageFilter {
@@ -47,33 +47,31 @@ async function stageMessages(tx: TxSql, messages: readonly Message[]): Promise<v
       channel text COLLATE "C", folded text COLLATE "C", record text, person text COLLATE "C",
       ts text COLLATE "C", display_name text COLLATE "C"
     ) ON COMMIT DELETE ROWS`;
-  await copyRows(
-    tx,
-    "stage_messages",
-    [
-      "message_id",
-      "ts_ms",
-      "user_name",
-      "channel",
-      "folded",
-      "record",
-      "person",
-      "ts",
-      "display_name",
-    ],
-    [...byId.values()].map((m) => [
-      m.message_id,
-      Date.parse(m.ts),
-      m.user_name,
-      m.channel,
-      fold(m.text),
-      JSON.stringify(m),
-      personKey(m),
-      m.ts,
-      m.display_name ?? null,
-    ]),
-  );
+  const lines: string[] = [];
+  for (const m of byId.values()) {
+    // One row of the columns below, without an array per message (most values need no escape).
+    const display = m.display_name === undefined ? "\\N" : copyText(m.display_name);
+    lines.push(
+      `${copyText(m.message_id)}\t${Date.parse(m.ts)}\t${copyText(m.user_name)}\t` +
+        `${copyText(m.channel)}\t${copyText(fold(m.text))}\t${copyJson(JSON.stringify(m))}\t` +
+        `${copyText(personKey(m))}\t${copyText(m.ts)}\t${display}`,
+    );
+  }
+  await copyLines(tx, "stage_messages", STAGE_COLUMNS, lines);
 }
+
+/** The columns of `stage_messages` a batch is copied into, in the order of its lines. */
+const STAGE_COLUMNS = [
+  "message_id",
+  "ts_ms",
+  "user_name",
+  "channel",
+  "folded",
+  "record",
+  "person",
+  "ts",
+  "display_name",
+];
 
 /** What {@link insertMessages} stored. */
 export interface InsertResult {
@@ -119,6 +117,11 @@ export async function insertMessages(
     : insertQueued(tx, options.queueAs);
   if (options.meanwhile !== undefined) {
     insert.execute();
+    // Awaited below; a failure during the turn is not unhandled meanwhile.
+    insert.catch(() => {});
+    // The driver sends a query only a tick after `execute()`: let it go out (an event-loop
+    // turn) before `meanwhile` takes this thread, or the server would wait for it.
+    await sendNow();
     options.meanwhile();
   }
   const rows = await insert;

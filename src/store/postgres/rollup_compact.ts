@@ -49,7 +49,7 @@ import {
   type UserState,
 } from "../../analysis/rollups.ts";
 import { personKey } from "../../analysis/identity.ts";
-import type { Sql, TxSql } from "./client.ts";
+import { sendNow, type Sql, type TxSql } from "./client.ts";
 import { copyRows } from "./copy.ts";
 import { mergeStates } from "./rollup_merge.ts";
 import { type AnyState, CHANNEL_KIND, decode, encode, foldQueued, USER_KIND } from "./rollups.ts";
@@ -82,6 +82,14 @@ export class PendingFolds {
   /** The fold of one rollup of `kind`, if any. */
   get(kind: number, name: string): AnyState | undefined {
     return kind === USER_KIND ? this.users.get(name) : this.channels.get(name);
+  }
+
+  /** Every fold's stored text (see {@link encode}), by state. */
+  encodeAll(): Map<AnyState, string> {
+    const out = new Map<AnyState, string>();
+    for (const s of this.users.values()) out.set(s, encode(USER_KIND, s));
+    for (const s of this.channels.values()) out.set(s, encode(CHANNEL_KIND, s));
+    return out;
   }
 }
 
@@ -164,7 +172,12 @@ export async function compactPending(
     // Compactors do not block each other (ROW EXCLUSIVE does not conflict with itself); a
     // recomputation's SHARE ROW EXCLUSIVE waits for them, and they for it.
     await tx`LOCK TABLE rollups IN ROW EXCLUSIVE MODE`;
-    const taken = await takeQueue(tx, owner, mine?.queueIds ?? []);
+    // While the server takes the queue, the writer's folds are encoded here: most of them are
+    // written as they are (a rollup none of whose messages is read back or merged with parts).
+    let texts = new Map<AnyState, string>();
+    const taken = await takeQueue(tx, owner, mine?.queueIds ?? [], () => {
+      if (mine !== null) texts = mine.encodeAll();
+    });
     if (taken.total === 0) return 0;
     // Per kind: the in-memory folds used; the rollups whose folded entries are read back.
     const held: Array<Map<string, AnyState>> = [new Map(), new Map()];
@@ -182,7 +195,7 @@ export async function compactPending(
       }
     }
     const extra = await readBack(tx, again);
-    await writeParts(tx, names, (kind, n) => [held[kind]!.get(n), extra[kind]!.get(n)]);
+    await writeParts(tx, names, (kind, n) => [held[kind]!.get(n), extra[kind]!.get(n)], texts);
     await addTakenSpans(tx);
     return taken.total;
   }) as number;
@@ -195,22 +208,25 @@ export async function compactPending(
  * channel, `own` when the writer's folds hold it (its row is one of `folded`); and the entries
  * whose spans are to be added into `stage_spans` (see {@link addTakenSpans}). Returns how many
  * messages were taken and, per rollup, how many of its entries are the writer's folded ones.
+ * The statements are sent at once; `meanwhile` runs while the server works on them.
  */
 async function takeQueue(
   tx: TxSql,
   owner: string | null,
   folded: readonly string[],
+  meanwhile: () => void,
 ): Promise<{ total: number; keys: Array<{ kind: number; name: string; ours: number }> }> {
-  await tx`
+  const statements = [
+    tx`
     CREATE TEMPORARY TABLE IF NOT EXISTS stage_compact (
       seq bigint, kind smallint, name text COLLATE "C", own boolean
-    ) ON COMMIT DELETE ROWS`;
-  await tx`
+    ) ON COMMIT DELETE ROWS`,
+    tx`
     CREATE TEMPORARY TABLE IF NOT EXISTS stage_spans (
       person text COLLATE "C", login text COLLATE "C", ts text COLLATE "C",
       mid text COLLATE "C", display text COLLATE "C"
-    ) ON COMMIT DELETE ROWS`;
-  await tx`
+    ) ON COMMIT DELETE ROWS`,
+    tx`
     WITH d AS (
       DELETE FROM rollup_queue WHERE id IN (
         SELECT id FROM rollup_queue
@@ -232,11 +248,19 @@ async function takeQueue(
         CROSS JOIN LATERAL (VALUES (0::smallint, u.person), (1::smallint, u.channel)) AS k(kind, name)
       WHERE k.name IS NOT NULL
     )
-    SELECT count(*) FROM d`;
-  const keys = await tx<Array<{ kind: number; name: string; ours: number; total: number }>>`
+    SELECT count(*) FROM d`,
+  ];
+  const grouped = tx<Array<{ kind: number; name: string; ours: number; total: number }>>`
     SELECT kind, name, (count(*) FILTER (WHERE own))::int AS ours,
       (SELECT count(DISTINCT seq) FROM stage_compact)::int AS total
     FROM stage_compact GROUP BY kind, name`;
+  // In order on the transaction's connection; all awaited below (none left unhandled).
+  const all = Promise.all([...statements, grouped].map((q) => q.execute()));
+  all.catch(() => {});
+  await sendNow();
+  meanwhile();
+  await all;
+  const keys = await grouped;
   return { total: keys[0]?.total ?? 0, keys };
 }
 
@@ -267,12 +291,14 @@ async function readBack(tx: TxSql, again: Keys): Promise<Array<Map<string, AnySt
 
 /**
  * Writes one new part per rollup of `names` (per kind): the merge of its `fresh` states and of
- * its old parts when it has {@link MAX_PARTS} or more (those deleted in the same commit).
+ * its old parts when it has {@link MAX_PARTS} or more (those deleted in the same commit). A
+ * state found in `texts` (encoded beforehand, and not changed since) is written as that text.
  */
 async function writeParts(
   tx: TxSql,
   names: readonly string[][],
   fresh: (kind: number, name: string) => Array<AnyState | undefined>,
+  texts: ReadonlyMap<AnyState, string>,
 ): Promise<void> {
   const old = await oldParts(tx, names);
   const out: Array<[number, string, string]> = [];
@@ -281,7 +307,8 @@ async function writeParts(
       const parts = [...fresh(kind, n), ...(old.states[kind]!.get(n) ?? [])]
         .filter((s): s is AnyState => s !== undefined);
       if (parts.length === 0) continue;
-      out.push([kind, n, encode(kind, mergeStates(parts))]);
+      const state = mergeStates(parts);
+      out.push([kind, n, texts.get(state) ?? encode(kind, state)]);
     }
   }
   if (old.parts.parts.length > 0) {
