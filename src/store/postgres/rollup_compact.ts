@@ -172,6 +172,9 @@ export async function compactPending(
     // Compactors do not block each other (ROW EXCLUSIVE does not conflict with itself); a
     // recomputation's SHARE ROW EXCLUSIVE waits for them, and they for it.
     await tx`LOCK TABLE rollups IN ROW EXCLUSIVE MODE`;
+    // The queue's entries are grouped by rollup and by login (a few hundred thousand rows
+    // per compaction): sorted in memory, not in temporary files (the default is 4 MB).
+    await tx`SET LOCAL work_mem = '64MB'`;
     // While the server takes the queue, the writer's folds are encoded here: most of them are
     // written as they are (a rollup none of whose messages is read back or merged with parts).
     let texts = new Map<AnyState, string>();
