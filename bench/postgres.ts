@@ -76,6 +76,9 @@ const { values } = parseArgs({
   },
 });
 
+/** The script each monitor process runs (only the store's write path is loaded). */
+const PUSH_SCRIPT = new URL("./_pg_push.ts", import.meta.url).pathname;
+
 /** The PostgreSQL push of this tree, or of `--tree`. */
 async function pusher(tree: string | undefined) {
   if (tree === undefined) return { open: PgDatabase.open, push: pushJournal };
@@ -646,9 +649,6 @@ async function importRate(n: number): Promise<void> {
   await db.close();
   await Deno.remove(dir, { recursive: true });
 }
-
-/** The script each monitor process runs (only the store's write path is loaded). */
-const PUSH_SCRIPT = new URL("./_pg_push.ts", import.meta.url).pathname;
 
 /** The command of one monitor process of steps 1 and 2, of this tree or of `tree`. */
 function monitorProcess(dir: string, url: string, tree?: string) {
