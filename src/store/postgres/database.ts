@@ -138,12 +138,15 @@ export class PgDatabase {
       sql.begin(async (tx) => {
         // The journal moves past these lines once this commit returns: it must be durable
         // whatever the server's default (a crash loses asynchronous commits).
-        await tx`SET LOCAL synchronous_commit TO on`;
+        // (Sent without a round trip of its own: awaited once the statements after it are.)
+        const durable = tx`SET LOCAL synchronous_commit TO on`.execute();
+        durable.catch(() => {});
         // While the server inserts, the messages of the previous appends are folded here.
         inserted = await insertMessages(tx, messages, {
           ...(rollups ? { queueAs: this.#owner } : {}),
           meanwhile: () => this.#foldBacklog(),
         });
+        await durable;
         const written = inserted.stored.map((s) => s.message);
         const touched = !rollups
           ? { users: new Set<string>(), channels: new Set<string>() }
@@ -199,7 +202,9 @@ export class PgDatabase {
       "store events",
       (sql) =>
         sql.begin(async (tx) => {
-          await tx`SET LOCAL synchronous_commit TO on`;
+          // (Sent without a round trip of its own: awaited once the statements after it are.)
+          const durable = tx`SET LOCAL synchronous_commit TO on`.execute();
+          durable.catch(() => {});
           return await insertEvents(tx, events);
         }) as Promise<ChatEvent[]>,
     );

@@ -41,12 +41,15 @@ export interface PgMessageQuery extends PgMessageFilter {
 async function stageMessages(tx: TxSql, messages: readonly Message[]): Promise<void> {
   const byId = new Map<string, Message>();
   for (const m of messages) if (!byId.has(m.message_id)) byId.set(m.message_id, m);
-  await tx`
+  // Sent now and awaited after the COPY that follows it on the connection: no round trip of
+  // its own (the server would idle while this thread builds the rows).
+  const created = tx`
     CREATE TEMPORARY TABLE IF NOT EXISTS stage_messages (
       message_id text COLLATE "C", ts_ms bigint, user_name text COLLATE "C",
       channel text COLLATE "C", folded text COLLATE "C", record text, person text COLLATE "C",
       ts text COLLATE "C", display_name text COLLATE "C"
-    ) ON COMMIT DELETE ROWS`;
+    ) ON COMMIT DELETE ROWS`.execute();
+  created.catch(() => {});
   const lines: string[] = [];
   for (const m of byId.values()) {
     // One row of the columns below, without an array per message (most values need no escape).
@@ -58,6 +61,7 @@ async function stageMessages(tx: TxSql, messages: readonly Message[]): Promise<v
     );
   }
   await copyLines(tx, "stage_messages", STAGE_COLUMNS, lines);
+  await created;
 }
 
 /** The columns of `stage_messages` a batch is copied into, in the order of its lines. */

@@ -50,7 +50,7 @@ import {
 } from "../../analysis/rollups.ts";
 import { personKey } from "../../analysis/identity.ts";
 import { sendNow, type Sql, type TxSql } from "./client.ts";
-import { copyRows } from "./copy.ts";
+import { copyJson, copyLines, copyText } from "./copy.ts";
 import { mergeStates } from "./rollup_merge.ts";
 import { type AnyState, CHANNEL_KIND, decode, encode, foldQueued, USER_KIND } from "./rollups.ts";
 
@@ -322,7 +322,12 @@ async function writeParts(
       WHERE r.kind = u.k AND r.name = u.n AND r.part = u.p`;
   }
   // New parts: inserted only, so no other compactor's write can be lost or waited for.
-  await copyRows(tx, "rollups", ["kind", "name", "state"], out);
+  await copyLines(
+    tx,
+    "rollups",
+    ["kind", "name", "state"],
+    out.map(([kind, n, text]) => `${kind}\t${copyText(n)}\t${copyJson(text)}`),
+  );
 }
 
 /**
