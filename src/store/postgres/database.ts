@@ -205,7 +205,9 @@ export class PgDatabase {
           // (Sent without a round trip of its own: awaited once the statements after it are.)
           const durable = tx`SET LOCAL synchronous_commit TO on`.execute();
           durable.catch(() => {});
-          return await insertEvents(tx, events);
+          const stored = await insertEvents(tx, events);
+          await durable;
+          return stored;
         }) as Promise<ChatEvent[]>,
     );
   }
