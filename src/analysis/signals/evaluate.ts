@@ -86,9 +86,18 @@ function withoutSlot(m: Match): TargetRead | Stop {
   if ((rel === "with" || rel === "w") && !/(?:^| )who(?= |$)/.test(before)) {
     return { guard: "other-sense", why: `"with" names nobody` };
   }
-  const past = rel === "broke up" || rel === "split up" || rel === "divorced";
+  const past = rel === "broke up" || rel === "split up" || rel === "split" || rel === "divorced" ||
+    rel === "used to date";
   // "are they together?" asks about the streamer and the one chat talks about.
   const asks = rule.name === "they-pair" && m.isQuestion;
+  // "hunter the bodybuilder? they split like 2 yrs ago": "they" is the streamer and the one
+  // named in a fragment of its own just before.
+  if (m.s === "they" && (past || asks)) {
+    const named = fragmentName(m);
+    if (named !== null) {
+      return { target: named, more: [], note: `"they" is the streamer and ${named}, named before` };
+    }
+  }
   if (
     m.s === "they" && rule.name !== "has-partner" && rule.name !== "together-after" && !past &&
     !asks
@@ -99,6 +108,40 @@ function withoutSlot(m: Match): TargetRead | Stop {
     };
   }
   return { target: null, more: [], note: "" };
+}
+
+/** Openers of a fragment that points at someone: "is that summer in the background?". */
+const POINTING = /^(?:is|was|that|it|'s|so|wait|ok|and|but|oh|omg|lol)$/;
+
+/**
+ * The name that a fragment of its own, one or two before the match, opens ("grace? the one from
+ * his old vlogs? they broke up??", "willow and élodie?? are they a couple"); null when none.
+ */
+function fragmentName(m: Match): string | null {
+  const p = m.canon.pieces;
+  let end = m.first - 1;
+  for (let fragments = 0; fragments < 2; fragments++) {
+    if (end < 0 || !/^[?.,]$/.test(p[end]!.w)) return null;
+    while (end >= 0 && /^[?.,]$/.test(p[end]!.w)) end--;
+    let start = end;
+    while (start > 0 && !/^[?.,]$/.test(p[start - 1]!.w)) start--;
+    if (end < 0 || end - start > 7) return null;
+    let k = start;
+    while (k < end && POINTING.test(p[k]!.w)) k++;
+    if (p[k]?.w === "STREAMER" && p[k + 1]?.w === "and") k += 2;
+    if (p[k]?.art) k++;
+    // The name alone, or in apposition: "hunter the bodybuilder", "daniel from the duo stream".
+    const next = k + 1 <= end ? p[k + 1]!.w : "";
+    if (
+      k <= end && p[k]!.w !== "STREAMER" && !PERSON_WORDS.has(p[k]!.w) &&
+      /^(?:|the|from|in|at|on|with|of|who|right)$/.test(next)
+    ) {
+      const tc = checkTarget(m.run, k);
+      if (tc.kind === "name") return tc.name;
+    }
+    end = start - 1;
+  }
+  return null;
 }
 
 /** Before the slot is read: asked "who", a correction, an idiom, an event. */

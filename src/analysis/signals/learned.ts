@@ -34,6 +34,7 @@ import {
   wordsOf,
 } from "./target_tagger.ts";
 import { REL_WORDS } from "./vocabulary.ts";
+import { STAFF_LOGIN } from "./guards_who.ts";
 
 /** A signal and where in the canonical text it was found. */
 export interface Found {
@@ -113,6 +114,9 @@ export function applyLearned(
   });
 }
 
+/** "you", "your": the message speaks to someone. */
+const SECOND_PERSON = /(?:^| )(?:you|your|ur|u)(?= |$)/;
+
 /** The tagger's step: takes back unlikely targets of the rules, adds likely ones they missed. */
 function tagTargets(
   run: Run,
@@ -138,7 +142,22 @@ function tagTargets(
   const named = takeBack(run, found, scored, model, tagger, trace);
   const guarded = found.length === 0 && stopped.n > 0;
   const cut = !guarded ? tagger.add : stopped.firm > 0 ? Infinity : tagger.overrule ?? Infinity;
-  const add = scored.filter((x) => x.p >= cut && !named.has(x.c.name));
+  // The person addressed is no partner when a rule read the message, which never speaks to them
+  // as "you", and made them none ("@kev is he dating anyone?" asks kev); nor when their login
+  // says moderator or bot.
+  const ruled = found.some((f) => f.signal.rule !== "ngram-model") &&
+    !SECOND_PERSON.test(run.canon.text);
+  const add = scored.filter((x) => {
+    if (x.p < cut || named.has(x.c.name)) return false;
+    if (x.c.k !== -1 || !ruled && !STAFF_LOGIN.test(x.c.name)) return true;
+    trace?.push(
+      `target tagger: does not add @${x.c.name}, ` +
+        (ruled
+          ? "a rule read the message and the person addressed is no partner in it"
+          : "a moderator or a bot"),
+    );
+    return false;
+  });
   if (add.length === 0) {
     if (guarded && scored.some((x) => x.p >= tagger.add)) {
       trace?.push("target tagger: adds nothing, a guard stopped a rule match");

@@ -25,17 +25,19 @@ const STEM_LIST = [
   "dej[oó] |largou|deixou \\S+ (?:\\S+ )?p[oe]|" +
   // The lexicon's words that the stems above missed (a test holds the two together).
   "exnovi|andan\\b|andaba|andó|andaron|andam\\b|andava|andaram|liad[oa]|liaron|enrollad|cortó|" +
-  "dejaron|cuidá|cuide\\b|casaba|casava|besó|besaba|lance\\b|acabaram|moz[ãa]o|mozinho",
+  "dejaron|cuidá|cuide\\b|casaba|casava|besó|besaba|lance\\b|acabaram|moz[ãa]o|mozinho|" +
+  // Second persons and pairs back together ("sales con", "estás com", "voltaram"), pt-PT "miúda".
+  "sales con|salís con|estás com|estas com|voltaram|voltamos|volvieron|volvimos|mi[úu]da",
   // German
   "freund|gedatet|zwischen|passt? (?:gut )?auf|lebensgef|fr[üu]nd|freind|gs(?:ch)?pusi|hochzeit|offiziell|mann\\b|paar\\b|heirat|geheirat|verheirat|vergeben|zusammen|frau|ehefrau|ehemann|verlob|datet|" +
   "verlassen|getrennt|geschied|schluss|was mit|küss|geküss|liiert|ledig|beziehung|zam\\b|zsamm|" +
   // The lexicon's words that the stems above missed (a test holds the two together).
-  "frend|ghürate|ghürotet|schatz|exfreund|best[äa]e?tigt",
+  "frend|ghürate|ghürotet|schatz|exfreund|best[äa]e?tigt|auseinander",
   // French
   "copin|ch[ée]rie?\\b|officiel|mariage|copain|mari\\b|petit ami|petite amie|ensemble|mari[ée]|femme|meuf|mec\\b|blonde|chum\\b|" +
   "célibat|celibat|casé|casee|sort\\b|sors\\b|sortait|sortent|sorti\\b|sépar|rompu|truc|embrass|est avec|es avec|" +
   "toujours avec|encore avec|était avec|etait avec|a [ée]t[ée] avec|quitt[ée]|plaqu[ée]|largu[ée]|" +
-  "cassé|sortie\\b",
+  "cassé|sortie\\b|c[ée]lib\\b|c'est fini|cest fini",
 ].join("|").split("|");
 
 /** `\b(?:a(?:x|y)|b(?:...))`: the stems grouped by their first character. */
@@ -76,10 +78,11 @@ const PAIR_ASKED = /^\s*(?:\S+\s+){0,2}(?:and|e|y|et|und|n|&)\s+(?:\S+\s+)?[^\s?
 /**
  * In one scan (several substring tests cost more on the 99% of chat that has no stem): a text
  * heart between two names ("kai <3 mira"), a pair set right after a comma ("kalle und jana,
- * nicht kalle und nina"), French slang for a girlfriend after a determiner ("sa go").
+ * nicht kalle und nina"), French slang for a girlfriend after a determiner ("sa go"), what a
+ * named person is to the streamer ("who is reina to him", "c'est qui chloé pour toi").
  */
 const RARE_FORMS =
-  / <3 |, (?:not|nicht|no|não|nao|pas) \S+ (?:and|und|y|e|et|pis|&|x) \S|\b(?:sa|ta|une|la|ma) go\b/i;
+  / <3 |, (?:not|nicht|no|não|nao|pas) \S+ (?:and|und|y|e|et|pis|&|x) \S|\b(?:sa|ta|une|la|ma) go\b|\b(?:who(?:'?s| is| was)|qui|qui[ée]n es|quem [ée]|wer ist) \S+ (?:to|pour|para|pra|für) (?:him|her|you|u|lui|elle|toi|[ée]l|ella|ti|vos|ele|ela|voc[êe]|vc|ihn|sie|dich)\b/i;
 /** "lucas/inès c'est officiel": two words joined by a slash, and a mark after. */
 const SLASH_PAIR =
   /\p{L}\/\p{L}+ (?:\S+ )?(?:c'est |is |é |es |ist )?(?:offici|oficial|confirm|real|canon|💍|❤)/iu;

@@ -149,6 +149,12 @@ export const REL_WORDS = new Set(
   ).split(" "),
 );
 
+/**
+ * Words that let the rules run without being relationship words themselves: "who" for "who is
+ * reina to him", "over" for "kai and mira are over" ("c'est fini").
+ */
+export const GATE_WORDS = new Set(["who", "over"]);
+
 /** After "your", these make it the typo for "you're". */
 export const YOURE_NEXT = new Set([
   "dating",
