@@ -591,7 +591,14 @@ Deno.test("detectSignals() reads the mechanisms of round 10", async (t) => {
     ["hast du ne freundin rex?", "rex_plays", "question", [null]],
     ["rex il est célib?", "rex_plays", "question", [null]],
     ["o rex tem miúda?", "rex_plays", "question", [null]],
-    // precision: the partner of someone's brother, a fragment that names no one, splitting loot
+    // a claim that describes the partner, then names them last; a confirming "né?"
+    ["su ex era la streamer de valorant esa, lupe_vlr", "sebas_tv", "claim", ["lupe_vlr"]],
+    ["hes her bf, the guy who brought the raid last week, calum", "mags_tv", "claim", ["calum"]],
+    ["mermão ele tá enrolado com a paty, né?", "rex_plays", "claim", ["paty"]],
+    // precision: the partner of someone's brother, a fragment that names no one, splitting loot,
+    // a name called after an opinion, "c'est mort"
+    ["his gf is cute, kai", "rex_plays", "claim", [null]],
+    ["rex et chloé ils ont rompu, c'est mort", "rex_plays", "claim", ["chloé"]],
     ["@lena are you the gf of my brother?", "rex_plays", null, []],
     ["ok weird question, are they together irl", "rex_plays", "question", [null]],
     ["gg? they split the loot", "rex_plays", null, []],

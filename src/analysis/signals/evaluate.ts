@@ -537,9 +537,15 @@ function nameOffered(m: Match, t: TargetRead): void {
     }
   }
   if (t.target === null && !t.note.startsWith("asks")) {
-    // "sort avec la meuf du dernier live, nadia": the partner described in the target slot.
+    // "sort avec la meuf du dernier live, nadia": the partner described in the target slot;
+    // "su ex era la streamer de valorant esa, lupe_vlr", "hes her bf, the guy who brought the
+    // raid, calum": a claim that describes the partner, then names them last.
     const slot = m.gi.t ? run.canon.pieces[pieceAt(run.canon, m.gi.t[0])]?.w : undefined;
-    const later = namedLater(run, m.last, /^(?:the|a|that|this)$/.test(slot ?? ""));
+    const described = /^(?:the|a|that|this)$/.test(slot ?? "") ||
+      !m.isQuestion && (/^(?:is|was|=)$/.test(run.canon.pieces[m.relEnd + 1]?.w ?? "") &&
+            /^(?:the|a|an|that|this|one|STREAMER)$/.test(run.canon.pieces[m.relEnd + 2]?.w ?? "") ||
+          m.rule.name === "name-partner");
+    const later = namedLater(run, m.last, described);
     if (later) {
       t.target = later.name;
       t.note = `named in a later clause: "${later.phrase}"`;
