@@ -591,6 +591,15 @@ Deno.test("detectSignals() reads the mechanisms of round 10", async (t) => {
     ["hast du ne freundin rex?", "rex_plays", "question", [null]],
     ["rex il est célib?", "rex_plays", "question", [null]],
     ["o rex tem miúda?", "rex_plays", "question", [null]],
+    // partners in turn, with no relationship word
+    ["first it was lena then chloe now priya, man gets around", "rex_plays", "claim", [
+      "chloe",
+      "lena",
+      "priya",
+    ]],
+    ["erst kathi und jetzt marie lol", "rex_plays", "claim", ["kathi", "marie"]],
+    ["primero fue rosa, despues luz y ahora paz", "rex_plays", "claim", ["luz", "paz", "rosa"]],
+    ["first game then we eat", "rex_plays", null, []],
     // a claim that describes the partner, then names them last; a confirming "né?"
     ["su ex era la streamer de valorant esa, lupe_vlr", "sebas_tv", "claim", ["lupe_vlr"]],
     ["hes her bf, the guy who brought the raid last week, calum", "mags_tv", "claim", ["calum"]],

@@ -216,7 +216,10 @@ function takeBack(
     // tagger's take-backs there were wrong 17 times in 25 ("is marcus dating danielle?"), on
     // claims 34 times in 79 (bench/signals_cv.ts: targets R 0.876 -> 0.883, P 0.958 -> 0.955).
     const asked = f.signal.type === "question";
-    if (unwritten || !asked && p !== undefined && p < tagger.drop) {
+    // The tagger reads a name beside a relationship word; partners in turn ("first it was lena
+    // then chloe") have none, so their names stay too.
+    const kept = asked || f.signal.rule === "serial";
+    if (unwritten || !kept && p !== undefined && p < tagger.drop) {
       trace?.push(
         `target tagger: takes back ${t} (` +
           (unwritten ? "not written in the message" : `${p!.toFixed(2)} < ${tagger.drop}`) + ")",

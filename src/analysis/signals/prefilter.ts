@@ -79,10 +79,11 @@ const PAIR_ASKED = /^\s*(?:\S+\s+){0,2}(?:and|e|y|et|und|n|&)\s+(?:\S+\s+)?[^\s?
  * In one scan (several substring tests cost more on the 99% of chat that has no stem): a text
  * heart between two names ("kai <3 mira"), a pair set right after a comma ("kalle und jana,
  * nicht kalle und nina"), French slang for a girlfriend after a determiner ("sa go"), what a
- * named person is to the streamer ("who is reina to him", "c'est qui chloé pour toi").
+ * named person is to the streamer ("who is reina to him", "c'est qui chloé pour toi"), partners in
+ * turn ("first it was lena then chloe").
  */
 const RARE_FORMS =
-  / <3 |, (?:not|nicht|no|não|nao|pas) \S+ (?:and|und|y|e|et|pis|&|x) \S|\b(?:sa|ta|une|la|ma) go\b|\b(?:who(?:'?s| is| was)|qui|qui[ée]n es|quem [ée]|wer ist) \S+ (?:to|pour|para|pra|für) (?:him|her|you|u|lui|elle|toi|[ée]l|ella|ti|vos|ele|ela|voc[êe]|vc|ihn|sie|dich)\b/i;
+  / <3 |, (?:not|nicht|no|não|nao|pas) \S+ (?:and|und|y|e|et|pis|&|x) \S|\b(?:sa|ta|une|la|ma) go\b|\b(?:who(?:'?s| is| was)|qui|qui[ée]n es|quem [ée]|wer ist) \S+ (?:to|pour|para|pra|für) (?:him|her|you|u|lui|elle|toi|[ée]l|ella|ti|vos|ele|ela|voc[êe]|vc|ihn|sie|dich)\b|\b(?:first|primero|primeiro|erst|d'abord) (?:\S+ ){0,3}\S+,? (?:and |y |e |und |et )?(?:then|now|ahora|agora|jetzt|dann|maintenant|puis|luego|despu[ée]s|depois)\b/i;
 /** "lucas/inès c'est officiel": two words joined by a slash, and a mark after. */
 const SLASH_PAIR =
   /\p{L}\/\p{L}+ (?:\S+ )?(?:c'est |is |é |es |ist )?(?:offici|oficial|confirm|real|canon|💍|❤)/iu;

@@ -80,7 +80,8 @@ export type RuleName =
   | "correction"
   | "pair-correction"
   | "partner-of"
-  | "who-to";
+  | "who-to"
+  | "serial";
 
 export interface Rule {
   name: RuleName;
@@ -387,6 +388,15 @@ export const RULES: readonly Rule[] = [
     "who",
     `(?<=^|[?.,] )(?:(?:so|and|ok|wait|bro|chat|but|it is|'s) )*(?<aux>who)(?: (?:is|'s|was|it is|exactly|really))* (?:the )?${TGT} (?<rel>to|for) (?<s>him|her|you|STREAMER)(?= [?.,]| fr| tho| lol| exactly| really| now| then|$)`,
   ),
+  // "first it was lena then chloe now priya", "primero fue rosa, despues luz y ahora paz", "erst
+  // kathi und jetzt marie": partners in turn, with no relationship word; the list goes on after
+  // the first name (offered_names.ts).
+  rule(
+    "serial",
+    0.55,
+    "first",
+    `(?<=^|[?.,] )(?:(?:so|lol|bro|chat|and|ok) )*(?<rel>first)(?: (?:it was|it is|its|was|is|with|the|dated|dating|STREAMER))* ${TGT}(?= (?:, )?(?:and )?(?:then|now|after|later|afterwards) (?:(?:it was|it is|its|is|was|with|the) )*[^ ?.,]+(?: (?:[?.,]|and|then|now|after|lol|lmao|kekw|ptdr|mdr|jaja|jajaja|kkk|kkkk|xd|haha)(?= |$)|$| [^ ?.,]+ (?:moves|gets|collects)))`,
+  ),
   rule(
     "congrats",
     0.7,
@@ -429,6 +439,7 @@ export const NAMING_RULES = new Set<RuleName>([
   "clipped-name",
   "clipped-status-pair",
   "which-of",
+  "serial",
   "partner-of",
   "who-to",
 ]);

@@ -151,9 +151,10 @@ export const REL_WORDS = new Set(
 
 /**
  * Words that let the rules run without being relationship words themselves: "who" for "who is
- * reina to him", "over" for "kai and mira are over" ("c'est fini").
+ * reina to him", "over" for "kai and mira are over" ("c'est fini"), "first" for "first it was
+ * lena then chloe".
  */
-export const GATE_WORDS = new Set(["who", "over"]);
+export const GATE_WORDS = new Set(["who", "over", "first"]);
 
 /** After "your", these make it the typo for "you're". */
 export const YOURE_NEXT = new Set([
