@@ -591,6 +591,10 @@ Deno.test("detectSignals() reads the mechanisms of round 10", async (t) => {
     ["hast du ne freundin rex?", "rex_plays", "question", [null]],
     ["rex il est célib?", "rex_plays", "question", [null]],
     ["o rex tem miúda?", "rex_plays", "question", [null]],
+    // a break-up denied: still together
+    ["they did not break up, bea is just busy with school", "rex_plays", "claim", ["bea"]],
+    ["no they're not divorced, kyle is literally on cam rn", "rex_plays", "claim", ["kyle"]],
+    ["he will break up with her", "rex_plays", null, []],
     // partners in turn, with no relationship word
     ["first it was lena then chloe now priya, man gets around", "rex_plays", "claim", [
       "chloe",
@@ -858,20 +862,24 @@ async function devSets(): Promise<Labelled[]> {
 // Three targets precision floors went down (pt .98 -> .97, de .97 -> .96, fr .97 -> .96: fr is
 // .9699) only because its 920 lines joined unfitted.
 //
-// Session 10 (round 10: general mechanisms, no rule fitted to a line: "X = gf of Y" and "you are
-// the gf of Y", "who is X to him", "they" as the pair a fragment just named, the person addressed
-// never added by the tagger where a rule read a message that does not speak to them, second
-// persons and "back together" in es/pt, models retrained): en .978/.934 .979/.959, es .975/.932
-// .969/.940, pt .977/.948 .973/.958, de .964/.947 .996/.935, fr .968/.935 .954/.943. The es
-// targets precision floor went down (.98 -> .97): the retrained tagger no longer takes back three
-// names of things the rules read ("casado con la jett", "saliendo la actualizacion"); held out
-// writer by writer (bench/signals_cv.ts) es targets P moved .963 -> .960 with R .872 -> .884.
+// Session 10 (round 10: general mechanisms, no rule fitted to a line: the streamer partner "of"
+// someone named, "who is X to him", "they" as the pair a fragment names, a break-up denied,
+// partners in turn with no relationship word, a claim that names the partner it described last,
+// the person addressed never added by the tagger where a rule read a message that does not speak
+// to them, second persons and "back together" in es/pt; models retrained): en .979/.933
+// .979/.958, es .980/.939 .969/.940, pt .977/.950 .980/.958, de .969/.945 .996/.935, fr
+// .970/.932 .965/.943. The es targets precision floor went down (.98 -> .97: .9798, 8 wrong
+// pairs for 7, "su jevo es josé ángel" now read by its first word only); held out writer by
+// writer (bench/signals_cv.ts) es targets P moved .963 -> .961 with R .872 -> .903. Recall floors rose with the round (en targets .91 -> .92 and asked .94 -> .95, es
+// targets .91 -> .93 and asked .92 -> .93, pt targets .93 -> .94 and asked .92 -> .95, de targets
+// .93 -> .94, fr targets .91 -> .92 and asked .90 -> .93), and two asked precision floors (pt .96
+// -> .97, fr .95 -> .96).
 const FLOORS: Record<string, { tp: number; tr: number; ap: number; ar: number }> = {
-  en: { tp: 0.97, tr: 0.91, ap: 0.97, ar: 0.94 },
-  es: { tp: 0.97, tr: 0.91, ap: 0.96, ar: 0.92 },
-  pt: { tp: 0.97, tr: 0.93, ap: 0.96, ar: 0.92 },
-  de: { tp: 0.96, tr: 0.93, ap: 0.99, ar: 0.93 },
-  fr: { tp: 0.96, tr: 0.91, ap: 0.95, ar: 0.90 },
+  en: { tp: 0.97, tr: 0.92, ap: 0.97, ar: 0.95 },
+  es: { tp: 0.97, tr: 0.93, ap: 0.96, ar: 0.93 },
+  pt: { tp: 0.97, tr: 0.94, ap: 0.97, ar: 0.95 },
+  de: { tp: 0.96, tr: 0.94, ap: 0.99, ar: 0.93 },
+  fr: { tp: 0.96, tr: 0.92, ap: 0.96, ar: 0.93 },
 };
 Deno.test("detectSignals() holds its fitted figures on the dev sets, per language", async (t) => {
   const lines = await devSets();

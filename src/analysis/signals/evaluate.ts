@@ -5,7 +5,7 @@
  * @module
  */
 import type { Signal } from "../../schemas.ts";
-import { dislocated, GUARDS, type Match, readMatch, type Stop } from "./guards.ts";
+import { dislocated, GUARDS, type Match, NEGATION, readMatch, type Stop } from "./guards.ts";
 import { marriedToSomeone, ROLE_PERSON } from "./guards_sense.ts";
 import { NAMING_RULES, type Rule } from "./rules.ts";
 import { phraseOf } from "./snippet.ts";
@@ -86,16 +86,25 @@ function withoutSlot(m: Match): TargetRead | Stop {
   if ((rel === "with" || rel === "w") && !/(?:^| )who(?= |$)/.test(before)) {
     return { guard: "other-sense", why: `"with" names nobody` };
   }
-  const past = rel === "broke up" || rel === "split up" || rel === "split" || rel === "divorced" ||
-    rel === "used to date";
+  const past = rel === "broke up" || rel === "break up" || rel === "split up" || rel === "split" ||
+    rel === "divorced" || rel === "used to date";
   // "are they together?" asks about the streamer and the one chat talks about.
   const asks = rule.name === "they-pair" && m.isQuestion;
   // "hunter the bodybuilder? they split like 2 yrs ago": "they" is the streamer and the one
   // named in a fragment of its own just before.
   if (m.s === "they" && (past || asks)) {
-    const named = fragmentName(m);
-    if (named !== null) {
-      return { target: named, more: [], note: `"they" is the streamer and ${named}, named before` };
+    const before = fragmentName(m);
+    if (before !== null) {
+      return {
+        target: before,
+        more: [],
+        note: `"they" is the streamer and ${before}, named before`,
+      };
+    }
+    // "they did not break up, bea is just busy": still together, the partner said to be elsewhere.
+    const after = NEGATION.test(m.mid) ? subjectAfter(m) : null;
+    if (after !== null) {
+      return { target: after, more: [], note: `"they" is the streamer and ${after}, named after` };
     }
   }
   if (
@@ -142,6 +151,21 @@ function fragmentName(m: Match): string | null {
     end = start - 1;
   }
   return null;
+}
+
+/**
+ * "they did not break up, bea is just busy with school": the name that opens the clause right
+ * after the match as its subject; null when none.
+ */
+function subjectAfter(m: Match): string | null {
+  const p = m.canon.pieces;
+  let k = m.last + 1;
+  if (p[k]?.w !== ",") return null;
+  k++;
+  if (p[k]?.art) k++;
+  if (!p[k] || !/^(?:is|was|'s)$/.test(p[k + 1]?.w ?? "") || PERSON_WORDS.has(p[k]!.w)) return null;
+  const tc = checkTarget(m.run, k);
+  return tc.kind === "name" && p[k]!.w !== "STREAMER" ? tc.name : null;
 }
 
 /** Before the slot is read: asked "who", a correction, an idiom, an event. */

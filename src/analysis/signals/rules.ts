@@ -129,8 +129,8 @@ export const RULES: readonly Rule[] = [
   rule(
     "status",
     0.7,
-    "single taken relationship divorced broke split",
-    `${START}(?:(?<aux>${AUXQ})(?: not)? )?(?<s>${SUBJ})${MID} (?<rel>single|taken|in a relationship|divorced|broke up|split up|used to date|split(?! (?:the|it|that|this|them|him|her|my|his|their|our|your|a|an|in half|evenly|into|between|screen|second|seconds|push|pushing|map|damage|dmg|xp|loot|bill|check|pot|team|squad|up)(?= |$)))(?= |$)`,
+    "single taken relationship divorced broke break split",
+    `${START}(?:(?<aux>${AUXQ})(?: not)? )?(?<s>${SUBJ})${MID} (?<rel>single|taken|in a relationship|divorced|broke up|(?<=not )break up|split up|used to date|split(?! (?:the|it|that|this|them|him|her|my|his|their|our|your|a|an|in half|evenly|into|between|screen|second|seconds|push|pushing|map|damage|dmg|xp|loot|bill|check|pot|team|squad|up)(?= |$)))(?= |$)`,
   ),
   rule(
     "has-partner",
