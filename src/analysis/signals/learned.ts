@@ -114,6 +114,29 @@ export function applyLearned(
   });
 }
 
+/**
+ * Whether the tagger may add the person addressed: not when a rule read the message, which never
+ * speaks to them as "you", and made them none ("@kev is he dating anyone?" asks kev); nor when
+ * their login says moderator or bot.
+ */
+function addressedMayBe(
+  run: Run,
+  found: readonly Found[],
+  name: string,
+  trace: string[] | null,
+): boolean {
+  const ruled = found.some((f) => f.signal.rule !== "ngram-model") &&
+    !SECOND_PERSON.test(run.canon.text);
+  if (!ruled && !STAFF_LOGIN.test(name)) return true;
+  trace?.push(
+    `target tagger: does not add @${name}, ` +
+      (ruled
+        ? "a rule read the message and the person addressed is no partner in it"
+        : "a moderator or a bot"),
+  );
+  return false;
+}
+
 /** "you", "your": the message speaks to someone. */
 const SECOND_PERSON = /(?:^| )(?:you|your|ur|u)(?= |$)/;
 
@@ -142,22 +165,10 @@ function tagTargets(
   const named = takeBack(run, found, scored, model, tagger, trace);
   const guarded = found.length === 0 && stopped.n > 0;
   const cut = !guarded ? tagger.add : stopped.firm > 0 ? Infinity : tagger.overrule ?? Infinity;
-  // The person addressed is no partner when a rule read the message, which never speaks to them
-  // as "you", and made them none ("@kev is he dating anyone?" asks kev); nor when their login
-  // says moderator or bot.
-  const ruled = found.some((f) => f.signal.rule !== "ngram-model") &&
-    !SECOND_PERSON.test(run.canon.text);
-  const add = scored.filter((x) => {
-    if (x.p < cut || named.has(x.c.name)) return false;
-    if (x.c.k !== -1 || !ruled && !STAFF_LOGIN.test(x.c.name)) return true;
-    trace?.push(
-      `target tagger: does not add @${x.c.name}, ` +
-        (ruled
-          ? "a rule read the message and the person addressed is no partner in it"
-          : "a moderator or a bot"),
-    );
-    return false;
-  });
+  const add = scored.filter((x) =>
+    x.p >= cut && !named.has(x.c.name) &&
+    (x.c.k !== -1 || addressedMayBe(run, found, x.c.name, trace))
+  );
   if (add.length === 0) {
     if (guarded && scored.some((x) => x.p >= tagger.add)) {
       trace?.push("target tagger: adds nothing, a guard stopped a rule match");
