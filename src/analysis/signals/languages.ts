@@ -187,7 +187,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "confirmado confirmada confirmadisimo confirmadísimo oficial= confirmed",
   ),
   pt: table(
-    "tem= has; estás estas= you are; enrolado enrolada= dating; voltaram voltamos= back together; miúda miuda= girl; peguete contatinho= bae; lance= thing; entre= between; ficaram= were; será sera= wonder; primeiro primeira= first; mais= anymore; só so= just; largou deixou= left; por= for; foi= was; depois= after; entao então= then; tal= certain; certa= certain; saindo anda andam andando= dating; casal= couple; pegando= seeing; acabaram= broke up; oficializou oficializaram= confirmed; têm= have; tens= you have; namorada= gf; namorado= bf; mina= girl; boy= man; namorados= a couple;" +
+    "tem= has; estás estas= you are; enrolado enrolada= dating; noivou noivaram= engaged; voltaram voltamos= back together; miúda miuda= girl; peguete contatinho= bae; lance= thing; entre= between; ficaram= were; será sera= wonder; primeiro primeira= first; mais= anymore; só so= just; largou deixou= left; por= for; foi= was; depois= after; entao então= then; tal= certain; certa= certain; saindo anda andam andando= dating; casal= couple; pegando= seeing; acabaram= broke up; oficializou oficializaram= confirmed; têm= have; tens= you have; namorada= gf; namorado= bf; mina= girl; boy= man; namorados= a couple;" +
       "namora namoram namorando= dating; namorava namorou andou= dated; ficando ficou fica= seeing; ficante= partner;" +
       "esposa mulher= wife; marido esposo= husband; noivo noiva noivos= engaged; ex-namorada ex-namorado= ex;" +
       "casado casada casados casadas casou casaram= married; chama chama-se= called; sim= yes; casar= marry; vai= going to; parceiro parceira= partner;" +
@@ -217,7 +217,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "zusammen zam zsamm= together; vergeben liiert= taken; ledig solo= single; beziehung= relationship; datet daten= dating; er= he; sie= she; es= it;" +
       "du= you; ihr= her; ist= is; sind= are; seid= are; bist= are; war= was; waren= were;" +
       "mit= with; und= and; oder= or; aber= but; sondern= but; nicht= not; nie= never;" +
-      "kein keine keinen= no; niemand niemandem= nobody; noch= still; jetzt jz grad gerade= now;" +
+      "kein keine keinen= no; niemand niemandem niemanden= nobody; noch= still; jetzt jz grad gerade= now;" +
       "schon= already; seit= since; wer wem wen= who; dass das= that; der die den dem da em= the;" +
       "ne nen eine einen ein einem= a; sein seine seiner seinen seinem= his; ihre ihren ihrer= her;" +
       "dein deine deinen deiner= your; mein meine meinen meiner= my; von= of; vom= of the;" +
