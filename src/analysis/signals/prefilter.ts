@@ -60,7 +60,28 @@ function grouped(stems: readonly string[]): string {
 // "hook(?:ing|ed)" would be cut in two and break the whole pre-filter. Compiling each alone
 // throws on such a stem when the module loads.
 for (const stem of STEM_LIST) new RegExp(stem);
-const CORE = grouped(STEM_LIST);
+/**
+ * Phrases with no relationship word, in the same scan as the stems (each opens on a literal
+ * letter and may hold alternations of its own): what a named person is to the streamer ("who is
+ * reina to him", "c'est qui chloé pour toi"), partners in turn ("first it was lena then chloe").
+ */
+const TO_WHOM =
+  " \\S+ (?:to|pour|para|pra|für) (?:him|her|you|u|lui|elle|toi|[ée]l|ella|ti|vos|ele|ela|voc[êe]|vc|ihn|sie|dich)\\b";
+const IN_TURN =
+  " (?:\\S+ ){0,3}\\S+,? (?:and |y |e |und |et )?(?:then|now|ahora|agora|jetzt|dann|maintenant|puis|luego|despu[ée]s|depois)\\b";
+const PHRASES = [
+  `who(?:'?s| is| was)${TO_WHOM}`,
+  `qui(?:[ée]n es)?${TO_WHOM}`,
+  `quem [ée]${TO_WHOM}`,
+  `wer ist${TO_WHOM}`,
+  `first${IN_TURN}`,
+  `primeiro${IN_TURN}`,
+  `primero${IN_TURN}`,
+  `erst${IN_TURN}`,
+  `d'abord${IN_TURN}`,
+];
+for (const phrase of PHRASES) new RegExp(phrase);
+const CORE = grouped([...STEM_LIST, ...PHRASES]);
 const STEMS = new RegExp(`${CORE}|\\b(?<w>with\\b|w\\/|w\\b)`, "i");
 const STEMS_NO_WITH = new RegExp(CORE, "i");
 /** "geht nina mit dem bassisten?", "is er mit der jördis": German "with" after its verb. */
@@ -78,12 +99,10 @@ const PAIR_ASKED = /^\s*(?:\S+\s+){0,2}(?:and|e|y|et|und|n|&)\s+(?:\S+\s+)?[^\s?
 /**
  * In one scan (several substring tests cost more on the 99% of chat that has no stem): a text
  * heart between two names ("kai <3 mira"), a pair set right after a comma ("kalle und jana,
- * nicht kalle und nina"), French slang for a girlfriend after a determiner ("sa go"), what a
- * named person is to the streamer ("who is reina to him", "c'est qui chloé pour toi"), partners in
- * turn ("first it was lena then chloe").
+ * nicht kalle und nina"), French slang for a girlfriend after a determiner ("sa go").
  */
 const RARE_FORMS =
-  / <3 |, (?:not|nicht|no|não|nao|pas) \S+ (?:and|und|y|e|et|pis|&|x) \S|\b(?:sa|ta|une|la|ma) go\b|\b(?:who(?:'?s| is| was)|qui|qui[ée]n es|quem [ée]|wer ist) \S+ (?:to|pour|para|pra|für) (?:him|her|you|u|lui|elle|toi|[ée]l|ella|ti|vos|ele|ela|voc[êe]|vc|ihn|sie|dich)\b|\b(?:first|primero|primeiro|erst|d'abord) (?:\S+ ){0,3}\S+,? (?:and |y |e |und |et )?(?:then|now|ahora|agora|jetzt|dann|maintenant|puis|luego|despu[ée]s|depois)\b/i;
+  / <3 |, (?:not|nicht|no|não|nao|pas) \S+ (?:and|und|y|e|et|pis|&|x) \S|\b(?:sa|ta|une|la|ma) go\b/i;
 /** "lucas/inès c'est officiel": two words joined by a slash, and a mark after. */
 const SLASH_PAIR =
   /\p{L}\/\p{L}+ (?:\S+ )?(?:c'est |is |é |es |ist )?(?:offici|oficial|confirm|real|canon|💍|❤)/iu;
