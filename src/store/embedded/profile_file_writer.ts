@@ -15,6 +15,14 @@ import {
   type UserState,
 } from "../../analysis/rollups.ts";
 import type { IdentityDirectory } from "../../analysis/identity.ts";
+import {
+  type Interner,
+  type PackedChannel,
+  packedChannelProfile,
+  type PackedUser,
+  packedUserProfile,
+  toUserState,
+} from "../../analysis/packed_rollups.ts";
 import { jsonText } from "../atomic.ts";
 import { profileDir, profileFileName } from "../layout.ts";
 import { KIND_CODE, personFileName } from "./profile_state.ts";
@@ -27,10 +35,12 @@ export interface ProfileFileSource {
   dataDir: string;
   /** Every person's logins. */
   directory: IdentityDirectory;
-  /** The state of a person key, cached or stored. */
-  user(key: string): UserState | undefined;
-  /** The state of a channel, cached or stored. */
-  channel(name: string): ChannelState | undefined;
+  /** The state of a person key: cached (packed) or stored. */
+  user(key: string): UserState | PackedUser | undefined;
+  /** The state of a channel: cached (packed) or stored. */
+  channel(name: string): ChannelState | PackedChannel | undefined;
+  /** The names the packed states interned. */
+  names: Interner;
   /** True when a user state is stored under `key`. */
   hasUser(key: string): boolean;
 }
@@ -81,7 +91,7 @@ export function writeDirtyFiles(src: ProfileFileSource): { users: number; channe
       if (!s) continue;
       file = {
         path: join(channelDir, profileFileName(r.name)),
-        text: jsonText(channelProfile(s as ChannelState)),
+        text: jsonText("counts" in s ? packedChannelProfile(s, src.names) : channelProfile(s)),
       };
       channels++;
     }
@@ -115,22 +125,27 @@ function userFile(
   if (persons.has(person)) return null;
   persons.add(person);
   const keys = src.directory.keysOf(person);
-  const states: UserState[] = [];
+  const states: Array<UserState | PackedUser> = [];
   for (const k of keys) {
     const st = src.user(k);
-    if (st) states.push(st as UserState);
+    if (st) states.push(st);
   }
   if (states.length === 0) return null;
-  const s = states.length === 1 ? states[0]! : mergeUserStates(states);
+  // One state (nearly always): rendered as it is; several: merged in their plain form.
+  const s = states.length === 1
+    ? states[0]!
+    : mergeUserStates(states.map((x) => "counts" in x ? toUserState(x, src.names) : x));
+  const logins = "counts" in s ? s.logins.map((l) => l.login) : [...s.logins.keys()];
   const fileName = personFileName(person, src.directory);
   if (
-    s.logins.size > 1 || keys.length > 1 || fileName !== person ||
+    logins.length > 1 || keys.length > 1 || fileName !== person ||
     src.directory.holders(fileName).length > 1
   ) {
-    for (const l of s.logins.keys()) vacated.add(join(userDir, profileFileName(l)));
+    for (const l of logins) vacated.add(join(userDir, profileFileName(l)));
     for (const k of keys) vacated.add(join(userDir, profileFileName(`person:${k}`)));
   }
-  return { path: join(userDir, profileFileName(fileName)), text: jsonText(userProfile(s)) };
+  const profile = "counts" in s ? packedUserProfile(s, src.names) : userProfile(s);
+  return { path: join(userDir, profileFileName(fileName)), text: jsonText(profile) };
 }
 
 /**

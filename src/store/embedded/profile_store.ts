@@ -30,23 +30,22 @@ import {
   type ChannelState,
   decodeChannelState,
   decodeUserState,
-  encodeChannelState,
-  encodeUserState,
-  loginSpans,
   type UserState,
 } from "../../analysis/rollups.ts";
 import {
+  encodePackedChannel,
+  encodePackedUser,
   foldPacked,
   Interner,
   newPackedChannel,
   newPackedUser,
   packChannelState,
+  packedBytes,
   type PackedChannel,
   PackedFacets,
+  packedLoginSpans,
   type PackedUser,
   packUserState,
-  toChannelState,
-  toUserState,
 } from "../../analysis/packed_rollups.ts";
 import { IdentityDirectory, personKey } from "../../analysis/identity.ts";
 import { EMPTY_MARK, type LogMark } from "../log/log_mark.ts";
@@ -69,18 +68,23 @@ import {
 } from "./profile_file_writer.ts";
 
 /**
- * Bounds of the rollup cache, checked after each flush: entities, and the encoded size of the
- * cached user states (their V8 form takes about three times as much: the 20,000 users of 1M
- * generated messages encode to 28 MB and hold 90 MB of heap).
+ * Bounds of the rollup cache, checked after each flush: entities, and the estimated heap of the
+ * cached user states and of the names they intern (`packedBytes` of `packed_rollups.ts`, plus
+ * NAME_BYTES a name). The 20,000 users of 1M generated messages are estimated at 27 MB (they
+ * hold 53 MB of heap with the channels, the names and the messages' own strings, against 79 MB
+ * in the plain form of `rollups.ts`); at 10M, about 48 MB: kept, instead of being read back
+ * from the database after every flush.
  */
 const CACHE_ENTITIES = 100_000;
-const CACHE_BYTES = 48 * 1024 * 1024;
+const CACHE_BYTES = 64 * 1024 * 1024;
+/** Estimated heap of one interned name (the string, its map entry, its slot). */
+const NAME_BYTES = 96;
 
 /** Options of {@link ProfileStore.open}. */
 export interface ProfileStoreOptions {
   /**
-   * Encoded size of the cached user states above which a flush empties the cache (the states
-   * are persisted by then). @default 48 MiB
+   * Estimated heap of the cached user states above which a flush empties the cache (the
+   * states are persisted by then). @default 64 MiB
    */
   cacheBytes?: number;
 }
@@ -115,8 +119,8 @@ export class ProfileStore {
    * use, since a writer that finds nothing to fold never needs it (25,000 persons: ~0.4 s).
    */
   #dir: IdentityDirectory | null = null;
-  /** Encoded size of each cached user state at its last flush, and their sum. */
-  #encodedSize = new Map<string, number>();
+  /** Estimated heap bytes of each cached user state at its last flush, and their sum. */
+  #stateBytes = new Map<string, number>();
   #cachedBytes = 0;
   #cacheBytes = CACHE_BYTES;
 
@@ -221,7 +225,9 @@ export class ProfileStore {
     let s = this.#users.get(name);
     if (!s) {
       const raw = this.#load("user", name);
-      s = raw === undefined ? newPackedUser(name) : packUserState(decodeUserState(raw), this.#names);
+      s = raw === undefined
+        ? newPackedUser(name)
+        : packUserState(decodeUserState(raw), this.#names);
       this.#users.set(name, s);
     }
     return s;
@@ -244,7 +250,7 @@ export class ProfileStore {
     this.#users.clear();
     this.#usersById.clear();
     this.#channels.clear();
-    this.#encodedSize.clear();
+    this.#stateBytes.clear();
     this.#cachedBytes = 0;
     this.#names = new Interner();
     this.#facets = new PackedFacets(this.#names);
@@ -297,7 +303,7 @@ export class ProfileStore {
     // of the users seen since the last flush then come back from the database one by one.
     if (
       this.#users.size + this.#channels.size > CACHE_ENTITIES ||
-      this.#cachedBytes > this.#cacheBytes
+      this.#cachedBytes + this.#names.size * NAME_BYTES > this.#cacheBytes
     ) {
       this.#emptyCache();
     }
@@ -327,14 +333,14 @@ export class ProfileStore {
         "INSERT OR IGNORE INTO person_display(person, name) VALUES (?, ?)",
       );
       for (const u of users) {
-        const state = toUserState(this.#users.get(u)!, this.#names);
-        for (const name of state.display_names) display.run(u, name);
-        const encoded = encodeUserState(state);
-        this.#cachedBytes += encoded.length - (this.#encodedSize.get(u) ?? 0);
-        this.#encodedSize.set(u, encoded.length);
-        put.run(KIND_CODE.user, u, encoded);
+        const state = this.#users.get(u)!;
+        for (const name of state.display_names ?? []) display.run(u, name);
+        const bytes = packedBytes(state);
+        this.#cachedBytes += bytes - (this.#stateBytes.get(u) ?? 0);
+        this.#stateBytes.set(u, bytes);
+        put.run(KIND_CODE.user, u, encodePackedUser(state, this.#names));
         dirty.run(KIND_CODE.user, u);
-        for (const x of loginSpans(state)) {
+        for (const x of packedLoginSpans(state)) {
           span.run(x.login, x.person, x.first_seen, x.last_seen, x.last_mid ?? "", x.count);
           // Other holders of this login may have to move file: mark them too.
           for (const h of this.#directory.holders(x.login)) {
@@ -347,8 +353,7 @@ export class ProfileStore {
         }
       }
       for (const c of channels) {
-        const state = toChannelState(this.#channels.get(c)!, this.#names);
-        put.run(KIND_CODE.channel, c, encodeChannelState(state));
+        put.run(KIND_CODE.channel, c, encodePackedChannel(this.#channels.get(c)!, this.#names));
         dirty.run(KIND_CODE.channel, c);
       }
       this.#db.setMeta("rollup_mark", JSON.stringify(this.#mark));
@@ -385,14 +390,9 @@ export class ProfileStore {
       db: this.#db,
       dataDir: this.dataDir,
       directory: this.#directory,
-      user: (k) => {
-        const s = this.#users.get(k);
-        return s ? toUserState(s, this.#names) : this.#decodedUser(k);
-      },
-      channel: (n) => {
-        const s = this.#channels.get(n);
-        return s ? toChannelState(s, this.#names) : this.#decodedChannel(n);
-      },
+      user: (k) => this.#users.get(k) ?? this.#decodedUser(k),
+      channel: (n) => this.#channels.get(n) ?? this.#decodedChannel(n),
+      names: this.#names,
       hasUser: (k) => this.#load("user", k) !== undefined,
     };
   }
