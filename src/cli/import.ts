@@ -158,9 +158,6 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     ...(channel !== undefined ? { channel } : {}),
     utcOffsetMinutes,
     stats,
-    // Parsing in a worker thread measured slower end to end (200k messages, load 3: TwitchDownloader
-    // 30.1k/s against 48.7k/s inline), so the files are parsed here until that is understood.
-    worker: false,
   });
 
   const status = new StatusLine(io, quiet);

@@ -11,7 +11,6 @@ import { expandPaths, readHead } from "./input.ts";
 import { detectFormat } from "./detect.ts";
 import { fileSource, IMPORT_FORMATS, type ImportFormat, type ImportOptions } from "./outcome.ts";
 import { READERS } from "./readers.ts";
-import { ParseWorker } from "./parse_worker_client.ts";
 
 /** One file of an import and its format. */
 export interface PlannedFile {
@@ -50,37 +49,13 @@ export async function planImport(
   return out;
 }
 
-/** Options of {@link importSource}. */
-export interface ImportSourceOptions extends ImportOptions {
-  /**
-   * Read and parse the files in a worker thread, beside the analysis and the writes (which then
-   * take only the parsed records): on two cores, a backfill that writes only the log goes
-   * nearly twice as fast. Off when other threads (the index and profile writers) already use
-   * the other core. Falls back to reading here when no worker can start. @default false
-   */
-  worker?: boolean;
-}
-
 /** One chat source over every planned file, in order. */
 export function importSource(
   files: readonly PlannedFile[],
-  options: ImportSourceOptions = {},
+  options: ImportOptions = {},
 ): ChatSource {
-  const inline = fileSource(
+  return fileSource(
     files.map((f) => ({ path: f.path, reader: READERS[f.format] })),
     options,
   );
-  if (options.worker !== true) return inline;
-  return async function* (signal: AbortSignal) {
-    const worker = await ParseWorker.start();
-    if (worker === null) return yield* inline(signal);
-    try {
-      yield* fileSource(
-        files.map((f) => ({ path: f.path, reader: worker.reader(f.format) })),
-        options,
-      )(signal);
-    } finally {
-      worker.close();
-    }
-  };
 }

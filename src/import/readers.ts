@@ -1,6 +1,5 @@
 /**
- * The reader of each import format, in one table shared by the import source (`import_source.ts`)
- * and the worker thread that reads files beside it (`parse_worker.ts`).
+ * The reader of each import format, in one table for the import source (`import_source.ts`).
  *
  * @module
  */
