@@ -25,6 +25,7 @@ import {
 } from "../../analysis/packed_rollups.ts";
 import { jsonText } from "../atomic.ts";
 import { profileDir, profileFileName } from "../layout.ts";
+import { LOGIN_RE } from "../../normalize.ts";
 import { KIND_CODE, personFileName } from "./profile_state.ts";
 import { sweepDir, writeDerivedFile } from "./profile_files.ts";
 import type { SqliteFile } from "./sqlite.ts";
@@ -74,8 +75,8 @@ export function writeDirtyFiles(src: ProfileFileSource): { users: number; channe
   // Each file is rendered right before it is written (writes are synchronous, so no state
   // changes in between): holding every rendered file at once cost ~100 MB at 20,000 users.
   let failure: unknown = null;
-  // Files that may have lost their occupant (a rename, a login passed on): removed below
-  // unless some person's file is one of them.
+  // Profile names (logins, `person:<key>`) whose files may have lost their occupant (a rename,
+  // a login passed on): removed below unless some person's file is one of them.
   const vacated = new Set<string>();
   const written = new Set<string>();
   const persons = new Set<string>();
@@ -111,8 +112,8 @@ export function writeDirtyFiles(src: ProfileFileSource): { users: number; channe
 /**
  * The file of the person whose key (or login) is `name`, rendered, unless `persons` has them
  * already (a login seen without an id is written as part of the person who holds it with
- * one): adds the person to `persons`, and to `vacated` the files they may have left (a rename,
- * a login passed on). Null when no state is stored for them.
+ * one): adds the person to `persons`, and to `vacated` the profile names whose files they may
+ * have left (a rename, a login passed on). Null when no state is stored for them.
  */
 function userFile(
   src: ProfileFileSource,
@@ -141,18 +142,20 @@ function userFile(
     logins.length > 1 || keys.length > 1 || fileName !== person ||
     src.directory.holders(fileName).length > 1
   ) {
-    for (const l of logins) vacated.add(join(userDir, profileFileName(l)));
-    for (const k of keys) vacated.add(join(userDir, profileFileName(`person:${k}`)));
+    for (const l of logins) vacated.add(l);
+    for (const k of keys) vacated.add(`person:${k}`);
   }
   const profile = "counts" in s ? packedUserProfile(s, src.names) : userProfile(s);
   return { path: join(userDir, profileFileName(fileName)), text: jsonText(profile) };
 }
 
 /**
- * Removes the `vacated` files that no person occupies now and that were not just `written`.
- * One listing instead of a failed remove per absent file: a person with an id vacates
- * `person:#id.json`, which is almost never there, and each failure threw (20,000 users: about
- * 3% of the profile writer's time).
+ * Removes the files of the `vacated` profile names that no person occupies now and that were
+ * not just `written`. One listing instead of a failed remove per absent file: a person with an
+ * id vacates `person:#id`, whose file is almost never there, and each failure threw (20,000
+ * users: about 3% of the profile writer's time); and such a name's file (`~<sha256>.json`) is
+ * hashed only when the folder holds any `~` file at all (a hash per person and flush cost
+ * about as much as rendering the profile).
  */
 function removeVacated(
   src: ProfileFileSource,
@@ -160,9 +163,20 @@ function removeVacated(
   vacated: ReadonlySet<string>,
   written: ReadonlySet<string>,
 ): void {
-  const present = vacated.size > 0 ? new Set(safeList(userDir)) : new Set<string>();
-  for (const path of vacated) {
-    if (!present.has(path.slice(userDir.length + 1))) continue;
+  if (vacated.size === 0) return;
+  const present = new Set(safeList(userDir));
+  let hashed = false;
+  for (const name of present) {
+    if (name.startsWith("~")) {
+      hashed = true;
+      break;
+    }
+  }
+  for (const name of vacated) {
+    if (!hashed && !LOGIN_RE.test(name)) continue;
+    const base = profileFileName(name);
+    if (!present.has(base)) continue;
+    const path = join(userDir, base);
     if (written.has(path) || occupied(src, path, userDir)) continue;
     try {
       Deno.removeSync(path);
