@@ -185,9 +185,23 @@ function stampBefore(ts: string, mid: string, b: Stamp): boolean {
   return ts > b.ts || (ts === b.ts && mid < b.mid);
 }
 
-/** A login of a packed person, with its use. */
-interface PackedLogin extends LoginUse {
+/**
+ * A login of a packed person and its use: first seen, count, and its latest message (`ts`,
+ * `mid`), changed in place (the plain form makes a stamp object per newer message).
+ */
+interface PackedLogin {
   login: string;
+  first: string;
+  ts: string;
+  mid: string;
+  count: number;
+}
+
+/** A latest value (user id, display name) and the message it came from, changed in place. */
+interface Latest {
+  value: string;
+  ts: string;
+  mid: string;
 }
 
 /** Fields shared by packed users and channels. */
@@ -204,8 +218,8 @@ export interface PackedUser extends PackedCommon {
   user_name: string;
   logins: PackedLogin[];
   display_names: string[] | null;
-  user_id: { value: string; at: Stamp } | null;
-  display_name: { value: string; at: Stamp } | null;
+  user_id: Latest | null;
+  display_name: Latest | null;
   asked: boolean;
   evidence: Evidence[] | null;
 }
@@ -335,28 +349,24 @@ export function foldPacked(
 function foldUser(s: PackedUser, m: Message, f: PackedFacets): void {
   const { ts, message_id: mid } = m;
   foldCommon(s, ts, f, f.channelKey);
-  let at: Stamp | undefined;
   let use: PackedLogin | undefined;
   for (const l of s.logins) if (l.login === m.user_name) use = l;
-  if (!use) s.logins.push({ login: m.user_name, first: ts, last: at = { ts, mid }, count: 1 });
+  if (!use) s.logins.push({ login: m.user_name, first: ts, ts, mid, count: 1 });
   else {
     use.count++;
     if (ts < use.first) use.first = ts;
-    if (stampBefore(ts, mid, use.last)) use.last = at ??= { ts, mid };
+    if (stampBefore(ts, mid, use)) {
+      use.ts = ts;
+      use.mid = mid;
+    }
   }
   const display = m.display_name;
   if (display !== undefined) {
     const names = s.display_names ??= [];
     if (!names.includes(display)) names.push(display);
   }
-  if (m.user_id !== null && (s.user_id === null || stampBefore(ts, mid, s.user_id.at))) {
-    s.user_id = { value: m.user_id, at: at ??= { ts, mid } };
-  }
-  if (
-    display !== undefined && (s.display_name === null || stampBefore(ts, mid, s.display_name.at))
-  ) {
-    s.display_name = { value: display, at: at ??= { ts, mid } };
-  }
+  if (m.user_id !== null) s.user_id = latest(s.user_id, m.user_id, ts, mid);
+  if (display !== undefined) s.display_name = latest(s.display_name, display, ts, mid);
   if (m.signals === undefined || m.signals.length === 0) return;
   for (const sig of m.signals) {
     if (sig.kind !== "relationship") continue;
@@ -371,6 +381,32 @@ function foldUser(s: PackedUser, m: Message, f: PackedFacets): void {
         mid: b.message_id,
       }), MAX_EVIDENCE);
   }
+}
+
+/** `had`, or a new one, holding `value` when (`ts`, `mid`) is its latest message. */
+function latest(had: Latest | null, value: string, ts: string, mid: string): Latest {
+  if (had === null) return { value, ts, mid };
+  if (stampBefore(ts, mid, had)) {
+    had.value = value;
+    had.ts = ts;
+    had.mid = mid;
+  }
+  return had;
+}
+
+/** The plain form of a latest value. */
+function plainLatest(l: Latest | null): { value: string; at: Stamp } | null {
+  return l === null ? null : { value: l.value, at: { ts: l.ts, mid: l.mid } };
+}
+
+/** The packed form of a plain latest value. */
+function packLatest(l: { value: string; at: Stamp } | null): Latest | null {
+  return l === null ? null : { value: l.value, ts: l.at.ts, mid: l.at.mid };
+}
+
+/** The plain form of a login's use. */
+function plainUse(l: PackedLogin): LoginUse {
+  return { first: l.first, last: { ts: l.ts, mid: l.mid }, count: l.count };
 }
 
 function foldChannel(s: PackedChannel, m: Message, f: PackedFacets): void {
@@ -442,11 +478,11 @@ export function toUserState(s: PackedUser, names: Interner): UserState {
   out.by_hour = hoursOf(c);
   out.by_day = mapOf(c, Facet.day, names);
   for (const l of s.logins) {
-    out.logins.set(l.login, { first: l.first, last: l.last, count: l.count });
+    out.logins.set(l.login, plainUse(l));
   }
   out.display_names = new Set(s.display_names ?? []);
-  out.user_id = s.user_id;
-  out.display_name = s.display_name;
+  out.user_id = plainLatest(s.user_id);
+  out.display_name = plainLatest(s.display_name);
   out.per_channel = mapOf(c, Facet.party, names);
   out.asked = s.asked;
   out.targets = mapOf(c, Facet.target, names);
@@ -502,10 +538,12 @@ export function packUserState(s: UserState, names: Interner): PackedUser {
   const out = newPackedUser(s.user_name);
   packCommon(out, s, names, s.per_channel);
   addAll(out.counts, s.targets, Facet.target, names);
-  for (const [login, u] of s.logins) out.logins.push({ login, ...u });
+  for (const [login, u] of s.logins) {
+    out.logins.push({ login, first: u.first, ts: u.last.ts, mid: u.last.mid, count: u.count });
+  }
   out.display_names = s.display_names.size ? [...s.display_names] : null;
-  out.user_id = s.user_id;
-  out.display_name = s.display_name;
+  out.user_id = packLatest(s.user_id);
+  out.display_name = packLatest(s.display_name);
   out.asked = s.asked;
   out.evidence = s.evidence.length ? s.evidence : null;
   return out;
@@ -558,9 +596,9 @@ export function packedLoginSpans(s: PackedUser): LoginSpan[] {
     person: s.user_name,
     login: u.login,
     first_seen: u.first,
-    last_seen: u.last.ts,
+    last_seen: u.ts,
     count: u.count,
-    last_mid: u.last.mid,
+    last_mid: u.mid,
   }));
   return out.sort((a, b) =>
     a.first_seen < b.first_seen ? -1 : a.first_seen > b.first_seen ? 1 : a.login < b.login ? -1 : 1
@@ -671,10 +709,10 @@ export function encodePackedUser(s: PackedUser, names: Interner): string {
     v: 1,
     user_name: s.user_name,
     ...encodeCommon(s, names),
-    logins: s.logins.map((l) => [l.login, { first: l.first, last: l.last, count: l.count }]),
+    logins: s.logins.map((l) => [l.login, plainUse(l)]),
     display_names: s.display_names ?? [],
-    user_id: s.user_id,
-    display_name: s.display_name,
+    user_id: plainLatest(s.user_id),
+    display_name: plainLatest(s.display_name),
     per_channel: entriesOf(s.counts, Facet.party, names),
     asked: s.asked,
     targets: entriesOf(s.counts, Facet.target, names),
