@@ -12,12 +12,16 @@
  * dir built otherwise (e.g. by `chat run` of `bench/memory.ts`'s fixture), its subjects drawn
  * from its log: the 4th channel of its first lines, its last day and hour.
  *
+ * `--baseline TREE` runs each shape's CLI through that tree too (e.g. `/work/main`), over the
+ * same data dir, alternating run by run with this tree's, so that both see the same load (the
+ * library's figures are this tree's only: it runs in this process).
+ *
  * The CLI runs with `--debug`, which says where its time went; the medians of those phases
  * (start-up until the handler runs, opening the store, the search with its count, the deleted
  * marks, writing the page) are printed under each shape.
  *
  *   deno run -A bench/scale.ts [--count 1000000] [--runs 11] [--cli-runs 5] [--check] [--rebuild]
- *     [--build-only] [--data-dir DIR]
+ *     [--build-only] [--data-dir DIR] [--baseline TREE]
  */
 import { parseArgs } from "node:util";
 import { join } from "node:path";
@@ -40,6 +44,7 @@ const { values } = parseArgs({
     rebuild: { type: "boolean", default: false },
     "build-only": { type: "boolean", default: false },
     "data-dir": { type: "string" },
+    baseline: { type: "string" },
   },
 });
 const count = Number(values.count);
@@ -47,6 +52,17 @@ const runs = Number(values.runs);
 const cliRuns = Number(values["cli-runs"]);
 const root = new URL("..", import.meta.url).pathname;
 const given = values["data-dir"];
+const baseline = values.baseline;
+if (baseline) {
+  // A baseline of another index layout would rebuild this data dir's index on its first search.
+  const ours = (await import("../src/store/embedded/message_index_schema.ts")).INDEX_VERSION;
+  const theirs = (await import(join(baseline, "src/store/embedded/message_index_schema.ts")))
+    .INDEX_VERSION;
+  if (ours !== theirs) {
+    console.error(`--baseline: index version ${theirs} there, ${ours} here: not comparable`);
+    Deno.exit(2);
+  }
+}
 const dir = given ?? join(root, "bench", ".out", `scale-${count}`);
 const GEN_VERSION = 1;
 
@@ -211,7 +227,7 @@ async function runProc(
   cmd: string,
   args: string[],
   n: number,
-): Promise<{ ms: number; phases: string }> {
+): Promise<{ ms: number; all: number[]; phases: string }> {
   const t: number[] = [];
   const phases = new Map<string, number[]>();
   for (let i = 0; i < n; i++) {
@@ -224,7 +240,18 @@ async function runProc(
     }
   }
   const parts = [...phases].map(([name, xs]) => `${name} ${median(xs).toFixed(0)}`);
-  return { ms: median(t), phases: parts.length ? `CLI phases (ms): ${parts.join(", ")}` : "" };
+  return {
+    ms: median(t),
+    all: t,
+    phases: parts.length ? `CLI phases (ms): ${parts.join(", ")}` : "",
+  };
+}
+
+/** Single runs as one: the median of their times, the phases of the median run. */
+function mergeRuns(rs: Array<{ ms: number; all: number[]; phases: string }>) {
+  const sorted = [...rs].sort((a, b) => a.ms - b.ms);
+  const mid = sorted[Math.floor(sorted.length / 2)]!;
+  return { ms: mid.ms, all: rs.flatMap((r) => r.all), phases: mid.phases };
 }
 
 console.log(
@@ -235,12 +262,12 @@ for (const s of shapes) {
   const q = buildQuery({ query: s.q });
   const lib = await timeLibrary(q);
   const r = await searchMessages(store, q, { total: true });
-  const cli = await runProc(DENO, [
+  const cliArgs = (tree: string) => [
     "run",
     "--allow-read",
     "--allow-write",
     "--allow-env",
-    join(root, "main.ts"),
+    join(tree, "main.ts"),
     "search",
     "messages",
     "-q",
@@ -250,7 +277,16 @@ for (const s of shapes) {
     "--format",
     "jsonl",
     "--debug",
-  ], cliRuns);
+  ];
+  // With a baseline, the two trees' runs alternate (one each, cliRuns times).
+  const cliParts = [];
+  const baseParts = [];
+  for (let i = 0; i < (baseline ? cliRuns : 1); i++) {
+    if (baseline) baseParts.push(await runProc(DENO, cliArgs(baseline), 1));
+    cliParts.push(await runProc(DENO, cliArgs(root), baseline ? 1 : cliRuns));
+  }
+  const cli = baseline ? mergeRuns(cliParts) : cliParts[0]!;
+  const base = baseline ? mergeRuns(baseParts) : null;
   const grep = await timeProc("grep", [...s.grep, l.messages], 3);
   let check = "";
   if (values.check) {
@@ -263,6 +299,15 @@ for (const s of shapes) {
   }x   ${r.messages.length} (${r.total}) via ${r.via}${check}`;
   console.log(line);
   console.log(`      ${cli.phases}`);
+  if (base) {
+    console.log(
+      `      baseline CLI ${fmt(base.ms).trim()} (this tree ${
+        (cli.ms / base.ms).toFixed(2)
+      }x; runs ${base.all.map((x) => x.toFixed(0)).join(", ")} against ${
+        cli.all.map((x) => x.toFixed(0)).join(", ")
+      }); ${base.phases}`,
+    );
+  }
   rows.push(line);
 }
 const startup = await timeProc(

@@ -8,14 +8,14 @@
  *
  * The rules themselves were written against most of these lines, so their figures here are
  * fitted figures; only the models' part is held out. The writers of `--blind` (by default those
- * of blind set 9, which no rule was fitted to) are summed apart: there both the rules and the
+ * of blind sets 9 and 10, which no rule was fitted to) are summed apart: there both the rules and the
  * models meet chat they never saw.
  *
  * The form model (which of asks or states a message that speaks of the relationship does) is
  * the last configuration; "all writers" sums every held-out writer.
  *
  * Run: `deno run -A bench/signals_cv.ts [--threshold 0.95] [--add 0.7] [--drop 0.1] [--alone 0.3]
- * [--ask 0.6] [--overrule 0.9] [--overrule-ngram 0.98] [--blind writer19,writer20] [--errors] [--errors-of "all writers"] [--classes]`
+ * [--ask 0.6] [--overrule 0.9] [--overrule-ngram 0.98] [--blind writer19,writer20,writer21,writer22] [--errors] [--errors-of "all writers"] [--classes]`
  *
  * @module
  */
@@ -48,7 +48,7 @@ const { values } = parseArgs({
     ask: { type: "string", default: "0.6" },
     overrule: { type: "string", default: "0.9" },
     "overrule-ngram": { type: "string", default: "0.98" },
-    blind: { type: "string", default: "writer19,writer20" },
+    blind: { type: "string", default: "writer19,writer20,writer21,writer22" },
     errors: { type: "boolean", default: false },
     "errors-of": { type: "string", default: "blind writers" },
     classes: { type: "boolean", default: false },

@@ -5,11 +5,11 @@
  * for the rules alone, the tagger alone, and the ways of combining them.
  *
  * The rules' figures on the writers they were fitted to are fitted figures; on the `--blind`
- * writers (blind set 9, which no rule was fitted to) both meet chat they never saw. Candidates
+ * writers (blind sets 9 and 10, which no rule was fitted to) both meet chat they never saw. Candidates
  * are read as the analyzer reads them (a message with a relationship word). `--show P` lists
  * the blind writers' lines the tagger alone gets wrong at cut P, with every candidate's score.
  *
- * Run: `deno run -A bench/signals_tagger_cv.ts [--blind writer19,writer20] [--epochs 30]
+ * Run: `deno run -A bench/signals_tagger_cv.ts [--blind writer19,writer20,writer21,writer22] [--epochs 30]
  * [--l2 1e-6] [--rate 0.3] [--show 0.5]`
  *
  * @module
@@ -30,7 +30,7 @@ import { type Labelled, loadLabelled, normTarget } from "./_signals_metrics.ts";
 const { values } = parseArgs({
   args: Deno.args,
   options: {
-    blind: { type: "string", default: "writer19,writer20" },
+    blind: { type: "string", default: "writer19,writer20,writer21,writer22" },
     epochs: { type: "string", default: "30" },
     l2: { type: "string", default: "1e-6" },
     rate: { type: "string", default: "0.3" },

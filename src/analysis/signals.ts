@@ -39,7 +39,7 @@ import { wide } from "./signals/guards.ts";
 import { mayMentionRelationship } from "./signals/prefilter.ts";
 import { RULES } from "./signals/rules.ts";
 import type { Run } from "./signals/target.ts";
-import { REL_WORDS } from "./signals/vocabulary.ts";
+import { GATE_WORDS, REL_WORDS } from "./signals/vocabulary.ts";
 import { resemblesLogin } from "./signals/streamer_alias.ts";
 import { type SecondOpinion, secondOpinion, type ShippedWeights } from "./signals/ngram_model.ts";
 import shipped from "./signals/ngram_weights.json" with { type: "json" };
@@ -84,7 +84,7 @@ function analyze(
   trace?.push("prefilter: a relationship word may be present, rules run");
   const canon = canonicalize(text, ctx);
   const present = new Set<string>();
-  for (const p of canon.pieces) if (REL_WORDS.has(p.w)) present.add(p.w);
+  for (const p of canon.pieces) if (REL_WORDS.has(p.w) || GATE_WORDS.has(p.w)) present.add(p.w);
   trace?.push(`canonical (read as ${canon.lang}): ${canon.text}`);
   if (present.size === 0) {
     trace?.push('no relationship word after normalizing (e.g. "update", "data"): nothing fires');

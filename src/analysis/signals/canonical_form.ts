@@ -330,6 +330,8 @@ function readSpecial(r: Reading, ti: number, low: string, mention: boolean): boo
   }
   // "dejó a luli por sol": the Spanish "a" before a person object.
   if (lang === "es" && low === "a" && pieces[pieces.length - 1]?.w === "left") return true;
+  // "zeus e inés lo dejaron": "dejarlo" is to break up; its "lo" is no article.
+  if (lang === "es" && low === "lo" && /^dej/.test(r.lowered[ti + 1] ?? "")) return true;
   if (foreign(r, low, m)) return true;
   // "kuya migs ... po", "priya di", "bhai": titles and particles of respect around a name.
   if (HONORIFIC.test(low) || low === "di" && pieces[pieces.length - 1]?.w === "STREAMER") {

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Signal } from "../../schemas.ts";
-import { dislocated, GUARDS, type Match, readMatch, type Stop } from "./guards.ts";
+import { dislocated, GUARDS, type Match, NEGATION, readMatch, type Stop } from "./guards.ts";
 import { marriedToSomeone, ROLE_PERSON } from "./guards_sense.ts";
 import { NAMING_RULES, type Rule } from "./rules.ts";
 import { phraseOf } from "./snippet.ts";
@@ -86,9 +86,27 @@ function withoutSlot(m: Match): TargetRead | Stop {
   if ((rel === "with" || rel === "w") && !/(?:^| )who(?= |$)/.test(before)) {
     return { guard: "other-sense", why: `"with" names nobody` };
   }
-  const past = rel === "broke up" || rel === "split up" || rel === "divorced";
+  const past = rel === "broke up" || rel === "break up" || rel === "split up" || rel === "split" ||
+    rel === "divorced" || rel === "used to date";
   // "are they together?" asks about the streamer and the one chat talks about.
   const asks = rule.name === "they-pair" && m.isQuestion;
+  // "hunter the bodybuilder? they split like 2 yrs ago": "they" is the streamer and the one
+  // named in a fragment of its own just before.
+  if (m.s === "they" && (past || asks)) {
+    const before = fragmentName(m);
+    if (before !== null) {
+      return {
+        target: before,
+        more: [],
+        note: `"they" is the streamer and ${before}, named before`,
+      };
+    }
+    // "they did not break up, bea is just busy": still together, the partner said to be elsewhere.
+    const after = NEGATION.test(m.mid) ? subjectAfter(m) : null;
+    if (after !== null) {
+      return { target: after, more: [], note: `"they" is the streamer and ${after}, named after` };
+    }
+  }
   if (
     m.s === "they" && rule.name !== "has-partner" && rule.name !== "together-after" && !past &&
     !asks
@@ -99,6 +117,55 @@ function withoutSlot(m: Match): TargetRead | Stop {
     };
   }
   return { target: null, more: [], note: "" };
+}
+
+/** Openers of a fragment that points at someone: "is that summer in the background?". */
+const POINTING = /^(?:is|was|that|it|'s|so|wait|ok|and|but|oh|omg|lol)$/;
+
+/**
+ * The name that a fragment of its own, one or two before the match, opens ("grace? the one from
+ * his old vlogs? they broke up??", "willow and élodie?? are they a couple"); null when none.
+ */
+function fragmentName(m: Match): string | null {
+  const p = m.canon.pieces;
+  let end = m.first - 1;
+  for (let fragments = 0; fragments < 2; fragments++) {
+    if (end < 0 || !/^[?.,]$/.test(p[end]!.w)) return null;
+    while (end >= 0 && /^[?.,]$/.test(p[end]!.w)) end--;
+    let start = end;
+    while (start > 0 && !/^[?.,]$/.test(p[start - 1]!.w)) start--;
+    if (end < 0 || end - start > 7) return null;
+    let k = start;
+    while (k < end && POINTING.test(p[k]!.w)) k++;
+    if (p[k]?.w === "STREAMER" && p[k + 1]?.w === "and") k += 2;
+    if (p[k]?.art) k++;
+    // The name alone, or in apposition: "hunter the bodybuilder", "daniel from the duo stream".
+    const next = k + 1 <= end ? p[k + 1]!.w : "";
+    if (
+      k <= end && p[k]!.w !== "STREAMER" && !PERSON_WORDS.has(p[k]!.w) &&
+      /^(?:|the|from|in|at|on|with|of|who|right)$/.test(next)
+    ) {
+      const tc = checkTarget(m.run, k);
+      if (tc.kind === "name") return tc.name;
+    }
+    end = start - 1;
+  }
+  return null;
+}
+
+/**
+ * "they did not break up, bea is just busy with school": the name that opens the clause right
+ * after the match as its subject; null when none.
+ */
+function subjectAfter(m: Match): string | null {
+  const p = m.canon.pieces;
+  let k = m.last + 1;
+  if (p[k]?.w !== ",") return null;
+  k++;
+  if (p[k]?.art) k++;
+  if (!p[k] || !/^(?:is|was|'s)$/.test(p[k + 1]?.w ?? "") || PERSON_WORDS.has(p[k]!.w)) return null;
+  const tc = checkTarget(m.run, k);
+  return tc.kind === "name" && p[k]!.w !== "STREAMER" ? tc.name : null;
 }
 
 /** Before the slot is read: asked "who", a correction, an idiom, an event. */
@@ -494,9 +561,15 @@ function nameOffered(m: Match, t: TargetRead): void {
     }
   }
   if (t.target === null && !t.note.startsWith("asks")) {
-    // "sort avec la meuf du dernier live, nadia": the partner described in the target slot.
+    // "sort avec la meuf du dernier live, nadia": the partner described in the target slot;
+    // "su ex era la streamer de valorant esa, lupe_vlr", "hes her bf, the guy who brought the
+    // raid, calum": a claim that describes the partner, then names them last.
     const slot = m.gi.t ? run.canon.pieces[pieceAt(run.canon, m.gi.t[0])]?.w : undefined;
-    const later = namedLater(run, m.last, /^(?:the|a|that|this)$/.test(slot ?? ""));
+    const described = /^(?:the|a|that|this)$/.test(slot ?? "") ||
+      !m.isQuestion && (/^(?:is|was|=)$/.test(run.canon.pieces[m.relEnd + 1]?.w ?? "") &&
+            /^(?:the|a|an|that|this|one|STREAMER)$/.test(run.canon.pieces[m.relEnd + 2]?.w ?? "") ||
+          m.rule.name === "name-partner");
+    const later = namedLater(run, m.last, described);
     if (later) {
       t.target = later.name;
       t.note = `named in a later clause: "${later.phrase}"`;

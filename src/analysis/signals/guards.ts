@@ -44,7 +44,7 @@ const MODAL =
   /(?:^| )(?:should|would|could|might|may|wants to|want to|wanna|needs to|need to|ought to)(?= |$)/;
 /** "he is not", "she does not", "you never": the message denies something about the streamer. */
 const SUBJECT_DENIES =
-  /(?:^| )(?:he|she|you|STREAMER|they) (?:(?:is|are|was|were|does|do|did|has|have) not(?! single)|never|is no longer(?! single))(?= |$)/;
+  /(?:^| )(?:he|she|you|STREAMER|they) (?:(?:is|are|was|were|does|do|did|has|have) not(?! (?:single|divorced|split|split up|broke up|break up)(?= |$))|never|is no longer(?! single))(?= |$)/;
 const DENIAL_ALL = new RegExp(DENIAL.source, "g");
 const SUBJECT_DENIES_ALL = new RegExp(SUBJECT_DENIES.source, "g");
 /** "imagine", "i ship", "wants": imagined; but "my cousin wants to know" is curiosity, not a wish. */
@@ -65,8 +65,13 @@ const negation: Guard = (m) => {
   // "war die vroni ned seine ex?", "is sara not his gf?": a negative question asks for a yes.
   const negativeQuestion = here?.[0].trim() === "not" && m.g.aux !== undefined && m.isQuestion &&
     m.rule.name === "name-partner";
+  // "they didnt break up, she was on the rail yesterday": a break-up denied says they are still
+  // together, a claim (as "he's not single" is).
+  const stillTogether = m.rule.name === "status" &&
+    /^(?:broke up|break up|split|split up|divorced)$/.test(m.rel);
   if (
-    here && !(m.rule.name === "status" && m.rel === "single") && !overNow(m) && !negativeQuestion
+    here && !(m.rule.name === "status" && m.rel === "single") && !overNow(m) && !negativeQuestion &&
+    !stillTogether
   ) {
     return stop("negation", `"${here[0].trim()}" denies it`);
   }

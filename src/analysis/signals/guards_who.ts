@@ -28,7 +28,7 @@ const KIN =
   /(?:^| )(?:my|his|her|ur|your|the|a|that|this|our|their) (?:brother|bro|sister|sis|friend|buddy|homie|dad|father|mom|mother|mum|cousin|uncle|aunt|roommate|coworker|boss|neighbor|neighbour|son|daughter|teammate|guy|dude|kid|nephew|niece|grandpa|grandma|classmate|colleague|mate|duo|editor|manager|mod|friends|vato|tipo|wey|chico|gars|mec|typ|kerl|cara|gajo|menino)(?= |$)/;
 
 /** Logins of moderators and bots. */
-const STAFF_LOGIN =
+export const STAFF_LOGIN =
   /(?:^|_|\d)(?:mod|mods|moderator|bot)(?:_|\d|$)|^(?:nightbot|streamelements|moobot|fossabot)$/;
 
 /**
@@ -58,7 +58,8 @@ export const youIsAddressed: Guard = (m: Match): Stop | null => {
   if (!m.second) return null;
   // "@hope congrats on the engagement!!": the person addressed is engaged, in this chat to the
   // streamer.
-  if (rule.name === "congrats" && !g.s || rule.name === "take-care") {
+  // "@paulaa_g ya eres la novia del parce?": "you", the partner "of" someone: of the streamer.
+  if (rule.name === "congrats" && !g.s || rule.name === "take-care" || rule.name === "partner-of") {
     m.partnerAddressed = true;
     return null;
   }
@@ -316,10 +317,14 @@ export const youIsChat: Guard = (m: Match): Stop | null =>
     ? stop("addressed", `"you" here is chat, not the streamer`)
     : null;
 
-/** "she is dating STREAMER": the streamer is the partner, so the subject is someone else. */
+/**
+ * "she is dating STREAMER": the streamer is the partner, so the subject is someone else. After
+ * "you have a gf" the streamer's name is the one asked ("hast du ne freundin bernd?").
+ */
 export const streamerIsPartner: Guard = (m: Match): Stop | null =>
   !m.partnerAddressed && m.afterRel === "STREAMER" && SINGLE_SUBJECT_RULES.has(m.rule.name) &&
-    m.rule.name !== "status" && m.rule.name !== "verb-first" && !dislocated(m)
+    m.rule.name !== "status" && m.rule.name !== "verb-first" && !dislocated(m) &&
+    !(m.g.p !== undefined && (m.s === "you" || m.s === "ur"))
     ? stop("not-streamer", "the streamer is the partner here, so the subject is someone else")
     : null;
 

@@ -35,7 +35,7 @@ const MARKERS: Record<Exclude<Lang, "en">, [number, string][]> = {
       "casada casado solteiro solteira noivo noiva quem terminaram terminou ficando mas " +
       "ninguem ninguém mulher marido já uma um pra",
     ],
-    [1, "o a os as e do da de ou"],
+    [1, "o a os as e do da de ou estás"],
   ],
   de: [
     [
@@ -164,11 +164,11 @@ function table(entries: string): Map<string, string> {
 export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
   es: table(
     "tiene tiene= has; tienen= have; tienes tenes tenés= you have;" +
-      "novia morra jeva polola enamorada= gf; novio pololo enamorado= bf; chica= girl; chico= man; novios= a couple; pareja= partner; esposa mujer= wife;" +
+      "novia morra jeva polola enamorada= gf; novio pololo enamorado jevo= bf; churri= bae; pillado pillada= taken; chica= girl; chico= man; novios= a couple; pareja= partner; esposa mujer= wife;" +
       "esposo marido= husband; prometido prometida= fiance; exnovia exnovio= ex;" +
       "casado casada casados casadas= married; caso casó casaron= married;" +
       "comprometido comprometida comprometio comprometió= engaged;" +
-      "sale salen saliendo anda andan= dating; andas andás= you dating; casas= you marry; te= -; casar casarse= marry; va= going; salia salía salio salió anduvo andaba= dated;" +
+      "sale salen saliendo anda andan= dating; andas andás sales salís salis= you dating; tení teni tenís= you have; volvieron volvimos= back together; casas= you marry; te= -; casar casarse= marry; va= going; salia salía salio salió anduvo andaba= dated;" +
       "sigue= is still; más= more; pololea pololean pololeando= dating; pololeaba pololeo pololeó= dated; luego= then; despues después= after; tal= certain; cierta cierto= certain; estuvo= was; ha= has; liado liada liaron= dating; enrollado enrollada= dating; rollo= something; siguen= are still; sigues= you are still;" +
       "esta está= is; estan están= are; estas estás= you are; estáis estais sois= you guys are; viven vivir= live; es= is; son= are;" +
       "sos eres= you are; tú= you; bien= well; era= was; fue= was; eran= were;" +
@@ -187,7 +187,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "confirmado confirmada confirmadisimo confirmadísimo oficial= confirmed",
   ),
   pt: table(
-    "tem= has; peguete contatinho= bae; lance= thing; entre= between; ficaram= were; será sera= wonder; primeiro primeira= first; mais= anymore; só so= just; largou deixou= left; por= for; foi= was; depois= after; entao então= then; tal= certain; certa= certain; saindo anda andam andando= dating; casal= couple; pegando= seeing; acabaram= broke up; oficializou oficializaram= confirmed; têm= have; tens= you have; namorada= gf; namorado= bf; mina= girl; boy= man; namorados= a couple;" +
+    "tem= has; estás estas= you are; enrolado enrolada= dating; noivou noivaram= engaged; voltaram voltamos= back together; miúda miuda= girl; peguete contatinho= bae; lance= thing; entre= between; ficaram= were; será sera= wonder; primeiro primeira= first; mais= anymore; só so= just; largou deixou= left; por= for; foi= was; depois= after; entao então= then; tal= certain; certa= certain; saindo anda andam andando= dating; casal= couple; pegando= seeing; acabaram= broke up; oficializou oficializaram= confirmed; têm= have; tens= you have; namorada= gf; namorado= bf; mina= girl; boy= man; namorados= a couple;" +
       "namora namoram namorando= dating; namorava namorou andou= dated; ficando ficou fica= seeing; ficante= partner;" +
       "esposa mulher= wife; marido esposo= husband; noivo noiva noivos= engaged; ex-namorada ex-namorado= ex;" +
       "casado casada casados casadas casou casaram= married; chama chama-se= called; sim= yes; casar= marry; vai= going to; parceiro parceira= partner;" +
@@ -207,7 +207,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
     "hat= has; stimmt's stimmts gell= right; het= has;" +
       // Swiss, Bavarian and Austrian chat: "hät en fründ", "hod d vroni an freind", "bisch du de
       // fründ vo de lena", "san nimmer zam", "is da wos".
-      "hät hed hod hett= has; hesch häsch hosch hosd= have; bisch= are; san= are; ham hamm= have;" +
+      "hät hed hod hett= has; hesch häsch hosch hosd händ hend= have; scho= already; auseinander= broke up; bisch= are; san= are; ham hamm= have;" +
       "fründ freind frend= bf; fründin freindin frendin= gf; fründe= friends; ex-fründin ex-fründ= ex;" +
       "din dini dinä= your; sini sine sinä= his; vo= of; ned nöd nid nit net= not; nimma nimmer nümme nimmi= no longer;" +
       "verheirat verheirated ghürate ghürotet= married; wos öppis epps= something; dir dich= you; zwischen= between;" +
@@ -217,7 +217,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "zusammen zam zsamm= together; vergeben liiert= taken; ledig solo= single; beziehung= relationship; datet daten= dating; er= he; sie= she; es= it;" +
       "du= you; ihr= her; ist= is; sind= are; seid= are; bist= are; war= was; waren= were;" +
       "mit= with; und= and; oder= or; aber= but; sondern= but; nicht= not; nie= never;" +
-      "kein keine keinen= no; niemand niemandem= nobody; noch= still; jetzt jz grad gerade= now;" +
+      "kein keine keinen= no; niemand niemandem niemanden= nobody; noch= still; jetzt jz grad gerade= now;" +
       "schon= already; seit= since; wer wem wen= who; dass das= that; der die den dem da em= the;" +
       "ne nen eine einen ein einem= a; sein seine seiner seinen seinem= his; ihre ihren ihrer= her;" +
       "dein deine deinen deiner= your; mein meine meinen meiner= my; von= of; vom= of the;" +
@@ -232,7 +232,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "copain mec chum= bf; femme= wife; mari= husband; fiancé fiancée fiance fiancee= fiance;" +
       "fiancés fiancées fiances= engaged; marié mariée mariés mariées marie mariee= married;" +
       "sort sortent= dating; sors= you dating; sortait= dated; sorti sortie= dated; ensemble= together;" +
-      "célibataire celibataire célibataires= single; pris prise casé casée case casee= taken; couple= couple;" +
+      "célibataire celibataire célibataires célib celib= single; fini finie= over; pris prise casé casée case casee= taken; couple= couple;" +
       "avec= with; et pis= and; ou= or; mais= but; pas= not; jamais= never; personne= nobody;" +
       "rien= nothing; est= is; sont= are; etes êtes= are; es= are; était etait= was;" +
       "son sa ses= his; ton ta tes= your; mon ma mes= my; de du des= of; le la les= the;" +

@@ -34,6 +34,7 @@ import {
   wordsOf,
 } from "./target_tagger.ts";
 import { REL_WORDS } from "./vocabulary.ts";
+import { STAFF_LOGIN } from "./guards_who.ts";
 
 /** A signal and where in the canonical text it was found. */
 export interface Found {
@@ -113,6 +114,32 @@ export function applyLearned(
   });
 }
 
+/**
+ * Whether the tagger may add the person addressed: not when a rule read the message, which never
+ * speaks to them as "you", and made them none ("@kev is he dating anyone?" asks kev); nor when
+ * their login says moderator or bot.
+ */
+function addressedMayBe(
+  run: Run,
+  found: readonly Found[],
+  name: string,
+  trace: string[] | null,
+): boolean {
+  const ruled = found.some((f) => f.signal.rule !== "ngram-model") &&
+    !SECOND_PERSON.test(run.canon.text);
+  if (!ruled && !STAFF_LOGIN.test(name)) return true;
+  trace?.push(
+    `target tagger: does not add @${name}, ` +
+      (ruled
+        ? "a rule read the message and the person addressed is no partner in it"
+        : "a moderator or a bot"),
+  );
+  return false;
+}
+
+/** "you", "your": the message speaks to someone. */
+const SECOND_PERSON = /(?:^| )(?:you|your|ur|u)(?= |$)/;
+
 /** The tagger's step: takes back unlikely targets of the rules, adds likely ones they missed. */
 function tagTargets(
   run: Run,
@@ -138,7 +165,10 @@ function tagTargets(
   const named = takeBack(run, found, scored, model, tagger, trace);
   const guarded = found.length === 0 && stopped.n > 0;
   const cut = !guarded ? tagger.add : stopped.firm > 0 ? Infinity : tagger.overrule ?? Infinity;
-  const add = scored.filter((x) => x.p >= cut && !named.has(x.c.name));
+  const add = scored.filter((x) =>
+    x.p >= cut && !named.has(x.c.name) &&
+    (x.c.k !== -1 || addressedMayBe(run, found, x.c.name, trace))
+  );
   if (add.length === 0) {
     if (guarded && scored.some((x) => x.p >= tagger.add)) {
       trace?.push("target tagger: adds nothing, a guard stopped a rule match");
@@ -197,7 +227,10 @@ function takeBack(
     // tagger's take-backs there were wrong 17 times in 25 ("is marcus dating danielle?"), on
     // claims 34 times in 79 (bench/signals_cv.ts: targets R 0.876 -> 0.883, P 0.958 -> 0.955).
     const asked = f.signal.type === "question";
-    if (unwritten || !asked && p !== undefined && p < tagger.drop) {
+    // The tagger reads a name beside a relationship word; partners in turn ("first it was lena
+    // then chloe") have none, so their names stay too.
+    const kept = asked || f.signal.rule === "serial";
+    if (unwritten || !kept && p !== undefined && p < tagger.drop) {
       trace?.push(
         `target tagger: takes back ${t} (` +
           (unwritten ? "not written in the message" : `${p!.toFixed(2)} < ${tagger.drop}`) + ")",

@@ -196,8 +196,9 @@ function formOf(
   // "hoshi w ren or kaito tho": two names offered as a choice ask which.
   if (/^or [^ ]+(?: (?:tho|though|now|rn|lol|lmao))*$/.test(rest) && target !== "") return "asks";
   if (p[b]?.w !== "?") return "states";
-  // "lea ist mit dem typen zusammen, oder?", "..., no?": a bare tag asks.
-  if (/(?:^| )(?:or|not|no|nah|hein|né|ne|nee)$/.test(rest) && p[b - 2]?.w === ",") return "asks";
+  // "lea ist mit dem typen zusammen, oder?", "..., no?": a bare tag asks; "..., né?" and
+  // "..., hein?" ask to agree with a statement (below).
+  if (/(?:^| )(?:or|not|no|nah|ne|nee)$/.test(rest) && p[b - 2]?.w === ",") return "asks";
   // "hes dating sienna now?? since when": surprise, not a question.
   let now = false;
   for (let i = first; i < b; i++) if (NOW.has(p[i]!.w)) now = true;

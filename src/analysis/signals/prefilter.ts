@@ -25,17 +25,19 @@ const STEM_LIST = [
   "dej[oó] |largou|deixou \\S+ (?:\\S+ )?p[oe]|" +
   // The lexicon's words that the stems above missed (a test holds the two together).
   "exnovi|andan\\b|andaba|andó|andaron|andam\\b|andava|andaram|liad[oa]|liaron|enrollad|cortó|" +
-  "dejaron|cuidá|cuide\\b|casaba|casava|besó|besaba|lance\\b|acabaram|moz[ãa]o|mozinho",
+  "dejaron|cuidá|cuide\\b|casaba|casava|besó|besaba|lance\\b|acabaram|moz[ãa]o|mozinho|" +
+  // Second persons and pairs back together ("sales con", "estás com", "voltaram"), pt-PT "miúda".
+  "sales con|salís con|estás com|estas com|voltaram|voltamos|volvieron|volvimos|mi[úu]da|jevo|churri|pillad|enrolad",
   // German
   "freund|gedatet|zwischen|passt? (?:gut )?auf|lebensgef|fr[üu]nd|freind|gs(?:ch)?pusi|hochzeit|offiziell|mann\\b|paar\\b|heirat|geheirat|verheirat|vergeben|zusammen|frau|ehefrau|ehemann|verlob|datet|" +
   "verlassen|getrennt|geschied|schluss|was mit|küss|geküss|liiert|ledig|beziehung|zam\\b|zsamm|" +
   // The lexicon's words that the stems above missed (a test holds the two together).
-  "frend|ghürate|ghürotet|schatz|exfreund|best[äa]e?tigt",
+  "frend|ghürate|ghürotet|schatz|exfreund|best[äa]e?tigt|auseinander",
   // French
   "copin|ch[ée]rie?\\b|officiel|mariage|copain|mari\\b|petit ami|petite amie|ensemble|mari[ée]|femme|meuf|mec\\b|blonde|chum\\b|" +
   "célibat|celibat|casé|casee|sort\\b|sors\\b|sortait|sortent|sorti\\b|sépar|rompu|truc|embrass|est avec|es avec|" +
   "toujours avec|encore avec|était avec|etait avec|a [ée]t[ée] avec|quitt[ée]|plaqu[ée]|largu[ée]|" +
-  "cassé|sortie\\b",
+  "cassé|sortie\\b|c[ée]lib\\b|c'est fini|cest fini",
 ].join("|").split("|");
 
 /** `\b(?:a(?:x|y)|b(?:...))`: the stems grouped by their first character. */
@@ -58,7 +60,28 @@ function grouped(stems: readonly string[]): string {
 // "hook(?:ing|ed)" would be cut in two and break the whole pre-filter. Compiling each alone
 // throws on such a stem when the module loads.
 for (const stem of STEM_LIST) new RegExp(stem);
-const CORE = grouped(STEM_LIST);
+/**
+ * Phrases with no relationship word, in the same scan as the stems (each opens on a literal
+ * letter and may hold alternations of its own): what a named person is to the streamer ("who is
+ * reina to him", "c'est qui chloé pour toi"), partners in turn ("first it was lena then chloe").
+ */
+const TO_WHOM =
+  " \\S+ (?:to|pour|para|pra|für) (?:him|her|you|u|lui|elle|toi|[ée]l|ella|ti|vos|ele|ela|voc[êe]|vc|ihn|sie|dich)\\b";
+const IN_TURN =
+  " (?:\\S+ ){0,3}\\S+,? (?:and |y |e |und |et )?(?:then|now|ahora|agora|jetzt|dann|maintenant|puis|luego|despu[ée]s|depois)\\b";
+const PHRASES = [
+  `who(?:'?s| is| was)${TO_WHOM}`,
+  `qui(?:[ée]n es)?${TO_WHOM}`,
+  `quem [ée]${TO_WHOM}`,
+  `wer ist${TO_WHOM}`,
+  `first${IN_TURN}`,
+  `primeiro${IN_TURN}`,
+  `primero${IN_TURN}`,
+  `erst${IN_TURN}`,
+  `d'abord${IN_TURN}`,
+];
+for (const phrase of PHRASES) new RegExp(phrase);
+const CORE = grouped([...STEM_LIST, ...PHRASES]);
 const STEMS = new RegExp(`${CORE}|\\b(?<w>with\\b|w\\/|w\\b)`, "i");
 const STEMS_NO_WITH = new RegExp(CORE, "i");
 /** "geht nina mit dem bassisten?", "is er mit der jördis": German "with" after its verb. */

@@ -26,7 +26,7 @@ const PARTNER = "gf|bf|wife|husband|fiance|partner|ex";
 const PARTNER_LOOSE = "gf|bf|wife|husband|fiance|partner|ex|girl|bae|man|lady|boo";
 /** What two people are, or were: "together", "a couple", "broke up". */
 const PAIR =
-  "together|a couple|the couple|couple|(?:live|lives|living) (?:already |still |now )?together|marry|marrying|seeing each other|seeing|going to marry|gonna marry|getting married|get married|partner|partners|used to date|used to be together|dated|dating|a thing|married|engaged|in a relationship|broke up|break up|split up|split|divorced|kissed|official|confirmed|officially together|moved in together|living together|live together|(?:so |really )?(?:cute|adorable|perfect|good) together";
+  "together|a couple|the couple|couple|(?:live|lives|living) (?:already |still |now )?together|marry|marrying|seeing each other|seeing|going to marry|gonna marry|getting married|get married|partner|partners|used to date|used to be together|dated|dating|a thing|married|engaged|in a relationship|broke up|break up|split up|split|divorced|kissed|official|confirmed|officially together|moved in together|living together|live together|(?:so |really )?(?:cute|adorable|perfect|good) together|over(?! there| here)";
 /** Words between a pair and what they are: "are still", "have been together for 2 years". */
 const PAIR_MID =
   `(?<mid>(?: (?:${MID_WORDS}|it|they|have|has|had|were|both|each other|start|started|starting|begin|began|last|month|year|week|[0-9]+|years|months|weeks|ago|since|for|already|officially|last|the last|(?:in|on|at) (?:the )?[^ ?.,]+))*)`;
@@ -78,7 +78,10 @@ export type RuleName =
   | "clipped-status"
   | "pair-after-verb"
   | "correction"
-  | "pair-correction";
+  | "pair-correction"
+  | "partner-of"
+  | "who-to"
+  | "serial";
 
 export interface Rule {
   name: RuleName;
@@ -102,7 +105,7 @@ const rule = (name: RuleName, base: number, needs: string, source: string): Rule
 const PARTNER_WORDS = "gf bf wife husband fiance partner ex";
 const PAIR_WORDS =
   "marry seeing together confirmed couple dating thing married engaged relationship broke break split divorced kissed " +
-  "date dated partner official";
+  "date dated partner official over";
 
 export const RULES: readonly Rule[] = [
   rule(
@@ -126,8 +129,8 @@ export const RULES: readonly Rule[] = [
   rule(
     "status",
     0.7,
-    "single taken relationship divorced broke split",
-    `${START}(?:(?<aux>${AUXQ})(?: not)? )?(?<s>${SUBJ})${MID} (?<rel>single|taken|in a relationship|divorced|broke up|split up)(?= |$)`,
+    "single taken relationship divorced broke break split",
+    `${START}(?:(?<aux>${AUXQ})(?: not)? )?(?<s>${SUBJ})${MID} (?<rel>single|taken|in a relationship|divorced|broke up|(?<=not )break up|split up|used to date|split(?! (?:the|it|that|this|them|him|her|my|his|their|our|your|a|an|in half|evenly|into|between|screen|second|seconds|push|pushing|map|damage|dmg|xp|loot|bill|check|pot|team|squad|up)(?= |$)))(?= |$)`,
   ),
   rule(
     "has-partner",
@@ -369,6 +372,31 @@ export const RULES: readonly Rule[] = [
     "and + x",
     `(?<=^|[?.,] )(?:the )?(?<s>STREAMER) (?<rel>and|\\+|x) (?:the )?${TGT} , not (?:the )?(?:STREAMER|he|she) (?:and|\\+|x) [^ ?.,]+(?= |$)`,
   ),
+  // "vale = polola del seba?", "léa = meuf de hugo??", "sos novia de martin?": the streamer is
+  // the partner of the one named after "of".
+  rule(
+    "partner-of",
+    0.65,
+    PARTNER_WORDS + " girl man",
+    `${START}(?<s>STREAMER|you|he|she)(?: (?:=|is|are|was|were)|(?<=he|she) 's)?(?: (?:still|now|really|actually|the))* (?<rel>gf|bf|wife|husband|fiance|partner|ex|girl|man) of (?:the )?(?!(?:my|his|her|your|ur|their|our|a|an|this|that|some|someone)(?= |$))${TGT}(?= |$)`,
+  ),
+  // "who is reina to him", "c'est qui chloé pour toi?", "quién es vale para ti": what a named
+  // person is to the streamer, asked.
+  rule(
+    "who-to",
+    0.55,
+    "who",
+    `(?<=^|[?.,] )(?:(?:so|and|ok|wait|bro|chat|but|it is|'s) )*(?<aux>who)(?: (?:is|'s|was|it is|exactly|really))* (?:the )?${TGT} (?<rel>to|for) (?<s>him|her|you|STREAMER)(?= [?.,]| fr| tho| lol| exactly| really| now| then|$)`,
+  ),
+  // "first it was lena then chloe now priya", "primero fue rosa, despues luz y ahora paz", "erst
+  // kathi und jetzt marie": partners in turn, with no relationship word; the list goes on after
+  // the first name (offered_names.ts).
+  rule(
+    "serial",
+    0.55,
+    "first",
+    `(?<=^|[?.,] )(?:(?:so|lol|bro|chat|and|ok) )*(?<rel>first)(?: (?:it was|it is|its|was|is|with|the|dated|dating|STREAMER))* ${TGT}(?= (?:, )?(?:and )?(?:then|now|after|later|afterwards) (?:(?:it was|it is|its|is|was|with|the) )*[^ ?.,]+(?: (?:[?.,]|and|then|now|after|lol|lmao|kekw|ptdr|mdr|jaja|jajaja|kkk|kkkk|xd|haha)(?= |$)|$| [^ ?.,]+ (?:moves|gets|collects)))`,
+  ),
   rule(
     "congrats",
     0.7,
@@ -411,4 +439,7 @@ export const NAMING_RULES = new Set<RuleName>([
   "clipped-name",
   "clipped-status-pair",
   "which-of",
+  "serial",
+  "partner-of",
+  "who-to",
 ]);

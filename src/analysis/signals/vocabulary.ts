@@ -149,6 +149,13 @@ export const REL_WORDS = new Set(
   ).split(" "),
 );
 
+/**
+ * Words that let the rules run without being relationship words themselves: "who" for "who is
+ * reina to him", "over" for "kai and mira are over" ("c'est fini"), "first" for "first it was
+ * lena then chloe".
+ */
+export const GATE_WORDS = new Set(["who", "over", "first"]);
+
 /** After "your", these make it the typo for "you're". */
 export const YOURE_NEXT = new Set([
   "dating",
@@ -226,7 +233,7 @@ export const NO_TARGET = new Set(
     "gens jungs galera mecs chicos pessoal " +
     // vocatives, fillers and demonstratives of chat in the other languages
     "tío wey güey guey boludo boluda che nomás nomas weon weón pana parce loco mano mana " +
-    "manito hermano ese esa este eso aquel aquela esse essa digga alter " +
+    "manito hermano ese esa este eso aquel aquela esse essa digga alter mort morte " +
     "these those his hers ur your yours their it its another other who whom what which " +
     "again now rn anymore yet already still lately recently too tho though btw fr frfr lol " +
     "lmao lmfao xd omg bro bruh dude chat guys right or and but so since for from in on at " +
@@ -280,7 +287,7 @@ export const OPENER = new Set(
     "so wait lol lmao omg bro yo hey ok okay and but like ngl tbh fr btw also nah yeah yes " +
     "hmm um uh then oh ah , STREAMER think heard guess bet lowkey highkey apparently " +
     "honestly pretty sure fact note newcomers fyi psa reminder obviously clearly " +
-    "literally already ya digga alter oye che parce wey güey mano wsh bon bah epa epá neta " +
+    "literally already ya digga alter oye che parce wey güey mano mermão mermao tchê wsh bon bah epa epá neta " +
     "tio tia hermano gente jungs leute ey eh pues bueno ah now then first be honest quick oe " +
     "ow aye hola hallo servus oi olá ola salut coucou moin " +
     "question serious real talk genuine genuinely fun friendly random info tea heads up update " +

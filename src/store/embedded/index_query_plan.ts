@@ -64,13 +64,21 @@ const INTERSECT_CAP = 200_000;
  * Costs behind {@link channelMatches}, in microseconds, measured over one channel-day of 1M
  * and of 10M rows (~4,500 rows, ~11,600 FTS matches of "dat" between their rowids, 40k and
  * 404k in all): reading a row from the table (the walk's cost per row visited, and the cost
- * of each intersected row; 4-10 us once the rows outgrow the page cache), listing and
- * sorting one rowid of the channel's window, listing one FTS match, and skipping one.
+ * of each intersected row), listing and sorting one rowid of the channel's window, and
+ * listing one FTS match between the window's least and greatest rowids (FTS5 seeks to the
+ * least one: see {@link channelMatches} for the integer bounds that takes).
+ *
+ * A channel's rows lie each on its own page of the table (among the rows of every other
+ * channel), so reading one costs what reading its page costs: ~1.5 us from the connection's
+ * page cache, 4-10 us once the rows outgrow it, and ~20-28 us on a fresh connection (one
+ * `pread` of 8 KiB from the OS's cache on this machine: what every CLI search starts with).
+ * The cold cost is the one planned for: the plan that reads fewer rows is taken, so that a
+ * one-shot search is never the slow case (a regex over one channel-day at 10M rows, walked:
+ * 5.8 ms warm but 90 ms of CPU in a fresh process).
  */
-const READ_ROW_COST = 5;
+const READ_ROW_COST = 20;
 const LIST_ENTRY_COST = 1;
 const FTS_ENTRY_COST = 0.3;
-const FTS_SKIP_COST = 0.05;
 /** A walk expected to cost less than this (us) is taken without weighing the intersection. */
 const INTERSECT_MIN_WALK = 2000;
 
@@ -206,7 +214,8 @@ function ftsPlan(ix: MessageIndex, q: IndexQuery, c: Checks): Candidate[] | null
     if (top !== null) return top;
   }
   if (c.channelId !== null) {
-    const rows = channelMatches(ix, c.channelId, q, expr, d, c.conds, c.params);
+    const pass = (q.clauses?.length ?? 0) > 0 ? passRate(ix, q, newest) : 1;
+    const rows = channelMatches(ix, c.channelId, q, expr, d, pass, c.conds, c.params);
     if (rows !== null) return cutWithTies(rows.map(toCandidate).sort(compareCandidates), q.limit);
   }
   // Take the cheaper of a walk and fetching every candidate.
@@ -260,11 +269,15 @@ function channelMatches(
   q: IndexQuery,
   expr: string,
   density: number,
+  pass: number,
   conds: readonly string[],
   params: readonly (number | string)[],
 ): Row[] | null {
+  // Rows a walk visits until `limit` of them match: the needles' rows, of which the further
+  // conditions (a regex) pass a share `pass`.
+  const walkRows = q.limit / (density * pass);
   // Too few rows to visit for listing the window's rows to pay (a page the first rows fill).
-  const walk = (q.limit / density) * READ_ROW_COST;
+  const walk = walkRows * READ_ROW_COST;
   if (walk < INTERSECT_MIN_WALK) return null;
   // Listing costs at least LIST_ENTRY_COST a row: a window with more rows than the walk's cost
   // allows for is walked without being listed to the end (a channel-day of 134k rows at 1M
@@ -289,20 +302,46 @@ function channelMatches(
   const n = Number(span.n);
   if (n === 0) return [];
   if (n >= listCap) return null;
-  // FTS lists every match between the bounds, of every channel (about `density` of them),
-  // after skipping its matches before the lower bound: FTS5 skips through a doclist rather
-  // than seeking in it, so that costs about as much as the whole doclist up to the bound.
+  // FTS lists every match between the bounds, of every channel (about `density` of them).
   const ftsEntries = (Number(span.hi) - Number(span.lo) + 1) * density;
   const intersect = n * LIST_ENTRY_COST + ftsEntries * FTS_ENTRY_COST +
-    Number(span.hi) * density * FTS_SKIP_COST + n * density * READ_ROW_COST;
-  if (intersect >= Math.min(n, q.limit / density) * READ_ROW_COST) return null;
+    n * density * READ_ROW_COST;
+  if (intersect >= Math.min(n, walkRows) * READ_ROW_COST) return null;
   // NOT INDEXED: the rows are read by rowid (SQLite would otherwise walk the channel's index).
+  // The bounds are cast to integers: node:sqlite binds every JavaScript number as a REAL, and
+  // FTS5 ignores a rowid bound that is not an INTEGER (SQLite then filters the rows itself),
+  // so it read the needle's whole doclist up to the window: "dat" over one channel-day of
+  // 10M rows, 19 ms of CPU against 1.7 ms with the bounds as integers.
   return ix.file.stmt(
     `SELECT ts, mid, off, len FROM messages NOT INDEXED WHERE rid IN (${rowsOf} INTERSECT ` +
-      `SELECT rowid FROM fts WHERE fts MATCH ? AND rowid >= ? AND rowid <= ?) AND ${
-        conds.join(" AND ")
-      }`,
+      `SELECT rowid FROM fts WHERE fts MATCH ? AND rowid >= CAST(? AS INTEGER) AND ` +
+      `rowid <= CAST(? AS INTEGER)) AND ${conds.join(" AND ")}`,
   ).all(...wParams, expr, Number(span.lo), Number(span.hi), ...params) as Row[];
+}
+
+/**
+ * The share of the needles' newest candidates `ids` (of any channel and time) that pass the
+ * query's further conditions (its clauses: a regex, other needles, negations): how much
+ * longer than the needles' density foretells a walk of one channel's rows is. A regex drawn
+ * down to the literal "dat" passes ~1 in 6 of the rows holding it, so a walk of a channel-day
+ * visited most of the day's ~4,500 rows, not the ~500 the needle's density foretold. Fewer
+ * than one pass: taken as half of one.
+ */
+function passRate(ix: MessageIndex, q: IndexQuery, ids: readonly number[]): number {
+  if (ids.length === 0) return 1;
+  const conds: string[] = [];
+  const params: Array<number | string> = [];
+  for (const t of q.terms) {
+    conds.push("instr(text, ?) > 0");
+    params.push(t);
+  }
+  clauseConditions(ix, q.clauses ?? [], conds, params);
+  const r = ix.file.stmt(
+    `SELECT count(*) AS n FROM messages WHERE rid IN (${ids.map(() => "?").join(",")}) AND ${
+      conds.join(" AND ")
+    }`,
+  ).get(...ids, ...params) as { n: number };
+  return Math.max(Number(r.n), 0.5) / ids.length;
 }
 
 /**
