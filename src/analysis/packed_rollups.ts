@@ -9,9 +9,9 @@
  * instead of a `get` and a `set` in a hash map holding strings.
  *
  * The packed form converts to and from the plain form ({@link toUserState},
- * {@link packUserState}, and the channel's), which stays the one that is rendered, encoded
- * and merged: folding the same messages into either gives equal states, so the profile files
- * are the same bytes.
+ * {@link packUserState}, and the channel's): folding the same messages into either gives equal
+ * states. `packed_profiles.ts` renders and encodes the packed form directly, to the same
+ * profile JSON and state text as the plain form's.
  *
  * @example
  * ```ts
@@ -31,16 +31,8 @@
  *
  * @module
  */
-import type {
-  ChannelProfile,
-  Counted,
-  Evidence,
-  Message,
-  RelationshipMention,
-  UserProfile,
-} from "../schemas.ts";
+import type { Evidence, Message } from "../schemas.ts";
 import { urlDomain } from "./extract.ts";
-import { holderAt, type LoginSpan } from "./identity.ts";
 import { extractKeywords } from "./keywords.ts";
 import {
   type ChannelState,
@@ -50,8 +42,6 @@ import {
   newChannelState,
   newUserState,
   type TargetState,
-  TOP_COUNTED,
-  TOP_NAMES,
   type UserState,
 } from "./rollups.ts";
 
@@ -205,7 +195,7 @@ interface Latest {
 }
 
 /** Fields shared by packed users and channels. */
-interface PackedCommon {
+export interface PackedCommon {
   message_count: number;
   first_seen: string;
   last_seen: string;
@@ -395,7 +385,7 @@ function latest(had: Latest | null, value: string, ts: string, mid: string): Lat
 }
 
 /** The plain form of a latest value. */
-function plainLatest(l: Latest | null): { value: string; at: Stamp } | null {
+export function plainLatest(l: Latest | null): { value: string; at: Stamp } | null {
   return l === null ? null : { value: l.value, at: { ts: l.ts, mid: l.mid } };
 }
 
@@ -405,7 +395,7 @@ function packLatest(l: { value: string; at: Stamp } | null): Latest | null {
 }
 
 /** The plain form of a login's use. */
-function plainUse(l: PackedLogin): LoginUse {
+export function plainUse(l: PackedLogin): LoginUse {
   return { first: l.first, last: { ts: l.ts, mid: l.mid }, count: l.count };
 }
 
@@ -458,7 +448,8 @@ function mapOf(c: CountTable, facet: number, names: Interner): Map<string, numbe
   return out;
 }
 
-function hoursOf(c: CountTable): number[] {
+/** The hour counts of a rollup as the plain form's `by_hour`. */
+export function hoursOf(c: CountTable): number[] {
   const out = new Array<number>(24).fill(0);
   c.each(Facet.hour, (h, n) => out[h] = n);
   return out;
@@ -555,180 +546,6 @@ export function packChannelState(s: ChannelState, names: Interner): PackedChanne
   packCommon(out, s, names, s.users);
   out.targets = s.targets.size ? s.targets : null;
   return out;
-}
-
-/** [id, count] pairs of one facet, by count descending then name ascending, cut to `max`. */
-function topIds(c: CountTable, facet: number, names: Interner, max: number): number[][] {
-  const all = names.names;
-  const entries: number[][] = [];
-  c.each(facet, (id, n) => entries.push([id, n]));
-  entries.sort((a, b) => {
-    if (a[1] !== b[1]) return b[1]! - a[1]!;
-    const x = all[a[0]!]!, y = all[b[0]!]!;
-    return x < y ? -1 : x > y ? 1 : 0;
-  });
-  if (entries.length > max) entries.length = max;
-  return entries;
-}
-
-/** `topCounted` (see `rollup_profiles.ts`) of one facet. */
-function topCounted(c: CountTable, facet: number, names: Interner, max: number): Counted[] {
-  const all = names.names;
-  return topIds(c, facet, names, max).map(([id, count]) => ({ name: all[id!]!, count: count! }));
-}
-
-/** The [name, count] entries of one facet, by name. */
-function sortedEntries(c: CountTable, facet: number, names: Interner): Array<[string, number]> {
-  const entries = entriesOf(c, facet, names);
-  return entries.sort((a, b) => a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
-}
-
-/** Entries as a record (in their order, but for keys that are array indices: JS puts those first). */
-function recordOf(entries: ReadonlyArray<[string, number]>): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [k, n] of entries) out[k] = n;
-  return out;
-}
-
-/** The login spans of a packed person (`loginSpans` of `rollups.ts`), oldest first. */
-export function packedLoginSpans(s: PackedUser): LoginSpan[] {
-  const out: LoginSpan[] = s.logins.map((u) => ({
-    person: s.user_name,
-    login: u.login,
-    first_seen: u.first,
-    last_seen: u.ts,
-    count: u.count,
-    last_mid: u.mid,
-  }));
-  return out.sort((a, b) =>
-    a.first_seen < b.first_seen ? -1 : a.first_seen > b.first_seen ? 1 : a.login < b.login ? -1 : 1
-  );
-}
-
-/** `userProfile` of `rollup_profiles.ts`, from the packed form: the same object. */
-export function packedUserProfile(s: PackedUser, names: Interner): UserProfile {
-  const c = s.counts;
-  const keywordCounts = topCounted(c, Facet.keyword, names, TOP_COUNTED);
-  const spans = packedLoginSpans(s);
-  const channels = sortedEntries(c, Facet.party, names);
-  return {
-    user_name: holderAt(spans)?.login ?? s.user_name,
-    user_id: s.user_id?.value ?? null,
-    display_name: s.display_name?.value ?? null,
-    login_history: spans.map((x) => ({
-      login: x.login,
-      first_seen: x.first_seen,
-      last_seen: x.last_seen,
-      message_count: x.count,
-    })),
-    display_names: [...s.display_names ?? []].sort(),
-    channels_participated: channels.map((e) => e[0]),
-    per_channel: recordOf(channels),
-    message_count: s.message_count,
-    first_seen: s.first_seen,
-    last_seen: s.last_seen,
-    top_keywords: keywordCounts.slice(0, TOP_NAMES).map((x) => x.name),
-    keyword_counts: keywordCounts,
-    top_mentions: topCounted(c, Facet.mention, names, TOP_COUNTED),
-    top_emotes: topCounted(c, Facet.emote, names, TOP_COUNTED),
-    url_domains: topCounted(c, Facet.domain, names, TOP_COUNTED),
-    activity: { by_hour: hoursOf(c), by_day: recordOf(sortedEntries(c, Facet.day, names)) },
-    facts: {
-      asked_about_streamer_relationship: s.asked,
-      suspected_relationship_targets: topCounted(c, Facet.target, names, Infinity).map((x) =>
-        x.name
-      ),
-      evidence: (s.evidence ?? []).map((e) => ({ ...e })),
-    },
-  };
-}
-
-/** `channelProfile` of `rollup_profiles.ts`, from the packed form: the same object. */
-export function packedChannelProfile(s: PackedChannel, names: Interner): ChannelProfile {
-  const c = s.counts;
-  const keywordCounts = topCounted(c, Facet.keyword, names, TOP_COUNTED);
-  const userCounts = topCounted(c, Facet.party, names, TOP_COUNTED);
-  const mentions: RelationshipMention[] = [...s.targets ?? []].map(([target, t]) => ({
-    target,
-    evidence_count: t.count,
-    distinct_users: t.users.size,
-    first_seen: t.first_seen,
-    last_seen: t.last_seen,
-    examples: t.examples.map((e) => e.snippet),
-  }));
-  mentions.sort((a, b) =>
-    b.evidence_count - a.evidence_count || (a.target < b.target ? -1 : a.target > b.target ? 1 : 0)
-  );
-  return {
-    channel: s.channel,
-    unique_users: c.count(Facet.party),
-    message_count: s.message_count,
-    first_seen: s.first_seen,
-    last_seen: s.last_seen,
-    top_users: userCounts.slice(0, TOP_NAMES).map((x) => x.name),
-    user_counts: userCounts,
-    top_keywords: keywordCounts.slice(0, TOP_NAMES).map((x) => x.name),
-    keyword_counts: keywordCounts,
-    top_mentions: topCounted(c, Facet.mention, names, TOP_COUNTED),
-    top_emotes: topCounted(c, Facet.emote, names, TOP_COUNTED),
-    url_domains: topCounted(c, Facet.domain, names, TOP_COUNTED),
-    activity: { by_hour: hoursOf(c), by_day: recordOf(sortedEntries(c, Facet.day, names)) },
-    streamer_signals: { relationship_mentions: mentions },
-  };
-}
-
-/** The [name, count] entries of one facet (the codec's form of a count map). */
-function entriesOf(c: CountTable, facet: number, names: Interner): Array<[string, number]> {
-  const all = names.names;
-  const out: Array<[string, number]> = [];
-  c.each(facet, (id, n) => out.push([all[id]!, n]));
-  return out;
-}
-
-function encodeCommon(s: PackedCommon, names: Interner): Record<string, unknown> {
-  const c = s.counts;
-  return {
-    message_count: s.message_count,
-    first_seen: s.first_seen,
-    last_seen: s.last_seen,
-    keywords: entriesOf(c, Facet.keyword, names),
-    mentions: entriesOf(c, Facet.mention, names),
-    emotes: entriesOf(c, Facet.emote, names),
-    domains: entriesOf(c, Facet.domain, names),
-    by_hour: hoursOf(c),
-    by_day: entriesOf(c, Facet.day, names),
-  };
-}
-
-/**
- * A packed person rollup as the text `encodeUserState` (`rollup_codec.ts`) writes for its plain
- * form (entries of a count map may come in another order), which `decodeUserState` reads.
- */
-export function encodePackedUser(s: PackedUser, names: Interner): string {
-  return JSON.stringify({
-    v: 1,
-    user_name: s.user_name,
-    ...encodeCommon(s, names),
-    logins: s.logins.map((l) => [l.login, plainUse(l)]),
-    display_names: s.display_names ?? [],
-    user_id: plainLatest(s.user_id),
-    display_name: plainLatest(s.display_name),
-    per_channel: entriesOf(s.counts, Facet.party, names),
-    asked: s.asked,
-    targets: entriesOf(s.counts, Facet.target, names),
-    evidence: s.evidence ?? [],
-  });
-}
-
-/** A packed channel rollup as `encodeChannelState` writes its plain form. */
-export function encodePackedChannel(s: PackedChannel, names: Interner): string {
-  return JSON.stringify({
-    v: 1,
-    channel: s.channel,
-    ...encodeCommon(s, names),
-    users: entriesOf(s.counts, Facet.party, names),
-    targets: [...s.targets ?? []].map(([k, t]) => [k, { ...t, users: [...t.users] }]),
-  });
 }
 
 /** Estimated heap bytes of a packed rollup (for the bound of a cache of them). */

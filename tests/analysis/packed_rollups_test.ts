@@ -15,15 +15,17 @@ import {
 import {
   encodePackedChannel,
   encodePackedUser,
+  packedChannelProfile,
+  packedLoginSpans,
+  packedUserProfile,
+} from "../../src/analysis/packed_profiles.ts";
+import {
   foldPacked,
   Interner,
   newPackedChannel,
   newPackedUser,
   packChannelState,
-  packedChannelProfile,
   PackedFacets,
-  packedLoginSpans,
-  packedUserProfile,
   packUserState,
   toChannelState,
   toUserState,

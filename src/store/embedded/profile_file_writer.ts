@@ -18,11 +18,10 @@ import type { IdentityDirectory } from "../../analysis/identity.ts";
 import {
   type Interner,
   type PackedChannel,
-  packedChannelProfile,
   type PackedUser,
-  packedUserProfile,
   toUserState,
 } from "../../analysis/packed_rollups.ts";
+import { packedChannelProfile, packedUserProfile } from "../../analysis/packed_profiles.ts";
 import { jsonText } from "../atomic.ts";
 import { profileDir, profileFileName } from "../layout.ts";
 import { LOGIN_RE } from "../../normalize.ts";

@@ -35,6 +35,9 @@ import {
 import {
   encodePackedChannel,
   encodePackedUser,
+  packedLoginSpans,
+} from "../../analysis/packed_profiles.ts";
+import {
   foldPacked,
   Interner,
   newPackedChannel,
@@ -43,7 +46,6 @@ import {
   packedBytes,
   type PackedChannel,
   PackedFacets,
-  packedLoginSpans,
   type PackedUser,
   packUserState,
 } from "../../analysis/packed_rollups.ts";
