@@ -15,8 +15,16 @@ import {
   type UserState,
 } from "../../analysis/rollups.ts";
 import type { IdentityDirectory } from "../../analysis/identity.ts";
+import {
+  type Interner,
+  type PackedChannel,
+  type PackedUser,
+  toUserState,
+} from "../../analysis/packed_rollups.ts";
+import { packedChannelProfile, packedUserProfile } from "../../analysis/packed_profiles.ts";
 import { jsonText } from "../atomic.ts";
 import { profileDir, profileFileName } from "../layout.ts";
+import { LOGIN_RE } from "../../normalize.ts";
 import { KIND_CODE, personFileName } from "./profile_state.ts";
 import { sweepDir, writeDerivedFile } from "./profile_files.ts";
 import type { SqliteFile } from "./sqlite.ts";
@@ -27,10 +35,12 @@ export interface ProfileFileSource {
   dataDir: string;
   /** Every person's logins. */
   directory: IdentityDirectory;
-  /** The state of a person key, cached or stored. */
-  user(key: string): UserState | undefined;
-  /** The state of a channel, cached or stored. */
-  channel(name: string): ChannelState | undefined;
+  /** The state of a person key: cached (packed) or stored. */
+  user(key: string): UserState | PackedUser | undefined;
+  /** The state of a channel: cached (packed) or stored. */
+  channel(name: string): ChannelState | PackedChannel | undefined;
+  /** The names the packed states interned. */
+  names: Interner;
   /** True when a user state is stored under `key`. */
   hasUser(key: string): boolean;
 }
@@ -64,8 +74,8 @@ export function writeDirtyFiles(src: ProfileFileSource): { users: number; channe
   // Each file is rendered right before it is written (writes are synchronous, so no state
   // changes in between): holding every rendered file at once cost ~100 MB at 20,000 users.
   let failure: unknown = null;
-  // Files that may have lost their occupant (a rename, a login passed on): removed below
-  // unless some person's file is one of them.
+  // Profile names (logins, `person:<key>`) whose files may have lost their occupant (a rename,
+  // a login passed on): removed below unless some person's file is one of them.
   const vacated = new Set<string>();
   const written = new Set<string>();
   const persons = new Set<string>();
@@ -81,7 +91,7 @@ export function writeDirtyFiles(src: ProfileFileSource): { users: number; channe
       if (!s) continue;
       file = {
         path: join(channelDir, profileFileName(r.name)),
-        text: jsonText(channelProfile(s as ChannelState)),
+        text: jsonText("counts" in s ? packedChannelProfile(s, src.names) : channelProfile(s)),
       };
       channels++;
     }
@@ -101,8 +111,8 @@ export function writeDirtyFiles(src: ProfileFileSource): { users: number; channe
 /**
  * The file of the person whose key (or login) is `name`, rendered, unless `persons` has them
  * already (a login seen without an id is written as part of the person who holds it with
- * one): adds the person to `persons`, and to `vacated` the files they may have left (a rename,
- * a login passed on). Null when no state is stored for them.
+ * one): adds the person to `persons`, and to `vacated` the profile names whose files they may
+ * have left (a rename, a login passed on). Null when no state is stored for them.
  */
 function userFile(
   src: ProfileFileSource,
@@ -115,29 +125,36 @@ function userFile(
   if (persons.has(person)) return null;
   persons.add(person);
   const keys = src.directory.keysOf(person);
-  const states: UserState[] = [];
+  const states: Array<UserState | PackedUser> = [];
   for (const k of keys) {
     const st = src.user(k);
-    if (st) states.push(st as UserState);
+    if (st) states.push(st);
   }
   if (states.length === 0) return null;
-  const s = states.length === 1 ? states[0]! : mergeUserStates(states);
+  // One state (nearly always): rendered as it is; several: merged in their plain form.
+  const s = states.length === 1
+    ? states[0]!
+    : mergeUserStates(states.map((x) => "counts" in x ? toUserState(x, src.names) : x));
+  const logins = "counts" in s ? s.logins.map((l) => l.login) : [...s.logins.keys()];
   const fileName = personFileName(person, src.directory);
   if (
-    s.logins.size > 1 || keys.length > 1 || fileName !== person ||
+    logins.length > 1 || keys.length > 1 || fileName !== person ||
     src.directory.holders(fileName).length > 1
   ) {
-    for (const l of s.logins.keys()) vacated.add(join(userDir, profileFileName(l)));
-    for (const k of keys) vacated.add(join(userDir, profileFileName(`person:${k}`)));
+    for (const l of logins) vacated.add(l);
+    for (const k of keys) vacated.add(`person:${k}`);
   }
-  return { path: join(userDir, profileFileName(fileName)), text: jsonText(userProfile(s)) };
+  const profile = "counts" in s ? packedUserProfile(s, src.names) : userProfile(s);
+  return { path: join(userDir, profileFileName(fileName)), text: jsonText(profile) };
 }
 
 /**
- * Removes the `vacated` files that no person occupies now and that were not just `written`.
- * One listing instead of a failed remove per absent file: a person with an id vacates
- * `person:#id.json`, which is almost never there, and each failure threw (20,000 users: about
- * 3% of the profile writer's time).
+ * Removes the files of the `vacated` profile names that no person occupies now and that were
+ * not just `written`. One listing instead of a failed remove per absent file: a person with an
+ * id vacates `person:#id`, whose file is almost never there, and each failure threw (20,000
+ * users: about 3% of the profile writer's time); and such a name's file (`~<sha256>.json`) is
+ * hashed only when the folder holds any `~` file at all (a hash per person and flush cost
+ * about as much as rendering the profile).
  */
 function removeVacated(
   src: ProfileFileSource,
@@ -145,9 +162,20 @@ function removeVacated(
   vacated: ReadonlySet<string>,
   written: ReadonlySet<string>,
 ): void {
-  const present = vacated.size > 0 ? new Set(safeList(userDir)) : new Set<string>();
-  for (const path of vacated) {
-    if (!present.has(path.slice(userDir.length + 1))) continue;
+  if (vacated.size === 0) return;
+  const present = new Set(safeList(userDir));
+  let hashed = false;
+  for (const name of present) {
+    if (name.startsWith("~")) {
+      hashed = true;
+      break;
+    }
+  }
+  for (const name of vacated) {
+    if (!hashed && !LOGIN_RE.test(name)) continue;
+    const base = profileFileName(name);
+    if (!present.has(base)) continue;
+    const path = join(userDir, base);
     if (written.has(path) || occupied(src, path, userDir)) continue;
     try {
       Deno.removeSync(path);

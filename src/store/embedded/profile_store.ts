@@ -30,16 +30,25 @@ import {
   type ChannelState,
   decodeChannelState,
   decodeUserState,
-  encodeChannelState,
-  encodeUserState,
-  facetsOf,
-  foldChannel,
-  foldUser,
-  loginSpans,
-  newChannelState,
-  newUserState,
   type UserState,
 } from "../../analysis/rollups.ts";
+import {
+  encodePackedChannel,
+  encodePackedUser,
+  packedLoginSpans,
+} from "../../analysis/packed_profiles.ts";
+import {
+  foldPacked,
+  Interner,
+  newPackedChannel,
+  newPackedUser,
+  packChannelState,
+  packedBytes,
+  type PackedChannel,
+  PackedFacets,
+  type PackedUser,
+  packUserState,
+} from "../../analysis/packed_rollups.ts";
 import { IdentityDirectory, personKey } from "../../analysis/identity.ts";
 import { EMPTY_MARK, type LogMark } from "../log/log_mark.ts";
 import { SqliteFile } from "./sqlite.ts";
@@ -61,18 +70,23 @@ import {
 } from "./profile_file_writer.ts";
 
 /**
- * Bounds of the rollup cache, checked after each flush: entities, and the encoded size of the
- * cached user states (their V8 form takes about three times as much: the 20,000 users of 1M
- * generated messages encode to 28 MB and hold 90 MB of heap).
+ * Bounds of the rollup cache, checked after each flush: entities, and the estimated heap of the
+ * cached user states and of the names they intern (`packedBytes` of `packed_rollups.ts`, plus
+ * NAME_BYTES a name). The 20,000 users of 1M generated messages are estimated at 26 MB and hold
+ * 53 MB of heap with the channels, the names and the messages' strings they keep (79 MB in the
+ * plain form of `rollups.ts`), so 64 MiB bounds the heap about where the earlier bound (48 MiB
+ * of encoded states, "about three times that" as plain states) did.
  */
 const CACHE_ENTITIES = 100_000;
-const CACHE_BYTES = 48 * 1024 * 1024;
+const CACHE_BYTES = 64 * 1024 * 1024;
+/** Estimated heap of one interned name (the string, its map entry, its slot). */
+const NAME_BYTES = 96;
 
 /** Options of {@link ProfileStore.open}. */
 export interface ProfileStoreOptions {
   /**
-   * Encoded size of the cached user states above which a flush empties the cache (the states
-   * are persisted by then). @default 48 MiB
+   * Estimated heap of the cached user states above which a flush empties the cache (the
+   * states are persisted by then). @default 64 MiB
    */
   cacheBytes?: number;
 }
@@ -88,15 +102,18 @@ export interface FlushResult {
 export class ProfileStore {
   readonly dataDir: string;
   #db: SqliteFile;
-  #users = new Map<string, UserState>();
+  /** Names interned by the cached states (see `packed_rollups.ts`); renewed with the cache. */
+  #names = new Interner();
+  #facets = new PackedFacets(this.#names);
+  #users = new Map<string, PackedUser>();
   /**
    * The cached states of persons with an id, by the bare `user_id` of their messages: the
    * fold looks them up without making the key `#<user_id>` (a new string to hash, per message).
    */
-  #usersById = new Map<string, UserState>();
-  #channels = new Map<string, ChannelState>();
+  #usersById = new Map<string, PackedUser>();
+  #channels = new Map<string, PackedChannel>();
   /** States touched since the last flush (their `user_name` is the person key). */
-  #dirtyUsers = new Set<UserState>();
+  #dirtyUsers = new Set<PackedUser>();
   #dirtyChannels = new Set<string>();
   #mark: LogMark;
   /**
@@ -104,8 +121,8 @@ export class ProfileStore {
    * use, since a writer that finds nothing to fold never needs it (25,000 persons: ~0.4 s).
    */
   #dir: IdentityDirectory | null = null;
-  /** Encoded size of each cached user state at its last flush, and their sum. */
-  #encodedSize = new Map<string, number>();
+  /** Estimated heap bytes of each cached user state at its last flush, and their sum. */
+  #stateBytes = new Map<string, number>();
   #cachedBytes = 0;
   #cacheBytes = CACHE_BYTES;
 
@@ -193,11 +210,7 @@ export class ProfileStore {
       this.#db.setMeta("rollup_mark", JSON.stringify(EMPTY_MARK));
       this.#db.setMeta("profiles_sweep", "1");
     });
-    this.#users.clear();
-    this.#usersById.clear();
-    this.#channels.clear();
-    this.#encodedSize.clear();
-    this.#cachedBytes = 0;
+    this.#emptyCache();
     this.#dirtyUsers.clear();
     this.#dirtyChannels.clear();
     this.#dir = new IdentityDirectory([]);
@@ -210,42 +223,56 @@ export class ProfileStore {
     return row?.state;
   }
 
-  #user(name: string): UserState {
+  #user(name: string): PackedUser {
     let s = this.#users.get(name);
     if (!s) {
       const raw = this.#load("user", name);
-      s = raw === undefined ? newUserState(name) : decodeUserState(raw);
+      s = raw === undefined
+        ? newPackedUser(name)
+        : packUserState(decodeUserState(raw), this.#names);
       this.#users.set(name, s);
     }
     return s;
   }
 
-  #channel(name: string): ChannelState {
+  #channel(name: string): PackedChannel {
     let s = this.#channels.get(name);
     if (!s) {
       const raw = this.#load("channel", name);
-      s = raw === undefined ? newChannelState(name) : decodeChannelState(raw);
+      s = raw === undefined
+        ? newPackedChannel(name)
+        : packChannelState(decodeChannelState(raw), this.#names);
       this.#channels.set(name, s);
     }
     return s;
+  }
+
+  /** Drops every cached state, and the names they interned. */
+  #emptyCache(): void {
+    this.#users.clear();
+    this.#usersById.clear();
+    this.#channels.clear();
+    this.#stateBytes.clear();
+    this.#cachedBytes = 0;
+    this.#names = new Interner();
+    this.#facets = new PackedFacets(this.#names);
   }
 
   /** Folds one message into its person's and its channel's rollups. */
   fold(m: Message): void {
     // (Sharing one copy of each key string between rollups was measured: no change in the
     // rollup writer's live heap at 1M messages, 91 against 90 MB, so the fold keeps no table.)
-    const f = facetsOf(m);
     const id = m.user_id;
     const user = id === null || id === ""
       ? this.#user(personKey(m))
       : this.#usersById.get(id) ?? this.#userById(id);
-    foldUser(user, m, f);
-    foldChannel(this.#channel(m.channel), m, f);
+    const channel = this.#channels.get(m.channel) ?? this.#channel(m.channel);
+    foldPacked(user, channel, m, this.#facets.of(m));
     this.#dirtyUsers.add(user);
     this.#dirtyChannels.add(m.channel);
   }
 
-  #userById(id: string): UserState {
+  #userById(id: string): PackedUser {
     const s = this.#user(personKey({ user_id: id, user_name: "" }));
     this.#usersById.set(id, s);
     return s;
@@ -278,13 +305,9 @@ export class ProfileStore {
     // of the users seen since the last flush then come back from the database one by one.
     if (
       this.#users.size + this.#channels.size > CACHE_ENTITIES ||
-      this.#cachedBytes > this.#cacheBytes
+      this.#cachedBytes + this.#names.size * NAME_BYTES > this.#cacheBytes
     ) {
-      this.#users.clear();
-      this.#usersById.clear();
-      this.#channels.clear();
-      this.#encodedSize.clear();
-      this.#cachedBytes = 0;
+      this.#emptyCache();
     }
     return { ...written, removed };
   }
@@ -313,13 +336,13 @@ export class ProfileStore {
       );
       for (const u of users) {
         const state = this.#users.get(u)!;
-        for (const name of state.display_names) display.run(u, name);
-        const encoded = encodeUserState(state);
-        this.#cachedBytes += encoded.length - (this.#encodedSize.get(u) ?? 0);
-        this.#encodedSize.set(u, encoded.length);
-        put.run(KIND_CODE.user, u, encoded);
+        for (const name of state.display_names ?? []) display.run(u, name);
+        const bytes = packedBytes(state);
+        this.#cachedBytes += bytes - (this.#stateBytes.get(u) ?? 0);
+        this.#stateBytes.set(u, bytes);
+        put.run(KIND_CODE.user, u, encodePackedUser(state, this.#names));
         dirty.run(KIND_CODE.user, u);
-        for (const x of loginSpans(state)) {
+        for (const x of packedLoginSpans(state)) {
           span.run(x.login, x.person, x.first_seen, x.last_seen, x.last_mid ?? "", x.count);
           // Other holders of this login may have to move file: mark them too.
           for (const h of this.#directory.holders(x.login)) {
@@ -332,7 +355,7 @@ export class ProfileStore {
         }
       }
       for (const c of channels) {
-        put.run(KIND_CODE.channel, c, encodeChannelState(this.#channels.get(c)!));
+        put.run(KIND_CODE.channel, c, encodePackedChannel(this.#channels.get(c)!, this.#names));
         dirty.run(KIND_CODE.channel, c);
       }
       this.#db.setMeta("rollup_mark", JSON.stringify(this.#mark));
@@ -371,6 +394,7 @@ export class ProfileStore {
       directory: this.#directory,
       user: (k) => this.#users.get(k) ?? this.#decodedUser(k),
       channel: (n) => this.#channels.get(n) ?? this.#decodedChannel(n),
+      names: this.#names,
       hasUser: (k) => this.#load("user", k) !== undefined,
     };
   }

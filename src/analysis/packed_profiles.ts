@@ -1,0 +1,211 @@
+/**
+ * The profile JSON and the stored text of packed rollups (`packed_rollups.ts`), made from the
+ * packed form directly: the same objects as `userProfile` / `channelProfile` of
+ * `rollup_profiles.ts` give for the plain form, and text that `decodeUserState` /
+ * `decodeChannelState` of `rollup_codec.ts` read back (entries of a count map may come in
+ * another order, which no profile depends on: every list in a profile is in a total order).
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { foldPacked, Interner, newPackedUser, PackedFacets } from "./packed_rollups.ts";
+ * import { packedUserProfile } from "./packed_profiles.ts";
+ * const m = { ts: "2025-01-01T10:00:00.000Z", channel: "c", message_id: "1", user_id: "7",
+ *   user_name: "someuser", text: "speedrun tonight", mentions: [], urls: [], emotes: [],
+ *   source: "fixture" as const };
+ * const names = new Interner();
+ * const s = newPackedUser("#7");
+ * foldPacked(s, null, m, new PackedFacets(names).of(m));
+ * strictEqual(packedUserProfile(s, names).top_keywords.join(), "speedrun,tonight");
+ * ```
+ *
+ * @module
+ */
+import type { ChannelProfile, Counted, RelationshipMention, UserProfile } from "../schemas.ts";
+import { holderAt, type LoginSpan } from "./identity.ts";
+import {
+  type CountTable,
+  Facet,
+  hoursOf,
+  type Interner,
+  type PackedChannel,
+  type PackedCommon,
+  type PackedUser,
+  plainLatest,
+  plainUse,
+} from "./packed_rollups.ts";
+import { TOP_COUNTED, TOP_NAMES } from "./rollups.ts";
+
+/** [id, count] pairs of one facet, by count descending then name ascending, cut to `max`. */
+function topIds(c: CountTable, facet: number, names: Interner, max: number): number[][] {
+  const all = names.names;
+  const entries: number[][] = [];
+  c.each(facet, (id, n) => entries.push([id, n]));
+  entries.sort((a, b) => {
+    if (a[1] !== b[1]) return b[1]! - a[1]!;
+    const x = all[a[0]!]!, y = all[b[0]!]!;
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+  if (entries.length > max) entries.length = max;
+  return entries;
+}
+
+/** `topCounted` (see `rollup_profiles.ts`) of one facet. */
+function topCounted(c: CountTable, facet: number, names: Interner, max: number): Counted[] {
+  const all = names.names;
+  return topIds(c, facet, names, max).map(([id, count]) => ({ name: all[id!]!, count: count! }));
+}
+
+/** The [name, count] entries of one facet, by name. */
+function sortedEntries(c: CountTable, facet: number, names: Interner): Array<[string, number]> {
+  const entries = entriesOf(c, facet, names);
+  return entries.sort((a, b) => a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+}
+
+/** Entries as a record (in their order, but for keys that are array indices: JS puts those first). */
+function recordOf(entries: ReadonlyArray<[string, number]>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, n] of entries) out[k] = n;
+  return out;
+}
+
+/** The login spans of a packed person (`loginSpans` of `rollups.ts`), oldest first. */
+export function packedLoginSpans(s: PackedUser): LoginSpan[] {
+  const out: LoginSpan[] = s.logins.map((u) => ({
+    person: s.user_name,
+    login: u.login,
+    first_seen: u.first,
+    last_seen: u.ts,
+    count: u.count,
+    last_mid: u.mid,
+  }));
+  return out.sort((a, b) =>
+    a.first_seen < b.first_seen ? -1 : a.first_seen > b.first_seen ? 1 : a.login < b.login ? -1 : 1
+  );
+}
+
+/** `userProfile` of `rollup_profiles.ts`, from the packed form: the same object. */
+export function packedUserProfile(s: PackedUser, names: Interner): UserProfile {
+  const c = s.counts;
+  const keywordCounts = topCounted(c, Facet.keyword, names, TOP_COUNTED);
+  const spans = packedLoginSpans(s);
+  const channels = sortedEntries(c, Facet.party, names);
+  return {
+    user_name: holderAt(spans)?.login ?? s.user_name,
+    user_id: s.user_id?.value ?? null,
+    display_name: s.display_name?.value ?? null,
+    login_history: spans.map((x) => ({
+      login: x.login,
+      first_seen: x.first_seen,
+      last_seen: x.last_seen,
+      message_count: x.count,
+    })),
+    display_names: [...s.display_names ?? []].sort(),
+    channels_participated: channels.map((e) => e[0]),
+    per_channel: recordOf(channels),
+    message_count: s.message_count,
+    first_seen: s.first_seen,
+    last_seen: s.last_seen,
+    top_keywords: keywordCounts.slice(0, TOP_NAMES).map((x) => x.name),
+    keyword_counts: keywordCounts,
+    top_mentions: topCounted(c, Facet.mention, names, TOP_COUNTED),
+    top_emotes: topCounted(c, Facet.emote, names, TOP_COUNTED),
+    url_domains: topCounted(c, Facet.domain, names, TOP_COUNTED),
+    activity: { by_hour: hoursOf(c), by_day: recordOf(sortedEntries(c, Facet.day, names)) },
+    facts: {
+      asked_about_streamer_relationship: s.asked,
+      suspected_relationship_targets: topCounted(c, Facet.target, names, Infinity).map((x) =>
+        x.name
+      ),
+      evidence: (s.evidence ?? []).map((e) => ({ ...e })),
+    },
+  };
+}
+
+/** `channelProfile` of `rollup_profiles.ts`, from the packed form: the same object. */
+export function packedChannelProfile(s: PackedChannel, names: Interner): ChannelProfile {
+  const c = s.counts;
+  const keywordCounts = topCounted(c, Facet.keyword, names, TOP_COUNTED);
+  const userCounts = topCounted(c, Facet.party, names, TOP_COUNTED);
+  const mentions: RelationshipMention[] = [...s.targets ?? []].map(([target, t]) => ({
+    target,
+    evidence_count: t.count,
+    distinct_users: t.users.size,
+    first_seen: t.first_seen,
+    last_seen: t.last_seen,
+    examples: t.examples.map((e) => e.snippet),
+  }));
+  mentions.sort((a, b) =>
+    b.evidence_count - a.evidence_count || (a.target < b.target ? -1 : a.target > b.target ? 1 : 0)
+  );
+  return {
+    channel: s.channel,
+    unique_users: c.count(Facet.party),
+    message_count: s.message_count,
+    first_seen: s.first_seen,
+    last_seen: s.last_seen,
+    top_users: userCounts.slice(0, TOP_NAMES).map((x) => x.name),
+    user_counts: userCounts,
+    top_keywords: keywordCounts.slice(0, TOP_NAMES).map((x) => x.name),
+    keyword_counts: keywordCounts,
+    top_mentions: topCounted(c, Facet.mention, names, TOP_COUNTED),
+    top_emotes: topCounted(c, Facet.emote, names, TOP_COUNTED),
+    url_domains: topCounted(c, Facet.domain, names, TOP_COUNTED),
+    activity: { by_hour: hoursOf(c), by_day: recordOf(sortedEntries(c, Facet.day, names)) },
+    streamer_signals: { relationship_mentions: mentions },
+  };
+}
+
+/** The [name, count] entries of one facet (the codec's form of a count map). */
+function entriesOf(c: CountTable, facet: number, names: Interner): Array<[string, number]> {
+  const all = names.names;
+  const out: Array<[string, number]> = [];
+  c.each(facet, (id, n) => out.push([all[id]!, n]));
+  return out;
+}
+
+function encodeCommon(s: PackedCommon, names: Interner): Record<string, unknown> {
+  const c = s.counts;
+  return {
+    message_count: s.message_count,
+    first_seen: s.first_seen,
+    last_seen: s.last_seen,
+    keywords: entriesOf(c, Facet.keyword, names),
+    mentions: entriesOf(c, Facet.mention, names),
+    emotes: entriesOf(c, Facet.emote, names),
+    domains: entriesOf(c, Facet.domain, names),
+    by_hour: hoursOf(c),
+    by_day: entriesOf(c, Facet.day, names),
+  };
+}
+
+/**
+ * A packed person rollup as the text `encodeUserState` (`rollup_codec.ts`) writes for its plain
+ * form (entries of a count map may come in another order), which `decodeUserState` reads.
+ */
+export function encodePackedUser(s: PackedUser, names: Interner): string {
+  return JSON.stringify({
+    v: 1,
+    user_name: s.user_name,
+    ...encodeCommon(s, names),
+    logins: s.logins.map((l) => [l.login, plainUse(l)]),
+    display_names: s.display_names ?? [],
+    user_id: plainLatest(s.user_id),
+    display_name: plainLatest(s.display_name),
+    per_channel: entriesOf(s.counts, Facet.party, names),
+    asked: s.asked,
+    targets: entriesOf(s.counts, Facet.target, names),
+    evidence: s.evidence ?? [],
+  });
+}
+
+/** A packed channel rollup as `encodeChannelState` writes its plain form. */
+export function encodePackedChannel(s: PackedChannel, names: Interner): string {
+  return JSON.stringify({
+    v: 1,
+    channel: s.channel,
+    ...encodeCommon(s, names),
+    users: entriesOf(s.counts, Facet.party, names),
+    targets: [...s.targets ?? []].map(([k, t]) => [k, { ...t, users: [...t.users] }]),
+  });
+}
