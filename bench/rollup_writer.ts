@@ -112,7 +112,7 @@ for (let r = 0; r < Math.max(1, Number(values.runs)); r++) {
       args: [
         "run",
         "-A",
-        "--v8-flags=--expose-gc,--heap-growing-percent=50,--max-semi-space-size=8",
+        "--v8-flags=--expose-gc,--heap-growing-percent=50,--max-semi-space-size=4",
         new URL(import.meta.url).pathname,
         "--child",
         tree,
