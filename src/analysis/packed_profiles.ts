@@ -21,7 +21,7 @@
  *
  * @module
  */
-import type { ChannelProfile, Counted, RelationshipMention, UserProfile } from "../schemas.ts";
+import type { ChannelProfile, Counted, UserProfile } from "../schemas.ts";
 import { holderAt, type LoginSpan } from "./identity.ts";
 import {
   type CountTable,
@@ -35,6 +35,7 @@ import {
   plainUse,
 } from "./packed_rollups.ts";
 import { TOP_COUNTED, TOP_NAMES } from "./rollups.ts";
+import { relationshipMentions } from "./rollup_profiles.ts";
 
 /** [id, count] pairs of one facet, by count descending then name ascending, cut to `max`. */
 function topIds(c: CountTable, facet: number, names: Interner, max: number): number[][] {
@@ -127,17 +128,7 @@ export function packedChannelProfile(s: PackedChannel, names: Interner): Channel
   const c = s.counts;
   const keywordCounts = topCounted(c, Facet.keyword, names, TOP_COUNTED);
   const userCounts = topCounted(c, Facet.party, names, TOP_COUNTED);
-  const mentions: RelationshipMention[] = [...s.targets ?? []].map(([target, t]) => ({
-    target,
-    evidence_count: t.count,
-    distinct_users: t.users.size,
-    first_seen: t.first_seen,
-    last_seen: t.last_seen,
-    examples: t.examples.map((e) => e.snippet),
-  }));
-  mentions.sort((a, b) =>
-    b.evidence_count - a.evidence_count || (a.target < b.target ? -1 : a.target > b.target ? 1 : 0)
-  );
+  const mentions = relationshipMentions(s.targets ?? new Map());
   return {
     channel: s.channel,
     unique_users: c.count(Facet.party),

@@ -36,9 +36,10 @@ import { urlDomain } from "./extract.ts";
 import { extractKeywords } from "./keywords.ts";
 import {
   type ChannelState,
+  foldRelationshipTargets,
+  insertBounded,
   type LoginUse,
   MAX_EVIDENCE,
-  MAX_EXAMPLES,
   newChannelState,
   newUserState,
   type TargetState,
@@ -401,43 +402,7 @@ export function plainUse(l: PackedLogin): LoginUse {
 
 function foldChannel(s: PackedChannel, m: Message, f: PackedFacets): void {
   foldCommon(s, m.ts, f, f.loginKey);
-  if (m.signals === undefined || m.signals.length === 0) return;
-  const at = { ts: m.ts, mid: m.message_id };
-  const seen = new Set<string>();
-  for (const sig of m.signals) {
-    if (sig.kind !== "relationship" || sig.target === null) continue;
-    if (seen.has(sig.target)) continue;
-    seen.add(sig.target);
-    const targets = s.targets ??= new Map();
-    let t: TargetState | undefined = targets.get(sig.target);
-    if (!t) {
-      t = { count: 0, users: new Set(), first_seen: m.ts, last_seen: m.ts, examples: [] };
-      targets.set(sig.target, t);
-    }
-    t.count++;
-    t.users.add(m.user_name);
-    if (m.ts < t.first_seen) t.first_seen = m.ts;
-    if (m.ts > t.last_seen) t.last_seen = m.ts;
-    const i = t.examples.findIndex((e) => e.snippet === sig.snippet);
-    if (i !== -1) {
-      if (!stampBefore(at.ts, at.mid, t.examples[i]!.at)) continue;
-      t.examples.splice(i, 1);
-    }
-    insertBounded(
-      t.examples,
-      { snippet: sig.snippet, at },
-      (a, b) => stampBefore(a.at.ts, a.at.mid, b.at),
-      MAX_EXAMPLES,
-    );
-  }
-}
-
-function insertBounded<T>(list: T[], item: T, first: (a: T, b: T) => boolean, max: number): void {
-  let i = list.length;
-  while (i > 0 && first(item, list[i - 1]!)) i--;
-  if (i >= max) return;
-  list.splice(i, 0, item);
-  if (list.length > max) list.length = max;
+  foldRelationshipTargets(m, () => s.targets ??= new Map());
 }
 
 /** The counts of one facet as a plain map (names, not ids). */
@@ -455,10 +420,13 @@ export function hoursOf(c: CountTable): number[] {
   return out;
 }
 
-/** The plain form of a packed person rollup (equal to folding the same messages plainly). */
-export function toUserState(s: PackedUser, names: Interner): UserState {
+/** The fields a person's and a channel's plain forms share, copied from the packed form. */
+function plainCommon<T extends UserState | ChannelState>(
+  out: T,
+  s: PackedUser | PackedChannel,
+  names: Interner,
+): T {
   const c = s.counts;
-  const out = newUserState(s.user_name);
   out.message_count = s.message_count;
   out.first_seen = s.first_seen;
   out.last_seen = s.last_seen;
@@ -468,6 +436,13 @@ export function toUserState(s: PackedUser, names: Interner): UserState {
   out.domains = mapOf(c, Facet.domain, names);
   out.by_hour = hoursOf(c);
   out.by_day = mapOf(c, Facet.day, names);
+  return out;
+}
+
+/** The plain form of a packed person rollup (equal to folding the same messages plainly). */
+export function toUserState(s: PackedUser, names: Interner): UserState {
+  const c = s.counts;
+  const out = plainCommon(newUserState(s.user_name), s, names);
   for (const l of s.logins) {
     out.logins.set(l.login, plainUse(l));
   }
@@ -484,16 +459,7 @@ export function toUserState(s: PackedUser, names: Interner): UserState {
 /** The plain form of a packed channel rollup. */
 export function toChannelState(s: PackedChannel, names: Interner): ChannelState {
   const c = s.counts;
-  const out = newChannelState(s.channel);
-  out.message_count = s.message_count;
-  out.first_seen = s.first_seen;
-  out.last_seen = s.last_seen;
-  out.keywords = mapOf(c, Facet.keyword, names);
-  out.mentions = mapOf(c, Facet.mention, names);
-  out.emotes = mapOf(c, Facet.emote, names);
-  out.domains = mapOf(c, Facet.domain, names);
-  out.by_hour = hoursOf(c);
-  out.by_day = mapOf(c, Facet.day, names);
+  const out = plainCommon(newChannelState(s.channel), s, names);
   out.users = mapOf(c, Facet.party, names);
   out.targets = s.targets ?? new Map();
   return out;

@@ -17,6 +17,7 @@ import { holderAt } from "./identity.ts";
 import {
   type ChannelState,
   loginSpans,
+  type TargetState,
   TOP_COUNTED,
   TOP_NAMES,
   type UserState,
@@ -73,17 +74,7 @@ export function userProfile(s: UserState): UserProfile {
 export function channelProfile(s: ChannelState): ChannelProfile {
   const keywordCounts = topCounted(s.keywords, TOP_COUNTED);
   const userCounts = topCounted(s.users, TOP_COUNTED);
-  const mentions: RelationshipMention[] = [...s.targets].map(([target, t]) => ({
-    target,
-    evidence_count: t.count,
-    distinct_users: t.users.size,
-    first_seen: t.first_seen,
-    last_seen: t.last_seen,
-    examples: t.examples.map((e) => e.snippet),
-  }));
-  mentions.sort((a, b) =>
-    b.evidence_count - a.evidence_count || (a.target < b.target ? -1 : a.target > b.target ? 1 : 0)
-  );
+  const mentions = relationshipMentions(s.targets);
   return {
     channel: s.channel,
     unique_users: s.users.size,
@@ -100,4 +91,22 @@ export function channelProfile(s: ChannelState): ChannelProfile {
     activity: { by_hour: [...s.by_hour], by_day: sortedRecord(s.by_day) },
     streamer_signals: { relationship_mentions: mentions },
   };
+}
+
+/** A channel's relationship targets as the profile's `relationship_mentions`, most evidence first. */
+export function relationshipMentions(
+  targets: ReadonlyMap<string, TargetState>,
+): RelationshipMention[] {
+  const mentions: RelationshipMention[] = [...targets].map(([target, t]) => ({
+    target,
+    evidence_count: t.count,
+    distinct_users: t.users.size,
+    first_seen: t.first_seen,
+    last_seen: t.last_seen,
+    examples: t.examples.map((e) => e.snippet),
+  }));
+  mentions.sort((a, b) =>
+    b.evidence_count - a.evidence_count || (a.target < b.target ? -1 : a.target > b.target ? 1 : 0)
+  );
+  return mentions;
 }

@@ -223,7 +223,13 @@ function stampOf(e: Evidence): Stamp {
 }
 
 /** Inserts into a list kept sorted by `first`, cut to `max`. */
-function insertBounded<T>(list: T[], item: T, first: (a: T, b: T) => boolean, max: number): void {
+/** Inserts `item` in order into a list kept to its `max` first items. */
+export function insertBounded<T>(
+  list: T[],
+  item: T,
+  first: (a: T, b: T) => boolean,
+  max: number,
+): void {
   let i = list.length;
   while (i > 0 && first(item, list[i - 1]!)) i--;
   if (i >= max) return;
@@ -301,6 +307,18 @@ export function mergeUserStates(states: readonly UserState[]): UserState {
 export function foldChannel(s: ChannelState, m: Message, f: Facets): void {
   foldCommon(s, m, f);
   bump(s.users, m.user_name);
+  foldRelationshipTargets(m, () => s.targets);
+}
+
+/**
+ * Folds a message's relationship signals into a channel's targets: one piece of evidence per
+ * target and message, the latest occurrence of each distinct snippet kept. `targets` gives the
+ * map, made only when a message carries a signal (the packed state creates it lazily).
+ */
+export function foldRelationshipTargets(
+  m: Message,
+  targets: () => Map<string, TargetState>,
+): void {
   // Most messages carry no signal: nothing more to allocate for them.
   if (m.signals === undefined || m.signals.length === 0) return;
   const at = { ts: m.ts, mid: m.message_id };
@@ -310,10 +328,10 @@ export function foldChannel(s: ChannelState, m: Message, f: Facets): void {
     // One message is one piece of evidence per target, however many rules fired.
     if (seen.has(sig.target)) continue;
     seen.add(sig.target);
-    let t = s.targets.get(sig.target);
+    let t = targets().get(sig.target);
     if (!t) {
       t = { count: 0, users: new Set(), first_seen: m.ts, last_seen: m.ts, examples: [] };
-      s.targets.set(sig.target, t);
+      targets().set(sig.target, t);
     }
     t.count++;
     t.users.add(m.user_name);
