@@ -139,6 +139,8 @@ const ANAPHORIC = new Set(
  * another clause ("hes with sienna, the engagement rumor is fake tho") does not count.
  */
 const denial: Guard = (m) => {
+  const answered = answeredNo(m);
+  if (answered !== null) return stop("denial", `the question is answered "${answered}" after it`);
   if (!wide(m.run).denial) return null;
   const re = DENIAL_ALL;
   re.lastIndex = 0;
@@ -153,6 +155,34 @@ const denial: Guard = (m) => {
   return null;
 };
 
+/** Words that open a clause asked as a question. */
+const ASKED_AS_ONE =
+  /^(?:is|are|was|were|does|do|did|has|have|had|will|can|could|would|who|what|how|when|since|why|which|where)$/;
+/** A bare "no" that answers a question. */
+const BARE_NO = /^(?:no|nah|naw|nope|nop|nee|nein|nö|non|nan|not|nada)$/;
+
+/**
+ * "dating sara? nah", "sale con lena? no jaja": the question, then a clause that is only a "no"
+ * (with chat filler), is answered by the asker: a denial, not a question. The word it gave.
+ */
+function answeredNo(m: Match): string | null {
+  const p = m.canon.pieces;
+  const [a, b] = clauseSpan(m.canon, m.first);
+  // "did he ever date anyone from chat? no": a question asked as one (an auxiliary or a question
+  // word first) stays a question, whatever the asker guesses after it; the echo of a claim
+  // ("dating sara? nah", "he's with lena? no lol") is what the "no" rejects.
+  if (p[b]?.w !== "?" || ASKED_AS_ONE.test(p[a]?.w ?? "")) return null;
+  let k = b;
+  while (p[k]?.w === "?") k++;
+  let no: string | null = null;
+  for (; k < p.length; k++) {
+    const w = p[k]!.w;
+    if (BARE_NO.test(w) && no === null) no = p[k]!.raw || w;
+    else if (!ELLIPSIS_TAIL.has(w) && w !== "." && w !== "," && w !== "!") return null;
+  }
+  return no;
+}
+
 /** Phrases that shut the topic down rather than deny it. */
 const SHUT_DOWN =
   /^ ?(?:stop asking|quit asking|stop saying|do not ask|nobody cares|who cares|nobody asked)$/;
@@ -162,7 +192,11 @@ function boundTo(m: Match, k: number): boolean {
   const [a, b] = clauseSpan(m.canon, m.first);
   if (k >= a && k < b) return true;
   const [ka] = clauseSpan(m.canon, k);
-  for (let i = ka; i < k; i++) if (!ANAPHORIC.has(m.canon.pieces[i]!.w)) return false;
+  for (let i = ka; i < k; i++) {
+    // "sale con lena? es fake": the subject put before a verb that had none is "it" here.
+    const p = m.canon.pieces[i]!;
+    if (!ANAPHORIC.has(p.w) && !(p.raw === "" && p.w === "he")) return false;
+  }
   // "...engaged to mara but hes not moving to london, thats fake": "that" is what was said just
   // before (past clauses of chat filler), which must be the clause of the match.
   let end = ka - 1;

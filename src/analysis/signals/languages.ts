@@ -184,7 +184,9 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "desde= since; hace= since; decinos dinos decime dime= tell us; ese esa eso aquel aquella= that; este= this; volvio volvió= is back; antes= before; primero= first; llama= called; besaron= kissed; si= if; sabe saben= know;" +
       "en= in; flaca= girl; flaco= man; ligue= bae; nueva nuevo= new; entre= between; dejaron= broke up; dejó dejo= left; por= for; muy= very; mismo misma= same; cuida cuidá= takecare; cuídala cuidala= takecare her; cuídalo cuidalo= takecare him; mucho= much; felicidades felicitaciones= congrats; noviazgo= relationship; compromiso= engagement; por= for; boda= wedding; seguro= sure; serio= seriously; claro= clearly; posta= really; cuando cuándo= when;" +
       "dos= two; año= year; años anos= years; meses mes= months; pasado pasada= last;" +
-      "confirmado confirmada confirmadisimo confirmadísimo oficial= confirmed",
+      "confirmado confirmada confirmadisimo confirmadísimo oficial= confirmed;" +
+      // Denials ("sale con lena? es mentira"), a proposal ("le pidió la mano a lena").
+      "mentira mentiras= lie; falso falsa= false; pidió pidio= asked; propuso= proposed; matrimonio= marriage; sí= yes",
   ),
   pt: table(
     "tem= has; estás estas= you are; enrolado enrolada= dating; noivou noivaram= engaged; voltaram voltamos= back together; miúda miuda= girl; peguete contatinho= bae; lance= thing; entre= between; ficaram= were; será sera= wonder; primeiro primeira= first; mais= anymore; só so= just; largou deixou= left; por= for; foi= was; depois= after; entao então= then; tal= certain; certa= certain; saindo anda andam andando= dating; casal= couple; pegando= seeing; acabaram= broke up; oficializou oficializaram= confirmed; têm= have; tens= you have; namorada= gf; namorado= bf; mina= girl; boy= man; namorados= a couple;" +
@@ -201,7 +203,9 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "divorciou divorciaram divorciado divorciada= divorced; algo= something; alguem alguém= someone;" +
       "se= SE; faz há ha= since; desde= since; antes= before; beijaram= kissed; esse essa aquele aquela= that; voltou= is back; pá epá= -;" +
       "quando= when; comprometido comprometida= taken; muito muita= very; mesma= same; deve devia= should; pode podia= can; mozão mozao mozinho= bae; cuida cuide= takecare; felicidades parabens= congrats; namoro= relationship; noivado= engagement; pelo pela= for the; casamento= wedding; certeza= sure; sério serio= seriously; claro= clearly; demais= too; ano= year; dois duas= two; sabe= know; anos= years; meses= months; passado passada= last; em no na= in;" +
-      "confirmado confirmada oficial= confirmed",
+      "confirmado confirmada oficial= confirmed;" +
+      // Denials, a proposal ("pediu a bia em casamento"), back together ("reatou com a bia").
+      "mentira mentiras= lie; falso falsa= false; pediu= asked; reatou= is back; reataram= back together",
   ),
   de: table(
     "hat= has; stimmt's stimmts gell= right; het= has;" +
@@ -225,7 +229,9 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "sich= -; stimmt= true; wirklich= really; eigentlich= -; doch= -; früher= before;" +
       "wann= when; glückwunsch glückwünsche gratuliere= congrats; verlobung= engagement; zur= to the; hochzeit= wedding; sicher= sure; ernsthaft= seriously; klar= clearly; ob= if; weiß weiss= know; jahr jahre jahren= years; monate monaten monat= months;" +
       "aus= from; im in= in; auf= on; zwei beiden beide= two; paar= couple; schluss= broke up; gemacht= -; geküsst= kissed;" +
-      "letzten letzte letztes letztem= last; heißt heisst= called; bestätigt bestaetigt offiziell= confirmed",
+      "letzten letzte letztes letztem= last; heißt heisst= called; bestätigt bestaetigt offiziell= confirmed;" +
+      // Denials ("mit lena zusammen? quatsch"), a proposal ("hat ihr einen antrag gemacht").
+      "quatsch blödsinn bloedsinn unsinn schwachsinn= nonsense; gelogen= lie; antrag heiratsantrag= proposal",
   ),
   fr: table(
     "il= he; nouvelle nouveau nouvel= new; entre= between; chose= something; marier= marry; va vont vais= going; es-tu t'es-tu= are you; as-tu= have you; a-tu= has; est-tu= is; y'é-tu y'est-tu yé-tu= is he; c'tu c'est-tu= is it; sont-tu= are; largué larguée= broke up with; quitté quittée plaqué plaquée= left; juste= just; apparemment= apparently; puis ensuite= then; après apres= after; d'abord dabord= first; vraiment= really; aussi= also; été= been; certaine certain= certain; cassé= broke up; lui= him; elle= she; ils elles= they; a= has; ont= have; as= have; copine meuf blonde= gf;" +
@@ -242,7 +248,10 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "vrai= true; depuis= since; avant= before; se= -; askip= apparently; ex-copine ex-copain= ex;" +
       "année annee an= year; deux= two; à= to; appelle= called; embrassés embrassé embrassée embrassées= kissed; si= if; sait= know; ans= years; mois= months; dernier derniere dernière= last;" +
       "dans en= in; vivent habitent= live; très= very; chérie chéri cherie cheri= bae; prends prenez= take; soin= care; quand= when; félicitations felicitations= congrats; fiançailles= engagement; mariage= wedding; sérieux sérieusement= seriously; sûr= sure; clairement= clearly; franchement= honestly;" +
-      "confirmé confirmée confirme officiel officielle= confirmed",
+      "confirmé confirmée confirme officiel officielle= confirmed;" +
+      // Denials ("il sort avec lena ? c'est faux"), a proposal ("il a demandé lena en mariage"),
+      // back together ("il est revenu avec lena", "elle s'est remise avec son ex").
+      "faux= false; mytho= lie; demandé demande= asked; revenu revenue= back; remis remise= back",
   ),
 };
 

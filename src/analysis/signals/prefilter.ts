@@ -13,7 +13,7 @@
 // as much as the regex.)
 const STEM_LIST = [
   // English
-  "dat|gf|bf|bae|girl|going out|g\\w{0,4}fr|b\\w{0,4}fr|fianc|wif|husb|hubb|lady|marr|maried|" +
+  "dat|gf|bf|bae|girl|going out|pop\\w* the question|g\\w{0,4}fr|b\\w{0,4}fr|fianc|wif|husb|hubb|lady|marr|maried|" +
   "merri|enga|propos|purpos|tog|taken|a thing|2ge|coupl|seein|singl|relations|congrat|cograt|" +
   "grat|between|hook\\w* up|le[af]\\w* \\S+ for\\b|dumped|take care|cuida|cuída|prends soin|felicidades|felicitaciones|parab[ée]ns|glückw|gratulier|f[ée]licitations|break up|breakup|wedding|moved in|mudaste|mudó|mudou|mudaram|mudaron|her man\\b|his man\\b|a man\\b|your man\\b|ur man\\b|ur fella|your fella|a fella\\b|her fella|his fella|a bloke\\b|her bloke|his bloke|spoken for|ex\\b|exe?s\\b|broke|split|divor|used to|partner|kiss|official|confirm|canon|situationsh",
   // Spanish, Portuguese
@@ -27,17 +27,21 @@ const STEM_LIST = [
   "exnovi|andan\\b|andaba|andó|andaron|andam\\b|andava|andaram|liad[oa]|liaron|enrollad|cortó|" +
   "dejaron|cuidá|cuide\\b|casaba|casava|besó|besaba|lance\\b|acabaram|moz[ãa]o|mozinho|" +
   // Second persons and pairs back together ("sales con", "estás com", "voltaram"), pt-PT "miúda".
-  "sales con|salís con|estás com|estas com|voltaram|voltamos|volvieron|volvimos|mi[úu]da|jevo|churri|pillad|enrolad",
+  "sales con|salís con|estás com|estas com|voltaram|voltamos|volvieron|volvimos|mi[úu]da|jevo|churri|pillad|enrolad|" +
+  // Back together ("volvió con lena", "voltou com a bia", "reatou"), a proposal ("pidió la mano").
+  "volvi[oó] con|voltou com|reat[oa]u|reataram|pidi[oó] la mano|pidi[oó] matrimonio|propuso matrimonio|pediu",
   // German
   "freund|gedatet|zwischen|passt? (?:gut )?auf|lebensgef|fr[üu]nd|freind|gs(?:ch)?pusi|hochzeit|offiziell|mann\\b|paar\\b|heirat|geheirat|verheirat|vergeben|zusammen|frau|ehefrau|ehemann|verlob|datet|" +
-  "verlassen|getrennt|geschied|schluss|was mit|küss|geküss|liiert|ledig|beziehung|zam\\b|zsamm|" +
+  "verlassen|getrennt|geschied|schluss|was mit|küss|geküss|liiert|ledig|beziehung|zam\\b|zsamm|antrag|heiratsantrag|" +
   // The lexicon's words that the stems above missed (a test holds the two together).
   "frend|ghürate|ghürotet|schatz|exfreund|best[äa]e?tigt|auseinander",
   // French
   "copin|ch[ée]rie?\\b|officiel|mariage|copain|mari\\b|petit ami|petite amie|ensemble|mari[ée]|femme|meuf|mec\\b|blonde|chum\\b|" +
   "célibat|celibat|casé|casee|sort\\b|sors\\b|sortait|sortent|sorti\\b|sépar|rompu|truc|embrass|est avec|es avec|" +
   "toujours avec|encore avec|était avec|etait avec|a [ée]t[ée] avec|quitt[ée]|plaqu[ée]|largu[ée]|" +
-  "cassé|sortie\\b|c[ée]lib\\b|c'est fini|cest fini",
+  "cassé|sortie\\b|c[ée]lib\\b|c'est fini|cest fini|" +
+  // Back together ("il est revenu avec lena", "elle s'est remise avec son ex").
+  "revenue? avec|remise? avec|remis ensemble",
 ].join("|").split("|");
 
 /** `\b(?:a(?:x|y)|b(?:...))`: the stems grouped by their first character. */

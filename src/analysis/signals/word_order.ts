@@ -46,6 +46,8 @@ const PHRASES: readonly [Step[], Put[]][] = [
   // "a namorada dele" -> "his gf"
   [["the", isPartner, "HISPOST"], ["his", 1]],
   [[isPartner, "HISPOST"], ["his", 0]],
+  // "a bia é noiva dele": his fiancée ("noiva" alone reads "engaged").
+  [["engaged", "HISPOST"], ["his", "fiance"]],
   [["HISPOST"], ["his"]],
   // "sale con", "sort avec": "dating with X" is "dating X"
   [["dating", "with"], [0]],
@@ -174,6 +176,30 @@ const PHRASES: readonly [Step[], Put[]][] = [
   // "separou da bia", "se separó de la coni": broke up with
   [["broke", "up", "of", "the", isNameish], ["broke", "up", "with", 3, 4]],
   [["broke", "up", "of", isNameish], ["broke", "up", "with", 3]],
+  // Proposals: "popped the question", "le pidió la mano a lena", "pidió matrimonio", "pediu a
+  // bia em casamento", "a demandé lena en mariage", "hat ihr einen antrag gemacht".
+  [["popped", "the", "question"], ["proposed"]],
+  [["pop", "the", "question"], ["propose"]],
+  [["popping", "the", "question"], ["proposing"]],
+  [["asked", "the", "mano", "a"], ["proposed", "to"]],
+  [["asked", "the", "mano", "of"], ["proposed", "to"]],
+  [["asked", "the", "mano", "to", "the"], ["proposed", "to"]],
+  [["asked", "the", "mano"], ["proposed"]],
+  [["asked", "marriage", "a"], ["proposed", "to"]],
+  [["asked", "marriage"], ["proposed"]],
+  [["proposed", "marriage", "a"], ["proposed", "to"]],
+  [["proposed", "marriage"], ["proposed"]],
+  [["asked", "the", isNameish, "in", "wedding"], ["proposed", "to", 2]],
+  [["asked", isNameish, "in", "wedding"], ["proposed", "to", 1]],
+  [["asked", isThird, "in", "wedding"], ["proposed", "to", "her"]],
+  [["asked", "in", "wedding"], ["proposed"]],
+  [["has", isSubjectPronoun, isThird, "a", "proposal"], ["has", 1, "proposed", "to", "her"]],
+  [["has", isStreamer, isThird, "a", "proposal"], ["has", 1, "proposed", "to", "her"]],
+  [["has", "the", isNameish, "a", "proposal"], ["proposed", "to", 2]],
+  [["has", isNameish, "a", "proposal"], ["proposed", "to", 1]],
+  [["has", isThird, "a", "proposal"], ["proposed", "to", "her"]],
+  // "n'importe quoi": nonsense, a denial of what was just said.
+  [["importe", "quoi"], ["nonsense"]],
   [["SE"], []],
 ];
 
