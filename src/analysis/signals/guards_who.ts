@@ -118,11 +118,37 @@ export const pronounAntecedent: Guard = (m: Match): Stop | null => {
   // the one "his" points back to.
   const copula = /^(?:is|was|'s|are|were)$/.test(m.canon.pieces[m.first - 1]?.w ?? "") &&
     (m.rule.name === "partner" || m.rule.name === "partner-name");
-  const named = copula ? null : namedFirst(m) ?? subjectBefore(m);
+  const named = copula ? null : namedFirst(m) ?? subjectBefore(m) ?? topicAsked(m);
   return named
     ? stop("antecedent", `"${named}" is named first in the sentence, so the pronoun means them`)
     : null;
 };
+
+/**
+ * "and kevin? he is with the ex of his friend", "y el pepe ese? está con...", "und der max? der
+ * ist mit...": a question that only names someone ("and X?", "what about X?") makes them the
+ * topic, and the pronoun of the next sentence means them (not the streamer).
+ */
+function topicAsked(m: Match): string | null {
+  const p = m.canon.pieces;
+  const [a] = sentenceSpan(m.canon, m.first);
+  // The subject of the match opens its sentence: "he is with", "(he) está con", "the is with".
+  if (a === 0 || p[a - 1]!.w !== "?" || subjectStart(m) !== a) return null;
+  let b = a - 1;
+  while (b > 0 && p[b - 1]!.w === "?") b--;
+  const [ta] = sentenceSpan(m.canon, b - 1);
+  const words = p.slice(ta, b);
+  let i = 0;
+  if (words[i]?.w === "and") i++;
+  else if (words[i]?.w === "what" && words[i + 1]?.w === "about") i += 2;
+  if (words[i]?.art || words[i]?.w === "the") i++;
+  const name = words[i];
+  if (!name || !/^\p{L}[\p{L}0-9_]+$/u.test(name.w) || name.w === "STREAMER") return null;
+  if (NO_TARGET.has(name.w) || NON_PERSON.has(name.w) || REL_WORDS.has(name.w)) return null;
+  i++;
+  if (words[i] && /^(?:that|this)$/.test(words[i]!.w)) i++;
+  return i === words.length && i >= 2 ? name.w : null;
+}
 
 /** People of a stream's crew and company ("co-op partner", "sous chef", "cameraman"). */
 const STAFF_NOUN = new Set(
