@@ -159,7 +159,7 @@ const denial: Guard = (m) => {
 const ASKED_AS_ONE =
   /^(?:is|are|was|were|does|do|did|has|have|had|will|can|could|would|who|what|how|when|since|why|which|where)$/;
 /** A bare "no" that answers a question. */
-const BARE_NO = /^(?:no|nah|naw|nope|nop|nee|nein|nö|non|nan|not|nada)$/;
+const BARE_NO = /^(?:no|nah|naw|nope|nop|nee|nein|nö|non|nan|not|nada|never|no way)$/;
 
 /**
  * "dating sara? nah", "sale con lena? no jaja": the question, then a clause that is only a "no"

@@ -186,7 +186,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "dos= two; año= year; años anos= years; meses mes= months; pasado pasada= last;" +
       "confirmado confirmada confirmadisimo confirmadísimo oficial= confirmed;" +
       // Denials ("sale con lena? es mentira"), a proposal ("le pidió la mano a lena").
-      "mentira mentiras= lie; falso falsa= false; pidió pidio= asked; propuso= proposed; matrimonio= marriage; sí= yes",
+      "mentira mentiras= lie; falso falsa= false; pidió pidio= asked; propuso= proposed; matrimonio= marriage; sí= yes; tan= so; pal= for the",
   ),
   pt: table(
     "tem= has; estás estas= you are; enrolado enrolada= dating; noivou noivaram= engaged; voltaram voltamos= back together; miúda miuda= girl; peguete contatinho= bae; lance= thing; entre= between; ficaram= were; será sera= wonder; primeiro primeira= first; mais= anymore; só so= just; largou deixou= left; por= for; foi= was; depois= after; entao então= then; tal= certain; certa= certain; saindo anda andam andando= dating; casal= couple; pegando= seeing; acabaram= broke up; oficializou oficializaram= confirmed; têm= have; tens= you have; namorada= gf; namorado= bf; mina= girl; boy= man; namorados= a couple;" +
@@ -231,7 +231,9 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "aus= from; im in= in; auf= on; zwei beiden beide= two; paar= couple; schluss= broke up; gemacht= -; geküsst= kissed;" +
       "letzten letzte letztes letztem= last; heißt heisst= called; bestätigt bestaetigt offiziell= confirmed;" +
       // Denials ("mit lena zusammen? quatsch"), a proposal ("hat ihr einen antrag gemacht").
-      "quatsch blödsinn bloedsinn unsinn schwachsinn= nonsense; gelogen= lie; antrag heiratsantrag= proposal",
+      "quatsch blödsinn bloedsinn unsinn schwachsinn= nonsense; gelogen= lie; antrag heiratsantrag= proposal;" +
+      // Swiss "zäme" (together), Bavarian "dei" (your), "niemals" (never).
+      "zäme zäm zämä zaeme= together; dei= your; niemals= never",
   ),
   fr: table(
     "il= he; nouvelle nouveau nouvel= new; entre= between; chose= something; marier= marry; va vont vais= going; es-tu t'es-tu= are you; as-tu= have you; a-tu= has; est-tu= is; y'é-tu y'est-tu yé-tu= is he; c'tu c'est-tu= is it; sont-tu= are; largué larguée= broke up with; quitté quittée plaqué plaquée= left; juste= just; apparemment= apparently; puis ensuite= then; après apres= after; d'abord dabord= first; vraiment= really; aussi= also; été= been; certaine certain= certain; cassé= broke up; lui= him; elle= she; ils elles= they; a= has; ont= have; as= have; copine meuf blonde= gf;" +
@@ -251,7 +253,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "confirmé confirmée confirme officiel officielle= confirmed;" +
       // Denials ("il sort avec lena ? c'est faux"), a proposal ("il a demandé lena en mariage"),
       // back together ("il est revenu avec lena", "elle s'est remise avec son ex").
-      "faux= false; mytho= lie; demandé demande= asked; revenu revenue= back; remis remise= back",
+      "faux= false; mytho= lie; demandé demande= asked; revenu revenue= back; remis remise= back; astheure asteure= now",
   ),
 };
 

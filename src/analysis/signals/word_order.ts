@@ -198,8 +198,20 @@ const PHRASES: readonly [Step[], Put[]][] = [
   [["has", "the", isNameish, "a", "proposal"], ["proposed", "to", 2]],
   [["has", isNameish, "a", "proposal"], ["proposed", "to", 1]],
   [["has", isThird, "a", "proposal"], ["proposed", "to", "her"]],
-  // "n'importe quoi": nonsense, a denial of what was just said.
+  // "n'importe quoi": nonsense, a denial of what was just said; "para nada", "ni de broma",
+  // "nada a ver", "pas du tout", "claro que não", "auf keinen fall": no way.
   [["importe", "quoi"], ["nonsense"]],
+  [["para", "nothing"], ["no way"]],
+  [["nada", "the", "ver"], ["no way"]],
+  [["nada", "to", "ver"], ["no way"]],
+  [["ni", "of", "broma"], ["no way"]],
+  [["ni", "of", "coña"], ["no way"]],
+  [["not", "of", "tout"], ["no way"]],
+  [["clearly", "that", "not"], ["no way"]],
+  [["on", "no", "fall"], ["no way"]],
+  // "otra vez", "de novo": again.
+  [["otra", "vez"], ["again"]],
+  [["of", "novo"], ["again"]],
   [["SE"], []],
 ];
 
