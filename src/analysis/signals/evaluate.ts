@@ -271,9 +271,14 @@ function wordGuards(m: Match, k: number, word: string, tc: TargetCheck): Stop | 
       canon.pieces[k + 1]?.w ?? "",
     );
     const next = canon.pieces[k + (adj ? 2 : 1)]?.w ?? "";
+    // ("dating the tiktok girl": the thing describes the person after it.)
+    const describes = canon.lang === "en" &&
+      /^(?:girl|guy|boy|dude|chick|woman|lady|gal|bloke|lad)$/.test(
+        canon.pieces[k + (adj ? 3 : 2)]?.w ?? "",
+      );
     // ... or a relative, a friend, a colleague: "geht mit seinen freunden raus", "with his mom".
     if (
-      NON_PERSON.has(next) || PERSON_WORDS.has(next) && !PERSON_REL.test(rel) &&
+      NON_PERSON.has(next) && !describes || PERSON_WORDS.has(next) && !PERSON_REL.test(rel) &&
         !UNNAMED_PARTNER.has(next)
     ) {
       return { guard: "other-sense", why: `"${word} ${next}" is not a partner` };

@@ -34,6 +34,7 @@ import {
   wordsOf,
 } from "./target_tagger.ts";
 import { REL_WORDS } from "./vocabulary.ts";
+import { sentenceSpan } from "./clauses.ts";
 import { STAFF_LOGIN } from "./guards_who.ts";
 
 /** A signal and where in the canonical text it was found. */
@@ -283,6 +284,19 @@ function retype(run: Run, found: Found[], model: SecondOpinion, trace: string[] 
   if (found.every((f) => f.signal.type === "question")) return;
   if (found.some((f) => f.formFirm)) {
     trace?.push("form model: not asked, a rule read the form firmly");
+    return;
+  }
+  // "wait what? he is dating lena": the "?" closes another sentence; the match's own sentence
+  // states, and the model, reading the whole message, would take the "?" for its.
+  const p0 = run.canon.pieces;
+  const askedBefore = (at: number) => {
+    if (at < 0 || at >= p0.length) return false;
+    const [a, b] = sentenceSpan(run.canon, at);
+    return p0[a - 1]?.w === "?" && p0[b]?.w !== "?";
+  };
+  // (Only a rule's `at` is a piece; the tagger's is an offset, and its finds are left as read.)
+  if (found.every((f) => f.formFirm === false && askedBefore(f.at))) {
+    trace?.push('form model: not asked, the "?" closes another sentence before the match');
     return;
   }
   const form = model.form!;

@@ -56,6 +56,12 @@ export function checkTarget(run: Run, k: number): TargetCheck {
   ) {
     return { kind: "none", why: `"${word}'s ..." names someone else's person` };
   }
+  // "is he with yuki or the osaka girl", "the tiktok guy": after an English "the", a word
+  // before a noun for a person describes them; it names no one.
+  if (
+    before === "the" && !canon.pieces[k - 1]!.art && !p.mention &&
+    /^(?:girl|guy|boy|dude|chick|woman|man|lady|one|gal|bloke|lad)$/.test(next ?? "")
+  ) return { kind: "none", why: `"the ${word} ${next}" describes someone, it names no one` };
   if (word === "a" || word === "some" || word === "that" || word === "this") {
     return namedAfterDeterminer(run, k, word);
   }
