@@ -25,7 +25,7 @@ import {
   transliterate,
 } from "./languages.ts";
 import { aliasesFor, guessStreamer } from "./streamer_alias.ts";
-import { addImpliedSubjects, rewritePhrases } from "./word_order.ts";
+import { addImpliedSubjects, closeLeadIn, rewritePhrases } from "./word_order.ts";
 
 /** After a name in "s" with no apostrophe, the words that make it a nickname, not a possessive. */
 const NICKNAME_S_NEXT =
@@ -140,6 +140,7 @@ export function canonicalize(text: string, ctx: SignalContext): Canon {
     if (pieces[k]!.art && pieces[k + 1]!.w === "STREAMER") pieces.splice(k, 1);
   }
   rewritePhrases(pieces);
+  closeLeadIn(pieces);
   if (lang !== "en") addImpliedSubjects(pieces);
   // "your dating emmy": the common typo for "you're".
   for (let i = 0; i + 1 < pieces.length; i++) {

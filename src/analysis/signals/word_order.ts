@@ -377,3 +377,37 @@ function subjectsBeforeVerbs(pieces: Piece[]): void {
     }
   }
 }
+
+/** Who a lead-in is for: "for the new people", "para los nuevos", "pour ceux qui demandent". */
+const AUDIENCE = new Set(
+  ("new newcomers newbies noobs nuevos novos novatos nouveaux neuen neulinge everyone " +
+    "everybody yall all those people lurkers todos tous alle gente leute ceux quienes")
+    .split(" "),
+);
+/** Words that may follow the audience in a lead-in: "everyone asking", "those who keep asking". */
+const AUDIENCE_TAIL = new Set(
+  ("people ones viewers chatters here asking wondering who that keep keeps ask asks asked are " +
+    "is demandent demande preguntan pregunta perguntam pergunta fragen fragt always")
+    .split(" "),
+);
+const FOR_WORD = new Set(["for", "to", "para", "pros", "pras", "pra", "since", "because"]);
+
+/**
+ * "for the new people lena is his gf", "para los nuevos su novia es lena", "since people keep
+ * asking he is with lena": a lead-in that says whom the message is for closes before the claim,
+ * as a colon would ("ok so for the new people: ..."), so the name after it opens a clause.
+ */
+export function closeLeadIn(pieces: Piece[]): void {
+  let i = 0;
+  while (i < pieces.length && OPENER.has(pieces[i]!.w) && pieces[i]!.w !== "STREAMER") i++;
+  if (!FOR_WORD.has(pieces[i]?.w ?? "")) return;
+  let k = i + 1;
+  if (pieces[k]?.w === "the" || pieces[k]?.art) k++;
+  if (!AUDIENCE.has(fold(pieces[k]?.w ?? ""))) return;
+  k++;
+  for (let n = 0; n < 4 && AUDIENCE_TAIL.has(pieces[k]?.w ?? ""); n++) k++;
+  const next = pieces[k];
+  if (!next || /^(?:[,.?]|and|or|but|if|of|in|to)$/.test(next.w)) return;
+  const last = pieces[k - 1]!;
+  pieces.splice(k, 0, { w: ",", s: last.e, e: last.e, raw: "", mention: false });
+}
