@@ -19,12 +19,13 @@ import {
   verbLike,
 } from "./offered_names.ts";
 import type { Canon } from "./canonical_form.ts";
-import { pieceAt } from "./clauses.ts";
+import { clauseSpan, pieceAt } from "./clauses.ts";
 import {
   ACTIVITY_NEXT,
   COMMON_VERB,
   NO_TARGET,
   NON_PERSON,
+  OPENER,
   PERSON_NOUN,
   PERSON_WORDS,
   SEEING_OK,
@@ -573,13 +574,27 @@ function nameOffered(m: Match, t: TargetRead): void {
     const described = /^(?:the|a|that|this)$/.test(slot ?? "") ||
       !m.isQuestion && (/^(?:is|was|=)$/.test(run.canon.pieces[m.relEnd + 1]?.w ?? "") &&
             /^(?:the|a|an|that|this|one|STREAMER)$/.test(run.canon.pieces[m.relEnd + 2]?.w ?? "") ||
-          m.rule.name === "name-partner");
+          m.rule.name === "name-partner" || subjectDescribed(m));
     const later = namedLater(run, m.last, described);
     if (later) {
       t.target = later.name;
       t.note = `named in a later clause: "${later.phrase}"`;
     }
   }
+}
+
+/**
+ * "that blonde girl is his gf, tara", "la chica de rojo es su novia, lena": the subject of "is
+ * his gf" is a description (a determiner opens it), so a name alone after it names her.
+ */
+function subjectDescribed(m: Match): boolean {
+  if (m.isQuestion) return false;
+  const p = m.canon.pieces;
+  if (!/^(?:is|was|'s)$/.test(p[m.first - 1]?.w ?? "")) return false;
+  const [a] = clauseSpan(m.canon, m.first);
+  let i = a;
+  while (i < m.first && OPENER.has(p[i]!.w) && p[i]!.w !== "STREAMER") i++;
+  return i < m.first - 2 && /^(?:the|that|this)$/.test(p[i]!.w);
 }
 
 /** The signals of a match that passed, one per name. */

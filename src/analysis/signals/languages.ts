@@ -186,7 +186,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "dos= two; año= year; años anos= years; meses mes= months; pasado pasada= last;" +
       "confirmado confirmada confirmadisimo confirmadísimo oficial= confirmed;" +
       // Denials ("sale con lena? es mentira"), a proposal ("le pidió la mano a lena").
-      "mentira mentiras= lie; falso falsa= false; pidió pidio= asked; propuso= proposed; matrimonio= marriage; sí= yes; tan= so; pal= for the",
+      "mentira mentiras= lie; falso falsa= false; pidió pidio= asked; propuso= proposed; matrimonio= marriage; sí= yes; tan= so; pal= for the; nombre= name",
   ),
   pt: table(
     "tem= has; estás estas= you are; enrolado enrolada= dating; noivou noivaram= engaged; voltaram voltamos= back together; miúda miuda= girl; peguete contatinho= bae; lance= thing; entre= between; ficaram= were; será sera= wonder; primeiro primeira= first; mais= anymore; só so= just; largou deixou= left; por= for; foi= was; depois= after; entao então= then; tal= certain; certa= certain; saindo anda andam andando= dating; casal= couple; pegando= seeing; acabaram= broke up; oficializou oficializaram= confirmed; têm= have; tens= you have; namorada= gf; namorado= bf; mina= girl; boy= man; namorados= a couple;" +
@@ -205,7 +205,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "quando= when; comprometido comprometida= taken; muito muita= very; mesma= same; deve devia= should; pode podia= can; mozão mozao mozinho= bae; cuida cuide= takecare; felicidades parabens= congrats; namoro= relationship; noivado= engagement; pelo pela= for the; casamento= wedding; certeza= sure; sério serio= seriously; claro= clearly; demais= too; ano= year; dois duas= two; sabe= know; anos= years; meses= months; passado passada= last; em no na= in;" +
       "confirmado confirmada oficial= confirmed;" +
       // Denials, a proposal ("pediu a bia em casamento"), back together ("reatou com a bia").
-      "mentira mentiras= lie; falso falsa= false; pediu= asked; reatou= is back; reataram= back together",
+      "mentira mentiras= lie; falso falsa= false; pediu= asked; reatou= is back; reataram= back together; nome= name",
   ),
   de: table(
     "hat= has; stimmt's stimmts gell= right; het= has;" +
@@ -253,7 +253,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "confirmé confirmée confirme officiel officielle= confirmed;" +
       // Denials ("il sort avec lena ? c'est faux"), a proposal ("il a demandé lena en mariage"),
       // back together ("il est revenu avec lena", "elle s'est remise avec son ex").
-      "faux= false; mytho= lie; demandé demande= asked; revenu revenue= back; remis remise= back; astheure asteure= now",
+      "faux= false; mytho= lie; demandé demande= asked; revenu revenue= back; remis remise= back; astheure asteure= now; nom= name",
   ),
 };
 

@@ -285,6 +285,7 @@ export const COMMON_VERB = new Set(
 export const OPENER = new Set(
   (
     "so wait lol lmao omg bro yo hey ok okay and but like ngl tbh fr btw also nah yeah yes " +
+    "basically anyway anyways essentially " +
     "hmm um uh then oh ah , STREAMER think heard guess bet lowkey highkey apparently " +
     "honestly pretty sure fact note newcomers fyi psa reminder obviously clearly " +
     "literally already ya digga alter oye che parce wey güey mano mermão mermao tchê wsh bon bah epa epá neta " +

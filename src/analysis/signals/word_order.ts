@@ -48,6 +48,9 @@ const PHRASES: readonly [Step[], Put[]][] = [
   [[isPartner, "HISPOST"], ["his", 0]],
   // "a bia é noiva dele": his fiancée ("noiva" alone reads "engaged").
   [["engaged", "HISPOST"], ["his", "fiance"]],
+  // "o nome dela é lena", "son nom c'est lena": her name is.
+  [["the", "name", "HISPOST"], ["her", "name"]],
+  [["name", "it", "is"], ["name", "is"]],
   [["HISPOST"], ["his"]],
   // "sale con", "sort avec": "dating with X" is "dating X"
   [["dating", "with"], [0]],
