@@ -222,7 +222,14 @@ function takeBack(
     const t = f.signal.target;
     if (t === null) continue;
     const ws = t.split(" ");
-    const p = score(t);
+    // Two names ("mary jane", "pocket jacks"): the tagger's candidates are single words, so it
+    // scores the likelier; a pair a rule joined is taken back only where the n-gram model also
+    // finds no relationship talk at all ("bro is married to pocket jacks KEKW").
+    const each = ws.map(score).filter((x) => x !== undefined);
+    let p = score(t);
+    if (p === undefined && each.length > 0 && Math.max(...each) < tagger.drop) {
+      p = offTopicQuiet(run, model, tagger.alone) ? Math.max(...each) : undefined;
+    }
     const unwritten = ws.some((w) => !written.includes(w));
     // A name a rule read in a question stays: held out writer by writer (writers 1-18), the
     // tagger's take-backs there were wrong 17 times in 25 ("is marcus dating danielle?"), on
@@ -314,6 +321,12 @@ function retype(run: Run, found: Found[], model: SecondOpinion, trace: string[] 
   }
   trace?.push(`${said} (>= ${form.ask}), ${scored} -> question`);
   for (const f of found) f.signal = { ...f.signal, type: "question" };
+}
+
+/** {@link offTopic} without a trace. */
+function offTopicQuiet(run: Run, model: SecondOpinion, alone: number): boolean {
+  const o = scoresOf(run, model);
+  return Math.max(o.asked, o.claim) < alone;
 }
 
 /** True when the n-gram model finds the message neither asks nor states at `alone`. */

@@ -219,12 +219,20 @@ export function secondName(run: Run, k: number): string | null {
   if (w.length < 3 || verbLike(w) || /ly$/.test(w) || /ing$/.test(w) || EMOTES.has(w)) return null;
   if (REL_WORDS.has(w) || PERSON_WORDS.has(w) || NON_PERSON.has(w)) return null;
   const close = p[k + 2]?.w;
-  if (close !== undefined && !SECOND_CLOSE.test(close)) return null;
+  // "with mary jane now", "his gf is mary jane lol": only chat filler after the two names, to
+  // the end of the clause, closes them as the end of the message would.
+  let i = k + 2;
+  while (i < p.length && FILLER_CLOSE.test(p[i]!.w)) i++;
+  const ends = i > k + 2 && (i >= p.length || p[i]!.w === "?");
+  if (close !== undefined && !SECOND_CLOSE.test(close) && !ends) return null;
   // Capitals on both, an accent, or the end of the message: a name rather than a word.
   const cap = /^\p{Lu}/u.test(p[k]!.raw) && /^\p{Lu}/u.test(n.raw);
   const accent = /[^a-z0-9_]/.test(w);
-  return cap || accent || close === undefined || close === "?" ? w : null;
+  return cap || accent || close === undefined || close === "?" || ends ? w : null;
 }
+/** Chat filler that may follow a name to the end of its clause. */
+const FILLER_CLOSE =
+  /^(?:now|rn|too|also|tho|though|fr|ngl|iirc|lol|lmao|kekw|lul|omegalul|mdr|ptdr|kkk|kkkk|jaja|jajaja|xd|haha|again|irl|right|already|!)$/;
 const SECOND_CLOSE =
   /^(?:\?|\.|,|back|from|who|and|or|is|are|was|were|since|before|la|de|del|do|da|du|from)$/;
 
