@@ -9,7 +9,13 @@ import type { Canon } from "./canonical_form.ts";
 import { atSentenceStart, clauseSpan, sentenceSpan } from "./clauses.ts";
 import { type Guard, type Match, NEGATION, type Stop, stop, wide } from "./match.ts";
 import { isEmote, LAUGHTER } from "./target.ts";
-import { ACTIVITY_NEXT, BEFORE_DATING_OTHER, DATING_OTHER, STATUS_NEXT } from "./vocabulary.ts";
+import {
+  ACTIVITY_NEXT,
+  BEFORE_DATING_OTHER,
+  DATING_OTHER,
+  NON_PERSON,
+  STATUS_NEXT,
+} from "./vocabulary.ts";
 
 /** In a message, these make "with X" company rather than a partner. */
 const WITH_ACTIVITY =
@@ -45,7 +51,42 @@ function fictionOffered(m: Match, f: string): boolean {
 
 /** "carbon dating", "dating sim", "married to the grind", "engaged in a fight"... */
 export const otherSense: Guard = (m: Match): Stop | null =>
-  wordSense(m) ?? partnerSense(m) ?? statusSense(m);
+  wordSense(m) ?? partnerSense(m) ?? statusSense(m) ?? partnerIsThing(m);
+
+/** Partner nouns a thing may be called in jest ("his gf is his awp"). */
+const PARTNER_NOUNS = /^(?:gf|bf|wife|husband|fiance|partner|girl|bae|lady|man|boo)$/;
+/** Words of a noun phrase before its head: determiners and the adjectives of the jest. */
+const NP_LEAD =
+  /^(?:the|a|an|his|her|my|your|ur|their|its|real|true|new|only|one|first|favorite|favourite|fav|beloved|precious|trusty|actual|other|'s|STREAMER)$/;
+
+/**
+ * "his gf is his awp", "the controller is his wife", "seine freundin ist die awp", "su novia es
+ * la play": the other side of "is" is a thing, so the partner word is a jest.
+ */
+function partnerIsThing(m: Match): Stop | null {
+  if (!PARTNER_NOUNS.test(m.rel) || m.g.t !== undefined) return null;
+  const p = m.canon.pieces;
+  // After: "his gf is (the|a|his) [adjective] THING".
+  let k = m.relEnd + 1;
+  if (p[k]?.w === "it") k++;
+  if (/^(?:is|was|=)$/.test(p[k]?.w ?? "")) {
+    k++;
+    let lead = 0;
+    while (p[k] && (NP_LEAD.test(p[k]!.w) || p[k]!.art)) k++, lead++;
+    if (lead > 0 && p[k] && NON_PERSON.has(p[k]!.w)) {
+      return stop("other-sense", `"${m.rel} is ... ${p[k]!.w}": a thing, not a partner`);
+    }
+  }
+  // Before: "(the|his) THING is his wife".
+  if (/^(?:is|was|=)$/.test(p[m.first - 1]?.w ?? "") && m.first >= 3) {
+    const head = p[m.first - 2]!;
+    const det = p[m.first - 3]!;
+    if ((NP_LEAD.test(det.w) || det.art) && NON_PERSON.has(head.w)) {
+      return stop("other-sense", `"${head.w} is ${m.rel}": a thing, not a partner`);
+    }
+  }
+  return null;
+}
 
 /** Dating, wedding, proposal and ex words in another sense ("dating back", "married to it"). */
 function wordSense(m: Match): Stop | null {

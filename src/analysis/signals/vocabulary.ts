@@ -266,7 +266,10 @@ export const NON_PERSON = new Set(
     "sonntag freitag sexta boys floor squad team guys crew homies gang fam todo todos partida " +
     "fome medo sono vida equipe equipo équipe jeu juego jogo spiel runde ronda rodada game " +
     "hambre faim hunger miedo peur angst ball bola pelota balón balon ballon empate apito " +
-    "whistle friends potes amis copains amigos amigas freunden freunde kumpels homies buddies family familia famille familie família genshin gacha skin skins verein klub club bomb lore"
+    "whistle friends potes amis copains amigos amigas freunden freunde kumpels homies buddies family familia famille familie família genshin gacha skin skins verein klub club bomb lore " +
+    // Things chat calls a partner in jest: consoles, controllers, weapons.
+    "manette mando controle consola console ps5 ps4 play xbox switch gun guns rifle shotgun " +
+    "pistol weapon knife sword glock timer server plushie"
   ).split(" "),
 );
 /** Verbs that follow "his gf" as a subject and are no name ("does ur gf watch"). */
