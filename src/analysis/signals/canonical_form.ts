@@ -25,7 +25,12 @@ import {
   transliterate,
 } from "./languages.ts";
 import { aliasesFor, guessStreamer } from "./streamer_alias.ts";
-import { addImpliedSubjects, closeLeadIn, rewritePhrases } from "./word_order.ts";
+import {
+  addImpliedSubjects,
+  closeLeadIn,
+  germanDemonstrative,
+  rewritePhrases,
+} from "./word_order.ts";
 
 /** After a name in "s" with no apostrophe, the words that make it a nickname, not a possessive. */
 const NICKNAME_S_NEXT =
@@ -134,7 +139,10 @@ export function canonicalize(text: string, ctx: SignalContext): Canon {
     readPlain(r, tokens[ti]!, low);
   }
   const pieces = r.pieces;
-  if (lang === "de") germanSenses(pieces);
+  if (lang === "de") {
+    germanSenses(pieces);
+    germanDemonstrative(pieces);
+  }
   // "vc e o brunao": no article before the streamer.
   for (let k = pieces.length - 2; k >= 0; k--) {
     if (pieces[k]!.art && pieces[k + 1]!.w === "STREAMER") pieces.splice(k, 1);

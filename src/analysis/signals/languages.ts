@@ -186,7 +186,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "dos= two; año= year; años anos= years; meses mes= months; pasado pasada= last;" +
       "confirmado confirmada confirmadisimo confirmadísimo oficial= confirmed;" +
       // Denials ("sale con lena? es mentira"), a proposal ("le pidió la mano a lena").
-      "mentira mentiras= lie; falso falsa= false; pidió pidio= asked; propuso= proposed; matrimonio= marriage; sí= yes; tan= so; pal= for the; nombre= name",
+      "mentira mentiras= lie; falso falsa= false; pidió pidio= asked; propuso= proposed; matrimonio= marriage; sí= yes; tan= so; pal= for the; nombre= name; estai estái= you are; andai andái= you dating",
   ),
   pt: table(
     "tem= has; estás estas= you are; enrolado enrolada= dating; noivou noivaram= engaged; voltaram voltamos= back together; miúda miuda= girl; peguete contatinho= bae; lance= thing; entre= between; ficaram= were; será sera= wonder; primeiro primeira= first; mais= anymore; só so= just; largou deixou= left; por= for; foi= was; depois= after; entao então= then; tal= certain; certa= certain; saindo anda andam andando= dating; casal= couple; pegando= seeing; acabaram= broke up; oficializou oficializaram= confirmed; têm= have; tens= you have; namorada= gf; namorado= bf; mina= girl; boy= man; namorados= a couple;" +
@@ -253,7 +253,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "confirmé confirmée confirme officiel officielle= confirmed;" +
       // Denials ("il sort avec lena ? c'est faux"), a proposal ("il a demandé lena en mariage"),
       // back together ("il est revenu avec lena", "elle s'est remise avec son ex").
-      "faux= false; mytho= lie; demandé demande= asked; revenu revenue= back; remis remise= back; astheure asteure= now; nom= name",
+      "faux= false; mytho= lie; demandé demande= asked; revenu revenue= back; remis remise= back; astheure asteure= now; nom= name; pacsé pacsée pacsés pacsées pacse pacsee= married",
   ),
 };
 

@@ -41,7 +41,7 @@ const STEM_LIST = [
   "toujours avec|encore avec|était avec|etait avec|a [ée]t[ée] avec|quitt[ée]|plaqu[ée]|largu[ée]|" +
   "cassé|sortie\\b|c[ée]lib\\b|c'est fini|cest fini|" +
   // Back together ("il est revenu avec lena", "elle s'est remise avec son ex").
-  "revenue? avec|remise? avec|remis ensemble",
+  "revenue? avec|remise? avec|remis ensemble|pacs[ée]",
 ].join("|").split("|");
 
 /** `\b(?:a(?:x|y)|b(?:...))`: the stems grouped by their first character. */

@@ -215,8 +215,17 @@ const PHRASES: readonly [Step[], Put[]][] = [
   // "otra vez", "de novo": again.
   [["otra", "vez"], ["again"]],
   [["of", "novo"], ["again"]],
+  // "nono = en couple??", "rui = comprometido?", "mathis = fiancé ??": the streamer "=" a
+  // status is "is".
+  [[isStreamer, "=", isStatus], [0, "is", 2]],
+  [[isStreamer, "=", "in", "a", "relationship"], [0, "is", 2, 3, 4]],
+  [[isStreamer, "=", "in", "couple"], [0, "is", "in", "a", "relationship"]],
   [["SE"], []],
 ];
+
+function isStatus(w: string): boolean {
+  return /^(?:taken|engaged|married|single|fiance|divorced)$/.test(w);
+}
 
 /** German participles of a relationship, put last in a perfect tense. */
 function isPerfect(w: string): boolean {
@@ -361,7 +370,9 @@ function subjectsBeforeVerbs(pieces: Piece[]): void {
     const after = pieces[i + 1]?.w;
     // ("der kaktus hat mit mara schluss gemacht und ist dann mit vivi zusammengekommen": German
     // drops the subject of the second verb after "und".)
+    // ("alguien sabe si está pillado": an indirect question opens its clause at "if".)
     const opens = prev === undefined || prev === "?" || prev === "." || prev === "," ||
+      prev === "if" ||
       prev === "but" || prev === "that" || prev === "and" && pieces[i]!.raw.toLowerCase() === "ist";
     if (opens && (after === "he" || after === "she" || after === "STREAMER")) {
       // "datet er die anna?" -> "is he dating the anna ?"
@@ -413,4 +424,30 @@ export function closeLeadIn(pieces: Piece[]): void {
   if (!next || /^(?:[,.?]|and|or|but|if|of|in|to)$/.test(next.w)) return;
   const last = pieces[k - 1]!;
   pieces.splice(k, 0, { w: ",", s: last.e, e: last.e, raw: "", mention: false });
+}
+
+/** What may follow a German demonstrative used as "he"/"they": "hat der ne freundin". */
+const AFTER_DEMONSTRATIVE = new Set(
+  "a still with married taken single engaged together broke already again now no longer".split(" "),
+);
+
+/**
+ * German chat's demonstrative pronoun: "hat der ne freundin?", "ist der noch mit ...", "isch de
+ * flo vergä", "haben die schluss gemacht?": after a verb that opens a question, "der"/"die"
+ * before no noun is "he" (or "they" after a plural verb).
+ */
+export function germanDemonstrative(pieces: Piece[]): void {
+  for (let i = 1; i + 1 < pieces.length; i++) {
+    const d = pieces[i]!;
+    const verb = pieces[i - 1]!.w;
+    const before = pieces[i - 2]?.w;
+    if (!d.art || !/^(?:der|die|de)$/i.test(d.raw)) continue;
+    if (!/^(?:has|is|was|have|are|were)$/.test(verb)) continue;
+    if (!(before === undefined || before === "?" || before === "." || before === "," || OPENER.has(before))) {
+      continue;
+    }
+    if (!AFTER_DEMONSTRATIVE.has(pieces[i + 1]!.w)) continue;
+    const plural = /^(?:have|are|were)$/.test(verb);
+    pieces[i] = { w: plural ? "they" : "he", s: d.s, e: d.e, raw: d.raw, mention: false };
+  }
 }
