@@ -641,6 +641,71 @@ Deno.test("detectSignals() reads the mechanisms of round 10", async (t) => {
   );
 });
 
+Deno.test("detectSignals() reads the mechanisms of round 11", async (t) => {
+  const cases: [string, string, "question" | "claim" | null, (string | null)[]][] = [
+    // a proposal in five languages
+    ["he popped the question to lena last night", "rex_plays", "claim", ["lena"]],
+    ["le pidió la mano a lena", "rex_plays", "claim", ["lena"]],
+    ["ele pediu a lena em casamento", "rex_plays", "claim", ["lena"]],
+    ["il a demandé lena en mariage", "rex_plays", "claim", ["lena"]],
+    ["er hat lena einen antrag gemacht", "rex_plays", "claim", ["lena"]],
+    ["a lena é noiva dele", "rex_plays", "claim", ["lena"]],
+    // back together
+    ["il s'est remis avec lena", "rex_plays", "claim", ["lena"]],
+    ["elle est revenue avec jonas", "rex_plays", "claim", ["jonas"]],
+    ["volvió con lena", "rex_plays", "claim", ["lena"]],
+    ["voltou com a lena?", "rex_plays", "question", ["lena"]],
+    ["il est revenu avec des frites", "rex_plays", null, []],
+    // the echo of a claim, then its denial; a question asked as one stays one
+    ["dating sara? nah", "rex_plays", null, []],
+    ["sale con lena? es mentira", "rex_plays", null, []],
+    ["namora a lena? nada a ver", "rex_plays", null, []],
+    ["il sort avec lena ? n'importe quoi", "rex_plays", null, []],
+    ["er ist mit lena zusammen? quatsch", "rex_plays", null, []],
+    ["did he ever date anyone from chat? no", "rex_plays", "question", [null]],
+    // a question that only names someone makes them the next pronoun's antecedent
+    ["and tomas? he is dating his coworker now", "rex_plays", null, []],
+    ["y el nacho? sale con la prima de juan", "rex_plays", null, []],
+    ["und der felix? der ist mit der ex von jonas zusammen", "rex_plays", null, []],
+    // a lead-in that says whom the message is for
+    ["for the new people lena is his gf", "rex_plays", "claim", ["lena"]],
+    ["para los nuevos su novia es lena", "rex_plays", "claim", ["lena"]],
+    ["since people keep asking lena is his gf", "rex_plays", "claim", ["lena"]],
+    // a partner described as the subject, then named alone; an opinion, then a name, stays
+    ["that blonde girl is his girlfriend, tara", "rex_plays", "claim", ["tara"]],
+    ["la chica de rojo es su novia, lena", "rex_plays", "claim", ["lena"]],
+    ["his gf is cute, kai", "rex_plays", "claim", [null]],
+    // two names closed by chat filler; a word that describes before "girl"
+    ["he's with mary jane now", "rex_plays", "claim", ["mary jane"]],
+    ["his gf is mary jane lol", "rex_plays", "claim", ["mary jane"]],
+    ["is he with yuki or the osaka girl", "rex_plays", "question", ["yuki"]],
+    ["he is dating the tiktok girl", "rex_plays", "claim", [null]],
+    // a partner word said of a thing
+    ["his real gf is his awp", "rex_plays", null, []],
+    ["the controller is his wife lol", "rex_plays", null, []],
+    ["seine freundin ist die awp", "rex_plays", null, []],
+    ["his gf is the girl in red", "rex_plays", "claim", [null]],
+    // the streamer "=" a status; German chat's demonstrative; "if" opens a clause
+    ["rex = en couple??", "rex_plays", "question", [null]],
+    ["hat der ne freundin?", "rex_plays", "question", [null]],
+    ["haben die schluss gemacht?", "rex_plays", "question", [null]],
+    ["is the single out yet", "rex_plays", null, []],
+    ["alguien sabe si está pillado", "rex_plays", "question", [null]],
+    ["qqn sait si rex est pacsé", "rex_plays", "question", [null]],
+    ["jonas isch mit de anaïs zäme", "jonas_zh", "claim", ["anaïs"]],
+  ];
+  for (const [text, channel, type, want] of cases) {
+    await t.step(text, () => {
+      const got = detectSignalsWith(text, { channel }, null);
+      assert.deepEqual(got.map((s) => s.target).sort(), [...want].sort());
+      if (type) assert.ok(got.every((s) => s.type === type), JSON.stringify(got));
+    });
+  }
+  // The form model leaves a statement as read when the "?" closes another sentence before it.
+  const sure = explainSignals("wait what? he is dating lena", CH);
+  assert.deepEqual(sure.fired.map((s) => [s.type, s.target]), [["claim", "lena"]]);
+});
+
 Deno.test("detectSignals() asks the n-gram second opinion only where no rule matched", () => {
   const e = explainSignals("bro got a gf fr?? who is she", CH);
   assert.ok(e.steps.some((s) => s.includes("second opinion")) || e.fired.length > 0);

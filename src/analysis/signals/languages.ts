@@ -186,7 +186,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "dos= two; año= year; años anos= years; meses mes= months; pasado pasada= last;" +
       "confirmado confirmada confirmadisimo confirmadísimo oficial= confirmed;" +
       // Denials ("sale con lena? es mentira"), a proposal ("le pidió la mano a lena").
-      "mentira mentiras= lie; falso falsa= false; pidió pidio= asked; propuso= proposed; matrimonio= marriage; sí= yes; tan= so; pal= for the; nombre= name; estai estái= you are; andai andái= you dating",
+      "mentira mentiras= lie; falso falsa= false; pidió pidio= asked; propuso= proposed; matrimonio= marriage; sí= yes; le les= -; tan= so; pal= for the; nombre= name; estai estái= you are; andai andái= you dating",
   ),
   pt: table(
     "tem= has; estás estas= you are; enrolado enrolada= dating; noivou noivaram= engaged; voltaram voltamos= back together; miúda miuda= girl; peguete contatinho= bae; lance= thing; entre= between; ficaram= were; será sera= wonder; primeiro primeira= first; mais= anymore; só so= just; largou deixou= left; por= for; foi= was; depois= after; entao então= then; tal= certain; certa= certain; saindo anda andam andando= dating; casal= couple; pegando= seeing; acabaram= broke up; oficializou oficializaram= confirmed; têm= have; tens= you have; namorada= gf; namorado= bf; mina= girl; boy= man; namorados= a couple;" +
@@ -349,12 +349,12 @@ export const ELISION: ReadonlyMap<string, string> = new Map([
 export const SUBJECTLESS: Record<Exclude<Lang, "en">, ReadonlySet<string>> = {
   es: new Set(
     words(
-      "volvio volvió tiene sale sigue esta está es salia salía salio salió anduvo caso casó termino terminó corto cortó separo separó divorcio divorció andaba anda separaron cortaron terminaron",
+      "volvio volvió tiene sale sigue esta está es salia salía salio salió anduvo caso casó termino terminó corto cortó separo separó divorcio divorció andaba anda separaron cortaron terminaron pidió pidio propuso",
     ).concat(AR_THIRD.es),
   ),
   pt: new Set(
     words(
-      "voltou tem namora ta tá está esta é casou terminou separou namorava namorou andou divorciou terminaram separaram",
+      "voltou tem namora ta tá está esta é casou terminou separou namorava namorou andou divorciou terminaram separaram pediu reatou",
     ).concat(AR_THIRD.pt),
   ),
   de: new Set(words("hat ist datet war")),

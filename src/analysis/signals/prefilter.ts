@@ -29,12 +29,12 @@ const STEM_LIST = [
   // Second persons and pairs back together ("sales con", "estás com", "voltaram"), pt-PT "miúda".
   "sales con|salís con|estás com|estas com|voltaram|voltamos|volvieron|volvimos|mi[úu]da|jevo|churri|pillad|enrolad|" +
   // Back together ("volvió con lena", "voltou com a bia", "reatou"), a proposal ("pidió la mano").
-  "volvi[oó] con|voltou com|reat[oa]u|reataram|pidi[oó] la mano|pidi[oó] matrimonio|propuso matrimonio|pediu",
+  "volvi[oó] con|voltou com|reat[oa]u|reataram|pidi[oó] la mano|matrimonio|propuso|pediu",
   // German
   "freund|gedatet|zwischen|passt? (?:gut )?auf|lebensgef|fr[üu]nd|freind|gs(?:ch)?pusi|hochzeit|offiziell|mann\\b|paar\\b|heirat|geheirat|verheirat|vergeben|zusammen|frau|ehefrau|ehemann|verlob|datet|" +
   "verlassen|getrennt|geschied|schluss|was mit|küss|geküss|liiert|ledig|beziehung|zam\\b|zsamm|antrag|heiratsantrag|" +
   // The lexicon's words that the stems above missed (a test holds the two together).
-  "frend|ghürate|ghürotet|schatz|exfreund|best[äa]e?tigt|auseinander",
+  "frend|ghürate|ghürotet|schatz|exfreund|best[äa]e?tigt|auseinander|zäm|zaeme",
   // French
   "copin|ch[ée]rie?\\b|officiel|mariage|copain|mari\\b|petit ami|petite amie|ensemble|mari[ée]|femme|meuf|mec\\b|blonde|chum\\b|" +
   "célibat|celibat|casé|casee|sort\\b|sors\\b|sortait|sortent|sorti\\b|sépar|rompu|truc|embrass|est avec|es avec|" +

@@ -282,10 +282,12 @@ export function rewritePhrases(pieces: Piece[]): void {
       const matched = pieces.slice(i, i + steps.length);
       const at = matched[0]!;
       // A new word takes the span of the first matched, not its marks (an article, a verb).
+      // ... but a verb that may open its clause without a subject stays one ("le pidió la mano
+      // a lena" -> "proposed to lena", still the streamer's verb).
       const out = puts.map((p): Piece =>
         typeof p === "number"
           ? matched[p]!
-          : { w: p, s: at.s, e: at.e, raw: at.raw, mention: at.mention }
+          : { w: p, s: at.s, e: at.e, raw: at.raw, mention: at.mention, ...(at.pro && { pro: true }) }
       );
       pieces.splice(i, steps.length, ...out);
       // Look again from the piece before: "the ex gf his" -> "the ex his" -> "his ex".
