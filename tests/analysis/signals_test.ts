@@ -940,12 +940,22 @@ async function devSets(): Promise<Labelled[]> {
 // .91 -> .92 and asked .94 -> .95, es targets .91 -> .93 and asked .92 -> .93, pt targets .93 ->
 // .94 and asked .92 -> .95, de targets .93 -> .94, fr targets .91 -> .92 and asked .90 -> .93), and
 // two asked precision floors (pt .96 -> .97, fr .95 -> .96).
+//
+// Session 11 (round 11: general mechanisms for blind set 11's recurring misses, no rule lifted from
+// a line: proposals and "back together" in five languages, the echo of a claim denied after its
+// "?", a question that only names someone as the next pronoun's antecedent, lead-ins without a
+// colon, a described partner named last, two names closed by chat filler, partner words said of
+// things, German chat's demonstrative as the subject; models retrained): en .980/.935 .980/.959,
+// es .990/.939 .973/.947, pt .979/.955 .977/.958, de .979/.952 .996/.950, fr .978/.935 .973/.954.
+// Floors rose: en targets R .92 -> .93, es targets P .97 -> .98 and asked R .93 -> .94, pt targets
+// R .94 -> .95, de targets P .96 -> .97 and asked R .93 -> .94, fr targets P .96 -> .97, targets R
+// .92 -> .93 and asked R .93 -> .94.
 const FLOORS: Record<string, { tp: number; tr: number; ap: number; ar: number }> = {
-  en: { tp: 0.97, tr: 0.92, ap: 0.97, ar: 0.95 },
-  es: { tp: 0.97, tr: 0.93, ap: 0.96, ar: 0.93 },
-  pt: { tp: 0.97, tr: 0.94, ap: 0.97, ar: 0.95 },
-  de: { tp: 0.96, tr: 0.94, ap: 0.99, ar: 0.93 },
-  fr: { tp: 0.96, tr: 0.92, ap: 0.96, ar: 0.93 },
+  en: { tp: 0.97, tr: 0.93, ap: 0.97, ar: 0.95 },
+  es: { tp: 0.98, tr: 0.93, ap: 0.96, ar: 0.94 },
+  pt: { tp: 0.97, tr: 0.95, ap: 0.97, ar: 0.95 },
+  de: { tp: 0.97, tr: 0.94, ap: 0.99, ar: 0.94 },
+  fr: { tp: 0.97, tr: 0.93, ap: 0.96, ar: 0.94 },
 };
 Deno.test("detectSignals() holds its fitted figures on the dev sets, per language", async (t) => {
   const lines = await devSets();

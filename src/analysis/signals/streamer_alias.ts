@@ -148,7 +148,11 @@ export function resemblesLogin(name: string, login: string): boolean {
     }
     // "dex" for riverdex_poker, "gen" for ptitegen_qc, "miranda" for mirandinha_cs: a part
     // that ends with the name, or opens with four letters of it or more.
-    if (parts.some((p) => p.endsWith(n) || n.length >= 4 && p.startsWith(n.slice(0, Math.max(4, n.length - 1))))) {
+    if (
+      parts.some((p) =>
+        p.endsWith(n) || n.length >= 4 && p.startsWith(n.slice(0, Math.max(4, n.length - 1)))
+      )
+    ) {
       return true;
     }
   }

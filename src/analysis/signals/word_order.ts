@@ -285,9 +285,14 @@ export function rewritePhrases(pieces: Piece[]): void {
       // ... but a verb that may open its clause without a subject stays one ("le pidió la mano
       // a lena" -> "proposed to lena", still the streamer's verb).
       const out = puts.map((p): Piece =>
-        typeof p === "number"
-          ? matched[p]!
-          : { w: p, s: at.s, e: at.e, raw: at.raw, mention: at.mention, ...(at.pro && { pro: true }) }
+        typeof p === "number" ? matched[p]! : {
+          w: p,
+          s: at.s,
+          e: at.e,
+          raw: at.raw,
+          mention: at.mention,
+          ...(at.pro && { pro: true }),
+        }
       );
       pieces.splice(i, steps.length, ...out);
       // Look again from the piece before: "the ex gf his" -> "the ex his" -> "his ex".
@@ -445,7 +450,10 @@ export function germanDemonstrative(pieces: Piece[]): void {
     const before = pieces[i - 2]?.w;
     if (!d.art || !/^(?:der|die|de)$/i.test(d.raw)) continue;
     if (!/^(?:has|is|was|have|are|were)$/.test(verb)) continue;
-    if (!(before === undefined || before === "?" || before === "." || before === "," || OPENER.has(before))) {
+    if (
+      !(before === undefined || before === "?" || before === "." || before === "," ||
+        OPENER.has(before))
+    ) {
       continue;
     }
     if (!AFTER_DEMONSTRATIVE.has(pieces[i + 1]!.w)) continue;
