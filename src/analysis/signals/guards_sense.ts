@@ -134,7 +134,29 @@ function wordSense(m: Match): Stop | null {
   if (rel === "ex" && EX_WHAT.has(afterRel)) {
     return stop("other-sense", `"ex ${afterRel}" is a former ${afterRel}, not a partner`);
   }
-  return null;
+  return relToThing(m);
+}
+
+/**
+ * "vai casar com essa arma", "married to that controller", "dating his new keyboard": a
+ * relationship verb whose object is a thing (past its determiners and adjectives).
+ */
+function relToThing(m: Match): Stop | null {
+  if (!/^(?:married|marry|marrying|dating|dated|date|engaged)$/.test(m.rel)) return null;
+  const p = m.canon.pieces;
+  let k = m.relEnd + 1;
+  if (p[k]?.w === "to" || p[k]?.w === "with") k++;
+  let lead = 0;
+  while (p[k] && (NP_LEAD.test(p[k]!.w) || p[k]!.art || /^(?:that|this|these)$/.test(p[k]!.w))) {
+    k++, lead++;
+  }
+  const head = p[k]?.w ?? "";
+  // ("dating the tiktok girl": the thing describes the person after it.)
+  if (
+    lead === 0 || !NON_PERSON.has(head) ||
+    /^(?:girl|guy|boy|dude|chick|woman|lady|gal|bloke|lad)$/.test(p[k + 1]?.w ?? "")
+  ) return null;
+  return stop("other-sense", `"${m.rel} ... ${head}": a thing, not a person`);
 }
 
 /** "partner" in a game, a business, Twitch's program. */

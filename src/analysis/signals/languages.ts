@@ -349,12 +349,12 @@ export const ELISION: ReadonlyMap<string, string> = new Map([
 export const SUBJECTLESS: Record<Exclude<Lang, "en">, ReadonlySet<string>> = {
   es: new Set(
     words(
-      "volvio volvió tiene sale sigue esta está es salia salía salio salió anduvo caso casó termino terminó corto cortó separo separó divorcio divorció andaba anda separaron cortaron terminaron pidió pidio propuso",
+      "volvio volvió tiene sale sigue esta está es salia salía salio salió anduvo caso casó termino terminó corto cortó separo separó divorcio divorció andaba anda separaron cortaron terminaron pidió pidio propuso comprometió comprometio va",
     ).concat(AR_THIRD.es),
   ),
   pt: new Set(
     words(
-      "voltou tem namora ta tá está esta é casou terminou separou namorava namorou andou divorciou terminaram separaram pediu reatou",
+      "voltou tem namora ta tá está esta é casou terminou separou namorava namorou andou divorciou terminaram separaram pediu reatou ficou noivou vai",
     ).concat(AR_THIRD.pt),
   ),
   de: new Set(words("hat ist datet war")),
