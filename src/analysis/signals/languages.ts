@@ -354,7 +354,7 @@ export const SUBJECTLESS: Record<Exclude<Lang, "en">, ReadonlySet<string>> = {
   ),
   pt: new Set(
     words(
-      "voltou tem namora ta tá está esta é casou terminou separou namorava namorou andou divorciou terminaram separaram pediu reatou ficou noivou vai",
+      "voltou tem namora ta tá está esta é casou terminou separou namorava namorou andou divorciou terminaram separaram pediu reatou noivou vai",
     ).concat(AR_THIRD.pt),
   ),
   de: new Set(words("hat ist datet war")),
