@@ -56,12 +56,9 @@ export function checkTarget(run: Run, k: number): TargetCheck {
   ) {
     return { kind: "none", why: `"${word}'s ..." names someone else's person` };
   }
-  // "is he with yuki or the osaka girl", "the tiktok guy": after an English "the", a word
-  // before a noun for a person describes them; it names no one.
-  if (
-    before === "the" && !canon.pieces[k - 1]!.art && !p.mention &&
-    /^(?:girl|guy|boy|dude|chick|woman|man|lady|one|gal|bloke|lad)$/.test(next ?? "")
-  ) return { kind: "none", why: `"the ${word} ${next}" describes someone, it names no one` };
+  if (describes(canon, k)) {
+    return { kind: "none", why: `"the ${word} ${next}" describes someone, it names no one` };
+  }
   if (word === "a" || word === "some" || word === "that" || word === "this") {
     return namedAfterDeterminer(run, k, word);
   }
@@ -88,6 +85,18 @@ export function checkTarget(run: Run, k: number): TargetCheck {
     }
   }
   return { kind: "name", name: word };
+}
+
+/**
+ * "is he with yuki or the osaka girl", "the tiktok guy": after an English "the", the word at `k`
+ * before a noun for a person describes them; it names no one.
+ */
+function describes(canon: Canon, k: number): boolean {
+  const before = canon.pieces[k - 1];
+  return before?.w === "the" && !before.art && !canon.pieces[k]!.mention &&
+    /^(?:girl|guy|boy|dude|chick|woman|man|lady|one|gal|bloke|lad)$/.test(
+      canon.pieces[k + 1]?.w ?? "",
+    );
 }
 
 /** "a girl named sara", "that sara girl": the name after a determiner, or none. */
