@@ -38,7 +38,7 @@ import {
   type UserState,
 } from "../../analysis/rollups.ts";
 import { type LoginSpan, personKey } from "../../analysis/identity.ts";
-import type { Sql, TxSql } from "./client.ts";
+import type { Fragment, Sql, TxSql } from "./client.ts";
 import { copyRows } from "./copy.ts";
 import { mergeStates } from "./rollup_merge.ts";
 
@@ -70,6 +70,25 @@ export function touchedBy(stored: ReadonlyArray<{ message: Message }>): Touched 
   return touched;
 }
 
+/**
+ * The one definition of how login spans merge into `person_logins` (the `ON CONFLICT` clause of
+ * an insert of `(person, login, first_seen, last_seen, last_mid, count)` rows): counts summed,
+ * the earliest first time, the latest last time with the smallest message id of that time (as
+ * `src/analysis/identity.ts` keeps spans). Commutative, so two writers lose no update.
+ * (`migrations/down/005_spans_at_compaction.sql` spells it out once more: SQL files take no
+ * fragments.)
+ */
+export function mergeSpans(sql: Sql | TxSql): Fragment {
+  return sql`
+    ON CONFLICT (person, login) DO UPDATE SET
+      count = p.count + excluded.count,
+      first_seen = LEAST(p.first_seen, excluded.first_seen),
+      last_seen = CASE WHEN (excluded.last_seen, p.last_mid) > (p.last_seen, excluded.last_mid)
+        THEN excluded.last_seen ELSE p.last_seen END,
+      last_mid = CASE WHEN (excluded.last_seen, p.last_mid) > (p.last_seen, excluded.last_mid)
+        THEN excluded.last_mid ELSE p.last_mid END`;
+}
+
 /** Adds login spans and display names (sums, min, max), in key order. */
 export async function upsertSpans(
   tx: TxSql,
@@ -94,13 +113,7 @@ export async function upsertSpans(
       INSERT INTO person_logins AS p (person, login, first_seen, last_seen, last_mid, count)
       SELECT person, login, first_seen, last_seen, last_mid, count FROM stage_logins
       ORDER BY person, login
-      ON CONFLICT (person, login) DO UPDATE SET
-        count = p.count + excluded.count,
-        first_seen = LEAST(p.first_seen, excluded.first_seen),
-        last_seen = CASE WHEN (excluded.last_seen, p.last_mid) > (p.last_seen, excluded.last_mid)
-          THEN excluded.last_seen ELSE p.last_seen END,
-        last_mid = CASE WHEN (excluded.last_seen, p.last_mid) > (p.last_seen, excluded.last_mid)
-          THEN excluded.last_mid ELSE p.last_mid END`;
+      ${mergeSpans(tx)}`;
   }
   const display = [...displayList].sort((a, b) => cmp(a[0], b[0]) || cmp(a[1], b[1]));
   if (display.length > 0) {
