@@ -135,6 +135,22 @@ export async function cliTaskFlags(tree: string): Promise<string[]> {
   return words.slice(from + 1, to);
 }
 
+/**
+ * The environment a tree's `cli` task sets before `deno` (its leading `NAME=value` words, as
+ * `deno task` reads them: glibc's malloc settings), so that a bench starts main.ts with it too.
+ */
+export async function cliTaskEnv(tree: string): Promise<Record<string, string>> {
+  const path = `${tree.replace(/\/$/, "")}/deno.json`;
+  const conf = JSON.parse(await Deno.readTextFile(path));
+  const env: Record<string, string> = {};
+  for (const word of String(conf.tasks?.cli ?? "").trim().split(/\s+/)) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(word);
+    if (!m) break;
+    env[m[1]!] = m[2]!;
+  }
+  return env;
+}
+
 /** The `--v8-flags=...` among {@link cliTaskFlags} (none when the task sets no V8 flag). */
 export async function cliTaskV8Flags(tree: string): Promise<string[]> {
   return (await cliTaskFlags(tree)).filter((f) => f.startsWith("--v8-flags"));

@@ -2,8 +2,9 @@
  * Peak memory of `chat run` (log, index, profiles) against the message count: replays the
  * generated fixture of `bench/ingest.ts` (`bench/_chat_fixture.ts`: 4 channels, 20,000 users)
  * through the whole CLI at each size, started exactly as the `deno.json` task `cli` starts it
- * (its `deno run` flags, V8 flags included: a task is what a user types), and reports peak RSS
- * (VmHWM, as `bench/_proc.ts` samples it for every bench), wall time and the growth from the
+ * (its `deno run` flags, V8 flags included, and the environment it sets, glibc's malloc
+ * settings: a task is what a user types), and reports peak RSS (VmHWM, as `bench/_proc.ts`
+ * samples it for every bench), wall and CPU time (all threads) and the growth from the
  * smallest size to each larger one. With `--baseline <tree>` the same runs go through that
  * tree (e.g. `/work/main`, with its own task flags) too, alternating run by run, so both are
  * measured under the same load. Fixtures are cached under `bench/.out/` (a 2M fixture is about
@@ -20,7 +21,7 @@
 import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { cachedChatFixture, lineCount, offlineChatRunArgs } from "./_chat_fixture.ts";
-import { cliTaskFlags, DENO, measure, perSecond } from "./_proc.ts";
+import { cliTaskEnv, cliTaskFlags, DENO, measure, perSecond } from "./_proc.ts";
 
 const { values, positionals } = parseArgs({
   args: Deno.args,
@@ -87,7 +88,7 @@ async function chatRun(tree: string, fx: { dir: string; channels: string[] }, n:
     const r = await measure(
       DENO,
       offlineChatRunArgs(tree, await runFlags(tree), fx, dataDir, positionals),
-      { cwd: tree },
+      { cwd: tree, env: await cliTaskEnv(tree) },
     );
     if (r.code !== 0) throw new Error(`chat run in ${tree} failed: ${r.stderr}`);
     const lines = await lineCount(join(dataDir, "logs", "messages.jsonl"));
@@ -103,7 +104,14 @@ console.log(
     sizes.map((n) => n.toLocaleString("en-US")).join(", ")
   }; flags of each tree's cli task: ${
     (await Promise.all(
-      trees.map(async ([name, t]) => `${name}: ${(await cliTaskFlags(t)).join(" ")}`),
+      trees.map(async ([name, t]) =>
+        `${name}: ${
+          [
+            ...Object.entries(await cliTaskEnv(t)).map(([k, v]) => `${k}=${v}`),
+            ...await cliTaskFlags(t),
+          ].join(" ")
+        }`
+      ),
     ))
       .join("; ")
   }`,
@@ -120,7 +128,9 @@ for (const n of sizes) {
       console.log(
         `  ${n.toLocaleString("en-US")} messages, ${name}: peak RSS ${r.peakRssMb} MB, ${
           (r.wallMs / 1000).toFixed(1)
-        } s (${perSecond(n, r.wallMs)}), load ${r.load}`,
+        } s (${perSecond(n, r.wallMs)}), CPU ${
+          ((r.cpuMs.main + r.cpuMs.other) / 1000).toFixed(1)
+        } s, load ${r.load}`,
       );
       if (values.heaps) console.log(`    ${heapFigures(r.stdout)}`);
     }

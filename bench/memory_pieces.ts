@@ -2,7 +2,8 @@
  * Peak memory of a long `chat run` (log, index, profiles), taken in pieces over one data dir: the
  * generated fixture of `bench/ingest.ts` (`bench/_chat_fixture.ts`: 4 channels, 20,000 users) of
  * `--total` messages is cut into `--pieces` consecutive runs of equal size, and each piece is a
- * fresh `chat run` of the tree (started with its `cli` task's flags, as `bench/memory.ts` does)
+ * fresh `chat run` of the tree (started with its `cli` task's flags and environment, as
+ * `bench/memory.ts` does)
  * into the same data dir, so the last piece works on the index and profiles of the whole total.
  * Each piece reports its peak RSS (VmHWM), its wall time, and where the memory was at the highest
  * RSS seen (sampled every 100 ms): the V8 heaps (committed, from `--trace-gc`, as last collected
@@ -23,7 +24,7 @@
 import { parseArgs } from "node:util";
 import { join, resolve } from "node:path";
 import { benchChat, lineCount, offlineChatRunArgs } from "./_chat_fixture.ts";
-import { cliTaskFlags, DENO, perSecond } from "./_proc.ts";
+import { cliTaskEnv, cliTaskFlags, DENO, perSecond } from "./_proc.ts";
 
 const { values, positionals } = parseArgs({
   args: Deno.args,
@@ -242,6 +243,7 @@ async function runPiece(k: number, fxDir: string): Promise<void> {
       positionals,
     ),
     cwd: tree,
+    env: await cliTaskEnv(tree),
     stdout: "piped",
     stderr: "piped",
   }).spawn();
@@ -309,7 +311,10 @@ console.log(
   `memory in pieces: ${
     total.toLocaleString("en-US")
   } messages in ${nPieces} pieces, tree ${tree} (${
-    (await cliTaskFlags(tree)).join(" ")
+    [
+      ...Object.entries(await cliTaskEnv(tree)).map(([k, v]) => `${k}=${v}`),
+      ...await cliTaskFlags(tree),
+    ].join(" ")
   }), data dir ${dataDir}`,
 );
 for (const k of ks) {

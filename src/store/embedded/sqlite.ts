@@ -17,6 +17,19 @@ import { StoreError } from "../../errors.ts";
 const WAL_CHECKPOINT_PAGES = 10_000;
 /** Bytes a writer's WAL file is truncated to after a checkpoint. */
 const WAL_SIZE_LIMIT = 64 * 1024 * 1024;
+/**
+ * SQLite's soft heap limit in bytes, set by every writer: one figure for the whole process, all
+ * threads' connections together. Above it SQLite reuses the least recently used pages of a
+ * cache instead of allocating more, and a sort spills to its temporary file sooner, so the
+ * writers' page caches (the index's 64 MiB, the rollups' 8 MiB), the sorts of a catch-up's
+ * commits and any readers stay under one bound however large the files grow.
+ */
+export const SOFT_HEAP_LIMIT: number = 96 * 1024 * 1024;
+/**
+ * Prepared statements a connection keeps. Most are fixed SQL, but a search's SQL depends on the
+ * query's shape, so a long-running server would otherwise keep one per shape it was ever asked.
+ */
+export const MAX_STATEMENTS = 128;
 
 /** How to open a {@link SqliteFile}. */
 export interface SqliteOpenOptions {
@@ -86,6 +99,7 @@ export class SqliteFile {
         // The WAL file is cut back after a checkpoint, so its disk use stays bounded.
         db.exec(`PRAGMA wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
         db.exec(`PRAGMA journal_size_limit = ${WAL_SIZE_LIMIT}`);
+        if (SOFT_HEAP_LIMIT > 0) db.exec(`PRAGMA soft_heap_limit = ${SOFT_HEAP_LIMIT}`);
       }
       db.exec(`PRAGMA cache_size = -${Math.max(1024, Math.floor(options.cacheKiB ?? 32768))}`);
     } catch (e) {
@@ -151,6 +165,10 @@ export class SqliteFile {
     let s = this.#stmts.get(sql);
     if (!s) {
       s = this.db.prepare(sql);
+      // The oldest goes (a caller still holding it keeps it; the collector finalizes it).
+      if (this.#stmts.size >= MAX_STATEMENTS) {
+        this.#stmts.delete(this.#stmts.keys().next().value!);
+      }
       this.#stmts.set(sql, s);
     }
     return s;
