@@ -20,7 +20,7 @@ import {
   offlineChatRunArgs,
   writeChatFixture,
 } from "./_chat_fixture.ts";
-import { cliTaskFlags, DENO, measure, perSecond } from "./_proc.ts";
+import { cliTaskEnv, cliTaskFlags, DENO, measure, perSecond } from "./_proc.ts";
 
 const { values, positionals } = parseArgs({
   args: Deno.args,
@@ -103,7 +103,7 @@ async function chatRun(
       ...(logOnly ? ["--log-only"] : []),
       ...extra,
     ]),
-    { cwd: root },
+    { cwd: root, env: await cliTaskEnv(root) },
   );
   if (run.code !== 0) throw new Error(`chat run failed: ${run.stderr}`);
   const lines = await lineCount(join(dataDir, "logs", "messages.jsonl"));

@@ -13,7 +13,7 @@
 import { parseArgs } from "node:util";
 import { join, resolve } from "node:path";
 import { lineCount, offlineChatRunArgs, writeChatFixture } from "./_chat_fixture.ts";
-import { cliTaskFlags, DENO, perSecond } from "./_proc.ts";
+import { cliTaskEnv, cliTaskFlags, DENO, perSecond } from "./_proc.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -65,7 +65,8 @@ async function runOnce(tree: string, dataDir: string): Promise<Sample> {
     ? offlineChatRunArgs(tree, flags, fx, dataDir, ["--log-only"])
     : importArgs(tree, flags, dataDir);
   const t0 = performance.now();
-  const child = new Deno.Command(DENO, { args, cwd: tree, stdout: "null", stderr: "piped" })
+  const env = await cliTaskEnv(tree); // the task's malloc settings, as `deno task cli` runs it
+  const child = new Deno.Command(DENO, { args, cwd: tree, env, stdout: "null", stderr: "piped" })
     .spawn();
   let main = 0;
   let total = 0;

@@ -19,7 +19,7 @@
 import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { cachedChatFixture, lineCount, offlineChatRunArgs } from "./_chat_fixture.ts";
-import { cliTaskFlags, DENO, measure, type Measured, perSecond } from "./_proc.ts";
+import { cliTaskEnv, cliTaskFlags, DENO, measure, type Measured, perSecond } from "./_proc.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -81,8 +81,10 @@ for (let r = 0; r < runs; r++) {
     await Deno.remove(dataDir, { recursive: true }).catch(() => {});
     await new Deno.Command("sync").output().catch(() => {});
     const load = (await Deno.readTextFile("/proc/loadavg")).split(" ").slice(0, 3).join(" ");
+    // The task's environment too (glibc's malloc settings), as `deno task cli` starts it.
     const m = await measure(DENO, offlineChatRunArgs(c.tree, c.flags, fx, dataDir), {
       cwd: c.tree,
+      env: await cliTaskEnv(c.tree),
     });
     if (m.code !== 0) throw new Error(`${c.label}: chat run failed: ${m.stderr}`);
     const lines = await lineCount(join(dataDir, "logs", "messages.jsonl"));
