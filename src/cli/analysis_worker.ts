@@ -43,8 +43,9 @@ function handle(m: ToAnalysisWorker): void {
         if (kept === null) refused.push(k);
         else encoder.add(kept);
       }
-      // The ids stay behind: the run's thread has them (it sent the drafts), and cloning a
-      // string per line both ways cost more than the rest of the hand-over.
+      // The ids stay behind: the run's thread has them (it sent the drafts, and the scrub
+      // keeps ids as they are). Cloning them was 75 of the 105 ms a million lines' structured
+      // clone took (the bytes and prints are transferred, not cloned).
       const { bytes, ends, prints } = encoder.take();
       send({ type: "lines", lines: { bytes, ends, prints, refused } }, [
         bytes.buffer,
