@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { DerivedLoop, type LoopClock } from "../../src/store/embedded/derived_loop.ts";
 import { tryWriterLock } from "../../src/store/embedded/writer_lock.ts";
-import { layout } from "../../src/store/layout.ts";
+import { layout, profileDir } from "../../src/store/layout.ts";
+import { ProfileStore } from "../../src/store/embedded/profile_store.ts";
 import { messageLog } from "../../src/store/log/logs.ts";
 import { MessageIndex } from "../../src/store/embedded/message_index.ts";
 import { msg, withIds } from "../support/messages.ts";
@@ -101,5 +102,74 @@ Deno.test("DerivedLoop spaces catch-ups while appends keep coming, but not a lon
     assert.equal(indexed(dir.path), 25);
   } finally {
     lock.close();
+  }
+});
+
+const PROFILES_ONLY = { index: false, profiles: true };
+
+/** The user profile files of a data dir (none when the folder is missing). */
+function userFiles(dataDir: string): string[] {
+  try {
+    return [...Deno.readDirSync(profileDir(dataDir, "user"))].map((e) => e.name).sort();
+  } catch {
+    return [];
+  }
+}
+
+Deno.test("DerivedLoop defers profile flushes while a backlog drains, and flushes once it ends and on close()", async () => {
+  await using dir = await tempDir();
+  const lock = await tryWriterLock(dir.path);
+  assert.ok(lock);
+  const log = messageLog(dir.path);
+  const clock = new FakeClock();
+  const loop = new DerivedLoop(dir.path, 0, PROFILES_ONLY, "inline", 0, clock);
+  const users = (prefix: string, n: number, who: string[]) =>
+    withIds(
+      Array.from({ length: n }, (_, i) => msg({ text: `${prefix} ${i}`, user_name: who[i % 2]! })),
+      prefix,
+    );
+  try {
+    // 12,000 messages folded within a second: a backlog, so no profile is written yet.
+    await log.append(users("a", 12_000, ["ann", "bob"]));
+    clock.advance(1000);
+    await loop.poke();
+    assert.deepEqual(userFiles(dir.path), []);
+
+    // The next second folds a trickle: the backlog is over, the touched profiles are written.
+    await log.append(users("b", 4, ["cid", "dee"]));
+    clock.advance(1000);
+    await loop.poke();
+    assert.deepEqual(userFiles(dir.path), ["ann.json", "bob.json", "cid.json", "dee.json"]);
+
+    // A backlog that ends with the run is written by close().
+    await log.append(users("c", 12_000, ["eve", "fay"]));
+    clock.advance(1000);
+    await loop.poke();
+    assert.equal(userFiles(dir.path).length, 4);
+    const summary = await loop.close();
+    assert.deepEqual(summary.problems, []);
+    assert.equal(summary.folded, 24_004);
+    assert.equal(userFiles(dir.path).length, 6);
+  } finally {
+    lock.close();
+  }
+});
+
+Deno.test("ProfileStore.cacheFull holds once the cached states pass the cache bound", async () => {
+  await using dir = await tempDir();
+  const small = ProfileStore.open(dir.path, { cacheBytes: 1 });
+  try {
+    assert.equal(small.cacheFull, false);
+    small.fold(msg({ text: "hi" }));
+    assert.equal(small.cacheFull, true);
+  } finally {
+    small.close();
+  }
+  const roomy = ProfileStore.open(dir.path);
+  try {
+    roomy.fold(msg({ text: "hi" }));
+    assert.equal(roomy.cacheFull, false);
+  } finally {
+    roomy.close();
   }
 });

@@ -71,6 +71,17 @@ export function emptySummary(mode: DerivedSummary["mode"]): DerivedSummary {
  * then takes at most about 1/(1 + FLUSH_SPACING) of the writer's time under heavy load.
  */
 const FLUSH_SPACING = 8;
+/**
+ * Messages folded per second above which the writer is draining a backlog (a replay at full
+ * speed, an import, a monitor started on a log its rollups lag): no live monitor's chat comes
+ * near it (a few hundred a second in the busiest channels), a replay at `--speed 0` folds
+ * 30,000-40,000. While a backlog drains, profile flushes wait for its end (or for the cache's
+ * memory bound): each one rewrites every profile touched since the last, 20,000 files at 1M
+ * generated messages, which the next flush rewrites again.
+ */
+const BACKLOG_RATE = 10_000;
+/** The span over which the fold rate is measured, in ms. */
+const RATE_WINDOW_MS = 1000;
 /** The first guess of the cost of writing one profile file (then learned), in ms. */
 const FIRST_FILE_MS = 0.15;
 /**
@@ -88,7 +99,10 @@ const STEP_SPACING_MS = 1000;
  * interval grows with the expected cost of the next flush (the number of dirty profiles times
  * the cost per file the last flush measured), so that rewriting files takes at most about a
  * ninth of the time: a burst touching 20,000 users would otherwise rewrite 20,000 files
- * (~200 us each on ext4) every few seconds. The caller holds the writer lock.
+ * (~200 us each on ext4) every few seconds. While a backlog drains (messages folded faster
+ * than BACKLOG_RATE), flushes wait for its end, for the rollup cache's bound, or for close():
+ * a 1M replay then writes its 20,000 profile files once instead of twice. The caller holds the
+ * writer lock.
  */
 export class DerivedLoop {
   #dataDir: string;
@@ -105,6 +119,10 @@ export class DerivedLoop {
   #wake: AbortController | null = null;
   #lastStart = -Infinity;
   #clock: LoopClock;
+  /** Start of the current fold-rate window, messages folded in it, and the last window's rate. */
+  #windowStart = 0;
+  #windowFolded = 0;
+  #rate = 0;
 
   /**
    * `spacingMs`: least time between the starts of two catch-ups. By default STEP_SPACING_MS
@@ -126,6 +144,19 @@ export class DerivedLoop {
     this.#summary = emptySummary(mode);
     this.#clock = clock;
     this.#lastFlushEnd = clock.now();
+    this.#windowStart = this.#lastFlushEnd;
+  }
+
+  /** True while the fold rate of the last window says a backlog is draining. */
+  #draining(folded: number, now: number): boolean {
+    this.#windowFolded += folded;
+    const span = now - this.#windowStart;
+    if (span >= RATE_WINDOW_MS) {
+      this.#rate = this.#windowFolded * 1000 / span;
+      this.#windowStart = now;
+      this.#windowFolded = 0;
+    }
+    return this.#rate >= BACKLOG_RATE;
   }
 
   async #step(final: boolean): Promise<void> {
@@ -140,7 +171,10 @@ export class DerivedLoop {
       const now = this.#clock.now();
       const expected = (w.profiles?.pending ?? 0) * this.#fileMs;
       const wait = Math.max(this.#flushMs, FLUSH_SPACING * expected);
-      if (final || now - this.#lastFlushEnd >= wait) {
+      const draining = this.#draining(r.folded, now);
+      const due = now - this.#lastFlushEnd >= wait &&
+        (!draining || w.profiles?.cacheFull === true);
+      if (final || due) {
         const t0 = this.#clock.now();
         const f = w.flushProfiles(final);
         const files = f.users + f.channels;

@@ -197,6 +197,19 @@ export class ProfileStore {
   }
 
   /**
+   * True when the rollup cache is past its bounds (the ones a flush checks before emptying
+   * it), estimated now rather than as of the last flush: a writer that defers flushes while a
+   * backlog drains flushes anyway once this holds, so the deferral never lets memory grow
+   * past them. One pass over the cached user states, asked only when a deferred flush is due.
+   */
+  get cacheFull(): boolean {
+    if (this.#users.size + this.#channels.size > CACHE_ENTITIES) return true;
+    let bytes = this.#names.size * NAME_BYTES;
+    for (const s of this.#users.values()) bytes += packedBytes(s);
+    return bytes > this.#cacheBytes;
+  }
+
+  /**
    * Forgets all rollups (a rebuild follows). Profile files stay until the rebuild reaches the
    * end of the log; then files of entities that no longer exist are removed. No byte of the
    * old state remains in the database files (a forgotten user's keywords).
