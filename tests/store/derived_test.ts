@@ -155,6 +155,37 @@ Deno.test("DerivedLoop defers profile flushes while a backlog drains, and flushe
   }
 });
 
+Deno.test("DerivedLoop holds profile flushes back for at most the backlog's longest hold", async () => {
+  await using dir = await tempDir();
+  const lock = await tryWriterLock(dir.path);
+  assert.ok(lock);
+  const log = messageLog(dir.path);
+  const clock = new FakeClock();
+  // A backlog is 10 msg/s or more here, held back at most 5 s.
+  const rule = { rate: 10, maxDeferMs: 5000 };
+  const loop = new DerivedLoop(dir.path, 0, PROFILES_ONLY, "inline", 0, clock, rule);
+  try {
+    const seen: number[] = [];
+    for (let s = 0; s < 7; s++) {
+      const batch = Array.from(
+        { length: 40 },
+        (_, i) => msg({ text: `m ${s} ${i}`, user_name: `u${s}` }),
+      );
+      await log.append(withIds(batch, `s${s}`));
+      clock.advance(1000);
+      await loop.poke();
+      seen.push(userFiles(dir.path).length);
+    }
+    // Still draining (40 msg/s) all along: nothing for the first seconds, then the held-back
+    // profiles once 5 s have passed since the loop started.
+    assert.deepEqual(seen.slice(0, 4), [0, 0, 0, 0]);
+    assert.ok(seen[6]! >= 5, `files after 7 s of backlog: ${seen.join(",")}`);
+    await loop.close();
+  } finally {
+    lock.close();
+  }
+});
+
 Deno.test("ProfileStore.cacheFull holds once the cached states pass the cache bound", async () => {
   await using dir = await tempDir();
   const small = ProfileStore.open(dir.path, { cacheBytes: 1 });

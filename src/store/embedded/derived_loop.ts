@@ -82,6 +82,12 @@ const FLUSH_SPACING = 8;
 const BACKLOG_RATE = 10_000;
 /** The span over which the fold rate is measured, in ms. */
 const RATE_WINDOW_MS = 1000;
+/**
+ * The longest a backlog holds profile flushes back, in ms: a monitor whose chat stays above
+ * BACKLOG_RATE for minutes (a fleet's hundred busiest channels) still sees its profiles, and its
+ * log mark, saved at least once a minute.
+ */
+const BACKLOG_MAX_DEFER_MS = 60_000;
 /** The first guess of the cost of writing one profile file (then learned), in ms. */
 const FIRST_FILE_MS = 0.15;
 /**
@@ -100,10 +106,17 @@ const STEP_SPACING_MS = 1000;
  * the cost per file the last flush measured), so that rewriting files takes at most about a
  * ninth of the time: a burst touching 20,000 users would otherwise rewrite 20,000 files
  * (~200 us each on ext4) every few seconds. While a backlog drains (messages folded faster
- * than BACKLOG_RATE), flushes wait for its end, for the rollup cache's bound, or for close():
+ * than BACKLOG_RATE), flushes wait for its end, for the rollup cache's bound, for close(), or
+ * at most BACKLOG_MAX_DEFER_MS:
  * a 1M replay then writes its 20,000 profile files once instead of twice. The caller holds the
  * writer lock.
  */
+/** When a backlog holds profile flushes back: its least fold rate (msg/s) and longest hold (ms). */
+export interface BacklogRule {
+  rate: number;
+  maxDeferMs: number;
+}
+
 export class DerivedLoop {
   #dataDir: string;
   #flushMs: number;
@@ -123,11 +136,14 @@ export class DerivedLoop {
   #windowStart = 0;
   #windowFolded = 0;
   #rate = 0;
+  #backlog: BacklogRule;
 
   /**
    * `spacingMs`: least time between the starts of two catch-ups. By default STEP_SPACING_MS
    * for the index in a worker, and none inline, where the monitor waits for each catch-up.
    * `clock`: what the loop reads the time from and waits on (a fake one in tests).
+   * `backlog`: the fold rate that means a backlog, and the longest it holds flushes back
+   * (BACKLOG_RATE and BACKLOG_MAX_DEFER_MS; smaller in tests).
    */
   constructor(
     dataDir: string,
@@ -136,7 +152,9 @@ export class DerivedLoop {
     mode: "worker" | "inline",
     spacingMs: number = part.index && mode === "worker" ? STEP_SPACING_MS : 0,
     clock: LoopClock = SYSTEM_CLOCK,
+    backlog: BacklogRule = { rate: BACKLOG_RATE, maxDeferMs: BACKLOG_MAX_DEFER_MS },
   ) {
+    this.#backlog = backlog;
     this.#dataDir = dataDir;
     this.#flushMs = flushIntervalMs;
     this.#part = part;
@@ -156,7 +174,7 @@ export class DerivedLoop {
       this.#windowStart = now;
       this.#windowFolded = 0;
     }
-    return this.#rate >= BACKLOG_RATE;
+    return this.#rate >= this.#backlog.rate;
   }
 
   async #step(final: boolean): Promise<void> {
@@ -172,8 +190,9 @@ export class DerivedLoop {
       const expected = (w.profiles?.pending ?? 0) * this.#fileMs;
       const wait = Math.max(this.#flushMs, FLUSH_SPACING * expected);
       const draining = this.#draining(r.folded, now);
-      const due = now - this.#lastFlushEnd >= wait &&
-        (!draining || w.profiles?.cacheFull === true);
+      const since = now - this.#lastFlushEnd;
+      const due = since >= wait &&
+        (!draining || since >= this.#backlog.maxDeferMs || w.profiles?.cacheFull === true);
       if (final || due) {
         const t0 = this.#clock.now();
         const f = w.flushProfiles(final);
