@@ -119,14 +119,19 @@ export function perSecond(count: number, ms: number): string {
   return `${Math.round((count * 1000) / ms).toLocaleString("en-US")}/s`;
 }
 
+/** The words of a tree's `cli` task in its `deno.json`. */
+async function cliTaskWords(tree: string): Promise<{ path: string; words: string[] }> {
+  const path = `${tree.replace(/\/$/, "")}/deno.json`;
+  const conf = JSON.parse(await Deno.readTextFile(path));
+  return { path, words: String(conf.tasks?.cli ?? "").trim().split(/\s+/) };
+}
+
 /**
  * The `deno run` flags of a tree's `cli` task in its `deno.json` (permissions and V8 flags: what
  * `deno task cli` starts main.ts with), so that a bench measures the program as a user runs it.
  */
 export async function cliTaskFlags(tree: string): Promise<string[]> {
-  const path = `${tree.replace(/\/$/, "")}/deno.json`;
-  const conf = JSON.parse(await Deno.readTextFile(path));
-  const words = String(conf.tasks?.cli ?? "").split(/\s+/);
+  const { path, words } = await cliTaskWords(tree);
   const from = words.indexOf("run");
   const to = words.indexOf("main.ts");
   if (from < 0 || to < from) {
@@ -140,10 +145,8 @@ export async function cliTaskFlags(tree: string): Promise<string[]> {
  * `deno task` reads them: glibc's malloc settings), so that a bench starts main.ts with it too.
  */
 export async function cliTaskEnv(tree: string): Promise<Record<string, string>> {
-  const path = `${tree.replace(/\/$/, "")}/deno.json`;
-  const conf = JSON.parse(await Deno.readTextFile(path));
   const env: Record<string, string> = {};
-  for (const word of String(conf.tasks?.cli ?? "").trim().split(/\s+/)) {
+  for (const word of (await cliTaskWords(tree)).words) {
     const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(word);
     if (!m) break;
     env[m[1]!] = m[2]!;

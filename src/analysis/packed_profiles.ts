@@ -22,7 +22,7 @@
  * @module
  */
 import type { ChannelProfile, Counted, UserProfile } from "../schemas.ts";
-import { holderAt, type LoginSpan } from "./identity.ts";
+import type { LoginSpan } from "./identity.ts";
 import {
   type CountTable,
   Facet,
@@ -35,7 +35,7 @@ import {
   plainUse,
 } from "./packed_rollups.ts";
 import { TOP_COUNTED, TOP_NAMES } from "./rollups.ts";
-import { relationshipMentions } from "./rollup_profiles.ts";
+import { profileIdentity, relationshipMentions } from "./rollup_profiles.ts";
 
 /** [id, count] pairs of one facet, by count descending then name ascending, cut to `max`. */
 function topIds(c: CountTable, facet: number, names: Interner, max: number): number[][] {
@@ -89,18 +89,9 @@ export function packedLoginSpans(s: PackedUser): LoginSpan[] {
 export function packedUserProfile(s: PackedUser, names: Interner): UserProfile {
   const c = s.counts;
   const keywordCounts = topCounted(c, Facet.keyword, names, TOP_COUNTED);
-  const spans = packedLoginSpans(s);
   const channels = sortedEntries(c, Facet.party, names);
   return {
-    user_name: holderAt(spans)?.login ?? s.user_name,
-    user_id: s.user_id?.value ?? null,
-    display_name: s.display_name?.value ?? null,
-    login_history: spans.map((x) => ({
-      login: x.login,
-      first_seen: x.first_seen,
-      last_seen: x.last_seen,
-      message_count: x.count,
-    })),
+    ...profileIdentity(s, packedLoginSpans(s)),
     display_names: [...s.display_names ?? []].sort(),
     channels_participated: channels.map((e) => e[0]),
     per_channel: recordOf(channels),
@@ -109,10 +100,7 @@ export function packedUserProfile(s: PackedUser, names: Interner): UserProfile {
     last_seen: s.last_seen,
     top_keywords: keywordCounts.slice(0, TOP_NAMES).map((x) => x.name),
     keyword_counts: keywordCounts,
-    top_mentions: topCounted(c, Facet.mention, names, TOP_COUNTED),
-    top_emotes: topCounted(c, Facet.emote, names, TOP_COUNTED),
-    url_domains: topCounted(c, Facet.domain, names, TOP_COUNTED),
-    activity: { by_hour: hoursOf(c), by_day: recordOf(sortedEntries(c, Facet.day, names)) },
+    ...packedFacets(c, names),
     facts: {
       asked_about_streamer_relationship: s.asked,
       suspected_relationship_targets: topCounted(c, Facet.target, names, Infinity).map((x) =>
@@ -139,11 +127,21 @@ export function packedChannelProfile(s: PackedChannel, names: Interner): Channel
     user_counts: userCounts,
     top_keywords: keywordCounts.slice(0, TOP_NAMES).map((x) => x.name),
     keyword_counts: keywordCounts,
+    ...packedFacets(c, names),
+    streamer_signals: { relationship_mentions: mentions },
+  };
+}
+
+/** The mentions, emotes, domains and activity of a packed user's or channel's rollup. */
+function packedFacets(
+  c: CountTable,
+  names: Interner,
+): Pick<UserProfile, "top_mentions" | "top_emotes" | "url_domains" | "activity"> {
+  return {
     top_mentions: topCounted(c, Facet.mention, names, TOP_COUNTED),
     top_emotes: topCounted(c, Facet.emote, names, TOP_COUNTED),
     url_domains: topCounted(c, Facet.domain, names, TOP_COUNTED),
     activity: { by_hour: hoursOf(c), by_day: recordOf(sortedEntries(c, Facet.day, names)) },
-    streamer_signals: { relationship_mentions: mentions },
   };
 }
 

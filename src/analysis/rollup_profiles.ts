@@ -13,7 +13,7 @@
  * @module
  */
 import type { ChannelProfile, Counted, RelationshipMention, UserProfile } from "../schemas.ts";
-import { holderAt } from "./identity.ts";
+import { holderAt, type LoginSpan } from "./identity.ts";
 import {
   type ChannelState,
   loginSpans,
@@ -36,10 +36,18 @@ function sortedRecord(map: ReadonlyMap<string, number>): Record<string, number> 
   return out;
 }
 
-/** The profile JSON of a user rollup (keys in the schema's order). */
-export function userProfile(s: UserState): UserProfile {
-  const keywordCounts = topCounted(s.keywords, TOP_COUNTED);
-  const spans = loginSpans(s);
+/**
+ * The first fields of a user profile, the same for the plain and the packed state: the login
+ * the person holds now (by `spans`), the ids last seen, and the login history.
+ */
+export function profileIdentity(
+  s: {
+    user_name: string;
+    user_id: { value: string } | null;
+    display_name: { value: string } | null;
+  },
+  spans: readonly LoginSpan[],
+): Pick<UserProfile, "user_name" | "user_id" | "display_name" | "login_history"> {
   return {
     user_name: holderAt(spans)?.login ?? s.user_name,
     user_id: s.user_id?.value ?? null,
@@ -50,6 +58,26 @@ export function userProfile(s: UserState): UserProfile {
       last_seen: x.last_seen,
       message_count: x.count,
     })),
+  };
+}
+
+/** The mentions, emotes, domains and activity of a user's or a channel's rollup. */
+function facets(
+  s: UserState | ChannelState,
+): Pick<UserProfile, "top_mentions" | "top_emotes" | "url_domains" | "activity"> {
+  return {
+    top_mentions: topCounted(s.mentions, TOP_COUNTED),
+    top_emotes: topCounted(s.emotes, TOP_COUNTED),
+    url_domains: topCounted(s.domains, TOP_COUNTED),
+    activity: { by_hour: [...s.by_hour], by_day: sortedRecord(s.by_day) },
+  };
+}
+
+/** The profile JSON of a user rollup (keys in the schema's order). */
+export function userProfile(s: UserState): UserProfile {
+  const keywordCounts = topCounted(s.keywords, TOP_COUNTED);
+  return {
+    ...profileIdentity(s, loginSpans(s)),
     display_names: [...s.display_names].sort(),
     channels_participated: [...s.per_channel.keys()].sort(),
     per_channel: sortedRecord(s.per_channel),
@@ -58,10 +86,7 @@ export function userProfile(s: UserState): UserProfile {
     last_seen: s.last_seen,
     top_keywords: keywordCounts.slice(0, TOP_NAMES).map((c) => c.name),
     keyword_counts: keywordCounts,
-    top_mentions: topCounted(s.mentions, TOP_COUNTED),
-    top_emotes: topCounted(s.emotes, TOP_COUNTED),
-    url_domains: topCounted(s.domains, TOP_COUNTED),
-    activity: { by_hour: [...s.by_hour], by_day: sortedRecord(s.by_day) },
+    ...facets(s),
     facts: {
       asked_about_streamer_relationship: s.asked,
       suspected_relationship_targets: topCounted(s.targets, Infinity).map((c) => c.name),
@@ -85,10 +110,7 @@ export function channelProfile(s: ChannelState): ChannelProfile {
     user_counts: userCounts,
     top_keywords: keywordCounts.slice(0, TOP_NAMES).map((c) => c.name),
     keyword_counts: keywordCounts,
-    top_mentions: topCounted(s.mentions, TOP_COUNTED),
-    top_emotes: topCounted(s.emotes, TOP_COUNTED),
-    url_domains: topCounted(s.domains, TOP_COUNTED),
-    activity: { by_hour: [...s.by_hour], by_day: sortedRecord(s.by_day) },
+    ...facets(s),
     streamer_signals: { relationship_mentions: mentions },
   };
 }

@@ -21,19 +21,9 @@ export type ToAnalysisWorker =
   | { type: "users"; users: string[] }
   | { type: "drafts"; packed: PackedDrafts };
 
-/**
- * A chunk's lines as the worker sends them: {@link OffloadedLines} without the ids, which this
- * thread keeps from the drafts it sent, and with the places in the chunk of the drafts the
- * scrub refused (whose ids are left out).
- */
-export interface WorkerLines extends Omit<OffloadedLines, "ids" | "refused"> {
-  /** Indexes in the chunk of the drafts refused, ascending. */
-  refused: number[];
-}
-
 /** What the worker sends back. */
 export type FromAnalysisWorker =
-  | { type: "lines"; lines: WorkerLines }
+  | { type: "lines"; lines: OffloadedLines }
   | { type: "error"; name: string; message: string };
 
 /** An {@link AnalysisOffload} over a worker thread. */
@@ -42,9 +32,6 @@ export class AnalysisWorker implements AnalysisOffload {
   readonly #users: () => ReadonlySet<string>;
   #sentUsers: ReadonlySet<string>;
   readonly #packer = new DraftPacker();
-  /** The ids of the drafts queued, and those of each chunk in flight, oldest first. */
-  #ids: string[] = [];
-  readonly #sentIds: string[][] = [];
   #sent = 0;
   #received = 0;
   #failure: Error | null = null;
@@ -88,10 +75,7 @@ export class AnalysisWorker implements AnalysisOffload {
       return this.#fail(e);
     }
     this.#received++;
-    const ids = this.#sentIds.shift()!;
-    const { bytes, ends, prints, refused } = m.lines;
-    const kept = refused.length === 0 ? ids : withoutAt(ids, refused);
-    this.#lines?.({ bytes, ends, prints, ids: kept, refused: refused.length });
+    this.#lines?.(m.lines);
     this.#waiters = this.#waiters.filter((w) => {
       if (this.#received < w.until) return true;
       w.resolve();
@@ -110,7 +94,6 @@ export class AnalysisWorker implements AnalysisOffload {
 
   add(draft: MessageDraft): void {
     this.#packer.add(draft);
-    this.#ids.push(draft.message_id);
   }
 
   get queued(): number {
@@ -125,8 +108,6 @@ export class AnalysisWorker implements AnalysisOffload {
       this.#post({ type: "users", users: [...users] });
     }
     const packed = this.#packer.take();
-    this.#sentIds.push(this.#ids);
-    this.#ids = [];
     this.#post({ type: "drafts", packed }, [packed.ints.buffer]);
     this.#sent++;
   }
@@ -146,15 +127,4 @@ export class AnalysisWorker implements AnalysisOffload {
     this.#worker.terminate();
     this.#fail(new Error("the analysis thread was closed"));
   }
-}
-
-/** `ids` without the items at `at` (ascending indexes). */
-function withoutAt(ids: readonly string[], at: readonly number[]): string[] {
-  const out: string[] = [];
-  let r = 0;
-  for (let k = 0; k < ids.length; k++) {
-    if (r < at.length && at[r] === k) r++;
-    else out.push(ids[k]!);
-  }
-  return out;
 }

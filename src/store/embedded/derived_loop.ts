@@ -75,9 +75,9 @@ const FLUSH_SPACING = 8;
  * Messages folded per second above which the writer is draining a backlog (a replay at full
  * speed, an import, a monitor started on a log its rollups lag): no live monitor's chat comes
  * near it (a few hundred a second in the busiest channels), a replay at `--speed 0` folds
- * 30,000-40,000. While a backlog drains, profile flushes wait for its end (or for the cache's
- * memory bound): each one rewrites every profile touched since the last, 20,000 files at 1M
- * generated messages, which the next flush rewrites again.
+ * 30,000-40,000. While a backlog drains, profile flushes wait (see DerivedLoop): each one
+ * rewrites every profile touched since the last, 20,000 files at 1M generated messages, which
+ * the next flush rewrites again.
  */
 const BACKLOG_RATE = 10_000;
 /** The span over which the fold rate is measured, in ms. */
@@ -107,9 +107,8 @@ const STEP_SPACING_MS = 1000;
  * ninth of the time: a burst touching 20,000 users would otherwise rewrite 20,000 files
  * (~200 us each on ext4) every few seconds. While a backlog drains (messages folded faster
  * than BACKLOG_RATE), flushes wait for its end, for the rollup cache's bound, for close(), or
- * at most BACKLOG_MAX_DEFER_MS:
- * a 1M replay then writes its 20,000 profile files once instead of twice. The caller holds the
- * writer lock.
+ * at most BACKLOG_MAX_DEFER_MS: a 1M replay then writes its 20,000 profile files once instead
+ * of twice. The caller holds the writer lock.
  */
 /** When a backlog holds profile flushes back: its least fold rate (msg/s) and longest hold (ms). */
 export interface BacklogRule {

@@ -203,10 +203,15 @@ export class ProfileStore {
    * past them. One pass over the cached user states, asked only when a deferred flush is due.
    */
   get cacheFull(): boolean {
-    if (this.#users.size + this.#channels.size > CACHE_ENTITIES) return true;
-    let bytes = this.#names.size * NAME_BYTES;
+    let bytes = 0;
     for (const s of this.#users.values()) bytes += packedBytes(s);
-    return bytes > this.#cacheBytes;
+    return this.#pastBound(bytes);
+  }
+
+  /** The cache's bounds, given the cached user states' estimated bytes. */
+  #pastBound(stateBytes: number): boolean {
+    return this.#users.size + this.#channels.size > CACHE_ENTITIES ||
+      stateBytes + this.#names.size * NAME_BYTES > this.#cacheBytes;
   }
 
   /**
@@ -316,12 +321,7 @@ export class ProfileStore {
     }
     // Bound memory on long runs: everything is persisted now, so the cache can go. The states
     // of the users seen since the last flush then come back from the database one by one.
-    if (
-      this.#users.size + this.#channels.size > CACHE_ENTITIES ||
-      this.#cachedBytes + this.#names.size * NAME_BYTES > this.#cacheBytes
-    ) {
-      this.#emptyCache();
-    }
+    if (this.#pastBound(this.#cachedBytes)) this.#emptyCache();
     return { ...written, removed };
   }
 

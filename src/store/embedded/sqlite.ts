@@ -99,7 +99,7 @@ export class SqliteFile {
         // The WAL file is cut back after a checkpoint, so its disk use stays bounded.
         db.exec(`PRAGMA wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
         db.exec(`PRAGMA journal_size_limit = ${WAL_SIZE_LIMIT}`);
-        if (SOFT_HEAP_LIMIT > 0) db.exec(`PRAGMA soft_heap_limit = ${SOFT_HEAP_LIMIT}`);
+        db.exec(`PRAGMA soft_heap_limit = ${SOFT_HEAP_LIMIT}`);
       }
       db.exec(`PRAGMA cache_size = -${Math.max(1024, Math.floor(options.cacheKiB ?? 32768))}`);
     } catch (e) {
