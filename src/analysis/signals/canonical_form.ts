@@ -432,8 +432,12 @@ function germanSenses(pieces: Piece[]): void {
     ) {
       pieces[k]!.w = /(?:en|e)$/i.test(pieces[k]!.raw) ? "friends" : "friend";
     }
-    // "seid ihr zwei ein paar?": "ihr" after "seid" is "you".
-    if (/^ihr$/i.test(pieces[k]!.raw) && /^seid$/i.test(pieces[k - 1]!.raw)) {
+    // "seid ihr zwei ein paar?", Swiss "sind ihr zwei zäme", Bavarian "seids ihr": "ihr" after
+    // the verb of the second person plural is "you".
+    if (
+      /^ihr$/i.test(pieces[k]!.raw) &&
+      /^(?:seid|seids|sind|sinds|habt|händ|hend|wart|wared|wärt|hättet)$/i.test(pieces[k - 1]!.raw)
+    ) {
       pieces.splice(k, 1, { ...pieces[k]!, w: "you" }, { ...pieces[k]!, w: "guys" });
     }
   }

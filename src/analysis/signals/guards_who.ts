@@ -273,6 +273,19 @@ export const someoneElsesPartner: Guard = (m: Match): Stop | null => {
   if (/(?:^| )(?:i|me|we) (?:am|is|are|was|'s|will be|would be)(?: [a-z]+){0,2}$/.test(m.before)) {
     return stop("self", "the speaker says they are the partner");
   }
+  // "der kumpel vom ferdl hat seine freundin mitgebracht" (the buddy of STREAMER has his gf):
+  // the clause's subject is someone of the streamer's, and "his" is theirs.
+  const p = m.canon.pieces;
+  const [cs] = clauseSpan(m.canon, m.first);
+  let k = cs;
+  while (k < m.first && OPENER.has(p[k]!.w)) k++;
+  if (
+    /^(?:the|a|his|her|my)$/.test(p[k]?.w ?? "") && p[k + 2]?.w === "of" &&
+    (p[k + 3]?.w === "STREAMER" || p[k + 3]?.w === "the" && p[k + 4]?.w === "STREAMER") &&
+    k + 4 < m.first && !REL_WORDS.has(p[k + 1]!.w)
+  ) {
+    return stop("not-streamer", `"${p[k + 1]!.w} of STREAMER" is the subject, and "his" is theirs`);
+  }
   return null;
 };
 

@@ -233,7 +233,14 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       // Denials ("mit lena zusammen? quatsch"), a proposal ("hat ihr einen antrag gemacht").
       "quatsch blödsinn bloedsinn unsinn schwachsinn= nonsense; gelogen= lie; antrag heiratsantrag= proposal;" +
       // Swiss "zäme" (together), Bavarian "dei" (your), "niemals" (never).
-      "zäme zäm zämä zaeme= together; dei= your; niemals= never",
+      "zäme zäm zämä zaeme= together; dei= your; niemals= never;" +
+      // Dialect spellings of function words, so they are read as words and never as names:
+      // Saxon ("hat dor kalle ne freundin", "seid ihr nu zusamm odor ni"), Bavarian and
+      // Austrian ("sei Gspusi is die resi", "seids es zwa zam", "des waß eh jeder"), Swiss
+      // ("wär weiss", "sind ihr zwei zäme"), northern chat ("nich", "nix").
+      "dor= the; odor odr oda= or; ni nich nisch nech= not; nischt nix nüscht= nothing; nu= now; zusamm zusamme zamm= together; " +
+      "weeß woaß waß woas wees= know; ooch oog= also; sei= his; seids= are; zwa zwoa= two; des= that; wär= who; " +
+      "hom hobn= have; mim mitm= with the; isser= is he; hatter= has he",
   ),
   fr: table(
     "il= he; nouvelle nouveau nouvel= new; entre= between; chose= something; marier= marry; va vont vais= going; es-tu t'es-tu= are you; as-tu= have you; a-tu= has; est-tu= is; y'é-tu y'est-tu yé-tu= is he; c'tu c'est-tu= is it; sont-tu= are; largué larguée= broke up with; quitté quittée plaqué plaquée= left; juste= just; apparemment= apparently; puis ensuite= then; après apres= after; d'abord dabord= first; vraiment= really; aussi= also; été= been; certaine certain= certain; cassé= broke up; lui= him; elle= she; ils elles= they; a= has; ont= have; as= have; copine meuf blonde= gf;" +
@@ -365,6 +372,6 @@ export const SUBJECTLESS: Record<Exclude<Lang, "en">, ReadonlySet<string>> = {
 export const NAME_ARTICLES: Record<Exclude<Lang, "en">, ReadonlySet<string>> = {
   es: new Set(words("la el")),
   pt: new Set(words("a o")),
-  de: new Set(words("die der den dem da em d de dieser diese")),
+  de: new Set(words("die der den dem da em d de dor dieser diese")),
   fr: new Set(words("la le")),
 };

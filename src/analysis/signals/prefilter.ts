@@ -31,8 +31,8 @@ const STEM_LIST = [
   // Back together ("volvió con lena", "voltou com a bia", "reatou"), a proposal ("pidió la mano").
   "volvi[oó] con|voltou com|reat[oa]u|reataram|pidi[oó] la mano|matrimonio|propuso|pediu",
   // German
-  "freund|gedatet|zwischen|passt? (?:gut )?auf|lebensgef|fr[üu]nd|freind|gs(?:ch)?pusi|hochzeit|offiziell|mann\\b|paar\\b|heirat|geheirat|verheirat|vergeben|zusammen|frau|ehefrau|ehemann|verlob|datet|" +
-  "verlassen|getrennt|geschied|schluss|was mit|küss|geküss|liiert|ledig|beziehung|zam\\b|zsamm|antrag|heiratsantrag|" +
+  "freund|gedatet|zwischen|passt? (?:gut )?auf|lebensgef|fr[üu]nd|freind|gs(?:ch)?pusi|hochzeit|offiziell|mann\\b|paar\\b|heirat|geheirat|verheirat|vergeben|zusamm|frau|ehefrau|ehemann|verlob|datet|" +
+  "verlassen|getrennt|geschied|schluss|was mit|küss|geküss|liiert|ledig|beziehung|zamm?\\b|zsamm|antrag|heiratsantrag|" +
   // The lexicon's words that the stems above missed (a test holds the two together).
   "frend|ghürate|ghürotet|schatz|exfreund|best[äa]e?tigt|auseinander|zäm|zaeme",
   // French
