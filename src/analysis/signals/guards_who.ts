@@ -112,6 +112,7 @@ export const pronounAntecedent: Guard = (m: Match): Stop | null => {
   const third = s === "he" || s === "she" || s === "him" || s === "her" || s === "his" ||
     s === "bro" || g.p === "his" || g.p === "her";
   if (!third) return null;
+  if (reportedSubject(m)) return null;
   const kin = KIN.exec(m.clauseBefore + " ");
   if (kin) return stop("antecedent", `"${kin[0].trim()}" comes first, so the pronoun means them`);
   // "la de la cámara es su novia", "the person filming is his gf": the subject of "is" is not
@@ -123,6 +124,38 @@ export const pronounAntecedent: Guard = (m: Match): Stop | null => {
     ? stop("antecedent", `"${named}" is named first in the sentence, so the pronoun means them`)
     : null;
 };
+
+/** Verbs that pass on what someone said, in the languages read (canonical or as written). */
+const REPORT =
+  /^(?:said|says|say|told|tells|heard|hear|knows|claims|claimed|mentioned|reckons|swears|swore|posted|wrote|confirmed|dijo|dice|dicen|dijeron|contó|conto|disse|diz|dizem|contou|falou|falaram|meinte|meint|meinen|sagt|sagte|sagen|erzählt|erzählte|dit|disent|raconte|racontait)$/;
+
+/**
+ * "a guy in the subreddit said he married élodie", "heard from a mod that he moved in with
+ * kira": the person named first is the source of a report, and "he"/"she" opening the reported
+ * clause is who chat talks about (the streamer), not the source. A possessive stays theirs
+ * ("tarik's mod said his wife...").
+ */
+function reportedSubject(m: Match): boolean {
+  if (m.s !== "he" && m.s !== "she") return false;
+  const sAt = m.gi.s ? pieceAt(m.canon, m.gi.s[0]) : -1;
+  const p = m.canon.pieces;
+  if (sAt < 2) return false;
+  // ("my roommate said he is dating sara": the speaker's own people speak of themselves, unless
+  // the streamer was named between: "my friend who knows him says he...")
+  if (
+    /(?:^| )(?:my|our) /.test(m.clauseBefore) &&
+    !/(?:^| )(?:him|her|STREAMER)(?= |$)/.test(m.clauseBefore)
+  ) return false;
+  const prev = p[sAt - 1]!.w;
+  if (REPORT.test(prev)) return true;
+  if (prev !== "that") return false;
+  for (let k = sAt - 2; k >= Math.max(0, sAt - 6); k--) {
+    const w = p[k]!.w;
+    if (w === "," || w === "." || w === "?") return false;
+    if (REPORT.test(w)) return true;
+  }
+  return false;
+}
 
 /**
  * "and kevin? he is with the ex of his friend", "y el pepe ese? está con...", "und der max? der
