@@ -147,6 +147,7 @@ export function canonicalize(text: string, ctx: SignalContext): Canon {
   for (let k = pieces.length - 2; k >= 0; k--) {
     if (pieces[k]!.art && pieces[k + 1]!.w === "STREAMER") pieces.splice(k, 1);
   }
+  if (lang === "fr") dislocatedSubject(pieces);
   rewritePhrases(pieces);
   closeLeadIn(pieces);
   if (lang !== "en") addImpliedSubjects(pieces);
@@ -413,7 +414,8 @@ function germanSenses(pieces: Piece[]): void {
     if (
       pieces[k]!.art && /^(?:der|die)$/i.test(pieces[k]!.raw) &&
       /^(?:is|has|was|are)$/.test(pieces[k + 1]!.w) &&
-      (prev === undefined || prev === "," || prev === "." || prev === "?" || prev === "and")
+      (prev === undefined || prev === "," || prev === "." || prev === "?" || prev === "and" ||
+        prev === "but")
     ) {
       const p = pieces[k]!;
       pieces[k] = {
@@ -440,6 +442,26 @@ function germanSenses(pieces: Piece[]): void {
     ) {
       pieces.splice(k, 1, { ...pieces[k]!, w: "you" }, { ...pieces[k]!, w: "guys" });
     }
+  }
+}
+
+/**
+ * French chat names its subject, then says it again as a pronoun: "yao il sort avec awa",
+ * "maxou il est passé de clara à ines", "STREAMER elle est avec qui": the pronoun is the name
+ * just said, so it goes, and the name is the subject the rules read.
+ */
+function dislocatedSubject(pieces: Piece[]): void {
+  for (let k = 0; k + 2 < pieces.length; k++) {
+    const name = pieces[k]!;
+    const pro = pieces[k + 1]!;
+    if (!/^(?:il|elle|y)$/i.test(pro.raw) || (pro.w !== "he" && pro.w !== "she")) continue;
+    const prev = pieces[k - 1]?.w;
+    if (prev !== undefined && prev !== "," && prev !== "." && prev !== "?") continue;
+    const raw = name.raw.toLowerCase().replace(/^@/, "");
+    // A name as written (no word of the lexicon), or the streamer.
+    if (name.w !== "STREAMER" && (name.w !== raw || !/^\p{L}[\p{L}0-9_'-]+$/u.test(raw))) continue;
+    if (pieces[k + 2]!.w === "," || pieces[k + 2]!.w === "?") continue;
+    pieces.splice(k + 1, 1);
   }
 }
 

@@ -193,7 +193,10 @@ const STAFF_NOUN = new Set(
 const NOT_SOMEONE = new Set(
   ("breakup song video clip clips rumor rumour rumors news tweet post story vod chat stream way " +
     "thing question truth reason word tea drama lore tiktok insta ring wedding engagement " +
-    "whole real only fact point")
+    "whole real only fact point " +
+    // Where chat read it: "the discord leak showed her and kuro are dating".
+    "discord leak leaks server subreddit reddit twitter insta instagram youtube comments comment " +
+    "pic pics photo photos picture pictures vid vids podcast pod thread screenshot")
     .split(" "),
 );
 

@@ -205,7 +205,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "quando= when; comprometido comprometida= taken; muito muita= very; mesma= same; deve devia= should; pode podia= can; mozão mozao mozinho= bae; cuida cuide= takecare; felicidades parabens= congrats; namoro= relationship; noivado= engagement; pelo pela= for the; casamento= wedding; certeza= sure; sério serio= seriously; claro= clearly; demais= too; ano= year; dois duas= two; sabe= know; anos= years; meses= months; passado passada= last; em no na= in;" +
       "confirmado confirmada oficial= confirmed;" +
       // Denials, a proposal ("pediu a bia em casamento"), back together ("reatou com a bia").
-      "mentira mentiras= lie; falso falsa= false; pediu= asked; reatou= is back; reataram= back together; nome= name",
+      "mentira mentiras= lie; falso falsa= false; pediu= asked; afinal= -; reatou= is back; reataram= back together; nome= name",
   ),
   de: table(
     "hat= has; stimmt's stimmts gell= right; het= has;" +
@@ -260,7 +260,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "confirmé confirmée confirme officiel officielle= confirmed;" +
       // Denials ("il sort avec lena ? c'est faux"), a proposal ("il a demandé lena en mariage"),
       // back together ("il est revenu avec lena", "elle s'est remise avec son ex").
-      "faux= false; mytho= lie; demandé demande= asked; revenu revenue= back; remis remise= back; astheure asteure= now; nom= name; pacsé pacsée pacsés pacsées pacse pacsee= married",
+      "faux= false; mytho= lie; demandé demande= asked; revenu revenue= back; remis remise= back; astheure asteure= now; nom= name; vu= saw; pacsé pacsée pacsés pacsées pacse pacsee= married",
   ),
 };
 

@@ -29,7 +29,9 @@ const STEM_LIST = [
   // Second persons and pairs back together ("sales con", "estás com", "voltaram"), pt-PT "miúda".
   "sales con|salís con|estás com|estas com|voltaram|voltamos|volvieron|volvimos|mi[úu]da|jevo|churri|pillad|enrolad|" +
   // Back together ("volvió con lena", "voltou com a bia", "reatou"), a proposal ("pidió la mano").
-  "volvi[oó] con|voltou com|reat[oa]u|reataram|pidi[oó] la mano|matrimonio|propuso|pediu",
+  "volvi[oó] con|voltou com|reat[oa]u|reataram|pidi[oó] la mano|matrimonio|propuso|pediu|" +
+  // With whom, asked in the four languages ("con quién anda", "com quem é que ele anda").
+  "con qui[ée]n\\b|com quem\\b|avec qui\\b|mit wem\\b",
   // German
   "freund|gedatet|zwischen|passt? (?:gut )?auf|lebensgef|fr[üu]nd|freind|gs(?:ch)?pusi|hochzeit|offiziell|mann\\b|paar\\b|heirat|geheirat|verheirat|vergeben|zusamm|frau|ehefrau|ehemann|verlob|datet|" +
   "verlassen|getrennt|geschied|schluss|was mit|küss|geküss|liiert|ledig|beziehung|zamm?\\b|zsamm|antrag|heiratsantrag|" +
