@@ -41,7 +41,12 @@ import { RULES } from "./signals/rules.ts";
 import type { Run } from "./signals/target.ts";
 import { GATE_WORDS, REL_WORDS } from "./signals/vocabulary.ts";
 import { resemblesLogin } from "./signals/streamer_alias.ts";
-import { type SecondOpinion, secondOpinion, type ShippedWeights } from "./signals/ngram_model.ts";
+import {
+  scores,
+  type SecondOpinion,
+  secondOpinion,
+  type ShippedWeights,
+} from "./signals/ngram_model.ts";
 import shipped from "./signals/ngram_weights.json" with { type: "json" };
 import { applyLearned, type Found, SENSE_GUARDS, type Stopped } from "./signals/learned.ts";
 import { type ShippedTagger, taggerOpinion } from "./signals/target_tagger.ts";
@@ -102,7 +107,7 @@ function analyze(
   }
   const stopped: Stopped = { n: 0, firm: 0 };
   const found = runRules(run, present, trace, stopped);
-  if (found.length === 0) found.push(...withNickname(run, present, trace, stopped));
+  if (found.length === 0) found.push(...withNickname(run, present, trace, stopped, model));
   // The learned parts: the target tagger, the form model, then the n-gram model where nothing
   // fired. Where a guard of whether or of whom stopped a match (a negation, a denial, someone
   // else), they add nothing: the guard had a reason the models do not see; a guard of the
@@ -121,6 +126,7 @@ function withNickname(
   present: ReadonlySet<string>,
   trace: string[] | null,
   stopped: Stopped,
+  model: SecondOpinion | null,
 ): Found[] {
   const guessed = withGuessedStreamer(run.canon);
   if (guessed === null) return [];
@@ -135,8 +141,25 @@ function withNickname(
     trace?.push(`nickname: "${guessed.guessed}" is written in the login, so it is the streamer`);
     return found;
   }
-  return found.filter((f) => f.signal.target !== null);
+  const named = found.filter((f) => f.signal.target !== null);
+  if (named.length > 0 || found.length === 0 || model === null) return named;
+  // "is marcus seeing anyone now", "does lils have a partner?": with no partner named, the
+  // nickname stands when the n-gram model, which reads the whole message, finds it asks (or
+  // states) as the rule read it.
+  const s = scores(model, run.text, run.canon.text);
+  const agreed = found.filter((f) =>
+    (f.signal.type === "question" ? s.asked : s.claim) >= NICKNAME_AGREE
+  );
+  trace?.push(
+    `nickname: no partner named; n-gram model P(asks) ${s.asked.toFixed(2)}, P(states) ${
+      s.claim.toFixed(2)
+    }: ${agreed.length > 0 ? "agrees" : "does not agree"} at ${NICKNAME_AGREE}`,
+  );
+  return agreed;
 }
+
+/** How sure the n-gram model must be to keep a guessed nickname's signal with no partner named. */
+const NICKNAME_AGREE = 0.5;
 
 /** Runs every rule that a present relationship word allows over `run`'s canonical text. */
 function runRules(
