@@ -69,6 +69,14 @@ export function moreNames(m: Match, k: number): string[] {
       if (p[j]!.w === "or") or = true;
       j++;
     }
+    // "he's with maya, others say zoë", "jonas datet mia, andere sagen anja", "max est avec
+    // julie, d'autres disent kim": another rumour offers another name, as "or" would.
+    const others = othersSay(p, j);
+    if (others > j) {
+      linked = true;
+      or = true;
+      j = others;
+    }
     if (!linked) break;
     let withAgain = false;
     // "dated brooke before, now its lexi": "now it is" names the next one.
@@ -97,6 +105,23 @@ export function moreNames(m: Match, k: number): string[] {
     i = j + 1;
   }
   return out;
+}
+
+/** Who else says: "others", "some", "andere", "otros", "outros", "(d')autres". */
+const OTHERS = /^(?:others|some|andere|otros|otras|outros|outras|autres|algunos|alguns)$/;
+/** Saying, in the languages read (canonical or as written). */
+const SAY = /^(?:say|says|said|think|reckon|sagen|meinen|dicen|dizem|disent|pensent)$/;
+
+/** Past "others say" at piece `j` ("of" before "autres" is the elided "d'"), or `j`. */
+function othersSay(p: readonly Piece[], j: number): number {
+  let k = j;
+  if (p[k]?.w === "of" && p[k + 1]?.w === "autres") k++;
+  if (!OTHERS.test(p[k]?.w ?? "") || !SAY.test(p[k + 1]?.w ?? "")) return j;
+  k += 2;
+  if (p[k]?.w === "that" || p[k]?.w === "it" && /^(?:is|was)$/.test(p[k + 1]?.w ?? "")) {
+    k += p[k]!.w === "it" ? 2 : 1;
+  }
+  return k;
 }
 
 /**
