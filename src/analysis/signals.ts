@@ -159,7 +159,7 @@ function withNickname(
 }
 
 /** How sure the n-gram model must be to keep a guessed nickname's signal with no partner named. */
-const NICKNAME_AGREE = 0.5;
+const NICKNAME_AGREE = 0.8;
 
 /** Runs every rule that a present relationship word allows over `run`'s canonical text. */
 function runRules(
