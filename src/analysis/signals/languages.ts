@@ -170,7 +170,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "comprometido comprometida comprometio comprometió= engaged;" +
       "sale salen saliendo anda andan= dating; andas andás sales salís salis= you dating; tení teni tenís= you have; volvieron volvimos= back together; casas= you marry; te= -; casar casarse= marry; va= going; salia salía salio salió anduvo andaba= dated;" +
       "sigue= is still; más= more; pololea pololean pololeando= dating; pololeaba pololeo pololeó= dated; luego= then; despues después= after; tal= certain; cierta cierto= certain; estuvo= was; ha= has; liado liada liaron= dating; enrollado enrollada= dating; rollo= something; siguen= are still; sigues= you are still;" +
-      "esta está= is; estan están= are; estas estás= you are; estáis estais sois= you guys are; viven vivir= live; es= is; son= are;" +
+      "esta está= is; estan están= are; estas estás= you are; estáis estais sois= you guys are; viven vivir viviendo= live; es= is; son= are;" +
       "sos eres= you are; tú= you; bien= well; era= was; fue= was; eran= were;" +
       "con= with; y= and; e= and; o u= or; pero= but; sino= but; no= not; nunca= never;" +
       "nadie= nobody; nada= nothing; ya= already; todavia todavía aun aún= still; ahora= now;" +
@@ -193,7 +193,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "namora namoram namorando= dating; namorava namorou andou= dated; ficando ficou fica= seeing; ficante= partner;" +
       "esposa mulher= wife; marido esposo= husband; noivo noiva noivos= engaged; ex-namorada ex-namorado= ex;" +
       "casado casada casados casadas casou casaram= married; chama chama-se= called; sim= yes; casar= marry; vai= going to; parceiro parceira= partner;" +
-      "ta tá está esta= is; bem= well; vão vao= are going to; moram morar morando= live; és= you are; mesmo= really; tao tão estão estao= are; é= is; sao são= are; era= was;" +
+      "ta tá está esta= is; bem= well; vão vao= are going to; moram morar morando vive vivem viver vivendo= live; és= you are; mesmo= really; tao tão estão estao= are; é= is; sao são= are; era= was;" +
       "com= with; e= and; ou= or; mas= but; nao não= not; nunca= never; ninguem ninguém= nobody;" +
       "ainda= still; agora= now; ja já= already; juntos juntas= together;" +
       "solteiro solteira solteiros= single; ele= he; ela= she; eles= they;" +

@@ -172,12 +172,12 @@ const COMMON = new Set(
 const AFTER_NICKNAME = new Set(
   ("is was 's has had have and + x = with w dating dated date dates married engaged broke " +
     "split divorced still really also never not used got gets single taken proposed kissed " +
-    "are were left leave dumped already")
+    "are were left leave dumped already going")
     .split(" "),
 );
 /** Verbs of saying and knowing before "that" opens a clause: "i saw on twitter that dex...". */
 const SAYS =
-  /^(?:saw|seen|heard|said|says|say|think|thought|know|knew|sure|true|read|guess|bet|twitter|insta|reddit|tiktok|podcast|stream|discord|disse|dijo|dice|dit|sagt|meinte|garante|jura|juró|contou|contó|falou|confirmed|confirm|swear)$/;
+  /^(?:saw|seen|heard|said|says|say|think|thought|know|knew|sure|true|read|guess|bet|twitter|insta|reddit|tiktok|podcast|stream|discord|disse|dijo|dice|dit|sagt|meinte|garante|jura|juró|contou|contó|falou|confirmed|confirm|swear|sabendo|soube|ouvi|escuché|escuche|oí|gehört|gehoert|entendu|claims|reckons|dicen|dizem|disent|sagen|meinen|dizer|decir|dire)$/;
 /** Partner nouns before "of NAME". */
 const PARTNER_OF = new Set(["gf", "bf", "wife", "husband", "fiance", "partner"]);
 /** An auxiliary that asks before its subject: "does theo have a gf", "hat jürgen ne freundin". */
@@ -257,9 +257,12 @@ export function guessStreamer(pieces: Piece[], addressed: boolean): string | nul
     const prev = pieces[k]?.w;
     // "i saw on twitter that dex and hope are a thing": "that" opens a clause too.
     // "ok dont kill me but dex and bill are together": "but" opens a clause too.
+    // "people in the discord say split is dating mina", "hab gehört jonas datet mia": so does a
+    // verb of saying or hearing without "that".
     if (
       prev !== undefined && prev !== "?" && prev !== "." && prev !== "," && prev !== "but" &&
-      !(prev === "that" && !aux && SAYS.test(pieces[k - 1]?.w ?? ""))
+      !(prev === "that" && !aux && SAYS.test(pieces[k - 1]?.w ?? "")) &&
+      !(!aux && SAYS.test(prev) && !/^(?:twitter|insta|reddit|tiktok|podcast|stream|discord|sure|true)$/.test(prev))
     ) continue;
     if (!aux && !AFTER_NICKNAME.has(pieces[i + 1]?.w ?? "")) continue;
     return markGuessed(pieces, i);
