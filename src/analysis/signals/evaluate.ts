@@ -9,6 +9,7 @@ import { dislocated, GUARDS, type Match, NEGATION, readMatch, type Stop } from "
 import { marriedToSomeone, ROLE_PERSON } from "./guards_sense.ts";
 import { NAMING_RULES, type Rule } from "./rules.ts";
 import { phraseOf } from "./snippet.ts";
+import { resemblesLogin } from "./streamer_alias.ts";
 import { checkTarget, type Run, type TargetCheck } from "./target.ts";
 import {
   askedWhoBefore,
@@ -53,6 +54,8 @@ function readTarget(m: Match): TargetRead | Stop {
   }
   const tGroup = dislocated(m) ? undefined : m.gi.t ?? m.gi.t2;
   if (!tGroup) return withoutSlot(m);
+  const holder = partnerOfHolder(m);
+  if (holder !== null) return holder;
   const early = slotGuards(m, tGroup);
   if (early !== null) return early;
   const k = slotPiece(m, tGroup);
@@ -79,6 +82,27 @@ function readTarget(m: Match): TargetRead | Stop {
   // "c'est hélène sa fiancée ou c'est chloé": after "X is his gf" the list goes on after "gf".
   const from = rule.name === "name-partner" ? m.last : k;
   return { target, more: target === null ? [] : moreNames(m, from), note };
+}
+
+/**
+ * "nando = namorado da lari?" in nandinho_lol's chat: the partner noun belongs to the name after
+ * "of", so the two are the couple; when the name before "=" is written in the login, it is the
+ * streamer, and the one after "of" is the target ("juju = mozão do drake??" in
+ * mandrakezin_sp's chat keeps juju).
+ */
+function partnerOfHolder(m: Match): TargetRead | null {
+  if (m.rule.name !== "clipped-name" || m.g.eq !== "=" || m.run.login === undefined) return null;
+  const left = m.canon.pieces[pieceAt(m.canon, m.gi.t![0])]!.w.replace(/^@/, "");
+  if (!resemblesLogin(left, m.run.login)) return null;
+  const p = m.canon.pieces;
+  let k = m.last + 1;
+  if (p[k]?.w !== "of") return null;
+  k++;
+  if (p[k]?.art || p[k]?.w === "the") k++;
+  if (!p[k] || p[k]!.w === "STREAMER") return null;
+  const tc = checkTarget(m.run, k);
+  if (tc.kind !== "name") return null;
+  return { target: tc.name, more: [], note: `"${m.rel} of ${tc.name}": the one it belongs to` };
 }
 
 /** The match has no target slot: "is he dating?", "they broke up". */

@@ -262,7 +262,8 @@ export function guessStreamer(pieces: Piece[], addressed: boolean): string | nul
     if (
       prev !== undefined && prev !== "?" && prev !== "." && prev !== "," && prev !== "but" &&
       !(prev === "that" && !aux && SAYS.test(pieces[k - 1]?.w ?? "")) &&
-      !(!aux && SAYS.test(prev) && !/^(?:twitter|insta|reddit|tiktok|podcast|stream|discord|sure|true)$/.test(prev))
+      !(!aux && SAYS.test(prev) &&
+        !/^(?:twitter|insta|reddit|tiktok|podcast|stream|discord|sure|true)$/.test(prev))
     ) continue;
     if (!aux && !AFTER_NICKNAME.has(pieces[i + 1]?.w ?? "")) continue;
     return markGuessed(pieces, i);
