@@ -958,12 +958,19 @@ async function devSets(): Promise<Labelled[]> {
 // a rule lost ground: en targets R .93 -> .92, pt targets R .95 -> .92, de targets P
 // .97 -> .96, targets R .94 -> .92, asked P .99 -> .98 and asked R .94 -> .92, fr targets R .93 -> .92
 // and asked R .94 -> .93.
+// Session 12 (issue 13's round 12: dialect function words, reported clauses, French dislocated
+// subjects, "others say", a guessed nickname kept when the n-gram model agrees; models retrained):
+// en .977/.935 .978/.963, es .986/.941 .975/.954, pt .986/.935 .978/.957, de .972/.946 .989/.950,
+// fr .974/.935 .971/.954. Floors rose: en targets R .92 -> .93 and asked R .95 -> .96, es targets
+// R .93 -> .94 and asked R .94 -> .95, pt targets P .97 -> .98 and R .92 -> .93, de targets P
+// .96 -> .97, targets R .92 -> .94 and asked R .92 -> .94, fr targets R .92 -> .93 and asked R
+// .93 -> .95.
 const FLOORS: Record<string, { tp: number; tr: number; ap: number; ar: number }> = {
-  en: { tp: 0.97, tr: 0.92, ap: 0.97, ar: 0.95 },
-  es: { tp: 0.98, tr: 0.93, ap: 0.96, ar: 0.94 },
-  pt: { tp: 0.97, tr: 0.92, ap: 0.97, ar: 0.95 },
-  de: { tp: 0.96, tr: 0.92, ap: 0.98, ar: 0.92 },
-  fr: { tp: 0.97, tr: 0.92, ap: 0.96, ar: 0.93 },
+  en: { tp: 0.97, tr: 0.93, ap: 0.97, ar: 0.96 },
+  es: { tp: 0.98, tr: 0.94, ap: 0.96, ar: 0.95 },
+  pt: { tp: 0.98, tr: 0.93, ap: 0.97, ar: 0.95 },
+  de: { tp: 0.97, tr: 0.94, ap: 0.98, ar: 0.94 },
+  fr: { tp: 0.97, tr: 0.93, ap: 0.96, ar: 0.95 },
 };
 Deno.test("detectSignals() holds its fitted figures on the dev sets, per language", async (t) => {
   const lines = await devSets();
