@@ -108,6 +108,13 @@ function analyze(
   const stopped: Stopped = { n: 0, firm: 0 };
   const found = runRules(run, present, trace, stopped);
   if (found.length === 0) found.push(...withNickname(run, present, trace, stopped, model));
+  else if (found.every((f) => f.signal.target === null)) {
+    // "el jan era novio de yari, terminaron": a rule read "terminaron" without a partner; the
+    // nickname may still name one. Only what names a partner is kept, and what the nickname's
+    // guards stopped does not count against the learned parts.
+    const named = withNickname(run, present, trace, { n: 0, firm: 0 }, null);
+    found.push(...named.filter((f) => f.signal.target !== null));
+  }
   // The learned parts: the target tagger, the form model, then the n-gram model where nothing
   // fired. Where a guard of whether or of whom stopped a match (a negation, a denial, someone
   // else), they add nothing: the guard had a reason the models do not see; a guard of the
