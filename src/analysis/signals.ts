@@ -151,12 +151,12 @@ function withNickname(
   const named = found.filter((f) => f.signal.target !== null);
   if (named.length > 0 || found.length === 0 || model === null) return named;
   // "is marcus seeing anyone now", "does lils have a partner?": with no partner named, the
-  // nickname stands when the n-gram model, which reads the whole message, finds it asks (or
-  // states) as the rule read it.
+  // nickname stands when the n-gram model, which reads the whole message, finds it asks or
+  // states something of the relationship.
   const s = scores(model, run.text, run.canon.text);
-  const agreed = found.filter((f) =>
-    (f.signal.type === "question" ? s.asked : s.claim) >= NICKNAME_AGREE
-  );
+  // (Either way: "mouha a une copine ou il est célibataire" asks what the rule read as stated;
+  // the form model then decides which.)
+  const agreed = Math.max(s.asked, s.claim) >= NICKNAME_AGREE ? found : [];
   trace?.push(
     `nickname: no partner named; n-gram model P(asks) ${s.asked.toFixed(2)}, P(states) ${
       s.claim.toFixed(2)

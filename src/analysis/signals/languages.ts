@@ -163,7 +163,7 @@ function table(entries: string): Map<string, string> {
  */
 export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
   es: table(
-    "tiene tiene= has; tienen= have; tienes tenes tenés= you have;" +
+    "tiene tiene= has; tuvo tenía tenia= had; tuvieron tenían tenian= had; tienen= have; tienes tenes tenés= you have;" +
       "novia morra jeva polola enamorada= gf; novio pololo enamorado jevo= bf; churri= bae; pillado pillada= taken; chica= girl; chico= man; novios= a couple; pareja= partner; esposa mujer= wife;" +
       "esposo marido= husband; prometido prometida= fiance; exnovia exnovio= ex;" +
       "casado casada casados casadas= married; caso casó casaron= married;" +
@@ -189,7 +189,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "mentira mentiras= lie; falso falsa= false; pidió pidio= asked; propuso= proposed; matrimonio= marriage; sí= yes; le les= -; tan= so; pal= for the; nombre= name; estai estái= you are; andai andái= you dating",
   ),
   pt: table(
-    "tem= has; estás estas= you are; enrolado enrolada= dating; noivou noivaram= engaged; voltaram voltamos= back together; miúda miuda= girl; peguete contatinho= bae; lance= thing; entre= between; ficaram= were; será sera= wonder; primeiro primeira= first; mais= anymore; só so= just; largou deixou= left; por= for; foi= was; depois= after; entao então= then; tal= certain; certa= certain; saindo anda andam andando= dating; casal= couple; pegando= seeing; acabaram= broke up; oficializou oficializaram= confirmed; têm= have; tens= you have; namorada= gf; namorado= bf; mina= girl; boy= man; namorados= a couple;" +
+    "tem= has; teve tinha= had; tiveram tinham= had; estás estas= you are; enrolado enrolada= dating; noivou noivaram= engaged; voltaram voltamos= back together; miúda miuda= girl; peguete contatinho= bae; lance= thing; entre= between; ficaram= were; será sera= wonder; primeiro primeira= first; mais= anymore; só so= just; largou deixou= left; por= for; foi= was; depois= after; entao então= then; tal= certain; certa= certain; saindo anda andam andando= dating; casal= couple; pegando= seeing; acabaram= broke up; oficializou oficializaram= confirmed; têm= have; tens= you have; namorada= gf; namorado= bf; mina= girl; boy= man; namorados= a couple;" +
       "namora namoram namorando= dating; namorava namorou andou= dated; ficando ficou fica= seeing; ficante= partner;" +
       "esposa mulher= wife; marido esposo= husband; noivo noiva noivos= engaged; ex-namorada ex-namorado= ex;" +
       "casado casada casados casadas casou casaram= married; chama chama-se= called; sim= yes; casar= marry; vai= going to; parceiro parceira= partner;" +
@@ -243,7 +243,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "hom hobn= have; mim mitm= with the; isser= is he; hatter= has he",
   ),
   fr: table(
-    "il= he; nouvelle nouveau nouvel= new; entre= between; chose= something; marier= marry; va vont vais= going; es-tu t'es-tu= are you; as-tu= have you; a-tu= has; est-tu= is; y'é-tu y'est-tu yé-tu= is he; c'tu c'est-tu= is it; sont-tu= are; largué larguée= broke up with; quitté quittée plaqué plaquée= left; juste= just; apparemment= apparently; puis ensuite= then; après apres= after; d'abord dabord= first; vraiment= really; aussi= also; été= been; certaine certain= certain; cassé= broke up; lui= him; elle= she; ils elles= they; a= has; ont= have; as= have; copine meuf blonde= gf;" +
+    "il= he; avait= had; avaient= had; nouvelle nouveau nouvel= new; entre= between; chose= something; marier= marry; va vont vais= going; es-tu t'es-tu= are you; as-tu= have you; a-tu= has; est-tu= is; y'é-tu y'est-tu yé-tu= is he; c'tu c'est-tu= is it; sont-tu= are; largué larguée= broke up with; quitté quittée plaqué plaquée= left; juste= just; apparemment= apparently; puis ensuite= then; après apres= after; d'abord dabord= first; vraiment= really; aussi= also; été= been; certaine certain= certain; cassé= broke up; lui= him; elle= she; ils elles= they; a= has; ont= have; as= have; copine meuf blonde= gf;" +
       "copain mec chum= bf; femme= wife; mari= husband; fiancé fiancée fiance fiancee= fiance;" +
       "fiancés fiancées fiances= engaged; marié mariée mariés mariées marie mariee= married;" +
       "sort sortent= dating; sors= you dating; sortait= dated; sorti sortie= dated; ensemble= together;" +
