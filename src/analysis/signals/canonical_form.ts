@@ -485,15 +485,20 @@ function setAsideAddressed(pieces: Piece[], lang: Lang): string | null {
       while (j < pieces.length && (pieces[j]!.mention || pieces[j]!.w === ",")) j++;
       pieces.splice(i, j - i);
       // "@vale_mx son novios o no??": the pair asked of the person addressed is "you two".
+      // ("@fer_glz ya son novios o q": past an adverb of time before or after the verb.)
+      let v = i;
+      if (/^(?:already|still|now|finally|officially|really)$/.test(pieces[v]?.w ?? "")) v++;
+      let a = v + 1;
+      if (/^(?:already|still|now|finally|officially|really)$/.test(pieces[a]?.w ?? "")) a++;
       if (
-        pieces[i]?.w === "are" &&
+        pieces[v]?.w === "are" &&
         /^(?:a|together|dating|seeing|partner|partners|couple|married|engaged)$/.test(
-          pieces[i + 1]?.w ?? "",
+          pieces[a]?.w ?? "",
         )
       ) {
-        const p = pieces[i]!;
+        const p = pieces[v]!;
         const you = { s: p.s, e: p.s, raw: "", mention: false };
-        pieces.splice(i + 1, 0, { ...you, w: "you" }, { ...you, w: "guys" });
+        pieces.splice(v + 1, 0, { ...you, w: "you" }, { ...you, w: "guys" });
       }
       // Portuguese "sua namorada" to someone addressed is "your gf".
       if (lang === "pt") {
