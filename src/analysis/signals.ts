@@ -112,7 +112,7 @@ function analyze(
     // "el jan era novio de yari, terminaron": a rule read "terminaron" without a partner; the
     // nickname may still name one. Only what names a partner is kept, and what the nickname's
     // guards stopped does not count against the learned parts.
-    const named = withNickname(run, present, trace, { n: 0, firm: 0 }, null);
+    const named = withNickname(run, present, trace, { n: 0, firm: 0 }, null, true);
     found.push(...named.filter((f) => f.signal.target !== null));
   }
   // The learned parts: the target tagger, the form model, then the n-gram model where nothing
@@ -134,11 +134,14 @@ function withNickname(
   trace: string[] | null,
   stopped: Stopped,
   model: SecondOpinion | null,
+  untargeted = false,
 ): Found[] {
   const guessed = withGuessedStreamer(run.canon);
   if (guessed === null) return [];
   trace?.push(
-    `nickname: nothing fired with the known references to the streamer, so "${guessed.guessed}" ` +
+    `nickname: ${
+      untargeted ? "what fired named no partner" : "nothing fired"
+    } with the known references to the streamer, so "${guessed.guessed}" ` +
       `(a name as the subject of a relationship word) is read as the streamer: ${guessed.text}`,
   );
   // The message-wide guards read the words as written ("esse npc é casado": fiction).
