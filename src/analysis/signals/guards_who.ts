@@ -169,6 +169,8 @@ function topicAsked(m: Match): string | null {
   if (a === 0 || p[a - 1]!.w !== "?" || subjectStart(m) !== a) return null;
   let b = a - 1;
   while (b > 0 && p[b - 1]!.w === "?") b--;
+  // The message opens with its "?"s ("? he single"): no question before them names anyone.
+  if (b === 0) return null;
   const [ta] = sentenceSpan(m.canon, b - 1);
   const words = p.slice(ta, b);
   let i = 0;
