@@ -20,8 +20,9 @@
  *    question, a name asked about before it, a name given in a later clause, two names as one.
  * 6. `snippet.ts`: the short phrase that carries the fact.
  * 7. When nothing fired: `streamer_alias.ts` may read a name that opens its clause as the
- *    subject of a relationship word as the streamer's nickname, and the rules run again (only a
- *    named partner counts then); and where still no rule even matched, `ngram_model.ts` (a
+ *    subject of a relationship word as the streamer's nickname, and the rules run again (a
+ *    reading with no partner named stands only when the n-gram model is at least 0.8 sure the
+ *    message asks or states); and where still no rule even matched, `ngram_model.ts` (a
  *    character n-gram logistic regression trained on the labelled sets, shipped in
  *    `ngram_weights.json`) may add a question or a claim without a target when it is sure.
  *    `learned.ts` combines the learned parts: the target tagger names partners the rules missed
