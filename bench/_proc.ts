@@ -158,3 +158,32 @@ export async function cliTaskEnv(tree: string): Promise<Record<string, string>> 
 export async function cliTaskV8Flags(tree: string): Promise<string[]> {
   return (await cliTaskFlags(tree)).filter((f) => f.startsWith("--v8-flags"));
 }
+
+/** A run of a tree with other settings than its `cli` task's: see {@link parseVariant}. */
+export interface Variant {
+  label: string;
+  /** The environment the run gets instead of the task's (glibc's malloc settings). */
+  env: Record<string, string>;
+  /** The `deno run` flags (`-A` first, then the variant's own, V8 flags among them). */
+  flags: string[];
+}
+
+/**
+ * Reads `label=WORDS`, where WORDS are written as a task writes them: leading `NAME=value` words
+ * are the environment (replacing the task's, so `label=--v8-flags=...` runs without the malloc
+ * settings), the rest `deno run` flags; permissions are `-A`. E.g.
+ * `mmap1m=MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=1048576 --v8-flags=--max-semi-space-size=4`.
+ */
+export function parseVariant(spec: string): Variant {
+  const eq = spec.indexOf("=");
+  if (eq <= 0) throw new Error(`--variant ${spec}: expected label=WORDS`);
+  const words = spec.slice(eq + 1).split(/\s+/).filter((w) => w !== "");
+  const env: Record<string, string> = {};
+  let i = 0;
+  for (; i < words.length; i++) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(words[i]!);
+    if (!m) break;
+    env[m[1]!] = m[2]!;
+  }
+  return { label: spec.slice(0, eq), env, flags: ["-A", ...words.slice(i)] };
+}

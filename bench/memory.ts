@@ -7,7 +7,9 @@
  * samples it for every bench), wall and CPU time (all threads) and the growth from the
  * smallest size to each larger one. With `--baseline <tree>` the same runs go through that
  * tree (e.g. `/work/main`, with its own task flags) too, alternating run by run, so both are
- * measured under the same load. Fixtures are cached under `bench/.out/` (a 2M fixture is about
+ * measured under the same load; `--variant 'label=[NAME=value ...] [deno run flags]'` adds runs of
+ * this tree with that environment instead of its task's and those flags (as `bench/pipeline.ts`
+ * reads them), to weigh malloc and V8 settings. Fixtures are cached under `bench/.out/` (a 2M fixture is about
  * 500 MB; `--clean` removes them at the end).
  *
  * `--heaps` says where the memory is: it adds V8's `--trace-gc` and reports, for each V8 heap
@@ -16,12 +18,13 @@
  * outside them: SQLite's page caches, the binary, buffers, the allocator's free memory).
  *
  *   deno run -A bench/memory.ts [--sizes 1000000,2000000] [--baseline /work/main] [--runs 1]
- *     [--heaps] [--clean] [-- extra chat run flags]
+ *     [--variant 'label=MALLOC_ARENA_MAX=2 --v8-flags=...'] [--heaps] [--clean]
+ *     [-- extra chat run flags]
  */
 import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { cachedChatFixture, lineCount, offlineChatRunArgs } from "./_chat_fixture.ts";
-import { cliTaskEnv, cliTaskFlags, DENO, measure, perSecond } from "./_proc.ts";
+import { cliTaskEnv, cliTaskFlags, DENO, measure, parseVariant, perSecond } from "./_proc.ts";
 
 const { values, positionals } = parseArgs({
   args: Deno.args,
@@ -32,6 +35,7 @@ const { values, positionals } = parseArgs({
     runs: { type: "string", default: "1" },
     clean: { type: "boolean", default: false },
     heaps: { type: "boolean", default: false },
+    variant: { type: "string", multiple: true, default: [] },
   },
   allowPositionals: true,
 });
@@ -40,8 +44,25 @@ const nChannels = Number(values.channels);
 const runs = Math.max(1, Number(values.runs));
 const root = new URL("..", import.meta.url).pathname;
 const out = join(root, "bench", ".out");
-const trees: Array<[string, string]> = [["this tree", root]];
-if (values.baseline) trees.unshift(["baseline", values.baseline]);
+/** One configuration to run: a tree, its `deno run` flags and its environment. */
+interface Config {
+  name: string;
+  tree: string;
+  flags: string[];
+  env: Record<string, string>;
+}
+const fromTask = async (name: string, tree: string): Promise<Config> => ({
+  name,
+  tree,
+  flags: await cliTaskFlags(tree),
+  env: await cliTaskEnv(tree),
+});
+const trees: Config[] = [await fromTask("this tree", root)];
+if (values.baseline) trees.unshift(await fromTask("baseline", values.baseline));
+for (const spec of values.variant) {
+  const v = parseVariant(spec);
+  trees.push({ name: `this tree, ${v.label}`, tree: root, flags: v.flags, env: v.env });
+}
 
 function fixture(n: number): Promise<{ dir: string; channels: string[] }> {
   return cachedChatFixture(out, n, nChannels);
@@ -50,9 +71,8 @@ function fixture(n: number): Promise<{ dir: string; channels: string[] }> {
 const load = async () =>
   (await Deno.readTextFile("/proc/loadavg")).split(" ").slice(0, 3).join(" ");
 
-/** The task's flags, with V8's `--trace-gc` added under `--heaps`. */
-async function runFlags(tree: string): Promise<string[]> {
-  const flags = await cliTaskFlags(tree);
+/** The run's flags, with V8's `--trace-gc` added under `--heaps`. */
+function runFlags(flags: string[]): string[] {
   if (!values.heaps) return flags;
   const at = flags.findIndex((f) => f.startsWith("--v8-flags="));
   if (at < 0) return [...flags, "--v8-flags=--trace-gc"];
@@ -80,15 +100,16 @@ function heapFigures(trace: string): string {
   } MB at most, live after a full GC ${all.map((h) => mb(h.live)).join(" / ")} MB at most`;
 }
 
-async function chatRun(tree: string, fx: { dir: string; channels: string[] }, n: number) {
+async function chatRun(c: Config, fx: { dir: string; channels: string[] }, n: number) {
+  const tree = c.tree;
   const dataDir = await Deno.makeTempDir({ dir: out, prefix: "memory-data-" });
   try {
     await new Deno.Command("sync").output().catch(() => {});
     const before = await load();
     const r = await measure(
       DENO,
-      offlineChatRunArgs(tree, await runFlags(tree), fx, dataDir, positionals),
-      { cwd: tree, env: await cliTaskEnv(tree) },
+      offlineChatRunArgs(tree, runFlags(c.flags), fx, dataDir, positionals),
+      { cwd: tree, env: c.env },
     );
     if (r.code !== 0) throw new Error(`chat run in ${tree} failed: ${r.stderr}`);
     const lines = await lineCount(join(dataDir, "logs", "messages.jsonl"));
@@ -103,27 +124,20 @@ console.log(
   `memory benchmark: chat run (index + profiles), ${nChannels} channels, 20,000 users, sizes ${
     sizes.map((n) => n.toLocaleString("en-US")).join(", ")
   }; flags of each tree's cli task: ${
-    (await Promise.all(
-      trees.map(async ([name, t]) =>
-        `${name}: ${
-          [
-            ...Object.entries(await cliTaskEnv(t)).map(([k, v]) => `${k}=${v}`),
-            ...await cliTaskFlags(t),
-          ].join(" ")
-        }`
-      ),
-    ))
-      .join("; ")
+    trees.map((c) =>
+      `${c.name}: ${[...Object.entries(c.env).map(([k, v]) => `${k}=${v}`), ...c.flags].join(" ")}`
+    ).join("; ")
   }`,
 );
-const peaks = new Map<string, Array<[number, number]>>(trees.map(([name]) => [name, []]));
+const peaks = new Map<string, Array<[number, number]>>(trees.map((c) => [c.name, []]));
 for (const n of sizes) {
   const fx = await fixture(n);
   for (let i = 0; i < runs; i++) {
     // Alternate which tree goes first, so neither always runs after the other's writeback.
     const order = i % 2 === 0 ? trees : [...trees].reverse();
-    for (const [name, tree] of order) {
-      const r = await chatRun(tree, fx, n);
+    for (const c of order) {
+      const name = c.name;
+      const r = await chatRun(c, fx, n);
       peaks.get(name)!.push([n, r.peakRssMb ?? 0]);
       console.log(
         `  ${n.toLocaleString("en-US")} messages, ${name}: peak RSS ${r.peakRssMb} MB, ${

@@ -7,19 +7,28 @@
  * tree always the index writer, then the rollup writer; a tree before session 8 started them in
  * either order), V8's helper threads (GC) and the rest. With two cores, the sum bounds the wall time as much as the slowest thread does.
  *
- * Each tree runs with the flags of its own `cli` task unless a variant says otherwise:
- * `--variant 'label=--v8-flags=...'` adds a run of this tree with those `deno run` flags
- * (permissions stay `-A`), to weigh V8 settings against each other.
+ * Each tree runs with the flags and environment of its own `cli` task unless a variant says
+ * otherwise: `--variant 'label=[NAME=value ...] [deno run flags]'` adds a run of this tree with
+ * that environment instead of the task's and those `deno run` flags (permissions `-A`; see
+ * `parseVariant` in `bench/_proc.ts`), to weigh malloc and V8 settings against each other.
  *
  *   deno run -A bench/pipeline.ts [--count 1000000] [--baseline /work/base] [--runs 1]
- *     [--variant 'noflags='] [--variant 'semi8=--v8-flags=--max-semi-space-size=8']
+ *     [--variant 'noflags='] [--variant 'semi8=MALLOC_ARENA_MAX=2 --v8-flags=--max-semi-space-size=8']
  *
  * @module
  */
 import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { cachedChatFixture, lineCount, offlineChatRunArgs } from "./_chat_fixture.ts";
-import { cliTaskEnv, cliTaskFlags, DENO, measure, type Measured, perSecond } from "./_proc.ts";
+import {
+  cliTaskEnv,
+  cliTaskFlags,
+  DENO,
+  measure,
+  type Measured,
+  parseVariant,
+  perSecond,
+} from "./_proc.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -37,11 +46,12 @@ const runs = Math.max(1, Number(values.runs));
 const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const out = join(root, "bench", ".out");
 
-/** One configuration to run: a tree and its `deno run` flags. */
+/** One configuration to run: a tree, its `deno run` flags and its environment. */
 interface Config {
   label: string;
   tree: string;
   flags: string[];
+  env: Record<string, string>;
 }
 
 function fixture(): Promise<{ dir: string; channels: string[] }> {
@@ -50,13 +60,17 @@ function fixture(): Promise<{ dir: string; channels: string[] }> {
 
 const configs: Config[] = [];
 for (const tree of values.baseline) {
-  configs.push({ label: tree, tree, flags: await cliTaskFlags(tree) });
+  configs.push({ label: tree, tree, flags: await cliTaskFlags(tree), env: await cliTaskEnv(tree) });
 }
-configs.push({ label: "this tree", tree: root, flags: await cliTaskFlags(root) });
-for (const v of values.variant) {
-  const eq = v.indexOf("=");
-  const flags = v.slice(eq + 1).split(/\s+/).filter((f) => f !== "");
-  configs.push({ label: `this tree, ${v.slice(0, eq)}`, tree: root, flags: ["-A", ...flags] });
+configs.push({
+  label: "this tree",
+  tree: root,
+  flags: await cliTaskFlags(root),
+  env: await cliTaskEnv(root),
+});
+for (const spec of values.variant) {
+  const v = parseVariant(spec);
+  configs.push({ label: `this tree, ${v.label}`, tree: root, flags: v.flags, env: v.env });
 }
 
 const fx = await fixture();
@@ -84,7 +98,7 @@ for (let r = 0; r < runs; r++) {
     // The task's environment too (glibc's malloc settings), as `deno task cli` starts it.
     const m = await measure(DENO, offlineChatRunArgs(c.tree, c.flags, fx, dataDir), {
       cwd: c.tree,
-      env: await cliTaskEnv(c.tree),
+      env: c.env,
     });
     if (m.code !== 0) throw new Error(`${c.label}: chat run failed: ${m.stderr}`);
     const lines = await lineCount(join(dataDir, "logs", "messages.jsonl"));
