@@ -105,31 +105,6 @@ Deno.test("DerivedLoop spaces catch-ups while appends keep coming, but not a lon
   }
 });
 
-Deno.test("DerivedLoop spaces catch-ups further as the index grows", async () => {
-  await using dir = await tempDir();
-  const lock = await tryWriterLock(dir.path);
-  assert.ok(lock);
-  const log = messageLog(dir.path);
-  const clock = new FakeClock();
-  const loop = new DerivedLoop(dir.path, 0, INDEX_ONLY, "inline", 1000, clock);
-  try {
-    await log.append(batch("a", 5_000));
-    await loop.poke();
-    assert.equal(indexed(dir.path), 5_000);
-    // 5,000 rows indexed: 1,000 ms + 2,000 ms per million rows.
-    await log.append(batch("b", 5));
-    const spaced = loop.poke();
-    await until(() => clock.waits.length === 1);
-    assert.deepEqual(clock.asked, [1010]);
-    clock.advance(1010);
-    await spaced;
-    assert.equal(indexed(dir.path), 5_005);
-    await loop.close();
-  } finally {
-    lock.close();
-  }
-});
-
 const PROFILES_ONLY = { index: false, profiles: true };
 
 /** The user profile files of a data dir (none when the folder is missing). */

@@ -98,16 +98,6 @@ const FIRST_FILE_MS = 0.15;
  * A search meanwhile scans the unindexed tail, at most about this long of chat.
  */
 const STEP_SPACING_MS = 1000;
-/**
- * Further spacing per million rows already indexed, in ms: each commit rewrites most leaves of
- * `person_rows` (new rows land all over its 20,000 persons), so a commit costs about the size
- * of the index, not of its batch; spacing catch-ups in proportion to that size keeps the cost
- * per row flat as the index grows (see `index_appender.ts`). A lone append is still indexed at
- * once; a search meanwhile scans the unindexed tail (a few seconds of chat).
- */
-const SPACING_PER_MILLION_ROWS_MS = 2000;
-/** The most the spacing grows to, in ms. */
-const MAX_SPACING_MS = 8000;
 
 /**
  * A writer loop (in a worker or inline): catches up when poked, flushes profiles at most every
@@ -216,17 +206,6 @@ export class DerivedLoop {
     }
   }
 
-  /**
-   * The least time between the starts of two catch-ups: `spacingMs`, grown with the rows
-   * already indexed (SPACING_PER_MILLION_ROWS_MS, at most MAX_SPACING_MS) when it is set.
-   */
-  #spacing(): number {
-    const rows = this.#writer?.index?.lastRowId() ?? 0;
-    if (this.#spacingMs <= 0 || rows < 1_000) return this.#spacingMs;
-    const grown = Math.round(rows * SPACING_PER_MILLION_ROWS_MS / 1e6);
-    return Math.max(this.#spacingMs, Math.min(MAX_SPACING_MS, this.#spacingMs + grown));
-  }
-
   /** Asks for a catch-up; runs at most one at a time, coalescing requests. */
   poke(): Promise<void> {
     if (this.#running) {
@@ -237,7 +216,7 @@ export class DerivedLoop {
       do {
         this.#again = false;
         // Rounds start at least #spacingMs apart (see STEP_SPACING_MS); close() cuts it short.
-        const wait = this.#closing ? 0 : this.#lastStart + this.#spacing() - this.#clock.now();
+        const wait = this.#closing ? 0 : this.#lastStart + this.#spacingMs - this.#clock.now();
         if (wait > 0) {
           this.#wake = new AbortController();
           await this.#clock.sleep(wait, this.#wake.signal);

@@ -128,13 +128,6 @@ export class MessageIndex {
     return Number((this.#stmt("SELECT count(*) AS n FROM messages").get() as { n: number }).n);
   }
 
-  /** The rowid of the last indexed message (0 when none): about the rows indexed, cheaply. */
-  lastRowId(): number {
-    return Number(
-      (this.#stmt("SELECT coalesce(max(rid), 0) AS r FROM messages").get() as { r: number }).r,
-    );
-  }
-
   /** Runs `fn` in one write transaction. */
   transaction<T>(fn: () => T): T {
     return this.file.transaction(fn);
