@@ -8,7 +8,15 @@
  *
  * At 1M rows each commit of the pipeline rewrites most `person_rows` leaves (20,000 persons,
  * each gaining a row or two per second of chat), so the WAL a commit writes grows with the
- * table, not with the rows committed: this bench shows that figure beside the CPU.
+ * table, not with the rows committed: this bench shows that figure beside the CPU. What each
+ * part costs, measured by dropping it from a copy of the tree (session 13, 1M lines, one run
+ * each, load 5.4-7.8; two runs of the unchanged tree: 22.8 and 20.3 CPU-s): without the
+ * `person_rows` copy 17.2 CPU-s (system 1.5 against 2.9-3.2, largest WAL 83 against 159 MB),
+ * without FTS 18.6, without the (cid, ts) and (ts) indexes 20.8 (within noise); at 300k lines
+ * each drop was within noise (0.91-0.92x against 0.93x for the unchanged tree). Committing a
+ * third as often (`--step 102000`) saved only 9% (23.2 against 25.4 CPU-s) for +139 MB peak
+ * RSS, and spacing the pipeline's catch-ups by the index's size gained nothing in
+ * `bench/pipeline.ts`: most of the writer's cost is per row, not per commit.
  *
  *   deno run -A bench/index_writer.ts [--count 1000000] [--step 34000] [--runs 1]
  *     [--baseline /work/main] [--pragma 'mmap=mmap_size=1073741824']
