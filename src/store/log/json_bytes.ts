@@ -62,6 +62,11 @@ export class JsonBytes {
     this.#pos = 0;
   }
 
+  /** Forgets what was written after the first `length` bytes. */
+  truncate(length: number): void {
+    this.#pos = Math.min(this.#pos, Math.max(0, length));
+  }
+
   /** Makes room for `n` more bytes. */
   #room(n: number): void {
     if (this.#buf.length - this.#pos >= n) return;

@@ -40,6 +40,12 @@ export interface EncodedLines {
 /** The first size of a batch's buffer (it grows as needed). */
 const FIRST_BYTES = 1 << 20;
 
+/**
+ * Lines `serialize` gives that wait to be encoded together (a worker's chunk): enough to spread
+ * the cost of a call, few enough that they die young.
+ */
+const PENDING_LINES = 256;
+
 /** Lines of records, their ids and the ids' fingerprints, in the order they were added. */
 export class LineBatch<T> {
   readonly #idOf: (record: T) => string;
@@ -47,9 +53,10 @@ export class LineBatch<T> {
   readonly #out: JsonBytes;
   /** Each record's id. */
   readonly ids: string[] = [];
-  /** Where each line ends in {@link bytes} (after its newline). */
-  readonly ends: number[] = [];
+  readonly #ends: number[] = [];
   #prints = new Int32Array(1024);
+  /** Lines `serialize` gave and not yet encoded into #out (see {@link #encodePending}). */
+  #pending: string[] = [];
 
   /**
    * A batch whose records are keyed by `idOf` and written as `serialize` gives them (default
@@ -71,12 +78,20 @@ export class LineBatch<T> {
 
   /** Every line, one after the other, each with its newline (a view of {@link buffer}). */
   get bytes(): Uint8Array {
+    this.#encodePending();
     return this.#out.bytes;
   }
 
   /** The buffer the lines are in (to reuse once they are written). */
   get buffer(): Uint8Array {
+    this.#encodePending();
     return this.#out.buffer;
+  }
+
+  /** Where each line ends in {@link bytes} (after its newline). */
+  get ends(): number[] {
+    this.#encodePending();
+    return this.#ends;
   }
 
   /**
@@ -103,11 +118,56 @@ export class LineBatch<T> {
     this.#room(1);
     fingerprintInto(id, this.#prints, 2 * k);
     this.ids.push(id);
+    if (this.#serialize) {
+      if (this.#pending.push(this.#serialize(record)) >= PENDING_LINES) this.#encodePending();
+      return;
+    }
     const out = this.#out;
-    if (this.#serialize) out.text(this.#serialize(record));
-    else out.value(record);
+    out.value(record);
     out.byte(10);
-    this.ends.push(out.length);
+    this.#ends.push(out.length);
+  }
+
+  /**
+   * Encodes the lines waiting in #pending, joined, with one `encodeInto`: one call per line
+   * cost more than building the lines (on ASCII lines about 1.6 µs against 0.15 for 256 lines
+   * at once, per line). Their ends come from their lengths when every byte is ASCII (the
+   * UTF-8 length of a string equals its length only then), else from the newlines in the
+   * bytes; a line with a newline of its own (not one from `JSON.stringify`) is encoded alone,
+   * as before, so the bytes are the same in every case.
+   */
+  #encodePending(): void {
+    const lines = this.#pending;
+    const n = lines.length;
+    if (n === 0) return;
+    this.#pending = [];
+    const out = this.#out;
+    const ends = this.#ends;
+    const start = out.length;
+    const joined = lines.join("\n");
+    out.text(joined);
+    out.byte(10);
+    if (out.length - start === joined.length + 1) {
+      let end = start;
+      for (let k = 0; k < n; k++) ends.push(end += lines[k]!.length + 1);
+      return;
+    }
+    const bytes = out.buffer;
+    const stop = out.length;
+    let k = 0;
+    for (let i = bytes.indexOf(10, start); i !== -1 && i < stop; i = bytes.indexOf(10, i + 1)) {
+      ends.push(i + 1);
+      k++;
+    }
+    if (k === n) return;
+    // A line holds a newline: one line at a time.
+    ends.length -= k;
+    out.truncate(start);
+    for (const line of lines) {
+      out.text(line);
+      out.byte(10);
+      ends.push(out.length);
+    }
   }
 
   /**
@@ -115,6 +175,7 @@ export class LineBatch<T> {
    * adding their records here one by one.
    */
   addEncoded(lines: EncodedLines): void {
+    this.#encodePending();
     const n = lines.ids.length;
     this.#room(n);
     this.#prints.set(lines.prints.subarray(0, 2 * n), 2 * this.ids.length);
@@ -122,7 +183,7 @@ export class LineBatch<T> {
     this.#out.raw(lines.bytes);
     for (let k = 0; k < n; k++) {
       this.ids.push(lines.ids[k]!);
-      this.ends.push(base + lines.ends[k]!);
+      this.#ends.push(base + lines.ends[k]!);
     }
   }
 
@@ -131,10 +192,11 @@ export class LineBatch<T> {
    * and an empty batch again (the buffer is kept).
    */
   take(): EncodedLines {
+    this.#encodePending();
     const n = this.ids.length;
     const out: EncodedLines = {
       bytes: this.#out.bytes.slice(),
-      ends: this.ends.splice(0, n),
+      ends: this.#ends.splice(0, n),
       prints: this.#prints.slice(0, 2 * n),
       ids: this.ids.splice(0, n),
     };
