@@ -3,8 +3,9 @@
  * STREAMER (the channel's owner), and whom does it name as the partner?
  *
  * The steps, cheapest first, each in its own module under `signals/`:
- * 1. `prefilter.ts`: one precompiled regex over the raw text looks for relationship stems in
- *    the languages known; about 99% of chat has none and costs that one test, nothing more.
+ * 1. `prefilter.ts`: one pass over the raw text's characters looks for relationship stems in
+ *    the languages known (a table of each word's first three characters, then the stems of
+ *    that first character where one may open); about 99% of chat has none and costs that pass.
  * 2. `canonical_form.ts` (with `vocabulary.ts`): words lowercased, contractions, chat spellings
  *    and the other languages' words unified into canonical words; references to the streamer
  *    become `STREAMER`; a leading `@someone` who is addressed is set aside.
