@@ -6,8 +6,8 @@ import {
 } from "../../src/analysis/signals/prefilter.ts";
 import { generateChat } from "../../scripts/chatgen.ts";
 
-// The fast pre-filter must answer exactly as the regex that defines it: any difference would
-// change which messages the analyzer reads, so decisions would change with the speed-up.
+// The fast pre-filter must answer exactly as the regex that defines it, or the analyzer would
+// read other messages and its decisions would change with the speed-up.
 
 /** Every line of the labelled sets in tests/data. */
 async function labelledTexts(): Promise<string[]> {

@@ -1,16 +1,19 @@
 /**
- * Step 1 of the relationship-signal analyzer: the pre-filter. One precompiled, case-blind regex
- * of word-initial stems over the raw text; about 99% of chat has none and costs this one scan.
+ * Step 1 of the relationship-signal analyzer: the pre-filter. A case-blind regex of word-initial
+ * stems over the raw text defines it; one pass over the characters with a table of the stems'
+ * first three characters answers the same, faster. About 99% of chat has no stem and costs that
+ * one pass.
  *
  * @module
  */
+import { type StemTable, stemTable } from "./stem_table.ts";
 
 // The stems cover English, Spanish, Portuguese, German and French: a superset of the spellings
 // the rules know (a test checks each one). They are grouped by first letter into one regex
 // (`\b(?:d(?:at|ivor)|g(?:f|irl)...)`), which V8 scans about twice as fast as a flat list.
 // "with" is common, so a message whose only stem is "with" passes only when a subject-like
-// word stands right before it. (Measured: a char-code scanner in JS costs about three times
-// as much as the regex.)
+// word stands right before it. The regex built here defines the pre-filter; the pass that
+// answers faster (below) reads the same list.
 const STEM_LIST = [
   // English
   "dat|gf|bf|bae|girl|going out|pop\\w* the question|g\\w{0,4}fr|b\\w{0,4}fr|fianc|wif|husb|hubb|lady|marr|maried|" +
@@ -151,10 +154,11 @@ export function mayMentionRelationshipByRegex(text: string): boolean {
 // The same answer in one pass over the characters. Measured on the ingest benchmark's mix, the
 // regex scan above spends ~210 ns a message on the stems (irregexp tries every alternative at
 // every word start) and ~350 ns more on the rare forms' substring tests and regexes, which run
-// on every message without a stem. The pass below looks at each word start's first two
-// characters in a table and runs the stems of that first character (a sticky regex) only where
-// some stem may open so; on the way it notes the characters each rare form needs (" + ", "?",
-// "/", a heart...) and runs only the rare forms whose characters are there.
+// on every message without a stem. The pass below looks up each word's first three characters
+// in a table read off the stems (`stem_table.ts`) and runs the stems of that first character
+// (one sticky regex) only where some stem may open so; on the way it notes the characters each
+// rare form needs (" + ", "?", "/", a heart...) and runs only the rare forms whose characters
+// are there.
 
 /** Bits of {@link CHAR_CLASS}: a word character of `\b`, and what each rare form needs. */
 const WORD = 1;
@@ -177,219 +181,8 @@ CHAR_CLASS[0x2f] = SLASH; // /
 CHAR_CLASS[0x3c] = RARE; // <
 CHAR_CLASS[0x2c] = RARE; // ,
 
-const isAsciiWord = (c: number) => c < 128 && (CHAR_CLASS[c]! & WORD) !== 0;
-
-/**
- * A stem read as far as the table needs: one character out of a set (ASCII codes as a 128-bit
- * mask, computed by the regex engine itself with the stems' flags), a choice, a repeat, or an
- * assertion (a lookaround, `\b`, `^`: read as no constraint, which only widens the table).
- */
-type Node =
-  | { t: "one"; mask: Int32Array }
-  | { t: "alt"; alts: Node[][] }
-  | { t: "rep"; node: Node; min: number; max: number }
-  | { t: "assert"; boundary?: true };
-
-/** The ASCII characters that the one-character regex `src` matches case-blind, as a mask. */
-function maskOf(src: string): Int32Array {
-  const re = new RegExp(`^(?:${src})$`, "i");
-  const mask = new Int32Array(4);
-  for (let c = 0; c < 128; c++) if (re.test(String.fromCharCode(c))) mask[c >> 5]! |= 1 << (c & 31);
-  return mask;
-}
-const ALL = new Int32Array([-1, -1, -1, -1]);
-
-/** Reads the regex `src` (the subset the stems use) into {@link Node}s; throws on the rest. */
-function parse(src: string): Node[] {
-  let at = 0;
-  const alternation = (): Node[][] => {
-    const alts: Node[][] = [sequence()];
-    while (src[at] === "|") {
-      at++;
-      alts.push(sequence());
-    }
-    return alts;
-  };
-  const sequence = (): Node[] => {
-    const seq: Node[] = [];
-    while (at < src.length && src[at] !== "|" && src[at] !== ")") {
-      let node = atom();
-      const q = /^(?:([?*+])|\{(\d+)(,(\d*))?\})\??/.exec(src.slice(at));
-      if (q !== null) {
-        at += q[0].length;
-        const min = q[1] === "+" ? 1 : q[1] !== undefined ? 0 : Number(q[2]);
-        const max = q[1] === "?"
-          ? 1
-          : q[1] !== undefined
-          ? Infinity
-          : q[3] === undefined
-          ? min
-          : q[4] === ""
-          ? Infinity
-          : Number(q[4]);
-        node = { t: "rep", node, min, max };
-      }
-      seq.push(node);
-    }
-    return seq;
-  };
-  const atom = (): Node => {
-    const c = src[at]!;
-    if (c === "(") {
-      const open = /^\((?:\?:|\?<[A-Za-z_$][\w$]*>|(\?<?[=!]))?/.exec(src.slice(at))!;
-      at += open[0].length;
-      const alts = alternation();
-      if (src[at++] !== ")") throw new SyntaxError(`Unbalanced group in "${src}"`);
-      return open[1] !== undefined ? { t: "assert" } : { t: "alt", alts };
-    }
-    if (c === "^" || c === "$") {
-      at++;
-      return { t: "assert" };
-    }
-    let end = at + 1;
-    if (c === "\\") {
-      if (src[at + 1] === "b") {
-        at += 2;
-        return { t: "assert", boundary: true };
-      }
-      if (src[at + 1] === "B") {
-        at += 2;
-        return { t: "assert" };
-      }
-      const escape = /^\\(?:[wWdDsStnrfv0]|u[0-9A-Fa-f]{4}|x[0-9A-Fa-f]{2}|c[A-Za-z]|[^A-Za-z0-9])/
-        .exec(src.slice(at));
-      // Back references and the like: not read here.
-      if (escape === null) throw new SyntaxError(`Stem "${src}" holds an escape not read here`);
-      end = at + escape[0].length;
-    } else if (c === "[") {
-      while (end < src.length && src[end] !== "]") end += src[end] === "\\" ? 2 : 1;
-      end++;
-    } else if ("{}?*+|)".includes(c)) {
-      throw new SyntaxError(`Stem "${src}" holds a "${c}" the pre-filter does not read`);
-    }
-    const one = src.slice(at, end);
-    at = end;
-    return { t: "one", mask: one === "." ? ALL : maskOf(one) };
-  };
-  const seq = sequence();
-  if (at !== src.length) throw new SyntaxError(`Stem "${src}" holds a top-level "|" or ")"`);
-  return seq;
-}
-
-/**
- * Calls `emit` with each pair of masks that the next two characters of a match of `nodes` may
- * fall in, `prev` being the mask of the character before them (a match that ends sooner leaves
- * any character after it; `\b` after word characters wants a non-word one). `budget` bounds
- * the walk: past it, the caller reads the stem as "any two characters".
- */
-function nextTwo(
-  nodes: readonly Node[],
-  acc: readonly Int32Array[],
-  prev: Int32Array,
-  emit: (pair: readonly Int32Array[]) => void,
-  budget: { steps: number },
-  only: Int32Array = ALL,
-): void {
-  if (--budget.steps < 0) throw new RangeError("Stem too wide to read");
-  if (acc.length === 2) return emit(acc);
-  const [n, ...rest] = nodes;
-  if (n === undefined) return emit([...acc, and(ALL, only), ALL].slice(0, 2));
-  if (n.t === "one") {
-    const mask = and(n.mask, only);
-    return nextTwo(rest, [...acc, mask], mask, emit, budget);
-  }
-  if (n.t === "assert") {
-    // `\b`: after word characters only a non-word one (or the end, code 0) may come, and the
-    // other way round; after a mix of both, anything.
-    const next = !n.boundary
-      ? ALL
-      : within(prev, WORD_MASK)
-      ? NON_WORD_MASK
-      : within(prev, NON_WORD_MASK)
-      ? WORD_MASK
-      : ALL;
-    return nextTwo(rest, acc, prev, emit, budget, and(only, next));
-  }
-  if (n.t === "alt") {
-    for (const alt of n.alts) nextTwo([...alt, ...rest], acc, prev, emit, budget, only);
-    return;
-  }
-  const less: Node = { t: "rep", node: n.node, min: Math.max(0, n.min - 1), max: n.max - 1 };
-  if (n.min === 0) nextTwo(rest, acc, prev, emit, budget, only);
-  if (n.max > 0) nextTwo([n.node, less, ...rest], acc, prev, emit, budget, only);
-}
-
-function and(a: Int32Array, b: Int32Array): Int32Array {
-  return a === ALL ? b : b === ALL ? a : a.map((x, k) => x & b[k]!);
-}
-function within(a: Int32Array, b: Int32Array): boolean {
-  return a.every((x, k) => (x & ~b[k]!) === 0);
-}
-const WORD_MASK = maskOf("\\w");
-const NON_WORD_MASK = maskOf("\\W");
-
-/** Head index of each ASCII first character (both cases), -1 where no stem opens so. */
-const HEAD_INDEX = new Int8Array(128).fill(-1);
-/** The stems (with "with" last) of each head index: sticky, case-blind. */
-const HEAD_RE: RegExp[] = [];
-/**
- * Per head index, second character and third character: bit `c3` of the 128-bit row at
- * `(head << 9) | (c2 << 2)` is set when some stem of that head may go on with `c2` then `c3`
- * (code 0 stands for the end of the text as well as for U+0000). Never too narrow: a form the
- * reading above does not know sets every bit.
- */
-let NEXT = new Int32Array(0);
-/** The stems that open on a non-word character ("était avec": `\b` then wants a word before). */
-let nonWordHeadRe: RegExp | null = null;
-/** The ASCII non-word characters that open a stem (none today; `\b` wants a word before). */
-const NON_WORD_HEAD = new Uint8Array(128);
-let nonAsciiHead = false;
-{
-  const byHead = new Map<string, string[]>();
-  const nonWord: string[] = [];
-  for (const stem of [...STEM_LIST, ...PHRASES]) {
-    const head = stem[0]!;
-    // A stem is a literal first character and then a regex (grouped() relies on it too).
-    if ("\\[](){}|.?*+^$".includes(head)) {
-      throw new SyntaxError(`Stem "${stem}" opens on a regex token`);
-    }
-    const code = head.charCodeAt(0);
-    if (!isAsciiWord(code)) {
-      nonWord.push(stem);
-      if (code < 128) NON_WORD_HEAD[code] = 1;
-      else nonAsciiHead = true;
-      continue;
-    }
-    const key = head.toLowerCase();
-    byHead.set(key, [...byHead.get(key) ?? [], stem]);
-  }
-  byHead.set("w", [...byHead.get("w") ?? [], ...WITH]);
-  NEXT = new Int32Array(byHead.size << 9);
-  for (const [head, stems] of byHead) {
-    const h = HEAD_RE.length;
-    const plain = stems.filter((s) => !WITH.includes(s));
-    const withAlt = head === "w" ? [`(?<w>${WITH.join("|")})`] : [];
-    HEAD_RE.push(new RegExp(`(?:${[...plain, ...withAlt].join("|")})`, "iy"));
-    for (const ch of new Set([head, head.toUpperCase()])) HEAD_INDEX[ch.charCodeAt(0)] = h;
-    for (const stem of stems) {
-      const set = (m2: Int32Array, m3: Int32Array) => {
-        for (let c2 = 0; c2 < 128; c2++) {
-          if ((m2[c2 >> 5]! & (1 << (c2 & 31))) === 0) continue;
-          const row = (h << 9) | (c2 << 2);
-          for (let w = 0; w < 4; w++) NEXT[row + w]! |= m3[w]!;
-        }
-      };
-      try {
-        const head = maskOf(stem[0]!);
-        nextTwo(parse(stem.slice(1)), [], head, ([m2, m3]) => set(m2!, m3!), { steps: 10_000 });
-      } catch (e) {
-        if (!(e instanceof RangeError)) throw e;
-        set(ALL, ALL);
-      }
-    }
-  }
-  if (nonWord.length) nonWordHeadRe = new RegExp(`(?:${nonWord.join("|")})`, "iy");
-}
+/** Built on first use: reading the stems takes ~10 ms, which commands without chat skip. */
+let table: StemTable | null = null;
 
 /** The rare forms whose marks `seen` holds, each behind the substring test it needs. */
 function rareForm(text: string, seen: number): boolean {
@@ -417,6 +210,8 @@ function rareForm(text: string, seen: number): boolean {
  * ```
  */
 export function mayMentionRelationship(text: string): boolean {
+  const t = table ??= stemTable([...STEM_LIST, ...PHRASES], WITH);
+  const { headIndex, headRe, next, nonWordHead, nonWordHeadRe, nonAsciiHead } = t;
   const n = text.length;
   let seen = 0;
   let withSeen = false;
@@ -435,7 +230,7 @@ export function mayMentionRelationship(text: string): boolean {
     const k = CHAR_CLASS[c]!;
     if ((k & WORD) === 0) {
       seen |= k;
-      if (prevWord && NON_WORD_HEAD[c] === 1 && nonWordHeadRe !== null) {
+      if (prevWord && nonWordHead[c] === 1 && nonWordHeadRe !== null) {
         nonWordHeadRe.lastIndex = i;
         if (nonWordHeadRe.test(text)) return true;
       }
@@ -444,18 +239,18 @@ export function mayMentionRelationship(text: string): boolean {
     }
     if (prevWord) continue;
     prevWord = true;
-    // A word starts here (`\\b`): its next two characters say whether a stem may open.
+    // A word starts here (`\b` holds): its next two characters say whether a stem may open.
     const c2 = i + 1 < n ? text.charCodeAt(i + 1) : 0;
     if (c === 0x78) seen |= CLIP; // " x "
     else if (c === 0x6d && c2 === 0x69) seen |= MIT; // " mit "
     else if ((c | 0x20) === 0x67 && (c2 | 0x20) === 0x6f) seen |= RARE; // " go"
-    const h = HEAD_INDEX[c]!;
+    const h = headIndex[c]!;
     if (h < 0) continue;
     const c3 = i + 2 < n ? text.charCodeAt(i + 2) : 0;
-    if ((c2 | c3) < 128 && (NEXT[(h << 9) | (c2 << 2) | (c3 >> 5)]! & (1 << (c3 & 31))) === 0) {
+    if ((c2 | c3) < 128 && (next[(h << 9) | (c2 << 2) | (c3 >> 5)]! & (1 << (c3 & 31))) === 0) {
       continue;
     }
-    const re = HEAD_RE[h]!;
+    const re = headRe[h]!;
     re.lastIndex = i;
     const m = re.exec(text);
     if (m === null) continue;
