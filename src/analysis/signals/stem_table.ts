@@ -97,7 +97,7 @@ function markNext(next: Int32Array, h: number, stem: string): void {
     const nodes = new StemReader(stem.slice(1)).read();
     nextTwo(nodes, [], maskOf(stem[0]!), ([m2, m3]) => set(m2!, m3!), { steps: 10_000 });
   } catch (e) {
-    // Too many ways to read two characters: any two may follow.
+    // Too many ways to read two characters: every pair may follow.
     if (!(e instanceof RangeError)) throw e;
     set(ALL, ALL);
   }
