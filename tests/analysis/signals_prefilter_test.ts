@@ -4,6 +4,7 @@ import {
   mayMentionRelationship,
   mayMentionRelationshipByRegex,
 } from "../../src/analysis/signals/prefilter.ts";
+import { stemTable } from "../../src/analysis/signals/stem_table.ts";
 import { generateChat } from "../../scripts/chatgen.ts";
 
 // The fast pre-filter must answer exactly as the regex that defines it, or the analyzer would
@@ -156,4 +157,13 @@ Deno.test("mayMentionRelationship() answers as mayMentionRelationshipByRegex() o
     }),
     { numRuns: 3000 },
   );
+});
+
+Deno.test("stemTable() lets every pair through after a stem whose form it does not read", () => {
+  const t = stemTable(["q\\p{L}z", "dat"], []);
+  const h = t.headIndex["q".charCodeAt(0)]!;
+  for (const [c2, c3] of [[0x61, 0x62], [0x20, 0x3f], [0, 0]] as const) {
+    assert.notEqual(t.next[(h << 9) | (c2 << 2) | (c3 >> 5)]! & (1 << (c3 & 31)), 0);
+  }
+  assert.throws(() => stemTable(["(dat"], []), SyntaxError);
 });

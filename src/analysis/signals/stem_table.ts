@@ -97,8 +97,9 @@ function markNext(next: Int32Array, h: number, stem: string): void {
     const nodes = new StemReader(stem.slice(1)).read();
     nextTwo(nodes, [], maskOf(stem[0]!), ([m2, m3]) => set(m2!, m3!), { steps: 10_000 });
   } catch (e) {
-    // Too many ways to read two characters: every pair may follow.
-    if (!(e instanceof RangeError)) throw e;
+    // A form not read here (the stem compiles: prefilter.ts checks each), or too many ways to
+    // read two characters: every pair may follow, so the table stays a superset.
+    if (!(e instanceof RangeError || e instanceof SyntaxError)) throw e;
     set(ALL, ALL);
   }
 }
