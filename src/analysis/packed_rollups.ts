@@ -34,6 +34,7 @@
 import type { Evidence, Message } from "../schemas.ts";
 import { urlDomain } from "./extract.ts";
 import { extractKeywords } from "./keywords.ts";
+import { stripMarkers } from "./markers.ts";
 import {
   type ChannelState,
   foldRelationshipTargets,
@@ -286,11 +287,55 @@ export class PackedFacets {
     for (let i = 0; i < list.length; i++) this.#push(keyOf(this.names.id(list[i]!), facet));
   }
 
+  /**
+   * The keyword key of each whitespace-separated token seen (0: the token yields no keyword),
+   * for tokens that yield at most one: {@link extractKeywords} judges each token on its own
+   * (only the message's emotes, checked before, depend on more than the token), so a token's
+   * keyword is computed once per cache instead of lowercasing, testing against the stopwords
+   * and the noise pattern, and looking the word up twice (its shared copy, its id) per
+   * occurrence. Bounded by TOKEN_CACHE entries; renewed with the interner (the keys are its ids).
+   */
+  #tokens = new Map<string, number>();
+
+  /** Distinct tokens cached (see {@link PackedFacets.of}). */
+  get cachedTokens(): number {
+    return this.#tokens.size;
+  }
+
+  /** Pushes the keyword keys of `text`: those of `extractKeywords(text, emotes)`, in order. */
+  #keywords(input: string, emotes: readonly string[]): void {
+    const text = stripMarkers(input);
+    const tokens = this.#tokens;
+    const n = text.length;
+    let i = 0;
+    while (i < n) {
+      while (i < n && isSpace(text.charCodeAt(i))) i++;
+      const start = i;
+      while (i < n && !isSpace(text.charCodeAt(i))) i++;
+      if (i === start) break;
+      const token = text.slice(start, i);
+      if (emotes.length > 0 && emotes.includes(token)) continue;
+      const key = tokens.get(token);
+      if (key !== undefined) {
+        if (key !== 0) this.#push(key);
+        continue;
+      }
+      const words = extractKeywords(token);
+      if (words.length > 1) {
+        this.#all(words, Facet.keyword);
+        continue;
+      }
+      const k = words.length === 0 ? 0 : keyOf(this.names.id(words[0]!), Facet.keyword);
+      if (tokens.size < TOKEN_CACHE) tokens.set(token, k);
+      if (k !== 0) this.#push(k);
+    }
+  }
+
   /** Computes the keys of `m` (as `facetsOf` in `rollups.ts` derives its facets); returns this. */
   of(m: Message): this {
     this.n = 0;
     const names = this.names;
-    this.#all(extractKeywords(m.text, m.emotes), Facet.keyword);
+    this.#keywords(m.text, m.emotes);
     this.#all(m.mentions, Facet.mention);
     this.#all(m.emotes, Facet.emote);
     for (const u of m.urls) {
@@ -310,6 +355,14 @@ export class PackedFacets {
     this.loginKey = keyOf(names.id(m.user_name), Facet.party);
     return this;
   }
+}
+
+/** Most tokens a {@link PackedFacets} caches (~100 bytes each with its map entry). */
+const TOKEN_CACHE = 50_000;
+
+/** Whitespace as `extractKeywords` splits on it. */
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x3000;
 }
 
 function foldCommon(s: PackedCommon, ts: string, f: PackedFacets, party: number): void {

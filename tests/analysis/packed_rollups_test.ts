@@ -31,6 +31,7 @@ import {
   toUserState,
 } from "../../src/analysis/packed_rollups.ts";
 import { personKey } from "../../src/analysis/identity.ts";
+import { extractKeywords } from "../../src/analysis/keywords.ts";
 import type { Message } from "../../src/schemas.ts";
 import { messageArb, msg, withIds } from "../support/messages.ts";
 
@@ -118,3 +119,56 @@ Deno.test("packed rollups keep exact counts over many names (the count table gro
     );
   }
 });
+
+Deno.test("PackedFacets.of() keys the keywords extractKeywords() finds, cache cold or warm", () => {
+  // Tokens that take each path of extractKeywords: plain words in any case, stopwords, noise,
+  // emotes, mentions, URLs, `:emote:`, digits, non-ASCII words, joined words, markers.
+  const piece = fc.constantFrom(
+    "Speedrun",
+    "speedrun",
+    "SPEEDRUN",
+    "the",
+    "lolll",
+    "Kappa",
+    "@mod",
+    "https://x.tv/a",
+    "example.com/x",
+    ":smile:",
+    "gg2",
+    "42",
+    "Café",
+    "naïve-ish",
+    "it’s",
+    "some_user",
+    "x",
+    "[redacted:email]",
+    "a[forgotten]b",
+    "überlang".repeat(6),
+    "wörd,other",
+    "\u00a0",
+    "\t",
+  );
+  const text = fc.array(fc.oneof(piece, fc.string({ maxLength: 6 })), { maxLength: 12 })
+    .map((parts) => parts.join(" "));
+  fc.assert(
+    fc.property(
+      fc.array(fc.tuple(text, fc.subarray(["Kappa", "Speedrun", "Café"])), { maxLength: 20 }),
+      (texts) => {
+        const names = new Interner();
+        const facets = new PackedFacets(names);
+        for (const [t, emotes] of texts) {
+          const m = msg({ text: t, emotes });
+          const f = facets.of(m);
+          const keys = [...f.keys.subarray(0, f.n)];
+          const expected = extractKeywords(t, emotes).map((w) => keyOfWord(names, w));
+          assert.deepEqual(keys.slice(0, expected.length), expected);
+        }
+      },
+    ),
+  );
+});
+
+/** The table key of a keyword (as `keyOf` in `packed_rollups.ts` makes it). */
+function keyOfWord(names: Interner, w: string): number {
+  return ((names.id(w) + 1) << 3) | 0;
+}
