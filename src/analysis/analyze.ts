@@ -23,6 +23,18 @@ export interface AnalysisContext {
   region?: string;
   /** The soft-fact detector (relationship signals). @default none */
   detectSignals?: (text: string, channel: string, emotes: readonly string[]) => Signal[];
+  /**
+   * Where a run tallies the messages `detectSignals` threw on: given, such a message is stored
+   * without signals and counted here instead of stopping the run (a defect in the analyzer's
+   * rules must not stop a monitor). @default none: the error is thrown
+   */
+  signalFailures?: SignalFailures;
+}
+
+/** Messages the signal detector threw on, and the first error (name and message only). */
+export interface SignalFailures {
+  count: number;
+  first: string | null;
 }
 
 /**
@@ -67,7 +79,7 @@ export function analyzeMessage(draft: MessageDraft, ctx: AnalysisContext): Messa
   if (draft.first_msg) m.first_msg = true;
   if (redacted?.length) m.redacted = redacted;
   if (ctx.detectSignals) {
-    const signals = ctx.detectSignals(text, draft.channel, m.emotes);
+    const signals = detectOrTally(ctx.detectSignals, ctx.signalFailures, text, draft.channel, m);
     if (signals.length) m.signals = signals;
   }
   if (watch) {
@@ -75,4 +87,22 @@ export function analyzeMessage(draft: MessageDraft, ctx: AnalysisContext): Messa
     if (hits.length) m.hits = hits;
   }
   return m;
+}
+
+/** The detector's signals, or none when it throws and the context tallies such failures. */
+function detectOrTally(
+  detect: NonNullable<AnalysisContext["detectSignals"]>,
+  failures: SignalFailures | undefined,
+  text: string,
+  channel: string,
+  m: Message,
+): Signal[] {
+  if (!failures) return detect(text, channel, m.emotes);
+  try {
+    return detect(text, channel, m.emotes);
+  } catch (e) {
+    failures.count++;
+    failures.first ??= e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    return [];
+  }
 }

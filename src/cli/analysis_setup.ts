@@ -43,5 +43,6 @@ export function analysisContext(setup: AnalysisSetup): AnalysisContext {
     redact: setup.redact,
     region: setup.region,
     detectSignals: (text, channel, emotes) => detectSignals(text, { channel, emotes }),
+    signalFailures: { count: 0, first: null },
   };
 }

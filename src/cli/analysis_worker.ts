@@ -43,7 +43,8 @@ function handle(m: ToAnalysisWorker): void {
         else encoder.add(kept);
       }
       const lines = encoder.take();
-      send({ type: "lines", lines: { ...lines, refused } }, [
+      const failures = ctx!.signalFailures ?? { count: 0, first: null };
+      send({ type: "lines", lines: { ...lines, refused }, signalFailures: { ...failures } }, [
         lines.bytes.buffer,
         lines.prints.buffer,
       ]);

@@ -13,6 +13,7 @@ import type { AnalysisOffload, OffloadedLines } from "../chat/runner.ts";
 import type { MessageDraft } from "../chat/source.ts";
 import { DraftPacker, type PackedDrafts } from "../chat/draft_pack.ts";
 import type { AnalysisSetup } from "./analysis_setup.ts";
+import type { SignalFailures } from "../analysis/analyze.ts";
 import { startModuleWorker } from "../module_worker.ts";
 
 /** What the run's thread sends the worker. */
@@ -23,7 +24,7 @@ export type ToAnalysisWorker =
 
 /** What the worker sends back. */
 export type FromAnalysisWorker =
-  | { type: "lines"; lines: OffloadedLines }
+  | { type: "lines"; lines: OffloadedLines; signalFailures: SignalFailures }
   | { type: "error"; name: string; message: string };
 
 /** An {@link AnalysisOffload} over a worker thread. */
@@ -37,6 +38,12 @@ export class AnalysisWorker implements AnalysisOffload {
   #failure: Error | null = null;
   #waiters: Array<{ until: number; resolve: () => void; reject: (e: Error) => void }> = [];
   #lines: ((chunk: OffloadedLines) => void) | null = null;
+  #signalFailures: SignalFailures = { count: 0, first: null };
+
+  /** The messages the worker's signal detector threw on so far (see `analyzeMessage`). */
+  get signalFailures(): SignalFailures {
+    return this.#signalFailures;
+  }
 
   private constructor(worker: Worker, setup: AnalysisSetup, users: () => ReadonlySet<string>) {
     this.#worker = worker;
@@ -75,6 +82,7 @@ export class AnalysisWorker implements AnalysisOffload {
       return this.#fail(e);
     }
     this.#received++;
+    this.#signalFailures = m.signalFailures;
     this.#lines?.(m.lines);
     this.#waiters = this.#waiters.filter((w) => {
       if (this.#received < w.until) return true;

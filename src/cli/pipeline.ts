@@ -19,6 +19,7 @@ import { storeConfig } from "./args.ts";
 import type { CliIO } from "./io.ts";
 import { analysisContext, type AnalysisSetup } from "./analysis_setup.ts";
 import { AnalysisWorker } from "./analysis_worker_client.ts";
+import type { SignalFailures } from "../analysis/analyze.ts";
 
 /** Options of {@link runPipeline}. */
 export interface PipelineOptions {
@@ -129,12 +130,13 @@ export async function runPipeline(
     ? await AnalysisWorker.start(setup, () => privacy.exclusion().users)
     : null;
   let derivedProblems = 0;
+  const analysis = analysisContext(setup);
   const summary = await runChat(source, {
     ...options.run,
     store: journal,
     ...(derived ? { afterFlush: derived.afterFlush } : {}),
     ...(offload ? { offload: offload as AnalysisOffload } : {}),
-    analysis: analysisContext(setup),
+    analysis,
     admit: (m) => privacy.allows(m.user_name, m.channel),
     // Opt-out is forget going forward: their login leaves other people's records too.
     scrubMessage: scrub.message,
@@ -147,8 +149,29 @@ export async function runPipeline(
       derivedProblems++;
     }
     if (!quiet) { for (const n of followed?.notes ?? []) io.err(`${options.label}: ${n}\n`); }
+    const failed = signalFailureWarning(analysis.signalFailures, offload?.signalFailures);
+    if (failed) io.err(failed);
     if (journal !== store) await journal.close();
     await store.close();
   });
   return { summary, derivedProblems };
+}
+
+/**
+ * The warning for messages the relationship-signal detector threw on (stored without signals:
+ * a defect of the analyzer, which must not stop a monitor), or null when there were none.
+ */
+export function signalFailureWarning(
+  ...tallies: Array<SignalFailures | undefined>
+): string | null {
+  let count = 0;
+  let first: string | null = null;
+  for (const t of tallies) {
+    if (!t) continue;
+    count += t.count;
+    first ??= t.first;
+  }
+  if (count === 0) return null;
+  return `warning: the relationship-signal analyzer failed on ${count} message(s) (first: ${first}); ` +
+    `they are stored without signals: please report this as a bug\n`;
 }

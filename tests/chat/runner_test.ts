@@ -586,3 +586,35 @@ Deno.test("runChat() fails with the offload's failure, after writing what came b
   assert.ok(stored.length <= 2 * 2048);
   assert.deepEqual(stored.map((m) => m.message_id), stored.map((_, i) => `m${i}`));
 });
+
+Deno.test("runChat() stores a message the signal detector throws on, without signals, and tallies it", async () => {
+  await using dir = await tempDir();
+  const signalFailures = { count: 0, first: null as string | null };
+  const detectSignals = (text: string) => {
+    if (text.includes(" 1 ")) throw new TypeError("boom");
+    return [{
+      kind: "relationship" as const,
+      type: "claim" as const,
+      target: null,
+      snippet: "hello",
+      confidence: 0.5,
+      rule: "test",
+    }];
+  };
+  const items = [0, 1, 2].map((i) => item(draft(i)));
+  const summary = await runChat(
+    listSource(items),
+    base(dir.path, {
+      analysis: { knownEmotes: new Set(["Kappa"]), detectSignals, signalFailures },
+    }),
+  );
+  assert.equal(summary.written, 3);
+  const stored = await readMessages(dir.path);
+  assert.deepEqual(stored.map((m) => (m as Message).signals?.length ?? 0), [1, 0, 1]);
+  assert.deepEqual(signalFailures, { count: 1, first: "TypeError: boom" });
+  // Without a tally the library keeps throwing: the failure is the caller's to see.
+  assert.throws(
+    () => analyzeMessage(draft(1), { knownEmotes: new Set(), detectSignals }),
+    /boom/,
+  );
+});
