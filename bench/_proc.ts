@@ -145,13 +145,19 @@ export async function cliTaskFlags(tree: string): Promise<string[]> {
  * `deno task` reads them: glibc's malloc settings), so that a bench starts main.ts with it too.
  */
 export async function cliTaskEnv(tree: string): Promise<Record<string, string>> {
+  return leadingEnv((await cliTaskWords(tree)).words).env;
+}
+
+/** The leading `NAME=value` words of a command as a task writes it, and the words after them. */
+function leadingEnv(words: readonly string[]): { env: Record<string, string>; rest: string[] } {
   const env: Record<string, string> = {};
-  for (const word of (await cliTaskWords(tree)).words) {
-    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(word);
+  let i = 0;
+  for (; i < words.length; i++) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(words[i]!);
     if (!m) break;
     env[m[1]!] = m[2]!;
   }
-  return env;
+  return { env, rest: words.slice(i) };
 }
 
 /** The `--v8-flags=...` among {@link cliTaskFlags} (none when the task sets no V8 flag). */
@@ -177,13 +183,6 @@ export interface Variant {
 export function parseVariant(spec: string): Variant {
   const eq = spec.indexOf("=");
   if (eq <= 0) throw new Error(`--variant ${spec}: expected label=WORDS`);
-  const words = spec.slice(eq + 1).split(/\s+/).filter((w) => w !== "");
-  const env: Record<string, string> = {};
-  let i = 0;
-  for (; i < words.length; i++) {
-    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(words[i]!);
-    if (!m) break;
-    env[m[1]!] = m[2]!;
-  }
-  return { label: spec.slice(0, eq), env, flags: ["-A", ...words.slice(i)] };
+  const { env, rest } = leadingEnv(spec.slice(eq + 1).split(/\s+/).filter((w) => w !== ""));
+  return { label: spec.slice(0, eq), env, flags: ["-A", ...rest] };
 }

@@ -67,13 +67,9 @@ export function extractKeywords(input: string, emotes: readonly string[] = []): 
   // The program's own markers ([redacted:email], [forgotten]) are not words the chatter wrote.
   const text = stripMarkers(input);
   const out: string[] = [];
-  let i = 0;
-  const n = text.length;
-  while (i < n) {
-    while (i < n && isSpace(text.charCodeAt(i))) i++;
-    const start = i;
-    while (i < n && !isSpace(text.charCodeAt(i))) i++;
-    if (i === start) break;
+  const split = SPLIT.of(text);
+  while (split.next()) {
+    const start = split.start, i = split.end;
     const token = text.slice(start, i);
     if (isAsciiLetters(text, start, i)) {
       // The common case, a plain ASCII word: it cannot be a URL, a mention, a `:emote:` or a
@@ -104,6 +100,56 @@ export function extractKeywords(input: string, emotes: readonly string[] = []): 
   }
   return out;
 }
+
+/**
+ * The whitespace-separated tokens of a text, one after the other, without allocating: the split
+ * {@link extractKeywords} judges tokens by, shared with the rollups' keyword cache
+ * (`packed_rollups.ts`) so that both see the same tokens. Markers are the caller's to strip
+ * first. An instance walks one text at a time: each loop that may run inside another keeps its
+ * own.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { TokenSplit } from "./keywords.ts";
+ * const text = " gg\u3000wp  ez ";
+ * const seen: string[] = [];
+ * for (const split = new TokenSplit().of(text); split.next();) {
+ *   seen.push(text.slice(split.start, split.end));
+ * }
+ * assert.deepEqual(seen, ["gg", "wp", "ez"]);
+ * ```
+ */
+export class TokenSplit {
+  #text = "";
+  /** Where the current token starts in the text. */
+  start = 0;
+  /** Where the current token ends (exclusive). */
+  end = 0;
+
+  /** Starts walking `text`; returns this. */
+  of(text: string): this {
+    this.#text = text;
+    this.start = this.end = 0;
+    return this;
+  }
+
+  /** Moves to the next token; false when there is none left. */
+  next(): boolean {
+    const text = this.#text;
+    const n = text.length;
+    let i = this.end;
+    while (i < n && isSpace(text.charCodeAt(i))) i++;
+    const start = i;
+    while (i < n && !isSpace(text.charCodeAt(i))) i++;
+    this.start = start;
+    this.end = i;
+    return i > start;
+  }
+}
+
+/** The split {@link extractKeywords} walks with (never re-entered: it calls nothing that splits). */
+const SPLIT = new TokenSplit();
 
 /** Most distinct words {@link intern} shares; later new words are returned as they are. */
 const MAX_INTERNED = 200_000;

@@ -33,7 +33,7 @@
  */
 import type { Evidence, Message } from "../schemas.ts";
 import { urlDomain } from "./extract.ts";
-import { extractKeywords } from "./keywords.ts";
+import { extractKeywords, TokenSplit } from "./keywords.ts";
 import { stripMarkers } from "./markers.ts";
 import {
   type ChannelState,
@@ -296,6 +296,8 @@ export class PackedFacets {
    * occurrence. Bounded by TOKEN_CACHE entries; renewed with the interner (the keys are its ids).
    */
   #tokens = new Map<string, number>();
+  /** This cache's own walk: the `extractKeywords` it calls per new token walks with another. */
+  readonly #split = new TokenSplit();
 
   /** Distinct tokens cached (see {@link PackedFacets.of}). */
   get cachedTokens(): number {
@@ -306,14 +308,9 @@ export class PackedFacets {
   #keywords(input: string, emotes: readonly string[]): void {
     const text = stripMarkers(input);
     const tokens = this.#tokens;
-    const n = text.length;
-    let i = 0;
-    while (i < n) {
-      while (i < n && isSpace(text.charCodeAt(i))) i++;
-      const start = i;
-      while (i < n && !isSpace(text.charCodeAt(i))) i++;
-      if (i === start) break;
-      const token = text.slice(start, i);
+    const split = this.#split.of(text);
+    while (split.next()) {
+      const token = text.slice(split.start, split.end);
       if (emotes.length > 0 && emotes.includes(token)) continue;
       const key = tokens.get(token);
       if (key !== undefined) {
@@ -359,11 +356,6 @@ export class PackedFacets {
 
 /** Most tokens a {@link PackedFacets} caches (~100 bytes each with its map entry). */
 const TOKEN_CACHE = 50_000;
-
-/** Whitespace as `extractKeywords` splits on it. */
-function isSpace(c: number): boolean {
-  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x3000;
-}
 
 function foldCommon(s: PackedCommon, ts: string, f: PackedFacets, party: number): void {
   s.message_count++;

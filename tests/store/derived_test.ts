@@ -62,47 +62,65 @@ async function until(cond: () => boolean): Promise<void> {
   while (!cond()) await new Promise((r) => setTimeout(r, 1));
 }
 
-Deno.test("DerivedLoop spaces catch-ups while appends keep coming, but not a lone one or close()", async () => {
-  await using dir = await tempDir();
+/**
+ * A temp data dir whose writer lock is held, its message log, a fake clock and an inline
+ * DerivedLoop over them (`part`, catch-ups spaced `spacingMs`, `backlog` its rule when given);
+ * disposing releases the lock, then removes the dir.
+ */
+async function loopOn(
+  part: { index: boolean; profiles: boolean },
+  spacingMs: number,
+  backlog?: { rate: number; maxDeferMs: number },
+) {
+  const dir = await tempDir();
   const lock = await tryWriterLock(dir.path);
   assert.ok(lock);
-  const log = messageLog(dir.path);
   const clock = new FakeClock();
+  return {
+    path: dir.path,
+    log: messageLog(dir.path),
+    clock,
+    loop: new DerivedLoop(dir.path, 0, part, "inline", spacingMs, clock, backlog),
+    async [Symbol.asyncDispose]() {
+      lock.close();
+      await dir[Symbol.asyncDispose]();
+    },
+  };
+}
+
+Deno.test("DerivedLoop spaces catch-ups while appends keep coming, but not a lone one or close()", async () => {
   // The spacing a worker uses (inline it is off, since the monitor awaits each catch-up).
-  const loop = new DerivedLoop(dir.path, 0, INDEX_ONLY, "inline", 1000, clock);
-  try {
-    // A lone append is indexed at once: no wait.
-    await log.append(batch("a", 5));
-    await loop.poke();
-    assert.deepEqual(clock.asked, []);
-    assert.equal(indexed(dir.path), 5);
+  await using dir = await loopOn(INDEX_ONLY, 1000);
+  const { log, clock, loop } = dir;
+  // A lone append is indexed at once: no wait.
+  await log.append(batch("a", 5));
+  await loop.poke();
+  assert.deepEqual(clock.asked, []);
+  assert.equal(indexed(dir.path), 5);
 
-    // The next round, with no time gone by, waits out the spacing first.
-    await log.append(batch("b", 5));
-    await log.append(batch("c", 5));
-    const spaced = loop.poke();
-    await until(() => clock.waits.length === 1);
-    assert.deepEqual(clock.asked, [1000]);
-    assert.equal(indexed(dir.path), 5, "indexed before the spacing was over");
-    clock.advance(1000);
-    await spaced;
-    assert.equal(indexed(dir.path), 15);
+  // The next round, with no time gone by, waits out the spacing first.
+  await log.append(batch("b", 5));
+  await log.append(batch("c", 5));
+  const spaced = loop.poke();
+  await until(() => clock.waits.length === 1);
+  assert.deepEqual(clock.asked, [1000]);
+  assert.equal(indexed(dir.path), 5, "indexed before the spacing was over");
+  clock.advance(1000);
+  await spaced;
+  assert.equal(indexed(dir.path), 15);
 
-    // close() cuts the spacing short and still indexes everything.
-    await log.append(batch("d", 5));
-    const again = loop.poke();
-    await until(() => clock.waits.length === 1);
-    await log.append(batch("e", 5));
-    void loop.poke();
-    const summary = await loop.close();
-    await again;
-    assert.deepEqual(clock.asked, [1000, 1000]);
-    assert.deepEqual(summary.problems, []);
-    assert.equal(summary.indexed, 25);
-    assert.equal(indexed(dir.path), 25);
-  } finally {
-    lock.close();
-  }
+  // close() cuts the spacing short and still indexes everything.
+  await log.append(batch("d", 5));
+  const again = loop.poke();
+  await until(() => clock.waits.length === 1);
+  await log.append(batch("e", 5));
+  void loop.poke();
+  const summary = await loop.close();
+  await again;
+  assert.deepEqual(clock.asked, [1000, 1000]);
+  assert.deepEqual(summary.problems, []);
+  assert.equal(summary.indexed, 25);
+  assert.equal(indexed(dir.path), 25);
 });
 
 const PROFILES_ONLY = { index: false, profiles: true };
@@ -117,73 +135,56 @@ function userFiles(dataDir: string): string[] {
 }
 
 Deno.test("DerivedLoop defers profile flushes while a backlog drains, and flushes once it ends and on close()", async () => {
-  await using dir = await tempDir();
-  const lock = await tryWriterLock(dir.path);
-  assert.ok(lock);
-  const log = messageLog(dir.path);
-  const clock = new FakeClock();
-  const loop = new DerivedLoop(dir.path, 0, PROFILES_ONLY, "inline", 0, clock);
+  await using dir = await loopOn(PROFILES_ONLY, 0);
+  const { log, clock, loop } = dir;
   const users = (prefix: string, n: number, who: string[]) =>
     withIds(
       Array.from({ length: n }, (_, i) => msg({ text: `${prefix} ${i}`, user_name: who[i % 2]! })),
       prefix,
     );
-  try {
-    // 12,000 messages folded within a second: a backlog, so no profile is written yet.
-    await log.append(users("a", 12_000, ["ann", "bob"]));
-    clock.advance(1000);
-    await loop.poke();
-    assert.deepEqual(userFiles(dir.path), []);
+  // 12,000 messages folded within a second: a backlog, so no profile is written yet.
+  await log.append(users("a", 12_000, ["ann", "bob"]));
+  clock.advance(1000);
+  await loop.poke();
+  assert.deepEqual(userFiles(dir.path), []);
 
-    // The next second folds a trickle: the backlog is over, the touched profiles are written.
-    await log.append(users("b", 4, ["cid", "dee"]));
-    clock.advance(1000);
-    await loop.poke();
-    assert.deepEqual(userFiles(dir.path), ["ann.json", "bob.json", "cid.json", "dee.json"]);
+  // The next second folds a trickle: the backlog is over, the touched profiles are written.
+  await log.append(users("b", 4, ["cid", "dee"]));
+  clock.advance(1000);
+  await loop.poke();
+  assert.deepEqual(userFiles(dir.path), ["ann.json", "bob.json", "cid.json", "dee.json"]);
 
-    // A backlog that ends with the run is written by close().
-    await log.append(users("c", 12_000, ["eve", "fay"]));
-    clock.advance(1000);
-    await loop.poke();
-    assert.equal(userFiles(dir.path).length, 4);
-    const summary = await loop.close();
-    assert.deepEqual(summary.problems, []);
-    assert.equal(summary.folded, 24_004);
-    assert.equal(userFiles(dir.path).length, 6);
-  } finally {
-    lock.close();
-  }
+  // A backlog that ends with the run is written by close().
+  await log.append(users("c", 12_000, ["eve", "fay"]));
+  clock.advance(1000);
+  await loop.poke();
+  assert.equal(userFiles(dir.path).length, 4);
+  const summary = await loop.close();
+  assert.deepEqual(summary.problems, []);
+  assert.equal(summary.folded, 24_004);
+  assert.equal(userFiles(dir.path).length, 6);
 });
 
 Deno.test("DerivedLoop holds profile flushes back for at most the backlog's longest hold", async () => {
-  await using dir = await tempDir();
-  const lock = await tryWriterLock(dir.path);
-  assert.ok(lock);
-  const log = messageLog(dir.path);
-  const clock = new FakeClock();
   // A backlog is 10 msg/s or more here, held back at most 5 s.
-  const rule = { rate: 10, maxDeferMs: 5000 };
-  const loop = new DerivedLoop(dir.path, 0, PROFILES_ONLY, "inline", 0, clock, rule);
-  try {
-    const seen: number[] = [];
-    for (let s = 0; s < 7; s++) {
-      const batch = Array.from(
-        { length: 40 },
-        (_, i) => msg({ text: `m ${s} ${i}`, user_name: `u${s}` }),
-      );
-      await log.append(withIds(batch, `s${s}`));
-      clock.advance(1000);
-      await loop.poke();
-      seen.push(userFiles(dir.path).length);
-    }
-    // Still draining (40 msg/s) all along: nothing for the first seconds, then the held-back
-    // profiles once 5 s have passed since the loop started.
-    assert.deepEqual(seen.slice(0, 4), [0, 0, 0, 0]);
-    assert.ok(seen[6]! >= 5, `files after 7 s of backlog: ${seen.join(",")}`);
-    await loop.close();
-  } finally {
-    lock.close();
+  await using dir = await loopOn(PROFILES_ONLY, 0, { rate: 10, maxDeferMs: 5000 });
+  const { log, clock, loop } = dir;
+  const seen: number[] = [];
+  for (let s = 0; s < 7; s++) {
+    const batch = Array.from(
+      { length: 40 },
+      (_, i) => msg({ text: `m ${s} ${i}`, user_name: `u${s}` }),
+    );
+    await log.append(withIds(batch, `s${s}`));
+    clock.advance(1000);
+    await loop.poke();
+    seen.push(userFiles(dir.path).length);
   }
+  // Still draining (40 msg/s) all along: nothing for the first seconds, then the held-back
+  // profiles once 5 s have passed since the loop started.
+  assert.deepEqual(seen.slice(0, 4), [0, 0, 0, 0]);
+  assert.ok(seen[6]! >= 5, `files after 7 s of backlog: ${seen.join(",")}`);
+  await loop.close();
 });
 
 Deno.test("ProfileStore.cacheFull holds once the cached states pass the cache bound", async () => {
