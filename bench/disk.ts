@@ -9,12 +9,20 @@ import { DatabaseSync } from "node:sqlite";
 import { join } from "node:path";
 import { layout } from "../src/store/layout.ts";
 
+const USAGE = "usage: deno run -A bench/disk.ts DATA_DIR";
 const dataDir = Deno.args[0];
-if (!dataDir) {
-  console.error("usage: deno run -A bench/disk.ts DATA_DIR");
-  Deno.exit(2);
+if (!dataDir || dataDir === "--help" || dataDir === "-h") {
+  console.error(USAGE);
+  Deno.exit(dataDir ? 0 : 2);
 }
 const l = layout(dataDir);
+// A mistyped path would print a table of zeros and NaN ratios: say what is missing instead.
+try {
+  Deno.statSync(l.messages);
+} catch {
+  console.error(`disk: ${l.messages}: no message log in this data dir`);
+  Deno.exit(1);
+}
 
 function size(path: string): { bytes: number; blocks: number; files: number } {
   let st: Deno.FileInfo;
