@@ -13,14 +13,13 @@
  * `--tree DIR` runs `serve` and the CLI from another checkout (e.g. /work/main) over the same
  * data dir, for a baseline measured the same way; `--only` picks routes by name prefix.
  */
-import { parseArgs } from "node:util";
+import { benchArgs } from "./_args.ts";
 import { join } from "node:path";
 import { generateChat } from "../scripts/chatgen.ts";
 import { layout } from "../src/store/layout.ts";
 import { DENO, measure } from "./_proc.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
+const { values } = benchArgs(import.meta.url, {
   options: {
     count: { type: "string", default: "200000" },
     clients: { type: "string", default: "50" },

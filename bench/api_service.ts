@@ -9,7 +9,7 @@
  *
  * Build the data first: `deno run -A bench/api.ts --count 1000000 --build-only`.
  */
-import { parseArgs } from "node:util";
+import { benchArgs } from "./_args.ts";
 import { join } from "node:path";
 import { DENO, measure } from "./_proc.ts";
 
@@ -59,8 +59,7 @@ async function child(tree: string, dataDir: string, seconds: number): Promise<vo
   console.log(JSON.stringify(out));
 }
 
-const { values } = parseArgs({
-  args: Deno.args,
+const { values } = benchArgs(import.meta.url, {
   options: {
     baseline: { type: "string" },
     count: { type: "string", default: "1000000" },

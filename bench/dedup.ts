@@ -8,12 +8,11 @@
  *
  *   deno run -A bench/dedup.ts [--count 2000000] [--keep]
  */
-import { parseArgs } from "node:util";
+import { benchArgs } from "./_args.ts";
 import { join } from "node:path";
 import { JsonlLog } from "../src/store/log/log.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
+const { values } = benchArgs(import.meta.url, {
   options: { count: { type: "string", default: "2000000" }, keep: { type: "boolean" } },
 });
 const count = Number(values.count);

@@ -10,13 +10,12 @@
  *
  *   deno run -A bench/forget.ts [--count 200000]
  */
-import { parseArgs } from "node:util";
+import { benchArgs } from "./_args.ts";
 import { join } from "node:path";
 import { generateChat } from "../scripts/chatgen.ts";
 import { DENO, measure } from "./_proc.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
+const { values } = benchArgs(import.meta.url, {
   options: {
     count: { type: "string", default: "200000" },
     keep: { type: "boolean", default: false },

@@ -12,7 +12,7 @@
  *   deno run -A bench/identity.ts [--count 1000000] [--runs 9] [--rebuild] [--skip-verify]
  *     [--prepare (only generate the log and build the derived state)] [--only timeline|graph]
  */
-import { parseArgs } from "node:util";
+import { benchArgs } from "./_args.ts";
 import { join } from "node:path";
 import { generateChat, stableUserId, userName } from "../scripts/chatgen.ts";
 import { extractEmoteNames, extractMentions, extractUrls } from "../src/analysis/extract.ts";
@@ -27,8 +27,7 @@ import process from "node:process";
 import { layout } from "../src/store/layout.ts";
 import { measure } from "./_proc.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
+const { values } = benchArgs(import.meta.url, {
   options: {
     count: { type: "string", default: "1000000" },
     runs: { type: "string", default: "9" },

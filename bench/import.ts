@@ -12,14 +12,13 @@
  *   deno run -A bench/import.ts --inputs-only DIR [--count N]   (only writes the inputs, to profile)
  *   deno run -A bench/import.ts --inputs DIR [--tree PATH]      (reuses them; runs PATH's CLI)
  */
-import { parseArgs } from "node:util";
+import { benchArgs } from "./_args.ts";
 import { join, resolve } from "node:path";
 import { TD_TAIL, tdComment, tdHead } from "../scripts/vod_sample.ts";
 import { benchChat } from "./_chat_fixture.ts";
 import { DENO, measure, type Measured, perSecond } from "./_proc.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
+const { values } = benchArgs(import.meta.url, {
   options: {
     count: { type: "string", default: "1000000" },
     channels: { type: "string", default: "4" },

@@ -35,15 +35,14 @@
  * @twurple/chat takes no port for a WebSocket (it assumes 80/443): the bench sets the port on
  * its connection target before connecting, the one place it reaches into a peer's internals.
  */
-import { parseArgs } from "node:util";
+import { benchArgs } from "./_args.ts";
 import { Duplex } from "node:stream";
 import { join } from "node:path";
 import { FakeTwitch } from "../tests/support/fake_twitch.ts";
 import { FakeChat } from "../tests/support/fake_chat.ts";
 import { cliTaskV8Flags } from "./_proc.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
+const { values } = benchArgs(import.meta.url, {
   options: {
     messages: { type: "string", default: "500000" },
     seconds: { type: "string", default: "20" },

@@ -21,13 +21,12 @@
  *     [--variant 'label=MALLOC_ARENA_MAX=2 --v8-flags=...'] [--heaps] [--clean]
  *     [-- extra chat run flags]
  */
-import { parseArgs } from "node:util";
+import { benchArgs } from "./_args.ts";
 import { join } from "node:path";
 import { cachedChatFixture, lineCount, offlineChatRunArgs } from "./_chat_fixture.ts";
 import { cliTaskEnv, cliTaskFlags, DENO, measure, parseVariant, perSecond } from "./_proc.ts";
 
-const { values, positionals } = parseArgs({
-  args: Deno.args,
+const { values, positionals } = benchArgs(import.meta.url, {
   options: {
     sizes: { type: "string", default: "1000000,2000000" },
     channels: { type: "string", default: "4" },

@@ -21,13 +21,12 @@
  *     [--pieces 5] [--piece K] [--tree /work/main] [--lock /work/bench.lock] [--clean]
  *     [-- extra chat run flags]
  */
-import { parseArgs } from "node:util";
+import { benchArgs } from "./_args.ts";
 import { join, resolve } from "node:path";
 import { benchChat, lineCount, offlineChatRunArgs } from "./_chat_fixture.ts";
 import { cliTaskEnv, cliTaskFlags, DENO, perSecond } from "./_proc.ts";
 
-const { values, positionals } = parseArgs({
-  args: Deno.args,
+const { values, positionals } = benchArgs(import.meta.url, {
   options: {
     total: { type: "string", default: "10000000" },
     pieces: { type: "string", default: "5" },

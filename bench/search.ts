@@ -9,7 +9,7 @@
  *
  *   deno run -A bench/search.ts [--count 1000000] [--runs 15] [--rebuild]
  */
-import { parseArgs } from "node:util";
+import { benchArgs } from "./_args.ts";
 import { join } from "node:path";
 import type { Message } from "../src/schemas.ts";
 import { buildQuery, type SearchOptions } from "../src/query/search.ts";
@@ -19,8 +19,7 @@ import { layout } from "../src/store/layout.ts";
 import { DENO, measure } from "./_proc.ts";
 import { MEAN_GAP_MS, START, writeMessageLog } from "./_message_log.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
+const { values } = benchArgs(import.meta.url, {
   options: {
     count: { type: "string", default: "1000000" },
     runs: { type: "string", default: "15" },

@@ -15,13 +15,12 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { benchArgs } from "./_args.ts";
 import { join, resolve } from "node:path";
 import { writeMessageLog } from "./_message_log.ts";
 import { DENO } from "./_proc.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
+const { values } = benchArgs(import.meta.url, {
   options: {
     baseline: { type: "string" },
     count: { type: "string", default: "100000" },
