@@ -197,6 +197,12 @@ function foreign(r: Reading, low: string, m: RegExpExecArray): boolean {
     rw = lexicon.get(key = low.slice(0, low.lastIndexOf("-")));
     if (rw === undefined) rw = lexicon.get(key = fold(key));
   }
+  // "jevita", "noviecito", "namoradinha", "maridinho": a diminutive of a word for a partner
+  // reads as the word (and only such a word: "casita" stays a little house).
+  if (rw === undefined && (lang === "es" || lang === "pt")) {
+    rw = partnerDiminutive(r.lexicon!, fold(low));
+    if (rw !== undefined) key = low;
+  }
   if (rw === undefined) return false;
   if (rw === "-") return true;
   // "puis avec marie": without its accent, "marie" is married only after a verb of being.
@@ -215,6 +221,36 @@ function foreign(r: Reading, low: string, m: RegExpExecArray): boolean {
   const ws = rw.split(" ");
   ws.forEach((w, k) => push(r, w, m, false, k === 0 ? flag : undefined));
   return true;
+}
+
+/** The canonical words for a partner that a diminutive keeps ({@link partnerDiminutive}). */
+const PARTNER_WORD = new Set([
+  "gf",
+  "bf",
+  "wife",
+  "husband",
+  "fiance",
+  "girl",
+  "man",
+  "bae",
+  "partner",
+]);
+/** Spanish and Portuguese diminutive endings, with the ending of the word they shorten. */
+const DIMINUTIVE_END = /(?:ecit|cit|zinh|inh|it)([ao])$/;
+
+/**
+ * The reading of a diminutive of a partner word ("jevita" -> gf, "noviecito" -> bf,
+ * "namoradinha" -> gf), or undefined when the word is none.
+ */
+function partnerDiminutive(lexicon: ReadonlyMap<string, string>, w: string): string | undefined {
+  const m = DIMINUTIVE_END.exec(w);
+  if (m === null || m.index < 3) return undefined;
+  const base = w.slice(0, m.index);
+  for (const end of [m[1]!, "a", "o", "e", ""]) {
+    const rw = lexicon.get(base + end);
+    if (rw !== undefined && PARTNER_WORD.has(rw)) return rw;
+  }
+  return undefined;
 }
 
 /** Hearts, punctuation, "+" and "=" and a slash between words; true when the token is read. */

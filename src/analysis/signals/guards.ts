@@ -51,7 +51,7 @@ const SUBJECT_DENIES_ALL = new RegExp(SUBJECT_DENIES.source, "g");
 const HYPOTHETICAL =
   /(?:^| )(?!(?:want|wants|wanted|wanna)(?: to)? know(?: |$))(?:imagine|pretend|hope|hopefully|wish|wishes|wished|i ship|ship|shipping|would be|could be|dream|dreams|want|wants|wanted|wanna)(?= |$)/;
 const IF_WORD =
-  /(?:^| )(?:(?<ind>wonder|wondering|know|knows|idk|curious|tell us|ask|asked|sure|unsure|see|check|who)(?: (?:someone|anyone|somebody|anybody|chat))? )?if(?= |$)/;
+  /(?:^| )(?:(?<ind>wonder|wondering|know|knows|idk|curious|tell us|ask|asked|sure|unsure|see|check|who|explain)(?: (?:someone|anyone|somebody|anybody|chat|me|us))? )?if(?= |$)/;
 /** "he is not dating", "not his gf". "he's not single" is a claim, read below. */
 const negation: Guard = (m) => {
   if (m.afterRel === "not" || m.afterRel === "never") {

@@ -186,7 +186,10 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "dos= two; año= year; años anos= years; meses mes= months; pasado pasada= last;" +
       "confirmado confirmada confirmadisimo confirmadísimo oficial= confirmed;" +
       // Denials ("sale con lena? es mentira"), a proposal ("le pidió la mano a lena").
-      "mentira mentiras= lie; falso falsa= false; pidió pidio= asked; propuso= proposed; matrimonio= marriage; sí= yes; le les= -; tan= so; pal= for the; nombre= name; estai estái= you are; andai andái= you dating",
+      "mentira mentiras= lie; falso falsa= false; pidió pidio= asked; propuso= proposed; matrimonio= marriage; sí= yes; le les= -; tan= so; pal= for the; nombre= name; estai estái= you are; andai andái= you dating;" +
+      // Slang for a partner across Spanish-speaking chat (Rioplatense "jermu", Caribbean "jevo",
+      // "jeva"), Venezuelan "cuadrados" (going out together), and past forms of "estar".
+      "jermu= wife; explica explícame explicame explíquenme expliquen= explain; pregunto= wonder; cuadrados cuadradas= together; cuadrado cuadrada= dating; estaba= was; estaban= were",
   ),
   pt: table(
     "tem= has; teve tinha= had; tiveram tinham= had; estás estas= you are; enrolado enrolada= dating; noivou noivaram= engaged; voltaram voltamos= back together; miúda miuda= girl; peguete contatinho= bae; lance= thing; entre= between; ficaram= were; será sera= wonder; primeiro primeira= first; mais= anymore; só so= just; largou deixou= left; por= for; foi= was; depois= after; entao então= then; tal= certain; certa= certain; saindo anda andam andando= dating; casal= couple; pegando= seeing; acabaram= broke up; oficializou oficializaram= confirmed; têm= have; tens= you have; namorada= gf; namorado= bf; mina= girl; boy= man; namorados= a couple;" +
@@ -205,7 +208,11 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "quando= when; comprometido comprometida= taken; muito muita= very; mesma= same; deve devia= should; pode podia= can; mozão mozao mozinho= bae; cuida cuide= takecare; felicidades parabens= congrats; namoro= relationship; noivado= engagement; pelo pela= for the; casamento= wedding; certeza= sure; sério serio= seriously; claro= clearly; demais= too; ano= year; dois duas= two; sabe= know; anos= years; meses= months; passado passada= last; em no na= in;" +
       "confirmado confirmada oficial= confirmed;" +
       // Denials, a proposal ("pediu a bia em casamento"), back together ("reatou com a bia").
-      "mentira mentiras= lie; falso falsa= false; pediu= asked; afinal= -; reatou= is back; reataram= back together; nome= name",
+      "mentira mentiras= lie; falso falsa= false; pediu= asked; afinal= -; reatou= is back; reataram= back together; nome= name;" +
+      // Slang for a partner: southern Brazilian "guria", "prenda", Mozambican and Angolan "dama"
+      // (a lady: "tem dama?"), "companheira". Marriage by bride price ("lobolou", Mozambique).
+      // The past of "estar", and pt-PT "está a namorar" (the "a" of a verb's progressive).
+      "guria piá= girl; explica expliquem= explain; pergunto= wonder; prenda= girl; dama= lady; companheira companheiro= partner; lobolou lobolaram= married; lobolar= marry; estava esteve= was; estavam estiveram= were",
   ),
   de: table(
     "hat= has; stimmt's stimmts gell= right; het= has;" +
@@ -240,7 +247,10 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       // ("wär weiss", "sind ihr zwei zäme"), northern chat ("nich", "nix").
       "dor= the; odor odr oda= or; ni nich nisch nech= not; nischt nix nüscht= nothing; nu= now; zusamm zusamme zamm= together; " +
       "weeß woaß waß woas wees= know; ooch oog= also; sei= his; seids= are; zwa zwoa= two; des= that; wär= who; " +
-      "hom hobn= have; mim mitm= with the; isser= is he; hatter= has he",
+      "hom hobn= have; mim mitm= with the; isser= is he; hatter= has he;" +
+      // Northern "Deern" (a girl), youth slang "Ische", "Macker"; Kölsch ("met", "zesamme",
+      // "dat") and Swabian ("hen", "zamma", "trennt", "gschieden") forms of function words.
+      "deern deeern= girl; erklärt erklär erklaer= explain; ische= girl; macker= bf; met= with; zesamme zesamm zamma zämme= together; hen hend= have; trennt= broke up; gschieden gschiede= divorced; dat= that",
   ),
   fr: table(
     "il= he; avait= had; avaient= had; nouvelle nouveau nouvel= new; entre= between; chose= something; marier= marry; va vont vais= going; es-tu t'es-tu= are you; as-tu= have you; a-tu= has; est-tu= is; y'é-tu y'est-tu yé-tu= is he; c'tu c'est-tu= is it; sont-tu= are; largué larguée= broke up with; quitté quittée plaqué plaquée= left; juste= just; apparemment= apparently; puis ensuite= then; après apres= after; d'abord dabord= first; vraiment= really; aussi= also; été= been; certaine certain= certain; cassé= broke up; lui= him; elle= she; ils elles= they; a= has; ont= have; as= have; copine meuf blonde= gf;" +
@@ -260,7 +270,11 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "confirmé confirmée confirme officiel officielle= confirmed;" +
       // Denials ("il sort avec lena ? c'est faux"), a proposal ("il a demandé lena en mariage"),
       // back together ("il est revenu avec lena", "elle s'est remise avec son ex").
-      "faux= false; mytho= lie; demandé demande= asked; revenu revenue= back; remis remise= back; astheure asteure= now; nom= name; vu= saw; pacsé pacsée pacsés pacsées pacse pacsee= married",
+      "faux= false; mytho= lie; demandé demande= asked; revenu revenue= back; remis remise= back; astheure asteure= now; nom= name; vu= saw; pacsé pacsée pacsés pacsées pacse pacsee= married;" +
+      // Slang for a partner: verlan "keum" (mec), "nana", North African "mrat" (wife) and
+      // "sahba" (girlfriend); West African "doter" (to pay the dowry: to marry); "laissé X
+      // pour Y" (left X for Y).
+      "keum= bf; explique expliquez= explain; regarde regardait= watching; nana= girl; mrat= wife; sahba= gf; doter doté dotée= marry; laissé laissée= left",
   ),
 };
 

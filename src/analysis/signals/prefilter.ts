@@ -34,19 +34,28 @@ const STEM_LIST = [
   // Back together ("volvió con lena", "voltou com a bia", "reatou"), a proposal ("pidió la mano").
   "volvi[oó] con|voltou com|reat[oa]u|reataram|pidi[oó] la mano|matrimonio|propuso|pediu|" +
   // With whom, asked in the four languages ("con quién anda", "com quem é que ele anda").
-  "con qui[ée]n\\b|com quem\\b|avec qui\\b|mit wem\\b",
+  "con qui[ée]n\\b|com quem\\b|avec qui\\b|mit wem\\b|" +
+  // Slang for a partner and marriage by bride price or dowry (issue 13, session 13), and the
+  // diminutives of the partner words ("jevita", "maridito", "namoradinha", "esposinha").
+  "jev|jermu|cuadrad[oa]s?\\b|guria|prenda\\b|dama\\b|companheir|lobol|mujercit",
   // German
   "freund|gedatet|zwischen|passt? (?:gut )?auf|lebensgef|fr[üu]nd|freind|gs(?:ch)?pusi|hochzeit|offiziell|mann\\b|paar\\b|heirat|geheirat|verheirat|vergeben|zusamm|frau|ehefrau|ehemann|verlob|datet|" +
   "verlassen|getrennt|geschied|schluss|was mit|küss|geküss|liiert|ledig|beziehung|zamm?\\b|zsamm|antrag|heiratsantrag|" +
   // The lexicon's words that the stems above missed (a test holds the two together).
-  "frend|ghürate|ghürotet|schatz|exfreund|best[äa]e?tigt|auseinander|zäm|zaeme",
+  "frend|ghürate|ghürotet|schatz|exfreund|best[äa]e?tigt|auseinander|zäm|zaeme|" +
+  // Northern "Deern", youth slang, Kölsch and Swabian forms.
+  "deern|deeern|ische\\b|macker|zesamm|zamma|zämme|trennt|gschied",
   // French
   "copin|ch[ée]rie?\\b|officiel|mariage|copain|mari\\b|petit ami|petite amie|ensemble|mari[ée]|femme|meuf|mec\\b|blonde|chum\\b|" +
   "célibat|celibat|casé|casee|sort\\b|sors\\b|sortait|sortent|sorti\\b|sépar|rompu|truc|embrass|est avec|es avec|" +
   "toujours avec|encore avec|était avec|etait avec|a [ée]t[ée] avec|quitt[ée]|plaqu[ée]|largu[ée]|" +
   "cassé|sortie\\b|c[ée]lib\\b|c'est fini|cest fini|" +
   // Back together ("il est revenu avec lena", "elle s'est remise avec son ex").
-  "revenue? avec|remise? avec|remis ensemble|pacs[ée]",
+  "revenue? avec|remise? avec|remis ensemble|pacs[ée]|" +
+  // Verlan, North and West African French; "laissé X pour Y".
+  "keum|nana\\b|mrat\\b|sahba|dot[ée]|doter|laiss[ée]e? \\S+ pour\\b",
+  // British, Scots and Irish chat ("his lass", "got a bird"), and elsewhere.
+  "lass\\b|lassie|bird\\b|beau\\b|boyf\\b|shawty",
 ].join("|").split("|");
 
 /** `\b(?:a(?:x|y)|b(?:...))`: the stems grouped by their first character. */
@@ -91,7 +100,7 @@ const PHRASES = [
 ];
 for (const phrase of PHRASES) new RegExp(phrase);
 /** "with" alone ("he's with lena", "still w/ her"): it passes only in {@link WITH_AFTER_SUBJECT}. */
-const WITH = ["with\\b", "w\\/", "w\\b"];
+const WITH = ["with\\b", "w\\/", "w\\b", "wi\\b"];
 const CORE = grouped([...STEM_LIST, ...PHRASES]);
 const STEMS = new RegExp(`${CORE}|\\b(?<w>${WITH.join("|")})`, "i");
 const STEMS_NO_WITH = new RegExp(CORE, "i");
@@ -120,7 +129,7 @@ const SLASH_PAIR =
 const CLIPPED_X =
   / [x&] \S+ ?(?:\?|=|real\b|offici|confirm|canon|\p{Extended_Pictographic}|[0-9])/iu;
 const WITH_AFTER_SUBJECT =
-  /(?:\b(?:he|she|hes|shes|is|u|you|ur|are|r|not|isnt|arent|wasnt|still|back|now|currently|been|was|were|literally|actually|really|def|prob|probably|totally|lowkey|officially|secretly|apparently|already|like|just|so|also|fr|clearly|obviously|definitely|defo|deff|kinda|sorta|highkey|prolly|always|even|out)|['’]s) w(?:ith\b|\/|\b)|\bwith (?:him|her)\b|\b(?:is|was|isnt|wasnt) \S+ w(?:ith\b|\/|\b)|\bw(?:ith|\/)? \S+ or \S|\bw(?:ith|\/)? \S+(?: now| still| rn)? ?\?/i;
+  /(?:\b(?:he|she|hes|shes|is|u|you|ur|are|r|not|isnt|arent|wasnt|still|back|now|currently|been|was|were|literally|actually|really|def|prob|probably|totally|lowkey|officially|secretly|apparently|already|like|just|so|also|fr|clearly|obviously|definitely|defo|deff|kinda|sorta|highkey|prolly|always|even|out|oot)|['’]s) w(?:ith\b|i\b|\/|\b)|\bwith (?:him|her)\b|\b(?:is|was|isnt|wasnt) \S+ w(?:ith\b|i\b|\/|\b)|\bw(?:ith|i|\/)? \S+ or \S|\bw(?:ith|i|\/)? \S+(?: now| still| rn)? ?\?/i;
 
 /**
  * The pre-filter as one regex scan: the definition that {@link mayMentionRelationship} computes

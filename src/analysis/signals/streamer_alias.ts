@@ -72,6 +72,11 @@ function exactAliases(login: string, ctx: SignalContext): Set<string> {
     const m = /^([a-z]{3,}?)(?:with|and|the|its)([a-z]{3,})$/.exec(part);
     if (m && !GENERIC_LOGIN_PARTS.has(m[2]!) && !COMMON.has(m[2]!)) exact.add(m[2]!);
   }
+  // "gocha" for gochita_vzla, "rita" for ritinha_porto, "tonho" for tonhao_rp: the base of a
+  // login part that is itself a diminutive or an augmentative, as chat says the name plainly.
+  for (const part of login.split(/[_\d]+/)) {
+    for (const base of bareForms(part)) exact.add(base);
+  }
   for (const name of ctx.streamerNames ?? []) {
     const n = name.toLowerCase().replace(/^@/, "").trim();
     if (n && !n.includes(" ")) exact.add(n);
@@ -81,7 +86,8 @@ function exactAliases(login: string, ctx: SignalContext): Set<string> {
 
 /** Whether a word is the streamer: one of `exact`, or a shortening or a form of the login. */
 function aliasTest(login: string, exact: ReadonlySet<string>): (w: string) => boolean {
-  const compact = login.replace(/[_\d]+/g, "");
+  // "maxx" of schwabenmaxx is "max": a drawn-out last letter of the login set aside.
+  const compact = login.replace(/[_\d]+/g, "").replace(/([b-df-hj-np-tv-z])\1+$/, "$1");
   // A bare prefix or suffix of a one-word login ("toast" for bigtoast) counts too.
   // So does a prefix or suffix of one part of it ("fang" for nightfang_tv, "rex" for rexx_valo)
   // of at least 4 letters, or 3 letters when that is most of the part.
@@ -114,7 +120,11 @@ function aliasTest(login: string, exact: ReadonlySet<string>): (w: string) => bo
     plain(w) || plain(w.replace(/(.)\1+$/, "$1")) ||
     plain(w.replace(/-(?:chan|san|kun|sama|senpai|sensei|tan)$/, "")) ||
     w.length >= 5 && /(?:y|ie)$/.test(w) && plain(w.replace(/(?:y|ie)$/, "")) ||
-    /^([a-z]{2})\1$/.test(w) && startsPart(w.slice(0, 2)) && !EMOTES.has(w);
+    /^([a-z]{2})\1$/.test(w) && startsPart(w.slice(0, 2)) && !EMOTES.has(w) ||
+    // "maxle", "ritinha", "gochita": a diminutive of a name of the streamer.
+    // Only a base that is the login's own part or end: "single" is no "sing" of mirelle_sings.
+    w.length >= 5 && !COMMON.has(w) && !REL_WORDS.has(w) && !NO_TARGET.has(w) &&
+      bareForms(w).some((b) => exact.has(b) || compact.startsWith(b) || compact.endsWith(b));
   const startsPart = (stem: string) =>
     !COMMON.has(stem) && parts.some((p) => p.length >= stem.length + 2 && p.startsWith(stem));
   return isAlias;
@@ -157,6 +167,28 @@ export function resemblesLogin(name: string, login: string): boolean {
     }
   }
   return false;
+}
+
+/**
+ * Diminutive and augmentative endings of names in the five languages (Spanish "-ita",
+ * Portuguese "-inha", "-ão", Swabian and Bavarian "-le", "-erl", German "-chen"), longest first.
+ */
+const DIMINUTIVE = /(?:cit[ao]|zinh[ao]|inh[ao]|ichen|chen|ill[ao]|it[ao]|[aã]o|erl|le|li)$/;
+
+/**
+ * The plain forms of a name that may be a diminutive or an augmentative: its base with each
+ * closing vowel chat puts back ("gochita" -> "gocha", "gocho"; "ritinha" -> "rita";
+ * "tonhao" -> "tonho"; "maxle" -> "max"), or nothing when no such ending leaves three letters.
+ */
+function bareForms(name: string): string[] {
+  const w = fold(name);
+  const m = DIMINUTIVE.exec(w);
+  if (m === null) return [];
+  const base = w.slice(0, m.index);
+  if (base.length < 3 || COMMON.has(base) || isFunctionWord(base)) return [];
+  const forms = [base + "a", base + "o", base + "e"];
+  if (/[^aeiou]$/.test(base) && !/[aeiou]{2}$/.test(base)) forms.push(base);
+  return forms.filter((f) => !COMMON.has(f) && !isFunctionWord(f) && !NO_TARGET.has(f));
 }
 
 /** Titles and articles chat logins glue before a name ("dj", "mr", "el", "la", "its"). */
