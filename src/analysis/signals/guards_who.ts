@@ -55,6 +55,15 @@ export const youIsAddressed: Guard = (m: Match): Stop | null => {
     m.partnerAddressed = true;
     return null;
   }
+  // "@sierra is he your bf", "@mira is STREAMER ur man?": the streamer as the partner of the
+  // person addressed, asked or said, whose partner is then the streamer (no other name given).
+  if (
+    rule.name === "name-partner" && (g.p === "your" || g.p === "ur") &&
+    /^(?:he|she|STREAMER|him|her)$/.test(tWord)
+  ) {
+    m.partnerAddressed = true;
+    return null;
+  }
   if (!m.second) return null;
   // "@hope congrats on the engagement!!": the person addressed is engaged, in this chat to the
   // streamer.

@@ -124,7 +124,14 @@ function aliasTest(login: string, exact: ReadonlySet<string>): (w: string) => bo
     // "maxle", "ritinha", "gochita": a diminutive of a name of the streamer.
     // Only a base that is the login's own part or end: "single" is no "sing" of mirelle_sings.
     w.length >= 5 && !COMMON.has(w) && !REL_WORDS.has(w) && !NO_TARGET.has(w) &&
-      bareForms(w).some((b) => exact.has(b) || compact.startsWith(b) || compact.endsWith(b));
+      bareForms(w).some((b) => exact.has(b) || compact.startsWith(b) || compact.endsWith(b)) ||
+    // "beardo" for thrallbeard, "robbo": British and Australian "-o" on the login's last name
+    // (its end only: "hello" is no "hell" of hellfire_tv).
+    w.length >= 5 && w.endsWith("o") && !COMMON.has(w) && !REL_WORDS.has(w) &&
+      !NO_TARGET.has(w) && !isFunctionWord(w) && ((b: string) =>
+        b.length >= 4 && (exact.has(b) || compact.length > b.length && compact.endsWith(b)))(
+          w.slice(0, -1).replace(/([b-df-hj-np-tv-z])\1$/, "$1"),
+        );
   const startsPart = (stem: string) =>
     !COMMON.has(stem) && parts.some((p) => p.length >= stem.length + 2 && p.startsWith(stem));
   return isAlias;

@@ -364,7 +364,9 @@ export const STATUS_NEXT = new Set(
     "? . , or rn now tho though fr already chat lol lmao bro btw yet anymore right too af " +
     "STREAMER yes no sorry simps ladies boys guys fellas sadly unfortunately haha xd kekw " +
     "jajaja jaja kkk kkkk mdr ptdr jungs chicas rapazes gars and but since + happily lads lad eh hein né po na " +
-    "mate mates gents chaps bros asking wondering"
+    "mate mates gents chaps bros asking wondering " +
+    // Who is spoken to, and chat's tails ("is hank single yall", "is lina single ja oder nein").
+    "yall y'all everyone everybody folks peeps fam people ja yeah yep yup ngl tbh idk ofc omg atm lmfao"
   ).split(" "),
 );
 
