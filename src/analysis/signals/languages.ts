@@ -274,7 +274,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       // Slang for a partner: verlan "keum" (mec), "nana", North African "mrat" (wife) and
       // "sahba" (girlfriend); West African "doter" (to pay the dowry: to marry); "laissé X
       // pour Y" (left X for Y).
-      "keum= bf; explique expliquez= explain; regarde regardait= watching; nana= girl; mrat= wife; sahba= gf; doter doté dotée= marry; laissé laissée= left",
+      "dyal dial= of; ben beh bah bon ouais ouai= -; keum= bf; explique expliquez= explain; regarde regardait= watching; nana= girl; mrat= wife; sahba= gf; doter doté dotée= marry; laissé laissée= left",
   ),
 };
 

@@ -127,7 +127,7 @@ const RARE_FORMS =
 const SLASH_PAIR =
   /\p{L}\/\p{L}+ (?:\S+ )?(?:c'est |is |é |es |ist )?(?:offici|oficial|confirm|real|canon|💍|❤)/iu;
 const CLIPPED_X =
-  / [x&] \S+ ?(?:\?|=|real\b|offici|confirm|canon|\p{Extended_Pictographic}|[0-9])/iu;
+  / [x&] \S+ ?(?:\?|=|real\b|irl\b|forever|4ever|otp\b|endgame|offici|confirm|canon|\p{Extended_Pictographic}|[0-9])/iu;
 const WITH_AFTER_SUBJECT =
   /(?:\b(?:he|she|hes|shes|is|u|you|ur|are|r|not|isnt|arent|wasnt|still|back|now|currently|been|was|were|literally|actually|really|def|prob|probably|totally|lowkey|officially|secretly|apparently|already|like|just|so|also|fr|clearly|obviously|definitely|defo|deff|kinda|sorta|highkey|prolly|always|even|out|oot)|['’]s) w(?:ith\b|i\b|\/|\b)|\bwith (?:him|her)\b|\b(?:is|was|isnt|wasnt) \S+ w(?:ith\b|i\b|\/|\b)|\bw(?:ith|i|\/)? \S+ or \S|\bw(?:ith|i|\/)? \S+(?: now| still| rn)? ?\?/i;
 

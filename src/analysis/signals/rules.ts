@@ -32,7 +32,7 @@ const PAIR_MID =
   `(?<mid>(?: (?:${MID_WORDS}|it|they|have|has|had|were|both|each other|start|started|starting|begin|began|last|month|year|week|[0-9]+|years|months|weeks|ago|since|for|already|officially|last|the last|(?:in|on|at) (?:the )?[^ ?.,]+))*)`;
 /** Words that close a clipped pair: "rexx + sienna confirmed", "ambre x hugo real??". */
 const CLIP_TAIL =
-  "(?<tail>(?: (?:=|confirmed|official|officially|canon|real|couple|a couple|cutest|together|dating|married|engaged|wedding|since|still|now|rn|fr|forever|[0-9]{4}|💍|💕|❤️|❤|💚|😭))*)";
+  "(?<tail>(?: (?:=|confirmed|official|officially|canon|real|couple|a couple|cutest|together|dating|married|engaged|wedding|since|still|now|rn|fr|irl|forever|4ever|otp|endgame|[0-9]{4}|💍|💕|❤️|❤|💚|😭))*)";
 const POSS = "his|her|ur|your|STREAMER 's";
 const MOD =
   "(?: (?<mod>new|current|secret|future|former|old|dream|second|third|first|actual|real))?";

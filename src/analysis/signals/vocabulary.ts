@@ -262,7 +262,14 @@ export const NO_TARGET = new Set(
     "trust confirmed ong icl istg fs tbf af asf lowkey highkey deadass ig prob probably maybe " +
     "huh hm eh hein né gell oder non nein nee nope yep yup earlier once twice very same " +
     "miúda miúdo miuda miudo moça moço rapariga rapaz chavala chaval piba pibe gata gato " +
-    "celle celui ceux celles streamer streamers mate mates lads solo ça more too also either neither each both all married single taken engaged divorced dating broke split up together innit partner gf bf wife husband"
+    "celle celui ceux celles streamer streamers mate mates lads solo ça more too also either neither each both all married single taken engaged divorced dating broke split up together innit partner gf bf wife husband" +
+    // Interjections and tags of chat across the world's Englishes and French: Arabic loans of
+    // French chat ("wallah", "khouya"), Quebec swears, Singlish ("lah", "leh", "lor"), Nigerian
+    // and South African English ("abi", "sha", "bru", "eish"), Caribbean and Spanish fillers.
+    " wallah wallahi wlh starfoullah hamdoulah inshallah mashallah khouya frérot frerot wesh zin " +
+    "bezzaf ostie tabarnak tabarnouche câlisse calisse lah leh lor abi sha bru eish haibo " +
+    "jor abeg dey pls ayy oye órale orale chale bueno pues pue joder hostia ostia " +
+    "caralho porra pô uai bah tchê tche meu mds nossa vish oxe eita"
   ).split(" "),
 );
 /** The speaker: a match naming them is about the speaker's own relationship. */
