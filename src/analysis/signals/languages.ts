@@ -250,7 +250,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       "hom hobn= have; mim mitm= with the; isser= is he; hatter= has he;" +
       // Northern "Deern" (a girl), youth slang "Ische", "Macker"; Kölsch ("met", "zesamme",
       // "dat") and Swabian ("hen", "zamma", "trennt", "gschieden") forms of function words.
-      "deern deeern= girl; erklärt erklär erklaer= explain; ische= girl; macker= bf; met= with; zesamme zesamm zamma zämme= together; hen hend= have; trennt= broke up; gschieden gschiede= divorced; dat= that",
+      "ich= i; deern deeern= girl; erklärt erklär erklaer= explain; ische= girl; macker= bf; met= with; zesamme zesamm zamma zämme= together; hen hend= have; trennt= broke up; gschieden gschiede= divorced; dat= that",
   ),
   fr: table(
     "il= he; avait= had; avaient= had; nouvelle nouveau nouvel= new; entre= between; chose= something; marier= marry; va vont vais= going; es-tu t'es-tu= are you; as-tu= have you; a-tu= has; est-tu= is; y'é-tu y'est-tu yé-tu= is he; c'tu c'est-tu= is it; sont-tu= are; largué larguée= broke up with; quitté quittée plaqué plaquée= left; juste= just; apparemment= apparently; puis ensuite= then; après apres= after; d'abord dabord= first; vraiment= really; aussi= also; été= been; certaine certain= certain; cassé= broke up; lui= him; elle= she; ils elles= they; a= has; ont= have; as= have; copine meuf blonde= gf;" +

@@ -72,6 +72,11 @@ export function checkTarget(run: Run, k: number): TargetCheck {
   }
   if (NO_TARGET.has(word)) return { kind: "none", why: `"${word}" is a pronoun or filler` };
   if (LAUGHTER.test(word)) return { kind: "none", why: `"${word}" is laughter` };
+  // "mit dem vfb verheiratet", "married to psg": letters without a vowel are a club's or a
+  // game's initials, no one's name (a login, given as @mention, may be anything).
+  if (!p.mention && /^[a-z]{3,}$/.test(word) && !/[aeiouy]/.test(word)) {
+    return { kind: "block", guard: "other-sense", why: `"${word}" is initials, not a person` };
+  }
   if (run.canon.addressed === word) {
     return { kind: "none", why: `"${word}" is the person addressed` };
   }
