@@ -256,8 +256,11 @@ export function secondName(run: Run, k: number): string | null {
   return cap || accent || close === undefined || close === "?" || ends ? w : null;
 }
 /** Chat filler that may follow a name to the end of its clause. */
-const FILLER_CLOSE =
-  /^(?:now|rn|too|also|tho|though|fr|ngl|iirc|lol|lmao|kekw|lul|omegalul|mdr|ptdr|kkk|kkkk|jaja|jajaja|xd|haha|again|irl|right|already|!)$/;
+const FILLER_CLOSE = new RegExp(
+  `^(?:now|rn|too|also|tho|though|fr|ngl|iirc|lol|lmao|kekw|lul|omegalul|mdr|ptdr|kkk|kkkk|jaja|jajaja|xd|haha|again|irl|right|already|!|` +
+    // A hedge closing the name in any of the five languages ("su jevo es josé ángel creo").
+    `i|think|guess|imo|tbh|maybe|probably|prob|creo|acho|glaub|glaube|crois|pense)$`,
+);
 const SECOND_CLOSE =
   /^(?:\?|\.|,|back|from|who|and|or|is|are|was|were|since|before|la|de|del|do|da|du|from)$/;
 
