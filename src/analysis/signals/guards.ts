@@ -150,10 +150,17 @@ const denial: Guard = (m) => {
     // "marco is her partner, stop asking": a shut-down after a claim settles it.
     const [a, b] = clauseSpan(m.canon, m.first);
     if (SHUT_DOWN.test(x[0]) && !(k >= a && k < b) && k > m.last) continue;
+    // "did he marry sora or is that fake??", "sale con lena o es mentira?": the doubt is the
+    // other half of the question, which still asks.
+    if (m.isQuestion && ALTERNATIVE_ASKED.test(m.whole.slice(0, x.index))) continue;
     if (boundTo(m, k)) return stop("denial", `"${x[0].trim()}" disputes or shuts down the topic`);
   }
   return null;
 };
+
+/** "... or is that", "o es", "ou c'est": what closes a question's other half before a doubt. */
+const ALTERNATIVE_ASKED =
+  /(?:^| )or (?:is (?:that|it|this|all that)|it is|that is)(?: (?:just|all|only|a|all just))? ?$/;
 
 /** Words that open a clause asked as a question. */
 const ASKED_AS_ONE =

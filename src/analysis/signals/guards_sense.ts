@@ -204,6 +204,8 @@ function statusSense(m: Match): Stop | null {
   const after = afterRel === "the" ? canon.pieces[m.relEnd + 2]?.w ?? "" : afterRel;
   if (
     (rel === "single" || rel === "taken") && after && !STATUS_NEXT.has(after) &&
+    // "ob kalle vergeben is": German puts the verb last in a clause after "ob", "dass".
+    !(canon.lang === "de" && /^(?:is|was|are|were)$/.test(after)) &&
     !(rel === "taken" && after === "with") && /\p{L}/u.test(after)
   ) {
     if (!isEmote(m.run, canon.pieces[m.relEnd + 1]!)) {

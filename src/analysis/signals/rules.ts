@@ -142,8 +142,9 @@ export const RULES: readonly Rule[] = [
   rule(
     "has-partner-inverted",
     0.8,
-    PARTNER_WORDS,
-    `${START}(?<aux>has|have) (?<s>${SUBJ})${MID}(?: a| an)?(?: new| secret)? (?<p>${PARTNER})(?= |$)`,
+    // "hett fiete 'ne deern?": slang for a partner after "a", as "has-partner" reads it.
+    PARTNER_WORDS + " man boo girl bae",
+    `${START}(?<aux>has|have) (?<s>${SUBJ})${MID}(?: a| an)?(?: new| secret)? (?<p>${PARTNER})(?= |$)|${START}(?<aux>has|have) (?<s>${SUBJ})${MID} (?:a|an)(?: new| secret)? (?<p>man|boo|girl|bae)(?= |$)`,
   ),
   // "ob hanno ne freundin hat": the verb last.
   rule(

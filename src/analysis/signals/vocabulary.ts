@@ -99,6 +99,16 @@ export const REWRITE: ReadonlyMap<string, string> = new Map(
     situationship: "relationship",
     // British, Scots, Irish and Antipodean chat: "his lass", "got a bird", "hes wi kirsty",
     // "engaged tae", "used tae go oot wi"; "beau", "shawty" and "boyf" elsewhere.
+    // Partner nouns of the other four languages in an English line ("does inés have a novio").
+    novio: "bf",
+    novia: "gf",
+    namorado: "bf",
+    namorada: "gf",
+    freundin: "gf",
+    copine: "gf",
+    copain: "bf",
+    esposa: "wife",
+    esposo: "husband",
     lass: "girl",
     lassie: "girl",
     bird: "girl",
