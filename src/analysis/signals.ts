@@ -42,7 +42,7 @@ import { mayMentionRelationship } from "./signals/prefilter.ts";
 import { RULES } from "./signals/rules.ts";
 import type { Run } from "./signals/target.ts";
 import { GATE_WORDS, REL_WORDS } from "./signals/vocabulary.ts";
-import { resemblesLogin } from "./signals/streamer_alias.ts";
+import { derivedAliasWhy, resemblesLogin } from "./signals/streamer_alias.ts";
 import {
   scores,
   type SecondOpinion,
@@ -93,6 +93,13 @@ function analyze(
   const present = new Set<string>();
   for (const p of canon.pieces) if (REL_WORDS.has(p.w) || GATE_WORDS.has(p.w)) present.add(p.w);
   trace?.push(`canonical (read as ${canon.lang}): ${canon.text}`);
+  if (trace) {
+    const login = ctx.channel.toLowerCase().replace(/^[#@]/, "");
+    for (const p of canon.pieces) {
+      const why = p.w === "STREAMER" ? derivedAliasWhy(p.raw, login) : null;
+      if (why !== null) trace.push(`streamer: ${why}`);
+    }
+  }
   if (present.size === 0) {
     trace?.push('no relationship word after normalizing (e.g. "update", "data"): nothing fires');
     return [];

@@ -715,6 +715,52 @@ Deno.test("detectSignals() reads the mechanisms of round 11", async (t) => {
   assert.deepEqual(sure.fired.map((s) => [s.type, s.target]), [["claim", "lena"]]);
 });
 
+Deno.test("detectSignals() reads the mechanisms of round 13", async (t) => {
+  const cases: [string, string, "question" | "claim" | null, (string | null)[]][] = [
+    // a nickname that is the plain form of a diminutive in the login, or a diminutive of it
+    ["la paquita tiene novio?", "paquitita_mx", "question", [null]],
+    ["o joão tem namorada?", "joaozinho_br", "question", [null]],
+    ["is robbo still with kate", "fatrobb_tv", "question", ["kate"]],
+    ["the single player is goated", "mirelle_sings", null, []],
+    // slang for a partner, and diminutives of the partner words; their other senses stay apart
+    ["hes got a new bird, saw her on his story", "gav_plays", "claim", [null]],
+    ["angry birds speedrun next", "gav_plays", null, []],
+    ["he's still wi jenna", "gav_plays", "claim", ["jenna"]],
+    ["she has a novio now", "ana_streams", "claim", [null]],
+    ["su noviecito es pedro", "ana_streams", "claim", ["pedro"]],
+    ["a namoradinha dele é a bia", "leo_joga", "claim", ["bia"]],
+    ["casita nueva, que linda", "ana_streams", null, []],
+    ["nelson tem dama?", "nelson_mz", "question", [null]],
+    ["la dama se come al caballo", "renzo_chess", null, []],
+    ["léa elle a un keum?", "lea_mrs", "question", [null]],
+    // the streamer as the partner of the person addressed; their own partner is no one's target
+    ["@mira is he your bf?", "kai_plays", "question", ["mira"]],
+    ["@mira is your bf watching?", "kai_plays", null, []],
+    // chat's tails, a doubt that is the other half of the question, initials that name no one
+    ["is kai single yall", "kai_plays", "question", [null]],
+    ["is kai married or is that fake", "kai_plays", "question", [null]],
+    ["is kai married? thats fake", "kai_plays", null, []],
+    ["kiki ist mit dem bvb verheiratet", "kiki_fc", null, []],
+    ["kai x mira irl??", "kai_plays", "question", ["mira"]],
+    // indirect questions: German verb-final after "ob", "explain if"
+    ["weiß jemand ob kai vergeben ist", "kai_plays", "question", [null]],
+    ["alguien me explica si kai sigue con lena", "kai_plays", "question", ["lena"]],
+  ];
+  for (const [text, channel, type, want] of cases) {
+    await t.step(text, () => {
+      const got = detectSignalsWith(text, { channel }, null);
+      assert.deepEqual(got.map((s) => s.target).sort(), [...want].sort());
+      if (type) assert.ok(got.every((s) => s.type === type), JSON.stringify(got));
+    });
+  }
+  // explain says why a word chat derives from the login is the streamer.
+  const e = explainSignals("la gocha tiene su jevita", { channel: "gochita_vzla" });
+  assert.ok(
+    e.steps.some((s) => s.startsWith("streamer:") && s.includes("gochita")),
+    e.steps.join("\n"),
+  );
+});
+
 Deno.test("detectSignals() asks the n-gram second opinion only where no rule matched", () => {
   const e = explainSignals("bro got a gf fr?? who is she", CH);
   assert.ok(e.steps.some((s) => s.includes("second opinion")) || e.fired.length > 0);
@@ -981,12 +1027,20 @@ async function devSets(): Promise<Labelled[]> {
 // French lines the rules miss on it), not because a rule lost ground: en targets R .93 -> .92 and
 // asked R .96 -> .95, es targets R .94 -> .93, pt targets R .93 -> .92 and asked R .95 -> .94, de
 // targets R .94 -> .93, fr targets R .93 -> .91.
+// Session 13 (issue 13's round 13: nicknames that are diminutives of the login, slang for a
+// partner per language and the diminutives of the partner words, Scots/Kölsch/Swabian function
+// words, the streamer as the partner of the person addressed, German verb-final clauses, a doubt
+// that is the other half of a question; models retrained): en .978/.933 .977/.961, es .983/.946
+// .968/.962, pt .985/.935 .977/.964, de .972/.946 .990/.951, fr .974/.929 .974/.961. Floors rose:
+// en targets R .92 -> .93, es targets R .93 -> .94, pt targets R .92 -> .93 and asked R .94 ->
+// .96, de targets R .93 -> .94, fr targets R .91 -> .92 (en, de and fr asked R rose by less than
+// the one line of margin a floor keeps, so theirs stay).
 const FLOORS: Record<string, { tp: number; tr: number; ap: number; ar: number }> = {
-  en: { tp: 0.97, tr: 0.92, ap: 0.97, ar: 0.95 },
-  es: { tp: 0.98, tr: 0.93, ap: 0.96, ar: 0.95 },
-  pt: { tp: 0.98, tr: 0.92, ap: 0.97, ar: 0.94 },
-  de: { tp: 0.97, tr: 0.93, ap: 0.98, ar: 0.94 },
-  fr: { tp: 0.97, tr: 0.91, ap: 0.96, ar: 0.95 },
+  en: { tp: 0.97, tr: 0.93, ap: 0.97, ar: 0.95 },
+  es: { tp: 0.98, tr: 0.94, ap: 0.96, ar: 0.95 },
+  pt: { tp: 0.98, tr: 0.93, ap: 0.97, ar: 0.96 },
+  de: { tp: 0.97, tr: 0.94, ap: 0.98, ar: 0.94 },
+  fr: { tp: 0.97, tr: 0.92, ap: 0.96, ar: 0.95 },
 };
 Deno.test("detectSignals() holds its fitted figures on the dev sets, per language", async (t) => {
   const lines = await devSets();

@@ -12,7 +12,7 @@ import type { Rule } from "./rules.ts";
 import type { Run } from "./target.ts";
 
 const INDIRECT_QUESTION =
-  /(?:^| )(?:(?:wonder|wondering|know|knows|idk|curious|sure|unsure|tell us|ask|asked)(?: (?:who|someone|anyone|somebody|anybody|chat))? (?:if|whether)|true (?:it )?that|wonder that)(?= |$)/;
+  /(?:^| )(?:(?:wonder|wondering|know|knows|idk|curious|sure|unsure|tell us|ask|asked|explain)(?: (?:who|someone|anyone|somebody|anybody|chat|me|us))? (?:if|whether)|true (?:it )?that|wonder that)(?= |$)/;
 /** A question word before the match in its sentence: "who is his gf", "since when is he". */
 const WH =
   /(?:^| )(?<!(?:from|by|of|for|to) )(?:who|whom|whos|which|when|how|why|where|what)(?= |$)/;

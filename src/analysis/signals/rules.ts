@@ -135,8 +135,8 @@ export const RULES: readonly Rule[] = [
   rule(
     "has-partner",
     0.8,
-    PARTNER_WORDS + " man boo girl bae",
-    `${START}(?:(?<aux>${AUXQ})(?: not)? )?(?<s>${SUBJ})${MID} (?<rel>has|have|got|had|gets|get)(?: (?:since|for) (?:last )?[^ ?.,]+(?: years| months)?)?(?: a| an)?(?: new| secret)? (?<p>${PARTNER}|man|boo|girl|bae)(?:(?: yes)?(?: ,)? (?:named|called|(?:her|his) name is) ${TGT})?(?= |$)`,
+    PARTNER_WORDS + " man boo girl bae lady",
+    `${START}(?:(?<aux>${AUXQ})(?: not)? )?(?<s>${SUBJ})${MID} (?<rel>has|have|got|had|gets|get)(?: (?:since|for) (?:last )?[^ ?.,]+(?: years| months)?)?(?: a| an)?(?: new| secret)? (?<p>${PARTNER}|man|boo|girl|bae|lady)(?:(?: yes)?(?: ,)? (?:named|called|(?:her|his) name is) ${TGT})?(?= |$)`,
   ),
   // "hat er ne freundin", "has STREAMER a gf": the verb first, then the subject.
   rule(

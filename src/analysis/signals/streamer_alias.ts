@@ -177,6 +177,48 @@ export function resemblesLogin(name: string, login: string): boolean {
 }
 
 /**
+ * Why a word read as the streamer is a form of the login that chat derives from it (for
+ * `signals explain`): the plain form of a diminutive in the login ("gocha" for gochita_vzla),
+ * a diminutive of a name in the login ("maxle" for schwabenmaxx), or a British "-o" on it
+ * ("beardo" for thrallbeard); null when the word is none of these.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { derivedAliasWhy } from "./streamer_alias.ts";
+ * assert.match(derivedAliasWhy("gocha", "gochita_vzla") ?? "", /gochita/);
+ * assert.equal(derivedAliasWhy("sara", "gochita_vzla"), null);
+ * ```
+ */
+export function derivedAliasWhy(word: string, login: string): string | null {
+  const w = fold(word.toLowerCase().replace(/^@/, "").replace(/['’]s$/, ""));
+  // "maxles frau": the German genitive "-s" on the name.
+  return w.endsWith("s") && w.length > 4
+    ? derivedWhy(w, login) ?? derivedWhy(w.slice(0, -1), login)
+    : derivedWhy(w, login);
+}
+
+function derivedWhy(w: string, login: string): string | null {
+  const parts = login.toLowerCase().split(/[_\d]+/).filter((p) => p.length >= 3);
+  const compact = parts.join("").replace(/([b-df-hj-np-tv-z])\1+$/, "$1");
+  for (const part of parts) {
+    if (bareForms(part).includes(w)) {
+      return `"${w}" is the plain form of "${part}" in the login (a diminutive said plainly)`;
+    }
+  }
+  for (const b of bareForms(w)) {
+    if (parts.includes(b) || compact.startsWith(b) || compact.endsWith(b)) {
+      return `"${w}" is a diminutive of "${b}" in the login`;
+    }
+  }
+  const o = w.endsWith("o") ? w.slice(0, -1).replace(/([b-df-hj-np-tv-z])\1$/, "$1") : "";
+  if (o.length >= 4 && compact.length > o.length && compact.endsWith(o)) {
+    return `"${w}" is "${o}" of the login with chat's "-o"`;
+  }
+  return null;
+}
+
+/**
  * Diminutive and augmentative endings of names in the five languages (Spanish "-ita",
  * Portuguese "-inha", "-ão", Swabian and Bavarian "-le", "-erl", German "-chen"), longest first.
  */
