@@ -212,7 +212,7 @@ export const LEXICON: Record<Exclude<Lang, "en">, Map<string, string>> = {
       // Slang for a partner: southern Brazilian "guria", "prenda", Mozambican and Angolan "dama"
       // (a lady: "tem dama?"), "companheira". Marriage by bride price ("lobolou", Mozambique).
       // The past of "estar", and pt-PT "está a namorar" (the "a" of a verb's progressive).
-      "guria piá= girl; explica expliquem= explain; pergunto= wonder; prenda= girl; dama= lady; companheira companheiro= partner; lobolou lobolaram= married; lobolar= marry; estava esteve= was; estavam estiveram= were",
+      "guria= girl; explica expliquem= explain; pergunto= wonder; prenda= girl; dama= lady; companheira companheiro= partner; lobolou lobolaram= married; lobolar= marry; estava esteve= was; estavam estiveram= were",
   ),
   de: table(
     "hat= has; stimmt's stimmts gell= right; het= has;" +

@@ -67,16 +67,11 @@ export function checkTarget(run: Run, k: number): TargetCheck {
     (canon.lang === "es" || canon.lang === "pt") && !p.mention &&
     /^\p{L}{3,}(?:ad|[ií]d)(?:o|a|os|as)$/u.test(word)
   ) return { kind: "block", guard: "other-sense", why: `"${word}" says how someone is` };
-  if (NON_PERSON.has(word)) {
+  if (NON_PERSON.has(word) || !p.mention && initials(word)) {
     return { kind: "block", guard: "other-sense", why: `"${word}" is not a person` };
   }
   if (NO_TARGET.has(word)) return { kind: "none", why: `"${word}" is a pronoun or filler` };
   if (LAUGHTER.test(word)) return { kind: "none", why: `"${word}" is laughter` };
-  // "mit dem vfb verheiratet", "married to psg": letters without a vowel are a club's or a
-  // game's initials, no one's name (a login, given as @mention, may be anything).
-  if (!p.mention && /^[a-z]{3,}$/.test(word) && !/[aeiouy]/.test(word)) {
-    return { kind: "block", guard: "other-sense", why: `"${word}" is initials, not a person` };
-  }
   if (run.canon.addressed === word) {
     return { kind: "none", why: `"${word}" is the person addressed` };
   }
@@ -90,6 +85,16 @@ export function checkTarget(run: Run, k: number): TargetCheck {
     }
   }
   return { kind: "name", name: word };
+}
+
+/**
+ * "mit dem vfb verheiratet", "married to psg": three letters or more without a vowel are a
+ * club's or a game's initials, no one's name (a login, given as @mention, may be anything).
+ */
+function initials(word: string): boolean {
+  // Chat's own letters without a vowel ("tbh", "smh", "kkkk") are filler or laughter, read below.
+  return /^[a-z]{3,}$/.test(word) && !/[aeiouy]/.test(word) && !NO_TARGET.has(word) &&
+    !LAUGHTER.test(word);
 }
 
 /**
