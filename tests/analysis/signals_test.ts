@@ -743,6 +743,9 @@ Deno.test("detectSignals() reads the mechanisms of round 13", async (t) => {
     ["is kai single yall", "kai_plays", "question", [null]],
     ["is kai married or is that fake", "kai_plays", "question", [null]],
     ["is kai married? thats fake", "kai_plays", null, []],
+    ["sale con lena o es mentira?", "kai_plays", "question", ["lena"]],
+    ["il sort avec lena ou c'est faux ?", "kai_plays", "question", ["lena"]],
+    ["sale con lena? es mentira", "kai_plays", null, []],
     ["kiki ist mit dem bvb verheiratet", "kiki_fc", null, []],
     ["kai x mira irl??", "kai_plays", "question", ["mira"]],
     // indirect questions: German verb-final after "ob", "explain if"
@@ -1033,8 +1036,8 @@ async function devSets(): Promise<Labelled[]> {
 // Session 13 (issue 13's round 13: nicknames that are diminutives of the login, slang for a
 // partner per language and the diminutives of the partner words, Scots/Kölsch/Swabian function
 // words, the streamer as the partner of the person addressed, German verb-final clauses, a doubt
-// that is the other half of a question; models retrained): en .978/.933 .977/.961, es .983/.946
-// .968/.962, pt .985/.935 .977/.964, de .972/.946 .990/.951, fr .974/.929 .974/.961. Floors rose:
+// that is the other half of a question; models retrained): en .978/.935 .977/.963, es .983/.942
+// .968/.962, pt .983/.943 .977/.968, de .973/.950 .990/.951, fr .972/.927 .974/.961. Floors rose:
 // en targets R .92 -> .93, es targets R .93 -> .94, pt targets R .92 -> .93 and asked R .94 ->
 // .96, de targets R .93 -> .94, fr targets R .91 -> .92 (en, de and fr asked R rose by less than
 // the one line of margin a floor keeps, so theirs stay).

@@ -160,7 +160,7 @@ const denial: Guard = (m) => {
 
 /** "... or is that", "o es", "ou c'est": what closes a question's other half before a doubt. */
 const ALTERNATIVE_ASKED =
-  /(?:^| )or (?:is (?:that|it|this|all that)|it is|that is)(?: (?:just|all|only|a|all just))? ?$/;
+  /(?:^| )or (?:is|was|it is|that is)(?: (?:that|it|this|all that))?(?: (?:just|all|only|a|all just))? ?$/;
 
 /** Words that open a clause asked as a question. */
 const ASKED_AS_ONE =

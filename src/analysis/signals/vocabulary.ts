@@ -279,7 +279,9 @@ export const NO_TARGET = new Set(
     " wallah wallahi wlh starfoullah hamdoulah inshallah mashallah khouya frérot frerot wesh zin " +
     "bezzaf ostie tabarnak tabarnouche câlisse calisse lah leh lor abi sha bru eish haibo " +
     "jor abeg dey pls ayy oye órale orale chale bueno pues pue joder hostia ostia " +
-    "caralho porra pô uai bah tchê tche meu mds nossa vish oxe eita"
+    "caralho porra pô uai bah tchê tche meu mds nossa vish oxe eita " +
+    // A doubt is no one's name ("il sort avec lena ou c'est faux ?": "faux" read as "false").
+    "fake false lie lies cap nonsense"
   ).split(" "),
 );
 /** The speaker: a match naming them is about the speaker's own relationship. */
