@@ -8,6 +8,7 @@
  */
 import { atSentenceStart, chatAddressed, clauseSpan, pieceAt, sentenceSpan } from "./clauses.ts";
 import { type Guard, type Match, type Stop, stop } from "./match.ts";
+import type { Piece } from "./canonical_form.ts";
 import { SINGLE_SUBJECT_RULES } from "./rules.ts";
 import { dislocated } from "./guards_sense.ts";
 import { LAUGHTER } from "./target.ts";
@@ -279,6 +280,7 @@ function namedFirst(m: Match): string | null {
     return PERSON_WORDS.has(n) || !NOT_SOMEONE.has(n) ? `${w} ${n}` : null;
   }
   if (k === tAt || w === "STREAMER" || w.startsWith("@")) return null;
+  if (verbOfPronoun(p, k)) return null;
   // "sara was his ex and now tess is his gf": a name said to be a partner is not who "his" means.
   if (
     /^(?:is|was|'s|are|were)$/.test(p[k + 1]?.w ?? "") && /^(?:his|her)$/.test(p[k + 2]?.w ?? "")
@@ -291,6 +293,18 @@ function namedFirst(m: Match): string | null {
   const next = p[k + 1]?.w ?? "";
   if (next === "" || next === "?" || next === "," || next === "." || next === "or") return null;
   return w;
+}
+
+/**
+ * "old timer here, he met his wife at...": after "he" or "she" as written, the word at `k` is
+ * their verb, no one "his" could mean ("le gars derrière", read "he", is someone).
+ */
+function verbOfPronoun(p: readonly Piece[], k: number): boolean {
+  const pronoun = p[k - 1];
+  return pronoun !== undefined && /^(?:he|she)$/.test(pronoun.w) &&
+    /^(?:he|she|he's|she's|hes|shes|il|elle|er|sie|él|ella|ele|ela)$/.test(
+      pronoun.raw.toLowerCase(),
+    );
 }
 
 /** "my bro is dating": a brother, not the streamer. */

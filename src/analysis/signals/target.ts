@@ -62,11 +62,8 @@ export function checkTarget(run: Run, k: number): TargetCheck {
   if (word === "a" || word === "some" || word === "that" || word === "this") {
     return namedAfterDeterminer(run, k, word);
   }
-  // "anda distraído", "tá cansado": a participle after the verb, which then meant "is".
-  if (
-    (canon.lang === "es" || canon.lang === "pt") && !p.mention &&
-    /^\p{L}{3,}(?:ad|[ií]d)(?:o|a|os|as)$/u.test(word)
-  ) return { kind: "block", guard: "other-sense", why: `"${word}" says how someone is` };
+  const how = participle(canon, k);
+  if (how !== null) return how;
   if (NON_PERSON.has(word) || !p.mention && initials(word)) {
     return { kind: "block", guard: "other-sense", why: `"${word}" is not a person` };
   }
@@ -85,6 +82,21 @@ export function checkTarget(run: Run, k: number): TargetCheck {
     }
   }
   return { kind: "name", name: word };
+}
+
+/**
+ * "anda distraído", "tá cansado": a participle after the verb, which then meant "is", says how
+ * someone is; "casou escondido": after a wedding, how it was done (no one named, but said).
+ */
+function participle(canon: Canon, k: number): TargetCheck | null {
+  const p = canon.pieces[k]!;
+  if (
+    canon.lang !== "es" && canon.lang !== "pt" || p.mention ||
+    !/^\p{L}{3,}(?:ad|[ií]d)(?:o|a|os|as)$/u.test(p.w)
+  ) return null;
+  return /^(?:married|engaged|divorced)$/.test(canon.pieces[k - 1]?.w ?? "")
+    ? { kind: "none", why: `"${p.w}" says how it was done` }
+    : { kind: "block", guard: "other-sense", why: `"${p.w}" says how someone is` };
 }
 
 /**

@@ -210,6 +210,8 @@ export const GENERIC_LOGIN_PARTS = new Set([
   "tv",
   "ttv",
   "yt",
+  // A role-play server's streamer ("tonhao_rp"): "no rp" is the game, not the streamer.
+  "rp",
   "live",
   "plays",
   "play",
