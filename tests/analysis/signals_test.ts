@@ -1047,12 +1047,20 @@ async function devSets(): Promise<Labelled[]> {
 // en targets R .92 -> .93, es targets R .93 -> .94, pt targets R .92 -> .93 and asked R .94 ->
 // .96, de targets R .93 -> .94, fr targets R .91 -> .92 (en, de and fr asked R rose by less than
 // the one line of margin a floor keeps, so theirs stay).
+// Session 13, blind set 14 folded in (920 lines; first shot on round 13: targets P .935 / R .643,
+// asked P .966 / R .683, most misses naming the streamer by a nickname nothing in the login
+// gives), models retrained on 13,873 lines: en .976/.926 .977/.958, es .978/.923 .970/.941, pt
+// .982/.931 .975/.958, de .972/.939 .994/.937, fr .973/.913 .972/.940. Nine floors went down
+// because the set joined, not because a rule lost ground: en targets R .93 -> .92, es targets P
+// .98 -> .97, targets R .94 -> .92 and asked R .95 -> .94, pt asked R .96 -> .95, de targets R
+// .94 -> .93 and asked R .94 -> .93, fr targets R .92 -> .91 and asked R .95 -> .93 (.940 is
+// .9398, under .94).
 const FLOORS: Record<string, { tp: number; tr: number; ap: number; ar: number }> = {
-  en: { tp: 0.97, tr: 0.93, ap: 0.97, ar: 0.95 },
-  es: { tp: 0.98, tr: 0.94, ap: 0.96, ar: 0.95 },
-  pt: { tp: 0.98, tr: 0.93, ap: 0.97, ar: 0.96 },
-  de: { tp: 0.97, tr: 0.94, ap: 0.98, ar: 0.94 },
-  fr: { tp: 0.97, tr: 0.92, ap: 0.96, ar: 0.95 },
+  en: { tp: 0.97, tr: 0.92, ap: 0.97, ar: 0.95 },
+  es: { tp: 0.97, tr: 0.92, ap: 0.96, ar: 0.94 },
+  pt: { tp: 0.98, tr: 0.93, ap: 0.97, ar: 0.95 },
+  de: { tp: 0.97, tr: 0.93, ap: 0.98, ar: 0.93 },
+  fr: { tp: 0.97, tr: 0.91, ap: 0.96, ar: 0.93 },
 };
 Deno.test("detectSignals() holds its fitted figures on the dev sets, per language", async (t) => {
   const lines = await devSets();
