@@ -1,7 +1,8 @@
 /**
  * Messages in PostgreSQL: the idempotent append (unique `message_id`, `INSERT ... ON CONFLICT
- * DO NOTHING RETURNING`, so the caller learns which messages are new and folds only those into
- * rollups) and `search messages` with exactly the embedded store's semantics:
+ * DO NOTHING`, answering which staged ids were stored before, so the caller learns which
+ * messages are new and folds only those into rollups) and `search messages` with exactly the
+ * embedded store's semantics:
  *
  * - user / channel equality, `sinceMs` inclusive, `untilMs` exclusive on the epoch-ms `ts`;
  * - every needle a literal substring of `fold(text)` (the folded text is stored; the needles

@@ -10,7 +10,7 @@
  * (`lockRollups`).
  *
  * A writer folds the messages it stored itself as it goes ({@link PendingFolds}, in memory:
- * the same pure fold the embedded store runs, while the database works on its next batch), so
+ * the packed fold the embedded store's rollup writer runs, while the database works on its next batch), so
  * its compaction reads none of them back. The queue rows stay the record of what is folded;
  * each (one per append: the `seq` of its new messages, with their persons and channels)
  * carries the id of the writer that queued it (random, per run):
@@ -87,6 +87,8 @@ export class PendingFolds {
   /** The `rollup_queue` rows whose messages are folded here. */
   readonly queueIds: string[] = [];
   readonly #facets: PackedFacets;
+  /** The persons of {@link PendingFolds.users} with a user id, by that id. */
+  readonly #byId = new Map<string, PackedUser>();
 
   /**
    * Folds with `facets` (those of the writer's previous folds: their names and keyword cache
@@ -105,10 +107,16 @@ export class PendingFolds {
   add(stored: ReadonlyArray<{ message: Message }>, queueId: string): void {
     this.queueIds.push(queueId);
     const facets = this.#facets;
+    const byId = this.#byId;
     for (const { message: m } of stored) {
-      const p = personKey(m);
-      let u = this.users.get(p);
-      if (u === undefined) this.users.set(p, u = newPackedUser(p));
+      // By the user id as parsed: no person key (`#<id>`) made and hashed per message.
+      const id = m.user_id;
+      let u = id !== null && id !== "" ? byId.get(id) : this.users.get(m.user_name);
+      if (u === undefined) {
+        const p = personKey(m);
+        this.users.set(p, u = newPackedUser(p));
+        if (id !== null && id !== "") byId.set(id, u);
+      }
       let c = this.channels.get(m.channel);
       if (c === undefined) this.channels.set(m.channel, c = newPackedChannel(m.channel));
       foldPacked(u, c, m, facets.of(m));
