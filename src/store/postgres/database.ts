@@ -182,7 +182,7 @@ export class PgDatabase {
     const t0 = performance.now();
     this.#foldBacklog();
     const mine = this.#folds;
-    this.#folds = new PendingFolds();
+    this.#folds = new PendingFolds(mine.nextFacets());
     const total = await guarded(
       this.pool,
       "compact the rollups",

@@ -1,7 +1,8 @@
 /**
  * Messages in PostgreSQL: the idempotent append (unique `message_id`, `INSERT ... ON CONFLICT
- * DO NOTHING RETURNING`, so the caller learns which messages are new and folds only those into
- * rollups) and `search messages` with exactly the embedded store's semantics:
+ * DO NOTHING`, answering which staged ids were stored before, so the caller learns which
+ * messages are new and folds only those into rollups) and `search messages` with exactly the
+ * embedded store's semantics:
  *
  * - user / channel equality, `sinceMs` inclusive, `untilMs` exclusive on the epoch-ms `ts`;
  * - every needle a literal substring of `fold(text)` (the folded text is stored; the needles
@@ -37,8 +38,11 @@ export interface PgMessageQuery extends PgMessageFilter {
   offset?: number;
 }
 
-/** Copies `messages` (each id once) into the transaction's staging table. */
-async function stageMessages(tx: TxSql, messages: readonly Message[]): Promise<void> {
+/**
+ * Copies `messages` (each id once) into the transaction's staging table; returns them, each id
+ * once (its first occurrence), in the order given.
+ */
+async function stageMessages(tx: TxSql, messages: readonly Message[]): Promise<Message[]> {
   const byId = new Map<string, Message>();
   for (const m of messages) if (!byId.has(m.message_id)) byId.set(m.message_id, m);
   // Sent now and awaited after the COPY that follows it on the connection: no round trip of
@@ -50,8 +54,9 @@ async function stageMessages(tx: TxSql, messages: readonly Message[]): Promise<v
       ts text COLLATE "C", display_name text COLLATE "C"
     ) ON COMMIT DELETE ROWS`.execute();
   created.catch(() => {});
+  const unique = [...byId.values()];
   const lines: string[] = [];
-  for (const m of byId.values()) {
+  for (const m of unique) {
     // One row of the columns below, without an array per message (most values need no escape).
     const display = m.display_name === undefined ? "\\N" : copyText(m.display_name);
     lines.push(
@@ -62,6 +67,7 @@ async function stageMessages(tx: TxSql, messages: readonly Message[]): Promise<v
   }
   await copyLines(tx, "stage_messages", STAGE_COLUMNS, lines);
   await created;
+  return unique;
 }
 
 /** The columns of `stage_messages` a batch is copied into, in the order of its lines. */
@@ -79,8 +85,8 @@ const STAGE_COLUMNS = [
 
 /** What {@link insertMessages} stored. */
 export interface InsertResult {
-  /** The messages not stored before, with their `seq`, in the order given. */
-  stored: Array<{ message: Message; seq: string }>;
+  /** The messages not stored before, in the order given. */
+  stored: Array<{ message: Message }>;
   /** The id of their `rollup_queue` row (with `queueAs`, when any was new). */
   queueId: string | null;
 }
@@ -98,26 +104,37 @@ export interface InsertOptions {
 }
 
 /**
- * Inserts `messages` and returns those that were not stored yet with their `seq`, in the order
- * given (duplicates inside the batch count once). They are copied into a temporary staging
- * table, then moved with `INSERT ... SELECT ... ORDER BY message_id ON CONFLICT DO NOTHING
- * RETURNING`: sorted by id, so that two writers lock the same keys in the same order and never
- * deadlock on each other. With `queueAs`, the same statement queues the new ones for their
- * rollups (nothing more is sent for them). Runs inside the caller's transaction.
+ * What the insert statements answer: one row, the ids of the staged messages that were stored
+ * before (usually none) and the queue row's id. Not a row per new message: the writer knows
+ * what it staged, and 5,000 rows of ids and `seq`s per batch cost both processes CPU to send,
+ * parse and match (the monitor's `seq`s were never used).
+ */
+type InsertAnswer = Array<{ dups: string[]; stored: number; queue_id: string | null }>;
+
+/**
+ * Inserts `messages` and returns those that were not stored yet, in the order given
+ * (duplicates inside the batch count once). They are copied into a temporary staging table,
+ * then moved with `INSERT ... SELECT ... ORDER BY message_id ON CONFLICT DO NOTHING`: sorted by
+ * id, so that two writers lock the same keys in the same order and never deadlock on each
+ * other. With `queueAs`, the same statement queues the new ones for their rollups (nothing more
+ * is sent for them). Runs inside the caller's transaction.
  */
 export async function insertMessages(
   tx: TxSql,
   messages: readonly Message[],
   options: InsertOptions = {},
 ): Promise<InsertResult> {
-  await stageMessages(tx, messages);
+  const unique = await stageMessages(tx, messages);
   const insert = options.queueAs === undefined
-    ? tx<Array<{ message_id: string; seq: string; queue_id?: string }>>`
-      INSERT INTO messages (message_id, ts_ms, user_name, channel, folded, record)
-      SELECT message_id, ts_ms, user_name, channel, folded, record FROM stage_messages
-      ORDER BY message_id
-      ON CONFLICT (message_id) DO NOTHING
-      RETURNING message_id, seq`
+    ? tx<InsertAnswer>`
+      WITH ins AS (
+        INSERT INTO messages (message_id, ts_ms, user_name, channel, folded, record)
+        SELECT message_id, ts_ms, user_name, channel, folded, record FROM stage_messages
+        ORDER BY message_id
+        ON CONFLICT (message_id) DO NOTHING
+        RETURNING message_id
+      )
+      ${answerOf(tx)}, NULL AS queue_id`
     : insertQueued(tx, options.queueAs);
   if (options.meanwhile !== undefined) {
     insert.execute();
@@ -128,28 +145,46 @@ export async function insertMessages(
     await sendNow();
     options.meanwhile();
   }
-  const rows = await insert;
-  const fresh = new Map(rows.map((r) => [r.message_id, r.seq]));
-  const out: Array<{ message: Message; seq: string }> = [];
-  for (const m of messages) {
-    const seq = fresh.get(m.message_id);
-    if (seq === undefined) continue;
-    fresh.delete(m.message_id);
-    out.push({ message: m, seq });
+  const [answer] = await insert;
+  const dups = new Set(answer?.dups ?? []);
+  const stored = dups.size === 0 ? unique : unique.filter((m) => !dups.has(m.message_id));
+  if (stored.length !== (answer?.stored ?? 0)) {
+    // Every staged id is either inserted or a duplicate, in one statement's snapshot.
+    throw new Error(
+      `insert stored ${
+        answer?.stored ?? 0
+      } messages, expected ${stored.length} of ${unique.length}`,
+    );
   }
-  return { stored: out, queueId: rows[0]?.queue_id ?? null };
+  return { stored: stored.map((message) => ({ message })), queueId: answer?.queue_id ?? null };
+}
+
+/**
+ * The answer of an insert statement whose CTE `ins` returned the ids it inserted: the staged
+ * ids it did not insert (stored before) and how many it did.
+ */
+function answerOf(tx: TxSql) {
+  // The anti-join runs only when some staged id was not inserted (an init plan is evaluated
+  // where its value is first needed: not at all when the counts agree, as they mostly do).
+  return tx`
+    SELECT CASE WHEN (SELECT count(*) FROM ins) < (SELECT count(*) FROM stage_messages)
+      THEN ARRAY(
+        SELECT s.message_id FROM stage_messages s
+        WHERE NOT EXISTS (SELECT 1 FROM ins i WHERE i.message_id = s.message_id)
+      ) ELSE '{}'::text[] END AS dups,
+      (SELECT count(*) FROM ins)::int AS stored`;
 }
 
 /**
  * The insert of the staged messages that also queues the new ones for their rollups (one
- * `rollup_queue` row owned by `owner`, whose id each returned row carries, with each message's
- * login, time, id and display name), in one statement. Their login spans and display names are not
- * touched here: the compaction that folds them adds them, once per person
- * (`rollup_compact.ts`), and reads add those of queued messages meanwhile (`persons.ts`), so
- * appends of two writers never wait on each other's span rows.
+ * `rollup_queue` row owned by `owner`, with each message's login, time, id and display name),
+ * in one statement. Their login spans and display names are not touched here: the compaction
+ * that folds them adds them, once per person (`rollup_compact.ts`), and reads add those of
+ * queued messages meanwhile (`persons.ts`), so appends of two writers never wait on each
+ * other's span rows.
  */
 function insertQueued(tx: TxSql, owner: string) {
-  return tx<Array<{ message_id: string; seq: string; queue_id?: string }>>`
+  return tx<InsertAnswer>`
     WITH ins AS (
       INSERT INTO messages (message_id, ts_ms, user_name, channel, folded, record)
       SELECT message_id, ts_ms, user_name, channel, folded, record FROM stage_messages
@@ -165,7 +200,7 @@ function insertQueued(tx: TxSql, owner: string) {
       HAVING count(*) > 0
       RETURNING id
     )
-    SELECT message_id, seq, (SELECT id::text FROM queued) AS queue_id FROM ins`;
+    ${answerOf(tx)}, (SELECT id::text FROM queued) AS queue_id`;
 }
 
 /** `needle` as a LIKE pattern matching it anywhere, literally. */
