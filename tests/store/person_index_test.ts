@@ -18,6 +18,8 @@ import { IsoTimes } from "../../src/store/iso_times.ts";
 import type { PersonMessageQuery } from "../../src/store/store.ts";
 import { tempDir } from "../support/cli.ts";
 import { postgresOrSkip } from "../support/postgres.ts";
+import { MessageIndex } from "../../src/store/embedded/message_index.ts";
+import { layout } from "../../src/store/layout.ts";
 
 const pg = await postgresOrSkip();
 const BASE = Date.parse("2025-09-02T12:00:00.000Z");
@@ -242,6 +244,54 @@ Deno.test("embedded store: reads by person agree with the records, by scan, inde
     await checkReads(store, messages, events, "index again");
   } finally {
     await store.close();
+  }
+});
+
+Deno.test("embedded store: reads by person across many person_rows segments agree with a scan", async (t) => {
+  const from = (value: string): Literal[] => [{ negated: false, term: { field: "from", value } }];
+  const word = (value: string): Literal[] => [{ negated: false, term: { field: "text", value } }];
+  // In time order, and shuffled (old chat imported late: segments overlap in time).
+  const orders: Array<[string, (i: number) => number]> = [
+    ["in time order", (i) => i],
+    ["shuffled", (i) => (i * 37) % 120],
+  ];
+  for (const [label, at] of orders) {
+    await t.step(label, async () => {
+      await using dir = await tempDir();
+      // Segments of 8 rowids (rowids from 1: 16 of them): every read crosses several.
+      MessageIndex.open(layout(dir.path).index, { segmentShift: 3 }).close();
+      const { messages: inOrder, events } = chat();
+      const messages = inOrder.map((_, i) => inOrder[at(i)]!);
+      const store = await openStore({ dataDir: dir.path });
+      try {
+        await store.appendEvents(events);
+        // Commits of 25 rows: some end inside a segment, which the next one adds to.
+        for (let i = 0; i < messages.length; i += 25) {
+          await store.appendMessages(messages.slice(i, i + 25));
+          await store.catchUp();
+        }
+        const ix = MessageIndex.open(layout(dir.path).index, { readOnly: true });
+        const segs = ix.db.prepare("SELECT count(*) AS n FROM person_segments").get();
+        ix.close();
+        assert.equal(Number(segs?.n), 16);
+        await checkReads(store, messages, events, label);
+        const queries = [
+          { clauses: [from("talker")], limit: 1000 },
+          { clauses: [from("talker")], limit: 4 },
+          { clauses: [from("oldname"), word("line")], limit: 3 },
+          { clauses: [from("newname"), word("kekw")], limit: 2, sinceMs: BASE + 20_000 },
+          { clauses: [clause(["#7", "#8"]), word("line")], limit: 6, untilMs: BASE + 30_000 },
+        ];
+        for (const q of queries) {
+          const ix = await store.searchMessages(q, { total: true });
+          const scan = await store.searchMessages(q, { total: true, scan: true });
+          assert.deepEqual(ids(ix.messages), ids(scan.messages), `${label}: ${JSON.stringify(q)}`);
+          assert.equal(ix.total, scan.total, `${label}: total of ${JSON.stringify(q)}`);
+        }
+      } finally {
+        await store.close();
+      }
+    });
   }
 });
 

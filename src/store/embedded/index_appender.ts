@@ -23,6 +23,7 @@ import type { LogMark } from "../log/log_mark.ts";
 import { personKey } from "../../analysis/identity.ts";
 import { type InteractionRow, interactionRowOf } from "./interaction_index.ts";
 import type { MessageIndex } from "./message_index.ts";
+import { personRowsInsert, segmentRangesUpdate } from "./person_segments.ts";
 
 /** One line to index: what the index keeps of a message (not the whole record). */
 export interface IndexRow {
@@ -111,21 +112,6 @@ function rowIds(ix: MessageIndex): (r: IndexRow) => { uid: number; pid: number; 
  * 16 rows a call measured ~1.6 us less per row (of ~2-5 us for a bare 10-column insert).
  */
 const ROWS_PER_INSERT = 16;
-/**
- * Copies the rows added since rowid `?` into `person_rows` in its key order: each of its leaf
- * pages that gains rows is then visited once, in order, instead of once per row at a random
- * place (see `message_index_schema.ts`). Only the keys are sorted (the sorter holds up to the
- * page cache's size: whole rows of a 131,072-row commit cost the index thread ~45 MB more at
- * its peak, keys ~18 MB), then each row is read back by rowid from the pages the commit is
- * about to write anyway; `LIMIT -1` keeps SQLite from dropping the subquery's ORDER BY. OR
- * IGNORE for the reason given in {@link messageInserts} (no statement journal); the count of
- * rows inserted is checked.
- */
-const PERSON_ROWS_INSERT =
-  "INSERT OR IGNORE INTO person_rows(pid, ts, mid, rid, cid, uid, extra, off, len, text, raw) " +
-  "SELECT m.pid, m.ts, m.mid, m.rid, m.cid, m.uid, m.extra, m.off, m.len, m.text, m.raw " +
-  "FROM (SELECT rid AS k FROM messages WHERE rid > ? ORDER BY pid, ts, mid, rid LIMIT -1) " +
-  "CROSS JOIN messages AS m ON m.rid = k";
 /** The columns of one messages row, in the order of the INSERT. */
 const MESSAGE_COLUMNS = "(rid, ts, uid, pid, cid, mid, text, raw, extra, off, len)";
 const ROW_VALUES = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -133,7 +119,7 @@ const ROW_VALUES = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 /**
  * Adds rows to `ix` inside the caller's transaction; `finish` adds the FTS rows and the
  * person rows of every row added (one INSERT ... SELECT each rather than one statement per
- * row; the person rows sorted, see {@link PERSON_ROWS_INSERT}) and records `mark`. Rows get
+ * row; the person rows sorted, see `personRowsInsert`) and records `mark`. Rows get
  * their rowid here, in order after the last one (what SQLite would pick), and go into the
  * messages table {@link ROWS_PER_INSERT} at a time.
  */
@@ -170,10 +156,11 @@ export function rowBatch(ix: MessageIndex): RowBatch {
       if (out.rows > 0) {
         stmt("INSERT INTO fts(rowid, text) SELECT rid, text FROM messages WHERE rid > ?")
           .run(last);
-        const { changes } = stmt(PERSON_ROWS_INSERT).run(last);
+        const { changes } = stmt(personRowsInsert(ix.segmentShift)).run(last);
         if (Number(changes) !== out.rows) {
           throw new StoreError(`index: ${out.rows - Number(changes)} person rows not inserted`);
         }
+        stmt(segmentRangesUpdate(ix.segmentShift)).run(last);
       }
       ix.setMeta("mark", JSON.stringify(mark));
     },

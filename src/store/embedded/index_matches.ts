@@ -20,6 +20,7 @@ import { narrowingExpression } from "./trigram_choice.ts";
 import type { Candidate, IndexLiteral, IndexQuery } from "./index_query.ts";
 import type { MessageIndex } from "./message_index.ts";
 import { REGEX_CONDITION } from "./regex_function.ts";
+import { EVERY_SEGMENT } from "./person_segments.ts";
 
 /** The ids of the person keys that some row names. */
 export function personIds(ix: MessageIndex, persons: readonly string[]): number[] {
@@ -103,6 +104,8 @@ export function matchingWhere(
   // A user's or a person's rows are read from `person_rows` (the same columns, clustered by
   // person); the others from the table and its indexes.
   let from = q.user !== undefined || q.persons !== undefined ? "person_rows" : "messages";
+  // Their rows in every segment (see `person_segments.ts`), one seek per segment and person.
+  if (from === "person_rows") conds.push(EVERY_SEGMENT);
   if (q.user !== undefined) {
     const u = userCondition(ix, q.user);
     if (u === null) return null;

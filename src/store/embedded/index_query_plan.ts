@@ -33,6 +33,7 @@ import { narrowingExpression } from "./trigram_choice.ts";
 import { clauseConditions, personIds, userCondition } from "./index_matches.ts";
 import { type Candidate, compareCandidates, cutWithTies, type IndexQuery } from "./index_query.ts";
 import type { MessageIndex } from "./message_index.ts";
+import { newestOverSegments, segmentsIn } from "./person_segments.ts";
 
 /**
  * How many of the newest FTS candidates a query of no user first asks for. Fewer: the needles
@@ -227,28 +228,53 @@ function ftsPlan(ix: MessageIndex, q: IndexQuery, c: Checks): Candidate[] | null
 
 /**
  * Common needles, short ones, or none: walks newest first through the B-tree; SQLite skips
- * non-matching rows, and the walk stops once the top `limit` is certain.
+ * non-matching rows, and the walk stops once the top `limit` is certain. `person_rows` is
+ * walked one segment at a time, newest first, until no older segment can hold a row as new
+ * as the `limit`-th (see `person_segments.ts`).
  */
 function walkNewest(ix: MessageIndex, q: IndexQuery, c: Checks): Candidate[] {
-  const where = c.conds.length ? `WHERE ${c.conds.join(" AND ")}` : "";
+  if (c.source !== "person_rows") {
+    const out = newestWithTies(ix, c.source, c.conds, c.params, q.limit);
+    return cutWithTies(out.sort(compareCandidates), q.limit);
+  }
+  const conds = ["seg = ?", ...c.conds];
+  const bySeg = newestOverSegments(
+    segmentsIn(ix.db, q.sinceMs, q.untilMs),
+    q.limit,
+    (seg) => newestWithTies(ix, c.source, conds, [seg, ...c.params], q.limit),
+    (r) => r.ts,
+  );
+  return cutWithTies(bySeg.flat().sort(compareCandidates), q.limit);
+}
+
+/**
+ * The newest `limit` rows of `source` that pass `conds`, with the rows that tie with the last
+ * one (which the order by message id may rank before it), in no particular order.
+ */
+function newestWithTies(
+  ix: MessageIndex,
+  source: string,
+  conds: readonly string[],
+  params: readonly (number | string)[],
+  limit: number,
+): Candidate[] {
+  const where = conds.length ? `WHERE ${conds.join(" AND ")}` : "";
   // One statement with LIMIT, all rows at once (node:sqlite's `all` costs a quarter of
-  // `iterate` per row), then the rows that tie with the last one, which the order by
-  // message id may rank before it.
+  // `iterate` per row), then the rows that tie with the last one.
   const rows = ix.file.stmt(
-    `SELECT ts, mid, off, len FROM ${c.source} ${where} ORDER BY ts DESC LIMIT ?`,
-  ).all(...c.params, q.limit) as Row[];
+    `SELECT ts, mid, off, len FROM ${source} ${where} ORDER BY ts DESC LIMIT ?`,
+  ).all(...params, limit) as Row[];
   const out = rows.map(toCandidate);
-  if (out.length === q.limit && q.limit > 0) {
+  if (out.length === limit && limit > 0) {
     const kth = out[out.length - 1]!.ts;
     const seen = new Set(out.filter((x) => x.ts === kth).map((x) => x.offset));
     const ties = ix.file.stmt(
-      `SELECT ts, mid, off, len FROM ${c.source} ` +
+      `SELECT ts, mid, off, len FROM ${source} ` +
         `${where ? `${where} AND` : "WHERE"} ts = ?`,
-    ).all(...c.params, kth) as Row[];
+    ).all(...params, kth) as Row[];
     for (const r of ties) if (!seen.has(Number(r.off))) out.push(toCandidate(r));
   }
-  out.sort(compareCandidates);
-  return cutWithTies(out, q.limit);
+  return out;
 }
 
 /**

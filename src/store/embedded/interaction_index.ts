@@ -155,11 +155,19 @@ export function indexedInteractions(
     }
     addressing.push(r);
   }
-  // Counted in the order of `person_rows` (no sort; no table reads without a channel).
+  // Counted in the order of `person_rows` (no sort; no table reads without a channel): per
+  // segment and person there, summed over the segments here, in person order as before.
   const counts = db.prepare(
-    `SELECT pid, count(*) AS n FROM ${cid === null ? "person_rows" : "messages"} ${where} ` +
-      "GROUP BY pid",
+    cid === null
+      ? `SELECT pid, count(*) AS n FROM person_rows ${where} GROUP BY seg, pid`
+      : `SELECT pid, count(*) AS n FROM messages ${where} GROUP BY pid`,
   ).all(...params) as Array<{ pid: number; n: number }>;
-  const authors: AuthorCount[] = counts.map((r) => ({ person: name(r.pid), count: Number(r.n) }));
+  const byPerson = new Map<number, number>();
+  for (const r of counts) {
+    const pid = Number(r.pid);
+    byPerson.set(pid, (byPerson.get(pid) ?? 0) + Number(r.n));
+  }
+  const authors: AuthorCount[] = [...byPerson].sort((a, b) => a[0] - b[0])
+    .map(([pid, n]) => ({ person: name(pid), count: n }));
   return { addressing, authors };
 }

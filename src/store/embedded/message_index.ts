@@ -33,6 +33,7 @@ import { type IndexAppender, type IndexRow, rowBatch } from "./index_appender.ts
 import type { Candidate, IndexQuery } from "./index_query.ts";
 import { topCandidates } from "./index_query_plan.ts";
 import { countMatching, countMatchingUpTo, matchingRows } from "./index_matches.ts";
+import { SEGMENT_SHIFT } from "./person_segments.ts";
 
 /** Options of {@link MessageIndex.open}. */
 export interface OpenIndexOptions {
@@ -44,6 +45,12 @@ export interface OpenIndexOptions {
    * readers (a search touches few pages).
    */
   cacheKiB?: number;
+  /**
+   * log2 of the rows of a `person_rows` segment in a new index (tests make them small, to
+   * read across many); an existing index keeps the one it was made with.
+   * @default SEGMENT_SHIFT (see `person_segments.ts`)
+   */
+  segmentShift?: number;
 }
 
 /** The SQLite index of one data dir. */
@@ -57,6 +64,7 @@ export class MessageIndex {
    */
   #personOf: Map<number, number> | null = null;
   #morePersons = new Set<string>();
+  #segmentShift: number | undefined;
 
   private constructor(file: SqliteFile) {
     this.file = file;
@@ -83,6 +91,7 @@ export class MessageIndex {
         f.db.exec("INSERT INTO fts(fts, rank) VALUES ('automerge', 16)");
         // FTS leaves as large as the database pages (the default, 4050 bytes, suits 4 KiB).
         f.db.exec("INSERT INTO fts(fts, rank) VALUES ('pgsz', 8000)");
+        f.setMeta("segment_shift", String(options.segmentShift ?? SEGMENT_SHIFT));
       },
     }));
   }
@@ -99,6 +108,12 @@ export class MessageIndex {
   /** Sets a meta value (inside the caller's transaction, if any). */
   setMeta(key: string, value: string): void {
     this.file.setMeta(key, value);
+  }
+
+  /** log2 of the rows of a `person_rows` segment (see `person_segments.ts`). */
+  get segmentShift(): number {
+    this.#segmentShift ??= Number(this.meta("segment_shift") ?? SEGMENT_SHIFT);
+    return this.#segmentShift;
   }
 
   /** The part of the log the index covers. */
@@ -136,8 +151,8 @@ export class MessageIndex {
   /** Forgets every indexed message (before a rebuild); call inside a transaction. */
   clear(): void {
     this.db.exec(
-      "DELETE FROM messages; DELETE FROM person_rows; DELETE FROM names; DELETE FROM events; " +
-        "DELETE FROM interactions; DELETE FROM user_persons;",
+      "DELETE FROM messages; DELETE FROM person_rows; DELETE FROM person_segments; " +
+        "DELETE FROM names; DELETE FROM events; DELETE FROM interactions; DELETE FROM user_persons;",
     );
     this.db.exec("INSERT INTO fts(fts) VALUES ('delete-all')");
     this.setMeta("mark", JSON.stringify(EMPTY_MARK));

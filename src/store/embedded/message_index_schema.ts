@@ -46,6 +46,7 @@
  */
 import { EVENT_INDEX_SCHEMA } from "./event_index.ts";
 import { INTERACTION_SCHEMA } from "./interaction_index.ts";
+import { SEGMENT_SCHEMA } from "./person_segments.ts";
 
 /** Bumped when the layout changes: an index of another version is dropped and rebuilt. */
 // 7: the person of each message (`pid`), the event index and the interactions (issue 16).
@@ -55,7 +56,9 @@ import { INTERACTION_SCHEMA } from "./interaction_index.ts";
 // search through `user_persons`.
 // 10: the person index became the `person_rows` table, filled in (person, ts) order at each
 // commit instead of one random insert per row (see above).
-export const INDEX_VERSION = "10";
+// 11: `person_rows` keyed by segment first (`seg`, 2^17 rowids each) and `person_segments`,
+// so that a commit writes into the newest segment only (see `person_segments.ts`).
+export const INDEX_VERSION = "11";
 
 /** The SQL that creates the index's tables (each statement idempotent). */
 export const INDEX_SCHEMA = `
@@ -79,6 +82,7 @@ CREATE TABLE IF NOT EXISTS user_persons(
 CREATE INDEX IF NOT EXISTS messages_channel ON messages(cid, ts);
 CREATE INDEX IF NOT EXISTS messages_ts ON messages(ts);
 CREATE TABLE IF NOT EXISTS person_rows(
+  seg INTEGER NOT NULL,
   pid INTEGER NOT NULL,
   ts INTEGER NOT NULL,
   mid TEXT NOT NULL,
@@ -90,12 +94,13 @@ CREATE TABLE IF NOT EXISTS person_rows(
   len INTEGER NOT NULL,
   text TEXT NOT NULL,
   raw TEXT,
-  PRIMARY KEY(pid, ts, mid, rid)
+  PRIMARY KEY(seg, pid, ts, mid, rid)
 ) WITHOUT ROWID;
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
   text, content='messages', content_rowid='rid', tokenize='trigram case_sensitive 1',
   detail=none, columnsize=0
 );
+${SEGMENT_SCHEMA}
 ${EVENT_INDEX_SCHEMA}
 ${INTERACTION_SCHEMA}
 `;

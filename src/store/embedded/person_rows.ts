@@ -33,6 +33,7 @@ import { IsoTimes } from "../iso_times.ts";
 import type { MessageIndex } from "./message_index.ts";
 import type { Candidate } from "./index_query.ts";
 import { readRecords } from "./candidate_records.ts";
+import { newestOverSegments, segmentsIn } from "./person_segments.ts";
 import { PERSON_BATCH, PersonBatch } from "../person_messages.ts";
 import { ascending } from "../messages_around.ts";
 import type { PersonMessageQuery, PersonMessages } from "../store.ts";
@@ -103,17 +104,34 @@ function indexedRows(ix: MessageIndex, q: PersonMessageQuery): IndexedRows {
     ? "ts, mid, cid, uid, coalesce(raw, text), off, len"
     : "ts, mid, cid, uid, coalesce(raw, text), " +
       "CASE WHEN extra THEN off END, CASE WHEN extra THEN len END";
-  const from = `SELECT ${columns} FROM person_rows WHERE ${conds.join(" AND ")}`;
+  // One seek per segment (oldest first) and person: a segment's rows are in (ts, mid, rid)
+  // order, and the segments in rowid order, so merging them with earlier segments first on
+  // ties gives the order of one (pid, ts, mid, rid) key.
+  const segs = segmentsIn(db, q.sinceMs, q.untilMs);
+  const from = `SELECT ${columns} FROM person_rows WHERE seg = ? AND ${conds.join(" AND ")}`;
+  const all = stmt(db, `${from} ORDER BY ts, mid, rid`);
+  const newest = stmt(db, `${from} ORDER BY ts DESC, mid DESC, rid DESC LIMIT ?`);
   const lists: Row[][] = [];
   for (const pid of pids) {
-    let rows = (q.limit === undefined
-      ? stmt(db, `${from} ORDER BY ts, mid`).all(pid, ...bounds)
-      : stmt(db, `${from} ORDER BY ts DESC, mid DESC LIMIT ?`).all(pid, ...bounds, q.limit)
-        .reverse()) as unknown as Row[];
-    if (excluded.size > 0) {
-      rows = rows.filter((r) =>
-        !excluded.has(r[CID])
+    let rows: Row[];
+    if (q.limit === undefined) {
+      rows = mergeSorted(
+        segs.map((s) => all.all(s.seg, pid, ...bounds) as unknown as Row[]),
+        rowOrder,
       );
+    } else {
+      const limit = q.limit;
+      const bySeg = newestOverSegments(
+        segs,
+        limit,
+        (seg) => (newest.all(seg, pid, ...bounds, limit) as unknown as Row[]).reverse(),
+        (r) => r[TS],
+      );
+      rows = mergeSorted(bySeg, rowOrder);
+      if (rows.length > limit) rows = rows.slice(rows.length - limit);
+    }
+    if (excluded.size > 0) {
+      rows = rows.filter((r) => !excluded.has(r[CID]));
     }
     lists.push(rows);
   }
@@ -136,14 +154,22 @@ function indexedRows(ix: MessageIndex, q: PersonMessageQuery): IndexedRows {
   return { rows, names };
 }
 
-/** Sorted lists as one sorted list (stable: earlier lists first on ties). */
+/**
+ * Sorted lists as one sorted list (stable: earlier lists first on ties). A list that starts
+ * after the end of those before it (a person's rows of one segment after another's, in a log
+ * in time order) is appended without comparing its rows.
+ */
 export function mergeSorted<T>(lists: readonly T[][], order: (a: T, b: T) => number): T[] {
   const live = lists.filter((l) => l.length > 0);
   if (live.length <= 1) return live[0] ?? [];
-  let out = live[0]!;
+  let out = live[0]!.slice();
   for (let k = 1; k < live.length; k++) {
     const a = out;
     const b = live[k]!;
+    if (order(b[0]!, a[a.length - 1]!) >= 0) {
+      for (const x of b) a.push(x);
+      continue;
+    }
     const merged: T[] = new Array(a.length + b.length);
     let i = 0, j = 0, n = 0;
     while (i < a.length && j < b.length) merged[n++] = order(b[j]!, a[i]!) < 0 ? b[j++]! : a[i++]!;
