@@ -262,6 +262,19 @@ Deno.test("embedded store: reads by person across many person_rows segments agre
       MessageIndex.open(layout(dir.path).index, { segmentShift: 3 }).close();
       const { messages: inOrder, events } = chat();
       const messages = inOrder.map((_, i) => inOrder[at(i)]!);
+      // Seven messages of one person in one millisecond, the newest of theirs, spread over the
+      // log with message ids that fall as rowids grow: the newest few by (ts, message_id) lie
+      // in the oldest segments, which a read must not skip.
+      for (let k = 0; k < 7; k++) {
+        const tie = msg({
+          ts: new Date(BASE + 45_000).toISOString(),
+          message_id: `t${6 - k}`,
+          user_id: "8",
+          user_name: "talker",
+          text: `line tie ${k}`,
+        });
+        messages.splice(10 + 15 * k, 0, tie);
+      }
       const store = await openStore({ dataDir: dir.path });
       try {
         await store.appendEvents(events);

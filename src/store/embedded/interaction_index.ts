@@ -93,6 +93,30 @@ function scopeWhere(
   return { where: conds.length ? `WHERE ${conds.join(" AND ")}` : "", params };
 }
 
+/**
+ * How many messages each person wrote in scope, by person id (ascending). Counted in the order
+ * of `person_rows` (no sort; no table reads without a channel): per segment and person there,
+ * summed over the segments here.
+ */
+function authorCounts(
+  db: DatabaseSync,
+  cid: number | null,
+  where: string,
+  params: readonly number[],
+): Array<[number, number]> {
+  const counts = db.prepare(
+    cid === null
+      ? `SELECT pid, count(*) AS n FROM person_rows ${where} GROUP BY seg, pid`
+      : `SELECT pid, count(*) AS n FROM messages ${where} GROUP BY pid`,
+  ).all(...params) as Array<{ pid: number; n: number }>;
+  const byPerson = new Map<number, number>();
+  for (const r of counts) {
+    const pid = Number(r.pid);
+    byPerson.set(pid, (byPerson.get(pid) ?? 0) + Number(r.n));
+  }
+  return [...byPerson].sort((a, b) => a[0] - b[0]);
+}
+
 /** Every name of the index by id (logins, channels, person keys). */
 function namesById(db: DatabaseSync): Map<number, string> {
   const out = new Map<number, string>();
@@ -155,19 +179,9 @@ export function indexedInteractions(
     }
     addressing.push(r);
   }
-  // Counted in the order of `person_rows` (no sort; no table reads without a channel): per
-  // segment and person there, summed over the segments here, in person order as before.
-  const counts = db.prepare(
-    cid === null
-      ? `SELECT pid, count(*) AS n FROM person_rows ${where} GROUP BY seg, pid`
-      : `SELECT pid, count(*) AS n FROM messages ${where} GROUP BY pid`,
-  ).all(...params) as Array<{ pid: number; n: number }>;
-  const byPerson = new Map<number, number>();
-  for (const r of counts) {
-    const pid = Number(r.pid);
-    byPerson.set(pid, (byPerson.get(pid) ?? 0) + Number(r.n));
-  }
-  const authors: AuthorCount[] = [...byPerson].sort((a, b) => a[0] - b[0])
-    .map(([pid, n]) => ({ person: name(pid), count: n }));
+  const authors: AuthorCount[] = authorCounts(db, cid, where, params).map(([pid, count]) => ({
+    person: name(pid),
+    count,
+  }));
   return { addressing, authors };
 }

@@ -33,7 +33,7 @@ import { IsoTimes } from "../iso_times.ts";
 import type { MessageIndex } from "./message_index.ts";
 import type { Candidate } from "./index_query.ts";
 import { readRecords } from "./candidate_records.ts";
-import { newestOverSegments, segmentsIn } from "./person_segments.ts";
+import { newestOverSegments, type Segment, segmentsIn } from "./person_segments.ts";
 import { PERSON_BATCH, PersonBatch } from "../person_messages.ts";
 import { ascending } from "../messages_around.ts";
 import type { PersonMessageQuery, PersonMessages } from "../store.ts";
@@ -104,32 +104,11 @@ function indexedRows(ix: MessageIndex, q: PersonMessageQuery): IndexedRows {
     ? "ts, mid, cid, uid, coalesce(raw, text), off, len"
     : "ts, mid, cid, uid, coalesce(raw, text), " +
       "CASE WHEN extra THEN off END, CASE WHEN extra THEN len END";
-  // One seek per segment (oldest first) and person: a segment's rows are in (ts, mid, rid)
-  // order, and the segments in rowid order, so merging them with earlier segments first on
-  // ties gives the order of one (pid, ts, mid, rid) key.
+  const select = `SELECT ${columns} FROM person_rows WHERE seg = ? AND ${conds.join(" AND ")}`;
   const segs = segmentsIn(db, q.sinceMs, q.untilMs);
-  const from = `SELECT ${columns} FROM person_rows WHERE seg = ? AND ${conds.join(" AND ")}`;
-  const all = stmt(db, `${from} ORDER BY ts, mid, rid`);
-  const newest = stmt(db, `${from} ORDER BY ts DESC, mid DESC, rid DESC LIMIT ?`);
   const lists: Row[][] = [];
   for (const pid of pids) {
-    let rows: Row[];
-    if (q.limit === undefined) {
-      rows = mergeSorted(
-        segs.map((s) => all.all(s.seg, pid, ...bounds) as unknown as Row[]),
-        rowOrder,
-      );
-    } else {
-      const limit = q.limit;
-      const bySeg = newestOverSegments(
-        segs,
-        limit,
-        (seg) => (newest.all(seg, pid, ...bounds, limit) as unknown as Row[]).reverse(),
-        (r) => r[TS],
-      );
-      rows = mergeSorted(bySeg, rowOrder);
-      if (rows.length > limit) rows = rows.slice(rows.length - limit);
-    }
+    let rows = onePerson(db, select, segs, [pid, ...bounds], q.limit);
     if (excluded.size > 0) {
       rows = rows.filter((r) => !excluded.has(r[CID]));
     }
@@ -152,6 +131,34 @@ function indexedRows(ix: MessageIndex, q: PersonMessageQuery): IndexedRows {
     if (r[UID] !== uid) name(uid = r[UID]);
   }
   return { rows, names };
+}
+
+/**
+ * One person's rows (`select` of a segment, then `params`), in (ts, mid, rid) order, all or
+ * the newest `limit`: one seek per segment of `segs` (oldest first). A segment's rows are in
+ * that order and the segments in rowid order, so merging them with earlier segments first on
+ * ties gives the order of one (pid, ts, mid, rid) key.
+ */
+function onePerson(
+  db: DatabaseSync,
+  select: string,
+  segs: readonly Segment[],
+  params: readonly number[],
+  limit: number | undefined,
+): Row[] {
+  if (limit === undefined) {
+    const all = stmt(db, `${select} ORDER BY ts, mid, rid`);
+    return mergeSorted(segs.map((s) => all.all(s.seg, ...params) as unknown as Row[]), rowOrder);
+  }
+  const newest = stmt(db, `${select} ORDER BY ts DESC, mid DESC, rid DESC LIMIT ?`);
+  const bySeg = newestOverSegments(
+    segs,
+    limit,
+    (seg) => (newest.all(seg, ...params, limit) as unknown as Row[]).reverse(),
+    (r) => r[TS],
+  );
+  const rows = mergeSorted(bySeg, rowOrder);
+  return rows.length > limit ? rows.slice(rows.length - limit) : rows;
 }
 
 /**
