@@ -9,8 +9,8 @@
  * - B-tree indexes on (channel, ts) and (ts): a channel's messages, or a time window, newest
  *   first, without sorting. The channel index holds no text: a channel has far more rows than a
  *   person, so a copy of the text costs ingest more than it saves the rarer "channel + word".
- * - `person_rows`: a copy of each messages row clustered by (person, ts, message_id): one
- *   person's messages in time order from one B-tree alone. It serves a timeline (`raw` or
+ * - `person_rows`: a copy of each messages row clustered by (segment, person, ts, message_id):
+ *   one person's messages in time order from one B-tree alone. It serves a timeline (`raw` or
  *   `text` is the text as the record has it; `extra` marks records with hits or signals, the
  *   only ones a timeline reads from the log: see `person_rows.ts`), and a user's search too:
  *   `user_persons` lists the persons who wrote under each login (almost always one), so "user
@@ -21,9 +21,13 @@
  *   order, a random place among 20,000 persons' rows, and at 1M rows (104 MB, over the
  *   writer's 64 MB page cache) the same leaf pages were read, dirtied and spilled several
  *   times per commit (the index writer alone over the same 1M-line log, alternating: 14.7 and
- *   16.9 CPU-s with the index, 12.9 and 13.0 with the table). Conditions on a person or a login outside it go through
- *   it by rowid (`rid IN (SELECT rid FROM person_rows ...)`). It is the only copy of the text
- *   beside the table: a (user, ts, text) index held a second one (0.22x the log at 2M).
+ *   16.9 CPU-s with the index, 12.9 and 13.0 with the table). Its key leads with a segment
+ *   (`seg`, 2^17 consecutive rowids: see `person_segments.ts`): keyed by person alone, each
+ *   commit still put its rows at ~20,000 places in a tree larger than the page cache, so the
+ *   pages a commit wrote grew with the table (largest WAL 159 MB at 1M rows); by segment, a
+ *   commit writes only the newest segment's pages, which stay cached, and readers seek once per
+ *   segment and merge. It is the only copy of the text beside the table: a (user, ts, text)
+ *   index held a second one (0.22x the log at 2M).
  * - `fts`: FTS5 over the folded text with the trigram tokenizer (`case_sensitive 1`, since the
  *   text is folded already; `detail=none` keeps it 2.5x smaller and twice as fast to build;
  *   `columnsize=0` drops the per-row size table, which only ranking reads: FTS inserts ~30%
