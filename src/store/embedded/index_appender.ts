@@ -119,7 +119,7 @@ const ROW_VALUES = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 /**
  * Adds rows to `ix` inside the caller's transaction; `finish` adds the FTS rows and the
  * person rows of every row added (one INSERT ... SELECT each rather than one statement per
- * row; the person rows sorted, see `personRowsInsert`) and records `mark`. Rows get
+ * row; see `personRowsInsert` for the person rows) and records `mark`. Rows get
  * their rowid here, in order after the last one (what SQLite would pick), and go into the
  * messages table {@link ROWS_PER_INSERT} at a time.
  */

@@ -16,17 +16,17 @@
  *   `user_persons` lists the persons who wrote under each login (almost always one), so "user
  *   + word" walks those persons' rows with the user and the needles checked there, without
  *   visiting the messages table. It is a table of its own rather than an index on `messages`
- *   so that a catch-up fills it in (person, ts) order, once per commit, from the rows it has
- *   just added (`INSERT ... SELECT ... ORDER BY`): an index on `messages` took each row in log
- *   order, a random place among 20,000 persons' rows, and at 1M rows (104 MB, over the
- *   writer's 64 MB page cache) the same leaf pages were read, dirtied and spilled several
- *   times per commit (the index writer alone over the same 1M-line log, alternating: 14.7 and
- *   16.9 CPU-s with the index, 12.9 and 13.0 with the table). Its key leads with a segment
- *   (`seg`, 2^17 consecutive rowids: see `person_segments.ts`): keyed by person alone, each
- *   commit still put its rows at ~20,000 places in a tree larger than the page cache, so the
- *   pages a commit wrote grew with the table (largest WAL 159 MB at 1M rows); by segment, a
- *   commit writes only the newest segment's pages, which stay cached, and readers seek once per
- *   segment and merge. It is the only copy of the text beside the table: a (user, ts, text)
+ *   so that a catch-up fills it once per commit, from the rows it has just added (`INSERT ...
+ *   SELECT`): an index on `messages` took each row in log order, a random place among 20,000
+ *   persons' rows, and at 1M rows (104 MB, over the writer's 64 MB page cache) the same leaf
+ *   pages were read, dirtied and spilled several times per commit (the index writer alone over
+ *   the same 1M-line log, alternating: 14.7 and 16.9 CPU-s with the index, 12.9 and 13.0 with
+ *   the table filled in key order). Its key leads with a segment (`seg`, 2^17 consecutive
+ *   rowids: see `person_segments.ts`): keyed by person alone, each commit still put its rows at
+ *   ~20,000 places in a tree larger than the page cache, so the pages a commit wrote grew with
+ *   the table (largest WAL 159 MB at 1M rows, 11 CPU-s of system time at 2M); by segment, a
+ *   commit writes only the newest segment's pages, which stay cached (99 MB, 3.7 CPU-s), and
+ *   readers seek once per segment and merge. It is the only copy of the text beside the table: a (user, ts, text)
  *   index held a second one (0.22x the log at 2M).
  * - `fts`: FTS5 over the folded text with the trigram tokenizer (`case_sensitive 1`, since the
  *   text is folded already; `detail=none` keeps it 2.5x smaller and twice as fast to build;
