@@ -50,8 +50,9 @@ function byFacet(c: CountTable): number[][][] {
 }
 
 /** [id, count] pairs (taken over), by count descending then name ascending, cut to `max`. */
-function topIds(entries: number[][], names: Interner, max: number): number[][] {
+function topIds(pairs: number[][], names: Interner, max: number): number[][] {
   const all = names.names;
+  const entries = pairs.length > 2 * max ? atLeastTop(pairs, max) : pairs;
   entries.sort((a, b) => {
     if (a[1] !== b[1]) return b[1]! - a[1]!;
     const x = all[a[0]!]!, y = all[b[0]!]!;
@@ -59,6 +60,20 @@ function topIds(entries: number[][], names: Interner, max: number): number[][] {
   });
   if (entries.length > max) entries.length = max;
   return entries;
+}
+
+/**
+ * The pairs whose count is at least the `max`-th largest: a superset of the first `max` in
+ * count-then-name order, found with a numeric sort of the counts alone, so the sort by count
+ * and name (a comparator call and often two name lookups per comparison) sees a few dozen
+ * pairs instead of the hundreds of keywords a person accumulates.
+ */
+function atLeastTop(pairs: number[][], max: number): number[][] {
+  const counts = new Int32Array(pairs.length);
+  for (let i = 0; i < pairs.length; i++) counts[i] = pairs[i]![1]!;
+  counts.sort();
+  const least = counts[counts.length - max]!;
+  return pairs.filter((p) => p[1]! >= least);
 }
 
 /** `topCounted` (see `rollup_profiles.ts`) of one facet's pairs (taken over). */
