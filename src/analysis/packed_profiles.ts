@@ -186,21 +186,40 @@ function named(entries: readonly number[][], names: Interner): Array<[string, nu
   return entries.map(([id, n]) => [all[id!]!, n!]);
 }
 
+/**
+ * The codec's form of a count table in one walk: for each facet, its [name, count] entries in
+ * table order, and the hour counts as `by_hour` (an hour's id is the hour, not a name).
+ */
+function namedByFacet(
+  c: CountTable,
+  names: Interner,
+): { f: Array<Array<[string, number]>>; hours: number[] } {
+  const all = names.names;
+  const f: Array<Array<[string, number]>> = [[], [], [], [], [], [], [], []];
+  const hours = new Array<number>(24).fill(0);
+  c.eachEntry((key, n) => {
+    const facet = key & FACET_MASK;
+    const id = (key >>> FACET_BITS) - 1;
+    if (facet === Facet.hour) hours[id] = n;
+    else f[facet]!.push([all[id]!, n]);
+  });
+  return { f, hours };
+}
+
 function encodeCommon(
   s: PackedCommon,
-  f: readonly number[][][],
-  names: Interner,
+  { f, hours }: { f: Array<Array<[string, number]>>; hours: number[] },
 ): Record<string, unknown> {
   return {
     message_count: s.message_count,
     first_seen: s.first_seen,
     last_seen: s.last_seen,
-    keywords: named(f[Facet.keyword]!, names),
-    mentions: named(f[Facet.mention]!, names),
-    emotes: named(f[Facet.emote]!, names),
-    domains: named(f[Facet.domain]!, names),
-    by_hour: hoursFrom(f[Facet.hour]!),
-    by_day: named(f[Facet.day]!, names),
+    keywords: f[Facet.keyword]!,
+    mentions: f[Facet.mention]!,
+    emotes: f[Facet.emote]!,
+    domains: f[Facet.domain]!,
+    by_hour: hours,
+    by_day: f[Facet.day]!,
   };
 }
 
@@ -209,30 +228,30 @@ function encodeCommon(
  * form (entries of a count map may come in another order), which `decodeUserState` reads.
  */
 export function encodePackedUser(s: PackedUser, names: Interner): string {
-  const f = byFacet(s.counts);
+  const t = namedByFacet(s.counts, names);
   return JSON.stringify({
     v: 1,
     user_name: s.user_name,
-    ...encodeCommon(s, f, names),
+    ...encodeCommon(s, t),
     logins: s.logins.map((l) => [l.login, plainUse(l)]),
     display_names: s.display_names ?? [],
     user_id: plainLatest(s.user_id),
     display_name: plainLatest(s.display_name),
-    per_channel: named(f[Facet.party]!, names),
+    per_channel: t.f[Facet.party]!,
     asked: s.asked,
-    targets: named(f[Facet.target]!, names),
+    targets: t.f[Facet.target]!,
     evidence: s.evidence ?? [],
   });
 }
 
 /** A packed channel rollup as `encodeChannelState` writes its plain form. */
 export function encodePackedChannel(s: PackedChannel, names: Interner): string {
-  const f = byFacet(s.counts);
+  const t = namedByFacet(s.counts, names);
   return JSON.stringify({
     v: 1,
     channel: s.channel,
-    ...encodeCommon(s, f, names),
-    users: named(f[Facet.party]!, names),
+    ...encodeCommon(s, t),
+    users: t.f[Facet.party]!,
     targets: [...s.targets ?? []].map(([k, t]) => [k, { ...t, users: [...t.users] }]),
   });
 }
