@@ -84,8 +84,10 @@ export const Facet = {
   /** A user's relationship targets. */
   target: 7,
 } as const;
-const FACET_BITS = 3;
-const FACET_MASK = (1 << FACET_BITS) - 1;
+/** Bits of a table key that hold the facet (the rest hold the id + 1). */
+export const FACET_BITS = 3;
+/** The facet of a table key: `key & FACET_MASK`. */
+export const FACET_MASK = (1 << FACET_BITS) - 1;
 
 /** The table key of an id under a facet (never 0, which marks a free slot). */
 function keyOf(id: number, facet: number): number {
@@ -159,6 +161,15 @@ export class CountTable {
     }
   }
 
+  /** Calls `f(key, count)` for every entry (in table order). */
+  eachEntry(f: (key: number, count: number) => void): void {
+    const t = this.#t;
+    for (let i = 0; i < t.length; i += 2) {
+      const k = t[i]!;
+      if (k !== 0) f(k, t[i + 1]!);
+    }
+  }
+
   /** Entries of `facet`. */
   count(facet: number): number {
     let n = 0;
@@ -183,6 +194,8 @@ function stampBefore(ts: string, mid: string, b: Stamp): boolean {
  */
 interface PackedLogin {
   login: string;
+  /** Its table key in its channels' user counts (0 until a fold interns it). */
+  key: number;
   first: string;
   ts: string;
   mid: string;
@@ -202,6 +215,8 @@ export interface PackedCommon {
   first_seen: string;
   last_seen: string;
   counts: CountTable;
+  /** Touched since its owner last saved it (kept by the owner: `profile_store.ts`). */
+  dirty: boolean;
 }
 
 /** A person's rollup, packed (see {@link UserState} for the meaning of each field). */
@@ -220,6 +235,8 @@ export interface PackedUser extends PackedCommon {
 export interface PackedChannel extends PackedCommon {
   kind: "channel";
   channel: string;
+  /** Its table key in its users' channel counts (0 until a fold interns it). */
+  partyKey: number;
   targets: Map<string, TargetState> | null;
 }
 
@@ -232,6 +249,7 @@ export function newPackedUser(userName: string): PackedUser {
     first_seen: "",
     last_seen: "",
     counts: new CountTable(),
+    dirty: false,
     logins: [],
     display_names: null,
     user_id: null,
@@ -250,6 +268,8 @@ export function newPackedChannel(channel: string): PackedChannel {
     first_seen: "",
     last_seen: "",
     counts: new CountTable(64),
+    dirty: false,
+    partyKey: 0,
     targets: null,
   };
 }
@@ -264,9 +284,6 @@ export class PackedFacets {
   /** Keys of the message's counts (keywords, mentions, emotes, domains, day, hour). */
   keys = new Int32Array(64);
   n = 0;
-  /** Table keys of the message's channel (for its person) and login (for its channel). */
-  channelKey = 0;
-  loginKey = 0;
   #day = "";
   #dayKey = 0;
 
@@ -348,8 +365,6 @@ export class PackedFacets {
       this.#dayKey = keyOf(names.id(this.#day), Facet.day);
     }
     this.#push(this.#dayKey);
-    this.channelKey = keyOf(names.id(m.channel), Facet.party);
-    this.loginKey = keyOf(names.id(m.user_name), Facet.party);
     return this;
   }
 }
@@ -371,6 +386,11 @@ function foldCommon(s: PackedCommon, ts: string, f: PackedFacets, party: number)
  * Folds one message into its person's packed rollup (`user`, unless null) and its channel's
  * (`channel`, unless null), with its keys `f` (from {@link PackedFacets.of} of the same
  * message): the same aggregates as `foldUser` and `foldChannel` in `rollups.ts`.
+ *
+ * The channel's and the login's keys in each other's counts are kept on the channel and on
+ * the person's login once interned (two string lookups a message fewer); the names are
+ * interned, when they are, in the order `of` interned them before (every count key, then the
+ * channel, then the login), so ids, table order and stored text are unchanged.
  */
 export function foldPacked(
   user: PackedUser | null,
@@ -378,17 +398,28 @@ export function foldPacked(
   m: Message,
   f: PackedFacets,
 ): void {
-  if (user) foldUser(user, m, f);
-  if (channel) foldChannel(channel, m, f);
+  const names = f.names;
+  const channelKey = channel === null
+    ? keyOf(names.id(m.channel), Facet.party)
+    : channel.partyKey || (channel.partyKey = keyOf(names.id(m.channel), Facet.party));
+  if (user) {
+    const use = loginUse(user, m, names);
+    foldUser(user, m, f, channelKey);
+    if (channel) foldChannel(channel, m, f, use.key);
+  } else if (channel) {
+    foldChannel(channel, m, f, keyOf(names.id(m.user_name), Facet.party));
+  }
 }
 
-function foldUser(s: PackedUser, m: Message, f: PackedFacets): void {
+/** The use of the message's login by `s`, counted (added on first use), its key interned. */
+function loginUse(s: PackedUser, m: Message, names: Interner): PackedLogin {
   const { ts, message_id: mid } = m;
-  foldCommon(s, ts, f, f.channelKey);
   let use: PackedLogin | undefined;
   for (const l of s.logins) if (l.login === m.user_name) use = l;
-  if (!use) s.logins.push({ login: m.user_name, first: ts, ts, mid, count: 1 });
-  else {
+  if (!use) {
+    use = { login: m.user_name, key: 0, first: ts, ts, mid, count: 1 };
+    s.logins.push(use);
+  } else {
     use.count++;
     if (ts < use.first) use.first = ts;
     if (stampBefore(ts, mid, use)) {
@@ -396,6 +427,13 @@ function foldUser(s: PackedUser, m: Message, f: PackedFacets): void {
       use.mid = mid;
     }
   }
+  if (use.key === 0) use.key = keyOf(names.id(use.login), Facet.party);
+  return use;
+}
+
+function foldUser(s: PackedUser, m: Message, f: PackedFacets, channelKey: number): void {
+  const { ts, message_id: mid } = m;
+  foldCommon(s, ts, f, channelKey);
   const display = m.display_name;
   if (display !== undefined) {
     const names = s.display_names ??= [];
@@ -445,8 +483,8 @@ export function plainUse(l: PackedLogin): LoginUse {
   return { first: l.first, last: { ts: l.ts, mid: l.mid }, count: l.count };
 }
 
-function foldChannel(s: PackedChannel, m: Message, f: PackedFacets): void {
-  foldCommon(s, m.ts, f, f.loginKey);
+function foldChannel(s: PackedChannel, m: Message, f: PackedFacets, loginKey: number): void {
+  foldCommon(s, m.ts, f, loginKey);
   foldRelationshipTargets(m, () => s.targets ??= new Map());
 }
 
@@ -541,7 +579,14 @@ export function packUserState(s: UserState, names: Interner): PackedUser {
   packCommon(out, s, names, s.per_channel);
   addAll(out.counts, s.targets, Facet.target, names);
   for (const [login, u] of s.logins) {
-    out.logins.push({ login, first: u.first, ts: u.last.ts, mid: u.last.mid, count: u.count });
+    out.logins.push({
+      login,
+      key: 0,
+      first: u.first,
+      ts: u.last.ts,
+      mid: u.last.mid,
+      count: u.count,
+    });
   }
   out.display_names = s.display_names.size ? [...s.display_names] : null;
   out.user_id = packLatest(s.user_id);

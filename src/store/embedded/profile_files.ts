@@ -11,6 +11,20 @@ import { StoreError } from "../../errors.ts";
 let tmpCounter = 0;
 
 /**
+ * The bytes of the file being written, reused from file to file: a flush writes 20,000 files
+ * of ~4.5 KiB at 1M messages, and `writeTextFileSync` allocated a new buffer for each.
+ */
+let bytes = new Uint8Array(64 * 1024);
+const encoder = new TextEncoder();
+
+/** `text` as UTF-8 in the shared buffer (grown to fit): valid until the next call. */
+function encoded(text: string): Uint8Array {
+  // At most 3 bytes per UTF-16 unit.
+  if (text.length * 3 > bytes.length) bytes = new Uint8Array(text.length * 3);
+  return bytes.subarray(0, encoder.encodeInto(text, bytes).written);
+}
+
+/**
  * Writes a derived file atomically (temporary file + rename), without fsync. Synchronous on
  * purpose: Deno's async file ops cost several times more per small file (measured 265 us vs
  * 70 us per profile), and the writer runs in its own thread anyway.
@@ -21,7 +35,7 @@ export function writeDerivedFile(path: string, text: string): void {
   for (let attempt = 1;; attempt++) {
     const tmp = `${path}.tmp-${Deno.pid}-${++tmpCounter}`;
     try {
-      Deno.writeTextFileSync(tmp, text);
+      Deno.writeFileSync(tmp, encoded(text));
       Deno.renameSync(tmp, path);
       return;
     } catch (e) {

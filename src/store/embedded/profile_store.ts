@@ -112,9 +112,13 @@ export class ProfileStore {
    */
   #usersById = new Map<string, PackedUser>();
   #channels = new Map<string, PackedChannel>();
-  /** States touched since the last flush (their `user_name` is the person key). */
-  #dirtyUsers = new Set<PackedUser>();
-  #dirtyChannels = new Set<string>();
+  /**
+   * States touched since the last flush, in the order first touched (a user's `user_name` is
+   * the person key); each has `dirty` set while it is listed, so a fold tests a field instead
+   * of hashing into a set twice a message.
+   */
+  #dirtyUsers: PackedUser[] = [];
+  #dirtyChannels: PackedChannel[] = [];
   #mark: LogMark;
   /**
    * Every person's logins (the `person_login` table), to place profile files: read on first
@@ -201,7 +205,7 @@ export class ProfileStore {
 
   /** Number of entities touched since the last flush. */
   get pending(): number {
-    return this.#dirtyUsers.size + this.#dirtyChannels.size;
+    return this.#dirtyUsers.length + this.#dirtyChannels.length;
   }
 
   /**
@@ -237,8 +241,8 @@ export class ProfileStore {
       this.#db.setMeta("profiles_sweep", "1");
     });
     this.#emptyCache();
-    this.#dirtyUsers.clear();
-    this.#dirtyChannels.clear();
+    this.#dirtyUsers = [];
+    this.#dirtyChannels = [];
     this.#dir = new IdentityDirectory([]);
     this.#mark = EMPTY_MARK;
     this.#allCached = true;
@@ -302,8 +306,14 @@ export class ProfileStore {
       : this.#usersById.get(id) ?? this.#userById(id);
     const channel = this.#channels.get(m.channel) ?? this.#channel(m.channel);
     foldPacked(user, channel, m, this.#facets.of(m));
-    this.#dirtyUsers.add(user);
-    this.#dirtyChannels.add(m.channel);
+    if (!user.dirty) {
+      user.dirty = true;
+      this.#dirtyUsers.push(user);
+    }
+    if (!channel.dirty) {
+      channel.dirty = true;
+      this.#dirtyChannels.push(channel);
+    }
   }
 
   #userById(id: string): PackedUser {
@@ -318,8 +328,8 @@ export class ProfileStore {
    * rebuild no longer found.
    */
   flush(options: { atEnd?: boolean } = {}): FlushResult {
-    const users = [...this.#dirtyUsers].map((s) => s.user_name);
-    const channels = [...this.#dirtyChannels];
+    const users = this.#dirtyUsers.map((s) => s.user_name);
+    const channels = this.#dirtyChannels.map((s) => s.channel);
     const stored = this.#storedMark();
     if (
       users.length || channels.length || stored.offset !== this.#mark.offset ||
@@ -327,8 +337,10 @@ export class ProfileStore {
     ) {
       this.#persist(users, channels);
     }
-    this.#dirtyUsers.clear();
-    this.#dirtyChannels.clear();
+    for (const s of this.#dirtyUsers) s.dirty = false;
+    for (const s of this.#dirtyChannels) s.dirty = false;
+    this.#dirtyUsers = [];
+    this.#dirtyChannels = [];
     const written = writeDirtyFiles(this.#files());
     let removed = 0;
     if (options.atEnd && this.#db.meta("profiles_sweep") === "1") {
