@@ -37,14 +37,18 @@ function handle(m: ToAnalysisWorker): void {
       return;
     case "drafts": {
       let refused = 0;
+      const failures = ctx!.signalFailures!;
+      const failedBefore = failures.count;
+      failures.first = null;
       for (const draft of unpackDrafts(m.packed)) {
         const kept = scrub.message(analyzeMessage(draft, ctx!));
         if (kept === null) refused++;
         else encoder.add(kept);
       }
       const lines = encoder.take();
-      const failures = ctx!.signalFailures ?? { count: 0, first: null };
-      send({ type: "lines", lines: { ...lines, refused }, signalFailures: { ...failures } }, [
+      // This chunk's failures only: the client adds them up in the order of the chunks.
+      const signalFailures = { count: failures.count - failedBefore, first: failures.first };
+      send({ type: "lines", seq: m.seq, lines: { ...lines, refused }, signalFailures }, [
         lines.bytes.buffer,
         lines.prints.buffer,
       ]);

@@ -1,11 +1,14 @@
 /**
- * Analysis in a worker thread (`analysis_worker.ts`) for a run that writes only the log: this
+ * Analysis in worker threads (`analysis_worker.ts`) for a run that writes only the log: this
  * thread reads the source, checks the opt-out list, hands the drafts over packed
  * (`draft_pack.ts`), and writes the lines that come back (the dedup and the durable write stay
- * here, in order); the worker analyses, scrubs and encodes them. On two cores the two halves of
- * the work go on at once. The opted-out users are sent again whenever their list changes (a
- * monitor re-reads it while it runs): a chunk is scrubbed with the list as it was when the
- * chunk was sent.
+ * here, in order); the workers analyse, scrub and encode them. On two cores the halves of the
+ * work go on at once. Chunks go to the workers in turn and their lines are taken back in the
+ * order the chunks were sent, so the log is the same bytes with one worker or several: with
+ * two, neither this thread nor the analysis waits on the other while the other has work (with
+ * one, this thread sat idle for a third of a 1M replay). The opted-out users are sent again
+ * whenever their list changes (a monitor re-reads it while it runs): a chunk is scrubbed with
+ * the list as it was when the chunk was sent.
  *
  * @module
  */
@@ -20,59 +23,85 @@ import { startModuleWorker } from "../module_worker.ts";
 export type ToAnalysisWorker =
   | { type: "init"; setup: AnalysisSetup; users: string[] }
   | { type: "users"; users: string[] }
-  | { type: "drafts"; packed: PackedDrafts };
+  | { type: "drafts"; seq: number; packed: PackedDrafts };
 
 /** What the worker sends back. */
 export type FromAnalysisWorker =
-  | { type: "lines"; lines: OffloadedLines; signalFailures: SignalFailures }
+  | {
+    type: "lines";
+    /** The chunk's number (the `seq` of its `drafts`). */
+    seq: number;
+    lines: OffloadedLines;
+    /** The messages of this chunk the signal detector threw on. */
+    signalFailures: SignalFailures;
+  }
   | { type: "error"; name: string; message: string };
 
-/** An {@link AnalysisOffload} over a worker thread. */
+/** Analysis threads a run starts when it may (see {@link AnalysisWorker.start}). */
+export const ANALYSIS_THREADS = 2;
+
+/** An {@link AnalysisOffload} over worker threads. */
 export class AnalysisWorker implements AnalysisOffload {
-  readonly #worker: Worker;
+  readonly #workers: Worker[];
   readonly #users: () => ReadonlySet<string>;
   #sentUsers: ReadonlySet<string>;
   readonly #packer = new DraftPacker();
   #sent = 0;
+  /** Chunks whose lines were handed on (in order: every chunk before them was). */
   #received = 0;
+  /** Lines back from a worker before those of an earlier chunk, by chunk number. */
+  readonly #early = new Map<number, FromAnalysisWorker & { type: "lines" }>();
   #failure: Error | null = null;
   #waiters: Array<{ until: number; resolve: () => void; reject: (e: Error) => void }> = [];
   #lines: ((chunk: OffloadedLines) => void) | null = null;
   #signalFailures: SignalFailures = { count: 0, first: null };
 
-  /** The messages the worker's signal detector threw on so far (see `analyzeMessage`). */
+  /** The messages the workers' signal detector threw on so far (see `analyzeMessage`). */
   get signalFailures(): SignalFailures {
     return this.#signalFailures;
   }
 
-  private constructor(worker: Worker, setup: AnalysisSetup, users: () => ReadonlySet<string>) {
-    this.#worker = worker;
+  private constructor(
+    workers: Worker[],
+    setup: AnalysisSetup,
+    users: () => ReadonlySet<string>,
+  ) {
+    this.#workers = workers;
     this.#users = users;
     this.#sentUsers = users();
-    worker.onmessage = (e: MessageEvent<FromAnalysisWorker>) => this.#receive(e.data);
-    worker.onerror = (e: ErrorEvent) => {
-      e.preventDefault();
-      this.#fail(new Error(`the analysis thread stopped: ${e.message}`));
-    };
-    this.#post({ type: "init", setup, users: [...this.#sentUsers] });
+    for (const worker of workers) {
+      worker.onmessage = (e: MessageEvent<FromAnalysisWorker>) => this.#receive(e.data);
+      worker.onerror = (e: ErrorEvent) => {
+        e.preventDefault();
+        this.#fail(new Error(`the analysis thread stopped: ${e.message}`));
+      };
+    }
+    this.#postAll({ type: "init", setup, users: [...this.#sentUsers] });
   }
 
   /**
-   * Starts a worker analysing as `setup` says, scrubbing the messages of `users()` (read at
-   * every chunk); null when none can start here (a bundle, or a binary compiled without the
-   * worker module): the run then analyses inline.
+   * Starts `threads` workers analysing as `setup` says, scrubbing the messages of `users()`
+   * (read at every chunk); null when none can start here (a bundle, or a binary compiled
+   * without the worker module): the run then analyses inline.
    */
   static async start(
     setup: AnalysisSetup,
     users: () => ReadonlySet<string>,
+    threads: number = ANALYSIS_THREADS,
   ): Promise<AnalysisWorker | null> {
-    const worker = await startModuleWorker(new URL("./analysis_worker.ts", import.meta.url));
-    if (worker === null) return null;
-    return new AnalysisWorker(worker, setup, users);
+    const url = new URL("./analysis_worker.ts", import.meta.url);
+    const workers: Worker[] = [];
+    for (let k = 0; k < Math.max(1, threads); k++) {
+      const worker = await startModuleWorker(url);
+      if (worker === null) break;
+      workers.push(worker);
+    }
+    if (workers.length === 0) return null;
+    return new AnalysisWorker(workers, setup, users);
   }
 
-  #post(m: ToAnalysisWorker, transfer: Transferable[] = []): void {
-    this.#worker.postMessage(m, transfer);
+  #postAll(m: ToAnalysisWorker): void {
+    for (const worker of this.#workers) worker.postMessage(m);
   }
 
   #receive(m: FromAnalysisWorker): void {
@@ -81,14 +110,33 @@ export class AnalysisWorker implements AnalysisOffload {
       e.name = m.name;
       return this.#fail(e);
     }
-    this.#received++;
-    this.#signalFailures = m.signalFailures;
-    this.#lines?.(m.lines);
+    if (m.seq !== this.#received) {
+      this.#early.set(m.seq, m);
+      return;
+    }
+    this.#take(m);
+    for (let next = this.#early.get(this.#received); next; next = this.#early.get(this.#received)) {
+      this.#early.delete(next.seq);
+      this.#take(next);
+    }
     this.#waiters = this.#waiters.filter((w) => {
       if (this.#received < w.until) return true;
       w.resolve();
       return false;
     });
+  }
+
+  /** Hands on the lines of the next chunk in order. */
+  #take(m: FromAnalysisWorker & { type: "lines" }): void {
+    this.#received++;
+    const f = m.signalFailures;
+    if (f.count > 0) {
+      this.#signalFailures = {
+        count: this.#signalFailures.count + f.count,
+        first: this.#signalFailures.first ?? f.first,
+      };
+    }
+    this.#lines?.(m.lines);
   }
 
   #fail(e: Error): void {
@@ -113,11 +161,12 @@ export class AnalysisWorker implements AnalysisOffload {
     const users = this.#users();
     if (users !== this.#sentUsers) {
       this.#sentUsers = users;
-      this.#post({ type: "users", users: [...users] });
+      this.#postAll({ type: "users", users: [...users] });
     }
     const packed = this.#packer.take();
-    this.#post({ type: "drafts", packed }, [packed.ints.buffer]);
-    this.#sent++;
+    const seq = this.#sent++;
+    const m: ToAnalysisWorker = { type: "drafts", seq, packed };
+    this.#workers[seq % this.#workers.length]!.postMessage(m, [packed.ints.buffer]);
   }
 
   get inFlight(): number {
@@ -132,7 +181,7 @@ export class AnalysisWorker implements AnalysisOffload {
   }
 
   close(): void {
-    this.#worker.terminate();
+    for (const worker of this.#workers) worker.terminate();
     this.#fail(new Error("the analysis thread was closed"));
   }
 }

@@ -18,7 +18,7 @@ import { openStore } from "../store/store.ts";
 import { storeConfig } from "./args.ts";
 import type { CliIO } from "./io.ts";
 import { analysisContext, type AnalysisSetup } from "./analysis_setup.ts";
-import { AnalysisWorker } from "./analysis_worker_client.ts";
+import { ANALYSIS_THREADS, AnalysisWorker } from "./analysis_worker_client.ts";
 import type { SignalFailures } from "../analysis/analyze.ts";
 
 /** Options of {@link runPipeline}. */
@@ -123,11 +123,13 @@ export async function runPipeline(
   const privacyTimer = options.privacyRefreshMs === undefined
     ? undefined
     : setInterval(() => void privacy.refresh().catch(() => {}), options.privacyRefreshMs);
-  // A run that writes only the log analyses in a worker thread beside this one (which reads
+  // A run that writes only the log analyses in worker threads beside this one (which reads
   // the source and writes), when there is a second core and the log takes lines.
+  // OSINT_ANALYSIS_WORKER=0 analyses here, =N in N threads (default ANALYSIS_THREADS).
+  const threads = Number(io.env("OSINT_ANALYSIS_WORKER") ?? ANALYSIS_THREADS);
   const offload = derived === null && journal.messageLines !== undefined &&
-      io.env("OSINT_ANALYSIS_WORKER") !== "0" && navigator.hardwareConcurrency > 1
-    ? await AnalysisWorker.start(setup, () => privacy.exclusion().users)
+      threads >= 1 && navigator.hardwareConcurrency > 1
+    ? await AnalysisWorker.start(setup, () => privacy.exclusion().users, Math.floor(threads))
     : null;
   let derivedProblems = 0;
   const analysis = analysisContext(setup);

@@ -1,8 +1,8 @@
 /**
- * A log-only run analyses in a worker thread (`src/cli/analysis_worker.ts`): the log, the
- * events and what the run says are those of the same run analysing inline
- * (`OSINT_ANALYSIS_WORKER=0`), for imports and the replay, with opt-outs, subjects, repeats and
- * bad lines.
+ * A log-only run analyses in worker threads (`src/cli/analysis_worker.ts`), two by default: the
+ * log, the events and what the run says are those of the same run analysing in one worker
+ * (`OSINT_ANALYSIS_WORKER=1`) and inline (`=0`), for imports and the replay, with opt-outs,
+ * subjects, repeats and bad lines.
  */
 import { assertEquals, assertMatch } from "../support/assert.ts";
 import { join } from "node:path";
@@ -43,7 +43,8 @@ async function bothWays(
   await using dir = await tempDir();
   const outs: string[] = [];
   const logs: Uint8Array[] = [];
-  for (const worker of ["1", "0"]) {
+  const ways = ["2", "1", "0"];
+  for (const worker of ways) {
     const dataDir = join(dir.path, `data-${worker}`);
     await Deno.mkdir(dataDir, { recursive: true });
     await prepare(dataDir);
@@ -56,10 +57,16 @@ async function bothWays(
     const events = await Deno.readFile(join(dataDir, "logs", "events.jsonl")).catch(() => null);
     if (events) logs.push(events);
   }
-  assertEquals(outs.slice(0, 2), outs.slice(2));
-  const half = logs.length / 2;
-  assertEquals(logs.length, 2 * half);
-  for (let k = 0; k < half; k++) assertEquals(firstDifference(logs[k]!, logs[half + k]!), -1);
+  for (let w = 1; w < ways.length; w++) {
+    assertEquals(outs.slice(0, 2), outs.slice(2 * w, 2 * w + 2));
+  }
+  const each = logs.length / ways.length;
+  assertEquals(logs.length, ways.length * each);
+  for (let w = 1; w < ways.length; w++) {
+    for (let k = 0; k < each; k++) {
+      assertEquals(firstDifference(logs[k]!, logs[w * each + k]!), -1);
+    }
+  }
 }
 
 /** Where two byte strings first differ, or -1 (a diff of whole logs would take too long). */
