@@ -4,8 +4,10 @@
  * alternate over the same fixture, and each run gives its wall time, the CPU time of its main
  * thread and that of all its threads (read from /proc while it runs: on a machine shared with
  * other work, the wall time swings with the load, the CPU times much less). The logs the trees write must be
- * the same bytes, or the bench fails. `--source irc|twitchdownloader` runs `import --log-only`
- * instead, over the inputs `bench/import.ts --inputs-only DIR` wrote (the same messages).
+ * the same bytes, or the bench fails. Each run also gives the CPU time of its worker threads
+ * (the analysis) and of V8's helper threads (mostly the garbage collector), and the load.
+ * `--source irc|twitchdownloader` runs `import --log-only` instead, over the inputs
+ * `bench/import.ts --inputs-only DIR` wrote (the same messages).
  *
  *   deno run -A bench/log_only.ts [--count 333333] [--repeat 3] [--baseline /path/to/tree]
  *   deno run -A bench/log_only.ts --source irc|twitchdownloader --inputs DIR [--repeat 3] [--baseline ...]
@@ -54,8 +56,31 @@ function cpuSeconds(path: string): number | null {
 interface Sample {
   wallS: number;
   mainCpuS: number;
+  /** The worker threads' (`worker-N`: the analysis), added up. */
+  workerCpuS: number;
+  /** V8's helper threads' (`V8 DefaultWorker`: mostly the garbage collector's), added up. */
+  v8CpuS: number;
   /** Every thread of the process (main, workers, V8's helpers). */
   totalCpuS: number;
+}
+
+/** The last CPU seconds read of each thread of `pid` (threads that ended keep their last). */
+function sampleThreads(pid: number, seen: Map<string, { name: string; cpuS: number }>): void {
+  try {
+    for (const e of Deno.readDirSync(`/proc/${pid}/task`)) {
+      const path = `/proc/${pid}/task/${e.name}/stat`;
+      const cpuS = cpuSeconds(path);
+      if (cpuS === null) continue;
+      const prior = seen.get(e.name);
+      if (prior) prior.cpuS = cpuS;
+      else {
+        const stat = Deno.readTextFileSync(path);
+        seen.set(e.name, { name: stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")), cpuS });
+      }
+    }
+  } catch {
+    // The process ended between two reads.
+  }
 }
 
 async function runOnce(tree: string, dataDir: string): Promise<Sample> {
@@ -70,11 +95,13 @@ async function runOnce(tree: string, dataDir: string): Promise<Sample> {
     .spawn();
   let main = 0;
   let total = 0;
+  const threads = new Map<string, { name: string; cpuS: number }>();
   let running = true;
   const sampler = (async () => {
     while (running) {
       main = cpuSeconds(`/proc/${child.pid}/task/${child.pid}/stat`) ?? main;
       total = cpuSeconds(`/proc/${child.pid}/stat`) ?? total;
+      sampleThreads(child.pid, threads);
       await new Promise((r) => setTimeout(r, 20));
     }
   })();
@@ -89,7 +116,16 @@ async function runOnce(tree: string, dataDir: string): Promise<Sample> {
       }`,
     );
   }
-  return { wallS, mainCpuS: main, totalCpuS: total };
+  const sum = (prefix: string) =>
+    [...threads.values()].filter((t) => t.name.startsWith(prefix))
+      .reduce((a, t) => a + t.cpuS, 0);
+  return {
+    wallS,
+    mainCpuS: main,
+    workerCpuS: sum("worker-"),
+    v8CpuS: sum("V8 "),
+    totalCpuS: total,
+  };
 }
 
 /** `import --log-only` of the `--inputs` in `--source`'s format, with the tree's task flags. */
@@ -118,7 +154,11 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.le
 const fx = source === "replay"
   ? await writeChatFixture(join(tmp, "fx"), count, Number(values.channels))
   : { dir: "", channels: [] };
-const load = (await Deno.readTextFile("/proc/loadavg")).split(" ").slice(0, 3).join(" ");
+/** The load averages (1, 5, 15 minutes). */
+function loadNow(): string {
+  return Deno.readTextFileSync("/proc/loadavg").split(" ").slice(0, 3).join(" ");
+}
+const load = loadNow();
 console.log(
   source === "replay"
     ? `log-only chat run, ${count.toLocaleString("en-US")} messages (load ${load})`
@@ -136,7 +176,9 @@ for (let r = 0; r < repeat; r++) {
     samples.get(tree)!.push(s);
     console.log(
       `  ${tree}: ${perSecond(count, s.wallS * 1000)} (${s.wallS.toFixed(2)} s wall, ` +
-        `main thread ${s.mainCpuS.toFixed(2)} s CPU, all threads ${s.totalCpuS.toFixed(2)} s)`,
+        `main thread ${s.mainCpuS.toFixed(2)} s CPU, workers ${s.workerCpuS.toFixed(2)}, ` +
+        `V8 helpers ${s.v8CpuS.toFixed(2)}, all threads ${s.totalCpuS.toFixed(2)} s; ` +
+        `load ${loadNow()})`,
     );
   }
 }

@@ -123,13 +123,8 @@ export async function runPipeline(
   const privacyTimer = options.privacyRefreshMs === undefined
     ? undefined
     : setInterval(() => void privacy.refresh().catch(() => {}), options.privacyRefreshMs);
-  // A run that writes only the log analyses in worker threads beside this one (which reads
-  // the source and writes), when there is a second core and the log takes lines.
-  // OSINT_ANALYSIS_WORKER=0 analyses here, =N in N threads (default ANALYSIS_THREADS).
-  const threads = Number(io.env("OSINT_ANALYSIS_WORKER") ?? ANALYSIS_THREADS);
-  const offload = derived === null && journal.messageLines !== undefined &&
-      threads >= 1 && navigator.hardwareConcurrency > 1
-    ? await AnalysisWorker.start(setup, () => privacy.exclusion().users, Math.floor(threads))
+  const offload = derived === null && journal.messageLines !== undefined
+    ? await startOffload(setup, () => privacy.exclusion().users, io)
     : null;
   let derivedProblems = 0;
   const analysis = analysisContext(setup);
@@ -157,6 +152,21 @@ export async function runPipeline(
     await store.close();
   });
   return { summary, derivedProblems };
+}
+
+/**
+ * Worker threads to analyse a run that writes only the log, beside this one (which reads the
+ * source and writes), when there is a second core: `OSINT_ANALYSIS_WORKER=0` analyses here
+ * (null), `=N` in N threads. @default ANALYSIS_THREADS threads
+ */
+function startOffload(
+  setup: AnalysisSetup,
+  users: () => ReadonlySet<string>,
+  io: CliIO,
+): Promise<AnalysisWorker | null> | null {
+  const threads = Math.floor(Number(io.env("OSINT_ANALYSIS_WORKER") ?? ANALYSIS_THREADS));
+  if (!(threads >= 1) || navigator.hardwareConcurrency < 2) return null;
+  return AnalysisWorker.start(setup, users, threads);
 }
 
 /**
