@@ -4,9 +4,9 @@
  * (`draft_pack.ts`), and writes the lines that come back (the dedup and the durable write stay
  * here, in order); the workers analyse, scrub and encode them. On two cores the halves of the
  * work go on at once. Chunks go to the workers in turn and their lines are taken back in the
- * order the chunks were sent, so the log is the same bytes with one worker or several: with
- * two, neither this thread nor the analysis waits on the other while the other has work (with
- * one, this thread sat idle for a third of a 1M replay). The opted-out users are sent again
+ * order the chunks were sent, so the log is the same bytes with one worker or several (with
+ * one, this thread sat idle for a third of a 1M replay, waiting on it; two help where there
+ * are cores for three threads). The opted-out users are sent again
  * whenever their list changes (a monitor re-reads it while it runs): a chunk is scrubbed with
  * the list as it was when the chunk was sent.
  *
@@ -37,8 +37,13 @@ export type FromAnalysisWorker =
   }
   | { type: "error"; name: string; message: string };
 
-/** Analysis threads a run starts when it may (see {@link AnalysisWorker.start}). */
-export const ANALYSIS_THREADS = 2;
+/**
+ * Analysis threads a run starts when it may (see {@link AnalysisWorker.start}): two only with a
+ * core for each beside the run's own thread. On 2 cores a second worker took no measurable
+ * wall time off a 1M log-only replay and cost 10-20% more CPU in all threads (and 30-70 MB of
+ * peak RSS): `docs/performance.md`, session 13.
+ */
+export const ANALYSIS_THREADS: number = navigator.hardwareConcurrency >= 3 ? 2 : 1;
 
 /** An {@link AnalysisOffload} over worker threads. */
 export class AnalysisWorker implements AnalysisOffload {

@@ -157,7 +157,7 @@ export async function runPipeline(
 /**
  * Worker threads to analyse a run that writes only the log, beside this one (which reads the
  * source and writes), when there is a second core: `OSINT_ANALYSIS_WORKER=0` analyses here
- * (null), `=N` in N threads. @default ANALYSIS_THREADS threads
+ * (null), `=N` in N threads. @default ANALYSIS_THREADS (1 on 2 cores)
  */
 function startOffload(
   setup: AnalysisSetup,

@@ -1,6 +1,6 @@
 /**
- * A log-only run analyses in worker threads (`src/cli/analysis_worker.ts`), two by default: the
- * log, the events and what the run says are those of the same run analysing in one worker
+ * A log-only run analyses in worker threads (`src/cli/analysis_worker.ts`): with two
+ * (`OSINT_ANALYSIS_WORKER=2`), the log, the events and what the run says are those of the same run analysing in one worker
  * (`OSINT_ANALYSIS_WORKER=1`) and inline (`=0`), for imports and the replay, with opt-outs,
  * subjects, repeats and bad lines.
  */
