@@ -38,12 +38,13 @@ export type FromAnalysisWorker =
   | { type: "error"; name: string; message: string };
 
 /**
- * Analysis threads a run starts when it may (see {@link AnalysisWorker.start}): two only with a
- * core for each beside the run's own thread. On 2 cores a second worker took no measurable
- * wall time off a 1M log-only replay and cost 10-20% more CPU in all threads (and 30-70 MB of
- * peak RSS): `docs/performance.md`, session 13.
+ * Analysis threads a run starts when it may (see {@link AnalysisWorker.start}): one, unless
+ * `OSINT_ANALYSIS_WORKER=N` asks for more. On 2 cores a second worker took no measurable wall
+ * time off a 1M log-only replay and cost 10-20% more CPU in all threads (and 30-70 MB of peak
+ * RSS): `docs/performance.md`, session 13. Where there is a core for each thread it may pay,
+ * but that was never measured (no such machine here), so it is not the default anywhere.
  */
-export const ANALYSIS_THREADS: number = navigator.hardwareConcurrency >= 3 ? 2 : 1;
+export const ANALYSIS_THREADS = 1;
 
 /** An {@link AnalysisOffload} over worker threads. */
 export class AnalysisWorker implements AnalysisOffload {

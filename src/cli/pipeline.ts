@@ -157,7 +157,7 @@ export async function runPipeline(
 /**
  * Worker threads to analyse a run that writes only the log, beside this one (which reads the
  * source and writes), when there is a second core: `OSINT_ANALYSIS_WORKER=0` analyses here
- * (null), `=N` in N threads. @default ANALYSIS_THREADS (1 on 2 cores)
+ * (null), `=N` in N threads (at most one per core). @default ANALYSIS_THREADS (1)
  */
 function startOffload(
   setup: AnalysisSetup,
@@ -166,7 +166,7 @@ function startOffload(
 ): Promise<AnalysisWorker | null> | null {
   const threads = Math.floor(Number(io.env("OSINT_ANALYSIS_WORKER") ?? ANALYSIS_THREADS));
   if (!(threads >= 1) || navigator.hardwareConcurrency < 2) return null;
-  return AnalysisWorker.start(setup, users, threads);
+  return AnalysisWorker.start(setup, users, Math.min(threads, navigator.hardwareConcurrency));
 }
 
 /**
