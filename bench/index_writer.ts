@@ -25,13 +25,12 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { benchArgs } from "./_args.ts";
 import { join } from "node:path";
 import { cachedChatFixture, offlineChatRunArgs } from "./_chat_fixture.ts";
 import { cliTaskFlags, cliTaskV8Flags, DENO, measure } from "./_proc.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
+const { values } = benchArgs(import.meta.url, {
   options: {
     count: { type: "string", default: "1000000" },
     step: { type: "string", default: "34000" },

@@ -12,7 +12,7 @@
  *
  *   deno run -A bench/ingest.ts [--count 1000000] [--channels 4] [--repeat 1] [-- chat run flags]
  */
-import { parseArgs } from "node:util";
+import { benchArgs } from "./_args.ts";
 import { join } from "node:path";
 import {
   type ChatFixture,
@@ -22,8 +22,7 @@ import {
 } from "./_chat_fixture.ts";
 import { cliTaskEnv, cliTaskFlags, DENO, measure, perSecond } from "./_proc.ts";
 
-const { values, positionals } = parseArgs({
-  args: Deno.args,
+const { values, positionals } = benchArgs(import.meta.url, {
   options: {
     count: { type: "string", default: "1000000" },
     channels: { type: "string", default: "4" },

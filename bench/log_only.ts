@@ -12,13 +12,12 @@
  *   deno run -A bench/log_only.ts [--count 333333] [--repeat 3] [--baseline /path/to/tree]
  *   deno run -A bench/log_only.ts --source irc|twitchdownloader --inputs DIR [--repeat 3] [--baseline ...]
  */
-import { parseArgs } from "node:util";
+import { benchArgs } from "./_args.ts";
 import { join, resolve } from "node:path";
 import { lineCount, offlineChatRunArgs, writeChatFixture } from "./_chat_fixture.ts";
 import { cliTaskEnv, cliTaskFlags, DENO, perSecond } from "./_proc.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
+const { values } = benchArgs(import.meta.url, {
   options: {
     count: { type: "string", default: "333333" },
     repeat: { type: "string", default: "3" },

@@ -17,7 +17,7 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { benchArgs } from "./_args.ts";
 import { join } from "node:path";
 import { cachedChatFixture, lineCount, offlineChatRunArgs } from "./_chat_fixture.ts";
 import {
@@ -30,8 +30,7 @@ import {
   perSecond,
 } from "./_proc.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
+const { values } = benchArgs(import.meta.url, {
   options: {
     count: { type: "string", default: "1000000" },
     channels: { type: "string", default: "4" },

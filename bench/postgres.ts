@@ -41,7 +41,7 @@
  *   deno run -A bench/postgres.ts [--count 200000] [--runs 15] [--search-rows 1000000]
  *     [--import 1000000] [--tree /work/main] [--alternate 3] [--statements]
  */
-import { parseArgs } from "node:util";
+import { benchArgs } from "./_args.ts";
 import { join } from "node:path";
 import { generateChat } from "../scripts/chatgen.ts";
 import { extractEmoteNames, extractMentions, extractUrls } from "../src/analysis/extract.ts";
@@ -59,8 +59,7 @@ import { fold } from "../src/normalize.ts";
 import { testCluster } from "../tests/support/postgres.ts";
 import { DENO } from "./_proc.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
+const { values } = benchArgs(import.meta.url, {
   options: {
     count: { type: "string", default: "200000" },
     runs: { type: "string", default: "15" },

@@ -12,12 +12,11 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { benchArgs } from "./_args.ts";
 import { join } from "node:path";
 import process from "node:process";
 
-const { values } = parseArgs({
-  args: Deno.args,
+const { values } = benchArgs(import.meta.url, {
   options: {
     log: { type: "string" },
     baseline: { type: "string", multiple: true, default: [] },

@@ -19,7 +19,7 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { benchArgs } from "./_args.ts";
 import { detectSignalsWith } from "../src/analysis/signals.ts";
 import {
   features,
@@ -38,8 +38,7 @@ import {
   type SetScore,
 } from "./_signals_metrics.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
+const { values } = benchArgs(import.meta.url, {
   options: {
     threshold: { type: "string", default: "0.95" },
     add: { type: "string", default: "0.7" },

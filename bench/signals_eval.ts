@@ -21,7 +21,7 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { benchArgs } from "./_args.ts";
 import {
   detectSignals,
   detectSignalsWith,
@@ -39,8 +39,7 @@ import {
 } from "./_signals_metrics.ts";
 import { secondOpinion, type ShippedWeights } from "../src/analysis/signals/ngram_model.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
+const { values } = benchArgs(import.meta.url, {
   options: {
     set: { type: "string", multiple: true },
     errors: { type: "boolean", default: false },

@@ -14,7 +14,7 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { benchArgs } from "./_args.ts";
 import { detectSignalsWith } from "../src/analysis/signals.ts";
 import { canonicalize } from "../src/analysis/signals/canonical_form.ts";
 import { mayMentionRelationship } from "../src/analysis/signals/prefilter.ts";
@@ -27,8 +27,7 @@ import {
 } from "../src/analysis/signals/target_tagger.ts";
 import { type Labelled, loadLabelled, normTarget } from "./_signals_metrics.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
+const { values } = benchArgs(import.meta.url, {
   options: {
     blind: { type: "string", default: "writer19,writer20,writer21,writer22" },
     epochs: { type: "string", default: "30" },
