@@ -22,7 +22,8 @@
  *
  * @module
  */
-import type { DatabaseSync, StatementSync } from "node:sqlite";
+import type { DatabaseSync } from "node:sqlite";
+import { arrayStatement } from "./array_statements.ts";
 import { personKey } from "../../analysis/identity.ts";
 import { openLineBatches } from "../../line_reader.ts";
 import type { Message } from "../../schemas.ts";
@@ -43,21 +44,6 @@ const TS = 0, MID = 1, CID = 2, UID = 3, TEXT = 4, OFF = 5, LEN = 6;
 /** A row: `off`/`len` are null unless the record is to be read (see {@link indexedRows}). */
 type Row = [number, string, number, number, string, number | null, number | null];
 
-/** Statements prepared to return arrays, per connection. */
-const prepared = new WeakMap<DatabaseSync, Map<string, StatementSync>>();
-
-function stmt(db: DatabaseSync, sql: string): StatementSync {
-  let m = prepared.get(db);
-  if (!m) prepared.set(db, m = new Map());
-  let s = m.get(sql);
-  if (!s) {
-    s = db.prepare(sql);
-    s.setReturnArrays(true);
-    m.set(sql, s);
-  }
-  return s;
-}
-
 /** What one snapshot of the index says about a person. */
 interface IndexedRows {
   /** In (ts, mid) order (the newest `limit` of them with a limit). */
@@ -68,7 +54,7 @@ interface IndexedRows {
 
 function nameIds(db: DatabaseSync, names: readonly string[]): number[] {
   const ids: number[] = [];
-  const s = stmt(db, "SELECT id FROM names WHERE name = ?");
+  const s = arrayStatement(db, "SELECT id FROM names WHERE name = ?");
   for (const n of names) {
     const r = s.get(n) as unknown as [number] | undefined;
     if (r !== undefined) ids.push(Number(r[0]));
@@ -118,7 +104,7 @@ function indexedRows(ix: MessageIndex, q: PersonMessageQuery): IndexedRows {
   if (q.limit !== undefined && rows.length > q.limit) rows = rows.slice(rows.length - q.limit);
   // The names of the channels and logins in the rows (a person uses few of either).
   const names = new Map<number, string>();
-  const byId = stmt(db, "SELECT name FROM names WHERE id = ?");
+  const byId = arrayStatement(db, "SELECT name FROM names WHERE id = ?");
   const name = (id: number) => {
     if (names.has(id)) return;
     const r = byId.get(id) as unknown as [string] | undefined;
@@ -147,10 +133,10 @@ function onePerson(
   limit: number | undefined,
 ): Row[] {
   if (limit === undefined) {
-    const all = stmt(db, `${select} ORDER BY ts, mid, rid`);
+    const all = arrayStatement(db, `${select} ORDER BY ts, mid, rid`);
     return mergeSorted(segs.map((s) => all.all(s.seg, ...params) as unknown as Row[]), rowOrder);
   }
-  const newest = stmt(db, `${select} ORDER BY ts DESC, mid DESC, rid DESC LIMIT ?`);
+  const newest = arrayStatement(db, `${select} ORDER BY ts DESC, mid DESC, rid DESC LIMIT ?`);
   const bySeg = newestOverSegments(
     segs,
     limit,

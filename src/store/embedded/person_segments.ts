@@ -19,7 +19,8 @@
  *
  * @module
  */
-import type { DatabaseSync, StatementSync } from "node:sqlite";
+import type { DatabaseSync } from "node:sqlite";
+import { arrayStatement } from "./array_statements.ts";
 
 /**
  * log2 of the rows of a segment. 2^17 rows of `person_rows` (~14 MB at ~110 bytes a row)
@@ -71,9 +72,6 @@ export function segmentRangesUpdate(shift: number): string {
  */
 export const EVERY_SEGMENT = "seg IN (SELECT seg FROM person_segments)";
 
-/** The statement that lists the segments, per connection (prepared once). */
-const listings = new WeakMap<DatabaseSync, StatementSync>();
-
 /** One segment and the time range of its rows. */
 export interface Segment {
   seg: number;
@@ -86,12 +84,7 @@ export interface Segment {
  * ms; either bound optional).
  */
 export function segmentsIn(db: DatabaseSync, sinceMs?: number, untilMs?: number): Segment[] {
-  let stmt = listings.get(db);
-  if (stmt === undefined) {
-    stmt = db.prepare("SELECT seg, min_ts, max_ts FROM person_segments ORDER BY seg");
-    stmt.setReturnArrays(true);
-    listings.set(db, stmt);
-  }
+  const stmt = arrayStatement(db, "SELECT seg, min_ts, max_ts FROM person_segments ORDER BY seg");
   const out: Segment[] = [];
   for (const [seg, minTs, maxTs] of stmt.all() as unknown as Array<[number, number, number]>) {
     if (sinceMs !== undefined && Number(maxTs) < sinceMs) continue;
